@@ -1,0 +1,95 @@
+# kam — build, run and test.  `make run` and `make check` are all a new user needs.
+PKGS     := libmicrohttpd jansson libsodium sqlite3
+CC       ?= gcc
+WARN     := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
+            -Wpointer-arith -Wcast-qual -fno-common
+CFLAGS_BASE = -std=c17 -D_GNU_SOURCE -Isrc -Ibuild/gen $(WARN) $(shell pkg-config --cflags $(PKGS))
+LIBS     = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)
+
+SRC      := $(wildcard src/util/*.c src/kam/*.c src/store/*.c src/api/*.c src/http/*.c src/cli/*.c)
+SCHEMA   := $(sort $(wildcard src/store/schema/sqlite/*.sql))
+GEN      := build/gen/schema_sqlite.c build/gen/static_files.c
+STATIC   := docs/openapi.json
+
+# release build (make run, bench) and sanitizer build (make check)
+REL_OBJ  := $(patsubst %.c,build/rel/%.o,$(SRC))
+SAN_OBJ  := $(patsubst %.c,build/san/%.o,$(SRC))
+REL_CFLAGS := $(CFLAGS_BASE) -O2 -g -DKAM_VERSION='"$(VERSION)"'
+SAN_CFLAGS := $(CFLAGS_BASE) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+              -fno-sanitize-recover=undefined -DKAM_VERSION='"$(VERSION)"'
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,build/san/unit/%,$(UNIT_SRC))
+
+KAM_DB     ?= kam.db
+KAM_LISTEN ?= 127.0.0.1:8080
+
+.PHONY: all deps run check unit api lint fmt bench clean
+all: kam
+
+deps:
+	@scripts/deps
+
+kam: $(REL_OBJ) build/rel/src/main.o build/rel/gen/schema_sqlite.o build/rel/gen/static_files.o
+	$(CC) -o $@ $^ $(LIBS)
+
+build/san/kam: $(SAN_OBJ) build/san/src/main.o build/san/gen/schema_sqlite.o build/san/gen/static_files.o
+	$(CC) -fsanitize=address,undefined -o $@ $^ $(LIBS)
+
+build/gen/schema_sqlite.c: $(SCHEMA) scripts/embed
+	@mkdir -p $(@D)
+	scripts/embed schema_sqlite $(SCHEMA) > $@
+build/gen/static_files.c: $(STATIC) scripts/embed
+	@mkdir -p $(@D)
+	scripts/embed static_files $(STATIC) > $@
+
+build/rel/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "CC  $<"
+	@$(CC) $(REL_CFLAGS) -MMD -MP -c -o $@ $<
+build/san/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "CC  $< (sanitizers)"
+	@$(CC) $(SAN_CFLAGS) -MMD -MP -c -o $@ $<
+build/rel/gen/%.o: build/gen/%.c
+	@mkdir -p $(@D)
+	$(CC) $(REL_CFLAGS) -c -o $@ $<
+build/san/gen/%.o: build/gen/%.c
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) -c -o $@ $<
+
+build/san/unit/%: tests/unit/%.c $(SAN_OBJ) build/san/gen/schema_sqlite.o build/san/gen/static_files.o
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $^ $(LIBS) $(shell pkg-config --libs cmocka)
+
+# `make run`: install what is missing, build, create and fill the demo database, serve.
+run: deps kam
+	@if [ ! -f "$(KAM_DB)" ]; then ./kam demo --db "$(KAM_DB)"; fi
+	@echo "kam: serving on http://$(KAM_LISTEN)/  (demo logins: see above or README; password demo-password-1)"
+	./kam serve --db "$(KAM_DB)" --listen "$(KAM_LISTEN)"
+
+check: deps lint unit api
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+api: build/san/kam
+	KAM_BIN=$(CURDIR)/build/san/kam node --test --test-reporter=spec tests/api/
+
+# Functions curl bans for good reasons; a grep keeps them out.
+lint:
+	@! grep -nE '\b(sprintf|vsprintf|strcpy|strcat|atoi|atol|sscanf|gets)\s*\(' $(SRC) src/main.c \
+		|| (echo "lint: banned function above" >&2; exit 1)
+
+fmt:
+	clang-format -i $(SRC) src/main.c $(wildcard src/*/*.h) $(UNIT_SRC)
+
+bench: kam
+	scripts/deps --bench
+	bench/get-account.sh
+
+clean:
+	rm -rf build kam
+
+-include $(REL_OBJ:.o=.d) $(SAN_OBJ:.o=.d)

@@ -1,0 +1,187 @@
+/* /api/v1/accounts: the key accounts and everything hung on them. */
+#include <stdio.h>
+#include <string.h>
+#include "api/api.h"
+#include "kam/account.h"
+#include "util/time.h"
+
+#define BASE "/api/v1/accounts"
+
+int api_account_list(struct req *rq, struct resp *rs)
+{
+	return api_list(rq, rs, &model_account, api_scope_user(rq));
+}
+
+int api_account_get(struct req *rq, struct resp *rs)
+{
+	int64_t id = api_param_id(rq, 0), version;
+	json_t *a = NULL;
+	int rc;
+
+	if (id < 0 || api_account_visible(rq, id, NULL, NULL) != KAM_OK)
+		return api_not_found(rs, "account");
+	rc = store_get(rq->db, &model_account, id, &a, &version);
+	if (rc != KAM_OK)
+		return http_reply_err(rs, rc, NULL), rc;
+	http_etag(rs, version);
+	return http_reply_json(rs, 200, a);
+}
+
+int api_account_create(struct req *rq, struct resp *rs)
+{
+	struct kam_errinfo ei = {0};
+	json_t *body = rq->json, *owner, *rec = NULL;
+	int64_t id, version, owner_id;
+	int rc;
+
+	if ((rc = validate_body(&model_account, body, true, &ei)) != KAM_OK)
+		goto out;
+	owner = json_object_get(body, "owner_id");
+	owner_id = owner ? json_integer_value(owner) : rq->user.id;
+	if (rq->user.role == ROLE_KAM && owner_id != rq->user.id) {
+		err_detail(&ei, "a kam creates accounts they own; ask a director to assign others");
+		rc = KAM_EFORBIDDEN;
+		goto out;
+	}
+	if (json_object_get(body, "status") == NULL)
+		json_object_set_new(body, "status", json_string("prospect"));
+	if ((rc = account_check(body, &ei)) != KAM_OK)
+		goto out;
+	if ((rc = store_begin(rq->db, true)) != KAM_OK)
+		goto out;
+	if ((rc = api_check_owner(rq, owner_id, "owner_id", &ei)) != KAM_OK)
+		goto out;
+	json_object_set_new(body, "owner_id", json_integer(owner_id));
+	if ((rc = store_insert(rq->db, &model_account, body, time_now(), &id)) != KAM_OK)
+		goto out;
+	if ((rc = store_get(rq->db, &model_account, id, &rec, &version)) != KAM_OK)
+		goto out;
+	if ((rc = api_audit(rq, "create", "account", id, NULL, rec)) != KAM_OK)
+		goto out;
+	if ((rc = store_commit(rq->db)) != KAM_OK)
+		goto out;
+	api_created(rs, BASE, id, version, rec);
+	rec = NULL;
+out:
+	json_decref(rec);
+	if (rc != KAM_OK)
+		http_reply_err(rs, rc, &ei);
+	err_clear(&ei);
+	return rc;
+}
+
+int api_account_update(struct req *rq, struct resp *rs)
+{
+	struct kam_errinfo ei = {0};
+	int64_t id = api_param_id(rq, 0), version, want = http_if_match(rq);
+	json_t *before = NULL, *after = NULL, *merged = NULL, *owner;
+	bool is_owner = false, on_team = false;
+	int rc;
+
+	if (id < 0)
+		return api_not_found(rs, "account");
+	if (want == -2) {
+		rc = KAM_ESTALE;
+		err_detail(&ei, "If-Match must be an ETag such as \"3\"");
+		goto out;
+	}
+	if ((rc = validate_body(&model_account, rq->json, false, &ei)) != KAM_OK)
+		goto out;
+	if ((rc = store_begin(rq->db, true)) != KAM_OK)
+		goto out;
+	if ((rc = api_account_visible(rq, id, &is_owner, &on_team)) != KAM_OK) {
+		err_detail(&ei, "no such account");
+		goto out;
+	}
+	if (!auth_account_writable(rq->user.role, is_owner, on_team)) {
+		err_detail(&ei, "your role may read this account but not change it");
+		rc = KAM_EFORBIDDEN;
+		goto out;
+	}
+	if ((rc = store_get(rq->db, &model_account, id, &before, &version)) != KAM_OK)
+		goto out;
+	if (want >= 0 && want != version) {
+		rc = KAM_ESTALE;
+		goto out;
+	}
+	owner = json_object_get(rq->json, "owner_id");
+	if (owner && json_integer_value(owner) !=
+			     json_integer_value(json_object_get(before, "owner_id"))) {
+		if (!auth_account_manage(rq->user.role, is_owner)) {
+			err_detail(&ei, "only the owner, a director or an admin may change the owner");
+			rc = KAM_EFORBIDDEN;
+			goto out;
+		}
+		if ((rc = api_check_owner(rq, json_integer_value(owner), "owner_id", &ei)) != KAM_OK)
+			goto out;
+	}
+	merged = account_merge(before, rq->json);
+	if ((rc = account_check(merged, &ei)) != KAM_OK)
+		goto out;
+	if ((rc = store_update(rq->db, &model_account, id, rq->json, version, time_now())) !=
+	    KAM_OK)
+		goto out;
+	if ((rc = store_get(rq->db, &model_account, id, &after, &version)) != KAM_OK)
+		goto out;
+	if ((rc = api_audit(rq, "update", "account", id, before, after)) != KAM_OK)
+		goto out;
+	if ((rc = store_commit(rq->db)) != KAM_OK)
+		goto out;
+	http_etag(rs, version);
+	http_reply_json(rs, 200, after);
+	after = NULL;
+out:
+	json_decref(before);
+	json_decref(after);
+	json_decref(merged);
+	if (rc != KAM_OK)
+		http_reply_err(rs, rc, &ei);
+	err_clear(&ei);
+	return rc;
+}
+
+int api_account_delete(struct req *rq, struct resp *rs)
+{
+	struct kam_errinfo ei = {0};
+	int64_t id = api_param_id(rq, 0), version, want = http_if_match(rq);
+	json_t *before = NULL;
+	bool is_owner = false;
+	int rc;
+
+	if (id < 0)
+		return api_not_found(rs, "account");
+	if (want == -2) {
+		rc = KAM_ESTALE;
+		goto out;
+	}
+	if ((rc = store_begin(rq->db, true)) != KAM_OK)
+		goto out;
+	if ((rc = api_account_visible(rq, id, &is_owner, NULL)) != KAM_OK) {
+		err_detail(&ei, "no such account");
+		goto out;
+	}
+	if (!auth_account_manage(rq->user.role, is_owner)) {
+		err_detail(&ei, "only the owner, a director or an admin may delete an account");
+		rc = KAM_EFORBIDDEN;
+		goto out;
+	}
+	if ((rc = store_get(rq->db, &model_account, id, &before, &version)) != KAM_OK)
+		goto out;
+	if (want >= 0 && want != version) {
+		rc = KAM_ESTALE;
+		goto out;
+	}
+	if ((rc = store_delete(rq->db, &model_account, id, version)) != KAM_OK)
+		goto out;
+	if ((rc = api_audit(rq, "delete", "account", id, before, NULL)) != KAM_OK)
+		goto out;
+	if ((rc = store_commit(rq->db)) != KAM_OK)
+		goto out;
+	http_reply_empty(rs, 204);
+out:
+	json_decref(before);
+	if (rc != KAM_OK)
+		http_reply_err(rs, rc, &ei);
+	err_clear(&ei);
+	return rc;
+}

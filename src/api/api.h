@@ -1,0 +1,80 @@
+/* The REST resources: one file each; this header holds what they share and the route table. */
+#ifndef KAM_API_API_H
+#define KAM_API_API_H
+#include "http/http.h"
+#include "kam/validate.h"
+#include "store/store.h"
+
+extern const struct http_route api_routes[];
+extern const size_t api_nroutes;
+
+/* The path parameter at index i as a positive id; -1 when it is not one. */
+int64_t api_param_id(const struct req *rq, size_t i);
+/* Replies 404 and returns KAM_ENOTFOUND. */
+int api_not_found(struct resp *rs, const char *what);
+
+/*
+ * Checks the caller may see account id: every account for admin, director and viewer,
+ * owned or team accounts for kam and member. KAM_ENOTFOUND otherwise (never a 403: an
+ * account you may not see does not exist for you). owner/on_team may be NULL.
+ */
+int api_account_visible(struct req *rq, int64_t id, bool *owner, bool *on_team);
+/* The user id whose accounts scope a list, or 0 when the role sees all. */
+int64_t api_scope_user(const struct req *rq);
+
+/*
+ * Lists entity e from the request's query: limit, cursor, sort (field or -field), q and
+ * the entity's filter fields; any other parameter is a 400. Replies itself.
+ */
+int api_list(struct req *rq, struct resp *rs, const struct model_entity *e, int64_t scope_user);
+
+/* Checks that id is an active user who may own accounts; the error goes on field. */
+int api_check_owner(struct req *rq, int64_t id, const char *field, struct kam_errinfo *ei);
+/* Checks that id is an active user. */
+int api_check_user(struct req *rq, int64_t id, const char *field, struct kam_errinfo *ei);
+/* Appends an audit row for the caller. */
+int api_audit(struct req *rq, const char *action, const char *entity, int64_t id,
+	      const json_t *before, const json_t *after);
+/* Replies 201 with Location, ETag and the record (stolen). */
+int api_created(struct resp *rs, const char *base, int64_t id, int64_t version, json_t *rec);
+
+/* Handlers. */
+int api_healthz(struct req *rq, struct resp *rs);
+int api_readyz(struct req *rq, struct resp *rs);
+int api_openapi(struct req *rq, struct resp *rs);
+int api_root(struct req *rq, struct resp *rs);
+
+int api_session_create(struct req *rq, struct resp *rs);
+int api_session_get(struct req *rq, struct resp *rs);
+int api_session_delete(struct req *rq, struct resp *rs);
+int api_me_get(struct req *rq, struct resp *rs);
+int api_me_password(struct req *rq, struct resp *rs);
+
+int api_token_create(struct req *rq, struct resp *rs);
+int api_token_list(struct req *rq, struct resp *rs);
+int api_token_delete(struct req *rq, struct resp *rs);
+
+int api_user_list(struct req *rq, struct resp *rs);
+int api_user_create(struct req *rq, struct resp *rs);
+int api_user_get(struct req *rq, struct resp *rs);
+int api_user_update(struct req *rq, struct resp *rs);
+
+int api_account_list(struct req *rq, struct resp *rs);
+int api_account_create(struct req *rq, struct resp *rs);
+int api_account_get(struct req *rq, struct resp *rs);
+int api_account_update(struct req *rq, struct resp *rs);
+int api_account_delete(struct req *rq, struct resp *rs);
+
+int api_team_list(struct req *rq, struct resp *rs);
+int api_team_put(struct req *rq, struct resp *rs);
+int api_team_delete(struct req *rq, struct resp *rs);
+
+int api_contact_list(struct req *rq, struct resp *rs);
+int api_contact_create(struct req *rq, struct resp *rs);
+int api_contact_get(struct req *rq, struct resp *rs);
+int api_contact_update(struct req *rq, struct resp *rs);
+int api_contact_delete(struct req *rq, struct resp *rs);
+
+int api_audit_list(struct req *rq, struct resp *rs);
+
+#endif

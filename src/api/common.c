@@ -1,0 +1,166 @@
+/* What several resources share: ids, visibility, lists, audit, 201 replies. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "api/api.h"
+#include "util/time.h"
+
+int64_t api_param_id(const struct req *rq, size_t i)
+{
+	return i < rq->nparams ? validate_id(rq->params[i]) : -1;
+}
+
+int api_not_found(struct resp *rs, const char *what)
+{
+	char detail[128];
+
+	snprintf(detail, sizeof(detail), "no such %s", what);
+	http_problem(rs, 404, detail, NULL);
+	return KAM_ENOTFOUND;
+}
+
+int64_t api_scope_user(const struct req *rq)
+{
+	return auth_sees_all(rq->user.role) ? 0 : rq->user.id;
+}
+
+int api_account_visible(struct req *rq, int64_t id, bool *owner, bool *on_team)
+{
+	bool o = false, t = false;
+	int rc = store_account_access(rq->db, id, rq->user.id, &o, &t);
+
+	if (rc != KAM_OK)
+		return rc;
+	if (owner)
+		*owner = o;
+	if (on_team)
+		*on_team = t;
+	if (!auth_sees_all(rq->user.role) && !o && !t)
+		return KAM_ENOTFOUND;
+	return KAM_OK;
+}
+
+int api_list(struct req *rq, struct resp *rs, const struct model_entity *e, int64_t scope_user)
+{
+	struct kam_errinfo ei = {0};
+	struct store_list q = {.limit = 50, .scope_user = scope_user};
+	json_t *filters = json_object(), *items = NULL;
+	char *next = NULL;
+	int rc = KAM_OK;
+
+	for (size_t i = 0; i < rq->nquery; i++) {
+		const char *k = rq->query[i].key, *v = rq->query[i].value;
+		const struct model_field *f;
+
+		if (strcmp(k, "limit") == 0) {
+			int64_t n = validate_id(v);
+
+			if (n < 1 || n > 500) {
+				err_field(&ei, "limit", "must be an integer from 1 to 500");
+				rc = KAM_EINVAL;
+			}
+			q.limit = (int)n;
+		} else if (strcmp(k, "cursor") == 0) {
+			q.cursor = v;
+		} else if (strcmp(k, "q") == 0) {
+			if (validate_utf8_len(v) > 200) {
+				err_field(&ei, "q", "must be at most 200 characters");
+				rc = KAM_EINVAL;
+			}
+			q.q = v;
+		} else if (strcmp(k, "sort") == 0) {
+			q.desc = v[0] == '-';
+			q.sort = q.desc ? v + 1 : v;
+			f = model_field_find(e, q.sort);
+			if (f == NULL || !(f->flags & MF_SORT)) {
+				char allowed[256] = "";
+				size_t n = 0;
+
+				for (size_t j = 0; j < e->nfields && n < sizeof(allowed) - 40; j++)
+					if (e->fields[j].flags & MF_SORT)
+						n += (size_t)snprintf(allowed + n, sizeof(allowed) - n,
+								      "%s%s", n ? ", " : "",
+								      e->fields[j].name);
+				err_field(&ei, "sort", "must be one of %s (prefix - for descending)",
+					  allowed);
+				rc = KAM_EINVAL;
+			}
+		} else if ((f = model_field_find(e, k)) && (f->flags & MF_FILTER)) {
+			if (validate_filter(f, v, &ei) != KAM_OK)
+				rc = KAM_EINVAL;
+			else
+				json_object_set_new(filters, k, json_string(v));
+		} else {
+			err_field(&ei, k, "is not a parameter of this list");
+			rc = KAM_EINVAL;
+		}
+	}
+	if (rc != KAM_OK)
+		goto out;
+	q.filters = filters;
+	rc = store_list(rq->db, e, &q, &items, &next);
+	if (rc == KAM_EINVAL && q.cursor)
+		err_field(&ei, "cursor", "is not a cursor of this list");
+	if (rc != KAM_OK)
+		goto out;
+	http_reply_json(rs, 200,
+			json_pack("{s:o,s:o}", "items", items, "next_cursor",
+				  next ? json_string(next) : json_null()));
+out:
+	if (rc != KAM_OK)
+		http_reply_err(rs, rc, &ei);
+	err_clear(&ei);
+	json_decref(filters);
+	free(next);
+	return rc;
+}
+
+static int check_user(struct req *rq, int64_t id, const char *field, bool must_own,
+		      struct kam_errinfo *ei)
+{
+	json_t *u = NULL;
+	int rc = store_get(rq->db, &model_user, id, &u, NULL);
+
+	if (rc == KAM_ENOTFOUND) {
+		err_field(ei, field, "no such user");
+		return KAM_EINVAL;
+	}
+	if (rc != KAM_OK)
+		return rc;
+	if (!json_is_true(json_object_get(u, "active"))) {
+		err_field(ei, field, "user %lld is deactivated", (long long)id);
+		rc = KAM_EINVAL;
+	} else if (must_own &&
+		   !auth_can_own(auth_role_parse(json_string_value(json_object_get(u, "role"))))) {
+		err_field(ei, field, "user %lld has a role that cannot own accounts", (long long)id);
+		rc = KAM_EINVAL;
+	}
+	json_decref(u);
+	return rc;
+}
+
+int api_check_owner(struct req *rq, int64_t id, const char *field, struct kam_errinfo *ei)
+{
+	return check_user(rq, id, field, true, ei);
+}
+
+int api_check_user(struct req *rq, int64_t id, const char *field, struct kam_errinfo *ei)
+{
+	return check_user(rq, id, field, false, ei);
+}
+
+int api_audit(struct req *rq, const char *action, const char *entity, int64_t id,
+	      const json_t *before, const json_t *after)
+{
+	return store_audit_add(rq->db, rq->user.id, action, entity, id, before, after, time_now());
+}
+
+int api_created(struct resp *rs, const char *base, int64_t id, int64_t version, json_t *rec)
+{
+	char loc[256];
+
+	snprintf(loc, sizeof(loc), "%s/%lld", base, (long long)id);
+	http_header(rs, "Location", loc);
+	http_etag(rs, version);
+	return http_reply_json(rs, 201, rec);
+}

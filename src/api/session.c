@@ -1,0 +1,241 @@
+/* /api/v1/session and /api/v1/me: logging in and out with a cookie, and who am I. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "api/api.h"
+#include "util/time.h"
+#include "util/tok.h"
+
+static json_t *user_json(int64_t id, const char *email, const char *name, const char *role)
+{
+	return json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)id, "email", email, "name", name,
+			 "role", role);
+}
+
+static void set_cookie(struct req *rq, struct resp *rs, const char *tok, int max_age)
+{
+	char buf[256];
+	bool secure = rq->forwarded_proto && strcasecmp(rq->forwarded_proto, "https") == 0;
+
+	snprintf(buf, sizeof(buf), "kam_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
+		 tok, max_age, secure ? "; Secure" : "");
+	http_header(rs, "Set-Cookie", buf);
+}
+
+/* Refuses when either the e-mail or the address had too many failures in the last minute. */
+static int throttled(struct req *rq, const char *ekey, const char *akey, int64_t now,
+		     int64_t *wait)
+{
+	const char *keys[2] = {ekey, akey};
+
+	*wait = 0;
+	for (int i = 0; i < 2; i++) {
+		int64_t count = 0, oldest = 0, w;
+		int rc = store_login_failures(rq->db, keys[i], now - AUTH_LOGIN_WINDOW, &count,
+					      &oldest);
+
+		if (rc != KAM_OK)
+			return rc;
+		w = auth_login_wait(count, oldest, now);
+		if (w > *wait)
+			*wait = w;
+	}
+	return KAM_OK;
+}
+
+static int parse_credentials(json_t *body, const char **email, const char **pw,
+			     struct kam_errinfo *ei)
+{
+	const char *key;
+	json_t *v;
+	int rc = KAM_OK;
+
+	if (!json_is_object(body)) {
+		err_detail(ei, "send {\"email\": ..., \"password\": ...}");
+		return KAM_EINVAL;
+	}
+	json_object_foreach(body, key, v)
+	{
+		if (strcmp(key, "email") != 0 && strcmp(key, "password") != 0) {
+			err_field(ei, key, "is not a field of a login");
+			rc = KAM_EINVAL;
+		}
+	}
+	*email = json_string_value(json_object_get(body, "email"));
+	*pw = json_string_value(json_object_get(body, "password"));
+	if (*email == NULL || strlen(*email) > 254) {
+		err_field(ei, "email", "must be a string");
+		rc = KAM_EINVAL;
+	}
+	if (*pw == NULL || strlen(*pw) > 1024) {
+		err_field(ei, "password", "must be a string");
+		rc = KAM_EINVAL;
+	}
+	return rc;
+}
+
+int api_session_create(struct req *rq, struct resp *rs)
+{
+	struct kam_errinfo ei = {0};
+	struct store_auth a;
+	const char *email = NULL, *pw = NULL;
+	char *hash = NULL, ekey[300], akey[100], tok[80], csrf[64], tok_h[TOK_HASH_LEN];
+	int64_t now = time_now(), wait;
+	bool ok;
+	int rc;
+
+	if ((rc = parse_credentials(rq->json, &email, &pw, &ei)) != KAM_OK)
+		goto out;
+	snprintf(ekey, sizeof(ekey), "email:%s", email);
+	for (char *p = ekey; *p; p++)
+		*p = (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
+	snprintf(akey, sizeof(akey), "addr:%s", rq->remote_addr);
+	if ((rc = throttled(rq, ekey, akey, now, &wait)) != KAM_OK)
+		goto out;
+	if (wait > 0) {
+		char s[32];
+
+		snprintf(s, sizeof(s), "%lld", (long long)wait);
+		http_header(rs, "Retry-After", s);
+		err_detail(&ei, "too many failed logins; wait %lld seconds", (long long)wait);
+		rc = KAM_ERATE;
+		goto out;
+	}
+	rc = store_user_by_email(rq->db, email, &a, &hash);
+	if (rc == KAM_ENOTFOUND) {
+		char dummy[AUTH_HASH_LEN];
+
+		/* hash anyway, so a wrong e-mail takes as long as a wrong password */
+		auth_password_hash(pw, dummy);
+		ok = false;
+	} else if (rc != KAM_OK) {
+		goto out;
+	} else {
+		ok = auth_password_verify(hash, pw) && a.active;
+	}
+	if (!ok) {
+		if ((rc = store_begin(rq->db, true)) != KAM_OK)
+			goto out;
+		if ((rc = store_login_failure_add(rq->db, ekey, now)) != KAM_OK ||
+		    (rc = store_login_failure_add(rq->db, akey, now)) != KAM_OK ||
+		    (rc = store_commit(rq->db)) != KAM_OK)
+			goto out;
+		err_detail(&ei, "wrong e-mail or password, or the account is deactivated");
+		rc = KAM_EAUTH;
+		goto out;
+	}
+	tok_random("", 32, tok, sizeof(tok));
+	tok_random("", 24, csrf, sizeof(csrf));
+	tok_hash(tok, tok_h);
+	if ((rc = store_begin(rq->db, true)) != KAM_OK)
+		goto out;
+	/* a new id at every login: a session id planted before login is worthless */
+	if (rq->session_cookie && strlen(rq->session_cookie) < 512) {
+		char old[TOK_HASH_LEN];
+
+		tok_hash(rq->session_cookie, old);
+		store_session_delete(rq->db, old);
+	}
+	if ((rc = store_session_create(rq->db, tok_h, a.user_id, csrf, now)) != KAM_OK)
+		goto out;
+	if ((rc = store_audit_add(rq->db, a.user_id, "login", "user", a.user_id, NULL, NULL,
+				  now)) != KAM_OK)
+		goto out;
+	if ((rc = store_commit(rq->db)) != KAM_OK)
+		goto out;
+	set_cookie(rq, rs, tok, AUTH_SESSION_MAX_AGE);
+	rs->user_id = a.user_id;
+	http_reply_json(rs, 201,
+			json_pack("{s:o,s:s}", "user", user_json(a.user_id, a.email, a.name, a.role),
+				  "csrf_token", csrf));
+out:
+	free(hash);
+	if (rc != KAM_OK)
+		http_reply_err(rs, rc, &ei);
+	err_clear(&ei);
+	return rc;
+}
+
+int api_session_get(struct req *rq, struct resp *rs)
+{
+	const struct http_user *u = &rq->user;
+
+	return http_reply_json(rs, 200,
+			       json_pack("{s:o,s:o}", "user",
+					 user_json(u->id, u->email, u->name, auth_role_name(u->role)),
+					 "csrf_token",
+					 u->via_cookie ? json_string(u->csrf) : json_null()));
+}
+
+int api_session_delete(struct req *rq, struct resp *rs)
+{
+	int rc;
+
+	if (!rq->user.via_cookie) {
+		http_problem(rs, 400, "this request carries no session cookie; revoke tokens at "
+				      "/api/v1/tokens",
+			     NULL);
+		return KAM_EINVAL;
+	}
+	if ((rc = store_session_delete(rq->db, rq->user.session_hash)) != KAM_OK)
+		return http_reply_err(rs, rc, NULL), rc;
+	set_cookie(rq, rs, "", 0);
+	return http_reply_empty(rs, 204);
+}
+
+int api_me_get(struct req *rq, struct resp *rs)
+{
+	json_t *u = NULL;
+	int rc = store_get(rq->db, &model_user, rq->user.id, &u, NULL);
+
+	if (rc != KAM_OK)
+		return http_reply_err(rs, rc, NULL), rc;
+	return http_reply_json(rs, 200, u);
+}
+
+int api_me_password(struct req *rq, struct resp *rs)
+{
+	struct kam_errinfo ei = {0};
+	const char *cur = json_string_value(json_object_get(rq->json, "current_password"));
+	const char *next = json_string_value(json_object_get(rq->json, "new_password"));
+	char *hash = NULL, nh[AUTH_HASH_LEN];
+	int rc = KAM_OK;
+
+	if (!json_is_object(rq->json) || json_object_size(rq->json) != 2 || cur == NULL ||
+	    next == NULL) {
+		err_detail(&ei, "send {\"current_password\": ..., \"new_password\": ...}");
+		rc = KAM_EINVAL;
+		goto out;
+	}
+	if ((rc = auth_password_policy(next, &ei)) != KAM_OK) {
+		json_object_set_new(json_array_get(ei.errors, 0), "field",
+				    json_string("new_password"));
+		goto out;
+	}
+	if ((rc = store_user_hash(rq->db, rq->user.id, &hash)) != KAM_OK)
+		goto out;
+	if (!auth_password_verify(hash, cur)) {
+		err_field(&ei, "current_password", "is wrong");
+		rc = KAM_EINVAL;
+		goto out;
+	}
+	if ((rc = auth_password_hash(next, nh)) != KAM_OK)
+		goto out;
+	if ((rc = store_begin(rq->db, true)) != KAM_OK)
+		goto out;
+	if ((rc = store_user_set_hash(rq->db, rq->user.id, nh, time_now())) != KAM_OK ||
+	    (rc = store_user_logout_all(rq->db, rq->user.id)) != KAM_OK ||
+	    (rc = api_audit(rq, "password", "user", rq->user.id, NULL, NULL)) != KAM_OK ||
+	    (rc = store_commit(rq->db)) != KAM_OK)
+		goto out;
+	if (rq->user.via_cookie)
+		set_cookie(rq, rs, "", 0);
+	http_reply_empty(rs, 204);
+out:
+	free(hash);
+	if (rc != KAM_OK)
+		http_reply_err(rs, rc, &ei);
+	err_clear(&ei);
+	return rc;
+}

@@ -1,0 +1,92 @@
+/* /api/v1/tokens: bearer tokens for scripts and integrations, shown once, stored as hashes. */
+#include <stdio.h>
+#include <string.h>
+#include "api/api.h"
+#include "util/time.h"
+#include "util/tok.h"
+
+int api_token_create(struct req *rq, struct resp *rs)
+{
+	struct kam_errinfo ei = {0};
+	const char *name = json_string_value(json_object_get(rq->json, "name"));
+	char tok[96], h[TOK_HASH_LEN], ts[32];
+	int64_t id, now = time_now();
+	json_t *audit = NULL;
+	int rc = KAM_OK;
+
+	if (!json_is_object(rq->json) || json_object_size(rq->json) != 1 || name == NULL ||
+	    name[0] == '\0' || validate_utf8_len(name) > 100) {
+		err_field(&ei, "name", "send {\"name\": a label of 1 to 100 characters}");
+		rc = KAM_EINVAL;
+		goto out;
+	}
+	tok_random("kam_", 32, tok, sizeof(tok));
+	tok_hash(tok, h);
+	if ((rc = store_begin(rq->db, true)) != KAM_OK)
+		goto out;
+	if ((rc = store_token_create(rq->db, rq->user.id, name, h, now, &id)) != KAM_OK)
+		goto out;
+	audit = json_pack("{s:s}", "name", name);
+	if ((rc = api_audit(rq, "create", "api_token", id, NULL, audit)) != KAM_OK)
+		goto out;
+	if ((rc = store_commit(rq->db)) != KAM_OK)
+		goto out;
+	time_rfc3339(now, ts, sizeof(ts));
+	{
+		char loc[64];
+
+		snprintf(loc, sizeof(loc), "/api/v1/tokens/%lld", (long long)id);
+		http_header(rs, "Location", loc);
+	}
+	http_reply_json(rs, 201,
+			json_pack("{s:I,s:I,s:s,s:s,s:s}", "id", (json_int_t)id, "user_id",
+				  (json_int_t)rq->user.id, "name", name, "token", tok, "created_at",
+				  ts));
+out:
+	json_decref(audit);
+	if (rc != KAM_OK)
+		http_reply_err(rs, rc, &ei);
+	err_clear(&ei);
+	return rc;
+}
+
+int api_token_list(struct req *rq, struct resp *rs)
+{
+	json_t *items = NULL;
+	int64_t who = rq->user.id;
+	const char *all = http_query(rq, "all");
+	int rc;
+
+	if (all && strcmp(all, "true") == 0) {
+		if (rq->user.role != ROLE_ADMIN) {
+			http_problem(rs, 403, "only an admin may list everyone's tokens", NULL);
+			return KAM_EFORBIDDEN;
+		}
+		who = 0;
+	}
+	if ((rc = store_token_list(rq->db, who, &items)) != KAM_OK)
+		return http_reply_err(rs, rc, NULL), rc;
+	return http_reply_json(rs, 200, json_pack("{s:o}", "items", items));
+}
+
+int api_token_delete(struct req *rq, struct resp *rs)
+{
+	int64_t id = api_param_id(rq, 0);
+	int rc;
+
+	if (id < 0)
+		return api_not_found(rs, "token");
+	if ((rc = store_begin(rq->db, true)) != KAM_OK)
+		goto out;
+	rc = store_token_delete(rq->db, id, rq->user.role == ROLE_ADMIN ? 0 : rq->user.id);
+	if (rc == KAM_OK)
+		rc = api_audit(rq, "delete", "api_token", id, NULL, NULL);
+	if (rc == KAM_OK)
+		rc = store_commit(rq->db);
+out:
+	if (rc == KAM_ENOTFOUND)
+		return api_not_found(rs, "token");
+	if (rc != KAM_OK)
+		return http_reply_err(rs, rc, NULL), rc;
+	return http_reply_empty(rs, 204);
+}

@@ -1,0 +1,202 @@
+/*
+ * kam demo: a small, deterministic data set (same seed, same data) with a few KAMs,
+ * ~30 accounts, their contacts with reporting lines, and account teams.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "cli/cli.h"
+#include "kam/auth.h"
+#include "util/time.h"
+
+struct rng {
+	uint64_t s;
+};
+
+static uint64_t rnd(struct rng *r)
+{
+	/* xorshift64*: tiny, deterministic across platforms */
+	r->s ^= r->s >> 12;
+	r->s ^= r->s << 25;
+	r->s ^= r->s >> 27;
+	return r->s * UINT64_C(2685821657736338717);
+}
+
+static int pick(struct rng *r, int n)
+{
+	return (int)(rnd(r) % (uint64_t)n);
+}
+
+static const struct {
+	const char *email, *name, *role;
+} users[] = {
+	{"admin@example.com", "Ada Admin", "admin"},
+	{"director@example.com", "Dana Director", "director"},
+	{"anna@example.com", "Anna Berg", "kam"},
+	{"ben@example.com", "Ben Osei", "kam"},
+	{"chloe@example.com", "Chloé Martin", "kam"},
+	{"dev@example.com", "Dev Patel", "kam"},
+	{"mia@example.com", "Mia Jensen", "member"},
+	{"sam@example.com", "Sam Rivera", "member"},
+	{"viewer@example.com", "Vic Viewer", "viewer"},
+};
+
+static const char *const names[] = {
+	"Northwind Traders", "Contoso Pharma",	 "Fabrikam Motors",   "Globex Energy",
+	"Initech Systems",   "Umbrella Foods",	 "Stark Logistics",   "Wayne Aerospace",
+	"Tyrell Robotics",   "Cyberdyne Health", "Soylent Retail",    "Hooli Cloud",
+	"Vandelay Imports",  "Acme Industrial",	 "Aperture Labs",     "Massive Dynamic",
+	"Oscorp Chemicals",  "Wonka Confection", "Gringotts Finance", "Monarch Mining",
+	"Pied Piper Media",  "Dunder Paper",	 "Sterling Cooper",   "Blue Sun Fuel",
+	"Nakatomi Trading",  "Virtucon Steel",	 "Duff Beverages",    "Gekko Capital",
+	"Prestige Worldwide", "Rekall Travel",	 "Weyland Mining",    "Zorg Industries",
+};
+static const char *const industries[] = {"Manufacturing", "Pharma", "Automotive", "Energy",
+					 "Software",	  "Retail", "Logistics",  "Finance"};
+static const char *const regions[][2] = {{"EMEA", "DE"}, {"EMEA", "FR"}, {"EMEA", "GB"},
+					 {"NA", "US"},	 {"NA", "CA"},	 {"APAC", "JP"},
+					 {"APAC", "SG"}, {"LATAM", "BR"}};
+static const char *const tags[] = {"strategic", "at-risk", "expansion", "new-logo", "renewal-2027"};
+static const char *const first[] = {"Emma", "Lukas", "Sofia", "Noah", "Olivia", "Mateo", "Yuki",
+				    "Amara", "Jonas", "Priya", "Liam", "Elena", "Omar", "Hana"};
+static const char *const last[] = {"Schmidt", "Dubois", "Smith", "Tanaka", "Silva", "Kowalski",
+				   "Nguyen", "Okafor", "Rossi", "Larsen", "Haddad", "Kim"};
+static const struct {
+	const char *title, *dept;
+	int level;
+} titles[] = {
+	{"Chief Executive Officer", "Executive", 0}, {"Chief Procurement Officer", "Procurement", 1},
+	{"CIO", "IT", 1},			     {"Head of Operations", "Operations", 1},
+	{"Category Manager", "Procurement", 2},	     {"IT Architect", "IT", 2},
+	{"Plant Manager", "Operations", 2},	     {"Buyer", "Procurement", 3},
+};
+static const char *const attitudes[] = {"champion", "supporter", "neutral", "critic", "blocker"};
+static const char *const droles[] = {"decision_maker", "economic_buyer", "influencer", "user",
+				     "gatekeeper"};
+static const char *const team_roles[] = {"executive_sponsor", "solution_engineer",
+					 "support_lead", "delivery_manager"};
+
+static int add_user(struct store_conn *c, int i, const char *hash, int64_t now, int64_t *id)
+{
+	json_t *u = json_pack("{s:s,s:s,s:s,s:s}", "email", users[i].email, "name", users[i].name,
+			      "role", users[i].role, "password_hash", hash);
+	int rc = store_insert(c, &model_user, u, now, id);
+
+	json_decref(u);
+	return rc;
+}
+
+static int add_contacts(struct store_conn *c, struct rng *r, int64_t account_id,
+			const int64_t *uid, int64_t now)
+{
+	int64_t ids[8] = {0};
+	int levels[8] = {0};
+	int n = 4 + pick(r, 5), rc = KAM_OK;
+
+	for (int k = 0; k < n && rc == KAM_OK; k++) {
+		int t = k == 0 ? 0 : 1 + pick(r, 7);
+		char name[64], email[128];
+		int64_t boss = 0;
+		json_t *ct;
+
+		snprintf(name, sizeof(name), "%s %s", first[pick(r, 14)], last[pick(r, 12)]);
+		snprintf(email, sizeof(email), "contact%lld.%d@client.example", (long long)account_id,
+			 k);
+		/* report to the latest contact above one's level, so the org chart is a tree */
+		for (int j = k - 1; j >= 0 && boss == 0; j--)
+			if (levels[j] < titles[t].level)
+				boss = ids[j];
+		levels[k] = titles[t].level;
+		ct = json_pack("{s:I,s:s,s:s,s:s,s:s,s:i,s:s,s:s,s:I}", "account_id",
+			       (json_int_t)account_id, "name", name, "title", titles[t].title,
+			       "department", titles[t].dept, "email", email, "influence",
+			       5 - titles[t].level - pick(r, 2) > 0 ? 5 - titles[t].level - pick(r, 2)
+								   : 1,
+			       "attitude", attitudes[pick(r, 5)], "decision_role",
+			       droles[titles[t].level == 0 ? 0 : pick(r, 5)],
+			       "relationship_owner_id", (json_int_t)uid[2 + pick(r, 4)]);
+		if (boss)
+			json_object_set_new(ct, "reports_to_id", json_integer(boss));
+		rc = store_insert(c, &model_contact, ct, now, &ids[k]);
+		json_decref(ct);
+	}
+	return rc;
+}
+
+int cli_demo(struct store *st, uint64_t seed)
+{
+	struct store_conn *c = NULL;
+	struct rng r = {seed * UINT64_C(0x9E3779B97F4A7C15) + 1};
+	int64_t uid[sizeof(users) / sizeof(users[0])], n = 0, now = time_now();
+	char hash[AUTH_HASH_LEN];
+	int rc;
+
+	store_acquire(st, &c);
+	if ((rc = store_user_count(c, &n)) != KAM_OK)
+		goto out;
+	if (n > 0) {
+		fprintf(stderr, "kam: the database already has users; demo data goes only into an "
+				"empty database\n");
+		rc = KAM_ECONFLICT;
+		goto out;
+	}
+	if ((rc = auth_password_hash(DEMO_PASSWORD, hash)) != KAM_OK)
+		goto out;
+	if ((rc = store_begin(c, true)) != KAM_OK)
+		goto out;
+	for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++)
+		if ((rc = add_user(c, (int)i, hash, now, &uid[i])) != KAM_OK)
+			goto out;
+	for (int a = 0; a < 30; a++) {
+		char date[11], web[128], *p;
+		int reg = pick(&r, 8), owner = 2 + a % 4, status = pick(&r, 10);
+		int64_t id;
+		json_t *acct, *tg = json_array();
+
+		snprintf(web, sizeof(web), "https://www.%s.example", names[a]);
+		for (p = web + 12; *p; p++)
+			*p = *p == ' ' ? '-' : (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+		time_date(now - (int64_t)(200 + pick(&r, 2500)) * 86400, date, sizeof(date));
+		if (pick(&r, 3) == 0)
+			json_array_append_new(tg, json_string(tags[pick(&r, 5)]));
+		acct = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:I,s:s,s:i,s:i,s:i,s:o}", "name",
+				 names[a], "industry", industries[pick(&r, 8)], "region",
+				 regions[reg][0], "country", regions[reg][1], "website", web,
+				 "owner_id", (json_int_t)uid[owner], "status",
+				 status == 0 ? "prospect" : "active", "acquired_on", date,
+				 "potential_annual_spend",
+				 (json_int_t)(500000 + pick(&r, 9500000)) * 100, "currency",
+				 reg >= 3 && reg <= 4 ? "USD" : "EUR", "strategic_importance",
+				 1 + pick(&r, 5), "growth_potential", 1 + pick(&r, 5),
+				 "industry_influence", 1 + pick(&r, 5), "tags", tg);
+		if (status == 0)
+			json_object_del(acct, "acquired_on");
+		rc = store_insert(c, &model_account, acct, now, &id);
+		json_decref(acct);
+		if (rc != KAM_OK)
+			goto out;
+		if ((rc = add_contacts(c, &r, id, uid, now)) != KAM_OK)
+			goto out;
+		for (int m = 0; m < 2; m++) {
+			bool created;
+			int64_t who = uid[m == 0 ? 6 + pick(&r, 2) : 2 + (owner - 1) % 4];
+
+			if ((rc = store_team_put(c, id, who, team_roles[pick(&r, 4)], now,
+						 &created)) != KAM_OK)
+				goto out;
+		}
+	}
+	if ((rc = store_audit_add(c, 0, "demo", "database", 0, NULL, NULL, now)) != KAM_OK)
+		goto out;
+	if ((rc = store_commit(c)) != KAM_OK)
+		goto out;
+	printf("demo data loaded: %zu users, 30 accounts with contacts and teams\n",
+	       sizeof(users) / sizeof(users[0]));
+	printf("logins (password %s):\n", DEMO_PASSWORD);
+	for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++)
+		printf("  %-22s %s\n", users[i].email, users[i].role);
+out:
+	if (rc != KAM_OK && rc != KAM_ECONFLICT)
+		fprintf(stderr, "kam: cannot load the demo data (error %d)\n", rc);
+	store_release(st, c);
+	return rc;
+}

@@ -1,0 +1,179 @@
+/* One request end to end: route, authenticate, check CSRF and role, parse JSON, run the handler. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "http/http.h"
+#include "store/store.h"
+#include "util/log.h"
+#include "util/time.h"
+#include "util/tok.h"
+
+/* Refresh last-seen stamps at most this often, so reads stay reads. */
+#define TOUCH_EVERY 60
+
+static bool unsafe(const char *method)
+{
+	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
+	       strcmp(method, "OPTIONS") != 0;
+}
+
+static int auth_bearer(struct req *rq, const char *tok)
+{
+	struct store_auth a;
+	char hash[TOK_HASH_LEN];
+	int64_t now = time_now();
+	int rc;
+
+	tok_hash(tok, hash);
+	rc = store_token_lookup(rq->db, hash, &a);
+	if (rc != KAM_OK)
+		return rc == KAM_ENOTFOUND ? KAM_EAUTH : rc;
+	if (!a.active)
+		return KAM_EAUTH;
+	if (now - a.last_seen_at >= TOUCH_EVERY)
+		store_token_touch(rq->db, a.token_id, now);
+	rq->user.id = a.user_id;
+	rq->user.role = auth_role_parse(a.role);
+	rq->user.token_id = a.token_id;
+	snprintf(rq->user.name, sizeof(rq->user.name), "%s", a.name);
+	snprintf(rq->user.email, sizeof(rq->user.email), "%s", a.email);
+	return KAM_OK;
+}
+
+static int auth_cookie(struct req *rq, const char *tok)
+{
+	struct store_auth a;
+	int64_t now = time_now();
+	int rc;
+
+	tok_hash(tok, rq->user.session_hash);
+	rc = store_session_lookup(rq->db, rq->user.session_hash, &a);
+	if (rc != KAM_OK)
+		return rc == KAM_ENOTFOUND ? KAM_EAUTH : rc;
+	if (!a.active || !auth_session_live(a.created_at, a.last_seen_at, now)) {
+		store_session_delete(rq->db, rq->user.session_hash);
+		return KAM_EAUTH;
+	}
+	if (now - a.last_seen_at >= TOUCH_EVERY)
+		store_session_touch(rq->db, rq->user.session_hash, now);
+	rq->user.id = a.user_id;
+	rq->user.role = auth_role_parse(a.role);
+	rq->user.via_cookie = true;
+	snprintf(rq->user.csrf, sizeof(rq->user.csrf), "%s", a.csrf);
+	snprintf(rq->user.name, sizeof(rq->user.name), "%s", a.name);
+	snprintf(rq->user.email, sizeof(rq->user.email), "%s", a.email);
+	return KAM_OK;
+}
+
+/* Bearer token first (an explicit credential), then the session cookie. */
+static int authenticate(struct req *rq)
+{
+	const char *a = rq->authorization;
+
+	if (a) {
+		if (strncasecmp(a, "Bearer ", 7) != 0 || strlen(a + 7) == 0 || strlen(a) > 512)
+			return KAM_EAUTH;
+		return auth_bearer(rq, a + 7);
+	}
+	if (rq->session_cookie && rq->session_cookie[0] && strlen(rq->session_cookie) < 512)
+		return auth_cookie(rq, rq->session_cookie);
+	return KAM_EAUTH;
+}
+
+static bool is_json_type(const char *ct)
+{
+	size_t n = strlen("application/json");
+
+	if (ct == NULL || strncasecmp(ct, "application/json", n) != 0)
+		return false;
+	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
+}
+
+static int parse_body(struct req *rq, struct resp *rs)
+{
+	json_error_t jerr;
+
+	if (rq->body_len == 0)
+		return KAM_OK;
+	if (!is_json_type(rq->content_type)) {
+		http_problem(rs, 415, "the request body must be application/json", NULL);
+		return KAM_EINVAL;
+	}
+	rq->json = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
+	if (rq->json == NULL) {
+		char detail[300];
+
+		snprintf(detail, sizeof(detail), "malformed JSON at line %d, column %d: %s",
+			 jerr.line, jerr.column, jerr.text);
+		http_problem(rs, 400, detail, NULL);
+		return KAM_EINVAL;
+	}
+	return KAM_OK;
+}
+
+void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs)
+{
+	char pathbuf[1024], allow[128];
+	const struct http_route *rt;
+	bool known;
+	int rc;
+
+	if (strlen(rq->path) >= sizeof(pathbuf)) {
+		http_problem(rs, 404, "no such resource", NULL);
+		return;
+	}
+	snprintf(pathbuf, sizeof(pathbuf), "%s", rq->path);
+	rt = http_route_find(app->routes, app->nroutes, rq->method, pathbuf, rq, &known, allow,
+			     sizeof(allow));
+	if (rt == NULL) {
+		if (known) {
+			http_header(rs, "Allow", allow);
+			http_problem(rs, 405, "this resource does not support that method", NULL);
+		} else {
+			http_problem(rs, 404, "no such resource", NULL);
+		}
+		return;
+	}
+	if (!(rt->flags & ROUTE_NODB)) {
+		rq->store = app->store;
+		store_acquire(app->store, &rq->db);
+	}
+	if (!(rt->flags & ROUTE_PUBLIC)) {
+		rc = authenticate(rq);
+		if (rc != KAM_OK) {
+			if (rc == KAM_EAUTH)
+				http_problem(rs, 401, "log in or send a valid bearer token", NULL);
+			else
+				http_reply_err(rs, rc, NULL);
+			goto out;
+		}
+		rq->authed = true;
+		rs->user_id = rq->user.id;
+		if (rq->user.via_cookie && unsafe(rq->method) &&
+		    (rq->csrf_header == NULL || !tok_equal(rq->csrf_header, rq->user.csrf))) {
+			http_problem(rs, 403, "missing or wrong X-CSRF-Token header", NULL);
+			goto out;
+		}
+		if (rt->roles && !(rt->roles & R(rq->user.role))) {
+			http_problem(rs, 403, "your role may not do this", NULL);
+			goto out;
+		}
+	}
+	if (parse_body(rq, rs) != KAM_OK)
+		goto out;
+	rc = rt->fn(rq, rs);
+	if (rs->status == 0) {
+		/* a handler that returns an error without replying gets the generic problem */
+		http_reply_err(rs, rc == KAM_OK ? KAM_EDB : rc, NULL);
+	}
+	if (rs->status >= 500)
+		log_msg("error", "%s %s failed with %d", rq->method, rq->path, rc);
+out:
+	if (rq->db) {
+		store_release(app->store, rq->db);
+		rq->db = NULL;
+	}
+	json_decref(rq->json);
+	rq->json = NULL;
+}

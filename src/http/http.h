@@ -1,0 +1,156 @@
+/*
+ * What handlers see of HTTP: a parsed request and a reply to fill. Only server.c knows
+ * libmicrohttpd; everything here is plain C and jansson.
+ */
+#ifndef KAM_HTTP_HTTP_H
+#define KAM_HTTP_HTTP_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+#include "kam/auth.h"
+#include "util/err.h"
+
+#define HTTP_BODY_MAX (1024 * 1024)
+#define HTTP_MAX_PARAMS 4
+#define HTTP_MAX_QUERY 32
+#define HTTP_MAX_HEADERS 8
+
+struct store;
+struct store_conn;
+
+struct http_kv {
+	const char *key;
+	const char *value;
+};
+
+/* Who is calling, once authenticated. */
+struct http_user {
+	int64_t id;
+	enum role role;
+	char name[256];
+	char email[256];
+	bool via_cookie;
+	char csrf[64];
+	char session_hash[65]; /* cookie sessions */
+	int64_t token_id;      /* bearer tokens */
+};
+
+struct req {
+	const char *method;
+	const char *path;
+	struct http_kv query[HTTP_MAX_QUERY];
+	size_t nquery;
+	const char *params[HTTP_MAX_PARAMS]; /* path parameters (":id"), in order */
+	size_t nparams;
+	const char *session_cookie;
+	const char *authorization;
+	const char *csrf_header;
+	const char *if_match;
+	const char *content_type;
+	const char *forwarded_proto;
+	char remote_addr[64];
+	const char *body;
+	size_t body_len;
+	json_t *json; /* the parsed body, or NULL */
+	struct http_user user;
+	bool authed;
+	struct store *store;
+	struct store_conn *db; /* a connection for the handler, already acquired */
+};
+
+struct resp {
+	int status;
+	char *body; /* malloc'd, handed to the server */
+	size_t len;
+	const char *content_type;
+	struct {
+		char name[32];
+		char value[512];
+	} headers[HTTP_MAX_HEADERS];
+	int nheaders;
+	int64_t user_id; /* for the access log */
+};
+
+typedef int (*http_handler)(struct req *rq, struct resp *rs);
+
+#define ROUTE_PUBLIC 0x01u /* no authentication */
+#define ROUTE_NODB 0x02u   /* needs no database connection */
+
+/* Bits of enum role allowed to call a route; 0 means every authenticated role. */
+#define R(role) (1u << (role))
+#define R_ADMIN R(ROLE_ADMIN)
+#define R_STAFF (R(ROLE_ADMIN) | R(ROLE_DIRECTOR))
+#define R_WRITERS (R(ROLE_ADMIN) | R(ROLE_DIRECTOR) | R(ROLE_KAM) | R(ROLE_MEMBER))
+
+struct http_route {
+	const char *method;
+	const char *pattern; /* "/api/v1/accounts/:id" */
+	http_handler fn;
+	unsigned flags;
+	unsigned roles;
+};
+
+/* --- replies (resp.c) --- */
+
+/* Replies with obj as JSON (steals the reference). */
+int http_reply_json(struct resp *rs, int status, json_t *obj);
+/* Replies with an RFC 9457 problem document; errors (stolen) may be NULL. */
+int http_problem(struct resp *rs, int status, const char *detail, json_t *errors);
+/* Replies with the problem matching a kam_err; takes ei's errors. */
+int http_reply_err(struct resp *rs, int err, struct kam_errinfo *ei);
+/* Replies 204 No Content. */
+int http_reply_empty(struct resp *rs, int status);
+/* Replies with a copy of bytes of the given content type. */
+int http_reply_bytes(struct resp *rs, int status, const char *ctype, const void *data, size_t len);
+/* Adds a reply header (values longer than 511 bytes are cut). */
+void http_header(struct resp *rs, const char *name, const char *value);
+/* Title of a status code ("Not Found"). */
+const char *http_status_title(int status);
+/* The HTTP status for a kam_err. */
+int http_status_of(int err);
+
+/* --- requests (req.c) --- */
+
+/* The first value of a query parameter, or NULL. */
+const char *http_query(const struct req *rq, const char *key);
+/* The If-Match version ("\"3\"" -> 3); -1 when absent or "*", -2 when unparsable. */
+int64_t http_if_match(const struct req *rq);
+/* Sets ETag from a record version. */
+void http_etag(struct resp *rs, int64_t version);
+
+/* --- routing (router.c) --- */
+
+/*
+ * Finds the route for method and path, filling rq->params (pointing into pathbuf, which is
+ * modified). NULL when nothing matches; *path_known tells whether another method would.
+ * allow gets the methods the path supports, for a 405's Allow header.
+ */
+const struct http_route *http_route_find(const struct http_route *routes, size_t n,
+					 const char *method, char *pathbuf, struct req *rq,
+					 bool *path_known, char *allow, size_t allowlen);
+
+/* --- the whole request: auth, CSRF, body, handler (dispatch.c) --- */
+
+struct http_app {
+	struct store *store;
+	const struct http_route *routes;
+	size_t nroutes;
+};
+
+/* Runs one request through routing, auth and its handler, filling rs. */
+void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs);
+
+/* --- the server (server.c) --- */
+
+struct http_server;
+
+/* Starts listening on "host:port" (port 0 picks one) with nthreads workers. */
+int http_server_start(const struct http_app *app, const char *listen, int nthreads,
+		      struct http_server **out, char *err, size_t errlen);
+/* The port actually bound. */
+int http_server_port(const struct http_server *s);
+/* Stops accepting, waits up to timeout_ms for requests in flight, then stops. */
+void http_server_stop(struct http_server *s, int timeout_ms);
+
+#endif

@@ -1,0 +1,39 @@
+/* Reading requests: query parameters, If-Match, ETags. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "http/http.h"
+
+const char *http_query(const struct req *rq, const char *key)
+{
+	for (size_t i = 0; i < rq->nquery; i++)
+		if (strcmp(rq->query[i].key, key) == 0)
+			return rq->query[i].value;
+	return NULL;
+}
+
+int64_t http_if_match(const struct req *rq)
+{
+	const char *s = rq->if_match;
+	char *end;
+	long long v;
+
+	if (s == NULL || strcmp(s, "*") == 0)
+		return -1;
+	if (strncmp(s, "W/", 2) == 0)
+		s += 2;
+	if (*s != '"')
+		return -2;
+	v = strtoll(s + 1, &end, 10);
+	if (end == s + 1 || *end != '"' || end[1] != '\0' || v < 0)
+		return -2;
+	return (int64_t)v;
+}
+
+void http_etag(struct resp *rs, int64_t version)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "\"%lld\"", (long long)version);
+	http_header(rs, "ETag", buf);
+}

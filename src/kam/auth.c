@@ -1,0 +1,89 @@
+#include <string.h>
+#include "kam/auth.h"
+#include "kam/validate.h"
+
+static const char *const names[] = {"admin", "director", "kam", "member", "viewer"};
+
+enum role auth_role_parse(const char *s)
+{
+	for (int i = 0; s && i < ROLE_NONE; i++)
+		if (strcmp(names[i], s) == 0)
+			return (enum role)i;
+	return ROLE_NONE;
+}
+
+const char *auth_role_name(enum role r)
+{
+	return r < ROLE_NONE ? names[r] : "none";
+}
+
+bool auth_sees_all(enum role r)
+{
+	return r == ROLE_ADMIN || r == ROLE_DIRECTOR || r == ROLE_VIEWER;
+}
+
+bool auth_account_writable(enum role r, bool owner, bool on_team)
+{
+	if (r == ROLE_ADMIN || r == ROLE_DIRECTOR)
+		return true;
+	return r == ROLE_KAM && (owner || on_team);
+}
+
+bool auth_account_manage(enum role r, bool owner)
+{
+	if (r == ROLE_ADMIN || r == ROLE_DIRECTOR)
+		return true;
+	return r == ROLE_KAM && owner;
+}
+
+bool auth_contact_writable(enum role r, bool owner, bool on_team)
+{
+	return auth_account_writable(r, owner, on_team);
+}
+
+bool auth_can_own(enum role r)
+{
+	return r == ROLE_ADMIN || r == ROLE_DIRECTOR || r == ROLE_KAM;
+}
+
+int auth_password_policy(const char *pw, struct kam_errinfo *ei)
+{
+	size_t n = validate_utf8_len(pw);
+
+	if (n < 12 || n > 128) {
+		err_field(ei, "password", "must be 12 to 128 characters long (got %zu)", n);
+		return KAM_EINVAL;
+	}
+	return KAM_OK;
+}
+
+int auth_password_hash(const char *pw, char out[AUTH_HASH_LEN])
+{
+	if (crypto_pwhash_str_alg(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				  crypto_pwhash_MEMLIMIT_INTERACTIVE,
+				  crypto_pwhash_ALG_ARGON2ID13) != 0)
+		return KAM_ENOMEM;
+	return KAM_OK;
+}
+
+bool auth_password_verify(const char *hash, const char *pw)
+{
+	if (hash == NULL || hash[0] == '\0')
+		return false;
+	return crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+}
+
+bool auth_session_live(int64_t created_at, int64_t last_seen_at, int64_t now)
+{
+	return now - created_at < AUTH_SESSION_MAX_AGE && now - last_seen_at < AUTH_SESSION_IDLE;
+}
+
+int64_t auth_login_wait(int64_t count, int64_t oldest, int64_t now)
+{
+	int64_t wait;
+
+	if (count < AUTH_LOGIN_MAX_FAILURES)
+		return 0;
+	wait = oldest + AUTH_LOGIN_WINDOW - now;
+	return wait > 0 ? wait : 1;
+}

@@ -1,0 +1,43 @@
+/* Roles, what each may do, passwords and session lifetimes (DESIGN §2, §5). */
+#ifndef KAM_KAM_AUTH_H
+#define KAM_KAM_AUTH_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <sodium.h>
+#include "util/err.h"
+
+enum role { ROLE_ADMIN, ROLE_DIRECTOR, ROLE_KAM, ROLE_MEMBER, ROLE_VIEWER, ROLE_NONE };
+
+#define AUTH_HASH_LEN crypto_pwhash_STRBYTES
+#define AUTH_SESSION_MAX_AGE (12 * 3600)
+#define AUTH_SESSION_IDLE (30 * 60)
+#define AUTH_LOGIN_WINDOW 60
+#define AUTH_LOGIN_MAX_FAILURES 5
+
+/* The role named s, or ROLE_NONE. */
+enum role auth_role_parse(const char *s);
+/* The name of a role. */
+const char *auth_role_name(enum role r);
+/* Roles that see every account: admin, director, viewer. */
+bool auth_sees_all(enum role r);
+/* May this role change an account it can see (owner/on_team from the store)? */
+bool auth_account_writable(enum role r, bool owner, bool on_team);
+/* May this role create or delete accounts, or change their owner? */
+bool auth_account_manage(enum role r, bool owner);
+/* May this role write contacts and teams of an account it can see? */
+bool auth_contact_writable(enum role r, bool owner, bool on_team);
+/* May a user of this role own accounts (be their KAM)? */
+bool auth_can_own(enum role r);
+
+/* Checks length 12..128 characters; the reason goes in ei under "password". */
+int auth_password_policy(const char *pw, struct kam_errinfo *ei);
+/* Argon2id hash of pw into out[AUTH_HASH_LEN]; KAM_ENOMEM if libsodium cannot. */
+int auth_password_hash(const char *pw, char out[AUTH_HASH_LEN]);
+/* True when pw matches the stored hash (constant time in libsodium). */
+bool auth_password_verify(const char *hash, const char *pw);
+/* Whether a session created and last seen at these times is still valid at now. */
+bool auth_session_live(int64_t created_at, int64_t last_seen_at, int64_t now);
+/* Seconds a client must wait after count failures with the oldest at oldest; 0 = may try. */
+int64_t auth_login_wait(int64_t count, int64_t oldest, int64_t now);
+
+#endif

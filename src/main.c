@@ -1,0 +1,284 @@
+/* kam: the command line. Parses options and calls into src/cli, src/store and src/http. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sodium.h>
+#include "api/api.h"
+#include "cli/cli.h"
+#include "http/http.h"
+#include "store/store.h"
+#include "util/log.h"
+
+#ifndef KAM_VERSION
+#define KAM_VERSION "dev"
+#endif
+
+#define EXIT_USAGE 2
+
+static const char usage_main[] =
+	"usage: kam COMMAND [OPTIONS]\n"
+	"\n"
+	"commands:\n"
+	"  serve          run the HTTP server\n"
+	"  init           create the database and apply migrations\n"
+	"  migrate        apply pending migrations\n"
+	"  demo           load the demo data set into an empty database\n"
+	"  user add       create a user\n"
+	"  token create   create an API token for a user\n"
+	"  version        print the version\n"
+	"\n"
+	"Every command that touches data takes --db PATH (or KAM_DB; default kam.db).\n"
+	"Run kam COMMAND --help for the options of one command.\n";
+
+static const char usage_serve[] =
+	"usage: kam serve [--listen HOST:PORT] [--db PATH] [--threads N]\n"
+	"  --listen   address to listen on (KAM_LISTEN; default 127.0.0.1:8080; port 0 picks one)\n"
+	"  --db       database (KAM_DB; default kam.db)\n"
+	"  --threads  worker threads (default: the number of cores)\n";
+static const char usage_init[] = "usage: kam init [--db PATH]\n"
+				 "  creates the database if needed and applies every migration\n";
+static const char usage_migrate[] = "usage: kam migrate [--db PATH]\n"
+				    "  applies pending migrations and prints the schema version\n";
+static const char usage_demo[] = "usage: kam demo [--db PATH] [--seed N]\n"
+				 "  loads a deterministic demo data set into an empty database\n";
+static const char usage_user[] =
+	"usage: kam user add --email E --name N --role ROLE [--password-stdin] [--db PATH]\n"
+	"  ROLE is admin, director, kam, member or viewer; without --password-stdin a\n"
+	"  password is generated and printed once\n";
+static const char usage_token[] =
+	"usage: kam token create --email E --name LABEL [--db PATH]\n"
+	"  prints a new bearer token for the user once; only its hash is stored\n";
+
+struct opts {
+	const char *db;
+	const char *listen;
+	const char *email, *name, *role;
+	int threads;
+	unsigned long long seed;
+	int password_stdin;
+};
+
+static int usage(const char *text, int code)
+{
+	fputs(text, code == 0 ? stdout : stderr);
+	return code;
+}
+
+/* Parses the options of one subcommand; returns -1 on success, else an exit code. */
+static int parse(int argc, char **argv, const char *text, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{"db", required_argument, NULL, 'd'},	 {"listen", required_argument, NULL, 'l'},
+		{"email", required_argument, NULL, 'e'}, {"name", required_argument, NULL, 'n'},
+		{"role", required_argument, NULL, 'r'},	 {"threads", required_argument, NULL, 't'},
+		{"seed", required_argument, NULL, 's'},	 {"password-stdin", no_argument, NULL, 'p'},
+		{"help", no_argument, NULL, 'h'},	 {NULL, 0, NULL, 0},
+	};
+	int ch;
+	char *end;
+
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			o->db = optarg;
+			break;
+		case 'l':
+			o->listen = optarg;
+			break;
+		case 'e':
+			o->email = optarg;
+			break;
+		case 'n':
+			o->name = optarg;
+			break;
+		case 'r':
+			o->role = optarg;
+			break;
+		case 't':
+			o->threads = (int)strtol(optarg, &end, 10);
+			if (*end || o->threads < 1 || o->threads > 256)
+				return usage(text, EXIT_USAGE);
+			break;
+		case 's':
+			o->seed = strtoull(optarg, &end, 10);
+			if (*end || optarg[0] == '\0')
+				return usage(text, EXIT_USAGE);
+			break;
+		case 'p':
+			o->password_stdin = 1;
+			break;
+		case 'h':
+			return usage(text, 0);
+		default:
+			fprintf(stderr, "kam: unknown or incomplete option %s\n", argv[optind - 1]);
+			return usage(text, EXIT_USAGE);
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "kam: unexpected argument %s\n", argv[optind]);
+		return usage(text, EXIT_USAGE);
+	}
+	return -1;
+}
+
+static int open_store(const struct opts *o, int nconns, struct store **st)
+{
+	char err[512] = "";
+
+	if (store_open(o->db, nconns, st, err, sizeof(err)) != KAM_OK) {
+		fprintf(stderr, "kam: %s\n", err[0] ? err : "cannot open the database");
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_serve(const struct opts *o)
+{
+	struct http_app app = {.routes = api_routes, .nroutes = api_nroutes};
+	struct http_server *srv = NULL;
+	char err[256] = "";
+	sigset_t set;
+	int sig = 0, n = o->threads;
+
+	if (n <= 0)
+		n = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (n <= 0)
+		n = 2;
+	/* block the stop signals before threads start, so only sigwait below sees them */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (open_store(o, n + 1, &app.store))
+		return 1;
+	if (http_server_start(&app, o->listen, n, &srv, err, sizeof(err)) != KAM_OK) {
+		fprintf(stderr, "kam: %s\n", err);
+		store_close(app.store);
+		return 1;
+	}
+	{
+		char host[128];
+		const char *colon = strrchr(o->listen, ':');
+
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - o->listen), o->listen);
+		printf("kam %s serving on http://%s:%d/ (database %s, %d threads)\n", KAM_VERSION,
+		       host[0] ? host : "0.0.0.0", http_server_port(srv), o->db, n);
+		fflush(stdout);
+	}
+	log_msg("info", "listening on %s port %d", o->listen, http_server_port(srv));
+	sigwait(&set, &sig);
+	log_msg("info", "signal %d: draining requests in flight", sig);
+	http_server_stop(srv, 10000);
+	store_close(app.store);
+	log_msg("info", "stopped");
+	return 0;
+}
+
+static int read_password(char *buf, size_t len)
+{
+	size_t n;
+
+	if (fgets(buf, (int)len, stdin) == NULL) {
+		fprintf(stderr, "kam: --password-stdin given but nothing on standard input\n");
+		return -1;
+	}
+	n = strlen(buf);
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = {.db = getenv("KAM_DB"), .listen = getenv("KAM_LISTEN"), .seed = 1};
+	const char *cmd;
+	struct store *st = NULL;
+	int rc;
+
+	if (!o.db || !o.db[0])
+		o.db = "kam.db";
+	if (!o.listen || !o.listen[0])
+		o.listen = "127.0.0.1:8080";
+	if (argc < 2)
+		return usage(usage_main, EXIT_USAGE);
+	cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0)
+		return usage(usage_main, 0);
+	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+		printf("kam %s\n", KAM_VERSION);
+		return 0;
+	}
+	if (sodium_init() < 0) {
+		fprintf(stderr, "kam: libsodium failed to start\n");
+		return 1;
+	}
+	if (strcmp(cmd, "serve") == 0) {
+		if ((rc = parse(argc - 1, argv + 1, usage_serve, &o)) >= 0)
+			return rc;
+		return cmd_serve(&o);
+	}
+	if (strcmp(cmd, "init") == 0 || strcmp(cmd, "migrate") == 0) {
+		struct store_conn *c;
+		int version = 0;
+
+		if ((rc = parse(argc - 1, argv + 1, cmd[0] == 'i' ? usage_init : usage_migrate, &o)) >=
+		    0)
+			return rc;
+		if (open_store(&o, 1, &st))
+			return 1;
+		store_acquire(st, &c);
+		store_schema_version(c, &version);
+		store_release(st, c);
+		printf("database %s is at schema version %d\n", o.db, version);
+		store_close(st);
+		return 0;
+	}
+	if (strcmp(cmd, "demo") == 0) {
+		if ((rc = parse(argc - 1, argv + 1, usage_demo, &o)) >= 0)
+			return rc;
+		if (open_store(&o, 1, &st))
+			return 1;
+		rc = cli_demo(st, o.seed);
+		store_close(st);
+		return rc == KAM_OK ? 0 : 1;
+	}
+	if (strcmp(cmd, "user") == 0) {
+		char pw[1100];
+
+		if (argc < 3 || strcmp(argv[2], "add") != 0)
+			return usage(usage_user, argc >= 3 && !strcmp(argv[2], "--help") ? 0 : EXIT_USAGE);
+		if ((rc = parse(argc - 2, argv + 2, usage_user, &o)) >= 0)
+			return rc;
+		if (!o.email || !o.name || !o.role)
+			return usage(usage_user, EXIT_USAGE);
+		if (o.password_stdin && read_password(pw, sizeof(pw)) != 0)
+			return 1;
+		if (open_store(&o, 1, &st))
+			return 1;
+		rc = cli_user_add(st, o.email, o.name, o.role, o.password_stdin ? pw : NULL);
+		sodium_memzero(pw, sizeof(pw));
+		store_close(st);
+		return rc == KAM_OK ? 0 : 1;
+	}
+	if (strcmp(cmd, "token") == 0) {
+		if (argc < 3 || strcmp(argv[2], "create") != 0)
+			return usage(usage_token, argc >= 3 && !strcmp(argv[2], "--help") ? 0 : EXIT_USAGE);
+		if ((rc = parse(argc - 2, argv + 2, usage_token, &o)) >= 0)
+			return rc;
+		if (!o.email || !o.name)
+			return usage(usage_token, EXIT_USAGE);
+		if (open_store(&o, 1, &st))
+			return 1;
+		rc = cli_token_create(st, o.email, o.name);
+		store_close(st);
+		return rc == KAM_OK ? 0 : 1;
+	}
+	fprintf(stderr, "kam: unknown command %s\n", cmd);
+	return usage(usage_main, EXIT_USAGE);
+}

@@ -1,0 +1,181 @@
+/* Account access, account teams and the audit log. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+#include "store/internal.h"
+#include "util/time.h"
+
+int store_account_access(struct store_conn *c, int64_t account_id, int64_t user_id,
+			 bool *owner, bool *on_team)
+{
+	struct db_stmt *st;
+	int rc = c->ops->query(c->db,
+			       "SELECT owner_id = ?, EXISTS (SELECT 1 FROM account_team WHERE "
+			       "account_id = a.id AND user_id = ?) FROM accounts a WHERE id = ?",
+			       (struct db_val[]){DB_INT(user_id), DB_INT(user_id), DB_INT(account_id)},
+			       3, &st);
+
+	if (rc != KAM_OK)
+		return rc;
+	rc = c->ops->next(st);
+	if (rc == 1) {
+		*owner = c->ops->col_int(st, 0) != 0;
+		*on_team = c->ops->col_int(st, 1) != 0;
+		rc = KAM_OK;
+	} else if (rc == 0) {
+		rc = KAM_ENOTFOUND;
+	}
+	c->ops->done(st);
+	return rc;
+}
+
+int store_team_list(struct store_conn *c, int64_t account_id, json_t **items)
+{
+	struct db_stmt *st;
+	json_t *arr;
+	int rc = c->ops->query(c->db,
+			       "SELECT t.user_id, u.name, u.email, t.role, t.created_at FROM "
+			       "account_team t JOIN users u ON u.id = t.user_id WHERE "
+			       "t.account_id = ? ORDER BY u.name, t.user_id",
+			       (struct db_val[]){DB_INT(account_id)}, 1, &st);
+
+	if (rc != KAM_OK)
+		return rc;
+	arr = json_array();
+	while ((rc = c->ops->next(st)) == 1) {
+		char ts[32];
+
+		time_rfc3339(c->ops->col_int(st, 4), ts, sizeof(ts));
+		json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s,s:s}", "user_id",
+						     (json_int_t)c->ops->col_int(st, 0), "name",
+						     c->ops->col_text(st, 1), "email",
+						     c->ops->col_text(st, 2), "role",
+						     c->ops->col_text(st, 3), "added_at", ts));
+	}
+	c->ops->done(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*items = arr;
+	return KAM_OK;
+}
+
+int store_team_put(struct store_conn *c, int64_t account_id, int64_t user_id, const char *role,
+		   int64_t now, bool *created)
+{
+	int rc = sq_run(c, "UPDATE account_team SET role = ? WHERE account_id = ? AND user_id = ?",
+			(struct db_val[]){DB_TEXT(role), DB_INT(account_id), DB_INT(user_id)}, 3);
+
+	if (rc != KAM_OK)
+		return rc;
+	*created = c->ops->changes(c->db) == 0;
+	if (*created)
+		rc = sq_run(c,
+			    "INSERT INTO account_team (account_id, user_id, role, created_at) "
+			    "VALUES (?, ?, ?, ?)",
+			    (struct db_val[]){DB_INT(account_id), DB_INT(user_id), DB_TEXT(role),
+					      DB_INT(now)},
+			    4);
+	return rc;
+}
+
+int store_team_delete(struct store_conn *c, int64_t account_id, int64_t user_id)
+{
+	int rc = sq_run(c, "DELETE FROM account_team WHERE account_id = ? AND user_id = ?",
+			(struct db_val[]){DB_INT(account_id), DB_INT(user_id)}, 2);
+
+	if (rc == KAM_OK && c->ops->changes(c->db) == 0)
+		rc = KAM_ENOTFOUND;
+	return rc;
+}
+
+int store_audit_add(struct store_conn *c, int64_t user_id, const char *action,
+		    const char *entity, int64_t entity_id, const json_t *before,
+		    const json_t *after, int64_t now)
+{
+	char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	int rc = sq_run(c,
+			"INSERT INTO audit (at, user_id, action, entity, entity_id, before, after) "
+			"VALUES (?, ?, ?, ?, ?, ?, ?)",
+			(struct db_val[]){DB_INT(now), user_id > 0 ? DB_INT(user_id) : DB_NULL,
+					  DB_TEXT(action), DB_TEXT(entity),
+					  entity_id > 0 ? DB_INT(entity_id) : DB_NULL, DB_TEXT(b),
+					  DB_TEXT(a)},
+			7);
+
+	free(b);
+	free(a);
+	return rc;
+}
+
+int store_audit_list(struct store_conn *c, const char *entity, int64_t id, int limit,
+		     const char *cursor, json_t **items, char **next_cursor)
+{
+	struct db_stmt *st;
+	json_t *arr;
+	int64_t before = INT64_MAX, last = 0;
+	int rc, count = 0;
+
+	if (cursor) {
+		char *end;
+
+		before = strtoll(cursor, &end, 10);
+		if (*end != '\0' || before <= 0)
+			return KAM_EINVAL;
+	}
+	rc = c->ops->query(c->db,
+			   "SELECT a.id, a.at, a.user_id, u.name, a.action, a.entity, a.entity_id, "
+			   "a.before, a.after FROM audit a LEFT JOIN users u ON u.id = a.user_id "
+			   "WHERE (? IS NULL OR a.entity = ?) AND (? = 0 OR a.entity_id = ?) "
+			   "AND a.id < ? ORDER BY a.id DESC LIMIT ?",
+			   (struct db_val[]){DB_TEXT(entity), DB_TEXT(entity), DB_INT(id), DB_INT(id),
+					     DB_INT(before), DB_INT(limit + 1)},
+			   6, &st);
+	if (rc != KAM_OK)
+		return rc;
+	arr = json_array();
+	while ((rc = c->ops->next(st)) == 1) {
+		char ts[32];
+		json_t *row, *b, *a;
+
+		if (count == limit) {
+			rc = 2;
+			break;
+		}
+		time_rfc3339(c->ops->col_int(st, 1), ts, sizeof(ts));
+		b = c->ops->is_null(st, 7) ? json_null() : json_loads(c->ops->col_text(st, 7), 0, NULL);
+		a = c->ops->is_null(st, 8) ? json_null() : json_loads(c->ops->col_text(st, 8), 0, NULL);
+		row = json_pack("{s:I,s:s,s:o,s:o,s:s,s:s,s:o,s:o,s:o}", "id",
+				(json_int_t)c->ops->col_int(st, 0), "at", ts, "user_id",
+				c->ops->is_null(st, 2) ? json_null()
+						       : json_integer(c->ops->col_int(st, 2)),
+				"user_name",
+				c->ops->is_null(st, 3) ? json_null()
+						       : json_string(c->ops->col_text(st, 3)),
+				"action", c->ops->col_text(st, 4), "entity", c->ops->col_text(st, 5),
+				"entity_id",
+				c->ops->is_null(st, 6) ? json_null()
+						       : json_integer(c->ops->col_int(st, 6)),
+				"before", b ? b : json_null(), "after", a ? a : json_null());
+		last = c->ops->col_int(st, 0);
+		json_array_append_new(arr, row);
+		count++;
+	}
+	c->ops->done(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*next_cursor = NULL;
+	if (rc == 2) {
+		char buf[32];
+
+		snprintf(buf, sizeof(buf), "%lld", (long long)last);
+		*next_cursor = strdup(buf);
+	}
+	*items = arr;
+	return KAM_OK;
+}

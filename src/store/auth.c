@@ -1,0 +1,255 @@
+/* Users' credentials, sessions, API tokens and the failed-login log. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "store/internal.h"
+#include "util/time.h"
+
+static void copy(char *dst, size_t len, const char *src)
+{
+	snprintf(dst, len, "%s", src ? src : "");
+}
+
+int store_user_by_email(struct store_conn *c, const char *email, struct store_auth *out,
+			char **hash)
+{
+	struct db_stmt *st;
+	int rc;
+
+	rc = c->ops->query(c->db,
+			   "SELECT id, role, email, name, active, password_hash FROM users "
+			   "WHERE lower(email) = lower(?)",
+			   (struct db_val[]){DB_TEXT(email)}, 1, &st);
+	if (rc != KAM_OK)
+		return rc;
+	rc = c->ops->next(st);
+	if (rc == 1) {
+		memset(out, 0, sizeof(*out));
+		out->user_id = c->ops->col_int(st, 0);
+		copy(out->role, sizeof(out->role), c->ops->col_text(st, 1));
+		copy(out->email, sizeof(out->email), c->ops->col_text(st, 2));
+		copy(out->name, sizeof(out->name), c->ops->col_text(st, 3));
+		out->active = c->ops->col_int(st, 4) != 0;
+		*hash = sq_strdup(c->ops->col_text(st, 5));
+		rc = KAM_OK;
+	} else if (rc == 0) {
+		rc = KAM_ENOTFOUND;
+	}
+	c->ops->done(st);
+	return rc;
+}
+
+int store_user_hash(struct store_conn *c, int64_t user_id, char **hash)
+{
+	struct db_stmt *st;
+	int rc = c->ops->query(c->db, "SELECT password_hash FROM users WHERE id = ?",
+			       (struct db_val[]){DB_INT(user_id)}, 1, &st);
+
+	if (rc != KAM_OK)
+		return rc;
+	rc = c->ops->next(st);
+	if (rc == 1) {
+		*hash = sq_strdup(c->ops->col_text(st, 0));
+		rc = KAM_OK;
+	} else if (rc == 0) {
+		rc = KAM_ENOTFOUND;
+	}
+	c->ops->done(st);
+	return rc;
+}
+
+int store_user_set_hash(struct store_conn *c, int64_t user_id, const char *hash, int64_t now)
+{
+	int rc = sq_run(c,
+			"UPDATE users SET password_hash = ?, updated_at = ?, version = version + 1 "
+			"WHERE id = ?",
+			(struct db_val[]){DB_TEXT(hash), DB_INT(now), DB_INT(user_id)}, 3);
+
+	if (rc == KAM_OK && c->ops->changes(c->db) == 0)
+		rc = KAM_ENOTFOUND;
+	return rc;
+}
+
+int store_user_count(struct store_conn *c, int64_t *n)
+{
+	return sq_int(c, "SELECT count(*) FROM users", NULL, 0, n);
+}
+
+int store_session_create(struct store_conn *c, const char *token_hash, int64_t user_id,
+			 const char *csrf, int64_t now)
+{
+	return sq_run(c,
+		      "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, "
+		      "last_seen_at) VALUES (?, ?, ?, ?, ?)",
+		      (struct db_val[]){DB_TEXT(token_hash), DB_INT(user_id), DB_TEXT(csrf),
+					DB_INT(now), DB_INT(now)},
+		      5);
+}
+
+/* Runs a lookup whose columns are: user id, role, email, name, active, then three extras. */
+static int auth_lookup(struct store_conn *c, const char *sql, const char *token_hash,
+		       struct store_auth *out, bool session)
+{
+	struct db_stmt *st;
+	int rc = c->ops->query(c->db, sql, (struct db_val[]){DB_TEXT(token_hash)}, 1, &st);
+
+	if (rc != KAM_OK)
+		return rc;
+	rc = c->ops->next(st);
+	if (rc == 1) {
+		memset(out, 0, sizeof(*out));
+		out->user_id = c->ops->col_int(st, 0);
+		copy(out->role, sizeof(out->role), c->ops->col_text(st, 1));
+		copy(out->email, sizeof(out->email), c->ops->col_text(st, 2));
+		copy(out->name, sizeof(out->name), c->ops->col_text(st, 3));
+		out->active = c->ops->col_int(st, 4) != 0;
+		if (session)
+			copy(out->csrf, sizeof(out->csrf), c->ops->col_text(st, 5));
+		else
+			out->token_id = c->ops->col_int(st, 5);
+		out->created_at = c->ops->col_int(st, 6);
+		out->last_seen_at = c->ops->is_null(st, 7) ? 0 : c->ops->col_int(st, 7);
+		rc = KAM_OK;
+	} else if (rc == 0) {
+		rc = KAM_ENOTFOUND;
+	}
+	c->ops->done(st);
+	return rc;
+}
+
+int store_session_lookup(struct store_conn *c, const char *token_hash, struct store_auth *out)
+{
+	return auth_lookup(c,
+			   "SELECT u.id, u.role, u.email, u.name, u.active, s.csrf_token, "
+			   "s.created_at, s.last_seen_at FROM sessions s JOIN users u ON "
+			   "u.id = s.user_id WHERE s.token_hash = ?",
+			   token_hash, out, true);
+}
+
+int store_session_touch(struct store_conn *c, const char *token_hash, int64_t now)
+{
+	return sq_run(c, "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?",
+		      (struct db_val[]){DB_INT(now), DB_TEXT(token_hash)}, 2);
+}
+
+int store_session_delete(struct store_conn *c, const char *token_hash)
+{
+	return sq_run(c, "DELETE FROM sessions WHERE token_hash = ?",
+		      (struct db_val[]){DB_TEXT(token_hash)}, 1);
+}
+
+int store_user_logout_all(struct store_conn *c, int64_t user_id)
+{
+	int rc = sq_run(c, "DELETE FROM sessions WHERE user_id = ?",
+			(struct db_val[]){DB_INT(user_id)}, 1);
+
+	if (rc == KAM_OK)
+		rc = sq_run(c, "DELETE FROM api_tokens WHERE user_id = ?",
+			    (struct db_val[]){DB_INT(user_id)}, 1);
+	return rc;
+}
+
+int store_token_create(struct store_conn *c, int64_t user_id, const char *name,
+		       const char *token_hash, int64_t now, int64_t *id)
+{
+	return sq_int(c,
+		      "INSERT INTO api_tokens (user_id, name, token_hash, created_at) "
+		      "VALUES (?, ?, ?, ?) RETURNING id",
+		      (struct db_val[]){DB_INT(user_id), DB_TEXT(name), DB_TEXT(token_hash),
+					DB_INT(now)},
+		      4, id);
+}
+
+int store_token_lookup(struct store_conn *c, const char *token_hash, struct store_auth *out)
+{
+	return auth_lookup(c,
+			   "SELECT u.id, u.role, u.email, u.name, u.active, t.id, t.created_at, "
+			   "t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id "
+			   "WHERE t.token_hash = ?",
+			   token_hash, out, false);
+}
+
+int store_token_touch(struct store_conn *c, int64_t token_id, int64_t now)
+{
+	return sq_run(c, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?",
+		      (struct db_val[]){DB_INT(now), DB_INT(token_id)}, 2);
+}
+
+int store_token_list(struct store_conn *c, int64_t user_id, json_t **items)
+{
+	struct db_stmt *st;
+	json_t *arr;
+	int rc;
+
+	rc = c->ops->query(c->db,
+			   "SELECT id, user_id, name, created_at, last_used_at FROM api_tokens "
+			   "WHERE ? = 0 OR user_id = ? ORDER BY id",
+			   (struct db_val[]){DB_INT(user_id), DB_INT(user_id)}, 2, &st);
+	if (rc != KAM_OK)
+		return rc;
+	arr = json_array();
+	while ((rc = c->ops->next(st)) == 1) {
+		char created[32], used[32];
+
+		time_rfc3339(c->ops->col_int(st, 3), created, sizeof(created));
+		if (!c->ops->is_null(st, 4))
+			time_rfc3339(c->ops->col_int(st, 4), used, sizeof(used));
+		json_array_append_new(
+			arr, json_pack("{s:I,s:I,s:s,s:s,s:o}", "id",
+				       (json_int_t)c->ops->col_int(st, 0), "user_id",
+				       (json_int_t)c->ops->col_int(st, 1), "name",
+				       c->ops->col_text(st, 2), "created_at", created,
+				       "last_used_at",
+				       c->ops->is_null(st, 4) ? json_null() : json_string(used)));
+	}
+	c->ops->done(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*items = arr;
+	return KAM_OK;
+}
+
+int store_token_delete(struct store_conn *c, int64_t id, int64_t user_id)
+{
+	int rc = sq_run(c, "DELETE FROM api_tokens WHERE id = ? AND (? = 0 OR user_id = ?)",
+			(struct db_val[]){DB_INT(id), DB_INT(user_id), DB_INT(user_id)}, 3);
+
+	if (rc == KAM_OK && c->ops->changes(c->db) == 0)
+		rc = KAM_ENOTFOUND;
+	return rc;
+}
+
+int store_login_failure_add(struct store_conn *c, const char *key, int64_t now)
+{
+	/* old entries go as new ones come, so the table stays small */
+	int rc = sq_run(c, "DELETE FROM login_failures WHERE at < ?",
+			(struct db_val[]){DB_INT(now - 3600)}, 1);
+
+	if (rc == KAM_OK)
+		rc = sq_run(c, "INSERT INTO login_failures (key, at) VALUES (?, ?)",
+			    (struct db_val[]){DB_TEXT(key), DB_INT(now)}, 2);
+	return rc;
+}
+
+int store_login_failures(struct store_conn *c, const char *key, int64_t since, int64_t *count,
+			 int64_t *oldest)
+{
+	struct db_stmt *st;
+	int rc = c->ops->query(c->db,
+			       "SELECT count(*), coalesce(min(at), 0) FROM login_failures "
+			       "WHERE key = ? AND at >= ?",
+			       (struct db_val[]){DB_TEXT(key), DB_INT(since)}, 2, &st);
+
+	if (rc != KAM_OK)
+		return rc;
+	rc = c->ops->next(st);
+	if (rc == 1) {
+		*count = c->ops->col_int(st, 0);
+		*oldest = c->ops->col_int(st, 1);
+		rc = KAM_OK;
+	}
+	c->ops->done(st);
+	return rc < 0 ? rc : KAM_OK;
+}

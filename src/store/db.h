@@ -1,0 +1,57 @@
+/*
+ * The driver interface inside src/store: what a database backend (SQLite now, PostgreSQL
+ * next) provides. SQL is written once with ? placeholders; a backend rewrites what it must.
+ * Nothing outside src/store includes this file.
+ */
+#ifndef KAM_STORE_DB_H
+#define KAM_STORE_DB_H
+#include <stdbool.h>
+#include <stdint.h>
+
+enum db_type { DBV_NULL, DBV_INT, DBV_TEXT };
+
+struct db_val {
+	enum db_type type;
+	int64_t i;
+	const char *s;
+};
+
+#define DB_INT(v) ((struct db_val){DBV_INT, (v), NULL})
+#define DB_TEXT(v) ((struct db_val){(v) ? DBV_TEXT : DBV_NULL, 0, (v)})
+#define DB_NULL ((struct db_val){DBV_NULL, 0, NULL})
+
+struct db_conn;
+struct db_stmt;
+
+struct db_ops {
+	const char *name;
+	/* Opens one connection; err gets one line on failure. */
+	int (*connect)(const char *url, struct db_conn **out, char *err, size_t errlen);
+	void (*disconnect)(struct db_conn *c);
+	/* Runs SQL text without parameters or results (DDL, several statements). */
+	int (*exec)(struct db_conn *c, const char *sql);
+	/* Starts a query; the statement stays owned by the connection until db_done. */
+	int (*query)(struct db_conn *c, const char *sql, const struct db_val *args, int nargs,
+		     struct db_stmt **out);
+	/* 1 when a row is ready, 0 when done, negative kam_err on failure. */
+	int (*next)(struct db_stmt *st);
+	bool (*is_null)(struct db_stmt *st, int col);
+	int64_t (*col_int)(struct db_stmt *st, int col);
+	const char *(*col_text)(struct db_stmt *st, int col);
+	void (*done)(struct db_stmt *st);
+	/* Rows changed by the last statement. */
+	int64_t (*changes)(struct db_conn *c);
+	int (*begin)(struct db_conn *c, bool write);
+	int (*commit)(struct db_conn *c);
+	void (*rollback)(struct db_conn *c);
+	/* Last error text of the connection, for logs. */
+	const char *(*errmsg)(struct db_conn *c);
+	/* The SQL operator for a case-insensitive LIKE. */
+	const char *ilike;
+	/* The migration scripts of this backend. */
+	const struct embed_file *schema;
+};
+
+extern const struct db_ops db_sqlite;
+
+#endif

@@ -1,0 +1,543 @@
+/*
+ * Generic records: SQL derived from a model_entity. Column names come only from the model;
+ * every value is a bound parameter.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+#include "store/internal.h"
+#include "util/time.h"
+
+#define SQL_MAX 4096
+#define MAX_ARGS 48
+
+struct sqlbuf {
+	char s[SQL_MAX];
+	size_t n;
+	bool overflow;
+};
+
+static void sb_add(struct sqlbuf *b, const char *s)
+{
+	size_t l = strlen(s);
+
+	if (b->n + l >= sizeof(b->s)) {
+		b->overflow = true;
+		return;
+	}
+	memcpy(b->s + b->n, s, l + 1);
+	b->n += l;
+}
+
+static bool is_column(const struct model_field *f)
+{
+	return f->type != MT_TAGS;
+}
+
+static bool is_visible(const struct model_field *f)
+{
+	return !(f->flags & MF_INTERNAL);
+}
+
+/* SELECT list of the visible columns, then version. */
+static void select_cols(struct sqlbuf *b, const struct model_entity *e)
+{
+	bool first = true;
+
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct model_field *f = &e->fields[i];
+
+		if (!is_column(f) || !is_visible(f))
+			continue;
+		if (!first)
+			sb_add(b, ", ");
+		sb_add(b, f->name);
+		first = false;
+	}
+	sb_add(b, ", version");
+}
+
+static int load_tags(struct store_conn *c, const struct model_entity *e, int64_t id, json_t *obj)
+{
+	char sql[256];
+	struct db_stmt *st;
+	json_t *arr = json_array();
+	int rc;
+
+	snprintf(sql, sizeof(sql), "SELECT tag FROM %s_tags WHERE entity_id = ? ORDER BY tag",
+		 e->table);
+	rc = c->ops->query(c->db, sql, (struct db_val[]){DB_INT(id)}, 1, &st);
+	if (rc != KAM_OK)
+		goto out;
+	while ((rc = c->ops->next(st)) == 1)
+		json_array_append_new(arr, json_string(c->ops->col_text(st, 0)));
+	c->ops->done(st);
+	if (rc == 0) {
+		json_object_set(obj, "tags", arr);
+		rc = KAM_OK;
+	}
+out:
+	json_decref(arr);
+	return rc;
+}
+
+/* Builds the JSON of the current row (columns in select_cols order); *version gets its version. */
+static json_t *row_json(struct store_conn *c, const struct model_entity *e, struct db_stmt *st,
+			int64_t *version)
+{
+	json_t *obj = json_object();
+	int col = 0;
+
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct model_field *f = &e->fields[i];
+		json_t *v;
+
+		if (!is_column(f) || !is_visible(f))
+			continue;
+		if (c->ops->is_null(st, col)) {
+			v = json_null();
+		} else {
+			switch (f->type) {
+			case MT_INT:
+			case MT_REF:
+				v = json_integer(c->ops->col_int(st, col));
+				break;
+			case MT_BOOL:
+				v = json_boolean(c->ops->col_int(st, col) != 0);
+				break;
+			case MT_TIME: {
+				char ts[32];
+
+				time_rfc3339(c->ops->col_int(st, col), ts, sizeof(ts));
+				v = json_string(ts);
+				break;
+			}
+			default:
+				v = json_string(c->ops->col_text(st, col));
+				break;
+			}
+		}
+		json_object_set_new(obj, f->name, v);
+		col++;
+	}
+	if (version)
+		*version = c->ops->col_int(st, col);
+	return obj;
+}
+
+static bool has_tags(const struct model_entity *e)
+{
+	for (size_t i = 0; i < e->nfields; i++)
+		if (e->fields[i].type == MT_TAGS)
+			return true;
+	return false;
+}
+
+int store_get(struct store_conn *c, const struct model_entity *e, int64_t id, json_t **out,
+	      int64_t *version)
+{
+	struct sqlbuf b = {.n = 0};
+	struct db_stmt *st;
+	json_t *obj = NULL;
+	int rc;
+
+	sb_add(&b, "SELECT ");
+	select_cols(&b, e);
+	sb_add(&b, " FROM ");
+	sb_add(&b, e->table);
+	sb_add(&b, " WHERE id = ?");
+	rc = c->ops->query(c->db, b.s, (struct db_val[]){DB_INT(id)}, 1, &st);
+	if (rc != KAM_OK)
+		return rc;
+	rc = c->ops->next(st);
+	if (rc == 1)
+		obj = row_json(c, e, st, version);
+	c->ops->done(st);
+	if (rc == 0)
+		return KAM_ENOTFOUND;
+	if (rc < 0)
+		return rc;
+	if (has_tags(e) && (rc = load_tags(c, e, id, obj)) != KAM_OK) {
+		json_decref(obj);
+		return rc;
+	}
+	*out = obj;
+	return KAM_OK;
+}
+
+static struct db_val json_val(const json_t *v)
+{
+	if (json_is_integer(v))
+		return DB_INT(json_integer_value(v));
+	if (json_is_boolean(v))
+		return DB_INT(json_is_true(v) ? 1 : 0);
+	if (json_is_string(v))
+		return DB_TEXT(json_string_value(v));
+	return DB_NULL;
+}
+
+static int write_tags(struct store_conn *c, const struct model_entity *e, int64_t id,
+		      const json_t *tags)
+{
+	char sql[256];
+	size_t i;
+	json_t *t;
+	int rc;
+
+	snprintf(sql, sizeof(sql), "DELETE FROM %s_tags WHERE entity_id = ?", e->table);
+	if ((rc = sq_run(c, sql, (struct db_val[]){DB_INT(id)}, 1)) != KAM_OK)
+		return rc;
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO %s_tags (entity_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING",
+		 e->table);
+	json_array_foreach(tags, i, t)
+	{
+		rc = sq_run(c, sql, (struct db_val[]){DB_INT(id), DB_TEXT(json_string_value(t))}, 2);
+		if (rc != KAM_OK)
+			return rc;
+	}
+	return KAM_OK;
+}
+
+static bool has_field(const struct model_entity *e, const char *name)
+{
+	return model_field_find(e, name) != NULL;
+}
+
+int store_insert(struct store_conn *c, const struct model_entity *e, const json_t *rec,
+		 int64_t now, int64_t *id)
+{
+	struct sqlbuf b = {.n = 0}, vals = {.n = 0};
+	struct db_val args[MAX_ARGS];
+	int n = 0, rc;
+	const json_t *tags = NULL;
+
+	sb_add(&b, "INSERT INTO ");
+	sb_add(&b, e->table);
+	sb_add(&b, " (");
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct model_field *f = &e->fields[i];
+		const json_t *v = json_object_get(rec, f->name);
+
+		if (v == NULL || strcmp(f->name, "id") == 0 || f->type == MT_TIME)
+			continue;
+		if (f->type == MT_TAGS) {
+			tags = v;
+			continue;
+		}
+		if (n >= MAX_ARGS - 2)
+			return KAM_EINVAL;
+		sb_add(&b, n ? ", " : "");
+		sb_add(&b, f->name);
+		sb_add(&vals, n ? ", ?" : "?");
+		args[n++] = json_val(v);
+	}
+	if (has_field(e, "created_at")) {
+		sb_add(&b, n ? ", created_at, updated_at" : "created_at, updated_at");
+		sb_add(&vals, n ? ", ?, ?" : "?, ?");
+		args[n++] = DB_INT(now);
+		args[n++] = DB_INT(now);
+	}
+	sb_add(&b, ") VALUES (");
+	sb_add(&b, vals.s);
+	sb_add(&b, ") RETURNING id");
+	if (b.overflow)
+		return KAM_EINVAL;
+	rc = sq_int(c, b.s, args, n, id);
+	if (rc == KAM_OK && tags)
+		rc = write_tags(c, e, *id, tags);
+	return rc;
+}
+
+/* After an UPDATE or DELETE changed nothing: gone (404) or changed meanwhile (412)? */
+static int why_unchanged(struct store_conn *c, const struct model_entity *e, int64_t id)
+{
+	char sql[128];
+	int64_t one;
+	int rc;
+
+	snprintf(sql, sizeof(sql), "SELECT 1 FROM %s WHERE id = ?", e->table);
+	rc = sq_int(c, sql, (struct db_val[]){DB_INT(id)}, 1, &one);
+	return rc == KAM_OK ? KAM_ESTALE : rc;
+}
+
+int store_update(struct store_conn *c, const struct model_entity *e, int64_t id,
+		 const json_t *rec, int64_t version, int64_t now)
+{
+	struct sqlbuf b = {.n = 0};
+	struct db_val args[MAX_ARGS];
+	int n = 0, rc;
+	const json_t *tags = NULL;
+
+	sb_add(&b, "UPDATE ");
+	sb_add(&b, e->table);
+	sb_add(&b, " SET version = version + 1");
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct model_field *f = &e->fields[i];
+		const json_t *v = json_object_get(rec, f->name);
+
+		if (v == NULL || strcmp(f->name, "id") == 0 || f->type == MT_TIME)
+			continue;
+		if (f->type == MT_TAGS) {
+			tags = v;
+			continue;
+		}
+		if (n >= MAX_ARGS - 3)
+			return KAM_EINVAL;
+		sb_add(&b, ", ");
+		sb_add(&b, f->name);
+		sb_add(&b, " = ?");
+		args[n++] = json_val(v);
+	}
+	if (has_field(e, "updated_at")) {
+		sb_add(&b, ", updated_at = ?");
+		args[n++] = DB_INT(now);
+	}
+	sb_add(&b, " WHERE id = ?");
+	args[n++] = DB_INT(id);
+	if (version >= 0) {
+		sb_add(&b, " AND version = ?");
+		args[n++] = DB_INT(version);
+	}
+	if (b.overflow)
+		return KAM_EINVAL;
+	if ((rc = sq_run(c, b.s, args, n)) != KAM_OK)
+		return rc;
+	if (c->ops->changes(c->db) == 0)
+		return why_unchanged(c, e, id);
+	if (tags)
+		rc = write_tags(c, e, id, tags);
+	return rc;
+}
+
+int store_delete(struct store_conn *c, const struct model_entity *e, int64_t id, int64_t version)
+{
+	char sql[160];
+	int rc;
+
+	if (version >= 0) {
+		snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE id = ? AND version = ?", e->table);
+		rc = sq_run(c, sql, (struct db_val[]){DB_INT(id), DB_INT(version)}, 2);
+	} else {
+		snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE id = ?", e->table);
+		rc = sq_run(c, sql, (struct db_val[]){DB_INT(id)}, 1);
+	}
+	if (rc != KAM_OK)
+		return rc;
+	return c->ops->changes(c->db) == 0 ? why_unchanged(c, e, id) : KAM_OK;
+}
+
+/* Cursors are base64url JSON [sort value, id]: opaque to clients, checked on the way back. */
+static char *cursor_encode(const json_t *sortv, int64_t id)
+{
+	json_t *arr = json_pack("[O,I]", sortv, (json_int_t)id);
+	char *js = json_dumps(arr, JSON_COMPACT), *out = NULL;
+	size_t l, ol;
+
+	json_decref(arr);
+	if (js == NULL)
+		return NULL;
+	l = strlen(js);
+	ol = sodium_base64_ENCODED_LEN(l, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	out = malloc(ol);
+	if (out)
+		sodium_bin2base64(out, ol, (unsigned char *)js, l,
+				  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	free(js);
+	return out;
+}
+
+static int cursor_decode(const char *cur, bool want_int, json_t **sortv, int64_t *id)
+{
+	unsigned char raw[1024];
+	size_t l;
+	json_t *arr;
+	int rc = KAM_EINVAL;
+
+	if (strlen(cur) > 1300 ||
+	    sodium_base642bin(raw, sizeof(raw) - 1, cur, strlen(cur), NULL, &l, NULL,
+			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+		return KAM_EINVAL;
+	arr = json_loadb((char *)raw, l, 0, NULL);
+	if (json_is_array(arr) && json_array_size(arr) == 2 &&
+	    json_is_integer(json_array_get(arr, 1)) &&
+	    (want_int ? json_is_integer(json_array_get(arr, 0))
+		      : json_is_string(json_array_get(arr, 0)))) {
+		*sortv = json_incref(json_array_get(arr, 0));
+		*id = json_integer_value(json_array_get(arr, 1));
+		rc = KAM_OK;
+	}
+	json_decref(arr);
+	return rc;
+}
+
+static void like_pattern(const char *q, char *out, size_t outlen)
+{
+	size_t n = 0;
+
+	out[n++] = '%';
+	for (; *q && n + 3 < outlen; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			out[n++] = '\\';
+		out[n++] = *q;
+	}
+	out[n++] = '%';
+	out[n] = '\0';
+}
+
+static struct db_val filter_val(const struct model_field *f, const char *s)
+{
+	if (f->type == MT_INT || f->type == MT_REF)
+		return DB_INT(strtoll(s, NULL, 10));
+	if (f->type == MT_BOOL)
+		return DB_INT(strcmp(s, "true") == 0 ? 1 : 0);
+	return DB_TEXT(s);
+}
+
+int store_list(struct store_conn *c, const struct model_entity *e, const struct store_list *q,
+	       json_t **items, char **next_cursor)
+{
+	struct sqlbuf b = {.n = 0};
+	struct db_val args[MAX_ARGS];
+	int n = 0, rc, count = 0;
+	const struct model_field *sf = model_field_find(e, q->sort ? q->sort : "id");
+	json_t *arr = NULL, *cur_v = NULL, *last_v = NULL;
+	int64_t cur_id = 0, last_id = 0;
+	char pat[600];
+	struct db_stmt *st;
+	const char *key;
+	json_t *fv;
+	int sort_col = -1, col = 0;
+
+	if (sf == NULL || !(sf->flags & MF_SORT))
+		return KAM_EINVAL;
+	if (q->cursor && cursor_decode(q->cursor, sf->type != MT_TEXT && sf->type != MT_ENUM &&
+							   sf->type != MT_EMAIL && sf->type != MT_DATE,
+				       &cur_v, &cur_id) != KAM_OK)
+		return KAM_EINVAL;
+	for (size_t i = 0; i < e->nfields; i++) {
+		if (!is_column(&e->fields[i]) || !is_visible(&e->fields[i]))
+			continue;
+		if (&e->fields[i] == sf)
+			sort_col = col;
+		col++;
+	}
+	sb_add(&b, "SELECT ");
+	select_cols(&b, e);
+	sb_add(&b, " FROM ");
+	sb_add(&b, e->table);
+	sb_add(&b, " WHERE 1 = 1");
+	if (q->scope_user > 0 && e->scope_sql) {
+		sb_add(&b, " AND ");
+		sb_add(&b, e->scope_sql);
+		for (int i = 0; i < e->scope_nargs; i++)
+			args[n++] = DB_INT(q->scope_user);
+	}
+	json_object_foreach(q->filters, key, fv)
+	{
+		const struct model_field *f = model_field_find(e, key);
+		char frag[160];
+
+		if (f == NULL || !(f->flags & MF_FILTER) || !json_is_string(fv) || n >= MAX_ARGS - 8) {
+			rc = KAM_EINVAL;
+			goto out;
+		}
+		if (f->type == MT_TAGS)
+			snprintf(frag, sizeof(frag),
+				 " AND id IN (SELECT entity_id FROM %s_tags WHERE tag = ?)",
+				 e->table);
+		else
+			snprintf(frag, sizeof(frag), " AND %s = ?", f->name);
+		sb_add(&b, frag);
+		args[n++] = filter_val(f, json_string_value(fv));
+	}
+	if (q->q && q->q[0]) {
+		bool first = true;
+
+		like_pattern(q->q, pat, sizeof(pat));
+		sb_add(&b, " AND (");
+		for (size_t i = 0; i < e->nfields; i++) {
+			const struct model_field *f = &e->fields[i];
+
+			if (!(f->flags & MF_SEARCH) || n >= MAX_ARGS - 6)
+				continue;
+			sb_add(&b, first ? "" : " OR ");
+			sb_add(&b, f->name);
+			sb_add(&b, " ");
+			sb_add(&b, c->ops->ilike);
+			sb_add(&b, " ? ESCAPE '\\'");
+			args[n++] = (struct db_val){DBV_TEXT, 0, pat};
+			first = false;
+		}
+		sb_add(&b, first ? "1 = 1)" : ")");
+	}
+	if (cur_v) {
+		char frag[200];
+		const char *op = q->desc ? "<" : ">";
+
+		snprintf(frag, sizeof(frag), " AND (%s %s ? OR (%s = ? AND id %s ?))", sf->name, op,
+			 sf->name, op);
+		sb_add(&b, frag);
+		args[n++] = json_val(cur_v);
+		args[n++] = json_val(cur_v);
+		args[n++] = DB_INT(cur_id);
+	}
+	{
+		char frag[160];
+		int lim = q->limit < 1 ? 50 : q->limit > 500 ? 500 : q->limit;
+
+		snprintf(frag, sizeof(frag), " ORDER BY %s %s, id %s LIMIT %d", sf->name,
+			 q->desc ? "DESC" : "ASC", q->desc ? "DESC" : "ASC", lim + 1);
+		sb_add(&b, frag);
+		if (b.overflow) {
+			rc = KAM_EINVAL;
+			goto out;
+		}
+		rc = c->ops->query(c->db, b.s, args, n, &st);
+		if (rc != KAM_OK)
+			goto out;
+		arr = json_array();
+		while ((rc = c->ops->next(st)) == 1) {
+			json_t *row;
+
+			if (count == lim) {
+				rc = 2; /* one more row exists: there is a next page */
+				break;
+			}
+			row = row_json(c, e, st, NULL);
+			json_decref(last_v);
+			last_v = json_incref(json_object_get(row, sf->name));
+			if (sf->type == MT_TIME) { /* cursors hold the raw integer, not the text */
+				json_decref(last_v);
+				last_v = json_integer(c->ops->col_int(st, sort_col));
+			}
+			last_id = json_integer_value(json_object_get(row, "id"));
+			json_array_append_new(arr, row);
+			count++;
+		}
+		c->ops->done(st);
+		if (rc < 0)
+			goto out;
+		*next_cursor = rc == 2 && last_v ? cursor_encode(last_v, last_id) : NULL;
+		rc = KAM_OK;
+	}
+	if (has_tags(e)) {
+		size_t i;
+		json_t *row;
+
+		json_array_foreach(arr, i, row)
+		{
+			rc = load_tags(c, e, json_integer_value(json_object_get(row, "id")), row);
+			if (rc != KAM_OK)
+				goto out;
+		}
+	}
+	*items = arr;
+	arr = NULL;
+out:
+	json_decref(arr);
+	json_decref(cur_v);
+	json_decref(last_v);
+	return rc;
+}

@@ -1,0 +1,33 @@
+/* What the files of src/store share; nothing outside src/store includes this. */
+#ifndef KAM_STORE_INTERNAL_H
+#define KAM_STORE_INTERNAL_H
+#include <pthread.h>
+#include "store/db.h"
+#include "store/store.h"
+#include "util/err.h"
+
+struct store_conn {
+	const struct db_ops *ops;
+	struct db_conn *db;
+	struct store_conn *next_free;
+	bool in_tx;
+};
+
+struct store {
+	const struct db_ops *ops;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct store_conn *conns;
+	int nconns;
+	struct store_conn *free;
+};
+
+/* Runs a statement that returns no rows. */
+int sq_run(struct store_conn *c, const char *sql, const struct db_val *args, int nargs);
+/* Runs a query expected to return one integer (e.g. count); KAM_ENOTFOUND without a row. */
+int sq_int(struct store_conn *c, const char *sql, const struct db_val *args, int nargs,
+	   int64_t *out);
+/* Strdup that returns NULL for NULL. */
+char *sq_strdup(const char *s);
+
+#endif

@@ -1,0 +1,210 @@
+/* The connection pool, transactions and migrations. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "store/internal.h"
+#include "util/embed.h"
+#include "util/log.h"
+#include "util/time.h"
+
+char *sq_strdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+int sq_run(struct store_conn *c, const char *sql, const struct db_val *args, int nargs)
+{
+	struct db_stmt *st;
+	int rc = c->ops->query(c->db, sql, args, nargs, &st);
+
+	if (rc != KAM_OK)
+		return rc;
+	while ((rc = c->ops->next(st)) == 1)
+		;
+	c->ops->done(st);
+	return rc;
+}
+
+int sq_int(struct store_conn *c, const char *sql, const struct db_val *args, int nargs,
+	   int64_t *out)
+{
+	struct db_stmt *st;
+	int rc = c->ops->query(c->db, sql, args, nargs, &st);
+
+	if (rc != KAM_OK)
+		return rc;
+	rc = c->ops->next(st);
+	if (rc == 1) {
+		*out = c->ops->col_int(st, 0);
+		rc = KAM_OK;
+	} else if (rc == 0) {
+		rc = KAM_ENOTFOUND;
+	}
+	c->ops->done(st);
+	return rc;
+}
+
+/* Applies every numbered script above the recorded version, each in its own transaction. */
+static int migrate(struct store_conn *c, char *err, size_t errlen)
+{
+	int64_t have = 0;
+	int rc;
+
+	rc = c->ops->exec(c->db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+				 "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+	if (rc != KAM_OK)
+		goto fail;
+	for (const struct embed_file *f = c->ops->schema; f->name; f++) {
+		int64_t n = strtoll(f->name, NULL, 10);
+
+		if ((rc = c->ops->begin(c->db, true)) != KAM_OK)
+			goto fail;
+		rc = sq_int(c, "SELECT coalesce(max(version), 0) FROM schema_migrations", NULL, 0,
+			    &have);
+		if (rc == KAM_OK && n > have) {
+			rc = c->ops->exec(c->db, (const char *)f->data);
+			if (rc == KAM_OK)
+				rc = sq_run(c,
+					    "INSERT INTO schema_migrations (version, applied_at) "
+					    "VALUES (?, ?)",
+					    (struct db_val[]){DB_INT(n), DB_INT(time_now())}, 2);
+			if (rc == KAM_OK)
+				log_msg("info", "applied migration %s", f->name);
+		}
+		if (rc == KAM_OK)
+			rc = c->ops->commit(c->db);
+		if (rc != KAM_OK) {
+			c->ops->rollback(c->db);
+			snprintf(err, errlen, "migration %s failed: %s", f->name,
+				 c->ops->errmsg(c->db));
+			return rc;
+		}
+	}
+	return KAM_OK;
+fail:
+	snprintf(err, errlen, "cannot read the schema version: %s", c->ops->errmsg(c->db));
+	return rc;
+}
+
+int store_open(const char *url, int nconns, struct store **out, char *err, size_t errlen)
+{
+	struct store *st;
+	int rc = KAM_OK;
+
+	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0) {
+		snprintf(err, errlen, "PostgreSQL is not supported yet: %s", url);
+		return KAM_EINVAL;
+	}
+	st = calloc(1, sizeof(*st));
+	if (st == NULL)
+		return KAM_ENOMEM;
+	st->ops = &db_sqlite;
+	pthread_mutex_init(&st->mu, NULL);
+	pthread_cond_init(&st->cv, NULL);
+	st->conns = calloc((size_t)nconns, sizeof(*st->conns));
+	if (st->conns == NULL) {
+		rc = KAM_ENOMEM;
+		goto out;
+	}
+	for (int i = 0; i < nconns; i++) {
+		struct store_conn *c = &st->conns[i];
+
+		c->ops = st->ops;
+		rc = st->ops->connect(url, &c->db, err, errlen);
+		if (rc != KAM_OK)
+			goto out;
+		st->nconns++;
+		if (i == 0 && (rc = migrate(c, err, errlen)) != KAM_OK)
+			goto out;
+		c->next_free = st->free;
+		st->free = c;
+	}
+	*out = st;
+	st = NULL;
+out:
+	store_close(st);
+	return rc;
+}
+
+void store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	for (int i = 0; i < st->nconns; i++)
+		st->ops->disconnect(st->conns[i].db);
+	free(st->conns);
+	pthread_mutex_destroy(&st->mu);
+	pthread_cond_destroy(&st->cv);
+	free(st);
+}
+
+int store_acquire(struct store *st, struct store_conn **out)
+{
+	pthread_mutex_lock(&st->mu);
+	while (st->free == NULL)
+		pthread_cond_wait(&st->cv, &st->mu);
+	*out = st->free;
+	st->free = st->free->next_free;
+	pthread_mutex_unlock(&st->mu);
+	return KAM_OK;
+}
+
+void store_release(struct store *st, struct store_conn *c)
+{
+	if (c == NULL)
+		return;
+	if (c->in_tx)
+		store_rollback(c);
+	pthread_mutex_lock(&st->mu);
+	c->next_free = st->free;
+	st->free = c;
+	pthread_cond_signal(&st->cv);
+	pthread_mutex_unlock(&st->mu);
+}
+
+const char *store_backend(const struct store *st)
+{
+	return st->ops->name;
+}
+
+int store_schema_version(struct store_conn *c, int *out)
+{
+	int64_t v = 0;
+	int rc = sq_int(c, "SELECT coalesce(max(version), 0) FROM schema_migrations", NULL, 0, &v);
+
+	*out = (int)v;
+	return rc;
+}
+
+int store_ping(struct store_conn *c)
+{
+	int64_t v;
+
+	return sq_int(c, "SELECT 1", NULL, 0, &v);
+}
+
+int store_begin(struct store_conn *c, bool write)
+{
+	int rc = c->ops->begin(c->db, write);
+
+	if (rc == KAM_OK)
+		c->in_tx = true;
+	return rc;
+}
+
+int store_commit(struct store_conn *c)
+{
+	int rc = c->ops->commit(c->db);
+
+	if (rc == KAM_OK)
+		c->in_tx = false;
+	else
+		store_rollback(c);
+	return rc;
+}
+
+void store_rollback(struct store_conn *c)
+{
+	c->ops->rollback(c->db);
+	c->in_tx = false;
+}

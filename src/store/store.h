@@ -1,0 +1,133 @@
+/*
+ * The store: kam's only way to its database. Backend-neutral: SQLite now, PostgreSQL behind
+ * the same functions next. Records travel as jansson objects shaped by store/model.h.
+ * Every function returns 0 or a negative kam_err (util/err.h).
+ */
+#ifndef KAM_STORE_STORE_H
+#define KAM_STORE_STORE_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+#include "store/model.h"
+
+struct store;      /* a pool of connections to one database */
+struct store_conn; /* one connection, used by one thread at a time */
+
+/* Opens url (a SQLite path, or sqlite:PATH) with nconns connections and applies migrations. */
+int store_open(const char *url, int nconns, struct store **out, char *err, size_t errlen);
+/* Closes every connection; st may be NULL. */
+void store_close(struct store *st);
+/* Takes a free connection, waiting for one; release it with store_release. */
+int store_acquire(struct store *st, struct store_conn **out);
+/* Gives a connection back (rolling back any transaction left open). */
+void store_release(struct store *st, struct store_conn *c);
+/* "sqlite" or "postgresql". */
+const char *store_backend(const struct store *st);
+/* Highest migration applied. */
+int store_schema_version(struct store_conn *c, int *out);
+/* A cheap round trip: 0 when the database answers. */
+int store_ping(struct store_conn *c);
+
+/* Transactions: write ones take the write lock at once; a 2xx goes out only after commit. */
+int store_begin(struct store_conn *c, bool write);
+int store_commit(struct store_conn *c);
+void store_rollback(struct store_conn *c);
+
+/* --- records of a model entity --------------------------------------------------------- */
+
+/* Reads one row as a new JSON object (*out owned by the caller) and its version. */
+int store_get(struct store_conn *c, const struct model_entity *e, int64_t id, json_t **out,
+	      int64_t *version);
+/* Inserts rec (already validated; missing columns take their defaults); sets *id. */
+int store_insert(struct store_conn *c, const struct model_entity *e, const json_t *rec,
+		 int64_t now, int64_t *id);
+/* Writes the fields present in rec; version < 0 skips the check, else KAM_ESTALE on mismatch. */
+int store_update(struct store_conn *c, const struct model_entity *e, int64_t id,
+		 const json_t *rec, int64_t version, int64_t now);
+/* Deletes a row; version as for store_update. */
+int store_delete(struct store_conn *c, const struct model_entity *e, int64_t id, int64_t version);
+
+struct store_list {
+	const char *sort; /* an MF_SORT field, default "id" */
+	bool desc;
+	json_t *filters; /* object: MF_FILTER field -> string value (already validated) */
+	const char *q;         /* matches MF_SEARCH fields, case-insensitive */
+	int limit;             /* 1..500 */
+	const char *cursor;    /* from a previous page, or NULL */
+	int64_t scope_user;    /* > 0: only rows this user's accounts hold (entity scope_sql) */
+};
+
+/* One page of rows: *items a new JSON array, *next_cursor a new string or NULL (both owned). */
+int store_list(struct store_conn *c, const struct model_entity *e, const struct store_list *q,
+	       json_t **items, char **next_cursor);
+
+/* --- users, sessions and tokens --------------------------------------------------------- */
+
+struct store_auth {
+	int64_t user_id;
+	char role[16];
+	char email[256];
+	char name[256];
+	bool active;
+	char csrf[64];      /* sessions only */
+	int64_t created_at; /* of the session or token */
+	int64_t last_seen_at;
+	int64_t token_id; /* API tokens only */
+};
+
+/* Finds an active or inactive user by e-mail (case-insensitive); *hash owned by the caller. */
+int store_user_by_email(struct store_conn *c, const char *email, struct store_auth *out,
+			char **hash);
+/* The password hash of a user (owned by the caller). */
+int store_user_hash(struct store_conn *c, int64_t user_id, char **hash);
+/* Replaces a user's password hash. */
+int store_user_set_hash(struct store_conn *c, int64_t user_id, const char *hash, int64_t now);
+/* Number of users. */
+int store_user_count(struct store_conn *c, int64_t *n);
+
+int store_session_create(struct store_conn *c, const char *token_hash, int64_t user_id,
+			 const char *csrf, int64_t now);
+/* Resolves a session by its token hash to its user. */
+int store_session_lookup(struct store_conn *c, const char *token_hash, struct store_auth *out);
+int store_session_touch(struct store_conn *c, const char *token_hash, int64_t now);
+int store_session_delete(struct store_conn *c, const char *token_hash);
+/* Ends every session and API token of a user (deactivation, password change). */
+int store_user_logout_all(struct store_conn *c, int64_t user_id);
+
+int store_token_create(struct store_conn *c, int64_t user_id, const char *name,
+		       const char *token_hash, int64_t now, int64_t *id);
+int store_token_lookup(struct store_conn *c, const char *token_hash, struct store_auth *out);
+int store_token_touch(struct store_conn *c, int64_t token_id, int64_t now);
+/* Tokens of one user, or of everyone when user_id is 0; *items owned by the caller. */
+int store_token_list(struct store_conn *c, int64_t user_id, json_t **items);
+/* Deletes a token; user_id 0 means any owner. KAM_ENOTFOUND when none matched. */
+int store_token_delete(struct store_conn *c, int64_t id, int64_t user_id);
+
+/* Records a failed login under key; counts failures since since and the oldest one's time. */
+int store_login_failure_add(struct store_conn *c, const char *key, int64_t now);
+int store_login_failures(struct store_conn *c, const char *key, int64_t since, int64_t *count,
+			 int64_t *oldest);
+
+/* --- account access and teams -------------------------------------------------------------- */
+
+/* Whether user may see the account as its owner or a team member. */
+int store_account_access(struct store_conn *c, int64_t account_id, int64_t user_id,
+			 bool *owner, bool *on_team);
+/* The account's team, as {user_id, name, email, role, added_at} (owned by the caller). */
+int store_team_list(struct store_conn *c, int64_t account_id, json_t **items);
+/* Adds or changes a member's role; *created tells which. */
+int store_team_put(struct store_conn *c, int64_t account_id, int64_t user_id, const char *role,
+		   int64_t now, bool *created);
+int store_team_delete(struct store_conn *c, int64_t account_id, int64_t user_id);
+
+/* --- audit ----------------------------------------------------------------------------- */
+
+/* Appends an audit row; before/after may be NULL. */
+int store_audit_add(struct store_conn *c, int64_t user_id, const char *action,
+		    const char *entity, int64_t entity_id, const json_t *before,
+		    const json_t *after, int64_t now);
+/* Audit rows, newest first, optionally of one entity and id (entity NULL / id 0 = any). */
+int store_audit_list(struct store_conn *c, const char *entity, int64_t id, int limit,
+		     const char *cursor, json_t **items, char **next_cursor);
+
+#endif

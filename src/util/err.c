@@ -1,0 +1,38 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include "util/err.h"
+
+void err_field(struct kam_errinfo *ei, const char *field, const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+
+	if (ei == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (ei->errors == NULL)
+		ei->errors = json_array();
+	json_array_append_new(ei->errors, json_pack("{s:s,s:s}", "field", field, "message", msg));
+	if (ei->detail[0] == '\0')
+		snprintf(ei->detail, sizeof(ei->detail), "%s: %s", field, msg);
+}
+
+void err_detail(struct kam_errinfo *ei, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ei == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(ei->detail, sizeof(ei->detail), fmt, ap);
+	va_end(ap);
+}
+
+void err_clear(struct kam_errinfo *ei)
+{
+	json_decref(ei->errors);
+	ei->errors = NULL;
+	ei->detail[0] = '\0';
+}
