@@ -1,5 +1,5 @@
 # kam — build, run and test.  `make run` and `make check` are all a new user needs.
-PKGS     := libmicrohttpd jansson libsodium sqlite3
+PKGS     := libmicrohttpd jansson libsodium sqlite3 libpq
 CC       ?= gcc
 WARN     := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
             -Wpointer-arith -Wcast-qual -fno-common
@@ -9,7 +9,8 @@ VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)
 
 SRC      := $(wildcard src/util/*.c src/kam/*.c src/store/*.c src/api/*.c src/http/*.c src/cli/*.c)
 SCHEMA   := $(sort $(wildcard src/store/schema/sqlite/*.sql))
-GEN      := build/gen/schema_sqlite.c build/gen/static_files.c
+SCHEMA_PG := $(sort $(wildcard src/store/schema/pg/*.sql))
+GEN      := build/gen/schema_sqlite.c build/gen/schema_pg.c build/gen/static_files.c
 STATIC   := docs/openapi.json
 
 # release build (make run, bench) and sanitizer build (make check)
@@ -31,15 +32,18 @@ all: kam
 deps:
 	@scripts/deps
 
-kam: $(REL_OBJ) build/rel/src/main.o build/rel/gen/schema_sqlite.o build/rel/gen/static_files.o
+kam: $(REL_OBJ) build/rel/src/main.o build/rel/gen/schema_sqlite.o build/rel/gen/schema_pg.o build/rel/gen/static_files.o
 	$(CC) -o $@ $^ $(LIBS)
 
-build/san/kam: $(SAN_OBJ) build/san/src/main.o build/san/gen/schema_sqlite.o build/san/gen/static_files.o
+build/san/kam: $(SAN_OBJ) build/san/src/main.o build/san/gen/schema_sqlite.o build/san/gen/schema_pg.o build/san/gen/static_files.o
 	$(CC) -fsanitize=address,undefined -o $@ $^ $(LIBS)
 
 build/gen/schema_sqlite.c: $(SCHEMA) scripts/embed
 	@mkdir -p $(@D)
 	scripts/embed schema_sqlite $(SCHEMA) > $@
+build/gen/schema_pg.c: $(SCHEMA_PG) scripts/embed
+	@mkdir -p $(@D)
+	scripts/embed schema_pg $(SCHEMA_PG) > $@
 build/gen/static_files.c: $(STATIC) scripts/embed
 	@mkdir -p $(@D)
 	scripts/embed static_files $(STATIC) > $@
@@ -59,7 +63,7 @@ build/san/gen/%.o: build/gen/%.c
 	@mkdir -p $(@D)
 	$(CC) $(SAN_CFLAGS) -c -o $@ $<
 
-build/san/unit/%: tests/unit/%.c $(SAN_OBJ) build/san/gen/schema_sqlite.o build/san/gen/static_files.o
+build/san/unit/%: tests/unit/%.c $(SAN_OBJ) build/san/gen/schema_sqlite.o build/san/gen/schema_pg.o build/san/gen/static_files.o
 	@mkdir -p $(@D)
 	$(CC) $(SAN_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $^ $(LIBS) $(shell pkg-config --libs cmocka)
 

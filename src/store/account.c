@@ -129,7 +129,7 @@ int store_audit_list(struct store_conn *c, const char *entity, int64_t id, int l
 	rc = c->ops->query(c->db,
 			   "SELECT a.id, a.at, a.user_id, u.name, a.action, a.entity, a.entity_id, "
 			   "a.before, a.after FROM audit a LEFT JOIN users u ON u.id = a.user_id "
-			   "WHERE (? IS NULL OR a.entity = ?) AND (? = 0 OR a.entity_id = ?) "
+			   "WHERE (CAST(? AS TEXT) IS NULL OR a.entity = ?) AND (? = 0 OR a.entity_id = ?) "
 			   "AND a.id < ? ORDER BY a.id DESC LIMIT ?",
 			   (struct db_val[]){DB_TEXT(entity), DB_TEXT(entity), DB_INT(id), DB_INT(id),
 					     DB_INT(before), DB_INT(limit + 1)},

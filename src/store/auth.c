@@ -18,7 +18,7 @@ int store_user_by_email(struct store_conn *c, const char *email, struct store_au
 
 	rc = c->ops->query(c->db,
 			   "SELECT id, role, email, name, active, password_hash FROM users "
-			   "WHERE lower(email) = lower(?)",
+			   "WHERE lower(email) = lower(CAST(? AS TEXT))",
 			   (struct db_val[]){DB_TEXT(email)}, 1, &st);
 	if (rc != KAM_OK)
 		return rc;

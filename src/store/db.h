@@ -50,8 +50,11 @@ struct db_ops {
 	const char *ilike;
 	/* The migration scripts of this backend. */
 	const struct embed_file *schema;
+	/* Run inside each migration's transaction so concurrent starters wait; NULL if none. */
+	const char *migrate_lock;
 };
 
 extern const struct db_ops db_sqlite;
+extern const struct db_ops db_pg;
 
 #endif

@@ -59,6 +59,10 @@ static int migrate(struct store_conn *c, char *err, size_t errlen)
 
 		if ((rc = c->ops->begin(c->db, true)) != KAM_OK)
 			goto fail;
+		if (c->ops->migrate_lock && (rc = c->ops->exec(c->db, c->ops->migrate_lock)) != KAM_OK) {
+			c->ops->rollback(c->db);
+			goto fail;
+		}
 		rc = sq_int(c, "SELECT coalesce(max(version), 0) FROM schema_migrations", NULL, 0,
 			    &have);
 		if (rc == KAM_OK && n > have) {
@@ -86,19 +90,20 @@ fail:
 	return rc;
 }
 
+bool store_is_pg_url(const char *url)
+{
+	return strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0;
+}
+
 int store_open(const char *url, int nconns, struct store **out, char *err, size_t errlen)
 {
 	struct store *st;
 	int rc = KAM_OK;
 
-	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0) {
-		snprintf(err, errlen, "PostgreSQL is not supported yet: %s", url);
-		return KAM_EINVAL;
-	}
 	st = calloc(1, sizeof(*st));
 	if (st == NULL)
 		return KAM_ENOMEM;
-	st->ops = &db_sqlite;
+	st->ops = store_is_pg_url(url) ? &db_pg : &db_sqlite;
 	pthread_mutex_init(&st->mu, NULL);
 	pthread_cond_init(&st->cv, NULL);
 	st->conns = calloc((size_t)nconns, sizeof(*st->conns));

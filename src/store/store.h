@@ -13,7 +13,10 @@
 struct store;      /* a pool of connections to one database */
 struct store_conn; /* one connection, used by one thread at a time */
 
-/* Opens url (a SQLite path, or sqlite:PATH) with nconns connections and applies migrations. */
+/* True when url names a PostgreSQL database (postgres:// or postgresql://). */
+bool store_is_pg_url(const char *url);
+/* Opens url (a SQLite path, sqlite:PATH, or postgresql://…) with nconns connections and
+ * applies pending migrations. */
 int store_open(const char *url, int nconns, struct store **out, char *err, size_t errlen);
 /* Closes every connection; st may be NULL. */
 void store_close(struct store *st);
