@@ -40,8 +40,11 @@ static const char usage_serve[] =
 	"  --threads  worker threads (default: the number of cores)\n";
 static const char usage_init[] = "usage: kam init [--db PATH]\n"
 				 "  creates the database if needed and applies every migration\n";
-static const char usage_migrate[] = "usage: kam migrate [--db PATH]\n"
-				    "  applies pending migrations and prints the schema version\n";
+static const char usage_migrate[] =
+	"usage: kam migrate [--db PATH]\n"
+	"       kam migrate --from kam.db --to postgresql://USER@HOST:PORT/DB\n"
+	"  applies pending migrations and prints the schema version; with --from and --to,\n"
+	"  copies a whole database into an empty one (both are migrated first)\n";
 static const char usage_demo[] = "usage: kam demo [--db PATH] [--seed N]\n"
 				 "  loads a deterministic demo data set into an empty database\n";
 static const char usage_user[] =
@@ -56,6 +59,7 @@ struct opts {
 	const char *db;
 	const char *listen;
 	const char *email, *name, *role;
+	const char *from, *to;
 	int threads;
 	unsigned long long seed;
 	int password_stdin;
@@ -75,6 +79,7 @@ static int parse(int argc, char **argv, const char *text, struct opts *o)
 		{"email", required_argument, NULL, 'e'}, {"name", required_argument, NULL, 'n'},
 		{"role", required_argument, NULL, 'r'},	 {"threads", required_argument, NULL, 't'},
 		{"seed", required_argument, NULL, 's'},	 {"password-stdin", no_argument, NULL, 'p'},
+		{"from", required_argument, NULL, 'F'},	 {"to", required_argument, NULL, 'T'},
 		{"help", no_argument, NULL, 'h'},	 {NULL, 0, NULL, 0},
 	};
 	int ch;
@@ -112,6 +117,12 @@ static int parse(int argc, char **argv, const char *text, struct opts *o)
 		case 'p':
 			o->password_stdin = 1;
 			break;
+		case 'F':
+			o->from = optarg;
+			break;
+		case 'T':
+			o->to = optarg;
+			break;
 		case 'h':
 			return usage(text, 0);
 		default:
@@ -141,7 +152,8 @@ static int cmd_serve(const struct opts *o)
 {
 	struct http_app app = {.routes = api_routes, .nroutes = api_nroutes};
 	struct http_server *srv = NULL;
-	char err[256] = "";
+	struct jobs *jobs = NULL;
+	char err[256] = "", shown[512];
 	sigset_t set;
 	int sig = 0, n = o->threads;
 
@@ -155,6 +167,7 @@ static int cmd_serve(const struct opts *o)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* one connection per worker thread, one for the background jobs */
 	if (open_store(o, n + 1, &app.store))
 		return 1;
 	if (http_server_start(&app, o->listen, n, &srv, err, sizeof(err)) != KAM_OK) {
@@ -167,14 +180,18 @@ static int cmd_serve(const struct opts *o)
 		const char *colon = strrchr(o->listen, ':');
 
 		snprintf(host, sizeof(host), "%.*s", (int)(colon - o->listen), o->listen);
+		cli_redact_url(o->db, shown, sizeof(shown));
 		printf("kam %s serving on http://%s:%d/ (database %s, %d threads)\n", KAM_VERSION,
-		       host[0] ? host : "0.0.0.0", http_server_port(srv), o->db, n);
+		       host[0] ? host : "0.0.0.0", http_server_port(srv), shown, n);
 		fflush(stdout);
 	}
 	log_msg("info", "listening on %s port %d", o->listen, http_server_port(srv));
+	if (jobs_start(app.store, &jobs) != KAM_OK)
+		log_msg("warn", "background jobs did not start");
 	sigwait(&set, &sig);
 	log_msg("info", "signal %d: draining requests in flight", sig);
 	http_server_stop(srv, 10000);
+	jobs_stop(jobs);
 	store_close(app.store);
 	log_msg("info", "stopped");
 	return 0;
@@ -225,17 +242,24 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "init") == 0 || strcmp(cmd, "migrate") == 0) {
 		struct store_conn *c;
+		char shown[512];
 		int version = 0;
 
 		if ((rc = parse(argc - 1, argv + 1, cmd[0] == 'i' ? usage_init : usage_migrate, &o)) >=
 		    0)
 			return rc;
+		if (o.from || o.to) {
+			if (!o.from || !o.to || cmd[0] == 'i')
+				return usage(usage_migrate, EXIT_USAGE);
+			return cli_copy(o.from, o.to) == KAM_OK ? 0 : 1;
+		}
 		if (open_store(&o, 1, &st))
 			return 1;
 		store_acquire(st, &c);
 		store_schema_version(c, &version);
 		store_release(st, c);
-		printf("database %s is at schema version %d\n", o.db, version);
+		cli_redact_url(o.db, shown, sizeof(shown));
+		printf("database %s is at schema version %d\n", shown, version);
 		store_close(st);
 		return 0;
 	}

@@ -14,4 +14,15 @@ int cli_user_add(struct store *st, const char *email, const char *name, const ch
 /* Creates an API token for the user with that e-mail and prints it. */
 int cli_token_create(struct store *st, const char *email, const char *label);
 
+struct jobs;
+/* Starts the background jobs of kam serve (each under a database lease). */
+int jobs_start(struct store *st, struct jobs **out);
+/* Stops them and waits for a run in progress. */
+void jobs_stop(struct jobs *j);
+
+/* Copies the database at from into the empty one at to; prints progress. */
+int cli_copy(const char *from, const char *to);
+/* Writes url into buf with any password replaced by ***, for printing. */
+void cli_redact_url(const char *url, char *buf, size_t len);
+
 #endif

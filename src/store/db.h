@@ -39,6 +39,10 @@ struct db_ops {
 	int64_t (*col_int)(struct db_stmt *st, int col);
 	const char *(*col_text)(struct db_stmt *st, int col);
 	void (*done)(struct db_stmt *st);
+	/* Columns of a result, their names and the type of the current row's value. */
+	int (*ncols)(struct db_stmt *st);
+	const char *(*col_name)(struct db_stmt *st, int col);
+	enum db_type (*col_type)(struct db_stmt *st, int col);
 	/* Rows changed by the last statement. */
 	int64_t (*changes)(struct db_conn *c);
 	int (*begin)(struct db_conn *c, bool write);
@@ -50,6 +54,10 @@ struct db_ops {
 	const char *ilike;
 	/* The migration scripts of this backend. */
 	const struct embed_file *schema;
+	/* Defers foreign-key checks to commit, for copying rows in any order. */
+	const char *defer_fks;
+	/* printf template (%s = table) run after rows with explicit ids were copied in; or NULL. */
+	const char *reset_ids;
 	/* Run inside each migration's transaction so concurrent starters wait; NULL if none. */
 	const char *migrate_lock;
 };

@@ -3,6 +3,13 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+const struct model_table model_tables[] = {
+	{"users", true},	  {"sessions", true},	   {"api_tokens", true},
+	{"login_failures", true}, {"accounts", true},	   {"accounts_tags", false},
+	{"account_team", false},  {"contacts", true},	   {"audit", true},
+	{"leases", false},	  {NULL, false},
+};
+
 const char *const model_roles[] = {"admin", "director", "kam", "member", "viewer", NULL};
 const char *const model_team_roles[] = {"kam", "executive_sponsor", "solution_engineer",
 					 "support_lead", "delivery_manager", "sales", "finance",

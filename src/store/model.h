@@ -5,6 +5,7 @@
  */
 #ifndef KAM_STORE_MODEL_H
 #define KAM_STORE_MODEL_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -52,6 +53,12 @@ struct model_entity {
 extern const struct model_entity model_user;
 extern const struct model_entity model_account;
 extern const struct model_entity model_contact;
+
+/* Every table holding data, parents before children (for copying a whole database). */
+extern const struct model_table {
+	const char *name;
+	bool has_id; /* an id column the database numbers */
+} model_tables[];
 
 extern const char *const model_roles[];      /* admin, director, kam, member, viewer */
 extern const char *const model_team_roles[]; /* suggested roles on an account team */

@@ -27,6 +27,7 @@ struct db_conn {
 	struct prep cache[CACHE_SIZE];
 	unsigned nprep;
 	int64_t changes;
+	bool in_tx;
 	char err[256];
 };
 
@@ -106,6 +107,13 @@ static void pg_disconnect(struct db_conn *c)
 	free(c);
 }
 
+/* Outside a transaction a statement that met a dropped connection is safe to send again. */
+static bool retry_after_reset(struct db_conn *c, int attempt)
+{
+	return attempt == 0 && !c->in_tx && PQstatus(c->pg) != CONNECTION_OK &&
+	       ensure_conn(c) == KAM_OK;
+}
+
 static int pg_exec(struct db_conn *c, const char *sql)
 {
 	PGresult *res;
@@ -113,9 +121,16 @@ static int pg_exec(struct db_conn *c, const char *sql)
 
 	if ((rc = ensure_conn(c)) != KAM_OK)
 		return rc;
-	res = PQexec(c->pg, sql);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
+	for (int attempt = 0;; attempt++) {
+		res = PQexec(c->pg, sql);
+		if (PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK)
+			break;
 		rc = map_result(c, res);
+		PQclear(res);
+		if (!retry_after_reset(c, attempt))
+			return rc;
+		rc = KAM_OK;
+	}
 	PQclear(res);
 	return rc;
 }
@@ -241,22 +256,28 @@ static int pg_query(struct db_conn *c, const char *sql, const struct db_val *arg
 			break;
 		}
 	}
-	if ((rc = prepared(c, sql, &name)) != KAM_OK)
-		return rc;
-	if (name) {
-		res = PQexecPrepared(c->pg, name, nargs, vals, NULL, NULL, 0);
-	} else {
-		char *pgsql = rewrite(sql);
+	for (int attempt = 0;; attempt++) {
+		if ((rc = prepared(c, sql, &name)) != KAM_OK) {
+			if (retry_after_reset(c, attempt))
+				continue;
+			return rc;
+		}
+		if (name) {
+			res = PQexecPrepared(c->pg, name, nargs, vals, NULL, NULL, 0);
+		} else {
+			char *pgsql = rewrite(sql);
 
-		if (pgsql == NULL)
-			return KAM_ENOMEM;
-		res = PQexecParams(c->pg, pgsql, nargs, NULL, vals, NULL, NULL, 0);
-		free(pgsql);
-	}
-	if (PQresultStatus(res) != PGRES_TUPLES_OK && PQresultStatus(res) != PGRES_COMMAND_OK) {
+			if (pgsql == NULL)
+				return KAM_ENOMEM;
+			res = PQexecParams(c->pg, pgsql, nargs, NULL, vals, NULL, NULL, 0);
+			free(pgsql);
+		}
+		if (PQresultStatus(res) == PGRES_TUPLES_OK || PQresultStatus(res) == PGRES_COMMAND_OK)
+			break;
 		rc = map_result(c, res);
 		PQclear(res);
-		return rc;
+		if (!retry_after_reset(c, attempt))
+			return rc;
 	}
 	c->changes = strtoll(PQcmdTuples(res), NULL, 10);
 	st = calloc(1, sizeof(*st));
@@ -309,6 +330,31 @@ static void pg_done(struct db_stmt *st)
 	free(st);
 }
 
+static int pg_ncols(struct db_stmt *st)
+{
+	return PQnfields(st->res);
+}
+
+static const char *pg_col_name(struct db_stmt *st, int col)
+{
+	return PQfname(st->res, col);
+}
+
+static enum db_type pg_col_type(struct db_stmt *st, int col)
+{
+	if (PQgetisnull(st->res, st->row, col))
+		return DBV_NULL;
+	switch (PQftype(st->res, col)) {
+	case 16: /* bool */
+	case 20: /* int8 */
+	case 21: /* int2 */
+	case 23: /* int4 */
+		return DBV_INT;
+	default:
+		return DBV_TEXT;
+	}
+}
+
 static int64_t pg_changes(struct db_conn *c)
 {
 	return c->changes;
@@ -316,17 +362,25 @@ static int64_t pg_changes(struct db_conn *c)
 
 static int pg_begin(struct db_conn *c, bool write)
 {
+	int rc;
+
 	(void)write; /* row versions guard concurrent writes; READ COMMITTED is enough */
-	return pg_exec(c, "BEGIN");
+	rc = pg_exec(c, "BEGIN");
+	c->in_tx = rc == KAM_OK;
+	return rc;
 }
 
 static int pg_commit(struct db_conn *c)
 {
-	return pg_exec(c, "COMMIT");
+	int rc = pg_exec(c, "COMMIT");
+
+	c->in_tx = false;
+	return rc;
 }
 
 static void pg_rollback(struct db_conn *c)
 {
+	c->in_tx = false;
 	if (PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
 		PGresult *res = PQexec(c->pg, "ROLLBACK");
 
@@ -350,6 +404,9 @@ const struct db_ops db_pg = {
 	.col_int = pg_col_int,
 	.col_text = pg_col_text,
 	.done = pg_done,
+	.ncols = pg_ncols,
+	.col_name = pg_col_name,
+	.col_type = pg_col_type,
 	.changes = pg_changes,
 	.begin = pg_begin,
 	.commit = pg_commit,
@@ -357,5 +414,8 @@ const struct db_ops db_pg = {
 	.errmsg = pg_errmsg,
 	.ilike = "ILIKE",
 	.schema = schema_pg,
+	.defer_fks = "SET CONSTRAINTS ALL DEFERRED",
+	.reset_ids = "SELECT setval(pg_get_serial_sequence('%s', 'id'), "
+		     "coalesce((SELECT max(id) FROM %s), 0) + 1, false)",
 	.migrate_lock = "LOCK TABLE schema_migrations IN ACCESS EXCLUSIVE MODE",
 };

@@ -208,6 +208,28 @@ static void sq_done(struct db_stmt *s)
 	}
 }
 
+static int sq_ncols(struct db_stmt *s)
+{
+	return sqlite3_column_count(s->st);
+}
+
+static const char *sq_col_name(struct db_stmt *s, int col)
+{
+	return sqlite3_column_name(s->st, col);
+}
+
+static enum db_type sq_col_type(struct db_stmt *s, int col)
+{
+	switch (sqlite3_column_type(s->st, col)) {
+	case SQLITE_NULL:
+		return DBV_NULL;
+	case SQLITE_INTEGER:
+		return DBV_INT;
+	default:
+		return DBV_TEXT;
+	}
+}
+
 static int64_t sq_changes(struct db_conn *c)
 {
 	return sqlite3_changes64(c->db);
@@ -246,6 +268,9 @@ const struct db_ops db_sqlite = {
 	.col_int = sq_col_int,
 	.col_text = sq_col_text,
 	.done = sq_done,
+	.ncols = sq_ncols,
+	.col_name = sq_col_name,
+	.col_type = sq_col_type,
 	.changes = sq_changes,
 	.begin = sq_begin,
 	.commit = sq_commit,
@@ -253,4 +278,6 @@ const struct db_ops db_sqlite = {
 	.errmsg = sq_errmsg,
 	.ilike = "LIKE",
 	.schema = schema_sqlite,
+	.defer_fks = "PRAGMA defer_foreign_keys = ON",
+	.reset_ids = NULL,
 };

@@ -133,4 +133,17 @@ int store_audit_add(struct store_conn *c, int64_t user_id, const char *action,
 int store_audit_list(struct store_conn *c, const char *entity, int64_t id, int limit,
 		     const char *cursor, json_t **items, char **next_cursor);
 
+/* --- whole databases and jobs ----------------------------------------------------------- */
+
+typedef void (*store_copy_progress)(const char *table, int64_t rows, void *arg);
+/* Copies every table of from into the empty, same-version database to, in one transaction. */
+int store_copy(struct store *from, struct store *to, store_copy_progress progress, void *arg,
+	       char *err, size_t errlen);
+/* Takes or renews the lease name for holder until now + ttl; *got says whether it is ours. */
+int store_lease_take(struct store_conn *c, const char *name, const char *holder, int64_t now,
+		     int ttl, bool *got);
+/* Deletes sessions idle or older than allowed and stale login failures. */
+int store_purge_expired(struct store_conn *c, int64_t now, int64_t idle, int64_t max_age,
+			int64_t *removed);
+
 #endif

@@ -90,7 +90,7 @@ CREATE TABLE contacts (
 	department TEXT,
 	email TEXT,
 	phone TEXT,
-	reports_to_id BIGINT REFERENCES contacts (id) ON DELETE SET NULL,
+	reports_to_id BIGINT REFERENCES contacts (id) ON DELETE SET NULL DEFERRABLE INITIALLY IMMEDIATE,
 	influence INTEGER CHECK (influence BETWEEN 1 AND 5),
 	attitude TEXT,
 	decision_role TEXT,

@@ -1,0 +1,101 @@
+/*
+ * Background jobs of kam serve. Each run takes a lease in the database first, so with
+ * several servers on one PostgreSQL a job runs on one node at a time, and moves to
+ * another node when its holder stops renewing (dies).
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "cli/cli.h"
+#include "kam/auth.h"
+#include "util/log.h"
+#include "util/time.h"
+#include "util/tok.h"
+
+#define JOB_INTERVAL 60
+#define JOB_LEASE_TTL (3 * JOB_INTERVAL)
+
+struct jobs {
+	struct store *st;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool stop;
+	char holder[128];
+};
+
+static void run_janitor(struct jobs *j)
+{
+	struct store_conn *c;
+	int64_t now = time_now(), removed = 0;
+	bool got = false;
+	int rc;
+
+	store_acquire(j->st, &c);
+	rc = store_lease_take(c, "janitor", j->holder, now, JOB_LEASE_TTL, &got);
+	if (rc == KAM_OK && got)
+		rc = store_purge_expired(c, now, AUTH_SESSION_IDLE, AUTH_SESSION_MAX_AGE, &removed);
+	store_release(j->st, c);
+	if (rc != KAM_OK)
+		log_msg("warn", "janitor: database error %d; will retry", rc);
+	else if (removed > 0)
+		log_msg("info", "janitor: removed %lld expired sessions", (long long)removed);
+}
+
+static void *loop(void *arg)
+{
+	struct jobs *j = arg;
+
+	pthread_mutex_lock(&j->mu);
+	while (!j->stop) {
+		struct timespec ts;
+
+		pthread_mutex_unlock(&j->mu);
+		run_janitor(j);
+		pthread_mutex_lock(&j->mu);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += JOB_INTERVAL;
+		while (!j->stop && pthread_cond_timedwait(&j->cv, &j->mu, &ts) == 0)
+			;
+	}
+	pthread_mutex_unlock(&j->mu);
+	return NULL;
+}
+
+int jobs_start(struct store *st, struct jobs **out)
+{
+	struct jobs *j = calloc(1, sizeof(*j));
+	char host[64] = "host", rnd[32];
+
+	if (j == NULL)
+		return KAM_ENOMEM;
+	gethostname(host, sizeof(host) - 1);
+	tok_random("", 6, rnd, sizeof(rnd));
+	snprintf(j->holder, sizeof(j->holder), "%s:%d:%s", host, (int)getpid(), rnd);
+	j->st = st;
+	pthread_mutex_init(&j->mu, NULL);
+	pthread_cond_init(&j->cv, NULL);
+	if (pthread_create(&j->thread, NULL, loop, j) != 0) {
+		free(j);
+		return KAM_ENOMEM;
+	}
+	*out = j;
+	return KAM_OK;
+}
+
+void jobs_stop(struct jobs *j)
+{
+	if (j == NULL)
+		return;
+	pthread_mutex_lock(&j->mu);
+	j->stop = true;
+	pthread_cond_signal(&j->cv);
+	pthread_mutex_unlock(&j->mu);
+	pthread_join(j->thread, NULL);
+	pthread_mutex_destroy(&j->mu);
+	pthread_cond_destroy(&j->cv);
+	free(j);
+}

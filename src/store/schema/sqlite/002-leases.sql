@@ -1,0 +1,6 @@
+-- Leases: a background job runs on one node at a time; the lease moves when its holder dies.
+CREATE TABLE leases (
+	name TEXT PRIMARY KEY,
+	holder TEXT NOT NULL,
+	expires_at INTEGER NOT NULL
+);
