@@ -98,7 +98,7 @@ int api_account_update(struct req *rq, struct resp *rs)
 		rc = KAM_EFORBIDDEN;
 		goto out;
 	}
-	if ((rc = store_get(rq->db, &model_account, id, &before, &version)) != KAM_OK)
+	if ((rc = store_get_locked(rq->db, &model_account, id, &before, &version)) != KAM_OK)
 		goto out;
 	if (want >= 0 && want != version) {
 		rc = KAM_ESTALE;
@@ -165,7 +165,7 @@ int api_account_delete(struct req *rq, struct resp *rs)
 		rc = KAM_EFORBIDDEN;
 		goto out;
 	}
-	if ((rc = store_get(rq->db, &model_account, id, &before, &version)) != KAM_OK)
+	if ((rc = store_get_locked(rq->db, &model_account, id, &before, &version)) != KAM_OK)
 		goto out;
 	if (want >= 0 && want != version) {
 		rc = KAM_ESTALE;

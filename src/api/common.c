@@ -40,6 +40,18 @@ int api_account_visible(struct req *rq, int64_t id, bool *owner, bool *on_team)
 	return KAM_OK;
 }
 
+/* The field a ?key=value filters on: a MF_FILTER field, or "tag" for one of the tags. */
+static const struct model_field *filter_field(const struct model_entity *e, const char *key)
+{
+	const struct model_field *f = model_field_find(e, strcmp(key, "tag") == 0 ? "tags" : key);
+
+	if (f == NULL || !(f->flags & MF_FILTER))
+		return NULL;
+	if ((f->type == MT_TAGS) != (strcmp(key, "tag") == 0))
+		return NULL;
+	return f;
+}
+
 int api_list(struct req *rq, struct resp *rs, const struct model_entity *e, int64_t scope_user)
 {
 	struct kam_errinfo ei = {0};
@@ -85,11 +97,11 @@ int api_list(struct req *rq, struct resp *rs, const struct model_entity *e, int6
 					  allowed);
 				rc = KAM_EINVAL;
 			}
-		} else if ((f = model_field_find(e, k)) && (f->flags & MF_FILTER)) {
+		} else if ((f = filter_field(e, k)) != NULL) {
 			if (validate_filter(f, v, &ei) != KAM_OK)
 				rc = KAM_EINVAL;
 			else
-				json_object_set_new(filters, k, json_string(v));
+				json_object_set_new(filters, f->name, json_string(v));
 		} else {
 			err_field(&ei, k, "is not a parameter of this list");
 			rc = KAM_EINVAL;

@@ -14,10 +14,11 @@ int api_contact_list(struct req *rq, struct resp *rs)
 
 /* Loads a contact the caller may see, with whether they may write it. */
 static int load_visible(struct req *rq, int64_t id, json_t **out, int64_t *version,
-			bool *writable)
+			bool *writable, bool lock)
 {
 	bool owner = false, team = false;
-	int rc = store_get(rq->db, &model_contact, id, out, version);
+	int rc = lock ? store_get_locked(rq->db, &model_contact, id, out, version)
+		      : store_get(rq->db, &model_contact, id, out, version);
 
 	if (rc != KAM_OK)
 		return rc;
@@ -86,7 +87,7 @@ int api_contact_get(struct req *rq, struct resp *rs)
 
 	if (id < 0)
 		return api_not_found(rs, "contact");
-	rc = load_visible(rq, id, &c, &version, &writable);
+	rc = load_visible(rq, id, &c, &version, &writable, false);
 	if (rc == KAM_ENOTFOUND)
 		return api_not_found(rs, "contact");
 	if (rc != KAM_OK)
@@ -158,7 +159,7 @@ int api_contact_update(struct req *rq, struct resp *rs)
 		goto out;
 	if ((rc = store_begin(rq->db, true)) != KAM_OK)
 		goto out;
-	if ((rc = load_visible(rq, id, &before, &version, &writable)) != KAM_OK) {
+	if ((rc = load_visible(rq, id, &before, &version, &writable, true)) != KAM_OK) {
 		err_detail(&ei, "no such contact");
 		goto out;
 	}
@@ -216,7 +217,7 @@ int api_contact_delete(struct req *rq, struct resp *rs)
 	}
 	if ((rc = store_begin(rq->db, true)) != KAM_OK)
 		goto out;
-	if ((rc = load_visible(rq, id, &before, &version, &writable)) != KAM_OK) {
+	if ((rc = load_visible(rq, id, &before, &version, &writable, true)) != KAM_OK) {
 		err_detail(&ei, "no such contact");
 		goto out;
 	}

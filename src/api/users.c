@@ -164,7 +164,7 @@ int api_user_update(struct req *rq, struct resp *rs)
 	}
 	if ((rc = store_begin(rq->db, true)) != KAM_OK)
 		goto out;
-	if ((rc = store_get(rq->db, &model_user, id, &before, &version)) != KAM_OK)
+	if ((rc = store_get_locked(rq->db, &model_user, id, &before, &version)) != KAM_OK)
 		goto out;
 	if (want >= 0 && want != version) {
 		rc = KAM_ESTALE;

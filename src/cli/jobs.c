@@ -15,8 +15,8 @@
 #include "util/time.h"
 #include "util/tok.h"
 
+/* Seconds between runs (KAM_JOB_INTERVAL overrides, for tests); a lease outlives 3 runs. */
 #define JOB_INTERVAL 60
-#define JOB_LEASE_TTL (3 * JOB_INTERVAL)
 
 struct jobs {
 	struct store *st;
@@ -24,6 +24,7 @@ struct jobs {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	bool stop;
+	int interval;
 	char holder[128];
 };
 
@@ -35,7 +36,7 @@ static void run_janitor(struct jobs *j)
 	int rc;
 
 	store_acquire(j->st, &c);
-	rc = store_lease_take(c, "janitor", j->holder, now, JOB_LEASE_TTL, &got);
+	rc = store_lease_take(c, "janitor", j->holder, now, 3 * j->interval, &got);
 	if (rc == KAM_OK && got)
 		rc = store_purge_expired(c, now, AUTH_SESSION_IDLE, AUTH_SESSION_MAX_AGE, &removed);
 	store_release(j->st, c);
@@ -57,7 +58,7 @@ static void *loop(void *arg)
 		run_janitor(j);
 		pthread_mutex_lock(&j->mu);
 		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += JOB_INTERVAL;
+		ts.tv_sec += j->interval;
 		while (!j->stop && pthread_cond_timedwait(&j->cv, &j->mu, &ts) == 0)
 			;
 	}
@@ -76,6 +77,13 @@ int jobs_start(struct store *st, struct jobs **out)
 	tok_random("", 6, rnd, sizeof(rnd));
 	snprintf(j->holder, sizeof(j->holder), "%s:%d:%s", host, (int)getpid(), rnd);
 	j->st = st;
+	j->interval = JOB_INTERVAL;
+	if (getenv("KAM_JOB_INTERVAL")) {
+		long v = strtol(getenv("KAM_JOB_INTERVAL"), NULL, 10);
+
+		if (v >= 1 && v <= 3600)
+			j->interval = (int)v;
+	}
 	pthread_mutex_init(&j->mu, NULL);
 	pthread_cond_init(&j->cv, NULL);
 	if (pthread_create(&j->thread, NULL, loop, j) != 0) {

@@ -50,6 +50,9 @@ struct db_ops {
 	void (*rollback)(struct db_conn *c);
 	/* Last error text of the connection, for logs. */
 	const char *(*errmsg)(struct db_conn *c);
+	/* Appended to a SELECT that must lock the row until commit ("" where the write
+	 * transaction already excludes other writers). */
+	const char *for_update;
 	/* The SQL operator for a case-insensitive LIKE. */
 	const char *ilike;
 	/* The migration scripts of this backend. */

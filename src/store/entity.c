@@ -134,8 +134,8 @@ static bool has_tags(const struct model_entity *e)
 	return false;
 }
 
-int store_get(struct store_conn *c, const struct model_entity *e, int64_t id, json_t **out,
-	      int64_t *version)
+static int get_row(struct store_conn *c, const struct model_entity *e, int64_t id, json_t **out,
+		   int64_t *version, bool lock)
 {
 	struct sqlbuf b = {.n = 0};
 	struct db_stmt *st;
@@ -147,6 +147,8 @@ int store_get(struct store_conn *c, const struct model_entity *e, int64_t id, js
 	sb_add(&b, " FROM ");
 	sb_add(&b, e->table);
 	sb_add(&b, " WHERE id = ?");
+	if (lock)
+		sb_add(&b, c->ops->for_update);
 	rc = c->ops->query(c->db, b.s, (struct db_val[]){DB_INT(id)}, 1, &st);
 	if (rc != KAM_OK)
 		return rc;
@@ -164,6 +166,18 @@ int store_get(struct store_conn *c, const struct model_entity *e, int64_t id, js
 	}
 	*out = obj;
 	return KAM_OK;
+}
+
+int store_get(struct store_conn *c, const struct model_entity *e, int64_t id, json_t **out,
+	      int64_t *version)
+{
+	return get_row(c, e, id, out, version, false);
+}
+
+int store_get_locked(struct store_conn *c, const struct model_entity *e, int64_t id,
+		     json_t **out, int64_t *version)
+{
+	return get_row(c, e, id, out, version, true);
 }
 
 static struct db_val json_val(const json_t *v)

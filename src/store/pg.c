@@ -412,6 +412,7 @@ const struct db_ops db_pg = {
 	.commit = pg_commit,
 	.rollback = pg_rollback,
 	.errmsg = pg_errmsg,
+	.for_update = " FOR UPDATE",
 	.ilike = "ILIKE",
 	.schema = schema_pg,
 	.defer_fks = "SET CONSTRAINTS ALL DEFERRED",

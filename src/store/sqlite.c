@@ -276,6 +276,7 @@ const struct db_ops db_sqlite = {
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.errmsg = sq_errmsg,
+	.for_update = "", /* BEGIN IMMEDIATE already holds the write lock */
 	.ilike = "LIKE",
 	.schema = schema_sqlite,
 	.defer_fks = "PRAGMA defer_foreign_keys = ON",

@@ -41,6 +41,10 @@ void store_rollback(struct store_conn *c);
 /* Reads one row as a new JSON object (*out owned by the caller) and its version. */
 int store_get(struct store_conn *c, const struct model_entity *e, int64_t id, json_t **out,
 	      int64_t *version);
+/* store_get that also locks the row against other writers until the transaction ends:
+ * read-check-write sequences use it, so concurrent writers queue instead of colliding. */
+int store_get_locked(struct store_conn *c, const struct model_entity *e, int64_t id,
+		     json_t **out, int64_t *version);
 /* Inserts rec (already validated; missing columns take their defaults); sets *id. */
 int store_insert(struct store_conn *c, const struct model_entity *e, const json_t *rec,
 		 int64_t now, int64_t *id);

@@ -1,0 +1,83 @@
+// A small harness for the PostgreSQL-only tests: databases, servers, HTTP with tokens.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+export const BIN = process.env.KAM_BIN || new URL('../../build/san/kam', import.meta.url).pathname;
+export const PG = process.env.KAM_TEST_PG;       // superuser URL, set by scripts/test-pg
+export const PG_DIR = process.env.KAM_TEST_PG_DIR;
+
+const admin = () => new URL(PG);
+
+export function psql(sql, db = 'postgres') {
+  const u = admin();
+  return execFileSync('psql', ['-h', u.hostname, '-p', u.port, '-U', u.username || 'postgres',
+    '-d', db, '-tA', '-v', 'ON_ERROR_STOP=1', '-c', sql], { encoding: 'utf8' }).trim();
+}
+
+// A new empty database owned by the non-superuser role kam; returns its URL.
+export function createDb() {
+  const name = 'kam_' + randomBytes(6).toString('hex');
+  psql(`CREATE DATABASE ${name} OWNER kam`);
+  const u = admin();
+  return `postgresql://kam@${u.hostname}:${u.port}/${name}`;
+}
+
+export function kam(args, opts = {}) {
+  return execFileSync(BIN, args, { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], ...opts });
+}
+
+export function tmp() {
+  const d = mkdtempSync(join(tmpdir(), 'kam-test-'));
+  return { dir: d, rm: () => rmSync(d, { recursive: true, force: true }) };
+}
+
+// Starts kam serve on db; resolves when it prints its URL.
+export function serve(db, env = {}) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--threads', '2'], {
+      env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '', err = '';
+    p.stderr.on('data', (d) => { err += d; if (err.length > 1 << 20) err = err.slice(-(1 << 19)); });
+    p.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/serving on (http:\/\/127\.0\.0\.1:\d+)\//);
+      if (m) resolve({ url: m[1], proc: p, pid: p.pid, log: () => err, stop: () => stop(p) });
+    });
+    p.on('exit', (code) => reject(new Error(`kam serve exited ${code}: ${err}`)));
+  });
+}
+
+export function stop(p) {
+  return new Promise((resolve) => {
+    if (p.exitCode !== null || p.signalCode !== null) return resolve(p.exitCode);
+    p.on('exit', (code) => resolve(code));
+    p.kill('SIGTERM');
+  });
+}
+
+export async function api(base, token, method, path, body, headers = {}) {
+  const h = { Authorization: `Bearer ${token}`, ...headers };
+  if (body !== undefined) h['Content-Type'] = 'application/json';
+  const r = await fetch(base + path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+  return { status: r.status, headers: r.headers, json, text };
+}
+
+export async function login(base, email, password = 'demo-password-1') {
+  const r = await fetch(base + '/api/v1/session', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (r.status !== 201) throw new Error(`login ${email}: ${r.status}`);
+  const cookie = r.headers.get('set-cookie').split(';')[0];
+  const { csrf_token } = await r.json();
+  return { cookie, csrf: csrf_token };
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
