@@ -26,7 +26,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,build/san/unit/%,$(UNIT_SRC))
 KAM_DB     ?= kam.db
 KAM_LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps run check unit api lint fmt bench clean
+.PHONY: all deps deps-test run check unit api api-pg lint fmt bench clean
 all: kam
 
 deps:
@@ -73,13 +73,20 @@ run: deps kam
 	@echo "kam: serving on http://$(KAM_LISTEN)/  (demo logins: see above or README; password demo-password-1)"
 	./kam serve --db "$(KAM_DB)" --listen "$(KAM_LISTEN)"
 
-check: deps lint unit api
+check: lint unit api api-pg
+	@echo "make check: all suites passed"
 
-unit: $(UNIT_BIN)
+unit: deps-test $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
-api: build/san/kam
+# the API suite on SQLite, then the same suite and the multi-node tests on PostgreSQL
+api: deps-test build/san/kam
 	KAM_BIN=$(CURDIR)/build/san/kam node --test --test-reporter=spec tests/api/*.test.mjs
+api-pg: deps-test build/san/kam
+	KAM_BIN=$(CURDIR)/build/san/kam scripts/test-pg tests/api/*.test.mjs tests/pg/*.test.mjs
+
+deps-test:
+	@scripts/deps --test
 
 # Functions curl bans for good reasons; a grep keeps them out.
 lint:
