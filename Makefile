@@ -26,7 +26,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,build/san/unit/%,$(UNIT_SRC))
 KAM_DB     ?= kam.db
 KAM_LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps deps-test run check unit api api-pg lint fmt bench clean
+.PHONY: all deps run check unit api api-pg lint fmt bench clean
 all: kam
 
 deps:
@@ -68,25 +68,29 @@ build/san/unit/%: tests/unit/%.c $(SAN_OBJ) build/san/gen/schema_sqlite.o build/
 	$(CC) $(SAN_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $^ $(LIBS) $(shell pkg-config --libs cmocka)
 
 # `make run`: install what is missing, build, create and fill the demo database, serve.
-run: deps kam
+# (pkg-config runs in a sub-make, after the packages are there)
+run:
+	@scripts/deps
+	@$(MAKE) --no-print-directory kam
 	@if [ ! -f "$(KAM_DB)" ]; then ./kam demo --db "$(KAM_DB)"; fi
-	@echo "kam: serving on http://$(KAM_LISTEN)/  (demo logins: see above or README; password demo-password-1)"
+	@echo "kam: open http://$(KAM_LISTEN)/ -- demo logins admin@example.com, director@example.com, anna@example.com (kam), mia@example.com (member), viewer@example.com; password demo-password-1"
 	./kam serve --db "$(KAM_DB)" --listen "$(KAM_LISTEN)"
 
-check: lint unit api api-pg
+check:
+	@scripts/deps --test
+	@$(MAKE) --no-print-directory lint unit api api-pg
 	@echo "make check: all suites passed"
 
-unit: deps-test $(UNIT_BIN)
+unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
 # the API suite on SQLite, then the same suite and the multi-node tests on PostgreSQL
-api: deps-test build/san/kam
+api: build/san/kam
 	KAM_BIN=$(CURDIR)/build/san/kam node --test --test-reporter=spec tests/api/*.test.mjs
-api-pg: deps-test build/san/kam
+api-pg: build/san/kam
 	KAM_BIN=$(CURDIR)/build/san/kam scripts/test-pg tests/api/*.test.mjs tests/pg/*.test.mjs
 
-deps-test:
-	@scripts/deps --test
+
 
 # Functions curl bans for good reasons; a grep keeps them out.
 lint:
@@ -96,8 +100,9 @@ lint:
 fmt:
 	clang-format -i $(SRC) src/main.c $(wildcard src/*/*.h) $(UNIT_SRC)
 
-bench: kam
-	scripts/deps --bench
+bench:
+	@scripts/deps --bench
+	@$(MAKE) --no-print-directory kam
 	bench/get-account.sh
 
 clean:
