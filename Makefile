@@ -86,7 +86,7 @@ unit: $(UNIT_BIN)
 
 # the API suite on SQLite, then the same suite and the multi-node tests on PostgreSQL
 api: build/san/kam
-	KAM_BIN=$(CURDIR)/build/san/kam node --test --test-reporter=spec tests/api/*.test.mjs
+	KAM_BIN=$(CURDIR)/build/san/kam node --test --test-reporter=spec tests/api/*.test.mjs tests/sys/*.test.mjs
 api-pg: build/san/kam
 	KAM_BIN=$(CURDIR)/build/san/kam scripts/test-pg tests/api/*.test.mjs tests/pg/*.test.mjs
 

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { PG, createDb, kam, serve, api, tmp, login } from './harness.mjs';
+import { PG, createDb, kam, serve, api, tmp, login } from '../lib/harness.mjs';
 
 const skip = PG ? false : 'needs PostgreSQL: run through scripts/test-pg';
 

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { PG, PG_DIR, createDb, kam, serve, api, login, psql, sleep } from './harness.mjs';
+import { PG, PG_DIR, createDb, kam, serve, api, login, psql, sleep } from '../lib/harness.mjs';
 
 const skip = PG ? false : 'needs PostgreSQL: run through scripts/test-pg';
 let db, dbname, a, b, token;
