@@ -101,6 +101,40 @@ int validate_value(const struct model_field *f, const json_t *v, struct kam_erri
 			return KAM_EINVAL;
 		}
 		return KAM_OK;
+	case MT_NUM:
+		if (!json_is_number(v)) {
+			err_field(ei, f->name, "must be a number");
+			return KAM_EINVAL;
+		}
+		if (json_number_value(v) < (double)f->min || json_number_value(v) > (double)f->max) {
+			err_field(ei, f->name, "must be between %lld and %lld", (long long)f->min,
+				  (long long)f->max);
+			return KAM_EINVAL;
+		}
+		return KAM_OK;
+	case MT_REFS: {
+		size_t i, j;
+		json_t *t;
+
+		if (!json_is_array(v) || json_array_size(v) > (size_t)f->max) {
+			err_field(ei, f->name, "must be an array of at most %lld ids", (long long)f->max);
+			return KAM_EINVAL;
+		}
+		json_array_foreach(v, i, t)
+		{
+			if (!json_is_integer(t) || json_integer_value(t) < 1) {
+				err_field(ei, f->name, "each element must be a positive integer id");
+				return KAM_EINVAL;
+			}
+			for (j = 0; j < i; j++)
+				if (json_equal(t, json_array_get(v, j))) {
+					err_field(ei, f->name, "id %lld is repeated",
+						  (long long)json_integer_value(t));
+					return KAM_EINVAL;
+				}
+		}
+		return KAM_OK;
+	}
 	case MT_TAGS: {
 		size_t i, j;
 		json_t *t;
@@ -158,6 +192,15 @@ int validate_value(const struct model_field *f, const json_t *v, struct kam_erri
 			return KAM_EINVAL;
 		}
 		return KAM_OK;
+	case MT_TIME: {
+		int64_t t;
+
+		if (time_parse_rfc3339(s, &t) != 0) {
+			err_field(ei, f->name, "must be a UTC timestamp such as 2026-03-01T09:30:00Z");
+			return KAM_EINVAL;
+		}
+		return KAM_OK;
+	}
 	case MT_ENUM:
 		if (!model_enum_has(f->values, s)) {
 			char list[256] = "";

@@ -48,7 +48,10 @@ static int copy_table(struct store_conn *src, struct store_conn *dst, const char
 				args[i] = DB_INT(src->ops->col_int(st, i));
 				break;
 			case DBV_TEXT:
-				args[i] = (struct db_val){DBV_TEXT, 0, src->ops->col_text(st, i)};
+				args[i] = (struct db_val){DBV_TEXT, 0, src->ops->col_text(st, i), 0};
+				break;
+			case DBV_REAL:
+				args[i] = DB_REAL(src->ops->col_real(st, i));
 				break;
 			}
 		}

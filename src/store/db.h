@@ -8,17 +8,19 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum db_type { DBV_NULL, DBV_INT, DBV_TEXT };
+enum db_type { DBV_NULL, DBV_INT, DBV_TEXT, DBV_REAL };
 
 struct db_val {
 	enum db_type type;
 	int64_t i;
 	const char *s;
+	double r;
 };
 
-#define DB_INT(v) ((struct db_val){DBV_INT, (v), NULL})
-#define DB_TEXT(v) ((struct db_val){(v) ? DBV_TEXT : DBV_NULL, 0, (v)})
-#define DB_NULL ((struct db_val){DBV_NULL, 0, NULL})
+#define DB_INT(v) ((struct db_val){DBV_INT, (v), NULL, 0})
+#define DB_TEXT(v) ((struct db_val){(v) ? DBV_TEXT : DBV_NULL, 0, (v), 0})
+#define DB_REAL(v) ((struct db_val){DBV_REAL, 0, NULL, (v)})
+#define DB_NULL ((struct db_val){DBV_NULL, 0, NULL, 0})
 
 struct db_conn;
 struct db_stmt;
@@ -37,6 +39,7 @@ struct db_ops {
 	int (*next)(struct db_stmt *st);
 	bool (*is_null)(struct db_stmt *st, int col);
 	int64_t (*col_int)(struct db_stmt *st, int col);
+	double (*col_real)(struct db_stmt *st, int col);
 	const char *(*col_text)(struct db_stmt *st, int col);
 	void (*done)(struct db_stmt *st);
 	/* Columns of a result, their names and the type of the current row's value. */

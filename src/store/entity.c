@@ -32,7 +32,14 @@ static void sb_add(struct sqlbuf *b, const char *s)
 
 static bool is_column(const struct model_field *f)
 {
-	return f->type != MT_TAGS;
+	return f->type != MT_TAGS && f->type != MT_REFS;
+}
+
+/* Columns the server stamps itself on every insert or update. */
+static bool is_stamp(const struct model_field *f)
+{
+	return strcmp(f->name, "id") == 0 || strcmp(f->name, "created_at") == 0 ||
+	       strcmp(f->name, "updated_at") == 0;
 }
 
 static bool is_visible(const struct model_field *f)
@@ -58,27 +65,45 @@ static void select_cols(struct sqlbuf *b, const struct model_entity *e)
 	sb_add(b, ", version");
 }
 
-static int load_tags(struct store_conn *c, const struct model_entity *e, int64_t id, json_t *obj)
+/* Reads a list kept beside the row: tags (strings) or refs (ids) of field f. */
+static int load_list(struct store_conn *c, const struct model_entity *e,
+		     const struct model_field *f, int64_t id, json_t *obj)
 {
 	char sql[256];
 	struct db_stmt *st;
 	json_t *arr = json_array();
 	int rc;
 
-	snprintf(sql, sizeof(sql), "SELECT tag FROM %s_tags WHERE entity_id = ? ORDER BY tag",
-		 e->table);
+	if (f->type == MT_TAGS)
+		snprintf(sql, sizeof(sql), "SELECT tag FROM %s_tags WHERE entity_id = ? ORDER BY tag",
+			 e->table);
+	else
+		snprintf(sql, sizeof(sql), "SELECT ref_id FROM %s_%s WHERE entity_id = ? ORDER BY ref_id",
+			 e->table, f->name);
 	rc = c->ops->query(c->db, sql, (struct db_val[]){DB_INT(id)}, 1, &st);
 	if (rc != KAM_OK)
 		goto out;
 	while ((rc = c->ops->next(st)) == 1)
-		json_array_append_new(arr, json_string(c->ops->col_text(st, 0)));
+		json_array_append_new(arr, f->type == MT_TAGS
+						   ? json_string(c->ops->col_text(st, 0))
+						   : json_integer(c->ops->col_int(st, 0)));
 	c->ops->done(st);
 	if (rc == 0) {
-		json_object_set(obj, "tags", arr);
+		json_object_set(obj, f->name, arr);
 		rc = KAM_OK;
 	}
 out:
 	json_decref(arr);
+	return rc;
+}
+
+static int load_lists(struct store_conn *c, const struct model_entity *e, int64_t id, json_t *obj)
+{
+	int rc = KAM_OK;
+
+	for (size_t i = 0; i < e->nfields && rc == KAM_OK; i++)
+		if (!is_column(&e->fields[i]))
+			rc = load_list(c, e, &e->fields[i], id, obj);
 	return rc;
 }
 
@@ -106,6 +131,9 @@ static json_t *row_json(struct store_conn *c, const struct model_entity *e, stru
 			case MT_BOOL:
 				v = json_boolean(c->ops->col_int(st, col) != 0);
 				break;
+			case MT_NUM:
+				v = json_real(c->ops->col_real(st, col));
+				break;
 			case MT_TIME: {
 				char ts[32];
 
@@ -126,13 +154,6 @@ static json_t *row_json(struct store_conn *c, const struct model_entity *e, stru
 	return obj;
 }
 
-static bool has_tags(const struct model_entity *e)
-{
-	for (size_t i = 0; i < e->nfields; i++)
-		if (e->fields[i].type == MT_TAGS)
-			return true;
-	return false;
-}
 
 static int get_row(struct store_conn *c, const struct model_entity *e, int64_t id, json_t **out,
 		   int64_t *version, bool lock)
@@ -160,7 +181,7 @@ static int get_row(struct store_conn *c, const struct model_entity *e, int64_t i
 		return KAM_ENOTFOUND;
 	if (rc < 0)
 		return rc;
-	if (has_tags(e) && (rc = load_tags(c, e, id, obj)) != KAM_OK) {
+	if ((rc = load_lists(c, e, id, obj)) != KAM_OK) {
 		json_decref(obj);
 		return rc;
 	}
@@ -184,6 +205,8 @@ static struct db_val json_val(const json_t *v)
 {
 	if (json_is_integer(v))
 		return DB_INT(json_integer_value(v));
+	if (json_is_real(v))
+		return DB_REAL(json_real_value(v));
 	if (json_is_boolean(v))
 		return DB_INT(json_is_true(v) ? 1 : 0);
 	if (json_is_string(v))
@@ -191,27 +214,60 @@ static struct db_val json_val(const json_t *v)
 	return DB_NULL;
 }
 
-static int write_tags(struct store_conn *c, const struct model_entity *e, int64_t id,
-		      const json_t *tags)
+/* Replaces the tags or refs of field f kept beside row id. */
+static int write_list(struct store_conn *c, const struct model_entity *e,
+		      const struct model_field *f, int64_t id, const json_t *vals)
 {
-	char sql[256];
+	char del[256], ins[256];
 	size_t i;
 	json_t *t;
 	int rc;
 
-	snprintf(sql, sizeof(sql), "DELETE FROM %s_tags WHERE entity_id = ?", e->table);
-	if ((rc = sq_run(c, sql, (struct db_val[]){DB_INT(id)}, 1)) != KAM_OK)
+	if (f->type == MT_TAGS) {
+		snprintf(del, sizeof(del), "DELETE FROM %s_tags WHERE entity_id = ?", e->table);
+		snprintf(ins, sizeof(ins),
+			 "INSERT INTO %s_tags (entity_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING",
+			 e->table);
+	} else {
+		snprintf(del, sizeof(del), "DELETE FROM %s_%s WHERE entity_id = ?", e->table, f->name);
+		snprintf(ins, sizeof(ins),
+			 "INSERT INTO %s_%s (entity_id, ref_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+			 e->table, f->name);
+	}
+	if ((rc = sq_run(c, del, (struct db_val[]){DB_INT(id)}, 1)) != KAM_OK)
 		return rc;
-	snprintf(sql, sizeof(sql),
-		 "INSERT INTO %s_tags (entity_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING",
-		 e->table);
-	json_array_foreach(tags, i, t)
+	json_array_foreach(vals, i, t)
 	{
-		rc = sq_run(c, sql, (struct db_val[]){DB_INT(id), DB_TEXT(json_string_value(t))}, 2);
+		rc = sq_run(c, ins, (struct db_val[]){DB_INT(id), json_val(t)}, 2);
 		if (rc != KAM_OK)
 			return rc;
 	}
 	return KAM_OK;
+}
+
+static int write_lists(struct store_conn *c, const struct model_entity *e, int64_t id,
+		       const json_t *rec)
+{
+	int rc = KAM_OK;
+
+	for (size_t i = 0; i < e->nfields && rc == KAM_OK; i++) {
+		const json_t *v = json_object_get(rec, e->fields[i].name);
+
+		if (!is_column(&e->fields[i]) && json_is_array(v))
+			rc = write_list(c, e, &e->fields[i], id, v);
+	}
+	return rc;
+}
+
+/* The database value of a field: timestamps arrive as RFC 3339 text and are kept as seconds. */
+static struct db_val field_val(const struct model_field *f, const json_t *v)
+{
+	int64_t t;
+
+	if (f->type == MT_TIME && json_is_string(v) &&
+	    time_parse_rfc3339(json_string_value(v), &t) == 0)
+		return DB_INT(t);
+	return json_val(v);
 }
 
 static bool has_field(const struct model_entity *e, const char *name)
@@ -225,7 +281,6 @@ int store_insert(struct store_conn *c, const struct model_entity *e, const json_
 	struct sqlbuf b = {.n = 0}, vals = {.n = 0};
 	struct db_val args[MAX_ARGS];
 	int n = 0, rc;
-	const json_t *tags = NULL;
 
 	sb_add(&b, "INSERT INTO ");
 	sb_add(&b, e->table);
@@ -234,18 +289,14 @@ int store_insert(struct store_conn *c, const struct model_entity *e, const json_
 		const struct model_field *f = &e->fields[i];
 		const json_t *v = json_object_get(rec, f->name);
 
-		if (v == NULL || strcmp(f->name, "id") == 0 || f->type == MT_TIME)
+		if (v == NULL || is_stamp(f) || !is_column(f))
 			continue;
-		if (f->type == MT_TAGS) {
-			tags = v;
-			continue;
-		}
 		if (n >= MAX_ARGS - 2)
 			return KAM_EINVAL;
 		sb_add(&b, n ? ", " : "");
 		sb_add(&b, f->name);
 		sb_add(&vals, n ? ", ?" : "?");
-		args[n++] = json_val(v);
+		args[n++] = field_val(f, v);
 	}
 	if (has_field(e, "created_at")) {
 		sb_add(&b, n ? ", created_at, updated_at" : "created_at, updated_at");
@@ -259,8 +310,8 @@ int store_insert(struct store_conn *c, const struct model_entity *e, const json_
 	if (b.overflow)
 		return KAM_EINVAL;
 	rc = sq_int(c, b.s, args, n, id);
-	if (rc == KAM_OK && tags)
-		rc = write_tags(c, e, *id, tags);
+	if (rc == KAM_OK)
+		rc = write_lists(c, e, *id, rec);
 	return rc;
 }
 
@@ -282,7 +333,6 @@ int store_update(struct store_conn *c, const struct model_entity *e, int64_t id,
 	struct sqlbuf b = {.n = 0};
 	struct db_val args[MAX_ARGS];
 	int n = 0, rc;
-	const json_t *tags = NULL;
 
 	sb_add(&b, "UPDATE ");
 	sb_add(&b, e->table);
@@ -291,18 +341,14 @@ int store_update(struct store_conn *c, const struct model_entity *e, int64_t id,
 		const struct model_field *f = &e->fields[i];
 		const json_t *v = json_object_get(rec, f->name);
 
-		if (v == NULL || strcmp(f->name, "id") == 0 || f->type == MT_TIME)
+		if (v == NULL || is_stamp(f) || !is_column(f))
 			continue;
-		if (f->type == MT_TAGS) {
-			tags = v;
-			continue;
-		}
 		if (n >= MAX_ARGS - 3)
 			return KAM_EINVAL;
 		sb_add(&b, ", ");
 		sb_add(&b, f->name);
 		sb_add(&b, " = ?");
-		args[n++] = json_val(v);
+		args[n++] = field_val(f, v);
 	}
 	if (has_field(e, "updated_at")) {
 		sb_add(&b, ", updated_at = ?");
@@ -320,9 +366,7 @@ int store_update(struct store_conn *c, const struct model_entity *e, int64_t id,
 		return rc;
 	if (c->ops->changes(c->db) == 0)
 		return why_unchanged(c, e, id);
-	if (tags)
-		rc = write_tags(c, e, id, tags);
-	return rc;
+	return write_lists(c, e, id, rec);
 }
 
 int store_delete(struct store_conn *c, const struct model_entity *e, int64_t id, int64_t version)
@@ -481,7 +525,7 @@ int store_list(struct store_conn *c, const struct model_entity *e, const struct 
 			sb_add(&b, " ");
 			sb_add(&b, c->ops->ilike);
 			sb_add(&b, " ? ESCAPE '\\'");
-			args[n++] = (struct db_val){DBV_TEXT, 0, pat};
+			args[n++] = (struct db_val){DBV_TEXT, 0, pat, 0};
 			first = false;
 		}
 		sb_add(&b, first ? "1 = 1)" : ")");
@@ -536,13 +580,13 @@ int store_list(struct store_conn *c, const struct model_entity *e, const struct 
 		*next_cursor = rc == 2 && last_v ? cursor_encode(last_v, last_id) : NULL;
 		rc = KAM_OK;
 	}
-	if (has_tags(e)) {
+	{
 		size_t i;
 		json_t *row;
 
 		json_array_foreach(arr, i, row)
 		{
-			rc = load_tags(c, e, json_integer_value(json_object_get(row, "id")), row);
+			rc = load_lists(c, e, json_integer_value(json_object_get(row, "id")), row);
 			if (rc != KAM_OK)
 				goto out;
 		}

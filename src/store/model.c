@@ -7,7 +7,13 @@ const struct model_table model_tables[] = {
 	{"users", true},	  {"sessions", true},	   {"api_tokens", true},
 	{"login_failures", true}, {"accounts", true},	   {"accounts_tags", false},
 	{"account_team", false},  {"contacts", true},	   {"audit", true},
-	{"leases", false},	  {NULL, false},
+	{"leases", false},	  {"settings", false},	   {"plans", true},
+	{"objectives", true},	  {"actions", true},	   {"plan_resources", true},
+	{"reviews", true},	  {"products", true},	   {"units", true},
+	{"opportunities", true},  {"fx_rates", true},	   {"transactions", true},
+	{"revenue_monthly", false}, {"interactions", true}, {"interactions_user_ids", false},
+	{"interactions_contact_ids", false}, {"cases", true}, {"risks", true},
+	{"surveys", true},	  {NULL, false},
 };
 
 const char *const model_roles[] = {"admin", "director", "kam", "member", "viewer", NULL};
@@ -48,6 +54,8 @@ static const struct model_field account_fields[] = {
 	{"strategic_importance", MT_INT, 0, 1, 5, NULL, NULL},
 	{"growth_potential", MT_INT, 0, 1, 5, NULL, NULL},
 	{"industry_influence", MT_INT, 0, 1, 5, NULL, NULL},
+	{"relationship_strength", MT_INT, 0, 1, 5, NULL, NULL},
+	{"last_interaction_at", MT_TIME, MF_READONLY, 0, 0, NULL, NULL},
 	{"tags", MT_TAGS, MF_FILTER, 0, 50, NULL, NULL},
 	{"notes", MT_TEXT, 0, 0, 20000, NULL, NULL},
 	{"created_at", MT_TIME, MF_READONLY | MF_SORT, 0, 0, NULL, NULL},
@@ -56,7 +64,8 @@ static const struct model_field account_fields[] = {
 
 static const struct model_field contact_fields[] = {
 	{"id", MT_INT, MF_READONLY | MF_SORT, 0, 0, NULL, NULL},
-	{"account_id", MT_REF, MF_REQUIRED | MF_NOTNULL | MF_FILTER, 1, INT64_MAX, NULL, "account"},
+	{"account_id", MT_REF, MF_REQUIRED | MF_NOTNULL | MF_FILTER | MF_FIXED, 1, INT64_MAX, NULL,
+	 "account"},
 	{"name", MT_TEXT, MF_REQUIRED | MF_NOTNULL | MF_SEARCH | MF_SORT, 1, 200, NULL, NULL},
 	{"title", MT_TEXT, MF_SEARCH, 0, 200, NULL, NULL},
 	{"department", MT_TEXT, MF_FILTER, 0, 200, NULL, NULL},
@@ -68,6 +77,7 @@ static const struct model_field contact_fields[] = {
 	{"decision_role", MT_ENUM, MF_FILTER, 0, 0, decision_roles, NULL},
 	{"relationship_owner_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "user"},
 	{"notes", MT_TEXT, 0, 0, 20000, NULL, NULL},
+	{"last_contacted_at", MT_TIME, MF_READONLY, 0, 0, NULL, NULL},
 	{"created_at", MT_TIME, MF_READONLY | MF_SORT, 0, 0, NULL, NULL},
 	{"updated_at", MT_TIME, MF_READONLY | MF_SORT, 0, 0, NULL, NULL},
 };
@@ -83,6 +93,227 @@ const struct model_entity model_contact = {
 	"account_id IN (SELECT id FROM accounts WHERE owner_id = ? "
 	"UNION SELECT account_id FROM account_team WHERE user_id = ?)",
 	2};
+
+
+/* --- the KAM cycle (schema 3) ------------------------------------------------------------ */
+
+static const char *const plan_status[] = {"draft", "active", "archived", NULL};
+static const char *const objective_status[] = {"on_track", "at_risk", "achieved", "missed", NULL};
+static const char *const action_status[] = {"open", "in_progress", "done", "cancelled", NULL};
+static const char *const review_kinds[] = {"qbr", "internal", NULL};
+static const char *const opp_kinds[] = {"new_business", "upsell", "cross_sell", "renewal", NULL};
+static const char *const opp_stages[] = {"identified", "qualified", "proposal", "negotiation",
+					 "won",	       "lost",	    NULL};
+static const char *const interaction_kinds[] = {"meeting", "call",  "email", "visit",
+						"qbr",	   "event", "note",  NULL};
+static const char *const severities[] = {"low", "medium", "high", "critical", NULL};
+static const char *const case_status[] = {"open", "in_progress", "resolved", "closed", NULL};
+static const char *const risk_categories[] = {"relationship", "financial", "competitive",
+					      "delivery",     "regulatory", NULL};
+static const char *const risk_status[] = {"open", "mitigating", "closed", NULL};
+static const char *const survey_kinds[] = {"nps", "csat", NULL};
+
+#define ID_FIELD {"id", MT_INT, MF_READONLY | MF_SORT, 0, 0, NULL, NULL}
+#define STAMPS                                                                                    \
+	{"created_at", MT_TIME, MF_READONLY | MF_SORT, 0, 0, NULL, NULL},                          \
+	{                                                                                          \
+		"updated_at", MT_TIME, MF_READONLY | MF_SORT, 0, 0, NULL, NULL                     \
+	}
+#define ACCOUNT_REF                                                                               \
+	{                                                                                          \
+		"account_id", MT_REF, MF_REQUIRED | MF_NOTNULL | MF_FILTER | MF_FIXED, 1, INT64_MAX, \
+			NULL, "account"                                                            \
+	}
+/* children of a plan: account_id follows from the plan and is set by the server */
+#define PLAN_REF                                                                                  \
+	{"plan_id", MT_REF, MF_REQUIRED | MF_NOTNULL | MF_FILTER | MF_FIXED, 1, INT64_MAX, NULL,   \
+	 "plan"},                                                                                  \
+	{                                                                                          \
+		"account_id", MT_REF, MF_READONLY | MF_FILTER, 1, INT64_MAX, NULL, "account"       \
+	}
+#define TEXT(n, max, fl) {n, MT_TEXT, fl, 0, max, NULL, NULL}
+#define SCOPE_BY_ACCOUNT                                                                          \
+	"account_id IN (SELECT id FROM accounts WHERE owner_id = ? "                               \
+	"UNION SELECT account_id FROM account_team WHERE user_id = ?)"
+#define ENTITY(var, nm, tbl, f)                                                                   \
+	const struct model_entity var = {nm, tbl, f, N(f), SCOPE_BY_ACCOUNT, 2}
+
+static const struct model_field plan_fields[] = {
+	ID_FIELD,
+	ACCOUNT_REF,
+	TEXT("title", 200, MF_SEARCH),
+	{"period_start", MT_DATE, MF_REQUIRED | MF_NOTNULL | MF_SORT, 0, 0, NULL, NULL},
+	{"period_end", MT_DATE, MF_REQUIRED | MF_NOTNULL, 0, 0, NULL, NULL},
+	{"status", MT_ENUM, MF_NOTNULL | MF_FILTER, 0, 0, plan_status, NULL},
+	TEXT("situation", 20000, 0),
+	TEXT("vision", 20000, 0),
+	STAMPS,
+};
+ENTITY(model_plan, "plan", "plans", plan_fields);
+
+static const struct model_field objective_fields[] = {
+	ID_FIELD,
+	PLAN_REF,
+	TEXT("title", 300, MF_REQUIRED | MF_NOTNULL | MF_SEARCH),
+	TEXT("metric", 200, 0),
+	{"baseline", MT_NUM, 0, -INT64_C(1000000000000000), INT64_C(1000000000000000), NULL, NULL},
+	{"target", MT_NUM, 0, -INT64_C(1000000000000000), INT64_C(1000000000000000), NULL, NULL},
+	{"current", MT_NUM, 0, -INT64_C(1000000000000000), INT64_C(1000000000000000), NULL, NULL},
+	{"due_on", MT_DATE, 0, 0, 0, NULL, NULL},
+	{"status", MT_ENUM, MF_NOTNULL | MF_FILTER, 0, 0, objective_status, NULL},
+	STAMPS,
+};
+ENTITY(model_objective, "objective", "objectives", objective_fields);
+
+static const struct model_field action_fields[] = {
+	ID_FIELD,
+	PLAN_REF,
+	{"objective_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "objective"},
+	TEXT("title", 300, MF_REQUIRED | MF_NOTNULL | MF_SEARCH),
+	{"owner_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "user"},
+	{"due_on", MT_DATE, 0, 0, 0, NULL, NULL},
+	{"status", MT_ENUM, MF_NOTNULL | MF_FILTER, 0, 0, action_status, NULL},
+	{"done_on", MT_DATE, 0, 0, 0, NULL, NULL},
+	STAMPS,
+};
+ENTITY(model_action, "action", "actions", action_fields);
+
+static const struct model_field plan_resource_fields[] = {
+	ID_FIELD,
+	PLAN_REF,
+	{"user_id", MT_REF, MF_REQUIRED | MF_NOTNULL | MF_FILTER | MF_FIXED, 1, INT64_MAX, NULL, "user"},
+	TEXT("role", 100, 0),
+	{"commitment_hours_per_month", MT_INT, 0, 0, 744, NULL, NULL},
+	STAMPS,
+};
+ENTITY(model_plan_resource, "plan resource", "plan_resources", plan_resource_fields);
+
+static const struct model_field review_fields[] = {
+	ID_FIELD,
+	PLAN_REF,
+	{"held_on", MT_DATE, MF_REQUIRED | MF_NOTNULL | MF_SORT, 0, 0, NULL, NULL},
+	{"kind", MT_ENUM, MF_REQUIRED | MF_NOTNULL | MF_FILTER, 0, 0, review_kinds, NULL},
+	TEXT("notes", 20000, 0),
+	{"next_review_on", MT_DATE, 0, 0, 0, NULL, NULL},
+	STAMPS,
+};
+ENTITY(model_review, "review", "reviews", review_fields);
+
+static const struct model_field product_fields[] = {
+	ID_FIELD,
+	TEXT("name", 200, MF_REQUIRED | MF_NOTNULL | MF_SEARCH | MF_SORT),
+	TEXT("family", 100, MF_FILTER),
+	STAMPS,
+};
+const struct model_entity model_product = {"product", "products", product_fields,
+					   N(product_fields), NULL, 0};
+
+static const struct model_field unit_fields[] = {
+	ID_FIELD,
+	ACCOUNT_REF,
+	TEXT("name", 200, MF_REQUIRED | MF_NOTNULL | MF_SEARCH | MF_SORT),
+	STAMPS,
+};
+ENTITY(model_unit, "business unit", "units", unit_fields);
+
+static const struct model_field opportunity_fields[] = {
+	ID_FIELD,
+	ACCOUNT_REF,
+	TEXT("name", 200, MF_REQUIRED | MF_NOTNULL | MF_SEARCH | MF_SORT),
+	{"kind", MT_ENUM, MF_REQUIRED | MF_NOTNULL | MF_FILTER, 0, 0, opp_kinds, NULL},
+	{"product_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "product"},
+	{"unit_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "unit"},
+	{"amount", MT_INT, MF_NOTNULL, 0, INT64_C(1000000000000000), NULL, NULL},
+	{"currency", MT_CURRENCY, MF_REQUIRED | MF_NOTNULL | MF_FILTER, 0, 0, NULL, NULL},
+	{"probability", MT_INT, 0, 0, 100, NULL, NULL},
+	{"stage", MT_ENUM, MF_NOTNULL | MF_FILTER | MF_SORT, 0, 0, opp_stages, NULL},
+	{"expected_close_on", MT_DATE, 0, 0, 0, NULL, NULL},
+	{"closed_on", MT_DATE, 0, 0, 0, NULL, NULL},
+	{"owner_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "user"},
+	STAMPS,
+};
+ENTITY(model_opportunity, "opportunity", "opportunities", opportunity_fields);
+
+static const struct model_field fx_rate_fields[] = {
+	ID_FIELD,
+	{"currency", MT_CURRENCY, MF_REQUIRED | MF_NOTNULL | MF_FILTER | MF_FIXED, 0, 0, NULL, NULL},
+	{"valid_from", MT_DATE, MF_REQUIRED | MF_NOTNULL | MF_SORT | MF_FIXED, 0, 0, NULL, NULL},
+	{"rate", MT_NUM, MF_REQUIRED | MF_NOTNULL, 0, INT64_C(1000000000), NULL, NULL},
+	STAMPS,
+};
+const struct model_entity model_fx_rate = {"FX rate", "fx_rates", fx_rate_fields,
+					   N(fx_rate_fields), NULL, 0};
+
+static const struct model_field transaction_fields[] = {
+	ID_FIELD,
+	ACCOUNT_REF,
+	{"unit_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "unit"},
+	{"product_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "product"},
+	{"booked_on", MT_DATE, MF_REQUIRED | MF_NOTNULL | MF_SORT, 0, 0, NULL, NULL},
+	{"amount", MT_INT, MF_REQUIRED | MF_NOTNULL, -INT64_C(1000000000000000),
+	 INT64_C(1000000000000000), NULL, NULL},
+	{"currency", MT_CURRENCY, MF_REQUIRED | MF_NOTNULL | MF_FILTER, 0, 0, NULL, NULL},
+	{"amount_base", MT_INT, MF_READONLY, 0, 0, NULL, NULL},
+	TEXT("external_id", 200, MF_FILTER),
+	STAMPS,
+};
+ENTITY(model_transaction, "transaction", "transactions", transaction_fields);
+
+static const struct model_field interaction_fields[] = {
+	ID_FIELD,
+	ACCOUNT_REF,
+	{"kind", MT_ENUM, MF_REQUIRED | MF_NOTNULL | MF_FILTER, 0, 0, interaction_kinds, NULL},
+	{"occurred_at", MT_TIME, MF_REQUIRED | MF_NOTNULL | MF_SORT, 0, 0, NULL, NULL},
+	{"user_ids", MT_REFS, 0, 1, 50, NULL, "user"},
+	{"contact_ids", MT_REFS, 0, 1, 50, NULL, "contact"},
+	TEXT("summary", 20000, MF_SEARCH),
+	{"sentiment", MT_INT, MF_FILTER, -2, 2, NULL, NULL},
+	TEXT("next_step", 2000, 0),
+	STAMPS,
+};
+ENTITY(model_interaction, "interaction", "interactions", interaction_fields);
+
+static const struct model_field case_fields[] = {
+	ID_FIELD,
+	ACCOUNT_REF,
+	TEXT("title", 300, MF_REQUIRED | MF_NOTNULL | MF_SEARCH),
+	TEXT("description", 20000, 0),
+	{"severity", MT_ENUM, MF_REQUIRED | MF_NOTNULL | MF_FILTER, 0, 0, severities, NULL},
+	{"status", MT_ENUM, MF_NOTNULL | MF_FILTER, 0, 0, case_status, NULL},
+	{"opened_at", MT_TIME, MF_NOTNULL | MF_SORT, 0, 0, NULL, NULL},
+	{"first_response_at", MT_TIME, 0, 0, 0, NULL, NULL},
+	{"resolved_at", MT_TIME, 0, 0, 0, NULL, NULL},
+	{"owner_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "user"},
+	STAMPS,
+};
+ENTITY(model_case, "case", "cases", case_fields);
+
+static const struct model_field risk_fields[] = {
+	ID_FIELD,
+	ACCOUNT_REF,
+	TEXT("title", 300, MF_REQUIRED | MF_NOTNULL | MF_SEARCH),
+	{"category", MT_ENUM, MF_REQUIRED | MF_NOTNULL | MF_FILTER, 0, 0, risk_categories, NULL},
+	{"probability", MT_INT, MF_REQUIRED | MF_NOTNULL, 1, 5, NULL, NULL},
+	{"impact", MT_INT, MF_REQUIRED | MF_NOTNULL, 1, 5, NULL, NULL},
+	TEXT("mitigation", 20000, 0),
+	{"owner_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "user"},
+	{"status", MT_ENUM, MF_NOTNULL | MF_FILTER, 0, 0, risk_status, NULL},
+	{"review_on", MT_DATE, 0, 0, 0, NULL, NULL},
+	STAMPS,
+};
+ENTITY(model_risk, "risk", "risks", risk_fields);
+
+static const struct model_field survey_fields[] = {
+	ID_FIELD,
+	ACCOUNT_REF,
+	{"kind", MT_ENUM, MF_REQUIRED | MF_NOTNULL | MF_FILTER, 0, 0, survey_kinds, NULL},
+	{"contact_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "contact"},
+	{"answered_on", MT_DATE, MF_REQUIRED | MF_NOTNULL | MF_SORT, 0, 0, NULL, NULL},
+	{"score", MT_INT, MF_REQUIRED | MF_NOTNULL, 0, 10, NULL, NULL},
+	TEXT("comment", 20000, 0),
+	STAMPS,
+};
+ENTITY(model_survey, "survey", "surveys", survey_fields);
 
 const struct model_field *model_field_find(const struct model_entity *e, const char *name)
 {

@@ -21,6 +21,8 @@ enum model_type {
 	MT_EMAIL,
 	MT_URL,      /* http(s) only: a link the UI may render */
 	MT_TAGS,     /* array of strings, kept in <table>_tags */
+	MT_NUM,      /* a number (double) */
+	MT_REFS,     /* array of ids of model_field.ref, kept in <table>_<name> (entity_id, ref_id) */
 };
 
 #define MF_REQUIRED 0x01u /* must be given on create */
@@ -30,6 +32,7 @@ enum model_type {
 #define MF_SEARCH 0x10u   /* ?q= matches it */
 #define MF_INTERNAL 0x20u /* stored but never shown nor accepted from a request */
 #define MF_NOTNULL 0x40u  /* may not be set to null */
+#define MF_FIXED 0x80u    /* given on create, never changed after (e.g. the parent's id) */
 
 struct model_field {
 	const char *name; /* JSON key and column name */
@@ -53,6 +56,20 @@ struct model_entity {
 extern const struct model_entity model_user;
 extern const struct model_entity model_account;
 extern const struct model_entity model_contact;
+extern const struct model_entity model_plan;
+extern const struct model_entity model_objective;
+extern const struct model_entity model_action;
+extern const struct model_entity model_plan_resource;
+extern const struct model_entity model_review;
+extern const struct model_entity model_product;
+extern const struct model_entity model_unit;
+extern const struct model_entity model_opportunity;
+extern const struct model_entity model_fx_rate;
+extern const struct model_entity model_transaction;
+extern const struct model_entity model_interaction;
+extern const struct model_entity model_case;
+extern const struct model_entity model_risk;
+extern const struct model_entity model_survey;
 
 /* Every table holding data, parents before children (for copying a whole database). */
 extern const struct model_table {

@@ -254,6 +254,10 @@ static int pg_query(struct db_conn *c, const char *sql, const struct db_val *arg
 		case DBV_TEXT:
 			vals[i] = args[i].s;
 			break;
+		case DBV_REAL:
+			snprintf(bufs[i], sizeof(bufs[i]), "%.17g", args[i].r);
+			vals[i] = bufs[i];
+			break;
 		}
 	}
 	for (int attempt = 0;; attempt++) {
@@ -317,6 +321,11 @@ static int64_t pg_col_int(struct db_stmt *st, int col)
 	return strtoll(s, NULL, 10);
 }
 
+static double pg_col_real(struct db_stmt *st, int col)
+{
+	return strtod(PQgetvalue(st->res, st->row, col), NULL);
+}
+
 static const char *pg_col_text(struct db_stmt *st, int col)
 {
 	return PQgetvalue(st->res, st->row, col);
@@ -350,6 +359,8 @@ static enum db_type pg_col_type(struct db_stmt *st, int col)
 	case 21: /* int2 */
 	case 23: /* int4 */
 		return DBV_INT;
+	case 701: /* float8 */
+		return DBV_REAL;
 	default:
 		return DBV_TEXT;
 	}
@@ -403,6 +414,7 @@ const struct db_ops db_pg = {
 	.is_null = pg_is_null,
 	.col_int = pg_col_int,
 	.col_text = pg_col_text,
+	.col_real = pg_col_real,
 	.done = pg_done,
 	.ncols = pg_ncols,
 	.col_name = pg_col_name,

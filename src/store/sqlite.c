@@ -164,6 +164,9 @@ static int sq_query(struct db_conn *c, const char *sql, const struct db_val *arg
 		case DBV_TEXT:
 			rc = sqlite3_bind_text(s->st, i + 1, args[i].s, -1, SQLITE_TRANSIENT);
 			break;
+		case DBV_REAL:
+			rc = sqlite3_bind_double(s->st, i + 1, args[i].r);
+			break;
 		}
 		if (rc != SQLITE_OK)
 			return KAM_EDB;
@@ -193,6 +196,11 @@ static bool sq_is_null(struct db_stmt *s, int col)
 static int64_t sq_col_int(struct db_stmt *s, int col)
 {
 	return sqlite3_column_int64(s->st, col);
+}
+
+static double sq_col_real(struct db_stmt *s, int col)
+{
+	return sqlite3_column_double(s->st, col);
 }
 
 static const char *sq_col_text(struct db_stmt *s, int col)
@@ -225,6 +233,8 @@ static enum db_type sq_col_type(struct db_stmt *s, int col)
 		return DBV_NULL;
 	case SQLITE_INTEGER:
 		return DBV_INT;
+	case SQLITE_FLOAT:
+		return DBV_REAL;
 	default:
 		return DBV_TEXT;
 	}
@@ -267,6 +277,7 @@ const struct db_ops db_sqlite = {
 	.is_null = sq_is_null,
 	.col_int = sq_col_int,
 	.col_text = sq_col_text,
+	.col_real = sq_col_real,
 	.done = sq_done,
 	.ncols = sq_ncols,
 	.col_name = sq_col_name,
