@@ -28,6 +28,12 @@ int64_t api_scope_user(const struct req *rq);
  */
 int api_list(struct req *rq, struct resp *rs, const struct model_entity *e, int64_t scope_user);
 
+/* The page of entity e a list request asks for; *items and *next owned by the caller. */
+int api_list_collect(struct req *rq, const struct model_entity *e, int64_t scope_user,
+		     json_t **items, char **next, struct kam_errinfo *ei);
+/* Replies {items, next_cursor}; takes both. */
+int api_reply_page(struct resp *rs, json_t *items, char *next);
+
 /* Checks that id is an active user who may own accounts; the error goes on field. */
 int api_check_owner(struct req *rq, int64_t id, const char *field, struct kam_errinfo *ei);
 /* Checks that id is an active user. */
@@ -76,5 +82,16 @@ int api_contact_update(struct req *rq, struct resp *rs);
 int api_contact_delete(struct req *rq, struct resp *rs);
 
 int api_audit_list(struct req *rq, struct resp *rs);
+
+int api_settings_get(struct req *rq, struct resp *rs);
+int api_settings_update(struct req *rq, struct resp *rs);
+int api_account_score(struct req *rq, struct resp *rs);
+int api_portfolio_pareto(struct req *rq, struct resp *rs);
+int api_portfolio_matrix(struct req *rq, struct resp *rs);
+int api_kam_workload(struct req *rq, struct resp *rs);
+int api_transactions_bulk(struct req *rq, struct resp *rs);
+int api_account_whitespace(struct req *rq, struct resp *rs);
+int api_account_pipeline(struct req *rq, struct resp *rs);
+int api_account_risk_matrix(struct req *rq, struct resp *rs);
 
 #endif

@@ -52,12 +52,11 @@ static const struct model_field *filter_field(const struct model_entity *e, cons
 	return f;
 }
 
-int api_list(struct req *rq, struct resp *rs, const struct model_entity *e, int64_t scope_user)
+int api_list_collect(struct req *rq, const struct model_entity *e, int64_t scope_user,
+		     json_t **items, char **next, struct kam_errinfo *ei)
 {
-	struct kam_errinfo ei = {0};
 	struct store_list q = {.limit = 50, .scope_user = scope_user};
-	json_t *filters = json_object(), *items = NULL;
-	char *next = NULL;
+	json_t *filters = json_object();
 	int rc = KAM_OK;
 
 	for (size_t i = 0; i < rq->nquery; i++) {
@@ -68,7 +67,7 @@ int api_list(struct req *rq, struct resp *rs, const struct model_entity *e, int6
 			int64_t n = validate_id(v);
 
 			if (n < 1 || n > 500) {
-				err_field(&ei, "limit", "must be an integer from 1 to 500");
+				err_field(ei, "limit", "must be an integer from 1 to 500");
 				rc = KAM_EINVAL;
 			}
 			q.limit = (int)n;
@@ -76,7 +75,7 @@ int api_list(struct req *rq, struct resp *rs, const struct model_entity *e, int6
 			q.cursor = v;
 		} else if (strcmp(k, "q") == 0) {
 			if (validate_utf8_len(v) > 200) {
-				err_field(&ei, "q", "must be at most 200 characters");
+				err_field(ei, "q", "must be at most 200 characters");
 				rc = KAM_EINVAL;
 			}
 			q.q = v;
@@ -93,37 +92,52 @@ int api_list(struct req *rq, struct resp *rs, const struct model_entity *e, int6
 						n += (size_t)snprintf(allowed + n, sizeof(allowed) - n,
 								      "%s%s", n ? ", " : "",
 								      e->fields[j].name);
-				err_field(&ei, "sort", "must be one of %s (prefix - for descending)",
+				err_field(ei, "sort", "must be one of %s (prefix - for descending)",
 					  allowed);
 				rc = KAM_EINVAL;
 			}
 		} else if ((f = filter_field(e, k)) != NULL) {
-			if (validate_filter(f, v, &ei) != KAM_OK)
+			if (validate_filter(f, v, ei) != KAM_OK)
 				rc = KAM_EINVAL;
 			else
 				json_object_set_new(filters, f->name, json_string(v));
 		} else {
-			err_field(&ei, k, "is not a parameter of this list");
+			err_field(ei, k, "is not a parameter of this list");
 			rc = KAM_EINVAL;
 		}
 	}
-	if (rc != KAM_OK)
-		goto out;
-	q.filters = filters;
-	rc = store_list(rq->db, e, &q, &items, &next);
-	if (rc == KAM_EINVAL && q.cursor)
-		err_field(&ei, "cursor", "is not a cursor of this list");
-	if (rc != KAM_OK)
-		goto out;
-	http_reply_json(rs, 200,
-			json_pack("{s:o,s:o}", "items", items, "next_cursor",
-				  next ? json_string(next) : json_null()));
-out:
-	if (rc != KAM_OK)
+	if (rc == KAM_OK) {
+		q.filters = filters;
+		rc = store_list(rq->db, e, &q, items, next);
+		if (rc == KAM_EINVAL && q.cursor)
+			err_field(ei, "cursor", "is not a cursor of this list");
+	}
+	json_decref(filters);
+	return rc;
+}
+
+int api_reply_page(struct resp *rs, json_t *items, char *next)
+{
+	int rc = http_reply_json(rs, 200,
+				 json_pack("{s:o,s:o}", "items", items, "next_cursor",
+					   next ? json_string(next) : json_null()));
+
+	free(next);
+	return rc;
+}
+
+int api_list(struct req *rq, struct resp *rs, const struct model_entity *e, int64_t scope_user)
+{
+	struct kam_errinfo ei = {0};
+	json_t *items = NULL;
+	char *next = NULL;
+	int rc = api_list_collect(rq, e, scope_user, &items, &next, &ei);
+
+	if (rc == KAM_OK)
+		api_reply_page(rs, items, next);
+	else
 		http_reply_err(rs, rc, &ei);
 	err_clear(&ei);
-	json_decref(filters);
-	free(next);
 	return rc;
 }
 

@@ -162,6 +162,7 @@ void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs)
 	}
 	if (parse_body(rq, rs) != KAM_OK)
 		goto out;
+	rq->route_arg = rt->arg;
 	rc = rt->fn(rq, rs);
 	if (rs->status == 0) {
 		/* a handler that returns an error without replying gets the generic problem */

@@ -57,6 +57,7 @@ struct req {
 	bool authed;
 	struct store *store;
 	struct store_conn *db; /* a connection for the handler, already acquired */
+	const void *route_arg; /* the route's arg: lets one handler serve many resources */
 };
 
 struct resp {
@@ -89,6 +90,7 @@ struct http_route {
 	http_handler fn;
 	unsigned flags;
 	unsigned roles;
+	const void *arg; /* handed to the handler as rq->route_arg */
 };
 
 /* --- replies (resp.c) --- */

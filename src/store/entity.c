@@ -406,7 +406,8 @@ static char *cursor_encode(const json_t *sortv, int64_t id)
 	return out;
 }
 
-static int cursor_decode(const char *cur, bool want_int, json_t **sortv, int64_t *id)
+/* want: 'i' integer, 's' string, 'n' any number */
+static int cursor_decode(const char *cur, char want, json_t **sortv, int64_t *id)
 {
 	unsigned char raw[1024];
 	size_t l;
@@ -420,8 +421,9 @@ static int cursor_decode(const char *cur, bool want_int, json_t **sortv, int64_t
 	arr = json_loadb((char *)raw, l, 0, NULL);
 	if (json_is_array(arr) && json_array_size(arr) == 2 &&
 	    json_is_integer(json_array_get(arr, 1)) &&
-	    (want_int ? json_is_integer(json_array_get(arr, 0))
-		      : json_is_string(json_array_get(arr, 0)))) {
+	    (want == 'i'   ? json_is_integer(json_array_get(arr, 0))
+	     : want == 'n' ? json_is_number(json_array_get(arr, 0))
+			   : json_is_string(json_array_get(arr, 0)))) {
 		*sortv = json_incref(json_array_get(arr, 0));
 		*id = json_integer_value(json_array_get(arr, 1));
 		rc = KAM_OK;
@@ -470,10 +472,16 @@ int store_list(struct store_conn *c, const struct model_entity *e, const struct 
 
 	if (sf == NULL || !(sf->flags & MF_SORT))
 		return KAM_EINVAL;
-	if (q->cursor && cursor_decode(q->cursor, sf->type != MT_TEXT && sf->type != MT_ENUM &&
-							   sf->type != MT_EMAIL && sf->type != MT_DATE,
-				       &cur_v, &cur_id) != KAM_OK)
-		return KAM_EINVAL;
+	if (q->cursor) {
+		char want = sf->type == MT_NUM ? 'n'
+			    : (sf->type == MT_TEXT || sf->type == MT_ENUM || sf->type == MT_EMAIL ||
+			       sf->type == MT_DATE)
+				? 's'
+				: 'i';
+
+		if (cursor_decode(q->cursor, want, &cur_v, &cur_id) != KAM_OK)
+			return KAM_EINVAL;
+	}
 	for (size_t i = 0; i < e->nfields; i++) {
 		if (!is_column(&e->fields[i]) || !is_visible(&e->fields[i]))
 			continue;

@@ -21,6 +21,7 @@ const char *const model_team_roles[] = {"kam", "executive_sponsor", "solution_en
 					 "support_lead", "delivery_manager", "sales", "finance",
 					 "other", NULL};
 
+const char *const model_tiers[] = {"key", "potential", "standard", NULL};
 static const char *const account_status[] = {"prospect", "active", "churned", NULL};
 static const char *const attitudes[] = {"champion", "supporter", "neutral", "critic", "blocker",
 					NULL};
@@ -56,6 +57,8 @@ static const struct model_field account_fields[] = {
 	{"industry_influence", MT_INT, 0, 1, 5, NULL, NULL},
 	{"relationship_strength", MT_INT, 0, 1, 5, NULL, NULL},
 	{"last_interaction_at", MT_TIME, MF_READONLY, 0, 0, NULL, NULL},
+	{"score", MT_NUM, MF_READONLY | MF_SORT, 0, 100, NULL, NULL},
+	{"tier", MT_ENUM, MF_READONLY | MF_SORT | MF_FILTER, 0, 0, model_tiers, NULL},
 	{"tags", MT_TAGS, MF_FILTER, 0, 50, NULL, NULL},
 	{"notes", MT_TEXT, 0, 0, 20000, NULL, NULL},
 	{"created_at", MT_TIME, MF_READONLY | MF_SORT, 0, 0, NULL, NULL},

@@ -77,7 +77,8 @@ extern const struct model_table {
 	bool has_id; /* an id column the database numbers */
 } model_tables[];
 
-extern const char *const model_roles[];      /* admin, director, kam, member, viewer */
+extern const char *const model_roles[];
+extern const char *const model_tiers[]; /* key, potential, standard */      /* admin, director, kam, member, viewer */
 extern const char *const model_team_roles[]; /* suggested roles on an account team */
 
 /* The field called name, or NULL. */

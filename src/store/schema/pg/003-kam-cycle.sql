@@ -4,6 +4,11 @@
 ALTER TABLE accounts ADD COLUMN relationship_strength BIGINT CHECK (relationship_strength BETWEEN 1 AND 5);
 ALTER TABLE accounts ADD COLUMN last_interaction_at BIGINT;
 ALTER TABLE contacts ADD COLUMN last_contacted_at BIGINT;
+-- identification: the score and tier, refreshed from settings, fields and revenue
+ALTER TABLE accounts ADD COLUMN score DOUBLE PRECISION NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN tier TEXT COLLATE "C" NOT NULL DEFAULT 'standard';
+CREATE INDEX accounts_score ON accounts (score, id);
+CREATE INDEX accounts_tier ON accounts (tier, id);
 
 CREATE TABLE settings (
 	key TEXT PRIMARY KEY,

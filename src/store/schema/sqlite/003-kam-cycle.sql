@@ -4,6 +4,11 @@
 ALTER TABLE accounts ADD COLUMN relationship_strength INTEGER CHECK (relationship_strength BETWEEN 1 AND 5);
 ALTER TABLE accounts ADD COLUMN last_interaction_at INTEGER;
 ALTER TABLE contacts ADD COLUMN last_contacted_at INTEGER;
+-- identification: the score and tier, refreshed from settings, fields and revenue
+ALTER TABLE accounts ADD COLUMN score REAL NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN tier TEXT NOT NULL DEFAULT 'standard';
+CREATE INDEX accounts_score ON accounts (score, id);
+CREATE INDEX accounts_tier ON accounts (tier, id);
 
 CREATE TABLE settings (
 	key TEXT PRIMARY KEY,
