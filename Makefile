@@ -1,27 +1,29 @@
 # kam — build, run and test.  `make run` and `make check` are all a new user needs.
 PKGS     := libmicrohttpd jansson libsodium sqlite3 libpq
 CC       ?= gcc
+# BUILD=dir keeps a separate build tree (parallel builds by several people on one machine)
+BUILD    ?= build
 WARN     := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
             -Wpointer-arith -Wcast-qual -fno-common
-CFLAGS_BASE = -std=c17 -D_GNU_SOURCE -Isrc -Ibuild/gen $(WARN) $(shell pkg-config --cflags $(PKGS))
+CFLAGS_BASE = -std=c17 -D_GNU_SOURCE -Isrc -I$(BUILD)/gen $(WARN) $(shell pkg-config --cflags $(PKGS))
 LIBS     = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)
 
 SRC      := $(wildcard src/util/*.c src/kam/*.c src/store/*.c src/api/*.c src/http/*.c src/cli/*.c)
 SCHEMA   := $(sort $(wildcard src/store/schema/sqlite/*.sql))
 SCHEMA_PG := $(sort $(wildcard src/store/schema/pg/*.sql))
-GEN      := build/gen/schema_sqlite.c build/gen/schema_pg.c build/gen/static_files.c
+GEN      := $(BUILD)/gen/schema_sqlite.c $(BUILD)/gen/schema_pg.c $(BUILD)/gen/static_files.c
 STATIC   := docs/openapi.json
 
 # release build (make run, bench) and sanitizer build (make check)
-REL_OBJ  := $(patsubst %.c,build/rel/%.o,$(SRC))
-SAN_OBJ  := $(patsubst %.c,build/san/%.o,$(SRC))
+REL_OBJ  := $(patsubst %.c,$(BUILD)/rel/%.o,$(SRC))
+SAN_OBJ  := $(patsubst %.c,$(BUILD)/san/%.o,$(SRC))
 REL_CFLAGS := $(CFLAGS_BASE) -O2 -g -DKAM_VERSION='"$(VERSION)"'
 SAN_CFLAGS := $(CFLAGS_BASE) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
               -fno-sanitize-recover=undefined -DKAM_VERSION='"$(VERSION)"'
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
-UNIT_BIN := $(patsubst tests/unit/%.c,build/san/unit/%,$(UNIT_SRC))
+UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/san/unit/%,$(UNIT_SRC))
 
 KAM_DB     ?= kam.db
 KAM_LISTEN ?= 127.0.0.1:8080
@@ -32,38 +34,38 @@ all: kam
 deps:
 	@scripts/deps
 
-kam: $(REL_OBJ) build/rel/src/main.o build/rel/gen/schema_sqlite.o build/rel/gen/schema_pg.o build/rel/gen/static_files.o
+kam: $(REL_OBJ) $(BUILD)/rel/src/main.o $(BUILD)/rel/gen/schema_sqlite.o $(BUILD)/rel/gen/schema_pg.o $(BUILD)/rel/gen/static_files.o
 	$(CC) -o $@ $^ $(LIBS)
 
-build/san/kam: $(SAN_OBJ) build/san/src/main.o build/san/gen/schema_sqlite.o build/san/gen/schema_pg.o build/san/gen/static_files.o
+$(BUILD)/san/kam: $(SAN_OBJ) $(BUILD)/san/src/main.o $(BUILD)/san/gen/schema_sqlite.o $(BUILD)/san/gen/schema_pg.o $(BUILD)/san/gen/static_files.o
 	$(CC) -fsanitize=address,undefined -o $@ $^ $(LIBS)
 
-build/gen/schema_sqlite.c: $(SCHEMA) scripts/embed
+$(BUILD)/gen/schema_sqlite.c: $(SCHEMA) scripts/embed
 	@mkdir -p $(@D)
 	scripts/embed schema_sqlite $(SCHEMA) > $@
-build/gen/schema_pg.c: $(SCHEMA_PG) scripts/embed
+$(BUILD)/gen/schema_pg.c: $(SCHEMA_PG) scripts/embed
 	@mkdir -p $(@D)
 	scripts/embed schema_pg $(SCHEMA_PG) > $@
-build/gen/static_files.c: $(STATIC) scripts/embed
+$(BUILD)/gen/static_files.c: $(STATIC) scripts/embed
 	@mkdir -p $(@D)
 	scripts/embed static_files $(STATIC) > $@
 
-build/rel/%.o: %.c
+$(BUILD)/rel/%.o: %.c
 	@mkdir -p $(@D)
 	@echo "CC  $<"
 	@$(CC) $(REL_CFLAGS) -MMD -MP -c -o $@ $<
-build/san/%.o: %.c
+$(BUILD)/san/%.o: %.c
 	@mkdir -p $(@D)
 	@echo "CC  $< (sanitizers)"
 	@$(CC) $(SAN_CFLAGS) -MMD -MP -c -o $@ $<
-build/rel/gen/%.o: build/gen/%.c
+$(BUILD)/rel/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(@D)
 	$(CC) $(REL_CFLAGS) -c -o $@ $<
-build/san/gen/%.o: build/gen/%.c
+$(BUILD)/san/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(@D)
 	$(CC) $(SAN_CFLAGS) -c -o $@ $<
 
-build/san/unit/%: tests/unit/%.c $(SAN_OBJ) build/san/gen/schema_sqlite.o build/san/gen/schema_pg.o build/san/gen/static_files.o
+$(BUILD)/san/unit/%: tests/unit/%.c $(SAN_OBJ) $(BUILD)/san/gen/schema_sqlite.o $(BUILD)/san/gen/schema_pg.o $(BUILD)/san/gen/static_files.o
 	@mkdir -p $(@D)
 	$(CC) $(SAN_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $^ $(LIBS) $(shell pkg-config --libs cmocka)
 
@@ -85,10 +87,10 @@ unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
 # the API suite on SQLite, then the same suite and the multi-node tests on PostgreSQL
-api: build/san/kam
-	KAM_BIN=$(CURDIR)/build/san/kam node --test --test-reporter=spec tests/api/*.test.mjs tests/sys/*.test.mjs
-api-pg: build/san/kam
-	KAM_BIN=$(CURDIR)/build/san/kam scripts/test-pg tests/api/*.test.mjs tests/pg/*.test.mjs
+api: $(BUILD)/san/kam
+	KAM_BIN=$(CURDIR)/$(BUILD)/san/kam node --test --test-reporter=spec tests/api/*.test.mjs tests/sys/*.test.mjs
+api-pg: $(BUILD)/san/kam
+	KAM_BIN=$(CURDIR)/$(BUILD)/san/kam scripts/test-pg tests/api/*.test.mjs tests/pg/*.test.mjs
 
 
 
