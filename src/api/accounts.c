@@ -9,6 +9,10 @@
 
 int api_account_list(struct req *rq, struct resp *rs)
 {
+	int rc = api_scores_fresh(rq); /* lists sort and filter by score and tier */
+
+	if (rc != KAM_OK)
+		return http_reply_err(rs, rc, NULL), rc;
 	return api_list(rq, rs, &model_account, api_scope_user(rq));
 }
 
@@ -20,6 +24,8 @@ int api_account_get(struct req *rq, struct resp *rs)
 
 	if (id < 0 || api_account_visible(rq, id, NULL, NULL) != KAM_OK)
 		return api_not_found(rs, "account");
+	if ((rc = api_scores_fresh(rq)) != KAM_OK)
+		return http_reply_err(rs, rc, NULL), rc;
 	rc = store_get(rq->db, &model_account, id, &a, &version);
 	if (rc != KAM_OK)
 		return http_reply_err(rs, rc, NULL), rc;
@@ -53,6 +59,8 @@ int api_account_create(struct req *rq, struct resp *rs)
 		goto out;
 	json_object_set_new(body, "owner_id", json_integer(owner_id));
 	if ((rc = store_insert(rq->db, &model_account, body, time_now(), &id)) != KAM_OK)
+		goto out;
+	if ((rc = api_score_account(rq, id)) != KAM_OK)
 		goto out;
 	if ((rc = store_get(rq->db, &model_account, id, &rec, &version)) != KAM_OK)
 		goto out;
@@ -120,6 +128,8 @@ int api_account_update(struct req *rq, struct resp *rs)
 		goto out;
 	if ((rc = store_update(rq->db, &model_account, id, rq->json, version, time_now())) !=
 	    KAM_OK)
+		goto out;
+	if ((rc = api_score_account(rq, id)) != KAM_OK)
 		goto out;
 	if ((rc = store_get(rq->db, &model_account, id, &after, &version)) != KAM_OK)
 		goto out;

@@ -83,6 +83,16 @@ int api_contact_delete(struct req *rq, struct resp *rs);
 
 int api_audit_list(struct req *rq, struct resp *rs);
 
+struct settings;
+/* The settings in force (defaults under what is stored); version may be NULL. */
+int api_settings_load(struct req *rq, struct settings *s, int64_t *version);
+/* Recomputes every account's score and tier (inside the caller's write transaction). */
+int api_scores_refresh(struct req *rq, const struct settings *s);
+/* Refreshes scores when revenue changed or the day turned; runs its own transaction. */
+int api_scores_fresh(struct req *rq);
+/* Recomputes one account's score and tier (inside the caller's write transaction). */
+int api_score_account(struct req *rq, int64_t id);
+
 int api_settings_get(struct req *rq, struct resp *rs);
 int api_settings_update(struct req *rq, struct resp *rs);
 int api_account_score(struct req *rq, struct resp *rs);

@@ -1,28 +1,413 @@
 /* Identification and segmentation: settings, scores, the Pareto list and the portfolio matrix. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include "api/api.h"
+#include "kam/score.h"
+#include "store/portfolio.h"
+#include "util/log.h"
+#include "util/time.h"
+
+/* The score's revenue window: the last 12 months, this one included. */
+static void window(char from[8], char to[8])
+{
+	int64_t now = time_now();
+
+	time_month_key(now, -11, from, 8);
+	time_month_key(now, 0, to, 8);
+}
+
+int api_settings_load(struct req *rq, struct settings *s, int64_t *version)
+{
+	struct kam_errinfo ei = {0};
+	json_t *doc = NULL;
+	int64_t v = 0;
+	int rc = store_settings_get(rq->db, &doc, &v);
+
+	settings_defaults(s);
+	if (rc != KAM_OK)
+		return rc;
+	if (settings_apply(s, doc, &ei) != KAM_OK)
+		log_msg("warn", "stored settings are invalid (%s); using defaults", ei.detail);
+	err_clear(&ei);
+	json_decref(doc);
+	if (version)
+		*version = v;
+	return KAM_OK;
+}
+
+int api_scores_refresh(struct req *rq, const struct settings *s)
+{
+	struct store_score_row *rows = NULL;
+	double *rev = NULL, *pct = NULL;
+	char from[8], to[8], today[11];
+	size_t n = 0;
+	int rc;
+
+	window(from, to);
+	time_date(time_now(), today, sizeof(today));
+	if ((rc = store_score_rows(rq->db, from, to, &rows, &n)) != KAM_OK)
+		return rc;
+	rev = calloc(n + 1, sizeof(*rev));
+	pct = calloc(n + 1, sizeof(*pct));
+	if (rev == NULL || pct == NULL) {
+		rc = KAM_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		rev[i] = rows[i].revenue;
+	score_percentiles(rev, n, pct);
+	for (size_t i = 0; i < n && rc == KAM_OK; i++) {
+		struct score_input in = {rows[i].revenue, pct[i], rows[i].growth, rows[i].strategic,
+					 rows[i].influence, rows[i].churned};
+		struct score_result r;
+
+		score_compute(s, &in, &r);
+		if (r.score != rows[i].score || strcmp(r.tier, rows[i].tier) != 0)
+			rc = store_score_set(rq->db, rows[i].id, r.score, r.tier);
+	}
+	if (rc == KAM_OK)
+		rc = store_scores_clean(rq->db, today);
+out:
+	free(rows);
+	free(rev);
+	free(pct);
+	return rc;
+}
+
+int api_scores_fresh(struct req *rq)
+{
+	struct settings s;
+	char today[11];
+	bool stale = false;
+	int rc;
+
+	time_date(time_now(), today, sizeof(today));
+	if ((rc = store_scores_stale(rq->db, today, &stale)) != KAM_OK || !stale)
+		return rc;
+	if ((rc = store_begin(rq->db, true)) != KAM_OK)
+		return rc;
+	if ((rc = api_settings_load(rq, &s, NULL)) == KAM_OK &&
+	    (rc = api_scores_refresh(rq, &s)) == KAM_OK)
+		rc = store_commit(rq->db);
+	if (rc != KAM_OK)
+		store_rollback(rq->db);
+	return rc;
+}
+
+/* Computes one account's score now, with its criteria; fills r. */
+static int score_one(struct req *rq, const struct settings *s, int64_t id,
+		     struct score_result *r, struct store_score_row *row)
+{
+	char from[8], to[8];
+	size_t lower = 0, n = 0;
+	struct score_input in;
+	int rc;
+
+	window(from, to);
+	if ((rc = store_score_row(rq->db, id, from, to, row, &lower, &n)) != KAM_OK)
+		return rc;
+	in = (struct score_input){row->revenue, score_percentile_of(row->revenue, lower, n),
+				  row->growth,	row->strategic,
+				  row->influence, row->churned};
+	score_compute(s, &in, r);
+	return KAM_OK;
+}
+
+int api_score_account(struct req *rq, int64_t id)
+{
+	struct settings s;
+	struct score_result r;
+	struct store_score_row row;
+	int rc = api_settings_load(rq, &s, NULL);
+
+	if (rc == KAM_OK)
+		rc = score_one(rq, &s, id, &r, &row);
+	if (rc == KAM_OK && (r.score != row.score || strcmp(r.tier, row.tier) != 0))
+		rc = store_score_set(rq->db, id, r.score, r.tier);
+	return rc;
+}
 
 int api_settings_get(struct req *rq, struct resp *rs)
 {
-	(void)rq;
-	return http_problem(rs, 404, "not built yet", NULL);
+	struct settings s;
+	int64_t version = 0;
+	int rc = api_settings_load(rq, &s, &version);
+
+	if (rc != KAM_OK)
+		return http_reply_err(rs, rc, NULL), rc;
+	http_etag(rs, version);
+	return http_reply_json(rs, 200, settings_to_json(&s));
 }
+
 int api_settings_update(struct req *rq, struct resp *rs)
 {
-	(void)rq;
-	return http_problem(rs, 404, "not built yet", NULL);
+	struct kam_errinfo ei = {0};
+	struct settings s, before;
+	json_t *stored = NULL, *jb = NULL, *ja = NULL;
+	int64_t version = 0, want = http_if_match(rq), ntx = 0;
+	int rc;
+
+	if (want == -2) {
+		rc = KAM_ESTALE;
+		goto out;
+	}
+	if ((rc = store_begin(rq->db, true)) != KAM_OK)
+		goto out;
+	if ((rc = api_settings_load(rq, &s, &version)) != KAM_OK)
+		goto out;
+	before = s;
+	if (want >= 0 && want != version) {
+		rc = KAM_ESTALE;
+		goto out;
+	}
+	if ((rc = settings_apply(&s, rq->json, &ei)) != KAM_OK)
+		goto out;
+	if (strcmp(s.base_currency, before.base_currency) != 0) {
+		rc = store_count_transactions(rq->db, &ntx);
+		if (rc == KAM_OK && ntx > 0) {
+			err_field(&ei, "base_currency",
+				  "cannot change once transactions exist (%lld are stored in %s)",
+				  (long long)ntx, before.base_currency);
+			rc = KAM_ECONFLICT;
+		}
+		if (rc != KAM_OK)
+			goto out;
+	}
+	jb = settings_to_json(&before);
+	ja = settings_to_json(&s);
+	if ((rc = store_settings_put(rq->db, ja, version, time_now())) != KAM_OK)
+		goto out;
+	if ((rc = api_audit(rq, "update", "settings", 0, jb, ja)) != KAM_OK)
+		goto out;
+	/* new weights or thresholds re-rank everyone in the same transaction */
+	if ((rc = api_scores_refresh(rq, &s)) != KAM_OK)
+		goto out;
+	if ((rc = store_commit(rq->db)) != KAM_OK)
+		goto out;
+	http_etag(rs, version + 1);
+	http_reply_json(rs, 200, ja);
+	ja = NULL;
+out:
+	json_decref(stored);
+	json_decref(jb);
+	json_decref(ja);
+	if (rc != KAM_OK)
+		http_reply_err(rs, rc, &ei);
+	err_clear(&ei);
+	return rc;
 }
+
 int api_account_score(struct req *rq, struct resp *rs)
 {
-	(void)rq;
-	return http_problem(rs, 404, "not built yet", NULL);
+	int64_t id = api_param_id(rq, 0);
+	struct settings s;
+	struct score_result r;
+	struct store_score_row row;
+	char from[8], to[8];
+	json_t *crit;
+	int rc;
+
+	if (id < 0 || api_account_visible(rq, id, NULL, NULL) != KAM_OK)
+		return api_not_found(rs, "account");
+	if ((rc = api_settings_load(rq, &s, NULL)) != KAM_OK ||
+	    (rc = score_one(rq, &s, id, &r, &row)) != KAM_OK)
+		return http_reply_err(rs, rc, NULL), rc;
+	window(from, to);
+	crit = json_array();
+	for (int i = 0; i < SCORE_CRITERIA; i++)
+		json_array_append_new(
+			crit, json_pack("{s:s,s:o,s:f,s:f,s:f}", "name", r.c[i].name, "raw",
+					r.c[i].raw_null ? json_null()
+					: i == 0	? json_integer((json_int_t)r.c[i].raw)
+							: json_integer((json_int_t)r.c[i].raw),
+					"normalized", r.c[i].normalized, "weight", r.c[i].weight,
+					"contribution", r.c[i].contribution));
+	return http_reply_json(
+		rs, 200,
+		json_pack("{s:I,s:f,s:s,s:o,s:{s:f,s:f},s:{s:s,s:s},s:s}", "account_id",
+			  (json_int_t)id, "score", r.score, "tier", r.tier, "criteria", crit,
+			  "thresholds", "key", s.key_threshold, "potential", s.potential_threshold,
+			  "revenue_window", "from", from, "to", to, "currency", s.base_currency));
 }
+
+/* ?from=YYYY-MM&to=YYYY-MM, defaulting to the last 12 months. */
+static int month_range(struct req *rq, char from[8], char to[8], struct kam_errinfo *ei)
+{
+	const char *f = http_query(rq, "from"), *t = http_query(rq, "to");
+	char probe[11];
+	int rc = KAM_OK;
+
+	window(from, to);
+	for (int i = 0; i < 2; i++) {
+		const char *v = i == 0 ? f : t;
+
+		if (v == NULL)
+			continue;
+		snprintf(probe, sizeof(probe), "%.7s-01", v);
+		if (strlen(v) != 7 || !time_date_valid(probe)) {
+			err_field(ei, i == 0 ? "from" : "to", "must be a month written YYYY-MM");
+			rc = KAM_EINVAL;
+			continue;
+		}
+		snprintf(i == 0 ? from : to, 8, "%s", v);
+	}
+	if (rc == KAM_OK && strcmp(from, to) > 0) {
+		err_field(ei, "to", "must not be before from");
+		rc = KAM_EINVAL;
+	}
+	return rc;
+}
+
+static int only_params(struct req *rq, const char *const *allowed, struct kam_errinfo *ei)
+{
+	int rc = KAM_OK;
+
+	for (size_t i = 0; i < rq->nquery; i++) {
+		const char *const *a = allowed;
+
+		while (*a && strcmp(*a, rq->query[i].key) != 0)
+			a++;
+		if (*a == NULL) {
+			err_field(ei, rq->query[i].key, "is not a parameter of this report");
+			rc = KAM_EINVAL;
+		}
+	}
+	return rc;
+}
+
 int api_portfolio_pareto(struct req *rq, struct resp *rs)
 {
-	(void)rq;
-	return http_problem(rs, 404, "not built yet", NULL);
+	static const char *const params[] = {"from", "to", NULL};
+	struct kam_errinfo ei = {0};
+	struct settings s;
+	char from[8], to[8];
+	json_t *items = NULL, *it;
+	double total = 0, cum = 0;
+	size_t i, n80 = 0;
+	int rc;
+
+	if ((rc = only_params(rq, params, &ei)) != KAM_OK ||
+	    (rc = month_range(rq, from, to, &ei)) != KAM_OK)
+		goto out;
+	if ((rc = api_settings_load(rq, &s, NULL)) != KAM_OK ||
+	    (rc = store_pareto(rq->db, api_scope_user(rq), from, to, &items)) != KAM_OK)
+		goto out;
+	json_array_foreach(items, i, it)
+		total += (double)json_integer_value(json_object_get(it, "revenue"));
+	json_array_foreach(items, i, it)
+	{
+		double r = (double)json_integer_value(json_object_get(it, "revenue"));
+
+		cum += r;
+		json_object_set_new(it, "rank", json_integer((json_int_t)i + 1));
+		json_object_set_new(it, "share", total > 0 ? json_real(r / total) : json_null());
+		json_object_set_new(it, "cumulative_share",
+				    total > 0 ? json_real(cum / total) : json_null());
+		/* the smallest number of accounts whose revenue reaches 80% of the total */
+		if (n80 == 0 && total > 0 && cum / total >= 0.8 - 1e-12)
+			n80 = i + 1;
+	}
+	http_reply_json(
+		rs, 200,
+		json_pack("{s:{s:s,s:s},s:s,s:I,s:I,s:o,s:o,s:O}", "period", "from", from, "to", to,
+			  "currency", s.base_currency, "total", (json_int_t)total, "accounts",
+			  (json_int_t)json_array_size(items), "accounts_for_80",
+			  n80 ? json_integer((json_int_t)n80) : json_null(), "share_of_accounts_for_80",
+			  n80 ? json_real((double)n80 / (double)json_array_size(items)) : json_null(),
+			  "items", items));
+out:
+	json_decref(items);
+	if (rc != KAM_OK)
+		http_reply_err(rs, rc, &ei);
+	err_clear(&ei);
+	return rc;
 }
+
+/* One matrix row: relationship strength from its parts, the segment, the explanation. */
+static json_t *matrix_item(const struct settings *s, json_t *row)
+{
+	struct strength_input in;
+	struct strength_part parts[STRENGTH_PARTS];
+	json_t *pot = json_object_get(row, "potential"), *comp = json_array();
+	double score = json_real_value(json_object_get(row, "score"));
+	double revenue = (double)json_integer_value(json_object_get(row, "revenue"));
+	json_int_t nps_n = json_integer_value(json_object_get(row, "nps_n"));
+	json_int_t infl = json_integer_value(json_object_get(row, "influential"));
+	const char *cur = json_string_value(json_object_get(row, "currency"));
+	double strength;
+
+	in.rating = (int)json_integer_value(json_object_get(row, "rating"));
+	/* potential spend is in the account's currency; only comparable when that is the base */
+	in.wallet_share = json_integer_value(pot) > 0 && strcmp(cur, s->base_currency) == 0
+				  ? revenue / (double)json_integer_value(pot)
+				  : -1;
+	in.nps = nps_n > 0 ? 100.0 *
+				     (double)(json_integer_value(json_object_get(row, "promoters")) -
+					      json_integer_value(json_object_get(row, "detractors"))) /
+				     (double)nps_n
+			   : NAN;
+	in.coverage = infl > 0 ? (double)json_integer_value(json_object_get(row, "engaged")) /
+					 (double)infl
+			       : -1;
+	strength = score_strength(&in, parts);
+	for (int i = 0; i < STRENGTH_PARTS; i++)
+		json_array_append_new(comp, json_pack("{s:s,s:o,s:o,s:f}", "name", parts[i].name, "raw",
+						      parts[i].missing ? json_null()
+								       : json_real(parts[i].raw),
+						      "normalized",
+						      parts[i].missing ? json_null()
+								       : json_real(parts[i].normalized),
+						      "weight", parts[i].weight));
+	return json_pack("{s:O,s:O,s:O,s:s,s:O,s:{s:f,s:f},s:{s:o,s:o}}", "account_id",
+			 json_object_get(row, "account_id"), "name", json_object_get(row, "name"),
+			 "owner_id", json_object_get(row, "owner_id"), "segment",
+			 score_segment(s, score, strength), "revenue", json_object_get(row, "revenue"),
+			 "attractiveness", "value", score, "score", score, "strength", "value",
+			 isnan(strength) ? json_null() : json_real(strength), "components", comp);
+}
+
 int api_portfolio_matrix(struct req *rq, struct resp *rs)
 {
-	(void)rq;
-	return http_problem(rs, 404, "not built yet", NULL);
+	static const char *const params[] = {NULL};
+	struct kam_errinfo ei = {0};
+	struct settings s;
+	char from[8], to[8], from_date[11];
+	json_t *rows = NULL, *items = json_array(), *row, *counts;
+	int64_t now = time_now();
+	size_t i;
+	int rc;
+
+	if ((rc = only_params(rq, params, &ei)) != KAM_OK)
+		goto out;
+	if ((rc = api_scores_fresh(rq)) != KAM_OK || (rc = api_settings_load(rq, &s, NULL)) != KAM_OK)
+		goto out;
+	window(from, to);
+	time_date(now - 365 * 86400, from_date, sizeof(from_date));
+	if ((rc = store_matrix_rows(rq->db, api_scope_user(rq), from, to, from_date,
+				    now - 90 * 86400, &rows)) != KAM_OK)
+		goto out;
+	counts = json_pack("{s:i,s:i,s:i,s:i}", "strategic", 0, "develop", 0, "maintain", 0,
+			   "streamline", 0);
+	json_array_foreach(rows, i, row)
+	{
+		json_t *it = matrix_item(&s, row);
+		const char *seg = json_string_value(json_object_get(it, "segment"));
+
+		json_object_set_new(counts, seg,
+				    json_integer(json_integer_value(json_object_get(counts, seg)) + 1));
+		json_array_append_new(items, it);
+	}
+	http_reply_json(rs, 200,
+			json_pack("{s:{s:f,s:f},s:o,s:O}", "splits", "attractiveness",
+				  s.attractiveness_split, "strength", s.strength_split, "counts",
+				  counts, "items", items));
+out:
+	json_decref(rows);
+	json_decref(items);
+	if (rc != KAM_OK)
+		http_reply_err(rs, rc, &ei);
+	err_clear(&ei);
+	return rc;
 }

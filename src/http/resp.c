@@ -97,7 +97,7 @@ int http_reply_bytes(struct resp *rs, int status, const char *ctype, const void 
 
 static int reply_dump(struct resp *rs, int status, json_t *obj, const char *ctype)
 {
-	char *s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
 
 	json_decref(obj);
 	free(rs->body);

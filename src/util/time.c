@@ -87,6 +87,17 @@ int time_parse_rfc3339(const char *s, int64_t *out)
 	return 0;
 }
 
+void time_month_key(int64_t t, int add, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	int m;
+
+	gmtime_r(&tt, &tm);
+	m = tm.tm_year * 12 + tm.tm_mon + add;
+	snprintf(buf, len, "%04d-%02d", m / 12 + 1900, m % 12 + 1);
+}
+
 int64_t time_now(void)
 {
 	return (int64_t)time(NULL);

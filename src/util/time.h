@@ -13,6 +13,8 @@ int time_parse_rfc3339(const char *s, int64_t *out);
 bool time_date_valid(const char *s);
 /* Formats the UTC date of t as YYYY-MM-DD into buf (>= 11 bytes). */
 void time_date(int64_t t, char *buf, size_t len);
+/* The month key YYYY-MM of t shifted by add months (e.g. -11) into buf (>= 8 bytes). */
+void time_month_key(int64_t t, int add, char *buf, size_t len);
 /* Current time, Unix seconds. */
 int64_t time_now(void);
 /* Monotonic milliseconds, for durations. */

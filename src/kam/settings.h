@@ -1,0 +1,32 @@
+/*
+ * Settings of identification, SLAs and currency: one table of names, bounds and defaults
+ * (like Redis's config table), validated in one place. Stored as one JSON document.
+ */
+#ifndef KAM_KAM_SETTINGS_H
+#define KAM_KAM_SETTINGS_H
+#include <jansson.h>
+#include "util/err.h"
+
+enum severity { SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL, SEV__MAX };
+
+struct settings {
+	double w_financial, w_growth, w_strategic, w_influence; /* criterion weights, >= 0 */
+	double key_threshold;       /* score from which an account is key */
+	double potential_threshold; /* score from which it is potential */
+	int kam_capacity;           /* key accounts one KAM can look after */
+	int sla_hours[SEV__MAX];    /* resolution target per case severity */
+	char base_currency[4];      /* ISO 4217: every revenue figure is converted to it */
+	double attractiveness_split; /* portfolio matrix: high attractiveness from this score */
+	double strength_split;       /* portfolio matrix: strong relationship from this value */
+};
+
+/* The built-in defaults. */
+void settings_defaults(struct settings *s);
+/* Applies a (partial) settings document over s; every fault goes in ei, s untouched then. */
+int settings_apply(struct settings *s, json_t *doc, struct kam_errinfo *ei);
+/* The whole settings as a new JSON document (caller owns it). */
+json_t *settings_to_json(const struct settings *s);
+/* The severity named s, or SEV__MAX. */
+enum severity settings_severity(const char *s);
+
+#endif

@@ -1,0 +1,280 @@
+/* Settings, scores, Pareto and matrix queries: portable SQL, one pass per question. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "store/internal.h"
+#include "store/portfolio.h"
+
+int store_settings_get(struct store_conn *c, json_t **doc, int64_t *version)
+{
+	struct db_stmt *st;
+	int rc = c->ops->query(c->db, "SELECT value, version FROM settings WHERE key = 'main'", NULL,
+			       0, &st);
+
+	if (rc != KAM_OK)
+		return rc;
+	rc = c->ops->next(st);
+	*doc = NULL;
+	*version = 0;
+	if (rc == 1) {
+		*doc = json_loads(c->ops->col_text(st, 0), 0, NULL);
+		*version = c->ops->col_int(st, 1);
+	}
+	c->ops->done(st);
+	if (rc < 0)
+		return rc;
+	if (*doc == NULL)
+		*doc = json_object();
+	return KAM_OK;
+}
+
+int store_settings_put(struct store_conn *c, const json_t *doc, int64_t version, int64_t now)
+{
+	char *s = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+	int rc;
+
+	if (s == NULL)
+		return KAM_ENOMEM;
+	if (version == 0)
+		rc = sq_run(c,
+			    "INSERT INTO settings (key, value, created_at, updated_at) "
+			    "VALUES ('main', ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+			    (struct db_val[]){DB_TEXT(s), DB_INT(now), DB_INT(now)}, 3);
+	else
+		rc = sq_run(c,
+			    "UPDATE settings SET value = ?, updated_at = ?, version = version + 1 "
+			    "WHERE key = 'main' AND version = ?",
+			    (struct db_val[]){DB_TEXT(s), DB_INT(now), DB_INT(version)}, 3);
+	free(s);
+	if (rc == KAM_OK && c->ops->changes(c->db) == 0)
+		rc = KAM_ESTALE;
+	return rc;
+}
+
+static int put_state(struct store_conn *c, const char *value)
+{
+	return sq_run(c,
+		      "INSERT INTO settings (key, value, created_at, updated_at) VALUES "
+		      "('score_state', ?, 0, 0) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+		      (struct db_val[]){DB_TEXT(value)}, 1);
+}
+
+int store_count_transactions(struct store_conn *c, int64_t *n)
+{
+	return sq_int(c, "SELECT count(*) FROM transactions", NULL, 0, n);
+}
+
+int store_scores_dirty(struct store_conn *c)
+{
+	return put_state(c, "dirty");
+}
+
+int store_scores_clean(struct store_conn *c, const char *today)
+{
+	return put_state(c, today);
+}
+
+int store_scores_stale(struct store_conn *c, const char *today, bool *stale)
+{
+	struct db_stmt *st;
+	int rc = c->ops->query(c->db, "SELECT value FROM settings WHERE key = 'score_state'", NULL,
+			       0, &st);
+
+	if (rc != KAM_OK)
+		return rc;
+	rc = c->ops->next(st);
+	/* the value is the day of the last refresh, or "dirty" */
+	*stale = rc != 1 || strcmp(c->ops->col_text(st, 0), today) != 0;
+	c->ops->done(st);
+	return rc < 0 ? rc : KAM_OK;
+}
+
+#define SCORE_SELECT                                                                              \
+	"SELECT a.id, a.status, coalesce(a.growth_potential, 0), "                                \
+	"coalesce(a.strategic_importance, 0), coalesce(a.industry_influence, 0), "                \
+	"coalesce((SELECT sum(r.amount) FROM revenue_monthly r WHERE r.account_id = a.id AND "    \
+	"r.month >= ? AND r.month <= ?), 0), a.score, a.tier FROM accounts a"
+
+static void fill_row(struct store_conn *c, struct db_stmt *st, struct store_score_row *r)
+{
+	r->id = c->ops->col_int(st, 0);
+	r->churned = strcmp(c->ops->col_text(st, 1), "churned") == 0;
+	r->growth = (int)c->ops->col_int(st, 2);
+	r->strategic = (int)c->ops->col_int(st, 3);
+	r->influence = (int)c->ops->col_int(st, 4);
+	r->revenue = (double)c->ops->col_int(st, 5);
+	r->score = c->ops->col_real(st, 6);
+	snprintf(r->tier, sizeof(r->tier), "%s", c->ops->col_text(st, 7));
+}
+
+int store_score_rows(struct store_conn *c, const char *from_month, const char *to_month,
+		     struct store_score_row **rows, size_t *n)
+{
+	struct db_stmt *st;
+	struct store_score_row *v = NULL;
+	size_t cap = 0, len = 0;
+	int rc = c->ops->query(c->db, SCORE_SELECT " ORDER BY a.id",
+			       (struct db_val[]){DB_TEXT(from_month), DB_TEXT(to_month)}, 2, &st);
+
+	if (rc != KAM_OK)
+		return rc;
+	while ((rc = c->ops->next(st)) == 1) {
+		if (len == cap) {
+			struct store_score_row *nv;
+
+			cap = cap ? cap * 2 : 64;
+			nv = realloc(v, cap * sizeof(*v));
+			if (nv == NULL) {
+				rc = KAM_ENOMEM;
+				break;
+			}
+			v = nv;
+		}
+		fill_row(c, st, &v[len++]);
+	}
+	c->ops->done(st);
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	*rows = v;
+	*n = len;
+	return KAM_OK;
+}
+
+int store_score_row(struct store_conn *c, int64_t id, const char *from_month,
+		    const char *to_month, struct store_score_row *row, size_t *lower, size_t *n)
+{
+	struct db_stmt *st;
+	int64_t cnt = 0, low = 0;
+	int rc = c->ops->query(c->db, SCORE_SELECT " WHERE a.id = ?",
+			       (struct db_val[]){DB_TEXT(from_month), DB_TEXT(to_month), DB_INT(id)},
+			       3, &st);
+
+	if (rc != KAM_OK)
+		return rc;
+	rc = c->ops->next(st);
+	if (rc == 1)
+		fill_row(c, st, row);
+	c->ops->done(st);
+	if (rc == 0)
+		return KAM_ENOTFOUND;
+	if (rc < 0)
+		return rc;
+	if ((rc = sq_int(c, "SELECT count(*) FROM accounts", NULL, 0, &cnt)) != KAM_OK)
+		return rc;
+	rc = sq_int(c,
+		    "SELECT count(*) FROM accounts a WHERE coalesce((SELECT sum(r.amount) FROM "
+		    "revenue_monthly r WHERE r.account_id = a.id AND r.month >= ? AND r.month <= ?), "
+		    "0) < ?",
+		    (struct db_val[]){DB_TEXT(from_month), DB_TEXT(to_month),
+				      DB_INT((int64_t)row->revenue)},
+		    3, &low);
+	*n = (size_t)cnt;
+	*lower = (size_t)low;
+	return rc;
+}
+
+int store_score_set(struct store_conn *c, int64_t id, double score, const char *tier)
+{
+	return sq_run(c,
+		      "UPDATE accounts SET score = ?, tier = ? WHERE id = ? AND (score <> ? OR "
+		      "tier <> ?)",
+		      (struct db_val[]){DB_REAL(score), DB_TEXT(tier), DB_INT(id), DB_REAL(score),
+					DB_TEXT(tier)},
+		      5);
+}
+
+#define IN_SCOPE                                                                                  \
+	"(? = 0 OR a.owner_id = ? OR a.id IN (SELECT account_id FROM account_team WHERE "         \
+	"user_id = ?))"
+
+int store_pareto(struct store_conn *c, int64_t scope_user, const char *from_month,
+		 const char *to_month, json_t **items)
+{
+	struct db_stmt *st;
+	json_t *arr;
+	int rc = c->ops->query(
+		c->db,
+		"SELECT a.id, a.name, a.owner_id, a.tier, coalesce(sum(r.amount), 0) AS revenue FROM "
+		"accounts a LEFT JOIN revenue_monthly r ON r.account_id = a.id AND r.month >= ? AND "
+		"r.month <= ? WHERE " IN_SCOPE " GROUP BY a.id, a.name, a.owner_id, a.tier "
+		"ORDER BY revenue DESC, a.id",
+		(struct db_val[]){DB_TEXT(from_month), DB_TEXT(to_month), DB_INT(scope_user),
+				  DB_INT(scope_user), DB_INT(scope_user)},
+		5, &st);
+
+	if (rc != KAM_OK)
+		return rc;
+	arr = json_array();
+	while ((rc = c->ops->next(st)) == 1)
+		json_array_append_new(arr, json_pack("{s:I,s:s,s:I,s:s,s:I}", "account_id",
+						     (json_int_t)c->ops->col_int(st, 0), "name",
+						     c->ops->col_text(st, 1), "owner_id",
+						     (json_int_t)c->ops->col_int(st, 2), "tier",
+						     c->ops->col_text(st, 3), "revenue",
+						     (json_int_t)c->ops->col_int(st, 4)));
+	c->ops->done(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*items = arr;
+	return KAM_OK;
+}
+
+int store_matrix_rows(struct store_conn *c, int64_t scope_user, const char *from_month,
+		      const char *to_month, const char *from_date, int64_t engaged_since,
+		      json_t **items)
+{
+	struct db_stmt *st;
+	json_t *arr;
+	int rc = c->ops->query(
+		c->db,
+		"SELECT a.id, a.name, a.owner_id, a.score, coalesce(a.relationship_strength, 0), "
+		"a.potential_annual_spend, a.currency, "
+		"coalesce((SELECT sum(r.amount) FROM revenue_monthly r WHERE r.account_id = a.id AND "
+		"r.month >= ? AND r.month <= ?), 0), "
+		"(SELECT count(*) FROM surveys s WHERE s.account_id = a.id AND s.kind = 'nps' AND "
+		"s.answered_on >= ?), "
+		"(SELECT count(*) FROM surveys s WHERE s.account_id = a.id AND s.kind = 'nps' AND "
+		"s.answered_on >= ? AND s.score >= 9), "
+		"(SELECT count(*) FROM surveys s WHERE s.account_id = a.id AND s.kind = 'nps' AND "
+		"s.answered_on >= ? AND s.score <= 6), "
+		"(SELECT count(*) FROM contacts k WHERE k.account_id = a.id AND k.influence >= 4), "
+		"(SELECT count(*) FROM contacts k WHERE k.account_id = a.id AND k.influence >= 4 AND "
+		"k.last_contacted_at >= ?) "
+		"FROM accounts a WHERE a.tier = 'key' AND " IN_SCOPE " ORDER BY a.score DESC, a.id",
+		(struct db_val[]){DB_TEXT(from_month), DB_TEXT(to_month), DB_TEXT(from_date),
+				  DB_TEXT(from_date), DB_TEXT(from_date), DB_INT(engaged_since),
+				  DB_INT(scope_user), DB_INT(scope_user), DB_INT(scope_user)},
+		9, &st);
+
+	if (rc != KAM_OK)
+		return rc;
+	arr = json_array();
+	while ((rc = c->ops->next(st)) == 1)
+		json_array_append_new(
+			arr,
+			json_pack("{s:I,s:s,s:I,s:f,s:i,s:o,s:s,s:I,s:I,s:I,s:I,s:I,s:I}", "account_id",
+				  (json_int_t)c->ops->col_int(st, 0), "name", c->ops->col_text(st, 1),
+				  "owner_id", (json_int_t)c->ops->col_int(st, 2), "score",
+				  c->ops->col_real(st, 3), "rating", (int)c->ops->col_int(st, 4),
+				  "potential",
+				  c->ops->is_null(st, 5) ? json_null()
+							 : json_integer(c->ops->col_int(st, 5)),
+				  "currency", c->ops->col_text(st, 6), "revenue",
+				  (json_int_t)c->ops->col_int(st, 7), "nps_n",
+				  (json_int_t)c->ops->col_int(st, 8), "promoters",
+				  (json_int_t)c->ops->col_int(st, 9), "detractors",
+				  (json_int_t)c->ops->col_int(st, 10), "influential",
+				  (json_int_t)c->ops->col_int(st, 11), "engaged",
+				  (json_int_t)c->ops->col_int(st, 12)));
+	c->ops->done(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*items = arr;
+	return KAM_OK;
+}

@@ -1,0 +1,47 @@
+/* Store queries behind settings, scores, the Pareto list and the portfolio matrix. */
+#ifndef KAM_STORE_PORTFOLIO_H
+#define KAM_STORE_PORTFOLIO_H
+#include "store/store.h"
+
+/* The stored settings document (*doc owned by the caller; {} and version 0 when none). */
+int store_settings_get(struct store_conn *c, json_t **doc, int64_t *version);
+/* Writes the settings document if its version is still version (0: none yet), else ESTALE. */
+int store_settings_put(struct store_conn *c, const json_t *doc, int64_t version, int64_t now);
+
+/* How many transactions are stored. */
+int store_count_transactions(struct store_conn *c, int64_t *n);
+/* Marks every account's score stale (revenue changed); the next reader refreshes them. */
+int store_scores_dirty(struct store_conn *c);
+/* Whether scores need a refresh: marked dirty, or last refreshed before today. */
+int store_scores_stale(struct store_conn *c, const char *today, bool *stale);
+/* Records that scores were refreshed today. */
+int store_scores_clean(struct store_conn *c, const char *today);
+
+struct store_score_row {
+	int64_t id;
+	bool churned;
+	int growth, strategic, influence; /* 0 when null */
+	double revenue;                   /* base minor units in the window */
+	double score;
+	char tier[12];
+};
+
+/* Every account with its score inputs and revenue in [from_month, to_month]; *rows owned. */
+int store_score_rows(struct store_conn *c, const char *from_month, const char *to_month,
+		     struct store_score_row **rows, size_t *n);
+/* One account's row, with how many accounts earn strictly less and how many there are. */
+int store_score_row(struct store_conn *c, int64_t id, const char *from_month,
+		    const char *to_month, struct store_score_row *row, size_t *lower, size_t *n);
+/* Saves a score and tier (no version bump: they are derived, not edited). */
+int store_score_set(struct store_conn *c, int64_t id, double score, const char *tier);
+
+/* Accounts in scope (scope_user 0 = all) with revenue in the window, highest first. */
+int store_pareto(struct store_conn *c, int64_t scope_user, const char *from_month,
+		 const char *to_month, json_t **items);
+
+/* Key accounts in scope with what the matrix needs (see portfolio.c for the fields). */
+int store_matrix_rows(struct store_conn *c, int64_t scope_user, const char *from_month,
+		      const char *to_month, const char *from_date, int64_t engaged_since,
+		      json_t **items);
+
+#endif
