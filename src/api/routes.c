@@ -74,7 +74,8 @@ const struct http_route api_routes[] = {
 	CRUD("/api/v1/opportunities", res_opportunities, ACCOUNT_WRITERS),
 	CRUD("/api/v1/fx-rates", res_fx_rates, R_STAFF),
 	CRUD("/api/v1/transactions", res_transactions, ACCOUNT_CREATORS),
-	{"POST", "/api/v1/transactions/bulk", api_transactions_bulk, 0, ACCOUNT_CREATORS, NULL},
+	{"POST", "/api/v1/transactions/bulk", api_transactions_bulk, ROUTE_RAW_BODY, ACCOUNT_CREATORS,
+	 NULL},
 	{"GET", "/api/v1/accounts/:id/whitespace", api_account_whitespace, 0, 0, NULL},
 	{"GET", "/api/v1/accounts/:id/pipeline", api_account_pipeline, 0, 0, NULL},
 

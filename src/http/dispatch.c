@@ -112,6 +112,22 @@ static int parse_body(struct req *rq, struct resp *rs)
 	return KAM_OK;
 }
 
+size_t http_body_limit(const struct http_app *app, const char *method, const char *path)
+{
+	char pathbuf[1024], allow[8];
+	const struct http_route *rt;
+	struct req probe;
+	bool known;
+
+	if (strlen(path) >= sizeof(pathbuf))
+		return HTTP_BODY_MAX;
+	snprintf(pathbuf, sizeof(pathbuf), "%s", path);
+	memset(&probe, 0, sizeof(probe));
+	rt = http_route_find(app->routes, app->nroutes, method, pathbuf, &probe, &known, allow,
+			     sizeof(allow));
+	return rt && (rt->flags & ROUTE_RAW_BODY) ? HTTP_RAW_BODY_MAX : HTTP_BODY_MAX;
+}
+
 void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs)
 {
 	char pathbuf[1024], allow[128];
@@ -160,7 +176,7 @@ void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs)
 			goto out;
 		}
 	}
-	if (parse_body(rq, rs) != KAM_OK)
+	if (!(rt->flags & ROUTE_RAW_BODY) && parse_body(rq, rs) != KAM_OK)
 		goto out;
 	rq->route_arg = rt->arg;
 	rc = rt->fn(rq, rs);

@@ -77,6 +77,9 @@ typedef int (*http_handler)(struct req *rq, struct resp *rs);
 
 #define ROUTE_PUBLIC 0x01u /* no authentication */
 #define ROUTE_NODB 0x02u   /* needs no database connection */
+#define ROUTE_RAW_BODY 0x04u /* bulk upload: body handed over as is (any type), up to 64 MiB */
+
+#define HTTP_RAW_BODY_MAX (64u * 1024 * 1024)
 
 /* Bits of enum role allowed to call a route; 0 means every authenticated role. */
 #define R(role) (1u << (role))
@@ -140,6 +143,8 @@ struct http_app {
 	size_t nroutes;
 };
 
+/* The body limit of a request to method and path (bulk routes take more). */
+size_t http_body_limit(const struct http_app *app, const char *method, const char *path);
 /* Runs one request through routing, auth and its handler, filling rs. */
 void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs);
 

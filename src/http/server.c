@@ -28,7 +28,7 @@ struct http_server {
 /* Per-request state kept by MHD between callbacks. */
 struct conn {
 	char *body;
-	size_t len, cap;
+	size_t len, cap, limit;
 	bool too_large;
 	double t0;
 	int status;
@@ -110,6 +110,12 @@ static enum MHD_Result reply_now(struct MHD_Connection *mc, struct conn *c, int 
 	return send_resp(mc, c, &rs);
 }
 
+static const char *too_large_msg(size_t limit)
+{
+	return limit > HTTP_BODY_MAX ? "the request body is larger than 64 MiB; split the file"
+				     : "the request body is larger than 1 MiB";
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_data_size,
@@ -133,15 +139,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 		snprintf(c->path, sizeof(c->path), "%s", url);
 		*con_cls = c;
 		atomic_fetch_add(&s->inflight, 1);
+		c->limit = http_body_limit(s->app, method, url);
 		cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Length");
-		if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_MAX)
-			return reply_now(mc, c, 413, "the request body is larger than 1 MiB");
+		if (cl && strtoull(cl, NULL, 10) > c->limit)
+			return reply_now(mc, c, 413, too_large_msg(c->limit));
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
 		size_t n = *upload_data_size;
 
-		if (!c->too_large && c->len + n > HTTP_BODY_MAX) {
+		if (!c->too_large && c->len + n > c->limit) {
 			c->too_large = true;
 			free(c->body);
 			c->body = NULL;
@@ -167,7 +174,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 		return MHD_YES;
 	}
 	if (c->too_large)
-		return reply_now(mc, c, 413, "the request body is larger than 1 MiB");
+		return reply_now(mc, c, 413, too_large_msg(c->limit));
 
 	memset(&rq, 0, sizeof(rq));
 	memset(&rs, 0, sizeof(rs));
