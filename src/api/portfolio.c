@@ -291,7 +291,7 @@ int api_portfolio_pareto(struct req *rq, struct resp *rs)
 	if ((rc = only_params(rq, params, &ei)) != KAM_OK ||
 	    (rc = month_range(rq, from, to, &ei)) != KAM_OK)
 		goto out;
-	if ((rc = api_settings_load(rq, &s, NULL)) != KAM_OK ||
+	if ((rc = api_scores_fresh(rq)) != KAM_OK || (rc = api_settings_load(rq, &s, NULL)) != KAM_OK ||
 	    (rc = store_pareto(rq->db, api_scope_user(rq), from, to, &items)) != KAM_OK)
 		goto out;
 	json_array_foreach(items, i, it)

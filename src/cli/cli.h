@@ -8,6 +8,9 @@
 
 /* Fills an empty database with the demo data set; prints the logins. */
 int cli_demo(struct store *st, uint64_t seed);
+/* Adds the KAM-cycle part of the demo (revenue, plans, interactions, …) to these accounts. */
+int demo_cycle(struct store_conn *c, uint64_t seed, const int64_t *acct, int nacct,
+	       const int64_t *uid, int64_t now);
 /* Creates a user; prints a generated password when pw is NULL. */
 int cli_user_add(struct store *st, const char *email, const char *name, const char *role,
 		 const char *pw);

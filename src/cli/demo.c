@@ -126,7 +126,7 @@ int cli_demo(struct store *st, uint64_t seed)
 {
 	struct store_conn *c = NULL;
 	struct rng r = {seed * UINT64_C(0x9E3779B97F4A7C15) + 1};
-	int64_t uid[sizeof(users) / sizeof(users[0])], n = 0, now = time_now();
+	int64_t uid[sizeof(users) / sizeof(users[0])], n = 0, now = time_now(), acct[30];
 	char hash[AUTH_HASH_LEN];
 	int rc;
 
@@ -150,7 +150,7 @@ int cli_demo(struct store *st, uint64_t seed)
 		char date[11], web[128], *p;
 		int reg = pick(&r, 8), owner = 2 + a % 4, status = pick(&r, 10);
 		int64_t id;
-		json_t *acct, *tg = json_array();
+		json_t *rec, *tg = json_array();
 
 		snprintf(web, sizeof(web), "https://www.%s.example", names[a]);
 		for (p = web + 12; *p; p++)
@@ -158,7 +158,7 @@ int cli_demo(struct store *st, uint64_t seed)
 		time_date(now - (int64_t)(200 + pick(&r, 2500)) * 86400, date, sizeof(date));
 		if (pick(&r, 3) == 0)
 			json_array_append_new(tg, json_string(tags[pick(&r, 5)]));
-		acct = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:I,s:s,s:i,s:i,s:i,s:o}", "name",
+		rec = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:I,s:s,s:i,s:i,s:i,s:o}", "name",
 				 names[a], "industry", industries[pick(&r, 8)], "region",
 				 regions[reg][0], "country", regions[reg][1], "website", web,
 				 "owner_id", (json_int_t)uid[owner], "status",
@@ -169,9 +169,10 @@ int cli_demo(struct store *st, uint64_t seed)
 				 1 + pick(&r, 5), "growth_potential", 1 + pick(&r, 5),
 				 "industry_influence", 1 + pick(&r, 5), "tags", tg);
 		if (status == 0)
-			json_object_del(acct, "acquired_on");
-		rc = store_insert(c, &model_account, acct, now, &id);
-		json_decref(acct);
+			json_object_del(rec, "acquired_on");
+		rc = store_insert(c, &model_account, rec, now, &id);
+		json_decref(rec);
+		acct[a] = id;
 		if (rc != KAM_OK)
 			goto out;
 		if ((rc = add_contacts(c, &r, id, uid, now)) != KAM_OK)
@@ -185,11 +186,14 @@ int cli_demo(struct store *st, uint64_t seed)
 				goto out;
 		}
 	}
+	if ((rc = demo_cycle(c, seed, acct, 30, uid, now)) != KAM_OK)
+		goto out;
 	if ((rc = store_audit_add(c, 0, "demo", "database", 0, NULL, NULL, now)) != KAM_OK)
 		goto out;
 	if ((rc = store_commit(c)) != KAM_OK)
 		goto out;
-	printf("demo data loaded: %zu users, 30 accounts with contacts and teams\n",
+	printf("demo data loaded: %zu users, 30 accounts with contacts, teams, three years of "
+	       "revenue, plans, opportunities, interactions, cases, risks and surveys\n",
 	       sizeof(users) / sizeof(users[0]));
 	printf("logins (password %s):\n", DEMO_PASSWORD);
 	for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++)

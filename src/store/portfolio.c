@@ -59,6 +59,26 @@ static int put_state(struct store_conn *c, const char *value)
 		      (struct db_val[]){DB_TEXT(value)}, 1);
 }
 
+int store_derived_rebuild(struct store_conn *c)
+{
+	static const char *const sql[] = {
+		"DELETE FROM revenue_monthly",
+		"INSERT INTO revenue_monthly (account_id, product_id, month, amount, transactions) "
+		"SELECT account_id, coalesce(product_id, 0), substr(booked_on, 1, 7), "
+		"sum(amount_base), count(*) FROM transactions GROUP BY account_id, "
+		"coalesce(product_id, 0), substr(booked_on, 1, 7)",
+		"UPDATE accounts SET last_interaction_at = (SELECT max(i.occurred_at) FROM "
+		"interactions i WHERE i.account_id = accounts.id)",
+		"UPDATE contacts SET last_contacted_at = (SELECT max(i.occurred_at) FROM interactions "
+		"i JOIN interactions_contact_ids x ON x.entity_id = i.id WHERE x.ref_id = contacts.id)",
+	};
+	int rc = KAM_OK;
+
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]) && rc == KAM_OK; i++)
+		rc = sq_run(c, sql[i], NULL, 0);
+	return rc == KAM_OK ? store_scores_dirty(c) : rc;
+}
+
 int store_count_transactions(struct store_conn *c, int64_t *n)
 {
 	return sq_int(c, "SELECT count(*) FROM transactions", NULL, 0, n);

@@ -8,6 +8,9 @@ int store_settings_get(struct store_conn *c, json_t **doc, int64_t *version);
 /* Writes the settings document if its version is still version (0: none yet), else ESTALE. */
 int store_settings_put(struct store_conn *c, const json_t *doc, int64_t version, int64_t now);
 
+/* Rebuilds everything derived from rows written in bulk: the monthly revenue rollup,
+ * last_interaction_at and last_contacted_at; marks scores stale. */
+int store_derived_rebuild(struct store_conn *c);
 /* How many transactions are stored. */
 int store_count_transactions(struct store_conn *c, int64_t *n);
 /* Marks every account's score stale (revenue changed); the next reader refreshes them. */
