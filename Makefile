@@ -35,10 +35,12 @@ deps:
 	@scripts/deps
 
 kam: $(REL_OBJ) $(BUILD)/rel/src/main.o $(BUILD)/rel/gen/schema_sqlite.o $(BUILD)/rel/gen/schema_pg.o $(BUILD)/rel/gen/static_files.o
-	$(CC) -o $@ $^ $(LIBS)
+	@echo "LD  $@"
+	@$(CC) -o $@ $^ $(LIBS)
 
 $(BUILD)/san/kam: $(SAN_OBJ) $(BUILD)/san/src/main.o $(BUILD)/san/gen/schema_sqlite.o $(BUILD)/san/gen/schema_pg.o $(BUILD)/san/gen/static_files.o
-	$(CC) -fsanitize=address,undefined -o $@ $^ $(LIBS)
+	@echo "LD  $@"
+	@$(CC) -fsanitize=address,undefined -o $@ $^ $(LIBS)
 
 $(BUILD)/gen/schema_sqlite.c: $(SCHEMA) scripts/embed
 	@mkdir -p $(@D)
@@ -60,14 +62,15 @@ $(BUILD)/san/%.o: %.c
 	@$(CC) $(SAN_CFLAGS) -MMD -MP -c -o $@ $<
 $(BUILD)/rel/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(@D)
-	$(CC) $(REL_CFLAGS) -c -o $@ $<
+	@$(CC) $(REL_CFLAGS) -c -o $@ $<
 $(BUILD)/san/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(@D)
-	$(CC) $(SAN_CFLAGS) -c -o $@ $<
+	@$(CC) $(SAN_CFLAGS) -c -o $@ $<
 
 $(BUILD)/san/unit/%: tests/unit/%.c $(SAN_OBJ) $(BUILD)/san/gen/schema_sqlite.o $(BUILD)/san/gen/schema_pg.o $(BUILD)/san/gen/static_files.o
 	@mkdir -p $(@D)
-	$(CC) $(SAN_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $^ $(LIBS) $(shell pkg-config --libs cmocka)
+	@echo "LD  $@"
+	@$(CC) $(SAN_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $^ $(LIBS) $(shell pkg-config --libs cmocka)
 
 # `make run`: install what is missing, build, create and fill the demo database, serve.
 # (pkg-config runs in a sub-make, after the packages are there)
