@@ -1,0 +1,206 @@
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "kam/kpi.h"
+
+static int64_t day_number(const char *d)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = (int)strtol(d, NULL, 10) - 1900;
+	tm.tm_mon = (int)strtol(d + 5, NULL, 10) - 1;
+	tm.tm_mday = (int)strtol(d + 8, NULL, 10);
+	return (int64_t)timegm(&tm) / 86400;
+}
+
+static void date_of_day(int64_t day, char out[11])
+{
+	time_t t = (time_t)(day * 86400);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+int kpi_days(const char *from, const char *to)
+{
+	return (int)(day_number(to) - day_number(from));
+}
+
+void kpi_previous(const char *from, const char *to, char pfrom[11], char pto[11])
+{
+	int64_t f = day_number(from), len = day_number(to) - f;
+
+	date_of_day(f - len, pfrom);
+	date_of_day(f, pto);
+}
+
+struct kpi_fig kpi_ratio(double num, double den)
+{
+	struct kpi_fig f = {den == 0, den == 0 ? 0 : num / den, num, den};
+
+	return f;
+}
+
+/* Dates are YYYY-MM-DD, so text order is date order; "" means never. */
+static bool before(const char *d, const char *when)
+{
+	return d[0] && strcmp(d, when) < 0;
+}
+
+struct kpi_state kpi_state_of(const struct kpi_account *a, const char *from, const char *to)
+{
+	struct kpi_state s;
+
+	s.cohort = before(a->acquired_on, from) && !before(a->churned_on, from);
+	s.active_end = before(a->acquired_on, to) && !before(a->churned_on, to);
+	s.acquired_in = a->acquired_on[0] && !before(a->acquired_on, from) &&
+			before(a->acquired_on, to);
+	s.churned_in = s.cohort && a->churned_on[0] && !before(a->churned_on, from) &&
+		       before(a->churned_on, to);
+	return s;
+}
+
+void kpi_revenue(const struct kpi_account *a, size_t n, const char *from, const char *to,
+		 struct kpi_revenue *out)
+{
+	double cur = 0, prev = 0, mins = 0, active_end = 0, acquired = 0, churned = 0,
+	       upsell = 0, pot_rev = 0, pot = 0, days = kpi_days(from, to);
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < n; i++) {
+		struct kpi_state s = kpi_state_of(&a[i], from, to);
+
+		out->revenue += a[i].rev;
+		out->revenue_prev += a[i].rev_prev;
+		if (a[i].potential > 0) {
+			pot_rev += a[i].rev;
+			pot += a[i].potential * days / 365.0;
+		}
+		if (s.active_end)
+			active_end++;
+		if (s.acquired_in)
+			acquired++;
+		if (!s.cohort)
+			continue;
+		out->cohort++;
+		cur += a[i].rev;
+		prev += a[i].rev_prev;
+		mins += fmin(a[i].rev, a[i].rev_prev);
+		if (a[i].rev > a[i].rev_prev)
+			out->expansion += a[i].rev - a[i].rev_prev;
+		if (a[i].rev_prev > a[i].rev) {
+			out->contraction += a[i].rev_prev - a[i].rev;
+			if (s.churned_in)
+				out->contraction_churned += a[i].rev_prev - a[i].rev;
+		}
+		if (s.churned_in)
+			churned++;
+		if (a[i].upsell_won)
+			upsell++;
+	}
+	out->logo_retention = kpi_ratio(active_end - acquired, (double)out->cohort);
+	out->logo_churn = kpi_ratio(churned, (double)out->cohort);
+	out->nrr = kpi_ratio(cur, prev);
+	out->grr = kpi_ratio(mins, prev);
+	out->upsell_rate = kpi_ratio(upsell, (double)out->cohort);
+	out->share_of_wallet = kpi_ratio(pot_rev, pot);
+	out->revenue_growth = kpi_ratio(out->revenue - out->revenue_prev, out->revenue_prev);
+}
+
+struct kpi_fig kpi_nps(const int *scores, size_t n, int *promoters, int *passives,
+		       int *detractors)
+{
+	int p = 0, d = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (scores[i] >= 9)
+			p++;
+		else if (scores[i] <= 6)
+			d++;
+	}
+	*promoters = p;
+	*detractors = d;
+	*passives = (int)n - p - d;
+	return kpi_ratio(100.0 * (p - d), (double)n);
+}
+
+struct kpi_fig kpi_csat_mean(const int *scores, size_t n)
+{
+	double sum = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sum += scores[i];
+	return kpi_ratio(sum, (double)n);
+}
+
+struct kpi_fig kpi_csat_share(const int *scores, size_t n)
+{
+	double ok = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (scores[i] >= 4)
+			ok++;
+	return kpi_ratio(ok, (double)n);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+struct kpi_fig kpi_median(double *v, size_t n)
+{
+	struct kpi_fig f = {true, 0, 0, (double)n};
+
+	if (n == 0)
+		return f;
+	qsort(v, n, sizeof(*v), cmp_double);
+	f.null = false;
+	f.value = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+	f.num = f.value;
+	return f;
+}
+
+struct kpi_fig kpi_p90(double *v, size_t n)
+{
+	struct kpi_fig f = {true, 0, 0, (double)n};
+	size_t rank;
+
+	if (n == 0)
+		return f;
+	qsort(v, n, sizeof(*v), cmp_double);
+	rank = (9 * n + 9) / 10; /* ceil(0.9 n) in integers: the 1-based nearest rank */
+	if (rank < 1)
+		rank = 1;
+	f.null = false;
+	f.value = v[rank - 1];
+	f.num = f.value;
+	return f;
+}
+
+struct kpi_fig kpi_mean(const double *v, size_t n)
+{
+	double sum = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sum += v[i];
+	return kpi_ratio(sum, (double)n);
+}
+
+struct kpi_fig kpi_cltv_predictive(double avg_annual_revenue, double margin, double annual_churn,
+				   double horizon_years)
+{
+	double cap = avg_annual_revenue * margin * horizon_years;
+	struct kpi_fig f = {false, cap, avg_annual_revenue * margin, annual_churn};
+
+	/* no churn at all: the horizon caps the lifetime instead of an infinite one */
+	if (annual_churn > 0 && avg_annual_revenue * margin / annual_churn < cap)
+		f.value = avg_annual_revenue * margin / annual_churn;
+	return f;
+}
