@@ -93,6 +93,11 @@ int api_scores_fresh(struct req *rq);
 /* Recomputes one account's score and tier (inside the caller's write transaction). */
 int api_score_account(struct req *rq, int64_t id);
 
+/* A portfolio-matrix item (segment, coordinates, explanation) from a store_matrix_rows row. */
+json_t *api_matrix_item(const struct settings *s, json_t *row);
+
+int api_kpis(struct req *rq, struct resp *rs);
+int api_kpi_rows(struct req *rq, struct resp *rs);
 int api_settings_get(struct req *rq, struct resp *rs);
 int api_settings_update(struct req *rq, struct resp *rs);
 int api_account_score(struct req *rq, struct resp *rs);

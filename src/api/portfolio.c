@@ -326,7 +326,7 @@ out:
 }
 
 /* One matrix row: relationship strength from its parts, the segment, the explanation. */
-static json_t *matrix_item(const struct settings *s, json_t *row)
+json_t *api_matrix_item(const struct settings *s, json_t *row)
 {
 	struct strength_input in;
 	struct strength_part parts[STRENGTH_PARTS];
@@ -392,7 +392,7 @@ int api_portfolio_matrix(struct req *rq, struct resp *rs)
 			   "streamline", 0);
 	json_array_foreach(rows, i, row)
 	{
-		json_t *it = matrix_item(&s, row);
+		json_t *it = api_matrix_item(&s, row);
 		const char *seg = json_string_value(json_object_get(it, "segment"));
 
 		json_object_set_new(counts, seg,

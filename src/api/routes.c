@@ -59,6 +59,8 @@ const struct http_route api_routes[] = {
 	{"GET", "/api/v1/accounts/:id/score", api_account_score, 0, 0, NULL},
 	{"GET", "/api/v1/portfolio/pareto", api_portfolio_pareto, 0, 0, NULL},
 	{"GET", "/api/v1/portfolio/matrix", api_portfolio_matrix, 0, 0, NULL},
+	{"GET", "/api/v1/kpis", api_kpis, 0, 0, NULL},
+	{"GET", "/api/v1/kpis/rows", api_kpi_rows, 0, 0, NULL},
 
 	/* account plans */
 	CRUD("/api/v1/plans", res_plans, ACCOUNT_WRITERS),

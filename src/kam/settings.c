@@ -22,6 +22,8 @@ void settings_defaults(struct settings *s)
 	memcpy(s->base_currency, "EUR", 4);
 	s->attractiveness_split = 75;
 	s->strength_split = 50;
+	s->gross_margin = 0.3;
+	s->cltv_horizon_years = 10;
 }
 
 enum severity settings_severity(const char *s)
@@ -138,6 +140,10 @@ int settings_apply(struct settings *s, json_t *doc, struct kam_errinfo *ei)
 			r = number(v, key, 0, 100, &n.attractiveness_split, ei);
 		else if (strcmp(key, "strength_split") == 0)
 			r = number(v, key, 0, 100, &n.strength_split, ei);
+		else if (strcmp(key, "gross_margin") == 0)
+			r = number(v, key, 0, 1, &n.gross_margin, ei);
+		else if (strcmp(key, "cltv_horizon_years") == 0)
+			r = number(v, key, 1, 100, &n.cltv_horizon_years, ei);
 		else if (strcmp(key, "kam_capacity") == 0)
 			r = integer(v, key, 1, 1000, &n.kam_capacity, ei);
 		else if (strcmp(key, "base_currency") == 0) {
@@ -173,7 +179,7 @@ int settings_apply(struct settings *s, json_t *doc, struct kam_errinfo *ei)
 
 json_t *settings_to_json(const struct settings *s)
 {
-	return json_pack("{s:{s:f,s:f,s:f,s:f},s:f,s:f,s:i,s:{s:i,s:i,s:i,s:i},s:s,s:f,s:f}",
+	return json_pack("{s:{s:f,s:f,s:f,s:f},s:f,s:f,s:i,s:{s:i,s:i,s:i,s:i},s:s,s:f,s:f,s:f,s:f}",
 			 "weights", "financial", s->w_financial, "growth", s->w_growth, "strategic",
 			 s->w_strategic, "influence", s->w_influence, "key_threshold",
 			 s->key_threshold, "potential_threshold", s->potential_threshold,
@@ -181,5 +187,6 @@ json_t *settings_to_json(const struct settings *s)
 			 "medium", s->sla_hours[SEV_MEDIUM], "high", s->sla_hours[SEV_HIGH],
 			 "critical", s->sla_hours[SEV_CRITICAL], "base_currency", s->base_currency,
 			 "attractiveness_split", s->attractiveness_split, "strength_split",
-			 s->strength_split);
+			 s->strength_split, "gross_margin", s->gross_margin, "cltv_horizon_years",
+			 s->cltv_horizon_years);
 }

@@ -18,6 +18,8 @@ struct settings {
 	char base_currency[4];      /* ISO 4217: every revenue figure is converted to it */
 	double attractiveness_split; /* portfolio matrix: high attractiveness from this score */
 	double strength_split;       /* portfolio matrix: strong relationship from this value */
+	double gross_margin;         /* predictive CLTV: share of revenue kept */
+	double cltv_horizon_years;   /* predictive CLTV is capped at this many years */
 };
 
 /* The built-in defaults. */

@@ -19,6 +19,7 @@ struct db_val {
 
 #define DB_INT(v) ((struct db_val){DBV_INT, (v), NULL, 0})
 #define DB_TEXT(v) ((struct db_val){(v) ? DBV_TEXT : DBV_NULL, 0, (v), 0})
+#define DB_STR(v) ((struct db_val){DBV_TEXT, 0, (v), 0}) /* a string known not to be NULL */
 #define DB_REAL(v) ((struct db_val){DBV_REAL, 0, NULL, (v)})
 #define DB_NULL ((struct db_val){DBV_NULL, 0, NULL, 0})
 

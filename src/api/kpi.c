@@ -1,0 +1,340 @@
+/* /api/v1/kpis: the figures of DESIGN §6 per scope and period, with the previous period. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "api/api.h"
+#include "kam/kpi_report.h"
+#include "kam/score.h"
+#include "store/portfolio.h"
+#include "util/time.h"
+
+enum scope_kind { SC_PORTFOLIO, SC_ACCOUNT, SC_KAM, SC_SEGMENT };
+
+struct scope {
+	enum scope_kind kind;
+	int64_t id;
+	const char *segment;
+	int64_t *ids; /* segment members, sorted */
+	size_t nids;
+};
+
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static bool in_scope(const struct store_kpi_account *a, void *arg)
+{
+	const struct scope *s = arg;
+
+	switch (s->kind) {
+	case SC_ACCOUNT:
+		return a->id == s->id;
+	case SC_KAM:
+		return a->owner_id == s->id;
+	case SC_SEGMENT:
+		return bsearch(&a->id, s->ids, s->nids, sizeof(*s->ids), cmp_id) != NULL;
+	default:
+		return true;
+	}
+}
+
+/* The key accounts of a matrix segment, as the matrix places them now. */
+static int segment_ids(struct req *rq, const struct settings *set, struct scope *sc)
+{
+	json_t *rows = NULL, *row;
+	char from[8], to[8], from_date[11];
+	int64_t now = time_now();
+	size_t i;
+	int rc;
+
+	time_month_key(now, -11, from, sizeof(from));
+	time_month_key(now, 0, to, sizeof(to));
+	time_date(now - 365 * 86400, from_date, sizeof(from_date));
+	if ((rc = api_scores_fresh(rq)) != KAM_OK ||
+	    (rc = store_matrix_rows(rq->db, api_scope_user(rq), from, to, from_date,
+				    now - 90 * 86400, &rows)) != KAM_OK)
+		return rc;
+	sc->ids = calloc(json_array_size(rows) + 1, sizeof(*sc->ids));
+	json_array_foreach(rows, i, row)
+	{
+		json_t *it = api_matrix_item(set, row);
+
+		if (sc->ids && !strcmp(json_string_value(json_object_get(it, "segment")), sc->segment))
+			sc->ids[sc->nids++] = json_integer_value(json_object_get(it, "account_id"));
+		json_decref(it);
+	}
+	json_decref(rows);
+	if (sc->ids == NULL)
+		return KAM_ENOMEM;
+	qsort(sc->ids, sc->nids, sizeof(*sc->ids), cmp_id);
+	return KAM_OK;
+}
+
+/* Parses scope, id, from, to and interval; checks the caller may see the scope. */
+static int parse(struct req *rq, const struct settings *set, struct scope *sc, char from[11],
+		 char to[11], const char **interval, const char **name, struct kam_errinfo *ei)
+{
+	const char *scope = "portfolio", *id = NULL, *f = NULL, *t = NULL;
+	char this_month[8];
+	int rc = KAM_OK;
+
+	memset(sc, 0, sizeof(*sc));
+	if (interval)
+		*interval = NULL;
+	for (size_t i = 0; i < rq->nquery; i++) {
+		const char *k = rq->query[i].key, *v = rq->query[i].value;
+
+		if (!strcmp(k, "scope"))
+			scope = v;
+		else if (!strcmp(k, "id"))
+			id = v;
+		else if (!strcmp(k, "from"))
+			f = v;
+		else if (!strcmp(k, "to"))
+			t = v;
+		else if (!strcmp(k, "interval") && interval)
+			*interval = v;
+		else if (!strcmp(k, "name") && name)
+			*name = v;
+		else {
+			err_field(ei, k, "is not a parameter of this report");
+			rc = KAM_EINVAL;
+		}
+	}
+	/* default: the last twelve whole months */
+	time_month_key(time_now(), 0, this_month, sizeof(this_month));
+	snprintf(to, 11, "%s-01", this_month);
+	time_month_key(time_now(), -12, this_month, sizeof(this_month));
+	snprintf(from, 11, "%s-01", this_month);
+	if (f && !time_date_valid(f)) {
+		err_field(ei, "from", "must be a date written YYYY-MM-DD");
+		rc = KAM_EINVAL;
+	} else if (f) {
+		snprintf(from, 11, "%s", f);
+	}
+	if (t && !time_date_valid(t)) {
+		err_field(ei, "to", "must be a date written YYYY-MM-DD");
+		rc = KAM_EINVAL;
+	} else if (t) {
+		snprintf(to, 11, "%s", t);
+	}
+	if (rc == KAM_OK && strcmp(from, to) >= 0) {
+		err_field(ei, "to", "must be after from (the period is [from, to))");
+		rc = KAM_EINVAL;
+	}
+	if (interval && *interval && strcmp(*interval, "month") && strcmp(*interval, "quarter") &&
+	    strcmp(*interval, "year")) {
+		err_field(ei, "interval", "must be month, quarter or year");
+		rc = KAM_EINVAL;
+	}
+	if (name && (*name == NULL || !kpi_known(*name))) {
+		err_field(ei, "name", "must name a KPI such as nrr, nps or ttr_median_hours");
+		rc = KAM_EINVAL;
+	}
+	if (!strcmp(scope, "portfolio"))
+		sc->kind = SC_PORTFOLIO;
+	else if (!strcmp(scope, "account"))
+		sc->kind = SC_ACCOUNT;
+	else if (!strcmp(scope, "kam"))
+		sc->kind = SC_KAM;
+	else if (!strcmp(scope, "segment"))
+		sc->kind = SC_SEGMENT;
+	else {
+		err_field(ei, "scope", "must be portfolio, account, kam or segment");
+		return KAM_EINVAL;
+	}
+	if (sc->kind == SC_SEGMENT) {
+		static const char *const segs[] = {"strategic", "develop", "maintain", "streamline"};
+
+		for (int i = 0; i < 4 && id; i++)
+			if (!strcmp(id, segs[i]))
+				sc->segment = segs[i];
+		if (sc->segment == NULL) {
+			err_field(ei, "id", "must be strategic, develop, maintain or streamline");
+			return KAM_EINVAL;
+		}
+	} else if (sc->kind != SC_PORTFOLIO && (sc->id = validate_id(id)) < 0) {
+		err_field(ei, "id", "must be the id of the %s", scope);
+		return KAM_EINVAL;
+	}
+	if (rc != KAM_OK)
+		return rc;
+	if (sc->kind == SC_ACCOUNT && api_account_visible(rq, sc->id, NULL, NULL) != KAM_OK) {
+		err_detail(ei, "no such account");
+		return KAM_ENOTFOUND;
+	}
+	if (sc->kind == SC_KAM &&
+	    ((rq->user.role == ROLE_KAM && sc->id != rq->user.id) || rq->user.role == ROLE_MEMBER)) {
+		err_detail(ei, "no such kam");
+		return KAM_ENOTFOUND;
+	}
+	if (sc->kind == SC_SEGMENT)
+		return segment_ids(rq, set, sc);
+	return KAM_OK;
+}
+
+/* The figures of [from, to) with each figure's value in the previous period beside it. */
+static int figures(struct req *rq, const struct settings *set, struct scope *sc,
+		   const char *from, const char *to, json_t **out, json_t **period,
+		   json_t **previous)
+{
+	struct store_kpi_data cur, prev;
+	char pf[11], pt[11], ppf[11], ppt[11];
+	struct store_kpi_query q = {api_scope_user(rq), from, to, pf, pt, set->base_currency};
+	json_t *a, *b, *v;
+	const char *name;
+	int rc;
+
+	kpi_previous(from, to, pf, pt);
+	kpi_previous(pf, pt, ppf, ppt);
+	if ((rc = store_kpi_fetch(rq->db, &q, &cur)) != KAM_OK)
+		return rc;
+	q = (struct store_kpi_query){api_scope_user(rq), pf, pt, ppf, ppt, set->base_currency};
+	if ((rc = store_kpi_fetch(rq->db, &q, &prev)) != KAM_OK) {
+		store_kpi_free(&cur);
+		return rc;
+	}
+	a = kpi_figures(set, &cur, in_scope, sc, from, to);
+	b = kpi_figures(set, &prev, in_scope, sc, pf, pt);
+	store_kpi_free(&cur);
+	store_kpi_free(&prev);
+	if (a == NULL || b == NULL) {
+		json_decref(a);
+		json_decref(b);
+		return KAM_ENOMEM;
+	}
+	json_object_foreach(a, name, v)
+		json_object_set(v, "previous", json_object_get(json_object_get(b, name), "value"));
+	json_decref(b);
+	*out = a;
+	*period = json_pack("{s:s,s:s}", "from", from, "to", to);
+	if (previous)
+		*previous = json_pack("{s:s,s:s}", "from", pf, "to", pt);
+	return KAM_OK;
+}
+
+/* The start of the interval after day (month, quarter or year). */
+static void step(const char *day, const char *interval, char out[11])
+{
+	int y = (int)strtol(day, NULL, 10), m = (int)strtol(day + 5, NULL, 10);
+	int add = !strcmp(interval, "month") ? 1 : !strcmp(interval, "quarter") ? 3 : 12;
+	char buf[32];
+
+	if (!strcmp(interval, "quarter"))
+		m = (m - 1) / 3 * 3 + 1;
+	else if (!strcmp(interval, "year"))
+		m = 1;
+	m += add;
+	while (m > 12) {
+		m -= 12;
+		y++;
+	}
+	snprintf(buf, sizeof(buf), "%04d-%02d-01", y % 10000, m % 100);
+	memcpy(out, buf, 11);
+}
+
+static json_t *scope_json(const struct scope *sc)
+{
+	static const char *const kinds[] = {"portfolio", "account", "kam", "segment"};
+
+	if (sc->kind == SC_PORTFOLIO)
+		return json_pack("{s:s}", "kind", kinds[sc->kind]);
+	if (sc->kind == SC_SEGMENT)
+		return json_pack("{s:s,s:s}", "kind", kinds[sc->kind], "id", sc->segment);
+	return json_pack("{s:s,s:I}", "kind", kinds[sc->kind], "id", (json_int_t)sc->id);
+}
+
+int api_kpis(struct req *rq, struct resp *rs)
+{
+	struct kam_errinfo ei = {0};
+	struct settings set;
+	struct scope sc = {0};
+	char from[11], to[11];
+	const char *interval = NULL;
+	json_t *kpis = NULL, *period = NULL, *previous = NULL, *series = NULL;
+	int rc;
+
+	if ((rc = api_settings_load(rq, &set, NULL)) != KAM_OK ||
+	    (rc = parse(rq, &set, &sc, from, to, &interval, NULL, &ei)) != KAM_OK)
+		goto out;
+	if (interval) {
+		char a[11], b[11];
+
+		series = json_array();
+		for (snprintf(a, sizeof(a), "%s", from); strcmp(a, to) < 0 && rc == KAM_OK;
+		     snprintf(a, sizeof(a), "%s", b)) {
+			json_t *k = NULL, *p = NULL;
+
+			step(a, interval, b);
+			if (strcmp(b, to) > 0)
+				snprintf(b, sizeof(b), "%s", to);
+			if (json_array_size(series) >= 120) {
+				err_field(&ei, "interval", "makes more than 120 periods; widen it");
+				rc = KAM_EINVAL;
+				break;
+			}
+			rc = figures(rq, &set, &sc, a, b, &k, &p, NULL);
+			if (rc == KAM_OK)
+				json_array_append_new(series, json_pack("{s:o,s:o}", "period", p,
+									"kpis", k));
+		}
+		if (rc != KAM_OK)
+			goto out;
+	}
+	if ((rc = figures(rq, &set, &sc, from, to, &kpis, &period, &previous)) != KAM_OK)
+		goto out;
+	{
+		json_t *ans = json_pack("{s:o,s:o,s:o,s:s,s:o}", "scope", scope_json(&sc), "period",
+					period, "previous", previous, "currency", set.base_currency,
+					"kpis", kpis);
+
+		if (series) {
+			json_object_set_new(ans, "interval", json_string(interval));
+			json_object_set_new(ans, "series", series);
+			series = NULL;
+		}
+		http_reply_json(rs, 200, ans);
+	}
+out:
+	json_decref(series);
+	free(sc.ids);
+	if (rc != KAM_OK)
+		http_reply_err(rs, rc, &ei);
+	err_clear(&ei);
+	return rc;
+}
+
+int api_kpi_rows(struct req *rq, struct resp *rs)
+{
+	struct kam_errinfo ei = {0};
+	struct settings set;
+	struct scope sc = {0};
+	struct store_kpi_data d;
+	char from[11], to[11], pf[11], pt[11];
+	const char *name = NULL;
+	struct store_kpi_query q = {0};
+	json_t *rows;
+	int rc;
+
+	if ((rc = api_settings_load(rq, &set, NULL)) != KAM_OK ||
+	    (rc = parse(rq, &set, &sc, from, to, NULL, &name, &ei)) != KAM_OK)
+		goto out;
+	kpi_previous(from, to, pf, pt);
+	q = (struct store_kpi_query){api_scope_user(rq), from, to, pf, pt, set.base_currency};
+	if ((rc = store_kpi_fetch(rq->db, &q, &d)) != KAM_OK)
+		goto out;
+	rows = kpi_rows(name, &set, &d, in_scope, &sc, from, to);
+	store_kpi_free(&d);
+	http_reply_json(rs, 200,
+			json_pack("{s:s,s:o,s:{s:s,s:s},s:o}", "name", name, "scope", scope_json(&sc),
+				  "period", "from", from, "to", to, "items", rows));
+out:
+	free(sc.ids);
+	if (rc != KAM_OK)
+		http_reply_err(rs, rc, &ei);
+	err_clear(&ei);
+	return rc;
+}

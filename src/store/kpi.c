@@ -1,0 +1,305 @@
+/*
+ * KPI reads. Revenue comes from the monthly rollup for whole months and from transactions
+ * only for the partial months at a window's edges, so a year over 10M transactions reads
+ * a few thousand rollup rows, not the transactions.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "store/internal.h"
+#include "store/kpi.h"
+#include "util/time.h"
+
+/* The month after "YYYY-MM". */
+static void next_month(const char *m, char out[8])
+{
+	unsigned y = (unsigned)strtoul(m, NULL, 10), mo = (unsigned)strtoul(m + 5, NULL, 10);
+	char buf[32];
+
+	if (++mo > 12) {
+		mo = 1;
+		y++;
+	}
+	snprintf(buf, sizeof(buf), "%04u-%02u", y % 10000, mo % 100);
+	memcpy(out, buf, 8);
+}
+
+static int cmp_acc(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = ((const struct store_kpi_account *)b)->id;
+
+	return (x > y) - (x < y);
+}
+
+static struct store_kpi_account *find(struct store_kpi_data *d, int64_t id)
+{
+	return bsearch(&id, d->acc, d->nacc, sizeof(*d->acc), cmp_acc);
+}
+
+/* Adds each account's revenue in [from, to) to the double at offset off of its row. */
+static int revenue_window(struct store_conn *c, struct store_kpi_data *d, const char *from,
+			  const char *to, size_t off)
+{
+	char fm[8], tm[8], fm_day[11], tm_day[11];
+	const char *head_to, *tail_from;
+	struct db_stmt *st;
+	int rc;
+
+	/* whole months: from the first month starting on or after from, to the month of to */
+	snprintf(fm, sizeof(fm), "%.7s", from);
+	if (strcmp(from + 8, "01") != 0)
+		next_month(fm, fm);
+	snprintf(tm, sizeof(tm), "%.7s", to);
+	snprintf(fm_day, sizeof(fm_day), "%s-01", fm);
+	snprintf(tm_day, sizeof(tm_day), "%s-01", tm);
+	if (strcmp(fm, tm) < 0) {
+		head_to = fm_day;
+		tail_from = tm_day;
+	} else { /* no whole month inside: all of it from transactions */
+		snprintf(fm, sizeof(fm), "9999-12");
+		head_to = to;
+		tail_from = to;
+	}
+	rc = c->ops->query(
+		c->db,
+		"SELECT account_id, sum(amount) FROM (SELECT account_id, amount FROM revenue_monthly "
+		"WHERE month >= ? AND month < ? UNION ALL SELECT account_id, amount_base FROM "
+		"transactions WHERE booked_on >= ? AND booked_on < ? UNION ALL SELECT account_id, "
+		"amount_base FROM transactions WHERE booked_on >= ? AND booked_on < ?) x "
+		"GROUP BY account_id",
+		(struct db_val[]){DB_STR(fm), DB_STR(tm), DB_STR(from), DB_STR(head_to),
+				  DB_STR(tail_from), DB_STR(to)},
+		6, &st);
+	if (rc != KAM_OK)
+		return rc;
+	while ((rc = c->ops->next(st)) == 1) {
+		struct store_kpi_account *a = find(d, c->ops->col_int(st, 0));
+
+		if (a)
+			*(double *)((char *)a + off) += c->ops->col_real(st, 1);
+	}
+	c->ops->done(st);
+	return rc < 0 ? rc : KAM_OK;
+}
+
+/* Grows *v (of elem-sized items) to hold one more; returns the new slot or NULL. */
+static void *push(void **v, size_t *n, size_t *cap, size_t elem)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 64;
+		void *nv = realloc(*v, nc * elem);
+
+		if (nv == NULL)
+			return NULL;
+		*v = nv;
+		*cap = nc;
+	}
+	return memset((char *)*v + (*n)++ * elem, 0, elem);
+}
+
+static int fetch_accounts(struct store_conn *c, const struct store_kpi_query *q,
+			  struct store_kpi_data *d)
+{
+	struct db_stmt *st;
+	size_t cap = 0;
+	int rc = c->ops->query(
+		c->db,
+		"SELECT a.id, a.owner_id, coalesce(a.acquired_on, ''), coalesce(a.churned_on, ''), "
+		"a.potential_annual_spend, CASE WHEN a.currency = ? THEN 1.0 ELSE (SELECT f.rate FROM "
+		"fx_rates f WHERE f.currency = a.currency AND f.valid_from < ? ORDER BY f.valid_from "
+		"DESC LIMIT 1) END, coalesce((SELECT min(r.month) FROM revenue_monthly r WHERE "
+		"r.account_id = a.id), '') FROM accounts a WHERE (? = 0 OR a.owner_id = ? OR a.id IN "
+		"(SELECT account_id FROM account_team WHERE user_id = ?)) ORDER BY a.id",
+		(struct db_val[]){DB_TEXT(q->base_currency), DB_TEXT(q->to), DB_INT(q->scope_user),
+				  DB_INT(q->scope_user), DB_INT(q->scope_user)},
+		5, &st);
+
+	if (rc != KAM_OK)
+		return rc;
+	while ((rc = c->ops->next(st)) == 1) {
+		struct store_kpi_account *a =
+			push((void **)&d->acc, &d->nacc, &cap, sizeof(*d->acc));
+
+		if (a == NULL) {
+			rc = KAM_ENOMEM;
+			break;
+		}
+		a->id = c->ops->col_int(st, 0);
+		a->owner_id = c->ops->col_int(st, 1);
+		snprintf(a->acquired_on, sizeof(a->acquired_on), "%s", c->ops->col_text(st, 2));
+		snprintf(a->churned_on, sizeof(a->churned_on), "%s", c->ops->col_text(st, 3));
+		/* potential spend is in the account's currency: converted, or unknown without a rate */
+		a->potential = c->ops->is_null(st, 4) || c->ops->is_null(st, 5)
+				       ? -1
+				       : (double)c->ops->col_int(st, 4) * c->ops->col_real(st, 5);
+		snprintf(a->first_month, sizeof(a->first_month), "%s", c->ops->col_text(st, 6));
+	}
+	c->ops->done(st);
+	return rc < 0 ? rc : KAM_OK;
+}
+
+static int fetch_upsells(struct store_conn *c, const struct store_kpi_query *q,
+			 struct store_kpi_data *d)
+{
+	struct db_stmt *st;
+	int rc = c->ops->query(c->db,
+			       "SELECT DISTINCT account_id FROM opportunities WHERE kind IN "
+			       "('upsell', 'cross_sell') AND stage = 'won' AND closed_on >= ? AND "
+			       "closed_on < ?",
+			       (struct db_val[]){DB_TEXT(q->from), DB_TEXT(q->to)}, 2, &st);
+
+	if (rc != KAM_OK)
+		return rc;
+	while ((rc = c->ops->next(st)) == 1) {
+		struct store_kpi_account *a = find(d, c->ops->col_int(st, 0));
+
+		if (a)
+			a->upsell_won = true;
+	}
+	c->ops->done(st);
+	return rc < 0 ? rc : KAM_OK;
+}
+
+static int64_t epoch_of(const char *date)
+{
+	char ts[24];
+	int64_t t = 0;
+
+	snprintf(ts, sizeof(ts), "%.10sT00:00:00Z", date);
+	time_parse_rfc3339(ts, &t);
+	return t;
+}
+
+static int fetch_events(struct store_conn *c, const struct store_kpi_query *q,
+			struct store_kpi_data *d)
+{
+	struct db_stmt *st;
+	size_t cap = 0;
+	int64_t t0 = epoch_of(q->pfrom), t1 = epoch_of(q->to);
+	int rc;
+
+	rc = c->ops->query(c->db,
+			   "SELECT account_id, kind, score, answered_on FROM surveys WHERE "
+			   "answered_on >= ? AND answered_on < ?",
+			   (struct db_val[]){DB_TEXT(q->pfrom), DB_TEXT(q->to)}, 2, &st);
+	if (rc != KAM_OK)
+		return rc;
+	while ((rc = c->ops->next(st)) == 1) {
+		struct store_kpi_survey *s =
+			push((void **)&d->surveys, &d->nsurveys, &cap, sizeof(*s));
+
+		if (s == NULL) {
+			rc = KAM_ENOMEM;
+			break;
+		}
+		s->account_id = c->ops->col_int(st, 0);
+		s->csat = strcmp(c->ops->col_text(st, 1), "csat") == 0;
+		s->score = (int)c->ops->col_int(st, 2);
+		snprintf(s->answered_on, sizeof(s->answered_on), "%s", c->ops->col_text(st, 3));
+	}
+	c->ops->done(st);
+	if (rc < 0)
+		return rc;
+
+	cap = 0;
+	rc = c->ops->query(c->db,
+			   "SELECT account_id, status, due_on FROM objectives WHERE due_on >= ? AND "
+			   "due_on < ?",
+			   (struct db_val[]){DB_TEXT(q->pfrom), DB_TEXT(q->to)}, 2, &st);
+	if (rc != KAM_OK)
+		return rc;
+	while ((rc = c->ops->next(st)) == 1) {
+		struct store_kpi_objective *o =
+			push((void **)&d->objectives, &d->nobjectives, &cap, sizeof(*o));
+
+		if (o == NULL) {
+			rc = KAM_ENOMEM;
+			break;
+		}
+		o->account_id = c->ops->col_int(st, 0);
+		o->achieved = strcmp(c->ops->col_text(st, 1), "achieved") == 0;
+		snprintf(o->due_on, sizeof(o->due_on), "%s", c->ops->col_text(st, 2));
+	}
+	c->ops->done(st);
+	if (rc < 0)
+		return rc;
+
+	cap = 0;
+	rc = c->ops->query(c->db,
+			   "SELECT id, account_id, CASE severity WHEN 'low' THEN 0 WHEN 'medium' THEN 1 "
+			   "WHEN 'high' THEN 2 ELSE 3 END, opened_at, resolved_at FROM cases WHERE "
+			   "resolved_at >= ? AND resolved_at < ?",
+			   (struct db_val[]){DB_INT(t0), DB_INT(t1)}, 2, &st);
+	if (rc != KAM_OK)
+		return rc;
+	while ((rc = c->ops->next(st)) == 1) {
+		struct store_kpi_case *k = push((void **)&d->cases, &d->ncases, &cap, sizeof(*k));
+
+		if (k == NULL) {
+			rc = KAM_ENOMEM;
+			break;
+		}
+		k->id = c->ops->col_int(st, 0);
+		k->account_id = c->ops->col_int(st, 1);
+		k->severity = (int)c->ops->col_int(st, 2); /* the order of enum severity */
+		k->opened_at = c->ops->col_int(st, 3);
+		k->resolved_at = c->ops->col_int(st, 4);
+	}
+	c->ops->done(st);
+	if (rc < 0)
+		return rc;
+
+	cap = 0;
+	rc = c->ops->query(c->db,
+			   "SELECT account_id, occurred_at FROM interactions WHERE occurred_at >= ? "
+			   "AND occurred_at < ?",
+			   (struct db_val[]){DB_INT(t0), DB_INT(t1)}, 2, &st);
+	if (rc != KAM_OK)
+		return rc;
+	while ((rc = c->ops->next(st)) == 1) {
+		struct store_kpi_interaction *i =
+			push((void **)&d->interactions, &d->ninteractions, &cap, sizeof(*i));
+
+		if (i == NULL) {
+			rc = KAM_ENOMEM;
+			break;
+		}
+		i->account_id = c->ops->col_int(st, 0);
+		i->occurred_at = c->ops->col_int(st, 1);
+	}
+	c->ops->done(st);
+	return rc < 0 ? rc : KAM_OK;
+}
+
+int store_kpi_fetch(struct store_conn *c, const struct store_kpi_query *q,
+		    struct store_kpi_data *d)
+{
+	char year_ago[11];
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	time_date(epoch_of(q->to) - 365 * 86400, year_ago, sizeof(year_ago));
+	if ((rc = fetch_accounts(c, q, d)) != KAM_OK ||
+	    (rc = revenue_window(c, d, q->from, q->to, offsetof(struct store_kpi_account, rev))) !=
+		    KAM_OK ||
+	    (rc = revenue_window(c, d, q->pfrom, q->pto,
+				 offsetof(struct store_kpi_account, rev_prev))) != KAM_OK ||
+	    (rc = revenue_window(c, d, "0001-01-01", q->to,
+				 offsetof(struct store_kpi_account, rev_total))) != KAM_OK ||
+	    (rc = revenue_window(c, d, year_ago, q->to,
+				 offsetof(struct store_kpi_account, rev_year))) != KAM_OK ||
+	    (rc = fetch_upsells(c, q, d)) != KAM_OK || (rc = fetch_events(c, q, d)) != KAM_OK)
+		store_kpi_free(d);
+	return rc;
+}
+
+void store_kpi_free(struct store_kpi_data *d)
+{
+	free(d->acc);
+	free(d->surveys);
+	free(d->objectives);
+	free(d->cases);
+	free(d->interactions);
+	memset(d, 0, sizeof(*d));
+}
