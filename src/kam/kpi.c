@@ -156,20 +156,19 @@ static int cmp_double(const void *a, const void *b)
 
 struct kpi_fig kpi_median(double *v, size_t n)
 {
-	struct kpi_fig f = {true, 0, 0, (double)n};
+	struct kpi_fig f = {true, 0, NAN, (double)n}; /* not a ratio: no numerator, n values */
 
 	if (n == 0)
 		return f;
 	qsort(v, n, sizeof(*v), cmp_double);
 	f.null = false;
 	f.value = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
-	f.num = f.value;
 	return f;
 }
 
 struct kpi_fig kpi_p90(double *v, size_t n)
 {
-	struct kpi_fig f = {true, 0, 0, (double)n};
+	struct kpi_fig f = {true, 0, NAN, (double)n};
 	size_t rank;
 
 	if (n == 0)
@@ -180,7 +179,6 @@ struct kpi_fig kpi_p90(double *v, size_t n)
 		rank = 1;
 	f.null = false;
 	f.value = v[rank - 1];
-	f.num = f.value;
 	return f;
 }
 
@@ -196,11 +194,9 @@ struct kpi_fig kpi_mean(const double *v, size_t n)
 struct kpi_fig kpi_cltv_predictive(double avg_annual_revenue, double margin, double annual_churn,
 				   double horizon_years)
 {
-	double cap = avg_annual_revenue * margin * horizon_years;
-	struct kpi_fig f = {false, cap, avg_annual_revenue * margin, annual_churn};
+	/* capping the lifetime at the horizon is dividing by at least 1/horizon: no churn at
+	 * all then gives the horizon's value, never an infinite one */
+	double den = fmax(annual_churn, 1.0 / horizon_years);
 
-	/* no churn at all: the horizon caps the lifetime instead of an infinite one */
-	if (annual_churn > 0 && avg_annual_revenue * margin / annual_churn < cap)
-		f.value = avg_annual_revenue * margin / annual_churn;
-	return f;
+	return kpi_ratio(avg_annual_revenue * margin, den);
 }

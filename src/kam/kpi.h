@@ -10,7 +10,7 @@
 
 struct kpi_fig {
 	bool null;
-	double value, num, den;
+	double value, num, den; /* num is NAN for figures that are not ratios (median, p90) */
 };
 
 /* One account over the period P = [from, to) and the previous period of the same length. */

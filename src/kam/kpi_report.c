@@ -33,7 +33,7 @@ static json_t *num(double v)
 static json_t *fig(struct kpi_fig f)
 {
 	return json_pack("{s:o,s:o,s:o}", "value", f.null ? json_null() : num(f.value), "numerator",
-			 num(f.num), "denominator", num(f.den));
+			 isnan(f.num) ? json_null() : num(f.num), "denominator", num(f.den));
 }
 
 static json_t *amount(double v)
