@@ -28,6 +28,7 @@ static const char usage_main[] =
 	"  demo           load the demo data set into an empty database\n"
 	"  user add       create a user\n"
 	"  token create   create an API token for a user\n"
+	"  kpi            print KPIs (table, JSON or CSV)\n"
 	"  version        print the version\n"
 	"\n"
 	"Every command that touches data takes --db PATH (or KAM_DB; default kam.db).\n"
@@ -51,6 +52,11 @@ static const char usage_user[] =
 	"usage: kam user add --email E --name N --role ROLE [--password-stdin] [--db PATH]\n"
 	"  ROLE is admin, director, kam, member or viewer; without --password-stdin a\n"
 	"  password is generated and printed once\n";
+static const char usage_kpi[] =
+	"usage: kam kpi [--scope portfolio|account|kam] [--id N] [--from YYYY-MM-DD]\n"
+	"               [--to YYYY-MM-DD] [--format table|json|csv] [--db PATH]\n"
+	"  the KPIs of the period [from, to) beside the previous period of the same length;\n"
+	"  default: the last twelve whole months\n";
 static const char usage_token[] =
 	"usage: kam token create --email E --name LABEL [--db PATH]\n"
 	"  prints a new bearer token for the user once; only its hash is stored\n";
@@ -60,6 +66,7 @@ struct opts {
 	const char *listen;
 	const char *email, *name, *role;
 	const char *from, *to;
+	const char *scope, *id, *format;
 	int threads;
 	unsigned long long seed;
 	int password_stdin;
@@ -80,6 +87,8 @@ static int parse(int argc, char **argv, const char *text, struct opts *o)
 		{"role", required_argument, NULL, 'r'},	 {"threads", required_argument, NULL, 't'},
 		{"seed", required_argument, NULL, 's'},	 {"password-stdin", no_argument, NULL, 'p'},
 		{"from", required_argument, NULL, 'F'},	 {"to", required_argument, NULL, 'T'},
+		{"scope", required_argument, NULL, 'S'}, {"id", required_argument, NULL, 'I'},
+		{"format", required_argument, NULL, 'f'},
 		{"help", no_argument, NULL, 'h'},	 {NULL, 0, NULL, 0},
 	};
 	int ch;
@@ -122,6 +131,17 @@ static int parse(int argc, char **argv, const char *text, struct opts *o)
 			break;
 		case 'T':
 			o->to = optarg;
+			break;
+		case 'S':
+			o->scope = optarg;
+			break;
+		case 'I':
+			o->id = optarg;
+			break;
+		case 'f':
+			if (strcmp(optarg, "table") && strcmp(optarg, "json") && strcmp(optarg, "csv"))
+				return usage(text, EXIT_USAGE);
+			o->format = optarg;
 			break;
 		case 'h':
 			return usage(text, 0);
@@ -302,6 +322,16 @@ int main(int argc, char **argv)
 		rc = cli_token_create(st, o.email, o.name);
 		store_close(st);
 		return rc == KAM_OK ? 0 : 1;
+	}
+	if (strcmp(cmd, "kpi") == 0) {
+		if ((rc = parse(argc - 1, argv + 1, usage_kpi, &o)) >= 0)
+			return rc;
+		if (open_store(&o, 1, &st))
+			return 1;
+		rc = cli_kpi(st, o.scope ? o.scope : "portfolio", o.id, o.from, o.to,
+			     o.format ? o.format : "table");
+		store_close(st);
+		return rc == KAM_OK ? 0 : rc == KAM_EINVAL ? EXIT_USAGE : 1;
 	}
 	fprintf(stderr, "kam: unknown command %s\n", cmd);
 	return usage(usage_main, EXIT_USAGE);

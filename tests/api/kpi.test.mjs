@@ -128,3 +128,16 @@ test('interval=quarter gives a series whose revenues add up to the whole', async
   const sum = k.series.reduce((x, s) => x + s.kpis.revenue.value, 0);
   assert.equal(sum, k.kpis.revenue.value);
 });
+
+test('kam kpi prints the same figures as the API, as JSON, CSV and a table', async () => {
+  const k = (await kpis('director', `from=${FROM}&to=${TO}`)).kpis;
+  const j = JSON.parse(kam(['kpi', '--db', db, '--from', FROM, '--to', TO, '--format', 'json']));
+  for (const n of Object.keys(k)) assert.deepEqual(j.kpis[n].value, k[n].value, n);
+  const csv = kam(['kpi', '--db', db, '--from', FROM, '--to', TO, '--format', 'csv']).trim().split('\n');
+  assert.equal(csv[0], 'name,value,previous,numerator,denominator');
+  const rev = csv.find((l) => l.startsWith('revenue,')).split(',');
+  assert.equal(Number(rev[1]), k.revenue.value);
+  assert.match(kam(['kpi', '--db', db, '--scope', 'account', '--id', '1']), /^account KPIs/);
+  assert.throws(() => kam(['kpi', '--db', db, '--scope', 'account']), (e) => e.status === 2);
+  assert.throws(() => kam(['kpi', '--db', db, '--format', 'xml']), (e) => e.status === 2);
+});

@@ -1,0 +1,165 @@
+/* kam kpi: the KPI answer of the API, printed as a table, JSON or CSV. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli/cli.h"
+#include "kam/kpi_report.h"
+#include "store/portfolio.h"
+#include "util/time.h"
+
+struct cli_scope {
+	int kind; /* 0 portfolio, 1 account, 2 kam */
+	int64_t id;
+};
+
+static bool in_scope(const struct store_kpi_account *a, void *arg)
+{
+	const struct cli_scope *s = arg;
+
+	return s->kind == 0 || (s->kind == 1 ? a->id == s->id : a->owner_id == s->id);
+}
+
+static void print_value(const json_t *v)
+{
+	if (json_is_null(v) || v == NULL)
+		printf("%16s", "-");
+	else if (json_is_integer(v))
+		printf("%16lld", (long long)json_integer_value(v));
+	else
+		printf("%16.4f", json_real_value(v));
+}
+
+static void csv_value(const json_t *v)
+{
+	if (json_is_integer(v))
+		printf("%lld", (long long)json_integer_value(v));
+	else if (json_is_real(v))
+		printf("%.10g", json_real_value(v));
+}
+
+static int load_settings(struct store_conn *c, struct settings *s)
+{
+	struct kam_errinfo ei = {0};
+	json_t *doc = NULL;
+	int64_t v;
+	int rc = store_settings_get(c, &doc, &v);
+
+	settings_defaults(s);
+	if (rc == KAM_OK && settings_apply(s, doc, &ei) != KAM_OK)
+		fprintf(stderr, "kam: stored settings are invalid (%s); using defaults\n", ei.detail);
+	err_clear(&ei);
+	json_decref(doc);
+	return rc;
+}
+
+int cli_kpi(struct store *st, const char *scope, const char *id, const char *from,
+	    const char *to, const char *format)
+{
+	struct store_conn *c = NULL;
+	struct cli_scope sc = {0, 0};
+	struct settings set;
+	struct store_kpi_data cur = {0}, prev = {0};
+	char f[11], t[11], pf[11], pt[11], ppf[11], ppt[11], m[8];
+	json_t *a = NULL, *b = NULL;
+	int rc;
+
+	if (!strcmp(scope, "account") || !strcmp(scope, "kam")) {
+		char *end;
+
+		sc.kind = scope[0] == 'a' ? 1 : 2;
+		sc.id = id ? strtoll(id, &end, 10) : 0;
+		if (id == NULL || *end || sc.id <= 0) {
+			fprintf(stderr, "kam: --scope %s needs --id N\n", scope);
+			return KAM_EINVAL;
+		}
+	} else if (strcmp(scope, "portfolio") != 0) {
+		fprintf(stderr, "kam: --scope must be portfolio, account or kam\n");
+		return KAM_EINVAL;
+	}
+	time_month_key(time_now(), 0, m, sizeof(m));
+	snprintf(t, sizeof(t), "%s-01", m);
+	time_month_key(time_now(), -12, m, sizeof(m));
+	snprintf(f, sizeof(f), "%s-01", m);
+	if (from)
+		snprintf(f, sizeof(f), "%s", from);
+	if (to)
+		snprintf(t, sizeof(t), "%s", to);
+	if (!time_date_valid(f) || !time_date_valid(t) || strcmp(f, t) >= 0) {
+		fprintf(stderr, "kam: --from and --to must be dates YYYY-MM-DD with from before to\n");
+		return KAM_EINVAL;
+	}
+	kpi_previous(f, t, pf, pt);
+	kpi_previous(pf, pt, ppf, ppt);
+	store_acquire(st, &c);
+	if ((rc = load_settings(c, &set)) != KAM_OK)
+		goto out;
+	{
+		struct store_kpi_query q1 = {0, f, t, pf, pt, set.base_currency};
+		struct store_kpi_query q2 = {0, pf, pt, ppf, ppt, set.base_currency};
+
+		if ((rc = store_kpi_fetch(c, &q1, &cur)) != KAM_OK ||
+		    (rc = store_kpi_fetch(c, &q2, &prev)) != KAM_OK)
+			goto out;
+	}
+	a = kpi_figures(&set, &cur, in_scope, &sc, f, t);
+	b = kpi_figures(&set, &prev, in_scope, &sc, pf, pt);
+	if (a == NULL || b == NULL) {
+		rc = KAM_ENOMEM;
+		goto out;
+	}
+	if (!strcmp(format, "json")) {
+		const char *name;
+		json_t *v, *ans;
+		char *s;
+
+		json_object_foreach(a, name, v)
+			json_object_set(v, "previous", json_object_get(json_object_get(b, name), "value"));
+		ans = json_pack("{s:s,s:{s:s,s:s},s:{s:s,s:s},s:s,s:O}", "scope", scope, "period",
+				"from", f, "to", t, "previous", "from", pf, "to", pt, "currency",
+				set.base_currency, "kpis", a);
+		s = json_dumps(ans, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+		printf("%s\n", s);
+		free(s);
+		json_decref(ans);
+	} else if (!strcmp(format, "csv")) {
+		printf("name,value,previous,numerator,denominator\n");
+		for (const char *const *n = kpi_names; *n; n++) {
+			json_t *x = json_object_get(a, *n);
+
+			printf("%s,", *n);
+			csv_value(json_object_get(x, "value"));
+			putchar(',');
+			csv_value(json_object_get(json_object_get(b, *n), "value"));
+			putchar(',');
+			csv_value(json_object_get(x, "numerator"));
+			putchar(',');
+			csv_value(json_object_get(x, "denominator"));
+			putchar('\n');
+		}
+	} else {
+		printf("%s KPIs, %s to %s (previous %s to %s), money in %s minor units\n\n", scope, f,
+		       t, pf, pt, set.base_currency);
+		printf("%-32s%16s%16s%16s%16s\n", "kpi", "value", "previous", "numerator",
+		       "denominator");
+		for (const char *const *n = kpi_names; *n; n++) {
+			json_t *x = json_object_get(a, *n);
+
+			printf("%-32s", *n);
+			print_value(json_object_get(x, "value"));
+			print_value(json_object_get(json_object_get(b, *n), "value"));
+			print_value(json_object_get(x, "numerator"));
+			print_value(json_object_get(x, "denominator"));
+			putchar('\n');
+		}
+	}
+out:
+	if (rc != KAM_OK)
+		fprintf(stderr, "kam: cannot compute the KPIs (database error %d)\n", rc);
+	json_decref(a);
+	json_decref(b);
+	store_kpi_free(&cur);
+	store_kpi_free(&prev);
+	store_release(st, c);
+	return rc;
+}
