@@ -44,6 +44,12 @@ int api_audit(struct req *rq, const char *action, const char *entity, int64_t id
 /* Replies 201 with Location, ETag and the record (stolen). */
 int api_created(struct resp *rs, const char *base, int64_t id, int64_t version, json_t *rec);
 
+struct jobs;
+/* Starts the background jobs of kam serve (each under a database lease). */
+int jobs_start(struct store *st, struct jobs **out);
+/* Stops them and waits for a run in progress. */
+void jobs_stop(struct jobs *j);
+
 /* Handlers. */
 int api_healthz(struct req *rq, struct resp *rs);
 int api_readyz(struct req *rq, struct resp *rs);
@@ -86,6 +92,24 @@ int api_audit_list(struct req *rq, struct resp *rs);
 struct settings;
 /* The settings in force (defaults under what is stored); version may be NULL. */
 int api_settings_load(struct req *rq, struct settings *s, int64_t *version);
+/* The same on a bare connection (background jobs). */
+int api_settings_load_conn(struct store_conn *c, struct settings *s, int64_t *version);
+
+struct alerts_run {
+	size_t accounts, hits;
+	int opened, updated, resolved, woke;
+	double ms;
+};
+/* Computes every account's health (keeping today's snapshot) and syncs the alerts, in one
+ * write transaction on c. */
+int api_alerts_run(struct store_conn *c, int64_t now, struct alerts_run *out);
+
+int api_account_health(struct req *rq, struct resp *rs);
+int api_account_health_history(struct req *rq, struct resp *rs);
+int api_alert_list(struct req *rq, struct resp *rs);
+int api_alert_get(struct req *rq, struct resp *rs);
+int api_alert_update(struct req *rq, struct resp *rs);
+int api_alert_evaluate(struct req *rq, struct resp *rs);
 /* Recomputes every account's score and tier (inside the caller's write transaction). */
 int api_scores_refresh(struct req *rq, const struct settings *s);
 /* Refreshes scores when revenue changed or the day turned; runs its own transaction. */

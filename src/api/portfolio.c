@@ -20,10 +20,15 @@ static void window(char from[8], char to[8])
 
 int api_settings_load(struct req *rq, struct settings *s, int64_t *version)
 {
+	return api_settings_load_conn(rq->db, s, version);
+}
+
+int api_settings_load_conn(struct store_conn *c, struct settings *s, int64_t *version)
+{
 	struct kam_errinfo ei = {0};
 	json_t *doc = NULL;
 	int64_t v = 0;
-	int rc = store_settings_get(rq->db, &doc, &v);
+	int rc = store_settings_get(c, &doc, &v);
 
 	settings_defaults(s);
 	if (rc != KAM_OK)

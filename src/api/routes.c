@@ -60,6 +60,12 @@ const struct http_route api_routes[] = {
 	{"GET", "/api/v1/portfolio/pareto", api_portfolio_pareto, 0, 0, NULL},
 	{"GET", "/api/v1/portfolio/matrix", api_portfolio_matrix, 0, 0, NULL},
 	{"GET", "/api/v1/kpis", api_kpis, 0, 0, NULL},
+	{"GET", "/api/v1/accounts/:id/health", api_account_health, 0, 0, NULL},
+	{"GET", "/api/v1/accounts/:id/health/history", api_account_health_history, 0, 0, NULL},
+	{"GET", "/api/v1/alerts", api_alert_list, 0, 0, NULL},
+	{"POST", "/api/v1/alerts/evaluate", api_alert_evaluate, 0, R_STAFF, NULL},
+	{"GET", "/api/v1/alerts/:id", api_alert_get, 0, 0, NULL},
+	{"PATCH", "/api/v1/alerts/:id", api_alert_update, 0, 0, NULL},
 	{"GET", "/api/v1/kpis/rows", api_kpi_rows, 0, 0, NULL},
 
 	/* account plans */

@@ -21,11 +21,6 @@ int cli_token_create(struct store *st, const char *email, const char *label);
 int cli_kpi(struct store *st, const char *scope, const char *id, const char *from,
 	    const char *to, const char *format);
 
-struct jobs;
-/* Starts the background jobs of kam serve (each under a database lease). */
-int jobs_start(struct store *st, struct jobs **out);
-/* Stops them and waits for a run in progress. */
-void jobs_stop(struct jobs *j);
 
 /* Copies the database at from into the empty one at to; prints progress. */
 int cli_copy(const char *from, const char *to);

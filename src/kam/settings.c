@@ -5,6 +5,39 @@
 
 static const char *const sev_names[SEV__MAX] = {"low", "medium", "high", "critical"};
 
+static int number(const json_t *v, const char *field, double lo, double hi, double *out,
+		  struct kam_errinfo *ei);
+static int integer(const json_t *v, const char *field, int lo, int hi, int *out,
+		   struct kam_errinfo *ei);
+
+const char *const health_part_names[HP__MAX] = {
+	"revenue_trend", "satisfaction", "engagement", "cases", "overdue_actions",
+	"stakeholder_coverage", "renewal_readiness"};
+static const double health_defaults[HP__MAX] = {0.25, 0.15, 0.15, 0.15, 0.1, 0.1, 0.1};
+
+const char *const alert_rule_names[AR__MAX] = {
+	"no_interaction", "detractor",	     "health_drop",	"overdue_action",
+	"sla_breach",	  "renewal_risk",    "revenue_decline", "single_threaded",
+	"kam_over_capacity", "plan_review_overdue"};
+/* the threshold of each rule and its bounds: days, days, points, days overdue, hours over
+ * target, days to renewal, percent down, engaged contacts, key accounts over capacity,
+ * days past the planned review */
+static const struct {
+	int def, lo, hi;
+	const char *unit;
+} alert_bounds[AR__MAX] = {
+	{45, 1, 3650, "days without an interaction"},
+	{30, 1, 3650, "days since a detractor answer"},
+	{15, 1, 100, "health points lost in 30 days"},
+	{0, 0, 3650, "days past the due date"},
+	{0, 0, 8760, "hours past the SLA target"},
+	{90, 1, 3650, "days before the renewal"},
+	{20, 1, 100, "percent down year on year"},
+	{2, 1, 50, "engaged influential contacts at least"},
+	{0, 0, 1000, "key accounts over capacity"},
+	{0, 0, 3650, "days past the planned review"},
+};
+
 void settings_defaults(struct settings *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -24,6 +57,82 @@ void settings_defaults(struct settings *s)
 	s->strength_split = 50;
 	s->gross_margin = 0.3;
 	s->cltv_horizon_years = 10;
+	for (int i = 0; i < HP__MAX; i++)
+		s->health_weights[i] = health_defaults[i];
+	for (int i = 0; i < AR__MAX; i++) {
+		s->alert_threshold[i] = alert_bounds[i].def;
+		s->alert_enabled[i] = true;
+	}
+}
+
+static int apply_health(struct settings *s, json_t *o, struct kam_errinfo *ei)
+{
+	const char *key;
+	json_t *v;
+	int rc = KAM_OK;
+
+	if (!json_is_object(o)) {
+		err_field(ei, "health_weights", "must be an object of the health parts");
+		return KAM_EINVAL;
+	}
+	json_object_foreach(o, key, v)
+	{
+		char field[64];
+		int i;
+
+		for (i = 0; i < HP__MAX && strcmp(health_part_names[i], key) != 0; i++)
+			;
+		snprintf(field, sizeof(field), "health_weights.%.40s", key);
+		if (i == HP__MAX) {
+			err_field(ei, field, "is not a part of the health score");
+			rc = KAM_EINVAL;
+		} else if (number(v, field, 0, 100, &s->health_weights[i], ei) != KAM_OK) {
+			rc = KAM_EINVAL;
+		}
+	}
+	return rc;
+}
+
+/* alerts: {rule: {"threshold": N, "enabled": bool}} */
+static int apply_alerts(struct settings *s, json_t *o, struct kam_errinfo *ei)
+{
+	const char *key, *k2;
+	json_t *v, *v2;
+	int rc = KAM_OK;
+
+	if (!json_is_object(o)) {
+		err_field(ei, "alerts", "must be an object of alert rules");
+		return KAM_EINVAL;
+	}
+	json_object_foreach(o, key, v)
+	{
+		char field[96];
+		int i;
+
+		for (i = 0; i < AR__MAX && strcmp(alert_rule_names[i], key) != 0; i++)
+			;
+		snprintf(field, sizeof(field), "alerts.%.40s", key);
+		if (i == AR__MAX || !json_is_object(v)) {
+			err_field(ei, field, "is not an alert rule, or not an object");
+			rc = KAM_EINVAL;
+			continue;
+		}
+		json_object_foreach(v, k2, v2)
+		{
+			snprintf(field, sizeof(field), "alerts.%.40s.%.20s", key, k2);
+			if (!strcmp(k2, "threshold")) {
+				if (integer(v2, field, alert_bounds[i].lo, alert_bounds[i].hi,
+					    &s->alert_threshold[i], ei) != KAM_OK)
+					rc = KAM_EINVAL;
+			} else if (!strcmp(k2, "enabled") && json_is_boolean(v2)) {
+				s->alert_enabled[i] = json_is_true(v2);
+			} else {
+				err_field(ei, field, "must be threshold (a number) or enabled (true/false)");
+				rc = KAM_EINVAL;
+			}
+		}
+	}
+	return rc;
 }
 
 enum severity settings_severity(const char *s)
@@ -140,6 +249,10 @@ int settings_apply(struct settings *s, json_t *doc, struct kam_errinfo *ei)
 			r = number(v, key, 0, 100, &n.attractiveness_split, ei);
 		else if (strcmp(key, "strength_split") == 0)
 			r = number(v, key, 0, 100, &n.strength_split, ei);
+		else if (strcmp(key, "health_weights") == 0)
+			r = apply_health(&n, v, ei);
+		else if (strcmp(key, "alerts") == 0)
+			r = apply_alerts(&n, v, ei);
 		else if (strcmp(key, "gross_margin") == 0)
 			r = number(v, key, 0, 1, &n.gross_margin, ei);
 		else if (strcmp(key, "cltv_horizon_years") == 0)
@@ -179,7 +292,16 @@ int settings_apply(struct settings *s, json_t *doc, struct kam_errinfo *ei)
 
 json_t *settings_to_json(const struct settings *s)
 {
-	return json_pack("{s:{s:f,s:f,s:f,s:f},s:f,s:f,s:i,s:{s:i,s:i,s:i,s:i},s:s,s:f,s:f,s:f,s:f}",
+	json_t *hw = json_object(), *al = json_object(), *out;
+
+	for (int i = 0; i < HP__MAX; i++)
+		json_object_set_new(hw, health_part_names[i], json_real(s->health_weights[i]));
+	for (int i = 0; i < AR__MAX; i++)
+		json_object_set_new(al, alert_rule_names[i],
+				    json_pack("{s:i,s:b,s:s}", "threshold", s->alert_threshold[i],
+					      "enabled", s->alert_enabled[i], "unit",
+					      alert_bounds[i].unit));
+	out = json_pack("{s:{s:f,s:f,s:f,s:f},s:f,s:f,s:i,s:{s:i,s:i,s:i,s:i},s:s,s:f,s:f,s:f,s:f}",
 			 "weights", "financial", s->w_financial, "growth", s->w_growth, "strategic",
 			 s->w_strategic, "influence", s->w_influence, "key_threshold",
 			 s->key_threshold, "potential_threshold", s->potential_threshold,
@@ -189,4 +311,7 @@ json_t *settings_to_json(const struct settings *s)
 			 "attractiveness_split", s->attractiveness_split, "strength_split",
 			 s->strength_split, "gross_margin", s->gross_margin, "cltv_horizon_years",
 			 s->cltv_horizon_years);
+	json_object_set_new(out, "health_weights", hw);
+	json_object_set_new(out, "alerts", al);
+	return out;
 }

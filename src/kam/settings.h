@@ -4,10 +4,41 @@
  */
 #ifndef KAM_KAM_SETTINGS_H
 #define KAM_KAM_SETTINGS_H
+#include <stdbool.h>
 #include <jansson.h>
 #include "util/err.h"
 
 enum severity { SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL, SEV__MAX };
+
+/* The parts of the health score, in answer order. */
+enum health_part_id {
+	HP_REVENUE_TREND,
+	HP_SATISFACTION,
+	HP_ENGAGEMENT,
+	HP_CASES,
+	HP_ACTIONS,
+	HP_COVERAGE,
+	HP_RENEWAL,
+	HP__MAX
+};
+
+/* Alert rules, in answer order. */
+enum alert_rule {
+	AR_NO_INTERACTION,
+	AR_DETRACTOR,
+	AR_HEALTH_DROP,
+	AR_OVERDUE_ACTION,
+	AR_SLA_BREACH,
+	AR_RENEWAL_RISK,
+	AR_REVENUE_DECLINE,
+	AR_SINGLE_THREADED,
+	AR_KAM_OVER_CAPACITY,
+	AR_REVIEW_OVERDUE,
+	AR__MAX
+};
+
+extern const char *const health_part_names[HP__MAX];
+extern const char *const alert_rule_names[AR__MAX];
 
 struct settings {
 	double w_financial, w_growth, w_strategic, w_influence; /* criterion weights, >= 0 */
@@ -20,6 +51,9 @@ struct settings {
 	double strength_split;       /* portfolio matrix: strong relationship from this value */
 	double gross_margin;         /* predictive CLTV: share of revenue kept */
 	double cltv_horizon_years;   /* predictive CLTV is capped at this many years */
+	double health_weights[HP__MAX];
+	int alert_threshold[AR__MAX]; /* days, points, percent or count: see settings.c */
+	bool alert_enabled[AR__MAX];
 };
 
 /* The built-in defaults. */

@@ -13,7 +13,8 @@ const struct model_table model_tables[] = {
 	{"opportunities", true},  {"fx_rates", true},	   {"transactions", true},
 	{"revenue_monthly", false}, {"interactions", true}, {"interactions_user_ids", false},
 	{"interactions_contact_ids", false}, {"cases", true}, {"risks", true},
-	{"surveys", true},	  {NULL, false},
+	{"surveys", true},	  {"health_snapshots", false}, {"alerts", true},
+	{NULL, false},
 };
 
 const char *const model_roles[] = {"admin", "director", "kam", "member", "viewer", NULL};
@@ -317,6 +318,34 @@ static const struct model_field survey_fields[] = {
 	STAMPS,
 };
 ENTITY(model_survey, "survey", "surveys", survey_fields);
+
+static const char *const alert_rules[] = {
+	"no_interaction", "detractor",	     "health_drop",	"overdue_action",
+	"sla_breach",	  "renewal_risk",    "revenue_decline", "single_threaded",
+	"kam_over_capacity", "plan_review_overdue", NULL};
+static const char *const alert_severities[] = {"info", "warning", "critical", NULL};
+static const char *const alert_states[] = {"open", "acknowledged", "snoozed", "resolved", NULL};
+
+static const struct model_field alert_fields[] = {
+	ID_FIELD,
+	{"account_id", MT_REF, MF_READONLY | MF_FILTER, 1, INT64_MAX, NULL, "account"},
+	{"user_id", MT_REF, MF_READONLY | MF_FILTER, 1, INT64_MAX, NULL, "user"},
+	{"rule", MT_ENUM, MF_READONLY | MF_FILTER, 0, 0, alert_rules, NULL},
+	{"subject_key", MT_TEXT, MF_INTERNAL, 0, 64, NULL, NULL},
+	{"severity", MT_ENUM, MF_READONLY | MF_FILTER, 0, 0, alert_severities, NULL},
+	{"evidence", MT_TEXT, MF_READONLY, 0, 0, NULL, NULL},
+	{"state", MT_ENUM, MF_NOTNULL | MF_FILTER, 0, 0, alert_states, NULL},
+	{"snoozed_until", MT_TIME, 0, 0, 0, NULL, NULL},
+	{"opened_at", MT_TIME, MF_READONLY | MF_SORT, 0, 0, NULL, NULL},
+	{"resolved_at", MT_TIME, MF_READONLY, 0, 0, NULL, NULL},
+	STAMPS,
+};
+/* a kam or member sees the alerts of their accounts and their own workload alerts */
+const struct model_entity model_alert = {
+	"alert", "alerts", alert_fields, N(alert_fields),
+	"(account_id IN (SELECT id FROM accounts WHERE owner_id = ? UNION SELECT account_id FROM "
+	"account_team WHERE user_id = ?) OR user_id = ?)",
+	3};
 
 const struct model_field *model_field_find(const struct model_entity *e, const char *name)
 {

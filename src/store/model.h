@@ -70,6 +70,7 @@ extern const struct model_entity model_interaction;
 extern const struct model_entity model_case;
 extern const struct model_entity model_risk;
 extern const struct model_entity model_survey;
+extern const struct model_entity model_alert;
 
 /* Every table holding data, parents before children (for copying a whole database). */
 extern const struct model_table {

@@ -1,5 +1,5 @@
 /*
- * Background jobs of kam serve. Each run takes a lease in the database first, so with
+ * Background jobs of kam serve: the session janitor and the alert scheduler. Each run takes a lease in the database first, so with
  * several servers on one PostgreSQL a job runs on one node at a time, and moves to
  * another node when its holder stops renewing (dies).
  */
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "cli/cli.h"
+#include "api/api.h"
 #include "kam/auth.h"
 #include "util/log.h"
 #include "util/time.h"
@@ -46,6 +46,27 @@ static void run_janitor(struct jobs *j)
 		log_msg("info", "janitor: removed %lld expired sessions", (long long)removed);
 }
 
+/* Health snapshots and alerts: one node evaluates every account per run. */
+static void run_alerts(struct jobs *j)
+{
+	struct store_conn *c;
+	struct alerts_run r;
+	int64_t now = time_now();
+	bool got = false;
+	int rc;
+
+	store_acquire(j->st, &c);
+	rc = store_lease_take(c, "alerts", j->holder, now, 3 * j->interval, &got);
+	if (rc == KAM_OK && got)
+		rc = api_alerts_run(c, now, &r);
+	store_release(j->st, c);
+	if (rc != KAM_OK)
+		log_msg("warn", "alerts: database error %d; will retry", rc);
+	else if (got && (r.opened || r.resolved))
+		log_msg("info", "alerts: %zu accounts, %d opened, %d resolved in %.0f ms", r.accounts,
+			r.opened, r.resolved, r.ms);
+}
+
 static void *loop(void *arg)
 {
 	struct jobs *j = arg;
@@ -56,6 +77,7 @@ static void *loop(void *arg)
 
 		pthread_mutex_unlock(&j->mu);
 		run_janitor(j);
+		run_alerts(j);
 		pthread_mutex_lock(&j->mu);
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += j->interval;

@@ -1,0 +1,294 @@
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "kam/health.h"
+
+static double clamp100(double v)
+{
+	return v < 0 ? 0 : v > 100 ? 100 : v;
+}
+
+static void part(struct health_part *p, int i, bool missing, double value, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void part(struct health_part *p, int i, bool missing, double value, const char *fmt, ...)
+{
+	va_list ap;
+
+	p->name = health_part_names[i];
+	p->missing = missing;
+	p->value = missing ? 0 : round(clamp100(value) * 10.0) / 10.0;
+	va_start(ap, fmt);
+	vsnprintf(p->reason, sizeof(p->reason), fmt, ap);
+	va_end(ap);
+}
+
+static const char *const stages[] = {"identified", "qualified", "proposal", "negotiation"};
+
+void health_compute(const struct settings *s, const struct health_input *in, int64_t now,
+		    struct health_result *out)
+{
+	struct health_part *p = out->part;
+	double wsum = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (in->rev_6m_before > 0) {
+		double change = in->rev_6m / in->rev_6m_before - 1;
+
+		/* −30% or worse is 0, +10% or better is 100 */
+		part(&p[HP_REVENUE_TREND], HP_REVENUE_TREND, false, (change + 0.3) / 0.4 * 100,
+		     "Revenue of the last 6 months is %.0f%% %s the 6 months before",
+		     fabs(change) * 100, change < 0 ? "below" : "above");
+	} else {
+		part(&p[HP_REVENUE_TREND], HP_REVENUE_TREND, true, 0,
+		     "No revenue in the 6 months before the last 6 to compare with");
+	}
+	if (in->nps_n > 0) {
+		double nps = 100.0 * (in->promoters - in->detractors) / in->nps_n;
+
+		part(&p[HP_SATISFACTION], HP_SATISFACTION, false, (nps + 100) / 2,
+		     "NPS is %.0f over %d answers in the last 12 months (%d detractors)", nps,
+		     in->nps_n, in->detractors);
+	} else if (in->csat_n > 0) {
+		double mean = in->csat_sum / in->csat_n;
+
+		part(&p[HP_SATISFACTION], HP_SATISFACTION, false, (mean - 1) / 4 * 100,
+		     "CSAT averages %.1f of 5 over %d answers in the last 12 months", mean,
+		     in->csat_n);
+	} else {
+		part(&p[HP_SATISFACTION], HP_SATISFACTION, true, 0,
+		     "No NPS or CSAT answers in the last 12 months");
+	}
+	if (in->last_interaction_at > 0) {
+		double days = floor((double)(now - in->last_interaction_at) / 86400.0);
+
+		/* 14 days or fewer is full marks, 90 or more none */
+		part(&p[HP_ENGAGEMENT], HP_ENGAGEMENT, false, (90 - days) / 76 * 100,
+		     "Last interaction %.0f days ago", days < 0 ? 0 : days);
+	} else {
+		part(&p[HP_ENGAGEMENT], HP_ENGAGEMENT, false, 0, "No interaction logged yet");
+	}
+	if (in->open_critical || in->open_breached)
+		part(&p[HP_CASES], HP_CASES, false,
+		     100 - 40.0 * in->open_critical - 20.0 * in->open_breached,
+		     "%d open critical cases, %d open cases past their SLA target",
+		     in->open_critical, in->open_breached);
+	else
+		part(&p[HP_CASES], HP_CASES, false, 100,
+		     "No open critical case and none past its SLA target");
+	if (in->overdue_actions)
+		part(&p[HP_ACTIONS], HP_ACTIONS, false, 100 - 25.0 * in->overdue_actions,
+		     "%d plan actions are overdue, the oldest by %d days", in->overdue_actions,
+		     in->oldest_overdue_days);
+	else
+		part(&p[HP_ACTIONS], HP_ACTIONS, false, 100, "No overdue plan actions");
+	if (in->influential > 0)
+		part(&p[HP_COVERAGE], HP_COVERAGE, false, 100.0 * in->engaged / in->influential,
+		     "%d of %d influential contacts engaged in the last 90 days", in->engaged,
+		     in->influential);
+	else
+		part(&p[HP_COVERAGE], HP_COVERAGE, false, 0,
+		     "No contact with influence 4 or 5 is mapped");
+	if (in->renewal_stage >= 0)
+		part(&p[HP_RENEWAL], HP_RENEWAL, false, 25.0 * (in->renewal_stage + 1),
+		     "Renewal in %d days, at stage %s", in->renewal_days,
+		     stages[in->renewal_stage > 3 ? 3 : in->renewal_stage]);
+	else
+		part(&p[HP_RENEWAL], HP_RENEWAL, true, 0, "No renewal due in the next 180 days");
+
+	for (int i = 0; i < HP__MAX; i++)
+		if (!p[i].missing)
+			wsum += s->health_weights[i];
+	for (int i = 0; i < HP__MAX; i++) {
+		p[i].weight = p[i].missing || wsum <= 0 ? 0
+							: round(s->health_weights[i] / wsum * 10000) /
+								  10000;
+		p[i].points = round(p[i].value * p[i].weight * 100) / 100;
+		out->score += p[i].points;
+	}
+	out->score = round(clamp100(out->score) * 100) / 100;
+}
+
+json_t *health_json(const struct health_result *r)
+{
+	json_t *parts = json_array();
+
+	for (int i = 0; i < HP__MAX; i++) {
+		const struct health_part *p = &r->part[i];
+
+		json_array_append_new(parts, json_pack("{s:s,s:o,s:f,s:f,s:s}", "name", p->name,
+						       "value",
+						       p->missing ? json_null() : json_real(p->value),
+						       "weight", p->weight, "points", p->points,
+						       "reason", p->reason));
+	}
+	return json_pack("{s:f,s:o}", "score", r->score, "components", parts);
+}
+
+static struct alert_hit *add(struct alert_hit **v, size_t *n, size_t *cap)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 64;
+		struct alert_hit *nv = realloc(*v, nc * sizeof(**v));
+
+		if (nv == NULL)
+			return NULL;
+		*v = nv;
+		*cap = nc;
+	}
+	memset(&(*v)[*n], 0, sizeof(**v));
+	return &(*v)[(*n)++];
+}
+
+static int hit(struct alert_hit **v, size_t *n, size_t *cap, int64_t account, enum alert_rule r,
+	       const char *severity, json_t *evidence)
+{
+	struct alert_hit *h = add(v, n, cap);
+
+	if (h == NULL || evidence == NULL) {
+		json_decref(evidence);
+		return -1;
+	}
+	h->account_id = account;
+	h->rule = alert_rule_names[r];
+	h->severity = severity;
+	h->evidence = evidence;
+	snprintf(h->subject_key, sizeof(h->subject_key), "account:%lld", (long long)account);
+	return 0;
+}
+
+int alert_evaluate(const struct settings *s, const struct health_input *in, const double *scores,
+		   size_t n, int64_t now, struct alert_hit **hits, size_t *nhits)
+{
+	struct alert_hit *v = NULL;
+	size_t nv = 0, cap = 0;
+	const int *t = s->alert_threshold;
+	const bool *on = s->alert_enabled;
+	int rc = 0;
+
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const struct health_input *a = &in[i];
+		int64_t id = a->account_id;
+
+		if (!a->active)
+			continue;
+		if (on[AR_NO_INTERACTION]) {
+			int64_t days = a->last_interaction_at
+					       ? (now - a->last_interaction_at) / 86400
+					       : -1;
+
+			if (days < 0 || days >= t[AR_NO_INTERACTION])
+				rc |= hit(&v, &nv, &cap, id, AR_NO_INTERACTION,
+					  days < 0 || days >= 2 * t[AR_NO_INTERACTION] ? "critical"
+										       : "warning",
+					  json_pack("{s:o,s:i}", "days_since_interaction",
+						    days < 0 ? json_null() : json_integer(days),
+						    "threshold_days", t[AR_NO_INTERACTION]));
+		}
+		if (on[AR_DETRACTOR] && a->detractor_survey > 0) {
+			rc |= hit(&v, &nv, &cap, id, AR_DETRACTOR,
+				  a->detractor_score <= 3 ? "critical" : "warning",
+				  json_pack("{s:I,s:i,s:s}", "survey_id",
+					    (json_int_t)a->detractor_survey, "score",
+					    a->detractor_score, "answered_on", a->detractor_on));
+			if (rc == 0) /* each detractor answer is its own alert */
+				snprintf(v[nv - 1].subject_key, sizeof(v[nv - 1].subject_key),
+					 "account:%lld:survey:%lld", (long long)id,
+					 (long long)a->detractor_survey);
+		}
+		if (on[AR_HEALTH_DROP] && !isnan(a->health_before) &&
+		    a->health_before - scores[i] >= t[AR_HEALTH_DROP])
+			rc |= hit(&v, &nv, &cap, id, AR_HEALTH_DROP,
+				  a->health_before - scores[i] >= 2 * t[AR_HEALTH_DROP] ? "critical"
+											: "warning",
+				  json_pack("{s:f,s:f,s:i}", "health_now", scores[i],
+					    "health_30_days_ago", a->health_before, "threshold_points",
+					    t[AR_HEALTH_DROP]));
+		if (on[AR_OVERDUE_ACTION] && a->overdue_actions > 0 &&
+		    a->oldest_overdue_days >= t[AR_OVERDUE_ACTION])
+			rc |= hit(&v, &nv, &cap, id, AR_OVERDUE_ACTION,
+				  a->oldest_overdue_days > 30 ? "critical" : "warning",
+				  json_pack("{s:i,s:i}", "overdue_actions", a->overdue_actions,
+					    "oldest_overdue_days", a->oldest_overdue_days));
+		if (on[AR_SLA_BREACH] && a->open_breached > 0 &&
+		    a->worst_breach_hours >= t[AR_SLA_BREACH])
+			rc |= hit(&v, &nv, &cap, id, AR_SLA_BREACH,
+				  a->open_critical ? "critical" : "warning",
+				  json_pack("{s:i,s:I,s:i}", "open_cases_past_sla", a->open_breached,
+					    "worst_hours_past_target", (json_int_t)a->worst_breach_hours,
+					    "open_critical", a->open_critical));
+		if (on[AR_RENEWAL_RISK] && a->renewal_stage >= 0 &&
+		    a->renewal_days <= t[AR_RENEWAL_RISK] && !a->renewal_won)
+			rc |= hit(&v, &nv, &cap, id, AR_RENEWAL_RISK,
+				  a->renewal_days <= t[AR_RENEWAL_RISK] / 3 ? "critical" : "warning",
+				  json_pack("{s:i,s:s,s:i}", "days_to_renewal", a->renewal_days,
+					    "stage", stages[a->renewal_stage > 3 ? 3 : a->renewal_stage],
+					    "threshold_days", t[AR_RENEWAL_RISK]));
+		if (on[AR_REVENUE_DECLINE] && a->rev_12m_before > 0 &&
+		    (1 - a->rev_12m / a->rev_12m_before) * 100 >= t[AR_REVENUE_DECLINE])
+			rc |= hit(&v, &nv, &cap, id, AR_REVENUE_DECLINE,
+				  (1 - a->rev_12m / a->rev_12m_before) * 100 >=
+						  2 * t[AR_REVENUE_DECLINE]
+					  ? "critical"
+					  : "warning",
+				  json_pack("{s:f,s:f,s:f,s:i}", "revenue_last_12_months", a->rev_12m,
+					    "revenue_12_months_before", a->rev_12m_before,
+					    "change_percent",
+					    round((a->rev_12m / a->rev_12m_before - 1) * 1000) / 10,
+					    "threshold_percent", t[AR_REVENUE_DECLINE]));
+		if (on[AR_SINGLE_THREADED] && a->engaged < t[AR_SINGLE_THREADED])
+			rc |= hit(&v, &nv, &cap, id, AR_SINGLE_THREADED,
+				  a->key && a->engaged == 0 ? "critical" : "warning",
+				  json_pack("{s:i,s:i,s:i}", "engaged_influential_contacts",
+					    a->engaged, "influential_contacts", a->influential,
+					    "threshold", t[AR_SINGLE_THREADED]));
+		if (on[AR_REVIEW_OVERDUE] && a->review_overdue_days >= 0 &&
+		    a->review_overdue_days >= t[AR_REVIEW_OVERDUE])
+			rc |= hit(&v, &nv, &cap, id, AR_REVIEW_OVERDUE, "warning",
+				  json_pack("{s:i}", "days_past_planned_review",
+					    a->review_overdue_days));
+	}
+	/* KAM over capacity: key accounts per owner against the setting */
+	if (on[AR_KAM_OVER_CAPACITY]) {
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			int64_t owner = in[i].owner_id;
+			int keys = 0;
+			bool first = true;
+
+			for (size_t j = 0; j < n; j++) {
+				if (in[j].owner_id != owner)
+					continue;
+				if (j < i)
+					first = false;
+				keys += in[j].key && in[j].active;
+			}
+			if (!first || keys - s->kam_capacity <= t[AR_KAM_OVER_CAPACITY])
+				continue;
+			rc |= hit(&v, &nv, &cap, 0, AR_KAM_OVER_CAPACITY,
+				  keys > s->kam_capacity * 1.5 ? "critical" : "warning",
+				  json_pack("{s:i,s:i}", "key_accounts", keys, "capacity",
+					    s->kam_capacity));
+			if (rc == 0) {
+				v[nv - 1].user_id = owner;
+				snprintf(v[nv - 1].subject_key, sizeof(v[nv - 1].subject_key),
+					 "user:%lld", (long long)owner);
+			}
+		}
+	}
+	if (rc != 0) {
+		alert_hits_free(v, nv);
+		return -1;
+	}
+	*hits = v;
+	*nhits = nv;
+	return 0;
+}
+
+void alert_hits_free(struct alert_hit *hits, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		json_decref(hits[i].evidence);
+	free(hits);
+}

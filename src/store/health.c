@@ -1,0 +1,442 @@
+/*
+ * Health and alert inputs: one grouped query per kind of fact, over every account at once,
+ * so evaluating 10,000 accounts is a handful of scans, not 10,000 round trips.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "store/health.h"
+#include "store/internal.h"
+#include "util/time.h"
+
+static int cmp_input(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = ((const struct health_input *)b)->account_id;
+
+	return (x > y) - (x < y);
+}
+
+static struct health_input *find(struct health_input *v, size_t n, int64_t id)
+{
+	return bsearch(&id, v, n, sizeof(*v), cmp_input);
+}
+
+/* Runs sql (args end with the account filter twice) and hands each row to fn. */
+static int each(struct store_conn *c, const char *sql, struct db_val *args, int nargs,
+		struct health_input *v, size_t n,
+		void (*fn)(struct store_conn *c, struct db_stmt *st, struct health_input *in))
+{
+	struct db_stmt *st;
+	int rc = c->ops->query(c->db, sql, args, nargs, &st);
+
+	if (rc != KAM_OK)
+		return rc;
+	while ((rc = c->ops->next(st)) == 1) {
+		struct health_input *in = find(v, n, c->ops->col_int(st, 0));
+
+		if (in)
+			fn(c, st, in);
+	}
+	c->ops->done(st);
+	return rc < 0 ? rc : KAM_OK;
+}
+
+static void on_revenue(struct store_conn *c, struct db_stmt *st, struct health_input *in)
+{
+	in->rev_6m = c->ops->col_real(st, 1);
+	in->rev_6m_before = c->ops->col_real(st, 2);
+	in->rev_12m = c->ops->col_real(st, 3);
+	in->rev_12m_before = c->ops->col_real(st, 4);
+}
+
+static void on_surveys(struct store_conn *c, struct db_stmt *st, struct health_input *in)
+{
+	in->nps_n = (int)c->ops->col_int(st, 1);
+	in->promoters = (int)c->ops->col_int(st, 2);
+	in->detractors = (int)c->ops->col_int(st, 3);
+	in->csat_n = (int)c->ops->col_int(st, 4);
+	in->csat_sum = c->ops->col_real(st, 5);
+}
+
+static void on_detractor(struct store_conn *c, struct db_stmt *st, struct health_input *in)
+{
+	/* rows come newest first: keep the first per account */
+	if (in->detractor_survey)
+		return;
+	in->detractor_survey = c->ops->col_int(st, 1);
+	in->detractor_score = (int)c->ops->col_int(st, 2);
+	snprintf(in->detractor_on, sizeof(in->detractor_on), "%s", c->ops->col_text(st, 3));
+}
+
+static void on_cases(struct store_conn *c, struct db_stmt *st, struct health_input *in)
+{
+	in->open_critical = (int)c->ops->col_int(st, 1);
+	in->open_breached = (int)c->ops->col_int(st, 2);
+	in->worst_breach_hours = c->ops->is_null(st, 3) ? 0 : c->ops->col_int(st, 3);
+}
+
+static void on_contacts(struct store_conn *c, struct db_stmt *st, struct health_input *in)
+{
+	in->influential = (int)c->ops->col_int(st, 1);
+	in->engaged = (int)c->ops->col_int(st, 2);
+}
+
+static void on_renewal_won(struct store_conn *c, struct db_stmt *st, struct health_input *in)
+{
+	(void)c;
+	(void)st;
+	in->renewal_won = true;
+}
+
+static void on_before(struct store_conn *c, struct db_stmt *st, struct health_input *in)
+{
+	in->health_before = c->ops->col_real(st, 1);
+}
+
+static int64_t day_of(const char *d)
+{
+	char ts[24];
+	int64_t t = 0;
+
+	snprintf(ts, sizeof(ts), "%.10sT00:00:00Z", d);
+	time_parse_rfc3339(ts, &t);
+	return t / 86400;
+}
+
+int store_health_inputs(struct store_conn *c, const struct store_health_params *p,
+			struct health_input **out, size_t *n)
+{
+	struct health_input *v = NULL;
+	size_t len = 0, cap = 0;
+	struct db_stmt *st;
+	char m0[8], m5[8], m6[8], m11[8], m12[8], m23[8], today[11], year_ago[11], det_from[11],
+		in180[11], ago180[11], month_ago[11];
+	const int64_t now = p->now, acc = p->account_id, today_n = now / 86400;
+	int rc;
+
+	time_month_key(now, 0, m0, sizeof(m0));
+	time_month_key(now, -5, m5, sizeof(m5));
+	time_month_key(now, -6, m6, sizeof(m6));
+	time_month_key(now, -11, m11, sizeof(m11));
+	time_month_key(now, -12, m12, sizeof(m12));
+	time_month_key(now, -23, m23, sizeof(m23));
+	time_date(now, today, sizeof(today));
+	time_date(now - 365 * 86400, year_ago, sizeof(year_ago));
+	time_date(now - (int64_t)p->detractor_days * 86400, det_from, sizeof(det_from));
+	time_date(now + 180 * 86400, in180, sizeof(in180));
+	time_date(now - 180 * 86400, ago180, sizeof(ago180));
+	time_date(now - 30 * 86400, month_ago, sizeof(month_ago));
+
+	rc = c->ops->query(c->db,
+			   "SELECT id, owner_id, status, tier, coalesce(last_interaction_at, 0) "
+			   "FROM accounts WHERE (? = 0 OR id = ?) ORDER BY id",
+			   (struct db_val[]){DB_INT(acc), DB_INT(acc)}, 2, &st);
+	if (rc != KAM_OK)
+		return rc;
+	while ((rc = c->ops->next(st)) == 1) {
+		struct health_input *in;
+
+		if (len == cap) {
+			struct health_input *nv;
+
+			cap = cap ? cap * 2 : 64;
+			nv = realloc(v, cap * sizeof(*v));
+			if (nv == NULL) {
+				rc = KAM_ENOMEM;
+				break;
+			}
+			v = nv;
+		}
+		in = memset(&v[len++], 0, sizeof(*v));
+		in->account_id = c->ops->col_int(st, 0);
+		in->owner_id = c->ops->col_int(st, 1);
+		in->active = strcmp(c->ops->col_text(st, 2), "active") == 0;
+		in->key = strcmp(c->ops->col_text(st, 3), "key") == 0;
+		in->last_interaction_at = c->ops->col_int(st, 4);
+		in->renewal_stage = -1;
+		in->review_overdue_days = -1;
+		in->health_before = NAN;
+	}
+	c->ops->done(st);
+	if (rc < 0)
+		goto fail;
+
+#define ACC " AND (? = 0 OR account_id = ?)"
+#define A2 DB_INT(acc), DB_INT(acc)
+	rc = each(c,
+		  "SELECT account_id, "
+		  "sum(CASE WHEN month >= ? THEN amount ELSE 0 END), "
+		  "sum(CASE WHEN month >= ? AND month <= ? THEN amount ELSE 0 END), "
+		  "sum(CASE WHEN month >= ? THEN amount ELSE 0 END), "
+		  "sum(CASE WHEN month < ? THEN amount ELSE 0 END) "
+		  "FROM revenue_monthly WHERE month >= ? AND month <= ?" ACC " GROUP BY account_id",
+		  (struct db_val[]){DB_STR(m5), DB_STR(m11), DB_STR(m6), DB_STR(m11), DB_STR(m11),
+				    DB_STR(m23), DB_STR(m0), A2},
+		  9, v, len, on_revenue);
+	if (rc == KAM_OK)
+		rc = each(c,
+			  "SELECT account_id, "
+			  "sum(CASE WHEN kind = 'nps' THEN 1 ELSE 0 END), "
+			  "sum(CASE WHEN kind = 'nps' AND score >= 9 THEN 1 ELSE 0 END), "
+			  "sum(CASE WHEN kind = 'nps' AND score <= 6 THEN 1 ELSE 0 END), "
+			  "sum(CASE WHEN kind = 'csat' THEN 1 ELSE 0 END), "
+			  "sum(CASE WHEN kind = 'csat' THEN score ELSE 0 END) "
+			  "FROM surveys WHERE answered_on >= ?" ACC " GROUP BY account_id",
+			  (struct db_val[]){DB_STR(year_ago), A2}, 3, v, len, on_surveys);
+	if (rc == KAM_OK)
+		rc = each(c,
+			  "SELECT account_id, id, score, answered_on FROM surveys WHERE kind = 'nps' "
+			  "AND score <= 6 AND answered_on >= ?" ACC
+			  " ORDER BY account_id, answered_on DESC, id DESC",
+			  (struct db_val[]){DB_STR(det_from), A2}, 3, v, len, on_detractor);
+	if (rc == KAM_OK)
+		rc = each(c,
+			  "SELECT account_id, sum(CASE WHEN severity = 'critical' THEN 1 ELSE 0 END), "
+			  "sum(CASE WHEN ? - opened_at > 3600 * (CASE severity WHEN 'low' THEN ? "
+			  "WHEN 'medium' THEN ? WHEN 'high' THEN ? ELSE ? END) THEN 1 ELSE 0 END), "
+			  "max((? - opened_at) / 3600 - (CASE severity WHEN 'low' THEN ? WHEN 'medium' "
+			  "THEN ? WHEN 'high' THEN ? ELSE ? END)) "
+			  "FROM cases WHERE status IN ('open', 'in_progress')" ACC " GROUP BY account_id",
+			  (struct db_val[]){DB_INT(now), DB_INT(p->sla_hours[0]),
+					    DB_INT(p->sla_hours[1]),
+					    DB_INT(p->sla_hours[2]),
+					    DB_INT(p->sla_hours[3]), DB_INT(now),
+					    DB_INT(p->sla_hours[0]),
+					    DB_INT(p->sla_hours[1]),
+					    DB_INT(p->sla_hours[2]),
+					    DB_INT(p->sla_hours[3]), A2},
+			  12, v, len, on_cases);
+	if (rc == KAM_OK) {
+		struct db_stmt *s2;
+
+		/* overdue actions: counted here, their age from the oldest due date */
+		rc = c->ops->query(c->db,
+				   "SELECT account_id, count(*), min(due_on) FROM actions WHERE status "
+				   "IN ('open', 'in_progress') AND due_on < ?" ACC
+				   " GROUP BY account_id",
+				   (struct db_val[]){DB_STR(today), A2}, 3, &s2);
+		while (rc == KAM_OK && (rc = c->ops->next(s2)) == 1) {
+			struct health_input *in = find(v, len, c->ops->col_int(s2, 0));
+
+			if (in) {
+				in->overdue_actions = (int)c->ops->col_int(s2, 1);
+				in->oldest_overdue_days =
+					(int)(today_n - day_of(c->ops->col_text(s2, 2)));
+			}
+		}
+		if (rc >= 0) {
+			c->ops->done(s2);
+			rc = KAM_OK;
+		} else {
+			c->ops->done(s2);
+		}
+	}
+	if (rc == KAM_OK)
+		rc = each(c,
+			  "SELECT account_id, sum(CASE WHEN influence >= 4 THEN 1 ELSE 0 END), "
+			  "sum(CASE WHEN influence >= 4 AND last_contacted_at >= ? THEN 1 ELSE 0 END) "
+			  "FROM contacts WHERE 1 = 1" ACC " GROUP BY account_id",
+			  (struct db_val[]){DB_INT(now - 90 * 86400), A2}, 3, v, len, on_contacts);
+	if (rc == KAM_OK) {
+		struct db_stmt *s2;
+
+		rc = c->ops->query(c->db,
+				   "SELECT account_id, max(CASE stage WHEN 'negotiation' THEN 3 WHEN "
+				   "'proposal' THEN 2 WHEN 'qualified' THEN 1 ELSE 0 END), "
+				   "min(expected_close_on) FROM opportunities WHERE kind = 'renewal' AND "
+				   "stage NOT IN ('won', 'lost') AND expected_close_on >= ? AND "
+				   "expected_close_on <= ?" ACC " GROUP BY account_id",
+				   (struct db_val[]){DB_STR(today), DB_STR(in180), A2}, 4, &s2);
+		while (rc == KAM_OK && (rc = c->ops->next(s2)) == 1) {
+			struct health_input *in = find(v, len, c->ops->col_int(s2, 0));
+
+			if (in) {
+				in->renewal_stage = (int)c->ops->col_int(s2, 1);
+				in->renewal_days = (int)(day_of(c->ops->col_text(s2, 2)) - today_n);
+			}
+		}
+		c->ops->done(s2);
+		rc = rc < 0 ? rc : KAM_OK;
+	}
+	if (rc == KAM_OK)
+		rc = each(c,
+			  "SELECT DISTINCT account_id FROM opportunities WHERE kind = 'renewal' AND "
+			  "stage = 'won' AND closed_on >= ?" ACC,
+			  (struct db_val[]){DB_STR(ago180), A2}, 3, v, len, on_renewal_won);
+	if (rc == KAM_OK) {
+		struct db_stmt *s2;
+
+		/* an active plan whose latest review planned the next one before today */
+		rc = c->ops->query(c->db,
+				   "SELECT p.account_id, max(r.next_review_on) FROM plans p JOIN "
+				   "reviews r ON r.plan_id = p.id WHERE p.status = 'active' AND "
+				   "(? = 0 OR p.account_id = ?) GROUP BY p.id, p.account_id",
+				   (struct db_val[]){A2}, 2, &s2);
+		while (rc == KAM_OK && (rc = c->ops->next(s2)) == 1) {
+			struct health_input *in = find(v, len, c->ops->col_int(s2, 0));
+			int64_t late;
+
+			if (in == NULL || c->ops->is_null(s2, 1))
+				continue;
+			late = today_n - day_of(c->ops->col_text(s2, 1));
+			if (late > 0 && late > in->review_overdue_days)
+				in->review_overdue_days = (int)late;
+		}
+		c->ops->done(s2);
+		rc = rc < 0 ? rc : KAM_OK;
+	}
+	if (rc == KAM_OK)
+		rc = each(c,
+			  "SELECT h.account_id, h.score FROM health_snapshots h WHERE h.day = (SELECT "
+			  "max(h2.day) FROM health_snapshots h2 WHERE h2.account_id = h.account_id AND "
+			  "h2.day <= ?) AND (? = 0 OR h.account_id = ?)",
+			  (struct db_val[]){DB_STR(month_ago), A2}, 3, v, len, on_before);
+#undef ACC
+#undef A2
+	if (rc != KAM_OK)
+		goto fail;
+	*out = v;
+	*n = len;
+	return KAM_OK;
+fail:
+	free(v);
+	return rc;
+}
+
+int store_health_snapshot(struct store_conn *c, int64_t account_id, const char *day,
+			  double score)
+{
+	return sq_run(c,
+		      "INSERT INTO health_snapshots (account_id, day, score) VALUES (?, ?, ?) "
+		      "ON CONFLICT (account_id, day) DO UPDATE SET score = excluded.score",
+		      (struct db_val[]){DB_INT(account_id), DB_TEXT(day), DB_REAL(score)}, 3);
+}
+
+int store_health_history(struct store_conn *c, int64_t account_id, const char *from,
+			 json_t **items)
+{
+	struct db_stmt *st;
+	json_t *arr;
+	int rc = c->ops->query(c->db,
+			       "SELECT day, score FROM health_snapshots WHERE account_id = ? AND "
+			       "day >= ? ORDER BY day",
+			       (struct db_val[]){DB_INT(account_id), DB_TEXT(from)}, 2, &st);
+
+	if (rc != KAM_OK)
+		return rc;
+	arr = json_array();
+	while ((rc = c->ops->next(st)) == 1)
+		json_array_append_new(arr, json_pack("{s:s,s:f}", "day", c->ops->col_text(st, 0),
+						     "score", c->ops->col_real(st, 1)));
+	c->ops->done(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*items = arr;
+	return KAM_OK;
+}
+
+struct live {
+	int64_t id;
+	char rule[32], subject[64], state[16];
+	int64_t snoozed_until;
+	bool seen;
+};
+
+int store_alerts_sync(struct store_conn *c, const struct alert_hit *hits, size_t n,
+		      int64_t now, struct store_alert_sync *out)
+{
+	struct db_stmt *st;
+	struct live *lv = NULL;
+	size_t nl = 0, cap = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = c->ops->query(c->db,
+			   "SELECT id, rule, subject_key, state, coalesce(snoozed_until, 0) FROM "
+			   "alerts WHERE state <> 'resolved'",
+			   NULL, 0, &st);
+	if (rc != KAM_OK)
+		return rc;
+	while ((rc = c->ops->next(st)) == 1) {
+		struct live *l;
+
+		if (nl == cap) {
+			struct live *nv;
+
+			cap = cap ? cap * 2 : 64;
+			nv = realloc(lv, cap * sizeof(*lv));
+			if (nv == NULL) {
+				rc = KAM_ENOMEM;
+				break;
+			}
+			lv = nv;
+		}
+		l = memset(&lv[nl++], 0, sizeof(*lv));
+		l->id = c->ops->col_int(st, 0);
+		snprintf(l->rule, sizeof(l->rule), "%s", c->ops->col_text(st, 1));
+		snprintf(l->subject, sizeof(l->subject), "%s", c->ops->col_text(st, 2));
+		snprintf(l->state, sizeof(l->state), "%s", c->ops->col_text(st, 3));
+		l->snoozed_until = c->ops->col_int(st, 4);
+	}
+	c->ops->done(st);
+	if (rc < 0)
+		goto out;
+	rc = KAM_OK;
+	for (size_t i = 0; i < n && rc == KAM_OK; i++) {
+		const struct alert_hit *h = &hits[i];
+		const char *rule = h->rule;
+		char *ev = json_dumps(h->evidence, JSON_COMPACT | JSON_SORT_KEYS);
+		struct live *l = NULL;
+
+		for (size_t j = 0; j < nl && l == NULL; j++)
+			if (!strcmp(lv[j].rule, rule) && !strcmp(lv[j].subject, h->subject_key))
+				l = &lv[j];
+		if (l) {
+			/* still holds: fresh evidence; a snooze that ran out wakes up */
+			bool wake = !strcmp(l->state, "snoozed") && l->snoozed_until <= now;
+
+			l->seen = true;
+			rc = sq_run(c,
+				    "UPDATE alerts SET evidence = ?, severity = ?, state = CASE WHEN ? "
+				    "= 1 THEN 'open' ELSE state END, updated_at = ? WHERE id = ? AND "
+				    "(evidence <> ? OR severity <> ? OR ? = 1)",
+				    (struct db_val[]){DB_TEXT(ev), DB_TEXT(h->severity), DB_INT(wake),
+						      DB_INT(now), DB_INT(l->id), DB_TEXT(ev),
+						      DB_TEXT(h->severity), DB_INT(wake)},
+				    8);
+			if (rc == KAM_OK && c->ops->changes(c->db) > 0) {
+				out->updated++;
+				out->reopened_from_snooze += wake;
+			}
+		} else {
+			rc = sq_run(c,
+				    "INSERT INTO alerts (account_id, user_id, subject_key, rule, "
+				    "severity, evidence, opened_at, created_at, updated_at) VALUES (?, ?, "
+				    "?, ?, ?, ?, ?, ?, ?)",
+				    (struct db_val[]){h->account_id ? DB_INT(h->account_id) : DB_NULL,
+						      h->user_id ? DB_INT(h->user_id) : DB_NULL,
+						      DB_TEXT(h->subject_key), DB_TEXT(rule),
+						      DB_TEXT(h->severity), DB_TEXT(ev), DB_INT(now),
+						      DB_INT(now), DB_INT(now)},
+				    9);
+			out->opened += rc == KAM_OK;
+		}
+		free(ev);
+	}
+	/* whatever no longer holds resolves itself */
+	for (size_t j = 0; j < nl && rc == KAM_OK; j++) {
+		if (lv[j].seen)
+			continue;
+		rc = sq_run(c,
+			    "UPDATE alerts SET state = 'resolved', resolved_at = ?, updated_at = ?, "
+			    "version = version + 1 WHERE id = ?",
+			    (struct db_val[]){DB_INT(now), DB_INT(now), DB_INT(lv[j].id)}, 3);
+		out->resolved += rc == KAM_OK;
+	}
+out:
+	free(lv);
+	return rc;
+}
