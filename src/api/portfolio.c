@@ -182,7 +182,8 @@ int api_settings_update(struct req *rq, struct resp *rs)
 	}
 	jb = settings_to_json(&before);
 	ja = settings_to_json(&s);
-	if ((rc = store_settings_put(rq->db, ja, version, time_now())) != KAM_OK)
+	stored = settings_to_stored_json(&s);
+	if ((rc = store_settings_put(rq->db, stored, version, time_now())) != KAM_OK)
 		goto out;
 	if ((rc = api_audit(rq, "update", "settings", 0, jb, ja)) != KAM_OK)
 		goto out;

@@ -126,6 +126,9 @@ static int apply_alerts(struct settings *s, json_t *o, struct kam_errinfo *ei)
 					rc = KAM_EINVAL;
 			} else if (!strcmp(k2, "enabled") && json_is_boolean(v2)) {
 				s->alert_enabled[i] = json_is_true(v2);
+			} else if (!strcmp(k2, "unit")) {
+				err_field(ei, field, "is read-only");
+				rc = KAM_EINVAL;
 			} else {
 				err_field(ei, field, "must be threshold (a number) or enabled (true/false)");
 				rc = KAM_EINVAL;
@@ -288,6 +291,17 @@ int settings_apply(struct settings *s, json_t *doc, struct kam_errinfo *ei)
 	if (rc == KAM_OK)
 		*s = n;
 	return rc;
+}
+
+json_t *settings_to_stored_json(const struct settings *s)
+{
+	json_t *doc = settings_to_json(s), *al = json_object_get(doc, "alerts"), *r;
+	const char *k;
+
+	/* the units describe thresholds to readers; they are not settings */
+	json_object_foreach(al, k, r)
+		json_object_del(r, "unit");
+	return doc;
 }
 
 json_t *settings_to_json(const struct settings *s)

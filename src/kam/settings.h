@@ -60,6 +60,8 @@ struct settings {
 void settings_defaults(struct settings *s);
 /* Applies a (partial) settings document over s; every fault goes in ei, s untouched then. */
 int settings_apply(struct settings *s, json_t *doc, struct kam_errinfo *ei);
+/* The settings as stored: settings_to_json without the descriptive units. */
+json_t *settings_to_stored_json(const struct settings *s);
 /* The whole settings as a new JSON document (caller owns it). */
 json_t *settings_to_json(const struct settings *s);
 /* The severity named s, or SEV__MAX. */

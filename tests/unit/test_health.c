@@ -1,0 +1,216 @@
+/* Health parts and alert rules against hand-worked inputs. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+#include "kam/health.h"
+
+#define NOW INT64_C(1800000000)
+#define DAY 86400
+
+static struct health_input base(void)
+{
+	struct health_input in;
+
+	memset(&in, 0, sizeof(in));
+	in.account_id = 1;
+	in.owner_id = 7;
+	in.active = true;
+	in.renewal_stage = -1;
+	in.review_overdue_days = -1;
+	in.health_before = NAN;
+	return in;
+}
+
+static void test_parts(void **state)
+{
+	struct settings s;
+	struct health_result r;
+	struct health_input in = base();
+
+	(void)state;
+	settings_defaults(&s);
+	in.rev_6m = 90;
+	in.rev_6m_before = 100; /* −10%: (−0.1 + 0.3) / 0.4 = 50 */
+	in.nps_n = 4;
+	in.promoters = 2;
+	in.detractors = 1; /* NPS 25 → 62.5 */
+	in.last_interaction_at = NOW - 52 * DAY; /* (90 − 52) / 76 = 50 */
+	in.open_critical = 1;
+	in.open_breached = 1; /* 100 − 40 − 20 = 40 */
+	in.overdue_actions = 2;
+	in.oldest_overdue_days = 9; /* 100 − 50 = 50 */
+	in.influential = 4;
+	in.engaged = 1; /* 25 */
+	in.renewal_stage = 2;
+	in.renewal_days = 40; /* proposal: 75 */
+	health_compute(&s, &in, NOW, &r);
+	assert_float_equal(r.part[HP_REVENUE_TREND].value, 50, 1e-9);
+	assert_string_equal(r.part[HP_REVENUE_TREND].reason,
+			    "Revenue of the last 6 months is 10% below the 6 months before");
+	assert_float_equal(r.part[HP_SATISFACTION].value, 62.5, 1e-9);
+	assert_float_equal(r.part[HP_ENGAGEMENT].value, 50, 1e-9);
+	assert_string_equal(r.part[HP_ENGAGEMENT].reason, "Last interaction 52 days ago");
+	assert_float_equal(r.part[HP_CASES].value, 40, 1e-9);
+	assert_float_equal(r.part[HP_ACTIONS].value, 50, 1e-9);
+	assert_float_equal(r.part[HP_COVERAGE].value, 25, 1e-9);
+	assert_float_equal(r.part[HP_RENEWAL].value, 75, 1e-9);
+	/* all parts known: default weights .25 .15 .15 .15 .1 .1 .1 */
+	assert_float_equal(r.score,
+			   12.5 + 9.375 + 7.5 + 6 + 5 + 2.5 + 7.5, 0.02);
+	double sum = 0;
+	for (int i = 0; i < HP__MAX; i++)
+		sum += r.part[i].points;
+	assert_float_equal(r.score, sum, 0.011);
+}
+
+static void test_missing_parts_drop_out(void **state)
+{
+	struct settings s;
+	struct health_result r;
+	struct health_input in = base(); /* no revenue history, no surveys, no renewal */
+
+	(void)state;
+	settings_defaults(&s);
+	in.last_interaction_at = NOW - 5 * DAY; /* 100 */
+	health_compute(&s, &in, NOW, &r);
+	assert_true(r.part[HP_REVENUE_TREND].missing);
+	assert_true(r.part[HP_SATISFACTION].missing);
+	assert_true(r.part[HP_RENEWAL].missing);
+	assert_float_equal(r.part[HP_REVENUE_TREND].weight, 0, 1e-9);
+	/* known: engagement .15 (100), cases .15 (100), actions .1 (100), coverage .1 (0) → .5 */
+	assert_float_equal(r.part[HP_ENGAGEMENT].weight, 0.3, 1e-9);
+	assert_float_equal(r.score, 80, 0.02);
+	assert_string_equal(r.part[HP_COVERAGE].reason, "No contact with influence 4 or 5 is mapped");
+	/* clamps: far better revenue is 100, far worse 0 */
+	in.rev_6m = 1000;
+	in.rev_6m_before = 100;
+	health_compute(&s, &in, NOW, &r);
+	assert_float_equal(r.part[HP_REVENUE_TREND].value, 100, 1e-9);
+	in.rev_6m = 0;
+	health_compute(&s, &in, NOW, &r);
+	assert_float_equal(r.part[HP_REVENUE_TREND].value, 0, 1e-9);
+}
+
+static bool has(const struct alert_hit *h, size_t n, const char *rule, int64_t acc)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(h[i].rule, rule) && h[i].account_id == acc)
+			return true;
+	return false;
+}
+
+static void test_alert_rules(void **state)
+{
+	struct settings s;
+	struct health_input in[4];
+	double scores[4] = {50, 50, 50, 50};
+	struct alert_hit *h = NULL;
+	size_t n = 0;
+
+	(void)state;
+	settings_defaults(&s);
+	for (int i = 0; i < 4; i++) {
+		in[i] = base();
+		in[i].account_id = i + 1;
+		in[i].last_interaction_at = NOW - DAY;
+		in[i].influential = 3;
+		in[i].engaged = 3;
+	}
+	in[0].last_interaction_at = NOW - 45 * DAY; /* exactly the threshold: fires */
+	in[1].last_interaction_at = NOW - 44 * DAY; /* one day short: quiet */
+	in[1].detractor_survey = 99;
+	in[1].detractor_score = 2;
+	in[2].health_before = 70; /* 50 now: a 20-point drop ≥ 15 */
+	in[2].rev_12m = 70;
+	in[2].rev_12m_before = 100; /* −30% ≥ 20% */
+	in[2].engaged = 1;	    /* fewer than 2 engaged influential contacts */
+	in[3].active = false;	    /* churned or prospect: no alerts at all */
+	in[3].last_interaction_at = 0;
+	in[3].overdue_actions = 5;
+	in[0].overdue_actions = 1;
+	in[0].oldest_overdue_days = 3;
+	in[1].open_breached = 1;
+	in[1].worst_breach_hours = 5;
+	in[1].renewal_stage = 0;
+	in[1].renewal_days = 30;
+	in[2].renewal_stage = 1;
+	in[2].renewal_days = 30;
+	in[2].renewal_won = true; /* already renewed: no risk */
+	in[0].review_overdue_days = 10;
+	assert_int_equal(alert_evaluate(&s, in, scores, 4, NOW, &h, &n), 0);
+	assert_true(has(h, n, "no_interaction", 1));
+	assert_false(has(h, n, "no_interaction", 2));
+	assert_true(has(h, n, "detractor", 2));
+	assert_true(has(h, n, "health_drop", 3));
+	assert_true(has(h, n, "revenue_decline", 3));
+	assert_true(has(h, n, "single_threaded", 3));
+	assert_false(has(h, n, "single_threaded", 1));
+	assert_true(has(h, n, "overdue_action", 1));
+	assert_true(has(h, n, "sla_breach", 2));
+	assert_true(has(h, n, "renewal_risk", 2));
+	assert_false(has(h, n, "renewal_risk", 3));
+	assert_true(has(h, n, "plan_review_overdue", 1));
+	for (size_t i = 0; i < n; i++)
+		assert_int_not_equal(h[i].account_id, 4);
+	/* each detractor answer is its own alert */
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(h[i].rule, "detractor"))
+			assert_string_equal(h[i].subject_key, "account:2:survey:99");
+	alert_hits_free(h, n);
+
+	/* a disabled rule never fires; thresholds move the line */
+	s.alert_enabled[AR_SINGLE_THREADED] = false;
+	s.alert_threshold[AR_NO_INTERACTION] = 46;
+	assert_int_equal(alert_evaluate(&s, in, scores, 4, NOW, &h, &n), 0);
+	assert_false(has(h, n, "single_threaded", 3));
+	assert_false(has(h, n, "no_interaction", 1));
+	alert_hits_free(h, n);
+}
+
+static void test_kam_capacity(void **state)
+{
+	struct settings s;
+	struct health_input in[5];
+	double scores[5] = {0};
+	struct alert_hit *h = NULL;
+	size_t n = 0, cap = 0;
+
+	(void)state;
+	settings_defaults(&s);
+	s.kam_capacity = 2;
+	for (int i = 0; i < HP__MAX; i++)
+		s.health_weights[i] = 1;
+	for (int i = 0; i < AR__MAX; i++)
+		s.alert_enabled[i] = i == AR_KAM_OVER_CAPACITY;
+	for (int i = 0; i < 5; i++) {
+		in[i] = base();
+		in[i].account_id = i + 1;
+		in[i].key = true;
+		in[i].owner_id = i < 3 ? 7 : 8; /* kam 7 has 3 key accounts, kam 8 has 2 */
+	}
+	assert_int_equal(alert_evaluate(&s, in, scores, 5, NOW, &h, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(h[i].rule, "kam_over_capacity")) {
+			cap++;
+			assert_int_equal(h[i].user_id, 7);
+			assert_int_equal(h[i].account_id, 0);
+			assert_string_equal(h[i].subject_key, "user:7");
+		}
+	assert_int_equal(cap, 1);
+	alert_hits_free(h, n);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parts),
+		cmocka_unit_test(test_missing_parts_drop_out),
+		cmocka_unit_test(test_alert_rules),
+		cmocka_unit_test(test_kam_capacity),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
