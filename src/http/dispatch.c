@@ -185,7 +185,8 @@ void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs)
 		http_reply_err(rs, rc == KAM_OK ? KAM_EDB : rc, NULL);
 	}
 	if (rs->status >= 500)
-		log_msg("error", "%s %s failed with %d", rq->method, rq->path, rc);
+		log_msg("error", "%s %s failed with %d: %s", rq->method, rq->path, rc,
+			rq->db ? store_last_error(rq->db) : "");
 out:
 	if (rq->db) {
 		store_release(app->store, rq->db);

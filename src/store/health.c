@@ -193,10 +193,12 @@ int store_health_inputs(struct store_conn *c, const struct store_health_params *
 	if (rc == KAM_OK)
 		rc = each(c,
 			  "SELECT account_id, sum(CASE WHEN severity = 'critical' THEN 1 ELSE 0 END), "
-			  "sum(CASE WHEN ? - opened_at > 3600 * (CASE severity WHEN 'low' THEN ? "
-			  "WHEN 'medium' THEN ? WHEN 'high' THEN ? ELSE ? END) THEN 1 ELSE 0 END), "
-			  "max((? - opened_at) / 3600 - (CASE severity WHEN 'low' THEN ? WHEN 'medium' "
-			  "THEN ? WHEN 'high' THEN ? ELSE ? END)) "
+			  "sum(CASE WHEN CAST(? AS BIGINT) - opened_at > 3600 * (CASE severity WHEN "
+			  "'low' THEN CAST(? AS BIGINT) WHEN 'medium' THEN CAST(? AS BIGINT) WHEN "
+			  "'high' THEN CAST(? AS BIGINT) ELSE CAST(? AS BIGINT) END) THEN 1 ELSE 0 END), "
+			  "max((CAST(? AS BIGINT) - opened_at) / 3600 - (CASE severity WHEN 'low' THEN "
+			  "CAST(? AS BIGINT) WHEN 'medium' THEN CAST(? AS BIGINT) WHEN 'high' THEN "
+			  "CAST(? AS BIGINT) ELSE CAST(? AS BIGINT) END)) "
 			  "FROM cases WHERE status IN ('open', 'in_progress')" ACC " GROUP BY account_id",
 			  (struct db_val[]){DB_INT(now), DB_INT(p->sla_hours[0]),
 					    DB_INT(p->sla_hours[1]),
@@ -400,9 +402,9 @@ int store_alerts_sync(struct store_conn *c, const struct alert_hit *hits, size_t
 
 			l->seen = true;
 			rc = sq_run(c,
-				    "UPDATE alerts SET evidence = ?, severity = ?, state = CASE WHEN ? "
-				    "= 1 THEN 'open' ELSE state END, updated_at = ? WHERE id = ? AND "
-				    "(evidence <> ? OR severity <> ? OR ? = 1)",
+				    "UPDATE alerts SET evidence = ?, severity = ?, state = CASE WHEN "
+				    "CAST(? AS BIGINT) = 1 THEN 'open' ELSE state END, updated_at = ? WHERE id = ? AND "
+				    "(evidence <> ? OR severity <> ? OR CAST(? AS BIGINT) = 1)",
 				    (struct db_val[]){DB_TEXT(ev), DB_TEXT(h->severity), DB_INT(wake),
 						      DB_INT(now), DB_INT(l->id), DB_TEXT(ev),
 						      DB_TEXT(h->severity), DB_INT(wake)},

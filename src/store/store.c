@@ -181,6 +181,11 @@ int store_schema_version(struct store_conn *c, int *out)
 	return rc;
 }
 
+const char *store_last_error(struct store_conn *c)
+{
+	return c->ops->errmsg(c->db);
+}
+
 int store_ping(struct store_conn *c)
 {
 	int64_t v;

@@ -28,6 +28,8 @@ void store_release(struct store *st, struct store_conn *c);
 const char *store_backend(const struct store *st);
 /* Highest migration applied. */
 int store_schema_version(struct store_conn *c, int *out);
+/* The database's last error message on c, for logs. */
+const char *store_last_error(struct store_conn *c);
 /* A cheap round trip: 0 when the database answers. */
 int store_ping(struct store_conn *c);
 
