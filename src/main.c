@@ -46,8 +46,12 @@ static const char usage_migrate[] =
 	"       kam migrate --from kam.db --to postgresql://USER@HOST:PORT/DB\n"
 	"  applies pending migrations and prints the schema version; with --from and --to,\n"
 	"  copies a whole database into an empty one (both are migrated first)\n";
-static const char usage_demo[] = "usage: kam demo [--db PATH] [--seed N]\n"
-				 "  loads a deterministic demo data set into an empty database\n";
+static const char usage_demo[] =
+	"usage: kam demo [--db PATH] [--seed N]\n"
+	"       kam demo --accounts N --contacts N --transactions N [--seed N] [--db PATH]\n"
+	"  loads a deterministic demo data set into an empty database: the small one tells\n"
+	"  stories for every screen; the large one (up to 10,000 accounts, 100,000 contacts,\n"
+	"  10,000,000 transactions) is for benchmarks\n";
 static const char usage_user[] =
 	"usage: kam user add --email E --name N --role ROLE [--password-stdin] [--db PATH]\n"
 	"  ROLE is admin, director, kam, member or viewer; without --password-stdin a\n"
@@ -70,6 +74,7 @@ struct opts {
 	int threads;
 	unsigned long long seed;
 	int password_stdin;
+	long accounts, contacts, transactions;
 };
 
 static int usage(const char *text, int code)
@@ -89,6 +94,9 @@ static int parse(int argc, char **argv, const char *text, struct opts *o)
 		{"from", required_argument, NULL, 'F'},	 {"to", required_argument, NULL, 'T'},
 		{"scope", required_argument, NULL, 'S'}, {"id", required_argument, NULL, 'I'},
 		{"format", required_argument, NULL, 'f'},
+		{"accounts", required_argument, NULL, 'A'},
+		{"contacts", required_argument, NULL, 'C'},
+		{"transactions", required_argument, NULL, 'X'},
 		{"help", no_argument, NULL, 'h'},	 {NULL, 0, NULL, 0},
 	};
 	int ch;
@@ -135,6 +143,16 @@ static int parse(int argc, char **argv, const char *text, struct opts *o)
 		case 'S':
 			o->scope = optarg;
 			break;
+		case 'A':
+		case 'C':
+		case 'X': {
+			long v = strtol(optarg, &end, 10);
+
+			if (*end || v < (ch == 'A' ? 1 : 0) || v > 100000000)
+				return usage(text, EXIT_USAGE);
+			*(ch == 'A' ? &o->accounts : ch == 'C' ? &o->contacts : &o->transactions) = v;
+			break;
+		}
 		case 'I':
 			o->id = optarg;
 			break;
@@ -288,7 +306,12 @@ int main(int argc, char **argv)
 			return rc;
 		if (open_store(&o, 1, &st))
 			return 1;
-		rc = cli_demo(st, o.seed);
+		if (o.accounts > 0)
+			rc = cli_demo_large(st, o.seed, o.accounts, o.contacts, o.transactions);
+		else if (o.contacts || o.transactions)
+			rc = (usage(usage_demo, EXIT_USAGE), KAM_EINVAL);
+		else
+			rc = cli_demo(st, o.seed);
 		store_close(st);
 		return rc == KAM_OK ? 0 : 1;
 	}

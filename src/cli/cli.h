@@ -8,6 +8,9 @@
 
 /* Fills an empty database with the demo data set; prints the logins. */
 int cli_demo(struct store *st, uint64_t seed);
+/* The large generated data set for benchmarks (accounts, contacts, transactions). */
+int cli_demo_large(struct store *st, uint64_t seed, long accounts, long contacts,
+		   long transactions);
 /* Adds the KAM-cycle part of the demo (revenue, plans, interactions, …) to these accounts. */
 int demo_cycle(struct store_conn *c, uint64_t seed, const int64_t *acct, int nacct,
 	       const int64_t *uid, int64_t now);

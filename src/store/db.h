@@ -65,6 +65,8 @@ struct db_ops {
 	const char *defer_fks;
 	/* printf template (%s = table) run after rows with explicit ids were copied in; or NULL. */
 	const char *reset_ids;
+	/* Run before a bulk load on that connection (a bigger page cache); or NULL. */
+	const char *bulk_setup;
 	/* Run inside each migration's transaction so concurrent starters wait; NULL if none. */
 	const char *migrate_lock;
 };

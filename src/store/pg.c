@@ -15,7 +15,7 @@
 extern const struct embed_file schema_pg[];
 
 #define CACHE_SIZE 256
-#define MAX_PARAMS 64
+#define MAX_PARAMS 1024
 
 struct prep {
 	char *sql; /* the original text with ? */
@@ -430,5 +430,6 @@ const struct db_ops db_pg = {
 	.defer_fks = "SET CONSTRAINTS ALL DEFERRED",
 	.reset_ids = "SELECT setval(pg_get_serial_sequence('%s', 'id'), "
 		     "coalesce((SELECT max(id) FROM %s), 0) + 1, false)",
+	.bulk_setup = NULL,
 	.migrate_lock = "LOCK TABLE schema_migrations IN ACCESS EXCLUSIVE MODE",
 };

@@ -292,4 +292,5 @@ const struct db_ops db_sqlite = {
 	.schema = schema_sqlite,
 	.defer_fks = "PRAGMA defer_foreign_keys = ON",
 	.reset_ids = NULL,
+	.bulk_setup = "PRAGMA cache_size = -262144",
 };
