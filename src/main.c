@@ -29,6 +29,7 @@ static const char usage_main[] =
 	"  user add       create a user\n"
 	"  token create   create an API token for a user\n"
 	"  kpi            print KPIs (table, JSON or CSV)\n"
+	"  openapi        print the OpenAPI description of the REST API\n"
 	"  version        print the version\n"
 	"\n"
 	"Every command that touches data takes --db PATH (or KAM_DB; default kam.db).\n"
@@ -265,6 +266,15 @@ int main(int argc, char **argv)
 	cmd = argv[1];
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0)
 		return usage(usage_main, 0);
+	if (strcmp(cmd, "openapi") == 0) {
+		json_t *doc = api_openapi_doc();
+		char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+		printf("%s\n", s);
+		free(s);
+		json_decref(doc);
+		return 0;
+	}
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("kam %s\n", KAM_VERSION);
 		return 0;

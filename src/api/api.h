@@ -50,6 +50,9 @@ int jobs_start(struct store *st, struct jobs **out);
 /* Stops them and waits for a run in progress. */
 void jobs_stop(struct jobs *j);
 
+/* The OpenAPI 3.1 description generated from the routes and the model (caller owns it). */
+json_t *api_openapi_doc(void);
+
 /* Handlers. */
 int api_healthz(struct req *rq, struct resp *rs);
 int api_readyz(struct req *rq, struct resp *rs);

@@ -1,9 +1,6 @@
 /* Operations endpoints: liveness, readiness, the OpenAPI description, the landing page. */
 #include <string.h>
 #include "api/api.h"
-#include "util/embed.h"
-
-extern const struct embed_file static_files[];
 
 int api_healthz(struct req *rq, struct resp *rs)
 {
@@ -26,12 +23,8 @@ int api_readyz(struct req *rq, struct resp *rs)
 
 int api_openapi(struct req *rq, struct resp *rs)
 {
-	const struct embed_file *f = embed_find(static_files, "openapi.json");
-
 	(void)rq;
-	if (f == NULL)
-		return api_not_found(rs, "OpenAPI description");
-	return http_reply_bytes(rs, 200, "application/json; charset=utf-8", f->data, f->len);
+	return http_reply_json(rs, 200, api_openapi_doc());
 }
 
 int api_root(struct req *rq, struct resp *rs)
