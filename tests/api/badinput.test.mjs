@@ -38,7 +38,12 @@ function raw(method, path, body, ctype = 'application/json', extra = {}) {
         resolve({ status: res.statusCode, headers: res.headers, json, text });
       });
     });
-    rq.on('error', reject);
+    // a server that refuses a huge body answers early and closes: the rest of our write
+    // then fails with EPIPE or ECONNRESET, and the answer still arrives
+    rq.on('error', (e) => {
+      if (e.code !== 'EPIPE' && e.code !== 'ECONNRESET') reject(e);
+      else setTimeout(() => reject(new Error(`no answer after ${e.code}`)), 3000);
+    });
     if (body !== undefined) rq.write(body);
     rq.end();
   });

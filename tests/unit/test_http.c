@@ -1,0 +1,164 @@
+/* The router, problem documents and If-Match parsing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "http/http.h"
+
+static int h(struct req *rq, struct resp *rs)
+{
+	(void)rq;
+	(void)rs;
+	return 0;
+}
+
+static const struct http_route routes[] = {
+	{"GET", "/", h, 0, 0, NULL},
+	{"GET", "/api/v1/accounts", h, 0, 0, NULL},
+	{"POST", "/api/v1/accounts", h, 0, 0, NULL},
+	{"GET", "/api/v1/accounts/:id", h, 0, 0, NULL},
+	{"PATCH", "/api/v1/accounts/:id", h, 0, 0, NULL},
+	{"PUT", "/api/v1/accounts/:id/team/:user_id", h, 0, 0, NULL},
+};
+#define NR (sizeof(routes) / sizeof(routes[0]))
+
+/* params point into the path buffer, which must outlive them: here, the test */
+static char buf[2048];
+
+static const struct http_route *find(const char *method, const char *path, struct req *rq,
+				     bool *known, char *allow)
+{
+	snprintf(buf, sizeof(buf), "%s", path);
+	memset(rq, 0, sizeof(*rq));
+	return http_route_find(routes, NR, method, buf, rq, known, allow, 128);
+}
+
+static void test_router(void **state)
+{
+	static const struct {
+		const char *method, *path;
+		int route; /* index, or -1 */
+		bool known;
+		const char *p0, *p1;
+	} rows[] = {
+		{"GET", "/", 0, true, NULL, NULL},
+		{"GET", "/api/v1/accounts", 1, true, NULL, NULL},
+		{"POST", "/api/v1/accounts", 2, true, NULL, NULL},
+		{"DELETE", "/api/v1/accounts", -1, true, NULL, NULL},
+		{"GET", "/api/v1/accounts/42", 3, true, "42", NULL},
+		{"PUT", "/api/v1/accounts/7/team/9", 5, true, "7", "9"},
+		{"GET", "/api/v1/accounts/7/team/9", -1, true, NULL, NULL},
+		{"GET", "/api/v1/accounts/", -1, false, NULL, NULL},  /* trailing slash */
+		{"GET", "/api/v1//accounts", -1, false, NULL, NULL},  /* empty segment */
+		{"GET", "/api/v1/contacts", -1, false, NULL, NULL},
+		{"GET", "api/v1/accounts", -1, false, NULL, NULL},    /* not absolute */
+		{"GET", "/api/v1/accounts/1/2", -1, false, NULL, NULL},
+		{"GET", "/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r", -1, false, NULL, NULL},
+	};
+	struct req rq;
+	char allow[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		bool known;
+		const struct http_route *r = find(rows[i].method, rows[i].path, &rq, &known, allow);
+
+		if (rows[i].route < 0)
+			assert_null(r);
+		else
+			assert_ptr_equal(r, &routes[rows[i].route]);
+		assert_int_equal(known, rows[i].known);
+		if (rows[i].p0)
+			assert_string_equal(rq.params[0], rows[i].p0);
+		if (rows[i].p1)
+			assert_string_equal(rq.params[1], rows[i].p1);
+	}
+	/* a 405 names the methods the path has */
+	{
+		bool known;
+
+		assert_null(find("DELETE", "/api/v1/accounts", &rq, &known, allow));
+		assert_string_equal(allow, "GET, POST");
+		assert_null(find("POST", "/api/v1/accounts/3", &rq, &known, allow));
+		assert_string_equal(allow, "GET, PATCH");
+	}
+}
+
+static void test_problem_documents(void **state)
+{
+	struct resp rs;
+	struct kam_errinfo ei = {0};
+	json_t *j;
+
+	(void)state;
+	memset(&rs, 0, sizeof(rs));
+	err_field(&ei, "name", "must not be empty");
+	http_reply_err(&rs, KAM_EINVAL, &ei);
+	assert_int_equal(rs.status, 400);
+	assert_string_equal(rs.content_type, "application/problem+json; charset=utf-8");
+	j = json_loadb(rs.body, rs.len, 0, NULL);
+	assert_string_equal(json_string_value(json_object_get(j, "title")), "Bad Request");
+	assert_int_equal(json_integer_value(json_object_get(j, "status")), 400);
+	assert_string_equal(json_string_value(json_object_get(j, "detail")), "name: must not be empty");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(json_object_get(j, "errors"), 0), "field")),
+			    "name");
+	assert_non_null(strstr(json_string_value(json_object_get(j, "type")), "bad-request"));
+	json_decref(j);
+	free(rs.body);
+	memset(&rs, 0, sizeof(rs));
+	http_reply_err(&rs, KAM_EBUSY, NULL);
+	assert_int_equal(rs.status, 503);
+	assert_string_equal(rs.headers[0].name, "Retry-After");
+	free(rs.body);
+	err_clear(&ei);
+}
+
+static void test_status_of(void **state)
+{
+	static const struct {
+		int err, status;
+	} rows[] = {
+		{KAM_OK, 200},	       {KAM_EINVAL, 400}, {KAM_EAUTH, 401},	{KAM_EFORBIDDEN, 403},
+		{KAM_ENOTFOUND, 404},  {KAM_ECONFLICT, 409}, {KAM_ESTALE, 412},	{KAM_ERATE, 429},
+		{KAM_EBUSY, 503},      {KAM_EDB, 500},	  {KAM_ENOMEM, 500},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		assert_int_equal(http_status_of(rows[i].err), rows[i].status);
+}
+
+static void test_if_match(void **state)
+{
+	static const struct {
+		const char *h;
+		int64_t want;
+	} rows[] = {
+		{NULL, -1}, {"*", -1}, {"\"3\"", 3}, {"W/\"12\"", 12}, {"3", -2},
+		{"\"3", -2}, {"\"\"", -2}, {"\"-1\"", -2}, {"\"3\"x", -2}, {"\"abc\"", -2},
+	};
+	struct req rq;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		memset(&rq, 0, sizeof(rq));
+		rq.if_match = rows[i].h;
+		assert_int_equal(http_if_match(&rq), rows[i].want);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_router),
+		cmocka_unit_test(test_problem_documents),
+		cmocka_unit_test(test_status_of),
+		cmocka_unit_test(test_if_match),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
