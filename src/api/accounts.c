@@ -24,8 +24,8 @@ int api_account_get(struct req *rq, struct resp *rs)
 
 	if (id < 0 || api_account_visible(rq, id, NULL, NULL) != KAM_OK)
 		return api_not_found(rs, "account");
-	if ((rc = api_scores_fresh(rq)) != KAM_OK)
-		return http_reply_err(rs, rc, NULL), rc;
+	/* no score refresh here: lists and the background job keep scores fresh, and a single
+	 * read stays one cheap query */
 	rc = store_get(rq->db, &model_account, id, &a, &version);
 	if (rc != KAM_OK)
 		return http_reply_err(rs, rc, NULL), rc;

@@ -117,6 +117,9 @@ int api_alert_evaluate(struct req *rq, struct resp *rs);
 int api_scores_refresh(struct req *rq, const struct settings *s);
 /* Refreshes scores when revenue changed or the day turned; runs its own transaction. */
 int api_scores_fresh(struct req *rq);
+/* The same two on a bare connection (background jobs). */
+int api_scores_fresh_conn(struct store_conn *c);
+int api_scores_refresh_conn(struct store_conn *c, const struct settings *s);
 /* Recomputes one account's score and tier (inside the caller's write transaction). */
 int api_score_account(struct req *rq, int64_t id);
 

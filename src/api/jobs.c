@@ -58,6 +58,8 @@ static void run_alerts(struct jobs *j)
 	store_acquire(j->st, &c);
 	rc = store_lease_take(c, "alerts", j->holder, now, 3 * j->interval, &got);
 	if (rc == KAM_OK && got)
+		rc = api_scores_fresh_conn(c);
+	if (rc == KAM_OK && got)
 		rc = api_alerts_run(c, now, &r);
 	store_release(j->st, c);
 	if (rc != KAM_OK)

@@ -44,6 +44,11 @@ int api_settings_load_conn(struct store_conn *c, struct settings *s, int64_t *ve
 
 int api_scores_refresh(struct req *rq, const struct settings *s)
 {
+	return api_scores_refresh_conn(rq->db, s);
+}
+
+int api_scores_refresh_conn(struct store_conn *db, const struct settings *s)
+{
 	struct store_score_row *rows = NULL;
 	double *rev = NULL, *pct = NULL;
 	char from[8], to[8], today[11];
@@ -52,7 +57,7 @@ int api_scores_refresh(struct req *rq, const struct settings *s)
 
 	window(from, to);
 	time_date(time_now(), today, sizeof(today));
-	if ((rc = store_score_rows(rq->db, from, to, &rows, &n)) != KAM_OK)
+	if ((rc = store_score_rows(db, from, to, &rows, &n)) != KAM_OK)
 		return rc;
 	rev = calloc(n + 1, sizeof(*rev));
 	pct = calloc(n + 1, sizeof(*pct));
@@ -70,10 +75,10 @@ int api_scores_refresh(struct req *rq, const struct settings *s)
 
 		score_compute(s, &in, &r);
 		if (r.score != rows[i].score || strcmp(r.tier, rows[i].tier) != 0)
-			rc = store_score_set(rq->db, rows[i].id, r.score, r.tier);
+			rc = store_score_set(db, rows[i].id, r.score, r.tier);
 	}
 	if (rc == KAM_OK)
-		rc = store_scores_clean(rq->db, today);
+		rc = store_scores_clean(db, today);
 out:
 	free(rows);
 	free(rev);
@@ -83,21 +88,26 @@ out:
 
 int api_scores_fresh(struct req *rq)
 {
+	return api_scores_fresh_conn(rq->db);
+}
+
+int api_scores_fresh_conn(struct store_conn *db)
+{
 	struct settings s;
 	char today[11];
 	bool stale = false;
 	int rc;
 
 	time_date(time_now(), today, sizeof(today));
-	if ((rc = store_scores_stale(rq->db, today, &stale)) != KAM_OK || !stale)
+	if ((rc = store_scores_stale(db, today, &stale)) != KAM_OK || !stale)
 		return rc;
-	if ((rc = store_begin(rq->db, true)) != KAM_OK)
+	if ((rc = store_begin(db, true)) != KAM_OK)
 		return rc;
-	if ((rc = api_settings_load(rq, &s, NULL)) == KAM_OK &&
-	    (rc = api_scores_refresh(rq, &s)) == KAM_OK)
-		rc = store_commit(rq->db);
+	if ((rc = api_settings_load_conn(db, &s, NULL)) == KAM_OK &&
+	    (rc = api_scores_refresh_conn(db, &s)) == KAM_OK)
+		rc = store_commit(db);
 	if (rc != KAM_OK)
-		store_rollback(rq->db);
+		store_rollback(db);
 	return rc;
 }
 

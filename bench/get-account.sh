@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Single-record GET throughput and latency: kam on SQLite, kam on PostgreSQL, two kam nodes
+# on one PostgreSQL, each beside nginx serving the same bytes as a static file, in one run.
+#   bench/get-account.sh            (make bench installs wrk, nginx and PostgreSQL first)
+#   BENCH_SECONDS=30 bench/get-account.sh
+# Loads go to 127.0.0.1 only and stop after BENCH_SECONDS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECS=${BENCH_SECONDS:-10}
+CONNS=64
+KAM=${KAM_BIN:-./kam}
+T=$(mktemp -d /tmp/kam-bench.XXXXXX)
+PIDS=()
+
+cleanup() {
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	[ -d "$T/pg" ] && scripts/pgtmp stop "$T/pg" >/dev/null 2>&1 || true
+	rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+# start_kam DB LOGFILE: starts a server, prints "PID URL"
+start_kam() {
+	local out="$T/out.$RANDOM"
+	"$KAM" serve --db "$1" --listen 127.0.0.1:0 >"$out" 2>"$2" &
+	local pid=$!
+	for _ in $(seq 100); do
+		grep -q 'serving on' "$out" 2>/dev/null && break
+		sleep 0.05
+	done
+	echo "$pid $(grep -o 'http://127.0.0.1:[0-9]*' "$out")"
+}
+
+# run_wrk URL THREADS CONNS [TOKEN] → "rps p50_ms p99_ms non2xx"
+run_wrk() {
+	local url=$1 th=$2 c=$3 tok=${4:-} out="$T/wrk.$RANDOM"
+	local hdr=()
+	[ -n "$tok" ] && hdr=(-H "Authorization: Bearer $tok")
+	wrk -t"$th" -c"$c" -d2s "${hdr[@]}" "$url" >/dev/null 2>&1 # warm-up
+	wrk -t"$th" -c"$c" -d"${SECS}s" --latency "${hdr[@]}" "$url" >"$out" 2>&1
+	awk '
+	function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+	/Requests\/sec/ { rps = $2 }
+	/^ +50%/ { p50 = ms($2) }
+	/^ +99%/ { p99 = ms($2) }
+	/Non-2xx/ { bad = $NF }
+	END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, bad + 0 }' "$out"
+}
+
+echo "bench: building data sets (demo data, ${SECS}s runs, $CONNS connections, $(nproc) cores)"
+"$KAM" demo --db "$T/kam.db" >/dev/null 2>&1
+read -r KPID KURL < <(start_kam "$T/kam.db" "$T/kam.log")
+PIDS+=("$KPID")
+TOK=$("$KAM" token create --email admin@example.com --name bench --db "$T/kam.db")
+mkdir -p "$T/www/api/v1/accounts"
+curl -sf -H "Authorization: Bearer $TOK" "$KURL/api/v1/accounts/1" >"$T/www/api/v1/accounts/1"
+BYTES=$(wc -c <"$T/www/api/v1/accounts/1")
+
+NPORT=$(free_port)
+USER_LINE=""
+[ "$(id -u)" -eq 0 ] && USER_LINE="user nobody nogroup;"
+chmod -R a+rX "$T/www"; chmod a+x "$T"
+cat >"$T/nginx.conf" <<NGINX
+$USER_LINE
+worker_processes $(nproc);
+pid $T/nginx.pid;
+error_log $T/nginx-error.log;
+daemon off;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	client_body_temp_path $T/nginx-tmp;
+	proxy_temp_path $T/nginx-tmp;
+	fastcgi_temp_path $T/nginx-tmp;
+	uwsgi_temp_path $T/nginx-tmp;
+	scgi_temp_path $T/nginx-tmp;
+	keepalive_requests 1000000;
+	server {
+		listen 127.0.0.1:$NPORT;
+		root $T/www;
+		default_type application/json;
+	}
+}
+NGINX
+mkdir -p "$T/nginx-tmp"
+/usr/sbin/nginx -c "$T/nginx.conf" -p "$T" &
+PIDS+=($!)
+sleep 0.5
+curl -sf "http://127.0.0.1:$NPORT/api/v1/accounts/1" >/dev/null
+
+declare -A R
+R[nginx]=$(run_wrk "http://127.0.0.1:$NPORT/api/v1/accounts/1" 2 $CONNS)
+R[sqlite]=$(run_wrk "$KURL/api/v1/accounts/1" 2 $CONNS "$TOK")
+RSS_SQLITE=$(awk '/VmHWM/ {print $2}' /proc/"$KPID"/status)
+kill "$KPID"
+
+PGURL=$(scripts/pgtmp start "$T/pg")
+"$KAM" demo --db "$PGURL" >/dev/null 2>&1
+PGTOK=$("$KAM" token create --email admin@example.com --name bench --db "$PGURL")
+read -r P1 U1 < <(start_kam "$PGURL" "$T/pg1.log")
+PIDS+=("$P1")
+R[pg]=$(run_wrk "$U1/api/v1/accounts/1" 2 $CONNS "$PGTOK")
+RSS_PG=$(awk '/VmHWM/ {print $2}' /proc/"$P1"/status)
+read -r P2 U2 < <(start_kam "$PGURL" "$T/pg2.log")
+PIDS+=("$P2")
+# two nodes: half the connections on each, at the same time; their figures add up
+run_wrk "$U1/api/v1/accounts/1" 1 $((CONNS / 2)) "$PGTOK" >"$T/n1" &
+W1=$!
+run_wrk "$U2/api/v1/accounts/1" 1 $((CONNS / 2)) "$PGTOK" >"$T/n2" &
+W2=$!
+wait $W1 $W2
+R[pg2]=$(paste "$T/n1" "$T/n2" | awk '{printf "%.0f %.2f %.2f %d\n", $1 + $5, ($2 > $6 ? $2 : $6), ($3 > $7 ? $3 : $7), $4 + $8}')
+
+NGINX_RPS=$(echo "${R[nginx]}" | cut -d' ' -f1)
+echo
+echo "GET /api/v1/accounts/1 ($BYTES bytes), $CONNS connections, ${SECS}s, wrk on the same machine"
+printf '%-34s %12s %9s %9s %8s %10s\n' target requests/s p50_ms p99_ms non2xx vs_nginx
+for k in nginx sqlite pg pg2; do
+	read -r rps p50 p99 bad <<<"${R[$k]}"
+	case $k in
+	nginx) name="nginx static file (reference)" ;;
+	sqlite) name="kam, SQLite" ;;
+	pg) name="kam, PostgreSQL, one node" ;;
+	pg2) name="kam, PostgreSQL, two nodes" ;;
+	esac
+	printf '%-34s %12s %9s %9s %8s %9s%%\n' "$name" "$rps" "$p50" "$p99" "$bad" \
+		"$(awk -v a="$rps" -v b="$NGINX_RPS" 'BEGIN { printf "%.0f", 100 * a / b }')"
+done
+echo
+echo "reference: nginx $(/usr/sbin/nginx -v 2>&1 | sed 's/.*nginx\///') serving the same $BYTES bytes as a static file, same machine, same run"
+echo "kam peak RSS: SQLite ${RSS_SQLITE} kB, PostgreSQL ${RSS_PG} kB (VmHWM); kam logs one JSON line per request to a file, nginx logs nothing"
