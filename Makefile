@@ -6,7 +6,7 @@ BUILD    ?= build
 WARN     := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
             -Wpointer-arith -Wcast-qual -fno-common
 CFLAGS_BASE = -std=c17 -D_GNU_SOURCE -Isrc -I$(BUILD)/gen $(WARN) $(shell pkg-config --cflags $(PKGS))
-LIBS     = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+LIBS     = $(shell pkg-config --libs $(PKGS)) -lcsv -lpthread -lm  # libcsv has no .pc file
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)
 
 SRC      := $(wildcard src/util/*.c src/kam/*.c src/store/*.c src/api/*.c src/http/*.c src/cli/*.c)

@@ -1,5 +1,67 @@
-/* Products, business units, FX rates and transactions with their monthly revenue rollup. */
+/* Products, business units, FX rates, transactions with their monthly rollup, bulk import
+ * of transactions, and an account's whitespace. */
+#include <csv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 #include "api/resource.h"
+#include "kam/revenue.h"
+#include "kam/settings.h"
+#include "store/revenue.h"
+#include "util/time.h"
+
+/* amount_base: the amount in the base currency at the rate valid on the booking day. */
+static int txn_prepare(struct req *rq, json_t *rec, const json_t *before, struct kam_errinfo *ei)
+{
+	struct settings s;
+	const char *cur = json_string_value(json_object_get(rec, "currency"));
+	const char *day = json_string_value(json_object_get(rec, "booked_on"));
+	double rate = 1;
+	int rc;
+
+	(void)before;
+	if ((rc = api_settings_load(rq, &s, NULL)) != KAM_OK)
+		return rc;
+	if (strcmp(cur, s.base_currency) != 0) {
+		rc = store_fx_rate(rq->db, cur, day, &rate);
+		if (rc == KAM_ENOTFOUND) {
+			err_field(ei, "currency", "no FX rate for %s on %s; add one at /api/v1/fx-rates",
+				  cur, day);
+			return KAM_EINVAL;
+		}
+		if (rc != KAM_OK)
+			return rc;
+	}
+	json_object_set_new(rec, "amount_base",
+			    json_integer(revenue_to_base(json_integer_value(json_object_get(rec, "amount")),
+							 rate)));
+	return KAM_OK;
+}
+
+static int rollup(struct req *rq, const json_t *t, int sign)
+{
+	char month[8];
+
+	snprintf(month, sizeof(month), "%.7s", json_string_value(json_object_get(t, "booked_on")));
+	return store_rollup_add(rq->db, json_integer_value(json_object_get(t, "account_id")),
+				json_integer_value(json_object_get(t, "product_id")), month,
+				sign * json_integer_value(json_object_get(t, "amount_base")), sign);
+}
+
+/* Keeps the monthly rollup exact: the old row leaves its cell, the new one enters its own. */
+static int txn_after(struct req *rq, const json_t *before, const json_t *after)
+{
+	int rc = KAM_OK;
+
+	if (before)
+		rc = rollup(rq, before, -1);
+	if (rc == KAM_OK && after)
+		rc = rollup(rq, after, +1);
+	if (rc == KAM_OK)
+		rc = store_revenue_changed(rq->db);
+	return rc;
+}
 
 const struct api_resource res_products = {&model_product, "/api/v1/products", SCOPE_GLOBAL,
 					  false, NULL, NULL, NULL,
@@ -10,17 +72,272 @@ const struct api_resource res_fx_rates = {&model_fx_rate, "/api/v1/fx-rates", SC
 					  false, NULL, NULL, NULL,
 					  "a rate for this currency and date exists already"};
 const struct api_resource res_transactions = {&model_transaction, "/api/v1/transactions",
-					      SCOPE_ACCOUNT, false, NULL, NULL, NULL,
+					      SCOPE_ACCOUNT, false, txn_prepare, txn_after, NULL,
 					      "a transaction with this external_id exists already"};
+
+/* --- bulk import ---------------------------------------------------------------------- */
+
+struct bulk {
+	struct req *rq;
+	int created, updated, unchanged;
+	json_t *errors;
+	long line;
+	/* CSV state */
+	json_t *header, *row;
+	int col;
+	int fatal;
+};
+
+static void row_error(struct bulk *b, const char *field, const char *msg)
+{
+	if (json_array_size(b->errors) < 1000)
+		json_array_append_new(b->errors, json_pack("{s:I,s:s,s:s}", "line", (json_int_t)b->line,
+							   "field", field, "message", msg));
+}
+
+static bool same(const json_t *stored, json_t *row)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(row, k, v)
+		if (!json_equal(v, json_object_get(stored, k)))
+			return false;
+	return true;
+}
+
+/* One row: validated, authorized, then created, updated or left as it is (by external_id). */
+static int bulk_row(struct bulk *b, json_t *row)
+{
+	struct req *rq = b->rq;
+	struct kam_errinfo ei = {0};
+	const char *ext = json_string_value(json_object_get(row, "external_id"));
+	json_t *stored = NULL, *after = NULL;
+	bool owner = false, team = false;
+	int64_t version = 0, id;
+	int rc;
+
+	if ((rc = validate_body(&model_transaction, row, true, &ei)) != KAM_OK)
+		goto bad;
+	if (ext == NULL) {
+		err_field(&ei, "external_id", "is required in a bulk import (it makes re-sends safe)");
+		rc = KAM_EINVAL;
+		goto bad;
+	}
+	rc = api_account_visible(rq, json_integer_value(json_object_get(row, "account_id")), &owner,
+				 &team);
+	if (rc == KAM_ENOTFOUND || (rc == KAM_OK && !auth_account_writable(rq->user.role, owner, team))) {
+		err_field(&ei, "account_id", "no such account, or not yours to write");
+		rc = KAM_EINVAL;
+		goto bad;
+	}
+	if (rc == KAM_OK)
+		rc = api_check_refs(rq, &model_transaction, row,
+				    json_integer_value(json_object_get(row, "account_id")), &ei);
+	if (rc == KAM_OK)
+		rc = txn_prepare(rq, row, NULL, &ei);
+	if (rc != KAM_OK)
+		goto bad;
+	rc = store_transaction_by_external(rq->db, ext, &stored, &version);
+	if (rc == KAM_ENOTFOUND) {
+		if ((rc = store_insert(rq->db, &model_transaction, row, time_now(), &id)) != KAM_OK ||
+		    (rc = store_get(rq->db, &model_transaction, id, &after, NULL)) != KAM_OK ||
+		    (rc = txn_after(rq, NULL, after)) != KAM_OK)
+			goto out;
+		b->created++;
+	} else if (rc == KAM_OK && same(stored, row)) {
+		b->unchanged++;
+	} else if (rc == KAM_OK) {
+		id = json_integer_value(json_object_get(stored, "id"));
+		if (json_integer_value(json_object_get(stored, "account_id")) !=
+		    json_integer_value(json_object_get(row, "account_id"))) {
+			err_field(&ei, "account_id", "external_id %s belongs to another account", ext);
+			rc = KAM_EINVAL;
+			goto bad;
+		}
+		if ((rc = store_update(rq->db, &model_transaction, id, row, version, time_now())) !=
+			    KAM_OK ||
+		    (rc = store_get(rq->db, &model_transaction, id, &after, NULL)) != KAM_OK ||
+		    (rc = txn_after(rq, stored, after)) != KAM_OK)
+			goto out;
+		b->updated++;
+	}
+	goto out;
+bad:
+	if (rc == KAM_EINVAL) {
+		json_t *e = json_array_get(ei.errors, 0);
+
+		row_error(b, e ? json_string_value(json_object_get(e, "field")) : "",
+			  e ? json_string_value(json_object_get(e, "message")) : ei.detail);
+		rc = KAM_OK; /* a bad row is reported; the others go on */
+	}
+out:
+	err_clear(&ei);
+	json_decref(stored);
+	json_decref(after);
+	return rc;
+}
+
+static const char *const csv_fields[] = {"account_id", "unit_id", "product_id", "booked_on",
+					 "amount", "currency", "external_id", NULL};
+
+static void csv_field(void *s, size_t len, void *data)
+{
+	struct bulk *b = data;
+	json_t *name;
+	char *v = strndup(s, len);
+
+	if (v == NULL)
+		return;
+	if (b->header == NULL || json_array_size(b->header) < (size_t)b->col + 1) {
+		/* still reading the header row */
+		if (b->line == 1) {
+			if (b->header == NULL)
+				b->header = json_array();
+			json_array_append_new(b->header, json_string(v));
+		}
+		b->col++;
+		free(v);
+		return;
+	}
+	name = json_array_get(b->header, (size_t)b->col++);
+	if (b->row == NULL)
+		b->row = json_object();
+	if (len == 0) {
+		/* an empty cell is an absent value */
+	} else {
+		const char *n = json_string_value(name);
+		bool numeric = !strcmp(n, "account_id") || !strcmp(n, "unit_id") ||
+			       !strcmp(n, "product_id") || !strcmp(n, "amount");
+		char *end;
+		long long x = strtoll(v, &end, 10);
+
+		json_object_set_new(b->row, n, numeric && *end == '\0' ? json_integer(x) : json_string(v));
+	}
+	free(v);
+}
+
+static void csv_row(int c, void *data)
+{
+	struct bulk *b = data;
+
+	(void)c;
+	if (b->line == 1) {
+		size_t i;
+		json_t *h;
+
+		json_array_foreach(b->header, i, h)
+		{
+			bool known = false;
+
+			for (const char *const *f = csv_fields; *f; f++)
+				known |= !strcmp(*f, json_string_value(h));
+			if (!known)
+				row_error(b, json_string_value(h), "is not a column of transactions");
+		}
+	} else if (b->row && !b->fatal) {
+		if (bulk_row(b, b->row) != KAM_OK)
+			b->fatal = 1;
+	}
+	json_decref(b->row);
+	b->row = NULL;
+	b->col = 0;
+	b->line++;
+}
 
 int api_transactions_bulk(struct req *rq, struct resp *rs)
 {
-	(void)rq;
-	return http_problem(rs, 404, "not built yet", NULL);
+	struct bulk b = {.rq = rq, .errors = json_array(), .line = 1};
+	const char *ct = rq->content_type ? rq->content_type : "";
+	bool csv = !strncasecmp(ct, "text/csv", 8);
+	int rc;
+
+	if (!csv && strncasecmp(ct, "application/x-ndjson", 20) != 0) {
+		json_decref(b.errors);
+		http_problem(rs, 415, "send application/x-ndjson (one JSON object per line) or text/csv",
+			     NULL);
+		return KAM_EINVAL;
+	}
+	if ((rc = store_begin(rq->db, true)) != KAM_OK)
+		goto out;
+	if (csv) {
+		struct csv_parser p;
+
+		csv_init(&p, CSV_STRICT | CSV_APPEND_NULL);
+		if (csv_parse(&p, rq->body, rq->body_len, csv_field, csv_row, &b) != rq->body_len) {
+			row_error(&b, "", csv_strerror(csv_error(&p)));
+		}
+		csv_fini(&p, csv_field, csv_row, &b);
+		csv_free(&p);
+		json_decref(b.header);
+		rc = b.fatal ? KAM_EDB : KAM_OK;
+	} else {
+		const char *p = rq->body, *end = rq->body + rq->body_len;
+
+		while (p < end && rc == KAM_OK) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+			json_error_t jerr;
+			json_t *row;
+
+			if (len > 0 && strspn(p, " \t\r") < len) {
+				row = json_loadb(p, len, JSON_REJECT_DUPLICATES, &jerr);
+				if (row == NULL || !json_is_object(row))
+					row_error(&b, "", row ? "a line must be a JSON object" : jerr.text);
+				else
+					rc = bulk_row(&b, row);
+				json_decref(row);
+			}
+			b.line++;
+			p += len + 1;
+		}
+	}
+	if (rc == KAM_OK && (b.created || b.updated))
+		rc = api_audit(rq, "import", "transaction", 0, NULL,
+			       json_pack("{s:i,s:i,s:i,s:I}", "created", b.created, "updated",
+					 b.updated, "unchanged", b.unchanged, "errors",
+					 (json_int_t)json_array_size(b.errors)));
+	if (rc == KAM_OK)
+		rc = store_commit(rq->db);
+out:
+	if (rc != KAM_OK) {
+		json_decref(b.errors);
+		return http_reply_err(rs, rc, NULL), rc;
+	}
+	return http_reply_json(rs, 200,
+			       json_pack("{s:i,s:i,s:i,s:o}", "created", b.created, "updated",
+					 b.updated, "unchanged", b.unchanged, "errors", b.errors));
 }
 
 int api_account_whitespace(struct req *rq, struct resp *rs)
 {
-	(void)rq;
-	return http_problem(rs, 404, "not built yet", NULL);
+	int64_t id = api_param_id(rq, 0);
+	json_t *units = NULL, *products = NULL, *sold = NULL, *open = NULL;
+	char since[11];
+	int rc;
+
+	if (id < 0 || api_account_visible(rq, id, NULL, NULL) != KAM_OK)
+		return api_not_found(rs, "account");
+	time_date(time_now() - 365 * 86400, since, sizeof(since));
+	if ((rc = store_rows(rq->db, "SELECT id, name FROM units WHERE account_id = ? ORDER BY name",
+			     id, &units)) != KAM_OK ||
+	    (rc = store_rows(rq->db,
+			     "SELECT id, name, family FROM products WHERE id > ? ORDER BY family, "
+			     "name",
+			     0, &products)) != KAM_OK ||
+	    (rc = store_whitespace_sold(rq->db, id, since, &sold)) != KAM_OK ||
+	    (rc = store_whitespace_open(rq->db, id, &open)) != KAM_OK)
+		goto out;
+	http_reply_json(rs, 200,
+			json_pack("{s:I,s:s,s:O,s:O,s:o}", "account_id", (json_int_t)id, "since", since,
+				  "units", units, "products", products, "cells",
+				  revenue_whitespace(units, products, sold, open)));
+out:
+	json_decref(units);
+	json_decref(products);
+	json_decref(sold);
+	json_decref(open);
+	if (rc != KAM_OK)
+		http_reply_err(rs, rc, NULL);
+	return rc;
 }

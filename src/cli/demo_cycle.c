@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "kam/revenue.h"
 #include "store/portfolio.h"
 #include "util/err.h"
 #include "util/time.h"
@@ -256,13 +257,14 @@ int demo_cycle(struct store_conn *c, uint64_t seed, const int64_t *acct, int nac
 			snprintf(nm, sizeof(nm), "%s %s", products[(a + o) % NPRODUCTS].name,
 				 kinds[o % 4]);
 			date_of(now + (int64_t)(pick(&r, 240) - 30) * 86400, date);
-			op = json_pack("{s:I,s:s,s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:I}", "account_id",
+			op = json_pack("{s:I,s:s,s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:I,s:i}", "account_id",
 				       (json_int_t)id, "name", nm, "kind", kinds[o % 4], "product_id",
 				       (json_int_t)prod[(a + o) % NPRODUCTS], "unit_id",
 				       (json_int_t)unit[o % nunits], "amount",
 				       (json_int_t)(annual_revenue(rank) * (0.05 + 0.2 * unit_rand(&r))),
 				       "currency", cur, "stage", stage, "expected_close_on", date,
-				       "owner_id", (json_int_t)owner);
+				       "owner_id", (json_int_t)owner, "probability",
+				       revenue_stage_probability(stage));
 			if (strcmp(stage, "won") == 0 || strcmp(stage, "lost") == 0) {
 				date_of(now - (int64_t)pick(&r, 200) * 86400, date);
 				json_object_set_new(op, "closed_on", json_string(date));

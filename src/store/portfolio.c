@@ -298,3 +298,42 @@ int store_matrix_rows(struct store_conn *c, int64_t scope_user, const char *from
 	*items = arr;
 	return KAM_OK;
 }
+
+int store_workload(struct store_conn *c, int64_t only, const char *today, json_t **items)
+{
+	struct db_stmt *st;
+	json_t *arr;
+	int rc = c->ops->query(
+		c->db,
+		"SELECT u.id, u.name, "
+		"(SELECT count(*) FROM accounts a WHERE a.owner_id = u.id AND a.tier = 'key' AND "
+		"a.status <> 'churned'), "
+		"(SELECT count(*) FROM accounts a WHERE a.owner_id = u.id), "
+		"(SELECT count(*) FROM actions x WHERE x.owner_id = u.id AND x.status IN ('open', "
+		"'in_progress')), "
+		"(SELECT count(*) FROM actions x WHERE x.owner_id = u.id AND x.status IN ('open', "
+		"'in_progress') AND x.due_on < ?) "
+		"FROM users u WHERE u.role = 'kam' AND u.active = 1 AND (? = 0 OR u.id = ?) "
+		"ORDER BY u.name, u.id",
+		(struct db_val[]){DB_TEXT(today), DB_INT(only), DB_INT(only)}, 3, &st);
+
+	if (rc != KAM_OK)
+		return rc;
+	arr = json_array();
+	while ((rc = c->ops->next(st)) == 1)
+		json_array_append_new(arr, json_pack("{s:I,s:s,s:I,s:I,s:I,s:I}", "user_id",
+						     (json_int_t)c->ops->col_int(st, 0), "name",
+						     c->ops->col_text(st, 1), "key_accounts",
+						     (json_int_t)c->ops->col_int(st, 2), "accounts",
+						     (json_int_t)c->ops->col_int(st, 3), "open_actions",
+						     (json_int_t)c->ops->col_int(st, 4),
+						     "overdue_actions",
+						     (json_int_t)c->ops->col_int(st, 5)));
+	c->ops->done(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*items = arr;
+	return KAM_OK;
+}

@@ -47,4 +47,8 @@ int store_matrix_rows(struct store_conn *c, int64_t scope_user, const char *from
 		      const char *to_month, const char *from_date, int64_t engaged_since,
 		      json_t **items);
 
+/* Each active KAM (only: a user id, 0 all, -1 none) with key accounts, accounts, open and
+ * overdue actions, as a new array. */
+int store_workload(struct store_conn *c, int64_t only, const char *today, json_t **items);
+
 #endif

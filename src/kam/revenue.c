@@ -1,0 +1,64 @@
+#include <math.h>
+#include <string.h>
+#include "kam/revenue.h"
+
+int64_t revenue_to_base(int64_t amount, double rate)
+{
+	return (int64_t)llround((double)amount * rate);
+}
+
+static const struct {
+	const char *stage;
+	int p;
+} stages[] = {{"identified", 10}, {"qualified", 25}, {"proposal", 50},
+	      {"negotiation", 75}, {"won", 100},     {"lost", 0}};
+
+int revenue_stage_probability(const char *stage)
+{
+	for (size_t i = 0; stage && i < sizeof(stages) / sizeof(stages[0]); i++)
+		if (!strcmp(stages[i].stage, stage))
+			return stages[i].p;
+	return -1;
+}
+
+int revenue_stage_closed(const char *stage)
+{
+	return stage && (!strcmp(stage, "won") || !strcmp(stage, "lost"));
+}
+
+static json_t *find(json_t *list, json_int_t unit, json_int_t product)
+{
+	size_t i;
+	json_t *x;
+
+	json_array_foreach(list, i, x)
+		if (json_integer_value(json_object_get(x, "unit_id")) == unit &&
+		    json_integer_value(json_object_get(x, "product_id")) == product)
+			return x;
+	return NULL;
+}
+
+json_t *revenue_whitespace(json_t *units, json_t *products, json_t *sold, json_t *open)
+{
+	json_t *cells = json_array(), *u, *p;
+	size_t i, j;
+
+	json_array_foreach(units, i, u)
+	{
+		json_int_t uid = json_integer_value(json_object_get(u, "id"));
+
+		json_array_foreach(products, j, p)
+		{
+			json_int_t pid = json_integer_value(json_object_get(p, "id"));
+			json_t *s = find(sold, uid, pid);
+			const char *state = s ? "sold" : find(open, uid, pid) ? "pipeline" : "white_space";
+
+			json_array_append_new(
+				cells, json_pack("{s:I,s:I,s:s,s:I}", "unit_id", uid, "product_id", pid,
+						 "state", state, "revenue",
+						 s ? json_integer_value(json_object_get(s, "revenue"))
+						   : (json_int_t)0));
+		}
+	}
+	return cells;
+}

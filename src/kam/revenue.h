@@ -1,0 +1,19 @@
+/* Money rules: conversion to the base currency, whitespace states, pipeline weights. */
+#ifndef KAM_KAM_REVENUE_H
+#define KAM_KAM_REVENUE_H
+#include <stdint.h>
+#include <jansson.h>
+
+/* amount (minor units) × rate, rounded half away from zero. */
+int64_t revenue_to_base(int64_t amount, double rate);
+/* The default win probability of a stage (identified 10 … won 100, lost 0); -1 if unknown. */
+int revenue_stage_probability(const char *stage);
+/* True for won and lost. */
+int revenue_stage_closed(const char *stage);
+/*
+ * The whitespace grid: every unit × product, sold when sold[] has it (revenue beside),
+ * pipeline when open[] has it, else white_space. Returns a new array of cells.
+ */
+json_t *revenue_whitespace(json_t *units, json_t *products, json_t *sold, json_t *open);
+
+#endif

@@ -1,0 +1,139 @@
+#include <stdio.h>
+#include <string.h>
+#include "store/internal.h"
+#include "store/portfolio.h"
+#include "store/revenue.h"
+
+int store_fx_rate(struct store_conn *c, const char *currency, const char *day, double *rate)
+{
+	struct db_stmt *st;
+	int rc = c->ops->query(c->db,
+			       "SELECT rate FROM fx_rates WHERE currency = ? AND valid_from <= ? "
+			       "ORDER BY valid_from DESC LIMIT 1",
+			       (struct db_val[]){DB_TEXT(currency), DB_TEXT(day)}, 2, &st);
+
+	if (rc != KAM_OK)
+		return rc;
+	rc = c->ops->next(st);
+	if (rc == 1)
+		*rate = c->ops->col_real(st, 0);
+	c->ops->done(st);
+	return rc == 1 ? KAM_OK : rc == 0 ? KAM_ENOTFOUND : rc;
+}
+
+int store_rollup_add(struct store_conn *c, int64_t account_id, int64_t product_id,
+		     const char *month, int64_t amount, int count)
+{
+	int rc = sq_run(c,
+			"INSERT INTO revenue_monthly (account_id, product_id, month, amount, "
+			"transactions) VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_id, product_id, "
+			"month) DO UPDATE SET amount = revenue_monthly.amount + excluded.amount, "
+			"transactions = revenue_monthly.transactions + excluded.transactions",
+			(struct db_val[]){DB_INT(account_id), DB_INT(product_id), DB_TEXT(month),
+					  DB_INT(amount), DB_INT(count)},
+			5);
+
+	/* a cell that went back to no transactions is gone, like it never was */
+	if (rc == KAM_OK && count < 0)
+		rc = sq_run(c,
+			    "DELETE FROM revenue_monthly WHERE account_id = ? AND product_id = ? AND "
+			    "month = ? AND transactions <= 0",
+			    (struct db_val[]){DB_INT(account_id), DB_INT(product_id), DB_TEXT(month)},
+			    3);
+	return rc;
+}
+
+int store_revenue_changed(struct store_conn *c)
+{
+	return store_scores_dirty(c);
+}
+
+int store_transaction_by_external(struct store_conn *c, const char *external_id, json_t **out,
+				  int64_t *version)
+{
+	int64_t id;
+	int rc = sq_int(c, "SELECT id FROM transactions WHERE external_id = ?",
+			(struct db_val[]){DB_TEXT(external_id)}, 1, &id);
+
+	if (rc != KAM_OK)
+		return rc;
+	return store_get(c, &model_transaction, id, out, version);
+}
+
+int store_rows(struct store_conn *c, const char *sql, int64_t arg, json_t **items)
+{
+	struct db_stmt *st;
+	json_t *arr;
+	int rc = c->ops->query(c->db, sql, (struct db_val[]){DB_INT(arg)}, 1, &st);
+
+	if (rc != KAM_OK)
+		return rc;
+	arr = json_array();
+	while ((rc = c->ops->next(st)) == 1) {
+		json_t *row = json_object();
+
+		for (int i = 0; i < c->ops->ncols(st); i++) {
+			json_t *v;
+
+			switch (c->ops->col_type(st, i)) {
+			case DBV_NULL:
+				v = json_null();
+				break;
+			case DBV_INT:
+				v = json_integer(c->ops->col_int(st, i));
+				break;
+			case DBV_REAL:
+				v = json_real(c->ops->col_real(st, i));
+				break;
+			default:
+				v = json_string(c->ops->col_text(st, i));
+			}
+			json_object_set_new(row, c->ops->col_name(st, i), v);
+		}
+		json_array_append_new(arr, row);
+	}
+	c->ops->done(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*items = arr;
+	return KAM_OK;
+}
+
+int store_whitespace_sold(struct store_conn *c, int64_t account_id, const char *since,
+			  json_t **items)
+{
+	struct db_stmt *st;
+	json_t *arr;
+	int rc = c->ops->query(c->db,
+			       "SELECT unit_id, product_id, sum(amount_base) FROM transactions WHERE "
+			       "account_id = ? AND booked_on >= ? AND unit_id IS NOT NULL AND "
+			       "product_id IS NOT NULL GROUP BY unit_id, product_id",
+			       (struct db_val[]){DB_INT(account_id), DB_TEXT(since)}, 2, &st);
+
+	if (rc != KAM_OK)
+		return rc;
+	arr = json_array();
+	while ((rc = c->ops->next(st)) == 1)
+		json_array_append_new(arr, json_pack("{s:I,s:I,s:I}", "unit_id",
+						     (json_int_t)c->ops->col_int(st, 0), "product_id",
+						     (json_int_t)c->ops->col_int(st, 1), "revenue",
+						     (json_int_t)c->ops->col_real(st, 2)));
+	c->ops->done(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*items = arr;
+	return KAM_OK;
+}
+
+int store_whitespace_open(struct store_conn *c, int64_t account_id, json_t **items)
+{
+	return store_rows(c,
+			  "SELECT DISTINCT unit_id, product_id FROM opportunities WHERE account_id = "
+			  "? AND stage NOT IN ('won', 'lost') AND unit_id IS NOT NULL AND product_id "
+			  "IS NOT NULL",
+			  account_id, items);
+}

@@ -1,0 +1,24 @@
+/* FX rates, the monthly revenue rollup, whitespace and pipeline reads. */
+#ifndef KAM_STORE_REVENUE_H
+#define KAM_STORE_REVENUE_H
+#include "store/store.h"
+
+/* The rate (units of base per unit of currency) valid on a day; KAM_ENOTFOUND without one. */
+int store_fx_rate(struct store_conn *c, const char *currency, const char *day, double *rate);
+/* Adds amount (and count, ±1) to the rollup cell of an account, product (0: none) and month. */
+int store_rollup_add(struct store_conn *c, int64_t account_id, int64_t product_id,
+		     const char *month, int64_t amount, int count);
+/* Marks scores stale after revenue changed. */
+int store_revenue_changed(struct store_conn *c);
+/* The transaction with this external id, or KAM_ENOTFOUND (*out owned by the caller). */
+int store_transaction_by_external(struct store_conn *c, const char *external_id, json_t **out,
+				  int64_t *version);
+/* Revenue per unit and product of an account since a day, as [{unit_id, product_id, revenue}]. */
+int store_whitespace_sold(struct store_conn *c, int64_t account_id, const char *since,
+			  json_t **items);
+/* Open opportunities (not won or lost) of an account as [{unit_id, product_id}]. */
+int store_whitespace_open(struct store_conn *c, int64_t account_id, json_t **items);
+/* Every row of a simple list query with one id argument (units, products…), as objects. */
+int store_rows(struct store_conn *c, const char *sql, int64_t arg, json_t **items);
+
+#endif
