@@ -79,14 +79,9 @@ static int case_prepare(struct req *rq, json_t *rec, const json_t *before, struc
 	if (!json_is_string(json_object_get(rec, "opened_at")))
 		set_ts(rec, "opened_at", now);
 	opened = ts(rec, "opened_at");
-	if ((!strcmp(status, "resolved") || !strcmp(status, "closed")) &&
-	    !json_is_string(json_object_get(rec, "resolved_at")))
-		set_ts(rec, "resolved_at", now);
-	if ((!strcmp(status, "open") || !strcmp(status, "in_progress")) &&
-	    json_is_string(json_object_get(rec, "resolved_at")))
-		json_object_set_new(rec, "resolved_at", json_null()); /* reopened */
 	first = ts(rec, "first_response_at");
 	resolved = ts(rec, "resolved_at");
+	/* dates first, as given; then the status decides whether a resolution time stays */
 	if (first && first < opened) {
 		err_field(ei, "first_response_at", "must not be before opened_at");
 		rc = KAM_EINVAL;
@@ -95,6 +90,10 @@ static int case_prepare(struct req *rq, json_t *rec, const json_t *before, struc
 		err_field(ei, "resolved_at", "must not be before opened_at");
 		rc = KAM_EINVAL;
 	}
+	if ((!strcmp(status, "resolved") || !strcmp(status, "closed")) && !resolved)
+		set_ts(rec, "resolved_at", now);
+	if ((!strcmp(status, "open") || !strcmp(status, "in_progress")) && resolved)
+		json_object_set_new(rec, "resolved_at", json_null()); /* reopened */
 	return rc;
 }
 

@@ -292,11 +292,14 @@ int api_transactions_bulk(struct req *rq, struct resp *rs)
 			p += len + 1;
 		}
 	}
-	if (rc == KAM_OK && (b.created || b.updated))
-		rc = api_audit(rq, "import", "transaction", 0, NULL,
-			       json_pack("{s:i,s:i,s:i,s:I}", "created", b.created, "updated",
-					 b.updated, "unchanged", b.unchanged, "errors",
-					 (json_int_t)json_array_size(b.errors)));
+	if (rc == KAM_OK && (b.created || b.updated)) {
+		json_t *summary = json_pack("{s:i,s:i,s:i,s:I}", "created", b.created, "updated",
+					    b.updated, "unchanged", b.unchanged, "errors",
+					    (json_int_t)json_array_size(b.errors));
+
+		rc = api_audit(rq, "import", "transaction", 0, NULL, summary);
+		json_decref(summary);
+	}
 	if (rc == KAM_OK)
 		rc = store_commit(rq->db);
 out:
