@@ -84,11 +84,6 @@ int api_team_list(struct req *rq, struct resp *rs);
 int api_team_put(struct req *rq, struct resp *rs);
 int api_team_delete(struct req *rq, struct resp *rs);
 
-int api_contact_list(struct req *rq, struct resp *rs);
-int api_contact_create(struct req *rq, struct resp *rs);
-int api_contact_get(struct req *rq, struct resp *rs);
-int api_contact_update(struct req *rq, struct resp *rs);
-int api_contact_delete(struct req *rq, struct resp *rs);
 
 int api_audit_list(struct req *rq, struct resp *rs);
 

@@ -46,7 +46,7 @@ int api_check_refs(struct req *rq, const struct model_entity *e, const json_t *r
 		   int64_t account_id, struct kam_errinfo *ei);
 
 /* The resources (defined in their own files). */
-extern const struct api_resource res_plans, res_objectives, res_actions, res_plan_resources,
+extern const struct api_resource res_contacts, res_plans, res_objectives, res_actions, res_plan_resources,
 	res_reviews, res_products, res_units, res_opportunities, res_fx_rates, res_transactions,
 	res_interactions, res_cases, res_risks, res_surveys;
 

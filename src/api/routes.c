@@ -45,11 +45,7 @@ const struct http_route api_routes[] = {
 	{"PUT", "/api/v1/accounts/:id/team/:user_id", api_team_put, 0, ACCOUNT_CREATORS, NULL},
 	{"DELETE", "/api/v1/accounts/:id/team/:user_id", api_team_delete, 0, ACCOUNT_CREATORS, NULL},
 
-	{"GET", "/api/v1/contacts", api_contact_list, 0, 0, NULL},
-	{"POST", "/api/v1/contacts", api_contact_create, 0, ACCOUNT_WRITERS, NULL},
-	{"GET", "/api/v1/contacts/:id", api_contact_get, 0, 0, NULL},
-	{"PATCH", "/api/v1/contacts/:id", api_contact_update, 0, ACCOUNT_WRITERS, NULL},
-	{"DELETE", "/api/v1/contacts/:id", api_contact_delete, 0, ACCOUNT_WRITERS, NULL},
+	CRUD("/api/v1/contacts", res_contacts, ACCOUNT_WRITERS),
 
 	{"GET", "/api/v1/audit", api_audit_list, 0, R_STAFF, NULL},
 
