@@ -170,7 +170,7 @@ int store_health_inputs(struct store_conn *c, const struct store_health_params *
 		  "sum(CASE WHEN month >= ? AND month <= ? THEN amount ELSE 0 END), "
 		  "sum(CASE WHEN month >= ? THEN amount ELSE 0 END), "
 		  "sum(CASE WHEN month < ? THEN amount ELSE 0 END) "
-		  "FROM revenue_monthly WHERE month >= ? AND month <= ?" ACC " GROUP BY account_id",
+		  "FROM revenue_account_monthly WHERE month >= ? AND month <= ?" ACC " GROUP BY account_id",
 		  (struct db_val[]){DB_STR(m5), DB_STR(m11), DB_STR(m6), DB_STR(m11), DB_STR(m11),
 				    DB_STR(m23), DB_STR(m0), A2},
 		  9, v, len, on_revenue);

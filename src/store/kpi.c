@@ -63,7 +63,7 @@ static int revenue_window(struct store_conn *c, struct store_kpi_data *d, const 
 	}
 	rc = c->ops->query(
 		c->db,
-		"SELECT account_id, sum(amount) FROM (SELECT account_id, amount FROM revenue_monthly "
+		"SELECT account_id, sum(amount) FROM (SELECT account_id, amount FROM revenue_account_monthly "
 		"WHERE month >= ? AND month < ? UNION ALL SELECT account_id, amount_base FROM "
 		"transactions WHERE booked_on >= ? AND booked_on < ? UNION ALL SELECT account_id, "
 		"amount_base FROM transactions WHERE booked_on >= ? AND booked_on < ?) x "
@@ -108,7 +108,7 @@ static int fetch_accounts(struct store_conn *c, const struct store_kpi_query *q,
 		"SELECT a.id, a.owner_id, coalesce(a.acquired_on, ''), coalesce(a.churned_on, ''), "
 		"a.potential_annual_spend, CASE WHEN a.currency = ? THEN 1.0 ELSE (SELECT f.rate FROM "
 		"fx_rates f WHERE f.currency = a.currency AND f.valid_from < ? ORDER BY f.valid_from "
-		"DESC LIMIT 1) END, coalesce((SELECT min(r.month) FROM revenue_monthly r WHERE "
+		"DESC LIMIT 1) END, coalesce((SELECT min(r.month) FROM revenue_account_monthly r WHERE "
 		"r.account_id = a.id), '') FROM accounts a WHERE (? = 0 OR a.owner_id = ? OR a.id IN "
 		"(SELECT account_id FROM account_team WHERE user_id = ?)) ORDER BY a.id",
 		(struct db_val[]){DB_TEXT(q->base_currency), DB_TEXT(q->to), DB_INT(q->scope_user),

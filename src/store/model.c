@@ -11,7 +11,7 @@ const struct model_table model_tables[] = {
 	{"objectives", true},	  {"actions", true},	   {"plan_resources", true},
 	{"reviews", true},	  {"products", true},	   {"units", true},
 	{"opportunities", true},  {"fx_rates", true},	   {"transactions", true},
-	{"revenue_monthly", false}, {"interactions", true}, {"interactions_user_ids", false},
+	{"revenue_monthly", false}, {"revenue_account_monthly", false}, {"interactions", true}, {"interactions_user_ids", false},
 	{"interactions_contact_ids", false}, {"cases", true}, {"risks", true},
 	{"surveys", true},	  {"health_snapshots", false}, {"alerts", true},
 	{NULL, false},

@@ -67,6 +67,10 @@ int store_derived_rebuild(struct store_conn *c)
 		"SELECT account_id, coalesce(product_id, 0), substr(booked_on, 1, 7), "
 		"sum(amount_base), count(*) FROM transactions GROUP BY account_id, "
 		"coalesce(product_id, 0), substr(booked_on, 1, 7)",
+		"DELETE FROM revenue_account_monthly",
+		"INSERT INTO revenue_account_monthly (account_id, month, amount, transactions) "
+		"SELECT account_id, month, sum(amount), sum(transactions) FROM revenue_monthly "
+		"GROUP BY account_id, month",
 		"UPDATE accounts SET last_interaction_at = (SELECT max(i.occurred_at) FROM "
 		"interactions i WHERE i.account_id = accounts.id)",
 		"UPDATE contacts SET last_contacted_at = (SELECT max(i.occurred_at) FROM interactions "
@@ -112,7 +116,7 @@ int store_scores_stale(struct store_conn *c, const char *today, bool *stale)
 #define SCORE_SELECT                                                                              \
 	"SELECT a.id, a.status, coalesce(a.growth_potential, 0), "                                \
 	"coalesce(a.strategic_importance, 0), coalesce(a.industry_influence, 0), "                \
-	"coalesce((SELECT sum(r.amount) FROM revenue_monthly r WHERE r.account_id = a.id AND "    \
+	"coalesce((SELECT sum(r.amount) FROM revenue_account_monthly r WHERE r.account_id = a.id AND "    \
 	"r.month >= ? AND r.month <= ?), 0), a.score, a.tier FROM accounts a"
 
 static void fill_row(struct store_conn *c, struct db_stmt *st, struct store_score_row *r)
@@ -185,7 +189,7 @@ int store_score_row(struct store_conn *c, int64_t id, const char *from_month,
 		return rc;
 	rc = sq_int(c,
 		    "SELECT count(*) FROM accounts a WHERE coalesce((SELECT sum(r.amount) FROM "
-		    "revenue_monthly r WHERE r.account_id = a.id AND r.month >= ? AND r.month <= ?), "
+		    "revenue_account_monthly r WHERE r.account_id = a.id AND r.month >= ? AND r.month <= ?), "
 		    "0) < ?",
 		    (struct db_val[]){DB_TEXT(from_month), DB_TEXT(to_month),
 				      DB_INT((int64_t)row->revenue)},
@@ -217,7 +221,7 @@ int store_pareto(struct store_conn *c, int64_t scope_user, const char *from_mont
 	int rc = c->ops->query(
 		c->db,
 		"SELECT a.id, a.name, a.owner_id, a.tier, coalesce(sum(r.amount), 0) AS revenue FROM "
-		"accounts a LEFT JOIN revenue_monthly r ON r.account_id = a.id AND r.month >= ? AND "
+		"accounts a LEFT JOIN revenue_account_monthly r ON r.account_id = a.id AND r.month >= ? AND "
 		"r.month <= ? WHERE " IN_SCOPE " GROUP BY a.id, a.name, a.owner_id, a.tier "
 		"ORDER BY revenue DESC, a.id",
 		(struct db_val[]){DB_TEXT(from_month), DB_TEXT(to_month), DB_INT(scope_user),
@@ -253,7 +257,7 @@ int store_matrix_rows(struct store_conn *c, int64_t scope_user, const char *from
 		c->db,
 		"SELECT a.id, a.name, a.owner_id, a.score, coalesce(a.relationship_strength, 0), "
 		"a.potential_annual_spend, a.currency, "
-		"coalesce((SELECT sum(r.amount) FROM revenue_monthly r WHERE r.account_id = a.id AND "
+		"coalesce((SELECT sum(r.amount) FROM revenue_account_monthly r WHERE r.account_id = a.id AND "
 		"r.month >= ? AND r.month <= ?), 0), "
 		"(SELECT count(*) FROM surveys s WHERE s.account_id = a.id AND s.kind = 'nps' AND "
 		"s.answered_on >= ?), "

@@ -33,6 +33,15 @@ int store_rollup_add(struct store_conn *c, int64_t account_id, int64_t product_i
 					  DB_INT(amount), DB_INT(count)},
 			5);
 
+	if (rc == KAM_OK)
+		rc = sq_run(c,
+			    "INSERT INTO revenue_account_monthly (account_id, month, amount, "
+			    "transactions) VALUES (?, ?, ?, ?) ON CONFLICT (account_id, month) DO "
+			    "UPDATE SET amount = revenue_account_monthly.amount + excluded.amount, "
+			    "transactions = revenue_account_monthly.transactions + excluded.transactions",
+			    (struct db_val[]){DB_INT(account_id), DB_TEXT(month), DB_INT(amount),
+					      DB_INT(count)},
+			    4);
 	/* a cell that went back to no transactions is gone, like it never was */
 	if (rc == KAM_OK && count < 0)
 		rc = sq_run(c,
@@ -40,6 +49,11 @@ int store_rollup_add(struct store_conn *c, int64_t account_id, int64_t product_i
 			    "month = ? AND transactions <= 0",
 			    (struct db_val[]){DB_INT(account_id), DB_INT(product_id), DB_TEXT(month)},
 			    3);
+	if (rc == KAM_OK && count < 0)
+		rc = sq_run(c,
+			    "DELETE FROM revenue_account_monthly WHERE account_id = ? AND month = ? "
+			    "AND transactions <= 0",
+			    (struct db_val[]){DB_INT(account_id), DB_TEXT(month)}, 2);
 	return rc;
 }
 

@@ -131,6 +131,9 @@ test('transactions: FX conversion, an exact monthly rollup, unique external ids'
   // the whole rollup still equals the raw rows
   assert.equal(sql('SELECT count(*) FROM (SELECT account_id, substr(booked_on, 1, 7) AS m, sum(amount_base) AS s FROM transactions GROUP BY 1, 2) t ' +
     'WHERE s <> (SELECT sum(amount) FROM revenue_monthly r WHERE r.account_id = t.account_id AND r.month = t.m)'), '0');
+  assert.equal(sql('SELECT count(*) FROM (SELECT account_id, substr(booked_on, 1, 7) AS m, sum(amount_base) AS s FROM transactions GROUP BY 1, 2) t ' +
+    'WHERE s <> (SELECT amount FROM revenue_account_monthly r WHERE r.account_id = t.account_id AND r.month = t.m)'), '0', 'the account rollup too');
+  assert.equal(sql('SELECT count(*) FROM revenue_account_monthly r WHERE NOT EXISTS (SELECT 1 FROM transactions t WHERE t.account_id = r.account_id AND substr(t.booked_on, 1, 7) = r.month)'), '0', 'no empty cells');
   assert.equal((await call('mia', 'POST', '/api/v1/transactions', { account_id: acc.id, booked_on: '2019-03-10', amount: 1, currency: 'EUR' })).status, 403);
 });
 
