@@ -347,6 +347,14 @@ struct live {
 	bool seen;
 };
 
+static int cmp_live(const void *a, const void *b)
+{
+	const struct live *x = a, *y = b;
+	int c = strcmp(x->rule, y->rule);
+
+	return c ? c : strcmp(x->subject, y->subject);
+}
+
 int store_alerts_sync(struct store_conn *c, const struct alert_hit *hits, size_t n,
 		      int64_t now, struct store_alert_sync *out)
 {
@@ -387,15 +395,19 @@ int store_alerts_sync(struct store_conn *c, const struct alert_hit *hits, size_t
 	if (rc < 0)
 		goto out;
 	rc = KAM_OK;
+	/* sorted by (rule, subject): each hit finds its live alert by binary search */
+	if (nl > 1)
+		qsort(lv, nl, sizeof(*lv), cmp_live);
 	for (size_t i = 0; i < n && rc == KAM_OK; i++) {
 		const struct alert_hit *h = &hits[i];
 		const char *rule = h->rule;
 		char *ev = json_dumps(h->evidence, JSON_COMPACT | JSON_SORT_KEYS);
-		struct live *l = NULL;
+		struct live key, *l = NULL;
 
-		for (size_t j = 0; j < nl && l == NULL; j++)
-			if (!strcmp(lv[j].rule, rule) && !strcmp(lv[j].subject, h->subject_key))
-				l = &lv[j];
+		snprintf(key.rule, sizeof(key.rule), "%s", rule);
+		snprintf(key.subject, sizeof(key.subject), "%s", h->subject_key);
+		if (nl > 0)
+			l = bsearch(&key, lv, nl, sizeof(*lv), cmp_live);
 		if (l) {
 			/* still holds: fresh evidence; a snooze that ran out wakes up */
 			bool wake = !strcmp(l->state, "snoozed") && l->snoozed_until <= now;

@@ -37,49 +37,100 @@ static struct store_kpi_account *find(struct store_kpi_data *d, int64_t id)
 	return bsearch(&id, d->acc, d->nacc, sizeof(*d->acc), cmp_acc);
 }
 
-/* Adds each account's revenue in [from, to) to the double at offset off of its row. */
-static int revenue_window(struct store_conn *c, struct store_kpi_data *d, const char *from,
-			  const char *to, size_t off)
-{
+/* A revenue window [from, to): whole months [fm, tm) from the rollup, the partial months at
+ * either edge ([from, head_to) and [tail_from, to)) from transactions. */
+struct window {
+	const char *from, *to;
 	char fm[8], tm[8], fm_day[11], tm_day[11];
 	const char *head_to, *tail_from;
+	size_t off; /* where the sum goes in struct store_kpi_account */
+};
+
+static void window_split(struct window *w)
+{
+	snprintf(w->fm, sizeof(w->fm), "%.7s", w->from);
+	if (strcmp(w->from + 8, "01") != 0)
+		next_month(w->fm, w->fm);
+	snprintf(w->tm, sizeof(w->tm), "%.7s", w->to);
+	snprintf(w->fm_day, sizeof(w->fm_day), "%s-01", w->fm);
+	snprintf(w->tm_day, sizeof(w->tm_day), "%s-01", w->tm);
+	if (strcmp(w->fm, w->tm) < 0) {
+		w->head_to = w->fm_day;
+		w->tail_from = w->tm_day;
+	} else { /* no whole month inside: all of it from transactions */
+		snprintf(w->fm, sizeof(w->fm), "9999-12");
+		w->head_to = w->to;
+		w->tail_from = w->to;
+	}
+}
+
+static void add(struct store_kpi_data *d, int64_t id, size_t off, double v)
+{
+	struct store_kpi_account *a = find(d, id);
+
+	if (a)
+		*(double *)((char *)a + off) += v;
+}
+
+/* Transactions of [from, to), summed per account into off; nothing to do when empty. */
+static int edge(struct store_conn *c, struct store_kpi_data *d, const char *from,
+		const char *to, size_t off)
+{
 	struct db_stmt *st;
 	int rc;
 
-	/* whole months: from the first month starting on or after from, to the month of to */
-	snprintf(fm, sizeof(fm), "%.7s", from);
-	if (strcmp(from + 8, "01") != 0)
-		next_month(fm, fm);
-	snprintf(tm, sizeof(tm), "%.7s", to);
-	snprintf(fm_day, sizeof(fm_day), "%s-01", fm);
-	snprintf(tm_day, sizeof(tm_day), "%s-01", tm);
-	if (strcmp(fm, tm) < 0) {
-		head_to = fm_day;
-		tail_from = tm_day;
-	} else { /* no whole month inside: all of it from transactions */
-		snprintf(fm, sizeof(fm), "9999-12");
-		head_to = to;
-		tail_from = to;
-	}
-	rc = c->ops->query(
-		c->db,
-		"SELECT account_id, sum(amount) FROM (SELECT account_id, amount FROM revenue_account_monthly "
-		"WHERE month >= ? AND month < ? UNION ALL SELECT account_id, amount_base FROM "
-		"transactions WHERE booked_on >= ? AND booked_on < ? UNION ALL SELECT account_id, "
-		"amount_base FROM transactions WHERE booked_on >= ? AND booked_on < ?) x "
-		"GROUP BY account_id",
-		(struct db_val[]){DB_STR(fm), DB_STR(tm), DB_STR(from), DB_STR(head_to),
-				  DB_STR(tail_from), DB_STR(to)},
-		6, &st);
+	if (strcmp(from, to) >= 0)
+		return KAM_OK;
+	rc = c->ops->query(c->db,
+			   "SELECT account_id, sum(amount_base) FROM transactions WHERE booked_on >= "
+			   "? AND booked_on < ? GROUP BY account_id",
+			   (struct db_val[]){DB_STR(from), DB_STR(to)}, 2, &st);
 	if (rc != KAM_OK)
 		return rc;
-	while ((rc = c->ops->next(st)) == 1) {
-		struct store_kpi_account *a = find(d, c->ops->col_int(st, 0));
-
-		if (a)
-			*(double *)((char *)a + off) += c->ops->col_real(st, 1);
-	}
+	while ((rc = c->ops->next(st)) == 1)
+		add(d, c->ops->col_int(st, 0), off, c->ops->col_real(st, 1));
 	c->ops->done(st);
+	return rc < 0 ? rc : KAM_OK;
+}
+
+/* Every window's whole months in one pass over the account rollup, then the edges. */
+static int revenue_windows(struct store_conn *c, struct store_kpi_data *d, struct window *w,
+			   int n)
+{
+	struct db_val args[4 * 2 + 1];
+	struct db_stmt *st;
+	const char *upto = w[0].tm;
+	int rc, k = 0;
+
+	for (int i = 0; i < n; i++) {
+		window_split(&w[i]);
+		args[k++] = DB_STR(w[i].fm);
+		args[k++] = DB_STR(w[i].tm);
+		if (strcmp(w[i].tm, upto) > 0)
+			upto = w[i].tm;
+	}
+	args[k++] = DB_STR(upto);
+	rc = c->ops->query(c->db,
+			   "SELECT account_id, "
+			   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "
+			   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "
+			   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "
+			   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END) "
+			   "FROM revenue_account_monthly WHERE month < ? GROUP BY account_id",
+			   args, k, &st);
+	if (rc != KAM_OK)
+		return rc;
+	while ((rc = c->ops->next(st)) == 1)
+		for (int i = 0; i < n; i++)
+			add(d, c->ops->col_int(st, 0), w[i].off, c->ops->col_real(st, 1 + i));
+	c->ops->done(st);
+	if (rc < 0)
+		return rc;
+	for (int i = 0; i < n && rc >= 0; i++) {
+		rc = edge(c, d, w[i].from, w[i].head_to, w[i].off);
+		if (rc == KAM_OK)
+			rc = edge(c, d, w[i].tail_from, w[i].to, w[i].off);
+	}
 	return rc < 0 ? rc : KAM_OK;
 }
 
@@ -280,17 +331,23 @@ int store_kpi_fetch(struct store_conn *c, const struct store_kpi_query *q,
 
 	memset(d, 0, sizeof(*d));
 	time_date(epoch_of(q->to) - 365 * 86400, year_ago, sizeof(year_ago));
-	if ((rc = fetch_accounts(c, q, d)) != KAM_OK ||
-	    (rc = revenue_window(c, d, q->from, q->to, offsetof(struct store_kpi_account, rev))) !=
-		    KAM_OK ||
-	    (rc = revenue_window(c, d, q->pfrom, q->pto,
-				 offsetof(struct store_kpi_account, rev_prev))) != KAM_OK ||
-	    (rc = revenue_window(c, d, "0001-01-01", q->to,
-				 offsetof(struct store_kpi_account, rev_total))) != KAM_OK ||
-	    (rc = revenue_window(c, d, year_ago, q->to,
-				 offsetof(struct store_kpi_account, rev_year))) != KAM_OK ||
-	    (rc = fetch_upsells(c, q, d)) != KAM_OK || (rc = fetch_events(c, q, d)) != KAM_OK)
-		store_kpi_free(d);
+	{
+		struct window w[4] = {
+			{.from = q->from, .to = q->to, .off = offsetof(struct store_kpi_account, rev)},
+			{.from = q->pfrom, .to = q->pto,
+			 .off = offsetof(struct store_kpi_account, rev_prev)},
+			{.from = "0001-01-01", .to = q->to,
+			 .off = offsetof(struct store_kpi_account, rev_total)},
+			{.from = year_ago, .to = q->to,
+			 .off = offsetof(struct store_kpi_account, rev_year)},
+		};
+
+		if ((rc = fetch_accounts(c, q, d)) != KAM_OK ||
+		    (rc = revenue_windows(c, d, w, 4)) != KAM_OK ||
+		    (rc = fetch_upsells(c, q, d)) != KAM_OK ||
+		    (rc = fetch_events(c, q, d)) != KAM_OK)
+			store_kpi_free(d);
+	}
 	return rc;
 }
 
