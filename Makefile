@@ -113,6 +113,7 @@ bench:
 	@scripts/deps --bench
 	@$(MAKE) --no-print-directory kam
 	bench/get-account.sh
+	bench/kpi.sh
 
 clean:
 	rm -rf build kam

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Portfolio KPIs, health, alert evaluation and memory at scale, each beside a reference in
+# the same run: the same NRR by plain SQL in the sqlite3 shell over the raw transactions,
+# and by DuckDB (in memory) over the same raw rows.
+#   bench/kpi.sh                       10,000 accounts, 100,000 contacts, BENCH_TRANSACTIONS
+#   BENCH_TRANSACTIONS=10000000 bench/kpi.sh      (default 1,000,000; 10M takes minutes)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${BENCH_TRANSACTIONS:-1000000}
+KAM=${KAM_BIN:-./kam}
+T=$(mktemp -d /tmp/kam-kpi.XXXXXX)
+PID=""
+cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$T"; }
+trap cleanup EXIT INT TERM
+
+[ -d bench/node_modules/@duckdb ] || (cd bench && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+
+echo "bench: generating 10,000 accounts, 100,000 contacts, $N transactions"
+S=$(date +%s.%N)
+"$KAM" demo --db "$T/kam.db" --accounts 10000 --contacts 100000 --transactions "$N" >/dev/null 2>&1
+GEN=$(echo "$(date +%s.%N) - $S" | bc)
+"$KAM" serve --db "$T/kam.db" --listen 127.0.0.1:0 >"$T/out" 2>"$T/log" &
+PID=$!
+for _ in $(seq 100); do grep -q 'serving on' "$T/out" 2>/dev/null && break; sleep 0.05; done
+URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$T/out")
+TOK=$("$KAM" token create --email director@example.com --name bench --db "$T/kam.db")
+
+# the last twelve whole months, and the twelve before
+TO=$(date -u +%Y-%m-01)
+FROM=$(date -u -d "$TO -12 months" +%Y-%m-%d)
+PFROM=$(date -u -d "$FROM -$(( ( $(date -u -d "$TO" +%s) - $(date -u -d "$FROM" +%s) ) / 86400 )) days" +%Y-%m-%d)
+
+ms() { curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOK" "$@" | awk '{printf "%.1f", $1 * 1000}'; }
+median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+
+COLD=$(ms "$URL/api/v1/kpis?from=$FROM&to=$TO")
+WARM=$(for _ in $(seq 15); do ms "$URL/api/v1/kpis?from=$FROM&to=$TO"; echo; done | median)
+KAM_NRR=$(curl -s -H "Authorization: Bearer $TOK" "$URL/api/v1/kpis?from=$FROM&to=$TO" | python3 -c 'import json,sys; k=json.load(sys.stdin)["kpis"]["nrr"]; print(k["value"], k["numerator"], k["denominator"])')
+HEALTH=$(for i in $(seq 15); do ms "$URL/api/v1/accounts/$i/health"; echo; done | median)
+ALERTS=$(curl -s -XPOST -H "Authorization: Bearer $TOK" "$URL/api/v1/alerts/evaluate" | python3 -c 'import json,sys; print("%.0f" % json.load(sys.stdin)["ms"])')
+ALERTS2=$(curl -s -XPOST -H "Authorization: Bearer $TOK" "$URL/api/v1/alerts/evaluate" | python3 -c 'import json,sys; print("%.0f" % json.load(sys.stdin)["ms"])')
+RSS=$(awk '/VmHWM/ {print $2}' /proc/"$PID"/status)
+
+NRR_SQL="WITH cohort AS (SELECT id FROM accounts WHERE acquired_on < '$FROM' AND (churned_on IS NULL OR churned_on >= '$FROM')),
+r AS (SELECT t.account_id, sum(CASE WHEN t.booked_on >= '$FROM' AND t.booked_on < '$TO' THEN t.amount_base ELSE 0 END) AS cur,
+  sum(CASE WHEN t.booked_on >= '$PFROM' AND t.booked_on < '$FROM' THEN t.amount_base ELSE 0 END) AS prev
+  FROM transactions t JOIN cohort ON cohort.id = t.account_id GROUP BY t.account_id)
+SELECT sum(cur) * 1.0 / sum(prev), sum(cur), sum(prev) FROM r;"
+S=$(date +%s.%N)
+SQL_NRR=$(sqlite3 -separator ' ' "$T/kam.db" "$NRR_SQL")
+SQLITE_MS=$(echo "($(date +%s.%N) - $S) * 1000" | bc | awk '{printf "%.0f", $1}')
+
+sqlite3 -header -csv "$T/kam.db" "SELECT id, acquired_on, churned_on FROM accounts" >"$T/accounts.csv"
+sqlite3 -header -csv "$T/kam.db" "SELECT account_id, booked_on, amount_base FROM transactions" >"$T/transactions.csv"
+DUCK=$(node bench/duckdb-nrr.mjs "$T/accounts.csv" "$T/transactions.csv" "$FROM" "$TO" "$PFROM" 5)
+DUCK_MS=$(echo "$DUCK" | python3 -c 'import json,sys; print("%.1f" % json.load(sys.stdin)["median_ms"])')
+DUCK_NRR=$(echo "$DUCK" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["nrr"], d["num"], d["den"])')
+
+echo
+echo "10,000 accounts, 100,000 contacts, $N transactions (generated in ${GEN%.*} s); period $FROM to $TO"
+printf '%-58s %12s\n' "what" "ms"
+printf '%-58s %12s\n' "kam GET /api/v1/kpis, portfolio, cold (first request)" "$COLD"
+printf '%-58s %12s\n' "kam GET /api/v1/kpis, portfolio, warm (median of 15)" "$WARM"
+printf '%-58s %12s\n' "  reference: sqlite3 shell, NRR by plain SQL on raw rows" "$SQLITE_MS"
+printf '%-58s %12s\n' "  reference: DuckDB in memory, NRR on the same raw rows" "$DUCK_MS"
+printf '%-58s %12s\n' "kam GET /api/v1/accounts/{id}/health (median of 15)" "$HEALTH"
+printf '%-58s %12s\n' "kam alert evaluation, all 10,000 accounts (first, second)" "$ALERTS, $ALERTS2"
+echo
+echo "NRR  kam: $KAM_NRR"
+echo "     sqlite3: $SQL_NRR"
+echo "     DuckDB: $DUCK_NRR"
+echo "kam peak RSS: $RSS kB"
