@@ -181,9 +181,10 @@ static int figures(struct req *rq, const struct settings *set, struct scope *sc,
 		   const char *from, const char *to, json_t **out, json_t **period,
 		   json_t **previous)
 {
-	struct store_kpi_data cur, prev;
+	struct store_kpi_data cur;
 	char pf[11], pt[11], ppf[11], ppt[11];
-	struct store_kpi_query q = {api_scope_user(rq), from, to, pf, pt, set->base_currency};
+	struct store_kpi_query q = {api_scope_user(rq), from, to, pf, pt, ppf, ppt,
+				    set->base_currency};
 	json_t *a, *b, *v;
 	const char *name;
 	int rc;
@@ -192,15 +193,9 @@ static int figures(struct req *rq, const struct settings *set, struct scope *sc,
 	kpi_previous(pf, pt, ppf, ppt);
 	if ((rc = store_kpi_fetch(rq->db, &q, &cur)) != KAM_OK)
 		return rc;
-	q = (struct store_kpi_query){api_scope_user(rq), pf, pt, ppf, ppt, set->base_currency};
-	if ((rc = store_kpi_fetch(rq->db, &q, &prev)) != KAM_OK) {
-		store_kpi_free(&cur);
-		return rc;
-	}
 	a = kpi_figures(set, &cur, in_scope, sc, from, to);
-	b = kpi_figures(set, &prev, in_scope, sc, pf, pt);
+	b = kpi_figures_previous(set, &cur, in_scope, sc, pf, pt);
 	store_kpi_free(&cur);
-	store_kpi_free(&prev);
 	if (a == NULL || b == NULL) {
 		json_decref(a);
 		json_decref(b);
@@ -323,8 +318,15 @@ int api_kpi_rows(struct req *rq, struct resp *rs)
 	    (rc = parse(rq, &set, &sc, from, to, NULL, &name, &ei)) != KAM_OK)
 		goto out;
 	kpi_previous(from, to, pf, pt);
-	q = (struct store_kpi_query){api_scope_user(rq), from, to, pf, pt, set.base_currency};
-	if ((rc = store_kpi_fetch(rq->db, &q, &d)) != KAM_OK)
+	{
+		char ppf[11], ppt[11];
+
+		kpi_previous(pf, pt, ppf, ppt);
+		q = (struct store_kpi_query){api_scope_user(rq), from, to, pf, pt, ppf, ppt,
+					     set.base_currency};
+		rc = store_kpi_fetch(rq->db, &q, &d);
+	}
+	if (rc != KAM_OK)
 		goto out;
 	rows = kpi_rows(name, &set, &d, in_scope, &sc, from, to);
 	store_kpi_free(&d);

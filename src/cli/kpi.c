@@ -59,7 +59,7 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 	struct store_conn *c = NULL;
 	struct cli_scope sc = {0, 0};
 	struct settings set;
-	struct store_kpi_data cur = {0}, prev = {0};
+	struct store_kpi_data cur = {0};
 	char f[11], t[11], pf[11], pt[11], ppf[11], ppt[11], m[8];
 	json_t *a = NULL, *b = NULL;
 	int rc;
@@ -95,15 +95,13 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 	if ((rc = load_settings(c, &set)) != KAM_OK)
 		goto out;
 	{
-		struct store_kpi_query q1 = {0, f, t, pf, pt, set.base_currency};
-		struct store_kpi_query q2 = {0, pf, pt, ppf, ppt, set.base_currency};
+		struct store_kpi_query q = {0, f, t, pf, pt, ppf, ppt, set.base_currency};
 
-		if ((rc = store_kpi_fetch(c, &q1, &cur)) != KAM_OK ||
-		    (rc = store_kpi_fetch(c, &q2, &prev)) != KAM_OK)
+		if ((rc = store_kpi_fetch(c, &q, &cur)) != KAM_OK)
 			goto out;
 	}
 	a = kpi_figures(&set, &cur, in_scope, &sc, f, t);
-	b = kpi_figures(&set, &prev, in_scope, &sc, pf, pt);
+	b = kpi_figures_previous(&set, &cur, in_scope, &sc, pf, pt);
 	if (a == NULL || b == NULL) {
 		rc = KAM_ENOMEM;
 		goto out;
@@ -159,7 +157,6 @@ out:
 	json_decref(a);
 	json_decref(b);
 	store_kpi_free(&cur);
-	store_kpi_free(&prev);
 	store_release(st, c);
 	return rc;
 }

@@ -78,7 +78,7 @@ static int64_t epoch_of(const char *date)
 
 /* The in-scope accounts as kpi_account rows (caller frees). */
 static struct kpi_account *scoped(const struct store_kpi_data *d, kpi_scope_fn in, void *arg,
-				  size_t *n)
+				  size_t *n, bool prev)
 {
 	struct kpi_account *v = calloc(d->nacc + 1, sizeof(*v));
 
@@ -93,11 +93,11 @@ static struct kpi_account *scoped(const struct store_kpi_data *d, kpi_scope_fn i
 		k->id = a->id;
 		memcpy(k->acquired_on, a->acquired_on, sizeof(k->acquired_on));
 		memcpy(k->churned_on, a->churned_on, sizeof(k->churned_on));
-		k->rev = a->rev;
-		k->rev_prev = a->rev_prev;
+		k->rev = prev ? a->rev_prev : a->rev;
+		k->rev_prev = prev ? a->rev_prev2 : a->rev_prev;
 		k->potential = a->potential;
-		k->rev_total = a->rev_total;
-		k->upsell_won = a->upsell_won;
+		k->rev_total = prev ? a->rev_total_prev : a->rev_total;
+		k->upsell_won = prev ? a->upsell_won_prev : a->upsell_won;
 	}
 	return v;
 }
@@ -125,12 +125,12 @@ static double *resolution_hours(const struct settings *s, const struct store_kpi
 	return h;
 }
 
-json_t *kpi_figures(const struct settings *s, const struct store_kpi_data *d, kpi_scope_fn in,
-		    void *arg, const char *from, const char *to)
+static json_t *figures(const struct settings *s, const struct store_kpi_data *d, kpi_scope_fn in,
+		       void *arg, const char *from, const char *to, bool prev)
 {
 	struct kpi_revenue r, year;
 	size_t n = 0, nh = 0, met = 0, nn = 0, nc = 0;
-	struct kpi_account *acc = scoped(d, in, arg, &n);
+	struct kpi_account *acc = scoped(d, in, arg, &n, prev);
 	int64_t t0 = epoch_of(from), t1 = epoch_of(to);
 	int *nps = calloc(d->nsurveys + 1, sizeof(int)), *csat = calloc(d->nsurveys + 1, sizeof(int));
 	double *hours, hist = 0, hist_n = 0, annual = 0, annual_n = 0, goals = 0, achieved = 0,
@@ -158,11 +158,14 @@ json_t *kpi_figures(const struct settings *s, const struct store_kpi_data *d, kp
 		if (st.cohort || st.acquired_in)
 			active++;
 	}
-	for (size_t i = 0; i < d->nacc; i++)
-		if ((in == NULL || in(&d->acc[i], arg)) && d->acc[i].rev_year > 0) {
-			annual += d->acc[i].rev_year;
+	for (size_t i = 0; i < d->nacc; i++) {
+		double y = prev ? d->acc[i].rev_year_prev : d->acc[i].rev_year;
+
+		if ((in == NULL || in(&d->acc[i], arg)) && y > 0) {
+			annual += y;
 			annual_n++;
 		}
+	}
 	for (size_t i = 0; i < d->nsurveys; i++) {
 		const struct store_kpi_survey *sv = &d->surveys[i];
 
@@ -230,6 +233,18 @@ json_t *kpi_figures(const struct settings *s, const struct store_kpi_data *d, kp
 	free(csat);
 	free(hours);
 	return out;
+}
+
+json_t *kpi_figures(const struct settings *s, const struct store_kpi_data *d, kpi_scope_fn in,
+		    void *arg, const char *from, const char *to)
+{
+	return figures(s, d, in, arg, from, to, false);
+}
+
+json_t *kpi_figures_previous(const struct settings *s, const struct store_kpi_data *d,
+			     kpi_scope_fn in, void *arg, const char *from, const char *to)
+{
+	return figures(s, d, in, arg, from, to, true);
 }
 
 static const char *state_name(struct kpi_state st)
@@ -300,7 +315,7 @@ json_t *kpi_rows(const char *name, const struct settings *s, const struct store_
 		}
 	} else {
 		size_t n = 0;
-		struct kpi_account *acc = scoped(d, in, arg, &n);
+		struct kpi_account *acc = scoped(d, in, arg, &n, false);
 
 		for (size_t i = 0; acc && i < n; i++) {
 			struct kpi_state st = kpi_state_of(&acc[i], from, to);

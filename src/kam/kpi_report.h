@@ -18,6 +18,9 @@ extern const char *const kpi_names[];
  */
 json_t *kpi_figures(const struct settings *s, const struct store_kpi_data *d, kpi_scope_fn in,
 		    void *arg, const char *from, const char *to);
+/* The same for P-1 = [from, to) from the same read (its previous-period columns). */
+json_t *kpi_figures_previous(const struct settings *s, const struct store_kpi_data *d,
+			     kpi_scope_fn in, void *arg, const char *from, const char *to);
 /* The rows a figure counted (accounts, answers, cases, objectives…), as a new array. */
 json_t *kpi_rows(const char *name, const struct settings *s, const struct store_kpi_data *d,
 		 kpi_scope_fn in, void *arg, const char *from, const char *to);

@@ -93,11 +93,12 @@ static int edge(struct store_conn *c, struct store_kpi_data *d, const char *from
 	return rc < 0 ? rc : KAM_OK;
 }
 
-/* Every window's whole months in one pass over the account rollup, then the edges. */
+/* Every window's whole months in one pass over the account rollup, then the edges
+ * (n must be 7: the query has seven sums). */
 static int revenue_windows(struct store_conn *c, struct store_kpi_data *d, struct window *w,
 			   int n)
 {
-	struct db_val args[4 * 2 + 1];
+	struct db_val args[7 * 2 + 1];
 	struct db_stmt *st;
 	const char *upto = w[0].tm;
 	int rc, k = 0;
@@ -112,6 +113,9 @@ static int revenue_windows(struct store_conn *c, struct store_kpi_data *d, struc
 	args[k++] = DB_STR(upto);
 	rc = c->ops->query(c->db,
 			   "SELECT account_id, "
+			   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "
+			   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "
+			   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "
 			   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "
 			   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "
 			   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "
@@ -190,22 +194,24 @@ static int fetch_accounts(struct store_conn *c, const struct store_kpi_query *q,
 	return rc < 0 ? rc : KAM_OK;
 }
 
-static int fetch_upsells(struct store_conn *c, const struct store_kpi_query *q,
-			 struct store_kpi_data *d)
+static int fetch_upsells(struct store_conn *c, const char *from, const char *to,
+			 struct store_kpi_data *d, bool prev)
 {
 	struct db_stmt *st;
 	int rc = c->ops->query(c->db,
 			       "SELECT DISTINCT account_id FROM opportunities WHERE kind IN "
 			       "('upsell', 'cross_sell') AND stage = 'won' AND closed_on >= ? AND "
 			       "closed_on < ?",
-			       (struct db_val[]){DB_TEXT(q->from), DB_TEXT(q->to)}, 2, &st);
+			       (struct db_val[]){DB_TEXT(from), DB_TEXT(to)}, 2, &st);
 
 	if (rc != KAM_OK)
 		return rc;
 	while ((rc = c->ops->next(st)) == 1) {
 		struct store_kpi_account *a = find(d, c->ops->col_int(st, 0));
 
-		if (a)
+		if (a && prev)
+			a->upsell_won_prev = true;
+		else if (a)
 			a->upsell_won = true;
 	}
 	c->ops->done(st);
@@ -326,25 +332,29 @@ static int fetch_events(struct store_conn *c, const struct store_kpi_query *q,
 int store_kpi_fetch(struct store_conn *c, const struct store_kpi_query *q,
 		    struct store_kpi_data *d)
 {
-	char year_ago[11];
+	char year_ago[11], year_ago_p[11];
 	int rc;
 
 	memset(d, 0, sizeof(*d));
 	time_date(epoch_of(q->to) - 365 * 86400, year_ago, sizeof(year_ago));
+	time_date(epoch_of(q->pto) - 365 * 86400, year_ago_p, sizeof(year_ago_p));
 	{
-		struct window w[4] = {
-			{.from = q->from, .to = q->to, .off = offsetof(struct store_kpi_account, rev)},
-			{.from = q->pfrom, .to = q->pto,
-			 .off = offsetof(struct store_kpi_account, rev_prev)},
-			{.from = "0001-01-01", .to = q->to,
-			 .off = offsetof(struct store_kpi_account, rev_total)},
-			{.from = year_ago, .to = q->to,
-			 .off = offsetof(struct store_kpi_account, rev_year)},
+#define OFF(f) offsetof(struct store_kpi_account, f)
+		struct window w[7] = {
+			{.from = q->from, .to = q->to, .off = OFF(rev)},
+			{.from = q->pfrom, .to = q->pto, .off = OFF(rev_prev)},
+			{.from = q->ppfrom, .to = q->ppto, .off = OFF(rev_prev2)},
+			{.from = "0001-01-01", .to = q->to, .off = OFF(rev_total)},
+			{.from = "0001-01-01", .to = q->pto, .off = OFF(rev_total_prev)},
+			{.from = year_ago, .to = q->to, .off = OFF(rev_year)},
+			{.from = year_ago_p, .to = q->pto, .off = OFF(rev_year_prev)},
 		};
+#undef OFF
 
 		if ((rc = fetch_accounts(c, q, d)) != KAM_OK ||
-		    (rc = revenue_windows(c, d, w, 4)) != KAM_OK ||
-		    (rc = fetch_upsells(c, q, d)) != KAM_OK ||
+		    (rc = revenue_windows(c, d, w, 7)) != KAM_OK ||
+		    (rc = fetch_upsells(c, q->from, q->to, d, false)) != KAM_OK ||
+		    (rc = fetch_upsells(c, q->pfrom, q->pto, d, true)) != KAM_OK ||
 		    (rc = fetch_events(c, q, d)) != KAM_OK)
 			store_kpi_free(d);
 	}

@@ -7,11 +7,15 @@ struct store_kpi_account {
 	int64_t id, owner_id;
 	char acquired_on[11], churned_on[11]; /* "" when none */
 	double rev, rev_prev;   /* revenue in P and in P-1, base minor units */
+	double rev_prev2;       /* revenue in P-2 (P-1's previous period) */
 	double rev_total;       /* revenue before the end of P */
+	double rev_total_prev;  /* revenue before the end of P-1 */
 	double rev_year;        /* revenue in the year before the end of P */
+	double rev_year_prev;   /* revenue in the year before the end of P-1 */
 	double potential;       /* annual potential spend in base minor units, < 0 unknown */
 	char first_month[8];    /* month of the first revenue, "" without any */
 	bool upsell_won;        /* an upsell or cross-sell won and closed in P */
+	bool upsell_won_prev;   /* … in P-1 */
 };
 
 struct store_kpi_survey {
@@ -55,10 +59,12 @@ struct store_kpi_query {
 	int64_t scope_user; /* > 0: only accounts this user owns or is on the team of */
 	const char *from, *to;   /* P = [from, to) */
 	const char *pfrom, *pto; /* P-1 */
+	const char *ppfrom, *ppto; /* P-2, so P-1's figures come from the same read */
 	const char *base_currency;
 };
 
-/* Reads everything the KPIs of P and P-1 need (events from pfrom to to); d owns its arrays. */
+/* Reads everything the KPIs of P and of P-1 need, in one pass over the revenue rollup
+ * (events from pfrom to to); d owns its arrays. */
 int store_kpi_fetch(struct store_conn *c, const struct store_kpi_query *q,
 		    struct store_kpi_data *d);
 /* Frees what d holds. */
