@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <sodium.h>
 #include "api/api.h"
+#include "api/cache.h"
 #include "cli/cli.h"
 #include "http/http.h"
 #include "store/store.h"
@@ -209,8 +210,10 @@ static int cmd_serve(const struct opts *o)
 	/* one connection per worker thread, one for the background jobs */
 	if (open_store(o, n + 1, &app.store))
 		return 1;
+	app.data = api_cache_new(64);
 	if (http_server_start(&app, o->listen, n, &srv, err, sizeof(err)) != KAM_OK) {
 		fprintf(stderr, "kam: %s\n", err);
+		api_cache_free(app.data);
 		store_close(app.store);
 		return 1;
 	}
@@ -231,6 +234,7 @@ static int cmd_serve(const struct opts *o)
 	log_msg("info", "signal %d: draining requests in flight", sig);
 	http_server_stop(srv, 10000);
 	jobs_stop(jobs);
+	api_cache_free(app.data);
 	store_close(app.store);
 	log_msg("info", "stopped");
 	return 0;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "api/api.h"
+#include "api/cache.h"
 #include "kam/kpi_report.h"
 #include "kam/score.h"
 #include "store/portfolio.h"
@@ -249,12 +250,25 @@ int api_kpis(struct req *rq, struct resp *rs)
 	struct scope sc = {0};
 	char from[11], to[11];
 	const char *interval = NULL;
-	json_t *kpis = NULL, *period = NULL, *previous = NULL, *series = NULL;
+	json_t *kpis = NULL, *period = NULL, *previous = NULL, *series = NULL, *cached;
+	char key[256];
+	int64_t version = 0;
 	int rc;
 
 	if ((rc = api_settings_load(rq, &set, NULL)) != KAM_OK ||
 	    (rc = parse(rq, &set, &sc, from, to, &interval, NULL, &ei)) != KAM_OK)
 		goto out;
+	/* the same question at the same data version has the same answer */
+	snprintf(key, sizeof(key), "kpis|%lld|%d|%lld|%s|%s|%s|%s", (long long)api_scope_user(rq),
+		 (int)sc.kind, (long long)sc.id, sc.segment ? sc.segment : "", from, to,
+		 interval ? interval : "");
+	if ((rc = store_data_version(rq->db, &version)) != KAM_OK)
+		goto out;
+	if ((cached = api_cache_get(rq->app_data, key, version)) != NULL) {
+		http_header(rs, "X-Cache", "hit");
+		http_reply_json(rs, 200, cached);
+		goto out;
+	}
 	if (interval) {
 		char a[11], b[11];
 
@@ -291,6 +305,8 @@ int api_kpis(struct req *rq, struct resp *rs)
 			json_object_set_new(ans, "series", series);
 			series = NULL;
 		}
+		api_cache_put(rq->app_data, key, version, ans);
+		http_header(rs, "X-Cache", "miss");
 		http_reply_json(rs, 200, ans);
 	}
 out:

@@ -179,6 +179,7 @@ void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs)
 	if (!(rt->flags & ROUTE_RAW_BODY) && parse_body(rq, rs) != KAM_OK)
 		goto out;
 	rq->route_arg = rt->arg;
+	rq->app_data = app->data;
 	rc = rt->fn(rq, rs);
 	if (rs->status == 0) {
 		/* a handler that returns an error without replying gets the generic problem */

@@ -58,6 +58,7 @@ struct req {
 	struct store *store;
 	struct store_conn *db; /* a connection for the handler, already acquired */
 	const void *route_arg; /* the route's arg: lets one handler serve many resources */
+	void *app_data;        /* struct http_app.data */
 };
 
 struct resp {
@@ -141,6 +142,7 @@ struct http_app {
 	struct store *store;
 	const struct http_route *routes;
 	size_t nroutes;
+	void *data; /* the application's own server-wide state, handed to handlers */
 };
 
 /* The body limit of a request to method and path (bulk routes take more). */

@@ -108,6 +108,24 @@ int store_audit_add(struct store_conn *c, int64_t user_id, const char *action,
 
 	free(b);
 	free(a);
+	/* every audited change moves the data version: caches of reports key on it */
+	if (rc == KAM_OK)
+		rc = sq_run(c,
+			    "INSERT INTO settings (key, value, created_at, updated_at) VALUES "
+			    "('data_version', '', 0, 0) ON CONFLICT (key) DO UPDATE SET version = "
+			    "settings.version + 1",
+			    NULL, 0);
+	return rc;
+}
+
+int store_data_version(struct store_conn *c, int64_t *v)
+{
+	int rc = sq_int(c, "SELECT version FROM settings WHERE key = 'data_version'", NULL, 0, v);
+
+	if (rc == KAM_ENOTFOUND) {
+		*v = 0;
+		rc = KAM_OK;
+	}
 	return rc;
 }
 

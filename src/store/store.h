@@ -135,6 +135,8 @@ int store_team_delete(struct store_conn *c, int64_t account_id, int64_t user_id)
 int store_audit_add(struct store_conn *c, int64_t user_id, const char *action,
 		    const char *entity, int64_t entity_id, const json_t *before,
 		    const json_t *after, int64_t now);
+/* A number that moves with every audited change (0 before the first). */
+int store_data_version(struct store_conn *c, int64_t *v);
 /* Audit rows, newest first, optionally of one entity and id (entity NULL / id 0 = any). */
 int store_audit_list(struct store_conn *c, const char *entity, int64_t id, int limit,
 		     const char *cursor, json_t **items, char **next_cursor);

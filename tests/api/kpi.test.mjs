@@ -141,3 +141,20 @@ test('kam kpi prints the same figures as the API, as JSON, CSV and a table', asy
   assert.throws(() => kam(['kpi', '--db', db, '--scope', 'account']), (e) => e.status === 2);
   assert.throws(() => kam(['kpi', '--db', db, '--format', 'xml']), (e) => e.status === 2);
 });
+
+test('a repeated question is answered from the cache until any change lands', async () => {
+  const q = `/api/v1/kpis?from=${FROM}&to=${TO}&scope=account&id=2`;
+  const a = await api(srv.url, tok.director, 'GET', q);
+  const b = await api(srv.url, tok.director, 'GET', q);
+  assert.equal(b.headers.get('x-cache'), 'hit');
+  assert.deepEqual(b.json, a.json);
+  // another caller with a narrower scope does not get the director's answer
+  const anna = await api(srv.url, tok.anna, 'GET', '/api/v1/kpis');
+  assert.equal(anna.headers.get('x-cache'), 'miss');
+  const w = await api(srv.url, tok.director, 'POST', '/api/v1/transactions',
+    { account_id: 2, booked_on: '2026-03-03', amount: 123456, currency: 'EUR' });
+  assert.equal(w.status, 201, w.text);
+  const c = await api(srv.url, tok.director, 'GET', q);
+  assert.equal(c.headers.get('x-cache'), 'miss', 'a write invalidates');
+  assert.equal(c.json.kpis.revenue.value, a.json.kpis.revenue.value + 123456);
+});
