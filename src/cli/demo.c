@@ -5,26 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "cli/rng.h"
 #include "kam/auth.h"
 #include "util/time.h"
-
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t rnd(struct rng *r)
-{
-	/* xorshift64*: tiny, deterministic across platforms */
-	r->s ^= r->s >> 12;
-	r->s ^= r->s << 25;
-	r->s ^= r->s >> 27;
-	return r->s * UINT64_C(2685821657736338717);
-}
-
-static int pick(struct rng *r, int n)
-{
-	return (int)(rnd(r) % (uint64_t)n);
-}
 
 static const struct {
 	const char *email, *name, *role;

@@ -9,32 +9,11 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "cli/rng.h"
 #include "kam/revenue.h"
 #include "store/portfolio.h"
 #include "util/err.h"
 #include "util/time.h"
-
-struct rng2 {
-	uint64_t s;
-};
-
-static uint64_t rnd(struct rng2 *r)
-{
-	r->s ^= r->s >> 12;
-	r->s ^= r->s << 25;
-	r->s ^= r->s >> 27;
-	return r->s * UINT64_C(2685821657736338717);
-}
-
-static int pick(struct rng2 *r, int n)
-{
-	return (int)(rnd(r) % (uint64_t)n);
-}
-
-static double unit_rand(struct rng2 *r)
-{
-	return (double)(rnd(r) >> 11) / 9007199254740992.0;
-}
 
 static const struct {
 	const char *name, *family;
@@ -69,7 +48,7 @@ static double annual_revenue(int rank)
 	return 6.0e8 / pow(rank + 1.0, 1.35); /* minor units: 6 M EUR for the top account */
 }
 
-static int add_revenue(struct store_conn *c, struct rng2 *r, int64_t account, int rank,
+static int add_revenue(struct store_conn *c, struct rng *r, int64_t account, int rank,
 		       const char *cur, const int64_t *prod, const int64_t *unit, int nunits,
 		       int churn_month, bool declining, int64_t now)
 {
@@ -108,7 +87,7 @@ static int add_revenue(struct store_conn *c, struct rng2 *r, int64_t account, in
 	return rc;
 }
 
-static int add_plan(struct store_conn *c, struct rng2 *r, int64_t account, int64_t owner,
+static int add_plan(struct store_conn *c, struct rng *r, int64_t account, int64_t owner,
 		    int64_t member, int64_t now)
 {
 	static const char *const obj_titles[] = {"Grow share of wallet", "Expand into R&D unit",
@@ -186,7 +165,7 @@ static int add_plan(struct store_conn *c, struct rng2 *r, int64_t account, int64
 int demo_cycle(struct store_conn *c, uint64_t seed, const int64_t *acct, int nacct,
 	       const int64_t *uid, int64_t now)
 {
-	struct rng2 r = {seed * UINT64_C(0xD1B54A32D192ED03) + 7};
+	struct rng r = {seed * UINT64_C(0xD1B54A32D192ED03) + 7};
 	int64_t prod[NPRODUCTS], ids[64];
 	char date[11];
 	int rc = KAM_OK;

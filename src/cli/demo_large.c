@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "cli/rng.h"
 #include "kam/auth.h"
 #include "store/bulk.h"
 #include "store/portfolio.h"
@@ -15,23 +16,6 @@
 
 #define BATCH 65536
 #define COMMIT_EVERY 1000000
-
-struct rng3 {
-	uint64_t s;
-};
-
-static uint64_t rnd(struct rng3 *r)
-{
-	r->s ^= r->s >> 12;
-	r->s ^= r->s << 25;
-	r->s ^= r->s >> 27;
-	return r->s * UINT64_C(2685821657736338717);
-}
-
-static double unit_rand(struct rng3 *r)
-{
-	return (double)(rnd(r) >> 11) / 9007199254740992.0;
-}
 
 static int insert(struct store_conn *c, const struct model_entity *e, json_t *rec, int64_t now,
 		  int64_t *id)
@@ -70,7 +54,7 @@ static int users(struct store_conn *c, int nkams, const char *hash, int64_t now,
 int cli_demo_large(struct store *st, uint64_t seed, long accounts, long contacts,
 		   long transactions)
 {
-	struct rng3 r = {seed * UINT64_C(0x9E3779B97F4A7C15) + 3};
+	struct rng r = {seed * UINT64_C(0x9E3779B97F4A7C15) + 3};
 	struct store_conn *c = NULL;
 	int nkams = (int)(accounts / 8 > 2 ? accounts / 8 : 2);
 	int64_t *kam = calloc((size_t)nkams, sizeof(*kam)), *acc = calloc((size_t)accounts, 8),
