@@ -1,5 +1,5 @@
 # kam — build, run and test.  `make run` and `make check` are all a new user needs.
-PKGS     := libmicrohttpd jansson libsodium sqlite3 libpq
+PKGS     := libmicrohttpd jansson libsodium sqlite3 libpq zlib
 CC       ?= gcc
 # BUILD=dir keeps a separate build tree (parallel builds by several people on one machine)
 BUILD    ?= build
@@ -13,7 +13,8 @@ SRC      := $(wildcard src/util/*.c src/kam/*.c src/store/*.c src/api/*.c src/ht
 SCHEMA   := $(sort $(wildcard src/store/schema/sqlite/*.sql))
 SCHEMA_PG := $(sort $(wildcard src/store/schema/pg/*.sql))
 GEN      := $(BUILD)/gen/schema_sqlite.c $(BUILD)/gen/schema_pg.c $(BUILD)/gen/static_files.c
-STATIC   :=
+# the web app: our files, then the pinned libraries from node_modules
+STATIC   := $(sort $(wildcard web/*.html web/*.js web/*.css web/*.svg)) $(BUILD)/web/vendor-preact-htm.js $(BUILD)/web/vendor-echarts.js
 
 # release build (make run, bench) and sanitizer build (make check)
 REL_OBJ  := $(patsubst %.c,$(BUILD)/rel/%.o,$(SRC))
@@ -48,6 +49,16 @@ $(BUILD)/gen/schema_sqlite.c: $(SCHEMA) scripts/embed
 $(BUILD)/gen/schema_pg.c: $(SCHEMA_PG) scripts/embed
 	@mkdir -p $(@D)
 	scripts/embed schema_pg $(SCHEMA_PG) > $@
+$(BUILD)/web/vendor-preact-htm.js: node_modules/htm/preact/standalone.module.js
+	@mkdir -p $(@D)
+	cp $< $@
+$(BUILD)/web/vendor-echarts.js: node_modules/echarts/dist/echarts.esm.min.mjs
+	@mkdir -p $(@D)
+	cp $< $@
+node_modules/htm/preact/standalone.module.js node_modules/echarts/dist/echarts.esm.min.mjs: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch node_modules/htm/preact/standalone.module.js node_modules/echarts/dist/echarts.esm.min.mjs
+
 $(BUILD)/gen/static_files.c: $(STATIC) scripts/embed
 	@mkdir -p $(@D)
 	scripts/embed static_files $(STATIC) > $@
@@ -91,7 +102,7 @@ unit: $(UNIT_BIN)
 
 # the API suite on SQLite, then the same suite and the multi-node tests on PostgreSQL
 api: $(BUILD)/san/kam
-	KAM_BIN=$(CURDIR)/$(BUILD)/san/kam node --test --test-reporter=spec tests/api/*.test.mjs tests/sys/*.test.mjs
+	KAM_BIN=$(CURDIR)/$(BUILD)/san/kam node --test --test-reporter=spec tests/api/*.test.mjs tests/sys/*.test.mjs tests/web/*.test.mjs
 api-pg: $(BUILD)/san/kam
 	KAM_BIN=$(CURDIR)/$(BUILD)/san/kam scripts/test-pg tests/api/*.test.mjs tests/pg/*.test.mjs
 

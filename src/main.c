@@ -9,9 +9,13 @@
 #include "api/api.h"
 #include "api/cache.h"
 #include "cli/cli.h"
+#include "http/assets.h"
 #include "http/http.h"
+#include "util/embed.h"
 #include "store/store.h"
 #include "util/log.h"
+
+extern const struct embed_file static_files[];
 
 #ifndef KAM_VERSION
 #define KAM_VERSION "dev"
@@ -211,6 +215,7 @@ static int cmd_serve(const struct opts *o)
 	if (open_store(o, n + 1, &app.store))
 		return 1;
 	app.data = api_cache_new(64);
+	app.assets = http_assets_new(static_files);
 	if (http_server_start(&app, o->listen, n, &srv, err, sizeof(err)) != KAM_OK) {
 		fprintf(stderr, "kam: %s\n", err);
 		api_cache_free(app.data);
@@ -235,6 +240,7 @@ static int cmd_serve(const struct opts *o)
 	http_server_stop(srv, 10000);
 	jobs_stop(jobs);
 	api_cache_free(app.data);
+	http_assets_free(app.assets);
 	store_close(app.store);
 	log_msg("info", "stopped");
 	return 0;

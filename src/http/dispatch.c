@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "http/assets.h"
 #include "http/http.h"
 #include "store/store.h"
 #include "util/log.h"
@@ -139,6 +140,8 @@ void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs)
 		http_problem(rs, 404, "no such resource", NULL);
 		return;
 	}
+	if (http_assets_serve(app->assets, rq, rs))
+		return;
 	snprintf(pathbuf, sizeof(pathbuf), "%s", rq->path);
 	rt = http_route_find(app->routes, app->nroutes, rq->method, pathbuf, rq, &known, allow,
 			     sizeof(allow));

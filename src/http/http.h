@@ -18,6 +18,7 @@
 
 struct store;
 struct store_conn;
+struct http_assets;
 
 struct http_kv {
 	const char *key;
@@ -49,6 +50,8 @@ struct req {
 	const char *if_match;
 	const char *content_type;
 	const char *forwarded_proto;
+	const char *accept_encoding;
+	const char *if_none_match;
 	char remote_addr[64];
 	const char *body;
 	size_t body_len;
@@ -143,6 +146,7 @@ struct http_app {
 	const struct http_route *routes;
 	size_t nroutes;
 	void *data; /* the application's own server-wide state, handed to handlers */
+	struct http_assets *assets; /* the web app, or NULL */
 };
 
 /* The body limit of a request to method and path (bulk routes take more). */

@@ -90,7 +90,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *mc, struct conn *c, stru
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 	for (int i = 0; i < rs->nheaders; i++)
 		MHD_add_response_header(r, rs->headers[i].name, rs->headers[i].value);
-	if (!strncmp(c->path, "/api/", 5))
+	if (!strncmp(c->path, "/api/", 5) || rs->status >= 400)
 		MHD_add_response_header(r, "Cache-Control", "no-store");
 	c->status = rs->status;
 	c->bytes = rs->len;
@@ -191,6 +191,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 	rq.if_match = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "If-Match");
 	rq.content_type = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Type");
 	rq.forwarded_proto = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "X-Forwarded-Proto");
+	rq.accept_encoding = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Accept-Encoding");
+	rq.if_none_match = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "If-None-Match");
 	client_addr(mc, rq.remote_addr, sizeof(rq.remote_addr));
 	http_dispatch(s->app, &rq, &rs);
 	ret = send_resp(mc, c, &rs);

@@ -1,0 +1,166 @@
+// The web app in a real browser (Debian's chromium driven by playwright-core): login, the
+// dashboard, accounts, account 360, the alerts inbox, access rules, and user text shown as
+// text. Screenshots go to tests/out/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { PG, createDb, kam, serve, api, tmp } from '../lib/harness.mjs';
+
+const OUT = new URL('../out/', import.meta.url).pathname;
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+let t, db, srv, browser, tok = {};
+
+before(async () => {
+  mkdirSync(OUT, { recursive: true });
+  t = tmp();
+  db = PG ? createDb() : join(t.dir, 'kam.db');
+  kam(['demo', '--db', db]);
+  for (const w of ['director', 'anna']) tok[w] = kam(['token', 'create', '--email', `${w}@example.com`, '--name', 'ui', '--db', db]).trim();
+  srv = await serve(db);
+  await api(srv.url, tok.director, 'POST', '/api/v1/alerts/evaluate');
+  assert.ok(existsSync(CHROMIUM), `chromium at ${CHROMIUM} (scripts/deps --test installs it)`);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM, headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (srv) assert.equal(await srv.stop(), 0, srv.log().slice(-3000));
+  t.rm();
+});
+
+// A page that fails the test on any script error or CSP violation.
+async function page(width = 1366, height = 900) {
+  const ctx = await browser.newContext({ viewport: { width, height } });
+  const p = await ctx.newPage();
+  p.problems = [];
+  p.on('pageerror', (e) => p.problems.push(String(e)));
+  // script errors and CSP refusals count; a failed request (a 401 the app handles) does not
+  p.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) p.problems.push(m.text()); });
+  return p;
+}
+
+async function signIn(p, email) {
+  await p.goto(srv.url + '/');
+  await p.getByLabel('E-mail').fill(email);
+  await p.getByLabel('Password').fill('demo-password-1');
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.getByRole('navigation', { name: 'Main' }).waitFor();
+}
+
+test('login: a wrong password says so; the right one opens the dashboard', async () => {
+  const p = await page();
+  await p.goto(srv.url + '/');
+  await p.getByLabel('E-mail').fill('director@example.com');
+  await p.getByLabel('Password').fill('not the password');
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.getByRole('alert').waitFor();
+  assert.match(await p.getByRole('alert').textContent(), /wrong e-mail or password/);
+  await p.screenshot({ path: join(OUT, 'login.png') });
+  await p.getByLabel('Password').fill('demo-password-1');
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.locator('.tile').first().waitFor();
+  assert.deepEqual(p.problems, []);
+});
+
+test('dashboard: KPI tiles with the previous period, the matrix, revenue, alerts and workload', async () => {
+  const p = await page();
+  await signIn(p, 'director@example.com');
+  await p.locator('[data-kpi=revenue] .value').waitFor();
+  const revenue = await p.locator('[data-kpi=revenue] .value').textContent();
+  assert.match(revenue, /€/);
+  assert.match(await p.locator('[data-kpi=nrr] .value').textContent(), /%$/);
+  assert.match(await p.locator('[data-kpi=nrr] .prev').textContent(), /previous/);
+  await p.locator('.chart canvas').first().waitFor();
+  assert.equal(await p.locator('.chart canvas').count() >= 2, true, 'matrix and revenue charts drawn');
+  assert.ok(await p.locator('ul.alerts li').count() > 0);
+  assert.equal(await p.locator('section:has(#w-title) tbody tr').count(), 4);
+  // the period picker drives the tiles
+  await p.getByLabel('Period').selectOption('3');
+  await p.waitForFunction((old) => document.querySelector('[data-kpi=revenue] .value')?.textContent !== old, revenue);
+  await p.getByLabel('Period').selectOption('12');
+  await p.waitForTimeout(300);
+  await p.screenshot({ path: join(OUT, 'dashboard.png'), fullPage: true });
+  assert.deepEqual(p.problems, []);
+});
+
+test('accounts: search, tier filter, sort; open an account and see why its health is what it is', async () => {
+  const p = await page();
+  await signIn(p, 'director@example.com');
+  await p.getByRole('link', { name: 'Accounts', exact: true }).click();
+  await p.locator('table.accounts tbody tr').first().waitFor();
+  assert.equal(await p.locator('table.accounts tbody tr').count(), 30);
+  await p.getByLabel('Tier').selectOption('key');
+  await p.waitForFunction(() => [...document.querySelectorAll('table.accounts tbody .tier')].every((e) => e.textContent === 'key'));
+  await p.getByLabel('Tier').selectOption('');
+  await p.getByLabel('Search').fill('north');
+  await p.waitForFunction(() => document.querySelectorAll('table.accounts tbody tr').length === 1);
+  await p.screenshot({ path: join(OUT, 'accounts.png') });
+  await p.getByRole('link', { name: 'Northwind Traders' }).click();
+  await p.getByRole('heading', { name: 'Northwind Traders' }).waitFor();
+  assert.equal(await p.locator('section:has(#h-title) tbody tr').count(), 7);
+  assert.match(await p.locator('section:has(#h-title)').textContent(), /Last interaction/);
+  assert.ok(await p.locator('section:has(#s-title) tbody tr').count() >= 4);
+  await p.screenshot({ path: join(OUT, 'account.png'), fullPage: true });
+  assert.deepEqual(p.problems, []);
+});
+
+test('a stored <script> payload is shown as text and never runs', async () => {
+  const evil = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>Evil Corp';
+  const r = await api(srv.url, tok.director, 'POST', '/api/v1/accounts', { name: evil, owner_id: 3, tags: ['<b>bold</b>'] });
+  assert.equal(r.status, 201);
+  const p = await page();
+  await signIn(p, 'director@example.com');
+  await p.goto(`${srv.url}/#/accounts`);
+  await p.getByLabel('Search').fill('Evil');
+  await p.waitForFunction(() => document.querySelectorAll('table.accounts tbody tr').length === 1);
+  assert.equal(await p.locator('table.accounts tbody td a').textContent(), evil);
+  await p.goto(`${srv.url}/#/accounts/${r.json.id}`);
+  await p.locator('.account-head h1').waitFor();
+  assert.equal(await p.locator('.account-head h1').textContent(), evil);
+  assert.equal(await p.evaluate(() => window.pwned), undefined);
+  assert.equal(await p.locator('.account-head img').count(), 0);
+});
+
+test('a kam cannot open another kam\'s account by URL', async () => {
+  const mine = new Set((await api(srv.url, tok.anna, 'GET', '/api/v1/accounts?limit=100')).json.items.map((a) => a.id));
+  const all = (await api(srv.url, tok.director, 'GET', '/api/v1/accounts?limit=100')).json.items;
+  const foreign = all.find((a) => !mine.has(a.id));
+  const p = await page();
+  await signIn(p, 'anna@example.com');
+  await p.goto(`${srv.url}/#/accounts/${foreign.id}`);
+  await p.getByRole('alert').waitFor();
+  assert.match(await p.getByRole('alert').textContent(), /No such account/);
+  assert.doesNotMatch(await p.content(), new RegExp(foreign.name));
+});
+
+test('alerts inbox: acknowledge one and it leaves the open list', async () => {
+  const p = await page();
+  await signIn(p, 'anna@example.com');
+  await p.getByRole('link', { name: 'Alerts', exact: true }).click();
+  await p.locator('table.inbox tbody tr').first().waitFor();
+  const before = await p.locator('table.inbox tbody tr').count();
+  const id = await p.locator('table.inbox tbody tr').first().getAttribute('data-alert');
+  await p.locator('table.inbox tbody tr').first().getByRole('button', { name: 'Acknowledge' }).click();
+  await p.waitForFunction((n) => document.querySelectorAll('table.inbox tbody tr').length === n - 1, before);
+  assert.equal((await api(srv.url, tok.anna, 'GET', `/api/v1/alerts/${id}`)).json.state, 'acknowledged');
+  await p.screenshot({ path: join(OUT, 'alerts.png') });
+  assert.deepEqual(p.problems, []);
+});
+
+test('log out, and an ended session goes back to the login', async () => {
+  const p = await page(820, 1180); // a tablet
+  await signIn(p, 'director@example.com');
+  await p.screenshot({ path: join(OUT, 'dashboard-tablet.png') });
+  await p.getByRole('button', { name: 'Log out' }).click();
+  await p.getByRole('button', { name: 'Sign in' }).waitFor();
+  await signIn(p, 'director@example.com');
+  await p.context().clearCookies(); // as if the session expired
+  await p.getByRole('link', { name: 'Alerts', exact: true }).click();
+  await p.getByRole('button', { name: 'Sign in' }).waitFor();
+});

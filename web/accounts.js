@@ -1,0 +1,42 @@
+// The accounts table: search, tier and status filters, sortable columns, keyset paging.
+import { html, useState, useEffect } from './vendor-preact-htm.js';
+import { get } from './api.js';
+import { money, num, ago } from './format.js';
+
+export function Accounts() {
+  const [q, setQ] = useState('');
+  const [tier, setTier] = useState('');
+  const [sort, setSort] = useState('-score');
+  const [rows, setRows] = useState([]);
+  const [next, setNext] = useState(null);
+  const [error, setError] = useState(null);
+  const url = (cursor) => {
+    const p = new URLSearchParams({ limit: '50', sort });
+    if (q) p.set('q', q);
+    if (tier) p.set('tier', tier);
+    if (cursor) p.set('cursor', cursor);
+    return `/api/v1/accounts?${p}`;
+  };
+  useEffect(() => {
+    const t = setTimeout(() => get(url()).then((r) => { setRows(r.items); setNext(r.next_cursor); setError(null); }, (e) => setError(e.message)), 150);
+    return () => clearTimeout(t);
+  }, [q, tier, sort]);
+  const more = () => get(url(next)).then((r) => { setRows(rows.concat(r.items)); setNext(r.next_cursor); });
+  const th = (key, label) => html`<th scope="col" aria-sort=${sort === key ? 'ascending' : sort === `-${key}` ? 'descending' : 'none'}>
+    <button class="link" onClick=${() => setSort(sort === `-${key}` ? key : `-${key}`)}>${label}</button></th>`;
+  return html`<div>
+    <div class="toolbar"><h1>Accounts</h1>
+      <label>Search <input type="search" value=${q} onInput=${(e) => setQ(e.target.value)} placeholder="name" /></label>
+      <label>Tier <select value=${tier} onChange=${(e) => setTier(e.target.value)}>
+        <option value="">all</option><option value="key">key</option><option value="potential">potential</option><option value="standard">standard</option>
+      </select></label>
+    </div>
+    ${error && html`<p class="error" role="alert">${error}</p>`}
+    <table class="accounts"><thead><tr>${th('name', 'Account')}<th>Tier</th>${th('score', 'Score')}<th>Status</th><th>Potential</th><th>Last contact</th><th>Tags</th></tr></thead>
+    <tbody>${rows.map((a) => html`<tr>
+      <td><a href="#/accounts/${a.id}">${a.name}</a></td><td><span class="tier ${a.tier}">${a.tier}</span></td>
+      <td>${num(a.score)}</td><td>${a.status}</td><td>${money(a.potential_annual_spend, a.currency)}</td>
+      <td>${ago(a.last_interaction_at)}</td><td>${a.tags.join(', ')}</td></tr>`)}</tbody></table>
+    ${next && html`<button onClick=${more}>Show more</button>`}
+  </div>`;
+}

@@ -1,0 +1,52 @@
+// Talking to the kam API: JSON in and out, the session's CSRF token on unsafe requests,
+// problem documents turned into errors a screen can show.
+let csrf = null;
+const listeners = new Set();
+
+export function onLogout(fn) { listeners.add(fn); }
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+export async function api(method, path, body) {
+  const headers = {};
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
+  const r = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  const json = text ? JSON.parse(text) : null;
+  if (r.status === 401 && path !== '/api/v1/session') {
+    csrf = null;
+    listeners.forEach((fn) => fn());
+  }
+  if (!r.ok) throw new ApiError(r.status, json);
+  return json;
+}
+
+export const get = (path) => api('GET', path);
+
+export async function login(email, password) {
+  const s = await api('POST', '/api/v1/session', { email, password });
+  csrf = s.csrf_token;
+  return s.user;
+}
+
+// The session the browser already has (after a reload), or null.
+export async function resume() {
+  try {
+    const s = await api('GET', '/api/v1/session');
+    csrf = s.csrf_token;
+    return s.user;
+  } catch {
+    return null;
+  }
+}
+
+export async function logout() {
+  try { await api('DELETE', '/api/v1/session'); } finally { csrf = null; }
+}

@@ -1,0 +1,78 @@
+// The kam web app: a shell with navigation, and one view per screen, routed by the hash.
+import { html, render, useState, useEffect } from './vendor-preact-htm.js';
+import { resume, login, logout, onLogout } from './api.js';
+import { Dashboard } from './dashboard.js';
+import { Accounts } from './accounts.js';
+import { Account } from './account.js';
+import { Alerts } from './alerts.js';
+
+function route() {
+  const h = location.hash.replace(/^#\/?/, '');
+  const [name, id] = h.split('/');
+  return { name: name || 'dashboard', id };
+}
+
+function Login({ onDone }) {
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  async function submit(e) {
+    e.preventDefault();
+    const f = new FormData(e.target);
+    setBusy(true);
+    setError(null);
+    try {
+      onDone(await login(f.get('email'), f.get('password')));
+    } catch (err) {
+      setError(err.message);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return html`<main class="login">
+    <form onSubmit=${submit} aria-labelledby="login-title">
+      <h1 id="login-title">kam</h1>
+      <p class="muted">Key account management</p>
+      <label>E-mail <input name="email" type="email" autocomplete="username" required autofocus /></label>
+      <label>Password <input name="password" type="password" autocomplete="current-password" required /></label>
+      ${error && html`<p class="error" role="alert">${error}</p>`}
+      <button type="submit" disabled=${busy}>${busy ? 'Signing in…' : 'Sign in'}</button>
+    </form>
+  </main>`;
+}
+
+function Shell({ user, onLogout: out }) {
+  const [r, setR] = useState(route());
+  useEffect(() => {
+    const f = () => setR(route());
+    addEventListener('hashchange', f);
+    return () => removeEventListener('hashchange', f);
+  }, []);
+  const link = (name, label) => html`<a href="#/${name}" aria-current=${r.name === name ? 'page' : null}>${label}</a>`;
+  let view;
+  if (r.name === 'accounts' && r.id) view = html`<${Account} id=${r.id} user=${user} />`;
+  else if (r.name === 'accounts') view = html`<${Accounts} user=${user} />`;
+  else if (r.name === 'alerts') view = html`<${Alerts} user=${user} />`;
+  else view = html`<${Dashboard} user=${user} />`;
+  return html`<div class="shell">
+    <header>
+      <strong class="brand">kam</strong>
+      <nav aria-label="Main">${link('dashboard', 'Dashboard')} ${link('accounts', 'Accounts')} ${link('alerts', 'Alerts')}</nav>
+      <span class="who">${user.name} · ${user.role}</span>
+      <button class="link" onClick=${out}>Log out</button>
+    </header>
+    <main id="content">${view}</main>
+  </div>`;
+}
+
+function App() {
+  const [user, setUser] = useState(undefined);
+  useEffect(() => {
+    resume().then(setUser);
+    onLogout(() => setUser(null)); // a session that expired goes back to the login
+  }, []);
+  if (user === undefined) return html`<p class="loading">Loading…</p>`;
+  if (user === null) return html`<${Login} onDone=${setUser} />`;
+  return html`<${Shell} user=${user} onLogout=${async () => { await logout(); setUser(null); }} />`;
+}
+
+render(html`<${App} />`, document.getElementById('app'));

@@ -1,0 +1,113 @@
+// The portfolio dashboard: KPI tiles beside the previous period, the portfolio matrix as a
+// bubble chart (click a bubble to open the account), revenue by month, open alerts, workload.
+import { html, useState, useEffect, useRef } from './vendor-preact-htm.js';
+import * as echarts from './vendor-echarts.js';
+import { get } from './api.js';
+import { money, pct, num } from './format.js';
+
+const TILES = [
+  ['revenue', 'Revenue', (v, c) => money(v, c)],
+  ['nrr', 'Net revenue retention', (v) => pct(v)],
+  ['grr', 'Gross revenue retention', (v) => pct(v)],
+  ['logo_retention', 'Logo retention', (v) => pct(v)],
+  ['nps', 'NPS', (v) => num(v, 0)],
+  ['sla_compliance', 'SLA compliance', (v) => pct(v)],
+];
+
+function Tile({ name, label, fmt, k, currency }) {
+  const f = k[name];
+  const up = f.value !== null && f.previous !== null && f.value >= f.previous;
+  return html`<section class="tile" data-kpi=${name} aria-label=${label}>
+    <h3>${label}</h3>
+    <p class="value">${fmt(f.value, currency)}</p>
+    <p class="prev ${f.previous === null ? '' : up ? 'up' : 'down'}">previous ${fmt(f.previous, currency)}</p>
+  </section>`;
+}
+
+function Chart({ option, onClick, label }) {
+  const el = useRef(null);
+  useEffect(() => {
+    const chart = echarts.init(el.current, null, { renderer: 'canvas' });
+    chart.setOption(option);
+    if (onClick) chart.on('click', onClick);
+    const resize = () => chart.resize();
+    addEventListener('resize', resize);
+    return () => { removeEventListener('resize', resize); chart.dispose(); };
+  }, [option]);
+  return html`<div class="chart" ref=${el} role="img" aria-label=${label}></div>`;
+}
+
+export function Dashboard() {
+  const [months, setMonths] = useState(12);
+  const [data, setData] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    const to = new Date();
+    const toS = `${to.getUTCFullYear()}-${String(to.getUTCMonth() + 1).padStart(2, '0')}-01`;
+    const from = new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() - months, 1)).toISOString().slice(0, 10);
+    Promise.all([
+      get(`/api/v1/kpis?from=${from}&to=${toS}`),
+      get(`/api/v1/kpis?from=${from}&to=${toS}&interval=month`),
+      get('/api/v1/portfolio/matrix'),
+      get('/api/v1/alerts?state=open&limit=8&sort=-opened_at'),
+      get('/api/v1/kams/workload'),
+    ]).then(([k, series, matrix, alerts, work]) => setData({ k, series, matrix, alerts, work }), (e) => setError(e.message));
+  }, [months]);
+  if (error) return html`<p class="error" role="alert">${error}</p>`;
+  if (!data) return html`<p class="loading">Loading the portfolio…</p>`;
+  const { k, series, matrix, alerts, work } = data;
+  const colours = { strategic: '#2e7d32', develop: '#1565c0', maintain: '#ef6c00', streamline: '#757575' };
+  const matrixOption = {
+    animation: false,
+    grid: { left: 50, right: 20, top: 20, bottom: 40 },
+    xAxis: { name: 'attractiveness', nameLocation: 'middle', nameGap: 28, min: 0, max: 100 },
+    yAxis: { name: 'relationship', nameLocation: 'middle', nameGap: 36, min: 0, max: 100 },
+    tooltip: { formatter: (p) => `${p.data.name}<br>${p.data.segment}` },
+    series: [{
+      type: 'scatter',
+      data: matrix.items.map((i) => ({ name: i.name, id: i.account_id, segment: i.segment,
+        value: [i.attractiveness.value, i.strength.value ?? 0, i.revenue],
+        itemStyle: { color: colours[i.segment] } })),
+      symbolSize: (v) => 10 + Math.sqrt(Math.max(v[2], 0)) / 400,
+      markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#999' },
+        data: [{ xAxis: matrix.splits.attractiveness }, { yAxis: matrix.splits.strength }] },
+    }],
+  };
+  const revOption = {
+    animation: false,
+    grid: { left: 60, right: 20, top: 20, bottom: 30 },
+    xAxis: { type: 'category', data: series.series.map((s) => s.period.from.slice(0, 7)) },
+    yAxis: { type: 'value', axisLabel: { formatter: (v) => money(v, k.currency) } },
+    tooltip: { trigger: 'axis', valueFormatter: (v) => money(v, k.currency) },
+    series: [{ type: 'bar', data: series.series.map((s) => s.kpis.revenue.value), itemStyle: { color: '#1565c0' } }],
+  };
+  return html`<div class="dashboard">
+    <div class="toolbar">
+      <h1>Portfolio</h1>
+      <label>Period <select value=${months} onChange=${(e) => setMonths(Number(e.target.value))}>
+        <option value="3">last 3 months</option><option value="6">last 6 months</option>
+        <option value="12">last 12 months</option><option value="24">last 24 months</option>
+      </select></label>
+    </div>
+    <div class="tiles">${TILES.map(([n, l, f]) => html`<${Tile} name=${n} label=${l} fmt=${f} k=${k.kpis} currency=${k.currency} />`)}</div>
+    <div class="grid2">
+      <section aria-labelledby="m-title"><h2 id="m-title">Key accounts: portfolio matrix</h2>
+        <${Chart} label="Portfolio matrix" option=${matrixOption} onClick=${(p) => { location.hash = `#/accounts/${p.data.id}`; }} />
+        <p class="muted">${Object.entries(matrix.counts).map(([s, n]) => `${s} ${n}`).join(' · ')}</p>
+      </section>
+      <section aria-labelledby="r-title"><h2 id="r-title">Revenue by month</h2>
+        <${Chart} label="Revenue by month" option=${revOption} />
+      </section>
+      <section aria-labelledby="a-title"><h2 id="a-title">Open alerts</h2>
+        <ul class="alerts">${alerts.items.map((a) => html`<li class=${a.severity}>
+          <a href=${a.account_id ? `#/accounts/${a.account_id}` : '#/alerts'}>${a.rule.replaceAll('_', ' ')}</a>
+          <span class="muted"> ${a.account_id ? `account ${a.account_id}` : 'workload'}</span></li>`)}</ul>
+        <a href="#/alerts">All alerts</a>
+      </section>
+      <section aria-labelledby="w-title"><h2 id="w-title">KAM workload</h2>
+        <table><thead><tr><th>KAM</th><th>Key accounts</th><th>Capacity</th><th>Overdue actions</th></tr></thead>
+        <tbody>${work.items.map((w) => html`<tr class=${w.over_capacity ? 'over' : ''}><td>${w.name}</td><td>${w.key_accounts}</td><td>${w.capacity}</td><td>${w.overdue_actions}</td></tr>`)}</tbody></table>
+      </section>
+    </div>
+  </div>`;
+}
