@@ -22,7 +22,7 @@ export function Alerts() {
     <table class="inbox"><thead><tr><th>Rule</th><th>Severity</th><th>Account</th><th>Opened</th><th>Evidence</th><th>Actions</th></tr></thead>
     <tbody>${items.map((a) => html`<tr data-alert=${a.id}>
       <td>${a.rule.replaceAll('_', ' ')}</td><td class=${a.severity}>${a.severity}</td>
-      <td>${a.account_id ? html`<a href="#/accounts/${a.account_id}">account ${a.account_id}</a>` : 'workload'}</td>
+      <td>${a.account_id ? html`<a href="#/accounts/${a.account_id}">${a.account_name}</a>` : 'KAM workload'}</td>
       <td>${date(a.opened_at)}</td><td><code>${JSON.stringify(a.evidence)}</code></td>
       <td>${a.state === 'open' && html`<button onClick=${() => change(a, { state: 'acknowledged' })}>Acknowledge</button>
         <button onClick=${() => change(a, { state: 'snoozed', snoozed_until: week() })}>Snooze a week</button>`}</td></tr>`)}</tbody></table>

@@ -150,14 +150,21 @@ int api_alert_evaluate(struct req *rq, struct resp *rs)
 					 r.resolved, "woke_from_snooze", r.woke, "ms", r.ms));
 }
 
-/* Evidence is stored as JSON text; it goes out as JSON. */
-static void expand(json_t *alert)
+/* Evidence is stored as JSON text; it goes out as JSON, with the account's name beside. */
+static void expand(struct req *rq, json_t *alert)
 {
 	const char *ev = json_string_value(json_object_get(alert, "evidence"));
-	json_t *j = ev ? json_loads(ev, 0, NULL) : NULL;
+	json_t *j = ev ? json_loads(ev, 0, NULL) : NULL, *acc = json_object_get(alert, "account_id");
+	json_t *a = NULL;
 
 	if (j)
 		json_object_set_new(alert, "evidence", j);
+	if (json_is_integer(acc) &&
+	    store_get(rq->db, &model_account, json_integer_value(acc), &a, NULL) == KAM_OK)
+		json_object_set(alert, "account_name", json_object_get(a, "name"));
+	else
+		json_object_set_new(alert, "account_name", json_null());
+	json_decref(a);
 }
 
 int api_alert_list(struct req *rq, struct resp *rs)
@@ -174,7 +181,7 @@ int api_alert_list(struct req *rq, struct resp *rs)
 		return rc;
 	}
 	json_array_foreach(items, i, it)
-		expand(it);
+		expand(rq, it);
 	return api_reply_page(rs, items, next);
 }
 
@@ -207,7 +214,7 @@ int api_alert_get(struct req *rq, struct resp *rs)
 
 	if (id < 0 || load_alert(rq, id, false, &a, &version) != KAM_OK)
 		return api_not_found(rs, "alert");
-	expand(a);
+	expand(rq, a);
 	http_etag(rs, version);
 	return http_reply_json(rs, 200, a);
 }
@@ -281,7 +288,7 @@ int api_alert_update(struct req *rq, struct resp *rs)
 		goto out;
 	if ((rc = store_commit(rq->db)) != KAM_OK)
 		goto out;
-	expand(after);
+	expand(rq, after);
 	http_etag(rs, version);
 	http_reply_json(rs, 200, after);
 	after = NULL;

@@ -474,6 +474,11 @@ json_t *api_openapi_doc(void)
 						json_object_get(json_object_get(schemas, "Alert"),
 								"properties"),
 						"evidence", json_pack("{s:s}", "type", "object"));
+				if (e == &model_alert)
+					json_object_set_new(
+						json_object_get(json_object_get(schemas, "Alert"),
+								"properties"),
+						"account_name", json_pack("{s:[s,s]}", "type", "string", "null"));
 				if (e == &model_user) /* write-only: hashed, never returned */
 					for (int j = 0; j < 2; j++)
 						json_object_set_new(
