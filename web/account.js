@@ -163,7 +163,11 @@ export function Account({ id, user }) {
   const [d, setD] = useState(null);
   const [error, setError] = useState(null);
   const [n, setN] = useState(0);
+  const [share, setShare] = useState(null);
   const reload = () => setN(n + 1);
+  async function makeShare() {
+    try { setShare(await api('POST', `/api/v1/accounts/${id}/shares`, { expires_in_days: 30 })); } catch (e) { setError(e.message); }
+  }
   useEffect(() => {
     const to = new Date();
     const toS = `${to.getUTCFullYear()}-${String(to.getUTCMonth() + 1).padStart(2, '0')}-01`;
@@ -205,7 +209,10 @@ export function Account({ id, user }) {
       <span>score ${num(score.score)}</span>
       <span class="health" data-score=${health.score}>health ${num(health.score, 0)}</span>
       <span class="muted">${a.industry || ''} · ${a.country || ''} · last contact ${ago(a.last_interaction_at)}</span>
+      <button onClick=${makeShare}>Share with the client</button>
     </header>
+    ${share && html`<p class="share" role="status">Link for the client, valid until ${date(share.expires_at)}:
+      <input readonly aria-label="share link" value=${location.origin + share.url} size="60" /></p>`}
     ${error && html`<p class="error" role="alert">${error}</p>`}
     <div role="tablist" aria-label="Account views" class="tabs">${TABS.map((t) => html`<button role="tab" aria-selected=${tab === t} onClick=${() => setTab(t)}>${t}</button>`)}</div>
     <div role="tabpanel">${body}</div>

@@ -5,6 +5,7 @@ import { Dashboard } from './dashboard.js';
 import { Accounts } from './accounts.js';
 import { Account } from './account.js';
 import { Alerts } from './alerts.js';
+import { Shared } from './shared.js';
 
 function route() {
   const h = location.hash.replace(/^#\/?/, '');
@@ -65,6 +66,13 @@ function Shell({ user, onLogout: out }) {
 }
 
 function App() {
+  // a client's share link needs no login and shows nothing else
+  const shared = location.hash.match(/^#\/shared\/([A-Za-z0-9_-]+)$/);
+  if (shared) return html`<${Shared} token=${shared[1]} />`;
+  return html`<${Staff} />`;
+}
+
+function Staff() {
   const [user, setUser] = useState(undefined);
   useEffect(() => {
     resume().then(setUser);

@@ -121,6 +121,10 @@ int api_score_account(struct req *rq, int64_t id);
 /* A portfolio-matrix item (segment, coordinates, explanation) from a store_matrix_rows row. */
 json_t *api_matrix_item(const struct settings *s, json_t *row);
 
+int api_share_create(struct req *rq, struct resp *rs);
+int api_share_list(struct req *rq, struct resp *rs);
+int api_share_delete(struct req *rq, struct resp *rs);
+int api_shared(struct req *rq, struct resp *rs);
 int api_kpis(struct req *rq, struct resp *rs);
 int api_kpi_rows(struct req *rq, struct resp *rs);
 int api_settings_get(struct req *rq, struct resp *rs);

@@ -55,6 +55,16 @@ static const struct doc docs[] = {
 	{"PUT", "/api/v1/accounts/:id/team/:user_id", "Add a user to the team, or change their role",
 	 NULL, K_PUT},
 	{"DELETE", "/api/v1/accounts/:id/team/:user_id", "Take a user off the team", NULL, K_EMPTY},
+	{"GET", "/api/v1/accounts/:id/shares", "The account's client share links (without tokens)",
+	 NULL, K_OBJ},
+	{"POST", "/api/v1/accounts/:id/shares",
+	 "Create a client share link {expires_in_days: 1..90, default 30}; the token is shown once",
+	 NULL, K_OBJ},
+	{"DELETE", "/api/v1/accounts/:id/shares/:share_id", "Revoke a client share link", NULL,
+	 K_EMPTY},
+	{"GET", "/api/v1/shared/:token",
+	 "What a share link shows the client: agreed objectives, actions, service KPIs; no login",
+	 NULL, K_OBJ},
 	{"GET", "/api/v1/audit", "The audit log, newest first (entity, id, limit, cursor)", NULL,
 	 K_OBJ},
 	{"GET", "/api/v1/settings", "The settings in force", NULL, K_OBJ},
@@ -300,7 +310,12 @@ static json_t *operation(const struct http_route *r, const struct doc *d,
 	/* path parameters */
 	snprintf(path, sizeof(path), "%s", p);
 	for (char *s = strtok(path, "/"); s; s = strtok(NULL, "/"))
-		if (s[0] == ':')
+		if (s[0] == ':' && !strcmp(s, ":token"))
+			json_array_append_new(params,
+					      json_pack("{s:s,s:s,s:b,s:{s:s,s:i}}", "name", s + 1,
+							"in", "path", "required", true, "schema",
+							"type", "string", "minLength", 40));
+		else if (s[0] == ':')
 			json_array_append_new(params,
 					      json_pack("{s:s,s:s,s:b,s:{s:s,s:i}}", "name", s + 1,
 							"in", "path", "required", true, "schema",

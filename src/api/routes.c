@@ -42,6 +42,10 @@ const struct http_route api_routes[] = {
 	{"PATCH", "/api/v1/accounts/:id", api_account_update, 0, ACCOUNT_WRITERS, NULL},
 	{"DELETE", "/api/v1/accounts/:id", api_account_delete, 0, ACCOUNT_CREATORS, NULL},
 	{"GET", "/api/v1/accounts/:id/team", api_team_list, 0, 0, NULL},
+	{"GET", "/api/v1/accounts/:id/shares", api_share_list, 0, 0, NULL},
+	{"POST", "/api/v1/accounts/:id/shares", api_share_create, 0, ACCOUNT_CREATORS, NULL},
+	{"DELETE", "/api/v1/accounts/:id/shares/:share_id", api_share_delete, 0, ACCOUNT_CREATORS, NULL},
+	{"GET", "/api/v1/shared/:token", api_shared, ROUTE_PUBLIC, 0, NULL},
 	{"PUT", "/api/v1/accounts/:id/team/:user_id", api_team_put, 0, ACCOUNT_CREATORS, NULL},
 	{"DELETE", "/api/v1/accounts/:id/team/:user_id", api_team_delete, 0, ACCOUNT_CREATORS, NULL},
 

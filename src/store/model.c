@@ -14,6 +14,7 @@ const struct model_table model_tables[] = {
 	{"revenue_monthly", false}, {"revenue_account_monthly", false}, {"interactions", true}, {"interactions_user_ids", false},
 	{"interactions_contact_ids", false}, {"cases", true}, {"risks", true},
 	{"surveys", true},	  {"health_snapshots", false}, {"alerts", true},
+	{"shares", true},
 	{NULL, false},
 };
 

@@ -177,6 +177,25 @@ test('a kam cannot open another kam\'s account by URL', async () => {
   assert.doesNotMatch(await p.content(), new RegExp(foreign.name));
 });
 
+test('share link: made from the account, opened without a login, nothing internal on it', async () => {
+  const plans = (await api(srv.url, tok.anna, 'GET', '/api/v1/plans?status=active&limit=50')).json.items;
+  const acc = plans[0].account_id;
+  const p = await page();
+  await signIn(p, 'anna@example.com');
+  await p.goto(`${srv.url}/#/accounts/${acc}`);
+  await p.getByRole('button', { name: 'Share with the client' }).click();
+  const link = await p.getByLabel('share link').inputValue();
+  assert.match(link, /\/#\/shared\/[A-Za-z0-9_-]{43}$/);
+  const client = await page(); // a fresh browser context: no cookies, no session
+  await client.goto(link);
+  await client.getByRole('heading', { name: 'Objectives we agreed' }).waitFor();
+  const text = await client.locator('main').innerText();
+  assert.ok(!/Log out|Dashboard|attitude|situation|Stakeholders|heat map/i.test(text), 'no staff screens or internal fields');
+  assert.equal(await client.getByLabel('E-mail').count(), 0, 'no login asked');
+  await client.screenshot({ path: join(OUT, 'shared.png'), fullPage: true });
+  assert.deepEqual(client.problems, []);
+});
+
 test('alerts inbox: acknowledge one and it leaves the open list', async () => {
   const p = await page();
   await signIn(p, 'anna@example.com');
