@@ -210,6 +210,7 @@ export function Account({ id, user }) {
       <span class="health" data-score=${health.score}>health ${num(health.score, 0)}</span>
       <span class="muted">${a.industry || ''} · ${a.country || ''} · last contact ${ago(a.last_interaction_at)}</span>
       <button onClick=${makeShare}>Share with the client</button>
+      <a href="#/accounts/${id}/print">One-page plan</a>
     </header>
     ${share && html`<p class="share" role="status">Link for the client, valid until ${date(share.expires_at)}:
       <input readonly aria-label="share link" value=${location.origin + share.url} size="60" /></p>`}

@@ -6,11 +6,13 @@ import { Accounts } from './accounts.js';
 import { Account } from './account.js';
 import { Alerts } from './alerts.js';
 import { Shared } from './shared.js';
+import { Settings } from './settings.js';
+import { PrintPlan } from './print.js';
 
 function route() {
   const h = location.hash.replace(/^#\/?/, '');
-  const [name, id] = h.split('/');
-  return { name: name || 'dashboard', id };
+  const [name, id, sub] = h.split('/');
+  return { name: name || 'dashboard', id, sub };
 }
 
 function Login({ onDone }) {
@@ -50,14 +52,16 @@ function Shell({ user, onLogout: out }) {
   }, []);
   const link = (name, label) => html`<a href="#/${name}" aria-current=${r.name === name ? 'page' : null}>${label}</a>`;
   let view;
-  if (r.name === 'accounts' && r.id) view = html`<${Account} id=${r.id} user=${user} />`;
+  if (r.name === 'accounts' && r.id && r.sub === 'print') view = html`<${PrintPlan} id=${r.id} />`;
+  else if (r.name === 'accounts' && r.id) view = html`<${Account} id=${r.id} user=${user} />`;
+  else if (r.name === 'settings') view = html`<${Settings} user=${user} />`;
   else if (r.name === 'accounts') view = html`<${Accounts} user=${user} />`;
   else if (r.name === 'alerts') view = html`<${Alerts} user=${user} />`;
   else view = html`<${Dashboard} user=${user} />`;
   return html`<div class="shell">
     <header>
       <strong class="brand">kam</strong>
-      <nav aria-label="Main">${link('dashboard', 'Dashboard')} ${link('accounts', 'Accounts')} ${link('alerts', 'Alerts')}</nav>
+      <nav aria-label="Main">${link('dashboard', 'Dashboard')} ${link('accounts', 'Accounts')} ${link('alerts', 'Alerts')} ${link('settings', 'Settings')}</nav>
       <span class="who">${user.name} · ${user.role}</span>
       <button class="link" onClick=${out}>Log out</button>
     </header>

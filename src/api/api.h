@@ -128,6 +128,7 @@ int api_shared(struct req *rq, struct resp *rs);
 int api_kpis(struct req *rq, struct resp *rs);
 int api_kpi_rows(struct req *rq, struct resp *rs);
 int api_settings_get(struct req *rq, struct resp *rs);
+int api_settings_preview(struct req *rq, struct resp *rs);
 int api_settings_update(struct req *rq, struct resp *rs);
 int api_account_score(struct req *rq, struct resp *rs);
 int api_portfolio_pareto(struct req *rq, struct resp *rs);

@@ -71,6 +71,9 @@ static const struct doc docs[] = {
 	{"PATCH", "/api/v1/settings",
 	 "Change settings (directors, admins); scores are recomputed in the same transaction",
 	 NULL, K_OBJ},
+	{"POST", "/api/v1/settings/preview",
+	 "Who would be key, potential or standard under proposed settings; nothing is saved",
+	 NULL, K_OBJ},
 	{"GET", "/api/v1/accounts/:id/score",
 	 "The account's score with each criterion's raw value, normalized value, weight and "
 	 "contribution, and its tier",

@@ -215,6 +215,69 @@ out:
 	return rc;
 }
 
+/* Who would be key, potential or standard under proposed settings: nothing is saved. */
+int api_settings_preview(struct req *rq, struct resp *rs)
+{
+	struct kam_errinfo ei = {0};
+	struct settings s;
+	struct store_score_row *rows = NULL;
+	double *rev = NULL, *pct = NULL;
+	char from[8], to[8];
+	json_t *items = NULL;
+	int counts[2][3] = {{0}}; /* now / proposed × key, potential, standard */
+	size_t n = 0;
+	int rc;
+
+	if ((rc = api_settings_load(rq, &s, NULL)) != KAM_OK)
+		goto out;
+	if (rq->json && (rc = settings_apply(&s, rq->json, &ei)) != KAM_OK)
+		goto out;
+	window(from, to);
+	if ((rc = store_score_rows(rq->db, from, to, &rows, &n)) != KAM_OK)
+		goto out;
+	rev = calloc(n + 1, sizeof(*rev));
+	pct = calloc(n + 1, sizeof(*pct));
+	if (rev == NULL || pct == NULL) {
+		rc = KAM_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		rev[i] = rows[i].revenue;
+	score_percentiles(rev, n, pct);
+	items = json_array();
+	for (size_t i = 0; i < n; i++) {
+		struct score_input in = {rows[i].revenue, pct[i], rows[i].growth, rows[i].strategic,
+					 rows[i].influence, rows[i].churned};
+		struct score_result r;
+		int before = !strcmp(rows[i].tier, "key") ? 0 : !strcmp(rows[i].tier, "potential") ? 1 : 2;
+		int after;
+
+		score_compute(&s, &in, &r);
+		after = !strcmp(r.tier, "key") ? 0 : !strcmp(r.tier, "potential") ? 1 : 2;
+		counts[0][before]++;
+		counts[1][after]++;
+		if (before != after)
+			json_array_append_new(items, json_pack("{s:I,s:f,s:s,s:s}", "account_id",
+							       (json_int_t)rows[i].id, "score", r.score,
+							       "tier", r.tier, "tier_now", rows[i].tier));
+	}
+	http_reply_json(rs, 200,
+			json_pack("{s:{s:i,s:i,s:i},s:{s:i,s:i,s:i},s:o}", "now", "key", counts[0][0],
+				  "potential", counts[0][1], "standard", counts[0][2], "proposed", "key",
+				  counts[1][0], "potential", counts[1][1], "standard", counts[1][2],
+				  "changes", items));
+	items = NULL;
+out:
+	free(rows);
+	free(rev);
+	free(pct);
+	json_decref(items);
+	if (rc != KAM_OK)
+		http_reply_err(rs, rc, &ei);
+	err_clear(&ei);
+	return rc;
+}
+
 int api_account_score(struct req *rq, struct resp *rs)
 {
 	int64_t id = api_param_id(rq, 0);

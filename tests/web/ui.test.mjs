@@ -196,6 +196,49 @@ test('share link: made from the account, opened without a login, nothing interna
   assert.deepEqual(client.problems, []);
 });
 
+test('settings: change a weight, see the preview, save, and the tier changes', async () => {
+  const before = (await api(srv.url, tok.director, 'GET', '/api/v1/accounts?tier=key&limit=100')).json.items.length;
+  const p = await page();
+  await signIn(p, 'director@example.com');
+  await p.getByRole('link', { name: 'Settings', exact: true }).click();
+  await p.getByLabel('financial').waitFor();
+  await p.getByLabel('key from').fill('99');
+  await p.getByLabel('financial').fill('1');
+  for (const k of ['growth', 'strategic', 'influence']) await p.getByLabel(k, { exact: true }).fill('0');
+  await p.locator('.preview').waitFor();
+  await p.waitForFunction(() => /Key accounts: 1 /.test(document.querySelector('.preview')?.textContent || ''));
+  assert.ok(await p.locator('ul.changes li').count() > 0, 'the preview names who changes tier');
+  await p.screenshot({ path: join(OUT, 'settings.png'), fullPage: true });
+  const unsaved = (await api(srv.url, tok.director, 'GET', '/api/v1/accounts?tier=key&limit=100')).json.items.length;
+  assert.equal(unsaved, before, 'a preview saves nothing');
+  await p.getByRole('button', { name: 'Save and re-rank' }).click();
+  await p.getByText('Saved: every account was re-ranked.').waitFor();
+  const after = (await api(srv.url, tok.director, 'GET', '/api/v1/accounts?tier=key&limit=100')).json.items;
+  assert.equal(after.length, 1);
+  await p.getByRole('link', { name: 'Accounts', exact: true }).click();
+  await p.getByLabel('Tier').selectOption('key');
+  await p.waitForFunction(() => document.querySelectorAll('table.accounts tbody tr').length === 1);
+  assert.equal(await p.locator('table.accounts tbody td a').textContent(), after[0].name);
+  // put the defaults back for the other tests
+  await api(srv.url, tok.director, 'PATCH', '/api/v1/settings', { weights: { financial: 0.4, growth: 0.2, strategic: 0.25, influence: 0.15 }, key_threshold: 60 });
+  assert.deepEqual(p.problems, []);
+});
+
+test('the one-page plan prints on A4 without the app around it', async () => {
+  const plans = (await api(srv.url, tok.anna, 'GET', '/api/v1/plans?status=active&limit=50')).json.items;
+  const p = await page();
+  await signIn(p, 'anna@example.com');
+  await p.goto(`${srv.url}/#/accounts/${plans[0].account_id}`);
+  await p.getByRole('link', { name: 'One-page plan' }).click();
+  await p.getByRole('heading', { name: /account plan/ }).waitFor();
+  await p.emulateMedia({ media: 'print' });
+  assert.equal(await p.locator('.shell header').isVisible(), false, 'no navigation on paper');
+  assert.ok(await p.locator('.print table tr').count() > 2);
+  const pdf = await p.pdf({ format: 'A4' });
+  assert.ok(pdf.length > 1000);
+  await p.screenshot({ path: join(OUT, 'print.png'), fullPage: true });
+});
+
 test('alerts inbox: acknowledge one and it leaves the open list', async () => {
   const p = await page();
   await signIn(p, 'anna@example.com');

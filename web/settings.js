@@ -1,0 +1,104 @@
+// Settings (directors and admins change them): scoring weights with a live preview of who
+// becomes key, thresholds, health weights, alert thresholds; users and roles (admins);
+// everyone's own API tokens.
+import { html, useState, useEffect } from './vendor-preact-htm.js';
+import { get, api } from './api.js';
+import { date } from './format.js';
+
+function Scoring({ s, accounts, canEdit, onSaved, msg, setMsg }) {
+  const [draft, setDraft] = useState({ weights: { ...s.weights }, key_threshold: s.key_threshold, potential_threshold: s.potential_threshold });
+  const [preview, setPreview] = useState(null);
+  useEffect(() => {
+    if (!canEdit) return undefined;
+    const t = setTimeout(() => api('POST', '/api/v1/settings/preview', draft).then(setPreview, (e) => setMsg(e.message)), 200);
+    return () => clearTimeout(t);
+  }, [JSON.stringify(draft)]);
+  const w = (k) => html`<label>${k} <input type="number" min="0" max="100" step="0.05" value=${draft.weights[k]} disabled=${!canEdit}
+    onInput=${(e) => setDraft({ ...draft, weights: { ...draft.weights, [k]: Number(e.target.value) } })} /></label>`;
+  async function save() {
+    try { await api('PATCH', '/api/v1/settings', draft); setMsg('Saved: every account was re-ranked.'); onSaved(); } catch (e) { setMsg(e.message); }
+  }
+  const name = (id) => accounts.find((a) => a.id === id)?.name ?? `account ${id}`;
+  return html`<section aria-labelledby="sw-title"><h2 id="sw-title">Identification</h2>
+    <div class="fields">${['financial', 'growth', 'strategic', 'influence'].map(w)}
+      <label>key from <input type="number" min="0" max="100" value=${draft.key_threshold} disabled=${!canEdit} onInput=${(e) => setDraft({ ...draft, key_threshold: Number(e.target.value) })} /></label>
+      <label>potential from <input type="number" min="0" max="100" value=${draft.potential_threshold} disabled=${!canEdit} onInput=${(e) => setDraft({ ...draft, potential_threshold: Number(e.target.value) })} /></label></div>
+    ${preview && html`<p class="preview" role="status">Key accounts: <strong>${preview.proposed.key}</strong> (now ${preview.now.key}) ·
+      potential ${preview.proposed.potential} (now ${preview.now.potential})</p>
+      <ul class="changes">${preview.changes.map((c) => html`<li>${name(c.account_id)}: ${c.tier_now} → <strong>${c.tier}</strong></li>`)}</ul>`}
+    ${canEdit && html`<button onClick=${save}>Save and re-rank</button>`} ${msg && html`<span role="status">${msg}</span>`}
+  </section>`;
+}
+
+function Alerts({ s, canEdit, onSaved }) {
+  const [msg, setMsg] = useState(null);
+  async function change(rule, body) {
+    try { await api('PATCH', '/api/v1/settings', { alerts: { [rule]: body } }); setMsg(`Saved ${rule.replaceAll('_', ' ')}`); onSaved(); } catch (e) { setMsg(e.message); }
+  }
+  return html`<section aria-labelledby="sa-title"><h2 id="sa-title">Alert rules</h2>
+    <table><thead><tr><th>Rule</th><th>On</th><th>Threshold</th><th>Unit</th></tr></thead><tbody>
+    ${Object.entries(s.alerts).map(([rule, a]) => html`<tr><td>${rule.replaceAll('_', ' ')}</td>
+      <td><input type="checkbox" checked=${a.enabled} disabled=${!canEdit} aria-label=${`${rule} on`} onChange=${(e) => change(rule, { enabled: e.target.checked })} /></td>
+      <td><input type="number" value=${a.threshold} disabled=${!canEdit} aria-label=${`${rule} threshold`} onChange=${(e) => change(rule, { threshold: Number(e.target.value) })} /></td><td class="muted">${a.unit}</td></tr>`)}
+    </tbody></table>${msg && html`<p role="status">${msg}</p>`}
+  </section>`;
+}
+
+function Users({ me }) {
+  const [users, setUsers] = useState([]);
+  const [msg, setMsg] = useState(null);
+  const load = () => get('/api/v1/users?limit=500&sort=name').then((r) => setUsers(r.items));
+  useEffect(() => { load(); }, []);
+  async function patch(u, body) {
+    try { await api('PATCH', `/api/v1/users/${u.id}`, body); load(); } catch (e) { setMsg(e.message); }
+  }
+  const admin = me.role === 'admin';
+  return html`<section aria-labelledby="su-title"><h2 id="su-title">Users and roles</h2>
+    <table><thead><tr><th>Name</th><th>E-mail</th><th>Role</th><th>Active</th></tr></thead><tbody>
+    ${users.map((u) => html`<tr><td>${u.name}</td><td>${u.email}</td>
+      <td>${admin ? html`<select aria-label=${`role of ${u.name}`} value=${u.role} onChange=${(e) => patch(u, { role: e.target.value })}>
+        ${['admin', 'director', 'kam', 'member', 'viewer'].map((r) => html`<option value=${r}>${r}</option>`)}</select>` : u.role}</td>
+      <td>${admin ? html`<input type="checkbox" aria-label=${`${u.name} active`} checked=${u.active} onChange=${(e) => patch(u, { active: e.target.checked })} />` : (u.active ? 'yes' : 'no')}</td></tr>`)}
+    </tbody></table>${msg && html`<p class="error" role="alert">${msg}</p>`}
+  </section>`;
+}
+
+function Tokens() {
+  const [items, setItems] = useState([]);
+  const [fresh, setFresh] = useState(null);
+  const load = () => get('/api/v1/tokens').then((r) => setItems(r.items));
+  useEffect(() => { load(); }, []);
+  async function create(e) {
+    e.preventDefault();
+    const name = new FormData(e.target).get('name');
+    setFresh(await api('POST', '/api/v1/tokens', { name }));
+    e.target.reset();
+    load();
+  }
+  return html`<section aria-labelledby="st-title"><h2 id="st-title">My API tokens</h2>
+    <form onSubmit=${create} class="inline"><label>Label <input name="name" required maxlength="100" /></label> <button type="submit">Create token</button></form>
+    ${fresh && html`<p role="status">Copy it now, it is shown once: <input readonly aria-label="new token" value=${fresh.token} size="50" /></p>`}
+    <ul>${items.map((t) => html`<li>${t.name} <span class="muted">created ${date(t.created_at)}, last used ${date(t.last_used_at)}</span>
+      <button class="link" onClick=${async () => { await api('DELETE', `/api/v1/tokens/${t.id}`); load(); }}>revoke</button></li>`)}</ul>
+  </section>`;
+}
+
+export function Settings({ user }) {
+  const [s, setS] = useState(null);
+  const [accounts, setAccounts] = useState([]);
+  const [n, setN] = useState(0);
+  const [msg, setMsg] = useState(null); // kept here: the scoring form is remade after a save
+  useEffect(() => {
+    get('/api/v1/settings').then(setS);
+    get('/api/v1/accounts?limit=500').then((r) => setAccounts(r.items));
+  }, [n]);
+  if (!s) return html`<p class="loading">Loading…</p>`;
+  const canEdit = user.role === 'admin' || user.role === 'director';
+  return html`<div class="settings"><h1>Settings</h1>
+    ${!canEdit && html`<p class="muted">Directors and admins change these; you can read them.</p>`}
+    <${Scoring} key=${n} s=${s} accounts=${accounts} canEdit=${canEdit} onSaved=${() => setN(n + 1)} msg=${msg} setMsg=${setMsg} />
+    <${Alerts} s=${s} canEdit=${canEdit} onSaved=${() => setN(n + 1)} />
+    ${canEdit && html`<${Users} me=${user} />`}
+    <${Tokens} />
+  </div>`;
+}
