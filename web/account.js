@@ -31,7 +31,27 @@ function Overview({ a, health, score, kpis }) {
   </div>`;
 }
 
-function Stakeholders({ contacts }) {
+function AddPerson({ account, contacts, reload, setError }) {
+  const [open, setOpen] = useState(false);
+  async function add(e) {
+    e.preventDefault();
+    const f = new FormData(e.target);
+    const body = { account_id: account.id, name: f.get('name'), title: f.get('title') || null,
+      influence: f.get('influence') ? Number(f.get('influence')) : null, attitude: f.get('attitude') || null,
+      reports_to_id: f.get('reports_to') ? Number(f.get('reports_to')) : null };
+    try { await api('POST', '/api/v1/contacts', body); setOpen(false); reload(); } catch (err) { setError(err.message); }
+  }
+  if (!open) return html`<button onClick=${() => setOpen(true)}>Add a person</button>`;
+  return html`<form class="quick" onSubmit=${add} aria-label="Add a person">
+    <label>Name <input name="name" required maxlength="200" /></label>
+    <label>Title <input name="title" maxlength="200" /></label>
+    <label>Influence <select name="influence"><option value="">unknown</option>${[1, 2, 3, 4, 5].map((i) => html`<option value=${i}>${i}</option>`)}</select></label>
+    <label>Attitude <select name="attitude"><option value="">unknown</option>${['champion', 'supporter', 'neutral', 'critic', 'blocker'].map((a) => html`<option value=${a}>${a}</option>`)}</select></label>
+    <label>Reports to <select name="reports_to"><option value="">nobody</option>${contacts.map((c) => html`<option value=${c.id}>${c.name}</option>`)}</select></label>
+    <button type="submit">Add</button> <button type="button" onClick=${() => setOpen(false)}>Cancel</button></form>`;
+}
+
+function Stakeholders({ account, contacts, reload, setError }) {
   const byId = new Map(contacts.map((c) => [c.id, { name: c.name, value: c.id, children: [], c }]));
   const roots = [];
   for (const n of byId.values()) {
@@ -51,6 +71,7 @@ function Stakeholders({ contacts }) {
           orient: 'TB', top: 30, bottom: 70, left: 80, right: 80, expandAndCollapse: false,
           label: { position: 'bottom', fontSize: 11, lineHeight: 14, distance: 6 }, leaves: { label: { position: 'bottom' } } }] }} />
     </section>
+    <${AddPerson} account=${account} contacts=${contacts} reload=${reload} setError=${setError} />
     <table><thead><tr><th>Name</th><th>Title</th><th>Influence</th><th>Attitude</th><th>Role</th><th>Last contacted</th></tr></thead>
     <tbody>${contacts.map((c) => html`<tr><td>${c.name}</td><td>${c.title || ''}</td><td>${c.influence ?? ''}</td><td>${c.attitude || ''}</td><td>${(c.decision_role || '').replaceAll('_', ' ')}</td><td>${ago(c.last_contacted_at)}</td></tr>`)}</tbody></table>
   </div>`;
@@ -192,7 +213,7 @@ export function Account({ id, user }) {
   const { a, score, health } = d;
   let body;
   switch (tab) {
-  case 'stakeholders': body = html`<${Stakeholders} contacts=${d.contacts} />`; break;
+  case 'stakeholders': body = html`<${Stakeholders} account=${a} contacts=${d.contacts} reload=${reload} setError=${setError} />`; break;
   case 'plan': body = html`<${Plan} plans=${d.plans} reload=${reload} setError=${setError} />`; break;
   case 'opportunities': body = html`<${Opportunities} opps=${d.opps} pipeline=${d.pipeline} ws=${d.ws} currency=${d.pipeline.currency} />`; break;
   case 'activity': body = html`<${Activity} account=${a} interactions=${d.inter} contacts=${d.contacts} user=${user} reload=${reload} setError=${setError} />`; break;

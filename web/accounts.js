@@ -10,6 +10,8 @@ export function Accounts() {
   const [rows, setRows] = useState([]);
   const [next, setNext] = useState(null);
   const [error, setError] = useState(null);
+  const [owners, setOwners] = useState({});
+  useEffect(() => { get('/api/v1/users?limit=500').then((r) => setOwners(Object.fromEntries(r.items.map((u) => [u.id, u.name])))); }, []);
   const url = (cursor) => {
     const p = new URLSearchParams({ limit: '50', sort });
     if (q) p.set('q', q);
@@ -32,10 +34,10 @@ export function Accounts() {
       </select></label>
     </div>
     ${error && html`<p class="error" role="alert">${error}</p>`}
-    <table class="accounts"><thead><tr>${th('name', 'Account')}<th>Tier</th>${th('score', 'Score')}<th>Status</th><th>Potential</th><th>Last contact</th><th>Tags</th></tr></thead>
+    <table class="accounts"><thead><tr>${th('name', 'Account')}<th>Tier</th>${th('score', 'Score')}<th>Owner</th><th>Status</th><th>Potential</th><th>Last contact</th><th>Tags</th></tr></thead>
     <tbody>${rows.map((a) => html`<tr>
       <td><a href="#/accounts/${a.id}">${a.name}</a></td><td><span class="tier ${a.tier}">${a.tier}</span></td>
-      <td>${num(a.score)}</td><td>${a.status}</td><td>${money(a.potential_annual_spend, a.currency)}</td>
+      <td>${num(a.score)}</td><td>${owners[a.owner_id] ?? ''}</td><td>${a.status}</td><td>${money(a.potential_annual_spend, a.currency)}</td>
       <td>${ago(a.last_interaction_at)}</td><td>${a.tags.join(', ')}</td></tr>`)}</tbody></table>
     ${next && html`<button onClick=${more}>Show more</button>`}
   </div>`;

@@ -2,7 +2,7 @@
 import { html, useEffect, useRef } from './vendor-preact-htm.js';
 import * as echarts from './vendor-echarts.js';
 
-export function Chart({ option, onClick, label, tall }) {
+export function Chart({ option, onClick, label, tall, small }) {
   const el = useRef(null);
   useEffect(() => {
     const chart = echarts.init(el.current, null, { renderer: 'canvas' });
@@ -12,5 +12,5 @@ export function Chart({ option, onClick, label, tall }) {
     addEventListener('resize', resize);
     return () => { removeEventListener('resize', resize); chart.dispose(); };
   }, [option]);
-  return html`<div class=${tall ? 'chart tall' : 'chart'} ref=${el} role="img" aria-label=${label}></div>`;
+  return html`<div class=${tall ? 'chart tall' : small ? 'chart spark' : 'chart'} ref=${el} role="img" aria-label=${label}></div>`;
 }

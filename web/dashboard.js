@@ -14,13 +14,17 @@ const TILES = [
   ['sla_compliance', 'SLA compliance', (v) => pct(v)],
 ];
 
-function Tile({ name, label, fmt, k, currency }) {
+function Tile({ name, label, fmt, k, currency, series }) {
   const f = k[name];
   const up = f.value !== null && f.previous !== null && f.value >= f.previous;
+  const spark = { animation: false, grid: { left: 2, right: 2, top: 4, bottom: 2 }, xAxis: { type: 'category', show: false },
+    yAxis: { type: 'value', show: false, scale: true },
+    series: [{ type: 'line', symbol: 'none', lineStyle: { width: 1.5 }, data: series.map((s) => s.kpis[name].value) }] };
   return html`<section class="tile" data-kpi=${name} aria-label=${label}>
     <h3>${label}</h3>
     <p class="value">${fmt(f.value, currency)}</p>
     <p class="prev ${f.previous === null ? '' : up ? 'up' : 'down'}">previous ${fmt(f.previous, currency)}</p>
+    <${Chart} label=${`${label} by month`} option=${spark} small />
   </section>`;
 }
 
@@ -76,7 +80,7 @@ export function Dashboard() {
         <option value="12">last 12 months</option><option value="24">last 24 months</option>
       </select></label>
     </div>
-    <div class="tiles">${TILES.map(([n, l, f]) => html`<${Tile} name=${n} label=${l} fmt=${f} k=${k.kpis} currency=${k.currency} />`)}</div>
+    <div class="tiles">${TILES.map(([n, l, f]) => html`<${Tile} name=${n} label=${l} fmt=${f} k=${k.kpis} currency=${k.currency} series=${series.series} />`)}</div>
     <div class="grid2">
       <section aria-labelledby="m-title"><h2 id="m-title">Key accounts: portfolio matrix</h2>
         <${Chart} label="Portfolio matrix" option=${matrixOption} onClick=${(p) => { location.hash = `#/accounts/${p.data.id}`; }} />

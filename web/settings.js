@@ -30,6 +30,18 @@ function Scoring({ s, accounts, canEdit, onSaved, msg, setMsg }) {
   </section>`;
 }
 
+function Health({ s, canEdit, onSaved }) {
+  const [msg, setMsg] = useState(null);
+  async function change(part, v) {
+    try { await api('PATCH', '/api/v1/settings', { health_weights: { [part]: v } }); setMsg('Saved'); onSaved(); } catch (e) { setMsg(e.message); }
+  }
+  return html`<section aria-labelledby="sh-title"><h2 id="sh-title">Health score weights</h2>
+    <div class="fields">${Object.entries(s.health_weights).map(([part, w]) => html`<label>${part.replaceAll('_', ' ')}
+      <input type="number" min="0" max="100" step="0.05" value=${w} disabled=${!canEdit} onChange=${(e) => change(part, Number(e.target.value))} /></label>`)}</div>
+    ${msg && html`<p role="status">${msg}</p>`}
+  </section>`;
+}
+
 function Alerts({ s, canEdit, onSaved }) {
   const [msg, setMsg] = useState(null);
   async function change(rule, body) {
@@ -97,6 +109,7 @@ export function Settings({ user }) {
   return html`<div class="settings"><h1>Settings</h1>
     ${!canEdit && html`<p class="muted">Directors and admins change these; you can read them.</p>`}
     <${Scoring} key=${n} s=${s} accounts=${accounts} canEdit=${canEdit} onSaved=${() => setN(n + 1)} msg=${msg} setMsg=${setMsg} />
+    <${Health} s=${s} canEdit=${canEdit} onSaved=${() => setN(n + 1)} />
     <${Alerts} s=${s} canEdit=${canEdit} onSaved=${() => setN(n + 1)} />
     ${canEdit && html`<${Users} me=${user} />`}
     <${Tokens} />

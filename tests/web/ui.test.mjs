@@ -76,6 +76,7 @@ test('dashboard: KPI tiles with the previous period, the matrix, revenue, alerts
   assert.match(revenue, /€/);
   assert.match(await p.locator('[data-kpi=nrr] .value').textContent(), /%$/);
   assert.match(await p.locator('[data-kpi=nrr] .prev').textContent(), /previous/);
+  assert.equal(await p.locator('[data-kpi=revenue] .spark canvas').count(), 1, 'each tile has a sparkline');
   await p.locator('.chart canvas').first().waitFor();
   assert.equal(await p.locator('.chart canvas').count() >= 2, true, 'matrix and revenue charts drawn');
   assert.ok(await p.locator('ul.alerts li').count() > 0);
@@ -110,7 +111,21 @@ test('accounts: search, tier filter, sort; open an account and see why its healt
   await p.screenshot({ path: join(OUT, 'account.png'), fullPage: true });
   await p.getByRole('tab', { name: 'stakeholders' }).click();
   await p.getByRole('img', { name: 'Organisation chart' }).locator('canvas').waitFor();
-  assert.ok(await p.locator('[role=tabpanel] > div > table tbody tr').count() >= 4);
+  const people = await p.locator('[role=tabpanel] > div > table tbody tr').count();
+  assert.ok(people >= 4);
+  // add a person in place, reporting to someone already on the chart
+  await p.getByRole('button', { name: 'Add a person' }).click();
+  await p.getByLabel('Name').fill('Grace Newhire');
+  await p.getByLabel('Title').fill('VP Supply Chain');
+  await p.getByLabel('Influence').selectOption('4');
+  await p.getByLabel('Attitude').selectOption('supporter');
+  await p.getByLabel('Reports to').selectOption({ index: 1 });
+  await p.getByRole('button', { name: 'Add', exact: true }).click();
+  await p.locator('[role=tabpanel] td', { hasText: 'Grace Newhire' }).waitFor();
+  assert.equal(await p.locator('[role=tabpanel] > div > table tbody tr').count(), people + 1);
+  const stored = (await api(srv.url, tok.director, 'GET', '/api/v1/contacts?q=Grace%20Newhire')).json.items[0];
+  assert.equal(stored.influence, 4);
+  assert.ok(stored.reports_to_id);
   await p.screenshot({ path: join(OUT, 'stakeholders.png'), fullPage: true });
   for (const t of ['opportunities', 'cases', 'risks', 'surveys', 'team']) {
     await p.getByRole('tab', { name: t }).click();
