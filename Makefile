@@ -1,12 +1,12 @@
 # kam — build, run and test.  `make run` and `make check` are all a new user needs.
-PKGS     := libmicrohttpd jansson libsodium sqlite3 libpq zlib
+PKGS     := libmicrohttpd jansson libsodium sqlite3 libpq zlib xlsxwriter
 CC       ?= gcc
 # BUILD=dir keeps a separate build tree (parallel builds by several people on one machine)
 BUILD    ?= build
 WARN     := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
             -Wpointer-arith -Wcast-qual -fno-common
 CFLAGS_BASE = -std=c17 -D_GNU_SOURCE -Isrc -I$(BUILD)/gen $(WARN) $(shell pkg-config --cflags $(PKGS))
-LIBS     = $(shell pkg-config --libs $(PKGS)) -lcsv -lpthread -lm  # libcsv has no .pc file
+LIBS     = $(shell pkg-config --libs $(PKGS)) -lcsv -lhpdf -lpthread -lm  # libcsv and libhpdf have no .pc file
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)
 
 SRC      := $(wildcard src/util/*.c src/kam/*.c src/store/*.c src/api/*.c src/http/*.c src/cli/*.c)
