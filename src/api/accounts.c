@@ -33,38 +33,56 @@ int api_account_get(struct req *rq, struct resp *rs)
 	return http_reply_json(rs, 200, a);
 }
 
-int api_account_create(struct req *rq, struct resp *rs)
+int api_account_insert(struct req *rq, json_t *body, json_t **out, struct kam_errinfo *ei)
 {
-	struct kam_errinfo ei = {0};
-	json_t *body = rq->json, *owner, *rec = NULL;
-	int64_t id, version, owner_id;
+	json_t *owner = json_object_get(body, "owner_id"), *rec = NULL;
+	int64_t id, owner_id = owner ? json_integer_value(owner) : rq->user.id;
 	int rc;
 
-	if ((rc = validate_body(&model_account, body, true, &ei)) != KAM_OK)
-		goto out;
-	owner = json_object_get(body, "owner_id");
-	owner_id = owner ? json_integer_value(owner) : rq->user.id;
 	if (rq->user.role == ROLE_KAM && owner_id != rq->user.id) {
-		err_detail(&ei, "a kam creates accounts they own; ask a director to assign others");
+		err_detail(ei, "a kam creates accounts they own; ask a director to assign others");
 		rc = KAM_EFORBIDDEN;
 		goto out;
 	}
 	if (json_object_get(body, "status") == NULL)
 		json_object_set_new(body, "status", json_string("prospect"));
-	if ((rc = account_check(body, &ei)) != KAM_OK)
+	if ((rc = account_check(body, ei)) != KAM_OK)
 		goto out;
-	if ((rc = store_begin(rq->db, true)) != KAM_OK)
-		goto out;
-	if ((rc = api_check_owner(rq, owner_id, "owner_id", &ei)) != KAM_OK)
+	if ((rc = api_check_owner(rq, owner_id, "owner_id", ei)) != KAM_OK)
 		goto out;
 	json_object_set_new(body, "owner_id", json_integer(owner_id));
 	if ((rc = store_insert(rq->db, &model_account, body, time_now(), &id)) != KAM_OK)
 		goto out;
 	if ((rc = api_score_account(rq, id)) != KAM_OK)
 		goto out;
-	if ((rc = store_get(rq->db, &model_account, id, &rec, &version)) != KAM_OK)
+	if ((rc = store_get(rq->db, &model_account, id, &rec, NULL)) != KAM_OK)
 		goto out;
-	if ((rc = api_audit(rq, "create", "account", id, NULL, rec)) != KAM_OK)
+	rc = api_audit(rq, "create", "account", id, NULL, rec);
+out:
+	if (rc == KAM_OK && out)
+		*out = rec;
+	else
+		json_decref(rec);
+	return rc;
+}
+
+int api_account_create(struct req *rq, struct resp *rs)
+{
+	struct kam_errinfo ei = {0};
+	json_t *rec = NULL;
+	int64_t id, version;
+	int rc;
+
+	if ((rc = validate_body(&model_account, rq->json, true, &ei)) != KAM_OK)
+		goto out;
+	if ((rc = store_begin(rq->db, true)) != KAM_OK)
+		goto out;
+	if ((rc = api_account_insert(rq, rq->json, &rec, &ei)) != KAM_OK)
+		goto out;
+	id = json_integer_value(json_object_get(rec, "id"));
+	json_decref(rec);
+	rec = NULL;
+	if ((rc = store_get(rq->db, &model_account, id, &rec, &version)) != KAM_OK)
 		goto out;
 	if ((rc = store_commit(rq->db)) != KAM_OK)
 		goto out;
@@ -78,12 +96,66 @@ out:
 	return rc;
 }
 
+int api_account_patch(struct req *rq, int64_t id, json_t *patch, int64_t want, json_t **out,
+                      struct kam_errinfo *ei)
+{
+	json_t *before = NULL, *after = NULL, *merged = NULL, *owner;
+	bool is_owner = false, on_team = false;
+	int64_t version;
+	int rc;
+
+	if ((rc = api_account_visible(rq, id, &is_owner, &on_team)) != KAM_OK) {
+		err_detail(ei, "no such account");
+		goto out;
+	}
+	if (!auth_account_writable(rq->user.role, is_owner, on_team)) {
+		err_detail(ei, "your role may read this account but not change it");
+		rc = KAM_EFORBIDDEN;
+		goto out;
+	}
+	if ((rc = store_get_locked(rq->db, &model_account, id, &before, &version)) != KAM_OK)
+		goto out;
+	if (want >= 0 && want != version) {
+		rc = KAM_ESTALE;
+		goto out;
+	}
+	owner = json_object_get(patch, "owner_id");
+	if (owner &&
+	    json_integer_value(owner) != json_integer_value(json_object_get(before, "owner_id"))) {
+		if (!auth_account_manage(rq->user.role, is_owner)) {
+			err_detail(ei,
+			           "only the owner, a director or an admin may change the owner");
+			rc = KAM_EFORBIDDEN;
+			goto out;
+		}
+		if ((rc = api_check_owner(rq, json_integer_value(owner), "owner_id", ei)) != KAM_OK)
+			goto out;
+	}
+	merged = account_merge(before, patch);
+	if ((rc = account_check(merged, ei)) != KAM_OK)
+		goto out;
+	if ((rc = store_update(rq->db, &model_account, id, patch, version, time_now())) != KAM_OK)
+		goto out;
+	if ((rc = api_score_account(rq, id)) != KAM_OK)
+		goto out;
+	if ((rc = store_get(rq->db, &model_account, id, &after, NULL)) != KAM_OK)
+		goto out;
+	rc = api_audit(rq, "update", "account", id, before, after);
+out:
+	json_decref(before);
+	json_decref(merged);
+	if (rc == KAM_OK && out)
+		*out = after;
+	else
+		json_decref(after);
+	return rc;
+}
+
 int api_account_update(struct req *rq, struct resp *rs)
 {
 	struct kam_errinfo ei = {0};
 	int64_t id = api_param_id(rq, 0), version, want = http_if_match(rq);
-	json_t *before = NULL, *after = NULL, *merged = NULL, *owner;
-	bool is_owner = false, on_team = false;
+	json_t *after = NULL;
 	int rc;
 
 	if (id < 0)
@@ -97,43 +169,9 @@ int api_account_update(struct req *rq, struct resp *rs)
 		goto out;
 	if ((rc = store_begin(rq->db, true)) != KAM_OK)
 		goto out;
-	if ((rc = api_account_visible(rq, id, &is_owner, &on_team)) != KAM_OK) {
-		err_detail(&ei, "no such account");
-		goto out;
-	}
-	if (!auth_account_writable(rq->user.role, is_owner, on_team)) {
-		err_detail(&ei, "your role may read this account but not change it");
-		rc = KAM_EFORBIDDEN;
-		goto out;
-	}
-	if ((rc = store_get_locked(rq->db, &model_account, id, &before, &version)) != KAM_OK)
-		goto out;
-	if (want >= 0 && want != version) {
-		rc = KAM_ESTALE;
-		goto out;
-	}
-	owner = json_object_get(rq->json, "owner_id");
-	if (owner && json_integer_value(owner) !=
-			     json_integer_value(json_object_get(before, "owner_id"))) {
-		if (!auth_account_manage(rq->user.role, is_owner)) {
-			err_detail(&ei, "only the owner, a director or an admin may change the owner");
-			rc = KAM_EFORBIDDEN;
-			goto out;
-		}
-		if ((rc = api_check_owner(rq, json_integer_value(owner), "owner_id", &ei)) != KAM_OK)
-			goto out;
-	}
-	merged = account_merge(before, rq->json);
-	if ((rc = account_check(merged, &ei)) != KAM_OK)
-		goto out;
-	if ((rc = store_update(rq->db, &model_account, id, rq->json, version, time_now())) !=
-	    KAM_OK)
-		goto out;
-	if ((rc = api_score_account(rq, id)) != KAM_OK)
+	if ((rc = api_account_patch(rq, id, rq->json, want, NULL, &ei)) != KAM_OK)
 		goto out;
 	if ((rc = store_get(rq->db, &model_account, id, &after, &version)) != KAM_OK)
-		goto out;
-	if ((rc = api_audit(rq, "update", "account", id, before, after)) != KAM_OK)
 		goto out;
 	if ((rc = store_commit(rq->db)) != KAM_OK)
 		goto out;
@@ -141,9 +179,7 @@ int api_account_update(struct req *rq, struct resp *rs)
 	http_reply_json(rs, 200, after);
 	after = NULL;
 out:
-	json_decref(before);
 	json_decref(after);
-	json_decref(merged);
 	if (rc != KAM_OK)
 		http_reply_err(rs, rc, &ei);
 	err_clear(&ei);

@@ -76,6 +76,13 @@ int api_user_update(struct req *rq, struct resp *rs);
 
 int api_account_list(struct req *rq, struct resp *rs);
 int api_account_create(struct req *rq, struct resp *rs);
+/* Creates a validated account inside the caller's write transaction (owner rules, score,
+ * audit); *out (may be NULL) gets the stored row, owned by the caller. */
+int api_account_insert(struct req *rq, json_t *body, json_t **out, struct kam_errinfo *ei);
+/* Applies a validated patch to account id inside the caller's write transaction (want < 0:
+ * any version); *out (may be NULL) gets the stored row, owned by the caller. */
+int api_account_patch(struct req *rq, int64_t id, json_t *patch, int64_t want, json_t **out,
+		      struct kam_errinfo *ei);
 int api_account_get(struct req *rq, struct resp *rs);
 int api_account_update(struct req *rq, struct resp *rs);
 int api_account_delete(struct req *rq, struct resp *rs);

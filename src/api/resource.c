@@ -9,13 +9,9 @@ static const struct {
 	const char *name;
 	const struct model_entity *e;
 } entities[] = {
-	{"user", &model_user},
-	{"account", &model_account},
-	{"contact", &model_contact},
-	{"plan", &model_plan},
-	{"objective", &model_objective},
-	{"product", &model_product},
-	{"unit", &model_unit},
+    {"user", &model_user}, {"account", &model_account},     {"contact", &model_contact},
+    {"plan", &model_plan}, {"objective", &model_objective}, {"product", &model_product},
+    {"unit", &model_unit},
 };
 
 const struct model_entity *api_entity(const char *name)
@@ -28,7 +24,7 @@ const struct model_entity *api_entity(const char *name)
 
 /* One reference: exists, is an active user where a user is meant, and is of this account. */
 static int check_ref(struct req *rq, const struct model_field *f, int64_t id, int64_t account_id,
-		     struct kam_errinfo *ei)
+                     struct kam_errinfo *ei)
 {
 	const struct model_entity *t = api_entity(f->ref);
 	json_t *row = NULL, *acc;
@@ -47,7 +43,8 @@ static int check_ref(struct req *rq, const struct model_field *f, int64_t id, in
 		return rc;
 	acc = json_object_get(row, "account_id");
 	if (acc && account_id > 0 && json_integer_value(acc) != account_id) {
-		err_field(ei, f->name, "%s %lld belongs to another account", t->name, (long long)id);
+		err_field(ei, f->name, "%s %lld belongs to another account", t->name,
+		          (long long)id);
 		rc = KAM_EINVAL;
 	}
 	json_decref(row);
@@ -55,7 +52,7 @@ static int check_ref(struct req *rq, const struct model_field *f, int64_t id, in
 }
 
 int api_check_refs(struct req *rq, const struct model_entity *e, const json_t *rec,
-		   int64_t account_id, struct kam_errinfo *ei)
+                   int64_t account_id, struct kam_errinfo *ei)
 {
 	int rc = KAM_OK;
 
@@ -72,7 +69,8 @@ int api_check_refs(struct req *rq, const struct model_entity *e, const json_t *r
 			json_array_foreach(v, j, x)
 			{
 				if (rc == KAM_OK)
-					rc = check_ref(rq, f, json_integer_value(x), account_id, ei);
+					rc =
+					    check_ref(rq, f, json_integer_value(x), account_id, ei);
 			}
 	}
 	return rc;
@@ -95,17 +93,17 @@ static bool writable(const struct req *rq, const struct api_resource *r, bool ow
 
 /* Loads a record the caller may see, and whether they may change it. */
 static int load(struct req *rq, const struct api_resource *r, int64_t id, bool lock, json_t **out,
-		int64_t *version, bool *can_write)
+                int64_t *version, bool *can_write)
 {
 	bool owner = false, team = false;
 	int rc = lock ? store_get_locked(rq->db, r->e, id, out, version)
-		      : store_get(rq->db, r->e, id, out, version);
+	              : store_get(rq->db, r->e, id, out, version);
 
 	if (rc != KAM_OK)
 		return rc;
 	if (r->scope != SCOPE_GLOBAL) {
 		rc = api_account_visible(
-			rq, json_integer_value(json_object_get(*out, "account_id")), &owner, &team);
+		    rq, json_integer_value(json_object_get(*out, "account_id")), &owner, &team);
 		if (rc != KAM_OK) {
 			json_decref(*out);
 			*out = NULL;
@@ -116,8 +114,7 @@ static int load(struct req *rq, const struct api_resource *r, int64_t id, bool l
 	return KAM_OK;
 }
 
-static int reply_err(struct resp *rs, const struct api_resource *r, int rc,
-		     struct kam_errinfo *ei)
+static int reply_err(struct resp *rs, const struct api_resource *r, int rc, struct kam_errinfo *ei)
 {
 	if (rc == KAM_ENOTFOUND && ei->detail[0] == '\0')
 		err_detail(ei, "no such %s", r->e->name);
@@ -136,7 +133,7 @@ int api_res_list(struct req *rq, struct resp *rs)
 	char *next = NULL;
 	size_t i;
 	int rc = api_list_collect(rq, r->e, r->scope == SCOPE_GLOBAL ? 0 : api_scope_user(rq),
-				  &items, &next, &ei);
+	                          &items, &next, &ei);
 
 	if (rc == KAM_OK && r->decorate)
 		json_array_foreach(items, i, it)
@@ -174,7 +171,7 @@ int api_res_get(struct req *rq, struct resp *rs)
 
 /* Finds the account a new record belongs to, checking the caller may write there. */
 static int owning_account(struct req *rq, const struct api_resource *r, json_t *rec,
-			  int64_t *account_id, struct kam_errinfo *ei)
+                          int64_t *account_id, struct kam_errinfo *ei)
 {
 	const char *field = r->scope == SCOPE_PLAN ? "plan_id" : "account_id";
 	bool owner = false, team = false;
@@ -187,7 +184,7 @@ static int owning_account(struct req *rq, const struct api_resource *r, json_t *
 		json_t *plan = NULL;
 
 		rc = store_get(rq->db, &model_plan,
-			       json_integer_value(json_object_get(rec, "plan_id")), &plan, NULL);
+		               json_integer_value(json_object_get(rec, "plan_id")), &plan, NULL);
 		if (rc == KAM_OK) {
 			*account_id = json_integer_value(json_object_get(plan, "account_id"));
 			json_decref(plan);
@@ -206,7 +203,7 @@ static int owning_account(struct req *rq, const struct api_resource *r, json_t *
 		return rc;
 	if (!writable(rq, r, owner, team)) {
 		err_detail(ei, "your role may read this account's %ss but not add to them",
-			   r->e->name);
+		           r->e->name);
 		return KAM_EFORBIDDEN;
 	}
 	if (r->scope == SCOPE_PLAN)
@@ -214,31 +211,52 @@ static int owning_account(struct req *rq, const struct api_resource *r, json_t *
 	return KAM_OK;
 }
 
+int api_res_insert(struct req *rq, const struct api_resource *r, json_t *rec, json_t **out,
+                   struct kam_errinfo *ei)
+{
+	json_t *after = NULL;
+	int64_t id, account_id = 0;
+	int rc;
+
+	if ((rc = owning_account(rq, r, rec, &account_id, ei)) != KAM_OK)
+		goto out;
+	if ((rc = api_check_refs(rq, r->e, rec, account_id, ei)) != KAM_OK)
+		goto out;
+	if (r->prepare && (rc = r->prepare(rq, rec, NULL, ei)) != KAM_OK)
+		goto out;
+	if ((rc = store_insert(rq->db, r->e, rec, time_now(), &id)) != KAM_OK)
+		goto out;
+	if ((rc = store_get(rq->db, r->e, id, &after, NULL)) != KAM_OK)
+		goto out;
+	if (r->after_write && (rc = r->after_write(rq, NULL, after)) != KAM_OK)
+		goto out;
+	rc = api_audit(rq, "create", r->e->name, id, NULL, after);
+out:
+	if (rc == KAM_OK && out)
+		*out = after;
+	else
+		json_decref(after);
+	return rc;
+}
+
 int api_res_create(struct req *rq, struct resp *rs)
 {
 	const struct api_resource *r = res_of(rq);
 	struct kam_errinfo ei = {0};
 	json_t *after = NULL;
-	int64_t id, version, account_id = 0;
+	int64_t id, version;
 	int rc;
 
 	if ((rc = validate_body(r->e, rq->json, true, &ei)) != KAM_OK)
 		goto out;
 	if ((rc = store_begin(rq->db, true)) != KAM_OK)
 		goto out;
-	if ((rc = owning_account(rq, r, rq->json, &account_id, &ei)) != KAM_OK)
+	if ((rc = api_res_insert(rq, r, rq->json, &after, &ei)) != KAM_OK)
 		goto out;
-	if ((rc = api_check_refs(rq, r->e, rq->json, account_id, &ei)) != KAM_OK)
-		goto out;
-	if (r->prepare && (rc = r->prepare(rq, rq->json, NULL, &ei)) != KAM_OK)
-		goto out;
-	if ((rc = store_insert(rq->db, r->e, rq->json, time_now(), &id)) != KAM_OK)
-		goto out;
+	id = json_integer_value(json_object_get(after, "id"));
+	json_decref(after);
+	after = NULL;
 	if ((rc = store_get(rq->db, r->e, id, &after, &version)) != KAM_OK)
-		goto out;
-	if (r->after_write && (rc = r->after_write(rq, NULL, after)) != KAM_OK)
-		goto out;
-	if ((rc = api_audit(rq, "create", r->e->name, id, NULL, after)) != KAM_OK)
 		goto out;
 	if ((rc = store_commit(rq->db)) != KAM_OK)
 		goto out;
@@ -256,7 +274,7 @@ out:
 
 /* A patch may repeat a fixed field's stored value, never change it. */
 static int check_fixed(const struct model_entity *e, const json_t *patch, const json_t *before,
-		       struct kam_errinfo *ei)
+                       struct kam_errinfo *ei)
 {
 	int rc = KAM_OK;
 
@@ -264,12 +282,58 @@ static int check_fixed(const struct model_entity *e, const json_t *patch, const 
 		const struct model_field *f = &e->fields[i];
 		json_t *v = json_object_get(patch, f->name);
 
-		if ((f->flags & MF_FIXED) && v && !json_equal(v, json_object_get(before, f->name))) {
-			err_field(ei, f->name, "cannot be changed once set; create a new %s instead",
-				  e->name);
+		if ((f->flags & MF_FIXED) && v &&
+		    !json_equal(v, json_object_get(before, f->name))) {
+			err_field(ei, f->name,
+			          "cannot be changed once set; create a new %s instead", e->name);
 			rc = KAM_EINVAL;
 		}
 	}
+	return rc;
+}
+
+int api_res_patch(struct req *rq, const struct api_resource *r, int64_t id, json_t *patch,
+                  int64_t want, json_t **out, struct kam_errinfo *ei)
+{
+	json_t *before = NULL, *after = NULL, *merged = NULL;
+	int64_t version, account_id;
+	bool can_write = false;
+	int rc;
+
+	if ((rc = load(rq, r, id, true, &before, &version, &can_write)) != KAM_OK)
+		goto out;
+	if (!can_write) {
+		err_detail(ei, "your role may read this %s but not change it", r->e->name);
+		rc = KAM_EFORBIDDEN;
+		goto out;
+	}
+	if (want >= 0 && want != version) {
+		rc = KAM_ESTALE;
+		goto out;
+	}
+	if ((rc = check_fixed(r->e, patch, before, ei)) != KAM_OK)
+		goto out;
+	account_id = json_integer_value(json_object_get(before, "account_id"));
+	if ((rc = api_check_refs(rq, r->e, patch, account_id, ei)) != KAM_OK)
+		goto out;
+	merged = json_deep_copy(before);
+	json_object_update(merged, patch);
+	if (r->prepare && (rc = r->prepare(rq, merged, before, ei)) != KAM_OK)
+		goto out;
+	if ((rc = store_update(rq->db, r->e, id, merged, version, time_now())) != KAM_OK)
+		goto out;
+	if ((rc = store_get(rq->db, r->e, id, &after, NULL)) != KAM_OK)
+		goto out;
+	if (r->after_write && (rc = r->after_write(rq, before, after)) != KAM_OK)
+		goto out;
+	rc = api_audit(rq, "update", r->e->name, id, before, after);
+out:
+	json_decref(before);
+	json_decref(merged);
+	if (rc == KAM_OK && out)
+		*out = after;
+	else
+		json_decref(after);
 	return rc;
 }
 
@@ -277,9 +341,8 @@ int api_res_update(struct req *rq, struct resp *rs)
 {
 	const struct api_resource *r = res_of(rq);
 	struct kam_errinfo ei = {0};
-	int64_t id = api_param_id(rq, 0), version, want = http_if_match(rq), account_id;
-	json_t *before = NULL, *after = NULL, *merged = NULL;
-	bool can_write = false;
+	int64_t id = api_param_id(rq, 0), version, want = http_if_match(rq);
+	json_t *after = NULL;
 	int rc;
 
 	if (id < 0) {
@@ -295,33 +358,9 @@ int api_res_update(struct req *rq, struct resp *rs)
 		goto out;
 	if ((rc = store_begin(rq->db, true)) != KAM_OK)
 		goto out;
-	if ((rc = load(rq, r, id, true, &before, &version, &can_write)) != KAM_OK)
-		goto out;
-	if (!can_write) {
-		err_detail(&ei, "your role may read this %s but not change it", r->e->name);
-		rc = KAM_EFORBIDDEN;
-		goto out;
-	}
-	if (want >= 0 && want != version) {
-		rc = KAM_ESTALE;
-		goto out;
-	}
-	if ((rc = check_fixed(r->e, rq->json, before, &ei)) != KAM_OK)
-		goto out;
-	account_id = json_integer_value(json_object_get(before, "account_id"));
-	if ((rc = api_check_refs(rq, r->e, rq->json, account_id, &ei)) != KAM_OK)
-		goto out;
-	merged = json_deep_copy(before);
-	json_object_update(merged, rq->json);
-	if (r->prepare && (rc = r->prepare(rq, merged, before, &ei)) != KAM_OK)
-		goto out;
-	if ((rc = store_update(rq->db, r->e, id, merged, version, time_now())) != KAM_OK)
+	if ((rc = api_res_patch(rq, r, id, rq->json, want, NULL, &ei)) != KAM_OK)
 		goto out;
 	if ((rc = store_get(rq->db, r->e, id, &after, &version)) != KAM_OK)
-		goto out;
-	if (r->after_write && (rc = r->after_write(rq, before, after)) != KAM_OK)
-		goto out;
-	if ((rc = api_audit(rq, "update", r->e->name, id, before, after)) != KAM_OK)
 		goto out;
 	if ((rc = store_commit(rq->db)) != KAM_OK)
 		goto out;
@@ -331,9 +370,7 @@ int api_res_update(struct req *rq, struct resp *rs)
 	http_reply_json(rs, 200, after);
 	after = NULL;
 out:
-	json_decref(before);
 	json_decref(after);
-	json_decref(merged);
 	if (rc != KAM_OK)
 		return reply_err(rs, r, rc, &ei);
 	err_clear(&ei);

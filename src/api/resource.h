@@ -39,6 +39,15 @@ int api_res_get(struct req *rq, struct resp *rs);
 int api_res_update(struct req *rq, struct resp *rs);
 int api_res_delete(struct req *rq, struct resp *rs);
 
+/* Creates a validated rec inside the caller's write transaction: access, references,
+ * prepare, insert, after_write, audit. *out (may be NULL) gets the stored row, owned. */
+int api_res_insert(struct req *rq, const struct api_resource *r, json_t *rec, json_t **out,
+		   struct kam_errinfo *ei);
+/* Applies a validated patch to row id inside the caller's write transaction (want < 0: any
+ * version). *out (may be NULL) gets the stored row, owned. */
+int api_res_patch(struct req *rq, const struct api_resource *r, int64_t id, json_t *patch,
+		  int64_t want, json_t **out, struct kam_errinfo *ei);
+
 /* The model entity called name ("account", "user", …), or NULL. */
 const struct model_entity *api_entity(const char *name);
 /* Checks that every reference in rec exists and belongs to account_id (when it has one). */

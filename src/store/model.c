@@ -14,7 +14,7 @@ const struct model_table model_tables[] = {
 	{"revenue_monthly", false}, {"revenue_account_monthly", false}, {"interactions", true}, {"interactions_user_ids", false},
 	{"interactions_contact_ids", false}, {"cases", true}, {"risks", true},
 	{"surveys", true},	  {"health_snapshots", false}, {"alerts", true},
-	{"shares", true},
+	{"shares", true},	  {"imports", true},
 	{NULL, false},
 };
 
@@ -63,6 +63,7 @@ static const struct model_field account_fields[] = {
 	{"tier", MT_ENUM, MF_READONLY | MF_SORT | MF_FILTER, 0, 0, model_tiers, NULL},
 	{"tags", MT_TAGS, MF_FILTER, 0, 50, NULL, NULL},
 	{"notes", MT_TEXT, 0, 0, 20000, NULL, NULL},
+	{"external_id", MT_TEXT, MF_FILTER, 0, 200, NULL, NULL},
 	{"created_at", MT_TIME, MF_READONLY | MF_SORT, 0, 0, NULL, NULL},
 	{"updated_at", MT_TIME, MF_READONLY | MF_SORT, 0, 0, NULL, NULL},
 };
@@ -83,6 +84,7 @@ static const struct model_field contact_fields[] = {
 	{"relationship_owner_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "user"},
 	{"notes", MT_TEXT, 0, 0, 20000, NULL, NULL},
 	{"last_contacted_at", MT_TIME, MF_READONLY, 0, 0, NULL, NULL},
+	{"external_id", MT_TEXT, MF_FILTER, 0, 200, NULL, NULL},
 	{"created_at", MT_TIME, MF_READONLY | MF_SORT, 0, 0, NULL, NULL},
 	{"updated_at", MT_TIME, MF_READONLY | MF_SORT, 0, 0, NULL, NULL},
 };
@@ -208,6 +210,7 @@ static const struct model_field product_fields[] = {
 	ID_FIELD,
 	TEXT("name", 200, MF_REQUIRED | MF_NOTNULL | MF_SEARCH | MF_SORT),
 	TEXT("family", 100, MF_FILTER),
+	TEXT("external_id", 200, MF_FILTER),
 	STAMPS,
 };
 const struct model_entity model_product = {"product", "products", product_fields,
@@ -235,6 +238,7 @@ static const struct model_field opportunity_fields[] = {
 	{"expected_close_on", MT_DATE, 0, 0, 0, NULL, NULL},
 	{"closed_on", MT_DATE, 0, 0, 0, NULL, NULL},
 	{"owner_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "user"},
+	TEXT("external_id", 200, MF_FILTER),
 	STAMPS,
 };
 ENTITY(model_opportunity, "opportunity", "opportunities", opportunity_fields);
@@ -274,6 +278,7 @@ static const struct model_field interaction_fields[] = {
 	TEXT("summary", 20000, MF_SEARCH),
 	{"sentiment", MT_INT, MF_FILTER, -2, 2, NULL, NULL},
 	TEXT("next_step", 2000, 0),
+	TEXT("external_id", 200, MF_FILTER),
 	STAMPS,
 };
 ENTITY(model_interaction, "interaction", "interactions", interaction_fields);
@@ -289,6 +294,7 @@ static const struct model_field case_fields[] = {
 	{"first_response_at", MT_TIME, 0, 0, 0, NULL, NULL},
 	{"resolved_at", MT_TIME, 0, 0, 0, NULL, NULL},
 	{"owner_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "user"},
+	TEXT("external_id", 200, MF_FILTER),
 	STAMPS,
 };
 ENTITY(model_case, "case", "cases", case_fields);
@@ -316,6 +322,7 @@ static const struct model_field survey_fields[] = {
 	{"answered_on", MT_DATE, MF_REQUIRED | MF_NOTNULL | MF_SORT, 0, 0, NULL, NULL},
 	{"score", MT_INT, MF_REQUIRED | MF_NOTNULL, 0, 10, NULL, NULL},
 	TEXT("comment", 20000, 0),
+	TEXT("external_id", 200, MF_FILTER),
 	STAMPS,
 };
 ENTITY(model_survey, "survey", "surveys", survey_fields);

@@ -146,7 +146,9 @@ test('account 360: change an action\'s status in the plan, and log a meeting in 
   const row = p.locator('table.actions tbody tr').first();
   await row.waitFor();
   const actionId = await row.getAttribute('data-action');
+  const patched = p.waitForResponse((r) => r.url().endsWith(`/api/v1/actions/${actionId}`) && r.request().method() === 'PATCH');
   await row.locator('select').selectOption('done');
+  assert.equal((await patched).status(), 200);
   await p.waitForFunction((id) => document.querySelector(`tr[data-action="${id}"] select`)?.value === 'done', actionId);
   const stored = (await api(srv.url, tok.anna, 'GET', `/api/v1/actions/${actionId}`)).json;
   assert.equal(stored.status, 'done');
