@@ -34,6 +34,7 @@ static const char usage_main[] =
 	"  user add       create a user\n"
 	"  token create   create an API token for a user\n"
 	"  kpi            print KPIs (table, JSON or CSV)\n"
+	"  import         import a CSV file (accounts, contacts, transactions, …)\n"
 	"  openapi        print the OpenAPI description of the REST API\n"
 	"  version        print the version\n"
 	"\n"
@@ -293,6 +294,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kam: libsodium failed to start\n");
 		return 1;
 	}
+	if (strcmp(cmd, "import") == 0)
+		return cli_import(o.db, argc - 1, argv + 1);
 	if (strcmp(cmd, "serve") == 0) {
 		if ((rc = parse(argc - 1, argv + 1, usage_serve, &o)) >= 0)
 			return rc;

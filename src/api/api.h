@@ -76,6 +76,9 @@ int api_user_update(struct req *rq, struct resp *rs);
 
 int api_account_list(struct req *rq, struct resp *rs);
 int api_account_create(struct req *rq, struct resp *rs);
+int api_import_create(struct req *rq, struct resp *rs);
+int api_import_list(struct req *rq, struct resp *rs);
+int api_import_get(struct req *rq, struct resp *rs);
 /* Creates a validated account inside the caller's write transaction (owner rules, score,
  * audit); *out (may be NULL) gets the stored row, owned by the caller. */
 int api_account_insert(struct req *rq, json_t *body, json_t **out, struct kam_errinfo *ei);

@@ -67,6 +67,13 @@ static const struct doc docs[] = {
 	 NULL, K_OBJ},
 	{"GET", "/api/v1/audit", "The audit log, newest first (entity, id, limit, cursor)", NULL,
 	 K_OBJ},
+	{"POST", "/api/v1/imports",
+	 "Import a CSV file (text/csv, or JSON {csv, mapping}); query: kind, mapping "
+	 "(salesforce|hubspot), dry_run, atomic, date_format. Replies 201 with the run: counts, "
+	 "rejected rows with line, column and reason, ignored columns",
+	 NULL, K_OBJ},
+	{"GET", "/api/v1/imports", "Import runs, newest last (a kam sees their own)", NULL, K_OBJ},
+	{"GET", "/api/v1/imports/:id", "One import run with its rejected rows", NULL, K_OBJ},
 	{"GET", "/api/v1/settings", "The settings in force", NULL, K_OBJ},
 	{"PATCH", "/api/v1/settings",
 	 "Change settings (directors, admins); scores are recomputed in the same transaction",

@@ -53,6 +53,11 @@ const struct http_route api_routes[] = {
 
 	{"GET", "/api/v1/audit", api_audit_list, 0, R_STAFF, NULL},
 
+	/* getting data in */
+	{"POST", "/api/v1/imports", api_import_create, ROUTE_RAW_BODY, ACCOUNT_CREATORS, NULL},
+	{"GET", "/api/v1/imports", api_import_list, 0, ACCOUNT_CREATORS, NULL},
+	{"GET", "/api/v1/imports/:id", api_import_get, 0, ACCOUNT_CREATORS, NULL},
+
 	/* identification and segmentation */
 	{"GET", "/api/v1/settings", api_settings_get, 0, 0, NULL},
 	{"PATCH", "/api/v1/settings", api_settings_update, 0, R_STAFF, NULL},

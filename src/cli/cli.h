@@ -25,6 +25,9 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 	    const char *to, const char *format);
 
 
+/* kam import KIND FILE …: parses its own options; returns the exit status. */
+int cli_import(const char *db, int argc, char **argv);
+
 /* Copies the database at from into the empty one at to; prints progress. */
 int cli_copy(const char *from, const char *to);
 /* Writes url into buf with any password replaced by ***, for printing. */

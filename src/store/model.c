@@ -355,6 +355,30 @@ const struct model_entity model_alert = {
 	"account_team WHERE user_id = ?) OR user_id = ?)",
 	3};
 
+static const char *const import_status[] = {"done", "failed", "dry_run", NULL};
+
+static const struct model_field import_fields[] = {
+	ID_FIELD,
+	TEXT("kind", 32, MF_READONLY | MF_FILTER),
+	TEXT("mapping", 64, MF_READONLY),
+	{"status", MT_ENUM, MF_READONLY | MF_FILTER, 0, 0, import_status, NULL},
+	{"dry_run", MT_BOOL, MF_READONLY, 0, 0, NULL, NULL},
+	{"atomic", MT_BOOL, MF_READONLY, 0, 0, NULL, NULL},
+	{"rows_total", MT_INT, MF_READONLY, 0, 0, NULL, NULL},
+	{"created", MT_INT, MF_READONLY, 0, 0, NULL, NULL},
+	{"updated", MT_INT, MF_READONLY, 0, 0, NULL, NULL},
+	{"unchanged", MT_INT, MF_READONLY, 0, 0, NULL, NULL},
+	{"rejected", MT_INT, MF_READONLY, 0, 0, NULL, NULL},
+	{"errors", MT_TEXT, MF_READONLY, 0, 0, NULL, NULL},          /* JSON text */
+	{"ignored_columns", MT_TEXT, MF_READONLY, 0, 0, NULL, NULL}, /* JSON text */
+	{"created_by", MT_REF, MF_READONLY | MF_FILTER, 1, INT64_MAX, NULL, "user"},
+	{"finished_at", MT_TIME, MF_READONLY, 0, 0, NULL, NULL},
+	STAMPS,
+};
+/* a kam sees the imports they ran */
+const struct model_entity model_import = {"import", "imports", import_fields, N(import_fields),
+					  "created_by = ?", 1};
+
 const struct model_field *model_field_find(const struct model_entity *e, const char *name)
 {
 	for (size_t i = 0; i < e->nfields; i++)

@@ -71,6 +71,7 @@ extern const struct model_entity model_case;
 extern const struct model_entity model_risk;
 extern const struct model_entity model_survey;
 extern const struct model_entity model_alert;
+extern const struct model_entity model_import;
 
 /* Every table holding data, parents before children (for copying a whole database). */
 extern const struct model_table {

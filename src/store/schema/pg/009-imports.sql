@@ -29,8 +29,11 @@ CREATE TABLE imports (
 	unchanged BIGINT NOT NULL DEFAULT 0,
 	rejected BIGINT NOT NULL DEFAULT 0,
 	errors TEXT NOT NULL DEFAULT '[]',
+	ignored_columns TEXT NOT NULL DEFAULT '[]',
 	created_by BIGINT REFERENCES users (id) ON DELETE SET NULL,
 	created_at BIGINT NOT NULL,
+	updated_at BIGINT NOT NULL,
 	finished_at BIGINT,
 	version BIGINT NOT NULL DEFAULT 1
 );
+CREATE INDEX imports_created_by ON imports (created_by, id);

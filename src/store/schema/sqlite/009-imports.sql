@@ -29,8 +29,11 @@ CREATE TABLE imports (
 	unchanged INTEGER NOT NULL DEFAULT 0,
 	rejected INTEGER NOT NULL DEFAULT 0,
 	errors TEXT NOT NULL DEFAULT '[]',
+	ignored_columns TEXT NOT NULL DEFAULT '[]',
 	created_by INTEGER REFERENCES users (id) ON DELETE SET NULL,
 	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL,
 	finished_at INTEGER,
 	version INTEGER NOT NULL DEFAULT 1
 );
+CREATE INDEX imports_created_by ON imports (created_by, id);

@@ -1,0 +1,35 @@
+/*
+ * Imports of CSV files from CRMs, ERPs and spreadsheets: one engine behind `kam import`
+ * and POST /api/v1/imports. Rows go through the same validation, access checks and
+ * derived-data hooks as the REST API, keyed by external id so a second run updates.
+ */
+#ifndef KAM_API_IMPORT_H
+#define KAM_API_IMPORT_H
+#include "api/api.h"
+
+typedef void (*api_import_progress)(int64_t done, int64_t total, void *arg);
+
+struct api_import_opts {
+	const char *kind;    /* accounts, contacts, products, transactions, opportunities, … */
+	const char *mapping; /* "salesforce", "hubspot", or NULL for kam's own column names */
+	json_t *custom;      /* a mapping file {columns, values, defaults, date_format}, or NULL */
+	int datefmt;         /* enum imp_datefmt; IMP_DATE_AUTO decides from the values */
+	bool dry_run;        /* report what would happen, write nothing */
+	bool atomic;         /* all rows or none */
+	api_import_progress progress;
+	void *progress_arg;
+};
+
+/*
+ * Imports the CSV in buf as rq->user, on rq->db (no transaction open). *result (owned by
+ * the caller) is the stored import record: counts, rejected rows with line, column and
+ * reason, ignored columns. A problem with the file as a whole (unknown kind, no header,
+ * ambiguous dates, broken quoting) is KAM_EINVAL with ei filled and nothing written.
+ */
+int api_import_run(struct req *rq, const struct api_import_opts *o, const char *buf, size_t len,
+		   json_t **result, struct kam_errinfo *ei);
+
+/* Turns the stored JSON-text columns of an import record into JSON (in place). */
+void api_import_decorate(json_t *rec);
+
+#endif

@@ -1,0 +1,127 @@
+/* /api/v1/imports: CSV uploads through the import engine, and the record of each run. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "api/import.h"
+#include "kam/importfmt.h"
+
+static int flag(const struct req *rq, const char *name, bool *out, struct kam_errinfo *ei)
+{
+	const char *v = http_query(rq, name);
+
+	*out = false;
+	if (v == NULL || !strcmp(v, "false") || !strcmp(v, "0"))
+		return KAM_OK;
+	if (!strcmp(v, "true") || !strcmp(v, "1")) {
+		*out = true;
+		return KAM_OK;
+	}
+	err_field(ei, name, "is true or false");
+	return KAM_EINVAL;
+}
+
+int api_import_create(struct req *rq, struct resp *rs)
+{
+	static const char *const params[] = {"kind", "mapping", "dry_run", "atomic", "date_format",
+					     NULL};
+	struct api_import_opts o = {.datefmt = IMP_DATE_AUTO};
+	struct kam_errinfo ei = {0};
+	const char *ct = rq->content_type ? rq->content_type : "";
+	const char *csv = rq->body, *df;
+	size_t len = rq->body_len;
+	json_t *doc = NULL, *result = NULL;
+	int rc = KAM_OK;
+
+	for (size_t i = 0; i < rq->nquery && rc == KAM_OK; i++) {
+		const char *const *p = params;
+
+		while (*p && strcmp(*p, rq->query[i].key) != 0)
+			p++;
+		if (*p == NULL) {
+			err_field(&ei, rq->query[i].key, "is not a parameter of an import");
+			rc = KAM_EINVAL;
+		}
+	}
+	if (rc != KAM_OK || (rc = flag(rq, "dry_run", &o.dry_run, &ei)) != KAM_OK ||
+	    (rc = flag(rq, "atomic", &o.atomic, &ei)) != KAM_OK)
+		goto out;
+	o.kind = http_query(rq, "kind");
+	o.mapping = http_query(rq, "mapping");
+	if ((df = http_query(rq, "date_format")) && (o.datefmt = imp_datefmt_parse(df)) < 0) {
+		err_field(&ei, "date_format", "is M/D/YYYY, D/M/YYYY, DD-MM-YY or iso");
+		rc = KAM_EINVAL;
+		goto out;
+	}
+	if (!strncasecmp(ct, "application/json", 16)) {
+		/* {"csv": "...", "mapping": {...}}: a custom mapping travels with the file */
+		json_error_t jerr;
+
+		doc = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
+		if (!json_is_object(doc) || !json_is_string(json_object_get(doc, "csv")) ||
+		    !json_is_object(json_object_get(doc, "mapping"))) {
+			err_detail(&ei, "a JSON import is {\"csv\": \"…\", \"mapping\": {\"columns\": …}}");
+			rc = KAM_EINVAL;
+			goto out;
+		}
+		o.custom = json_object_get(doc, "mapping");
+		if (o.mapping == NULL)
+			o.mapping = json_string_value(json_object_get(o.custom, "base"));
+		csv = json_string_value(json_object_get(doc, "csv"));
+		len = json_string_length(json_object_get(doc, "csv"));
+	} else if (strncasecmp(ct, "text/csv", 8) != 0) {
+		json_decref(doc);
+		return http_problem(rs, 415, "send the file as text/csv, or as application/json "
+					     "{\"csv\", \"mapping\"} with a custom mapping", NULL),
+		       KAM_EINVAL;
+	}
+	if ((rc = api_import_run(rq, &o, csv, len, &result, &ei)) != KAM_OK)
+		goto out;
+	api_created(rs, "/api/v1/imports", json_integer_value(json_object_get(result, "id")), 1,
+		    result);
+	result = NULL;
+out:
+	json_decref(doc);
+	json_decref(result);
+	if (rc != KAM_OK)
+		http_reply_err(rs, rc, &ei);
+	err_clear(&ei);
+	return rc;
+}
+
+int api_import_list(struct req *rq, struct resp *rs)
+{
+	struct kam_errinfo ei = {0};
+	json_t *items = NULL, *it;
+	char *next = NULL;
+	size_t i;
+	int rc = api_list_collect(rq, &model_import, auth_sees_all(rq->user.role) ? 0 : rq->user.id,
+				  &items, &next, &ei);
+
+	if (rc != KAM_OK) {
+		http_reply_err(rs, rc, &ei);
+		err_clear(&ei);
+		return rc;
+	}
+	json_array_foreach(items, i, it)
+		api_import_decorate(it);
+	return api_reply_page(rs, items, next);
+}
+
+int api_import_get(struct req *rq, struct resp *rs)
+{
+	int64_t id = api_param_id(rq, 0), version;
+	json_t *rec = NULL;
+	int rc = id < 0 ? KAM_ENOTFOUND : store_get(rq->db, &model_import, id, &rec, &version);
+
+	if (rc == KAM_OK && !auth_sees_all(rq->user.role) &&
+	    json_integer_value(json_object_get(rec, "created_by")) != rq->user.id)
+		rc = KAM_ENOTFOUND;
+	if (rc != KAM_OK) {
+		json_decref(rec);
+		return rc == KAM_ENOTFOUND ? api_not_found(rs, "import")
+					   : (http_reply_err(rs, rc, NULL), rc);
+	}
+	api_import_decorate(rec);
+	http_etag(rs, version);
+	return http_reply_json(rs, 200, rec);
+}

@@ -1,0 +1,279 @@
+/* kam import: CSV files from CRMs, ERPs and spreadsheets, through the API's import engine. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "api/import.h"
+#include "cli/cli.h"
+#include "kam/importfmt.h"
+#include "util/time.h"
+
+static const char usage_import[] =
+	"usage: kam import KIND FILE [--map salesforce|hubspot|MAPPING.json] [--dry-run]\n"
+	"                  [--atomic] [--date-format FMT] [--as EMAIL] [--json] [--db PATH]\n"
+	"  KIND is accounts, contacts, products, transactions, opportunities, interactions,\n"
+	"  cases or surveys. Rows with an external id already stored update that record;\n"
+	"  importing the same file twice changes nothing.\n"
+	"  --map          the column names of a Salesforce or HubSpot export, or a mapping file\n"
+	"                 {\"columns\": {\"Header\": \"field\"}, \"values\": {\"field\": {\"from\": \"to\"}},\n"
+	"                  \"defaults\": {\"field\": value}, \"date_format\": \"D/M/YYYY\"}\n"
+	"  --dry-run      report what would be created, updated and rejected; write nothing\n"
+	"  --atomic       all rows or none: one rejected row rejects the file\n"
+	"  --date-format  M/D/YYYY, D/M/YYYY, DD-MM-YY or iso when the values do not decide it\n"
+	"  --as EMAIL     the user the import runs as (default: the first admin)\n"
+	"exit status: 0 all rows imported, 3 some rows rejected, 1 the file was refused\n";
+
+static int read_file(const char *path, char **buf, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 1 << 16, n = 0;
+	char *b = NULL;
+
+	if (f == NULL)
+		return KAM_ENOTFOUND;
+	for (;;) {
+		char *p = realloc(b, cap);
+		size_t got;
+
+		if (p == NULL) {
+			free(b);
+			fclose(f);
+			return KAM_ENOMEM;
+		}
+		b = p;
+		got = fread(b + n, 1, cap - n, f);
+		n += got;
+		if (n < cap)
+			break;
+		cap *= 2;
+	}
+	fclose(f);
+	*buf = b;
+	*len = n;
+	return KAM_OK;
+}
+
+static void progress(int64_t done, int64_t total, void *arg)
+{
+	int width = 40, fill = total ? (int)(done * width / total) : width;
+	int64_t started = *(int64_t *)arg, secs = time_now() - started;
+
+	fprintf(stderr, "\r[%.*s%*s] %3d%% %lld/%lld rows %llds", fill,
+		"########################################", width - fill, "",
+		total ? (int)(done * 100 / total) : 100, (long long)done, (long long)total,
+		(long long)secs);
+	if (done == total)
+		fputc('\n', stderr);
+}
+
+/* The user an import runs as: --as, else the first active admin. */
+static int find_user(struct store_conn *c, const char *email, struct http_user *u)
+{
+	struct store_auth a;
+	char *hash = NULL;
+	int rc;
+
+	if (email) {
+		rc = store_user_by_email(c, email, &a, &hash);
+		free(hash);
+		if (rc != KAM_OK || !a.active) {
+			fprintf(stderr, "kam: no active user %s\n", email);
+			return KAM_ENOTFOUND;
+		}
+		u->id = a.user_id;
+		u->role = auth_role_parse(a.role);
+	} else {
+		struct store_list q = {.sort = "id", .limit = 100,
+				       .filters = json_pack("{s:s}", "role", "admin")};
+		json_t *items = NULL, *it;
+		char *next = NULL;
+		size_t i;
+
+		rc = store_list(c, &model_user, &q, &items, &next);
+		json_decref(q.filters);
+		free(next);
+		u->id = 0;
+		json_array_foreach(items, i, it)
+			if (u->id == 0 && json_is_true(json_object_get(it, "active")))
+				u->id = json_integer_value(json_object_get(it, "id"));
+		json_decref(items);
+		if (rc != KAM_OK || u->id == 0) {
+			fprintf(stderr, "kam: no admin to run the import as; pass --as EMAIL\n");
+			return KAM_ENOTFOUND;
+		}
+		u->role = ROLE_ADMIN;
+	}
+	return KAM_OK;
+}
+
+static void print_result(const json_t *r)
+{
+	json_t *errors = json_object_get(r, "errors"), *e, *ign = json_object_get(r, "ignored_columns");
+	size_t i;
+
+	printf("%s: %lld rows: %lld created, %lld updated, %lld unchanged, %lld rejected%s\n",
+	       json_string_value(json_object_get(r, "kind")),
+	       (long long)json_integer_value(json_object_get(r, "rows_total")),
+	       (long long)json_integer_value(json_object_get(r, "created")),
+	       (long long)json_integer_value(json_object_get(r, "updated")),
+	       (long long)json_integer_value(json_object_get(r, "unchanged")),
+	       (long long)json_integer_value(json_object_get(r, "rejected")),
+	       !strcmp(json_string_value(json_object_get(r, "status")), "dry_run")
+		       ? " (dry run: nothing was written)"
+	       : !strcmp(json_string_value(json_object_get(r, "status")), "failed")
+		       ? " (atomic: nothing was written)"
+		       : "");
+	json_array_foreach(errors, i, e)
+	{
+		const char *col = json_string_value(json_object_get(e, "column"));
+
+		if (i == 50) {
+			printf("  … and %zu more (kam import --json lists them all)\n",
+			       json_array_size(errors) - 50);
+			break;
+		}
+		printf("  line %lld%s%s: %s\n", (long long)json_integer_value(json_object_get(e, "line")),
+		       col && *col ? ", column " : "", col ? col : "",
+		       json_string_value(json_object_get(e, "message")));
+	}
+	if (json_array_size(ign)) {
+		char *s = json_dumps(ign, JSON_COMPACT);
+
+		printf("  columns not imported: %s\n", s);
+		free(s);
+	}
+}
+
+int cli_import(const char *db, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"map", required_argument, NULL, 'm'},	 {"dry-run", no_argument, NULL, 'n'},
+		{"atomic", no_argument, NULL, 'a'},	 {"date-format", required_argument, NULL, 'D'},
+		{"as", required_argument, NULL, 'u'},	 {"json", no_argument, NULL, 'j'},
+		{"db", required_argument, NULL, 'd'},	 {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct api_import_opts o = {.datefmt = IMP_DATE_AUTO};
+	struct kam_errinfo ei = {0};
+	struct store *st = NULL;
+	struct store_conn *c = NULL;
+	struct req rq = {.method = "CLI", .path = "kam import", .authed = true};
+	const char *map = NULL, *as = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	json_t *result = NULL;
+	int64_t started = time_now();
+	int ch, rc, json_out = 0, exitc = 1;
+
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'm':
+			map = optarg;
+			break;
+		case 'n':
+			o.dry_run = true;
+			break;
+		case 'a':
+			o.atomic = true;
+			break;
+		case 'D':
+			if ((o.datefmt = imp_datefmt_parse(optarg)) < 0) {
+				fprintf(stderr, "kam: --date-format is M/D/YYYY, D/M/YYYY, DD-MM-YY or iso\n");
+				return 2;
+			}
+			break;
+		case 'u':
+			as = optarg;
+			break;
+		case 'j':
+			json_out = 1;
+			break;
+		case 'd':
+			db = optarg;
+			break;
+		case 'h':
+			fputs(usage_import, stdout);
+			return 0;
+		default:
+			fputs(usage_import, stderr);
+			return 2;
+		}
+	}
+	if (argc - optind != 2) {
+		fputs(usage_import, stderr);
+		return 2;
+	}
+	o.kind = argv[optind];
+	if (map && strstr(map, ".json")) {
+		json_error_t jerr;
+
+		if ((o.custom = json_load_file(map, JSON_REJECT_DUPLICATES, &jerr)) == NULL ||
+		    !json_is_object(o.custom)) {
+			fprintf(stderr, "kam: %s: %s (line %d)\n", map,
+				o.custom ? "a mapping file is a JSON object" : jerr.text, jerr.line);
+			goto out;
+		}
+		o.mapping = json_string_value(json_object_get(o.custom, "base"));
+	} else {
+		o.mapping = map;
+	}
+	if (read_file(argv[optind + 1], &buf, &len) != KAM_OK) {
+		fprintf(stderr, "kam: cannot read %s\n", argv[optind + 1]);
+		goto out;
+	}
+	if (isatty(STDERR_FILENO) && !json_out) {
+		o.progress = progress;
+		o.progress_arg = &started;
+	}
+	{
+		char err[512] = "";
+
+		if (store_open(db, 1, &st, err, sizeof(err)) != KAM_OK) {
+			fprintf(stderr, "kam: %s\n", err[0] ? err : "cannot open the database");
+			goto out;
+		}
+	}
+	if ((rc = store_acquire(st, &c)) != KAM_OK)
+		goto out;
+	if ((rc = find_user(c, as, &rq.user)) != KAM_OK)
+		goto out;
+	rq.db = c;
+	rq.store = st;
+	rc = api_import_run(&rq, &o, buf, len, &result, &ei);
+	if (rc == KAM_EINVAL || rc == KAM_EFORBIDDEN) {
+		json_t *e;
+		size_t i;
+
+		fprintf(stderr, "kam: %s refused%s%s\n", argv[optind + 1], ei.detail[0] ? ": " : "",
+			ei.detail);
+		json_array_foreach(ei.errors, i, e)
+			fprintf(stderr, "  %s: %s\n", json_string_value(json_object_get(e, "field")),
+				json_string_value(json_object_get(e, "message")));
+		goto out;
+	}
+	if (rc != KAM_OK) {
+		fprintf(stderr, "kam: import failed: %s\n", store_last_error(c));
+		goto out;
+	}
+	if (json_out) {
+		char *s = json_dumps(result, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+		printf("%s\n", s);
+		free(s);
+	} else {
+		print_result(result);
+	}
+	exitc = json_integer_value(json_object_get(result, "rejected")) ? 3 : 0;
+out:
+	if (c)
+		store_release(st, c);
+	store_close(st);
+	err_clear(&ei);
+	json_decref(result);
+	json_decref(o.custom);
+	free(buf);
+	return exitc;
+}
