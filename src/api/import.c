@@ -15,16 +15,19 @@
 #include "kam/importfmt.h"
 #include "kam/importmap.h"
 #include "kam/settings.h"
+#include "store/bulk.h"
 #include "store/import.h"
+#include "store/revenue.h"
+#include "kam/revenue.h"
 #include "util/time.h"
 
 #define MAX_ERRORS 1000
-#define BATCH_ROWS 2000
+#define BATCH_ROWS 10000
 
 struct col {
 	char *header;
-	const char *target;           /* NULL: ignored */
-	const struct model_field *f;  /* the field it fills */
+	const char *target;          /* NULL: ignored */
+	const struct model_field *f; /* the field it fills */
 	int datefmt;
 };
 
@@ -50,6 +53,11 @@ struct imp {
 	long line_now, next_start;
 	json_t *keys; /* entity → {ext: {}, name: {}} */
 	json_t *errors, *ignored;
+	json_t *seen; /* external id → the line it was first on */
+	/* new transactions waiting for a multi-row insert, and their rollup cells */
+	struct store_bulk_row *pending;
+	size_t npending, cappending;
+	json_t *cells, *writable, *rates;
 	int64_t created, updated, unchanged, rejected;
 	char base_currency[4];
 };
@@ -107,7 +115,7 @@ static int parse(struct imp *im, const char *buf, size_t len, struct kam_errinfo
 
 	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3)) /* a UTF-8 byte order mark */
 		s += 3;
-	csv_init(&p, CSV_STRICT | CSV_APPEND_NULL);
+	csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
 	csv_set_delim(&p, (unsigned char)imp_detect_delim(s, (size_t)(end - s)));
 	im->next_start = 1;
 	for (im->line_now = 1; s < end; im->line_now++) {
@@ -118,8 +126,10 @@ static int parse(struct imp *im, const char *buf, size_t len, struct kam_errinfo
 		if (p.pstate == 0 && strspn(s, "\r\n") >= n)
 			im->next_start = im->line_now + 1;
 		if (csv_parse(&p, s, n, on_field, on_row, im) != n) {
-			err_detail(ei, "line %ld: %s (a quote inside an unquoted field, or a quoted "
-				       "field not closed)", im->line_now, csv_strerror(csv_error(&p)));
+			err_detail(ei,
+			           "line %ld: %s (a quote inside an unquoted field, or a quoted "
+			           "field not closed)",
+			           im->line_now, csv_strerror(csv_error(&p)));
 			rc = KAM_EINVAL;
 			break;
 		}
@@ -164,9 +174,9 @@ static const char *ref_field(const struct model_entity *e, const char *target)
 
 static const char *native_target(const struct imp *im, const char *key)
 {
-	static const char *const extra[] = {"account", "account_ext", "owner", "product", "contact",
-					    "reports_to", "unit", "users", "contacts",
-					    "first_name", "last_name", NULL};
+	static const char *const extra[] = {"account",  "account_ext", "owner",     "product",
+	                                    "contact",  "reports_to",  "unit",      "users",
+	                                    "contacts", "first_name",  "last_name", NULL};
 	const struct model_field *f = model_field_find(im->e, key);
 
 	if (f && !(f->flags & (MF_READONLY | MF_INTERNAL)))
@@ -235,8 +245,10 @@ static int decide_dates(struct imp *im, struct kam_errinfo *ei)
 
 	if (given == IMP_DATE_AUTO && fmt) {
 		if ((given = imp_datefmt_parse(fmt)) < 0) {
-			err_detail(ei, "date_format %s in the mapping is not M/D/YYYY, D/M/YYYY, "
-				       "DD-MM-YY or iso", fmt);
+			err_detail(ei,
+			           "date_format %s in the mapping is not M/D/YYYY, D/M/YYYY, "
+			           "DD-MM-YY or iso",
+			           fmt);
 			return KAM_EINVAL;
 		}
 	}
@@ -264,16 +276,19 @@ static int decide_dates(struct imp *im, struct kam_errinfo *ei)
 				example = v;
 		}
 		if (md && dm) {
-			err_field(ei, c->header, "has dates in both orders (month first and day "
-						 "first); pass --date-format");
+			err_field(ei, c->header,
+			          "has dates in both orders (month first and day "
+			          "first); pass --date-format");
 			return KAM_EINVAL;
 		}
 		if (md || dm)
 			c->datefmt = md ? IMP_DATE_MDY : IMP_DATE_DMY;
 		else if (example) {
-			err_field(ei, c->header, "has dates such as %s that read both as month/day "
-						 "and day/month; pass --date-format M/D/YYYY or "
-						 "D/M/YYYY", example);
+			err_field(ei, c->header,
+			          "has dates such as %s that read both as month/day "
+			          "and day/month; pass --date-format M/D/YYYY or "
+			          "D/M/YYYY",
+			          example);
 			return KAM_EINVAL;
 		}
 	}
@@ -291,7 +306,8 @@ static int keys_of(struct imp *im, const char *entity, json_t **ext, json_t **na
 
 		if (rc != KAM_OK)
 			return rc;
-		json_object_set_new(im->keys, entity, json_pack("{s:o,s:o}", "ext", *ext, "name", *name));
+		json_object_set_new(im->keys, entity,
+		                    json_pack("{s:o,s:o}", "ext", *ext, "name", *name));
 		return KAM_OK;
 	}
 	*ext = json_object_get(k, "ext");
@@ -316,14 +332,16 @@ static void remember(struct imp *im, const char *entity, const json_t *rec)
 	if (name) {
 		store_fold(name, folded, sizeof(folded));
 		if (acc && strcmp(entity, "account") != 0)
-			snprintf(key, sizeof(key), "%lld:%s", (long long)json_integer_value(acc), folded);
+			snprintf(key, sizeof(key), "%lld:%s", (long long)json_integer_value(acc),
+			         folded);
 		else
 			snprintf(key, sizeof(key), "%s", folded);
-		json_object_set(json_object_get(k, "name"), key, id);
+		json_object_set_new(json_object_get(k, "name"), key, json_pack("[O,s]", id, name));
 	}
 	if (email) {
 		store_fold(email, folded, sizeof(folded));
-		json_object_set(json_object_get(k, "name"), folded, id);
+		json_object_set_new(json_object_get(k, "name"), folded,
+		                    json_pack("[O,s]", id, email));
 	}
 }
 
@@ -353,7 +371,7 @@ static void closest(json_t *names, const char *prefix, const char *want, char *o
 		d = imp_distance(folded, k, best_d - 1);
 		if (d < best_d) {
 			best_d = d;
-			best = k;
+			best = json_string_value(json_array_get(v, 1));
 		}
 	}
 	if (best)
@@ -362,13 +380,13 @@ static void closest(json_t *names, const char *prefix, const char *want, char *o
 
 /* Finds one referenced row: by external id, then by name or e-mail (per account). */
 static int lookup(struct imp *im, const char *target, const char *v, int64_t account_id,
-		  int64_t *id, char *msg, size_t msglen)
+                  int64_t *id, char *msg, size_t msglen)
 {
 	const char *entity = !strcmp(target, "owner") || !strcmp(target, "users") ? "user"
-			     : !strcmp(target, "product")			  ? "product"
-			     : !strcmp(target, "unit")				  ? "unit"
-			     : !strncmp(target, "account", 7)			  ? "account"
-										  : "contact";
+	                     : !strcmp(target, "product")                         ? "product"
+	                     : !strcmp(target, "unit")                            ? "unit"
+	                     : !strncmp(target, "account", 7)                     ? "account"
+	                                                                          : "contact";
 	json_t *ext, *names, *hit = NULL;
 	char folded[512], key[600], prefix[32] = "", guess[512];
 	int rc = keys_of(im, entity, &ext, &names);
@@ -387,16 +405,18 @@ static int lookup(struct imp *im, const char *target, const char *v, int64_t acc
 			hit = json_object_get(names, folded); /* e-mail, or a global name */
 	}
 	if (hit) {
-		*id = json_integer_value(hit);
+		*id = json_integer_value(json_is_array(hit) ? json_array_get(hit, 0) : hit);
 		return KAM_OK;
 	}
 	closest(names, prefix[0] ? prefix : NULL, v, guess, sizeof(guess));
 	if (guess[0])
-		snprintf(msg, msglen, "no %s \"%s\"; did you mean \"%s\"? (or map it in the "
-				      "mapping file's values)", entity, v, guess);
+		snprintf(msg, msglen,
+		         "no %s \"%s\"; did you mean \"%s\"? (or map it in the "
+		         "mapping file's values)",
+		         entity, v, guess);
 	else
 		snprintf(msg, msglen, "no %s \"%s\"%s", entity, v,
-			 !strcmp(target, "account_ext") ? " (by external id)" : "");
+		         !strcmp(target, "account_ext") ? " (by external id)" : "");
 	return KAM_ENOTFOUND;
 }
 
@@ -411,7 +431,7 @@ struct rowctx {
 };
 
 static int reject(struct rowctx *x, const char *col, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static int reject(struct rowctx *x, const char *col, const char *fmt, ...)
 {
 	va_list ap;
@@ -458,13 +478,17 @@ static int convert(struct rowctx *x, const struct col *c, const char *v, json_t 
 			const char *m = imp_map_value(f->name, buf);
 
 			if (m == NULL || !model_enum_has(f->values, m)) {
+				char list[300];
 				size_t len = 0;
 
-				for (const char *const *e = f->values; *e && len < 300; e++)
-					len += (size_t)snprintf(x->msg + len, sizeof(x->msg) - len, "%s%s",
-								len ? ", " : "", *e);
-				return reject(x, c->header, "\"%s\" is not one of %.300s (map it in the "
-							    "mapping file's values)", v, x->msg);
+				list[0] = '\0';
+				for (const char *const *e = f->values; *e && len < 250; e++)
+					len += (size_t)snprintf(list + len, sizeof(list) - len,
+					                        "%s%s", len ? ", " : "", *e);
+				return reject(x, c->header,
+				              "\"%.100s\" is not one of %s (map it in the "
+				              "mapping file's values)",
+				              v, list);
 			}
 			snprintf(buf, sizeof(buf), "%s", m);
 		}
@@ -496,7 +520,8 @@ static int convert(struct rowctx *x, const struct col *c, const char *v, json_t 
 		return KAM_OK;
 	case MT_BOOL:
 		imp_key(v, buf, sizeof(buf));
-		if (!strcmp(buf, "true") || !strcmp(buf, "yes") || !strcmp(buf, "1") || !strcmp(buf, "x"))
+		if (!strcmp(buf, "true") || !strcmp(buf, "yes") || !strcmp(buf, "1") ||
+		    !strcmp(buf, "x"))
 			*out = json_true();
 		else if (!strcmp(buf, "false") || !strcmp(buf, "no") || !strcmp(buf, "0"))
 			*out = json_false();
@@ -507,14 +532,16 @@ static int convert(struct rowctx *x, const struct col *c, const char *v, json_t 
 	case MT_TIME:
 		if (imp_date(v, c->datefmt, day, &secs) != 0)
 			return reject(x, c->header, "\"%.100s\" is not a date%s", v,
-				      c->datefmt == IMP_DATE_AUTO ? "" : " in the order given");
+			              c->datefmt == IMP_DATE_MDY   ? " (read as month/day/year)"
+			              : c->datefmt == IMP_DATE_DMY ? " (read as day/month/year)"
+			                                           : "");
 		if (f->type == MT_DATE) {
 			*out = json_string(day);
 		} else {
 			if (secs < 0)
 				secs = 0;
 			snprintf(buf, sizeof(buf), "%sT%02d:%02d:%02dZ", day, secs / 3600,
-				 secs / 60 % 60, secs % 60);
+			         secs / 60 % 60, secs % 60);
 			*out = json_string(buf);
 		}
 		return KAM_OK;
@@ -577,12 +604,23 @@ static int build(struct rowctx *x)
 		v = trim(x->row->v[i]);
 		if (*v == '\0')
 			continue;
+		{
+			json_t *probe =
+			    json_string(v); /* jansson refuses bytes that are not UTF-8 */
+
+			if (probe == NULL)
+				return reject(x, c->header,
+				              "is not UTF-8 text (save the file as UTF-8)");
+			json_decref(probe);
+		}
 		v = custom_value(im, c, v);
-		if (imp_is_ref_target(c->target) && !(c->f->type == MT_REF && isdigit((unsigned char)*v) &&
-						       !strcmp(c->target, c->f->name)))
+		if (imp_is_ref_target(c->target) &&
+		    !(c->f->type == MT_REF && isdigit((unsigned char)*v) &&
+		      !strcmp(c->target, c->f->name)))
 			continue;
 		if (!strcmp(c->target, "first_name") || !strcmp(c->target, "last_name")) {
-			snprintf(!strcmp(c->target, "first_name") ? first : last, sizeof(first), "%s", v);
+			snprintf(!strcmp(c->target, "first_name") ? first : last, sizeof(first),
+			         "%s", v);
 			continue;
 		}
 		if ((rc = convert(x, c, v, &j)) != KAM_OK)
@@ -635,14 +673,16 @@ static int resolve(struct rowctx *x)
 					t = trim(t);
 					if (*t == '\0')
 						continue;
-					rc = lookup(im, c->target, t, account_id, &id, x->msg, sizeof(x->msg));
+					rc = lookup(im, c->target, t, account_id, &id, x->msg,
+					            sizeof(x->msg));
 					if (rc == KAM_OK)
 						json_array_append_new(ids, json_integer(id));
 				}
 				free(copy);
 				json_object_set_new(x->rec, c->f->name, ids);
 			} else {
-				rc = lookup(im, c->target, v, account_id, &id, x->msg, sizeof(x->msg));
+				rc = lookup(im, c->target, v, account_id, &id, x->msg,
+				            sizeof(x->msg));
 				if (rc == KAM_OK)
 					json_object_set_new(x->rec, c->f->name, json_integer(id));
 			}
@@ -691,9 +731,8 @@ static void apply_defaults(struct rowctx *x)
 	json_t *custom = json_object_get(im->o->custom, "defaults"), *v;
 	const char *key;
 
-	json_object_foreach(custom, key, v)
-		if (json_object_get(x->rec, key) == NULL)
-			json_object_set(x->rec, key, v);
+	json_object_foreach(custom, key, v) if (json_object_get(x->rec, key) == NULL)
+	    json_object_set(x->rec, key, v);
 	for (const char *const *d = im->k->defaults; *d; d++) {
 		const char *eq = strchr(*d, '=');
 		char field[64];
@@ -723,13 +762,13 @@ static int existing(struct rowctx *x, int64_t *id)
 	if (ext)
 		hit = json_object_get(exts, ext);
 	else if (im->e == &model_account || im->e == &model_product ||
-		 (im->e == &model_contact && json_object_get(x->rec, "email"))) {
+	         (im->e == &model_contact && json_object_get(x->rec, "email"))) {
 		store_fold(json_string_value(json_object_get(x->rec, by)), folded, sizeof(folded));
 		snprintf(key, sizeof(key), "%s", folded);
 		hit = json_object_get(names, key);
 	}
 	if (hit)
-		*id = json_integer_value(hit);
+		*id = json_integer_value(json_is_array(hit) ? json_array_get(hit, 0) : hit);
 	return KAM_OK;
 }
 
@@ -739,9 +778,8 @@ static json_t *diff(const json_t *stored, json_t *rec)
 	json_t *patch = json_object(), *v;
 	const char *k;
 
-	json_object_foreach(rec, k, v)
-		if (!json_equal(v, json_object_get(stored, k)))
-			json_object_set(patch, k, v);
+	json_object_foreach(rec, k, v) if (!json_equal(v, json_object_get(stored, k)))
+	    json_object_set(patch, k, v);
 	return patch;
 }
 
@@ -753,17 +791,36 @@ static const char *column_of(struct imp *im, const char *field)
 	return field ? field : "";
 }
 
-static int write_row(struct rowctx *x, struct kam_errinfo *ei)
+/* Everything about a row that needs no write: its fields, references, and the stored row
+ * it updates (*id, 0 for a new one). */
+static int read_row(struct rowctx *x, int64_t *id)
+{
+	struct imp *im = x->im;
+	int rc;
+
+	*id = 0;
+	if ((rc = build(x)) != KAM_OK || (rc = resolve(x)) != KAM_OK)
+		return rc;
+	if (json_is_string(json_object_get(x->rec, "external_id"))) {
+		const char *ext = json_string_value(json_object_get(x->rec, "external_id"));
+		json_t *first = json_object_get(im->seen, ext);
+
+		if (first)
+			return reject(
+			    x, column_of(im, "external_id"),
+			    "external id %.200s is in the file twice (first on line %lld)", ext,
+			    (long long)json_integer_value(first));
+		json_object_set_new(im->seen, ext, json_integer(x->row->line));
+	}
+	return existing(x, id);
+}
+
+static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 {
 	struct imp *im = x->im;
 	json_t *stored = NULL, *patch = NULL, *after = NULL;
-	int64_t id;
 	int rc;
 
-	if ((rc = build(x)) != KAM_OK || (rc = resolve(x)) != KAM_OK)
-		goto out;
-	if ((rc = existing(x, &id)) != KAM_OK)
-		goto out;
 	if (id) {
 		if ((rc = store_get(im->rq->db, im->e, id, &stored, NULL)) != KAM_OK)
 			goto out;
@@ -777,7 +834,7 @@ static int write_row(struct rowctx *x, struct kam_errinfo *ei)
 		if ((rc = validate_body(im->e, patch, false, ei)) != KAM_OK)
 			goto out;
 		rc = im->res ? api_res_patch(im->rq, im->res, id, patch, -1, &after, ei)
-			     : api_account_patch(im->rq, id, patch, -1, &after, ei);
+		             : api_account_patch(im->rq, id, patch, -1, &after, ei);
 		if (rc == KAM_OK)
 			im->updated++;
 	} else {
@@ -787,7 +844,7 @@ static int write_row(struct rowctx *x, struct kam_errinfo *ei)
 		if ((rc = validate_body(im->e, x->rec, true, ei)) != KAM_OK)
 			goto out;
 		rc = im->res ? api_res_insert(im->rq, im->res, x->rec, &after, ei)
-			     : api_account_insert(im->rq, x->rec, &after, ei);
+		             : api_account_insert(im->rq, x->rec, &after, ei);
 		if (rc == KAM_OK)
 			im->created++;
 	}
@@ -800,14 +857,137 @@ out:
 	return rc;
 }
 
+/* --- the fast lane for new transactions ---------------------------------------------------- */
+
+/* Writes the queued transactions with multi-row inserts and adds their month totals to
+ * the rollup cell by cell: what makes ERP files import at hundreds of thousands of rows a
+ * second. The rows were checked like any other; only the writing is batched. */
+static int flush(struct imp *im)
+{
+	const char *key;
+	json_t *v;
+	int rc;
+
+	if (im->npending == 0)
+		return KAM_OK;
+	rc = store_bulk_import(im->rq->db, im->pending, im->npending, time_now());
+	json_object_foreach(im->cells, key, v)
+	{
+		long long acc = 0, prod = 0;
+		char month[8] = "";
+		char *end;
+
+		if (rc != KAM_OK)
+			break;
+		acc = strtoll(key, &end, 10);
+		prod = strtoll(end + 1, &end, 10);
+		snprintf(month, sizeof(month), "%.7s", end + 1);
+		rc = store_rollup_add(im->rq->db, acc, prod, month,
+		                      json_integer_value(json_array_get(v, 0)),
+		                      (int)json_integer_value(json_array_get(v, 1)));
+	}
+	if (rc == KAM_OK)
+		rc = store_revenue_changed(im->rq->db);
+	json_object_clear(im->cells);
+	im->npending = 0;
+	return rc;
+}
+
+static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
+{
+	struct imp *im = x->im;
+	struct store_bulk_row *t;
+	json_t *w, *cell;
+	const char *cur, *day;
+	int64_t acc;
+	double rate = 1;
+	char key[64];
+	int rc;
+
+	apply_defaults(x);
+	if ((rc = scale_money(x, NULL)) != KAM_OK)
+		return rc;
+	if ((rc = validate_body(im->e, x->rec, true, ei)) != KAM_OK)
+		return rc;
+	acc = json_integer_value(json_object_get(x->rec, "account_id"));
+	snprintf(key, sizeof(key), "%lld", (long long)acc);
+	if ((w = json_object_get(im->writable, key)) == NULL) {
+		bool owner = false, team = false;
+
+		rc = api_account_visible(im->rq, acc, &owner, &team);
+		if (rc != KAM_OK && rc != KAM_ENOTFOUND)
+			return rc;
+		w = json_boolean(rc == KAM_OK &&
+		                 auth_account_writable(im->rq->user.role, owner, team));
+		json_object_set_new(im->writable, key, w);
+	}
+	if (!json_is_true(w))
+		return reject(x, column_of(im, "account_id"),
+		              "no such account, or not yours to write");
+	cur = json_string_value(json_object_get(x->rec, "currency"));
+	day = json_string_value(json_object_get(x->rec, "booked_on"));
+	if (strcmp(cur, im->base_currency) != 0) {
+		json_t *r;
+
+		snprintf(key, sizeof(key), "%s:%s", cur, day);
+		if ((r = json_object_get(im->rates, key)) == NULL) {
+			rc = store_fx_rate(im->rq->db, cur, day, &rate);
+			if (rc == KAM_ENOTFOUND)
+				return reject(
+				    x, column_of(im, "currency"),
+				    "no FX rate for %s on %s; add one at /api/v1/fx-rates", cur,
+				    day);
+			if (rc != KAM_OK)
+				return rc;
+			json_object_set_new(im->rates, key, json_real(rate));
+		} else {
+			rate = json_real_value(r);
+		}
+	}
+	if (im->npending == im->cappending) {
+		size_t cap = im->cappending ? im->cappending * 2 : 1024;
+		struct store_bulk_row *p = realloc(im->pending, cap * sizeof(*p));
+
+		if (p == NULL)
+			return KAM_ENOMEM;
+		im->pending = p;
+		im->cappending = cap;
+	}
+	t = &im->pending[im->npending++];
+	*t = (struct store_bulk_row){
+	    .account_id = acc,
+	    .product_id = json_integer_value(json_object_get(x->rec, "product_id")),
+	    .amount = json_integer_value(json_object_get(x->rec, "amount")),
+	    /* the external id lives in im->seen until the import ends */
+	    .external_id =
+	        json_object_get(x->rec, "external_id")
+	            ? json_object_iter_key(json_object_iter_at(
+	                  im->seen, json_string_value(json_object_get(x->rec, "external_id"))))
+	            : NULL,
+	};
+	snprintf(t->booked_on, sizeof(t->booked_on), "%s", day);
+	snprintf(t->currency, sizeof(t->currency), "%s", cur);
+	t->amount_base = revenue_to_base(t->amount, rate);
+	snprintf(key, sizeof(key), "%lld:%lld:%.7s", (long long)acc, (long long)t->product_id, day);
+	if ((cell = json_object_get(im->cells, key)) == NULL) {
+		cell = json_pack("[I,I]", (json_int_t)0, (json_int_t)0);
+		json_object_set_new(im->cells, key, cell);
+	}
+	json_array_set_new(
+	    cell, 0, json_integer(json_integer_value(json_array_get(cell, 0)) + t->amount_base));
+	json_array_set_new(cell, 1, json_integer(json_integer_value(json_array_get(cell, 1)) + 1));
+	im->created++;
+	return KAM_OK;
+}
+
 static void add_error(struct imp *im, long line, const char *col, const char *field,
-		      const char *msg)
+                      const char *msg)
 {
 	im->rejected++;
 	if (json_array_size(im->errors) < MAX_ERRORS)
-		json_array_append_new(im->errors,
-				      json_pack("{s:I,s:s,s:s?,s:s}", "line", (json_int_t)line,
-						"column", col ? col : "", "field", field, "message", msg));
+		json_array_append_new(
+		    im->errors, json_pack("{s:I,s:s,s:s?,s:s}", "line", (json_int_t)line, "column",
+		                          col ? col : "", "field", field, "message", msg));
 }
 
 /* One row in its savepoint; a rejected row is recorded and undone, other errors stop all. */
@@ -815,31 +995,39 @@ static int import_row(struct imp *im, struct row *r)
 {
 	struct rowctx x = {.im = im, .row = r, .rec = json_object()};
 	struct kam_errinfo ei = {0};
-	int rc, end;
+	int64_t id = 0;
+	int rc, end = KAM_OK;
 
 	if (r->n != im->ncols) {
 		char msg[120];
 
 		snprintf(msg, sizeof(msg), "has %zu fields where the header has %zu", r->n,
-			 im->ncols);
+		         im->ncols);
 		add_error(im, r->line, "", NULL, msg);
 		json_decref(x.rec);
 		return KAM_OK;
 	}
-	if ((rc = store_savepoint(im->rq->db)) != KAM_OK)
-		goto out;
-	rc = write_row(&x, &ei);
-	end = store_savepoint_end(im->rq->db, rc == KAM_OK);
+	rc = read_row(&x, &id);
+	if (rc == KAM_OK && id == 0 && im->e == &model_transaction &&
+	    json_object_get(x.rec, "unit_id") == NULL) {
+		rc = queue_txn(&x, &ei);
+	} else if (rc == KAM_OK) {
+		if ((rc = store_savepoint(im->rq->db)) != KAM_OK)
+			goto out;
+		rc = write_row(&x, id, &ei);
+		end = store_savepoint_end(im->rq->db, rc == KAM_OK);
+	}
 	if (rc == KAM_EINVAL || rc == KAM_EFORBIDDEN || rc == KAM_ENOTFOUND ||
 	    rc == KAM_ECONFLICT) {
 		json_t *e = json_array_get(ei.errors, 0);
 		const char *field = e ? json_string_value(json_object_get(e, "field")) : NULL;
-		const char *msg = x.bad_col ? x.msg
-				  : e	    ? json_string_value(json_object_get(e, "message"))
-				  : ei.detail[0] ? ei.detail
-				  : rc == KAM_ECONFLICT ? "conflicts with a stored row (a duplicate)"
-				  : rc == KAM_ENOTFOUND ? "refers to something that does not exist"
-							: "not allowed";
+		const char *msg = x.bad_col      ? x.msg
+		                  : e            ? json_string_value(json_object_get(e, "message"))
+		                  : ei.detail[0] ? ei.detail
+		                  : rc == KAM_ECONFLICT
+		                      ? "conflicts with a stored row (a duplicate)"
+		                  : rc == KAM_ENOTFOUND ? "refers to something that does not exist"
+		                                        : "not allowed";
 
 		add_error(im, r->line, x.bad_col ? x.bad_col : column_of(im, field), field, msg);
 		rc = KAM_OK;
@@ -861,15 +1049,16 @@ static int save(struct imp *im, int64_t started, json_t **result)
 	const char *status = o->dry_run ? "dry_run" : o->atomic && im->rejected ? "failed" : "done";
 	char *errors = json_dumps(im->errors, JSON_COMPACT);
 	char *ignored = json_dumps(im->ignored, JSON_COMPACT);
-	json_t *rec = json_pack("{s:s,s:s,s:s,s:b,s:b,s:I,s:I,s:I,s:I,s:I,s:s,s:s,s:I}", "kind",
-				o->kind, "mapping",
-				o->custom ? "custom" : o->mapping ? o->mapping : "kam", "status",
-				status, "dry_run", o->dry_run, "atomic", o->atomic, "rows_total",
-				(json_int_t)(im->nrows - 1), "created", (json_int_t)im->created,
-				"updated", (json_int_t)im->updated, "unchanged",
-				(json_int_t)im->unchanged, "rejected", (json_int_t)im->rejected,
-				"errors", errors ? errors : "[]", "ignored_columns",
-				ignored ? ignored : "[]", "created_by", (json_int_t)rq->user.id);
+	json_t *rec = json_pack(
+	    "{s:s,s:s,s:s,s:b,s:b,s:I,s:I,s:I,s:I,s:I,s:s,s:s,s:I}", "kind", o->kind, "mapping",
+	    o->custom    ? "custom"
+	    : o->mapping ? o->mapping
+	                 : "kam",
+	    "status", status, "dry_run", o->dry_run, "atomic", o->atomic, "rows_total",
+	    (json_int_t)(im->nrows - 1), "created", (json_int_t)im->created, "updated",
+	    (json_int_t)im->updated, "unchanged", (json_int_t)im->unchanged, "rejected",
+	    (json_int_t)im->rejected, "errors", errors ? errors : "[]", "ignored_columns",
+	    ignored ? ignored : "[]", "created_by", (json_int_t)rq->user.id);
 	json_t *summary = NULL;
 	int64_t id;
 	int rc;
@@ -882,10 +1071,10 @@ static int save(struct imp *im, int64_t started, json_t **result)
 		goto out;
 	if ((rc = store_insert(rq->db, &model_import, rec, time_now(), &id)) != KAM_OK)
 		goto out;
-	summary = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I}", "kind", o->kind, "status", status,
-			    "created", (json_int_t)im->created, "updated", (json_int_t)im->updated,
-			    "unchanged", (json_int_t)im->unchanged, "rejected",
-			    (json_int_t)im->rejected);
+	summary =
+	    json_pack("{s:s,s:s,s:I,s:I,s:I,s:I}", "kind", o->kind, "status", status, "created",
+	              (json_int_t)im->created, "updated", (json_int_t)im->updated, "unchanged",
+	              (json_int_t)im->unchanged, "rejected", (json_int_t)im->rejected);
 	if ((rc = api_audit(rq, "import", "import", id, NULL, summary)) != KAM_OK)
 		goto out;
 	if ((rc = store_commit(rq->db)) != KAM_OK)
@@ -906,10 +1095,10 @@ static const struct api_resource *resource_of(const char *entity)
 		const char *name;
 		const struct api_resource *r;
 	} map[] = {
-		{"contact", &res_contacts},	   {"product", &res_products},
-		{"transaction", &res_transactions}, {"opportunity", &res_opportunities},
-		{"interaction", &res_interactions}, {"case", &res_cases},
-		{"survey", &res_surveys},
+	    {"contact", &res_contacts},         {"product", &res_products},
+	    {"transaction", &res_transactions}, {"opportunity", &res_opportunities},
+	    {"interaction", &res_interactions}, {"case", &res_cases},
+	    {"survey", &res_surveys},
 	};
 
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
@@ -926,10 +1115,17 @@ static const struct model_entity *entity_of(const char *name)
 }
 
 int api_import_run(struct req *rq, const struct api_import_opts *o, const char *buf, size_t len,
-		   json_t **result, struct kam_errinfo *ei)
+                   json_t **result, struct kam_errinfo *ei)
 {
-	struct imp im = {.rq = rq, .o = o, .keys = json_object(), .errors = json_array(),
-			 .ignored = json_array()};
+	struct imp im = {.rq = rq,
+	                 .o = o,
+	                 .keys = json_object(),
+	                 .errors = json_array(),
+	                 .ignored = json_array(),
+	                 .seen = json_object(),
+	                 .cells = json_object(),
+	                 .writable = json_object(),
+	                 .rates = json_object()};
 	struct settings s;
 	int64_t started = time_now();
 	bool open = false;
@@ -937,8 +1133,9 @@ int api_import_run(struct req *rq, const struct api_import_opts *o, const char *
 
 	*result = NULL;
 	if ((im.k = imp_kind_get(o->kind)) == NULL) {
-		err_field(ei, "kind", "is one of accounts, contacts, products, transactions, "
-				      "opportunities, interactions, cases, surveys");
+		err_field(ei, "kind",
+		          "is one of accounts, contacts, products, transactions, "
+		          "opportunities, interactions, cases, surveys");
 		rc = KAM_EINVAL;
 		goto out;
 	}
@@ -962,7 +1159,9 @@ int api_import_run(struct req *rq, const struct api_import_opts *o, const char *
 	for (size_t r = 1; r < im.nrows && rc == KAM_OK; r++) {
 		rc = import_row(&im, &im.rows[r]);
 		if (rc == KAM_OK && r % BATCH_ROWS == 0) {
-			if (!o->dry_run && !o->atomic) { /* let other writers in between batches */
+			rc = flush(&im);
+			if (rc == KAM_OK && !o->dry_run &&
+			    !o->atomic) { /* let other writers in between batches */
 				if ((rc = store_commit(rq->db)) == KAM_OK)
 					rc = store_begin(rq->db, true);
 				open = rc == KAM_OK;
@@ -971,6 +1170,8 @@ int api_import_run(struct req *rq, const struct api_import_opts *o, const char *
 				o->progress((int64_t)r, (int64_t)im.nrows - 1, o->progress_arg);
 		}
 	}
+	if (rc == KAM_OK)
+		rc = flush(&im);
 	if (rc == KAM_OK && o->progress)
 		o->progress((int64_t)im.nrows - 1, (int64_t)im.nrows - 1, o->progress_arg);
 	if (rc != KAM_OK)
@@ -1001,6 +1202,11 @@ out:
 	json_decref(im.keys);
 	json_decref(im.errors);
 	json_decref(im.ignored);
+	json_decref(im.seen);
+	json_decref(im.cells);
+	json_decref(im.writable);
+	json_decref(im.rates);
+	free(im.pending);
 	return rc;
 }
 

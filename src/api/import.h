@@ -27,7 +27,7 @@ struct api_import_opts {
  * ambiguous dates, broken quoting) is KAM_EINVAL with ei filled and nothing written.
  */
 int api_import_run(struct req *rq, const struct api_import_opts *o, const char *buf, size_t len,
-		   json_t **result, struct kam_errinfo *ei);
+                   json_t **result, struct kam_errinfo *ei);
 
 /* Turns the stored JSON-text columns of an import record into JSON (in place). */
 void api_import_decorate(json_t *rec);

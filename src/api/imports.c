@@ -22,8 +22,8 @@ static int flag(const struct req *rq, const char *name, bool *out, struct kam_er
 
 int api_import_create(struct req *rq, struct resp *rs)
 {
-	static const char *const params[] = {"kind", "mapping", "dry_run", "atomic", "date_format",
-					     NULL};
+	static const char *const params[] = {"kind",   "mapping",     "dry_run",
+	                                     "atomic", "date_format", NULL};
 	struct api_import_opts o = {.datefmt = IMP_DATE_AUTO};
 	struct kam_errinfo ei = {0};
 	const char *ct = rq->content_type ? rq->content_type : "";
@@ -59,7 +59,9 @@ int api_import_create(struct req *rq, struct resp *rs)
 		doc = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
 		if (!json_is_object(doc) || !json_is_string(json_object_get(doc, "csv")) ||
 		    !json_is_object(json_object_get(doc, "mapping"))) {
-			err_detail(&ei, "a JSON import is {\"csv\": \"…\", \"mapping\": {\"columns\": …}}");
+			err_detail(
+			    &ei,
+			    "a JSON import is {\"csv\": \"…\", \"mapping\": {\"columns\": …}}");
 			rc = KAM_EINVAL;
 			goto out;
 		}
@@ -70,14 +72,16 @@ int api_import_create(struct req *rq, struct resp *rs)
 		len = json_string_length(json_object_get(doc, "csv"));
 	} else if (strncasecmp(ct, "text/csv", 8) != 0) {
 		json_decref(doc);
-		return http_problem(rs, 415, "send the file as text/csv, or as application/json "
-					     "{\"csv\", \"mapping\"} with a custom mapping", NULL),
+		return http_problem(rs, 415,
+		                    "send the file as text/csv, or as application/json "
+		                    "{\"csv\", \"mapping\"} with a custom mapping",
+		                    NULL),
 		       KAM_EINVAL;
 	}
 	if ((rc = api_import_run(rq, &o, csv, len, &result, &ei)) != KAM_OK)
 		goto out;
 	api_created(rs, "/api/v1/imports", json_integer_value(json_object_get(result, "id")), 1,
-		    result);
+	            result);
 	result = NULL;
 out:
 	json_decref(doc);
@@ -95,15 +99,14 @@ int api_import_list(struct req *rq, struct resp *rs)
 	char *next = NULL;
 	size_t i;
 	int rc = api_list_collect(rq, &model_import, auth_sees_all(rq->user.role) ? 0 : rq->user.id,
-				  &items, &next, &ei);
+	                          &items, &next, &ei);
 
 	if (rc != KAM_OK) {
 		http_reply_err(rs, rc, &ei);
 		err_clear(&ei);
 		return rc;
 	}
-	json_array_foreach(items, i, it)
-		api_import_decorate(it);
+	json_array_foreach(items, i, it) api_import_decorate(it);
 	return api_reply_page(rs, items, next);
 }
 
@@ -119,7 +122,7 @@ int api_import_get(struct req *rq, struct resp *rs)
 	if (rc != KAM_OK) {
 		json_decref(rec);
 		return rc == KAM_ENOTFOUND ? api_not_found(rs, "import")
-					   : (http_reply_err(rs, rc, NULL), rc);
+		                           : (http_reply_err(rs, rc, NULL), rc);
 	}
 	api_import_decorate(rec);
 	http_etag(rs, version);

@@ -10,19 +10,20 @@
 #include "util/time.h"
 
 static const char usage_import[] =
-	"usage: kam import KIND FILE [--map salesforce|hubspot|MAPPING.json] [--dry-run]\n"
-	"                  [--atomic] [--date-format FMT] [--as EMAIL] [--json] [--db PATH]\n"
-	"  KIND is accounts, contacts, products, transactions, opportunities, interactions,\n"
-	"  cases or surveys. Rows with an external id already stored update that record;\n"
-	"  importing the same file twice changes nothing.\n"
-	"  --map          the column names of a Salesforce or HubSpot export, or a mapping file\n"
-	"                 {\"columns\": {\"Header\": \"field\"}, \"values\": {\"field\": {\"from\": \"to\"}},\n"
-	"                  \"defaults\": {\"field\": value}, \"date_format\": \"D/M/YYYY\"}\n"
-	"  --dry-run      report what would be created, updated and rejected; write nothing\n"
-	"  --atomic       all rows or none: one rejected row rejects the file\n"
-	"  --date-format  M/D/YYYY, D/M/YYYY, DD-MM-YY or iso when the values do not decide it\n"
-	"  --as EMAIL     the user the import runs as (default: the first admin)\n"
-	"exit status: 0 all rows imported, 3 some rows rejected, 1 the file was refused\n";
+    "usage: kam import KIND FILE [--map salesforce|hubspot|MAPPING.json] [--dry-run]\n"
+    "                  [--atomic] [--date-format FMT] [--as EMAIL] [--json] [--db PATH]\n"
+    "  KIND is accounts, contacts, products, transactions, opportunities, interactions,\n"
+    "  cases or surveys. Rows with an external id already stored update that record;\n"
+    "  importing the same file twice changes nothing.\n"
+    "  --map          the column names of a Salesforce or HubSpot export, or a mapping file\n"
+    "                 {\"columns\": {\"Header\": \"field\"}, \"values\": {\"field\": {\"from\": "
+    "\"to\"}},\n"
+    "                  \"defaults\": {\"field\": value}, \"date_format\": \"D/M/YYYY\"}\n"
+    "  --dry-run      report what would be created, updated and rejected; write nothing\n"
+    "  --atomic       all rows or none: one rejected row rejects the file\n"
+    "  --date-format  M/D/YYYY, D/M/YYYY, DD-MM-YY or iso when the values do not decide it\n"
+    "  --as EMAIL     the user the import runs as (default: the first admin)\n"
+    "exit status: 0 all rows imported, 3 some rows rejected, 1 the file was refused\n";
 
 static int read_file(const char *path, char **buf, size_t *len)
 {
@@ -60,9 +61,9 @@ static void progress(int64_t done, int64_t total, void *arg)
 	int64_t started = *(int64_t *)arg, secs = time_now() - started;
 
 	fprintf(stderr, "\r[%.*s%*s] %3d%% %lld/%lld rows %llds", fill,
-		"########################################", width - fill, "",
-		total ? (int)(done * 100 / total) : 100, (long long)done, (long long)total,
-		(long long)secs);
+	        "########################################", width - fill, "",
+	        total ? (int)(done * 100 / total) : 100, (long long)done, (long long)total,
+	        (long long)secs);
 	if (done == total)
 		fputc('\n', stderr);
 }
@@ -84,8 +85,8 @@ static int find_user(struct store_conn *c, const char *email, struct http_user *
 		u->id = a.user_id;
 		u->role = auth_role_parse(a.role);
 	} else {
-		struct store_list q = {.sort = "id", .limit = 100,
-				       .filters = json_pack("{s:s}", "role", "admin")};
+		struct store_list q = {
+		    .sort = "id", .limit = 100, .filters = json_pack("{s:s}", "role", "admin")};
 		json_t *items = NULL, *it;
 		char *next = NULL;
 		size_t i;
@@ -94,9 +95,9 @@ static int find_user(struct store_conn *c, const char *email, struct http_user *
 		json_decref(q.filters);
 		free(next);
 		u->id = 0;
-		json_array_foreach(items, i, it)
-			if (u->id == 0 && json_is_true(json_object_get(it, "active")))
-				u->id = json_integer_value(json_object_get(it, "id"));
+		json_array_foreach(items, i, it) if (u->id == 0 &&
+		                                     json_is_true(json_object_get(it, "active")))
+		    u->id = json_integer_value(json_object_get(it, "id"));
 		json_decref(items);
 		if (rc != KAM_OK || u->id == 0) {
 			fprintf(stderr, "kam: no admin to run the import as; pass --as EMAIL\n");
@@ -109,7 +110,8 @@ static int find_user(struct store_conn *c, const char *email, struct http_user *
 
 static void print_result(const json_t *r)
 {
-	json_t *errors = json_object_get(r, "errors"), *e, *ign = json_object_get(r, "ignored_columns");
+	json_t *errors = json_object_get(r, "errors"), *e,
+	       *ign = json_object_get(r, "ignored_columns");
 	size_t i;
 
 	printf("%s: %lld rows: %lld created, %lld updated, %lld unchanged, %lld rejected%s\n",
@@ -120,10 +122,10 @@ static void print_result(const json_t *r)
 	       (long long)json_integer_value(json_object_get(r, "unchanged")),
 	       (long long)json_integer_value(json_object_get(r, "rejected")),
 	       !strcmp(json_string_value(json_object_get(r, "status")), "dry_run")
-		       ? " (dry run: nothing was written)"
+	           ? " (dry run: nothing was written)"
 	       : !strcmp(json_string_value(json_object_get(r, "status")), "failed")
-		       ? " (atomic: nothing was written)"
-		       : "");
+	           ? " (atomic: nothing was written)"
+	           : "");
 	json_array_foreach(errors, i, e)
 	{
 		const char *col = json_string_value(json_object_get(e, "column"));
@@ -133,7 +135,8 @@ static void print_result(const json_t *r)
 			       json_array_size(errors) - 50);
 			break;
 		}
-		printf("  line %lld%s%s: %s\n", (long long)json_integer_value(json_object_get(e, "line")),
+		printf("  line %lld%s%s: %s\n",
+		       (long long)json_integer_value(json_object_get(e, "line")),
 		       col && *col ? ", column " : "", col ? col : "",
 		       json_string_value(json_object_get(e, "message")));
 	}
@@ -148,11 +151,15 @@ static void print_result(const json_t *r)
 int cli_import(const char *db, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"map", required_argument, NULL, 'm'},	 {"dry-run", no_argument, NULL, 'n'},
-		{"atomic", no_argument, NULL, 'a'},	 {"date-format", required_argument, NULL, 'D'},
-		{"as", required_argument, NULL, 'u'},	 {"json", no_argument, NULL, 'j'},
-		{"db", required_argument, NULL, 'd'},	 {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"map", required_argument, NULL, 'm'},
+	    {"dry-run", no_argument, NULL, 'n'},
+	    {"atomic", no_argument, NULL, 'a'},
+	    {"date-format", required_argument, NULL, 'D'},
+	    {"as", required_argument, NULL, 'u'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"db", required_argument, NULL, 'd'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct api_import_opts o = {.datefmt = IMP_DATE_AUTO};
 	struct kam_errinfo ei = {0};
@@ -181,7 +188,9 @@ int cli_import(const char *db, int argc, char **argv)
 			break;
 		case 'D':
 			if ((o.datefmt = imp_datefmt_parse(optarg)) < 0) {
-				fprintf(stderr, "kam: --date-format is M/D/YYYY, D/M/YYYY, DD-MM-YY or iso\n");
+				fprintf(
+				    stderr,
+				    "kam: --date-format is M/D/YYYY, D/M/YYYY, DD-MM-YY or iso\n");
 				return 2;
 			}
 			break;
@@ -213,7 +222,8 @@ int cli_import(const char *db, int argc, char **argv)
 		if ((o.custom = json_load_file(map, JSON_REJECT_DUPLICATES, &jerr)) == NULL ||
 		    !json_is_object(o.custom)) {
 			fprintf(stderr, "kam: %s: %s (line %d)\n", map,
-				o.custom ? "a mapping file is a JSON object" : jerr.text, jerr.line);
+			        o.custom ? "a mapping file is a JSON object" : jerr.text,
+			        jerr.line);
 			goto out;
 		}
 		o.mapping = json_string_value(json_object_get(o.custom, "base"));
@@ -248,10 +258,10 @@ int cli_import(const char *db, int argc, char **argv)
 		size_t i;
 
 		fprintf(stderr, "kam: %s refused%s%s\n", argv[optind + 1], ei.detail[0] ? ": " : "",
-			ei.detail);
+		        ei.detail);
 		json_array_foreach(ei.errors, i, e)
-			fprintf(stderr, "  %s: %s\n", json_string_value(json_object_get(e, "field")),
-				json_string_value(json_object_get(e, "message")));
+		    fprintf(stderr, "  %s: %s\n", json_string_value(json_object_get(e, "field")),
+		            json_string_value(json_object_get(e, "message")));
 		goto out;
 	}
 	if (rc != KAM_OK) {

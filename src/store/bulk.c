@@ -9,13 +9,14 @@
 /* "INSERT … VALUES (?,…),(?,…)…" for k rows; the text is the same for every full batch. */
 static void build(char *sql, size_t len, size_t k)
 {
-	size_t o = (size_t)snprintf(sql, len,
-				    "INSERT INTO transactions (account_id, product_id, booked_on, "
-				    "amount, currency, amount_base, created_at, updated_at) VALUES ");
+	size_t o =
+	    (size_t)snprintf(sql, len,
+	                     "INSERT INTO transactions (account_id, product_id, booked_on, "
+	                     "amount, currency, amount_base, created_at, updated_at) VALUES ");
 
 	for (size_t i = 0; i < k && o < len; i++)
-		o += (size_t)snprintf(sql + o, len - o, "%s(?, ?, ?, ?, ?, ?, ?, ?)",
-				      i ? ", " : "");
+		o +=
+		    (size_t)snprintf(sql + o, len - o, "%s(?, ?, ?, ?, ?, ?, ?, ?)", i ? ", " : "");
 }
 
 int store_bulk_setup(struct store_conn *c)
@@ -24,7 +25,7 @@ int store_bulk_setup(struct store_conn *c)
 }
 
 int store_bulk_transactions(struct store_conn *c, const struct store_bulk_txn *t, size_t n,
-			    const char *currency, int64_t now)
+                            const char *currency, int64_t now)
 {
 	char part[ROWS * 32 + 256];
 	struct db_val args[ROWS * COLS];
@@ -43,6 +44,48 @@ int store_bulk_transactions(struct store_conn *c, const struct store_bulk_txn *t
 			args[a++] = DB_INT(x->amount);
 			args[a++] = DB_STR(currency);
 			args[a++] = DB_INT(x->amount);
+			args[a++] = DB_INT(now);
+			args[a++] = DB_INT(now);
+		}
+		rc = sq_run(c, part, args, (int)a);
+	}
+	return rc;
+}
+
+#define ICOLS 9
+
+static void build_import(char *sql, size_t len, size_t k)
+{
+	size_t o = (size_t)snprintf(sql, len,
+	                            "INSERT INTO transactions (account_id, product_id, booked_on, "
+	                            "amount, currency, amount_base, external_id, created_at, "
+	                            "updated_at) VALUES ");
+
+	for (size_t i = 0; i < k && o < len; i++)
+		o += (size_t)snprintf(sql + o, len - o, "%s(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		                      i ? ", " : "");
+}
+
+int store_bulk_import(struct store_conn *c, const struct store_bulk_row *t, size_t n, int64_t now)
+{
+	char part[ROWS * 40 + 256];
+	struct db_val args[ROWS * ICOLS];
+	int rc = KAM_OK;
+
+	for (size_t i = 0; i < n && rc == KAM_OK; i += ROWS) {
+		size_t k = n - i < ROWS ? n - i : ROWS, a = 0;
+
+		build_import(part, sizeof(part), k);
+		for (size_t j = 0; j < k; j++) {
+			const struct store_bulk_row *x = &t[i + j];
+
+			args[a++] = DB_INT(x->account_id);
+			args[a++] = x->product_id ? DB_INT(x->product_id) : DB_NULL;
+			args[a++] = DB_STR(x->booked_on);
+			args[a++] = DB_INT(x->amount);
+			args[a++] = DB_STR(x->currency);
+			args[a++] = DB_INT(x->amount_base);
+			args[a++] = DB_TEXT(x->external_id);
 			args[a++] = DB_INT(now);
 			args[a++] = DB_INT(now);
 		}

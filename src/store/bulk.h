@@ -13,6 +13,19 @@ struct store_bulk_txn {
 int store_bulk_setup(struct store_conn *c);
 /* Inserts transactions (in the base currency) n at a time into the open transaction. */
 int store_bulk_transactions(struct store_conn *c, const struct store_bulk_txn *t, size_t n,
-			    const char *currency, int64_t now);
+                            const char *currency, int64_t now);
+
+/* A transaction from an import: every column the ERP gives, already converted. */
+struct store_bulk_row {
+	int64_t account_id, product_id; /* product_id 0: none */
+	char booked_on[11];
+	char currency[4];
+	int64_t amount, amount_base;
+	const char *external_id; /* may be NULL */
+};
+
+/* Inserts imported transactions n at a time into the open transaction (no rollup: the
+ * caller adds the month totals with store_rollup_add). */
+int store_bulk_import(struct store_conn *c, const struct store_bulk_row *t, size_t n, int64_t now);
 
 #endif

@@ -34,21 +34,21 @@ static const struct {
 	const char *entity;
 	const char *sql; /* id, external_id or NULL, account_id or NULL, name, e-mail or NULL */
 } key_sql[] = {
-	{"account", "SELECT id, external_id, NULL, name, NULL FROM accounts"},
-	{"contact", "SELECT id, external_id, account_id, name, email FROM contacts"},
-	{"product", "SELECT id, external_id, NULL, name, NULL FROM products"},
-	{"user", "SELECT id, NULL, NULL, name, email FROM users WHERE active = 1"},
-	{"unit", "SELECT id, NULL, account_id, name, NULL FROM units"},
-	{"transaction", "SELECT id, external_id, NULL, NULL, NULL FROM transactions WHERE "
-			"external_id IS NOT NULL"},
-	{"opportunity", "SELECT id, external_id, NULL, NULL, NULL FROM opportunities WHERE "
-			"external_id IS NOT NULL"},
-	{"interaction", "SELECT id, external_id, NULL, NULL, NULL FROM interactions WHERE "
-			"external_id IS NOT NULL"},
-	{"case", "SELECT id, external_id, NULL, NULL, NULL FROM cases WHERE external_id IS NOT "
-		 "NULL"},
-	{"survey", "SELECT id, external_id, NULL, NULL, NULL FROM surveys WHERE external_id IS "
-		   "NOT NULL"},
+    {"account", "SELECT id, external_id, NULL, name, NULL FROM accounts"},
+    {"contact", "SELECT id, external_id, account_id, name, email FROM contacts"},
+    {"product", "SELECT id, external_id, NULL, name, NULL FROM products"},
+    {"user", "SELECT id, NULL, NULL, name, email FROM users WHERE active = 1"},
+    {"unit", "SELECT id, NULL, account_id, name, NULL FROM units"},
+    {"transaction", "SELECT id, external_id, NULL, NULL, NULL FROM transactions WHERE "
+                    "external_id IS NOT NULL"},
+    {"opportunity", "SELECT id, external_id, NULL, NULL, NULL FROM opportunities WHERE "
+                    "external_id IS NOT NULL"},
+    {"interaction", "SELECT id, external_id, NULL, NULL, NULL FROM interactions WHERE "
+                    "external_id IS NOT NULL"},
+    {"case", "SELECT id, external_id, NULL, NULL, NULL FROM cases WHERE external_id IS NOT "
+             "NULL"},
+    {"survey", "SELECT id, external_id, NULL, NULL, NULL FROM surveys WHERE external_id IS "
+               "NOT NULL"},
 };
 
 int store_import_keys(struct store_conn *c, const char *entity, json_t **by_ext, json_t **by_name)
@@ -76,15 +76,18 @@ int store_import_keys(struct store_conn *c, const char *entity, json_t **by_ext,
 		if (!c->ops->is_null(st, 3)) {
 			store_fold(c->ops->col_text(st, 3), folded, sizeof(folded));
 			if (!c->ops->is_null(st, 2))
-				snprintf(key, sizeof(key), "%lld:%s", (long long)c->ops->col_int(st, 2),
-					 folded);
+				snprintf(key, sizeof(key), "%lld:%s",
+				         (long long)c->ops->col_int(st, 2), folded);
 			else
 				snprintf(key, sizeof(key), "%s", folded);
-			json_object_set_new(name, key, json_integer(id));
+			json_object_set_new(
+			    name, key, json_pack("[I,s]", (json_int_t)id, c->ops->col_text(st, 3)));
 		}
 		if (!c->ops->is_null(st, 4)) {
 			store_fold(c->ops->col_text(st, 4), folded, sizeof(folded));
-			json_object_set_new(name, folded, json_integer(id));
+			json_object_set_new(
+			    name, folded,
+			    json_pack("[I,s]", (json_int_t)id, c->ops->col_text(st, 4)));
 		}
 	}
 	c->ops->done(st);
