@@ -25,6 +25,14 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 	    const char *to, const char *format);
 
 
+/* Writes the document (pdf or html) of the plan of account (an id or exact name: its active
+ * plan, else the latest) to out ("-": standard output; NULL: a file named after the plan). */
+int cli_report_plan(struct store *st, const char *account, const char *format, const char *out);
+/* Writes a consistent copy of the SQLite database db to file, while servers may run. */
+int cli_backup(const char *db, const char *file);
+/* Replaces the SQLite database db with the backup file, then applies pending migrations. */
+int cli_restore(const char *file, const char *db);
+
 /* Copies the database at from into the empty one at to; prints progress. */
 int cli_copy(const char *from, const char *to);
 /* Writes url into buf with any password replaced by ***, for printing. */
