@@ -229,16 +229,6 @@ static void more_note(struct pdf *p, float x, float w, size_t shown, size_t tota
 	p->y -= ROW_H;
 }
 
-static void num_text(const json_t *v, char *buf, size_t len)
-{
-	if (json_is_integer(v))
-		snprintf(buf, len, "%lld", (long long)json_integer_value(v));
-	else if (json_is_real(v))
-		snprintf(buf, len, "%.6g", json_real_value(v));
-	else
-		snprintf(buf, len, "-");
-}
-
 static void header(struct pdf *p, const json_t *doc)
 {
 	const json_t *acc = json_object_get(doc, "account"), *plan = json_object_get(doc, "plan");
@@ -329,7 +319,7 @@ static void objectives(struct pdf *p, const json_t *items)
 {
 	static const struct column cols[] = {
 	    {"Objective", 190}, {"Metric", 60}, {"Progress", 140}, {"Due", 55}, {"Status", 78}};
-	size_t i, max = 7;
+	size_t i, max = 6;
 	json_t *o;
 
 	heading(p, MARGIN, p->y, CONTENT_W, "Objectives");
@@ -365,8 +355,8 @@ static void objectives(struct pdf *p, const json_t *items)
 			HPDF_Page_Fill(p->page);
 		}
 		rgb(p, 0.1f, 0.1f, 0.12f);
-		num_text(json_object_get(o, "current"), cur, sizeof(cur));
-		num_text(json_object_get(o, "target"), tgt, sizeof(tgt));
+		plandoc_number(json_object_get(o, "current"), cur, sizeof(cur));
+		plandoc_number(json_object_get(o, "target"), tgt, sizeof(tgt));
 		if (json_is_number(pr))
 			snprintf(prog, sizeof(prog), "%.0f%% (%s/%s)", json_number_value(pr) * 100,
 			         cur, tgt);
@@ -393,7 +383,7 @@ static void actions(struct pdf *p, const json_t *items)
 {
 	static const struct column cols[] = {
 	    {"Action", 260}, {"Owner", 110}, {"Due", 60}, {"Status", 93}};
-	size_t i, max = 9;
+	size_t i, max = 8;
 	json_t *a;
 
 	heading(p, MARGIN, p->y, CONTENT_W, "Actions");
@@ -435,93 +425,103 @@ static void actions(struct pdf *p, const json_t *items)
 	p->y -= 6;
 }
 
-/* Stakeholders on the left half, open risks on the right; y ends below the longer one. */
-static void people_and_risks(struct pdf *p, const json_t *people, const json_t *risks)
+/* Most influential first; critics and blockers in red, champions and supporters in green. */
+static void stakeholders(struct pdf *p, const json_t *people)
 {
-	static const struct column pc[] = {
-	    {"Name", 80}, {"Title", 85}, {"Infl.", 28}, {"Attitude", 60}};
-	static const struct column rc[] = {
-	    {"Risk", 140}, {"Category", 62}, {"P×I", 30}, {"Status", 29}};
-	static const struct column rc_ascii[] = {
-	    {"Risk", 140}, {"Category", 62}, {"PxI", 30}, {"Status", 29}};
-	float half = (CONTENT_W - 12) / 2, top = p->y, x2 = MARGIN + half + 12, left_end, y;
-	size_t i, max = 8;
+	static const struct column cols[] = {
+	    {"Name", 150}, {"Title", 170}, {"Influence", 55}, {"Attitude", 65}, {"Role", 83}};
+	size_t i, max = 7;
 	json_t *x;
 
-	heading(p, MARGIN, top, half, "Stakeholders");
-	p->y = top - 12;
+	heading(p, MARGIN, p->y, CONTENT_W, "Stakeholders");
+	p->y -= 12;
 	if (json_array_size(people) == 0) {
 		font(p, false, 8.5f);
-		text(p, MARGIN, p->y, half, "No stakeholders recorded.");
-		p->y -= ROW_H;
-	} else {
-		table_head(p, MARGIN, pc, 4);
-		json_array_foreach(people, i, x)
-		{
-			char inf[16], att[32];
-			float cx = MARGIN;
-			const char *a = sget(x, "attitude");
-
-			if (i >= max)
-				break;
-			font(p, false, 8);
-			text(p, cx, p->y, pc[0].width - 4, sget(x, "name"));
-			cx += pc[0].width;
-			text(p, cx, p->y, pc[1].width - 4,
-			     sget(x, "title") ? sget(x, "title") : "-");
-			cx += pc[1].width;
-			num_text(json_object_get(x, "influence"), inf, sizeof(inf));
-			text(p, cx, p->y, pc[2].width - 4, inf);
-			cx += pc[2].width;
-			plandoc_label(a, att, sizeof(att));
-			if (a && (!strcmp(a, "critic") || !strcmp(a, "blocker")))
-				rgb(p, 0.7f, 0, 0.13f);
-			else if (a && (!strcmp(a, "champion") || !strcmp(a, "supporter")))
-				rgb(p, 0.1f, 0.45f, 0.2f);
-			text(p, cx, p->y, pc[3].width - 4, a ? att : "-");
-			rgb(p, 0.1f, 0.1f, 0.12f);
-			p->y -= ROW_H;
-		}
-		more_note(p, MARGIN, half, max, json_array_size(people));
+		text(p, MARGIN, p->y, CONTENT_W, "No stakeholders recorded.");
+		p->y -= ROW_H + 6;
+		return;
 	}
-	left_end = p->y;
-	heading(p, x2, top, half, "Open risks");
-	p->y = top - 12;
-	if (json_array_size(risks) == 0) {
+	table_head(p, MARGIN, cols, 5);
+	json_array_foreach(people, i, x)
+	{
+		char inf[16], att[32], role[32];
+		float cx = MARGIN;
+		const char *a = sget(x, "attitude");
+
+		if (i >= max)
+			break;
 		font(p, false, 8.5f);
-		text(p, x2, p->y, half, "No open risks.");
+		text(p, cx, p->y, cols[0].width - 4, sget(x, "name"));
+		cx += cols[0].width;
+		text(p, cx, p->y, cols[1].width - 4, sget(x, "title") ? sget(x, "title") : "-");
+		cx += cols[1].width;
+		plandoc_number(json_object_get(x, "influence"), inf, sizeof(inf));
+		text(p, cx, p->y, cols[2].width - 4, inf);
+		cx += cols[2].width;
+		plandoc_label(a ? a : "-", att, sizeof(att));
+		if (a && (!strcmp(a, "critic") || !strcmp(a, "blocker")))
+			rgb(p, 0.7f, 0, 0.13f);
+		else if (a && (!strcmp(a, "champion") || !strcmp(a, "supporter")))
+			rgb(p, 0.1f, 0.45f, 0.2f);
+		text(p, cx, p->y, cols[3].width - 4, att);
+		rgb(p, 0.1f, 0.1f, 0.12f);
+		cx += cols[3].width;
+		plandoc_label(sget(x, "decision_role") ? sget(x, "decision_role") : "-", role,
+		              sizeof(role));
+		text(p, cx, p->y, cols[4].width - 4, role);
 		p->y -= ROW_H;
-	} else {
-		table_head(p, x2, p->utf8 ? rc : rc_ascii, 4);
-		json_array_foreach(risks, i, x)
-		{
-			char pi[32], cat[32], st[32];
-			float cx = x2;
-			json_int_t score = json_integer_value(json_object_get(x, "probability")) *
-			                   json_integer_value(json_object_get(x, "impact"));
-
-			if (i >= max)
-				break;
-			font(p, false, 8);
-			text(p, cx, p->y, rc[0].width - 4, sget(x, "title"));
-			cx += rc[0].width;
-			plandoc_label(sget(x, "category"), cat, sizeof(cat));
-			text(p, cx, p->y, rc[1].width - 4, cat);
-			cx += rc[1].width;
-			snprintf(pi, sizeof(pi), "%lld", (long long)score);
-			if (score >= 15)
-				rgb(p, 0.7f, 0, 0.13f);
-			text(p, cx, p->y, rc[2].width - 4, pi);
-			rgb(p, 0.1f, 0.1f, 0.12f);
-			cx += rc[2].width;
-			plandoc_label(sget(x, "status"), st, sizeof(st));
-			text(p, cx, p->y, rc[3].width, st);
-			p->y -= ROW_H;
-		}
-		more_note(p, x2, half, max, json_array_size(risks));
 	}
-	y = p->y < left_end ? p->y : left_end;
-	p->y = y - 6;
+	more_note(p, MARGIN, CONTENT_W, max, json_array_size(people));
+	p->y -= 6;
+}
+
+/* Open risks, highest probability x impact first; 15 and above in red. */
+static void risks(struct pdf *p, const json_t *items)
+{
+	static const struct column cols[] = {
+	    {"Risk", 230}, {"Category", 80}, {"P x I", 65}, {"Owner", 90}, {"Status", 58}};
+	size_t i, max = 5;
+	json_t *x;
+
+	heading(p, MARGIN, p->y, CONTENT_W, "Open risks");
+	p->y -= 12;
+	if (json_array_size(items) == 0) {
+		font(p, false, 8.5f);
+		text(p, MARGIN, p->y, CONTENT_W, "No open risks.");
+		p->y -= ROW_H + 6;
+		return;
+	}
+	table_head(p, MARGIN, cols, 5);
+	json_array_foreach(items, i, x)
+	{
+		char pi[48], cat[32], st[32];
+		float cx = MARGIN;
+		json_int_t pr = json_integer_value(json_object_get(x, "probability")),
+		           im = json_integer_value(json_object_get(x, "impact"));
+
+		if (i >= max)
+			break;
+		font(p, false, 8.5f);
+		text(p, cx, p->y, cols[0].width - 4, sget(x, "title"));
+		cx += cols[0].width;
+		plandoc_label(sget(x, "category"), cat, sizeof(cat));
+		text(p, cx, p->y, cols[1].width - 4, cat);
+		cx += cols[1].width;
+		snprintf(pi, sizeof(pi), "%lld x %lld = %lld", (long long)pr, (long long)im,
+		         (long long)(pr * im));
+		if (pr * im >= 15)
+			rgb(p, 0.7f, 0, 0.13f);
+		text(p, cx, p->y, cols[2].width - 4, pi);
+		rgb(p, 0.1f, 0.1f, 0.12f);
+		cx += cols[2].width;
+		text(p, cx, p->y, cols[3].width - 4, sget(x, "owner") ? sget(x, "owner") : "-");
+		cx += cols[3].width;
+		plandoc_label(sget(x, "status"), st, sizeof(st));
+		text(p, cx, p->y, cols[4].width, st);
+		p->y -= ROW_H;
+	}
+	more_note(p, MARGIN, CONTENT_W, max, json_array_size(items));
+	p->y -= 6;
 }
 
 /* Revenue per month as bars (rectangles) over a round axis maximum, fitted to the space left. */
@@ -652,7 +652,8 @@ int api_plan_document_pdf(const json_t *doc, char **buf, size_t *len, char *err,
 	kpi_tiles(&p, doc);
 	objectives(&p, json_object_get(doc, "objectives"));
 	actions(&p, json_object_get(doc, "actions"));
-	people_and_risks(&p, json_object_get(doc, "stakeholders"), json_object_get(doc, "risks"));
+	stakeholders(&p, json_object_get(doc, "stakeholders"));
+	risks(&p, json_object_get(doc, "risks"));
 	chart(&p, doc);
 	if (p.error != 0 || HPDF_SaveToStream(p.doc) != HPDF_OK) {
 		snprintf(err, errlen, "libharu failed drawing the PDF (error 0x%04X)",

@@ -206,14 +206,22 @@ static void cell_label(struct plandoc_buf *b, const char *s)
 	cell(b, l);
 }
 
-static void num_text(const json_t *v, char *buf, size_t len)
+void plandoc_number(const json_t *v, char *buf, size_t len)
 {
-	if (json_is_integer(v))
+	size_t n;
+
+	if (json_is_integer(v)) {
 		snprintf(buf, len, "%lld", (long long)json_integer_value(v));
-	else if (json_is_real(v))
-		snprintf(buf, len, "%.6g", json_real_value(v));
-	else
-		snprintf(buf, len, "–");
+		return;
+	}
+	if (!json_is_real(v) || len < 2) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	snprintf(buf, len, "%.2f", json_real_value(v));
+	n = strlen(buf);
+	while (n > 1 && strchr(buf, '.') && (buf[n - 1] == '0' || buf[n - 1] == '.'))
+		buf[--n] = '\0';
 }
 
 static void html_objectives(struct plandoc_buf *b, const json_t *items)
@@ -232,9 +240,9 @@ static void html_objectives(struct plandoc_buf *b, const json_t *items)
 	{
 		char base[32], target[32], cur[32], range[80], prog[16];
 
-		num_text(json_object_get(o, "baseline"), base, sizeof(base));
-		num_text(json_object_get(o, "target"), target, sizeof(target));
-		num_text(json_object_get(o, "current"), cur, sizeof(cur));
+		plandoc_number(json_object_get(o, "baseline"), base, sizeof(base));
+		plandoc_number(json_object_get(o, "target"), target, sizeof(target));
+		plandoc_number(json_object_get(o, "current"), cur, sizeof(cur));
 		snprintf(range, sizeof(range), "%s → %s", base, target);
 		snprintf(prog, sizeof(prog), "–");
 		if (json_is_number(json_object_get(o, "progress")))
@@ -299,7 +307,7 @@ static void html_people(struct plandoc_buf *b, const json_t *items)
 	{
 		char inf[16];
 
-		num_text(json_object_get(c, "influence"), inf, sizeof(inf));
+		plandoc_number(json_object_get(c, "influence"), inf, sizeof(inf));
 		plandoc_puts(b, "<tr>");
 		cell(b, sget(c, "name"));
 		cell(b, sget(c, "title"));

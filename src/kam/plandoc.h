@@ -42,6 +42,9 @@ void plandoc_put_escaped(struct plandoc_buf *b, const char *s);
 void plandoc_money(double minor, const char *currency, char *buf, size_t len);
 /* Writes a ratio as a percentage with one decimal ("104.2%"), or "–" when v is null. */
 void plandoc_percent(const json_t *v, char *buf, size_t len);
+/* Writes a number as people read it: integers as they are, others with at most two decimals
+ * ("26.53", "2.5"); "-" when v is not a number. */
+void plandoc_number(const json_t *v, char *buf, size_t len);
 /* A round chart maximum at or above max: 1, 2, 2.5 or 5 times a power of ten; 1 for max <= 0. */
 double plandoc_axis_max(double max);
 /* An enum value for people: "in_progress" -> "in progress" (into buf). */
