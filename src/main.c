@@ -35,6 +35,9 @@ static const char usage_main[] =
 	"  token create   create an API token for a user\n"
 	"  kpi            print KPIs (table, JSON or CSV)\n"
 	"  import         import a CSV file (accounts, contacts, transactions, …)\n"
+	"  report plan    write an account's plan as a one-page PDF or HTML document\n"
+	"  backup         write a consistent copy of the SQLite database while it runs\n"
+	"  restore        replace the SQLite database with a backup\n"
 	"  openapi        print the OpenAPI description of the REST API\n"
 	"  version        print the version\n"
 	"\n"
@@ -72,12 +75,30 @@ static const char usage_token[] =
 	"usage: kam token create --email E --name LABEL [--db PATH]\n"
 	"  prints a new bearer token for the user once; only its hash is stored\n";
 
+static const char usage_report[] =
+	"usage: kam report plan ACCOUNT [--format pdf|html] [--out FILE] [--db PATH]\n"
+	"  ACCOUNT is an account id or its exact name; the document shows its active plan,\n"
+	"  else the latest: situation, objectives, actions, stakeholders, risks, KPIs and\n"
+	"  revenue by month on one A4 page. --out - writes to standard output; default: a file\n"
+	"  named after the account and plan in the current directory\n";
+static const char usage_backup[] =
+	"usage: kam backup FILE [--db PATH]\n"
+	"  writes a consistent copy of the SQLite database to FILE (replaced if it exists),\n"
+	"  also while servers run and write; for PostgreSQL use pg_dump\n";
+static const char usage_restore[] =
+	"usage: kam restore FILE [--db PATH]\n"
+	"  replaces the SQLite database with the backup FILE (made by kam backup), then\n"
+	"  applies pending migrations; best with the servers stopped. For PostgreSQL use\n"
+	"  pg_restore\n";
+
 struct opts {
 	const char *db;
 	const char *listen;
 	const char *email, *name, *role;
 	const char *from, *to;
-	const char *scope, *id, *format;
+	const char *scope, *id, *format, *out;
+	bool want_arg;   /* the command takes one positional argument */
+	const char *arg; /* that argument */
 	int threads;
 	unsigned long long seed;
 	int password_stdin;
@@ -100,7 +121,7 @@ static int parse(int argc, char **argv, const char *text, struct opts *o)
 		{"seed", required_argument, NULL, 's'},	 {"password-stdin", no_argument, NULL, 'p'},
 		{"from", required_argument, NULL, 'F'},	 {"to", required_argument, NULL, 'T'},
 		{"scope", required_argument, NULL, 'S'}, {"id", required_argument, NULL, 'I'},
-		{"format", required_argument, NULL, 'f'},
+		{"format", required_argument, NULL, 'f'}, {"out", required_argument, NULL, 'o'},
 		{"accounts", required_argument, NULL, 'A'},
 		{"contacts", required_argument, NULL, 'C'},
 		{"transactions", required_argument, NULL, 'X'},
@@ -164,9 +185,10 @@ static int parse(int argc, char **argv, const char *text, struct opts *o)
 			o->id = optarg;
 			break;
 		case 'f':
-			if (strcmp(optarg, "table") && strcmp(optarg, "json") && strcmp(optarg, "csv"))
-				return usage(text, EXIT_USAGE);
-			o->format = optarg;
+			o->format = optarg; /* each command checks its own formats */
+			break;
+		case 'o':
+			o->out = optarg;
 			break;
 		case 'h':
 			return usage(text, 0);
@@ -174,6 +196,12 @@ static int parse(int argc, char **argv, const char *text, struct opts *o)
 			fprintf(stderr, "kam: unknown or incomplete option %s\n", argv[optind - 1]);
 			return usage(text, EXIT_USAGE);
 		}
+	}
+	if (o->want_arg && optind == argc - 1 && argv[optind][0])
+		o->arg = argv[optind++];
+	if (o->want_arg && o->arg == NULL) {
+		fprintf(stderr, "kam: missing argument\n");
+		return usage(text, EXIT_USAGE);
 	}
 	if (optind != argc) {
 		fprintf(stderr, "kam: unexpected argument %s\n", argv[optind]);
@@ -372,12 +400,47 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "kpi") == 0) {
 		if ((rc = parse(argc - 1, argv + 1, usage_kpi, &o)) >= 0)
 			return rc;
+		if (o.format && strcmp(o.format, "table") && strcmp(o.format, "json") &&
+		    strcmp(o.format, "csv"))
+			return usage(usage_kpi, EXIT_USAGE);
 		if (open_store(&o, 1, &st))
 			return 1;
 		rc = cli_kpi(st, o.scope ? o.scope : "portfolio", o.id, o.from, o.to,
 			     o.format ? o.format : "table");
 		store_close(st);
 		return rc == KAM_OK ? 0 : rc == KAM_EINVAL ? EXIT_USAGE : 1;
+	}
+	if (strcmp(cmd, "report") == 0) {
+		if (argc < 3 || strcmp(argv[2], "plan") != 0)
+			return usage(usage_report,
+				     argc >= 3 && !strcmp(argv[2], "--help") ? 0 : EXIT_USAGE);
+		o.want_arg = true;
+		if ((rc = parse(argc - 2, argv + 2, usage_report, &o)) >= 0)
+			return rc;
+		if (o.format && strcmp(o.format, "pdf") && strcmp(o.format, "html"))
+			return usage(usage_report, EXIT_USAGE);
+		if (open_store(&o, 1, &st))
+			return 1;
+		rc = cli_report_plan(st, o.arg, o.format ? o.format : "pdf", o.out);
+		store_close(st);
+		return rc == KAM_OK ? 0 : 1;
+	}
+	if (strcmp(cmd, "backup") == 0 || strcmp(cmd, "restore") == 0) {
+		bool backup = cmd[0] == 'b';
+
+		o.want_arg = true;
+		if ((rc = parse(argc - 1, argv + 1, backup ? usage_backup : usage_restore, &o)) >= 0)
+			return rc;
+		if (store_is_pg_url(o.db)) {
+			fprintf(stderr,
+				"kam: %s works on SQLite databases; for PostgreSQL use %s (e.g. %s)\n",
+				cmd, backup ? "pg_dump" : "pg_restore",
+				backup ? "pg_dump --format=custom --file=kam.dump \"$KAM_DB\""
+				       : "pg_restore --clean --if-exists --dbname=\"$KAM_DB\" kam.dump");
+			return EXIT_USAGE;
+		}
+		rc = backup ? cli_backup(o.db, o.arg) : cli_restore(o.arg, o.db);
+		return rc == KAM_OK ? 0 : 1;
 	}
 	fprintf(stderr, "kam: unknown command %s\n", cmd);
 	return usage(usage_main, EXIT_USAGE);

@@ -135,6 +135,8 @@ int api_share_create(struct req *rq, struct resp *rs);
 int api_share_list(struct req *rq, struct resp *rs);
 int api_share_delete(struct req *rq, struct resp *rs);
 int api_shared(struct req *rq, struct resp *rs);
+/* GET /api/v1/plans/{id}/document: the plan as one page of PDF or HTML (document.c). */
+int api_plan_document(struct req *rq, struct resp *rs);
 int api_kpis(struct req *rq, struct resp *rs);
 int api_kpi_rows(struct req *rq, struct resp *rs);
 int api_settings_get(struct req *rq, struct resp *rs);

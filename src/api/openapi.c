@@ -8,7 +8,7 @@
 #include "api/api.h"
 #include "api/resource.h"
 
-enum kind { K_LIST, K_CREATE, K_GET, K_UPDATE, K_DELETE, K_PUT, K_OBJ, K_HTML, K_EMPTY };
+enum kind { K_LIST, K_CREATE, K_GET, K_UPDATE, K_DELETE, K_PUT, K_OBJ, K_HTML, K_EMPTY, K_DOC };
 
 struct doc {
 	const char *method, *pattern;
@@ -106,6 +106,10 @@ static const struct doc docs[] = {
 	{"PATCH", "/api/v1/alerts/:id",
 	 "Acknowledge, snooze (until), reopen or resolve an alert {state, snoozed_until}",
 	 &model_alert, K_UPDATE},
+	{"GET", "/api/v1/plans/:id/document",
+	 "The plan on one A4 page, PDF (default) or HTML: situation, objectives, actions, "
+	 "stakeholders, risks, KPIs, revenue chart",
+	 NULL, K_DOC},
 	{"GET", "/api/v1/kams/workload", "Each KAM's key accounts against capacity, and actions",
 	 NULL, K_OBJ},
 	{"POST", "/api/v1/transactions/bulk",
@@ -342,6 +346,11 @@ static json_t *operation(const struct http_route *r, const struct doc *d,
 		json_object_set_new(op, "security", json_array());
 	if (k == K_LIST && e)
 		list_params(params, e);
+	if (k == K_DOC)
+		json_array_append_new(params,
+				      json_pack("{s:s,s:s,s:{s:s,s:[s,s],s:s}}", "name", "format", "in",
+						"query", "schema", "type", "string", "enum", "pdf",
+						"html", "default", "pdf"));
 	if (json_array_size(params))
 		json_object_set_new(op, "parameters", params);
 	else
@@ -419,6 +428,17 @@ static json_t *operation(const struct http_route *r, const struct doc *d,
 		json_object_set_new(resp, "201", json_pack("{s:s,s:o}", "description", "Added",
 							   "content",
 							   content(json_pack("{s:s}", "type", "object"))));
+		break;
+	case K_DOC:
+		json_object_set_new(
+			resp, "200",
+			json_pack("{s:s,s:{s:{s:s,s:{s:s}}},s:{s:{s:{s:s,s:s}},s:{s:{s:s}}}}",
+				  "description", "The document, named in Content-Disposition", "headers",
+				  "Content-Disposition", "description",
+				  "inline; filename=\"plan-<account>-<year>.pdf|html\"", "schema",
+				  "type", "string", "content", "application/pdf", "schema", "type",
+				  "string", "contentMediaType", "application/pdf", "text/html", "schema",
+				  "type", "string"));
 		break;
 	case K_HTML:
 		json_object_set_new(resp, "200",

@@ -76,6 +76,7 @@ const struct http_route api_routes[] = {
 
 	/* account plans */
 	CRUD("/api/v1/plans", res_plans, ACCOUNT_WRITERS),
+	{"GET", "/api/v1/plans/:id/document", api_plan_document, 0, 0, NULL},
 	CRUD("/api/v1/objectives", res_objectives, ACCOUNT_WRITERS),
 	CRUD("/api/v1/actions", res_actions, ACCOUNT_WRITERS),
 	CRUD("/api/v1/plan-resources", res_plan_resources, ACCOUNT_WRITERS),

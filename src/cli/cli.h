@@ -27,6 +27,13 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 
 /* kam import KIND FILE …: parses its own options; returns the exit status. */
 int cli_import(const char *db, int argc, char **argv);
+/* Writes the document (pdf or html) of the plan of account (an id or exact name: its active
+ * plan, else the latest) to out ("-": standard output; NULL: a file named after the plan). */
+int cli_report_plan(struct store *st, const char *account, const char *format, const char *out);
+/* Writes a consistent copy of the SQLite database db to file, while servers may run. */
+int cli_backup(const char *db, const char *file);
+/* Replaces the SQLite database db with the backup file, then applies pending migrations. */
+int cli_restore(const char *file, const char *db);
 
 /* Copies the database at from into the empty one at to; prints progress. */
 int cli_copy(const char *from, const char *to);

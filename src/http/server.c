@@ -75,6 +75,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *mc, struct conn *c, stru
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 	const char *ct = rs->content_type;
+	bool own_csp = false;
 
 	r = MHD_create_response_from_buffer(rs->len, rs->body, MHD_RESPMEM_MUST_FREE);
 	if (r == NULL) {
@@ -85,7 +86,11 @@ static enum MHD_Result send_resp(struct MHD_Connection *mc, struct conn *c, stru
 	if (ct)
 		MHD_add_response_header(r, "Content-Type", ct);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Content-Security-Policy", csp);
+	/* a handler may set its own policy (the plan document allows inline style, no script) */
+	for (int i = 0; i < rs->nheaders && !own_csp; i++)
+		own_csp = !strcasecmp(rs->headers[i].name, "Content-Security-Policy");
+	if (!own_csp)
+		MHD_add_response_header(r, "Content-Security-Policy", csp);
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 	for (int i = 0; i < rs->nheaders; i++)
