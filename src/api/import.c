@@ -28,6 +28,8 @@ struct col {
 	char *header;
 	const char *target;          /* NULL: ignored */
 	const struct model_field *f; /* the field it fills */
+	bool ref;                    /* a reference resolved by lookup */
+	bool name_part;              /* first_name or last_name */
 	int datefmt;
 };
 
@@ -223,7 +225,9 @@ static int map_columns(struct imp *im, struct kam_errinfo *ei)
 		if (!strcmp(t, "ignore"))
 			continue;
 		c->target = t;
-		if (imp_is_ref_target(t))
+		c->ref = imp_is_ref_target(t);
+		c->name_part = !strcmp(t, "first_name") || !strcmp(t, "last_name");
+		if (c->ref)
 			c->f = model_field_find(im->e, ref_field(im->e, t));
 		else if (!strcmp(t, "first_name") || !strcmp(t, "last_name"))
 			c->f = model_field_find(im->e, "name");
@@ -604,21 +608,22 @@ static int build(struct rowctx *x)
 		v = trim(x->row->v[i]);
 		if (*v == '\0')
 			continue;
-		{
-			json_t *probe =
-			    json_string(v); /* jansson refuses bytes that are not UTF-8 */
+		for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+			if (*p >= 0x80) { /* jansson refuses bytes that are not UTF-8 */
+				json_t *probe = json_string(v);
 
-			if (probe == NULL)
-				return reject(x, c->header,
-				              "is not UTF-8 text (save the file as UTF-8)");
-			json_decref(probe);
-		}
+				if (probe == NULL)
+					return reject(x, c->header,
+						      "is not UTF-8 text (save the file as UTF-8)");
+				json_decref(probe);
+				break;
+			}
 		v = custom_value(im, c, v);
-		if (imp_is_ref_target(c->target) &&
+		if (c->ref &&
 		    !(c->f->type == MT_REF && isdigit((unsigned char)*v) &&
 		      !strcmp(c->target, c->f->name)))
 			continue;
-		if (!strcmp(c->target, "first_name") || !strcmp(c->target, "last_name")) {
+		if (c->name_part) {
 			snprintf(!strcmp(c->target, "first_name") ? first : last, sizeof(first),
 			         "%s", v);
 			continue;
@@ -648,7 +653,7 @@ static int resolve(struct rowctx *x)
 			bool acc;
 			const char *v;
 
-			if (c->target == NULL || !imp_is_ref_target(c->target) ||
+			if (c->target == NULL || !c->ref ||
 			    json_object_get(x->rec, c->f->name) != NULL)
 				continue;
 			acc = !strncmp(c->target, "account", 7);

@@ -7,6 +7,7 @@
 #include "api/import.h"
 #include "cli/cli.h"
 #include "kam/importfmt.h"
+#include "store/bulk.h"
 #include "util/time.h"
 
 static const char usage_import[] =
@@ -247,6 +248,9 @@ int cli_import(const char *db, int argc, char **argv)
 		}
 	}
 	if ((rc = store_acquire(st, &c)) != KAM_OK)
+		goto out;
+	/* a big page cache for this one connection: large files write many index pages */
+	if ((rc = store_bulk_setup(c)) != KAM_OK)
 		goto out;
 	if ((rc = find_user(c, as, &rq.user)) != KAM_OK)
 		goto out;
