@@ -4,7 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { PG, createDb, kam, serve, api, tmp } from '../lib/harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { PG, createDb, kam, serve, api, tmp, psql } from '../lib/harness.mjs';
 
 let t, db, srv;
 const tok = {};
@@ -28,6 +29,9 @@ after(async () => {
 });
 
 const call = (w, m, p, b, h) => api(srv.url, tok[w], m, p, b, h);
+function sql(q) {
+  return PG ? psql(q, new URL(db).pathname.slice(1)) : execFileSync('sqlite3', [db, q], { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }).trim();
+}
 let acc, greta, report, meeting, survey, me;
 
 test('the export holds the contact, the interactions they attended, their survey answers and the audit about them', async () => {
@@ -131,4 +135,14 @@ test('erasure is idempotent', async () => {
   assert.equal(r.json.surveys_blanked, 0);
   assert.equal(r.json.audit_redacted, 0);
   assert.equal((await call('director', 'GET', `/api/v1/audit?entity=contact&id=${greta.id}&limit=50`)).json.items.length, before, 'nothing new to audit');
+});
+
+test('the audit log stays append-only: only a first redaction of before/after is allowed', async () => {
+  const id = sql(`SELECT min(id) FROM audit WHERE entity = 'contact' AND entity_id = ${greta.id} AND redacted_at IS NOT NULL`);
+  assert.ok(Number(id) > 0, 'erasure redacted rows');
+  assert.throws(() => sql(`UPDATE audit SET before = NULL, redacted_at = 1 WHERE id = ${id}`), /append-only/, 'a redacted row is final');
+  const other = sql(`SELECT min(id) FROM audit WHERE redacted_at IS NULL`);
+  assert.throws(() => sql(`UPDATE audit SET action = 'x' WHERE id = ${other}`), /append-only/);
+  assert.throws(() => sql(`UPDATE audit SET action = 'x', redacted_at = 1 WHERE id = ${other}`), /append-only/, 'redaction changes only before/after');
+  assert.throws(() => sql(`DELETE FROM audit WHERE id = ${other}`), /append-only/);
 });
