@@ -31,7 +31,8 @@ static const struct doc docs[] = {
 	{"DELETE", "/api/v1/session", "Log out", NULL, K_EMPTY},
 	{"GET", "/api/v1/me", "The caller", &model_user, K_GET},
 	{"POST", "/api/v1/me/password",
-	 "Change my password with {current_password, new_password}; ends every session and token",
+	 "Change my password with {current_password, new_password}; ends every session, token "
+	 "and calendar feed",
 	 NULL, K_EMPTY},
 	{"GET", "/api/v1/tokens", "My API tokens (all=true: everyone's, admins)", NULL, K_OBJ},
 	{"POST", "/api/v1/tokens", "Create an API token {name}; the token is shown once", NULL,

@@ -180,3 +180,11 @@ test('rotation and revocation: the old URL gives 404, and the token never reache
   assert.ok(audit.includes('create') && audit.includes('rotate') && audit.includes('revoke'));
   assert.ok(!JSON.stringify(audit).includes(first.url));
 });
+
+test('a password change ends the feed, like sessions and tokens', async () => {
+  const feed = await feedUrl('viewer');
+  assert.equal((await fetch(feed.url)).status, 200);
+  const r = await call('viewer', 'POST', '/api/v1/me/password', { current_password: 'demo-password-1', new_password: 'another-password-2' });
+  assert.equal(r.status, 204, r.text);
+  assert.equal((await fetch(feed.url)).status, 404);
+});
