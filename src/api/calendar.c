@@ -127,7 +127,7 @@ static int64_t num(const json_t *row, const char *key)
 static void event(struct feed *f, const json_t *row, const char *uid, const char *date, int64_t at,
                   const char *what, const char *title, const char *desc, const char *category)
 {
-	char url[400], summary[1200];
+	char url[400], summary[2400]; /* 200 + 300 characters of up to 4 octets */
 	struct ical_event ev = {uid, f->now, date, at, summary, desc, url, category};
 
 	if (f->rc != KAM_OK)
@@ -148,7 +148,7 @@ static void actions(struct feed *f, const json_t *rows)
 
 	json_array_foreach(rows, i, r)
 	{
-		char uid[64], desc[800];
+		char uid[64], desc[2400];
 
 		snprintf(uid, sizeof(uid), "action-%lld@kam", (long long)num(r, "id"));
 		snprintf(desc, sizeof(desc), "Plan action (%s) of %s\nPlan: %s", str(r, "status"),
@@ -166,7 +166,7 @@ static void reviews(struct feed *f, const json_t *rows, const char *since)
 	json_array_foreach(rows, i, r)
 	{
 		bool qbr = strcmp(str(r, "kind"), "qbr") == 0;
-		char uid[64], desc[800];
+		char uid[64], desc[2400];
 
 		snprintf(desc, sizeof(desc), "%s of %s\nPlan: %s",
 		         qbr ? "Quarterly business review" : "Internal plan review",
@@ -192,7 +192,7 @@ static void renewals(struct feed *f, const json_t *rows)
 
 	json_array_foreach(rows, i, r)
 	{
-		char uid[64], desc[800];
+		char uid[64], desc[2400];
 
 		snprintf(uid, sizeof(uid), "opportunity-%lld@kam", (long long)num(r, "id"));
 		snprintf(desc, sizeof(desc),
@@ -213,7 +213,7 @@ static void cases(struct feed *f, const json_t *rows, const struct settings *s)
 	{
 		enum severity sev = settings_severity(str(r, "severity"));
 		int hours = s->sla_hours[sev < SEV__MAX ? sev : SEV_CRITICAL];
-		char uid[64], desc[800];
+		char uid[64], desc[2400];
 
 		snprintf(uid, sizeof(uid), "case-%lld-sla@kam", (long long)num(r, "id"));
 		snprintf(desc, sizeof(desc), "SLA deadline (%d h, %s severity) of a %s case of %s",
@@ -229,7 +229,7 @@ int api_calendar_feed(struct req *rq, struct resp *rs)
 	size_t n = strlen(p);
 	char tok[80], h[TOK_HASH_LEN], base[300], since[16], name[300];
 	struct feed f = {.now = time_now(), .base = base};
-	struct store_auth who;
+	struct store_auth who = {0};
 	struct settings set;
 	json_t *rows = NULL;
 	enum role role;
@@ -245,10 +245,12 @@ int api_calendar_feed(struct req *rq, struct resp *rs)
 		http_problem(rs, 404, FEED_GONE, NULL);
 		return rc;
 	}
+	if (rc != KAM_OK)
+		goto out;
 	role = auth_role_parse(who.role);
 	rs->user_id = who.user_id;
 	time_date(f.now - (int64_t)FEED_DAYS_BACK * 86400, since, sizeof(since));
-	if (rc != KAM_OK || (rc = api_settings_load(rq, &set, NULL)) != KAM_OK ||
+	if ((rc = api_settings_load(rq, &set, NULL)) != KAM_OK ||
 	    (rc = store_calendar_rows(rq->db, auth_sees_all(role) ? 0 : who.user_id, since,
 	                              FEED_MAX_ROWS, &rows)) != KAM_OK)
 		goto out;
