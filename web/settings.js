@@ -1,6 +1,6 @@
 // Settings (directors and admins change them): scoring weights with a live preview of who
 // becomes key, thresholds, health weights, alert thresholds; users and roles (admins);
-// everyone's own API tokens.
+// everyone's own API tokens and calendar feed.
 import { html, useState, useEffect } from './vendor-preact-htm.js';
 import { get, api } from './api.js';
 import { date } from './format.js';
@@ -95,6 +95,34 @@ function Tokens() {
   </section>`;
 }
 
+// The caller's iCalendar feed: the URL holds a secret token, so it is shown once, right
+// after it is created or rotated (rotating kills the old URL), with a copy button.
+function CalendarFeed() {
+  const [st, setSt] = useState(null);
+  const [fresh, setFresh] = useState(null);
+  const [msg, setMsg] = useState(null);
+  const load = () => get('/api/v1/me/calendar').then(setSt, (e) => setMsg(e.message));
+  useEffect(() => { load(); }, []);
+  async function create() {
+    try { setFresh(await api('POST', '/api/v1/me/calendar')); setMsg(null); load(); } catch (e) { setMsg(e.message); }
+  }
+  async function revoke() {
+    try { await api('DELETE', '/api/v1/me/calendar'); setFresh(null); setMsg('Revoked: the old link no longer works.'); load(); } catch (e) { setMsg(e.message); }
+  }
+  async function copy() {
+    try { await navigator.clipboard.writeText(fresh.url); setMsg('Copied.'); } catch { setMsg('Select the link and copy it.'); }
+  }
+  return html`<section aria-labelledby="cal-title"><h2 id="cal-title">Calendar feed</h2>
+    <p class="muted">Action due dates, plan reviews, renewals and case SLA deadlines of your accounts, for any calendar app that subscribes to a URL.</p>
+    <p>${st?.active ? `Active since ${date(st.created_at)}. ` : 'No feed yet. '}
+      <button type="button" onClick=${create}>${st?.active ? 'Rotate link' : 'Create link'}</button>
+      ${st?.active && html` <button type="button" class="link" onClick=${revoke}>revoke feed</button>`}</p>
+    ${fresh && html`<p role="status">Copy it now, it is shown once: <input readonly aria-label="calendar feed URL" value=${fresh.url} size="60" onFocus=${(e) => e.target.select()} />
+      <button type="button" onClick=${copy}>Copy</button></p>`}
+    ${msg && html`<p class="muted">${msg}</p>`}
+  </section>`;
+}
+
 export function Settings({ user }) {
   const [s, setS] = useState(null);
   const [accounts, setAccounts] = useState([]);
@@ -113,5 +141,6 @@ export function Settings({ user }) {
     <${Alerts} s=${s} canEdit=${canEdit} onSaved=${() => setN(n + 1)} />
     ${canEdit && html`<${Users} me=${user} />`}
     <${Tokens} />
+    <${CalendarFeed} />
   </div>`;
 }

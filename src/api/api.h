@@ -131,6 +131,15 @@ int api_score_account(struct req *rq, int64_t id);
 /* A portfolio-matrix item (segment, coordinates, explanation) from a store_matrix_rows row. */
 json_t *api_matrix_item(const struct settings *s, json_t *row);
 
+/* Calendar feeds (calendar.c): the caller's feed, and the public feed by its token. */
+int api_calendar_get(struct req *rq, struct resp *rs);
+int api_calendar_create(struct req *rq, struct resp *rs);
+int api_calendar_delete(struct req *rq, struct resp *rs);
+int api_calendar_feed(struct req *rq, struct resp *rs);
+/* Privacy requests about a contact (privacy.c): export and erasure. */
+int api_contact_export(struct req *rq, struct resp *rs);
+int api_contact_erase(struct req *rq, struct resp *rs);
+
 int api_share_create(struct req *rq, struct resp *rs);
 int api_share_list(struct req *rq, struct resp *rs);
 int api_share_delete(struct req *rq, struct resp *rs);

@@ -8,7 +8,7 @@
 #include "api/api.h"
 #include "api/resource.h"
 
-enum kind { K_LIST, K_CREATE, K_GET, K_UPDATE, K_DELETE, K_PUT, K_OBJ, K_HTML, K_EMPTY, K_DOC };
+enum kind { K_LIST, K_CREATE, K_GET, K_UPDATE, K_DELETE, K_PUT, K_OBJ, K_HTML, K_EMPTY, K_DOC, K_ICS, K_NEW };
 
 struct doc {
 	const char *method, *pattern;
@@ -31,12 +31,32 @@ static const struct doc docs[] = {
 	{"DELETE", "/api/v1/session", "Log out", NULL, K_EMPTY},
 	{"GET", "/api/v1/me", "The caller", &model_user, K_GET},
 	{"POST", "/api/v1/me/password",
-	 "Change my password with {current_password, new_password}; ends every session and token",
+	 "Change my password with {current_password, new_password}; ends every session, token "
+	 "and calendar feed",
 	 NULL, K_EMPTY},
 	{"GET", "/api/v1/tokens", "My API tokens (all=true: everyone's, admins)", NULL, K_OBJ},
 	{"POST", "/api/v1/tokens", "Create an API token {name}; the token is shown once", NULL,
 	 K_OBJ},
 	{"DELETE", "/api/v1/tokens/:id", "Revoke an API token", NULL, K_EMPTY},
+	{"GET", "/api/v1/me/calendar", "Whether I have a calendar feed {active, created_at}", NULL,
+	 K_OBJ},
+	{"POST", "/api/v1/me/calendar",
+	 "Create or rotate my calendar feed: {url, path, created_at, rotated}; the URL is shown "
+	 "once and the previous one stops working",
+	 NULL, K_NEW},
+	{"DELETE", "/api/v1/me/calendar", "Revoke my calendar feed", NULL, K_EMPTY},
+	{"GET", "/api/v1/calendar/:token",
+	 "The iCalendar feed (RFC 5545) of a feed URL, {token}.ics: action due dates, plan "
+	 "reviews, renewals and case SLA deadlines of the owner's accounts; no login",
+	 NULL, K_ICS},
+	{"GET", "/api/v1/contacts/:id/export",
+	 "Everything held about a contact: {contact, interactions, surveys, audit} (privacy "
+	 "request; directors, admins, the account's KAM; audited)",
+	 NULL, K_OBJ},
+	{"POST", "/api/v1/contacts/:id/erase",
+	 "Anonymise a contact everywhere, keeping NPS, counts and links (privacy request; "
+	 "idempotent; audited without personal data)",
+	 NULL, K_OBJ},
 	{"GET", "/api/v1/users", "List users", &model_user, K_LIST},
 	{"POST", "/api/v1/users",
 	 "Create a user (admins); without password one is generated and returned once",
@@ -444,6 +464,17 @@ static json_t *operation(const struct http_route *r, const struct doc *d,
 		json_object_set_new(resp, "200",
 				    json_pack("{s:s,s:{s:{s:{s:s}}}}", "description", "HTML",
 					      "content", "text/html", "schema", "type", "string"));
+		break;
+	case K_ICS:
+		json_object_set_new(resp, "200",
+				    json_pack("{s:s,s:{s:{s:{s:s}}}}", "description",
+					      "An iCalendar (RFC 5545) document", "content",
+					      "text/calendar", "schema", "type", "string"));
+		break;
+	case K_NEW:
+		json_object_set_new(resp, "201", json_pack("{s:s,s:o}", "description", "Created",
+							   "content",
+							   content(json_pack("{s:s}", "type", "object"))));
 		break;
 	default:
 		json_object_set_new(resp, "200", json_pack("{s:s,s:o}", "description", "OK",

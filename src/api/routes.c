@@ -26,6 +26,10 @@ const struct http_route api_routes[] = {
 	{"DELETE", "/api/v1/session", api_session_delete, 0, 0, NULL},
 	{"GET", "/api/v1/me", api_me_get, 0, 0, NULL},
 	{"POST", "/api/v1/me/password", api_me_password, 0, 0, NULL},
+	{"GET", "/api/v1/me/calendar", api_calendar_get, 0, 0, NULL},
+	{"POST", "/api/v1/me/calendar", api_calendar_create, 0, 0, NULL},
+	{"DELETE", "/api/v1/me/calendar", api_calendar_delete, 0, 0, NULL},
+	{"GET", "/api/v1/calendar/:token", api_calendar_feed, ROUTE_PUBLIC, 0, NULL},
 
 	{"GET", "/api/v1/tokens", api_token_list, 0, 0, NULL},
 	{"POST", "/api/v1/tokens", api_token_create, 0, 0, NULL},
@@ -50,6 +54,8 @@ const struct http_route api_routes[] = {
 	{"DELETE", "/api/v1/accounts/:id/team/:user_id", api_team_delete, 0, ACCOUNT_CREATORS, NULL},
 
 	CRUD("/api/v1/contacts", res_contacts, ACCOUNT_WRITERS),
+	{"GET", "/api/v1/contacts/:id/export", api_contact_export, 0, ACCOUNT_CREATORS, NULL},
+	{"POST", "/api/v1/contacts/:id/erase", api_contact_erase, 0, ACCOUNT_CREATORS, NULL},
 
 	{"GET", "/api/v1/audit", api_audit_list, 0, R_STAFF, NULL},
 

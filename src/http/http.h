@@ -50,6 +50,7 @@ struct req {
 	const char *if_match;
 	const char *content_type;
 	const char *forwarded_proto;
+	const char *host; /* the Host header, for absolute links (calendar feeds) */
 	const char *accept_encoding;
 	const char *if_none_match;
 	char remote_addr[64];

@@ -141,9 +141,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 			return MHD_NO;
 		c->t0 = time_mono_ms();
 		snprintf(c->method, sizeof(c->method), "%s", method);
-		/* a share link's token is a capability: it never goes into the log */
+		/* share link and calendar feed tokens are capabilities: they never go into the log */
 		if (!strncmp(url, "/api/v1/shared/", 15))
 			snprintf(c->path, sizeof(c->path), "/api/v1/shared/…");
+		else if (!strncmp(url, "/api/v1/calendar/", 17))
+			snprintf(c->path, sizeof(c->path), "/api/v1/calendar/….ics");
 		else
 			snprintf(c->path, sizeof(c->path), "%s", url);
 		*con_cls = c;
@@ -200,6 +202,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 	rq.if_match = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "If-Match");
 	rq.content_type = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Type");
 	rq.forwarded_proto = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "X-Forwarded-Proto");
+	rq.host = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Host");
 	rq.accept_encoding = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Accept-Encoding");
 	rq.if_none_match = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "If-None-Match");
 	client_addr(mc, rq.remote_addr, sizeof(rq.remote_addr));

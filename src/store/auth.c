@@ -146,6 +146,9 @@ int store_user_logout_all(struct store_conn *c, int64_t user_id)
 	if (rc == KAM_OK)
 		rc = sq_run(c, "DELETE FROM api_tokens WHERE user_id = ?",
 			    (struct db_val[]){DB_INT(user_id)}, 1);
+	if (rc == KAM_OK) /* a calendar feed URL is a capability too */
+		rc = sq_run(c, "DELETE FROM calendar_feeds WHERE user_id = ?",
+			    (struct db_val[]){DB_INT(user_id)}, 1);
 	return rc;
 }
 

@@ -27,6 +27,10 @@ int sq_run(struct store_conn *c, const char *sql, const struct db_val *args, int
 /* Runs a query expected to return one integer (e.g. count); KAM_ENOTFOUND without a row. */
 int sq_int(struct store_conn *c, const char *sql, const struct db_val *args, int nargs,
 	   int64_t *out);
+/* Runs a query and returns its rows as a new JSON array of objects keyed by column name
+ * (*items owned by the caller). */
+int sq_rows(struct store_conn *c, const char *sql, const struct db_val *args, int nargs,
+	    json_t **items);
 /* Strdup that returns NULL for NULL. */
 char *sq_strdup(const char *s);
 

@@ -14,7 +14,7 @@ const struct model_table model_tables[] = {
 	{"revenue_monthly", false}, {"revenue_account_monthly", false}, {"interactions", true}, {"interactions_user_ids", false},
 	{"interactions_contact_ids", false}, {"cases", true}, {"risks", true},
 	{"surveys", true},	  {"health_snapshots", false}, {"alerts", true},
-	{"shares", true},	  {"imports", true},
+	{"shares", true},	  {"imports", true},	{"calendar_feeds", true},
 	{NULL, false},
 };
 
@@ -85,6 +85,7 @@ static const struct model_field contact_fields[] = {
 	{"notes", MT_TEXT, 0, 0, 20000, NULL, NULL},
 	{"last_contacted_at", MT_TIME, MF_READONLY, 0, 0, NULL, NULL},
 	{"external_id", MT_TEXT, MF_FILTER, 0, 200, NULL, NULL},
+	{"erased_at", MT_TIME, MF_READONLY, 0, 0, NULL, NULL}, /* privacy erasure (schema 10) */
 	{"created_at", MT_TIME, MF_READONLY | MF_SORT, 0, 0, NULL, NULL},
 	{"updated_at", MT_TIME, MF_READONLY | MF_SORT, 0, 0, NULL, NULL},
 };

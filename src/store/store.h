@@ -100,7 +100,7 @@ int store_session_create(struct store_conn *c, const char *token_hash, int64_t u
 int store_session_lookup(struct store_conn *c, const char *token_hash, struct store_auth *out);
 int store_session_touch(struct store_conn *c, const char *token_hash, int64_t now);
 int store_session_delete(struct store_conn *c, const char *token_hash);
-/* Ends every session and API token of a user (deactivation, password change). */
+/* Ends every session, API token and calendar feed of a user (deactivation, password change). */
 int store_user_logout_all(struct store_conn *c, int64_t user_id);
 
 int store_token_create(struct store_conn *c, int64_t user_id, const char *name,

@@ -281,3 +281,22 @@ test('log out, and an ended session goes back to the login', async () => {
   await p.getByRole('link', { name: 'Alerts', exact: true }).click();
   await p.getByRole('button', { name: 'Sign in' }).waitFor();
 });
+
+test('settings: a calendar feed link is shown once, works, and can be revoked', async () => {
+  const p = await page();
+  await signIn(p, 'anna@example.com');
+  await p.getByRole('link', { name: 'Settings', exact: true }).click();
+  await p.getByRole('heading', { name: 'Calendar feed' }).waitFor();
+  await p.getByRole('button', { name: 'Create link' }).click();
+  const url = await p.getByLabel('calendar feed URL').inputValue();
+  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/api\/v1\/calendar\/[A-Za-z0-9_-]{43}\.ics$/);
+  const r = await fetch(url);
+  assert.equal(r.status, 200);
+  assert.match(await r.text(), /^BEGIN:VCALENDAR\r\n/);
+  await p.getByRole('button', { name: 'Rotate link' }).waitFor();
+  await p.getByRole('button', { name: 'revoke feed' }).click();
+  await p.getByText('Revoked: the old link no longer works.').waitFor();
+  assert.equal(await p.getByLabel('calendar feed URL').count(), 0, 'the URL is not shown again');
+  assert.equal((await fetch(url)).status, 404);
+  assert.deepEqual(p.problems, []);
+});

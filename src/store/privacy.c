@@ -1,0 +1,107 @@
+#include <stdlib.h>
+#include "store/internal.h"
+#include "store/privacy.h"
+
+/* The first column of every row as an array of integers. */
+static int ids(struct store_conn *c, const char *sql, int64_t arg, json_t **out)
+{
+	struct db_stmt *st;
+	json_t *arr;
+	int rc = c->ops->query(c->db, sql, (struct db_val[]){DB_INT(arg)}, 1, &st);
+
+	if (rc != KAM_OK)
+		return rc;
+	arr = json_array();
+	while ((rc = c->ops->next(st)) == 1)
+		json_array_append_new(arr, json_integer(c->ops->col_int(st, 0)));
+	c->ops->done(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return KAM_OK;
+}
+
+int store_privacy_refs(struct store_conn *c, int64_t contact_id, json_t **out)
+{
+	json_t *in = NULL, *sv = NULL;
+	int rc =
+	    ids(c,
+	        "SELECT i.id FROM interactions i JOIN interactions_contact_ids x ON x.entity_id "
+	        "= i.id WHERE x.ref_id = ? ORDER BY i.occurred_at, i.id",
+	        contact_id, &in);
+
+	if (rc == KAM_OK)
+		rc = ids(c, "SELECT id FROM surveys WHERE contact_id = ? ORDER BY answered_on, id",
+		         contact_id, &sv);
+	if (rc != KAM_OK) {
+		json_decref(in);
+		return rc;
+	}
+	*out = json_pack("{s:o,s:o}", "interactions", in, "surveys", sv);
+	return KAM_OK;
+}
+
+int store_privacy_blank_surveys(struct store_conn *c, int64_t contact_id, int64_t now, int64_t *n)
+{
+	int rc = sq_run(c,
+	                "UPDATE surveys SET comment = NULL, version = version + 1, updated_at = ? "
+	                "WHERE contact_id = ? AND comment IS NOT NULL",
+	                (struct db_val[]){DB_INT(now), DB_INT(contact_id)}, 2);
+
+	if (rc == KAM_OK)
+		*n = c->ops->changes(c->db);
+	return rc;
+}
+
+int store_privacy_audit_rows(struct store_conn *c, int64_t contact_id, json_t **rows)
+{
+	struct db_stmt *st;
+	json_t *arr;
+	int rc = c->ops->query(
+	    c->db,
+	    "SELECT id, entity, before, after FROM audit WHERE redacted_at IS NULL AND ((entity "
+	    "= 'contact' AND entity_id = ?) OR (entity = 'survey' AND entity_id IN (SELECT id "
+	    "FROM surveys WHERE contact_id = ?))) ORDER BY id",
+	    (struct db_val[]){DB_INT(contact_id), DB_INT(contact_id)}, 2, &st);
+
+	if (rc != KAM_OK)
+		return rc;
+	arr = json_array();
+	while ((rc = c->ops->next(st)) == 1) {
+		json_t *b =
+		    c->ops->is_null(st, 2) ? NULL : json_loads(c->ops->col_text(st, 2), 0, NULL);
+		json_t *a =
+		    c->ops->is_null(st, 3) ? NULL : json_loads(c->ops->col_text(st, 3), 0, NULL);
+
+		json_array_append_new(
+		    arr, json_pack("{s:I,s:s,s:o,s:o}", "id", (json_int_t)c->ops->col_int(st, 0),
+		                   "entity", c->ops->col_text(st, 1), "before", b ? b : json_null(),
+		                   "after", a ? a : json_null()));
+	}
+	c->ops->done(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*rows = arr;
+	return KAM_OK;
+}
+
+int store_privacy_audit_redact(struct store_conn *c, int64_t audit_id, const json_t *before,
+                               const json_t *after, int64_t now)
+{
+	char *b = json_is_null(before) || !before
+	              ? NULL
+	              : json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS);
+	char *a =
+	    json_is_null(after) || !after ? NULL : json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
+	int rc =
+	    sq_run(c, "UPDATE audit SET before = ?, after = ?, redacted_at = ? WHERE id = ?",
+	           (struct db_val[]){DB_TEXT(b), DB_TEXT(a), DB_INT(now), DB_INT(audit_id)}, 4);
+
+	free(b);
+	free(a);
+	return rc;
+}
