@@ -4,6 +4,7 @@
 # chromium showing /healthz from the same server.
 #   bench/web.sh                       10,000 accounts, 100,000 contacts, BENCH_TRANSACTIONS
 #   BENCH_RUNS=30 BENCH_TRANSACTIONS=10000000 bench/web.sh   (defaults 20 and 1,000,000)
+#   BENCH_OUT=dir keeps every sample (large.json, small.json; node bench/web.mjs report reads them)
 # Needs /usr/bin/chromium (scripts/deps --test installs it; CHROMIUM=... for another) and
 # playwright-core from the root package.json (npm ci).
 set -euo pipefail
@@ -50,4 +51,5 @@ echo "large: 10,000 accounts, 100,000 contacts, $N transactions (generated in ${
 echo "small: the demo data ($SMALL)"
 echo "$("$KAM" --version) serve on $(nproc) cores, chromium on the same machine"
 node bench/web.mjs report large="$T/large.json" small="$T/small.json"
+[ -n "${BENCH_OUT:-}" ] && mkdir -p "$BENCH_OUT" && cp "$T/large.json" "$T/small.json" "$BENCH_OUT/"
 echo "kam peak RSS: large ${RSS[large]} kB, small ${RSS[small]} kB (VmHWM)"
