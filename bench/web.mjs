@@ -178,6 +178,7 @@ function report(args) {
     sorted: 'accounts: click Account → re-sorted',
   };
   console.log(`chromium ${first.version} headless, 1366×900; ${first.runs} runs per screen after a first (cold) one; ms from navigation start (sign in and sort: from the click); p95 = nearest rank`);
+  console.log('cold = a screen\'s first load since the server started (floor, shell: the browser\'s first too; later screens find the app\'s files cached; the dashboard\'s very first load is the sign-in row)');
   const group = (label, w) => { const t = ` ${label} `; const l = Math.floor((w - t.length) / 2); return '─'.repeat(l) + t + '─'.repeat(w - t.length - l); };
   console.log(''.padEnd(42) + sets.map(([label]) => ' │ ' + group(label, 20)).join(''));
   console.log('screen'.padEnd(42) + sets.map(() => ` │ ${'cold'.padStart(6)} ${'median'.padStart(6)} ${'p95'.padStart(6)}`).join(''));

@@ -19,9 +19,10 @@ trap cleanup EXIT INT TERM
 
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || { echo "bench/web.sh: no chromium at ${CHROMIUM:-/usr/bin/chromium} (scripts/deps --test installs it)" >&2; exit 1; }
 [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund --loglevel=error >/dev/null
-[ -x "$KAM" ] || make --no-print-directory kam >/dev/null
+[ -x "$KAM" ] || { echo "bench: building ./kam"; make --no-print-directory kam >/dev/null; }
 
-echo "bench: generating 10,000 accounts, 100,000 contacts, $N transactions, and the small demo"
+NF=$(echo "$N" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')
+echo "bench: generating 10,000 accounts, 100,000 contacts, $NF transactions, and the small demo"
 S=$(date +%s.%N)
 "$KAM" demo --db "$T/large.db" --accounts 10000 --contacts 100000 --transactions "$N" >/dev/null 2>&1
 GEN=$(echo "$(date +%s.%N) - $S" | bc)
@@ -47,7 +48,7 @@ measure large
 measure small
 
 echo
-echo "large: 10,000 accounts, 100,000 contacts, $N transactions (generated in ${GEN%.*} s)"
+echo "large: 10,000 accounts, 100,000 contacts, $NF transactions (generated in ${GEN%.*} s)"
 echo "small: the demo data ($SMALL)"
 echo "$("$KAM" --version) serve on $(nproc) cores, chromium on the same machine"
 node bench/web.mjs report large="$T/large.json" small="$T/small.json"
