@@ -23,6 +23,7 @@ trap cleanup EXIT INT TERM
 
 NF=$(echo "$N" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')
 echo "bench: generating 10,000 accounts, 100,000 contacts, $NF transactions, and the small demo"
+LOAD0=$(cut -d" " -f1-3 /proc/loadavg)
 S=$(date +%s.%N)
 "$KAM" demo --db "$T/large.db" --accounts 10000 --contacts 100000 --transactions "$N" >/dev/null 2>&1
 GEN=$(echo "$(date +%s.%N) - $S" | bc)
@@ -50,7 +51,7 @@ measure small
 echo
 echo "large: 10,000 accounts, 100,000 contacts, $NF transactions (generated in ${GEN%.*} s)"
 echo "small: the demo data ($SMALL)"
-echo "$("$KAM" --version) serve on $(nproc) cores, chromium on the same machine"
+echo "$("$KAM" --version) serve on $(nproc) cores, chromium on the same machine; load average before $LOAD0, after $(cut -d" " -f1-3 /proc/loadavg)"
 node bench/web.mjs report large="$T/large.json" small="$T/small.json"
 [ -n "${BENCH_OUT:-}" ] && mkdir -p "$BENCH_OUT" && cp "$T/large.json" "$T/small.json" "$BENCH_OUT/"
 echo "kam peak RSS: large ${RSS[large]} kB, small ${RSS[small]} kB (VmHWM)"
