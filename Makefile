@@ -125,6 +125,7 @@ bench:
 	@$(MAKE) --no-print-directory kam
 	bench/get-account.sh
 	bench/kpi.sh
+	bench/web.sh
 
 clean:
 	rm -rf build kam
