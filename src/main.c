@@ -35,6 +35,7 @@ static const char usage_main[] =
 	"  token create   create an API token for a user\n"
 	"  kpi            print KPIs (table, JSON or CSV)\n"
 	"  import         import a CSV file (accounts, contacts, transactions, …)\n"
+	"  export         write a list as CSV or XLSX\n"
 	"  report plan    write an account's plan as a one-page PDF or HTML document\n"
 	"  backup         write a consistent copy of the SQLite database while it runs\n"
 	"  restore        replace the SQLite database with a backup\n"
@@ -324,6 +325,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "import") == 0)
 		return cli_import(o.db, argc - 1, argv + 1);
+	if (strcmp(cmd, "export") == 0)
+		return cli_export(o.db, argc - 1, argv + 1);
 	if (strcmp(cmd, "serve") == 0) {
 		if ((rc = parse(argc - 1, argv + 1, usage_serve, &o)) >= 0)
 			return rc;

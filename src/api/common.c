@@ -73,6 +73,11 @@ int api_list_collect(struct req *rq, const struct model_entity *e, int64_t scope
 			q.limit = (int)n;
 		} else if (strcmp(k, "cursor") == 0) {
 			q.cursor = v;
+		} else if (strcmp(k, "format") == 0) {
+			if (strcmp(v, "json") && strcmp(v, "csv") && strcmp(v, "xlsx")) {
+				err_field(ei, "format", "is json, csv or xlsx");
+				rc = KAM_EINVAL;
+			}
 		} else if (strcmp(k, "q") == 0) {
 			if (validate_utf8_len(v) > 200) {
 				err_field(ei, "q", "must be at most 200 characters");
@@ -112,13 +117,50 @@ int api_list_collect(struct req *rq, const struct model_entity *e, int64_t scope
 		if (rc == KAM_EINVAL && q.cursor)
 			err_field(ei, "cursor", "is not a cursor of this list");
 	}
+	/* a file holds every row under the filters, not one page */
+	while (rc == KAM_OK && api_exporting(rq) && *next) {
+		json_t *more = NULL;
+		char *after = *next;
+
+		q.cursor = after;
+		q.limit = 500;
+		rc = store_list(rq->db, e, &q, &more, next);
+		free(after);
+		if (rc == KAM_OK)
+			json_array_extend(*items, more);
+		json_decref(more);
+		if (rc == KAM_OK && json_array_size(*items) > API_EXPORT_MAX) {
+			err_detail(ei, "more than %d rows: narrow the filters", API_EXPORT_MAX);
+			rc = KAM_EINVAL;
+		}
+	}
+	if (rc != KAM_OK && *items) {
+		json_decref(*items);
+		*items = NULL;
+		free(*next);
+		*next = NULL;
+	}
 	json_decref(filters);
 	return rc;
 }
 
-int api_reply_page(struct resp *rs, json_t *items, char *next)
+bool api_exporting(const struct req *rq)
 {
-	int rc = http_reply_json(rs, 200,
+	const char *f = http_query(rq, "format");
+
+	return f && (!strcmp(f, "csv") || !strcmp(f, "xlsx"));
+}
+
+int api_reply_page(struct req *rq, struct resp *rs, const struct model_entity *e, json_t *items,
+		   char *next)
+{
+	int rc;
+
+	if (api_exporting(rq)) {
+		free(next);
+		return api_export(rq, rs, e, items);
+	}
+	rc = http_reply_json(rs, 200,
 				 json_pack("{s:o,s:o}", "items", items, "next_cursor",
 					   next ? json_string(next) : json_null()));
 
@@ -134,7 +176,7 @@ int api_list(struct req *rq, struct resp *rs, const struct model_entity *e, int6
 	int rc = api_list_collect(rq, e, scope_user, &items, &next, &ei);
 
 	if (rc == KAM_OK)
-		api_reply_page(rs, items, next);
+		api_reply_page(rq, rs, e, items, next);
 	else
 		http_reply_err(rs, rc, &ei);
 	err_clear(&ei);

@@ -182,7 +182,7 @@ int api_alert_list(struct req *rq, struct resp *rs)
 	}
 	json_array_foreach(items, i, it)
 		expand(rq, it);
-	return api_reply_page(rs, items, next);
+	return api_reply_page(rq, rs, &model_alert, items, next);
 }
 
 /* Loads an alert the caller may see: of a visible account, or their own workload alert. */

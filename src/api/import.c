@@ -303,7 +303,11 @@ static int decide_dates(struct imp *im, struct kam_errinfo *ei)
 
 static int keys_of(struct imp *im, const char *entity, json_t **ext, json_t **name)
 {
-	json_t *k = json_object_get(im->keys, entity);
+	json_t *k;
+
+	if (!strcmp(entity, "business unit")) /* the model's name for units */
+		entity = "unit";
+	k = json_object_get(im->keys, entity);
 
 	if (k == NULL) {
 		int rc = store_import_keys(im->rq->db, entity, ext, name);
@@ -322,7 +326,7 @@ static int keys_of(struct imp *im, const char *entity, json_t **ext, json_t **na
 /* Remembers a row written by this import so later rows can refer to it. */
 static void remember(struct imp *im, const char *entity, const json_t *rec)
 {
-	json_t *k = json_object_get(im->keys, entity);
+	json_t *k = json_object_get(im->keys, strcmp(entity, "business unit") ? entity : "unit");
 	const char *ext = json_string_value(json_object_get(rec, "external_id"));
 	const char *name = json_string_value(json_object_get(rec, "name"));
 	const char *email = json_string_value(json_object_get(rec, "email"));
@@ -555,6 +559,24 @@ static int convert(struct rowctx *x, const struct col *c, const char *v, json_t 
 			*p = (char)toupper((unsigned char)*p);
 		*out = json_string(buf);
 		break;
+	case MT_REFS: { /* ids as kam exports them: "3; 5" */
+		char *copy = strdup(v), *save = NULL, *t;
+
+		if (copy == NULL)
+			return KAM_ENOMEM;
+		*out = json_array();
+		for (t = strtok_r(copy, ";,", &save); t; t = strtok_r(NULL, ";,", &save)) {
+			if (imp_number(t, 0, &n) != 0 || n < 1) {
+				free(copy);
+				json_decref(*out);
+				*out = NULL;
+				return reject(x, c->header, "\"%.100s\" is not a list of ids", v);
+			}
+			json_array_append_new(*out, json_integer(n));
+		}
+		free(copy);
+		return KAM_OK;
+	}
 	case MT_TAGS: {
 		char *copy = strdup(v), *save = NULL, *t;
 		const char *sep = strchr(v, ';') ? ";" : ",";
@@ -614,14 +636,15 @@ static int build(struct rowctx *x)
 
 				if (probe == NULL)
 					return reject(x, c->header,
-						      "is not UTF-8 text (save the file as UTF-8)");
+					              "is not UTF-8 text (save the file as UTF-8)");
 				json_decref(probe);
 				break;
 			}
+		if (v[0] == '\'' && imp_formula_like(v + 1))
+			v++; /* the apostrophe an export put before a formula-like text */
 		v = custom_value(im, c, v);
-		if (c->ref &&
-		    !(c->f->type == MT_REF && isdigit((unsigned char)*v) &&
-		      !strcmp(c->target, c->f->name)))
+		if (c->ref && !(c->f->type == MT_REF && isdigit((unsigned char)*v) &&
+		                !strcmp(c->target, c->f->name)))
 			continue;
 		if (c->name_part) {
 			snprintf(!strcmp(c->target, "first_name") ? first : last, sizeof(first),
@@ -770,6 +793,19 @@ static int existing(struct rowctx *x, int64_t *id)
 	         (im->e == &model_contact && json_object_get(x->rec, "email"))) {
 		store_fold(json_string_value(json_object_get(x->rec, by)), folded, sizeof(folded));
 		snprintf(key, sizeof(key), "%s", folded);
+		hit = json_object_get(names, key);
+	} else if (im->e == &model_fx_rate && json_object_get(x->rec, "valid_from")) {
+		snprintf(key, sizeof(key), "%s:%s",
+		         json_string_value(json_object_get(x->rec, "currency")),
+		         json_string_value(json_object_get(x->rec, "valid_from")));
+		store_fold(key, folded, sizeof(folded));
+		hit = json_object_get(names, folded);
+	} else if (im->e == &model_unit && json_object_get(x->rec, "name")) {
+		store_fold(json_string_value(json_object_get(x->rec, "name")), folded,
+		           sizeof(folded));
+		snprintf(key, sizeof(key), "%lld:%s",
+		         (long long)json_integer_value(json_object_get(x->rec, "account_id")),
+		         folded);
 		hit = json_object_get(names, key);
 	}
 	if (hit)
@@ -1100,7 +1136,8 @@ static const struct api_resource *resource_of(const char *entity)
 		const char *name;
 		const struct api_resource *r;
 	} map[] = {
-	    {"contact", &res_contacts},         {"product", &res_products},
+	    {"contact", &res_contacts},         {"unit", &res_units},
+	    {"FX rate", &res_fx_rates},         {"product", &res_products},
 	    {"transaction", &res_transactions}, {"opportunity", &res_opportunities},
 	    {"interaction", &res_interactions}, {"case", &res_cases},
 	    {"survey", &res_surveys},
@@ -1139,7 +1176,7 @@ int api_import_run(struct req *rq, const struct api_import_opts *o, const char *
 	*result = NULL;
 	if ((im.k = imp_kind_get(o->kind)) == NULL) {
 		err_field(ei, "kind",
-		          "is one of accounts, contacts, products, transactions, "
+		          "is one of accounts, contacts, products, units, fx-rates, transactions, "
 		          "opportunities, interactions, cases, surveys");
 		rc = KAM_EINVAL;
 		goto out;

@@ -107,7 +107,7 @@ int api_import_list(struct req *rq, struct resp *rs)
 		return rc;
 	}
 	json_array_foreach(items, i, it) api_import_decorate(it);
-	return api_reply_page(rs, items, next);
+	return api_reply_page(rq, rs, &model_import, items, next);
 }
 
 int api_import_get(struct req *rq, struct resp *rs)

@@ -147,7 +147,7 @@ int api_res_list(struct req *rq, struct resp *rs)
 		return reply_err(rs, r, rc, &ei);
 	}
 	err_clear(&ei);
-	return api_reply_page(rs, items, next);
+	return api_reply_page(rq, rs, r->e, items, next);
 }
 
 int api_res_get(struct req *rq, struct resp *rs)

@@ -25,6 +25,12 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 	    const char *to, const char *format);
 
 
+struct store_conn;
+struct http_user;
+/* The user a command runs as: the active user with that e-mail, else the first admin. */
+int cli_run_as(struct store_conn *c, const char *email, struct http_user *u);
+/* kam export KIND …: a list as CSV or XLSX; returns the exit status. */
+int cli_export(const char *db, int argc, char **argv);
 /* kam import KIND FILE …: parses its own options; returns the exit status. */
 int cli_import(const char *db, int argc, char **argv);
 /* Writes the document (pdf or html) of the plan of account (an id or exact name: its active

@@ -78,8 +78,9 @@ static int add_revenue(struct store_conn *c, struct rng *r, int64_t account, int
 					      (json_int_t)account, "product_id", (json_int_t)prod[pi],
 					      "unit_id", (json_int_t)unit[p % nunits], "booked_on", date,
 					      "amount", (json_int_t)amount, "currency", cur, "amount_base",
-					      (json_int_t)(strcmp(cur, "USD") == 0 ? amount * 0.92
-										   : amount),
+					      /* the same rule as any write: the rate, rounded */
+					      (json_int_t)revenue_to_base((int64_t)amount,
+									  strcmp(cur, "USD") == 0 ? 0.92 : 1),
 					      "external_id", ext),
 				    now, NULL);
 		}
@@ -324,7 +325,7 @@ int demo_cycle(struct store_conn *c, uint64_t seed, const int64_t *acct, int nac
 				    json_pack("{s:I,s:s,s:I,s:s,s:i,s:s}", "account_id", (json_int_t)id,
 					      "kind", i % 3 == 2 ? "csat" : "nps", "contact_id",
 					      (json_int_t)ids[pick(&r, nct)], "answered_on", date, "score",
-					      i % 3 == 2 ? 1 + score / 2 : score, "comment",
+					      i % 3 == 2 ? (score > 8 ? 5 : 1 + score / 2) : score, "comment",
 					      score <= 6 ? "Response times on cases are too slow."
 							 : "Great partnership, proactive team."),
 				    now, NULL);

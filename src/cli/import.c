@@ -69,8 +69,7 @@ static void progress(int64_t done, int64_t total, void *arg)
 		fputc('\n', stderr);
 }
 
-/* The user an import runs as: --as, else the first active admin. */
-static int find_user(struct store_conn *c, const char *email, struct http_user *u)
+int cli_run_as(struct store_conn *c, const char *email, struct http_user *u)
 {
 	struct store_auth a;
 	char *hash = NULL;
@@ -252,7 +251,7 @@ int cli_import(const char *db, int argc, char **argv)
 	/* a big page cache for this one connection: large files write many index pages */
 	if ((rc = store_bulk_setup(c)) != KAM_OK)
 		goto out;
-	if ((rc = find_user(c, as, &rq.user)) != KAM_OK)
+	if ((rc = cli_run_as(c, as, &rq.user)) != KAM_OK)
 		goto out;
 	rq.db = c;
 	rq.store = st;

@@ -200,6 +200,8 @@ static const struct imp_kind kinds[] = {
 	{"accounts", "account", sf_accounts, hs_companies, money_accounts, def_accounts},
 	{"contacts", "contact", sf_contacts, hs_contacts, none, none},
 	{"products", "product", sf_products, hs_products, none, none},
+	{"units", "unit", NULL, NULL, none, none},
+	{"fx-rates", "FX rate", NULL, NULL, none, none},
 	{"transactions", "transaction", NULL, NULL, money_amount, none},
 	{"opportunities", "opportunity", sf_opportunities, hs_deals, money_amount, def_opportunities},
 	{"interactions", "interaction", sf_interactions, hs_activities, none, def_interactions},
@@ -207,7 +209,7 @@ static const struct imp_kind kinds[] = {
 	{"surveys", "survey", sf_surveys, hs_feedback, none, def_surveys},
 };
 
-const char *const imp_kind_names[] = {"accounts",      "contacts",     "products",
+const char *const imp_kind_names[] = {"accounts",      "contacts",     "products", "units", "fx-rates",
 				      "transactions",  "opportunities", "interactions",
 				      "cases",         "surveys",       NULL};
 
@@ -325,4 +327,16 @@ int imp_is_ref_target(const char *t)
 		if (!strcmp(*r, t))
 			return 1;
 	return 0;
+}
+
+int imp_money_field(const char *entity, const char *field)
+{
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (strcmp(kinds[i].entity, entity) != 0)
+			continue;
+		for (const char *const *m = kinds[i].money; *m; m++)
+			if (!strcmp(*m, field))
+				return 1;
+	}
+	return !strcmp(entity, "transaction") && !strcmp(field, "amount_base");
 }

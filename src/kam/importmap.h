@@ -42,6 +42,8 @@ extern const char *const imp_kind_names[];
 const char *imp_map_target(const struct imp_kind *k, const char *mapping, const char *key);
 /* kam's value for an enum field given the source's normalised value, or NULL if none. */
 const char *imp_map_value(const char *field, const char *key);
+/* Whether field of entity holds money in minor units (files show it in major units). */
+int imp_money_field(const char *entity, const char *field);
 /* Whether target is one of the references listed above. */
 int imp_is_ref_target(const char *target);
 

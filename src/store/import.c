@@ -39,6 +39,7 @@ static const struct {
     {"product", "SELECT id, external_id, NULL, name, NULL FROM products"},
     {"user", "SELECT id, NULL, NULL, name, email FROM users WHERE active = 1"},
     {"unit", "SELECT id, NULL, account_id, name, NULL FROM units"},
+    {"FX rate", "SELECT id, NULL, NULL, currency || ':' || valid_from, NULL FROM fx_rates"},
     {"transaction", "SELECT id, external_id, NULL, NULL, NULL FROM transactions WHERE "
                     "external_id IS NOT NULL"},
     {"opportunity", "SELECT id, external_id, NULL, NULL, NULL FROM opportunities WHERE "
