@@ -900,6 +900,14 @@ out:
 
 /* --- the fast lane for new transactions ---------------------------------------------------- */
 
+static int by_day_account(const void *a, const void *b)
+{
+	const struct store_bulk_row *x = a, *y = b;
+	int c = strcmp(x->booked_on, y->booked_on);
+
+	return c ? c : (x->account_id > y->account_id) - (x->account_id < y->account_id);
+}
+
 /* Writes the queued transactions with multi-row inserts and adds their month totals to
  * the rollup cell by cell: what makes ERP files import at hundreds of thousands of rows a
  * second. The rows were checked like any other; only the writing is batched. */
@@ -911,6 +919,8 @@ static int flush(struct imp *im)
 
 	if (im->npending == 0)
 		return KAM_OK;
+	/* in index order: neighbouring rows touch the same index pages */
+	qsort(im->pending, im->npending, sizeof(*im->pending), by_day_account);
 	rc = store_bulk_import(im->rq->db, im->pending, im->npending, time_now());
 	json_object_foreach(im->cells, key, v)
 	{
@@ -1200,7 +1210,7 @@ int api_import_run(struct req *rq, const struct api_import_opts *o, const char *
 	open = true;
 	for (size_t r = 1; r < im.nrows && rc == KAM_OK; r++) {
 		rc = import_row(&im, &im.rows[r]);
-		if (rc == KAM_OK && r % BATCH_ROWS == 0) {
+		if (rc == KAM_OK && r % (o->batch ? o->batch : BATCH_ROWS) == 0) {
 			rc = flush(&im);
 			if (rc == KAM_OK && !o->dry_run &&
 			    !o->atomic) { /* let other writers in between batches */

@@ -16,6 +16,7 @@ struct api_import_opts {
 	int datefmt;         /* enum imp_datefmt; IMP_DATE_AUTO decides from the values */
 	bool dry_run;        /* report what would happen, write nothing */
 	bool atomic;         /* all rows or none */
+	int batch;           /* rows per commit when neither (0: 10,000, short write locks) */
 	api_import_progress progress;
 	void *progress_arg;
 };

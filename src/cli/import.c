@@ -161,7 +161,8 @@ int cli_import(const char *db, int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct api_import_opts o = {.datefmt = IMP_DATE_AUTO};
+	/* big batches: fewer commits, each a sync to disk; a server waits at most a few seconds */
+	struct api_import_opts o = {.datefmt = IMP_DATE_AUTO, .batch = 100000};
 	struct kam_errinfo ei = {0};
 	struct store *st = NULL;
 	struct store_conn *c = NULL;
