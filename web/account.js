@@ -232,6 +232,7 @@ export function Account({ id, user }) {
       <span class="muted">${a.industry || ''} · ${a.country || ''} · last contact ${ago(a.last_interaction_at)}</span>
       <button onClick=${makeShare}>Share with the client</button>
       <a href="#/accounts/${id}/print">One-page plan</a>
+      ${d.plans[0] && html`<a href="/api/v1/plans/${d.plans[0].id}/document" download>Plan PDF</a>`}
     </header>
     ${share && html`<p class="share" role="status">Link for the client, valid until ${date(share.expires_at)}:
       <input readonly aria-label="share link" value=${location.origin + share.url} size="60" /></p>`}

@@ -11,7 +11,20 @@ export function Accounts() {
   const [next, setNext] = useState(null);
   const [error, setError] = useState(null);
   const [owners, setOwners] = useState({});
-  useEffect(() => { get('/api/v1/users?limit=500').then((r) => setOwners(Object.fromEntries(r.items.map((u) => [u.id, u.name])))); }, []);
+  useEffect(() => {
+    // every user, page by page: a large team has more than one page of them
+    (async () => {
+      const all = {};
+      let cursor = null;
+      do {
+        const r = await get(`/api/v1/users?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        for (const u of r.items) all[u.id] = u.name;
+        cursor = r.next_cursor;
+      } while (cursor);
+      setOwners(all);
+    })();
+  }, []);
+  const [typed, setTyped] = useState('');
   const url = (cursor) => {
     const p = new URLSearchParams({ limit: '50', sort });
     if (q) p.set('q', q);
@@ -20,9 +33,17 @@ export function Accounts() {
     return `/api/v1/accounts?${p}`;
   };
   useEffect(() => {
-    const t = setTimeout(() => get(url()).then((r) => { setRows(r.items); setNext(r.next_cursor); setError(null); }, (e) => setError(e.message)), 150);
+    // wait for typing to pause; a sort or a filter asks at once
+    const t = setTimeout(() => get(url()).then((r) => { setRows(r.items); setNext(r.next_cursor); setError(null); }, (e) => setError(e.message)), q !== typed ? 150 : 0);
+    setTyped(q);
     return () => clearTimeout(t);
   }, [q, tier, sort]);
+  const file = (format) => {
+    const p = new URLSearchParams({ sort, format });
+    if (q) p.set('q', q);
+    if (tier) p.set('tier', tier);
+    return `/api/v1/accounts?${p}`;
+  };
   const more = () => get(url(next)).then((r) => { setRows(rows.concat(r.items)); setNext(r.next_cursor); });
   const th = (key, label) => html`<th scope="col" aria-sort=${sort === key ? 'ascending' : sort === `-${key}` ? 'descending' : 'none'}>
     <button class="link" onClick=${() => setSort(sort === `-${key}` ? key : `-${key}`)}>${label}</button></th>`;
@@ -32,6 +53,7 @@ export function Accounts() {
       <label>Tier <select value=${tier} onChange=${(e) => setTier(e.target.value)}>
         <option value="">all</option><option value="key">key</option><option value="potential">potential</option><option value="standard">standard</option>
       </select></label>
+      <span class="downloads">Download <a href=${file('csv')} download>CSV</a> · <a href=${file('xlsx')} download>Excel</a></span>
     </div>
     ${error && html`<p class="error" role="alert">${error}</p>`}
     <table class="accounts"><thead><tr>${th('name', 'Account')}<th>Tier</th>${th('score', 'Score')}<th>Owner</th><th>Status</th><th>Potential</th><th>Last contact</th><th>Tags</th></tr></thead>

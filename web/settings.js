@@ -3,6 +3,7 @@
 // everyone's own API tokens and calendar feed.
 import { html, useState, useEffect } from './vendor-preact-htm.js';
 import { get, api } from './api.js';
+import { Imports } from './imports.js';
 import { date } from './format.js';
 
 function Scoring({ s, accounts, canEdit, onSaved, msg, setMsg }) {
@@ -90,7 +91,7 @@ function Tokens() {
   return html`<section aria-labelledby="st-title"><h2 id="st-title">My API tokens</h2>
     <form onSubmit=${create} class="inline"><label>Label <input name="name" required maxlength="100" /></label> <button type="submit">Create token</button></form>
     ${fresh && html`<p role="status">Copy it now, it is shown once: <input readonly aria-label="new token" value=${fresh.token} size="50" /></p>`}
-    <ul>${items.map((t) => html`<li>${t.name} <span class="muted">created ${date(t.created_at)}, last used ${date(t.last_used_at)}</span>
+    <ul>${items.map((t) => html`<li>${t.name} <span class="muted">created ${date(t.created_at)}, last used ${date(t.last_used_at)}</span>${' '}
       <button class="link" onClick=${async () => { await api('DELETE', `/api/v1/tokens/${t.id}`); load(); }}>revoke</button></li>`)}</ul>
   </section>`;
 }
@@ -140,6 +141,7 @@ export function Settings({ user }) {
     <${Health} s=${s} canEdit=${canEdit} onSaved=${() => setN(n + 1)} />
     <${Alerts} s=${s} canEdit=${canEdit} onSaved=${() => setN(n + 1)} />
     ${canEdit && html`<${Users} me=${user} />`}
+    ${user.role !== 'viewer' && user.role !== 'member' && html`<${Imports} />`}
     <${Tokens} />
     <${CalendarFeed} />
   </div>`;

@@ -3,7 +3,7 @@
 // text. Screenshots go to tests/out/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, existsSync } from 'node:fs';
+import { mkdirSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { PG, createDb, kam, serve, api, tmp } from '../lib/harness.mjs';
@@ -154,6 +154,10 @@ test('account 360: change an action\'s status in the plan, and log a meeting in 
   assert.equal(stored.status, 'done');
   assert.equal(stored.done_on, new Date().toISOString().slice(0, 10));
   await p.screenshot({ path: join(OUT, 'plan.png'), fullPage: true });
+  // the plan as a PDF document, from the account's header
+  const [pdf] = await Promise.all([p.waitForEvent('download'), p.getByRole('link', { name: 'Plan PDF' }).click()]);
+  assert.match(pdf.suggestedFilename(), /^plan-.*\.pdf$/);
+  assert.equal(readFileSync(await pdf.path()).subarray(0, 5).toString(), '%PDF-');
 
   await p.getByRole('tab', { name: 'activity' }).click();
   await p.getByRole('button', { name: 'Log a meeting' }).click();
@@ -298,5 +302,36 @@ test('settings: a calendar feed link is shown once, works, and can be revoked', 
   await p.getByText('Revoked: the old link no longer works.').waitFor();
   assert.equal(await p.getByLabel('calendar feed URL').count(), 0, 'the URL is not shown again');
   assert.equal((await fetch(url)).status, 404);
+  assert.deepEqual(p.problems, []);
+});
+
+test('import data: a dry run names the bad rows, the import writes the good ones; the accounts list downloads as CSV', async () => {
+  const p = await page();
+  await signIn(p, 'director@example.com');
+  await p.getByRole('link', { name: 'Settings', exact: true }).click();
+  await p.getByRole('heading', { name: 'Import data' }).waitFor();
+  const fixture = new URL('../fixtures/import/salesforce-accounts.csv', import.meta.url).pathname;
+  await p.getByLabel('What').selectOption('accounts');
+  await p.getByLabel('Columns from').selectOption('salesforce');
+  await p.getByLabel('File').setInputFiles(fixture);
+  await p.getByRole('button', { name: 'Dry run' }).click();
+  await p.locator('.import-result').waitFor();
+  assert.match(await p.locator('.import-result').textContent(), /8 rows — 2 would be created.*6 rejected.*Dry run: nothing was written/s);
+  const errs = p.locator('table.import-errors tbody tr');
+  assert.equal(await errs.count(), 6);
+  assert.match(await errs.nth(1).textContent(), /^6Account Ownerno user "richard@example.com"/);
+  assert.equal((await api(srv.url, tok.director, 'GET', '/api/v1/accounts?external_id=001KAM0001')).json.items.length, 0);
+  await p.screenshot({ path: join(OUT, 'import.png'), fullPage: true });
+  await p.getByRole('button', { name: 'Import', exact: true }).click();
+  await p.waitForFunction(() => /2 created/.test(document.querySelector('.import-result')?.textContent || ''));
+  assert.equal((await api(srv.url, tok.director, 'GET', '/api/v1/accounts?external_id=001KAM0001')).json.items[0].name, 'Initech GmbH');
+
+  await p.getByRole('link', { name: 'Accounts', exact: true }).click();
+  await p.getByLabel('Tier').selectOption('key');
+  const [dl] = await Promise.all([p.waitForEvent('download'), p.getByRole('link', { name: 'CSV' }).click()]);
+  assert.equal(dl.suggestedFilename(), 'accounts.csv');
+  const csv = readFileSync(await dl.path(), 'utf8');
+  const keyCount = (await api(srv.url, tok.director, 'GET', '/api/v1/accounts?tier=key&limit=500')).json.items.length;
+  assert.equal(csv.match(/^\uFEFF?"\d+",/gm)?.length, keyCount); // one record per account, however many lines a note takes
   assert.deepEqual(p.problems, []);
 });

@@ -1,0 +1,64 @@
+// Settings → Import data: a CSV from Salesforce, HubSpot, an ERP or a spreadsheet, tried
+// first as a dry run; the result names every rejected row by line, column and reason.
+import { html, useState, useEffect } from './vendor-preact-htm.js';
+import { get, upload } from './api.js';
+import { date } from './format.js';
+
+const KINDS = ['accounts', 'contacts', 'products', 'units', 'fx-rates', 'transactions', 'opportunities', 'interactions', 'cases', 'surveys'];
+
+function Result({ r }) {
+  const verb = r.status === 'dry_run' ? 'would be ' : r.status === 'failed' ? 'would have been ' : '';
+  return html`<div class="import-result" role="status">
+    <p><strong>${r.kind}</strong>: ${r.rows_total} rows — ${r.created} ${verb}created, ${r.updated} ${verb}updated, ${r.unchanged} unchanged, <span class=${r.rejected ? 'bad' : ''}>${r.rejected} rejected</span>.${r.status === 'dry_run' && ' Dry run: nothing was written.'}${r.status === 'failed' && ' All or nothing: nothing was written.'}</p>
+    ${r.ignored_columns.length > 0 && html`<p class="muted">Columns not imported: ${r.ignored_columns.join(', ')}</p>`}
+    ${r.errors.length > 0 && html`<table class="import-errors"><caption>Rejected rows</caption>
+      <thead><tr><th scope="col">Line</th><th scope="col">Column</th><th scope="col">Reason</th></tr></thead>
+      <tbody>${r.errors.map((e) => html`<tr><td>${e.line}</td><td>${e.column}</td><td>${e.message}</td></tr>`)}</tbody></table>`}
+  </div>`;
+}
+
+export function Imports() {
+  const [result, setResult] = useState(null);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [runs, setRuns] = useState([]);
+  const load = () => get('/api/v1/imports?limit=10&sort=-id').then((r) => setRuns(r.items), () => {});
+  useEffect(() => { load(); }, []);
+  async function send(e) {
+    e.preventDefault();
+    const f = new FormData(e.target);
+    const file = f.get('file');
+    const q = new URLSearchParams({ kind: f.get('kind') });
+    if (f.get('mapping')) q.set('mapping', f.get('mapping'));
+    if (f.get('date_format')) q.set('date_format', f.get('date_format'));
+    q.set('dry_run', e.submitter?.value === 'import' ? 'false' : 'true');
+    if (f.get('atomic')) q.set('atomic', 'true');
+    setBusy(true);
+    setError(null);
+    try {
+      setResult(await upload(`/api/v1/imports?${q}`, 'text/csv', await file.text()));
+      load();
+    } catch (err) {
+      setResult(null);
+      setError(err.problem?.errors?.map((x) => `${x.field}: ${x.message}`).join('; ') || err.message);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return html`<section aria-labelledby="imp-title"><h2 id="imp-title">Import data</h2>
+    <p class="muted">A CSV export of Salesforce, HubSpot, your ERP or a spreadsheet. Rows with an id already here update that record; the same file twice changes nothing. Try it first: a dry run writes nothing.</p>
+    <form onSubmit=${send} class="import-form">
+      <label>What <select name="kind">${KINDS.map((k) => html`<option value=${k}>${k}</option>`)}</select></label>
+      <label>Columns from <select name="mapping"><option value="">kam</option><option value="salesforce">Salesforce</option><option value="hubspot">HubSpot</option></select></label>
+      <label>Dates <select name="date_format"><option value="">from the values</option><option value="M/D/YYYY">M/D/YYYY</option><option value="D/M/YYYY">D/M/YYYY</option><option value="iso">YYYY-MM-DD</option></select></label>
+      <label>File <input type="file" name="file" accept=".csv,text/csv" required /></label>
+      <label><input type="checkbox" name="atomic" /> all rows or none</label>
+      <button type="submit" value="dry" disabled=${busy}>Dry run</button>
+      <button type="submit" value="import" disabled=${busy}>Import</button>
+    </form>
+    ${busy && html`<p class="loading">Importing…</p>`}
+    ${error && html`<p class="error" role="alert">${error}</p>`}
+    ${result && html`<${Result} r=${result} />`}
+    ${runs.length > 0 && html`<details><summary>Recent imports</summary><ul>${runs.map((r) => html`<li>${date(r.created_at)} ${r.kind} (${r.mapping}) — ${r.status}: ${r.created} created, ${r.updated} updated, ${r.rejected} rejected</li>`)}</ul></details>`}
+  </section>`;
+}
