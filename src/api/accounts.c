@@ -33,6 +33,35 @@ int api_account_get(struct req *rq, struct resp *rs)
 	return http_reply_json(rs, 200, a);
 }
 
+/* A parent account exists, is not the account itself nor one of its own descendants. */
+static int check_parent(struct req *rq, int64_t id, const json_t *rec, struct kam_errinfo *ei)
+{
+	json_t *p = json_object_get(rec, "parent_id");
+	int64_t at = json_integer_value(p);
+	int rc = KAM_OK;
+
+	for (int depth = 0; json_is_integer(p) && at > 0 && depth < 64; depth++) {
+		json_t *row = NULL;
+
+		if (at == id) {
+			err_field(ei, "parent_id", "would make the account its own parent");
+			return KAM_EINVAL;
+		}
+		rc = store_get(rq->db, &model_account, at, &row, NULL);
+		if (rc == KAM_ENOTFOUND) {
+			err_field(ei, "parent_id", "no such account %lld", (long long)at);
+			return KAM_EINVAL;
+		}
+		if (rc != KAM_OK)
+			return rc;
+		at = json_integer_value(json_object_get(row, "parent_id"));
+		json_decref(row);
+		if (at == 0)
+			break;
+	}
+	return rc;
+}
+
 int api_account_insert(struct req *rq, json_t *body, json_t **out, struct kam_errinfo *ei)
 {
 	json_t *owner = json_object_get(body, "owner_id"), *rec = NULL;
@@ -49,6 +78,8 @@ int api_account_insert(struct req *rq, json_t *body, json_t **out, struct kam_er
 	if ((rc = account_check(body, ei)) != KAM_OK)
 		goto out;
 	if ((rc = api_check_owner(rq, owner_id, "owner_id", ei)) != KAM_OK)
+		goto out;
+	if ((rc = check_parent(rq, 0, body, ei)) != KAM_OK)
 		goto out;
 	json_object_set_new(body, "owner_id", json_integer(owner_id));
 	if ((rc = store_insert(rq->db, &model_account, body, time_now(), &id)) != KAM_OK)
@@ -133,6 +164,8 @@ int api_account_patch(struct req *rq, int64_t id, json_t *patch, int64_t want, j
 	}
 	merged = account_merge(before, patch);
 	if ((rc = account_check(merged, ei)) != KAM_OK)
+		goto out;
+	if (json_object_get(patch, "parent_id") && (rc = check_parent(rq, id, patch, ei)) != KAM_OK)
 		goto out;
 	if ((rc = store_update(rq->db, &model_account, id, patch, version, time_now())) != KAM_OK)
 		goto out;

@@ -157,6 +157,8 @@ static const char *ref_field(const struct model_entity *e, const char *target)
 {
 	if (!strcmp(target, "account") || !strcmp(target, "account_ext"))
 		return "account_id";
+	if (!strcmp(target, "parent") || !strcmp(target, "parent_ext"))
+		return "parent_id";
 	if (!strcmp(target, "owner"))
 		return model_field_find(e, "owner_id") ? "owner_id" : "relationship_owner_id";
 	if (!strcmp(target, "product"))
@@ -176,15 +178,17 @@ static const char *ref_field(const struct model_entity *e, const char *target)
 
 static const char *native_target(const struct imp *im, const char *key)
 {
-	static const char *const extra[] = {"account",  "account_ext", "owner",     "product",
-	                                    "contact",  "reports_to",  "unit",      "users",
-	                                    "contacts", "first_name",  "last_name", NULL};
+	static const char *const extra[] = {
+	    "account", "account_ext", "owner",      "product",   "contact", "reports_to", "unit",
+	    "users",   "contacts",    "first_name", "last_name", "parent",  "parent_ext", NULL};
 	const struct model_field *f = model_field_find(im->e, key);
 
 	if (f && !(f->flags & (MF_READONLY | MF_INTERNAL)))
 		return f->name;
 	if (!strcmp(key, "account_name"))
 		return "account";
+	if (!strcmp(key, "parent_name") && model_field_find(im->e, "parent_id"))
+		return "parent";
 	if (!strcmp(key, "owner_email"))
 		return "owner";
 	for (const char *const *x = extra; *x; x++)
@@ -393,8 +397,9 @@ static int lookup(struct imp *im, const char *target, const char *v, int64_t acc
 	const char *entity = !strcmp(target, "owner") || !strcmp(target, "users") ? "user"
 	                     : !strcmp(target, "product")                         ? "product"
 	                     : !strcmp(target, "unit")                            ? "unit"
-	                     : !strncmp(target, "account", 7)                     ? "account"
-	                                                                          : "contact";
+	                     : !strncmp(target, "account", 7) || !strncmp(target, "parent", 6)
+	                         ? "account"
+	                         : "contact";
 	json_t *ext, *names, *hit = NULL;
 	char folded[512], key[600], prefix[32] = "", guess[512];
 	int rc = keys_of(im, entity, &ext, &names);
@@ -403,7 +408,9 @@ static int lookup(struct imp *im, const char *target, const char *v, int64_t acc
 		return rc;
 	hit = json_object_get(ext, v);
 	store_fold(v, folded, sizeof(folded));
-	if (hit == NULL && strcmp(target, "account_ext") != 0) {
+	bool ext_only = !strcmp(target, "account_ext") || !strcmp(target, "parent_ext");
+
+	if (hit == NULL && !ext_only) {
 		if (!strcmp(entity, "contact") || !strcmp(entity, "unit")) {
 			snprintf(prefix, sizeof(prefix), "%lld:", (long long)account_id);
 			snprintf(key, sizeof(key), "%s%s", prefix, folded);
@@ -424,7 +431,7 @@ static int lookup(struct imp *im, const char *target, const char *v, int64_t acc
 		         entity, v, guess);
 	else
 		snprintf(msg, msglen, "no %s \"%s\"%s", entity, v,
-		         !strcmp(target, "account_ext") ? " (by external id)" : "");
+		         ext_only ? " (by external id)" : "");
 	return KAM_ENOTFOUND;
 }
 

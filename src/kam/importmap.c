@@ -17,7 +17,8 @@ static const struct imp_col sf_accounts[] = {
 	{"account_currency", "currency"}, {"currencyisocode", "currency"},
 	{"type", "status"},
 	{"description", "notes"},
-	{"parent_account", "ignore"}, {"parentid", "ignore"}, {"phone", "ignore"},
+	{"parent_account", "parent"}, {"parent_account_id", "parent_ext"}, {"parentid", "parent_ext"},
+	{"phone", "ignore"},
 	{"employees", "ignore"}, {"numberofemployees", "ignore"}, {"rating", "ignore"},
 	{"created_date", "ignore"}, {"createddate", "ignore"}, {"last_modified_date", "ignore"},
 	END,
@@ -120,7 +121,8 @@ static const struct imp_col hs_companies[] = {
 	{"description", "notes"},
 	{"lifecycle_stage", "ignore"}, {"phone_number", "ignore"}, {"city", "ignore"},
 	{"create_date", "ignore"}, {"number_of_employees", "ignore"}, {"company_domain_name", "ignore"},
-	{"last_activity_date", "ignore"}, {"parent_company", "ignore"},
+	{"last_activity_date", "ignore"}, {"parent_company", "parent"},
+	{"parent_company_id", "parent_ext"},
 	END,
 };
 
@@ -321,7 +323,8 @@ const char *imp_map_value(const char *field, const char *key)
 int imp_is_ref_target(const char *t)
 {
 	static const char *const refs[] = {"account", "account_ext", "owner", "product", "contact",
-					   "reports_to", "unit", "users", "contacts", NULL};
+					   "reports_to", "unit", "users", "contacts", "parent",
+					   "parent_ext", NULL};
 
 	for (const char *const *r = refs; *r; r++)
 		if (!strcmp(*r, t))

@@ -7,6 +7,7 @@
  * the references resolved at import time:
  *   account      an account by external id, else by name (case-insensitive)
  *   account_ext  an account by external id only
+ *   parent, parent_ext   an account's parent account, likewise
  *   owner        a user by e-mail, else by name (owner_id, or relationship_owner_id)
  *   product      a product by external id, else by name
  *   contact      a contact by external id, else e-mail, else name within the account

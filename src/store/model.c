@@ -49,6 +49,7 @@ static const struct model_field account_fields[] = {
 	{"country", MT_TEXT, MF_FILTER, 0, 100, NULL, NULL},
 	{"website", MT_URL, 0, 0, 500, NULL, NULL},
 	{"owner_id", MT_REF, MF_NOTNULL | MF_FILTER, 1, INT64_MAX, NULL, "user"},
+	{"parent_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "account"}, /* schema 11 */
 	{"status", MT_ENUM, MF_NOTNULL | MF_FILTER | MF_SORT, 0, 0, account_status, NULL},
 	{"acquired_on", MT_DATE, 0, 0, 0, NULL, NULL},
 	{"churned_on", MT_DATE, 0, 0, 0, NULL, NULL},

@@ -62,7 +62,7 @@ test('a Salesforce account export: good rows in, each bad row named by line, col
   assert.match(e[7].message, /"lots" is not an amount/);
   assert.equal(e[8].column, 'Account ID');
   assert.match(e[8].message, /001KAM0002 is in the file twice \(first on line 4\)/);
-  assert.match(e[9].message, /has 2 fields where the header has 10/);
+  assert.match(e[9].message, /has 2 fields where the header has 11/);
   assert.match(e[10].message, /churned/);
   assert.equal(await count('/api/v1/accounts'), before + 2);
 
@@ -78,6 +78,9 @@ test('a Salesforce account export: good rows in, each bad row named by line, col
   assert.equal(hooli.potential_annual_spend, 200000000);
   assert.equal(hooli.currency, 'USD');
   assert.equal(hooli.status, 'prospect');
+  // the parent company by name, whatever its case
+  const cloud = (await get('admin', '/api/v1/accounts?q=Hooli%20Cloud')).json.items[0];
+  assert.equal(hooli.parent_id, cloud.id);
 
   // the same file again changes nothing; the run is kept and can be read back
   const again = await upload('admin', 'salesforce-accounts.csv', { kind: 'accounts', mapping: 'salesforce' });
@@ -254,4 +257,21 @@ test('a large transactions file goes in by the batch, and the monthly rollup sti
   assert.equal(byProduct, '0');
   const again = await upload('admin', Buffer.from(csv), { kind: 'transactions' });
   assert.deepEqual([again.json.created, again.json.unchanged], [0, 3000]);
+});
+
+test('an account\'s parent must exist, and a group may not loop back on itself', async () => {
+  const hooli = (await get('admin', '/api/v1/accounts?external_id=001KAM0002')).json.items[0];
+  const cloud = (await get('admin', `/api/v1/accounts/${hooli.parent_id}`)).json;
+  const patch = (id, body) => api(srv.url, tok.admin, 'PATCH', `/api/v1/accounts/${id}`, body);
+  const loop = await patch(cloud.id, { parent_id: hooli.id });
+  assert.equal(loop.status, 400);
+  assert.equal(loop.json.errors[0].field, 'parent_id');
+  assert.match(loop.json.errors[0].message, /its own parent/);
+  assert.equal((await patch(hooli.id, { parent_id: hooli.id })).status, 400);
+  const missing = await patch(hooli.id, { parent_id: 99999999 });
+  assert.equal(missing.status, 400);
+  assert.match(missing.json.errors[0].message, /no such account/);
+  assert.equal((await get('admin', `/api/v1/accounts/${cloud.id}`)).json.parent_id, null);
+  const kids = (await get('admin', `/api/v1/accounts?parent_id=${cloud.id}`)).json.items.map((a) => a.id);
+  assert.deepEqual(kids, [hooli.id]);
 });
