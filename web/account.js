@@ -80,25 +80,48 @@ function Stakeholders({ account, contacts, reload, setError }) {
 function Plan({ plans, reload, setError }) {
   if (!plans.length) return html`<p class="muted">No active plan for this account.</p>`;
   const p = plans[0];
-  async function setStatus(action, status) {
-    try { await api('PATCH', `/api/v1/actions/${action.id}`, { status }); reload(); } catch (e) { setError(e.message); }
+  const act = async (method, path, body) => {
+    try { await api(method, path, body); reload(); return true; } catch (e) { setError(e.message); return false; }
+  };
+  const setStatus = (action, status) => act('PATCH', `/api/v1/actions/${action.id}`, { status });
+  const setObjective = (o, patch) => act('PATCH', `/api/v1/objectives/${o.id}`, patch);
+  async function addAction(e) {
+    e.preventDefault();
+    const f = new FormData(e.target);
+    if (await act('POST', '/api/v1/actions', { plan_id: p.id, title: f.get('title'), due_on: f.get('due_on') || null })) e.target.reset();
+  }
+  async function addReview(e) {
+    e.preventDefault();
+    const f = new FormData(e.target);
+    if (await act('POST', '/api/v1/reviews', { plan_id: p.id, held_on: f.get('held_on'), kind: f.get('kind'),
+      notes: f.get('notes') || null, next_review_on: f.get('next_review_on') || null })) e.target.reset();
   }
   return html`<div>
     <h2>${p.title || 'Account plan'} <span class="muted">${date(p.period_start)} – ${date(p.period_end)}</span></h2>
     ${p.vision && html`<p><strong>Vision:</strong> ${p.vision}</p>`}
     <section aria-labelledby="o-title"><h2 id="o-title">Objectives</h2>
-      <table><thead><tr><th>Objective</th><th>Metric</th><th>Progress</th><th>Due</th><th>Status</th></tr></thead>
-      <tbody>${p.objectives.map((o) => html`<tr><td>${o.title}</td><td>${o.metric || ''} ${num(o.baseline)} → ${num(o.target)} (now ${num(o.current)})</td>
-        <td><progress max="1" value=${o.progress ?? 0} aria-label=${`progress of ${o.title}`}></progress> ${pct(o.progress, 0)}</td><td>${date(o.due_on)}</td><td>${o.status.replaceAll('_', ' ')}</td></tr>`)}</tbody></table>
+      <table class="objectives"><thead><tr><th scope="col">Objective</th><th scope="col">Metric</th><th scope="col">Now</th><th scope="col">Progress</th><th scope="col">Due</th><th scope="col">Status</th></tr></thead>
+      <tbody>${p.objectives.map((o) => html`<tr data-objective=${o.id}><td>${o.title}</td><td>${o.metric || ''} ${num(o.baseline)} → ${num(o.target)}</td>
+        <td><input type="number" step="any" size="8" aria-label=${`current value of ${o.title}`} value=${o.current == null ? '' : Math.round(o.current * 100) / 100}
+          onChange=${(e) => setObjective(o, { current: e.target.value === '' ? null : Number(e.target.value) })} /></td>
+        <td><progress max="1" value=${o.progress ?? 0} aria-label=${`progress of ${o.title}`}></progress> ${pct(o.progress, 0)}</td><td>${date(o.due_on)}</td>
+        <td><select aria-label=${`status of objective ${o.title}`} value=${o.status} onChange=${(e) => setObjective(o, { status: e.target.value })}>
+          ${['on_track', 'at_risk', 'achieved', 'missed'].map((st) => html`<option value=${st}>${st.replace('_', ' ')}</option>`)}</select></td></tr>`)}</tbody></table>
     </section>
     <section aria-labelledby="ac-title"><h2 id="ac-title">Actions</h2>
-      <table class="actions"><thead><tr><th>Action</th><th>Due</th><th>Status</th></tr></thead>
+      <table class="actions"><thead><tr><th scope="col">Action</th><th scope="col">Due</th><th scope="col">Status</th></tr></thead>
       <tbody>${p.actions.map((a) => html`<tr class=${a.overdue ? 'overdue' : ''} data-action=${a.id}><td>${a.title}</td><td>${date(a.due_on)}${a.overdue ? ' (overdue)' : ''}</td>
-        <td><label class="sr">Status of ${a.title}</label><select aria-label=${`status of ${a.title}`} value=${a.status} onChange=${(e) => setStatus(a, e.target.value)}>
-          ${['open', 'in_progress', 'done', 'cancelled'].map((s) => html`<option value=${s}>${s.replace('_', ' ')}</option>`)}</select></td></tr>`)}</tbody></table>
+        <td><select aria-label=${`status of ${a.title}`} value=${a.status} onChange=${(e) => setStatus(a, e.target.value)}>
+          ${['open', 'in_progress', 'done', 'cancelled'].map((st) => html`<option value=${st}>${st.replace('_', ' ')}</option>`)}</select></td></tr>`)}</tbody></table>
+      <form class="inline add-action" onSubmit=${addAction}><label>New action <input name="title" required maxlength="300" /></label>
+        <label>due <input type="date" name="due_on" /></label> <button type="submit">Add action</button></form>
     </section>
     <section aria-labelledby="rv-title"><h2 id="rv-title">Reviews</h2>
-      <ul>${p.reviews.map((r) => html`<li>${date(r.held_on)} ${r.kind.toUpperCase()}: ${r.notes || ''} ${r.next_review_on ? `(next ${date(r.next_review_on)})` : ''}</li>`)}</ul>
+      <ul class="reviews">${p.reviews.map((r) => html`<li>${date(r.held_on)} ${r.kind.toUpperCase()}: ${r.notes || ''} ${r.next_review_on ? `(next ${date(r.next_review_on)})` : ''}</li>`)}</ul>
+      <form class="inline add-review" onSubmit=${addReview}><label>Held on <input type="date" name="held_on" required /></label>
+        <label>Kind <select name="kind"><option value="qbr">QBR</option><option value="internal">internal</option></select></label>
+        <label>Notes <input name="notes" maxlength="2000" /></label>
+        <label>Next review <input type="date" name="next_review_on" /></label> <button type="submit">Record review</button></form>
     </section>
   </div>`;
 }

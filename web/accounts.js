@@ -11,6 +11,8 @@ export function Accounts() {
   const [next, setNext] = useState(null);
   const [error, setError] = useState(null);
   const [owners, setOwners] = useState({});
+  const [base, setBase] = useState('EUR');
+  useEffect(() => { get('/api/v1/settings').then((st) => setBase(st.base_currency), () => {}); }, []);
   useEffect(() => {
     // every user, page by page: a large team has more than one page of them
     (async () => {
@@ -56,10 +58,11 @@ export function Accounts() {
       <span class="downloads">Download <a href=${file('csv')} download>CSV</a> · <a href=${file('xlsx')} download>Excel</a></span>
     </div>
     ${error && html`<p class="error" role="alert">${error}</p>`}
-    <table class="accounts"><thead><tr>${th('name', 'Account')}<th>Tier</th>${th('score', 'Score')}<th>Owner</th><th>Status</th><th>Potential</th><th>Last contact</th><th>Tags</th></tr></thead>
+    <table class="accounts"><thead><tr>${th('name', 'Account')}<th scope="col">Tier</th>${th('score', 'Score')}${th('health', 'Health')}${th('revenue_12m', 'Revenue 12 mo')}<th scope="col">Owner</th><th scope="col">Status</th><th scope="col">Last contact</th><th scope="col">Tags</th></tr></thead>
     <tbody>${rows.map((a) => html`<tr>
       <td><a href="#/accounts/${a.id}">${a.name}</a></td><td><span class="tier ${a.tier}">${a.tier}</span></td>
-      <td>${num(a.score)}</td><td>${owners[a.owner_id] ?? ''}</td><td>${a.status}</td><td>${money(a.potential_annual_spend, a.currency)}</td>
+      <td>${num(a.score)}</td><td><span class="health-dot" data-band=${a.health >= 70 ? 'good' : a.health >= 50 ? 'fair' : 'poor'}>${num(a.health, 0)}</span></td>
+      <td class="num">${money(a.revenue_12m, base)}</td><td>${owners[a.owner_id] ?? ''}</td><td>${a.status}</td>
       <td>${ago(a.last_interaction_at)}</td><td>${a.tags.join(', ')}</td></tr>`)}</tbody></table>
     ${next && html`<button onClick=${more}>Show more</button>`}
   </div>`;

@@ -69,13 +69,13 @@ int api_scores_refresh_conn(struct store_conn *db, const struct settings *s)
 		rev[i] = rows[i].revenue;
 	score_percentiles(rev, n, pct);
 	for (size_t i = 0; i < n && rc == KAM_OK; i++) {
-		struct score_input in = {rows[i].revenue, pct[i], rows[i].growth, rows[i].strategic,
-					 rows[i].influence, rows[i].churned};
+		struct score_input in = {rows[i].revenue,   pct[i],
+		                         rows[i].growth,    rows[i].strategic,
+		                         rows[i].influence, rows[i].churned};
 		struct score_result r;
 
 		score_compute(s, &in, &r);
-		if (r.score != rows[i].score || strcmp(r.tier, rows[i].tier) != 0)
-			rc = store_score_set(db, rows[i].id, r.score, r.tier);
+		rc = store_score_set(db, rows[i].id, r.score, r.tier, (int64_t)rows[i].revenue);
 	}
 	if (rc == KAM_OK)
 		rc = store_scores_clean(db, today);
@@ -112,8 +112,8 @@ int api_scores_fresh_conn(struct store_conn *db)
 }
 
 /* Computes one account's score now, with its criteria; fills r. */
-static int score_one(struct req *rq, const struct settings *s, int64_t id,
-		     struct score_result *r, struct store_score_row *row)
+static int score_one(struct req *rq, const struct settings *s, int64_t id, struct score_result *r,
+                     struct store_score_row *row)
 {
 	char from[8], to[8];
 	size_t lower = 0, n = 0;
@@ -123,9 +123,9 @@ static int score_one(struct req *rq, const struct settings *s, int64_t id,
 	window(from, to);
 	if ((rc = store_score_row(rq->db, id, from, to, row, &lower, &n)) != KAM_OK)
 		return rc;
-	in = (struct score_input){row->revenue, score_percentile_of(row->revenue, lower, n),
-				  row->growth,	row->strategic,
-				  row->influence, row->churned};
+	in = (struct score_input){row->revenue,   score_percentile_of(row->revenue, lower, n),
+	                          row->growth,    row->strategic,
+	                          row->influence, row->churned};
 	score_compute(s, &in, r);
 	return KAM_OK;
 }
@@ -139,8 +139,8 @@ int api_score_account(struct req *rq, int64_t id)
 
 	if (rc == KAM_OK)
 		rc = score_one(rq, &s, id, &r, &row);
-	if (rc == KAM_OK && (r.score != row.score || strcmp(r.tier, row.tier) != 0))
-		rc = store_score_set(rq->db, id, r.score, r.tier);
+	if (rc == KAM_OK)
+		rc = store_score_set(rq->db, id, r.score, r.tier, (int64_t)row.revenue);
 	return rc;
 }
 
@@ -183,8 +183,8 @@ int api_settings_update(struct req *rq, struct resp *rs)
 		rc = store_count_transactions(rq->db, &ntx);
 		if (rc == KAM_OK && ntx > 0) {
 			err_field(&ei, "base_currency",
-				  "cannot change once transactions exist (%lld are stored in %s)",
-				  (long long)ntx, before.base_currency);
+			          "cannot change once transactions exist (%lld are stored in %s)",
+			          (long long)ntx, before.base_currency);
 			rc = KAM_ECONFLICT;
 		}
 		if (rc != KAM_OK)
@@ -246,10 +246,13 @@ int api_settings_preview(struct req *rq, struct resp *rs)
 	score_percentiles(rev, n, pct);
 	items = json_array();
 	for (size_t i = 0; i < n; i++) {
-		struct score_input in = {rows[i].revenue, pct[i], rows[i].growth, rows[i].strategic,
-					 rows[i].influence, rows[i].churned};
+		struct score_input in = {rows[i].revenue,   pct[i],
+		                         rows[i].growth,    rows[i].strategic,
+		                         rows[i].influence, rows[i].churned};
 		struct score_result r;
-		int before = !strcmp(rows[i].tier, "key") ? 0 : !strcmp(rows[i].tier, "potential") ? 1 : 2;
+		int before = !strcmp(rows[i].tier, "key")         ? 0
+		             : !strcmp(rows[i].tier, "potential") ? 1
+		                                                  : 2;
 		int after;
 
 		score_compute(&s, &in, &r);
@@ -257,15 +260,16 @@ int api_settings_preview(struct req *rq, struct resp *rs)
 		counts[0][before]++;
 		counts[1][after]++;
 		if (before != after)
-			json_array_append_new(items, json_pack("{s:I,s:f,s:s,s:s}", "account_id",
-							       (json_int_t)rows[i].id, "score", r.score,
-							       "tier", r.tier, "tier_now", rows[i].tier));
+			json_array_append_new(items,
+			                      json_pack("{s:I,s:f,s:s,s:s}", "account_id",
+			                                (json_int_t)rows[i].id, "score", r.score,
+			                                "tier", r.tier, "tier_now", rows[i].tier));
 	}
 	http_reply_json(rs, 200,
-			json_pack("{s:{s:i,s:i,s:i},s:{s:i,s:i,s:i},s:o}", "now", "key", counts[0][0],
-				  "potential", counts[0][1], "standard", counts[0][2], "proposed", "key",
-				  counts[1][0], "potential", counts[1][1], "standard", counts[1][2],
-				  "changes", items));
+	                json_pack("{s:{s:i,s:i,s:i},s:{s:i,s:i,s:i},s:o}", "now", "key",
+	                          counts[0][0], "potential", counts[0][1], "standard", counts[0][2],
+	                          "proposed", "key", counts[1][0], "potential", counts[1][1],
+	                          "standard", counts[1][2], "changes", items));
 	items = NULL;
 out:
 	free(rows);
@@ -297,18 +301,18 @@ int api_account_score(struct req *rq, struct resp *rs)
 	crit = json_array();
 	for (int i = 0; i < SCORE_CRITERIA; i++)
 		json_array_append_new(
-			crit, json_pack("{s:s,s:o,s:f,s:f,s:f}", "name", r.c[i].name, "raw",
-					r.c[i].raw_null ? json_null()
-					: i == 0	? json_integer((json_int_t)r.c[i].raw)
-							: json_integer((json_int_t)r.c[i].raw),
-					"normalized", r.c[i].normalized, "weight", r.c[i].weight,
-					"contribution", r.c[i].contribution));
+		    crit, json_pack("{s:s,s:o,s:f,s:f,s:f}", "name", r.c[i].name, "raw",
+		                    r.c[i].raw_null ? json_null()
+		                    : i == 0        ? json_integer((json_int_t)r.c[i].raw)
+		                                    : json_integer((json_int_t)r.c[i].raw),
+		                    "normalized", r.c[i].normalized, "weight", r.c[i].weight,
+		                    "contribution", r.c[i].contribution));
 	return http_reply_json(
-		rs, 200,
-		json_pack("{s:I,s:f,s:s,s:o,s:{s:f,s:f},s:{s:s,s:s},s:s}", "account_id",
-			  (json_int_t)id, "score", r.score, "tier", r.tier, "criteria", crit,
-			  "thresholds", "key", s.key_threshold, "potential", s.potential_threshold,
-			  "revenue_window", "from", from, "to", to, "currency", s.base_currency));
+	    rs, 200,
+	    json_pack("{s:I,s:f,s:s,s:o,s:{s:f,s:f},s:{s:s,s:s},s:s}", "account_id", (json_int_t)id,
+	              "score", r.score, "tier", r.tier, "criteria", crit, "thresholds", "key",
+	              s.key_threshold, "potential", s.potential_threshold, "revenue_window", "from",
+	              from, "to", to, "currency", s.base_currency));
 }
 
 /* ?from=YYYY-MM&to=YYYY-MM, defaulting to the last 12 months. */
@@ -370,11 +374,12 @@ int api_portfolio_pareto(struct req *rq, struct resp *rs)
 	if ((rc = only_params(rq, params, &ei)) != KAM_OK ||
 	    (rc = month_range(rq, from, to, &ei)) != KAM_OK)
 		goto out;
-	if ((rc = api_scores_fresh(rq)) != KAM_OK || (rc = api_settings_load(rq, &s, NULL)) != KAM_OK ||
+	if ((rc = api_scores_fresh(rq)) != KAM_OK ||
+	    (rc = api_settings_load(rq, &s, NULL)) != KAM_OK ||
 	    (rc = store_pareto(rq->db, api_scope_user(rq), from, to, &items)) != KAM_OK)
 		goto out;
-	json_array_foreach(items, i, it)
-		total += (double)json_integer_value(json_object_get(it, "revenue"));
+	json_array_foreach(items, i, it) total +=
+	    (double)json_integer_value(json_object_get(it, "revenue"));
 	json_array_foreach(items, i, it)
 	{
 		double r = (double)json_integer_value(json_object_get(it, "revenue"));
@@ -383,19 +388,19 @@ int api_portfolio_pareto(struct req *rq, struct resp *rs)
 		json_object_set_new(it, "rank", json_integer((json_int_t)i + 1));
 		json_object_set_new(it, "share", total > 0 ? json_real(r / total) : json_null());
 		json_object_set_new(it, "cumulative_share",
-				    total > 0 ? json_real(cum / total) : json_null());
+		                    total > 0 ? json_real(cum / total) : json_null());
 		/* the smallest number of accounts whose revenue reaches 80% of the total */
 		if (n80 == 0 && total > 0 && cum / total >= 0.8 - 1e-12)
 			n80 = i + 1;
 	}
 	http_reply_json(
-		rs, 200,
-		json_pack("{s:{s:s,s:s},s:s,s:I,s:I,s:o,s:o,s:O}", "period", "from", from, "to", to,
-			  "currency", s.base_currency, "total", (json_int_t)total, "accounts",
-			  (json_int_t)json_array_size(items), "accounts_for_80",
-			  n80 ? json_integer((json_int_t)n80) : json_null(), "share_of_accounts_for_80",
-			  n80 ? json_real((double)n80 / (double)json_array_size(items)) : json_null(),
-			  "items", items));
+	    rs, 200,
+	    json_pack("{s:{s:s,s:s},s:s,s:I,s:I,s:o,s:o,s:O}", "period", "from", from, "to", to,
+	              "currency", s.base_currency, "total", (json_int_t)total, "accounts",
+	              (json_int_t)json_array_size(items), "accounts_for_80",
+	              n80 ? json_integer((json_int_t)n80) : json_null(), "share_of_accounts_for_80",
+	              n80 ? json_real((double)n80 / (double)json_array_size(items)) : json_null(),
+	              "items", items));
 out:
 	json_decref(items);
 	if (rc != KAM_OK)
@@ -420,31 +425,31 @@ json_t *api_matrix_item(const struct settings *s, json_t *row)
 	in.rating = (int)json_integer_value(json_object_get(row, "rating"));
 	/* potential spend is in the account's currency; only comparable when that is the base */
 	in.wallet_share = json_integer_value(pot) > 0 && strcmp(cur, s->base_currency) == 0
-				  ? revenue / (double)json_integer_value(pot)
-				  : -1;
+	                      ? revenue / (double)json_integer_value(pot)
+	                      : -1;
 	in.nps = nps_n > 0 ? 100.0 *
-				     (double)(json_integer_value(json_object_get(row, "promoters")) -
-					      json_integer_value(json_object_get(row, "detractors"))) /
-				     (double)nps_n
-			   : NAN;
-	in.coverage = infl > 0 ? (double)json_integer_value(json_object_get(row, "engaged")) /
-					 (double)infl
-			       : -1;
+	                         (double)(json_integer_value(json_object_get(row, "promoters")) -
+	                                  json_integer_value(json_object_get(row, "detractors"))) /
+	                         (double)nps_n
+	                   : NAN;
+	in.coverage =
+	    infl > 0 ? (double)json_integer_value(json_object_get(row, "engaged")) / (double)infl
+	             : -1;
 	strength = score_strength(&in, parts);
 	for (int i = 0; i < STRENGTH_PARTS; i++)
-		json_array_append_new(comp, json_pack("{s:s,s:o,s:o,s:f}", "name", parts[i].name, "raw",
-						      parts[i].missing ? json_null()
-								       : json_real(parts[i].raw),
-						      "normalized",
-						      parts[i].missing ? json_null()
-								       : json_real(parts[i].normalized),
-						      "weight", parts[i].weight));
+		json_array_append_new(
+		    comp, json_pack("{s:s,s:o,s:o,s:f}", "name", parts[i].name, "raw",
+		                    parts[i].missing ? json_null() : json_real(parts[i].raw),
+		                    "normalized",
+		                    parts[i].missing ? json_null() : json_real(parts[i].normalized),
+		                    "weight", parts[i].weight));
 	return json_pack("{s:O,s:O,s:O,s:s,s:O,s:{s:f,s:f},s:{s:o,s:o}}", "account_id",
-			 json_object_get(row, "account_id"), "name", json_object_get(row, "name"),
-			 "owner_id", json_object_get(row, "owner_id"), "segment",
-			 score_segment(s, score, strength), "revenue", json_object_get(row, "revenue"),
-			 "attractiveness", "value", score, "score", score, "strength", "value",
-			 isnan(strength) ? json_null() : json_real(strength), "components", comp);
+	                 json_object_get(row, "account_id"), "name", json_object_get(row, "name"),
+	                 "owner_id", json_object_get(row, "owner_id"), "segment",
+	                 score_segment(s, score, strength), "revenue",
+	                 json_object_get(row, "revenue"), "attractiveness", "value", score, "score",
+	                 score, "strength", "value",
+	                 isnan(strength) ? json_null() : json_real(strength), "components", comp);
 }
 
 int api_portfolio_matrix(struct req *rq, struct resp *rs)
@@ -460,28 +465,30 @@ int api_portfolio_matrix(struct req *rq, struct resp *rs)
 
 	if ((rc = only_params(rq, params, &ei)) != KAM_OK)
 		goto out;
-	if ((rc = api_scores_fresh(rq)) != KAM_OK || (rc = api_settings_load(rq, &s, NULL)) != KAM_OK)
+	if ((rc = api_scores_fresh(rq)) != KAM_OK ||
+	    (rc = api_settings_load(rq, &s, NULL)) != KAM_OK)
 		goto out;
 	window(from, to);
 	time_date(now - 365 * 86400, from_date, sizeof(from_date));
 	if ((rc = store_matrix_rows(rq->db, api_scope_user(rq), from, to, from_date,
-				    now - 90 * 86400, &rows)) != KAM_OK)
+	                            now - 90 * 86400, &rows)) != KAM_OK)
 		goto out;
 	counts = json_pack("{s:i,s:i,s:i,s:i}", "strategic", 0, "develop", 0, "maintain", 0,
-			   "streamline", 0);
+	                   "streamline", 0);
 	json_array_foreach(rows, i, row)
 	{
 		json_t *it = api_matrix_item(&s, row);
 		const char *seg = json_string_value(json_object_get(it, "segment"));
 
-		json_object_set_new(counts, seg,
-				    json_integer(json_integer_value(json_object_get(counts, seg)) + 1));
+		json_object_set_new(
+		    counts, seg,
+		    json_integer(json_integer_value(json_object_get(counts, seg)) + 1));
 		json_array_append_new(items, it);
 	}
 	http_reply_json(rs, 200,
-			json_pack("{s:{s:f,s:f},s:o,s:O}", "splits", "attractiveness",
-				  s.attractiveness_split, "strength", s.strength_split, "counts",
-				  counts, "items", items));
+	                json_pack("{s:{s:f,s:f},s:o,s:O}", "splits", "attractiveness",
+	                          s.attractiveness_split, "strength", s.strength_split, "counts",
+	                          counts, "items", items));
 out:
 	json_decref(rows);
 	json_decref(items);

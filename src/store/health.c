@@ -24,8 +24,8 @@ static struct health_input *find(struct health_input *v, size_t n, int64_t id)
 
 /* Runs sql (args end with the account filter twice) and hands each row to fn. */
 static int each(struct store_conn *c, const char *sql, struct db_val *args, int nargs,
-		struct health_input *v, size_t n,
-		void (*fn)(struct store_conn *c, struct db_stmt *st, struct health_input *in))
+                struct health_input *v, size_t n,
+                void (*fn)(struct store_conn *c, struct db_stmt *st, struct health_input *in))
 {
 	struct db_stmt *st;
 	int rc = c->ops->query(c->db, sql, args, nargs, &st);
@@ -105,13 +105,13 @@ static int64_t day_of(const char *d)
 }
 
 int store_health_inputs(struct store_conn *c, const struct store_health_params *p,
-			struct health_input **out, size_t *n)
+                        struct health_input **out, size_t *n)
 {
 	struct health_input *v = NULL;
 	size_t len = 0, cap = 0;
 	struct db_stmt *st;
 	char m0[8], m5[8], m6[8], m11[8], m12[8], m23[8], today[11], year_ago[11], det_from[11],
-		in180[11], ago180[11], month_ago[11];
+	    in180[11], ago180[11], month_ago[11];
 	const int64_t now = p->now, acc = p->account_id, today_n = now / 86400;
 	int rc;
 
@@ -129,9 +129,9 @@ int store_health_inputs(struct store_conn *c, const struct store_health_params *
 	time_date(now - 30 * 86400, month_ago, sizeof(month_ago));
 
 	rc = c->ops->query(c->db,
-			   "SELECT id, owner_id, status, tier, coalesce(last_interaction_at, 0) "
-			   "FROM accounts WHERE (? = 0 OR id = ?) ORDER BY id",
-			   (struct db_val[]){DB_INT(acc), DB_INT(acc)}, 2, &st);
+	                   "SELECT id, owner_id, status, tier, coalesce(last_interaction_at, 0) "
+	                   "FROM accounts WHERE (? = 0 OR id = ?) ORDER BY id",
+	                   (struct db_val[]){DB_INT(acc), DB_INT(acc)}, 2, &st);
 	if (rc != KAM_OK)
 		return rc;
 	while ((rc = c->ops->next(st)) == 1) {
@@ -165,66 +165,65 @@ int store_health_inputs(struct store_conn *c, const struct store_health_params *
 #define ACC " AND (? = 0 OR account_id = ?)"
 #define A2 DB_INT(acc), DB_INT(acc)
 	rc = each(c,
-		  "SELECT account_id, "
-		  "sum(CASE WHEN month >= ? THEN amount ELSE 0 END), "
-		  "sum(CASE WHEN month >= ? AND month <= ? THEN amount ELSE 0 END), "
-		  "sum(CASE WHEN month >= ? THEN amount ELSE 0 END), "
-		  "sum(CASE WHEN month < ? THEN amount ELSE 0 END) "
-		  "FROM revenue_account_monthly WHERE month >= ? AND month <= ?" ACC " GROUP BY account_id",
-		  (struct db_val[]){DB_STR(m5), DB_STR(m11), DB_STR(m6), DB_STR(m11), DB_STR(m11),
-				    DB_STR(m23), DB_STR(m0), A2},
-		  9, v, len, on_revenue);
+	          "SELECT account_id, "
+	          "sum(CASE WHEN month >= ? THEN amount ELSE 0 END), "
+	          "sum(CASE WHEN month >= ? AND month <= ? THEN amount ELSE 0 END), "
+	          "sum(CASE WHEN month >= ? THEN amount ELSE 0 END), "
+	          "sum(CASE WHEN month < ? THEN amount ELSE 0 END) "
+	          "FROM revenue_account_monthly WHERE month >= ? AND month <= ?" ACC
+	          " GROUP BY account_id",
+	          (struct db_val[]){DB_STR(m5), DB_STR(m11), DB_STR(m6), DB_STR(m11), DB_STR(m11),
+	                            DB_STR(m23), DB_STR(m0), A2},
+	          9, v, len, on_revenue);
 	if (rc == KAM_OK)
 		rc = each(c,
-			  "SELECT account_id, "
-			  "sum(CASE WHEN kind = 'nps' THEN 1 ELSE 0 END), "
-			  "sum(CASE WHEN kind = 'nps' AND score >= 9 THEN 1 ELSE 0 END), "
-			  "sum(CASE WHEN kind = 'nps' AND score <= 6 THEN 1 ELSE 0 END), "
-			  "sum(CASE WHEN kind = 'csat' THEN 1 ELSE 0 END), "
-			  "sum(CASE WHEN kind = 'csat' THEN score ELSE 0 END) "
-			  "FROM surveys WHERE answered_on >= ?" ACC " GROUP BY account_id",
-			  (struct db_val[]){DB_STR(year_ago), A2}, 3, v, len, on_surveys);
+		          "SELECT account_id, "
+		          "sum(CASE WHEN kind = 'nps' THEN 1 ELSE 0 END), "
+		          "sum(CASE WHEN kind = 'nps' AND score >= 9 THEN 1 ELSE 0 END), "
+		          "sum(CASE WHEN kind = 'nps' AND score <= 6 THEN 1 ELSE 0 END), "
+		          "sum(CASE WHEN kind = 'csat' THEN 1 ELSE 0 END), "
+		          "sum(CASE WHEN kind = 'csat' THEN score ELSE 0 END) "
+		          "FROM surveys WHERE answered_on >= ?" ACC " GROUP BY account_id",
+		          (struct db_val[]){DB_STR(year_ago), A2}, 3, v, len, on_surveys);
 	if (rc == KAM_OK)
-		rc = each(c,
-			  "SELECT account_id, id, score, answered_on FROM surveys WHERE kind = 'nps' "
-			  "AND score <= 6 AND answered_on >= ?" ACC
-			  " ORDER BY account_id, answered_on DESC, id DESC",
-			  (struct db_val[]){DB_STR(det_from), A2}, 3, v, len, on_detractor);
+		rc = each(
+		    c,
+		    "SELECT account_id, id, score, answered_on FROM surveys WHERE kind = 'nps' "
+		    "AND score <= 6 AND answered_on >= ?" ACC
+		    " ORDER BY account_id, answered_on DESC, id DESC",
+		    (struct db_val[]){DB_STR(det_from), A2}, 3, v, len, on_detractor);
 	if (rc == KAM_OK)
-		rc = each(c,
-			  "SELECT account_id, sum(CASE WHEN severity = 'critical' THEN 1 ELSE 0 END), "
-			  "sum(CASE WHEN CAST(? AS BIGINT) - opened_at > 3600 * (CASE severity WHEN "
-			  "'low' THEN CAST(? AS BIGINT) WHEN 'medium' THEN CAST(? AS BIGINT) WHEN "
-			  "'high' THEN CAST(? AS BIGINT) ELSE CAST(? AS BIGINT) END) THEN 1 ELSE 0 END), "
-			  "max((CAST(? AS BIGINT) - opened_at) / 3600 - (CASE severity WHEN 'low' THEN "
-			  "CAST(? AS BIGINT) WHEN 'medium' THEN CAST(? AS BIGINT) WHEN 'high' THEN "
-			  "CAST(? AS BIGINT) ELSE CAST(? AS BIGINT) END)) "
-			  "FROM cases WHERE status IN ('open', 'in_progress')" ACC " GROUP BY account_id",
-			  (struct db_val[]){DB_INT(now), DB_INT(p->sla_hours[0]),
-					    DB_INT(p->sla_hours[1]),
-					    DB_INT(p->sla_hours[2]),
-					    DB_INT(p->sla_hours[3]), DB_INT(now),
-					    DB_INT(p->sla_hours[0]),
-					    DB_INT(p->sla_hours[1]),
-					    DB_INT(p->sla_hours[2]),
-					    DB_INT(p->sla_hours[3]), A2},
-			  12, v, len, on_cases);
+		rc = each(
+		    c,
+		    "SELECT account_id, sum(CASE WHEN severity = 'critical' THEN 1 ELSE 0 END), "
+		    "sum(CASE WHEN CAST(? AS BIGINT) - opened_at > 3600 * (CASE severity WHEN "
+		    "'low' THEN CAST(? AS BIGINT) WHEN 'medium' THEN CAST(? AS BIGINT) WHEN "
+		    "'high' THEN CAST(? AS BIGINT) ELSE CAST(? AS BIGINT) END) THEN 1 ELSE 0 END), "
+		    "max((CAST(? AS BIGINT) - opened_at) / 3600 - (CASE severity WHEN 'low' THEN "
+		    "CAST(? AS BIGINT) WHEN 'medium' THEN CAST(? AS BIGINT) WHEN 'high' THEN "
+		    "CAST(? AS BIGINT) ELSE CAST(? AS BIGINT) END)) "
+		    "FROM cases WHERE status IN ('open', 'in_progress')" ACC " GROUP BY account_id",
+		    (struct db_val[]){DB_INT(now), DB_INT(p->sla_hours[0]), DB_INT(p->sla_hours[1]),
+		                      DB_INT(p->sla_hours[2]), DB_INT(p->sla_hours[3]), DB_INT(now),
+		                      DB_INT(p->sla_hours[0]), DB_INT(p->sla_hours[1]),
+		                      DB_INT(p->sla_hours[2]), DB_INT(p->sla_hours[3]), A2},
+		    12, v, len, on_cases);
 	if (rc == KAM_OK) {
 		struct db_stmt *s2;
 
 		/* overdue actions: counted here, their age from the oldest due date */
-		rc = c->ops->query(c->db,
-				   "SELECT account_id, count(*), min(due_on) FROM actions WHERE status "
-				   "IN ('open', 'in_progress') AND due_on < ?" ACC
-				   " GROUP BY account_id",
-				   (struct db_val[]){DB_STR(today), A2}, 3, &s2);
+		rc = c->ops->query(
+		    c->db,
+		    "SELECT account_id, count(*), min(due_on) FROM actions WHERE status "
+		    "IN ('open', 'in_progress') AND due_on < ?" ACC " GROUP BY account_id",
+		    (struct db_val[]){DB_STR(today), A2}, 3, &s2);
 		while (rc == KAM_OK && (rc = c->ops->next(s2)) == 1) {
 			struct health_input *in = find(v, len, c->ops->col_int(s2, 0));
 
 			if (in) {
 				in->overdue_actions = (int)c->ops->col_int(s2, 1);
 				in->oldest_overdue_days =
-					(int)(today_n - day_of(c->ops->col_text(s2, 2)));
+				    (int)(today_n - day_of(c->ops->col_text(s2, 2)));
 			}
 		}
 		if (rc >= 0) {
@@ -235,21 +234,23 @@ int store_health_inputs(struct store_conn *c, const struct store_health_params *
 		}
 	}
 	if (rc == KAM_OK)
-		rc = each(c,
-			  "SELECT account_id, sum(CASE WHEN influence >= 4 THEN 1 ELSE 0 END), "
-			  "sum(CASE WHEN influence >= 4 AND last_contacted_at >= ? THEN 1 ELSE 0 END) "
-			  "FROM contacts WHERE 1 = 1" ACC " GROUP BY account_id",
-			  (struct db_val[]){DB_INT(now - 90 * 86400), A2}, 3, v, len, on_contacts);
+		rc = each(
+		    c,
+		    "SELECT account_id, sum(CASE WHEN influence >= 4 THEN 1 ELSE 0 END), "
+		    "sum(CASE WHEN influence >= 4 AND last_contacted_at >= ? THEN 1 ELSE 0 END) "
+		    "FROM contacts WHERE 1 = 1" ACC " GROUP BY account_id",
+		    (struct db_val[]){DB_INT(now - 90 * 86400), A2}, 3, v, len, on_contacts);
 	if (rc == KAM_OK) {
 		struct db_stmt *s2;
 
-		rc = c->ops->query(c->db,
-				   "SELECT account_id, max(CASE stage WHEN 'negotiation' THEN 3 WHEN "
-				   "'proposal' THEN 2 WHEN 'qualified' THEN 1 ELSE 0 END), "
-				   "min(expected_close_on) FROM opportunities WHERE kind = 'renewal' AND "
-				   "stage NOT IN ('won', 'lost') AND expected_close_on >= ? AND "
-				   "expected_close_on <= ?" ACC " GROUP BY account_id",
-				   (struct db_val[]){DB_STR(today), DB_STR(in180), A2}, 4, &s2);
+		rc = c->ops->query(
+		    c->db,
+		    "SELECT account_id, max(CASE stage WHEN 'negotiation' THEN 3 WHEN "
+		    "'proposal' THEN 2 WHEN 'qualified' THEN 1 ELSE 0 END), "
+		    "min(expected_close_on) FROM opportunities WHERE kind = 'renewal' AND "
+		    "stage NOT IN ('won', 'lost') AND expected_close_on >= ? AND "
+		    "expected_close_on <= ?" ACC " GROUP BY account_id",
+		    (struct db_val[]){DB_STR(today), DB_STR(in180), A2}, 4, &s2);
 		while (rc == KAM_OK && (rc = c->ops->next(s2)) == 1) {
 			struct health_input *in = find(v, len, c->ops->col_int(s2, 0));
 
@@ -262,19 +263,20 @@ int store_health_inputs(struct store_conn *c, const struct store_health_params *
 		rc = rc < 0 ? rc : KAM_OK;
 	}
 	if (rc == KAM_OK)
-		rc = each(c,
-			  "SELECT DISTINCT account_id FROM opportunities WHERE kind = 'renewal' AND "
-			  "stage = 'won' AND closed_on >= ?" ACC,
-			  (struct db_val[]){DB_STR(ago180), A2}, 3, v, len, on_renewal_won);
+		rc =
+		    each(c,
+		         "SELECT DISTINCT account_id FROM opportunities WHERE kind = 'renewal' AND "
+		         "stage = 'won' AND closed_on >= ?" ACC,
+		         (struct db_val[]){DB_STR(ago180), A2}, 3, v, len, on_renewal_won);
 	if (rc == KAM_OK) {
 		struct db_stmt *s2;
 
 		/* an active plan whose latest review planned the next one before today */
 		rc = c->ops->query(c->db,
-				   "SELECT p.account_id, max(r.next_review_on) FROM plans p JOIN "
-				   "reviews r ON r.plan_id = p.id WHERE p.status = 'active' AND "
-				   "(? = 0 OR p.account_id = ?) GROUP BY p.id, p.account_id",
-				   (struct db_val[]){A2}, 2, &s2);
+		                   "SELECT p.account_id, max(r.next_review_on) FROM plans p JOIN "
+		                   "reviews r ON r.plan_id = p.id WHERE p.status = 'active' AND "
+		                   "(? = 0 OR p.account_id = ?) GROUP BY p.id, p.account_id",
+		                   (struct db_val[]){A2}, 2, &s2);
 		while (rc == KAM_OK && (rc = c->ops->next(s2)) == 1) {
 			struct health_input *in = find(v, len, c->ops->col_int(s2, 0));
 			int64_t late;
@@ -289,11 +291,12 @@ int store_health_inputs(struct store_conn *c, const struct store_health_params *
 		rc = rc < 0 ? rc : KAM_OK;
 	}
 	if (rc == KAM_OK)
-		rc = each(c,
-			  "SELECT h.account_id, h.score FROM health_snapshots h WHERE h.day = (SELECT "
-			  "max(h2.day) FROM health_snapshots h2 WHERE h2.account_id = h.account_id AND "
-			  "h2.day <= ?) AND (? = 0 OR h.account_id = ?)",
-			  (struct db_val[]){DB_STR(month_ago), A2}, 3, v, len, on_before);
+		rc = each(
+		    c,
+		    "SELECT h.account_id, h.score FROM health_snapshots h WHERE h.day = (SELECT "
+		    "max(h2.day) FROM health_snapshots h2 WHERE h2.account_id = h.account_id AND "
+		    "h2.day <= ?) AND (? = 0 OR h.account_id = ?)",
+		    (struct db_val[]){DB_STR(month_ago), A2}, 3, v, len, on_before);
 #undef ACC
 #undef A2
 	if (rc != KAM_OK)
@@ -306,31 +309,36 @@ fail:
 	return rc;
 }
 
-int store_health_snapshot(struct store_conn *c, int64_t account_id, const char *day,
-			  double score)
+int store_health_snapshot(struct store_conn *c, int64_t account_id, const char *day, double score)
 {
-	return sq_run(c,
-		      "INSERT INTO health_snapshots (account_id, day, score) VALUES (?, ?, ?) "
-		      "ON CONFLICT (account_id, day) DO UPDATE SET score = excluded.score",
-		      (struct db_val[]){DB_INT(account_id), DB_TEXT(day), DB_REAL(score)}, 3);
+	int rc = sq_run(c,
+	                "INSERT INTO health_snapshots (account_id, day, score) VALUES (?, ?, ?) "
+	                "ON CONFLICT (account_id, day) DO UPDATE SET score = excluded.score",
+	                (struct db_val[]){DB_INT(account_id), DB_TEXT(day), DB_REAL(score)}, 3);
+
+	/* the latest score on the account itself, so lists sort by it */
+	if (rc == KAM_OK)
+		rc = sq_run(c, "UPDATE accounts SET health = ? WHERE id = ? AND health <> ?",
+		            (struct db_val[]){DB_REAL(score), DB_INT(account_id), DB_REAL(score)},
+		            3);
+	return rc;
 }
 
-int store_health_history(struct store_conn *c, int64_t account_id, const char *from,
-			 json_t **items)
+int store_health_history(struct store_conn *c, int64_t account_id, const char *from, json_t **items)
 {
 	struct db_stmt *st;
 	json_t *arr;
 	int rc = c->ops->query(c->db,
-			       "SELECT day, score FROM health_snapshots WHERE account_id = ? AND "
-			       "day >= ? ORDER BY day",
-			       (struct db_val[]){DB_INT(account_id), DB_TEXT(from)}, 2, &st);
+	                       "SELECT day, score FROM health_snapshots WHERE account_id = ? AND "
+	                       "day >= ? ORDER BY day",
+	                       (struct db_val[]){DB_INT(account_id), DB_TEXT(from)}, 2, &st);
 
 	if (rc != KAM_OK)
 		return rc;
 	arr = json_array();
 	while ((rc = c->ops->next(st)) == 1)
 		json_array_append_new(arr, json_pack("{s:s,s:f}", "day", c->ops->col_text(st, 0),
-						     "score", c->ops->col_real(st, 1)));
+		                                     "score", c->ops->col_real(st, 1)));
 	c->ops->done(st);
 	if (rc < 0) {
 		json_decref(arr);
@@ -355,8 +363,8 @@ static int cmp_live(const void *a, const void *b)
 	return c ? c : strcmp(x->subject, y->subject);
 }
 
-int store_alerts_sync(struct store_conn *c, const struct alert_hit *hits, size_t n,
-		      int64_t now, struct store_alert_sync *out)
+int store_alerts_sync(struct store_conn *c, const struct alert_hit *hits, size_t n, int64_t now,
+                      struct store_alert_sync *out)
 {
 	struct db_stmt *st;
 	struct live *lv = NULL;
@@ -365,9 +373,9 @@ int store_alerts_sync(struct store_conn *c, const struct alert_hit *hits, size_t
 
 	memset(out, 0, sizeof(*out));
 	rc = c->ops->query(c->db,
-			   "SELECT id, rule, subject_key, state, coalesce(snoozed_until, 0) FROM "
-			   "alerts WHERE state <> 'resolved'",
-			   NULL, 0, &st);
+	                   "SELECT id, rule, subject_key, state, coalesce(snoozed_until, 0) FROM "
+	                   "alerts WHERE state <> 'resolved'",
+	                   NULL, 0, &st);
 	if (rc != KAM_OK)
 		return rc;
 	while ((rc = c->ops->next(st)) == 1) {
@@ -413,29 +421,32 @@ int store_alerts_sync(struct store_conn *c, const struct alert_hit *hits, size_t
 			bool wake = !strcmp(l->state, "snoozed") && l->snoozed_until <= now;
 
 			l->seen = true;
-			rc = sq_run(c,
-				    "UPDATE alerts SET evidence = ?, severity = ?, state = CASE WHEN "
-				    "CAST(? AS BIGINT) = 1 THEN 'open' ELSE state END, updated_at = ? WHERE id = ? AND "
-				    "(evidence <> ? OR severity <> ? OR CAST(? AS BIGINT) = 1)",
-				    (struct db_val[]){DB_TEXT(ev), DB_TEXT(h->severity), DB_INT(wake),
-						      DB_INT(now), DB_INT(l->id), DB_TEXT(ev),
-						      DB_TEXT(h->severity), DB_INT(wake)},
-				    8);
+			rc = sq_run(
+			    c,
+			    "UPDATE alerts SET evidence = ?, severity = ?, state = CASE WHEN "
+			    "CAST(? AS BIGINT) = 1 THEN 'open' ELSE state END, updated_at = ? "
+			    "WHERE id = ? AND "
+			    "(evidence <> ? OR severity <> ? OR CAST(? AS BIGINT) = 1)",
+			    (struct db_val[]){DB_TEXT(ev), DB_TEXT(h->severity), DB_INT(wake),
+			                      DB_INT(now), DB_INT(l->id), DB_TEXT(ev),
+			                      DB_TEXT(h->severity), DB_INT(wake)},
+			    8);
 			if (rc == KAM_OK && c->ops->changes(c->db) > 0) {
 				out->updated++;
 				out->reopened_from_snooze += wake;
 			}
 		} else {
-			rc = sq_run(c,
-				    "INSERT INTO alerts (account_id, user_id, subject_key, rule, "
-				    "severity, evidence, opened_at, created_at, updated_at) VALUES (?, ?, "
-				    "?, ?, ?, ?, ?, ?, ?)",
-				    (struct db_val[]){h->account_id ? DB_INT(h->account_id) : DB_NULL,
-						      h->user_id ? DB_INT(h->user_id) : DB_NULL,
-						      DB_TEXT(h->subject_key), DB_TEXT(rule),
-						      DB_TEXT(h->severity), DB_TEXT(ev), DB_INT(now),
-						      DB_INT(now), DB_INT(now)},
-				    9);
+			rc = sq_run(
+			    c,
+			    "INSERT INTO alerts (account_id, user_id, subject_key, rule, "
+			    "severity, evidence, opened_at, created_at, updated_at) VALUES (?, ?, "
+			    "?, ?, ?, ?, ?, ?, ?)",
+			    (struct db_val[]){h->account_id ? DB_INT(h->account_id) : DB_NULL,
+			                      h->user_id ? DB_INT(h->user_id) : DB_NULL,
+			                      DB_TEXT(h->subject_key), DB_TEXT(rule),
+			                      DB_TEXT(h->severity), DB_TEXT(ev), DB_INT(now),
+			                      DB_INT(now), DB_INT(now)},
+			    9);
 			out->opened += rc == KAM_OK;
 		}
 		free(ev);
@@ -444,10 +455,11 @@ int store_alerts_sync(struct store_conn *c, const struct alert_hit *hits, size_t
 	for (size_t j = 0; j < nl && rc == KAM_OK; j++) {
 		if (lv[j].seen)
 			continue;
-		rc = sq_run(c,
-			    "UPDATE alerts SET state = 'resolved', resolved_at = ?, updated_at = ?, "
-			    "version = version + 1 WHERE id = ?",
-			    (struct db_val[]){DB_INT(now), DB_INT(now), DB_INT(lv[j].id)}, 3);
+		rc =
+		    sq_run(c,
+		           "UPDATE alerts SET state = 'resolved', resolved_at = ?, updated_at = ?, "
+		           "version = version + 1 WHERE id = ?",
+		           (struct db_val[]){DB_INT(now), DB_INT(now), DB_INT(lv[j].id)}, 3);
 		out->resolved += rc == KAM_OK;
 	}
 out:

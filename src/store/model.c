@@ -62,6 +62,8 @@ static const struct model_field account_fields[] = {
 	{"last_interaction_at", MT_TIME, MF_READONLY, 0, 0, NULL, NULL},
 	{"score", MT_NUM, MF_READONLY | MF_SORT, 0, 100, NULL, NULL},
 	{"tier", MT_ENUM, MF_READONLY | MF_SORT | MF_FILTER, 0, 0, model_tiers, NULL},
+	{"health", MT_NUM, MF_READONLY | MF_SORT, 0, 100, NULL, NULL},      /* schema 12 */
+	{"revenue_12m", MT_INT, MF_READONLY | MF_SORT, 0, 0, NULL, NULL},   /* base minor units */
 	{"tags", MT_TAGS, MF_FILTER, 0, 50, NULL, NULL},
 	{"notes", MT_TEXT, 0, 0, 20000, NULL, NULL},
 	{"external_id", MT_TEXT, MF_FILTER, 0, 200, NULL, NULL},

@@ -8,8 +8,8 @@
 int store_settings_get(struct store_conn *c, json_t **doc, int64_t *version)
 {
 	struct db_stmt *st;
-	int rc = c->ops->query(c->db, "SELECT value, version FROM settings WHERE key = 'main'", NULL,
-			       0, &st);
+	int rc = c->ops->query(c->db, "SELECT value, version FROM settings WHERE key = 'main'",
+	                       NULL, 0, &st);
 
 	if (rc != KAM_OK)
 		return rc;
@@ -37,14 +37,14 @@ int store_settings_put(struct store_conn *c, const json_t *doc, int64_t version,
 		return KAM_ENOMEM;
 	if (version == 0)
 		rc = sq_run(c,
-			    "INSERT INTO settings (key, value, created_at, updated_at) "
-			    "VALUES ('main', ?, ?, ?) ON CONFLICT (key) DO NOTHING",
-			    (struct db_val[]){DB_TEXT(s), DB_INT(now), DB_INT(now)}, 3);
+		            "INSERT INTO settings (key, value, created_at, updated_at) "
+		            "VALUES ('main', ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+		            (struct db_val[]){DB_TEXT(s), DB_INT(now), DB_INT(now)}, 3);
 	else
 		rc = sq_run(c,
-			    "UPDATE settings SET value = ?, updated_at = ?, version = version + 1 "
-			    "WHERE key = 'main' AND version = ?",
-			    (struct db_val[]){DB_TEXT(s), DB_INT(now), DB_INT(version)}, 3);
+		            "UPDATE settings SET value = ?, updated_at = ?, version = version + 1 "
+		            "WHERE key = 'main' AND version = ?",
+		            (struct db_val[]){DB_TEXT(s), DB_INT(now), DB_INT(version)}, 3);
 	free(s);
 	if (rc == KAM_OK && c->ops->changes(c->db) == 0)
 		rc = KAM_ESTALE;
@@ -53,28 +53,29 @@ int store_settings_put(struct store_conn *c, const json_t *doc, int64_t version,
 
 static int put_state(struct store_conn *c, const char *value)
 {
-	return sq_run(c,
-		      "INSERT INTO settings (key, value, created_at, updated_at) VALUES "
-		      "('score_state', ?, 0, 0) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-		      (struct db_val[]){DB_TEXT(value)}, 1);
+	return sq_run(
+	    c,
+	    "INSERT INTO settings (key, value, created_at, updated_at) VALUES "
+	    "('score_state', ?, 0, 0) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	    (struct db_val[]){DB_TEXT(value)}, 1);
 }
 
 int store_derived_rebuild(struct store_conn *c)
 {
 	static const char *const sql[] = {
-		"DELETE FROM revenue_monthly",
-		"INSERT INTO revenue_monthly (account_id, product_id, month, amount, transactions) "
-		"SELECT account_id, coalesce(product_id, 0), substr(booked_on, 1, 7), "
-		"sum(amount_base), count(*) FROM transactions GROUP BY account_id, "
-		"coalesce(product_id, 0), substr(booked_on, 1, 7)",
-		"DELETE FROM revenue_account_monthly",
-		"INSERT INTO revenue_account_monthly (account_id, month, amount, transactions) "
-		"SELECT account_id, month, sum(amount), sum(transactions) FROM revenue_monthly "
-		"GROUP BY account_id, month",
-		"UPDATE accounts SET last_interaction_at = (SELECT max(i.occurred_at) FROM "
-		"interactions i WHERE i.account_id = accounts.id)",
-		"UPDATE contacts SET last_contacted_at = (SELECT max(i.occurred_at) FROM interactions "
-		"i JOIN interactions_contact_ids x ON x.entity_id = i.id WHERE x.ref_id = contacts.id)",
+	    "DELETE FROM revenue_monthly",
+	    "INSERT INTO revenue_monthly (account_id, product_id, month, amount, transactions) "
+	    "SELECT account_id, coalesce(product_id, 0), substr(booked_on, 1, 7), "
+	    "sum(amount_base), count(*) FROM transactions GROUP BY account_id, "
+	    "coalesce(product_id, 0), substr(booked_on, 1, 7)",
+	    "DELETE FROM revenue_account_monthly",
+	    "INSERT INTO revenue_account_monthly (account_id, month, amount, transactions) "
+	    "SELECT account_id, month, sum(amount), sum(transactions) FROM revenue_monthly "
+	    "GROUP BY account_id, month",
+	    "UPDATE accounts SET last_interaction_at = (SELECT max(i.occurred_at) FROM "
+	    "interactions i WHERE i.account_id = accounts.id)",
+	    "UPDATE contacts SET last_contacted_at = (SELECT max(i.occurred_at) FROM interactions "
+	    "i JOIN interactions_contact_ids x ON x.entity_id = i.id WHERE x.ref_id = contacts.id)",
 	};
 	int rc = KAM_OK;
 
@@ -102,7 +103,7 @@ int store_scores_stale(struct store_conn *c, const char *today, bool *stale)
 {
 	struct db_stmt *st;
 	int rc = c->ops->query(c->db, "SELECT value FROM settings WHERE key = 'score_state'", NULL,
-			       0, &st);
+	                       0, &st);
 
 	if (rc != KAM_OK)
 		return rc;
@@ -113,10 +114,11 @@ int store_scores_stale(struct store_conn *c, const char *today, bool *stale)
 	return rc < 0 ? rc : KAM_OK;
 }
 
-#define SCORE_SELECT                                                                              \
-	"SELECT a.id, a.status, coalesce(a.growth_potential, 0), "                                \
-	"coalesce(a.strategic_importance, 0), coalesce(a.industry_influence, 0), "                \
-	"coalesce((SELECT sum(r.amount) FROM revenue_account_monthly r WHERE r.account_id = a.id AND "    \
+#define SCORE_SELECT                                                                               \
+	"SELECT a.id, a.status, coalesce(a.growth_potential, 0), "                                 \
+	"coalesce(a.strategic_importance, 0), coalesce(a.industry_influence, 0), "                 \
+	"coalesce((SELECT sum(r.amount) FROM revenue_account_monthly r WHERE r.account_id = a.id " \
+	"AND "                                                                                     \
 	"r.month >= ? AND r.month <= ?), 0), a.score, a.tier FROM accounts a"
 
 static void fill_row(struct store_conn *c, struct db_stmt *st, struct store_score_row *r)
@@ -132,13 +134,13 @@ static void fill_row(struct store_conn *c, struct db_stmt *st, struct store_scor
 }
 
 int store_score_rows(struct store_conn *c, const char *from_month, const char *to_month,
-		     struct store_score_row **rows, size_t *n)
+                     struct store_score_row **rows, size_t *n)
 {
 	struct db_stmt *st;
 	struct store_score_row *v = NULL;
 	size_t cap = 0, len = 0;
 	int rc = c->ops->query(c->db, SCORE_SELECT " ORDER BY a.id",
-			       (struct db_val[]){DB_TEXT(from_month), DB_TEXT(to_month)}, 2, &st);
+	                       (struct db_val[]){DB_TEXT(from_month), DB_TEXT(to_month)}, 2, &st);
 
 	if (rc != KAM_OK)
 		return rc;
@@ -166,14 +168,14 @@ int store_score_rows(struct store_conn *c, const char *from_month, const char *t
 	return KAM_OK;
 }
 
-int store_score_row(struct store_conn *c, int64_t id, const char *from_month,
-		    const char *to_month, struct store_score_row *row, size_t *lower, size_t *n)
+int store_score_row(struct store_conn *c, int64_t id, const char *from_month, const char *to_month,
+                    struct store_score_row *row, size_t *lower, size_t *n)
 {
 	struct db_stmt *st;
 	int64_t cnt = 0, low = 0;
-	int rc = c->ops->query(c->db, SCORE_SELECT " WHERE a.id = ?",
-			       (struct db_val[]){DB_TEXT(from_month), DB_TEXT(to_month), DB_INT(id)},
-			       3, &st);
+	int rc = c->ops->query(
+	    c->db, SCORE_SELECT " WHERE a.id = ?",
+	    (struct db_val[]){DB_TEXT(from_month), DB_TEXT(to_month), DB_INT(id)}, 3, &st);
 
 	if (rc != KAM_OK)
 		return rc;
@@ -188,56 +190,59 @@ int store_score_row(struct store_conn *c, int64_t id, const char *from_month,
 	if ((rc = sq_int(c, "SELECT count(*) FROM accounts", NULL, 0, &cnt)) != KAM_OK)
 		return rc;
 	rc = sq_int(c,
-		    "SELECT count(*) FROM accounts a WHERE coalesce((SELECT sum(r.amount) FROM "
-		    "revenue_account_monthly r WHERE r.account_id = a.id AND r.month >= ? AND r.month <= ?), "
-		    "0) < ?",
-		    (struct db_val[]){DB_TEXT(from_month), DB_TEXT(to_month),
-				      DB_INT((int64_t)row->revenue)},
-		    3, &low);
+	            "SELECT count(*) FROM accounts a WHERE coalesce((SELECT sum(r.amount) FROM "
+	            "revenue_account_monthly r WHERE r.account_id = a.id AND r.month >= ? AND "
+	            "r.month <= ?), "
+	            "0) < ?",
+	            (struct db_val[]){DB_TEXT(from_month), DB_TEXT(to_month),
+	                              DB_INT((int64_t)row->revenue)},
+	            3, &low);
 	*n = (size_t)cnt;
 	*lower = (size_t)low;
 	return rc;
 }
 
-int store_score_set(struct store_conn *c, int64_t id, double score, const char *tier)
+int store_score_set(struct store_conn *c, int64_t id, double score, const char *tier,
+                    int64_t revenue)
 {
 	return sq_run(c,
-		      "UPDATE accounts SET score = ?, tier = ? WHERE id = ? AND (score <> ? OR "
-		      "tier <> ?)",
-		      (struct db_val[]){DB_REAL(score), DB_TEXT(tier), DB_INT(id), DB_REAL(score),
-					DB_TEXT(tier)},
-		      5);
+	              "UPDATE accounts SET score = ?, tier = ?, revenue_12m = ? WHERE id = ? AND "
+	              "(score <> ? OR tier <> ? OR revenue_12m <> ?)",
+	              (struct db_val[]){DB_REAL(score), DB_TEXT(tier), DB_INT(revenue), DB_INT(id),
+	                                DB_REAL(score), DB_TEXT(tier), DB_INT(revenue)},
+	              7);
 }
 
-#define IN_SCOPE                                                                                  \
-	"(? = 0 OR a.owner_id = ? OR a.id IN (SELECT account_id FROM account_team WHERE "         \
+#define IN_SCOPE                                                                                   \
+	"(? = 0 OR a.owner_id = ? OR a.id IN (SELECT account_id FROM account_team WHERE "          \
 	"user_id = ?))"
 
 int store_pareto(struct store_conn *c, int64_t scope_user, const char *from_month,
-		 const char *to_month, json_t **items)
+                 const char *to_month, json_t **items)
 {
 	struct db_stmt *st;
 	json_t *arr;
 	int rc = c->ops->query(
-		c->db,
-		"SELECT a.id, a.name, a.owner_id, a.tier, coalesce(sum(r.amount), 0) AS revenue FROM "
-		"accounts a LEFT JOIN revenue_account_monthly r ON r.account_id = a.id AND r.month >= ? AND "
-		"r.month <= ? WHERE " IN_SCOPE " GROUP BY a.id, a.name, a.owner_id, a.tier "
-		"ORDER BY revenue DESC, a.id",
-		(struct db_val[]){DB_TEXT(from_month), DB_TEXT(to_month), DB_INT(scope_user),
-				  DB_INT(scope_user), DB_INT(scope_user)},
-		5, &st);
+	    c->db,
+	    "SELECT a.id, a.name, a.owner_id, a.tier, coalesce(sum(r.amount), 0) AS revenue FROM "
+	    "accounts a LEFT JOIN revenue_account_monthly r ON r.account_id = a.id AND r.month >= "
+	    "? AND "
+	    "r.month <= ? WHERE " IN_SCOPE " GROUP BY a.id, a.name, a.owner_id, a.tier "
+	    "ORDER BY revenue DESC, a.id",
+	    (struct db_val[]){DB_TEXT(from_month), DB_TEXT(to_month), DB_INT(scope_user),
+	                      DB_INT(scope_user), DB_INT(scope_user)},
+	    5, &st);
 
 	if (rc != KAM_OK)
 		return rc;
 	arr = json_array();
 	while ((rc = c->ops->next(st)) == 1)
 		json_array_append_new(arr, json_pack("{s:I,s:s,s:I,s:s,s:I}", "account_id",
-						     (json_int_t)c->ops->col_int(st, 0), "name",
-						     c->ops->col_text(st, 1), "owner_id",
-						     (json_int_t)c->ops->col_int(st, 2), "tier",
-						     c->ops->col_text(st, 3), "revenue",
-						     (json_int_t)c->ops->col_int(st, 4)));
+		                                     (json_int_t)c->ops->col_int(st, 0), "name",
+		                                     c->ops->col_text(st, 1), "owner_id",
+		                                     (json_int_t)c->ops->col_int(st, 2), "tier",
+		                                     c->ops->col_text(st, 3), "revenue",
+		                                     (json_int_t)c->ops->col_int(st, 4)));
 	c->ops->done(st);
 	if (rc < 0) {
 		json_decref(arr);
@@ -248,52 +253,52 @@ int store_pareto(struct store_conn *c, int64_t scope_user, const char *from_mont
 }
 
 int store_matrix_rows(struct store_conn *c, int64_t scope_user, const char *from_month,
-		      const char *to_month, const char *from_date, int64_t engaged_since,
-		      json_t **items)
+                      const char *to_month, const char *from_date, int64_t engaged_since,
+                      json_t **items)
 {
 	struct db_stmt *st;
 	json_t *arr;
 	int rc = c->ops->query(
-		c->db,
-		"SELECT a.id, a.name, a.owner_id, a.score, coalesce(a.relationship_strength, 0), "
-		"a.potential_annual_spend, a.currency, "
-		"coalesce((SELECT sum(r.amount) FROM revenue_account_monthly r WHERE r.account_id = a.id AND "
-		"r.month >= ? AND r.month <= ?), 0), "
-		"(SELECT count(*) FROM surveys s WHERE s.account_id = a.id AND s.kind = 'nps' AND "
-		"s.answered_on >= ?), "
-		"(SELECT count(*) FROM surveys s WHERE s.account_id = a.id AND s.kind = 'nps' AND "
-		"s.answered_on >= ? AND s.score >= 9), "
-		"(SELECT count(*) FROM surveys s WHERE s.account_id = a.id AND s.kind = 'nps' AND "
-		"s.answered_on >= ? AND s.score <= 6), "
-		"(SELECT count(*) FROM contacts k WHERE k.account_id = a.id AND k.influence >= 4), "
-		"(SELECT count(*) FROM contacts k WHERE k.account_id = a.id AND k.influence >= 4 AND "
-		"k.last_contacted_at >= ?) "
-		"FROM accounts a WHERE a.tier = 'key' AND " IN_SCOPE " ORDER BY a.score DESC, a.id",
-		(struct db_val[]){DB_TEXT(from_month), DB_TEXT(to_month), DB_TEXT(from_date),
-				  DB_TEXT(from_date), DB_TEXT(from_date), DB_INT(engaged_since),
-				  DB_INT(scope_user), DB_INT(scope_user), DB_INT(scope_user)},
-		9, &st);
+	    c->db,
+	    "SELECT a.id, a.name, a.owner_id, a.score, coalesce(a.relationship_strength, 0), "
+	    "a.potential_annual_spend, a.currency, "
+	    "coalesce((SELECT sum(r.amount) FROM revenue_account_monthly r WHERE r.account_id = "
+	    "a.id AND "
+	    "r.month >= ? AND r.month <= ?), 0), "
+	    "(SELECT count(*) FROM surveys s WHERE s.account_id = a.id AND s.kind = 'nps' AND "
+	    "s.answered_on >= ?), "
+	    "(SELECT count(*) FROM surveys s WHERE s.account_id = a.id AND s.kind = 'nps' AND "
+	    "s.answered_on >= ? AND s.score >= 9), "
+	    "(SELECT count(*) FROM surveys s WHERE s.account_id = a.id AND s.kind = 'nps' AND "
+	    "s.answered_on >= ? AND s.score <= 6), "
+	    "(SELECT count(*) FROM contacts k WHERE k.account_id = a.id AND k.influence >= 4), "
+	    "(SELECT count(*) FROM contacts k WHERE k.account_id = a.id AND k.influence >= 4 AND "
+	    "k.last_contacted_at >= ?) "
+	    "FROM accounts a WHERE a.tier = 'key' AND " IN_SCOPE " ORDER BY a.score DESC, a.id",
+	    (struct db_val[]){DB_TEXT(from_month), DB_TEXT(to_month), DB_TEXT(from_date),
+	                      DB_TEXT(from_date), DB_TEXT(from_date), DB_INT(engaged_since),
+	                      DB_INT(scope_user), DB_INT(scope_user), DB_INT(scope_user)},
+	    9, &st);
 
 	if (rc != KAM_OK)
 		return rc;
 	arr = json_array();
 	while ((rc = c->ops->next(st)) == 1)
 		json_array_append_new(
-			arr,
-			json_pack("{s:I,s:s,s:I,s:f,s:i,s:o,s:s,s:I,s:I,s:I,s:I,s:I,s:I}", "account_id",
-				  (json_int_t)c->ops->col_int(st, 0), "name", c->ops->col_text(st, 1),
-				  "owner_id", (json_int_t)c->ops->col_int(st, 2), "score",
-				  c->ops->col_real(st, 3), "rating", (int)c->ops->col_int(st, 4),
-				  "potential",
-				  c->ops->is_null(st, 5) ? json_null()
-							 : json_integer(c->ops->col_int(st, 5)),
-				  "currency", c->ops->col_text(st, 6), "revenue",
-				  (json_int_t)c->ops->col_int(st, 7), "nps_n",
-				  (json_int_t)c->ops->col_int(st, 8), "promoters",
-				  (json_int_t)c->ops->col_int(st, 9), "detractors",
-				  (json_int_t)c->ops->col_int(st, 10), "influential",
-				  (json_int_t)c->ops->col_int(st, 11), "engaged",
-				  (json_int_t)c->ops->col_int(st, 12)));
+		    arr,
+		    json_pack(
+		        "{s:I,s:s,s:I,s:f,s:i,s:o,s:s,s:I,s:I,s:I,s:I,s:I,s:I}", "account_id",
+		        (json_int_t)c->ops->col_int(st, 0), "name", c->ops->col_text(st, 1),
+		        "owner_id", (json_int_t)c->ops->col_int(st, 2), "score",
+		        c->ops->col_real(st, 3), "rating", (int)c->ops->col_int(st, 4), "potential",
+		        c->ops->is_null(st, 5) ? json_null() : json_integer(c->ops->col_int(st, 5)),
+		        "currency", c->ops->col_text(st, 6), "revenue",
+		        (json_int_t)c->ops->col_int(st, 7), "nps_n",
+		        (json_int_t)c->ops->col_int(st, 8), "promoters",
+		        (json_int_t)c->ops->col_int(st, 9), "detractors",
+		        (json_int_t)c->ops->col_int(st, 10), "influential",
+		        (json_int_t)c->ops->col_int(st, 11), "engaged",
+		        (json_int_t)c->ops->col_int(st, 12)));
 	c->ops->done(st);
 	if (rc < 0) {
 		json_decref(arr);
@@ -308,31 +313,31 @@ int store_workload(struct store_conn *c, int64_t only, const char *today, json_t
 	struct db_stmt *st;
 	json_t *arr;
 	int rc = c->ops->query(
-		c->db,
-		"SELECT u.id, u.name, "
-		"(SELECT count(*) FROM accounts a WHERE a.owner_id = u.id AND a.tier = 'key' AND "
-		"a.status <> 'churned'), "
-		"(SELECT count(*) FROM accounts a WHERE a.owner_id = u.id), "
-		"(SELECT count(*) FROM actions x WHERE x.owner_id = u.id AND x.status IN ('open', "
-		"'in_progress')), "
-		"(SELECT count(*) FROM actions x WHERE x.owner_id = u.id AND x.status IN ('open', "
-		"'in_progress') AND x.due_on < ?) "
-		"FROM users u WHERE u.role = 'kam' AND u.active = 1 AND (? = 0 OR u.id = ?) "
-		"ORDER BY u.name, u.id",
-		(struct db_val[]){DB_TEXT(today), DB_INT(only), DB_INT(only)}, 3, &st);
+	    c->db,
+	    "SELECT u.id, u.name, "
+	    "(SELECT count(*) FROM accounts a WHERE a.owner_id = u.id AND a.tier = 'key' AND "
+	    "a.status <> 'churned'), "
+	    "(SELECT count(*) FROM accounts a WHERE a.owner_id = u.id), "
+	    "(SELECT count(*) FROM actions x WHERE x.owner_id = u.id AND x.status IN ('open', "
+	    "'in_progress')), "
+	    "(SELECT count(*) FROM actions x WHERE x.owner_id = u.id AND x.status IN ('open', "
+	    "'in_progress') AND x.due_on < ?) "
+	    "FROM users u WHERE u.role = 'kam' AND u.active = 1 AND (? = 0 OR u.id = ?) "
+	    "ORDER BY u.name, u.id",
+	    (struct db_val[]){DB_TEXT(today), DB_INT(only), DB_INT(only)}, 3, &st);
 
 	if (rc != KAM_OK)
 		return rc;
 	arr = json_array();
 	while ((rc = c->ops->next(st)) == 1)
-		json_array_append_new(arr, json_pack("{s:I,s:s,s:I,s:I,s:I,s:I}", "user_id",
-						     (json_int_t)c->ops->col_int(st, 0), "name",
-						     c->ops->col_text(st, 1), "key_accounts",
-						     (json_int_t)c->ops->col_int(st, 2), "accounts",
-						     (json_int_t)c->ops->col_int(st, 3), "open_actions",
-						     (json_int_t)c->ops->col_int(st, 4),
-						     "overdue_actions",
-						     (json_int_t)c->ops->col_int(st, 5)));
+		json_array_append_new(
+		    arr,
+		    json_pack("{s:I,s:s,s:I,s:I,s:I,s:I}", "user_id",
+		              (json_int_t)c->ops->col_int(st, 0), "name", c->ops->col_text(st, 1),
+		              "key_accounts", (json_int_t)c->ops->col_int(st, 2), "accounts",
+		              (json_int_t)c->ops->col_int(st, 3), "open_actions",
+		              (json_int_t)c->ops->col_int(st, 4), "overdue_actions",
+		              (json_int_t)c->ops->col_int(st, 5)));
 	c->ops->done(st);
 	if (rc < 0) {
 		json_decref(arr);

@@ -35,8 +35,9 @@ int store_score_rows(struct store_conn *c, const char *from_month, const char *t
 /* One account's row, with how many accounts earn strictly less and how many there are. */
 int store_score_row(struct store_conn *c, int64_t id, const char *from_month,
 		    const char *to_month, struct store_score_row *row, size_t *lower, size_t *n);
-/* Saves a score and tier (no version bump: they are derived, not edited). */
-int store_score_set(struct store_conn *c, int64_t id, double score, const char *tier);
+/* Saves a score, tier and twelve-month revenue (no version bump: derived, not edited). */
+int store_score_set(struct store_conn *c, int64_t id, double score, const char *tier,
+		    int64_t revenue);
 
 /* Accounts in scope (scope_user 0 = all) with revenue in the window, highest first. */
 int store_pareto(struct store_conn *c, int64_t scope_user, const char *from_month,

@@ -137,7 +137,8 @@ test('round trip: every kind exported and imported into an empty database gives 
       cursor = page.next_cursor;
     }
   };
-  const strip = (x) => { const { id, created_at, updated_at, version, last_interaction_at, last_contacted_at, score, tier, amount_base, ...rest } = x; return rest; };
+  // derived columns are rebuilt, not imported; health also counts plan actions, and plans are not an import kind
+  const strip = (x) => { const { id, created_at, updated_at, version, last_interaction_at, last_contacted_at, score, tier, amount_base, health, ...rest } = x; return rest; };
   try {
     for (const k of ['accounts', 'products', 'contacts', 'opportunities', 'transactions', 'interactions', 'cases', 'surveys']) {
       const a = (await all('admin', `/api/v1/${k}?sort=id`, 500)).map(strip);

@@ -198,3 +198,17 @@ test('another kam\'s account score is not found, not forbidden', async () => {
   assert.equal((await get('anna', `/api/v1/accounts/${other.id}/score`)).status, 404);
   assert.equal((await get('viewer', `/api/v1/accounts/${other.id}/score`)).status, 200);
 });
+
+test('lists sort by health and twelve-month revenue, kept on the account as the score is', async () => {
+  const byRevenue = (await get('director', '/api/v1/accounts?sort=-revenue_12m&limit=500')).json.items;
+  const pareto = (await get('director', '/api/v1/portfolio/pareto')).json.items;
+  const revenue = Object.fromEntries(pareto.map((p) => [p.account_id ?? p.id, p.revenue]));
+  for (const a of byRevenue) assert.equal(a.revenue_12m, revenue[a.id] ?? 0, a.name);
+  for (let i = 1; i < byRevenue.length; i++) assert.ok(byRevenue[i - 1].revenue_12m >= byRevenue[i].revenue_12m);
+  const byHealth = (await get('director', '/api/v1/accounts?sort=health&limit=500')).json.items;
+  for (const a of byHealth.slice(0, 5)) {
+    const h = (await get('director', `/api/v1/accounts/${a.id}/health`)).json;
+    assert.equal(a.health, h.score, `${a.name}: the list shows the health the account page explains`);
+  }
+  for (let i = 1; i < byHealth.length; i++) assert.ok(byHealth[i - 1].health <= byHealth[i].health);
+});

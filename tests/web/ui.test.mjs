@@ -99,6 +99,15 @@ test('accounts: search, tier filter, sort; open an account and see why its healt
   await p.getByLabel('Tier').selectOption('key');
   await p.waitForFunction(() => [...document.querySelectorAll('table.accounts tbody .tier')].every((e) => e.textContent === 'key'));
   await p.getByLabel('Tier').selectOption('');
+  // sort by revenue of the last twelve months, highest first: the order the API gives
+  await p.getByRole('button', { name: 'Revenue 12 mo' }).click();
+  const top = (await api(srv.url, tok.director, 'GET', '/api/v1/accounts?sort=-revenue_12m&limit=3')).json.items.map((a) => a.name);
+  await p.waitForFunction((names) => [...document.querySelectorAll('table.accounts tbody td:first-child a')].slice(0, 3).map((a) => a.textContent).join('|') === names.join('|'), top);
+  assert.equal(await p.locator('th[aria-sort="descending"]').textContent(), 'Revenue 12 mo');
+  await p.getByRole('button', { name: 'Health' }).click();
+  const sick = (await api(srv.url, tok.director, 'GET', '/api/v1/accounts?sort=-health&limit=1')).json.items[0];
+  await p.waitForFunction((name) => document.querySelector('table.accounts tbody td:first-child a')?.textContent === name, sick.name);
+  await p.screenshot({ path: join(OUT, 'accounts-sorted.png') });
   await p.getByLabel('Search').fill('north');
   await p.waitForFunction(() => document.querySelectorAll('table.accounts tbody tr').length === 1);
   await p.screenshot({ path: join(OUT, 'accounts.png') });
@@ -158,6 +167,31 @@ test('account 360: change an action\'s status in the plan, and log a meeting in 
   const [pdf] = await Promise.all([p.waitForEvent('download'), p.getByRole('link', { name: 'Plan PDF' }).click()]);
   assert.match(pdf.suggestedFilename(), /^plan-.*\.pdf$/);
   assert.equal(readFileSync(await pdf.path()).subarray(0, 5).toString(), '%PDF-');
+
+  // an objective's current value and status, a new action, a review: all in place
+  const obj = p.locator('table.objectives tbody tr').first();
+  const objId = await obj.getAttribute('data-objective');
+  const o0 = (await api(srv.url, tok.anna, 'GET', `/api/v1/objectives/${objId}`)).json;
+  const target = o0.target ?? 100;
+  const put = p.waitForResponse((r) => r.url().endsWith(`/api/v1/objectives/${objId}`) && r.request().method() === 'PATCH');
+  await obj.locator('input[type=number]').fill(String(target));
+  await obj.locator('input[type=number]').press('Tab');
+  assert.equal((await put).status(), 200);
+  assert.equal((await api(srv.url, tok.anna, 'GET', `/api/v1/objectives/${objId}`)).json.current, target);
+  await p.waitForFunction((id) => document.querySelector(`tr[data-objective="${id}"] progress`)?.value === 1, objId);
+  await p.getByLabel('New action').fill('Send the renewal proposal');
+  await p.getByLabel('due').fill('2027-01-15');
+  await p.getByRole('button', { name: 'Add action' }).click();
+  await p.locator('table.actions tbody tr', { hasText: 'Send the renewal proposal' }).waitFor();
+  await p.getByLabel('Held on').fill('2026-11-20');
+  await p.getByLabel('Notes').fill('QBR with the CFO: renewal on track');
+  await p.getByRole('button', { name: 'Record review' }).click();
+  await p.locator('ul.reviews li', { hasText: 'QBR with the CFO: renewal on track' }).waitFor();
+  const planId = (await api(srv.url, tok.anna, 'GET', `/api/v1/actions/${actionId}`)).json.plan_id;
+  const plan = (await api(srv.url, tok.anna, 'GET', `/api/v1/plans/${planId}`)).json;
+  assert.ok(plan.actions.some((a) => a.title === 'Send the renewal proposal' && a.due_on === '2027-01-15'));
+  assert.ok(plan.reviews.some((r) => r.held_on === '2026-11-20' && r.kind === 'qbr'));
+  await p.screenshot({ path: join(OUT, 'plan-edited.png'), fullPage: true });
 
   await p.getByRole('tab', { name: 'activity' }).click();
   await p.getByRole('button', { name: 'Log a meeting' }).click();
