@@ -369,3 +369,59 @@ test('import data: a dry run names the bad rows, the import writes the good ones
   assert.equal(csv.match(/^\uFEFF?"\d+",/gm)?.length, keyCount); // one record per account, however many lines a note takes
   assert.deepEqual(p.problems, []);
 });
+
+// Controls a screen reader could not name: no label, aria-label or aria-labelledby text.
+const unnamed = (p) => p.evaluate(() => [...document.querySelectorAll('input, select, textarea, button, a[href]')]
+  .filter((e) => e.offsetParent !== null && e.type !== 'hidden')
+  .filter((e) => {
+    const byLabel = e.labels && [...e.labels].some((l) => l.textContent.trim());
+    const aria = (e.getAttribute('aria-label') || '').trim() || (e.getAttribute('aria-labelledby') && document.getElementById(e.getAttribute('aria-labelledby'))?.textContent.trim());
+    const text = ['BUTTON', 'A'].includes(e.tagName) && e.textContent.trim();
+    return !(byLabel || aria || text || e.title);
+  })
+  .map((e) => e.outerHTML.slice(0, 120)));
+
+test('keyboard and screen readers: the main path by keys alone, and every control on every screen has a name', async () => {
+  const p = await page();
+  await p.goto(srv.url + '/');
+  await p.getByLabel('E-mail').focus();
+  await p.keyboard.type('anna@example.com');
+  await p.keyboard.press('Tab');
+  await p.keyboard.type('demo-password-1');
+  await p.keyboard.press('Enter');
+  await p.getByRole('navigation', { name: 'Main' }).waitFor();
+  const tabTo = async (pred, max = 60) => {
+    for (let i = 0; i < max; i++) {
+      await p.keyboard.press('Tab');
+      if (await p.evaluate(pred)) return;
+    }
+    throw new Error(`no focusable element matched ${pred}`);
+  };
+  await tabTo(() => document.activeElement?.textContent === 'Accounts');
+  await p.keyboard.press('Enter');
+  await p.locator('table.accounts tbody tr').first().waitFor();
+  await tabTo(() => document.activeElement?.closest('table.accounts tbody') !== null);
+  const name = await p.evaluate(() => document.activeElement.textContent);
+  await p.keyboard.press('Enter');
+  await p.getByRole('heading', { name }).waitFor();
+  await tabTo(() => document.activeElement?.getAttribute('role') === 'tab' && document.activeElement.textContent === 'plan');
+  await p.keyboard.press('Enter');
+  await p.locator('table.actions').waitFor();
+  const problems = {};
+  const screens = [['dashboard', '#/'], ['accounts', '#/accounts'], ['alerts', '#/alerts'], ['settings', '#/settings']];
+  for (const [n, hash] of screens) {
+    await p.goto(`${srv.url}/${hash}`);
+    await p.waitForTimeout(600);
+    problems[n] = await unnamed(p);
+  }
+  await p.goto(`${srv.url}/#/accounts`);
+  await p.locator('table.accounts tbody a').first().click();
+  for (const tab of ['overview', 'stakeholders', 'plan', 'opportunities', 'activity', 'cases', 'risks', 'surveys', 'team']) {
+    await p.getByRole('tab', { name: tab }).click();
+    await p.waitForTimeout(200);
+    problems[`account ${tab}`] = await unnamed(p);
+  }
+  for (const k of Object.keys(problems)) if (!problems[k].length) delete problems[k];
+  assert.deepEqual(problems, {});
+  assert.deepEqual(p.problems, []);
+});
