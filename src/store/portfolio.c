@@ -314,15 +314,17 @@ int store_workload(struct store_conn *c, int64_t only, const char *today, json_t
 	json_t *arr;
 	int rc = c->ops->query(
 	    c->db,
-	    "SELECT u.id, u.name, "
-	    "(SELECT count(*) FROM accounts a WHERE a.owner_id = u.id AND a.tier = 'key' AND "
-	    "a.status <> 'churned'), "
-	    "(SELECT count(*) FROM accounts a WHERE a.owner_id = u.id), "
-	    "(SELECT count(*) FROM actions x WHERE x.owner_id = u.id AND x.status IN ('open', "
-	    "'in_progress')), "
-	    "(SELECT count(*) FROM actions x WHERE x.owner_id = u.id AND x.status IN ('open', "
-	    "'in_progress') AND x.due_on < ?) "
-	    "FROM users u WHERE u.role = 'kam' AND u.active = 1 AND (? = 0 OR u.id = ?) "
+	    /* one pass over accounts and open actions, grouped by owner: a correlated count per
+	     * user scanned every key account once per KAM (0.4 s at 10,000 accounts) */
+	    "SELECT u.id, u.name, coalesce(a.keys, 0), coalesce(a.n, 0), coalesce(x.open, 0), "
+	    "coalesce(x.overdue, 0) FROM users u "
+	    "LEFT JOIN (SELECT owner_id, sum(CASE WHEN tier = 'key' AND status <> 'churned' THEN 1 "
+	    "ELSE 0 END) AS keys, count(*) AS n FROM accounts GROUP BY owner_id) a ON "
+	    "a.owner_id = u.id "
+	    "LEFT JOIN (SELECT owner_id, count(*) AS open, sum(CASE WHEN due_on < ? THEN 1 ELSE 0 "
+	    "END) AS overdue FROM actions WHERE status IN ('open', 'in_progress') GROUP BY "
+	    "owner_id) x ON x.owner_id = u.id "
+	    "WHERE u.role = 'kam' AND u.active = 1 AND (? = 0 OR u.id = ?) "
 	    "ORDER BY u.name, u.id",
 	    (struct db_val[]){DB_TEXT(today), DB_INT(only), DB_INT(only)}, 3, &st);
 

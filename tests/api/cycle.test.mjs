@@ -261,6 +261,10 @@ test('workload: key accounts against capacity and open actions, per KAM', async 
     const keys = (await call('director', 'GET', `/api/v1/accounts?owner_id=${r.user_id}&tier=key&limit=500`)).json.items.filter((a) => a.status !== 'churned');
     assert.equal(r.key_accounts, keys.length);
     assert.ok(r.overdue_actions <= r.open_actions);
+    const open = [];
+    for (const st of ['open', 'in_progress']) open.push(...(await call('director', 'GET', `/api/v1/actions?owner_id=${r.user_id}&status=${st}&limit=500`)).json.items);
+    assert.equal(r.open_actions, open.length);
+    assert.equal(r.overdue_actions, open.filter((a) => a.overdue).length);
   }
   const mine = (await call('anna', 'GET', '/api/v1/kams/workload')).json.items;
   assert.deepEqual(mine.map((r) => r.user_id), [me.anna]);
