@@ -246,6 +246,16 @@ export function Account({ id, user }) {
   case 'team': body = html`<${Team} team=${d.team} />`; break;
   default: body = html`<${Overview} a=${a} health=${health} score=${score} kpis=${d.kpis} />`;
   }
+  // the tabs pattern: one tab stop, arrows move between tabs, Home and End to the ends
+  const tabKeys = (e) => {
+    const i = TABS.indexOf(tab);
+    const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: TABS.length - 1 }[e.key];
+    if (next === undefined) return;
+    e.preventDefault();
+    const t = TABS[(next + TABS.length) % TABS.length];
+    setTab(t);
+    requestAnimationFrame(() => document.getElementById(`tab-${t}`)?.focus());
+  };
   return html`<article class="account">
     <header class="account-head">
       <h1>${a.name}</h1>
@@ -260,7 +270,7 @@ export function Account({ id, user }) {
     ${share && html`<p class="share" role="status">Link for the client, valid until ${date(share.expires_at)}:
       <input readonly aria-label="share link" value=${location.origin + share.url} size="60" /></p>`}
     ${error && html`<p class="error" role="alert">${error}</p>`}
-    <div role="tablist" aria-label="Account views" class="tabs">${TABS.map((t) => html`<button role="tab" aria-selected=${tab === t} onClick=${() => setTab(t)}>${t}</button>`)}</div>
-    <div role="tabpanel">${body}</div>
+    <div role="tablist" aria-label="Account views" class="tabs" onKeyDown=${tabKeys}>${TABS.map((t) => html`<button role="tab" id=${`tab-${t}`} aria-selected=${tab === t} aria-controls="tabpanel" tabindex=${tab === t ? 0 : -1} onClick=${() => setTab(t)}>${t}</button>`)}</div>
+    <div role="tabpanel" id="tabpanel" aria-labelledby=${`tab-${tab}`} tabindex="0">${body}</div>
   </article>`;
 }

@@ -404,9 +404,17 @@ test('keyboard and screen readers: the main path by keys alone, and every contro
   const name = await p.evaluate(() => document.activeElement.textContent);
   await p.keyboard.press('Enter');
   await p.getByRole('heading', { name }).waitFor();
-  await tabTo(() => document.activeElement?.getAttribute('role') === 'tab' && document.activeElement.textContent === 'plan');
-  await p.keyboard.press('Enter');
+  // one tab stop for the tabs (the selected one); arrows move between them
+  await tabTo(() => document.activeElement?.getAttribute('role') === 'tab');
+  assert.equal(await p.evaluate(() => document.activeElement.textContent), 'overview');
+  await p.keyboard.press('ArrowRight');
+  await p.keyboard.press('ArrowRight');
   await p.locator('table.actions').waitFor();
+  assert.equal(await p.evaluate(() => document.activeElement.textContent), 'plan');
+  await p.keyboard.press('End');
+  await p.waitForFunction(() => document.activeElement?.textContent === 'team');
+  await p.keyboard.press('ArrowRight');
+  await p.waitForFunction(() => document.activeElement?.textContent === 'overview');
   const problems = {};
   const screens = [['dashboard', '#/'], ['accounts', '#/accounts'], ['alerts', '#/alerts'], ['settings', '#/settings']];
   for (const [n, hash] of screens) {
