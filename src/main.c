@@ -8,6 +8,7 @@
 #include <sodium.h>
 #include "api/api.h"
 #include "api/cache.h"
+#include "api/importq.h"
 #include "cli/cli.h"
 #include "http/assets.h"
 #include "http/http.h"
@@ -225,6 +226,7 @@ static int open_store(const struct opts *o, int nconns, struct store **st)
 static int cmd_serve(const struct opts *o)
 {
 	struct http_app app = {.routes = api_routes, .nroutes = api_nroutes};
+	struct api_server server = {NULL, NULL};
 	struct http_server *srv = NULL;
 	struct jobs *jobs = NULL;
 	char err[256] = "", shown[512];
@@ -241,14 +243,17 @@ static int cmd_serve(const struct opts *o)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	/* one connection per worker thread, one for the background jobs */
-	if (open_store(o, n + 1, &app.store))
+	/* one connection per worker thread, one for the background jobs, one for imports */
+	if (open_store(o, n + 2, &app.store))
 		return 1;
-	app.data = api_cache_new(64);
+	server.cache = api_cache_new(64);
+	server.imports = api_importq_new(app.store);
+	app.data = &server;
 	app.assets = http_assets_new(static_files);
 	if (http_server_start(&app, o->listen, n, &srv, err, sizeof(err)) != KAM_OK) {
 		fprintf(stderr, "kam: %s\n", err);
-		api_cache_free(app.data);
+		api_importq_free(server.imports);
+		api_cache_free(server.cache);
 		store_close(app.store);
 		return 1;
 	}
@@ -269,7 +274,8 @@ static int cmd_serve(const struct opts *o)
 	log_msg("info", "signal %d: draining requests in flight", sig);
 	http_server_stop(srv, 10000);
 	jobs_stop(jobs);
-	api_cache_free(app.data);
+	api_importq_free(server.imports); /* finishes the file in progress */
+	api_cache_free(server.cache);
 	http_assets_free(app.assets);
 	store_close(app.store);
 	log_msg("info", "stopped");

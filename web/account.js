@@ -3,7 +3,7 @@
 // meeting in two clicks), cases, risks (heat map), surveys, team.
 import { html, useState, useEffect } from './vendor-preact-htm.js';
 import { get, api } from './api.js';
-import { num, date, ago, money, pct } from './format.js';
+import { num, date, ago, money, pct, esc } from './format.js';
 import { Chart } from './chart.js';
 
 const TABS = ['overview', 'stakeholders', 'plan', 'opportunities', 'activity', 'cases', 'risks', 'surveys', 'team'];
@@ -66,7 +66,7 @@ function Stakeholders({ account, contacts, reload, setError }) {
   return html`<div>
     ${engaged < 2 && html`<p class="warning" role="status">Single-threaded: ${engaged} influential contact${engaged === 1 ? '' : 's'} engaged in the last 90 days.</p>`}
     <section aria-labelledby="org-title"><h2 id="org-title">Organisation</h2>
-      <${Chart} label="Organisation chart" tall option=${{ animation: false, tooltip: { formatter: (p) => `${p.data.c.name}: influence ${p.data.c.influence ?? '–'}, ${p.data.c.attitude ?? 'unknown'}` },
+      <${Chart} label="Organisation chart" tall option=${{ animation: false, tooltip: { formatter: (p) => `${esc(p.data.c.name)}: influence ${p.data.c.influence ?? '–'}, ${esc(p.data.c.attitude ?? 'unknown')}` },
         series: [{ type: 'tree', data: roots.length === 1 ? [label(roots[0])] : [{ name: '', children: roots.map(label), itemStyle: { opacity: 0 }, lineStyle: { opacity: 0 } }],
           orient: 'TB', top: 30, bottom: 70, left: 80, right: 80, expandAndCollapse: false,
           label: { position: 'bottom', fontSize: 11, lineHeight: 14, distance: 6 }, leaves: { label: { position: 'bottom' } } }] }} />

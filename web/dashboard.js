@@ -3,7 +3,7 @@
 import { html, useState, useEffect } from './vendor-preact-htm.js';
 import { Chart } from './chart.js';
 import { get } from './api.js';
-import { money, pct, num } from './format.js';
+import { money, pct, num, esc } from './format.js';
 
 const TILES = [
   ['revenue', 'Revenue', (v, c) => money(v, c)],
@@ -47,18 +47,19 @@ export function Dashboard() {
   if (error) return html`<p class="error" role="alert">${error}</p>`;
   if (!data) return html`<p class="loading">Loading the portfolio…</p>`;
   const { k, series, matrix, alerts, work } = data;
-  const colours = { strategic: '#2e7d32', develop: '#1565c0', maintain: '#ef6c00', streamline: '#757575' };
+  // colour = health, as on the accounts list; the quadrants say the segment
+  const band = (h) => (h >= 70 ? '#1a7f37' : h >= 50 ? '#bf8700' : '#cf222e');
   const matrixOption = {
     animation: false,
     grid: { left: 50, right: 20, top: 20, bottom: 40 },
     xAxis: { name: 'attractiveness', nameLocation: 'middle', nameGap: 28, min: 0, max: 100 },
     yAxis: { name: 'relationship', nameLocation: 'middle', nameGap: 36, min: 0, max: 100 },
-    tooltip: { formatter: (p) => `${p.data.name}<br>${p.data.segment}` },
+    tooltip: { formatter: (p) => `${esc(p.data.name)}<br>${esc(p.data.segment)}, health ${num(p.data.health, 0)}` },
     series: [{
       type: 'scatter',
-      data: matrix.items.map((i) => ({ name: i.name, id: i.account_id, segment: i.segment,
+      data: matrix.items.map((i) => ({ name: i.name, id: i.account_id, segment: i.segment, health: i.health,
         value: [i.attractiveness.value, i.strength.value ?? 0, i.revenue],
-        itemStyle: { color: colours[i.segment] } })),
+        itemStyle: { color: band(i.health), opacity: 0.8 } })),
       symbolSize: (v) => 10 + Math.sqrt(Math.max(v[2], 0)) / 400,
       markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#999' },
         data: [{ xAxis: matrix.splits.attractiveness }, { yAxis: matrix.splits.strength }] },
@@ -85,6 +86,7 @@ export function Dashboard() {
       <section aria-labelledby="m-title"><h2 id="m-title">Key accounts: portfolio matrix</h2>
         <${Chart} label="Portfolio matrix" option=${matrixOption} onClick=${(p) => { location.hash = `#/accounts/${p.data.id}`; }} />
         <p class="muted">${Object.entries(matrix.counts).map(([s, n]) => `${s} ${n}`).join(' · ')}</p>
+        <p class="muted legend">Bubble: revenue · colour: health <span class="health-dot" data-band="good">70+</span> <span class="health-dot" data-band="fair">50–69</span> <span class="health-dot" data-band="poor">under 50</span></p>
       </section>
       <section aria-labelledby="r-title"><h2 id="r-title">Revenue by month</h2>
         <${Chart} label="Revenue by month" option=${revOption} />

@@ -9,3 +9,6 @@ export function ago(ts) {
   const d = Math.floor((Date.now() - Date.parse(ts)) / 86400e3);
   return d <= 0 ? 'today' : d === 1 ? 'yesterday' : `${d} days ago`;
 }
+
+// Text for the places a library renders as HTML (ECharts tooltips): user text stays text.
+export const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));

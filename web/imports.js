@@ -21,6 +21,7 @@ export function Imports() {
   const [result, setResult] = useState(null);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState(null);
   const [runs, setRuns] = useState([]);
   const load = () => get('/api/v1/imports?limit=10&sort=-id').then((r) => setRuns(r.items), () => {});
   useEffect(() => { load(); }, []);
@@ -35,11 +36,22 @@ export function Imports() {
     if (f.get('atomic')) q.set('atomic', 'true');
     setBusy(true);
     setError(null);
+    q.set('async', 'true');
     try {
-      setResult(await upload(`/api/v1/imports?${q}`, 'text/csv', await file.text()));
+      // the server answers at once and works in the background; ask how far it got
+      let run = await upload(`/api/v1/imports?${q}`, 'text/csv', await file.text());
+      while (run.status === 'queued' || run.status === 'running') {
+        setProgress(run.progress);
+        await new Promise((res) => setTimeout(res, 400));
+        run = await get(`/api/v1/imports/${run.id}`);
+      }
+      setProgress(null);
+      if (run.status === 'failed' && run.rows_total === 0 && run.errors.length === 1 && run.errors[0].line === 0) throw new Error(run.errors[0].message);
+      setResult(run);
       load();
     } catch (err) {
       setResult(null);
+      setProgress(null);
       setError(err.problem?.errors?.map((x) => `${x.field}: ${x.message}`).join('; ') || err.message);
     } finally {
       setBusy(false);
@@ -56,7 +68,7 @@ export function Imports() {
       <button type="submit" value="dry" disabled=${busy}>Dry run</button>
       <button type="submit" value="import" disabled=${busy}>Import</button>
     </form>
-    ${busy && html`<p class="loading">Importing…</p>`}
+    ${busy && html`<p class="loading" role="status">${progress?.rows_total ? `Importing… ${progress.rows_done.toLocaleString()} of ${progress.rows_total.toLocaleString()} rows` : 'Reading the file…'}</p>`}
     ${error && html`<p class="error" role="alert">${error}</p>`}
     ${result && html`<${Result} r=${result} />`}
     ${runs.length > 0 && html`<details><summary>Recent imports</summary><ul>${runs.map((r) => html`<li>${date(r.created_at)} ${r.kind} (${r.mapping}) — ${r.status}: ${r.created} created, ${r.updated} updated, ${r.rejected} rejected</li>`)}</ul></details>`}

@@ -1127,8 +1127,13 @@ static int save(struct imp *im, int64_t started, json_t **result)
 	json_object_set_new(rec, "finished_at", json_integer(time_now()));
 	if ((rc = store_begin(rq->db, true)) != KAM_OK)
 		goto out;
-	if ((rc = store_insert(rq->db, &model_import, rec, time_now(), &id)) != KAM_OK)
+	if (o->import_id > 0) { /* a queued run: its record exists */
+		id = o->import_id;
+		if ((rc = store_update(rq->db, &model_import, id, rec, -1, time_now())) != KAM_OK)
+			goto out;
+	} else if ((rc = store_insert(rq->db, &model_import, rec, time_now(), &id)) != KAM_OK) {
 		goto out;
+	}
 	summary =
 	    json_pack("{s:s,s:s,s:I,s:I,s:I,s:I}", "kind", o->kind, "status", status, "created",
 	              (json_int_t)im->created, "updated", (json_int_t)im->updated, "unchanged",
@@ -1212,6 +1217,8 @@ int api_import_run(struct req *rq, const struct api_import_opts *o, const char *
 	if ((rc = parse(&im, buf, len, ei)) != KAM_OK || (rc = map_columns(&im, ei)) != KAM_OK ||
 	    (rc = decide_dates(&im, ei)) != KAM_OK)
 		goto out;
+	if (o->progress) /* the file is read: how many rows there are is known */
+		o->progress(0, (int64_t)im.nrows - 1, o->progress_arg);
 	if ((rc = store_begin(rq->db, true)) != KAM_OK)
 		goto out;
 	open = true;
@@ -1225,9 +1232,9 @@ int api_import_run(struct req *rq, const struct api_import_opts *o, const char *
 					rc = store_begin(rq->db, true);
 				open = rc == KAM_OK;
 			}
-			if (o->progress)
-				o->progress((int64_t)r, (int64_t)im.nrows - 1, o->progress_arg);
 		}
+		if (rc == KAM_OK && o->progress && r % 1000 == 0)
+			o->progress((int64_t)r, (int64_t)im.nrows - 1, o->progress_arg);
 	}
 	if (rc == KAM_OK)
 		rc = flush(&im);

@@ -17,6 +17,7 @@ struct api_import_opts {
 	bool dry_run;        /* report what would happen, write nothing */
 	bool atomic;         /* all rows or none */
 	int batch;           /* rows per commit when neither (0: 10,000, short write locks) */
+	int64_t import_id;   /* > 0: the queued run to complete, instead of a new record */
 	api_import_progress progress;
 	void *progress_arg;
 };

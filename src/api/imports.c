@@ -3,6 +3,9 @@
 #include <string.h>
 #include <strings.h>
 #include "api/import.h"
+#include "api/importq.h"
+#include "kam/importmap.h"
+#include "util/time.h"
 #include "kam/importfmt.h"
 
 static int flag(const struct req *rq, const char *name, bool *out, struct kam_errinfo *ei)
@@ -20,16 +23,67 @@ static int flag(const struct req *rq, const char *name, bool *out, struct kam_er
 	return KAM_EINVAL;
 }
 
+/* A queued run: the record now (202, status queued), the rows by the server's import
+ * worker; GET /api/v1/imports/{id} shows its progress and then its result. */
+static int queue(struct req *rq, struct resp *rs, const struct api_import_opts *o,
+		 const char *csv, size_t len, struct kam_errinfo *ei)
+{
+	const struct api_server *srv = rq->app_data;
+	json_t *rec = NULL;
+	int64_t id, version;
+	int rc;
+
+	if (srv == NULL || srv->imports == NULL) {
+		err_field(ei, "async", "is not available here; import without it");
+		return KAM_EINVAL;
+	}
+	if (imp_kind_get(o->kind) == NULL) {
+		err_field(ei, "kind", "is one of accounts, contacts, products, units, fx-rates, "
+				      "transactions, opportunities, interactions, cases, surveys");
+		return KAM_EINVAL;
+	}
+	if (o->mapping && strcmp(o->mapping, "salesforce") && strcmp(o->mapping, "hubspot")) {
+		err_field(ei, "mapping", "is salesforce, hubspot, or a mapping file");
+		return KAM_EINVAL;
+	}
+	rec = json_pack("{s:s,s:s,s:s,s:b,s:b,s:I}", "kind", o->kind, "mapping",
+			o->custom ? "custom" : o->mapping ? o->mapping : "kam", "status", "queued",
+			"dry_run", o->dry_run, "atomic", o->atomic, "created_by",
+			(json_int_t)rq->user.id);
+	if ((rc = store_begin(rq->db, true)) != KAM_OK)
+		goto out;
+	if ((rc = store_insert(rq->db, &model_import, rec, time_now(), &id)) != KAM_OK ||
+	    (rc = api_audit(rq, "queue", "import", id, NULL, rec)) != KAM_OK ||
+	    (rc = store_commit(rq->db)) != KAM_OK)
+		goto out;
+	if ((rc = api_importq_submit(srv->imports, id, &rq->user, o, csv, len)) != KAM_OK)
+		goto out;
+	json_decref(rec);
+	rec = NULL;
+	if ((rc = store_get(rq->db, &model_import, id, &rec, &version)) != KAM_OK)
+		goto out;
+	api_import_decorate(rec);
+	api_created(rs, "/api/v1/imports", id, version, rec);
+	rs->status = 202; /* accepted: the rows are still to come */
+	rec = NULL;
+out:
+	if (rc != KAM_OK)
+		store_rollback(rq->db);
+	json_decref(rec);
+	return rc;
+}
+
 int api_import_create(struct req *rq, struct resp *rs)
 {
 	static const char *const params[] = {"kind",   "mapping",     "dry_run",
-	                                     "atomic", "date_format", NULL};
+	                                     "atomic", "date_format", "async", NULL};
 	struct api_import_opts o = {.datefmt = IMP_DATE_AUTO};
 	struct kam_errinfo ei = {0};
 	const char *ct = rq->content_type ? rq->content_type : "";
 	const char *csv = rq->body, *df;
 	size_t len = rq->body_len;
 	json_t *doc = NULL, *result = NULL;
+	bool async = false;
 	int rc = KAM_OK;
 
 	for (size_t i = 0; i < rq->nquery && rc == KAM_OK; i++) {
@@ -43,7 +97,8 @@ int api_import_create(struct req *rq, struct resp *rs)
 		}
 	}
 	if (rc != KAM_OK || (rc = flag(rq, "dry_run", &o.dry_run, &ei)) != KAM_OK ||
-	    (rc = flag(rq, "atomic", &o.atomic, &ei)) != KAM_OK)
+	    (rc = flag(rq, "atomic", &o.atomic, &ei)) != KAM_OK ||
+	    (rc = flag(rq, "async", &async, &ei)) != KAM_OK)
 		goto out;
 	o.kind = http_query(rq, "kind");
 	o.mapping = http_query(rq, "mapping");
@@ -77,6 +132,10 @@ int api_import_create(struct req *rq, struct resp *rs)
 		                    "{\"csv\", \"mapping\"} with a custom mapping",
 		                    NULL),
 		       KAM_EINVAL;
+	}
+	if (async) {
+		rc = queue(rq, rs, &o, csv, len, &ei);
+		goto out;
 	}
 	if ((rc = api_import_run(rq, &o, csv, len, &result, &ei)) != KAM_OK)
 		goto out;
@@ -125,6 +184,21 @@ int api_import_get(struct req *rq, struct resp *rs)
 		                           : (http_reply_err(rs, rc, NULL), rc);
 	}
 	api_import_decorate(rec);
+	{
+		const struct api_server *srv = rq->app_data;
+		int64_t done, total;
+
+		const char *st = json_string_value(json_object_get(rec, "status"));
+
+		/* the worker may still hold a run whose result is stored: that is done */
+		if (srv && st && (!strcmp(st, "queued") || !strcmp(st, "running")) &&
+		    api_importq_progress(srv->imports, id, &done, &total))
+			json_object_set_new(rec, "progress",
+					    /* rows_total is null while the file is still being read */
+					    json_pack("{s:I,s:o}", "rows_done", (json_int_t)done,
+						      "rows_total",
+						      total > 0 ? json_integer(total) : json_null()));
+	}
 	http_etag(rs, version);
 	return http_reply_json(rs, 200, rec);
 }

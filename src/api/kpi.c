@@ -4,6 +4,7 @@
 #include <string.h>
 #include "api/api.h"
 #include "api/cache.h"
+#include "api/importq.h"
 #include "kam/kpi_report.h"
 #include "kam/score.h"
 #include "store/portfolio.h"
@@ -18,6 +19,14 @@ struct scope {
 	int64_t *ids; /* segment members, sorted */
 	size_t nids;
 };
+
+/* The server's answer cache; NULL outside kam serve. */
+static struct api_cache *cache_of(const struct req *rq)
+{
+	const struct api_server *srv = rq->app_data;
+
+	return srv ? srv->cache : NULL;
+}
 
 static int cmp_id(const void *a, const void *b)
 {
@@ -264,7 +273,7 @@ int api_kpis(struct req *rq, struct resp *rs)
 		 interval ? interval : "");
 	if ((rc = store_data_version(rq->db, &version)) != KAM_OK)
 		goto out;
-	if ((cached = api_cache_get(rq->app_data, key, version)) != NULL) {
+	if ((cached = api_cache_get(cache_of(rq), key, version)) != NULL) {
 		http_header(rs, "X-Cache", "hit");
 		http_reply_json(rs, 200, cached);
 		goto out;
@@ -305,7 +314,7 @@ int api_kpis(struct req *rq, struct resp *rs)
 			json_object_set_new(ans, "series", series);
 			series = NULL;
 		}
-		api_cache_put(rq->app_data, key, version, ans);
+		api_cache_put(cache_of(rq), key, version, ans);
 		http_header(rs, "X-Cache", "miss");
 		http_reply_json(rs, 200, ans);
 	}

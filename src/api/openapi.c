@@ -89,11 +89,14 @@ static const struct doc docs[] = {
 	 K_OBJ},
 	{"POST", "/api/v1/imports",
 	 "Import a CSV file (text/csv, or JSON {csv, mapping}); query: kind, mapping "
-	 "(salesforce|hubspot), dry_run, atomic, date_format. Replies 201 with the run: counts, "
-	 "rejected rows with line, column and reason, ignored columns",
+	 "(salesforce|hubspot), dry_run, atomic, date_format, async. Replies 201 with the run: "
+	 "counts, rejected rows with line, column and reason, ignored columns; with async=true, "
+	 "202 at once and the run at its Location shows progress, then the result",
 	 NULL, K_OBJ},
 	{"GET", "/api/v1/imports", "Import runs, newest last (a kam sees their own)", NULL, K_OBJ},
-	{"GET", "/api/v1/imports/:id", "One import run with its rejected rows", NULL, K_OBJ},
+	{"GET", "/api/v1/imports/:id",
+	 "One import run with its rejected rows; while it runs, progress {rows_done, rows_total}",
+	 NULL, K_OBJ},
 	{"GET", "/api/v1/settings", "The settings in force", NULL, K_OBJ},
 	{"PATCH", "/api/v1/settings",
 	 "Change settings (directors, admins); scores are recomputed in the same transaction",

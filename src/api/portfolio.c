@@ -443,11 +443,12 @@ json_t *api_matrix_item(const struct settings *s, json_t *row)
 		                    "normalized",
 		                    parts[i].missing ? json_null() : json_real(parts[i].normalized),
 		                    "weight", parts[i].weight));
-	return json_pack("{s:O,s:O,s:O,s:s,s:O,s:{s:f,s:f},s:{s:o,s:o}}", "account_id",
+	return json_pack("{s:O,s:O,s:O,s:s,s:O,s:O,s:{s:f,s:f},s:{s:o,s:o}}", "account_id",
 	                 json_object_get(row, "account_id"), "name", json_object_get(row, "name"),
 	                 "owner_id", json_object_get(row, "owner_id"), "segment",
 	                 score_segment(s, score, strength), "revenue",
-	                 json_object_get(row, "revenue"), "attractiveness", "value", score, "score",
+	                 json_object_get(row, "revenue"), "health", json_object_get(row, "health"),
+	                 "attractiveness", "value", score, "score",
 	                 score, "strength", "value",
 	                 isnan(strength) ? json_null() : json_real(strength), "components", comp);
 }

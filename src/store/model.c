@@ -359,7 +359,7 @@ const struct model_entity model_alert = {
 	"account_team WHERE user_id = ?) OR user_id = ?)",
 	3};
 
-static const char *const import_status[] = {"done", "failed", "dry_run", NULL};
+static const char *const import_status[] = {"queued", "running", "done", "failed", "dry_run", NULL};
 
 static const struct model_field import_fields[] = {
 	ID_FIELD,

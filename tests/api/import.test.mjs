@@ -275,3 +275,39 @@ test('an account\'s parent must exist, and a group may not loop back on itself',
   const kids = (await get('admin', `/api/v1/accounts?parent_id=${cloud.id}`)).json.items.map((a) => a.id);
   assert.deepEqual(kids, [hooli.id]);
 });
+
+test('async: 202 at once with the queued run, then its progress and its result at the same address', async () => {
+  let csv = 'external_id,account,product,booked_on,amount,currency\n';
+  for (let i = 0; i < 20000; i++) csv += `ASYNC-${i},Initech GmbH,Core Platform,2026-0${1 + (i % 9)}-1${i % 9},${i % 500}.25,EUR\n`;
+  const r = await upload('admin', Buffer.from(csv), { kind: 'transactions', async: 'true' });
+  assert.equal(r.status, 202, JSON.stringify(r.json));
+  assert.equal(r.json.status, 'queued');
+  const path = new URL(r.location, srv.url).pathname;
+  let run;
+  for (let i = 0; i < 600; i++) {
+    run = (await get('admin', path)).json;
+    if (run.status === 'running' && run.progress?.rows_total !== null && run.progress) {
+      assert.equal(run.progress.rows_total, 20000);
+      assert.ok(run.progress.rows_done <= 20000);
+    }
+    if (!['queued', 'running'].includes(run.status)) break;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  assert.equal(run.status, 'done');
+  assert.deepEqual([run.rows_total, run.created, run.rejected], [20000, 20000, 0]);
+  assert.equal(run.progress, undefined, 'progress is only shown while it runs');
+  assert.equal((await get('admin', '/api/v1/transactions?external_id=ASYNC-19999')).json.items.length, 1);
+
+  // a file refused as a whole: the run fails with the reason; a bad kind is refused at once
+  const broken = await upload('admin', Buffer.from('external_id,account\n"X-1,Initech\n'), { kind: 'transactions', async: 'true' });
+  assert.equal(broken.status, 202);
+  const bpath = new URL(broken.location, srv.url).pathname;
+  for (let i = 0; i < 200; i++) {
+    run = (await get('admin', bpath)).json;
+    if (!['queued', 'running'].includes(run.status)) break;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  assert.equal(run.status, 'failed');
+  assert.match(run.errors[0].message, /quoted field is not closed/);
+  assert.equal((await upload('admin', Buffer.from('a'), { kind: 'widgets', async: 'true' })).status, 400);
+});

@@ -218,6 +218,9 @@ test('a stored <script> payload is shown as text and never runs', async () => {
   assert.equal(await p.locator('.account-head h1').textContent(), evil);
   assert.equal(await p.evaluate(() => window.pwned), undefined);
   assert.equal(await p.locator('.account-head img').count(), 0);
+  // chart tooltips are HTML (ECharts): names go through esc() before they reach one
+  const { esc } = await import('../../web/format.js');
+  assert.equal(esc(evil), '&lt;img src=x onerror=&quot;window.pwned=1&quot;&gt;&lt;script&gt;window.pwned=2&lt;/script&gt;Evil Corp');
 });
 
 test('a kam cannot open another kam\'s account by URL', async () => {

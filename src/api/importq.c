@@ -1,0 +1,240 @@
+/* The background import worker (see importq.h). */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include "api/importq.h"
+#include "util/log.h"
+#include "util/time.h"
+
+struct job {
+	struct job *next;
+	int64_t id;
+	struct http_user user;
+	char kind[32], mapping[32];
+	bool has_mapping;
+	json_t *custom;
+	int datefmt;
+	bool dry_run, atomic;
+	char *csv;
+	size_t len;
+};
+
+struct api_importq {
+	struct store *st;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct job *head, *tail;
+	bool stop;
+	int64_t cur_id, cur_done, cur_total;
+};
+
+static void progress(int64_t done, int64_t total, void *arg)
+{
+	struct api_importq *q = arg;
+
+	pthread_mutex_lock(&q->mu);
+	q->cur_done = done;
+	q->cur_total = total;
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* Marks a run failed for a reason that concerns the whole file. */
+static void fail(struct store_conn *c, int64_t id, const char *why)
+{
+	json_t *rec = json_pack("{s:s,s:s,s:I}", "status", "failed", "errors", "", "finished_at",
+				(json_int_t)time_now());
+	json_t *errs = json_pack("[{s:i,s:s,s:s}]", "line", 0, "column", "", "message", why);
+	char *s = json_dumps(errs, JSON_COMPACT);
+
+	json_object_set_new(rec, "errors", json_string(s ? s : "[]"));
+	if (store_begin(c, true) == KAM_OK) {
+		if (store_update(c, &model_import, id, rec, -1, time_now()) == KAM_OK)
+			store_commit(c);
+		else
+			store_rollback(c);
+	}
+	free(s);
+	json_decref(errs);
+	json_decref(rec);
+}
+
+static void run(struct api_importq *q, struct job *j)
+{
+	struct api_import_opts o = {.kind = j->kind,
+				    .mapping = j->has_mapping ? j->mapping : NULL,
+				    .custom = j->custom,
+				    .datefmt = j->datefmt,
+				    .dry_run = j->dry_run,
+				    .atomic = j->atomic,
+				    .progress = progress,
+				    .progress_arg = q,
+				    .import_id = j->id};
+	struct req rq = {.method = "POST", .path = "/api/v1/imports", .authed = true};
+	struct kam_errinfo ei = {0};
+	struct store_conn *c = NULL;
+	json_t *result = NULL;
+	int rc;
+
+	if (store_acquire(q->st, &c) != KAM_OK)
+		return;
+	rq.db = c;
+	rq.store = q->st;
+	rq.user = j->user;
+	{
+		json_t *running = json_pack("{s:s}", "status", "running");
+
+		if (store_begin(c, true) == KAM_OK) {
+			if (store_update(c, &model_import, j->id, running, -1, time_now()) == KAM_OK)
+				store_commit(c);
+			else
+				store_rollback(c);
+		}
+		json_decref(running);
+	}
+	rc = api_import_run(&rq, &o, j->csv, j->len, &result, &ei);
+	if (rc != KAM_OK) {
+		json_t *e = json_array_get(ei.errors, 0);
+		char why[600];
+
+		if (e)
+			snprintf(why, sizeof(why), "%s: %s",
+				 json_string_value(json_object_get(e, "field")),
+				 json_string_value(json_object_get(e, "message")));
+		else
+			snprintf(why, sizeof(why), "%s",
+				 ei.detail[0] ? ei.detail : "the import failed; see the server log");
+		log_msg("warn", "import %lld failed: %s", (long long)j->id, why);
+		fail(c, j->id, why);
+	}
+	err_clear(&ei);
+	json_decref(result);
+	store_release(q->st, c);
+}
+
+static void job_free(struct job *j)
+{
+	json_decref(j->custom);
+	free(j->csv);
+	free(j);
+}
+
+static void *loop(void *arg)
+{
+	struct api_importq *q = arg;
+
+	pthread_mutex_lock(&q->mu);
+	for (;;) {
+		struct job *j;
+
+		while (!q->stop && q->head == NULL)
+			pthread_cond_wait(&q->cv, &q->mu);
+		if (q->head == NULL)
+			break;
+		j = q->head;
+		q->head = j->next;
+		if (q->head == NULL)
+			q->tail = NULL;
+		if (q->stop) { /* stopping: the queued ones are told so, not run */
+			struct store_conn *c;
+
+			pthread_mutex_unlock(&q->mu);
+			if (store_acquire(q->st, &c) == KAM_OK) {
+				fail(c, j->id, "the server stopped before this import ran; send it again");
+				store_release(q->st, c);
+			}
+			job_free(j);
+			pthread_mutex_lock(&q->mu);
+			continue;
+		}
+		q->cur_id = j->id;
+		q->cur_done = q->cur_total = 0;
+		pthread_mutex_unlock(&q->mu);
+		run(q, j);
+		job_free(j);
+		pthread_mutex_lock(&q->mu);
+		q->cur_id = 0;
+	}
+	pthread_mutex_unlock(&q->mu);
+	return NULL;
+}
+
+struct api_importq *api_importq_new(struct store *st)
+{
+	struct api_importq *q = calloc(1, sizeof(*q));
+
+	if (q == NULL)
+		return NULL;
+	q->st = st;
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->cv, NULL);
+	if (pthread_create(&q->th, NULL, loop, q) != 0) {
+		pthread_mutex_destroy(&q->mu);
+		pthread_cond_destroy(&q->cv);
+		free(q);
+		return NULL;
+	}
+	return q;
+}
+
+void api_importq_free(struct api_importq *q)
+{
+	if (q == NULL)
+		return;
+	pthread_mutex_lock(&q->mu);
+	q->stop = true;
+	pthread_cond_signal(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+	pthread_join(q->th, NULL);
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->cv);
+	free(q);
+}
+
+int api_importq_submit(struct api_importq *q, int64_t id, const struct http_user *user,
+		       const struct api_import_opts *o, const char *csv, size_t len)
+{
+	struct job *j = calloc(1, sizeof(*j));
+
+	if (j == NULL || (j->csv = malloc(len + 1)) == NULL) {
+		free(j);
+		return KAM_ENOMEM;
+	}
+	memcpy(j->csv, csv, len);
+	j->csv[len] = '\0';
+	j->len = len;
+	j->id = id;
+	j->user = *user;
+	snprintf(j->kind, sizeof(j->kind), "%s", o->kind);
+	if (o->mapping) {
+		snprintf(j->mapping, sizeof(j->mapping), "%s", o->mapping);
+		j->has_mapping = true;
+	}
+	j->custom = o->custom ? json_deep_copy(o->custom) : NULL;
+	j->datefmt = o->datefmt;
+	j->dry_run = o->dry_run;
+	j->atomic = o->atomic;
+	pthread_mutex_lock(&q->mu);
+	if (q->tail)
+		q->tail->next = j;
+	else
+		q->head = j;
+	q->tail = j;
+	pthread_cond_signal(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+	return KAM_OK;
+}
+
+bool api_importq_progress(struct api_importq *q, int64_t id, int64_t *done, int64_t *total)
+{
+	bool mine;
+
+	if (q == NULL)
+		return false;
+	pthread_mutex_lock(&q->mu);
+	mine = q->cur_id == id;
+	*done = q->cur_done;
+	*total = q->cur_total;
+	pthread_mutex_unlock(&q->mu);
+	return mine;
+}

@@ -1,0 +1,31 @@
+/*
+ * Imports in the background: POST /api/v1/imports?async=true answers 202 at once and one
+ * worker thread per server runs the queued files in order (they would queue on the write
+ * lock anyway), keeping each run's progress for GET /api/v1/imports/{id}.
+ */
+#ifndef KAM_API_IMPORTQ_H
+#define KAM_API_IMPORTQ_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "api/import.h"
+
+struct api_importq;
+
+/* Starts the worker on st (it takes one connection while it runs a file); free with
+ * api_importq_free. */
+struct api_importq *api_importq_new(struct store *st);
+/* Finishes the file in progress, marks the queued ones failed, and stops. q may be NULL. */
+void api_importq_free(struct api_importq *q);
+/* Queues the file (csv, len copied) for import id as user; custom is copied too. */
+int api_importq_submit(struct api_importq *q, int64_t id, const struct http_user *user,
+		       const struct api_import_opts *o, const char *csv, size_t len);
+/* Rows done and in the file of import id when this server is running it now. */
+bool api_importq_progress(struct api_importq *q, int64_t id, int64_t *done, int64_t *total);
+
+/* The server-wide state of kam's handlers (struct req's app_data). */
+struct api_server {
+	struct api_cache *cache;
+	struct api_importq *imports;
+};
+
+#endif
