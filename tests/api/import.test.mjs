@@ -164,6 +164,9 @@ test('dry run reports what would happen and writes nothing', async () => {
   assert.match(e[5].message, /no account "Nowhere Ltd"/);
   assert.equal(await count('/api/v1/transactions'), before);
   assert.equal((await get('admin', '/api/v1/transactions?external_id=INV-1001')).json.items.length, 0);
+  // a product written the way another system spells it is matched to the closest name
+  const near = await upload('admin', Buffer.from('external_id,account,product,booked_on,amount\nN-1,Initech GmbH,Core-Platfrom,2026-01-05,10\n'), { kind: 'transactions', dry_run: 'true' });
+  assert.match(near.json.errors[0].message, /no product "Core-Platfrom"; did you mean "Core Platform"\?/);
 });
 
 test('atomic: one bad row and nothing is written', async () => {
