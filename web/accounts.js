@@ -1,4 +1,5 @@
-// The accounts table: search, tier and status filters, sortable columns, keyset paging.
+// The accounts table: search; tier, owner, status and tag filters; sortable columns; keyset
+// paging; the same list as CSV or Excel.
 import { html, useState, useEffect } from './vendor-preact-htm.js';
 import { get } from './api.js';
 import { money, num, ago } from './format.js';
@@ -6,6 +7,9 @@ import { money, num, ago } from './format.js';
 export function Accounts() {
   const [q, setQ] = useState('');
   const [tier, setTier] = useState('');
+  const [owner, setOwner] = useState('');
+  const [status, setStatus] = useState('');
+  const [tag, setTag] = useState('');
   const [sort, setSort] = useState('-score');
   const [rows, setRows] = useState([]);
   const [next, setNext] = useState(null);
@@ -19,33 +23,28 @@ export function Accounts() {
       const all = {};
       let cursor = null;
       do {
-        const r = await get(`/api/v1/users?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-        for (const u of r.items) all[u.id] = u.name;
+        const r = await get(`/api/v1/users?limit=500&sort=name${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        for (const u of r.items) all[u.id] = { name: u.name, owns: u.role !== 'member' && u.role !== 'viewer' };
         cursor = r.next_cursor;
       } while (cursor);
       setOwners(all);
     })();
   }, []);
   const [typed, setTyped] = useState('');
-  const url = (cursor) => {
-    const p = new URLSearchParams({ limit: '50', sort });
-    if (q) p.set('q', q);
-    if (tier) p.set('tier', tier);
-    if (cursor) p.set('cursor', cursor);
+  // the filters as query parameters: the page and the downloads ask the same question
+  const params = (extra) => {
+    const p = new URLSearchParams({ sort, ...extra });
+    for (const [k, v] of [['q', q], ['tier', tier], ['owner_id', owner], ['status', status], ['tag', tag.trim()]]) if (v) p.set(k, v);
     return `/api/v1/accounts?${p}`;
   };
+  const url = (cursor) => params(cursor ? { limit: '50', cursor } : { limit: '50' });
   useEffect(() => {
     // wait for typing to pause; a sort or a filter asks at once
-    const t = setTimeout(() => get(url()).then((r) => { setRows(r.items); setNext(r.next_cursor); setError(null); }, (e) => setError(e.message)), q !== typed ? 150 : 0);
-    setTyped(q);
+    const t = setTimeout(() => get(url()).then((r) => { setRows(r.items); setNext(r.next_cursor); setError(null); }, (e) => setError(e.message)), q + tag !== typed ? 150 : 0);
+    setTyped(q + tag);
     return () => clearTimeout(t);
-  }, [q, tier, sort]);
-  const file = (format) => {
-    const p = new URLSearchParams({ sort, format });
-    if (q) p.set('q', q);
-    if (tier) p.set('tier', tier);
-    return `/api/v1/accounts?${p}`;
-  };
+  }, [q, tier, owner, status, tag, sort]);
+  const file = (format) => params({ format });
   const more = () => get(url(next)).then((r) => { setRows(rows.concat(r.items)); setNext(r.next_cursor); });
   const th = (key, label) => html`<th scope="col" aria-sort=${sort === key ? 'ascending' : sort === `-${key}` ? 'descending' : 'none'}>
     <button class="link" onClick=${() => setSort(sort === `-${key}` ? key : `-${key}`)}>${label}</button></th>`;
@@ -55,6 +54,14 @@ export function Accounts() {
       <label>Tier <select value=${tier} onChange=${(e) => setTier(e.target.value)}>
         <option value="">all</option><option value="key">key</option><option value="potential">potential</option><option value="standard">standard</option>
       </select></label>
+      <label>Owner <select value=${owner} onChange=${(e) => setOwner(e.target.value)}>
+        <option value="">anyone</option>
+        ${Object.entries(owners).filter(([, u]) => u.owns).map(([id, u]) => html`<option value=${id}>${u.name}</option>`)}
+      </select></label>
+      <label>Status <select value=${status} onChange=${(e) => setStatus(e.target.value)}>
+        <option value="">any</option><option value="active">active</option><option value="prospect">prospect</option><option value="churned">churned</option>
+      </select></label>
+      <label>Tag <input type="search" size="10" value=${tag} onInput=${(e) => setTag(e.target.value)} /></label>
       <span class="downloads">Download <a href=${file('csv')} download>CSV</a> · <a href=${file('xlsx')} download>Excel</a></span>
     </div>
     ${error && html`<p class="error" role="alert">${error}</p>`}
@@ -62,7 +69,7 @@ export function Accounts() {
     <tbody>${rows.map((a) => html`<tr>
       <td><a href="#/accounts/${a.id}">${a.name}</a></td><td><span class="tier ${a.tier}">${a.tier}</span></td>
       <td>${num(a.score)}</td><td><span class="health-dot" data-band=${a.health >= 70 ? 'good' : a.health >= 50 ? 'fair' : 'poor'}>${num(a.health, 0)}</span></td>
-      <td class="num">${money(a.revenue_12m, base)}</td><td>${owners[a.owner_id] ?? ''}</td><td>${a.status}</td>
+      <td class="num">${money(a.revenue_12m, base)}</td><td>${owners[a.owner_id]?.name ?? ''}</td><td>${a.status}</td>
       <td>${ago(a.last_interaction_at)}</td><td>${a.tags.join(', ')}</td></tr>`)}</tbody></table>
     ${next && html`<button onClick=${more}>Show more</button>`}
   </div>`;

@@ -108,6 +108,21 @@ test('accounts: search, tier filter, sort; open an account and see why its healt
   const sick = (await api(srv.url, tok.director, 'GET', '/api/v1/accounts?sort=-health&limit=1')).json.items[0];
   await p.waitForFunction((name) => document.querySelector('table.accounts tbody td:first-child a')?.textContent === name, sick.name);
   await p.screenshot({ path: join(OUT, 'accounts-sorted.png') });
+  // owner, status and tag filters ask the API the same question the downloads do
+  const anna = (await api(srv.url, tok.anna, 'GET', '/api/v1/me')).json;
+  const annas = (await api(srv.url, tok.director, 'GET', `/api/v1/accounts?owner_id=${anna.id}&limit=500`)).json.items.length;
+  await p.getByLabel('Owner').selectOption({ label: 'Anna Berg' });
+  await p.waitForFunction((n) => document.querySelectorAll('table.accounts tbody tr').length === n
+    && [...document.querySelectorAll('table.accounts tbody tr')].every((r) => r.children[5].textContent === 'Anna Berg'), annas);
+  assert.match(await p.getByRole('link', { name: 'CSV' }).getAttribute('href'), new RegExp(`owner_id=${anna.id}`));
+  await p.getByLabel('Owner').selectOption('');
+  await p.getByLabel('Status').selectOption('churned');
+  await p.waitForFunction(() => [...document.querySelectorAll('table.accounts tbody tr')].every((r) => r.children[6].textContent === 'churned'));
+  await p.getByLabel('Status').selectOption('');
+  await p.getByLabel('Tag').fill('strategic');
+  const tagged = (await api(srv.url, tok.director, 'GET', '/api/v1/accounts?tag=strategic&limit=500')).json.items.length;
+  await p.waitForFunction((n) => document.querySelectorAll('table.accounts tbody tr').length === n, tagged);
+  await p.getByLabel('Tag').fill('');
   await p.getByLabel('Search').fill('north');
   await p.waitForFunction(() => document.querySelectorAll('table.accounts tbody tr').length === 1);
   await p.screenshot({ path: join(OUT, 'accounts.png') });
