@@ -10,6 +10,7 @@ export function Accounts() {
   const [owner, setOwner] = useState('');
   const [status, setStatus] = useState('');
   const [tag, setTag] = useState('');
+  const [segment, setSegment] = useState('');
   const [sort, setSort] = useState('-score');
   const [rows, setRows] = useState([]);
   const [next, setNext] = useState(null);
@@ -34,7 +35,7 @@ export function Accounts() {
   // the filters as query parameters: the page and the downloads ask the same question
   const params = (extra) => {
     const p = new URLSearchParams({ sort, ...extra });
-    for (const [k, v] of [['q', q], ['tier', tier], ['owner_id', owner], ['status', status], ['tag', tag.trim()]]) if (v) p.set(k, v);
+    for (const [k, v] of [['q', q], ['tier', tier], ['owner_id', owner], ['status', status], ['segment', segment], ['tag', tag.trim()]]) if (v) p.set(k, v);
     return `/api/v1/accounts?${p}`;
   };
   const url = (cursor) => params(cursor ? { limit: '50', cursor } : { limit: '50' });
@@ -43,7 +44,7 @@ export function Accounts() {
     const t = setTimeout(() => get(url()).then((r) => { setRows(r.items); setNext(r.next_cursor); setError(null); }, (e) => setError(e.message)), q + tag !== typed ? 150 : 0);
     setTyped(q + tag);
     return () => clearTimeout(t);
-  }, [q, tier, owner, status, tag, sort]);
+  }, [q, tier, owner, status, segment, tag, sort]);
   const file = (format) => params({ format });
   const more = () => get(url(next)).then((r) => { setRows(rows.concat(r.items)); setNext(r.next_cursor); });
   const th = (key, label) => html`<th scope="col" aria-sort=${sort === key ? 'ascending' : sort === `-${key}` ? 'descending' : 'none'}>
@@ -53,6 +54,9 @@ export function Accounts() {
       <label>Search <input type="search" value=${q} onInput=${(e) => setQ(e.target.value)} placeholder="name" /></label>
       <label>Tier <select value=${tier} onChange=${(e) => setTier(e.target.value)}>
         <option value="">all</option><option value="key">key</option><option value="potential">potential</option><option value="standard">standard</option>
+      </select></label>
+      <label>Segment <select value=${segment} onChange=${(e) => setSegment(e.target.value)}>
+        <option value="">any</option>${['strategic', 'develop', 'maintain', 'streamline'].map((g) => html`<option value=${g}>${g}</option>`)}
       </select></label>
       <label>Owner <select value=${owner} onChange=${(e) => setOwner(e.target.value)}>
         <option value="">anyone</option>
@@ -65,9 +69,9 @@ export function Accounts() {
       <span class="downloads">Download <a href=${file('csv')} download>CSV</a> · <a href=${file('xlsx')} download>Excel</a></span>
     </div>
     ${error && html`<p class="error" role="alert">${error}</p>`}
-    <table class="accounts"><thead><tr>${th('name', 'Account')}<th scope="col">Tier</th>${th('score', 'Score')}${th('health', 'Health')}${th('revenue_12m', 'Revenue 12 mo')}<th scope="col">Owner</th><th scope="col">Status</th><th scope="col">Last contact</th><th scope="col">Tags</th></tr></thead>
+    <table class="accounts"><thead><tr>${th('name', 'Account')}<th scope="col">Tier</th><th scope="col">Segment</th>${th('score', 'Score')}${th('health', 'Health')}${th('revenue_12m', 'Revenue 12 mo')}<th scope="col">Owner</th><th scope="col">Status</th><th scope="col">Last contact</th><th scope="col">Tags</th></tr></thead>
     <tbody>${rows.map((a) => html`<tr>
-      <td><a href="#/accounts/${a.id}">${a.name}</a></td><td><span class="tier ${a.tier}">${a.tier}</span></td>
+      <td><a href="#/accounts/${a.id}">${a.name}</a></td><td><span class="tier ${a.tier}">${a.tier}</span></td><td>${a.segment ?? ''}</td>
       <td>${num(a.score)}</td><td><span class="health-dot" data-band=${a.health >= 70 ? 'good' : a.health >= 50 ? 'fair' : 'poor'}>${num(a.health, 0)}</span></td>
       <td class="num">${money(a.revenue_12m, base)}</td><td>${owners[a.owner_id]?.name ?? ''}</td><td>${a.status}</td>
       <td>${ago(a.last_interaction_at)}</td><td>${a.tags.join(', ')}</td></tr>`)}</tbody></table>

@@ -110,6 +110,8 @@ struct settings;
 int api_settings_load(struct req *rq, struct settings *s, int64_t *version);
 /* The same on a bare connection (background jobs). */
 int api_settings_load_conn(struct store_conn *c, struct settings *s, int64_t *version);
+/* Stores every key account's matrix segment (and clears the others') in the open transaction. */
+int api_segments_refresh_conn(struct store_conn *db, const struct settings *s);
 
 struct alerts_run {
 	size_t accounts, hits;

@@ -10,7 +10,7 @@
 #include "util/time.h"
 
 static void params_of(const struct settings *s, int64_t account_id, int64_t now,
-		      struct store_health_params *p)
+                      struct store_health_params *p)
 {
 	p->account_id = account_id;
 	p->now = now;
@@ -46,7 +46,8 @@ int api_account_health(struct req *rq, struct resp *rs)
 	json_object_set_new(out, "account_id", json_integer(id));
 	json_object_set_new(out, "as_of", json_string(ts));
 	json_object_set_new(out, "score_30_days_ago",
-			    isnan(in[0].health_before) ? json_null() : json_real(in[0].health_before));
+	                    isnan(in[0].health_before) ? json_null()
+	                                               : json_real(in[0].health_before));
 	free(in);
 	return http_reply_json(rs, 200, out);
 }
@@ -73,8 +74,8 @@ int api_account_health_history(struct req *rq, struct resp *rs)
 	}
 	if ((rc = store_health_history(rq->db, id, from ? from : def, &items)) != KAM_OK)
 		return http_reply_err(rs, rc, NULL), rc;
-	return http_reply_json(rs, 200, json_pack("{s:I,s:o}", "account_id", (json_int_t)id, "items",
-						  items));
+	return http_reply_json(
+	    rs, 200, json_pack("{s:I,s:o}", "account_id", (json_int_t)id, "items", items));
 }
 
 int api_alerts_run(struct store_conn *c, int64_t now, struct alerts_run *out)
@@ -119,6 +120,9 @@ int api_alerts_run(struct store_conn *c, int64_t now, struct alerts_run *out)
 	}
 	if ((rc = store_alerts_sync(c, hits, nh, now, &sync)) != KAM_OK)
 		goto out;
+	/* engagement and NPS move a key account's segment without touching its score */
+	if ((rc = api_segments_refresh_conn(c, &s)) != KAM_OK)
+		goto out;
 	rc = store_commit(c);
 	out->accounts = n;
 	out->hits = nh;
@@ -144,17 +148,18 @@ int api_alert_evaluate(struct req *rq, struct resp *rs)
 	if (rc != KAM_OK)
 		return http_reply_err(rs, rc, NULL), rc;
 	return http_reply_json(rs, 200,
-			       json_pack("{s:I,s:I,s:i,s:i,s:i,s:i,s:f}", "accounts",
-					 (json_int_t)r.accounts, "holding", (json_int_t)r.hits,
-					 "opened", r.opened, "updated", r.updated, "resolved",
-					 r.resolved, "woke_from_snooze", r.woke, "ms", r.ms));
+	                       json_pack("{s:I,s:I,s:i,s:i,s:i,s:i,s:f}", "accounts",
+	                                 (json_int_t)r.accounts, "holding", (json_int_t)r.hits,
+	                                 "opened", r.opened, "updated", r.updated, "resolved",
+	                                 r.resolved, "woke_from_snooze", r.woke, "ms", r.ms));
 }
 
 /* Evidence is stored as JSON text; it goes out as JSON, with the account's name beside. */
 static void expand(struct req *rq, json_t *alert)
 {
 	const char *ev = json_string_value(json_object_get(alert, "evidence"));
-	json_t *j = ev ? json_loads(ev, 0, NULL) : NULL, *acc = json_object_get(alert, "account_id");
+	json_t *j = ev ? json_loads(ev, 0, NULL) : NULL,
+	       *acc = json_object_get(alert, "account_id");
 	json_t *a = NULL;
 
 	if (j)
@@ -180,8 +185,7 @@ int api_alert_list(struct req *rq, struct resp *rs)
 		err_clear(&ei);
 		return rc;
 	}
-	json_array_foreach(items, i, it)
-		expand(rq, it);
+	json_array_foreach(items, i, it) expand(rq, it);
 	return api_reply_page(rq, rs, &model_alert, items, next);
 }
 
@@ -190,7 +194,7 @@ static int load_alert(struct req *rq, int64_t id, bool lock, json_t **out, int64
 {
 	json_t *acc, *usr;
 	int rc = lock ? store_get_locked(rq->db, &model_alert, id, out, version)
-		      : store_get(rq->db, &model_alert, id, out, version);
+	              : store_get(rq->db, &model_alert, id, out, version);
 
 	if (rc != KAM_OK)
 		return rc;
@@ -224,7 +228,7 @@ int api_alert_update(struct req *rq, struct resp *rs)
 {
 	struct kam_errinfo ei = {0};
 	int64_t id = api_param_id(rq, 0), version, want = http_if_match(rq), until = 0,
-		now = time_now();
+	        now = time_now();
 	json_t *before = NULL, *after = NULL, *patch = NULL;
 	const char *state;
 	int rc;
@@ -252,7 +256,7 @@ int api_alert_update(struct req *rq, struct resp *rs)
 			goto out;
 		}
 	} else if (json_object_get(rq->json, "snoozed_until") &&
-		   !json_is_null(json_object_get(rq->json, "snoozed_until"))) {
+	           !json_is_null(json_object_get(rq->json, "snoozed_until"))) {
 		err_field(&ei, "snoozed_until", "only goes with state snoozed");
 		rc = KAM_EINVAL;
 		goto out;
@@ -269,15 +273,16 @@ int api_alert_update(struct req *rq, struct resp *rs)
 	}
 	if (!strcmp(json_string_value(json_object_get(before, "state")), "resolved") &&
 	    strcmp(state, "resolved") != 0) {
-		err_field(&ei, "state", "a resolved alert stays resolved; it comes back as a new "
-					"alert if it holds again");
+		err_field(&ei, "state",
+		          "a resolved alert stays resolved; it comes back as a new "
+		          "alert if it holds again");
 		rc = KAM_ECONFLICT;
 		goto out;
 	}
-	patch = json_pack("{s:s,s:o}", "state", state, "snoozed_until",
-			  until ? json_string(json_string_value(json_object_get(rq->json,
-										 "snoozed_until")))
-				: json_null());
+	patch = json_pack(
+	    "{s:s,s:o}", "state", state, "snoozed_until",
+	    until ? json_string(json_string_value(json_object_get(rq->json, "snoozed_until")))
+	          : json_null());
 	if (!strcmp(state, "resolved"))
 		json_object_set_new(patch, "resolved_at", json_integer(now));
 	if ((rc = store_update(rq->db, &model_alert, id, patch, version, now)) != KAM_OK)

@@ -77,6 +77,8 @@ int api_scores_refresh_conn(struct store_conn *db, const struct settings *s)
 		score_compute(s, &in, &r);
 		rc = store_score_set(db, rows[i].id, r.score, r.tier, (int64_t)rows[i].revenue);
 	}
+	if (rc == KAM_OK) /* tiers moved: so did who has a segment */
+		rc = api_segments_refresh_conn(db, s);
 	if (rc == KAM_OK)
 		rc = store_scores_clean(db, today);
 out:
@@ -448,9 +450,35 @@ json_t *api_matrix_item(const struct settings *s, json_t *row)
 	                 "owner_id", json_object_get(row, "owner_id"), "segment",
 	                 score_segment(s, score, strength), "revenue",
 	                 json_object_get(row, "revenue"), "health", json_object_get(row, "health"),
-	                 "attractiveness", "value", score, "score",
-	                 score, "strength", "value",
+	                 "attractiveness", "value", score, "score", score, "strength", "value",
 	                 isnan(strength) ? json_null() : json_real(strength), "components", comp);
+}
+
+int api_segments_refresh_conn(struct store_conn *db, const struct settings *s)
+{
+	char from[8], to[8], from_date[11];
+	int64_t now = time_now();
+	json_t *rows = NULL, *row;
+	size_t i;
+	int rc;
+
+	window(from, to);
+	time_date(now - 365 * 86400, from_date, sizeof(from_date));
+	if ((rc = store_segments_clear(db)) != KAM_OK ||
+	    (rc = store_matrix_rows(db, 0, from, to, from_date, now - 90 * 86400, &rows)) != KAM_OK)
+		return rc;
+	json_array_foreach(rows, i, row)
+	{
+		json_t *it = api_matrix_item(s, row);
+
+		if (rc == KAM_OK)
+			rc = store_segment_set(
+			    db, json_integer_value(json_object_get(it, "account_id")),
+			    json_string_value(json_object_get(it, "segment")));
+		json_decref(it);
+	}
+	json_decref(rows);
+	return rc;
 }
 
 int api_portfolio_matrix(struct req *rq, struct resp *rs)

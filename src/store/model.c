@@ -25,6 +25,7 @@ const char *const model_team_roles[] = {"kam", "executive_sponsor", "solution_en
 
 const char *const model_tiers[] = {"key", "potential", "standard", NULL};
 static const char *const account_status[] = {"prospect", "active", "churned", NULL};
+static const char *const segments[] = {"strategic", "develop", "maintain", "streamline", NULL};
 static const char *const attitudes[] = {"champion", "supporter", "neutral", "critic", "blocker",
 					NULL};
 static const char *const decision_roles[] = {"decision_maker", "economic_buyer", "influencer",
@@ -64,6 +65,7 @@ static const struct model_field account_fields[] = {
 	{"tier", MT_ENUM, MF_READONLY | MF_SORT | MF_FILTER, 0, 0, model_tiers, NULL},
 	{"health", MT_NUM, MF_READONLY | MF_SORT, 0, 100, NULL, NULL},      /* schema 12 */
 	{"revenue_12m", MT_INT, MF_READONLY | MF_SORT, 0, 0, NULL, NULL},   /* base minor units */
+	{"segment", MT_ENUM, MF_READONLY | MF_FILTER, 0, 0, segments, NULL}, /* schema 13 */
 	{"tags", MT_TAGS, MF_FILTER, 0, 50, NULL, NULL},
 	{"notes", MT_TEXT, 0, 0, 20000, NULL, NULL},
 	{"external_id", MT_TEXT, MF_FILTER, 0, 200, NULL, NULL},

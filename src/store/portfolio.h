@@ -39,6 +39,11 @@ int store_score_row(struct store_conn *c, int64_t id, const char *from_month,
 int store_score_set(struct store_conn *c, int64_t id, double score, const char *tier,
 		    int64_t revenue);
 
+/* Saves a key account's matrix segment (NULL: none); derived, no version bump. */
+int store_segment_set(struct store_conn *c, int64_t id, const char *segment);
+/* Clears the segment of every account that is not key. */
+int store_segments_clear(struct store_conn *c);
+
 /* Accounts in scope (scope_user 0 = all) with revenue in the window, highest first. */
 int store_pareto(struct store_conn *c, int64_t scope_user, const char *from_month,
 		 const char *to_month, json_t **items);

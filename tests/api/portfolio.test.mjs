@@ -212,3 +212,15 @@ test('lists sort by health and twelve-month revenue, kept on the account as the 
   }
   for (let i = 1; i < byHealth.length; i++) assert.ok(byHealth[i - 1].health <= byHealth[i].health);
 });
+
+test('each key account carries its matrix segment, so lists filter by it; other accounts have none', async () => {
+  const matrix = (await get('director', '/api/v1/portfolio/matrix')).json.items;
+  const all = (await get('director', '/api/v1/accounts?limit=500')).json.items;
+  const seg = Object.fromEntries(matrix.map((i) => [i.account_id, i.segment]));
+  for (const a of all) assert.equal(a.segment, a.tier === 'key' ? seg[a.id] : null, a.name);
+  for (const s of ['strategic', 'develop', 'maintain', 'streamline']) {
+    const listed = (await get('director', `/api/v1/accounts?segment=${s}&limit=500`)).json.items.map((a) => a.id).sort((x, y) => x - y);
+    assert.deepEqual(listed, matrix.filter((i) => i.segment === s).map((i) => i.account_id).sort((x, y) => x - y), s);
+  }
+  assert.equal((await get('director', '/api/v1/accounts?segment=galaxy')).status, 400);
+});

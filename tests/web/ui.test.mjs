@@ -113,16 +113,23 @@ test('accounts: search, tier filter, sort; open an account and see why its healt
   const annas = (await api(srv.url, tok.director, 'GET', `/api/v1/accounts?owner_id=${anna.id}&limit=500`)).json.items.length;
   await p.getByLabel('Owner').selectOption({ label: 'Anna Berg' });
   await p.waitForFunction((n) => document.querySelectorAll('table.accounts tbody tr').length === n
-    && [...document.querySelectorAll('table.accounts tbody tr')].every((r) => r.children[5].textContent === 'Anna Berg'), annas);
+    && [...document.querySelectorAll('table.accounts tbody tr')].every((r) => r.children[6].textContent === 'Anna Berg'), annas);
   assert.match(await p.getByRole('link', { name: 'CSV' }).getAttribute('href'), new RegExp(`owner_id=${anna.id}`));
   await p.getByLabel('Owner').selectOption('');
   await p.getByLabel('Status').selectOption('churned');
-  await p.waitForFunction(() => [...document.querySelectorAll('table.accounts tbody tr')].every((r) => r.children[6].textContent === 'churned'));
+  await p.waitForFunction(() => [...document.querySelectorAll('table.accounts tbody tr')].every((r) => r.children[7].textContent === 'churned'));
   await p.getByLabel('Status').selectOption('');
   await p.getByLabel('Tag').fill('strategic');
   const tagged = (await api(srv.url, tok.director, 'GET', '/api/v1/accounts?tag=strategic&limit=500')).json.items.length;
   await p.waitForFunction((n) => document.querySelectorAll('table.accounts tbody tr').length === n, tagged);
   await p.getByLabel('Tag').fill('');
+  // the segment of a key account is the one the portfolio matrix gives it
+  const matrix = (await api(srv.url, tok.director, 'GET', '/api/v1/portfolio/matrix')).json;
+  const develop = matrix.items.filter((i) => i.segment === 'develop').map((i) => i.name).sort();
+  await p.getByLabel('Segment').selectOption('develop');
+  await p.waitForFunction((names) => [...document.querySelectorAll('table.accounts tbody td:first-child a')].map((a) => a.textContent).sort().join('|') === names.join('|'), develop);
+  assert.ok(develop.length > 0, 'the demo has accounts to develop');
+  await p.getByLabel('Segment').selectOption('');
   await p.getByLabel('Search').fill('north');
   await p.waitForFunction(() => document.querySelectorAll('table.accounts tbody tr').length === 1);
   await p.screenshot({ path: join(OUT, 'accounts.png') });
