@@ -39,7 +39,8 @@ export function Dashboard() {
     Promise.all([
       get(`/api/v1/kpis?from=${from}&to=${toS}`),
       get(`/api/v1/kpis?from=${from}&to=${toS}&interval=month`),
-      get('/api/v1/portfolio/matrix'),
+      // bubbles: revenue of the same whole months as the tiles
+      get(`/api/v1/portfolio/matrix?from=${from.slice(0, 7)}&to=${new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() - 1, 1)).toISOString().slice(0, 7)}`),
       get('/api/v1/alerts?state=open&limit=8&sort=-opened_at'),
       get('/api/v1/kams/workload'),
     ]).then(([k, series, matrix, alerts, work]) => setData({ k, series, matrix, alerts, work }), (e) => setError(e.message));

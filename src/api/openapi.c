@@ -112,7 +112,9 @@ static const struct doc docs[] = {
 	 "Accounts by revenue with cumulative share and how many make 80% (from, to: YYYY-MM)", NULL,
 	 K_OBJ},
 	{"GET", "/api/v1/portfolio/matrix",
-	 "Key accounts by attractiveness and relationship strength in four segments", NULL, K_OBJ},
+	 "Key accounts by attractiveness and relationship strength in four segments; from, to "
+	 "(YYYY-MM) set the months of each bubble's revenue",
+	 NULL, K_OBJ},
 	{"GET", "/api/v1/kpis",
 	 "KPIs of a scope (portfolio, account, kam, segment) for [from, to) and the previous "
 	 "period; interval=month|quarter|year adds a series",

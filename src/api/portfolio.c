@@ -483,32 +483,52 @@ int api_segments_refresh_conn(struct store_conn *db, const struct settings *s)
 
 int api_portfolio_matrix(struct req *rq, struct resp *rs)
 {
-	static const char *const params[] = {NULL};
+	static const char *const params[] = {"from", "to", NULL};
 	struct kam_errinfo ei = {0};
 	struct settings s;
-	char from[8], to[8], from_date[11];
-	json_t *rows = NULL, *items = json_array(), *row, *counts;
+	char from[8], to[8], wfrom[8], wto[8], from_date[11];
+	json_t *rows = NULL, *items = json_array(), *row, *counts, *period = NULL,
+	       *rev = json_object();
 	int64_t now = time_now();
 	size_t i;
 	int rc;
 
-	if ((rc = only_params(rq, params, &ei)) != KAM_OK)
+	/* from, to (YYYY-MM): the months a bubble's revenue covers, as the dashboard's period */
+	if ((rc = only_params(rq, params, &ei)) != KAM_OK ||
+	    (rc = month_range(rq, from, to, &ei)) != KAM_OK)
 		goto out;
 	if ((rc = api_scores_fresh(rq)) != KAM_OK ||
 	    (rc = api_settings_load(rq, &s, NULL)) != KAM_OK)
 		goto out;
-	window(from, to);
 	time_date(now - 365 * 86400, from_date, sizeof(from_date));
-	if ((rc = store_matrix_rows(rq->db, api_scope_user(rq), from, to, from_date,
+	/* position and segment from the twelve-month window the scores use; only the bubble's
+	 * revenue follows the period asked for */
+	window(wfrom, wto);
+	if ((rc = store_matrix_rows(rq->db, api_scope_user(rq), wfrom, wto, from_date,
 	                            now - 90 * 86400, &rows)) != KAM_OK)
 		goto out;
+	if ((rc = store_pareto(rq->db, api_scope_user(rq), from, to, &period)) != KAM_OK)
+		goto out;
+	json_array_foreach(period, i, row)
+	{
+		char key[24];
+
+		snprintf(key, sizeof(key), "%lld",
+		         (long long)json_integer_value(json_object_get(row, "account_id")));
+		json_object_set(rev, key, json_object_get(row, "revenue"));
+	}
 	counts = json_pack("{s:i,s:i,s:i,s:i}", "strategic", 0, "develop", 0, "maintain", 0,
 	                   "streamline", 0);
 	json_array_foreach(rows, i, row)
 	{
-		json_t *it = api_matrix_item(&s, row);
+		json_t *it = api_matrix_item(&s, row), *r;
 		const char *seg = json_string_value(json_object_get(it, "segment"));
+		char key[24];
 
+		snprintf(key, sizeof(key), "%lld",
+		         (long long)json_integer_value(json_object_get(it, "account_id")));
+		r = json_object_get(rev, key);
+		json_object_set_new(it, "revenue", r ? json_incref(r) : json_integer(0));
 		json_object_set_new(
 		    counts, seg,
 		    json_integer(json_integer_value(json_object_get(counts, seg)) + 1));
@@ -521,6 +541,8 @@ int api_portfolio_matrix(struct req *rq, struct resp *rs)
 out:
 	json_decref(rows);
 	json_decref(items);
+	json_decref(period);
+	json_decref(rev);
 	if (rc != KAM_OK)
 		http_reply_err(rs, rc, &ei);
 	err_clear(&ei);

@@ -224,3 +224,20 @@ test('each key account carries its matrix segment, so lists filter by it; other 
   }
   assert.equal((await get('director', '/api/v1/accounts?segment=galaxy')).status, 400);
 });
+
+test('the matrix follows the period for its bubbles\' revenue, not for where a bubble sits', async () => {
+  const year = (await get('director', '/api/v1/portfolio/matrix')).json.items;
+  const now = new Date();
+  const m = (back) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1)).toISOString().slice(0, 7);
+  const q = `from=${m(3)}&to=${m(1)}`;
+  const quarter = (await get('director', `/api/v1/portfolio/matrix?${q}`)).json.items;
+  const pareto = Object.fromEntries((await get('director', `/api/v1/portfolio/pareto?${q}`)).json.items.map((p) => [p.account_id, p.revenue]));
+  assert.equal(quarter.length, year.length);
+  for (const [i, it] of quarter.entries()) {
+    assert.equal(it.revenue, pareto[it.account_id] ?? 0, it.name);
+    assert.equal(it.segment, year[i].segment, 'the segment stays the twelve-month one');
+    assert.equal(it.attractiveness.value, year[i].attractiveness.value);
+  }
+  assert.ok(quarter.some((it, i) => it.revenue < year[i].revenue), 'three months hold less revenue than twelve');
+  assert.equal((await get('director', '/api/v1/portfolio/matrix?from=2026-13')).status, 400);
+});

@@ -1,0 +1,254 @@
+/* The import engine, part one: the file, its header, its dates (see import_internal.h). */
+#include <csv.h>
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "api/import_internal.h"
+#include "kam/importfmt.h"
+#include "kam/revenue.h"
+#include "kam/settings.h"
+#include "store/import.h"
+#include "store/revenue.h"
+#include "util/time.h"
+
+/* --- parsing ---------------------------------------------------------------------------- */
+
+static void on_field(void *s, size_t len, void *data)
+{
+	struct imp *im = data;
+	char *v;
+
+	if (im->ncur == im->capcur) {
+		size_t cap = im->capcur ? im->capcur * 2 : 16;
+		char **p = realloc(im->cur, cap * sizeof(*p));
+
+		if (p == NULL)
+			return;
+		im->cur = p;
+		im->capcur = cap;
+	}
+	v = malloc(len + 1);
+	if (v == NULL)
+		return;
+	memcpy(v, s ? s : "", len);
+	v[len] = '\0';
+	im->cur[im->ncur++] = v;
+}
+
+static void on_row(int c, void *data)
+{
+	struct imp *im = data;
+
+	(void)c;
+	if (im->nrows == im->cap) {
+		size_t cap = im->cap ? im->cap * 2 : 256;
+		struct row *p = realloc(im->rows, cap * sizeof(*p));
+
+		if (p == NULL)
+			return;
+		im->rows = p;
+		im->cap = cap;
+	}
+	im->rows[im->nrows++] = (struct row){im->next_start, im->ncur, im->cur};
+	im->cur = NULL;
+	im->ncur = im->capcur = 0;
+	im->next_start = im->line_now + 1;
+}
+
+/* Reads every record, fed line by line so each knows the line it starts on. */
+int imp_parse(struct imp *im, const char *buf, size_t len, struct kam_errinfo *ei)
+{
+	struct csv_parser p;
+	const char *s = buf, *end = buf + len;
+	int rc = KAM_OK;
+
+	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3)) /* a UTF-8 byte order mark */
+		s += 3;
+	csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
+	csv_set_delim(&p, (unsigned char)imp_detect_delim(s, (size_t)(end - s)));
+	im->next_start = 1;
+	for (im->line_now = 1; s < end; im->line_now++) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t n = nl ? (size_t)(nl - s) + 1 : (size_t)(end - s);
+
+		/* a blank line between records is no record (libcsv's state 0: no row begun) */
+		if (p.pstate == 0 && strspn(s, "\r\n") >= n)
+			im->next_start = im->line_now + 1;
+		if (csv_parse(&p, s, n, on_field, on_row, im) != n) {
+			err_detail(ei,
+			           "line %ld: %s (a quote inside an unquoted field, or a quoted "
+			           "field not closed)",
+			           im->line_now, csv_strerror(csv_error(&p)));
+			rc = KAM_EINVAL;
+			break;
+		}
+		s += n;
+	}
+	im->line_now--;
+	if (rc == KAM_OK && csv_fini(&p, on_field, on_row, im) != 0) {
+		err_detail(ei, "line %ld: a quoted field is not closed", im->next_start);
+		rc = KAM_EINVAL;
+	}
+	csv_free(&p);
+	if (rc == KAM_OK && im->nrows == 0) {
+		err_detail(ei, "the file is empty: the first line must name the columns");
+		rc = KAM_EINVAL;
+	}
+	return rc;
+}
+
+/* --- columns ----------------------------------------------------------------------------- */
+
+/* The field a reference target fills in entity e. */
+static const char *ref_field(const struct model_entity *e, const char *target)
+{
+	if (!strcmp(target, "account") || !strcmp(target, "account_ext"))
+		return "account_id";
+	if (!strcmp(target, "parent") || !strcmp(target, "parent_ext"))
+		return "parent_id";
+	if (!strcmp(target, "owner"))
+		return model_field_find(e, "owner_id") ? "owner_id" : "relationship_owner_id";
+	if (!strcmp(target, "product"))
+		return "product_id";
+	if (!strcmp(target, "contact"))
+		return "contact_id";
+	if (!strcmp(target, "reports_to"))
+		return "reports_to_id";
+	if (!strcmp(target, "unit"))
+		return "unit_id";
+	if (!strcmp(target, "users"))
+		return "user_ids";
+	if (!strcmp(target, "contacts"))
+		return "contact_ids";
+	return NULL;
+}
+
+static const char *native_target(const struct imp *im, const char *key)
+{
+	static const char *const extra[] = {
+	    "account", "account_ext", "owner",      "product",   "contact", "reports_to", "unit",
+	    "users",   "contacts",    "first_name", "last_name", "parent",  "parent_ext", NULL};
+	const struct model_field *f = model_field_find(im->e, key);
+
+	if (f && !(f->flags & (MF_READONLY | MF_INTERNAL)))
+		return f->name;
+	if (!strcmp(key, "account_name"))
+		return "account";
+	if (!strcmp(key, "parent_name") && model_field_find(im->e, "parent_id"))
+		return "parent";
+	if (!strcmp(key, "owner_email"))
+		return "owner";
+	for (const char *const *x = extra; *x; x++)
+		if (!strcmp(*x, key))
+			return *x;
+	return NULL;
+}
+
+int imp_map_columns(struct imp *im, struct kam_errinfo *ei)
+{
+	struct row *h = &im->rows[0];
+	json_t *custom = json_object_get(im->o->custom, "columns");
+
+	im->ncols = h->n;
+	im->cols = calloc(h->n, sizeof(*im->cols));
+	if (im->cols == NULL)
+		return KAM_ENOMEM;
+	for (size_t i = 0; i < h->n; i++) {
+		struct col *c = &im->cols[i];
+		json_t *cv = json_object_get(custom, h->v[i]);
+		char key[128];
+		const char *t = NULL;
+
+		c->header = h->v[i];
+		imp_key(h->v[i], key, sizeof(key));
+		if (json_is_string(cv))
+			t = json_string_value(cv);
+		else if (json_is_null(cv))
+			t = "ignore";
+		if (t == NULL)
+			t = imp_map_target(im->k, im->o->mapping, key);
+		if (t == NULL)
+			t = native_target(im, key);
+		if (t == NULL) {
+			json_array_append_new(im->ignored, json_string(h->v[i]));
+			continue;
+		}
+		if (!strcmp(t, "ignore"))
+			continue;
+		c->target = t;
+		c->ref = imp_is_ref_target(t);
+		c->name_part = !strcmp(t, "first_name") || !strcmp(t, "last_name");
+		if (c->ref)
+			c->f = model_field_find(im->e, ref_field(im->e, t));
+		else if (!strcmp(t, "first_name") || !strcmp(t, "last_name"))
+			c->f = model_field_find(im->e, "name");
+		else
+			c->f = model_field_find(im->e, t);
+		if (c->f == NULL || (c->f->flags & (MF_READONLY | MF_INTERNAL))) {
+			err_field(ei, h->v[i], "maps to %s, which %ss cannot take", t, im->e->name);
+			return KAM_EINVAL;
+		}
+	}
+	return KAM_OK;
+}
+
+/* The date order of each date column: the option, the mapping file, or the values. */
+int imp_decide_dates(struct imp *im, struct kam_errinfo *ei)
+{
+	const char *fmt = json_string_value(json_object_get(im->o->custom, "date_format"));
+	int given = im->o->datefmt;
+
+	if (given == IMP_DATE_AUTO && fmt) {
+		if ((given = imp_datefmt_parse(fmt)) < 0) {
+			err_detail(ei,
+			           "date_format %s in the mapping is not M/D/YYYY, D/M/YYYY, "
+			           "DD-MM-YY or iso",
+			           fmt);
+			return KAM_EINVAL;
+		}
+	}
+	for (size_t i = 0; i < im->ncols; i++) {
+		struct col *c = &im->cols[i];
+		bool md = false, dm = false;
+		const char *example = NULL;
+
+		if (c->f == NULL || (c->f->type != MT_DATE && c->f->type != MT_TIME))
+			continue;
+		c->datefmt = given;
+		if (given != IMP_DATE_AUTO)
+			continue;
+		for (size_t r = 1; r < im->nrows; r++) {
+			const char *v = i < im->rows[r].n ? im->rows[r].v[i] : NULL;
+			int vote = imp_date_vote(v);
+			char out[11];
+			int secs;
+
+			md |= vote > 0;
+			dm |= vote < 0;
+			if (vote == 0 && v && *v && example == NULL &&
+			    imp_date(v, IMP_DATE_MDY, out, &secs) == 0 &&
+			    imp_date(v, IMP_DATE_AUTO, out, &secs) != 0)
+				example = v;
+		}
+		if (md && dm) {
+			err_field(ei, c->header,
+			          "has dates in both orders (month first and day "
+			          "first); pass --date-format");
+			return KAM_EINVAL;
+		}
+		if (md || dm)
+			c->datefmt = md ? IMP_DATE_MDY : IMP_DATE_DMY;
+		else if (example) {
+			err_field(ei, c->header,
+			          "has dates such as %s that read both as month/day "
+			          "and day/month; pass --date-format M/D/YYYY or "
+			          "D/M/YYYY",
+			          example);
+			return KAM_EINVAL;
+		}
+	}
+	return KAM_OK;
+}

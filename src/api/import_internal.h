@@ -1,0 +1,66 @@
+/*
+ * What the three files of the import engine share (src/api only): import_file.c reads the
+ * file and its columns, import_row.c turns one row into a write, import.c runs the whole.
+ */
+#ifndef KAM_API_IMPORT_INTERNAL_H
+#define KAM_API_IMPORT_INTERNAL_H
+#include "api/import.h"
+#include "api/resource.h"
+#include "kam/importmap.h"
+#include "store/bulk.h"
+
+#define MAX_ERRORS 1000
+#define BATCH_ROWS 10000
+
+struct col {
+	char *header;
+	const char *target;          /* NULL: ignored */
+	const struct model_field *f; /* the field it fills */
+	bool ref;                    /* a reference resolved by lookup */
+	bool name_part;              /* first_name or last_name */
+	int datefmt;
+};
+
+struct row {
+	long line;
+	size_t n;
+	char **v;
+};
+
+struct imp {
+	struct req *rq;
+	const struct api_import_opts *o;
+	const struct imp_kind *k;
+	const struct model_entity *e;
+	const struct api_resource *res; /* NULL for accounts */
+	struct col *cols;
+	size_t ncols;
+	struct row *rows;
+	size_t nrows, cap;
+	/* the row being parsed */
+	char **cur;
+	size_t ncur, capcur;
+	long line_now, next_start;
+	json_t *keys; /* entity → {ext: {}, name: {}} */
+	json_t *errors, *ignored;
+	json_t *seen; /* external id → the line it was first on */
+	/* new transactions waiting for a multi-row insert, and their rollup cells */
+	struct store_bulk_row *pending;
+	size_t npending, cappending;
+	json_t *cells, *writable, *rates;
+	int64_t created, updated, unchanged, rejected;
+	char base_currency[4];
+};
+
+/* Reads every record of buf into im->rows, each with the line it starts on. */
+int imp_parse(struct imp *im, const char *buf, size_t len, struct kam_errinfo *ei);
+/* Maps the header to targets and fields (custom mapping, then CRM tables, then kam's). */
+int imp_map_columns(struct imp *im, struct kam_errinfo *ei);
+/* Decides each date column's order: the option, the mapping, else the values. */
+int imp_decide_dates(struct imp *im, struct kam_errinfo *ei);
+/* One data row in its savepoint; a rejected row is recorded, other errors stop the run. */
+int imp_row(struct imp *im, struct row *r);
+/* Writes the queued new transactions and their rollup cells. */
+int imp_flush(struct imp *im);
+
+#endif

@@ -1,0 +1,810 @@
+/* The import engine, part two: one row, from cells to a stored record (see import_internal.h). */
+#include <csv.h>
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "api/import_internal.h"
+#include "kam/importfmt.h"
+#include "kam/revenue.h"
+#include "kam/settings.h"
+#include "store/import.h"
+#include "store/revenue.h"
+#include "util/time.h"
+
+/* --- lookups ------------------------------------------------------------------------------ */
+
+static int keys_of(struct imp *im, const char *entity, json_t **ext, json_t **name)
+{
+	json_t *k;
+
+	if (!strcmp(entity, "business unit")) /* the model's name for units */
+		entity = "unit";
+	k = json_object_get(im->keys, entity);
+
+	if (k == NULL) {
+		int rc = store_import_keys(im->rq->db, entity, ext, name);
+
+		if (rc != KAM_OK)
+			return rc;
+		json_object_set_new(im->keys, entity,
+		                    json_pack("{s:o,s:o}", "ext", *ext, "name", *name));
+		return KAM_OK;
+	}
+	*ext = json_object_get(k, "ext");
+	*name = json_object_get(k, "name");
+	return KAM_OK;
+}
+
+/* Remembers a row written by this import so later rows can refer to it. */
+static void remember(struct imp *im, const char *entity, const json_t *rec)
+{
+	json_t *k = json_object_get(im->keys, strcmp(entity, "business unit") ? entity : "unit");
+	const char *ext = json_string_value(json_object_get(rec, "external_id"));
+	const char *name = json_string_value(json_object_get(rec, "name"));
+	const char *email = json_string_value(json_object_get(rec, "email"));
+	json_t *id = json_object_get(rec, "id"), *acc = json_object_get(rec, "account_id");
+	char key[600], folded[512];
+
+	if (k == NULL || id == NULL)
+		return;
+	if (ext)
+		json_object_set(json_object_get(k, "ext"), ext, id);
+	if (name) {
+		store_fold(name, folded, sizeof(folded));
+		if (acc && strcmp(entity, "account") != 0)
+			snprintf(key, sizeof(key), "%lld:%s", (long long)json_integer_value(acc),
+			         folded);
+		else
+			snprintf(key, sizeof(key), "%s", folded);
+		json_object_set_new(json_object_get(k, "name"), key, json_pack("[O,s]", id, name));
+	}
+	if (email) {
+		store_fold(email, folded, sizeof(folded));
+		json_object_set_new(json_object_get(k, "name"), folded,
+		                    json_pack("[O,s]", id, email));
+	}
+}
+
+/* The closest known name (in the same account when prefix is set), for "did you mean". */
+static void closest(json_t *names, const char *prefix, const char *want, char *out, size_t outlen)
+{
+	const char *key, *best = NULL;
+	size_t plen = prefix ? strlen(prefix) : 0;
+	int best_d = 4;
+	json_t *v;
+	char folded[512];
+
+	store_fold(want, folded, sizeof(folded));
+	out[0] = '\0';
+	json_object_foreach(names, key, v)
+	{
+		const char *k = key;
+		int d;
+
+		if (plen) {
+			if (strncmp(key, prefix, plen) != 0)
+				continue;
+			k += plen;
+		} else if (strchr(key, ':') && isdigit((unsigned char)key[0])) {
+			continue;
+		}
+		d = imp_distance(folded, k, best_d - 1);
+		if (d < best_d) {
+			best_d = d;
+			best = json_string_value(json_array_get(v, 1));
+		}
+	}
+	if (best)
+		snprintf(out, outlen, "%s", best);
+}
+
+/* Finds one referenced row: by external id, then by name or e-mail (per account). */
+static int lookup(struct imp *im, const char *target, const char *v, int64_t account_id,
+                  int64_t *id, char *msg, size_t msglen)
+{
+	const char *entity = !strcmp(target, "owner") || !strcmp(target, "users") ? "user"
+	                     : !strcmp(target, "product")                         ? "product"
+	                     : !strcmp(target, "unit")                            ? "unit"
+	                     : !strncmp(target, "account", 7) || !strncmp(target, "parent", 6)
+	                         ? "account"
+	                         : "contact";
+	json_t *ext, *names, *hit = NULL;
+	char folded[512], key[600], prefix[32] = "", guess[512];
+	int rc = keys_of(im, entity, &ext, &names);
+
+	if (rc != KAM_OK)
+		return rc;
+	hit = json_object_get(ext, v);
+	store_fold(v, folded, sizeof(folded));
+	bool ext_only = !strcmp(target, "account_ext") || !strcmp(target, "parent_ext");
+
+	if (hit == NULL && !ext_only) {
+		if (!strcmp(entity, "contact") || !strcmp(entity, "unit")) {
+			snprintf(prefix, sizeof(prefix), "%lld:", (long long)account_id);
+			snprintf(key, sizeof(key), "%s%s", prefix, folded);
+			hit = json_object_get(names, key);
+		}
+		if (hit == NULL && strcmp(entity, "unit") != 0)
+			hit = json_object_get(names, folded); /* e-mail, or a global name */
+	}
+	if (hit) {
+		*id = json_integer_value(json_is_array(hit) ? json_array_get(hit, 0) : hit);
+		return KAM_OK;
+	}
+	closest(names, prefix[0] ? prefix : NULL, v, guess, sizeof(guess));
+	if (guess[0])
+		snprintf(msg, msglen,
+		         "no %s \"%s\"; did you mean \"%s\"? (or map it in the "
+		         "mapping file's values)",
+		         entity, v, guess);
+	else
+		snprintf(msg, msglen, "no %s \"%s\"%s", entity, v,
+		         ext_only ? " (by external id)" : "");
+	return KAM_ENOTFOUND;
+}
+
+/* --- one row ------------------------------------------------------------------------------- */
+
+struct rowctx {
+	struct imp *im;
+	struct row *row;
+	json_t *rec;
+	const char *bad_col;
+	char msg[700];
+};
+
+static int reject(struct rowctx *x, const char *col, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int reject(struct rowctx *x, const char *col, const char *fmt, ...)
+{
+	va_list ap;
+
+	x->bad_col = col;
+	va_start(ap, fmt);
+	vsnprintf(x->msg, sizeof(x->msg), fmt, ap);
+	va_end(ap);
+	return KAM_EINVAL;
+}
+
+static const char *custom_value(struct imp *im, const struct col *c, const char *v)
+{
+	json_t *vals = json_object_get(im->o->custom, "values"), *m, *to;
+
+	m = json_object_get(vals, c->target);
+	if (m == NULL)
+		m = json_object_get(vals, c->f->name);
+	to = json_object_get(m, v);
+	return json_is_string(to) ? json_string_value(to) : v;
+}
+
+static bool is_money(const struct imp *im, const char *field)
+{
+	for (const char *const *m = im->k->money; *m; m++)
+		if (!strcmp(*m, field))
+			return true;
+	return false;
+}
+
+/* A cell as the JSON value its field takes; money waits for the row's currency. */
+static int convert(struct rowctx *x, const struct col *c, const char *v, json_t **out)
+{
+	const struct model_field *f = c->f;
+	char buf[600], day[11];
+	int64_t n;
+	int secs;
+
+	*out = NULL;
+	switch (f->type) {
+	case MT_ENUM:
+		imp_key(v, buf, sizeof(buf));
+		if (!model_enum_has(f->values, buf)) {
+			const char *m = imp_map_value(f->name, buf);
+
+			if (m == NULL || !model_enum_has(f->values, m)) {
+				char list[300];
+				size_t len = 0;
+
+				list[0] = '\0';
+				for (const char *const *e = f->values; *e && len < 250; e++)
+					len += (size_t)snprintf(list + len, sizeof(list) - len,
+					                        "%s%s", len ? ", " : "", *e);
+				return reject(x, c->header,
+				              "\"%.100s\" is not one of %s (map it in the "
+				              "mapping file's values)",
+				              v, list);
+			}
+			snprintf(buf, sizeof(buf), "%s", m);
+		}
+		*out = json_string(buf);
+		return KAM_OK;
+	case MT_INT:
+	case MT_REF: {
+		char tmp[64];
+		size_t len = strlen(v);
+
+		if (is_money(x->im, f->name)) {
+			*out = json_string(v); /* scaled once the currency is known */
+			return *out ? KAM_OK : reject(x, c->header, "is not UTF-8 text");
+		}
+		if (len && len < sizeof(tmp) && v[len - 1] == '%') { /* "75%" */
+			memcpy(tmp, v, len - 1);
+			tmp[len - 1] = '\0';
+			v = tmp;
+		}
+		if (imp_number(v, 0, &n) != 0)
+			return reject(x, c->header, "\"%.100s\" is not a number", v);
+		*out = json_integer(n);
+		return KAM_OK;
+	}
+	case MT_NUM:
+		if (imp_number(v, 6, &n) != 0)
+			return reject(x, c->header, "\"%.100s\" is not a number", v);
+		*out = json_real((double)n / 1e6);
+		return KAM_OK;
+	case MT_BOOL:
+		imp_key(v, buf, sizeof(buf));
+		if (!strcmp(buf, "true") || !strcmp(buf, "yes") || !strcmp(buf, "1") ||
+		    !strcmp(buf, "x"))
+			*out = json_true();
+		else if (!strcmp(buf, "false") || !strcmp(buf, "no") || !strcmp(buf, "0"))
+			*out = json_false();
+		else
+			return reject(x, c->header, "\"%.100s\" is not yes or no", v);
+		return KAM_OK;
+	case MT_DATE:
+	case MT_TIME:
+		if (imp_date(v, c->datefmt, day, &secs) != 0)
+			return reject(x, c->header, "\"%.100s\" is not a date%s", v,
+			              c->datefmt == IMP_DATE_MDY   ? " (read as month/day/year)"
+			              : c->datefmt == IMP_DATE_DMY ? " (read as day/month/year)"
+			                                           : "");
+		if (f->type == MT_DATE) {
+			*out = json_string(day);
+		} else {
+			if (secs < 0)
+				secs = 0;
+			snprintf(buf, sizeof(buf), "%sT%02d:%02d:%02dZ", day, secs / 3600,
+			         secs / 60 % 60, secs % 60);
+			*out = json_string(buf);
+		}
+		return KAM_OK;
+	case MT_CURRENCY:
+		snprintf(buf, sizeof(buf), "%s", v);
+		for (char *p = buf; *p; p++)
+			*p = (char)toupper((unsigned char)*p);
+		*out = json_string(buf);
+		break;
+	case MT_REFS: { /* ids as kam exports them: "3; 5" */
+		char *copy = strdup(v), *save = NULL, *t;
+
+		if (copy == NULL)
+			return KAM_ENOMEM;
+		*out = json_array();
+		for (t = strtok_r(copy, ";,", &save); t; t = strtok_r(NULL, ";,", &save)) {
+			if (imp_number(t, 0, &n) != 0 || n < 1) {
+				free(copy);
+				json_decref(*out);
+				*out = NULL;
+				return reject(x, c->header, "\"%.100s\" is not a list of ids", v);
+			}
+			json_array_append_new(*out, json_integer(n));
+		}
+		free(copy);
+		return KAM_OK;
+	}
+	case MT_TAGS: {
+		char *copy = strdup(v), *save = NULL, *t;
+		const char *sep = strchr(v, ';') ? ";" : ",";
+
+		if (copy == NULL)
+			return KAM_ENOMEM;
+		*out = json_array();
+		for (t = strtok_r(copy, sep, &save); t; t = strtok_r(NULL, sep, &save)) {
+			while (isspace((unsigned char)*t))
+				t++;
+			if (*t)
+				json_array_append_new(*out, json_string(t));
+		}
+		free(copy);
+		return KAM_OK;
+	}
+	default:
+		*out = json_string(v);
+	}
+	if (*out == NULL)
+		return reject(x, c->header, "is not UTF-8 text (save the file as UTF-8)");
+	return KAM_OK;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+/* The fields of a row, references left for later (they need the account). */
+static int build(struct rowctx *x)
+{
+	struct imp *im = x->im;
+	char first[200] = "", last[200] = "", name[420];
+	int rc;
+
+	for (size_t i = 0; i < im->ncols && i < x->row->n; i++) {
+		const struct col *c = &im->cols[i];
+		const char *v;
+		json_t *j;
+
+		if (c->target == NULL)
+			continue;
+		v = trim(x->row->v[i]);
+		if (*v == '\0')
+			continue;
+		for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+			if (*p >= 0x80) { /* jansson refuses bytes that are not UTF-8 */
+				json_t *probe = json_string(v);
+
+				if (probe == NULL)
+					return reject(x, c->header,
+					              "is not UTF-8 text (save the file as UTF-8)");
+				json_decref(probe);
+				break;
+			}
+		if (v[0] == '\'' && imp_formula_like(v + 1))
+			v++; /* the apostrophe an export put before a formula-like text */
+		v = custom_value(im, c, v);
+		if (c->ref && !(c->f->type == MT_REF && isdigit((unsigned char)*v) &&
+		                !strcmp(c->target, c->f->name)))
+			continue;
+		if (c->name_part) {
+			snprintf(!strcmp(c->target, "first_name") ? first : last, sizeof(first),
+			         "%s", v);
+			continue;
+		}
+		if ((rc = convert(x, c, v, &j)) != KAM_OK)
+			return rc;
+		json_object_set_new(x->rec, c->f->name, j);
+	}
+	if ((first[0] || last[0]) && json_object_get(x->rec, "name") == NULL) {
+		snprintf(name, sizeof(name), "%s%s%s", first, first[0] && last[0] ? " " : "", last);
+		json_object_set_new(x->rec, "name", json_string(name));
+	}
+	return KAM_OK;
+}
+
+/* References, now that the row's account is known. */
+static int resolve(struct rowctx *x)
+{
+	struct imp *im = x->im;
+	int64_t account_id, id;
+	int rc;
+
+	/* the account first: the others are looked up inside it */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < im->ncols && i < x->row->n; i++) {
+			const struct col *c = &im->cols[i];
+			bool acc;
+			const char *v;
+
+			if (c->target == NULL || !c->ref ||
+			    json_object_get(x->rec, c->f->name) != NULL)
+				continue;
+			acc = !strncmp(c->target, "account", 7);
+			if (acc != (pass == 0))
+				continue;
+			v = trim(x->row->v[i]);
+			if (*v == '\0')
+				continue;
+			v = custom_value(im, c, v);
+			account_id = json_integer_value(json_object_get(x->rec, "account_id"));
+			if (c->f->type == MT_REFS) {
+				char *copy = strdup(v), *save = NULL, *t;
+				json_t *ids = json_array();
+
+				if (copy == NULL) {
+					json_decref(ids);
+					return KAM_ENOMEM;
+				}
+				rc = KAM_OK;
+				for (t = strtok_r(copy, ";", &save); t && rc == KAM_OK;
+				     t = strtok_r(NULL, ";", &save)) {
+					t = trim(t);
+					if (*t == '\0')
+						continue;
+					rc = lookup(im, c->target, t, account_id, &id, x->msg,
+					            sizeof(x->msg));
+					if (rc == KAM_OK)
+						json_array_append_new(ids, json_integer(id));
+				}
+				free(copy);
+				json_object_set_new(x->rec, c->f->name, ids);
+			} else {
+				rc = lookup(im, c->target, v, account_id, &id, x->msg,
+				            sizeof(x->msg));
+				if (rc == KAM_OK)
+					json_object_set_new(x->rec, c->f->name, json_integer(id));
+			}
+			if (rc == KAM_ENOTFOUND) {
+				x->bad_col = c->header;
+				return KAM_EINVAL;
+			}
+			if (rc != KAM_OK)
+				return rc;
+		}
+	return KAM_OK;
+}
+
+/* Money cells in minor units of the row's currency. */
+static int scale_money(struct rowctx *x, const json_t *stored)
+{
+	struct imp *im = x->im;
+	const char *cur = json_string_value(json_object_get(x->rec, "currency"));
+
+	if (cur == NULL)
+		cur = json_string_value(json_object_get(stored, "currency"));
+	if (cur == NULL)
+		cur = im->base_currency;
+	for (const char *const *m = im->k->money; *m; m++) {
+		json_t *v = json_object_get(x->rec, *m);
+		int64_t n;
+
+		if (!json_is_string(v))
+			continue;
+		if (imp_number(json_string_value(v), imp_minor_digits(cur), &n) != 0) {
+			const char *col = *m;
+
+			for (size_t i = 0; i < im->ncols; i++)
+				if (im->cols[i].f && !strcmp(im->cols[i].f->name, *m))
+					col = im->cols[i].header;
+			return reject(x, col, "\"%.100s\" is not an amount", json_string_value(v));
+		}
+		json_object_set_new(x->rec, *m, json_integer(n));
+	}
+	return KAM_OK;
+}
+
+static void apply_defaults(struct rowctx *x)
+{
+	struct imp *im = x->im;
+	json_t *custom = json_object_get(im->o->custom, "defaults"), *v;
+	const char *key;
+
+	json_object_foreach(custom, key, v) if (json_object_get(x->rec, key) == NULL)
+	    json_object_set(x->rec, key, v);
+	for (const char *const *d = im->k->defaults; *d; d++) {
+		const char *eq = strchr(*d, '=');
+		char field[64];
+
+		snprintf(field, sizeof(field), "%.*s", (int)(eq - *d), *d);
+		if (json_object_get(x->rec, field) == NULL)
+			json_object_set_new(x->rec, field, json_string(eq + 1));
+	}
+	if (model_field_find(im->e, "currency") && json_object_get(x->rec, "currency") == NULL)
+		json_object_set_new(x->rec, "currency", json_string(im->base_currency));
+}
+
+/* The stored row this one updates: by external id, else accounts and products by name and
+ * contacts by e-mail, so a file without ids still updates rather than duplicates. */
+static int existing(struct rowctx *x, int64_t *id)
+{
+	struct imp *im = x->im;
+	const char *ext = json_string_value(json_object_get(x->rec, "external_id"));
+	const char *by = !strcmp(im->e->name, "contact") ? "email" : "name";
+	json_t *exts, *names, *hit = NULL;
+	int rc = keys_of(im, im->e->name, &exts, &names);
+	char folded[512], key[600];
+
+	*id = 0;
+	if (rc != KAM_OK)
+		return rc;
+	if (ext)
+		hit = json_object_get(exts, ext);
+	else if (im->e == &model_account || im->e == &model_product ||
+	         (im->e == &model_contact && json_object_get(x->rec, "email"))) {
+		store_fold(json_string_value(json_object_get(x->rec, by)), folded, sizeof(folded));
+		snprintf(key, sizeof(key), "%s", folded);
+		hit = json_object_get(names, key);
+	} else if (im->e == &model_fx_rate && json_object_get(x->rec, "valid_from")) {
+		snprintf(key, sizeof(key), "%s:%s",
+		         json_string_value(json_object_get(x->rec, "currency")),
+		         json_string_value(json_object_get(x->rec, "valid_from")));
+		store_fold(key, folded, sizeof(folded));
+		hit = json_object_get(names, folded);
+	} else if (im->e == &model_unit && json_object_get(x->rec, "name")) {
+		store_fold(json_string_value(json_object_get(x->rec, "name")), folded,
+		           sizeof(folded));
+		snprintf(key, sizeof(key), "%lld:%s",
+		         (long long)json_integer_value(json_object_get(x->rec, "account_id")),
+		         folded);
+		hit = json_object_get(names, key);
+	}
+	if (hit)
+		*id = json_integer_value(json_is_array(hit) ? json_array_get(hit, 0) : hit);
+	return KAM_OK;
+}
+
+/* The fields of rec that differ from the stored row. */
+static json_t *diff(const json_t *stored, json_t *rec)
+{
+	json_t *patch = json_object(), *v;
+	const char *k;
+
+	json_object_foreach(rec, k, v) if (!json_equal(v, json_object_get(stored, k)))
+	    json_object_set(patch, k, v);
+	return patch;
+}
+
+static const char *column_of(struct imp *im, const char *field)
+{
+	for (size_t i = 0; field && i < im->ncols; i++)
+		if (im->cols[i].f && !strcmp(im->cols[i].f->name, field))
+			return im->cols[i].header;
+	return field ? field : "";
+}
+
+/* Everything about a row that needs no write: its fields, references, and the stored row
+ * it updates (*id, 0 for a new one). */
+static int read_row(struct rowctx *x, int64_t *id)
+{
+	struct imp *im = x->im;
+	int rc;
+
+	*id = 0;
+	if ((rc = build(x)) != KAM_OK || (rc = resolve(x)) != KAM_OK)
+		return rc;
+	if (json_is_string(json_object_get(x->rec, "external_id"))) {
+		const char *ext = json_string_value(json_object_get(x->rec, "external_id"));
+		json_t *first = json_object_get(im->seen, ext);
+
+		if (first)
+			return reject(
+			    x, column_of(im, "external_id"),
+			    "external id %.200s is in the file twice (first on line %lld)", ext,
+			    (long long)json_integer_value(first));
+		json_object_set_new(im->seen, ext, json_integer(x->row->line));
+	}
+	return existing(x, id);
+}
+
+static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
+{
+	struct imp *im = x->im;
+	json_t *stored = NULL, *patch = NULL, *after = NULL;
+	int rc;
+
+	if (id) {
+		if ((rc = store_get(im->rq->db, im->e, id, &stored, NULL)) != KAM_OK)
+			goto out;
+		if ((rc = scale_money(x, stored)) != KAM_OK)
+			goto out;
+		patch = diff(stored, x->rec);
+		if (json_object_size(patch) == 0) {
+			im->unchanged++;
+			goto out;
+		}
+		if ((rc = validate_body(im->e, patch, false, ei)) != KAM_OK)
+			goto out;
+		rc = im->res ? api_res_patch(im->rq, im->res, id, patch, -1, &after, ei)
+		             : api_account_patch(im->rq, id, patch, -1, &after, ei);
+		if (rc == KAM_OK)
+			im->updated++;
+	} else {
+		apply_defaults(x);
+		if ((rc = scale_money(x, NULL)) != KAM_OK)
+			goto out;
+		if ((rc = validate_body(im->e, x->rec, true, ei)) != KAM_OK)
+			goto out;
+		rc = im->res ? api_res_insert(im->rq, im->res, x->rec, &after, ei)
+		             : api_account_insert(im->rq, x->rec, &after, ei);
+		if (rc == KAM_OK)
+			im->created++;
+	}
+	if (rc == KAM_OK)
+		remember(im, im->e->name, after);
+out:
+	json_decref(stored);
+	json_decref(patch);
+	json_decref(after);
+	return rc;
+}
+
+/* --- the fast lane for new transactions ---------------------------------------------------- */
+
+static int by_day_account(const void *a, const void *b)
+{
+	const struct store_bulk_row *x = a, *y = b;
+	int c = strcmp(x->booked_on, y->booked_on);
+
+	return c ? c : (x->account_id > y->account_id) - (x->account_id < y->account_id);
+}
+
+/* Writes the queued transactions with multi-row inserts and adds their month totals to
+ * the rollup cell by cell: what makes ERP files import at hundreds of thousands of rows a
+ * second. The rows were checked like any other; only the writing is batched. */
+int imp_flush(struct imp *im)
+{
+	const char *key;
+	json_t *v;
+	int rc;
+
+	if (im->npending == 0)
+		return KAM_OK;
+	/* in index order: neighbouring rows touch the same index pages */
+	qsort(im->pending, im->npending, sizeof(*im->pending), by_day_account);
+	rc = store_bulk_import(im->rq->db, im->pending, im->npending, time_now());
+	json_object_foreach(im->cells, key, v)
+	{
+		long long acc = 0, prod = 0;
+		char month[8] = "";
+		char *end;
+
+		if (rc != KAM_OK)
+			break;
+		acc = strtoll(key, &end, 10);
+		prod = strtoll(end + 1, &end, 10);
+		snprintf(month, sizeof(month), "%.7s", end + 1);
+		rc = store_rollup_add(im->rq->db, acc, prod, month,
+		                      json_integer_value(json_array_get(v, 0)),
+		                      (int)json_integer_value(json_array_get(v, 1)));
+	}
+	if (rc == KAM_OK)
+		rc = store_revenue_changed(im->rq->db);
+	json_object_clear(im->cells);
+	im->npending = 0;
+	return rc;
+}
+
+static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
+{
+	struct imp *im = x->im;
+	struct store_bulk_row *t;
+	json_t *w, *cell;
+	const char *cur, *day;
+	int64_t acc;
+	double rate = 1;
+	char key[64];
+	int rc;
+
+	apply_defaults(x);
+	if ((rc = scale_money(x, NULL)) != KAM_OK)
+		return rc;
+	if ((rc = validate_body(im->e, x->rec, true, ei)) != KAM_OK)
+		return rc;
+	acc = json_integer_value(json_object_get(x->rec, "account_id"));
+	snprintf(key, sizeof(key), "%lld", (long long)acc);
+	if ((w = json_object_get(im->writable, key)) == NULL) {
+		bool owner = false, team = false;
+
+		rc = api_account_visible(im->rq, acc, &owner, &team);
+		if (rc != KAM_OK && rc != KAM_ENOTFOUND)
+			return rc;
+		w = json_boolean(rc == KAM_OK &&
+		                 auth_account_writable(im->rq->user.role, owner, team));
+		json_object_set_new(im->writable, key, w);
+	}
+	if (!json_is_true(w))
+		return reject(x, column_of(im, "account_id"),
+		              "no such account, or not yours to write");
+	cur = json_string_value(json_object_get(x->rec, "currency"));
+	day = json_string_value(json_object_get(x->rec, "booked_on"));
+	if (strcmp(cur, im->base_currency) != 0) {
+		json_t *r;
+
+		snprintf(key, sizeof(key), "%s:%s", cur, day);
+		if ((r = json_object_get(im->rates, key)) == NULL) {
+			rc = store_fx_rate(im->rq->db, cur, day, &rate);
+			if (rc == KAM_ENOTFOUND)
+				return reject(
+				    x, column_of(im, "currency"),
+				    "no FX rate for %s on %s; add one at /api/v1/fx-rates", cur,
+				    day);
+			if (rc != KAM_OK)
+				return rc;
+			json_object_set_new(im->rates, key, json_real(rate));
+		} else {
+			rate = json_real_value(r);
+		}
+	}
+	if (im->npending == im->cappending) {
+		size_t cap = im->cappending ? im->cappending * 2 : 1024;
+		struct store_bulk_row *p = realloc(im->pending, cap * sizeof(*p));
+
+		if (p == NULL)
+			return KAM_ENOMEM;
+		im->pending = p;
+		im->cappending = cap;
+	}
+	t = &im->pending[im->npending++];
+	*t = (struct store_bulk_row){
+	    .account_id = acc,
+	    .product_id = json_integer_value(json_object_get(x->rec, "product_id")),
+	    .amount = json_integer_value(json_object_get(x->rec, "amount")),
+	    /* the external id lives in im->seen until the import ends */
+	    .external_id =
+	        json_object_get(x->rec, "external_id")
+	            ? json_object_iter_key(json_object_iter_at(
+	                  im->seen, json_string_value(json_object_get(x->rec, "external_id"))))
+	            : NULL,
+	};
+	snprintf(t->booked_on, sizeof(t->booked_on), "%s", day);
+	snprintf(t->currency, sizeof(t->currency), "%s", cur);
+	t->amount_base = revenue_to_base(t->amount, rate);
+	snprintf(key, sizeof(key), "%lld:%lld:%.7s", (long long)acc, (long long)t->product_id, day);
+	if ((cell = json_object_get(im->cells, key)) == NULL) {
+		cell = json_pack("[I,I]", (json_int_t)0, (json_int_t)0);
+		json_object_set_new(im->cells, key, cell);
+	}
+	json_array_set_new(
+	    cell, 0, json_integer(json_integer_value(json_array_get(cell, 0)) + t->amount_base));
+	json_array_set_new(cell, 1, json_integer(json_integer_value(json_array_get(cell, 1)) + 1));
+	im->created++;
+	return KAM_OK;
+}
+
+static void add_error(struct imp *im, long line, const char *col, const char *field,
+                      const char *msg)
+{
+	im->rejected++;
+	if (json_array_size(im->errors) < MAX_ERRORS)
+		json_array_append_new(
+		    im->errors, json_pack("{s:I,s:s,s:s?,s:s}", "line", (json_int_t)line, "column",
+		                          col ? col : "", "field", field, "message", msg));
+}
+
+/* One row in its savepoint; a rejected row is recorded and undone, other errors stop all. */
+int imp_row(struct imp *im, struct row *r)
+{
+	struct rowctx x = {.im = im, .row = r, .rec = json_object()};
+	struct kam_errinfo ei = {0};
+	int64_t id = 0;
+	int rc, end = KAM_OK;
+
+	if (r->n != im->ncols) {
+		char msg[120];
+
+		snprintf(msg, sizeof(msg), "has %zu fields where the header has %zu", r->n,
+		         im->ncols);
+		add_error(im, r->line, "", NULL, msg);
+		json_decref(x.rec);
+		return KAM_OK;
+	}
+	rc = read_row(&x, &id);
+	if (rc == KAM_OK && id == 0 && im->e == &model_transaction &&
+	    json_object_get(x.rec, "unit_id") == NULL) {
+		rc = queue_txn(&x, &ei);
+	} else if (rc == KAM_OK) {
+		if ((rc = store_savepoint(im->rq->db)) != KAM_OK)
+			goto out;
+		rc = write_row(&x, id, &ei);
+		end = store_savepoint_end(im->rq->db, rc == KAM_OK);
+	}
+	if (rc == KAM_EINVAL || rc == KAM_EFORBIDDEN || rc == KAM_ENOTFOUND ||
+	    rc == KAM_ECONFLICT) {
+		json_t *e = json_array_get(ei.errors, 0);
+		const char *field = e ? json_string_value(json_object_get(e, "field")) : NULL;
+		const char *msg = x.bad_col      ? x.msg
+		                  : e            ? json_string_value(json_object_get(e, "message"))
+		                  : ei.detail[0] ? ei.detail
+		                  : rc == KAM_ECONFLICT
+		                      ? "conflicts with a stored row (a duplicate)"
+		                  : rc == KAM_ENOTFOUND ? "refers to something that does not exist"
+		                                        : "not allowed";
+
+		add_error(im, r->line, x.bad_col ? x.bad_col : column_of(im, field), field, msg);
+		rc = KAM_OK;
+	}
+	if (rc == KAM_OK)
+		rc = end;
+out:
+	err_clear(&ei);
+	json_decref(x.rec);
+	return rc;
+}
