@@ -51,7 +51,7 @@ function AddPerson({ account, contacts, reload, setError }) {
     <button type="submit">Add</button> <button type="button" onClick=${() => setOpen(false)}>Cancel</button></form>`;
 }
 
-function Stakeholders({ account, contacts, reload, setError }) {
+function Stakeholders({ account, contacts, team, reload, setError }) {
   const byId = new Map(contacts.map((c) => [c.id, { name: c.name, value: c.id, children: [], c }]));
   const roots = [];
   for (const n of byId.values()) {
@@ -62,6 +62,15 @@ function Stakeholders({ account, contacts, reload, setError }) {
   const label = (n) => ({ ...n, label: { formatter: `${n.c.name}\n${n.c.title || ''}` },
     itemStyle: { color: colour[n.c.attitude] || '#9e9e9e' }, symbolSize: 6 + 3 * (n.c.influence || 1),
     children: n.children.map(label) });
+  // our side: the account's owner, its team, and whoever already owns a relationship here
+  const [names, setNames] = useState({});
+  useEffect(() => { get('/api/v1/users?limit=500&sort=name').then((r) => setNames(Object.fromEntries(r.items.map((u) => [u.id, u.name]))), () => {}); }, []);
+  const ids = new Set([account.owner_id, ...team.map((m) => m.user_id), ...contacts.map((c) => c.relationship_owner_id).filter(Boolean)]);
+  const owners = [...ids].map((id) => ({ user_id: id, name: names[id] ?? team.find((m) => m.user_id === id)?.name ?? `user ${id}` }))
+    .sort((x, y) => x.name.localeCompare(y.name));
+  const edit = async (c, patch) => {
+    try { await api('PATCH', `/api/v1/contacts/${c.id}`, patch); reload(); } catch (e) { setError(e.message); }
+  };
   const engaged = contacts.filter((c) => c.influence >= 4 && c.last_contacted_at && Date.now() - Date.parse(c.last_contacted_at) < 90 * 86400e3).length;
   return html`<div>
     ${engaged < 2 && html`<p class="warning" role="status">Single-threaded: ${engaged} influential contact${engaged === 1 ? '' : 's'} engaged in the last 90 days.</p>`}
@@ -72,8 +81,19 @@ function Stakeholders({ account, contacts, reload, setError }) {
           label: { position: 'bottom', fontSize: 11, lineHeight: 14, distance: 6 }, leaves: { label: { position: 'bottom' } } }] }} />
     </section>
     <${AddPerson} account=${account} contacts=${contacts} reload=${reload} setError=${setError} />
-    <table><thead><tr><th>Name</th><th>Title</th><th>Influence</th><th>Attitude</th><th>Role</th><th>Last contacted</th></tr></thead>
-    <tbody>${contacts.map((c) => html`<tr><td>${c.name}</td><td>${c.title || ''}</td><td>${c.influence ?? ''}</td><td>${c.attitude || ''}</td><td>${(c.decision_role || '').replaceAll('_', ' ')}</td><td>${ago(c.last_contacted_at)}</td></tr>`)}</tbody></table>
+    <table class="people"><thead><tr><th scope="col">Name</th><th scope="col">Title</th><th scope="col">Reports to</th><th scope="col">Influence</th><th scope="col">Attitude</th><th scope="col">Role</th><th scope="col">Our owner</th><th scope="col">Last contacted</th></tr></thead>
+    <tbody>${contacts.map((c) => html`<tr data-contact=${c.id}><td>${c.name}</td><td>${c.title || ''}</td>
+      <td><select aria-label=${`${c.name} reports to`} value=${c.reports_to_id ?? ''} onChange=${(e) => edit(c, { reports_to_id: e.target.value ? Number(e.target.value) : null })}>
+        <option value="">nobody here</option>${contacts.filter((o) => o.id !== c.id).map((o) => html`<option value=${o.id}>${o.name}</option>`)}</select></td>
+      <td><select aria-label=${`influence of ${c.name}`} value=${c.influence ?? ''} onChange=${(e) => edit(c, { influence: e.target.value ? Number(e.target.value) : null })}>
+        <option value="">–</option>${[1, 2, 3, 4, 5].map((i) => html`<option value=${i}>${i}</option>`)}</select></td>
+      <td><select aria-label=${`attitude of ${c.name}`} value=${c.attitude ?? ''} onChange=${(e) => edit(c, { attitude: e.target.value || null })}>
+        <option value="">unknown</option>${['champion', 'supporter', 'neutral', 'critic', 'blocker'].map((t) => html`<option value=${t}>${t}</option>`)}</select></td>
+      <td>${(c.decision_role || '').replaceAll('_', ' ')}</td>
+      <td><select aria-label=${`our owner of ${c.name}`} value=${c.relationship_owner_id ?? ''} onChange=${(e) => edit(c, { relationship_owner_id: e.target.value ? Number(e.target.value) : null })}>
+        <option value="">nobody</option>${owners.map((u) => html`<option value=${u.user_id}>${u.name}</option>`)}
+</select></td>
+      <td>${ago(c.last_contacted_at)}</td></tr>`)}</tbody></table>
   </div>`;
 }
 
@@ -236,7 +256,7 @@ export function Account({ id, user }) {
   const { a, score, health } = d;
   let body;
   switch (tab) {
-  case 'stakeholders': body = html`<${Stakeholders} account=${a} contacts=${d.contacts} reload=${reload} setError=${setError} />`; break;
+  case 'stakeholders': body = html`<${Stakeholders} account=${a} contacts=${d.contacts} team=${d.team} reload=${reload} setError=${setError} />`; break;
   case 'plan': body = html`<${Plan} plans=${d.plans} reload=${reload} setError=${setError} />`; break;
   case 'opportunities': body = html`<${Opportunities} opps=${d.opps} pipeline=${d.pipeline} ws=${d.ws} currency=${d.pipeline.currency} />`; break;
   case 'activity': body = html`<${Activity} account=${a} interactions=${d.inter} contacts=${d.contacts} user=${user} reload=${reload} setError=${setError} />`; break;

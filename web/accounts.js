@@ -41,9 +41,12 @@ export function Accounts() {
   const url = (cursor) => params(cursor ? { limit: '50', cursor } : { limit: '50' });
   useEffect(() => {
     // wait for typing to pause; a sort or a filter asks at once
-    const t = setTimeout(() => get(url()).then((r) => { setRows(r.items); setNext(r.next_cursor); setError(null); }, (e) => setError(e.message)), q + tag !== typed ? 150 : 0);
+    // an answer to a question no longer asked (filters changed meanwhile) is dropped
+    let live = true;
+    const t = setTimeout(() => get(url()).then((r) => { if (live) { setRows(r.items); setNext(r.next_cursor); setError(null); } },
+      (e) => live && setError(e.message)), q + tag !== typed ? 150 : 0);
     setTyped(q + tag);
-    return () => clearTimeout(t);
+    return () => { live = false; clearTimeout(t); };
   }, [q, tier, owner, status, segment, tag, sort]);
   const file = (format) => params({ format });
   const more = () => get(url(next)).then((r) => { setRows(rows.concat(r.items)); setNext(r.next_cursor); });

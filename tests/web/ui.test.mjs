@@ -146,17 +146,30 @@ test('accounts: search, tier filter, sort; open an account and see why its healt
   assert.ok(people >= 4);
   // add a person in place, reporting to someone already on the chart
   await p.getByRole('button', { name: 'Add a person' }).click();
-  await p.getByLabel('Name').fill('Grace Newhire');
-  await p.getByLabel('Title').fill('VP Supply Chain');
-  await p.getByLabel('Influence').selectOption('4');
-  await p.getByLabel('Attitude').selectOption('supporter');
-  await p.getByLabel('Reports to').selectOption({ index: 1 });
-  await p.getByRole('button', { name: 'Add', exact: true }).click();
-  await p.locator('[role=tabpanel] td', { hasText: 'Grace Newhire' }).waitFor();
+  const form = p.getByRole('form', { name: 'Add a person' });
+  await form.getByLabel('Name').fill('Grace Newhire');
+  await form.getByLabel('Title').fill('VP Supply Chain');
+  await form.getByLabel('Influence').selectOption('4');
+  await form.getByLabel('Attitude').selectOption('supporter');
+  await form.getByLabel('Reports to').selectOption({ index: 1 });
+  await form.getByRole('button', { name: 'Add', exact: true }).click();
+  await p.locator('table.people tbody td:first-child', { hasText: 'Grace Newhire' }).waitFor();
   assert.equal(await p.locator('[role=tabpanel] > div > table tbody tr').count(), people + 1);
   const stored = (await api(srv.url, tok.director, 'GET', '/api/v1/contacts?q=Grace%20Newhire')).json.items[0];
   assert.equal(stored.influence, 4);
   assert.ok(stored.reports_to_id);
+  // a person's influence, attitude and our owner, changed in place
+  const row = p.locator('table.people tbody tr').first();
+  const cid = await row.getAttribute('data-contact');
+  const saved = p.waitForResponse((r) => r.url().endsWith(`/api/v1/contacts/${cid}`) && r.request().method() === 'PATCH');
+  await row.locator('select[aria-label^="attitude of"]').selectOption('blocker');
+  assert.equal((await saved).status(), 200);
+  assert.equal((await api(srv.url, tok.director, 'GET', `/api/v1/contacts/${cid}`)).json.attitude, 'blocker');
+  await p.waitForFunction((id) => document.querySelector(`tr[data-contact="${id}"] select[aria-label^="attitude of"]`)?.value === 'blocker', cid);
+  const saved2 = p.waitForResponse((r) => r.url().endsWith(`/api/v1/contacts/${cid}`) && r.request().method() === 'PATCH');
+  await row.locator('select[aria-label^="influence of"]').selectOption('5');
+  assert.equal((await saved2).status(), 200);
+  assert.equal((await api(srv.url, tok.director, 'GET', `/api/v1/contacts/${cid}`)).json.influence, 5);
   await p.screenshot({ path: join(OUT, 'stakeholders.png'), fullPage: true });
   for (const t of ['opportunities', 'cases', 'risks', 'surveys', 'team']) {
     await p.getByRole('tab', { name: t }).click();
