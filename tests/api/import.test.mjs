@@ -211,6 +211,12 @@ test('bad requests are clear 4xx problems and store nothing', async () => {
   assert.equal(wrongType.status, 415);
   const unknownParam = await upload('admin', 'erp-transactions.csv', { kind: 'transactions', force: 'yes' });
   assert.equal(unknownParam.status, 400);
+  const badTarget = await upload('admin', JSON.stringify({ csv: 'Kunde,Betrag\nX,1\n', mapping: { columns: { Kunde: 'galaxy' } } }), { kind: 'transactions' }, 'application/json');
+  assert.equal(badTarget.status, 400);
+  assert.equal(badTarget.json.errors[0].field, 'Kunde');
+  assert.match(badTarget.json.errors[0].message, /maps to galaxy, which transactions cannot take/);
+  const noCsv = await upload('admin', JSON.stringify({ mapping: {} }), { kind: 'transactions' }, 'application/json');
+  assert.equal(noCsv.status, 400);
 });
 
 test('access: a viewer cannot import; a kam imports only into their own accounts', async () => {
