@@ -41,7 +41,9 @@ function probe() {
       return tiles.length === 6 && /\d/.test(document.querySelector('[data-kpi=revenue] .value').textContent) &&
         vis(document.querySelector('ul.alerts')) &&
         document.querySelectorAll('section:has(#w-title) tbody tr').length > 0 &&
-        drawn(document.querySelector('section[aria-labelledby=m-title] .chart canvas'));
+        drawn(document.querySelector('section[aria-labelledby=m-title] .chart canvas')) &&
+        // panels fill in independently: rendered means all of them, the monthly series too
+        drawn(document.querySelector('section[aria-labelledby=r-title] .chart canvas'));
     },
     account: () => {
       const h = document.querySelector('.account-head');
@@ -172,7 +174,7 @@ function report(args) {
     floor: 'floor: about:blank → /healthz as text',
     shell: 'app shell: login form (no session)',
     signin: 'sign in: click → dashboard (first, cold)',
-    dashboard: 'dashboard (tiles, matrix drawn, alerts)',
+    dashboard: 'dashboard (every panel, both charts drawn)',
     account: 'account 360 header with health score',
     accounts: null,
     sorted: 'accounts: click Account → re-sorted',

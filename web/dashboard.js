@@ -19,38 +19,43 @@ function Tile({ name, label, fmt, k, currency, series }) {
   const up = f.value !== null && f.previous !== null && f.value >= f.previous;
   const spark = { animation: false, grid: { left: 2, right: 2, top: 4, bottom: 2 }, xAxis: { type: 'category', show: false },
     yAxis: { type: 'value', show: false, scale: true },
-    series: [{ type: 'line', symbol: 'none', lineStyle: { width: 1.5 }, data: series.map((s) => s.kpis[name].value) }] };
+    series: [{ type: 'line', symbol: 'none', lineStyle: { width: 1.5 }, data: (series || []).map((s) => s.kpis[name].value) }] };
   return html`<section class="tile" data-kpi=${name} aria-label=${label}>
     <h3>${label}</h3>
     <p class="value">${fmt(f.value, currency)}</p>
     <p class="prev ${f.previous === null ? '' : up ? 'up' : 'down'}">previous ${fmt(f.previous, currency)}</p>
-    <${Chart} label=${`${label} by month`} option=${spark} small />
+    ${series ? html`<${Chart} label=${`${label}, month by month`} option=${spark} small />` : html`<div class="spark-wait" aria-hidden="true"></div>`}
   </section>`;
 }
 
 export function Dashboard() {
   const [months, setMonths] = useState(12);
-  const [data, setData] = useState(null);
+  // each panel shows as soon as its own answer is in: a slow one (the monthly series on a
+  // cold server) does not hold the others back
+  const [d, setD] = useState({});
   const [error, setError] = useState(null);
   useEffect(() => {
     const to = new Date();
     const toS = `${to.getUTCFullYear()}-${String(to.getUTCMonth() + 1).padStart(2, '0')}-01`;
     const from = new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() - months, 1)).toISOString().slice(0, 10);
-    Promise.all([
-      get(`/api/v1/kpis?from=${from}&to=${toS}`),
-      get(`/api/v1/kpis?from=${from}&to=${toS}&interval=month`),
-      // bubbles: revenue of the same whole months as the tiles
-      get(`/api/v1/portfolio/matrix?from=${from.slice(0, 7)}&to=${new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() - 1, 1)).toISOString().slice(0, 7)}`),
-      get('/api/v1/alerts?state=open&limit=8&sort=-opened_at'),
-      get('/api/v1/kams/workload'),
-    ]).then(([k, series, matrix, alerts, work]) => setData({ k, series, matrix, alerts, work }), (e) => setError(e.message));
+    const last = new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+    let live = true;
+    setD({});
+    const ask = (key, path) => get(path).then((v) => live && setD((o) => ({ ...o, [key]: v })), (e) => live && setError(e.message));
+    ask('k', `/api/v1/kpis?from=${from}&to=${toS}`);
+    ask('series', `/api/v1/kpis?from=${from}&to=${toS}&interval=month`);
+    // bubbles: revenue of the same whole months as the tiles
+    ask('matrix', `/api/v1/portfolio/matrix?from=${from.slice(0, 7)}&to=${last}`);
+    ask('alerts', '/api/v1/alerts?state=open&limit=8&sort=-opened_at');
+    ask('work', '/api/v1/kams/workload');
+    return () => { live = false; };
   }, [months]);
   if (error) return html`<p class="error" role="alert">${error}</p>`;
-  if (!data) return html`<p class="loading">Loading the portfolio…</p>`;
-  const { k, series, matrix, alerts, work } = data;
+  const { k, series, matrix, alerts, work } = d;
+  const wait = html`<p class="loading">Loading…</p>`;
   // colour = health, as on the accounts list; the quadrants say the segment
   const band = (h) => (h >= 70 ? '#1a7f37' : h >= 50 ? '#bf8700' : '#cf222e');
-  const matrixOption = {
+  const matrixOption = matrix && {
     animation: false,
     grid: { left: 50, right: 20, top: 20, bottom: 40 },
     xAxis: { name: 'attractiveness', nameLocation: 'middle', nameGap: 28, min: 0, max: 100 },
@@ -66,7 +71,7 @@ export function Dashboard() {
         data: [{ xAxis: matrix.splits.attractiveness }, { yAxis: matrix.splits.strength }] },
     }],
   };
-  const revOption = {
+  const revOption = series && k && {
     animation: false,
     grid: { left: 60, right: 20, top: 20, bottom: 30 },
     xAxis: { type: 'category', data: series.series.map((s) => s.period.from.slice(0, 7)) },
@@ -82,25 +87,25 @@ export function Dashboard() {
         <option value="12">last 12 months</option><option value="24">last 24 months</option>
       </select></label>
     </div>
-    <div class="tiles">${TILES.map(([n, l, f]) => html`<${Tile} name=${n} label=${l} fmt=${f} k=${k.kpis} currency=${k.currency} series=${series.series} />`)}</div>
+    <div class="tiles">${k ? TILES.map(([n, l, f]) => html`<${Tile} name=${n} label=${l} fmt=${f} k=${k.kpis} currency=${k.currency} series=${series?.series} />`) : wait}</div>
     <div class="grid2">
       <section aria-labelledby="m-title"><h2 id="m-title">Key accounts: portfolio matrix</h2>
-        <${Chart} label="Portfolio matrix" option=${matrixOption} onClick=${(p) => { location.hash = `#/accounts/${p.data.id}`; }} />
-        <p class="muted">${Object.entries(matrix.counts).map(([s, n]) => `${s} ${n}`).join(' · ')}</p>
+        ${matrix ? html`<${Chart} label="Portfolio matrix" option=${matrixOption} onClick=${(p) => { location.hash = `#/accounts/${p.data.id}`; }} />
+        <p class="muted">${Object.entries(matrix.counts).map(([s, n]) => `${s} ${n}`).join(' · ')}</p>` : wait}
         <p class="muted legend">Bubble: revenue · colour: health <span class="health-dot" data-band="good">70+</span> <span class="health-dot" data-band="fair">50–69</span> <span class="health-dot" data-band="poor">under 50</span></p>
       </section>
       <section aria-labelledby="r-title"><h2 id="r-title">Revenue by month</h2>
-        <${Chart} label="Revenue by month" option=${revOption} />
+        ${revOption ? html`<${Chart} label="Revenue by month" option=${revOption} />` : wait}
       </section>
       <section aria-labelledby="a-title"><h2 id="a-title">Open alerts</h2>
-        <ul class="alerts">${alerts.items.map((a) => html`<li class=${a.severity}>
+        ${alerts ? html`<ul class="alerts">${alerts.items.map((a) => html`<li class=${a.severity}>
           <a href=${a.account_id ? `#/accounts/${a.account_id}` : '#/alerts'}>${a.rule.replaceAll('_', ' ')}</a>
-          <span class="muted"> ${a.account_name ?? 'KAM workload'}</span></li>`)}</ul>
+          <span class="muted"> ${a.account_name ?? 'KAM workload'}</span></li>`)}</ul>` : wait}
         <a href="#/alerts">All alerts</a>
       </section>
       <section aria-labelledby="w-title"><h2 id="w-title">KAM workload</h2>
-        <table><thead><tr><th>KAM</th><th>Key accounts</th><th>Capacity</th><th>Overdue actions</th></tr></thead>
-        <tbody>${work.items.map((w) => html`<tr class=${w.over_capacity ? 'over' : ''}><td>${w.name}</td><td>${w.key_accounts}</td><td>${w.capacity}</td><td>${w.overdue_actions}</td></tr>`)}</tbody></table>
+        ${work ? html`<table><thead><tr><th>KAM</th><th>Key accounts</th><th>Capacity</th><th>Overdue actions</th></tr></thead>
+        <tbody>${work.items.map((w) => html`<tr class=${w.over_capacity ? 'over' : ''}><td>${w.name}</td><td>${w.key_accounts}</td><td>${w.capacity}</td><td>${w.overdue_actions}</td></tr>`)}</tbody></table>` : wait}
       </section>
     </div>
   </div>`;
