@@ -11,14 +11,14 @@ const TABS = ['overview', 'stakeholders', 'plan', 'opportunities', 'activity', '
 function Overview({ a, health, score, kpis }) {
   return html`<div>
     <section aria-labelledby="k-title"><h2 id="k-title">Last twelve months</h2>
-      <p>Revenue ${money(kpis.kpis.revenue.value, kpis.currency)} (previous ${money(kpis.kpis.revenue.previous, kpis.currency)}) ·
+      ${!kpis ? html`<p class="loading">Loading the figures…</p>` : html`<p>Revenue ${money(kpis.kpis.revenue.value, kpis.currency)} (previous ${money(kpis.kpis.revenue.previous, kpis.currency)}) ·
         share of wallet ${pct(kpis.kpis.share_of_wallet.value)} · NPS ${num(kpis.kpis.nps.value, 0)} ·
         potential ${money(a.potential_annual_spend, a.currency)}</p>
       <${Chart} label="Revenue by month" option=${{
         animation: false, grid: { left: 60, right: 10, top: 10, bottom: 30 },
         xAxis: { type: 'category', data: kpis.series.map((s) => s.period.from.slice(0, 7)) },
         yAxis: { type: 'value', axisLabel: { formatter: (v) => money(v, kpis.currency) } },
-        series: [{ type: 'line', areaStyle: {}, data: kpis.series.map((s) => s.kpis.revenue.value) }] }} />
+        series: [{ type: 'line', areaStyle: {}, data: kpis.series.map((s) => s.kpis.revenue.value) }] }} />`}
     </section>
     <section aria-labelledby="h-title"><h2 id="h-title">Why this health score</h2>
       <table><thead><tr><th>Part</th><th>Value</th><th>Weight</th><th>Points</th><th>Reason</th></tr></thead>
@@ -225,6 +225,7 @@ function Team({ team }) {
 export function Account({ id, user }) {
   const [tab, setTab] = useState('overview');
   const [d, setD] = useState(null);
+  const [kpis, setKpis] = useState(null);
   const [error, setError] = useState(null);
   const [n, setN] = useState(0);
   const [share, setShare] = useState(null);
@@ -240,16 +241,19 @@ export function Account({ id, user }) {
     Promise.all([
       get(`/api/v1/accounts/${id}`), get(`/api/v1/accounts/${id}/score`), get(`/api/v1/accounts/${id}/health`),
       get(`/api/v1/contacts?${q}&limit=200&sort=name`), get(`/api/v1/plans?${q}&status=active`),
-      get(`/api/v1/kpis?scope=account&id=${id}&from=${from}&to=${toS}&interval=month`),
       get(`/api/v1/interactions?${q}&limit=50&sort=-occurred_at`), get(`/api/v1/cases?${q}&limit=100&sort=-opened_at`),
       get(`/api/v1/risks?${q}&limit=100`), get(`/api/v1/accounts/${id}/risk-matrix`), get(`/api/v1/surveys?${q}&limit=100`),
       get(`/api/v1/accounts/${id}/team`), get(`/api/v1/opportunities?${q}&limit=100`), get(`/api/v1/accounts/${id}/pipeline`),
       get(`/api/v1/accounts/${id}/whitespace`),
-    ]).then(async ([a, score, health, contacts, plans, kpis, inter, cases, risks, matrix, surveys, team, opps, pipeline, ws]) => {
+    ]).then(async ([a, score, health, contacts, plans, inter, cases, risks, matrix, surveys, team, opps, pipeline, ws]) => {
       const full = await Promise.all(plans.items.map((p) => get(`/api/v1/plans/${p.id}`)));
-      setD({ a, score, health, contacts: contacts.items, plans: full, kpis, inter: inter.items, cases: cases.items,
+      setD({ a, score, health, contacts: contacts.items, plans: full, inter: inter.items, cases: cases.items,
         risks: risks.items, matrix, surveys: surveys.items, team: team.items, opps: opps.items, pipeline, ws });
     }, (e) => setError(e.status === 404 ? 'No such account, or not one of yours.' : e.message));
+    // the month-by-month figures take longest on a cold server: they fill in on their own
+    let live = true;
+    get(`/api/v1/kpis?scope=account&id=${id}&from=${from}&to=${toS}&interval=month`).then((k) => live && setKpis(k), () => {});
+    return () => { live = false; };
   }, [id, n]);
   if (error && !d) return html`<p class="error" role="alert">${error}</p>`;
   if (!d) return html`<p class="loading">Loading…</p>`;
@@ -264,7 +268,7 @@ export function Account({ id, user }) {
   case 'risks': body = html`<${Risks} risks=${d.risks} matrix=${d.matrix} />`; break;
   case 'surveys': body = html`<${Surveys} surveys=${d.surveys} />`; break;
   case 'team': body = html`<${Team} team=${d.team} />`; break;
-  default: body = html`<${Overview} a=${a} health=${health} score=${score} kpis=${d.kpis} />`;
+  default: body = html`<${Overview} a=${a} health=${health} score=${score} kpis=${kpis} />`;
   }
   // the tabs pattern: one tab stop, arrows move between tabs, Home and End to the ends
   const tabKeys = (e) => {
