@@ -156,7 +156,7 @@ static int kpis(struct store_conn *c, int64_t account_id, int64_t now, json_t *d
 	if ((rc = api_settings_load_conn(c, &set, NULL)) != KAM_OK)
 		return rc;
 	{
-		struct store_kpi_query kq = {0, from, to, pf, pt, ppf, ppt, set.base_currency};
+		struct store_kpi_query kq = {0, from, to, pf, pt, ppf, ppt, set.base_currency, NULL};
 
 		if ((rc = store_kpi_fetch(c, &kq, &d)) != KAM_OK)
 			return rc;

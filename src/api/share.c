@@ -240,7 +240,7 @@ int api_shared(struct req *rq, struct resp *rs)
 	if ((rc = api_settings_load(rq, &set, NULL)) != KAM_OK)
 		goto out;
 	{
-		struct store_kpi_query kq = {0, from, today, pf, pt, ppf, ppt, set.base_currency};
+		struct store_kpi_query kq = {0, from, today, pf, pt, ppf, ppt, set.base_currency, NULL};
 		json_t *k = json_object();
 
 		if ((rc = store_kpi_fetch(rq->db, &kq, &d)) != KAM_OK) {

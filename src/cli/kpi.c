@@ -95,7 +95,7 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 	if ((rc = load_settings(c, &set)) != KAM_OK)
 		goto out;
 	{
-		struct store_kpi_query q = {0, f, t, pf, pt, ppf, ppt, set.base_currency};
+		struct store_kpi_query q = {0, f, t, pf, pt, ppf, ppt, set.base_currency, NULL};
 
 		if ((rc = store_kpi_fetch(c, &q, &cur)) != KAM_OK)
 			goto out;

@@ -73,18 +73,19 @@ static void add(struct store_kpi_data *d, int64_t id, size_t off, double v)
 }
 
 /* Transactions of [from, to), summed per account into off; nothing to do when empty. */
-static int edge(struct store_conn *c, struct store_kpi_data *d, const char *from,
-		const char *to, size_t off)
+static int edge(struct store_conn *c, struct store_kpi_data *d, const char *from, const char *to,
+                size_t off)
 {
 	struct db_stmt *st;
 	int rc;
 
 	if (strcmp(from, to) >= 0)
 		return KAM_OK;
-	rc = c->ops->query(c->db,
-			   "SELECT account_id, sum(amount_base) FROM transactions WHERE booked_on >= "
-			   "? AND booked_on < ? GROUP BY account_id",
-			   (struct db_val[]){DB_STR(from), DB_STR(to)}, 2, &st);
+	rc = c->ops->query(
+	    c->db,
+	    "SELECT account_id, sum(amount_base) FROM transactions WHERE booked_on >= "
+	    "? AND booked_on < ? GROUP BY account_id",
+	    (struct db_val[]){DB_STR(from), DB_STR(to)}, 2, &st);
 	if (rc != KAM_OK)
 		return rc;
 	while ((rc = c->ops->next(st)) == 1)
@@ -95,8 +96,8 @@ static int edge(struct store_conn *c, struct store_kpi_data *d, const char *from
 
 /* Every window's whole months in one pass over the account rollup, then the edges
  * (n must be 7: the query has seven sums). */
-static int revenue_windows(struct store_conn *c, struct store_kpi_data *d, struct window *w,
-			   int n)
+static int revenue_windows(struct store_conn *c, struct store_kpi_data *d, struct window *w, int n,
+                           const struct store_kpi_rollup *r)
 {
 	struct db_val args[7 * 2 + 1];
 	struct db_stmt *st;
@@ -111,17 +112,30 @@ static int revenue_windows(struct store_conn *c, struct store_kpi_data *d, struc
 			upto = w[i].tm;
 	}
 	args[k++] = DB_STR(upto);
+	if (r) { /* the same sums over the rollup already in memory */
+		for (size_t j = 0; j < r->n; j++) {
+			const struct store_kpi_cell *x = &r->cells[j];
+			struct store_kpi_account *a;
+
+			if (strcmp(x->month, upto) >= 0 || (a = find(d, x->account_id)) == NULL)
+				continue;
+			for (int i = 0; i < n; i++)
+				if (strcmp(x->month, w[i].fm) >= 0 && strcmp(x->month, w[i].tm) < 0)
+					*(double *)((char *)a + w[i].off) += x->amount;
+		}
+		goto edges;
+	}
 	rc = c->ops->query(c->db,
-			   "SELECT account_id, "
-			   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "
-			   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "
-			   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "
-			   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "
-			   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "
-			   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "
-			   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END) "
-			   "FROM revenue_account_monthly WHERE month < ? GROUP BY account_id",
-			   args, k, &st);
+	                   "SELECT account_id, "
+	                   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "
+	                   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "
+	                   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "
+	                   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "
+	                   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "
+	                   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "
+	                   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END) "
+	                   "FROM revenue_account_monthly WHERE month < ? GROUP BY account_id",
+	                   args, k, &st);
 	if (rc != KAM_OK)
 		return rc;
 	while ((rc = c->ops->next(st)) == 1)
@@ -130,6 +144,8 @@ static int revenue_windows(struct store_conn *c, struct store_kpi_data *d, struc
 	c->ops->done(st);
 	if (rc < 0)
 		return rc;
+edges:
+	rc = KAM_OK;
 	for (int i = 0; i < n && rc >= 0; i++) {
 		rc = edge(c, d, w[i].from, w[i].head_to, w[i].off);
 		if (rc == KAM_OK)
@@ -154,27 +170,27 @@ static void *push(void **v, size_t *n, size_t *cap, size_t elem)
 }
 
 static int fetch_accounts(struct store_conn *c, const struct store_kpi_query *q,
-			  struct store_kpi_data *d)
+                          struct store_kpi_data *d)
 {
 	struct db_stmt *st;
 	size_t cap = 0;
 	int rc = c->ops->query(
-		c->db,
-		"SELECT a.id, a.owner_id, coalesce(a.acquired_on, ''), coalesce(a.churned_on, ''), "
-		"a.potential_annual_spend, CASE WHEN a.currency = ? THEN 1.0 ELSE (SELECT f.rate FROM "
-		"fx_rates f WHERE f.currency = a.currency AND f.valid_from < ? ORDER BY f.valid_from "
-		"DESC LIMIT 1) END, coalesce((SELECT min(r.month) FROM revenue_account_monthly r WHERE "
-		"r.account_id = a.id), '') FROM accounts a WHERE (? = 0 OR a.owner_id = ? OR a.id IN "
-		"(SELECT account_id FROM account_team WHERE user_id = ?)) ORDER BY a.id",
-		(struct db_val[]){DB_TEXT(q->base_currency), DB_TEXT(q->to), DB_INT(q->scope_user),
-				  DB_INT(q->scope_user), DB_INT(q->scope_user)},
-		5, &st);
+	    c->db,
+	    "SELECT a.id, a.owner_id, coalesce(a.acquired_on, ''), coalesce(a.churned_on, ''), "
+	    "a.potential_annual_spend, CASE WHEN a.currency = ? THEN 1.0 ELSE (SELECT f.rate FROM "
+	    "fx_rates f WHERE f.currency = a.currency AND f.valid_from < ? ORDER BY f.valid_from "
+	    "DESC LIMIT 1) END, coalesce((SELECT min(r.month) FROM revenue_account_monthly r WHERE "
+	    "r.account_id = a.id), '') FROM accounts a WHERE (? = 0 OR a.owner_id = ? OR a.id IN "
+	    "(SELECT account_id FROM account_team WHERE user_id = ?)) ORDER BY a.id",
+	    (struct db_val[]){DB_TEXT(q->base_currency), DB_TEXT(q->to), DB_INT(q->scope_user),
+	                      DB_INT(q->scope_user), DB_INT(q->scope_user)},
+	    5, &st);
 
 	if (rc != KAM_OK)
 		return rc;
 	while ((rc = c->ops->next(st)) == 1) {
 		struct store_kpi_account *a =
-			push((void **)&d->acc, &d->nacc, &cap, sizeof(*d->acc));
+		    push((void **)&d->acc, &d->nacc, &cap, sizeof(*d->acc));
 
 		if (a == NULL) {
 			rc = KAM_ENOMEM;
@@ -184,10 +200,11 @@ static int fetch_accounts(struct store_conn *c, const struct store_kpi_query *q,
 		a->owner_id = c->ops->col_int(st, 1);
 		snprintf(a->acquired_on, sizeof(a->acquired_on), "%s", c->ops->col_text(st, 2));
 		snprintf(a->churned_on, sizeof(a->churned_on), "%s", c->ops->col_text(st, 3));
-		/* potential spend is in the account's currency: converted, or unknown without a rate */
+		/* potential spend is in the account's currency: converted, or unknown without a
+		 * rate */
 		a->potential = c->ops->is_null(st, 4) || c->ops->is_null(st, 5)
-				       ? -1
-				       : (double)c->ops->col_int(st, 4) * c->ops->col_real(st, 5);
+		                   ? -1
+		                   : (double)c->ops->col_int(st, 4) * c->ops->col_real(st, 5);
 		snprintf(a->first_month, sizeof(a->first_month), "%s", c->ops->col_text(st, 6));
 	}
 	c->ops->done(st);
@@ -195,14 +212,14 @@ static int fetch_accounts(struct store_conn *c, const struct store_kpi_query *q,
 }
 
 static int fetch_upsells(struct store_conn *c, const char *from, const char *to,
-			 struct store_kpi_data *d, bool prev)
+                         struct store_kpi_data *d, bool prev)
 {
 	struct db_stmt *st;
 	int rc = c->ops->query(c->db,
-			       "SELECT DISTINCT account_id FROM opportunities WHERE kind IN "
-			       "('upsell', 'cross_sell') AND stage = 'won' AND closed_on >= ? AND "
-			       "closed_on < ?",
-			       (struct db_val[]){DB_TEXT(from), DB_TEXT(to)}, 2, &st);
+	                       "SELECT DISTINCT account_id FROM opportunities WHERE kind IN "
+	                       "('upsell', 'cross_sell') AND stage = 'won' AND closed_on >= ? AND "
+	                       "closed_on < ?",
+	                       (struct db_val[]){DB_TEXT(from), DB_TEXT(to)}, 2, &st);
 
 	if (rc != KAM_OK)
 		return rc;
@@ -229,7 +246,7 @@ static int64_t epoch_of(const char *date)
 }
 
 static int fetch_events(struct store_conn *c, const struct store_kpi_query *q,
-			struct store_kpi_data *d)
+                        struct store_kpi_data *d)
 {
 	struct db_stmt *st;
 	size_t cap = 0;
@@ -237,14 +254,14 @@ static int fetch_events(struct store_conn *c, const struct store_kpi_query *q,
 	int rc;
 
 	rc = c->ops->query(c->db,
-			   "SELECT account_id, kind, score, answered_on FROM surveys WHERE "
-			   "answered_on >= ? AND answered_on < ?",
-			   (struct db_val[]){DB_TEXT(q->pfrom), DB_TEXT(q->to)}, 2, &st);
+	                   "SELECT account_id, kind, score, answered_on FROM surveys WHERE "
+	                   "answered_on >= ? AND answered_on < ?",
+	                   (struct db_val[]){DB_TEXT(q->pfrom), DB_TEXT(q->to)}, 2, &st);
 	if (rc != KAM_OK)
 		return rc;
 	while ((rc = c->ops->next(st)) == 1) {
 		struct store_kpi_survey *s =
-			push((void **)&d->surveys, &d->nsurveys, &cap, sizeof(*s));
+		    push((void **)&d->surveys, &d->nsurveys, &cap, sizeof(*s));
 
 		if (s == NULL) {
 			rc = KAM_ENOMEM;
@@ -260,15 +277,16 @@ static int fetch_events(struct store_conn *c, const struct store_kpi_query *q,
 		return rc;
 
 	cap = 0;
-	rc = c->ops->query(c->db,
-			   "SELECT account_id, status, due_on FROM objectives WHERE due_on >= ? AND "
-			   "due_on < ?",
-			   (struct db_val[]){DB_TEXT(q->pfrom), DB_TEXT(q->to)}, 2, &st);
+	rc =
+	    c->ops->query(c->db,
+	                  "SELECT account_id, status, due_on FROM objectives WHERE due_on >= ? AND "
+	                  "due_on < ?",
+	                  (struct db_val[]){DB_TEXT(q->pfrom), DB_TEXT(q->to)}, 2, &st);
 	if (rc != KAM_OK)
 		return rc;
 	while ((rc = c->ops->next(st)) == 1) {
 		struct store_kpi_objective *o =
-			push((void **)&d->objectives, &d->nobjectives, &cap, sizeof(*o));
+		    push((void **)&d->objectives, &d->nobjectives, &cap, sizeof(*o));
 
 		if (o == NULL) {
 			rc = KAM_ENOMEM;
@@ -283,11 +301,12 @@ static int fetch_events(struct store_conn *c, const struct store_kpi_query *q,
 		return rc;
 
 	cap = 0;
-	rc = c->ops->query(c->db,
-			   "SELECT id, account_id, CASE severity WHEN 'low' THEN 0 WHEN 'medium' THEN 1 "
-			   "WHEN 'high' THEN 2 ELSE 3 END, opened_at, resolved_at FROM cases WHERE "
-			   "resolved_at >= ? AND resolved_at < ?",
-			   (struct db_val[]){DB_INT(t0), DB_INT(t1)}, 2, &st);
+	rc = c->ops->query(
+	    c->db,
+	    "SELECT id, account_id, CASE severity WHEN 'low' THEN 0 WHEN 'medium' THEN 1 "
+	    "WHEN 'high' THEN 2 ELSE 3 END, opened_at, resolved_at FROM cases WHERE "
+	    "resolved_at >= ? AND resolved_at < ?",
+	    (struct db_val[]){DB_INT(t0), DB_INT(t1)}, 2, &st);
 	if (rc != KAM_OK)
 		return rc;
 	while ((rc = c->ops->next(st)) == 1) {
@@ -308,15 +327,16 @@ static int fetch_events(struct store_conn *c, const struct store_kpi_query *q,
 		return rc;
 
 	cap = 0;
-	rc = c->ops->query(c->db,
-			   "SELECT account_id, occurred_at FROM interactions WHERE occurred_at >= ? "
-			   "AND occurred_at < ?",
-			   (struct db_val[]){DB_INT(t0), DB_INT(t1)}, 2, &st);
+	rc =
+	    c->ops->query(c->db,
+	                  "SELECT account_id, occurred_at FROM interactions WHERE occurred_at >= ? "
+	                  "AND occurred_at < ?",
+	                  (struct db_val[]){DB_INT(t0), DB_INT(t1)}, 2, &st);
 	if (rc != KAM_OK)
 		return rc;
 	while ((rc = c->ops->next(st)) == 1) {
 		struct store_kpi_interaction *i =
-			push((void **)&d->interactions, &d->ninteractions, &cap, sizeof(*i));
+		    push((void **)&d->interactions, &d->ninteractions, &cap, sizeof(*i));
 
 		if (i == NULL) {
 			rc = KAM_ENOMEM;
@@ -329,8 +349,7 @@ static int fetch_events(struct store_conn *c, const struct store_kpi_query *q,
 	return rc < 0 ? rc : KAM_OK;
 }
 
-int store_kpi_fetch(struct store_conn *c, const struct store_kpi_query *q,
-		    struct store_kpi_data *d)
+int store_kpi_fetch(struct store_conn *c, const struct store_kpi_query *q, struct store_kpi_data *d)
 {
 	char year_ago[11], year_ago_p[11];
 	int rc;
@@ -341,18 +360,18 @@ int store_kpi_fetch(struct store_conn *c, const struct store_kpi_query *q,
 	{
 #define OFF(f) offsetof(struct store_kpi_account, f)
 		struct window w[7] = {
-			{.from = q->from, .to = q->to, .off = OFF(rev)},
-			{.from = q->pfrom, .to = q->pto, .off = OFF(rev_prev)},
-			{.from = q->ppfrom, .to = q->ppto, .off = OFF(rev_prev2)},
-			{.from = "0001-01-01", .to = q->to, .off = OFF(rev_total)},
-			{.from = "0001-01-01", .to = q->pto, .off = OFF(rev_total_prev)},
-			{.from = year_ago, .to = q->to, .off = OFF(rev_year)},
-			{.from = year_ago_p, .to = q->pto, .off = OFF(rev_year_prev)},
+		    {.from = q->from, .to = q->to, .off = OFF(rev)},
+		    {.from = q->pfrom, .to = q->pto, .off = OFF(rev_prev)},
+		    {.from = q->ppfrom, .to = q->ppto, .off = OFF(rev_prev2)},
+		    {.from = "0001-01-01", .to = q->to, .off = OFF(rev_total)},
+		    {.from = "0001-01-01", .to = q->pto, .off = OFF(rev_total_prev)},
+		    {.from = year_ago, .to = q->to, .off = OFF(rev_year)},
+		    {.from = year_ago_p, .to = q->pto, .off = OFF(rev_year_prev)},
 		};
 #undef OFF
 
 		if ((rc = fetch_accounts(c, q, d)) != KAM_OK ||
-		    (rc = revenue_windows(c, d, w, 7)) != KAM_OK ||
+		    (rc = revenue_windows(c, d, w, 7, q->rollup)) != KAM_OK ||
 		    (rc = fetch_upsells(c, q->from, q->to, d, false)) != KAM_OK ||
 		    (rc = fetch_upsells(c, q->pfrom, q->pto, d, true)) != KAM_OK ||
 		    (rc = fetch_events(c, q, d)) != KAM_OK)
@@ -369,4 +388,39 @@ void store_kpi_free(struct store_kpi_data *d)
 	free(d->cases);
 	free(d->interactions);
 	memset(d, 0, sizeof(*d));
+}
+
+int store_kpi_rollup_load(struct store_conn *c, struct store_kpi_rollup *r)
+{
+	struct db_stmt *st;
+	size_t cap = 0;
+	int rc = c->ops->query(
+	    c->db, "SELECT account_id, month, amount FROM revenue_account_monthly", NULL, 0, &st);
+
+	memset(r, 0, sizeof(*r));
+	if (rc != KAM_OK)
+		return rc;
+	while ((rc = c->ops->next(st)) == 1) {
+		struct store_kpi_cell *x = push((void **)&r->cells, &r->n, &cap, sizeof(*r->cells));
+
+		if (x == NULL) {
+			rc = KAM_ENOMEM;
+			break;
+		}
+		x->account_id = c->ops->col_int(st, 0);
+		snprintf(x->month, sizeof(x->month), "%s", c->ops->col_text(st, 1));
+		x->amount = c->ops->col_real(st, 2);
+	}
+	c->ops->done(st);
+	if (rc < 0) {
+		store_kpi_rollup_free(r);
+		return rc;
+	}
+	return KAM_OK;
+}
+
+void store_kpi_rollup_free(struct store_kpi_rollup *r)
+{
+	free(r->cells);
+	memset(r, 0, sizeof(*r));
 }

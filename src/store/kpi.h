@@ -55,12 +55,28 @@ struct store_kpi_data {
 	size_t ninteractions;
 };
 
+/* The per-account monthly revenue rollup held in memory: a series of periods (month by
+ * month KPIs) reads it once instead of once per period. */
+struct store_kpi_rollup {
+	struct store_kpi_cell {
+		int64_t account_id;
+		char month[8];
+		double amount;
+	} *cells;
+	size_t n;
+};
+
+/* Reads the whole account rollup into r (free with store_kpi_rollup_free). */
+int store_kpi_rollup_load(struct store_conn *c, struct store_kpi_rollup *r);
+void store_kpi_rollup_free(struct store_kpi_rollup *r);
+
 struct store_kpi_query {
 	int64_t scope_user; /* > 0: only accounts this user owns or is on the team of */
 	const char *from, *to;   /* P = [from, to) */
 	const char *pfrom, *pto; /* P-1 */
 	const char *ppfrom, *ppto; /* P-2, so P-1's figures come from the same read */
 	const char *base_currency;
+	const struct store_kpi_rollup *rollup; /* or NULL: the rollup is read from the database */
 };
 
 /* Reads everything the KPIs of P and of P-1 need, in one pass over the revenue rollup
