@@ -9,6 +9,7 @@
 #include "api/api.h"
 #include "api/cache.h"
 #include "api/importq.h"
+#include "api/rollups.h"
 #include "cli/cli.h"
 #include "http/assets.h"
 #include "http/http.h"
@@ -226,7 +227,7 @@ static int open_store(const struct opts *o, int nconns, struct store **st)
 static int cmd_serve(const struct opts *o)
 {
 	struct http_app app = {.routes = api_routes, .nroutes = api_nroutes};
-	struct api_server server = {NULL, NULL};
+	struct api_server server = {NULL, NULL, NULL};
 	struct http_server *srv = NULL;
 	struct jobs *jobs = NULL;
 	char err[256] = "", shown[512];
@@ -248,11 +249,13 @@ static int cmd_serve(const struct opts *o)
 		return 1;
 	server.cache = api_cache_new(64);
 	server.imports = api_importq_new(app.store);
+	server.rollups = api_rollups_new();
 	app.data = &server;
 	app.assets = http_assets_new(static_files);
 	if (http_server_start(&app, o->listen, n, &srv, err, sizeof(err)) != KAM_OK) {
 		fprintf(stderr, "kam: %s\n", err);
 		api_importq_free(server.imports);
+		api_rollups_free(server.rollups);
 		api_cache_free(server.cache);
 		store_close(app.store);
 		return 1;
@@ -275,6 +278,7 @@ static int cmd_serve(const struct opts *o)
 	http_server_stop(srv, 10000);
 	jobs_stop(jobs);
 	api_importq_free(server.imports); /* finishes the file in progress */
+	api_rollups_free(server.rollups);
 	api_cache_free(server.cache);
 	http_assets_free(app.assets);
 	store_close(app.store);

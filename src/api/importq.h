@@ -26,6 +26,7 @@ bool api_importq_progress(struct api_importq *q, int64_t id, int64_t *done, int6
 struct api_server {
 	struct api_cache *cache;
 	struct api_importq *imports;
+	struct api_rollups *rollups; /* the revenue rollup in memory for KPI answers */
 };
 
 #endif

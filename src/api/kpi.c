@@ -5,6 +5,7 @@
 #include "api/api.h"
 #include "api/cache.h"
 #include "api/importq.h"
+#include "api/rollups.h"
 #include "kam/kpi_report.h"
 #include "kam/score.h"
 #include "store/portfolio.h"
@@ -19,6 +20,14 @@ struct scope {
 	int64_t *ids; /* segment members, sorted */
 	size_t nids;
 };
+
+/* The server's rollup holder; NULL outside kam serve. */
+static struct api_rollups *rollups_of(const struct req *rq)
+{
+	const struct api_server *srv = rq->app_data;
+
+	return srv ? srv->rollups : NULL;
+}
 
 /* The server's answer cache; NULL outside kam serve. */
 static struct api_cache *cache_of(const struct req *rq)
@@ -262,7 +271,8 @@ int api_kpis(struct req *rq, struct resp *rs)
 	char from[11], to[11];
 	const char *interval = NULL;
 	json_t *kpis = NULL, *period = NULL, *previous = NULL, *series = NULL, *cached;
-	struct store_kpi_rollup rollup = {NULL, 0};
+	const struct store_kpi_rollup *rollup = NULL;
+	struct api_rollup_ref *ref = NULL;
 	char key[256];
 	int64_t version = 0;
 	int rc;
@@ -281,12 +291,14 @@ int api_kpis(struct req *rq, struct resp *rs)
 		http_reply_json(rs, 200, cached);
 		goto out;
 	}
+	/* the rollup in memory: the server holds it for this data version; without a server a
+	 * series still reads it once rather than once per period */
+	if ((rollups_of(rq) || interval) &&
+	    (rc = api_rollups_get(rollups_of(rq), rq->db, version, &rollup, &ref)) != KAM_OK)
+		goto out;
 	if (interval) {
 		char a[11], b[11];
 
-		/* a series reads the rollup once, not once per period */
-		if ((rc = store_kpi_rollup_load(rq->db, &rollup)) != KAM_OK)
-			goto out;
 		series = json_array();
 		for (snprintf(a, sizeof(a), "%s", from); strcmp(a, to) < 0 && rc == KAM_OK;
 		     snprintf(a, sizeof(a), "%s", b)) {
@@ -300,7 +312,7 @@ int api_kpis(struct req *rq, struct resp *rs)
 				rc = KAM_EINVAL;
 				break;
 			}
-			rc = figures(rq, &set, &sc, a, b, &rollup, &k, &p, NULL);
+			rc = figures(rq, &set, &sc, a, b, rollup, &k, &p, NULL);
 			if (rc == KAM_OK)
 				json_array_append_new(
 				    series, json_pack("{s:o,s:o}", "period", p, "kpis", k));
@@ -308,8 +320,7 @@ int api_kpis(struct req *rq, struct resp *rs)
 		if (rc != KAM_OK)
 			goto out;
 	}
-	if ((rc = figures(rq, &set, &sc, from, to, interval ? &rollup : NULL, &kpis, &period,
-	                  &previous)) != KAM_OK)
+	if ((rc = figures(rq, &set, &sc, from, to, rollup, &kpis, &period, &previous)) != KAM_OK)
 		goto out;
 	{
 		json_t *ans =
@@ -327,7 +338,7 @@ int api_kpis(struct req *rq, struct resp *rs)
 	}
 out:
 	json_decref(series);
-	store_kpi_rollup_free(&rollup);
+	api_rollups_put(rollups_of(rq), ref);
 	free(sc.ids);
 	if (rc != KAM_OK)
 		http_reply_err(rs, rc, &ei);
