@@ -126,6 +126,7 @@ bench:
 	bench/get-account.sh
 	bench/kpi.sh
 	bench/web.sh
+	bench/import.sh
 
 clean:
 	rm -rf build kam
