@@ -74,7 +74,7 @@ static void add(struct store_kpi_data *d, int64_t id, size_t off, double v)
 
 /* Transactions of [from, to), summed per account into off; nothing to do when empty. */
 static int edge(struct store_conn *c, struct store_kpi_data *d, const char *from, const char *to,
-                size_t off)
+                const size_t *offs, int noffs)
 {
 	struct db_stmt *st;
 	int rc;
@@ -89,7 +89,8 @@ static int edge(struct store_conn *c, struct store_kpi_data *d, const char *from
 	if (rc != KAM_OK)
 		return rc;
 	while ((rc = c->ops->next(st)) == 1)
-		add(d, c->ops->col_int(st, 0), off, c->ops->col_real(st, 1));
+		for (int i = 0; i < noffs; i++)
+			add(d, c->ops->col_int(st, 0), offs[i], c->ops->col_real(st, 1));
 	c->ops->done(st);
 	return rc < 0 ? rc : KAM_OK;
 }
@@ -145,11 +146,35 @@ static int revenue_windows(struct store_conn *c, struct store_kpi_data *d, struc
 	if (rc < 0)
 		return rc;
 edges:
-	rc = KAM_OK;
-	for (int i = 0; i < n && rc >= 0; i++) {
-		rc = edge(c, d, w[i].from, w[i].head_to, w[i].off);
-		if (rc == KAM_OK)
-			rc = edge(c, d, w[i].tail_from, w[i].to, w[i].off);
+	/* the partial months at the windows' edges: windows share many of them (P and its year,
+	 * P's end and the lifetime total), so each distinct range is read once */
+	{
+		struct {
+			const char *from, *to;
+			size_t offs[14];
+			int n;
+		} e[14];
+		int ne = 0;
+
+		for (int i = 0; i < 2 * n; i++) {
+			const char *f = i % 2 ? w[i / 2].tail_from : w[i / 2].from;
+			const char *t = i % 2 ? w[i / 2].to : w[i / 2].head_to;
+			int j = 0;
+
+			if (strcmp(f, t) >= 0)
+				continue;
+			while (j < ne && (strcmp(e[j].from, f) != 0 || strcmp(e[j].to, t) != 0))
+				j++;
+			if (j == ne) {
+				e[ne].from = f;
+				e[ne].to = t;
+				e[ne++].n = 0;
+			}
+			e[j].offs[e[j].n++] = w[i / 2].off;
+		}
+		rc = KAM_OK;
+		for (int j = 0; j < ne && rc == KAM_OK; j++)
+			rc = edge(c, d, e[j].from, e[j].to, e[j].offs, e[j].n);
 	}
 	return rc < 0 ? rc : KAM_OK;
 }

@@ -129,6 +129,16 @@ test('interval=quarter gives a series whose revenues add up to the whole', async
   assert.equal(sum, k.kpis.revenue.value);
 });
 
+test('periods that start and end mid-month count the partial months from the transactions', async () => {
+  for (const [f, t, pf] of [['2025-09-15', '2026-09-15', '2024-09-15'], ['2025-12-10', '2026-03-20', '2025-08-31']]) {
+    const k = (await kpis('director', `from=${f}&to=${t}`)).kpis;
+    const raw = sql(`SELECT coalesce(sum(amount_base), 0) FROM transactions WHERE booked_on >= '${f}' AND booked_on < '${t}'`);
+    const prev = sql(`SELECT coalesce(sum(amount_base), 0) FROM transactions WHERE booked_on >= '${pf}' AND booked_on < '${f}'`);
+    assert.equal(k.revenue.value, raw, `${f}..${t}`);
+    assert.equal(k.revenue.previous, prev, `${pf}..${f}`);
+  }
+});
+
 test('each month of a series has the figures asked for that month alone (the series reads the rollup once)', async () => {
   const k = await kpis('director', `from=${FROM}&to=${TO}&interval=month`);
   assert.equal(k.series.length, 12);
