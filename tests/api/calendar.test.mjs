@@ -172,6 +172,11 @@ test('rotation and revocation: the old URL gives 404, and the token never reache
   assert.equal((await fetch(`${srv.url}/api/v1/calendar/${'x'.repeat(43)}.ics`)).status, 404);
   assert.equal((await fetch(`${srv.url}/api/v1/calendar/${second.path.split('/').pop().replace('.ics', '')}`)).status, 404, 'without .ics');
   assert.equal((await fetch(`${srv.url}/api/v1/calendar/short.ics`)).status, 404);
+  // access lines are written once each reply has gone: a later request's line shows the
+  // feed requests' lines are in before the log is read
+  await fetch(`${srv.url}/after-the-feeds`);
+  for (let i = 0; i < 50 && !srv.log().includes('/after-the-feeds'); i++) await new Promise((res) => setTimeout(res, 20));
+  assert.ok(srv.log().includes('/after-the-feeds'));
   const log = srv.log();
   for (const u of [first.url, second.url]) assert.ok(!log.includes(u.split('/').pop().replace('.ics', '')), 'token in the log');
   assert.ok(log.includes('/api/v1/calendar/'));
