@@ -45,7 +45,7 @@ export function Dashboard() {
     ask('k', `/api/v1/kpis?from=${from}&to=${toS}`);
     ask('series', `/api/v1/kpis?from=${from}&to=${toS}&interval=month`);
     // bubbles: revenue of the same whole months as the tiles
-    ask('matrix', `/api/v1/portfolio/matrix?from=${from.slice(0, 7)}&to=${last}`);
+    ask('matrix', `/api/v1/portfolio/matrix?from=${from.slice(0, 7)}&to=${last}&explain=false`);
     ask('alerts', '/api/v1/alerts?state=open&limit=8&sort=-opened_at');
     ask('work', '/api/v1/kams/workload');
     return () => { live = false; };

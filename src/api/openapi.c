@@ -113,7 +113,8 @@ static const struct doc docs[] = {
 	 K_OBJ},
 	{"GET", "/api/v1/portfolio/matrix",
 	 "Key accounts by attractiveness and relationship strength in four segments; from, to "
-	 "(YYYY-MM) set the months of each bubble's revenue",
+	 "(YYYY-MM) set the months of each bubble's revenue; explain=false leaves out the "
+	 "strength components",
 	 NULL, K_OBJ},
 	{"GET", "/api/v1/kpis",
 	 "KPIs of a scope (portfolio, account, kam, segment) for [from, to) and the previous "

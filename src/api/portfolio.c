@@ -483,7 +483,7 @@ int api_segments_refresh_conn(struct store_conn *db, const struct settings *s)
 
 int api_portfolio_matrix(struct req *rq, struct resp *rs)
 {
-	static const char *const params[] = {"from", "to", NULL};
+	static const char *const params[] = {"from", "to", "explain", NULL};
 	struct kam_errinfo ei = {0};
 	struct settings s;
 	char from[8], to[8], wfrom[8], wto[8], from_date[11];
@@ -494,9 +494,18 @@ int api_portfolio_matrix(struct req *rq, struct resp *rs)
 	int rc;
 
 	/* from, to (YYYY-MM): the months a bubble's revenue covers, as the dashboard's period */
+	const char *explain = http_query(rq, "explain");
+
 	if ((rc = only_params(rq, params, &ei)) != KAM_OK ||
 	    (rc = month_range(rq, from, to, &ei)) != KAM_OK)
 		goto out;
+	/* explain=false leaves out each point's strength components: a chart of thousands of
+	 * key accounts needs only where the points go */
+	if (explain && strcmp(explain, "true") != 0 && strcmp(explain, "false") != 0) {
+		err_field(&ei, "explain", "is true or false");
+		rc = KAM_EINVAL;
+		goto out;
+	}
 	if ((rc = api_scores_fresh(rq)) != KAM_OK ||
 	    (rc = api_settings_load(rq, &s, NULL)) != KAM_OK)
 		goto out;
@@ -529,6 +538,8 @@ int api_portfolio_matrix(struct req *rq, struct resp *rs)
 		         (long long)json_integer_value(json_object_get(it, "account_id")));
 		r = json_object_get(rev, key);
 		json_object_set_new(it, "revenue", r ? json_incref(r) : json_integer(0));
+		if (explain && !strcmp(explain, "false"))
+			json_object_del(json_object_get(it, "strength"), "components");
 		json_object_set_new(
 		    counts, seg,
 		    json_integer(json_integer_value(json_object_get(counts, seg)) + 1));

@@ -241,3 +241,16 @@ test('the matrix follows the period for its bubbles\' revenue, not for where a b
   assert.ok(quarter.some((it, i) => it.revenue < year[i].revenue), 'three months hold less revenue than twelve');
   assert.equal((await get('director', '/api/v1/portfolio/matrix?from=2026-13')).status, 400);
 });
+
+test('explain=false gives the same points without their strength components', async () => {
+  const full = (await get('director', '/api/v1/portfolio/matrix')).json;
+  const lean = (await get('director', '/api/v1/portfolio/matrix?explain=false')).json;
+  assert.equal(lean.items.length, full.items.length);
+  for (const [i, it] of lean.items.entries()) {
+    assert.equal(it.strength.components, undefined);
+    assert.ok(full.items[i].strength.components.length > 0);
+    assert.equal(it.strength.value, full.items[i].strength.value);
+    assert.equal(it.segment, full.items[i].segment);
+  }
+  assert.equal((await get('director', '/api/v1/portfolio/matrix?explain=maybe')).status, 400);
+});
