@@ -3,21 +3,7 @@
 #include "store/bulk.h"
 #include "store/internal.h"
 
-#define ROWS 64 /* rows per statement: 512 parameters, well under both backends' limits */
-#define COLS 8
-
-/* "INSERT … VALUES (?,…),(?,…)…" for k rows; the text is the same for every full batch. */
-static void build(char *sql, size_t len, size_t k)
-{
-	size_t o =
-	    (size_t)snprintf(sql, len,
-	                     "INSERT INTO transactions (account_id, product_id, booked_on, "
-	                     "amount, currency, amount_base, created_at, updated_at) VALUES ");
-
-	for (size_t i = 0; i < k && o < len; i++)
-		o +=
-		    (size_t)snprintf(sql + o, len - o, "%s(?, ?, ?, ?, ?, ?, ?, ?)", i ? ", " : "");
-}
+#define ROWS 64 /* rows per statement: 576 parameters, well under both backends' limits */
 
 int store_bulk_setup(struct store_conn *c)
 {
@@ -27,34 +13,31 @@ int store_bulk_setup(struct store_conn *c)
 int store_bulk_transactions(struct store_conn *c, const struct store_bulk_txn *t, size_t n,
                             const char *currency, int64_t now)
 {
-	char part[ROWS * 32 + 256];
-	struct db_val args[ROWS * COLS];
+	struct store_bulk_row rows[ROWS];
 	int rc = KAM_OK;
 
+	/* generated rows are in the base currency and have no external id */
 	for (size_t i = 0; i < n && rc == KAM_OK; i += ROWS) {
-		size_t k = n - i < ROWS ? n - i : ROWS, a = 0;
+		size_t k = n - i < ROWS ? n - i : ROWS;
 
-		build(part, sizeof(part), k);
 		for (size_t j = 0; j < k; j++) {
 			const struct store_bulk_txn *x = &t[i + j];
 
-			args[a++] = DB_INT(x->account_id);
-			args[a++] = DB_INT(x->product_id);
-			args[a++] = DB_STR(x->booked_on);
-			args[a++] = DB_INT(x->amount);
-			args[a++] = DB_STR(currency);
-			args[a++] = DB_INT(x->amount);
-			args[a++] = DB_INT(now);
-			args[a++] = DB_INT(now);
+			rows[j] = (struct store_bulk_row){.account_id = x->account_id,
+			                                  .product_id = x->product_id,
+			                                  .amount = x->amount,
+			                                  .amount_base = x->amount};
+			memcpy(rows[j].booked_on, x->booked_on, sizeof(rows[j].booked_on));
+			snprintf(rows[j].currency, sizeof(rows[j].currency), "%s", currency);
 		}
-		rc = sq_run(c, part, args, (int)a);
+		rc = store_bulk_import(c, rows, k, now);
 	}
 	return rc;
 }
 
 #define ICOLS 9
 
-static void build_import(char *sql, size_t len, size_t k)
+static void build(char *sql, size_t len, size_t k)
 {
 	size_t o = (size_t)snprintf(sql, len,
 	                            "INSERT INTO transactions (account_id, product_id, booked_on, "
@@ -75,7 +58,7 @@ int store_bulk_import(struct store_conn *c, const struct store_bulk_row *t, size
 	for (size_t i = 0; i < n && rc == KAM_OK; i += ROWS) {
 		size_t k = n - i < ROWS ? n - i : ROWS, a = 0;
 
-		build_import(part, sizeof(part), k);
+		build(part, sizeof(part), k);
 		for (size_t j = 0; j < k; j++) {
 			const struct store_bulk_row *x = &t[i + j];
 
