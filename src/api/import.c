@@ -20,30 +20,27 @@
 
 /* --- the run -------------------------------------------------------------------------------- */
 
-static int save(struct imp *im, int64_t started, json_t **result)
+static int save(struct imp *im, json_t **result)
 {
 	struct req *rq = im->rq;
 	const struct api_import_opts *o = im->o;
 	const char *status = o->dry_run ? "dry_run" : o->atomic && im->rejected ? "failed" : "done";
 	char *errors = json_dumps(im->errors, JSON_COMPACT);
 	char *ignored = json_dumps(im->ignored, JSON_COMPACT);
-	json_t *rec = json_pack(
-	    "{s:s,s:s,s:s,s:b,s:b,s:I,s:I,s:I,s:I,s:I,s:s,s:s,s:I}", "kind", o->kind, "mapping",
-	    o->custom    ? "custom"
-	    : o->mapping ? o->mapping
-	                 : "kam",
-	    "status", status, "dry_run", o->dry_run, "atomic", o->atomic, "rows_total",
-	    (json_int_t)(im->nrows - 1), "created", (json_int_t)im->created, "updated",
-	    (json_int_t)im->updated, "unchanged", (json_int_t)im->unchanged, "rejected",
-	    (json_int_t)im->rejected, "errors", errors ? errors : "[]", "ignored_columns",
-	    ignored ? ignored : "[]", "created_by", (json_int_t)rq->user.id);
+	json_t *rec =
+	    json_pack("{s:s,s:s,s:s,s:b,s:b,s:I,s:I,s:I,s:I,s:I,s:s,s:s,s:I}", "kind", o->kind,
+	              "mapping", api_import_mapping_name(o), "status", status, "dry_run",
+	              o->dry_run, "atomic", o->atomic, "rows_total", (json_int_t)(im->nrows - 1),
+	              "created", (json_int_t)im->created, "updated", (json_int_t)im->updated,
+	              "unchanged", (json_int_t)im->unchanged, "rejected", (json_int_t)im->rejected,
+	              "errors", errors ? errors : "[]", "ignored_columns", ignored ? ignored : "[]",
+	              "created_by", (json_int_t)rq->user.id);
 	json_t *summary = NULL;
 	int64_t id;
 	int rc;
 
 	free(errors);
 	free(ignored);
-	(void)started;
 	json_object_set_new(rec, "finished_at", json_integer(time_now()));
 	if ((rc = store_begin(rq->db, true)) != KAM_OK)
 		goto out;
@@ -98,6 +95,27 @@ static const struct model_entity *entity_of(const char *name)
 	return r ? r->e : !strcmp(name, "account") ? &model_account : NULL;
 }
 
+int api_import_check(const struct api_import_opts *o, struct kam_errinfo *ei)
+{
+	if (imp_kind_get(o->kind) == NULL) {
+		err_field(ei, "kind",
+		          "is one of accounts, contacts, products, units, fx-rates, transactions, "
+		          "opportunities, interactions, cases, surveys");
+		return KAM_EINVAL;
+	}
+	if (o->mapping && strcmp(o->mapping, "salesforce") != 0 &&
+	    strcmp(o->mapping, "hubspot") != 0) {
+		err_field(ei, "mapping", "is salesforce, hubspot, or a mapping file");
+		return KAM_EINVAL;
+	}
+	return KAM_OK;
+}
+
+const char *api_import_mapping_name(const struct api_import_opts *o)
+{
+	return o->custom ? "custom" : o->mapping ? o->mapping : "kam";
+}
+
 int api_import_run(struct req *rq, const struct api_import_opts *o, const char *buf, size_t len,
                    json_t **result, struct kam_errinfo *ei)
 {
@@ -111,24 +129,13 @@ int api_import_run(struct req *rq, const struct api_import_opts *o, const char *
 	                 .writable = json_object(),
 	                 .rates = json_object()};
 	struct settings s;
-	int64_t started = time_now();
 	bool open = false;
 	int rc;
 
 	*result = NULL;
-	if ((im.k = imp_kind_get(o->kind)) == NULL) {
-		err_field(ei, "kind",
-		          "is one of accounts, contacts, products, units, fx-rates, transactions, "
-		          "opportunities, interactions, cases, surveys");
-		rc = KAM_EINVAL;
+	if ((rc = api_import_check(o, ei)) != KAM_OK)
 		goto out;
-	}
-	if (o->mapping && strcmp(o->mapping, "salesforce") != 0 &&
-	    strcmp(o->mapping, "hubspot") != 0) {
-		err_field(ei, "mapping", "is salesforce, hubspot, or a mapping file");
-		rc = KAM_EINVAL;
-		goto out;
-	}
+	im.k = imp_kind_get(o->kind);
 	im.e = entity_of(im.k->entity);
 	im.res = resource_of(im.k->entity);
 	if ((rc = api_settings_load(rq, &s, NULL)) != KAM_OK)
@@ -171,7 +178,7 @@ int api_import_run(struct req *rq, const struct api_import_opts *o, const char *
 		goto out;
 	}
 	open = false;
-	rc = save(&im, started, result);
+	rc = save(&im, result);
 out:
 	if (open)
 		store_rollback(rq->db);

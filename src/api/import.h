@@ -31,6 +31,11 @@ struct api_import_opts {
 int api_import_run(struct req *rq, const struct api_import_opts *o, const char *buf, size_t len,
                    json_t **result, struct kam_errinfo *ei);
 
+/* Checks the kind and the named mapping before anything is read or queued. */
+int api_import_check(const struct api_import_opts *o, struct kam_errinfo *ei);
+/* How a run's mapping is recorded: "salesforce", "hubspot", "custom" or "kam". */
+const char *api_import_mapping_name(const struct api_import_opts *o);
+
 /* Turns the stored JSON-text columns of an import record into JSON (in place). */
 void api_import_decorate(json_t *rec);
 

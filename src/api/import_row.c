@@ -16,20 +16,16 @@
 
 /* --- lookups ------------------------------------------------------------------------------ */
 
-static int keys_of(struct imp *im, const char *entity, json_t **ext, json_t **name)
+static int keys_of(struct imp *im, const struct model_entity *e, json_t **ext, json_t **name)
 {
-	json_t *k;
-
-	if (!strcmp(entity, "business unit")) /* the model's name for units */
-		entity = "unit";
-	k = json_object_get(im->keys, entity);
+	json_t *k = json_object_get(im->keys, e->table);
 
 	if (k == NULL) {
-		int rc = store_import_keys(im->rq->db, entity, ext, name);
+		int rc = store_import_keys(im->rq->db, e, ext, name);
 
 		if (rc != KAM_OK)
 			return rc;
-		json_object_set_new(im->keys, entity,
+		json_object_set_new(im->keys, e->table,
 		                    json_pack("{s:o,s:o}", "ext", *ext, "name", *name));
 		return KAM_OK;
 	}
@@ -39,9 +35,9 @@ static int keys_of(struct imp *im, const char *entity, json_t **ext, json_t **na
 }
 
 /* Remembers a row written by this import so later rows can refer to it. */
-static void remember(struct imp *im, const char *entity, const json_t *rec)
+static void remember(struct imp *im, const struct model_entity *e, const json_t *rec)
 {
-	json_t *k = json_object_get(im->keys, strcmp(entity, "business unit") ? entity : "unit");
+	json_t *k = json_object_get(im->keys, e->table);
 	const char *ext = json_string_value(json_object_get(rec, "external_id"));
 	const char *name = json_string_value(json_object_get(rec, "name"));
 	const char *email = json_string_value(json_object_get(rec, "email"));
@@ -54,7 +50,7 @@ static void remember(struct imp *im, const char *entity, const json_t *rec)
 		json_object_set(json_object_get(k, "ext"), ext, id);
 	if (name) {
 		store_fold(name, folded, sizeof(folded));
-		if (acc && strcmp(entity, "account") != 0)
+		if (acc && e != &model_account)
 			snprintf(key, sizeof(key), "%lld:%s", (long long)json_integer_value(acc),
 			         folded);
 		else
@@ -105,15 +101,15 @@ static void closest(json_t *names, const char *prefix, const char *want, char *o
 static int lookup(struct imp *im, const char *target, const char *v, int64_t account_id,
                   int64_t *id, char *msg, size_t msglen)
 {
-	const char *entity = !strcmp(target, "owner") || !strcmp(target, "users") ? "user"
-	                     : !strcmp(target, "product")                         ? "product"
-	                     : !strcmp(target, "unit")                            ? "unit"
-	                     : !strncmp(target, "account", 7) || !strncmp(target, "parent", 6)
-	                         ? "account"
-	                         : "contact";
+	const struct model_entity *e =
+	    !strcmp(target, "owner") || !strcmp(target, "users")              ? &model_user
+	    : !strcmp(target, "product")                                      ? &model_product
+	    : !strcmp(target, "unit")                                         ? &model_unit
+	    : !strncmp(target, "account", 7) || !strncmp(target, "parent", 6) ? &model_account
+	                                                                      : &model_contact;
 	json_t *ext, *names, *hit = NULL;
 	char folded[512], key[600], prefix[32] = "", guess[512];
-	int rc = keys_of(im, entity, &ext, &names);
+	int rc = keys_of(im, e, &ext, &names);
 
 	if (rc != KAM_OK)
 		return rc;
@@ -122,12 +118,12 @@ static int lookup(struct imp *im, const char *target, const char *v, int64_t acc
 	bool ext_only = !strcmp(target, "account_ext") || !strcmp(target, "parent_ext");
 
 	if (hit == NULL && !ext_only) {
-		if (!strcmp(entity, "contact") || !strcmp(entity, "unit")) {
+		if (e == &model_contact || e == &model_unit) {
 			snprintf(prefix, sizeof(prefix), "%lld:", (long long)account_id);
 			snprintf(key, sizeof(key), "%s%s", prefix, folded);
 			hit = json_object_get(names, key);
 		}
-		if (hit == NULL && strcmp(entity, "unit") != 0)
+		if (hit == NULL && e != &model_unit)
 			hit = json_object_get(names, folded); /* e-mail, or a global name */
 	}
 	if (hit) {
@@ -139,9 +135,9 @@ static int lookup(struct imp *im, const char *target, const char *v, int64_t acc
 		snprintf(msg, msglen,
 		         "no %s \"%s\"; did you mean \"%s\"? (or map it in the "
 		         "mapping file's values)",
-		         entity, v, guess);
+		         e->name, v, guess);
 	else
-		snprintf(msg, msglen, "no %s \"%s\"%s", entity, v,
+		snprintf(msg, msglen, "no %s \"%s\"%s", e->name, v,
 		         ext_only ? " (by external id)" : "");
 	return KAM_ENOTFOUND;
 }
@@ -499,7 +495,7 @@ static int existing(struct rowctx *x, int64_t *id)
 	const char *ext = json_string_value(json_object_get(x->rec, "external_id"));
 	const char *by = !strcmp(im->e->name, "contact") ? "email" : "name";
 	json_t *exts, *names, *hit = NULL;
-	int rc = keys_of(im, im->e->name, &exts, &names);
+	int rc = keys_of(im, im->e, &exts, &names);
 	char folded[512], key[600];
 
 	*id = 0;
@@ -608,7 +604,7 @@ static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 			im->created++;
 	}
 	if (rc == KAM_OK)
-		remember(im, im->e->name, after);
+		remember(im, im->e, after);
 out:
 	json_decref(stored);
 	json_decref(patch);

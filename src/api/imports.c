@@ -4,7 +4,6 @@
 #include <strings.h>
 #include "api/import.h"
 #include "api/importq.h"
-#include "kam/importmap.h"
 #include "util/time.h"
 #include "kam/importfmt.h"
 
@@ -25,8 +24,8 @@ static int flag(const struct req *rq, const char *name, bool *out, struct kam_er
 
 /* A queued run: the record now (202, status queued), the rows by the server's import
  * worker; GET /api/v1/imports/{id} shows its progress and then its result. */
-static int queue(struct req *rq, struct resp *rs, const struct api_import_opts *o,
-		 const char *csv, size_t len, struct kam_errinfo *ei)
+static int queue(struct req *rq, struct resp *rs, const struct api_import_opts *o, const char *csv,
+                 size_t len, struct kam_errinfo *ei)
 {
 	const struct api_server *srv = rq->app_data;
 	json_t *rec = NULL;
@@ -37,19 +36,11 @@ static int queue(struct req *rq, struct resp *rs, const struct api_import_opts *
 		err_field(ei, "async", "is not available here; import without it");
 		return KAM_EINVAL;
 	}
-	if (imp_kind_get(o->kind) == NULL) {
-		err_field(ei, "kind", "is one of accounts, contacts, products, units, fx-rates, "
-				      "transactions, opportunities, interactions, cases, surveys");
-		return KAM_EINVAL;
-	}
-	if (o->mapping && strcmp(o->mapping, "salesforce") && strcmp(o->mapping, "hubspot")) {
-		err_field(ei, "mapping", "is salesforce, hubspot, or a mapping file");
-		return KAM_EINVAL;
-	}
+	if ((rc = api_import_check(o, ei)) != KAM_OK)
+		return rc;
 	rec = json_pack("{s:s,s:s,s:s,s:b,s:b,s:I}", "kind", o->kind, "mapping",
-			o->custom ? "custom" : o->mapping ? o->mapping : "kam", "status", "queued",
-			"dry_run", o->dry_run, "atomic", o->atomic, "created_by",
-			(json_int_t)rq->user.id);
+	                api_import_mapping_name(o), "status", "queued", "dry_run", o->dry_run,
+	                "atomic", o->atomic, "created_by", (json_int_t)rq->user.id);
 	if ((rc = store_begin(rq->db, true)) != KAM_OK)
 		goto out;
 	if ((rc = store_insert(rq->db, &model_import, rec, time_now(), &id)) != KAM_OK ||
@@ -75,8 +66,8 @@ out:
 
 int api_import_create(struct req *rq, struct resp *rs)
 {
-	static const char *const params[] = {"kind",   "mapping",     "dry_run",
-	                                     "atomic", "date_format", "async", NULL};
+	static const char *const params[] = {"kind",        "mapping", "dry_run", "atomic",
+	                                     "date_format", "async",   NULL};
 	struct api_import_opts o = {.datefmt = IMP_DATE_AUTO};
 	struct kam_errinfo ei = {0};
 	const char *ct = rq->content_type ? rq->content_type : "";
@@ -193,11 +184,11 @@ int api_import_get(struct req *rq, struct resp *rs)
 		/* the worker may still hold a run whose result is stored: that is done */
 		if (srv && st && (!strcmp(st, "queued") || !strcmp(st, "running")) &&
 		    api_importq_progress(srv->imports, id, &done, &total))
-			json_object_set_new(rec, "progress",
-					    /* rows_total is null while the file is still being read */
-					    json_pack("{s:I,s:o}", "rows_done", (json_int_t)done,
-						      "rows_total",
-						      total > 0 ? json_integer(total) : json_null()));
+			json_object_set_new(
+			    rec, "progress",
+			    /* rows_total is null while the file is still being read */
+			    json_pack("{s:I,s:o}", "rows_done", (json_int_t)done, "rows_total",
+			              total > 0 ? json_integer(total) : json_null()));
 	}
 	http_etag(rs, version);
 	return http_reply_json(rs, 200, rec);

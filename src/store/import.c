@@ -31,28 +31,29 @@ void store_fold(const char *s, char *out, size_t outlen)
 }
 
 static const struct {
-	const char *entity;
+	const struct model_entity *e;
 	const char *sql; /* id, external_id or NULL, account_id or NULL, name, e-mail or NULL */
 } key_sql[] = {
-    {"account", "SELECT id, external_id, NULL, name, NULL FROM accounts"},
-    {"contact", "SELECT id, external_id, account_id, name, email FROM contacts"},
-    {"product", "SELECT id, external_id, NULL, name, NULL FROM products"},
-    {"user", "SELECT id, NULL, NULL, name, email FROM users WHERE active = 1"},
-    {"unit", "SELECT id, NULL, account_id, name, NULL FROM units"},
-    {"FX rate", "SELECT id, NULL, NULL, currency || ':' || valid_from, NULL FROM fx_rates"},
-    {"transaction", "SELECT id, external_id, NULL, NULL, NULL FROM transactions WHERE "
-                    "external_id IS NOT NULL"},
-    {"opportunity", "SELECT id, external_id, NULL, NULL, NULL FROM opportunities WHERE "
-                    "external_id IS NOT NULL"},
-    {"interaction", "SELECT id, external_id, NULL, NULL, NULL FROM interactions WHERE "
-                    "external_id IS NOT NULL"},
-    {"case", "SELECT id, external_id, NULL, NULL, NULL FROM cases WHERE external_id IS NOT "
-             "NULL"},
-    {"survey", "SELECT id, external_id, NULL, NULL, NULL FROM surveys WHERE external_id IS "
-               "NOT NULL"},
+    {&model_account, "SELECT id, external_id, NULL, name, NULL FROM accounts"},
+    {&model_contact, "SELECT id, external_id, account_id, name, email FROM contacts"},
+    {&model_product, "SELECT id, external_id, NULL, name, NULL FROM products"},
+    {&model_user, "SELECT id, NULL, NULL, name, email FROM users WHERE active = 1"},
+    {&model_unit, "SELECT id, NULL, account_id, name, NULL FROM units"},
+    {&model_fx_rate, "SELECT id, NULL, NULL, currency || ':' || valid_from, NULL FROM fx_rates"},
+    {&model_transaction, "SELECT id, external_id, NULL, NULL, NULL FROM transactions WHERE "
+                         "external_id IS NOT NULL"},
+    {&model_opportunity, "SELECT id, external_id, NULL, NULL, NULL FROM opportunities WHERE "
+                         "external_id IS NOT NULL"},
+    {&model_interaction, "SELECT id, external_id, NULL, NULL, NULL FROM interactions WHERE "
+                         "external_id IS NOT NULL"},
+    {&model_case, "SELECT id, external_id, NULL, NULL, NULL FROM cases WHERE external_id IS NOT "
+                  "NULL"},
+    {&model_survey, "SELECT id, external_id, NULL, NULL, NULL FROM surveys WHERE external_id IS "
+                    "NOT NULL"},
 };
 
-int store_import_keys(struct store_conn *c, const char *entity, json_t **by_ext, json_t **by_name)
+int store_import_keys(struct store_conn *c, const struct model_entity *e, json_t **by_ext,
+                      json_t **by_name)
 {
 	const char *sql = NULL;
 	struct db_stmt *st;
@@ -60,7 +61,7 @@ int store_import_keys(struct store_conn *c, const char *entity, json_t **by_ext,
 	int rc;
 
 	for (size_t i = 0; i < sizeof(key_sql) / sizeof(key_sql[0]); i++)
-		if (!strcmp(key_sql[i].entity, entity))
+		if (key_sql[i].e == e)
 			sql = key_sql[i].sql;
 	if (sql == NULL)
 		return KAM_EINVAL;

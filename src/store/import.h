@@ -10,7 +10,8 @@
  * [id, the name as stored].
  * Both are new objects owned by the caller; by_ext is an empty object for users and units.
  */
-int store_import_keys(struct store_conn *c, const char *entity, json_t **by_ext, json_t **by_name);
+int store_import_keys(struct store_conn *c, const struct model_entity *e, json_t **by_ext,
+                      json_t **by_name);
 /* Folds a name for lookups: ASCII lower case, spaces trimmed and collapsed (out ≥ len+1). */
 void store_fold(const char *s, char *out, size_t outlen);
 /* Starts a savepoint inside the open transaction. */
