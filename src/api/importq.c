@@ -39,21 +39,26 @@ static void progress(int64_t done, int64_t total, void *arg)
 	pthread_mutex_unlock(&q->mu);
 }
 
+/* Writes fields of a run's record in a transaction of their own. */
+static void set_fields(struct store_conn *c, int64_t id, const json_t *rec)
+{
+	if (store_begin(c, true) != KAM_OK)
+		return;
+	if (store_update(c, &model_import, id, rec, -1, time_now()) == KAM_OK)
+		store_commit(c);
+	else
+		store_rollback(c);
+}
+
 /* Marks a run failed for a reason that concerns the whole file. */
 static void fail(struct store_conn *c, int64_t id, const char *why)
 {
-	json_t *rec = json_pack("{s:s,s:s,s:I}", "status", "failed", "errors", "", "finished_at",
-				(json_int_t)time_now());
 	json_t *errs = json_pack("[{s:i,s:s,s:s}]", "line", 0, "column", "", "message", why);
 	char *s = json_dumps(errs, JSON_COMPACT);
+	json_t *rec = json_pack("{s:s,s:s,s:I}", "status", "failed", "errors", s ? s : "[]",
+				"finished_at", (json_int_t)time_now());
 
-	json_object_set_new(rec, "errors", json_string(s ? s : "[]"));
-	if (store_begin(c, true) == KAM_OK) {
-		if (store_update(c, &model_import, id, rec, -1, time_now()) == KAM_OK)
-			store_commit(c);
-		else
-			store_rollback(c);
-	}
+	set_fields(c, id, rec);
 	free(s);
 	json_decref(errs);
 	json_decref(rec);
@@ -84,12 +89,7 @@ static void run(struct api_importq *q, struct job *j)
 	{
 		json_t *running = json_pack("{s:s}", "status", "running");
 
-		if (store_begin(c, true) == KAM_OK) {
-			if (store_update(c, &model_import, j->id, running, -1, time_now()) == KAM_OK)
-				store_commit(c);
-			else
-				store_rollback(c);
-		}
+		set_fields(c, j->id, running);
 		json_decref(running);
 	}
 	rc = api_import_run(&rq, &o, j->csv, j->len, &result, &ei);

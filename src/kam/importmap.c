@@ -211,10 +211,6 @@ static const struct imp_kind kinds[] = {
 	{"surveys", "survey", sf_surveys, hs_feedback, none, def_surveys},
 };
 
-const char *const imp_kind_names[] = {"accounts",      "contacts",     "products", "units", "fx-rates",
-				      "transactions",  "opportunities", "interactions",
-				      "cases",         "surveys",       NULL};
-
 const struct imp_kind *imp_kind_get(const char *name)
 {
 	for (size_t i = 0; name && i < sizeof(kinds) / sizeof(kinds[0]); i++)

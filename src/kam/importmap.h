@@ -37,8 +37,6 @@ struct imp_kind {
 
 /* The kind called name, or NULL. */
 const struct imp_kind *imp_kind_get(const char *name);
-/* The names of every kind, NULL-terminated. */
-extern const char *const imp_kind_names[];
 /* The target of header key in the named mapping ("salesforce", "hubspot"), or NULL. */
 const char *imp_map_target(const struct imp_kind *k, const char *mapping, const char *key);
 /* kam's value for an enum field given the source's normalised value, or NULL if none. */
