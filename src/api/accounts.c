@@ -33,7 +33,8 @@ int api_account_get(struct req *rq, struct resp *rs)
 	return http_reply_json(rs, 200, a);
 }
 
-/* A parent account exists, is not the account itself nor one of its own descendants. */
+/* A parent account exists and the caller may see it (an invisible id answers like a missing
+ * one), and it is not the account itself nor one of its own descendants. */
 static int check_parent(struct req *rq, int64_t id, const json_t *rec, struct kam_errinfo *ei)
 {
 	json_t *p = json_object_get(rec, "parent_id");
@@ -47,7 +48,11 @@ static int check_parent(struct req *rq, int64_t id, const json_t *rec, struct ka
 			err_field(ei, "parent_id", "would make the account its own parent");
 			return KAM_EINVAL;
 		}
-		rc = store_get(rq->db, &model_account, at, &row, NULL);
+		/* the parent must be visible; its own ancestors are walked whoever sees them,
+		 * since only that finds a cycle */
+		rc = depth == 0 ? api_account_visible(rq, at, NULL, NULL) : KAM_OK;
+		if (rc == KAM_OK)
+			rc = store_get(rq->db, &model_account, at, &row, NULL);
 		if (rc == KAM_ENOTFOUND) {
 			err_field(ei, "parent_id", "no such account %lld", (long long)at);
 			return KAM_EINVAL;
@@ -60,6 +65,42 @@ static int check_parent(struct req *rq, int64_t id, const json_t *rec, struct ka
 			break;
 	}
 	return rc;
+}
+
+/*
+ * An account's external id is the key of the company's system of record: imports of every
+ * user land on the account that holds it. Only roles that see every account (admin,
+ * director) assign it; a kam could otherwise take a key that a later import of someone
+ * else's account uses, and the refusal must not depend on whether the key is in use
+ * (DESIGN §2), so it comes before any lookup.
+ */
+static int check_external_id(struct req *rq, const json_t *rec, const json_t *before,
+                             struct kam_errinfo *ei)
+{
+	json_t *v = json_object_get(rec, "external_id");
+
+	if (v == NULL || json_equal(v, json_object_get(before, "external_id")) ||
+	    (before == NULL && json_is_null(v)))
+		return KAM_OK;
+	if (rq->user.role == ROLE_ADMIN || rq->user.role == ROLE_DIRECTOR)
+		return KAM_OK;
+	err_field(ei, "external_id",
+	          "is assigned by a director or an admin (it is the key other imports match on)");
+	return KAM_EFORBIDDEN;
+}
+
+int api_account_may_write(struct req *rq, int64_t id, struct kam_errinfo *ei)
+{
+	bool is_owner = false, on_team = false;
+	int rc = api_account_visible(rq, id, &is_owner, &on_team);
+
+	if (rc != KAM_OK)
+		return rc;
+	if (!auth_account_writable(rq->user.role, is_owner, on_team)) {
+		err_detail(ei, "your role may read this account but not change it");
+		return KAM_EFORBIDDEN;
+	}
+	return KAM_OK;
 }
 
 int api_account_insert(struct req *rq, json_t *body, json_t **out, struct kam_errinfo *ei)
@@ -75,6 +116,8 @@ int api_account_insert(struct req *rq, json_t *body, json_t **out, struct kam_er
 	}
 	if (json_object_get(body, "status") == NULL)
 		json_object_set_new(body, "status", json_string("prospect"));
+	if ((rc = check_external_id(rq, body, NULL, ei)) != KAM_OK)
+		goto out;
 	if ((rc = account_check(body, ei)) != KAM_OK)
 		goto out;
 	if ((rc = api_check_owner(rq, owner_id, "owner_id", ei)) != KAM_OK)
@@ -150,6 +193,8 @@ int api_account_patch(struct req *rq, int64_t id, json_t *patch, int64_t want, j
 		rc = KAM_ESTALE;
 		goto out;
 	}
+	if ((rc = check_external_id(rq, patch, before, ei)) != KAM_OK)
+		goto out;
 	owner = json_object_get(patch, "owner_id");
 	if (owner &&
 	    json_integer_value(owner) != json_integer_value(json_object_get(before, "owner_id"))) {

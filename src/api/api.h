@@ -94,6 +94,9 @@ int api_account_insert(struct req *rq, json_t *body, json_t **out, struct kam_er
  * any version); *out (may be NULL) gets the stored row, owned by the caller. */
 int api_account_patch(struct req *rq, int64_t id, json_t *patch, int64_t want, json_t **out,
 		      struct kam_errinfo *ei);
+/* Whether the caller may change account id: KAM_ENOTFOUND when they cannot see it,
+ * KAM_EFORBIDDEN (ei says why) when they may only read it. */
+int api_account_may_write(struct req *rq, int64_t id, struct kam_errinfo *ei);
 int api_account_get(struct req *rq, struct resp *rs);
 int api_account_update(struct req *rq, struct resp *rs);
 int api_account_delete(struct req *rq, struct resp *rs);

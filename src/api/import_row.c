@@ -21,7 +21,8 @@ static int keys_of(struct imp *im, const struct model_entity *e, json_t **ext, j
 	json_t *k = json_object_get(im->keys, e->table);
 
 	if (k == NULL) {
-		int rc = store_import_keys(im->rq->db, e, ext, name);
+		/* only what the caller may see: matches and suggestions never reach further */
+		int rc = store_import_keys(im->rq->db, e, api_scope_user(im->rq), ext, name);
 
 		if (rc != KAM_OK)
 			return rc;
@@ -41,26 +42,26 @@ static void remember(struct imp *im, const struct model_entity *e, const json_t 
 	const char *ext = json_string_value(json_object_get(rec, "external_id"));
 	const char *name = json_string_value(json_object_get(rec, "name"));
 	const char *email = json_string_value(json_object_get(rec, "email"));
-	json_t *id = json_object_get(rec, "id"), *acc = json_object_get(rec, "account_id");
-	char key[600], folded[512];
+	json_t *id = json_object_get(rec, "id");
+	int64_t acc =
+	    e == &model_account ? 0 : json_integer_value(json_object_get(rec, "account_id"));
+	char key[600];
 
 	if (k == NULL || id == NULL)
 		return;
-	if (ext)
-		json_object_set(json_object_get(k, "ext"), ext, id);
+	if (ext) {
+		store_import_key(acc, ext, false, key, sizeof(key));
+		json_object_set(json_object_get(k, "ext"), key, id);
+	}
 	if (name) {
-		store_fold(name, folded, sizeof(folded));
-		if (acc && e != &model_account)
-			snprintf(key, sizeof(key), "%lld:%s", (long long)json_integer_value(acc),
-			         folded);
-		else
-			snprintf(key, sizeof(key), "%s", folded);
-		json_object_set_new(json_object_get(k, "name"), key, json_pack("[O,s]", id, name));
+		store_import_key(acc, name, true, key, sizeof(key));
+		store_import_name_add(json_object_get(k, "name"), key, json_integer_value(id),
+		                      name);
 	}
 	if (email) {
-		store_fold(email, folded, sizeof(folded));
-		json_object_set_new(json_object_get(k, "name"), folded,
-		                    json_pack("[O,s]", id, email));
+		store_import_key(acc, email, true, key, sizeof(key));
+		store_import_name_add(json_object_get(k, "name"), key, json_integer_value(id),
+		                      email);
 	}
 }
 
@@ -97,7 +98,9 @@ static void closest(json_t *names, const char *prefix, const char *want, char *o
 		snprintf(out, outlen, "%s", best);
 }
 
-/* Finds one referenced row: by external id, then by name or e-mail (per account). */
+/* Finds one referenced row among those the caller may see: by external id, then by name or
+ * e-mail (inside the row's account for contacts and units). A record the caller may not see
+ * is not found and never suggested, so the answer is the one for a name nobody uses. */
 static int lookup(struct imp *im, const char *target, const char *v, int64_t account_id,
                   int64_t *id, char *msg, size_t msglen)
 {
@@ -107,28 +110,30 @@ static int lookup(struct imp *im, const char *target, const char *v, int64_t acc
 	    : !strcmp(target, "unit")                                         ? &model_unit
 	    : !strncmp(target, "account", 7) || !strncmp(target, "parent", 6) ? &model_account
 	                                                                      : &model_contact;
+	bool in_account = e == &model_contact || e == &model_unit;
+	bool ext_only = !strcmp(target, "account_ext") || !strcmp(target, "parent_ext");
 	json_t *ext, *names, *hit = NULL;
-	char folded[512], key[600], prefix[32] = "", guess[512];
+	char key[600], prefix[32] = "", guess[512];
 	int rc = keys_of(im, e, &ext, &names);
 
 	if (rc != KAM_OK)
 		return rc;
-	hit = json_object_get(ext, v);
-	store_fold(v, folded, sizeof(folded));
-	bool ext_only = !strcmp(target, "account_ext") || !strcmp(target, "parent_ext");
-
+	store_import_key(in_account ? account_id : 0, v, false, key, sizeof(key));
+	hit = json_object_get(ext, key);
 	if (hit == NULL && !ext_only) {
-		if (e == &model_contact || e == &model_unit) {
-			snprintf(prefix, sizeof(prefix), "%lld:", (long long)account_id);
-			snprintf(key, sizeof(key), "%s%s", prefix, folded);
-			hit = json_object_get(names, key);
-		}
-		if (hit == NULL && e != &model_unit)
-			hit = json_object_get(names, folded); /* e-mail, or a global name */
+		store_import_key(in_account ? account_id : 0, v, true, key, sizeof(key));
+		hit = json_object_get(names, key);
 	}
-	if (hit) {
-		*id = json_integer_value(json_is_array(hit) ? json_array_get(hit, 0) : hit);
+	if (in_account)
+		snprintf(prefix, sizeof(prefix), "%lld:", (long long)account_id);
+	if (hit && (*id = json_integer_value(json_is_array(hit) ? json_array_get(hit, 0) : hit))) {
 		return KAM_OK;
+	} else if (hit) {
+		snprintf(msg, msglen,
+		         "more than one %s is \"%s\"; refer to it by external id (or map it in "
+		         "the mapping file's values)",
+		         e->name, v);
+		return KAM_ENOTFOUND;
 	}
 	closest(names, prefix[0] ? prefix : NULL, v, guess, sizeof(guess));
 	if (guess[0])
@@ -487,43 +492,50 @@ static void apply_defaults(struct rowctx *x)
 		json_object_set_new(x->rec, "currency", json_string(im->base_currency));
 }
 
-/* The stored row this one updates: by external id, else accounts and products by name and
- * contacts by e-mail, so a file without ids still updates rather than duplicates. */
+static const char *column_of(struct imp *im, const char *field);
+
+/* The stored row this one updates, among those the caller may see: by external id (inside
+ * the row's account for records of an account), else accounts and products by name and
+ * contacts by e-mail in their account, so a file without ids still updates rather than
+ * duplicates. A key shared by two visible records matches neither: the row is refused. */
 static int existing(struct rowctx *x, int64_t *id)
 {
 	struct imp *im = x->im;
 	const char *ext = json_string_value(json_object_get(x->rec, "external_id"));
-	const char *by = !strcmp(im->e->name, "contact") ? "email" : "name";
+	const char *by = im->e == &model_contact ? "email" : "name";
+	int64_t acc = im->e->scope_sql && im->e != &model_account
+	                  ? json_integer_value(json_object_get(x->rec, "account_id"))
+	                  : 0;
 	json_t *exts, *names, *hit = NULL;
 	int rc = keys_of(im, im->e, &exts, &names);
-	char folded[512], key[600];
+	char key[600];
 
 	*id = 0;
 	if (rc != KAM_OK)
 		return rc;
-	if (ext)
-		hit = json_object_get(exts, ext);
-	else if (im->e == &model_account || im->e == &model_product ||
-	         (im->e == &model_contact && json_object_get(x->rec, "email"))) {
-		store_fold(json_string_value(json_object_get(x->rec, by)), folded, sizeof(folded));
-		snprintf(key, sizeof(key), "%s", folded);
+	if (ext) {
+		store_import_key(acc, ext, false, key, sizeof(key));
+		hit = json_object_get(exts, key);
+	} else if ((im->e == &model_account || im->e == &model_product || im->e == &model_contact ||
+	            im->e == &model_unit) &&
+	           json_is_string(json_object_get(x->rec, by))) {
+		store_import_key(acc, json_string_value(json_object_get(x->rec, by)), true, key,
+		                 sizeof(key));
 		hit = json_object_get(names, key);
 	} else if (im->e == &model_fx_rate && json_object_get(x->rec, "valid_from")) {
 		snprintf(key, sizeof(key), "%s:%s",
 		         json_string_value(json_object_get(x->rec, "currency")),
 		         json_string_value(json_object_get(x->rec, "valid_from")));
-		store_fold(key, folded, sizeof(folded));
-		hit = json_object_get(names, folded);
-	} else if (im->e == &model_unit && json_object_get(x->rec, "name")) {
-		store_fold(json_string_value(json_object_get(x->rec, "name")), folded,
-		           sizeof(folded));
-		snprintf(key, sizeof(key), "%lld:%s",
-		         (long long)json_integer_value(json_object_get(x->rec, "account_id")),
-		         folded);
+		store_import_key(0, key, true, key, sizeof(key));
 		hit = json_object_get(names, key);
 	}
 	if (hit)
 		*id = json_integer_value(json_is_array(hit) ? json_array_get(hit, 0) : hit);
+	if (hit && *id == 0)
+		return reject(x, column_of(im, by),
+		              "more than one %s is \"%.200s\"; add an external_id column so the "
+		              "row says which",
+		              im->e->name, json_string_value(json_object_get(x->rec, by)));
 	return KAM_OK;
 }
 
@@ -579,7 +591,11 @@ static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 	if (id) {
 		if ((rc = store_get(im->rq->db, im->e, id, &stored, NULL)) != KAM_OK)
 			goto out;
-		if ((rc = scale_money(x, stored)) != KAM_OK)
+		/* the access check comes before any comparison: a row is counted (even as
+		 * unchanged) only for a record the caller may change */
+		rc = im->res ? api_res_may_write(im->rq, im->res, stored, ei)
+		             : api_account_may_write(im->rq, id, ei);
+		if (rc != KAM_OK || (rc = scale_money(x, stored)) != KAM_OK)
 			goto out;
 		patch = diff(stored, x->rec);
 		if (json_object_size(patch) == 0) {

@@ -42,7 +42,12 @@ static int check_ref(struct req *rq, const struct model_field *f, int64_t id, in
 	if (rc != KAM_OK)
 		return rc;
 	acc = json_object_get(row, "account_id");
-	if (acc && account_id > 0 && json_integer_value(acc) != account_id) {
+	if (acc &&
+	    (rc = api_account_visible(rq, json_integer_value(acc), NULL, NULL)) == KAM_ENOTFOUND) {
+		/* a record the caller cannot see answers exactly like a missing one */
+		err_field(ei, f->name, "no such %s %lld", t->name, (long long)id);
+		rc = KAM_EINVAL;
+	} else if (rc == KAM_OK && acc && account_id > 0 && json_integer_value(acc) != account_id) {
 		err_field(ei, f->name, "%s %lld belongs to another account", t->name,
 		          (long long)id);
 		rc = KAM_EINVAL;
@@ -114,6 +119,25 @@ static int load(struct req *rq, const struct api_resource *r, int64_t id, bool l
 	return KAM_OK;
 }
 
+int api_res_may_write(struct req *rq, const struct api_resource *r, const json_t *rec,
+                      struct kam_errinfo *ei)
+{
+	bool owner = false, team = false;
+	int rc;
+
+	if (r->scope != SCOPE_GLOBAL) {
+		rc = api_account_visible(rq, json_integer_value(json_object_get(rec, "account_id")),
+		                         &owner, &team);
+		if (rc != KAM_OK)
+			return rc;
+	}
+	if (!writable(rq, r, owner, team)) {
+		err_detail(ei, "your role may read this %s but not change it", r->e->name);
+		return KAM_EFORBIDDEN;
+	}
+	return KAM_OK;
+}
+
 static int reply_err(struct resp *rs, const struct api_resource *r, int rc, struct kam_errinfo *ei)
 {
 	if (rc == KAM_ENOTFOUND && ei->detail[0] == '\0')
@@ -178,8 +202,12 @@ static int owning_account(struct req *rq, const struct api_resource *r, json_t *
 	int rc;
 
 	*account_id = 0;
-	if (r->scope == SCOPE_GLOBAL)
-		return KAM_OK;
+	if (r->scope == SCOPE_GLOBAL) {
+		if (writable(rq, r, false, false))
+			return KAM_OK;
+		err_detail(ei, "your role may read %ss but not add them", r->e->name);
+		return KAM_EFORBIDDEN;
+	}
 	if (r->scope == SCOPE_PLAN) {
 		json_t *plan = NULL;
 

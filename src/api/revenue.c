@@ -138,7 +138,11 @@ static int bulk_row(struct bulk *b, json_t *row)
 		rc = txn_prepare(rq, row, NULL, &ei);
 	if (rc != KAM_OK)
 		goto bad;
-	rc = store_transaction_by_external(rq->db, ext, &stored, &version);
+	/* external ids are keys inside an account: one of an account the caller cannot see
+	 * neither matches nor conflicts */
+	rc = store_transaction_by_external(rq->db,
+					   json_integer_value(json_object_get(row, "account_id")),
+					   ext, &stored, &version);
 	if (rc == KAM_ENOTFOUND) {
 		if ((rc = store_insert(rq->db, &model_transaction, row, time_now(), &id)) != KAM_OK ||
 		    (rc = store_get(rq->db, &model_transaction, id, &after, NULL)) != KAM_OK ||
@@ -149,12 +153,6 @@ static int bulk_row(struct bulk *b, json_t *row)
 		b->unchanged++;
 	} else if (rc == KAM_OK) {
 		id = json_integer_value(json_object_get(stored, "id"));
-		if (json_integer_value(json_object_get(stored, "account_id")) !=
-		    json_integer_value(json_object_get(row, "account_id"))) {
-			err_field(&ei, "account_id", "external_id %s belongs to another account", ext);
-			rc = KAM_EINVAL;
-			goto bad;
-		}
 		if ((rc = store_update(rq->db, &model_transaction, id, row, version, time_now())) !=
 			    KAM_OK ||
 		    (rc = store_get(rq->db, &model_transaction, id, &after, NULL)) != KAM_OK ||

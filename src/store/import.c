@@ -34,62 +34,92 @@ static const struct {
 	const struct model_entity *e;
 	const char *sql; /* id, external_id or NULL, account_id or NULL, name, e-mail or NULL */
 } key_sql[] = {
-    {&model_account, "SELECT id, external_id, NULL, name, NULL FROM accounts"},
-    {&model_contact, "SELECT id, external_id, account_id, name, email FROM contacts"},
-    {&model_product, "SELECT id, external_id, NULL, name, NULL FROM products"},
+    {&model_account, "SELECT id, external_id, NULL, name, NULL FROM accounts WHERE 1 = 1"},
+    {&model_contact, "SELECT id, external_id, account_id, name, email FROM contacts WHERE 1 = 1"},
+    {&model_product, "SELECT id, external_id, NULL, name, NULL FROM products WHERE 1 = 1"},
     {&model_user, "SELECT id, NULL, NULL, name, email FROM users WHERE active = 1"},
-    {&model_unit, "SELECT id, NULL, account_id, name, NULL FROM units"},
-    {&model_fx_rate, "SELECT id, NULL, NULL, currency || ':' || valid_from, NULL FROM fx_rates"},
-    {&model_transaction, "SELECT id, external_id, NULL, NULL, NULL FROM transactions WHERE "
-                         "external_id IS NOT NULL"},
-    {&model_opportunity, "SELECT id, external_id, NULL, NULL, NULL FROM opportunities WHERE "
-                         "external_id IS NOT NULL"},
-    {&model_interaction, "SELECT id, external_id, NULL, NULL, NULL FROM interactions WHERE "
-                         "external_id IS NOT NULL"},
-    {&model_case, "SELECT id, external_id, NULL, NULL, NULL FROM cases WHERE external_id IS NOT "
-                  "NULL"},
-    {&model_survey, "SELECT id, external_id, NULL, NULL, NULL FROM surveys WHERE external_id IS "
-                    "NOT NULL"},
+    {&model_unit, "SELECT id, NULL, account_id, name, NULL FROM units WHERE 1 = 1"},
+    {&model_fx_rate,
+     "SELECT id, NULL, NULL, currency || ':' || valid_from, NULL FROM fx_rates WHERE 1 = 1"},
+    {&model_transaction, "SELECT id, external_id, account_id, NULL, NULL FROM transactions "
+                         "WHERE external_id IS NOT NULL"},
+    {&model_opportunity, "SELECT id, external_id, account_id, NULL, NULL FROM opportunities "
+                         "WHERE external_id IS NOT NULL"},
+    {&model_interaction, "SELECT id, external_id, account_id, NULL, NULL FROM interactions "
+                         "WHERE external_id IS NOT NULL"},
+    {&model_case, "SELECT id, external_id, account_id, NULL, NULL FROM cases WHERE "
+                  "external_id IS NOT NULL"},
+    {&model_survey, "SELECT id, external_id, account_id, NULL, NULL FROM surveys WHERE "
+                    "external_id IS NOT NULL"},
 };
 
-int store_import_keys(struct store_conn *c, const struct model_entity *e, json_t **by_ext,
-                      json_t **by_name)
+void store_import_key(int64_t account_id, const char *s, bool fold, char *out, size_t outlen)
 {
-	const char *sql = NULL;
+	char folded[512];
+
+	if (fold) {
+		store_fold(s, folded, sizeof(folded));
+		s = folded;
+	}
+	if (account_id > 0)
+		snprintf(out, outlen, "%lld:%s", (long long)account_id, s);
+	else
+		snprintf(out, outlen, "%s", s);
+}
+
+void store_import_name_add(json_t *names, const char *key, int64_t id, const char *shown)
+{
+	json_t *had = json_object_get(names, key);
+
+	/* two records under one key: neither is chosen, the row must say which (id 0) */
+	if (had && json_integer_value(json_array_get(had, 0)) != id)
+		id = 0;
+	json_object_set_new(names, key, json_pack("[I,s]", (json_int_t)id, shown));
+}
+
+int store_import_keys(struct store_conn *c, const struct model_entity *e, int64_t scope_user,
+                      json_t **by_ext, json_t **by_name)
+{
+	const char *base = NULL;
+	struct db_val args[4];
 	struct db_stmt *st;
 	json_t *ext, *name;
-	int rc;
+	char sql[600];
+	int rc, n = 0;
 
 	for (size_t i = 0; i < sizeof(key_sql) / sizeof(key_sql[0]); i++)
 		if (key_sql[i].e == e)
-			sql = key_sql[i].sql;
-	if (sql == NULL)
+			base = key_sql[i].sql;
+	if (base == NULL)
 		return KAM_EINVAL;
-	if ((rc = c->ops->query(c->db, sql, NULL, 0, &st)) != KAM_OK)
+	/* the caller's visibility, as lists have it: nothing else is matched or suggested */
+	if (scope_user > 0 && e->scope_sql) {
+		snprintf(sql, sizeof(sql), "%s AND %s", base, e->scope_sql);
+		for (; n < e->scope_nargs && n < 4; n++)
+			args[n] = DB_INT(scope_user);
+	} else {
+		snprintf(sql, sizeof(sql), "%s", base);
+	}
+	if ((rc = c->ops->query(c->db, sql, args, n, &st)) != KAM_OK)
 		return rc;
 	ext = json_object();
 	name = json_object();
 	while ((rc = c->ops->next(st)) == 1) {
 		int64_t id = c->ops->col_int(st, 0);
-		char key[600], folded[512];
+		int64_t acc = c->ops->is_null(st, 2) ? 0 : c->ops->col_int(st, 2);
+		char key[600];
 
-		if (!c->ops->is_null(st, 1))
-			json_object_set_new(ext, c->ops->col_text(st, 1), json_integer(id));
+		if (!c->ops->is_null(st, 1)) {
+			store_import_key(acc, c->ops->col_text(st, 1), false, key, sizeof(key));
+			json_object_set_new(ext, key, json_integer(id));
+		}
 		if (!c->ops->is_null(st, 3)) {
-			store_fold(c->ops->col_text(st, 3), folded, sizeof(folded));
-			if (!c->ops->is_null(st, 2))
-				snprintf(key, sizeof(key), "%lld:%s",
-				         (long long)c->ops->col_int(st, 2), folded);
-			else
-				snprintf(key, sizeof(key), "%s", folded);
-			json_object_set_new(
-			    name, key, json_pack("[I,s]", (json_int_t)id, c->ops->col_text(st, 3)));
+			store_import_key(acc, c->ops->col_text(st, 3), true, key, sizeof(key));
+			store_import_name_add(name, key, id, c->ops->col_text(st, 3));
 		}
 		if (!c->ops->is_null(st, 4)) {
-			store_fold(c->ops->col_text(st, 4), folded, sizeof(folded));
-			json_object_set_new(
-			    name, folded,
-			    json_pack("[I,s]", (json_int_t)id, c->ops->col_text(st, 4)));
+			store_import_key(acc, c->ops->col_text(st, 4), true, key, sizeof(key));
+			store_import_name_add(name, key, id, c->ops->col_text(st, 4));
 		}
 	}
 	c->ops->done(st);
