@@ -82,7 +82,7 @@ static int check_external_id(struct req *rq, const json_t *rec, const json_t *be
 	if (v == NULL || json_equal(v, json_object_get(before, "external_id")) ||
 	    (before == NULL && json_is_null(v)))
 		return KAM_OK;
-	if (rq->user.role == ROLE_ADMIN || rq->user.role == ROLE_DIRECTOR)
+	if (actor_assigns_account_keys(&(struct actor){rq->user.id, rq->user.role}))
 		return KAM_OK;
 	err_field(ei, "external_id",
 	          "is assigned by a director or an admin (it is the key other imports match on)");

@@ -19,6 +19,8 @@ int api_not_found(struct resp *rs, const char *what);
  * account you may not see does not exist for you). owner/on_team may be NULL.
  */
 int api_account_visible(struct req *rq, int64_t id, bool *owner, bool *on_team);
+/* The caller as an actor (who acts and what they may see). */
+struct actor api_actor(const struct req *rq);
 /* The user id whose accounts scope a list, or 0 when the role sees all. */
 int64_t api_scope_user(const struct req *rq);
 

@@ -19,13 +19,21 @@ int api_not_found(struct resp *rs, const char *what)
 	return KAM_ENOTFOUND;
 }
 
+struct actor api_actor(const struct req *rq)
+{
+	return (struct actor){rq->user.id, rq->user.role};
+}
+
 int64_t api_scope_user(const struct req *rq)
 {
-	return auth_sees_all(rq->user.role) ? 0 : rq->user.id;
+	struct actor a = api_actor(rq);
+
+	return actor_scope(&a);
 }
 
 int api_account_visible(struct req *rq, int64_t id, bool *owner, bool *on_team)
 {
+	struct actor a = api_actor(rq);
 	bool o = false, t = false;
 	int rc = store_account_access(rq->db, id, rq->user.id, &o, &t);
 
@@ -35,7 +43,7 @@ int api_account_visible(struct req *rq, int64_t id, bool *owner, bool *on_team)
 		*owner = o;
 	if (on_team)
 		*on_team = t;
-	if (!auth_sees_all(rq->user.role) && !o && !t)
+	if (!actor_sees_account(&a, o, t))
 		return KAM_ENOTFOUND;
 	return KAM_OK;
 }

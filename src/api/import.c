@@ -120,6 +120,7 @@ int api_import_run(struct req *rq, const struct api_import_opts *o, const char *
                    json_t **result, struct kam_errinfo *ei)
 {
 	struct imp im = {.rq = rq,
+	                 .who = api_actor(rq),
 	                 .o = o,
 	                 .keys = json_object(),
 	                 .errors = json_array(),

@@ -29,6 +29,7 @@ struct row {
 
 struct imp {
 	struct req *rq;
+	struct actor who; /* every lookup, match and suggestion is bounded by what they see */
 	const struct api_import_opts *o;
 	const struct imp_kind *k;
 	const struct model_entity *e;

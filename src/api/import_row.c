@@ -22,7 +22,7 @@ static int keys_of(struct imp *im, const struct model_entity *e, json_t **ext, j
 
 	if (k == NULL) {
 		/* only what the caller may see: matches and suggestions never reach further */
-		int rc = store_import_keys(im->rq->db, e, api_scope_user(im->rq), ext, name);
+		int rc = store_import_keys(im->rq->db, e, actor_scope(&im->who), ext, name);
 
 		if (rc != KAM_OK)
 			return rc;

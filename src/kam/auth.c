@@ -22,6 +22,21 @@ bool auth_sees_all(enum role r)
 	return r == ROLE_ADMIN || r == ROLE_DIRECTOR || r == ROLE_VIEWER;
 }
 
+int64_t actor_scope(const struct actor *a)
+{
+	return auth_sees_all(a->role) ? 0 : a->user_id;
+}
+
+bool actor_sees_account(const struct actor *a, bool owner, bool on_team)
+{
+	return auth_sees_all(a->role) || owner || on_team;
+}
+
+bool actor_assigns_account_keys(const struct actor *a)
+{
+	return a->role == ROLE_ADMIN || a->role == ROLE_DIRECTOR;
+}
+
 bool auth_account_writable(enum role r, bool owner, bool on_team)
 {
 	if (r == ROLE_ADMIN || r == ROLE_DIRECTOR)

@@ -29,6 +29,23 @@ bool auth_contact_writable(enum role r, bool owner, bool on_team);
 /* May a user of this role own accounts (be their KAM)? */
 bool auth_can_own(enum role r);
 
+/*
+ * Who acts (DESIGN §2, §3): their user id and role decide what they may see. Every door
+ * (HTTP request, `kam import/export --as`, the import worker) builds one, and everything
+ * that looks records up on someone's behalf (lists, imports, exports) asks it.
+ */
+struct actor {
+	int64_t user_id;
+	enum role role;
+};
+/* The user whose accounts bound what the actor sees (owned or on the team), 0 for all. */
+int64_t actor_scope(const struct actor *a);
+/* Whether the actor sees an account, given whether they own it and are on its team. */
+bool actor_sees_account(const struct actor *a, bool owner, bool on_team);
+/* Whether the actor may assign an account's external id: only roles that see every account
+ * and write them, since every later import, whoever runs it, matches on that key. */
+bool actor_assigns_account_keys(const struct actor *a);
+
 /* Checks length 12..128 characters; the reason goes in ei under "password". */
 int auth_password_policy(const char *pw, struct kam_errinfo *ei);
 /* Argon2id hash of pw into out[AUTH_HASH_LEN]; KAM_ENOMEM if libsodium cannot. */

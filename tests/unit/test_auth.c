@@ -38,6 +38,30 @@ static void test_roles(void **state)
 	assert_int_equal(auth_role_parse(NULL), ROLE_NONE);
 }
 
+/* What an actor sees: every account for admin, director and viewer; owned or team accounts
+ * for kam and member; and only admins and directors assign account external ids. */
+static void test_actor(void **state)
+{
+	static const struct {
+		enum role r;
+		bool all, keys;
+	} rows[] = {
+	    {ROLE_ADMIN, true, true},   {ROLE_DIRECTOR, true, true}, {ROLE_KAM, false, false},
+	    {ROLE_MEMBER, false, false}, {ROLE_VIEWER, true, false},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct actor a = {42, rows[i].r};
+
+		assert_int_equal(actor_scope(&a), rows[i].all ? 0 : 42);
+		assert_int_equal(actor_sees_account(&a, false, false), rows[i].all);
+		assert_true(actor_sees_account(&a, true, false));
+		assert_true(actor_sees_account(&a, false, true));
+		assert_int_equal(actor_assigns_account_keys(&a), rows[i].keys);
+	}
+}
+
 static void test_passwords(void **state)
 {
 	struct kam_errinfo ei = {0};
@@ -104,6 +128,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roles),
+		cmocka_unit_test(test_actor),
 		cmocka_unit_test(test_passwords),
 		cmocka_unit_test(test_sessions_and_throttle),
 		cmocka_unit_test(test_tokens),
