@@ -130,9 +130,9 @@ static int lookup(struct imp *im, const char *target, const char *v, int64_t acc
 		return KAM_OK;
 	} else if (hit) {
 		snprintf(msg, msglen,
-		         "more than one %s is \"%s\"; refer to it by external id (or map it in "
-		         "the mapping file's values)",
-		         e->name, v);
+		         "more than one %s is \"%s\"; refer to it by %s (or map it in the "
+		         "mapping file's values)",
+		         e->name, v, e == &model_user ? "e-mail" : "external id");
 		return KAM_ENOTFOUND;
 	}
 	closest(names, prefix[0] ? prefix : NULL, v, guess, sizeof(guess));
