@@ -83,9 +83,11 @@ function answer(r, values) {
 }
 
 const leaks = [];
+let cells = 0; // questions asked in pairs by the current test
 // Asks the same question about the invisible value and the ghost value; records a leak.
 const tags = (v) => (typeof v === 'number' ? { [v]: '<V>' } : { [v]: '<V>', [String(v).slice(0, -1)]: '<V->' });
 async function probe(where, role, seen, ghost, ask) {
+  cells++;
   const a = answer(await ask(seen), tags(seen));
   const b = answer(await ask(ghost), tags(ghost));
   if (a !== b) leaks.push(`${role} ${where}\n    invisible: ${a.slice(0, 400)}\n    missing:   ${b.slice(0, 400)}`);
@@ -176,8 +178,9 @@ test('roles that see every account have no invisible account; kam and member do'
   for (const role of ['kam', 'member']) assert.ok((await roleView(role)).hidden.length > 0, role);
 });
 
-test('REST: every route with an object id answers for an invisible object as for a missing one', async () => {
-  let cells = 0;
+test('REST: every route with an object id answers for an invisible object as for a missing one', async (tt) => {
+  cells = 0;
+  leaks.length = 0;
   for (const role of Object.keys(ROLES)) {
     const v = await roleView(role);
     if (!v.foreign) continue;
@@ -191,16 +194,17 @@ test('REST: every route with an object id answers for an invisible object as for
         const body = ['post', 'patch', 'put'].includes(method) ? {} : undefined;
         await probe(`${method.toUpperCase()} ${path}`, role, objects[m[1]], GHOST_ID,
           (id) => call(v.who, method.toUpperCase(), url(id), body));
-        cells++;
       }
     }
   }
+  tt.diagnostic(`${cells} questions`);
   assert.ok(cells > 50, `only ${cells} cells`);
   assert.deepEqual(leaks.splice(0), []);
 });
 
-test('REST: a reference in a body (parent_id, account_id, contact ids…) to an invisible record answers like a missing one', async () => {
-  let cells = 0;
+test('REST: a reference in a body (parent_id, account_id, contact ids…) to an invisible record answers like a missing one', async (tt) => {
+  cells = 0;
+  leaks.length = 0;
   const refColl = { account_id: 'accounts', parent_id: 'accounts', contact_id: 'contacts', reports_to_id: 'contacts',
     contact_ids: 'contacts', plan_id: 'plans', unit_id: 'units' };
   for (const role of Object.keys(ROLES)) {
@@ -221,17 +225,16 @@ test('REST: a reference in a body (parent_id, account_id, contact ids…) to an 
         const base = bodyFor(path, ctx);
         const put = (id) => ({ ...base, [field]: field.endsWith('_ids') ? [id] : id });
         await probe(`POST ${path} ${field}`, role, foreign[refColl[field]], GHOST_ID, (id) => call(v.who, 'POST', path, put(id)));
-        cells++;
         const patch = schemaOf(path.replace(/$/, '/{id}'), 'patch') ? path + '/{id}' : null;
         const target = path.endsWith('/accounts') ? v.own.id : await mineOf(path.split('/').pop());
         if (patch && target && field !== 'account_id' && field !== 'plan_id') {
           await probe(`PATCH ${patch} ${field}`, role, foreign[refColl[field]], GHOST_ID,
             (id) => call(v.who, 'PATCH', `${path}/${target}`, { [field]: field.endsWith('_ids') ? [id] : id }));
-          cells++;
         }
       }
     }
   }
+  tt.diagnostic(`${cells} questions`);
   assert.ok(cells > 20, `only ${cells} cells`);
   assert.deepEqual(leaks.splice(0), []);
 });
@@ -247,10 +250,11 @@ async function importKinds() {
 const csvCell = (v) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
 const csvOf = (row) => `${Object.keys(row).join(',')}\n${Object.values(row).map(csvCell).join(',')}\n`;
 
-test('imports: every kind looks up, matches, suggests and counts only what the caller sees', async () => {
+test('imports: every kind looks up, matches, suggests and counts only what the caller sees', async (tt) => {
   const kinds = await importKinds();
   assert.ok(kinds.includes('accounts') && kinds.includes('transactions'), kinds.join());
-  let cells = 0;
+  cells = 0;
+  leaks.length = 0;
   for (const role of Object.keys(ROLES)) {
     const v = await roleView(role);
     if (!v.foreign) continue;
@@ -299,7 +303,6 @@ test('imports: every kind looks up, matches, suggests and counts only what the c
         }
       for (const [what, seen, csv] of cases) {
         await probe(`import ${kind}: ${what}`, role, seen, ghostOf(seen), (x) => ask(csv(x)));
-        cells++;
       }
     }
     // the other bulk door: POST /api/v1/transactions/bulk, idempotent by external id
@@ -310,12 +313,14 @@ test('imports: every kind looks up, matches, suggests and counts only what the c
         body: JSON.stringify({ account_id: v.own.id, booked_on: txn.booked_on, amount: txn.amount, currency: txn.currency, external_id: x }) + '\n',
       }).then(async (r) => ({ status: r.status, text: await r.text() })));
   }
+  tt.diagnostic(`${cells} questions`);
   assert.ok(cells > 30, `only ${cells} cells`);
   assert.deepEqual(leaks.splice(0), []);
 });
 
-test('exports: every list as CSV, filtered by an invisible id, external id or name, answers like a missing one', async () => {
-  let cells = 0;
+test('exports: every list as CSV, filtered by an invisible id, external id or name, answers like a missing one', async (tt) => {
+  cells = 0;
+  leaks.length = 0;
   for (const role of Object.keys(ROLES)) {
     const v = await roleView(role);
     if (!v.foreign) continue;
@@ -331,7 +336,6 @@ test('exports: every list as CSV, filtered by an invisible id, external id or na
       for (const [key, seen] of filters) {
         await probe(`export ${path}?${key}`, role, seen, ghostOf(seen),
           (x) => call(v.who, 'GET', `${path}?format=csv&${key}=${encodeURIComponent(x)}`));
-        cells++;
       }
     }
     // the command line: the same lists through kam export --as
@@ -341,9 +345,9 @@ test('exports: every list as CSV, filtered by an invisible id, external id or na
         kam(['export', kind, '--as', `${v.who}@example.com`, '--where', `${key}=${x}`, '--out', out, '--db', db]);
         return { status: 0, text: (await import('node:fs')).readFileSync(out, 'utf8') };
       });
-      cells++;
     }
   }
+  tt.diagnostic(`${cells} questions`);
   assert.ok(cells > 10, `only ${cells} cells`);
   assert.deepEqual(leaks.splice(0), []);
 });
@@ -409,4 +413,32 @@ test('an account a kam names like another never catches a later import by name: 
   assert.match(r.json.errors[0].message, /more than one account/);
   const named = (await call('director', 'GET', `/api/v1/accounts?q=${encodeURIComponent(F.account.name)}`)).json.items;
   assert.ok(named.every((a) => a.notes !== 'from the CRM'));
+});
+
+test('the importer writes products and FX rates only for the roles the API lets write them', async () => {
+  const name = `Probe product ${R}`;
+  for (const [kind, csv] of [['products', csvOf({ name })], ['fx-rates', csvOf({ currency: 'CHF', valid_from: '2026-01-02', rate: '1.05' })]]) {
+    const r = await upload('anna', csv, { kind });
+    assert.equal(r.status, 201, r.text);
+    assert.deepEqual([r.json.created, r.json.rejected], [0, 1], `${kind}: ${r.text}`);
+    assert.match(r.json.errors[0].message, /may read .* but not add them/);
+  }
+  assert.equal((await call('admin', 'GET', `/api/v1/products?q=${encodeURIComponent(name)}`)).json.items.length, 0);
+});
+
+test('a kam may repeat the parent her account has, even one she cannot see; not set one she cannot see', async () => {
+  const v = await roleView('kam');
+  const F = v.foreign.account;
+  const other = v.hidden.find((a) => a.id !== F.id);
+  let r = await call('director', 'PATCH', `/api/v1/accounts/${v.own.id}`, { parent_id: F.id });
+  assert.equal(r.status, 200, r.text);
+  r = await call('anna', 'PATCH', `/api/v1/accounts/${v.own.id}`, { parent_id: F.id, notes: 'same parent' });
+  assert.equal(r.status, 200, r.text);
+  if (other) {
+    r = await call('anna', 'PATCH', `/api/v1/accounts/${v.own.id}`, { parent_id: other.id });
+    assert.equal(r.status, 400);
+    assert.equal(r.json.errors[0].message, `no such account ${other.id}`);
+  }
+  r = await call('anna', 'PATCH', `/api/v1/accounts/${v.own.id}`, { parent_id: null });
+  assert.equal(r.status, 200, r.text);
 });
