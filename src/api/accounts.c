@@ -213,7 +213,8 @@ int api_account_patch(struct req *rq, int64_t id, json_t *patch, int64_t want, j
 	/* a patch repeating the stored parent is no change (the caller reads it in the record,
 	 * even when the parent itself is an account they cannot see) */
 	if (json_object_get(patch, "parent_id") &&
-	    !json_equal(json_object_get(patch, "parent_id"), json_object_get(before, "parent_id")) &&
+	    !json_equal(json_object_get(patch, "parent_id"),
+	                json_object_get(before, "parent_id")) &&
 	    (rc = check_parent(rq, id, patch, ei)) != KAM_OK)
 		goto out;
 	if ((rc = store_update(rq->db, &model_account, id, patch, version, time_now())) != KAM_OK)

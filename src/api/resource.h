@@ -51,7 +51,7 @@ int api_res_patch(struct req *rq, const struct api_resource *r, int64_t id, json
 /* Whether the caller may change the stored record rec of r: KAM_ENOTFOUND when its account
  * is not visible, KAM_EFORBIDDEN (ei says why) when visible but not theirs to write. */
 int api_res_may_write(struct req *rq, const struct api_resource *r, const json_t *rec,
-		      struct kam_errinfo *ei);
+                      struct kam_errinfo *ei);
 /* The model entity called name ("account", "user", …), or NULL. */
 const struct model_entity *api_entity(const char *name);
 /* Checks that every reference in rec exists and belongs to account_id (when it has one). */

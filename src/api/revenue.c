@@ -140,9 +140,8 @@ static int bulk_row(struct bulk *b, json_t *row)
 		goto bad;
 	/* external ids are keys inside an account: one of an account the caller cannot see
 	 * neither matches nor conflicts */
-	rc = store_transaction_by_external(rq->db,
-					   json_integer_value(json_object_get(row, "account_id")),
-					   ext, &stored, &version);
+	rc = store_transaction_by_external(
+	    rq->db, json_integer_value(json_object_get(row, "account_id")), ext, &stored, &version);
 	if (rc == KAM_ENOTFOUND) {
 		if ((rc = store_insert(rq->db, &model_transaction, row, time_now(), &id)) != KAM_OK ||
 		    (rc = store_get(rq->db, &model_transaction, id, &after, NULL)) != KAM_OK ||

@@ -62,12 +62,12 @@ int store_revenue_changed(struct store_conn *c)
 	return store_scores_dirty(c);
 }
 
-int store_transaction_by_external(struct store_conn *c, int64_t account_id,
-				  const char *external_id, json_t **out, int64_t *version)
+int store_transaction_by_external(struct store_conn *c, int64_t account_id, const char *external_id,
+                                  json_t **out, int64_t *version)
 {
 	int64_t id;
 	int rc = sq_int(c, "SELECT id FROM transactions WHERE account_id = ? AND external_id = ?",
-			(struct db_val[]){DB_INT(account_id), DB_TEXT(external_id)}, 2, &id);
+	                (struct db_val[]){DB_INT(account_id), DB_TEXT(external_id)}, 2, &id);
 
 	if (rc != KAM_OK)
 		return rc;

@@ -12,8 +12,8 @@ int store_rollup_add(struct store_conn *c, int64_t account_id, int64_t product_i
 int store_revenue_changed(struct store_conn *c);
 /* The transaction of account_id with this external id (unique per account), or
  * KAM_ENOTFOUND (*out owned by the caller). */
-int store_transaction_by_external(struct store_conn *c, int64_t account_id,
-				  const char *external_id, json_t **out, int64_t *version);
+int store_transaction_by_external(struct store_conn *c, int64_t account_id, const char *external_id,
+                                  json_t **out, int64_t *version);
 /* Revenue per unit and product of an account since a day, as [{unit_id, product_id, revenue}]. */
 int store_whitespace_sold(struct store_conn *c, int64_t account_id, const char *since,
 			  json_t **items);

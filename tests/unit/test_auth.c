@@ -46,7 +46,7 @@ static void test_actor(void **state)
 		enum role r;
 		bool all, keys;
 	} rows[] = {
-	    {ROLE_ADMIN, true, true},   {ROLE_DIRECTOR, true, true}, {ROLE_KAM, false, false},
+	    {ROLE_ADMIN, true, true},    {ROLE_DIRECTOR, true, true}, {ROLE_KAM, false, false},
 	    {ROLE_MEMBER, false, false}, {ROLE_VIEWER, true, false},
 	};
 
@@ -127,11 +127,9 @@ static void test_tokens(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_roles),
-		cmocka_unit_test(test_actor),
-		cmocka_unit_test(test_passwords),
-		cmocka_unit_test(test_sessions_and_throttle),
-		cmocka_unit_test(test_tokens),
+	    cmocka_unit_test(test_roles),     cmocka_unit_test(test_actor),
+	    cmocka_unit_test(test_passwords), cmocka_unit_test(test_sessions_and_throttle),
+	    cmocka_unit_test(test_tokens),
 	};
 
 	if (sodium_init() < 0)
