@@ -197,6 +197,14 @@ test('REST: every route with an object id answers for an invisible object as for
       }
     }
   }
+  // query parameters that name an account (not in the OpenAPI parameters of these routes)
+  for (const role of Object.keys(ROLES)) {
+    const v = await roleView(role);
+    if (!v.foreign) continue;
+    for (const path of ['/api/v1/kpis', '/api/v1/kpis/rows'])
+      await probe(`GET ${path}?scope=account&id=`, role, v.foreign.account.id, GHOST_ID,
+        (id) => call(v.who, 'GET', `${path}?scope=account&id=${id}&from=2026-01-01&to=2026-02-01`));
+  }
   tt.diagnostic(`${cells} questions`);
   assert.ok(cells > 50, `only ${cells} cells`);
   assert.deepEqual(leaks.splice(0), []);
