@@ -50,6 +50,7 @@ static const char usage_main[] =
 static const char usage_serve[] =
 	"usage: kam serve [--listen HOST:PORT] [--db PATH] [--threads N] [--max-connections N]\n"
 	"                 [--connections-per-address N] [--head-timeout SECONDS]\n"
+	"                 [--trusted-proxy ADDR[,ADDR...]]\n"
 	"  --listen   address to listen on (KAM_LISTEN; default 127.0.0.1:8080; port 0 picks one)\n"
 	"  --db       database (KAM_DB; default kam.db)\n"
 	"  --threads  worker threads (default: the number of cores)\n"
@@ -57,7 +58,9 @@ static const char usage_serve[] =
 	"  --connections-per-address  open connections from one client address (default 64;\n"
 	"                             behind a reverse proxy, at least the proxy's pool)\n"
 	"  --head-timeout             seconds a client has to send a whole request head\n"
-	"                             (default 15)\n";
+	"                             (default 15)\n"
+	"  --trusted-proxy            reverse proxies (IP addresses) whose X-Forwarded-For\n"
+	"                             gives the client's address (KAM_TRUSTED_PROXY)\n";
 static const char usage_init[] = "usage: kam init [--db PATH]\n"
 				 "  creates the database if needed and applies every migration\n";
 static const char usage_migrate[] =
@@ -110,6 +113,7 @@ struct opts {
 	const char *arg; /* that argument */
 	int threads;
 	struct http_limits limits;
+	const char *trusted_proxies;
 	unsigned long long seed;
 	int password_stdin;
 	long accounts, contacts, transactions;
@@ -138,6 +142,7 @@ static int parse(int argc, char **argv, const char *text, struct opts *o)
 		{"max-connections", required_argument, NULL, 'M'},
 		{"connections-per-address", required_argument, NULL, 'P'},
 		{"head-timeout", required_argument, NULL, 'H'},
+		{"trusted-proxy", required_argument, NULL, 'Y'},
 		{"help", no_argument, NULL, 'h'},	 {NULL, 0, NULL, 0},
 	};
 	int ch;
@@ -206,6 +211,9 @@ static int parse(int argc, char **argv, const char *text, struct opts *o)
 				      : &o->limits.head_timeout_s) = (unsigned)v;
 			break;
 		}
+		case 'Y':
+			o->trusted_proxies = optarg;
+			break;
 		case 'I':
 			o->id = optarg;
 			break;
@@ -248,7 +256,11 @@ static int open_store(const struct opts *o, int nconns, struct store **st)
 
 static int cmd_serve(const struct opts *o)
 {
-	struct http_app app = {.routes = api_routes, .nroutes = api_nroutes, .limits = o->limits};
+	struct http_app app = {.routes = api_routes,
+			       .nroutes = api_nroutes,
+			       .limits = o->limits,
+			       .trusted_proxies = o->trusted_proxies ? o->trusted_proxies
+								     : getenv("KAM_TRUSTED_PROXY")};
 	struct api_server server = {NULL, NULL, NULL};
 	struct http_server *srv = NULL;
 	struct jobs *jobs = NULL;

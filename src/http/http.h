@@ -154,10 +154,13 @@ struct http_limits {
 #define HTTP_PER_ADDRESS 64u
 #define HTTP_HEAD_TIMEOUT_S 15u
 #define HTTP_IDLE_TIMEOUT_S 30u
+#define HTTP_MAX_PROXIES 16
 
 struct http_app {
 	struct store *store;
 	struct http_limits limits;
+	/* comma-separated addresses of reverse proxies whose X-Forwarded-For is believed */
+	const char *trusted_proxies;
 	const struct http_route *routes;
 	size_t nroutes;
 	void *data; /* the application's own server-wide state, handed to handlers */

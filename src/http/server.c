@@ -44,6 +44,8 @@ struct http_server {
 	struct sock *socks;
 	bool stopping, watchdog_on;
 	pthread_t watchdog;
+	char trusted[HTTP_MAX_PROXIES][INET6_ADDRSTRLEN]; /* canonical text of each address */
+	int ntrusted;
 };
 
 /* Per-request state kept by MHD between callbacks. */
@@ -89,6 +91,66 @@ static void client_addr(struct MHD_Connection *mc, char *buf, size_t len)
 	else if (sa && sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf,
 			  (socklen_t)len);
+}
+
+/* The canonical text of an IPv4 or IPv6 address, or false when s is none. */
+static bool canon_addr(const char *s, size_t n, char out[INET6_ADDRSTRLEN])
+{
+	char buf[INET6_ADDRSTRLEN];
+	unsigned char bin[sizeof(struct in6_addr)];
+
+	while (n && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (n == 0 || n >= sizeof(buf))
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (inet_pton(AF_INET, buf, bin) == 1)
+		return inet_ntop(AF_INET, bin, out, INET6_ADDRSTRLEN) != NULL;
+	if (inet_pton(AF_INET6, buf, bin) == 1)
+		return inet_ntop(AF_INET6, bin, out, INET6_ADDRSTRLEN) != NULL;
+	return false;
+}
+
+static bool trusted(const struct http_server *s, const char *addr)
+{
+	for (int i = 0; i < s->ntrusted; i++)
+		if (strcmp(s->trusted[i], addr) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The client's address: the peer's, unless the peer is a trusted proxy; then the rightmost
+ * X-Forwarded-For hop that is not itself a trusted proxy (hops to its left are whatever the
+ * client chose to send). A malformed hop ends the walk at the last good one.
+ */
+static void client_of(const struct http_server *s, struct MHD_Connection *mc, char *buf, size_t len)
+{
+	const char *xff, *end;
+	char hop[INET6_ADDRSTRLEN];
+
+	client_addr(mc, buf, len);
+	if (s->ntrusted == 0 || !trusted(s, buf))
+		return;
+	xff = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "X-Forwarded-For");
+	if (xff == NULL)
+		return;
+	end = xff + strlen(xff);
+	while (end > xff) {
+		const char *comma = end;
+
+		while (comma > xff && comma[-1] != ',')
+			comma--;
+		if (!canon_addr(comma, (size_t)(end - comma), hop))
+			return;
+		snprintf(buf, len, "%s", hop);
+		if (!trusted(s, hop))
+			return;
+		end = comma > xff ? comma - 1 : xff;
+	}
 }
 
 static enum MHD_Result send_resp(struct MHD_Connection *mc, struct conn *c, struct resp *rs)
@@ -231,7 +293,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 	rq.host = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Host");
 	rq.accept_encoding = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Accept-Encoding");
 	rq.if_none_match = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "If-None-Match");
-	client_addr(mc, rq.remote_addr, sizeof(rq.remote_addr));
+	client_of(s, mc, rq.remote_addr, sizeof(rq.remote_addr));
 	http_dispatch(s->app, &rq, &rs);
 	ret = send_resp(mc, c, &rs);
 	return ret;
@@ -400,6 +462,20 @@ int http_server_start(const struct http_app *app, const char *listen, int nthrea
 	if (s == NULL)
 		return KAM_ENOMEM;
 	s->app = app;
+	for (const char *p = app->trusted_proxies; p && *p;) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+
+		if (s->ntrusted == HTTP_MAX_PROXIES || !canon_addr(p, n, s->trusted[s->ntrusted])) {
+			snprintf(err, errlen,
+			         "bad --trusted-proxy \"%.*s\" (want up to %d IP addresses)",
+			         (int)(n > 64 ? 64 : n), p, HTTP_MAX_PROXIES);
+			free(s);
+			return KAM_EINVAL;
+		}
+		s->ntrusted++;
+		p = comma ? comma + 1 : p + n;
+	}
 	s->head_timeout_ms = 1000u * or_default(app->limits.head_timeout_s, HTTP_HEAD_TIMEOUT_S);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);

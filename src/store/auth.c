@@ -224,35 +224,44 @@ int store_token_delete(struct store_conn *c, int64_t id, int64_t user_id)
 	return rc;
 }
 
-int store_login_failure_add(struct store_conn *c, const char *key, int64_t now)
-{
-	/* old entries go as new ones come, so the table stays small */
-	int rc = sq_run(c, "DELETE FROM login_failures WHERE at < ?",
-			(struct db_val[]){DB_INT(now - 3600)}, 1);
-
-	if (rc == KAM_OK)
-		rc = sq_run(c, "INSERT INTO login_failures (key, at) VALUES (?, ?)",
-			    (struct db_val[]){DB_TEXT(key), DB_INT(now)}, 2);
-	return rc;
-}
-
-int store_login_failures(struct store_conn *c, const char *key, int64_t since, int64_t *count,
-			 int64_t *oldest)
+int store_throttle_take(struct store_conn *c, const char *key, int64_t window, int64_t now,
+                        int64_t *count, int64_t *window_start)
 {
 	struct db_stmt *st;
-	int rc = c->ops->query(c->db,
-			       "SELECT count(*), coalesce(min(at), 0) FROM login_failures "
-			       "WHERE key = ? AND at >= ?",
-			       (struct db_val[]){DB_TEXT(key), DB_INT(since)}, 2, &st);
+	/* one statement: the row lock of the upsert makes concurrent attempts count one by one
+	 * on PostgreSQL, and SQLite has a single writer anyway */
+	int rc = c->ops->query(
+	    c->db,
+	    "INSERT INTO login_throttle (key, window_start, count) VALUES (?, ?, 1) "
+	    "ON CONFLICT (key) DO UPDATE SET "
+	    "count = CASE WHEN login_throttle.window_start > ? THEN login_throttle.count + 1 "
+	    "ELSE 1 END, "
+	    "window_start = CASE WHEN login_throttle.window_start > ? "
+	    "THEN login_throttle.window_start ELSE excluded.window_start END "
+	    "RETURNING count, window_start",
+	    (struct db_val[]){DB_TEXT(key), DB_INT(now), DB_INT(now - window),
+	                      DB_INT(now - window)},
+	    4, &st);
 
 	if (rc != KAM_OK)
 		return rc;
 	rc = c->ops->next(st);
 	if (rc == 1) {
 		*count = c->ops->col_int(st, 0);
-		*oldest = c->ops->col_int(st, 1);
+		*window_start = c->ops->col_int(st, 1);
 		rc = KAM_OK;
+	} else if (rc == 0) {
+		rc = KAM_EDB;
 	}
 	c->ops->done(st);
-	return rc < 0 ? rc : KAM_OK;
+	return rc;
+}
+
+int store_throttle_give(struct store_conn *c, const char *key, bool forget)
+{
+	if (forget)
+		return sq_run(c, "DELETE FROM login_throttle WHERE key = ?",
+		              (struct db_val[]){DB_TEXT(key)}, 1);
+	return sq_run(c, "UPDATE login_throttle SET count = count - 1 WHERE key = ? AND count > 0",
+	              (struct db_val[]){DB_TEXT(key)}, 1);
 }

@@ -112,10 +112,14 @@ int store_token_list(struct store_conn *c, int64_t user_id, json_t **items);
 /* Deletes a token; user_id 0 means any owner. KAM_ENOTFOUND when none matched. */
 int store_token_delete(struct store_conn *c, int64_t id, int64_t user_id);
 
-/* Records a failed login under key; counts failures since since and the oldest one's time. */
-int store_login_failure_add(struct store_conn *c, const char *key, int64_t now);
-int store_login_failures(struct store_conn *c, const char *key, int64_t since, int64_t *count,
-			 int64_t *oldest);
+/*
+ * Takes one attempt under a throttle key (fixed window of window seconds, atomic across
+ * connections and nodes): count is the attempts in the current window, this one included.
+ */
+int store_throttle_take(struct store_conn *c, const char *key, int64_t window, int64_t now,
+                        int64_t *count, int64_t *window_start);
+/* Gives an attempt back (a login that succeeded), or forgets the key altogether. */
+int store_throttle_give(struct store_conn *c, const char *key, bool forget);
 
 /* --- account access and teams -------------------------------------------------------------- */
 
