@@ -30,7 +30,7 @@ static int auth_bearer(struct req *rq, const char *tok)
 	rc = store_token_lookup(rq->db, hash, &a);
 	if (rc != KAM_OK)
 		return rc == KAM_ENOTFOUND ? KAM_EAUTH : rc;
-	if (!a.active)
+	if (!a.active || (a.expires_at && now >= a.expires_at))
 		return KAM_EAUTH;
 	if (now - a.last_seen_at >= TOUCH_EVERY)
 		store_token_touch(rq->db, a.token_id, now);

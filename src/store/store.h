@@ -81,7 +81,8 @@ struct store_auth {
 	char csrf[64];      /* sessions only */
 	int64_t created_at; /* of the session or token */
 	int64_t last_seen_at;
-	int64_t token_id; /* API tokens only */
+	int64_t token_id;   /* API tokens only */
+	int64_t expires_at; /* API tokens only; 0 = never */
 };
 
 /* Finds an active or inactive user by e-mail (case-insensitive); *hash owned by the caller. */
@@ -104,7 +105,7 @@ int store_session_delete(struct store_conn *c, const char *token_hash);
 int store_user_logout_all(struct store_conn *c, int64_t user_id);
 
 int store_token_create(struct store_conn *c, int64_t user_id, const char *name,
-		       const char *token_hash, int64_t now, int64_t *id);
+		       const char *token_hash, int64_t now, int64_t expires_at, int64_t *id);
 int store_token_lookup(struct store_conn *c, const char *token_hash, struct store_auth *out);
 int store_token_touch(struct store_conn *c, int64_t token_id, int64_t now);
 /* Tokens of one user, or of everyone when user_id is 0; *items owned by the caller. */

@@ -175,7 +175,7 @@ static void test_sessions_tokens_failures(void **state)
 	assert_string_equal(a.csrf, "csrf");
 	assert_string_equal(a.role, "kam");
 	assert_int_equal(store_session_lookup(f->c, "h2", &a), KAM_ENOTFOUND);
-	assert_int_equal(store_token_create(f->c, f->owner, "t", "th", 5000, &tid), 0);
+	assert_int_equal(store_token_create(f->c, f->owner, "t", "th", 5000, 0, &tid), 0);
 	assert_int_equal(store_token_lookup(f->c, "th", &a), 0);
 	assert_int_equal(a.token_id, tid);
 	assert_int_equal(store_token_list(f->c, f->owner, &items), 0);
