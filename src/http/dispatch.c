@@ -188,9 +188,13 @@ void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs)
 		/* a handler that returns an error without replying gets the generic problem */
 		http_reply_err(rs, rc == KAM_OK ? KAM_EDB : rc, NULL);
 	}
-	if (rs->status >= 500)
-		log_msg("error", "%s %s failed with %d: %s", rq->method, rq->path, rc,
+	if (rs->status >= 500) {
+		char shown[256];
+
+		http_log_path(rq->path, shown, sizeof(shown));
+		log_msg("error", "%s %s failed with %d: %s", rq->method, shown, rc,
 			rq->db ? store_last_error(rq->db) : "");
+	}
 out:
 	if (rq->db) {
 		store_release(app->store, rq->db);

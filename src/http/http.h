@@ -128,6 +128,9 @@ const char *http_query(const struct req *rq, const char *key);
 int64_t http_if_match(const struct req *rq);
 /* Sets ETag from a record version. */
 void http_etag(struct resp *rs, int64_t version);
+/* path as it may be logged: the secret of a capability URL (share link, calendar feed)
+ * replaced by "…", so no log line ever holds one. */
+void http_log_path(const char *path, char *buf, size_t len);
 
 /* --- routing (router.c) --- */
 

@@ -229,13 +229,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 			return MHD_NO;
 		c->t0 = time_mono_ms();
 		snprintf(c->method, sizeof(c->method), "%s", method);
-		/* share link and calendar feed tokens are capabilities: they never go into the log */
-		if (!strncmp(url, "/api/v1/shared/", 15))
-			snprintf(c->path, sizeof(c->path), "/api/v1/shared/…");
-		else if (!strncmp(url, "/api/v1/calendar/", 17))
-			snprintf(c->path, sizeof(c->path), "/api/v1/calendar/….ics");
-		else
-			snprintf(c->path, sizeof(c->path), "%s", url);
+		http_log_path(url, c->path, sizeof(c->path));
 		*con_cls = c;
 		atomic_fetch_add(&s->inflight, 1);
 		c->limit = http_body_limit(s->app, method, url);
