@@ -48,10 +48,19 @@ static const char usage_main[] =
 	"Run kam COMMAND --help for the options of one command.\n";
 
 static const char usage_serve[] =
-	"usage: kam serve [--listen HOST:PORT] [--db PATH] [--threads N]\n"
+	"usage: kam serve [--listen HOST:PORT] [--db PATH] [--threads N] [--max-connections N]\n"
+	"                 [--connections-per-address N] [--head-timeout SECONDS]\n"
+	"                 [--trusted-proxy ADDR[,ADDR...]]\n"
 	"  --listen   address to listen on (KAM_LISTEN; default 127.0.0.1:8080; port 0 picks one)\n"
 	"  --db       database (KAM_DB; default kam.db)\n"
-	"  --threads  worker threads (default: the number of cores)\n";
+	"  --threads  worker threads (default: the number of cores)\n"
+	"  --max-connections          open connections in all (default 1024)\n"
+	"  --connections-per-address  open connections from one client address (default 64;\n"
+	"                             behind a reverse proxy, at least the proxy's pool)\n"
+	"  --head-timeout             seconds a client has to send a whole request head\n"
+	"                             (default 15)\n"
+	"  --trusted-proxy            reverse proxies (IP addresses) whose X-Forwarded-For\n"
+	"                             gives the client's address (KAM_TRUSTED_PROXY)\n";
 static const char usage_init[] = "usage: kam init [--db PATH]\n"
 				 "  creates the database if needed and applies every migration\n";
 static const char usage_migrate[] =
@@ -103,6 +112,8 @@ struct opts {
 	bool want_arg;   /* the command takes one positional argument */
 	const char *arg; /* that argument */
 	int threads;
+	struct http_limits limits;
+	const char *trusted_proxies;
 	unsigned long long seed;
 	int password_stdin;
 	long accounts, contacts, transactions;
@@ -128,6 +139,10 @@ static int parse(int argc, char **argv, const char *text, struct opts *o)
 		{"accounts", required_argument, NULL, 'A'},
 		{"contacts", required_argument, NULL, 'C'},
 		{"transactions", required_argument, NULL, 'X'},
+		{"max-connections", required_argument, NULL, 'M'},
+		{"connections-per-address", required_argument, NULL, 'P'},
+		{"head-timeout", required_argument, NULL, 'H'},
+		{"trusted-proxy", required_argument, NULL, 'Y'},
 		{"help", no_argument, NULL, 'h'},	 {NULL, 0, NULL, 0},
 	};
 	int ch;
@@ -184,6 +199,21 @@ static int parse(int argc, char **argv, const char *text, struct opts *o)
 			*(ch == 'A' ? &o->accounts : ch == 'C' ? &o->contacts : &o->transactions) = v;
 			break;
 		}
+		case 'M':
+		case 'P':
+		case 'H': {
+			long v = strtol(optarg, &end, 10);
+
+			if (*end || optarg[0] == '\0' || v < 1 || v > (ch == 'H' ? 3600 : 100000))
+				return usage(text, EXIT_USAGE);
+			*(ch == 'M'   ? &o->limits.max_connections
+			  : ch == 'P' ? &o->limits.per_address
+				      : &o->limits.head_timeout_s) = (unsigned)v;
+			break;
+		}
+		case 'Y':
+			o->trusted_proxies = optarg;
+			break;
 		case 'I':
 			o->id = optarg;
 			break;
@@ -226,7 +256,11 @@ static int open_store(const struct opts *o, int nconns, struct store **st)
 
 static int cmd_serve(const struct opts *o)
 {
-	struct http_app app = {.routes = api_routes, .nroutes = api_nroutes};
+	struct http_app app = {.routes = api_routes,
+			       .nroutes = api_nroutes,
+			       .limits = o->limits,
+			       .trusted_proxies = o->trusted_proxies ? o->trusted_proxies
+								     : getenv("KAM_TRUSTED_PROXY")};
 	struct api_server server = {NULL, NULL, NULL};
 	struct http_server *srv = NULL;
 	struct jobs *jobs = NULL;

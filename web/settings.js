@@ -83,15 +83,23 @@ function Tokens() {
   useEffect(() => { load(); }, []);
   async function create(e) {
     e.preventDefault();
-    const name = new FormData(e.target).get('name');
-    setFresh(await api('POST', '/api/v1/tokens', { name }));
+    const f = new FormData(e.target);
+    const days = Number(f.get('days'));
+    const body = { name: f.get('name') };
+    if (days) body.expires_at = new Date(Date.now() + days * 86400e3).toISOString().replace(/\.\d+Z$/, 'Z');
+    setFresh(await api('POST', '/api/v1/tokens', body));
     e.target.reset();
     load();
   }
+  const expiry = (t) => !t.expires_at ? 'never expires'
+    : new Date(t.expires_at) <= new Date() ? `expired ${date(t.expires_at)}` : `expires ${date(t.expires_at)}`;
   return html`<section aria-labelledby="st-title"><h2 id="st-title">My API tokens</h2>
-    <form onSubmit=${create} class="inline"><label>Label <input name="name" required maxlength="100" /></label> <button type="submit">Create token</button></form>
+    <form onSubmit=${create} class="inline"><label>Label <input name="name" required maxlength="100" /></label>
+      <label>Expires <select name="days"><option value="30">in 30 days</option><option value="90" selected>in 90 days</option>
+        <option value="365">in a year</option><option value="0">never</option></select></label>
+      <button type="submit">Create token</button></form>
     ${fresh && html`<p role="status">Copy it now, it is shown once: <input readonly aria-label="new token" value=${fresh.token} size="50" /></p>`}
-    <ul>${items.map((t) => html`<li>${t.name} <span class="muted">created ${date(t.created_at)}, last used ${date(t.last_used_at)}</span>${' '}
+    <ul>${items.map((t) => html`<li>${t.name} <span class="muted">created ${date(t.created_at)}, last used ${t.last_used_at ? date(t.last_used_at) : 'never'}, ${expiry(t)}</span>${' '}
       <button class="link" onClick=${async () => { await api('DELETE', `/api/v1/tokens/${t.id}`); load(); }}>revoke</button></li>`)}</ul>
   </section>`;
 }

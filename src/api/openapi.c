@@ -35,8 +35,10 @@ static const struct doc docs[] = {
 	 "and calendar feed",
 	 NULL, K_EMPTY},
 	{"GET", "/api/v1/tokens", "My API tokens (all=true: everyone's, admins)", NULL, K_OBJ},
-	{"POST", "/api/v1/tokens", "Create an API token {name}; the token is shown once", NULL,
-	 K_OBJ},
+	{"POST", "/api/v1/tokens",
+	 "Create an API token {name, expires_at (optional, RFC 3339, within 5 years)}; the "
+	 "token is shown once",
+	 NULL, K_OBJ},
 	{"DELETE", "/api/v1/tokens/:id", "Revoke an API token", NULL, K_EMPTY},
 	{"GET", "/api/v1/me/calendar", "Whether I have a calendar feed {active, created_at}", NULL,
 	 K_OBJ},

@@ -23,25 +23,35 @@ static void set_cookie(struct req *rq, struct resp *rs, const char *tok, int max
 	http_header(rs, "Set-Cookie", buf);
 }
 
-/* Refuses when either the e-mail or the address had too many failures in the last minute. */
-static int throttled(struct req *rq, const char *ekey, const char *akey, int64_t now,
-		     int64_t *wait)
+/*
+ * Takes an attempt under each throttle key (n of them); *wait is the longest wait any of
+ * them asks for, 0 when the attempt may go ahead. Keys are "prefix" + subject.
+ */
+static int throttle_take(struct req *rq, const struct auth_throttle *const *t, char (*keys)[320],
+                         int n, int64_t now, int64_t *wait)
 {
-	const char *keys[2] = {ekey, akey};
-
 	*wait = 0;
-	for (int i = 0; i < 2; i++) {
-		int64_t count = 0, oldest = 0, w;
-		int rc = store_login_failures(rq->db, keys[i], now - AUTH_LOGIN_WINDOW, &count,
-					      &oldest);
+	for (int i = 0; i < n; i++) {
+		int64_t count = 0, start = 0, w;
+		int rc = store_throttle_take(rq->db, keys[i], t[i]->window, now, &count, &start);
 
 		if (rc != KAM_OK)
 			return rc;
-		w = auth_login_wait(count, oldest, now);
+		w = auth_throttle_wait(t[i], count, start, now);
 		if (w > *wait)
 			*wait = w;
 	}
 	return KAM_OK;
+}
+
+static int too_many(struct resp *rs, struct kam_errinfo *ei, int64_t wait, const char *what)
+{
+	char s[32];
+
+	snprintf(s, sizeof(s), "%lld", (long long)wait);
+	http_header(rs, "Retry-After", s);
+	err_detail(ei, "too many %s; wait %lld seconds", what, (long long)wait);
+	return KAM_ERATE;
 }
 
 static int parse_credentials(json_t *body, const char **email, const char **pw,
@@ -80,26 +90,26 @@ int api_session_create(struct req *rq, struct resp *rs)
 	struct kam_errinfo ei = {0};
 	struct store_auth a;
 	const char *email = NULL, *pw = NULL;
-	char *hash = NULL, ekey[300], akey[100], tok[80], csrf[64], tok_h[TOK_HASH_LEN];
+	const struct auth_throttle *const limits[3] = {&auth_throttle_pair, &auth_throttle_addr,
+	                                               &auth_throttle_email};
+	char *hash = NULL, keys[3][320], lower[255], tok[80], csrf[64], tok_h[TOK_HASH_LEN];
 	int64_t now = time_now(), wait;
 	bool ok;
 	int rc;
 
 	if ((rc = parse_credentials(rq->json, &email, &pw, &ei)) != KAM_OK)
 		goto out;
-	snprintf(ekey, sizeof(ekey), "email:%s", email);
-	for (char *p = ekey; *p; p++)
+	snprintf(lower, sizeof(lower), "%s", email);
+	for (char *p = lower; *p; p++)
 		*p = (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
-	snprintf(akey, sizeof(akey), "addr:%s", rq->remote_addr);
-	if ((rc = throttled(rq, ekey, akey, now, &wait)) != KAM_OK)
+	snprintf(keys[0], sizeof(keys[0]), "%s%s|%s", limits[0]->prefix, lower, rq->remote_addr);
+	snprintf(keys[1], sizeof(keys[1]), "%s%s", limits[1]->prefix, rq->remote_addr);
+	snprintf(keys[2], sizeof(keys[2]), "%s%s", limits[2]->prefix, lower);
+	/* the attempt is counted before the password is checked: parallel guesses queue up */
+	if ((rc = throttle_take(rq, limits, keys, 3, now, &wait)) != KAM_OK)
 		goto out;
 	if (wait > 0) {
-		char s[32];
-
-		snprintf(s, sizeof(s), "%lld", (long long)wait);
-		http_header(rs, "Retry-After", s);
-		err_detail(&ei, "too many failed logins; wait %lld seconds", (long long)wait);
-		rc = KAM_ERATE;
+		rc = too_many(rs, &ei, wait, "failed logins");
 		goto out;
 	}
 	rc = store_user_by_email(rq->db, email, &a, &hash);
@@ -115,12 +125,6 @@ int api_session_create(struct req *rq, struct resp *rs)
 		ok = auth_password_verify(hash, pw) && a.active;
 	}
 	if (!ok) {
-		if ((rc = store_begin(rq->db, true)) != KAM_OK)
-			goto out;
-		if ((rc = store_login_failure_add(rq->db, ekey, now)) != KAM_OK ||
-		    (rc = store_login_failure_add(rq->db, akey, now)) != KAM_OK ||
-		    (rc = store_commit(rq->db)) != KAM_OK)
-			goto out;
 		err_detail(&ei, "wrong e-mail or password, or the account is deactivated");
 		rc = KAM_EAUTH;
 		goto out;
@@ -138,6 +142,11 @@ int api_session_create(struct req *rq, struct resp *rs)
 		store_session_delete(rq->db, old);
 	}
 	if ((rc = store_session_create(rq->db, tok_h, a.user_id, csrf, now)) != KAM_OK)
+		goto out;
+	/* a login that succeeds is no guess: it gives its attempts back */
+	if ((rc = store_throttle_give(rq->db, keys[0], true)) != KAM_OK ||
+	    (rc = store_throttle_give(rq->db, keys[1], false)) != KAM_OK ||
+	    (rc = store_throttle_give(rq->db, keys[2], false)) != KAM_OK)
 		goto out;
 	if ((rc = store_audit_add(rq->db, a.user_id, "login", "user", a.user_id, NULL, NULL,
 				  now)) != KAM_OK)
@@ -199,7 +208,9 @@ int api_me_password(struct req *rq, struct resp *rs)
 	struct kam_errinfo ei = {0};
 	const char *cur = json_string_value(json_object_get(rq->json, "current_password"));
 	const char *next = json_string_value(json_object_get(rq->json, "new_password"));
-	char *hash = NULL, nh[AUTH_HASH_LEN];
+	const struct auth_throttle *const limits[1] = {&auth_throttle_password};
+	char *hash = NULL, nh[AUTH_HASH_LEN], key[1][320];
+	int64_t wait;
 	int rc = KAM_OK;
 
 	if (!json_is_object(rq->json) || json_object_size(rq->json) != 2 || cur == NULL ||
@@ -211,6 +222,14 @@ int api_me_password(struct req *rq, struct resp *rs)
 	if ((rc = auth_password_policy(next, &ei)) != KAM_OK) {
 		json_object_set_new(json_array_get(ei.errors, 0), "field",
 				    json_string("new_password"));
+		goto out;
+	}
+	/* a stolen session must not become a way to guess the password */
+	snprintf(key[0], sizeof(key[0]), "%s%lld", limits[0]->prefix, (long long)rq->user.id);
+	if ((rc = throttle_take(rq, limits, key, 1, time_now(), &wait)) != KAM_OK)
+		goto out;
+	if (wait > 0) {
+		rc = too_many(rs, &ei, wait, "wrong current passwords");
 		goto out;
 	}
 	if ((rc = store_user_hash(rq->db, rq->user.id, &hash)) != KAM_OK)
@@ -225,6 +244,7 @@ int api_me_password(struct req *rq, struct resp *rs)
 	if ((rc = store_begin(rq->db, true)) != KAM_OK)
 		goto out;
 	if ((rc = store_user_set_hash(rq->db, rq->user.id, nh, time_now())) != KAM_OK ||
+	    (rc = store_throttle_give(rq->db, key[0], true)) != KAM_OK ||
 	    (rc = store_user_logout_all(rq->db, rq->user.id)) != KAM_OK ||
 	    (rc = api_audit(rq, "password", "user", rq->user.id, NULL, NULL)) != KAM_OK ||
 	    (rc = store_commit(rq->db)) != KAM_OK)

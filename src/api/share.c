@@ -157,6 +157,30 @@ static int children(struct req *rq, const struct model_entity *e, int64_t plan, 
 	return rc;
 }
 
+/*
+ * Of the active plans (newest start first), the one whose period holds today, else the
+ * latest already started; never one that has not begun (next year's draft).
+ */
+static json_t *current_plan(json_t *plans, const char *today)
+{
+	json_t *x, *started = NULL;
+	size_t i;
+
+	json_array_foreach(plans, i, x)
+	{
+		const char *from = json_string_value(json_object_get(x, "period_start"));
+		const char *to = json_string_value(json_object_get(x, "period_end"));
+
+		if (from == NULL || strcmp(from, today) > 0)
+			continue;
+		if (to == NULL || strcmp(to, today) >= 0)
+			return x;
+		if (started == NULL)
+			started = x;
+	}
+	return started;
+}
+
 static bool one_account(const struct store_kpi_account *a, void *arg)
 {
 	return a->id == *(int64_t *)arg;
@@ -175,6 +199,7 @@ int api_shared(struct req *rq, struct resp *rs)
 	json_t *acc = NULL, *plans = NULL, *ans = NULL, *objs = NULL, *acts = NULL, *x, *figs = NULL;
 	struct store_list q = {.sort = "period_start", .desc = true, .limit = 50};
 	struct store_kpi_data d;
+	struct store_share_link link = {0};
 	struct settings set;
 	char *next = NULL;
 	size_t i;
@@ -185,7 +210,13 @@ int api_shared(struct req *rq, struct resp *rs)
 		return KAM_ENOTFOUND;
 	}
 	tok_hash(tok, h);
-	rc = store_share_account(rq->db, h, now, &account_id);
+	rc = store_share_find(rq->db, h, now, &link);
+	/* a link speaks for its creator: it dies with their right to share the account */
+	if (rc == KAM_OK && !(link.creator_active &&
+			      auth_account_writable(auth_role_parse(link.creator_role),
+						    link.creator_owner, link.creator_on_team)))
+		rc = KAM_ENOTFOUND;
+	account_id = link.account_id;
 	if (rc == KAM_ENOTFOUND) {
 		http_problem(rs, 404, "this link is not valid, has expired or was revoked", NULL);
 		return rc;
@@ -202,11 +233,8 @@ int api_shared(struct req *rq, struct resp *rs)
 	ans = json_pack("{s:{s:O},s:n,s:o,s:o}", "account", "name", json_object_get(acc, "name"),
 			"plan", "objectives", json_array(), "actions", json_array());
 	time_date(now, today, sizeof(today));
-	json_array_foreach(plans, i, x)
-	{
-		/* the active plan whose period holds today, else the latest */
-		if (i > 0 && strcmp(json_string_value(json_object_get(x, "period_start")), today) > 0)
-			continue;
+	x = current_plan(plans, today);
+	if (x) {
 		json_object_set_new(ans, "plan",
 				    pick(x, (const char *const[]){"title", "period_start", "period_end",
 								  "vision", NULL}));
@@ -215,7 +243,6 @@ int api_shared(struct req *rq, struct resp *rs)
 		    (rc = children(rq, &model_action, json_integer_value(json_object_get(x, "id")),
 				   &acts)) != KAM_OK)
 			goto out;
-		break;
 	}
 	json_array_foreach(objs, i, x)
 	{

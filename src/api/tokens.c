@@ -5,18 +5,33 @@
 #include "util/time.h"
 #include "util/tok.h"
 
+#define TOKEN_MAX_LIFE (5 * 366 * 86400LL)
+
 int api_token_create(struct req *rq, struct resp *rs)
 {
 	struct kam_errinfo ei = {0};
 	const char *name = json_string_value(json_object_get(rq->json, "name"));
-	char tok[96], h[TOK_HASH_LEN], ts[32];
-	int64_t id, now = time_now();
+	json_t *exp = json_object_get(rq->json, "expires_at");
+	char tok[96], h[TOK_HASH_LEN], ts[32], es[32];
+	int64_t id, now = time_now(), expires_at = 0;
 	json_t *audit = NULL;
 	int rc = KAM_OK;
 
-	if (!json_is_object(rq->json) || json_object_size(rq->json) != 1 || name == NULL ||
+	if (!json_is_object(rq->json) ||
+	    json_object_size(rq->json) != 1u + (exp != NULL) || name == NULL ||
 	    name[0] == '\0' || validate_utf8_len(name) > 100) {
-		err_field(&ei, "name", "send {\"name\": a label of 1 to 100 characters}");
+		err_field(&ei, "name",
+			  "send {\"name\": a label of 1 to 100 characters, \"expires_at\": optional}");
+		rc = KAM_EINVAL;
+		goto out;
+	}
+	/* a token that never expires is allowed, but one far off is a mistake */
+	if (exp && !json_is_null(exp) &&
+	    (!json_is_string(exp) ||
+	     time_parse_rfc3339(json_string_value(exp), &expires_at) != 0 ||
+	     expires_at <= now || expires_at > now + TOKEN_MAX_LIFE)) {
+		err_field(&ei, "expires_at",
+			  "must be a time (RFC 3339, UTC) in the next 5 years, or null for never");
 		rc = KAM_EINVAL;
 		goto out;
 	}
@@ -24,7 +39,7 @@ int api_token_create(struct req *rq, struct resp *rs)
 	tok_hash(tok, h);
 	if ((rc = store_begin(rq->db, true)) != KAM_OK)
 		goto out;
-	if ((rc = store_token_create(rq->db, rq->user.id, name, h, now, &id)) != KAM_OK)
+	if ((rc = store_token_create(rq->db, rq->user.id, name, h, now, expires_at, &id)) != KAM_OK)
 		goto out;
 	audit = json_pack("{s:s}", "name", name);
 	if ((rc = api_audit(rq, "create", "api_token", id, NULL, audit)) != KAM_OK)
@@ -38,10 +53,13 @@ int api_token_create(struct req *rq, struct resp *rs)
 		snprintf(loc, sizeof(loc), "/api/v1/tokens/%lld", (long long)id);
 		http_header(rs, "Location", loc);
 	}
+	if (expires_at)
+		time_rfc3339(expires_at, es, sizeof(es));
 	http_reply_json(rs, 201,
-			json_pack("{s:I,s:I,s:s,s:s,s:s}", "id", (json_int_t)id, "user_id",
+			json_pack("{s:I,s:I,s:s,s:s,s:s,s:o,s:n}", "id", (json_int_t)id, "user_id",
 				  (json_int_t)rq->user.id, "name", name, "token", tok, "created_at",
-				  ts));
+				  ts, "expires_at", expires_at ? json_string(es) : json_null(),
+				  "last_used_at"));
 out:
 	json_decref(audit);
 	if (rc != KAM_OK)

@@ -98,7 +98,7 @@ int cli_token_create(struct store *st, const char *email, const char *label)
 	tok_random("kam_", 32, tok, sizeof(tok));
 	tok_hash(tok, h);
 	if ((rc = store_begin(c, true)) != KAM_OK ||
-	    (rc = store_token_create(c, a.user_id, label, h, time_now(), &id)) != KAM_OK ||
+	    (rc = store_token_create(c, a.user_id, label, h, time_now(), 0, &id)) != KAM_OK ||
 	    (rc = store_audit_add(c, 0, "create", "api_token", id, NULL, NULL, time_now())) !=
 		    KAM_OK ||
 	    (rc = store_commit(c)) != KAM_OK)

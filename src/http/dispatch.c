@@ -30,7 +30,7 @@ static int auth_bearer(struct req *rq, const char *tok)
 	rc = store_token_lookup(rq->db, hash, &a);
 	if (rc != KAM_OK)
 		return rc == KAM_ENOTFOUND ? KAM_EAUTH : rc;
-	if (!a.active)
+	if (!a.active || (a.expires_at && now >= a.expires_at))
 		return KAM_EAUTH;
 	if (now - a.last_seen_at >= TOUCH_EVERY)
 		store_token_touch(rq->db, a.token_id, now);
@@ -188,9 +188,13 @@ void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs)
 		/* a handler that returns an error without replying gets the generic problem */
 		http_reply_err(rs, rc == KAM_OK ? KAM_EDB : rc, NULL);
 	}
-	if (rs->status >= 500)
-		log_msg("error", "%s %s failed with %d: %s", rq->method, rq->path, rc,
+	if (rs->status >= 500) {
+		char shown[256];
+
+		http_log_path(rq->path, shown, sizeof(shown));
+		log_msg("error", "%s %s failed with %d: %s", rq->method, shown, rc,
 			rq->db ? store_last_error(rq->db) : "");
+	}
 out:
 	if (rq->db) {
 		store_release(app->store, rq->db);

@@ -128,6 +128,9 @@ const char *http_query(const struct req *rq, const char *key);
 int64_t http_if_match(const struct req *rq);
 /* Sets ETag from a record version. */
 void http_etag(struct resp *rs, int64_t version);
+/* path as it may be logged: the secret of a capability URL (share link, calendar feed)
+ * replaced by "…", so no log line ever holds one. */
+void http_log_path(const char *path, char *buf, size_t len);
 
 /* --- routing (router.c) --- */
 
@@ -142,8 +145,25 @@ const struct http_route *http_route_find(const struct http_route *routes, size_t
 
 /* --- the whole request: auth, CSRF, body, handler (dispatch.c) --- */
 
+/* Connection limits against slow or greedy clients; 0 in a field takes its default. */
+struct http_limits {
+	unsigned max_connections; /* in all (default 1024) */
+	unsigned per_address;     /* from one client address (default 64) */
+	unsigned head_timeout_s;  /* to receive a whole request head (default 15 s) */
+	unsigned idle_timeout_s;  /* of a connection with no traffic (default 30 s) */
+};
+
+#define HTTP_MAX_CONNECTIONS 1024u
+#define HTTP_PER_ADDRESS 64u
+#define HTTP_HEAD_TIMEOUT_S 15u
+#define HTTP_IDLE_TIMEOUT_S 30u
+#define HTTP_MAX_PROXIES 16
+
 struct http_app {
 	struct store *store;
+	struct http_limits limits;
+	/* comma-separated addresses of reverse proxies whose X-Forwarded-For is believed */
+	const char *trusted_proxies;
 	const struct http_route *routes;
 	size_t nroutes;
 	void *data; /* the application's own server-wide state, handed to handlers */

@@ -37,3 +37,18 @@ void http_etag(struct resp *rs, int64_t version)
 	snprintf(buf, sizeof(buf), "\"%lld\"", (long long)version);
 	http_header(rs, "ETag", buf);
 }
+
+void http_log_path(const char *path, char *buf, size_t len)
+{
+	static const struct {
+		const char *prefix, *shown;
+	} caps[] = {{"/api/v1/shared/", "/api/v1/shared/…"},
+		    {"/api/v1/calendar/", "/api/v1/calendar/….ics"}};
+
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
+		if (!strncmp(path, caps[i].prefix, strlen(caps[i].prefix))) {
+			snprintf(buf, len, "%s", caps[i].shown);
+			return;
+		}
+	snprintf(buf, len, "%s", path);
+}

@@ -2,6 +2,13 @@
  * The libmicrohttpd glue, and the only file that includes microhttpd.h: a thread pool with
  * epoll, a connection timeout and limit, bodies gathered across callbacks up to 1 MiB,
  * security headers on every reply, a JSON access log line per request, and a graceful stop.
+ *
+ * Slow clients: MHD's idle timeout restarts with every byte, so a client trickling one
+ * header line every few seconds holds its connection for ever. Each TCP connection is
+ * therefore tracked from MHD's connection notifications with the time its current request
+ * head started; a watchdog thread shuts down the socket of any connection whose head is
+ * not complete after the head timeout, and MHD then closes it. A per-address limit keeps
+ * one address from taking every connection.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -13,16 +20,32 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <pthread.h>
 #include <microhttpd.h>
 #include "http/http.h"
 #include "util/log.h"
 #include "util/time.h"
+
+/* One TCP connection, from MHD's connection notifications (its socket context). */
+struct sock {
+	struct sock *prev, *next;
+	int fd;
+	atomic_llong head_t0; /* ms when the current request head began; 0 once it is in */
+};
 
 struct http_server {
 	struct MHD_Daemon *d;
 	const struct http_app *app;
 	atomic_int inflight;
 	int port;
+	unsigned head_timeout_ms;
+	pthread_mutex_t mu; /* guards socks and stopping; held while a socket is shut down */
+	pthread_cond_t cv;
+	struct sock *socks;
+	bool stopping, watchdog_on;
+	pthread_t watchdog;
+	char trusted[HTTP_MAX_PROXIES][INET6_ADDRSTRLEN]; /* canonical text of each address */
+	int ntrusted;
 };
 
 /* Per-request state kept by MHD between callbacks. */
@@ -68,6 +91,66 @@ static void client_addr(struct MHD_Connection *mc, char *buf, size_t len)
 	else if (sa && sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf,
 			  (socklen_t)len);
+}
+
+/* The canonical text of an IPv4 or IPv6 address, or false when s is none. */
+static bool canon_addr(const char *s, size_t n, char out[INET6_ADDRSTRLEN])
+{
+	char buf[INET6_ADDRSTRLEN];
+	unsigned char bin[sizeof(struct in6_addr)];
+
+	while (n && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (n == 0 || n >= sizeof(buf))
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (inet_pton(AF_INET, buf, bin) == 1)
+		return inet_ntop(AF_INET, bin, out, INET6_ADDRSTRLEN) != NULL;
+	if (inet_pton(AF_INET6, buf, bin) == 1)
+		return inet_ntop(AF_INET6, bin, out, INET6_ADDRSTRLEN) != NULL;
+	return false;
+}
+
+static bool trusted(const struct http_server *s, const char *addr)
+{
+	for (int i = 0; i < s->ntrusted; i++)
+		if (strcmp(s->trusted[i], addr) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The client's address: the peer's, unless the peer is a trusted proxy; then the rightmost
+ * X-Forwarded-For hop that is not itself a trusted proxy (hops to its left are whatever the
+ * client chose to send). A malformed hop ends the walk at the last good one.
+ */
+static void client_of(const struct http_server *s, struct MHD_Connection *mc, char *buf, size_t len)
+{
+	const char *xff, *end;
+	char hop[INET6_ADDRSTRLEN];
+
+	client_addr(mc, buf, len);
+	if (s->ntrusted == 0 || !trusted(s, buf))
+		return;
+	xff = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "X-Forwarded-For");
+	if (xff == NULL)
+		return;
+	end = xff + strlen(xff);
+	while (end > xff) {
+		const char *comma = end;
+
+		while (comma > xff && comma[-1] != ',')
+			comma--;
+		if (!canon_addr(comma, (size_t)(end - comma), hop))
+			return;
+		snprintf(buf, len, "%s", hop);
+		if (!trusted(s, hop))
+			return;
+		end = comma > xff ? comma - 1 : xff;
+	}
 }
 
 static enum MHD_Result send_resp(struct MHD_Connection *mc, struct conn *c, struct resp *rs)
@@ -136,18 +219,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 	if (c == NULL) {
 		const char *cl;
 
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(mc, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+		if (ci && ci->socket_context)
+			atomic_store(&((struct sock *)ci->socket_context)->head_t0, 0);
 		c = calloc(1, sizeof(*c));
 		if (c == NULL)
 			return MHD_NO;
 		c->t0 = time_mono_ms();
 		snprintf(c->method, sizeof(c->method), "%s", method);
-		/* share link and calendar feed tokens are capabilities: they never go into the log */
-		if (!strncmp(url, "/api/v1/shared/", 15))
-			snprintf(c->path, sizeof(c->path), "/api/v1/shared/…");
-		else if (!strncmp(url, "/api/v1/calendar/", 17))
-			snprintf(c->path, sizeof(c->path), "/api/v1/calendar/….ics");
-		else
-			snprintf(c->path, sizeof(c->path), "%s", url);
+		http_log_path(url, c->path, sizeof(c->path));
 		*con_cls = c;
 		atomic_fetch_add(&s->inflight, 1);
 		c->limit = http_body_limit(s->app, method, url);
@@ -205,7 +287,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 	rq.host = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Host");
 	rq.accept_encoding = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Accept-Encoding");
 	rq.if_none_match = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "If-None-Match");
-	client_addr(mc, rq.remote_addr, sizeof(rq.remote_addr));
+	client_of(s, mc, rq.remote_addr, sizeof(rq.remote_addr));
 	http_dispatch(s->app, &rq, &rs);
 	ret = send_resp(mc, c, &rs);
 	return ret;
@@ -216,8 +298,13 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
 {
 	struct http_server *s = cls;
 	struct conn *c = *con_cls;
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(mc, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 
-	(void)mc;
+	/* on a kept-alive connection the next request's head must arrive in time too */
+	if (ci && ci->socket_context)
+		atomic_store(&((struct sock *)ci->socket_context)->head_t0,
+		             (long long)time_mono_ms());
 	if (c == NULL)
 		return;
 	log_json(json_pack("{s:s,s:s,s:s,s:i,s:I,s:f,s:o,s:b}", "level", "info", "method",
@@ -229,6 +316,85 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
 	free(c);
 	*con_cls = NULL;
 	atomic_fetch_sub(&s->inflight, 1);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+	struct http_server *s = cls;
+	struct sock *k = *socket_context;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		k = calloc(1, sizeof(*k));
+		if (k == NULL || ci == NULL) {
+			free(k); /* untracked: MHD's idle timeout still applies */
+			return;
+		}
+		k->fd = ci->connect_fd;
+		atomic_store(&k->head_t0, (long long)time_mono_ms());
+		pthread_mutex_lock(&s->mu);
+		k->next = s->socks;
+		if (s->socks)
+			s->socks->prev = k;
+		s->socks = k;
+		pthread_mutex_unlock(&s->mu);
+		*socket_context = k;
+	} else if (k) {
+		/* MHD closes the socket only after this returns, so the watchdog (which holds
+		 * the lock while it shuts a socket down) never touches a reused descriptor */
+		pthread_mutex_lock(&s->mu);
+		if (k->prev)
+			k->prev->next = k->next;
+		else
+			s->socks = k->next;
+		if (k->next)
+			k->next->prev = k->prev;
+		pthread_mutex_unlock(&s->mu);
+		free(k);
+		*socket_context = NULL;
+	}
+}
+
+/* Shuts down every connection whose request head is overdue, a few times a second. */
+static void *watchdog(void *arg)
+{
+	struct http_server *s = arg;
+	unsigned tick = s->head_timeout_ms / 4 ? s->head_timeout_ms / 4 : 1;
+
+	if (tick > 500)
+		tick = 500;
+	pthread_mutex_lock(&s->mu);
+	while (!s->stopping) {
+		struct timespec ts;
+		long long now = (long long)time_mono_ms();
+
+		for (struct sock *k = s->socks; k; k = k->next) {
+			long long t0 = atomic_load(&k->head_t0);
+
+			if (t0 && now - t0 > (long long)s->head_timeout_ms) {
+				atomic_store(&k->head_t0, 0);
+				shutdown(k->fd, SHUT_RDWR);
+				log_msg("warn",
+				        "closed a connection whose request head took over %u ms",
+				        s->head_timeout_ms);
+			}
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += (long)tick * 1000000L;
+		ts.tv_sec += ts.tv_nsec / 1000000000L;
+		ts.tv_nsec %= 1000000000L;
+		pthread_cond_timedwait(&s->cv, &s->mu, &ts);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+static unsigned or_default(unsigned v, unsigned def)
+{
+	return v ? v : def;
 }
 
 static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *sl,
@@ -290,23 +456,55 @@ int http_server_start(const struct http_app *app, const char *listen, int nthrea
 	if (s == NULL)
 		return KAM_ENOMEM;
 	s->app = app;
+	for (const char *p = app->trusted_proxies; p && *p;) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+
+		if (s->ntrusted == HTTP_MAX_PROXIES || !canon_addr(p, n, s->trusted[s->ntrusted])) {
+			snprintf(err, errlen,
+			         "bad --trusted-proxy \"%.*s\" (want up to %d IP addresses)",
+			         (int)(n > 64 ? 64 : n), p, HTTP_MAX_PROXIES);
+			free(s);
+			return KAM_EINVAL;
+		}
+		s->ntrusted++;
+		p = comma ? comma + 1 : p + n;
+	}
+	s->head_timeout_ms = 1000u * or_default(app->limits.head_timeout_s, HTTP_HEAD_TIMEOUT_S);
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &ss,
-				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)nthreads,
-				MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_LIMIT,
-				1024u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
-				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+	s->d = MHD_start_daemon(
+	    flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)nthreads, MHD_OPTION_CONNECTION_TIMEOUT,
+	    or_default(app->limits.idle_timeout_s, HTTP_IDLE_TIMEOUT_S),
+	    MHD_OPTION_CONNECTION_LIMIT,
+	    or_default(app->limits.max_connections, HTTP_MAX_CONNECTIONS),
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    or_default(app->limits.per_address, HTTP_PER_ADDRESS),
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
+	    on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_END);
 	if (s->d == NULL) {
 		snprintf(err, errlen, "cannot listen on %s (in use, or not an address of this host)",
 			 listen);
-		free(s);
-		return KAM_EINVAL;
+		goto fail;
 	}
+	if (pthread_create(&s->watchdog, NULL, watchdog, s) != 0) {
+		snprintf(err, errlen, "cannot start the connection watchdog");
+		MHD_stop_daemon(s->d);
+		goto fail;
+	}
+	s->watchdog_on = true;
 	di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = di ? di->port : 0;
 	*out = s;
 	return KAM_OK;
+fail:
+	pthread_cond_destroy(&s->cv);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
+	return KAM_EINVAL;
 }
 
 int http_server_port(const struct http_server *s)
@@ -326,6 +524,14 @@ void http_server_stop(struct http_server *s, int timeout_ms)
 
 		nanosleep(&ts, NULL);
 	}
+	pthread_mutex_lock(&s->mu);
+	s->stopping = true;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	if (s->watchdog_on)
+		pthread_join(s->watchdog, NULL);
 	MHD_stop_daemon(s->d);
+	pthread_cond_destroy(&s->cv);
+	pthread_mutex_destroy(&s->mu);
 	free(s);
 }

@@ -93,12 +93,18 @@ bool auth_session_live(int64_t created_at, int64_t last_seen_at, int64_t now)
 	return now - created_at < AUTH_SESSION_MAX_AGE && now - last_seen_at < AUTH_SESSION_IDLE;
 }
 
-int64_t auth_login_wait(int64_t count, int64_t oldest, int64_t now)
+const struct auth_throttle auth_throttle_pair = {"pair:", 60, 5};
+const struct auth_throttle auth_throttle_addr = {"addr:", 60, 20};
+const struct auth_throttle auth_throttle_email = {"email:", 900, 100};
+const struct auth_throttle auth_throttle_password = {"password:", 60, 5};
+
+int64_t auth_throttle_wait(const struct auth_throttle *t, int64_t count, int64_t window_start,
+                           int64_t now)
 {
 	int64_t wait;
 
-	if (count < AUTH_LOGIN_MAX_FAILURES)
+	if (count <= t->max)
 		return 0;
-	wait = oldest + AUTH_LOGIN_WINDOW - now;
+	wait = window_start + t->window - now;
 	return wait > 0 ? wait : 1;
 }

@@ -11,8 +11,21 @@ enum role { ROLE_ADMIN, ROLE_DIRECTOR, ROLE_KAM, ROLE_MEMBER, ROLE_VIEWER, ROLE_
 #define AUTH_HASH_LEN crypto_pwhash_STRBYTES
 #define AUTH_SESSION_MAX_AGE (12 * 3600)
 #define AUTH_SESSION_IDLE (30 * 60)
-#define AUTH_LOGIN_WINDOW 60
-#define AUTH_LOGIN_MAX_FAILURES 5
+/*
+ * Password guessing is throttled per key, each a fixed window and a number of attempts in
+ * it (OWASP ASVS 2.2.1): tight for one e-mail from one address, looser for one address
+ * (password spraying), loosest for one e-mail from anywhere, so that an attacker elsewhere
+ * cannot lock the user out of their own address. Attempts are counted before the password
+ * is checked, so parallel guesses cannot exceed the limit.
+ */
+struct auth_throttle {
+	const char *prefix; /* of the key: "pair:", "addr:", "email:", "password:" */
+	int64_t window;     /* seconds */
+	int64_t max;        /* attempts allowed in a window */
+};
+
+extern const struct auth_throttle auth_throttle_pair, auth_throttle_addr, auth_throttle_email,
+    auth_throttle_password;
 
 /* The role named s, or ROLE_NONE. */
 enum role auth_role_parse(const char *s);
@@ -54,7 +67,9 @@ int auth_password_hash(const char *pw, char out[AUTH_HASH_LEN]);
 bool auth_password_verify(const char *hash, const char *pw);
 /* Whether a session created and last seen at these times is still valid at now. */
 bool auth_session_live(int64_t created_at, int64_t last_seen_at, int64_t now);
-/* Seconds a client must wait after count failures with the oldest at oldest; 0 = may try. */
-int64_t auth_login_wait(int64_t count, int64_t oldest, int64_t now);
+/* Seconds to wait when count attempts (this one included) fell in the window begun at
+ * window_start; 0 = this attempt may go ahead. */
+int64_t auth_throttle_wait(const struct auth_throttle *t, int64_t count, int64_t window_start,
+                           int64_t now);
 
 #endif

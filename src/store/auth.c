@@ -109,6 +109,8 @@ static int auth_lookup(struct store_conn *c, const char *sql, const char *token_
 			out->token_id = c->ops->col_int(st, 5);
 		out->created_at = c->ops->col_int(st, 6);
 		out->last_seen_at = c->ops->is_null(st, 7) ? 0 : c->ops->col_int(st, 7);
+		if (!session && !c->ops->is_null(st, 8))
+			out->expires_at = c->ops->col_int(st, 8);
 		rc = KAM_OK;
 	} else if (rc == 0) {
 		rc = KAM_ENOTFOUND;
@@ -153,22 +155,22 @@ int store_user_logout_all(struct store_conn *c, int64_t user_id)
 }
 
 int store_token_create(struct store_conn *c, int64_t user_id, const char *name,
-		       const char *token_hash, int64_t now, int64_t *id)
+		       const char *token_hash, int64_t now, int64_t expires_at, int64_t *id)
 {
 	return sq_int(c,
-		      "INSERT INTO api_tokens (user_id, name, token_hash, created_at) "
-		      "VALUES (?, ?, ?, ?) RETURNING id",
+		      "INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) "
+		      "VALUES (?, ?, ?, ?, ?) RETURNING id",
 		      (struct db_val[]){DB_INT(user_id), DB_TEXT(name), DB_TEXT(token_hash),
-					DB_INT(now)},
-		      4, id);
+					DB_INT(now), expires_at ? DB_INT(expires_at) : DB_NULL},
+		      5, id);
 }
 
 int store_token_lookup(struct store_conn *c, const char *token_hash, struct store_auth *out)
 {
 	return auth_lookup(c,
 			   "SELECT u.id, u.role, u.email, u.name, u.active, t.id, t.created_at, "
-			   "t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id "
-			   "WHERE t.token_hash = ?",
+			   "t.last_used_at, t.expires_at FROM api_tokens t JOIN users u "
+			   "ON u.id = t.user_id WHERE t.token_hash = ?",
 			   token_hash, out, false);
 }
 
@@ -185,25 +187,29 @@ int store_token_list(struct store_conn *c, int64_t user_id, json_t **items)
 	int rc;
 
 	rc = c->ops->query(c->db,
-			   "SELECT id, user_id, name, created_at, last_used_at FROM api_tokens "
-			   "WHERE ? = 0 OR user_id = ? ORDER BY id",
+			   "SELECT id, user_id, name, created_at, last_used_at, expires_at "
+			   "FROM api_tokens WHERE ? = 0 OR user_id = ? ORDER BY id",
 			   (struct db_val[]){DB_INT(user_id), DB_INT(user_id)}, 2, &st);
 	if (rc != KAM_OK)
 		return rc;
 	arr = json_array();
 	while ((rc = c->ops->next(st)) == 1) {
-		char created[32], used[32];
+		char created[32], used[32], expires[32];
 
 		time_rfc3339(c->ops->col_int(st, 3), created, sizeof(created));
 		if (!c->ops->is_null(st, 4))
 			time_rfc3339(c->ops->col_int(st, 4), used, sizeof(used));
+		if (!c->ops->is_null(st, 5))
+			time_rfc3339(c->ops->col_int(st, 5), expires, sizeof(expires));
 		json_array_append_new(
-			arr, json_pack("{s:I,s:I,s:s,s:s,s:o}", "id",
+			arr, json_pack("{s:I,s:I,s:s,s:s,s:o,s:o}", "id",
 				       (json_int_t)c->ops->col_int(st, 0), "user_id",
 				       (json_int_t)c->ops->col_int(st, 1), "name",
 				       c->ops->col_text(st, 2), "created_at", created,
 				       "last_used_at",
-				       c->ops->is_null(st, 4) ? json_null() : json_string(used)));
+				       c->ops->is_null(st, 4) ? json_null() : json_string(used),
+				       "expires_at",
+				       c->ops->is_null(st, 5) ? json_null() : json_string(expires)));
 	}
 	c->ops->done(st);
 	if (rc < 0) {
@@ -224,35 +230,44 @@ int store_token_delete(struct store_conn *c, int64_t id, int64_t user_id)
 	return rc;
 }
 
-int store_login_failure_add(struct store_conn *c, const char *key, int64_t now)
-{
-	/* old entries go as new ones come, so the table stays small */
-	int rc = sq_run(c, "DELETE FROM login_failures WHERE at < ?",
-			(struct db_val[]){DB_INT(now - 3600)}, 1);
-
-	if (rc == KAM_OK)
-		rc = sq_run(c, "INSERT INTO login_failures (key, at) VALUES (?, ?)",
-			    (struct db_val[]){DB_TEXT(key), DB_INT(now)}, 2);
-	return rc;
-}
-
-int store_login_failures(struct store_conn *c, const char *key, int64_t since, int64_t *count,
-			 int64_t *oldest)
+int store_throttle_take(struct store_conn *c, const char *key, int64_t window, int64_t now,
+                        int64_t *count, int64_t *window_start)
 {
 	struct db_stmt *st;
-	int rc = c->ops->query(c->db,
-			       "SELECT count(*), coalesce(min(at), 0) FROM login_failures "
-			       "WHERE key = ? AND at >= ?",
-			       (struct db_val[]){DB_TEXT(key), DB_INT(since)}, 2, &st);
+	/* one statement: the row lock of the upsert makes concurrent attempts count one by one
+	 * on PostgreSQL, and SQLite has a single writer anyway */
+	int rc = c->ops->query(
+	    c->db,
+	    "INSERT INTO login_throttle (key, window_start, count) VALUES (?, ?, 1) "
+	    "ON CONFLICT (key) DO UPDATE SET "
+	    "count = CASE WHEN login_throttle.window_start > ? THEN login_throttle.count + 1 "
+	    "ELSE 1 END, "
+	    "window_start = CASE WHEN login_throttle.window_start > ? "
+	    "THEN login_throttle.window_start ELSE excluded.window_start END "
+	    "RETURNING count, window_start",
+	    (struct db_val[]){DB_TEXT(key), DB_INT(now), DB_INT(now - window),
+	                      DB_INT(now - window)},
+	    4, &st);
 
 	if (rc != KAM_OK)
 		return rc;
 	rc = c->ops->next(st);
 	if (rc == 1) {
 		*count = c->ops->col_int(st, 0);
-		*oldest = c->ops->col_int(st, 1);
+		*window_start = c->ops->col_int(st, 1);
 		rc = KAM_OK;
+	} else if (rc == 0) {
+		rc = KAM_EDB;
 	}
 	c->ops->done(st);
-	return rc < 0 ? rc : KAM_OK;
+	return rc;
+}
+
+int store_throttle_give(struct store_conn *c, const char *key, bool forget)
+{
+	if (forget)
+		return sq_run(c, "DELETE FROM login_throttle WHERE key = ?",
+		              (struct db_val[]){DB_TEXT(key)}, 1);
+	return sq_run(c, "UPDATE login_throttle SET count = count - 1 WHERE key = ? AND count > 0",
+	              (struct db_val[]){DB_TEXT(key)}, 1);
 }

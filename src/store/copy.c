@@ -153,7 +153,7 @@ int store_purge_expired(struct store_conn *c, int64_t now, int64_t idle, int64_t
 
 	*removed = rc == KAM_OK ? c->ops->changes(c->db) : 0;
 	if (rc == KAM_OK)
-		rc = sq_run(c, "DELETE FROM login_failures WHERE at < ?",
-			    (struct db_val[]){DB_INT(now - 3600)}, 1);
+		rc = sq_run(c, "DELETE FROM login_throttle WHERE window_start < ?",
+		            (struct db_val[]){DB_INT(now - 86400)}, 1);
 	return rc;
 }

@@ -1,3 +1,5 @@
+#include <stdio.h>
+#include <string.h>
 #include "store/internal.h"
 #include "store/share.h"
 #include "util/time.h"
@@ -13,13 +15,39 @@ int store_share_create(struct store_conn *c, int64_t account_id, const char *tok
 		      5, id);
 }
 
-int store_share_account(struct store_conn *c, const char *token_hash, int64_t now,
-			int64_t *account_id)
+int store_share_find(struct store_conn *c, const char *token_hash, int64_t now,
+		     struct store_share_link *out)
 {
-	return sq_int(c,
-		      "SELECT account_id FROM shares WHERE token_hash = ? AND revoked_at IS NULL AND "
-		      "expires_at > ?",
-		      (struct db_val[]){DB_TEXT(token_hash), DB_INT(now)}, 2, account_id);
+	struct db_stmt *st;
+	int rc = c->ops->query(
+		c->db,
+		"SELECT s.account_id, u.role, CASE WHEN u.active <> 0 THEN 1 ELSE 0 END, "
+		"CASE WHEN a.owner_id = u.id THEN 1 ELSE 0 END, "
+		"CASE WHEN EXISTS (SELECT 1 FROM account_team t WHERE t.account_id = s.account_id "
+		"AND t.user_id = u.id) THEN 1 ELSE 0 END "
+		"FROM shares s JOIN accounts a ON a.id = s.account_id "
+		"LEFT JOIN users u ON u.id = s.created_by "
+		"WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?",
+		(struct db_val[]){DB_TEXT(token_hash), DB_INT(now)}, 2, &st);
+
+	if (rc != KAM_OK)
+		return rc;
+	rc = c->ops->next(st);
+	if (rc == 1) {
+		const char *role = c->ops->is_null(st, 1) ? "" : c->ops->col_text(st, 1);
+
+		memset(out, 0, sizeof(*out));
+		out->account_id = c->ops->col_int(st, 0);
+		snprintf(out->creator_role, sizeof(out->creator_role), "%s", role);
+		out->creator_active = !c->ops->is_null(st, 2) && c->ops->col_int(st, 2) != 0;
+		out->creator_owner = !c->ops->is_null(st, 3) && c->ops->col_int(st, 3) != 0;
+		out->creator_on_team = !c->ops->is_null(st, 4) && c->ops->col_int(st, 4) != 0;
+		rc = KAM_OK;
+	} else if (rc == 0) {
+		rc = KAM_ENOTFOUND;
+	}
+	c->ops->done(st);
+	return rc;
 }
 
 int store_share_list(struct store_conn *c, int64_t account_id, json_t **items)

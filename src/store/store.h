@@ -81,7 +81,8 @@ struct store_auth {
 	char csrf[64];      /* sessions only */
 	int64_t created_at; /* of the session or token */
 	int64_t last_seen_at;
-	int64_t token_id; /* API tokens only */
+	int64_t token_id;   /* API tokens only */
+	int64_t expires_at; /* API tokens only; 0 = never */
 };
 
 /* Finds an active or inactive user by e-mail (case-insensitive); *hash owned by the caller. */
@@ -104,7 +105,7 @@ int store_session_delete(struct store_conn *c, const char *token_hash);
 int store_user_logout_all(struct store_conn *c, int64_t user_id);
 
 int store_token_create(struct store_conn *c, int64_t user_id, const char *name,
-		       const char *token_hash, int64_t now, int64_t *id);
+		       const char *token_hash, int64_t now, int64_t expires_at, int64_t *id);
 int store_token_lookup(struct store_conn *c, const char *token_hash, struct store_auth *out);
 int store_token_touch(struct store_conn *c, int64_t token_id, int64_t now);
 /* Tokens of one user, or of everyone when user_id is 0; *items owned by the caller. */
@@ -112,10 +113,14 @@ int store_token_list(struct store_conn *c, int64_t user_id, json_t **items);
 /* Deletes a token; user_id 0 means any owner. KAM_ENOTFOUND when none matched. */
 int store_token_delete(struct store_conn *c, int64_t id, int64_t user_id);
 
-/* Records a failed login under key; counts failures since since and the oldest one's time. */
-int store_login_failure_add(struct store_conn *c, const char *key, int64_t now);
-int store_login_failures(struct store_conn *c, const char *key, int64_t since, int64_t *count,
-			 int64_t *oldest);
+/*
+ * Takes one attempt under a throttle key (fixed window of window seconds, atomic across
+ * connections and nodes): count is the attempts in the current window, this one included.
+ */
+int store_throttle_take(struct store_conn *c, const char *key, int64_t window, int64_t now,
+                        int64_t *count, int64_t *window_start);
+/* Gives an attempt back (a login that succeeded), or forgets the key altogether. */
+int store_throttle_give(struct store_conn *c, const char *key, bool forget);
 
 /* --- account access and teams -------------------------------------------------------------- */
 

@@ -108,6 +108,28 @@ test('bearer tokens: shown once, listed without the secret, no CSRF needed, revo
   assert.equal((await api(srv.url, tok.token, 'GET', '/api/v1/tokens?all=true')).status, 401);
 });
 
+test('bearer tokens may expire, and show when they were last used', async () => {
+  const me = await api(srv.url, admin, 'POST', '/api/v1/tokens', { name: 'short', expires_at: new Date(Date.now() + 3000).toISOString().replace(/\.\d+Z$/, 'Z') });
+  assert.equal(me.status, 201);
+  assert.match(me.json.expires_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  assert.equal(me.json.last_used_at, null);
+  assert.equal((await api(srv.url, me.json.token, 'GET', '/api/v1/me')).status, 200);
+  const row = (await api(srv.url, admin, 'GET', '/api/v1/tokens')).json.items.find((i) => i.id === me.json.id);
+  assert.equal(row.expires_at, me.json.expires_at);
+  assert.match(row.last_used_at, /^\d{4}-/, 'the use is recorded');
+  const never = (await api(srv.url, admin, 'GET', '/api/v1/tokens')).json.items.find((i) => i.name === 'auth');
+  assert.equal(never.expires_at, null, 'a token without expires_at never expires');
+  while (Date.now() < Date.parse(me.json.expires_at) + 1000) await new Promise((r) => setTimeout(r, 200));
+  const gone = await api(srv.url, me.json.token, 'GET', '/api/v1/me');
+  assert.equal(gone.status, 401);
+  assert.equal((await api(srv.url, admin, 'GET', '/api/v1/me')).status, 200);
+  for (const bad of ['2020-01-01T00:00:00Z', '9999-12-31T00:00:00Z', 'tomorrow', 42, {}]) {
+    const r = await api(srv.url, admin, 'POST', '/api/v1/tokens', { name: 'bad', expires_at: bad });
+    assert.equal(r.status, 400, JSON.stringify(bad));
+    assert.equal(r.json.errors[0].field, 'expires_at');
+  }
+});
+
 test('users: admins manage them; a generated password is shown once; weak passwords are refused', async () => {
   const c = await api(srv.url, admin, 'POST', '/api/v1/users', { email: 'new.kam@example.com', name: 'New KAM', role: 'kam' });
   assert.equal(c.status, 201, c.text);

@@ -13,7 +13,7 @@ before(async () => {
   t = tmp();
   db = PG ? createDb() : join(t.dir, 'kam.db');
   kam(['demo', '--db', db]);
-  for (const w of ['anna', 'ben', 'mia', 'viewer', 'director'])
+  for (const w of ['anna', 'ben', 'mia', 'viewer', 'director', 'admin'])
     tok[w] = kam(['token', 'create', '--email', `${w}@example.com`, '--name', 'share', '--db', db]).trim();
   srv = await serve(db);
 });
@@ -83,4 +83,62 @@ test('revoked and expired links stop working; only people who may change the acc
   assert.equal((await call('anna', 'POST', `/api/v1/accounts/${acc}/shares`, { expires_in_days: 365 })).status, 400);
   const audit = (await call('director', 'GET', `/api/v1/audit?entity=account&id=${acc}&limit=10`)).json.items.map((a) => a.action);
   assert.ok(audit.includes('share') && audit.includes('unshare'));
+});
+
+test("with this year's and next year's plan active, the link shows the plan covering today", async () => {
+  const acc = (await call('anna', 'POST', '/api/v1/accounts', { name: 'Two Plans GmbH', owner_id: (await call('anna', 'GET', '/api/v1/me')).json.id })).json.id;
+  const y = new Date().getUTCFullYear();
+  const now = await call('anna', 'POST', '/api/v1/plans', { account_id: acc, title: `Plan ${y}`, period_start: `${y}-01-01`, period_end: `${y}-12-31`, status: 'active', vision: 'THIS-YEAR' });
+  assert.equal(now.status, 201, now.text);
+  const next = await call('anna', 'POST', '/api/v1/plans', { account_id: acc, title: `Plan ${y + 1}`, period_start: `${y + 1}-01-01`, period_end: `${y + 1}-12-31`, status: 'active', vision: 'DRAFT-NEXT-YEAR' });
+  assert.equal(next.status, 201, next.text);
+  const s = (await call('anna', 'POST', `/api/v1/accounts/${acc}/shares`)).json;
+  const page = await open(s.token);
+  assert.equal(page.status, 200);
+  assert.equal(page.json.plan.title, `Plan ${y}`);
+  assert.ok(!JSON.stringify(page.json).includes('DRAFT-NEXT-YEAR'));
+  // a plan that ended still shows when no newer one has started
+  await call('anna', 'DELETE', `/api/v1/plans/${now.json.id}`, undefined);
+  const last = await call('anna', 'POST', '/api/v1/plans', { account_id: acc, title: `Plan ${y - 1}`, period_start: `${y - 1}-01-01`, period_end: `${y - 1}-12-31`, status: 'active' });
+  assert.equal(last.status, 201, last.text);
+  assert.equal((await open(s.token)).json.plan.title, `Plan ${y - 1}`);
+});
+
+test('a link stops when its creator leaves the account team or is deactivated', async () => {
+  const me = (w) => call(w, 'GET', '/api/v1/me').then((r) => r.json.id);
+  const [annaId, benId] = [await me('anna'), await me('ben')];
+  const acc = (await call('anna', 'POST', '/api/v1/accounts', { name: 'Shared By Team', owner_id: annaId })).json.id;
+  assert.ok([200, 201].includes((await call('anna', 'PUT', `/api/v1/accounts/${acc}/team/${benId}`, { role: 'solution_engineer' })).status));
+  const byBen = (await call('ben', 'POST', `/api/v1/accounts/${acc}/shares`)).json;
+  const byAnna = (await call('anna', 'POST', `/api/v1/accounts/${acc}/shares`)).json;
+  assert.equal((await open(byBen.token)).status, 200);
+  assert.equal((await call('anna', 'DELETE', `/api/v1/accounts/${acc}/team/${benId}`)).status, 204);
+  const gone = await open(byBen.token);
+  assert.equal(gone.status, 404);
+  assert.match(gone.json.detail, /expired or was revoked/);
+  assert.equal((await open(byAnna.token)).status, 200, "the owner's own link still works");
+  // deactivating its creator ends every link they made
+  const u = await call('admin', 'GET', `/api/v1/users/${annaId}`);
+  const off = await api(srv.url, tok.admin, 'PATCH', `/api/v1/users/${annaId}`, { active: false }, { 'If-Match': u.headers.get('etag') });
+  assert.equal(off.status, 200, off.text);
+  assert.equal((await open(byAnna.token)).status, 404);
+  const u2 = await call('admin', 'GET', `/api/v1/users/${annaId}`);
+  assert.equal((await api(srv.url, tok.admin, 'PATCH', `/api/v1/users/${annaId}`, { active: true }, { 'If-Match': u2.headers.get('etag') })).status, 200);
+});
+
+test('a share token never reaches the error log either', async () => {
+  const acc = (await call('director', 'GET', '/api/v1/accounts?limit=1')).json.items[0].id;
+  const s = (await call('director', 'POST', `/api/v1/accounts/${acc}/shares`)).json;
+  sql('ALTER TABLE shares RENAME TO shares_away');
+  try {
+    const r = await fetch(`${srv.url}/api/v1/shared/${s.token}`);
+    assert.equal(r.status, 500);
+  } finally {
+    sql('ALTER TABLE shares_away RENAME TO shares');
+  }
+  const failed = /GET \/api\/v1\/shared\/(…|\\u2026) failed/;
+  for (let i = 0; i < 50 && !failed.test(srv.log()); i++) await new Promise((res) => setTimeout(res, 20));
+  assert.match(srv.log(), failed);
+  assert.ok(!srv.log().includes(s.token));
+  assert.equal((await open(s.token)).status, 200);
 });

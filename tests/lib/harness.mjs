@@ -34,10 +34,10 @@ export function tmp() {
   return { dir: d, rm: () => rmSync(d, { recursive: true, force: true }) };
 }
 
-// Starts kam serve on db; resolves when it prints its URL.
-export function serve(db, env = {}) {
+// Starts kam serve on db (with extra serve options in args); resolves when it prints its URL.
+export function serve(db, env = {}, args = []) {
   return new Promise((resolve, reject) => {
-    const p = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--threads', '2'], {
+    const p = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--threads', '2', ...args], {
       env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '', err = '';

@@ -95,9 +95,13 @@ static void test_sessions_and_throttle(void **state)
 	assert_false(auth_session_live(0, 0, 30 * 60));		 /* idle */
 	assert_true(auth_session_live(0, 12 * 3600 - 60, 12 * 3600 - 1));
 	assert_false(auth_session_live(0, 12 * 3600 - 60, 12 * 3600)); /* too old */
-	assert_int_equal(auth_login_wait(4, 100, 110), 0);
-	assert_int_equal(auth_login_wait(5, 100, 110), 50);
-	assert_int_equal(auth_login_wait(9, 100, 170), 1); /* never 0 while over the limit */
+	assert_int_equal(auth_throttle_wait(&auth_throttle_pair, 5, 100, 110), 0);
+	assert_int_equal(auth_throttle_wait(&auth_throttle_pair, 6, 100, 110), 50);
+	assert_int_equal(auth_throttle_wait(&auth_throttle_pair, 9, 100, 170),
+	                 1); /* never 0 over */
+	/* the per-e-mail limit is far looser than the per-address ones */
+	assert_true(auth_throttle_email.max >= 10 * auth_throttle_pair.max);
+	assert_int_equal(auth_throttle_wait(&auth_throttle_email, 50, 100, 110), 0);
 }
 
 static void test_tokens(void **state)

@@ -175,7 +175,7 @@ static void test_sessions_tokens_failures(void **state)
 	assert_string_equal(a.csrf, "csrf");
 	assert_string_equal(a.role, "kam");
 	assert_int_equal(store_session_lookup(f->c, "h2", &a), KAM_ENOTFOUND);
-	assert_int_equal(store_token_create(f->c, f->owner, "t", "th", 5000, &tid), 0);
+	assert_int_equal(store_token_create(f->c, f->owner, "t", "th", 5000, 0, &tid), 0);
 	assert_int_equal(store_token_lookup(f->c, "th", &a), 0);
 	assert_int_equal(a.token_id, tid);
 	assert_int_equal(store_token_list(f->c, f->owner, &items), 0);
@@ -185,11 +185,20 @@ static void test_sessions_tokens_failures(void **state)
 	assert_int_equal(store_user_logout_all(f->c, f->owner), 0);
 	assert_int_equal(store_session_lookup(f->c, "h1", &a), KAM_ENOTFOUND);
 	assert_int_equal(store_token_lookup(f->c, "th", &a), KAM_ENOTFOUND);
+	/* attempts count up within a window, start again after it; a success gives one back */
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(store_login_failure_add(f->c, "email:x", 10000 + i), 0);
-	assert_int_equal(store_login_failures(f->c, "email:x", 10001, &n, &oldest), 0);
-	assert_int_equal(n, 2);
-	assert_int_equal(oldest, 10001);
+		assert_int_equal(store_throttle_take(f->c, "pair:x", 60, 10000 + i, &n, &oldest), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(oldest, 10000);
+	assert_int_equal(store_throttle_give(f->c, "pair:x", false), 0);
+	assert_int_equal(store_throttle_take(f->c, "pair:x", 60, 10059, &n, &oldest), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(store_throttle_take(f->c, "pair:x", 60, 10060, &n, &oldest), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(oldest, 10060);
+	assert_int_equal(store_throttle_give(f->c, "pair:x", true), 0);
+	assert_int_equal(store_throttle_take(f->c, "pair:x", 60, 10061, &n, &oldest), 0);
+	assert_int_equal(n, 1);
 }
 
 static void test_audit_is_append_only(void **state)
