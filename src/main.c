@@ -55,7 +55,7 @@ static const char usage_serve[] =
 	"  --db       database (KAM_DB; default kam.db)\n"
 	"  --threads  worker threads (default: the number of cores)\n"
 	"  --max-connections          open connections in all (default 1024)\n"
-	"  --connections-per-address  open connections from one client address (default 64;\n"
+	"  --connections-per-address  open connections from one client address (default 128;\n"
 	"                             behind a reverse proxy, at least the proxy's pool)\n"
 	"  --head-timeout             seconds a client has to send a whole request head\n"
 	"                             (default 15)\n"

@@ -148,13 +148,13 @@ const struct http_route *http_route_find(const struct http_route *routes, size_t
 /* Connection limits against slow or greedy clients; 0 in a field takes its default. */
 struct http_limits {
 	unsigned max_connections; /* in all (default 1024) */
-	unsigned per_address;     /* from one client address (default 64) */
+	unsigned per_address;     /* from one client address (default 128) */
 	unsigned head_timeout_s;  /* to receive a whole request head (default 15 s) */
 	unsigned idle_timeout_s;  /* of a connection with no traffic (default 30 s) */
 };
 
 #define HTTP_MAX_CONNECTIONS 1024u
-#define HTTP_PER_ADDRESS 64u
+#define HTTP_PER_ADDRESS 128u
 #define HTTP_HEAD_TIMEOUT_S 15u
 #define HTTP_IDLE_TIMEOUT_S 30u
 #define HTTP_MAX_PROXIES 16
