@@ -13,11 +13,11 @@
 
 typedef int32_t date_t;
 
-#define DATE_MIN ((date_t)-25567)  /* 1900-01-01 */
-#define DATE_MAX ((date_t)376199)  /* 2999-12-31 */
+#define DATE_MIN ((date_t)-25567) /* 1900-01-01 */
+#define DATE_MAX ((date_t)376199) /* 2999-12-31 */
 #define DATE_MIN_TEXT "1900-01-01"
 #define DATE_MAX_TEXT "2999-12-31"
-#define DATE_LEN 11     /* "YYYY-MM-DD" and its NUL */
+#define DATE_LEN 11      /* "YYYY-MM-DD" and its NUL */
 #define DATE_MONTH_LEN 8 /* "YYYY-MM" and its NUL */
 #define TIME_TEXT_LEN 21 /* "YYYY-MM-DDTHH:MM:SSZ" and its NUL */
 

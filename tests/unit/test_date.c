@@ -52,10 +52,25 @@ static void test_range(void **state)
 static void test_parse(void **state)
 {
 	date_t d;
-	const char *bad[] = {"",           "2026-3-01",   "2026-03-1",  "2026/03/01", "2026-03-01 ",
-	                     " 2026-03-01", "2026-03-01x", "2026-13-01", "2026-00-10", "2026-04-31",
-	                     "+026-03-01", "2026-0a-01",  "20260301",   "2026-03",    "-2026-03-01",
-	                     "2026-02-29", "1900-02-29",  "2100-02-29", NULL};
+	const char *bad[] = {"",
+	                     "2026-3-01",
+	                     "2026-03-1",
+	                     "2026/03/01",
+	                     "2026-03-01 ",
+	                     " 2026-03-01",
+	                     "2026-03-01x",
+	                     "2026-13-01",
+	                     "2026-00-10",
+	                     "2026-04-31",
+	                     "+026-03-01",
+	                     "2026-0a-01",
+	                     "20260301",
+	                     "2026-03",
+	                     "-2026-03-01",
+	                     "2026-02-29",
+	                     "1900-02-29",
+	                     "2100-02-29",
+	                     NULL};
 
 	(void)state;
 	for (const char **s = bad; *s; s++) {
@@ -180,8 +195,8 @@ static void test_round_trip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_range),     cmocka_unit_test(test_parse),
-	    cmocka_unit_test(test_time),      cmocka_unit_test(test_arithmetic),
+	    cmocka_unit_test(test_range),      cmocka_unit_test(test_parse),
+	    cmocka_unit_test(test_time),       cmocka_unit_test(test_arithmetic),
 	    cmocka_unit_test(test_round_trip),
 	};
 
