@@ -66,11 +66,13 @@ int api_account_health_history(struct req *rq, struct resp *rs)
 		return api_not_found(rs, "account");
 	for (size_t i = 0; i < rq->nquery; i++)
 		if (strcmp(rq->query[i].key, "from") != 0)
-			err_field(&ei, rq->query[i].key, "is not a parameter (the only one is from)");
+			err_field(&ei, rq->query[i].key,
+			          "is not a parameter (the only one is from)");
 	time_date(time_now() - 365 * 86400, def, sizeof(def));
 	if (from && !date_valid(from))
 		err_field(&ei, "from",
-		          "must be a date written YYYY-MM-DD between " DATE_MIN_TEXT " and " DATE_MAX_TEXT);
+		          "must be a date written YYYY-MM-DD between " DATE_MIN_TEXT
+		          " and " DATE_MAX_TEXT);
 	if (ei.errors) {
 		http_reply_err(rs, KAM_EINVAL, &ei);
 		err_clear(&ei);

@@ -107,7 +107,8 @@ static int date_param(struct kam_errinfo *ei, const char *name, const char *v, c
 		return KAM_OK;
 	if (date_parse(v, &d) != KAM_OK) {
 		err_field(ei, name,
-		          "must be a date written YYYY-MM-DD between " DATE_MIN_TEXT " and " DATE_MAX_TEXT);
+		          "must be a date written YYYY-MM-DD between " DATE_MIN_TEXT
+		          " and " DATE_MAX_TEXT);
 		return KAM_EINVAL;
 	}
 	date_format(d, out);

@@ -283,7 +283,8 @@ int api_transactions_bulk(struct req *rq, struct resp *rs)
 			size_t blank = 0;
 
 			/* bounded by the line: the body's last line ends where the body does */
-			while (blank < len && (p[blank] == ' ' || p[blank] == '\t' || p[blank] == '\r'))
+			while (blank < len &&
+			       (p[blank] == ' ' || p[blank] == '\t' || p[blank] == '\r'))
 				blank++;
 			if (blank < len) {
 				row = json_loadb(p, len, JSON_REJECT_DUPLICATES, &jerr);

@@ -87,7 +87,9 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 	if (to)
 		snprintf(t, sizeof(t), "%s", to);
 	if (!date_valid(f) || !date_valid(t) || strcmp(f, t) >= 0) {
-		fprintf(stderr, "kam: --from and --to must be dates YYYY-MM-DD between " DATE_MIN_TEXT " and " DATE_MAX_TEXT " with from before to\n");
+		fprintf(stderr,
+		        "kam: --from and --to must be dates YYYY-MM-DD between " DATE_MIN_TEXT
+		        " and " DATE_MAX_TEXT " with from before to\n");
 		return KAM_EINVAL;
 	}
 	kpi_previous(f, t, pf, pt);

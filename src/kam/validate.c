@@ -200,8 +200,8 @@ int validate_value(const struct model_field *f, const json_t *v, struct kam_erri
 
 		if (date_parse_time(s, &t) != KAM_OK) {
 			err_field(ei, f->name,
-			          "must be a UTC timestamp such as 2026-03-01T09:30:00Z, between " DATE_MIN_TEXT
-			          " and " DATE_MAX_TEXT);
+			          "must be a UTC timestamp such as 2026-03-01T09:30:00Z, "
+			          "between " DATE_MIN_TEXT " and " DATE_MAX_TEXT);
 			return KAM_EINVAL;
 		}
 		return KAM_OK;
