@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "api/api.h"
+#include "kam/date.h"
 #include "kam/engagement.h"
 #include "kam/settings.h"
 #include "store/calendar.h"
@@ -130,7 +131,7 @@ static void event(struct feed *f, const json_t *row, const char *uid, const char
 	char url[400], summary[2400]; /* 200 + 300 characters of up to 4 octets */
 	struct ical_event ev = {uid, f->now, date, at, summary, desc, url, category};
 
-	if (f->rc != KAM_OK)
+	if (f->rc != KAM_OK || (date && !date_valid(date))) /* a bad date in old data: no event */
 		return;
 	snprintf(url, sizeof(url), "%s/#/accounts/%lld", f->base,
 	         (long long)num(row, "account_id"));

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "api/resource.h"
+#include "kam/date.h"
 #include "kam/engagement.h"
 #include "kam/settings.h"
 #include "store/engagement.h"
@@ -13,7 +14,7 @@ static int64_t ts(const json_t *rec, const char *field)
 	int64_t t = 0;
 	const char *s = json_string_value(json_object_get(rec, field));
 
-	return s && time_parse_rfc3339(s, &t) == 0 ? t : 0;
+	return s && date_parse_time(s, &t) == KAM_OK ? t : 0;
 }
 
 static void set_ts(json_t *rec, const char *field, int64_t t)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "api/api.h"
+#include "kam/date.h"
 #include "kam/health.h"
 #include "store/health.h"
 #include "util/log.h"
@@ -56,6 +57,7 @@ int api_account_health_history(struct req *rq, struct resp *rs)
 {
 	int64_t id = api_param_id(rq, 0);
 	const char *from = http_query(rq, "from");
+	struct kam_errinfo ei = {0};
 	char def[11];
 	json_t *items = NULL;
 	int rc;
@@ -63,13 +65,17 @@ int api_account_health_history(struct req *rq, struct resp *rs)
 	if (id < 0 || api_account_visible(rq, id, NULL, NULL) != KAM_OK)
 		return api_not_found(rs, "account");
 	for (size_t i = 0; i < rq->nquery; i++)
-		if (strcmp(rq->query[i].key, "from") != 0) {
-			http_problem(rs, 400, "the only parameter is from=YYYY-MM-DD", NULL);
-			return KAM_EINVAL;
-		}
+		if (strcmp(rq->query[i].key, "from") != 0)
+			err_field(&ei, rq->query[i].key,
+			          "is not a parameter (the only one is from)");
 	time_date(time_now() - 365 * 86400, def, sizeof(def));
-	if (from && !time_date_valid(from)) {
-		http_problem(rs, 400, "from must be a date written YYYY-MM-DD", NULL);
+	if (from && !date_valid(from))
+		err_field(&ei, "from",
+		          "must be a date written YYYY-MM-DD between " DATE_MIN_TEXT
+		          " and " DATE_MAX_TEXT);
+	if (ei.errors) {
+		http_reply_err(rs, KAM_EINVAL, &ei);
+		err_clear(&ei);
 		return KAM_EINVAL;
 	}
 	if ((rc = store_health_history(rq->db, id, from ? from : def, &items)) != KAM_OK)
@@ -250,7 +256,7 @@ int api_alert_update(struct req *rq, struct resp *rs)
 	if (!strcmp(state, "snoozed")) {
 		const char *u = json_string_value(json_object_get(rq->json, "snoozed_until"));
 
-		if (u == NULL || time_parse_rfc3339(u, &until) != 0 || until <= now) {
+		if (u == NULL || date_parse_time(u, &until) != KAM_OK || until <= now) {
 			err_field(&ei, "snoozed_until", "a snooze needs a time in the future");
 			rc = KAM_EINVAL;
 			goto out;

@@ -74,8 +74,13 @@ int imp_parse(struct imp *im, const char *buf, size_t len, struct kam_errinfo *e
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
 		size_t n = nl ? (size_t)(nl - s) + 1 : (size_t)(end - s);
 
-		/* a blank line between records is no record (libcsv's state 0: no row begun) */
-		if (p.pstate == 0 && strspn(s, "\r\n") >= n)
+		size_t blank = 0;
+
+		/* a blank line between records is no record (libcsv's state 0: no row begun); the
+		 * span stays inside the line, which may end where the buffer does */
+		while (blank < n && (s[blank] == '\r' || s[blank] == '\n'))
+			blank++;
+		if (p.pstate == 0 && blank >= n)
 			im->next_start = im->line_now + 1;
 		if (csv_parse(&p, s, n, on_field, on_row, im) != n) {
 			err_detail(ei,

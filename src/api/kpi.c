@@ -6,10 +6,14 @@
 #include "api/cache.h"
 #include "api/importq.h"
 #include "api/rollups.h"
+#include "kam/date.h"
 #include "kam/kpi_report.h"
 #include "kam/score.h"
 #include "store/portfolio.h"
 #include "util/time.h"
+
+/* The most periods one series may have (interval=month: ten years). */
+#define API_KPI_SERIES_MAX 120
 
 enum scope_kind { SC_PORTFOLIO, SC_ACCOUNT, SC_KAM, SC_SEGMENT };
 
@@ -93,6 +97,70 @@ static int segment_ids(struct req *rq, const struct settings *set, struct scope 
 	return KAM_OK;
 }
 
+/* A date query parameter: absent keeps the default in out; otherwise it must be a date of
+ * kam/date's range, or the parameter is named in ei. */
+static int date_param(struct kam_errinfo *ei, const char *name, const char *v, char out[DATE_LEN])
+{
+	date_t d;
+
+	if (v == NULL)
+		return KAM_OK;
+	if (date_parse(v, &d) != KAM_OK) {
+		err_field(ei, name,
+		          "must be a date written YYYY-MM-DD between " DATE_MIN_TEXT
+		          " and " DATE_MAX_TEXT);
+		return KAM_EINVAL;
+	}
+	date_format(d, out);
+	return KAM_OK;
+}
+
+static int months_of(const char *interval)
+{
+	return !strcmp(interval, "month") ? 1 : !strcmp(interval, "quarter") ? 3 : 12;
+}
+
+/* The start of the interval after day (month, quarter or year), capped at to; the stepping
+ * is kam/date's, so it cannot leave the range and always moves forward. */
+static void step(const char *day, const char *to, const char *interval, char out[DATE_LEN])
+{
+	date_t d, end;
+	int y, m;
+
+	if (date_parse(day, &d) != KAM_OK || date_parse(to, &end) != KAM_OK) {
+		memcpy(out, to, DATE_LEN);
+		return;
+	}
+	date_ymd(d, &y, &m, NULL);
+	if (!strcmp(interval, "quarter"))
+		m = (m - 1) / 3 * 3 + 1;
+	else if (!strcmp(interval, "year"))
+		m = 1;
+	if (date_from_ymd(y, m, 1, &d) != KAM_OK ||
+	    date_add_months(d, months_of(interval), &d) != KAM_OK || d > end)
+		d = end;
+	date_format(d, out);
+}
+
+/* The number of periods a series over [from, to) has (from and to checked, from < to). */
+static long steps(const char *from, const char *to, const char *interval)
+{
+	date_t f, t;
+	int fy, fm, ty, tm, td, k = months_of(interval);
+	long first, last;
+
+	if (date_parse(from, &f) != KAM_OK || date_parse(to, &t) != KAM_OK)
+		return 0;
+	date_ymd(f, &fy, &fm, NULL);
+	date_ymd(t, &ty, &tm, &td);
+	/* interval indices (in units of k months since year 0) of the first and last day */
+	first = ((long)fy * 12 + fm - 1) / k;
+	if (td == 1 && date_add_days(t, -1, &t) == KAM_OK)
+		date_ymd(t, &ty, &tm, NULL);
+	last = ((long)ty * 12 + tm - 1) / k;
+	return last - first + 1;
+}
+
 /* Parses scope, id, from, to and interval; checks the caller may see the scope. */
 static int parse(struct req *rq, const struct settings *set, struct scope *sc, char from[11],
                  char to[11], const char **interval, const char **name, struct kam_errinfo *ei)
@@ -129,18 +197,8 @@ static int parse(struct req *rq, const struct settings *set, struct scope *sc, c
 	snprintf(to, 11, "%s-01", this_month);
 	time_month_key(time_now(), -12, this_month, sizeof(this_month));
 	snprintf(from, 11, "%s-01", this_month);
-	if (f && !time_date_valid(f)) {
-		err_field(ei, "from", "must be a date written YYYY-MM-DD");
-		rc = KAM_EINVAL;
-	} else if (f) {
-		snprintf(from, 11, "%s", f);
-	}
-	if (t && !time_date_valid(t)) {
-		err_field(ei, "to", "must be a date written YYYY-MM-DD");
-		rc = KAM_EINVAL;
-	} else if (t) {
-		snprintf(to, 11, "%s", t);
-	}
+	rc = date_param(ei, "from", f, from) == KAM_OK ? rc : KAM_EINVAL;
+	rc = date_param(ei, "to", t, to) == KAM_OK ? rc : KAM_EINVAL;
 	if (rc == KAM_OK && strcmp(from, to) >= 0) {
 		err_field(ei, "to", "must be after from (the period is [from, to))");
 		rc = KAM_EINVAL;
@@ -148,6 +206,14 @@ static int parse(struct req *rq, const struct settings *set, struct scope *sc, c
 	if (interval && *interval && strcmp(*interval, "month") && strcmp(*interval, "quarter") &&
 	    strcmp(*interval, "year")) {
 		err_field(ei, "interval", "must be month, quarter or year");
+		rc = KAM_EINVAL;
+	} else if (rc == KAM_OK && interval && *interval &&
+	           steps(from, to, *interval) > API_KPI_SERIES_MAX) {
+		/* refused before any period is computed: each one is a KPI computation */
+		err_field(ei, "interval",
+		          "makes more than %d periods from %s to %s; use a longer interval or a "
+		          "shorter range",
+		          API_KPI_SERIES_MAX, from, to);
 		rc = KAM_EINVAL;
 	}
 	if (name && (*name == NULL || !kpi_known(*name))) {
@@ -232,26 +298,6 @@ static int figures(struct req *rq, const struct settings *set, struct scope *sc,
 	return KAM_OK;
 }
 
-/* The start of the interval after day (month, quarter or year). */
-static void step(const char *day, const char *interval, char out[11])
-{
-	int y = (int)strtol(day, NULL, 10), m = (int)strtol(day + 5, NULL, 10);
-	int add = !strcmp(interval, "month") ? 1 : !strcmp(interval, "quarter") ? 3 : 12;
-	char buf[32];
-
-	if (!strcmp(interval, "quarter"))
-		m = (m - 1) / 3 * 3 + 1;
-	else if (!strcmp(interval, "year"))
-		m = 1;
-	m += add;
-	while (m > 12) {
-		m -= 12;
-		y++;
-	}
-	snprintf(buf, sizeof(buf), "%04d-%02d-01", y % 10000, m % 100);
-	memcpy(out, buf, 11);
-}
-
 static json_t *scope_json(const struct scope *sc)
 {
 	static const char *const kinds[] = {"portfolio", "account", "kam", "segment"};
@@ -304,14 +350,7 @@ int api_kpis(struct req *rq, struct resp *rs)
 		     snprintf(a, sizeof(a), "%s", b)) {
 			json_t *k = NULL, *p = NULL;
 
-			step(a, interval, b);
-			if (strcmp(b, to) > 0)
-				snprintf(b, sizeof(b), "%s", to);
-			if (json_array_size(series) >= 120) {
-				err_field(&ei, "interval", "makes more than 120 periods; widen it");
-				rc = KAM_EINVAL;
-				break;
-			}
+			step(a, to, interval, b);
 			rc = figures(rq, &set, &sc, a, b, rollup, &k, &p, NULL);
 			if (rc == KAM_OK)
 				json_array_append_new(

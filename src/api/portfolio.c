@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "api/api.h"
+#include "kam/date.h"
 #include "kam/score.h"
 #include "store/portfolio.h"
 #include "util/log.h"
@@ -321,7 +322,6 @@ int api_account_score(struct req *rq, struct resp *rs)
 static int month_range(struct req *rq, char from[8], char to[8], struct kam_errinfo *ei)
 {
 	const char *f = http_query(rq, "from"), *t = http_query(rq, "to");
-	char probe[11];
 	int rc = KAM_OK;
 
 	window(from, to);
@@ -330,9 +330,11 @@ static int month_range(struct req *rq, char from[8], char to[8], struct kam_erri
 
 		if (v == NULL)
 			continue;
-		snprintf(probe, sizeof(probe), "%.7s-01", v);
-		if (strlen(v) != 7 || !time_date_valid(probe)) {
-			err_field(ei, i == 0 ? "from" : "to", "must be a month written YYYY-MM");
+		date_t d;
+
+		if (date_parse_month(v, &d) != KAM_OK) {
+			err_field(ei, i == 0 ? "from" : "to",
+			          "must be a month written YYYY-MM between 1900-01 and 2999-12");
 			rc = KAM_EINVAL;
 			continue;
 		}

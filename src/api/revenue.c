@@ -277,7 +277,13 @@ int api_transactions_bulk(struct req *rq, struct resp *rs)
 			json_error_t jerr;
 			json_t *row;
 
-			if (len > 0 && strspn(p, " \t\r") < len) {
+			size_t blank = 0;
+
+			/* bounded by the line: the body's last line ends where the body does */
+			while (blank < len &&
+			       (p[blank] == ' ' || p[blank] == '\t' || p[blank] == '\r'))
+				blank++;
+			if (blank < len) {
 				row = json_loadb(p, len, JSON_REJECT_DUPLICATES, &jerr);
 				if (row == NULL || !json_is_object(row))
 					row_error(&b, "", row ? "a line must be a JSON object" : jerr.text);

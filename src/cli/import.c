@@ -51,6 +51,7 @@ static int read_file(const char *path, char **buf, size_t *len)
 		cap *= 2;
 	}
 	fclose(f);
+	b[n] = '\0'; /* the loop stops with n < cap: like an HTTP body, the file is terminated */
 	*buf = b;
 	*len = n;
 	return KAM_OK;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "kam/date.h"
 #include "kam/kpi_report.h"
 #include "store/portfolio.h"
 #include "util/time.h"
@@ -85,8 +86,10 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 		snprintf(f, sizeof(f), "%s", from);
 	if (to)
 		snprintf(t, sizeof(t), "%s", to);
-	if (!time_date_valid(f) || !time_date_valid(t) || strcmp(f, t) >= 0) {
-		fprintf(stderr, "kam: --from and --to must be dates YYYY-MM-DD with from before to\n");
+	if (!date_valid(f) || !date_valid(t) || strcmp(f, t) >= 0) {
+		fprintf(stderr,
+		        "kam: --from and --to must be dates YYYY-MM-DD between " DATE_MIN_TEXT
+		        " and " DATE_MAX_TEXT " with from before to\n");
 		return KAM_EINVAL;
 	}
 	kpi_previous(f, t, pf, pt);

@@ -54,7 +54,7 @@ struct req {
 	const char *accept_encoding;
 	const char *if_none_match;
 	char remote_addr[64];
-	const char *body;
+	const char *body; /* body_len bytes, always followed by a NUL (not part of the body) */
 	size_t body_len;
 	json_t *json; /* the parsed body, or NULL */
 	struct http_user user;

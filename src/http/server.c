@@ -250,11 +250,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 			c->len = c->cap = 0;
 		}
 		if (!c->too_large) {
-			if (c->len + n > c->cap) {
+			/* one byte more than the body: handlers get it NUL-terminated */
+			if (c->len + n + 1 > c->cap) {
 				size_t cap = c->cap ? c->cap : 4096;
 				char *nb;
 
-				while (cap < c->len + n)
+				while (cap < c->len + n + 1)
 					cap *= 2;
 				nb = realloc(c->body, cap);
 				if (nb == NULL)
@@ -264,6 +265,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 			}
 			memcpy(c->body + c->len, upload_data, n);
 			c->len += n;
+			c->body[c->len] = '\0';
 		}
 		*upload_data_size = 0;
 		return MHD_YES;

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "kam/date.h"
 #include "kam/importfmt.h"
+#include "util/err.h"
 
 int imp_datefmt_parse(const char *s)
 {
@@ -57,18 +59,12 @@ static int split_date(const char *s, struct parts *p)
 	return 0;
 }
 
-static bool leap(long y)
+/* The date of y-m-d through kam/date, so an imported date has the range of every other. */
+static int to_date(long y, long m, long d, date_t *out)
 {
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static bool valid_ymd(long y, long m, long d)
-{
-	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-
-	if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1)
-		return false;
-	return d <= days[m - 1] + (m == 2 && leap(y));
+	if (y < 0 || y > 9999 || m < 0 || m > 99 || d < 0 || d > 99)
+		return KAM_EINVAL;
+	return date_from_ymd((int)y, (int)m, (int)d, out);
 }
 
 int imp_date_vote(const char *s)
@@ -135,6 +131,7 @@ int imp_date(const char *s, enum imp_datefmt fmt, char out[11], int *secs)
 {
 	struct parts p;
 	long y, m, d;
+	date_t day;
 	int t;
 
 	*secs = -1;
@@ -162,13 +159,13 @@ int imp_date(const char *s, enum imp_datefmt fmt, char out[11], int *secs)
 		else if (p.len[2] != 4)
 			return -1;
 	}
-	if (!valid_ymd(y, m, d))
+	if (to_date(y, m, d, &day) != KAM_OK)
 		return -1;
 	t = parse_time(p.rest);
 	if (t == -1)
 		return -1;
 	*secs = t == -2 ? -1 : t;
-	snprintf(out, 11, "%04d-%02d-%02d", (int)(y % 10000), (int)(m % 100), (int)(d % 100));
+	date_format(day, out);
 	return 0;
 }
 

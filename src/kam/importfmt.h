@@ -28,7 +28,8 @@ int imp_date_vote(const char *s);
 /*
  * Reads a date (optionally followed by a time, which is kept) into "YYYY-MM-DD" (out 11
  * bytes) and, when a time is present, its seconds after midnight in *secs (else -1).
- * Two-digit years are 2000+YY below 70, else 1900+YY. -1 when it is not a valid date, or
+ * Two-digit years are 2000+YY below 70, else 1900+YY. -1 when it is not a valid date of
+ * kam/date's range (1900-01-01..2999-12-31), or
  * when fmt is AUTO and the order is ambiguous (both parts 12 or less, no ISO).
  */
 int imp_date(const char *s, enum imp_datefmt fmt, char out[11], int *secs);

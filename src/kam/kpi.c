@@ -2,40 +2,34 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include "kam/date.h"
 #include "kam/kpi.h"
+#include "util/err.h"
 
-static int64_t day_number(const char *d)
+/* The day of a YYYY-MM-DD the API or the store already checked; the range's first day for
+ * anything else, so a corrupt value cannot push the arithmetic out of the range. */
+static date_t day_of(const char *d)
 {
-	struct tm tm;
+	date_t n;
 
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = (int)strtol(d, NULL, 10) - 1900;
-	tm.tm_mon = (int)strtol(d + 5, NULL, 10) - 1;
-	tm.tm_mday = (int)strtol(d + 8, NULL, 10);
-	return (int64_t)timegm(&tm) / 86400;
-}
-
-static void date_of_day(int64_t day, char out[11])
-{
-	time_t t = (time_t)(day * 86400);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
+	return date_parse(d, &n) == KAM_OK ? n : DATE_MIN;
 }
 
 int kpi_days(const char *from, const char *to)
 {
-	return (int)(day_number(to) - day_number(from));
+	return (int)date_diff(day_of(from), day_of(to));
 }
 
 void kpi_previous(const char *from, const char *to, char pfrom[11], char pto[11])
 {
-	int64_t f = day_number(from), len = day_number(to) - f;
+	date_t f = day_of(from), pf;
 
-	date_of_day(f - len, pfrom);
-	date_of_day(f, pto);
+	/* no date before the range exists, so a previous period reaching past its start is the
+	 * part of it inside the range */
+	if (date_add_days(f, -date_diff(f, day_of(to)), &pf) != KAM_OK)
+		pf = DATE_MIN;
+	date_format(pf, pfrom);
+	date_format(f, pto);
 }
 
 struct kpi_fig kpi_ratio(double num, double den)

@@ -33,7 +33,8 @@ struct kpi_state {
 	bool churned_in;  /* churned within P */
 };
 
-/* The previous period: the same number of days just before [from, to). */
+/* The previous period: the same number of days just before [from, to), starting no earlier
+ * than DATE_MIN (dates are those of kam/date). */
 void kpi_previous(const char *from, const char *to, char pfrom[11], char pto[11]);
 /* Days in [from, to). */
 int kpi_days(const char *from, const char *to);

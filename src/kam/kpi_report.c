@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "kam/date.h"
 #include "kam/kpi_report.h"
 #include "util/time.h"
 
@@ -66,14 +67,22 @@ static bool event_in(const struct store_kpi_data *d, int64_t account_id, kpi_sco
 	return a && (in == NULL || in(a, arg));
 }
 
+/* Unix seconds at the start of a checked YYYY-MM-DD (the range's start for anything else). */
 static int64_t epoch_of(const char *date)
 {
-	char ts[24];
-	int64_t t = 0;
+	date_t d;
 
-	snprintf(ts, sizeof(ts), "%.10sT00:00:00Z", date);
-	time_parse_rfc3339(ts, &t);
-	return t;
+	return date_to_time(date_parse(date, &d) == KAM_OK ? d : DATE_MIN);
+}
+
+/* The day a year (365 days) before a checked date, no earlier than the range's start. */
+static void year_before(const char *date, char out[DATE_LEN])
+{
+	date_t d;
+
+	if (date_parse(date, &d) != KAM_OK || date_add_days(d, -365, &d) != KAM_OK)
+		d = DATE_MIN;
+	date_format(d, out);
 }
 
 /* The in-scope accounts as kpi_account rows (caller frees). */
@@ -146,7 +155,7 @@ static json_t *figures(const struct settings *s, const struct store_kpi_data *d,
 		return NULL;
 	}
 	kpi_revenue(acc, n, from, to, &r);
-	time_date(t1 - 365 * 86400, year_ago, sizeof(year_ago));
+	year_before(to, year_ago);
 	kpi_revenue(acc, n, year_ago, to, &year); /* the annual churn for predictive CLTV */
 	for (size_t i = 0; i < n; i++) {
 		struct kpi_state st = kpi_state_of(&acc[i], from, to);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "kam/date.h"
 #include "kam/validate.h"
 #include "util/time.h"
 
@@ -187,16 +188,20 @@ int validate_value(const struct model_field *f, const json_t *v, struct kam_erri
 		}
 		return KAM_OK;
 	case MT_DATE:
-		if (!time_date_valid(s)) {
-			err_field(ei, f->name, "must be a date written YYYY-MM-DD");
+		if (!date_valid(s)) {
+			err_field(ei, f->name,
+			          "must be a date written YYYY-MM-DD between " DATE_MIN_TEXT
+			          " and " DATE_MAX_TEXT);
 			return KAM_EINVAL;
 		}
 		return KAM_OK;
 	case MT_TIME: {
 		int64_t t;
 
-		if (time_parse_rfc3339(s, &t) != 0) {
-			err_field(ei, f->name, "must be a UTC timestamp such as 2026-03-01T09:30:00Z");
+		if (date_parse_time(s, &t) != KAM_OK) {
+			err_field(ei, f->name,
+			          "must be a UTC timestamp such as 2026-03-01T09:30:00Z, "
+			          "between " DATE_MIN_TEXT " and " DATE_MAX_TEXT);
 			return KAM_EINVAL;
 		}
 		return KAM_OK;

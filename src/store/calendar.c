@@ -1,3 +1,4 @@
+#include "kam/date.h"
 #include "store/calendar.h"
 #include <stdio.h>
 #include "store/internal.h"
@@ -101,7 +102,7 @@ int store_calendar_rows(struct store_conn *c, int64_t scope_user, const char *si
 	int rc = KAM_OK;
 
 	snprintf(midnight, sizeof(midnight), "%.10sT00:00:00Z", since);
-	if (time_parse_rfc3339(midnight, &since_t) != 0)
+	if (date_parse_time(midnight, &since_t) != KAM_OK)
 		return KAM_EINVAL;
 	res = json_object();
 	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]) && rc == KAM_OK; i++) {

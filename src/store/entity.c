@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
+#include "kam/date.h"
 #include "store/internal.h"
 #include "util/time.h"
 
@@ -265,7 +266,7 @@ static struct db_val field_val(const struct model_field *f, const json_t *v)
 	int64_t t;
 
 	if (f->type == MT_TIME && json_is_string(v) &&
-	    time_parse_rfc3339(json_string_value(v), &t) == 0)
+	    date_parse_time(json_string_value(v), &t) == KAM_OK)
 		return DB_INT(t);
 	return json_val(v);
 }

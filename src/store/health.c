@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "kam/date.h"
 #include "store/health.h"
 #include "store/internal.h"
 #include "util/time.h"
@@ -94,14 +95,12 @@ static void on_before(struct store_conn *c, struct db_stmt *st, struct health_in
 	in->health_before = c->ops->col_real(st, 1);
 }
 
+/* The day number of a stored YYYY-MM-DD (the range's start for anything else). */
 static int64_t day_of(const char *d)
 {
-	char ts[24];
-	int64_t t = 0;
+	date_t n;
 
-	snprintf(ts, sizeof(ts), "%.10sT00:00:00Z", d);
-	time_parse_rfc3339(ts, &t);
-	return t / 86400;
+	return date_parse(d, &n) == KAM_OK ? n : DATE_MIN;
 }
 
 int store_health_inputs(struct store_conn *c, const struct store_health_params *p,

@@ -7,22 +7,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "kam/date.h"
 #include "store/internal.h"
 #include "store/kpi.h"
-#include "util/time.h"
 
-/* The month after "YYYY-MM". */
+/* The month after "YYYY-MM"; past the range's last month, a key after every stored month. */
 static void next_month(const char *m, char out[8])
 {
-	unsigned y = (unsigned)strtoul(m, NULL, 10), mo = (unsigned)strtoul(m + 5, NULL, 10);
-	char buf[32];
+	date_t d;
 
-	if (++mo > 12) {
-		mo = 1;
-		y++;
-	}
-	snprintf(buf, sizeof(buf), "%04u-%02u", y % 10000, mo % 100);
-	memcpy(out, buf, 8);
+	if (date_parse_month(m, &d) != KAM_OK || date_add_months(d, 1, &d) != KAM_OK)
+		memcpy(out, "3000-01", 8);
+	else
+		date_format_month(d, out);
 }
 
 static int cmp_acc(const void *a, const void *b)
@@ -260,14 +257,22 @@ static int fetch_upsells(struct store_conn *c, const char *from, const char *to,
 	return rc < 0 ? rc : KAM_OK;
 }
 
+/* Unix seconds at the start of a checked YYYY-MM-DD (the range's start for anything else). */
 static int64_t epoch_of(const char *date)
 {
-	char ts[24];
-	int64_t t = 0;
+	date_t d;
 
-	snprintf(ts, sizeof(ts), "%.10sT00:00:00Z", date);
-	time_parse_rfc3339(ts, &t);
-	return t;
+	return date_to_time(date_parse(date, &d) == KAM_OK ? d : DATE_MIN);
+}
+
+/* The day a year (365 days) before a checked date, no earlier than the range's start. */
+static void year_before(const char *date, char out[DATE_LEN])
+{
+	date_t d;
+
+	if (date_parse(date, &d) != KAM_OK || date_add_days(d, -365, &d) != KAM_OK)
+		d = DATE_MIN;
+	date_format(d, out);
 }
 
 static int fetch_events(struct store_conn *c, const struct store_kpi_query *q,
@@ -380,16 +385,16 @@ int store_kpi_fetch(struct store_conn *c, const struct store_kpi_query *q, struc
 	int rc;
 
 	memset(d, 0, sizeof(*d));
-	time_date(epoch_of(q->to) - 365 * 86400, year_ago, sizeof(year_ago));
-	time_date(epoch_of(q->pto) - 365 * 86400, year_ago_p, sizeof(year_ago_p));
+	year_before(q->to, year_ago);
+	year_before(q->pto, year_ago_p);
 	{
 #define OFF(f) offsetof(struct store_kpi_account, f)
 		struct window w[7] = {
 		    {.from = q->from, .to = q->to, .off = OFF(rev)},
 		    {.from = q->pfrom, .to = q->pto, .off = OFF(rev_prev)},
 		    {.from = q->ppfrom, .to = q->ppto, .off = OFF(rev_prev2)},
-		    {.from = "0001-01-01", .to = q->to, .off = OFF(rev_total)},
-		    {.from = "0001-01-01", .to = q->pto, .off = OFF(rev_total_prev)},
+		    {.from = DATE_MIN_TEXT, .to = q->to, .off = OFF(rev_total)},
+		    {.from = DATE_MIN_TEXT, .to = q->pto, .off = OFF(rev_total_prev)},
 		    {.from = year_ago, .to = q->to, .off = OFF(rev_year)},
 		    {.from = year_ago_p, .to = q->pto, .off = OFF(rev_year_prev)},
 		};

@@ -124,9 +124,19 @@ int ical_prop_text(struct ical *ic, const char *name, const char *text)
 	return rc;
 }
 
+/* The shape of YYYY-MM-DD: callers pass dates kam/date parsed or the store holds, so only
+ * the width is checked here, to keep the copy below inside the string. */
+static bool shaped(const char *d)
+{
+	for (int i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? d[i] != '-' : (d[i] < '0' || d[i] > '9'))
+			return false;
+	return d[10] == '\0';
+}
+
 int ical_date(const char *date, char *out, size_t len)
 {
-	if (date == NULL || !time_date_valid(date) || len < 9)
+	if (date == NULL || !shaped(date) || len < 9)
 		return -1;
 	snprintf(out, len, "%.4s%.2s%.2s", date, date + 5, date + 8);
 	return 0;

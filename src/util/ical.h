@@ -38,7 +38,8 @@ int ical_prop_text(struct ical *ic, const char *name, const char *text);
 /* Escapes text as a TEXT value (\\ \; \, \n; CR and other controls dropped) into a new
  * string owned by the caller; NULL when out of memory. */
 char *ical_escape(const char *text);
-/* "YYYY-MM-DD" → "YYYYMMDD" into out (>= 9 bytes); -1 when date is not a valid date. */
+/* "YYYY-MM-DD" → "YYYYMMDD" into out (>= 9 bytes); -1 when date is not of that shape (that
+ * it is a real day in range is for the caller to check with kam/date). */
 int ical_date(const char *date, char *out, size_t len);
 /* t → "YYYYMMDDTHHMMSSZ" into out (>= 17 bytes). */
 void ical_time(int64_t t, char *out, size_t len);

@@ -3,99 +3,42 @@
 #include <time.h>
 #include "util/time.h"
 
+/* The broken-down UTC time of t, its year clamped to 0..9999 so the text forms below keep
+ * their width (clock values are far inside; this only guards against a corrupt input). */
+static void utc(int64_t t, struct tm *tm)
+{
+	const int64_t lo = -62167219200LL, hi = 253402300799LL; /* 0000-01-01, 9999-12-31 */
+	time_t tt = (time_t)(t < lo ? lo : t > hi ? hi : t);
+
+	memset(tm, 0, sizeof(*tm));
+	gmtime_r(&tt, tm);
+}
+
 void time_rfc3339(int64_t t, char *buf, size_t len)
 {
-	time_t tt = (time_t)t;
 	struct tm tm;
 
-	gmtime_r(&tt, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	utc(t, &tm);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+	         tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 void time_date(int64_t t, char *buf, size_t len)
 {
-	time_t tt = (time_t)t;
 	struct tm tm;
 
-	gmtime_r(&tt, &tm);
-	strftime(buf, len, "%Y-%m-%d", &tm);
-}
-
-static int digits(const char *s, int n)
-{
-	int v = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
-
-static int days_in_month(int y, int m)
-{
-	static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-
-	return m == 2 && leap ? 29 : d[m - 1];
-}
-
-bool time_date_valid(const char *s)
-{
-	int y, m, d;
-
-	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return false;
-	y = digits(s, 4);
-	m = digits(s + 5, 2);
-	d = digits(s + 8, 2);
-	if (y < 1 || m < 1 || m > 12 || d < 1)
-		return false;
-	return d <= days_in_month(y, m);
-}
-
-int time_parse_rfc3339(const char *s, int64_t *out)
-{
-	struct tm tm;
-	int hh, mi, ss;
-
-	if (s == NULL || strlen(s) != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
-	    s[19] != 'Z')
-		return -1;
-	{
-		char date[11];
-
-		memcpy(date, s, 10);
-		date[10] = '\0';
-		if (!time_date_valid(date))
-			return -1;
-	}
-	hh = digits(s + 11, 2);
-	mi = digits(s + 14, 2);
-	ss = digits(s + 17, 2);
-	if (hh < 0 || hh > 23 || mi < 0 || mi > 59 || ss < 0 || ss > 60)
-		return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = digits(s, 4) - 1900;
-	tm.tm_mon = digits(s + 5, 2) - 1;
-	tm.tm_mday = digits(s + 8, 2);
-	tm.tm_hour = hh;
-	tm.tm_min = mi;
-	tm.tm_sec = ss;
-	*out = (int64_t)timegm(&tm);
-	return 0;
+	utc(t, &tm);
+	snprintf(buf, len, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
 void time_month_key(int64_t t, int add, char *buf, size_t len)
 {
-	time_t tt = (time_t)t;
 	struct tm tm;
-	int m;
+	long m;
 
-	gmtime_r(&tt, &tm);
-	m = tm.tm_year * 12 + tm.tm_mon + add;
-	snprintf(buf, len, "%04d-%02d", m / 12 + 1900, m % 12 + 1);
+	utc(t, &tm);
+	m = (long)(tm.tm_year + 1900) * 12 + tm.tm_mon + add;
+	snprintf(buf, len, "%04ld-%02ld", m / 12, m % 12 + 1);
 }
 
 int64_t time_now(void)

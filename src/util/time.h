@@ -1,4 +1,5 @@
-/* Times are integer Unix seconds (UTC); dates are YYYY-MM-DD text. */
+/* Times are integer Unix seconds (UTC). Dates, and parsing anything that holds one, are
+ * kam/date's: these only write the clock's own values as text, and never unterminated. */
 #ifndef KAM_UTIL_TIME_H
 #define KAM_UTIL_TIME_H
 #include <stdbool.h>
@@ -7,10 +8,6 @@
 
 /* Formats t as RFC 3339 UTC ("2026-03-01T09:30:00Z") into buf (>= 21 bytes). */
 void time_rfc3339(int64_t t, char *buf, size_t len);
-/* Parses an RFC 3339 UTC timestamp ending in Z; 0 ok, -1 malformed. */
-int time_parse_rfc3339(const char *s, int64_t *out);
-/* True when s is a real calendar date written YYYY-MM-DD. */
-bool time_date_valid(const char *s);
 /* Formats the UTC date of t as YYYY-MM-DD into buf (>= 11 bytes). */
 void time_date(int64_t t, char *buf, size_t len);
 /* The month key YYYY-MM of t shifted by add months (e.g. -11) into buf (>= 8 bytes). */

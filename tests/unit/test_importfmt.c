@@ -36,6 +36,14 @@ static void test_dates(void **state)
 	assert_int_equal(imp_date("3/4/2026", IMP_DATE_AUTO, out, &secs), -1);
 	assert_int_equal(imp_date("2026-02-30", IMP_DATE_AUTO, out, &secs), -1);
 	assert_int_equal(imp_date("2028-02-29", IMP_DATE_AUTO, out, &secs), 0);
+	/* the range of kam/date: 1900-01-01 .. 2999-12-31 */
+	date_is("1900-01-01", IMP_DATE_AUTO, "1900-01-01", -1);
+	date_is("31/12/2999", IMP_DATE_DMY, "2999-12-31", -1);
+	assert_int_equal(imp_date("1899-12-31", IMP_DATE_AUTO, out, &secs), -1);
+	assert_int_equal(imp_date("3000-01-01", IMP_DATE_AUTO, out, &secs), -1);
+	assert_int_equal(imp_date("9999-12-31", IMP_DATE_AUTO, out, &secs), -1);
+	assert_int_equal(imp_date("12/31/99999", IMP_DATE_MDY, out, &secs), -1);
+	assert_int_equal(imp_date("2026-01-99999999999999999999", IMP_DATE_AUTO, out, &secs), -1);
 	assert_int_equal(imp_date("13/13/2026", IMP_DATE_AUTO, out, &secs), -1);
 	assert_int_equal(imp_date("yesterday", IMP_DATE_AUTO, out, &secs), -1);
 	assert_int_equal(imp_date("3/4-2026", IMP_DATE_MDY, out, &secs), -1);

@@ -37,6 +37,14 @@ static void test_previous_period(void **state)
 	assert_int_equal(kpi_days(FROM, TO), 90);
 	kpi_previous("2024-03-01", "2024-03-02", pf, pt);
 	assert_string_equal(pf, "2024-02-29");
+	/* it never leaves kam/date's range: a previous period reaching before 1900 starts there */
+	kpi_previous("1950-01-01", "2026-01-01", pf, pt);
+	assert_string_equal(pf, "1900-01-01");
+	assert_string_equal(pt, "1950-01-01");
+	kpi_previous("1900-01-01", "2999-12-31", pf, pt);
+	assert_string_equal(pf, "1900-01-01");
+	assert_string_equal(pt, "1900-01-01");
+	assert_int_equal(kpi_days("1900-01-01", "2999-12-31"), 401766);
 }
 
 static void test_states(void **state)

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "kam/account.h"
+#include "kam/date.h"
 #include "kam/validate.h"
 #include "util/time.h"
 
@@ -198,19 +199,24 @@ static void test_time(void **state)
 	(void)state;
 	time_rfc3339(0, buf, sizeof(buf));
 	assert_string_equal(buf, "1970-01-01T00:00:00Z");
-	assert_int_equal(time_parse_rfc3339("2026-03-01T09:30:00Z", &t), 0);
+	assert_int_equal(date_parse_time("2026-03-01T09:30:00Z", &t), KAM_OK);
 	time_rfc3339(t, buf, sizeof(buf));
 	assert_string_equal(buf, "2026-03-01T09:30:00Z");
-	assert_int_equal(time_parse_rfc3339("2026-03-01T09:30:00+01:00", &t), -1);
-	assert_int_equal(time_parse_rfc3339("2026-02-30T09:30:00Z", &t), -1);
-	assert_int_equal(time_parse_rfc3339("2026-03-01T24:00:00Z", &t), -1);
-	assert_true(time_date_valid("2000-02-29"));
-	assert_false(time_date_valid("1900-02-29"));
-	assert_false(time_date_valid("2026-04-31"));
+	assert_int_equal(date_parse_time("2026-03-01T09:30:00+01:00", &t), KAM_EINVAL);
+	assert_int_equal(date_parse_time("2026-02-30T09:30:00Z", &t), KAM_EINVAL);
+	assert_int_equal(date_parse_time("2026-03-01T24:00:00Z", &t), KAM_EINVAL);
+	assert_true(date_valid("2000-02-29"));
+	assert_false(date_valid("1900-02-29"));
+	assert_false(date_valid("2026-04-31"));
 	time_month_key(t, -3, buf, sizeof(buf));
 	assert_string_equal(buf, "2025-12");
 	time_month_key(t, 10, buf, sizeof(buf));
 	assert_string_equal(buf, "2027-01");
+	/* a corrupt clock value still writes a terminated, fixed-width text */
+	time_rfc3339(INT64_MAX, buf, sizeof(buf));
+	assert_string_equal(buf, "9999-12-31T23:59:59Z");
+	time_date(INT64_MIN, buf, sizeof(buf));
+	assert_string_equal(buf, "0000-01-01");
 }
 
 int main(void)
