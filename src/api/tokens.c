@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "api/api.h"
+#include "kam/date.h"
 #include "util/time.h"
 #include "util/tok.h"
 
@@ -28,7 +29,7 @@ int api_token_create(struct req *rq, struct resp *rs)
 	/* a token that never expires is allowed, but one far off is a mistake */
 	if (exp && !json_is_null(exp) &&
 	    (!json_is_string(exp) ||
-	     time_parse_rfc3339(json_string_value(exp), &expires_at) != 0 ||
+	     date_parse_time(json_string_value(exp), &expires_at) != KAM_OK ||
 	     expires_at <= now || expires_at > now + TOKEN_MAX_LIFE)) {
 		err_field(&ei, "expires_at",
 			  "must be a time (RFC 3339, UTC) in the next 5 years, or null for never");
