@@ -228,3 +228,19 @@ int64_t date_diff(date_t a, date_t b)
 {
 	return (int64_t)b - a;
 }
+
+int64_t date_text_time(const char *s)
+{
+	date_t d;
+
+	return date_to_time(date_parse(s, &d) == KAM_OK ? d : DATE_MIN);
+}
+
+void date_text_year_before(const char *s, char out[DATE_LEN])
+{
+	date_t d;
+
+	if (date_parse(s, &d) != KAM_OK || date_add_days(d, -365, &d) != KAM_OK)
+		d = DATE_MIN;
+	date_format(d, out);
+}

@@ -54,5 +54,10 @@ date_t date_of_time_clamped(int64_t t);
 int64_t date_to_time(date_t d);
 /* Days from a to b (b - a). */
 int64_t date_diff(date_t a, date_t b);
+/* Unix seconds at the start of an already checked YYYY-MM-DD (DATE_MIN's for anything
+ * else), for text dates that come from the store or a validated request. */
+int64_t date_text_time(const char *s);
+/* The day 365 days before an already checked date, no earlier than DATE_MIN, into out. */
+void date_text_year_before(const char *s, char out[DATE_LEN]);
 
 #endif

@@ -67,24 +67,6 @@ static bool event_in(const struct store_kpi_data *d, int64_t account_id, kpi_sco
 	return a && (in == NULL || in(a, arg));
 }
 
-/* Unix seconds at the start of a checked YYYY-MM-DD (the range's start for anything else). */
-static int64_t epoch_of(const char *date)
-{
-	date_t d;
-
-	return date_to_time(date_parse(date, &d) == KAM_OK ? d : DATE_MIN);
-}
-
-/* The day a year (365 days) before a checked date, no earlier than the range's start. */
-static void year_before(const char *date, char out[DATE_LEN])
-{
-	date_t d;
-
-	if (date_parse(date, &d) != KAM_OK || date_add_days(d, -365, &d) != KAM_OK)
-		d = DATE_MIN;
-	date_format(d, out);
-}
-
 /* The in-scope accounts as kpi_account rows (caller frees). */
 static struct kpi_account *scoped(const struct store_kpi_data *d, kpi_scope_fn in, void *arg,
 				  size_t *n, bool prev)
@@ -140,7 +122,7 @@ static json_t *figures(const struct settings *s, const struct store_kpi_data *d,
 	struct kpi_revenue r, year;
 	size_t n = 0, nh = 0, met = 0, nn = 0, nc = 0;
 	struct kpi_account *acc = scoped(d, in, arg, &n, prev);
-	int64_t t0 = epoch_of(from), t1 = epoch_of(to);
+	int64_t t0 = date_text_time(from), t1 = date_text_time(to);
 	int *nps = calloc(d->nsurveys + 1, sizeof(int)), *csat = calloc(d->nsurveys + 1, sizeof(int));
 	double *hours, hist = 0, hist_n = 0, annual = 0, annual_n = 0, goals = 0, achieved = 0,
 		       inter = 0, active = 0;
@@ -155,7 +137,7 @@ static json_t *figures(const struct settings *s, const struct store_kpi_data *d,
 		return NULL;
 	}
 	kpi_revenue(acc, n, from, to, &r);
-	year_before(to, year_ago);
+	date_text_year_before(to, year_ago);
 	kpi_revenue(acc, n, year_ago, to, &year); /* the annual churn for predictive CLTV */
 	for (size_t i = 0; i < n; i++) {
 		struct kpi_state st = kpi_state_of(&acc[i], from, to);
@@ -271,7 +253,7 @@ json_t *kpi_rows(const char *name, const struct settings *s, const struct store_
 		 kpi_scope_fn in, void *arg, const char *from, const char *to)
 {
 	json_t *rows = json_array();
-	int64_t t0 = epoch_of(from), t1 = epoch_of(to);
+	int64_t t0 = date_text_time(from), t1 = date_text_time(to);
 
 	if (!strcmp(name, "nps") || !strcmp(name, "csat")) {
 		for (size_t i = 0; i < d->nsurveys; i++) {

@@ -257,30 +257,12 @@ static int fetch_upsells(struct store_conn *c, const char *from, const char *to,
 	return rc < 0 ? rc : KAM_OK;
 }
 
-/* Unix seconds at the start of a checked YYYY-MM-DD (the range's start for anything else). */
-static int64_t epoch_of(const char *date)
-{
-	date_t d;
-
-	return date_to_time(date_parse(date, &d) == KAM_OK ? d : DATE_MIN);
-}
-
-/* The day a year (365 days) before a checked date, no earlier than the range's start. */
-static void year_before(const char *date, char out[DATE_LEN])
-{
-	date_t d;
-
-	if (date_parse(date, &d) != KAM_OK || date_add_days(d, -365, &d) != KAM_OK)
-		d = DATE_MIN;
-	date_format(d, out);
-}
-
 static int fetch_events(struct store_conn *c, const struct store_kpi_query *q,
                         struct store_kpi_data *d)
 {
 	struct db_stmt *st;
 	size_t cap = 0;
-	int64_t t0 = epoch_of(q->pfrom), t1 = epoch_of(q->to);
+	int64_t t0 = date_text_time(q->pfrom), t1 = date_text_time(q->to);
 	int rc;
 
 	rc = c->ops->query(c->db,
@@ -385,8 +367,8 @@ int store_kpi_fetch(struct store_conn *c, const struct store_kpi_query *q, struc
 	int rc;
 
 	memset(d, 0, sizeof(*d));
-	year_before(q->to, year_ago);
-	year_before(q->pto, year_ago_p);
+	date_text_year_before(q->to, year_ago);
+	date_text_year_before(q->pto, year_ago_p);
 	{
 #define OFF(f) offsetof(struct store_kpi_account, f)
 		struct window w[7] = {

@@ -172,6 +172,17 @@ static void test_arithmetic(void **state)
 	text_is(date_month_start(parse("2026-03-31")), "2026-03-01");
 	text_is(date_month_start(DATE_MIN), "1900-01-01");
 	text_is(date_month_start(DATE_MAX), "2999-12-01");
+	/* text dates from the store: a year back stops at the range's start */
+	{
+		char out[DATE_LEN];
+
+		assert_int_equal(date_text_time("1970-01-02"), 86400);
+		assert_int_equal(date_text_time("garbage"), date_to_time(DATE_MIN));
+		date_text_year_before("2026-03-01", out);
+		assert_string_equal(out, "2025-03-01");
+		date_text_year_before("1900-06-01", out);
+		assert_string_equal(out, "1900-01-01");
+	}
 }
 
 /* Every day of the range survives format → parse, and day numbers are consecutive. */
