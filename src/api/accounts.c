@@ -127,6 +127,8 @@ int api_account_insert(struct req *rq, json_t *body, json_t **out, struct kam_er
 	json_object_set_new(body, "owner_id", json_integer(owner_id));
 	if ((rc = store_insert(rq->db, &model_account, body, time_now(), &id)) != KAM_OK)
 		goto out;
+	if ((rc = api_money_check(rq->db, ei)) != KAM_OK)
+		goto out;
 	if ((rc = api_score_account(rq, id)) != KAM_OK)
 		goto out;
 	if ((rc = store_get(rq->db, &model_account, id, &rec, NULL)) != KAM_OK)
@@ -218,6 +220,8 @@ int api_account_patch(struct req *rq, int64_t id, json_t *patch, int64_t want, j
 	    (rc = check_parent(rq, id, patch, ei)) != KAM_OK)
 		goto out;
 	if ((rc = store_update(rq->db, &model_account, id, patch, version, time_now())) != KAM_OK)
+		goto out;
+	if ((rc = api_money_check(rq->db, ei)) != KAM_OK)
 		goto out;
 	if ((rc = api_score_account(rq, id)) != KAM_OK)
 		goto out;

@@ -110,6 +110,10 @@ int api_team_delete(struct req *rq, struct resp *rs);
 
 int api_audit_list(struct req *rq, struct resp *rs);
 
+/* Refuses (KAM_EINVAL naming the field) a write that took a stored money total past its
+ * cap (kam/money.h); call it after the write, before the commit. */
+int api_money_check(struct store_conn *db, struct kam_errinfo *ei);
+
 struct settings;
 /* The settings in force (defaults under what is stored); version may be NULL. */
 int api_settings_load(struct req *rq, struct settings *s, int64_t *version);

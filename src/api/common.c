@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "api/api.h"
+#include "kam/money.h"
+#include "store/revenue.h"
 #include "util/time.h"
 
 int64_t api_param_id(const struct req *rq, size_t i)
@@ -239,4 +241,29 @@ int api_created(struct resp *rs, const char *base, int64_t id, int64_t version, 
 	http_header(rs, "Location", loc);
 	http_etag(rs, version);
 	return http_reply_json(rs, 201, rec);
+}
+
+int api_money_check(struct store_conn *db, struct kam_errinfo *ei)
+{
+	static const struct {
+		const char *total, *field, *what;
+	} t[] = {{"transactions", "amount", "the revenue kam holds"},
+	         {"opportunities", "amount", "the pipeline kam holds"},
+	         {"potential", "potential_annual_spend", "the potential spend kam holds"}};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		int64_t v = 0, cap = money_total_cap(t[i].total);
+		int rc = store_money_total(db, t[i].total, &v);
+
+		if (rc != KAM_OK)
+			return rc;
+		if (v > cap) {
+			err_field(ei, t[i].field,
+			          "would take %s past %lld in minor units (the sum of all amounts, "
+			          "either sign); see the README's limits",
+			          t[i].what, (long long)cap);
+			return KAM_EINVAL;
+		}
+	}
+	return KAM_OK;
 }

@@ -49,6 +49,10 @@ struct imp {
 	struct store_bulk_row *pending;
 	size_t npending, cappending;
 	json_t *cells, *writable, *rates;
+	/* the revenue kam holds (sum of |amount_base|) with the queued rows; read again after
+	 * each flush, so a row that would take it past its cap is refused by line */
+	int64_t money_total;
+	bool money_known;
 	int64_t created, updated, unchanged, rejected;
 	char base_currency[4];
 };

@@ -8,6 +8,7 @@
 #include <strings.h>
 #include "api/import_internal.h"
 #include "kam/importfmt.h"
+#include "kam/money.h"
 #include "kam/revenue.h"
 #include "kam/settings.h"
 #include "store/import.h"
@@ -671,6 +672,7 @@ int imp_flush(struct imp *im)
 		rc = store_revenue_changed(im->rq->db);
 	json_object_clear(im->cells);
 	im->npending = 0;
+	im->money_known = false;
 	return rc;
 }
 
@@ -748,7 +750,29 @@ static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
 	};
 	snprintf(t->booked_on, sizeof(t->booked_on), "%s", day);
 	snprintf(t->currency, sizeof(t->currency), "%s", cur);
-	t->amount_base = revenue_to_base(t->amount, rate);
+	if (!money_convert(t->amount, rate, &t->amount_base)) {
+		im->npending--;
+		return reject(x, column_of(im, "amount"),
+		              "is past %lld minor units in %s at the %s rate of %g",
+		              (long long)MONEY_ROW_MAX, im->base_currency, cur, rate);
+	}
+	if (!im->money_known) {
+		if ((rc = store_money_total(im->rq->db, "transactions", &im->money_total)) !=
+		    KAM_OK) {
+			im->npending--;
+			return rc;
+		}
+		im->money_known = true;
+	}
+	if (im->money_total + (t->amount_base < 0 ? -t->amount_base : t->amount_base) >
+	    MONEY_TOTAL_MAX) {
+		im->npending--;
+		return reject(x, column_of(im, "amount"),
+		              "would take the revenue kam holds past %lld minor units (the sum of "
+		              "all amounts, either sign)",
+		              (long long)MONEY_TOTAL_MAX);
+	}
+	im->money_total += t->amount_base < 0 ? -t->amount_base : t->amount_base;
 	snprintf(key, sizeof(key), "%lld:%lld:%.7s", (long long)acc, (long long)t->product_id, day);
 	if ((cell = json_object_get(im->cells, key)) == NULL) {
 		cell = json_pack("[I,I]", (json_int_t)0, (json_int_t)0);

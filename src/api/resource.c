@@ -258,6 +258,8 @@ int api_res_insert(struct req *rq, const struct api_resource *r, json_t *rec, js
 		goto out;
 	if (r->after_write && (rc = r->after_write(rq, NULL, after)) != KAM_OK)
 		goto out;
+	if ((rc = api_money_check(rq->db, ei)) != KAM_OK)
+		goto out;
 	rc = api_audit(rq, "create", r->e->name, id, NULL, after);
 out:
 	if (rc == KAM_OK && out)
@@ -353,6 +355,8 @@ int api_res_patch(struct req *rq, const struct api_resource *r, int64_t id, json
 	if ((rc = store_get(rq->db, r->e, id, &after, NULL)) != KAM_OK)
 		goto out;
 	if (r->after_write && (rc = r->after_write(rq, before, after)) != KAM_OK)
+		goto out;
+	if ((rc = api_money_check(rq->db, ei)) != KAM_OK)
 		goto out;
 	rc = api_audit(rq, "update", r->e->name, id, before, after);
 out:

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include "api/resource.h"
+#include "kam/money.h"
 #include "kam/revenue.h"
 #include "kam/settings.h"
 #include "store/revenue.h"
@@ -18,6 +19,7 @@ static int txn_prepare(struct req *rq, json_t *rec, const json_t *before, struct
 	const char *cur = json_string_value(json_object_get(rec, "currency"));
 	const char *day = json_string_value(json_object_get(rec, "booked_on"));
 	double rate = 1;
+	int64_t base;
 	int rc;
 
 	(void)before;
@@ -33,9 +35,13 @@ static int txn_prepare(struct req *rq, json_t *rec, const json_t *before, struct
 		if (rc != KAM_OK)
 			return rc;
 	}
-	json_object_set_new(rec, "amount_base",
-			    json_integer(revenue_to_base(json_integer_value(json_object_get(rec, "amount")),
-							 rate)));
+	if (!money_convert(json_integer_value(json_object_get(rec, "amount")), rate, &base)) {
+		err_field(ei, "amount",
+		          "is past %lld minor units in the base currency at the %s rate of %g",
+		          (long long)MONEY_ROW_MAX, cur, rate);
+		return KAM_EINVAL;
+	}
+	json_object_set_new(rec, "amount_base", json_integer(base));
 	return KAM_OK;
 }
 
@@ -107,6 +113,23 @@ static bool same(const json_t *stored, json_t *row)
 }
 
 /* One row: validated, authorized, then created, updated or left as it is (by external_id). */
+/* Whether the stored revenue has room for this row (a row is written before the total is
+ * checked again, so the check is here, per row, to name the row that does not fit). */
+static int room_for(struct req *rq, const json_t *row, struct kam_errinfo *ei)
+{
+	int64_t total = 0, base = json_integer_value(json_object_get(row, "amount_base"));
+	int rc = store_money_total(rq->db, "transactions", &total);
+
+	if (rc == KAM_OK && total + (base < 0 ? -base : base) > MONEY_TOTAL_MAX) {
+		err_field(ei, "amount",
+		          "would take the revenue kam holds past %lld in minor units (the sum of "
+		          "all amounts, either sign)",
+		          (long long)MONEY_TOTAL_MAX);
+		rc = KAM_EINVAL;
+	}
+	return rc;
+}
+
 static int bulk_row(struct bulk *b, json_t *row)
 {
 	struct req *rq = b->rq;
@@ -136,6 +159,8 @@ static int bulk_row(struct bulk *b, json_t *row)
 				    json_integer_value(json_object_get(row, "account_id")), &ei);
 	if (rc == KAM_OK)
 		rc = txn_prepare(rq, row, NULL, &ei);
+	if (rc == KAM_OK)
+		rc = room_for(rq, row, &ei);
 	if (rc != KAM_OK)
 		goto bad;
 	/* external ids are keys inside an account: one of an account the caller cannot see

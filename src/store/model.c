@@ -2,6 +2,8 @@
 #include "store/model.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
+/* one amount of money, minor units: MONEY_ROW_MAX of kam/money.h, which explains the bound */
+#define MONEY_ROW INT64_C(10000000000000)
 
 const struct model_table model_tables[] = {
     {"users", true},
@@ -77,7 +79,7 @@ static const struct model_field account_fields[] = {
 	{"status", MT_ENUM, MF_NOTNULL | MF_FILTER | MF_SORT, 0, 0, account_status, NULL},
 	{"acquired_on", MT_DATE, 0, 0, 0, NULL, NULL},
 	{"churned_on", MT_DATE, 0, 0, 0, NULL, NULL},
-	{"potential_annual_spend", MT_INT, 0, 0, INT64_C(1000000000000000), NULL, NULL},
+	{"potential_annual_spend", MT_INT, 0, 0, MONEY_ROW, NULL, NULL},
 	{"currency", MT_CURRENCY, MF_NOTNULL | MF_FILTER, 0, 0, NULL, NULL},
 	{"strategic_importance", MT_INT, 0, 1, 5, NULL, NULL},
 	{"growth_potential", MT_INT, 0, 1, 5, NULL, NULL},
@@ -260,7 +262,7 @@ static const struct model_field opportunity_fields[] = {
 	{"kind", MT_ENUM, MF_REQUIRED | MF_NOTNULL | MF_FILTER, 0, 0, opp_kinds, NULL},
 	{"product_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "product"},
 	{"unit_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "unit"},
-	{"amount", MT_INT, MF_NOTNULL, 0, INT64_C(1000000000000000), NULL, NULL},
+	{"amount", MT_INT, MF_NOTNULL, 0, MONEY_ROW, NULL, NULL},
 	{"currency", MT_CURRENCY, MF_REQUIRED | MF_NOTNULL | MF_FILTER, 0, 0, NULL, NULL},
 	{"probability", MT_INT, 0, 0, 100, NULL, NULL},
 	{"stage", MT_ENUM, MF_NOTNULL | MF_FILTER | MF_SORT, 0, 0, opp_stages, NULL},
@@ -276,7 +278,7 @@ static const struct model_field fx_rate_fields[] = {
 	ID_FIELD,
 	{"currency", MT_CURRENCY, MF_REQUIRED | MF_NOTNULL | MF_FILTER | MF_FIXED, 0, 0, NULL, NULL},
 	{"valid_from", MT_DATE, MF_REQUIRED | MF_NOTNULL | MF_SORT | MF_FIXED, 0, 0, NULL, NULL},
-	{"rate", MT_NUM, MF_REQUIRED | MF_NOTNULL, 0, INT64_C(1000000000), NULL, NULL},
+	{"rate", MT_NUM, MF_REQUIRED | MF_NOTNULL, 0, INT64_C(1000000), NULL, NULL},
 	STAMPS,
 };
 const struct model_entity model_fx_rate = {"FX rate", "fx_rates", fx_rate_fields,
@@ -288,8 +290,7 @@ static const struct model_field transaction_fields[] = {
 	{"unit_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "unit"},
 	{"product_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "product"},
 	{"booked_on", MT_DATE, MF_REQUIRED | MF_NOTNULL | MF_SORT, 0, 0, NULL, NULL},
-	{"amount", MT_INT, MF_REQUIRED | MF_NOTNULL, -INT64_C(1000000000000000),
-	 INT64_C(1000000000000000), NULL, NULL},
+	{"amount", MT_INT, MF_REQUIRED | MF_NOTNULL, -MONEY_ROW, MONEY_ROW, NULL, NULL},
 	{"currency", MT_CURRENCY, MF_REQUIRED | MF_NOTNULL | MF_FILTER, 0, 0, NULL, NULL},
 	{"amount_base", MT_INT, MF_READONLY, 0, 0, NULL, NULL},
 	TEXT("external_id", 200, MF_FILTER),

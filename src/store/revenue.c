@@ -115,3 +115,9 @@ int store_whitespace_open(struct store_conn *c, int64_t account_id, json_t **ite
 			  "IS NOT NULL",
 			  account_id, items);
 }
+
+int store_money_total(struct store_conn *c, const char *name, int64_t *total)
+{
+	return sq_int(c, "SELECT abs_total FROM money_totals WHERE name = ?",
+	              (struct db_val[]){DB_TEXT(name)}, 1, total);
+}

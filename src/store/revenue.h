@@ -22,4 +22,8 @@ int store_whitespace_open(struct store_conn *c, int64_t account_id, json_t **ite
 /* Every row of a simple list query with one id argument (units, products…), as objects. */
 int store_rows(struct store_conn *c, const char *sql, int64_t arg, json_t **items);
 
+/* The sum of absolute values of a money column ("transactions", "opportunities",
+ * "potential"), kept by triggers (migration 016). */
+int store_money_total(struct store_conn *c, const char *name, int64_t *total);
+
 #endif

@@ -1,0 +1,49 @@
+/*
+ * Money: integer minor units (ISO 4217 digits) beside a currency code, and the bounds that
+ * keep every sum kam computes inside a 64-bit integer. The bounds are written here once:
+ *
+ * - one amount (a transaction, its value in the base currency, an opportunity, an account's
+ *   potential annual spend) is at most MONEY_ROW_MAX in absolute value;
+ * - the absolute values of each stored money column add up to at most its total cap
+ *   (kept by the store in money_totals, checked before a write commits).
+ *
+ * So any sum over a subset of stored values (an account, a month, a product, a portfolio, a
+ * KPI window, a pipeline) is at most the cap. The caps are below 2^53, so such a sum is
+ * exact in a double too (the KPI engine's figures are doubles), and even times
+ * MONEY_HEADROOM (a percentage, a ten-year horizon) it fits in an int64.
+ */
+#ifndef KAM_KAM_MONEY_H
+#define KAM_KAM_MONEY_H
+#include <stdbool.h>
+#include <stdint.h>
+
+/* 10^13 minor units: 100 billion in a two-digit currency, per row */
+#define MONEY_ROW_MAX INT64_C(10000000000000)
+/* 9 * 10^15 minor units (90 trillion in a two-digit currency, about world GDP), over all
+ * transactions in the base currency and over all accounts' potential spend: under 2^53 */
+#define MONEY_TOTAL_MAX INT64_C(9000000000000000)
+/* opportunities are weighted by a probability in percent, so their sum is 100 times lower:
+ * amount × probability stays under 2^53 as well */
+#define MONEY_PIPELINE_MAX INT64_C(90000000000000)
+/* the factor every capped sum may still be multiplied by without overflowing an int64 */
+#define MONEY_HEADROOM 1000
+/* an FX rate: base-currency units per unit of the currency */
+#define MONEY_RATE_MIN 1e-6
+#define MONEY_RATE_MAX 1e6
+
+/* out = a + b; false (out untouched) when the sum would not fit in an int64. */
+bool money_add(int64_t a, int64_t b, int64_t *out);
+/* out = a * b; false (out untouched) when the product would not fit in an int64. */
+bool money_mul(int64_t a, int64_t b, int64_t *out);
+/* Whether one amount is within MONEY_ROW_MAX either way. */
+bool money_row_ok(int64_t amount);
+/* Whether rate is a usable FX rate (finite, MONEY_RATE_MIN..MONEY_RATE_MAX). */
+bool money_rate_ok(double rate);
+/* amount converted at rate, rounded half away from zero; false when the rate is not usable
+ * or the result is past MONEY_ROW_MAX. */
+bool money_convert(int64_t amount, double rate, int64_t *out);
+/* The cap of a stored total by its name in money_totals ("transactions", "opportunities",
+ * "potential"); 0 for an unknown name. */
+int64_t money_total_cap(const char *name);
+
+#endif
