@@ -3,6 +3,7 @@
 #include <string.h>
 #include "api/api.h"
 #include "kam/account.h"
+#include "store/portfolio.h"
 #include "util/time.h"
 
 #define BASE "/api/v1/accounts"
@@ -103,7 +104,8 @@ int api_account_may_write(struct req *rq, int64_t id, struct kam_errinfo *ei)
 	return KAM_OK;
 }
 
-int api_account_insert(struct req *rq, json_t *body, json_t **out, struct kam_errinfo *ei)
+int api_account_insert(struct req *rq, json_t *body, bool score, json_t **out,
+                       struct kam_errinfo *ei)
 {
 	json_t *owner = json_object_get(body, "owner_id"), *rec = NULL;
 	int64_t id, owner_id = owner ? json_integer_value(owner) : rq->user.id;
@@ -129,7 +131,7 @@ int api_account_insert(struct req *rq, json_t *body, json_t **out, struct kam_er
 		goto out;
 	if ((rc = api_money_check(rq->db, ei)) != KAM_OK)
 		goto out;
-	if ((rc = api_score_account(rq, id)) != KAM_OK)
+	if ((rc = score ? api_score_account(rq, id) : store_scores_dirty(rq->db)) != KAM_OK)
 		goto out;
 	if ((rc = store_get(rq->db, &model_account, id, &rec, NULL)) != KAM_OK)
 		goto out;
@@ -153,7 +155,7 @@ int api_account_create(struct req *rq, struct resp *rs)
 		goto out;
 	if ((rc = store_begin(rq->db, true)) != KAM_OK)
 		goto out;
-	if ((rc = api_account_insert(rq, rq->json, &rec, &ei)) != KAM_OK)
+	if ((rc = api_account_insert(rq, rq->json, true, &rec, &ei)) != KAM_OK)
 		goto out;
 	id = json_integer_value(json_object_get(rec, "id"));
 	json_decref(rec);
@@ -172,8 +174,8 @@ out:
 	return rc;
 }
 
-int api_account_patch(struct req *rq, int64_t id, json_t *patch, int64_t want, json_t **out,
-                      struct kam_errinfo *ei)
+int api_account_patch(struct req *rq, int64_t id, json_t *patch, int64_t want, bool score,
+                      json_t **out, struct kam_errinfo *ei)
 {
 	json_t *before = NULL, *after = NULL, *merged = NULL, *owner;
 	bool is_owner = false, on_team = false;
@@ -223,7 +225,7 @@ int api_account_patch(struct req *rq, int64_t id, json_t *patch, int64_t want, j
 		goto out;
 	if ((rc = api_money_check(rq->db, ei)) != KAM_OK)
 		goto out;
-	if ((rc = api_score_account(rq, id)) != KAM_OK)
+	if ((rc = score ? api_score_account(rq, id) : store_scores_dirty(rq->db)) != KAM_OK)
 		goto out;
 	if ((rc = store_get(rq->db, &model_account, id, &after, NULL)) != KAM_OK)
 		goto out;
@@ -256,7 +258,7 @@ int api_account_update(struct req *rq, struct resp *rs)
 		goto out;
 	if ((rc = store_begin(rq->db, true)) != KAM_OK)
 		goto out;
-	if ((rc = api_account_patch(rq, id, rq->json, want, NULL, &ei)) != KAM_OK)
+	if ((rc = api_account_patch(rq, id, rq->json, want, true, NULL, &ei)) != KAM_OK)
 		goto out;
 	if ((rc = store_get(rq->db, &model_account, id, &after, &version)) != KAM_OK)
 		goto out;

@@ -90,12 +90,16 @@ int api_import_create(struct req *rq, struct resp *rs);
 int api_import_list(struct req *rq, struct resp *rs);
 int api_import_get(struct req *rq, struct resp *rs);
 /* Creates a validated account inside the caller's write transaction (owner rules, score,
- * audit); *out (may be NULL) gets the stored row, owned by the caller. */
-int api_account_insert(struct req *rq, json_t *body, json_t **out, struct kam_errinfo *ei);
+ * audit); *out (may be NULL) gets the stored row, owned by the caller. score false leaves
+ * the scores marked stale for one api_scores_refresh later (an import: scoring one
+ * account ranks it among all, so per row it would make the import quadratic). */
+int api_account_insert(struct req *rq, json_t *body, bool score, json_t **out,
+                       struct kam_errinfo *ei);
 /* Applies a validated patch to account id inside the caller's write transaction (want < 0:
- * any version); *out (may be NULL) gets the stored row, owned by the caller. */
-int api_account_patch(struct req *rq, int64_t id, json_t *patch, int64_t want, json_t **out,
-		      struct kam_errinfo *ei);
+ * any version); *out (may be NULL) gets the stored row, owned by the caller; score as for
+ * api_account_insert. */
+int api_account_patch(struct req *rq, int64_t id, json_t *patch, int64_t want, bool score,
+                      json_t **out, struct kam_errinfo *ei);
 /* Whether the caller may change account id: KAM_ENOTFOUND when they cannot see it,
  * KAM_EFORBIDDEN (ei says why) when they may only read it. */
 int api_account_may_write(struct req *rq, int64_t id, struct kam_errinfo *ei);

@@ -24,7 +24,10 @@ static int save(struct imp *im, json_t **result)
 {
 	struct req *rq = im->rq;
 	const struct api_import_opts *o = im->o;
-	const char *status = o->dry_run ? "dry_run" : o->atomic && im->rejected ? "failed" : "done";
+	const char *status = o->dry_run                  ? "dry_run"
+	                     : im->failed                ? "failed"
+	                     : o->atomic && im->rejected ? "failed"
+	                                                 : "done";
 	char *errors = json_dumps(im->errors, JSON_COMPACT);
 	char *ignored = json_dumps(im->ignored, JSON_COMPACT);
 	json_t *rec =
@@ -67,6 +70,31 @@ out:
 	json_decref(rec);
 	json_decref(summary);
 	return rc;
+}
+
+/*
+ * The run stopped on an error that is not a row's (the database refused a batch): the
+ * open batch is undone, what earlier batches committed stays, and the run is recorded as
+ * failed with the line it stopped at, so nobody is left guessing what went in.
+ */
+static int stopped(struct imp *im, long line, bool open, json_t **result)
+{
+	const struct api_import_opts *o = im->o;
+	char msg[300];
+
+	snprintf(msg, sizeof(msg),
+	         "the import stopped here (%s); only rows of batches before this line were "
+	         "written",
+	         store_last_error(im->rq->db));
+	json_array_append_new(im->errors, json_pack("{s:I,s:s,s:s}", "line", (json_int_t)line,
+	                                            "column", "", "message", msg));
+	if (open)
+		store_rollback(im->rq->db);
+	im->failed = true;
+	im->created = o->atomic ? 0 : im->c_created;
+	im->updated = o->atomic ? 0 : im->c_updated;
+	im->unchanged = o->atomic ? 0 : im->c_unchanged;
+	return save(im, result);
 }
 
 static const struct api_resource *resource_of(const char *entity)
@@ -131,6 +159,8 @@ int api_import_run(struct req *rq, const struct api_import_opts *o, const char *
 	                 .rates = json_object()};
 	struct settings s;
 	bool open = false;
+	double t0;
+	size_t inbatch = 0;
 	int rc;
 
 	*result = NULL;
@@ -150,22 +180,46 @@ int api_import_run(struct req *rq, const struct api_import_opts *o, const char *
 	if ((rc = store_begin(rq->db, true)) != KAM_OK)
 		goto out;
 	open = true;
+	t0 = time_mono_ms();
 	for (size_t r = 1; r < im.nrows && rc == KAM_OK; r++) {
 		rc = imp_row(&im, &im.rows[r]);
-		if (rc == KAM_OK && r % (o->batch ? o->batch : BATCH_ROWS) == 0) {
+		/* a batch ends after BATCH_ROWS rows or BATCH_MS, whichever comes first, so no
+		 * other writer waits long behind an import (o->batch: a fixed row count) */
+		if (rc == KAM_OK &&
+		    (o->batch ? r % o->batch == 0
+		              : ++inbatch >= BATCH_ROWS || time_mono_ms() - t0 >= BATCH_MS)) {
+			inbatch = 0;
+			t0 = time_mono_ms();
 			rc = imp_flush(&im);
 			if (rc == KAM_OK && !o->dry_run &&
 			    !o->atomic) { /* let other writers in between batches */
-				if ((rc = store_commit(rq->db)) == KAM_OK)
+				if ((rc = store_commit(rq->db)) == KAM_OK) {
+					im.c_created = im.created;
+					im.c_updated = im.updated;
+					im.c_unchanged = im.unchanged;
+					store_yield_to_writers(rq->db, 250);
 					rc = store_begin(rq->db, true);
+				}
 				open = rc == KAM_OK;
 			}
+		}
+		if (rc != KAM_OK && rc != KAM_ENOMEM) {
+			rc = stopped(&im, im.rows[r].line, open, result);
+			open = false;
+			goto out;
 		}
 		if (rc == KAM_OK && o->progress && r % 1000 == 0)
 			o->progress((int64_t)r, (int64_t)im.nrows - 1, o->progress_arg);
 	}
-	if (rc == KAM_OK)
-		rc = imp_flush(&im);
+	if (rc == KAM_OK && (rc = imp_flush(&im)) != KAM_OK && rc != KAM_ENOMEM) {
+		rc = stopped(&im, im.rows[im.nrows - 1].line, open, result);
+		open = false;
+		goto out;
+	}
+	/* accounts were written without ranking each among all (that made imports quadratic):
+	 * the whole portfolio is ranked once, here, in the last batch's transaction */
+	if (rc == KAM_OK && im.e == &model_account && !o->dry_run && (im.created || im.updated))
+		rc = api_scores_refresh(rq, &s);
 	if (rc == KAM_OK && o->progress)
 		o->progress((int64_t)im.nrows - 1, (int64_t)im.nrows - 1, o->progress_arg);
 	if (rc != KAM_OK)

@@ -21,6 +21,14 @@ static void on_field(void *s, size_t len, void *data)
 	struct imp *im = data;
 	char *v;
 
+	/* past a bound the record is not kept: the parse is refused once the line is known */
+	if (im->ncur >= MAX_COLUMNS || len > MAX_CELL) {
+		long *at = im->ncur >= MAX_COLUMNS ? &im->too_wide : &im->too_long;
+
+		if (*at == 0)
+			*at = im->next_start;
+		return;
+	}
 	if (im->ncur == im->capcur) {
 		size_t cap = im->capcur ? im->capcur * 2 : 16;
 		char **p = realloc(im->cur, cap * sizeof(*p));
@@ -91,8 +99,18 @@ int imp_parse(struct imp *im, const char *buf, size_t len, struct kam_errinfo *e
 			break;
 		}
 		s += n;
+		if (im->too_wide || im->too_long)
+			break;
 	}
 	im->line_now--;
+	if (rc == KAM_OK && im->too_wide) {
+		err_detail(ei, "line %ld has more than %d columns; kam reads at most %d",
+		           im->too_wide, MAX_COLUMNS, MAX_COLUMNS);
+		rc = KAM_EINVAL;
+	} else if (rc == KAM_OK && im->too_long) {
+		err_detail(ei, "line %ld has a cell longer than %d bytes", im->too_long, MAX_CELL);
+		rc = KAM_EINVAL;
+	}
 	if (rc == KAM_OK && csv_fini(&p, on_field, on_row, im) != 0) {
 		err_detail(ei, "line %ld: a quoted field is not closed", im->next_start);
 		rc = KAM_EINVAL;
@@ -178,7 +196,18 @@ int imp_map_columns(struct imp *im, struct kam_errinfo *ei)
 		if (t == NULL)
 			t = native_target(im, key);
 		if (t == NULL) {
-			json_array_append_new(im->ignored, json_string(h->v[i]));
+			size_t n = json_array_size(im->ignored);
+
+			if (n < MAX_IGNORED) {
+				size_t len = strnlen(h->v[i], 100);
+
+				/* cut on a character boundary, not inside a UTF-8 sequence */
+				while (len > 0 && len < strlen(h->v[i]) &&
+				       ((unsigned char)h->v[i][len] & 0xC0) == 0x80)
+					len--;
+				json_array_append_new(im->ignored, json_stringn(h->v[i], len));
+			} else if (n == MAX_IGNORED)
+				json_array_append_new(im->ignored, json_string("… and more"));
 			continue;
 		}
 		if (!strcmp(t, "ignore"))

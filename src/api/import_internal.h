@@ -10,7 +10,11 @@
 #include "store/bulk.h"
 
 #define MAX_ERRORS 1000
+#define MAX_COLUMNS 200      /* per record: wider files are refused before they cost memory */
+#define MAX_CELL (64 * 1024) /* bytes in one cell */
+#define MAX_IGNORED 50       /* ignored columns named in the report, each cut to 100 bytes */
 #define BATCH_ROWS 10000
+#define BATCH_MS 50 /* a batch commits after this long, so other writers wait little */
 
 struct col {
 	char *header;
@@ -42,6 +46,7 @@ struct imp {
 	char **cur;
 	size_t ncur, capcur;
 	long line_now, next_start;
+	long too_wide, too_long; /* the first line past MAX_COLUMNS / MAX_CELL, 0 if none */
 	json_t *keys; /* entity → {ext: {}, name: {}} */
 	json_t *errors, *ignored;
 	json_t *seen; /* external id → the line it was first on */
@@ -54,6 +59,9 @@ struct imp {
 	int64_t money_total;
 	bool money_known;
 	int64_t created, updated, unchanged, rejected;
+	/* the counts as of the last commit, and whether the run stopped on an error */
+	int64_t c_created, c_updated, c_unchanged;
+	bool failed;
 	char base_currency[4];
 };
 

@@ -606,7 +606,7 @@ static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 		if ((rc = validate_body(im->e, patch, false, ei)) != KAM_OK)
 			goto out;
 		rc = im->res ? api_res_patch(im->rq, im->res, id, patch, -1, &after, ei)
-		             : api_account_patch(im->rq, id, patch, -1, &after, ei);
+		             : api_account_patch(im->rq, id, patch, -1, false, &after, ei);
 		if (rc == KAM_OK)
 			im->updated++;
 	} else {
@@ -616,7 +616,7 @@ static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 		if ((rc = validate_body(im->e, x->rec, true, ei)) != KAM_OK)
 			goto out;
 		rc = im->res ? api_res_insert(im->rq, im->res, x->rec, &after, ei)
-		             : api_account_insert(im->rq, x->rec, &after, ei);
+		             : api_account_insert(im->rq, x->rec, false, &after, ei);
 		if (rc == KAM_OK)
 			im->created++;
 	}
@@ -707,6 +707,17 @@ static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
 	if (!json_is_true(w))
 		return reject(x, column_of(im, "account_id"),
 		              "no such account, or not yours to write");
+	/* the multi-row insert trusts its rows: every reference is checked here, per row, as
+	 * the REST API checks it (a product id that does not exist rejects this row alone) */
+	if (json_object_get(x->rec, "product_id")) {
+		snprintf(key, sizeof(key), "product:%lld",
+		         (long long)json_integer_value(json_object_get(x->rec, "product_id")));
+		if (json_object_get(im->writable, key) == NULL) {
+			if ((rc = api_check_refs(im->rq, im->e, x->rec, acc, ei)) != KAM_OK)
+				return rc;
+			json_object_set_new(im->writable, key, json_true());
+		}
+	}
 	cur = json_string_value(json_object_get(x->rec, "currency"));
 	day = json_string_value(json_object_get(x->rec, "booked_on"));
 	if (strcmp(cur, im->base_currency) != 0) {

@@ -25,6 +25,7 @@ struct api_importq {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct job *head, *tail;
+	size_t nqueued, queued_bytes;
 	bool stop;
 	int64_t cur_id, cur_done, cur_total;
 };
@@ -86,6 +87,26 @@ static void run(struct api_importq *q, struct job *j)
 	rq.db = c;
 	rq.store = q->st;
 	rq.user = j->user;
+	/* the file runs with its submitter's rights of today, not of when it was queued */
+	{
+		json_t *u = NULL;
+		bool active = false;
+
+		if (store_get(c, &model_user, j->user.id, &u, NULL) == KAM_OK) {
+			active = json_is_true(json_object_get(u, "active")) ||
+			         json_integer_value(json_object_get(u, "active")) == 1;
+			rq.user.role =
+			    auth_role_parse(json_string_value(json_object_get(u, "role")));
+		}
+		json_decref(u);
+		if (!active || rq.user.role == ROLE_NONE || rq.user.role == ROLE_VIEWER) {
+			fail(c, j->id,
+			     "the user who queued this import was deactivated or may no longer "
+			     "import; nothing was written");
+			store_release(q->st, c);
+			return;
+		}
+	}
 	{
 		json_t *running = json_pack("{s:s}", "status", "running");
 
@@ -135,6 +156,8 @@ static void *loop(void *arg)
 		q->head = j->next;
 		if (q->head == NULL)
 			q->tail = NULL;
+		q->nqueued--;
+		q->queued_bytes -= j->len;
 		if (q->stop) { /* stopping: the queued ones are told so, not run */
 			struct store_conn *c;
 
@@ -191,6 +214,27 @@ void api_importq_free(struct api_importq *q)
 	free(q);
 }
 
+/* Under q->mu: whether a file of len bytes from user_id fits the queue's bounds. */
+static bool room(const struct api_importq *q, int64_t user_id, size_t len)
+{
+	size_t mine = 0;
+
+	for (const struct job *j = q->head; j; j = j->next)
+		mine += j->user.id == user_id;
+	return mine < IMPORTQ_PER_USER && q->nqueued < IMPORTQ_TOTAL &&
+	       q->queued_bytes + len <= IMPORTQ_BYTES;
+}
+
+int api_importq_room(struct api_importq *q, int64_t user_id, size_t len)
+{
+	bool ok;
+
+	pthread_mutex_lock(&q->mu);
+	ok = room(q, user_id, len);
+	pthread_mutex_unlock(&q->mu);
+	return ok ? KAM_OK : KAM_ERATE;
+}
+
 int api_importq_submit(struct api_importq *q, int64_t id, const struct http_user *user,
 		       const struct api_import_opts *o, const char *csv, size_t len)
 {
@@ -215,6 +259,15 @@ int api_importq_submit(struct api_importq *q, int64_t id, const struct http_user
 	j->dry_run = o->dry_run;
 	j->atomic = o->atomic;
 	pthread_mutex_lock(&q->mu);
+	if (!room(q, user->id, len)) {
+		pthread_mutex_unlock(&q->mu);
+		json_decref(j->custom);
+		free(j->csv);
+		free(j);
+		return KAM_ERATE;
+	}
+	q->nqueued++;
+	q->queued_bytes += len;
 	if (q->tail)
 		q->tail->next = j;
 	else

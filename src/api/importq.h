@@ -11,6 +11,11 @@
 
 struct api_importq;
 
+#define IMPORTQ_PER_USER 2                 /* files waiting per user (the running one aside) */
+#define IMPORTQ_TOTAL 16                   /* files waiting on one server */
+#define IMPORTQ_BYTES (256u * 1024 * 1024) /* their bodies, held in memory until they run */
+#define IMPORTQ_RETRY_AFTER 30             /* seconds a refused client is asked to wait */
+
 /* Starts the worker on st (it takes one connection while it runs a file); free with
  * api_importq_free. */
 struct api_importq *api_importq_new(struct store *st);
@@ -19,6 +24,9 @@ void api_importq_free(struct api_importq *q);
 /* Queues the file (csv, len copied) for import id as user; custom is copied too. */
 int api_importq_submit(struct api_importq *q, int64_t id, const struct http_user *user,
 		       const struct api_import_opts *o, const char *csv, size_t len);
+/* Whether the queue takes a file of len bytes from user_id now: KAM_ERATE when they have
+ * IMPORTQ_PER_USER files waiting, or the server IMPORTQ_TOTAL files or IMPORTQ_BYTES. */
+int api_importq_room(struct api_importq *q, int64_t user_id, size_t len);
 /* Rows done and in the file of import id when this server is running it now. */
 bool api_importq_progress(struct api_importq *q, int64_t id, int64_t *done, int64_t *total);
 

@@ -38,6 +38,17 @@ static int queue(struct req *rq, struct resp *rs, const struct api_import_opts *
 	}
 	if ((rc = api_import_check(o, ei)) != KAM_OK)
 		return rc;
+	if (api_importq_room(srv->imports, rq->user.id, len) != KAM_OK) {
+		char s[16];
+
+		snprintf(s, sizeof(s), "%d", IMPORTQ_RETRY_AFTER);
+		http_header(rs, "Retry-After", s);
+		err_detail(ei,
+		           "the import queue is full (%d files waiting per user, %d in all); try "
+		           "again when one has run",
+		           IMPORTQ_PER_USER, IMPORTQ_TOTAL);
+		return KAM_ERATE;
+	}
 	rec = json_pack("{s:s,s:s,s:s,s:b,s:b,s:I}", "kind", o->kind, "mapping",
 	                api_import_mapping_name(o), "status", "queued", "dry_run", o->dry_run,
 	                "atomic", o->atomic, "created_by", (json_int_t)rq->user.id);
@@ -47,8 +58,18 @@ static int queue(struct req *rq, struct resp *rs, const struct api_import_opts *
 	    (rc = api_audit(rq, "queue", "import", id, NULL, rec)) != KAM_OK ||
 	    (rc = store_commit(rq->db)) != KAM_OK)
 		goto out;
-	if ((rc = api_importq_submit(srv->imports, id, &rq->user, o, csv, len)) != KAM_OK)
+	if ((rc = api_importq_submit(srv->imports, id, &rq->user, o, csv, len)) != KAM_OK) {
+		/* filled up since the check: the record says so, and the client may retry */
+		json_t *failed = json_pack("{s:s}", "status", "failed");
+
+		store_update(rq->db, &model_import, id, failed, -1, time_now());
+		json_decref(failed);
+		if (rc == KAM_ERATE) {
+			http_header(rs, "Retry-After", "30");
+			err_detail(ei, "the import queue is full; try again when one has run");
+		}
 		goto out;
+	}
 	json_decref(rec);
 	rec = NULL;
 	if ((rc = store_get(rq->db, &model_import, id, &rec, &version)) != KAM_OK)

@@ -2,6 +2,7 @@
 #ifndef KAM_STORE_INTERNAL_H
 #define KAM_STORE_INTERNAL_H
 #include <pthread.h>
+#include <stdatomic.h>
 #include "store/db.h"
 #include "store/store.h"
 #include "util/err.h"
@@ -9,6 +10,7 @@
 struct store_conn {
 	const struct db_ops *ops;
 	struct db_conn *db;
+	struct store *st; /* the pool it belongs to */
 	struct store_conn *next_free;
 	bool in_tx;
 };
@@ -20,6 +22,7 @@ struct store {
 	struct store_conn *conns;
 	int nconns;
 	struct store_conn *free;
+	atomic_int writers_waiting; /* connections inside a write BEGIN, waiting for the lock */
 };
 
 /* Runs a statement that returns no rows. */

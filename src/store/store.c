@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "store/internal.h"
 #include "util/embed.h"
 #include "util/log.h"
@@ -115,6 +116,7 @@ int store_open(const char *url, int nconns, struct store **out, char *err, size_
 		struct store_conn *c = &st->conns[i];
 
 		c->ops = st->ops;
+		c->st = st;
 		rc = st->ops->connect(url, &c->db, err, errlen);
 		if (rc != KAM_OK)
 			goto out;
@@ -195,7 +197,13 @@ int store_ping(struct store_conn *c)
 
 int store_begin(struct store_conn *c, bool write)
 {
-	int rc = c->ops->begin(c->db, write);
+	int rc;
+
+	if (write && c->st)
+		atomic_fetch_add(&c->st->writers_waiting, 1);
+	rc = c->ops->begin(c->db, write);
+	if (write && c->st)
+		atomic_fetch_sub(&c->st->writers_waiting, 1);
 
 	if (rc == KAM_OK)
 		c->in_tx = true;
@@ -217,4 +225,16 @@ void store_rollback(struct store_conn *c)
 {
 	c->ops->rollback(c->db);
 	c->in_tx = false;
+}
+
+void store_yield_to_writers(struct store_conn *c, int max_ms)
+{
+	/* SQLite's busy handler polls with growing sleeps (up to 100 ms): a long import that
+	 * commits and begins again at once would win every race, so it waits here while
+	 * another writer of this process is trying to get in */
+	for (int ms = 0; c->st && ms < max_ms && atomic_load(&c->st->writers_waiting) > 0; ms++) {
+		struct timespec ts = {0, 1000 * 1000};
+
+		nanosleep(&ts, NULL);
+	}
 }

@@ -37,6 +37,9 @@ int store_ping(struct store_conn *c);
 int store_begin(struct store_conn *c, bool write);
 int store_commit(struct store_conn *c);
 void store_rollback(struct store_conn *c);
+/* Between the batches of a long write (an import): waits, up to max_ms, while another
+ * connection of this process waits for the write lock, so it gets in. */
+void store_yield_to_writers(struct store_conn *c, int max_ms);
 
 /* --- records of a model entity --------------------------------------------------------- */
 

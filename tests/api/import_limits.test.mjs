@@ -1,0 +1,167 @@
+// Imports cannot hurt other users: files past the column and cell bounds are refused before
+// they cost memory, one bad reference rejects one row, the queue is bounded per user and in
+// all, a queued file runs with its submitter's rights of today, accounts are ranked once per
+// run (not once per row), and a long import commits in short batches so others can write.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { PG, createDb, kam, serve, api, tmp } from '../lib/harness.mjs';
+
+let t, db, srv, ACC;
+const tok = {};
+
+before(async () => {
+  t = tmp();
+  db = PG ? createDb() : join(t.dir, 'kam.db');
+  kam(['demo', '--db', db]);
+  for (const w of ['admin', 'director', 'anna', 'ben', 'chloe']) tok[w] = kam(['token', 'create', '--email', `${w}@example.com`, '--name', 'limits', '--db', db]).trim();
+  srv = await serve(db, { KAM_JOB_INTERVAL: '3600' });
+  ACC = (await api(srv.url, tok.admin, 'GET', '/api/v1/accounts?limit=1&sort=name')).json.items[0].name;
+});
+
+after(async () => {
+  if (srv) assert.equal(await srv.stop(), 0, srv.log().slice(-3000));
+  t.rm();
+});
+
+const call = (w, m, p, b, h) => api(srv.url, tok[w], m, p, b, h);
+async function upload(who, csv, query) {
+  const r = await fetch(`${srv.url}/api/v1/imports?${new URLSearchParams(query)}`, {
+    method: 'POST', headers: { Authorization: `Bearer ${tok[who]}`, 'Content-Type': 'text/csv' }, body: csv,
+  });
+  return { status: r.status, headers: r.headers, json: await r.json() };
+}
+const hwm = () => Number(readFileSync(`/proc/${srv.pid}/status`, 'utf8').match(/VmHWM:\s+(\d+)/)[1]) * 1024;
+const MB = 1024 * 1024;
+async function finished(path, who = 'admin') {
+  for (let i = 0; i < 1200; i++) {
+    const run = (await call(who, 'GET', path)).json;
+    if (!['queued', 'running'].includes(run.status)) return run;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error(`${path} did not finish`);
+}
+const txns = (prefix, n, account = ACC) => {
+  const rows = ['external_id,account,booked_on,amount,currency'];
+  for (let i = 0; i < n; i++) rows.push(`${prefix}-${i},${account},2026-0${1 + (i % 9)}-1${i % 9},${i % 500}.25,EUR`);
+  return rows.join('\n') + '\n';
+};
+
+test('one unknown product id rejects its row alone; the others are written and the run is recorded', async () => {
+  const product = (await call('admin', 'GET', '/api/v1/products?limit=1')).json.items[0].id;
+  const csv = 'external_id,account,product_id,booked_on,amount,currency\n' +
+    `P-1,${ACC},${product},2026-03-01,10.00,EUR\nP-2,${ACC},999999,2026-03-02,20.00,EUR\nP-3,${ACC},,2026-03-03,30.00,EUR\n`;
+  const r = await upload('admin', csv, { kind: 'transactions' });
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  assert.deepEqual([r.json.created, r.json.rejected], [2, 1]);
+  assert.equal(r.json.errors[0].line, 3);
+  assert.equal(r.json.errors[0].column, 'product_id');
+  const runs = (await call('admin', 'GET', '/api/v1/imports?limit=5')).json.items;
+  assert.equal(runs[0].id, r.json.id, 'the run is recorded');
+  assert.equal((await call('admin', 'GET', '/api/v1/transactions?external_id=P-2')).json.items.length, 0);
+  assert.equal((await call('admin', 'GET', '/api/v1/transactions?external_id=P-3')).json.items.length, 1);
+});
+
+test('a file wider than 200 columns, or with a cell over 64 KiB, is refused by line before it costs memory', async () => {
+  const before = hwm();
+  const header = Buffer.alloc(4 * MB, 'a,'); // two million columns of nothing
+  const r = await upload('anna', header, { kind: 'accounts' });
+  assert.equal(r.status, 400, JSON.stringify(r.json).slice(0, 300));
+  assert.match(r.json.detail, /line 1 has more than 200 columns/);
+  assert.ok(hwm() - before < 64 * MB, `peak memory grew by ${((hwm() - before) / MB).toFixed(0)} MB`);
+  const wide = await upload('anna', 'name\n' + 'x,'.repeat(250) + 'x\n', { kind: 'accounts' });
+  assert.equal(wide.status, 400);
+  assert.match(wide.json.detail, /line 2 has more than 200 columns/);
+  const long = await upload('anna', `name,notes\nLong Notes,"${'n'.repeat(70000)}"\n`, { kind: 'accounts' });
+  assert.equal(long.status, 400);
+  assert.match(long.json.detail, /line 2 has a cell longer than 65536 bytes/);
+  assert.equal((await fetch(srv.url + '/healthz')).status, 200);
+});
+
+test('the ignored-columns report names at most 50 columns, each cut to 100 bytes', async () => {
+  const cols = Array.from({ length: 150 }, (_, i) => `unknown_${i}_${'é'.repeat(80)}`);
+  const r = await upload('anna', `name,${cols.join(',')}\nIgnored Cols Ltd${',x'.repeat(150)}\n`, { kind: 'accounts', dry_run: 'true' });
+  assert.equal(r.status, 201, JSON.stringify(r.json).slice(0, 300));
+  assert.equal(r.json.ignored_columns.length, 51);
+  assert.equal(r.json.ignored_columns[50], '… and more');
+  for (const c of r.json.ignored_columns.slice(0, 50)) assert.ok(Buffer.byteLength(c) <= 100);
+});
+
+test('the import queue is bounded per user: past it, 429 with Retry-After', async () => {
+  const big = txns('QBIG', 40000);
+  const answers = [];
+  for (let i = 0; i < 5; i++) answers.push(await upload('chloe', big.replaceAll('QBIG', `Q${i}`), { kind: 'transactions', async: 'true', dry_run: 'true' }));
+  const statuses = answers.map((a) => a.status);
+  assert.ok(statuses.filter((s) => s === 202).length <= 3, statuses.join(','));
+  const refused = answers.find((a) => a.status === 429);
+  assert.ok(refused, statuses.join(','));
+  assert.equal(refused.headers.get('retry-after'), '30');
+  assert.match(refused.json.detail, /queue is full/);
+  for (const a of answers.filter((x) => x.status === 202)) await finished(new URL(a.json.id ? `/api/v1/imports/${a.json.id}` : '', srv.url).pathname, 'chloe');
+});
+
+test('a queued import runs with its submitter’s rights of today: deactivated meanwhile, it does not run', async () => {
+  const blocker = await upload('admin', txns('BLOCK', 40000), { kind: 'transactions', async: 'true', dry_run: 'true' });
+  assert.equal(blocker.status, 202);
+  const bens = (await call('ben', 'GET', '/api/v1/accounts?limit=1')).json.items[0].name;
+  const q = await upload('ben', `external_id,account,booked_on,amount,currency\nBEN-1,${bens},2026-03-01,5.00,EUR\n`, { kind: 'transactions', async: 'true' });
+  assert.equal(q.status, 202, JSON.stringify(q.json));
+  const benId = (await call('ben', 'GET', '/api/v1/me')).json.id;
+  const u = await call('admin', 'GET', `/api/v1/users/${benId}`);
+  assert.equal((await call('admin', 'PATCH', `/api/v1/users/${benId}`, { active: false }, { 'If-Match': u.headers.get('etag') })).status, 200);
+  const run = await finished(`/api/v1/imports/${q.json.id}`);
+  assert.equal(run.status, 'failed');
+  assert.match(JSON.stringify(run), /deactivated/);
+  assert.equal((await call('admin', 'GET', '/api/v1/transactions?external_id=BEN-1')).json.items.length, 0);
+  await finished(`/api/v1/imports/${blocker.json.id}`);
+});
+
+test('an accounts import ranks the portfolio once, as a full re-rank would', async () => {
+  const rows = ['name,strategic_importance,growth_potential,industry_influence'];
+  for (let i = 0; i < 300; i++) rows.push(`Ranked ${i},${1 + (i % 5)},${1 + ((i * 3) % 5)},${1 + ((i * 7) % 5)}`);
+  const r = await upload('director', rows.join('\n') + '\n', { kind: 'accounts' });
+  assert.equal(r.status, 201, JSON.stringify(r.json).slice(0, 300));
+  assert.equal(r.json.created, 300);
+  const snap = async () => {
+    const out = {};
+    let cursor = '';
+    for (;;) {
+      const page = (await call('director', 'GET', `/api/v1/accounts?limit=500&q=Ranked${cursor ? `&cursor=${cursor}` : ''}`)).json;
+      for (const a of page.items) out[a.name] = [a.score, a.tier];
+      if (!page.next_cursor) return out;
+      cursor = encodeURIComponent(page.next_cursor);
+    }
+  };
+  const after = await snap();
+  assert.equal(Object.keys(after).length, 300);
+  assert.ok(Object.values(after).every(([score]) => typeof score === 'number'), 'every imported account is scored');
+  // a settings change re-ranks every account in one go: the import's ranking must equal it
+  const s = await call('director', 'GET', '/api/v1/settings');
+  const w = s.json.weights;
+  assert.equal((await call('director', 'PATCH', '/api/v1/settings', { weights: w }, { 'If-Match': s.headers.get('etag') })).status, 200);
+  assert.deepEqual(await snap(), after);
+});
+
+// SQLite has one write lock for the whole database: this is where a long import could make
+// others wait. (On PostgreSQL rows lock one by one; a run there was once slower than the
+// import, cause not yet found: docs/limits.md.)
+test('a long import commits in short batches: another user writes while it runs', { skip: PG ? 'SQLite only' : false }, async () => {
+  const acc = (await call('anna', 'GET', '/api/v1/accounts?limit=1')).json.items[0].id;
+  let importDone = 0, writeDone = 0;
+  const t0 = Date.now();
+  const imp = upload('admin', txns('LONG', 300000), { kind: 'transactions' }).then((r) => { importDone = Date.now(); return r; });
+  // the first batch is committed: the import is under way
+  for (let i = 0; i < 2400 && !importDone; i++) {
+    if ((await call('director', 'GET', '/api/v1/transactions?external_id=LONG-0')).json.items?.length) break;
+    await new Promise((res) => setTimeout(res, 25));
+  }
+  assert.equal(importDone, 0, 'the import was still running when the write was sent');
+  const w = await call('anna', 'POST', '/api/v1/interactions', { account_id: acc, kind: 'call', occurred_at: '2026-03-01T10:00:00Z', summary: 'during the import' });
+  writeDone = Date.now();
+  const r = await imp;
+  assert.equal(w.status, 201, w.text);
+  assert.equal(r.status, 201);
+  assert.equal(r.json.created, 300000);
+  assert.ok(writeDone < importDone, `the other write did not wait for the whole import (write at ${writeDone - t0} ms, import done at ${importDone - t0} ms)`);
+});
