@@ -10,8 +10,8 @@
  * surveys are redacted the same way (the one change the audit log allows, schema 10). The
  * erasure itself is audited without personal data. Erasing again changes nothing.
  *
- * Who: admins, directors and KAMs who may change the account; members and viewers get 403,
- * anyone who cannot see the account 404.
+ * Who: admins, directors and the account's KAM (its owner); a KAM who is only on the account's
+ * team, members and viewers get 403, anyone who cannot see the account 404.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +36,7 @@ static int load(struct req *rq, int64_t id, bool lock, json_t **rec, struct kam_
 		    rq, json_integer_value(json_object_get(*rec, "account_id")), &owner, &team);
 	if (rc == KAM_ENOTFOUND)
 		err_detail(ei, "no such contact");
-	else if (rc == KAM_OK && !auth_contact_writable(rq->user.role, owner, team)) {
+	else if (rc == KAM_OK && !auth_account_manage(rq->user.role, owner)) {
 		err_detail(ei, "only directors, admins and the account's KAM handle privacy "
 		               "requests");
 		rc = KAM_EFORBIDDEN;

@@ -77,6 +77,17 @@ test('who may ask: staff and the account KAM; members and viewers 403, other KAM
     assert.equal((await call('ben', 'GET', `/api/v1/contacts/${greta.id}/export`)).status, 404);
   }
   assert.equal((await call('anna', 'POST', '/api/v1/contacts/999999/erase')).status, 404);
+  // a KAM who is only on the account's team sees the contact but is not its KAM (README: 403)
+  const benId = (await call('ben', 'GET', '/api/v1/me')).json.id;
+  assert.notEqual(acc.owner_id, benId);
+  assert.equal((await call('anna', 'PUT', `/api/v1/accounts/${acc.id}/team/${benId}`, { role: 'deputy' })).status < 300, true);
+  assert.equal((await call('ben', 'GET', `/api/v1/contacts/${greta.id}`)).status, 200, 'the team member sees the contact');
+  const te = await call('ben', 'GET', `/api/v1/contacts/${greta.id}/export`);
+  assert.equal(te.status, 403, te.text);
+  assert.match(te.headers.get('content-type'), /problem\+json/);
+  const tr = await call('ben', 'POST', `/api/v1/contacts/${greta.id}/erase`);
+  assert.equal(tr.status, 403, tr.text);
+  assert.equal((await call('anna', 'DELETE', `/api/v1/accounts/${acc.id}/team/${benId}`)).status, 204);
   assert.equal((await call('anna', 'POST', `/api/v1/contacts/${greta.id}/erase`, { really: true })).status, 400);
   assert.equal((await call('director', 'GET', `/api/v1/contacts/${greta.id}/export`)).status, 200);
   assert.equal((await call('anna', 'GET', `/api/v1/contacts/${greta.id}`)).json.name, 'Greta Privacy', 'nothing erased yet');
