@@ -93,6 +93,23 @@ test('who may ask: staff and the account KAM; members and viewers 403, other KAM
   assert.equal((await call('anna', 'GET', `/api/v1/contacts/${greta.id}`)).json.name, 'Greta Privacy', 'nothing erased yet');
 });
 
+let importId;
+test('an import whose rejected rows name the person keeps its report until the erasure', async () => {
+  const csv = ['account,name,email,reports_to',
+    `"${acc.name}",Reports Late,late@client.example,Greta Privasy`,
+    `"${acc.name}",Reports Later,later@client.example,greta@client.exampl`,
+    `"${acc.name}",Reports Bad,not-an-email,Greta Privacy`].join('\n') + '\n';
+  const r = await fetch(`${srv.url}/api/v1/imports?kind=contacts&dry_run=true`, {
+    method: 'POST', headers: { Authorization: `Bearer ${tok.anna}`, 'Content-Type': 'text/csv' }, body: csv,
+  });
+  const j = await r.json();
+  assert.equal(r.status, 201, JSON.stringify(j));
+  assert.ok(j.rejected >= 2, JSON.stringify(j));
+  importId = j.id;
+  const text = (await call('anna', 'GET', `/api/v1/imports/${importId}`)).text;
+  assert.ok(text.includes('Greta Privacy') && text.includes('greta@client.example'), text);
+});
+
 test('erasure anonymises the person everywhere and keeps NPS, interaction counts and the org chart', async () => {
   const kpiBefore = (await call('director', 'GET', `/api/v1/kpis?scope=account&id=${acc.id}&${PERIOD}`)).json.kpis;
   assert.ok(kpiBefore.nps.denominator >= 1);
@@ -129,6 +146,13 @@ test('erasure anonymises the person everywhere and keeps NPS, interaction counts
   assert.equal(erase.user_id, me.id);
   const all = JSON.stringify((await call('director', 'GET', '/api/v1/audit?limit=500')).json.items);
   for (const secret of SECRETS) assert.ok(!all.includes(secret), `the audit log still holds ${secret}`);
+  assert.equal(r.json.imports_scrubbed, 1);
+  const rep = await call('anna', 'GET', `/api/v1/imports/${importId}`);
+  assert.equal(rep.status, 200);
+  for (const secret of SECRETS) assert.ok(!rep.text.includes(secret), `the import report still holds ${secret}: ${rep.text}`);
+  assert.ok(rep.text.includes(`Erased contact #${greta.id}`), rep.text);
+  const runs = JSON.stringify((await call('director', 'GET', '/api/v1/imports?limit=500')).json);
+  for (const secret of SECRETS) assert.ok(!runs.includes(secret), `the import runs still hold ${secret}`);
 
   const kpiAfter = (await call('director', 'GET', `/api/v1/kpis?scope=account&id=${acc.id}&${PERIOD}`)).json.kpis;
   assert.deepEqual(kpiAfter.nps, kpiBefore.nps);
