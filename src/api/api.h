@@ -33,16 +33,31 @@ int api_list(struct req *rq, struct resp *rs, const struct model_entity *e, int6
 /* The page of entity e a list request asks for; *items and *next owned by the caller. */
 int api_list_collect(struct req *rq, const struct model_entity *e, int64_t scope_user,
 		     json_t **items, char **next, struct kam_errinfo *ei);
+/* Adds a listed record's computed keys (arg: the lister's). */
+typedef int (*api_decorate_fn)(struct req *rq, json_t *rec, const void *arg);
+/* A list: its entity, scope and decoration, enough to fetch its further pages. */
+struct api_lister {
+	const struct model_entity *e;
+	int64_t scope_user;
+	api_decorate_fn decorate; /* may be NULL */
+	const void *arg;
+};
 /* Replies {items, next_cursor}, or the whole list as a file for ?format=csv|xlsx; takes
- * items and next. */
-int api_reply_page(struct req *rq, struct resp *rs, const struct model_entity *e, json_t *items,
+ * items (already decorated) and next. */
+int api_reply_page(struct req *rq, struct resp *rs, const struct api_lister *l, json_t *items,
 		   char *next);
+/* The decorated page of a list after cursor, under the request's filters; *items and *next
+ * owned by the caller. */
+int api_list_next(struct req *rq, const struct api_lister *l, const char *cursor, json_t **items,
+		  char **next);
 /* Whether the request asks for a list as a file (?format=csv or xlsx). */
 bool api_exporting(const struct req *rq);
 /* The most rows one export holds. */
 #define API_EXPORT_MAX 200000
-/* Replies with items (taken) as CSV or XLSX, columns from entity e and the rows. */
-int api_export(struct req *rq, struct resp *rs, const struct model_entity *e, json_t *items);
+/* Replies with the list as CSV or XLSX: items (taken, the first page) and the pages after
+ * next (taken), a page at a time through a file on disk. */
+int api_export(struct req *rq, struct resp *rs, const struct api_lister *l, json_t *items,
+	       char *next);
 
 /* Checks that id is an active user who may own accounts; the error goes on field. */
 int api_check_owner(struct req *rq, int64_t id, const char *field, struct kam_errinfo *ei);

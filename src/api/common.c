@@ -62,8 +62,9 @@ static const struct model_field *filter_field(const struct model_entity *e, cons
 	return f;
 }
 
-int api_list_collect(struct req *rq, const struct model_entity *e, int64_t scope_user,
-		     json_t **items, char **next, struct kam_errinfo *ei)
+/* The list's page after cursor (NULL: the request's own cursor). */
+static int collect(struct req *rq, const struct model_entity *e, int64_t scope_user,
+		   const char *cursor, json_t **items, char **next, struct kam_errinfo *ei)
 {
 	struct store_list q = {.limit = 50, .scope_user = scope_user};
 	json_t *filters = json_object();
@@ -121,28 +122,16 @@ int api_list_collect(struct req *rq, const struct model_entity *e, int64_t scope
 			rc = KAM_EINVAL;
 		}
 	}
+	if (api_exporting(rq)) { /* a file is written a page at a time (export.c) */
+		q.limit = 500;
+		if (cursor)
+			q.cursor = cursor;
+	}
 	if (rc == KAM_OK) {
 		q.filters = filters;
 		rc = store_list(rq->db, e, &q, items, next);
 		if (rc == KAM_EINVAL && q.cursor)
 			err_field(ei, "cursor", "is not a cursor of this list");
-	}
-	/* a file holds every row under the filters, not one page */
-	while (rc == KAM_OK && api_exporting(rq) && *next) {
-		json_t *more = NULL;
-		char *after = *next;
-
-		q.cursor = after;
-		q.limit = 500;
-		rc = store_list(rq->db, e, &q, &more, next);
-		free(after);
-		if (rc == KAM_OK)
-			json_array_extend(*items, more);
-		json_decref(more);
-		if (rc == KAM_OK && json_array_size(*items) > API_EXPORT_MAX) {
-			err_detail(ei, "more than %d rows: narrow the filters", API_EXPORT_MAX);
-			rc = KAM_EINVAL;
-		}
 	}
 	if (rc != KAM_OK && *items) {
 		json_decref(*items);
@@ -154,6 +143,36 @@ int api_list_collect(struct req *rq, const struct model_entity *e, int64_t scope
 	return rc;
 }
 
+int api_list_collect(struct req *rq, const struct model_entity *e, int64_t scope_user,
+		     json_t **items, char **next, struct kam_errinfo *ei)
+{
+	return collect(rq, e, scope_user, NULL, items, next, ei);
+}
+
+int api_list_next(struct req *rq, const struct api_lister *l, const char *cursor, json_t **items,
+		  char **next)
+{
+	struct kam_errinfo ei = {0};
+	json_t *it;
+	size_t i;
+	int rc = collect(rq, l->e, l->scope_user, cursor, items, next, &ei);
+
+	err_clear(&ei);
+	if (rc == KAM_OK && l->decorate)
+		json_array_foreach(*items, i, it)
+		{
+			if (rc == KAM_OK)
+				rc = l->decorate(rq, it, l->arg);
+		}
+	if (rc != KAM_OK) {
+		json_decref(*items);
+		*items = NULL;
+		free(*next);
+		*next = NULL;
+	}
+	return rc;
+}
+
 bool api_exporting(const struct req *rq)
 {
 	const char *f = http_query(rq, "format");
@@ -161,18 +180,16 @@ bool api_exporting(const struct req *rq)
 	return f && (!strcmp(f, "csv") || !strcmp(f, "xlsx"));
 }
 
-int api_reply_page(struct req *rq, struct resp *rs, const struct model_entity *e, json_t *items,
+int api_reply_page(struct req *rq, struct resp *rs, const struct api_lister *l, json_t *items,
 		   char *next)
 {
 	int rc;
 
-	if (api_exporting(rq)) {
-		free(next);
-		return api_export(rq, rs, e, items);
-	}
+	if (api_exporting(rq))
+		return api_export(rq, rs, l, items, next);
 	rc = http_reply_json(rs, 200,
-				 json_pack("{s:o,s:o}", "items", items, "next_cursor",
-					   next ? json_string(next) : json_null()));
+	                     json_pack("{s:o,s:o}", "items", items, "next_cursor",
+	                               next ? json_string(next) : json_null()));
 
 	free(next);
 	return rc;
@@ -183,10 +200,11 @@ int api_list(struct req *rq, struct resp *rs, const struct model_entity *e, int6
 	struct kam_errinfo ei = {0};
 	json_t *items = NULL;
 	char *next = NULL;
+	struct api_lister l = {e, scope_user, NULL, NULL};
 	int rc = api_list_collect(rq, e, scope_user, &items, &next, &ei);
 
 	if (rc == KAM_OK)
-		api_reply_page(rq, rs, e, items, next);
+		api_reply_page(rq, rs, &l, items, next);
 	else
 		http_reply_err(rs, rc, &ei);
 	err_clear(&ei);

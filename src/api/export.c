@@ -3,8 +3,15 @@
  * the same filters, as RFC 4180 CSV (quoted by libcsv) or an XLSX workbook (libxlsxwriter).
  * Cells that a spreadsheet would take for a formula (= + - @ tab CR) are neutralised in CSV
  * with a leading apostrophe; XLSX cells are written as typed strings, which never evaluate.
+ *
+ * Streaming: the rows are fetched a keyset page (500) at a time and written to a spool file
+ * (CSV) or to libxlsxwriter in constant-memory mode (XLSX); the reply then sends that file
+ * from disk. Memory holds one page; the database connection is done with when the handler
+ * returns, so nothing reads the store after it.
  */
 #include <csv.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,110 +148,176 @@ static int put_field(struct buf *b, const char *s, bool first)
 	return rc;
 }
 
-static int to_csv(json_t *cols, json_t *items, struct buf *b)
+/* Where the rows go: a CSV spool file, or an XLSX workbook in constant-memory mode (rows
+ * flushed to its temporary files as they are written). Either ends as one file on disk. */
+struct sink {
+	bool xlsx;
+	char path[64];
+	FILE *f;      /* CSV */
+	struct buf b; /* one CSV line */
+	lxw_workbook *wb;
+	lxw_worksheet *ws;
+	lxw_row_t row;
+	json_t *cols;
+};
+
+static int csv_rows(struct sink *k, json_t *items)
 {
 	json_t *it, *c;
 	size_t i, j;
-	int rc = put(b, "\xef\xbb\xbf", 3); /* a BOM: spreadsheets then read UTF-8 as UTF-8 */
+	int rc = KAM_OK;
 
-	json_array_foreach(cols, j, c) if (rc == KAM_OK) rc =
-	    put_field(b, json_string_value(c), j == 0);
-	if (rc == KAM_OK)
-		rc = put(b, "\r\n", 2);
 	json_array_foreach(items, i, it)
 	{
-		json_array_foreach(cols, j, c)
+		k->b.n = 0;
+		json_array_foreach(k->cols, j, c)
 		{
 			char tmp[64], *owned;
 			const char *t = cell_text(json_object_get(it, json_string_value(c)), tmp,
 			                          sizeof(tmp), &owned);
 
 			if (rc == KAM_OK)
-				rc = put_field(b, t, j == 0);
+				rc = put_field(&k->b, t, j == 0);
 			free(owned);
 		}
 		if (rc == KAM_OK)
-			rc = put(b, "\r\n", 2);
+			rc = put(&k->b, "\r\n", 2);
+		if (rc == KAM_OK && fwrite(k->b.p, 1, k->b.n, k->f) != k->b.n)
+			rc = KAM_EDB;
+		if (rc != KAM_OK)
+			break;
 	}
 	return rc;
 }
 
-static int to_xlsx(const char *sheet, json_t *cols, json_t *items, struct buf *b)
+static int xlsx_rows(struct sink *k, json_t *items)
 {
-	char path[] = "/tmp/kam-export-XXXXXX";
-	lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
-	lxw_workbook *wb;
-	lxw_worksheet *ws;
-	lxw_format *bold;
 	json_t *it, *c;
 	size_t i, j;
-	FILE *f;
-	int fd = mkstemp(path), rc = KAM_OK;
 
-	if (fd < 0)
-		return KAM_EDB;
-	close(fd);
-	if ((wb = workbook_new_opt(path, &opt)) == NULL) {
-		unlink(path);
-		return KAM_ENOMEM;
-	}
-	ws = workbook_add_worksheet(wb, sheet);
-	bold = workbook_add_format(wb);
-	format_set_bold(bold);
-	json_array_foreach(cols, j, c)
-	    worksheet_write_string(ws, 0, (lxw_col_t)j, json_string_value(c), bold);
 	json_array_foreach(items, i, it)
 	{
-		json_array_foreach(cols, j, c)
+		lxw_row_t row = ++k->row;
+
+		json_array_foreach(k->cols, j, c)
 		{
 			json_t *v = json_object_get(it, json_string_value(c));
-			lxw_row_t row = (lxw_row_t)(i + 1);
 
 			if (json_is_integer(v) || json_is_real(v)) {
-				worksheet_write_number(ws, row, (lxw_col_t)j, json_number_value(v),
-				                       NULL);
+				worksheet_write_number(k->ws, row, (lxw_col_t)j,
+				                       json_number_value(v), NULL);
 			} else if (json_is_boolean(v)) {
-				worksheet_write_boolean(ws, row, (lxw_col_t)j, json_is_true(v),
+				worksheet_write_boolean(k->ws, row, (lxw_col_t)j, json_is_true(v),
 				                        NULL);
 			} else if (v && !json_is_null(v)) {
 				char tmp[64], *owned;
 
 				/* a string cell: Excel shows "=1+1" as text and never evaluates it
 				 */
-				worksheet_write_string(ws, row, (lxw_col_t)j,
+				worksheet_write_string(k->ws, row, (lxw_col_t)j,
 				                       cell_text(v, tmp, sizeof(tmp), &owned),
 				                       NULL);
 				free(owned);
 			}
 		}
 	}
-	worksheet_freeze_panes(ws, 1, 0);
-	if (workbook_close(wb) != LXW_NO_ERROR)
-		rc = KAM_EDB;
-	if (rc == KAM_OK && (f = fopen(path, "rb")) != NULL) {
-		char chunk[65536];
-		size_t n;
+	return KAM_OK;
+}
 
-		while (rc == KAM_OK && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			rc = put(b, chunk, n);
-		fclose(f);
-	} else if (rc == KAM_OK) {
-		rc = KAM_EDB;
+/* Opens the sink and writes the header row of cols (taken). */
+static int sink_open(struct sink *k, bool xlsx, const char *sheet, json_t *cols)
+{
+	json_t *c;
+	size_t j;
+	int fd, rc = KAM_OK;
+
+	k->xlsx = xlsx;
+	k->cols = cols;
+	snprintf(k->path, sizeof(k->path), "/tmp/kam-export-XXXXXX");
+	if ((fd = mkstemp(k->path)) < 0) {
+		k->path[0] = '\0';
+		return KAM_EDB;
 	}
-	unlink(path);
+	if (xlsx) {
+		lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
+		lxw_format *bold;
+
+		close(fd);
+		if ((k->wb = workbook_new_opt(k->path, &opt)) == NULL)
+			return KAM_ENOMEM;
+		k->ws = workbook_add_worksheet(k->wb, sheet);
+		bold = workbook_add_format(k->wb);
+		format_set_bold(bold);
+		json_array_foreach(cols, j, c)
+		    worksheet_write_string(k->ws, 0, (lxw_col_t)j, json_string_value(c), bold);
+		worksheet_freeze_panes(k->ws, 1, 0);
+		return KAM_OK;
+	}
+	unlink(k->path); /* the open file is all that remains: gone with the reply */
+	k->path[0] = '\0';
+	if ((k->f = fdopen(fd, "w+")) == NULL) {
+		close(fd);
+		return KAM_ENOMEM;
+	}
+	/* a BOM: spreadsheets then read UTF-8 as UTF-8 */
+	rc = put(&k->b, "\xef\xbb\xbf", 3);
+	json_array_foreach(cols, j, c) if (rc == KAM_OK) rc =
+	    put_field(&k->b, json_string_value(c), j == 0);
+	if (rc == KAM_OK)
+		rc = put(&k->b, "\r\n", 2);
+	if (rc == KAM_OK && fwrite(k->b.p, 1, k->b.n, k->f) != k->b.n)
+		rc = KAM_EDB;
 	return rc;
+}
+
+/* Finishes the file: *fd (the caller's) reads it from its start, *len bytes long. */
+static int sink_finish(struct sink *k, int *fd, size_t *len)
+{
+	struct stat sb;
+	int rc = KAM_OK;
+
+	if (k->xlsx) {
+		lxw_error e = workbook_close(k->wb);
+
+		k->wb = NULL;
+		if (e != LXW_NO_ERROR || (*fd = open(k->path, O_RDONLY | O_CLOEXEC)) < 0)
+			return KAM_EDB;
+		unlink(k->path);
+		k->path[0] = '\0';
+	} else {
+		if (fflush(k->f) != 0 || (*fd = dup(fileno(k->f))) < 0)
+			return KAM_EDB;
+	}
+	if (fstat(*fd, &sb) != 0 || lseek(*fd, 0, SEEK_SET) != 0)
+		rc = KAM_EDB;
+	*len = (size_t)sb.st_size;
+	if (rc != KAM_OK) {
+		close(*fd);
+		*fd = -1;
+	}
+	return rc;
+}
+
+static void sink_close(struct sink *k)
+{
+	if (k->wb)
+		workbook_close(k->wb);
+	if (k->f)
+		fclose(k->f);
+	if (k->path[0])
+		unlink(k->path);
+	free(k->b.p);
+	json_decref(k->cols);
 }
 
 /* Money in files is in major units (1054.00), as people and spreadsheets read it; the
  * JSON API keeps minor units. amount_base is in the base currency. */
-static void major_units(struct req *rq, const struct model_entity *e, json_t *items)
+static void major_units(const struct settings *sp, const struct model_entity *e, json_t *items)
 {
-	struct settings s;
+	const struct settings s = *sp;
 	json_t *it;
 	size_t i;
 
-	if (api_settings_load(rq, &s, NULL) != KAM_OK)
-		snprintf(s.base_currency, sizeof(s.base_currency), "EUR");
 	json_array_foreach(items, i, it)
 	{
 		const char *cur = json_string_value(json_object_get(it, "currency"));
@@ -266,32 +339,58 @@ static void major_units(struct req *rq, const struct model_entity *e, json_t *it
 	}
 }
 
-int api_export(struct req *rq, struct resp *rs, const struct model_entity *e, json_t *items)
+int api_export(struct req *rq, struct resp *rs, const struct api_lister *l, json_t *items,
+               char *next)
 {
 	const char *format = http_query(rq, "format");
 	bool xlsx = !strcmp(format, "xlsx");
-	json_t *cols;
-	struct buf b = {NULL, 0, 0};
+	struct sink k = {0};
+	struct settings set;
+	struct kam_errinfo ei = {0};
+	size_t rows = 0, len = 0;
 	char disp[160];
-	int rc;
+	int fd = -1, rc;
 
-	major_units(rq, e, items);
-	cols = columns(e, items);
-	rc = xlsx ? to_xlsx(e->table, cols, items, &b) : to_csv(cols, items, &b);
+	if (api_settings_load(rq, &set, NULL) != KAM_OK)
+		snprintf(set.base_currency, sizeof(set.base_currency), "EUR");
+	major_units(&set, l->e, items);
+	rc = sink_open(&k, xlsx, l->e->table, columns(l->e, items));
+	/* a page at a time: memory holds one page of rows, the file holds the rest */
+	for (;;) {
+		if (rc == KAM_OK && (rows += json_array_size(items)) > API_EXPORT_MAX) {
+			err_detail(&ei, "more than %d rows: narrow the filters", API_EXPORT_MAX);
+			rc = KAM_EINVAL;
+		}
+		if (rc == KAM_OK)
+			rc = xlsx ? xlsx_rows(&k, items) : csv_rows(&k, items);
+		json_decref(items);
+		items = NULL;
+		if (rc != KAM_OK || next == NULL)
+			break;
+		{
+			char *cur = next;
 
-	json_decref(cols);
-	json_decref(items);
-	if (rc != KAM_OK) {
-		free(b.p);
-		return http_reply_err(rs, rc, NULL), rc;
+			next = NULL;
+			rc = api_list_next(rq, l, cur, &items, &next);
+			free(cur);
+		}
+		if (rc == KAM_OK)
+			major_units(&set, l->e, items);
 	}
-	snprintf(disp, sizeof(disp), "attachment; filename=\"%s.%s\"", e->table, format);
+	free(next);
+	if (rc == KAM_OK)
+		rc = sink_finish(&k, &fd, &len);
+	sink_close(&k);
+	if (rc != KAM_OK) {
+		http_reply_err(rs, rc, &ei);
+		err_clear(&ei);
+		return rc;
+	}
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s.%s\"", l->e->table, format);
 	http_header(rs, "Content-Disposition", disp);
-	rc = http_reply_bytes(
+	return http_reply_file(
 	    rs, 200,
 	    xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	         : "text/csv; charset=utf-8",
-	    b.p, b.n);
-	free(b.p);
-	return rc;
+	    fd, len);
 }

@@ -178,8 +178,16 @@ static void expand(struct req *rq, json_t *alert)
 	json_decref(a);
 }
 
+static int expand_listed(struct req *rq, json_t *rec, const void *arg)
+{
+	(void)arg;
+	expand(rq, rec);
+	return KAM_OK;
+}
+
 int api_alert_list(struct req *rq, struct resp *rs)
 {
+	const struct api_lister l = {&model_alert, api_scope_user(rq), expand_listed, NULL};
 	struct kam_errinfo ei = {0};
 	json_t *items = NULL, *it;
 	char *next = NULL;
@@ -192,7 +200,7 @@ int api_alert_list(struct req *rq, struct resp *rs)
 		return rc;
 	}
 	json_array_foreach(items, i, it) expand(rq, it);
-	return api_reply_page(rq, rs, &model_alert, items, next);
+	return api_reply_page(rq, rs, &l, items, next);
 }
 
 /* Loads an alert the caller may see: of a visible account, or their own workload alert. */

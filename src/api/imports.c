@@ -163,8 +163,18 @@ out:
 	return rc;
 }
 
+static int decorate_listed(struct req *rq, json_t *rec, const void *arg)
+{
+	(void)rq;
+	(void)arg;
+	api_import_decorate(rec);
+	return KAM_OK;
+}
+
 int api_import_list(struct req *rq, struct resp *rs)
 {
+	const struct api_lister l = {&model_import, auth_sees_all(rq->user.role) ? 0 : rq->user.id,
+	                             decorate_listed, NULL};
 	struct kam_errinfo ei = {0};
 	json_t *items = NULL, *it;
 	char *next = NULL;
@@ -178,7 +188,7 @@ int api_import_list(struct req *rq, struct resp *rs)
 		return rc;
 	}
 	json_array_foreach(items, i, it) api_import_decorate(it);
-	return api_reply_page(rq, rs, &model_import, items, next);
+	return api_reply_page(rq, rs, &l, items, next);
 }
 
 int api_import_get(struct req *rq, struct resp *rs)

@@ -7,11 +7,13 @@
  * last-contact dates stay), surveys keep their scores (so NPS and CSAT stay) with their
  * comments blanked, and the reporting lines to and from it stay, now pointing at an anonymous
  * node of the org chart. The before/after of earlier audit rows about the contact and its
- * surveys are redacted the same way (the one change the audit log allows, schema 10). The
- * erasure itself is audited without personal data. Erasing again changes nothing.
+ * surveys are redacted the same way (the one change the audit log allows, schema 10), and the
+ * stored reports of import runs (rejected rows' messages, ignored columns) lose the person's
+ * name, e-mail and phone, replaced wherever they occur as whole words. The erasure itself is
+ * audited without personal data. Erasing again changes nothing.
  *
- * Who: admins, directors and KAMs who may change the account; members and viewers get 403,
- * anyone who cannot see the account 404.
+ * Who: admins, directors and the account's KAM (its owner); a KAM who is only on the account's
+ * team, members and viewers get 403, anyone who cannot see the account 404.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,7 @@
 #include "util/time.h"
 
 #define AUDIT_PAGE 500
+#define IMPORT_PAGE 100
 
 /* Loads the contact (locked for a write) if the caller may handle requests about it. */
 static int load(struct req *rq, int64_t id, bool lock, json_t **rec, struct kam_errinfo *ei)
@@ -36,7 +39,7 @@ static int load(struct req *rq, int64_t id, bool lock, json_t **rec, struct kam_
 		    rq, json_integer_value(json_object_get(*rec, "account_id")), &owner, &team);
 	if (rc == KAM_ENOTFOUND)
 		err_detail(ei, "no such contact");
-	else if (rc == KAM_OK && !auth_contact_writable(rq->user.role, owner, team)) {
+	else if (rc == KAM_OK && !auth_account_manage(rq->user.role, owner)) {
 		err_detail(ei, "only directors, admins and the account's KAM handle privacy "
 		               "requests");
 		rc = KAM_EFORBIDDEN;
@@ -163,6 +166,50 @@ static int redact_audit(struct req *rq, int64_t id, int64_t now, int *n)
 	return rc;
 }
 
+/* Scrubs the contact's name, e-mail and phone (as in rec, before erasure) from the stored
+ * reports of import runs, a page at a time; *n says how many runs changed. */
+static int scrub_imports(struct req *rq, const json_t *rec, int64_t id, int64_t now, int *n)
+{
+	static const char *const keys[] = {"name", "email", "phone"};
+	char erased[64];
+	int64_t after = 0;
+	int rc = KAM_OK;
+
+	*n = 0;
+	privacy_erased_name(id, erased, sizeof(erased));
+	for (;;) {
+		json_t *rows = NULL, *r;
+		size_t i;
+
+		if ((rc = store_privacy_import_reports(rq->db, after, IMPORT_PAGE, &rows)) !=
+		    KAM_OK)
+			break;
+		json_array_foreach(rows, i, r)
+		{
+			json_t *e = json_object_get(r, "errors"),
+			       *g = json_object_get(r, "ignored_columns");
+			int changed = 0;
+
+			after = json_integer_value(json_object_get(r, "id"));
+			for (size_t k = 0; k < 3; k++) {
+				const char *v = json_string_value(json_object_get(rec, keys[k]));
+				const char *to = k == 0 ? erased : "(erased)";
+
+				changed += privacy_scrub(e, v, to) + privacy_scrub(g, v, to);
+			}
+			if (changed && rc == KAM_OK) {
+				rc = store_privacy_import_scrub(rq->db, after, e, g, now);
+				(*n)++;
+			}
+		}
+		i = json_array_size(rows);
+		json_decref(rows);
+		if (rc != KAM_OK || i < IMPORT_PAGE)
+			break;
+	}
+	return rc;
+}
+
 int api_contact_erase(struct req *rq, struct resp *rs)
 {
 	struct kam_errinfo ei = {0};
@@ -171,7 +218,7 @@ int api_contact_erase(struct req *rq, struct resp *rs)
 	const char *k;
 	json_t *v;
 	bool was_erased, changed;
-	int redacted = 0, rc;
+	int redacted = 0, scrubbed = 0, rc;
 
 	if (rq->json && (!json_is_object(rq->json) || json_object_size(rq->json) > 0)) {
 		err_detail(&ei, "send no body, or {}");
@@ -197,12 +244,14 @@ int api_contact_erase(struct req *rq, struct resp *rs)
 	if ((json_object_size(patch) &&
 	     (rc = store_update(rq->db, &model_contact, id, patch, -1, now)) != KAM_OK) ||
 	    (rc = store_privacy_blank_surveys(rq->db, id, now, &blanked)) != KAM_OK ||
-	    (rc = redact_audit(rq, id, now, &redacted)) != KAM_OK)
+	    (rc = redact_audit(rq, id, now, &redacted)) != KAM_OK ||
+	    (rc = scrub_imports(rq, rec, id, now, &scrubbed)) != KAM_OK)
 		goto out;
-	changed = json_object_size(patch) || blanked || redacted;
+	changed = json_object_size(patch) || blanked || redacted || scrubbed;
 	/* the erasure's own audit row names what changed, never the values */
-	note = json_pack("{s:O,s:I,s:i}", "fields", fields, "surveys_blanked", (json_int_t)blanked,
-	                 "audit_redacted", redacted);
+	note =
+	    json_pack("{s:O,s:I,s:i,s:i}", "fields", fields, "surveys_blanked", (json_int_t)blanked,
+	              "audit_redacted", redacted, "imports_scrubbed", scrubbed);
 	if ((changed && (rc = api_audit(rq, "erase", "contact", id, NULL, note)) != KAM_OK) ||
 	    (rc = store_commit(rq->db)) != KAM_OK)
 		goto out;
@@ -211,9 +260,9 @@ int api_contact_erase(struct req *rq, struct resp *rs)
 	if ((rc = store_get(rq->db, &model_contact, id, &rec, NULL)) != KAM_OK)
 		goto out;
 	http_reply_json(rs, 200,
-	                json_pack("{s:O,s:b,s:I,s:i}", "contact", rec, "already_erased",
+	                json_pack("{s:O,s:b,s:I,s:i,s:i}", "contact", rec, "already_erased",
 	                          was_erased && !changed, "surveys_blanked", (json_int_t)blanked,
-	                          "audit_redacted", redacted));
+	                          "audit_redacted", redacted, "imports_scrubbed", scrubbed));
 out:
 	json_decref(rec);
 	json_decref(patch);

@@ -149,9 +149,18 @@ static int reply_err(struct resp *rs, const struct api_resource *r, int rc, stru
 	return rc;
 }
 
+static int decorate_listed(struct req *rq, json_t *rec, const void *arg)
+{
+	const struct api_resource *r = arg;
+
+	return r->decorate(rq, rec, false);
+}
+
 int api_res_list(struct req *rq, struct resp *rs)
 {
 	const struct api_resource *r = res_of(rq);
+	const struct api_lister l = {r->e, r->scope == SCOPE_GLOBAL ? 0 : api_scope_user(rq),
+	                             r->decorate ? decorate_listed : NULL, r};
 	struct kam_errinfo ei = {0};
 	json_t *items = NULL, *it;
 	char *next = NULL;
@@ -171,7 +180,7 @@ int api_res_list(struct req *rq, struct resp *rs)
 		return reply_err(rs, r, rc, &ei);
 	}
 	err_clear(&ei);
-	return api_reply_page(rq, rs, r->e, items, next);
+	return api_reply_page(rq, rs, &l, items, next);
 }
 
 int api_res_get(struct req *rq, struct resp *rs)

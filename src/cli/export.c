@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "api/api.h"
 #include "cli/cli.h"
 #include "store/store.h"
@@ -16,6 +17,20 @@ static const char usage_export[] =
     "  sort=-score). Money is in major units; formula-like cells are neutralised.\n"
     "  Default --out: KIND.FORMAT in the current directory.\n";
 
+/* Writes the reply's body to f: from its file a chunk at a time (an export), else from memory. */
+static int copy_body(const struct resp *rs, FILE *f)
+{
+	char chunk[65536];
+	ssize_t n;
+
+	if (!rs->has_fd)
+		return fwrite(rs->body, 1, rs->len, f) == rs->len ? KAM_OK : KAM_EDB;
+	while ((n = read(rs->fd, chunk, sizeof(chunk))) > 0)
+		if (fwrite(chunk, 1, (size_t)n, f) != (size_t)n)
+			return KAM_EDB;
+	return n == 0 ? KAM_OK : KAM_EDB;
+}
+
 int cli_export(const char *db, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -28,7 +43,7 @@ int cli_export(const char *db, int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	struct req rq = {.method = "GET", .authed = true};
-	struct resp rs = {0};
+	struct resp rs = {.fd = -1};
 	struct store *st = NULL;
 	struct store_conn *c = NULL;
 	const char *format = "csv", *out = NULL, *as = NULL;
@@ -110,11 +125,12 @@ int cli_export(const char *db, int argc, char **argv)
 		out = outname;
 	}
 	if (!strcmp(out, "-")) {
-		exitc = fwrite(rs.body, 1, rs.len, stdout) == rs.len ? 0 : 1;
+		exitc = copy_body(&rs, stdout) == KAM_OK ? 0 : 1;
 	} else {
 		FILE *f = fopen(out, "wb");
+		int wr = f ? copy_body(&rs, f) : KAM_EDB;
 
-		if (f == NULL || fwrite(rs.body, 1, rs.len, f) != rs.len || fclose(f) != 0) {
+		if (f == NULL || wr != KAM_OK || fclose(f) != 0) {
 			fprintf(stderr, "kam: cannot write %s\n", out);
 			goto out;
 		}
@@ -122,6 +138,7 @@ int cli_export(const char *db, int argc, char **argv)
 		exitc = 0;
 	}
 out:
+	http_resp_drop_file(&rs);
 	free(rs.body);
 	if (c)
 		store_release(st, c);

@@ -69,6 +69,8 @@ struct resp {
 	int status;
 	char *body; /* malloc'd, handed to the server */
 	size_t len;
+	int fd;      /* with has_fd: the body is len bytes of this file instead, sent from disk */
+	bool has_fd; /* and closed by the server (http_reply_file) */
 	const char *content_type;
 	struct {
 		char name[32];
@@ -113,6 +115,11 @@ int http_reply_err(struct resp *rs, int err, struct kam_errinfo *ei);
 int http_reply_empty(struct resp *rs, int status);
 /* Replies with a copy of bytes of the given content type. */
 int http_reply_bytes(struct resp *rs, int status, const char *ctype, const void *data, size_t len);
+/* Replies with len bytes of the open file fd (taken: the server sends it from disk, then
+ * closes it), so a large body never sits in memory. */
+int http_reply_file(struct resp *rs, int status, const char *ctype, int fd, size_t len);
+/* Closes a reply's file, if it has one (a reply replaced, or one never sent). */
+void http_resp_drop_file(struct resp *rs);
 /* Adds a reply header (values longer than 511 bytes are cut). */
 void http_header(struct resp *rs, const char *name, const char *value);
 /* Title of a status code ("Not Found"). */

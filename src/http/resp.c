@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "http/http.h"
 
 static const struct {
@@ -79,8 +80,30 @@ void http_header(struct resp *rs, const char *name, const char *value)
 	rs->nheaders++;
 }
 
+void http_resp_drop_file(struct resp *rs)
+{
+	if (rs->has_fd)
+		close(rs->fd);
+	rs->has_fd = false;
+	rs->fd = -1;
+}
+
+int http_reply_file(struct resp *rs, int status, const char *ctype, int fd, size_t len)
+{
+	http_resp_drop_file(rs);
+	free(rs->body);
+	rs->body = NULL;
+	rs->fd = fd;
+	rs->has_fd = true;
+	rs->len = len;
+	rs->status = status;
+	rs->content_type = ctype;
+	return KAM_OK;
+}
+
 int http_reply_bytes(struct resp *rs, int status, const char *ctype, const void *data, size_t len)
 {
+	http_resp_drop_file(rs);
 	free(rs->body);
 	rs->body = malloc(len ? len : 1);
 	if (rs->body == NULL) {
@@ -100,6 +123,7 @@ static int reply_dump(struct resp *rs, int status, json_t *obj, const char *ctyp
 	char *s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
 
 	json_decref(obj);
+	http_resp_drop_file(rs);
 	free(rs->body);
 	rs->body = NULL;
 	rs->len = 0;
@@ -176,6 +200,7 @@ int http_reply_err(struct resp *rs, int err, struct kam_errinfo *ei)
 
 int http_reply_empty(struct resp *rs, int status)
 {
+	http_resp_drop_file(rs);
 	free(rs->body);
 	rs->body = NULL;
 	rs->len = 0;

@@ -153,6 +153,27 @@ static void client_of(const struct http_server *s, struct MHD_Connection *mc, ch
 	}
 }
 
+/* The MHD response for rs, which it takes: its buffer, or its file (an export) that MHD reads
+ * from disk as the client takes it and closes when done or when the client goes away. */
+static struct MHD_Response *new_response(struct resp *rs)
+{
+	struct MHD_Response *r;
+
+	if (rs->has_fd) {
+		r = MHD_create_response_from_fd((uint64_t)rs->len, rs->fd);
+		if (r == NULL)
+			close(rs->fd);
+		rs->has_fd = false;
+		rs->fd = -1;
+		return r;
+	}
+	r = MHD_create_response_from_buffer(rs->len, rs->body, MHD_RESPMEM_MUST_FREE);
+	if (r == NULL)
+		free(rs->body);
+	rs->body = NULL;
+	return r;
+}
+
 static enum MHD_Result send_resp(struct MHD_Connection *mc, struct conn *c, struct resp *rs)
 {
 	struct MHD_Response *r;
@@ -160,12 +181,8 @@ static enum MHD_Result send_resp(struct MHD_Connection *mc, struct conn *c, stru
 	const char *ct = rs->content_type;
 	bool own_csp = false;
 
-	r = MHD_create_response_from_buffer(rs->len, rs->body, MHD_RESPMEM_MUST_FREE);
-	if (r == NULL) {
-		free(rs->body);
+	if ((r = new_response(rs)) == NULL)
 		return MHD_NO;
-	}
-	rs->body = NULL;
 	if (ct)
 		MHD_add_response_header(r, "Content-Type", ct);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");

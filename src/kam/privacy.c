@@ -1,4 +1,7 @@
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <strings.h>
 #include <string.h>
 #include "kam/privacy.h"
 
@@ -52,6 +55,115 @@ int privacy_redact(json_t *obj, const char *entity, int64_t contact_id)
 			n += replace(obj, *f, json_null());
 	} else if (strcmp(entity, "survey") == 0) {
 		n += replace(obj, "comment", json_null());
+	}
+	return n;
+}
+
+/* A byte that continues a word: an ASCII letter or digit, or any byte of a UTF-8 sequence. */
+static bool wordy(unsigned char ch)
+{
+	return ch >= 0x80 || (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
+	       (ch >= 'A' && ch <= 'Z');
+}
+
+/* A scrubbed copy of s (malloc'd, caller frees), or NULL when needle does not occur. */
+static char *scrub_str(const char *s, size_t len, const char *needle, size_t nl, const char *repl)
+{
+	size_t rl = strlen(repl), o = 0, cap = len + 1, i = 0;
+	char *out = NULL;
+	bool hit = false;
+
+	out = malloc(cap);
+	if (out == NULL)
+		return NULL;
+	while (i < len) {
+		bool at = i + nl <= len && strncasecmp(s + i, needle, nl) == 0 &&
+		          (i == 0 || !wordy((unsigned char)s[i - 1]) ||
+		           !wordy((unsigned char)needle[0])) &&
+		          (i + nl == len || !wordy((unsigned char)s[i + nl]) ||
+		           !wordy((unsigned char)needle[nl - 1]));
+
+		if (at) {
+			if (o + rl + (len - i) + 1 > cap) {
+				char *n;
+
+				cap = o + rl + (len - i) + 1;
+				if ((n = realloc(out, cap)) == NULL) {
+					free(out);
+					return NULL;
+				}
+				out = n;
+			}
+			memcpy(out + o, repl, rl);
+			o += rl;
+			i += nl;
+			hit = true;
+			continue;
+		}
+		if (o + 1 + (len - i) + 1 > cap) {
+			char *n;
+
+			cap = o + (len - i) + 2;
+			if ((n = realloc(out, cap)) == NULL) {
+				free(out);
+				return NULL;
+			}
+			out = n;
+		}
+		out[o++] = s[i++];
+	}
+	out[o] = '\0';
+	if (!hit || (o == len && memcmp(out, s, len) == 0)) { /* nothing, or itself */
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+int privacy_scrub(json_t *v, const char *needle, const char *repl)
+{
+	size_t nl = needle ? strlen(needle) : 0, i;
+	const char *k;
+	json_t *x;
+	void *tmp;
+	int n = 0;
+
+	if (nl < 2)
+		return 0;
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, x)
+		{
+			char *s;
+
+			if (!json_is_string(x)) {
+				n += privacy_scrub(x, needle, repl);
+				continue;
+			}
+			s = scrub_str(json_string_value(x), json_string_length(x), needle, nl,
+			              repl);
+			if (s) {
+				json_array_set_new(v, i, json_string(s));
+				free(s);
+				n++;
+			}
+		}
+	} else if (json_is_object(v)) {
+		json_object_foreach_safe(v, tmp, k, x)
+		{
+			char *s;
+
+			if (!json_is_string(x)) {
+				n += privacy_scrub(x, needle, repl);
+				continue;
+			}
+			s = scrub_str(json_string_value(x), json_string_length(x), needle, nl,
+			              repl);
+			if (s) {
+				json_object_set_new(v, k, json_string(s));
+				free(s);
+				n++;
+			}
+		}
 	}
 	return n;
 }

@@ -17,5 +17,9 @@ json_t *privacy_contact_patch(const json_t *rec, int64_t contact_id);
  * the contact's fields, "survey": the comment); obj may be NULL or not an object. Returns
  * how many keys changed. */
 int privacy_redact(json_t *obj, const char *entity, int64_t contact_id);
+/* Replaces every whole-word, ASCII-case-insensitive occurrence of needle by repl in each
+ * string inside v (arrays and objects walked, keys kept); needles shorter than 2 bytes are
+ * ignored. Returns how many strings changed. */
+int privacy_scrub(json_t *v, const char *needle, const char *repl);
 
 #endif

@@ -105,3 +105,51 @@ int store_privacy_audit_redact(struct store_conn *c, int64_t audit_id, const jso
 	free(a);
 	return rc;
 }
+
+int store_privacy_import_reports(struct store_conn *c, int64_t after_id, int limit, json_t **rows)
+{
+	struct db_stmt *st;
+	json_t *arr;
+	int rc = c->ops->query(c->db,
+	                       "SELECT id, errors, ignored_columns FROM imports WHERE id > ? AND "
+	                       "(errors <> '[]' OR ignored_columns <> '[]') ORDER BY id LIMIT ?",
+	                       (struct db_val[]){DB_INT(after_id), DB_INT(limit)}, 2, &st);
+
+	if (rc != KAM_OK)
+		return rc;
+	arr = json_array();
+	while ((rc = c->ops->next(st)) == 1) {
+		json_t *e = json_loads(c->ops->col_text(st, 1), 0, NULL);
+		json_t *g = json_loads(c->ops->col_text(st, 2), 0, NULL);
+
+		json_array_append_new(arr, json_pack("{s:I,s:o,s:o}", "id",
+		                                     (json_int_t)c->ops->col_int(st, 0), "errors",
+		                                     e ? e : json_array(), "ignored_columns",
+		                                     g ? g : json_array()));
+	}
+	c->ops->done(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*rows = arr;
+	return KAM_OK;
+}
+
+int store_privacy_import_scrub(struct store_conn *c, int64_t import_id, const json_t *errors,
+                               const json_t *ignored, int64_t now)
+{
+	char *e = json_dumps(errors, JSON_COMPACT), *g = json_dumps(ignored, JSON_COMPACT);
+	int rc =
+	    e && g
+	        ? sq_run(c,
+	                 "UPDATE imports SET errors = ?, ignored_columns = ?, version = "
+	                 "version + 1, updated_at = ? WHERE id = ?",
+	                 (struct db_val[]){DB_TEXT(e), DB_TEXT(g), DB_INT(now), DB_INT(import_id)},
+	                 4)
+	        : KAM_ENOMEM;
+
+	free(e);
+	free(g);
+	return rc;
+}

@@ -16,4 +16,11 @@ int store_privacy_audit_rows(struct store_conn *c, int64_t contact_id, json_t **
 int store_privacy_audit_redact(struct store_conn *c, int64_t audit_id, const json_t *before,
                                const json_t *after, int64_t now);
 
+/* Up to limit import runs with an id above after_id that have an error report or ignored
+ * columns, by id: *rows (owned) is an array of {id, errors, ignored_columns} parsed. */
+int store_privacy_import_reports(struct store_conn *c, int64_t after_id, int limit, json_t **rows);
+/* Stores an import run's scrubbed error report and ignored columns. */
+int store_privacy_import_scrub(struct store_conn *c, int64_t import_id, const json_t *errors,
+                               const json_t *ignored, int64_t now);
+
 #endif

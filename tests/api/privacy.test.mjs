@@ -77,9 +77,37 @@ test('who may ask: staff and the account KAM; members and viewers 403, other KAM
     assert.equal((await call('ben', 'GET', `/api/v1/contacts/${greta.id}/export`)).status, 404);
   }
   assert.equal((await call('anna', 'POST', '/api/v1/contacts/999999/erase')).status, 404);
+  // a KAM who is only on the account's team sees the contact but is not its KAM (README: 403)
+  const benId = (await call('ben', 'GET', '/api/v1/me')).json.id;
+  assert.notEqual(acc.owner_id, benId);
+  assert.equal((await call('anna', 'PUT', `/api/v1/accounts/${acc.id}/team/${benId}`, { role: 'deputy' })).status < 300, true);
+  assert.equal((await call('ben', 'GET', `/api/v1/contacts/${greta.id}`)).status, 200, 'the team member sees the contact');
+  const te = await call('ben', 'GET', `/api/v1/contacts/${greta.id}/export`);
+  assert.equal(te.status, 403, te.text);
+  assert.match(te.headers.get('content-type'), /problem\+json/);
+  const tr = await call('ben', 'POST', `/api/v1/contacts/${greta.id}/erase`);
+  assert.equal(tr.status, 403, tr.text);
+  assert.equal((await call('anna', 'DELETE', `/api/v1/accounts/${acc.id}/team/${benId}`)).status, 204);
   assert.equal((await call('anna', 'POST', `/api/v1/contacts/${greta.id}/erase`, { really: true })).status, 400);
   assert.equal((await call('director', 'GET', `/api/v1/contacts/${greta.id}/export`)).status, 200);
   assert.equal((await call('anna', 'GET', `/api/v1/contacts/${greta.id}`)).json.name, 'Greta Privacy', 'nothing erased yet');
+});
+
+let importId;
+test('an import whose rejected rows name the person keeps its report until the erasure', async () => {
+  const csv = ['account,name,email,reports_to',
+    `"${acc.name}",Reports Late,late@client.example,Greta Privasy`,
+    `"${acc.name}",Reports Later,later@client.example,greta@client.exampl`,
+    `"${acc.name}",Reports Bad,not-an-email,Greta Privacy`].join('\n') + '\n';
+  const r = await fetch(`${srv.url}/api/v1/imports?kind=contacts&dry_run=true`, {
+    method: 'POST', headers: { Authorization: `Bearer ${tok.anna}`, 'Content-Type': 'text/csv' }, body: csv,
+  });
+  const j = await r.json();
+  assert.equal(r.status, 201, JSON.stringify(j));
+  assert.ok(j.rejected >= 2, JSON.stringify(j));
+  importId = j.id;
+  const text = (await call('anna', 'GET', `/api/v1/imports/${importId}`)).text;
+  assert.ok(text.includes('Greta Privacy') && text.includes('greta@client.example'), text);
 });
 
 test('erasure anonymises the person everywhere and keeps NPS, interaction counts and the org chart', async () => {
@@ -118,6 +146,13 @@ test('erasure anonymises the person everywhere and keeps NPS, interaction counts
   assert.equal(erase.user_id, me.id);
   const all = JSON.stringify((await call('director', 'GET', '/api/v1/audit?limit=500')).json.items);
   for (const secret of SECRETS) assert.ok(!all.includes(secret), `the audit log still holds ${secret}`);
+  assert.equal(r.json.imports_scrubbed, 1);
+  const rep = await call('anna', 'GET', `/api/v1/imports/${importId}`);
+  assert.equal(rep.status, 200);
+  for (const secret of SECRETS) assert.ok(!rep.text.includes(secret), `the import report still holds ${secret}: ${rep.text}`);
+  assert.ok(rep.text.includes(`Erased contact #${greta.id}`), rep.text);
+  const runs = JSON.stringify((await call('director', 'GET', '/api/v1/imports?limit=500')).json);
+  for (const secret of SECRETS) assert.ok(!runs.includes(secret), `the import runs still hold ${secret}`);
 
   const kpiAfter = (await call('director', 'GET', `/api/v1/kpis?scope=account&id=${acc.id}&${PERIOD}`)).json.kpis;
   assert.deepEqual(kpiAfter.nps, kpiBefore.nps);

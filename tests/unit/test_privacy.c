@@ -53,11 +53,39 @@ static void test_redact(void **state)
 	json_decref(note);
 }
 
+static void test_scrub(void **state)
+{
+	json_t *e = json_pack("[{s:i,s:s,s:s},{s:s},s,s]", "line", 2, "message",
+	                      "no contact \"greta privacy\"; did you mean \"Greta Privacy\"?",
+	                      "row", "Greta Privacy,greta@x.example", "message", "Greta Privacyx",
+	                      "Li", "Limited");
+
+	(void)state;
+	assert_int_equal(privacy_scrub(e, "Greta Privacy", "Erased contact #9"), 2);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(e, 0), "message")),
+	    "no contact \"Erased contact #9\"; did you mean \"Erased contact #9\"?");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(e, 0), "row")),
+	                    "Erased contact #9,greta@x.example");
+	/* a longer word is another name */
+	assert_string_equal(json_string_value(json_object_get(json_array_get(e, 1), "message")),
+	                    "Greta Privacyx");
+	assert_int_equal(privacy_scrub(e, "greta@x.example", "(erased)"), 1);
+	assert_int_equal(privacy_scrub(e, "Li", "X"), 1); /* the word, not the prefix */
+	assert_string_equal(json_string_value(json_array_get(e, 2)), "X");
+	assert_string_equal(json_string_value(json_array_get(e, 3)), "Limited");
+	assert_int_equal(privacy_scrub(e, "L", "X"), 0); /* too short to mean a person */
+	assert_int_equal(privacy_scrub(e, NULL, "X"), 0);
+	assert_int_equal(privacy_scrub(e, "Erased contact #9", "Erased contact #9"), 0);
+	json_decref(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_contact_patch),
 	    cmocka_unit_test(test_redact),
+	    cmocka_unit_test(test_scrub),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
