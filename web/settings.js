@@ -50,11 +50,11 @@ function Alerts({ s, canEdit, onSaved }) {
     try { await api('PATCH', '/api/v1/settings', { alerts: { [rule]: body } }); setMsg(`Saved ${rule.replaceAll('_', ' ')}`); onSaved(); } catch (e) { setMsg(e.message); }
   }
   return html`<section aria-labelledby="sa-title"><h2 id="sa-title">Alert rules</h2>
-    <table><thead><tr><th>Rule</th><th>On</th><th>Threshold</th><th>Unit</th></tr></thead><tbody>
+    <div class="scroll"><table><thead><tr><th>Rule</th><th>On</th><th>Threshold</th><th>Unit</th></tr></thead><tbody>
     ${Object.entries(s.alerts).map(([rule, a]) => html`<tr><td>${rule.replaceAll('_', ' ')}</td>
       <td><input type="checkbox" checked=${a.enabled} disabled=${!canEdit} aria-label=${`${rule} on`} onChange=${(e) => change(rule, { enabled: e.target.checked })} /></td>
       <td><input type="number" value=${a.threshold} disabled=${!canEdit} aria-label=${`${rule} threshold`} onChange=${(e) => change(rule, { threshold: Number(e.target.value) })} /></td><td class="muted">${a.unit}</td></tr>`)}
-    </tbody></table>${msg && html`<p role="status">${msg}</p>`}
+    </tbody></table></div>${msg && html`<p role="status">${msg}</p>`}
   </section>`;
 }
 

@@ -57,9 +57,10 @@ async function fits(p, name) {
   for (const w of [390, 820, 1280]) {
     await p.setViewportSize({ width: w, height: 900 });
     await p.waitForTimeout(50); // layout settles; not a timing assertion
-    const [sw, iw] = await p.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
-    assert.ok(sw <= iw, `${name} at ${w} px is ${sw} px wide`);
+    const [sw, iw, wide] = await p.evaluate(() => [document.documentElement.scrollWidth, innerWidth,
+      [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > innerWidth + 1 && !e.closest('.scroll table')).map((e) => e.getBoundingClientRect().right + ' ' + getComputedStyle(e).overflowX + ' ' + e.outerHTML.slice(0, 80)).slice(0, 3)]);
     await p.screenshot({ path: join(OUT, `edit-${name}-${w}.png`), fullPage: true });
+    assert.ok(sw <= iw, `${name} at ${w} px is ${sw} px wide: ${wide.join(' | ')}`);
   }
   await p.setViewportSize({ width: 1280, height: 900 });
 }
