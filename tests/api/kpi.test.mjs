@@ -185,3 +185,11 @@ test('a repeated question is answered from the cache until any change lands', as
   assert.equal(c.headers.get('x-cache'), 'miss', 'a write invalidates');
   assert.equal(c.json.kpis.revenue.value, a.json.kpis.revenue.value + 123456);
 });
+
+test('a brand-new account with no figures gets its KPIs, and the server keeps serving', async () => {
+  const a = await api(srv.url, tok.anna, 'POST', '/api/v1/accounts', { name: 'Brand-new KPI account' });
+  assert.equal(a.status, 201, a.text);
+  const r = await api(srv.url, tok.anna, 'GET', `/api/v1/kpis?scope=account&id=${a.json.id}&from=${FROM}&to=${TO}&interval=month`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await api(srv.url, tok.anna, 'GET', '/api/v1/me')).status, 200);
+});
