@@ -147,7 +147,9 @@ function NewPlan({ account, last, reload }) {
     const b = body(spec, fd);
     const from = b.from;
     delete b.from;
-    const p = await api('POST', '/api/v1/plans', { ...b, account_id: account.id, status: 'active' });
+    // one active plan per period: the new one is a draft until the old one is archived
+    const replacing = last && last.status === 'active';
+    const p = await api('POST', '/api/v1/plans', { ...b, account_id: account.id, status: replacing ? 'draft' : 'active' });
     if (last && from === 'copy') {
       const ids = new Map();
       for (const o of last.objectives) {
@@ -159,7 +161,10 @@ function NewPlan({ account, last, reload }) {
         await api('POST', '/api/v1/actions', { plan_id: p.id, title: a.title, owner_id: a.owner_id ?? null,
           objective_id: ids.get(a.objective_id) ?? null, due_on: a.due_on, status: a.status });
       }
-      if (last.status === 'active') await api('PATCH', `/api/v1/plans/${last.id}`, { status: 'archived' });
+    }
+    if (replacing) {
+      await api('PATCH', `/api/v1/plans/${last.id}`, { status: 'archived' });
+      await api('PATCH', `/api/v1/plans/${p.id}`, { status: 'active' });
     }
     reload();
   }

@@ -124,6 +124,24 @@ test('a KAM creates an account, a plan, objectives and an owned action, and edit
   assert.equal(plan.actions[0].owner_id, anna.id);
   assert.equal(plan.actions[0].objective_id, plan.objectives.find((o) => o.title === 'Grow revenue').id);
   await fits(p, 'plan');
+
+  // next period: a copy of this plan's objectives and open actions; the old plan is archived
+  await p.getByRole('button', { name: 'New plan period…' }).click();
+  const np = p.getByRole('form', { name: 'New plan' });
+  await np.getByLabel('Title').fill('Nordwind plan, next period');
+  assert.equal(await np.getByLabel('Start from').inputValue(), 'copy');
+  await np.getByRole('button', { name: 'Create plan' }).click();
+  await p.locator('h2', { hasText: 'Nordwind plan, next period' }).or(np.locator('.error')).first().waitFor();
+  assert.equal(await np.locator('.error').count(), 0, await np.locator('.error').first().textContent().catch(() => ''));
+  const after = (await api(srv.url, tok.anna, 'GET', `/api/v1/plans?account_id=${id}`)).json.items;
+  assert.equal(after.length, 2);
+  const fresh = after.find((x) => x.title === 'Nordwind plan, next period');
+  assert.equal(after.find((x) => x.id !== fresh.id).status, 'archived');
+  const copy = (await api(srv.url, tok.anna, 'GET', `/api/v1/plans/${fresh.id}`)).json;
+  assert.deepEqual(copy.objectives.map((o) => o.title).sort(), ['Grow revenue', 'Win the tender']);
+  assert.equal(copy.actions.length, 1);
+  assert.equal(copy.actions[0].owner_id, anna.id);
+  assert.equal(copy.actions[0].objective_id, copy.objectives.find((o) => o.title === 'Grow revenue').id);
   assert.deepEqual(p.problems, []);
 });
 
