@@ -5,6 +5,7 @@ import { html, useState, useEffect } from './vendor-preact-htm.js';
 import { get, api } from './api.js';
 import { num, date, ago, money, pct, esc } from './format.js';
 import { Chart } from './chart.js';
+import { Form, Field, fields, body } from './forms.js';
 
 const TABS = ['overview', 'stakeholders', 'plan', 'opportunities', 'activity', 'cases', 'risks', 'surveys', 'team'];
 
@@ -31,27 +32,30 @@ function Overview({ a, health, score, kpis }) {
   </div>`;
 }
 
-function AddPerson({ account, contacts, reload, setError }) {
+const PERSON = [
+  { name: 'name', label: 'Name', required: true, max: 200 },
+  { name: 'title', label: 'Title', max: 200 },
+  { name: 'email', label: 'E-mail', type: 'email', max: 254 },
+  { name: 'phone', label: 'Phone', max: 50 },
+];
+
+function AddPerson({ account, contacts, reload }) {
   const [open, setOpen] = useState(false);
-  async function add(e) {
-    e.preventDefault();
-    const f = new FormData(e.target);
-    const body = { account_id: account.id, name: f.get('name'), title: f.get('title') || null,
-      influence: f.get('influence') ? Number(f.get('influence')) : null, attitude: f.get('attitude') || null,
-      reports_to_id: f.get('reports_to') ? Number(f.get('reports_to')) : null };
-    try { await api('POST', '/api/v1/contacts', body); setOpen(false); reload(); } catch (err) { setError(err.message); }
+  const spec = [...PERSON,
+    { name: 'influence', label: 'Influence', type: 'int', options: [1, 2, 3, 4, 5], none: 'unknown' },
+    { name: 'attitude', label: 'Attitude', type: 'select', options: ['champion', 'supporter', 'neutral', 'critic', 'blocker'], none: 'unknown' },
+    { name: 'reports_to_id', label: 'Reports to', type: 'select', numeric: true, options: contacts.map((c) => [c.id, c.name]), none: 'nobody' }];
+  async function add(fd) {
+    await api('POST', '/api/v1/contacts', { ...body(spec, fd), account_id: account.id });
+    setOpen(false);
+    reload();
   }
-  if (!open) return html`<button onClick=${() => setOpen(true)}>Add a person</button>`;
-  return html`<form class="quick" onSubmit=${add} aria-label="Add a person">
-    <label>Name <input name="name" required maxlength="200" /></label>
-    <label>Title <input name="title" maxlength="200" /></label>
-    <label>Influence <select name="influence"><option value="">unknown</option>${[1, 2, 3, 4, 5].map((i) => html`<option value=${i}>${i}</option>`)}</select></label>
-    <label>Attitude <select name="attitude"><option value="">unknown</option>${['champion', 'supporter', 'neutral', 'critic', 'blocker'].map((a) => html`<option value=${a}>${a}</option>`)}</select></label>
-    <label>Reports to <select name="reports_to"><option value="">nobody</option>${contacts.map((c) => html`<option value=${c.id}>${c.name}</option>`)}</select></label>
-    <button type="submit">Add</button> <button type="button" onClick=${() => setOpen(false)}>Cancel</button></form>`;
+  if (!open) return html`<p><button onClick=${() => setOpen(true)}>Add a person</button></p>`;
+  return html`<${Form} label="Add a person" submit="Add" onSave=${add} onCancel=${() => setOpen(false)}>${fields(spec)}<//>`;
 }
 
-function Stakeholders({ account, contacts, team, reload, setError }) {
+function Stakeholders({ account, contacts, team, canEdit, reload, setError }) {
+  const [editing, setEditing] = useState(null);
   const byId = new Map(contacts.map((c) => [c.id, { name: c.name, value: c.id, children: [], c }]));
   const roots = [];
   for (const n of byId.values()) {
@@ -69,8 +73,15 @@ function Stakeholders({ account, contacts, team, reload, setError }) {
   const owners = [...ids].map((id) => ({ user_id: id, name: names[id] ?? team.find((m) => m.user_id === id)?.name ?? `user ${id}` }))
     .sort((x, y) => x.name.localeCompare(y.name));
   const edit = async (c, patch) => {
-    try { await api('PATCH', `/api/v1/contacts/${c.id}`, patch); reload(); } catch (e) { setError(e.message); }
+    try { await api('PATCH', `/api/v1/contacts/${c.id}`, patch); setError(null); reload(); } catch (e) { setError(e.message); }
   };
+  const nameOf = (cid) => contacts.find((o) => o.id === cid)?.name ?? '';
+  // a select to edit with, or for a reader the value as text
+  const pick = (c, label, value, opts, none, patch) => (canEdit
+    ? html`<select aria-label=${label} onChange=${(e) => edit(c, patch(e.target.value))}>
+        <option value="" selected=${value == null}>${none}</option>${opts.map(([v, t]) => html`<option value=${v} selected=${String(value) === String(v)}>${t}</option>`)}</select>`
+    : (value == null ? '' : opts.find(([v]) => String(v) === String(value))?.[1] ?? ''));
+  const num1 = (v) => (v ? Number(v) : null);
   const engaged = contacts.filter((c) => c.influence >= 4 && c.last_contacted_at && Date.now() - Date.parse(c.last_contacted_at) < 90 * 86400e3).length;
   return html`<div>
     ${engaged < 2 && html`<p class="warning" role="status">Single-threaded: ${engaged} influential contact${engaged === 1 ? '' : 's'} engaged in the last 90 days.</p>`}
@@ -80,130 +91,196 @@ function Stakeholders({ account, contacts, team, reload, setError }) {
           orient: 'TB', top: 30, bottom: 70, left: 80, right: 80, expandAndCollapse: false,
           label: { position: 'bottom', fontSize: 11, lineHeight: 14, distance: 6 }, leaves: { label: { position: 'bottom' } } }] }} />
     </section>
-    <${AddPerson} account=${account} contacts=${contacts} reload=${reload} setError=${setError} />
-    <table class="people"><thead><tr><th scope="col">Name</th><th scope="col">Title</th><th scope="col">Reports to</th><th scope="col">Influence</th><th scope="col">Attitude</th><th scope="col">Role</th><th scope="col">Our owner</th><th scope="col">Last contacted</th></tr></thead>
-    <tbody>${contacts.map((c) => html`<tr data-contact=${c.id}><td>${c.name}</td><td>${c.title || ''}</td>
-      <td><select aria-label=${`${c.name} reports to`} value=${c.reports_to_id ?? ''} onChange=${(e) => edit(c, { reports_to_id: e.target.value ? Number(e.target.value) : null })}>
-        <option value="">nobody here</option>${contacts.filter((o) => o.id !== c.id).map((o) => html`<option value=${o.id}>${o.name}</option>`)}</select></td>
-      <td><select aria-label=${`influence of ${c.name}`} value=${c.influence ?? ''} onChange=${(e) => edit(c, { influence: e.target.value ? Number(e.target.value) : null })}>
-        <option value="">–</option>${[1, 2, 3, 4, 5].map((i) => html`<option value=${i}>${i}</option>`)}</select></td>
-      <td><select aria-label=${`attitude of ${c.name}`} value=${c.attitude ?? ''} onChange=${(e) => edit(c, { attitude: e.target.value || null })}>
-        <option value="">unknown</option>${['champion', 'supporter', 'neutral', 'critic', 'blocker'].map((t) => html`<option value=${t}>${t}</option>`)}</select></td>
+    ${canEdit && html`<${AddPerson} account=${account} contacts=${contacts} reload=${reload} />`}
+    <div class="scroll"><table class="people"><thead><tr><th scope="col">Name</th><th scope="col">Title</th><th scope="col">Contact</th><th scope="col">Reports to</th><th scope="col">Influence</th><th scope="col">Attitude</th><th scope="col">Role</th><th scope="col">Our owner</th><th scope="col">Last contacted</th>${canEdit && html`<th scope="col"><span class="sr">Tools</span></th>`}</tr></thead>
+    <tbody>${contacts.map((c) => (editing === c.id
+    ? html`<tr key=${c.id} data-contact=${c.id}><td colspan="10"><${Form} label=${`Edit ${c.name}`} reset=${false} onCancel=${() => setEditing(null)}
+        onSave=${async (fd) => { await api('PATCH', `/api/v1/contacts/${c.id}`, body(PERSON, fd)); setEditing(null); reload(); }}>${fields(PERSON, c)}<//></td></tr>`
+    : html`<tr key=${c.id} data-contact=${c.id}><td>${c.name}</td><td>${c.title || ''}</td>
+      <td class="contact">${c.email && html`<a href=${`mailto:${c.email}`}>${c.email}</a>`}${c.email && c.phone && html`<br />`}${c.phone && html`<a href=${`tel:${c.phone}`}>${c.phone}</a>`}</td>
+      <td>${canEdit ? pick(c, `${c.name} reports to`, c.reports_to_id, contacts.filter((o) => o.id !== c.id).map((o) => [o.id, o.name]), 'nobody here', (v) => ({ reports_to_id: num1(v) })) : nameOf(c.reports_to_id)}</td>
+      <td>${pick(c, `influence of ${c.name}`, c.influence, [1, 2, 3, 4, 5].map((i) => [i, String(i)]), '–', (v) => ({ influence: num1(v) }))}</td>
+      <td>${pick(c, `attitude of ${c.name}`, c.attitude, ['champion', 'supporter', 'neutral', 'critic', 'blocker'].map((t) => [t, t]), 'unknown', (v) => ({ attitude: v || null }))}</td>
       <td>${(c.decision_role || '').replaceAll('_', ' ')}</td>
-      <td><select aria-label=${`our owner of ${c.name}`} value=${c.relationship_owner_id ?? ''} onChange=${(e) => edit(c, { relationship_owner_id: e.target.value ? Number(e.target.value) : null })}>
-        <option value="">nobody</option>${owners.map((u) => html`<option value=${u.user_id}>${u.name}</option>`)}
-</select></td>
-      <td>${ago(c.last_contacted_at)}</td></tr>`)}</tbody></table>
+      <td>${pick(c, `our owner of ${c.name}`, c.relationship_owner_id, owners.map((u) => [u.user_id, u.name]), 'nobody', (v) => ({ relationship_owner_id: num1(v) }))}</td>
+      <td>${ago(c.last_contacted_at)}</td>
+      ${canEdit && html`<td class="row-tools"><button class="link" aria-label=${`edit ${c.name}`} onClick=${() => setEditing(c.id)}>edit</button></td>`}</tr>`))}</tbody></table></div>
   </div>`;
 }
 
-function Plan({ plans, reload, setError }) {
-  if (!plans.length) return html`<p class="muted">No active plan for this account.</p>`;
-  const p = plans[0];
-  const act = async (method, path, body) => {
-    try { await api(method, path, body); reload(); return true; } catch (e) { setError(e.message); return false; }
-  };
-  const setStatus = (action, status) => act('PATCH', `/api/v1/actions/${action.id}`, { status });
-  const setObjective = (o, patch) => act('PATCH', `/api/v1/objectives/${o.id}`, patch);
-  async function addAction(e) {
-    e.preventDefault();
-    const f = new FormData(e.target);
-    if (await act('POST', '/api/v1/actions', { plan_id: p.id, title: f.get('title'), due_on: f.get('due_on') || null })) e.target.reset();
+const today = () => new Date().toISOString().slice(0, 10);
+const STATUSES = ['on_track', 'at_risk', 'achieved', 'missed'];
+const OBJECTIVE = [
+  { name: 'title', label: 'Objective', required: true, max: 300 },
+  { name: 'metric', label: 'Metric', max: 200 },
+  { name: 'baseline', label: 'Baseline', type: 'number' },
+  { name: 'target', label: 'Target', type: 'number' },
+  { name: 'due_on', label: 'Due', type: 'date' },
+  { name: 'status', label: 'Status', type: 'select', required: true, options: STATUSES, default: 'on_track' },
+];
+
+// What a reader should not miss about an objective: past its due date while still open, or
+// a status its progress contradicts ("achieved" at 58%, "missed" at 100%).
+export function objectiveFlags(o, now = today()) {
+  const out = [];
+  const open = o.status === 'on_track' || o.status === 'at_risk';
+  if (o.due_on && o.due_on < now && open) out.push({ kind: 'past-due', text: `past due since ${date(o.due_on)}` });
+  if (o.progress != null && o.status === 'achieved' && o.progress < 1) out.push({ kind: 'contradiction', text: `marked achieved at ${pct(o.progress, 0)}` });
+  if (o.progress != null && o.status === 'missed' && o.progress >= 1) out.push({ kind: 'contradiction', text: `marked missed at ${pct(o.progress, 0)}` });
+  return out;
+}
+
+// A new plan: blank, or a new period that copies the last plan's objectives and open actions
+// (done here through the plan, objective and action endpoints; the old plan is archived).
+function NewPlan({ account, last, reload }) {
+  const start = today();
+  const end = `${Number(start.slice(0, 4)) + 1}${start.slice(4)}`;
+  const spec = [
+    { name: 'title', label: 'Title', max: 200, default: `${account.name} account plan ${start.slice(0, 4)}` },
+    { name: 'period_start', label: 'From', type: 'date', required: true, default: start },
+    { name: 'period_end', label: 'To', type: 'date', required: true, default: end },
+    { name: 'vision', label: 'Vision', type: 'textarea', max: 20000 },
+  ];
+  if (last) spec.push({ name: 'from', label: 'Start from', type: 'select', required: true, default: 'copy',
+    options: [['copy', `a copy of "${last.title || 'the last plan'}" (objectives and open actions)`], ['blank', 'a blank plan']] });
+  async function save(fd) {
+    const b = body(spec, fd);
+    const from = b.from;
+    delete b.from;
+    // one active plan per period: the new one is a draft until the old one is archived
+    const replacing = last && last.status === 'active';
+    const p = await api('POST', '/api/v1/plans', { ...b, account_id: account.id, status: replacing ? 'draft' : 'active' });
+    if (last && from === 'copy') {
+      const ids = new Map();
+      for (const o of last.objectives) {
+        const n = await api('POST', '/api/v1/objectives', { plan_id: p.id, title: o.title, metric: o.metric, baseline: o.current ?? o.baseline,
+          target: o.target, due_on: o.due_on && o.due_on > b.period_start ? o.due_on : null, status: 'on_track' });
+        ids.set(o.id, n.id);
+      }
+      for (const a of last.actions.filter((x) => x.status === 'open' || x.status === 'in_progress')) {
+        await api('POST', '/api/v1/actions', { plan_id: p.id, title: a.title, owner_id: a.owner_id ?? null,
+          objective_id: ids.get(a.objective_id) ?? null, due_on: a.due_on, status: a.status });
+      }
+    }
+    if (replacing) {
+      await api('PATCH', `/api/v1/plans/${last.id}`, { status: 'archived' });
+      await api('PATCH', `/api/v1/plans/${p.id}`, { status: 'active' });
+    }
+    reload();
   }
-  async function addReview(e) {
-    e.preventDefault();
-    const f = new FormData(e.target);
-    if (await act('POST', '/api/v1/reviews', { plan_id: p.id, held_on: f.get('held_on'), kind: f.get('kind'),
-      notes: f.get('notes') || null, next_review_on: f.get('next_review_on') || null })) e.target.reset();
+  return html`<${Form} label="New plan" submit="Create plan" onSave=${save} reset=${false}>${fields(spec)}<//>`;
+}
+
+function ObjectiveRow({ o, edit, canEdit, setObjective, remove, onEdit, reload }) {
+  const flags = objectiveFlags(o);
+  if (edit) {
+    return html`<tr data-objective=${o.id}><td colspan="7"><${Form} label=${`Edit objective ${o.title}`} reset=${false}
+      onSave=${async (fd) => { await api('PATCH', `/api/v1/objectives/${o.id}`, body(OBJECTIVE, fd)); onEdit(null); reload(); }}
+      onCancel=${() => onEdit(null)}>${fields(OBJECTIVE, o)}<//></td></tr>`;
+  }
+  return html`<tr data-objective=${o.id} class=${flags.length ? 'flagged' : ''}><td>${o.title}
+      ${flags.map((f) => html` <span class=${`flag ${f.kind}`}>${f.text}</span>`)}</td>
+    <td>${o.metric || ''} ${num(o.baseline)} → ${num(o.target)}</td>
+    <td>${canEdit ? html`<input type="number" step="any" size="8" aria-label=${`current value of ${o.title}`} defaultValue=${o.current == null ? '' : Math.round(o.current * 100) / 100}
+      onChange=${(e) => setObjective(o, { current: e.target.value === '' ? null : Number(e.target.value) })} />` : num(o.current)}</td>
+    <td><progress max="1" value=${Math.min(o.progress ?? 0, 1)} aria-label=${`progress of ${o.title}`}></progress> ${pct(o.progress, 0)}</td><td>${date(o.due_on)}</td>
+    <td>${canEdit ? html`<select aria-label=${`status of objective ${o.title}`} onChange=${(e) => setObjective(o, { status: e.target.value })}>
+      ${STATUSES.map((st) => html`<option value=${st} selected=${o.status === st}>${st.replace('_', ' ')}</option>`)}</select>` : o.status.replace('_', ' ')}</td>
+    ${canEdit && html`<td class="row-tools"><button class="link" onClick=${() => onEdit(o.id)}>edit</button> <button class="link" onClick=${() => remove(`/api/v1/objectives/${o.id}`, o.title)}>delete</button></td>`}</tr>`;
+}
+
+function Plan({ account, plans, all, users, canEdit, canWork, reload, setError }) {
+  const [editing, setEditing] = useState(null);
+  const [newPeriod, setNewPeriod] = useState(false);
+  const last = [...all].sort((x, y) => (y.period_end || '').localeCompare(x.period_end || ''))[0];
+  if (!plans.length) {
+    if (!canEdit) return html`<p class="muted">No active plan for this account.</p>`;
+    return html`<div><p class="muted">No active plan for this account yet.</p>
+      <${NewPlan} account=${account} last=${last && last.full} reload=${reload} /></div>`;
+  }
+  const p = plans[0];
+  const act = async (method, path, b) => {
+    try { await api(method, path, b); setError(null); reload(); return true; } catch (e) { setError(e.message); return false; }
+  };
+  const setAction = (a, patch) => act('PATCH', `/api/v1/actions/${a.id}`, patch);
+  const setObjective = (o, patch) => act('PATCH', `/api/v1/objectives/${o.id}`, patch);
+  const remove = (path, what) => confirm(`Delete "${what}"?`) && act('DELETE', path);
+  const people = users.filter((u) => u.active !== false).map((u) => [u.id, u.name]);
+  const name = (id) => users.find((u) => u.id === id)?.name ?? (id ? `user ${id}` : '');
+  const objTitle = (id) => p.objectives.find((o) => o.id === id)?.title ?? '';
+  const ACTION = [
+    { name: 'title', label: 'New action', required: true, max: 300 },
+    { name: 'objective_id', label: 'For objective', type: 'select', numeric: true, options: p.objectives.map((o) => [o.id, o.title]), none: 'none' },
+    { name: 'owner_id', label: 'Owner', type: 'select', numeric: true, options: people, none: 'nobody yet' },
+    { name: 'due_on', label: 'Due', type: 'date' },
+  ];
+  const REVIEW = [
+    { name: 'held_on', label: 'Held on', type: 'date', required: true, default: today() },
+    { name: 'kind', label: 'Kind', type: 'select', required: true, options: [['qbr', 'QBR'], ['internal', 'internal']] },
+    { name: 'attendees', label: 'Attendees', max: 1000 },
+    { name: 'notes', label: 'Notes', type: 'textarea', max: 18000 },
+    { name: 'next_review_on', label: 'Next review', type: 'date' },
+  ];
+  async function addReview(fd) {
+    const b = body(REVIEW, fd);
+    // reviews have no attendee list of their own: the names open the notes
+    const notes = [b.attendees && `Attendees: ${b.attendees}.`, b.notes].filter(Boolean).join('\n');
+    delete b.attendees;
+    await api('POST', '/api/v1/reviews', { ...b, plan_id: p.id, notes: notes || null });
+    reload();
   }
   return html`<div>
     <h2>${p.title || 'Account plan'} <span class="muted">${date(p.period_start)} – ${date(p.period_end)}</span></h2>
     ${p.vision && html`<p><strong>Vision:</strong> ${p.vision}</p>`}
+    ${canEdit && (newPeriod ? html`<${NewPlan} account=${account} last=${p} reload=${() => { setNewPeriod(false); reload(); }} />`
+      : html`<p><button onClick=${() => setNewPeriod(true)}>New plan period…</button></p>`)}
     <section aria-labelledby="o-title"><h2 id="o-title">Objectives</h2>
-      <table class="objectives"><thead><tr><th scope="col">Objective</th><th scope="col">Metric</th><th scope="col">Now</th><th scope="col">Progress</th><th scope="col">Due</th><th scope="col">Status</th></tr></thead>
-      <tbody>${p.objectives.map((o) => html`<tr data-objective=${o.id}><td>${o.title}</td><td>${o.metric || ''} ${num(o.baseline)} → ${num(o.target)}</td>
-        <td><input type="number" step="any" size="8" aria-label=${`current value of ${o.title}`} value=${o.current == null ? '' : Math.round(o.current * 100) / 100}
-          onChange=${(e) => setObjective(o, { current: e.target.value === '' ? null : Number(e.target.value) })} /></td>
-        <td><progress max="1" value=${o.progress ?? 0} aria-label=${`progress of ${o.title}`}></progress> ${pct(o.progress, 0)}</td><td>${date(o.due_on)}</td>
-        <td><select aria-label=${`status of objective ${o.title}`} value=${o.status} onChange=${(e) => setObjective(o, { status: e.target.value })}>
-          ${['on_track', 'at_risk', 'achieved', 'missed'].map((st) => html`<option value=${st}>${st.replace('_', ' ')}</option>`)}</select></td></tr>`)}</tbody></table>
+      <div class="scroll"><table class="objectives"><thead><tr><th scope="col">Objective</th><th scope="col">Metric</th><th scope="col">Now</th><th scope="col">Progress</th><th scope="col">Due</th><th scope="col">Status</th>${canEdit && html`<th scope="col"><span class="sr">Tools</span></th>`}</tr></thead>
+      <tbody>${p.objectives.map((o) => html`<${ObjectiveRow} key=${o.id} o=${o} edit=${editing === `o${o.id}`} canEdit=${canEdit} setObjective=${setObjective}
+        remove=${remove} onEdit=${(x) => setEditing(x && `o${x}`)} reload=${reload} />`)}</tbody></table></div>
+      ${!p.objectives.length && html`<p class="muted">No objectives yet.</p>`}
+      ${canEdit && html`<${Form} label="Add an objective" cls="quick add-objective" submit="Add objective"
+        onSave=${async (fd) => { await api('POST', '/api/v1/objectives', { ...body(OBJECTIVE, fd), plan_id: p.id }); reload(); }}>${fields(OBJECTIVE)}<//>`}
     </section>
     <section aria-labelledby="ac-title"><h2 id="ac-title">Actions</h2>
-      <table class="actions"><thead><tr><th scope="col">Action</th><th scope="col">Due</th><th scope="col">Status</th></tr></thead>
-      <tbody>${p.actions.map((a) => html`<tr class=${a.overdue ? 'overdue' : ''} data-action=${a.id}><td>${a.title}</td><td>${date(a.due_on)}${a.overdue ? ' (overdue)' : ''}</td>
-        <td><select aria-label=${`status of ${a.title}`} value=${a.status} onChange=${(e) => setStatus(a, e.target.value)}>
-          ${['open', 'in_progress', 'done', 'cancelled'].map((st) => html`<option value=${st}>${st.replace('_', ' ')}</option>`)}</select></td></tr>`)}</tbody></table>
-      <form class="inline add-action" onSubmit=${addAction}><label>New action <input name="title" required maxlength="300" /></label>
-        <label>due <input type="date" name="due_on" /></label> <button type="submit">Add action</button></form>
+      <div class="scroll"><table class="actions"><thead><tr><th scope="col">Action</th><th scope="col">Objective</th><th scope="col">Owner</th><th scope="col">Due</th><th scope="col">Status</th>${canEdit && html`<th scope="col"><span class="sr">Tools</span></th>`}</tr></thead>
+      <tbody>${p.actions.map((a) => html`<tr key=${a.id} class=${a.overdue ? 'overdue' : ''} data-action=${a.id}>
+        <td>${canWork ? html`<input class="title" aria-label=${`title of ${a.title}`} defaultValue=${a.title} maxlength="300" required onChange=${(e) => e.target.value.trim() && setAction(a, { title: e.target.value.trim() })} />` : a.title}</td>
+        <td>${canWork ? html`<select aria-label=${`objective of ${a.title}`} onChange=${(e) => setAction(a, { objective_id: e.target.value ? Number(e.target.value) : null })}>
+          <option value="" selected=${!a.objective_id}>none</option>${p.objectives.map((o) => html`<option value=${o.id} selected=${a.objective_id === o.id}>${o.title}</option>`)}</select>` : objTitle(a.objective_id)}</td>
+        <td>${canWork ? html`<select aria-label=${`owner of ${a.title}`} onChange=${(e) => setAction(a, { owner_id: e.target.value ? Number(e.target.value) : null })}>
+          <option value="" selected=${!a.owner_id}>nobody yet</option>${people.map(([id, n]) => html`<option value=${id} selected=${a.owner_id === id}>${n}</option>`)}</select>` : name(a.owner_id)}</td>
+        <td>${canWork ? html`<input type="date" aria-label=${`due date of ${a.title}`} defaultValue=${a.due_on ? a.due_on.slice(0, 10) : ''} onChange=${(e) => setAction(a, { due_on: e.target.value || null })} />` : date(a.due_on)}${a.overdue ? html` <span class="flag past-due">overdue</span>` : ''}</td>
+        <td>${canWork ? html`<select aria-label=${`status of ${a.title}`} onChange=${(e) => setAction(a, { status: e.target.value })}>
+          ${['open', 'in_progress', 'done', 'cancelled'].map((st) => html`<option value=${st} selected=${a.status === st}>${st.replace('_', ' ')}</option>`)}</select>` : a.status.replace('_', ' ')}</td>
+        ${canEdit && html`<td class="row-tools"><button class="link" onClick=${() => remove(`/api/v1/actions/${a.id}`, a.title)}>delete</button></td>`}</tr>`)}</tbody></table></div>
+      ${canWork && html`<${Form} label="Add an action" cls="quick add-action" submit="Add action"
+        onSave=${async (fd) => { await api('POST', '/api/v1/actions', { ...body(ACTION, fd), plan_id: p.id }); reload(); }}>${fields(ACTION)}<//>`}
     </section>
     <section aria-labelledby="rv-title"><h2 id="rv-title">Reviews</h2>
-      <ul class="reviews">${p.reviews.map((r) => html`<li>${date(r.held_on)} ${r.kind.toUpperCase()}: ${r.notes || ''} ${r.next_review_on ? `(next ${date(r.next_review_on)})` : ''}</li>`)}</ul>
-      <form class="inline add-review" onSubmit=${addReview}><label>Held on <input type="date" name="held_on" required /></label>
-        <label>Kind <select name="kind"><option value="qbr">QBR</option><option value="internal">internal</option></select></label>
-        <label>Notes <input name="notes" maxlength="2000" /></label>
-        <label>Next review <input type="date" name="next_review_on" /></label> <button type="submit">Record review</button></form>
+      <ul class="reviews">${p.reviews.map((r) => html`<li>${date(r.held_on)} ${r.kind.toUpperCase()}: <span class="pre">${r.notes || ''}</span> ${r.next_review_on ? `(next ${date(r.next_review_on)})` : ''}</li>`)}</ul>
+      ${canEdit && html`<${Form} label="Record a review" cls="quick add-review" submit="Record review" onSave=${addReview}>${fields(REVIEW)}<//>`}
     </section>
   </div>`;
 }
 
-function Opportunities({ opps, pipeline, ws, currency }) {
-  const colour = { sold: '#2e7d32', pipeline: '#ffb300', white_space: '#eceff1' };
-  return html`<div>
-    <p>Open pipeline ${money(pipeline.total, currency)}, weighted ${money(pipeline.weighted, currency)} across ${pipeline.open_count} opportunities.</p>
-    <table><thead><tr><th>Opportunity</th><th>Kind</th><th>Stage</th><th>Amount</th><th>Probability</th><th>Close</th></tr></thead>
-    <tbody>${opps.map((o) => html`<tr><td>${o.name}</td><td>${o.kind.replace('_', ' ')}</td><td>${o.stage}</td><td>${money(o.amount, o.currency)}</td><td>${o.probability ?? '–'}%</td><td>${date(o.closed_on || o.expected_close_on)}</td></tr>`)}</tbody></table>
-    <section aria-labelledby="ws-title"><h2 id="ws-title">Whitespace</h2>
-      <table class="whitespace"><thead><tr><th>Unit</th>${ws.products.map((p) => html`<th>${p.name}</th>`)}</tr></thead>
-      <tbody>${ws.units.map((u) => html`<tr><th scope="row">${u.name}</th>${ws.products.map((p) => {
-        const c = ws.cells.find((x) => x.unit_id === u.id && x.product_id === p.id);
-        return html`<td class=${`ws ${c.state}`} title=${c.state.replace('_', ' ')}>${c.state === 'sold' ? money(c.revenue, currency) : c.state.replace('_', ' ')}</td>`;
-      })}</tr>`)}</tbody></table>
-    </section>
-  </div>`;
-}
-
-function Activity({ account, interactions, contacts, user, reload, setError }) {
+function Activity({ account, interactions, contacts, user, canWork, reload }) {
   const [open, setOpen] = useState(false);
-  async function log(e) {
-    e.preventDefault();
-    const f = new FormData(e.target);
+  async function log(fd) {
     const when = new Date(Date.now() - 60e3).toISOString().replace(/\.\d+Z$/, 'Z');
-    const who = f.getAll('contact').map(Number);
-    try {
-      await api('POST', '/api/v1/interactions', { account_id: account.id, kind: f.get('kind'), occurred_at: when,
-        user_ids: [user.id], contact_ids: who, summary: f.get('summary') || null });
-      setOpen(false);
-      reload();
-    } catch (err) { setError(err.message); }
+    await api('POST', '/api/v1/interactions', { account_id: account.id, kind: fd.get('kind'), occurred_at: when,
+      user_ids: [user.id], contact_ids: fd.getAll('contact').map(Number), summary: String(fd.get('summary') || '').trim() || null });
+    setOpen(false);
+    reload();
   }
   return html`<div>
-    ${open ? html`<form class="quick" onSubmit=${log} aria-label="Log an interaction">
-        <label>Kind <select name="kind">${['meeting', 'call', 'email', 'visit', 'qbr'].map((k) => html`<option value=${k}>${k}</option>`)}</select></label>
-        <label>Summary <input name="summary" maxlength="2000" /></label>
-        <fieldset><legend>With</legend>${contacts.slice(0, 12).map((c) => html`<label><input type="checkbox" name="contact" value=${c.id} /> ${c.name}</label>`)}</fieldset>
-        <button type="submit">Save</button> <button type="button" onClick=${() => setOpen(false)}>Cancel</button></form>`
-      : html`<button onClick=${() => setOpen(true)}>Log a meeting</button>`}
+    ${canWork && (open ? html`<${Form} label="Log an interaction" onSave=${log} onCancel=${() => setOpen(false)}>
+        <${Field} name="kind" label="Kind"><select name="kind">${['meeting', 'call', 'email', 'visit', 'qbr'].map((k) => html`<option value=${k}>${k}</option>`)}</select><//>
+        <${Field} name="summary" label="Summary"><input name="summary" maxlength="2000" /><//>
+        <fieldset><legend>With</legend>${contacts.slice(0, 12).map((c) => html`<label><input type="checkbox" name="contact" value=${c.id} /> ${c.name}</label>`)}</fieldset><//>`
+      : html`<button onClick=${() => setOpen(true)}>Log a meeting</button>`)}
     <ol class="timeline">${interactions.map((i) => html`<li><strong>${i.kind}</strong> ${date(i.occurred_at)} — ${i.summary || ''}
       ${i.sentiment !== null && i.sentiment !== undefined ? html`<span class="muted"> sentiment ${i.sentiment}</span>` : ''}</li>`)}</ol>
-  </div>`;
-}
-
-function Cases({ cases }) {
-  return html`<table><thead><tr><th>Case</th><th>Severity</th><th>Status</th><th>Opened</th><th>SLA</th></tr></thead>
-    <tbody>${cases.map((c) => html`<tr><td>${c.title}</td><td class=${c.severity}>${c.severity}</td><td>${c.status.replace('_', ' ')}</td><td>${date(c.opened_at)}</td>
-      <td class=${c.sla_breached ? 'overdue' : ''}>${c.sla_breached ? 'breached' : 'within'} (${c.sla_target_hours} h, due ${date(c.sla_due_at)})</td></tr>`)}</tbody></table>`;
-}
-
-function Risks({ risks, matrix }) {
-  return html`<div>
-    <${Chart} label="Risk heat map" option=${{ animation: false, grid: { left: 70, right: 10, top: 10, bottom: 50 },
-      xAxis: { type: 'category', name: 'impact', nameLocation: 'middle', nameGap: 30, data: [1, 2, 3, 4, 5] },
-      yAxis: { type: 'category', name: 'probability', nameLocation: 'middle', nameGap: 40, data: [1, 2, 3, 4, 5] },
-      visualMap: { show: false, min: 1, max: 25, inRange: { color: ['#c8e6c9', '#fff59d', '#ffcc80', '#ef9a9a'] } },
-      series: [{ type: 'heatmap', label: { show: true, formatter: (p) => p.data[3] || '' },
-        data: matrix.cells.map((c) => [c.impact - 1, c.probability - 1, c.score, c.count]) }] }} />
-    <table><thead><tr><th>Risk</th><th>Category</th><th>Score</th><th>Status</th><th>Mitigation</th></tr></thead>
-    <tbody>${risks.map((r) => html`<tr><td>${r.title}</td><td>${r.category}</td><td class=${r.level}>${r.score} ${r.level}</td><td>${r.status}</td><td>${r.mitigation || ''}</td></tr>`)}</tbody></table>
   </div>`;
 }
 
@@ -217,9 +294,120 @@ function Surveys({ surveys }) {
   </div>`;
 }
 
-function Team({ team }) {
-  return html`<table><thead><tr><th>Name</th><th>Role on the account</th></tr></thead>
-    <tbody>${team.map((m) => html`<tr><td>${m.name}</td><td>${m.role.replaceAll('_', ' ')}</td></tr>`)}</tbody></table>`;
+// A list with an "add" form below it and an "edit" form in place of a row: the same field
+// specs build both, so add and edit ask the same questions.
+function Editable({ what, items, spec, cols, row, add, patch, remove, canEdit }) {
+  const [editing, setEditing] = useState(null);
+  const [adding, setAdding] = useState(false);
+  return html`<div>
+    <div class="scroll"><table class=${what.replaceAll(' ', '-')}><thead><tr>${cols.map((c) => html`<th scope="col">${c}</th>`)}${canEdit && html`<th scope="col"><span class="sr">Tools</span></th>`}</tr></thead>
+    <tbody>${items.map((it) => (editing === it.id
+    ? html`<tr key=${it.id}><td colspan=${cols.length + 1}><${Form} label=${`Edit ${what}`} reset=${false}
+        onSave=${async (fd) => { await patch(it, body(spec, fd)); setEditing(null); }} onCancel=${() => setEditing(null)}>${fields(spec, it)}<//></td></tr>`
+    : html`<tr key=${it.id}>${row(it)}${canEdit && html`<td class="row-tools"><button class="link" aria-label=${`edit ${it.name || it.title}`} onClick=${() => setEditing(it.id)}>edit</button>
+        ${remove && html` <button class="link" aria-label=${`delete ${it.name || it.title}`} onClick=${() => confirm(`Delete "${it.name || it.title}"?`) && remove(it)}>delete</button>`}</td>`}</tr>`))}</tbody></table></div>
+    ${!items.length && html`<p class="muted">No ${what}s yet.</p>`}
+    ${canEdit && (adding ? html`<${Form} label=${`Add ${what}`} submit=${`Add ${what}`} onCancel=${() => setAdding(false)}
+        onSave=${async (fd) => { await add(body(spec, fd)); setAdding(false); }}>${fields(spec)}<//>`
+      : html`<p><button onClick=${() => setAdding(true)}>Add ${what}</button></p>`)}
+  </div>`;
+}
+
+function Opportunities({ account, opps, pipeline, ws, currency, users, canEdit, reload, setError }) {
+  const colour = { sold: '#2e7d32', pipeline: '#ffb300', white_space: '#eceff1' };
+  void colour;
+  const spec = [
+    { name: 'name', label: 'Opportunity', required: true, max: 200 },
+    { name: 'kind', label: 'Kind', type: 'select', required: true, options: ['new_business', 'upsell', 'cross_sell', 'renewal'] },
+    { name: 'stage', label: 'Stage', type: 'select', required: true, options: ['identified', 'qualified', 'proposal', 'negotiation', 'won', 'lost'] },
+    { name: 'amount', label: `Amount`, type: 'money', required: true },
+    { name: 'currency', label: 'Currency', required: true, max: 3, default: account.currency || 'EUR' },
+    { name: 'probability', label: 'Probability %', type: 'number' },
+    { name: 'expected_close_on', label: 'Expected close', type: 'date' },
+    { name: 'owner_id', label: 'Owner', type: 'select', numeric: true, options: users.map((u) => [u.id, u.name]), none: 'nobody' },
+  ];
+  const done = (x) => { setError(null); reload(); return x; };
+  return html`<div>
+    <p>Open pipeline ${money(pipeline.total, currency)}, weighted ${money(pipeline.weighted, currency)} across ${pipeline.open_count} opportunities.</p>
+    <${Editable} what="opportunity" items=${opps} spec=${spec} canEdit=${canEdit}
+      cols=${['Opportunity', 'Kind', 'Stage', 'Amount', 'Probability', 'Close']}
+      row=${(o) => html`<td>${o.name}</td><td>${o.kind.replace('_', ' ')}</td><td>${o.stage}</td><td>${money(o.amount, o.currency)}</td><td>${o.probability ?? '–'}%</td><td>${date(o.closed_on || o.expected_close_on)}</td>`}
+      add=${(b) => api('POST', '/api/v1/opportunities', { ...b, account_id: account.id }).then(done)}
+      patch=${(o, b) => api('PATCH', `/api/v1/opportunities/${o.id}`, b).then(done)}
+      remove=${(o) => api('DELETE', `/api/v1/opportunities/${o.id}`).then(done, (e) => setError(e.message))} />
+    <section aria-labelledby="ws-title"><h2 id="ws-title">Whitespace</h2>
+      <div class="scroll"><table class="whitespace"><thead><tr><th>Unit</th>${ws.products.map((p) => html`<th>${p.name}</th>`)}</tr></thead>
+      <tbody>${ws.units.map((u) => html`<tr><th scope="row">${u.name}</th>${ws.products.map((p) => {
+        const c = ws.cells.find((x) => x.unit_id === u.id && x.product_id === p.id);
+        return html`<td class=${`ws ${c.state}`} title=${c.state.replace('_', ' ')}>${c.state === 'sold' ? money(c.revenue, currency) : c.state.replace('_', ' ')}</td>`;
+      })}</tr>`)}</tbody></table></div>
+    </section>
+  </div>`;
+}
+
+function Cases({ account, cases, users, canEdit, reload, setError }) {
+  const spec = [
+    { name: 'title', label: 'Case', required: true, max: 300 },
+    { name: 'severity', label: 'Severity', type: 'select', required: true, options: ['low', 'medium', 'high', 'critical'], default: 'medium' },
+    { name: 'status', label: 'Status', type: 'select', required: true, options: ['open', 'in_progress', 'resolved', 'closed'] },
+    { name: 'owner_id', label: 'Owner', type: 'select', numeric: true, options: users.map((u) => [u.id, u.name]), none: 'nobody' },
+    { name: 'description', label: 'Description', type: 'textarea', max: 20000 },
+  ];
+  const done = (x) => { setError(null); reload(); return x; };
+  return html`<${Editable} what="case" items=${cases} spec=${spec} canEdit=${canEdit}
+    cols=${['Case', 'Severity', 'Status', 'Opened', 'SLA']}
+    row=${(c) => html`<td>${c.title}</td><td class=${c.severity}>${c.severity}</td><td>${c.status.replace('_', ' ')}</td><td>${date(c.opened_at)}</td>
+      <td class=${c.sla_breached ? 'overdue' : ''}>${c.sla_breached ? 'breached' : 'within'} (${c.sla_target_hours} h, due ${date(c.sla_due_at)})</td>`}
+    add=${(b) => api('POST', '/api/v1/cases', { ...b, account_id: account.id }).then(done)}
+    patch=${(c, b) => api('PATCH', `/api/v1/cases/${c.id}`, b).then(done)} />`;
+}
+
+function Risks({ account, risks, matrix, users, canEdit, reload, setError }) {
+  const spec = [
+    { name: 'title', label: 'Risk', required: true, max: 300 },
+    { name: 'category', label: 'Category', type: 'select', required: true, options: ['relationship', 'financial', 'competitive', 'delivery', 'regulatory'] },
+    { name: 'probability', label: 'Probability (1–5)', type: 'int', required: true, options: [1, 2, 3, 4, 5], default: 3 },
+    { name: 'impact', label: 'Impact (1–5)', type: 'int', required: true, options: [1, 2, 3, 4, 5], default: 3 },
+    { name: 'status', label: 'Status', type: 'select', required: true, options: ['open', 'mitigating', 'closed'] },
+    { name: 'owner_id', label: 'Owner', type: 'select', numeric: true, options: users.map((u) => [u.id, u.name]), none: 'nobody' },
+    { name: 'review_on', label: 'Review on', type: 'date' },
+    { name: 'mitigation', label: 'Mitigation', type: 'textarea', max: 20000 },
+  ];
+  const done = (x) => { setError(null); reload(); return x; };
+  return html`<div>
+    <${Chart} label="Risk heat map" option=${{ animation: false, grid: { left: 70, right: 10, top: 10, bottom: 50 },
+      xAxis: { type: 'category', name: 'impact', nameLocation: 'middle', nameGap: 30, data: [1, 2, 3, 4, 5] },
+      yAxis: { type: 'category', name: 'probability', nameLocation: 'middle', nameGap: 40, data: [1, 2, 3, 4, 5] },
+      visualMap: { show: false, min: 1, max: 25, inRange: { color: ['#c8e6c9', '#fff59d', '#ffcc80', '#ef9a9a'] } },
+      series: [{ type: 'heatmap', label: { show: true, formatter: (p) => p.data[3] || '' },
+        data: matrix.cells.map((c) => [c.impact - 1, c.probability - 1, c.score, c.count]) }] }} />
+    <${Editable} what="risk" items=${risks} spec=${spec} canEdit=${canEdit}
+      cols=${['Risk', 'Category', 'Score', 'Status', 'Mitigation']}
+      row=${(r) => html`<td>${r.title}</td><td>${r.category}</td><td class=${r.level}>${r.score} ${r.level}</td><td>${r.status}</td><td>${r.mitigation || ''}</td>`}
+      add=${(b) => api('POST', '/api/v1/risks', { ...b, account_id: account.id }).then(done)}
+      patch=${(r, b) => api('PATCH', `/api/v1/risks/${r.id}`, b).then(done)}
+      remove=${(r) => api('DELETE', `/api/v1/risks/${r.id}`).then(done, (e) => setError(e.message))} />
+  </div>`;
+}
+
+function Team({ account, team, users, canEdit, reload, setError }) {
+  const spec = [
+    { name: 'user_id', label: 'Person', type: 'select', required: true, options: users.filter((u) => !team.some((m) => m.user_id === u.id)).map((u) => [u.id, u.name]) },
+    { name: 'role', label: 'Role on the account', required: true, max: 100, default: 'member' },
+  ];
+  const put = async (userId, role) => { await api('PUT', `/api/v1/accounts/${account.id}/team/${userId}`, { role }); setError(null); reload(); };
+  const drop = async (m) => {
+    if (!confirm(`Take ${m.name} off the team?`)) return;
+    try { await api('DELETE', `/api/v1/accounts/${account.id}/team/${m.user_id}`); reload(); } catch (e) { setError(e.message); }
+  };
+  return html`<div>
+    <div class="scroll"><table class="team"><thead><tr><th scope="col">Name</th><th scope="col">Role on the account</th>${canEdit && html`<th scope="col"><span class="sr">Tools</span></th>`}</tr></thead>
+    <tbody>${team.map((m) => html`<tr key=${m.user_id}><td>${m.name}</td>
+      <td>${canEdit ? html`<input aria-label=${`role of ${m.name} on the account`} maxlength="100" required defaultValue=${m.role}
+        onChange=${(e) => e.target.value.trim() && put(m.user_id, e.target.value.trim()).catch((x) => setError(x.message))} />` : m.role.replaceAll('_', ' ')}</td>
+      ${canEdit && html`<td class="row-tools"><button class="link" onClick=${() => drop(m)}>remove</button></td>`}</tr>`)}</tbody></table></div>
+    ${canEdit && html`<${Form} label="Add a team member" submit="Add to the team" onSave=${(fd) => put(fd.get('user_id'), String(fd.get('role')).trim())}>${fields(spec)}<//>`}
+  </div>`;
 }
 
 export function Account({ id, user }) {
@@ -229,7 +417,12 @@ export function Account({ id, user }) {
   const [error, setError] = useState(null);
   const [n, setN] = useState(0);
   const [share, setShare] = useState(null);
-  const reload = () => setN(n + 1);
+  const [users, setUsers] = useState([]);
+  const reload = () => setN((x) => x + 1);
+  // viewers get no edit controls at all; members work on actions, meetings and cases
+  const canEdit = ['admin', 'director', 'kam'].includes(user.role);
+  const canWork = canEdit || user.role === 'member';
+  useEffect(() => { get('/api/v1/users?limit=500&sort=name').then((r) => setUsers(r.items), () => {}); }, []);
   async function makeShare() {
     try { setShare(await api('POST', `/api/v1/accounts/${id}/shares`, { expires_in_days: 30 })); } catch (e) { setError(e.message); }
   }
@@ -240,14 +433,17 @@ export function Account({ id, user }) {
     const q = `account_id=${id}`;
     Promise.all([
       get(`/api/v1/accounts/${id}`), get(`/api/v1/accounts/${id}/score`), get(`/api/v1/accounts/${id}/health`),
-      get(`/api/v1/contacts?${q}&limit=200&sort=name`), get(`/api/v1/plans?${q}&status=active`),
+      get(`/api/v1/contacts?${q}&limit=200&sort=name`), get(`/api/v1/plans?${q}&status=active`), get(`/api/v1/plans?${q}&limit=100`),
       get(`/api/v1/interactions?${q}&limit=50&sort=-occurred_at`), get(`/api/v1/cases?${q}&limit=100&sort=-opened_at`),
       get(`/api/v1/risks?${q}&limit=100`), get(`/api/v1/accounts/${id}/risk-matrix`), get(`/api/v1/surveys?${q}&limit=100`),
       get(`/api/v1/accounts/${id}/team`), get(`/api/v1/opportunities?${q}&limit=100`), get(`/api/v1/accounts/${id}/pipeline`),
       get(`/api/v1/accounts/${id}/whitespace`),
-    ]).then(async ([a, score, health, contacts, plans, inter, cases, risks, matrix, surveys, team, opps, pipeline, ws]) => {
+    ]).then(async ([a, score, health, contacts, plans, allPlans, inter, cases, risks, matrix, surveys, team, opps, pipeline, ws]) => {
       const full = await Promise.all(plans.items.map((p) => get(`/api/v1/plans/${p.id}`)));
-      setD({ a, score, health, contacts: contacts.items, plans: full, inter: inter.items, cases: cases.items,
+      // the latest plan in full, for "copy last period's plan" when none is active
+      const latest = [...allPlans.items].sort((x, y) => (y.period_end || '').localeCompare(x.period_end || ''))[0];
+      const all = latest ? [{ ...latest, full: full.find((f) => f.id === latest.id) || await get(`/api/v1/plans/${latest.id}`) }] : [];
+      setD({ a, score, health, contacts: contacts.items, plans: full, all, inter: inter.items, cases: cases.items,
         risks: risks.items, matrix, surveys: surveys.items, team: team.items, opps: opps.items, pipeline, ws });
     }, (e) => setError(e.status === 404 ? 'No such account, or not one of yours.' : e.message));
     // the month-by-month figures take longest on a cold server: they fill in on their own
@@ -258,17 +454,18 @@ export function Account({ id, user }) {
   if (error && !d) return html`<p class="error" role="alert">${error}</p>`;
   if (!d) return html`<p class="loading">Loading…</p>`;
   const { a, score, health } = d;
-  let body;
+  let view;
+  const common = { account: a, users, canEdit, canWork, reload, setError };
   switch (tab) {
-  case 'stakeholders': body = html`<${Stakeholders} account=${a} contacts=${d.contacts} team=${d.team} reload=${reload} setError=${setError} />`; break;
-  case 'plan': body = html`<${Plan} plans=${d.plans} reload=${reload} setError=${setError} />`; break;
-  case 'opportunities': body = html`<${Opportunities} opps=${d.opps} pipeline=${d.pipeline} ws=${d.ws} currency=${d.pipeline.currency} />`; break;
-  case 'activity': body = html`<${Activity} account=${a} interactions=${d.inter} contacts=${d.contacts} user=${user} reload=${reload} setError=${setError} />`; break;
-  case 'cases': body = html`<${Cases} cases=${d.cases} />`; break;
-  case 'risks': body = html`<${Risks} risks=${d.risks} matrix=${d.matrix} />`; break;
-  case 'surveys': body = html`<${Surveys} surveys=${d.surveys} />`; break;
-  case 'team': body = html`<${Team} team=${d.team} />`; break;
-  default: body = html`<${Overview} a=${a} health=${health} score=${score} kpis=${kpis} />`;
+  case 'stakeholders': view = html`<${Stakeholders} ...${common} contacts=${d.contacts} team=${d.team} />`; break;
+  case 'plan': view = html`<${Plan} ...${common} plans=${d.plans} all=${d.all} />`; break;
+  case 'opportunities': view = html`<${Opportunities} ...${common} opps=${d.opps} pipeline=${d.pipeline} ws=${d.ws} currency=${d.pipeline.currency} />`; break;
+  case 'activity': view = html`<${Activity} ...${common} interactions=${d.inter} contacts=${d.contacts} user=${user} />`; break;
+  case 'cases': view = html`<${Cases} ...${common} canEdit=${canWork} cases=${d.cases} />`; break;
+  case 'risks': view = html`<${Risks} ...${common} risks=${d.risks} matrix=${d.matrix} />`; break;
+  case 'surveys': view = html`<${Surveys} surveys=${d.surveys} />`; break;
+  case 'team': view = html`<${Team} ...${common} team=${d.team} />`; break;
+  default: view = html`<${Overview} a=${a} health=${health} score=${score} kpis=${kpis} />`;
   }
   // the tabs pattern: one tab stop, arrows move between tabs, Home and End to the ends
   const tabKeys = (e) => {
@@ -287,7 +484,7 @@ export function Account({ id, user }) {
       <span>score ${num(score.score)}</span>
       <span class="health" data-score=${health.score}>health ${num(health.score, 0)}</span>
       <span class="muted">${a.industry || ''} · ${a.country || ''} · last contact ${ago(a.last_interaction_at)}</span>
-      <button onClick=${makeShare}>Share with the client</button>
+      ${canEdit && html`<button onClick=${makeShare}>Share with the client</button>`}
       <a href="#/accounts/${id}/print">One-page plan</a>
       ${d.plans[0] && html`<a href="/api/v1/plans/${d.plans[0].id}/document" download>Plan PDF</a>`}
     </header>
@@ -295,6 +492,6 @@ export function Account({ id, user }) {
       <input readonly aria-label="share link" value=${location.origin + share.url} size="60" /></p>`}
     ${error && html`<p class="error" role="alert">${error}</p>`}
     <div role="tablist" aria-label="Account views" class="tabs" onKeyDown=${tabKeys}>${TABS.map((t) => html`<button role="tab" id=${`tab-${t}`} aria-selected=${tab === t} aria-controls="tabpanel" tabindex=${tab === t ? 0 : -1} onClick=${() => setTab(t)}>${t}</button>`)}</div>
-    <div role="tabpanel" id="tabpanel" aria-labelledby=${`tab-${tab}`} tabindex="0">${body}</div>
+    <div role="tabpanel" id="tabpanel" aria-labelledby=${`tab-${tab}`} tabindex="0">${view}</div>
   </article>`;
 }

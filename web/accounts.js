@@ -1,10 +1,34 @@
 // The accounts table: search; tier, owner, status and tag filters; sortable columns; keyset
 // paging; the same list as CSV or Excel.
 import { html, useState, useEffect } from './vendor-preact-htm.js';
-import { get } from './api.js';
+import { get, api } from './api.js';
 import { money, num, ago } from './format.js';
+import { Form, fields, body } from './forms.js';
 
-export function Accounts() {
+// A new account: what the model requires (a name) and what the score needs; it opens at once.
+function NewAccount({ me, owners, onCancel }) {
+  const mayOwn = Object.entries(owners).filter(([, u]) => u.owns).map(([id, u]) => [id, u.name]);
+  const spec = [
+    { name: 'name', label: 'Name', required: true, max: 200 },
+    { name: 'owner_id', label: 'Owner (KAM)', type: 'select', numeric: true, required: true, options: mayOwn, default: me.id },
+    { name: 'status', label: 'Status', type: 'select', required: true, options: ['prospect', 'active', 'churned'], default: 'active' },
+    { name: 'industry', label: 'Industry', max: 100 },
+    { name: 'country', label: 'Country', max: 100 },
+    { name: 'currency', label: 'Currency', required: true, max: 3, default: 'EUR' },
+    { name: 'potential_annual_spend', label: 'Potential annual spend', type: 'money' },
+    { name: 'strategic_importance', label: 'Strategic importance', type: 'int', options: [1, 2, 3, 4, 5] },
+    { name: 'growth_potential', label: 'Growth potential', type: 'int', options: [1, 2, 3, 4, 5] },
+  ];
+  async function save(fd) {
+    const a = await api('POST', '/api/v1/accounts', body(spec, fd));
+    location.hash = `#/accounts/${a.id}`;
+  }
+  return html`<${Form} label="New account" submit="Create account" onSave=${save} onCancel=${onCancel} reset=${false}>${fields(spec)}<//>`;
+}
+
+
+export function Accounts({ user }) {
+  const [adding, setAdding] = useState(false);
   const [q, setQ] = useState('');
   const [tier, setTier] = useState('');
   const [owner, setOwner] = useState('');
@@ -69,15 +93,17 @@ export function Accounts() {
         <option value="">any</option><option value="active">active</option><option value="prospect">prospect</option><option value="churned">churned</option>
       </select></label>
       <label>Tag <input type="search" size="10" value=${tag} onInput=${(e) => setTag(e.target.value)} /></label>
+      ${user && ['admin', 'director', 'kam'].includes(user.role) && !adding && html`<button onClick=${() => setAdding(true)}>New account</button>`}
       <span class="downloads">Download <a href=${file('csv')} download>CSV</a> · <a href=${file('xlsx')} download>Excel</a></span>
     </div>
+    ${adding && html`<${NewAccount} me=${user} owners=${owners} onCancel=${() => setAdding(false)} />`}
     ${error && html`<p class="error" role="alert">${error}</p>`}
-    <table class="accounts"><thead><tr>${th('name', 'Account')}<th scope="col">Tier</th><th scope="col">Segment</th>${th('score', 'Score')}${th('health', 'Health')}${th('revenue_12m', 'Revenue 12 mo')}<th scope="col">Owner</th><th scope="col">Status</th><th scope="col">Last contact</th><th scope="col">Tags</th></tr></thead>
+    <div class="scroll"><table class="accounts"><thead><tr>${th('name', 'Account')}<th scope="col">Tier</th><th scope="col">Segment</th>${th('score', 'Score')}${th('health', 'Health')}${th('revenue_12m', 'Revenue 12 mo')}<th scope="col">Owner</th><th scope="col">Status</th><th scope="col">Last contact</th><th scope="col">Tags</th></tr></thead>
     <tbody>${rows.map((a) => html`<tr>
       <td><a href="#/accounts/${a.id}">${a.name}</a></td><td><span class="tier ${a.tier}">${a.tier}</span></td><td>${a.segment ?? ''}</td>
       <td>${num(a.score)}</td><td><span class="health-dot" data-band=${a.health >= 70 ? 'good' : a.health >= 50 ? 'fair' : 'poor'}>${num(a.health, 0)}</span></td>
       <td class="num">${money(a.revenue_12m, base)}</td><td>${owners[a.owner_id]?.name ?? ''}</td><td>${a.status}</td>
-      <td>${ago(a.last_interaction_at)}</td><td>${a.tags.join(', ')}</td></tr>`)}</tbody></table>
+      <td>${ago(a.last_interaction_at)}</td><td>${a.tags.join(', ')}</td></tr>`)}</tbody></table></div>
     ${next && html`<button onClick=${more}>Show more</button>`}
   </div>`;
 }

@@ -5,6 +5,7 @@ import { html, useState, useEffect } from './vendor-preact-htm.js';
 import { get, api } from './api.js';
 import { Imports } from './imports.js';
 import { date } from './format.js';
+import { Form, fields, body } from './forms.js';
 
 function Scoring({ s, accounts, canEdit, onSaved, msg, setMsg }) {
   const [draft, setDraft] = useState({ weights: { ...s.weights }, key_threshold: s.key_threshold, potential_threshold: s.potential_threshold });
@@ -49,11 +50,11 @@ function Alerts({ s, canEdit, onSaved }) {
     try { await api('PATCH', '/api/v1/settings', { alerts: { [rule]: body } }); setMsg(`Saved ${rule.replaceAll('_', ' ')}`); onSaved(); } catch (e) { setMsg(e.message); }
   }
   return html`<section aria-labelledby="sa-title"><h2 id="sa-title">Alert rules</h2>
-    <table><thead><tr><th>Rule</th><th>On</th><th>Threshold</th><th>Unit</th></tr></thead><tbody>
+    <div class="scroll"><table><thead><tr><th>Rule</th><th>On</th><th>Threshold</th><th>Unit</th></tr></thead><tbody>
     ${Object.entries(s.alerts).map(([rule, a]) => html`<tr><td>${rule.replaceAll('_', ' ')}</td>
       <td><input type="checkbox" checked=${a.enabled} disabled=${!canEdit} aria-label=${`${rule} on`} onChange=${(e) => change(rule, { enabled: e.target.checked })} /></td>
       <td><input type="number" value=${a.threshold} disabled=${!canEdit} aria-label=${`${rule} threshold`} onChange=${(e) => change(rule, { threshold: Number(e.target.value) })} /></td><td class="muted">${a.unit}</td></tr>`)}
-    </tbody></table>${msg && html`<p role="status">${msg}</p>`}
+    </tbody></table></div>${msg && html`<p role="status">${msg}</p>`}
   </section>`;
 }
 
@@ -67,12 +68,50 @@ function Users({ me }) {
   }
   const admin = me.role === 'admin';
   return html`<section aria-labelledby="su-title"><h2 id="su-title">Users and roles</h2>
-    <table><thead><tr><th>Name</th><th>E-mail</th><th>Role</th><th>Active</th></tr></thead><tbody>
+    <div class="scroll"><table><thead><tr><th>Name</th><th>E-mail</th><th>Role</th><th>Active</th></tr></thead><tbody>
     ${users.map((u) => html`<tr><td>${u.name}</td><td>${u.email}</td>
       <td>${admin ? html`<select aria-label=${`role of ${u.name}`} value=${u.role} onChange=${(e) => patch(u, { role: e.target.value })}>
         ${['admin', 'director', 'kam', 'member', 'viewer'].map((r) => html`<option value=${r}>${r}</option>`)}</select>` : u.role}</td>
       <td>${admin ? html`<input type="checkbox" aria-label=${`${u.name} active`} checked=${u.active} onChange=${(e) => patch(u, { active: e.target.checked })} />` : (u.active ? 'yes' : 'no')}</td></tr>`)}
-    </tbody></table>${msg && html`<p class="error" role="alert">${msg}</p>`}
+    </tbody></table></div>${msg && html`<p class="error" role="alert">${msg}</p>`}
+    ${admin && html`<${InviteUser} onDone=${load} />`}
+  </section>`;
+}
+
+// Admins invite a user: name, e-mail, role and a first password to hand over.
+function InviteUser({ onDone }) {
+  const [done, setDone] = useState(null);
+  const spec = [
+    { name: 'name', label: 'Name', required: true, max: 200 },
+    { name: 'email', label: 'E-mail', type: 'email', required: true, max: 254, autocomplete: 'off' },
+    { name: 'role', label: 'Role', type: 'select', required: true, options: ['kam', 'member', 'viewer', 'director', 'admin'] },
+    { name: 'password', label: 'First password (12+ characters)', type: 'password', required: true, max: 128, autocomplete: 'new-password' },
+  ];
+  async function save(fd) {
+    const u = await api('POST', '/api/v1/users', { ...body(spec, fd), active: true });
+    setDone(`Invited ${u.name} (${u.email}) as ${u.role}: hand them the first password.`);
+    onDone();
+  }
+  return html`<h3>Invite a user</h3>
+    <${Form} label="Invite a user" cls="quick invite" submit="Invite" onSave=${save}>${fields(spec)}<//>
+    ${done && html`<p role="status">${done}</p>`}`;
+}
+
+// Everyone changes their own password; the server then ends every session, so the next
+// step is signing in again.
+function ChangePassword() {
+  const [done, setDone] = useState(false);
+  const spec = [
+    { name: 'current_password', label: 'Current password', type: 'password', required: true, max: 128, autocomplete: 'current-password' },
+    { name: 'new_password', label: 'New password (12+ characters)', type: 'password', required: true, max: 128, autocomplete: 'new-password' },
+  ];
+  async function save(fd) {
+    await api('POST', '/api/v1/me/password', body(spec, fd));
+    setDone(true);
+  }
+  return html`<section aria-labelledby="pw-title"><h2 id="pw-title">My password</h2>
+    ${done ? html`<p role="status">Password changed. Every session ended, this one too: <button onClick=${() => location.reload()}>Sign in again</button></p>`
+    : html`<${Form} label="Change my password" cls="quick password" submit="Change password" onSave=${save}>${fields(spec)}<//>`}
   </section>`;
 }
 
@@ -150,6 +189,7 @@ export function Settings({ user }) {
     <${Alerts} s=${s} canEdit=${canEdit} onSaved=${() => setN(n + 1)} />
     ${canEdit && html`<${Users} me=${user} />`}
     ${user.role !== 'viewer' && user.role !== 'member' && html`<${Imports} />`}
+    <${ChangePassword} />
     <${Tokens} />
     <${CalendarFeed} />
   </div>`;

@@ -31,6 +31,8 @@ static int cmp_acc(const void *a, const void *b)
 
 static struct store_kpi_account *find(struct store_kpi_data *d, int64_t id)
 {
+	if (!d->nacc) /* a brand-new account's figures: bsearch wants an array */
+		return NULL;
 	return bsearch(&id, d->acc, d->nacc, sizeof(*d->acc), cmp_acc);
 }
 

@@ -185,3 +185,16 @@ test('a repeated question is answered from the cache until any change lands', as
   assert.equal(c.headers.get('x-cache'), 'miss', 'a write invalidates');
   assert.equal(c.json.kpis.revenue.value, a.json.kpis.revenue.value + 123456);
 });
+
+test('a new KAM with no accounts yet gets their KPIs, and the server keeps serving', async () => {
+  const admin = kam(['token', 'create', '--email', 'admin@example.com', '--name', 'kpi-admin', '--db', db]).trim();
+  const u = await api(srv.url, admin, 'POST', '/api/v1/users', { name: 'Nel Newkam', email: 'nel@example.com', role: 'kam', password: 'nel-first-password' });
+  assert.equal(u.status, 201, u.text);
+  for (const scope of ['portfolio', 'kam']) {
+    const r = await api(srv.url, admin, 'GET', `/api/v1/kpis?scope=${scope}${scope === 'kam' ? `&id=${u.json.id}` : ''}&from=${FROM}&to=${TO}`);
+    assert.equal(r.status, 200, r.text);
+  }
+  const nel = kam(['token', 'create', '--email', 'nel@example.com', '--name', 'kpi-nel', '--db', db]).trim();
+  assert.equal((await api(srv.url, nel, 'GET', `/api/v1/kpis?scope=portfolio&from=${FROM}&to=${TO}&interval=month`)).status, 200);
+  assert.equal((await api(srv.url, nel, 'GET', '/api/v1/me')).status, 200);
+});

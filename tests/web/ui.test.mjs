@@ -146,7 +146,7 @@ test('accounts: search, tier filter, sort; open an account and see why its healt
   await p.screenshot({ path: join(OUT, 'account.png'), fullPage: true });
   await p.getByRole('tab', { name: 'stakeholders' }).click();
   await p.getByRole('img', { name: 'Organisation chart' }).locator('canvas').waitFor();
-  const people = await p.locator('[role=tabpanel] > div > table tbody tr').count();
+  const people = await p.locator('table.people tbody tr').count();
   assert.ok(people >= 4);
   // add a person in place, reporting to someone already on the chart
   await p.getByRole('button', { name: 'Add a person' }).click();
@@ -158,7 +158,7 @@ test('accounts: search, tier filter, sort; open an account and see why its healt
   await form.getByLabel('Reports to').selectOption({ index: 1 });
   await form.getByRole('button', { name: 'Add', exact: true }).click();
   await p.locator('table.people tbody td:first-child', { hasText: 'Grace Newhire' }).waitFor();
-  assert.equal(await p.locator('[role=tabpanel] > div > table tbody tr').count(), people + 1);
+  assert.equal(await p.locator('table.people tbody tr').count(), people + 1);
   const stored = (await api(srv.url, tok.director, 'GET', '/api/v1/contacts?q=Grace%20Newhire')).json.items[0];
   assert.equal(stored.influence, 4);
   assert.ok(stored.reports_to_id);
@@ -195,9 +195,9 @@ test('account 360: change an action\'s status in the plan, and log a meeting in 
   await row.waitFor();
   const actionId = await row.getAttribute('data-action');
   const patched = p.waitForResponse((r) => r.url().endsWith(`/api/v1/actions/${actionId}`) && r.request().method() === 'PATCH');
-  await row.locator('select').selectOption('done');
+  await row.locator('select[aria-label^="status of"]').selectOption('done');
   assert.equal((await patched).status(), 200);
-  await p.waitForFunction((id) => document.querySelector(`tr[data-action="${id}"] select`)?.value === 'done', actionId);
+  await p.waitForFunction((id) => document.querySelector(`tr[data-action="${id}"] select[aria-label^="status of"]`)?.value === 'done', actionId);
   const stored = (await api(srv.url, tok.anna, 'GET', `/api/v1/actions/${actionId}`)).json;
   assert.equal(stored.status, 'done');
   assert.equal(stored.done_on, new Date().toISOString().slice(0, 10));
@@ -219,9 +219,9 @@ test('account 360: change an action\'s status in the plan, and log a meeting in 
   assert.equal((await api(srv.url, tok.anna, 'GET', `/api/v1/objectives/${objId}`)).json.current, target);
   await p.waitForFunction((id) => document.querySelector(`tr[data-objective="${id}"] progress`)?.value === 1, objId);
   await p.getByLabel('New action').fill('Send the renewal proposal');
-  await p.getByLabel('due').fill('2027-01-15');
+  await p.getByRole('form', { name: 'Add an action' }).getByLabel('Due').fill('2027-01-15');
   await p.getByRole('button', { name: 'Add action' }).click();
-  await p.locator('table.actions tbody tr', { hasText: 'Send the renewal proposal' }).waitFor();
+  await p.locator('table.actions tbody tr input[value="Send the renewal proposal"]').waitFor(); // titles edit inline
   await p.getByLabel('Held on').fill('2026-11-20');
   await p.getByLabel('Notes').fill('QBR with the CFO: renewal on track');
   await p.getByRole('button', { name: 'Record review' }).click();
