@@ -1,5 +1,6 @@
 /* The background import worker (see importq.h). */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "api/importq.h"
@@ -15,7 +16,7 @@ struct job {
 	json_t *custom;
 	int datefmt;
 	bool dry_run, atomic;
-	char *csv;
+	FILE *spool; /* the body, on disk while it waits (an unlinked temporary file) */
 	size_t len;
 };
 
@@ -80,6 +81,7 @@ static void run(struct api_importq *q, struct job *j)
 	struct kam_errinfo ei = {0};
 	struct store_conn *c = NULL;
 	json_t *result = NULL;
+	char *csv;
 	int rc;
 
 	if (store_acquire(q->st, &c) != KAM_OK)
@@ -113,7 +115,18 @@ static void run(struct api_importq *q, struct job *j)
 		set_fields(c, j->id, running);
 		json_decref(running);
 	}
-	rc = api_import_run(&rq, &o, j->csv, j->len, &result, &ei);
+	/* the body comes back into memory only for its own run */
+	csv = malloc(j->len + 1);
+	if (csv == NULL || fseek(j->spool, 0, SEEK_SET) != 0 ||
+	    fread(csv, 1, j->len, j->spool) != j->len) {
+		free(csv);
+		fail(c, j->id, "the queued file could not be read back; send it again");
+		store_release(q->st, c);
+		return;
+	}
+	csv[j->len] = '\0';
+	rc = api_import_run(&rq, &o, csv, j->len, &result, &ei);
+	free(csv);
 	if (rc != KAM_OK) {
 		json_t *e = json_array_get(ei.errors, 0);
 		char why[600];
@@ -136,7 +149,8 @@ static void run(struct api_importq *q, struct job *j)
 static void job_free(struct job *j)
 {
 	json_decref(j->custom);
-	free(j->csv);
+	if (j->spool)
+		fclose(j->spool);
 	free(j);
 }
 
@@ -240,12 +254,17 @@ int api_importq_submit(struct api_importq *q, int64_t id, const struct http_user
 {
 	struct job *j = calloc(1, sizeof(*j));
 
-	if (j == NULL || (j->csv = malloc(len + 1)) == NULL) {
-		free(j);
+	if (j == NULL)
 		return KAM_ENOMEM;
+	/* waiting files wait on disk: the queue's bound is on disk space, not memory */
+	if ((j->spool = tmpfile()) == NULL || fwrite(csv, 1, len, j->spool) != len ||
+	    fflush(j->spool) != 0) {
+		log_msg("error", "import queue: cannot spool a file of %zu bytes to disk", len);
+		if (j->spool)
+			fclose(j->spool);
+		free(j);
+		return KAM_EBUSY;
 	}
-	memcpy(j->csv, csv, len);
-	j->csv[len] = '\0';
 	j->len = len;
 	j->id = id;
 	j->user = *user;
@@ -262,7 +281,7 @@ int api_importq_submit(struct api_importq *q, int64_t id, const struct http_user
 	if (!room(q, user->id, len)) {
 		pthread_mutex_unlock(&q->mu);
 		json_decref(j->custom);
-		free(j->csv);
+		fclose(j->spool);
 		free(j);
 		return KAM_ERATE;
 	}

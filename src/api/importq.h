@@ -13,7 +13,7 @@ struct api_importq;
 
 #define IMPORTQ_PER_USER 2                 /* files waiting per user (the running one aside) */
 #define IMPORTQ_TOTAL 16                   /* files waiting on one server */
-#define IMPORTQ_BYTES (256u * 1024 * 1024) /* their bodies, held in memory until they run */
+#define IMPORTQ_BYTES (256u * 1024 * 1024) /* their bodies, spooled to disk until they run */
 #define IMPORTQ_RETRY_AFTER 30             /* seconds a refused client is asked to wait */
 
 /* Starts the worker on st (it takes one connection while it runs a file); free with

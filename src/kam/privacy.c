@@ -125,45 +125,22 @@ int privacy_scrub(json_t *v, const char *needle, const char *repl)
 	size_t nl = needle ? strlen(needle) : 0, i;
 	const char *k;
 	json_t *x;
-	void *tmp;
 	int n = 0;
 
 	if (nl < 2)
 		return 0;
-	if (json_is_array(v)) {
-		json_array_foreach(v, i, x)
-		{
-			char *s;
+	if (json_is_string(v)) {
+		/* in place: the string keeps its slot in its array or object */
+		char *s = scrub_str(json_string_value(v), json_string_length(v), needle, nl, repl);
 
-			if (!json_is_string(x)) {
-				n += privacy_scrub(x, needle, repl);
-				continue;
-			}
-			s = scrub_str(json_string_value(x), json_string_length(x), needle, nl,
-			              repl);
-			if (s) {
-				json_array_set_new(v, i, json_string(s));
-				free(s);
-				n++;
-			}
-		}
+		if (s == NULL)
+			return 0;
+		n = json_string_set(v, s) == 0;
+		free(s);
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, x) n += privacy_scrub(x, needle, repl);
 	} else if (json_is_object(v)) {
-		json_object_foreach_safe(v, tmp, k, x)
-		{
-			char *s;
-
-			if (!json_is_string(x)) {
-				n += privacy_scrub(x, needle, repl);
-				continue;
-			}
-			s = scrub_str(json_string_value(x), json_string_length(x), needle, nl,
-			              repl);
-			if (s) {
-				json_object_set_new(v, k, json_string(s));
-				free(s);
-				n++;
-			}
-		}
+		json_object_foreach(v, k, x) n += privacy_scrub(x, needle, repl);
 	}
 	return n;
 }

@@ -4,13 +4,12 @@
 // in; a user changes their password. Every screen fits 390, 820 and 1280 px.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, existsSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launch, newPage } from '../lib/browser.mjs';
 import { PG, createDb, kam, serve, api, tmp } from '../lib/harness.mjs';
 
 const OUT = new URL('../out/', import.meta.url).pathname;
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 let t, db, srv, browser, tok = {};
 
 before(async () => {
@@ -20,12 +19,7 @@ before(async () => {
   kam(['demo', '--db', db]);
   for (const w of ['director', 'anna']) tok[w] = kam(['token', 'create', '--email', `${w}@example.com`, '--name', 'ui', '--db', db]).trim();
   srv = await serve(db);
-  assert.ok(existsSync(CHROMIUM), `chromium at ${CHROMIUM}`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
 });
 
 after(async () => {
@@ -34,14 +28,8 @@ after(async () => {
   t.rm();
 });
 
-async function page(width = 1280, height = 900) {
-  const ctx = await browser.newContext({ viewport: { width, height } });
-  const p = await ctx.newPage();
-  p.problems = [];
-  p.on('pageerror', (e) => p.problems.push(String(e)));
-  p.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) p.problems.push(m.text()); });
-  p.on('dialog', (d) => d.accept());
-  return p;
+function page(width = 1280, height = 900) {
+  return newPage(browser, width, height, { acceptDialogs: true });
 }
 
 async function signIn(p, email, password = 'demo-password-1') {

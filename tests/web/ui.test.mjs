@@ -3,13 +3,12 @@
 // text. Screenshots go to tests/out/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, existsSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launch, newPage } from '../lib/browser.mjs';
 import { PG, createDb, kam, serve, api, tmp } from '../lib/harness.mjs';
 
 const OUT = new URL('../out/', import.meta.url).pathname;
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 let t, db, srv, browser, tok = {};
 
 before(async () => {
@@ -20,12 +19,7 @@ before(async () => {
   for (const w of ['director', 'anna']) tok[w] = kam(['token', 'create', '--email', `${w}@example.com`, '--name', 'ui', '--db', db]).trim();
   srv = await serve(db);
   await api(srv.url, tok.director, 'POST', '/api/v1/alerts/evaluate');
-  assert.ok(existsSync(CHROMIUM), `chromium at ${CHROMIUM} (scripts/deps --test installs it)`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
 });
 
 after(async () => {
@@ -34,15 +28,9 @@ after(async () => {
   t.rm();
 });
 
-// A page that fails the test on any script error or CSP violation.
-async function page(width = 1366, height = 900) {
-  const ctx = await browser.newContext({ viewport: { width, height } });
-  const p = await ctx.newPage();
-  p.problems = [];
-  p.on('pageerror', (e) => p.problems.push(String(e)));
-  // script errors and CSP refusals count; a failed request (a 401 the app handles) does not
-  p.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) p.problems.push(m.text()); });
-  return p;
+// A page that fails the test on any script error or CSP violation (see tests/lib/browser.mjs).
+function page(width = 1366, height = 900) {
+  return newPage(browser, width, height);
 }
 
 async function signIn(p, email) {
