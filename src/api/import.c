@@ -77,7 +77,7 @@ out:
  * open batch is undone, what earlier batches committed stays, and the run is recorded as
  * failed with the line it stopped at, so nobody is left guessing what went in.
  */
-static int stopped(struct imp *im, long line, bool open, json_t **result)
+static int stopped(struct imp *im, long line, bool open, const char *why, json_t **result)
 {
 	const struct api_import_opts *o = im->o;
 	char msg[300];
@@ -85,7 +85,7 @@ static int stopped(struct imp *im, long line, bool open, json_t **result)
 	snprintf(msg, sizeof(msg),
 	         "the import stopped here (%s); only rows of batches before this line were "
 	         "written",
-	         store_last_error(im->rq->db));
+	         why ? why : store_last_error(im->rq->db));
 	json_array_append_new(im->errors, json_pack("{s:I,s:s,s:s}", "line", (json_int_t)line,
 	                                            "column", "", "message", msg));
 	if (open)
@@ -95,6 +95,23 @@ static int stopped(struct imp *im, long line, bool open, json_t **result)
 	im->updated = o->atomic ? 0 : im->c_updated;
 	im->unchanged = o->atomic ? 0 : im->c_unchanged;
 	return save(im, result);
+}
+
+/* Whether the user running an import may still import, as of now; their role is today's. */
+static bool still_allowed(struct req *rq)
+{
+	json_t *u = NULL;
+	bool ok = false;
+
+	if (store_get(rq->db, &model_user, rq->user.id, &u, NULL) == KAM_OK) {
+		json_t *a = json_object_get(u, "active");
+
+		rq->user.role = auth_role_parse(json_string_value(json_object_get(u, "role")));
+		ok = (json_is_true(a) || json_integer_value(a) == 1) &&
+		     rq->user.role != ROLE_NONE && rq->user.role != ROLE_VIEWER;
+	}
+	json_decref(u);
+	return ok;
 }
 
 static const struct api_resource *resource_of(const char *entity)
@@ -201,10 +218,20 @@ int api_import_run(struct req *rq, const struct api_import_opts *o, const char *
 					rc = store_begin(rq->db, true);
 				}
 				open = rc == KAM_OK;
+				if (rc == KAM_OK && !still_allowed(rq)) {
+					/* deactivated (or made a viewer) while it ran: it stops */
+					rc = stopped(
+					    &im, im.rows[r].line, open,
+					    "the user who started it was deactivated or may no "
+					    "longer import",
+					    result);
+					open = false;
+					goto out;
+				}
 			}
 		}
 		if (rc != KAM_OK && rc != KAM_ENOMEM) {
-			rc = stopped(&im, im.rows[r].line, open, result);
+			rc = stopped(&im, im.rows[r].line, open, NULL, result);
 			open = false;
 			goto out;
 		}
@@ -212,7 +239,7 @@ int api_import_run(struct req *rq, const struct api_import_opts *o, const char *
 			o->progress((int64_t)r, (int64_t)im.nrows - 1, o->progress_arg);
 	}
 	if (rc == KAM_OK && (rc = imp_flush(&im)) != KAM_OK && rc != KAM_ENOMEM) {
-		rc = stopped(&im, im.rows[im.nrows - 1].line, open, result);
+		rc = stopped(&im, im.rows[im.nrows - 1].line, open, NULL, result);
 		open = false;
 		goto out;
 	}

@@ -167,3 +167,28 @@ test('a long import commits in short batches: another user writes while it runs'
   assert.equal(done.status, 'done');
   assert.equal(done.created, 300000);
 });
+
+test('an import whose user is deactivated while it runs stops at the next batch', async () => {
+  const mine = (await call('anna', 'GET', '/api/v1/accounts?limit=1')).json.items[0].name;
+  const q = await upload('anna', txns('STOP', 300000, mine), { kind: 'transactions', async: 'true' });
+  assert.equal(q.status, 202, JSON.stringify(q.json));
+  const path = `/api/v1/imports/${q.json.id}`;
+  let run;
+  for (let i = 0; i < 2400; i++) {
+    run = (await call('admin', 'GET', path)).json;
+    if (run.status !== 'queued' && (run.status !== 'running' || (run.progress && run.progress.rows_done > 0))) break;
+    await new Promise((res) => setTimeout(res, 25));
+  }
+  assert.equal(run.status, 'running');
+  const annaId = (await call('anna', 'GET', '/api/v1/me')).json.id;
+  const u = await call('admin', 'GET', `/api/v1/users/${annaId}`);
+  assert.equal((await call('admin', 'PATCH', `/api/v1/users/${annaId}`, { active: false }, { 'If-Match': u.headers.get('etag') })).status, 200);
+  const done = await finished(path);
+  assert.equal(done.status, 'failed');
+  assert.ok(done.created < 300000, `${done.created} rows written`);
+  assert.match(JSON.stringify(done.errors), /deactivated or may no longer import/);
+  // what it reports as written is what is stored
+  const stored = (await call('admin', 'GET', `/api/v1/transactions?external_id=STOP-${done.created - 1}`)).json.items.length;
+  assert.equal(stored, done.created > 0 ? 1 : 0);
+  assert.equal((await call('admin', 'GET', `/api/v1/transactions?external_id=STOP-${done.created}`)).json.items.length, 0);
+});
