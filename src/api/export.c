@@ -310,8 +310,16 @@ static void sink_close(struct sink *k)
 	json_decref(k->cols);
 }
 
+/* Money kam derives in the base currency: a transaction's amount_base, an account's
+ * revenue of the last twelve months. */
+static bool base_money(const char *entity, const char *field)
+{
+	return (!strcmp(entity, "transaction") && !strcmp(field, "amount_base")) ||
+	       (!strcmp(entity, "account") && !strcmp(field, "revenue_12m"));
+}
+
 /* Money in files is in major units (1054.00), as people and spreadsheets read it; the
- * JSON API keeps minor units. amount_base is in the base currency. */
+ * JSON API keeps minor units. Derived money is in the base currency. */
 static void major_units(const struct settings *sp, const struct model_entity *e, json_t *items)
 {
 	const struct settings s = *sp;
@@ -328,10 +336,11 @@ static void major_units(const struct settings *sp, const struct model_entity *e,
 			int digits;
 			double div = 1;
 
-			if (!json_is_integer(v) || !imp_money_field(e->name, f))
+			if (!json_is_integer(v) ||
+			    !(imp_money_field(e->name, f) || base_money(e->name, f)))
 				continue;
-			digits = imp_minor_digits(
-			    !strcmp(f, "amount_base") || !cur ? s.base_currency : cur);
+			digits = imp_minor_digits(base_money(e->name, f) || !cur ? s.base_currency
+			                                                         : cur);
 			for (int d = 0; d < digits; d++)
 				div *= 10;
 			json_object_set_new(it, f, json_real((double)json_integer_value(v) / div));

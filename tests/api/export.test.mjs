@@ -105,6 +105,22 @@ test('money in files is in major units of the row\'s currency', async () => {
   }
 });
 
+test('an account list file has every money column in major units: potential spend and revenue of twelve months alike', async () => {
+  const accounts = await all('admin', '/api/v1/accounts?sort=name', 500);
+  const rows = parseCsv((await file('admin', '/api/v1/accounts?format=csv&sort=name')).body);
+  const h = rows[0];
+  let seen = 0;
+  for (const [i, a] of accounts.entries()) {
+    assert.equal(rows[i + 1][h.indexOf('name')], a.name);
+    assert.equal(Number(rows[i + 1][h.indexOf('revenue_12m')]), a.revenue_12m / 100, a.name);
+    if (a.potential_annual_spend !== null) {
+      assert.equal(Number(rows[i + 1][h.indexOf('potential_annual_spend')]), a.potential_annual_spend / 100, a.name);
+      seen++;
+    }
+  }
+  assert.ok(seen > 0);
+});
+
 test('kam export writes the same file as the API, and refuses what is not a list', () => {
   const out = join(t.dir, 'accounts-cli.csv');
   kam(['export', 'accounts', '--where', 'tier=key', '--out', out, '--db', db]);
