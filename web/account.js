@@ -483,7 +483,7 @@ export function Account({ id, user }) {
       <span class="tier ${a.tier}">${a.tier}</span>
       <span>score ${num(score.score)}</span>
       <span class="health" data-score=${health.score}>health ${num(health.score, 0)}</span>
-      <span class="muted">${a.industry || ''} · ${a.country || ''} · last contact ${ago(a.last_interaction_at)}</span>
+      <span class="muted">${[a.industry, a.country, `last contact ${ago(a.last_interaction_at)}`].filter(Boolean).join(' · ')}</span>
       ${canEdit && html`<button onClick=${makeShare}>Share with the client</button>`}
       <a href="#/accounts/${id}/print">One-page plan</a>
       ${d.plans[0] && html`<a href="/api/v1/plans/${d.plans[0].id}/document" download>Plan PDF</a>`}

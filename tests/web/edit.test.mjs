@@ -66,6 +66,8 @@ test('a KAM creates an account, a plan, objectives and an owned action, and edit
   const id = Number(p.url().match(/accounts\/(\d+)/)[1]);
   const a = await api(srv.url, tok.anna, 'GET', `/api/v1/accounts/${id}`);
   assert.equal(a.json.name, 'Nordwind Logistics');
+  // no country given: the header names what is known, without an empty slot
+  assert.match(await p.locator('.muted', { hasText: 'last contact' }).first().textContent(), /^Logistics · last contact never$/);
 
   await p.getByRole('tab', { name: 'plan' }).click();
   await p.getByText('No active plan for this account yet.').waitFor();
