@@ -265,13 +265,9 @@ out:
 	if (open)
 		store_rollback(rq->db);
 	for (size_t r = 0; r < im.nrows; r++) {
-		for (size_t i = 0; i < im.rows[r].n; i++)
-			free(im.rows[r].v[i]);
-		free(im.rows[r].v);
+		free(im.rows[r].v); /* one block: pointers and text */
 	}
-	for (size_t i = 0; i < im.ncur; i++)
-		free(im.cur[i]);
-	free(im.cur);
+	free(im.curbuf);
 	free(im.rows);
 	free(im.cols);
 	json_decref(im.keys);

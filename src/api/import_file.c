@@ -19,7 +19,6 @@
 static void on_field(void *s, size_t len, void *data)
 {
 	struct imp *im = data;
-	char *v;
 
 	/* past a bound the record is not kept: the parse is refused once the line is known */
 	if (im->ncur >= MAX_COLUMNS || len > MAX_CELL) {
@@ -29,40 +28,55 @@ static void on_field(void *s, size_t len, void *data)
 			*at = im->next_start;
 		return;
 	}
-	if (im->ncur == im->capcur) {
-		size_t cap = im->capcur ? im->capcur * 2 : 16;
-		char **p = realloc(im->cur, cap * sizeof(*p));
+	if (im->curlen + len + 1 > im->curcap) {
+		size_t cap = im->curcap ? im->curcap * 2 : 1024;
+		char *p;
 
-		if (p == NULL)
+		while (cap < im->curlen + len + 1)
+			cap *= 2;
+		if ((p = realloc(im->curbuf, cap)) == NULL) {
+			im->oom = true;
 			return;
-		im->cur = p;
-		im->capcur = cap;
+		}
+		im->curbuf = p;
+		im->curcap = cap;
 	}
-	v = malloc(len + 1);
-	if (v == NULL)
-		return;
-	memcpy(v, s ? s : "", len);
-	v[len] = '\0';
-	im->cur[im->ncur++] = v;
+	im->curoff[im->ncur++] = im->curlen;
+	memcpy(im->curbuf + im->curlen, s ? s : "", len);
+	im->curbuf[im->curlen + len] = '\0';
+	im->curlen += len + 1;
 }
 
+/* A record becomes one block: its cell pointers, then its cells' text (a cell costs its
+ * length plus nine bytes, not an allocation of its own). */
 static void on_row(int c, void *data)
 {
 	struct imp *im = data;
+	size_t head = im->ncur * sizeof(char *);
+	char **v, *text;
 
 	(void)c;
 	if (im->nrows == im->cap) {
 		size_t cap = im->cap ? im->cap * 2 : 256;
 		struct row *p = realloc(im->rows, cap * sizeof(*p));
 
-		if (p == NULL)
+		if (p == NULL) {
+			im->oom = true;
 			return;
+		}
 		im->rows = p;
 		im->cap = cap;
 	}
-	im->rows[im->nrows++] = (struct row){im->next_start, im->ncur, im->cur};
-	im->cur = NULL;
-	im->ncur = im->capcur = 0;
+	if ((v = malloc(head + im->curlen + 1)) == NULL) {
+		im->oom = true;
+		return;
+	}
+	text = (char *)v + head;
+	memcpy(text, im->curbuf, im->curlen);
+	for (size_t i = 0; i < im->ncur; i++)
+		v[i] = text + im->curoff[i];
+	im->rows[im->nrows++] = (struct row){im->next_start, im->ncur, v};
+	im->ncur = im->curlen = 0;
 	im->next_start = im->line_now + 1;
 }
 
@@ -103,7 +117,9 @@ int imp_parse(struct imp *im, const char *buf, size_t len, struct kam_errinfo *e
 			break;
 	}
 	im->line_now--;
-	if (rc == KAM_OK && im->too_wide) {
+	if (rc == KAM_OK && im->oom) {
+		rc = KAM_ENOMEM;
+	} else if (rc == KAM_OK && im->too_wide) {
 		err_detail(ei, "line %ld has more than %d columns; kam reads at most %d",
 		           im->too_wide, MAX_COLUMNS, MAX_COLUMNS);
 		rc = KAM_EINVAL;

@@ -42,9 +42,11 @@ struct imp {
 	size_t ncols;
 	struct row *rows;
 	size_t nrows, cap;
-	/* the row being parsed */
-	char **cur;
-	size_t ncur, capcur;
+	/* the row being parsed: its cells end to end in curbuf, each starting at curoff[i] */
+	char *curbuf;
+	size_t curlen, curcap, ncur;
+	size_t curoff[MAX_COLUMNS];
+	bool oom;
 	long line_now, next_start;
 	long too_wide, too_long; /* the first line past MAX_COLUMNS / MAX_CELL, 0 if none */
 	json_t *keys; /* entity → {ext: {}, name: {}} */
