@@ -129,7 +129,7 @@ int api_account_insert(struct req *rq, json_t *body, bool score, json_t **out,
 	json_object_set_new(body, "owner_id", json_integer(owner_id));
 	if ((rc = store_insert(rq->db, &model_account, body, time_now(), &id)) != KAM_OK)
 		goto out;
-	if ((rc = api_money_check(rq->db, ei)) != KAM_OK)
+	if ((rc = api_money_check(rq->db, &model_account, ei)) != KAM_OK)
 		goto out;
 	if ((rc = score ? api_score_account(rq, id) : store_scores_dirty(rq->db)) != KAM_OK)
 		goto out;
@@ -223,7 +223,7 @@ int api_account_patch(struct req *rq, int64_t id, json_t *patch, int64_t want, b
 		goto out;
 	if ((rc = store_update(rq->db, &model_account, id, patch, version, time_now())) != KAM_OK)
 		goto out;
-	if ((rc = api_money_check(rq->db, ei)) != KAM_OK)
+	if ((rc = api_money_check(rq->db, &model_account, ei)) != KAM_OK)
 		goto out;
 	if ((rc = score ? api_score_account(rq, id) : store_scores_dirty(rq->db)) != KAM_OK)
 		goto out;

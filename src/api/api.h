@@ -129,9 +129,13 @@ int api_team_delete(struct req *rq, struct resp *rs);
 
 int api_audit_list(struct req *rq, struct resp *rs);
 
-/* Refuses (KAM_EINVAL naming the field) a write that took a stored money total past its
- * cap (kam/money.h); call it after the write, before the commit. */
-int api_money_check(struct store_conn *db, struct kam_errinfo *ei);
+/* Refuses (KAM_EINVAL naming the field) a write of entity e that took a stored money total
+ * past its cap (kam/money.h); call it after the write, before the commit. */
+int api_money_check(struct store_conn *db, const struct model_entity *e, struct kam_errinfo *ei);
+/* Whether the stored total `name` has room for amount more (KAM_EINVAL naming field when
+ * not): for writes that must be refused before they are made. */
+int api_money_room(struct store_conn *db, const char *name, int64_t amount, const char *field,
+                   struct kam_errinfo *ei);
 
 struct settings;
 /* The settings in force (defaults under what is stored); version may be NULL. */

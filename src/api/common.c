@@ -261,27 +261,34 @@ int api_created(struct resp *rs, const char *base, int64_t id, int64_t version, 
 	return http_reply_json(rs, 201, rec);
 }
 
-int api_money_check(struct store_conn *db, struct kam_errinfo *ei)
+int api_money_room(struct store_conn *db, const char *name, int64_t amount, const char *field,
+                   struct kam_errinfo *ei)
 {
-	static const struct {
-		const char *total, *field, *what;
-	} t[] = {{"transactions", "amount", "the revenue kam holds"},
-	         {"opportunities", "amount", "the pipeline kam holds"},
-	         {"potential", "potential_annual_spend", "the potential spend kam holds"}};
+	int64_t total = 0;
+	int rc = store_money_total(db, name, &total);
 
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		int64_t v = 0, cap = money_total_cap(t[i].total);
-		int rc = store_money_total(db, t[i].total, &v);
+	if (rc == KAM_OK && !money_take(&total, amount, money_total_cap(name))) {
+		char why[200];
 
-		if (rc != KAM_OK)
-			return rc;
-		if (v > cap) {
-			err_field(ei, t[i].field,
-			          "would take %s past %lld in minor units (the sum of all amounts, "
-			          "either sign); see the README's limits",
-			          t[i].what, (long long)cap);
-			return KAM_EINVAL;
-		}
+		money_refusal(name, why, sizeof(why));
+		err_field(ei, field, "%s", why);
+		rc = KAM_EINVAL;
 	}
+	return rc;
+}
+
+int api_money_check(struct store_conn *db, const struct model_entity *e, struct kam_errinfo *ei)
+{
+	/* the stored totals a write of each entity can move; other entities hold no money */
+	static const struct {
+		const struct model_entity *e;
+		const char *total, *field;
+	} t[] = {{&model_transaction, "transactions", "amount"},
+	         {&model_opportunity, "opportunities", "amount"},
+	         {&model_account, "potential", "potential_annual_spend"}};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (t[i].e == e)
+			return api_money_room(db, t[i].total, 0, t[i].field, ei);
 	return KAM_OK;
 }

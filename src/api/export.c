@@ -320,9 +320,8 @@ static bool base_money(const char *entity, const char *field)
 
 /* Money in files is in major units (1054.00), as people and spreadsheets read it; the
  * JSON API keeps minor units. Derived money is in the base currency. */
-static void major_units(const struct settings *sp, const struct model_entity *e, json_t *items)
+static void major_units(const struct settings *s, const struct model_entity *e, json_t *items)
 {
-	const struct settings s = *sp;
 	json_t *it;
 	size_t i;
 
@@ -339,7 +338,7 @@ static void major_units(const struct settings *sp, const struct model_entity *e,
 			if (!json_is_integer(v) ||
 			    !(imp_money_field(e->name, f) || base_money(e->name, f)))
 				continue;
-			digits = imp_minor_digits(base_money(e->name, f) || !cur ? s.base_currency
+			digits = imp_minor_digits(base_money(e->name, f) || !cur ? s->base_currency
 			                                                         : cur);
 			for (int d = 0; d < digits; d++)
 				div *= 10;

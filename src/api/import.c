@@ -97,18 +97,15 @@ static int stopped(struct imp *im, long line, bool open, const char *why, json_t
 	return save(im, result);
 }
 
-/* Whether the user running an import may still import, as of now; their role is today's. */
-static bool still_allowed(struct req *rq)
+bool api_import_allowed(struct req *rq)
 {
 	json_t *u = NULL;
 	bool ok = false;
 
 	if (store_get(rq->db, &model_user, rq->user.id, &u, NULL) == KAM_OK) {
-		json_t *a = json_object_get(u, "active");
-
 		rq->user.role = auth_role_parse(json_string_value(json_object_get(u, "role")));
-		ok = (json_is_true(a) || json_integer_value(a) == 1) &&
-		     rq->user.role != ROLE_NONE && rq->user.role != ROLE_VIEWER;
+		ok = json_is_true(json_object_get(u, "active")) && rq->user.role != ROLE_NONE &&
+		     rq->user.role != ROLE_VIEWER;
 	}
 	json_decref(u);
 	return ok;
@@ -218,7 +215,7 @@ int api_import_run(struct req *rq, const struct api_import_opts *o, const char *
 					rc = store_begin(rq->db, true);
 				}
 				open = rc == KAM_OK;
-				if (rc == KAM_OK && !still_allowed(rq)) {
+				if (rc == KAM_OK && !api_import_allowed(rq)) {
 					/* deactivated (or made a viewer) while it ran: it stops */
 					rc = stopped(
 					    &im, im.rows[r].line, open,

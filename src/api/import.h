@@ -31,6 +31,9 @@ struct api_import_opts {
 int api_import_run(struct req *rq, const struct api_import_opts *o, const char *buf, size_t len,
                    json_t **result, struct kam_errinfo *ei);
 
+/* Whether rq->user may import as of now (active, not a viewer), its role set to today's:
+ * a run checks it at every batch, a queued one before it starts. */
+bool api_import_allowed(struct req *rq);
 /* Checks the kind and the named mapping before anything is read or queued. */
 int api_import_check(const struct api_import_opts *o, struct kam_errinfo *ei);
 /* How a run's mapping is recorded: "salesforce", "hubspot", "custom" or "kam". */

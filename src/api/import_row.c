@@ -682,7 +682,7 @@ static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
 	struct store_bulk_row *t;
 	json_t *w, *cell;
 	const char *cur, *day;
-	int64_t acc;
+	int64_t acc, amount, base;
 	double rate = 1;
 	char key[64];
 	int rc;
@@ -738,6 +738,25 @@ static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
 			rate = json_real_value(r);
 		}
 	}
+	/* the amount in the base currency, and room for it in the revenue kam holds: the
+	 * total is read once per batch, the queued rows' amounts are added as they come */
+	amount = json_integer_value(json_object_get(x->rec, "amount"));
+	if (!money_convert(amount, rate, &base))
+		return reject(x, column_of(im, "amount"),
+		              "is past %lld minor units in %s at the %s rate of %g",
+		              (long long)MONEY_ROW_MAX, im->base_currency, cur, rate);
+	if (!im->money_known) {
+		if ((rc = store_money_total(im->rq->db, "transactions", &im->money_total)) !=
+		    KAM_OK)
+			return rc;
+		im->money_known = true;
+	}
+	if (!money_take(&im->money_total, base, MONEY_TOTAL_MAX)) {
+		char why[200];
+
+		money_refusal("transactions", why, sizeof(why));
+		return reject(x, column_of(im, "amount"), "%s", why);
+	}
 	if (im->npending == im->cappending) {
 		size_t cap = im->cappending ? im->cappending * 2 : 1024;
 		struct store_bulk_row *p = realloc(im->pending, cap * sizeof(*p));
@@ -751,7 +770,8 @@ static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
 	*t = (struct store_bulk_row){
 	    .account_id = acc,
 	    .product_id = json_integer_value(json_object_get(x->rec, "product_id")),
-	    .amount = json_integer_value(json_object_get(x->rec, "amount")),
+	    .amount = amount,
+	    .amount_base = base,
 	    /* the external id lives in im->seen until the import ends */
 	    .external_id =
 	        json_object_get(x->rec, "external_id")
@@ -761,29 +781,6 @@ static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
 	};
 	snprintf(t->booked_on, sizeof(t->booked_on), "%s", day);
 	snprintf(t->currency, sizeof(t->currency), "%s", cur);
-	if (!money_convert(t->amount, rate, &t->amount_base)) {
-		im->npending--;
-		return reject(x, column_of(im, "amount"),
-		              "is past %lld minor units in %s at the %s rate of %g",
-		              (long long)MONEY_ROW_MAX, im->base_currency, cur, rate);
-	}
-	if (!im->money_known) {
-		if ((rc = store_money_total(im->rq->db, "transactions", &im->money_total)) !=
-		    KAM_OK) {
-			im->npending--;
-			return rc;
-		}
-		im->money_known = true;
-	}
-	if (im->money_total + (t->amount_base < 0 ? -t->amount_base : t->amount_base) >
-	    MONEY_TOTAL_MAX) {
-		im->npending--;
-		return reject(x, column_of(im, "amount"),
-		              "would take the revenue kam holds past %lld minor units (the sum of "
-		              "all amounts, either sign)",
-		              (long long)MONEY_TOTAL_MAX);
-	}
-	im->money_total += t->amount_base < 0 ? -t->amount_base : t->amount_base;
 	snprintf(key, sizeof(key), "%lld:%lld:%.7s", (long long)acc, (long long)t->product_id, day);
 	if ((cell = json_object_get(im->cells, key)) == NULL) {
 		cell = json_pack("[I,I]", (json_int_t)0, (json_int_t)0);

@@ -90,24 +90,12 @@ static void run(struct api_importq *q, struct job *j)
 	rq.store = q->st;
 	rq.user = j->user;
 	/* the file runs with its submitter's rights of today, not of when it was queued */
-	{
-		json_t *u = NULL;
-		bool active = false;
-
-		if (store_get(c, &model_user, j->user.id, &u, NULL) == KAM_OK) {
-			active = json_is_true(json_object_get(u, "active")) ||
-			         json_integer_value(json_object_get(u, "active")) == 1;
-			rq.user.role =
-			    auth_role_parse(json_string_value(json_object_get(u, "role")));
-		}
-		json_decref(u);
-		if (!active || rq.user.role == ROLE_NONE || rq.user.role == ROLE_VIEWER) {
-			fail(c, j->id,
-			     "the user who queued this import was deactivated or may no longer "
-			     "import; nothing was written");
-			store_release(q->st, c);
-			return;
-		}
+	if (!api_import_allowed(&rq)) {
+		fail(c, j->id,
+		     "the user who queued this import was deactivated or may no longer import; "
+		     "nothing was written");
+		store_release(q->st, c);
+		return;
 	}
 	{
 		json_t *running = json_pack("{s:s}", "status", "running");

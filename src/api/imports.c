@@ -22,6 +22,20 @@ static int flag(const struct req *rq, const char *name, bool *out, struct kam_er
 	return KAM_EINVAL;
 }
 
+/* 429 with Retry-After: the queue has no room for this user's file now. */
+static int queue_full(struct resp *rs, struct kam_errinfo *ei)
+{
+	char s[16];
+
+	snprintf(s, sizeof(s), "%d", IMPORTQ_RETRY_AFTER);
+	http_header(rs, "Retry-After", s);
+	err_detail(ei,
+	           "the import queue is full (%d files waiting per user, %d in all); try again "
+	           "when one has run",
+	           IMPORTQ_PER_USER, IMPORTQ_TOTAL);
+	return KAM_ERATE;
+}
+
 /* A queued run: the record now (202, status queued), the rows by the server's import
  * worker; GET /api/v1/imports/{id} shows its progress and then its result. */
 static int queue(struct req *rq, struct resp *rs, const struct api_import_opts *o, const char *csv,
@@ -38,17 +52,8 @@ static int queue(struct req *rq, struct resp *rs, const struct api_import_opts *
 	}
 	if ((rc = api_import_check(o, ei)) != KAM_OK)
 		return rc;
-	if (api_importq_room(srv->imports, rq->user.id, len) != KAM_OK) {
-		char s[16];
-
-		snprintf(s, sizeof(s), "%d", IMPORTQ_RETRY_AFTER);
-		http_header(rs, "Retry-After", s);
-		err_detail(ei,
-		           "the import queue is full (%d files waiting per user, %d in all); try "
-		           "again when one has run",
-		           IMPORTQ_PER_USER, IMPORTQ_TOTAL);
-		return KAM_ERATE;
-	}
+	if (api_importq_room(srv->imports, rq->user.id, len) != KAM_OK)
+		return queue_full(rs, ei);
 	rec = json_pack("{s:s,s:s,s:s,s:b,s:b,s:I}", "kind", o->kind, "mapping",
 	                api_import_mapping_name(o), "status", "queued", "dry_run", o->dry_run,
 	                "atomic", o->atomic, "created_by", (json_int_t)rq->user.id);
@@ -64,10 +69,8 @@ static int queue(struct req *rq, struct resp *rs, const struct api_import_opts *
 
 		store_update(rq->db, &model_import, id, failed, -1, time_now());
 		json_decref(failed);
-		if (rc == KAM_ERATE) {
-			http_header(rs, "Retry-After", "30");
-			err_detail(ei, "the import queue is full; try again when one has run");
-		}
+		if (rc == KAM_ERATE)
+			rc = queue_full(rs, ei);
 		goto out;
 	}
 	json_decref(rec);
@@ -173,14 +176,12 @@ static int decorate_listed(struct req *rq, json_t *rec, const void *arg)
 
 int api_import_list(struct req *rq, struct resp *rs)
 {
-	const struct api_lister l = {&model_import, auth_sees_all(rq->user.role) ? 0 : rq->user.id,
-	                             decorate_listed, NULL};
+	const struct api_lister l = {&model_import, api_scope_user(rq), decorate_listed, NULL};
 	struct kam_errinfo ei = {0};
 	json_t *items = NULL, *it;
 	char *next = NULL;
 	size_t i;
-	int rc = api_list_collect(rq, &model_import, auth_sees_all(rq->user.role) ? 0 : rq->user.id,
-	                          &items, &next, &ei);
+	int rc = api_list_collect(rq, l.e, l.scope_user, &items, &next, &ei);
 
 	if (rc != KAM_OK) {
 		http_reply_err(rs, rc, &ei);

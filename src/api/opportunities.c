@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "api/resource.h"
+#include "kam/money.h"
 #include "kam/revenue.h"
 #include "kam/settings.h"
 #include "store/revenue.h"
@@ -92,6 +93,7 @@ int api_account_pipeline(struct req *rq, struct resp *rs)
 		{
 			const char *cur = json_string_value(json_object_get(row, "currency"));
 			double rate = 1, a;
+			int64_t base;
 			json_int_t prob;
 
 			if (strcmp(json_string_value(json_object_get(row, "stage")), open_stages[k]))
@@ -99,8 +101,12 @@ int api_account_pipeline(struct req *rq, struct resp *rs)
 			if (strcmp(cur, s.base_currency) != 0 &&
 			    store_fx_rate(rq->db, cur, today, &rate) != KAM_OK)
 				continue; /* no rate: not comparable, left out (and counted below) */
-			a = (double)revenue_to_base(json_integer_value(json_object_get(row, "amount")),
-						    rate);
+			/* the one conversion rule of every write; a value it refuses (a rate out of
+			 * range, past one amount's cap once converted) is left out the same way */
+			if (!money_convert(json_integer_value(json_object_get(row, "amount")), rate,
+			                   &base))
+				continue;
+			a = (double)base;
 			amt += a;
 			/* rows written without one (imports) weigh by their stage's default */
 			prob = json_integer_value(json_object_get(row, "probability"));

@@ -267,7 +267,7 @@ int api_res_insert(struct req *rq, const struct api_resource *r, json_t *rec, js
 		goto out;
 	if (r->after_write && (rc = r->after_write(rq, NULL, after)) != KAM_OK)
 		goto out;
-	if ((rc = api_money_check(rq->db, ei)) != KAM_OK)
+	if ((rc = api_money_check(rq->db, r->e, ei)) != KAM_OK)
 		goto out;
 	rc = api_audit(rq, "create", r->e->name, id, NULL, after);
 out:
@@ -365,7 +365,7 @@ int api_res_patch(struct req *rq, const struct api_resource *r, int64_t id, json
 		goto out;
 	if (r->after_write && (rc = r->after_write(rq, before, after)) != KAM_OK)
 		goto out;
-	if ((rc = api_money_check(rq->db, ei)) != KAM_OK)
+	if ((rc = api_money_check(rq->db, r->e, ei)) != KAM_OK)
 		goto out;
 	rc = api_audit(rq, "update", r->e->name, id, before, after);
 out:

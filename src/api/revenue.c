@@ -113,23 +113,6 @@ static bool same(const json_t *stored, json_t *row)
 }
 
 /* One row: validated, authorized, then created, updated or left as it is (by external_id). */
-/* Whether the stored revenue has room for this row (a row is written before the total is
- * checked again, so the check is here, per row, to name the row that does not fit). */
-static int room_for(struct req *rq, const json_t *row, struct kam_errinfo *ei)
-{
-	int64_t total = 0, base = json_integer_value(json_object_get(row, "amount_base"));
-	int rc = store_money_total(rq->db, "transactions", &total);
-
-	if (rc == KAM_OK && total + (base < 0 ? -base : base) > MONEY_TOTAL_MAX) {
-		err_field(ei, "amount",
-		          "would take the revenue kam holds past %lld in minor units (the sum of "
-		          "all amounts, either sign)",
-		          (long long)MONEY_TOTAL_MAX);
-		rc = KAM_EINVAL;
-	}
-	return rc;
-}
-
 static int bulk_row(struct bulk *b, json_t *row)
 {
 	struct req *rq = b->rq;
@@ -159,8 +142,12 @@ static int bulk_row(struct bulk *b, json_t *row)
 				    json_integer_value(json_object_get(row, "account_id")), &ei);
 	if (rc == KAM_OK)
 		rc = txn_prepare(rq, row, NULL, &ei);
+	/* rows are written as they come (no savepoint), so the room is checked first, to name
+	 * the row that does not fit */
 	if (rc == KAM_OK)
-		rc = room_for(rq, row, &ei);
+		rc = api_money_room(rq->db, "transactions",
+		                    json_integer_value(json_object_get(row, "amount_base")),
+		                    "amount", &ei);
 	if (rc != KAM_OK)
 		goto bad;
 	/* external ids are keys inside an account: one of an account the caller cannot see

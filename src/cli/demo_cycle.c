@@ -10,6 +10,7 @@
 #include <string.h>
 #include "cli/cli.h"
 #include "cli/rng.h"
+#include "kam/money.h"
 #include "kam/revenue.h"
 #include "store/portfolio.h"
 #include "util/err.h"
@@ -54,6 +55,7 @@ static int add_revenue(struct store_conn *c, struct rng *r, int64_t account, int
 {
 	char month0[8], date[11], ext[64], today[11];
 	int rc = KAM_OK;
+	int64_t in_base;
 	double base = annual_revenue(rank) / 12.0;
 	int nprod = 1 + (rank < 10 ? 3 : rank < 20 ? 1 : 0);
 
@@ -73,16 +75,19 @@ static int add_revenue(struct store_conn *c, struct rng *r, int64_t account, int
 			if (strcmp(date, today) > 0)
 				continue; /* nothing is booked in the future */
 			snprintf(ext, sizeof(ext), "ERP-%lld-%s-%d", (long long)account, month0, p);
-			rc = insert(c, &model_transaction,
-				    json_pack("{s:I,s:I,s:I,s:s,s:I,s:s,s:I,s:s}", "account_id",
-					      (json_int_t)account, "product_id", (json_int_t)prod[pi],
-					      "unit_id", (json_int_t)unit[p % nunits], "booked_on", date,
-					      "amount", (json_int_t)amount, "currency", cur, "amount_base",
-					      /* the same rule as any write: the rate, rounded */
-					      (json_int_t)revenue_to_base((int64_t)amount,
-									  strcmp(cur, "USD") == 0 ? 0.92 : 1),
-					      "external_id", ext),
-				    now, NULL);
+			/* the same rule as any write: the rate, rounded (demo amounts always fit)
+			 */
+			if (!money_convert((int64_t)amount, strcmp(cur, "USD") == 0 ? 0.92 : 1,
+			                   &in_base))
+				return KAM_EINVAL;
+			rc = insert(
+			    c, &model_transaction,
+			    json_pack("{s:I,s:I,s:I,s:s,s:I,s:s,s:I,s:s}", "account_id",
+			              (json_int_t)account, "product_id", (json_int_t)prod[pi],
+			              "unit_id", (json_int_t)unit[p % nunits], "booked_on", date,
+			              "amount", (json_int_t)amount, "currency", cur, "amount_base",
+			              (json_int_t)in_base, "external_id", ext),
+			    now, NULL);
 		}
 	}
 	return rc;

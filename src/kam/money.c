@@ -1,4 +1,5 @@
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include "kam/money.h"
 
@@ -49,11 +50,40 @@ bool money_convert(int64_t amount, double rate, int64_t *out)
 	return true;
 }
 
+static const struct {
+	const char *name, *what;
+	int64_t cap;
+} totals[] = {{"transactions", "the revenue kam holds", MONEY_TOTAL_MAX},
+              {"potential", "the potential spend kam holds", MONEY_TOTAL_MAX},
+              {"opportunities", "the pipeline kam holds", MONEY_PIPELINE_MAX}};
+
 int64_t money_total_cap(const char *name)
 {
-	if (!strcmp(name, "transactions") || !strcmp(name, "potential"))
-		return MONEY_TOTAL_MAX;
-	if (!strcmp(name, "opportunities"))
-		return MONEY_PIPELINE_MAX;
+	for (size_t i = 0; i < sizeof(totals) / sizeof(totals[0]); i++)
+		if (!strcmp(totals[i].name, name))
+			return totals[i].cap;
 	return 0;
+}
+
+bool money_take(int64_t *total, int64_t amount, int64_t cap)
+{
+	int64_t r;
+
+	if (amount == INT64_MIN || !money_add(*total, amount < 0 ? -amount : amount, &r) || r > cap)
+		return false;
+	*total = r;
+	return true;
+}
+
+void money_refusal(const char *name, char *buf, size_t len)
+{
+	const char *what = "a total kam holds";
+
+	for (size_t i = 0; i < sizeof(totals) / sizeof(totals[0]); i++)
+		if (!strcmp(totals[i].name, name))
+			what = totals[i].what;
+	snprintf(buf, len,
+	         "would take %s past %lld minor units (the sum of all amounts, either sign; "
+	         "see the README's limits)",
+	         what, (long long)money_total_cap(name));
 }

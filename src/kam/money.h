@@ -15,6 +15,7 @@
 #ifndef KAM_KAM_MONEY_H
 #define KAM_KAM_MONEY_H
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* 10^13 minor units: 100 billion in a two-digit currency, per row */
@@ -45,5 +46,10 @@ bool money_convert(int64_t amount, double rate, int64_t *out);
 /* The cap of a stored total by its name in money_totals ("transactions", "opportunities",
  * "potential"); 0 for an unknown name. */
 int64_t money_total_cap(const char *name);
+/* Adds |amount| to *total when that stays within cap (either sign takes room, since sums
+ * of any subset must fit); false, *total untouched, when it would not. */
+bool money_take(int64_t *total, int64_t amount, int64_t cap);
+/* The sentence refusing a write that would take the total `name` past its cap, into buf. */
+void money_refusal(const char *name, char *buf, size_t len);
 
 #endif

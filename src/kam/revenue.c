@@ -1,11 +1,5 @@
-#include <math.h>
 #include <string.h>
 #include "kam/revenue.h"
-
-int64_t revenue_to_base(int64_t amount, double rate)
-{
-	return (int64_t)llround((double)amount * rate);
-}
 
 static const struct {
 	const char *stage;

@@ -4,8 +4,6 @@
 #include <stdint.h>
 #include <jansson.h>
 
-/* amount (minor units) × rate, rounded half away from zero. */
-int64_t revenue_to_base(int64_t amount, double rate);
 /* The default win probability of a stage (identified 10 … won 100, lost 0); -1 if unknown. */
 int revenue_stage_probability(const char *stage);
 /* True for won and lost. */

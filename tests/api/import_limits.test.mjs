@@ -42,6 +42,16 @@ async function finished(path, who = 'admin') {
   }
   throw new Error(`${path} did not finish`);
 }
+// The run at path once it has written rows (or ended): a queued import under way.
+async function underWay(path) {
+  let run;
+  for (let i = 0; i < 2400; i++) {
+    run = (await call('admin', 'GET', path)).json;
+    if (run.status !== 'queued' && (run.status !== 'running' || (run.progress && run.progress.rows_done > 0))) break;
+    await new Promise((res) => setTimeout(res, 25));
+  }
+  return run;
+}
 const txns = (prefix, n, account = ACC) => {
   const rows = ['external_id,account,booked_on,amount,currency'];
   for (let i = 0; i < n; i++) rows.push(`${prefix}-${i},${account},2026-0${1 + (i % 9)}-1${i % 9},${i % 500}.25,EUR`);
@@ -151,13 +161,7 @@ test('a long import commits in short batches: another user writes while it runs'
   const q = await upload('admin', txns('LONG', 300000), { kind: 'transactions', async: 'true' });
   assert.equal(q.status, 202, JSON.stringify(q.json));
   const path = `/api/v1/imports/${q.json.id}`;
-  // its first batch is committed: the import is under way
-  let run;
-  for (let i = 0; i < 2400; i++) {
-    run = (await call('admin', 'GET', path)).json;
-    if (run.status !== 'queued' && (run.status !== 'running' || (run.progress && run.progress.rows_done > 0))) break;
-    await new Promise((res) => setTimeout(res, 25));
-  }
+  const run = await underWay(path);
   assert.equal(run.status, 'running', 'the import was still running when the write was sent');
   const w = await call('anna', 'POST', '/api/v1/interactions', { account_id: acc, kind: 'call', occurred_at: '2026-03-01T10:00:00Z', summary: 'during the import' });
   assert.equal(w.status, 201, w.text);
@@ -173,12 +177,7 @@ test('an import whose user is deactivated while it runs stops at the next batch'
   const q = await upload('anna', txns('STOP', 300000, mine), { kind: 'transactions', async: 'true' });
   assert.equal(q.status, 202, JSON.stringify(q.json));
   const path = `/api/v1/imports/${q.json.id}`;
-  let run;
-  for (let i = 0; i < 2400; i++) {
-    run = (await call('admin', 'GET', path)).json;
-    if (run.status !== 'queued' && (run.status !== 'running' || (run.progress && run.progress.rows_done > 0))) break;
-    await new Promise((res) => setTimeout(res, 25));
-  }
+  const run = await underWay(path);
   assert.equal(run.status, 'running');
   const annaId = (await call('anna', 'GET', '/api/v1/me')).json.id;
   const u = await call('admin', 'GET', `/api/v1/users/${annaId}`);
