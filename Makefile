@@ -9,7 +9,7 @@ CFLAGS_BASE = -std=c17 -D_GNU_SOURCE -Isrc -I$(BUILD)/gen $(WARN) $(shell pkg-co
 LIBS     = $(shell pkg-config --libs $(PKGS)) -lcsv -lhpdf -lpthread -lm  # libcsv and libhpdf have no .pc file
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)
 
-SRC      := $(wildcard src/util/*.c src/kam/*.c src/store/*.c src/api/*.c src/http/*.c src/cli/*.c)
+SRC      := $(wildcard src/util/*.c src/model/*.c src/kam/*.c src/store/*.c src/app/*.c src/api/*.c src/http/*.c src/cli/*.c)
 SCHEMA   := $(sort $(wildcard src/store/schema/sqlite/*.sql))
 SCHEMA_PG := $(sort $(wildcard src/store/schema/pg/*.sql))
 GEN      := $(BUILD)/gen/schema_sqlite.c $(BUILD)/gen/schema_pg.c $(BUILD)/gen/static_files.c
@@ -23,7 +23,7 @@ REL_CFLAGS := $(CFLAGS_BASE) -O2 -g -DKAM_VERSION='"$(VERSION)"'
 SAN_CFLAGS := $(CFLAGS_BASE) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
               -fno-sanitize-recover=undefined -DKAM_VERSION='"$(VERSION)"'
 
-UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_SRC := $(wildcard tests/unit/*/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/san/unit/%,$(UNIT_SRC))
 
 KAM_DB     ?= kam.db
@@ -78,10 +78,17 @@ $(BUILD)/san/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(@D)
 	@$(CC) $(SAN_CFLAGS) -c -o $@ $<
 
+# unit tests mirror the tree; a kam or util test links only the layers below it, so the
+# linker refuses a pure module that reaches into the store or the server
+PURE_SAN_OBJ := $(filter $(BUILD)/san/src/util/% $(BUILD)/san/src/model/% $(BUILD)/san/src/kam/%,$(SAN_OBJ))
+UTIL_SAN_OBJ := $(filter $(BUILD)/san/src/util/%,$(SAN_OBJ))
+UNIT_LINK = @mkdir -p $(@D); echo "LD  $@"; $(CC) $(SAN_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $^ $(LIBS) $(shell pkg-config --libs cmocka)
+$(BUILD)/san/unit/kam/%: tests/unit/kam/%.c $(PURE_SAN_OBJ)
+	$(UNIT_LINK)
+$(BUILD)/san/unit/util/%: tests/unit/util/%.c $(UTIL_SAN_OBJ)
+	$(UNIT_LINK)
 $(BUILD)/san/unit/%: tests/unit/%.c $(SAN_OBJ) $(BUILD)/san/gen/schema_sqlite.o $(BUILD)/san/gen/schema_pg.o $(BUILD)/san/gen/static_files.o
-	@mkdir -p $(@D)
-	@echo "LD  $@"
-	@$(CC) $(SAN_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $^ $(LIBS) $(shell pkg-config --libs cmocka)
+	$(UNIT_LINK)
 
 # `make run`: install what is missing, build, create and fill the demo database, serve.
 # (pkg-config runs in a sub-make, after the packages are there)
@@ -112,6 +119,7 @@ api-pg: $(BUILD)/san/kam
 lint:
 	@! grep -nE '\b(sprintf|vsprintf|strcpy|strcat|atoi|atol|sscanf|gets)\s*\(' $(SRC) src/main.c \
 		|| (echo "lint: banned function above" >&2; exit 1)
+	@scripts/layers || (echo "lint: an include above crosses the layers (docs/architecture.md)" >&2; exit 1)
 
 # docs/openapi.json is generated from the route table and the model; a test checks it is current
 openapi: kam

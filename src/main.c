@@ -8,7 +8,7 @@
 #include <sodium.h>
 #include "api/api.h"
 #include "api/cache.h"
-#include "api/importq.h"
+#include "app/importq.h"
 #include "api/rollups.h"
 #include "cli/cli.h"
 #include "http/assets.h"
@@ -88,11 +88,12 @@ static const char usage_token[] =
 	"  prints a new bearer token for the user once; only its hash is stored\n";
 
 static const char usage_report[] =
-	"usage: kam report plan ACCOUNT [--format pdf|html] [--out FILE] [--db PATH]\n"
+	"usage: kam report plan ACCOUNT [--format pdf|html] [--out FILE] [--as EMAIL] [--db PATH]\n"
 	"  ACCOUNT is an account id or its exact name; the document shows its active plan,\n"
 	"  else the latest: situation, objectives, actions, stakeholders, risks, KPIs and\n"
 	"  revenue by month on one A4 page. --out - writes to standard output; default: a file\n"
-	"  named after the account and plan in the current directory\n";
+	"  named after the account and plan in the current directory. --as: the user whose\n"
+	"  access applies (default: the first admin)\n";
 static const char usage_backup[] =
 	"usage: kam backup FILE [--db PATH]\n"
 	"  writes a consistent copy of the SQLite database to FILE (replaced if it exists),\n"
@@ -114,6 +115,7 @@ struct opts {
 	int threads;
 	struct http_limits limits;
 	const char *trusted_proxies;
+	const char *as; /* --as EMAIL: the user a command acts as */
 	unsigned long long seed;
 	int password_stdin;
 	long accounts, contacts, transactions;
@@ -143,6 +145,7 @@ static int parse(int argc, char **argv, const char *text, struct opts *o)
 		{"connections-per-address", required_argument, NULL, 'P'},
 		{"head-timeout", required_argument, NULL, 'H'},
 		{"trusted-proxy", required_argument, NULL, 'Y'},
+		{"as", required_argument, NULL, 'U'},
 		{"help", no_argument, NULL, 'h'},	 {NULL, 0, NULL, 0},
 	};
 	int ch;
@@ -211,6 +214,9 @@ static int parse(int argc, char **argv, const char *text, struct opts *o)
 				      : &o->limits.head_timeout_s) = (unsigned)v;
 			break;
 		}
+		case 'U':
+			o->as = optarg;
+			break;
 		case 'Y':
 			o->trusted_proxies = optarg;
 			break;
@@ -282,13 +288,13 @@ static int cmd_serve(const struct opts *o)
 	if (open_store(o, n + 2, &app.store))
 		return 1;
 	server.cache = api_cache_new(64);
-	server.imports = api_importq_new(app.store);
+	server.imports = app_importq_new(app.store);
 	server.rollups = api_rollups_new();
 	app.data = &server;
 	app.assets = http_assets_new(static_files);
 	if (http_server_start(&app, o->listen, n, &srv, err, sizeof(err)) != KAM_OK) {
 		fprintf(stderr, "kam: %s\n", err);
-		api_importq_free(server.imports);
+		app_importq_free(server.imports);
 		api_rollups_free(server.rollups);
 		api_cache_free(server.cache);
 		store_close(app.store);
@@ -311,7 +317,7 @@ static int cmd_serve(const struct opts *o)
 	log_msg("info", "signal %d: draining requests in flight", sig);
 	http_server_stop(srv, 10000);
 	jobs_stop(jobs);
-	api_importq_free(server.imports); /* finishes the file in progress */
+	app_importq_free(server.imports); /* finishes the file in progress */
 	api_rollups_free(server.rollups);
 	api_cache_free(server.cache);
 	http_assets_free(app.assets);
@@ -468,7 +474,7 @@ int main(int argc, char **argv)
 			return usage(usage_report, EXIT_USAGE);
 		if (open_store(&o, 1, &st))
 			return 1;
-		rc = cli_report_plan(st, o.arg, o.format ? o.format : "pdf", o.out);
+		rc = cli_report_plan(st, o.arg, o.format ? o.format : "pdf", o.out, o.as);
 		store_close(st);
 		return rc == KAM_OK ? 0 : 1;
 	}

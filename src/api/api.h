@@ -2,8 +2,21 @@
 #ifndef KAM_API_API_H
 #define KAM_API_API_H
 #include "http/http.h"
+#include "app/access.h"
+#include "app/account.h"
+#include "app/scores.h"
 #include "kam/validate.h"
 #include "store/store.h"
+
+struct api_cache;
+struct api_rollups;
+struct app_importq;
+/* The server-wide state of kam's handlers (struct req's app_data). */
+struct api_server {
+	struct api_cache *cache;
+	struct app_importq *imports;
+	struct api_rollups *rollups; /* the revenue rollup in memory for KPI answers */
+};
 
 extern const struct http_route api_routes[];
 extern const size_t api_nroutes;
@@ -13,12 +26,6 @@ int64_t api_param_id(const struct req *rq, size_t i);
 /* Replies 404 and returns KAM_ENOTFOUND. */
 int api_not_found(struct resp *rs, const char *what);
 
-/*
- * Checks the caller may see account id: every account for admin, director and viewer,
- * owned or team accounts for kam and member. KAM_ENOTFOUND otherwise (never a 403: an
- * account you may not see does not exist for you). owner/on_team may be NULL.
- */
-int api_account_visible(struct req *rq, int64_t id, bool *owner, bool *on_team);
 /* The caller as an actor (who acts and what they may see). */
 struct actor api_actor(const struct req *rq);
 /* The user id whose accounts scope a list, or 0 when the role sees all. */
@@ -59,13 +66,6 @@ bool api_exporting(const struct req *rq);
 int api_export(struct req *rq, struct resp *rs, const struct api_lister *l, json_t *items,
 	       char *next);
 
-/* Checks that id is an active user who may own accounts; the error goes on field. */
-int api_check_owner(struct req *rq, int64_t id, const char *field, struct kam_errinfo *ei);
-/* Checks that id is an active user. */
-int api_check_user(struct req *rq, int64_t id, const char *field, struct kam_errinfo *ei);
-/* Appends an audit row for the caller. */
-int api_audit(struct req *rq, const char *action, const char *entity, int64_t id,
-	      const json_t *before, const json_t *after);
 /* Replies 201 with Location, ETag and the record (stolen). */
 int api_created(struct resp *rs, const char *base, int64_t id, int64_t version, json_t *rec);
 
@@ -104,20 +104,6 @@ int api_account_create(struct req *rq, struct resp *rs);
 int api_import_create(struct req *rq, struct resp *rs);
 int api_import_list(struct req *rq, struct resp *rs);
 int api_import_get(struct req *rq, struct resp *rs);
-/* Creates a validated account inside the caller's write transaction (owner rules, score,
- * audit); *out (may be NULL) gets the stored row, owned by the caller. score false leaves
- * the scores marked stale for one api_scores_refresh later (an import: scoring one
- * account ranks it among all, so per row it would make the import quadratic). */
-int api_account_insert(struct req *rq, json_t *body, bool score, json_t **out,
-                       struct kam_errinfo *ei);
-/* Applies a validated patch to account id inside the caller's write transaction (want < 0:
- * any version); *out (may be NULL) gets the stored row, owned by the caller; score as for
- * api_account_insert. */
-int api_account_patch(struct req *rq, int64_t id, json_t *patch, int64_t want, bool score,
-                      json_t **out, struct kam_errinfo *ei);
-/* Whether the caller may change account id: KAM_ENOTFOUND when they cannot see it,
- * KAM_EFORBIDDEN (ei says why) when they may only read it. */
-int api_account_may_write(struct req *rq, int64_t id, struct kam_errinfo *ei);
 int api_account_get(struct req *rq, struct resp *rs);
 int api_account_update(struct req *rq, struct resp *rs);
 int api_account_delete(struct req *rq, struct resp *rs);
@@ -129,21 +115,8 @@ int api_team_delete(struct req *rq, struct resp *rs);
 
 int api_audit_list(struct req *rq, struct resp *rs);
 
-/* Refuses (KAM_EINVAL naming the field) a write of entity e that took a stored money total
- * past its cap (kam/money.h); call it after the write, before the commit. */
-int api_money_check(struct store_conn *db, const struct model_entity *e, struct kam_errinfo *ei);
-/* Whether the stored total `name` has room for amount more (KAM_EINVAL naming field when
- * not): for writes that must be refused before they are made. */
-int api_money_room(struct store_conn *db, const char *name, int64_t amount, const char *field,
-                   struct kam_errinfo *ei);
 
 struct settings;
-/* The settings in force (defaults under what is stored); version may be NULL. */
-int api_settings_load(struct req *rq, struct settings *s, int64_t *version);
-/* The same on a bare connection (background jobs). */
-int api_settings_load_conn(struct store_conn *c, struct settings *s, int64_t *version);
-/* Stores every key account's matrix segment (and clears the others') in the open transaction. */
-int api_segments_refresh_conn(struct store_conn *db, const struct settings *s);
 
 struct alerts_run {
 	size_t accounts, hits;
@@ -160,19 +133,6 @@ int api_alert_list(struct req *rq, struct resp *rs);
 int api_alert_get(struct req *rq, struct resp *rs);
 int api_alert_update(struct req *rq, struct resp *rs);
 int api_alert_evaluate(struct req *rq, struct resp *rs);
-/* Recomputes every account's score and tier (inside the caller's write transaction). */
-int api_scores_refresh(struct req *rq, const struct settings *s);
-/* Refreshes scores when revenue changed or the day turned; runs its own transaction. */
-int api_scores_fresh(struct req *rq);
-/* The same two on a bare connection (background jobs). */
-int api_scores_fresh_conn(struct store_conn *c);
-int api_scores_refresh_conn(struct store_conn *c, const struct settings *s);
-/* Recomputes one account's score and tier (inside the caller's write transaction). */
-int api_score_account(struct req *rq, int64_t id);
-
-/* A portfolio-matrix item (segment, coordinates, explanation) from a store_matrix_rows row. */
-json_t *api_matrix_item(const struct settings *s, json_t *row);
-
 /* Calendar feeds (calendar.c): the caller's feed, and the public feed by its token. */
 int api_calendar_get(struct req *rq, struct resp *rs);
 int api_calendar_create(struct req *rq, struct resp *rs);

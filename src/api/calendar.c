@@ -45,14 +45,14 @@ int api_calendar_create(struct req *rq, struct resp *rs)
 
 	if ((rc = store_begin(rq->db, true)) != KAM_OK)
 		goto out;
-	rc = store_calendar_get(rq->db, rq->user.id, &old);
+	rc = store_calendar_get(rq->db, rq->user.who.user_id, &old);
 	if (rc != KAM_OK && rc != KAM_ENOTFOUND)
 		goto out;
 	rotated = rc == KAM_OK;
 	tok_random("", 32, tok, sizeof(tok));
 	tok_hash(tok, h);
-	if ((rc = store_calendar_set(rq->db, rq->user.id, h, now)) != KAM_OK ||
-	    (rc = api_audit(rq, rotated ? "rotate" : "create", "calendar_feed", rq->user.id, NULL,
+	if ((rc = store_calendar_set(rq->db, rq->user.who.user_id, h, now)) != KAM_OK ||
+	    (rc = app_audit(rq->db, &rq->user.who, rotated ? "rotate" : "create", "calendar_feed", rq->user.who.user_id, NULL,
 	                    NULL)) != KAM_OK ||
 	    (rc = store_commit(rq->db)) != KAM_OK)
 		goto out;
@@ -73,7 +73,7 @@ int api_calendar_get(struct req *rq, struct resp *rs)
 {
 	int64_t at = 0;
 	char ts[32];
-	int rc = store_calendar_get(rq->db, rq->user.id, &at);
+	int rc = store_calendar_get(rq->db, rq->user.who.user_id, &at);
 
 	if (rc == KAM_ENOTFOUND)
 		return http_reply_json(rs, 200,
@@ -90,8 +90,8 @@ int api_calendar_delete(struct req *rq, struct resp *rs)
 
 	if ((rc = store_begin(rq->db, true)) != KAM_OK)
 		goto out;
-	if ((rc = store_calendar_revoke(rq->db, rq->user.id)) != KAM_OK ||
-	    (rc = api_audit(rq, "revoke", "calendar_feed", rq->user.id, NULL, NULL)) != KAM_OK ||
+	if ((rc = store_calendar_revoke(rq->db, rq->user.who.user_id)) != KAM_OK ||
+	    (rc = app_audit(rq->db, &rq->user.who, "revoke", "calendar_feed", rq->user.who.user_id, NULL, NULL)) != KAM_OK ||
 	    (rc = store_commit(rq->db)) != KAM_OK)
 		goto out;
 	http_reply_empty(rs, 204);
@@ -251,7 +251,7 @@ int api_calendar_feed(struct req *rq, struct resp *rs)
 	role = auth_role_parse(who.role);
 	rs->user_id = who.user_id;
 	time_date(f.now - (int64_t)FEED_DAYS_BACK * 86400, since, sizeof(since));
-	if ((rc = api_settings_load(rq, &set, NULL)) != KAM_OK ||
+	if ((rc = app_settings_load(rq->db, &set, NULL)) != KAM_OK ||
 	    (rc = store_calendar_rows(rq->db, auth_sees_all(role) ? 0 : who.user_id, since,
 	                              FEED_MAX_ROWS, &rows)) != KAM_OK)
 		goto out;

@@ -23,7 +23,7 @@ int api_not_found(struct resp *rs, const char *what)
 
 struct actor api_actor(const struct req *rq)
 {
-	return (struct actor){rq->user.id, rq->user.role};
+	return (struct actor){rq->user.who.user_id, rq->user.who.role};
 }
 
 int64_t api_scope_user(const struct req *rq)
@@ -31,23 +31,6 @@ int64_t api_scope_user(const struct req *rq)
 	struct actor a = api_actor(rq);
 
 	return actor_scope(&a);
-}
-
-int api_account_visible(struct req *rq, int64_t id, bool *owner, bool *on_team)
-{
-	struct actor a = api_actor(rq);
-	bool o = false, t = false;
-	int rc = store_account_access(rq->db, id, rq->user.id, &o, &t);
-
-	if (rc != KAM_OK)
-		return rc;
-	if (owner)
-		*owner = o;
-	if (on_team)
-		*on_team = t;
-	if (!actor_sees_account(&a, o, t))
-		return KAM_ENOTFOUND;
-	return KAM_OK;
 }
 
 /* The field a ?key=value filters on: a MF_FILTER field, or "tag" for one of the tags. */
@@ -211,46 +194,6 @@ int api_list(struct req *rq, struct resp *rs, const struct model_entity *e, int6
 	return rc;
 }
 
-static int check_user(struct req *rq, int64_t id, const char *field, bool must_own,
-		      struct kam_errinfo *ei)
-{
-	json_t *u = NULL;
-	int rc = store_get(rq->db, &model_user, id, &u, NULL);
-
-	if (rc == KAM_ENOTFOUND) {
-		err_field(ei, field, "no such user");
-		return KAM_EINVAL;
-	}
-	if (rc != KAM_OK)
-		return rc;
-	if (!json_is_true(json_object_get(u, "active"))) {
-		err_field(ei, field, "user %lld is deactivated", (long long)id);
-		rc = KAM_EINVAL;
-	} else if (must_own &&
-		   !auth_can_own(auth_role_parse(json_string_value(json_object_get(u, "role"))))) {
-		err_field(ei, field, "user %lld has a role that cannot own accounts", (long long)id);
-		rc = KAM_EINVAL;
-	}
-	json_decref(u);
-	return rc;
-}
-
-int api_check_owner(struct req *rq, int64_t id, const char *field, struct kam_errinfo *ei)
-{
-	return check_user(rq, id, field, true, ei);
-}
-
-int api_check_user(struct req *rq, int64_t id, const char *field, struct kam_errinfo *ei)
-{
-	return check_user(rq, id, field, false, ei);
-}
-
-int api_audit(struct req *rq, const char *action, const char *entity, int64_t id,
-	      const json_t *before, const json_t *after)
-{
-	return store_audit_add(rq->db, rq->user.id, action, entity, id, before, after, time_now());
-}
-
 int api_created(struct resp *rs, const char *base, int64_t id, int64_t version, json_t *rec)
 {
 	char loc[256];
@@ -259,36 +202,4 @@ int api_created(struct resp *rs, const char *base, int64_t id, int64_t version, 
 	http_header(rs, "Location", loc);
 	http_etag(rs, version);
 	return http_reply_json(rs, 201, rec);
-}
-
-int api_money_room(struct store_conn *db, const char *name, int64_t amount, const char *field,
-                   struct kam_errinfo *ei)
-{
-	int64_t total = 0;
-	int rc = store_money_total(db, name, &total);
-
-	if (rc == KAM_OK && !money_take(&total, amount, money_total_cap(name))) {
-		char why[200];
-
-		money_refusal(name, why, sizeof(why));
-		err_field(ei, field, "%s", why);
-		rc = KAM_EINVAL;
-	}
-	return rc;
-}
-
-int api_money_check(struct store_conn *db, const struct model_entity *e, struct kam_errinfo *ei)
-{
-	/* the stored totals a write of each entity can move; other entities hold no money */
-	static const struct {
-		const struct model_entity *e;
-		const char *total, *field;
-	} t[] = {{&model_transaction, "transactions", "amount"},
-	         {&model_opportunity, "opportunities", "amount"},
-	         {&model_account, "potential", "potential_annual_spend"}};
-
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if (t[i].e == e)
-			return api_money_room(db, t[i].total, 0, t[i].field, ei);
-	return KAM_OK;
 }

@@ -1,313 +1,11 @@
-/*
- * GET /api/v1/plans/{id}/document?format=pdf|html: the account plan on one page, for the
- * team (internal: stakeholder attitudes and risks are in it). The data comes from the same
- * store reads as the plan, the share view and the KPIs.
- */
+/* The account plan as a one-page document (PDF or HTML): GET /api/v1/plans/{id}/document and
+ * `kam report plan` both go through the function below. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "api/api.h"
-#include "api/document.h"
-#include "kam/kpi_report.h"
-#include "kam/plan.h"
-#include "kam/plandoc.h"
-#include "kam/settings.h"
-#include "store/document.h"
+#include "app/document.h"
 #include "util/time.h"
-
-#define DOC_ROWS 500 /* rows read per list; the PDF shows what fits and says how many more */
-
-static const char *str(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
-/* All rows of e whose field key is id (up to DOC_ROWS), oldest first; *out owned. */
-static int rows(struct store_conn *c, const struct model_entity *e, const char *key, int64_t id,
-                json_t **out)
-{
-	struct store_list q = {.sort = "id", .limit = DOC_ROWS};
-	char *next = NULL;
-	int rc;
-
-	q.filters = json_pack("{s:o}", key, json_sprintf("%lld", (long long)id));
-	rc = store_list(c, e, &q, out, &next);
-	json_decref(q.filters);
-	free(next);
-	return rc;
-}
-
-/* The name of user id through a small cache (names: id -> name); NULL for none. */
-static json_t *user_name(struct store_conn *c, json_t *names, const json_t *id)
-{
-	char key[24];
-	json_t *u = NULL, *n;
-
-	if (!json_is_integer(id))
-		return json_null();
-	snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(id));
-	n = json_object_get(names, key);
-	if (n == NULL) {
-		n = store_get(c, &model_user, json_integer_value(id), &u, NULL) == KAM_OK
-		        ? json_incref(json_object_get(u, "name"))
-		        : json_null();
-		json_decref(u);
-		json_object_set_new(names, key, n);
-	}
-	return json_incref(n);
-}
-
-static json_t *pick(const json_t *from, const char *const *keys)
-{
-	json_t *o = json_object();
-
-	for (; *keys; keys++) {
-		json_t *v = json_object_get(from, *keys);
-
-		json_object_set(o, *keys, v ? v : json_null());
-	}
-	return o;
-}
-
-/* Open work first, by due date (none last); then done and cancelled. */
-static int action_rank(const json_t *a)
-{
-	const char *s = str(a, "status");
-
-	return s && (!strcmp(s, "done") || !strcmp(s, "cancelled")) ? 1 : 0;
-}
-
-static int cmp_actions(const void *x, const void *y)
-{
-	const json_t *a = *(json_t *const *)x, *b = *(json_t *const *)y;
-	const char *da = str(a, "due_on"), *db = str(b, "due_on");
-	int r = action_rank(a) - action_rank(b);
-
-	if (r)
-		return r;
-	if (!da || !db)
-		return (da == NULL) - (db == NULL);
-	return strcmp(da, db);
-}
-
-/* Most influential first, then by name. */
-static int cmp_people(const void *x, const void *y)
-{
-	const json_t *a = *(json_t *const *)x, *b = *(json_t *const *)y;
-	json_int_t ia = json_integer_value(json_object_get(a, "influence")),
-	           ib = json_integer_value(json_object_get(b, "influence"));
-
-	if (ia != ib)
-		return ia < ib ? 1 : -1;
-	return strcmp(str(a, "name") ? str(a, "name") : "", str(b, "name") ? str(b, "name") : "");
-}
-
-/* Highest probability × impact first. */
-static int cmp_risks(const void *x, const void *y)
-{
-	const json_t *a = *(json_t *const *)x, *b = *(json_t *const *)y;
-	json_int_t sa = json_integer_value(json_object_get(a, "probability")) *
-	                json_integer_value(json_object_get(a, "impact")),
-	           sb = json_integer_value(json_object_get(b, "probability")) *
-	                json_integer_value(json_object_get(b, "impact"));
-
-	return sa < sb ? 1 : sa > sb ? -1 : 0;
-}
-
-/* Sorts a JSON array in place with cmp over its elements. */
-static void sort_array(json_t *arr, int (*cmp)(const void *, const void *))
-{
-	size_t n = json_array_size(arr), i;
-	json_t **v;
-
-	if (n < 2 || (v = malloc(n * sizeof(*v))) == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		v[i] = json_incref(json_array_get(arr, i));
-	qsort(v, n, sizeof(*v), cmp);
-	json_array_clear(arr);
-	for (i = 0; i < n; i++)
-		json_array_append_new(arr, v[i]);
-	free(v);
-}
-
-static bool one_account(const struct store_kpi_account *a, void *arg)
-{
-	return a->id == *(int64_t *)arg;
-}
-
-/* The KPIs of the last twelve whole months and revenue per month over the same months. */
-static int kpis(struct store_conn *c, int64_t account_id, int64_t now, json_t *doc)
-{
-	char to[11], from[11], m[8], first[8], last[8], pf[11], pt[11], ppf[11], ppt[11];
-	struct store_kpi_data d;
-	struct settings set;
-	json_t *figs = NULL, *months = NULL, *series = NULL;
-	size_t j = 0;
-	int rc;
-
-	time_month_key(now, 0, m, sizeof(m));
-	snprintf(to, sizeof(to), "%s-01", m);
-	time_month_key(now, -12, first, sizeof(first));
-	snprintf(from, sizeof(from), "%s-01", first);
-	time_month_key(now, -1, last, sizeof(last));
-	kpi_previous(from, to, pf, pt);
-	kpi_previous(pf, pt, ppf, ppt);
-	if ((rc = api_settings_load_conn(c, &set, NULL)) != KAM_OK)
-		return rc;
-	{
-		struct store_kpi_query kq = {0, from, to, pf, pt, ppf, ppt, set.base_currency, NULL};
-
-		if ((rc = store_kpi_fetch(c, &kq, &d)) != KAM_OK)
-			return rc;
-	}
-	figs = kpi_figures(&set, &d, one_account, &account_id, from, to);
-	store_kpi_free(&d);
-	if (figs == NULL)
-		return KAM_ENOMEM;
-#define FIG(n) json_incref(json_object_get(json_object_get(figs, n), "value"))
-	json_object_set_new(doc, "kpis",
-	                    json_pack("{s:o?,s:o?,s:o?,s:o?}", "revenue_12m", FIG("revenue"), "nrr",
-	                              FIG("nrr"), "nps", FIG("nps"), "sla_compliance",
-	                              FIG("sla_compliance")));
-#undef FIG
-	json_decref(figs);
-	json_object_set_new(doc, "kpi_period", json_pack("{s:s,s:s}", "from", from, "to", to));
-	json_object_set_new(doc, "currency", json_string(set.base_currency));
-	if ((rc = store_revenue_by_month(c, account_id, first, last, &months)) != KAM_OK)
-		return rc;
-	/* every month of the twelve, zero where nothing was booked */
-	series = json_array();
-	for (int k = -12; k <= -1; k++) {
-		json_t *have = json_array_get(months, j);
-
-		time_month_key(now, k, m, sizeof(m));
-		if (have && !strcmp(str(have, "month"), m)) {
-			json_array_append(series, have);
-			j++;
-		} else {
-			json_array_append_new(series,
-			                      json_pack("{s:s,s:i}", "month", m, "amount", 0));
-		}
-	}
-	json_decref(months);
-	json_object_set_new(doc, "revenue_by_month", series);
-	return KAM_OK;
-}
-
-int api_plan_document_data(struct store_conn *c, int64_t plan_id, int64_t now, json_t **out)
-{
-	static const char *const obj_keys[] = {"title",   "metric", "baseline", "target",
-	                                       "current", "due_on", "status",   NULL};
-	static const char *const person_keys[] = {"name",     "title",         "influence",
-	                                          "attitude", "decision_role", NULL};
-	static const char *const risk_keys[] = {"title",  "category", "probability",
-	                                        "impact", "status",   NULL};
-	json_t *plan = NULL, *acc = NULL, *objs = NULL, *acts = NULL, *people = NULL, *risks = NULL,
-	       *names = json_object(), *doc = NULL, *x, *arr;
-	int64_t account_id;
-	char today[11];
-	size_t i;
-	int rc;
-
-	time_date(now, today, sizeof(today));
-	if ((rc = api_scores_fresh_conn(c)) != KAM_OK ||
-	    (rc = store_get(c, &model_plan, plan_id, &plan, NULL)) != KAM_OK)
-		goto out;
-	account_id = json_integer_value(json_object_get(plan, "account_id"));
-	if ((rc = store_get(c, &model_account, account_id, &acc, NULL)) != KAM_OK ||
-	    (rc = rows(c, &model_objective, "plan_id", plan_id, &objs)) != KAM_OK ||
-	    (rc = rows(c, &model_action, "plan_id", plan_id, &acts)) != KAM_OK ||
-	    (rc = rows(c, &model_contact, "account_id", account_id, &people)) != KAM_OK ||
-	    (rc = rows(c, &model_risk, "account_id", account_id, &risks)) != KAM_OK)
-		goto out;
-	doc = json_pack(
-	    "{s:s,s:{s:O?,s:O?,s:O?,s:O?,s:O?,s:o},s:{s:O?,s:O?,s:O?,s:O?,s:O?,s:O?,s:O?}}",
-	    "generated_on", today, "account", "id", json_object_get(acc, "id"), "name",
-	    json_object_get(acc, "name"), "tier", json_object_get(acc, "tier"), "status",
-	    json_object_get(acc, "status"), "industry", json_object_get(acc, "industry"), "owner",
-	    user_name(c, names, json_object_get(acc, "owner_id")), "plan", "id",
-	    json_object_get(plan, "id"), "title", json_object_get(plan, "title"), "period_start",
-	    json_object_get(plan, "period_start"), "period_end",
-	    json_object_get(plan, "period_end"), "status", json_object_get(plan, "status"),
-	    "situation", json_object_get(plan, "situation"), "vision",
-	    json_object_get(plan, "vision"));
-	if (doc == NULL) {
-		rc = KAM_ENOMEM;
-		goto out;
-	}
-	arr = json_array();
-	json_object_set_new(doc, "objectives", arr);
-	json_array_foreach(objs, i, x)
-	{
-		json_t *o = pick(x, obj_keys);
-		double p;
-
-		json_object_set_new(o, "progress",
-		                    plan_progress(x, &p) ? json_real(p) : json_null());
-		json_array_append_new(arr, o);
-	}
-	arr = json_array();
-	json_object_set_new(doc, "actions", arr);
-	json_array_foreach(acts, i, x)
-	{
-		json_array_append_new(
-		    arr, json_pack("{s:O?,s:o,s:O?,s:O?,s:b}", "title", json_object_get(x, "title"),
-		                   "owner", user_name(c, names, json_object_get(x, "owner_id")),
-		                   "due_on", json_object_get(x, "due_on"), "status",
-		                   json_object_get(x, "status"), "overdue",
-		                   plan_action_overdue(x, today)));
-	}
-	sort_array(arr, cmp_actions);
-	arr = json_array();
-	json_object_set_new(doc, "stakeholders", arr);
-	json_array_foreach(people, i, x) json_array_append_new(arr, pick(x, person_keys));
-	sort_array(arr, cmp_people);
-	arr = json_array();
-	json_object_set_new(doc, "risks", arr);
-	json_array_foreach(risks, i, x)
-	{
-		if (str(x, "status") && !strcmp(str(x, "status"), "closed"))
-			continue;
-		json_t *r = pick(x, risk_keys);
-
-		json_object_set_new(r, "owner",
-		                    user_name(c, names, json_object_get(x, "owner_id")));
-		json_array_append_new(arr, r);
-	}
-	sort_array(arr, cmp_risks);
-	if ((rc = kpis(c, account_id, now, doc)) != KAM_OK)
-		goto out;
-	*out = doc;
-	doc = NULL;
-out:
-	json_decref(plan);
-	json_decref(acc);
-	json_decref(objs);
-	json_decref(acts);
-	json_decref(people);
-	json_decref(risks);
-	json_decref(names);
-	json_decref(doc);
-	return rc;
-}
-
-int api_plan_document_render(const json_t *doc, const char *format, char **buf, size_t *len,
-                             char *err, size_t errlen)
-{
-	int rc;
-
-	if (!strcmp(format, "pdf"))
-		return api_plan_document_pdf(doc, buf, len, err, errlen);
-	if (strcmp(format, "html") != 0) {
-		snprintf(err, errlen, "format must be pdf or html");
-		return KAM_EINVAL;
-	}
-	rc = plandoc_html(doc, buf, len);
-	if (rc != KAM_OK)
-		snprintf(err, errlen, "out of memory rendering the HTML");
-	return rc;
-}
 
 /* Only shapes and text: no script may run, nothing is fetched. */
 static const char doc_csp[] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
@@ -318,9 +16,8 @@ int api_plan_document(struct req *rq, struct resp *rs)
 	struct kam_errinfo ei = {0};
 	int64_t id = api_param_id(rq, 0);
 	const char *format = http_query(rq, "format");
-	json_t *plan = NULL, *doc = NULL;
-	char *buf = NULL, fname[128], disp[200], err[160] = "";
-	size_t len = 0;
+	struct app_document d = {0};
+	char disp[200], err[160] = "";
 	int rc;
 
 	if (format == NULL)
@@ -334,32 +31,24 @@ int api_plan_document(struct req *rq, struct resp *rs)
 		rc = KAM_EINVAL;
 		goto out;
 	}
-	/* a plan on an account the caller may not see does not exist for them */
-	if (id < 0 || (rc = store_get(rq->db, &model_plan, id, &plan, NULL)) == KAM_ENOTFOUND ||
-	    (rc == KAM_OK &&
-	     (rc = api_account_visible(rq, json_integer_value(json_object_get(plan, "account_id")),
-	                               NULL, NULL)) == KAM_ENOTFOUND)) {
-		json_decref(plan);
+	rc = id < 0 ? KAM_ENOTFOUND
+	            : app_plan_document(rq->db, &rq->user.who, id, time_now(), format, &d, err,
+	                                sizeof(err));
+	if (rc == KAM_ENOTFOUND)
 		return api_not_found(rs, "plan");
-	}
-	if (rc != KAM_OK || (rc = api_plan_document_data(rq->db, id, time_now(), &doc)) != KAM_OK)
-		goto out;
-	if ((rc = api_plan_document_render(doc, format, &buf, &len, err, sizeof(err))) != KAM_OK) {
+	if (rc == KAM_EINVAL)
 		err_detail(&ei, "%s", err);
+	if (rc != KAM_OK)
 		goto out;
-	}
-	plandoc_filename(doc, format, fname, sizeof(fname));
-	snprintf(disp, sizeof(disp), "inline; filename=\"%s\"", fname);
+	snprintf(disp, sizeof(disp), "inline; filename=\"%s\"", d.filename);
 	http_header(rs, "Content-Disposition", disp);
 	if (!strcmp(format, "html"))
 		http_header(rs, "Content-Security-Policy", doc_csp);
 	rc = http_reply_bytes(
-	    rs, 200, !strcmp(format, "pdf") ? "application/pdf" : "text/html; charset=utf-8", buf,
-	    len);
+	    rs, 200, !strcmp(format, "pdf") ? "application/pdf" : "text/html; charset=utf-8", d.buf,
+	    d.len);
 out:
-	free(buf);
-	json_decref(plan);
-	json_decref(doc);
+	free(d.buf);
 	if (rc != KAM_OK)
 		http_reply_err(rs, rc, &ei);
 	err_clear(&ei);

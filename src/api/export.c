@@ -359,7 +359,7 @@ int api_export(struct req *rq, struct resp *rs, const struct api_lister *l, json
 	char disp[160];
 	int fd = -1, rc;
 
-	if (api_settings_load(rq, &set, NULL) != KAM_OK)
+	if (app_settings_load(rq->db, &set, NULL) != KAM_OK)
 		snprintf(set.base_currency, sizeof(set.base_currency), "EUR");
 	major_units(&set, l->e, items);
 	rc = sink_open(&k, xlsx, l->e->table, columns(l->e, items));

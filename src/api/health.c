@@ -32,9 +32,9 @@ int api_account_health(struct req *rq, struct resp *rs)
 	json_t *out;
 	int rc;
 
-	if (id < 0 || api_account_visible(rq, id, NULL, NULL) != KAM_OK)
+	if (id < 0 || app_account_visible(rq->db, &rq->user.who, id, NULL, NULL) != KAM_OK)
 		return api_not_found(rs, "account");
-	if ((rc = api_settings_load(rq, &s, NULL)) != KAM_OK)
+	if ((rc = app_settings_load(rq->db, &s, NULL)) != KAM_OK)
 		return http_reply_err(rs, rc, NULL), rc;
 	params_of(&s, id, now, &p);
 	if ((rc = store_health_inputs(rq->db, &p, &in, &n)) != KAM_OK || n != 1) {
@@ -62,7 +62,7 @@ int api_account_health_history(struct req *rq, struct resp *rs)
 	json_t *items = NULL;
 	int rc;
 
-	if (id < 0 || api_account_visible(rq, id, NULL, NULL) != KAM_OK)
+	if (id < 0 || app_account_visible(rq->db, &rq->user.who, id, NULL, NULL) != KAM_OK)
 		return api_not_found(rs, "account");
 	for (size_t i = 0; i < rq->nquery; i++)
 		if (strcmp(rq->query[i].key, "from") != 0)
@@ -100,7 +100,7 @@ int api_alerts_run(struct store_conn *c, int64_t now, struct alerts_run *out)
 	time_date(now, today, sizeof(today));
 	if ((rc = store_begin(c, true)) != KAM_OK)
 		return rc;
-	if ((rc = api_settings_load_conn(c, &s, NULL)) != KAM_OK)
+	if ((rc = app_settings_load(c, &s, NULL)) != KAM_OK)
 		goto out;
 	params_of(&s, 0, now, &p);
 	if ((rc = store_health_inputs(c, &p, &in, &n)) != KAM_OK)
@@ -127,7 +127,7 @@ int api_alerts_run(struct store_conn *c, int64_t now, struct alerts_run *out)
 	if ((rc = store_alerts_sync(c, hits, nh, now, &sync)) != KAM_OK)
 		goto out;
 	/* engagement and NPS move a key account's segment without touching its score */
-	if ((rc = api_segments_refresh_conn(c, &s)) != KAM_OK)
+	if ((rc = app_segments_refresh(c, &s)) != KAM_OK)
 		goto out;
 	rc = store_commit(c);
 	out->accounts = n;
@@ -215,8 +215,8 @@ static int load_alert(struct req *rq, int64_t id, bool lock, json_t **out, int64
 	acc = json_object_get(*out, "account_id");
 	usr = json_object_get(*out, "user_id");
 	if (json_is_integer(acc))
-		rc = api_account_visible(rq, json_integer_value(acc), NULL, NULL);
-	else if (!auth_sees_all(rq->user.role) && json_integer_value(usr) != rq->user.id)
+		rc = app_account_visible(rq->db, &rq->user.who, json_integer_value(acc), NULL, NULL);
+	else if (!auth_sees_all(rq->user.who.role) && json_integer_value(usr) != rq->user.who.user_id)
 		rc = KAM_ENOTFOUND;
 	if (rc != KAM_OK) {
 		json_decref(*out);
@@ -249,7 +249,7 @@ int api_alert_update(struct req *rq, struct resp *rs)
 
 	if (id < 0)
 		return api_not_found(rs, "alert");
-	if (rq->user.role == ROLE_VIEWER) {
+	if (rq->user.who.role == ROLE_VIEWER) {
 		http_problem(rs, 403, "viewers read alerts but do not handle them", NULL);
 		return KAM_EFORBIDDEN;
 	}
@@ -303,7 +303,7 @@ int api_alert_update(struct req *rq, struct resp *rs)
 		goto out;
 	if ((rc = store_get(rq->db, &model_alert, id, &after, &version)) != KAM_OK)
 		goto out;
-	if ((rc = api_audit(rq, "update", "alert", id, before, after)) != KAM_OK)
+	if ((rc = app_audit(rq->db, &rq->user.who, "update", "alert", id, before, after)) != KAM_OK)
 		goto out;
 	if ((rc = store_commit(rq->db)) != KAM_OK)
 		goto out;

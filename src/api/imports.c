@@ -2,8 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "api/import.h"
-#include "api/importq.h"
+#include "api/api.h"
+#include "app/import.h"
+#include "app/importq.h"
 #include "util/time.h"
 #include "kam/importfmt.h"
 
@@ -38,7 +39,7 @@ static int queue_full(struct resp *rs, struct kam_errinfo *ei)
 
 /* A queued run: the record now (202, status queued), the rows by the server's import
  * worker; GET /api/v1/imports/{id} shows its progress and then its result. */
-static int queue(struct req *rq, struct resp *rs, const struct api_import_opts *o, const char *csv,
+static int queue(struct req *rq, struct resp *rs, const struct app_import_opts *o, const char *csv,
                  size_t len, struct kam_errinfo *ei)
 {
 	const struct api_server *srv = rq->app_data;
@@ -50,20 +51,20 @@ static int queue(struct req *rq, struct resp *rs, const struct api_import_opts *
 		err_field(ei, "async", "is not available here; import without it");
 		return KAM_EINVAL;
 	}
-	if ((rc = api_import_check(o, ei)) != KAM_OK)
+	if ((rc = app_import_check(o, ei)) != KAM_OK)
 		return rc;
-	if (api_importq_room(srv->imports, rq->user.id, len) != KAM_OK)
+	if (app_importq_room(srv->imports, rq->user.who.user_id, len) != KAM_OK)
 		return queue_full(rs, ei);
 	rec = json_pack("{s:s,s:s,s:s,s:b,s:b,s:I}", "kind", o->kind, "mapping",
 	                api_import_mapping_name(o), "status", "queued", "dry_run", o->dry_run,
-	                "atomic", o->atomic, "created_by", (json_int_t)rq->user.id);
+	                "atomic", o->atomic, "created_by", (json_int_t)rq->user.who.user_id);
 	if ((rc = store_begin(rq->db, true)) != KAM_OK)
 		goto out;
 	if ((rc = store_insert(rq->db, &model_import, rec, time_now(), &id)) != KAM_OK ||
-	    (rc = api_audit(rq, "queue", "import", id, NULL, rec)) != KAM_OK ||
+	    (rc = app_audit(rq->db, &rq->user.who, "queue", "import", id, NULL, rec)) != KAM_OK ||
 	    (rc = store_commit(rq->db)) != KAM_OK)
 		goto out;
-	if ((rc = api_importq_submit(srv->imports, id, &rq->user, o, csv, len)) != KAM_OK) {
+	if ((rc = app_importq_submit(srv->imports, id, &rq->user.who, o, csv, len)) != KAM_OK) {
 		/* filled up since the check: the record says so, and the client may retry */
 		json_t *failed = json_pack("{s:s}", "status", "failed");
 
@@ -92,7 +93,7 @@ int api_import_create(struct req *rq, struct resp *rs)
 {
 	static const char *const params[] = {"kind",        "mapping", "dry_run", "atomic",
 	                                     "date_format", "async",   NULL};
-	struct api_import_opts o = {.datefmt = IMP_DATE_AUTO};
+	struct app_import_opts o = {.datefmt = IMP_DATE_AUTO};
 	struct kam_errinfo ei = {0};
 	const char *ct = rq->content_type ? rq->content_type : "";
 	const char *csv = rq->body, *df;
@@ -152,7 +153,7 @@ int api_import_create(struct req *rq, struct resp *rs)
 		rc = queue(rq, rs, &o, csv, len, &ei);
 		goto out;
 	}
-	if ((rc = api_import_run(rq, &o, csv, len, &result, &ei)) != KAM_OK)
+	if ((rc = app_import_run(rq->db, &rq->user.who, &o, csv, len, &result, &ei)) != KAM_OK)
 		goto out;
 	api_created(rs, "/api/v1/imports", json_integer_value(json_object_get(result, "id")), 1,
 	            result);
@@ -198,8 +199,8 @@ int api_import_get(struct req *rq, struct resp *rs)
 	json_t *rec = NULL;
 	int rc = id < 0 ? KAM_ENOTFOUND : store_get(rq->db, &model_import, id, &rec, &version);
 
-	if (rc == KAM_OK && !auth_sees_all(rq->user.role) &&
-	    json_integer_value(json_object_get(rec, "created_by")) != rq->user.id)
+	if (rc == KAM_OK && !auth_sees_all(rq->user.who.role) &&
+	    json_integer_value(json_object_get(rec, "created_by")) != rq->user.who.user_id)
 		rc = KAM_ENOTFOUND;
 	if (rc != KAM_OK) {
 		json_decref(rec);
@@ -215,7 +216,7 @@ int api_import_get(struct req *rq, struct resp *rs)
 
 		/* the worker may still hold a run whose result is stored: that is done */
 		if (srv && st && (!strcmp(st, "queued") || !strcmp(st, "running")) &&
-		    api_importq_progress(srv->imports, id, &done, &total))
+		    app_importq_progress(srv->imports, id, &done, &total))
 			json_object_set_new(
 			    rec, "progress",
 			    /* rows_total is null while the file is still being read */

@@ -58,7 +58,7 @@ static void run_alerts(struct jobs *j)
 	store_acquire(j->st, &c);
 	rc = store_lease_take(c, "alerts", j->holder, now, 3 * j->interval, &got);
 	if (rc == KAM_OK && got)
-		rc = api_scores_fresh_conn(c);
+		rc = app_scores_fresh(c);
 	if (rc == KAM_OK && got)
 		rc = api_alerts_run(c, now, &r);
 	store_release(j->st, c);

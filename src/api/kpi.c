@@ -4,10 +4,11 @@
 #include <string.h>
 #include "api/api.h"
 #include "api/cache.h"
-#include "api/importq.h"
+#include "app/importq.h"
 #include "api/rollups.h"
 #include "kam/date.h"
 #include "kam/kpi_report.h"
+#include "store/kpi.h"
 #include "kam/score.h"
 #include "store/portfolio.h"
 #include "util/time.h"
@@ -48,7 +49,7 @@ static int cmp_id(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static bool in_scope(const struct store_kpi_account *a, void *arg)
+static bool in_scope(const struct kpi_in_account *a, void *arg)
 {
 	const struct scope *s = arg;
 
@@ -76,14 +77,14 @@ static int segment_ids(struct req *rq, const struct settings *set, struct scope 
 	time_month_key(now, -11, from, sizeof(from));
 	time_month_key(now, 0, to, sizeof(to));
 	time_date(now - 365 * 86400, from_date, sizeof(from_date));
-	if ((rc = api_scores_fresh(rq)) != KAM_OK ||
+	if ((rc = app_scores_fresh(rq->db)) != KAM_OK ||
 	    (rc = store_matrix_rows(rq->db, api_scope_user(rq), from, to, from_date,
 	                            now - 90 * 86400, &rows)) != KAM_OK)
 		return rc;
 	sc->ids = calloc(json_array_size(rows) + 1, sizeof(*sc->ids));
 	json_array_foreach(rows, i, row)
 	{
-		json_t *it = api_matrix_item(set, row);
+		json_t *it = app_matrix_item(set, row);
 
 		if (sc->ids &&
 		    !strcmp(json_string_value(json_object_get(it, "segment")), sc->segment))
@@ -249,12 +250,12 @@ static int parse(struct req *rq, const struct settings *set, struct scope *sc, c
 	}
 	if (rc != KAM_OK)
 		return rc;
-	if (sc->kind == SC_ACCOUNT && api_account_visible(rq, sc->id, NULL, NULL) != KAM_OK) {
+	if (sc->kind == SC_ACCOUNT && app_account_visible(rq->db, &rq->user.who, sc->id, NULL, NULL) != KAM_OK) {
 		err_detail(ei, "no such account");
 		return KAM_ENOTFOUND;
 	}
-	if (sc->kind == SC_KAM && ((rq->user.role == ROLE_KAM && sc->id != rq->user.id) ||
-	                           rq->user.role == ROLE_MEMBER)) {
+	if (sc->kind == SC_KAM && ((rq->user.who.role == ROLE_KAM && sc->id != rq->user.who.user_id) ||
+	                           rq->user.who.role == ROLE_MEMBER)) {
 		err_detail(ei, "no such kam");
 		return KAM_ENOTFOUND;
 	}
@@ -265,10 +266,10 @@ static int parse(struct req *rq, const struct settings *set, struct scope *sc, c
 
 /* The figures of [from, to) with each figure's value in the previous period beside it. */
 static int figures(struct req *rq, const struct settings *set, struct scope *sc, const char *from,
-                   const char *to, const struct store_kpi_rollup *rollup, json_t **out,
+                   const char *to, const struct kpi_rollup *rollup, json_t **out,
                    json_t **period, json_t **previous)
 {
-	struct store_kpi_data cur;
+	struct kpi_input cur;
 	char pf[11], pt[11], ppf[11], ppt[11];
 	struct store_kpi_query q = {api_scope_user(rq), from,  to, pf, pt, ppf, ppt,
 	                            set->base_currency, rollup};
@@ -317,13 +318,13 @@ int api_kpis(struct req *rq, struct resp *rs)
 	char from[11], to[11];
 	const char *interval = NULL;
 	json_t *kpis = NULL, *period = NULL, *previous = NULL, *series = NULL, *cached;
-	const struct store_kpi_rollup *rollup = NULL;
+	const struct kpi_rollup *rollup = NULL;
 	struct api_rollup_ref *ref = NULL;
 	char key[256];
 	int64_t version = 0;
 	int rc;
 
-	if ((rc = api_settings_load(rq, &set, NULL)) != KAM_OK ||
+	if ((rc = app_settings_load(rq->db, &set, NULL)) != KAM_OK ||
 	    (rc = parse(rq, &set, &sc, from, to, &interval, NULL, &ei)) != KAM_OK)
 		goto out;
 	/* the same question at the same data version has the same answer */
@@ -390,14 +391,14 @@ int api_kpi_rows(struct req *rq, struct resp *rs)
 	struct kam_errinfo ei = {0};
 	struct settings set;
 	struct scope sc = {0};
-	struct store_kpi_data d;
+	struct kpi_input d;
 	char from[11], to[11], pf[11], pt[11];
 	const char *name = NULL;
 	struct store_kpi_query q = {0};
 	json_t *rows;
 	int rc;
 
-	if ((rc = api_settings_load(rq, &set, NULL)) != KAM_OK ||
+	if ((rc = app_settings_load(rq->db, &set, NULL)) != KAM_OK ||
 	    (rc = parse(rq, &set, &sc, from, to, NULL, &name, &ei)) != KAM_OK)
 		goto out;
 	kpi_previous(from, to, pf, pt);

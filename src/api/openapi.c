@@ -529,7 +529,7 @@ json_t *api_openapi_doc(void)
 		json_t *item;
 
 		if (d == NULL && r->arg) {
-			const struct api_resource *res = r->arg;
+			const struct app_resource *res = r->arg;
 
 			e = res->e;
 			k = r->fn == api_res_list	? K_LIST

@@ -8,168 +8,6 @@
 #include "store/portfolio.h"
 #include "util/time.h"
 
-static const char *str(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
-static int plan_prepare(struct req *rq, json_t *rec, const json_t *before, struct kam_errinfo *ei)
-{
-	(void)rq;
-	(void)before;
-	if (strcmp(str(rec, "period_end"), str(rec, "period_start")) < 0) {
-		err_field(ei, "period_end", "must not be before period_start");
-		return KAM_EINVAL;
-	}
-	if (json_object_get(rec, "status") == NULL)
-		json_object_set_new(rec, "status", json_string("draft"));
-	return KAM_OK;
-}
-
-/* A done action has the day it was done; reopening clears it. */
-static int action_prepare(struct req *rq, json_t *rec, const json_t *before,
-			  struct kam_errinfo *ei)
-{
-	const char *status = str(rec, "status");
-	json_t *obj = json_object_get(rec, "objective_id");
-	char today[11];
-
-	(void)before;
-	time_date(time_now(), today, sizeof(today));
-	if (status == NULL) {
-		status = "open";
-		json_object_set_new(rec, "status", json_string(status));
-	}
-	if (!strcmp(status, "done") && !json_is_string(json_object_get(rec, "done_on")))
-		json_object_set_new(rec, "done_on", json_string(today));
-	if (strcmp(status, "done") != 0 && json_is_string(json_object_get(rec, "done_on")))
-		json_object_set_new(rec, "done_on", json_null());
-	if (json_is_integer(obj)) {
-		json_t *o = NULL;
-		int rc = store_get(rq->db, &model_objective, json_integer_value(obj), &o, NULL);
-
-		if (rc == KAM_OK && json_integer_value(json_object_get(o, "plan_id")) !=
-					    json_integer_value(json_object_get(rec, "plan_id")))
-			rc = KAM_EINVAL;
-		json_decref(o);
-		if (rc != KAM_OK) {
-			err_field(ei, "objective_id", "must be an objective of the same plan");
-			return KAM_EINVAL;
-		}
-	}
-	return KAM_OK;
-}
-
-static int review_prepare(struct req *rq, json_t *rec, const json_t *before,
-			  struct kam_errinfo *ei)
-{
-	const char *next = str(rec, "next_review_on");
-
-	(void)rq;
-	(void)before;
-	if (next && strcmp(next, str(rec, "held_on")) < 0) {
-		err_field(ei, "next_review_on", "must not be before held_on");
-		return KAM_EINVAL;
-	}
-	return KAM_OK;
-}
-
-static int objective_decorate(struct req *rq, json_t *rec, bool single)
-{
-	double p;
-
-	(void)rq;
-	(void)single;
-	json_object_set_new(rec, "progress", plan_progress(rec, &p) ? json_real(p) : json_null());
-	return KAM_OK;
-}
-
-static int action_decorate(struct req *rq, json_t *rec, bool single)
-{
-	char today[11];
-
-	(void)rq;
-	(void)single;
-	time_date(time_now(), today, sizeof(today));
-	json_object_set_new(rec, "overdue", json_boolean(plan_action_overdue(rec, today)));
-	return KAM_OK;
-}
-
-/* The children of a plan of one kind, decorated, oldest first (reviews newest first). */
-static int children(struct req *rq, const struct model_entity *e, int64_t plan, bool desc,
-		    int (*decorate)(struct req *, json_t *, bool), json_t **out)
-{
-	struct store_list q = {.sort = desc ? "held_on" : "id", .desc = desc, .limit = 500};
-	char *next = NULL;
-	json_t *items = NULL, *it;
-	size_t i;
-	int rc;
-
-	q.filters = json_pack("{s:o}", "plan_id", json_sprintf("%lld", (long long)plan));
-	rc = store_list(rq->db, e, &q, &items, &next);
-	json_decref(q.filters);
-	free(next);
-	if (rc != KAM_OK)
-		return rc;
-	json_array_foreach(items, i, it)
-	{
-		if (decorate)
-			decorate(rq, it, false);
-	}
-	*out = items;
-	return KAM_OK;
-}
-
-/* A plan read in one payload: objectives, actions, resources and reviews. */
-static int plan_decorate(struct req *rq, json_t *rec, bool single)
-{
-	int64_t id = json_integer_value(json_object_get(rec, "id"));
-	json_t *obj = NULL, *act = NULL, *res = NULL, *rev = NULL, *x;
-	int overdue = 0, achieved = 0, rc;
-	size_t i;
-
-	if ((rc = children(rq, &model_objective, id, false, objective_decorate, &obj)) != KAM_OK ||
-	    (rc = children(rq, &model_action, id, false, action_decorate, &act)) != KAM_OK ||
-	    (rc = children(rq, &model_plan_resource, id, false, NULL, &res)) != KAM_OK ||
-	    (rc = children(rq, &model_review, id, true, NULL, &rev)) != KAM_OK)
-		goto out;
-	json_array_foreach(act, i, x)
-		overdue += json_is_true(json_object_get(x, "overdue"));
-	json_array_foreach(obj, i, x)
-		achieved += !strcmp(str(x, "status"), "achieved");
-	json_object_set_new(rec, "counts",
-			    json_pack("{s:I,s:i,s:I,s:i,s:I,s:I}", "objectives",
-				      (json_int_t)json_array_size(obj), "achieved", achieved,
-				      "actions", (json_int_t)json_array_size(act), "overdue_actions",
-				      overdue, "resources", (json_int_t)json_array_size(res),
-				      "reviews", (json_int_t)json_array_size(rev)));
-	if (single) {
-		json_object_set(rec, "objectives", obj);
-		json_object_set(rec, "actions", act);
-		json_object_set(rec, "resources", res);
-		json_object_set(rec, "reviews", rev);
-	}
-out:
-	json_decref(obj);
-	json_decref(act);
-	json_decref(res);
-	json_decref(rev);
-	return rc;
-}
-
-const struct api_resource res_plans = {&model_plan, "/api/v1/plans", SCOPE_ACCOUNT, false,
-				       plan_prepare, NULL, plan_decorate,
-				       "this account already has an active plan for that period"};
-const struct api_resource res_objectives = {&model_objective, "/api/v1/objectives", SCOPE_PLAN,
-					    false, NULL, NULL, objective_decorate, NULL};
-const struct api_resource res_actions = {&model_action, "/api/v1/actions", SCOPE_PLAN, true,
-					 action_prepare, NULL, action_decorate, NULL};
-const struct api_resource res_plan_resources = {
-	&model_plan_resource, "/api/v1/plan-resources", SCOPE_PLAN, false, NULL, NULL, NULL,
-	"this user is already a resource of the plan"};
-const struct api_resource res_reviews = {&model_review, "/api/v1/reviews", SCOPE_PLAN, false,
-					 review_prepare, NULL, NULL, NULL};
-
 int api_kam_workload(struct req *rq, struct resp *rs)
 {
 	struct settings s;
@@ -179,12 +17,12 @@ int api_kam_workload(struct req *rq, struct resp *rs)
 	int rc;
 
 	time_date(time_now(), today, sizeof(today));
-	if ((rc = api_scores_fresh(rq)) != KAM_OK ||
-	    (rc = api_settings_load(rq, &s, NULL)) != KAM_OK ||
+	if ((rc = app_scores_fresh(rq->db)) != KAM_OK ||
+	    (rc = app_settings_load(rq->db, &s, NULL)) != KAM_OK ||
 	    /* a kam sees their own row; members see none; directors, admins, viewers all */
 	    (rc = store_workload(rq->db,
-				 rq->user.role == ROLE_KAM ? rq->user.id
-				 : rq->user.role == ROLE_MEMBER ? -1
+				 rq->user.who.role == ROLE_KAM ? rq->user.who.user_id
+				 : rq->user.who.role == ROLE_MEMBER ? -1
 								 : 0,
 				 today, &items)) != KAM_OK)
 		return http_reply_err(rs, rc, NULL), rc;

@@ -10,148 +10,11 @@
 #include "util/log.h"
 #include "util/time.h"
 
-/* The score's revenue window: the last 12 months, this one included. */
-static void window(char from[8], char to[8])
-{
-	int64_t now = time_now();
-
-	time_month_key(now, -11, from, 8);
-	time_month_key(now, 0, to, 8);
-}
-
-int api_settings_load(struct req *rq, struct settings *s, int64_t *version)
-{
-	return api_settings_load_conn(rq->db, s, version);
-}
-
-int api_settings_load_conn(struct store_conn *c, struct settings *s, int64_t *version)
-{
-	struct kam_errinfo ei = {0};
-	json_t *doc = NULL;
-	int64_t v = 0;
-	int rc = store_settings_get(c, &doc, &v);
-
-	settings_defaults(s);
-	if (rc != KAM_OK)
-		return rc;
-	if (settings_apply(s, doc, &ei) != KAM_OK)
-		log_msg("warn", "stored settings are invalid (%s); using defaults", ei.detail);
-	err_clear(&ei);
-	json_decref(doc);
-	if (version)
-		*version = v;
-	return KAM_OK;
-}
-
-int api_scores_refresh(struct req *rq, const struct settings *s)
-{
-	return api_scores_refresh_conn(rq->db, s);
-}
-
-int api_scores_refresh_conn(struct store_conn *db, const struct settings *s)
-{
-	struct store_score_row *rows = NULL;
-	double *rev = NULL, *pct = NULL;
-	char from[8], to[8], today[11];
-	size_t n = 0;
-	int rc;
-
-	window(from, to);
-	time_date(time_now(), today, sizeof(today));
-	if ((rc = store_score_rows(db, from, to, &rows, &n)) != KAM_OK)
-		return rc;
-	rev = calloc(n + 1, sizeof(*rev));
-	pct = calloc(n + 1, sizeof(*pct));
-	if (rev == NULL || pct == NULL) {
-		rc = KAM_ENOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++)
-		rev[i] = rows[i].revenue;
-	score_percentiles(rev, n, pct);
-	for (size_t i = 0; i < n && rc == KAM_OK; i++) {
-		struct score_input in = {rows[i].revenue,   pct[i],
-		                         rows[i].growth,    rows[i].strategic,
-		                         rows[i].influence, rows[i].churned};
-		struct score_result r;
-
-		score_compute(s, &in, &r);
-		rc = store_score_set(db, rows[i].id, r.score, r.tier, (int64_t)rows[i].revenue);
-	}
-	if (rc == KAM_OK) /* tiers moved: so did who has a segment */
-		rc = api_segments_refresh_conn(db, s);
-	if (rc == KAM_OK)
-		rc = store_scores_clean(db, today);
-out:
-	free(rows);
-	free(rev);
-	free(pct);
-	return rc;
-}
-
-int api_scores_fresh(struct req *rq)
-{
-	return api_scores_fresh_conn(rq->db);
-}
-
-int api_scores_fresh_conn(struct store_conn *db)
-{
-	struct settings s;
-	char today[11];
-	bool stale = false;
-	int rc;
-
-	time_date(time_now(), today, sizeof(today));
-	if ((rc = store_scores_stale(db, today, &stale)) != KAM_OK || !stale)
-		return rc;
-	if ((rc = store_begin(db, true)) != KAM_OK)
-		return rc;
-	if ((rc = api_settings_load_conn(db, &s, NULL)) == KAM_OK &&
-	    (rc = api_scores_refresh_conn(db, &s)) == KAM_OK)
-		rc = store_commit(db);
-	if (rc != KAM_OK)
-		store_rollback(db);
-	return rc;
-}
-
-/* Computes one account's score now, with its criteria; fills r. */
-static int score_one(struct req *rq, const struct settings *s, int64_t id, struct score_result *r,
-                     struct store_score_row *row)
-{
-	char from[8], to[8];
-	size_t lower = 0, n = 0;
-	struct score_input in;
-	int rc;
-
-	window(from, to);
-	if ((rc = store_score_row(rq->db, id, from, to, row, &lower, &n)) != KAM_OK)
-		return rc;
-	in = (struct score_input){row->revenue,   score_percentile_of(row->revenue, lower, n),
-	                          row->growth,    row->strategic,
-	                          row->influence, row->churned};
-	score_compute(s, &in, r);
-	return KAM_OK;
-}
-
-int api_score_account(struct req *rq, int64_t id)
-{
-	struct settings s;
-	struct score_result r;
-	struct store_score_row row;
-	int rc = api_settings_load(rq, &s, NULL);
-
-	if (rc == KAM_OK)
-		rc = score_one(rq, &s, id, &r, &row);
-	if (rc == KAM_OK)
-		rc = store_score_set(rq->db, id, r.score, r.tier, (int64_t)row.revenue);
-	return rc;
-}
-
 int api_settings_get(struct req *rq, struct resp *rs)
 {
 	struct settings s;
 	int64_t version = 0;
-	int rc = api_settings_load(rq, &s, &version);
+	int rc = app_settings_load(rq->db, &s, &version);
 
 	if (rc != KAM_OK)
 		return http_reply_err(rs, rc, NULL), rc;
@@ -173,7 +36,7 @@ int api_settings_update(struct req *rq, struct resp *rs)
 	}
 	if ((rc = store_begin(rq->db, true)) != KAM_OK)
 		goto out;
-	if ((rc = api_settings_load(rq, &s, &version)) != KAM_OK)
+	if ((rc = app_settings_load(rq->db, &s, &version)) != KAM_OK)
 		goto out;
 	before = s;
 	if (want >= 0 && want != version) {
@@ -198,10 +61,10 @@ int api_settings_update(struct req *rq, struct resp *rs)
 	stored = settings_to_stored_json(&s);
 	if ((rc = store_settings_put(rq->db, stored, version, time_now())) != KAM_OK)
 		goto out;
-	if ((rc = api_audit(rq, "update", "settings", 0, jb, ja)) != KAM_OK)
+	if ((rc = app_audit(rq->db, &rq->user.who, "update", "settings", 0, jb, ja)) != KAM_OK)
 		goto out;
 	/* new weights or thresholds re-rank everyone in the same transaction */
-	if ((rc = api_scores_refresh(rq, &s)) != KAM_OK)
+	if ((rc = app_scores_refresh(rq->db, &s)) != KAM_OK)
 		goto out;
 	if ((rc = store_commit(rq->db)) != KAM_OK)
 		goto out;
@@ -231,11 +94,11 @@ int api_settings_preview(struct req *rq, struct resp *rs)
 	size_t n = 0;
 	int rc;
 
-	if ((rc = api_settings_load(rq, &s, NULL)) != KAM_OK)
+	if ((rc = app_settings_load(rq->db, &s, NULL)) != KAM_OK)
 		goto out;
 	if (rq->json && (rc = settings_apply(&s, rq->json, &ei)) != KAM_OK)
 		goto out;
-	window(from, to);
+	app_score_window(from, to);
 	if ((rc = store_score_rows(rq->db, from, to, &rows, &n)) != KAM_OK)
 		goto out;
 	rev = calloc(n + 1, sizeof(*rev));
@@ -295,12 +158,12 @@ int api_account_score(struct req *rq, struct resp *rs)
 	json_t *crit;
 	int rc;
 
-	if (id < 0 || api_account_visible(rq, id, NULL, NULL) != KAM_OK)
+	if (id < 0 || app_account_visible(rq->db, &rq->user.who, id, NULL, NULL) != KAM_OK)
 		return api_not_found(rs, "account");
-	if ((rc = api_settings_load(rq, &s, NULL)) != KAM_OK ||
-	    (rc = score_one(rq, &s, id, &r, &row)) != KAM_OK)
+	if ((rc = app_settings_load(rq->db, &s, NULL)) != KAM_OK ||
+	    (rc = app_score_explain(rq->db, &s, id, &r, &row)) != KAM_OK)
 		return http_reply_err(rs, rc, NULL), rc;
-	window(from, to);
+	app_score_window(from, to);
 	crit = json_array();
 	for (int i = 0; i < SCORE_CRITERIA; i++)
 		json_array_append_new(
@@ -324,7 +187,7 @@ static int month_range(struct req *rq, char from[8], char to[8], struct kam_erri
 	const char *f = http_query(rq, "from"), *t = http_query(rq, "to");
 	int rc = KAM_OK;
 
-	window(from, to);
+	app_score_window(from, to);
 	for (int i = 0; i < 2; i++) {
 		const char *v = i == 0 ? f : t;
 
@@ -378,8 +241,8 @@ int api_portfolio_pareto(struct req *rq, struct resp *rs)
 	if ((rc = only_params(rq, params, &ei)) != KAM_OK ||
 	    (rc = month_range(rq, from, to, &ei)) != KAM_OK)
 		goto out;
-	if ((rc = api_scores_fresh(rq)) != KAM_OK ||
-	    (rc = api_settings_load(rq, &s, NULL)) != KAM_OK ||
+	if ((rc = app_scores_fresh(rq->db)) != KAM_OK ||
+	    (rc = app_settings_load(rq->db, &s, NULL)) != KAM_OK ||
 	    (rc = store_pareto(rq->db, api_scope_user(rq), from, to, &items)) != KAM_OK)
 		goto out;
 	json_array_foreach(items, i, it) total +=
@@ -413,76 +276,6 @@ out:
 	return rc;
 }
 
-/* One matrix row: relationship strength from its parts, the segment, the explanation. */
-json_t *api_matrix_item(const struct settings *s, json_t *row)
-{
-	struct strength_input in;
-	struct strength_part parts[STRENGTH_PARTS];
-	json_t *pot = json_object_get(row, "potential"), *comp = json_array();
-	double score = json_real_value(json_object_get(row, "score"));
-	double revenue = (double)json_integer_value(json_object_get(row, "revenue"));
-	json_int_t nps_n = json_integer_value(json_object_get(row, "nps_n"));
-	json_int_t infl = json_integer_value(json_object_get(row, "influential"));
-	const char *cur = json_string_value(json_object_get(row, "currency"));
-	double strength;
-
-	in.rating = (int)json_integer_value(json_object_get(row, "rating"));
-	/* potential spend is in the account's currency; only comparable when that is the base */
-	in.wallet_share = json_integer_value(pot) > 0 && strcmp(cur, s->base_currency) == 0
-	                      ? revenue / (double)json_integer_value(pot)
-	                      : -1;
-	in.nps = nps_n > 0 ? 100.0 *
-	                         (double)(json_integer_value(json_object_get(row, "promoters")) -
-	                                  json_integer_value(json_object_get(row, "detractors"))) /
-	                         (double)nps_n
-	                   : NAN;
-	in.coverage =
-	    infl > 0 ? (double)json_integer_value(json_object_get(row, "engaged")) / (double)infl
-	             : -1;
-	strength = score_strength(&in, parts);
-	for (int i = 0; i < STRENGTH_PARTS; i++)
-		json_array_append_new(
-		    comp, json_pack("{s:s,s:o,s:o,s:f}", "name", parts[i].name, "raw",
-		                    parts[i].missing ? json_null() : json_real(parts[i].raw),
-		                    "normalized",
-		                    parts[i].missing ? json_null() : json_real(parts[i].normalized),
-		                    "weight", parts[i].weight));
-	return json_pack("{s:O,s:O,s:O,s:s,s:O,s:O,s:{s:f,s:f},s:{s:o,s:o}}", "account_id",
-	                 json_object_get(row, "account_id"), "name", json_object_get(row, "name"),
-	                 "owner_id", json_object_get(row, "owner_id"), "segment",
-	                 score_segment(s, score, strength), "revenue",
-	                 json_object_get(row, "revenue"), "health", json_object_get(row, "health"),
-	                 "attractiveness", "value", score, "score", score, "strength", "value",
-	                 isnan(strength) ? json_null() : json_real(strength), "components", comp);
-}
-
-int api_segments_refresh_conn(struct store_conn *db, const struct settings *s)
-{
-	char from[8], to[8], from_date[11];
-	int64_t now = time_now();
-	json_t *rows = NULL, *row;
-	size_t i;
-	int rc;
-
-	window(from, to);
-	time_date(now - 365 * 86400, from_date, sizeof(from_date));
-	if ((rc = store_segments_clear(db)) != KAM_OK ||
-	    (rc = store_matrix_rows(db, 0, from, to, from_date, now - 90 * 86400, &rows)) != KAM_OK)
-		return rc;
-	json_array_foreach(rows, i, row)
-	{
-		json_t *it = api_matrix_item(s, row);
-
-		if (rc == KAM_OK)
-			rc = store_segment_set(
-			    db, json_integer_value(json_object_get(it, "account_id")),
-			    json_string_value(json_object_get(it, "segment")));
-		json_decref(it);
-	}
-	json_decref(rows);
-	return rc;
-}
-
 int api_portfolio_matrix(struct req *rq, struct resp *rs)
 {
 	static const char *const params[] = {"from", "to", "explain", NULL};
@@ -508,13 +301,13 @@ int api_portfolio_matrix(struct req *rq, struct resp *rs)
 		rc = KAM_EINVAL;
 		goto out;
 	}
-	if ((rc = api_scores_fresh(rq)) != KAM_OK ||
-	    (rc = api_settings_load(rq, &s, NULL)) != KAM_OK)
+	if ((rc = app_scores_fresh(rq->db)) != KAM_OK ||
+	    (rc = app_settings_load(rq->db, &s, NULL)) != KAM_OK)
 		goto out;
 	time_date(now - 365 * 86400, from_date, sizeof(from_date));
 	/* position and segment from the twelve-month window the scores use; only the bubble's
 	 * revenue follows the period asked for */
-	window(wfrom, wto);
+	app_score_window(wfrom, wto);
 	if ((rc = store_matrix_rows(rq->db, api_scope_user(rq), wfrom, wto, from_date,
 	                            now - 90 * 86400, &rows)) != KAM_OK)
 		goto out;
@@ -532,7 +325,7 @@ int api_portfolio_matrix(struct req *rq, struct resp *rs)
 	                   "streamline", 0);
 	json_array_foreach(rows, i, row)
 	{
-		json_t *it = api_matrix_item(&s, row), *r;
+		json_t *it = app_matrix_item(&s, row), *r;
 		const char *seg = json_string_value(json_object_get(it, "segment"));
 		char key[24];
 

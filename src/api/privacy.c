@@ -35,11 +35,10 @@ static int load(struct req *rq, int64_t id, bool lock, json_t **rec, struct kam_
 	                : store_get(rq->db, &model_contact, id, rec, NULL);
 
 	if (rc == KAM_OK)
-		rc = api_account_visible(
-		    rq, json_integer_value(json_object_get(*rec, "account_id")), &owner, &team);
+		rc = app_account_visible(rq->db, &rq->user.who, json_integer_value(json_object_get(*rec, "account_id")), &owner, &team);
 	if (rc == KAM_ENOTFOUND)
 		err_detail(ei, "no such contact");
-	else if (rc == KAM_OK && !auth_account_manage(rq->user.role, owner)) {
+	else if (rc == KAM_OK && !auth_account_manage(rq->user.who.role, owner)) {
 		err_detail(ei, "only directors, admins and the account's KAM handle privacy "
 		               "requests");
 		rc = KAM_EFORBIDDEN;
@@ -119,7 +118,7 @@ int api_contact_export(struct req *rq, struct resp *rs)
 	/* the request is audited; what was handed out is not copied into the log */
 	note = json_pack("{s:I,s:I}", "interactions", (json_int_t)json_array_size(inter), "surveys",
 	                 (json_int_t)json_array_size(surv));
-	if ((rc = api_audit(rq, "export", "contact", id, NULL, note)) != KAM_OK ||
+	if ((rc = app_audit(rq->db, &rq->user.who, "export", "contact", id, NULL, note)) != KAM_OK ||
 	    (rc = store_commit(rq->db)) != KAM_OK)
 		goto out;
 	time_rfc3339(time_now(), ts, sizeof(ts));
@@ -252,7 +251,7 @@ int api_contact_erase(struct req *rq, struct resp *rs)
 	note =
 	    json_pack("{s:O,s:I,s:i,s:i}", "fields", fields, "surveys_blanked", (json_int_t)blanked,
 	              "audit_redacted", redacted, "imports_scrubbed", scrubbed);
-	if ((changed && (rc = api_audit(rq, "erase", "contact", id, NULL, note)) != KAM_OK) ||
+	if ((changed && (rc = app_audit(rq->db, &rq->user.who, "erase", "contact", id, NULL, note)) != KAM_OK) ||
 	    (rc = store_commit(rq->db)) != KAM_OK)
 		goto out;
 	json_decref(rec);

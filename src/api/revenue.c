@@ -12,75 +12,6 @@
 #include "store/revenue.h"
 #include "util/time.h"
 
-/* amount_base: the amount in the base currency at the rate valid on the booking day. */
-static int txn_prepare(struct req *rq, json_t *rec, const json_t *before, struct kam_errinfo *ei)
-{
-	struct settings s;
-	const char *cur = json_string_value(json_object_get(rec, "currency"));
-	const char *day = json_string_value(json_object_get(rec, "booked_on"));
-	double rate = 1;
-	int64_t base;
-	int rc;
-
-	(void)before;
-	if ((rc = api_settings_load(rq, &s, NULL)) != KAM_OK)
-		return rc;
-	if (strcmp(cur, s.base_currency) != 0) {
-		rc = store_fx_rate(rq->db, cur, day, &rate);
-		if (rc == KAM_ENOTFOUND) {
-			err_field(ei, "currency", "no FX rate for %s on %s; add one at /api/v1/fx-rates",
-				  cur, day);
-			return KAM_EINVAL;
-		}
-		if (rc != KAM_OK)
-			return rc;
-	}
-	if (!money_convert(json_integer_value(json_object_get(rec, "amount")), rate, &base)) {
-		err_field(ei, "amount",
-		          "is past %lld minor units in the base currency at the %s rate of %g",
-		          (long long)MONEY_ROW_MAX, cur, rate);
-		return KAM_EINVAL;
-	}
-	json_object_set_new(rec, "amount_base", json_integer(base));
-	return KAM_OK;
-}
-
-static int rollup(struct req *rq, const json_t *t, int sign)
-{
-	char month[8];
-
-	snprintf(month, sizeof(month), "%.7s", json_string_value(json_object_get(t, "booked_on")));
-	return store_rollup_add(rq->db, json_integer_value(json_object_get(t, "account_id")),
-				json_integer_value(json_object_get(t, "product_id")), month,
-				sign * json_integer_value(json_object_get(t, "amount_base")), sign);
-}
-
-/* Keeps the monthly rollup exact: the old row leaves its cell, the new one enters its own. */
-static int txn_after(struct req *rq, const json_t *before, const json_t *after)
-{
-	int rc = KAM_OK;
-
-	if (before)
-		rc = rollup(rq, before, -1);
-	if (rc == KAM_OK && after)
-		rc = rollup(rq, after, +1);
-	if (rc == KAM_OK)
-		rc = store_revenue_changed(rq->db);
-	return rc;
-}
-
-const struct api_resource res_products = {&model_product, "/api/v1/products", SCOPE_GLOBAL,
-					  false, NULL, NULL, NULL,
-					  "a product with this name exists already"};
-const struct api_resource res_units = {&model_unit, "/api/v1/units", SCOPE_ACCOUNT, false, NULL,
-				       NULL, NULL, "this account already has a unit of that name"};
-const struct api_resource res_fx_rates = {&model_fx_rate, "/api/v1/fx-rates", SCOPE_GLOBAL,
-					  false, NULL, NULL, NULL,
-					  "a rate for this currency and date exists already"};
-const struct api_resource res_transactions = {&model_transaction, "/api/v1/transactions",
-					      SCOPE_ACCOUNT, false, txn_prepare, txn_after, NULL,
-					      "a transaction with this external_id exists already"};
-
 /* --- bulk import ---------------------------------------------------------------------- */
 
 struct bulk {
@@ -130,22 +61,22 @@ static int bulk_row(struct bulk *b, json_t *row)
 		rc = KAM_EINVAL;
 		goto bad;
 	}
-	rc = api_account_visible(rq, json_integer_value(json_object_get(row, "account_id")), &owner,
+	rc = app_account_visible(rq->db, &rq->user.who, json_integer_value(json_object_get(row, "account_id")), &owner,
 				 &team);
-	if (rc == KAM_ENOTFOUND || (rc == KAM_OK && !auth_account_writable(rq->user.role, owner, team))) {
+	if (rc == KAM_ENOTFOUND || (rc == KAM_OK && !auth_account_writable(rq->user.who.role, owner, team))) {
 		err_field(&ei, "account_id", "no such account, or not yours to write");
 		rc = KAM_EINVAL;
 		goto bad;
 	}
 	if (rc == KAM_OK)
-		rc = api_check_refs(rq, &model_transaction, row,
+		rc = app_check_refs(rq->db, &rq->user.who, &model_transaction, row,
 				    json_integer_value(json_object_get(row, "account_id")), &ei);
 	if (rc == KAM_OK)
-		rc = txn_prepare(rq, row, NULL, &ei);
+		rc = res_transactions.prepare(rq->db, &rq->user.who, row, NULL, &ei);
 	/* rows are written as they come (no savepoint), so the room is checked first, to name
 	 * the row that does not fit */
 	if (rc == KAM_OK)
-		rc = api_money_room(rq->db, "transactions",
+		rc = app_money_room(rq->db, "transactions",
 		                    json_integer_value(json_object_get(row, "amount_base")),
 		                    "amount", &ei);
 	if (rc != KAM_OK)
@@ -157,7 +88,7 @@ static int bulk_row(struct bulk *b, json_t *row)
 	if (rc == KAM_ENOTFOUND) {
 		if ((rc = store_insert(rq->db, &model_transaction, row, time_now(), &id)) != KAM_OK ||
 		    (rc = store_get(rq->db, &model_transaction, id, &after, NULL)) != KAM_OK ||
-		    (rc = txn_after(rq, NULL, after)) != KAM_OK)
+		    (rc = res_transactions.after_write(rq->db, &rq->user.who, NULL, after)) != KAM_OK)
 			goto out;
 		b->created++;
 	} else if (rc == KAM_OK && same(stored, row)) {
@@ -167,7 +98,7 @@ static int bulk_row(struct bulk *b, json_t *row)
 		if ((rc = store_update(rq->db, &model_transaction, id, row, version, time_now())) !=
 			    KAM_OK ||
 		    (rc = store_get(rq->db, &model_transaction, id, &after, NULL)) != KAM_OK ||
-		    (rc = txn_after(rq, stored, after)) != KAM_OK)
+		    (rc = res_transactions.after_write(rq->db, &rq->user.who, stored, after)) != KAM_OK)
 			goto out;
 		b->updated++;
 	}
@@ -312,7 +243,7 @@ int api_transactions_bulk(struct req *rq, struct resp *rs)
 					    b.updated, "unchanged", b.unchanged, "errors",
 					    (json_int_t)json_array_size(b.errors));
 
-		rc = api_audit(rq, "import", "transaction", 0, NULL, summary);
+		rc = app_audit(rq->db, &rq->user.who, "import", "transaction", 0, NULL, summary);
 		json_decref(summary);
 	}
 	if (rc == KAM_OK)
@@ -334,7 +265,7 @@ int api_account_whitespace(struct req *rq, struct resp *rs)
 	char since[11];
 	int rc;
 
-	if (id < 0 || api_account_visible(rq, id, NULL, NULL) != KAM_OK)
+	if (id < 0 || app_account_visible(rq->db, &rq->user.who, id, NULL, NULL) != KAM_OK)
 		return api_not_found(rs, "account");
 	time_date(time_now() - 365 * 86400, since, sizeof(since));
 	if ((rc = store_rows(rq->db, "SELECT id, name FROM units WHERE account_id = ? ORDER BY name",

@@ -6,7 +6,7 @@
 #include "util/err.h"
 
 struct api_rollup_ref {
-	struct store_kpi_rollup r;
+	struct kpi_rollup r;
 	int64_t version;
 	int refs; /* readers, plus one while it is the held one */
 };
@@ -43,7 +43,7 @@ void api_rollups_free(struct api_rollups *h)
 }
 
 int api_rollups_get(struct api_rollups *h, struct store_conn *c, int64_t version,
-                    const struct store_kpi_rollup **out, struct api_rollup_ref **ref)
+                    const struct kpi_rollup **out, struct api_rollup_ref **ref)
 {
 	struct api_rollup_ref *x;
 	int rc;

@@ -17,7 +17,7 @@ void api_rollups_free(struct api_rollups *h);
 /* The rollup as of data version (loaded on c when the held one is older); *out stays valid
  * until api_rollups_put(ref). h may be NULL: then it is loaded for this caller alone. */
 int api_rollups_get(struct api_rollups *h, struct store_conn *c, int64_t version,
-                    const struct store_kpi_rollup **out, struct api_rollup_ref **ref);
+                    const struct kpi_rollup **out, struct api_rollup_ref **ref);
 /* Gives back what api_rollups_get handed out; ref may be NULL. */
 void api_rollups_put(struct api_rollups *h, struct api_rollup_ref *ref);
 

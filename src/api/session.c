@@ -172,7 +172,7 @@ int api_session_get(struct req *rq, struct resp *rs)
 
 	return http_reply_json(rs, 200,
 			       json_pack("{s:o,s:o}", "user",
-					 user_json(u->id, u->email, u->name, auth_role_name(u->role)),
+					 user_json(u->who.user_id, u->email, u->name, auth_role_name(u->who.role)),
 					 "csrf_token",
 					 u->via_cookie ? json_string(u->csrf) : json_null()));
 }
@@ -196,7 +196,7 @@ int api_session_delete(struct req *rq, struct resp *rs)
 int api_me_get(struct req *rq, struct resp *rs)
 {
 	json_t *u = NULL;
-	int rc = store_get(rq->db, &model_user, rq->user.id, &u, NULL);
+	int rc = store_get(rq->db, &model_user, rq->user.who.user_id, &u, NULL);
 
 	if (rc != KAM_OK)
 		return http_reply_err(rs, rc, NULL), rc;
@@ -225,14 +225,14 @@ int api_me_password(struct req *rq, struct resp *rs)
 		goto out;
 	}
 	/* a stolen session must not become a way to guess the password */
-	snprintf(key[0], sizeof(key[0]), "%s%lld", limits[0]->prefix, (long long)rq->user.id);
+	snprintf(key[0], sizeof(key[0]), "%s%lld", limits[0]->prefix, (long long)rq->user.who.user_id);
 	if ((rc = throttle_take(rq, limits, key, 1, time_now(), &wait)) != KAM_OK)
 		goto out;
 	if (wait > 0) {
 		rc = too_many(rs, &ei, wait, "wrong current passwords");
 		goto out;
 	}
-	if ((rc = store_user_hash(rq->db, rq->user.id, &hash)) != KAM_OK)
+	if ((rc = store_user_hash(rq->db, rq->user.who.user_id, &hash)) != KAM_OK)
 		goto out;
 	if (!auth_password_verify(hash, cur)) {
 		err_field(&ei, "current_password", "is wrong");
@@ -243,10 +243,10 @@ int api_me_password(struct req *rq, struct resp *rs)
 		goto out;
 	if ((rc = store_begin(rq->db, true)) != KAM_OK)
 		goto out;
-	if ((rc = store_user_set_hash(rq->db, rq->user.id, nh, time_now())) != KAM_OK ||
+	if ((rc = store_user_set_hash(rq->db, rq->user.who.user_id, nh, time_now())) != KAM_OK ||
 	    (rc = store_throttle_give(rq->db, key[0], true)) != KAM_OK ||
-	    (rc = store_user_logout_all(rq->db, rq->user.id)) != KAM_OK ||
-	    (rc = api_audit(rq, "password", "user", rq->user.id, NULL, NULL)) != KAM_OK ||
+	    (rc = store_user_logout_all(rq->db, rq->user.who.user_id)) != KAM_OK ||
+	    (rc = app_audit(rq->db, &rq->user.who, "password", "user", rq->user.who.user_id, NULL, NULL)) != KAM_OK ||
 	    (rc = store_commit(rq->db)) != KAM_OK)
 		goto out;
 	if (rq->user.via_cookie)

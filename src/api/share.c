@@ -8,6 +8,7 @@
 #include <string.h>
 #include "api/api.h"
 #include "kam/kpi_report.h"
+#include "store/kpi.h"
 #include "kam/plan.h"
 #include "store/share.h"
 #include "util/time.h"
@@ -19,11 +20,11 @@
 static int writable_account(struct req *rq, int64_t id, struct kam_errinfo *ei)
 {
 	bool owner = false, team = false;
-	int rc = api_account_visible(rq, id, &owner, &team);
+	int rc = app_account_visible(rq->db, &rq->user.who, id, &owner, &team);
 
 	if (rc == KAM_ENOTFOUND)
 		err_detail(ei, "no such account");
-	else if (rc == KAM_OK && !auth_account_writable(rq->user.role, owner, team)) {
+	else if (rc == KAM_OK && !auth_account_writable(rq->user.who.role, owner, team)) {
 		err_detail(ei, "your role may not share this account");
 		rc = KAM_EFORBIDDEN;
 	}
@@ -68,12 +69,12 @@ int api_share_create(struct req *rq, struct resp *rs)
 		goto out;
 	tok_random("", 32, tok, sizeof(tok));
 	tok_hash(tok, h);
-	if ((rc = store_share_create(rq->db, id, h, rq->user.id, now, now + days * 86400, &sid)) !=
+	if ((rc = store_share_create(rq->db, id, h, rq->user.who.user_id, now, now + days * 86400, &sid)) !=
 	    KAM_OK)
 		goto out;
 	audit = json_pack("{s:I,s:I}", "share_id", (json_int_t)sid, "expires_in_days",
 			  (json_int_t)days);
-	if ((rc = api_audit(rq, "share", "account", id, NULL, audit)) != KAM_OK ||
+	if ((rc = app_audit(rq->db, &rq->user.who, "share", "account", id, NULL, audit)) != KAM_OK ||
 	    (rc = store_commit(rq->db)) != KAM_OK)
 		goto out;
 	snprintf(url, sizeof(url), "/#/shared/%s", tok);
@@ -95,7 +96,7 @@ int api_share_list(struct req *rq, struct resp *rs)
 	json_t *items = NULL;
 	int rc;
 
-	if (id < 0 || api_account_visible(rq, id, NULL, NULL) != KAM_OK)
+	if (id < 0 || app_account_visible(rq->db, &rq->user.who, id, NULL, NULL) != KAM_OK)
 		return api_not_found(rs, "account");
 	if ((rc = store_share_list(rq->db, id, &items)) != KAM_OK)
 		return http_reply_err(rs, rc, NULL), rc;
@@ -121,7 +122,7 @@ int api_share_delete(struct req *rq, struct resp *rs)
 		goto out;
 	}
 	audit = json_pack("{s:I}", "share_id", (json_int_t)sid);
-	if ((rc = api_audit(rq, "unshare", "account", id, audit, NULL)) != KAM_OK ||
+	if ((rc = app_audit(rq->db, &rq->user.who, "unshare", "account", id, audit, NULL)) != KAM_OK ||
 	    (rc = store_commit(rq->db)) != KAM_OK)
 		goto out;
 	http_reply_empty(rs, 204);
@@ -181,7 +182,7 @@ static json_t *current_plan(json_t *plans, const char *today)
 	return started;
 }
 
-static bool one_account(const struct store_kpi_account *a, void *arg)
+static bool one_account(const struct kpi_in_account *a, void *arg)
 {
 	return a->id == *(int64_t *)arg;
 }
@@ -198,7 +199,7 @@ int api_shared(struct req *rq, struct resp *rs)
 	char h[TOK_HASH_LEN], today[11], from[11], m[8], pf[11], pt[11], ppf[11], ppt[11];
 	json_t *acc = NULL, *plans = NULL, *ans = NULL, *objs = NULL, *acts = NULL, *x, *figs = NULL;
 	struct store_list q = {.sort = "period_start", .desc = true, .limit = 50};
-	struct store_kpi_data d;
+	struct kpi_input d;
 	struct store_share_link link = {0};
 	struct settings set;
 	char *next = NULL;
@@ -264,7 +265,7 @@ int api_shared(struct req *rq, struct resp *rs)
 	snprintf(from, sizeof(from), "%s-01", m);
 	kpi_previous(from, today, pf, pt);
 	kpi_previous(pf, pt, ppf, ppt);
-	if ((rc = api_settings_load(rq, &set, NULL)) != KAM_OK)
+	if ((rc = app_settings_load(rq->db, &set, NULL)) != KAM_OK)
 		goto out;
 	{
 		struct store_kpi_query kq = {0, from, today, pf, pt, ppf, ppt, set.base_currency, NULL};

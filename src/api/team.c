@@ -11,7 +11,7 @@ int api_team_list(struct req *rq, struct resp *rs)
 	json_t *items = NULL;
 	int rc;
 
-	if (id < 0 || api_account_visible(rq, id, NULL, NULL) != KAM_OK)
+	if (id < 0 || app_account_visible(rq->db, &rq->user.who, id, NULL, NULL) != KAM_OK)
 		return api_not_found(rs, "account");
 	if ((rc = store_team_list(rq->db, id, &items)) != KAM_OK)
 		return http_reply_err(rs, rc, NULL), rc;
@@ -22,13 +22,13 @@ int api_team_list(struct req *rq, struct resp *rs)
 static int team_manageable(struct req *rq, int64_t id, struct kam_errinfo *ei)
 {
 	bool owner = false;
-	int rc = api_account_visible(rq, id, &owner, NULL);
+	int rc = app_account_visible(rq->db, &rq->user.who, id, &owner, NULL);
 
 	if (rc != KAM_OK) {
 		err_detail(ei, "no such account");
 		return rc;
 	}
-	if (!auth_account_manage(rq->user.role, owner)) {
+	if (!auth_account_manage(rq->user.who.role, owner)) {
 		err_detail(ei, "only the account's owner, a director or an admin may change its team");
 		return KAM_EFORBIDDEN;
 	}
@@ -73,13 +73,13 @@ int api_team_put(struct req *rq, struct resp *rs)
 		goto out;
 	if ((rc = team_manageable(rq, id, &ei)) != KAM_OK)
 		goto out;
-	if ((rc = api_check_user(rq, user_id, "user_id", &ei)) != KAM_OK)
+	if ((rc = app_check_user(rq->db, user_id, "user_id", &ei)) != KAM_OK)
 		goto out;
 	if ((rc = store_team_put(rq->db, id, user_id, role, time_now(), &created)) != KAM_OK)
 		goto out;
 	after = json_pack("{s:I,s:I,s:s}", "account_id", (json_int_t)id, "user_id",
 			  (json_int_t)user_id, "role", role);
-	if ((rc = api_audit(rq, created ? "create" : "update", "account_team", id, NULL, after)) !=
+	if ((rc = app_audit(rq->db, &rq->user.who, created ? "create" : "update", "account_team", id, NULL, after)) !=
 	    KAM_OK)
 		goto out;
 	if ((rc = store_team_list(rq->db, id, &items)) != KAM_OK)
@@ -119,7 +119,7 @@ int api_team_delete(struct req *rq, struct resp *rs)
 	}
 	before = json_pack("{s:I,s:I}", "account_id", (json_int_t)id, "user_id",
 			   (json_int_t)user_id);
-	if ((rc = api_audit(rq, "delete", "account_team", id, before, NULL)) != KAM_OK)
+	if ((rc = app_audit(rq->db, &rq->user.who, "delete", "account_team", id, before, NULL)) != KAM_OK)
 		goto out;
 	if ((rc = store_commit(rq->db)) != KAM_OK)
 		goto out;

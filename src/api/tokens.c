@@ -40,10 +40,10 @@ int api_token_create(struct req *rq, struct resp *rs)
 	tok_hash(tok, h);
 	if ((rc = store_begin(rq->db, true)) != KAM_OK)
 		goto out;
-	if ((rc = store_token_create(rq->db, rq->user.id, name, h, now, expires_at, &id)) != KAM_OK)
+	if ((rc = store_token_create(rq->db, rq->user.who.user_id, name, h, now, expires_at, &id)) != KAM_OK)
 		goto out;
 	audit = json_pack("{s:s}", "name", name);
-	if ((rc = api_audit(rq, "create", "api_token", id, NULL, audit)) != KAM_OK)
+	if ((rc = app_audit(rq->db, &rq->user.who, "create", "api_token", id, NULL, audit)) != KAM_OK)
 		goto out;
 	if ((rc = store_commit(rq->db)) != KAM_OK)
 		goto out;
@@ -58,7 +58,7 @@ int api_token_create(struct req *rq, struct resp *rs)
 		time_rfc3339(expires_at, es, sizeof(es));
 	http_reply_json(rs, 201,
 			json_pack("{s:I,s:I,s:s,s:s,s:s,s:o,s:n}", "id", (json_int_t)id, "user_id",
-				  (json_int_t)rq->user.id, "name", name, "token", tok, "created_at",
+				  (json_int_t)rq->user.who.user_id, "name", name, "token", tok, "created_at",
 				  ts, "expires_at", expires_at ? json_string(es) : json_null(),
 				  "last_used_at"));
 out:
@@ -72,12 +72,12 @@ out:
 int api_token_list(struct req *rq, struct resp *rs)
 {
 	json_t *items = NULL;
-	int64_t who = rq->user.id;
+	int64_t who = rq->user.who.user_id;
 	const char *all = http_query(rq, "all");
 	int rc;
 
 	if (all && strcmp(all, "true") == 0) {
-		if (rq->user.role != ROLE_ADMIN) {
+		if (rq->user.who.role != ROLE_ADMIN) {
 			http_problem(rs, 403, "only an admin may list everyone's tokens", NULL);
 			return KAM_EFORBIDDEN;
 		}
@@ -97,9 +97,9 @@ int api_token_delete(struct req *rq, struct resp *rs)
 		return api_not_found(rs, "token");
 	if ((rc = store_begin(rq->db, true)) != KAM_OK)
 		goto out;
-	rc = store_token_delete(rq->db, id, rq->user.role == ROLE_ADMIN ? 0 : rq->user.id);
+	rc = store_token_delete(rq->db, id, rq->user.who.role == ROLE_ADMIN ? 0 : rq->user.who.user_id);
 	if (rc == KAM_OK)
-		rc = api_audit(rq, "delete", "api_token", id, NULL, NULL);
+		rc = app_audit(rq->db, &rq->user.who, "delete", "api_token", id, NULL, NULL);
 	if (rc == KAM_OK)
 		rc = store_commit(rq->db);
 out:

@@ -88,7 +88,7 @@ int api_user_create(struct req *rq, struct resp *rs)
 		goto out;
 	if ((rc = store_get(rq->db, &model_user, id, &rec, &version)) != KAM_OK)
 		goto out;
-	if ((rc = api_audit(rq, "create", "user", id, NULL, rec)) != KAM_OK)
+	if ((rc = app_audit(rq->db, &rq->user.who, "create", "user", id, NULL, rec)) != KAM_OK)
 		goto out;
 	if ((rc = store_commit(rq->db)) != KAM_OK)
 		goto out;
@@ -182,7 +182,7 @@ int api_user_update(struct req *rq, struct resp *rs)
 		goto out;
 	if ((rc = store_get(rq->db, &model_user, id, &after, &version)) != KAM_OK)
 		goto out;
-	if ((rc = api_audit(rq, pwv ? "update+password" : "update", "user", id, before, after)) !=
+	if ((rc = app_audit(rq->db, &rq->user.who, pwv ? "update+password" : "update", "user", id, before, after)) !=
 	    KAM_OK)
 		goto out;
 	if ((rc = store_commit(rq->db)) != KAM_OK)

@@ -26,16 +26,17 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 
 
 struct store_conn;
-struct http_user;
+struct actor;
 /* The user a command runs as: the active user with that e-mail, else the first admin. */
-int cli_run_as(struct store_conn *c, const char *email, struct http_user *u);
+int cli_run_as(struct store_conn *c, const char *email, struct actor *who);
 /* kam export KIND …: a list as CSV or XLSX; returns the exit status. */
 int cli_export(const char *db, int argc, char **argv);
 /* kam import KIND FILE …: parses its own options; returns the exit status. */
 int cli_import(const char *db, int argc, char **argv);
 /* Writes the document (pdf or html) of the plan of account (an id or exact name: its active
  * plan, else the latest) to out ("-": standard output; NULL: a file named after the plan). */
-int cli_report_plan(struct store *st, const char *account, const char *format, const char *out);
+int cli_report_plan(struct store *st, const char *account, const char *format, const char *out,
+                    const char *as);
 /* Writes a consistent copy of the SQLite database db to file, while servers may run. */
 int cli_backup(const char *db, const char *file);
 /* Replaces the SQLite database db with the backup file, then applies pending migrations. */

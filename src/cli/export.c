@@ -110,7 +110,7 @@ int cli_export(const char *db, int argc, char **argv)
 		fprintf(stderr, "kam: %s\n", err[0] ? err : "cannot open the database");
 		return 1;
 	}
-	if (store_acquire(st, &c) != KAM_OK || cli_run_as(c, as, &rq.user) != KAM_OK)
+	if (store_acquire(st, &c) != KAM_OK || cli_run_as(c, as, &rq.user.who) != KAM_OK)
 		goto out;
 	rq.db = c;
 	rq.store = st;

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "api/import.h"
+#include "app/import.h"
 #include "cli/cli.h"
 #include "kam/importfmt.h"
 #include "store/bulk.h"
@@ -70,7 +70,7 @@ static void progress(int64_t done, int64_t total, void *arg)
 		fputc('\n', stderr);
 }
 
-int cli_run_as(struct store_conn *c, const char *email, struct http_user *u)
+int cli_run_as(struct store_conn *c, const char *email, struct actor *who)
 {
 	struct store_auth a;
 	char *hash = NULL;
@@ -83,8 +83,8 @@ int cli_run_as(struct store_conn *c, const char *email, struct http_user *u)
 			fprintf(stderr, "kam: no active user %s\n", email);
 			return KAM_ENOTFOUND;
 		}
-		u->id = a.user_id;
-		u->role = auth_role_parse(a.role);
+		who->user_id = a.user_id;
+		who->role = auth_role_parse(a.role);
 	} else {
 		struct store_list q = {
 		    .sort = "id", .limit = 100, .filters = json_pack("{s:s}", "role", "admin")};
@@ -95,16 +95,16 @@ int cli_run_as(struct store_conn *c, const char *email, struct http_user *u)
 		rc = store_list(c, &model_user, &q, &items, &next);
 		json_decref(q.filters);
 		free(next);
-		u->id = 0;
-		json_array_foreach(items, i, it) if (u->id == 0 &&
+		who->user_id = 0;
+		json_array_foreach(items, i, it) if (who->user_id == 0 &&
 		                                     json_is_true(json_object_get(it, "active")))
-		    u->id = json_integer_value(json_object_get(it, "id"));
+		    who->user_id = json_integer_value(json_object_get(it, "id"));
 		json_decref(items);
-		if (rc != KAM_OK || u->id == 0) {
+		if (rc != KAM_OK || who->user_id == 0) {
 			fprintf(stderr, "kam: no admin to run the import as; pass --as EMAIL\n");
 			return KAM_ENOTFOUND;
 		}
-		u->role = ROLE_ADMIN;
+		who->role = ROLE_ADMIN;
 	}
 	return KAM_OK;
 }
@@ -163,11 +163,11 @@ int cli_import(const char *db, int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	/* big batches: fewer commits, each a sync to disk; a server waits at most a few seconds */
-	struct api_import_opts o = {.datefmt = IMP_DATE_AUTO, .batch = 100000};
+	struct app_import_opts o = {.datefmt = IMP_DATE_AUTO, .batch = 100000};
 	struct kam_errinfo ei = {0};
 	struct store *st = NULL;
 	struct store_conn *c = NULL;
-	struct req rq = {.method = "CLI", .path = "kam import", .authed = true};
+	struct actor who = {0};
 	const char *map = NULL, *as = NULL;
 	char *buf = NULL;
 	size_t len = 0;
@@ -253,11 +253,9 @@ int cli_import(const char *db, int argc, char **argv)
 	/* a big page cache for this one connection: large files write many index pages */
 	if ((rc = store_bulk_setup(c)) != KAM_OK)
 		goto out;
-	if ((rc = cli_run_as(c, as, &rq.user)) != KAM_OK)
+	if ((rc = cli_run_as(c, as, &who)) != KAM_OK)
 		goto out;
-	rq.db = c;
-	rq.store = st;
-	rc = api_import_run(&rq, &o, buf, len, &result, &ei);
+	rc = app_import_run(c, &who, &o, buf, len, &result, &ei);
 	if (rc == KAM_EINVAL || rc == KAM_EFORBIDDEN) {
 		json_t *e;
 		size_t i;

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "kam/date.h"
 #include "kam/kpi_report.h"
+#include "store/kpi.h"
 #include "store/portfolio.h"
 #include "util/time.h"
 
@@ -14,7 +15,7 @@ struct cli_scope {
 	int64_t id;
 };
 
-static bool in_scope(const struct store_kpi_account *a, void *arg)
+static bool in_scope(const struct kpi_in_account *a, void *arg)
 {
 	const struct cli_scope *s = arg;
 
@@ -60,7 +61,7 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 	struct store_conn *c = NULL;
 	struct cli_scope sc = {0, 0};
 	struct settings set;
-	struct store_kpi_data cur = {0};
+	struct kpi_input cur = {0};
 	char f[11], t[11], pf[11], pt[11], ppf[11], ppt[11], m[8];
 	json_t *a = NULL, *b = NULL;
 	int rc;

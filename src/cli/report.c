@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "api/document.h"
+#include "app/access.h"
+#include "app/document.h"
 #include "cli/cli.h"
-#include "kam/plandoc.h"
 #include "store/backup.h"
 #include "store/document.h"
 #include "util/err.h"
@@ -33,19 +33,24 @@ static int write_file(const char *path, const char *buf, size_t len)
 	return rc;
 }
 
-int cli_report_plan(struct store *st, const char *account, const char *format, const char *out)
+int cli_report_plan(struct store *st, const char *account, const char *format, const char *out,
+                    const char *as)
 {
 	struct store_conn *c = NULL;
+	struct actor who;
+	struct app_document d = {0};
 	int64_t account_id = 0, plan_id = 0, now = time_now();
-	json_t *doc = NULL;
-	char today[11], err[200] = "", fname[128], *buf = NULL;
-	size_t len = 0;
+	char today[11], err[200] = "";
 	int rc;
 
 	time_date(now, today, sizeof(today));
 	if ((rc = store_acquire(st, &c)) != KAM_OK)
+		goto fail;
+	if ((rc = cli_run_as(c, as, &who)) != KAM_OK)
 		goto out;
 	rc = store_account_resolve(c, account, &account_id);
+	if (rc == KAM_OK)
+		rc = app_account_visible(c, &who, account_id, NULL, NULL);
 	if (rc == KAM_ENOTFOUND || rc == KAM_ECONFLICT) {
 		fprintf(stderr, "kam: %s account %s\n",
 		        rc == KAM_ENOTFOUND ? "no such" : "several accounts are called", account);
@@ -58,19 +63,19 @@ int cli_report_plan(struct store *st, const char *account, const char *format, c
 		fprintf(stderr, "kam: account %s has no plan yet\n", account);
 		goto out;
 	}
-	if (rc != KAM_OK || (rc = api_plan_document_data(c, plan_id, now, &doc)) != KAM_OK)
+	if (rc != KAM_OK)
 		goto fail;
-	if ((rc = api_plan_document_render(doc, format, &buf, &len, err, sizeof(err))) != KAM_OK) {
+	rc = app_plan_document(c, &who, plan_id, now, format, &d, err, sizeof(err));
+	if (rc == KAM_EINVAL) {
 		fprintf(stderr, "kam: %s\n", err);
 		goto out;
 	}
-	if (out == NULL) {
-		plandoc_filename(doc, format, fname, sizeof(fname));
-		out = fname;
-	}
-	if ((rc = write_file(out, buf, len)) == KAM_OK && strcmp(out, "-") != 0)
-		printf("wrote %s (%zu bytes): the plan of %s\n", out, len,
-		       json_string_value(json_object_get(json_object_get(doc, "account"), "name")));
+	if (rc != KAM_OK)
+		goto fail;
+	if (out == NULL)
+		out = d.filename;
+	if ((rc = write_file(out, d.buf, d.len)) == KAM_OK && strcmp(out, "-") != 0)
+		printf("wrote %s (%zu bytes): the plan of %s\n", out, d.len, account);
 	goto out;
 fail:
 	fprintf(stderr, "kam: cannot read the plan: %s\n",
@@ -78,8 +83,7 @@ fail:
 out:
 	if (c)
 		store_release(st, c);
-	json_decref(doc);
-	free(buf);
+	free(d.buf);
 	return rc;
 }
 

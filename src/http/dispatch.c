@@ -34,8 +34,8 @@ static int auth_bearer(struct req *rq, const char *tok)
 		return KAM_EAUTH;
 	if (now - a.last_seen_at >= TOUCH_EVERY)
 		store_token_touch(rq->db, a.token_id, now);
-	rq->user.id = a.user_id;
-	rq->user.role = auth_role_parse(a.role);
+	rq->user.who.user_id = a.user_id;
+	rq->user.who.role = auth_role_parse(a.role);
 	rq->user.token_id = a.token_id;
 	snprintf(rq->user.name, sizeof(rq->user.name), "%s", a.name);
 	snprintf(rq->user.email, sizeof(rq->user.email), "%s", a.email);
@@ -58,8 +58,8 @@ static int auth_cookie(struct req *rq, const char *tok)
 	}
 	if (now - a.last_seen_at >= TOUCH_EVERY)
 		store_session_touch(rq->db, rq->user.session_hash, now);
-	rq->user.id = a.user_id;
-	rq->user.role = auth_role_parse(a.role);
+	rq->user.who.user_id = a.user_id;
+	rq->user.who.role = auth_role_parse(a.role);
 	rq->user.via_cookie = true;
 	snprintf(rq->user.csrf, sizeof(rq->user.csrf), "%s", a.csrf);
 	snprintf(rq->user.name, sizeof(rq->user.name), "%s", a.name);
@@ -168,13 +168,13 @@ void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs)
 			goto out;
 		}
 		rq->authed = true;
-		rs->user_id = rq->user.id;
+		rs->user_id = rq->user.who.user_id;
 		if (rq->user.via_cookie && unsafe(rq->method) &&
 		    (rq->csrf_header == NULL || !tok_equal(rq->csrf_header, rq->user.csrf))) {
 			http_problem(rs, 403, "missing or wrong X-CSRF-Token header", NULL);
 			goto out;
 		}
-		if (rt->roles && !(rt->roles & R(rq->user.role))) {
+		if (rt->roles && !(rt->roles & R(rq->user.who.role))) {
 			http_problem(rs, 403, "your role may not do this", NULL);
 			goto out;
 		}

@@ -27,8 +27,7 @@ struct http_kv {
 
 /* Who is calling, once authenticated. */
 struct http_user {
-	int64_t id;
-	enum role role;
+	struct actor who; /* the signed-in user and their role */
 	char name[256];
 	char email[256];
 	bool via_cookie;

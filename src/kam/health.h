@@ -9,7 +9,42 @@
 #include <stdint.h>
 #include <jansson.h>
 #include "kam/settings.h"
-#include "store/health.h"
+
+/* What one account's health and alerts are computed from (read by store_health_inputs). */
+struct health_input {
+	int64_t account_id, owner_id;
+	bool active;  /* status active: prospects and churned accounts get no alerts */
+	bool key;     /* tier key */
+	double rev_6m, rev_6m_before;   /* the last 6 months and the 6 before */
+	double rev_12m, rev_12m_before; /* the last 12 months and the 12 before */
+	int nps_n, promoters, detractors; /* NPS answers of the last 12 months */
+	int csat_n;
+	double csat_sum;
+	int64_t last_interaction_at; /* 0 when none */
+	int open_critical, open_breached; /* open cases: critical, past their SLA target */
+	int64_t worst_breach_hours;       /* the longest an open case is past its target */
+	int overdue_actions;
+	int oldest_overdue_days;
+	int influential, engaged; /* contacts with influence >= 4; of them contacted in 90 days */
+	int renewal_stage;        /* upcoming renewal in 180 days: 0..3 by stage, -1 none */
+	int renewal_days;         /* days to that renewal */
+	bool renewal_won;         /* a renewal won in the last 180 days */
+	int64_t detractor_survey; /* the latest detractor answer in the rule's window, 0 none */
+	int detractor_score;
+	char detractor_on[11];
+	int review_overdue_days; /* days the active plan's next review is past, -1 none */
+	double health_before;    /* the score about 30 days ago, NAN when unknown */
+};
+
+/* One alert that holds now. */
+struct alert_hit {
+	int64_t account_id; /* 0 for a KAM's alert */
+	int64_t user_id;    /* the KAM, for kam_over_capacity */
+	const char *rule;     /* an alert_rule_names entry */
+	const char *severity; /* info, warning, critical */
+	char subject_key[64]; /* what makes this alert this one: rule + account (+ survey) */
+	json_t *evidence;     /* owned */
+};
 
 struct health_part {
 	const char *name;

@@ -42,7 +42,7 @@ static json_t *amount(double v)
 	return json_pack("{s:o,s:o,s:n}", "value", num(v), "numerator", num(v), "denominator");
 }
 
-static const struct store_kpi_account *account_of(const struct store_kpi_data *d, int64_t id)
+static const struct kpi_in_account *account_of(const struct kpi_input *d, int64_t id)
 {
 	size_t lo = 0, hi = d->nacc;
 
@@ -59,23 +59,23 @@ static const struct store_kpi_account *account_of(const struct store_kpi_data *d
 	return NULL;
 }
 
-static bool event_in(const struct store_kpi_data *d, int64_t account_id, kpi_scope_fn in,
+static bool event_in(const struct kpi_input *d, int64_t account_id, kpi_scope_fn in,
 		     void *arg)
 {
-	const struct store_kpi_account *a = account_of(d, account_id);
+	const struct kpi_in_account *a = account_of(d, account_id);
 
 	return a && (in == NULL || in(a, arg));
 }
 
 /* The in-scope accounts as kpi_account rows (caller frees). */
-static struct kpi_account *scoped(const struct store_kpi_data *d, kpi_scope_fn in, void *arg,
+static struct kpi_account *scoped(const struct kpi_input *d, kpi_scope_fn in, void *arg,
 				  size_t *n, bool prev)
 {
 	struct kpi_account *v = calloc(d->nacc + 1, sizeof(*v));
 
 	*n = 0;
 	for (size_t i = 0; v && i < d->nacc; i++) {
-		const struct store_kpi_account *a = &d->acc[i];
+		const struct kpi_in_account *a = &d->acc[i];
 		struct kpi_account *k;
 
 		if (in && !in(a, arg))
@@ -94,7 +94,7 @@ static struct kpi_account *scoped(const struct store_kpi_data *d, kpi_scope_fn i
 }
 
 /* Hours to resolution of the in-scope cases resolved in P; *met counts those within SLA. */
-static double *resolution_hours(const struct settings *s, const struct store_kpi_data *d,
+static double *resolution_hours(const struct settings *s, const struct kpi_input *d,
 				kpi_scope_fn in, void *arg, int64_t t0, int64_t t1, size_t *n,
 				size_t *met)
 {
@@ -102,7 +102,7 @@ static double *resolution_hours(const struct settings *s, const struct store_kpi
 
 	*n = *met = 0;
 	for (size_t i = 0; h && i < d->ncases; i++) {
-		const struct store_kpi_case *k = &d->cases[i];
+		const struct kpi_in_case *k = &d->cases[i];
 		double hours;
 
 		if (k->resolved_at < t0 || k->resolved_at >= t1 ||
@@ -116,7 +116,7 @@ static double *resolution_hours(const struct settings *s, const struct store_kpi
 	return h;
 }
 
-static json_t *figures(const struct settings *s, const struct store_kpi_data *d, kpi_scope_fn in,
+static json_t *figures(const struct settings *s, const struct kpi_input *d, kpi_scope_fn in,
 		       void *arg, const char *from, const char *to, bool prev)
 {
 	struct kpi_revenue r, year;
@@ -158,7 +158,7 @@ static json_t *figures(const struct settings *s, const struct store_kpi_data *d,
 		}
 	}
 	for (size_t i = 0; i < d->nsurveys; i++) {
-		const struct store_kpi_survey *sv = &d->surveys[i];
+		const struct kpi_in_survey *sv = &d->surveys[i];
 
 		if (strcmp(sv->answered_on, from) < 0 || strcmp(sv->answered_on, to) >= 0 ||
 		    !event_in(d, sv->account_id, in, arg))
@@ -169,7 +169,7 @@ static json_t *figures(const struct settings *s, const struct store_kpi_data *d,
 			nps[nn++] = sv->score;
 	}
 	for (size_t i = 0; i < d->nobjectives; i++) {
-		const struct store_kpi_objective *o = &d->objectives[i];
+		const struct kpi_in_objective *o = &d->objectives[i];
 
 		if (strcmp(o->due_on, from) < 0 || strcmp(o->due_on, to) >= 0 ||
 		    !event_in(d, o->account_id, in, arg))
@@ -226,13 +226,13 @@ static json_t *figures(const struct settings *s, const struct store_kpi_data *d,
 	return out;
 }
 
-json_t *kpi_figures(const struct settings *s, const struct store_kpi_data *d, kpi_scope_fn in,
+json_t *kpi_figures(const struct settings *s, const struct kpi_input *d, kpi_scope_fn in,
 		    void *arg, const char *from, const char *to)
 {
 	return figures(s, d, in, arg, from, to, false);
 }
 
-json_t *kpi_figures_previous(const struct settings *s, const struct store_kpi_data *d,
+json_t *kpi_figures_previous(const struct settings *s, const struct kpi_input *d,
 			     kpi_scope_fn in, void *arg, const char *from, const char *to)
 {
 	return figures(s, d, in, arg, from, to, true);
@@ -249,7 +249,7 @@ static const char *state_name(struct kpi_state st)
 	return "inactive";
 }
 
-json_t *kpi_rows(const char *name, const struct settings *s, const struct store_kpi_data *d,
+json_t *kpi_rows(const char *name, const struct settings *s, const struct kpi_input *d,
 		 kpi_scope_fn in, void *arg, const char *from, const char *to)
 {
 	json_t *rows = json_array();
@@ -257,7 +257,7 @@ json_t *kpi_rows(const char *name, const struct settings *s, const struct store_
 
 	if (!strcmp(name, "nps") || !strcmp(name, "csat")) {
 		for (size_t i = 0; i < d->nsurveys; i++) {
-			const struct store_kpi_survey *sv = &d->surveys[i];
+			const struct kpi_in_survey *sv = &d->surveys[i];
 
 			if (sv->csat != (name[0] == 'c') || strcmp(sv->answered_on, from) < 0 ||
 			    strcmp(sv->answered_on, to) >= 0 || !event_in(d, sv->account_id, in, arg))
@@ -268,7 +268,7 @@ json_t *kpi_rows(const char *name, const struct settings *s, const struct store_
 		}
 	} else if (!strcmp(name, "goal_achievement")) {
 		for (size_t i = 0; i < d->nobjectives; i++) {
-			const struct store_kpi_objective *o = &d->objectives[i];
+			const struct kpi_in_objective *o = &d->objectives[i];
 
 			if (strcmp(o->due_on, from) < 0 || strcmp(o->due_on, to) >= 0 ||
 			    !event_in(d, o->account_id, in, arg))
@@ -279,7 +279,7 @@ json_t *kpi_rows(const char *name, const struct settings *s, const struct store_
 		}
 	} else if (!strncmp(name, "ttr_", 4) || !strcmp(name, "sla_compliance")) {
 		for (size_t i = 0; i < d->ncases; i++) {
-			const struct store_kpi_case *k = &d->cases[i];
+			const struct kpi_in_case *k = &d->cases[i];
 			double h = (double)(k->resolved_at - k->opened_at) / 3600.0;
 
 			if (k->resolved_at < t0 || k->resolved_at >= t1 ||
@@ -293,7 +293,7 @@ json_t *kpi_rows(const char *name, const struct settings *s, const struct store_
 		}
 	} else if (!strcmp(name, "interactions_per_account_month")) {
 		for (size_t i = 0; i < d->ninteractions; i++) {
-			const struct store_kpi_interaction *x = &d->interactions[i];
+			const struct kpi_in_interaction *x = &d->interactions[i];
 			char ts[32];
 
 			if (x->occurred_at < t0 || x->occurred_at >= t1 ||

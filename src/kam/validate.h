@@ -1,9 +1,9 @@
-/* Request bodies and query values checked against the data model (store/model.h). */
+/* Request bodies and query values checked against the data model (model/model.h). */
 #ifndef KAM_KAM_VALIDATE_H
 #define KAM_KAM_VALIDATE_H
 #include <stdbool.h>
 #include <jansson.h>
-#include "store/model.h"
+#include "model/model.h"
 #include "util/err.h"
 
 /* Checks body for a create (required fields present) or a patch; every fault goes in ei. */

@@ -24,12 +24,12 @@ static void next_month(const char *m, char out[8])
 
 static int cmp_acc(const void *a, const void *b)
 {
-	int64_t x = *(const int64_t *)a, y = ((const struct store_kpi_account *)b)->id;
+	int64_t x = *(const int64_t *)a, y = ((const struct kpi_in_account *)b)->id;
 
 	return (x > y) - (x < y);
 }
 
-static struct store_kpi_account *find(struct store_kpi_data *d, int64_t id)
+static struct kpi_in_account *find(struct kpi_input *d, int64_t id)
 {
 	if (!d->nacc) /* a brand-new account's figures: bsearch wants an array */
 		return NULL;
@@ -42,7 +42,7 @@ struct window {
 	const char *from, *to;
 	char fm[8], tm[8], fm_day[11], tm_day[11];
 	const char *head_to, *tail_from;
-	size_t off; /* where the sum goes in struct store_kpi_account */
+	size_t off; /* where the sum goes in struct kpi_in_account */
 };
 
 static void window_split(struct window *w)
@@ -63,16 +63,16 @@ static void window_split(struct window *w)
 	}
 }
 
-static void add(struct store_kpi_data *d, int64_t id, size_t off, double v)
+static void add(struct kpi_input *d, int64_t id, size_t off, double v)
 {
-	struct store_kpi_account *a = find(d, id);
+	struct kpi_in_account *a = find(d, id);
 
 	if (a)
 		*(double *)((char *)a + off) += v;
 }
 
 /* Transactions of [from, to), summed per account into off; nothing to do when empty. */
-static int edge(struct store_conn *c, struct store_kpi_data *d, const char *from, const char *to,
+static int edge(struct store_conn *c, struct kpi_input *d, const char *from, const char *to,
                 const size_t *offs, int noffs)
 {
 	struct db_stmt *st;
@@ -96,8 +96,8 @@ static int edge(struct store_conn *c, struct store_kpi_data *d, const char *from
 
 /* Every window's whole months in one pass over the account rollup, then the edges
  * (n must be 7: the query has seven sums). */
-static int revenue_windows(struct store_conn *c, struct store_kpi_data *d, struct window *w, int n,
-                           const struct store_kpi_rollup *r)
+static int revenue_windows(struct store_conn *c, struct kpi_input *d, struct window *w, int n,
+                           const struct kpi_rollup *r)
 {
 	struct db_val args[7 * 2 + 1];
 	struct db_stmt *st;
@@ -114,8 +114,8 @@ static int revenue_windows(struct store_conn *c, struct store_kpi_data *d, struc
 	args[k++] = DB_STR(upto);
 	if (r) { /* the same sums over the rollup already in memory */
 		for (size_t j = 0; j < r->n; j++) {
-			const struct store_kpi_cell *x = &r->cells[j];
-			struct store_kpi_account *a;
+			const struct kpi_rollup_cell *x = &r->cells[j];
+			struct kpi_in_account *a;
 
 			if (strcmp(x->month, upto) >= 0 || (a = find(d, x->account_id)) == NULL)
 				continue;
@@ -194,7 +194,7 @@ static void *push(void **v, size_t *n, size_t *cap, size_t elem)
 }
 
 static int fetch_accounts(struct store_conn *c, const struct store_kpi_query *q,
-                          struct store_kpi_data *d)
+                          struct kpi_input *d)
 {
 	struct db_stmt *st;
 	size_t cap = 0;
@@ -213,7 +213,7 @@ static int fetch_accounts(struct store_conn *c, const struct store_kpi_query *q,
 	if (rc != KAM_OK)
 		return rc;
 	while ((rc = c->ops->next(st)) == 1) {
-		struct store_kpi_account *a =
+		struct kpi_in_account *a =
 		    push((void **)&d->acc, &d->nacc, &cap, sizeof(*d->acc));
 
 		if (a == NULL) {
@@ -236,7 +236,7 @@ static int fetch_accounts(struct store_conn *c, const struct store_kpi_query *q,
 }
 
 static int fetch_upsells(struct store_conn *c, const char *from, const char *to,
-                         struct store_kpi_data *d, bool prev)
+                         struct kpi_input *d, bool prev)
 {
 	struct db_stmt *st;
 	int rc = c->ops->query(c->db,
@@ -248,7 +248,7 @@ static int fetch_upsells(struct store_conn *c, const char *from, const char *to,
 	if (rc != KAM_OK)
 		return rc;
 	while ((rc = c->ops->next(st)) == 1) {
-		struct store_kpi_account *a = find(d, c->ops->col_int(st, 0));
+		struct kpi_in_account *a = find(d, c->ops->col_int(st, 0));
 
 		if (a && prev)
 			a->upsell_won_prev = true;
@@ -260,7 +260,7 @@ static int fetch_upsells(struct store_conn *c, const char *from, const char *to,
 }
 
 static int fetch_events(struct store_conn *c, const struct store_kpi_query *q,
-                        struct store_kpi_data *d)
+                        struct kpi_input *d)
 {
 	struct db_stmt *st;
 	size_t cap = 0;
@@ -274,7 +274,7 @@ static int fetch_events(struct store_conn *c, const struct store_kpi_query *q,
 	if (rc != KAM_OK)
 		return rc;
 	while ((rc = c->ops->next(st)) == 1) {
-		struct store_kpi_survey *s =
+		struct kpi_in_survey *s =
 		    push((void **)&d->surveys, &d->nsurveys, &cap, sizeof(*s));
 
 		if (s == NULL) {
@@ -299,7 +299,7 @@ static int fetch_events(struct store_conn *c, const struct store_kpi_query *q,
 	if (rc != KAM_OK)
 		return rc;
 	while ((rc = c->ops->next(st)) == 1) {
-		struct store_kpi_objective *o =
+		struct kpi_in_objective *o =
 		    push((void **)&d->objectives, &d->nobjectives, &cap, sizeof(*o));
 
 		if (o == NULL) {
@@ -324,7 +324,7 @@ static int fetch_events(struct store_conn *c, const struct store_kpi_query *q,
 	if (rc != KAM_OK)
 		return rc;
 	while ((rc = c->ops->next(st)) == 1) {
-		struct store_kpi_case *k = push((void **)&d->cases, &d->ncases, &cap, sizeof(*k));
+		struct kpi_in_case *k = push((void **)&d->cases, &d->ncases, &cap, sizeof(*k));
 
 		if (k == NULL) {
 			rc = KAM_ENOMEM;
@@ -349,7 +349,7 @@ static int fetch_events(struct store_conn *c, const struct store_kpi_query *q,
 	if (rc != KAM_OK)
 		return rc;
 	while ((rc = c->ops->next(st)) == 1) {
-		struct store_kpi_interaction *i =
+		struct kpi_in_interaction *i =
 		    push((void **)&d->interactions, &d->ninteractions, &cap, sizeof(*i));
 
 		if (i == NULL) {
@@ -363,7 +363,7 @@ static int fetch_events(struct store_conn *c, const struct store_kpi_query *q,
 	return rc < 0 ? rc : KAM_OK;
 }
 
-int store_kpi_fetch(struct store_conn *c, const struct store_kpi_query *q, struct store_kpi_data *d)
+int store_kpi_fetch(struct store_conn *c, const struct store_kpi_query *q, struct kpi_input *d)
 {
 	char year_ago[11], year_ago_p[11];
 	int rc;
@@ -372,7 +372,7 @@ int store_kpi_fetch(struct store_conn *c, const struct store_kpi_query *q, struc
 	date_text_year_before(q->to, year_ago);
 	date_text_year_before(q->pto, year_ago_p);
 	{
-#define OFF(f) offsetof(struct store_kpi_account, f)
+#define OFF(f) offsetof(struct kpi_in_account, f)
 		struct window w[7] = {
 		    {.from = q->from, .to = q->to, .off = OFF(rev)},
 		    {.from = q->pfrom, .to = q->pto, .off = OFF(rev_prev)},
@@ -394,7 +394,7 @@ int store_kpi_fetch(struct store_conn *c, const struct store_kpi_query *q, struc
 	return rc;
 }
 
-void store_kpi_free(struct store_kpi_data *d)
+void store_kpi_free(struct kpi_input *d)
 {
 	free(d->acc);
 	free(d->surveys);
@@ -404,7 +404,7 @@ void store_kpi_free(struct store_kpi_data *d)
 	memset(d, 0, sizeof(*d));
 }
 
-int store_kpi_rollup_load(struct store_conn *c, struct store_kpi_rollup *r)
+int store_kpi_rollup_load(struct store_conn *c, struct kpi_rollup *r)
 {
 	struct db_stmt *st;
 	size_t cap = 0;
@@ -415,7 +415,7 @@ int store_kpi_rollup_load(struct store_conn *c, struct store_kpi_rollup *r)
 	if (rc != KAM_OK)
 		return rc;
 	while ((rc = c->ops->next(st)) == 1) {
-		struct store_kpi_cell *x = push((void **)&r->cells, &r->n, &cap, sizeof(*r->cells));
+		struct kpi_rollup_cell *x = push((void **)&r->cells, &r->n, &cap, sizeof(*r->cells));
 
 		if (x == NULL) {
 			rc = KAM_ENOMEM;
@@ -433,7 +433,7 @@ int store_kpi_rollup_load(struct store_conn *c, struct store_kpi_rollup *r)
 	return KAM_OK;
 }
 
-void store_kpi_rollup_free(struct store_kpi_rollup *r)
+void store_kpi_rollup_free(struct kpi_rollup *r)
 {
 	free(r->cells);
 	memset(r, 0, sizeof(*r));

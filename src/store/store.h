@@ -1,6 +1,6 @@
 /*
  * The store: kam's only way to its database. Backend-neutral: SQLite now, PostgreSQL behind
- * the same functions next. Records travel as jansson objects shaped by store/model.h.
+ * the same functions next. Records travel as jansson objects shaped by model/model.h.
  * Every function returns 0 or a negative kam_err (util/err.h).
  */
 #ifndef KAM_STORE_STORE_H
@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <jansson.h>
-#include "store/model.h"
+#include "model/model.h"
 
 struct store;      /* a pool of connections to one database */
 struct store_conn; /* one connection, used by one thread at a time */

@@ -149,3 +149,24 @@ test('kam report plan writes the same document for an account named or numbered'
   f = fail(['report', 'plan', '--db', db]);
   assert.equal(f.code, 2);
 });
+
+test('kam report plan --as: the CLI has the access rules of the API', () => {
+  // Ben is a kam not on Anna's account: for him it does not exist, by name or by number
+  const fail = (args) => {
+    try { kam(args); } catch (e) { return { code: e.status, err: e.stderr }; }
+    assert.fail(`${args.join(' ')} should fail`);
+  };
+  for (const which of [NAME, String(account.id)]) {
+    const f = fail(['report', 'plan', which, '--as', 'ben@example.com', '--db', db, '--out', join(t.dir, 'ben.pdf')]);
+    assert.equal(f.code, 1);
+    assert.match(f.err, new RegExp(`no such account ${which}`));
+  }
+  // the owner and the director get the document
+  for (const who of ['anna', 'director']) {
+    const html = kam(['report', 'plan', NAME, '--as', `${who}@example.com`, '--format', 'html', '--out', '-', '--db', db]);
+    assert.ok(html.includes('Win the pipeline-inspection tender'), who);
+  }
+  const f = fail(['report', 'plan', NAME, '--as', 'nobody@example.com', '--db', db]);
+  assert.equal(f.code, 1);
+  assert.match(f.err, /no active user nobody@example.com/);
+});

@@ -2,10 +2,10 @@
  * What the three files of the import engine share (src/api only): import_file.c reads the
  * file and its columns, import_row.c turns one row into a write, import.c runs the whole.
  */
-#ifndef KAM_API_IMPORT_INTERNAL_H
-#define KAM_API_IMPORT_INTERNAL_H
-#include "api/import.h"
-#include "api/resource.h"
+#ifndef KAM_APP_IMPORT_INTERNAL_H
+#define KAM_APP_IMPORT_INTERNAL_H
+#include "app/import.h"
+#include "app/record.h"
 #include "kam/importmap.h"
 #include "store/bulk.h"
 
@@ -32,12 +32,12 @@ struct row {
 };
 
 struct imp {
-	struct req *rq;
+	struct store_conn *db;
 	struct actor who; /* every lookup, match and suggestion is bounded by what they see */
-	const struct api_import_opts *o;
+	const struct app_import_opts *o;
 	const struct imp_kind *k;
 	const struct model_entity *e;
-	const struct api_resource *res; /* NULL for accounts */
+	const struct app_resource *res; /* NULL for accounts */
 	struct col *cols;
 	size_t ncols;
 	struct row *rows;

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <hpdf.h>
-#include "api/document.h"
+#include "app/document.h"
 #include "kam/plandoc.h"
 #include "util/err.h"
 
@@ -620,7 +620,7 @@ fail:
 	return false;
 }
 
-int api_plan_document_pdf(const json_t *doc, char **buf, size_t *len, char *err, size_t errlen)
+int app_plan_document_pdf(const json_t *doc, char **buf, size_t *len, char *err, size_t errlen)
 {
 	struct pdf p = {0};
 	char *out = NULL, title[300];

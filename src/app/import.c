@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "api/import_internal.h"
+#include "app/import_internal.h"
 #include "kam/importfmt.h"
 #include "kam/revenue.h"
 #include "kam/settings.h"
@@ -22,8 +22,9 @@
 
 static int save(struct imp *im, json_t **result)
 {
-	struct req *rq = im->rq;
-	const struct api_import_opts *o = im->o;
+	struct store_conn *db = im->db;
+	const struct actor *who = &im->who;
+	const struct app_import_opts *o = im->o;
 	const char *status = o->dry_run                  ? "dry_run"
 	                     : im->failed                ? "failed"
 	                     : o->atomic && im->rejected ? "failed"
@@ -37,7 +38,7 @@ static int save(struct imp *im, json_t **result)
 	              "created", (json_int_t)im->created, "updated", (json_int_t)im->updated,
 	              "unchanged", (json_int_t)im->unchanged, "rejected", (json_int_t)im->rejected,
 	              "errors", errors ? errors : "[]", "ignored_columns", ignored ? ignored : "[]",
-	              "created_by", (json_int_t)rq->user.id);
+	              "created_by", (json_int_t)who->user_id);
 	json_t *summary = NULL;
 	int64_t id;
 	int rc;
@@ -45,28 +46,28 @@ static int save(struct imp *im, json_t **result)
 	free(errors);
 	free(ignored);
 	json_object_set_new(rec, "finished_at", json_integer(time_now()));
-	if ((rc = store_begin(rq->db, true)) != KAM_OK)
+	if ((rc = store_begin(db, true)) != KAM_OK)
 		goto out;
 	if (o->import_id > 0) { /* a queued run: its record exists */
 		id = o->import_id;
-		if ((rc = store_update(rq->db, &model_import, id, rec, -1, time_now())) != KAM_OK)
+		if ((rc = store_update(db, &model_import, id, rec, -1, time_now())) != KAM_OK)
 			goto out;
-	} else if ((rc = store_insert(rq->db, &model_import, rec, time_now(), &id)) != KAM_OK) {
+	} else if ((rc = store_insert(db, &model_import, rec, time_now(), &id)) != KAM_OK) {
 		goto out;
 	}
 	summary =
 	    json_pack("{s:s,s:s,s:I,s:I,s:I,s:I}", "kind", o->kind, "status", status, "created",
 	              (json_int_t)im->created, "updated", (json_int_t)im->updated, "unchanged",
 	              (json_int_t)im->unchanged, "rejected", (json_int_t)im->rejected);
-	if ((rc = api_audit(rq, "import", "import", id, NULL, summary)) != KAM_OK)
+	if ((rc = app_audit(db, who, "import", "import", id, NULL, summary)) != KAM_OK)
 		goto out;
-	if ((rc = store_commit(rq->db)) != KAM_OK)
+	if ((rc = store_commit(db)) != KAM_OK)
 		goto out;
-	if ((rc = store_get(rq->db, &model_import, id, result, NULL)) == KAM_OK)
+	if ((rc = store_get(db, &model_import, id, result, NULL)) == KAM_OK)
 		api_import_decorate(*result);
 out:
 	if (rc != KAM_OK)
-		store_rollback(rq->db);
+		store_rollback(db);
 	json_decref(rec);
 	json_decref(summary);
 	return rc;
@@ -79,17 +80,17 @@ out:
  */
 static int stopped(struct imp *im, long line, bool open, const char *why, json_t **result)
 {
-	const struct api_import_opts *o = im->o;
+	const struct app_import_opts *o = im->o;
 	char msg[300];
 
 	snprintf(msg, sizeof(msg),
 	         "the import stopped here (%s); only rows of batches before this line were "
 	         "written",
-	         why ? why : store_last_error(im->rq->db));
+	         why ? why : store_last_error(im->db));
 	json_array_append_new(im->errors, json_pack("{s:I,s:s,s:s}", "line", (json_int_t)line,
 	                                            "column", "", "message", msg));
 	if (open)
-		store_rollback(im->rq->db);
+		store_rollback(im->db);
 	im->failed = true;
 	im->created = o->atomic ? 0 : im->c_created;
 	im->updated = o->atomic ? 0 : im->c_updated;
@@ -97,25 +98,25 @@ static int stopped(struct imp *im, long line, bool open, const char *why, json_t
 	return save(im, result);
 }
 
-bool api_import_allowed(struct req *rq)
+bool app_import_allowed(struct store_conn *db, struct actor *who)
 {
 	json_t *u = NULL;
 	bool ok = false;
 
-	if (store_get(rq->db, &model_user, rq->user.id, &u, NULL) == KAM_OK) {
-		rq->user.role = auth_role_parse(json_string_value(json_object_get(u, "role")));
-		ok = json_is_true(json_object_get(u, "active")) && rq->user.role != ROLE_NONE &&
-		     rq->user.role != ROLE_VIEWER;
+	if (store_get(db, &model_user, who->user_id, &u, NULL) == KAM_OK) {
+		who->role = auth_role_parse(json_string_value(json_object_get(u, "role")));
+		ok = json_is_true(json_object_get(u, "active")) && who->role != ROLE_NONE &&
+		     who->role != ROLE_VIEWER;
 	}
 	json_decref(u);
 	return ok;
 }
 
-static const struct api_resource *resource_of(const char *entity)
+static const struct app_resource *resource_of(const char *entity)
 {
 	static const struct {
 		const char *name;
-		const struct api_resource *r;
+		const struct app_resource *r;
 	} map[] = {
 	    {"contact", &res_contacts},         {"unit", &res_units},
 	    {"FX rate", &res_fx_rates},         {"product", &res_products},
@@ -132,12 +133,12 @@ static const struct api_resource *resource_of(const char *entity)
 
 static const struct model_entity *entity_of(const char *name)
 {
-	const struct api_resource *r = resource_of(name);
+	const struct app_resource *r = resource_of(name);
 
 	return r ? r->e : !strcmp(name, "account") ? &model_account : NULL;
 }
 
-int api_import_check(const struct api_import_opts *o, struct kam_errinfo *ei)
+int app_import_check(const struct app_import_opts *o, struct kam_errinfo *ei)
 {
 	if (imp_kind_get(o->kind) == NULL) {
 		err_field(ei, "kind",
@@ -153,16 +154,16 @@ int api_import_check(const struct api_import_opts *o, struct kam_errinfo *ei)
 	return KAM_OK;
 }
 
-const char *api_import_mapping_name(const struct api_import_opts *o)
+const char *api_import_mapping_name(const struct app_import_opts *o)
 {
 	return o->custom ? "custom" : o->mapping ? o->mapping : "kam";
 }
 
-int api_import_run(struct req *rq, const struct api_import_opts *o, const char *buf, size_t len,
+int app_import_run(struct store_conn *db, const struct actor *who, const struct app_import_opts *o, const char *buf, size_t len,
                    json_t **result, struct kam_errinfo *ei)
 {
-	struct imp im = {.rq = rq,
-	                 .who = api_actor(rq),
+	struct imp im = {.db = db,
+	                 .who = *who,
 	                 .o = o,
 	                 .keys = json_object(),
 	                 .errors = json_array(),
@@ -178,12 +179,12 @@ int api_import_run(struct req *rq, const struct api_import_opts *o, const char *
 	int rc;
 
 	*result = NULL;
-	if ((rc = api_import_check(o, ei)) != KAM_OK)
+	if ((rc = app_import_check(o, ei)) != KAM_OK)
 		goto out;
 	im.k = imp_kind_get(o->kind);
 	im.e = entity_of(im.k->entity);
 	im.res = resource_of(im.k->entity);
-	if ((rc = api_settings_load(rq, &s, NULL)) != KAM_OK)
+	if ((rc = app_settings_load(db, &s, NULL)) != KAM_OK)
 		goto out;
 	snprintf(im.base_currency, sizeof(im.base_currency), "%s", s.base_currency);
 	if ((rc = imp_parse(&im, buf, len, ei)) != KAM_OK ||
@@ -191,7 +192,7 @@ int api_import_run(struct req *rq, const struct api_import_opts *o, const char *
 		goto out;
 	if (o->progress) /* the file is read: how many rows there are is known */
 		o->progress(0, (int64_t)im.nrows - 1, o->progress_arg);
-	if ((rc = store_begin(rq->db, true)) != KAM_OK)
+	if ((rc = store_begin(db, true)) != KAM_OK)
 		goto out;
 	open = true;
 	t0 = time_mono_ms();
@@ -207,15 +208,15 @@ int api_import_run(struct req *rq, const struct api_import_opts *o, const char *
 			rc = imp_flush(&im);
 			if (rc == KAM_OK && !o->dry_run &&
 			    !o->atomic) { /* let other writers in between batches */
-				if ((rc = store_commit(rq->db)) == KAM_OK) {
+				if ((rc = store_commit(db)) == KAM_OK) {
 					im.c_created = im.created;
 					im.c_updated = im.updated;
 					im.c_unchanged = im.unchanged;
-					store_yield_to_writers(rq->db, 250);
-					rc = store_begin(rq->db, true);
+					store_yield_to_writers(db, 250);
+					rc = store_begin(db, true);
 				}
 				open = rc == KAM_OK;
-				if (rc == KAM_OK && !api_import_allowed(rq)) {
+				if (rc == KAM_OK && !app_import_allowed(db, &im.who)) {
 					/* deactivated (or made a viewer) while it ran: it stops */
 					rc = stopped(
 					    &im, im.rows[r].line, open,
@@ -243,16 +244,16 @@ int api_import_run(struct req *rq, const struct api_import_opts *o, const char *
 	/* accounts were written without ranking each among all (that made imports quadratic):
 	 * the whole portfolio is ranked once, here, in the last batch's transaction */
 	if (rc == KAM_OK && im.e == &model_account && !o->dry_run && (im.created || im.updated))
-		rc = api_scores_refresh(rq, &s);
+		rc = app_scores_refresh(db, &s);
 	if (rc == KAM_OK && o->progress)
 		o->progress((int64_t)im.nrows - 1, (int64_t)im.nrows - 1, o->progress_arg);
 	if (rc != KAM_OK)
 		goto out;
 	if (o->dry_run || (o->atomic && im.rejected)) {
-		store_rollback(rq->db);
+		store_rollback(db);
 		if (o->atomic && im.rejected && !o->dry_run)
 			im.created = im.updated = im.unchanged = 0;
-	} else if ((rc = store_commit(rq->db)) != KAM_OK) {
+	} else if ((rc = store_commit(db)) != KAM_OK) {
 		open = false;
 		goto out;
 	}
@@ -260,7 +261,7 @@ int api_import_run(struct req *rq, const struct api_import_opts *o, const char *
 	rc = save(&im, result);
 out:
 	if (open)
-		store_rollback(rq->db);
+		store_rollback(db);
 	for (size_t r = 0; r < im.nrows; r++) {
 		free(im.rows[r].v); /* one block: pointers and text */
 	}

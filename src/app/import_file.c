@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "api/import_internal.h"
+#include "app/import_internal.h"
 #include "kam/importfmt.h"
 #include "kam/revenue.h"
 #include "kam/settings.h"

@@ -1,5 +1,5 @@
 #include <string.h>
-#include "store/model.h"
+#include "model/model.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 /* one amount of money, minor units: MONEY_ROW_MAX of kam/money.h, which explains the bound */

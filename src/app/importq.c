@@ -3,14 +3,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "api/importq.h"
+#include "app/importq.h"
 #include "util/log.h"
 #include "util/time.h"
 
 struct job {
 	struct job *next;
 	int64_t id;
-	struct http_user user;
+	struct actor who; /* the submitter, whose rights of the day the run has */
 	char kind[32], mapping[32];
 	bool has_mapping;
 	json_t *custom;
@@ -20,7 +20,7 @@ struct job {
 	size_t len;
 };
 
-struct api_importq {
+struct app_importq {
 	struct store *st;
 	pthread_t th;
 	pthread_mutex_t mu;
@@ -33,7 +33,7 @@ struct api_importq {
 
 static void progress(int64_t done, int64_t total, void *arg)
 {
-	struct api_importq *q = arg;
+	struct app_importq *q = arg;
 
 	pthread_mutex_lock(&q->mu);
 	q->cur_done = done;
@@ -66,9 +66,9 @@ static void fail(struct store_conn *c, int64_t id, const char *why)
 	json_decref(rec);
 }
 
-static void run(struct api_importq *q, struct job *j)
+static void run(struct app_importq *q, struct job *j)
 {
-	struct api_import_opts o = {.kind = j->kind,
+	struct app_import_opts o = {.kind = j->kind,
 				    .mapping = j->has_mapping ? j->mapping : NULL,
 				    .custom = j->custom,
 				    .datefmt = j->datefmt,
@@ -77,7 +77,7 @@ static void run(struct api_importq *q, struct job *j)
 				    .progress = progress,
 				    .progress_arg = q,
 				    .import_id = j->id};
-	struct req rq = {.method = "POST", .path = "/api/v1/imports", .authed = true};
+	struct actor who = j->who;
 	struct kam_errinfo ei = {0};
 	struct store_conn *c = NULL;
 	json_t *result = NULL;
@@ -86,11 +86,8 @@ static void run(struct api_importq *q, struct job *j)
 
 	if (store_acquire(q->st, &c) != KAM_OK)
 		return;
-	rq.db = c;
-	rq.store = q->st;
-	rq.user = j->user;
 	/* the file runs with its submitter's rights of today, not of when it was queued */
-	if (!api_import_allowed(&rq)) {
+	if (!app_import_allowed(c, &who)) {
 		fail(c, j->id,
 		     "the user who queued this import was deactivated or may no longer import; "
 		     "nothing was written");
@@ -113,7 +110,7 @@ static void run(struct api_importq *q, struct job *j)
 		return;
 	}
 	csv[j->len] = '\0';
-	rc = api_import_run(&rq, &o, csv, j->len, &result, &ei);
+	rc = app_import_run(c, &who, &o, csv, j->len, &result, &ei);
 	free(csv);
 	if (rc != KAM_OK) {
 		json_t *e = json_array_get(ei.errors, 0);
@@ -144,7 +141,7 @@ static void job_free(struct job *j)
 
 static void *loop(void *arg)
 {
-	struct api_importq *q = arg;
+	struct app_importq *q = arg;
 
 	pthread_mutex_lock(&q->mu);
 	for (;;) {
@@ -184,9 +181,9 @@ static void *loop(void *arg)
 	return NULL;
 }
 
-struct api_importq *api_importq_new(struct store *st)
+struct app_importq *app_importq_new(struct store *st)
 {
-	struct api_importq *q = calloc(1, sizeof(*q));
+	struct app_importq *q = calloc(1, sizeof(*q));
 
 	if (q == NULL)
 		return NULL;
@@ -202,7 +199,7 @@ struct api_importq *api_importq_new(struct store *st)
 	return q;
 }
 
-void api_importq_free(struct api_importq *q)
+void app_importq_free(struct app_importq *q)
 {
 	if (q == NULL)
 		return;
@@ -217,17 +214,17 @@ void api_importq_free(struct api_importq *q)
 }
 
 /* Under q->mu: whether a file of len bytes from user_id fits the queue's bounds. */
-static bool room(const struct api_importq *q, int64_t user_id, size_t len)
+static bool room(const struct app_importq *q, int64_t user_id, size_t len)
 {
 	size_t mine = 0;
 
 	for (const struct job *j = q->head; j; j = j->next)
-		mine += j->user.id == user_id;
+		mine += j->who.user_id == user_id;
 	return mine < IMPORTQ_PER_USER && q->nqueued < IMPORTQ_TOTAL &&
 	       q->queued_bytes + len <= IMPORTQ_BYTES;
 }
 
-int api_importq_room(struct api_importq *q, int64_t user_id, size_t len)
+int app_importq_room(struct app_importq *q, int64_t user_id, size_t len)
 {
 	bool ok;
 
@@ -237,8 +234,8 @@ int api_importq_room(struct api_importq *q, int64_t user_id, size_t len)
 	return ok ? KAM_OK : KAM_ERATE;
 }
 
-int api_importq_submit(struct api_importq *q, int64_t id, const struct http_user *user,
-		       const struct api_import_opts *o, const char *csv, size_t len)
+int app_importq_submit(struct app_importq *q, int64_t id, const struct actor *who,
+		       const struct app_import_opts *o, const char *csv, size_t len)
 {
 	struct job *j = calloc(1, sizeof(*j));
 
@@ -255,7 +252,7 @@ int api_importq_submit(struct api_importq *q, int64_t id, const struct http_user
 	}
 	j->len = len;
 	j->id = id;
-	j->user = *user;
+	j->who = *who;
 	snprintf(j->kind, sizeof(j->kind), "%s", o->kind);
 	if (o->mapping) {
 		snprintf(j->mapping, sizeof(j->mapping), "%s", o->mapping);
@@ -266,7 +263,7 @@ int api_importq_submit(struct api_importq *q, int64_t id, const struct http_user
 	j->dry_run = o->dry_run;
 	j->atomic = o->atomic;
 	pthread_mutex_lock(&q->mu);
-	if (!room(q, user->id, len)) {
+	if (!room(q, who->user_id, len)) {
 		pthread_mutex_unlock(&q->mu);
 		json_decref(j->custom);
 		fclose(j->spool);
@@ -285,7 +282,7 @@ int api_importq_submit(struct api_importq *q, int64_t id, const struct http_user
 	return KAM_OK;
 }
 
-bool api_importq_progress(struct api_importq *q, int64_t id, int64_t *done, int64_t *total)
+bool app_importq_progress(struct app_importq *q, int64_t id, int64_t *done, int64_t *total)
 {
 	bool mine;
 

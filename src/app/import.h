@@ -3,13 +3,15 @@
  * and POST /api/v1/imports. Rows go through the same validation, access checks and
  * derived-data hooks as the REST API, keyed by external id so a second run updates.
  */
-#ifndef KAM_API_IMPORT_H
-#define KAM_API_IMPORT_H
-#include "api/api.h"
+#ifndef KAM_APP_IMPORT_H
+#define KAM_APP_IMPORT_H
+#include "app/account.h"
+#include "app/record.h"
+#include "app/scores.h"
 
 typedef void (*api_import_progress)(int64_t done, int64_t total, void *arg);
 
-struct api_import_opts {
+struct app_import_opts {
 	const char *kind;    /* accounts, contacts, products, transactions, opportunities, … */
 	const char *mapping; /* "salesforce", "hubspot", or NULL for kam's own column names */
 	json_t *custom;      /* a mapping file {columns, values, defaults, date_format}, or NULL */
@@ -23,21 +25,21 @@ struct api_import_opts {
 };
 
 /*
- * Imports the CSV in buf as rq->user, on rq->db (no transaction open). *result (owned by
+ * Imports the CSV in buf as who, on db (no transaction open). *result (owned by
  * the caller) is the stored import record: counts, rejected rows with line, column and
  * reason, ignored columns. A problem with the file as a whole (unknown kind, no header,
  * ambiguous dates, broken quoting) is KAM_EINVAL with ei filled and nothing written.
  */
-int api_import_run(struct req *rq, const struct api_import_opts *o, const char *buf, size_t len,
-                   json_t **result, struct kam_errinfo *ei);
+int app_import_run(struct store_conn *db, const struct actor *who, const struct app_import_opts *o,
+                   const char *buf, size_t len, json_t **result, struct kam_errinfo *ei);
 
-/* Whether rq->user may import as of now (active, not a viewer), its role set to today's:
+/* Whether who may import as of now (active, not a viewer), its role set to today's:
  * a run checks it at every batch, a queued one before it starts. */
-bool api_import_allowed(struct req *rq);
+bool app_import_allowed(struct store_conn *db, struct actor *who);
 /* Checks the kind and the named mapping before anything is read or queued. */
-int api_import_check(const struct api_import_opts *o, struct kam_errinfo *ei);
+int app_import_check(const struct app_import_opts *o, struct kam_errinfo *ei);
 /* How a run's mapping is recorded: "salesforce", "hubspot", "custom" or "kam". */
-const char *api_import_mapping_name(const struct api_import_opts *o);
+const char *api_import_mapping_name(const struct app_import_opts *o);
 
 /* Turns the stored JSON-text columns of an import record into JSON (in place). */
 void api_import_decorate(json_t *rec);

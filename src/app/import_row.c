@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "api/import_internal.h"
+#include "app/import_internal.h"
+#include "kam/validate.h"
 #include "kam/importfmt.h"
 #include "kam/money.h"
 #include "kam/revenue.h"
@@ -23,7 +24,7 @@ static int keys_of(struct imp *im, const struct model_entity *e, json_t **ext, j
 
 	if (k == NULL) {
 		/* only what the caller may see: matches and suggestions never reach further */
-		int rc = store_import_keys(im->rq->db, e, actor_scope(&im->who), ext, name);
+		int rc = store_import_keys(im->db, e, actor_scope(&im->who), ext, name);
 
 		if (rc != KAM_OK)
 			return rc;
@@ -590,12 +591,12 @@ static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 	int rc;
 
 	if (id) {
-		if ((rc = store_get(im->rq->db, im->e, id, &stored, NULL)) != KAM_OK)
+		if ((rc = store_get(im->db, im->e, id, &stored, NULL)) != KAM_OK)
 			goto out;
 		/* the access check comes before any comparison: a row is counted (even as
 		 * unchanged) only for a record the caller may change */
-		rc = im->res ? api_res_may_write(im->rq, im->res, stored, ei)
-		             : api_account_may_write(im->rq, id, ei);
+		rc = im->res ? app_res_may_write(im->db, &im->who, im->res, stored, ei)
+		             : app_account_may_write(im->db, &im->who, id, ei);
 		if (rc != KAM_OK || (rc = scale_money(x, stored)) != KAM_OK)
 			goto out;
 		patch = diff(stored, x->rec);
@@ -605,8 +606,8 @@ static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 		}
 		if ((rc = validate_body(im->e, patch, false, ei)) != KAM_OK)
 			goto out;
-		rc = im->res ? api_res_patch(im->rq, im->res, id, patch, -1, &after, ei)
-		             : api_account_patch(im->rq, id, patch, -1, false, &after, ei);
+		rc = im->res ? app_res_patch(im->db, &im->who, im->res, id, patch, -1, &after, ei)
+		             : app_account_patch(im->db, &im->who, id, patch, -1, false, &after, ei);
 		if (rc == KAM_OK)
 			im->updated++;
 	} else {
@@ -615,8 +616,8 @@ static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 			goto out;
 		if ((rc = validate_body(im->e, x->rec, true, ei)) != KAM_OK)
 			goto out;
-		rc = im->res ? api_res_insert(im->rq, im->res, x->rec, &after, ei)
-		             : api_account_insert(im->rq, x->rec, false, &after, ei);
+		rc = im->res ? app_res_insert(im->db, &im->who, im->res, x->rec, &after, ei)
+		             : app_account_insert(im->db, &im->who, x->rec, false, &after, ei);
 		if (rc == KAM_OK)
 			im->created++;
 	}
@@ -652,7 +653,7 @@ int imp_flush(struct imp *im)
 		return KAM_OK;
 	/* in index order: neighbouring rows touch the same index pages */
 	qsort(im->pending, im->npending, sizeof(*im->pending), by_day_account);
-	rc = store_bulk_import(im->rq->db, im->pending, im->npending, time_now());
+	rc = store_bulk_import(im->db, im->pending, im->npending, time_now());
 	json_object_foreach(im->cells, key, v)
 	{
 		long long acc = 0, prod = 0;
@@ -664,12 +665,12 @@ int imp_flush(struct imp *im)
 		acc = strtoll(key, &end, 10);
 		prod = strtoll(end + 1, &end, 10);
 		snprintf(month, sizeof(month), "%.7s", end + 1);
-		rc = store_rollup_add(im->rq->db, acc, prod, month,
+		rc = store_rollup_add(im->db, acc, prod, month,
 		                      json_integer_value(json_array_get(v, 0)),
 		                      (int)json_integer_value(json_array_get(v, 1)));
 	}
 	if (rc == KAM_OK)
-		rc = store_revenue_changed(im->rq->db);
+		rc = store_revenue_changed(im->db);
 	json_object_clear(im->cells);
 	im->npending = 0;
 	im->money_known = false;
@@ -697,11 +698,11 @@ static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
 	if ((w = json_object_get(im->writable, key)) == NULL) {
 		bool owner = false, team = false;
 
-		rc = api_account_visible(im->rq, acc, &owner, &team);
+		rc = app_account_visible(im->db, &im->who, acc, &owner, &team);
 		if (rc != KAM_OK && rc != KAM_ENOTFOUND)
 			return rc;
 		w = json_boolean(rc == KAM_OK &&
-		                 auth_account_writable(im->rq->user.role, owner, team));
+		                 auth_account_writable(im->who.role, owner, team));
 		json_object_set_new(im->writable, key, w);
 	}
 	if (!json_is_true(w))
@@ -713,7 +714,7 @@ static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
 		snprintf(key, sizeof(key), "product:%lld",
 		         (long long)json_integer_value(json_object_get(x->rec, "product_id")));
 		if (json_object_get(im->writable, key) == NULL) {
-			if ((rc = api_check_refs(im->rq, im->e, x->rec, acc, ei)) != KAM_OK)
+			if ((rc = app_check_refs(im->db, &im->who, im->e, x->rec, acc, ei)) != KAM_OK)
 				return rc;
 			json_object_set_new(im->writable, key, json_true());
 		}
@@ -725,7 +726,7 @@ static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
 
 		snprintf(key, sizeof(key), "%s:%s", cur, day);
 		if ((r = json_object_get(im->rates, key)) == NULL) {
-			rc = store_fx_rate(im->rq->db, cur, day, &rate);
+			rc = store_fx_rate(im->db, cur, day, &rate);
 			if (rc == KAM_ENOTFOUND)
 				return reject(
 				    x, column_of(im, "currency"),
@@ -746,7 +747,7 @@ static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
 		              "is past %lld minor units in %s at the %s rate of %g",
 		              (long long)MONEY_ROW_MAX, im->base_currency, cur, rate);
 	if (!im->money_known) {
-		if ((rc = store_money_total(im->rq->db, "transactions", &im->money_total)) !=
+		if ((rc = store_money_total(im->db, "transactions", &im->money_total)) !=
 		    KAM_OK)
 			return rc;
 		im->money_known = true;
@@ -825,10 +826,10 @@ int imp_row(struct imp *im, struct row *r)
 	    json_object_get(x.rec, "unit_id") == NULL) {
 		rc = queue_txn(&x, &ei);
 	} else if (rc == KAM_OK) {
-		if ((rc = store_savepoint(im->rq->db)) != KAM_OK)
+		if ((rc = store_savepoint(im->db)) != KAM_OK)
 			goto out;
 		rc = write_row(&x, id, &ei);
-		end = store_savepoint_end(im->rq->db, rc == KAM_OK);
+		end = store_savepoint_end(im->db, rc == KAM_OK);
 	}
 	if (rc == KAM_EINVAL || rc == KAM_EFORBIDDEN || rc == KAM_ENOTFOUND ||
 	    rc == KAM_ECONFLICT) {

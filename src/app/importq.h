@@ -3,13 +3,13 @@
  * worker thread per server runs the queued files in order (they would queue on the write
  * lock anyway), keeping each run's progress for GET /api/v1/imports/{id}.
  */
-#ifndef KAM_API_IMPORTQ_H
-#define KAM_API_IMPORTQ_H
+#ifndef KAM_APP_IMPORTQ_H
+#define KAM_APP_IMPORTQ_H
 #include <stdbool.h>
 #include <stdint.h>
-#include "api/import.h"
+#include "app/import.h"
 
-struct api_importq;
+struct app_importq;
 
 #define IMPORTQ_PER_USER 2                 /* files waiting per user (the running one aside) */
 #define IMPORTQ_TOTAL 16                   /* files waiting on one server */
@@ -17,24 +17,17 @@ struct api_importq;
 #define IMPORTQ_RETRY_AFTER 30             /* seconds a refused client is asked to wait */
 
 /* Starts the worker on st (it takes one connection while it runs a file); free with
- * api_importq_free. */
-struct api_importq *api_importq_new(struct store *st);
+ * app_importq_free. */
+struct app_importq *app_importq_new(struct store *st);
 /* Finishes the file in progress, marks the queued ones failed, and stops. q may be NULL. */
-void api_importq_free(struct api_importq *q);
-/* Queues the file (csv, len copied) for import id as user; custom is copied too. */
-int api_importq_submit(struct api_importq *q, int64_t id, const struct http_user *user,
-		       const struct api_import_opts *o, const char *csv, size_t len);
+void app_importq_free(struct app_importq *q);
+/* Queues the file (csv, len copied) for import id as who; custom is copied too. */
+int app_importq_submit(struct app_importq *q, int64_t id, const struct actor *who,
+                       const struct app_import_opts *o, const char *csv, size_t len);
 /* Whether the queue takes a file of len bytes from user_id now: KAM_ERATE when they have
  * IMPORTQ_PER_USER files waiting, or the server IMPORTQ_TOTAL files or IMPORTQ_BYTES. */
-int api_importq_room(struct api_importq *q, int64_t user_id, size_t len);
+int app_importq_room(struct app_importq *q, int64_t user_id, size_t len);
 /* Rows done and in the file of import id when this server is running it now. */
-bool api_importq_progress(struct api_importq *q, int64_t id, int64_t *done, int64_t *total);
-
-/* The server-wide state of kam's handlers (struct req's app_data). */
-struct api_server {
-	struct api_cache *cache;
-	struct api_importq *imports;
-	struct api_rollups *rollups; /* the revenue rollup in memory for KPI answers */
-};
+bool app_importq_progress(struct app_importq *q, int64_t id, int64_t *done, int64_t *total);
 
 #endif

@@ -3,8 +3,8 @@
  * The store derives its SQL from it (column names only ever come from here, never from a
  * request) and src/kam validates request bodies against it.
  */
-#ifndef KAM_STORE_MODEL_H
-#define KAM_STORE_MODEL_H
+#ifndef KAM_MODEL_MODEL_H
+#define KAM_MODEL_MODEL_H
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

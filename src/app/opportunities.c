@@ -1,0 +1,70 @@
+/* /api/v1/opportunities and an account's pipeline. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include "app/record.h"
+#include "kam/money.h"
+#include "kam/revenue.h"
+#include "kam/settings.h"
+#include "store/revenue.h"
+#include "util/time.h"
+
+/* A closed opportunity has a close date; an open one has none; probability follows the stage
+ * unless given. */
+static int opp_prepare(struct store_conn *db, const struct actor *who, json_t *rec,
+                       const json_t *before, struct kam_errinfo *ei)
+{
+	const char *stage = json_string_value(json_object_get(rec, "stage"));
+	const char *old = before ? json_string_value(json_object_get(before, "stage")) : NULL;
+	json_t *closed = json_object_get(rec, "closed_on"),
+	       *p = json_object_get(rec, "probability");
+	char today[11];
+
+	(void)db;
+	(void)who;
+	if (stage == NULL) {
+		stage = "identified";
+		json_object_set_new(rec, "stage", json_string(stage));
+	}
+	time_date(time_now(), today, sizeof(today));
+	if (revenue_stage_closed(stage) && !json_is_string(closed))
+		json_object_set_new(rec, "closed_on", json_string(today));
+	if (!revenue_stage_closed(stage) && json_is_string(closed)) {
+		if (old && revenue_stage_closed(old) && before &&
+		    json_equal(closed, json_object_get(before, "closed_on"))) {
+			json_object_set_new(rec, "closed_on", json_null()); /* reopened */
+		} else {
+			err_field(ei, "closed_on",
+			          "only won or lost opportunities have a close date");
+			return KAM_EINVAL;
+		}
+	}
+	/* the stage's default probability, unless the user set one for this stage */
+	if (p == NULL || json_is_null(p) ||
+	    (old && strcmp(old, stage) != 0 && before &&
+	     json_equal(p, json_object_get(before, "probability"))))
+		json_object_set_new(rec, "probability",
+		                    json_integer(revenue_stage_probability(stage)));
+	if (!strcmp(stage, "won"))
+		json_object_set_new(rec, "probability", json_integer(100));
+	if (!strcmp(stage, "lost"))
+		json_object_set_new(rec, "probability", json_integer(0));
+	return KAM_OK;
+}
+
+static int opp_decorate(struct store_conn *db, const struct actor *who, json_t *rec, bool single)
+{
+	json_int_t amount = json_integer_value(json_object_get(rec, "amount"));
+	json_int_t p = json_integer_value(json_object_get(rec, "probability"));
+
+	(void)db;
+	(void)who;
+	(void)single;
+	json_object_set_new(rec, "weighted_amount", json_integer(amount * p / 100));
+	return KAM_OK;
+}
+
+const struct app_resource res_opportunities = {&model_opportunity, "/api/v1/opportunities",
+                                               SCOPE_ACCOUNT,      false,
+                                               opp_prepare,        NULL,
+                                               opp_decorate,       NULL};

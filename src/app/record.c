@@ -1,0 +1,381 @@
+/* Create, read, update and delete of every record that hangs off an account (app/record.h):
+ * access, references, the resource's own checks, the write, money caps and the audit row. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "app/record.h"
+#include "kam/validate.h"
+#include "util/time.h"
+
+static const struct {
+	const char *name;
+	const struct model_entity *e;
+} entities[] = {
+    {"user", &model_user}, {"account", &model_account},     {"contact", &model_contact},
+    {"plan", &model_plan}, {"objective", &model_objective}, {"product", &model_product},
+    {"unit", &model_unit},
+};
+
+const struct model_entity *app_entity(const char *name)
+{
+	for (size_t i = 0; i < sizeof(entities) / sizeof(entities[0]); i++)
+		if (strcmp(entities[i].name, name) == 0)
+			return entities[i].e;
+	return NULL;
+}
+
+/* One reference: exists, is an active user where a user is meant, and is of this account. */
+static int check_ref(struct store_conn *db, const struct actor *who, const struct model_field *f,
+                     int64_t id, int64_t account_id, struct kam_errinfo *ei)
+{
+	const struct model_entity *t = app_entity(f->ref);
+	json_t *row = NULL, *acc;
+	int rc;
+
+	if (t == &model_user)
+		return app_check_user(db, id, f->name, ei);
+	if (t == NULL)
+		return KAM_OK;
+	rc = store_get(db, t, id, &row, NULL);
+	if (rc == KAM_ENOTFOUND) {
+		err_field(ei, f->name, "no such %s %lld", t->name, (long long)id);
+		return KAM_EINVAL;
+	}
+	if (rc != KAM_OK)
+		return rc;
+	acc = json_object_get(row, "account_id");
+	if (acc && (rc = app_account_visible(db, who, json_integer_value(acc), NULL, NULL)) ==
+	               KAM_ENOTFOUND) {
+		/* a record the caller cannot see answers exactly like a missing one */
+		err_field(ei, f->name, "no such %s %lld", t->name, (long long)id);
+		rc = KAM_EINVAL;
+	} else if (rc == KAM_OK && acc && account_id > 0 && json_integer_value(acc) != account_id) {
+		err_field(ei, f->name, "%s %lld belongs to another account", t->name,
+		          (long long)id);
+		rc = KAM_EINVAL;
+	}
+	json_decref(row);
+	return rc;
+}
+
+int app_check_refs(struct store_conn *db, const struct actor *who, const struct model_entity *e,
+                   const json_t *rec, int64_t account_id, struct kam_errinfo *ei)
+{
+	int rc = KAM_OK;
+
+	for (size_t i = 0; i < e->nfields && rc == KAM_OK; i++) {
+		const struct model_field *f = &e->fields[i];
+		json_t *v = json_object_get(rec, f->name), *x;
+		size_t j;
+
+		if (strcmp(f->name, "account_id") == 0 || strcmp(f->name, "plan_id") == 0)
+			continue;
+		if (f->type == MT_REF && json_is_integer(v))
+			rc = check_ref(db, who, f, json_integer_value(v), account_id, ei);
+		else if (f->type == MT_REFS && json_is_array(v))
+			json_array_foreach(v, j, x)
+			{
+				if (rc == KAM_OK)
+					rc = check_ref(db, who, f, json_integer_value(x),
+					               account_id, ei);
+			}
+	}
+	return rc;
+}
+
+/* May the caller change records of this account? (visibility already checked) */
+static bool writable(const struct actor *who, const struct app_resource *r, bool owner, bool team)
+{
+	if (r->scope == SCOPE_GLOBAL)
+		return who->role == ROLE_ADMIN || who->role == ROLE_DIRECTOR;
+	if (auth_account_writable(who->role, owner, team))
+		return true;
+	return r->member_writes && who->role == ROLE_MEMBER && team;
+}
+
+/* Loads a record the caller may see, and whether they may change it. */
+int app_res_load(struct store_conn *db, const struct actor *who, const struct app_resource *r,
+                 int64_t id, bool lock, json_t **out, int64_t *version, bool *can_write)
+{
+	bool owner = false, team = false;
+	int rc = lock ? store_get_locked(db, r->e, id, out, version)
+	              : store_get(db, r->e, id, out, version);
+
+	if (rc != KAM_OK)
+		return rc;
+	if (r->scope != SCOPE_GLOBAL) {
+		rc = app_account_visible(db, who,
+		                         json_integer_value(json_object_get(*out, "account_id")),
+		                         &owner, &team);
+		if (rc != KAM_OK) {
+			json_decref(*out);
+			*out = NULL;
+			return rc;
+		}
+	}
+	*can_write = writable(who, r, owner, team);
+	return KAM_OK;
+}
+
+int app_res_may_write(struct store_conn *db, const struct actor *who, const struct app_resource *r,
+                      const json_t *rec, struct kam_errinfo *ei)
+{
+	bool owner = false, team = false;
+	int rc;
+
+	if (r->scope != SCOPE_GLOBAL) {
+		rc = app_account_visible(
+		    db, who, json_integer_value(json_object_get(rec, "account_id")), &owner, &team);
+		if (rc != KAM_OK)
+			return rc;
+	}
+	if (!writable(who, r, owner, team)) {
+		err_detail(ei, "your role may read this %s but not change it", r->e->name);
+		return KAM_EFORBIDDEN;
+	}
+	return KAM_OK;
+}
+
+/* Finds the account a new record belongs to, checking the caller may write there. */
+static int owning_account(struct store_conn *db, const struct actor *who,
+                          const struct app_resource *r, json_t *rec, int64_t *account_id,
+                          struct kam_errinfo *ei)
+{
+	const char *field = r->scope == SCOPE_PLAN ? "plan_id" : "account_id";
+	bool owner = false, team = false;
+	int rc;
+
+	*account_id = 0;
+	if (r->scope == SCOPE_GLOBAL) {
+		if (writable(who, r, false, false))
+			return KAM_OK;
+		err_detail(ei, "your role may read %ss but not add them", r->e->name);
+		return KAM_EFORBIDDEN;
+	}
+	if (r->scope == SCOPE_PLAN) {
+		json_t *plan = NULL;
+
+		rc = store_get(db, &model_plan, json_integer_value(json_object_get(rec, "plan_id")),
+		               &plan, NULL);
+		if (rc == KAM_OK) {
+			*account_id = json_integer_value(json_object_get(plan, "account_id"));
+			json_decref(plan);
+		}
+	} else {
+		*account_id = json_integer_value(json_object_get(rec, "account_id"));
+		rc = KAM_OK;
+	}
+	if (rc == KAM_OK)
+		rc = app_account_visible(db, who, *account_id, &owner, &team);
+	if (rc == KAM_ENOTFOUND) {
+		err_field(ei, field, "no such %s", r->scope == SCOPE_PLAN ? "plan" : "account");
+		return KAM_EINVAL;
+	}
+	if (rc != KAM_OK)
+		return rc;
+	if (!writable(who, r, owner, team)) {
+		err_detail(ei, "your role may read this account's %ss but not add to them",
+		           r->e->name);
+		return KAM_EFORBIDDEN;
+	}
+	if (r->scope == SCOPE_PLAN)
+		json_object_set_new(rec, "account_id", json_integer(*account_id));
+	return KAM_OK;
+}
+
+int app_res_insert(struct store_conn *db, const struct actor *who, const struct app_resource *r,
+                   json_t *rec, json_t **out, struct kam_errinfo *ei)
+{
+	json_t *after = NULL;
+	int64_t id, account_id = 0;
+	int rc;
+
+	if ((rc = owning_account(db, who, r, rec, &account_id, ei)) != KAM_OK)
+		goto out;
+	if ((rc = app_check_refs(db, who, r->e, rec, account_id, ei)) != KAM_OK)
+		goto out;
+	if (r->prepare && (rc = r->prepare(db, who, rec, NULL, ei)) != KAM_OK)
+		goto out;
+	if ((rc = store_insert(db, r->e, rec, time_now(), &id)) != KAM_OK)
+		goto out;
+	if ((rc = store_get(db, r->e, id, &after, NULL)) != KAM_OK)
+		goto out;
+	if (r->after_write && (rc = r->after_write(db, who, NULL, after)) != KAM_OK)
+		goto out;
+	if ((rc = app_money_check(db, r->e, ei)) != KAM_OK)
+		goto out;
+	rc = app_audit(db, who, "create", r->e->name, id, NULL, after);
+out:
+	if (rc == KAM_OK && out)
+		*out = after;
+	else
+		json_decref(after);
+	return rc;
+}
+
+/* A patch may repeat a fixed field's stored value, never change it. */
+static int check_fixed(const struct model_entity *e, const json_t *patch, const json_t *before,
+                       struct kam_errinfo *ei)
+{
+	int rc = KAM_OK;
+
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct model_field *f = &e->fields[i];
+		json_t *v = json_object_get(patch, f->name);
+
+		if ((f->flags & MF_FIXED) && v &&
+		    !json_equal(v, json_object_get(before, f->name))) {
+			err_field(ei, f->name,
+			          "cannot be changed once set; create a new %s instead", e->name);
+			rc = KAM_EINVAL;
+		}
+	}
+	return rc;
+}
+
+int app_res_patch(struct store_conn *db, const struct actor *who, const struct app_resource *r,
+                  int64_t id, json_t *patch, int64_t want, json_t **out, struct kam_errinfo *ei)
+{
+	json_t *before = NULL, *after = NULL, *merged = NULL;
+	int64_t version, account_id;
+	bool can_write = false;
+	int rc;
+
+	if ((rc = app_res_load(db, who, r, id, true, &before, &version, &can_write)) != KAM_OK)
+		goto out;
+	if (!can_write) {
+		err_detail(ei, "your role may read this %s but not change it", r->e->name);
+		rc = KAM_EFORBIDDEN;
+		goto out;
+	}
+	if (want >= 0 && want != version) {
+		rc = KAM_ESTALE;
+		goto out;
+	}
+	if ((rc = check_fixed(r->e, patch, before, ei)) != KAM_OK)
+		goto out;
+	account_id = json_integer_value(json_object_get(before, "account_id"));
+	if ((rc = app_check_refs(db, who, r->e, patch, account_id, ei)) != KAM_OK)
+		goto out;
+	merged = json_deep_copy(before);
+	json_object_update(merged, patch);
+	if (r->prepare && (rc = r->prepare(db, who, merged, before, ei)) != KAM_OK)
+		goto out;
+	if ((rc = store_update(db, r->e, id, merged, version, time_now())) != KAM_OK)
+		goto out;
+	if ((rc = store_get(db, r->e, id, &after, NULL)) != KAM_OK)
+		goto out;
+	if (r->after_write && (rc = r->after_write(db, who, before, after)) != KAM_OK)
+		goto out;
+	if ((rc = app_money_check(db, r->e, ei)) != KAM_OK)
+		goto out;
+	rc = app_audit(db, who, "update", r->e->name, id, before, after);
+out:
+	json_decref(before);
+	json_decref(merged);
+	if (rc == KAM_OK && out)
+		*out = after;
+	else
+		json_decref(after);
+	return rc;
+}
+
+/* The stored row id of r as it goes out: read in the open transaction, then decorated, so
+ * nothing that can fail is left after the commit (a 5xx after a commit would make a
+ * retrying client write twice). */
+static int read_back(struct store_conn *db, const struct actor *who, const struct app_resource *r,
+                     int64_t id, json_t **out, int64_t *version)
+{
+	int rc = store_get(db, r->e, id, out, version);
+
+	if (rc == KAM_OK && r->decorate && (rc = r->decorate(db, who, *out, true)) != KAM_OK) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int app_res_create(struct store_conn *db, const struct actor *who, const struct app_resource *r,
+                   json_t *body, json_t **out, int64_t *version, struct kam_errinfo *ei)
+{
+	json_t *after = NULL;
+	int64_t id;
+	int rc;
+
+	*out = NULL;
+	if ((rc = validate_body(r->e, body, true, ei)) != KAM_OK)
+		return rc;
+	if ((rc = store_begin(db, true)) != KAM_OK)
+		return rc;
+	if ((rc = app_res_insert(db, who, r, body, &after, ei)) != KAM_OK)
+		goto out;
+	id = json_integer_value(json_object_get(after, "id"));
+	if ((rc = read_back(db, who, r, id, out, version)) != KAM_OK)
+		goto out;
+	rc = store_commit(db);
+out:
+	json_decref(after);
+	if (rc != KAM_OK) {
+		store_rollback(db);
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int app_res_update(struct store_conn *db, const struct actor *who, const struct app_resource *r,
+                   int64_t id, json_t *patch, int64_t want, json_t **out, int64_t *version,
+                   struct kam_errinfo *ei)
+{
+	int rc;
+
+	*out = NULL;
+	if ((rc = validate_body(r->e, patch, false, ei)) != KAM_OK)
+		return rc;
+	if ((rc = store_begin(db, true)) != KAM_OK)
+		return rc;
+	if ((rc = app_res_patch(db, who, r, id, patch, want, NULL, ei)) == KAM_OK &&
+	    (rc = read_back(db, who, r, id, out, version)) == KAM_OK)
+		rc = store_commit(db);
+	if (rc != KAM_OK) {
+		store_rollback(db);
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int app_res_delete(struct store_conn *db, const struct actor *who, const struct app_resource *r,
+                   int64_t id, int64_t want, struct kam_errinfo *ei)
+{
+	json_t *before = NULL;
+	int64_t version;
+	bool can_write = false;
+	int rc;
+
+	if ((rc = store_begin(db, true)) != KAM_OK)
+		return rc;
+	if ((rc = app_res_load(db, who, r, id, true, &before, &version, &can_write)) != KAM_OK)
+		goto out;
+	if (!can_write) {
+		err_detail(ei, "your role may read this %s but not delete it", r->e->name);
+		rc = KAM_EFORBIDDEN;
+		goto out;
+	}
+	if (want >= 0 && want != version) {
+		rc = KAM_ESTALE;
+		goto out;
+	}
+	if ((rc = store_delete(db, r->e, id, version)) != KAM_OK)
+		goto out;
+	if (r->after_write && (rc = r->after_write(db, who, before, NULL)) != KAM_OK)
+		goto out;
+	if ((rc = app_audit(db, who, "delete", r->e->name, id, before, NULL)) != KAM_OK)
+		goto out;
+	rc = store_commit(db);
+out:
+	if (rc != KAM_OK)
+		store_rollback(db);
+	json_decref(before);
+	return rc;
+}

@@ -1,0 +1,201 @@
+/* Identification and segmentation as operations: the settings in force, every account's score
+ * and tier, one account's score, and the matrix segments that follow from them. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "app/scores.h"
+#include "kam/score.h"
+#include "store/portfolio.h"
+#include "util/log.h"
+#include "util/time.h"
+
+/* The score's revenue window: the last 12 months, this one included. */
+void app_score_window(char from[8], char to[8])
+{
+	int64_t now = time_now();
+
+	time_month_key(now, -11, from, 8);
+	time_month_key(now, 0, to, 8);
+}
+
+int app_settings_load(struct store_conn *c, struct settings *s, int64_t *version)
+{
+	struct kam_errinfo ei = {0};
+	json_t *doc = NULL;
+	int64_t v = 0;
+	int rc = store_settings_get(c, &doc, &v);
+
+	settings_defaults(s);
+	if (rc != KAM_OK)
+		return rc;
+	if (settings_apply(s, doc, &ei) != KAM_OK)
+		log_msg("warn", "stored settings are invalid (%s); using defaults", ei.detail);
+	err_clear(&ei);
+	json_decref(doc);
+	if (version)
+		*version = v;
+	return KAM_OK;
+}
+
+int app_scores_refresh(struct store_conn *db, const struct settings *s)
+{
+	struct store_score_row *rows = NULL;
+	double *rev = NULL, *pct = NULL;
+	char from[8], to[8], today[11];
+	size_t n = 0;
+	int rc;
+
+	app_score_window(from, to);
+	time_date(time_now(), today, sizeof(today));
+	if ((rc = store_score_rows(db, from, to, &rows, &n)) != KAM_OK)
+		return rc;
+	rev = calloc(n + 1, sizeof(*rev));
+	pct = calloc(n + 1, sizeof(*pct));
+	if (rev == NULL || pct == NULL) {
+		rc = KAM_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		rev[i] = rows[i].revenue;
+	score_percentiles(rev, n, pct);
+	for (size_t i = 0; i < n && rc == KAM_OK; i++) {
+		struct score_input in = {rows[i].revenue,   pct[i],
+		                         rows[i].growth,    rows[i].strategic,
+		                         rows[i].influence, rows[i].churned};
+		struct score_result r;
+
+		score_compute(s, &in, &r);
+		rc = store_score_set(db, rows[i].id, r.score, r.tier, (int64_t)rows[i].revenue);
+	}
+	if (rc == KAM_OK) /* tiers moved: so did who has a segment */
+		rc = app_segments_refresh(db, s);
+	if (rc == KAM_OK)
+		rc = store_scores_clean(db, today);
+out:
+	free(rows);
+	free(rev);
+	free(pct);
+	return rc;
+}
+
+int app_scores_fresh(struct store_conn *db)
+{
+	struct settings s;
+	char today[11];
+	bool stale = false;
+	int rc;
+
+	time_date(time_now(), today, sizeof(today));
+	if ((rc = store_scores_stale(db, today, &stale)) != KAM_OK || !stale)
+		return rc;
+	if ((rc = store_begin(db, true)) != KAM_OK)
+		return rc;
+	if ((rc = app_settings_load(db, &s, NULL)) == KAM_OK &&
+	    (rc = app_scores_refresh(db, &s)) == KAM_OK)
+		rc = store_commit(db);
+	if (rc != KAM_OK)
+		store_rollback(db);
+	return rc;
+}
+
+int app_score_explain(struct store_conn *db, const struct settings *s, int64_t id,
+                      struct score_result *r, struct store_score_row *row)
+{
+	char from[8], to[8];
+	size_t lower = 0, n = 0;
+	struct score_input in;
+	int rc;
+
+	app_score_window(from, to);
+	if ((rc = store_score_row(db, id, from, to, row, &lower, &n)) != KAM_OK)
+		return rc;
+	in = (struct score_input){row->revenue,   score_percentile_of(row->revenue, lower, n),
+	                          row->growth,    row->strategic,
+	                          row->influence, row->churned};
+	score_compute(s, &in, r);
+	return KAM_OK;
+}
+
+int app_score_account(struct store_conn *db, int64_t id)
+{
+	struct settings s;
+	struct score_result r;
+	struct store_score_row row;
+	int rc = app_settings_load(db, &s, NULL);
+
+	if (rc == KAM_OK)
+		rc = app_score_explain(db, &s, id, &r, &row);
+	if (rc == KAM_OK)
+		rc = store_score_set(db, id, r.score, r.tier, (int64_t)row.revenue);
+	return rc;
+}
+
+/* One matrix row: relationship strength from its parts, the segment, the explanation. */
+json_t *app_matrix_item(const struct settings *s, json_t *row)
+{
+	struct strength_input in;
+	struct strength_part parts[STRENGTH_PARTS];
+	json_t *pot = json_object_get(row, "potential"), *comp = json_array();
+	double score = json_real_value(json_object_get(row, "score"));
+	double revenue = (double)json_integer_value(json_object_get(row, "revenue"));
+	json_int_t nps_n = json_integer_value(json_object_get(row, "nps_n"));
+	json_int_t infl = json_integer_value(json_object_get(row, "influential"));
+	const char *cur = json_string_value(json_object_get(row, "currency"));
+	double strength;
+
+	in.rating = (int)json_integer_value(json_object_get(row, "rating"));
+	/* potential spend is in the account's currency; only comparable when that is the base */
+	in.wallet_share = json_integer_value(pot) > 0 && strcmp(cur, s->base_currency) == 0
+	                      ? revenue / (double)json_integer_value(pot)
+	                      : -1;
+	in.nps = nps_n > 0 ? 100.0 *
+	                         (double)(json_integer_value(json_object_get(row, "promoters")) -
+	                                  json_integer_value(json_object_get(row, "detractors"))) /
+	                         (double)nps_n
+	                   : NAN;
+	in.coverage =
+	    infl > 0 ? (double)json_integer_value(json_object_get(row, "engaged")) / (double)infl
+	             : -1;
+	strength = score_strength(&in, parts);
+	for (int i = 0; i < STRENGTH_PARTS; i++)
+		json_array_append_new(
+		    comp, json_pack("{s:s,s:o,s:o,s:f}", "name", parts[i].name, "raw",
+		                    parts[i].missing ? json_null() : json_real(parts[i].raw),
+		                    "normalized",
+		                    parts[i].missing ? json_null() : json_real(parts[i].normalized),
+		                    "weight", parts[i].weight));
+	return json_pack("{s:O,s:O,s:O,s:s,s:O,s:O,s:{s:f,s:f},s:{s:o,s:o}}", "account_id",
+	                 json_object_get(row, "account_id"), "name", json_object_get(row, "name"),
+	                 "owner_id", json_object_get(row, "owner_id"), "segment",
+	                 score_segment(s, score, strength), "revenue",
+	                 json_object_get(row, "revenue"), "health", json_object_get(row, "health"),
+	                 "attractiveness", "value", score, "score", score, "strength", "value",
+	                 isnan(strength) ? json_null() : json_real(strength), "components", comp);
+}
+
+int app_segments_refresh(struct store_conn *db, const struct settings *s)
+{
+	char from[8], to[8], from_date[11];
+	int64_t now = time_now();
+	json_t *rows = NULL, *row;
+	size_t i;
+	int rc;
+
+	app_score_window(from, to);
+	time_date(now - 365 * 86400, from_date, sizeof(from_date));
+	if ((rc = store_segments_clear(db)) != KAM_OK ||
+	    (rc = store_matrix_rows(db, 0, from, to, from_date, now - 90 * 86400, &rows)) != KAM_OK)
+		return rc;
+	json_array_foreach(rows, i, row)
+	{
+		json_t *it = app_matrix_item(s, row);
+
+		if (rc == KAM_OK)
+			rc = store_segment_set(
+			    db, json_integer_value(json_object_get(it, "account_id")),
+			    json_string_value(json_object_get(it, "segment")));
+		json_decref(it);
+	}
+	json_decref(rows);
+	return rc;
+}

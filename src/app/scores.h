@@ -1,0 +1,32 @@
+/* Identification and segmentation: the settings in force, scores, tiers and segments. */
+#ifndef KAM_APP_SCORES_H
+#define KAM_APP_SCORES_H
+#include <jansson.h>
+#include <stdint.h>
+#include "kam/score.h"
+#include "kam/settings.h"
+#include "store/portfolio.h"
+#include "store/store.h"
+
+/* The settings in force (defaults under what is stored); version may be NULL. */
+int app_settings_load(struct store_conn *c, struct settings *s, int64_t *version);
+/* Scores and tiers every account, then their segments, in the open write transaction. */
+int app_scores_refresh(struct store_conn *db, const struct settings *s);
+/* Refreshes the scores in a transaction of its own when they are stale (a day old or marked
+ * dirty by a write); a no-op otherwise. */
+int app_scores_fresh(struct store_conn *db);
+/* Computes account id's score now under s, with its criteria, into r (row: what it was
+ * computed from); stores nothing. */
+int app_score_explain(struct store_conn *db, const struct settings *s, int64_t id,
+                      struct score_result *r, struct store_score_row *row);
+/* Scores account id now, among all, in the open write transaction. */
+int app_score_account(struct store_conn *db, int64_t id);
+/* The 12-month revenue window scores are computed over, as months YYYY-MM (to included). */
+void app_score_window(char from[8], char to[8]);
+/* One matrix row: relationship strength from its parts, the segment, the explanation
+ * (a new reference). */
+json_t *app_matrix_item(const struct settings *s, json_t *row);
+/* Stores every key account's matrix segment (and clears the others') in the open transaction. */
+int app_segments_refresh(struct store_conn *db, const struct settings *s);
+
+#endif
