@@ -9,6 +9,7 @@
 #include "api/api.h"
 #include "api/cache.h"
 #include "app/importq.h"
+#include "app/jobs.h"
 #include "api/rollups.h"
 #include "cli/cli.h"
 #include "http/assets.h"

@@ -8,15 +8,6 @@
 
 #define BASE "/api/v1/accounts"
 
-int api_account_list(struct req *rq, struct resp *rs)
-{
-	int rc = app_scores_fresh(rq->db); /* lists sort and filter by score and tier */
-
-	if (rc != KAM_OK)
-		return http_reply_err(rs, rc, NULL), rc;
-	return api_list(rq, rs, &model_account, api_scope_user(rq));
-}
-
 int api_account_get(struct req *rq, struct resp *rs)
 {
 	int64_t id = api_param_id(rq, 0), version;

@@ -4,6 +4,7 @@
 #include "http/http.h"
 #include "app/access.h"
 #include "app/account.h"
+#include "app/list.h"
 #include "app/scores.h"
 #include "kam/validate.h"
 #include "store/store.h"
@@ -31,49 +32,24 @@ struct actor api_actor(const struct req *rq);
 /* The user id whose accounts scope a list, or 0 when the role sees all. */
 int64_t api_scope_user(const struct req *rq);
 
-/*
- * Lists entity e from the request's query: limit, cursor, sort (field or -field), q and
- * the entity's filter fields; any other parameter is a 400. Replies itself.
- */
-int api_list(struct req *rq, struct resp *rs, const struct model_entity *e, int64_t scope_user);
-
-/* The page of entity e a list request asks for; *items and *next owned by the caller. */
-int api_list_collect(struct req *rq, const struct model_entity *e, int64_t scope_user,
-		     json_t **items, char **next, struct kam_errinfo *ei);
-/* Adds a listed record's computed keys (arg: the lister's). */
-typedef int (*api_decorate_fn)(struct req *rq, json_t *rec, const void *arg);
-/* A list: its entity, scope and decoration, enough to fetch its further pages. */
-struct api_lister {
-	const struct model_entity *e;
-	int64_t scope_user;
-	api_decorate_fn decorate; /* may be NULL */
-	const void *arg;
-};
+/* Replies with list l under the request's query (limit, cursor, sort, q, filters: any
+ * other parameter is a 400), or the whole list as a file for ?format=csv|xlsx. */
+int api_list(struct req *rq, struct resp *rs, const struct app_list *l);
+/* The handler of a list named by the route's arg ("accounts", "alerts", …: app_list_of). */
+int api_list_kind(struct req *rq, struct resp *rs);
+/* The decorated page of l the request asks for; *items and *next owned by the caller. */
+int api_list_page(struct req *rq, const struct app_list *l, json_t **items, char **next,
+                  struct kam_errinfo *ei);
 /* Replies {items, next_cursor}, or the whole list as a file for ?format=csv|xlsx; takes
  * items (already decorated) and next. */
-int api_reply_page(struct req *rq, struct resp *rs, const struct api_lister *l, json_t *items,
+int api_reply_page(struct req *rq, struct resp *rs, const struct app_list *l, json_t *items,
 		   char *next);
-/* The decorated page of a list after cursor, under the request's filters; *items and *next
- * owned by the caller. */
-int api_list_next(struct req *rq, const struct api_lister *l, const char *cursor, json_t **items,
-		  char **next);
 /* Whether the request asks for a list as a file (?format=csv or xlsx). */
 bool api_exporting(const struct req *rq);
-/* The most rows one export holds. */
-#define API_EXPORT_MAX 200000
-/* Replies with the list as CSV or XLSX: items (taken, the first page) and the pages after
- * next (taken), a page at a time through a file on disk. */
-int api_export(struct req *rq, struct resp *rs, const struct api_lister *l, json_t *items,
-	       char *next);
 
 /* Replies 201 with Location, ETag and the record (stolen). */
 int api_created(struct resp *rs, const char *base, int64_t id, int64_t version, json_t *rec);
 
-struct jobs;
-/* Starts the background jobs of kam serve (each under a database lease). */
-int jobs_start(struct store *st, struct jobs **out);
-/* Stops them and waits for a run in progress. */
-void jobs_stop(struct jobs *j);
 
 /* The OpenAPI 3.1 description generated from the routes and the model (caller owns it). */
 json_t *api_openapi_doc(void);
@@ -94,15 +70,12 @@ int api_token_create(struct req *rq, struct resp *rs);
 int api_token_list(struct req *rq, struct resp *rs);
 int api_token_delete(struct req *rq, struct resp *rs);
 
-int api_user_list(struct req *rq, struct resp *rs);
 int api_user_create(struct req *rq, struct resp *rs);
 int api_user_get(struct req *rq, struct resp *rs);
 int api_user_update(struct req *rq, struct resp *rs);
 
-int api_account_list(struct req *rq, struct resp *rs);
 int api_account_create(struct req *rq, struct resp *rs);
 int api_import_create(struct req *rq, struct resp *rs);
-int api_import_list(struct req *rq, struct resp *rs);
 int api_import_get(struct req *rq, struct resp *rs);
 int api_account_get(struct req *rq, struct resp *rs);
 int api_account_update(struct req *rq, struct resp *rs);
@@ -118,18 +91,9 @@ int api_audit_list(struct req *rq, struct resp *rs);
 
 struct settings;
 
-struct alerts_run {
-	size_t accounts, hits;
-	int opened, updated, resolved, woke;
-	double ms;
-};
-/* Computes every account's health (keeping today's snapshot) and syncs the alerts, in one
- * write transaction on c. */
-int api_alerts_run(struct store_conn *c, int64_t now, struct alerts_run *out);
 
 int api_account_health(struct req *rq, struct resp *rs);
 int api_account_health_history(struct req *rq, struct resp *rs);
-int api_alert_list(struct req *rq, struct resp *rs);
 int api_alert_get(struct req *rq, struct resp *rs);
 int api_alert_update(struct req *rq, struct resp *rs);
 int api_alert_evaluate(struct req *rq, struct resp *rs);

@@ -33,127 +33,22 @@ int64_t api_scope_user(const struct req *rq)
 	return actor_scope(&a);
 }
 
-/* The field a ?key=value filters on: a MF_FILTER field, or "tag" for one of the tags. */
-static const struct model_field *filter_field(const struct model_entity *e, const char *key)
+/* The request's query as list parameters; at most HTTP_MAX_QUERY of them. */
+static size_t params_of(const struct req *rq, struct app_param p[HTTP_MAX_QUERY])
 {
-	const struct model_field *f = model_field_find(e, strcmp(key, "tag") == 0 ? "tags" : key);
-
-	if (f == NULL || !(f->flags & MF_FILTER))
-		return NULL;
-	if ((f->type == MT_TAGS) != (strcmp(key, "tag") == 0))
-		return NULL;
-	return f;
+	for (size_t i = 0; i < rq->nquery; i++)
+		p[i] = (struct app_param){rq->query[i].key, rq->query[i].value};
+	return rq->nquery;
 }
 
-/* The list's page after cursor (NULL: the request's own cursor). */
-static int collect(struct req *rq, const struct model_entity *e, int64_t scope_user,
-		   const char *cursor, json_t **items, char **next, struct kam_errinfo *ei)
+int api_list_page(struct req *rq, const struct app_list *l, json_t **items, char **next,
+                  struct kam_errinfo *ei)
 {
-	struct store_list q = {.limit = 50, .scope_user = scope_user};
-	json_t *filters = json_object();
-	int rc = KAM_OK;
+	struct app_param p[HTTP_MAX_QUERY];
+	size_t n = params_of(rq, p);
 
-	for (size_t i = 0; i < rq->nquery; i++) {
-		const char *k = rq->query[i].key, *v = rq->query[i].value;
-		const struct model_field *f;
-
-		if (strcmp(k, "limit") == 0) {
-			int64_t n = validate_id(v);
-
-			if (n < 1 || n > 500) {
-				err_field(ei, "limit", "must be an integer from 1 to 500");
-				rc = KAM_EINVAL;
-			}
-			q.limit = (int)n;
-		} else if (strcmp(k, "cursor") == 0) {
-			q.cursor = v;
-		} else if (strcmp(k, "format") == 0) {
-			if (strcmp(v, "json") && strcmp(v, "csv") && strcmp(v, "xlsx")) {
-				err_field(ei, "format", "is json, csv or xlsx");
-				rc = KAM_EINVAL;
-			}
-		} else if (strcmp(k, "q") == 0) {
-			if (validate_utf8_len(v) > 200) {
-				err_field(ei, "q", "must be at most 200 characters");
-				rc = KAM_EINVAL;
-			}
-			q.q = v;
-		} else if (strcmp(k, "sort") == 0) {
-			q.desc = v[0] == '-';
-			q.sort = q.desc ? v + 1 : v;
-			f = model_field_find(e, q.sort);
-			if (f == NULL || !(f->flags & MF_SORT)) {
-				char allowed[256] = "";
-				size_t n = 0;
-
-				for (size_t j = 0; j < e->nfields && n < sizeof(allowed) - 40; j++)
-					if (e->fields[j].flags & MF_SORT)
-						n += (size_t)snprintf(allowed + n, sizeof(allowed) - n,
-								      "%s%s", n ? ", " : "",
-								      e->fields[j].name);
-				err_field(ei, "sort", "must be one of %s (prefix - for descending)",
-					  allowed);
-				rc = KAM_EINVAL;
-			}
-		} else if ((f = filter_field(e, k)) != NULL) {
-			if (validate_filter(f, v, ei) != KAM_OK)
-				rc = KAM_EINVAL;
-			else
-				json_object_set_new(filters, f->name, json_string(v));
-		} else {
-			err_field(ei, k, "is not a parameter of this list");
-			rc = KAM_EINVAL;
-		}
-	}
-	if (api_exporting(rq)) { /* a file is written a page at a time (export.c) */
-		q.limit = 500;
-		if (cursor)
-			q.cursor = cursor;
-	}
-	if (rc == KAM_OK) {
-		q.filters = filters;
-		rc = store_list(rq->db, e, &q, items, next);
-		if (rc == KAM_EINVAL && q.cursor)
-			err_field(ei, "cursor", "is not a cursor of this list");
-	}
-	if (rc != KAM_OK && *items) {
-		json_decref(*items);
-		*items = NULL;
-		free(*next);
-		*next = NULL;
-	}
-	json_decref(filters);
-	return rc;
-}
-
-int api_list_collect(struct req *rq, const struct model_entity *e, int64_t scope_user,
-		     json_t **items, char **next, struct kam_errinfo *ei)
-{
-	return collect(rq, e, scope_user, NULL, items, next, ei);
-}
-
-int api_list_next(struct req *rq, const struct api_lister *l, const char *cursor, json_t **items,
-		  char **next)
-{
-	struct kam_errinfo ei = {0};
-	json_t *it;
-	size_t i;
-	int rc = collect(rq, l->e, l->scope_user, cursor, items, next, &ei);
-
-	err_clear(&ei);
-	if (rc == KAM_OK && l->decorate)
-		json_array_foreach(*items, i, it)
-		{
-			if (rc == KAM_OK)
-				rc = l->decorate(rq, it, l->arg);
-		}
-	if (rc != KAM_OK) {
-		json_decref(*items);
-		*items = NULL;
-		free(*next);
-		*next = NULL;
-	}
-	return rc;
+	return app_list_page(rq->db, &rq->user.who, l, p, n, NULL, api_exporting(rq), items, next,
+	                     ei);
 }
 
 bool api_exporting(const struct req *rq)
@@ -163,35 +58,66 @@ bool api_exporting(const struct req *rq)
 	return f && (!strcmp(f, "csv") || !strcmp(f, "xlsx"));
 }
 
-int api_reply_page(struct req *rq, struct resp *rs, const struct api_lister *l, json_t *items,
+int api_reply_page(struct req *rq, struct resp *rs, const struct app_list *l, json_t *items,
 		   char *next)
 {
-	int rc;
+	struct app_param p[HTTP_MAX_QUERY];
+	struct kam_errinfo ei = {0};
+	size_t n, len = 0;
+	bool xlsx;
+	char disp[160];
+	int fd = -1, rc;
 
-	if (api_exporting(rq))
-		return api_export(rq, rs, l, items, next);
-	rc = http_reply_json(rs, 200,
-	                     json_pack("{s:o,s:o}", "items", items, "next_cursor",
-	                               next ? json_string(next) : json_null()));
-
-	free(next);
-	return rc;
+	if (!api_exporting(rq)) {
+		rc = http_reply_json(rs, 200,
+		                     json_pack("{s:o,s:o}", "items", items, "next_cursor",
+		                               next ? json_string(next) : json_null()));
+		free(next);
+		return rc;
+	}
+	n = params_of(rq, p);
+	xlsx = !strcmp(http_query(rq, "format"), "xlsx");
+	rc = app_export(rq->db, &rq->user.who, l, p, n, xlsx, items, next, &fd, &len, &ei);
+	if (rc != KAM_OK) {
+		http_reply_err(rs, rc, &ei);
+		err_clear(&ei);
+		return rc;
+	}
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s.%s\"", l->e->table,
+	         xlsx ? "xlsx" : "csv");
+	http_header(rs, "Content-Disposition", disp);
+	return http_reply_file(rs, 200,
+	                       xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	                            : "text/csv; charset=utf-8",
+	                       fd, len);
 }
 
-int api_list(struct req *rq, struct resp *rs, const struct model_entity *e, int64_t scope_user)
+int api_list(struct req *rq, struct resp *rs, const struct app_list *l)
 {
 	struct kam_errinfo ei = {0};
 	json_t *items = NULL;
 	char *next = NULL;
-	struct api_lister l = {e, scope_user, NULL, NULL};
-	int rc = api_list_collect(rq, e, scope_user, &items, &next, &ei);
+	int rc = api_list_page(rq, l, &items, &next, &ei);
 
 	if (rc == KAM_OK)
-		api_reply_page(rq, rs, &l, items, next);
-	else
-		http_reply_err(rs, rc, &ei);
+		return api_reply_page(rq, rs, l, items, next);
+	http_reply_err(rs, rc, &ei);
 	err_clear(&ei);
 	return rc;
+}
+
+int api_list_kind(struct req *rq, struct resp *rs)
+{
+	struct kam_errinfo ei = {0};
+	struct app_list l;
+	int rc = app_list_of(&rq->user.who, rq->route_arg, &l, &ei);
+
+	if (rc != KAM_OK) {
+		http_reply_err(rs, rc, &ei);
+		err_clear(&ei);
+		return rc;
+	}
+	return api_list(rq, rs, &l);
 }
 
 int api_created(struct resp *rs, const char *base, int64_t id, int64_t version, json_t *rec)

@@ -4,21 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include "api/api.h"
+#include "app/alerts.h"
 #include "kam/date.h"
 #include "kam/health.h"
 #include "store/health.h"
 #include "util/log.h"
 #include "util/time.h"
 
-static void params_of(const struct settings *s, int64_t account_id, int64_t now,
-                      struct store_health_params *p)
-{
-	p->account_id = account_id;
-	p->now = now;
-	for (int i = 0; i < SEV__MAX; i++)
-		p->sla_hours[i] = s->sla_hours[i];
-	p->detractor_days = s->alert_threshold[AR_DETRACTOR];
-}
 
 int api_account_health(struct req *rq, struct resp *rs)
 {
@@ -36,7 +28,7 @@ int api_account_health(struct req *rq, struct resp *rs)
 		return api_not_found(rs, "account");
 	if ((rc = app_settings_load(rq->db, &s, NULL)) != KAM_OK)
 		return http_reply_err(rs, rc, NULL), rc;
-	params_of(&s, id, now, &p);
+	app_health_params(&s, id, now, &p);
 	if ((rc = store_health_inputs(rq->db, &p, &in, &n)) != KAM_OK || n != 1) {
 		free(in);
 		return http_reply_err(rs, rc ? rc : KAM_ENOTFOUND, NULL), rc;
@@ -84,72 +76,10 @@ int api_account_health_history(struct req *rq, struct resp *rs)
 	    rs, 200, json_pack("{s:I,s:o}", "account_id", (json_int_t)id, "items", items));
 }
 
-int api_alerts_run(struct store_conn *c, int64_t now, struct alerts_run *out)
-{
-	struct store_health_params p;
-	struct health_input *in = NULL;
-	struct alert_hit *hits = NULL;
-	struct store_alert_sync sync;
-	struct settings s;
-	double *scores = NULL, t0 = time_mono_ms();
-	char today[11];
-	size_t n = 0, nh = 0;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	time_date(now, today, sizeof(today));
-	if ((rc = store_begin(c, true)) != KAM_OK)
-		return rc;
-	if ((rc = app_settings_load(c, &s, NULL)) != KAM_OK)
-		goto out;
-	params_of(&s, 0, now, &p);
-	if ((rc = store_health_inputs(c, &p, &in, &n)) != KAM_OK)
-		goto out;
-	scores = calloc(n + 1, sizeof(*scores));
-	if (scores == NULL) {
-		rc = KAM_ENOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < n && rc == KAM_OK; i++) {
-		struct health_result r;
-
-		health_compute(&s, &in[i], now, &r);
-		scores[i] = r.score;
-		/* the daily snapshot keeps the trend (the latest run of the day wins) */
-		rc = store_health_snapshot(c, in[i].account_id, today, r.score);
-	}
-	if (rc != KAM_OK)
-		goto out;
-	if (alert_evaluate(&s, in, scores, n, now, &hits, &nh) != 0) {
-		rc = KAM_ENOMEM;
-		goto out;
-	}
-	if ((rc = store_alerts_sync(c, hits, nh, now, &sync)) != KAM_OK)
-		goto out;
-	/* engagement and NPS move a key account's segment without touching its score */
-	if ((rc = app_segments_refresh(c, &s)) != KAM_OK)
-		goto out;
-	rc = store_commit(c);
-	out->accounts = n;
-	out->hits = nh;
-	out->opened = sync.opened;
-	out->updated = sync.updated;
-	out->resolved = sync.resolved;
-	out->woke = sync.reopened_from_snooze;
-	out->ms = time_mono_ms() - t0;
-out:
-	if (rc != KAM_OK)
-		store_rollback(c);
-	alert_hits_free(hits, nh);
-	free(in);
-	free(scores);
-	return rc;
-}
-
 int api_alert_evaluate(struct req *rq, struct resp *rs)
 {
 	struct alerts_run r;
-	int rc = api_alerts_run(rq->db, time_now(), &r);
+	int rc = app_alerts_run(rq->db, time_now(), &r);
 
 	if (rc != KAM_OK)
 		return http_reply_err(rs, rc, NULL), rc;
@@ -158,49 +88,6 @@ int api_alert_evaluate(struct req *rq, struct resp *rs)
 	                                 (json_int_t)r.accounts, "holding", (json_int_t)r.hits,
 	                                 "opened", r.opened, "updated", r.updated, "resolved",
 	                                 r.resolved, "woke_from_snooze", r.woke, "ms", r.ms));
-}
-
-/* Evidence is stored as JSON text; it goes out as JSON, with the account's name beside. */
-static void expand(struct req *rq, json_t *alert)
-{
-	const char *ev = json_string_value(json_object_get(alert, "evidence"));
-	json_t *j = ev ? json_loads(ev, 0, NULL) : NULL,
-	       *acc = json_object_get(alert, "account_id");
-	json_t *a = NULL;
-
-	if (j)
-		json_object_set_new(alert, "evidence", j);
-	if (json_is_integer(acc) &&
-	    store_get(rq->db, &model_account, json_integer_value(acc), &a, NULL) == KAM_OK)
-		json_object_set(alert, "account_name", json_object_get(a, "name"));
-	else
-		json_object_set_new(alert, "account_name", json_null());
-	json_decref(a);
-}
-
-static int expand_listed(struct req *rq, json_t *rec, const void *arg)
-{
-	(void)arg;
-	expand(rq, rec);
-	return KAM_OK;
-}
-
-int api_alert_list(struct req *rq, struct resp *rs)
-{
-	const struct api_lister l = {&model_alert, api_scope_user(rq), expand_listed, NULL};
-	struct kam_errinfo ei = {0};
-	json_t *items = NULL, *it;
-	char *next = NULL;
-	size_t i;
-	int rc = api_list_collect(rq, &model_alert, api_scope_user(rq), &items, &next, &ei);
-
-	if (rc != KAM_OK) {
-		http_reply_err(rs, rc, &ei);
-		err_clear(&ei);
-		return rc;
-	}
-	json_array_foreach(items, i, it) expand(rq, it);
-	return api_reply_page(rq, rs, &l, items, next);
 }
 
 /* Loads an alert the caller may see: of a visible account, or their own workload alert. */
@@ -232,7 +119,7 @@ int api_alert_get(struct req *rq, struct resp *rs)
 
 	if (id < 0 || load_alert(rq, id, false, &a, &version) != KAM_OK)
 		return api_not_found(rs, "alert");
-	expand(rq, a);
+	app_alert_expand(rq->db, a);
 	http_etag(rs, version);
 	return http_reply_json(rs, 200, a);
 }
@@ -307,7 +194,7 @@ int api_alert_update(struct req *rq, struct resp *rs)
 		goto out;
 	if ((rc = store_commit(rq->db)) != KAM_OK)
 		goto out;
-	expand(rq, after);
+	app_alert_expand(rq->db, after);
 	http_etag(rs, version);
 	http_reply_json(rs, 200, after);
 	after = NULL;

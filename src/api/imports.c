@@ -78,7 +78,7 @@ static int queue(struct req *rq, struct resp *rs, const struct app_import_opts *
 	rec = NULL;
 	if ((rc = store_get(rq->db, &model_import, id, &rec, &version)) != KAM_OK)
 		goto out;
-	api_import_decorate(rec);
+	app_import_decorate(rec);
 	api_created(rs, "/api/v1/imports", id, version, rec);
 	rs->status = 202; /* accepted: the rows are still to come */
 	rec = NULL;
@@ -167,32 +167,6 @@ out:
 	return rc;
 }
 
-static int decorate_listed(struct req *rq, json_t *rec, const void *arg)
-{
-	(void)rq;
-	(void)arg;
-	api_import_decorate(rec);
-	return KAM_OK;
-}
-
-int api_import_list(struct req *rq, struct resp *rs)
-{
-	const struct api_lister l = {&model_import, api_scope_user(rq), decorate_listed, NULL};
-	struct kam_errinfo ei = {0};
-	json_t *items = NULL, *it;
-	char *next = NULL;
-	size_t i;
-	int rc = api_list_collect(rq, l.e, l.scope_user, &items, &next, &ei);
-
-	if (rc != KAM_OK) {
-		http_reply_err(rs, rc, &ei);
-		err_clear(&ei);
-		return rc;
-	}
-	json_array_foreach(items, i, it) api_import_decorate(it);
-	return api_reply_page(rq, rs, &l, items, next);
-}
-
 int api_import_get(struct req *rq, struct resp *rs)
 {
 	int64_t id = api_param_id(rq, 0), version;
@@ -207,7 +181,7 @@ int api_import_get(struct req *rq, struct resp *rs)
 		return rc == KAM_ENOTFOUND ? api_not_found(rs, "import")
 		                           : (http_reply_err(rs, rc, NULL), rc);
 	}
-	api_import_decorate(rec);
+	app_import_decorate(rec);
 	{
 		const struct api_server *srv = rq->app_data;
 		int64_t done, total;

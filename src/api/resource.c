@@ -21,38 +21,16 @@ static int reply_err(struct resp *rs, const struct app_resource *r, int rc, stru
 	return rc;
 }
 
-static int decorate_listed(struct req *rq, json_t *rec, const void *arg)
-{
-	const struct app_resource *r = arg;
-
-	return r->decorate(rq->db, &rq->user.who, rec, false);
-}
-
 int api_res_list(struct req *rq, struct resp *rs)
 {
 	const struct app_resource *r = res_of(rq);
-	const struct api_lister l = {r->e, r->scope == SCOPE_GLOBAL ? 0 : api_scope_user(rq),
-	                             r->decorate ? decorate_listed : NULL, r};
 	struct kam_errinfo ei = {0};
-	json_t *items = NULL, *it;
-	char *next = NULL;
-	size_t i;
-	int rc = api_list_collect(rq, r->e, r->scope == SCOPE_GLOBAL ? 0 : api_scope_user(rq),
-	                          &items, &next, &ei);
+	struct app_list l;
+	int rc = app_list_of(&rq->user.who, strrchr(r->base, '/') + 1, &l, &ei);
 
-	if (rc == KAM_OK && r->decorate)
-		json_array_foreach(items, i, it)
-		{
-			if (rc == KAM_OK)
-				rc = r->decorate(rq->db, &rq->user.who, it, false);
-		}
-	if (rc != KAM_OK) {
-		json_decref(items);
-		free(next);
+	if (rc != KAM_OK)
 		return reply_err(rs, r, rc, &ei);
-	}
-	err_clear(&ei);
-	return api_reply_page(rq, rs, &l, items, next);
+	return api_list(rq, rs, &l);
 }
 
 int api_res_get(struct req *rq, struct resp *rs)

@@ -35,12 +35,12 @@ const struct http_route api_routes[] = {
 	{"POST", "/api/v1/tokens", api_token_create, 0, 0, NULL},
 	{"DELETE", "/api/v1/tokens/:id", api_token_delete, 0, 0, NULL},
 
-	{"GET", "/api/v1/users", api_user_list, 0, 0, NULL},
+	{"GET", "/api/v1/users", api_list_kind, 0, 0, "users"},
 	{"POST", "/api/v1/users", api_user_create, 0, R_ADMIN, NULL},
 	{"GET", "/api/v1/users/:id", api_user_get, 0, 0, NULL},
 	{"PATCH", "/api/v1/users/:id", api_user_update, 0, R_ADMIN, NULL},
 
-	{"GET", "/api/v1/accounts", api_account_list, 0, 0, NULL},
+	{"GET", "/api/v1/accounts", api_list_kind, 0, 0, "accounts"},
 	{"POST", "/api/v1/accounts", api_account_create, 0, ACCOUNT_CREATORS, NULL},
 	{"GET", "/api/v1/accounts/:id", api_account_get, 0, 0, NULL},
 	{"PATCH", "/api/v1/accounts/:id", api_account_update, 0, ACCOUNT_WRITERS, NULL},
@@ -61,7 +61,7 @@ const struct http_route api_routes[] = {
 
 	/* getting data in */
 	{"POST", "/api/v1/imports", api_import_create, ROUTE_RAW_BODY, ACCOUNT_CREATORS, NULL},
-	{"GET", "/api/v1/imports", api_import_list, 0, ACCOUNT_CREATORS, NULL},
+	{"GET", "/api/v1/imports", api_list_kind, 0, ACCOUNT_CREATORS, "imports"},
 	{"GET", "/api/v1/imports/:id", api_import_get, 0, ACCOUNT_CREATORS, NULL},
 
 	/* identification and segmentation */
@@ -74,7 +74,7 @@ const struct http_route api_routes[] = {
 	{"GET", "/api/v1/kpis", api_kpis, 0, 0, NULL},
 	{"GET", "/api/v1/accounts/:id/health", api_account_health, 0, 0, NULL},
 	{"GET", "/api/v1/accounts/:id/health/history", api_account_health_history, 0, 0, NULL},
-	{"GET", "/api/v1/alerts", api_alert_list, 0, 0, NULL},
+	{"GET", "/api/v1/alerts", api_list_kind, 0, 0, "alerts"},
 	{"POST", "/api/v1/alerts/evaluate", api_alert_evaluate, 0, R_STAFF, NULL},
 	{"GET", "/api/v1/alerts/:id", api_alert_get, 0, 0, NULL},
 	{"PATCH", "/api/v1/alerts/:id", api_alert_update, 0, 0, NULL},

@@ -8,11 +8,6 @@
 
 #define BASE "/api/v1/users"
 
-int api_user_list(struct req *rq, struct resp *rs)
-{
-	return api_list(rq, rs, &model_user, 0);
-}
-
 int api_user_get(struct req *rq, struct resp *rs)
 {
 	int64_t id = api_param_id(rq, 0), version;

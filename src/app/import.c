@@ -64,7 +64,7 @@ static int save(struct imp *im, json_t **result)
 	if ((rc = store_commit(db)) != KAM_OK)
 		goto out;
 	if ((rc = store_get(db, &model_import, id, result, NULL)) == KAM_OK)
-		api_import_decorate(*result);
+		app_import_decorate(*result);
 out:
 	if (rc != KAM_OK)
 		store_rollback(db);
@@ -279,7 +279,7 @@ out:
 	return rc;
 }
 
-void api_import_decorate(json_t *rec)
+void app_import_decorate(json_t *rec)
 {
 	static const char *const cols[] = {"errors", "ignored_columns"};
 

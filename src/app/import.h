@@ -42,6 +42,6 @@ int app_import_check(const struct app_import_opts *o, struct kam_errinfo *ei);
 const char *api_import_mapping_name(const struct app_import_opts *o);
 
 /* Turns the stored JSON-text columns of an import record into JSON (in place). */
-void api_import_decorate(json_t *rec);
+void app_import_decorate(json_t *rec);
 
 #endif

@@ -1,10 +1,10 @@
-/* kam export: any list as CSV or XLSX, through the same handler and access rules as the API. */
+/* kam export: any list as CSV or XLSX, through the same operation and access rules as the API. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "api/api.h"
+#include "app/list.h"
 #include "cli/cli.h"
 #include "store/store.h"
 
@@ -17,15 +17,13 @@ static const char usage_export[] =
     "  sort=-score). Money is in major units; formula-like cells are neutralised.\n"
     "  Default --out: KIND.FORMAT in the current directory.\n";
 
-/* Writes the reply's body to f: from its file a chunk at a time (an export), else from memory. */
-static int copy_body(const struct resp *rs, FILE *f)
+/* Copies the file fd (at its start) to f. */
+static int copy_file(int fd, FILE *f)
 {
 	char chunk[65536];
 	ssize_t n;
 
-	if (!rs->has_fd)
-		return fwrite(rs->body, 1, rs->len, f) == rs->len ? KAM_OK : KAM_EDB;
-	while ((n = read(rs->fd, chunk, sizeof(chunk))) > 0)
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
 		if (fwrite(chunk, 1, (size_t)n, f) != (size_t)n)
 			return KAM_EDB;
 	return n == 0 ? KAM_OK : KAM_EDB;
@@ -42,14 +40,16 @@ int cli_export(const char *db, int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct req rq = {.method = "GET", .authed = true};
-	struct resp rs = {.fd = -1};
+	struct app_param params[32];
+	struct kam_errinfo ei = {0};
+	struct app_list l;
+	struct actor who;
 	struct store *st = NULL;
 	struct store_conn *c = NULL;
 	const char *format = "csv", *out = NULL, *as = NULL;
-	char path[160], outname[200], err[512] = "";
-	const struct http_route *route = NULL;
-	int ch, exitc = 1;
+	char outname[200], err[512] = "", names[400];
+	size_t nparams = 0, len = 0;
+	int ch, fd = -1, exitc = 1, rc;
 
 	optind = 1;
 	opterr = 0;
@@ -68,12 +68,12 @@ int cli_export(const char *db, int argc, char **argv)
 		case 'w': {
 			char *eq = strchr(optarg, '=');
 
-			if (eq == NULL || rq.nquery >= HTTP_MAX_QUERY - 1) {
+			if (eq == NULL || nparams >= sizeof(params) / sizeof(params[0])) {
 				fputs(usage_export, stderr);
 				return 2;
 			}
 			*eq = '\0';
-			rq.query[rq.nquery++] = (struct http_kv){optarg, eq + 1};
+			params[nparams++] = (struct app_param){optarg, eq + 1};
 			break;
 		}
 		case 'u':
@@ -94,52 +94,60 @@ int cli_export(const char *db, int argc, char **argv)
 		fputs(usage_export, stderr);
 		return 2;
 	}
-	snprintf(path, sizeof(path), "/api/v1/%s", argv[optind]);
-	for (size_t i = 0; i < api_nroutes; i++)
-		if (!strcmp(api_routes[i].method, "GET") && !strcmp(api_routes[i].pattern, path))
-			route = &api_routes[i];
-	if (route == NULL || strchr(argv[optind], '/')) {
-		fprintf(stderr, "kam: %s is not a list (kam export --help names them)\n",
-		        argv[optind]);
-		return 2;
-	}
-	rq.path = path;
-	rq.route_arg = route->arg;
-	rq.query[rq.nquery++] = (struct http_kv){"format", format};
 	if (store_open(db, 1, &st, err, sizeof(err)) != KAM_OK) {
 		fprintf(stderr, "kam: %s\n", err[0] ? err : "cannot open the database");
 		return 1;
 	}
-	if (store_acquire(st, &c) != KAM_OK || cli_run_as(c, as, &rq.user.who) != KAM_OK)
+	if (store_acquire(st, &c) != KAM_OK || cli_run_as(c, as, &who) != KAM_OK)
 		goto out;
-	rq.db = c;
-	rq.store = st;
-	route->fn(&rq, &rs);
-	if (rs.status != 200) {
-		fprintf(stderr, "kam: export refused (%d): %.*s\n", rs.status, (int)rs.len,
-		        rs.body ? rs.body : "");
+	rc = app_list_of(&who, argv[optind], &l, &ei);
+	if (rc == KAM_ENOTFOUND) {
+		app_list_names(names, sizeof(names));
+		fprintf(stderr, "kam: %s is not a list (the lists: %s)\n", argv[optind], names);
+		exitc = 2;
 		goto out;
 	}
+	if (rc == KAM_OK)
+		rc = app_export(c, &who, &l, params, nparams, !strcmp(format, "xlsx"), NULL, NULL,
+		                &fd, &len, &ei);
+	if (rc != KAM_OK) {
+		json_t *e = json_array_get(ei.errors, 0);
+
+		if (e)
+			fprintf(stderr, "kam: export refused: %s %s\n",
+			        json_string_value(json_object_get(e, "field")),
+			        json_string_value(json_object_get(e, "message")));
+		else
+			fprintf(stderr, "kam: export refused: %s\n",
+			        ei.detail[0] ? ei.detail
+			        : c          ? store_last_error(c)
+			                     : "");
+		goto out;
+	}
+	/* the database is done with before the file is written out */
+	store_release(st, c);
+	c = NULL;
 	if (out == NULL) {
 		snprintf(outname, sizeof(outname), "%s.%s", argv[optind], format);
 		out = outname;
 	}
 	if (!strcmp(out, "-")) {
-		exitc = copy_body(&rs, stdout) == KAM_OK ? 0 : 1;
+		exitc = copy_file(fd, stdout) == KAM_OK ? 0 : 1;
 	} else {
 		FILE *f = fopen(out, "wb");
-		int wr = f ? copy_body(&rs, f) : KAM_EDB;
+		int wr = f ? copy_file(fd, f) : KAM_EDB;
 
 		if (f == NULL || wr != KAM_OK || fclose(f) != 0) {
 			fprintf(stderr, "kam: cannot write %s\n", out);
 			goto out;
 		}
-		fprintf(stderr, "kam: wrote %s (%zu bytes)\n", out, rs.len);
+		fprintf(stderr, "kam: wrote %s (%zu bytes)\n", out, len);
 		exitc = 0;
 	}
 out:
-	http_resp_drop_file(&rs);
-	free(rs.body);
+	err_clear(&ei);
+	if (fd >= 0)
+		close(fd);
 	if (c)
 		store_release(st, c);
 	store_close(st);

@@ -130,6 +130,27 @@ test('kam export writes the same file as the API, and refuses what is not a list
   assert.throws(() => kam(['export', 'widgets', '--db', db]), (e) => e.status === 2 && /not a list/.test(e.stderr));
 });
 
+test('kam export --as has the roles of the API: a viewer or member cannot read the imports record', async () => {
+  // the API refuses them with a 403; the command line ran the list handler past that check
+  for (const who of ['viewer', 'mia']) {
+    const t2 = kam(['token', 'create', '--email', `${who}@example.com`, '--name', 'x', '--db', db]).trim();
+    const r = await api(srv.url, t2, 'GET', '/api/v1/imports');
+    assert.equal(r.status, 403, r.text);
+    assert.throws(() => kam(['export', 'imports', '--as', `${who}@example.com`, '--out', '-', '--db', db]),
+      (e) => e.status === 1 && /export refused: your role may not read the record of imports/.test(e.stderr), who);
+  }
+  // and a kam exports only their own accounts, as the API lists them
+  const csv = kam(['export', 'accounts', '--as', 'anna@example.com', '--out', '-', '--db', db]);
+  const rows = parseCsv(Buffer.from(csv));
+  const mine = [];
+  for (let cur = null; ;) {
+    const r = await api(srv.url, tok.anna, 'GET', `/api/v1/accounts?limit=500${cur ? `&cursor=${encodeURIComponent(cur)}` : ''}`);
+    mine.push(...r.json.items.map((a) => String(a.id)));
+    if (!(cur = r.json.next_cursor)) break;
+  }
+  assert.deepEqual(rows.slice(1).map((r) => r[rows[0].indexOf('id')]).sort(), mine.sort());
+});
+
 test('round trip: every kind exported and imported into an empty database gives the same data', async () => {
   const db2 = PG ? createDb() : join(t.dir, 'copy.db');
   kam(['init', '--db', db2]);

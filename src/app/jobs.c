@@ -9,7 +9,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "api/api.h"
+#include "app/alerts.h"
+#include "app/jobs.h"
+#include "app/scores.h"
 #include "kam/auth.h"
 #include "util/log.h"
 #include "util/time.h"
@@ -60,7 +62,7 @@ static void run_alerts(struct jobs *j)
 	if (rc == KAM_OK && got)
 		rc = app_scores_fresh(c);
 	if (rc == KAM_OK && got)
-		rc = api_alerts_run(c, now, &r);
+		rc = app_alerts_run(c, now, &r);
 	store_release(j->st, c);
 	if (rc != KAM_OK)
 		log_msg("warn", "alerts: database error %d; will retry", rc);

@@ -6,8 +6,8 @@
  *
  * Streaming: the rows are fetched a keyset page (500) at a time and written to a spool file
  * (CSV) or to libxlsxwriter in constant-memory mode (XLSX); the reply then sends that file
- * from disk. Memory holds one page; the database connection is done with when the handler
- * returns, so nothing reads the store after it.
+ * from disk (the API) or copies it (kam export). Memory holds one page; the database is done
+ * with before the file is sent, so nothing reads the store after it.
  */
 #include <csv.h>
 #include <fcntl.h>
@@ -17,7 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
-#include "api/api.h"
+#include "app/list.h"
+#include "app/scores.h"
 #include "kam/settings.h"
 #include "kam/importfmt.h"
 #include "kam/importmap.h"
@@ -347,26 +348,29 @@ static void major_units(const struct settings *s, const struct model_entity *e, 
 	}
 }
 
-int api_export(struct req *rq, struct resp *rs, const struct api_lister *l, json_t *items,
-               char *next)
+int app_export(struct store_conn *db, const struct actor *who, const struct app_list *l,
+               const struct app_param *p, size_t n, bool xlsx, json_t *items, char *next,
+               int *fd, size_t *len, struct kam_errinfo *ei)
 {
-	const char *format = http_query(rq, "format");
-	bool xlsx = !strcmp(format, "xlsx");
 	struct sink k = {0};
 	struct settings set;
-	struct kam_errinfo ei = {0};
-	size_t rows = 0, len = 0;
-	char disp[160];
-	int fd = -1, rc;
+	size_t rows = 0;
+	int rc = KAM_OK;
 
-	if (app_settings_load(rq->db, &set, NULL) != KAM_OK)
+	*fd = -1;
+	*len = 0;
+	if (items == NULL)
+		rc = app_list_page(db, who, l, p, n, NULL, true, &items, &next, ei);
+	if (rc != KAM_OK)
+		return rc;
+	if (app_settings_load(db, &set, NULL) != KAM_OK)
 		snprintf(set.base_currency, sizeof(set.base_currency), "EUR");
 	major_units(&set, l->e, items);
 	rc = sink_open(&k, xlsx, l->e->table, columns(l->e, items));
 	/* a page at a time: memory holds one page of rows, the file holds the rest */
 	for (;;) {
-		if (rc == KAM_OK && (rows += json_array_size(items)) > API_EXPORT_MAX) {
-			err_detail(&ei, "more than %d rows: narrow the filters", API_EXPORT_MAX);
+		if (rc == KAM_OK && (rows += json_array_size(items)) > APP_EXPORT_MAX) {
+			err_detail(ei, "more than %d rows: narrow the filters", APP_EXPORT_MAX);
 			rc = KAM_EINVAL;
 		}
 		if (rc == KAM_OK)
@@ -379,7 +383,7 @@ int api_export(struct req *rq, struct resp *rs, const struct api_lister *l, json
 			char *cur = next;
 
 			next = NULL;
-			rc = api_list_next(rq, l, cur, &items, &next);
+			rc = app_list_page(db, who, l, p, n, cur, true, &items, &next, ei);
 			free(cur);
 		}
 		if (rc == KAM_OK)
@@ -387,18 +391,7 @@ int api_export(struct req *rq, struct resp *rs, const struct api_lister *l, json
 	}
 	free(next);
 	if (rc == KAM_OK)
-		rc = sink_finish(&k, &fd, &len);
+		rc = sink_finish(&k, fd, len);
 	sink_close(&k);
-	if (rc != KAM_OK) {
-		http_reply_err(rs, rc, &ei);
-		err_clear(&ei);
-		return rc;
-	}
-	snprintf(disp, sizeof(disp), "attachment; filename=\"%s.%s\"", l->e->table, format);
-	http_header(rs, "Content-Disposition", disp);
-	return http_reply_file(
-	    rs, 200,
-	    xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-	         : "text/csv; charset=utf-8",
-	    fd, len);
+	return rc;
 }

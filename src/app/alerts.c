@@ -1,0 +1,99 @@
+/* Health and alerts as operations: every account's score and today's snapshot, the alert
+ * rules over them, and an alert as it goes out. */
+#include <stdlib.h>
+#include <string.h>
+#include "app/alerts.h"
+#include "app/scores.h"
+#include "kam/health.h"
+#include "util/time.h"
+
+void app_health_params(const struct settings *s, int64_t account_id, int64_t now,
+                       struct store_health_params *p)
+{
+	p->account_id = account_id;
+	p->now = now;
+	for (int i = 0; i < SEV__MAX; i++)
+		p->sla_hours[i] = s->sla_hours[i];
+	p->detractor_days = s->alert_threshold[AR_DETRACTOR];
+}
+
+int app_alerts_run(struct store_conn *c, int64_t now, struct alerts_run *out)
+{
+	struct store_health_params p;
+	struct health_input *in = NULL;
+	struct alert_hit *hits = NULL;
+	struct store_alert_sync sync;
+	struct settings s;
+	double *scores = NULL, t0 = time_mono_ms();
+	char today[11];
+	size_t n = 0, nh = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	time_date(now, today, sizeof(today));
+	if ((rc = store_begin(c, true)) != KAM_OK)
+		return rc;
+	if ((rc = app_settings_load(c, &s, NULL)) != KAM_OK)
+		goto out;
+	app_health_params(&s, 0, now, &p);
+	if ((rc = store_health_inputs(c, &p, &in, &n)) != KAM_OK)
+		goto out;
+	scores = calloc(n + 1, sizeof(*scores));
+	if (scores == NULL) {
+		rc = KAM_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n && rc == KAM_OK; i++) {
+		struct health_result r;
+
+		health_compute(&s, &in[i], now, &r);
+		scores[i] = r.score;
+		/* the daily snapshot keeps the trend (the latest run of the day wins) */
+		rc = store_health_snapshot(c, in[i].account_id, today, r.score);
+	}
+	if (rc != KAM_OK)
+		goto out;
+	if (alert_evaluate(&s, in, scores, n, now, &hits, &nh) != 0) {
+		rc = KAM_ENOMEM;
+		goto out;
+	}
+	if ((rc = store_alerts_sync(c, hits, nh, now, &sync)) != KAM_OK)
+		goto out;
+	/* engagement and NPS move a key account's segment without touching its score */
+	if ((rc = app_segments_refresh(c, &s)) != KAM_OK)
+		goto out;
+	rc = store_commit(c);
+	out->accounts = n;
+	out->hits = nh;
+	out->opened = sync.opened;
+	out->updated = sync.updated;
+	out->resolved = sync.resolved;
+	out->woke = sync.reopened_from_snooze;
+	out->ms = time_mono_ms() - t0;
+out:
+	if (rc != KAM_OK)
+		store_rollback(c);
+	alert_hits_free(hits, nh);
+	free(in);
+	free(scores);
+	return rc;
+}
+
+/* Evidence is stored as JSON text; it goes out as JSON, with the account's name beside. */
+int app_alert_expand(struct store_conn *db, json_t *alert)
+{
+	const char *ev = json_string_value(json_object_get(alert, "evidence"));
+	json_t *j = ev ? json_loads(ev, 0, NULL) : NULL,
+	       *acc = json_object_get(alert, "account_id");
+	json_t *a = NULL;
+
+	if (j)
+		json_object_set_new(alert, "evidence", j);
+	if (json_is_integer(acc) &&
+	    store_get(db, &model_account, json_integer_value(acc), &a, NULL) == KAM_OK)
+		json_object_set(alert, "account_name", json_object_get(a, "name"));
+	else
+		json_object_set_new(alert, "account_name", json_null());
+	json_decref(a);
+	return KAM_OK;
+}

@@ -1,0 +1,23 @@
+/* Health scores and alerts: computed for every account, kept, and shown. */
+#ifndef KAM_APP_ALERTS_H
+#define KAM_APP_ALERTS_H
+#include "app/access.h"
+#include "kam/settings.h"
+#include "store/health.h"
+
+struct alerts_run {
+	size_t accounts, hits;
+	int opened, updated, resolved, woke;
+	double ms;
+};
+
+/* What the store reads for the health of account_id (0: all) at now, under settings s. */
+void app_health_params(const struct settings *s, int64_t account_id, int64_t now,
+                       struct store_health_params *p);
+/* Computes every account's health (keeping today's snapshot) and syncs the alerts, in one
+ * write transaction on c. */
+int app_alerts_run(struct store_conn *c, int64_t now, struct alerts_run *out);
+/* An alert as it goes out: its evidence as JSON, its account's name beside. */
+int app_alert_expand(struct store_conn *db, json_t *alert);
+
+#endif

@@ -1,0 +1,13 @@
+/* The background jobs of kam serve: scores, alerts and clean-ups, each under a database
+ * lease so that one node of several runs it. */
+#ifndef KAM_APP_JOBS_H
+#define KAM_APP_JOBS_H
+#include "store/store.h"
+
+struct jobs;
+/* Starts the background jobs of kam serve (each under a database lease). */
+int jobs_start(struct store *st, struct jobs **out);
+/* Stops them and waits for a run in progress. */
+void jobs_stop(struct jobs *j);
+
+#endif
