@@ -3,7 +3,6 @@
 #define KAM_API_API_H
 #include "http/http.h"
 #include "app/access.h"
-#include "app/account.h"
 #include "app/list.h"
 #include "app/scores.h"
 #include "kam/validate.h"
@@ -74,12 +73,8 @@ int api_user_create(struct req *rq, struct resp *rs);
 int api_user_get(struct req *rq, struct resp *rs);
 int api_user_update(struct req *rq, struct resp *rs);
 
-int api_account_create(struct req *rq, struct resp *rs);
 int api_import_create(struct req *rq, struct resp *rs);
 int api_import_get(struct req *rq, struct resp *rs);
-int api_account_get(struct req *rq, struct resp *rs);
-int api_account_update(struct req *rq, struct resp *rs);
-int api_account_delete(struct req *rq, struct resp *rs);
 
 int api_team_list(struct req *rq, struct resp *rs);
 int api_team_put(struct req *rq, struct resp *rs);

@@ -1,8 +1,8 @@
-/* Accounts written by anyone (app/account.h): who may own, change and re-parent them, the
- * external id every import matches on, the money caps, the score and the audit row. */
+/* Accounts as a resource (app/record.h): who may own, change, re-parent and delete them,
+ * the external id every import matches on, and the score of one written by hand. */
 #include <stdio.h>
 #include <string.h>
-#include "app/account.h"
+#include "app/record.h"
 #include "app/scores.h"
 #include "kam/account.h"
 #include "store/portfolio.h"
@@ -65,123 +65,75 @@ static int check_external_id(const struct actor *who, const json_t *rec, const j
 	return KAM_EFORBIDDEN;
 }
 
-int app_account_may_write(struct store_conn *db, const struct actor *who, int64_t id,
-                          struct kam_errinfo *ei)
+/* An account as it will be stored (before: the stored one on update, NULL on create). */
+static int account_prepare(struct store_conn *db, const struct actor *who, json_t *rec,
+                           const json_t *before, struct kam_errinfo *ei)
 {
-	bool is_owner = false, on_team = false;
-	int rc = app_account_visible(db, who, id, &is_owner, &on_team);
+	int64_t id = json_integer_value(json_object_get(before, "id"));
+	json_t *owner = json_object_get(rec, "owner_id");
+	int64_t owner_id = json_is_integer(owner) ? json_integer_value(owner) : who->user_id;
+	bool is_owner = false;
+	int rc;
 
-	if (rc != KAM_OK)
-		return rc;
-	if (!auth_account_writable(who->role, is_owner, on_team)) {
-		err_detail(ei, "your role may read this account but not change it");
-		return KAM_EFORBIDDEN;
+	if (before == NULL) {
+		if (who->role == ROLE_KAM && owner_id != who->user_id) {
+			err_detail(ei, "a kam creates accounts they own; ask a director to assign "
+			               "others");
+			return KAM_EFORBIDDEN;
+		}
+		if (json_object_get(rec, "status") == NULL)
+			json_object_set_new(rec, "status", json_string("prospect"));
 	}
+	if ((rc = check_external_id(who, rec, before, ei)) != KAM_OK)
+		return rc;
+	if ((rc = account_check(rec, ei)) != KAM_OK)
+		return rc;
+	if (before == NULL || owner_id != json_integer_value(json_object_get(before, "owner_id"))) {
+		if (before && ((rc = app_account_visible(db, who, id, &is_owner, NULL)) != KAM_OK ||
+		               !auth_account_manage(who->role, is_owner))) {
+			err_detail(ei,
+			           "only the owner, a director or an admin may change the owner");
+			return rc == KAM_OK ? KAM_EFORBIDDEN : rc;
+		}
+		if ((rc = app_check_owner(db, owner_id, "owner_id", ei)) != KAM_OK)
+			return rc;
+	}
+	/* keeping the stored parent is no change (the caller reads it in the record, even when
+	 * the parent itself is an account they cannot see) */
+	if (!json_equal(json_object_get(rec, "parent_id"), json_object_get(before, "parent_id")) &&
+	    (rc = check_parent(db, who, id, rec, ei)) != KAM_OK)
+		return rc;
+	json_object_set_new(rec, "owner_id", json_integer(owner_id));
 	return KAM_OK;
 }
 
-int app_account_insert(struct store_conn *db, const struct actor *who, json_t *body, bool score,
-                       json_t **out, struct kam_errinfo *ei)
+/* An account written by hand is ranked among all at once (an import ranks them once). */
+static int account_settle(struct store_conn *db, const struct actor *who, const json_t *rec)
 {
-	json_t *owner = json_object_get(body, "owner_id"), *rec = NULL;
-	int64_t id, owner_id = owner ? json_integer_value(owner) : who->user_id;
-	int rc;
+	(void)who;
+	return app_score_account(db, json_integer_value(json_object_get(rec, "id")));
+}
 
-	if (who->role == ROLE_KAM && owner_id != who->user_id) {
-		err_detail(ei, "a kam creates accounts they own; ask a director to assign others");
+/* Deleting an account takes its owner or staff: a kam on its team may change it, not end it. */
+static int account_may_delete(struct store_conn *db, const struct actor *who, const json_t *rec,
+                              struct kam_errinfo *ei)
+{
+	bool is_owner = false;
+	int rc = app_account_visible(db, who, json_integer_value(json_object_get(rec, "id")),
+	                             &is_owner, NULL);
+
+	if (rc == KAM_OK && !auth_account_manage(who->role, is_owner)) {
+		err_detail(ei, "only the owner, a director or an admin may delete an account");
 		rc = KAM_EFORBIDDEN;
-		goto out;
 	}
-	if (json_object_get(body, "status") == NULL)
-		json_object_set_new(body, "status", json_string("prospect"));
-	if ((rc = check_external_id(who, body, NULL, ei)) != KAM_OK)
-		goto out;
-	if ((rc = account_check(body, ei)) != KAM_OK)
-		goto out;
-	if ((rc = app_check_owner(db, owner_id, "owner_id", ei)) != KAM_OK)
-		goto out;
-	if ((rc = check_parent(db, who, 0, body, ei)) != KAM_OK)
-		goto out;
-	json_object_set_new(body, "owner_id", json_integer(owner_id));
-	if ((rc = store_insert(db, &model_account, body, time_now(), &id)) != KAM_OK)
-		goto out;
-	if ((rc = app_money_check(db, &model_account, ei)) != KAM_OK)
-		goto out;
-	if ((rc = score ? app_score_account(db, id) : store_scores_dirty(db)) != KAM_OK)
-		goto out;
-	if ((rc = store_get(db, &model_account, id, &rec, NULL)) != KAM_OK)
-		goto out;
-	rc = app_audit(db, who, "create", "account", id, NULL, rec);
-out:
-	if (rc == KAM_OK && out)
-		*out = rec;
-	else
-		json_decref(rec);
 	return rc;
 }
 
-int app_account_patch(struct store_conn *db, const struct actor *who, int64_t id, json_t *patch,
-                      int64_t want, bool score, json_t **out, struct kam_errinfo *ei)
-{
-	json_t *before = NULL, *after = NULL, *merged = NULL, *owner;
-	bool is_owner = false, on_team = false;
-	int64_t version;
-	int rc;
-
-	if ((rc = app_account_visible(db, who, id, &is_owner, &on_team)) != KAM_OK) {
-		err_detail(ei, "no such account");
-		goto out;
-	}
-	if (!auth_account_writable(who->role, is_owner, on_team)) {
-		err_detail(ei, "your role may read this account but not change it");
-		rc = KAM_EFORBIDDEN;
-		goto out;
-	}
-	if ((rc = store_get_locked(db, &model_account, id, &before, &version)) != KAM_OK)
-		goto out;
-	if (want >= 0 && want != version) {
-		rc = KAM_ESTALE;
-		goto out;
-	}
-	if ((rc = check_external_id(who, patch, before, ei)) != KAM_OK)
-		goto out;
-	owner = json_object_get(patch, "owner_id");
-	if (owner &&
-	    json_integer_value(owner) != json_integer_value(json_object_get(before, "owner_id"))) {
-		if (!auth_account_manage(who->role, is_owner)) {
-			err_detail(ei,
-			           "only the owner, a director or an admin may change the owner");
-			rc = KAM_EFORBIDDEN;
-			goto out;
-		}
-		if ((rc = app_check_owner(db, json_integer_value(owner), "owner_id", ei)) != KAM_OK)
-			goto out;
-	}
-	merged = account_merge(before, patch);
-	if ((rc = account_check(merged, ei)) != KAM_OK)
-		goto out;
-	/* a patch repeating the stored parent is no change (the caller reads it in the record,
-	 * even when the parent itself is an account they cannot see) */
-	if (json_object_get(patch, "parent_id") &&
-	    !json_equal(json_object_get(patch, "parent_id"),
-	                json_object_get(before, "parent_id")) &&
-	    (rc = check_parent(db, who, id, patch, ei)) != KAM_OK)
-		goto out;
-	if ((rc = store_update(db, &model_account, id, patch, version, time_now())) != KAM_OK)
-		goto out;
-	if ((rc = app_money_check(db, &model_account, ei)) != KAM_OK)
-		goto out;
-	if ((rc = score ? app_score_account(db, id) : store_scores_dirty(db)) != KAM_OK)
-		goto out;
-	if ((rc = store_get(db, &model_account, id, &after, NULL)) != KAM_OK)
-		goto out;
-	rc = app_audit(db, who, "update", "account", id, before, after);
-out:
-	json_decref(before);
-	json_decref(merged);
-	if (rc == KAM_OK && out)
-		*out = after;
-	else
-		json_decref(after);
-	return rc;
-}
+const struct app_resource res_accounts = {
+    .e = &model_account,
+    .base = "/api/v1/accounts",
+    .scope = SCOPE_SELF,
+    .prepare = account_prepare,
+    .settle = account_settle,
+    .may_delete = account_may_delete,
+};

@@ -30,4 +30,8 @@ static int contact_prepare(struct store_conn *db, const struct actor *who, json_
 }
 
 const struct app_resource res_contacts = {
-    &model_contact, "/api/v1/contacts", SCOPE_ACCOUNT, false, contact_prepare, NULL, NULL, NULL};
+	.e = &model_contact,
+	.base = "/api/v1/contacts",
+	.scope = SCOPE_ACCOUNT,
+	.prepare = contact_prepare,
+};

@@ -172,12 +172,31 @@ static int survey_decorate(struct store_conn *db, const struct actor *who, json_
 }
 
 const struct app_resource res_interactions = {
-    &model_interaction,  "/api/v1/interactions", SCOPE_ACCOUNT, true,
-    interaction_prepare, interaction_after,      NULL,          NULL};
+	.e = &model_interaction,
+	.base = "/api/v1/interactions",
+	.scope = SCOPE_ACCOUNT,
+	.member_writes = true,
+	.prepare = interaction_prepare,
+	.after_write = interaction_after,
+};
 const struct app_resource res_cases = {
-    &model_case, "/api/v1/cases", SCOPE_ACCOUNT, true, case_prepare, NULL, case_decorate, NULL};
-const struct app_resource res_risks = {&model_risk, "/api/v1/risks", SCOPE_ACCOUNT, false, NULL,
-                                       NULL,        risk_decorate,   NULL};
+	.e = &model_case,
+	.base = "/api/v1/cases",
+	.scope = SCOPE_ACCOUNT,
+	.member_writes = true,
+	.prepare = case_prepare,
+	.decorate = case_decorate,
+};
+const struct app_resource res_risks = {
+	.e = &model_risk,
+	.base = "/api/v1/risks",
+	.scope = SCOPE_ACCOUNT,
+	.decorate = risk_decorate,
+};
 const struct app_resource res_surveys = {
-    &model_survey, "/api/v1/surveys", SCOPE_ACCOUNT, false, survey_prepare,
-    NULL,          survey_decorate,   NULL};
+	.e = &model_survey,
+	.base = "/api/v1/surveys",
+	.scope = SCOPE_ACCOUNT,
+	.prepare = survey_prepare,
+	.decorate = survey_decorate,
+};

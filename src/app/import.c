@@ -118,7 +118,7 @@ static const struct app_resource *resource_of(const char *entity)
 		const char *name;
 		const struct app_resource *r;
 	} map[] = {
-	    {"contact", &res_contacts},         {"unit", &res_units},
+	    {"account", &res_accounts},         {"contact", &res_contacts},         {"unit", &res_units},
 	    {"FX rate", &res_fx_rates},         {"product", &res_products},
 	    {"transaction", &res_transactions}, {"opportunity", &res_opportunities},
 	    {"interaction", &res_interactions}, {"case", &res_cases},
@@ -135,7 +135,7 @@ static const struct model_entity *entity_of(const char *name)
 {
 	const struct app_resource *r = resource_of(name);
 
-	return r ? r->e : !strcmp(name, "account") ? &model_account : NULL;
+	return r ? r->e : NULL;
 }
 
 int app_import_check(const struct app_import_opts *o, struct kam_errinfo *ei)

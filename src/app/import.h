@@ -5,7 +5,6 @@
  */
 #ifndef KAM_APP_IMPORT_H
 #define KAM_APP_IMPORT_H
-#include "app/account.h"
 #include "app/record.h"
 #include "app/scores.h"
 

@@ -8,6 +8,7 @@
 #include <strings.h>
 #include "app/import_internal.h"
 #include "kam/validate.h"
+#include "store/portfolio.h"
 #include "kam/importfmt.h"
 #include "kam/money.h"
 #include "kam/revenue.h"
@@ -595,8 +596,7 @@ static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 			goto out;
 		/* the access check comes before any comparison: a row is counted (even as
 		 * unchanged) only for a record the caller may change */
-		rc = im->res ? app_res_may_write(im->db, &im->who, im->res, stored, ei)
-		             : app_account_may_write(im->db, &im->who, id, ei);
+		rc = app_res_may_write(im->db, &im->who, im->res, stored, ei);
 		if (rc != KAM_OK || (rc = scale_money(x, stored)) != KAM_OK)
 			goto out;
 		patch = diff(stored, x->rec);
@@ -606,8 +606,7 @@ static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 		}
 		if ((rc = validate_body(im->e, patch, false, ei)) != KAM_OK)
 			goto out;
-		rc = im->res ? app_res_patch(im->db, &im->who, im->res, id, patch, -1, &after, ei)
-		             : app_account_patch(im->db, &im->who, id, patch, -1, false, &after, ei);
+		rc = app_res_patch(im->db, &im->who, im->res, id, patch, -1, &after, ei);
 		if (rc == KAM_OK)
 			im->updated++;
 	} else {
@@ -616,11 +615,14 @@ static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 			goto out;
 		if ((rc = validate_body(im->e, x->rec, true, ei)) != KAM_OK)
 			goto out;
-		rc = im->res ? app_res_insert(im->db, &im->who, im->res, x->rec, &after, ei)
-		             : app_account_insert(im->db, &im->who, x->rec, false, &after, ei);
+		rc = app_res_insert(im->db, &im->who, im->res, x->rec, &after, ei);
 		if (rc == KAM_OK)
 			im->created++;
 	}
+	/* accounts are not ranked one by one (app_resource.settle): the run ranks them all at
+	 * its end, and a run stopped before that leaves the scores marked stale */
+	if (rc == KAM_OK && im->e == &model_account)
+		rc = store_scores_dirty(im->db);
 	if (rc == KAM_OK)
 		remember(im, im->e, after);
 out:

@@ -64,7 +64,10 @@ static int opp_decorate(struct store_conn *db, const struct actor *who, json_t *
 	return KAM_OK;
 }
 
-const struct app_resource res_opportunities = {&model_opportunity, "/api/v1/opportunities",
-                                               SCOPE_ACCOUNT,      false,
-                                               opp_prepare,        NULL,
-                                               opp_decorate,       NULL};
+const struct app_resource res_opportunities = {
+	.e = &model_opportunity,
+	.base = "/api/v1/opportunities",
+	.scope = SCOPE_ACCOUNT,
+	.prepare = opp_prepare,
+	.decorate = opp_decorate,
+};

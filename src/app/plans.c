@@ -166,28 +166,36 @@ out:
 }
 
 const struct app_resource res_plans = {
-    &model_plan,   "/api/v1/plans",
-    SCOPE_ACCOUNT, false,
-    plan_prepare,  NULL,
-    plan_decorate, "this account already has an active plan for that period"};
-const struct app_resource res_objectives = {&model_objective,
-                                            "/api/v1/objectives",
-                                            SCOPE_PLAN,
-                                            false,
-                                            NULL,
-                                            NULL,
-                                            objective_decorate,
-                                            NULL};
+	.e = &model_plan,
+	.base = "/api/v1/plans",
+	.scope = SCOPE_ACCOUNT,
+	.prepare = plan_prepare,
+	.decorate = plan_decorate,
+	.conflict = "this account already has an active plan for that period",
+};
+const struct app_resource res_objectives = {
+	.e = &model_objective,
+	.base = "/api/v1/objectives",
+	.scope = SCOPE_PLAN,
+	.decorate = objective_decorate,
+};
 const struct app_resource res_actions = {
-    &model_action, "/api/v1/actions", SCOPE_PLAN, true, action_prepare,
-    NULL,          action_decorate,   NULL};
-const struct app_resource res_plan_resources = {&model_plan_resource,
-                                                "/api/v1/plan-resources",
-                                                SCOPE_PLAN,
-                                                false,
-                                                NULL,
-                                                NULL,
-                                                NULL,
-                                                "this user is already a resource of the plan"};
+	.e = &model_action,
+	.base = "/api/v1/actions",
+	.scope = SCOPE_PLAN,
+	.member_writes = true,
+	.prepare = action_prepare,
+	.decorate = action_decorate,
+};
+const struct app_resource res_plan_resources = {
+	.e = &model_plan_resource,
+	.base = "/api/v1/plan-resources",
+	.scope = SCOPE_PLAN,
+	.conflict = "this user is already a resource of the plan",
+};
 const struct app_resource res_reviews = {
-    &model_review, "/api/v1/reviews", SCOPE_PLAN, false, review_prepare, NULL, NULL, NULL};
+	.e = &model_review,
+	.base = "/api/v1/reviews",
+	.scope = SCOPE_PLAN,
+	.prepare = review_prepare,
+};

@@ -83,6 +83,13 @@ int app_check_refs(struct store_conn *db, const struct actor *who, const struct 
 	return rc;
 }
 
+/* The account whose rights apply to rec of r. */
+static int64_t account_of(const struct app_resource *r, const json_t *rec)
+{
+	return json_integer_value(
+	    json_object_get(rec, r->scope == SCOPE_SELF ? "id" : "account_id"));
+}
+
 /* May the caller change records of this account? (visibility already checked) */
 static bool writable(const struct actor *who, const struct app_resource *r, bool owner, bool team)
 {
@@ -104,9 +111,7 @@ int app_res_load(struct store_conn *db, const struct actor *who, const struct ap
 	if (rc != KAM_OK)
 		return rc;
 	if (r->scope != SCOPE_GLOBAL) {
-		rc = app_account_visible(db, who,
-		                         json_integer_value(json_object_get(*out, "account_id")),
-		                         &owner, &team);
+		rc = app_account_visible(db, who, account_of(r, *out), &owner, &team);
 		if (rc != KAM_OK) {
 			json_decref(*out);
 			*out = NULL;
@@ -124,8 +129,7 @@ int app_res_may_write(struct store_conn *db, const struct actor *who, const stru
 	int rc;
 
 	if (r->scope != SCOPE_GLOBAL) {
-		rc = app_account_visible(
-		    db, who, json_integer_value(json_object_get(rec, "account_id")), &owner, &team);
+		rc = app_account_visible(db, who, account_of(r, rec), &owner, &team);
 		if (rc != KAM_OK)
 			return rc;
 	}
@@ -148,6 +152,12 @@ static int owning_account(struct store_conn *db, const struct actor *who,
 	*account_id = 0;
 	if (r->scope == SCOPE_GLOBAL) {
 		if (writable(who, r, false, false))
+			return KAM_OK;
+		err_detail(ei, "your role may read %ss but not add them", r->e->name);
+		return KAM_EFORBIDDEN;
+	}
+	if (r->scope == SCOPE_SELF) { /* a new account: the roles that may own one add them */
+		if (auth_can_own(who->role))
 			return KAM_OK;
 		err_detail(ei, "your role may read %ss but not add them", r->e->name);
 		return KAM_EFORBIDDEN;
@@ -310,6 +320,8 @@ int app_res_create(struct store_conn *db, const struct actor *who, const struct 
 	if ((rc = app_res_insert(db, who, r, body, &after, ei)) != KAM_OK)
 		goto out;
 	id = json_integer_value(json_object_get(after, "id"));
+	if (r->settle && (rc = r->settle(db, who, after)) != KAM_OK)
+		goto out;
 	if ((rc = read_back(db, who, r, id, out, version)) != KAM_OK)
 		goto out;
 	rc = store_commit(db);
@@ -327,6 +339,7 @@ int app_res_update(struct store_conn *db, const struct actor *who, const struct 
                    int64_t id, json_t *patch, int64_t want, json_t **out, int64_t *version,
                    struct kam_errinfo *ei)
 {
+	json_t *after = NULL;
 	int rc;
 
 	*out = NULL;
@@ -334,9 +347,11 @@ int app_res_update(struct store_conn *db, const struct actor *who, const struct 
 		return rc;
 	if ((rc = store_begin(db, true)) != KAM_OK)
 		return rc;
-	if ((rc = app_res_patch(db, who, r, id, patch, want, NULL, ei)) == KAM_OK &&
+	if ((rc = app_res_patch(db, who, r, id, patch, want, &after, ei)) == KAM_OK &&
+	    (!r->settle || (rc = r->settle(db, who, after)) == KAM_OK) &&
 	    (rc = read_back(db, who, r, id, out, version)) == KAM_OK)
 		rc = store_commit(db);
+	json_decref(after);
 	if (rc != KAM_OK) {
 		store_rollback(db);
 		json_decref(*out);
@@ -357,7 +372,10 @@ int app_res_delete(struct store_conn *db, const struct actor *who, const struct 
 		return rc;
 	if ((rc = app_res_load(db, who, r, id, true, &before, &version, &can_write)) != KAM_OK)
 		goto out;
-	if (!can_write) {
+	if (r->may_delete) {
+		if ((rc = r->may_delete(db, who, before, ei)) != KAM_OK)
+			goto out;
+	} else if (!can_write) {
 		err_detail(ei, "your role may read this %s but not delete it", r->e->name);
 		rc = KAM_EFORBIDDEN;
 		goto out;

@@ -13,6 +13,7 @@ enum app_scope {
 	SCOPE_GLOBAL,  /* not tied to an account (products, FX rates): staff write, all read */
 	SCOPE_ACCOUNT, /* has account_id, given on create */
 	SCOPE_PLAN,    /* has plan_id; account_id follows from the plan */
+	SCOPE_SELF,    /* the account itself: its id is the account whose rights apply */
 };
 
 struct app_resource {
@@ -29,6 +30,13 @@ struct app_resource {
 	/* Runs in the write's transaction after it (before/after NULL on create/delete). */
 	int (*after_write)(struct store_conn *db, const struct actor *who, const json_t *before,
 	                   const json_t *after);
+	/* Brings what derives from a record written by hand up to date before it is read back
+	 * (an account's score). The importer skips it and refreshes once. May be NULL. */
+	int (*settle)(struct store_conn *db, const struct actor *who, const json_t *rec);
+	/* Whether who may delete rec, when that takes more than changing it (an account:
+	 * its owner or staff, not its team). May be NULL. */
+	int (*may_delete)(struct store_conn *db, const struct actor *who, const json_t *rec,
+	                  struct kam_errinfo *ei);
 	/* Adds computed fields to a record going out; single is true for one record. */
 	int (*decorate)(struct store_conn *db, const struct actor *who, json_t *rec, bool single);
 	/* Says what a 409 from the database means for this resource. */
@@ -70,8 +78,8 @@ int app_res_update(struct store_conn *db, const struct actor *who, const struct 
 int app_res_delete(struct store_conn *db, const struct actor *who, const struct app_resource *r,
                    int64_t id, int64_t want, struct kam_errinfo *ei);
 
-/* The resources (defined in app/contacts.c, engagement.c, plans.c, revenue.c, …). */
-extern const struct app_resource res_contacts, res_plans, res_objectives, res_actions,
+/* The resources (defined in app/account.c, contacts.c, engagement.c, plans.c, revenue.c, …). */
+extern const struct app_resource res_accounts, res_contacts, res_plans, res_objectives, res_actions,
     res_plan_resources, res_reviews, res_products, res_units, res_opportunities, res_fx_rates,
     res_transactions, res_interactions, res_cases, res_risks, res_surveys;
 

@@ -75,25 +75,28 @@ static int txn_after(struct store_conn *db, const struct actor *who, const json_
 }
 
 const struct app_resource res_products = {
-    &model_product, "/api/v1/products",
-    SCOPE_GLOBAL,   false,
-    NULL,           NULL,
-    NULL,           "a product with this name exists already"};
+	.e = &model_product,
+	.base = "/api/v1/products",
+	.scope = SCOPE_GLOBAL,
+	.conflict = "a product with this name exists already",
+};
 const struct app_resource res_units = {
-    &model_unit,   "/api/v1/units",
-    SCOPE_ACCOUNT, false,
-    NULL,          NULL,
-    NULL,          "this account already has a unit of that name"};
+	.e = &model_unit,
+	.base = "/api/v1/units",
+	.scope = SCOPE_ACCOUNT,
+	.conflict = "this account already has a unit of that name",
+};
 const struct app_resource res_fx_rates = {
-    &model_fx_rate, "/api/v1/fx-rates",
-    SCOPE_GLOBAL,   false,
-    NULL,           NULL,
-    NULL,           "a rate for this currency and date exists already"};
-const struct app_resource res_transactions = {&model_transaction,
-                                              "/api/v1/transactions",
-                                              SCOPE_ACCOUNT,
-                                              false,
-                                              txn_prepare,
-                                              txn_after,
-                                              NULL,
-                                              "a transaction with this external_id exists already"};
+	.e = &model_fx_rate,
+	.base = "/api/v1/fx-rates",
+	.scope = SCOPE_GLOBAL,
+	.conflict = "a rate for this currency and date exists already",
+};
+const struct app_resource res_transactions = {
+	.e = &model_transaction,
+	.base = "/api/v1/transactions",
+	.scope = SCOPE_ACCOUNT,
+	.prepare = txn_prepare,
+	.after_write = txn_after,
+	.conflict = "a transaction with this external_id exists already",
+};

@@ -303,7 +303,7 @@ test('async: 202 at once with the queued run, then its progress and its result a
     await new Promise((res) => setTimeout(res, 50));
   }
   assert.equal(run.status, 'done');
-  assert.deepEqual([run.rows_total, run.created, run.rejected], [20000, 20000, 0]);
+  assert.deepEqual([run.rows_total, run.created, run.rejected], [20000, 20000, 0], JSON.stringify(run.errors).slice(0, 500));
   assert.equal(run.progress, undefined, 'progress is only shown while it runs');
   assert.equal((await get('admin', '/api/v1/transactions?external_id=ASYNC-19999')).json.items.length, 1);
 
