@@ -13,13 +13,24 @@ export class ApiError extends Error {
   }
 }
 
+// The reply's JSON. A reply that is not JSON (a proxy's error page, a cut connection) is an
+// ApiError naming its status, so every screen shows a sentence instead of a parse error.
+async function body_of(r) {
+  const text = await r.text().catch(() => '');
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError(r.status, { title: `The server answered ${r.status} with a page kam cannot read; try again in a moment` });
+  }
+}
+
 export async function api(method, path, body) {
   const headers = {};
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
   const r = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await r.text();
-  const json = text ? JSON.parse(text) : null;
+  const json = await body_of(r);
   if (r.status === 401 && path !== '/api/v1/session') {
     csrf = null;
     listeners.forEach((fn) => fn());
@@ -56,8 +67,7 @@ export async function upload(path, type, body) {
   const headers = { 'Content-Type': type };
   if (csrf) headers['X-CSRF-Token'] = csrf;
   const r = await fetch(path, { method: 'POST', headers, credentials: 'same-origin', body });
-  const text = await r.text();
-  const json = text ? JSON.parse(text) : null;
+  const json = await body_of(r);
   if (!r.ok) throw new ApiError(r.status, json);
   return json;
 }

@@ -225,3 +225,37 @@ test('a user changes their own password and signs in with the new one', async ()
   await signIn(p, 'ben@example.com', 'ben-new-password-2');
   assert.match(await p.locator('.who').textContent(), /Ben Osei/);
 });
+
+test('an error page that is not JSON (a proxy in front of kam) shows a sentence, not a parse error', async () => {
+  const p = await page();
+  await signIn(p, 'anna@example.com');
+  // what a reverse proxy sends when kam is restarting: an HTML page with a 502
+  await p.route('**/api/v1/accounts?*', (r) => r.fulfill({ status: 502, contentType: 'text/html', body: '<html><body><h1>502 Bad Gateway</h1></body></html>' }));
+  await p.goto(srv.url + '/#/accounts');
+  await p.getByText('The server answered 502 with a page kam cannot read').waitFor();
+  assert.ok(!p.problems.some((x) => /JSON/.test(x)), p.problems.join('\n'));
+  await p.screenshot({ path: join(OUT, 'edit-proxy-error.png') });
+});
+
+test('a contact whose name holds chart template marks is drawn as written on the organisation chart', async () => {
+  const acc = (await api(srv.url, tok.anna, 'POST', '/api/v1/accounts', { name: 'Template Marks Ltd' })).json;
+  for (const name of ['Ana {b} Ruiz', 'Ben {a|b} Ode'])
+    assert.equal((await api(srv.url, tok.anna, 'POST', '/api/v1/contacts', { account_id: acc.id, name, title: 'Buyer {c}', influence: 3 })).status, 201);
+  const p = await page();
+  await signIn(p, 'anna@example.com');
+  await p.goto(`${srv.url}/#/accounts/${acc.id}`);
+  await p.getByRole('tab', { name: 'stakeholders' }).click();
+  await p.getByRole('img', { name: 'Organisation chart' }).locator('canvas').waitFor();
+  // the texts ECharts drew, read from its scene graph
+  const texts = await p.evaluate(async () => {
+    const app = document.querySelector('script[type=module]').src;
+    const echarts = await import(new URL('vendor-echarts.js', app).href);
+    const chart = echarts.getInstanceByDom(document.querySelector('[aria-label="Organisation chart"]'));
+    const out = [];
+    chart.getZr().storage.getDisplayList(true).forEach((el) => { if (typeof el.style?.text === 'string') out.push(el.style.text); });
+    return out;
+  });
+  for (const want of ['Ana {b} Ruiz', 'Ben {a|b} Ode', 'Buyer {c}'])
+    assert.ok(texts.some((x) => x.includes(want)), `${want} in ${JSON.stringify(texts)}`);
+  await p.screenshot({ path: join(OUT, 'edit-chart-marks.png') });
+});
