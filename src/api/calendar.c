@@ -268,7 +268,7 @@ int api_calendar_feed(struct req *rq, struct resp *rs)
 		goto out;
 	http_header(rs, "X-Robots-Tag", "noindex");
 	http_header(rs, "Content-Disposition", "inline; filename=\"kam.ics\"");
-	http_reply_bytes(rs, 200, "text/calendar; charset=utf-8", f.ic.buf, f.ic.len);
+	http_reply_bytes(rs, 200, "text/calendar; charset=utf-8", f.ic.text.data, f.ic.text.len);
 out:
 	ical_free(&f.ic);
 	json_decref(rows);

@@ -20,6 +20,7 @@
 #include "app/list.h"
 #include "app/scores.h"
 #include "kam/settings.h"
+#include "util/buf.h"
 #include "kam/importfmt.h"
 #include "kam/importmap.h"
 
@@ -68,57 +69,24 @@ static const char *cell_text(json_t *v, char *buf, size_t len, char **owned)
 	if (json_is_boolean(v))
 		return json_is_true(v) ? "true" : "false";
 	if (json_is_array(v)) {
-		size_t i, n = 0, cap = 256;
+		struct buf s = {0};
+		size_t i;
 		json_t *x;
-		char *s = malloc(cap);
 
-		if (s == NULL)
-			return "";
-		s[0] = '\0';
 		json_array_foreach(v, i, x)
 		{
 			char b[64], *o;
 			const char *t = json_is_object(x) || json_is_array(x)
 			                    ? "…"
 			                    : cell_text(x, b, sizeof(b), &o);
-			size_t need = n + strlen(t) + 3;
 
-			if (need > cap) {
-				char *p = realloc(s, need * 2);
-
-				if (p == NULL)
-					break;
-				s = p;
-				cap = need * 2;
-			}
-			n += (size_t)snprintf(s + n, cap - n, "%s%s", i ? "; " : "", t);
+			buf_printf(&s, "%s%s", i ? "; " : "", t);
 		}
-		*owned = s;
-		return s;
+		*owned = buf_take(&s, NULL);
+		return *owned ? *owned : "";
 	}
 	*owned = json_dumps(v, JSON_COMPACT);
 	return *owned ? *owned : "";
-}
-
-struct buf {
-	char *p;
-	size_t n, cap;
-};
-
-static int put(struct buf *b, const char *s, size_t len)
-{
-	if (b->n + len + 1 > b->cap) {
-		size_t cap = (b->n + len + 1) * 2;
-		char *p = realloc(b->p, cap);
-
-		if (p == NULL)
-			return KAM_ENOMEM;
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, s, len);
-	b->n += len;
-	return KAM_OK;
 }
 
 /* One CSV field, quoted by libcsv; a formula-like text gets a leading apostrophe first. */
@@ -128,7 +96,7 @@ static int put_field(struct buf *b, const char *s, bool first)
 	char *src = NULL, *dst;
 	int rc;
 
-	if (!first && (rc = put(b, ",", 1)) != KAM_OK)
+	if (!first && (rc = buf_put(b, ",", 1)) != KAM_OK)
 		return rc;
 	if (imp_formula_like(s)) {
 		if ((src = malloc(len + 2)) == NULL)
@@ -143,7 +111,7 @@ static int put_field(struct buf *b, const char *s, bool first)
 		free(src);
 		return KAM_ENOMEM;
 	}
-	rc = put(b, dst, csv_write(dst, need, s, len));
+	rc = buf_put(b, dst, csv_write(dst, need, s, len));
 	free(dst);
 	free(src);
 	return rc;
@@ -170,7 +138,7 @@ static int csv_rows(struct sink *k, json_t *items)
 
 	json_array_foreach(items, i, it)
 	{
-		k->b.n = 0;
+		k->b.len = 0;
 		json_array_foreach(k->cols, j, c)
 		{
 			char tmp[64], *owned;
@@ -182,8 +150,8 @@ static int csv_rows(struct sink *k, json_t *items)
 			free(owned);
 		}
 		if (rc == KAM_OK)
-			rc = put(&k->b, "\r\n", 2);
-		if (rc == KAM_OK && fwrite(k->b.p, 1, k->b.n, k->f) != k->b.n)
+			rc = buf_put(&k->b, "\r\n", 2);
+		if (rc == KAM_OK && fwrite(k->b.data, 1, k->b.len, k->f) != k->b.len)
 			rc = KAM_EDB;
 		if (rc != KAM_OK)
 			break;
@@ -261,12 +229,12 @@ static int sink_open(struct sink *k, bool xlsx, const char *sheet, json_t *cols)
 		return KAM_ENOMEM;
 	}
 	/* a BOM: spreadsheets then read UTF-8 as UTF-8 */
-	rc = put(&k->b, "\xef\xbb\xbf", 3);
+	rc = buf_put(&k->b, "\xef\xbb\xbf", 3);
 	json_array_foreach(cols, j, c) if (rc == KAM_OK) rc =
 	    put_field(&k->b, json_string_value(c), j == 0);
 	if (rc == KAM_OK)
-		rc = put(&k->b, "\r\n", 2);
-	if (rc == KAM_OK && fwrite(k->b.p, 1, k->b.n, k->f) != k->b.n)
+		rc = buf_put(&k->b, "\r\n", 2);
+	if (rc == KAM_OK && fwrite(k->b.data, 1, k->b.len, k->f) != k->b.len)
 		rc = KAM_EDB;
 	return rc;
 }
@@ -307,7 +275,7 @@ static void sink_close(struct sink *k)
 		fclose(k->f);
 	if (k->path[0])
 		unlink(k->path);
-	free(k->b.p);
+	buf_free(&k->b);
 	json_decref(k->cols);
 }
 

@@ -265,7 +265,7 @@ out:
 	for (size_t r = 0; r < im.nrows; r++) {
 		free(im.rows[r].v); /* one block: pointers and text */
 	}
-	free(im.curbuf);
+	buf_free(&im.cur);
 	free(im.rows);
 	free(im.cols);
 	json_decref(im.keys);

@@ -28,23 +28,11 @@ static void on_field(void *s, size_t len, void *data)
 			*at = im->next_start;
 		return;
 	}
-	if (im->curlen + len + 1 > im->curcap) {
-		size_t cap = im->curcap ? im->curcap * 2 : 1024;
-		char *p;
-
-		while (cap < im->curlen + len + 1)
-			cap *= 2;
-		if ((p = realloc(im->curbuf, cap)) == NULL) {
-			im->oom = true;
-			return;
-		}
-		im->curbuf = p;
-		im->curcap = cap;
-	}
-	im->curoff[im->ncur++] = im->curlen;
-	memcpy(im->curbuf + im->curlen, s ? s : "", len);
-	im->curbuf[im->curlen + len] = '\0';
-	im->curlen += len + 1;
+	im->curoff[im->ncur++] = im->cur.len;
+	/* the cell and its NUL (buf_put keeps one after the content; the next cell starts
+	 * past it) */
+	if (buf_put(&im->cur, s ? s : "", len) != KAM_OK || buf_put(&im->cur, "", 1) != KAM_OK)
+		im->oom = true;
 }
 
 /* A record becomes one block: its cell pointers, then its cells' text (a cell costs its
@@ -53,30 +41,26 @@ static void on_row(int c, void *data)
 {
 	struct imp *im = data;
 	size_t head = im->ncur * sizeof(char *);
+	struct row *row;
 	char **v, *text;
 
 	(void)c;
-	if (im->nrows == im->cap) {
-		size_t cap = im->cap ? im->cap * 2 : 256;
-		struct row *p = realloc(im->rows, cap * sizeof(*p));
-
-		if (p == NULL) {
-			im->oom = true;
-			return;
-		}
-		im->rows = p;
-		im->cap = cap;
+	if (im->oom || (v = malloc(head + im->cur.len + 1)) == NULL) {
+		im->oom = true;
+		return;
 	}
-	if ((v = malloc(head + im->curlen + 1)) == NULL) {
+	if ((row = vec_push((void **)&im->rows, &im->nrows, &im->cap, sizeof(*row))) == NULL) {
+		free(v);
 		im->oom = true;
 		return;
 	}
 	text = (char *)v + head;
-	memcpy(text, im->curbuf, im->curlen);
+	if (im->cur.len)
+		memcpy(text, im->cur.data, im->cur.len);
 	for (size_t i = 0; i < im->ncur; i++)
 		v[i] = text + im->curoff[i];
-	im->rows[im->nrows++] = (struct row){im->next_start, im->ncur, v};
-	im->ncur = im->curlen = 0;
+	*row = (struct row){im->next_start, im->ncur, v};
+	im->ncur = im->cur.len = 0;
 	im->next_start = im->line_now + 1;
 }
 

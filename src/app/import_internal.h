@@ -8,6 +8,7 @@
 #include "app/record.h"
 #include "kam/importmap.h"
 #include "store/bulk.h"
+#include "util/buf.h"
 
 #define MAX_ERRORS 1000
 #define MAX_COLUMNS 200      /* per record: wider files are refused before they cost memory */
@@ -42,9 +43,10 @@ struct imp {
 	size_t ncols;
 	struct row *rows;
 	size_t nrows, cap;
-	/* the row being parsed: its cells end to end in curbuf, each starting at curoff[i] */
-	char *curbuf;
-	size_t curlen, curcap, ncur;
+	/* the row being parsed: its cells end to end (each with its NUL) in cur, each starting
+	 * at curoff[i] */
+	struct buf cur;
+	size_t ncur;
 	size_t curoff[MAX_COLUMNS];
 	bool oom;
 	long line_now, next_start;

@@ -760,16 +760,9 @@ static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
 		money_refusal("transactions", why, sizeof(why));
 		return reject(x, column_of(im, "amount"), "%s", why);
 	}
-	if (im->npending == im->cappending) {
-		size_t cap = im->cappending ? im->cappending * 2 : 1024;
-		struct store_bulk_row *p = realloc(im->pending, cap * sizeof(*p));
-
-		if (p == NULL)
-			return KAM_ENOMEM;
-		im->pending = p;
-		im->cappending = cap;
-	}
-	t = &im->pending[im->npending++];
+	t = vec_push((void **)&im->pending, &im->npending, &im->cappending, sizeof(*t));
+	if (t == NULL)
+		return KAM_ENOMEM;
 	*t = (struct store_bulk_row){
 	    .account_id = acc,
 	    .product_id = json_integer_value(json_object_get(x->rec, "product_id")),

@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "kam/importfmt.h"
 #include "store/bulk.h"
+#include "util/buf.h"
 #include "util/time.h"
 
 static const char usage_import[] =
@@ -29,32 +30,17 @@ static const char usage_import[] =
 static int read_file(const char *path, char **buf, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
-	size_t cap = 1 << 16, n = 0;
-	char *b = NULL;
+	struct buf b = {0};
+	char chunk[65536];
+	size_t got;
 
 	if (f == NULL)
 		return KAM_ENOTFOUND;
-	for (;;) {
-		char *p = realloc(b, cap);
-		size_t got;
-
-		if (p == NULL) {
-			free(b);
-			fclose(f);
-			return KAM_ENOMEM;
-		}
-		b = p;
-		got = fread(b + n, 1, cap - n, f);
-		n += got;
-		if (n < cap)
-			break;
-		cap *= 2;
-	}
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0 && buf_put(&b, chunk, got) == KAM_OK)
+		;
 	fclose(f);
-	b[n] = '\0'; /* the loop stops with n < cap: like an HTTP body, the file is terminated */
-	*buf = b;
-	*len = n;
-	return KAM_OK;
+	/* like an HTTP body, the content is NUL-terminated */
+	return (*buf = buf_take(&b, len)) == NULL ? KAM_ENOMEM : KAM_OK;
 }
 
 static void progress(int64_t done, int64_t total, void *arg)

@@ -23,6 +23,7 @@
 #include <pthread.h>
 #include <microhttpd.h>
 #include "http/http.h"
+#include "util/buf.h"
 #include "util/log.h"
 #include "util/time.h"
 
@@ -50,9 +51,7 @@ struct http_server {
 
 /* Per-request state kept by MHD between callbacks. */
 struct conn {
-	char *body;
-	size_t len, cap, limit;
-	bool too_large;
+	struct buf body; /* body.max: the route's limit; body.err: past it (a 413) or no memory */
 	double t0;
 	int status;
 	size_t bytes;
@@ -249,53 +248,36 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 		http_log_path(url, c->path, sizeof(c->path));
 		*con_cls = c;
 		atomic_fetch_add(&s->inflight, 1);
-		c->limit = http_body_limit(s->app, method, url);
+		c->body.max = http_body_limit(s->app, method, url);
 		cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Length");
 		/* a body somewhat over the limit is read and dropped, so the client gets to read
 		 * the 413; a far larger one is refused at once and the connection closed */
-		if (cl && strtoull(cl, NULL, 10) > 4 * (unsigned long long)c->limit)
-			return reply_now(mc, c, 413, too_large_msg(c->limit));
+		if (cl && strtoull(cl, NULL, 10) > 4 * (unsigned long long)c->body.max)
+			return reply_now(mc, c, 413, too_large_msg(c->body.max));
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
-		size_t n = *upload_data_size;
+		/* the rest of a body past the limit is read and dropped, to answer 413 */
+		if (buf_put(&c->body, upload_data, *upload_data_size) == KAM_EINVAL) {
+			size_t max = c->body.max;
 
-		if (!c->too_large && c->len + n > c->limit) {
-			c->too_large = true;
-			free(c->body);
-			c->body = NULL;
-			c->len = c->cap = 0;
-		}
-		if (!c->too_large) {
-			/* one byte more than the body: handlers get it NUL-terminated */
-			if (c->len + n + 1 > c->cap) {
-				size_t cap = c->cap ? c->cap : 4096;
-				char *nb;
-
-				while (cap < c->len + n + 1)
-					cap *= 2;
-				nb = realloc(c->body, cap);
-				if (nb == NULL)
-					return MHD_NO;
-				c->body = nb;
-				c->cap = cap;
-			}
-			memcpy(c->body + c->len, upload_data, n);
-			c->len += n;
-			c->body[c->len] = '\0';
+			buf_free(&c->body);
+			c->body = (struct buf){.max = max, .err = KAM_EINVAL};
+		} else if (c->body.err == KAM_ENOMEM) {
+			return MHD_NO;
 		}
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (c->too_large)
-		return reply_now(mc, c, 413, too_large_msg(c->limit));
+	if (c->body.err == KAM_EINVAL)
+		return reply_now(mc, c, 413, too_large_msg(c->body.max));
 
 	memset(&rq, 0, sizeof(rq));
 	memset(&rs, 0, sizeof(rs));
 	rq.method = method;
 	rq.path = url;
-	rq.body = c->body ? c->body : "";
-	rq.body_len = c->len;
+	rq.body = c->body.data ? c->body.data : "";
+	rq.body_len = c->body.len;
 	MHD_get_connection_values(mc, MHD_GET_ARGUMENT_KIND, collect_query, &rq);
 	rq.session_cookie = MHD_lookup_connection_value(mc, MHD_COOKIE_KIND, "kam_session");
 	rq.authorization = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Authorization");
@@ -331,7 +313,7 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
 			   (json_int_t)c->bytes, "ms", time_mono_ms() - c->t0, "user",
 			   c->user_id ? json_integer(c->user_id) : json_null(), "completed",
 			   toe == MHD_REQUEST_TERMINATED_COMPLETED_OK));
-	free(c->body);
+	buf_free(&c->body);
 	free(c);
 	*con_cls = NULL;
 	atomic_fetch_sub(&s->inflight, 1);

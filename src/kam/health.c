@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kam/health.h"
+#include "util/buf.h"
 
 static double clamp100(double v)
 {
@@ -129,17 +130,7 @@ json_t *health_json(const struct health_result *r)
 
 static struct alert_hit *add(struct alert_hit **v, size_t *n, size_t *cap)
 {
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 64;
-		struct alert_hit *nv = realloc(*v, nc * sizeof(**v));
-
-		if (nv == NULL)
-			return NULL;
-		*v = nv;
-		*cap = nc;
-	}
-	memset(&(*v)[*n], 0, sizeof(**v));
-	return &(*v)[(*n)++];
+	return vec_push((void **)v, n, cap, sizeof(**v));
 }
 
 static int hit(struct alert_hit **v, size_t *n, size_t *cap, int64_t account, enum alert_rule r,

@@ -7,68 +7,7 @@
 #include "kam/plandoc.h"
 #include "util/err.h"
 
-void plandoc_put(struct plandoc_buf *b, const char *s, size_t n)
-{
-	if (b->failed || n == 0)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		char *p;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		p = realloc(b->data, cap);
-		if (p == NULL) {
-			b->failed = true;
-			return;
-		}
-		b->data = p;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
-
-void plandoc_puts(struct plandoc_buf *b, const char *s)
-{
-	if (s)
-		plandoc_put(b, s, strlen(s));
-}
-
-void plandoc_printf(struct plandoc_buf *b, const char *fmt, ...)
-{
-	char small[512];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(small, sizeof(small), fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->failed = true;
-		return;
-	}
-	if ((size_t)n < sizeof(small)) {
-		plandoc_put(b, small, (size_t)n);
-		return;
-	}
-	{
-		char *big = malloc((size_t)n + 1);
-
-		if (big == NULL) {
-			b->failed = true;
-			return;
-		}
-		va_start(ap, fmt);
-		vsnprintf(big, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-		plandoc_put(b, big, (size_t)n);
-		free(big);
-	}
-}
-
-void plandoc_put_escaped(struct plandoc_buf *b, const char *s)
+void plandoc_put_escaped(struct buf *b, const char *s)
 {
 	const char *run = s;
 
@@ -84,11 +23,11 @@ void plandoc_put_escaped(struct plandoc_buf *b, const char *s)
 
 		if (rep == NULL)
 			continue;
-		plandoc_put(b, run, (size_t)(s - run));
-		plandoc_puts(b, rep);
+		buf_put(b, run, (size_t)(s - run));
+		buf_puts(b, rep);
 		run = s + 1;
 	}
-	plandoc_put(b, run, (size_t)(s - run));
+	buf_put(b, run, (size_t)(s - run));
 }
 
 void plandoc_money(double minor, const char *currency, char *buf, size_t len)
@@ -191,14 +130,14 @@ static const char style[] =
     ".kpi b{display:block;font-size:13px}.cols{display:flex;gap:12px}.cols>section{flex:1}"
     "p{margin:2px 0}svg text{font-size:8px;fill:#555}";
 
-static void cell(struct plandoc_buf *b, const char *s)
+static void cell(struct buf *b, const char *s)
 {
-	plandoc_puts(b, "<td>");
+	buf_puts(b, "<td>");
 	plandoc_put_escaped(b, s ? s : "–");
-	plandoc_puts(b, "</td>");
+	buf_puts(b, "</td>");
 }
 
-static void cell_label(struct plandoc_buf *b, const char *s)
+static void cell_label(struct buf *b, const char *s)
 {
 	char l[64];
 
@@ -224,17 +163,17 @@ void plandoc_number(const json_t *v, char *buf, size_t len)
 		buf[--n] = '\0';
 }
 
-static void html_objectives(struct plandoc_buf *b, const json_t *items)
+static void html_objectives(struct buf *b, const json_t *items)
 {
 	size_t i;
 	json_t *o;
 
-	plandoc_puts(b, "<h2>Objectives</h2>");
+	buf_puts(b, "<h2>Objectives</h2>");
 	if (json_array_size(items) == 0) {
-		plandoc_puts(b, "<p>No objectives yet.</p>");
+		buf_puts(b, "<p>No objectives yet.</p>");
 		return;
 	}
-	plandoc_puts(b, "<table><tr><th>Objective</th><th>Metric</th><th>Baseline → target</th>"
+	buf_puts(b, "<table><tr><th>Objective</th><th>Metric</th><th>Baseline → target</th>"
 	                "<th>Current</th><th>Progress</th><th>Due</th><th>Status</th></tr>");
 	json_array_foreach(items, i, o)
 	{
@@ -248,7 +187,7 @@ static void html_objectives(struct plandoc_buf *b, const json_t *items)
 		if (json_is_number(json_object_get(o, "progress")))
 			snprintf(prog, sizeof(prog), "%.0f%%",
 			         json_number_value(json_object_get(o, "progress")) * 100);
-		plandoc_puts(b, "<tr>");
+		buf_puts(b, "<tr>");
 		cell(b, sget(o, "title"));
 		cell(b, sget(o, "metric"));
 		cell(b, range);
@@ -256,79 +195,79 @@ static void html_objectives(struct plandoc_buf *b, const json_t *items)
 		cell(b, prog);
 		cell(b, sget(o, "due_on"));
 		cell_label(b, sget(o, "status"));
-		plandoc_puts(b, "</tr>");
+		buf_puts(b, "</tr>");
 	}
-	plandoc_puts(b, "</table>");
+	buf_puts(b, "</table>");
 }
 
-static void html_actions(struct plandoc_buf *b, const json_t *items)
+static void html_actions(struct buf *b, const json_t *items)
 {
 	size_t i;
 	json_t *a;
 
-	plandoc_puts(b, "<h2>Actions</h2>");
+	buf_puts(b, "<h2>Actions</h2>");
 	if (json_array_size(items) == 0) {
-		plandoc_puts(b, "<p>No actions yet.</p>");
+		buf_puts(b, "<p>No actions yet.</p>");
 		return;
 	}
-	plandoc_puts(b, "<table><tr><th>Action</th><th>Owner</th><th>Due</th><th>Status</th></tr>");
+	buf_puts(b, "<table><tr><th>Action</th><th>Owner</th><th>Due</th><th>Status</th></tr>");
 	json_array_foreach(items, i, a)
 	{
 		bool late = json_is_true(json_object_get(a, "overdue"));
 		char l[64];
 
-		plandoc_puts(b, late ? "<tr class=\"overdue\">" : "<tr>");
+		buf_puts(b, late ? "<tr class=\"overdue\">" : "<tr>");
 		cell(b, sget(a, "title"));
 		cell(b, sget(a, "owner"));
 		cell(b, sget(a, "due_on"));
 		plandoc_label(sget(a, "status"), l, sizeof(l));
-		plandoc_puts(b, "<td>");
+		buf_puts(b, "<td>");
 		plandoc_put_escaped(b, l);
 		if (late)
-			plandoc_puts(b, " — OVERDUE");
-		plandoc_puts(b, "</td></tr>");
+			buf_puts(b, " — OVERDUE");
+		buf_puts(b, "</td></tr>");
 	}
-	plandoc_puts(b, "</table>");
+	buf_puts(b, "</table>");
 }
 
-static void html_people(struct plandoc_buf *b, const json_t *items)
+static void html_people(struct buf *b, const json_t *items)
 {
 	size_t i;
 	json_t *c;
 
-	plandoc_puts(b, "<h2>Stakeholders</h2>");
+	buf_puts(b, "<h2>Stakeholders</h2>");
 	if (json_array_size(items) == 0) {
-		plandoc_puts(b, "<p>No stakeholders recorded.</p>");
+		buf_puts(b, "<p>No stakeholders recorded.</p>");
 		return;
 	}
-	plandoc_puts(b, "<table><tr><th>Name</th><th>Title</th><th>Influence</th><th>Attitude</th>"
+	buf_puts(b, "<table><tr><th>Name</th><th>Title</th><th>Influence</th><th>Attitude</th>"
 	                "</tr>");
 	json_array_foreach(items, i, c)
 	{
 		char inf[16];
 
 		plandoc_number(json_object_get(c, "influence"), inf, sizeof(inf));
-		plandoc_puts(b, "<tr>");
+		buf_puts(b, "<tr>");
 		cell(b, sget(c, "name"));
 		cell(b, sget(c, "title"));
 		cell(b, inf);
 		cell_label(b, sget(c, "attitude"));
-		plandoc_puts(b, "</tr>");
+		buf_puts(b, "</tr>");
 	}
-	plandoc_puts(b, "</table>");
+	buf_puts(b, "</table>");
 }
 
-static void html_risks(struct plandoc_buf *b, const json_t *items)
+static void html_risks(struct buf *b, const json_t *items)
 {
 	size_t i;
 	json_t *r;
 
-	plandoc_puts(b, "<h2>Open risks</h2>");
+	buf_puts(b, "<h2>Open risks</h2>");
 	if (json_array_size(items) == 0) {
-		plandoc_puts(b, "<p>No open risks.</p>");
+		buf_puts(b, "<p>No open risks.</p>");
 		return;
 	}
-	plandoc_puts(b,
+	buf_puts(b,
 	             "<table><tr><th>Risk</th><th>Category</th><th>P × I</th><th>Status</th></tr>");
 	json_array_foreach(items, i, r)
 	{
@@ -337,17 +276,17 @@ static void html_risks(struct plandoc_buf *b, const json_t *items)
 		snprintf(pi, sizeof(pi), "%lld × %lld",
 		         (long long)json_integer_value(json_object_get(r, "probability")),
 		         (long long)json_integer_value(json_object_get(r, "impact")));
-		plandoc_puts(b, "<tr>");
+		buf_puts(b, "<tr>");
 		cell(b, sget(r, "title"));
 		cell_label(b, sget(r, "category"));
 		cell(b, pi);
 		cell_label(b, sget(r, "status"));
-		plandoc_puts(b, "</tr>");
+		buf_puts(b, "</tr>");
 	}
-	plandoc_puts(b, "</table>");
+	buf_puts(b, "</table>");
 }
 
-static void html_kpis(struct plandoc_buf *b, const json_t *doc)
+static void html_kpis(struct buf *b, const json_t *doc)
 {
 	const json_t *k = json_object_get(doc, "kpis");
 	const char *cur = sget(doc, "currency");
@@ -364,28 +303,28 @@ static void html_kpis(struct plandoc_buf *b, const json_t *doc)
 		snprintf(nps, sizeof(nps), "%.0f", json_number_value(json_object_get(k, "nps")));
 	else
 		snprintf(nps, sizeof(nps), "–");
-	plandoc_puts(b, "<h2>KPIs");
+	buf_puts(b, "<h2>KPIs");
 	if (json_object_get(doc, "kpi_period")) {
-		plandoc_puts(b, " <small>(");
+		buf_puts(b, " <small>(");
 		plandoc_put_escaped(b, sget(json_object_get(doc, "kpi_period"), "from"));
-		plandoc_puts(b, " to ");
+		buf_puts(b, " to ");
 		plandoc_put_escaped(b, sget(json_object_get(doc, "kpi_period"), "to"));
-		plandoc_puts(b, ", end excluded)</small>");
+		buf_puts(b, ", end excluded)</small>");
 	}
-	plandoc_puts(b, "</h2><div class=\"kpis\">");
-	plandoc_puts(b, "<div class=\"kpi\">Revenue, 12 months<b>");
+	buf_puts(b, "</h2><div class=\"kpis\">");
+	buf_puts(b, "<div class=\"kpi\">Revenue, 12 months<b>");
 	plandoc_put_escaped(b, rev);
-	plandoc_puts(b, "</b></div><div class=\"kpi\">Net revenue retention<b>");
+	buf_puts(b, "</b></div><div class=\"kpi\">Net revenue retention<b>");
 	plandoc_put_escaped(b, nrr);
-	plandoc_puts(b, "</b></div><div class=\"kpi\">NPS<b>");
+	buf_puts(b, "</b></div><div class=\"kpi\">NPS<b>");
 	plandoc_put_escaped(b, nps);
-	plandoc_puts(b, "</b></div><div class=\"kpi\">SLA compliance<b>");
+	buf_puts(b, "</b></div><div class=\"kpi\">SLA compliance<b>");
 	plandoc_put_escaped(b, sla);
-	plandoc_puts(b, "</b></div></div>");
+	buf_puts(b, "</b></div></div>");
 }
 
 /* The revenue bars as inline SVG: shapes only, no script, no external reference. */
-static void html_chart(struct plandoc_buf *b, const json_t *doc)
+static void html_chart(struct buf *b, const json_t *doc)
 {
 	const json_t *months = json_object_get(doc, "revenue_by_month");
 	size_t n = json_array_size(months), i;
@@ -402,93 +341,89 @@ static void html_chart(struct plandoc_buf *b, const json_t *doc)
 			max = v;
 	}
 	top = plandoc_axis_max(max);
-	plandoc_puts(b, "<h2>Revenue by month</h2>");
-	plandoc_printf(b,
+	buf_puts(b, "<h2>Revenue by month</h2>");
+	buf_printf(b,
 	               "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" "
 	               "width=\"100%%\" role=\"img\" aria-label=\"Revenue by month\">",
 	               w, h + bottom);
 	plandoc_money(top, sget(doc, "currency"), lbl, sizeof(lbl));
-	plandoc_printf(b, "<line x1=\"%.0f\" y1=\"0\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#999\"/>",
+	buf_printf(b, "<line x1=\"%.0f\" y1=\"0\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#999\"/>",
 	               left, left, h);
-	plandoc_printf(b, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#999\"/>",
+	buf_printf(b, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#999\"/>",
 	               left, h, w, h);
-	plandoc_puts(b, "<text x=\"0\" y=\"8\">");
+	buf_puts(b, "<text x=\"0\" y=\"8\">");
 	plandoc_put_escaped(b, lbl);
-	plandoc_printf(b, "</text><text x=\"%.0f\" y=\"%.0f\">0</text>", left - 10, h);
+	buf_printf(b, "</text><text x=\"%.0f\" y=\"%.0f\">0</text>", left - 10, h);
 	json_array_foreach(months, i, m)
 	{
 		double v = json_number_value(json_object_get(m, "amount"));
 		double slot = (w - left) / (double)n, bh = v > 0 ? v / top * (h - 4) : 0;
 
-		plandoc_printf(b,
+		buf_printf(b,
 		               "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
 		               "fill=\"#3b6ea5\"/>",
 		               left + slot * (double)i + slot * 0.15, h - bh, slot * 0.7, bh);
-		plandoc_printf(b, "<text x=\"%.1f\" y=\"%.0f\">",
+		buf_printf(b, "<text x=\"%.1f\" y=\"%.0f\">",
 		               left + slot * (double)i + slot * 0.15, h + 11);
 		plandoc_put_escaped(b, sget(m, "month"));
-		plandoc_puts(b, "</text>");
+		buf_puts(b, "</text>");
 	}
-	plandoc_puts(b, "</svg>");
+	buf_puts(b, "</svg>");
 }
 
 int plandoc_html(const json_t *doc, char **out, size_t *len)
 {
 	const json_t *acc = json_object_get(doc, "account"), *plan = json_object_get(doc, "plan");
-	struct plandoc_buf b = {0};
+	struct buf b = {0};
 	char l1[32], l2[32];
 
-	plandoc_puts(
+	buf_puts(
 	    &b, "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
 	        "<meta name=\"viewport\" content=\"width=device-width\"><title>Account plan: ");
 	plandoc_put_escaped(&b, sget(acc, "name"));
-	plandoc_puts(&b, "</title><style>");
-	plandoc_puts(&b, style);
-	plandoc_puts(&b, "</style></head><body><header><h1>");
+	buf_puts(&b, "</title><style>");
+	buf_puts(&b, style);
+	buf_puts(&b, "</style></head><body><header><h1>");
 	plandoc_put_escaped(&b, sget(acc, "name"));
-	plandoc_puts(&b, "</h1><p class=\"meta\">Account plan ");
+	buf_puts(&b, "</h1><p class=\"meta\">Account plan ");
 	plandoc_put_escaped(&b, sget(plan, "title"));
-	plandoc_puts(&b, " · ");
+	buf_puts(&b, " · ");
 	plandoc_put_escaped(&b, sget(plan, "period_start"));
-	plandoc_puts(&b, " to ");
+	buf_puts(&b, " to ");
 	plandoc_put_escaped(&b, sget(plan, "period_end"));
 	plandoc_label(sget(plan, "status"), l1, sizeof(l1));
 	plandoc_label(sget(acc, "tier"), l2, sizeof(l2));
-	plandoc_puts(&b, " (");
+	buf_puts(&b, " (");
 	plandoc_put_escaped(&b, l1);
-	plandoc_puts(&b, ")<br>Tier: ");
+	buf_puts(&b, ")<br>Tier: ");
 	plandoc_put_escaped(&b, l2);
-	plandoc_puts(&b, " · Owner: ");
+	buf_puts(&b, " · Owner: ");
 	plandoc_put_escaped(&b, sget(acc, "owner") ? sget(acc, "owner") : "–");
 	if (sget(acc, "industry")) {
-		plandoc_puts(&b, " · Industry: ");
+		buf_puts(&b, " · Industry: ");
 		plandoc_put_escaped(&b, sget(acc, "industry"));
 	}
-	plandoc_puts(&b, " · Internal — generated ");
+	buf_puts(&b, " · Internal — generated ");
 	plandoc_put_escaped(&b, sget(doc, "generated_on"));
-	plandoc_puts(&b, "</p></header><main><h2>Situation</h2><p>");
+	buf_puts(&b, "</p></header><main><h2>Situation</h2><p>");
 	plandoc_put_escaped(&b, sget(plan, "situation") ? sget(plan, "situation") : "–");
-	plandoc_puts(&b, "</p>");
+	buf_puts(&b, "</p>");
 	if (sget(plan, "vision")) {
-		plandoc_puts(&b, "<p><i>Vision:</i> ");
+		buf_puts(&b, "<p><i>Vision:</i> ");
 		plandoc_put_escaped(&b, sget(plan, "vision"));
-		plandoc_puts(&b, "</p>");
+		buf_puts(&b, "</p>");
 	}
 	html_kpis(&b, doc);
 	html_objectives(&b, json_object_get(doc, "objectives"));
 	html_actions(&b, json_object_get(doc, "actions"));
-	plandoc_puts(&b, "<div class=\"cols\"><section>");
+	buf_puts(&b, "<div class=\"cols\"><section>");
 	html_people(&b, json_object_get(doc, "stakeholders"));
-	plandoc_puts(&b, "</section><section>");
+	buf_puts(&b, "</section><section>");
 	html_risks(&b, json_object_get(doc, "risks"));
-	plandoc_puts(&b, "</section></div>");
+	buf_puts(&b, "</section></div>");
 	html_chart(&b, doc);
-	plandoc_puts(&b, "</main></body></html>\n");
-	if (b.failed) {
-		free(b.data);
+	buf_puts(&b, "</main></body></html>\n");
+	if ((*out = buf_take(&b, len)) == NULL)
 		return KAM_ENOMEM;
-	}
-	*out = b.data;
-	*len = b.len;
 	return KAM_OK;
 }

@@ -20,23 +20,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <jansson.h>
+#include "util/buf.h"
 
 /* A growing byte buffer; data is malloc'd and owned by whoever holds the struct. */
-struct plandoc_buf {
-	char *data;
-	size_t len, cap;
-	bool failed; /* an allocation failed: the content is incomplete */
-};
-
-/* Appends n bytes of s. */
-void plandoc_put(struct plandoc_buf *b, const char *s, size_t n);
-/* Appends the string s (NULL appends nothing). */
-void plandoc_puts(struct plandoc_buf *b, const char *s);
-/* Appends formatted text. */
-void plandoc_printf(struct plandoc_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 /* Appends s with &, <, >, " and ' escaped for HTML text and attributes (NULL: nothing). */
-void plandoc_put_escaped(struct plandoc_buf *b, const char *s);
+void plandoc_put_escaped(struct buf *b, const char *s);
 
 /* Writes minor units as whole currency units with thousands separators: "EUR 1,234,568". */
 void plandoc_money(double minor, const char *currency, char *buf, size_t len);

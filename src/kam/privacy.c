@@ -4,6 +4,7 @@
 #include <strings.h>
 #include <string.h>
 #include "kam/privacy.h"
+#include "util/buf.h"
 
 const char *const privacy_contact_fields[] = {"title", "email", "phone", "notes", NULL};
 
@@ -69,13 +70,10 @@ static bool wordy(unsigned char ch)
 /* A scrubbed copy of s (malloc'd, caller frees), or NULL when needle does not occur. */
 static char *scrub_str(const char *s, size_t len, const char *needle, size_t nl, const char *repl)
 {
-	size_t rl = strlen(repl), o = 0, cap = len + 1, i = 0;
-	char *out = NULL;
+	struct buf out = {0};
+	size_t i = 0, run = 0;
 	bool hit = false;
 
-	out = malloc(cap);
-	if (out == NULL)
-		return NULL;
 	while (i < len) {
 		bool at = i + nl <= len && strncasecmp(s + i, needle, nl) == 0 &&
 		          (i == 0 || !wordy((unsigned char)s[i - 1]) ||
@@ -83,41 +81,22 @@ static char *scrub_str(const char *s, size_t len, const char *needle, size_t nl,
 		          (i + nl == len || !wordy((unsigned char)s[i + nl]) ||
 		           !wordy((unsigned char)needle[nl - 1]));
 
-		if (at) {
-			if (o + rl + (len - i) + 1 > cap) {
-				char *n;
-
-				cap = o + rl + (len - i) + 1;
-				if ((n = realloc(out, cap)) == NULL) {
-					free(out);
-					return NULL;
-				}
-				out = n;
-			}
-			memcpy(out + o, repl, rl);
-			o += rl;
-			i += nl;
-			hit = true;
+		if (!at) {
+			i++;
 			continue;
 		}
-		if (o + 1 + (len - i) + 1 > cap) {
-			char *n;
-
-			cap = o + (len - i) + 2;
-			if ((n = realloc(out, cap)) == NULL) {
-				free(out);
-				return NULL;
-			}
-			out = n;
-		}
-		out[o++] = s[i++];
+		buf_put(&out, s + run, i - run);
+		buf_puts(&out, repl);
+		i += nl;
+		run = i;
+		hit = true;
 	}
-	out[o] = '\0';
-	if (!hit || (o == len && memcmp(out, s, len) == 0)) { /* nothing, or itself */
-		free(out);
+	buf_put(&out, s + run, len - run);
+	if (!hit || (out.len == len && memcmp(out.data, s, len) == 0)) { /* nothing, or itself */
+		buf_free(&out);
 		return NULL;
 	}
-	return out;
+	return buf_take(&out, NULL);
 }
 
 int privacy_scrub(json_t *v, const char *needle, const char *repl)

@@ -9,6 +9,7 @@
 #include "kam/date.h"
 #include "store/health.h"
 #include "store/internal.h"
+#include "util/buf.h"
 #include "util/time.h"
 
 static int cmp_input(const void *a, const void *b)
@@ -136,18 +137,10 @@ int store_health_inputs(struct store_conn *c, const struct store_health_params *
 	while ((rc = c->ops->next(st)) == 1) {
 		struct health_input *in;
 
-		if (len == cap) {
-			struct health_input *nv;
-
-			cap = cap ? cap * 2 : 64;
-			nv = realloc(v, cap * sizeof(*v));
-			if (nv == NULL) {
-				rc = KAM_ENOMEM;
-				break;
-			}
-			v = nv;
+		if ((in = vec_push((void **)&v, &len, &cap, sizeof(*v))) == NULL) {
+			rc = KAM_ENOMEM;
+			break;
 		}
-		in = memset(&v[len++], 0, sizeof(*v));
 		in->account_id = c->ops->col_int(st, 0);
 		in->owner_id = c->ops->col_int(st, 1);
 		in->active = strcmp(c->ops->col_text(st, 2), "active") == 0;
@@ -380,18 +373,10 @@ int store_alerts_sync(struct store_conn *c, const struct alert_hit *hits, size_t
 	while ((rc = c->ops->next(st)) == 1) {
 		struct live *l;
 
-		if (nl == cap) {
-			struct live *nv;
-
-			cap = cap ? cap * 2 : 64;
-			nv = realloc(lv, cap * sizeof(*lv));
-			if (nv == NULL) {
-				rc = KAM_ENOMEM;
-				break;
-			}
-			lv = nv;
+		if ((l = vec_push((void **)&lv, &nl, &cap, sizeof(*lv))) == NULL) {
+			rc = KAM_ENOMEM;
+			break;
 		}
-		l = memset(&lv[nl++], 0, sizeof(*lv));
 		l->id = c->ops->col_int(st, 0);
 		snprintf(l->rule, sizeof(l->rule), "%s", c->ops->col_text(st, 1));
 		snprintf(l->subject, sizeof(l->subject), "%s", c->ops->col_text(st, 2));

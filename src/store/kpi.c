@@ -10,6 +10,7 @@
 #include "kam/date.h"
 #include "store/internal.h"
 #include "store/kpi.h"
+#include "util/buf.h"
 
 /* The month after "YYYY-MM"; past the range's last month, a key after every stored month. */
 static void next_month(const char *m, char out[8])
@@ -178,21 +179,6 @@ edges:
 	return rc < 0 ? rc : KAM_OK;
 }
 
-/* Grows *v (of elem-sized items) to hold one more; returns the new slot or NULL. */
-static void *push(void **v, size_t *n, size_t *cap, size_t elem)
-{
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 64;
-		void *nv = realloc(*v, nc * elem);
-
-		if (nv == NULL)
-			return NULL;
-		*v = nv;
-		*cap = nc;
-	}
-	return memset((char *)*v + (*n)++ * elem, 0, elem);
-}
-
 static int fetch_accounts(struct store_conn *c, const struct store_kpi_query *q,
                           struct kpi_input *d)
 {
@@ -214,7 +200,7 @@ static int fetch_accounts(struct store_conn *c, const struct store_kpi_query *q,
 		return rc;
 	while ((rc = c->ops->next(st)) == 1) {
 		struct kpi_in_account *a =
-		    push((void **)&d->acc, &d->nacc, &cap, sizeof(*d->acc));
+		    vec_push((void **)&d->acc, &d->nacc, &cap, sizeof(*d->acc));
 
 		if (a == NULL) {
 			rc = KAM_ENOMEM;
@@ -275,7 +261,7 @@ static int fetch_events(struct store_conn *c, const struct store_kpi_query *q,
 		return rc;
 	while ((rc = c->ops->next(st)) == 1) {
 		struct kpi_in_survey *s =
-		    push((void **)&d->surveys, &d->nsurveys, &cap, sizeof(*s));
+		    vec_push((void **)&d->surveys, &d->nsurveys, &cap, sizeof(*s));
 
 		if (s == NULL) {
 			rc = KAM_ENOMEM;
@@ -300,7 +286,7 @@ static int fetch_events(struct store_conn *c, const struct store_kpi_query *q,
 		return rc;
 	while ((rc = c->ops->next(st)) == 1) {
 		struct kpi_in_objective *o =
-		    push((void **)&d->objectives, &d->nobjectives, &cap, sizeof(*o));
+		    vec_push((void **)&d->objectives, &d->nobjectives, &cap, sizeof(*o));
 
 		if (o == NULL) {
 			rc = KAM_ENOMEM;
@@ -324,7 +310,7 @@ static int fetch_events(struct store_conn *c, const struct store_kpi_query *q,
 	if (rc != KAM_OK)
 		return rc;
 	while ((rc = c->ops->next(st)) == 1) {
-		struct kpi_in_case *k = push((void **)&d->cases, &d->ncases, &cap, sizeof(*k));
+		struct kpi_in_case *k = vec_push((void **)&d->cases, &d->ncases, &cap, sizeof(*k));
 
 		if (k == NULL) {
 			rc = KAM_ENOMEM;
@@ -350,7 +336,7 @@ static int fetch_events(struct store_conn *c, const struct store_kpi_query *q,
 		return rc;
 	while ((rc = c->ops->next(st)) == 1) {
 		struct kpi_in_interaction *i =
-		    push((void **)&d->interactions, &d->ninteractions, &cap, sizeof(*i));
+		    vec_push((void **)&d->interactions, &d->ninteractions, &cap, sizeof(*i));
 
 		if (i == NULL) {
 			rc = KAM_ENOMEM;
@@ -415,7 +401,7 @@ int store_kpi_rollup_load(struct store_conn *c, struct kpi_rollup *r)
 	if (rc != KAM_OK)
 		return rc;
 	while ((rc = c->ops->next(st)) == 1) {
-		struct kpi_rollup_cell *x = push((void **)&r->cells, &r->n, &cap, sizeof(*r->cells));
+		struct kpi_rollup_cell *x = vec_push((void **)&r->cells, &r->n, &cap, sizeof(*r->cells));
 
 		if (x == NULL) {
 			rc = KAM_ENOMEM;

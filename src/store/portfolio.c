@@ -4,6 +4,7 @@
 #include <string.h>
 #include "store/internal.h"
 #include "store/portfolio.h"
+#include "util/buf.h"
 
 int store_settings_get(struct store_conn *c, json_t **doc, int64_t *version)
 {
@@ -145,18 +146,13 @@ int store_score_rows(struct store_conn *c, const char *from_month, const char *t
 	if (rc != KAM_OK)
 		return rc;
 	while ((rc = c->ops->next(st)) == 1) {
-		if (len == cap) {
-			struct store_score_row *nv;
+		struct store_score_row *row = vec_push((void **)&v, &len, &cap, sizeof(*v));
 
-			cap = cap ? cap * 2 : 64;
-			nv = realloc(v, cap * sizeof(*v));
-			if (nv == NULL) {
-				rc = KAM_ENOMEM;
-				break;
-			}
-			v = nv;
+		if (row == NULL) {
+			rc = KAM_ENOMEM;
+			break;
 		}
-		fill_row(c, st, &v[len++]);
+		fill_row(c, st, row);
 	}
 	c->ops->done(st);
 	if (rc < 0) {

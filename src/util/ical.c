@@ -2,38 +2,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "util/buf.h"
 #include "util/err.h"
 #include "util/ical.h"
 #include "util/time.h"
 
 void ical_free(struct ical *ic)
 {
-	free(ic->buf);
-	ic->buf = NULL;
-	ic->len = ic->cap = 0;
+	buf_free(&ic->text);
 }
 
 static int put(struct ical *ic, const char *s, size_t n)
 {
-	if (ic->oom)
-		return KAM_ENOMEM;
-	if (ic->len + n + 1 > ic->cap) {
-		size_t cap = ic->cap ? ic->cap : 4096;
-		char *b;
-
-		while (cap < ic->len + n + 1)
-			cap *= 2;
-		if ((b = realloc(ic->buf, cap)) == NULL) {
-			ic->oom = true;
-			return KAM_ENOMEM;
-		}
-		ic->buf = b;
-		ic->cap = cap;
-	}
-	memcpy(ic->buf + ic->len, s, n);
-	ic->len += n;
-	ic->buf[ic->len] = '\0';
-	return KAM_OK;
+	return buf_put(&ic->text, s, n);
 }
 
 /* Writes one logical line folded into physical lines of at most ICAL_LINE_MAX octets; a fold
@@ -69,10 +50,8 @@ int ical_prop(struct ical *ic, const char *name, const char *value)
 	char *line = malloc(nn + nv + 2);
 	int rc;
 
-	if (line == NULL) {
-		ic->oom = true;
-		return KAM_ENOMEM;
-	}
+	if (line == NULL)
+		return ic->text.err = KAM_ENOMEM;
 	memcpy(line, name, nn);
 	line[nn] = ':';
 	memcpy(line + nn + 1, value, nv + 1);
@@ -115,10 +94,8 @@ int ical_prop_text(struct ical *ic, const char *name, const char *text)
 	char *v = ical_escape(text ? text : "");
 	int rc;
 
-	if (v == NULL) {
-		ic->oom = true;
-		return KAM_ENOMEM;
-	}
+	if (v == NULL)
+		return ic->text.err = KAM_ENOMEM;
 	rc = ical_prop(ic, name, v);
 	free(v);
 	return rc;

@@ -7,14 +7,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "util/buf.h"
 
 #define ICAL_LINE_MAX 75 /* octets per physical line, CRLF not counted (RFC 5545 §3.1) */
 
 /* The text being written; buf is NUL-terminated and owned (ical_free or take it). */
 struct ical {
-	char *buf;
-	size_t len, cap;
-	bool oom; /* an allocation failed: the text is incomplete */
+	struct buf text; /* the calendar so far; text.err says if it is incomplete */
 };
 
 /* One event. date (YYYY-MM-DD) makes an all-day event; else at (Unix seconds, UTC). */

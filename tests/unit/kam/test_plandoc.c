@@ -9,7 +9,7 @@
 
 static void test_escape(void **state)
 {
-	struct plandoc_buf b = {0};
+	struct buf b = {0};
 
 	(void)state;
 	plandoc_put_escaped(&b, "<script>alert('x') & \"y\"</script>");

@@ -41,7 +41,7 @@ static void test_short_line(void **state)
 
 	(void)state;
 	assert_int_equal(ical_prop_text(&ic, "SUMMARY", "Renewal, Acme; Q3"), KAM_OK);
-	assert_string_equal(ic.buf, "SUMMARY:Renewal\\, Acme\\; Q3\r\n");
+	assert_string_equal(ic.text.data, "SUMMARY:Renewal\\, Acme\\; Q3\r\n");
 	ical_free(&ic);
 }
 
@@ -74,10 +74,10 @@ static void test_fold_ascii(void **state)
 		text[i] = (char)('a' + i % 26);
 	text[300] = '\0';
 	assert_int_equal(ical_prop_text(&ic, "DESCRIPTION", text), KAM_OK);
-	check_lines(ic.buf);
+	check_lines(ic.text.data);
 	/* first line exactly 75 octets, continuations 1 + 74 */
-	assert_int_equal(strstr(ic.buf, "\r\n") - ic.buf, 75);
-	u = unfold(ic.buf);
+	assert_int_equal(strstr(ic.text.data, "\r\n") - ic.text.data, 75);
+	u = unfold(ic.text.data);
 	assert_memory_equal(u + strlen("DESCRIPTION:"), text, 300);
 	assert_string_equal(u + strlen("DESCRIPTION:") + 300, "\r\n");
 	free(u);
@@ -100,8 +100,8 @@ static void test_fold_utf8(void **state)
 			for (int i = 0; i < 100; i++)
 				strcat(text, chars[k]);
 			assert_int_equal(ical_prop_text(&ic, "SUMMARY", text), KAM_OK);
-			check_lines(ic.buf);
-			u = unfold(ic.buf);
+			check_lines(ic.text.data);
+			u = unfold(ic.text.data);
 			strcpy(want, "SUMMARY:");
 			strcat(want, text);
 			strcat(want, "\r\n");
@@ -146,14 +146,14 @@ static void test_calendar(void **state)
 	assert_int_equal(ical_event(&ic, &all), KAM_OK);
 	assert_int_equal(ical_event(&ic, &timed), KAM_OK);
 	assert_int_equal(ical_end(&ic), KAM_OK);
-	check_lines(ic.buf);
-	assert_non_null(strstr(ic.buf, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
-	assert_non_null(strstr(ic.buf, "\r\nUID:action-12@kam\r\nDTSTAMP:20260301T093000Z\r\n"
+	check_lines(ic.text.data);
+	assert_non_null(strstr(ic.text.data, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
+	assert_non_null(strstr(ic.text.data, "\r\nUID:action-12@kam\r\nDTSTAMP:20260301T093000Z\r\n"
 	                               "DTSTART;VALUE=DATE:20260402\r\nSUMMARY:Call\\, Acme\r\n"
 	                               "DESCRIPTION:line 1\\nline 2\r\n"));
-	assert_non_null(strstr(ic.buf, "DTSTART:20260301T103000Z\r\n"));
-	assert_non_null(strstr(ic.buf, "URL:https://kam.example/#/accounts/3\r\n"));
-	assert_string_equal(ic.buf + strlen(ic.buf) - 15, "END:VCALENDAR\r\n");
+	assert_non_null(strstr(ic.text.data, "DTSTART:20260301T103000Z\r\n"));
+	assert_non_null(strstr(ic.text.data, "URL:https://kam.example/#/accounts/3\r\n"));
+	assert_string_equal(ic.text.data + strlen(ic.text.data) - 15, "END:VCALENDAR\r\n");
 	all.date = "2026-3-1";
 	assert_int_equal(ical_event(&ic, &all), KAM_EINVAL);
 	ical_free(&ic);
