@@ -261,7 +261,7 @@ static int cmd_serve(const struct opts *o)
 			       .limits = o->limits,
 			       .trusted_proxies = o->trusted_proxies ? o->trusted_proxies
 								     : getenv("KAM_TRUSTED_PROXY")};
-	struct api_server server = {NULL, NULL, NULL};
+	struct api_server server = {.cache = NULL};
 	struct http_server *srv = NULL;
 	struct jobs *jobs = NULL;
 	char err[256] = "", shown[512];
@@ -279,8 +279,16 @@ static int cmd_serve(const struct opts *o)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	/* one connection per worker thread, one for the background jobs, one for imports */
-	if (open_store(o, n + 2, &app.store))
+	/* the OpenAPI document is built once: a handler building it raced other threads */
+	server.openapi = api_openapi_json(&server.openapi_len);
+	if (server.openapi == NULL) {
+		fprintf(stderr, "kam: cannot build the OpenAPI description\n");
 		return 1;
+	}
+	if (open_store(o, n + 2, &app.store)) {
+		free(server.openapi);
+		return 1;
+	}
 	server.cache = api_cache_new(64);
 	server.imports = api_importq_new(app.store);
 	server.rollups = api_rollups_new();
@@ -291,6 +299,7 @@ static int cmd_serve(const struct opts *o)
 		api_importq_free(server.imports);
 		api_rollups_free(server.rollups);
 		api_cache_free(server.cache);
+		free(server.openapi);
 		store_close(app.store);
 		return 1;
 	}
@@ -315,6 +324,7 @@ static int cmd_serve(const struct opts *o)
 	api_rollups_free(server.rollups);
 	api_cache_free(server.cache);
 	http_assets_free(app.assets);
+	free(server.openapi);
 	store_close(app.store);
 	log_msg("info", "stopped");
 	return 0;
@@ -352,8 +362,12 @@ int main(int argc, char **argv)
 		return usage(usage_main, 0);
 	if (strcmp(cmd, "openapi") == 0) {
 		json_t *doc = api_openapi_doc();
-		char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		char *s = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 
+		if (s == NULL) {
+			fprintf(stderr, "kam: cannot build the OpenAPI description\n");
+			return 1;
+		}
 		printf("%s\n", s);
 		free(s);
 		json_decref(doc);

@@ -75,8 +75,12 @@ int jobs_start(struct store *st, struct jobs **out);
 /* Stops them and waits for a run in progress. */
 void jobs_stop(struct jobs *j);
 
-/* The OpenAPI 3.1 description generated from the routes and the model (caller owns it). */
+/* The OpenAPI 3.1 description generated from the routes and the model (caller owns it);
+ * NULL when out of memory or a route names a schema the generator does not know. */
 json_t *api_openapi_doc(void);
+/* The description as the server sends it, compact JSON of *len bytes (caller frees); NULL
+ * as for api_openapi_doc. */
+char *api_openapi_json(size_t *len);
 
 /* Handlers. */
 int api_healthz(struct req *rq, struct resp *rs);

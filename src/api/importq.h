@@ -35,6 +35,8 @@ struct api_server {
 	struct api_cache *cache;
 	struct api_importq *imports;
 	struct api_rollups *rollups; /* the revenue rollup in memory for KPI answers */
+	char *openapi;               /* GET /api/v1/openapi.json: built once at start-up */
+	size_t openapi_len;
 };
 
 #endif

@@ -32,6 +32,30 @@ test('the committed file, the served document and `kam openapi` are the same (ru
   assert.equal(file.openapi, '3.1.0');
 });
 
+// The document was once built per request with strtok, whose hidden state threads share:
+// parallel requests got each other's path parameters. Eight workers and several rounds of
+// 400 make a shared-state bug show; every reply must be the same bytes, equal to `kam openapi`.
+test('400 parallel GETs of the document all return the same bytes, equal to `kam openapi`', async () => {
+  const want = JSON.parse(kam(['openapi']));
+  const s8 = await serve(db, {}, ['--threads', '8', '--connections-per-address', '1000']);
+  try {
+    let first;
+    for (let round = 0; round < 4; round++) {
+      const bodies = await Promise.all(Array.from({ length: 400 }, async () => {
+        const r = await fetch(s8.url + '/api/v1/openapi.json');
+        assert.equal(r.status, 200);
+        return r.text();
+      }));
+      first ??= bodies[0];
+      const differ = bodies.filter((b) => b !== first).length;
+      assert.equal(differ, 0, `round ${round}: ${differ} of 400 documents differ from the first`);
+    }
+    assert.deepEqual(JSON.parse(first), want);
+  } finally {
+    assert.equal(await s8.stop(), 0, s8.log().slice(-3000));
+  }
+});
+
 test('every route of the route table is described, and nothing else', () => {
   const src = readFileSync(join(root, 'src/api/routes.c'), 'utf8');
   const routes = new Set();
