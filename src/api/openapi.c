@@ -332,6 +332,12 @@ static json_t *operation(const struct http_route *r, const struct model_entity *
 				      json_pack("{s:s,s:s,s:{s:s,s:[s,s],s:s}}", "name", "format", "in",
 						"query", "schema", "type", "string", "enum", "pdf",
 						"html", "default", "pdf"));
+	if (r->flags & ROUTE_IF_MATCH)
+		json_array_append_new(params,
+		                      json_pack("{s:s,s:s,s:s,s:{s:s}}", "name", "If-Match", "in",
+		                                "header", "description",
+		                                "the ETag read; 412 when the record changed since",
+		                                "schema", "type", "string"));
 	if (json_array_size(params))
 		json_object_set_new(op, "parameters", params);
 	else
@@ -373,36 +379,24 @@ static json_t *operation(const struct http_route *r, const struct model_entity *
 		char in[80];
 
 		snprintf(in, sizeof(in), "%sPatch", name);
-		json_object_set_new(op, "parameters",
-				    json_pack("[O,{s:s,s:s,s:s,s:{s:s}}]",
-					      json_array_get(json_object_get(op, "parameters"), 0),
-					      "name", "If-Match", "in", "header", "description",
-					      "the ETag read; 412 when the record changed since",
-					      "schema", "type", "string"));
 		json_object_set_new(op, "requestBody", json_pack("{s:b,s:o}", "required", true,
 								 "content", content(ref(in))));
 		json_object_set_new(resp, "200",
 				    json_pack("{s:s,s:o}", "description", "The changed record",
 					      "content", content(ref(name))));
 		json_object_set_new(resp, "409", problem("Conflicts with stored data"));
-		json_object_set_new(resp, "412", problem("If-Match did not match: read it again"));
 		break;
 	}
 	case K_DELETE:
 		json_object_set_new(resp, "204", json_pack("{s:s}", "description", "Deleted"));
-		json_object_set_new(resp, "412", problem("If-Match did not match: read it again"));
 		break;
 	case K_EMPTY:
 		json_object_set_new(resp, "204", json_pack("{s:s}", "description", "Done"));
 		break;
 	case K_PUT:
-		json_object_set_new(op, "requestBody",
-				    json_pack("{s:b,s:o}", "required", true, "content",
-					      content(json_pack("{s:s,s:{s:{s:s,s:i,s:i}},s:[s],s:b}",
-								"type", "object", "properties",
-								"role", "type", "string", "minLength",
-								1, "maxLength", 100, "required", "role",
-								"additionalProperties", false))));
+		json_object_set_new(
+		    op, "requestBody",
+		    json_pack("{s:b,s:o}", "required", true, "content", content(ref(r->request))));
 		json_object_set_new(resp, "200", json_pack("{s:s,s:o}", "description", "Changed",
 							   "content",
 							   content(json_pack("{s:s}", "type", "object"))));
@@ -440,6 +434,8 @@ static json_t *operation(const struct http_route *r, const struct model_entity *
 		                              content(json_pack("{s:s}", "type", "object"))));
 		break;
 	}
+	if (r->flags & ROUTE_IF_MATCH)
+		json_object_set_new(resp, "412", problem("If-Match did not match: read it again"));
 	json_object_set_new(resp, "400", problem("Bad input: the errors name the fields"));
 	if (!(r->flags & ROUTE_PUBLIC)) {
 		json_object_set_new(resp, "401", problem("Not logged in"));
@@ -487,6 +483,13 @@ json_t *api_openapi_doc(void)
 		     r->fn == api_res_update) &&
 		    res->e != e)
 			goto bad;
+		if (k == K_PUT && !json_object_get(schemas, r->request))
+			json_object_set_new(schemas, r->request,
+			                    json_pack("{s:s,s:{s:{s:s,s:i,s:i}},s:[s],s:b}", "type",
+			                              "object", "properties", "role", "type",
+			                              "string", "minLength", 1, "maxLength", 100,
+			                              "required", "role", "additionalProperties",
+			                              false));
 		if (e) {
 			schema_name(e, name, sizeof(name));
 			if (!json_object_get(schemas, name)) {

@@ -33,7 +33,7 @@ const struct http_route api_routes[] = {
     {"POST", "/api/v1/session", api_session_create, ROUTE_PUBLIC, 0, NULL,
      "Log in with {email, password}: sets the kam_session cookie, returns {user, csrf_token}; "
      "5 failures a minute per e-mail or address give 429",
-     NULL, "object"},
+     NULL, "201 object"},
     {"GET", "/api/v1/session", api_session_get, 0, 0, NULL, "The session's user and CSRF token",
      NULL, "object"},
     {"DELETE", "/api/v1/session", api_session_delete, 0, 0, NULL, "Log out", NULL, NULL},
@@ -60,7 +60,7 @@ const struct http_route api_routes[] = {
     {"POST", "/api/v1/tokens", api_token_create, 0, 0, NULL,
      "Create an API token {name, expires_at (optional, RFC 3339, within 5 years)}; the "
      "token is shown once",
-     NULL, "object"},
+     NULL, "201 object"},
     {"DELETE", "/api/v1/tokens/:id", api_token_delete, 0, 0, NULL, "Revoke an API token", NULL,
      NULL},
 
@@ -90,7 +90,7 @@ const struct http_route api_routes[] = {
     {"POST", "/api/v1/accounts/:id/shares", api_share_create, 0, ACCOUNT_CREATORS, NULL,
      "Create a client share link {expires_in_days: 1..90, default 30}; the token is shown "
      "once",
-     NULL, "object"},
+     NULL, "201 object"},
     {"DELETE", "/api/v1/accounts/:id/shares/:share_id", api_share_delete, 0, ACCOUNT_CREATORS, NULL,
      "Revoke a client share link", NULL, NULL},
     {"GET", "/api/v1/shared/:token", api_shared, ROUTE_PUBLIC, 0, NULL,
@@ -120,7 +120,7 @@ const struct http_route api_routes[] = {
      "(salesforce|hubspot), dry_run, atomic, date_format, async. Replies 201 with the run: "
      "counts, rejected rows with line, column and reason, ignored columns; with async=true, "
      "202 at once and the run at its Location shows progress, then the result",
-     NULL, "object"},
+     NULL, "201 object"},
     {"GET", "/api/v1/imports", api_import_list, 0, ACCOUNT_CREATORS, NULL,
      "Import runs, newest last (a kam sees their own)", NULL, "object"},
     {"GET", "/api/v1/imports/:id", api_import_get, 0, ACCOUNT_CREATORS, NULL,
@@ -130,7 +130,7 @@ const struct http_route api_routes[] = {
     /* identification and segmentation */
     {"GET", "/api/v1/settings", api_settings_get, 0, 0, NULL, "The settings in force", NULL,
      "object"},
-    {"PATCH", "/api/v1/settings", api_settings_update, 0, R_STAFF, NULL,
+    {"PATCH", "/api/v1/settings", api_settings_update, ROUTE_IF_MATCH, R_STAFF, NULL,
      "Change settings (directors, admins); scores are recomputed in the same transaction", NULL,
      "object"},
     {"POST", "/api/v1/settings/preview", api_settings_preview, 0, R_STAFF, NULL,
@@ -172,9 +172,9 @@ const struct http_route api_routes[] = {
      "The plan on one A4 page, PDF (default) or HTML: situation, objectives, actions, "
      "stakeholders, risks, KPIs, revenue chart",
      NULL, "application/pdf"},
-    CRUD("/api/v1/objectives", res_objectives, ACCOUNT_WRITERS, "Objective", "a objective",
+    CRUD("/api/v1/objectives", res_objectives, ACCOUNT_WRITERS, "Objective", "an objective",
          "objectives"),
-    CRUD("/api/v1/actions", res_actions, ACCOUNT_WRITERS, "Action", "a action", "actions"),
+    CRUD("/api/v1/actions", res_actions, ACCOUNT_WRITERS, "Action", "an action", "actions"),
     CRUD("/api/v1/plan-resources", res_plan_resources, ACCOUNT_WRITERS, "PlanResource",
          "a plan resource", "plan resources"),
     CRUD("/api/v1/reviews", res_reviews, ACCOUNT_WRITERS, "Review", "a review", "reviews"),
@@ -186,8 +186,8 @@ const struct http_route api_routes[] = {
     CRUD("/api/v1/units", res_units, ACCOUNT_WRITERS, "BusinessUnit", "a business unit",
          "business units"),
     CRUD("/api/v1/opportunities", res_opportunities, ACCOUNT_WRITERS, "Opportunity",
-         "a opportunity", "opportunitys"),
-    CRUD("/api/v1/fx-rates", res_fx_rates, R_STAFF, "FXRate", "a FX rate", "FX rates"),
+         "an opportunity", "opportunities"),
+    CRUD("/api/v1/fx-rates", res_fx_rates, R_STAFF, "FXRate", "an FX rate", "FX rates"),
     CRUD("/api/v1/transactions", res_transactions, ACCOUNT_CREATORS, "Transaction", "a transaction",
          "transactions"),
     {"POST", "/api/v1/transactions/bulk", api_transactions_bulk, ROUTE_RAW_BODY, ACCOUNT_CREATORS,
@@ -198,7 +198,7 @@ const struct http_route api_routes[] = {
      "Open pipeline totals and weighted value", NULL, "object"},
 
     /* engagement: interactions, cases, risks, surveys */
-    CRUD("/api/v1/interactions", res_interactions, ACCOUNT_WRITERS, "Interaction", "a interaction",
+    CRUD("/api/v1/interactions", res_interactions, ACCOUNT_WRITERS, "Interaction", "an interaction",
          "interactions"),
     CRUD("/api/v1/cases", res_cases, ACCOUNT_WRITERS, "Case", "a case", "cases"),
     CRUD("/api/v1/risks", res_risks, ACCOUNT_WRITERS, "Risk", "a risk", "risks"),

@@ -105,6 +105,11 @@ test('responses match their schemas, happy paths and errors', async () => {
   await check('GET', '/api/v1/accounts?sort=nonsense', undefined, 400);
   const a = await check('POST', '/api/v1/accounts', { name: 'Spec GmbH', tags: ['x'], website: 'https://spec.example', strategic_importance: 3 }, 201);
   await check('GET', `/api/v1/accounts/${a.json.id}`, undefined, 200);
+  // what a POST that makes something answers, and If-Match where it is honoured
+  await check('POST', `/api/v1/accounts/${a.json.id}/shares`, {}, 201);
+  await check('POST', '/api/v1/tokens', { name: 'spec' }, 201);
+  await check('POST', '/api/v1/session', { email: 'viewer@example.com', password: 'demo-password-1' }, 201);
+  await check('PATCH', '/api/v1/settings', { kam_capacity: 7 }, 412, { 'If-Match': '"99"' });
   await check('PATCH', `/api/v1/accounts/${a.json.id}`, { notes: 'checked' }, 200);
   await check('PATCH', `/api/v1/accounts/${a.json.id}`, { notes: 'x' }, 412, { 'If-Match': '"1"' });
   await check('POST', '/api/v1/accounts', { name: 'x', status: 'bogus' }, 400);
