@@ -4,6 +4,7 @@
  * that output, and a test checks the two are the same.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "api/api.h"
 #include "api/resource.h"
@@ -110,7 +111,8 @@ static int route_kind(const struct http_route *r, enum kind *k, const struct mod
 		*k = K_GET;
 	else
 		return KAM_EINVAL;
-	return KAM_OK;
+	/* only a plain object's status is free; the others follow from their kind */
+	return *status && *k != K_OBJ ? KAM_EINVAL : KAM_OK;
 }
 
 static json_t *field_schema(const struct model_field *f, bool nullable)
