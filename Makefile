@@ -119,6 +119,10 @@ api-pg: $(BUILD)/san/kam
 lint:
 	@! grep -nE '\b(sprintf|vsprintf|strcpy|strcat|atoi|atol|sscanf|gets)\s*\(' $(SRC) src/main.c \
 		|| (echo "lint: banned function above" >&2; exit 1)
+	@! grep -nE '\b(strtok|strerror|localtime|gmtime|ctime|asctime|rand|setlocale)\s*\(' \
+		$(SRC) src/main.c $(wildcard src/*/*.h) $(shell find tests -name '*.[ch]') \
+		|| (echo "lint: not thread-safe (state shared by every thread): use the _r form" \
+			"(strtok_r, err_strerror, localtime_r, gmtime_r, ...)" >&2; exit 1)
 	@scripts/layers || (echo "lint: an include above crosses the layers (docs/architecture.md)" >&2; exit 1)
 
 # docs/openapi.json is generated from the route table and the model; a test checks it is current

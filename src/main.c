@@ -26,28 +26,6 @@ extern const struct embed_file static_files[];
 
 #define EXIT_USAGE 2
 
-static const char usage_main[] =
-	"usage: kam COMMAND [OPTIONS]\n"
-	"\n"
-	"commands:\n"
-	"  serve          run the HTTP server\n"
-	"  init           create the database and apply migrations\n"
-	"  migrate        apply pending migrations\n"
-	"  demo           load the demo data set into an empty database\n"
-	"  user add       create a user\n"
-	"  token create   create an API token for a user\n"
-	"  kpi            print KPIs (table, JSON or CSV)\n"
-	"  import         import a CSV file (accounts, contacts, transactions, …)\n"
-	"  export         write a list as CSV or XLSX\n"
-	"  report plan    write an account's plan as a one-page PDF or HTML document\n"
-	"  backup         write a consistent copy of the SQLite database while it runs\n"
-	"  restore        replace the SQLite database with a backup\n"
-	"  openapi        print the OpenAPI description of the REST API\n"
-	"  version        print the version\n"
-	"\n"
-	"Every command that touches data takes --db PATH (or KAM_DB; default kam.db).\n"
-	"Run kam COMMAND --help for the options of one command.\n";
-
 static const char usage_serve[] =
 	"usage: kam serve [--listen HOST:PORT] [--db PATH] [--threads N] [--max-connections N]\n"
 	"                 [--connections-per-address N] [--head-timeout SECONDS]\n"
@@ -268,7 +246,7 @@ static int cmd_serve(const struct opts *o)
 			       .limits = o->limits,
 			       .trusted_proxies = o->trusted_proxies ? o->trusted_proxies
 								     : getenv("KAM_TRUSTED_PROXY")};
-	struct api_server server = {NULL, NULL, NULL};
+	struct api_server server = {.cache = NULL};
 	struct http_server *srv = NULL;
 	struct jobs *jobs = NULL;
 	char err[256] = "", shown[512];
@@ -286,8 +264,16 @@ static int cmd_serve(const struct opts *o)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	/* one connection per worker thread, one for the background jobs, one for imports */
-	if (open_store(o, n + 2, &app.store))
+	/* the OpenAPI document is built once: a handler building it raced other threads */
+	server.openapi = api_openapi_json(&server.openapi_len);
+	if (server.openapi == NULL) {
+		fprintf(stderr, "kam: cannot build the OpenAPI description\n");
 		return 1;
+	}
+	if (open_store(o, n + 2, &app.store)) {
+		free(server.openapi);
+		return 1;
+	}
 	server.cache = api_cache_new(64);
 	server.imports = app_importq_new(app.store);
 	server.rollups = api_rollups_new();
@@ -298,6 +284,7 @@ static int cmd_serve(const struct opts *o)
 		app_importq_free(server.imports);
 		api_rollups_free(server.rollups);
 		api_cache_free(server.cache);
+		free(server.openapi);
 		store_close(app.store);
 		return 1;
 	}
@@ -322,6 +309,7 @@ static int cmd_serve(const struct opts *o)
 	api_rollups_free(server.rollups);
 	api_cache_free(server.cache);
 	http_assets_free(app.assets);
+	free(server.openapi);
 	store_close(app.store);
 	log_msg("info", "stopped");
 	return 0;
@@ -341,161 +329,333 @@ static int read_password(char *buf, size_t len)
 	return 0;
 }
 
+static int run_serve(int argc, char **argv, struct opts *o)
+{
+	int rc;
+
+	if ((rc = parse(argc, argv, usage_serve, o)) >= 0)
+		return rc;
+	return cmd_serve(o);
+}
+
+/* kam init and kam migrate: the same work, but only migrate copies between databases. */
+static int run_schema(int argc, char **argv, struct opts *o, bool init)
+{
+	struct store *st = NULL;
+	struct store_conn *c;
+	char shown[512];
+	int rc, version = 0;
+
+	if ((rc = parse(argc, argv, init ? usage_init : usage_migrate, o)) >= 0)
+		return rc;
+	if (o->from || o->to) {
+		if (!o->from || !o->to || init)
+			return usage(usage_migrate, EXIT_USAGE);
+		return cli_copy(o->from, o->to) == KAM_OK ? 0 : 1;
+	}
+	if (open_store(o, 1, &st))
+		return 1;
+	store_acquire(st, &c);
+	store_schema_version(c, &version);
+	store_release(st, c);
+	cli_redact_url(o->db, shown, sizeof(shown));
+	printf("database %s is at schema version %d\n", shown, version);
+	store_close(st);
+	return 0;
+}
+
+static int run_init(int argc, char **argv, struct opts *o)
+{
+	return run_schema(argc, argv, o, true);
+}
+
+static int run_migrate(int argc, char **argv, struct opts *o)
+{
+	return run_schema(argc, argv, o, false);
+}
+
+static int run_demo(int argc, char **argv, struct opts *o)
+{
+	struct store *st = NULL;
+	int rc;
+
+	if ((rc = parse(argc, argv, usage_demo, o)) >= 0)
+		return rc;
+	if (open_store(o, 1, &st))
+		return 1;
+	if (o->accounts > 0)
+		rc = cli_demo_large(st, o->seed, o->accounts, o->contacts, o->transactions);
+	else if (o->contacts || o->transactions)
+		rc = (usage(usage_demo, EXIT_USAGE), KAM_EINVAL);
+	else
+		rc = cli_demo(st, o->seed);
+	store_close(st);
+	return rc == KAM_OK ? 0 : 1;
+}
+
+static int run_user_add(int argc, char **argv, struct opts *o)
+{
+	struct store *st = NULL;
+	char pw[1100];
+	int rc;
+
+	if ((rc = parse(argc, argv, usage_user, o)) >= 0)
+		return rc;
+	if (!o->email || !o->name || !o->role)
+		return usage(usage_user, EXIT_USAGE);
+	if (o->password_stdin && read_password(pw, sizeof(pw)) != 0)
+		return 1;
+	if (open_store(o, 1, &st))
+		return 1;
+	rc = cli_user_add(st, o->email, o->name, o->role, o->password_stdin ? pw : NULL);
+	sodium_memzero(pw, sizeof(pw));
+	store_close(st);
+	return rc == KAM_OK ? 0 : 1;
+}
+
+static int run_token_create(int argc, char **argv, struct opts *o)
+{
+	struct store *st = NULL;
+	int rc;
+
+	if ((rc = parse(argc, argv, usage_token, o)) >= 0)
+		return rc;
+	if (!o->email || !o->name)
+		return usage(usage_token, EXIT_USAGE);
+	if (open_store(o, 1, &st))
+		return 1;
+	rc = cli_token_create(st, o->email, o->name);
+	store_close(st);
+	return rc == KAM_OK ? 0 : 1;
+}
+
+static int run_kpi(int argc, char **argv, struct opts *o)
+{
+	struct store *st = NULL;
+	int rc;
+
+	if ((rc = parse(argc, argv, usage_kpi, o)) >= 0)
+		return rc;
+	if (o->format && strcmp(o->format, "table") && strcmp(o->format, "json") &&
+	    strcmp(o->format, "csv"))
+		return usage(usage_kpi, EXIT_USAGE);
+	if (open_store(o, 1, &st))
+		return 1;
+	rc = cli_kpi(st, o->scope ? o->scope : "portfolio", o->id, o->from, o->to,
+	             o->format ? o->format : "table");
+	store_close(st);
+	return rc == KAM_OK ? 0 : rc == KAM_EINVAL ? EXIT_USAGE : 1;
+}
+
+static int run_import(int argc, char **argv, struct opts *o)
+{
+	return cli_import(o->db, argc, argv);
+}
+
+static int run_export(int argc, char **argv, struct opts *o)
+{
+	return cli_export(o->db, argc, argv);
+}
+
+static int run_report_plan(int argc, char **argv, struct opts *o)
+{
+	struct store *st = NULL;
+	int rc;
+
+	o->want_arg = true;
+	if ((rc = parse(argc, argv, usage_report, o)) >= 0)
+		return rc;
+	if (o->format && strcmp(o->format, "pdf") && strcmp(o->format, "html"))
+		return usage(usage_report, EXIT_USAGE);
+	if (open_store(o, 1, &st))
+		return 1;
+	rc = cli_report_plan(st, o->arg, o->format ? o->format : "pdf", o->out, o->as);
+	store_close(st);
+	return rc == KAM_OK ? 0 : 1;
+}
+
+/* kam backup and kam restore: SQLite files only; PostgreSQL has its own tools. */
+static int run_copy(int argc, char **argv, struct opts *o, bool backup)
+{
+	const char *cmd = backup ? "backup" : "restore";
+	int rc;
+
+	o->want_arg = true;
+	if ((rc = parse(argc, argv, backup ? usage_backup : usage_restore, o)) >= 0)
+		return rc;
+	if (store_is_pg_url(o->db)) {
+		fprintf(stderr,
+		        "kam: %s works on SQLite databases; for PostgreSQL use %s (e.g. %s)\n", cmd,
+		        backup ? "pg_dump" : "pg_restore",
+		        backup ? "pg_dump --format=custom --file=kam.dump \"$KAM_DB\""
+		               : "pg_restore --clean --if-exists --dbname=\"$KAM_DB\" kam.dump");
+		return EXIT_USAGE;
+	}
+	rc = backup ? cli_backup(o->db, o->arg) : cli_restore(o->arg, o->db);
+	return rc == KAM_OK ? 0 : 1;
+}
+
+static int run_backup(int argc, char **argv, struct opts *o)
+{
+	return run_copy(argc, argv, o, true);
+}
+
+static int run_restore(int argc, char **argv, struct opts *o)
+{
+	return run_copy(argc, argv, o, false);
+}
+
+static int run_openapi(int argc, char **argv, struct opts *o)
+{
+	json_t *doc = api_openapi_doc();
+	char *s = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+
+	(void)argc, (void)argv, (void)o;
+	if (s == NULL) {
+		fprintf(stderr, "kam: cannot build the OpenAPI description\n");
+		json_decref(doc);
+		return 1;
+	}
+	printf("%s\n", s);
+	free(s);
+	json_decref(doc);
+	return 0;
+}
+
+static int run_version(int argc, char **argv, struct opts *o)
+{
+	(void)argc, (void)argv, (void)o;
+	printf("kam %s\n", KAM_VERSION);
+	return 0;
+}
+
+static int run_help(int argc, char **argv, struct opts *o);
+
+/* A subcommand: kam NAME [SUB] [OPTIONS]. */
+struct command {
+	const char *name;
+	const char *sub;   /* a second word it requires ("user add"), or NULL */
+	const char *help;  /* its line in kam help */
+	const char *usage; /* printed when SUB is missing; NULL when there is no SUB */
+	bool pure;         /* touches no data and no keys: runs without libsodium */
+	/* argv[0] is the last word of the command's name; o holds the defaults */
+	int (*run)(int argc, char **argv, struct opts *o);
+};
+
+/* Every command of kam, in the order kam help lists them. */
+static const struct command commands[] = {
+    {"serve", NULL, "run the HTTP server", NULL, false, run_serve},
+    {"init", NULL, "create the database and apply migrations", NULL, false, run_init},
+    {"migrate", NULL, "apply pending migrations", NULL, false, run_migrate},
+    {"demo", NULL, "load the demo data set into an empty database", NULL, false, run_demo},
+    {"user", "add", "create a user", usage_user, false, run_user_add},
+    {"token", "create", "create an API token for a user", usage_token, false, run_token_create},
+    {"kpi", NULL, "print KPIs (table, JSON or CSV)", NULL, false, run_kpi},
+    {"import", NULL, "import a CSV file (accounts, contacts, transactions, …)", NULL, false,
+     run_import},
+    {"export", NULL, "write a list as CSV or XLSX", NULL, false, run_export},
+    {"report", "plan", "write an account's plan as a one-page PDF or HTML document", usage_report,
+     false, run_report_plan},
+    {"backup", NULL, "write a consistent copy of the SQLite database while it runs", NULL, false,
+     run_backup},
+    {"restore", NULL, "replace the SQLite database with a backup", NULL, false, run_restore},
+    {"openapi", NULL, "print the OpenAPI description of the REST API", NULL, true, run_openapi},
+    {"version", NULL, "print the version", NULL, true, run_version},
+    {"help", NULL, "list the commands, or print the options of one (help COMMAND)", NULL, true,
+     run_help},
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void print_usage(FILE *f)
+{
+	fputs("usage: kam COMMAND [OPTIONS]\n\ncommands:\n", f);
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "%s%s%s", commands[i].name, commands[i].sub ? " " : "",
+		         commands[i].sub ? commands[i].sub : "");
+		fprintf(f, "  %-14s %s\n", name, commands[i].help);
+	}
+	fputs("\nEvery command that touches data takes --db PATH (or KAM_DB; default kam.db).\n"
+	      "Run kam COMMAND --help for the options of one command.\n",
+	      f);
+}
+
+static const struct command *find_command(const char *name)
+{
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
+		name = "help";
+	else if (strcmp(name, "--version") == 0)
+		name = "version";
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static int unknown_command(const char *name)
+{
+	fprintf(stderr, "kam: unknown command %s\n", name);
+	print_usage(stderr);
+	return EXIT_USAGE;
+}
+
+/* Runs c with argv[0] its name; a command of two words checks the second. */
+static int run_command(const struct command *c, int argc, char **argv, struct opts *o)
+{
+	if (!c->pure && sodium_init() < 0) {
+		fprintf(stderr, "kam: libsodium failed to start\n");
+		return 1;
+	}
+	if (c->sub) {
+		if (argc < 2 || strcmp(argv[1], c->sub) != 0)
+			return usage(c->usage,
+			             argc >= 2 && !strcmp(argv[1], "--help") ? 0 : EXIT_USAGE);
+		argc--;
+		argv++;
+	}
+	return c->run(argc, argv, o);
+}
+
+static int run_help(int argc, char **argv, struct opts *o)
+{
+	const struct command *c;
+	char help[] = "--help", sub[32];
+	char *args[4];
+	int n = 0;
+
+	if (argc < 2) {
+		print_usage(stdout);
+		return 0;
+	}
+	/* kam help COMMAND is kam COMMAND --help */
+	if ((c = find_command(argv[1])) == NULL || c->run == run_help)
+		return c ? (print_usage(stdout), 0) : unknown_command(argv[1]);
+	args[n++] = argv[1];
+	if (c->sub) {
+		snprintf(sub, sizeof(sub), "%s", c->sub);
+		args[n++] = sub;
+	}
+	args[n++] = help;
+	args[n] = NULL;
+	return run_command(c, n, args, o);
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = {.db = getenv("KAM_DB"), .listen = getenv("KAM_LISTEN"), .seed = 1};
-	const char *cmd;
-	struct store *st = NULL;
-	int rc;
+	const struct command *c;
 
 	if (!o.db || !o.db[0])
 		o.db = "kam.db";
 	if (!o.listen || !o.listen[0])
 		o.listen = "127.0.0.1:8080";
-	if (argc < 2)
-		return usage(usage_main, EXIT_USAGE);
-	cmd = argv[1];
-	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0)
-		return usage(usage_main, 0);
-	if (strcmp(cmd, "openapi") == 0) {
-		json_t *doc = api_openapi_doc();
-		char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-
-		printf("%s\n", s);
-		free(s);
-		json_decref(doc);
-		return 0;
+	if (argc < 2) {
+		print_usage(stderr);
+		return EXIT_USAGE;
 	}
-	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
-		printf("kam %s\n", KAM_VERSION);
-		return 0;
-	}
-	if (sodium_init() < 0) {
-		fprintf(stderr, "kam: libsodium failed to start\n");
-		return 1;
-	}
-	if (strcmp(cmd, "import") == 0)
-		return cli_import(o.db, argc - 1, argv + 1);
-	if (strcmp(cmd, "export") == 0)
-		return cli_export(o.db, argc - 1, argv + 1);
-	if (strcmp(cmd, "serve") == 0) {
-		if ((rc = parse(argc - 1, argv + 1, usage_serve, &o)) >= 0)
-			return rc;
-		return cmd_serve(&o);
-	}
-	if (strcmp(cmd, "init") == 0 || strcmp(cmd, "migrate") == 0) {
-		struct store_conn *c;
-		char shown[512];
-		int version = 0;
-
-		if ((rc = parse(argc - 1, argv + 1, cmd[0] == 'i' ? usage_init : usage_migrate, &o)) >=
-		    0)
-			return rc;
-		if (o.from || o.to) {
-			if (!o.from || !o.to || cmd[0] == 'i')
-				return usage(usage_migrate, EXIT_USAGE);
-			return cli_copy(o.from, o.to) == KAM_OK ? 0 : 1;
-		}
-		if (open_store(&o, 1, &st))
-			return 1;
-		store_acquire(st, &c);
-		store_schema_version(c, &version);
-		store_release(st, c);
-		cli_redact_url(o.db, shown, sizeof(shown));
-		printf("database %s is at schema version %d\n", shown, version);
-		store_close(st);
-		return 0;
-	}
-	if (strcmp(cmd, "demo") == 0) {
-		if ((rc = parse(argc - 1, argv + 1, usage_demo, &o)) >= 0)
-			return rc;
-		if (open_store(&o, 1, &st))
-			return 1;
-		if (o.accounts > 0)
-			rc = cli_demo_large(st, o.seed, o.accounts, o.contacts, o.transactions);
-		else if (o.contacts || o.transactions)
-			rc = (usage(usage_demo, EXIT_USAGE), KAM_EINVAL);
-		else
-			rc = cli_demo(st, o.seed);
-		store_close(st);
-		return rc == KAM_OK ? 0 : 1;
-	}
-	if (strcmp(cmd, "user") == 0) {
-		char pw[1100];
-
-		if (argc < 3 || strcmp(argv[2], "add") != 0)
-			return usage(usage_user, argc >= 3 && !strcmp(argv[2], "--help") ? 0 : EXIT_USAGE);
-		if ((rc = parse(argc - 2, argv + 2, usage_user, &o)) >= 0)
-			return rc;
-		if (!o.email || !o.name || !o.role)
-			return usage(usage_user, EXIT_USAGE);
-		if (o.password_stdin && read_password(pw, sizeof(pw)) != 0)
-			return 1;
-		if (open_store(&o, 1, &st))
-			return 1;
-		rc = cli_user_add(st, o.email, o.name, o.role, o.password_stdin ? pw : NULL);
-		sodium_memzero(pw, sizeof(pw));
-		store_close(st);
-		return rc == KAM_OK ? 0 : 1;
-	}
-	if (strcmp(cmd, "token") == 0) {
-		if (argc < 3 || strcmp(argv[2], "create") != 0)
-			return usage(usage_token, argc >= 3 && !strcmp(argv[2], "--help") ? 0 : EXIT_USAGE);
-		if ((rc = parse(argc - 2, argv + 2, usage_token, &o)) >= 0)
-			return rc;
-		if (!o.email || !o.name)
-			return usage(usage_token, EXIT_USAGE);
-		if (open_store(&o, 1, &st))
-			return 1;
-		rc = cli_token_create(st, o.email, o.name);
-		store_close(st);
-		return rc == KAM_OK ? 0 : 1;
-	}
-	if (strcmp(cmd, "kpi") == 0) {
-		if ((rc = parse(argc - 1, argv + 1, usage_kpi, &o)) >= 0)
-			return rc;
-		if (o.format && strcmp(o.format, "table") && strcmp(o.format, "json") &&
-		    strcmp(o.format, "csv"))
-			return usage(usage_kpi, EXIT_USAGE);
-		if (open_store(&o, 1, &st))
-			return 1;
-		rc = cli_kpi(st, o.scope ? o.scope : "portfolio", o.id, o.from, o.to,
-			     o.format ? o.format : "table");
-		store_close(st);
-		return rc == KAM_OK ? 0 : rc == KAM_EINVAL ? EXIT_USAGE : 1;
-	}
-	if (strcmp(cmd, "report") == 0) {
-		if (argc < 3 || strcmp(argv[2], "plan") != 0)
-			return usage(usage_report,
-				     argc >= 3 && !strcmp(argv[2], "--help") ? 0 : EXIT_USAGE);
-		o.want_arg = true;
-		if ((rc = parse(argc - 2, argv + 2, usage_report, &o)) >= 0)
-			return rc;
-		if (o.format && strcmp(o.format, "pdf") && strcmp(o.format, "html"))
-			return usage(usage_report, EXIT_USAGE);
-		if (open_store(&o, 1, &st))
-			return 1;
-		rc = cli_report_plan(st, o.arg, o.format ? o.format : "pdf", o.out, o.as);
-		store_close(st);
-		return rc == KAM_OK ? 0 : 1;
-	}
-	if (strcmp(cmd, "backup") == 0 || strcmp(cmd, "restore") == 0) {
-		bool backup = cmd[0] == 'b';
-
-		o.want_arg = true;
-		if ((rc = parse(argc - 1, argv + 1, backup ? usage_backup : usage_restore, &o)) >= 0)
-			return rc;
-		if (store_is_pg_url(o.db)) {
-			fprintf(stderr,
-				"kam: %s works on SQLite databases; for PostgreSQL use %s (e.g. %s)\n",
-				cmd, backup ? "pg_dump" : "pg_restore",
-				backup ? "pg_dump --format=custom --file=kam.dump \"$KAM_DB\""
-				       : "pg_restore --clean --if-exists --dbname=\"$KAM_DB\" kam.dump");
-			return EXIT_USAGE;
-		}
-		rc = backup ? cli_backup(o.db, o.arg) : cli_restore(o.arg, o.db);
-		return rc == KAM_OK ? 0 : 1;
-	}
-	fprintf(stderr, "kam: unknown command %s\n", cmd);
-	return usage(usage_main, EXIT_USAGE);
+	if ((c = find_command(argv[1])) == NULL)
+		return unknown_command(argv[1]);
+	return run_command(c, argc - 1, argv + 1, &o);
 }

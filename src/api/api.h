@@ -16,6 +16,8 @@ struct api_server {
 	struct api_cache *cache;
 	struct app_importq *imports;
 	struct api_rollups *rollups; /* the revenue rollup in memory for KPI answers */
+	char *openapi;               /* GET /api/v1/openapi.json: built once at start-up */
+	size_t openapi_len;
 };
 
 extern const struct http_route api_routes[];
@@ -50,8 +52,12 @@ bool api_exporting(const struct req *rq);
 int api_created(struct resp *rs, const char *base, int64_t id, int64_t version, json_t *rec);
 
 
-/* The OpenAPI 3.1 description generated from the routes and the model (caller owns it). */
+/* The OpenAPI 3.1 description generated from the routes and the model (caller owns it);
+ * NULL when out of memory or a route names a schema the generator does not know. */
 json_t *api_openapi_doc(void);
+/* The description as the server sends it, compact JSON of *len bytes (caller frees); NULL
+ * as for api_openapi_doc. */
+char *api_openapi_json(size_t *len);
 
 /* Handlers. */
 int api_healthz(struct req *rq, struct resp *rs);

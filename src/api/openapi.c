@@ -4,158 +4,115 @@
  * that output, and a test checks the two are the same.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "api/api.h"
 #include "api/resource.h"
 
-enum kind { K_LIST, K_CREATE, K_GET, K_UPDATE, K_DELETE, K_PUT, K_OBJ, K_HTML, K_EMPTY, K_DOC, K_ICS, K_NEW };
-
-struct doc {
-	const char *method, *pattern;
-	const char *summary;
-	const struct model_entity *e;
-	enum kind k;
+enum kind {
+	K_LIST,
+	K_CREATE,
+	K_GET,
+	K_UPDATE,
+	K_DELETE,
+	K_PUT,
+	K_OBJ,
+	K_HTML,
+	K_EMPTY,
+	K_DOC,
+	K_ICS
 };
 
-/* Routes not served by api_res_*: what they do and what they return. */
-static const struct doc docs[] = {
-	{"GET", "/", "The landing page", NULL, K_HTML},
-	{"GET", "/healthz", "Liveness: the process answers", NULL, K_OBJ},
-	{"GET", "/readyz", "Readiness: the database answers (503 otherwise)", NULL, K_OBJ},
-	{"GET", "/api/v1/openapi.json", "This description", NULL, K_OBJ},
-	{"POST", "/api/v1/session",
-	 "Log in with {email, password}: sets the kam_session cookie, returns {user, csrf_token}; "
-	 "5 failures a minute per e-mail or address give 429",
-	 NULL, K_OBJ},
-	{"GET", "/api/v1/session", "The session's user and CSRF token", NULL, K_OBJ},
-	{"DELETE", "/api/v1/session", "Log out", NULL, K_EMPTY},
-	{"GET", "/api/v1/me", "The caller", &model_user, K_GET},
-	{"POST", "/api/v1/me/password",
-	 "Change my password with {current_password, new_password}; ends every session, token "
-	 "and calendar feed",
-	 NULL, K_EMPTY},
-	{"GET", "/api/v1/tokens", "My API tokens (all=true: everyone's, admins)", NULL, K_OBJ},
-	{"POST", "/api/v1/tokens",
-	 "Create an API token {name, expires_at (optional, RFC 3339, within 5 years)}; the "
-	 "token is shown once",
-	 NULL, K_OBJ},
-	{"DELETE", "/api/v1/tokens/:id", "Revoke an API token", NULL, K_EMPTY},
-	{"GET", "/api/v1/me/calendar", "Whether I have a calendar feed {active, created_at}", NULL,
-	 K_OBJ},
-	{"POST", "/api/v1/me/calendar",
-	 "Create or rotate my calendar feed: {url, path, created_at, rotated}; the URL is shown "
-	 "once and the previous one stops working",
-	 NULL, K_NEW},
-	{"DELETE", "/api/v1/me/calendar", "Revoke my calendar feed", NULL, K_EMPTY},
-	{"GET", "/api/v1/calendar/:token",
-	 "The iCalendar feed (RFC 5545) of a feed URL, {token}.ics: action due dates, plan "
-	 "reviews, renewals and case SLA deadlines of the owner's accounts; no login",
-	 NULL, K_ICS},
-	{"GET", "/api/v1/contacts/:id/export",
-	 "Everything held about a contact: {contact, interactions, surveys, audit} (privacy "
-	 "request; directors, admins, the account's KAM; audited)",
-	 NULL, K_OBJ},
-	{"POST", "/api/v1/contacts/:id/erase",
-	 "Anonymise a contact everywhere, keeping NPS, counts and links (privacy request; "
-	 "idempotent; audited without personal data)",
-	 NULL, K_OBJ},
-	{"GET", "/api/v1/users", "List users", &model_user, K_LIST},
-	{"POST", "/api/v1/users",
-	 "Create a user (admins); without password one is generated and returned once",
-	 &model_user, K_CREATE},
-	{"GET", "/api/v1/users/:id", "Read a user", &model_user, K_GET},
-	{"PATCH", "/api/v1/users/:id",
-	 "Change a user (admins); deactivating or a new password ends their sessions and tokens",
-	 &model_user, K_UPDATE},
-	{"GET", "/api/v1/accounts", "List the accounts the caller may see", &model_account, K_LIST},
-	{"POST", "/api/v1/accounts", "Create an account", &model_account, K_CREATE},
-	{"GET", "/api/v1/accounts/:id", "Read an account", &model_account, K_GET},
-	{"PATCH", "/api/v1/accounts/:id", "Change an account", &model_account, K_UPDATE},
-	{"DELETE", "/api/v1/accounts/:id", "Delete an account and what hangs on it", &model_account,
-	 K_DELETE},
-	{"GET", "/api/v1/accounts/:id/team", "The account team", NULL, K_OBJ},
-	{"PUT", "/api/v1/accounts/:id/team/:user_id", "Add a user to the team, or change their role",
-	 NULL, K_PUT},
-	{"DELETE", "/api/v1/accounts/:id/team/:user_id", "Take a user off the team", NULL, K_EMPTY},
-	{"GET", "/api/v1/accounts/:id/shares", "The account's client share links (without tokens)",
-	 NULL, K_OBJ},
-	{"POST", "/api/v1/accounts/:id/shares",
-	 "Create a client share link {expires_in_days: 1..90, default 30}; the token is shown once",
-	 NULL, K_OBJ},
-	{"DELETE", "/api/v1/accounts/:id/shares/:share_id", "Revoke a client share link", NULL,
-	 K_EMPTY},
-	{"GET", "/api/v1/shared/:token",
-	 "What a share link shows the client: agreed objectives, actions, service KPIs; no login",
-	 NULL, K_OBJ},
-	{"GET", "/api/v1/audit", "The audit log, newest first (entity, id, limit, cursor)", NULL,
-	 K_OBJ},
-	{"POST", "/api/v1/imports",
-	 "Import a CSV file (text/csv, or JSON {csv, mapping}); query: kind, mapping "
-	 "(salesforce|hubspot), dry_run, atomic, date_format, async. Replies 201 with the run: "
-	 "counts, rejected rows with line, column and reason, ignored columns; with async=true, "
-	 "202 at once and the run at its Location shows progress, then the result",
-	 NULL, K_OBJ},
-	{"GET", "/api/v1/imports", "Import runs, newest last (a kam sees their own)", NULL, K_OBJ},
-	{"GET", "/api/v1/imports/:id",
-	 "One import run with its rejected rows; while it runs, progress {rows_done, rows_total}",
-	 NULL, K_OBJ},
-	{"GET", "/api/v1/settings", "The settings in force", NULL, K_OBJ},
-	{"PATCH", "/api/v1/settings",
-	 "Change settings (directors, admins); scores are recomputed in the same transaction",
-	 NULL, K_OBJ},
-	{"POST", "/api/v1/settings/preview",
-	 "Who would be key, potential or standard under proposed settings; nothing is saved",
-	 NULL, K_OBJ},
-	{"GET", "/api/v1/accounts/:id/score",
-	 "The account's score with each criterion's raw value, normalized value, weight and "
-	 "contribution, and its tier",
-	 NULL, K_OBJ},
-	{"GET", "/api/v1/portfolio/pareto",
-	 "Accounts by revenue with cumulative share and how many make 80% (from, to: YYYY-MM)", NULL,
-	 K_OBJ},
-	{"GET", "/api/v1/portfolio/matrix",
-	 "Key accounts by attractiveness and relationship strength in four segments; from, to "
-	 "(YYYY-MM) set the months of each bubble's revenue; explain=false leaves out the "
-	 "strength components",
-	 NULL, K_OBJ},
-	{"GET", "/api/v1/kpis",
-	 "KPIs of a scope (portfolio, account, kam, segment) for [from, to) and the previous "
-	 "period; interval=month|quarter|year adds a series",
-	 NULL, K_OBJ},
-	{"GET", "/api/v1/kpis/rows", "The rows one KPI counted (name, scope, id, from, to)", NULL,
-	 K_OBJ},
-	{"GET", "/api/v1/accounts/:id/health",
-	 "The health score with its parts: value, weight, points and a reason", NULL, K_OBJ},
-	{"GET", "/api/v1/accounts/:id/health/history", "Daily health scores (from)", NULL, K_OBJ},
-	{"GET", "/api/v1/alerts", "List alerts", &model_alert, K_LIST},
-	{"POST", "/api/v1/alerts/evaluate", "Evaluate every alert rule now (directors, admins)",
-	 NULL, K_OBJ},
-	{"GET", "/api/v1/alerts/:id", "Read an alert", &model_alert, K_GET},
-	{"PATCH", "/api/v1/alerts/:id",
-	 "Acknowledge, snooze (until), reopen or resolve an alert {state, snoozed_until}",
-	 &model_alert, K_UPDATE},
-	{"GET", "/api/v1/plans/:id/document",
-	 "The plan on one A4 page, PDF (default) or HTML: situation, objectives, actions, "
-	 "stakeholders, risks, KPIs, revenue chart",
-	 NULL, K_DOC},
-	{"GET", "/api/v1/kams/workload", "Each KAM's key accounts against capacity, and actions",
-	 NULL, K_OBJ},
-	{"POST", "/api/v1/transactions/bulk",
-	 "Import transactions as NDJSON or CSV, idempotent by external_id", NULL, K_OBJ},
-	{"GET", "/api/v1/accounts/:id/whitespace", "Units × products: sold, pipeline, white space",
-	 NULL, K_OBJ},
-	{"GET", "/api/v1/accounts/:id/pipeline", "Open pipeline totals and weighted value", NULL,
-	 K_OBJ},
-	{"GET", "/api/v1/accounts/:id/risk-matrix", "The 5×5 risk heat map of the account", NULL,
-	 K_OBJ},
+/* The entities a route's schemas may name ("Account", "AccountInput", "Account[]"). */
+static const struct model_entity *const entities[] = {
+    &model_user,        &model_account,     &model_contact,       &model_plan,
+    &model_objective,   &model_action,      &model_plan_resource, &model_review,
+    &model_product,     &model_unit,        &model_opportunity,   &model_fx_rate,
+    &model_transaction, &model_interaction, &model_case,          &model_risk,
+    &model_survey,      &model_alert,       &model_import,
 };
 
-static const struct doc *find_doc(const struct http_route *r)
+static void schema_name(const struct model_entity *e, char *out, size_t len);
+
+/* The entity whose schema is the first n bytes of name, or NULL. */
+static const struct model_entity *entity_named(const char *name, size_t n)
 {
-	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++)
-		if (!strcmp(docs[i].method, r->method) && !strcmp(docs[i].pattern, r->pattern))
-			return &docs[i];
+	char s[64];
+
+	for (size_t i = 0; i < sizeof(entities) / sizeof(entities[0]); i++) {
+		schema_name(entities[i], s, sizeof(s));
+		if (strlen(s) == n && !strncmp(s, name, n))
+			return entities[i];
+	}
 	return NULL;
+}
+
+/* Whether s ends in suffix; *stem gets the length before it. */
+static bool ends_with(const char *s, const char *suffix, size_t *stem)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	if (n <= m || strcmp(s + n - m, suffix) != 0)
+		return false;
+	*stem = n - m;
+	return true;
+}
+
+/*
+ * What a route replies and takes, from its schema names (struct http_route): the kind of
+ * operation, its entity (or NULL) and its success status (0: the kind's usual one).
+ * KAM_EINVAL when a name is not one this file knows, so a typo in the table cannot pass.
+ */
+static int route_kind(const struct http_route *r, enum kind *k, const struct model_entity **e,
+                      int *status)
+{
+	const char *resp = r->response;
+	size_t n;
+
+	*e = NULL;
+	*status = 0;
+	if (resp && resp[0] >= '1' && resp[0] <= '5') {
+		char *end;
+
+		*status = (int)strtol(resp, &end, 10);
+		if (*end != ' ')
+			return KAM_EINVAL;
+		resp = end + 1;
+	}
+	if (r->request) {
+		if (ends_with(r->request, "Input", &n) && (*e = entity_named(r->request, n)))
+			*k = K_CREATE;
+		else if (ends_with(r->request, "Patch", &n) && (*e = entity_named(r->request, n)))
+			*k = K_UPDATE;
+		else if (!strcmp(r->request, "TeamRole") && !strcmp(r->method, "PUT"))
+			*k = K_PUT;
+		else
+			return KAM_EINVAL;
+		/* the reply is the record the body made or changed */
+		if (*k != K_PUT && (resp == NULL || *e != entity_named(resp, strlen(resp))))
+			return KAM_EINVAL;
+		return *k == K_PUT && (resp == NULL || strcmp(resp, "object")) ? KAM_EINVAL
+		                                                               : KAM_OK;
+	}
+	if (resp == NULL)
+		*k = !strcmp(r->method, "DELETE") && (r->flags & ROUTE_IF_MATCH) ? K_DELETE
+		                                                                 : K_EMPTY;
+	else if (!strcmp(resp, "object"))
+		*k = K_OBJ;
+	else if (!strcmp(resp, "text/html"))
+		*k = K_HTML;
+	else if (!strcmp(resp, "text/calendar"))
+		*k = K_ICS;
+	else if (!strcmp(resp, "application/pdf"))
+		*k = K_DOC;
+	else if (ends_with(resp, "[]", &n) && (*e = entity_named(resp, n)))
+		*k = K_LIST;
+	else if ((*e = entity_named(resp, strlen(resp))))
+		*k = K_GET;
+	else
+		return KAM_EINVAL;
+	/* only a plain object's status is free; the others follow from their kind */
+	return *status && *k != K_OBJ ? KAM_EINVAL : KAM_OK;
 }
 
 static json_t *field_schema(const struct model_field *f, bool nullable)
@@ -334,41 +291,39 @@ static void list_params(json_t *params, const struct model_entity *e)
 						"query", "schema", "type", "string", "enum", sorts));
 }
 
-static json_t *operation(const struct http_route *r, const struct doc *d,
-			 const struct model_entity *e, enum kind k, const char *summary)
+static json_t *operation(const struct http_route *r, const struct model_entity *e, enum kind k,
+                         int status)
 {
 	json_t *op = json_object(), *params = json_array(), *resp = json_object();
-	char name[64] = "", tag[64] = "ops", path[256], opid[160];
+	char name[64] = "", tag[64] = "ops", opid[160], code[8];
 	const char *p = r->pattern;
 	size_t o = 0;
 
-	(void)d;
 	if (e)
 		schema_name(e, name, sizeof(name));
 	if (!strncmp(p, "/api/v1/", 8)) {
 		snprintf(tag, sizeof(tag), "%s", p + 8);
 		tag[strcspn(tag, "/")] = '\0';
 	}
-	/* path parameters */
-	snprintf(path, sizeof(path), "%s", p);
-	for (char *s = strtok(path, "/"); s; s = strtok(NULL, "/"))
-		if (s[0] == ':' && !strcmp(s, ":token"))
-			json_array_append_new(params,
-					      json_pack("{s:s,s:s,s:b,s:{s:s,s:i}}", "name", s + 1,
-							"in", "path", "required", true, "schema",
-							"type", "string", "minLength", 40));
-		else if (s[0] == ':')
-			json_array_append_new(params,
-					      json_pack("{s:s,s:s,s:b,s:{s:s,s:i}}", "name", s + 1,
-							"in", "path", "required", true, "schema",
-							"type", "integer", "minimum", 1));
+	/* path parameters: the segments ":name" (capability tokens are long strings) */
+	for (const char *s = strchr(p, ':'); s; s = strchr(s, ':')) {
+		size_t len = strcspn(++s, "/");
+		bool token = len == 5 && !strncmp(s, "token", 5);
+
+		json_array_append_new(params,
+		                      json_pack("{s:s%,s:s,s:b,s:{s:s,s:i}}", "name", s, len, "in",
+		                                "path", "required", true, "schema", "type",
+		                                token ? "string" : "integer",
+		                                token ? "minLength" : "minimum", token ? 40 : 1));
+		s += len;
+	}
 	for (const char *s = r->method; *s && o < sizeof(opid) - 1; s++)
 		opid[o++] = (char)(*s >= 'A' && *s <= 'Z' ? *s + 32 : *s);
 	for (const char *s = p; *s && o < sizeof(opid) - 1; s++)
 		opid[o++] = (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ? *s : '_';
 	opid[o] = '\0';
 	json_object_set_new(op, "operationId", json_string(opid));
-	json_object_set_new(op, "summary", json_string(summary));
+	json_object_set_new(op, "summary", json_string(r->summary));
 	json_object_set_new(op, "tags", json_pack("[s]", tag));
 	if (r->flags & ROUTE_PUBLIC)
 		json_object_set_new(op, "security", json_array());
@@ -379,6 +334,12 @@ static json_t *operation(const struct http_route *r, const struct doc *d,
 				      json_pack("{s:s,s:s,s:{s:s,s:[s,s],s:s}}", "name", "format", "in",
 						"query", "schema", "type", "string", "enum", "pdf",
 						"html", "default", "pdf"));
+	if (r->flags & ROUTE_IF_MATCH)
+		json_array_append_new(params,
+		                      json_pack("{s:s,s:s,s:s,s:{s:s}}", "name", "If-Match", "in",
+		                                "header", "description",
+		                                "the ETag read; 412 when the record changed since",
+		                                "schema", "type", "string"));
 	if (json_array_size(params))
 		json_object_set_new(op, "parameters", params);
 	else
@@ -420,36 +381,24 @@ static json_t *operation(const struct http_route *r, const struct doc *d,
 		char in[80];
 
 		snprintf(in, sizeof(in), "%sPatch", name);
-		json_object_set_new(op, "parameters",
-				    json_pack("[O,{s:s,s:s,s:s,s:{s:s}}]",
-					      json_array_get(json_object_get(op, "parameters"), 0),
-					      "name", "If-Match", "in", "header", "description",
-					      "the ETag read; 412 when the record changed since",
-					      "schema", "type", "string"));
 		json_object_set_new(op, "requestBody", json_pack("{s:b,s:o}", "required", true,
 								 "content", content(ref(in))));
 		json_object_set_new(resp, "200",
 				    json_pack("{s:s,s:o}", "description", "The changed record",
 					      "content", content(ref(name))));
 		json_object_set_new(resp, "409", problem("Conflicts with stored data"));
-		json_object_set_new(resp, "412", problem("If-Match did not match: read it again"));
 		break;
 	}
 	case K_DELETE:
 		json_object_set_new(resp, "204", json_pack("{s:s}", "description", "Deleted"));
-		json_object_set_new(resp, "412", problem("If-Match did not match: read it again"));
 		break;
 	case K_EMPTY:
 		json_object_set_new(resp, "204", json_pack("{s:s}", "description", "Done"));
 		break;
 	case K_PUT:
-		json_object_set_new(op, "requestBody",
-				    json_pack("{s:b,s:o}", "required", true, "content",
-					      content(json_pack("{s:s,s:{s:{s:s,s:i,s:i}},s:[s],s:b}",
-								"type", "object", "properties",
-								"role", "type", "string", "minLength",
-								1, "maxLength", 100, "required", "role",
-								"additionalProperties", false))));
+		json_object_set_new(
+		    op, "requestBody",
+		    json_pack("{s:b,s:o}", "required", true, "content", content(ref(r->request))));
 		json_object_set_new(resp, "200", json_pack("{s:s,s:o}", "description", "Changed",
 							   "content",
 							   content(json_pack("{s:s}", "type", "object"))));
@@ -479,17 +428,16 @@ static json_t *operation(const struct http_route *r, const struct doc *d,
 					      "An iCalendar (RFC 5545) document", "content",
 					      "text/calendar", "schema", "type", "string"));
 		break;
-	case K_NEW:
-		json_object_set_new(resp, "201", json_pack("{s:s,s:o}", "description", "Created",
-							   "content",
-							   content(json_pack("{s:s}", "type", "object"))));
-		break;
 	default:
-		json_object_set_new(resp, "200", json_pack("{s:s,s:o}", "description", "OK",
-							   "content",
-							   content(json_pack("{s:s}", "type", "object"))));
+		snprintf(code, sizeof(code), "%d", status ? status : 200);
+		json_object_set_new(resp, code,
+		                    json_pack("{s:s,s:o}", "description",
+		                              status == 201 ? "Created" : "OK", "content",
+		                              content(json_pack("{s:s}", "type", "object"))));
 		break;
 	}
+	if (r->flags & ROUTE_IF_MATCH)
+		json_object_set_new(resp, "412", problem("If-Match did not match: read it again"));
 	json_object_set_new(resp, "400", problem("Bad input: the errors name the fields"));
 	if (!(r->flags & ROUTE_PUBLIC)) {
 		json_object_set_new(resp, "401", problem("Not logged in"));
@@ -521,34 +469,29 @@ json_t *api_openapi_doc(void)
 			  "type", "title", "status"));
 	for (size_t i = 0; i < api_nroutes; i++) {
 		const struct http_route *r = &api_routes[i];
-		const struct doc *d = find_doc(r);
-		const struct model_entity *e = d ? d->e : NULL;
-		enum kind k = d ? d->k : K_OBJ;
-		char path[256], summary[160], method[16], name[64];
+		const struct app_resource *res = r->arg;
+		const struct model_entity *e;
+		enum kind k;
+		char path[256], method[16], name[64];
+		int status;
 		size_t o = 0;
 		json_t *item;
 
-		if (d == NULL && r->arg) {
-			const struct app_resource *res = r->arg;
-
-			e = res->e;
-			k = r->fn == api_res_list	? K_LIST
-			    : r->fn == api_res_create ? K_CREATE
-			    : r->fn == api_res_get    ? K_GET
-			    : r->fn == api_res_update ? K_UPDATE
-						      : K_DELETE;
-			snprintf(summary, sizeof(summary), "%s %s%s",
-				 k == K_LIST	   ? "List"
-				 : k == K_CREATE ? "Create"
-				 : k == K_GET	   ? "Read"
-				 : k == K_UPDATE ? "Change"
-						   : "Delete",
-				 k == K_LIST ? "" : "a ", e->name);
-			if (k == K_LIST)
-				snprintf(summary, sizeof(summary), "List %ss", e->name);
-		} else {
-			snprintf(summary, sizeof(summary), "%s", d ? d->summary : r->pattern);
-		}
+		if (r->summary == NULL || route_kind(r, &k, &e, &status) != KAM_OK)
+			goto bad;
+		/* a resource's routes name its entity, not another */
+		if (e && res &&
+		    (r->fn == api_res_list || r->fn == api_res_create || r->fn == api_res_get ||
+		     r->fn == api_res_update) &&
+		    res->e != e)
+			goto bad;
+		if (k == K_PUT && !json_object_get(schemas, r->request))
+			json_object_set_new(schemas, r->request,
+			                    json_pack("{s:s,s:{s:{s:s,s:i,s:i}},s:[s],s:b}", "type",
+			                              "object", "properties", "role", "type",
+			                              "string", "minLength", 1, "maxLength", 100,
+			                              "required", "role", "additionalProperties",
+			                              false));
 		if (e) {
 			schema_name(e, name, sizeof(name));
 			if (!json_object_get(schemas, name)) {
@@ -595,7 +538,7 @@ json_t *api_openapi_doc(void)
 			item = json_object();
 			json_object_set_new(paths, path, item);
 		}
-		json_object_set_new(item, method, operation(r, d, e, k, summary));
+		json_object_set_new(item, method, operation(r, e, k, status));
 	}
 	doc = json_pack("{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:[{s:[]},{s:[]}],s:o,s:{s:o,s:{s:{s:s,s:s,"
 			"s:s,s:s},s:{s:s,s:s,s:s}}}}",
@@ -611,4 +554,18 @@ json_t *api_openapi_doc(void)
 			"set by POST /api/v1/session", "bearer", "type", "http", "scheme", "bearer",
 			"description", "an API token from POST /api/v1/tokens or kam token create");
 	return doc;
+bad:
+	json_decref(paths);
+	json_decref(schemas);
+	return NULL;
+}
+
+char *api_openapi_json(size_t *len)
+{
+	json_t *doc = api_openapi_doc();
+	char *s = doc ? json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+
+	json_decref(doc);
+	*len = s ? strlen(s) : 0;
+	return s;
 }

@@ -1,4 +1,8 @@
-/* The one route table: method, path, handler, flags, roles allowed (0 = any logged-in user). */
+/*
+ * The one route table: method, path, handler, flags, roles allowed (0 = any logged-in user),
+ * and what the route does (summary, request and response schemas; see struct http_route).
+ * The router serves it and src/api/openapi.c describes it, so the two cannot drift.
+ */
 #include "api/api.h"
 #include "api/resource.h"
 
@@ -6,106 +10,201 @@
 #define ACCOUNT_WRITERS (R_STAFF | R(ROLE_KAM) | R(ROLE_MEMBER))
 #define ACCOUNT_CREATORS (R_STAFF | R(ROLE_KAM))
 
-/* the five routes of a resource served by api_res_* (resource.h) */
-#define CRUD(path, res, writers)                                                                  \
-	{"GET", path, api_res_list, 0, 0, &res}, {"POST", path, api_res_create, 0, writers, &res}, \
-		{"GET", path "/:id", api_res_get, 0, 0, &res},                                     \
-		{"PATCH", path "/:id", api_res_update, 0, writers, &res},                          \
-	{                                                                                          \
-		"DELETE", path "/:id", api_res_delete, 0, writers, &res                            \
-	}
+/* the five routes of a resource served by api_res_* (resource.h): schema names its record,
+ * one and many name it in the summaries ("a contact", "contacts") */
+/* clang-format off */
+#define CRUD(path, res, writers, schema, one, many)                                             \
+	{"GET", path, api_res_list, 0, 0, &res, "List " many, NULL, schema "[]"},                 \
+	{"POST", path, api_res_create, 0, writers, &res, "Create " one, schema "Input", schema},  \
+	{"GET", path "/:id", api_res_get, 0, 0, &res, "Read " one, NULL, schema},                 \
+	{"PATCH", path "/:id", api_res_update, ROUTE_IF_MATCH, writers, &res, "Change " one,      \
+	 schema "Patch", schema},                                                                 \
+	{"DELETE", path "/:id", api_res_delete, ROUTE_IF_MATCH, writers, &res, "Delete " one,     \
+	 NULL, NULL}
+/* clang-format on */
 
 const struct http_route api_routes[] = {
-	{"GET", "/", api_root, PUB, 0, NULL},
-	{"GET", "/healthz", api_healthz, PUB, 0, NULL},
-	{"GET", "/readyz", api_readyz, ROUTE_PUBLIC, 0, NULL},
-	{"GET", "/api/v1/openapi.json", api_openapi, PUB, 0, NULL},
+    {"GET", "/", api_root, PUB, 0, NULL, "The landing page", NULL, "text/html"},
+    {"GET", "/healthz", api_healthz, PUB, 0, NULL, "Liveness: the process answers", NULL, "object"},
+    {"GET", "/readyz", api_readyz, ROUTE_PUBLIC, 0, NULL,
+     "Readiness: the database answers (503 otherwise)", NULL, "object"},
+    {"GET", "/api/v1/openapi.json", api_openapi, PUB, 0, NULL, "This description", NULL, "object"},
 
-	{"POST", "/api/v1/session", api_session_create, ROUTE_PUBLIC, 0, NULL},
-	{"GET", "/api/v1/session", api_session_get, 0, 0, NULL},
-	{"DELETE", "/api/v1/session", api_session_delete, 0, 0, NULL},
-	{"GET", "/api/v1/me", api_me_get, 0, 0, NULL},
-	{"POST", "/api/v1/me/password", api_me_password, 0, 0, NULL},
-	{"GET", "/api/v1/me/calendar", api_calendar_get, 0, 0, NULL},
-	{"POST", "/api/v1/me/calendar", api_calendar_create, 0, 0, NULL},
-	{"DELETE", "/api/v1/me/calendar", api_calendar_delete, 0, 0, NULL},
-	{"GET", "/api/v1/calendar/:token", api_calendar_feed, ROUTE_PUBLIC, 0, NULL},
+    {"POST", "/api/v1/session", api_session_create, ROUTE_PUBLIC, 0, NULL,
+     "Log in with {email, password}: sets the kam_session cookie, returns {user, csrf_token}; "
+     "5 failures a minute per e-mail or address give 429",
+     NULL, "201 object"},
+    {"GET", "/api/v1/session", api_session_get, 0, 0, NULL, "The session's user and CSRF token",
+     NULL, "object"},
+    {"DELETE", "/api/v1/session", api_session_delete, 0, 0, NULL, "Log out", NULL, NULL},
+    {"GET", "/api/v1/me", api_me_get, 0, 0, NULL, "The caller", NULL, "User"},
+    {"POST", "/api/v1/me/password", api_me_password, 0, 0, NULL,
+     "Change my password with {current_password, new_password}; ends every session, token "
+     "and calendar feed",
+     NULL, NULL},
+    {"GET", "/api/v1/me/calendar", api_calendar_get, 0, 0, NULL,
+     "Whether I have a calendar feed {active, created_at}", NULL, "object"},
+    {"POST", "/api/v1/me/calendar", api_calendar_create, 0, 0, NULL,
+     "Create or rotate my calendar feed: {url, path, created_at, rotated}; the URL is shown "
+     "once and the previous one stops working",
+     NULL, "201 object"},
+    {"DELETE", "/api/v1/me/calendar", api_calendar_delete, 0, 0, NULL, "Revoke my calendar feed",
+     NULL, NULL},
+    {"GET", "/api/v1/calendar/:token", api_calendar_feed, ROUTE_PUBLIC, 0, NULL,
+     "The iCalendar feed (RFC 5545) of a feed URL, {token}.ics: action due dates, plan "
+     "reviews, renewals and case SLA deadlines of the owner's accounts; no login",
+     NULL, "text/calendar"},
 
-	{"GET", "/api/v1/tokens", api_token_list, 0, 0, NULL},
-	{"POST", "/api/v1/tokens", api_token_create, 0, 0, NULL},
-	{"DELETE", "/api/v1/tokens/:id", api_token_delete, 0, 0, NULL},
+    {"GET", "/api/v1/tokens", api_token_list, 0, 0, NULL,
+     "My API tokens (all=true: everyone's, admins)", NULL, "object"},
+    {"POST", "/api/v1/tokens", api_token_create, 0, 0, NULL,
+     "Create an API token {name, expires_at (optional, RFC 3339, within 5 years)}; the "
+     "token is shown once",
+     NULL, "201 object"},
+    {"DELETE", "/api/v1/tokens/:id", api_token_delete, 0, 0, NULL, "Revoke an API token", NULL,
+     NULL},
 
-	{"GET", "/api/v1/users", api_list_kind, 0, 0, "users"},
-	{"POST", "/api/v1/users", api_user_create, 0, R_ADMIN, NULL},
-	{"GET", "/api/v1/users/:id", api_user_get, 0, 0, NULL},
-	{"PATCH", "/api/v1/users/:id", api_user_update, 0, R_ADMIN, NULL},
+    {"GET", "/api/v1/users", api_list_kind, 0, 0, "users", "List users", NULL, "User[]"},
+    {"POST", "/api/v1/users", api_user_create, 0, R_ADMIN, NULL,
+     "Create a user (admins); without password one is generated and returned once", "UserInput",
+     "User"},
+    {"GET", "/api/v1/users/:id", api_user_get, 0, 0, NULL, "Read a user", NULL, "User"},
+    {"PATCH", "/api/v1/users/:id", api_user_update, ROUTE_IF_MATCH, R_ADMIN, NULL,
+     "Change a user (admins); deactivating or a new password ends their sessions and tokens",
+     "UserPatch", "User"},
 
-	{"GET", "/api/v1/accounts", api_list_kind, 0, 0, "accounts"},
-	{"POST", "/api/v1/accounts", api_res_create, 0, ACCOUNT_CREATORS, &res_accounts},
-	{"GET", "/api/v1/accounts/:id", api_res_get, 0, 0, &res_accounts},
-	{"PATCH", "/api/v1/accounts/:id", api_res_update, 0, ACCOUNT_WRITERS, &res_accounts},
-	{"DELETE", "/api/v1/accounts/:id", api_res_delete, 0, ACCOUNT_CREATORS, &res_accounts},
-	{"GET", "/api/v1/accounts/:id/team", api_team_list, 0, 0, NULL},
-	{"GET", "/api/v1/accounts/:id/shares", api_share_list, 0, 0, NULL},
-	{"POST", "/api/v1/accounts/:id/shares", api_share_create, 0, ACCOUNT_CREATORS, NULL},
-	{"DELETE", "/api/v1/accounts/:id/shares/:share_id", api_share_delete, 0, ACCOUNT_CREATORS, NULL},
-	{"GET", "/api/v1/shared/:token", api_shared, ROUTE_PUBLIC, 0, NULL},
-	{"PUT", "/api/v1/accounts/:id/team/:user_id", api_team_put, 0, ACCOUNT_CREATORS, NULL},
-	{"DELETE", "/api/v1/accounts/:id/team/:user_id", api_team_delete, 0, ACCOUNT_CREATORS, NULL},
+    {"GET", "/api/v1/accounts", api_list_kind, 0, 0, "accounts",
+     "List the accounts the caller may see", NULL, "Account[]"},
+    {"POST", "/api/v1/accounts", api_res_create, 0, ACCOUNT_CREATORS, &res_accounts, "Create an account",
+     "AccountInput", "Account"},
+    {"GET", "/api/v1/accounts/:id", api_res_get, 0, 0, &res_accounts, "Read an account", NULL,
+     "Account"},
+    {"PATCH", "/api/v1/accounts/:id", api_res_update, ROUTE_IF_MATCH, ACCOUNT_WRITERS, &res_accounts,
+     "Change an account", "AccountPatch", "Account"},
+    {"DELETE", "/api/v1/accounts/:id", api_res_delete, ROUTE_IF_MATCH, ACCOUNT_CREATORS, &res_accounts,
+     "Delete an account and what hangs on it", NULL, NULL},
+    {"GET", "/api/v1/accounts/:id/team", api_team_list, 0, 0, NULL, "The account team", NULL,
+     "object"},
+    {"GET", "/api/v1/accounts/:id/shares", api_share_list, 0, 0, NULL,
+     "The account's client share links (without tokens)", NULL, "object"},
+    {"POST", "/api/v1/accounts/:id/shares", api_share_create, 0, ACCOUNT_CREATORS, NULL,
+     "Create a client share link {expires_in_days: 1..90, default 30}; the token is shown "
+     "once",
+     NULL, "201 object"},
+    {"DELETE", "/api/v1/accounts/:id/shares/:share_id", api_share_delete, 0, ACCOUNT_CREATORS, NULL,
+     "Revoke a client share link", NULL, NULL},
+    {"GET", "/api/v1/shared/:token", api_shared, ROUTE_PUBLIC, 0, NULL,
+     "What a share link shows the client: agreed objectives, actions, service KPIs; no login", NULL,
+     "object"},
+    {"PUT", "/api/v1/accounts/:id/team/:user_id", api_team_put, 0, ACCOUNT_CREATORS, NULL,
+     "Add a user to the team, or change their role", "TeamRole", "object"},
+    {"DELETE", "/api/v1/accounts/:id/team/:user_id", api_team_delete, 0, ACCOUNT_CREATORS, NULL,
+     "Take a user off the team", NULL, NULL},
 
-	CRUD("/api/v1/contacts", res_contacts, ACCOUNT_WRITERS),
-	{"GET", "/api/v1/contacts/:id/export", api_contact_export, 0, ACCOUNT_CREATORS, NULL},
-	{"POST", "/api/v1/contacts/:id/erase", api_contact_erase, 0, ACCOUNT_CREATORS, NULL},
+    CRUD("/api/v1/contacts", res_contacts, ACCOUNT_WRITERS, "Contact", "a contact", "contacts"),
+    {"GET", "/api/v1/contacts/:id/export", api_contact_export, 0, ACCOUNT_CREATORS, NULL,
+     "Everything held about a contact: {contact, interactions, surveys, audit} (privacy "
+     "request; directors, admins, the account's KAM; audited)",
+     NULL, "object"},
+    {"POST", "/api/v1/contacts/:id/erase", api_contact_erase, 0, ACCOUNT_CREATORS, NULL,
+     "Anonymise a contact everywhere, keeping NPS, counts and links (privacy request; "
+     "idempotent; audited without personal data)",
+     NULL, "object"},
 
-	{"GET", "/api/v1/audit", api_audit_list, 0, R_STAFF, NULL},
+    {"GET", "/api/v1/audit", api_audit_list, 0, R_STAFF, NULL,
+     "The audit log, newest first (entity, id, limit, cursor)", NULL, "object"},
 
-	/* getting data in */
-	{"POST", "/api/v1/imports", api_import_create, ROUTE_RAW_BODY, ACCOUNT_CREATORS, NULL},
-	{"GET", "/api/v1/imports", api_list_kind, 0, ACCOUNT_CREATORS, "imports"},
-	{"GET", "/api/v1/imports/:id", api_import_get, 0, ACCOUNT_CREATORS, NULL},
+    /* getting data in */
+    {"POST", "/api/v1/imports", api_import_create, ROUTE_RAW_BODY, ACCOUNT_CREATORS, NULL,
+     "Import a CSV file (text/csv, or JSON {csv, mapping}); query: kind, mapping "
+     "(salesforce|hubspot), dry_run, atomic, date_format, async. Replies 201 with the run: "
+     "counts, rejected rows with line, column and reason, ignored columns; with async=true, "
+     "202 at once and the run at its Location shows progress, then the result",
+     NULL, "201 object"},
+    {"GET", "/api/v1/imports", api_list_kind, 0, ACCOUNT_CREATORS, "imports",
+     "Import runs, newest last (a kam sees their own)", NULL, "object"},
+    {"GET", "/api/v1/imports/:id", api_import_get, 0, ACCOUNT_CREATORS, NULL,
+     "One import run with its rejected rows; while it runs, progress {rows_done, rows_total}", NULL,
+     "object"},
 
-	/* identification and segmentation */
-	{"GET", "/api/v1/settings", api_settings_get, 0, 0, NULL},
-	{"PATCH", "/api/v1/settings", api_settings_update, 0, R_STAFF, NULL},
-	{"POST", "/api/v1/settings/preview", api_settings_preview, 0, R_STAFF, NULL},
-	{"GET", "/api/v1/accounts/:id/score", api_account_score, 0, 0, NULL},
-	{"GET", "/api/v1/portfolio/pareto", api_portfolio_pareto, 0, 0, NULL},
-	{"GET", "/api/v1/portfolio/matrix", api_portfolio_matrix, 0, 0, NULL},
-	{"GET", "/api/v1/kpis", api_kpis, 0, 0, NULL},
-	{"GET", "/api/v1/accounts/:id/health", api_account_health, 0, 0, NULL},
-	{"GET", "/api/v1/accounts/:id/health/history", api_account_health_history, 0, 0, NULL},
-	{"GET", "/api/v1/alerts", api_list_kind, 0, 0, "alerts"},
-	{"POST", "/api/v1/alerts/evaluate", api_alert_evaluate, 0, R_STAFF, NULL},
-	{"GET", "/api/v1/alerts/:id", api_alert_get, 0, 0, NULL},
-	{"PATCH", "/api/v1/alerts/:id", api_alert_update, 0, 0, NULL},
-	{"GET", "/api/v1/kpis/rows", api_kpi_rows, 0, 0, NULL},
+    /* identification and segmentation */
+    {"GET", "/api/v1/settings", api_settings_get, 0, 0, NULL, "The settings in force", NULL,
+     "object"},
+    {"PATCH", "/api/v1/settings", api_settings_update, ROUTE_IF_MATCH, R_STAFF, NULL,
+     "Change settings (directors, admins); scores are recomputed in the same transaction", NULL,
+     "object"},
+    {"POST", "/api/v1/settings/preview", api_settings_preview, 0, R_STAFF, NULL,
+     "Who would be key, potential or standard under proposed settings; nothing is saved", NULL,
+     "object"},
+    {"GET", "/api/v1/accounts/:id/score", api_account_score, 0, 0, NULL,
+     "The account's score with each criterion's raw value, normalized value, weight and "
+     "contribution, and its tier",
+     NULL, "object"},
+    {"GET", "/api/v1/portfolio/pareto", api_portfolio_pareto, 0, 0, NULL,
+     "Accounts by revenue with cumulative share and how many make 80% (from, to: YYYY-MM)", NULL,
+     "object"},
+    {"GET", "/api/v1/portfolio/matrix", api_portfolio_matrix, 0, 0, NULL,
+     "Key accounts by attractiveness and relationship strength in four segments; from, to "
+     "(YYYY-MM) set the months of each bubble's revenue; explain=false leaves out the "
+     "strength components",
+     NULL, "object"},
+    {"GET", "/api/v1/kpis", api_kpis, 0, 0, NULL,
+     "KPIs of a scope (portfolio, account, kam, segment) for [from, to) and the previous "
+     "period; interval=month|quarter|year adds a series",
+     NULL, "object"},
+    {"GET", "/api/v1/accounts/:id/health", api_account_health, 0, 0, NULL,
+     "The health score with its parts: value, weight, points and a reason", NULL, "object"},
+    {"GET", "/api/v1/accounts/:id/health/history", api_account_health_history, 0, 0, NULL,
+     "Daily health scores (from)", NULL, "object"},
+    {"GET", "/api/v1/alerts", api_list_kind, 0, 0, "alerts", "List alerts", NULL, "Alert[]"},
+    {"POST", "/api/v1/alerts/evaluate", api_alert_evaluate, 0, R_STAFF, NULL,
+     "Evaluate every alert rule now (directors, admins)", NULL, "object"},
+    {"GET", "/api/v1/alerts/:id", api_alert_get, 0, 0, NULL, "Read an alert", NULL, "Alert"},
+    {"PATCH", "/api/v1/alerts/:id", api_alert_update, ROUTE_IF_MATCH, 0, NULL,
+     "Acknowledge, snooze (until), reopen or resolve an alert {state, snoozed_until}", "AlertPatch",
+     "Alert"},
+    {"GET", "/api/v1/kpis/rows", api_kpi_rows, 0, 0, NULL,
+     "The rows one KPI counted (name, scope, id, from, to)", NULL, "object"},
 
-	/* account plans */
-	CRUD("/api/v1/plans", res_plans, ACCOUNT_WRITERS),
-	{"GET", "/api/v1/plans/:id/document", api_plan_document, 0, 0, NULL},
-	CRUD("/api/v1/objectives", res_objectives, ACCOUNT_WRITERS),
-	CRUD("/api/v1/actions", res_actions, ACCOUNT_WRITERS),
-	CRUD("/api/v1/plan-resources", res_plan_resources, ACCOUNT_WRITERS),
-	CRUD("/api/v1/reviews", res_reviews, ACCOUNT_WRITERS),
-	{"GET", "/api/v1/kams/workload", api_kam_workload, 0, 0, NULL},
+    /* account plans */
+    CRUD("/api/v1/plans", res_plans, ACCOUNT_WRITERS, "Plan", "a plan", "plans"),
+    {"GET", "/api/v1/plans/:id/document", api_plan_document, 0, 0, NULL,
+     "The plan on one A4 page, PDF (default) or HTML: situation, objectives, actions, "
+     "stakeholders, risks, KPIs, revenue chart",
+     NULL, "application/pdf"},
+    CRUD("/api/v1/objectives", res_objectives, ACCOUNT_WRITERS, "Objective", "an objective",
+         "objectives"),
+    CRUD("/api/v1/actions", res_actions, ACCOUNT_WRITERS, "Action", "an action", "actions"),
+    CRUD("/api/v1/plan-resources", res_plan_resources, ACCOUNT_WRITERS, "PlanResource",
+         "a plan resource", "plan resources"),
+    CRUD("/api/v1/reviews", res_reviews, ACCOUNT_WRITERS, "Review", "a review", "reviews"),
+    {"GET", "/api/v1/kams/workload", api_kam_workload, 0, 0, NULL,
+     "Each KAM's key accounts against capacity, and actions", NULL, "object"},
 
-	/* what we sell, to whom, and what it brought */
-	CRUD("/api/v1/products", res_products, R_STAFF),
-	CRUD("/api/v1/units", res_units, ACCOUNT_WRITERS),
-	CRUD("/api/v1/opportunities", res_opportunities, ACCOUNT_WRITERS),
-	CRUD("/api/v1/fx-rates", res_fx_rates, R_STAFF),
-	CRUD("/api/v1/transactions", res_transactions, ACCOUNT_CREATORS),
-	{"POST", "/api/v1/transactions/bulk", api_transactions_bulk, ROUTE_RAW_BODY, ACCOUNT_CREATORS,
-	 NULL},
-	{"GET", "/api/v1/accounts/:id/whitespace", api_account_whitespace, 0, 0, NULL},
-	{"GET", "/api/v1/accounts/:id/pipeline", api_account_pipeline, 0, 0, NULL},
+    /* what we sell, to whom, and what it brought */
+    CRUD("/api/v1/products", res_products, R_STAFF, "Product", "a product", "products"),
+    CRUD("/api/v1/units", res_units, ACCOUNT_WRITERS, "BusinessUnit", "a business unit",
+         "business units"),
+    CRUD("/api/v1/opportunities", res_opportunities, ACCOUNT_WRITERS, "Opportunity",
+         "an opportunity", "opportunities"),
+    CRUD("/api/v1/fx-rates", res_fx_rates, R_STAFF, "FXRate", "an FX rate", "FX rates"),
+    CRUD("/api/v1/transactions", res_transactions, ACCOUNT_CREATORS, "Transaction", "a transaction",
+         "transactions"),
+    {"POST", "/api/v1/transactions/bulk", api_transactions_bulk, ROUTE_RAW_BODY, ACCOUNT_CREATORS,
+     NULL, "Import transactions as NDJSON or CSV, idempotent by external_id", NULL, "object"},
+    {"GET", "/api/v1/accounts/:id/whitespace", api_account_whitespace, 0, 0, NULL,
+     "Units × products: sold, pipeline, white space", NULL, "object"},
+    {"GET", "/api/v1/accounts/:id/pipeline", api_account_pipeline, 0, 0, NULL,
+     "Open pipeline totals and weighted value", NULL, "object"},
 
-	/* engagement: interactions, cases, risks, surveys */
-	CRUD("/api/v1/interactions", res_interactions, ACCOUNT_WRITERS),
-	CRUD("/api/v1/cases", res_cases, ACCOUNT_WRITERS),
-	CRUD("/api/v1/risks", res_risks, ACCOUNT_WRITERS),
-	CRUD("/api/v1/surveys", res_surveys, ACCOUNT_WRITERS),
-	{"GET", "/api/v1/accounts/:id/risk-matrix", api_account_risk_matrix, 0, 0, NULL},
+    /* engagement: interactions, cases, risks, surveys */
+    CRUD("/api/v1/interactions", res_interactions, ACCOUNT_WRITERS, "Interaction", "an interaction",
+         "interactions"),
+    CRUD("/api/v1/cases", res_cases, ACCOUNT_WRITERS, "Case", "a case", "cases"),
+    CRUD("/api/v1/risks", res_risks, ACCOUNT_WRITERS, "Risk", "a risk", "risks"),
+    CRUD("/api/v1/surveys", res_surveys, ACCOUNT_WRITERS, "Survey", "a survey", "surveys"),
+    {"GET", "/api/v1/accounts/:id/risk-matrix", api_account_risk_matrix, 0, 0, NULL,
+     "The 5×5 risk heat map of the account", NULL, "object"},
 };
 
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -17,17 +17,21 @@ static int write_file(const char *path, const char *buf, size_t len)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "wb");
 	int rc = KAM_OK;
+	char why[128];
 
 	if (f == NULL) {
-		fprintf(stderr, "kam: cannot write %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "kam: cannot write %s: %s\n", path,
+		        err_strerror(errno, why, sizeof(why)));
 		return KAM_EDB;
 	}
 	if (fwrite(buf, 1, len, f) != len || fflush(f) != 0) {
-		fprintf(stderr, "kam: cannot write %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "kam: cannot write %s: %s\n", path,
+		        err_strerror(errno, why, sizeof(why)));
 		rc = KAM_EDB;
 	}
 	if (f != stdout && fclose(f) != 0 && rc == KAM_OK) {
-		fprintf(stderr, "kam: cannot write %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "kam: cannot write %s: %s\n", path,
+		        err_strerror(errno, why, sizeof(why)));
 		rc = KAM_EDB;
 	}
 	return rc;

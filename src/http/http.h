@@ -84,6 +84,7 @@ typedef int (*http_handler)(struct req *rq, struct resp *rs);
 #define ROUTE_PUBLIC 0x01u /* no authentication */
 #define ROUTE_NODB 0x02u   /* needs no database connection */
 #define ROUTE_RAW_BODY 0x04u /* bulk upload: body handed over as is (any type), up to 64 MiB */
+#define ROUTE_IF_MATCH 0x08u /* honours If-Match: 412 when the record changed since it was read */
 
 #define HTTP_RAW_BODY_MAX (64u * 1024 * 1024)
 
@@ -100,6 +101,16 @@ struct http_route {
 	unsigned flags;
 	unsigned roles;
 	const void *arg; /* handed to the handler as rq->route_arg */
+	/*
+	 * What the route does, for its OpenAPI description (src/api/openapi.c). request names
+	 * the body's schema ("AccountInput", "AccountPatch", "TeamRole") or is NULL for none.
+	 * response is "[STATUS ]SCHEMA": a schema ("Account"), a page of them ("Account[]"), any
+	 * JSON "object", or a media type ("text/html", "text/calendar", "application/pdf");
+	 * NULL is 204 No Content. STATUS, when given, replaces the usual 200 (201 for a create).
+	 */
+	const char *summary;
+	const char *request;
+	const char *response;
 };
 
 /* --- replies (resp.c) --- */

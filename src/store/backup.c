@@ -164,7 +164,7 @@ int store_backup(const char *db, const char *dest, char *err, size_t errlen)
 	const char *path = path_of(db);
 	sqlite3 *src = NULL, *out = NULL;
 	struct stat a, b;
-	char tmp[4096], dir[4096];
+	char tmp[4096], dir[4096], why[128];
 	int64_t version = 0;
 	bool made = false;
 	int rc;
@@ -203,7 +203,8 @@ int store_backup(const char *db, const char *dest, char *err, size_t errlen)
 	out = NULL;
 	dir_of(dest, dir, sizeof(dir));
 	if (fsync_path(tmp, false) != 0 || rename(tmp, dest) != 0) {
-		snprintf(err, errlen, "cannot write %s: %s", dest, strerror(errno));
+		snprintf(err, errlen, "cannot write %s: %s", dest,
+		         err_strerror(errno, why, sizeof(why)));
 		rc = KAM_EDB;
 		goto out;
 	}
@@ -221,9 +222,12 @@ out:
 /* Removes path when it exists; false (and err) when it exists and cannot be removed. */
 static bool remove_stale(const char *path, char *err, size_t errlen)
 {
+	char why[128];
+
 	if (unlink(path) == 0 || errno == ENOENT)
 		return true;
-	snprintf(err, errlen, "cannot remove the stale %s: %s", path, strerror(errno));
+	snprintf(err, errlen, "cannot remove the stale %s: %s", path,
+	         err_strerror(errno, why, sizeof(why)));
 	return false;
 }
 

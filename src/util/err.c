@@ -1,5 +1,6 @@
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include "util/err.h"
 
 void err_field(struct kam_errinfo *ei, const char *field, const char *fmt, ...)
@@ -35,4 +36,10 @@ void err_clear(struct kam_errinfo *ei)
 	json_decref(ei->errors);
 	ei->errors = NULL;
 	ei->detail[0] = '\0';
+}
+
+const char *err_strerror(int errnum, char *buf, size_t len)
+{
+	/* the GNU strerror_r (_GNU_SOURCE): returns buf, or a string of its own */
+	return strerror_r(errnum, buf, len);
 }

@@ -30,5 +30,8 @@ void err_field(struct kam_errinfo *ei, const char *field, const char *fmt, ...)
 void err_detail(struct kam_errinfo *ei, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Frees what ei holds and empties it. */
 void err_clear(struct kam_errinfo *ei);
+/* The message of errno value errnum, in buf or a constant string; thread-safe, unlike
+ * strerror, whose buffer every thread shares. */
+const char *err_strerror(int errnum, char *buf, size_t len);
 
 #endif

@@ -39,6 +39,45 @@ test('version, help and wrong usage', () => {
   }
 });
 
+// The commands as a user reads them in `kam help`; each must answer --help.
+const COMMANDS = ['serve', 'init', 'migrate', 'demo', 'user add', 'token create', 'kpi', 'import', 'export',
+  'report plan', 'backup', 'restore', 'openapi', 'version', 'help'];
+
+test('kam help lists every command, and each listed one explains itself', () => {
+  const h = run(['help']);
+  assert.equal(h.status, 0, h.stderr);
+  const listed = [...h.stdout.matchAll(/^ {2}(\S+(?: [a-z]+)?) {2,}\S/gm)].map((m) => m[1]);
+  assert.deepEqual(listed, COMMANDS);
+  assert.equal(run(['--help']).stdout, h.stdout);
+  for (const cmd of listed) {
+    if (cmd === 'openapi' || cmd === 'version' || cmd === 'help') continue; // take no options
+    const r = run([...cmd.split(' '), '--help']);
+    assert.equal(r.status, 0, cmd);
+    assert.match(r.stdout, new RegExp(`usage: kam ${cmd}`), cmd);
+    // kam help COMMAND says the same
+    const again = run(['help', cmd.split(' ')[0]]);
+    assert.equal(again.status, 0, cmd);
+    assert.equal(again.stdout, r.stdout, cmd);
+  }
+});
+
+test('an unknown command exits 2 and says so on its first line', () => {
+  for (const args of [['frobnicate'], ['help', 'frobnicate']]) {
+    const r = run(args);
+    assert.equal(r.status, 2, args.join(' '));
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr.split('\n')[0], 'kam: unknown command frobnicate');
+    assert.match(r.stderr, /^ {2}serve /m, 'followed by the list of commands');
+  }
+});
+
+test('a file that cannot be written is named with the reason', () => {
+  const out = join(t.dir, 'no', 'such', 'dir', 'plan.pdf');
+  const r = run(['report', 'plan', '1', '--out', out]);
+  assert.equal(r.status, 1);
+  assert.equal(r.stderr, `kam: cannot write ${out}: No such file or directory\n`);
+});
+
 test('user add prints a generated password that logs in; --password-stdin; duplicates fail cleanly', async () => {
   const r = run(['user', 'add', '--email', 'cli.kam@example.com', '--name', 'Cli Kam', '--role', 'kam']);
   assert.equal(r.status, 0, r.stderr);

@@ -16,12 +16,12 @@ static int h(struct req *rq, struct resp *rs)
 }
 
 static const struct http_route routes[] = {
-	{"GET", "/", h, 0, 0, NULL},
-	{"GET", "/api/v1/accounts", h, 0, 0, NULL},
-	{"POST", "/api/v1/accounts", h, 0, 0, NULL},
-	{"GET", "/api/v1/accounts/:id", h, 0, 0, NULL},
-	{"PATCH", "/api/v1/accounts/:id", h, 0, 0, NULL},
-	{"PUT", "/api/v1/accounts/:id/team/:user_id", h, 0, 0, NULL},
+    {"GET", "/", h, 0, 0, NULL, NULL, NULL, NULL},
+    {"GET", "/api/v1/accounts", h, 0, 0, NULL, NULL, NULL, NULL},
+    {"POST", "/api/v1/accounts", h, 0, 0, NULL, NULL, NULL, NULL},
+    {"GET", "/api/v1/accounts/:id", h, 0, 0, NULL, NULL, NULL, NULL},
+    {"PATCH", "/api/v1/accounts/:id", h, 0, 0, NULL, NULL, NULL, NULL},
+    {"PUT", "/api/v1/accounts/:id/team/:user_id", h, 0, 0, NULL, NULL, NULL, NULL},
 };
 #define NR (sizeof(routes) / sizeof(routes[0]))
 
