@@ -1,6 +1,6 @@
 /*
  * The revenue rollup held in memory for KPI answers, shared by a server's worker threads
- * and valid for one data version (every audited change moves it, on any node): a question
+ * and valid for one data version (every audited data change moves it, on any node): a question
  * not asked before then sums its windows in memory instead of scanning the rollup table.
  */
 #ifndef KAM_API_ROLLUPS_H
