@@ -98,7 +98,9 @@ static unsigned hash_sql(const char *s)
 	return h;
 }
 
-/* Finds the cached statement for sql or prepares it into a slot (probing a few, then evicting). */
+/* Finds an idle cached statement for sql or prepares it into a slot (probing a few, then
+ * evicting an idle one). A statement still being read (a query nested in another's loop with
+ * the same text) is never handed out again: the nested one gets a slot of its own. */
 static int prepare_cached(struct db_conn *c, const char *sql, struct db_stmt **out)
 {
 	unsigned h = hash_sql(sql), slot;
@@ -106,7 +108,7 @@ static int prepare_cached(struct db_conn *c, const char *sql, struct db_stmt **o
 
 	for (unsigned i = 0; i < 4; i++) {
 		s = &c->cache[(h + i) % CACHE_SIZE];
-		if (s->sql && strcmp(s->sql, sql) == 0) {
+		if (s->sql && !s->busy && strcmp(s->sql, sql) == 0) {
 			*out = s;
 			return KAM_OK;
 		}
@@ -152,7 +154,6 @@ static int sq_query(struct db_conn *c, const char *sql, const struct db_val *arg
 		return rc;
 	sqlite3_reset(s->st);
 	sqlite3_clear_bindings(s->st);
-	s->busy = true;
 	for (int i = 0; i < nargs; i++) {
 		switch (args[i].type) {
 		case DBV_NULL:
@@ -168,9 +169,13 @@ static int sq_query(struct db_conn *c, const char *sql, const struct db_val *arg
 			rc = sqlite3_bind_double(s->st, i + 1, args[i].r);
 			break;
 		}
-		if (rc != SQLITE_OK)
+		if (rc != SQLITE_OK) {
+			/* the slot stays idle (and evictable): nobody will call done on it */
+			sqlite3_clear_bindings(s->st);
 			return KAM_EDB;
+		}
 	}
+	s->busy = true;
 	*out = s;
 	return KAM_OK;
 }
