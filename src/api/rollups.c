@@ -1,6 +1,7 @@
 /* The shared in-memory revenue rollup (see rollups.h): reference-counted, so a newer load
  * replaces the held one while requests still read the old one. */
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include "api/rollups.h"
 #include "util/err.h"
@@ -13,15 +14,20 @@ struct api_rollup_ref {
 
 struct api_rollups {
 	pthread_mutex_t mu;
+	pthread_cond_t loaded; /* signalled when a load ends, whether it worked or not */
 	struct api_rollup_ref *cur;
+	bool loading;   /* one thread reads the store; the others wait for its result */
+	uint64_t loads; /* rollups read from the store */
 };
 
 struct api_rollups *api_rollups_new(void)
 {
 	struct api_rollups *h = calloc(1, sizeof(*h));
 
-	if (h)
+	if (h) {
 		pthread_mutex_init(&h->mu, NULL);
+		pthread_cond_init(&h->loaded, NULL);
+	}
 	return h;
 }
 
@@ -38,29 +44,18 @@ void api_rollups_free(struct api_rollups *h)
 	if (h == NULL)
 		return;
 	unref(h->cur);
+	pthread_cond_destroy(&h->loaded);
 	pthread_mutex_destroy(&h->mu);
 	free(h);
 }
 
-int api_rollups_get(struct api_rollups *h, struct store_conn *c, int64_t version,
-                    const struct kpi_rollup **out, struct api_rollup_ref **ref)
+/* Reads the rollup from the store into a new reference held once (by the caller). */
+static int load(struct store_conn *c, int64_t version, struct api_rollup_ref **out)
 {
-	struct api_rollup_ref *x;
+	struct api_rollup_ref *x = calloc(1, sizeof(*x));
 	int rc;
 
-	if (h) {
-		pthread_mutex_lock(&h->mu);
-		if (h->cur && h->cur->version == version) {
-			h->cur->refs++;
-			*ref = h->cur;
-			*out = &h->cur->r;
-			pthread_mutex_unlock(&h->mu);
-			return KAM_OK;
-		}
-		pthread_mutex_unlock(&h->mu);
-	}
-	/* loaded outside the lock: other threads keep answering from the held one meanwhile */
-	if ((x = calloc(1, sizeof(*x))) == NULL)
+	if (x == NULL)
 		return KAM_ENOMEM;
 	if ((rc = store_kpi_rollup_load(c, &x->r)) != KAM_OK) {
 		free(x);
@@ -68,18 +63,63 @@ int api_rollups_get(struct api_rollups *h, struct store_conn *c, int64_t version
 	}
 	x->version = version;
 	x->refs = 1;
-	if (h) {
-		pthread_mutex_lock(&h->mu);
-		if (h->cur == NULL || h->cur->version <= version) {
-			unref(h->cur);
-			h->cur = x;
-			x->refs++;
-		}
-		pthread_mutex_unlock(&h->mu);
+	*out = x;
+	return KAM_OK;
+}
+
+int api_rollups_get(struct api_rollups *h, struct store_conn *c, int64_t version,
+                    const struct kpi_rollup **out, struct api_rollup_ref **ref)
+{
+	struct api_rollup_ref *x = NULL;
+	int rc;
+
+	if (h == NULL) {
+		if ((rc = load(c, version, &x)) != KAM_OK)
+			return rc;
+		goto done;
 	}
+	pthread_mutex_lock(&h->mu);
+	/* N requests missing together make one load: the others wait for it and take its
+	 * result (or, when it failed or was older than theirs, load next, one at a time) */
+	while (h->loading && (h->cur == NULL || h->cur->version < version))
+		pthread_cond_wait(&h->loaded, &h->mu);
+	if (h->cur && h->cur->version >= version) {
+		/* a newer one than asked is as good: the data version only grows */
+		x = h->cur;
+		x->refs++;
+		pthread_mutex_unlock(&h->mu);
+		goto done;
+	}
+	h->loading = true;
+	h->loads++;
+	/* loaded outside the lock: other threads keep answering from the held one meanwhile */
+	pthread_mutex_unlock(&h->mu);
+	rc = load(c, version, &x);
+	pthread_mutex_lock(&h->mu);
+	h->loading = false;
+	if (rc == KAM_OK && (h->cur == NULL || h->cur->version <= version)) {
+		unref(h->cur);
+		h->cur = x;
+		x->refs++;
+	}
+	pthread_cond_broadcast(&h->loaded);
+	pthread_mutex_unlock(&h->mu);
+	if (rc != KAM_OK)
+		return rc;
+done:
 	*ref = x;
 	*out = &x->r;
 	return KAM_OK;
+}
+
+uint64_t api_rollups_loads(struct api_rollups *h)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&h->mu);
+	n = h->loads;
+	pthread_mutex_unlock(&h->mu);
+	return n;
 }
 
 void api_rollups_put(struct api_rollups *h, struct api_rollup_ref *ref)

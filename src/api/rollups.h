@@ -1,6 +1,6 @@
 /*
  * The revenue rollup held in memory for KPI answers, shared by a server's worker threads
- * and valid for one data version (every audited change moves it, on any node): a question
+ * and valid for one data version (every audited data change moves it, on any node): a question
  * not asked before then sums its windows in memory instead of scanning the rollup table.
  */
 #ifndef KAM_API_ROLLUPS_H
@@ -14,11 +14,14 @@ struct api_rollup_ref;
 /* An empty holder (free with api_rollups_free). */
 struct api_rollups *api_rollups_new(void);
 void api_rollups_free(struct api_rollups *h);
-/* The rollup as of data version (loaded on c when the held one is older); *out stays valid
- * until api_rollups_put(ref). h may be NULL: then it is loaded for this caller alone. */
+/* The rollup as of data version or newer (loaded on c when the held one is older; callers
+ * that miss meanwhile wait for that one load); *out stays valid until api_rollups_put(ref).
+ * h may be NULL: then it is loaded for this caller alone. */
 int api_rollups_get(struct api_rollups *h, struct store_conn *c, int64_t version,
                     const struct kpi_rollup **out, struct api_rollup_ref **ref);
 /* Gives back what api_rollups_get handed out; ref may be NULL. */
 void api_rollups_put(struct api_rollups *h, struct api_rollup_ref *ref);
+/* How many times h has read the rollup from the store. */
+uint64_t api_rollups_loads(struct api_rollups *h);
 
 #endif

@@ -91,6 +91,26 @@ int store_team_delete(struct store_conn *c, int64_t account_id, int64_t user_id)
 	return rc;
 }
 
+/* Audited events that change nothing a report reads: they must not move the data version,
+ * or every login would empty the KPI caches and the rollup in memory on every node. Any
+ * event not listed counts as a data change (a stale report is worse than a reload). */
+static bool audit_only(const char *entity, const char *action)
+{
+	static const struct {
+		const char *entity, *action; /* action NULL: every action on the entity */
+	} only[] = {
+	    {"user", "login"},       {"user", "password"}, {"api_token", NULL},
+	    {"calendar_feed", NULL}, {"account", "share"}, {"account", "unshare"},
+	    {"contact", "export"},   {"alert", NULL},      {"import", "queue"},
+	};
+
+	for (size_t i = 0; i < sizeof(only) / sizeof(only[0]); i++)
+		if (strcmp(entity, only[i].entity) == 0 &&
+		    (only[i].action == NULL || strcmp(action, only[i].action) == 0))
+			return true;
+	return false;
+}
+
 int store_audit_add(struct store_conn *c, int64_t user_id, const char *action,
 		    const char *entity, int64_t entity_id, const json_t *before,
 		    const json_t *after, int64_t now)
@@ -108,8 +128,8 @@ int store_audit_add(struct store_conn *c, int64_t user_id, const char *action,
 
 	free(b);
 	free(a);
-	/* every audited change moves the data version: caches of reports key on it */
-	if (rc == KAM_OK)
+	/* every audited data change moves the data version: caches of reports key on it */
+	if (rc == KAM_OK && !audit_only(entity, action))
 		rc = sq_run(c,
 			    "INSERT INTO settings (key, value, created_at, updated_at) VALUES "
 			    "('data_version', '', 0, 0) ON CONFLICT (key) DO UPDATE SET version = "

@@ -6,6 +6,7 @@
 #include "store/db.h"
 #include "util/embed.h"
 #include "util/err.h"
+#include "util/log.h"
 
 extern const struct embed_file schema_sqlite[];
 
@@ -59,6 +60,47 @@ static void sq_disconnect(struct db_conn *c)
 	free(c);
 }
 
+/* Switches to WAL and checks that SQLite did: it silently keeps another journal mode where WAL
+ * cannot work (a VFS or file system without shared memory, a temporary database). Readers
+ * beside a writer, BEGIN IMMEDIATE without 503s and consistent backups all rest on WAL, so
+ * such a database is refused; an in-memory one keeps nothing anyway and is used, with a
+ * warning (docs/deploy-sqlite.md). */
+static int use_wal(struct db_conn *c, const char *url, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	char mode[16] = "";
+	int rc;
+
+	if (sqlite3_prepare_v2(c->db, "PRAGMA journal_mode=WAL", -1, &st, NULL) != SQLITE_OK) {
+		rc = map_rc(sqlite3_errcode(c->db));
+		goto fail;
+	}
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		rc = map_rc(rc) == KAM_OK ? KAM_EDB : map_rc(rc);
+		goto fail;
+	}
+	snprintf(mode, sizeof(mode), "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (strcmp(mode, "wal") == 0)
+		return KAM_OK;
+	if (strcmp(mode, "memory") == 0) {
+		log_msg("warn",
+		        "%s is a database in memory: nothing is kept after kam exits, and "
+		        "each connection has a database of its own",
+		        url);
+		return KAM_OK;
+	}
+	snprintf(err, errlen,
+	         "%s cannot use WAL (SQLite keeps journal mode \"%s\"): kam needs it so that "
+	         "readers go on beside a writer; put the database on a local file system",
+	         url, mode);
+	return KAM_EDB;
+fail:
+	sqlite3_finalize(st);
+	snprintf(err, errlen, "cannot set up %s: %s", url, sqlite3_errmsg(c->db));
+	return rc;
+}
+
 static int sq_connect(const char *url, struct db_conn **out, char *err, size_t errlen)
 {
 	struct db_conn *c;
@@ -70,7 +112,9 @@ static int sq_connect(const char *url, struct db_conn **out, char *err, size_t e
 	if (c == NULL)
 		return KAM_ENOMEM;
 	rc = sqlite3_open_v2(url, &c->db,
-			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
+	                         SQLITE_OPEN_URI,
+	                     NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open %s: %s", url,
 			 c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
@@ -78,8 +122,11 @@ static int sq_connect(const char *url, struct db_conn **out, char *err, size_t e
 		return KAM_EDB;
 	}
 	sqlite3_busy_timeout(c->db, 10000);
-	rc = sq_exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-			"PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;");
+	if ((rc = use_wal(c, url, err, errlen)) != KAM_OK) {
+		sq_disconnect(c);
+		return rc;
+	}
+	rc = sq_exec(c, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;");
 	if (rc != KAM_OK) {
 		snprintf(err, errlen, "cannot set up %s: %s", url, sqlite3_errmsg(c->db));
 		sq_disconnect(c);
@@ -98,7 +145,9 @@ static unsigned hash_sql(const char *s)
 	return h;
 }
 
-/* Finds the cached statement for sql or prepares it into a slot (probing a few, then evicting). */
+/* Finds an idle cached statement for sql or prepares it into a slot (probing a few, then
+ * evicting an idle one). A statement still being read (a query nested in another's loop with
+ * the same text) is never handed out again: the nested one gets a slot of its own. */
 static int prepare_cached(struct db_conn *c, const char *sql, struct db_stmt **out)
 {
 	unsigned h = hash_sql(sql), slot;
@@ -106,7 +155,7 @@ static int prepare_cached(struct db_conn *c, const char *sql, struct db_stmt **o
 
 	for (unsigned i = 0; i < 4; i++) {
 		s = &c->cache[(h + i) % CACHE_SIZE];
-		if (s->sql && strcmp(s->sql, sql) == 0) {
+		if (s->sql && !s->busy && strcmp(s->sql, sql) == 0) {
 			*out = s;
 			return KAM_OK;
 		}
@@ -152,7 +201,6 @@ static int sq_query(struct db_conn *c, const char *sql, const struct db_val *arg
 		return rc;
 	sqlite3_reset(s->st);
 	sqlite3_clear_bindings(s->st);
-	s->busy = true;
 	for (int i = 0; i < nargs; i++) {
 		switch (args[i].type) {
 		case DBV_NULL:
@@ -168,9 +216,13 @@ static int sq_query(struct db_conn *c, const char *sql, const struct db_val *arg
 			rc = sqlite3_bind_double(s->st, i + 1, args[i].r);
 			break;
 		}
-		if (rc != SQLITE_OK)
+		if (rc != SQLITE_OK) {
+			/* the slot stays idle (and evictable): nobody will call done on it */
+			sqlite3_clear_bindings(s->st);
 			return KAM_EDB;
+		}
 	}
+	s->busy = true;
 	*out = s;
 	return KAM_OK;
 }

@@ -139,7 +139,8 @@ int store_team_delete(struct store_conn *c, int64_t account_id, int64_t user_id)
 
 /* --- audit ----------------------------------------------------------------------------- */
 
-/* Appends an audit row; before/after may be NULL. */
+/* Appends an audit row (before/after may be NULL) and moves the data version unless the
+ * event changes no reported data (a login, a token, a share link, a feed, an alert's state). */
 int store_audit_add(struct store_conn *c, int64_t user_id, const char *action,
 		    const char *entity, int64_t entity_id, const json_t *before,
 		    const json_t *after, int64_t now);

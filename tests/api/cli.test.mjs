@@ -129,3 +129,22 @@ test('init and migrate report the schema version and change nothing on a current
   assert.equal(nodb.status, 1);
   assert.equal(nodb.stderr.trim().split('\n').length, 1);
 });
+
+test('SQLite must run in WAL mode: a database that refuses it is refused; one in memory is used with a warning', { skip: PG && 'SQLite only' }, () => {
+  // a VFS without shared memory cannot give WAL: SQLite answers the pragma with "delete"
+  const nowal = `file:${join(t.dir, 'nowal.db')}?vfs=unix-dotfile`;
+  for (const cmd of [['init'], ['serve', '--listen', '127.0.0.1:0']]) {
+    const r = spawnSync(BIN, [...cmd, '--db', nowal], { encoding: 'utf8', timeout: 60000 });
+    assert.equal(r.status, 1, `${cmd[0]}: ${r.stdout} ${r.stderr}`);
+    assert.match(r.stderr, /WAL/);
+    assert.match(r.stderr, /journal mode "delete"/);
+  }
+  const mem = spawnSync(BIN, ['init', '--db', ':memory:'], { encoding: 'utf8' });
+  assert.equal(mem.status, 0, mem.stderr);
+  assert.match(mem.stdout, /schema version \d+/);
+  assert.match(mem.stderr, /in memory/);
+  // an ordinary file gets WAL and says nothing about it
+  const ok = spawnSync(BIN, ['init', '--db', join(t.dir, 'wal.db')], { encoding: 'utf8' });
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.doesNotMatch(ok.stderr, /WAL|in memory/);
+});

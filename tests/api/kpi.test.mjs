@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { PG, createDb, kam, serve, api, tmp, psql } from '../lib/harness.mjs';
+import { PG, createDb, kam, serve, api, tmp, psql, login } from '../lib/harness.mjs';
 
 let t, db, srv, tok = {};
 const FROM = '2025-11-01', TO = '2026-11-01', PFROM = '2024-11-01';
@@ -184,6 +184,49 @@ test('a repeated question is answered from the cache until any change lands', as
   const c = await api(srv.url, tok.director, 'GET', q);
   assert.equal(c.headers.get('x-cache'), 'miss', 'a write invalidates');
   assert.equal(c.json.kpis.revenue.value, a.json.kpis.revenue.value + 123456);
+});
+
+test('logins, tokens, share links, feeds, contact exports and alert acknowledgements keep cached answers; an edit does not', async () => {
+  const q = `/api/v1/kpis?from=${FROM}&to=${TO}&scope=account&id=3`;
+  const cached = async (what) => {
+    const r = await api(srv.url, tok.director, 'GET', q);
+    assert.equal(r.status, 200, r.text);
+    return r.headers.get('x-cache');
+  };
+  await cached('first');
+  assert.equal(await cached('again'), 'hit');
+  const ok = (r, status) => { assert.equal(r.status, status, r.text); return r; };
+  const call = (m, p, b) => api(srv.url, tok.director, m, p, b);
+  // every one of these is audited, and none changes a figure a report reads
+  await login(srv.url, 'anna@example.com');
+  assert.equal(await cached(), 'hit', 'a login');
+  const t1 = ok(await call('POST', '/api/v1/tokens', { name: 'audit-only' }), 201).json;
+  assert.equal(await cached(), 'hit', 'an API token created');
+  ok(await call('DELETE', `/api/v1/tokens/${t1.id}`), 204);
+  assert.equal(await cached(), 'hit', 'an API token deleted');
+  const s = ok(await call('POST', '/api/v1/accounts/3/shares'), 201).json;
+  assert.equal(await cached(), 'hit', 'a share link');
+  ok(await call('DELETE', `/api/v1/accounts/3/shares/${s.id}`), 204);
+  assert.equal(await cached(), 'hit', 'a share link revoked');
+  ok(await call('POST', '/api/v1/me/calendar'), 201);
+  assert.equal(await cached(), 'hit', 'a calendar feed');
+  ok(await call('DELETE', '/api/v1/me/calendar'), 204);
+  assert.equal(await cached(), 'hit', 'a calendar feed revoked');
+  const contact = ok(await call('GET', '/api/v1/contacts?limit=1'), 200).json.items[0];
+  ok(await call('GET', `/api/v1/contacts/${contact.id}/export`), 200);
+  assert.equal(await cached(), 'hit', 'a contact export');
+  ok(await call('POST', '/api/v1/alerts/evaluate'), 200);
+  const alert = ok(await call('GET', '/api/v1/alerts?state=open&limit=1'), 200).json.items[0];
+  assert.ok(alert, 'the demo has an open alert');
+  ok(await call('PATCH', `/api/v1/alerts/${alert.id}`, { state: 'acknowledged' }), 200);
+  assert.equal(await cached(), 'hit', 'an alert acknowledged');
+  const audit = ok(await call('GET', '/api/v1/audit?limit=20'), 200).json.items.map((a) => `${a.entity}:${a.action}`);
+  for (const e of ['user:login', 'api_token:create', 'account:share', 'calendar_feed:create', 'contact:export', 'alert:update'])
+    assert.ok(audit.includes(e), `${e} is audited: ${audit}`);
+  // a change to the data does move the version
+  ok(await call('PATCH', '/api/v1/accounts/3', { notes: 'an edit' }), 200);
+  assert.equal(await cached(), 'miss', 'an edit');
+  assert.equal(await cached(), 'hit');
 });
 
 test('a new KAM with no accounts yet gets their KPIs, and the server keeps serving', async () => {

@@ -77,8 +77,17 @@ test('revoked and expired links stop working; only people who may change the acc
   assert.equal((await open(s2.token)).status, 404, 'expired');
   assert.equal((await open('x'.repeat(43))).status, 404);
   assert.equal((await open('short')).status, 404);
-  const bens = new Set((await call('ben', 'GET', '/api/v1/accounts?limit=100')).json.items.map((a) => a.id));
-  if (!bens.has(acc)) assert.equal((await call('ben', 'POST', `/api/v1/accounts/${acc}/shares`)).status, 404);
+  // another KAM cannot share an account they do not work on, and learns nothing of it: an
+  // account of anna's alone, so the check never depends on the demo's teams
+  const annaId = (await call('anna', 'GET', '/api/v1/me')).json.id;
+  const own = await call('anna', 'POST', '/api/v1/accounts', { name: 'Anna Alone AG', owner_id: annaId });
+  assert.equal(own.status, 201, own.text);
+  assert.equal((await call('ben', 'GET', `/api/v1/accounts/${own.json.id}`)).status, 404);
+  const foreign = await call('ben', 'POST', `/api/v1/accounts/${own.json.id}/shares`);
+  const missing = await call('ben', 'POST', '/api/v1/accounts/99999999/shares');
+  assert.equal(foreign.status, 404, foreign.text);
+  assert.deepEqual({ ...foreign.json, instance: null }, { ...missing.json, instance: null }, 'answered like a missing account');
+  assert.equal((await call('ben', 'GET', `/api/v1/accounts/${own.json.id}/shares`)).status, 404);
   assert.equal((await call('viewer', 'POST', `/api/v1/accounts/${acc}/shares`)).status, 403);
   assert.equal((await call('anna', 'POST', `/api/v1/accounts/${acc}/shares`, { expires_in_days: 365 })).status, 400);
   const audit = (await call('director', 'GET', `/api/v1/audit?entity=account&id=${acc}&limit=10`)).json.items.map((a) => a.action);

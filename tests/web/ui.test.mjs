@@ -125,6 +125,10 @@ test('accounts: search, tier filter, sort; open an account and see why its healt
   await p.getByLabel('Search').fill('north');
   await p.waitForFunction(() => document.querySelectorAll('table.accounts tbody tr').length === 1);
   await p.screenshot({ path: join(OUT, 'accounts.png') });
+  // a business unit that has bought nothing yet: a whole row of white space on the opportunities tab
+  const nw = (await api(srv.url, tok.director, 'GET', '/api/v1/accounts?q=Northwind')).json.items[0];
+  const unit = await api(srv.url, tok.director, 'POST', '/api/v1/units', { account_id: nw.id, name: 'Unit Without Purchases' });
+  assert.equal(unit.status, 201, unit.text);
   await p.getByRole('link', { name: 'Northwind Traders' }).click();
   await p.getByRole('heading', { name: 'Northwind Traders' }).waitFor();
   assert.equal(await p.locator('section:has(#h-title) tbody tr').count(), 7);
@@ -166,9 +170,23 @@ test('accounts: search, tier filter, sort; open an account and see why its healt
   for (const t of ['opportunities', 'cases', 'risks', 'surveys', 'team']) {
     await p.getByRole('tab', { name: t }).click();
     await p.waitForTimeout(150);
+    if (t === 'opportunities') {
+      // the whitespace matrix: a row per unit, a column per product, each cell as the API says
+      const ws = (await api(srv.url, tok.director, 'GET', `/api/v1/accounts/${nw.id}/whitespace`)).json;
+      const table = p.locator('table.whitespace');
+      await table.waitFor();
+      assert.equal(await table.locator('thead th').count(), ws.products.length + 1);
+      assert.equal(await table.locator('tbody tr').count(), ws.units.length);
+      const row = table.locator('tbody tr', { has: p.locator('th', { hasText: 'Unit Without Purchases' }) });
+      const cells = await row.locator('td').allTextContents();
+      assert.equal(cells.length, ws.products.length);
+      assert.ok(cells.length > 0 && cells.every((c) => c === 'white space'), cells.join('|'));
+      const states = ws.cells.map((c) => c.state);
+      assert.equal(await table.locator('td.ws.sold').count(), states.filter((x) => x === 'sold').length);
+      assert.equal(await table.locator('td.ws.pipeline').count(), states.filter((x) => x === 'pipeline').length);
+    }
     await p.screenshot({ path: join(OUT, `account-${t}.png`), fullPage: true });
   }
-  assert.ok(await p.locator('table.whitespace').count() === 0 || true);
   assert.deepEqual(p.problems, []);
 });
 
