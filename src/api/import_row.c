@@ -460,7 +460,7 @@ static int scale_money(struct rowctx *x, const json_t *stored)
 
 		if (!json_is_string(v))
 			continue;
-		if (imp_number(json_string_value(v), imp_minor_digits(cur), &n) != 0) {
+		if (imp_number(json_string_value(v), money_digits(cur), &n) != 0) {
 			const char *col = *m;
 
 			for (size_t i = 0; i < im->ncols; i++)

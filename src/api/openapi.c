@@ -100,6 +100,11 @@ static const struct doc docs[] = {
 	 "One import run with its rejected rows; while it runs, progress {rows_done, rows_total}",
 	 NULL, K_OBJ},
 	{"GET", "/api/v1/settings", "The settings in force", NULL, K_OBJ},
+	{"GET", "/api/v1/currencies",
+	 "The ISO 4217 currencies kam accepts, {items: [{code, digits, status}]}: digits is the "
+	 "minor unit amounts are counted in (JPY 0, EUR 2, KWD 3); status active, no_minor_unit "
+	 "(ISO gives none: whole units) or withdrawn (kept for history)",
+	 NULL, K_OBJ},
 	{"PATCH", "/api/v1/settings",
 	 "Change settings (directors, admins); scores are recomputed in the same transaction",
 	 NULL, K_OBJ},

@@ -66,6 +66,7 @@ const struct http_route api_routes[] = {
 
 	/* identification and segmentation */
 	{"GET", "/api/v1/settings", api_settings_get, 0, 0, NULL},
+	{"GET", "/api/v1/currencies", api_currencies, 0, 0, NULL},
 	{"PATCH", "/api/v1/settings", api_settings_update, 0, R_STAFF, NULL},
 	{"POST", "/api/v1/settings/preview", api_settings_preview, 0, R_STAFF, NULL},
 	{"GET", "/api/v1/accounts/:id/score", api_account_score, 0, 0, NULL},
