@@ -741,7 +741,7 @@ static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
 	/* the amount in the base currency, and room for it in the revenue kam holds: the
 	 * total is read once per batch, the queued rows' amounts are added as they come */
 	amount = json_integer_value(json_object_get(x->rec, "amount"));
-	if (!money_convert(amount, rate, &base))
+	if (!money_convert_to(amount, cur, im->base_currency, rate, &base))
 		return reject(x, column_of(im, "amount"),
 		              "is past %lld minor units in %s at the %s rate of %g",
 		              (long long)MONEY_ROW_MAX, im->base_currency, cur, rate);

@@ -35,7 +35,8 @@ static int txn_prepare(struct req *rq, json_t *rec, const json_t *before, struct
 		if (rc != KAM_OK)
 			return rc;
 	}
-	if (!money_convert(json_integer_value(json_object_get(rec, "amount")), rate, &base)) {
+	if (!money_convert_to(json_integer_value(json_object_get(rec, "amount")), cur,
+	                      s.base_currency, rate, &base)) {
 		err_field(ei, "amount",
 		          "is past %lld minor units in the base currency at the %s rate of %g",
 		          (long long)MONEY_ROW_MAX, cur, rate);

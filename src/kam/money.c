@@ -165,15 +165,34 @@ bool money_rate_ok(double rate)
 	return isfinite(rate) && rate >= MONEY_RATE_MIN && rate <= MONEY_RATE_MAX;
 }
 
+/* exact powers of ten up to the largest minor unit (4) */
+static const double p10[] = {1, 10, 100, 1000, 10000};
+
+double money_scale(const char *from, const char *to)
+{
+	int shift = money_digits(to) - money_digits(from);
+
+	return shift >= 0 ? p10[shift] : 1 / p10[-shift];
+}
+
 bool money_convert(int64_t amount, double rate, int64_t *out)
 {
+	return money_convert_to(amount, NULL, NULL, rate, out);
+}
+
+bool money_convert_to(int64_t amount, const char *from, const char *to, double rate, int64_t *out)
+{
+	int shift = money_digits(to) - money_digits(from);
 	double v;
 
 	if (!money_rate_ok(rate) || !money_row_ok(amount))
 		return false;
 	/* both bounded, so the double is far inside llround's range; the check below is on
-	 * the rounded integer, so a product just past the cap is refused too */
+	 * the rounded integer, so a product just past the cap is refused too. One product
+	 * and one exact power of ten, so 1234567 cents at 160 are 1975307 yen, not 1975307.2
+	 * rounded twice. */
 	v = (double)amount * rate;
+	v = shift >= 0 ? v * p10[shift] : v / p10[-shift];
 	if (!(fabs(v) <= (double)MONEY_ROW_MAX * 2))
 		return false;
 	if (!money_row_ok((int64_t)llround(v)))

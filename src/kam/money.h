@@ -77,8 +77,15 @@ bool money_row_ok(int64_t amount);
 /* Whether rate is a usable FX rate (finite, MONEY_RATE_MIN..MONEY_RATE_MAX). */
 bool money_rate_ok(double rate);
 /* amount converted at rate, rounded half away from zero; false when the rate is not usable
- * or the result is past MONEY_ROW_MAX. */
+ * or the result is past MONEY_ROW_MAX. For two currencies with the same digits. */
 bool money_convert(int64_t amount, double rate, int64_t *out);
+/* amount in minor units of `from` converted at rate (units of `to` per unit of `from`) into
+ * minor units of `to`, their digits told apart: ¥120,000 at 0.00625 is 75000 cents, €1.00
+ * at 160 is 160 yen. Rounded half away from zero; false as money_convert. */
+bool money_convert_to(int64_t amount, const char *from, const char *to, double rate, int64_t *out);
+/* The factor from minor units of `from` to minor units of `to` at a rate of 1 (EUR → JPY
+ * 0.01, JPY → KWD 1000): for figures that are doubles, such as potential spend in KPIs. */
+double money_scale(const char *from, const char *to);
 /* The cap of a stored total by its name in money_totals ("transactions", "opportunities",
  * "potential"); 0 for an unknown name. */
 int64_t money_total_cap(const char *name);

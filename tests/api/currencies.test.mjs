@@ -99,6 +99,22 @@ test('files read and write each currency\'s digits: 1500.50 HUF is 150050 fillé
   assert.match(csv, /"Yen deal",.*,"120000","JPY",.*,"12000"\r\n/);
 });
 
+test('converting to the base currency tells the digits apart: ¥120,000 at 0.00625 is €750.00, by REST and import alike', async () => {
+  const acc = (await call('anna', 'GET', '/api/v1/accounts?limit=1&sort=name')).json.items[0];
+  assert.equal((await call('admin', 'POST', '/api/v1/fx-rates', { currency: 'JPY', valid_from: '2000-01-01', rate: 0.00625 })).status, 201);
+  assert.equal((await call('admin', 'POST', '/api/v1/fx-rates', { currency: 'KWD', valid_from: '2000-01-01', rate: 3 })).status, 201);
+  const rest = await call('director', 'POST', '/api/v1/transactions', { account_id: acc.id, booked_on: monthsAgo(1), amount: 120000, currency: 'JPY' });
+  assert.equal(rest.status, 201, rest.text);
+  assert.equal(rest.json.amount_base, 75000);
+  const imp = await upload(srv.url, tok.director, 'transactions',
+    `external_id,account,booked_on,amount,currency\nCONV-1,${acc.name},${monthsAgo(1)},120000,JPY\nCONV-2,${acc.name},${monthsAgo(1)},1.000,KWD\n`);
+  assert.equal(imp.json.created, 2, JSON.stringify(imp.json));
+  const rows = (await call('director', 'GET', `/api/v1/transactions?account_id=${acc.id}&limit=500`)).json.items;
+  assert.equal(rows.find((x) => x.external_id === 'CONV-1').amount_base, 75000);
+  assert.equal(rows.find((x) => x.external_id === 'CONV-2').amount, 1000);
+  assert.equal(rows.find((x) => x.external_id === 'CONV-2').amount_base, 300);
+});
+
 // A fresh installation whose base currency is `base`, one account in it with revenue of
 // `minor` two months ago, and its plan document as PDF text and HTML.
 async function planIn(base, minor) {

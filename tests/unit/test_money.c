@@ -109,6 +109,30 @@ static void test_digits(void **state)
 	}
 }
 
+/* minor units of one currency into another's: the rate is per major unit */
+static void test_convert_digits(void **state)
+{
+	int64_t r = 0;
+
+	(void)state;
+	assert_true(money_convert_to(120000, "JPY", "EUR", 0.00625, &r)); /* ¥120,000 */
+	assert_int_equal(r, 75000);                                       /* €750.00 */
+	assert_true(money_convert_to(1234567, "EUR", "JPY", 160, &r));    /* €12,345.67 */
+	assert_int_equal(r, 1975307);
+	assert_true(money_convert_to(1000, "KWD", "EUR", 3.0, &r)); /* 1.000 KWD */
+	assert_int_equal(r, 300);
+	assert_true(money_convert_to(-150, "EUR", "USD", 0.5, &r));
+	assert_int_equal(r, -75);
+	assert_true(money_convert_to(10000, "CLF", "JPY", 5000, &r)); /* 1 CLF */
+	assert_int_equal(r, 5000);
+	assert_true(money_convert_to(MONEY_ROW_MAX, "EUR", "JPY", 1, &r));
+	assert_true(r == MONEY_ROW_MAX / 100);
+	assert_false(money_convert_to(MONEY_ROW_MAX / 10 + 1, "EUR", "KWD", 1, &r));
+	assert_true(money_scale("EUR", "JPY") == 0.01);
+	assert_true(money_scale("JPY", "KWD") == 1000);
+	assert_true(money_scale("EUR", "USD") == 1);
+}
+
 static void test_text(void **state)
 {
 	char buf[64];
@@ -131,9 +155,9 @@ static void test_text(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_checked), cmocka_unit_test(test_caps),
-	    cmocka_unit_test(test_convert), cmocka_unit_test(test_digits),
-	    cmocka_unit_test(test_text),
+	    cmocka_unit_test(test_checked),        cmocka_unit_test(test_caps),
+	    cmocka_unit_test(test_convert),        cmocka_unit_test(test_digits),
+	    cmocka_unit_test(test_convert_digits), cmocka_unit_test(test_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
