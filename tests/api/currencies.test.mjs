@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { PG, createDb, kam, serve, api, tmp } from '../lib/harness.mjs';
+import { PG, createDb, kam, serve, api, tmp, psql } from '../lib/harness.mjs';
 
 let t, db, srv;
 const tok = {};
@@ -33,6 +33,7 @@ async function upload(url, token, kind, csv) {
   });
   return { status: r.status, json: await r.json() };
 }
+const sql = (d, q) => (PG ? psql(q, new URL(d).pathname.slice(1)) : execFileSync('sqlite3', [d, q], { encoding: 'utf8' }).trim());
 const monthsAgo = (n) => { const d = new Date(); d.setUTCDate(5); d.setUTCMonth(d.getUTCMonth() - n); return d.toISOString().slice(0, 10); };
 
 test('GET /api/v1/currencies lists ISO 4217 with each minor unit, for any signed-in user', async () => {
@@ -113,6 +114,38 @@ test('converting to the base currency tells the digits apart: ¥120,000 at 0.006
   assert.equal(rows.find((x) => x.external_id === 'CONV-1').amount_base, 75000);
   assert.equal(rows.find((x) => x.external_id === 'CONV-2').amount, 1000);
   assert.equal(rows.find((x) => x.external_id === 'CONV-2').amount_base, 300);
+});
+
+test('migration 017 recomputes yen rows stored at a hundredth of their worth, and their rollups', async () => {
+  const d = PG ? createDb() : join(t.dir, 'm017.db');
+  kam(['init', '--db', d]);
+  kam(['user', 'add', '--email', 'boss@example.com', '--name', 'Boss', '--role', 'admin', '--password-stdin', '--db', d], { input: 'demo-password-1\n' });
+  const tk = kam(['token', 'create', '--email', 'boss@example.com', '--name', 'm', '--db', d]).trim();
+  let s = await serve(d, { KAM_JOB_INTERVAL: '3600' });
+  const ok = async (m, p, b, want = 201) => { const r = await api(s.url, tk, m, p, b); assert.equal(r.status, want, r.text); return r.json; };
+  const acc = await ok('POST', '/api/v1/accounts', { name: 'Osaka Denki', currency: 'JPY' });
+  const other = await ok('POST', '/api/v1/accounts', { name: 'Lyon Textile' });
+  await ok('POST', '/api/v1/fx-rates', { currency: 'JPY', valid_from: '2000-01-01', rate: 0.00625 });
+  const yen = await ok('POST', '/api/v1/transactions', { account_id: acc.id, booked_on: monthsAgo(2), amount: 120000, currency: 'JPY' });
+  await ok('POST', '/api/v1/transactions', { account_id: acc.id, booked_on: monthsAgo(2), amount: 10000, currency: 'EUR' });
+  await ok('POST', '/api/v1/transactions', { account_id: other.id, booked_on: monthsAgo(2), amount: 5000, currency: 'EUR' });
+  assert.equal(await s.stop(), 0);
+  // the state a database written before this change is in: ¥120,000 counted as €7.50
+  sql(d, `UPDATE transactions SET amount_base = 750 WHERE id = ${yen.id}`);
+  sql(d, `UPDATE revenue_monthly SET amount = 10750 WHERE account_id = ${acc.id}`);
+  sql(d, `UPDATE revenue_account_monthly SET amount = 10750 WHERE account_id = ${acc.id}`);
+  sql(d, 'DELETE FROM schema_migrations WHERE version = 17');
+  kam(['migrate', '--db', d]);
+  assert.equal(sql(d, `SELECT amount_base FROM transactions WHERE id = ${yen.id}`), '75000');
+  assert.equal(sql(d, `SELECT amount FROM revenue_account_monthly WHERE account_id = ${acc.id}`), '85000');
+  assert.equal(sql(d, `SELECT sum(amount) FROM revenue_monthly WHERE account_id = ${acc.id}`), '85000');
+  assert.equal(sql(d, `SELECT amount FROM revenue_account_monthly WHERE account_id = ${other.id}`), '5000');
+  assert.equal(sql(d, "SELECT abs_total FROM money_totals WHERE name = 'transactions'"), '90000');
+  assert.equal(sql(d, "SELECT count(*) FROM schema_migrations WHERE version = 17"), '1');
+  s = await serve(d, { KAM_JOB_INTERVAL: '3600' });
+  started.push(s);
+  const k = await ok('GET', `/api/v1/kpis?scope=account&id=${acc.id}&from=${monthsAgo(12).slice(0, 7)}-01&to=2999-12-31`, undefined, 200);
+  assert.equal(k.kpis.revenue.value, 85000);
 });
 
 // A fresh installation whose base currency is `base`, one account in it with revenue of
