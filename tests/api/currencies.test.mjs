@@ -148,6 +148,27 @@ test('migration 017 recomputes yen rows stored at a hundredth of their worth, an
   assert.equal(k.kpis.revenue.value, 85000);
 });
 
+test('a base currency stored before codes were checked keeps every other setting, and may stay', async () => {
+  const d = PG ? createDb() : join(t.dir, 'oldbase.db');
+  kam(['init', '--db', d]);
+  kam(['user', 'add', '--email', 'boss@example.com', '--name', 'Boss', '--role', 'admin', '--password-stdin', '--db', d], { input: 'demo-password-1\n' });
+  const tk = kam(['token', 'create', '--email', 'boss@example.com', '--name', 'b', '--db', d]).trim();
+  let s = await serve(d, { KAM_JOB_INTERVAL: '3600' });
+  assert.equal((await api(s.url, tk, 'PATCH', '/api/v1/settings', { kam_capacity: 7 })).status, 200);
+  assert.equal(await s.stop(), 0);
+  sql(d, `UPDATE settings SET value = replace(value, '"EUR"', '"XYZ"') WHERE key = 'main'`);
+  s = await serve(d, { KAM_JOB_INTERVAL: '3600' });
+  started.push(s);
+  const got = (await api(s.url, tk, 'GET', '/api/v1/settings')).json;
+  assert.equal(got.base_currency, 'XYZ');
+  assert.equal(got.kam_capacity, 7);
+  assert.equal((await api(s.url, tk, 'PATCH', '/api/v1/settings', { kam_capacity: 8, base_currency: 'XYZ' })).status, 200);
+  const bad = await api(s.url, tk, 'PATCH', '/api/v1/settings', { base_currency: 'QQQ' });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.errors[0].field, 'base_currency');
+  assert.equal((await api(s.url, tk, 'PATCH', '/api/v1/settings', { base_currency: 'JPY' })).json.base_currency, 'JPY');
+});
+
 // A fresh installation whose base currency is `base`, one account in it with revenue of
 // `minor` two months ago, and its plan document as PDF text and HTML.
 async function planIn(base, minor) {
