@@ -304,7 +304,7 @@ function Editable({ what, items, spec, cols, row, add, patch, remove, canEdit })
     <div class="scroll"><table class=${what.replaceAll(' ', '-')}><thead><tr>${cols.map((c) => html`<th scope="col">${c}</th>`)}${canEdit && html`<th scope="col"><span class="sr">Tools</span></th>`}</tr></thead>
     <tbody>${items.map((it) => (editing === it.id
     ? html`<tr key=${it.id}><td colspan=${cols.length + 1}><${Form} label=${`Edit ${what}`} reset=${false}
-        onSave=${async (fd) => { await patch(it, body(spec, fd)); setEditing(null); }} onCancel=${() => setEditing(null)}>${fields(spec, it)}<//></td></tr>`
+        onSave=${async (fd) => { await patch(it, body(spec, fd, it)); setEditing(null); }} onCancel=${() => setEditing(null)}>${fields(spec, it)}<//></td></tr>`
     : html`<tr key=${it.id}>${row(it)}${canEdit && html`<td class="row-tools"><button class="link" aria-label=${`edit ${it.name || it.title}`} onClick=${() => setEditing(it.id)}>edit</button>
         ${remove && html` <button class="link" aria-label=${`delete ${it.name || it.title}`} onClick=${() => confirm(`Delete "${it.name || it.title}"?`) && remove(it)}>delete</button>`}</td>`}</tr>`))}</tbody></table></div>
     ${!items.length && html`<p class="muted">No ${what}s yet.</p>`}

@@ -1,6 +1,7 @@
 // The kam web app: a shell with navigation, and one view per screen, routed by the hash.
 import { html, render, useState, useEffect } from './vendor-preact-htm.js';
-import { resume, login, logout, onLogout } from './api.js';
+import { get, resume, login, logout, onLogout } from './api.js';
+import { loadCurrencies } from './format.js';
 import { Dashboard } from './dashboard.js';
 import { Accounts } from './accounts.js';
 import { Account } from './account.js';
@@ -78,11 +79,14 @@ function App() {
 
 function Staff() {
   const [user, setUser] = useState(undefined);
+  const [digits, setDigits] = useState(false);
   useEffect(() => {
     resume().then(setUser);
     onLogout(() => setUser(null)); // a session that expired goes back to the login
   }, []);
-  if (user === undefined) return html`<p class="loading">Loading…</p>`;
+  // every screen shows money, scaled by the currencies' ISO 4217 digits: load them once
+  useEffect(() => { if (user && !digits) loadCurrencies(get).then(() => setDigits(true)); }, [user]);
+  if (user === undefined || (user && !digits)) return html`<p class="loading">Loading…</p>`;
   if (user === null) return html`<${Login} onDone=${setUser} />`;
   return html`<${Shell} user=${user} onLogout=${async () => { await logout(); setUser(null); }} />`;
 }

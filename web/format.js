@@ -1,6 +1,49 @@
-// Numbers as people read them. Money arrives in minor units.
-export const money = (minor, currency = 'EUR') => minor === null || minor === undefined ? '–'
-  : new Intl.NumberFormat('en', { style: 'currency', currency, maximumFractionDigits: 0, notation: Math.abs(minor) >= 1e9 ? 'compact' : 'standard' }).format(minor / 100);
+// Numbers as people read them. Money arrives in minor units of its currency: ISO 4217 says
+// how many (JPY 0, EUR 2, KWD 3, CLF 4), and the server's table (GET /api/v1/currencies),
+// loaded once after sign-in, is the one every figure is scaled by.
+const table = new Map();
+
+// Loads the currency table; resolves either way (without it, digitsOf falls back below).
+export async function loadCurrencies(get) {
+  try {
+    for (const c of (await get('/api/v1/currencies')).items) table.set(c.code, c.digits);
+  } catch { /* the figures fall back to the browser's own digits */ }
+}
+
+// The minor-unit digits of a currency: the server's table, else the browser's, else 2.
+export function digitsOf(currency) {
+  if (table.has(currency)) return table.get(currency);
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits;
+  } catch {
+    return 2;
+  }
+}
+
+// Minor units as a plain decimal string in major units, exactly ("1234.5", "120000", "1.25").
+export function toMajor(minor, currency) {
+  const d = digitsOf(currency);
+  const neg = minor < 0;
+  const s = String(Math.abs(Math.trunc(minor))).padStart(d + 1, '0');
+  const whole = s.slice(0, s.length - d), frac = s.slice(s.length - d).replace(/0+$/, '');
+  return `${neg ? '-' : ''}${whole}${frac ? `.${frac}` : ''}`;
+}
+
+// A typed amount ("1234.5", "1,234.50", "120000") in minor units of currency; null when it
+// is not a number or has more decimals than the currency has digits.
+export function toMinor(text, currency) {
+  const d = digitsOf(currency);
+  const m = String(text).trim().replace(/[,\s]/g, '').match(/^(-?)(\d*)(?:\.(\d*))?$/);
+  if (!m || (m[2] === '' && !m[3]) || (m[3] || '').length > d) return null;
+  const n = Number(`${m[2] || '0'}${(m[3] || '').padEnd(d, '0')}`);
+  return Number.isSafeInteger(n) ? (m[1] ? -n : n) : null;
+}
+
+export const money = (minor, currency = 'EUR') => {
+  if (minor === null || minor === undefined) return '–';
+  const major = minor / 10 ** digitsOf(currency);
+  return new Intl.NumberFormat('en', { style: 'currency', currency, maximumFractionDigits: 0, notation: Math.abs(major) >= 1e7 ? 'compact' : 'standard' }).format(major);
+};
 export const pct = (x, digits = 1) => x === null || x === undefined ? '–' : `${(x * 100).toFixed(digits)}%`;
 export const num = (x, digits = 1) => x === null || x === undefined ? '–' : Number(x).toFixed(digits);
 export const date = (s) => s ? s.slice(0, 10) : '–';

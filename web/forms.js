@@ -4,6 +4,7 @@
 // buttons; what was typed stays, because the inputs are uncontrolled (defaultValue and
 // option.selected, never value) and the form is not remade.
 import { html, useState, useRef, useContext, createContext } from './vendor-preact-htm.js';
+import { toMajor, toMinor, digitsOf } from './format.js';
 
 const Problems = createContext({});
 
@@ -61,7 +62,11 @@ export function Form({ label, cls = 'quick', submit = 'Save', onSave, onCancel, 
 }
 
 // Field specs: { name, label, type: text|number|money|date|select|int|textarea|email, options, required, max }.
-// money is typed in major units and sent in minor units; int is a select of whole numbers.
+// money is typed in major units and sent in minor units of its currency: the form's
+// `currency` field when it has one, else the spec's `currency`, else the record's (ISO 4217
+// digits: ¥120000 is 120000, 1.250 KWD is 1250); int is a select of whole numbers.
+const currencyOf = (f, value, fd) => (fd && String(fd.get('currency') ?? '').trim().toUpperCase()) || f.currency || value?.currency || 'EUR';
+
 export function fields(spec, value = {}) {
   return spec.map((f) => {
     const v = value[f.name];
@@ -77,7 +82,7 @@ export function fields(spec, value = {}) {
       ctl = html`<textarea name=${f.name} maxlength=${f.max} rows="3" defaultValue=${v ?? ''}></textarea>`;
     } else {
       const t = { money: 'number', number: 'number', date: 'date', email: 'email', password: 'password' }[f.type] || 'text';
-      const shown = v == null ? (f.default ?? '') : f.type === 'money' ? v / 100 : f.type === 'date' ? String(v).slice(0, 10) : v;
+      const shown = v == null ? (f.default ?? '') : f.type === 'money' ? toMajor(v, currencyOf(f, value)) : f.type === 'date' ? String(v).slice(0, 10) : v;
       ctl = html`<input name=${f.name} type=${t} step=${t === 'number' ? 'any' : undefined} min=${f.type === 'money' ? 0 : undefined}
         required=${f.required} maxlength=${f.max} autocomplete=${f.autocomplete} defaultValue=${shown} />`;
     }
@@ -86,7 +91,9 @@ export function fields(spec, value = {}) {
 }
 
 // The request body the specs describe, read from the form: empty optional fields are null.
-export function body(spec, fd) {
+// An amount with more decimals than its currency has is refused at its field, as the
+// server would refuse a bad value, so nothing is rounded away unseen.
+export function body(spec, fd, value) {
   const out = {};
   for (const f of spec) {
     const raw = fd.get(f.name);
@@ -94,7 +101,15 @@ export function body(spec, fd) {
     const s = String(raw).trim();
     if (s === '') { out[f.name] = f.required ? s : null; continue; }
     if (f.type === 'number') out[f.name] = Number(s);
-    else if (f.type === 'money') out[f.name] = Math.round(Number(s) * 100);
+    else if (f.type === 'money') {
+      const cur = currencyOf(f, value, fd);
+      out[f.name] = toMinor(s, cur);
+      if (out[f.name] === null) {
+        const d = digitsOf(cur);
+        const message = `must be an amount in ${cur} with at most ${d} decimal${d === 1 ? '' : 's'}`;
+        throw Object.assign(new Error(message), { problem: { errors: [{ field: f.name, message }] } });
+      }
+    }
     else if (f.type === 'int' || f.numeric) out[f.name] = Number(s);
     else out[f.name] = s;
   }

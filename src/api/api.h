@@ -116,6 +116,8 @@ int api_plan_document(struct req *rq, struct resp *rs);
 int api_kpis(struct req *rq, struct resp *rs);
 int api_kpi_rows(struct req *rq, struct resp *rs);
 int api_settings_get(struct req *rq, struct resp *rs);
+/* GET /api/v1/currencies: ISO 4217 codes kam accepts, with their minor digits (currencies.c). */
+int api_currencies(struct req *rq, struct resp *rs);
 int api_settings_preview(struct req *rq, struct resp *rs);
 int api_settings_update(struct req *rq, struct resp *rs);
 int api_account_score(struct req *rq, struct resp *rs);

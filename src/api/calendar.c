@@ -11,6 +11,7 @@
 #include "api/api.h"
 #include "kam/date.h"
 #include "kam/engagement.h"
+#include "kam/money.h"
 #include "kam/settings.h"
 #include "store/calendar.h"
 #include "util/ical.h"
@@ -193,13 +194,13 @@ static void renewals(struct feed *f, const json_t *rows)
 
 	json_array_foreach(rows, i, r)
 	{
-		char uid[64], desc[2400];
+		char uid[64], desc[2400], amount[64];
 
 		snprintf(uid, sizeof(uid), "opportunity-%lld@kam", (long long)num(r, "id"));
+		money_text(num(r, "amount"), str(r, "currency"), amount, sizeof(amount));
 		snprintf(desc, sizeof(desc),
-		         "Renewal of %s, expected to close\nAmount: %lld %s\nStage: %s",
-		         str(r, "account_name"), (long long)num(r, "amount"), str(r, "currency"),
-		         str(r, "stage"));
+		         "Renewal of %s, expected to close\nAmount: %s\nStage: %s",
+		         str(r, "account_name"), amount, str(r, "stage"));
 		event(f, r, uid, str(r, "expected_close_on"), 0, "Renewal", str(r, "name"), desc,
 		      "renewal");
 	}

@@ -50,8 +50,8 @@ int api_account_pipeline(struct req *rq, struct resp *rs)
 				continue; /* no rate: not comparable, left out (and counted below) */
 			/* the one conversion rule of every write; a value it refuses (a rate out of
 			 * range, past one amount's cap once converted) is left out the same way */
-			if (!money_convert(json_integer_value(json_object_get(row, "amount")), rate,
-			                   &base))
+			if (!money_convert_to(json_integer_value(json_object_get(row, "amount")),
+			                      cur, s.base_currency, rate, &base))
 				continue;
 			a = (double)base;
 			amt += a;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "api/api.h"
 #include "kam/date.h"
+#include "kam/money.h"
 #include "kam/score.h"
 #include "store/portfolio.h"
 #include "util/log.h"
@@ -45,6 +46,16 @@ int api_settings_update(struct req *rq, struct resp *rs)
 	}
 	if ((rc = settings_apply(&s, rq->json, &ei)) != KAM_OK)
 		goto out;
+	/* checked here, not when settings load: a code stored before the table existed must
+	 * not throw every other setting back to its default */
+	if (strcmp(s.base_currency, before.base_currency) != 0 &&
+	    !money_currency_known(s.base_currency)) {
+		err_field(&ei, "base_currency",
+		          "%s is not an ISO 4217 currency (GET /api/v1/currencies lists them)",
+		          s.base_currency);
+		rc = KAM_EINVAL;
+		goto out;
+	}
 	if (strcmp(s.base_currency, before.base_currency) != 0) {
 		rc = store_count_transactions(rq->db, &ntx);
 		if (rc == KAM_OK && ntx > 0) {

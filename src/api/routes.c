@@ -130,6 +130,11 @@ const struct http_route api_routes[] = {
     /* identification and segmentation */
     {"GET", "/api/v1/settings", api_settings_get, 0, 0, NULL, "The settings in force", NULL,
      "object"},
+    {"GET", "/api/v1/currencies", api_currencies, 0, 0, NULL,
+     "The ISO 4217 currencies kam accepts, {items: [{code, digits, status}]}: digits is the "
+     "minor unit amounts are counted in (JPY 0, EUR 2, KWD 3); status active, no_minor_unit "
+     "(ISO gives none: whole units) or withdrawn (kept for history)",
+     NULL, "object"},
     {"PATCH", "/api/v1/settings", api_settings_update, ROUTE_IF_MATCH, R_STAFF, NULL,
      "Change settings (directors, admins); scores are recomputed in the same transaction", NULL,
      "object"},

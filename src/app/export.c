@@ -23,6 +23,7 @@
 #include "util/buf.h"
 #include "kam/importfmt.h"
 #include "kam/importmap.h"
+#include "kam/money.h"
 
 /* The columns: the entity's visible fields in model order, then computed keys of the rows. */
 static json_t *columns(const struct model_entity *e, json_t *items)
@@ -301,18 +302,25 @@ static void major_units(const struct settings *s, const struct model_entity *e, 
 		for (size_t j = 0; j < e->nfields; j++) {
 			const char *f = e->fields[j].name;
 			json_t *v = json_object_get(it, f);
-			int digits;
-			double div = 1;
 
 			if (!json_is_integer(v) ||
 			    !(imp_money_field(e->name, f) || base_money(e->name, f)))
 				continue;
-			digits = imp_minor_digits(base_money(e->name, f) || !cur ? s->base_currency
-			                                                         : cur);
-			for (int d = 0; d < digits; d++)
-				div *= 10;
-			json_object_set_new(it, f, json_real((double)json_integer_value(v) / div));
+			json_object_set_new(
+			    it, f,
+			    json_real((double)json_integer_value(v) /
+			              (double)money_unit(base_money(e->name, f) || !cur
+			                                     ? s->base_currency
+			                                     : cur)));
 		}
+		/* decorated, not a model field: an opportunity's amount × probability */
+		if (!strcmp(e->name, "opportunity") &&
+		    json_is_integer(json_object_get(it, "weighted_amount")))
+			json_object_set_new(
+			    it, "weighted_amount",
+			    json_real(
+			        (double)json_integer_value(json_object_get(it, "weighted_amount")) /
+			        (double)money_unit(cur ? cur : s->base_currency)));
 	}
 }
 

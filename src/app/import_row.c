@@ -462,7 +462,7 @@ static int scale_money(struct rowctx *x, const json_t *stored)
 
 		if (!json_is_string(v))
 			continue;
-		if (imp_number(json_string_value(v), imp_minor_digits(cur), &n) != 0) {
+		if (imp_number(json_string_value(v), money_digits(cur), &n) != 0) {
 			const char *col = *m;
 
 			for (size_t i = 0; i < im->ncols; i++)
@@ -744,7 +744,7 @@ static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
 	/* the amount in the base currency, and room for it in the revenue kam holds: the
 	 * total is read once per batch, the queued rows' amounts are added as they come */
 	amount = json_integer_value(json_object_get(x->rec, "amount"));
-	if (!money_convert(amount, rate, &base))
+	if (!money_convert_to(amount, cur, im->base_currency, rate, &base))
 		return reject(x, column_of(im, "amount"),
 		              "is past %lld minor units in %s at the %s rate of %g",
 		              (long long)MONEY_ROW_MAX, im->base_currency, cur, rate);

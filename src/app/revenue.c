@@ -38,7 +38,8 @@ static int txn_prepare(struct store_conn *db, const struct actor *who, json_t *r
 		if (rc != KAM_OK)
 			return rc;
 	}
-	if (!money_convert(json_integer_value(json_object_get(rec, "amount")), rate, &base)) {
+	if (!money_convert_to(json_integer_value(json_object_get(rec, "amount")), cur,
+	                      s.base_currency, rate, &base)) {
 		err_field(ei, "amount",
 		          "is past %lld minor units in the base currency at the %s rate of %g",
 		          (long long)MONEY_ROW_MAX, cur, rate);

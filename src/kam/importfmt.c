@@ -169,23 +169,6 @@ int imp_date(const char *s, enum imp_datefmt fmt, char out[11], int *secs)
 	return 0;
 }
 
-int imp_minor_digits(const char *c)
-{
-	static const char *const zero[] = {"JPY", "KRW", "ISK", "CLP", "VND", "XOF",
-	                                   "XAF", "HUF", "PYG", "UGX", NULL};
-	static const char *const three[] = {"KWD", "BHD", "OMR", "JOD", "TND", "LYD", "IQD", NULL};
-
-	if (c == NULL)
-		return 2;
-	for (const char *const *z = zero; *z; z++)
-		if (!strcmp(*z, c))
-			return 0;
-	for (const char *const *z = three; *z; z++)
-		if (!strcmp(*z, c))
-			return 3;
-	return 2;
-}
-
 int imp_number(const char *s, int decimals, int64_t *out)
 {
 	char digits[64];

@@ -41,9 +41,6 @@ int imp_date(const char *s, enum imp_datefmt fmt, char out[11], int *secs);
  */
 int imp_number(const char *s, int decimals, int64_t *out);
 
-/* The digits after the decimal mark of a currency's minor unit (JPY 0, KWD 3, else 2). */
-int imp_minor_digits(const char *currency);
-
 /* ',' ';' or '\t': the delimiter of the first line, outside quotes (',' when unsure). */
 char imp_detect_delim(const char *buf, size_t len);
 

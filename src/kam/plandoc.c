@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "kam/money.h"
 #include "kam/plandoc.h"
 #include "util/err.h"
 
@@ -33,7 +34,7 @@ void plandoc_put_escaped(struct buf *b, const char *s)
 void plandoc_money(double minor, const char *currency, char *buf, size_t len)
 {
 	char digits[32], grouped[48];
-	long long units = llround(fabs(minor) / 100.0);
+	long long units = llround(fabs(minor) / (double)money_unit(currency));
 	size_t n, o = 0;
 
 	snprintf(digits, sizeof(digits), "%lld", units);

@@ -26,7 +26,8 @@
 /* Appends s with &, <, >, " and ' escaped for HTML text and attributes (NULL: nothing). */
 void plandoc_put_escaped(struct buf *b, const char *s);
 
-/* Writes minor units as whole currency units with thousands separators: "EUR 1,234,568". */
+/* Writes minor units of currency (ISO 4217 digits: JPY 0, KWD 3) as whole units with
+ * thousands separators: "EUR 1,234,568". */
 void plandoc_money(double minor, const char *currency, char *buf, size_t len);
 /* Writes a ratio as a percentage with one decimal ("104.2%"), or "–" when v is null. */
 void plandoc_percent(const json_t *v, char *buf, size_t len);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kam/date.h"
+#include "kam/money.h"
 #include "kam/validate.h"
 #include "util/time.h"
 
@@ -222,6 +223,14 @@ int validate_value(const struct model_field *f, const json_t *v, struct kam_erri
 		if (strlen(s) != 3 || !isupper((unsigned char)s[0]) || !isupper((unsigned char)s[1]) ||
 		    !isupper((unsigned char)s[2])) {
 			err_field(ei, f->name, "must be an ISO 4217 code such as EUR");
+			return KAM_EINVAL;
+		}
+		/* amounts are stored in minor units, so the digits of the code must be known */
+		if (!money_currency_known(s)) {
+			err_field(
+			    ei, f->name,
+			    "%s is not an ISO 4217 currency (GET /api/v1/currencies lists them)",
+			    s);
 			return KAM_EINVAL;
 		}
 		return KAM_OK;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kam/date.h"
+#include "kam/money.h"
 #include "store/internal.h"
 #include "store/kpi.h"
 #include "util/buf.h"
@@ -190,8 +191,8 @@ static int fetch_accounts(struct store_conn *c, const struct store_kpi_query *q,
 	    "a.potential_annual_spend, CASE WHEN a.currency = ? THEN 1.0 ELSE (SELECT f.rate FROM "
 	    "fx_rates f WHERE f.currency = a.currency AND f.valid_from < ? ORDER BY f.valid_from "
 	    "DESC LIMIT 1) END, coalesce((SELECT min(r.month) FROM revenue_account_monthly r WHERE "
-	    "r.account_id = a.id), '') FROM accounts a WHERE (? = 0 OR a.owner_id = ? OR a.id IN "
-	    "(SELECT account_id FROM account_team WHERE user_id = ?)) ORDER BY a.id",
+	    "r.account_id = a.id), ''), a.currency FROM accounts a WHERE (? = 0 OR a.owner_id = ? "
+	    "OR a.id IN (SELECT account_id FROM account_team WHERE user_id = ?)) ORDER BY a.id",
 	    (struct db_val[]){DB_TEXT(q->base_currency), DB_TEXT(q->to), DB_INT(q->scope_user),
 	                      DB_INT(q->scope_user), DB_INT(q->scope_user)},
 	    5, &st);
@@ -210,11 +211,12 @@ static int fetch_accounts(struct store_conn *c, const struct store_kpi_query *q,
 		a->owner_id = c->ops->col_int(st, 1);
 		snprintf(a->acquired_on, sizeof(a->acquired_on), "%s", c->ops->col_text(st, 2));
 		snprintf(a->churned_on, sizeof(a->churned_on), "%s", c->ops->col_text(st, 3));
-		/* potential spend is in the account's currency: converted, or unknown without a
-		 * rate */
+		/* potential spend is in the account's currency: converted (its digits told
+		 * apart from the base's), or unknown without a rate */
 		a->potential = c->ops->is_null(st, 4) || c->ops->is_null(st, 5)
 		                   ? -1
-		                   : (double)c->ops->col_int(st, 4) * c->ops->col_real(st, 5);
+		                   : (double)c->ops->col_int(st, 4) * c->ops->col_real(st, 5) *
+		                         money_scale(c->ops->col_text(st, 7), q->base_currency);
 		snprintf(a->first_month, sizeof(a->first_month), "%s", c->ops->col_text(st, 6));
 	}
 	c->ops->done(st);

@@ -89,9 +89,6 @@ static void test_numbers(void **state)
 	assert_int_equal(imp_number("12x", 2, &v), -1);
 	assert_int_equal(imp_number("1.054,00.5", 2, &v), -1);
 	assert_int_equal(imp_number("99999999999999999999", 2, &v), -1);
-	assert_int_equal(imp_minor_digits("JPY"), 0);
-	assert_int_equal(imp_minor_digits("KWD"), 3);
-	assert_int_equal(imp_minor_digits("EUR"), 2);
 }
 
 static void test_delims_keys_names(void **state)

@@ -31,6 +31,13 @@ static void test_money_and_numbers(void **state)
 	assert_string_equal(buf, "-USD 1,235"); /* rounded half away from zero */
 	plandoc_money(0, "EUR", buf, sizeof(buf));
 	assert_string_equal(buf, "EUR 0");
+	/* the currency's own digits: yen have none, dinars three */
+	plandoc_money(12000000, "JPY", buf, sizeof(buf));
+	assert_string_equal(buf, "JPY 12,000,000");
+	plandoc_money(1000, "KWD", buf, sizeof(buf));
+	assert_string_equal(buf, "KWD 1");
+	plandoc_money(1234567, "KWD", buf, sizeof(buf));
+	assert_string_equal(buf, "KWD 1,235");
 	v = json_real(26.5285);
 	plandoc_number(v, buf, sizeof(buf));
 	assert_string_equal(buf, "26.53");
