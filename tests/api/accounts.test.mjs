@@ -3,18 +3,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { PG, createDb, kam, serve, api, tmp } from '../lib/harness.mjs';
+import { PG, createDb, kam, serve, api, tmp, demoDb, tokens } from '../lib/harness.mjs';
 
 let t, db, srv;
 const tok = {};
 const roles = ['admin', 'director', 'anna', 'ben', 'mia', 'viewer'];
 
 before(async () => {
-  t = tmp();
-  db = PG ? createDb() : join(t.dir, 'kam.db');
-  kam(['demo', '--db', db]);
-  for (const who of roles)
-    tok[who] = kam(['token', 'create', '--email', `${who}@example.com`, '--name', 'crud', '--db', db]).trim();
+  ({ t, db } = demoDb());
+  Object.assign(tok, tokens(db, roles, 'crud'));
   srv = await serve(db);
 });
 

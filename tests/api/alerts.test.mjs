@@ -3,16 +3,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { PG, createDb, kam, serve, api, tmp, sleep } from '../lib/harness.mjs';
+import { PG, createDb, kam, serve, api, tmp, sleep, demoDb, tokens } from '../lib/harness.mjs';
 
 let t, db, srv, tok = {};
 
 before(async () => {
-  t = tmp();
-  db = PG ? createDb() : join(t.dir, 'kam.db');
-  kam(['demo', '--db', db]);
-  for (const who of ['director', 'anna', 'ben', 'chloe', 'dev', 'viewer'])
-    tok[who] = kam(['token', 'create', '--email', `${who}@example.com`, '--name', 'alerts', '--db', db]).trim();
+  ({ t, db } = demoDb());
+  Object.assign(tok, tokens(db, ['director', 'anna', 'ben', 'chloe', 'dev', 'viewer'], 'alerts'));
   // a long job interval: the test drives evaluation itself
   srv = await serve(db, { KAM_JOB_INTERVAL: '3600' });
 });

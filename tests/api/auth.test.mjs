@@ -2,15 +2,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { PG, createDb, kam, serve, api, tmp } from '../lib/harness.mjs';
+import { PG, createDb, kam, serve, api, tmp, demoDb, tokens } from '../lib/harness.mjs';
 
 let t, db, srv, admin;
 const PW = 'demo-password-1';
 
 before(async () => {
-  t = tmp();
-  db = PG ? createDb() : join(t.dir, 'kam.db');
-  kam(['demo', '--db', db]);
+  ({ t, db } = demoDb());
   admin = kam(['token', 'create', '--email', 'admin@example.com', '--name', 'auth', '--db', db]).trim();
   srv = await serve(db);
 });

@@ -4,14 +4,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { PG, createDb, kam, serve, api, tmp } from '../lib/harness.mjs';
+import { PG, createDb, kam, serve, api, tmp, demoDb } from '../lib/harness.mjs';
 
 let t, db, srv, tok;
 
 before(async () => {
-  t = tmp();
-  db = PG ? createDb() : join(t.dir, 'kam.db');
-  kam(['demo', '--db', db]);
+  ({ t, db } = demoDb());
   tok = kam(['token', 'create', '--email', 'director@example.com', '--name', 'bad', '--db', db]).trim();
   srv = await serve(db);
 });

@@ -5,17 +5,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import ICAL from 'ical.js';
-import { PG, createDb, kam, serve, api, tmp } from '../lib/harness.mjs';
+import { PG, createDb, kam, serve, api, tmp, demoDb, tokens } from '../lib/harness.mjs';
 
 let t, db, srv;
 const tok = {};
 
 before(async () => {
-  t = tmp();
-  db = PG ? createDb() : join(t.dir, 'kam.db');
-  kam(['demo', '--db', db]);
-  for (const w of ['anna', 'ben', 'mia', 'viewer', 'director'])
-    tok[w] = kam(['token', 'create', '--email', `${w}@example.com`, '--name', 'cal', '--db', db]).trim();
+  ({ t, db } = demoDb());
+  Object.assign(tok, tokens(db, ['anna', 'ben', 'mia', 'viewer', 'director'], 'cal'));
   srv = await serve(db);
 });
 

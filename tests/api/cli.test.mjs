@@ -3,16 +3,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { BIN, PG, createDb, kam, serve, api, tmp, login } from '../lib/harness.mjs';
+import { BIN, PG, createDb, kam, serve, api, tmp, login, demoDb, tokens } from '../lib/harness.mjs';
 
 let t, db, srv;
 
 const run = (args, input) => spawnSync(BIN, args, { encoding: 'utf8', input, env: { ...process.env, KAM_DB: db } });
 
 before(async () => {
-  t = tmp();
-  db = PG ? createDb() : join(t.dir, 'kam.db');
-  kam(['demo', '--db', db]);
+  ({ t, db } = demoDb());
   srv = await serve(db);
 });
 

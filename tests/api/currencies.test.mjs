@@ -6,17 +6,15 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { PG, createDb, kam, serve, api, tmp, psql } from '../lib/harness.mjs';
+import { PG, createDb, kam, serve, api, tmp, psql, demoDb, tokens } from '../lib/harness.mjs';
 
 let t, db, srv;
 const tok = {};
 const started = [];
 
 before(async () => {
-  t = tmp();
-  db = PG ? createDb() : join(t.dir, 'kam.db');
-  kam(['demo', '--db', db]);
-  for (const w of ['admin', 'director', 'anna']) tok[w] = kam(['token', 'create', '--email', `${w}@example.com`, '--name', 'cur', '--db', db]).trim();
+  ({ t, db } = demoDb());
+  Object.assign(tok, tokens(db, ['admin', 'director', 'anna'], 'cur'));
   srv = await serve(db, { KAM_JOB_INTERVAL: '3600' });
 });
 

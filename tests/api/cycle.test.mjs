@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { PG, createDb, kam, serve, api, tmp, psql } from '../lib/harness.mjs';
+import { PG, createDb, kam, serve, api, tmp, psql, demoDb, tokens } from '../lib/harness.mjs';
 
 let t, db, srv;
 const tok = {};
@@ -17,10 +17,8 @@ function sql(q) {
 }
 
 before(async () => {
-  t = tmp();
-  db = PG ? createDb() : join(t.dir, 'kam.db');
-  kam(['demo', '--db', db]);
-  for (const w of who) tok[w] = kam(['token', 'create', '--email', `${w}@example.com`, '--name', 'cycle', '--db', db]).trim();
+  ({ t, db } = demoDb());
+  Object.assign(tok, tokens(db, who, 'cycle'));
   srv = await serve(db, { KAM_JOB_INTERVAL: '3600' });
   for (const w of who) me[w] = (await call(w, 'GET', '/api/v1/me')).json.id;
 });

@@ -7,15 +7,13 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PG, createDb, kam, serve, api, tmp } from '../lib/harness.mjs';
+import { PG, createDb, kam, serve, api, tmp, demoDb } from '../lib/harness.mjs';
 
 const spec = JSON.parse(readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8'));
 let t, db, srv, tok;
 
 before(async () => {
-  t = tmp();
-  db = PG ? createDb() : join(t.dir, 'kam.db');
-  kam(['demo', '--db', db]);
+  ({ t, db } = demoDb());
   tok = kam(['token', 'create', '--email', 'director@example.com', '--name', 'dates', '--db', db]).trim();
   srv = await serve(db);
 });

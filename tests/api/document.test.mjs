@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { PG, createDb, kam, serve, api, tmp, login } from '../lib/harness.mjs';
+import { PG, createDb, kam, serve, api, tmp, login, demoDb, tokens } from '../lib/harness.mjs';
 
 let t, db, srv, plan, account;
 const tok = {};
@@ -13,11 +13,8 @@ const NAME = 'Zürich Ölwerke AG';
 const XSS = '<script>alert("x")</script> Jörg';
 
 before(async () => {
-  t = tmp();
-  db = PG ? createDb() : join(t.dir, 'kam.db');
-  kam(['demo', '--db', db]);
-  for (const w of ['anna', 'ben', 'mia', 'director'])
-    tok[w] = kam(['token', 'create', '--email', `${w}@example.com`, '--name', 'doc', '--db', db]).trim();
+  ({ t, db } = demoDb());
+  Object.assign(tok, tokens(db, ['anna', 'ben', 'mia', 'director'], 'doc'));
   srv = await serve(db);
   const call = (m, p, b) => api(srv.url, tok.anna, m, p, b);
   const ok = (r, want = 201) => { assert.equal(r.status, want, r.text); return r.json; };

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { PG, createDb, kam, serve, api, tmp } from '../lib/harness.mjs';
+import { PG, createDb, kam, serve, api, tmp, demoDb, tokens } from '../lib/harness.mjs';
 
 let t, db, srv;
 const tok = {};
@@ -15,10 +15,8 @@ const USERS = [['admin', 'Admin', 'admin'], ['director', 'Dana Director', 'direc
   ['sam', 'Sam', 'member'], ['viewer', 'Viewer', 'viewer']];
 
 before(async () => {
-  t = tmp();
-  db = PG ? createDb() : join(t.dir, 'kam.db');
-  kam(['demo', '--db', db]);
-  for (const w of ['admin', 'anna']) tok[w] = kam(['token', 'create', '--email', `${w}@example.com`, '--name', 'export', '--db', db]).trim();
+  ({ t, db } = demoDb());
+  Object.assign(tok, tokens(db, ['admin', 'anna'], 'export'));
   srv = await serve(db, { KAM_JOB_INTERVAL: '3600' });
 });
 

@@ -5,17 +5,15 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { PG, createDb, kam, serve, api, tmp, psql } from '../lib/harness.mjs';
+import { PG, createDb, kam, serve, api, tmp, psql, demoDb, tokens } from '../lib/harness.mjs';
 
 const FIX = new URL('../fixtures/import/', import.meta.url).pathname;
 let t, db, srv;
 const tok = {};
 
 before(async () => {
-  t = tmp();
-  db = PG ? createDb() : join(t.dir, 'kam.db');
-  kam(['demo', '--db', db]);
-  for (const w of ['admin', 'anna', 'ben', 'viewer']) tok[w] = kam(['token', 'create', '--email', `${w}@example.com`, '--name', 'import', '--db', db]).trim();
+  ({ t, db } = demoDb());
+  Object.assign(tok, tokens(db, ['admin', 'anna', 'ben', 'viewer'], 'import'));
   srv = await serve(db, { KAM_JOB_INTERVAL: '3600' });
 });
 

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { PG, createDb, kam, serve, api, tmp } from '../lib/harness.mjs';
+import { PG, createDb, kam, serve, api, tmp, demoDb } from '../lib/harness.mjs';
 
 const ROLES = { admin: 'admin', director: 'director', kam: 'anna', member: 'mia', viewer: 'viewer' };
 const GHOST_ID = 987654321;
@@ -19,9 +19,7 @@ const tok = {};
 const me = {};
 
 before(async () => {
-  t = tmp();
-  db = PG ? createDb() : join(t.dir, 'kam.db');
-  kam(['demo', '--db', db]);
+  ({ t, db } = demoDb());
   for (const who of Object.values(ROLES))
     tok[who] = kam(['token', 'create', '--email', `${who}@example.com`, '--name', 'acl', '--db', db]).trim();
   srv = await serve(db, { KAM_JOB_INTERVAL: '3600' });

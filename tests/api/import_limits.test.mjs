@@ -6,16 +6,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { PG, createDb, kam, serve, api, tmp } from '../lib/harness.mjs';
+import { PG, createDb, kam, serve, api, tmp, demoDb, tokens } from '../lib/harness.mjs';
 
 let t, db, srv, ACC;
 const tok = {};
 
 before(async () => {
-  t = tmp();
-  db = PG ? createDb() : join(t.dir, 'kam.db');
-  kam(['demo', '--db', db]);
-  for (const w of ['admin', 'director', 'anna', 'ben', 'chloe']) tok[w] = kam(['token', 'create', '--email', `${w}@example.com`, '--name', 'limits', '--db', db]).trim();
+  ({ t, db } = demoDb());
+  Object.assign(tok, tokens(db, ['admin', 'director', 'anna', 'ben', 'chloe'], 'limits'));
   srv = await serve(db, { KAM_JOB_INTERVAL: '3600' });
   ACC = (await api(srv.url, tok.admin, 'GET', '/api/v1/accounts?limit=1&sort=name')).json.items[0].name;
 });

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { PG, createDb, kam, serve, api, tmp, psql, login } from '../lib/harness.mjs';
+import { PG, createDb, kam, serve, api, tmp, psql, login, demoDb, tokens } from '../lib/harness.mjs';
 
 let t, db, srv, tok = {};
 const FROM = '2025-11-01', TO = '2026-11-01', PFROM = '2024-11-01';
@@ -17,11 +17,8 @@ function sql(q) {
 }
 
 before(async () => {
-  t = tmp();
-  db = PG ? createDb() : join(t.dir, 'kam.db');
-  kam(['demo', '--db', db]);
-  for (const who of ['director', 'anna', 'mia'])
-    tok[who] = kam(['token', 'create', '--email', `${who}@example.com`, '--name', 'kpi', '--db', db]).trim();
+  ({ t, db } = demoDb());
+  Object.assign(tok, tokens(db, ['director', 'anna', 'mia'], 'kpi'));
   srv = await serve(db);
 });
 

@@ -6,17 +6,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { PG, createDb, kam, serve, api, tmp } from '../lib/harness.mjs';
+import { PG, createDb, kam, serve, api, tmp, demoDb, tokens } from '../lib/harness.mjs';
 
 const ROW_MAX = 10n ** 13n;
 let t, db, srv;
 const tok = {};
 
 before(async () => {
-  t = tmp();
-  db = PG ? createDb() : join(t.dir, 'kam.db');
-  kam(['demo', '--db', db]);
-  for (const w of ['admin', 'director', 'anna', 'ben']) tok[w] = kam(['token', 'create', '--email', `${w}@example.com`, '--name', 'money', '--db', db]).trim();
+  ({ t, db } = demoDb());
+  Object.assign(tok, tokens(db, ['admin', 'director', 'anna', 'ben'], 'money'));
   srv = await serve(db, { KAM_JOB_INTERVAL: '3600' });
 });
 

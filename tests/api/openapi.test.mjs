@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PG, createDb, kam, serve, api, tmp, login } from '../lib/harness.mjs';
+import { PG, createDb, kam, serve, api, tmp, login, demoDb, tokens } from '../lib/harness.mjs';
 import { validate } from '../lib/schema.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -12,9 +12,7 @@ const file = JSON.parse(readFileSync(join(root, 'docs/openapi.json'), 'utf8'));
 let t, db, srv, tok;
 
 before(async () => {
-  t = tmp();
-  db = PG ? createDb() : join(t.dir, 'kam.db');
-  kam(['demo', '--db', db]);
+  ({ t, db } = demoDb());
   tok = kam(['token', 'create', '--email', 'director@example.com', '--name', 'oas', '--db', db]).trim();
   srv = await serve(db);
 });

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { PG, createDb, kam, serve, api, tmp, psql } from '../lib/harness.mjs';
+import { PG, createDb, kam, serve, api, tmp, psql, demoDb, tokens } from '../lib/harness.mjs';
 
 let t, db, srv;
 const tok = {};
@@ -15,11 +15,8 @@ const PERIOD = `from=${day(-200)}&to=${day(1)}`;
 const SECRETS = ['Greta Privacy', 'greta@client.example', '+49 30 1234567', 'Chief Golf Officer', 'likes golf', 'Greta thinks the rollout was late'];
 
 before(async () => {
-  t = tmp();
-  db = PG ? createDb() : join(t.dir, 'kam.db');
-  kam(['demo', '--db', db]);
-  for (const w of ['anna', 'ben', 'mia', 'viewer', 'director'])
-    tok[w] = kam(['token', 'create', '--email', `${w}@example.com`, '--name', 'privacy', '--db', db]).trim();
+  ({ t, db } = demoDb());
+  Object.assign(tok, tokens(db, ['anna', 'ben', 'mia', 'viewer', 'director'], 'privacy'));
   srv = await serve(db);
 });
 

@@ -5,14 +5,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { PG, createDb, kam, serve, tmp } from '../lib/harness.mjs';
+import { PG, createDb, kam, serve, tmp, demoDb } from '../lib/harness.mjs';
 
 let t, db, srv;
 
 before(async () => {
-  t = tmp();
-  db = PG ? createDb() : join(t.dir, 'kam.db');
-  kam(['demo', '--db', db]);
+  ({ t, db } = demoDb());
   srv = await serve(db);
 });
 

@@ -4,17 +4,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { PG, createDb, kam, serve, api, tmp, psql } from '../lib/harness.mjs';
+import { PG, createDb, kam, serve, api, tmp, psql, demoDb, tokens } from '../lib/harness.mjs';
 
 let t, db, srv;
 const tok = {};
 
 before(async () => {
-  t = tmp();
-  db = PG ? createDb() : join(t.dir, 'kam.db');
-  kam(['demo', '--db', db]);
-  for (const w of ['anna', 'ben', 'mia', 'viewer', 'director', 'admin'])
-    tok[w] = kam(['token', 'create', '--email', `${w}@example.com`, '--name', 'share', '--db', db]).trim();
+  ({ t, db } = demoDb());
+  Object.assign(tok, tokens(db, ['anna', 'ben', 'mia', 'viewer', 'director', 'admin'], 'share'));
   srv = await serve(db);
 });
 

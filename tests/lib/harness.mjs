@@ -1,4 +1,5 @@
-// A small harness for the PostgreSQL-only tests: databases, servers, HTTP with tokens.
+// The test harness: databases (SQLite in a temporary directory, or PostgreSQL under
+// scripts/test-pg), the demo data set, servers, and HTTP with tokens.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +33,23 @@ export function kam(args, opts = {}) {
 export function tmp() {
   const d = mkdtempSync(join(tmpdir(), 'kam-test-'));
   return { dir: d, rm: () => rmSync(d, { recursive: true, force: true }) };
+}
+
+// A temporary directory t (t.rm() removes it) and a database db holding the demo data: a
+// SQLite file in t, or a fresh PostgreSQL database when the suite runs on PostgreSQL.
+export function demoDb() {
+  const t = tmp();
+  const db = PG ? createDb() : join(t.dir, 'kam.db');
+  kam(['demo', '--db', db]);
+  return { t, db };
+}
+
+// Bearer tokens of demo users, by the local part of their e-mail ("anna" → anna@example.com).
+export function tokens(db, users, label = 'test') {
+  const tok = {};
+  for (const u of users)
+    tok[u] = kam(['token', 'create', '--email', `${u}@example.com`, '--name', label, '--db', db]).trim();
+  return tok;
 }
 
 // Starts kam serve on db (with extra serve options in args); resolves when it prints its URL.

@@ -6,17 +6,15 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launch, newPage } from '../lib/browser.mjs';
-import { PG, createDb, kam, serve, api, tmp } from '../lib/harness.mjs';
+import { PG, createDb, kam, serve, api, tmp, demoDb, tokens } from '../lib/harness.mjs';
 
 const OUT = new URL('../out/', import.meta.url).pathname;
 let t, db, srv, browser, tok = {};
 
 before(async () => {
   mkdirSync(OUT, { recursive: true });
-  t = tmp();
-  db = PG ? createDb() : join(t.dir, 'kam.db');
-  kam(['demo', '--db', db]);
-  for (const w of ['director', 'anna']) tok[w] = kam(['token', 'create', '--email', `${w}@example.com`, '--name', 'ui', '--db', db]).trim();
+  ({ t, db } = demoDb());
+  Object.assign(tok, tokens(db, ['director', 'anna'], 'ui'));
   srv = await serve(db);
   await api(srv.url, tok.director, 'POST', '/api/v1/alerts/evaluate');
   browser = await launch();
