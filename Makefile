@@ -124,6 +124,7 @@ lint:
 		|| (echo "lint: not thread-safe (state shared by every thread): use the _r form" \
 			"(strtok_r, err_strerror, localtime_r, gmtime_r, ...)" >&2; exit 1)
 	@scripts/layers || (echo "lint: an include above crosses the layers (docs/architecture.md)" >&2; exit 1)
+	@node_modules/.bin/eslint web tests bench eslint.config.js
 
 # docs/openapi.json is generated from the route table and the model; a test checks it is current
 openapi: kam

@@ -2,8 +2,7 @@
 // against every resource (DESIGN §2).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { PG, createDb, kam, serve, api, tmp, demoDb, tokens } from '../lib/harness.mjs';
+import { serve, api, demoDb, tokens } from '../lib/harness.mjs';
 
 let t, db, srv;
 const tok = {};

@@ -2,8 +2,7 @@
 // self-resolve, and reopening as a new alert.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { PG, createDb, kam, serve, api, tmp, sleep, demoDb, tokens } from '../lib/harness.mjs';
+import { serve, api, sleep, demoDb, tokens } from '../lib/harness.mjs';
 
 let t, db, srv, tok = {};
 

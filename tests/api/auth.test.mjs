@@ -1,8 +1,7 @@
 // Sessions, CSRF, bearer tokens, users and passwords (DESIGN §5).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { PG, createDb, kam, serve, api, tmp, demoDb, tokens } from '../lib/harness.mjs';
+import { kam, serve, api, demoDb } from '../lib/harness.mjs';
 
 let t, db, srv, admin;
 const PW = 'demo-password-1';

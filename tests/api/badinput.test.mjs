@@ -3,8 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { join } from 'node:path';
-import { PG, createDb, kam, serve, api, tmp, demoDb } from '../lib/harness.mjs';
+import { kam, serve, api, demoDb } from '../lib/harness.mjs';
 
 let t, db, srv, tok;
 

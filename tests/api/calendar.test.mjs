@@ -3,9 +3,8 @@
 // escaping that round-trips, revocation and rotation, and the token kept out of the log.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import ICAL from 'ical.js';
-import { PG, createDb, kam, serve, api, tmp, demoDb, tokens } from '../lib/harness.mjs';
+import { serve, api, demoDb, tokens } from '../lib/harness.mjs';
 
 let t, db, srv;
 const tok = {};

@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { BIN, PG, createDb, kam, serve, api, tmp, login, demoDb, tokens } from '../lib/harness.mjs';
+import { BIN, PG, serve, api, login, demoDb } from '../lib/harness.mjs';
 
 let t, db, srv;
 

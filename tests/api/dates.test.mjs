@@ -6,8 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { PG, createDb, kam, serve, api, tmp, demoDb } from '../lib/harness.mjs';
+import { kam, serve, api, demoDb } from '../lib/harness.mjs';
 
 const spec = JSON.parse(readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8'));
 let t, db, srv, tok;

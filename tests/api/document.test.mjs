@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { PG, createDb, kam, serve, api, tmp, login, demoDb, tokens } from '../lib/harness.mjs';
+import { kam, serve, api, login, demoDb, tokens } from '../lib/harness.mjs';
 
 let t, db, srv, plan, account;
 const tok = {};

@@ -3,9 +3,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { PG, createDb, kam, serve, api, tmp, psql, demoDb, tokens } from '../lib/harness.mjs';
+import { PG, kam, serve, api, psql, demoDb, tokens } from '../lib/harness.mjs';
 
 const FIX = new URL('../fixtures/import/', import.meta.url).pathname;
 let t, db, srv;

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { PG, createDb, kam, serve, api, tmp, demoDb } from '../lib/harness.mjs';
+import { kam, serve, api, demoDb } from '../lib/harness.mjs';
 
 const ROLES = { admin: 'admin', director: 'director', kam: 'anna', member: 'mia', viewer: 'viewer' };
 const GHOST_ID = 987654321;
@@ -51,7 +51,7 @@ async function upload(who, csv, query) {
     method: 'POST', headers: { Authorization: `Bearer ${tok[who]}`, 'Content-Type': 'text/csv' }, body: csv,
   });
   const text = await r.text();
-  let json = null;
+  let json;
   try { json = JSON.parse(text); } catch { json = null; }
   return { status: r.status, json, text };
 }

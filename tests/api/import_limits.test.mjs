@@ -4,9 +4,8 @@
 // run (not once per row), and a long import commits in short batches so others can write.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { PG, createDb, kam, serve, api, tmp, demoDb, tokens } from '../lib/harness.mjs';
+import { serve, api, demoDb, tokens } from '../lib/harness.mjs';
 
 let t, db, srv, ACC;
 const tok = {};

@@ -2,9 +2,8 @@
 // (transactions, not the rollup; surveys; cases), on the demo data.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { PG, createDb, kam, serve, api, tmp, psql, login, demoDb, tokens } from '../lib/harness.mjs';
+import { PG, kam, serve, api, psql, login, demoDb, tokens } from '../lib/harness.mjs';
 
 let t, db, srv, tok = {};
 const FROM = '2025-11-01', TO = '2026-11-01', PFROM = '2024-11-01';

@@ -5,8 +5,7 @@
 // every screen keeps answering for every user.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { PG, createDb, kam, serve, api, tmp, demoDb, tokens } from '../lib/harness.mjs';
+import { serve, api, demoDb, tokens } from '../lib/harness.mjs';
 
 const ROW_MAX = 10n ** 13n;
 let t, db, srv;

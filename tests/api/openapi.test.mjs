@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PG, createDb, kam, serve, api, tmp, login, demoDb, tokens } from '../lib/harness.mjs';
+import { kam, serve, api, login, demoDb } from '../lib/harness.mjs';
 import { validate } from '../lib/schema.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;

@@ -2,8 +2,7 @@
 // the Pareto list and the portfolio matrix, with each role's view.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { PG, createDb, kam, serve, api, tmp, demoDb, tokens } from '../lib/harness.mjs';
+import { serve, api, demoDb, tokens } from '../lib/harness.mjs';
 
 let t, db, srv, tok = {};
 

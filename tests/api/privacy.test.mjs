@@ -3,9 +3,8 @@
 // interaction counts stay; both are audited without personal data; roles as for writes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { PG, createDb, kam, serve, api, tmp, psql, demoDb, tokens } from '../lib/harness.mjs';
+import { PG, serve, api, psql, demoDb, tokens } from '../lib/harness.mjs';
 
 let t, db, srv;
 const tok = {};

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { PG, createDb, kam, serve, tmp, demoDb } from '../lib/harness.mjs';
+import { PG, createDb, kam, serve, demoDb } from '../lib/harness.mjs';
 
 let t, db, srv;
 

@@ -2,9 +2,8 @@
 // nothing internal; they expire, can be revoked, and never reach the log.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { PG, createDb, kam, serve, api, tmp, psql, demoDb, tokens } from '../lib/harness.mjs';
+import { PG, serve, api, psql, demoDb, tokens } from '../lib/harness.mjs';
 
 let t, db, srv;
 const tok = {};

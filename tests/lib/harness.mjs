@@ -82,7 +82,7 @@ export async function api(base, token, method, path, body, headers = {}) {
   if (body !== undefined) h['Content-Type'] = 'application/json';
   const r = await fetch(base + path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await r.text();
-  let json = null;
+  let json;
   try { json = text ? JSON.parse(text) : null; } catch { json = null; }
   return { status: r.status, headers: r.headers, json, text };
 }

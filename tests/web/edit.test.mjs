@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { launch, newPage } from '../lib/browser.mjs';
-import { PG, createDb, kam, serve, api, tmp, demoDb, tokens } from '../lib/harness.mjs';
+import { serve, api, demoDb, tokens } from '../lib/harness.mjs';
 
 const OUT = new URL('../out/', import.meta.url).pathname;
 let t, db, srv, browser, tok = {};
