@@ -416,10 +416,8 @@ export function Account({ id, user }) {
   const [d, setD] = useState(null);
   const [kpis, setKpis] = useState(null);
   const [error, setError] = useState(null);
-  const [n, setN] = useState(0);
   const [share, setShare] = useState(null);
   const [users, setUsers] = useState([]);
-  const reload = () => setN((x) => x + 1);
   // viewers get no edit controls at all; members work on actions, meetings and cases
   const canEdit = ['admin', 'director', 'kam'].includes(user.role);
   const canWork = canEdit || user.role === 'member';
@@ -427,45 +425,71 @@ export function Account({ id, user }) {
   async function makeShare() {
     try { setShare(await api('POST', `/api/v1/accounts/${id}/shares`, { expires_in_days: 30 })); } catch (e) { setError(e.message); }
   }
-  useEffect(() => {
-    const to = new Date();
-    const toS = `${to.getUTCFullYear()}-${String(to.getUTCMonth() + 1).padStart(2, '0')}-01`;
-    const from = new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() - 12, 1)).toISOString().slice(0, 10);
-    const q = `account_id=${id}`;
-    Promise.all([
-      get(`/api/v1/accounts/${id}`), get(`/api/v1/accounts/${id}/score`), get(`/api/v1/accounts/${id}/health`),
-      get(`/api/v1/contacts?${q}&limit=200&sort=name`), get(`/api/v1/plans?${q}&status=active`), get(`/api/v1/plans?${q}&limit=100`),
-      get(`/api/v1/interactions?${q}&limit=50&sort=-occurred_at`), get(`/api/v1/cases?${q}&limit=100&sort=-opened_at`),
-      get(`/api/v1/risks?${q}&limit=100`), get(`/api/v1/accounts/${id}/risk-matrix`), get(`/api/v1/surveys?${q}&limit=100`),
-      get(`/api/v1/accounts/${id}/team`), get(`/api/v1/opportunities?${q}&limit=100`), get(`/api/v1/accounts/${id}/pipeline`),
-      get(`/api/v1/accounts/${id}/whitespace`),
-    ]).then(async ([a, score, health, contacts, plans, allPlans, inter, cases, risks, matrix, surveys, team, opps, pipeline, ws]) => {
+  // What each part of the page reads. An edit reloads only the parts it can change (and the
+  // header, whose health and score follow most edits), not all fifteen endpoints.
+  const q = `account_id=${id}`;
+  const loaders = {
+    header: async () => {
+      const [a, score, health] = await Promise.all([get(`/api/v1/accounts/${id}`), get(`/api/v1/accounts/${id}/score`), get(`/api/v1/accounts/${id}/health`)]);
+      return { a, score, health };
+    },
+    contacts: async () => ({ contacts: (await get(`/api/v1/contacts?${q}&limit=200&sort=name`)).items }),
+    plans: async () => {
+      const [plans, allPlans] = await Promise.all([get(`/api/v1/plans?${q}&status=active`), get(`/api/v1/plans?${q}&limit=100`)]);
       const full = await Promise.all(plans.items.map((p) => get(`/api/v1/plans/${p.id}`)));
       // the latest plan in full, for "copy last period's plan" when none is active
       const latest = [...allPlans.items].sort((x, y) => (y.period_end || '').localeCompare(x.period_end || ''))[0];
       const all = latest ? [{ ...latest, full: full.find((f) => f.id === latest.id) || await get(`/api/v1/plans/${latest.id}`) }] : [];
-      setD({ a, score, health, contacts: contacts.items, plans: full, all, inter: inter.items, cases: cases.items,
-        risks: risks.items, matrix, surveys: surveys.items, team: team.items, opps: opps.items, pipeline, ws });
-    }, (e) => setError(e.status === 404 ? 'No such account, or not one of yours.' : e.message));
-    // the month-by-month figures take longest on a cold server: they fill in on their own
+      return { plans: full, all };
+    },
+    inter: async () => ({ inter: (await get(`/api/v1/interactions?${q}&limit=50&sort=-occurred_at`)).items }),
+    cases: async () => ({ cases: (await get(`/api/v1/cases?${q}&limit=100&sort=-opened_at`)).items }),
+    risks: async () => {
+      const [risks, matrix] = await Promise.all([get(`/api/v1/risks?${q}&limit=100`), get(`/api/v1/accounts/${id}/risk-matrix`)]);
+      return { risks: risks.items, matrix };
+    },
+    surveys: async () => ({ surveys: (await get(`/api/v1/surveys?${q}&limit=100`)).items }),
+    team: async () => ({ team: (await get(`/api/v1/accounts/${id}/team`)).items }),
+    opps: async () => {
+      const [opps, pipeline, ws] = await Promise.all([get(`/api/v1/opportunities?${q}&limit=100`), get(`/api/v1/accounts/${id}/pipeline`), get(`/api/v1/accounts/${id}/whitespace`)]);
+      return { opps: opps.items, pipeline, ws };
+    },
+  };
+  const loadKpis = (live) => {
+    const to = new Date();
+    const toS = `${to.getUTCFullYear()}-${String(to.getUTCMonth() + 1).padStart(2, '0')}-01`;
+    const from = new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() - 12, 1)).toISOString().slice(0, 10);
+    get(`/api/v1/kpis?scope=account&id=${id}&from=${from}&to=${toS}&interval=month`).then((k) => live() && setKpis(k), () => {});
+  };
+  // reload('plans') after an edit of the plan; reload() reads everything again
+  const reload = (...parts) => {
+    const names = parts.length ? ['header', ...parts.filter((x) => x !== 'kpis')] : Object.keys(loaders);
+    Promise.all(names.map((k) => loaders[k]())).then((got) => setD((old) => Object.assign({}, old, ...got)), (e) => setError(e.message));
+    if (!parts.length || parts.includes('kpis')) loadKpis(() => true);
+  };
+  useEffect(() => {
     let live = true;
-    get(`/api/v1/kpis?scope=account&id=${id}&from=${from}&to=${toS}&interval=month`).then((k) => live && setKpis(k), () => {});
+    setD(null);
+    Promise.all(Object.values(loaders).map((f) => f())).then((got) => live && setD(Object.assign({}, ...got)),
+      (e) => setError(e.status === 404 ? 'No such account, or not one of yours.' : e.message));
+    // the month-by-month figures take longest on a cold server: they fill in on their own
+    loadKpis(() => live);
     return () => { live = false; };
-  }, [id, n]);
+  }, [id]);
   if (error && !d) return html`<p class="error" role="alert">${error}</p>`;
   if (!d) return html`<p class="loading">Loading…</p>`;
   const { a, score, health } = d;
   let view;
   const common = { account: a, users, canEdit, canWork, reload, setError };
   switch (tab) {
-  case 'stakeholders': view = html`<${Stakeholders} ...${common} contacts=${d.contacts} team=${d.team} />`; break;
-  case 'plan': view = html`<${Plan} ...${common} plans=${d.plans} all=${d.all} />`; break;
-  case 'opportunities': view = html`<${Opportunities} ...${common} opps=${d.opps} pipeline=${d.pipeline} ws=${d.ws} currency=${d.pipeline.currency} />`; break;
-  case 'activity': view = html`<${Activity} ...${common} interactions=${d.inter} contacts=${d.contacts} user=${user} />`; break;
-  case 'cases': view = html`<${Cases} ...${common} canEdit=${canWork} cases=${d.cases} />`; break;
-  case 'risks': view = html`<${Risks} ...${common} risks=${d.risks} matrix=${d.matrix} />`; break;
+  case 'stakeholders': view = html`<${Stakeholders} ...${common} reload=${() => reload('contacts')} contacts=${d.contacts} team=${d.team} />`; break;
+  case 'plan': view = html`<${Plan} ...${common} reload=${() => reload('plans')} plans=${d.plans} all=${d.all} />`; break;
+  case 'opportunities': view = html`<${Opportunities} ...${common} reload=${() => reload('opps')} opps=${d.opps} pipeline=${d.pipeline} ws=${d.ws} currency=${d.pipeline.currency} />`; break;
+  case 'activity': view = html`<${Activity} ...${common} reload=${() => reload('inter', 'contacts', 'kpis')} interactions=${d.inter} contacts=${d.contacts} user=${user} />`; break;
+  case 'cases': view = html`<${Cases} ...${common} reload=${() => reload('cases', 'kpis')} canEdit=${canWork} cases=${d.cases} />`; break;
+  case 'risks': view = html`<${Risks} ...${common} reload=${() => reload('risks')} risks=${d.risks} matrix=${d.matrix} />`; break;
   case 'surveys': view = html`<${Surveys} surveys=${d.surveys} />`; break;
-  case 'team': view = html`<${Team} ...${common} team=${d.team} />`; break;
+  case 'team': view = html`<${Team} ...${common} reload=${() => reload('team')} team=${d.team} />`; break;
   default: view = html`<${Overview} a=${a} health=${health} score=${score} kpis=${kpis} />`;
   }
   // the tabs pattern: one tab stop, arrows move between tabs, Home and End to the ends

@@ -257,3 +257,27 @@ test('a contact whose name holds chart template marks is drawn as written on the
     assert.ok(texts.some((x) => x.includes(want)), `${want} in ${JSON.stringify(texts)}`);
   await p.screenshot({ path: join(OUT, 'edit-chart-marks.png') });
 });
+
+test('an edit on the plan reads the plan and the header again, not the whole account', async () => {
+  const plans = (await api(srv.url, tok.anna, 'GET', '/api/v1/plans?status=active&limit=50')).json.items;
+  const acc = plans[0].account_id;
+  const p = await page();
+  await signIn(p, 'anna@example.com');
+  await p.goto(`${srv.url}/#/accounts/${acc}`);
+  await p.getByRole('tab', { name: 'plan' }).click();
+  const row = p.locator('table.actions tbody tr').first();
+  await row.waitFor();
+  await p.waitForLoadState('networkidle');
+  const seen = [];
+  p.on('request', (r) => { const u = new URL(r.url()); if (u.pathname.startsWith('/api/v1/')) seen.push(`${r.method()} ${u.pathname}`); });
+  const actionId = await row.getAttribute('data-action');
+  await row.locator('select[aria-label^="status of"]').selectOption('done');
+  await p.waitForFunction((id) => document.querySelector(`tr[data-action="${id}"] select[aria-label^="status of"]`)?.value === 'done', actionId);
+  await p.waitForLoadState('networkidle');
+  assert.ok(seen.includes(`PATCH /api/v1/actions/${actionId}`), seen.join('\n'));
+  assert.ok(seen.some((x) => x.startsWith('GET /api/v1/plans')), seen.join('\n'));
+  assert.ok(seen.includes(`GET /api/v1/accounts/${acc}/health`), 'the header follows: health counts overdue actions');
+  for (const other of ['/api/v1/kpis', '/api/v1/contacts', '/api/v1/opportunities', '/api/v1/cases', '/api/v1/risks', '/api/v1/surveys', '/whitespace'])
+    assert.ok(!seen.some((x) => x.includes(other)), `${other} was read again:\n${seen.join('\n')}`);
+  assert.ok(seen.length <= 8, `${seen.length} requests:\n${seen.join('\n')}`);
+});
