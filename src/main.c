@@ -59,9 +59,10 @@ static const char usage_user[] =
 	"  password is generated and printed once\n";
 static const char usage_kpi[] =
 	"usage: kam kpi [--scope portfolio|account|kam] [--id N] [--from YYYY-MM-DD]\n"
-	"               [--to YYYY-MM-DD] [--format table|json|csv] [--db PATH]\n"
+	"               [--to YYYY-MM-DD] [--format table|json|csv] [--as EMAIL] [--db PATH]\n"
 	"  the KPIs of the period [from, to) beside the previous period of the same length;\n"
-	"  default: the last twelve whole months\n";
+	"  default: the last twelve whole months. --as: only what that user may see, as the\n"
+	"  API answers them (a kam: their accounts)\n";
 static const char usage_token[] =
 	"usage: kam token create --email E --name LABEL [--db PATH]\n"
 	"  prints a new bearer token for the user once; only its hash is stored\n";
@@ -442,7 +443,7 @@ static int run_kpi(int argc, char **argv, struct opts *o)
 	if (open_store(o, 1, &st))
 		return 1;
 	rc = cli_kpi(st, o->scope ? o->scope : "portfolio", o->id, o->from, o->to,
-	             o->format ? o->format : "table");
+	             o->format ? o->format : "table", o->as);
 	store_close(st);
 	return rc == KAM_OK ? 0 : rc == KAM_EINVAL ? EXIT_USAGE : 1;
 }

@@ -20,9 +20,10 @@ int cli_user_add(struct store *st, const char *email, const char *name, const ch
 /* Creates an API token for the user with that e-mail and prints it. */
 int cli_token_create(struct store *st, const char *email, const char *label);
 
-/* Prints the KPIs of a scope (portfolio, account, kam) as table, json or csv. */
+/* Prints the KPIs of a scope (portfolio, account, kam) as table, json or csv; as (NULL: all)
+ * limits them to what that user sees. */
 int cli_kpi(struct store *st, const char *scope, const char *id, const char *from,
-	    const char *to, const char *format);
+            const char *to, const char *format, const char *as);
 
 
 struct store_conn;

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "app/access.h"
+#include "app/scores.h"
 #include "cli/cli.h"
 #include "kam/date.h"
 #include "kam/kpi_report.h"
@@ -40,25 +42,12 @@ static void csv_value(const json_t *v)
 		printf("%.10g", json_real_value(v));
 }
 
-static int load_settings(struct store_conn *c, struct settings *s)
-{
-	struct kam_errinfo ei = {0};
-	json_t *doc = NULL;
-	int64_t v;
-	int rc = store_settings_get(c, &doc, &v);
-
-	settings_defaults(s);
-	if (rc == KAM_OK && settings_apply(s, doc, &ei) != KAM_OK)
-		fprintf(stderr, "kam: stored settings are invalid (%s); using defaults\n", ei.detail);
-	err_clear(&ei);
-	json_decref(doc);
-	return rc;
-}
-
 int cli_kpi(struct store *st, const char *scope, const char *id, const char *from,
-	    const char *to, const char *format)
+	    const char *to, const char *format, const char *as)
 {
 	struct store_conn *c = NULL;
+	struct actor who = {0};
+	int64_t scope_user = 0;
 	struct cli_scope sc = {0, 0};
 	struct settings set;
 	struct kpi_input cur = {0};
@@ -95,11 +84,26 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 	}
 	kpi_previous(f, t, pf, pt);
 	kpi_previous(pf, pt, ppf, ppt);
-	store_acquire(st, &c);
-	if ((rc = load_settings(c, &set)) != KAM_OK)
+	if ((rc = store_acquire(st, &c)) != KAM_OK)
+		goto out;
+	/* --as: the figures that user may see, as the API answers them (default: everything) */
+	if (as) {
+		if ((rc = cli_run_as(c, as, &who)) != KAM_OK)
+			goto out;
+		scope_user = actor_scope(&who);
+		if (sc.kind == 1 &&
+		    (rc = app_account_visible(c, &who, sc.id, NULL, NULL)) == KAM_ENOTFOUND) {
+			fprintf(stderr, "kam: no such account %lld\n", (long long)sc.id);
+			goto out;
+		}
+		if (rc != KAM_OK)
+			goto out;
+	}
+	if ((rc = app_settings_load(c, &set, NULL)) != KAM_OK)
 		goto out;
 	{
-		struct store_kpi_query q = {0, f, t, pf, pt, ppf, ppt, set.base_currency, NULL};
+		struct store_kpi_query q = {scope_user, f, t, pf, pt, ppf, ppt, set.base_currency,
+		                            NULL};
 
 		if ((rc = store_kpi_fetch(c, &q, &cur)) != KAM_OK)
 			goto out;
