@@ -98,8 +98,7 @@ int api_settings_preview(struct req *rq, struct resp *rs)
 	struct kam_errinfo ei = {0};
 	struct settings s;
 	struct store_score_row *rows = NULL;
-	double *rev = NULL, *pct = NULL;
-	char from[8], to[8];
+	struct score_result *res = NULL;
 	json_t *items = NULL;
 	int counts[2][3] = {{0}}; /* now / proposed × key, potential, standard */
 	size_t n = 0;
@@ -109,38 +108,22 @@ int api_settings_preview(struct req *rq, struct resp *rs)
 		goto out;
 	if (rq->json && (rc = settings_apply(&s, rq->json, &ei)) != KAM_OK)
 		goto out;
-	app_score_window(from, to);
-	if ((rc = store_score_rows(rq->db, from, to, &rows, &n)) != KAM_OK)
+	if ((rc = app_scores_compute(rq->db, &s, &rows, &res, &n)) != KAM_OK)
 		goto out;
-	rev = calloc(n + 1, sizeof(*rev));
-	pct = calloc(n + 1, sizeof(*pct));
-	if (rev == NULL || pct == NULL) {
-		rc = KAM_ENOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++)
-		rev[i] = rows[i].revenue;
-	score_percentiles(rev, n, pct);
 	items = json_array();
 	for (size_t i = 0; i < n; i++) {
-		struct score_input in = {rows[i].revenue,   pct[i],
-		                         rows[i].growth,    rows[i].strategic,
-		                         rows[i].influence, rows[i].churned};
-		struct score_result r;
 		int before = !strcmp(rows[i].tier, "key")         ? 0
 		             : !strcmp(rows[i].tier, "potential") ? 1
 		                                                  : 2;
-		int after;
+		int after = !strcmp(res[i].tier, "key") ? 0 : !strcmp(res[i].tier, "potential") ? 1 : 2;
 
-		score_compute(&s, &in, &r);
-		after = !strcmp(r.tier, "key") ? 0 : !strcmp(r.tier, "potential") ? 1 : 2;
 		counts[0][before]++;
 		counts[1][after]++;
 		if (before != after)
 			json_array_append_new(items,
 			                      json_pack("{s:I,s:f,s:s,s:s}", "account_id",
-			                                (json_int_t)rows[i].id, "score", r.score,
-			                                "tier", r.tier, "tier_now", rows[i].tier));
+			                                (json_int_t)rows[i].id, "score", res[i].score,
+			                                "tier", res[i].tier, "tier_now", rows[i].tier));
 	}
 	http_reply_json(rs, 200,
 	                json_pack("{s:{s:i,s:i,s:i},s:{s:i,s:i,s:i},s:o}", "now", "key",
@@ -150,8 +133,7 @@ int api_settings_preview(struct req *rq, struct resp *rs)
 	items = NULL;
 out:
 	free(rows);
-	free(rev);
-	free(pct);
+	free(res);
 	json_decref(items);
 	if (rc != KAM_OK)
 		http_reply_err(rs, rc, &ei);

@@ -37,44 +37,68 @@ int app_settings_load(struct store_conn *c, struct settings *s, int64_t *version
 	return KAM_OK;
 }
 
-int app_scores_refresh(struct store_conn *db, const struct settings *s)
+int app_scores_compute(struct store_conn *db, const struct settings *s,
+                       struct store_score_row **rows, struct score_result **res, size_t *n)
 {
-	struct store_score_row *rows = NULL;
 	double *rev = NULL, *pct = NULL;
-	char from[8], to[8], today[11];
-	size_t n = 0;
+	char from[8], to[8];
 	int rc;
 
+	*rows = NULL;
+	*res = NULL;
+	*n = 0;
 	app_score_window(from, to);
-	time_date(time_now(), today, sizeof(today));
-	if ((rc = store_score_rows(db, from, to, &rows, &n)) != KAM_OK)
+	if ((rc = store_score_rows(db, from, to, rows, n)) != KAM_OK)
 		return rc;
-	rev = calloc(n + 1, sizeof(*rev));
-	pct = calloc(n + 1, sizeof(*pct));
-	if (rev == NULL || pct == NULL) {
+	rev = calloc(*n + 1, sizeof(*rev));
+	pct = calloc(*n + 1, sizeof(*pct));
+	*res = calloc(*n + 1, sizeof(**res));
+	if (rev == NULL || pct == NULL || *res == NULL) {
 		rc = KAM_ENOMEM;
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++)
-		rev[i] = rows[i].revenue;
-	score_percentiles(rev, n, pct);
-	for (size_t i = 0; i < n && rc == KAM_OK; i++) {
-		struct score_input in = {rows[i].revenue,   pct[i],
-		                         rows[i].growth,    rows[i].strategic,
-		                         rows[i].influence, rows[i].churned};
-		struct score_result r;
+	for (size_t i = 0; i < *n; i++)
+		rev[i] = (*rows)[i].revenue;
+	/* revenue counts as its percentile among all accounts */
+	score_percentiles(rev, *n, pct);
+	for (size_t i = 0; i < *n; i++) {
+		const struct store_score_row *r = &(*rows)[i];
+		struct score_input in = {r->revenue,   pct[i],       r->growth,
+		                         r->strategic, r->influence, r->churned};
 
-		score_compute(s, &in, &r);
-		rc = store_score_set(db, rows[i].id, r.score, r.tier, (int64_t)rows[i].revenue);
+		score_compute(s, &in, &(*res)[i]);
 	}
+out:
+	free(rev);
+	free(pct);
+	if (rc != KAM_OK) {
+		free(*rows);
+		free(*res);
+		*rows = NULL;
+		*res = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+int app_scores_refresh(struct store_conn *db, const struct settings *s)
+{
+	struct store_score_row *rows = NULL;
+	struct score_result *res = NULL;
+	char today[11];
+	size_t n = 0;
+	int rc = app_scores_compute(db, s, &rows, &res, &n);
+
+	time_date(time_now(), today, sizeof(today));
+	for (size_t i = 0; i < n && rc == KAM_OK; i++)
+		rc = store_score_set(db, rows[i].id, res[i].score, res[i].tier,
+		                     (int64_t)rows[i].revenue);
 	if (rc == KAM_OK) /* tiers moved: so did who has a segment */
 		rc = app_segments_refresh(db, s);
 	if (rc == KAM_OK)
 		rc = store_scores_clean(db, today);
-out:
 	free(rows);
-	free(rev);
-	free(pct);
+	free(res);
 	return rc;
 }
 

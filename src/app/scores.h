@@ -10,6 +10,10 @@
 
 /* The settings in force (defaults under what is stored); version may be NULL. */
 int app_settings_load(struct store_conn *c, struct settings *s, int64_t *version);
+/* Every account's score under s, without storing it: *rows (what each was computed from)
+ * and *res, n of each, owned by the caller. */
+int app_scores_compute(struct store_conn *db, const struct settings *s,
+                       struct store_score_row **rows, struct score_result **res, size_t *n);
 /* Scores and tiers every account, then their segments, in the open write transaction. */
 int app_scores_refresh(struct store_conn *db, const struct settings *s);
 /* Refreshes the scores in a transaction of its own when they are stale (a day old or marked
