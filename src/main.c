@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "http/assets.h"
 #include "http/http.h"
+#include "kam/date.h"
 #include "util/embed.h"
 #include "store/store.h"
 #include "util/log.h"
@@ -45,6 +46,7 @@ static const char usage_main[] =
 	"  version        print the version\n"
 	"\n"
 	"Every command that touches data takes --db PATH (or KAM_DB; default kam.db).\n"
+	"KAM_NOW=2026-03-01T23:30:00Z fixes the clock of today, overdue and month edges (tests).\n"
 	"Run kam COMMAND --help for the options of one command.\n";
 
 static const char usage_serve[] =
@@ -117,6 +119,7 @@ struct opts {
 	unsigned long long seed;
 	int password_stdin;
 	long accounts, contacts, transactions;
+	struct kam_clock clock; /* KAM_NOW, read once at start-up */
 };
 
 static int usage(const char *text, int code)
@@ -254,6 +257,22 @@ static int open_store(const struct opts *o, int nconns, struct store **st)
 	return 0;
 }
 
+/* KAM_NOW (an RFC 3339 UTC time) fixes kam's "now" for tests; unset, the wall clock. */
+static int read_clock(struct kam_clock *c)
+{
+	const char *v = getenv("KAM_NOW");
+
+	c->fixed = false;
+	if (v == NULL || v[0] == '\0')
+		return 0;
+	if (date_parse_time(v, &c->at) != KAM_OK) {
+		fprintf(stderr, "kam: KAM_NOW must be a UTC time written like 2026-03-01T23:30:00Z\n");
+		return -1;
+	}
+	c->fixed = true;
+	return 0;
+}
+
 static int cmd_serve(const struct opts *o)
 {
 	struct http_app app = {.routes = api_routes,
@@ -261,7 +280,7 @@ static int cmd_serve(const struct opts *o)
 			       .limits = o->limits,
 			       .trusted_proxies = o->trusted_proxies ? o->trusted_proxies
 								     : getenv("KAM_TRUSTED_PROXY")};
-	struct api_server server = {NULL, NULL, NULL};
+	struct api_server server = {NULL, NULL, NULL, o->clock};
 	struct http_server *srv = NULL;
 	struct jobs *jobs = NULL;
 	char err[256] = "", shown[512];
@@ -282,7 +301,7 @@ static int cmd_serve(const struct opts *o)
 	if (open_store(o, n + 2, &app.store))
 		return 1;
 	server.cache = api_cache_new(64);
-	server.imports = api_importq_new(app.store);
+	server.imports = api_importq_new(app.store, &server);
 	server.rollups = api_rollups_new();
 	app.data = &server;
 	app.assets = http_assets_new(static_files);
@@ -305,7 +324,9 @@ static int cmd_serve(const struct opts *o)
 		fflush(stdout);
 	}
 	log_msg("info", "listening on %s port %d", o->listen, http_server_port(srv));
-	if (jobs_start(app.store, &jobs) != KAM_OK)
+	if (server.clock.fixed)
+		log_msg("warn", "the clock is fixed by KAM_NOW at %lld", (long long)server.clock.at);
+	if (jobs_start(app.store, &server.clock, &jobs) != KAM_OK)
 		log_msg("warn", "background jobs did not start");
 	sigwait(&set, &sig);
 	log_msg("info", "signal %d: draining requests in flight", sig);
@@ -347,6 +368,8 @@ int main(int argc, char **argv)
 		o.listen = "127.0.0.1:8080";
 	if (argc < 2)
 		return usage(usage_main, EXIT_USAGE);
+	if (read_clock(&o.clock) != 0)
+		return EXIT_USAGE;
 	cmd = argv[1];
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0)
 		return usage(usage_main, 0);
@@ -452,7 +475,7 @@ int main(int argc, char **argv)
 			return usage(usage_kpi, EXIT_USAGE);
 		if (open_store(&o, 1, &st))
 			return 1;
-		rc = cli_kpi(st, o.scope ? o.scope : "portfolio", o.id, o.from, o.to,
+		rc = cli_kpi(st, &o.clock, o.scope ? o.scope : "portfolio", o.id, o.from, o.to,
 			     o.format ? o.format : "table");
 		store_close(st);
 		return rc == KAM_OK ? 0 : rc == KAM_EINVAL ? EXIT_USAGE : 1;
@@ -468,7 +491,7 @@ int main(int argc, char **argv)
 			return usage(usage_report, EXIT_USAGE);
 		if (open_store(&o, 1, &st))
 			return 1;
-		rc = cli_report_plan(st, o.arg, o.format ? o.format : "pdf", o.out);
+		rc = cli_report_plan(st, &o.clock, o.arg, o.format ? o.format : "pdf", o.out);
 		store_close(st);
 		return rc == KAM_OK ? 0 : 1;
 	}

@@ -2,6 +2,7 @@
 #ifndef KAM_API_API_H
 #define KAM_API_API_H
 #include "http/http.h"
+#include "kam/date.h"
 #include "kam/validate.h"
 #include "store/store.h"
 
@@ -70,8 +71,10 @@ int api_audit(struct req *rq, const char *action, const char *entity, int64_t id
 int api_created(struct resp *rs, const char *base, int64_t id, int64_t version, json_t *rec);
 
 struct jobs;
-/* Starts the background jobs of kam serve (each under a database lease). */
-int jobs_start(struct store *st, struct jobs **out);
+struct kam_clock;
+/* Starts the background jobs of kam serve (each under a database lease); clock (kept, may
+ * be NULL) is the alert run's "now". */
+int jobs_start(struct store *st, const struct kam_clock *clock, struct jobs **out);
 /* Stops them and waits for a run in progress. */
 void jobs_stop(struct jobs *j);
 
@@ -142,8 +145,15 @@ struct settings;
 int api_settings_load(struct req *rq, struct settings *s, int64_t *version);
 /* The same on a bare connection (background jobs). */
 int api_settings_load_conn(struct store_conn *c, struct settings *s, int64_t *version);
+/* kam's "now" for this request: the server's clock (KAM_NOW in tests), else the wall clock. */
+int64_t api_now(const struct req *rq);
+/* Today in the installation's time zone (settings_today at api_now), into *out; asked once
+ * per request. */
+int api_today(struct req *rq, date_t *out);
+/* The same as YYYY-MM-DD. */
+int api_today_text(struct req *rq, char out[DATE_LEN]);
 /* Stores every key account's matrix segment (and clears the others') in the open transaction. */
-int api_segments_refresh_conn(struct store_conn *db, const struct settings *s);
+int api_segments_refresh_conn(struct store_conn *db, const struct settings *s, int64_t now);
 
 struct alerts_run {
 	size_t accounts, hits;
@@ -164,9 +174,9 @@ int api_alert_evaluate(struct req *rq, struct resp *rs);
 int api_scores_refresh(struct req *rq, const struct settings *s);
 /* Refreshes scores when revenue changed or the day turned; runs its own transaction. */
 int api_scores_fresh(struct req *rq);
-/* The same two on a bare connection (background jobs). */
-int api_scores_fresh_conn(struct store_conn *c);
-int api_scores_refresh_conn(struct store_conn *c, const struct settings *s);
+/* The same two on a bare connection (background jobs), at now. */
+int api_scores_fresh_conn(struct store_conn *c, int64_t now);
+int api_scores_refresh_conn(struct store_conn *c, const struct settings *s, int64_t now);
 /* Recomputes one account's score and tier (inside the caller's write transaction). */
 int api_score_account(struct req *rq, int64_t id);
 

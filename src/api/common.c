@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "api/api.h"
+#include "api/importq.h"
 #include "kam/money.h"
+#include "kam/settings.h"
 #include "store/revenue.h"
 #include "util/time.h"
 
@@ -291,4 +293,35 @@ int api_money_check(struct store_conn *db, const struct model_entity *e, struct 
 		if (t[i].e == e)
 			return api_money_room(db, t[i].total, 0, t[i].field, ei);
 	return KAM_OK;
+}
+
+int64_t api_now(const struct req *rq)
+{
+	const struct api_server *srv = rq->app_data;
+
+	return clock_now(srv ? &srv->clock : NULL);
+}
+
+int api_today(struct req *rq, date_t *out)
+{
+	struct settings s;
+	int rc;
+
+	if (!rq->has_today) {
+		if ((rc = api_settings_load(rq, &s, NULL)) != KAM_OK)
+			return rc;
+		rq->today = settings_today(&s, api_now(rq));
+		rq->has_today = true;
+	}
+	*out = rq->today;
+	return KAM_OK;
+}
+
+int api_today_text(struct req *rq, char out[DATE_LEN])
+{
+	date_t d = 0;
+	int rc = api_today(rq, &d);
+
+	date_format(d, out);
+	return rc;
 }

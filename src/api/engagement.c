@@ -30,9 +30,8 @@ static void set_ts(json_t *rec, const char *field, int64_t t)
 static int interaction_prepare(struct req *rq, json_t *rec, const json_t *before,
 			       struct kam_errinfo *ei)
 {
-	(void)rq;
 	(void)before;
-	if (ts(rec, "occurred_at") > time_now() + 86400) {
+	if (ts(rec, "occurred_at") > api_now(rq) + 86400) {
 		err_field(ei, "occurred_at", "is more than a day in the future; log what happened");
 		return KAM_EINVAL;
 	}
@@ -68,10 +67,9 @@ static int interaction_after(struct req *rq, const json_t *before, const json_t 
 static int case_prepare(struct req *rq, json_t *rec, const json_t *before, struct kam_errinfo *ei)
 {
 	const char *status = json_string_value(json_object_get(rec, "status"));
-	int64_t opened, first, resolved, now = time_now();
+	int64_t opened, first, resolved, now = api_now(rq);
 	int rc = KAM_OK;
 
-	(void)rq;
 	(void)before;
 	if (status == NULL) {
 		status = "open";
@@ -113,7 +111,7 @@ static int case_decorate(struct req *rq, json_t *rec, bool single)
 	json_object_set_new(rec, "sla_target_hours", json_integer(hours));
 	set_ts(rec, "sla_due_at", case_sla_due(opened, hours));
 	json_object_set_new(rec, "sla_breached",
-			    json_boolean(case_sla_breached(opened, hours, resolved, time_now())));
+			    json_boolean(case_sla_breached(opened, hours, resolved, api_now(rq))));
 	return KAM_OK;
 }
 

@@ -15,6 +15,7 @@ static void params_of(const struct settings *s, int64_t account_id, int64_t now,
 {
 	p->account_id = account_id;
 	p->now = now;
+	p->today = settings_today(s, now);
 	for (int i = 0; i < SEV__MAX; i++)
 		p->sla_hours[i] = s->sla_hours[i];
 	p->detractor_days = s->alert_threshold[AR_DETRACTOR];
@@ -22,7 +23,7 @@ static void params_of(const struct settings *s, int64_t account_id, int64_t now,
 
 int api_account_health(struct req *rq, struct resp *rs)
 {
-	int64_t id = api_param_id(rq, 0), now = time_now();
+	int64_t id = api_param_id(rq, 0), now = api_now(rq);
 	struct store_health_params p;
 	struct health_input *in = NULL;
 	struct health_result r;
@@ -58,8 +59,9 @@ int api_account_health_history(struct req *rq, struct resp *rs)
 	int64_t id = api_param_id(rq, 0);
 	const char *from = http_query(rq, "from");
 	struct kam_errinfo ei = {0};
-	char def[11];
+	char def[DATE_LEN];
 	json_t *items = NULL;
+	date_t today;
 	int rc;
 
 	if (id < 0 || api_account_visible(rq, id, NULL, NULL) != KAM_OK)
@@ -68,7 +70,9 @@ int api_account_health_history(struct req *rq, struct resp *rs)
 		if (strcmp(rq->query[i].key, "from") != 0)
 			err_field(&ei, rq->query[i].key,
 			          "is not a parameter (the only one is from)");
-	time_date(time_now() - 365 * 86400, def, sizeof(def));
+	if ((rc = api_today(rq, &today)) != KAM_OK)
+		return http_reply_err(rs, rc, NULL), rc;
+	date_format(date_add_days_clamped(today, -365), def);
 	if (from && !date_valid(from))
 		err_field(&ei, "from",
 		          "must be a date written YYYY-MM-DD between " DATE_MIN_TEXT
@@ -92,17 +96,17 @@ int api_alerts_run(struct store_conn *c, int64_t now, struct alerts_run *out)
 	struct store_alert_sync sync;
 	struct settings s;
 	double *scores = NULL, t0 = time_mono_ms();
-	char today[11];
+	char today[DATE_LEN];
 	size_t n = 0, nh = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	time_date(now, today, sizeof(today));
 	if ((rc = store_begin(c, true)) != KAM_OK)
 		return rc;
 	if ((rc = api_settings_load_conn(c, &s, NULL)) != KAM_OK)
 		goto out;
 	params_of(&s, 0, now, &p);
+	date_format(p.today, today);
 	if ((rc = store_health_inputs(c, &p, &in, &n)) != KAM_OK)
 		goto out;
 	scores = calloc(n + 1, sizeof(*scores));
@@ -127,7 +131,7 @@ int api_alerts_run(struct store_conn *c, int64_t now, struct alerts_run *out)
 	if ((rc = store_alerts_sync(c, hits, nh, now, &sync)) != KAM_OK)
 		goto out;
 	/* engagement and NPS move a key account's segment without touching its score */
-	if ((rc = api_segments_refresh_conn(c, &s)) != KAM_OK)
+	if ((rc = api_segments_refresh_conn(c, &s, now)) != KAM_OK)
 		goto out;
 	rc = store_commit(c);
 	out->accounts = n;
@@ -149,7 +153,7 @@ out:
 int api_alert_evaluate(struct req *rq, struct resp *rs)
 {
 	struct alerts_run r;
-	int rc = api_alerts_run(rq->db, time_now(), &r);
+	int rc = api_alerts_run(rq->db, api_now(rq), &r);
 
 	if (rc != KAM_OK)
 		return http_reply_err(rs, rc, NULL), rc;
@@ -242,7 +246,7 @@ int api_alert_update(struct req *rq, struct resp *rs)
 {
 	struct kam_errinfo ei = {0};
 	int64_t id = api_param_id(rq, 0), version, want = http_if_match(rq), until = 0,
-	        now = time_now();
+	        now = api_now(rq);
 	json_t *before = NULL, *after = NULL, *patch = NULL;
 	const char *state;
 	int rc;

@@ -22,6 +22,7 @@ struct job {
 
 struct api_importq {
 	struct store *st;
+	void *app_data; /* the server's struct api_server, for the runs' struct req */
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -88,6 +89,7 @@ static void run(struct api_importq *q, struct job *j)
 		return;
 	rq.db = c;
 	rq.store = q->st;
+	rq.app_data = q->app_data; /* the server's clock: today as the synchronous import has it */
 	rq.user = j->user;
 	/* the file runs with its submitter's rights of today, not of when it was queued */
 	if (!api_import_allowed(&rq)) {
@@ -184,13 +186,14 @@ static void *loop(void *arg)
 	return NULL;
 }
 
-struct api_importq *api_importq_new(struct store *st)
+struct api_importq *api_importq_new(struct store *st, void *app_data)
 {
 	struct api_importq *q = calloc(1, sizeof(*q));
 
 	if (q == NULL)
 		return NULL;
 	q->st = st;
+	q->app_data = app_data;
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->cv, NULL);
 	if (pthread_create(&q->th, NULL, loop, q) != 0) {

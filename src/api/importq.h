@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "api/import.h"
+#include "util/time.h"
 
 struct api_importq;
 
@@ -16,9 +17,9 @@ struct api_importq;
 #define IMPORTQ_BYTES (256u * 1024 * 1024) /* their bodies, spooled to disk until they run */
 #define IMPORTQ_RETRY_AFTER 30             /* seconds a refused client is asked to wait */
 
-/* Starts the worker on st (it takes one connection while it runs a file); free with
- * api_importq_free. */
-struct api_importq *api_importq_new(struct store *st);
+/* Starts the worker on st (it takes one connection while it runs a file); its runs see
+ * app_data (the struct api_server, kept) as handlers do; free with api_importq_free. */
+struct api_importq *api_importq_new(struct store *st, void *app_data);
 /* Finishes the file in progress, marks the queued ones failed, and stops. q may be NULL. */
 void api_importq_free(struct api_importq *q);
 /* Queues the file (csv, len copied) for import id as user; custom is copied too. */
@@ -35,6 +36,7 @@ struct api_server {
 	struct api_cache *cache;
 	struct api_importq *imports;
 	struct api_rollups *rollups; /* the revenue rollup in memory for KPI answers */
+	struct kam_clock clock;      /* "now" for today and evaluations (KAM_NOW in tests) */
 };
 
 #endif

@@ -16,14 +16,15 @@ static int opp_prepare(struct req *rq, json_t *rec, const json_t *before, struct
 	const char *stage = json_string_value(json_object_get(rec, "stage"));
 	const char *old = before ? json_string_value(json_object_get(before, "stage")) : NULL;
 	json_t *closed = json_object_get(rec, "closed_on"), *p = json_object_get(rec, "probability");
-	char today[11];
+	char today[DATE_LEN];
+	int rc;
 
-	(void)rq;
 	if (stage == NULL) {
 		stage = "identified";
 		json_object_set_new(rec, "stage", json_string(stage));
 	}
-	time_date(time_now(), today, sizeof(today));
+	if ((rc = api_today_text(rq, today)) != KAM_OK)
+		return rc;
 	if (revenue_stage_closed(stage) && !json_is_string(closed))
 		json_object_set_new(rec, "closed_on", json_string(today));
 	if (!revenue_stage_closed(stage) && json_is_string(closed)) {
@@ -71,15 +72,17 @@ int api_account_pipeline(struct req *rq, struct resp *rs)
 	json_t *rows = NULL, *by = json_array(), *row;
 	double total = 0, weighted = 0;
 	int count = 0, rc;
-	char today[11];
+	char today[DATE_LEN];
 	size_t i;
 
 	if (id < 0 || api_account_visible(rq, id, NULL, NULL) != KAM_OK) {
 		json_decref(by);
 		return api_not_found(rs, "account");
 	}
-	time_date(time_now(), today, sizeof(today));
-	if ((rc = api_settings_load(rq, &s, NULL)) != KAM_OK ||
+	if ((rc = api_settings_load(rq, &s, NULL)) != KAM_OK)
+		goto out;
+	date_format(settings_today(&s, api_now(rq)), today);
+	if (
 	    (rc = store_rows(rq->db,
 			     "SELECT stage, amount, currency, coalesce(probability, -1) AS probability "
 			     "FROM opportunities WHERE account_id = ? AND stage NOT IN ('won', 'lost')",

@@ -6,7 +6,6 @@
 #include "kam/plan.h"
 #include "kam/settings.h"
 #include "store/portfolio.h"
-#include "util/time.h"
 
 static const char *str(const json_t *o, const char *k)
 {
@@ -32,10 +31,12 @@ static int action_prepare(struct req *rq, json_t *rec, const json_t *before,
 {
 	const char *status = str(rec, "status");
 	json_t *obj = json_object_get(rec, "objective_id");
-	char today[11];
+	char today[DATE_LEN];
+	int rc;
 
 	(void)before;
-	time_date(time_now(), today, sizeof(today));
+	if ((rc = api_today_text(rq, today)) != KAM_OK)
+		return rc;
 	if (status == NULL) {
 		status = "open";
 		json_object_set_new(rec, "status", json_string(status));
@@ -46,8 +47,8 @@ static int action_prepare(struct req *rq, json_t *rec, const json_t *before,
 		json_object_set_new(rec, "done_on", json_null());
 	if (json_is_integer(obj)) {
 		json_t *o = NULL;
-		int rc = store_get(rq->db, &model_objective, json_integer_value(obj), &o, NULL);
 
+		rc = store_get(rq->db, &model_objective, json_integer_value(obj), &o, NULL);
 		if (rc == KAM_OK && json_integer_value(json_object_get(o, "plan_id")) !=
 					    json_integer_value(json_object_get(rec, "plan_id")))
 			rc = KAM_EINVAL;
@@ -86,11 +87,12 @@ static int objective_decorate(struct req *rq, json_t *rec, bool single)
 
 static int action_decorate(struct req *rq, json_t *rec, bool single)
 {
-	char today[11];
+	char today[DATE_LEN];
+	int rc;
 
-	(void)rq;
 	(void)single;
-	time_date(time_now(), today, sizeof(today));
+	if ((rc = api_today_text(rq, today)) != KAM_OK)
+		return rc;
 	json_object_set_new(rec, "overdue", json_boolean(plan_action_overdue(rec, today)));
 	return KAM_OK;
 }
@@ -174,12 +176,11 @@ int api_kam_workload(struct req *rq, struct resp *rs)
 {
 	struct settings s;
 	json_t *items = NULL, *r;
-	char today[11];
+	char today[DATE_LEN];
 	size_t i;
 	int rc;
 
-	time_date(time_now(), today, sizeof(today));
-	if ((rc = api_scores_fresh(rq)) != KAM_OK ||
+	if ((rc = api_today_text(rq, today)) != KAM_OK || (rc = api_scores_fresh(rq)) != KAM_OK ||
 	    (rc = api_settings_load(rq, &s, NULL)) != KAM_OK ||
 	    /* a kam sees their own row; members see none; directors, admins, viewers all */
 	    (rc = store_workload(rq->db,

@@ -10,13 +10,20 @@
 #include "util/log.h"
 #include "util/time.h"
 
-/* The score's revenue window: the last 12 months, this one included. */
-static void window(char from[8], char to[8])
+/* The score's revenue window at now: the last 12 months of the installation's time zone,
+ * this one included. */
+static void window_of(date_t today, char from[DATE_MONTH_LEN], char to[DATE_MONTH_LEN])
 {
-	int64_t now = time_now();
+	date_t m0 = date_month_start(today);
 
-	time_month_key(now, -11, from, 8);
-	time_month_key(now, 0, to, 8);
+	date_format_month(date_add_months_clamped(m0, -11), from);
+	date_format_month(m0, to);
+}
+
+static void window(const struct settings *s, int64_t now, char from[DATE_MONTH_LEN],
+                   char to[DATE_MONTH_LEN])
+{
+	window_of(settings_today(s, now), from, to);
 }
 
 int api_settings_load(struct req *rq, struct settings *s, int64_t *version)
@@ -45,19 +52,19 @@ int api_settings_load_conn(struct store_conn *c, struct settings *s, int64_t *ve
 
 int api_scores_refresh(struct req *rq, const struct settings *s)
 {
-	return api_scores_refresh_conn(rq->db, s);
+	return api_scores_refresh_conn(rq->db, s, api_now(rq));
 }
 
-int api_scores_refresh_conn(struct store_conn *db, const struct settings *s)
+int api_scores_refresh_conn(struct store_conn *db, const struct settings *s, int64_t now)
 {
 	struct store_score_row *rows = NULL;
 	double *rev = NULL, *pct = NULL;
-	char from[8], to[8], today[11];
+	char from[8], to[8], today[DATE_LEN];
 	size_t n = 0;
 	int rc;
 
-	window(from, to);
-	time_date(time_now(), today, sizeof(today));
+	window(s, now, from, to);
+	date_format(settings_today(s, now), today);
 	if ((rc = store_score_rows(db, from, to, &rows, &n)) != KAM_OK)
 		return rc;
 	rev = calloc(n + 1, sizeof(*rev));
@@ -79,7 +86,7 @@ int api_scores_refresh_conn(struct store_conn *db, const struct settings *s)
 		rc = store_score_set(db, rows[i].id, r.score, r.tier, (int64_t)rows[i].revenue);
 	}
 	if (rc == KAM_OK) /* tiers moved: so did who has a segment */
-		rc = api_segments_refresh_conn(db, s);
+		rc = api_segments_refresh_conn(db, s, now);
 	if (rc == KAM_OK)
 		rc = store_scores_clean(db, today);
 out:
@@ -91,23 +98,26 @@ out:
 
 int api_scores_fresh(struct req *rq)
 {
-	return api_scores_fresh_conn(rq->db);
+	return api_scores_fresh_conn(rq->db, api_now(rq));
 }
 
-int api_scores_fresh_conn(struct store_conn *db)
+int api_scores_fresh_conn(struct store_conn *db, int64_t now)
 {
 	struct settings s;
-	char today[11];
+	char today[DATE_LEN];
 	bool stale = false;
 	int rc;
 
-	time_date(time_now(), today, sizeof(today));
+	if ((rc = api_settings_load_conn(db, &s, NULL)) != KAM_OK)
+		return rc;
+	date_format(settings_today(&s, now), today);
 	if ((rc = store_scores_stale(db, today, &stale)) != KAM_OK || !stale)
 		return rc;
 	if ((rc = store_begin(db, true)) != KAM_OK)
 		return rc;
+	/* read again under the write lock: another node may have changed them meanwhile */
 	if ((rc = api_settings_load_conn(db, &s, NULL)) == KAM_OK &&
-	    (rc = api_scores_refresh_conn(db, &s)) == KAM_OK)
+	    (rc = api_scores_refresh_conn(db, &s, now)) == KAM_OK)
 		rc = store_commit(db);
 	if (rc != KAM_OK)
 		store_rollback(db);
@@ -123,7 +133,7 @@ static int score_one(struct req *rq, const struct settings *s, int64_t id, struc
 	struct score_input in;
 	int rc;
 
-	window(from, to);
+	window(s, api_now(rq), from, to);
 	if ((rc = store_score_row(rq->db, id, from, to, row, &lower, &n)) != KAM_OK)
 		return rc;
 	in = (struct score_input){row->revenue,   score_percentile_of(row->revenue, lower, n),
@@ -235,7 +245,7 @@ int api_settings_preview(struct req *rq, struct resp *rs)
 		goto out;
 	if (rq->json && (rc = settings_apply(&s, rq->json, &ei)) != KAM_OK)
 		goto out;
-	window(from, to);
+	window(&s, api_now(rq), from, to);
 	if ((rc = store_score_rows(rq->db, from, to, &rows, &n)) != KAM_OK)
 		goto out;
 	rev = calloc(n + 1, sizeof(*rev));
@@ -300,7 +310,7 @@ int api_account_score(struct req *rq, struct resp *rs)
 	if ((rc = api_settings_load(rq, &s, NULL)) != KAM_OK ||
 	    (rc = score_one(rq, &s, id, &r, &row)) != KAM_OK)
 		return http_reply_err(rs, rc, NULL), rc;
-	window(from, to);
+	window(&s, api_now(rq), from, to);
 	crit = json_array();
 	for (int i = 0; i < SCORE_CRITERIA; i++)
 		json_array_append_new(
@@ -322,9 +332,12 @@ int api_account_score(struct req *rq, struct resp *rs)
 static int month_range(struct req *rq, char from[8], char to[8], struct kam_errinfo *ei)
 {
 	const char *f = http_query(rq, "from"), *t = http_query(rq, "to");
-	int rc = KAM_OK;
+	date_t today;
+	int rc;
 
-	window(from, to);
+	if ((rc = api_today(rq, &today)) != KAM_OK)
+		return rc;
+	window_of(today, from, to);
 	for (int i = 0; i < 2; i++) {
 		const char *v = i == 0 ? f : t;
 
@@ -456,16 +469,15 @@ json_t *api_matrix_item(const struct settings *s, json_t *row)
 	                 isnan(strength) ? json_null() : json_real(strength), "components", comp);
 }
 
-int api_segments_refresh_conn(struct store_conn *db, const struct settings *s)
+int api_segments_refresh_conn(struct store_conn *db, const struct settings *s, int64_t now)
 {
-	char from[8], to[8], from_date[11];
-	int64_t now = time_now();
+	char from[8], to[8], from_date[DATE_LEN];
 	json_t *rows = NULL, *row;
 	size_t i;
 	int rc;
 
-	window(from, to);
-	time_date(now - 365 * 86400, from_date, sizeof(from_date));
+	window(s, now, from, to);
+	date_format(date_add_days_clamped(settings_today(s, now), -365), from_date);
 	if ((rc = store_segments_clear(db)) != KAM_OK ||
 	    (rc = store_matrix_rows(db, 0, from, to, from_date, now - 90 * 86400, &rows)) != KAM_OK)
 		return rc;
@@ -491,7 +503,7 @@ int api_portfolio_matrix(struct req *rq, struct resp *rs)
 	char from[8], to[8], wfrom[8], wto[8], from_date[11];
 	json_t *rows = NULL, *items = json_array(), *row, *counts, *period = NULL,
 	       *rev = json_object();
-	int64_t now = time_now();
+	int64_t now = api_now(rq);
 	size_t i;
 	int rc;
 
@@ -511,10 +523,10 @@ int api_portfolio_matrix(struct req *rq, struct resp *rs)
 	if ((rc = api_scores_fresh(rq)) != KAM_OK ||
 	    (rc = api_settings_load(rq, &s, NULL)) != KAM_OK)
 		goto out;
-	time_date(now - 365 * 86400, from_date, sizeof(from_date));
+	date_format(date_add_days_clamped(settings_today(&s, now), -365), from_date);
 	/* position and segment from the twelve-month window the scores use; only the bubble's
 	 * revenue follows the period asked for */
-	window(wfrom, wto);
+	window(&s, now, wfrom, wto);
 	if ((rc = store_matrix_rows(rq->db, api_scope_user(rq), wfrom, wto, from_date,
 	                            now - 90 * 86400, &rows)) != KAM_OK)
 		goto out;

@@ -20,9 +20,11 @@ int cli_user_add(struct store *st, const char *email, const char *name, const ch
 /* Creates an API token for the user with that e-mail and prints it. */
 int cli_token_create(struct store *st, const char *email, const char *label);
 
-/* Prints the KPIs of a scope (portfolio, account, kam) as table, json or csv. */
-int cli_kpi(struct store *st, const char *scope, const char *id, const char *from,
-	    const char *to, const char *format);
+struct kam_clock;
+/* Prints the KPIs of a scope (portfolio, account, kam) as table, json or csv; without
+ * from/to, the twelve whole months before clock's month in the installation's zone. */
+int cli_kpi(struct store *st, const struct kam_clock *clock, const char *scope, const char *id,
+	    const char *from, const char *to, const char *format);
 
 
 struct store_conn;
@@ -35,7 +37,8 @@ int cli_export(const char *db, int argc, char **argv);
 int cli_import(const char *db, int argc, char **argv);
 /* Writes the document (pdf or html) of the plan of account (an id or exact name: its active
  * plan, else the latest) to out ("-": standard output; NULL: a file named after the plan). */
-int cli_report_plan(struct store *st, const char *account, const char *format, const char *out);
+int cli_report_plan(struct store *st, const struct kam_clock *clock, const char *account,
+		    const char *format, const char *out);
 /* Writes a consistent copy of the SQLite database db to file, while servers may run. */
 int cli_backup(const char *db, const char *file);
 /* Replaces the SQLite database db with the backup file, then applies pending migrations. */

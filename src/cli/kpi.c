@@ -54,14 +54,15 @@ static int load_settings(struct store_conn *c, struct settings *s)
 	return rc;
 }
 
-int cli_kpi(struct store *st, const char *scope, const char *id, const char *from,
-	    const char *to, const char *format)
+int cli_kpi(struct store *st, const struct kam_clock *clock, const char *scope, const char *id,
+	    const char *from, const char *to, const char *format)
 {
 	struct store_conn *c = NULL;
 	struct cli_scope sc = {0, 0};
 	struct settings set;
 	struct store_kpi_data cur = {0};
-	char f[11], t[11], pf[11], pt[11], ppf[11], ppt[11], m[8];
+	char f[11], t[11], pf[11], pt[11], ppf[11], ppt[11];
+	date_t m0;
 	json_t *a = NULL, *b = NULL;
 	int rc;
 
@@ -78,10 +79,13 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 		fprintf(stderr, "kam: --scope must be portfolio, account or kam\n");
 		return KAM_EINVAL;
 	}
-	time_month_key(time_now(), 0, m, sizeof(m));
-	snprintf(t, sizeof(t), "%s-01", m);
-	time_month_key(time_now(), -12, m, sizeof(m));
-	snprintf(f, sizeof(f), "%s-01", m);
+	store_acquire(st, &c);
+	if ((rc = load_settings(c, &set)) != KAM_OK)
+		goto out;
+	/* the default: the last twelve whole months of the installation's time zone */
+	m0 = date_month_start(settings_today(&set, clock_now(clock)));
+	date_format(m0, t);
+	date_format(date_add_months_clamped(m0, -12), f);
 	if (from)
 		snprintf(f, sizeof(f), "%s", from);
 	if (to)
@@ -90,13 +94,11 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 		fprintf(stderr,
 		        "kam: --from and --to must be dates YYYY-MM-DD between " DATE_MIN_TEXT
 		        " and " DATE_MAX_TEXT " with from before to\n");
-		return KAM_EINVAL;
+		rc = KAM_EINVAL;
+		goto out;
 	}
 	kpi_previous(f, t, pf, pt);
 	kpi_previous(pf, pt, ppf, ppt);
-	store_acquire(st, &c);
-	if ((rc = load_settings(c, &set)) != KAM_OK)
-		goto out;
 	{
 		struct store_kpi_query q = {0, f, t, pf, pt, ppf, ppt, set.base_currency, NULL};
 
@@ -155,7 +157,7 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 		}
 	}
 out:
-	if (rc != KAM_OK)
+	if (rc != KAM_OK && rc != KAM_EINVAL)
 		fprintf(stderr, "kam: cannot compute the KPIs (database error %d)\n", rc);
 	json_decref(a);
 	json_decref(b);

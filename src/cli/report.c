@@ -4,9 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "api/api.h"
 #include "api/document.h"
 #include "cli/cli.h"
 #include "kam/plandoc.h"
+#include "kam/settings.h"
 #include "store/backup.h"
 #include "store/document.h"
 #include "util/err.h"
@@ -33,18 +35,22 @@ static int write_file(const char *path, const char *buf, size_t len)
 	return rc;
 }
 
-int cli_report_plan(struct store *st, const char *account, const char *format, const char *out)
+int cli_report_plan(struct store *st, const struct kam_clock *clock, const char *account,
+		    const char *format, const char *out)
 {
 	struct store_conn *c = NULL;
-	int64_t account_id = 0, plan_id = 0, now = time_now();
+	int64_t account_id = 0, plan_id = 0, now = clock_now(clock);
 	json_t *doc = NULL;
-	char today[11], err[200] = "", fname[128], *buf = NULL;
+	char today[DATE_LEN], err[200] = "", fname[128], *buf = NULL;
+	struct settings set;
 	size_t len = 0;
 	int rc;
 
-	time_date(now, today, sizeof(today));
 	if ((rc = store_acquire(st, &c)) != KAM_OK)
 		goto out;
+	if ((rc = api_settings_load_conn(c, &set, NULL)) != KAM_OK)
+		goto fail;
+	date_format(settings_today(&set, now), today);
 	rc = store_account_resolve(c, account, &account_id);
 	if (rc == KAM_ENOTFOUND || rc == KAM_ECONFLICT) {
 		fprintf(stderr, "kam: %s account %s\n",

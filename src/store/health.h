@@ -2,6 +2,7 @@
 #ifndef KAM_STORE_HEALTH_H
 #define KAM_STORE_HEALTH_H
 #include <stdbool.h>
+#include "kam/date.h"
 #include "store/store.h"
 
 /* What one account's health and alerts are computed from (see store/health.c). */
@@ -42,7 +43,8 @@ struct alert_hit {
 
 struct store_health_params {
 	int64_t account_id; /* 0: every account */
-	int64_t now;
+	int64_t now;        /* the instant: SLA clocks, recent contacts */
+	date_t today;       /* the date at now in the installation's zone: every date window */
 	int sla_hours[4]; /* low, medium, high, critical */
 	int detractor_days; /* how far back a detractor answer raises an alert */
 };
