@@ -27,27 +27,27 @@ extern const struct embed_file static_files[];
 #define EXIT_USAGE 2
 
 static const char usage_main[] =
-	"usage: kam COMMAND [OPTIONS]\n"
-	"\n"
-	"commands:\n"
-	"  serve          run the HTTP server\n"
-	"  init           create the database and apply migrations\n"
-	"  migrate        apply pending migrations\n"
-	"  demo           load the demo data set into an empty database\n"
-	"  user add       create a user\n"
-	"  token create   create an API token for a user\n"
-	"  kpi            print KPIs (table, JSON or CSV)\n"
-	"  import         import a CSV file (accounts, contacts, transactions, …)\n"
-	"  export         write a list as CSV or XLSX\n"
-	"  report plan    write an account's plan as a one-page PDF or HTML document\n"
-	"  backup         write a consistent copy of the SQLite database while it runs\n"
-	"  restore        replace the SQLite database with a backup\n"
-	"  openapi        print the OpenAPI description of the REST API\n"
-	"  version        print the version\n"
-	"\n"
-	"Every command that touches data takes --db PATH (or KAM_DB; default kam.db).\n"
-	"KAM_NOW=2026-03-01T23:30:00Z fixes the clock of today, overdue and month edges (tests).\n"
-	"Run kam COMMAND --help for the options of one command.\n";
+    "usage: kam COMMAND [OPTIONS]\n"
+    "\n"
+    "commands:\n"
+    "  serve          run the HTTP server\n"
+    "  init           create the database and apply migrations\n"
+    "  migrate        apply pending migrations\n"
+    "  demo           load the demo data set into an empty database\n"
+    "  user add       create a user\n"
+    "  token create   create an API token for a user\n"
+    "  kpi            print KPIs (table, JSON or CSV)\n"
+    "  import         import a CSV file (accounts, contacts, transactions, …)\n"
+    "  export         write a list as CSV or XLSX\n"
+    "  report plan    write an account's plan as a one-page PDF or HTML document\n"
+    "  backup         write a consistent copy of the SQLite database while it runs\n"
+    "  restore        replace the SQLite database with a backup\n"
+    "  openapi        print the OpenAPI description of the REST API\n"
+    "  version        print the version\n"
+    "\n"
+    "Every command that touches data takes --db PATH (or KAM_DB; default kam.db).\n"
+    "KAM_NOW=2026-03-01T23:30:00Z fixes the clock of today, overdue and month edges (tests).\n"
+    "Run kam COMMAND --help for the options of one command.\n";
 
 static const char usage_serve[] =
 	"usage: kam serve [--listen HOST:PORT] [--db PATH] [--threads N] [--max-connections N]\n"
@@ -266,7 +266,8 @@ static int read_clock(struct kam_clock *c)
 	if (v == NULL || v[0] == '\0')
 		return 0;
 	if (date_parse_time(v, &c->at) != KAM_OK) {
-		fprintf(stderr, "kam: KAM_NOW must be a UTC time written like 2026-03-01T23:30:00Z\n");
+		fprintf(stderr,
+		        "kam: KAM_NOW must be a UTC time written like 2026-03-01T23:30:00Z\n");
 		return -1;
 	}
 	c->fixed = true;
@@ -325,7 +326,8 @@ static int cmd_serve(const struct opts *o)
 	}
 	log_msg("info", "listening on %s port %d", o->listen, http_server_port(srv));
 	if (server.clock.fixed)
-		log_msg("warn", "the clock is fixed by KAM_NOW at %lld", (long long)server.clock.at);
+		log_msg("warn", "the clock is fixed by KAM_NOW at %lld",
+		        (long long)server.clock.at);
 	if (jobs_start(app.store, &server.clock, &jobs) != KAM_OK)
 		log_msg("warn", "background jobs did not start");
 	sigwait(&set, &sig);
@@ -476,7 +478,7 @@ int main(int argc, char **argv)
 		if (open_store(&o, 1, &st))
 			return 1;
 		rc = cli_kpi(st, &o.clock, o.scope ? o.scope : "portfolio", o.id, o.from, o.to,
-			     o.format ? o.format : "table");
+		             o.format ? o.format : "table");
 		store_close(st);
 		return rc == KAM_OK ? 0 : rc == KAM_EINVAL ? EXIT_USAGE : 1;
 	}

@@ -111,7 +111,7 @@ static int case_decorate(struct req *rq, json_t *rec, bool single)
 	json_object_set_new(rec, "sla_target_hours", json_integer(hours));
 	set_ts(rec, "sla_due_at", case_sla_due(opened, hours));
 	json_object_set_new(rec, "sla_breached",
-			    json_boolean(case_sla_breached(opened, hours, resolved, api_now(rq))));
+	                    json_boolean(case_sla_breached(opened, hours, resolved, api_now(rq))));
 	return KAM_OK;
 }
 

@@ -82,11 +82,11 @@ int api_account_pipeline(struct req *rq, struct resp *rs)
 	if ((rc = api_settings_load(rq, &s, NULL)) != KAM_OK)
 		goto out;
 	date_format(settings_today(&s, api_now(rq)), today);
-	if (
-	    (rc = store_rows(rq->db,
-			     "SELECT stage, amount, currency, coalesce(probability, -1) AS probability "
-			     "FROM opportunities WHERE account_id = ? AND stage NOT IN ('won', 'lost')",
-			     id, &rows)) != KAM_OK)
+	if ((rc = store_rows(
+	         rq->db,
+	         "SELECT stage, amount, currency, coalesce(probability, -1) AS probability "
+	         "FROM opportunities WHERE account_id = ? AND stage NOT IN ('won', 'lost')",
+	         id, &rows)) != KAM_OK)
 		goto out;
 	for (int k = 0; k < 4; k++) {
 		double amt = 0, w = 0;

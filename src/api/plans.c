@@ -184,10 +184,10 @@ int api_kam_workload(struct req *rq, struct resp *rs)
 	    (rc = api_settings_load(rq, &s, NULL)) != KAM_OK ||
 	    /* a kam sees their own row; members see none; directors, admins, viewers all */
 	    (rc = store_workload(rq->db,
-				 rq->user.role == ROLE_KAM ? rq->user.id
-				 : rq->user.role == ROLE_MEMBER ? -1
-								 : 0,
-				 today, &items)) != KAM_OK)
+	                         rq->user.role == ROLE_KAM      ? rq->user.id
+	                         : rq->user.role == ROLE_MEMBER ? -1
+	                                                        : 0,
+	                         today, &items)) != KAM_OK)
 		return http_reply_err(rs, rc, NULL), rc;
 	json_array_foreach(items, i, r)
 	{

@@ -24,8 +24,7 @@ struct kam_clock;
 /* Prints the KPIs of a scope (portfolio, account, kam) as table, json or csv; without
  * from/to, the twelve whole months before clock's month in the installation's zone. */
 int cli_kpi(struct store *st, const struct kam_clock *clock, const char *scope, const char *id,
-	    const char *from, const char *to, const char *format);
-
+            const char *from, const char *to, const char *format);
 
 struct store_conn;
 struct http_user;
@@ -38,7 +37,7 @@ int cli_import(const char *db, int argc, char **argv);
 /* Writes the document (pdf or html) of the plan of account (an id or exact name: its active
  * plan, else the latest) to out ("-": standard output; NULL: a file named after the plan). */
 int cli_report_plan(struct store *st, const struct kam_clock *clock, const char *account,
-		    const char *format, const char *out);
+                    const char *format, const char *out);
 /* Writes a consistent copy of the SQLite database db to file, while servers may run. */
 int cli_backup(const char *db, const char *file);
 /* Replaces the SQLite database db with the backup file, then applies pending migrations. */

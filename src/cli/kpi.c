@@ -55,7 +55,7 @@ static int load_settings(struct store_conn *c, struct settings *s)
 }
 
 int cli_kpi(struct store *st, const struct kam_clock *clock, const char *scope, const char *id,
-	    const char *from, const char *to, const char *format)
+            const char *from, const char *to, const char *format)
 {
 	struct store_conn *c = NULL;
 	struct cli_scope sc = {0, 0};

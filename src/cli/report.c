@@ -36,7 +36,7 @@ static int write_file(const char *path, const char *buf, size_t len)
 }
 
 int cli_report_plan(struct store *st, const struct kam_clock *clock, const char *account,
-		    const char *format, const char *out)
+                    const char *format, const char *out)
 {
 	struct store_conn *c = NULL;
 	int64_t account_id = 0, plan_id = 0, now = clock_now(clock);

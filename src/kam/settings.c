@@ -287,8 +287,9 @@ int settings_apply(struct settings *s, json_t *doc, struct kam_errinfo *ei)
 
 			r = KAM_OK;
 			if (!tz_valid(z)) {
-				err_field(ei, key,
-				          "must be an IANA time zone name such as UTC or Asia/Tokyo");
+				err_field(
+				    ei, key,
+				    "must be an IANA time zone name such as UTC or Asia/Tokyo");
 				r = KAM_EINVAL;
 			} else {
 				snprintf(n.time_zone, sizeof(n.time_zone), "%s", z);
