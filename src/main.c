@@ -10,6 +10,7 @@
 #include "api/cache.h"
 #include "app/importq.h"
 #include "app/jobs.h"
+#include "app/scores.h"
 #include "api/rollups.h"
 #include "cli/cli.h"
 #include "http/assets.h"
@@ -17,6 +18,7 @@
 #include "util/embed.h"
 #include "store/store.h"
 #include "util/log.h"
+#include "util/time.h"
 
 extern const struct embed_file static_files[];
 
@@ -643,11 +645,32 @@ static int run_help(int argc, char **argv, struct opts *o)
 	return run_command(c, n, args, o);
 }
 
+/* KAM_NOW (an RFC 3339 UTC time) fixes kam's "now" for tests; unset, the wall clock. */
+static int read_clock(struct kam_clock *c)
+{
+	const char *v = getenv("KAM_NOW");
+
+	c->fixed = false;
+	if (v == NULL || v[0] == '\0')
+		return 0;
+	if (date_parse_time(v, &c->at) != KAM_OK) {
+		fprintf(stderr,
+		        "kam: KAM_NOW must be a UTC time written like 2026-03-01T23:30:00Z\n");
+		return -1;
+	}
+	c->fixed = true;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = {.db = getenv("KAM_DB"), .listen = getenv("KAM_LISTEN"), .seed = 1};
 	const struct command *c;
+	struct kam_clock clock;
 
+	if (read_clock(&clock) != 0)
+		return EXIT_USAGE;
+	app_clock_set(&clock);
 	if (!o.db || !o.db[0])
 		o.db = "kam.db";
 	if (!o.listen || !o.listen[0])

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "api/api.h"
+#include "app/scores.h"
 #include "kam/money.h"
 #include "store/revenue.h"
 #include "util/time.h"
@@ -128,4 +129,34 @@ int api_created(struct resp *rs, const char *base, int64_t id, int64_t version, 
 	http_header(rs, "Location", loc);
 	http_etag(rs, version);
 	return http_reply_json(rs, 201, rec);
+}
+
+int64_t api_now(const struct req *rq)
+{
+	(void)rq;
+	return app_now();
+}
+
+int api_today(struct req *rq, date_t *out)
+{
+	date_t d = 0;
+	int rc;
+
+	if (!rq->has_today) {
+		if ((rc = app_today(rq->db, &d)) != KAM_OK)
+			return rc;
+		rq->today = d;
+		rq->has_today = true;
+	}
+	*out = rq->today;
+	return KAM_OK;
+}
+
+int api_today_text(struct req *rq, char out[DATE_LEN])
+{
+	date_t d = 0;
+	int rc = api_today(rq, &d);
+
+	date_format(d, out);
+	return rc;
 }

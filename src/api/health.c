@@ -14,7 +14,7 @@
 
 int api_account_health(struct req *rq, struct resp *rs)
 {
-	int64_t id = api_param_id(rq, 0), now = time_now();
+	int64_t id = api_param_id(rq, 0), now = api_now(rq);
 	struct store_health_params p;
 	struct health_input *in = NULL;
 	struct health_result r;
@@ -79,7 +79,7 @@ int api_account_health_history(struct req *rq, struct resp *rs)
 int api_alert_evaluate(struct req *rq, struct resp *rs)
 {
 	struct alerts_run r;
-	int rc = app_alerts_run(rq->db, time_now(), &r);
+	int rc = app_alerts_run(rq->db, api_now(rq), &r);
 
 	if (rc != KAM_OK)
 		return http_reply_err(rs, rc, NULL), rc;

@@ -156,7 +156,7 @@ int api_account_score(struct req *rq, struct resp *rs)
 	if ((rc = app_settings_load(rq->db, &s, NULL)) != KAM_OK ||
 	    (rc = app_score_explain(rq->db, &s, id, &r, &row)) != KAM_OK)
 		return http_reply_err(rs, rc, NULL), rc;
-	app_score_window(from, to);
+	app_score_window(rq->db, from, to);
 	crit = json_array();
 	for (int i = 0; i < SCORE_CRITERIA; i++)
 		json_array_append_new(
@@ -180,7 +180,7 @@ static int month_range(struct req *rq, char from[8], char to[8], struct kam_erri
 	const char *f = http_query(rq, "from"), *t = http_query(rq, "to");
 	int rc = KAM_OK;
 
-	app_score_window(from, to);
+	app_score_window(rq->db, from, to);
 	for (int i = 0; i < 2; i++) {
 		const char *v = i == 0 ? f : t;
 
@@ -300,7 +300,7 @@ int api_portfolio_matrix(struct req *rq, struct resp *rs)
 	time_date(now - 365 * 86400, from_date, sizeof(from_date));
 	/* position and segment from the twelve-month window the scores use; only the bubble's
 	 * revenue follows the period asked for */
-	app_score_window(wfrom, wto);
+	app_score_window(rq->db, wfrom, wto);
 	if ((rc = store_matrix_rows(rq->db, api_scope_user(rq), wfrom, wto, from_date,
 	                            now - 90 * 86400, &rows)) != KAM_OK)
 		goto out;

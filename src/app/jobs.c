@@ -53,7 +53,7 @@ static void run_alerts(struct jobs *j)
 {
 	struct store_conn *c;
 	struct alerts_run r;
-	int64_t now = time_now();
+	int64_t now = app_now();
 	bool got = false;
 	int rc;
 
@@ -83,8 +83,7 @@ static void *loop(void *arg)
 		run_janitor(j);
 		run_alerts(j);
 		pthread_mutex_lock(&j->mu);
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += j->interval;
+		time_mono_deadline(&ts, (int64_t)j->interval * 1000);
 		while (!j->stop && pthread_cond_timedwait(&j->cv, &j->mu, &ts) == 0)
 			;
 	}
@@ -111,7 +110,7 @@ int jobs_start(struct store *st, struct jobs **out)
 			j->interval = (int)v;
 	}
 	pthread_mutex_init(&j->mu, NULL);
-	pthread_cond_init(&j->cv, NULL);
+	time_cond_init_mono(&j->cv);
 	if (pthread_create(&j->thread, NULL, loop, j) != 0) {
 		free(j);
 		return KAM_ENOMEM;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "app/record.h"
+#include "app/scores.h"
 #include "kam/plan.h"
 #include "kam/settings.h"
 #include "store/portfolio.h"
@@ -35,10 +36,12 @@ static int action_prepare(struct store_conn *db, const struct actor *who, json_t
 	(void)who;
 	const char *status = str(rec, "status");
 	json_t *obj = json_object_get(rec, "objective_id");
-	char today[11];
+	char today[DATE_LEN];
+	int rc;
 
 	(void)before;
-	time_date(time_now(), today, sizeof(today));
+	if ((rc = app_today_text(db, today)) != KAM_OK)
+		return rc;
 	if (status == NULL) {
 		status = "open";
 		json_object_set_new(rec, "status", json_string(status));
@@ -49,7 +52,7 @@ static int action_prepare(struct store_conn *db, const struct actor *who, json_t
 		json_object_set_new(rec, "done_on", json_null());
 	if (json_is_integer(obj)) {
 		json_t *o = NULL;
-		int rc = store_get(db, &model_objective, json_integer_value(obj), &o, NULL);
+		rc = store_get(db, &model_objective, json_integer_value(obj), &o, NULL);
 
 		if (rc == KAM_OK && json_integer_value(json_object_get(o, "plan_id")) !=
 		                        json_integer_value(json_object_get(rec, "plan_id")))
@@ -92,12 +95,13 @@ static int objective_decorate(struct store_conn *db, const struct actor *who, js
 
 static int action_decorate(struct store_conn *db, const struct actor *who, json_t *rec, bool single)
 {
-	char today[11];
+	char today[DATE_LEN];
+	int rc;
 
-	(void)db;
 	(void)who;
 	(void)single;
-	time_date(time_now(), today, sizeof(today));
+	if ((rc = app_today_text(db, today)) != KAM_OK)
+		return rc;
 	json_object_set_new(rec, "overdue", json_boolean(plan_action_overdue(rec, today)));
 	return KAM_OK;
 }

@@ -9,13 +9,47 @@
 #include "util/log.h"
 #include "util/time.h"
 
-/* The score's revenue window: the last 12 months, this one included. */
-void app_score_window(char from[8], char to[8])
-{
-	int64_t now = time_now();
+/* set once at start-up, before any thread reads it */
+static struct kam_clock app_clock;
 
-	time_month_key(now, -11, from, 8);
-	time_month_key(now, 0, to, 8);
+void app_clock_set(const struct kam_clock *c)
+{
+	app_clock = c ? *c : (struct kam_clock){0};
+}
+
+int64_t app_now(void)
+{
+	return clock_now(&app_clock);
+}
+
+int app_today(struct store_conn *c, date_t *out)
+{
+	struct settings s;
+	int rc = app_settings_load(c, &s, NULL);
+
+	*out = settings_today(&s, app_now());
+	return rc;
+}
+
+int app_today_text(struct store_conn *c, char out[DATE_LEN])
+{
+	date_t d = 0;
+	int rc = app_today(c, &d);
+
+	date_format(d, out);
+	return rc;
+}
+
+/* The score's revenue window: the last 12 months, this one included, in the installation's
+ * zone (defaults when the settings cannot be read). */
+void app_score_window(struct store_conn *db, char from[8], char to[8])
+{
+	date_t today = 0, month;
+
+	app_today(db, &today);
+	month = date_month_start(today);
+	date_format_month(date_add_months_clamped(month, -11), from);
+	date_format_month(month, to);
 }
 
 int app_settings_load(struct store_conn *c, struct settings *s, int64_t *version)
@@ -47,7 +81,7 @@ int app_scores_compute(struct store_conn *db, const struct settings *s,
 	*rows = NULL;
 	*res = NULL;
 	*n = 0;
-	app_score_window(from, to);
+	app_score_window(db, from, to);
 	if ((rc = store_score_rows(db, from, to, rows, n)) != KAM_OK)
 		return rc;
 	rev = calloc(*n + 1, sizeof(*rev));
@@ -85,11 +119,11 @@ int app_scores_refresh(struct store_conn *db, const struct settings *s)
 {
 	struct store_score_row *rows = NULL;
 	struct score_result *res = NULL;
-	char today[11];
+	char today[DATE_LEN];
 	size_t n = 0;
 	int rc = app_scores_compute(db, s, &rows, &res, &n);
 
-	time_date(time_now(), today, sizeof(today));
+	date_format(settings_today(s, app_now()), today);
 	for (size_t i = 0; i < n && rc == KAM_OK; i++)
 		rc = store_score_set(db, rows[i].id, res[i].score, res[i].tier,
 		                     (int64_t)rows[i].revenue);
@@ -105,11 +139,12 @@ int app_scores_refresh(struct store_conn *db, const struct settings *s)
 int app_scores_fresh(struct store_conn *db)
 {
 	struct settings s;
-	char today[11];
+	char today[DATE_LEN];
 	bool stale = false;
 	int rc;
 
-	time_date(time_now(), today, sizeof(today));
+	if ((rc = app_today_text(db, today)) != KAM_OK)
+		return rc;
 	if ((rc = store_scores_stale(db, today, &stale)) != KAM_OK || !stale)
 		return rc;
 	if ((rc = store_begin(db, true)) != KAM_OK)
@@ -130,7 +165,7 @@ int app_score_explain(struct store_conn *db, const struct settings *s, int64_t i
 	struct score_input in;
 	int rc;
 
-	app_score_window(from, to);
+	app_score_window(db, from, to);
 	if ((rc = store_score_row(db, id, from, to, row, &lower, &n)) != KAM_OK)
 		return rc;
 	in = (struct score_input){row->revenue,   score_percentile_of(row->revenue, lower, n),
@@ -199,14 +234,16 @@ json_t *app_matrix_item(const struct settings *s, json_t *row)
 
 int app_segments_refresh(struct store_conn *db, const struct settings *s)
 {
-	char from[8], to[8], from_date[11];
-	int64_t now = time_now();
+	char from[8], to[8], from_date[DATE_LEN];
+	int64_t now = app_now();
+	date_t today = settings_today(s, now), month = date_month_start(today);
 	json_t *rows = NULL, *row;
 	size_t i;
 	int rc;
 
-	app_score_window(from, to);
-	time_date(now - 365 * 86400, from_date, sizeof(from_date));
+	date_format_month(date_add_months_clamped(month, -11), from);
+	date_format_month(month, to);
+	date_format(date_add_days_clamped(today, -365), from_date);
 	if ((rc = store_segments_clear(db)) != KAM_OK ||
 	    (rc = store_matrix_rows(db, 0, from, to, from_date, now - 90 * 86400, &rows)) != KAM_OK)
 		return rc;

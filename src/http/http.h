@@ -62,6 +62,10 @@ struct req {
 	struct store_conn *db; /* a connection for the handler, already acquired */
 	const void *route_arg; /* the route's arg: lets one handler serve many resources */
 	void *app_data;        /* struct http_app.data */
+	/* the application's "today" (a day number), worked out once per request because a
+	 * list decorates every row with it; set when has_today */
+	bool has_today;
+	int32_t today;
 };
 
 struct resp {
