@@ -99,7 +99,6 @@ int api_today(struct req *rq, date_t *out);
 /* The same as YYYY-MM-DD. */
 int api_today_text(struct req *rq, char out[DATE_LEN]);
 
-
 int api_account_health(struct req *rq, struct resp *rs);
 int api_account_health_history(struct req *rq, struct resp *rs);
 int api_alert_get(struct req *rq, struct resp *rs);

@@ -274,10 +274,10 @@ int api_portfolio_matrix(struct req *rq, struct resp *rs)
 	static const char *const params[] = {"from", "to", "explain", NULL};
 	struct kam_errinfo ei = {0};
 	struct settings s;
-	char from[8], to[8], wfrom[8], wto[8], from_date[11];
+	char from[8], to[8], wfrom[8], wto[8], from_date[DATE_LEN];
 	json_t *rows = NULL, *items = json_array(), *row, *counts, *period = NULL,
 	       *rev = json_object();
-	int64_t now = time_now();
+	int64_t now = api_now(rq);
 	size_t i;
 	int rc;
 
@@ -297,7 +297,7 @@ int api_portfolio_matrix(struct req *rq, struct resp *rs)
 	if ((rc = app_scores_fresh(rq->db)) != KAM_OK ||
 	    (rc = app_settings_load(rq->db, &s, NULL)) != KAM_OK)
 		goto out;
-	time_date(now - 365 * 86400, from_date, sizeof(from_date));
+	date_format(date_add_days_clamped(settings_today(&s, now), -365), from_date);
 	/* position and segment from the twelve-month window the scores use; only the bubble's
 	 * revenue follows the period asked for */
 	app_score_window(rq->db, wfrom, wto);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include "app/access.h"
 #include "app/document.h"
+#include "app/scores.h"
 #include "cli/cli.h"
 #include "store/backup.h"
 #include "store/document.h"
@@ -43,13 +44,14 @@ int cli_report_plan(struct store *st, const char *account, const char *format, c
 	struct store_conn *c = NULL;
 	struct actor who;
 	struct app_document d = {0};
-	int64_t account_id = 0, plan_id = 0, now = time_now();
-	char today[11], err[200] = "";
+	int64_t account_id = 0, plan_id = 0, now = app_now();
+	char today[DATE_LEN], err[200] = "";
 	int rc;
 
-	time_date(now, today, sizeof(today));
 	if ((rc = store_acquire(st, &c)) != KAM_OK)
 		goto fail;
+	if ((rc = app_today_text(c, today)) != KAM_OK)
+		goto out;
 	if ((rc = cli_run_as(c, as, &who)) != KAM_OK)
 		goto out;
 	rc = store_account_resolve(c, account, &account_id);
