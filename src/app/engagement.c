@@ -34,7 +34,7 @@ static int interaction_prepare(struct store_conn *db, const struct actor *who, j
 	(void)db;
 	(void)who;
 	(void)before;
-	if (ts(rec, "occurred_at") > time_now() + 86400) {
+	if (ts(rec, "occurred_at") > app_now() + 86400) {
 		err_field(ei, "occurred_at", "is more than a day in the future; log what happened");
 		return KAM_EINVAL;
 	}
@@ -73,7 +73,7 @@ static int case_prepare(struct store_conn *db, const struct actor *who, json_t *
                         const json_t *before, struct kam_errinfo *ei)
 {
 	const char *status = json_string_value(json_object_get(rec, "status"));
-	int64_t opened, first, resolved, now = time_now();
+	int64_t opened, first, resolved, now = app_now();
 	int rc = KAM_OK;
 
 	(void)db;
@@ -120,7 +120,7 @@ static int case_decorate(struct store_conn *db, const struct actor *who, json_t 
 	json_object_set_new(rec, "sla_target_hours", json_integer(hours));
 	set_ts(rec, "sla_due_at", case_sla_due(opened, hours));
 	json_object_set_new(rec, "sla_breached",
-	                    json_boolean(case_sla_breached(opened, hours, resolved, time_now())));
+	                    json_boolean(case_sla_breached(opened, hours, resolved, app_now())));
 	return KAM_OK;
 }
 
