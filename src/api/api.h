@@ -29,8 +29,6 @@ int64_t api_param_id(const struct req *rq, size_t i);
 /* Replies 404 and returns KAM_ENOTFOUND. */
 int api_not_found(struct resp *rs, const char *what);
 
-/* The caller as an actor (who acts and what they may see). */
-struct actor api_actor(const struct req *rq);
 /* The user id whose accounts scope a list, or 0 when the role sees all. */
 int64_t api_scope_user(const struct req *rq);
 
@@ -39,9 +37,6 @@ int64_t api_scope_user(const struct req *rq);
 int api_list(struct req *rq, struct resp *rs, const struct app_list *l);
 /* The handler of a list named by the route's arg ("accounts", "alerts", …: app_list_of). */
 int api_list_kind(struct req *rq, struct resp *rs);
-/* The decorated page of l the request asks for; *items and *next owned by the caller. */
-int api_list_page(struct req *rq, const struct app_list *l, json_t **items, char **next,
-                  struct kam_errinfo *ei);
 /* Replies {items, next_cursor}, or the whole list as a file for ?format=csv|xlsx; takes
  * items (already decorated) and next. */
 int api_reply_page(struct req *rq, struct resp *rs, const struct app_list *l, json_t *items,

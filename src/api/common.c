@@ -22,16 +22,9 @@ int api_not_found(struct resp *rs, const char *what)
 	return KAM_ENOTFOUND;
 }
 
-struct actor api_actor(const struct req *rq)
-{
-	return (struct actor){rq->user.who.user_id, rq->user.who.role};
-}
-
 int64_t api_scope_user(const struct req *rq)
 {
-	struct actor a = api_actor(rq);
-
-	return actor_scope(&a);
+	return actor_scope(&rq->user.who);
 }
 
 /* The request's query as list parameters; at most HTTP_MAX_QUERY of them. */
@@ -42,8 +35,9 @@ static size_t params_of(const struct req *rq, struct app_param p[HTTP_MAX_QUERY]
 	return rq->nquery;
 }
 
-int api_list_page(struct req *rq, const struct app_list *l, json_t **items, char **next,
-                  struct kam_errinfo *ei)
+/* The decorated page of l the request asks for; *items and *next owned by the caller. */
+static int list_page(struct req *rq, const struct app_list *l, json_t **items, char **next,
+                     struct kam_errinfo *ei)
 {
 	struct app_param p[HTTP_MAX_QUERY];
 	size_t n = params_of(rq, p);
@@ -98,7 +92,7 @@ int api_list(struct req *rq, struct resp *rs, const struct app_list *l)
 	struct kam_errinfo ei = {0};
 	json_t *items = NULL;
 	char *next = NULL;
-	int rc = api_list_page(rq, l, &items, &next, &ei);
+	int rc = list_page(rq, l, &items, &next, &ei);
 
 	if (rc == KAM_OK)
 		return api_reply_page(rq, rs, l, items, next);

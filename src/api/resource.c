@@ -23,13 +23,9 @@ static int reply_err(struct resp *rs, const struct app_resource *r, int rc, stru
 
 int api_res_list(struct req *rq, struct resp *rs)
 {
-	const struct app_resource *r = res_of(rq);
-	struct kam_errinfo ei = {0};
 	struct app_list l;
-	int rc = app_list_of(&rq->user.who, strrchr(r->base, '/') + 1, &l, &ei);
 
-	if (rc != KAM_OK)
-		return reply_err(rs, r, rc, &ei);
+	app_list_of_resource(&rq->user.who, res_of(rq), &l);
 	return api_list(rq, rs, &l);
 }
 

@@ -145,20 +145,22 @@ static const char *kind_of(const struct app_resource *r)
 	return slash ? slash + 1 : r->base;
 }
 
+void app_list_of_resource(const struct actor *who, const struct app_resource *r,
+                          struct app_list *out)
+{
+	*out = (struct app_list){r->e, r->scope == SCOPE_GLOBAL ? 0 : actor_scope(who),
+	                         r->decorate ? decorate_resource : NULL, r, false};
+}
+
 int app_list_of(const struct actor *who, const char *kind, struct app_list *out,
                 struct kam_errinfo *ei)
 {
 	*out = (struct app_list){0};
-	for (size_t i = 0; i < sizeof(resources) / sizeof(resources[0]); i++) {
-		const struct app_resource *r = resources[i];
-
-		if (strcmp(kind_of(r), kind) == 0) {
-			*out =
-			    (struct app_list){r->e, r->scope == SCOPE_GLOBAL ? 0 : actor_scope(who),
-			                      r->decorate ? decorate_resource : NULL, r, false};
+	for (size_t i = 0; i < sizeof(resources) / sizeof(resources[0]); i++)
+		if (strcmp(kind_of(resources[i]), kind) == 0) {
+			app_list_of_resource(who, resources[i], out);
 			return KAM_OK;
 		}
-	}
 	if (strcmp(kind, "accounts") == 0) {
 		*out = (struct app_list){&model_account, actor_scope(who), NULL, NULL, true};
 	} else if (strcmp(kind, "users") == 0) {

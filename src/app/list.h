@@ -30,6 +30,10 @@ struct app_list {
  * when who's role may not read it. */
 int app_list_of(const struct actor *who, const char *kind, struct app_list *out,
                 struct kam_errinfo *ei);
+struct app_resource;
+/* The list of resource r (app/record.h) as who may read it, into *out. */
+void app_list_of_resource(const struct actor *who, const struct app_resource *r,
+                          struct app_list *out);
 /* The names of the lists, for messages ("accounts, contacts, …"), into buf. */
 void app_list_names(char *buf, size_t len);
 /* A decorated page of l under the n parameters p (an unknown one is KAM_EINVAL naming it).
