@@ -87,9 +87,9 @@ int api_audit_list(struct req *rq, struct resp *rs);
 
 
 struct settings;
-/* kam's "now" for this request (app_now: KAM_NOW in tests, else the wall clock). */
+/* kam's "now" for this request (its actor's: KAM_NOW in tests, else the wall clock). */
 int64_t api_now(const struct req *rq);
-/* Today in the installation's time zone (app_today), into *out; asked once per request. */
+/* Today in the installation's time zone at api_now, into *out; worked out once per request. */
 int api_today(struct req *rq, date_t *out);
 /* The same as YYYY-MM-DD. */
 int api_today_text(struct req *rq, char out[DATE_LEN]);

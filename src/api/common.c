@@ -127,23 +127,15 @@ int api_created(struct resp *rs, const char *base, int64_t id, int64_t version, 
 
 int64_t api_now(const struct req *rq)
 {
-	(void)rq;
-	return app_now();
+	return rq->user.who.now;
 }
 
 int api_today(struct req *rq, date_t *out)
 {
-	date_t d = 0;
-	int rc;
+	int rc = app_actor_today(rq->db, &rq->user.who);
 
-	if (!rq->has_today) {
-		if ((rc = app_today(rq->db, &d)) != KAM_OK)
-			return rc;
-		rq->today = d;
-		rq->has_today = true;
-	}
-	*out = rq->today;
-	return KAM_OK;
+	*out = rq->user.who.today;
+	return rc;
 }
 
 int api_today_text(struct req *rq, char out[DATE_LEN])

@@ -81,7 +81,7 @@ static int segment_ids(struct req *rq, const struct settings *set, struct scope 
 	date_format_month(date_add_months_clamped(month, -11), from);
 	date_format_month(month, to);
 	date_format(date_add_days_clamped(today, -365), from_date);
-	if ((rc = app_scores_fresh(rq->db)) != KAM_OK ||
+	if ((rc = app_scores_fresh(rq->db, api_now(rq))) != KAM_OK ||
 	    (rc = store_matrix_rows(rq->db, api_scope_user(rq), from, to, from_date,
 	                            now - 90 * 86400, &rows)) != KAM_OK)
 		return rc;

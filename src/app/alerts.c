@@ -61,7 +61,7 @@ int app_alerts_run(struct store_conn *c, int64_t now, struct alerts_run *out)
 	if ((rc = store_alerts_sync(c, hits, nh, now, &sync)) != KAM_OK)
 		goto out;
 	/* engagement and NPS move a key account's segment without touching its score */
-	if ((rc = app_segments_refresh(c, &s)) != KAM_OK)
+	if ((rc = app_segments_refresh(c, &s, now)) != KAM_OK)
 		goto out;
 	rc = store_commit(c);
 	out->accounts = n;

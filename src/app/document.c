@@ -218,7 +218,7 @@ int app_plan_document_data(struct store_conn *c, int64_t plan_id, int64_t now, j
 	if ((rc = app_settings_load(c, &set, NULL)) != KAM_OK)
 		goto out;
 	date_format(settings_today(&set, now), today);
-	if ((rc = app_scores_fresh(c)) != KAM_OK ||
+	if ((rc = app_scores_fresh(c, now)) != KAM_OK ||
 	    (rc = store_get(c, &model_plan, plan_id, &plan, NULL)) != KAM_OK)
 		goto out;
 	account_id = json_integer_value(json_object_get(plan, "account_id"));

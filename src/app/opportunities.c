@@ -22,12 +22,11 @@ static int opp_prepare(struct store_conn *db, const struct actor *who, json_t *r
 	char today[DATE_LEN];
 	int rc;
 
-	(void)who;
 	if (stage == NULL) {
 		stage = "identified";
 		json_object_set_new(rec, "stage", json_string(stage));
 	}
-	if ((rc = app_today_text(db, today)) != KAM_OK)
+	if ((rc = app_today_text(db, who, today)) != KAM_OK)
 		return rc;
 	if (revenue_stage_closed(stage) && !json_is_string(closed))
 		json_object_set_new(rec, "closed_on", json_string(today));

@@ -33,14 +33,13 @@ static int plan_prepare(struct store_conn *db, const struct actor *who, json_t *
 static int action_prepare(struct store_conn *db, const struct actor *who, json_t *rec,
                           const json_t *before, struct kam_errinfo *ei)
 {
-	(void)who;
 	const char *status = str(rec, "status");
 	json_t *obj = json_object_get(rec, "objective_id");
 	char today[DATE_LEN];
 	int rc;
 
 	(void)before;
-	if ((rc = app_today_text(db, today)) != KAM_OK)
+	if ((rc = app_today_text(db, who, today)) != KAM_OK)
 		return rc;
 	if (status == NULL) {
 		status = "open";
@@ -98,9 +97,8 @@ static int action_decorate(struct store_conn *db, const struct actor *who, json_
 	char today[DATE_LEN];
 	int rc;
 
-	(void)who;
 	(void)single;
-	if ((rc = app_today_text(db, today)) != KAM_OK)
+	if ((rc = app_today_text(db, who, today)) != KAM_OK)
 		return rc;
 	json_object_set_new(rec, "overdue", json_boolean(plan_action_overdue(rec, today)));
 	return KAM_OK;
@@ -113,11 +111,14 @@ static int children(struct store_conn *db, const struct actor *who, const struct
                     json_t **out)
 {
 	struct store_list q = {.sort = desc ? "held_on" : "id", .desc = desc, .limit = 500};
+	struct actor w = *who; /* today, worked out once for every row */
 	char *next = NULL;
 	json_t *items = NULL, *it;
 	size_t i;
 	int rc;
 
+	if ((rc = app_actor_today(db, &w)) != KAM_OK)
+		return rc;
 	q.filters = json_pack("{s:o}", "plan_id", json_sprintf("%lld", (long long)plan));
 	rc = store_list(db, e, &q, &items, &next);
 	json_decref(q.filters);
@@ -127,7 +128,7 @@ static int children(struct store_conn *db, const struct actor *who, const struct
 	json_array_foreach(items, i, it)
 	{
 		if (decorate)
-			decorate(db, who, it, false);
+			decorate(db, &w, it, false);
 	}
 	*out = items;
 	return KAM_OK;

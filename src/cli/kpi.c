@@ -42,11 +42,11 @@ static void csv_value(const json_t *v)
 		printf("%.10g", json_real_value(v));
 }
 
-int cli_kpi(struct store *st, const char *scope, const char *id, const char *from,
-	    const char *to, const char *format, const char *as)
+int cli_kpi(struct store *st, const char *scope, const char *id, const char *from, const char *to,
+            const char *format, const char *as, int64_t now)
 {
 	struct store_conn *c = NULL;
-	struct actor who = {0};
+	struct actor who = {.now = now};
 	int64_t scope_user = 0;
 	struct cli_scope sc = {0, 0};
 	struct settings set;
@@ -72,7 +72,7 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 	if ((rc = store_acquire(st, &c)) != KAM_OK)
 		goto out;
 	/* the default: the last twelve whole months of the installation's time zone */
-	if ((rc = app_today(c, &m0)) != KAM_OK)
+	if ((rc = app_today_at(c, now, &m0)) != KAM_OK)
 		goto out;
 	m0 = date_month_start(m0);
 	date_format(m0, t);
@@ -92,7 +92,7 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 	kpi_previous(pf, pt, ppf, ppt);
 	/* --as: the figures that user may see, as the API answers them (default: everything) */
 	if (as) {
-		if ((rc = cli_run_as(c, as, &who)) != KAM_OK)
+		if ((rc = cli_run_as(c, as, now, &who)) != KAM_OK)
 			goto out;
 		scope_user = actor_scope(&who);
 		if (sc.kind == 1 &&

@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include "kam/auth.h"
 #include "util/err.h"
+#include "util/time.h"
 
 #define HTTP_BODY_MAX (1024 * 1024)
 #define HTTP_MAX_PARAMS 4
@@ -62,10 +63,6 @@ struct req {
 	struct store_conn *db; /* a connection for the handler, already acquired */
 	const void *route_arg; /* the route's arg: lets one handler serve many resources */
 	void *app_data;        /* struct http_app.data */
-	/* the application's "today" (a day number), worked out once per request because a
-	 * list decorates every row with it; set when has_today */
-	bool has_today;
-	int32_t today;
 };
 
 struct resp {
@@ -189,6 +186,7 @@ struct http_app {
 	size_t nroutes;
 	void *data; /* the application's own server-wide state, handed to handlers */
 	struct http_assets *assets; /* the web app, or NULL */
+	struct kam_clock clock;     /* each request's "now" (struct actor's now) */
 };
 
 /* The body limit of a request to method and path (bulk routes take more). */

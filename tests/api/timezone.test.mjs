@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { PG, createDb, kam, serve, api, tmp } from '../lib/harness.mjs';
 
 let t, db, srv, tok;
@@ -56,4 +57,29 @@ test('the default KPI window ends at the month of the installation zone', async 
   assert.equal((await call('PATCH', '/api/v1/settings', { time_zone: 'UTC' })).status, 200);
   r = await call('GET', '/api/v1/kpis');
   assert.deepEqual([r.json.period.from, r.json.period.to], ['2025-02-01', '2026-02-01']);
+});
+
+test('kam kpi and kam kpi --as follow KAM_NOW and the installation zone too', async () => {
+  const at = (now, extra = []) =>
+    JSON.parse(kam(['kpi', '--db', db, '--format', 'json', ...extra], { env: { ...process.env, KAM_NOW: now } })).period;
+  assert.equal((await call('PATCH', '/api/v1/settings', { time_zone: 'Asia/Tokyo' })).status, 200);
+  assert.deepEqual(at('2026-02-28T20:00:00Z'), { from: '2025-03-01', to: '2026-03-01' });
+  assert.deepEqual(at('2026-02-28T20:00:00Z', ['--as', 'anna@example.com']), { from: '2025-03-01', to: '2026-03-01' });
+  assert.equal((await call('PATCH', '/api/v1/settings', { time_zone: 'UTC' })).status, 200);
+  assert.deepEqual(at('2026-02-28T20:00:00Z'), { from: '2025-02-01', to: '2026-02-01' });
+});
+
+test('an import run closes a won deal on the day of its own clock, in the installation zone', async () => {
+  const acc = (await call('GET', '/api/v1/accounts?limit=1')).json.items[0];
+  const csv = join(t.dir, 'deals.csv');
+  writeFileSync(csv, `account_id,name,stage,amount,currency\n${acc.id},Tokyo renewal,won,1000,EUR\n`);
+  assert.equal((await call('PATCH', '/api/v1/settings', { time_zone: 'Asia/Tokyo' })).status, 200);
+  kam(['import', 'opportunities', csv, '--db', db, '--as', 'director@example.com'], {
+    env: { ...process.env, KAM_NOW: '2026-03-01T23:30:00Z' },
+  });
+  assert.equal((await call('PATCH', '/api/v1/settings', { time_zone: 'UTC' })).status, 200);
+  const r = await call('GET', `/api/v1/opportunities?account_id=${acc.id}&limit=500`);
+  const o = r.json.items.find((x) => x.name === 'Tokyo renewal');
+  assert.ok(o, r.text);
+  assert.equal(o.closed_on, '2026-03-02', 'already 2 March in Tokyo');
 });
