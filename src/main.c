@@ -17,6 +17,7 @@
 #include "util/embed.h"
 #include "store/store.h"
 #include "util/log.h"
+#include "util/time.h"
 
 extern const struct embed_file static_files[];
 
@@ -96,6 +97,7 @@ struct opts {
 	struct http_limits limits;
 	const char *trusted_proxies;
 	const char *as; /* --as EMAIL: the user a command acts as */
+	struct kam_clock clock; /* kam's "now": KAM_NOW, else the wall clock */
 	unsigned long long seed;
 	int password_stdin;
 	long accounts, contacts, transactions;
@@ -243,10 +245,11 @@ static int open_store(const struct opts *o, int nconns, struct store **st)
 static int cmd_serve(const struct opts *o)
 {
 	struct http_app app = {.routes = api_routes,
-			       .nroutes = api_nroutes,
-			       .limits = o->limits,
-			       .trusted_proxies = o->trusted_proxies ? o->trusted_proxies
-								     : getenv("KAM_TRUSTED_PROXY")};
+	                       .nroutes = api_nroutes,
+	                       .clock = o->clock,
+	                       .limits = o->limits,
+	                       .trusted_proxies = o->trusted_proxies ? o->trusted_proxies
+	                                                             : getenv("KAM_TRUSTED_PROXY")};
 	struct api_server server = {.cache = NULL};
 	struct http_server *srv = NULL;
 	struct jobs *jobs = NULL;
@@ -276,7 +279,7 @@ static int cmd_serve(const struct opts *o)
 		return 1;
 	}
 	server.cache = api_cache_new(64);
-	server.imports = app_importq_new(app.store);
+	server.imports = app_importq_new(app.store, &o->clock);
 	server.rollups = api_rollups_new();
 	app.data = &server;
 	app.assets = http_assets_new(static_files);
@@ -300,7 +303,7 @@ static int cmd_serve(const struct opts *o)
 		fflush(stdout);
 	}
 	log_msg("info", "listening on %s port %d", o->listen, http_server_port(srv));
-	if (jobs_start(app.store, &jobs) != KAM_OK)
+	if (jobs_start(app.store, &o->clock, &jobs) != KAM_OK)
 		log_msg("warn", "background jobs did not start");
 	sigwait(&set, &sig);
 	log_msg("info", "signal %d: draining requests in flight", sig);
@@ -443,19 +446,19 @@ static int run_kpi(int argc, char **argv, struct opts *o)
 	if (open_store(o, 1, &st))
 		return 1;
 	rc = cli_kpi(st, o->scope ? o->scope : "portfolio", o->id, o->from, o->to,
-	             o->format ? o->format : "table", o->as);
+	             o->format ? o->format : "table", o->as, clock_now(&o->clock));
 	store_close(st);
 	return rc == KAM_OK ? 0 : rc == KAM_EINVAL ? EXIT_USAGE : 1;
 }
 
 static int run_import(int argc, char **argv, struct opts *o)
 {
-	return cli_import(o->db, argc, argv);
+	return cli_import(o->db, argc, argv, clock_now(&o->clock));
 }
 
 static int run_export(int argc, char **argv, struct opts *o)
 {
-	return cli_export(o->db, argc, argv);
+	return cli_export(o->db, argc, argv, clock_now(&o->clock));
 }
 
 static int run_report_plan(int argc, char **argv, struct opts *o)
@@ -470,7 +473,8 @@ static int run_report_plan(int argc, char **argv, struct opts *o)
 		return usage(usage_report, EXIT_USAGE);
 	if (open_store(o, 1, &st))
 		return 1;
-	rc = cli_report_plan(st, o->arg, o->format ? o->format : "pdf", o->out, o->as);
+	rc = cli_report_plan(st, o->arg, o->format ? o->format : "pdf", o->out, o->as,
+	                     clock_now(&o->clock));
 	store_close(st);
 	return rc == KAM_OK ? 0 : 1;
 }
@@ -643,11 +647,30 @@ static int run_help(int argc, char **argv, struct opts *o)
 	return run_command(c, n, args, o);
 }
 
+/* KAM_NOW (an RFC 3339 UTC time) fixes kam's "now" for tests; unset, the wall clock. */
+static int read_clock(struct kam_clock *c)
+{
+	const char *v = getenv("KAM_NOW");
+
+	c->fixed = false;
+	if (v == NULL || v[0] == '\0')
+		return 0;
+	if (date_parse_time(v, &c->at) != KAM_OK) {
+		fprintf(stderr,
+		        "kam: KAM_NOW must be a UTC time written like 2026-03-01T23:30:00Z\n");
+		return -1;
+	}
+	c->fixed = true;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = {.db = getenv("KAM_DB"), .listen = getenv("KAM_LISTEN"), .seed = 1};
 	const struct command *c;
 
+	if (read_clock(&o.clock) != 0)
+		return EXIT_USAGE;
 	if (!o.db || !o.db[0])
 		o.db = "kam.db";
 	if (!o.listen || !o.listen[0])

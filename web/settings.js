@@ -44,6 +44,18 @@ function Health({ s, canEdit, onSaved }) {
   </section>`;
 }
 
+// The installation time zone: what "today", "overdue" and a month's edges mean.
+function TimeZone({ s, canEdit, onSaved }) {
+  const [msg, setMsg] = useState(null);
+  async function change(v) {
+    try { await api('PATCH', '/api/v1/settings', { time_zone: v }); setMsg('Saved'); onSaved(); } catch (e) { setMsg(e.message); }
+  }
+  return html`<section aria-labelledby="tz-title"><h2 id="tz-title">Time zone</h2>
+    <label>IANA name (e.g. Europe/Berlin, Asia/Tokyo) <input value=${s.time_zone} disabled=${!canEdit} onChange=${(e) => change(e.target.value.trim())} /></label>
+    ${msg && html`<p role="status">${msg}</p>`}
+  </section>`;
+}
+
 function Alerts({ s, canEdit, onSaved }) {
   const [msg, setMsg] = useState(null);
   async function change(rule, body) {
@@ -187,6 +199,7 @@ export function Settings({ user }) {
     <${Scoring} key=${n} s=${s} accounts=${accounts} canEdit=${canEdit} onSaved=${() => setN(n + 1)} msg=${msg} setMsg=${setMsg} />
     <${Health} s=${s} canEdit=${canEdit} onSaved=${() => setN(n + 1)} />
     <${Alerts} s=${s} canEdit=${canEdit} onSaved=${() => setN(n + 1)} />
+    <${TimeZone} s=${s} canEdit=${canEdit} onSaved=${() => setN(n + 1)} />
     ${canEdit && html`<${Users} me=${user} />`}
     ${user.role !== 'viewer' && user.role !== 'member' && html`<${Imports} />`}
     <${ChangePassword} />

@@ -2,6 +2,7 @@
 #ifndef KAM_API_API_H
 #define KAM_API_API_H
 #include "http/http.h"
+#include "kam/date.h"
 #include "app/access.h"
 #include "app/list.h"
 #include "app/scores.h"
@@ -86,7 +87,12 @@ int api_audit_list(struct req *rq, struct resp *rs);
 
 
 struct settings;
-
+/* kam's "now" for this request (its actor's: KAM_NOW in tests, else the wall clock). */
+int64_t api_now(const struct req *rq);
+/* Today in the installation's time zone at api_now, into *out; worked out once per request. */
+int api_today(struct req *rq, date_t *out);
+/* The same as YYYY-MM-DD. */
+int api_today_text(struct req *rq, char out[DATE_LEN]);
 
 int api_account_health(struct req *rq, struct resp *rs);
 int api_account_health_history(struct req *rq, struct resp *rs);

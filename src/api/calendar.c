@@ -230,7 +230,7 @@ int api_calendar_feed(struct req *rq, struct resp *rs)
 	const char *p = rq->nparams ? rq->params[0] : "";
 	size_t n = strlen(p);
 	char tok[80], h[TOK_HASH_LEN], base[300], since[16], name[300];
-	struct feed f = {.now = time_now(), .base = base};
+	struct feed f = {.now = api_now(rq), .base = base};
 	struct store_auth who = {0};
 	struct settings set;
 	json_t *rows = NULL;
@@ -251,9 +251,10 @@ int api_calendar_feed(struct req *rq, struct resp *rs)
 		goto out;
 	role = auth_role_parse(who.role);
 	rs->user_id = who.user_id;
-	time_date(f.now - (int64_t)FEED_DAYS_BACK * 86400, since, sizeof(since));
-	if ((rc = app_settings_load(rq->db, &set, NULL)) != KAM_OK ||
-	    (rc = store_calendar_rows(rq->db, auth_sees_all(role) ? 0 : who.user_id, since,
+	if ((rc = app_settings_load(rq->db, &set, NULL)) != KAM_OK)
+		goto out;
+	date_format(date_add_days_clamped(settings_today(&set, f.now), -FEED_DAYS_BACK), since);
+	if ((rc = store_calendar_rows(rq->db, auth_sees_all(role) ? 0 : who.user_id, since,
 	                              FEED_MAX_ROWS, &rows)) != KAM_OK)
 		goto out;
 	base_url(rq, base, sizeof(base));

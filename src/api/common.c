@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "api/api.h"
+#include "app/scores.h"
 #include "kam/money.h"
 #include "store/revenue.h"
 #include "util/time.h"
@@ -122,4 +123,26 @@ int api_created(struct resp *rs, const char *base, int64_t id, int64_t version, 
 	http_header(rs, "Location", loc);
 	http_etag(rs, version);
 	return http_reply_json(rs, 201, rec);
+}
+
+int64_t api_now(const struct req *rq)
+{
+	return rq->user.who.now;
+}
+
+int api_today(struct req *rq, date_t *out)
+{
+	int rc = app_actor_today(rq->db, &rq->user.who);
+
+	*out = rq->user.who.today;
+	return rc;
+}
+
+int api_today_text(struct req *rq, char out[DATE_LEN])
+{
+	date_t d = 0;
+	int rc = api_today(rq, &d);
+
+	date_format(d, out);
+	return rc;
 }

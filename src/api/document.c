@@ -32,7 +32,7 @@ int api_plan_document(struct req *rq, struct resp *rs)
 		goto out;
 	}
 	rc = id < 0 ? KAM_ENOTFOUND
-	            : app_plan_document(rq->db, &rq->user.who, id, time_now(), format, &d, err,
+	            : app_plan_document(rq->db, &rq->user.who, id, api_now(rq), format, &d, err,
 	                                sizeof(err));
 	if (rc == KAM_ENOTFOUND)
 		return api_not_found(rs, "plan");

@@ -14,7 +14,7 @@
 
 int api_account_health(struct req *rq, struct resp *rs)
 {
-	int64_t id = api_param_id(rq, 0), now = time_now();
+	int64_t id = api_param_id(rq, 0), now = api_now(rq);
 	struct store_health_params p;
 	struct health_input *in = NULL;
 	struct health_result r;
@@ -50,8 +50,9 @@ int api_account_health_history(struct req *rq, struct resp *rs)
 	int64_t id = api_param_id(rq, 0);
 	const char *from = http_query(rq, "from");
 	struct kam_errinfo ei = {0};
-	char def[11];
+	char def[DATE_LEN];
 	json_t *items = NULL;
+	date_t today;
 	int rc;
 
 	if (id < 0 || app_account_visible(rq->db, &rq->user.who, id, NULL, NULL) != KAM_OK)
@@ -60,7 +61,9 @@ int api_account_health_history(struct req *rq, struct resp *rs)
 		if (strcmp(rq->query[i].key, "from") != 0)
 			err_field(&ei, rq->query[i].key,
 			          "is not a parameter (the only one is from)");
-	time_date(time_now() - 365 * 86400, def, sizeof(def));
+	if ((rc = api_today(rq, &today)) != KAM_OK)
+		return http_reply_err(rs, rc, NULL), rc;
+	date_format(date_add_days_clamped(today, -365), def);
 	if (from && !date_valid(from))
 		err_field(&ei, "from",
 		          "must be a date written YYYY-MM-DD between " DATE_MIN_TEXT
@@ -79,7 +82,7 @@ int api_account_health_history(struct req *rq, struct resp *rs)
 int api_alert_evaluate(struct req *rq, struct resp *rs)
 {
 	struct alerts_run r;
-	int rc = app_alerts_run(rq->db, time_now(), &r);
+	int rc = app_alerts_run(rq->db, api_now(rq), &r);
 
 	if (rc != KAM_OK)
 		return http_reply_err(rs, rc, NULL), rc;
@@ -129,7 +132,7 @@ int api_alert_update(struct req *rq, struct resp *rs)
 {
 	struct kam_errinfo ei = {0};
 	int64_t id = api_param_id(rq, 0), version, want = http_if_match(rq), until = 0,
-	        now = time_now();
+	        now = api_now(rq);
 	json_t *before = NULL, *after = NULL, *patch = NULL;
 	const char *state;
 	int rc;

@@ -69,15 +69,19 @@ static bool in_scope(const struct kpi_in_account *a, void *arg)
 static int segment_ids(struct req *rq, const struct settings *set, struct scope *sc)
 {
 	json_t *rows = NULL, *row;
-	char from[8], to[8], from_date[11];
-	int64_t now = time_now();
+	char from[8], to[8], from_date[DATE_LEN];
+	int64_t now = api_now(rq);
+	date_t today = 0, month;
 	size_t i;
 	int rc;
 
-	time_month_key(now, -11, from, sizeof(from));
-	time_month_key(now, 0, to, sizeof(to));
-	time_date(now - 365 * 86400, from_date, sizeof(from_date));
-	if ((rc = app_scores_fresh(rq->db)) != KAM_OK ||
+	if ((rc = api_today(rq, &today)) != KAM_OK)
+		return rc;
+	month = date_month_start(today);
+	date_format_month(date_add_months_clamped(month, -11), from);
+	date_format_month(month, to);
+	date_format(date_add_days_clamped(today, -365), from_date);
+	if ((rc = app_scores_fresh(rq->db, api_now(rq))) != KAM_OK ||
 	    (rc = store_matrix_rows(rq->db, api_scope_user(rq), from, to, from_date,
 	                            now - 90 * 86400, &rows)) != KAM_OK)
 		return rc;
@@ -167,7 +171,6 @@ static int parse(struct req *rq, const struct settings *set, struct scope *sc, c
                  char to[11], const char **interval, const char **name, struct kam_errinfo *ei)
 {
 	const char *scope = "portfolio", *id = NULL, *f = NULL, *t = NULL;
-	char this_month[8];
 	int rc = KAM_OK;
 
 	memset(sc, 0, sizeof(*sc));
@@ -193,11 +196,17 @@ static int parse(struct req *rq, const struct settings *set, struct scope *sc, c
 			rc = KAM_EINVAL;
 		}
 	}
-	/* default: the last twelve whole months */
-	time_month_key(time_now(), 0, this_month, sizeof(this_month));
-	snprintf(to, 11, "%s-01", this_month);
-	time_month_key(time_now(), -12, this_month, sizeof(this_month));
-	snprintf(from, 11, "%s-01", this_month);
+	/* default: the last twelve whole months, in the installation's zone */
+	{
+		date_t today = 0, month;
+		int trc = api_today(rq, &today);
+
+		if (trc != KAM_OK)
+			rc = trc;
+		month = date_month_start(today);
+		date_format(month, to);
+		date_format(date_add_months_clamped(month, -12), from);
+	}
 	rc = date_param(ei, "from", f, from) == KAM_OK ? rc : KAM_EINVAL;
 	rc = date_param(ei, "to", t, to) == KAM_OK ? rc : KAM_EINVAL;
 	if (rc == KAM_OK && strcmp(from, to) >= 0) {

@@ -18,14 +18,17 @@ int api_account_pipeline(struct req *rq, struct resp *rs)
 	json_t *rows = NULL, *by = json_array(), *row;
 	double total = 0, weighted = 0;
 	int count = 0, rc;
-	char today[11];
+	char today[DATE_LEN];
 	size_t i;
 
 	if (id < 0 || app_account_visible(rq->db, &rq->user.who, id, NULL, NULL) != KAM_OK) {
 		json_decref(by);
 		return api_not_found(rs, "account");
 	}
-	time_date(time_now(), today, sizeof(today));
+	if ((rc = api_today_text(rq, today)) != KAM_OK) {
+		json_decref(by);
+		return http_reply_err(rs, rc, NULL), rc;
+	}
 	if ((rc = app_settings_load(rq->db, &s, NULL)) != KAM_OK ||
 	    (rc = store_rows(rq->db,
 			     "SELECT stage, amount, currency, coalesce(probability, -1) AS probability "

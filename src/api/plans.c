@@ -12,19 +12,20 @@ int api_kam_workload(struct req *rq, struct resp *rs)
 {
 	struct settings s;
 	json_t *items = NULL, *r;
-	char today[11];
+	char today[DATE_LEN];
 	size_t i;
 	int rc;
 
-	time_date(time_now(), today, sizeof(today));
-	if ((rc = app_scores_fresh(rq->db)) != KAM_OK ||
+	if ((rc = api_today_text(rq, today)) != KAM_OK)
+		return http_reply_err(rs, rc, NULL), rc;
+	if ((rc = app_scores_fresh(rq->db, api_now(rq))) != KAM_OK ||
 	    (rc = app_settings_load(rq->db, &s, NULL)) != KAM_OK ||
 	    /* a kam sees their own row; members see none; directors, admins, viewers all */
 	    (rc = store_workload(rq->db,
-				 rq->user.who.role == ROLE_KAM ? rq->user.who.user_id
-				 : rq->user.who.role == ROLE_MEMBER ? -1
-								 : 0,
-				 today, &items)) != KAM_OK)
+	                         rq->user.who.role == ROLE_KAM      ? rq->user.who.user_id
+	                         : rq->user.who.role == ROLE_MEMBER ? -1
+	                                                            : 0,
+	                         today, &items)) != KAM_OK)
 		return http_reply_err(rs, rc, NULL), rc;
 	json_array_foreach(items, i, r)
 	{

@@ -75,7 +75,7 @@ int api_settings_update(struct req *rq, struct resp *rs)
 	if ((rc = app_audit(rq->db, &rq->user.who, "update", "settings", 0, jb, ja)) != KAM_OK)
 		goto out;
 	/* new weights or thresholds re-rank everyone in the same transaction */
-	if ((rc = app_scores_refresh(rq->db, &s)) != KAM_OK)
+	if ((rc = app_scores_refresh(rq->db, &s, api_now(rq))) != KAM_OK)
 		goto out;
 	if ((rc = store_commit(rq->db)) != KAM_OK)
 		goto out;
@@ -108,7 +108,7 @@ int api_settings_preview(struct req *rq, struct resp *rs)
 		goto out;
 	if (rq->json && (rc = settings_apply(&s, rq->json, &ei)) != KAM_OK)
 		goto out;
-	if ((rc = app_scores_compute(rq->db, &s, &rows, &res, &n)) != KAM_OK)
+	if ((rc = app_scores_compute(rq->db, &s, api_now(rq), &rows, &res, &n)) != KAM_OK)
 		goto out;
 	items = json_array();
 	for (size_t i = 0; i < n; i++) {
@@ -154,9 +154,9 @@ int api_account_score(struct req *rq, struct resp *rs)
 	if (id < 0 || app_account_visible(rq->db, &rq->user.who, id, NULL, NULL) != KAM_OK)
 		return api_not_found(rs, "account");
 	if ((rc = app_settings_load(rq->db, &s, NULL)) != KAM_OK ||
-	    (rc = app_score_explain(rq->db, &s, id, &r, &row)) != KAM_OK)
+	    (rc = app_score_explain(rq->db, &s, api_now(rq), id, &r, &row)) != KAM_OK)
 		return http_reply_err(rs, rc, NULL), rc;
-	app_score_window(from, to);
+	app_score_window(settings_today(&s, api_now(rq)), from, to);
 	crit = json_array();
 	for (int i = 0; i < SCORE_CRITERIA; i++)
 		json_array_append_new(
@@ -178,9 +178,12 @@ int api_account_score(struct req *rq, struct resp *rs)
 static int month_range(struct req *rq, char from[8], char to[8], struct kam_errinfo *ei)
 {
 	const char *f = http_query(rq, "from"), *t = http_query(rq, "to");
-	int rc = KAM_OK;
+	date_t today = 0;
+	int rc = api_today(rq, &today);
 
-	app_score_window(from, to);
+	if (rc != KAM_OK)
+		return rc;
+	app_score_window(today, from, to);
 	for (int i = 0; i < 2; i++) {
 		const char *v = i == 0 ? f : t;
 
@@ -234,7 +237,7 @@ int api_portfolio_pareto(struct req *rq, struct resp *rs)
 	if ((rc = only_params(rq, params, &ei)) != KAM_OK ||
 	    (rc = month_range(rq, from, to, &ei)) != KAM_OK)
 		goto out;
-	if ((rc = app_scores_fresh(rq->db)) != KAM_OK ||
+	if ((rc = app_scores_fresh(rq->db, api_now(rq))) != KAM_OK ||
 	    (rc = app_settings_load(rq->db, &s, NULL)) != KAM_OK ||
 	    (rc = store_pareto(rq->db, api_scope_user(rq), from, to, &items)) != KAM_OK)
 		goto out;
@@ -274,10 +277,10 @@ int api_portfolio_matrix(struct req *rq, struct resp *rs)
 	static const char *const params[] = {"from", "to", "explain", NULL};
 	struct kam_errinfo ei = {0};
 	struct settings s;
-	char from[8], to[8], wfrom[8], wto[8], from_date[11];
+	char from[8], to[8], wfrom[8], wto[8], from_date[DATE_LEN];
 	json_t *rows = NULL, *items = json_array(), *row, *counts, *period = NULL,
 	       *rev = json_object();
-	int64_t now = time_now();
+	int64_t now = api_now(rq);
 	size_t i;
 	int rc;
 
@@ -294,13 +297,13 @@ int api_portfolio_matrix(struct req *rq, struct resp *rs)
 		rc = KAM_EINVAL;
 		goto out;
 	}
-	if ((rc = app_scores_fresh(rq->db)) != KAM_OK ||
+	if ((rc = app_scores_fresh(rq->db, api_now(rq))) != KAM_OK ||
 	    (rc = app_settings_load(rq->db, &s, NULL)) != KAM_OK)
 		goto out;
-	time_date(now - 365 * 86400, from_date, sizeof(from_date));
+	date_format(date_add_days_clamped(settings_today(&s, now), -365), from_date);
 	/* position and segment from the twelve-month window the scores use; only the bubble's
 	 * revenue follows the period asked for */
-	app_score_window(wfrom, wto);
+	app_score_window(settings_today(&s, now), wfrom, wto);
 	if ((rc = store_matrix_rows(rq->db, api_scope_user(rq), wfrom, wto, from_date,
 	                            now - 90 * 86400, &rows)) != KAM_OK)
 		goto out;

@@ -262,12 +262,15 @@ int api_account_whitespace(struct req *rq, struct resp *rs)
 {
 	int64_t id = api_param_id(rq, 0);
 	json_t *units = NULL, *products = NULL, *sold = NULL, *open = NULL;
-	char since[11];
+	char since[DATE_LEN];
+	date_t today;
 	int rc;
 
 	if (id < 0 || app_account_visible(rq->db, &rq->user.who, id, NULL, NULL) != KAM_OK)
 		return api_not_found(rs, "account");
-	time_date(time_now() - 365 * 86400, since, sizeof(since));
+	if ((rc = api_today(rq, &today)) != KAM_OK)
+		return http_reply_err(rs, rc, NULL), rc;
+	date_format(date_add_days_clamped(today, -365), since);
 	if ((rc = store_rows(rq->db, "SELECT id, name FROM units WHERE account_id = ? ORDER BY name",
 			     id, &units)) != KAM_OK ||
 	    (rc = store_rows(rq->db,

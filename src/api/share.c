@@ -196,7 +196,8 @@ int api_shared(struct req *rq, struct resp *rs)
 					       NULL};
 	const char *tok = rq->nparams ? rq->params[0] : "";
 	int64_t account_id, now = time_now();
-	char h[TOK_HASH_LEN], today[11], from[11], m[8], pf[11], pt[11], ppf[11], ppt[11];
+	char h[TOK_HASH_LEN], today[DATE_LEN], from[DATE_LEN], pf[11], pt[11], ppf[11], ppt[11];
+	date_t tday;
 	json_t *acc = NULL, *plans = NULL, *ans = NULL, *objs = NULL, *acts = NULL, *x, *figs = NULL;
 	struct store_list q = {.sort = "period_start", .desc = true, .limit = 50};
 	struct kpi_input d;
@@ -233,7 +234,10 @@ int api_shared(struct req *rq, struct resp *rs)
 		goto out;
 	ans = json_pack("{s:{s:O},s:n,s:o,s:o}", "account", "name", json_object_get(acc, "name"),
 			"plan", "objectives", json_array(), "actions", json_array());
-	time_date(now, today, sizeof(today));
+	if ((rc = app_settings_load(rq->db, &set, NULL)) != KAM_OK)
+		goto out;
+	tday = settings_today(&set, api_now(rq));
+	date_format(tday, today);
 	x = current_plan(plans, today);
 	if (x) {
 		json_object_set_new(ans, "plan",
@@ -259,14 +263,10 @@ int api_shared(struct req *rq, struct resp *rs)
 			json_array_append_new(json_object_get(ans, "actions"), pick(x, act_keys));
 	}
 	/* service KPIs of the last twelve whole months */
-	time_month_key(now, 0, m, sizeof(m));
-	snprintf(today, sizeof(today), "%s-01", m);
-	time_month_key(now, -12, m, sizeof(m));
-	snprintf(from, sizeof(from), "%s-01", m);
+	date_format(date_month_start(tday), today);
+	date_format(date_add_months_clamped(date_month_start(tday), -12), from);
 	kpi_previous(from, today, pf, pt);
 	kpi_previous(pf, pt, ppf, ppt);
-	if ((rc = app_settings_load(rq->db, &set, NULL)) != KAM_OK)
-		goto out;
 	{
 		struct store_kpi_query kq = {0, from, today, pf, pt, ppf, ppt, set.base_currency, NULL};
 		json_t *k = json_object();

@@ -110,8 +110,7 @@ static int account_prepare(struct store_conn *db, const struct actor *who, json_
 /* An account written by hand is ranked among all at once (an import ranks them once). */
 static int account_settle(struct store_conn *db, const struct actor *who, const json_t *rec)
 {
-	(void)who;
-	return app_score_account(db, json_integer_value(json_object_get(rec, "id")));
+	return app_score_account(db, who->now, json_integer_value(json_object_get(rec, "id")));
 }
 
 /* Deleting an account takes its owner or staff: a kam on its team may change it, not end it. */

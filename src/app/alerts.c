@@ -12,6 +12,7 @@ void app_health_params(const struct settings *s, int64_t account_id, int64_t now
 {
 	p->account_id = account_id;
 	p->now = now;
+	p->today = settings_today(s, now);
 	for (int i = 0; i < SEV__MAX; i++)
 		p->sla_hours[i] = s->sla_hours[i];
 	p->detractor_days = s->alert_threshold[AR_DETRACTOR];
@@ -25,16 +26,16 @@ int app_alerts_run(struct store_conn *c, int64_t now, struct alerts_run *out)
 	struct store_alert_sync sync;
 	struct settings s;
 	double *scores = NULL, t0 = time_mono_ms();
-	char today[11];
+	char today[DATE_LEN];
 	size_t n = 0, nh = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	time_date(now, today, sizeof(today));
 	if ((rc = store_begin(c, true)) != KAM_OK)
 		return rc;
 	if ((rc = app_settings_load(c, &s, NULL)) != KAM_OK)
 		goto out;
+	date_format(settings_today(&s, now), today);
 	app_health_params(&s, 0, now, &p);
 	if ((rc = store_health_inputs(c, &p, &in, &n)) != KAM_OK)
 		goto out;
@@ -60,7 +61,7 @@ int app_alerts_run(struct store_conn *c, int64_t now, struct alerts_run *out)
 	if ((rc = store_alerts_sync(c, hits, nh, now, &sync)) != KAM_OK)
 		goto out;
 	/* engagement and NPS move a key account's segment without touching its score */
-	if ((rc = app_segments_refresh(c, &s)) != KAM_OK)
+	if ((rc = app_segments_refresh(c, &s, now)) != KAM_OK)
 		goto out;
 	rc = store_commit(c);
 	out->accounts = n;

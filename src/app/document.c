@@ -146,17 +146,19 @@ static int kpis(struct store_conn *c, int64_t account_id, int64_t now, json_t *d
 	struct settings set;
 	json_t *figs = NULL, *months = NULL, *series = NULL;
 	size_t j = 0;
+	date_t m0;
 	int rc;
 
-	time_month_key(now, 0, m, sizeof(m));
-	snprintf(to, sizeof(to), "%s-01", m);
-	time_month_key(now, -12, first, sizeof(first));
-	snprintf(from, sizeof(from), "%s-01", first);
-	time_month_key(now, -1, last, sizeof(last));
-	kpi_previous(from, to, pf, pt);
-	kpi_previous(pf, pt, ppf, ppt);
 	if ((rc = app_settings_load(c, &set, NULL)) != KAM_OK)
 		return rc;
+	/* the twelve whole months before this one of the installation's time zone */
+	m0 = date_month_start(settings_today(&set, now));
+	date_format(m0, to);
+	date_format(date_add_months_clamped(m0, -12), from);
+	date_format_month(date_add_months_clamped(m0, -12), first);
+	date_format_month(date_add_months_clamped(m0, -1), last);
+	kpi_previous(from, to, pf, pt);
+	kpi_previous(pf, pt, ppf, ppt);
 	{
 		struct store_kpi_query kq = {0, from, to, pf, pt, ppf, ppt, set.base_currency, NULL};
 
@@ -183,7 +185,7 @@ static int kpis(struct store_conn *c, int64_t account_id, int64_t now, json_t *d
 	for (int k = -12; k <= -1; k++) {
 		json_t *have = json_array_get(months, j);
 
-		time_month_key(now, k, m, sizeof(m));
+		date_format_month(date_add_months_clamped(m0, k), m);
 		if (have && !strcmp(str(have, "month"), m)) {
 			json_array_append(series, have);
 			j++;
@@ -208,12 +210,15 @@ int app_plan_document_data(struct store_conn *c, int64_t plan_id, int64_t now, j
 	json_t *plan = NULL, *acc = NULL, *objs = NULL, *acts = NULL, *people = NULL, *risks = NULL,
 	       *names = json_object(), *doc = NULL, *x, *arr;
 	int64_t account_id;
-	char today[11];
+	char today[DATE_LEN];
+	struct settings set;
 	size_t i;
 	int rc;
 
-	time_date(now, today, sizeof(today));
-	if ((rc = app_scores_fresh(c)) != KAM_OK ||
+	if ((rc = app_settings_load(c, &set, NULL)) != KAM_OK)
+		goto out;
+	date_format(settings_today(&set, now), today);
+	if ((rc = app_scores_fresh(c, now)) != KAM_OK ||
 	    (rc = store_get(c, &model_plan, plan_id, &plan, NULL)) != KAM_OK)
 		goto out;
 	account_id = json_integer_value(json_object_get(plan, "account_id"));

@@ -32,9 +32,8 @@ static int interaction_prepare(struct store_conn *db, const struct actor *who, j
                                const json_t *before, struct kam_errinfo *ei)
 {
 	(void)db;
-	(void)who;
 	(void)before;
-	if (ts(rec, "occurred_at") > time_now() + 86400) {
+	if (ts(rec, "occurred_at") > who->now + 86400) {
 		err_field(ei, "occurred_at", "is more than a day in the future; log what happened");
 		return KAM_EINVAL;
 	}
@@ -73,11 +72,10 @@ static int case_prepare(struct store_conn *db, const struct actor *who, json_t *
                         const json_t *before, struct kam_errinfo *ei)
 {
 	const char *status = json_string_value(json_object_get(rec, "status"));
-	int64_t opened, first, resolved, now = time_now();
+	int64_t opened, first, resolved, now = who->now;
 	int rc = KAM_OK;
 
 	(void)db;
-	(void)who;
 	(void)before;
 	if (status == NULL) {
 		status = "open";
@@ -106,7 +104,6 @@ static int case_prepare(struct store_conn *db, const struct actor *who, json_t *
 
 static int case_decorate(struct store_conn *db, const struct actor *who, json_t *rec, bool single)
 {
-	(void)who;
 	struct settings s;
 	enum severity sev = settings_severity(json_string_value(json_object_get(rec, "severity")));
 	int64_t opened = ts(rec, "opened_at"), resolved = ts(rec, "resolved_at");
@@ -120,7 +117,7 @@ static int case_decorate(struct store_conn *db, const struct actor *who, json_t 
 	json_object_set_new(rec, "sla_target_hours", json_integer(hours));
 	set_ts(rec, "sla_due_at", case_sla_due(opened, hours));
 	json_object_set_new(rec, "sla_breached",
-	                    json_boolean(case_sla_breached(opened, hours, resolved, time_now())));
+	                    json_boolean(case_sla_breached(opened, hours, resolved, who->now)));
 	return KAM_OK;
 }
 

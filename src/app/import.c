@@ -244,7 +244,7 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 	/* accounts were written without ranking each among all (that made imports quadratic):
 	 * the whole portfolio is ranked once, here, in the last batch's transaction */
 	if (rc == KAM_OK && im.e == &model_account && !o->dry_run && (im.created || im.updated))
-		rc = app_scores_refresh(db, &s);
+		rc = app_scores_refresh(db, &s, who->now);
 	if (rc == KAM_OK && o->progress)
 		o->progress((int64_t)im.nrows - 1, (int64_t)im.nrows - 1, o->progress_arg);
 	if (rc != KAM_OK)

@@ -22,6 +22,7 @@ struct job {
 
 struct app_importq {
 	struct store *st;
+	struct kam_clock clock; /* a run's "now": when it starts, not when it was queued */
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -86,6 +87,8 @@ static void run(struct app_importq *q, struct job *j)
 
 	if (store_acquire(q->st, &c) != KAM_OK)
 		return;
+	who.now = clock_now(&q->clock);
+	who.has_today = false;
 	/* the file runs with its submitter's rights of today, not of when it was queued */
 	if (!app_import_allowed(c, &who)) {
 		fail(c, j->id,
@@ -181,13 +184,14 @@ static void *loop(void *arg)
 	return NULL;
 }
 
-struct app_importq *app_importq_new(struct store *st)
+struct app_importq *app_importq_new(struct store *st, const struct kam_clock *clock)
 {
 	struct app_importq *q = calloc(1, sizeof(*q));
 
 	if (q == NULL)
 		return NULL;
 	q->st = st;
+	q->clock = *clock;
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->cv, NULL);
 	if (pthread_create(&q->th, NULL, loop, q) != 0) {

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "app/import.h"
+#include "util/time.h"
 
 struct app_importq;
 
@@ -18,7 +19,7 @@ struct app_importq;
 
 /* Starts the worker on st (it takes one connection while it runs a file); free with
  * app_importq_free. */
-struct app_importq *app_importq_new(struct store *st);
+struct app_importq *app_importq_new(struct store *st, const struct kam_clock *clock);
 /* Finishes the file in progress, marks the queued ones failed, and stops. q may be NULL. */
 void app_importq_free(struct app_importq *q);
 /* Queues the file (csv, len copied) for import id as who; custom is copied too. */

@@ -28,6 +28,7 @@ struct jobs {
 	bool stop;
 	int interval;
 	char holder[128];
+	struct kam_clock clock; /* what "now" a run evaluates alerts at */
 };
 
 static void run_janitor(struct jobs *j)
@@ -53,14 +54,14 @@ static void run_alerts(struct jobs *j)
 {
 	struct store_conn *c;
 	struct alerts_run r;
-	int64_t now = time_now();
+	int64_t now = clock_now(&j->clock);
 	bool got = false;
 	int rc;
 
 	store_acquire(j->st, &c);
 	rc = store_lease_take(c, "alerts", j->holder, now, 3 * j->interval, &got);
 	if (rc == KAM_OK && got)
-		rc = app_scores_fresh(c);
+		rc = app_scores_fresh(c, now);
 	if (rc == KAM_OK && got)
 		rc = app_alerts_run(c, now, &r);
 	store_release(j->st, c);
@@ -83,8 +84,7 @@ static void *loop(void *arg)
 		run_janitor(j);
 		run_alerts(j);
 		pthread_mutex_lock(&j->mu);
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += j->interval;
+		time_mono_deadline(&ts, (int64_t)j->interval * 1000);
 		while (!j->stop && pthread_cond_timedwait(&j->cv, &j->mu, &ts) == 0)
 			;
 	}
@@ -92,7 +92,7 @@ static void *loop(void *arg)
 	return NULL;
 }
 
-int jobs_start(struct store *st, struct jobs **out)
+int jobs_start(struct store *st, const struct kam_clock *clock, struct jobs **out)
 {
 	struct jobs *j = calloc(1, sizeof(*j));
 	char host[64] = "host", rnd[32];
@@ -103,6 +103,7 @@ int jobs_start(struct store *st, struct jobs **out)
 	tok_random("", 6, rnd, sizeof(rnd));
 	snprintf(j->holder, sizeof(j->holder), "%s:%d:%s", host, (int)getpid(), rnd);
 	j->st = st;
+	j->clock = *clock;
 	j->interval = JOB_INTERVAL;
 	if (getenv("KAM_JOB_INTERVAL")) {
 		long v = strtol(getenv("KAM_JOB_INTERVAL"), NULL, 10);
@@ -111,7 +112,7 @@ int jobs_start(struct store *st, struct jobs **out)
 			j->interval = (int)v;
 	}
 	pthread_mutex_init(&j->mu, NULL);
-	pthread_cond_init(&j->cv, NULL);
+	time_cond_init_mono(&j->cv);
 	if (pthread_create(&j->thread, NULL, loop, j) != 0) {
 		free(j);
 		return KAM_ENOMEM;

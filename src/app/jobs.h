@@ -3,10 +3,11 @@
 #ifndef KAM_APP_JOBS_H
 #define KAM_APP_JOBS_H
 #include "store/store.h"
+#include "util/time.h"
 
 struct jobs;
-/* Starts the background jobs of kam serve (each under a database lease). */
-int jobs_start(struct store *st, struct jobs **out);
+/* Starts the background jobs of kam serve (each under a database lease), at clock's now. */
+int jobs_start(struct store *st, const struct kam_clock *clock, struct jobs **out);
 /* Stops them and waits for a run in progress. */
 void jobs_stop(struct jobs *j);
 

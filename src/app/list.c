@@ -199,21 +199,24 @@ int app_list_page(struct store_conn *db, const struct actor *who, const struct a
                   const struct app_param *p, size_t n, const char *cursor, bool whole,
                   json_t **items, char **next, struct kam_errinfo *ei)
 {
+	struct actor w = *who; /* today, worked out once for every row */
 	json_t *it;
 	size_t i;
 	int rc = KAM_OK;
 
 	*items = NULL;
 	*next = NULL;
-	if (l->fresh_scores && cursor == NULL)
-		rc = app_scores_fresh(db);
+	if (l->decorate)
+		rc = app_actor_today(db, &w);
+	if (rc == KAM_OK && l->fresh_scores && cursor == NULL)
+		rc = app_scores_fresh(db, who->now);
 	if (rc == KAM_OK)
 		rc = collect(db, l->e, l->scope_user, p, n, cursor, whole, items, next, ei);
 	if (rc == KAM_OK && l->decorate)
 		json_array_foreach(*items, i, it)
 		{
 			if (rc == KAM_OK)
-				rc = l->decorate(db, who, it, l->arg);
+				rc = l->decorate(db, &w, it, l->arg);
 		}
 	if (rc != KAM_OK) {
 		json_decref(*items);

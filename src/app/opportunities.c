@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "app/record.h"
+#include "app/scores.h"
 #include "kam/money.h"
 #include "kam/revenue.h"
 #include "kam/settings.h"
@@ -18,15 +19,15 @@ static int opp_prepare(struct store_conn *db, const struct actor *who, json_t *r
 	const char *old = before ? json_string_value(json_object_get(before, "stage")) : NULL;
 	json_t *closed = json_object_get(rec, "closed_on"),
 	       *p = json_object_get(rec, "probability");
-	char today[11];
+	char today[DATE_LEN];
+	int rc;
 
-	(void)db;
-	(void)who;
 	if (stage == NULL) {
 		stage = "identified";
 		json_object_set_new(rec, "stage", json_string(stage));
 	}
-	time_date(time_now(), today, sizeof(today));
+	if ((rc = app_today_text(db, who, today)) != KAM_OK)
+		return rc;
 	if (revenue_stage_closed(stage) && !json_is_string(closed))
 		json_object_set_new(rec, "closed_on", json_string(today));
 	if (!revenue_stage_closed(stage) && json_is_string(closed)) {

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "app/record.h"
+#include "app/scores.h"
 #include "kam/plan.h"
 #include "kam/settings.h"
 #include "store/portfolio.h"
@@ -32,13 +33,14 @@ static int plan_prepare(struct store_conn *db, const struct actor *who, json_t *
 static int action_prepare(struct store_conn *db, const struct actor *who, json_t *rec,
                           const json_t *before, struct kam_errinfo *ei)
 {
-	(void)who;
 	const char *status = str(rec, "status");
 	json_t *obj = json_object_get(rec, "objective_id");
-	char today[11];
+	char today[DATE_LEN];
+	int rc;
 
 	(void)before;
-	time_date(time_now(), today, sizeof(today));
+	if ((rc = app_today_text(db, who, today)) != KAM_OK)
+		return rc;
 	if (status == NULL) {
 		status = "open";
 		json_object_set_new(rec, "status", json_string(status));
@@ -49,7 +51,7 @@ static int action_prepare(struct store_conn *db, const struct actor *who, json_t
 		json_object_set_new(rec, "done_on", json_null());
 	if (json_is_integer(obj)) {
 		json_t *o = NULL;
-		int rc = store_get(db, &model_objective, json_integer_value(obj), &o, NULL);
+		rc = store_get(db, &model_objective, json_integer_value(obj), &o, NULL);
 
 		if (rc == KAM_OK && json_integer_value(json_object_get(o, "plan_id")) !=
 		                        json_integer_value(json_object_get(rec, "plan_id")))
@@ -92,12 +94,12 @@ static int objective_decorate(struct store_conn *db, const struct actor *who, js
 
 static int action_decorate(struct store_conn *db, const struct actor *who, json_t *rec, bool single)
 {
-	char today[11];
+	char today[DATE_LEN];
+	int rc;
 
-	(void)db;
-	(void)who;
 	(void)single;
-	time_date(time_now(), today, sizeof(today));
+	if ((rc = app_today_text(db, who, today)) != KAM_OK)
+		return rc;
 	json_object_set_new(rec, "overdue", json_boolean(plan_action_overdue(rec, today)));
 	return KAM_OK;
 }
@@ -109,11 +111,14 @@ static int children(struct store_conn *db, const struct actor *who, const struct
                     json_t **out)
 {
 	struct store_list q = {.sort = desc ? "held_on" : "id", .desc = desc, .limit = 500};
+	struct actor w = *who; /* today, worked out once for every row */
 	char *next = NULL;
 	json_t *items = NULL, *it;
 	size_t i;
 	int rc;
 
+	if ((rc = app_actor_today(db, &w)) != KAM_OK)
+		return rc;
 	q.filters = json_pack("{s:o}", "plan_id", json_sprintf("%lld", (long long)plan));
 	rc = store_list(db, e, &q, &items, &next);
 	json_decref(q.filters);
@@ -123,7 +128,7 @@ static int children(struct store_conn *db, const struct actor *who, const struct
 	json_array_foreach(items, i, it)
 	{
 		if (decorate)
-			decorate(db, who, it, false);
+			decorate(db, &w, it, false);
 	}
 	*out = items;
 	return KAM_OK;

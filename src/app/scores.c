@@ -9,13 +9,48 @@
 #include "util/log.h"
 #include "util/time.h"
 
-/* The score's revenue window: the last 12 months, this one included. */
-void app_score_window(char from[8], char to[8])
+int app_today_at(struct store_conn *c, int64_t now, date_t *out)
 {
-	int64_t now = time_now();
+	struct settings s;
+	int rc = app_settings_load(c, &s, NULL);
 
-	time_month_key(now, -11, from, 8);
-	time_month_key(now, 0, to, 8);
+	*out = settings_today(&s, now);
+	return rc;
+}
+
+int app_today(struct store_conn *c, const struct actor *who, date_t *out)
+{
+	if (who->has_today) {
+		*out = who->today;
+		return KAM_OK;
+	}
+	return app_today_at(c, who->now, out);
+}
+
+int app_actor_today(struct store_conn *c, struct actor *who)
+{
+	int rc = KAM_OK;
+
+	if (!who->has_today && (rc = app_today_at(c, who->now, &who->today)) == KAM_OK)
+		who->has_today = true;
+	return rc;
+}
+
+int app_today_text(struct store_conn *c, const struct actor *who, char out[DATE_LEN])
+{
+	date_t d = 0;
+	int rc = app_today(c, who, &d);
+
+	date_format(d, out);
+	return rc;
+}
+
+void app_score_window(date_t today, char from[8], char to[8])
+{
+	date_t month = date_month_start(today);
+
+	date_format_month(date_add_months_clamped(month, -11), from);
+	date_format_month(month, to);
 }
 
 int app_settings_load(struct store_conn *c, struct settings *s, int64_t *version)
@@ -37,7 +72,7 @@ int app_settings_load(struct store_conn *c, struct settings *s, int64_t *version
 	return KAM_OK;
 }
 
-int app_scores_compute(struct store_conn *db, const struct settings *s,
+int app_scores_compute(struct store_conn *db, const struct settings *s, int64_t now,
                        struct store_score_row **rows, struct score_result **res, size_t *n)
 {
 	double *rev = NULL, *pct = NULL;
@@ -47,7 +82,7 @@ int app_scores_compute(struct store_conn *db, const struct settings *s,
 	*rows = NULL;
 	*res = NULL;
 	*n = 0;
-	app_score_window(from, to);
+	app_score_window(settings_today(s, now), from, to);
 	if ((rc = store_score_rows(db, from, to, rows, n)) != KAM_OK)
 		return rc;
 	rev = calloc(*n + 1, sizeof(*rev));
@@ -81,20 +116,20 @@ out:
 	return rc;
 }
 
-int app_scores_refresh(struct store_conn *db, const struct settings *s)
+int app_scores_refresh(struct store_conn *db, const struct settings *s, int64_t now)
 {
 	struct store_score_row *rows = NULL;
 	struct score_result *res = NULL;
-	char today[11];
+	char today[DATE_LEN];
 	size_t n = 0;
-	int rc = app_scores_compute(db, s, &rows, &res, &n);
+	int rc = app_scores_compute(db, s, now, &rows, &res, &n);
 
-	time_date(time_now(), today, sizeof(today));
+	date_format(settings_today(s, now), today);
 	for (size_t i = 0; i < n && rc == KAM_OK; i++)
 		rc = store_score_set(db, rows[i].id, res[i].score, res[i].tier,
 		                     (int64_t)rows[i].revenue);
 	if (rc == KAM_OK) /* tiers moved: so did who has a segment */
-		rc = app_segments_refresh(db, s);
+		rc = app_segments_refresh(db, s, now);
 	if (rc == KAM_OK)
 		rc = store_scores_clean(db, today);
 	free(rows);
@@ -102,27 +137,29 @@ int app_scores_refresh(struct store_conn *db, const struct settings *s)
 	return rc;
 }
 
-int app_scores_fresh(struct store_conn *db)
+int app_scores_fresh(struct store_conn *db, int64_t now)
 {
 	struct settings s;
-	char today[11];
+	char today[DATE_LEN];
 	bool stale = false;
 	int rc;
 
-	time_date(time_now(), today, sizeof(today));
+	if ((rc = app_settings_load(db, &s, NULL)) != KAM_OK)
+		return rc;
+	date_format(settings_today(&s, now), today);
 	if ((rc = store_scores_stale(db, today, &stale)) != KAM_OK || !stale)
 		return rc;
 	if ((rc = store_begin(db, true)) != KAM_OK)
 		return rc;
 	if ((rc = app_settings_load(db, &s, NULL)) == KAM_OK &&
-	    (rc = app_scores_refresh(db, &s)) == KAM_OK)
+	    (rc = app_scores_refresh(db, &s, now)) == KAM_OK)
 		rc = store_commit(db);
 	if (rc != KAM_OK)
 		store_rollback(db);
 	return rc;
 }
 
-int app_score_explain(struct store_conn *db, const struct settings *s, int64_t id,
+int app_score_explain(struct store_conn *db, const struct settings *s, int64_t now, int64_t id,
                       struct score_result *r, struct store_score_row *row)
 {
 	char from[8], to[8];
@@ -130,7 +167,7 @@ int app_score_explain(struct store_conn *db, const struct settings *s, int64_t i
 	struct score_input in;
 	int rc;
 
-	app_score_window(from, to);
+	app_score_window(settings_today(s, now), from, to);
 	if ((rc = store_score_row(db, id, from, to, row, &lower, &n)) != KAM_OK)
 		return rc;
 	in = (struct score_input){row->revenue,   score_percentile_of(row->revenue, lower, n),
@@ -140,7 +177,7 @@ int app_score_explain(struct store_conn *db, const struct settings *s, int64_t i
 	return KAM_OK;
 }
 
-int app_score_account(struct store_conn *db, int64_t id)
+int app_score_account(struct store_conn *db, int64_t now, int64_t id)
 {
 	struct settings s;
 	struct score_result r;
@@ -148,7 +185,7 @@ int app_score_account(struct store_conn *db, int64_t id)
 	int rc = app_settings_load(db, &s, NULL);
 
 	if (rc == KAM_OK)
-		rc = app_score_explain(db, &s, id, &r, &row);
+		rc = app_score_explain(db, &s, now, id, &r, &row);
 	if (rc == KAM_OK)
 		rc = store_score_set(db, id, r.score, r.tier, (int64_t)row.revenue);
 	return rc;
@@ -197,16 +234,17 @@ json_t *app_matrix_item(const struct settings *s, json_t *row)
 	                 isnan(strength) ? json_null() : json_real(strength), "components", comp);
 }
 
-int app_segments_refresh(struct store_conn *db, const struct settings *s)
+int app_segments_refresh(struct store_conn *db, const struct settings *s, int64_t now)
 {
-	char from[8], to[8], from_date[11];
-	int64_t now = time_now();
+	char from[8], to[8], from_date[DATE_LEN];
+	date_t today = settings_today(s, now), month = date_month_start(today);
 	json_t *rows = NULL, *row;
 	size_t i;
 	int rc;
 
-	app_score_window(from, to);
-	time_date(now - 365 * 86400, from_date, sizeof(from_date));
+	date_format_month(date_add_months_clamped(month, -11), from);
+	date_format_month(month, to);
+	date_format(date_add_days_clamped(today, -365), from_date);
 	if ((rc = store_segments_clear(db)) != KAM_OK ||
 	    (rc = store_matrix_rows(db, 0, from, to, from_date, now - 90 * 86400, &rows)) != KAM_OK)
 		return rc;

@@ -3,34 +3,44 @@
 #define KAM_APP_SCORES_H
 #include <jansson.h>
 #include <stdint.h>
+#include "kam/auth.h"
 #include "kam/score.h"
 #include "kam/settings.h"
 #include "store/portfolio.h"
 #include "store/store.h"
 
+/* Today in the installation's time zone at now (settings_today), into *out. */
+int app_today_at(struct store_conn *c, int64_t now, date_t *out);
+/* Today for who: theirs when worked out (app_actor_today), else app_today_at who->now. */
+int app_today(struct store_conn *c, const struct actor *who, date_t *out);
+/* Works out who's today once, for operations that ask it of every row they return. */
+int app_actor_today(struct store_conn *c, struct actor *who);
+/* app_today as YYYY-MM-DD. */
+int app_today_text(struct store_conn *c, const struct actor *who, char out[DATE_LEN]);
 /* The settings in force (defaults under what is stored); version may be NULL. */
 int app_settings_load(struct store_conn *c, struct settings *s, int64_t *version);
 /* Every account's score under s, without storing it: *rows (what each was computed from)
  * and *res, n of each, owned by the caller. */
-int app_scores_compute(struct store_conn *db, const struct settings *s,
+int app_scores_compute(struct store_conn *db, const struct settings *s, int64_t now,
                        struct store_score_row **rows, struct score_result **res, size_t *n);
 /* Scores and tiers every account, then their segments, in the open write transaction. */
-int app_scores_refresh(struct store_conn *db, const struct settings *s);
+int app_scores_refresh(struct store_conn *db, const struct settings *s, int64_t now);
 /* Refreshes the scores in a transaction of its own when they are stale (a day old or marked
  * dirty by a write); a no-op otherwise. */
-int app_scores_fresh(struct store_conn *db);
+int app_scores_fresh(struct store_conn *db, int64_t now);
 /* Computes account id's score now under s, with its criteria, into r (row: what it was
  * computed from); stores nothing. */
-int app_score_explain(struct store_conn *db, const struct settings *s, int64_t id,
+int app_score_explain(struct store_conn *db, const struct settings *s, int64_t now, int64_t id,
                       struct score_result *r, struct store_score_row *row);
 /* Scores account id now, among all, in the open write transaction. */
-int app_score_account(struct store_conn *db, int64_t id);
-/* The 12-month revenue window scores are computed over, as months YYYY-MM (to included). */
-void app_score_window(char from[8], char to[8]);
+int app_score_account(struct store_conn *db, int64_t now, int64_t id);
+/* The 12-month revenue window scores are computed over on day today, as months YYYY-MM
+ * (to included). */
+void app_score_window(date_t today, char from[8], char to[8]);
 /* One matrix row: relationship strength from its parts, the segment, the explanation
  * (a new reference). */
 json_t *app_matrix_item(const struct settings *s, json_t *row);
 /* Stores every key account's matrix segment (and clears the others') in the open transaction. */
-int app_segments_refresh(struct store_conn *db, const struct settings *s);
+int app_segments_refresh(struct store_conn *db, const struct settings *s, int64_t now);
 
 #endif

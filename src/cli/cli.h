@@ -22,22 +22,22 @@ int cli_token_create(struct store *st, const char *email, const char *label);
 
 /* Prints the KPIs of a scope (portfolio, account, kam) as table, json or csv; as (NULL: all)
  * limits them to what that user sees. */
-int cli_kpi(struct store *st, const char *scope, const char *id, const char *from,
-            const char *to, const char *format, const char *as);
-
+int cli_kpi(struct store *st, const char *scope, const char *id, const char *from, const char *to,
+            const char *format, const char *as, int64_t now);
 
 struct store_conn;
 struct actor;
-/* The user a command runs as: the active user with that e-mail, else the first admin. */
-int cli_run_as(struct store_conn *c, const char *email, struct actor *who);
+/* The user a command runs as (the active user with that e-mail, else the first admin), acting
+ * at now. */
+int cli_run_as(struct store_conn *c, const char *email, int64_t now, struct actor *who);
 /* kam export KIND …: a list as CSV or XLSX; returns the exit status. */
-int cli_export(const char *db, int argc, char **argv);
+int cli_export(const char *db, int argc, char **argv, int64_t now);
 /* kam import KIND FILE …: parses its own options; returns the exit status. */
-int cli_import(const char *db, int argc, char **argv);
+int cli_import(const char *db, int argc, char **argv, int64_t now);
 /* Writes the document (pdf or html) of the plan of account (an id or exact name: its active
  * plan, else the latest) to out ("-": standard output; NULL: a file named after the plan). */
 int cli_report_plan(struct store *st, const char *account, const char *format, const char *out,
-                    const char *as);
+                    const char *as, int64_t now);
 /* Writes a consistent copy of the SQLite database db to file, while servers may run. */
 int cli_backup(const char *db, const char *file);
 /* Replaces the SQLite database db with the backup file, then applies pending migrations. */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "kam/date.h"
 #include "cli/rng.h"
 #include "kam/money.h"
 #include "kam/revenue.h"
@@ -65,7 +66,11 @@ static int add_revenue(struct store_conn *c, struct rng *r, int64_t account, int
 		if (churn_month && m > -churn_month)
 			break; /* churned: revenue stops */
 		for (int p = 0; p < nprod && rc == KAM_OK; p++) {
-			int mon = (month0[5] - '0') * 10 + (month0[6] - '0');
+			date_t first = 0;
+			int mon = 1;
+
+			date_parse_month(month0, &first);
+			date_ymd(first, NULL, &mon, NULL);
 			double season = 1.0 + 0.25 * sin(2.0 * M_PI * (mon - 3) / 12.0);
 			double trend = declining ? (m > -12 ? 0.55 : 1.0) : 1.0 + 0.004 * (m + 35);
 			double amount = base / nprod * season * trend * (0.8 + 0.4 * unit_rand(r));

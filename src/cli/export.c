@@ -29,7 +29,7 @@ static int copy_file(int fd, FILE *f)
 	return n == 0 ? KAM_OK : KAM_EDB;
 }
 
-int cli_export(const char *db, int argc, char **argv)
+int cli_export(const char *db, int argc, char **argv, int64_t now)
 {
 	static const struct option longopts[] = {
 	    {"format", required_argument, NULL, 'f'},
@@ -98,7 +98,7 @@ int cli_export(const char *db, int argc, char **argv)
 		fprintf(stderr, "kam: %s\n", err[0] ? err : "cannot open the database");
 		return 1;
 	}
-	if (store_acquire(st, &c) != KAM_OK || cli_run_as(c, as, &who) != KAM_OK)
+	if (store_acquire(st, &c) != KAM_OK || cli_run_as(c, as, now, &who) != KAM_OK)
 		goto out;
 	rc = app_list_of(&who, argv[optind], &l, &ei);
 	if (rc == KAM_ENOTFOUND) {

@@ -56,12 +56,13 @@ static void progress(int64_t done, int64_t total, void *arg)
 		fputc('\n', stderr);
 }
 
-int cli_run_as(struct store_conn *c, const char *email, struct actor *who)
+int cli_run_as(struct store_conn *c, const char *email, int64_t now, struct actor *who)
 {
 	struct store_auth a;
 	char *hash = NULL;
 	int rc;
 
+	*who = (struct actor){.now = now};
 	if (email) {
 		rc = store_user_by_email(c, email, &a, &hash);
 		free(hash);
@@ -135,7 +136,7 @@ static void print_result(const json_t *r)
 	}
 }
 
-int cli_import(const char *db, int argc, char **argv)
+int cli_import(const char *db, int argc, char **argv, int64_t now)
 {
 	static const struct option longopts[] = {
 	    {"map", required_argument, NULL, 'm'},
@@ -239,7 +240,7 @@ int cli_import(const char *db, int argc, char **argv)
 	/* a big page cache for this one connection: large files write many index pages */
 	if ((rc = store_bulk_setup(c)) != KAM_OK)
 		goto out;
-	if ((rc = cli_run_as(c, as, &who)) != KAM_OK)
+	if ((rc = cli_run_as(c, as, now, &who)) != KAM_OK)
 		goto out;
 	rc = app_import_run(c, &who, &o, buf, len, &result, &ei);
 	if (rc == KAM_EINVAL || rc == KAM_EFORBIDDEN) {

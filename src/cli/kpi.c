@@ -42,16 +42,17 @@ static void csv_value(const json_t *v)
 		printf("%.10g", json_real_value(v));
 }
 
-int cli_kpi(struct store *st, const char *scope, const char *id, const char *from,
-	    const char *to, const char *format, const char *as)
+int cli_kpi(struct store *st, const char *scope, const char *id, const char *from, const char *to,
+            const char *format, const char *as, int64_t now)
 {
 	struct store_conn *c = NULL;
-	struct actor who = {0};
+	struct actor who = {.now = now};
 	int64_t scope_user = 0;
 	struct cli_scope sc = {0, 0};
 	struct settings set;
 	struct kpi_input cur = {0};
-	char f[11], t[11], pf[11], pt[11], ppf[11], ppt[11], m[8];
+	char f[11], t[11], pf[11], pt[11], ppf[11], ppt[11];
+	date_t m0 = 0;
 	json_t *a = NULL, *b = NULL;
 	int rc;
 
@@ -68,10 +69,14 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 		fprintf(stderr, "kam: --scope must be portfolio, account or kam\n");
 		return KAM_EINVAL;
 	}
-	time_month_key(time_now(), 0, m, sizeof(m));
-	snprintf(t, sizeof(t), "%s-01", m);
-	time_month_key(time_now(), -12, m, sizeof(m));
-	snprintf(f, sizeof(f), "%s-01", m);
+	if ((rc = store_acquire(st, &c)) != KAM_OK)
+		goto out;
+	/* the default: the last twelve whole months of the installation's time zone */
+	if ((rc = app_today_at(c, now, &m0)) != KAM_OK)
+		goto out;
+	m0 = date_month_start(m0);
+	date_format(m0, t);
+	date_format(date_add_months_clamped(m0, -12), f);
 	if (from)
 		snprintf(f, sizeof(f), "%s", from);
 	if (to)
@@ -80,15 +85,14 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 		fprintf(stderr,
 		        "kam: --from and --to must be dates YYYY-MM-DD between " DATE_MIN_TEXT
 		        " and " DATE_MAX_TEXT " with from before to\n");
+		store_release(st, c);
 		return KAM_EINVAL;
 	}
 	kpi_previous(f, t, pf, pt);
 	kpi_previous(pf, pt, ppf, ppt);
-	if ((rc = store_acquire(st, &c)) != KAM_OK)
-		goto out;
 	/* --as: the figures that user may see, as the API answers them (default: everything) */
 	if (as) {
-		if ((rc = cli_run_as(c, as, &who)) != KAM_OK)
+		if ((rc = cli_run_as(c, as, now, &who)) != KAM_OK)
 			goto out;
 		scope_user = actor_scope(&who);
 		if (sc.kind == 1 &&

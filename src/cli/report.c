@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include "app/access.h"
 #include "app/document.h"
+#include "app/scores.h"
 #include "cli/cli.h"
 #include "store/backup.h"
 #include "store/document.h"
@@ -38,19 +39,19 @@ static int write_file(const char *path, const char *buf, size_t len)
 }
 
 int cli_report_plan(struct store *st, const char *account, const char *format, const char *out,
-                    const char *as)
+                    const char *as, int64_t now)
 {
 	struct store_conn *c = NULL;
 	struct actor who;
 	struct app_document d = {0};
-	int64_t account_id = 0, plan_id = 0, now = time_now();
-	char today[11], err[200] = "";
+	int64_t account_id = 0, plan_id = 0;
+	char today[DATE_LEN], err[200] = "";
 	int rc;
 
-	time_date(now, today, sizeof(today));
 	if ((rc = store_acquire(st, &c)) != KAM_OK)
 		goto fail;
-	if ((rc = cli_run_as(c, as, &who)) != KAM_OK)
+	if ((rc = cli_run_as(c, as, now, &who)) != KAM_OK ||
+	    (rc = app_today_text(c, &who, today)) != KAM_OK)
 		goto out;
 	rc = store_account_resolve(c, account, &account_id);
 	if (rc == KAM_OK)

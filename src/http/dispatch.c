@@ -154,6 +154,7 @@ void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs)
 		}
 		return;
 	}
+	rq->user.who.now = clock_now(&app->clock);
 	if (!(rt->flags & ROUTE_NODB)) {
 		rq->store = app->store;
 		store_acquire(app->store, &rq->db);

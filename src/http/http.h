@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include "kam/auth.h"
 #include "util/err.h"
+#include "util/time.h"
 
 #define HTTP_BODY_MAX (1024 * 1024)
 #define HTTP_MAX_PARAMS 4
@@ -185,6 +186,7 @@ struct http_app {
 	size_t nroutes;
 	void *data; /* the application's own server-wide state, handed to handlers */
 	struct http_assets *assets; /* the web app, or NULL */
+	struct kam_clock clock;     /* each request's "now" (struct actor's now) */
 };
 
 /* The body limit of a request to method and path (bulk routes take more). */

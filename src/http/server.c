@@ -383,10 +383,7 @@ static void *watchdog(void *arg)
 				        s->head_timeout_ms);
 			}
 		}
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += (long)tick * 1000000L;
-		ts.tv_sec += ts.tv_nsec / 1000000000L;
-		ts.tv_nsec %= 1000000000L;
+		time_mono_deadline(&ts, tick);
 		pthread_cond_timedwait(&s->cv, &s->mu, &ts);
 	}
 	pthread_mutex_unlock(&s->mu);
@@ -473,7 +470,7 @@ int http_server_start(const struct http_app *app, const char *listen, int nthrea
 	}
 	s->head_timeout_ms = 1000u * or_default(app->limits.head_timeout_s, HTTP_HEAD_TIMEOUT_S);
 	pthread_mutex_init(&s->mu, NULL);
-	pthread_cond_init(&s->cv, NULL);
+	time_cond_init_mono(&s->cv);
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	s->d = MHD_start_daemon(

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sodium.h>
+#include "kam/date.h"
 #include "util/err.h"
 
 enum role { ROLE_ADMIN, ROLE_DIRECTOR, ROLE_KAM, ROLE_MEMBER, ROLE_VIEWER, ROLE_NONE };
@@ -50,6 +51,12 @@ bool auth_can_own(enum role r);
 struct actor {
 	int64_t user_id;
 	enum role role;
+	/* the instant the action happens at (KAM_NOW, else the wall clock when it began): what
+	 * "today", "overdue", SLAs and month edges count from */
+	int64_t now;
+	/* that instant's date in the installation's zone, once worked out (app_actor_today) */
+	bool has_today;
+	date_t today;
 };
 /* The user whose accounts bound what the actor sees (owned or on the team), 0 for all. */
 int64_t actor_scope(const struct actor *a);

@@ -219,6 +219,31 @@ date_t date_of_time_clamped(int64_t t)
 	return t < 0 ? DATE_MIN : DATE_MAX;
 }
 
+date_t date_add_days_clamped(date_t d, int64_t n)
+{
+	date_t out;
+
+	if (date_add_days(d, n, &out) == KAM_OK)
+		return out;
+	return n < 0 ? DATE_MIN : DATE_MAX;
+}
+
+date_t date_add_months_clamped(date_t d, int64_t n)
+{
+	date_t out;
+
+	if (date_add_months(d, n, &out) == KAM_OK)
+		return out;
+	return n < 0 ? DATE_MIN : DATE_MAX;
+}
+
+date_t date_local(int64_t t, int32_t utc_offset)
+{
+	/* the local date at t is the UTC date of the local wall time; t is a clock value far
+	 * inside int64_t, and the offset is at most a day */
+	return date_of_time_clamped(t + utc_offset);
+}
+
 int64_t date_to_time(date_t d)
 {
 	return (int64_t)d * 86400;

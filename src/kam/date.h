@@ -43,6 +43,10 @@ int date_add_days(date_t d, int64_t n, date_t *out);
 /* d + n months, the day clamped to the new month's length (Jan 31 + 1 = Feb 28/29);
  * KAM_EINVAL when that leaves the range. */
 int date_add_months(date_t d, int64_t n, date_t *out);
+/* d + n days, stopped at the range's edge (windows such as "the year before today"). */
+date_t date_add_days_clamped(date_t d, int64_t n);
+/* d + n months as date_add_months, stopped at the range's edge. */
+date_t date_add_months_clamped(date_t d, int64_t n);
 /* The first day of d's month. */
 date_t date_month_start(date_t d);
 /* The UTC date of Unix time t; KAM_EINVAL when outside the range. */
@@ -50,6 +54,10 @@ int date_of_time(int64_t t, date_t *out);
 /* The UTC date of Unix time t, clamped into the range (for "today" and similar clock values,
  * which cannot sensibly fail). */
 date_t date_of_time_clamped(int64_t t);
+/* The date at Unix time t where the clock is utc_offset seconds ahead of UTC (Tokyo
+ * +32400): "today" of an installation time zone, clamped like date_of_time_clamped. The
+ * offset is the zone's at t (util/tz); settings_today joins the two. */
+date_t date_local(int64_t t, int32_t utc_offset);
 /* Unix seconds at 00:00 UTC of d. */
 int64_t date_to_time(date_t d);
 /* Days from a to b (b - a). */

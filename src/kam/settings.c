@@ -57,6 +57,7 @@ void settings_defaults(struct settings *s)
 	s->strength_split = 50;
 	s->gross_margin = 0.3;
 	s->cltv_horizon_years = 10;
+	memcpy(s->time_zone, "UTC", 4);
 	for (int i = 0; i < HP__MAX; i++)
 		s->health_weights[i] = health_defaults[i];
 	for (int i = 0; i < AR__MAX; i++) {
@@ -136,6 +137,15 @@ static int apply_alerts(struct settings *s, json_t *o, struct kam_errinfo *ei)
 		}
 	}
 	return rc;
+}
+
+date_t settings_today(const struct settings *s, int64_t now)
+{
+	int32_t off = 0;
+
+	/* the zone was validated when it was stored; should the tz data ever lose it, UTC */
+	tz_offset(s->time_zone, now, &off);
+	return date_local(now, off);
 }
 
 enum severity settings_severity(const char *s)
@@ -272,6 +282,18 @@ int settings_apply(struct settings *s, json_t *doc, struct kam_errinfo *ei)
 			} else {
 				memcpy(n.base_currency, c, 4);
 			}
+		} else if (strcmp(key, "time_zone") == 0) {
+			const char *z = json_string_value(v);
+
+			r = KAM_OK;
+			if (!tz_valid(z)) {
+				err_field(
+				    ei, key,
+				    "must be an IANA time zone name such as UTC or Asia/Tokyo");
+				r = KAM_EINVAL;
+			} else {
+				snprintf(n.time_zone, sizeof(n.time_zone), "%s", z);
+			}
 		} else {
 			err_field(ei, key, "is not a setting");
 			r = KAM_EINVAL;
@@ -325,6 +347,7 @@ json_t *settings_to_json(const struct settings *s)
 			 "attractiveness_split", s->attractiveness_split, "strength_split",
 			 s->strength_split, "gross_margin", s->gross_margin, "cltv_horizon_years",
 			 s->cltv_horizon_years);
+	json_object_set_new(out, "time_zone", json_string(s->time_zone));
 	json_object_set_new(out, "health_weights", hw);
 	json_object_set_new(out, "alerts", al);
 	return out;

@@ -6,7 +6,9 @@
 #define KAM_KAM_SETTINGS_H
 #include <stdbool.h>
 #include <jansson.h>
+#include "kam/date.h"
 #include "util/err.h"
+#include "util/tz.h"
 
 enum severity { SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL, SEV__MAX };
 
@@ -54,6 +56,7 @@ struct settings {
 	double health_weights[HP__MAX];
 	int alert_threshold[AR__MAX]; /* days, points, percent or count: see settings.c */
 	bool alert_enabled[AR__MAX];
+	char time_zone[TZ_NAME_MAX]; /* IANA name: what "today" and a month's edges mean */
 };
 
 /* The built-in defaults. */
@@ -64,6 +67,9 @@ int settings_apply(struct settings *s, json_t *doc, struct kam_errinfo *ei);
 json_t *settings_to_stored_json(const struct settings *s);
 /* The whole settings as a new JSON document (caller owns it). */
 json_t *settings_to_json(const struct settings *s);
+/* The date it is at Unix time now in the installation's time zone: the one "today" of
+ * kam (overdue actions, KPI months, alerts, scores). */
+date_t settings_today(const struct settings *s, int64_t now);
 /* The severity named s, or SEV__MAX. */
 enum severity settings_severity(const char *s);
 

@@ -110,23 +110,24 @@ int store_health_inputs(struct store_conn *c, const struct store_health_params *
 	struct health_input *v = NULL;
 	size_t len = 0, cap = 0;
 	struct db_stmt *st;
-	char m0[8], m5[8], m6[8], m11[8], m12[8], m23[8], today[11], year_ago[11], det_from[11],
-	    in180[11], ago180[11], month_ago[11];
-	const int64_t now = p->now, acc = p->account_id, today_n = now / 86400;
+	char m0[8], m5[8], m6[8], m11[8], m12[8], m23[8], today[DATE_LEN], year_ago[DATE_LEN],
+	    det_from[DATE_LEN], in180[DATE_LEN], ago180[DATE_LEN], month_ago[DATE_LEN];
+	const int64_t now = p->now, acc = p->account_id, today_n = p->today;
+	const date_t month = date_month_start(p->today);
 	int rc;
 
-	time_month_key(now, 0, m0, sizeof(m0));
-	time_month_key(now, -5, m5, sizeof(m5));
-	time_month_key(now, -6, m6, sizeof(m6));
-	time_month_key(now, -11, m11, sizeof(m11));
-	time_month_key(now, -12, m12, sizeof(m12));
-	time_month_key(now, -23, m23, sizeof(m23));
-	time_date(now, today, sizeof(today));
-	time_date(now - 365 * 86400, year_ago, sizeof(year_ago));
-	time_date(now - (int64_t)p->detractor_days * 86400, det_from, sizeof(det_from));
-	time_date(now + 180 * 86400, in180, sizeof(in180));
-	time_date(now - 180 * 86400, ago180, sizeof(ago180));
-	time_date(now - 30 * 86400, month_ago, sizeof(month_ago));
+	date_format_month(month, m0);
+	date_format_month(date_add_months_clamped(month, -5), m5);
+	date_format_month(date_add_months_clamped(month, -6), m6);
+	date_format_month(date_add_months_clamped(month, -11), m11);
+	date_format_month(date_add_months_clamped(month, -12), m12);
+	date_format_month(date_add_months_clamped(month, -23), m23);
+	date_format(p->today, today);
+	date_format(date_add_days_clamped(p->today, -365), year_ago);
+	date_format(date_add_days_clamped(p->today, -(int64_t)p->detractor_days), det_from);
+	date_format(date_add_days_clamped(p->today, 180), in180);
+	date_format(date_add_days_clamped(p->today, -180), ago180);
+	date_format(date_add_days_clamped(p->today, -30), month_ago);
 
 	rc = c->ops->query(c->db,
 	                   "SELECT id, owner_id, status, tier, coalesce(last_interaction_at, 0) "

@@ -3,11 +3,13 @@
 #define KAM_STORE_HEALTH_H
 #include <stdbool.h>
 #include "kam/health.h"
+#include "kam/date.h"
 #include "store/store.h"
 
 struct store_health_params {
 	int64_t account_id; /* 0: every account */
-	int64_t now;
+	int64_t now;        /* the instant: SLA clocks, recent contacts */
+	date_t today;       /* the date at now in the installation's zone: every date window */
 	int sla_hours[4]; /* low, medium, high, critical */
 	int detractor_days; /* how far back a detractor answer raises an alert */
 };

@@ -46,10 +46,37 @@ int64_t time_now(void)
 	return (int64_t)time(NULL);
 }
 
+int64_t clock_now(const struct kam_clock *c)
+{
+	return c && c->fixed ? c->at : time_now();
+}
+
 double time_mono_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+int time_cond_init_mono(pthread_cond_t *cv)
+{
+	pthread_condattr_t a;
+	int rc;
+
+	if ((rc = pthread_condattr_init(&a)) != 0)
+		return rc;
+	if ((rc = pthread_condattr_setclock(&a, CLOCK_MONOTONIC)) == 0)
+		rc = pthread_cond_init(cv, &a);
+	pthread_condattr_destroy(&a);
+	return rc;
+}
+
+void time_mono_deadline(struct timespec *ts, int64_t ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += (time_t)(ms / 1000);
+	ts->tv_nsec += (long)(ms % 1000) * 1000000L;
+	ts->tv_sec += ts->tv_nsec / 1000000000L;
+	ts->tv_nsec %= 1000000000L;
 }

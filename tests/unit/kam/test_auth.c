@@ -52,7 +52,7 @@ static void test_actor(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		struct actor a = {42, rows[i].r};
+		struct actor a = {.user_id = 42, .role = rows[i].r};
 
 		assert_int_equal(actor_scope(&a), rows[i].all ? 0 : 42);
 		assert_int_equal(actor_sees_account(&a, false, false), rows[i].all);

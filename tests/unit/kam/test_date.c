@@ -5,7 +5,10 @@
 #include <string.h>
 #include <cmocka.h>
 #include "kam/date.h"
+#include "kam/settings.h"
 #include "util/err.h"
+#include "util/time.h"
+#include "util/tz.h"
 
 static date_t parse(const char *s)
 {
@@ -203,12 +206,57 @@ static void test_round_trip(void **state)
 	}
 }
 
+/* The installation zone's today: 2026-03-01T23:30:00Z is 2 March in Tokyo, 1 March in UTC
+ * and New York; Berlin is +1 in winter, +2 in summer; unknown names are refused. */
+static void test_zone(void **state)
+{
+	const int64_t t = 1772407800; /* 2026-03-01T23:30:00Z */
+	struct settings s;
+	int32_t off = 1;
+	date_t d, want;
+
+	(void)state;
+	assert_int_equal(tz_offset("Asia/Tokyo", t, &off), KAM_OK);
+	assert_int_equal(off, 9 * 3600);
+	assert_int_equal(tz_offset("Europe/Berlin", t, &off), KAM_OK);
+	assert_int_equal(off, 3600);
+	assert_int_equal(tz_offset("Europe/Berlin", t + 120 * 86400, &off), KAM_OK);
+	assert_int_equal(off, 7200);
+	assert_int_equal(tz_offset("America/New_York", t, &off), KAM_OK);
+	assert_int_equal(off, -5 * 3600);
+	assert_int_equal(tz_offset("Mars/Olympus", t, &off), KAM_EINVAL);
+	assert_false(tz_valid("GMT+9"));
+	assert_false(tz_valid(""));
+	assert_false(tz_valid(NULL));
+	assert_true(tz_valid("UTC"));
+	settings_defaults(&s);
+	date_from_ymd(2026, 3, 1, &want);
+	assert_int_equal(settings_today(&s, t), want);
+	memcpy(s.time_zone, "Asia/Tokyo", 11);
+	d = settings_today(&s, t);
+	date_from_ymd(2026, 3, 2, &want);
+	assert_int_equal(d, want);
+	assert_int_equal(date_local(t, -5 * 3600), want - 1);
+}
+
+/* The jobs' deadlines count the monotonic clock, not the wall clock. */
+static void test_mono_deadline(void **state)
+{
+	struct timespec mono, dl;
+
+	(void)state;
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	time_mono_deadline(&dl, 60000);
+	assert_true(dl.tv_sec >= mono.tv_sec + 59 && dl.tv_sec <= mono.tv_sec + 61);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_range),      cmocka_unit_test(test_parse),
 	    cmocka_unit_test(test_time),       cmocka_unit_test(test_arithmetic),
-	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_round_trip), cmocka_unit_test(test_zone),
+	    cmocka_unit_test(test_mono_deadline),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
