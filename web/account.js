@@ -3,7 +3,7 @@
 // meeting in two clicks), cases, risks (heat map), surveys, team.
 import { html, useState, useEffect } from './vendor-preact-htm.js';
 import { get, api } from './api.js';
-import { num, date, ago, money, pct, esc } from './format.js';
+import { num, date, ago, money, pct, esc, today, monthStart } from './format.js';
 import { Chart } from './chart.js';
 import { Form, Field, fields, body } from './forms.js';
 
@@ -109,7 +109,6 @@ function Stakeholders({ account, contacts, team, canEdit, reload, setError }) {
   </div>`;
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
 const STATUSES = ['on_track', 'at_risk', 'achieved', 'missed'];
 const OBJECTIVE = [
   { name: 'title', label: 'Objective', required: true, max: 300 },
@@ -456,10 +455,7 @@ export function Account({ id, user }) {
     },
   };
   const loadKpis = (live) => {
-    const to = new Date();
-    const toS = `${to.getUTCFullYear()}-${String(to.getUTCMonth() + 1).padStart(2, '0')}-01`;
-    const from = new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() - 12, 1)).toISOString().slice(0, 10);
-    get(`/api/v1/kpis?scope=account&id=${id}&from=${from}&to=${toS}&interval=month`).then((k) => live() && setKpis(k), () => {});
+    get(`/api/v1/kpis?scope=account&id=${id}&from=${monthStart(-12)}&to=${monthStart(0)}&interval=month`).then((k) => live() && setKpis(k), () => {});
   };
   // reload('plans') after an edit of the plan; reload() reads everything again
   const reload = (...parts) => {

@@ -1,5 +1,7 @@
 // Talking to the kam API: JSON in and out, the session's CSRF token on unsafe requests,
 // problem documents turned into errors a screen can show.
+import { setClock } from './format.js';
+
 let csrf = null;
 const listeners = new Set();
 
@@ -44,6 +46,7 @@ export const get = (path) => api('GET', path);
 export async function login(email, password) {
   const s = await api('POST', '/api/v1/session', { email, password });
   csrf = s.csrf_token;
+  setClock(s.clock);
   return s.user;
 }
 
@@ -52,6 +55,7 @@ export async function resume() {
   try {
     const s = await api('GET', '/api/v1/session');
     csrf = s.csrf_token;
+    setClock(s.clock);
     return s.user;
   } catch {
     return null;

@@ -3,7 +3,7 @@
 import { html, useState, useEffect } from './vendor-preact-htm.js';
 import { Chart } from './chart.js';
 import { get } from './api.js';
-import { money, pct, num, esc } from './format.js';
+import { money, pct, num, esc, monthStart } from './format.js';
 
 const TILES = [
   ['revenue', 'Revenue', (v, c) => money(v, c)],
@@ -35,10 +35,7 @@ export function Dashboard() {
   const [d, setD] = useState({});
   const [error, setError] = useState(null);
   useEffect(() => {
-    const to = new Date();
-    const toS = `${to.getUTCFullYear()}-${String(to.getUTCMonth() + 1).padStart(2, '0')}-01`;
-    const from = new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() - months, 1)).toISOString().slice(0, 10);
-    const last = new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+    const toS = monthStart(0), from = monthStart(-months), last = monthStart(-1).slice(0, 7);
     let live = true;
     setD({});
     const ask = (key, path) => get(path).then((v) => live && setD((o) => ({ ...o, [key]: v })), (e) => live && setError(e.message));

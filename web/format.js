@@ -46,6 +46,29 @@ export const money = (minor, currency = 'EUR') => {
 };
 export const pct = (x, digits = 1) => x === null || x === undefined ? '–' : `${(x * 100).toFixed(digits)}%`;
 export const num = (x, digits = 1) => x === null || x === undefined ? '–' : Number(x).toFixed(digits);
+// The server's clock and the installation's time zone, from the session: "today" and month
+// windows are the server's (a KAM in Tokyo sees what the server calls overdue), and a tab left
+// open over midnight moves on with the browser's clock.
+let skew = 0;
+let zone = 'UTC';
+export function setClock(c) {
+  const t = Date.parse(c?.now);
+  skew = Number.isNaN(t) ? 0 : t - Date.now();
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: c?.time_zone });
+    zone = c?.time_zone || 'UTC';
+  } catch {
+    zone = 'UTC';
+  }
+}
+// Today in the installation's zone, YYYY-MM-DD.
+export const today = () =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(Date.now() + skew));
+// The first day of the month add months from this one (0: this month), YYYY-MM-DD.
+export function monthStart(add = 0) {
+  const [y, m] = today().split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1 + add, 1)).toISOString().slice(0, 10);
+}
 export const date = (s) => s ? s.slice(0, 10) : '–';
 export function ago(ts) {
   if (!ts) return 'never';

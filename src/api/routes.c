@@ -31,10 +31,11 @@ const struct http_route api_routes[] = {
     {"GET", "/api/v1/openapi.json", api_openapi, PUB, 0, NULL, "This description", NULL, "object"},
 
     {"POST", "/api/v1/session", api_session_create, ROUTE_PUBLIC, 0, NULL,
-     "Log in with {email, password}: sets the kam_session cookie, returns {user, csrf_token}; "
+     "Log in with {email, password}: sets the kam_session cookie, returns {user, csrf_token, "
+     "clock: {now, today, time_zone}}; "
      "5 failures a minute per e-mail or address give 429",
      NULL, "201 object"},
-    {"GET", "/api/v1/session", api_session_get, 0, 0, NULL, "The session's user and CSRF token",
+    {"GET", "/api/v1/session", api_session_get, 0, 0, NULL, "The session's user, CSRF token and clock (kam's now, today in the installation zone)",
      NULL, "object"},
     {"DELETE", "/api/v1/session", api_session_delete, 0, 0, NULL, "Log out", NULL, NULL},
     {"GET", "/api/v1/me", api_me_get, 0, 0, NULL, "The caller", NULL, "User"},

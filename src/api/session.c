@@ -85,6 +85,21 @@ static int parse_credentials(json_t *body, const char **email, const char **pw,
 	return rc;
 }
 
+/* kam's now, today and the installation's zone, so the web app counts "today", "this week"
+ * and month windows as the server does (KAM_NOW included), not in the browser's UTC. */
+static json_t *clock_json(struct req *rq)
+{
+	struct settings s;
+	char now[32], today[DATE_LEN];
+	date_t d = 0;
+
+	app_settings_load(rq->db, &s, NULL);
+	time_rfc3339(api_now(rq), now, sizeof(now));
+	api_today(rq, &d);
+	date_format(d, today);
+	return json_pack("{s:s,s:s,s:s}", "now", now, "today", today, "time_zone", s.time_zone);
+}
+
 int api_session_create(struct req *rq, struct resp *rs)
 {
 	struct kam_errinfo ei = {0};
@@ -156,8 +171,9 @@ int api_session_create(struct req *rq, struct resp *rs)
 	set_cookie(rq, rs, tok, AUTH_SESSION_MAX_AGE);
 	rs->user_id = a.user_id;
 	http_reply_json(rs, 201,
-			json_pack("{s:o,s:s}", "user", user_json(a.user_id, a.email, a.name, a.role),
-				  "csrf_token", csrf));
+			json_pack("{s:o,s:s,s:o}", "user",
+				  user_json(a.user_id, a.email, a.name, a.role), "csrf_token", csrf,
+				  "clock", clock_json(rq)));
 out:
 	free(hash);
 	if (rc != KAM_OK)
@@ -170,11 +186,12 @@ int api_session_get(struct req *rq, struct resp *rs)
 {
 	const struct http_user *u = &rq->user;
 
-	return http_reply_json(rs, 200,
-			       json_pack("{s:o,s:o}", "user",
-					 user_json(u->who.user_id, u->email, u->name, auth_role_name(u->who.role)),
-					 "csrf_token",
-					 u->via_cookie ? json_string(u->csrf) : json_null()));
+	return http_reply_json(
+	    rs, 200,
+	    json_pack("{s:o,s:o,s:o}", "user",
+	              user_json(u->who.user_id, u->email, u->name, auth_role_name(u->who.role)),
+	              "csrf_token", u->via_cookie ? json_string(u->csrf) : json_null(), "clock",
+	              clock_json(rq)));
 }
 
 int api_session_delete(struct req *rq, struct resp *rs)
