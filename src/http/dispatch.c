@@ -9,6 +9,7 @@
 #include "util/log.h"
 #include "util/time.h"
 #include "util/tok.h"
+#include "util/utf8.h"
 
 /* Refresh last-seen stamps at most this often, so reads stay reads. */
 #define TOUCH_EVERY 60
@@ -129,6 +130,26 @@ size_t http_body_limit(const struct http_app *app, const char *method, const cha
 	return rt && (rt->flags & ROUTE_RAW_BODY) ? HTTP_RAW_BODY_MAX : HTTP_BODY_MAX;
 }
 
+/* Query values reach SQL (PostgreSQL refuses a byte sequence that is not UTF-8, with an
+ * error the handler could only call a 500), logs and replies: a 400 names the first one
+ * that is not UTF-8. */
+static int query_utf8(struct req *rq, struct resp *rs)
+{
+	struct kam_errinfo ei = {0};
+
+	for (size_t i = 0; i < rq->nquery; i++) {
+		bool key = utf8_valid(rq->query[i].key);
+
+		if (key && utf8_valid(rq->query[i].value))
+			continue;
+		err_field(&ei, key ? rq->query[i].key : "query", "is not valid UTF-8");
+		http_reply_err(rs, KAM_EINVAL, &ei);
+		err_clear(&ei);
+		return KAM_EINVAL;
+	}
+	return KAM_OK;
+}
+
 void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs)
 {
 	char pathbuf[1024], allow[128];
@@ -154,6 +175,8 @@ void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs)
 		}
 		return;
 	}
+	if (query_utf8(rq, rs) != KAM_OK)
+		return;
 	rq->user.who.now = clock_now(&app->clock);
 	if (!(rt->flags & ROUTE_NODB)) {
 		rq->store = app->store;

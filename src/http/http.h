@@ -15,6 +15,8 @@
 #define HTTP_BODY_MAX (1024 * 1024)
 #define HTTP_MAX_PARAMS 4
 #define HTTP_MAX_QUERY 32
+/* more query arguments than this are refused (414) before they are parsed */
+#define HTTP_MAX_QUERY_ARGS 256
 #define HTTP_MAX_HEADERS 8
 
 struct store;

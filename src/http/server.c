@@ -56,6 +56,8 @@ struct conn {
 	int status;
 	size_t bytes;
 	int64_t user_id;
+	bool started;        /* on_request has seen this request */
+	bool query_overflow; /* more than HTTP_MAX_QUERY_ARGS query arguments: a 414 */
 	char method[16];
 	char path[256];
 };
@@ -220,6 +222,35 @@ static const char *too_large_msg(size_t limit)
 				     : "the request body is larger than 1 MiB";
 }
 
+static const char too_many_args_msg[] = "a request takes at most 256 query parameters";
+_Static_assert(HTTP_MAX_QUERY_ARGS == 256, "too_many_args_msg names the limit");
+
+/* Called with the request line's URI before libmicrohttpd parses its query. libmicrohttpd
+ * 0.9.75 answers nothing, and leaves the connection hanging until the head watchdog, when a
+ * query's arguments overflow the connection's memory pool (about 2,000 "a=1&" in 128 KiB):
+ * so a query with too many arguments is cut here, in the connection's own read buffer that
+ * uri points into, before it is parsed, and the request is answered 414. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *mc)
+{
+	struct http_server *s = cls;
+	struct conn *c = calloc(1, sizeof(*c));
+	char *q = strchr(uri, '?');
+	size_t n = 0;
+
+	(void)mc;
+	if (c == NULL)
+		return NULL;
+	c->t0 = time_mono_ms();
+	atomic_fetch_add(&s->inflight, 1);
+	for (const char *p = q; p && *p; p++)
+		n += *p == '&';
+	if (n >= HTTP_MAX_QUERY_ARGS) {
+		q[1] = '\0';
+		c->query_overflow = true;
+	}
+	return c;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_data_size,
@@ -232,7 +263,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 	enum MHD_Result ret;
 
 	(void)version;
-	if (c == NULL) {
+	if (c == NULL && (c = on_uri(s, url, mc)) == NULL)
+		return MHD_NO;
+	*con_cls = c;
+	if (!c->started) {
 		const char *cl;
 
 		const union MHD_ConnectionInfo *ci =
@@ -240,14 +274,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 
 		if (ci && ci->socket_context)
 			atomic_store(&((struct sock *)ci->socket_context)->head_t0, 0);
-		c = calloc(1, sizeof(*c));
-		if (c == NULL)
-			return MHD_NO;
-		c->t0 = time_mono_ms();
+		c->started = true;
 		snprintf(c->method, sizeof(c->method), "%s", method);
 		http_log_path(url, c->path, sizeof(c->path));
-		*con_cls = c;
-		atomic_fetch_add(&s->inflight, 1);
+		if (c->query_overflow)
+			return reply_now(mc, c, 414, too_many_args_msg);
 		c->body.max = http_body_limit(s->app, method, url);
 		cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Length");
 		/* a body somewhat over the limit is read and dropped, so the client gets to read
@@ -482,7 +513,8 @@ int http_server_start(const struct http_app *app, const char *listen, int nthrea
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 	    or_default(app->limits.per_address, HTTP_PER_ADDRESS),
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
-	    on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_END);
+	    on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+	    MHD_OPTION_END);
 	if (s->d == NULL) {
 		snprintf(err, errlen, "cannot listen on %s (in use, or not an address of this host)",
 			 listen);

@@ -52,6 +52,25 @@ export function tokens(db, users, label = 'test') {
   return tok;
 }
 
+// The sanitizer report in a server's stderr (AddressSanitizer, LeakSanitizer, UBSan's
+// "runtime error:"), from its first line to the end, or null.
+export function sanitizerReport(stderr) {
+  const m = /^.*(ERROR: (Address|Leak|Thread|Memory)Sanitizer|runtime error: ).*$/m.exec(stderr);
+  return m ? stderr.slice(m.index) : null;
+}
+
+// A server that wrote a sanitizer report fails the test file that started it, whatever the
+// test asserted, with the report shown: a bad read that happens to answer 200 is a defect.
+function watchSanitizer(p, stderr) {
+  p.on('close', () => { // after stderr is drained, unlike 'exit'
+    const r = sanitizerReport(stderr());
+    if (r) {
+      process.exitCode = 1;
+      console.error(`kam serve (pid ${p.pid}) wrote a sanitizer report:\n${r.slice(0, 20000)}`);
+    }
+  });
+}
+
 // Starts kam serve on db (with extra serve options in args); resolves when it prints its URL.
 export function serve(db, env = {}, args = []) {
   return new Promise((resolve, reject) => {
@@ -60,6 +79,7 @@ export function serve(db, env = {}, args = []) {
     });
     let out = '', err = '';
     p.stderr.on('data', (d) => { err += d; if (err.length > 1 << 20) err = err.slice(-(1 << 19)); });
+    watchSanitizer(p, () => err);
     p.stdout.on('data', (d) => {
       out += d;
       const m = out.match(/serving on (http:\/\/127\.0\.0\.1:\d+)\//);

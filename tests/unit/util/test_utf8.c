@@ -1,0 +1,37 @@
+/* utf8_valid: what a query value must be before it reaches SQL, logs and replies. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include "util/utf8.h"
+
+static void test_well_formed(void **state)
+{
+	(void)state;
+	assert_true(utf8_valid(""));
+	assert_true(utf8_valid("Müller & Söhne"));
+	assert_true(utf8_valid("東京 ¥"));
+	assert_true(utf8_valid("\xf0\x9f\x98\x80")); /* U+1F600, four bytes */
+}
+
+static void test_ill_formed(void **state)
+{
+	(void)state;
+	assert_false(utf8_valid("\xff\xfe"));           /* never in UTF-8 */
+	assert_false(utf8_valid("abc\x80"));            /* a stray continuation byte */
+	assert_false(utf8_valid("\xc3"));               /* cut short */
+	assert_false(utf8_valid("\xc0\xaf"));           /* overlong "/" */
+	assert_false(utf8_valid("\xed\xa0\x80"));       /* a UTF-16 surrogate */
+	assert_false(utf8_valid("\xf4\x90\x80\x80"));   /* past U+10FFFF */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_well_formed),
+	    cmocka_unit_test(test_ill_formed),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
