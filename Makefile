@@ -29,7 +29,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/san/unit/%,$(UNIT_SRC))
 KAM_DB     ?= kam.db
 KAM_LISTEN ?= 127.0.0.1:8080
 
-.PHONY: openapi all deps run check unit api api-pg lint fmt bench clean
+.PHONY: openapi all deps run check unit api api-pg lint fmt bench clean fuzz fuzz-replay
 all: kam
 
 deps:
@@ -101,7 +101,7 @@ run:
 
 check:
 	@scripts/deps --test
-	@$(MAKE) --no-print-directory lint unit api api-pg
+	@$(MAKE) --no-print-directory lint unit fuzz-replay api api-pg
 	@echo "make check: all suites passed"
 
 unit: $(UNIT_BIN)
@@ -114,6 +114,41 @@ api-pg: $(BUILD)/san/kam
 	KAM_BIN=$(CURDIR)/$(BUILD)/san/kam scripts/test-pg tests/api/*.test.mjs tests/pg/*.test.mjs
 
 
+
+# Fuzzing (tests/fuzz, docs/testing.md): clang's libFuzzer with ASan and UBSan over the
+# same sources. `make fuzz FUZZ_SECONDS=N` explores for N seconds a harness, growing
+# build/fuzz/corpus; `make fuzz-replay` (in make check) runs every committed seed once.
+FUZZ_CC     := clang
+FUZZ_CFLAGS  = -std=c17 -D_GNU_SOURCE -Isrc -I$(BUILD)/gen -g -O1 -fno-omit-frame-pointer \
+               -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
+               $(shell pkg-config --cflags $(PKGS)) -DKAM_VERSION='"fuzz"'
+FUZZ_OBJ    := $(patsubst %.c,$(BUILD)/fuzz/%.o,$(SRC)) $(BUILD)/fuzz/gen/schema_sqlite.o \
+               $(BUILD)/fuzz/gen/schema_pg.o
+FUZZ_BIN    := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(filter-out tests/fuzz/fuzz_db.c,$(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_SECONDS ?= 60
+.SECONDARY: $(FUZZ_OBJ)
+
+$(BUILD)/fuzz/src/%.o: src/%.c
+	@mkdir -p $(@D)
+	@echo "CC (fuzz) $<"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+$(BUILD)/fuzz/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(@D)
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_db.c $(FUZZ_OBJ)
+	@echo "LD  $@"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+fuzz: $(FUZZ_BIN)
+	@set -e; for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p $(BUILD)/fuzz/corpus/$$n; \
+		echo "== $$n for $(FUZZ_SECONDS) s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/ \
+			$(BUILD)/fuzz/corpus/$$n tests/fuzz/corpus/$$n; done
+
+fuzz-replay: $(FUZZ_BIN)
+	@set -e; for f in $(FUZZ_BIN); do n=$$(basename $$f); echo "== $$n: $$(ls tests/fuzz/corpus/$$n | wc -l) seeds"; \
+		$$f -runs=0 tests/fuzz/corpus/$$n > $(BUILD)/fuzz/$$n.log 2>&1 || { cat $(BUILD)/fuzz/$$n.log; exit 1; }; \
+		tail -1 $(BUILD)/fuzz/$$n.log; done
 
 # Functions curl bans for good reasons; a grep keeps them out.
 lint:

@@ -64,6 +64,12 @@ static int queue(struct req *rq, struct resp *rs, const struct app_import_opts *
 	    (rc = app_audit(rq->db, &rq->user.who, "queue", "import", id, NULL, rec)) != KAM_OK ||
 	    (rc = store_commit(rq->db)) != KAM_OK)
 		goto out;
+	/* the reply is the run as accepted (queued), read before the worker can take it: after
+	 * the submit nothing may fail, or a client that retries would queue the file twice */
+	json_decref(rec);
+	rec = NULL;
+	if ((rc = store_get(rq->db, &model_import, id, &rec, &version)) != KAM_OK)
+		goto out;
 	if ((rc = app_importq_submit(srv->imports, id, &rq->user.who, o, csv, len)) != KAM_OK) {
 		/* filled up since the check: the record says so, and the client may retry */
 		json_t *failed = json_pack("{s:s}", "status", "failed");
@@ -74,10 +80,6 @@ static int queue(struct req *rq, struct resp *rs, const struct app_import_opts *
 			rc = queue_full(rs, ei);
 		goto out;
 	}
-	json_decref(rec);
-	rec = NULL;
-	if ((rc = store_get(rq->db, &model_import, id, &rec, &version)) != KAM_OK)
-		goto out;
 	app_import_decorate(rec);
 	api_created(rs, "/api/v1/imports", id, version, rec);
 	rs->status = 202; /* accepted: the rows are still to come */
