@@ -456,10 +456,8 @@ export function Account({ id, user }) {
     },
   };
   const loadKpis = (live) => {
-    const to = new Date();
-    const toS = `${to.getUTCFullYear()}-${String(to.getUTCMonth() + 1).padStart(2, '0')}-01`;
-    const from = new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() - 12, 1)).toISOString().slice(0, 10);
-    get(`/api/v1/kpis?scope=account&id=${id}&from=${from}&to=${toS}&interval=month`).then((k) => live() && setKpis(k), () => {});
+    // the server picks the period: the 12-month revenue window of every other figure
+    get(`/api/v1/kpis?scope=account&id=${id}&interval=month`).then((k) => live() && setKpis(k), () => {});
   };
   // reload('plans') after an edit of the plan; reload() reads everything again
   const reload = (...parts) => {

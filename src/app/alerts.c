@@ -13,6 +13,7 @@ void app_health_params(const struct settings *s, int64_t account_id, int64_t now
 	p->account_id = account_id;
 	p->now = now;
 	p->today = settings_today(s, now);
+	app_revenue_window(p->today, &(date_t){0}, &p->last_month);
 	for (int i = 0; i < SEV__MAX; i++)
 		p->sla_hours[i] = s->sla_hours[i];
 	p->detractor_days = s->alert_threshold[AR_DETRACTOR];
