@@ -63,3 +63,30 @@ test('revenue, 12 months is the same figure in the list, the score, the KPIs and
   assert.equal(checked, 8);
   assert.ok(withPlan >= 3, `plans checked: ${withPlan}`);
 });
+
+// A CSV line's cells (the exporter quotes every cell).
+const cells = (line) => [...line.matchAll(/"((?:[^"]|"")*)"/g)].map((m) => m[1].replaceAll('""', '"'));
+
+test('exports write money in major units with its currency and owners by name, beside their ids', async () => {
+  const r = await fetch(`${srv.url}/api/v1/accounts?format=csv&limit=100&sort=-revenue_12m`, { headers: { Authorization: `Bearer ${tok.director}` } });
+  assert.equal(r.status, 200);
+  const [head, ...rows] = (await r.text()).trim().split('\r\n').map(cells);
+  const col = (n) => { const i = head.indexOf(n); assert.ok(i >= 0, `column ${n} in ${head}`); return i; };
+  assert.equal(col('owner'), col('owner_id') + 1, 'the name right beside the id');
+  assert.equal(col('revenue_12m_currency'), col('revenue_12m') + 1);
+  const users = Object.fromEntries((await get('/api/v1/users?limit=100')).items.map((u) => [u.id, u.name]));
+  const api_ = (await get('/api/v1/accounts?limit=100&sort=-revenue_12m')).items;
+  for (const [i, a] of api_.slice(0, 5).entries()) {
+    const row = rows[i];
+    assert.equal(Number(row[col('id')]), a.id);
+    assert.equal(row[col('owner')], users[a.owner_id]);
+    assert.equal(Number(row[col('revenue_12m')]), a.revenue_12m / 100, `${a.name}: revenue in euros`);
+    assert.equal(row[col('revenue_12m_currency')], 'EUR');
+    assert.equal(Number(row[col('potential_annual_spend')]), a.potential_annual_spend / 100, `${a.name}: potential in euros`);
+    assert.equal(row[col('currency')], a.currency);
+  }
+  const o = await fetch(`${srv.url}/api/v1/opportunities?format=csv&limit=5`, { headers: { Authorization: `Bearer ${tok.director}` } });
+  const [oh, or] = (await o.text()).trim().split('\r\n').map(cells);
+  assert.ok(oh.includes('owner'));
+  assert.ok(Object.values(users).includes(or[oh.indexOf('owner')]) || or[oh.indexOf('owner_id')] === '');
+});
