@@ -386,8 +386,8 @@ static void user_names(struct store_conn *db, const struct model_entity *e, json
 			if ((name = json_object_get(names, key)) == NULL) {
 				json_t *u = NULL;
 
-				name = store_get(db, &model_user, json_integer_value(v), &u, NULL) ==
-				               KAM_OK
+				name = store_get(db, &model_user, json_integer_value(v), &u,
+				                 NULL) == KAM_OK
 				           ? json_object_get(u, "name")
 				           : NULL;
 				json_object_set(names, key, name ? name : json_null());
