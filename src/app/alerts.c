@@ -81,6 +81,28 @@ out:
 	return rc;
 }
 
+int app_health_account(struct store_conn *c, int64_t now, int64_t account_id)
+{
+	struct store_health_params p;
+	struct health_input *in = NULL;
+	struct health_result r;
+	struct settings s;
+	char today[DATE_LEN];
+	size_t n = 0;
+	int rc = app_settings_load(c, &s, NULL);
+
+	if (rc != KAM_OK)
+		return rc;
+	app_health_params(&s, account_id, now, &p);
+	date_format(p.today, today);
+	if ((rc = store_health_inputs(c, &p, &in, &n)) == KAM_OK && n == 1) {
+		health_compute(&s, &in[0], now, &r);
+		rc = store_health_snapshot(c, account_id, today, r.score);
+	}
+	free(in);
+	return rc;
+}
+
 /* Evidence is stored as JSON text; it goes out as JSON, with the account's name beside. */
 int app_alert_expand(struct store_conn *db, json_t *alert)
 {

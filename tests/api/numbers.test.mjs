@@ -31,6 +31,29 @@ test('the health in the accounts list is the health on the account page, for eve
   assert.deepEqual(differ, []);
 });
 
+test('a write by hand moves the health in the list at once, to the figure the account page shows', async () => {
+  const list = async () => (await get('/api/v1/accounts?limit=100')).items;
+  const plans = (await get('/api/v1/plans?status=active&limit=100')).items;
+  // an account whose health counts overdue actions at full marks today
+  let target = null;
+  for (const pl of plans) {
+    const h = await get(`/api/v1/accounts/${pl.account_id}/health`);
+    if (h.components.find((c) => c.name === 'overdue_actions').value === 100) { target = pl; break; }
+  }
+  assert.ok(target, 'an account with an active plan and no overdue action');
+  const before = (await list()).find((a) => a.id === target.account_id).health;
+  const r = await api(srv.url, tok.director, 'POST', '/api/v1/actions',
+    { plan_id: target.id, title: 'Send the QBR deck', due_on: '2026-11-01', status: 'open' });
+  assert.equal(r.status, 201, r.text);
+  const page = (await get(`/api/v1/accounts/${target.account_id}/health`)).score;
+  assert.ok(page < before, `the overdue action lowers the health (${before} → ${page})`);
+  assert.equal((await list()).find((a) => a.id === target.account_id).health, page);
+  // and deleting it puts it back
+  const del = await api(srv.url, tok.director, 'DELETE', `/api/v1/actions/${r.json.id}`);
+  assert.equal(del.status, 204, del.text);
+  assert.equal((await list()).find((a) => a.id === target.account_id).health, before);
+});
+
 const major = (minor) => `EUR ${Math.round(minor / 100).toLocaleString('en-US')}`;
 
 test('revenue, 12 months is the same figure in the list, the score, the KPIs and the plan document', async () => {
