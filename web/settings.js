@@ -70,8 +70,7 @@ function Scoring({ s, accounts, owners, canEdit, onSaved, msg, setMsg }) {
     <div class="fields"><label>key from <input type="number" min="0" max="100" value=${th.key_threshold} disabled=${!canEdit} onInput=${(e) => setTh({ ...th, key_threshold: Number(e.target.value) })} /></label>
       <label>potential from <input type="number" min="0" max="100" value=${th.potential_threshold} disabled=${!canEdit} onInput=${(e) => setTh({ ...th, potential_threshold: Number(e.target.value) })} /></label></div>
     ${preview && ok && html`<div class="preview"><p role="status">Key accounts: <strong>${preview.proposed.key}</strong> (now ${preview.now.key}) ·
-      potential ${preview.proposed.potential} (now ${preview.now.potential}) ·
-      <strong>${changes.length}</strong> ${changes.length === 1 ? 'account changes' : 'accounts change'} tier</p>
+      potential ${preview.proposed.potential} (now ${preview.now.potential}) · <strong>${changes.length}</strong> ${changes.length === 1 ? 'account changes' : 'accounts change'} tier</p>
       ${changes.length > 0 && html`<div class="scroll"><table class="changes"><thead><tr><th scope="col">Account</th><th scope="col">Owner</th><th scope="col" class="num">Revenue 12 mo</th><th scope="col">Tier</th></tr></thead>
       <tbody>${changes.map((c) => html`<tr><td>${acc(c.account_id)?.name ?? `account ${c.account_id}`}</td><td>${owners[acc(c.account_id)?.owner_id] ?? ''}</td>
         <td class="num">${money(c.revenue, c.currency)}</td><td>${c.tier_now} → <strong>${c.tier}</strong></td></tr>`)}</tbody></table></div>`}</div>`}
