@@ -3,7 +3,7 @@
 // meeting in two clicks), cases, risks (heat map), surveys, team.
 import { html, useState, useEffect } from './vendor-preact-htm.js';
 import { get, api } from './api.js';
-import { num, date, ago, money, pct, esc, today, monthStart } from './format.js';
+import { num, date, ago, money, pct, esc, implausible, today } from './format.js';
 import { Chart } from './chart.js';
 import { Form, Field, fields, body } from './forms.js';
 
@@ -13,7 +13,7 @@ function Overview({ a, health, score, kpis }) {
   return html`<div>
     <section aria-labelledby="k-title"><h2 id="k-title">Last twelve months</h2>
       ${!kpis ? html`<p class="loading">Loading the figures…</p>` : html`<p>Revenue ${money(kpis.kpis.revenue.value, kpis.currency)} (previous ${money(kpis.kpis.revenue.previous, kpis.currency)}) ·
-        share of wallet ${pct(kpis.kpis.share_of_wallet.value)} · NPS ${num(kpis.kpis.nps.value, 0)} ·
+        share of wallet ${pct(kpis.kpis.share_of_wallet.value)}${implausible('share_of_wallet', kpis.kpis.share_of_wallet.value) && html` <span class="flag" title=${implausible('share_of_wallet', kpis.kpis.share_of_wallet.value)}>⚠ above 100%: check the potential spend</span>`} · NPS ${num(kpis.kpis.nps.value, 0)} (${kpis.kpis.nps.denominator ?? 0} answers) ·
         potential ${money(a.potential_annual_spend, a.currency)}</p>
       <${Chart} label="Revenue by month" option=${{
         animation: false, grid: { left: 60, right: 10, top: 10, bottom: 30 },
@@ -22,6 +22,7 @@ function Overview({ a, health, score, kpis }) {
         series: [{ type: 'line', areaStyle: {}, data: kpis.series.map((s) => s.kpis.revenue.value) }] }} />`}
     </section>
     <section aria-labelledby="h-title"><h2 id="h-title">Why this health score</h2>
+      <${HealthTrend} id=${a.id} />
       <table><thead><tr><th>Part</th><th>Value</th><th>Weight</th><th>Points</th><th>Reason</th></tr></thead>
       <tbody>${health.components.map((c) => html`<tr><td>${c.name.replaceAll('_', ' ')}</td><td>${num(c.value, 0)}</td><td>${num(c.weight * 100, 0)}%</td><td>${num(c.points)}</td><td>${c.reason}</td></tr>`)}</tbody></table>
     </section>
@@ -30,6 +31,21 @@ function Overview({ a, health, score, kpis }) {
       <tbody>${score.criteria.map((c) => html`<tr><td>${c.name}</td><td>${c.name === 'financial' ? money(c.raw, score.currency) : c.raw ?? '–'}</td><td>${num(c.normalized)}</td><td>${pct(c.weight, 0)}</td><td>${num(c.contribution)}</td></tr>`)}</tbody></table>
     </section>
   </div>`;
+}
+
+// The daily health snapshots of the last year as a small line (GET …/health/history).
+function HealthTrend({ id }) {
+  const [items, setItems] = useState(null);
+  useEffect(() => { get(`/api/v1/accounts/${id}/health/history`).then((r) => setItems(r.items), () => setItems([])); }, [id]);
+  if (!items) return null;
+  if (items.length < 2)
+    return html`<p class="muted health-trend">Health history: ${items.length ? `only ${date(items[0].day)} (${num(items[0].score, 0)}) so far` : 'none yet'}; a point is kept every day.</p>`;
+  return html`<div class="health-trend"><${Chart} label="Health score, day by day" small option=${{
+    animation: false, grid: { left: 30, right: 8, top: 8, bottom: 20 },
+    xAxis: { type: 'category', data: items.map((x) => x.day) },
+    yAxis: { type: 'value', min: 0, max: 100, splitNumber: 2 },
+    tooltip: { trigger: 'axis' },
+    series: [{ type: 'line', symbol: 'none', data: items.map((x) => x.score) }] }} /></div>`;
 }
 
 const PERSON = [
@@ -455,7 +471,8 @@ export function Account({ id, user }) {
     },
   };
   const loadKpis = (live) => {
-    get(`/api/v1/kpis?scope=account&id=${id}&from=${monthStart(-12)}&to=${monthStart(0)}&interval=month`).then((k) => live() && setKpis(k), () => {});
+    // the server picks the period: the 12-month revenue window of every other figure
+    get(`/api/v1/kpis?scope=account&id=${id}&interval=month`).then((k) => live() && setKpis(k), () => {});
   };
   // reload('plans') after an edit of the plan; reload() reads everything again
   const reload = (...parts) => {

@@ -1,7 +1,7 @@
 // The alerts inbox: filter by state, acknowledge, snooze a week, jump to the account.
 import { html, useState, useEffect } from './vendor-preact-htm.js';
 import { get, api } from './api.js';
-import { date } from './format.js';
+import { date, evidenceText } from './format.js';
 
 export function Alerts() {
   const [state, setState] = useState('open');
@@ -23,7 +23,7 @@ export function Alerts() {
     <tbody>${items.map((a) => html`<tr data-alert=${a.id}>
       <td>${a.rule.replaceAll('_', ' ')}</td><td class=${a.severity}>${a.severity}</td>
       <td>${a.account_id ? html`<a href="#/accounts/${a.account_id}">${a.account_name}</a>` : 'KAM workload'}</td>
-      <td>${date(a.opened_at)}</td><td class="evidence">${Object.entries(a.evidence).map(([k, v]) => `${k.replaceAll('_', ' ')}: ${v}`).join(' · ')}</td>
+      <td>${date(a.opened_at)}</td><td class="evidence">${Object.entries(a.evidence).filter(([k]) => k !== 'currency').map(([k, v]) => evidenceText(k, v, a.evidence.currency)).join(' · ')}</td>
       <td>${a.state === 'open' && html`<button onClick=${() => change(a, { state: 'acknowledged' })}>Acknowledge</button>
         <button onClick=${() => change(a, { state: 'snoozed', snoozed_until: week() })}>Snooze a week</button>`}</td></tr>`)}</tbody></table>
   </div>`;

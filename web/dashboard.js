@@ -3,27 +3,35 @@
 import { html, useState, useEffect } from './vendor-preact-htm.js';
 import { Chart } from './chart.js';
 import { get } from './api.js';
-import { money, pct, num, esc, monthStart } from './format.js';
+import { money, pct, num, esc, change, implausible, NPS_MIN_ANSWERS, monthStart } from './format.js';
 
+// [name, label, format, kind of change: money, ratio (percentage points) or points]
 const TILES = [
-  ['revenue', 'Revenue', (v, c) => money(v, c)],
-  ['nrr', 'Net revenue retention', (v) => pct(v)],
-  ['grr', 'Gross revenue retention', (v) => pct(v)],
-  ['logo_retention', 'Logo retention', (v) => pct(v)],
-  ['nps', 'NPS', (v) => num(v, 0)],
-  ['sla_compliance', 'SLA compliance', (v) => pct(v)],
+  ['revenue', 'Revenue', (v, c) => money(v, c), 'money'],
+  ['nrr', 'Net revenue retention', (v) => pct(v), 'ratio'],
+  ['grr', 'Gross revenue retention', (v) => pct(v), 'ratio'],
+  ['logo_retention', 'Logo retention', (v) => pct(v), 'ratio'],
+  ['share_of_wallet', 'Share of wallet', (v) => pct(v), 'ratio'],
+  ['nps', 'NPS', (v) => num(v, 0), 'points'],
+  ['sla_compliance', 'SLA compliance', (v) => pct(v), 'ratio'],
 ];
 
-function Tile({ name, label, fmt, k, currency, series }) {
+function Tile({ name, label, fmt, kind, k, currency, series }) {
   const f = k[name];
   const up = f.value !== null && f.previous !== null && f.value >= f.previous;
+  // an NPS of a handful of answers is shown, greyed, with its count
+  const thin = name === 'nps' && (f.denominator ?? 0) < NPS_MIN_ANSWERS;
+  const odd = implausible(name, f.value);
+  const delta = change(f.value, f.previous, kind, currency);
   const spark = { animation: false, grid: { left: 2, right: 2, top: 4, bottom: 2 }, xAxis: { type: 'category', show: false },
     yAxis: { type: 'value', show: false, scale: true },
     series: [{ type: 'line', symbol: 'none', lineStyle: { width: 1.5 }, data: (series || []).map((s) => s.kpis[name].value) }] };
-  return html`<section class="tile" data-kpi=${name} aria-label=${label}>
+  return html`<section class=${`tile${thin ? ' thin' : ''}${odd ? ' odd' : ''}`} data-kpi=${name} aria-label=${label}>
     <h3>${label}</h3>
-    <p class="value">${fmt(f.value, currency)}</p>
-    <p class="prev ${f.previous === null ? '' : up ? 'up' : 'down'}">previous ${fmt(f.previous, currency)}</p>
+    <p class="value">${fmt(f.value, currency)}${odd && html` <span class="flag" title=${odd} aria-label=${odd}>⚠</span>`}</p>
+    <p class="prev ${f.previous === null ? '' : up ? 'up' : 'down'}">${delta && html`<span class="delta">${delta}</span> · `}previous ${fmt(f.previous, currency)}</p>
+    ${name === 'nps' && html`<p class="answers">${f.denominator ?? 0} answers${thin ? `, fewer than ${NPS_MIN_ANSWERS}: not reliable yet` : ''}</p>`}
+    ${odd && html`<p class="why">${odd}</p>`}
     ${series ? html`<${Chart} label=${`${label}, month by month`} option=${spark} small />` : html`<div class="spark-wait" aria-hidden="true"></div>`}
   </section>`;
 }
@@ -84,7 +92,7 @@ export function Dashboard() {
         <option value="12">last 12 months</option><option value="24">last 24 months</option>
       </select></label>
     </div>
-    <div class="tiles">${k ? TILES.map(([n, l, f]) => html`<${Tile} name=${n} label=${l} fmt=${f} k=${k.kpis} currency=${k.currency} series=${series?.series} />`) : wait}</div>
+    <div class="tiles">${k ? TILES.map(([n, l, f, kind]) => html`<${Tile} name=${n} label=${l} fmt=${f} kind=${kind} k=${k.kpis} currency=${k.currency} series=${series?.series} />`) : wait}</div>
     <div class="grid2">
       <section aria-labelledby="m-title"><h2 id="m-title">Key accounts: portfolio matrix</h2>
         ${matrix ? html`<${Chart} label="Portfolio matrix" option=${matrixOption} onClick=${(p) => { location.hash = `#/accounts/${p.data.id}`; }} />

@@ -78,3 +78,40 @@ export function ago(ts) {
 
 // Text for the places a library renders as HTML (ECharts tooltips): user text stays text.
 export const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+
+// The change between two figures as people read it: "+2.1% (+€327,813)" for money and
+// counts, percentage points for ratios ("+1.5 pts"); '' when either side is missing.
+export function change(value, previous, kind, currency) {
+  if (value === null || value === undefined || previous === null || previous === undefined) return '';
+  const d = value - previous;
+  const sign = (x) => (x > 0 ? '+' : x < 0 ? '−' : '±');
+  if (kind === 'ratio') return `${sign(d)}${Math.abs(d * 100).toFixed(1)} pts`;
+  if (kind === 'points') return `${sign(d)}${Math.abs(d).toFixed(0)} points`;
+  const rel = previous !== 0 ? ` ${sign(d)}${Math.abs((d / Math.abs(previous)) * 100).toFixed(1)}%` : '';
+  const abs = kind === 'money' ? `${sign(d)}${money(Math.abs(d), currency).replace(/^-/, '')}` : `${sign(d)}${Math.abs(d)}`;
+  return `${rel.trim()}${rel ? ` (${abs})` : abs}`;
+}
+
+// Below this many answers an NPS swings by tens of points with one answer: shown greyed.
+export const NPS_MIN_ANSWERS = 30;
+
+// Figures that cannot be right as they stand, with the likely cause (null when plausible).
+export function implausible(name, value) {
+  if (value === null || value === undefined) return null;
+  if (name === 'share_of_wallet' && value > 1)
+    return 'Above 100%: the potential annual spend of some accounts is missing, too low, or in another currency than the revenue.';
+  if ((name === 'nrr' || name === 'grr') && (value > 2 || value < 0.2))
+    return 'Implausible: the previous period\'s revenue of these accounts is very small (accounts new last year or revenue imported for part of it).';
+  return null;
+}
+
+// Alert evidence as a person reads it: money (keys about revenue, in minor units of
+// currency) with its currency, hours past a target in days, rates in percent.
+export function evidenceText(key, value, currency) {
+  const label = key.replaceAll('_', ' ');
+  if (typeof value !== 'number') return `${label}: ${value}`;
+  if (/revenue|amount|spend/.test(key)) return `${label}: ${money(value, currency)}`;
+  if (/hours/.test(key)) return `${label.replace(/hours/, 'days')}: ${(value / 24).toFixed(value >= 240 ? 0 : 1)}`;
+  if (/percent/.test(key)) return `${label.replace(/ ?percent/, '')}: ${value}%`;
+  return `${label}: ${Number.isInteger(value) ? value : value.toFixed(1)}`;
+}

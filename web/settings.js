@@ -4,69 +4,121 @@
 import { html, useState, useEffect } from './vendor-preact-htm.js';
 import { get, api } from './api.js';
 import { Imports } from './imports.js';
-import { date } from './format.js';
+import { date, num, money } from './format.js';
 import { Form, fields, body } from './forms.js';
 
-function Scoring({ s, accounts, canEdit, onSaved, msg, setMsg }) {
-  const [draft, setDraft] = useState({ weights: { ...s.weights }, key_threshold: s.key_threshold, potential_threshold: s.potential_threshold });
+// Weights are kept as shares of their total (the server divides by the sum): the form shows
+// and takes them in percent, and saves only when they total 100%.
+const pcts = (w) => {
+  const sum = Object.values(w).reduce((a, b) => a + b, 0) || 1;
+  return Object.fromEntries(Object.entries(w).map(([k, v]) => [k, Math.round((v / sum) * 1000) / 10]));
+};
+const fracs = (p) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, v / 100]));
+const total = (p) => Math.round(Object.values(p).reduce((a, b) => a + (Number(b) || 0), 0) * 10) / 10;
+// one decimal per weight: three thirds show as 33.3% and still total 100%
+const whole = (t) => Math.abs(t - 100) < 0.2;
+const p1 = (v) => (Number.isInteger(v) ? String(v) : num(v, 1));
+
+function Weights({ label, names, p, set, canEdit }) {
+  const t = total(p);
+  return html`<div class="fields">${names.map((k) => html`<label>${k.replaceAll('_', ' ')} (%)
+      <input type="number" min="0" max="100" step="0.1" value=${p[k]} disabled=${!canEdit} aria-label=${`${label}: ${k.replaceAll('_', ' ')}, percent`}
+        onInput=${(e) => set({ ...p, [k]: Number(e.target.value) })} /></label>`)}</div>
+    <p class=${whole(t) ? 'muted total' : 'error total'} role="status">Total ${whole(t) ? '100' : p1(t)}%${whole(t) ? '' : ': the weights must total 100%'}</p>`;
+}
+
+// One way to save every section: edit, then an explicit Save button; the confirmation says
+// what was saved, the form then shows the saved values.
+function SaveBar({ canEdit, label = 'Save', disabled, busy, msg, onSave }) {
+  if (!canEdit) return null;
+  return html`<p class="savebar"><button type="button" disabled=${disabled || busy} onClick=${onSave}>${busy ? 'Saving…' : label}</button>
+    ${msg && html` <span class=${msg.error ? 'error' : 'ok'} role=${msg.error ? 'alert' : 'status'}>${msg.text}</span>`}</p>`;
+}
+
+function useSave(onSaved, setMsg) {
+  const [busy, setBusy] = useState(false);
+  return [busy, async (patch, done) => {
+    setBusy(true);
+    try {
+      const saved = await api('PATCH', '/api/v1/settings', patch);
+      setMsg({ text: done(saved) });
+      onSaved(saved);
+    } catch (e) { setMsg({ error: true, text: e.message }); }
+    setBusy(false);
+  }];
+}
+
+const CRITERIA = ['financial', 'growth', 'strategic', 'influence'];
+
+function Scoring({ s, accounts, owners, canEdit, onSaved, msg, setMsg }) {
+  const [p, setP] = useState(pcts(s.weights));
+  const [th, setTh] = useState({ key_threshold: s.key_threshold, potential_threshold: s.potential_threshold });
   const [preview, setPreview] = useState(null);
+  const [busy, save] = useSave(onSaved, setMsg);
+  const draft = { weights: fracs(p), ...th };
+  const ok = whole(total(p));
   useEffect(() => {
-    if (!canEdit) return undefined;
-    const t = setTimeout(() => api('POST', '/api/v1/settings/preview', draft).then(setPreview, (e) => setMsg(e.message)), 200);
+    if (!canEdit || !ok) return undefined;
+    const t = setTimeout(() => api('POST', '/api/v1/settings/preview', draft).then(setPreview, (e) => setMsg({ error: true, text: e.message })), 200);
     return () => clearTimeout(t);
   }, [JSON.stringify(draft)]);
-  const w = (k) => html`<label>${k} <input type="number" min="0" max="100" step="0.05" value=${draft.weights[k]} disabled=${!canEdit}
-    onInput=${(e) => setDraft({ ...draft, weights: { ...draft.weights, [k]: Number(e.target.value) } })} /></label>`;
-  async function save() {
-    try { await api('PATCH', '/api/v1/settings', draft); setMsg('Saved: every account was re-ranked.'); onSaved(); } catch (e) { setMsg(e.message); }
-  }
-  const name = (id) => accounts.find((a) => a.id === id)?.name ?? `account ${id}`;
+  const acc = (id) => accounts.find((a) => a.id === id);
+  const changes = preview?.changes ?? [];
   return html`<section aria-labelledby="sw-title"><h2 id="sw-title">Identification</h2>
-    <div class="fields">${['financial', 'growth', 'strategic', 'influence'].map(w)}
-      <label>key from <input type="number" min="0" max="100" value=${draft.key_threshold} disabled=${!canEdit} onInput=${(e) => setDraft({ ...draft, key_threshold: Number(e.target.value) })} /></label>
-      <label>potential from <input type="number" min="0" max="100" value=${draft.potential_threshold} disabled=${!canEdit} onInput=${(e) => setDraft({ ...draft, potential_threshold: Number(e.target.value) })} /></label></div>
-    ${preview && html`<p class="preview" role="status">Key accounts: <strong>${preview.proposed.key}</strong> (now ${preview.now.key}) ·
-      potential ${preview.proposed.potential} (now ${preview.now.potential})</p>
-      <ul class="changes">${preview.changes.map((c) => html`<li>${name(c.account_id)}: ${c.tier_now} → <strong>${c.tier}</strong></li>`)}</ul>`}
-    ${canEdit && html`<button onClick=${save}>Save and re-rank</button>`} ${msg && html`<span role="status">${msg}</span>`}
+    <p class="muted">The weight of each criterion in an account's score, in percent of the total.</p>
+    <${Weights} label="score weight" names=${CRITERIA} p=${p} set=${setP} canEdit=${canEdit} />
+    <div class="fields"><label>key from <input type="number" min="0" max="100" value=${th.key_threshold} disabled=${!canEdit} onInput=${(e) => setTh({ ...th, key_threshold: Number(e.target.value) })} /></label>
+      <label>potential from <input type="number" min="0" max="100" value=${th.potential_threshold} disabled=${!canEdit} onInput=${(e) => setTh({ ...th, potential_threshold: Number(e.target.value) })} /></label></div>
+    ${preview && ok && html`<div class="preview"><p role="status">Key accounts: <strong>${preview.proposed.key}</strong> (now ${preview.now.key}) ·
+      potential ${preview.proposed.potential} (now ${preview.now.potential}) · <strong>${changes.length}</strong> ${changes.length === 1 ? 'account changes' : 'accounts change'} tier</p>
+      ${changes.length > 0 && html`<div class="scroll"><table class="changes"><thead><tr><th scope="col">Account</th><th scope="col">Owner</th><th scope="col" class="num">Revenue 12 mo</th><th scope="col">Tier</th></tr></thead>
+      <tbody>${changes.map((c) => html`<tr><td>${acc(c.account_id)?.name ?? `account ${c.account_id}`}</td><td>${owners[acc(c.account_id)?.owner_id] ?? ''}</td>
+        <td class="num">${money(c.revenue, c.currency)}</td><td>${c.tier_now} → <strong>${c.tier}</strong></td></tr>`)}</tbody></table></div>`}</div>`}
+    <${SaveBar} canEdit=${canEdit} label="Save and re-rank" busy=${busy} disabled=${!ok} msg=${msg}
+      onSave=${() => save(draft, (saved) => `Saved: ${CRITERIA.map((k) => `${k} ${p1(pcts(saved.weights)[k])}%`).join(', ')}; key from ${saved.key_threshold}. Every account was re-ranked.`)} />
   </section>`;
 }
 
 function Health({ s, canEdit, onSaved }) {
   const [msg, setMsg] = useState(null);
-  async function change(part, v) {
-    try { await api('PATCH', '/api/v1/settings', { health_weights: { [part]: v } }); setMsg('Saved'); onSaved(); } catch (e) { setMsg(e.message); }
-  }
+  const [p, setP] = useState(pcts(s.health_weights));
+  const [busy, save] = useSave(onSaved, setMsg);
+  const ok = whole(total(p));
   return html`<section aria-labelledby="sh-title"><h2 id="sh-title">Health score weights</h2>
-    <div class="fields">${Object.entries(s.health_weights).map(([part, w]) => html`<label>${part.replaceAll('_', ' ')}
-      <input type="number" min="0" max="100" step="0.05" value=${w} disabled=${!canEdit} onChange=${(e) => change(part, Number(e.target.value))} /></label>`)}</div>
-    ${msg && html`<p role="status">${msg}</p>`}
+    <p class="muted">In percent of the total; a part with no data for an account is left out and the others share its weight.</p>
+    <${Weights} label="health weight" names=${Object.keys(s.health_weights)} p=${p} set=${setP} canEdit=${canEdit} />
+    <${SaveBar} canEdit=${canEdit} label="Save health weights" busy=${busy} disabled=${!ok} msg=${msg}
+      onSave=${() => save({ health_weights: fracs(p) }, () => 'Saved the health weights; scores follow on the next health run.')} />
   </section>`;
 }
 
 // The installation time zone: what "today", "overdue" and a month's edges mean.
 function TimeZone({ s, canEdit, onSaved }) {
   const [msg, setMsg] = useState(null);
-  async function change(v) {
-    try { await api('PATCH', '/api/v1/settings', { time_zone: v }); setMsg('Saved'); onSaved(); } catch (e) { setMsg(e.message); }
-  }
+  const [tz, setTz] = useState(s.time_zone);
+  const [busy, save] = useSave(onSaved, setMsg);
   return html`<section aria-labelledby="tz-title"><h2 id="tz-title">Time zone</h2>
-    <label>IANA name (e.g. Europe/Berlin, Asia/Tokyo) <input value=${s.time_zone} disabled=${!canEdit} onChange=${(e) => change(e.target.value.trim())} /></label>
-    ${msg && html`<p role="status">${msg}</p>`}
+    <label>IANA name (e.g. Europe/Berlin, Asia/Tokyo) <input value=${tz} disabled=${!canEdit} onInput=${(e) => setTz(e.target.value)} /></label>
+    <${SaveBar} canEdit=${canEdit} label="Save time zone" busy=${busy} disabled=${tz.trim() === s.time_zone} msg=${msg}
+      onSave=${() => save({ time_zone: tz.trim() }, (saved) => `Saved: the time zone is ${saved.time_zone}.`)} />
   </section>`;
 }
 
 function Alerts({ s, canEdit, onSaved }) {
   const [msg, setMsg] = useState(null);
-  async function change(rule, body) {
-    try { await api('PATCH', '/api/v1/settings', { alerts: { [rule]: body } }); setMsg(`Saved ${rule.replaceAll('_', ' ')}`); onSaved(); } catch (e) { setMsg(e.message); }
-  }
+  const [d, setD] = useState(JSON.parse(JSON.stringify(s.alerts)));
+  const [busy, save] = useSave(onSaved, setMsg);
+  const changed = Object.keys(d).filter((r) => d[r].enabled !== s.alerts[r].enabled || d[r].threshold !== s.alerts[r].threshold);
+  const set = (rule, v) => setD({ ...d, [rule]: { ...d[rule], ...v } });
   return html`<section aria-labelledby="sa-title"><h2 id="sa-title">Alert rules</h2>
     <div class="scroll"><table><thead><tr><th>Rule</th><th>On</th><th>Threshold</th><th>Unit</th></tr></thead><tbody>
-    ${Object.entries(s.alerts).map(([rule, a]) => html`<tr><td>${rule.replaceAll('_', ' ')}</td>
-      <td><input type="checkbox" checked=${a.enabled} disabled=${!canEdit} aria-label=${`${rule} on`} onChange=${(e) => change(rule, { enabled: e.target.checked })} /></td>
-      <td><input type="number" value=${a.threshold} disabled=${!canEdit} aria-label=${`${rule} threshold`} onChange=${(e) => change(rule, { threshold: Number(e.target.value) })} /></td><td class="muted">${a.unit}</td></tr>`)}
-    </tbody></table></div>${msg && html`<p role="status">${msg}</p>`}
+    ${Object.entries(d).map(([rule, a]) => html`<tr><td>${rule.replaceAll('_', ' ')}</td>
+      <td><input type="checkbox" checked=${a.enabled} disabled=${!canEdit} aria-label=${`${rule} on`} onChange=${(e) => set(rule, { enabled: e.target.checked })} /></td>
+      <td><input type="number" value=${a.threshold} disabled=${!canEdit} aria-label=${`${rule} threshold`} onInput=${(e) => set(rule, { threshold: Number(e.target.value) })} /></td><td class="muted">${a.unit}</td></tr>`)}
+    </tbody></table></div>
+    <${SaveBar} canEdit=${canEdit} label="Save alert rules" busy=${busy} disabled=${!changed.length} msg=${msg}
+      onSave=${() => save({ alerts: Object.fromEntries(changed.map((r) => [r, { enabled: d[r].enabled, threshold: d[r].threshold }])) },
+        () => `Saved ${changed.map((r) => r.replaceAll('_', ' ')).join(', ')}.`)} />
   </section>`;
 }
 
@@ -186,20 +238,24 @@ function CalendarFeed() {
 export function Settings({ user }) {
   const [s, setS] = useState(null);
   const [accounts, setAccounts] = useState([]);
+  const [owners, setOwners] = useState({});
   const [n, setN] = useState(0);
   const [msg, setMsg] = useState(null); // kept here: the scoring form is remade after a save
   useEffect(() => {
     get('/api/v1/settings').then(setS);
     get('/api/v1/accounts?limit=500').then((r) => setAccounts(r.items));
   }, [n]);
+  useEffect(() => { get('/api/v1/users?limit=500&sort=name').then((r) => setOwners(Object.fromEntries(r.items.map((u) => [u.id, u.name]))), () => {}); }, []);
   if (!s) return html`<p class="loading">Loading…</p>`;
   const canEdit = user.role === 'admin' || user.role === 'director';
+  // the forms are remade from what the server saved (its answer), never from the old copy
+  const saved = (next) => { setS(next); setN(n + 1); };
   return html`<div class="settings"><h1>Settings</h1>
     ${!canEdit && html`<p class="muted">Directors and admins change these; you can read them.</p>`}
-    <${Scoring} key=${n} s=${s} accounts=${accounts} canEdit=${canEdit} onSaved=${() => setN(n + 1)} msg=${msg} setMsg=${setMsg} />
-    <${Health} s=${s} canEdit=${canEdit} onSaved=${() => setN(n + 1)} />
-    <${Alerts} s=${s} canEdit=${canEdit} onSaved=${() => setN(n + 1)} />
-    <${TimeZone} s=${s} canEdit=${canEdit} onSaved=${() => setN(n + 1)} />
+    <${Scoring} key=${`s${n}`} s=${s} accounts=${accounts} owners=${owners} canEdit=${canEdit} onSaved=${saved} msg=${msg} setMsg=${setMsg} />
+    <${Health} s=${s} canEdit=${canEdit} onSaved=${saved} />
+    <${Alerts} s=${s} canEdit=${canEdit} onSaved=${saved} />
+    <${TimeZone} s=${s} canEdit=${canEdit} onSaved=${saved} />
     ${canEdit && html`<${Users} me=${user} />`}
     ${user.role !== 'viewer' && user.role !== 'member' && html`<${Imports} />`}
     <${ChangePassword} />

@@ -71,15 +71,13 @@ static int segment_ids(struct req *rq, const struct settings *set, struct scope 
 	json_t *rows = NULL, *row;
 	char from[8], to[8], from_date[DATE_LEN];
 	int64_t now = api_now(rq);
-	date_t today = 0, month;
+	date_t today = 0;
 	size_t i;
 	int rc;
 
 	if ((rc = api_today(rq, &today)) != KAM_OK)
 		return rc;
-	month = date_month_start(today);
-	date_format_month(date_add_months_clamped(month, -11), from);
-	date_format_month(month, to);
+	app_score_window(today, from, to);
 	date_format(date_add_days_clamped(today, -365), from_date);
 	if ((rc = app_scores_fresh(rq->db, api_now(rq))) != KAM_OK ||
 	    (rc = store_matrix_rows(rq->db, api_scope_user(rq), from, to, from_date,
@@ -196,16 +194,14 @@ static int parse(struct req *rq, const struct settings *set, struct scope *sc, c
 			rc = KAM_EINVAL;
 		}
 	}
-	/* default: the last twelve whole months, in the installation's zone */
+	/* default: the 12-month revenue window every screen uses */
 	{
-		date_t today = 0, month;
+		date_t today = 0;
 		int trc = api_today(rq, &today);
 
 		if (trc != KAM_OK)
 			rc = trc;
-		month = date_month_start(today);
-		date_format(month, to);
-		date_format(date_add_months_clamped(month, -12), from);
+		app_revenue_window_dates(today, from, to);
 	}
 	rc = date_param(ei, "from", f, from) == KAM_OK ? rc : KAM_EINVAL;
 	rc = date_param(ei, "to", t, to) == KAM_OK ? rc : KAM_EINVAL;

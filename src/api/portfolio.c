@@ -120,10 +120,14 @@ int api_settings_preview(struct req *rq, struct resp *rs)
 		counts[0][before]++;
 		counts[1][after]++;
 		if (before != after)
-			json_array_append_new(items,
-			                      json_pack("{s:I,s:f,s:s,s:s}", "account_id",
-			                                (json_int_t)rows[i].id, "score", res[i].score,
-			                                "tier", res[i].tier, "tier_now", rows[i].tier));
+			/* revenue (base minor units, the 12-month window) so a director sees what
+			 * moves, not only how many */
+			json_array_append_new(
+			    items,
+			    json_pack("{s:I,s:f,s:s,s:s,s:I,s:s}", "account_id",
+			              (json_int_t)rows[i].id, "score", res[i].score, "tier",
+			              res[i].tier, "tier_now", rows[i].tier, "revenue",
+			              (json_int_t)rows[i].revenue, "currency", s.base_currency));
 	}
 	http_reply_json(rs, 200,
 	                json_pack("{s:{s:i,s:i,s:i},s:{s:i,s:i,s:i},s:o}", "now", "key",

@@ -262,9 +262,8 @@ int api_shared(struct req *rq, struct resp *rs)
 		if (strcmp(json_string_value(json_object_get(x, "status")), "cancelled") != 0)
 			json_array_append_new(json_object_get(ans, "actions"), pick(x, act_keys));
 	}
-	/* service KPIs of the last twelve whole months */
-	date_format(date_month_start(tday), today);
-	date_format(date_add_months_clamped(date_month_start(tday), -12), from);
+	/* service KPIs over the 12-month revenue window every screen uses */
+	app_revenue_window_dates(tday, from, today);
 	kpi_previous(from, today, pf, pt);
 	kpi_previous(pf, pt, ppf, ppt);
 	{

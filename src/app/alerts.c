@@ -13,6 +13,7 @@ void app_health_params(const struct settings *s, int64_t account_id, int64_t now
 	p->account_id = account_id;
 	p->now = now;
 	p->today = settings_today(s, now);
+	app_revenue_window(p->today, &(date_t){0}, &p->last_month);
 	for (int i = 0; i < SEV__MAX; i++)
 		p->sla_hours[i] = s->sla_hours[i];
 	p->detractor_days = s->alert_threshold[AR_DETRACTOR];
@@ -77,6 +78,28 @@ out:
 	alert_hits_free(hits, nh);
 	free(in);
 	free(scores);
+	return rc;
+}
+
+int app_health_account(struct store_conn *c, int64_t now, int64_t account_id)
+{
+	struct store_health_params p;
+	struct health_input *in = NULL;
+	struct health_result r;
+	struct settings s;
+	char today[DATE_LEN];
+	size_t n = 0;
+	int rc = app_settings_load(c, &s, NULL);
+
+	if (rc != KAM_OK)
+		return rc;
+	app_health_params(&s, account_id, now, &p);
+	date_format(p.today, today);
+	if ((rc = store_health_inputs(c, &p, &in, &n)) == KAM_OK && n == 1) {
+		health_compute(&s, &in[0], now, &r);
+		rc = store_health_snapshot(c, account_id, today, r.score);
+	}
+	free(in);
 	return rc;
 }
 

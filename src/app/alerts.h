@@ -17,6 +17,9 @@ void app_health_params(const struct settings *s, int64_t account_id, int64_t now
 /* Computes every account's health (keeping today's snapshot) and syncs the alerts, in one
  * write transaction on c. */
 int app_alerts_run(struct store_conn *c, int64_t now, struct alerts_run *out);
+/* Recomputes account_id's health at now and keeps it as today's snapshot (the score the
+ * accounts list shows), in the open write transaction; an unknown account is no error. */
+int app_health_account(struct store_conn *c, int64_t now, int64_t account_id);
 /* An alert as it goes out: its evidence as JSON, its account's name beside. */
 int app_alert_expand(struct store_conn *db, json_t *alert);
 

@@ -151,12 +151,10 @@ static int kpis(struct store_conn *c, int64_t account_id, int64_t now, json_t *d
 
 	if ((rc = app_settings_load(c, &set, NULL)) != KAM_OK)
 		return rc;
-	/* the twelve whole months before this one of the installation's time zone */
+	/* the 12-month revenue window every screen uses */
 	m0 = date_month_start(settings_today(&set, now));
-	date_format(m0, to);
-	date_format(date_add_months_clamped(m0, -12), from);
-	date_format_month(date_add_months_clamped(m0, -12), first);
-	date_format_month(date_add_months_clamped(m0, -1), last);
+	app_revenue_window_dates(settings_today(&set, now), from, to);
+	app_score_window(settings_today(&set, now), first, last);
 	kpi_previous(from, to, pf, pt);
 	kpi_previous(pf, pt, ppf, ppt);
 	{

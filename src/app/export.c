@@ -26,6 +26,27 @@
 #include "kam/money.h"
 
 /* The columns: the entity's visible fields in model order, then computed keys of the rows. */
+static bool base_money(const char *entity, const char *field);
+
+/* The column written beside field f, if any: owner beside owner_id (a user reference), and
+ * revenue_12m_currency beside revenue_12m (money kam derives in the base currency). */
+static bool beside_column(const struct model_entity *e, const struct model_field *f, char *out,
+                          size_t len)
+{
+	size_t n = strlen(f->name);
+
+	if (f->type == MT_REF && f->ref && strcmp(f->ref, "user") == 0 && n > 3 &&
+	    strcmp(f->name + n - 3, "_id") == 0) {
+		snprintf(out, len, "%.*s", (int)(n - 3), f->name);
+		return true;
+	}
+	if (base_money(e->name, f->name)) {
+		snprintf(out, len, "%s_currency", f->name);
+		return true;
+	}
+	return false;
+}
+
 static json_t *columns(const struct model_entity *e, json_t *items)
 {
 	json_t *cols = json_array(), *seen = json_object(), *it, *v;
@@ -34,8 +55,15 @@ static json_t *columns(const struct model_entity *e, json_t *items)
 
 	for (size_t j = 0; j < e->nfields; j++)
 		if (!(e->fields[j].flags & MF_INTERNAL)) {
+			char beside[64];
+
 			json_array_append_new(cols, json_string(e->fields[j].name));
 			json_object_set_new(seen, e->fields[j].name, json_true());
+			/* a person's name and derived money's currency right beside their column */
+			if (!beside_column(e, &e->fields[j], beside, sizeof(beside)))
+				continue;
+			json_array_append_new(cols, json_string(beside));
+			json_object_set_new(seen, beside, json_true());
 		}
 	json_array_foreach(items, i, it)
 	{
@@ -313,6 +341,14 @@ static void major_units(const struct settings *s, const struct model_entity *e, 
 			                                     ? s->base_currency
 			                                     : cur)));
 		}
+		/* derived money has no currency column of its own beside it: name it */
+		for (size_t j = 0; j < e->nfields; j++) {
+			char col[64];
+
+			if (base_money(e->name, e->fields[j].name) &&
+			    beside_column(e, &e->fields[j], col, sizeof(col)))
+				json_object_set_new(it, col, json_string(s->base_currency));
+		}
 		/* decorated, not a model field: an opportunity's amount × probability */
 		if (!strcmp(e->name, "opportunity") &&
 		    json_is_integer(json_object_get(it, "weighted_amount")))
@@ -324,12 +360,52 @@ static void major_units(const struct settings *s, const struct model_entity *e, 
 	}
 }
 
+/* People as names beside their ids (owner_id gets owner): a file is read by people, who
+ * do not know user 7. names caches id → name over the pages of one export. */
+static void user_names(struct store_conn *db, const struct model_entity *e, json_t *items,
+                       json_t *names)
+{
+	json_t *it;
+	size_t i;
+
+	json_array_foreach(items, i, it)
+	{
+		for (size_t j = 0; j < e->nfields; j++) {
+			const struct model_field *f = &e->fields[j];
+			json_t *v = json_object_get(it, f->name), *name;
+			char key[24], col[64];
+
+			if (f->type != MT_REF || base_money(e->name, f->name) ||
+			    !beside_column(e, f, col, sizeof(col)))
+				continue;
+			if (!json_is_integer(v)) {
+				json_object_set_new(it, col, json_null());
+				continue;
+			}
+			snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(v));
+			if ((name = json_object_get(names, key)) == NULL) {
+				json_t *u = NULL;
+
+				name = store_get(db, &model_user, json_integer_value(v), &u,
+				                 NULL) == KAM_OK
+				           ? json_object_get(u, "name")
+				           : NULL;
+				json_object_set(names, key, name ? name : json_null());
+				json_decref(u);
+				name = json_object_get(names, key);
+			}
+			json_object_set(it, col, name);
+		}
+	}
+}
+
 int app_export(struct store_conn *db, const struct actor *who, const struct app_list *l,
                const struct app_param *p, size_t n, bool xlsx, json_t *items, char *next,
                int *fd, size_t *len, struct kam_errinfo *ei)
 {
 	struct sink k = {0};
 	struct settings set;
+	json_t *names = json_object();
 	size_t rows = 0;
 	int rc = KAM_OK;
 
@@ -337,11 +413,14 @@ int app_export(struct store_conn *db, const struct actor *who, const struct app_
 	*len = 0;
 	if (items == NULL)
 		rc = app_list_page(db, who, l, p, n, NULL, true, &items, &next, ei);
-	if (rc != KAM_OK)
+	if (rc != KAM_OK) {
+		json_decref(names);
 		return rc;
+	}
 	if (app_settings_load(db, &set, NULL) != KAM_OK)
 		snprintf(set.base_currency, sizeof(set.base_currency), "EUR");
 	major_units(&set, l->e, items);
+	user_names(db, l->e, items, names);
 	rc = sink_open(&k, xlsx, l->e->table, columns(l->e, items));
 	/* a page at a time: memory holds one page of rows, the file holds the rest */
 	for (;;) {
@@ -362,9 +441,12 @@ int app_export(struct store_conn *db, const struct actor *who, const struct app_
 			rc = app_list_page(db, who, l, p, n, cur, true, &items, &next, ei);
 			free(cur);
 		}
-		if (rc == KAM_OK)
+		if (rc == KAM_OK) {
 			major_units(&set, l->e, items);
+			user_names(db, l->e, items, names);
+		}
 	}
+	json_decref(names);
 	free(next);
 	if (rc == KAM_OK)
 		rc = sink_finish(&k, fd, len);

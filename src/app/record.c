@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "app/alerts.h"
 #include "app/record.h"
 #include "kam/validate.h"
 #include "util/time.h"
@@ -305,6 +306,17 @@ static int read_back(struct store_conn *db, const struct actor *who, const struc
 	return rc;
 }
 
+/* A write by hand moves its account's health at once, in the list as on the account page
+ * (the importer leaves it to the next health run). */
+static int health_settle(struct store_conn *db, const struct actor *who,
+                         const struct app_resource *r, const json_t *rec)
+{
+	int64_t id =
+	    json_integer_value(json_object_get(rec, r->e == &model_account ? "id" : "account_id"));
+
+	return id > 0 ? app_health_account(db, who->now, id) : KAM_OK;
+}
+
 int app_res_create(struct store_conn *db, const struct actor *who, const struct app_resource *r,
                    json_t *body, json_t **out, int64_t *version, struct kam_errinfo *ei)
 {
@@ -321,6 +333,8 @@ int app_res_create(struct store_conn *db, const struct actor *who, const struct 
 		goto out;
 	id = json_integer_value(json_object_get(after, "id"));
 	if (r->settle && (rc = r->settle(db, who, after)) != KAM_OK)
+		goto out;
+	if ((rc = health_settle(db, who, r, after)) != KAM_OK)
 		goto out;
 	if ((rc = read_back(db, who, r, id, out, version)) != KAM_OK)
 		goto out;
@@ -349,6 +363,7 @@ int app_res_update(struct store_conn *db, const struct actor *who, const struct 
 		return rc;
 	if ((rc = app_res_patch(db, who, r, id, patch, want, &after, ei)) == KAM_OK &&
 	    (!r->settle || (rc = r->settle(db, who, after)) == KAM_OK) &&
+	    (rc = health_settle(db, who, r, after)) == KAM_OK &&
 	    (rc = read_back(db, who, r, id, out, version)) == KAM_OK)
 		rc = store_commit(db);
 	json_decref(after);
@@ -387,6 +402,8 @@ int app_res_delete(struct store_conn *db, const struct actor *who, const struct 
 	if ((rc = store_delete(db, r->e, id, version)) != KAM_OK)
 		goto out;
 	if (r->after_write && (rc = r->after_write(db, who, before, NULL)) != KAM_OK)
+		goto out;
+	if (r->e != &model_account && (rc = health_settle(db, who, r, before)) != KAM_OK)
 		goto out;
 	if ((rc = app_audit(db, who, "delete", r->e->name, id, before, NULL)) != KAM_OK)
 		goto out;

@@ -47,10 +47,30 @@ int app_today_text(struct store_conn *c, const struct actor *who, char out[DATE_
 
 void app_score_window(date_t today, char from[8], char to[8])
 {
+	date_t first, last;
+
+	app_revenue_window(today, &first, &last);
+	date_format_month(first, from);
+	date_format_month(last, to);
+}
+
+/* Whole months only: a window ending in the current month would drop a full month's revenue
+ * on the 1st and creep back up during the month, moving tiers and health with the calendar. */
+void app_revenue_window(date_t today, date_t *first, date_t *last)
+{
 	date_t month = date_month_start(today);
 
-	date_format_month(date_add_months_clamped(month, -11), from);
-	date_format_month(month, to);
+	*first = date_add_months_clamped(month, -12);
+	*last = date_add_months_clamped(month, -1);
+}
+
+void app_revenue_window_dates(date_t today, char from[DATE_LEN], char to[DATE_LEN])
+{
+	date_t first, last;
+
+	app_revenue_window(today, &first, &last);
+	date_format(first, from);
+	date_format(date_add_months_clamped(last, 1), to);
 }
 
 int app_settings_load(struct store_conn *c, struct settings *s, int64_t *version)
@@ -237,13 +257,12 @@ json_t *app_matrix_item(const struct settings *s, json_t *row)
 int app_segments_refresh(struct store_conn *db, const struct settings *s, int64_t now)
 {
 	char from[8], to[8], from_date[DATE_LEN];
-	date_t today = settings_today(s, now), month = date_month_start(today);
+	date_t today = settings_today(s, now);
 	json_t *rows = NULL, *row;
 	size_t i;
 	int rc;
 
-	date_format_month(date_add_months_clamped(month, -11), from);
-	date_format_month(month, to);
+	app_score_window(today, from, to);
 	date_format(date_add_days_clamped(today, -365), from_date);
 	if ((rc = store_segments_clear(db)) != KAM_OK ||
 	    (rc = store_matrix_rows(db, 0, from, to, from_date, now - 90 * 86400, &rows)) != KAM_OK)

@@ -34,9 +34,14 @@ int app_score_explain(struct store_conn *db, const struct settings *s, int64_t n
                       struct score_result *r, struct store_score_row *row);
 /* Scores account id now, among all, in the open write transaction. */
 int app_score_account(struct store_conn *db, int64_t now, int64_t id);
-/* The 12-month revenue window scores are computed over on day today, as months YYYY-MM
- * (to included). */
+/* THE 12-month revenue window, used by every "revenue 12 months" figure (accounts list,
+ * score, health, KPIs, plan document, matrix): the twelve whole months before the month of
+ * today (the installation's zone), as its first and last month (first days). */
+void app_revenue_window(date_t today, date_t *first, date_t *last);
+/* app_revenue_window as months YYYY-MM, to included. */
 void app_score_window(date_t today, char from[8], char to[8]);
+/* app_revenue_window as dates YYYY-MM-DD, from included, to excluded (a KPI period). */
+void app_revenue_window_dates(date_t today, char from[DATE_LEN], char to[DATE_LEN]);
 /* One matrix row: relationship strength from its parts, the segment, the explanation
  * (a new reference). */
 json_t *app_matrix_item(const struct settings *s, json_t *row);

@@ -219,16 +219,18 @@ int alert_evaluate(const struct settings *s, const struct health_input *in, cons
 					    "threshold_days", t[AR_RENEWAL_RISK]));
 		if (on[AR_REVENUE_DECLINE] && a->rev_12m_before > 0 &&
 		    (1 - a->rev_12m / a->rev_12m_before) * 100 >= t[AR_REVENUE_DECLINE])
-			rc |= hit(&v, &nv, &cap, id, AR_REVENUE_DECLINE,
-				  (1 - a->rev_12m / a->rev_12m_before) * 100 >=
-						  2 * t[AR_REVENUE_DECLINE]
-					  ? "critical"
-					  : "warning",
-				  json_pack("{s:f,s:f,s:f,s:i}", "revenue_last_12_months", a->rev_12m,
-					    "revenue_12_months_before", a->rev_12m_before,
-					    "change_percent",
-					    round((a->rev_12m / a->rev_12m_before - 1) * 1000) / 10,
-					    "threshold_percent", t[AR_REVENUE_DECLINE]));
+			rc |= hit(
+			    &v, &nv, &cap, id, AR_REVENUE_DECLINE,
+			    (1 - a->rev_12m / a->rev_12m_before) * 100 >= 2 * t[AR_REVENUE_DECLINE]
+			        ? "critical"
+			        : "warning",
+			    /* the sums are minor units of the base currency: named, so a
+			     * screen can write them as money */
+			    json_pack("{s:f,s:f,s:s,s:f,s:i}", "revenue_last_12_months", a->rev_12m,
+			              "revenue_12_months_before", a->rev_12m_before, "currency",
+			              s->base_currency, "change_percent",
+			              round((a->rev_12m / a->rev_12m_before - 1) * 1000) / 10,
+			              "threshold_percent", t[AR_REVENUE_DECLINE]));
 		if (on[AR_SINGLE_THREADED] && a->engaged < t[AR_SINGLE_THREADED])
 			rc |= hit(&v, &nv, &cap, id, AR_SINGLE_THREADED,
 				  a->key && a->engaged == 0 ? "critical" : "warning",

@@ -113,7 +113,7 @@ int store_health_inputs(struct store_conn *c, const struct store_health_params *
 	char m0[8], m5[8], m6[8], m11[8], m12[8], m23[8], today[DATE_LEN], year_ago[DATE_LEN],
 	    det_from[DATE_LEN], in180[DATE_LEN], ago180[DATE_LEN], month_ago[DATE_LEN];
 	const int64_t now = p->now, acc = p->account_id, today_n = p->today;
-	const date_t month = date_month_start(p->today);
+	const date_t month = date_month_start(p->last_month);
 	int rc;
 
 	date_format_month(month, m0);
@@ -204,13 +204,15 @@ int store_health_inputs(struct store_conn *c, const struct store_health_params *
 	if (rc == KAM_OK) {
 		struct db_stmt *s2;
 
-		/* overdue actions: counted here, their age from the oldest due date */
+		/* overdue actions: counted here, their age from the oldest due date (every row: a
+		 * loop stopping at the first left all other accounts without, in the stored score
+		 * the accounts list shows) */
 		rc = c->ops->query(
 		    c->db,
 		    "SELECT account_id, count(*), min(due_on) FROM actions WHERE status "
 		    "IN ('open', 'in_progress') AND due_on < ?" ACC " GROUP BY account_id",
 		    (struct db_val[]){DB_STR(today), A2}, 3, &s2);
-		while (rc == KAM_OK && (rc = c->ops->next(s2)) == 1) {
+		for (; rc == KAM_OK && (rc = c->ops->next(s2)) == 1; rc = KAM_OK) {
 			struct health_input *in = find(v, len, c->ops->col_int(s2, 0));
 
 			if (in) {
@@ -244,7 +246,7 @@ int store_health_inputs(struct store_conn *c, const struct store_health_params *
 		    "stage NOT IN ('won', 'lost') AND expected_close_on >= ? AND "
 		    "expected_close_on <= ?" ACC " GROUP BY account_id",
 		    (struct db_val[]){DB_STR(today), DB_STR(in180), A2}, 4, &s2);
-		while (rc == KAM_OK && (rc = c->ops->next(s2)) == 1) {
+		for (; rc == KAM_OK && (rc = c->ops->next(s2)) == 1; rc = KAM_OK) {
 			struct health_input *in = find(v, len, c->ops->col_int(s2, 0));
 
 			if (in) {
@@ -270,7 +272,7 @@ int store_health_inputs(struct store_conn *c, const struct store_health_params *
 		                   "reviews r ON r.plan_id = p.id WHERE p.status = 'active' AND "
 		                   "(? = 0 OR p.account_id = ?) GROUP BY p.id, p.account_id",
 		                   (struct db_val[]){A2}, 2, &s2);
-		while (rc == KAM_OK && (rc = c->ops->next(s2)) == 1) {
+		for (; rc == KAM_OK && (rc = c->ops->next(s2)) == 1; rc = KAM_OK) {
 			struct health_input *in = find(v, len, c->ops->col_int(s2, 0));
 			int64_t late;
 

@@ -10,6 +10,7 @@ struct store_health_params {
 	int64_t account_id; /* 0: every account */
 	int64_t now;        /* the instant: SLA clocks, recent contacts */
 	date_t today;       /* the date at now in the installation's zone: every date window */
+	date_t last_month;  /* the last month of the revenue windows (app_revenue_window) */
 	int sla_hours[4]; /* low, medium, high, critical */
 	int detractor_days; /* how far back a detractor answer raises an alert */
 };

@@ -64,7 +64,7 @@ test('dashboard: KPI tiles with the previous period, the matrix, revenue, alerts
   assert.match(await p.locator('[data-kpi=nrr] .prev').textContent(), /previous/);
   // panels fill in as their answers arrive; each one ends up drawn
   await p.locator('[data-kpi=revenue] .spark canvas').waitFor();
-  assert.equal(await p.locator('.tile .spark canvas').count(), 6, 'each tile has a sparkline');
+  assert.equal(await p.locator('.tile .spark canvas').count(), 7, 'each tile (share of wallet too) has a sparkline');
   await p.getByRole('img', { name: 'Portfolio matrix' }).locator('canvas').waitFor();
   await p.getByRole('img', { name: 'Revenue by month' }).locator('canvas').waitFor();
   await p.locator('ul.alerts li').first().waitFor();
@@ -302,18 +302,18 @@ test('settings: change a weight, see the preview, save, and the tier changes', a
   const p = await page();
   await signIn(p, 'director@example.com');
   await p.getByRole('link', { name: 'Settings', exact: true }).click();
-  await p.getByLabel('financial').waitFor();
+  await p.getByLabel('score weight: financial, percent').waitFor();
   await p.getByLabel('key from').fill('99');
-  await p.getByLabel('financial').fill('1');
-  for (const k of ['growth', 'strategic', 'influence']) await p.getByLabel(k, { exact: true }).fill('0');
+  await p.getByLabel('score weight: financial, percent').fill('100');
+  for (const k of ['growth', 'strategic', 'influence']) await p.getByLabel(`score weight: ${k}, percent`).fill('0');
   await p.locator('.preview').waitFor();
   await p.waitForFunction(() => /Key accounts: 1 /.test(document.querySelector('.preview')?.textContent || ''));
-  assert.ok(await p.locator('ul.changes li').count() > 0, 'the preview names who changes tier');
+  assert.ok(await p.locator('table.changes tbody tr').count() > 0, 'the preview names who changes tier');
   await p.screenshot({ path: join(OUT, 'settings.png'), fullPage: true });
   const unsaved = (await api(srv.url, tok.director, 'GET', '/api/v1/accounts?tier=key&limit=100')).json.items.length;
   assert.equal(unsaved, before, 'a preview saves nothing');
   await p.getByRole('button', { name: 'Save and re-rank' }).click();
-  await p.getByText('Saved: every account was re-ranked.').waitFor();
+  await p.getByText(/Every account was re-ranked\./).waitFor();
   const after = (await api(srv.url, tok.director, 'GET', '/api/v1/accounts?tier=key&limit=100')).json.items;
   assert.equal(after.length, 1);
   await p.getByRole('link', { name: 'Accounts', exact: true }).click();
