@@ -56,6 +56,18 @@ function TimeZone({ s, canEdit, onSaved }) {
   </section>`;
 }
 
+// Our company name as a client reads it on a share link.
+function Company({ s, canEdit, onSaved }) {
+  const [msg, setMsg] = useState(null);
+  async function change(v) {
+    try { await api('PATCH', '/api/v1/settings', { company_name: v }); setMsg('Saved'); onSaved(); } catch (e) { setMsg(e.message); }
+  }
+  return html`<section aria-labelledby="co-title"><h2 id="co-title">Company name</h2>
+    <label>Shown to clients on share links <input value=${s.company_name || ''} maxlength="200" disabled=${!canEdit} onChange=${(e) => change(e.target.value.trim())} /></label>
+    ${msg && html`<p role="status">${msg}</p>`}
+  </section>`;
+}
+
 function Alerts({ s, canEdit, onSaved }) {
   const [msg, setMsg] = useState(null);
   async function change(rule, body) {
@@ -200,6 +212,7 @@ export function Settings({ user }) {
     <${Health} s=${s} canEdit=${canEdit} onSaved=${() => setN(n + 1)} />
     <${Alerts} s=${s} canEdit=${canEdit} onSaved=${() => setN(n + 1)} />
     <${TimeZone} s=${s} canEdit=${canEdit} onSaved=${() => setN(n + 1)} />
+    <${Company} s=${s} canEdit=${canEdit} onSaved=${() => setN(n + 1)} />
     ${canEdit && html`<${Users} me=${user} />`}
     ${user.role !== 'viewer' && user.role !== 'member' && html`<${Imports} />`}
     <${ChangePassword} />
