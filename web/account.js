@@ -7,6 +7,7 @@ import { num, date, ago, money, pct, esc } from './format.js';
 import { Chart } from './chart.js';
 import { Form, Field, fields, body } from './forms.js';
 import { SharePanel } from './share.js';
+import { Activity } from './meeting.js';
 
 const TABS = ['overview', 'stakeholders', 'plan', 'opportunities', 'activity', 'cases', 'risks', 'surveys', 'team'];
 
@@ -275,26 +276,6 @@ function Plan({ account, plans, all, users, canEdit, canWork, reload, setError }
   </div>`;
 }
 
-function Activity({ account, interactions, contacts, user, canWork, reload }) {
-  const [open, setOpen] = useState(false);
-  async function log(fd) {
-    const when = new Date(Date.now() - 60e3).toISOString().replace(/\.\d+Z$/, 'Z');
-    await api('POST', '/api/v1/interactions', { account_id: account.id, kind: fd.get('kind'), occurred_at: when,
-      user_ids: [user.id], contact_ids: fd.getAll('contact').map(Number), summary: String(fd.get('summary') || '').trim() || null });
-    setOpen(false);
-    reload();
-  }
-  return html`<div>
-    ${canWork && (open ? html`<${Form} label="Log an interaction" onSave=${log} onCancel=${() => setOpen(false)}>
-        <${Field} name="kind" label="Kind"><select name="kind">${['meeting', 'call', 'email', 'visit', 'qbr'].map((k) => html`<option value=${k}>${k}</option>`)}</select><//>
-        <${Field} name="summary" label="Summary"><input name="summary" maxlength="2000" /><//>
-        <fieldset><legend>With</legend>${contacts.slice(0, 12).map((c) => html`<label><input type="checkbox" name="contact" value=${c.id} /> ${c.name}</label>`)}</fieldset><//>`
-      : html`<button onClick=${() => setOpen(true)}>Log a meeting</button>`)}
-    <ol class="timeline">${interactions.map((i) => html`<li><strong>${i.kind}</strong> ${date(i.occurred_at)} — ${i.summary || ''}
-      ${i.sentiment !== null && i.sentiment !== undefined ? html`<span class="muted"> sentiment ${i.sentiment}</span>` : ''}</li>`)}</ol>
-  </div>`;
-}
-
 function Surveys({ surveys }) {
   const nps = surveys.filter((s) => s.kind === 'nps').sort((a, b) => a.answered_on.localeCompare(b.answered_on));
   return html`<div>
@@ -492,7 +473,7 @@ export function Account({ id, user }) {
   case 'stakeholders': view = html`<${Stakeholders} ...${common} reload=${() => reload('contacts')} contacts=${d.contacts} team=${d.team} />`; break;
   case 'plan': view = html`<${Plan} ...${common} reload=${() => reload('plans')} plans=${d.plans} all=${d.all} />`; break;
   case 'opportunities': view = html`<${Opportunities} ...${common} reload=${() => reload('opps')} opps=${d.opps} pipeline=${d.pipeline} ws=${d.ws} currency=${d.pipeline.currency} />`; break;
-  case 'activity': view = html`<${Activity} ...${common} reload=${() => reload('inter', 'contacts', 'kpis')} interactions=${d.inter} contacts=${d.contacts} user=${user} />`; break;
+  case 'activity': view = html`<${Activity} ...${common} reload=${() => reload('inter', 'contacts', 'plans', 'kpis')} interactions=${d.inter} contacts=${d.contacts} user=${user} plan=${d.plans[0]} />`; break;
   case 'cases': view = html`<${Cases} ...${common} reload=${() => reload('cases', 'kpis')} canEdit=${canWork} cases=${d.cases} />`; break;
   case 'risks': view = html`<${Risks} ...${common} reload=${() => reload('risks')} risks=${d.risks} matrix=${d.matrix} />`; break;
   case 'surveys': view = html`<${Surveys} surveys=${d.surveys} />`; break;

@@ -145,3 +145,116 @@ test('a share URL opened in a signed-in tab shows the client page, not the dashb
   await p.getByRole('navigation', { name: 'Main' }).waitFor();
   assert.deepEqual(p.problems, []);
 });
+
+// Issue 13, section 5: logging a meeting like a meeting.
+async function meetingAccount(name) {
+  const call = (m, p, b) => api(srv.url, tok.anna, m, p, b);
+  const me = (await call('GET', '/api/v1/me')).json;
+  const id = (await call('POST', '/api/v1/accounts', { name, owner_id: me.id })).json.id;
+  const y = new Date().getUTCFullYear();
+  const pl = (await call('POST', '/api/v1/plans', { account_id: id, title: `Plan ${y}`, period_start: `${y - 1}-01-01`, period_end: `${y + 1}-12-31`, status: 'active' })).json.id;
+  // more contacts than the old form's first twelve; the one we want sorts last
+  for (let i = 1; i <= 14; i++) await call('POST', '/api/v1/contacts', { account_id: id, name: `Contact ${String(i).padStart(2, '0')}` });
+  const zora = (await call('POST', '/api/v1/contacts', { account_id: id, name: 'Zora Quint' })).json;
+  return { id, plan: pl, me, zora };
+}
+
+test('log a meeting: time, notes, attendees found by search, sentiment and a follow-up action in one submit', async () => {
+  const m = await meetingAccount('Meeting Log AG');
+  const ben = (await api(srv.url, tok.admin, 'GET', '/api/v1/users?limit=500')).json.items.find((u) => u.email === 'ben@example.com');
+  const p = await newPage(browser, 1280, 900);
+  await signIn(p, 'anna@example.com');
+  await p.goto(`${srv.url}/#/accounts/${m.id}`);
+  await p.getByRole('tab', { name: 'activity' }).click();
+  await p.getByRole('button', { name: 'Log a meeting' }).click();
+  const f = p.getByRole('form', { name: 'Log an interaction' });
+  // "when" starts at now in the browser's time; set it to yesterday 09:30
+  const now = await f.getByLabel('When').inputValue();
+  assert.match(now, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/);
+  const when = await p.evaluate(() => { const d = new Date(Date.now() - 86400e3); d.setHours(9, 30, 0, 0); return { local: `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}T09:30`, iso: d.toISOString().replace(/\.\d+Z$/, 'Z') }; });
+  await f.getByLabel('When').fill(when.local);
+  await f.getByLabel('Summary and notes').fill('Walked through the roadmap.\nThey want a pilot in Q1.');
+  await f.getByLabel('Sentiment').selectOption({ label: 'positive' });
+  await f.getByLabel('search our attendees').fill(ben.name.split(' ')[0]);
+  await f.getByRole('button', { name: `add ${ben.name}` }).click();
+  await f.getByLabel('search client attendees').fill('Zora');
+  await f.getByRole('button', { name: 'add Zora Quint' }).click();
+  await f.getByLabel('Follow-up', { exact: true }).fill('Send the pilot proposal');
+  await f.getByLabel('Follow-up due').fill('2099-01-15');
+  await f.getByLabel('Follow-up owner').selectOption({ label: ben.name });
+  await f.getByRole('button', { name: 'Save' }).click();
+  const entry = p.locator('.timeline li', { hasText: 'Walked through the roadmap.' });
+  await entry.waitFor();
+  assert.match(await entry.innerText(), new RegExp(`with Anna Berg, ${ben.name}, Zora Quint`));
+  assert.match(await entry.innerText(), /positive/);
+  // the first meeting of the account moves its health: the page says so
+  assert.match(await p.getByRole('status').first().innerText(), /This entry changed the account's health \d+ → \d+/);
+  const it = (await api(srv.url, tok.anna, 'GET', `/api/v1/interactions?account_id=${m.id}`)).json.items;
+  assert.equal(it.length, 1);
+  assert.equal(it[0].occurred_at, when.iso);
+  assert.equal(it[0].summary, 'Walked through the roadmap.\nThey want a pilot in Q1.');
+  assert.equal(it[0].sentiment, 1);
+  assert.deepEqual(it[0].user_ids.sort(), [m.me.id, ben.id].sort());
+  assert.deepEqual(it[0].contact_ids, [m.zora.id]);
+  const acts = (await api(srv.url, tok.anna, 'GET', `/api/v1/actions?plan_id=${m.plan}`)).json.items;
+  assert.equal(acts.length, 1);
+  assert.equal(acts[0].title, 'Send the pilot proposal');
+  assert.equal(acts[0].due_on.slice(0, 10), '2099-01-15');
+  assert.equal(acts[0].owner_id, ben.id);
+  // open the entry, edit it, then delete it
+  await entry.getByRole('button', { name: /meeting/ }).click();
+  await entry.getByRole('button', { name: 'Edit' }).click();
+  const e = p.getByRole('form', { name: 'Edit the interaction' });
+  assert.equal(await e.getByLabel('When').inputValue(), when.local);
+  await e.getByLabel('Summary and notes').fill('Walked through the roadmap (edited).');
+  await e.getByRole('button', { name: 'remove Zora Quint' }).click();
+  await e.getByRole('button', { name: 'Save' }).click();
+  const edited = p.locator('.timeline li', { hasText: 'roadmap (edited)' });
+  await edited.waitFor();
+  assert.ok(!(await edited.innerText()).includes('Zora Quint'));
+  const after = (await api(srv.url, tok.anna, 'GET', `/api/v1/interactions?account_id=${m.id}`)).json.items[0];
+  assert.deepEqual(after.contact_ids, []);
+  assert.equal(after.occurred_at, when.iso, 'the time did not move on edit');
+  await p.screenshot({ path: join(OUT, 'meeting-1280.png'), fullPage: true });
+  // the entry stays open after its edit
+  assert.equal(await edited.getByRole('button', { name: /meeting/ }).getAttribute('aria-expanded'), 'true');
+  p.once('dialog', (d) => d.accept());
+  await edited.getByRole('button', { name: 'Delete' }).click();
+  await p.getByText('Nothing logged yet.').waitFor();
+  assert.equal((await api(srv.url, tok.anna, 'GET', `/api/v1/interactions?account_id=${m.id}`)).json.items.length, 0);
+  assert.deepEqual(p.problems, []);
+});
+
+test('when the follow-up action fails, the meeting stays saved once and the page says what is missing', async () => {
+  const m = await meetingAccount('Follow Up Fails GmbH');
+  const p = await newPage(browser, 1280, 900);
+  await signIn(p, 'anna@example.com');
+  await p.goto(`${srv.url}/#/accounts/${m.id}`);
+  await p.getByRole('tab', { name: 'activity' }).click();
+  await p.getByRole('button', { name: 'Log a meeting' }).click();
+  const f = p.getByRole('form', { name: 'Log an interaction' });
+  await f.getByLabel('Summary and notes').fill('Call about the renewal');
+  await f.getByLabel('Follow-up', { exact: true }).fill('Draft the renewal offer');
+  await p.route('**/api/v1/actions', (route) => route.fulfill({ status: 503, contentType: 'application/problem+json', body: JSON.stringify({ title: 'Service Unavailable', status: 503, detail: 'database busy, retry' }) }));
+  await f.getByRole('button', { name: 'Save' }).click();
+  await p.locator('.timeline li', { hasText: 'Call about the renewal' }).waitFor();
+  assert.match(await p.getByRole('alert').innerText(), /interaction was saved, but the follow-up action "Draft the renewal offer" was not/);
+  assert.equal((await api(srv.url, tok.anna, 'GET', `/api/v1/interactions?account_id=${m.id}`)).json.items.length, 1);
+  assert.equal((await api(srv.url, tok.anna, 'GET', `/api/v1/actions?plan_id=${m.plan}`)).json.items.length, 0);
+});
+
+test('the meeting form fits 820 and 390 px', async () => {
+  const m = await meetingAccount('Narrow Meeting SA');
+  for (const w of [820, 390]) {
+    const p = await newPage(browser, w, 900);
+    await signIn(p, 'anna@example.com');
+    await p.goto(`${srv.url}/#/accounts/${m.id}`);
+    await p.getByRole('tab', { name: 'activity' }).click();
+    await p.getByRole('button', { name: 'Log a meeting' }).click();
+    await p.getByLabel('search client attendees').fill('Zora');
+    await p.getByRole('button', { name: 'add Zora Quint' }).click();
+    await p.screenshot({ path: join(OUT, `meeting-form-${w}.png`), fullPage: true });
+    assert.ok(await fitsEl(p.locator('.activity')), `the meeting form fits ${w} px`);
+    assert.ok(await fits(p), `the activity tab fits ${w} px`);
+  }
+});
