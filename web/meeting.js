@@ -136,15 +136,16 @@ export function Activity({ account, interactions, contacts, users, user, plan, c
       : html`<button onClick=${() => { setOpen(true); setNote(null); }}>Log a meeting</button>`)}
     <ol class="timeline">${interactions.map((i) => html`<li key=${i.id} data-interaction=${i.id}>
       ${editing === i.id ? html`<${MeetingForm} ...${common} it=${i} onSaved=${(b) => change(i, b)} onCancel=${() => setEditing(null)} />` : html`
-      <button class="link entry" aria-expanded=${shown === i.id} onClick=${() => setShown(shown === i.id ? null : i.id)}><strong>${i.kind}</strong> ${date(i.occurred_at)}</button>
-      — ${shown === i.id ? '' : (i.summary || '').split('\n')[0]}
-      ${mood(i.sentiment) ? html`<span class="muted"> · ${mood(i.sentiment)}</span>` : ''}
-      ${who(i).length ? html`<div class="attendees muted">with ${who(i).join(', ')}</div>` : ''}
-      ${shown === i.id && html`<div class="entry-body">
-        <p class="muted">${new Date(i.occurred_at).toLocaleString()}</p>
-        <p class="notes">${i.summary || html`<span class="muted">No notes.</span>`}</p>
-        ${i.next_step && html`<p>Next step: ${i.next_step}</p>`}
-        ${canWork && html`<p><button onClick=${() => { setEditing(i.id); setNote(null); }}>Edit</button> <button onClick=${() => drop(i)}>Delete</button></p>`}</div>`}`}
+      <details open=${shown === i.id} onToggle=${(e) => setShown((s) => (e.currentTarget.open ? i.id : s === i.id ? null : s))}>
+        <summary><strong>${i.kind}</strong> ${date(i.occurred_at)}${shown === i.id ? '' : ` — ${(i.summary || '').split('\n')[0]}`}
+          ${mood(i.sentiment) ? html`<span class="muted"> · ${mood(i.sentiment)}</span>` : ''}
+          ${who(i).length ? html`<span class="attendees muted"> · with ${who(i).join(', ')}</span>` : ''}</summary>
+        <div class="entry-body">
+          <p class="muted">${new Date(i.occurred_at).toLocaleString()}</p>
+          <p class="notes">${i.summary || html`<span class="muted">No notes.</span>`}</p>
+          ${i.next_step && html`<p>Next step: ${i.next_step}</p>`}
+          ${canWork && html`<p><button onClick=${() => { setEditing(i.id); setNote(null); }}>Edit</button> <button onClick=${() => drop(i)}>Delete</button></p>`}</div>
+      </details>`}
     </li>`)}</ol>
     ${!interactions.length && html`<p class="muted">Nothing logged yet.</p>`}
   </div>`;

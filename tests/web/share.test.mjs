@@ -202,7 +202,7 @@ test('log a meeting: time, notes, attendees found by search, sentiment and a fol
   assert.equal(acts[0].due_on.slice(0, 10), '2099-01-15');
   assert.equal(acts[0].owner_id, ben.id);
   // open the entry, edit it, then delete it
-  await entry.getByRole('button', { name: /meeting/ }).click();
+  await entry.locator('summary').click();
   await entry.getByRole('button', { name: 'Edit' }).click();
   const e = p.getByRole('form', { name: 'Edit the interaction' });
   assert.equal(await e.getByLabel('When').inputValue(), when.local);
@@ -217,7 +217,7 @@ test('log a meeting: time, notes, attendees found by search, sentiment and a fol
   assert.equal(after.occurred_at, when.iso, 'the time did not move on edit');
   await p.screenshot({ path: join(OUT, 'meeting-1280.png'), fullPage: true });
   // the entry stays open after its edit
-  assert.equal(await edited.getByRole('button', { name: /meeting/ }).getAttribute('aria-expanded'), 'true');
+  assert.equal(await edited.locator('details').getAttribute('open'), '');
   p.once('dialog', (d) => d.accept());
   await edited.getByRole('button', { name: 'Delete' }).click();
   await p.getByText('Nothing logged yet.').waitFor();
