@@ -5,7 +5,7 @@ import { html, useState, useEffect } from './vendor-preact-htm.js';
 import { get, api } from './api.js';
 import { num, date, ago, money, pct, esc } from './format.js';
 import { Chart } from './chart.js';
-import { Form, Field, fields, body } from './forms.js';
+import { Form, fields, body } from './forms.js';
 import { SharePanel } from './share.js';
 import { Activity } from './meeting.js';
 

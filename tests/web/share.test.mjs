@@ -153,8 +153,9 @@ async function meetingAccount(name) {
   const id = (await call('POST', '/api/v1/accounts', { name, owner_id: me.id })).json.id;
   const y = new Date().getUTCFullYear();
   const pl = (await call('POST', '/api/v1/plans', { account_id: id, title: `Plan ${y}`, period_start: `${y - 1}-01-01`, period_end: `${y + 1}-12-31`, status: 'active' })).json.id;
-  // more contacts than the old form's first twelve; the one we want sorts last
-  for (let i = 1; i <= 14; i++) await call('POST', '/api/v1/contacts', { account_id: id, name: `Contact ${String(i).padStart(2, '0')}` });
+  // more contacts than the old form's first twelve and than one page of hits (20); the one
+  // we want sorts last, so only a search on the server finds it
+  for (let i = 1; i <= 24; i++) await call('POST', '/api/v1/contacts', { account_id: id, name: `Contact ${String(i).padStart(2, '0')}` });
   const zora = (await call('POST', '/api/v1/contacts', { account_id: id, name: 'Zora Quint' })).json;
   return { id, plan: pl, me, zora };
 }
@@ -177,6 +178,8 @@ test('log a meeting: time, notes, attendees found by search, sentiment and a fol
   await f.getByLabel('Sentiment').selectOption({ label: 'positive' });
   await f.getByLabel('search our attendees').fill(ben.name.split(' ')[0]);
   await f.getByRole('button', { name: `add ${ben.name}` }).click();
+  await f.getByRole('button', { name: 'add Contact 01' }).waitFor();
+  assert.equal(await f.getByRole('button', { name: 'add Zora Quint' }).count(), 0, 'not among the first contacts');
   await f.getByLabel('search client attendees').fill('Zora');
   await f.getByRole('button', { name: 'add Zora Quint' }).click();
   await f.getByLabel('Follow-up', { exact: true }).fill('Send the pilot proposal');
