@@ -5,7 +5,9 @@ import { html, useState, useEffect } from './vendor-preact-htm.js';
 import { get, api } from './api.js';
 import { num, date, ago, money, pct, esc, implausible, today } from './format.js';
 import { Chart } from './chart.js';
-import { Form, Field, fields, body } from './forms.js';
+import { Form, fields, body } from './forms.js';
+import { SharePanel } from './share.js';
+import { Activity } from './meeting.js';
 
 const TABS = ['overview', 'stakeholders', 'plan', 'opportunities', 'activity', 'cases', 'risks', 'surveys', 'team'];
 
@@ -187,10 +189,17 @@ function NewPlan({ account, last, reload }) {
   return html`<${Form} label="New plan" submit="Create plan" onSave=${save} reset=${false}>${fields(spec)}<//>`;
 }
 
+// Whether the client sees an objective or action on a share link: the KAM decides, row by row.
+function ClientCan({ x, canEdit, set }) {
+  if (!canEdit) return x.client_visible ? 'yes' : html`<span class="muted">no</span>`;
+  return html`<label class="client-can"><input type="checkbox" checked=${!!x.client_visible} aria-label=${`client can see ${x.title}`}
+    onChange=${(e) => set(e.target.checked)} /> <span aria-hidden="true">${x.client_visible ? 'shown' : 'internal'}</span></label>`;
+}
+
 function ObjectiveRow({ o, edit, canEdit, setObjective, remove, onEdit, reload }) {
   const flags = objectiveFlags(o);
   if (edit) {
-    return html`<tr data-objective=${o.id}><td colspan="7"><${Form} label=${`Edit objective ${o.title}`} reset=${false}
+    return html`<tr data-objective=${o.id}><td colspan="8"><${Form} label=${`Edit objective ${o.title}`} reset=${false}
       onSave=${async (fd) => { await api('PATCH', `/api/v1/objectives/${o.id}`, body(OBJECTIVE, fd)); onEdit(null); reload(); }}
       onCancel=${() => onEdit(null)}>${fields(OBJECTIVE, o)}<//></td></tr>`;
   }
@@ -202,6 +211,7 @@ function ObjectiveRow({ o, edit, canEdit, setObjective, remove, onEdit, reload }
     <td><progress max="1" value=${Math.min(o.progress ?? 0, 1)} aria-label=${`progress of ${o.title}`}></progress> ${pct(o.progress, 0)}</td><td>${date(o.due_on)}</td>
     <td>${canEdit ? html`<select aria-label=${`status of objective ${o.title}`} onChange=${(e) => setObjective(o, { status: e.target.value })}>
       ${STATUSES.map((st) => html`<option value=${st} selected=${o.status === st}>${st.replace('_', ' ')}</option>`)}</select>` : o.status.replace('_', ' ')}</td>
+    <td><${ClientCan} x=${o} canEdit=${canEdit} set=${(v) => setObjective(o, { client_visible: v })} /></td>
     ${canEdit && html`<td class="row-tools"><button class="link" onClick=${() => onEdit(o.id)}>edit</button> <button class="link" onClick=${() => remove(`/api/v1/objectives/${o.id}`, o.title)}>delete</button></td>`}</tr>`;
 }
 
@@ -251,7 +261,7 @@ function Plan({ account, plans, all, users, canEdit, canWork, reload, setError }
     ${canEdit && (newPeriod ? html`<${NewPlan} account=${account} last=${p} reload=${() => { setNewPeriod(false); reload(); }} />`
       : html`<p><button onClick=${() => setNewPeriod(true)}>New plan period…</button></p>`)}
     <section aria-labelledby="o-title"><h2 id="o-title">Objectives</h2>
-      <div class="scroll"><table class="objectives"><thead><tr><th scope="col">Objective</th><th scope="col">Metric</th><th scope="col">Now</th><th scope="col">Progress</th><th scope="col">Due</th><th scope="col">Status</th>${canEdit && html`<th scope="col"><span class="sr">Tools</span></th>`}</tr></thead>
+      <div class="scroll"><table class="objectives"><thead><tr><th scope="col">Objective</th><th scope="col">Metric</th><th scope="col">Now</th><th scope="col">Progress</th><th scope="col">Due</th><th scope="col">Status</th><th scope="col">Client can see</th>${canEdit && html`<th scope="col"><span class="sr">Tools</span></th>`}</tr></thead>
       <tbody>${p.objectives.map((o) => html`<${ObjectiveRow} key=${o.id} o=${o} edit=${editing === `o${o.id}`} canEdit=${canEdit} setObjective=${setObjective}
         remove=${remove} onEdit=${(x) => setEditing(x && `o${x}`)} reload=${reload} />`)}</tbody></table></div>
       ${!p.objectives.length && html`<p class="muted">No objectives yet.</p>`}
@@ -259,7 +269,7 @@ function Plan({ account, plans, all, users, canEdit, canWork, reload, setError }
         onSave=${async (fd) => { await api('POST', '/api/v1/objectives', { ...body(OBJECTIVE, fd), plan_id: p.id }); reload(); }}>${fields(OBJECTIVE)}<//>`}
     </section>
     <section aria-labelledby="ac-title"><h2 id="ac-title">Actions</h2>
-      <div class="scroll"><table class="actions"><thead><tr><th scope="col">Action</th><th scope="col">Objective</th><th scope="col">Owner</th><th scope="col">Due</th><th scope="col">Status</th>${canEdit && html`<th scope="col"><span class="sr">Tools</span></th>`}</tr></thead>
+      <div class="scroll"><table class="actions"><thead><tr><th scope="col">Action</th><th scope="col">Objective</th><th scope="col">Owner</th><th scope="col">Due</th><th scope="col">Status</th><th scope="col">Client can see</th>${canEdit && html`<th scope="col"><span class="sr">Tools</span></th>`}</tr></thead>
       <tbody>${p.actions.map((a) => html`<tr key=${a.id} class=${a.overdue ? 'overdue' : ''} data-action=${a.id}>
         <td>${canWork ? html`<input class="title" aria-label=${`title of ${a.title}`} defaultValue=${a.title} maxlength="300" required onChange=${(e) => e.target.value.trim() && setAction(a, { title: e.target.value.trim() })} />` : a.title}</td>
         <td>${canWork ? html`<select aria-label=${`objective of ${a.title}`} onChange=${(e) => setAction(a, { objective_id: e.target.value ? Number(e.target.value) : null })}>
@@ -269,6 +279,7 @@ function Plan({ account, plans, all, users, canEdit, canWork, reload, setError }
         <td>${canWork ? html`<input type="date" aria-label=${`due date of ${a.title}`} defaultValue=${a.due_on ? a.due_on.slice(0, 10) : ''} onChange=${(e) => setAction(a, { due_on: e.target.value || null })} />` : date(a.due_on)}${a.overdue ? html` <span class="flag past-due">overdue</span>` : ''}</td>
         <td>${canWork ? html`<select aria-label=${`status of ${a.title}`} onChange=${(e) => setAction(a, { status: e.target.value })}>
           ${['open', 'in_progress', 'done', 'cancelled'].map((st) => html`<option value=${st} selected=${a.status === st}>${st.replace('_', ' ')}</option>`)}</select>` : a.status.replace('_', ' ')}</td>
+        <td><${ClientCan} x=${a} canEdit=${canEdit} set=${(v) => setAction(a, { client_visible: v })} /></td>
         ${canEdit && html`<td class="row-tools"><button class="link" onClick=${() => remove(`/api/v1/actions/${a.id}`, a.title)}>delete</button></td>`}</tr>`)}</tbody></table></div>
       ${canWork && html`<${Form} label="Add an action" cls="quick add-action" submit="Add action"
         onSave=${async (fd) => { await api('POST', '/api/v1/actions', { ...body(ACTION, fd), plan_id: p.id }); reload(); }}>${fields(ACTION)}<//>`}
@@ -277,26 +288,6 @@ function Plan({ account, plans, all, users, canEdit, canWork, reload, setError }
       <ul class="reviews">${p.reviews.map((r) => html`<li>${date(r.held_on)} ${r.kind.toUpperCase()}: <span class="pre">${r.notes || ''}</span> ${r.next_review_on ? `(next ${date(r.next_review_on)})` : ''}</li>`)}</ul>
       ${canEdit && html`<${Form} label="Record a review" cls="quick add-review" submit="Record review" onSave=${addReview}>${fields(REVIEW)}<//>`}
     </section>
-  </div>`;
-}
-
-function Activity({ account, interactions, contacts, user, canWork, reload }) {
-  const [open, setOpen] = useState(false);
-  async function log(fd) {
-    const when = new Date(Date.now() - 60e3).toISOString().replace(/\.\d+Z$/, 'Z');
-    await api('POST', '/api/v1/interactions', { account_id: account.id, kind: fd.get('kind'), occurred_at: when,
-      user_ids: [user.id], contact_ids: fd.getAll('contact').map(Number), summary: String(fd.get('summary') || '').trim() || null });
-    setOpen(false);
-    reload();
-  }
-  return html`<div>
-    ${canWork && (open ? html`<${Form} label="Log an interaction" onSave=${log} onCancel=${() => setOpen(false)}>
-        <${Field} name="kind" label="Kind"><select name="kind">${['meeting', 'call', 'email', 'visit', 'qbr'].map((k) => html`<option value=${k}>${k}</option>`)}</select><//>
-        <${Field} name="summary" label="Summary"><input name="summary" maxlength="2000" /><//>
-        <fieldset><legend>With</legend>${contacts.slice(0, 12).map((c) => html`<label><input type="checkbox" name="contact" value=${c.id} /> ${c.name}</label>`)}</fieldset><//>`
-      : html`<button onClick=${() => setOpen(true)}>Log a meeting</button>`)}
-    <ol class="timeline">${interactions.map((i) => html`<li><strong>${i.kind}</strong> ${date(i.occurred_at)} — ${i.summary || ''}
-      ${i.sentiment !== null && i.sentiment !== undefined ? html`<span class="muted"> sentiment ${i.sentiment}</span>` : ''}</li>`)}</ol>
   </div>`;
 }
 
@@ -431,15 +422,12 @@ export function Account({ id, user }) {
   const [d, setD] = useState(null);
   const [kpis, setKpis] = useState(null);
   const [error, setError] = useState(null);
-  const [share, setShare] = useState(null);
+  const [sharing, setSharing] = useState(false);
   const [users, setUsers] = useState([]);
   // viewers get no edit controls at all; members work on actions, meetings and cases
   const canEdit = ['admin', 'director', 'kam'].includes(user.role);
   const canWork = canEdit || user.role === 'member';
   useEffect(() => { get('/api/v1/users?limit=500&sort=name').then((r) => setUsers(r.items), () => {}); }, []);
-  async function makeShare() {
-    try { setShare(await api('POST', `/api/v1/accounts/${id}/shares`, { expires_in_days: 30 })); } catch (e) { setError(e.message); }
-  }
   // What each part of the page reads. An edit reloads only the parts it can change (and the
   // header, whose health and score follow most edits), not all fifteen endpoints.
   const q = `account_id=${id}`;
@@ -498,7 +486,7 @@ export function Account({ id, user }) {
   case 'stakeholders': view = html`<${Stakeholders} ...${common} reload=${() => reload('contacts')} contacts=${d.contacts} team=${d.team} />`; break;
   case 'plan': view = html`<${Plan} ...${common} reload=${() => reload('plans')} plans=${d.plans} all=${d.all} />`; break;
   case 'opportunities': view = html`<${Opportunities} ...${common} reload=${() => reload('opps')} opps=${d.opps} pipeline=${d.pipeline} ws=${d.ws} currency=${d.pipeline.currency} />`; break;
-  case 'activity': view = html`<${Activity} ...${common} reload=${() => reload('inter', 'contacts', 'kpis')} interactions=${d.inter} contacts=${d.contacts} user=${user} />`; break;
+  case 'activity': view = html`<${Activity} ...${common} reload=${() => reload('inter', 'contacts', 'plans', 'kpis')} interactions=${d.inter} contacts=${d.contacts} user=${user} plan=${d.plans[0]} />`; break;
   case 'cases': view = html`<${Cases} ...${common} reload=${() => reload('cases', 'kpis')} canEdit=${canWork} cases=${d.cases} />`; break;
   case 'risks': view = html`<${Risks} ...${common} reload=${() => reload('risks')} risks=${d.risks} matrix=${d.matrix} />`; break;
   case 'surveys': view = html`<${Surveys} surveys=${d.surveys} />`; break;
@@ -522,12 +510,11 @@ export function Account({ id, user }) {
       <span>score ${num(score.score)}</span>
       <span class="health" data-score=${health.score}>health ${num(health.score, 0)}</span>
       <span class="muted">${[a.industry, a.country, `last contact ${ago(a.last_interaction_at)}`].filter(Boolean).join(' · ')}</span>
-      ${canEdit && html`<button onClick=${makeShare}>Share with the client</button>`}
+      ${canEdit && html`<button onClick=${() => setSharing(!sharing)} aria-expanded=${sharing}>Share with the client</button>`}
       <a href="#/accounts/${id}/print">One-page plan</a>
       ${d.plans[0] && html`<a href="/api/v1/plans/${d.plans[0].id}/document" download>Plan PDF</a>`}
     </header>
-    ${share && html`<p class="share" role="status">Link for the client, valid until ${date(share.expires_at)}:
-      <input readonly aria-label="share link" value=${location.origin + share.url} size="60" /></p>`}
+    ${sharing && html`<${SharePanel} id=${id} canEdit=${canEdit} onClose=${() => setSharing(false)} />`}
     ${error && html`<p class="error" role="alert">${error}</p>`}
     <div role="tablist" aria-label="Account views" class="tabs" onKeyDown=${tabKeys}>${TABS.map((t) => html`<button role="tab" id=${`tab-${t}`} aria-selected=${tab === t} aria-controls="tabpanel" tabindex=${tab === t ? 0 : -1} onClick=${() => setTab(t)}>${t}</button>`)}</div>
     <div role="tabpanel" id="tabpanel" aria-labelledby=${`tab-${tab}`} tabindex="0">${view}</div>

@@ -71,7 +71,14 @@ function Shell({ user, onLogout: out }) {
 }
 
 function App() {
-  // a client's share link needs no login and shows nothing else
+  // a client's share link needs no login and shows nothing else; pasted into a signed-in
+  // tab it shows the client's page too (the KAM's check of the link), not the dashboard
+  const [, setHash] = useState(location.hash);
+  useEffect(() => {
+    const f = () => setHash(location.hash);
+    addEventListener('hashchange', f);
+    return () => removeEventListener('hashchange', f);
+  }, []);
   const shared = location.hash.match(/^#\/shared\/([A-Za-z0-9_-]+)$/);
   if (shared) return html`<${Shared} token=${shared[1]} />`;
   return html`<${Staff} />`;

@@ -104,6 +104,18 @@ function TimeZone({ s, canEdit, onSaved }) {
   </section>`;
 }
 
+// Our company name as a client reads it on a share link.
+function Company({ s, canEdit, onSaved }) {
+  const [msg, setMsg] = useState(null);
+  const [name, setName] = useState(s.company_name || '');
+  const [busy, save] = useSave(onSaved, setMsg);
+  return html`<section aria-labelledby="co-title"><h2 id="co-title">Company name</h2>
+    <label>Shown to clients on share links <input value=${name} maxlength="200" disabled=${!canEdit} onInput=${(e) => setName(e.target.value)} /></label>
+    <${SaveBar} canEdit=${canEdit} label="Save company name" busy=${busy} disabled=${name.trim() === (s.company_name || '')} msg=${msg}
+      onSave=${() => save({ company_name: name.trim() }, (saved) => `Saved: clients see ${saved.company_name || 'no company name'}.`)} />
+  </section>`;
+}
+
 function Alerts({ s, canEdit, onSaved }) {
   const [msg, setMsg] = useState(null);
   const [d, setD] = useState(JSON.parse(JSON.stringify(s.alerts)));
@@ -256,6 +268,7 @@ export function Settings({ user }) {
     <${Health} s=${s} canEdit=${canEdit} onSaved=${saved} />
     <${Alerts} s=${s} canEdit=${canEdit} onSaved=${saved} />
     <${TimeZone} s=${s} canEdit=${canEdit} onSaved=${saved} />
+    <${Company} s=${s} canEdit=${canEdit} onSaved=${saved} />
     ${canEdit && html`<${Users} me=${user} />`}
     ${user.role !== 'viewer' && user.role !== 'member' && html`<${Imports} />`}
     <${ChangePassword} />

@@ -112,6 +112,8 @@ int api_share_create(struct req *rq, struct resp *rs);
 int api_share_list(struct req *rq, struct resp *rs);
 int api_share_delete(struct req *rq, struct resp *rs);
 int api_shared(struct req *rq, struct resp *rs);
+/* GET /accounts/:id/share-preview?include_kpis=: what a link would show, before one exists. */
+int api_share_preview(struct req *rq, struct resp *rs);
 /* GET /api/v1/plans/{id}/document: the plan as one page of PDF or HTML (document.c). */
 int api_plan_document(struct req *rq, struct resp *rs);
 int api_kpis(struct req *rq, struct resp *rs);

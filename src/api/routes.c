@@ -89,13 +89,18 @@ const struct http_route api_routes[] = {
     {"GET", "/api/v1/accounts/:id/shares", api_share_list, 0, 0, NULL,
      "The account's client share links (without tokens)", NULL, "object"},
     {"POST", "/api/v1/accounts/:id/shares", api_share_create, 0, ACCOUNT_CREATORS, NULL,
-     "Create a client share link {expires_in_days: 1..90, default 30}; the token is shown "
-     "once",
+     "Create a client share link {expires_in_days: 1..90, default 30; include_kpis: false}; "
+     "409 when nothing of the account is client-visible; the token is shown once",
      NULL, "201 object"},
     {"DELETE", "/api/v1/accounts/:id/shares/:share_id", api_share_delete, 0, ACCOUNT_CREATORS, NULL,
      "Revoke a client share link", NULL, NULL},
+    {"GET", "/api/v1/accounts/:id/share-preview", api_share_preview, 0, 0, NULL,
+     "Exactly what a share link would show the client (?include_kpis=true|false), and whether "
+     "anything is shared (a link may be made)",
+     NULL, "object"},
     {"GET", "/api/v1/shared/:token", api_shared, ROUTE_PUBLIC, 0, NULL,
-     "What a share link shows the client: agreed objectives, actions, service KPIs; no login", NULL,
+     "What a share link shows the client: the client-visible objectives and actions, the "
+     "service KPIs when the link has them; no login", NULL,
      "object"},
     {"PUT", "/api/v1/accounts/:id/team/:user_id", api_team_put, 0, ACCOUNT_CREATORS, NULL,
      "Add a user to the team, or change their role", "TeamRole", "object"},

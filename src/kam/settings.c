@@ -294,6 +294,16 @@ int settings_apply(struct settings *s, json_t *doc, struct kam_errinfo *ei)
 			} else {
 				snprintf(n.time_zone, sizeof(n.time_zone), "%s", z);
 			}
+		} else if (strcmp(key, "company_name") == 0) {
+			const char *c = json_string_value(v);
+
+			r = KAM_OK;
+			if (c == NULL || strlen(c) > 200) {
+				err_field(ei, key, "must be a text of at most 200 characters");
+				r = KAM_EINVAL;
+			} else {
+				snprintf(n.company_name, sizeof(n.company_name), "%s", c);
+			}
 		} else {
 			err_field(ei, key, "is not a setting");
 			r = KAM_EINVAL;
@@ -348,6 +358,7 @@ json_t *settings_to_json(const struct settings *s)
 			 s->strength_split, "gross_margin", s->gross_margin, "cltv_horizon_years",
 			 s->cltv_horizon_years);
 	json_object_set_new(out, "time_zone", json_string(s->time_zone));
+	json_object_set_new(out, "company_name", json_string(s->company_name));
 	json_object_set_new(out, "health_weights", hw);
 	json_object_set_new(out, "alerts", al);
 	return out;

@@ -57,6 +57,7 @@ struct settings {
 	int alert_threshold[AR__MAX]; /* days, points, percent or count: see settings.c */
 	bool alert_enabled[AR__MAX];
 	char time_zone[TZ_NAME_MAX]; /* IANA name: what "today" and a month's edges mean */
+	char company_name[201];      /* our name as clients see it on a share link; "" unset */
 };
 
 /* The built-in defaults. */

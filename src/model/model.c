@@ -199,6 +199,8 @@ static const struct model_field objective_fields[] = {
 	{"current", MT_NUM, 0, -INT64_C(1000000000000000), INT64_C(1000000000000000), NULL, NULL},
 	{"due_on", MT_DATE, 0, 0, 0, NULL, NULL},
 	{"status", MT_ENUM, MF_NOTNULL | MF_FILTER, 0, 0, objective_status, NULL},
+	/* shown through client share links; schema 19 */
+	{"client_visible", MT_BOOL, MF_NOTNULL | MF_FILTER, 0, 0, NULL, NULL},
 	STAMPS,
 };
 ENTITY(model_objective, "objective", "objectives", objective_fields);
@@ -212,6 +214,8 @@ static const struct model_field action_fields[] = {
 	{"due_on", MT_DATE, 0, 0, 0, NULL, NULL},
 	{"status", MT_ENUM, MF_NOTNULL | MF_FILTER, 0, 0, action_status, NULL},
 	{"done_on", MT_DATE, 0, 0, 0, NULL, NULL},
+	/* shown through client share links; schema 19 */
+	{"client_visible", MT_BOOL, MF_NOTNULL | MF_FILTER, 0, 0, NULL, NULL},
 	STAMPS,
 };
 ENTITY(model_action, "action", "actions", action_fields);

@@ -5,14 +5,15 @@
 #include "util/time.h"
 
 int store_share_create(struct store_conn *c, int64_t account_id, const char *token_hash,
-		       int64_t user_id, int64_t now, int64_t expires_at, int64_t *id)
+		       int64_t user_id, int64_t now, int64_t expires_at, bool include_kpis,
+		       int64_t *id)
 {
 	return sq_int(c,
 		      "INSERT INTO shares (account_id, token_hash, created_by, created_at, "
-		      "expires_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+		      "expires_at, include_kpis) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
 		      (struct db_val[]){DB_INT(account_id), DB_TEXT(token_hash), DB_INT(user_id),
-					DB_INT(now), DB_INT(expires_at)},
-		      5, id);
+					DB_INT(now), DB_INT(expires_at), DB_INT(include_kpis ? 1 : 0)},
+		      6, id);
 }
 
 int store_share_find(struct store_conn *c, const char *token_hash, int64_t now,
@@ -24,7 +25,7 @@ int store_share_find(struct store_conn *c, const char *token_hash, int64_t now,
 		"SELECT s.account_id, u.role, CASE WHEN u.active <> 0 THEN 1 ELSE 0 END, "
 		"CASE WHEN a.owner_id = u.id THEN 1 ELSE 0 END, "
 		"CASE WHEN EXISTS (SELECT 1 FROM account_team t WHERE t.account_id = s.account_id "
-		"AND t.user_id = u.id) THEN 1 ELSE 0 END "
+		"AND t.user_id = u.id) THEN 1 ELSE 0 END, s.include_kpis "
 		"FROM shares s JOIN accounts a ON a.id = s.account_id "
 		"LEFT JOIN users u ON u.id = s.created_by "
 		"WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?",
@@ -42,6 +43,7 @@ int store_share_find(struct store_conn *c, const char *token_hash, int64_t now,
 		out->creator_active = !c->ops->is_null(st, 2) && c->ops->col_int(st, 2) != 0;
 		out->creator_owner = !c->ops->is_null(st, 3) && c->ops->col_int(st, 3) != 0;
 		out->creator_on_team = !c->ops->is_null(st, 4) && c->ops->col_int(st, 4) != 0;
+		out->include_kpis = c->ops->col_int(st, 5) != 0;
 		rc = KAM_OK;
 	} else if (rc == 0) {
 		rc = KAM_ENOTFOUND;
@@ -55,7 +57,8 @@ int store_share_list(struct store_conn *c, int64_t account_id, json_t **items)
 	struct db_stmt *st;
 	json_t *arr;
 	int rc = c->ops->query(c->db,
-			       "SELECT id, created_by, created_at, expires_at, revoked_at FROM shares "
+			       "SELECT id, created_by, created_at, expires_at, revoked_at, include_kpis "
+			       "FROM shares "
 			       "WHERE account_id = ? ORDER BY id DESC",
 			       (struct db_val[]){DB_INT(account_id)}, 1, &st);
 
@@ -76,6 +79,8 @@ int store_share_list(struct store_conn *c, int64_t account_id, json_t **items)
 							      : json_integer(c->ops->col_int(st, 1)),
 				       "created_at", cr, "expires_at", ex, "revoked_at",
 				       c->ops->is_null(st, 4) ? json_null() : json_string(rv)));
+		json_object_set_new(json_array_get(arr, json_array_size(arr) - 1), "include_kpis",
+				    json_boolean(c->ops->col_int(st, 5) != 0));
 	}
 	c->ops->done(st);
 	if (rc < 0) {

@@ -3,13 +3,16 @@
 #define KAM_STORE_SHARE_H
 #include "store/store.h"
 
+/* Stores a new share link; include_kpis puts the service KPIs on it. */
 int store_share_create(struct store_conn *c, int64_t account_id, const char *token_hash,
-		       int64_t user_id, int64_t now, int64_t expires_at, int64_t *id);
+		       int64_t user_id, int64_t now, int64_t expires_at, bool include_kpis,
+		       int64_t *id);
 /* A live share link and what its creator may do with the account today. */
 struct store_share_link {
 	int64_t account_id;
 	char creator_role[16]; /* "" when the creator was deleted */
 	bool creator_active, creator_owner, creator_on_team;
+	bool include_kpis; /* chosen when the link was made */
 };
 
 /* The live (not revoked, not expired) share with this token; KAM_ENOTFOUND otherwise. */

@@ -200,7 +200,7 @@ test('logins, tokens, share links, feeds, contact exports and alert acknowledgem
   assert.equal(await cached(), 'hit', 'an API token created');
   ok(await call('DELETE', `/api/v1/tokens/${t1.id}`), 204);
   assert.equal(await cached(), 'hit', 'an API token deleted');
-  const s = ok(await call('POST', '/api/v1/accounts/3/shares'), 201).json;
+  const s = ok(await call('POST', '/api/v1/accounts/3/shares', { include_kpis: true }), 201).json;
   assert.equal(await cached(), 'hit', 'a share link');
   ok(await call('DELETE', `/api/v1/accounts/3/shares/${s.id}`), 204);
   assert.equal(await cached(), 'hit', 'a share link revoked');

@@ -33,7 +33,7 @@ const month = new Date().toISOString().slice(0, 7);
 
 // every screen's endpoint, for a user other than the one who imported
 async function everyScreenAnswers(acc) {
-  const share = (await call('anna', 'POST', `/api/v1/accounts/${acc}/shares`)).json;
+  const share = (await call('anna', 'POST', `/api/v1/accounts/${acc}/shares`, { include_kpis: true })).json;
   const paths = ['/api/v1/accounts?limit=50&sort=-score', '/api/v1/portfolio/pareto', '/api/v1/portfolio/matrix',
     '/api/v1/kams/workload', `/api/v1/accounts/${acc}/score`, `/api/v1/accounts/${acc}/health`,
     `/api/v1/accounts/${acc}/pipeline`, `/api/v1/accounts/${acc}/whitespace`,

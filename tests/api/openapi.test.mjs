@@ -104,7 +104,7 @@ test('responses match their schemas, happy paths and errors', async () => {
   const a = await check('POST', '/api/v1/accounts', { name: 'Spec GmbH', tags: ['x'], website: 'https://spec.example', strategic_importance: 3 }, 201);
   await check('GET', `/api/v1/accounts/${a.json.id}`, undefined, 200);
   // what a POST that makes something answers, and If-Match where it is honoured
-  await check('POST', `/api/v1/accounts/${a.json.id}/shares`, {}, 201);
+  await check('POST', `/api/v1/accounts/${a.json.id}/shares`, { include_kpis: true }, 201);
   await check('POST', '/api/v1/tokens', { name: 'spec' }, 201);
   await check('POST', '/api/v1/session', { email: 'viewer@example.com', password: 'demo-password-1' }, 201);
   await check('PATCH', '/api/v1/settings', { kam_capacity: 7 }, 412, { 'If-Match': '"99"' });

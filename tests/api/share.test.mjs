@@ -33,7 +33,12 @@ test('a share link shows the agreed plan and service KPIs, without a login and w
   const acc = plan.account_id;
   await call('anna', 'PATCH', `/api/v1/accounts/${acc}`, { notes: 'INTERNAL-NOTE: price floor 12%' });
   await call('anna', 'POST', '/api/v1/risks', { account_id: acc, title: 'INTERNAL-RISK champion leaving', category: 'relationship', probability: 4, impact: 4 });
-  const s = await call('anna', 'POST', `/api/v1/accounts/${acc}/shares`, { expires_in_days: 7 });
+  // the KAM marks what the client sees (issue 13); everything else stays internal
+  for (const kind of ['objectives', 'actions']) {
+    const items = (await call('anna', 'GET', `/api/v1/${kind}?plan_id=${plan.id}&limit=500`)).json.items;
+    for (const x of items) await call('anna', 'PATCH', `/api/v1/${kind}/${x.id}`, { client_visible: true });
+  }
+  const s = await call('anna', 'POST', `/api/v1/accounts/${acc}/shares`, { expires_in_days: 7, include_kpis: true });
   assert.equal(s.status, 201, s.text);
   assert.match(s.json.token, /^[A-Za-z0-9_-]{43}$/);
   assert.equal(s.json.url, `/#/shared/${s.json.token}`);
@@ -45,8 +50,12 @@ test('a share link shows the agreed plan and service KPIs, without a login and w
   assert.deepEqual(Object.keys(r.json.actions[0]).sort(), ['due_on', 'status', 'title']);
   assert.deepEqual(Object.keys(r.json.kpis).sort(), ['csat', 'nps', 'sla_compliance', 'ttr_median_hours']);
   // ("at risk" is an objective status; the internal risk register is what must not show)
-  for (const secret of ['INTERNAL', '"notes"', '"situation"', '"attitude"', '"owner_id"', '"category"', 'revenue', 'email', plan.situation])
+  for (const secret of ['INTERNAL', '"notes"', '"situation"', '"attitude"', '"owner_id"', '"category"', 'revenue', plan.situation])
     assert.ok(!body.includes(secret), `the client view leaks ${secret}`);
+  // the one person of ours named is the account's KAM, whom the client may write to
+  const owner = (await call('anna', 'GET', `/api/v1/users/${(await call('anna', 'GET', `/api/v1/accounts/${acc}`)).json.owner_id}`)).json;
+  assert.deepEqual(r.json.kam, { name: owner.name, email: owner.email });
+  assert.equal(body.match(/@/g).length, 1, 'no other e-mail address');
   // the list shows shares without their tokens; the database keeps only a hash
   const list = await call('anna', 'GET', `/api/v1/accounts/${acc}/shares`);
   assert.equal(list.json.items[0].id, s.json.id);
@@ -61,14 +70,14 @@ test('a share link shows the agreed plan and service KPIs, without a login and w
 
 test('revoked and expired links stop working; only people who may change the account share it', async () => {
   const acc = (await call('anna', 'GET', '/api/v1/accounts?limit=1')).json.items[0].id;
-  const s = (await call('anna', 'POST', `/api/v1/accounts/${acc}/shares`)).json;
+  const s = (await call('anna', 'POST', `/api/v1/accounts/${acc}/shares`, { include_kpis: true })).json;
   assert.equal((await open(s.token)).status, 200);
   assert.equal((await call('anna', 'DELETE', `/api/v1/accounts/${acc}/shares/${s.id}`)).status, 204);
   const gone = await open(s.token);
   assert.equal(gone.status, 404);
   assert.match(gone.json.detail, /expired or was revoked/);
   assert.equal((await call('anna', 'DELETE', `/api/v1/accounts/${acc}/shares/${s.id}`)).status, 404);
-  const s2 = (await call('anna', 'POST', `/api/v1/accounts/${acc}/shares`)).json;
+  const s2 = (await call('anna', 'POST', `/api/v1/accounts/${acc}/shares`, { include_kpis: true })).json;
   sql(`UPDATE shares SET expires_at = 1 WHERE id = ${s2.id}`);
   assert.equal((await open(s2.token)).status, 404, 'expired');
   assert.equal((await open('x'.repeat(43))).status, 404);
@@ -97,7 +106,7 @@ test("with this year's and next year's plan active, the link shows the plan cove
   assert.equal(now.status, 201, now.text);
   const next = await call('anna', 'POST', '/api/v1/plans', { account_id: acc, title: `Plan ${y + 1}`, period_start: `${y + 1}-01-01`, period_end: `${y + 1}-12-31`, status: 'active', vision: 'DRAFT-NEXT-YEAR' });
   assert.equal(next.status, 201, next.text);
-  const s = (await call('anna', 'POST', `/api/v1/accounts/${acc}/shares`)).json;
+  const s = (await call('anna', 'POST', `/api/v1/accounts/${acc}/shares`, { include_kpis: true })).json;
   const page = await open(s.token);
   assert.equal(page.status, 200);
   assert.equal(page.json.plan.title, `Plan ${y}`);
@@ -114,8 +123,8 @@ test('a link stops when its creator leaves the account team or is deactivated', 
   const [annaId, benId] = [await me('anna'), await me('ben')];
   const acc = (await call('anna', 'POST', '/api/v1/accounts', { name: 'Shared By Team', owner_id: annaId })).json.id;
   assert.ok([200, 201].includes((await call('anna', 'PUT', `/api/v1/accounts/${acc}/team/${benId}`, { role: 'solution_engineer' })).status));
-  const byBen = (await call('ben', 'POST', `/api/v1/accounts/${acc}/shares`)).json;
-  const byAnna = (await call('anna', 'POST', `/api/v1/accounts/${acc}/shares`)).json;
+  const byBen = (await call('ben', 'POST', `/api/v1/accounts/${acc}/shares`, { include_kpis: true })).json;
+  const byAnna = (await call('anna', 'POST', `/api/v1/accounts/${acc}/shares`, { include_kpis: true })).json;
   assert.equal((await open(byBen.token)).status, 200);
   assert.equal((await call('anna', 'DELETE', `/api/v1/accounts/${acc}/team/${benId}`)).status, 204);
   const gone = await open(byBen.token);
@@ -133,7 +142,7 @@ test('a link stops when its creator leaves the account team or is deactivated', 
 
 test('a share token never reaches the error log either', async () => {
   const acc = (await call('director', 'GET', '/api/v1/accounts?limit=1')).json.items[0].id;
-  const s = (await call('director', 'POST', `/api/v1/accounts/${acc}/shares`)).json;
+  const s = (await call('director', 'POST', `/api/v1/accounts/${acc}/shares`, { include_kpis: true })).json;
   sql('ALTER TABLE shares RENAME TO shares_away');
   try {
     const r = await fetch(`${srv.url}/api/v1/shared/${s.token}`);

@@ -284,12 +284,17 @@ test('share link: made from the account, opened without a login, nothing interna
   const p = await page();
   await signIn(p, 'anna@example.com');
   await p.goto(`${srv.url}/#/accounts/${acc}`);
+  // the KAM first marks what the client may see (issue 13): an objective of the plan
+  await p.getByRole('tab', { name: 'plan' }).click();
+  await p.getByLabel(/^client can see /).first().check();
+  await p.locator('label.client-can', { hasText: 'shown' }).first().waitFor();
   await p.getByRole('button', { name: 'Share with the client' }).click();
+  await p.getByRole('button', { name: 'Create link' }).click();
   const link = await p.getByLabel('share link').inputValue();
   assert.match(link, /\/#\/shared\/[A-Za-z0-9_-]{43}$/);
   const client = await page(); // a fresh browser context: no cookies, no session
   await client.goto(link);
-  await client.getByRole('heading', { name: 'Objectives we agreed' }).waitFor();
+  await client.getByRole('heading', { name: 'Objectives' }).waitFor();
   const text = await client.locator('main').innerText();
   assert.ok(!/Log out|Dashboard|attitude|situation|Stakeholders|heat map/i.test(text), 'no staff screens or internal fields');
   assert.equal(await client.getByLabel('E-mail').count(), 0, 'no login asked');
