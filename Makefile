@@ -131,10 +131,10 @@ FUZZ_SECONDS ?= 60
 $(BUILD)/fuzz/src/%.o: src/%.c
 	@mkdir -p $(@D)
 	@echo "CC (fuzz) $<"
-	@$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
 $(BUILD)/fuzz/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(@D)
-	@$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_db.c $(FUZZ_OBJ)
 	@echo "LD  $@"
 	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
@@ -179,4 +179,4 @@ bench:
 clean:
 	rm -rf build kam
 
--include $(REL_OBJ:.o=.d) $(SAN_OBJ:.o=.d)
+-include $(REL_OBJ:.o=.d) $(SAN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)
