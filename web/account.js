@@ -6,6 +6,14 @@ import { get, api } from './api.js';
 import { num, date, ago, money, pct, esc } from './format.js';
 import { Chart } from './chart.js';
 import { Form, Field, fields, body } from './forms.js';
+import { SaveSelect, SaveInput, HistoryButton } from './inline.js';
+
+// A health score needs something to stand on: revenue to compare, an answer or a meeting.
+// Without any of them the score is the neutral parts' arithmetic, not a reading of the account.
+export function healthKnown(h) {
+  const c = Object.fromEntries(h.components.map((x) => [x.name, x]));
+  return c.revenue_trend?.value != null || c.satisfaction?.value != null || (c.engagement && !/^No interaction/.test(c.engagement.reason));
+}
 
 const TABS = ['overview', 'stakeholders', 'plan', 'opportunities', 'activity', 'cases', 'risks', 'surveys', 'team'];
 
@@ -73,14 +81,12 @@ function Stakeholders({ account, contacts, team, canEdit, reload, setError }) {
   const ids = new Set([account.owner_id, ...team.map((m) => m.user_id), ...contacts.map((c) => c.relationship_owner_id).filter(Boolean)]);
   const owners = [...ids].map((id) => ({ user_id: id, name: names[id] ?? team.find((m) => m.user_id === id)?.name ?? `user ${id}` }))
     .sort((x, y) => x.name.localeCompare(y.name));
-  const edit = async (c, patch) => {
-    try { await api('PATCH', `/api/v1/contacts/${c.id}`, patch); setError(null); reload(); } catch (e) { setError(e.message); }
-  };
+  // a refused inline save is told beside its control (SaveSelect), not only at the top
+  const edit = async (c, patch) => { await api('PATCH', `/api/v1/contacts/${c.id}`, patch); setError(null); reload(); };
   const nameOf = (cid) => contacts.find((o) => o.id === cid)?.name ?? '';
   // a select to edit with, or for a reader the value as text
   const pick = (c, label, value, opts, none, patch) => (canEdit
-    ? html`<select aria-label=${label} onChange=${(e) => edit(c, patch(e.target.value))}>
-        <option value="" selected=${value == null}>${none}</option>${opts.map(([v, t]) => html`<option value=${v} selected=${String(value) === String(v)}>${t}</option>`)}</select>`
+    ? html`<${SaveSelect} label=${label} value=${value} options=${opts} none=${none} save=${(v) => edit(c, patch(v))} />`
     : (value == null ? '' : opts.find(([v]) => String(v) === String(value))?.[1] ?? ''));
   const num1 = (v) => (v ? Number(v) : null);
   const engaged = contacts.filter((c) => c.influence >= 4 && c.last_contacted_at && Date.now() - Date.parse(c.last_contacted_at) < 90 * 86400e3).length;
@@ -105,7 +111,8 @@ function Stakeholders({ account, contacts, team, canEdit, reload, setError }) {
       <td>${(c.decision_role || '').replaceAll('_', ' ')}</td>
       <td>${pick(c, `our owner of ${c.name}`, c.relationship_owner_id, owners.map((u) => [u.user_id, u.name]), 'nobody', (v) => ({ relationship_owner_id: num1(v) }))}</td>
       <td>${ago(c.last_contacted_at)}</td>
-      ${canEdit && html`<td class="row-tools"><button class="link" aria-label=${`edit ${c.name}`} onClick=${() => setEditing(c.id)}>edit</button></td>`}</tr>`))}</tbody></table></div>
+      ${canEdit && html`<td class="row-tools"><button class="link" aria-label=${`edit ${c.name}`} onClick=${() => setEditing(c.id)}>edit</button>
+        <${HistoryButton} path=${`/api/v1/contacts/${c.id}`} name=${c.name} /></td>`}</tr>`))}</tbody></table></div>
   </div>`;
 }
 
@@ -131,7 +138,19 @@ export function objectiveFlags(o, now = today()) {
   return out;
 }
 
-// A new plan: blank, or a new period that copies the last plan's objectives and open actions
+// Plan templates: the objectives a plan of that kind usually starts with.
+export const TEMPLATES = {
+  grow: { label: 'template: grow the account', objectives: [
+    { title: 'Grow revenue over the plan period', metric: 'revenue growth %', baseline: 0, target: 10 },
+    { title: 'Win a cross-sell in a new business unit', metric: 'units buying', baseline: 1, target: 2 },
+    { title: 'Engage the influential contacts', metric: 'engaged contacts', baseline: 0, target: 3 }] },
+  retain: { label: 'template: retain and renew', objectives: [
+    { title: 'Renew the contract on time', metric: 'renewal signed', baseline: 0, target: 1 },
+    { title: 'Hold a quarterly business review each quarter', metric: 'reviews held', baseline: 0, target: 4 },
+    { title: 'Raise NPS', metric: 'NPS', baseline: 0, target: 30 }] },
+};
+
+// A new plan: blank, from a template, or a new period that copies the last plan's objectives and open actions
 // (done here through the plan, objective and action endpoints; the old plan is archived).
 function NewPlan({ account, last, reload }) {
   const start = today();
@@ -142,8 +161,9 @@ function NewPlan({ account, last, reload }) {
     { name: 'period_end', label: 'To', type: 'date', required: true, default: end },
     { name: 'vision', label: 'Vision', type: 'textarea', max: 20000 },
   ];
-  if (last) spec.push({ name: 'from', label: 'Start from', type: 'select', required: true, default: 'copy',
-    options: [['copy', `a copy of "${last.title || 'the last plan'}" (objectives and open actions)`], ['blank', 'a blank plan']] });
+  spec.push({ name: 'from', label: 'Start from', type: 'select', required: true, default: last ? 'copy' : 'blank',
+    options: [...(last ? [['copy', `a copy of "${last.title || 'the last plan'}" (objectives and open actions)`]] : []), ['blank', 'a blank plan'],
+      ...Object.entries(TEMPLATES).map(([k, t]) => [k, t.label])] });
   async function save(fd) {
     const b = body(spec, fd);
     const from = b.from;
@@ -151,6 +171,11 @@ function NewPlan({ account, last, reload }) {
     // one active plan per period: the new one is a draft until the old one is archived
     const replacing = last && last.status === 'active';
     const p = await api('POST', '/api/v1/plans', { ...b, account_id: account.id, status: replacing ? 'draft' : 'active' });
+    if (TEMPLATES[from]) {
+      for (const o of TEMPLATES[from].objectives) {
+        await api('POST', '/api/v1/objectives', { ...o, plan_id: p.id, due_on: b.period_end, status: 'on_track' });
+      }
+    }
     if (last && from === 'copy') {
       const ids = new Map();
       for (const o of last.objectives) {
@@ -182,12 +207,13 @@ function ObjectiveRow({ o, edit, canEdit, setObjective, remove, onEdit, reload }
   return html`<tr data-objective=${o.id} class=${flags.length ? 'flagged' : ''}><td>${o.title}
       ${flags.map((f) => html` <span class=${`flag ${f.kind}`}>${f.text}</span>`)}</td>
     <td>${o.metric || ''} ${num(o.baseline)} → ${num(o.target)}</td>
-    <td>${canEdit ? html`<input type="number" step="any" size="8" aria-label=${`current value of ${o.title}`} defaultValue=${o.current == null ? '' : Math.round(o.current * 100) / 100}
-      onChange=${(e) => setObjective(o, { current: e.target.value === '' ? null : Number(e.target.value) })} />` : num(o.current)}</td>
+    <td>${canEdit ? html`<${SaveInput} type="number" step="any" size="8" label=${`current value of ${o.title}`} value=${o.current == null ? '' : Math.round(o.current * 100) / 100}
+      save=${(v) => setObjective(o, { current: v === '' ? null : Number(v) })} />` : num(o.current)}</td>
     <td><progress max="1" value=${Math.min(o.progress ?? 0, 1)} aria-label=${`progress of ${o.title}`}></progress> ${pct(o.progress, 0)}</td><td>${date(o.due_on)}</td>
-    <td>${canEdit ? html`<select aria-label=${`status of objective ${o.title}`} onChange=${(e) => setObjective(o, { status: e.target.value })}>
-      ${STATUSES.map((st) => html`<option value=${st} selected=${o.status === st}>${st.replace('_', ' ')}</option>`)}</select>` : o.status.replace('_', ' ')}</td>
-    ${canEdit && html`<td class="row-tools"><button class="link" onClick=${() => onEdit(o.id)}>edit</button> <button class="link" onClick=${() => remove(`/api/v1/objectives/${o.id}`, o.title)}>delete</button></td>`}</tr>`;
+    <td>${canEdit ? html`<${SaveSelect} label=${`status of objective ${o.title}`} value=${o.status} options=${STATUSES.map((st) => [st, st.replace('_', ' ')])}
+      save=${(v) => setObjective(o, { status: v })} />` : o.status.replace('_', ' ')}</td>
+    ${canEdit && html`<td class="row-tools"><button class="link" onClick=${() => onEdit(o.id)}>edit</button> <button class="link" onClick=${() => remove(`/api/v1/objectives/${o.id}`, o.title)}>delete</button>
+      <${HistoryButton} path=${`/api/v1/objectives/${o.id}`} name=${o.title} /></td>`}</tr>`;
 }
 
 function Plan({ account, plans, all, users, canEdit, canWork, reload, setError }) {
@@ -203,8 +229,10 @@ function Plan({ account, plans, all, users, canEdit, canWork, reload, setError }
   const act = async (method, path, b) => {
     try { await api(method, path, b); setError(null); reload(); return true; } catch (e) { setError(e.message); return false; }
   };
-  const setAction = (a, patch) => act('PATCH', `/api/v1/actions/${a.id}`, patch);
-  const setObjective = (o, patch) => act('PATCH', `/api/v1/objectives/${o.id}`, patch);
+  // inline edits throw: the control shows the refusal beside itself and offers a retry
+  const patchIt = async (path, b) => { await api('PATCH', path, b); setError(null); reload(); };
+  const setAction = (a, patch) => patchIt(`/api/v1/actions/${a.id}`, patch);
+  const setObjective = (o, patch) => patchIt(`/api/v1/objectives/${o.id}`, patch);
   const remove = (path, what) => confirm(`Delete "${what}"?`) && act('DELETE', path);
   const people = users.filter((u) => u.active !== false).map((u) => [u.id, u.name]);
   const name = (id) => users.find((u) => u.id === id)?.name ?? (id ? `user ${id}` : '');
@@ -246,15 +274,16 @@ function Plan({ account, plans, all, users, canEdit, canWork, reload, setError }
     <section aria-labelledby="ac-title"><h2 id="ac-title">Actions</h2>
       <div class="scroll"><table class="actions"><thead><tr><th scope="col">Action</th><th scope="col">Objective</th><th scope="col">Owner</th><th scope="col">Due</th><th scope="col">Status</th>${canEdit && html`<th scope="col"><span class="sr">Tools</span></th>`}</tr></thead>
       <tbody>${p.actions.map((a) => html`<tr key=${a.id} class=${a.overdue ? 'overdue' : ''} data-action=${a.id}>
-        <td>${canWork ? html`<input class="title" aria-label=${`title of ${a.title}`} defaultValue=${a.title} maxlength="300" required onChange=${(e) => e.target.value.trim() && setAction(a, { title: e.target.value.trim() })} />` : a.title}</td>
-        <td>${canWork ? html`<select aria-label=${`objective of ${a.title}`} onChange=${(e) => setAction(a, { objective_id: e.target.value ? Number(e.target.value) : null })}>
-          <option value="" selected=${!a.objective_id}>none</option>${p.objectives.map((o) => html`<option value=${o.id} selected=${a.objective_id === o.id}>${o.title}</option>`)}</select>` : objTitle(a.objective_id)}</td>
-        <td>${canWork ? html`<select aria-label=${`owner of ${a.title}`} onChange=${(e) => setAction(a, { owner_id: e.target.value ? Number(e.target.value) : null })}>
-          <option value="" selected=${!a.owner_id}>nobody yet</option>${people.map(([id, n]) => html`<option value=${id} selected=${a.owner_id === id}>${n}</option>`)}</select>` : name(a.owner_id)}</td>
-        <td>${canWork ? html`<input type="date" aria-label=${`due date of ${a.title}`} defaultValue=${a.due_on ? a.due_on.slice(0, 10) : ''} onChange=${(e) => setAction(a, { due_on: e.target.value || null })} />` : date(a.due_on)}${a.overdue ? html` <span class="flag past-due">overdue</span>` : ''}</td>
-        <td>${canWork ? html`<select aria-label=${`status of ${a.title}`} onChange=${(e) => setAction(a, { status: e.target.value })}>
-          ${['open', 'in_progress', 'done', 'cancelled'].map((st) => html`<option value=${st} selected=${a.status === st}>${st.replace('_', ' ')}</option>`)}</select>` : a.status.replace('_', ' ')}</td>
-        ${canEdit && html`<td class="row-tools"><button class="link" onClick=${() => remove(`/api/v1/actions/${a.id}`, a.title)}>delete</button></td>`}</tr>`)}</tbody></table></div>
+        <td>${canWork ? html`<${SaveInput} class="title" label=${`title of ${a.title}`} value=${a.title} maxlength="300" required save=${(v) => (v.trim() ? setAction(a, { title: v.trim() }) : Promise.reject(new Error('a title is required')))} />` : a.title}</td>
+        <td>${canWork ? html`<${SaveSelect} label=${`objective of ${a.title}`} value=${a.objective_id} none="none" options=${p.objectives.map((o) => [o.id, o.title])}
+          save=${(v) => setAction(a, { objective_id: v ? Number(v) : null })} />` : objTitle(a.objective_id)}</td>
+        <td>${canWork ? html`<${SaveSelect} label=${`owner of ${a.title}`} value=${a.owner_id} none="nobody yet" options=${people}
+          save=${(v) => setAction(a, { owner_id: v ? Number(v) : null })} />` : name(a.owner_id)}</td>
+        <td>${canWork ? html`<${SaveInput} type="date" label=${`due date of ${a.title}`} value=${a.due_on ? a.due_on.slice(0, 10) : ''} save=${(v) => setAction(a, { due_on: v || null })} />` : date(a.due_on)}${a.overdue ? html` <span class="flag past-due">overdue</span>` : ''}</td>
+        <td>${canWork ? html`<${SaveSelect} label=${`status of ${a.title}`} value=${a.status} options=${['open', 'in_progress', 'done', 'cancelled'].map((st) => [st, st.replace('_', ' ')])}
+          save=${(v) => setAction(a, { status: v })} />` : a.status.replace('_', ' ')}</td>
+        ${canEdit && html`<td class="row-tools"><button class="link" onClick=${() => remove(`/api/v1/actions/${a.id}`, a.title)}>delete</button>
+          <${HistoryButton} path=${`/api/v1/actions/${a.id}`} name=${a.title} /></td>`}</tr>`)}</tbody></table></div>
       ${canWork && html`<${Form} label="Add an action" cls="quick add-action" submit="Add action"
         onSave=${async (fd) => { await api('POST', '/api/v1/actions', { ...body(ACTION, fd), plan_id: p.id }); reload(); }}>${fields(ACTION)}<//>`}
     </section>
@@ -375,13 +404,16 @@ function Risks({ account, risks, matrix, users, canEdit, reload, setError }) {
     { name: 'mitigation', label: 'Mitigation', type: 'textarea', max: 20000 },
   ];
   const done = (x) => { setError(null); reload(); return x; };
+  // an empty map would read as "no risk": without risks it asks for them instead
   return html`<div>
-    <${Chart} label="Risk heat map" option=${{ animation: false, grid: { left: 70, right: 10, top: 10, bottom: 50 },
+    ${!risks.length ? html`<p class="empty" role="note">No risks recorded yet. An empty heat map does not mean this account carries no risk:
+      ${canEdit ? 'add the risks you know of below.' : 'ask the account team to record them.'}</p>`
+    : html`<${Chart} label="Risk heat map" option=${{ animation: false, grid: { left: 70, right: 10, top: 10, bottom: 50 },
       xAxis: { type: 'category', name: 'impact', nameLocation: 'middle', nameGap: 30, data: [1, 2, 3, 4, 5] },
       yAxis: { type: 'category', name: 'probability', nameLocation: 'middle', nameGap: 40, data: [1, 2, 3, 4, 5] },
       visualMap: { show: false, min: 1, max: 25, inRange: { color: ['#c8e6c9', '#fff59d', '#ffcc80', '#ef9a9a'] } },
       series: [{ type: 'heatmap', label: { show: true, formatter: (p) => p.data[3] || '' },
-        data: matrix.cells.map((c) => [c.impact - 1, c.probability - 1, c.score, c.count]) }] }} />
+        data: matrix.cells.map((c) => [c.impact - 1, c.probability - 1, c.score, c.count]) }] }} />`}
     <${Editable} what="risk" items=${risks} spec=${spec} canEdit=${canEdit}
       cols=${['Risk', 'Category', 'Score', 'Status', 'Mitigation']}
       row=${(r) => html`<td>${r.title}</td><td>${r.category}</td><td class=${r.level}>${r.score} ${r.level}</td><td>${r.status}</td><td>${r.mitigation || ''}</td>`}
@@ -411,8 +443,10 @@ function Team({ account, team, users, canEdit, reload, setError }) {
   </div>`;
 }
 
-export function Account({ id, user }) {
-  const [tab, setTab] = useState('overview');
+export function Account({ id, tab: wanted, user }) {
+  // the tab lives in the URL (#/accounts/7/plan): it can be linked, and Back returns to it
+  const tab = TABS.includes(wanted) ? wanted : 'overview';
+  const setTab = (t) => { location.hash = `#/accounts/${id}/${t}`; };
   const [d, setD] = useState(null);
   const [kpis, setKpis] = useState(null);
   const [error, setError] = useState(null);
@@ -476,6 +510,8 @@ export function Account({ id, user }) {
     loadKpis(() => live);
     return () => { live = false; };
   }, [id]);
+  const named = d?.a?.name;
+  useEffect(() => { if (named) document.title = `${named} · ${tab} · kam`; }, [named, tab]);
   if (error && !d) return html`<p class="error" role="alert">${error}</p>`;
   if (!d) return html`<p class="loading">Loading…</p>`;
   const { a, score, health } = d;
@@ -507,7 +543,9 @@ export function Account({ id, user }) {
       <h1>${a.name}</h1>
       <span class="tier ${a.tier}">${a.tier}</span>
       <span>score ${num(score.score)}</span>
-      <span class="health" data-score=${health.score}>health ${num(health.score, 0)}</span>
+      ${healthKnown(health) ? html`<span class="health" data-score=${health.score}>health ${num(health.score, 0)}</span>`
+        : html`<span class="health unknown" title="No revenue trend, survey answer or logged interaction yet">health: not enough data</span>`}
+      <${HistoryButton} path=${`/api/v1/accounts/${id}`} name=${a.name} />
       <span class="muted">${[a.industry, a.country, `last contact ${ago(a.last_interaction_at)}`].filter(Boolean).join(' · ')}</span>
       ${canEdit && html`<button onClick=${makeShare}>Share with the client</button>`}
       <a href="#/accounts/${id}/print">One-page plan</a>
