@@ -99,18 +99,18 @@ function Stakeholders({ account, contacts, team, canEdit, reload, setError }) {
           label: { position: 'bottom', fontSize: 11, lineHeight: 14, distance: 6 }, leaves: { label: { position: 'bottom' } } }] }} />
     </section>
     ${canEdit && html`<${AddPerson} account=${account} contacts=${contacts} reload=${reload} />`}
-    <div class="scroll"><table class="people"><thead><tr><th scope="col">Name</th><th scope="col">Title</th><th scope="col">Contact</th><th scope="col">Reports to</th><th scope="col">Influence</th><th scope="col">Attitude</th><th scope="col">Role</th><th scope="col">Our owner</th><th scope="col">Last contacted</th>${canEdit && html`<th scope="col"><span class="sr">Tools</span></th>`}</tr></thead>
+    <div class="scroll"><table class="people"><thead><tr><th scope="col">Name</th><th scope="col">Title</th><th scope="col">Contact</th><th scope="col">Reports to</th><th scope="col">Influence</th><th scope="col">Attitude</th><th scope="col" class="role">Role</th><th scope="col">Our owner</th><th scope="col" class="last">Last contacted</th>${canEdit && html`<th scope="col"><span class="sr">Tools</span></th>`}</tr></thead>
     <tbody>${contacts.map((c) => (editing === c.id
     ? html`<tr key=${c.id} data-contact=${c.id}><td colspan="10"><${Form} label=${`Edit ${c.name}`} reset=${false} onCancel=${() => setEditing(null)}
         onSave=${async (fd) => { await api('PATCH', `/api/v1/contacts/${c.id}`, body(PERSON, fd)); setEditing(null); reload(); }}>${fields(PERSON, c)}<//></td></tr>`
-    : html`<tr key=${c.id} data-contact=${c.id}><td>${c.name}</td><td>${c.title || ''}</td>
+    : html`<tr key=${c.id} data-contact=${c.id}><td>${c.name}<span class="role-inline muted"><br />contacted ${ago(c.last_contacted_at)}</span></td><td>${c.title || ''}${c.decision_role && html`<span class="role-inline muted"><br />${c.decision_role.replaceAll('_', ' ')}</span>`}</td>
       <td class="contact">${c.email && html`<a href=${`mailto:${c.email}`}>${c.email}</a>`}${c.email && c.phone && html`<br />`}${c.phone && html`<a href=${`tel:${c.phone}`}>${c.phone}</a>`}</td>
       <td>${canEdit ? pick(c, `${c.name} reports to`, c.reports_to_id, contacts.filter((o) => o.id !== c.id).map((o) => [o.id, o.name]), 'nobody here', (v) => ({ reports_to_id: num1(v) })) : nameOf(c.reports_to_id)}</td>
       <td>${pick(c, `influence of ${c.name}`, c.influence, [1, 2, 3, 4, 5].map((i) => [i, String(i)]), '–', (v) => ({ influence: num1(v) }))}</td>
       <td>${pick(c, `attitude of ${c.name}`, c.attitude, ['champion', 'supporter', 'neutral', 'critic', 'blocker'].map((t) => [t, t]), 'unknown', (v) => ({ attitude: v || null }))}</td>
-      <td>${(c.decision_role || '').replaceAll('_', ' ')}</td>
+      <td class="role">${(c.decision_role || '').replaceAll('_', ' ')}</td>
       <td>${pick(c, `our owner of ${c.name}`, c.relationship_owner_id, owners.map((u) => [u.user_id, u.name]), 'nobody', (v) => ({ relationship_owner_id: num1(v) }))}</td>
-      <td>${ago(c.last_contacted_at)}</td>
+      <td class="last">${ago(c.last_contacted_at)}</td>
       ${canEdit && html`<td class="row-tools"><button class="link" aria-label=${`edit ${c.name}`} onClick=${() => setEditing(c.id)}>edit</button>
         <${HistoryButton} path=${`/api/v1/contacts/${c.id}`} name=${c.name} /></td>`}</tr>`))}</tbody></table></div>
   </div>`;
