@@ -81,7 +81,7 @@ export function Accounts({ user }) {
   const file = (format) => params({ format });
   const more = () => get(url(next)).then((r) => { setRows(rows.concat(r.items)); setNext(r.next_cursor); });
   const th = (key, label) => html`<th scope="col" aria-sort=${sort === key ? 'ascending' : sort === `-${key}` ? 'descending' : 'none'}>
-    <button class="link" onClick=${() => setSort(sort === `-${key}` ? key : `-${key}`)}>${label}${sort === key ? ' ▲' : sort === `-${key}` ? ' ▼' : ''}</button></th>`;
+    <button class="link" onClick=${() => setSort(sort === `-${key}` ? key : `-${key}`)}>${label}</button></th>`;
   return html`<div>
     <div class="toolbar"><h1>Accounts</h1>
       <label>Search <input type="search" value=${q} onInput=${(e) => setQ(e.target.value)} placeholder="name" /></label>

@@ -87,19 +87,21 @@ export function HistoryButton({ path, name }) {
   const ref = useRef(null);
   const [rows, setRows] = useState(null);
   const [err, setErr] = useState(null);
+  const [shown, setShown] = useState(false);
   async function open() {
+    setShown(true);
     ref.current.showModal();
     try { setRows((await get(`${path}/history?limit=100`)).items); setErr(null); } catch (e) { setErr(e.message); }
   }
   return html`<button type="button" class="link" aria-label=${`history of ${name}`} onClick=${open}>history</button>
-    <dialog ref=${ref} class="history" aria-label=${`History of ${name}`}>
+    <dialog ref=${ref} class="history" aria-label=${`History of ${name}`} onClose=${() => setShown(false)}>${shown && html`
       <h2>History of ${name}</h2>
       ${err && html`<p class="error" role="alert">${err}</p>`}
       ${!rows && !err ? html`<p class="loading">Loading…</p>` : rows && !rows.length ? html`<p class="muted">No recorded changes.</p>` : ''}
       ${rows && html`<ol class="history-list">${rows.map((r) => html`<li><strong>${String(r.at).slice(0, 16).replace('T', ' ')}</strong>
         ${r.user_name || 'the system'} ${r.action}d
         ${r.action === 'update' && html`<ul>${changes(r.before, r.after).map(([k, b, a]) => html`<li>${k.replaceAll('_', ' ')}: ${fmt(b)} → ${fmt(a)}</li>`)}</ul>`}</li>`)}</ol>`}
-      <form method="dialog"><button>Close</button></form>
+      <form method="dialog"><button>Close</button></form>`}
     </dialog>`;
 }
 
