@@ -129,7 +129,8 @@ int api_res_history(struct req *rq, struct resp *rs)
 		}
 	}
 	if (rc == KAM_OK)
-		rc = app_res_history(rq->db, &rq->user.who, r, id, (int)limit, cursor, &items, &next);
+		rc = app_res_history(rq->db, &rq->user.who, r, id, (int)limit, cursor, &items,
+		                     &next);
 	if (rc == KAM_EINVAL && !ei.errors)
 		err_field(&ei, "cursor", "is not a cursor of this list");
 	if (rc != KAM_OK) {
@@ -137,8 +138,8 @@ int api_res_history(struct req *rq, struct resp *rs)
 		return reply_err(rs, r, rc, &ei);
 	}
 	rc = http_reply_json(rs, 200,
-			     json_pack("{s:o,s:o}", "items", items, "next_cursor",
-				       next ? json_string(next) : json_null()));
+	                     json_pack("{s:o,s:o}", "items", items, "next_cursor",
+	                               next ? json_string(next) : json_null()));
 	free(next);
 	err_clear(&ei);
 	return rc;

@@ -68,3 +68,14 @@ test('a bad limit is refused naming the field', async () => {
   assert.equal(r.status, 400);
   assert.ok(r.json.errors.some((e) => /limit/.test(e.field)));
 });
+
+test('an import names every problem of a rejected row, under the record\'s name', async () => {
+  const csv = 'name,currency,strategic_importance,growth_potential\r\nGood Co,EUR,3,3\r\nBad Co,EUR,nine,high\r\n';
+  const r = await fetch(`${srv.url}/api/v1/imports?kind=accounts&dry_run=true`, {
+    method: 'POST', headers: { Authorization: `Bearer ${tok.director}`, 'Content-Type': 'text/csv' }, body: csv });
+  const run = await r.json();
+  assert.equal(run.rejected, 1, JSON.stringify(run));
+  const bad = run.errors.filter((e) => e.line === 3);
+  assert.deepEqual(bad.map((e) => e.column), ['strategic_importance', 'growth_potential']);
+  assert.ok(bad.every((e) => e.record === 'Bad Co'));
+});

@@ -5,7 +5,7 @@
 // titles per screen; empty states that ask for data; plans from a template; the one-page plan.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launch, newPage } from '../lib/browser.mjs';
 import { serve, api, demoDb, tokens } from '../lib/harness.mjs';
@@ -269,4 +269,27 @@ test('a dashboard panel fails alone, and the app notices when the server is back
   down = false; // no click: the app polls, sees the server back and asks again
   await work.getByRole('table').waitFor();
   await p.getByRole('status').filter({ hasText: /server is not answering/ }).waitFor({ state: 'detached' });
+});
+
+test('import errors list every problem of a row under its name, and the rejected rows download as a CSV', async () => {
+  const p = await page();
+  await signIn(p, 'director@example.com');
+  await p.goto(`${srv.url}/#/settings`);
+  await p.getByRole('heading', { name: 'Import data' }).waitFor();
+  await p.getByLabel('What').selectOption('accounts');
+  const csv = 'name,currency,strategic_importance,growth_potential\r\nGood Co,EUR,3,3\r\n"Bad, Co",EUR,nine,high\r\n';
+  await p.getByLabel('File').setInputFiles({ name: 'accounts.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await p.getByRole('button', { name: 'Dry run' }).click();
+  const row = p.locator('table.import-errors tbody tr');
+  await row.first().waitFor();
+  assert.equal(await row.count(), 1, 'one entry for the row');
+  assert.equal(await row.locator('td').nth(1).textContent(), 'Bad, Co');
+  assert.equal(await row.locator('ul.problems li').count(), 2);
+  const [dl] = await Promise.all([p.waitForEvent('download'), p.getByRole('link', { name: /Download the rejected rows/ }).click()]);
+  assert.equal(dl.suggestedFilename(), 'accounts-rejected.csv');
+  const got = readFileSync(await dl.path(), 'utf8').split('\r\n');
+  assert.equal(got[0], 'name,currency,strategic_importance,growth_potential,problems');
+  assert.match(got[1], /^"Bad, Co",EUR,nine,high,"?strategic_importance: .*; growth_potential: /);
+  assert.equal(got.filter(Boolean).length, 2);
+  bad(await widths(p, 'import'));
 });
