@@ -72,7 +72,9 @@ function Stakeholders({ account, contacts, team, canEdit, reload, setError }) {
   }
   const colour = { champion: '#2e7d32', supporter: '#66bb6a', neutral: '#9e9e9e', critic: '#ef6c00', blocker: '#c62828' };
   // a function, not a template string: ECharts would read {a}, {b}, {c} in a name as its own
-  const label = (n) => ({ ...n, label: { formatter: () => `${n.c.name}\n${n.c.title || ''}` },
+  // long names are cut on the chart; the tooltip has them whole
+  const cut = (x, n = 22) => (x.length > n ? `${x.slice(0, n - 1)}…` : x);
+  const label = (n) => ({ ...n, label: { formatter: () => `${cut(n.c.name)}\n${cut(n.c.title || '')}` },
     itemStyle: { color: colour[n.c.attitude] || '#9e9e9e' }, symbolSize: 6 + 3 * (n.c.influence || 1),
     children: n.children.map(label) });
   // our side: the account's owner, its team, and whoever already owns a relationship here

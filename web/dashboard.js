@@ -125,7 +125,7 @@ export function Dashboard() {
       <section aria-labelledby="a-title"><h2 id="a-title">Open alerts</h2>
         ${alerts ? html`<ul class="alerts">${alerts.items.map((a) => html`<li class=${a.severity}>
           <a href=${a.account_id ? `#/accounts/${a.account_id}` : '#/alerts'}>${a.rule.replaceAll('_', ' ')}</a>
-          <span class="muted"> ${a.account_name ?? 'KAM workload'}</span></li>`)}</ul>` : waitFor('alerts')}
+          <span class="muted clip" title=${a.account_name ?? 'KAM workload'}> ${a.account_name ?? 'KAM workload'}</span></li>`)}</ul>` : waitFor('alerts')}
         <a href="#/alerts">All alerts</a>
       </section>
       <section aria-labelledby="w-title"><h2 id="w-title">KAM workload</h2>
