@@ -51,6 +51,9 @@ async function widths(p, name, ready) {
   for (const w of [1280, 820, 390]) {
     await p.setViewportSize({ width: w, height: 900 });
     if (ready) await ready();
+    // charts redraw at the new width when their resize observer fires: wait for that
+    await p.waitForFunction(() => [...document.querySelectorAll('.chart')].every((c) => !c.firstElementChild
+      || c.firstElementChild.getBoundingClientRect().width <= c.getBoundingClientRect().width + 1));
     await p.waitForTimeout(50); // layout settles; not a timing assertion
     const [sw, iw, wide] = await p.evaluate(() => [document.documentElement.scrollWidth, innerWidth,
       [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > innerWidth + 1 && !e.closest('.scroll'))
