@@ -447,8 +447,14 @@ function Team({ account, team, users, canEdit, reload, setError }) {
 
 export function Account({ id, tab: wanted, user }) {
   // the tab lives in the URL (#/accounts/7/plan): it can be linked, and Back returns to it
-  const tab = TABS.includes(wanted) ? wanted : 'overview';
-  const setTab = (t) => { location.hash = `#/accounts/${id}/${t}`; };
+  // (state too, so arrow keys pressed faster than the hash changes still move one tab each)
+  const fromUrl = TABS.includes(wanted) ? wanted : 'overview';
+  const [tab, setShown] = useState(fromUrl);
+  useEffect(() => setShown(fromUrl), [fromUrl]);
+  const setTab = (t) => {
+    setShown(t);
+    if (location.hash.split('?')[0] !== `#/accounts/${id}/${t}`) location.hash = `#/accounts/${id}/${t}`;
+  };
   const [d, setD] = useState(null);
   const [kpis, setKpis] = useState(null);
   const [error, setError] = useState(null);

@@ -64,10 +64,14 @@ export function SaveSelect({ label, value, options, none, save }) {
 }
 
 // A text, number or date input that saves on change (Enter or leaving it), with the same mark.
+// type "date" is typed as the app shows dates (YYYY-MM-DD), whatever the browser's locale.
 export function SaveInput({ label, value, save, type = 'text', ...rest }) {
   const ref = useRef(null);
-  const s = useSaver(value, save);
-  return html`<span class="inline"><input ref=${ref} type=${type} aria-label=${label} defaultValue=${value ?? ''} ...${rest}
+  const isDate = type === 'date';
+  const check = (v) => (isDate && v && !/^\d{4}-\d{2}-\d{2}$/.test(v) ? Promise.reject(new Error('type the date as YYYY-MM-DD')) : save(v));
+  const s = useSaver(value, check);
+  const extra = isDate ? { placeholder: 'YYYY-MM-DD', inputmode: 'numeric', size: 10 } : {};
+  return html`<span class="inline"><input ref=${ref} type=${isDate ? 'text' : type} aria-label=${label} defaultValue=${value ?? ''} ...${extra} ...${rest}
       onChange=${(e) => s.commit(e.target.value)} />
     <${Mark} st=${s.st} retry=${s.retry} undo=${() => s.undo((b) => { ref.current.value = b; })} /></span>`;
 }

@@ -225,6 +225,11 @@ test('a new account: health says "not enough data", the empty risk map asks for 
   assert.equal(await p.getByRole('img', { name: 'Risk heat map' }).count(), 0);
   await p.getByRole('tab', { name: 'plan' }).click();
   const f = p.getByRole('form', { name: 'New plan' });
+  // dates are typed as the app shows them, not in the browser's locale (mm/dd/yyyy)
+  const from = f.getByLabel('From', { exact: true });
+  assert.equal(await from.evaluate((e) => e.type), 'text');
+  assert.equal(await from.getAttribute('placeholder'), 'YYYY-MM-DD');
+  assert.match(await from.inputValue(), /^\d{4}-\d\d-\d\d$/);
   await f.getByLabel('Start from').selectOption('retain');
   await f.getByRole('button', { name: 'Create plan' }).click();
   await p.getByRole('cell', { name: 'Renew the contract on time', exact: true }).waitFor();
