@@ -104,7 +104,7 @@ export function Accounts({ user }) {
     </div>
     ${adding && html`<${NewAccount} me=${user} owners=${owners} onCancel=${() => setAdding(false)} />`}
     ${error && html`<p class="error" role="alert">${error}</p>`}
-    <p class="muted count" role="status">${rows.length}${next ? '+' : ''} account${rows.length === 1 ? '' : 's'}${q || tier || owner || status || segment || tag ? ' match the filters' : ''}</p>
+    <p class="muted count" role="status">${rows.length}${next ? '+' : ''} account${rows.length === 1 ? '' : 's'}${q || tier || owner || status || segment || tag ? (rows.length === 1 && !next ? ' matches the filters' : ' match the filters') : ''}</p>
     ${!rows.length && !error && html`<p class="empty">No accounts here. ${q || tier || owner || status || segment || tag ? 'Clear a filter to see more.' : 'Create the first one with "New account".'}</p>`}
     <div class="scroll"><table class="accounts"><thead><tr>${th('name', 'Account')}<th scope="col">Tier</th><th scope="col">Segment</th>${th('score', 'Score')}${th('health', 'Health')}${th('revenue_12m', 'Revenue 12 mo')}<th scope="col">Owner</th><th scope="col">Status</th><th scope="col">Last contact</th><th scope="col">Tags</th></tr></thead>
     <tbody>${rows.map((a) => html`<tr>
