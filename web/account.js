@@ -8,6 +8,14 @@ import { Chart } from './chart.js';
 import { Form, fields, body } from './forms.js';
 import { SharePanel } from './share.js';
 import { Activity } from './meeting.js';
+import { SaveSelect, SaveInput, HistoryButton } from './inline.js';
+
+// A health score needs something to stand on: revenue to compare, an answer or a meeting.
+// Without any of them the score is the neutral parts' arithmetic, not a reading of the account.
+export function healthKnown(h) {
+  const c = Object.fromEntries(h.components.map((x) => [x.name, x]));
+  return c.revenue_trend?.value != null || c.satisfaction?.value != null || (c.engagement && !/^No interaction/.test(c.engagement.reason));
+}
 
 const TABS = ['overview', 'stakeholders', 'plan', 'opportunities', 'activity', 'cases', 'risks', 'surveys', 'team'];
 
@@ -82,7 +90,9 @@ function Stakeholders({ account, contacts, team, canEdit, reload, setError }) {
   }
   const colour = { champion: '#2e7d32', supporter: '#66bb6a', neutral: '#9e9e9e', critic: '#ef6c00', blocker: '#c62828' };
   // a function, not a template string: ECharts would read {a}, {b}, {c} in a name as its own
-  const label = (n) => ({ ...n, label: { formatter: () => `${n.c.name}\n${n.c.title || ''}` },
+  // long names are cut on the chart; the tooltip has them whole
+  const cut = (x, n = 22) => (x.length > n ? `${x.slice(0, n - 1)}…` : x);
+  const label = (n) => ({ ...n, label: { formatter: () => `${cut(n.c.name)}\n${cut(n.c.title || '')}` },
     itemStyle: { color: colour[n.c.attitude] || '#9e9e9e' }, symbolSize: 6 + 3 * (n.c.influence || 1),
     children: n.children.map(label) });
   // our side: the account's owner, its team, and whoever already owns a relationship here
@@ -91,14 +101,12 @@ function Stakeholders({ account, contacts, team, canEdit, reload, setError }) {
   const ids = new Set([account.owner_id, ...team.map((m) => m.user_id), ...contacts.map((c) => c.relationship_owner_id).filter(Boolean)]);
   const owners = [...ids].map((id) => ({ user_id: id, name: names[id] ?? team.find((m) => m.user_id === id)?.name ?? `user ${id}` }))
     .sort((x, y) => x.name.localeCompare(y.name));
-  const edit = async (c, patch) => {
-    try { await api('PATCH', `/api/v1/contacts/${c.id}`, patch); setError(null); reload(); } catch (e) { setError(e.message); }
-  };
+  // a refused inline save is told beside its control (SaveSelect), not only at the top
+  const edit = async (c, patch) => { await api('PATCH', `/api/v1/contacts/${c.id}`, patch); setError(null); reload(); };
   const nameOf = (cid) => contacts.find((o) => o.id === cid)?.name ?? '';
   // a select to edit with, or for a reader the value as text
   const pick = (c, label, value, opts, none, patch) => (canEdit
-    ? html`<select aria-label=${label} onChange=${(e) => edit(c, patch(e.target.value))}>
-        <option value="" selected=${value == null}>${none}</option>${opts.map(([v, t]) => html`<option value=${v} selected=${String(value) === String(v)}>${t}</option>`)}</select>`
+    ? html`<${SaveSelect} label=${label} value=${value} options=${opts} none=${none} save=${(v) => edit(c, patch(v))} />`
     : (value == null ? '' : opts.find(([v]) => String(v) === String(value))?.[1] ?? ''));
   const num1 = (v) => (v ? Number(v) : null);
   const engaged = contacts.filter((c) => c.influence >= 4 && c.last_contacted_at && Date.now() - Date.parse(c.last_contacted_at) < 90 * 86400e3).length;
@@ -111,19 +119,20 @@ function Stakeholders({ account, contacts, team, canEdit, reload, setError }) {
           label: { position: 'bottom', fontSize: 11, lineHeight: 14, distance: 6 }, leaves: { label: { position: 'bottom' } } }] }} />
     </section>
     ${canEdit && html`<${AddPerson} account=${account} contacts=${contacts} reload=${reload} />`}
-    <div class="scroll"><table class="people"><thead><tr><th scope="col">Name</th><th scope="col">Title</th><th scope="col">Contact</th><th scope="col">Reports to</th><th scope="col">Influence</th><th scope="col">Attitude</th><th scope="col">Role</th><th scope="col">Our owner</th><th scope="col">Last contacted</th>${canEdit && html`<th scope="col"><span class="sr">Tools</span></th>`}</tr></thead>
+    <div class="scroll"><table class="people"><thead><tr><th scope="col">Name</th><th scope="col">Title</th><th scope="col">Contact</th><th scope="col">Reports to</th><th scope="col">Influence</th><th scope="col">Attitude</th><th scope="col" class="role">Role</th><th scope="col">Our owner</th><th scope="col" class="last">Last contacted</th>${canEdit && html`<th scope="col"><span class="sr">Tools</span></th>`}</tr></thead>
     <tbody>${contacts.map((c) => (editing === c.id
     ? html`<tr key=${c.id} data-contact=${c.id}><td colspan="10"><${Form} label=${`Edit ${c.name}`} reset=${false} onCancel=${() => setEditing(null)}
         onSave=${async (fd) => { await api('PATCH', `/api/v1/contacts/${c.id}`, body(PERSON, fd)); setEditing(null); reload(); }}>${fields(PERSON, c)}<//></td></tr>`
-    : html`<tr key=${c.id} data-contact=${c.id}><td>${c.name}</td><td>${c.title || ''}</td>
+    : html`<tr key=${c.id} data-contact=${c.id}><td>${c.name}<span class="role-inline muted"><br />contacted ${ago(c.last_contacted_at)}</span></td><td>${c.title || ''}${c.decision_role && html`<span class="role-inline muted"><br />${c.decision_role.replaceAll('_', ' ')}</span>`}</td>
       <td class="contact">${c.email && html`<a href=${`mailto:${c.email}`}>${c.email}</a>`}${c.email && c.phone && html`<br />`}${c.phone && html`<a href=${`tel:${c.phone}`}>${c.phone}</a>`}</td>
       <td>${canEdit ? pick(c, `${c.name} reports to`, c.reports_to_id, contacts.filter((o) => o.id !== c.id).map((o) => [o.id, o.name]), 'nobody here', (v) => ({ reports_to_id: num1(v) })) : nameOf(c.reports_to_id)}</td>
       <td>${pick(c, `influence of ${c.name}`, c.influence, [1, 2, 3, 4, 5].map((i) => [i, String(i)]), '–', (v) => ({ influence: num1(v) }))}</td>
       <td>${pick(c, `attitude of ${c.name}`, c.attitude, ['champion', 'supporter', 'neutral', 'critic', 'blocker'].map((t) => [t, t]), 'unknown', (v) => ({ attitude: v || null }))}</td>
-      <td>${(c.decision_role || '').replaceAll('_', ' ')}</td>
+      <td class="role">${(c.decision_role || '').replaceAll('_', ' ')}</td>
       <td>${pick(c, `our owner of ${c.name}`, c.relationship_owner_id, owners.map((u) => [u.user_id, u.name]), 'nobody', (v) => ({ relationship_owner_id: num1(v) }))}</td>
-      <td>${ago(c.last_contacted_at)}</td>
-      ${canEdit && html`<td class="row-tools"><button class="link" aria-label=${`edit ${c.name}`} onClick=${() => setEditing(c.id)}>edit</button></td>`}</tr>`))}</tbody></table></div>
+      <td class="last">${ago(c.last_contacted_at)}</td>
+      ${canEdit && html`<td class="row-tools"><button class="link" aria-label=${`edit ${c.name}`} onClick=${() => setEditing(c.id)}>edit</button>
+        <${HistoryButton} path=${`/api/v1/contacts/${c.id}`} name=${c.name} /></td>`}</tr>`))}</tbody></table></div>
   </div>`;
 }
 
@@ -148,7 +157,19 @@ export function objectiveFlags(o, now = today()) {
   return out;
 }
 
-// A new plan: blank, or a new period that copies the last plan's objectives and open actions
+// Plan templates: the objectives a plan of that kind usually starts with.
+export const TEMPLATES = {
+  grow: { label: 'template: grow the account', objectives: [
+    { title: 'Grow revenue over the plan period', metric: 'revenue growth %', baseline: 0, target: 10 },
+    { title: 'Win a cross-sell in a new business unit', metric: 'units buying', baseline: 1, target: 2 },
+    { title: 'Engage the influential contacts', metric: 'engaged contacts', baseline: 0, target: 3 }] },
+  retain: { label: 'template: retain and renew', objectives: [
+    { title: 'Renew the contract on time', metric: 'renewal signed', baseline: 0, target: 1 },
+    { title: 'Hold a quarterly business review each quarter', metric: 'reviews held', baseline: 0, target: 4 },
+    { title: 'Raise NPS', metric: 'NPS', baseline: 0, target: 30 }] },
+};
+
+// A new plan: blank, from a template, or a new period that copies the last plan's objectives and open actions
 // (done here through the plan, objective and action endpoints; the old plan is archived).
 function NewPlan({ account, last, reload }) {
   const start = today();
@@ -159,8 +180,9 @@ function NewPlan({ account, last, reload }) {
     { name: 'period_end', label: 'To', type: 'date', required: true, default: end },
     { name: 'vision', label: 'Vision', type: 'textarea', max: 20000 },
   ];
-  if (last) spec.push({ name: 'from', label: 'Start from', type: 'select', required: true, default: 'copy',
-    options: [['copy', `a copy of "${last.title || 'the last plan'}" (objectives and open actions)`], ['blank', 'a blank plan']] });
+  spec.push({ name: 'from', label: 'Start from', type: 'select', required: true, default: last ? 'copy' : 'blank',
+    options: [...(last ? [['copy', `a copy of "${last.title || 'the last plan'}" (objectives and open actions)`]] : []), ['blank', 'a blank plan'],
+      ...Object.entries(TEMPLATES).map(([k, t]) => [k, t.label])] });
   async function save(fd) {
     const b = body(spec, fd);
     const from = b.from;
@@ -168,6 +190,11 @@ function NewPlan({ account, last, reload }) {
     // one active plan per period: the new one is a draft until the old one is archived
     const replacing = last && last.status === 'active';
     const p = await api('POST', '/api/v1/plans', { ...b, account_id: account.id, status: replacing ? 'draft' : 'active' });
+    if (TEMPLATES[from]) {
+      for (const o of TEMPLATES[from].objectives) {
+        await api('POST', '/api/v1/objectives', { ...o, plan_id: p.id, due_on: b.period_end, status: 'on_track' });
+      }
+    }
     if (last && from === 'copy') {
       const ids = new Map();
       for (const o of last.objectives) {
@@ -206,13 +233,14 @@ function ObjectiveRow({ o, edit, canEdit, setObjective, remove, onEdit, reload }
   return html`<tr data-objective=${o.id} class=${flags.length ? 'flagged' : ''}><td>${o.title}
       ${flags.map((f) => html` <span class=${`flag ${f.kind}`}>${f.text}</span>`)}</td>
     <td>${o.metric || ''} ${num(o.baseline)} → ${num(o.target)}</td>
-    <td>${canEdit ? html`<input type="number" step="any" size="8" aria-label=${`current value of ${o.title}`} defaultValue=${o.current == null ? '' : Math.round(o.current * 100) / 100}
-      onChange=${(e) => setObjective(o, { current: e.target.value === '' ? null : Number(e.target.value) })} />` : num(o.current)}</td>
+    <td>${canEdit ? html`<${SaveInput} type="number" step="any" size="8" label=${`current value of ${o.title}`} value=${o.current == null ? '' : Math.round(o.current * 100) / 100}
+      save=${(v) => setObjective(o, { current: v === '' ? null : Number(v) })} />` : num(o.current)}</td>
     <td><progress max="1" value=${Math.min(o.progress ?? 0, 1)} aria-label=${`progress of ${o.title}`}></progress> ${pct(o.progress, 0)}</td><td>${date(o.due_on)}</td>
-    <td>${canEdit ? html`<select aria-label=${`status of objective ${o.title}`} onChange=${(e) => setObjective(o, { status: e.target.value })}>
-      ${STATUSES.map((st) => html`<option value=${st} selected=${o.status === st}>${st.replace('_', ' ')}</option>`)}</select>` : o.status.replace('_', ' ')}</td>
+    <td>${canEdit ? html`<${SaveSelect} label=${`status of objective ${o.title}`} value=${o.status} options=${STATUSES.map((st) => [st, st.replace('_', ' ')])}
+      save=${(v) => setObjective(o, { status: v })} />` : o.status.replace('_', ' ')}</td>
     <td><${ClientCan} x=${o} canEdit=${canEdit} set=${(v) => setObjective(o, { client_visible: v })} /></td>
-    ${canEdit && html`<td class="row-tools"><button class="link" onClick=${() => onEdit(o.id)}>edit</button> <button class="link" onClick=${() => remove(`/api/v1/objectives/${o.id}`, o.title)}>delete</button></td>`}</tr>`;
+    ${canEdit && html`<td class="row-tools"><button class="link" onClick=${() => onEdit(o.id)}>edit</button> <button class="link" onClick=${() => remove(`/api/v1/objectives/${o.id}`, o.title)}>delete</button>
+      <${HistoryButton} path=${`/api/v1/objectives/${o.id}`} name=${o.title} /></td>`}</tr>`;
 }
 
 function Plan({ account, plans, all, users, canEdit, canWork, reload, setError }) {
@@ -228,8 +256,10 @@ function Plan({ account, plans, all, users, canEdit, canWork, reload, setError }
   const act = async (method, path, b) => {
     try { await api(method, path, b); setError(null); reload(); return true; } catch (e) { setError(e.message); return false; }
   };
-  const setAction = (a, patch) => act('PATCH', `/api/v1/actions/${a.id}`, patch);
-  const setObjective = (o, patch) => act('PATCH', `/api/v1/objectives/${o.id}`, patch);
+  // inline edits throw: the control shows the refusal beside itself and offers a retry
+  const patchIt = async (path, b) => { await api('PATCH', path, b); setError(null); reload(); };
+  const setAction = (a, patch) => patchIt(`/api/v1/actions/${a.id}`, patch);
+  const setObjective = (o, patch) => patchIt(`/api/v1/objectives/${o.id}`, patch);
   const remove = (path, what) => confirm(`Delete "${what}"?`) && act('DELETE', path);
   const people = users.filter((u) => u.active !== false).map((u) => [u.id, u.name]);
   const name = (id) => users.find((u) => u.id === id)?.name ?? (id ? `user ${id}` : '');
@@ -271,16 +301,17 @@ function Plan({ account, plans, all, users, canEdit, canWork, reload, setError }
     <section aria-labelledby="ac-title"><h2 id="ac-title">Actions</h2>
       <div class="scroll"><table class="actions"><thead><tr><th scope="col">Action</th><th scope="col">Objective</th><th scope="col">Owner</th><th scope="col">Due</th><th scope="col">Status</th><th scope="col">Client can see</th>${canEdit && html`<th scope="col"><span class="sr">Tools</span></th>`}</tr></thead>
       <tbody>${p.actions.map((a) => html`<tr key=${a.id} class=${a.overdue ? 'overdue' : ''} data-action=${a.id}>
-        <td>${canWork ? html`<input class="title" aria-label=${`title of ${a.title}`} defaultValue=${a.title} maxlength="300" required onChange=${(e) => e.target.value.trim() && setAction(a, { title: e.target.value.trim() })} />` : a.title}</td>
-        <td>${canWork ? html`<select aria-label=${`objective of ${a.title}`} onChange=${(e) => setAction(a, { objective_id: e.target.value ? Number(e.target.value) : null })}>
-          <option value="" selected=${!a.objective_id}>none</option>${p.objectives.map((o) => html`<option value=${o.id} selected=${a.objective_id === o.id}>${o.title}</option>`)}</select>` : objTitle(a.objective_id)}</td>
-        <td>${canWork ? html`<select aria-label=${`owner of ${a.title}`} onChange=${(e) => setAction(a, { owner_id: e.target.value ? Number(e.target.value) : null })}>
-          <option value="" selected=${!a.owner_id}>nobody yet</option>${people.map(([id, n]) => html`<option value=${id} selected=${a.owner_id === id}>${n}</option>`)}</select>` : name(a.owner_id)}</td>
-        <td>${canWork ? html`<input type="date" aria-label=${`due date of ${a.title}`} defaultValue=${a.due_on ? a.due_on.slice(0, 10) : ''} onChange=${(e) => setAction(a, { due_on: e.target.value || null })} />` : date(a.due_on)}${a.overdue ? html` <span class="flag past-due">overdue</span>` : ''}</td>
-        <td>${canWork ? html`<select aria-label=${`status of ${a.title}`} onChange=${(e) => setAction(a, { status: e.target.value })}>
-          ${['open', 'in_progress', 'done', 'cancelled'].map((st) => html`<option value=${st} selected=${a.status === st}>${st.replace('_', ' ')}</option>`)}</select>` : a.status.replace('_', ' ')}</td>
+        <td>${canWork ? html`<${SaveInput} class="title" label=${`title of ${a.title}`} value=${a.title} maxlength="300" required save=${(v) => (v.trim() ? setAction(a, { title: v.trim() }) : Promise.reject(new Error('a title is required')))} />` : a.title}</td>
+        <td>${canWork ? html`<${SaveSelect} label=${`objective of ${a.title}`} value=${a.objective_id} none="none" options=${p.objectives.map((o) => [o.id, o.title])}
+          save=${(v) => setAction(a, { objective_id: v ? Number(v) : null })} />` : objTitle(a.objective_id)}</td>
+        <td>${canWork ? html`<${SaveSelect} label=${`owner of ${a.title}`} value=${a.owner_id} none="nobody yet" options=${people}
+          save=${(v) => setAction(a, { owner_id: v ? Number(v) : null })} />` : name(a.owner_id)}</td>
+        <td>${canWork ? html`<${SaveInput} type="date" label=${`due date of ${a.title}`} value=${a.due_on ? a.due_on.slice(0, 10) : ''} save=${(v) => setAction(a, { due_on: v || null })} />` : date(a.due_on)}${a.overdue ? html` <span class="flag past-due">overdue</span>` : ''}</td>
+        <td>${canWork ? html`<${SaveSelect} label=${`status of ${a.title}`} value=${a.status} options=${['open', 'in_progress', 'done', 'cancelled'].map((st) => [st, st.replace('_', ' ')])}
+          save=${(v) => setAction(a, { status: v })} />` : a.status.replace('_', ' ')}</td>
         <td><${ClientCan} x=${a} canEdit=${canEdit} set=${(v) => setAction(a, { client_visible: v })} /></td>
-        ${canEdit && html`<td class="row-tools"><button class="link" onClick=${() => remove(`/api/v1/actions/${a.id}`, a.title)}>delete</button></td>`}</tr>`)}</tbody></table></div>
+        ${canEdit && html`<td class="row-tools"><button class="link" onClick=${() => remove(`/api/v1/actions/${a.id}`, a.title)}>delete</button>
+          <${HistoryButton} path=${`/api/v1/actions/${a.id}`} name=${a.title} /></td>`}</tr>`)}</tbody></table></div>
       ${canWork && html`<${Form} label="Add an action" cls="quick add-action" submit="Add action"
         onSave=${async (fd) => { await api('POST', '/api/v1/actions', { ...body(ACTION, fd), plan_id: p.id }); reload(); }}>${fields(ACTION)}<//>`}
     </section>
@@ -381,13 +412,16 @@ function Risks({ account, risks, matrix, users, canEdit, reload, setError }) {
     { name: 'mitigation', label: 'Mitigation', type: 'textarea', max: 20000 },
   ];
   const done = (x) => { setError(null); reload(); return x; };
+  // an empty map would read as "no risk": without risks it asks for them instead
   return html`<div>
-    <${Chart} label="Risk heat map" option=${{ animation: false, grid: { left: 70, right: 10, top: 10, bottom: 50 },
+    ${!risks.length ? html`<p class="empty" role="note">No risks recorded yet. An empty heat map does not mean this account carries no risk:
+      ${canEdit ? 'add the risks you know of below.' : 'ask the account team to record them.'}</p>`
+    : html`<${Chart} label="Risk heat map" option=${{ animation: false, grid: { left: 70, right: 10, top: 10, bottom: 50 },
       xAxis: { type: 'category', name: 'impact', nameLocation: 'middle', nameGap: 30, data: [1, 2, 3, 4, 5] },
       yAxis: { type: 'category', name: 'probability', nameLocation: 'middle', nameGap: 40, data: [1, 2, 3, 4, 5] },
       visualMap: { show: false, min: 1, max: 25, inRange: { color: ['#c8e6c9', '#fff59d', '#ffcc80', '#ef9a9a'] } },
       series: [{ type: 'heatmap', label: { show: true, formatter: (p) => p.data[3] || '' },
-        data: matrix.cells.map((c) => [c.impact - 1, c.probability - 1, c.score, c.count]) }] }} />
+        data: matrix.cells.map((c) => [c.impact - 1, c.probability - 1, c.score, c.count]) }] }} />`}
     <${Editable} what="risk" items=${risks} spec=${spec} canEdit=${canEdit}
       cols=${['Risk', 'Category', 'Score', 'Status', 'Mitigation']}
       row=${(r) => html`<td>${r.title}</td><td>${r.category}</td><td class=${r.level}>${r.score} ${r.level}</td><td>${r.status}</td><td>${r.mitigation || ''}</td>`}
@@ -417,8 +451,16 @@ function Team({ account, team, users, canEdit, reload, setError }) {
   </div>`;
 }
 
-export function Account({ id, user }) {
-  const [tab, setTab] = useState('overview');
+export function Account({ id, tab: wanted, user }) {
+  // the tab lives in the URL (#/accounts/7/plan): it can be linked, and Back returns to it
+  // (state too, so arrow keys pressed faster than the hash changes still move one tab each)
+  const fromUrl = TABS.includes(wanted) ? wanted : 'overview';
+  const [tab, setShown] = useState(fromUrl);
+  useEffect(() => setShown(fromUrl), [fromUrl]);
+  const setTab = (t) => {
+    setShown(t);
+    if (location.hash.split('?')[0] !== `#/accounts/${id}/${t}`) location.hash = `#/accounts/${id}/${t}`;
+  };
   const [d, setD] = useState(null);
   const [kpis, setKpis] = useState(null);
   const [error, setError] = useState(null);
@@ -477,6 +519,8 @@ export function Account({ id, user }) {
     loadKpis(() => live);
     return () => { live = false; };
   }, [id]);
+  const named = d?.a?.name;
+  useEffect(() => { if (named) document.title = `${named} · ${tab} · kam`; }, [named, tab]);
   if (error && !d) return html`<p class="error" role="alert">${error}</p>`;
   if (!d) return html`<p class="loading">Loading…</p>`;
   const { a, score, health } = d;
@@ -508,7 +552,9 @@ export function Account({ id, user }) {
       <h1>${a.name}</h1>
       <span class="tier ${a.tier}">${a.tier}</span>
       <span>score ${num(score.score)}</span>
-      <span class="health" data-score=${health.score}>health ${num(health.score, 0)}</span>
+      ${healthKnown(health) ? html`<span class="health" data-score=${health.score}>health ${num(health.score, 0)}</span>`
+        : html`<span class="health unknown" title="No revenue trend, survey answer or logged interaction yet">health: not enough data</span>`}
+      <${HistoryButton} path=${`/api/v1/accounts/${id}`} name=${a.name} />
       <span class="muted">${[a.industry, a.country, `last contact ${ago(a.last_interaction_at)}`].filter(Boolean).join(' · ')}</span>
       ${canEdit && html`<button onClick=${() => setSharing(!sharing)} aria-expanded=${sharing}>Share with the client</button>`}
       <a href="#/accounts/${id}/print">One-page plan</a>

@@ -4,6 +4,7 @@ import { html, useState, useEffect } from './vendor-preact-htm.js';
 import { get, api } from './api.js';
 import { money, num, ago } from './format.js';
 import { Form, fields, body } from './forms.js';
+import { hashQuery, setHashQuery } from './inline.js';
 
 // A new account: what the model requires (a name) and what the score needs; it opens at once.
 function NewAccount({ me, owners, onCancel }) {
@@ -29,13 +30,18 @@ function NewAccount({ me, owners, onCancel }) {
 
 export function Accounts({ user }) {
   const [adding, setAdding] = useState(false);
-  const [q, setQ] = useState('');
-  const [tier, setTier] = useState('');
-  const [owner, setOwner] = useState('');
-  const [status, setStatus] = useState('');
-  const [tag, setTag] = useState('');
-  const [segment, setSegment] = useState('');
-  const [sort, setSort] = useState('-score');
+  // filters and sort live in the URL (#/accounts?tier=key&sort=name): Back from an account
+  // returns to the same filtered list, and a filtered list can be linked
+  const init = hashQuery();
+  const [q, setQ] = useState(init.get('q') ?? '');
+  const [tier, setTier] = useState(init.get('tier') ?? '');
+  const [owner, setOwner] = useState(init.get('owner_id') ?? '');
+  const [status, setStatus] = useState(init.get('status') ?? '');
+  const [tag, setTag] = useState(init.get('tag') ?? '');
+  const [segment, setSegment] = useState(init.get('segment') ?? '');
+  const [sort, setSort] = useState(init.get('sort') ?? '-score');
+  useEffect(() => setHashQuery({ q, tier, segment, owner_id: owner, status, tag, sort: sort === '-score' ? '' : sort }),
+    [q, tier, owner, status, segment, tag, sort]);
   const [rows, setRows] = useState([]);
   const [next, setNext] = useState(null);
   const [error, setError] = useState(null);
@@ -98,10 +104,13 @@ export function Accounts({ user }) {
     </div>
     ${adding && html`<${NewAccount} me=${user} owners=${owners} onCancel=${() => setAdding(false)} />`}
     ${error && html`<p class="error" role="alert">${error}</p>`}
+    <p class="muted count" role="status">${rows.length}${next ? '+' : ''} account${rows.length === 1 ? '' : 's'}${q || tier || owner || status || segment || tag ? (rows.length === 1 && !next ? ' matches the filters' : ' match the filters') : ''}</p>
+    ${!rows.length && !error && html`<p class="empty">No accounts here. ${q || tier || owner || status || segment || tag ? 'Clear a filter to see more.' : 'Create the first one with "New account".'}</p>`}
     <div class="scroll"><table class="accounts"><thead><tr>${th('name', 'Account')}<th scope="col">Tier</th><th scope="col">Segment</th>${th('score', 'Score')}${th('health', 'Health')}${th('revenue_12m', 'Revenue 12 mo')}<th scope="col">Owner</th><th scope="col">Status</th><th scope="col">Last contact</th><th scope="col">Tags</th></tr></thead>
     <tbody>${rows.map((a) => html`<tr>
-      <td><a href="#/accounts/${a.id}">${a.name}</a></td><td><span class="tier ${a.tier}">${a.tier}</span></td><td>${a.segment ?? ''}</td>
-      <td>${num(a.score)}</td><td><span class="health-dot" data-band=${a.health >= 70 ? 'good' : a.health >= 50 ? 'fair' : 'poor'}>${num(a.health, 0)}</span></td>
+      <td class="name"><a href="#/accounts/${a.id}" title=${a.name}>${a.name}</a></td><td><span class="tier ${a.tier}">${a.tier}</span></td><td>${a.segment ?? ''}</td>
+      <td>${num(a.score)}</td><td>${!a.revenue_12m && !a.last_interaction_at ? html`<span class="muted" title="No revenue or logged interaction yet">not enough data</span>`
+        : html`<span class="health-dot" data-band=${a.health >= 70 ? 'good' : a.health >= 50 ? 'fair' : 'poor'}>${num(a.health, 0)}</span>`}</td>
       <td class="num">${money(a.revenue_12m, base)}</td><td>${owners[a.owner_id]?.name ?? ''}</td><td>${a.status}</td>
       <td>${ago(a.last_interaction_at)}</td><td>${a.tags.join(', ')}</td></tr>`)}</tbody></table></div>
     ${next && html`<button onClick=${more}>Show more</button>`}

@@ -7,6 +7,28 @@ const listeners = new Set();
 
 export function onLogout(fn) { listeners.add(fn); }
 
+// Whether the server answers: a request that gets no reply at all marks it gone, any reply
+// marks it back; the shell says so and the screens ask again for what failed.
+const watchers = new Set();
+let reachable = true;
+export function onConnection(fn) { watchers.add(fn); return () => watchers.delete(fn); }
+export function connected(up) {
+  if (up === reachable) return;
+  reachable = up;
+  watchers.forEach((fn) => fn(up));
+}
+async function send(path, init) {
+  let r;
+  try {
+    r = await fetch(path, init);
+  } catch {
+    connected(false);
+    throw new ApiError(0, { title: 'The server is not answering; kam will notice when it is back' });
+  }
+  connected(true);
+  return r;
+}
+
 export class ApiError extends Error {
   constructor(status, problem) {
     super(problem?.detail || problem?.title || `HTTP ${status}`);
@@ -31,7 +53,7 @@ export async function api(method, path, body) {
   const headers = {};
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
-  const r = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await send(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
   const json = await body_of(r);
   if (r.status === 401 && path !== '/api/v1/session') {
     csrf = null;
@@ -70,7 +92,7 @@ export async function logout() {
 export async function upload(path, type, body) {
   const headers = { 'Content-Type': type };
   if (csrf) headers['X-CSRF-Token'] = csrf;
-  const r = await fetch(path, { method: 'POST', headers, credentials: 'same-origin', body });
+  const r = await send(path, { method: 'POST', headers, credentials: 'same-origin', body });
   const json = await body_of(r);
   if (!r.ok) throw new ApiError(r.status, json);
   return json;

@@ -1,6 +1,6 @@
 // The kam web app: a shell with navigation, and one view per screen, routed by the hash.
 import { html, render, useState, useEffect } from './vendor-preact-htm.js';
-import { get, resume, login, logout, onLogout } from './api.js';
+import { get, resume, login, logout, onLogout, onConnection, connected } from './api.js';
 import { loadCurrencies } from './format.js';
 import { Dashboard } from './dashboard.js';
 import { Accounts } from './accounts.js';
@@ -11,7 +11,8 @@ import { Settings } from './settings.js';
 import { PrintPlan } from './print.js';
 
 function route() {
-  const h = location.hash.replace(/^#\/?/, '');
+  // the query (#/accounts?tier=key) holds a screen's filters; the path picks the screen
+  const h = location.hash.replace(/^#\/?/, '').split('?')[0];
   const [name, id, sub] = h.split('/');
   return { name: name || 'dashboard', id, sub };
 }
@@ -44,6 +45,19 @@ function Login({ onDone }) {
   </main>`;
 }
 
+// A banner while the server does not answer; it polls /healthz and goes when the server is
+// back (screens listening with onConnection then ask again for what failed).
+function Connection() {
+  const [down, setDown] = useState(false);
+  useEffect(() => onConnection((up) => setDown(!up)), []);
+  useEffect(() => {
+    if (!down) return undefined;
+    const t = setInterval(() => fetch('/healthz').then((x) => x.ok && connected(true), () => {}), 3000);
+    return () => clearInterval(t);
+  }, [down]);
+  return down ? html`<p class="offline warning" role="status">The server is not answering. What you typed is kept; kam checks every few seconds and carries on when it is back.</p>` : null;
+}
+
 function Shell({ user, onLogout: out }) {
   const [r, setR] = useState(route());
   useEffect(() => {
@@ -51,10 +65,15 @@ function Shell({ user, onLogout: out }) {
     addEventListener('hashchange', f);
     return () => removeEventListener('hashchange', f);
   }, []);
+  // a title per screen (the account page names its account and tab itself)
+  useEffect(() => {
+    const t = { dashboard: 'Dashboard', accounts: 'Accounts', alerts: 'Alerts', settings: 'Settings' }[r.name];
+    if (t && !r.id) document.title = `${t} · kam`;
+  }, [r.name, r.id]);
   const link = (name, label) => html`<a href="#/${name}" aria-current=${r.name === name ? 'page' : null}>${label}</a>`;
   let view;
   if (r.name === 'accounts' && r.id && r.sub === 'print') view = html`<${PrintPlan} id=${r.id} />`;
-  else if (r.name === 'accounts' && r.id) view = html`<${Account} id=${r.id} user=${user} />`;
+  else if (r.name === 'accounts' && r.id) view = html`<${Account} id=${r.id} tab=${r.sub} user=${user} />`;
   else if (r.name === 'settings') view = html`<${Settings} user=${user} />`;
   else if (r.name === 'accounts') view = html`<${Accounts} user=${user} />`;
   else if (r.name === 'alerts') view = html`<${Alerts} user=${user} />`;
@@ -66,6 +85,7 @@ function Shell({ user, onLogout: out }) {
       <span class="who">${user.name} · ${user.role}</span>
       <button class="link" onClick=${out}>Log out</button>
     </header>
+    <${Connection} />
     <main id="content">${view}</main>
   </div>`;
 }

@@ -1,9 +1,10 @@
 // The portfolio dashboard: KPI tiles beside the previous period, the portfolio matrix as a
 // bubble chart (click a bubble to open the account), revenue by month, open alerts, workload.
-import { html, useState, useEffect } from './vendor-preact-htm.js';
+import { html, useState, useEffect, useRef } from './vendor-preact-htm.js';
 import { Chart } from './chart.js';
-import { get } from './api.js';
+import { get, onConnection } from './api.js';
 import { money, pct, num, esc, change, implausible, NPS_MIN_ANSWERS, monthStart } from './format.js';
+import { hashQuery, setHashQuery } from './inline.js';
 
 // [name, label, format, kind of change: money, ratio (percentage points) or points]
 const TILES = [
@@ -37,27 +38,51 @@ function Tile({ name, label, fmt, kind, k, currency, series }) {
 }
 
 export function Dashboard() {
-  const [months, setMonths] = useState(12);
+  // the period lives in the URL (#/dashboard?months=6): coming back keeps it
+  const [months, setMonths] = useState(() => {
+    const m = Number(hashQuery().get('months') || sessionStorage.getItem('kam.months'));
+    return [3, 6, 12, 24].includes(m) ? m : 12;
+  });
+  useEffect(() => { if (location.hash.startsWith('#/dashboard') || !location.hash || location.hash === '#/') setHashQuery({ months: months === 12 ? '' : months }); }, [months]);
   // each panel shows as soon as its own answer is in: a slow one (the monthly series on a
   // cold server) does not hold the others back
   const [d, setD] = useState({});
-  const [error, setError] = useState(null);
+  // each panel fails alone, with a retry; all failed ones ask again when the server is back
+  const [failed, setFailed] = useState({});
+  // a period's answers carry its generation: an answer for a period no longer shown is dropped,
+  // while a retry of one panel does not cancel the others still under way
+  const gen = useRef(0);
+  const paths = useRef({});
+  const ask = (key, g) => get(paths.current[key]).then(
+    (v) => { if (g === gen.current) { setD((o) => ({ ...o, [key]: v })); setFailed((f) => ({ ...f, [key]: null })); } },
+    (e) => g === gen.current && setFailed((f) => ({ ...f, [key]: e.message })));
+  const failedRef = useRef(failed);
+  failedRef.current = failed;
+  const retry = () => Object.entries(failedRef.current).forEach(([key, msg]) => msg && ask(key, gen.current));
+  useEffect(() => onConnection((up) => up && retry()), []);
   useEffect(() => {
     const toS = monthStart(0), from = monthStart(-months), last = monthStart(-1).slice(0, 7);
-    let live = true;
+    const g = ++gen.current;
     setD({});
-    const ask = (key, path) => get(path).then((v) => live && setD((o) => ({ ...o, [key]: v })), (e) => live && setError(e.message));
-    ask('k', `/api/v1/kpis?from=${from}&to=${toS}`);
-    ask('series', `/api/v1/kpis?from=${from}&to=${toS}&interval=month`);
-    // bubbles: revenue of the same whole months as the tiles
-    ask('matrix', `/api/v1/portfolio/matrix?from=${from.slice(0, 7)}&to=${last}&explain=false`);
-    ask('alerts', '/api/v1/alerts?state=open&limit=8&sort=-opened_at');
-    ask('work', '/api/v1/kams/workload');
-    return () => { live = false; };
+    setFailed({});
+    paths.current = {
+      k: `/api/v1/kpis?from=${from}&to=${toS}`,
+      series: `/api/v1/kpis?from=${from}&to=${toS}&interval=month`,
+      // bubbles: revenue of the same whole months as the tiles
+      matrix: `/api/v1/portfolio/matrix?from=${from.slice(0, 7)}&to=${last}&explain=false`,
+      alerts: '/api/v1/alerts?state=open&limit=8&sort=-opened_at',
+      work: '/api/v1/kams/workload',
+    };
+    for (const key of Object.keys(paths.current)) ask(key, g);
+    return () => { gen.current++; };
   }, [months]);
-  if (error) return html`<p class="error" role="alert">${error}</p>`;
   const { k, series, matrix, alerts, work } = d;
-  const wait = html`<p class="loading">Loading…</p>`;
+  const loading = html`<p class="loading">Loading…</p>`;
+  // a panel without its answer: loading, or the failure with a retry
+  const waitFor = (...keys) => {
+    const msg = keys.map((x) => failed[x]).find(Boolean);
+    return msg ? html`<p class="error" role="alert">This panel could not load: ${msg} <button class="link" onClick=${retry}>Retry</button></p>` : loading;
+  };
   // colour = health, as on the accounts list; the quadrants say the segment
   const band = (h) => (h >= 70 ? '#1a7f37' : h >= 50 ? '#bf8700' : '#cf222e');
   const matrixOption = matrix && {
@@ -87,30 +112,30 @@ export function Dashboard() {
   return html`<div class="dashboard">
     <div class="toolbar">
       <h1>Portfolio</h1>
-      <label>Period <select value=${months} onChange=${(e) => setMonths(Number(e.target.value))}>
+      <label>Period <select value=${months} onChange=${(e) => { setMonths(Number(e.target.value)); sessionStorage.setItem('kam.months', e.target.value); }}>
         <option value="3">last 3 months</option><option value="6">last 6 months</option>
         <option value="12">last 12 months</option><option value="24">last 24 months</option>
       </select></label>
     </div>
-    <div class="tiles">${k ? TILES.map(([n, l, f, kind]) => html`<${Tile} name=${n} label=${l} fmt=${f} kind=${kind} k=${k.kpis} currency=${k.currency} series=${series?.series} />`) : wait}</div>
+    <div class="tiles">${k ? TILES.map(([n, l, f, kind]) => html`<${Tile} name=${n} label=${l} fmt=${f} kind=${kind} k=${k.kpis} currency=${k.currency} series=${series?.series} />`) : waitFor('k')}</div>
     <div class="grid2">
       <section aria-labelledby="m-title"><h2 id="m-title">Key accounts: portfolio matrix</h2>
         ${matrix ? html`<${Chart} label="Portfolio matrix" option=${matrixOption} onClick=${(p) => { location.hash = `#/accounts/${p.data.id}`; }} />
-        <p class="muted">${Object.entries(matrix.counts).map(([s, n]) => `${s} ${n}`).join(' · ')}</p>` : wait}
+        <p class="muted">${Object.entries(matrix.counts).map(([s, n]) => `${s} ${n}`).join(' · ')}</p>` : waitFor('matrix')}
         <p class="muted legend">Bubble: revenue · colour: health <span class="health-dot" data-band="good">70+</span> <span class="health-dot" data-band="fair">50–69</span> <span class="health-dot" data-band="poor">under 50</span></p>
       </section>
       <section aria-labelledby="r-title"><h2 id="r-title">Revenue by month</h2>
-        ${revOption ? html`<${Chart} label="Revenue by month" option=${revOption} />` : wait}
+        ${revOption ? html`<${Chart} label="Revenue by month" option=${revOption} />` : waitFor('series', 'k')}
       </section>
       <section aria-labelledby="a-title"><h2 id="a-title">Open alerts</h2>
         ${alerts ? html`<ul class="alerts">${alerts.items.map((a) => html`<li class=${a.severity}>
           <a href=${a.account_id ? `#/accounts/${a.account_id}` : '#/alerts'}>${a.rule.replaceAll('_', ' ')}</a>
-          <span class="muted"> ${a.account_name ?? 'KAM workload'}</span></li>`)}</ul>` : wait}
+          <span class="muted clip" title=${a.account_name ?? 'KAM workload'}> ${a.account_name ?? 'KAM workload'}</span></li>`)}</ul>` : waitFor('alerts')}
         <a href="#/alerts">All alerts</a>
       </section>
       <section aria-labelledby="w-title"><h2 id="w-title">KAM workload</h2>
         ${work ? html`<table><thead><tr><th>KAM</th><th>Key accounts</th><th>Capacity</th><th>Overdue actions</th></tr></thead>
-        <tbody>${work.items.map((w) => html`<tr class=${w.over_capacity ? 'over' : ''}><td>${w.name}</td><td>${w.key_accounts}</td><td>${w.capacity}</td><td>${w.overdue_actions}</td></tr>`)}</tbody></table>` : wait}
+        <tbody>${work.items.map((w) => html`<tr class=${w.over_capacity ? 'over' : ''}><td>${w.name}</td><td>${w.key_accounts}</td><td>${w.capacity}</td><td>${w.overdue_actions}</td></tr>`)}</tbody></table>` : waitFor('work')}
       </section>
     </div>
   </div>`;

@@ -81,10 +81,12 @@ export function fields(spec, value = {}) {
     } else if (f.type === 'textarea') {
       ctl = html`<textarea name=${f.name} maxlength=${f.max} rows="3" defaultValue=${v ?? ''}></textarea>`;
     } else {
-      const t = { money: 'number', number: 'number', date: 'date', email: 'email', password: 'password' }[f.type] || 'text';
+      // dates are typed as the app shows them (YYYY-MM-DD), not in the browser's locale format
+      const t = { money: 'number', number: 'number', email: 'email', password: 'password' }[f.type] || 'text';
+      const iso = f.type === 'date' ? { pattern: '\\d{4}-\\d{2}-\\d{2}', placeholder: 'YYYY-MM-DD', title: 'a date as YYYY-MM-DD', inputmode: 'numeric' } : {};
       const shown = v == null ? (f.default ?? '') : f.type === 'money' ? toMajor(v, currencyOf(f, value)) : f.type === 'date' ? String(v).slice(0, 10) : v;
       ctl = html`<input name=${f.name} type=${t} step=${t === 'number' ? 'any' : undefined} min=${f.type === 'money' ? 0 : undefined}
-        required=${f.required} maxlength=${f.max} autocomplete=${f.autocomplete} defaultValue=${shown} />`;
+        required=${f.required} maxlength=${f.max} autocomplete=${f.autocomplete} defaultValue=${shown} ...${iso} />`;
     }
     return html`<${Field} name=${f.name} label=${f.label} wide=${f.type === 'textarea'}>${ctl}<//>`;
   });

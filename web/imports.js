@@ -6,19 +6,61 @@ import { date } from './format.js';
 
 const KINDS = ['accounts', 'contacts', 'products', 'units', 'fx-rates', 'transactions', 'opportunities', 'interactions', 'cases', 'surveys'];
 
-function Result({ r }) {
+// The file's records with the line each starts on (a quoted field may span lines), so the
+// rejected ones can be handed back as a CSV of their own.
+export function csvRecords(text) {
+  const out = [];
+  let rec = [], field = '', quoted = false, line = 1, start = 1, i = 0;
+  const end = () => { rec.push(field); field = ''; };
+  for (; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false; else { if (ch === '\n') line++; field += ch; }
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') end();
+    else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      end(); out.push({ line: start, fields: rec }); rec = []; line++; start = line;
+    } else field += ch;
+  }
+  if (field !== '' || rec.length) { end(); out.push({ line: start, fields: rec }); }
+  return out;
+}
+
+const cell = (v) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+
+// The header, then each rejected row as it was, with a last column naming its problems.
+function rejectedCsv(text, errors) {
+  const recs = csvRecords(text);
+  const why = new Map();
+  for (const e of errors) why.set(e.line, [...(why.get(e.line) || []), `${e.column ? `${e.column}: ` : ''}${e.message}`]);
+  const rows = [[...recs[0].fields, 'problems'], ...recs.filter((x) => why.has(x.line)).map((x) => [...x.fields, why.get(x.line).join('; ')])];
+  return rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+}
+
+function Result({ r, text }) {
+  // one entry per rejected row: every problem it has, under the record's name
+  const rows = [];
+  for (const e of r.errors) {
+    const last = rows[rows.length - 1];
+    if (last && last.line === e.line) last.problems.push(e); else rows.push({ line: e.line, record: e.record, problems: [e] });
+  }
+  const href = text && r.errors.length ? URL.createObjectURL(new Blob([rejectedCsv(text, r.errors)], { type: 'text/csv' })) : null;
   const verb = r.status === 'dry_run' ? 'would be ' : r.status === 'failed' ? 'would have been ' : '';
   return html`<div class="import-result" role="status">
     <p><strong>${r.kind}</strong>: ${r.rows_total} rows — ${r.created} ${verb}created, ${r.updated} ${verb}updated, ${r.unchanged} unchanged, <span class=${r.rejected ? 'bad' : ''}>${r.rejected} rejected</span>.${r.status === 'dry_run' && ' Dry run: nothing was written.'}${r.status === 'failed' && ' All or nothing: nothing was written.'}</p>
     ${r.ignored_columns.length > 0 && html`<p class="muted">Columns not imported: ${r.ignored_columns.join(', ')}</p>`}
-    ${r.errors.length > 0 && html`<table class="import-errors"><caption>Rejected rows</caption>
-      <thead><tr><th scope="col">Line</th><th scope="col">Column</th><th scope="col">Reason</th></tr></thead>
-      <tbody>${r.errors.map((e) => html`<tr><td>${e.line}</td><td>${e.column}</td><td>${e.message}</td></tr>`)}</tbody></table>`}
+    ${r.errors.length > 0 && html`<div class="scroll"><table class="import-errors"><caption>Rejected rows</caption>
+      <thead><tr><th scope="col">Line</th><th scope="col">Record</th><th scope="col">Problems</th></tr></thead>
+      <tbody>${rows.map((x) => html`<tr data-line=${x.line}><td>${x.line}</td><td>${x.record ?? ''}</td>
+        <td><ul class="problems">${x.problems.map((e) => html`<li>${e.column ? html`<strong>${e.column}</strong>: ` : ''}${e.message}</li>`)}</ul></td></tr>`)}</tbody></table></div>
+      ${href && html`<p><a href=${href} download=${`${r.kind}-rejected.csv`}>Download the rejected rows (CSV)</a>, fix them and import that file.</p>`}`}
   </div>`;
 }
 
 export function Imports() {
   const [result, setResult] = useState(null);
+  const [text, setText] = useState(null);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState(null);
@@ -39,7 +81,9 @@ export function Imports() {
     q.set('async', 'true');
     try {
       // the server answers at once and works in the background; ask how far it got
-      let run = await upload(`/api/v1/imports?${q}`, 'text/csv', await file.text());
+      const csv = await file.text();
+      setText(csv);
+      let run = await upload(`/api/v1/imports?${q}`, 'text/csv', csv);
       while (run.status === 'queued' || run.status === 'running') {
         setProgress(run.progress);
         await new Promise((res) => setTimeout(res, 400));
@@ -70,7 +114,7 @@ export function Imports() {
     </form>
     ${busy && html`<p class="loading" role="status">${progress?.rows_total ? `Importing… ${progress.rows_done.toLocaleString()} of ${progress.rows_total.toLocaleString()} rows` : 'Reading the file…'}</p>`}
     ${error && html`<p class="error" role="alert">${error}</p>`}
-    ${result && html`<${Result} r=${result} />`}
+    ${result && html`<${Result} r=${result} text=${text} />`}
     ${runs.length > 0 && html`<details><summary>Recent imports</summary><ul>${runs.map((r) => html`<li>${date(r.created_at)} ${r.kind} (${r.mapping}) — ${r.status}: ${r.created} created, ${r.updated} updated, ${r.rejected} rejected</li>`)}</ul></details>`}
   </section>`;
 }

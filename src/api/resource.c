@@ -101,3 +101,46 @@ int api_res_delete(struct req *rq, struct resp *rs)
 	err_clear(&ei);
 	return http_reply_empty(rs, 204);
 }
+
+int api_res_history(struct req *rq, struct resp *rs)
+{
+	const struct app_resource *r = res_of(rq);
+	struct kam_errinfo ei = {0};
+	int64_t id = api_param_id(rq, 0), limit = 50;
+	const char *cursor = NULL;
+	json_t *items = NULL;
+	char *next = NULL;
+	int rc = id < 0 ? KAM_ENOTFOUND : KAM_OK;
+
+	for (size_t i = 0; rc == KAM_OK && i < rq->nquery; i++) {
+		const char *k = rq->query[i].key, *v = rq->query[i].value;
+
+		if (strcmp(k, "limit") == 0) {
+			limit = validate_id(v);
+			if (limit < 1 || limit > 500) {
+				err_field(&ei, "limit", "must be an integer from 1 to 500");
+				rc = KAM_EINVAL;
+			}
+		} else if (strcmp(k, "cursor") == 0) {
+			cursor = v;
+		} else {
+			err_field(&ei, k, "is not a parameter of this list");
+			rc = KAM_EINVAL;
+		}
+	}
+	if (rc == KAM_OK)
+		rc = app_res_history(rq->db, &rq->user.who, r, id, (int)limit, cursor, &items,
+		                     &next);
+	if (rc == KAM_EINVAL && !ei.errors)
+		err_field(&ei, "cursor", "is not a cursor of this list");
+	if (rc != KAM_OK) {
+		free(next);
+		return reply_err(rs, r, rc, &ei);
+	}
+	rc = http_reply_json(rs, 200,
+	                     json_pack("{s:o,s:o}", "items", items, "next_cursor",
+	                               next ? json_string(next) : json_null()));
+	free(next);
+	err_clear(&ei);
+	return rc;
+}

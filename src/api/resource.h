@@ -15,5 +15,7 @@ int api_res_create(struct req *rq, struct resp *rs);
 int api_res_get(struct req *rq, struct resp *rs);
 int api_res_update(struct req *rq, struct resp *rs);
 int api_res_delete(struct req *rq, struct resp *rs);
+/* GET …/:id/history: the record's change history (limit, cursor). */
+int api_res_history(struct req *rq, struct resp *rs);
 
 #endif

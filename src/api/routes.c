@@ -20,7 +20,9 @@
 	{"PATCH", path "/:id", api_res_update, ROUTE_IF_MATCH, writers, &res, "Change " one,      \
 	 schema "Patch", schema},                                                                 \
 	{"DELETE", path "/:id", api_res_delete, ROUTE_IF_MATCH, writers, &res, "Delete " one,     \
-	 NULL, NULL}
+	 NULL, NULL},                                                                             \
+	{"GET", path "/:id/history", api_res_history, 0, 0, &res, "The change history of " one,   \
+	 NULL, "object"}
 /* clang-format on */
 
 const struct http_route api_routes[] = {
@@ -84,6 +86,8 @@ const struct http_route api_routes[] = {
      "Change an account", "AccountPatch", "Account"},
     {"DELETE", "/api/v1/accounts/:id", api_res_delete, ROUTE_IF_MATCH, ACCOUNT_CREATORS, &res_accounts,
      "Delete an account and what hangs on it", NULL, NULL},
+    {"GET", "/api/v1/accounts/:id/history", api_res_history, 0, 0, &res_accounts,
+     "The change history of an account (limit, cursor)", NULL, "object"},
     {"GET", "/api/v1/accounts/:id/team", api_team_list, 0, 0, NULL, "The account team", NULL,
      "object"},
     {"GET", "/api/v1/accounts/:id/shares", api_share_list, 0, 0, NULL,

@@ -158,7 +158,18 @@ struct rowctx {
 	json_t *rec;
 	const char *bad_col;
 	char msg[700];
+	json_t *errs; /* every problem of the row's cells, [{column, message}] (build) */
 };
+
+/* Keeps the problem reject() just described, so the row's other cells are still checked. */
+static int note(struct rowctx *x)
+{
+	if (x->errs == NULL && (x->errs = json_array()) == NULL)
+		return KAM_ENOMEM;
+	json_array_append_new(x->errs, json_pack("{s:s,s:s}", "column",
+	                                         x->bad_col ? x->bad_col : "", "message", x->msg));
+	return KAM_OK;
+}
 
 static int reject(struct rowctx *x, const char *col, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -356,9 +367,13 @@ static int build(struct rowctx *x)
 			if (*p >= 0x80) { /* jansson refuses bytes that are not UTF-8 */
 				json_t *probe = json_string(v);
 
-				if (probe == NULL)
-					return reject(x, c->header,
-					              "is not UTF-8 text (save the file as UTF-8)");
+				if (probe == NULL) {
+					reject(x, c->header,
+					       "is not UTF-8 text (save the file as UTF-8)");
+					if ((rc = note(x)) != KAM_OK)
+						return rc;
+					goto next;
+				}
 				json_decref(probe);
 				break;
 			}
@@ -373,15 +388,22 @@ static int build(struct rowctx *x)
 			         "%s", v);
 			continue;
 		}
-		if ((rc = convert(x, c, v, &j)) != KAM_OK)
+		rc = convert(x, c, v, &j);
+		if (rc == KAM_EINVAL) { /* a bad cell: note it and check the others too */
+			if ((rc = note(x)) != KAM_OK)
+				return rc;
+			continue;
+		}
+		if (rc != KAM_OK)
 			return rc;
 		json_object_set_new(x->rec, c->f->name, j);
+	next:;
 	}
 	if ((first[0] || last[0]) && json_object_get(x->rec, "name") == NULL) {
 		snprintf(name, sizeof(name), "%s%s%s", first, first[0] && last[0] ? " " : "", last);
 		json_object_set_new(x->rec, "name", json_string(name));
 	}
-	return KAM_OK;
+	return json_array_size(x->errs) ? KAM_EINVAL : KAM_OK;
 }
 
 /* References, now that the row's account is known. */
@@ -799,6 +821,30 @@ static void add_error(struct imp *im, long line, const char *col, const char *fi
 		                          col ? col : "", "field", field, "message", msg));
 }
 
+/* Another problem of a row already counted as rejected. */
+static void more_error(struct imp *im, long line, const char *col, const char *field,
+                       const char *msg)
+{
+	if (json_array_size(im->errors) < MAX_ERRORS)
+		json_array_append_new(
+		    im->errors, json_pack("{s:I,s:s,s:s?,s:s}", "line", (json_int_t)line, "column",
+		                          col ? col : "", "field", field, "message", msg));
+}
+
+/* Names the record of the row's errors added since from (its name or title as read), so a
+ * reader can tell which record a line was. */
+static void name_errors(struct imp *im, size_t from, const json_t *rec)
+{
+	json_t *n = json_object_get(rec, "name");
+
+	if (!json_is_string(n))
+		n = json_object_get(rec, "title");
+	if (!json_is_string(n))
+		return;
+	for (size_t i = from; i < json_array_size(im->errors); i++)
+		json_object_set(json_array_get(im->errors, i), "record", n);
+}
+
 /* One row in its savepoint; a rejected row is recorded and undone, other errors stop all. */
 int imp_row(struct imp *im, struct row *r)
 {
@@ -838,7 +884,35 @@ int imp_row(struct imp *im, struct row *r)
 		                  : rc == KAM_ENOTFOUND ? "refers to something that does not exist"
 		                                        : "not allowed";
 
-		add_error(im, r->line, x.bad_col ? x.bad_col : column_of(im, field), field, msg);
+		size_t from = json_array_size(im->errors);
+
+		if (json_array_size(x.errs) > 0) { /* every bad cell of the row */
+			json_t *b;
+			size_t i;
+
+			json_array_foreach(x.errs, i, b)
+			{
+				const char *col = json_string_value(json_object_get(b, "column"));
+				const char *m = json_string_value(json_object_get(b, "message"));
+
+				if (i == 0)
+					add_error(im, r->line, col, NULL, m);
+				else
+					more_error(im, r->line, col, NULL, m);
+			}
+		} else {
+			add_error(im, r->line, x.bad_col ? x.bad_col : column_of(im, field), field,
+			          msg);
+			/* the model's other complaints about the same row */
+			for (size_t i = 1; !x.bad_col && i < json_array_size(ei.errors); i++) {
+				json_t *o = json_array_get(ei.errors, i);
+				const char *of = json_string_value(json_object_get(o, "field"));
+
+				more_error(im, r->line, column_of(im, of), of,
+				           json_string_value(json_object_get(o, "message")));
+			}
+		}
+		name_errors(im, from, x.rec);
 		rc = KAM_OK;
 	}
 	if (rc == KAM_OK)
@@ -846,5 +920,6 @@ int imp_row(struct imp *im, struct row *r)
 out:
 	err_clear(&ei);
 	json_decref(x.rec);
+	json_decref(x.errs);
 	return rc;
 }

@@ -123,6 +123,21 @@ int app_res_load(struct store_conn *db, const struct actor *who, const struct ap
 	return KAM_OK;
 }
 
+int app_res_history(struct store_conn *db, const struct actor *who, const struct app_resource *r,
+                    int64_t id, int limit, const char *cursor, json_t **items, char **next)
+{
+	json_t *rec = NULL;
+	int64_t version;
+	bool w;
+	/* the record's own visibility decides: an invisible record has no history either */
+	int rc = app_res_load(db, who, r, id, false, &rec, &version, &w);
+
+	json_decref(rec);
+	if (rc != KAM_OK)
+		return rc;
+	return store_audit_list(db, r->e->name, id, limit, cursor, items, next);
+}
+
 int app_res_may_write(struct store_conn *db, const struct actor *who, const struct app_resource *r,
                       const json_t *rec, struct kam_errinfo *ei)
 {

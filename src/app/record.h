@@ -53,6 +53,10 @@ int app_check_refs(struct store_conn *db, const struct actor *who, const struct 
  * change it; lock takes the row for an update in the open transaction. */
 int app_res_load(struct store_conn *db, const struct actor *who, const struct app_resource *r,
                  int64_t id, bool lock, json_t **out, int64_t *version, bool *can_write);
+/* The audit rows of record id of r, newest first, if who may see the record (KAM_ENOTFOUND
+ * otherwise, as for a missing one); *items and *next (NULL at the end) are owned. */
+int app_res_history(struct store_conn *db, const struct actor *who, const struct app_resource *r,
+                    int64_t id, int limit, const char *cursor, json_t **items, char **next);
 /* Whether who may change the stored record rec of r: KAM_ENOTFOUND when its account is not
  * visible, KAM_EFORBIDDEN (ei says why) when visible but not theirs to write. */
 int app_res_may_write(struct store_conn *db, const struct actor *who, const struct app_resource *r,

@@ -60,7 +60,7 @@ test('every route of the route table is described, and nothing else', () => {
   for (const m of src.matchAll(/\{"(GET|POST|PATCH|PUT|DELETE)", "([^"]+)"/g))
     routes.add(`${m[1].toLowerCase()} ${m[2].replace(/:(\w+)/g, '{$1}')}`);
   for (const m of src.matchAll(/CRUD\("([^"]+)"/g)) {
-    for (const [meth, p] of [['get', ''], ['post', ''], ['get', '/{id}'], ['patch', '/{id}'], ['delete', '/{id}']])
+    for (const [meth, p] of [['get', ''], ['post', ''], ['get', '/{id}'], ['patch', '/{id}'], ['delete', '/{id}'], ['get', '/{id}/history']])
       routes.add(`${meth} ${m[1]}${p}`);
   }
   const described = new Set();

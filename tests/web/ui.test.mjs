@@ -406,7 +406,7 @@ test('import data: a dry run names the bad rows, the import writes the good ones
   assert.match(await p.locator('.import-result').textContent(), /8 rows — 2 would be created.*6 rejected.*Dry run: nothing was written/s);
   const errs = p.locator('table.import-errors tbody tr');
   assert.equal(await errs.count(), 6);
-  assert.match(await errs.nth(1).textContent(), /^6Account Ownerno user "richard@example.com"/);
+  assert.match(await errs.nth(1).textContent(), /^6Pied PiperAccount Owner: no user "richard@example.com"/);
   assert.equal((await api(srv.url, tok.director, 'GET', '/api/v1/accounts?external_id=001KAM0001')).json.items.length, 0);
   await p.screenshot({ path: join(OUT, 'import.png'), fullPage: true });
   await p.getByRole('button', { name: 'Import', exact: true }).click();
