@@ -81,8 +81,13 @@ test('every screen fits 1280, 820 and 390 px; the stakeholder table fits an 820 
   await visit(`#/accounts/${annaAcc.id}/print`, 'print', 'article.print h1');
   await visit('#/alerts', 'alerts', 'h1');
   await visit('#/settings', 'settings', 'h1');
+  // a link needs something shared: one objective of the plan made client-visible
+  const plan = (await api(srv.url, tok.anna, 'GET', `/api/v1/plans?account_id=${annaAcc.id}&status=active`)).json.items[0];
+  const obj = (await api(srv.url, tok.anna, 'GET', `/api/v1/objectives?plan_id=${plan.id}&limit=1`)).json.items[0];
+  assert.equal((await api(srv.url, tok.anna, 'PATCH', `/api/v1/objectives/${obj.id}`, { client_visible: true })).status, 200);
   const share = await api(srv.url, tok.anna, 'POST', `/api/v1/accounts/${annaAcc.id}/shares`, { expires_in_days: 7 });
-  if (share.status === 201) await visit(`#/shared/${share.json.url.split('/').pop()}`, 'shared', 'h1');
+  assert.equal(share.status, 201, share.text);
+  await visit(`#/shared/${share.json.url.split('/').pop()}`, 'shared', 'h1');
   assert.deepEqual(bad, []);
 
   await p.setViewportSize({ width: 820, height: 1000 });
@@ -209,8 +214,9 @@ test('the change history of a record is one click away', async () => {
   await d.getByText(/title: .* → Chief Buyer/).waitFor();
   await d.getByText(/Anna Berg updated/).first().waitFor();
   await d.getByRole('button', { name: 'Close' }).click();
+  assert.equal((await api(srv.url, tok.anna, 'PATCH', `/api/v1/accounts/${annaAcc.id}`, { notes: 'Board meets in March' })).status, 200);
   await p.getByRole('button', { name: `history of ${annaAcc.name}` }).click();
-  await p.getByRole('dialog', { name: `History of ${annaAcc.name}` }).getByRole('listitem').first().waitFor();
+  await p.getByRole('dialog', { name: `History of ${annaAcc.name}` }).getByText(/notes: .* → Board meets in March/).waitFor();
 });
 
 test('a new account: health says "not enough data", the empty risk map asks for risks, a plan starts from a template', async () => {
