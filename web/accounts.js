@@ -34,7 +34,8 @@ export function Accounts({ user }) {
   const [owner, setOwner] = useState('');
   const [status, setStatus] = useState('');
   const [tag, setTag] = useState('');
-  const [segment, setSegment] = useState('');
+  // the dashboard's matrix links here with #/accounts?segment=…
+  const [segment, setSegment] = useState(new URLSearchParams(location.hash.split('?')[1] || '').get('segment') || '');
   const [sort, setSort] = useState('-score');
   const [rows, setRows] = useState([]);
   const [next, setNext] = useState(null);

@@ -9,12 +9,17 @@ import { Alerts } from './alerts.js';
 import { Shared } from './shared.js';
 import { Settings } from './settings.js';
 import { PrintPlan } from './print.js';
+import { MyWork, Search } from './mywork.js';
 
+// the hash's query (#/work?owner=3) is the screen's own: it does not change the route
 function route() {
-  const h = location.hash.replace(/^#\/?/, '');
+  const h = location.hash.replace(/^#\/?/, '').split('?')[0];
   const [name, id, sub] = h.split('/');
-  return { name: name || 'dashboard', id, sub };
+  return { name, id, sub };
 }
+
+// a KAM or member lands on My work; directors, admins and viewers on the portfolio
+const home = (user) => (['kam', 'member'].includes(user.role) ? 'work' : 'dashboard');
 
 function Login({ onDone }) {
   const [error, setError] = useState(null);
@@ -51,18 +56,21 @@ function Shell({ user, onLogout: out }) {
     addEventListener('hashchange', f);
     return () => removeEventListener('hashchange', f);
   }, []);
-  const link = (name, label) => html`<a href="#/${name}" aria-current=${r.name === name ? 'page' : null}>${label}</a>`;
+  const current = r.name || home(user);
+  const link = (name, label) => html`<a href="#/${name}" aria-current=${current === name ? 'page' : null}>${label}</a>`;
   let view;
   if (r.name === 'accounts' && r.id && r.sub === 'print') view = html`<${PrintPlan} id=${r.id} />`;
   else if (r.name === 'accounts' && r.id) view = html`<${Account} id=${r.id} user=${user} />`;
   else if (r.name === 'settings') view = html`<${Settings} user=${user} />`;
   else if (r.name === 'accounts') view = html`<${Accounts} user=${user} />`;
-  else if (r.name === 'alerts') view = html`<${Alerts} user=${user} />`;
+  else if (r.name === 'alerts') view = html`<${Alerts} user=${user} key=${location.hash} />`;
+  else if (current === 'work') view = html`<${MyWork} user=${user} key=${location.hash} />`;
   else view = html`<${Dashboard} user=${user} />`;
   return html`<div class="shell">
     <header>
       <strong class="brand">kam</strong>
-      <nav aria-label="Main">${link('dashboard', 'Dashboard')} ${link('accounts', 'Accounts')} ${link('alerts', 'Alerts')} ${link('settings', 'Settings')}</nav>
+      <nav aria-label="Main">${link('work', 'My work')} ${link('dashboard', 'Dashboard')} ${link('accounts', 'Accounts')} ${link('alerts', 'Alerts')} ${link('settings', 'Settings')}</nav>
+      <${Search} />
       <span class="who">${user.name} · ${user.role}</span>
       <button class="link" onClick=${out}>Log out</button>
     </header>
