@@ -127,7 +127,7 @@ export function Search() {
   const total = r ? GROUPS.reduce((n, [k]) => n + r[k].length, 0) : 0;
   const close = () => { setOpen(false); setQ(''); };
   return html`<div class="search" ref=${box} onKeyDown=${(e) => { if (e.key === 'Escape') setOpen(false); }}>
-    <input type="search" aria-label="Search accounts, contacts, actions, opportunities" placeholder="Search…" maxlength="100"
+    <input type="search" aria-label="Find accounts, contacts, actions, opportunities" placeholder="Find…" maxlength="100"
       value=${q} onInput=${(e) => { setQ(e.target.value); setOpen(true); }} onFocus=${() => setOpen(true)} />
     ${open && r && html`<div class="search-results" role="region" aria-label="Search results">
       ${total === 0 ? html`<p class="muted">Nothing found for “${r.q}”.</p>` : GROUPS.filter(([k]) => r[k].length).map(([k, label, href, name, sub]) => html`<div data-kind=${k}>

@@ -75,7 +75,7 @@ test('the search box finds accounts, contacts, actions and opportunities from an
   const p = await signIn('anna@example.com');
   const acc = (await api(srv.url, tok.anna, 'GET', '/api/v1/accounts?limit=1&sort=name')).json.items[0];
   await p.goto(`${srv.url}/#/alerts`);
-  const box = p.getByRole('searchbox', { name: /Search accounts/ });
+  const box = p.getByRole('searchbox', { name: /Find accounts/ });
   await box.fill(acc.name.slice(0, 5));
   const res = p.getByRole('region', { name: 'Search results' });
   await res.locator('[data-kind=accounts] a').first().waitFor();
