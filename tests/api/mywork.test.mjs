@@ -156,3 +156,30 @@ test('a brand-new account raises no "no interaction" alert within its grace peri
   assert.equal(bad.status, 400);
   assert.ok(bad.text.includes('alerts.no_interaction.grace_days'), bad.text);
 });
+
+test('"today" and "this week" of My work are the installation\'s, not UTC\'s', async () => {
+  // at 2026-03-01T23:30:00Z it is already 2 March in Tokyo
+  const { t: t2, db: db2 } = demoDb();
+  const k = tokens(db2, ['director', 'anna'], 'mywork-tz');
+  const s2 = await serve(db2, { KAM_NOW: '2026-03-01T23:30:00Z', KAM_JOB_INTERVAL: '3600' });
+  try {
+    const c = (u, m, p, b) => api(s2.url, k[u], m, p, b);
+    assert.equal((await c('director', 'PATCH', '/api/v1/settings', { time_zone: 'Asia/Tokyo' })).status, 200);
+    const anna = (await c('anna', 'GET', '/api/v1/me')).json;
+    const plan = (await c('anna', 'GET', '/api/v1/plans?status=active&limit=1')).json.items[0];
+    const mk = async (title, due) => (await c('anna', 'POST', '/api/v1/actions', { plan_id: plan.id, title, due_on: due, owner_id: anna.id })).json.id;
+    const yesterday = await mk('Due on the 1st', '2026-03-01');
+    const today = await mk('Due on the 2nd', '2026-03-02');
+    const last = await mk('Due on the 8th', '2026-03-08');
+    const next = await mk('Due on the 9th', '2026-03-09');
+    const w = (await c('anna', 'GET', '/api/v1/work')).json;
+    assert.equal(w.today, '2026-03-02');
+    assert.equal(w.week_end, '2026-03-08');
+    assert.ok(w.overdue.some((a) => a.id === yesterday && a.days_overdue === 1), 'the 1st is overdue in Tokyo');
+    for (const id of [today, last]) assert.ok(w.this_week.some((a) => a.id === id), `${id} is due this week`);
+    assert.ok(![...w.overdue, ...w.this_week].some((a) => a.id === next), 'the 9th is next week');
+  } finally {
+    assert.equal(await s2.stop(), 0);
+    t2.rm();
+  }
+});
