@@ -49,8 +49,9 @@ export function Dashboard() {
     ask('alerts', '/api/v1/alerts?state=open&limit=8&sort=-opened_at');
     ask('work', '/api/v1/kams/workload');
     // at-risk key accounts: the least healthy, each with its health's weakest part
+    const names = get('/api/v1/users?limit=500').then((u) => new Map(u.items.map((x) => [x.id, x.name])), () => new Map());
     get('/api/v1/accounts?tier=key&sort=health&limit=6').then(async (r) => {
-      const users = new Map((await get('/api/v1/users?limit=500').catch(() => ({ items: [] }))).items.map((u) => [u.id, u.name]));
+      const users = await names;
       const rows = await Promise.all(r.items.filter((a) => a.health < 70).map(async (a) => {
         const h = await get(`/api/v1/accounts/${a.id}/health`).catch(() => null);
         const worst = h && [...h.components].filter((c) => c.value !== null).sort((x, y) => (1 - y.value / 100) * y.weight - (1 - x.value / 100) * x.weight)[0];

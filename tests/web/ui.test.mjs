@@ -361,6 +361,8 @@ test('log out, and an ended session goes back to the login', async () => {
   await p.getByRole('button', { name: 'Log out' }).click();
   await p.getByRole('button', { name: 'Sign in' }).waitFor();
   await signIn(p, 'director@example.com');
+  // the last panel to fill (at-risk key accounts) is in: no request in flight to fail
+  await p.locator('[data-panel=at-risk] table, [data-panel=at-risk] p.muted').first().waitFor();
   await p.context().clearCookies(); // as if the session expired
   await p.getByRole('link', { name: 'Alerts', exact: true }).click();
   await p.getByRole('button', { name: 'Sign in' }).waitFor();
