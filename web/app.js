@@ -9,13 +9,18 @@ import { Alerts } from './alerts.js';
 import { Shared } from './shared.js';
 import { Settings } from './settings.js';
 import { PrintPlan } from './print.js';
+import { MyWork, Search } from './mywork.js';
 
+// the hash's query (#/work?owner=3) is the screen's own: it does not change the route
 function route() {
   // the query (#/accounts?tier=key) holds a screen's filters; the path picks the screen
   const h = location.hash.replace(/^#\/?/, '').split('?')[0];
   const [name, id, sub] = h.split('/');
-  return { name: name || 'dashboard', id, sub };
+  return { name, id, sub };
 }
+
+// a KAM or member lands on My work; directors, admins and viewers on the portfolio
+const home = (user) => (['kam', 'member'].includes(user.role) ? 'work' : 'dashboard');
 
 function Login({ onDone }) {
   const [error, setError] = useState(null);
@@ -65,23 +70,26 @@ function Shell({ user, onLogout: out }) {
     addEventListener('hashchange', f);
     return () => removeEventListener('hashchange', f);
   }, []);
+  const current = r.name || home(user);
   // a title per screen (the account page names its account and tab itself)
   useEffect(() => {
-    const t = { dashboard: 'Dashboard', accounts: 'Accounts', alerts: 'Alerts', settings: 'Settings' }[r.name];
+    const t = { dashboard: 'Dashboard', accounts: 'Accounts', alerts: 'Alerts', settings: 'Settings', work: 'My work' }[current];
     if (t && !r.id) document.title = `${t} · kam`;
-  }, [r.name, r.id]);
-  const link = (name, label) => html`<a href="#/${name}" aria-current=${r.name === name ? 'page' : null}>${label}</a>`;
+  }, [current, r.id]);
+  const link = (name, label) => html`<a href="#/${name}" aria-current=${current === name ? 'page' : null}>${label}</a>`;
   let view;
   if (r.name === 'accounts' && r.id && r.sub === 'print') view = html`<${PrintPlan} id=${r.id} />`;
   else if (r.name === 'accounts' && r.id) view = html`<${Account} id=${r.id} tab=${r.sub} user=${user} />`;
   else if (r.name === 'settings') view = html`<${Settings} user=${user} />`;
   else if (r.name === 'accounts') view = html`<${Accounts} user=${user} />`;
-  else if (r.name === 'alerts') view = html`<${Alerts} user=${user} />`;
+  else if (r.name === 'alerts') view = html`<${Alerts} user=${user} key=${location.hash} />`;
+  else if (current === 'work') view = html`<${MyWork} user=${user} key=${location.hash} />`;
   else view = html`<${Dashboard} user=${user} />`;
   return html`<div class="shell">
     <header>
       <strong class="brand">kam</strong>
-      <nav aria-label="Main">${link('dashboard', 'Dashboard')} ${link('accounts', 'Accounts')} ${link('alerts', 'Alerts')} ${link('settings', 'Settings')}</nav>
+      <nav aria-label="Main">${link('work', 'My work')} ${link('dashboard', 'Dashboard')} ${link('accounts', 'Accounts')} ${link('alerts', 'Alerts')} ${link('settings', 'Settings')}</nav>
+      <${Search} />
       <span class="who">${user.name} · ${user.role}</span>
       <button class="link" onClick=${out}>Log out</button>
     </header>

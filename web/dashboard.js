@@ -53,7 +53,8 @@ export function Dashboard() {
   // while a retry of one panel does not cancel the others still under way
   const gen = useRef(0);
   const paths = useRef({});
-  const ask = (key, g) => get(paths.current[key]).then(
+  const load = (p) => (typeof p === 'function' ? p() : get(p));
+  const ask = (key, g) => load(paths.current[key]).then(
     (v) => { if (g === gen.current) { setD((o) => ({ ...o, [key]: v })); setFailed((f) => ({ ...f, [key]: null })); } },
     (e) => g === gen.current && setFailed((f) => ({ ...f, [key]: e.message })));
   const failedRef = useRef(failed);
@@ -72,11 +73,22 @@ export function Dashboard() {
       matrix: `/api/v1/portfolio/matrix?from=${from.slice(0, 7)}&to=${last}&explain=false`,
       alerts: '/api/v1/alerts?state=open&limit=8&sort=-opened_at',
       work: '/api/v1/kams/workload',
+      // at-risk key accounts: the least healthy, each with its health's weakest part
+      risk: async () => {
+        const [u, r] = await Promise.all([get('/api/v1/users?limit=500'), get('/api/v1/accounts?tier=key&sort=health&limit=6')]);
+        const users = new Map(u.items.map((x) => [x.id, x.name]));
+        return Promise.all(r.items.filter((a) => a.health < 70).map(async (a) => {
+          const h = await get(`/api/v1/accounts/${a.id}/health`).catch(() => null);
+          const worst = h && [...h.components].filter((c) => c.value !== null).sort((x, y) => (1 - y.value / 100) * y.weight - (1 - x.value / 100) * x.weight)[0];
+          return { ...a, owner_name: users.get(a.owner_id), reason: worst ? worst.reason : null };
+        }));
+      },
     };
     for (const key of Object.keys(paths.current)) ask(key, g);
     return () => { gen.current++; };
   }, [months]);
-  const { k, series, matrix, alerts, work } = d;
+  const { k, series, matrix, alerts, work, risk } = d;
+  const workLink = (w, v) => html`<a href=${`#/work?owner=${w.user_id}`} title=${`My work of ${w.name}`}>${v}</a>`;
   const loading = html`<p class="loading">Loading…</p>`;
   // a panel without its answer: loading, or the failure with a retry
   const waitFor = (...keys) => {
@@ -99,6 +111,14 @@ export function Dashboard() {
       symbolSize: (v) => 10 + Math.sqrt(Math.max(v[2], 0)) / 400,
       markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#999' },
         data: [{ xAxis: matrix.splits.attractiveness }, { yAxis: matrix.splits.strength }] },
+      // each quadrant says its segment and how many key accounts are in it; a click on it
+      // opens the accounts list of that segment
+      markArea: { itemStyle: { color: 'rgba(0,0,0,0)' }, label: { color: '#5f6b76', fontSize: 12 },
+        data: [['strategic', matrix.splits.attractiveness, 100, matrix.splits.strength, 100, 'insideTopRight'],
+          ['develop', matrix.splits.attractiveness, 100, 0, matrix.splits.strength, 'insideBottomRight'],
+          ['maintain', 0, matrix.splits.attractiveness, matrix.splits.strength, 100, 'insideTopLeft'],
+          ['streamline', 0, matrix.splits.attractiveness, 0, matrix.splits.strength, 'insideBottomLeft']]
+          .map(([seg, x0, x1, y0, y1, pos]) => [{ name: `${seg} (${matrix.counts[seg] ?? 0})`, segment: seg, xAxis: x0, yAxis: y0, label: { position: pos } }, { xAxis: x1, yAxis: y1 }]) },
     }],
   };
   const revOption = series && k && {
@@ -120,8 +140,9 @@ export function Dashboard() {
     <div class="tiles">${k ? TILES.map(([n, l, f, kind]) => html`<${Tile} name=${n} label=${l} fmt=${f} kind=${kind} k=${k.kpis} currency=${k.currency} series=${series?.series} />`) : waitFor('k')}</div>
     <div class="grid2">
       <section aria-labelledby="m-title"><h2 id="m-title">Key accounts: portfolio matrix</h2>
-        ${matrix ? html`<${Chart} label="Portfolio matrix" option=${matrixOption} onClick=${(p) => { location.hash = `#/accounts/${p.data.id}`; }} />
-        <p class="muted">${Object.entries(matrix.counts).map(([s, n]) => `${s} ${n}`).join(' · ')}</p>` : waitFor('matrix')}
+        ${matrix ? html`<${Chart} label="Portfolio matrix" option=${matrixOption} onClick=${(p) => { location.hash = p.componentType === 'markArea' ? `#/accounts?segment=${p.data.segment}` : `#/accounts/${p.data.id}`; }} />
+        <p class="quadrants" aria-label="Key accounts by segment">${Object.keys(matrix.counts).map((s) => html`<a class="quad" data-segment=${s}
+          href=${`#/accounts?segment=${s}`}>${s} <strong>${matrix.counts[s]}</strong></a> `)}</p>` : waitFor('matrix')}
         <p class="muted legend">Bubble: revenue · colour: health <span class="health-dot" data-band="good">70+</span> <span class="health-dot" data-band="fair">50–69</span> <span class="health-dot" data-band="poor">under 50</span></p>
       </section>
       <section aria-labelledby="r-title"><h2 id="r-title">Revenue by month</h2>
@@ -129,13 +150,18 @@ export function Dashboard() {
       </section>
       <section aria-labelledby="a-title"><h2 id="a-title">Open alerts</h2>
         ${alerts ? html`<ul class="alerts">${alerts.items.map((a) => html`<li class=${a.severity}>
-          <a href=${a.account_id ? `#/accounts/${a.account_id}` : '#/alerts'}>${a.rule.replaceAll('_', ' ')}</a>
+          <a href=${a.account_id ? `#/accounts/${a.account_id}` : '#/alerts'}>${a.rule_label ?? a.rule.replaceAll('_', ' ')}</a>
           <span class="muted clip" title=${a.account_name ?? 'KAM workload'}> ${a.account_name ?? 'KAM workload'}</span></li>`)}</ul>` : waitFor('alerts')}
         <a href="#/alerts">All alerts</a>
       </section>
       <section aria-labelledby="w-title"><h2 id="w-title">KAM workload</h2>
         ${work ? html`<table><thead><tr><th>KAM</th><th>Key accounts</th><th>Capacity</th><th>Overdue actions</th></tr></thead>
-        <tbody>${work.items.map((w) => html`<tr class=${w.over_capacity ? 'over' : ''}><td>${w.name}</td><td>${w.key_accounts}</td><td>${w.capacity}</td><td>${w.overdue_actions}</td></tr>`)}</tbody></table>` : waitFor('work')}
+        <tbody>${work.items.map((w) => html`<tr class=${w.over_capacity ? 'over' : ''} data-kam=${w.user_id}><td>${workLink(w, w.name)}</td><td>${workLink(w, w.key_accounts)}</td><td>${w.capacity}</td><td>${workLink(w, w.overdue_actions)}</td></tr>`)}</tbody></table>` : waitFor('work')}
+      </section>
+      <section aria-labelledby="k-title" data-panel="at-risk"><h2 id="k-title">At-risk key accounts</h2>
+        ${!risk ? waitFor('risk') : risk.length === 0 ? html`<p class="muted">No key account's health is below 70.</p>` : html`<div class="scroll"><table class="at-risk"><thead><tr><th>Account</th><th>Health</th><th>Revenue at risk (12 months)</th><th>Top reason</th><th>Owner</th></tr></thead>
+        <tbody>${risk.map((a) => html`<tr data-account=${a.id}><td><a href=${`#/accounts/${a.id}`} class="trunc" title=${a.name}>${a.name}</a></td><td>${num(a.health, 0)}</td>
+          <td>${money(a.revenue_12m, k?.currency || 'EUR')}</td><td class="reason">${a.reason ?? '–'}</td><td>${a.owner_name ?? '–'}</td></tr>`)}</tbody></table></div>`}
       </section>
     </div>
   </div>`;

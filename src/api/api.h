@@ -99,6 +99,10 @@ int api_account_health_history(struct req *rq, struct resp *rs);
 int api_alert_get(struct req *rq, struct resp *rs);
 int api_alert_update(struct req *rq, struct resp *rs);
 int api_alert_evaluate(struct req *rq, struct resp *rs);
+/* My work, the alerts inbox and the global search (mywork.c). */
+int api_work(struct req *rq, struct resp *rs);
+int api_alert_inbox(struct req *rq, struct resp *rs);
+int api_search(struct req *rq, struct resp *rs);
 /* Calendar feeds (calendar.c): the caller's feed, and the public feed by its token. */
 int api_calendar_get(struct req *rq, struct resp *rs);
 int api_calendar_create(struct req *rq, struct resp *rs);

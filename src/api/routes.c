@@ -174,6 +174,20 @@ const struct http_route api_routes[] = {
     {"GET", "/api/v1/alerts", api_list_kind, 0, 0, "alerts", "List alerts", NULL, "Alert[]"},
     {"POST", "/api/v1/alerts/evaluate", api_alert_evaluate, 0, R_STAFF, NULL,
      "Evaluate every alert rule now (directors, admins)", NULL, "object"},
+    {"GET", "/api/v1/alerts/inbox", api_alert_inbox, 0, 0, NULL,
+     "The alerts inbox: alerts of the accounts the caller sees grouped by account, sorted by "
+     "severity × 12-month revenue, each with a plain-language rule_label (owner, state "
+     "(default open, or all), severity, rule, limit)",
+     NULL, "object"},
+    {"GET", "/api/v1/work", api_work, 0, 0, NULL,
+     "My work: open actions overdue and due in the next 7 days, open alerts by account, "
+     "reviews, plan ends and renewals in the next horizon (30 or 90) days, accounts not "
+     "contacted in days; of the caller's accounts, or owner's as far as the caller sees them",
+     NULL, "object"},
+    {"GET", "/api/v1/search", api_search, 0, 0, NULL,
+     "Search accounts, contacts, actions and opportunities the caller may see (q: 2 to 100 "
+     "characters; limit per kind, 1 to 20, default 5)",
+     NULL, "object"},
     {"GET", "/api/v1/alerts/:id", api_alert_get, 0, 0, NULL, "Read an alert", NULL, "Alert"},
     {"PATCH", "/api/v1/alerts/:id", api_alert_update, ROUTE_IF_MATCH, 0, NULL,
      "Acknowledge, snooze (until), reopen or resolve an alert {state, snoozed_until}", "AlertPatch",

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "app/alerts.h"
+#include "app/mywork.h"
 #include "app/scores.h"
 #include "kam/health.h"
 #include "util/time.h"
@@ -113,6 +114,9 @@ int app_alert_expand(struct store_conn *db, json_t *alert)
 
 	if (j)
 		json_object_set_new(alert, "evidence", j);
+	json_object_set_new(alert, "rule_label",
+	                    json_string(app_alert_rule_label(
+	                        json_string_value(json_object_get(alert, "rule")))));
 	if (json_is_integer(acc) &&
 	    store_get(db, &model_account, json_integer_value(acc), &a, NULL) == KAM_OK)
 		json_object_set(alert, "account_name", json_object_get(a, "name"));

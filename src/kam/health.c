@@ -165,7 +165,10 @@ int alert_evaluate(const struct settings *s, const struct health_input *in, cons
 
 		if (!a->active)
 			continue;
-		if (on[AR_NO_INTERACTION]) {
+		/* a brand-new account has had no time to be contacted yet */
+		if (on[AR_NO_INTERACTION] &&
+		    (a->created_at <= 0 ||
+		     now - a->created_at >= (int64_t)s->no_interaction_grace_days * 86400)) {
 			int64_t days = a->last_interaction_at
 					       ? (now - a->last_interaction_at) / 86400
 					       : -1;

@@ -21,6 +21,7 @@ struct health_input {
 	int csat_n;
 	double csat_sum;
 	int64_t last_interaction_at; /* 0 when none */
+	int64_t created_at;          /* when the account was entered: the no-contact grace */
 	int open_critical, open_breached; /* open cases: critical, past their SLA target */
 	int64_t worst_breach_hours;       /* the longest an open case is past its target */
 	int overdue_actions;

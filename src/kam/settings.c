@@ -64,6 +64,7 @@ void settings_defaults(struct settings *s)
 		s->alert_threshold[i] = alert_bounds[i].def;
 		s->alert_enabled[i] = true;
 	}
+	s->no_interaction_grace_days = 30;
 }
 
 static int apply_health(struct settings *s, json_t *o, struct kam_errinfo *ei)
@@ -124,6 +125,10 @@ static int apply_alerts(struct settings *s, json_t *o, struct kam_errinfo *ei)
 			if (!strcmp(k2, "threshold")) {
 				if (integer(v2, field, alert_bounds[i].lo, alert_bounds[i].hi,
 					    &s->alert_threshold[i], ei) != KAM_OK)
+					rc = KAM_EINVAL;
+			} else if (!strcmp(k2, "grace_days") && i == AR_NO_INTERACTION) {
+				if (integer(v2, field, 0, 365, &s->no_interaction_grace_days, ei) !=
+				    KAM_OK)
 					rc = KAM_EINVAL;
 			} else if (!strcmp(k2, "enabled") && json_is_boolean(v2)) {
 				s->alert_enabled[i] = json_is_true(v2);
@@ -347,6 +352,9 @@ json_t *settings_to_json(const struct settings *s)
 				    json_pack("{s:i,s:b,s:s}", "threshold", s->alert_threshold[i],
 					      "enabled", s->alert_enabled[i], "unit",
 					      alert_bounds[i].unit));
+	/* days after its creation an account may go without a contact before the alert */
+	json_object_set_new(json_object_get(al, alert_rule_names[AR_NO_INTERACTION]), "grace_days",
+			    json_integer(s->no_interaction_grace_days));
 	out = json_pack("{s:{s:f,s:f,s:f,s:f},s:f,s:f,s:i,s:{s:i,s:i,s:i,s:i},s:s,s:f,s:f,s:f,s:f}",
 			 "weights", "financial", s->w_financial, "growth", s->w_growth, "strategic",
 			 s->w_strategic, "influence", s->w_influence, "key_threshold",

@@ -56,6 +56,7 @@ struct settings {
 	double health_weights[HP__MAX];
 	int alert_threshold[AR__MAX]; /* days, points, percent or count: see settings.c */
 	bool alert_enabled[AR__MAX];
+	int no_interaction_grace_days; /* a new account raises no no_interaction alert before */
 	char time_zone[TZ_NAME_MAX]; /* IANA name: what "today" and a month's edges mean */
 	char company_name[201];      /* our name as clients see it on a share link; "" unset */
 };

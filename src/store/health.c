@@ -130,7 +130,8 @@ int store_health_inputs(struct store_conn *c, const struct store_health_params *
 	date_format(date_add_days_clamped(p->today, -30), month_ago);
 
 	rc = c->ops->query(c->db,
-	                   "SELECT id, owner_id, status, tier, coalesce(last_interaction_at, 0) "
+	                   "SELECT id, owner_id, status, tier, coalesce(last_interaction_at, 0), "
+	                   "created_at "
 	                   "FROM accounts WHERE (? = 0 OR id = ?) ORDER BY id",
 	                   (struct db_val[]){DB_INT(acc), DB_INT(acc)}, 2, &st);
 	if (rc != KAM_OK)
@@ -147,6 +148,7 @@ int store_health_inputs(struct store_conn *c, const struct store_health_params *
 		in->active = strcmp(c->ops->col_text(st, 2), "active") == 0;
 		in->key = strcmp(c->ops->col_text(st, 3), "key") == 0;
 		in->last_interaction_at = c->ops->col_int(st, 4);
+		in->created_at = c->ops->col_int(st, 5);
 		in->renewal_stage = -1;
 		in->review_overdue_days = -1;
 		in->health_before = NAN;

@@ -349,11 +349,11 @@ test('alerts inbox: acknowledge one and it leaves the open list', async () => {
   const p = await page();
   await signIn(p, 'anna@example.com');
   await p.getByRole('link', { name: 'Alerts', exact: true }).click();
-  await p.locator('table.inbox tbody tr').first().waitFor();
-  const before = await p.locator('table.inbox tbody tr').count();
-  const id = await p.locator('table.inbox tbody tr').first().getAttribute('data-alert');
-  await p.locator('table.inbox tbody tr').first().getByRole('button', { name: 'Acknowledge' }).click();
-  await p.waitForFunction((n) => document.querySelectorAll('table.inbox tbody tr').length === n - 1, before);
+  await p.locator('li[data-alert]').first().waitFor();
+  const before = await p.locator('li[data-alert]').count();
+  const id = await p.locator('li[data-alert]').first().getAttribute('data-alert');
+  await p.locator('li[data-alert]').first().getByRole('button', { name: 'Acknowledge' }).click();
+  await p.waitForFunction((n) => document.querySelectorAll('li[data-alert]').length === n - 1, before);
   assert.equal((await api(srv.url, tok.anna, 'GET', `/api/v1/alerts/${id}`)).json.state, 'acknowledged');
   await p.screenshot({ path: join(OUT, 'alerts.png') });
   assert.deepEqual(p.problems, []);
@@ -366,6 +366,8 @@ test('log out, and an ended session goes back to the login', async () => {
   await p.getByRole('button', { name: 'Log out' }).click();
   await p.getByRole('button', { name: 'Sign in' }).waitFor();
   await signIn(p, 'director@example.com');
+  // the last panel to fill (at-risk key accounts) is in: no request in flight to fail
+  await p.locator('[data-panel=at-risk] table, [data-panel=at-risk] p.muted').first().waitFor();
   await p.context().clearCookies(); // as if the session expired
   // by the address, not a click: a dashboard request still in flight may already have met
   // the ended session and shown the login, taking the link away under the click

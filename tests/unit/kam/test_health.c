@@ -203,6 +203,39 @@ static void test_kam_capacity(void **state)
 	alert_hits_free(h, n);
 }
 
+/* a brand-new account gets grace_days to be contacted before "no interaction" fires */
+static void test_no_interaction_grace(void **state)
+{
+	struct settings s;
+	struct health_input in[2];
+	double scores[2] = {80, 80};
+	struct alert_hit *h = NULL;
+	size_t n = 0;
+
+	(void)state;
+	settings_defaults(&s);
+	assert_int_equal(s.no_interaction_grace_days, 30);
+	memset(in, 0, sizeof(in));
+	for (int i = 0; i < 2; i++) {
+		in[i].account_id = i + 1;
+		in[i].active = true;
+		in[i].health_before = NAN;
+		in[i].renewal_stage = -1;
+		in[i].review_overdue_days = -1;
+		in[i].engaged = 3;
+	}
+	in[0].created_at = NOW - 29 * DAY; /* never contacted, 29 days old: still in grace */
+	in[1].created_at = NOW - 30 * DAY; /* 30 days old: the grace is over */
+	assert_int_equal(alert_evaluate(&s, in, scores, 2, NOW, &h, &n), 0);
+	assert_false(has(h, n, "no_interaction", 1));
+	assert_true(has(h, n, "no_interaction", 2));
+	alert_hits_free(h, n);
+	s.no_interaction_grace_days = 0;
+	assert_int_equal(alert_evaluate(&s, in, scores, 2, NOW, &h, &n), 0);
+	assert_true(has(h, n, "no_interaction", 1));
+	alert_hits_free(h, n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -210,6 +243,7 @@ int main(void)
 		cmocka_unit_test(test_missing_parts_drop_out),
 		cmocka_unit_test(test_alert_rules),
 		cmocka_unit_test(test_kam_capacity),
+		cmocka_unit_test(test_no_interaction_grace),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
