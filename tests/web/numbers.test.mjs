@@ -139,8 +139,8 @@ test('alerts: evidence shows money with its currency and hours past a target in 
   const p = await newPage(browser, 1280, 900);
   await signIn(p, 'director@example.com');
   await p.goto(`${srv.url}/#/alerts`);
-  await p.locator('td.evidence').first().waitFor();
-  const ev = (await p.locator('td.evidence').allTextContents()).join('\n');
+  await p.locator('.evidence').first().waitFor();
+  const ev = (await p.locator('.evidence').allTextContents()).join('\n');
   assert.match(ev, /revenue last 12 months: €[\d,]+/);
   assert.match(ev, /worst days past target: \d/);
   assert.doesNotMatch(ev, /revenue last 12 months: \d/);
