@@ -7,7 +7,8 @@ int api_audit_list(struct req *rq, struct resp *rs)
 {
 	struct kam_errinfo ei = {0};
 	const char *entity = NULL, *cursor = NULL;
-	int64_t id = 0, limit = 50;
+	int64_t id = 0;
+	int limit = 50;
 	json_t *items = NULL;
 	char *next = NULL;
 	int rc = KAM_OK;
@@ -23,11 +24,8 @@ int api_audit_list(struct req *rq, struct resp *rs)
 				rc = KAM_EINVAL;
 			}
 		} else if (strcmp(k, "limit") == 0) {
-			limit = validate_id(v);
-			if (limit < 1 || limit > 500) {
-				err_field(&ei, "limit", "must be an integer from 1 to 500");
+			if (app_list_limit(v, &limit, &ei) != KAM_OK)
 				rc = KAM_EINVAL;
-			}
 		} else if (strcmp(k, "cursor") == 0) {
 			cursor = v;
 		} else {
@@ -37,7 +35,7 @@ int api_audit_list(struct req *rq, struct resp *rs)
 	}
 	if (rc != KAM_OK)
 		goto out;
-	rc = store_audit_list(rq->db, entity, id, (int)limit, cursor, &items, &next);
+	rc = store_audit_list(rq->db, entity, id, limit, cursor, &items, &next);
 	if (rc == KAM_EINVAL)
 		err_field(&ei, "cursor", "is not a cursor of this list");
 	if (rc != KAM_OK)

@@ -106,7 +106,8 @@ int api_res_history(struct req *rq, struct resp *rs)
 {
 	const struct app_resource *r = res_of(rq);
 	struct kam_errinfo ei = {0};
-	int64_t id = api_param_id(rq, 0), limit = 50;
+	int64_t id = api_param_id(rq, 0);
+	int limit = 50;
 	const char *cursor = NULL;
 	json_t *items = NULL;
 	char *next = NULL;
@@ -116,11 +117,7 @@ int api_res_history(struct req *rq, struct resp *rs)
 		const char *k = rq->query[i].key, *v = rq->query[i].value;
 
 		if (strcmp(k, "limit") == 0) {
-			limit = validate_id(v);
-			if (limit < 1 || limit > 500) {
-				err_field(&ei, "limit", "must be an integer from 1 to 500");
-				rc = KAM_EINVAL;
-			}
+			rc = app_list_limit(v, &limit, &ei);
 		} else if (strcmp(k, "cursor") == 0) {
 			cursor = v;
 		} else {
@@ -129,7 +126,7 @@ int api_res_history(struct req *rq, struct resp *rs)
 		}
 	}
 	if (rc == KAM_OK)
-		rc = app_res_history(rq->db, &rq->user.who, r, id, (int)limit, cursor, &items,
+		rc = app_res_history(rq->db, &rq->user.who, r, id, limit, cursor, &items,
 		                     &next);
 	if (rc == KAM_EINVAL && !ei.errors)
 		err_field(&ei, "cursor", "is not a cursor of this list");

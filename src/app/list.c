@@ -22,6 +22,18 @@ static const struct model_field *filter_field(const struct model_entity *e, cons
 	return f;
 }
 
+int app_list_limit(const char *v, int *limit, struct kam_errinfo *ei)
+{
+	int64_t n = validate_id(v);
+
+	if (n < 1 || n > 500) {
+		err_field(ei, "limit", "must be an integer from 1 to 500");
+		return KAM_EINVAL;
+	}
+	*limit = (int)n;
+	return KAM_OK;
+}
+
 /* The list's page after cursor (NULL: the request's own cursor). */
 static int collect(struct store_conn *db, const struct model_entity *e, int64_t scope_user,
                    const struct app_param *p, size_t np, const char *cursor, bool whole,
@@ -36,13 +48,8 @@ static int collect(struct store_conn *db, const struct model_entity *e, int64_t 
 		const struct model_field *f;
 
 		if (strcmp(k, "limit") == 0) {
-			int64_t n = validate_id(v);
-
-			if (n < 1 || n > 500) {
-				err_field(ei, "limit", "must be an integer from 1 to 500");
+			if (app_list_limit(v, &q.limit, ei) != KAM_OK)
 				rc = KAM_EINVAL;
-			}
-			q.limit = (int)n;
 		} else if (strcmp(k, "cursor") == 0) {
 			q.cursor = v;
 		} else if (strcmp(k, "format") == 0) {

@@ -36,6 +36,9 @@ void app_list_of_resource(const struct actor *who, const struct app_resource *r,
                           struct app_list *out);
 /* The names of the lists, for messages ("accounts, contacts, …"), into buf. */
 void app_list_names(char *buf, size_t len);
+/* Reads a page size from v into *limit: an integer from 1 to 500, else KAM_EINVAL naming
+ * "limit" in ei. Every list and history page takes the same bound. */
+int app_list_limit(const char *v, int *limit, struct kam_errinfo *ei);
 /* A decorated page of l under the n parameters p (an unknown one is KAM_EINVAL naming it).
  * cursor, when not NULL, replaces p's; whole pages (500 rows) are for files. *items and
  * *next (NULL on the last page) are owned by the caller. */
