@@ -84,7 +84,7 @@ export function MyWork({ user }) {
         <h2 id="w-dates">Reviews and renewals <span class="count">${w.dates.length}</span></h2>
         <label>in the next <select value=${horizon} onChange=${(e) => setHorizon(e.target.value)}><option value="30">30 days</option><option value="90">90 days</option></select></label>
         ${w.dates.length === 0 ? html`<p class="muted">No review, plan end or renewal in the next ${w.horizon} days.</p>` : html`<ul class="worklist">${w.dates.map((d) => html`<li>
-          <strong>${date(d.day)}</strong> <span class="muted">(in ${plural(d.days_away, 'day')})</span> ${KIND[d.kind]}:
+          <strong>${date(d.day)}</strong> <span class="muted">(in ${plural(d.days_away, 'day')})</span> ${KIND[d.kind]}:${' '}
           <a href=${`#/accounts/${d.account_id}${d.kind === 'renewal' ? '/opportunities' : '/plan'}`} class="trunc" title=${d.account_name}>${d.account_name}</a>
           ${d.title && html`<span class="muted"> · <span class="trunc" title=${d.title}>${d.title}</span></span>`}</li>`)}</ul>`}
       </section>

@@ -93,6 +93,9 @@ walk('monday', async ({ open, step, shot, w }) => {
   const id = await first.getAttribute('data-action');
   const title = await first.locator('a').first().textContent();
   assert.match(await first.textContent(), /days? late/);
+  // the coming dates read as sentences: "Plan period ends: Initech Systems", not "ends:Initech"
+  for (const d of await p.locator('[data-panel=w-dates] li').allTextContents())
+    assert.match(d, /\) (Review|Plan period ends|Renewal): \S/, d);
   await step(p, 'My work');
   await shot(p, 'mywork');
 
@@ -183,6 +186,14 @@ walk('qbr', async ({ open, step, shot, w }) => {
   await p.getByRole('heading', { name }).waitFor();
   await p.getByRole('tab', { name: 'plan' }).click();
   await p.getByRole('heading', { name: 'Objectives' }).waitFor();
+  // on a desktop the plan's tables show every column, their tools too, without scrolling
+  if (w === 1280) {
+    await p.locator('table.actions tbody tr').first().waitFor();
+    for (const tb of ['objectives', 'actions']) {
+      const [sw, cw] = await p.locator(`table.${tb}`).evaluate((e) => [e.parentElement.scrollWidth, e.parentElement.clientWidth]);
+      assert.ok(sw <= cw, `the ${tb} table is ${sw} px wide in a card of ${cw} px at 1280 px`);
+    }
+  }
   const others = await p.locator('tr[data-objective] td:first-child').allTextContents();
   assert.ok(others.length > 0, 'the plan has objectives of its own');
 
@@ -197,6 +208,7 @@ walk('qbr', async ({ open, step, shot, w }) => {
   const row = p.locator('tr[data-objective]', { hasText: title });
   await row.waitFor();
   assert.match(await row.textContent(), /hours a quarter 40(\.0)? → 25(\.0)?/);
+  assert.equal(await row.locator('.row-tools').textContent(), 'edit delete history');
   await step(p, 'the objective added');
   // the target was too timid: edit it
   await row.getByRole('button', { name: 'edit', exact: true }).click();
