@@ -260,6 +260,12 @@ walk('qbr', async ({ open, step, shot, w }) => {
   assert.match(seen, /Your contact: .+ · anna@example\.com · As of /);
   for (const o of others) assert.ok(!seen.includes(o), `${o} is not on the client's page`);
   assert.ok(!/NPS|SLA/.test(seen), 'no service KPIs unless chosen');
+  // every column of it in view, on a phone too: its due date and status are not off the screen
+  for (const [label, text] of [['Due', /\d{4}-\d\d-\d\d/], ['Status', /on track/]]) {
+    const cell = client.locator('#so-title + .scroll tbody td').filter({ hasText: text }).first();
+    assert.ok(await cell.evaluate((e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.right <= innerWidth && r.right <= e.closest('.scroll').getBoundingClientRect().right + 1; }),
+      `the objective's ${label} is in view at ${w} px`);
+  }
   await step(client, "the client's page");
   await shot(client, 'client');
 
