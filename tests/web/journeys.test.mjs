@@ -337,6 +337,8 @@ walk('meeting', async ({ open, step, shot, w }) => {
   assert.match(sum, new RegExp(`with ${esc(who.anna.name)}, Ben Osei, ${esc(contact.name)}`));
   await entry.locator('summary').click();
   await entry.locator('.notes').getByText(/Budget confirmed for Q3/).waitFor();
+  // when it was, as typed and in the app's date format (not the browser's "11/28/2026, 2:30:00 PM")
+  assert.equal(await entry.locator('.entry-body > p').first().textContent(), when.replace('T', ' '));
   assert.match(await entry.locator('.entry-body').textContent(), new RegExp(`Next step: ${esc(follow)}`));
   await step(p, 'the timeline');
   await shot(p, 'timeline');
