@@ -71,7 +71,12 @@ function walk(key, fn) {
         await p.waitForTimeout(60); // layout and charts settle; not a timing assertion
         await fits(p, `${key}: ${what}`);
       };
-      await fn({ open, step, w, shot: (p, name) => screenshot(p, `journeys/${key}-${name}-${w}`) });
+      // the key step's screenshot; at 1280 px also the first screen of it, for docs/journeys.md
+      const shot = async (p, name, doc = false) => {
+        await screenshot(p, `journeys/${key}-${name}-${w}`);
+        if (doc && w === 1280) await screenshot(p, `journeys/doc-${key}`, { fullPage: false });
+      };
+      await fn({ open, step, w, shot });
       for (const p of pages) assert.deepEqual(p.problems, [], `${key} at ${w} px`);
       (counts[key] ||= {})[w] = c;
       for (const p of pages) await p.context().close();
@@ -97,7 +102,7 @@ walk('monday', async ({ open, step, shot, w }) => {
   for (const d of await p.locator('[data-panel=w-dates] li').allTextContents())
     assert.match(d, /\) (Review|Plan period ends|Renewal): \S/, d);
   await step(p, 'My work');
-  await shot(p, 'mywork');
+  await shot(p, 'mywork', true);
 
   // the action opens in its account's plan, where its status is one pick away
   await first.locator('a').first().click();
@@ -249,7 +254,7 @@ walk('qbr', async ({ open, step, shot, w }) => {
   assert.match(url, /#\/shared\/[A-Za-z0-9_-]+$/);
   assert.match(await panel.getByRole('status').first().textContent(), new RegExp(`valid until`));
   await step(p, 'the link made');
-  await shot(p, 'share');
+  await shot(p, 'share', true);
 
   // the client, signed out in a browser of their own
   const client = await open();
@@ -341,7 +346,7 @@ walk('meeting', async ({ open, step, shot, w }) => {
   assert.equal(await entry.locator('.entry-body > p').first().textContent(), when.replace('T', ' '));
   assert.match(await entry.locator('.entry-body').textContent(), new RegExp(`Next step: ${esc(follow)}`));
   await step(p, 'the timeline');
-  await shot(p, 'timeline');
+  await shot(p, 'timeline', true);
 
   // the follow-up is an action of the plan, Anna's, due in three days: on My work this week
   await p.getByRole('tab', { name: 'plan' }).click();
@@ -373,7 +378,7 @@ walk('director', async ({ open, step, shot }) => {
   await p.getByRole('img', { name: 'Portfolio matrix' }).locator('canvas').waitFor();
   await p.locator('section:has(#w-title) tbody tr').first().waitFor();
   await step(p, 'the dashboard');
-  await shot(p, 'dashboard');
+  await shot(p, 'dashboard', true);
 
   // the fullest quadrant opens the accounts list of that segment
   const quads = await p.locator('a.quad').evaluateAll((as) => as.map((a) => [a.dataset.segment, Number(a.querySelector('strong').textContent)]));
@@ -453,7 +458,7 @@ walk('admin', async ({ open, step, shot, w }) => {
   const said = `Saved: financial ${fin}%, growth ${gro}%, strategic 25%, influence 15%; key from ${key}.`;
   await p.getByText(said).waitFor();
   await step(p, 'the weights saved');
-  await shot(p, 'settings');
+  await shot(p, 'settings', true);
   await p.reload();
   await weight('financial').waitFor();
   assert.equal(await weight('financial').inputValue(), String(fin));
