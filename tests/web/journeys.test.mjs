@@ -67,9 +67,17 @@ function walk(key, fn) {
         return p;
       };
       // what the user sees at a step fits the screen
+      // what the user sees at a step fits the screen, and the app's header reads on one line
+      // per item (no "Log / out", no name broken over three lines on a tablet)
       const step = async (p, what) => {
         await p.waitForTimeout(60); // layout and charts settle; not a timing assertion
         await fits(p, `${key}: ${what}`);
+        const broken = await p.evaluate(() => [...document.querySelectorAll('.shell header nav a, .shell header .who, .shell header > button')].filter((e) => {
+          const r = document.createRange();
+          r.selectNodeContents(e);
+          return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size > 1;
+        }).map((e) => e.textContent));
+        assert.deepEqual(broken, [], `${key}: ${what} at ${w} px: header items broken over lines`);
       };
       // the key step's screenshot; at 1280 px also the first screen of it, for docs/journeys.md
       const shot = async (p, name, doc = false) => {
@@ -440,7 +448,7 @@ walk('admin', async ({ open, step, shot, w }) => {
   await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
   const weight = (k) => p.getByLabel(`score weight: ${k}, percent`);
   await weight('financial').waitFor();
-  await weight('financial').fill(String(fin + 10));
+  await weight('financial').fill(String(fin + 30));
   await p.getByText(/^Total \d+%: the weights must total 100%$/).waitFor();
   assert.equal(await p.getByRole('button', { name: 'Save and re-rank' }).isDisabled(), true);
   await weight('financial').fill(String(fin));
