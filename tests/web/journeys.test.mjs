@@ -285,6 +285,11 @@ walk('qbr', async ({ open, step, shot, w }) => {
   // revoked, the link stops working
   const live = panel.locator('tr[data-share]');
   assert.equal(await live.count(), 1);
+  // on a phone too the link's revoke is on the screen, not past the edge of a scrolling table
+  assert.ok(await live.getByRole('button', { name: /^revoke link made/ }).evaluate((e) => {
+    const r = e.getBoundingClientRect();
+    return r.right <= innerWidth && r.right <= e.closest('.scroll').getBoundingClientRect().right + 1;
+  }), `revoke is in view at ${w} px`);
   await live.getByRole('button', { name: /^revoke link made/ }).click();
   await panel.getByRole('status').getByText('Link revoked').waitFor();
   await panel.getByText('No live links.').waitFor();
