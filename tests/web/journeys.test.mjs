@@ -66,7 +66,6 @@ function walk(key, fn) {
         pages.push(p);
         return p;
       };
-      // what the user sees at a step fits the screen
       // what the user sees at a step fits the screen, and the app's header reads on one line
       // per item (no "Log / out", no name broken over three lines on a tablet)
       const step = async (p, what) => {
