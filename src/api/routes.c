@@ -227,8 +227,22 @@ const struct http_route api_routes[] = {
      "Open pipeline totals and weighted value", NULL, "object"},
 
     /* engagement: interactions, cases, risks, surveys */
-    CRUD("/api/v1/interactions", res_interactions, ACCOUNT_WRITERS, "Interaction", "an interaction",
-         "interactions"),
+    /* CRUD written out: POST also takes a follow_up action (its schema: openapi.c) */
+    {"GET", "/api/v1/interactions", api_res_list, 0, 0, &res_interactions, "List interactions",
+     NULL, "Interaction[]"},
+    {"POST", "/api/v1/interactions", api_res_create, 0, ACCOUNT_WRITERS, &res_interactions,
+     "Create an interaction; follow_up {title, due_on, owner_id, objective_id} also makes that "
+     "action in the account's active plan, in the same transaction (409 without an active "
+     "plan; a fault of either stores nothing)",
+     "InteractionInput", "Interaction"},
+    {"GET", "/api/v1/interactions/:id", api_res_get, 0, 0, &res_interactions,
+     "Read an interaction", NULL, "Interaction"},
+    {"PATCH", "/api/v1/interactions/:id", api_res_update, ROUTE_IF_MATCH, ACCOUNT_WRITERS,
+     &res_interactions, "Change an interaction", "InteractionPatch", "Interaction"},
+    {"DELETE", "/api/v1/interactions/:id", api_res_delete, ROUTE_IF_MATCH, ACCOUNT_WRITERS,
+     &res_interactions, "Delete an interaction", NULL, NULL},
+    {"GET", "/api/v1/interactions/:id/history", api_res_history, 0, 0, &res_interactions,
+     "The change history of an interaction", NULL, "object"},
     CRUD("/api/v1/cases", res_cases, ACCOUNT_WRITERS, "Case", "a case", "cases"),
     CRUD("/api/v1/risks", res_risks, ACCOUNT_WRITERS, "Risk", "a risk", "risks"),
     CRUD("/api/v1/surveys", res_surveys, ACCOUNT_WRITERS, "Survey", "a survey", "surveys"),

@@ -206,7 +206,8 @@ int app_list_page(struct store_conn *db, const struct actor *who, const struct a
                   const struct app_param *p, size_t n, const char *cursor, bool whole,
                   json_t **items, char **next, struct kam_errinfo *ei)
 {
-	struct actor w = *who; /* today, worked out once for every row */
+	struct actor w = *who; /* today and the settings, read once for every row */
+	struct settings s;
 	json_t *it;
 	size_t i;
 	int rc = KAM_OK;
@@ -214,7 +215,7 @@ int app_list_page(struct store_conn *db, const struct actor *who, const struct a
 	*items = NULL;
 	*next = NULL;
 	if (l->decorate)
-		rc = app_actor_today(db, &w);
+		rc = app_actor_settings(db, &w, &s);
 	if (rc == KAM_OK && l->fresh_scores && cursor == NULL)
 		rc = app_scores_fresh(db, who->now);
 	if (rc == KAM_OK)
