@@ -85,7 +85,12 @@ async function standing(id) {
 function moved(before, after) {
   const out = [];
   const n = (x) => (x === null || x === undefined ? '–' : Math.round(x));
-  if (n(before.health) !== n(after.health)) out.push(`health ${n(before.health)} → ${n(after.health)}`);
+  // null: the health API says there is not enough data to score
+  if (n(before.health) !== n(after.health)) {
+    out.push(before.health == null ? `health: ${n(after.health)} (not enough data before)`
+      : after.health == null ? `health: not enough data now (${n(before.health)} before)`
+        : `health ${n(before.health)} → ${n(after.health)}`);
+  }
   if ((before.segment || null) !== (after.segment || null)) out.push(`segment ${before.segment || '–'} → ${after.segment || '–'}`);
   return out.length ? `This entry changed the account's ${out.join(' and ')}.` : null;
 }

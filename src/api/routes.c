@@ -168,7 +168,14 @@ const struct http_route api_routes[] = {
      "period; interval=month|quarter|year adds a series",
      NULL, "object"},
     {"GET", "/api/v1/accounts/:id/health", api_account_health, 0, 0, NULL,
-     "The health score with its parts: value, weight, points and a reason", NULL, "object"},
+     "The health score with its parts: value, weight, points and a reason; enough_data false "
+     "(score null, a reason) when it rests on no revenue trend, survey answer or interaction",
+     NULL, "object"},
+    {"GET", "/api/v1/portfolio/at-risk", api_at_risk, 0, 0, NULL,
+     "At-risk key accounts the caller sees (health below 70 on enough data), least healthy "
+     "first (limit 1..20, default 6): {items: [{id, name, health, revenue_12m, segment, "
+     "owner_id, owner_name, reason}], threshold, currency}; reason is the health's weakest part",
+     NULL, "object"},
     {"GET", "/api/v1/accounts/:id/health/history", api_account_health_history, 0, 0, NULL,
      "Daily health scores (from)", NULL, "object"},
     {"GET", "/api/v1/alerts", api_list_kind, 0, 0, "alerts", "List alerts", NULL, "Alert[]"},

@@ -169,7 +169,8 @@ int app_list_of(const struct actor *who, const char *kind, struct app_list *out,
 			return KAM_OK;
 		}
 	if (strcmp(kind, "accounts") == 0) {
-		*out = (struct app_list){&model_account, actor_scope(who), NULL, NULL, true};
+		*out = (struct app_list){&model_account, actor_scope(who), decorate_resource,
+		                         &res_accounts, true};
 	} else if (strcmp(kind, "users") == 0) {
 		*out = (struct app_list){&model_user, 0, NULL, NULL, false};
 	} else if (strcmp(kind, "alerts") == 0) {
