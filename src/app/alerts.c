@@ -150,8 +150,8 @@ static int at_risk_item(struct store_conn *db, const struct settings *s, int64_t
 	*out = json_pack("{s:I,s:O,s:O,s:O,s:O,s:I,s:O,s:o}", "id", (json_int_t)id, "name",
 	                 json_object_get(a, "name"), "health", json_object_get(a, "health"),
 	                 "revenue_12m", json_object_get(a, "revenue_12m"), "segment",
-	                 json_object_get(a, "segment"), "owner_id", (json_int_t)owner,
-	                 "owner_name", u ? json_object_get(u, "name") : json_null(), "reason",
+	                 json_object_get(a, "segment"), "owner_id", (json_int_t)owner, "owner_name",
+	                 u ? json_object_get(u, "name") : json_null(), "reason",
 	                 weakest(&r) ? json_string(weakest(&r)) : json_null());
 	json_decref(u);
 	return *out ? KAM_OK : KAM_ENOMEM;

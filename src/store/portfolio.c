@@ -297,7 +297,8 @@ int store_matrix_rows(struct store_conn *c, int64_t scope_user, const char *from
 		        (json_int_t)c->ops->col_int(st, 11), "engaged",
 		        (json_int_t)c->ops->col_int(st, 12), "health",
 		        /* null: not enough data to score (schema 20) */
-		        c->ops->col_int(st, 14) ? json_real(c->ops->col_real(st, 13)) : json_null()));
+		        c->ops->col_int(st, 14) ? json_real(c->ops->col_real(st, 13))
+		                                : json_null()));
 	c->ops->done(st);
 	if (rc < 0) {
 		json_decref(arr);
