@@ -3,7 +3,7 @@
 -- the score so lists, the matrix and the at-risk panel say so instead of showing a number
 -- made of defaults. Their stored health is -1 (the API sends null), so a list sorted by
 -- health keeps them together, first. The health job sets both; until it runs, the accounts
--- with nothing logged, no revenue and no survey are marked; a new account has not enough
+-- with nothing logged, no revenue and no survey are marked, and a new account has not enough
 -- data until its first health computation.
 ALTER TABLE accounts ADD COLUMN health_enough_data INTEGER NOT NULL DEFAULT 0;
 UPDATE accounts SET health_enough_data = 1 WHERE last_interaction_at IS NOT NULL OR
