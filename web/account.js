@@ -49,7 +49,7 @@ function HealthTrend({ id }) {
   useEffect(() => { get(`/api/v1/accounts/${id}/health/history`).then((r) => setItems(r.items), () => setItems([])); }, [id]);
   if (!items) return null;
   if (items.length < 2)
-    return html`<p class="muted health-trend">Health history: ${items.length ? `only ${date(items[0].day)} (${num(items[0].score, 0)}) so far` : 'none yet'}; a point is kept every day.</p>`;
+    return html`<p class="muted health-trend">Health history: ${items.length ? `only ${date(items[0].day)} (${num(items[0].score, 0)}) so far` : 'none yet'}; a point is kept every day there is enough data to score.</p>`;
   return html`<div class="health-trend"><${Chart} label="Health score, day by day" small option=${{
     animation: false, grid: { left: 30, right: 8, top: 8, bottom: 20 },
     xAxis: { type: 'category', data: items.map((x) => x.day) },
