@@ -12,9 +12,9 @@ import { SaveSelect, SaveInput, HistoryButton } from './inline.js';
 
 // A health score needs something to stand on: revenue to compare, an answer or a meeting.
 // Without any of them the score is the neutral parts' arithmetic, not a reading of the account.
+// Whether the health rests on evidence: the health API decides (enough_data), not the page.
 export function healthKnown(h) {
-  const c = Object.fromEntries(h.components.map((x) => [x.name, x]));
-  return c.revenue_trend?.value != null || c.satisfaction?.value != null || (c.engagement && !/^No interaction/.test(c.engagement.reason));
+  return h.enough_data !== false;
 }
 
 const TABS = ['overview', 'stakeholders', 'plan', 'opportunities', 'activity', 'cases', 'risks', 'surveys', 'team'];
@@ -49,7 +49,7 @@ function HealthTrend({ id }) {
   useEffect(() => { get(`/api/v1/accounts/${id}/health/history`).then((r) => setItems(r.items), () => setItems([])); }, [id]);
   if (!items) return null;
   if (items.length < 2)
-    return html`<p class="muted health-trend">Health history: ${items.length ? `only ${date(items[0].day)} (${num(items[0].score, 0)}) so far` : 'none yet'}; a point is kept every day.</p>`;
+    return html`<p class="muted health-trend">Health history: ${items.length ? `only ${date(items[0].day)} (${num(items[0].score, 0)}) so far` : 'none yet'}; a point is kept every day there is enough data to score.</p>`;
   return html`<div class="health-trend"><${Chart} label="Health score, day by day" small option=${{
     animation: false, grid: { left: 30, right: 8, top: 8, bottom: 20 },
     xAxis: { type: 'category', data: items.map((x) => x.day) },
@@ -553,7 +553,7 @@ export function Account({ id, tab: wanted, user }) {
       <span class="tier ${a.tier}">${a.tier}</span>
       <span>score ${num(score.score)}</span>
       ${healthKnown(health) ? html`<span class="health" data-score=${health.score}>health ${num(health.score, 0)}</span>`
-        : html`<span class="health unknown" title="No revenue trend, survey answer or logged interaction yet">health: not enough data</span>`}
+        : html`<span class="health unknown" title=${health.reason || 'No revenue trend, survey answer or logged interaction yet'}>health: not enough data</span>`}
       <${HistoryButton} path=${`/api/v1/accounts/${id}`} name=${a.name} />
       <span class="muted">${[a.industry, a.country, `last contact ${ago(a.last_interaction_at)}`].filter(Boolean).join(' · ')}</span>
       ${canEdit && html`<button onClick=${() => setSharing(!sharing)} aria-expanded=${sharing}>Share with the client</button>`}

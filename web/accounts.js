@@ -109,7 +109,7 @@ export function Accounts({ user }) {
     <div class="scroll"><table class="accounts"><thead><tr>${th('name', 'Account')}<th scope="col">Tier</th><th scope="col">Segment</th>${th('score', 'Score')}${th('health', 'Health')}${th('revenue_12m', 'Revenue 12 mo')}<th scope="col">Owner</th><th scope="col">Status</th><th scope="col">Last contact</th><th scope="col">Tags</th></tr></thead>
     <tbody>${rows.map((a) => html`<tr>
       <td class="name"><a href="#/accounts/${a.id}" title=${a.name}>${a.name}</a></td><td><span class="tier ${a.tier}">${a.tier}</span></td><td>${a.segment ?? ''}</td>
-      <td>${num(a.score)}</td><td>${!a.revenue_12m && !a.last_interaction_at ? html`<span class="muted" title="No revenue or logged interaction yet">not enough data</span>`
+      <td>${num(a.score)}</td><td>${a.health_enough_data === false ? html`<span class="muted" title="No revenue trend, survey answer or logged interaction yet">not enough data</span>`
         : html`<span class="health-dot" data-band=${a.health >= 70 ? 'good' : a.health >= 50 ? 'fair' : 'poor'}>${num(a.health, 0)}</span>`}</td>
       <td class="num">${money(a.revenue_12m, base)}</td><td>${owners[a.owner_id]?.name ?? ''}</td><td>${a.status}</td>
       <td>${ago(a.last_interaction_at)}</td><td>${a.tags.join(', ')}</td></tr>`)}</tbody></table></div>

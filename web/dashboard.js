@@ -73,16 +73,9 @@ export function Dashboard() {
       matrix: `/api/v1/portfolio/matrix?from=${from.slice(0, 7)}&to=${last}&explain=false`,
       alerts: '/api/v1/alerts?state=open&limit=8&sort=-opened_at',
       work: '/api/v1/kams/workload',
-      // at-risk key accounts: the least healthy, each with its health's weakest part
-      risk: async () => {
-        const [u, r] = await Promise.all([get('/api/v1/users?limit=500'), get('/api/v1/accounts?tier=key&sort=health&limit=6')]);
-        const users = new Map(u.items.map((x) => [x.id, x.name]));
-        return Promise.all(r.items.filter((a) => a.health < 70).map(async (a) => {
-          const h = await get(`/api/v1/accounts/${a.id}/health`).catch(() => null);
-          const worst = h && [...h.components].filter((c) => c.value !== null).sort((x, y) => (1 - y.value / 100) * y.weight - (1 - x.value / 100) * x.weight)[0];
-          return { ...a, owner_name: users.get(a.owner_id), reason: worst ? worst.reason : null };
-        }));
-      },
+      // at-risk key accounts: the least healthy, each with its health's weakest part and
+      // owner, in one answer
+      risk: async () => (await get('/api/v1/portfolio/at-risk?limit=6')).items,
     };
     for (const key of Object.keys(paths.current)) ask(key, g);
     return () => { gen.current++; };
@@ -96,13 +89,13 @@ export function Dashboard() {
     return msg ? html`<p class="error" role="alert">This panel could not load: ${msg} <button class="link" onClick=${retry}>Retry</button></p>` : loading;
   };
   // colour = health, as on the accounts list; the quadrants say the segment
-  const band = (h) => (h >= 70 ? '#1a7f37' : h >= 50 ? '#bf8700' : '#cf222e');
+  const band = (h) => (h == null ? '#8c959f' : h >= 70 ? '#1a7f37' : h >= 50 ? '#bf8700' : '#cf222e');
   const matrixOption = matrix && {
     animation: false,
     grid: { left: 50, right: 20, top: 20, bottom: 40 },
     xAxis: { name: 'attractiveness', nameLocation: 'middle', nameGap: 28, min: 0, max: 100 },
     yAxis: { name: 'relationship', nameLocation: 'middle', nameGap: 36, min: 0, max: 100 },
-    tooltip: { formatter: (p) => `${esc(p.data.name)}<br>${esc(p.data.segment)}, health ${num(p.data.health, 0)}` },
+    tooltip: { formatter: (p) => `${esc(p.data.name)}<br>${esc(p.data.segment)}, health ${p.data.health == null ? 'not enough data' : num(p.data.health, 0)}` },
     series: [{
       type: 'scatter',
       data: matrix.items.map((i) => ({ name: i.name, id: i.account_id, segment: i.segment, health: i.health,

@@ -1,6 +1,6 @@
 // Logging a meeting like a meeting (issue 13): when it was (default now, in the browser's
 // time), multi-line notes, who was there on our side and theirs (found by search, not from a
-// short list), the mood, and a follow-up action made in the same submit. The timeline shows
+// short list), the mood, and a follow-up action made in the same request (one transaction). The timeline shows
 // the attendees; an entry opens to be read, edited or deleted. After a save the page says when
 // the entry moved the account's health or segment, from the API's figures before and after.
 import { html, useState, useEffect } from './vendor-preact-htm.js';
@@ -10,6 +10,8 @@ import { Form, Field } from './forms.js';
 
 const KINDS = ['meeting', 'call', 'email', 'visit', 'qbr', 'event', 'note'];
 const MOODS = [[2, 'very positive'], [1, 'positive'], [0, 'neutral'], [-1, 'negative'], [-2, 'very negative']];
+// the server's names of a follow-up's faults → this form's controls
+const FOLLOW_FIELDS = { follow_up: 'follow_title', 'follow_up.title': 'follow_title', 'follow_up.due_on': 'follow_due', 'follow_up.owner_id': 'follow_owner' };
 const mood = (s) => MOODS.find(([v]) => v === s)?.[1];
 
 // "YYYY-MM-DDTHH:MM" of a moment in the browser's own time zone, for datetime-local.
@@ -83,7 +85,12 @@ async function standing(id) {
 function moved(before, after) {
   const out = [];
   const n = (x) => (x === null || x === undefined ? '–' : Math.round(x));
-  if (n(before.health) !== n(after.health)) out.push(`health ${n(before.health)} → ${n(after.health)}`);
+  // null: the health API says there is not enough data to score
+  if (n(before.health) !== n(after.health)) {
+    out.push(before.health == null ? `health: ${n(after.health)} (not enough data before)`
+      : after.health == null ? `health: not enough data now (${n(before.health)} before)`
+        : `health ${n(before.health)} → ${n(after.health)}`);
+  }
   if ((before.segment || null) !== (after.segment || null)) out.push(`segment ${before.segment || '–'} → ${after.segment || '–'}`);
   return out.length ? `This entry changed the account's ${out.join(' and ')}.` : null;
 }
@@ -97,18 +104,19 @@ export function Activity({ account, interactions, contacts, users, user, plan, c
   const known = new Map(contacts.map((c) => [c.id, c]));
   const contactsById = (id) => known.get(id) || { id, name: `contact ${id}` };
   const userName = (id) => users.find((u) => u.id === id)?.name || `user ${id}`;
-  // the meeting first; the follow-up second, and if that fails the meeting stays saved and
-  // the page says what is missing, so a retry never logs the meeting twice
+  // the meeting and its follow-up go in one request, one transaction: either both are
+  // saved or neither, so a failure leaves the form as typed for a retry
   async function logNew(b, follow) {
     const before = await standing(account.id);
-    await api('POST', '/api/v1/interactions', { account_id: account.id, ...b });
+    try {
+      await api('POST', '/api/v1/interactions', { account_id: account.id, ...b, ...(follow ? { follow_up: follow } : {}) });
+    } catch (e) {
+      // the follow-up's faults (follow_up.due_on, …) go next to its own controls
+      for (const x of e.problem?.errors || []) x.field = FOLLOW_FIELDS[x.field] ?? x.field;
+      throw e;
+    }
     setOpen(false);
     setWarn(null);
-    if (follow) {
-      try { await api('POST', '/api/v1/actions', { plan_id: plan.id, ...follow }); } catch (e) {
-        setWarn(`The interaction was saved, but the follow-up action "${follow.title}" was not: ${e.message}. Add it in the plan tab.`);
-      }
-    }
     setNote(moved(before, await standing(account.id)) || (follow ? 'Saved, with its follow-up action.' : 'Saved.'));
     reload();
   }

@@ -1,6 +1,8 @@
 // The KAM's side of client share links, opened from the account page: preview exactly what
 // the client will see, make a link (expiry, service KPIs or not), copy it, see the live links
-// and revoke them. A link's token is shown once, when it is made: the server keeps a hash.
+// and revoke them. A link's token is shown once, when it is made: the server keeps only a
+// hash, so the page says "copy it now" then, and the list of live links (made when, by whom,
+// until when) offers copy only for the links made on this page.
 import { html, useState, useEffect } from './vendor-preact-htm.js';
 import { api, get } from './api.js';
 import { date } from './format.js';
@@ -14,10 +16,12 @@ export function SharePanel({ id, canEdit, onClose }) {
   const [preview, setPreview] = useState(null);
   const [links, setLinks] = useState([]);
   const [made, setMade] = useState({}); // id → url, for links made on this page
+  const [people, setPeople] = useState({}); // user id → name, for "made by"
   const [msg, setMsg] = useState(null);
   const [error, setError] = useState(null);
   const load = () => get(`/api/v1/accounts/${id}/shares`).then((r) => setLinks(r.items.filter(live)), (e) => setError(e.message));
   useEffect(() => { load(); }, [id]);
+  useEffect(() => { get('/api/v1/users?limit=500').then((r) => setPeople(Object.fromEntries(r.items.map((u) => [u.id, u.name]))), () => {}); }, []);
   async function show() {
     try { setPreview(await get(`/api/v1/accounts/${id}/share-preview?include_kpis=${kpis}`)); setError(null); } catch (e) { setError(e.message); }
   }
@@ -49,13 +53,14 @@ export function SharePanel({ id, canEdit, onClose }) {
       <button class="link" onClick=${onClose}>Close</button>
     </div>
     ${error && html`<p class="error" role="alert">${error}</p>`}
-    ${newest && html`<p class="share" role="status">Link for the client, valid until ${date(newest.expires_at)}:
-      <input readonly aria-label="share link" value=${made[newest.id]} /> <button onClick=${() => copy(made[newest.id])}>Copy link</button></p>`}
+    ${newest && html`<div class="share" role="status"><p>Link for the client, valid until ${date(newest.expires_at)}:
+      <input readonly aria-label="share link" value=${made[newest.id]} /> <button onClick=${() => copy(made[newest.id])}>Copy link</button></p>
+      <p class="warn"><strong>Copy it now: it will not be shown again.</strong> kam keeps only a fingerprint of the link; if it is lost, revoke it and create a new one.</p></div>`}
     ${msg && html`<p role="status">${msg}</p>`}
     <h3>Live links</h3>
-    ${links.length ? html`<div class="scroll"><table class="share-links"><thead><tr><th scope="col">Made</th><th scope="col">Expires</th><th scope="col">Service KPIs</th><th scope="col"><span class="sr">Tools</span></th></tr></thead>
-      <tbody>${links.map((l) => html`<tr key=${l.id} data-share=${l.id}><td>${date(l.created_at)}</td><td>${date(l.expires_at)}</td><td>${l.include_kpis ? 'yes' : 'no'}</td>
-        <td class="row-tools">${made[l.id] ? html`<button class="link" onClick=${() => copy(made[l.id])}>copy</button> ` : html`<span class="muted">link shown once </span>`}
+    ${links.length ? html`<div class="scroll"><table class="share-links"><thead><tr><th scope="col">Made</th><th scope="col">Expires</th><th scope="col">Made by</th><th scope="col">Service KPIs</th><th scope="col"><span class="sr">Tools</span></th></tr></thead>
+      <tbody>${links.map((l) => html`<tr key=${l.id} data-share=${l.id}><td>${date(l.created_at)}</td><td>${date(l.expires_at)}</td><td>${people[l.created_by] ?? (l.created_by ? `user ${l.created_by}` : '–')}</td><td>${l.include_kpis ? 'yes' : 'no'}</td>
+        <td class="row-tools">${made[l.id] ? html`<button class="link" onClick=${() => copy(made[l.id])}>copy</button> ` : html`<span class="muted" title="The link was shown once, when it was made; kam keeps only its fingerprint">shown once, not copyable </span>`}
           ${canEdit && html`<button class="link" aria-label=${`revoke link made ${date(l.created_at)}`} onClick=${() => revoke(l)}>revoke</button>`}</td></tr>`)}</tbody></table></div>`
       : html`<p class="muted">No live links.</p>`}
     ${preview && html`<div class="share-preview" role="region" aria-label="Preview of the client's page">

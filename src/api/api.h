@@ -96,6 +96,8 @@ int api_today_text(struct req *rq, char out[DATE_LEN]);
 
 int api_account_health(struct req *rq, struct resp *rs);
 int api_account_health_history(struct req *rq, struct resp *rs);
+/* GET /api/v1/portfolio/at-risk: the dashboard's at-risk key accounts in one answer. */
+int api_at_risk(struct req *rq, struct resp *rs);
 int api_alert_get(struct req *rq, struct resp *rs);
 int api_alert_update(struct req *rq, struct resp *rs);
 int api_alert_evaluate(struct req *rq, struct resp *rs);

@@ -45,6 +45,37 @@ int api_account_health(struct req *rq, struct resp *rs)
 	return http_reply_json(rs, 200, out);
 }
 
+int api_at_risk(struct req *rq, struct resp *rs)
+{
+	struct kam_errinfo ei = {0};
+	json_t *out = NULL;
+	long limit = 6;
+	int rc = KAM_OK;
+
+	for (size_t i = 0; i < rq->nquery; i++) {
+		const char *k = rq->query[i].key, *v = rq->query[i].value;
+		char *end = NULL;
+
+		if (strcmp(k, "limit") != 0) {
+			err_field(&ei, k, "is not a parameter (the only one is limit)");
+			continue;
+		}
+		limit = v && *v ? strtol(v, &end, 10) : 0;
+		if (end == NULL || *end || limit < 1 || limit > 20)
+			err_field(&ei, "limit", "must be an integer from 1 to 20");
+	}
+	if (ei.errors)
+		rc = KAM_EINVAL;
+	else
+		rc = app_at_risk(rq->db, &rq->user.who, (int)limit, &out);
+	if (rc != KAM_OK) {
+		http_reply_err(rs, rc, &ei);
+		err_clear(&ei);
+		return rc;
+	}
+	return http_reply_json(rs, 200, out);
+}
+
 int api_account_health_history(struct req *rq, struct resp *rs)
 {
 	int64_t id = api_param_id(rq, 0);

@@ -454,6 +454,31 @@ static json_t *operation(const struct http_route *r, const struct model_entity *
 	return op;
 }
 
+/* An interaction's create body may carry its follow-up action (app/engagement.c), made in
+ * the same transaction; the reply holds the action under the same key. */
+static void interaction_follow_up(json_t *schemas)
+{
+	static const char *const names[] = {"title", "due_on", "owner_id", "objective_id"};
+	json_t *props = json_object();
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const struct model_field *f = model_field_find(&model_action, names[i]);
+
+		json_object_set_new(props, names[i],
+				    field_schema(f, !(f->flags & (MF_NOTNULL | MF_REQUIRED))));
+	}
+	json_object_set_new(
+		json_object_get(json_object_get(schemas, "InteractionInput"), "properties"),
+		"follow_up",
+		json_pack("{s:s,s:s,s:o,s:[s],s:b}", "type", "object", "description",
+			  "a plan action made with the interaction, in the account's active plan "
+			  "(409 when it has none); its faults are named follow_up.<field> and "
+			  "store nothing",
+			  "properties", props, "required", "title", "additionalProperties", false));
+	json_object_set_new(json_object_get(json_object_get(schemas, "Interaction"), "properties"),
+			    "follow_up", ref("Action"));
+}
+
 json_t *api_openapi_doc(void)
 {
 	json_t *paths = json_object(), *schemas = json_object(), *doc;
@@ -506,6 +531,8 @@ json_t *api_openapi_doc(void)
 						json_object_get(json_object_get(schemas, "Alert"),
 								"properties"),
 						"account_name", json_pack("{s:[s,s]}", "type", "string", "null"));
+				if (e == &model_interaction)
+					interaction_follow_up(schemas);
 				if (e == &model_user) /* write-only: hashed, never returned */
 					for (int j = 0; j < 2; j++)
 						json_object_set_new(

@@ -168,7 +168,14 @@ const struct http_route api_routes[] = {
      "period; interval=month|quarter|year adds a series",
      NULL, "object"},
     {"GET", "/api/v1/accounts/:id/health", api_account_health, 0, 0, NULL,
-     "The health score with its parts: value, weight, points and a reason", NULL, "object"},
+     "The health score with its parts: value, weight, points and a reason; enough_data false "
+     "(score null, a reason) when it rests on no revenue trend, survey answer or interaction",
+     NULL, "object"},
+    {"GET", "/api/v1/portfolio/at-risk", api_at_risk, 0, 0, NULL,
+     "At-risk key accounts the caller sees (health below 70 on enough data), least healthy "
+     "first (limit 1..20, default 6): {items: [{id, name, health, revenue_12m, segment, "
+     "owner_id, owner_name, reason}], threshold, currency}; reason is the health's weakest part",
+     NULL, "object"},
     {"GET", "/api/v1/accounts/:id/health/history", api_account_health_history, 0, 0, NULL,
      "Daily health scores (from)", NULL, "object"},
     {"GET", "/api/v1/alerts", api_list_kind, 0, 0, "alerts", "List alerts", NULL, "Alert[]"},
@@ -227,8 +234,22 @@ const struct http_route api_routes[] = {
      "Open pipeline totals and weighted value", NULL, "object"},
 
     /* engagement: interactions, cases, risks, surveys */
-    CRUD("/api/v1/interactions", res_interactions, ACCOUNT_WRITERS, "Interaction", "an interaction",
-         "interactions"),
+    /* CRUD written out: POST also takes a follow_up action (its schema: openapi.c) */
+    {"GET", "/api/v1/interactions", api_res_list, 0, 0, &res_interactions, "List interactions",
+     NULL, "Interaction[]"},
+    {"POST", "/api/v1/interactions", api_res_create, 0, ACCOUNT_WRITERS, &res_interactions,
+     "Create an interaction; follow_up {title, due_on, owner_id, objective_id} also makes that "
+     "action in the account's active plan, in the same transaction (409 without an active "
+     "plan; a fault of either stores nothing)",
+     "InteractionInput", "Interaction"},
+    {"GET", "/api/v1/interactions/:id", api_res_get, 0, 0, &res_interactions,
+     "Read an interaction", NULL, "Interaction"},
+    {"PATCH", "/api/v1/interactions/:id", api_res_update, ROUTE_IF_MATCH, ACCOUNT_WRITERS,
+     &res_interactions, "Change an interaction", "InteractionPatch", "Interaction"},
+    {"DELETE", "/api/v1/interactions/:id", api_res_delete, ROUTE_IF_MATCH, ACCOUNT_WRITERS,
+     &res_interactions, "Delete an interaction", NULL, NULL},
+    {"GET", "/api/v1/interactions/:id/history", api_res_history, 0, 0, &res_interactions,
+     "The change history of an interaction", NULL, "object"},
     CRUD("/api/v1/cases", res_cases, ACCOUNT_WRITERS, "Case", "a case", "cases"),
     CRUD("/api/v1/risks", res_risks, ACCOUNT_WRITERS, "Risk", "a risk", "risks"),
     CRUD("/api/v1/surveys", res_surveys, ACCOUNT_WRITERS, "Survey", "a survey", "surveys"),

@@ -113,6 +113,19 @@ static int account_settle(struct store_conn *db, const struct actor *who, const 
 	return app_score_account(db, who->now, json_integer_value(json_object_get(rec, "id")));
 }
 
+/* A health resting on no evidence goes out null beside health_enough_data: false (the stored
+ * number, made of defaults, only keeps the sort order). */
+static int account_decorate(struct store_conn *db, const struct actor *who, json_t *rec,
+                            bool single)
+{
+	(void)db;
+	(void)who;
+	(void)single;
+	if (json_is_false(json_object_get(rec, "health_enough_data")))
+		json_object_set_new(rec, "health", json_null());
+	return KAM_OK;
+}
+
 /* Deleting an account takes its owner or staff: a kam on its team may change it, not end it. */
 static int account_may_delete(struct store_conn *db, const struct actor *who, const json_t *rec,
                               struct kam_errinfo *ei)
@@ -135,4 +148,5 @@ const struct app_resource res_accounts = {
     .prepare = account_prepare,
     .settle = account_settle,
     .may_delete = account_may_delete,
+    .decorate = account_decorate,
 };

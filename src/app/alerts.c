@@ -1,5 +1,6 @@
 /* Health and alerts as operations: every account's score and today's snapshot, the alert
  * rules over them, and an alert as it goes out. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "app/alerts.h"
@@ -50,9 +51,10 @@ int app_alerts_run(struct store_conn *c, int64_t now, struct alerts_run *out)
 		struct health_result r;
 
 		health_compute(&s, &in[i], now, &r);
-		scores[i] = r.score;
+		/* a score made of defaults is no score: no drop is measured from or to it */
+		scores[i] = r.enough_data ? r.score : NAN;
 		/* the daily snapshot keeps the trend (the latest run of the day wins) */
-		rc = store_health_snapshot(c, in[i].account_id, today, r.score);
+		rc = store_health_snapshot(c, in[i].account_id, today, r.score, r.enough_data);
 	}
 	if (rc != KAM_OK)
 		goto out;
@@ -98,10 +100,117 @@ int app_health_account(struct store_conn *c, int64_t now, int64_t account_id)
 	date_format(p.today, today);
 	if ((rc = store_health_inputs(c, &p, &in, &n)) == KAM_OK && n == 1) {
 		health_compute(&s, &in[0], now, &r);
-		rc = store_health_snapshot(c, account_id, today, r.score);
+		rc = store_health_snapshot(c, account_id, today, r.score, r.enough_data);
 	}
 	free(in);
 	return rc;
+}
+
+/* The reason of the part that costs the score most ((1 - value) × weight), or NULL. */
+static const char *weakest(const struct health_result *r)
+{
+	const struct health_part *w = NULL;
+	double cost = -1;
+
+	for (int i = 0; i < HP__MAX; i++) {
+		const struct health_part *p = &r->part[i];
+		double c = (1 - p->value / 100) * p->weight;
+
+		if (!p->missing && c > cost) {
+			cost = c;
+			w = p;
+		}
+	}
+	return w ? w->reason : NULL;
+}
+
+/* One at-risk row: the account's health worked out now, its weakest part, its owner. */
+static int at_risk_item(struct store_conn *db, const struct settings *s, int64_t now,
+                        const json_t *a, json_t **out)
+{
+	int64_t id = json_integer_value(json_object_get(a, "id")),
+	        owner = json_integer_value(json_object_get(a, "owner_id"));
+	struct store_health_params p;
+	struct health_input *in = NULL;
+	struct health_result r;
+	json_t *u = NULL;
+	size_t n = 0;
+	int rc;
+
+	app_health_params(s, id, now, &p);
+	if ((rc = store_health_inputs(db, &p, &in, &n)) != KAM_OK)
+		return rc;
+	if (n == 1)
+		health_compute(s, &in[0], now, &r);
+	free(in);
+	if (n != 1)
+		return KAM_ENOTFOUND;
+	if (store_get(db, &model_user, owner, &u, NULL) != KAM_OK)
+		u = NULL;
+	*out = json_pack("{s:I,s:O,s:O,s:O,s:O,s:I,s:O,s:o}", "id", (json_int_t)id, "name",
+	                 json_object_get(a, "name"), "health", json_object_get(a, "health"),
+	                 "revenue_12m", json_object_get(a, "revenue_12m"), "segment",
+	                 json_object_get(a, "segment"), "owner_id", (json_int_t)owner, "owner_name",
+	                 u ? json_object_get(u, "name") : json_null(), "reason",
+	                 weakest(&r) ? json_string(weakest(&r)) : json_null());
+	json_decref(u);
+	return *out ? KAM_OK : KAM_ENOMEM;
+}
+
+int app_at_risk(struct store_conn *db, const struct actor *who, int limit, json_t **out)
+{
+	struct store_list q = {.sort = "health", .limit = 100, .scope_user = actor_scope(who)};
+	json_t *items = json_array(), *page = NULL, *a;
+	struct settings s;
+	char *next = NULL, *cursor = NULL;
+	bool done = false;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	if ((rc = app_scores_fresh(db, who->now)) != KAM_OK ||
+	    (rc = app_settings_load(db, &s, NULL)) != KAM_OK)
+		goto out;
+	q.filters = json_pack("{s:s}", "tier", "key");
+	/* least healthy first, a page at a time, until the threshold or the limit; the ones
+	 * without enough data are not at risk, only unknown */
+	while (rc == KAM_OK && !done) {
+		rc = store_list(db, &model_account, &q, &page, &next);
+		if (rc != KAM_OK)
+			break;
+		json_array_foreach(page, i, a)
+		{
+			json_t *it = NULL;
+
+			if (json_array_size(items) >= (size_t)limit ||
+			    json_number_value(json_object_get(a, "health")) >= APP_AT_RISK_HEALTH) {
+				done = true;
+				break;
+			}
+			if (json_is_false(json_object_get(a, "health_enough_data")))
+				continue;
+			if ((rc = at_risk_item(db, &s, who->now, a, &it)) == KAM_OK)
+				json_array_append_new(items, it);
+			else if (rc == KAM_ENOTFOUND)
+				rc = KAM_OK;
+			else
+				break;
+		}
+		json_decref(page);
+		page = NULL;
+		free(cursor);
+		q.cursor = cursor = next;
+		next = NULL;
+		done = done || cursor == NULL;
+	}
+	if (rc == KAM_OK)
+		*out = json_pack("{s:O,s:i,s:s}", "items", items, "threshold", APP_AT_RISK_HEALTH,
+		                 "currency", s.base_currency);
+out:
+	json_decref(q.filters);
+	free(cursor);
+	json_decref(items);
+	return rc == KAM_OK && *out == NULL ? KAM_ENOMEM : rc;
 }
 
 /* Evidence is stored as JSON text; it goes out as JSON, with the account's name beside. */

@@ -169,7 +169,8 @@ int app_list_of(const struct actor *who, const char *kind, struct app_list *out,
 			return KAM_OK;
 		}
 	if (strcmp(kind, "accounts") == 0) {
-		*out = (struct app_list){&model_account, actor_scope(who), NULL, NULL, true};
+		*out = (struct app_list){&model_account, actor_scope(who), decorate_resource,
+		                         &res_accounts, true};
 	} else if (strcmp(kind, "users") == 0) {
 		*out = (struct app_list){&model_user, 0, NULL, NULL, false};
 	} else if (strcmp(kind, "alerts") == 0) {
@@ -206,7 +207,8 @@ int app_list_page(struct store_conn *db, const struct actor *who, const struct a
                   const struct app_param *p, size_t n, const char *cursor, bool whole,
                   json_t **items, char **next, struct kam_errinfo *ei)
 {
-	struct actor w = *who; /* today, worked out once for every row */
+	struct actor w = *who; /* today and the settings, read once for every row */
+	struct settings s;
 	json_t *it;
 	size_t i;
 	int rc = KAM_OK;
@@ -214,7 +216,7 @@ int app_list_page(struct store_conn *db, const struct actor *who, const struct a
 	*items = NULL;
 	*next = NULL;
 	if (l->decorate)
-		rc = app_actor_today(db, &w);
+		rc = app_actor_settings(db, &w, &s);
 	if (rc == KAM_OK && l->fresh_scores && cursor == NULL)
 		rc = app_scores_fresh(db, who->now);
 	if (rc == KAM_OK)

@@ -313,8 +313,7 @@ int app_alert_inbox(struct store_conn *db, struct actor *who, const struct app_i
 int app_search(struct store_conn *db, const struct actor *who, const char *q, int limit,
                json_t **out, struct kam_errinfo *ei)
 {
-	size_t chars = 0, len;
-	char *pat, *p;
+	size_t chars = 0;
 	json_t *res = NULL;
 	int rc;
 
@@ -322,7 +321,6 @@ int app_search(struct store_conn *db, const struct actor *who, const char *q, in
 		err_field(ei, "q", "is required: at least 2 characters");
 		return KAM_EINVAL;
 	}
-	len = strlen(q);
 	for (const char *c = q; *c; c++)
 		chars += ((unsigned char)*c & 0xC0) != 0x80;
 	if (chars > APP_SEARCH_MAX) {
@@ -342,20 +340,7 @@ int app_search(struct store_conn *db, const struct actor *who, const char *q, in
 		                 "actions", "opportunities");
 		return *out ? KAM_OK : KAM_ENOMEM;
 	}
-	pat = malloc(2 * len + 3);
-	if (pat == NULL)
-		return KAM_ENOMEM;
-	p = pat;
-	*p++ = '%';
-	for (const char *c = q; *c; c++) {
-		if (*c == '%' || *c == '_' || *c == '\\')
-			*p++ = '\\';
-		*p++ = (*c >= 'A' && *c <= 'Z') ? (char)(*c - 'A' + 'a') : *c;
-	}
-	*p++ = '%';
-	*p = '\0';
-	rc = store_search(db, actor_scope(who), pat, limit, &res);
-	free(pat);
+	rc = store_search(db, actor_scope(who), q, limit, &res);
 	if (rc != KAM_OK)
 		return rc;
 	json_object_set_new(res, "q", json_string(q));

@@ -332,8 +332,9 @@ static int health_settle(struct store_conn *db, const struct actor *who,
 	return id > 0 ? app_health_account(db, who->now, id) : KAM_OK;
 }
 
-int app_res_create(struct store_conn *db, const struct actor *who, const struct app_resource *r,
-                   json_t *body, json_t **out, int64_t *version, struct kam_errinfo *ei)
+int app_res_create_also(struct store_conn *db, const struct actor *who,
+                        const struct app_resource *r, json_t *body, app_also_fn also, void *arg,
+                        json_t **out, int64_t *version, struct kam_errinfo *ei)
 {
 	json_t *after = NULL;
 	int64_t id;
@@ -347,6 +348,8 @@ int app_res_create(struct store_conn *db, const struct actor *who, const struct 
 	if ((rc = app_res_insert(db, who, r, body, &after, ei)) != KAM_OK)
 		goto out;
 	id = json_integer_value(json_object_get(after, "id"));
+	if (also && (rc = also(db, who, after, arg, ei)) != KAM_OK)
+		goto out;
 	if (r->settle && (rc = r->settle(db, who, after)) != KAM_OK)
 		goto out;
 	if ((rc = health_settle(db, who, r, after)) != KAM_OK)
@@ -362,6 +365,14 @@ out:
 		*out = NULL;
 	}
 	return rc;
+}
+
+int app_res_create(struct store_conn *db, const struct actor *who, const struct app_resource *r,
+                   json_t *body, json_t **out, int64_t *version, struct kam_errinfo *ei)
+{
+	if (r->create)
+		return r->create(db, who, body, out, version, ei);
+	return app_res_create_also(db, who, r, body, NULL, NULL, out, version, ei);
 }
 
 int app_res_update(struct store_conn *db, const struct actor *who, const struct app_resource *r,

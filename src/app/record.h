@@ -41,7 +41,15 @@ struct app_resource {
 	int (*decorate)(struct store_conn *db, const struct actor *who, json_t *rec, bool single);
 	/* Says what a 409 from the database means for this resource. */
 	const char *conflict;
+	/* Takes app_res_create's place when a create body may hold more than the record (an
+	 * interaction's follow_up action). May be NULL. */
+	int (*create)(struct store_conn *db, const struct actor *who, json_t *body, json_t **out,
+	              int64_t *version, struct kam_errinfo *ei);
 };
+
+/* More work in a create's transaction, after the insert of rec (the stored row). */
+typedef int (*app_also_fn)(struct store_conn *db, const struct actor *who, const json_t *rec,
+                           void *arg, struct kam_errinfo *ei);
 
 /* The model entity called name ("account", "user", …), or NULL. */
 const struct model_entity *app_entity(const char *name);
@@ -73,6 +81,11 @@ int app_res_patch(struct store_conn *db, const struct actor *who, const struct a
  * it goes out, decorated, and *version its version; both are ready before the commit. */
 int app_res_create(struct store_conn *db, const struct actor *who, const struct app_resource *r,
                    json_t *body, json_t **out, int64_t *version, struct kam_errinfo *ei);
+/* app_res_create without r->create, running also(db, who, rec, arg, ei) after the insert in
+ * the same transaction: when it fails, nothing is stored. */
+int app_res_create_also(struct store_conn *db, const struct actor *who,
+                        const struct app_resource *r, json_t *body, app_also_fn also, void *arg,
+                        json_t **out, int64_t *version, struct kam_errinfo *ei);
 /* Validates patch and applies it to id in a transaction of its own (want < 0: any version);
  * *out and *version as for app_res_create. */
 int app_res_update(struct store_conn *db, const struct actor *who, const struct app_resource *r,

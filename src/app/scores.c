@@ -36,6 +36,18 @@ int app_actor_today(struct store_conn *c, struct actor *who)
 	return rc;
 }
 
+int app_actor_settings(struct store_conn *c, struct actor *who, struct settings *s)
+{
+	int rc = app_settings_load(c, s, NULL);
+
+	if (rc == KAM_OK) {
+		who->settings = s;
+		who->today = settings_today(s, who->now);
+		who->has_today = true;
+	}
+	return rc;
+}
+
 int app_today_text(struct store_conn *c, const struct actor *who, char out[DATE_LEN])
 {
 	date_t d = 0;

@@ -15,6 +15,9 @@ int app_today_at(struct store_conn *c, int64_t now, date_t *out);
 int app_today(struct store_conn *c, const struct actor *who, date_t *out);
 /* Works out who's today once, for operations that ask it of every row they return. */
 int app_actor_today(struct store_conn *c, struct actor *who);
+/* Reads the settings once into *s for an operation that decorates many rows, and keeps them
+ * and today on who (who->settings points at s: s must outlive who's use). */
+int app_actor_settings(struct store_conn *c, struct actor *who, struct settings *s);
 /* app_today as YYYY-MM-DD. */
 int app_today_text(struct store_conn *c, const struct actor *who, char out[DATE_LEN]);
 /* The settings in force (defaults under what is stored); version may be NULL. */

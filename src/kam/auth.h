@@ -48,6 +48,7 @@ bool auth_can_own(enum role r);
  * (HTTP request, `kam import/export --as`, the import worker) builds one, and everything
  * that looks records up on someone's behalf (lists, imports, exports) asks it.
  */
+struct settings;
 struct actor {
 	int64_t user_id;
 	enum role role;
@@ -57,6 +58,9 @@ struct actor {
 	/* that instant's date in the installation's zone, once worked out (app_actor_today) */
 	bool has_today;
 	date_t today;
+	/* the installation's settings when an operation that decorates many rows read them
+	 * once for all (app_actor_settings), else NULL: each row then reads them itself */
+	const struct settings *settings;
 };
 /* The user whose accounts bound what the actor sees (owned or on the team), 0 for all. */
 int64_t actor_scope(const struct actor *a);

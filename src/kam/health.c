@@ -26,6 +26,9 @@ static void part(struct health_part *p, int i, bool missing, double value, const
 	va_end(ap);
 }
 
+const char health_no_data_reason[] =
+    "Not enough data: no revenue trend, survey answer or logged interaction yet";
+
 static const char *const stages[] = {"identified", "qualified", "proposal", "negotiation"};
 
 void health_compute(const struct settings *s, const struct health_input *in, int64_t now,
@@ -110,6 +113,8 @@ void health_compute(const struct settings *s, const struct health_input *in, int
 		out->score += p[i].points;
 	}
 	out->score = round(clamp100(out->score) * 100) / 100;
+	out->enough_data = !p[HP_REVENUE_TREND].missing || !p[HP_SATISFACTION].missing ||
+			   in->last_interaction_at > 0;
 }
 
 json_t *health_json(const struct health_result *r)
@@ -125,7 +130,11 @@ json_t *health_json(const struct health_result *r)
 						       "weight", p->weight, "points", p->points,
 						       "reason", p->reason));
 	}
-	return json_pack("{s:f,s:o}", "score", r->score, "components", parts);
+	return json_pack("{s:o,s:b,s:o,s:o}", "score",
+			 r->enough_data ? json_real(r->score) : json_null(), "enough_data",
+			 r->enough_data, "reason",
+			 r->enough_data ? json_null() : json_string(health_no_data_reason),
+			 "components", parts);
 }
 
 static struct alert_hit *add(struct alert_hit **v, size_t *n, size_t *cap)
@@ -192,7 +201,7 @@ int alert_evaluate(const struct settings *s, const struct health_input *in, cons
 					 "account:%lld:survey:%lld", (long long)id,
 					 (long long)a->detractor_survey);
 		}
-		if (on[AR_HEALTH_DROP] && !isnan(a->health_before) &&
+		if (on[AR_HEALTH_DROP] && !isnan(a->health_before) && !isnan(scores[i]) &&
 		    a->health_before - scores[i] >= t[AR_HEALTH_DROP])
 			rc |= hit(&v, &nv, &cap, id, AR_HEALTH_DROP,
 				  a->health_before - scores[i] >= 2 * t[AR_HEALTH_DROP] ? "critical"

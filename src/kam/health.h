@@ -58,17 +58,25 @@ struct health_part {
 
 struct health_result {
 	double score;
+	/* false when the score rests on no evidence: no revenue trend, no survey answer and no
+	 * interaction; what is left (no overdue action, no open case) scores by default */
+	bool enough_data;
 	struct health_part part[HP__MAX];
 };
+
+/* Why a score without enough data is not shown. */
+extern const char health_no_data_reason[];
 
 /* Computes the health of one account at time now. */
 void health_compute(const struct settings *s, const struct health_input *in, int64_t now,
 		    struct health_result *out);
-/* The result as JSON {score, components:[…]} (caller owns it). */
+/* The result as JSON {score, enough_data, components:[…]}, score null and a reason when
+ * there is not enough data (caller owns it). */
 json_t *health_json(const struct health_result *r);
 
 /*
- * The alerts that hold for these accounts (with their health already computed in scores).
+ * The alerts that hold for these accounts (with their health already computed in scores;
+ * NAN for a score without enough data, which never counts as a drop).
  * *hits is a new array the caller frees with alert_hits_free.
  */
 int alert_evaluate(const struct settings *s, const struct health_input *in, const double *scores,

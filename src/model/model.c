@@ -89,6 +89,8 @@ static const struct model_field account_fields[] = {
 	{"score", MT_NUM, MF_READONLY | MF_SORT, 0, 100, NULL, NULL},
 	{"tier", MT_ENUM, MF_READONLY | MF_SORT | MF_FILTER, 0, 0, model_tiers, NULL},
 	{"health", MT_NUM, MF_READONLY | MF_SORT, 0, 100, NULL, NULL},      /* schema 12 */
+	/* false: the health rests on no evidence, is stored -1 and goes out null (schema 20) */
+	{"health_enough_data", MT_BOOL, MF_READONLY | MF_NOTNULL, 0, 0, NULL, NULL},
 	{"revenue_12m", MT_INT, MF_READONLY | MF_SORT, 0, 0, NULL, NULL},   /* base minor units */
 	{"segment", MT_ENUM, MF_READONLY | MF_FILTER, 0, 0, segments, NULL}, /* schema 13 */
 	{"tags", MT_TAGS, MF_FILTER, 0, 50, NULL, NULL},

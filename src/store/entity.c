@@ -507,7 +507,7 @@ static int cursor_decode(const char *cur, char want, json_t **sortv, int64_t *id
 	return rc;
 }
 
-static void like_pattern(const char *q, char *out, size_t outlen)
+void store_like_pattern(const char *q, char *out, size_t outlen)
 {
 	size_t n = 0;
 
@@ -596,7 +596,7 @@ int store_list(struct store_conn *c, const struct model_entity *e, const struct 
 	if (q->q && q->q[0]) {
 		bool first = true;
 
-		like_pattern(q->q, pat, sizeof(pat));
+		store_like_pattern(q->q, pat, sizeof(pat));
 		sb_add(&b, " AND (");
 		for (size_t i = 0; i < e->nfields; i++) {
 			const struct model_field *f = &e->fields[i];

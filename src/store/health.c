@@ -306,18 +306,30 @@ fail:
 	return rc;
 }
 
-int store_health_snapshot(struct store_conn *c, int64_t account_id, const char *day, double score)
+int store_health_snapshot(struct store_conn *c, int64_t account_id, const char *day, double score,
+                          bool enough_data)
 {
-	int rc = sq_run(c,
-	                "INSERT INTO health_snapshots (account_id, day, score) VALUES (?, ?, ?) "
-	                "ON CONFLICT (account_id, day) DO UPDATE SET score = excluded.score",
-	                (struct db_val[]){DB_INT(account_id), DB_TEXT(day), DB_REAL(score)}, 3);
+	int rc =
+	    enough_data
+	        ? sq_run(c,
+	                 "INSERT INTO health_snapshots (account_id, day, score) VALUES (?, ?, ?) "
+	                 "ON CONFLICT (account_id, day) DO UPDATE SET score = excluded.score",
+	                 (struct db_val[]){DB_INT(account_id), DB_TEXT(day), DB_REAL(score)}, 3)
+	        : sq_run(c, "DELETE FROM health_snapshots WHERE account_id = ? AND day = ?",
+	                 (struct db_val[]){DB_INT(account_id), DB_TEXT(day)}, 2);
 
-	/* the latest score on the account itself, so lists sort by it */
+	/* the latest score on the account itself, so lists sort by it; one without enough
+	 * data is kept as -1 (it goes out null), so those sort together, before every score */
+	if (!enough_data)
+		score = -1;
 	if (rc == KAM_OK)
-		rc = sq_run(c, "UPDATE accounts SET health = ? WHERE id = ? AND health <> ?",
-		            (struct db_val[]){DB_REAL(score), DB_INT(account_id), DB_REAL(score)},
-		            3);
+		rc = sq_run(
+		    c,
+		    "UPDATE accounts SET health = ?, health_enough_data = ? WHERE id = ? AND "
+		    "(health <> ? OR health_enough_data <> ?)",
+		    (struct db_val[]){DB_REAL(score), DB_INT(enough_data), DB_INT(account_id),
+		                      DB_REAL(score), DB_INT(enough_data)},
+		    5);
 	return rc;
 }
 

@@ -18,9 +18,11 @@ struct store_health_params {
 /* The inputs of every account asked for, sorted by account id (*out owned by the caller). */
 int store_health_inputs(struct store_conn *c, const struct store_health_params *p,
 			struct health_input **out, size_t *n);
-/* Keeps today's health score of an account (the latest of the day wins). */
-int store_health_snapshot(struct store_conn *c, int64_t account_id, const char *day,
-			  double score);
+/* Keeps today's health score of an account (the latest of the day wins) and whether it
+ * rests on enough data; a score without is kept on the account as -1 (lists sort those
+ * together, first) and not in the history, so no trend is drawn or measured from defaults. */
+int store_health_snapshot(struct store_conn *c, int64_t account_id, const char *day, double score,
+                          bool enough_data);
 /* An account's daily scores from a day on, oldest first (*items owned by the caller). */
 int store_health_history(struct store_conn *c, int64_t account_id, const char *from,
 			 json_t **items);

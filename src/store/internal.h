@@ -34,6 +34,9 @@ int sq_int(struct store_conn *c, const char *sql, const struct db_val *args, int
  * (*items owned by the caller). */
 int sq_rows(struct store_conn *c, const char *sql, const struct db_val *args, int nargs,
 	    json_t **items);
+/* q as a LIKE pattern that finds it anywhere: %q%, with % _ and \ escaped by \ (use
+ * ESCAPE '\'); cut short to fit outlen. Compare with ops->ilike, as lists do. */
+void store_like_pattern(const char *q, char *out, size_t outlen);
 /* Strdup that returns NULL for NULL. */
 char *sq_strdup(const char *s);
 

@@ -1,5 +1,6 @@
 /* My work, the alerts inbox and the global search (store/mywork.h). The SQL is the same on
- * both backends: ? placeholders, LIKE on lower() with an explicit escape character. */
+ * both backends: ? placeholders; the search compares with the backend's ILIKE (db_ops.ilike)
+ * and an explicit escape character. */
 #include "store/mywork.h"
 #include "store/internal.h"
 
@@ -132,47 +133,56 @@ int store_work_alerts(struct store_conn *c, const struct store_work_scope *s, bo
 	return sq_rows(c, sql, args, n, out);
 }
 
-int store_search(struct store_conn *c, int64_t scope, const char *pattern, int limit, json_t **out)
+int store_search(struct store_conn *c, int64_t scope, const char *text, int limit, json_t **out)
 {
+	/* %s: the backend's case-insensitive LIKE, the operator lists use (ILIKE folds
+	 * non-ASCII letters on PostgreSQL, where lower() LIKE a pattern lowered in C did not) */
 	static const struct {
 		const char *key, *sql;
 		int npat;
 	} q[] = {
 	    {"accounts",
-	     "SELECT a.id, a.name, a.status, a.owner_id FROM accounts a WHERE lower(a.name) LIKE ? "
+	     "SELECT a.id, a.name, a.status, a.owner_id FROM accounts a WHERE a.name %s ? "
 	     "ESCAPE '\\'" ACCOUNTS_OF("a.id") " ORDER BY a.name, a.id LIMIT ?",
 	     1},
 	    {"contacts",
 	     "SELECT x.id, x.account_id, a.name AS account_name, x.name, x.title, x.email FROM "
-	     "contacts x JOIN accounts a ON a.id = x.account_id WHERE (lower(x.name) LIKE ? ESCAPE "
-	     "'\\' OR lower(coalesce(x.email, '')) LIKE ? ESCAPE '\\')" ACCOUNTS_OF(
+	     "contacts x JOIN accounts a ON a.id = x.account_id WHERE (x.name %s ? ESCAPE "
+	     "'\\' OR coalesce(x.email, '') %s ? ESCAPE '\\')" ACCOUNTS_OF(
 	         "x.account_id") " ORDER BY x.name, x.id LIMIT ?",
 	     2},
 	    {"actions",
 	     "SELECT x.id, x.account_id, a.name AS account_name, x.plan_id, x.title, x.due_on, "
-	     "x.status FROM actions x JOIN accounts a ON a.id = x.account_id WHERE lower(x.title) "
-	     "LIKE ? ESCAPE '\\'" ACCOUNTS_OF("x.account_id") " ORDER BY x.title, x.id LIMIT ?",
+	     "x.status FROM actions x JOIN accounts a ON a.id = x.account_id WHERE x.title "
+	     "%s ? ESCAPE '\\'" ACCOUNTS_OF("x.account_id") " ORDER BY x.title, x.id LIMIT ?",
 	     1},
 	    {"opportunities",
 	     "SELECT x.id, x.account_id, a.name AS account_name, x.name, x.stage, x.amount, "
 	     "x.currency FROM opportunities x JOIN accounts a ON a.id = x.account_id WHERE "
-	     "lower(x.name) LIKE ? ESCAPE '\\'" ACCOUNTS_OF(
-	         "x.account_id") " ORDER BY x.name, x.id LIMIT ?",
+	     "x.name %s ? ESCAPE '\\'" ACCOUNTS_OF("x.account_id") " ORDER BY x.name, x.id LIMIT ?",
 	     1},
 	};
+	const char *op = c->ops->ilike;
+	char pattern[600], sql[1024];
 	json_t *res = json_object();
 	int rc = KAM_OK;
 
+	store_like_pattern(text, pattern, sizeof(pattern));
 	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]) && rc == KAM_OK; i++) {
 		struct db_val args[8];
 		json_t *rows = NULL;
 		int n = 0;
 
+		/* the templates' only conversions are the operator's, npat of them */
+		if (q[i].npat == 2)
+			snprintf(sql, sizeof(sql), q[i].sql, op, op);
+		else
+			snprintf(sql, sizeof(sql), q[i].sql, op);
 		for (int k = 0; k < q[i].npat; k++)
 			args[n++] = DB_STR(pattern);
 		n = push_user(args, n, scope);
 		args[n++] = DB_INT(limit);
-		if ((rc = sq_rows(c, q[i].sql, args, n, &rows)) == KAM_OK)
+		if ((rc = sq_rows(c, sql, args, n, &rows)) == KAM_OK)
 			json_object_set_new(res, q[i].key, rows);
 	}
 	if (rc != KAM_OK) {

@@ -33,8 +33,8 @@ int store_work_alerts(struct store_conn *c, const struct store_work_scope *s, bo
                       json_t **out);
 
 /* The global search: accounts, contacts, actions and opportunities whose name (or title,
- * e-mail) contains pattern (a LIKE pattern, lower case, % and _ escaped with \), on
- * accounts scope may see, each kind capped at limit. *out (owned): an object of arrays. */
-int store_search(struct store_conn *c, int64_t scope, const char *pattern, int limit, json_t **out);
+ * e-mail) contains text, compared as lists compare q (the backend's case-insensitive LIKE),
+ * on accounts scope may see, each kind capped at limit. *out (owned): an object of arrays. */
+int store_search(struct store_conn *c, int64_t scope, const char *text, int limit, json_t **out);
 
 #endif

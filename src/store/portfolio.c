@@ -270,7 +270,7 @@ int store_matrix_rows(struct store_conn *c, int64_t scope_user, const char *from
 	    "(SELECT count(*) FROM contacts k WHERE k.account_id = a.id AND k.influence >= 4), "
 	    "(SELECT count(*) FROM contacts k WHERE k.account_id = a.id AND k.influence >= 4 AND "
 	    "k.last_contacted_at >= ?) "
-	    ", a.health FROM accounts a WHERE a.tier = 'key' AND " IN_SCOPE
+	    ", a.health, a.health_enough_data FROM accounts a WHERE a.tier = 'key' AND " IN_SCOPE
 	    " ORDER BY a.score DESC, a.id",
 	    (struct db_val[]){DB_TEXT(from_month), DB_TEXT(to_month), DB_TEXT(from_date),
 	                      DB_TEXT(from_date), DB_TEXT(from_date), DB_INT(engaged_since),
@@ -284,7 +284,7 @@ int store_matrix_rows(struct store_conn *c, int64_t scope_user, const char *from
 		json_array_append_new(
 		    arr,
 		    json_pack(
-		        "{s:I,s:s,s:I,s:f,s:i,s:o,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:f}", "account_id",
+		        "{s:I,s:s,s:I,s:f,s:i,s:o,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "account_id",
 		        (json_int_t)c->ops->col_int(st, 0), "name", c->ops->col_text(st, 1),
 		        "owner_id", (json_int_t)c->ops->col_int(st, 2), "score",
 		        c->ops->col_real(st, 3), "rating", (int)c->ops->col_int(st, 4), "potential",
@@ -295,7 +295,10 @@ int store_matrix_rows(struct store_conn *c, int64_t scope_user, const char *from
 		        (json_int_t)c->ops->col_int(st, 9), "detractors",
 		        (json_int_t)c->ops->col_int(st, 10), "influential",
 		        (json_int_t)c->ops->col_int(st, 11), "engaged",
-		        (json_int_t)c->ops->col_int(st, 12), "health", c->ops->col_real(st, 13)));
+		        (json_int_t)c->ops->col_int(st, 12), "health",
+		        /* null: not enough data to score (schema 20) */
+		        c->ops->col_int(st, 14) ? json_real(c->ops->col_real(st, 13))
+		                                : json_null()));
 	c->ops->done(st);
 	if (rc < 0) {
 		json_decref(arr);

@@ -99,6 +99,15 @@ test('the director: workload figures open the KAM\'s My work, at-risk key accoun
     assert.ok(cells[3].length > 10, 'a reason in words');
     assert.ok(cells[4].length > 1 && cells[4] !== '–', 'an owner');
   }
+  // the panel's data is one answer, not one health request per account
+  const asked = [];
+  const seen = (r) => asked.push(new URL(r.url()).pathname);
+  p.on('request', seen);
+  await p.reload();
+  await risk.locator('table.at-risk tbody tr, p.muted').first().waitFor();
+  p.off('request', seen);
+  assert.equal(asked.filter((x) => x === '/api/v1/portfolio/at-risk').length, 1);
+  assert.deepEqual(asked.filter((x) => /^\/api\/v1\/accounts\/\d+\/health$/.test(x)), []);
   const quad = p.locator('a.quad').first();
   await quad.waitFor();
   const seg = await quad.getAttribute('data-segment');

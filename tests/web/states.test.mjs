@@ -233,6 +233,15 @@ test('a new account: health says "not enough data", the empty risk map asks for 
   await p.locator('table.accounts tbody tr').first().getByText('not enough data').waitFor();
   await p.getByRole('status').filter({ hasText: '1 account matches the filters' }).waitFor();
   bad(await widths(p, 'new-account'));
+  // a survey answer is evidence, though the account has no revenue and no interaction: the
+  // health API decides, and the list and the header follow it
+  const answered = new Date(Date.now() - 86400e3).toISOString().slice(0, 10);
+  assert.equal((await api(srv.url, tok.anna, 'POST', '/api/v1/surveys', { account_id: a.id, kind: 'nps', score: 9, answered_on: answered })).status, 201);
+  await p.reload();
+  await p.locator('table.accounts tbody tr').first().locator('.health-dot').waitFor();
+  assert.equal(await p.locator('table.accounts tbody tr').first().getByText('not enough data').count(), 0);
+  await p.goto(`${srv.url}/#/accounts/${a.id}`);
+  await p.locator('.account-head .health[data-score]').waitFor();
   assert.deepEqual(p.problems, []);
 });
 

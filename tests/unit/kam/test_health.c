@@ -236,6 +236,50 @@ static void test_no_interaction_grace(void **state)
 	alert_hits_free(h, n);
 }
 
+/* No revenue trend, no survey answer, no interaction: a score of defaults is no score. */
+static void test_enough_data(void **state)
+{
+	struct settings s;
+	struct health_result r;
+	struct health_input in[1] = {base()};
+	struct alert_hit *h = NULL;
+	size_t n = 0;
+	double scores[1] = {NAN};
+	json_t *j;
+
+	(void)state;
+	settings_defaults(&s);
+	health_compute(&s, &in[0], NOW, &r);
+	assert_false(r.enough_data);
+	j = health_json(&r);
+	assert_true(json_is_null(json_object_get(j, "score")));
+	assert_true(json_is_false(json_object_get(j, "enough_data")));
+	assert_string_equal(json_string_value(json_object_get(j, "reason")), health_no_data_reason);
+	json_decref(j);
+	/* 80 a month ago, nothing to score now: no drop is measured */
+	in[0].health_before = 80;
+	assert_int_equal(alert_evaluate(&s, in, scores, 1, NOW, &h, &n), 0);
+	assert_false(has(h, n, "health_drop", 1));
+	alert_hits_free(h, n);
+	/* each kind of evidence is enough on its own */
+	in[0].csat_n = 1;
+	in[0].csat_sum = 4;
+	health_compute(&s, &in[0], NOW, &r);
+	assert_true(r.enough_data);
+	in[0] = base();
+	in[0].rev_6m_before = 100;
+	health_compute(&s, &in[0], NOW, &r);
+	assert_true(r.enough_data);
+	in[0] = base();
+	in[0].last_interaction_at = NOW - 200 * DAY;
+	health_compute(&s, &in[0], NOW, &r);
+	assert_true(r.enough_data);
+	j = health_json(&r);
+	assert_true(json_is_real(json_object_get(j, "score")));
+	assert_true(json_is_null(json_object_get(j, "reason")));
+	json_decref(j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -244,6 +288,7 @@ int main(void)
 		cmocka_unit_test(test_alert_rules),
 		cmocka_unit_test(test_kam_capacity),
 		cmocka_unit_test(test_no_interaction_grace),
+		cmocka_unit_test(test_enough_data),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
