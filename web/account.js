@@ -358,7 +358,8 @@ function Opportunities({ account, opps, pipeline, ws, currency, users, canEdit, 
     { name: 'name', label: 'Opportunity', required: true, max: 200 },
     { name: 'kind', label: 'Kind', type: 'select', required: true, options: ['new_business', 'upsell', 'cross_sell', 'renewal'] },
     { name: 'stage', label: 'Stage', type: 'select', required: true, options: ['identified', 'qualified', 'proposal', 'negotiation', 'won', 'lost'] },
-    { name: 'amount', label: `Amount`, type: 'money', required: true },
+    { name: 'product_id', label: 'Product', type: 'select', numeric: true, options: (ws?.products || []).map((p) => [p.id, p.name]), none: 'none' },
+    { name: 'amount', label: `Amount (empty: the product's list price)`, type: 'money', omitEmpty: true },
     { name: 'currency', label: 'Currency', required: true, max: 3, default: account.currency || 'EUR' },
     { name: 'probability', label: 'Probability %', type: 'number' },
     { name: 'expected_close_on', label: 'Expected close', type: 'date' },
@@ -374,10 +375,11 @@ function Opportunities({ account, opps, pipeline, ws, currency, users, canEdit, 
       patch=${(o, b) => api('PATCH', `/api/v1/opportunities/${o.id}`, b).then(done)}
       remove=${(o) => api('DELETE', `/api/v1/opportunities/${o.id}`).then(done, (e) => setError(e.message))} />
     <section aria-labelledby="ws-title"><h2 id="ws-title">Whitespace</h2>
+      ${ws.white_space_value > 0 && html`<p class="muted ws-value">${money(ws.white_space_value, currency)} not sold yet, at list price</p>`}
       <div class="scroll"><table class="whitespace"><thead><tr><th>Unit</th>${ws.products.map((p) => html`<th>${p.name}</th>`)}</tr></thead>
       <tbody>${ws.units.map((u) => html`<tr><th scope="row">${u.name}</th>${ws.products.map((p) => {
         const c = ws.cells.find((x) => x.unit_id === u.id && x.product_id === p.id);
-        return html`<td class=${`ws ${c.state}`} title=${c.state.replace('_', ' ')}>${c.state === 'sold' ? money(c.revenue, currency) : c.state.replace('_', ' ')}</td>`;
+        return html`<td class=${`ws ${c.state}`} title=${c.state.replace('_', ' ')}>${c.state === 'sold' ? money(c.revenue, currency) : c.state.replace('_', ' ')}${c.value != null ? html`<br /><small>${money(c.value, currency)}</small>` : ''}</td>`;
       })}</tr>`)}</tbody></table></div>
     </section>
   </div>`;

@@ -59,7 +59,7 @@ static void on_row(int c, void *data)
 		memcpy(text, im->cur.data, im->cur.len);
 	for (size_t i = 0; i < im->ncur; i++)
 		v[i] = text + im->curoff[i];
-	*row = (struct row){im->next_start, im->ncur, v};
+	*row = (struct row){.line = im->next_start, .n = im->ncur, .v = v};
 	im->ncur = im->cur.len = 0;
 	im->next_start = im->line_now + 1;
 }
@@ -156,7 +156,20 @@ static const char *native_target(const struct imp *im, const char *key)
 	    "users",   "contacts",    "first_name", "last_name", "parent",  "parent_ext", NULL};
 	const struct model_field *f = model_field_find(im->e, key);
 
+	char self[64];
+	size_t n;
+
 	if (f && !(f->flags & (MF_READONLY | MF_INTERNAL)))
+		return f->name;
+	/* in a file of products, a column "product" is the product's name, not a reference to
+	 * another product (the same for accounts, contacts, users) */
+	imp_key(im->e->name, self, sizeof(self));
+	n = strlen(self);
+	if (model_field_find(im->e, "name") && !strncmp(key, self, n) && key[n] == '\0')
+		return "name";
+	/* "Product Family", "Account Name", "Contact Email": the kind's own field */
+	if (!strncmp(key, self, n) && key[n] == '_' && (f = model_field_find(im->e, key + n + 1)) &&
+	    !(f->flags & (MF_READONLY | MF_INTERNAL)))
 		return f->name;
 	if (!strcmp(key, "account_name"))
 		return "account";

@@ -862,6 +862,11 @@ int imp_row(struct imp *im, struct row *r)
 		json_decref(x.rec);
 		return KAM_OK;
 	}
+	if (r->loop) {
+		add_error(im, r->line, r->loop_col, NULL, r->loop);
+		json_decref(x.rec);
+		return KAM_OK;
+	}
 	rc = read_row(&x, &id);
 	if (rc == KAM_OK && id == 0 && im->e == &model_transaction &&
 	    json_object_get(x.rec, "unit_id") == NULL) {

@@ -75,10 +75,30 @@ static int txn_after(struct store_conn *db, const struct actor *who, const json_
 	return rc;
 }
 
+/* A list price is in a currency: the base currency unless another is named. */
+static int product_prepare(struct store_conn *db, const struct actor *who, json_t *rec,
+                           const json_t *before, struct kam_errinfo *ei)
+{
+	struct settings s;
+	int rc;
+
+	(void)who;
+	(void)before;
+	(void)ei;
+	if (!json_is_integer(json_object_get(rec, "list_price")) ||
+	    json_is_string(json_object_get(rec, "currency")))
+		return KAM_OK;
+	if ((rc = app_settings_load(db, &s, NULL)) != KAM_OK)
+		return rc;
+	json_object_set_new(rec, "currency", json_string(s.base_currency));
+	return KAM_OK;
+}
+
 const struct app_resource res_products = {
 	.e = &model_product,
 	.base = "/api/v1/products",
 	.scope = SCOPE_GLOBAL,
+	.prepare = product_prepare,
 	.conflict = "a product with this name exists already",
 };
 const struct app_resource res_units = {

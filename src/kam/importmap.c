@@ -93,6 +93,9 @@ static const struct imp_col sf_products[] = {
 	{"productcode", "external_id"},
 	{"product_name", "name"}, {"name", "name"},
 	{"product_family", "family"}, {"family", "family"},
+	{"list_price", "list_price"}, {"unitprice", "list_price"}, {"unit_price", "list_price"},
+	{"product_currency", "currency"}, {"currencyisocode", "currency"},
+	{"currency_iso_code", "currency"},
 	{"active", "ignore"}, {"isactive", "ignore"}, {"product_description", "ignore"},
 	END,
 };
@@ -175,7 +178,8 @@ static const struct imp_col hs_activities[] = {
 static const struct imp_col hs_products[] = {
 	{"record_id", "external_id"}, {"sku", "external_id"}, {"name", "name"},
 	{"product_type", "family"}, {"product_family", "family"},
-	{"unit_price", "ignore"}, {"description", "ignore"},
+	{"unit_price", "list_price"}, {"price", "list_price"}, {"currency", "currency"},
+	{"description", "ignore"},
 	END,
 };
 
@@ -190,6 +194,7 @@ static const struct imp_col hs_feedback[] = {
 
 static const char *const money_accounts[] = {"potential_annual_spend", NULL};
 static const char *const money_amount[] = {"amount", NULL};
+static const char *const money_products[] = {"list_price", NULL};
 static const char *const none[] = {NULL};
 
 static const char *const def_accounts[] = {"status=active", NULL};
@@ -201,7 +206,7 @@ static const char *const def_surveys[] = {"kind=nps", NULL};
 static const struct imp_kind kinds[] = {
 	{"accounts", "account", sf_accounts, hs_companies, money_accounts, def_accounts},
 	{"contacts", "contact", sf_contacts, hs_contacts, none, none},
-	{"products", "product", sf_products, hs_products, none, none},
+	{"products", "product", sf_products, hs_products, money_products, none},
 	{"units", "unit", NULL, NULL, none, none},
 	{"fx-rates", "FX rate", NULL, NULL, none, none},
 	{"transactions", "transaction", NULL, NULL, money_amount, none},

@@ -246,6 +246,8 @@ static const struct model_field product_fields[] = {
 	TEXT("name", 200, MF_REQUIRED | MF_NOTNULL | MF_SEARCH | MF_SORT),
 	TEXT("family", 100, MF_FILTER),
 	TEXT("external_id", 200, MF_FILTER),
+	{"list_price", MT_INT, 0, 0, MONEY_ROW, NULL, NULL},
+	{"currency", MT_CURRENCY, MF_FILTER, 0, 0, NULL, NULL},
 	STAMPS,
 };
 const struct model_entity model_product = {"product", "products", product_fields,

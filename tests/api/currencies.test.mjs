@@ -134,8 +134,9 @@ test('migration 017 recomputes yen rows stored at a hundredth of their worth, an
   sql(d, `UPDATE revenue_account_monthly SET amount = 10750 WHERE account_id = ${acc.id}`);
   // a database of that time stopped at 16 (migrations run in order from the highest applied)
   sql(d, 'DELETE FROM schema_migrations WHERE version >= 17');
-  // ... and had none of the columns later migrations add (019: client share visibility)
-  for (const [tb, col] of [['objectives', 'client_visible'], ['actions', 'client_visible'], ['shares', 'include_kpis']]) sql(d, `ALTER TABLE ${tb} DROP COLUMN ${col}`);
+  // ... and had none of the columns later migrations add (019: client share visibility,
+  // 022: product prices)
+  for (const [tb, col] of [['objectives', 'client_visible'], ['actions', 'client_visible'], ['shares', 'include_kpis'], ['products', 'list_price'], ['products', 'currency']]) sql(d, `ALTER TABLE ${tb} DROP COLUMN ${col}`);
   kam(['migrate', '--db', d]);
   assert.equal(sql(d, `SELECT amount_base FROM transactions WHERE id = ${yen.id}`), '75000');
   assert.equal(sql(d, `SELECT amount FROM revenue_account_monthly WHERE account_id = ${acc.id}`), '85000');

@@ -1,0 +1,150 @@
+// First day with real data (issue 15): files as CRMs export them — subsidiaries before their
+// parents, managers after their reports, a product list whose name column is "Product" with
+// prices — go in with one `kam import` each and no mapping file.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, api, demoDb, tokens } from '../lib/harness.mjs';
+
+let t, db, srv;
+const tok = {};
+
+before(async () => {
+  ({ t, db } = demoDb());
+  Object.assign(tok, tokens(db, ['admin', 'anna'], 'onboard'));
+  srv = await serve(db, { KAM_JOB_INTERVAL: '3600' });
+});
+
+after(async () => {
+  if (srv) assert.equal(await srv.stop(), 0, srv.log().slice(-3000));
+  t.rm();
+});
+
+async function upload(who, csv, query) {
+  const r = await fetch(`${srv.url}/api/v1/imports?${new URLSearchParams(query)}`, {
+    method: 'POST', headers: { Authorization: `Bearer ${tok[who]}`, 'Content-Type': 'text/csv' }, body: csv,
+  });
+  return { status: r.status, json: await r.json() };
+}
+const get = (who, path) => api(srv.url, tok[who], 'GET', path);
+const byExt = async (coll, ext) => (await get('admin', `/api/v1/${coll}?external_id=${encodeURIComponent(ext)}`)).json.items[0];
+
+test('a subsidiary listed before its parent goes in on the first run, at any depth, by name or external id', async () => {
+  const csv = [
+    'external_id,name,parent,parent_ext,owner',
+    'G-3,Gridline Retail Lyon,,G-2,anna@example.com',        // grandchild first, by external id
+    'G-2,Gridline Retail France,Gridline Holding,,anna@example.com', // child, parent by name
+    'G-1,Gridline Holding,,,anna@example.com',
+    'G-4,Gridline Services,gridline holding,,anna@example.com', // after its parent, any case
+  ].join('\n');
+  const r = await upload('admin', csv, { kind: 'accounts' });
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  assert.deepEqual([r.json.created, r.json.rejected], [4, 0], JSON.stringify(r.json.errors));
+  const [h, f, l, s] = await Promise.all(['G-1', 'G-2', 'G-3', 'G-4'].map((e) => byExt('accounts', e)));
+  assert.equal(h.parent_id, null);
+  assert.equal(f.parent_id, h.id);
+  assert.equal(l.parent_id, f.id);
+  assert.equal(s.parent_id, h.id);
+  // the second run of the same file changes nothing
+  const again = await upload('admin', csv, { kind: 'accounts' });
+  assert.deepEqual([again.json.created, again.json.updated, again.json.unchanged, again.json.rejected], [0, 0, 4, 0]);
+});
+
+test('rows whose parents go round in a loop are refused, each naming the loop; the others go in, errors in line order', async () => {
+  const csv = [
+    'external_id,name,parent_ext,potential_annual_spend',
+    'L-1,Loop One,L-2,abc',          // line 2: in the loop, and a bad amount
+    'L-2,Loop Two,L-3,',             // line 3
+    'L-3,Loop Three,L-1,',           // line 4
+    'L-4,Loop Free,L-5,',            // line 5: waits for line 6, which is fine
+    'L-5,Loop Free Parent,,',        // line 6
+    'L-6,Loop Self,L-6,',            // line 7: its own parent
+  ].join('\n');
+  const r = await upload('admin', csv, { kind: 'accounts', dry_run: 'false' });
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  assert.deepEqual([r.json.created, r.json.rejected], [2, 4], JSON.stringify(r.json.errors));
+  const lines = r.json.errors.map((e) => e.line);
+  assert.deepEqual(lines, [...lines].sort((a, b) => a - b), 'errors are listed by line');
+  const at = Object.fromEntries(r.json.errors.map((e) => [e.line, e]));
+  assert.deepEqual(Object.keys(at).map(Number), [2, 3, 4, 7]);
+  assert.equal(at[3].column, 'parent_ext');
+  assert.match(at[3].message, /loop of parents in this file: Loop Two \(line 3\) → Loop Three \(line 4\) → Loop One \(line 2\) → Loop Two \(line 3\)$/);
+  assert.match(at[2].message, /: Loop One \(line 2\) → Loop Two/);
+  assert.match(at[7].message, /Loop Self \(line 7\) → Loop Self \(line 7\)/);
+  assert.equal(await byExt('accounts', 'L-1'), undefined);
+  assert.equal((await byExt('accounts', 'L-4')).parent_id, (await byExt('accounts', 'L-5')).id);
+});
+
+test('a contact listed before the manager they report to is linked on the first run', async () => {
+  const acc = (await byExt('accounts', 'G-1')).id;
+  const csv = [
+    'external_id,account_ext,name,email,reports_to',
+    `C-2,G-1,Ivy Report,ivy@gridline.example,nora@gridline.example`,
+    `C-1,G-1,Nora Boss,nora@gridline.example,`,
+  ].join('\n');
+  const r = await upload('admin', csv, { kind: 'contacts' });
+  assert.deepEqual([r.json.created, r.json.rejected], [2, 0], JSON.stringify(r.json.errors));
+  const ivy = await byExt('contacts', 'C-2');
+  const nora = await byExt('contacts', 'C-1');
+  assert.equal(ivy.account_id, acc);
+  assert.equal(ivy.reports_to_id, nora.id);
+});
+
+test('a products file whose name column is "Product" goes in, with list prices in their currencies', async () => {
+  const csv = [
+    'Product,Product Family,List Price,Currency',
+    'Gridline Sensor,Hardware,"1,250.50",USD',
+    'Gridline Cloud,Software,9800,EUR',
+    'Gridline Support,Services,,',
+  ].join('\n');
+  const r = await upload('admin', csv, { kind: 'products' });
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  assert.deepEqual([r.json.created, r.json.rejected], [3, 0], JSON.stringify(r.json.errors));
+  const all = (await get('admin', '/api/v1/products?limit=500')).json.items;
+  const p = Object.fromEntries(all.map((x) => [x.name, x]));
+  assert.deepEqual([p['Gridline Sensor'].list_price, p['Gridline Sensor'].currency, p['Gridline Sensor'].family], [125050, 'USD', 'Hardware']);
+  assert.deepEqual([p['Gridline Cloud'].list_price, p['Gridline Cloud'].currency], [980000, 'EUR']);
+  assert.equal(p['Gridline Support'].list_price, null);
+});
+
+test('a new opportunity for a priced product is worth its list price unless an amount is given, in its own currency', async () => {
+  const acc = (await byExt('accounts', 'G-1')).id;
+  const products = (await get('admin', '/api/v1/products?limit=500')).json.items;
+  const cloud = products.find((x) => x.name === 'Gridline Cloud');
+  const sensor = products.find((x) => x.name === 'Gridline Sensor');
+  const support = products.find((x) => x.name === 'Gridline Support');
+  const post = (b) => api(srv.url, tok.anna, 'POST', '/api/v1/opportunities', { account_id: acc, kind: 'upsell', ...b });
+
+  let r = await post({ name: 'Cloud seats', product_id: cloud.id, currency: 'EUR' });
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  assert.equal(r.json.amount, 980000);
+  r = await post({ name: 'Cloud, negotiated', product_id: cloud.id, currency: 'EUR', amount: 500000 });
+  assert.equal(r.json.amount, 500000);
+  r = await post({ name: 'No price', product_id: support.id, currency: 'EUR' });
+  assert.equal(r.json.amount, 0);
+
+  // USD → EUR through the rates kam holds for today
+  const rate = (await get('admin', '/api/v1/fx-rates?currency=USD&sort=-valid_from&limit=1')).json.items[0];
+  assert.ok(rate, 'the demo data has a USD rate');
+  r = await post({ name: 'Sensors', product_id: sensor.id, currency: 'EUR' });
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  assert.equal(r.json.amount, Math.round(125050 * rate.rate));
+});
+
+test('the whitespace grid values what is not sold yet at list price, in the base currency', async () => {
+  const acc = (await byExt('accounts', 'G-1')).id;
+  const unit = await api(srv.url, tok.admin, 'POST', '/api/v1/units', { account_id: acc, name: 'Head office' });
+  assert.equal(unit.status, 201, JSON.stringify(unit.json));
+  const ws = (await get('anna', `/api/v1/accounts/${acc}/whitespace`)).json;
+  const cloud = ws.products.find((p) => p.name === 'Gridline Cloud');
+  const support = ws.products.find((p) => p.name === 'Gridline Support');
+  assert.equal(cloud.list_price_base, 980000);
+  assert.equal(support.list_price_base, null);
+  const cells = ws.cells.filter((c) => c.unit_id === unit.json.id);
+  const cell = (p) => cells.find((c) => c.product_id === p.id);
+  assert.equal(cell(cloud).state, 'white_space');
+  assert.equal(cell(cloud).value, 980000);
+  assert.equal(cell(support).value, null);
+  const sum = cells.filter((c) => c.state === 'white_space').reduce((s, c) => s + (c.value ?? 0), 0);
+  assert.ok(sum >= 980000);
+  assert.equal(ws.white_space_value, sum, "one unit: the total is its row");
+});
