@@ -10,6 +10,7 @@ import { Shared } from './shared.js';
 import { Settings } from './settings.js';
 import { PrintPlan } from './print.js';
 import { MyWork, Search } from './mywork.js';
+import { Setup } from './setup.js';
 
 // the hash's query (#/work?owner=3) is the screen's own: it does not change the route
 function route() {
@@ -63,7 +64,8 @@ function Connection() {
   return down ? html`<p class="offline warning" role="status">The server is not answering. What you typed is kept; kam checks every few seconds and carries on when it is back.</p>` : null;
 }
 
-function Shell({ user, onLogout: out }) {
+function Shell({ user: signedIn, onLogout: out }) {
+  const [user, setUser] = useState(signedIn);
   const [r, setR] = useState(route());
   useEffect(() => {
     const f = () => setR(route());
@@ -94,7 +96,7 @@ function Shell({ user, onLogout: out }) {
       <button class="link" onClick=${out}>Log out</button>
     </header>
     <${Connection} />
-    <main id="content">${view}</main>
+    <main id="content"><${Setup} user=${user} onDone=${() => setUser({ ...user, setup: false })} />${view}</main>
   </div>`;
 }
 

@@ -227,7 +227,8 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 	snprintf(im.base_currency, sizeof(im.base_currency), "%s", s.base_currency);
 	if ((rc = imp_parse(&im, buf, len, ei)) != KAM_OK ||
 	    (rc = imp_map_columns(&im, ei)) != KAM_OK ||
-	    (rc = imp_decide_dates(&im, ei)) != KAM_OK || (rc = imp_order_rows(&im)) != KAM_OK)
+	    (rc = imp_decide_dates(&im, ei)) != KAM_OK || (rc = imp_order_rows(&im)) != KAM_OK ||
+	    (rc = imp_check_currency(&im, ei)) != KAM_OK)
 		goto out;
 	if (o->progress) /* the file is read: how many rows there are is known */
 		o->progress(0, (int64_t)im.nrows - 1, o->progress_arg);

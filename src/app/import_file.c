@@ -8,9 +8,11 @@
 #include <strings.h>
 #include "app/import_internal.h"
 #include "kam/importfmt.h"
+#include "kam/money.h"
 #include "kam/revenue.h"
 #include "kam/settings.h"
 #include "store/import.h"
+#include "store/portfolio.h"
 #include "store/revenue.h"
 #include "util/time.h"
 
@@ -298,4 +300,48 @@ int imp_decide_dates(struct imp *im, struct kam_errinfo *ei)
 		}
 	}
 	return KAM_OK;
+}
+
+int imp_check_currency(struct imp *im, struct kam_errinfo *ei)
+{
+	const char *only = NULL;
+	ssize_t col = -1;
+	int64_t ntx = 0;
+	double rate;
+	int rc;
+
+	if (im->e != &model_transaction)
+		return KAM_OK;
+	for (size_t i = 0; i < im->ncols; i++)
+		if (im->cols[i].f && !strcmp(im->cols[i].f->name, "currency"))
+			col = (ssize_t)i;
+	if (col < 0)
+		return KAM_OK;
+	for (size_t r = 1; r < im->nrows; r++) {
+		const char *v = (size_t)col < im->rows[r].n ? im->rows[r].v[col] : "";
+
+		if (*v == '\0')
+			return KAM_OK; /* a row in the base currency */
+		if (only && strcmp(only, v) != 0)
+			return KAM_OK; /* several currencies: rates are needed anyway */
+		only = v;
+	}
+	if (only == NULL || !strcmp(only, im->base_currency) || !money_currency_known(only))
+		return KAM_OK;
+	if ((rc = store_count_transactions(im->db, &ntx)) != KAM_OK)
+		return rc;
+	rc = store_fx_rate(im->db, only, "2999-12-31", &rate);
+	if (ntx > 0 || rc != KAM_ENOTFOUND)
+		return rc == KAM_ENOTFOUND ? KAM_OK : rc;
+	/* a company's first revenue file, all in one currency kam has no rate for: every row
+	 * would be refused; the likely fix is the base currency, not a hundred FX rates */
+	err_field(ei, im->cols[col].header,
+	          "every row is in %s and kam has no rate from %s to its base currency %s; as no "
+	          "money is stored yet, make %s the base currency (kam settings set "
+	          "base_currency %s, or Settings in the web app) and import again, or add FX "
+	          "rates for %s",
+	          only, only, im->base_currency, only, only, only);
+	json_object_set_new(json_array_get(ei->errors, json_array_size(ei->errors) - 1),
+	                    "base_currency", json_string(only));
+	return KAM_EINVAL;
 }

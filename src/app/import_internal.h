@@ -77,6 +77,9 @@ int imp_parse(struct imp *im, const char *buf, size_t len, struct kam_errinfo *e
 int imp_map_columns(struct imp *im, struct kam_errinfo *ei);
 /* Decides each date column's order: the option, the mapping, else the values. */
 int imp_decide_dates(struct imp *im, struct kam_errinfo *ei);
+/* Refuses a first transactions file all in one currency with no FX rate for it, offering
+ * to make it the base currency (the error's base_currency) instead of refusing each row. */
+int imp_check_currency(struct imp *im, struct kam_errinfo *ei);
 /* Puts each row after the row of the same file it refers to (a parent, a manager), keeping
  * file order otherwise; rows whose references loop get .loop set. */
 int imp_order_rows(struct imp *im);

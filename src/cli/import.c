@@ -247,8 +247,9 @@ int cli_import(const char *db, int argc, char **argv, int64_t now)
 		json_t *e;
 		size_t i;
 
-		fprintf(stderr, "kam: %s refused%s%s\n", argv[optind + 1], ei.detail[0] ? ": " : "",
-		        ei.detail);
+		/* the detail repeats the first error, cut: the errors are printed in full */
+		fprintf(stderr, "kam: %s refused%s%s\n", argv[optind + 1],
+		        ei.detail[0] && !ei.errors ? ": " : "", ei.errors ? "" : ei.detail);
 		json_array_foreach(ei.errors, i, e)
 		    fprintf(stderr, "  %s: %s\n", json_string_value(json_object_get(e, "field")),
 		            json_string_value(json_object_get(e, "message")));

@@ -3,7 +3,10 @@
 // prices — go in with one `kam import` each and no mapping file.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, api, demoDb, tokens } from '../lib/harness.mjs';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { PG, BIN, kam, serve, api, demoDb, tokens, createDb } from '../lib/harness.mjs';
 
 let t, db, srv;
 const tok = {};
@@ -147,4 +150,90 @@ test('the whitespace grid values what is not sold yet at list price, in the base
   const sum = cells.filter((c) => c.state === 'white_space').reduce((s, c) => s + (c.value ?? 0), 0);
   assert.ok(sum >= 980000);
   assert.equal(ws.white_space_value, sum, "one unit: the total is its row");
+});
+
+// A new installation: kam init, one admin, nothing else.
+function freshDb(name, args = []) {
+  const d = PG ? createDb() : join(t.dir, `${name}.db`);
+  kam(['init', '--db', d, ...args]);
+  kam(['user', 'add', '--email', 'boss@example.com', '--name', 'Boss', '--role', 'admin', '--password-stdin', '--db', d], { input: 'demo-password-1\n' });
+  return d;
+}
+const run = (args) => {
+  try {
+    return { code: 0, out: execFileSync(BIN, args, { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }), err: '' };
+  } catch (e) {
+    return { code: e.status, out: e.stdout, err: e.stderr };
+  }
+};
+
+test('kam init --currency USD starts a US company in dollars; kam settings get and set read and change any setting', () => {
+  const d = freshDb('usd', ['--currency', 'USD']);
+  assert.equal(kam(['settings', 'get', 'base_currency', '--db', d]).trim(), 'USD');
+  assert.equal(kam(['settings', 'set', 'time_zone', 'America/Chicago', '--db', d]).trim(), 'America/Chicago');
+  assert.equal(kam(['settings', 'set', 'alerts.no_interaction.threshold', '45', '--db', d]).trim(), '45');
+  const all = JSON.parse(kam(['settings', 'get', '--db', d]));
+  assert.equal(all.time_zone, 'America/Chicago');
+  assert.equal(all.alerts.no_interaction.threshold, 45);
+  // a bad value is refused with the API's reason, and nothing changes
+  let r = run(['settings', 'set', 'time_zone', 'Mars/Olympus', '--db', d]);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /time_zone must be an IANA time zone name/);
+  assert.equal(kam(['settings', 'get', 'time_zone', '--db', d]).trim(), 'America/Chicago');
+  r = run(['settings', 'get', 'no_such_thing', '--db', d]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /no setting no_such_thing/);
+  // --as has the roles of the API: a viewer may not change settings
+  kam(['user', 'add', '--email', 'v@example.com', '--name', 'V', '--role', 'viewer', '--password-stdin', '--db', d], { input: 'demo-password-1\n' });
+  r = run(['settings', 'set', 'company_name', 'Nope', '--as', 'v@example.com', '--db', d]);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /only directors and admins/);
+  assert.equal(run(['init', '--currency', 'XYZ', '--db', d]).code, 1);
+});
+
+test('a first revenue file all in one currency without a rate is refused once, offering to make it the base currency', async () => {
+  const d = freshDb('firstfile');
+  const s = await serve(d, { KAM_JOB_INTERVAL: '3600' });
+  try {
+    const boss = kam(['token', 'create', '--email', 'boss@example.com', '--name', 't', '--db', d]).trim();
+    // the web app's first sign-in asks for currency and zone: the session says so
+    let sess = await api(s.url, boss, 'GET', '/api/v1/session');
+    assert.equal(sess.json.setup, true);
+    writeFileSync(join(t.dir, 'a.csv'), 'name\nAcme Corp\n');
+    writeFileSync(join(t.dir, 'tx.csv'), 'account,booked_on,amount,currency\nAcme Corp,2026-01-05,100.00,USD\nAcme Corp,2026-02-05,250.00,USD\n');
+    kam(['import', 'accounts', join(t.dir, 'a.csv'), '--db', d]);
+    const up = async () => {
+      const r = await fetch(`${s.url}/api/v1/imports?kind=transactions`, { method: 'POST', headers: { Authorization: `Bearer ${boss}`, 'Content-Type': 'text/csv' }, body: 'account,booked_on,amount,currency\nAcme Corp,2026-01-05,100.00,USD\nAcme Corp,2026-02-05,250.00,USD\n' });
+      return { status: r.status, json: await r.json() };
+    };
+    let r = await up();
+    assert.equal(r.status, 400, JSON.stringify(r.json));
+    assert.equal(r.json.errors[0].field, 'currency');
+    assert.equal(r.json.errors[0].base_currency, 'USD');
+    assert.match(r.json.errors[0].message, /every row is in USD and kam has no rate from USD to its base currency EUR; as no money is stored yet, make USD the base currency/);
+    // the CLI says the same
+    const cli = run(['import', 'transactions', join(t.dir, 'tx.csv'), '--db', d]);
+    assert.equal(cli.code, 1);
+    assert.match(cli.err, /make USD the base currency \(kam settings set base_currency USD/);
+    // taking the offer: the same file goes in
+    assert.equal((await api(s.url, boss, 'PATCH', '/api/v1/settings', { base_currency: 'USD' })).status, 200);
+    r = await up();
+    assert.equal(r.status, 201, JSON.stringify(r.json));
+    assert.deepEqual([r.json.created, r.json.rejected], [2, 0]);
+    // once money is stored, a file in another currency is refused row by row as before
+    sess = await api(s.url, boss, 'GET', '/api/v1/session');
+    assert.equal(sess.json.setup, false);
+    const eur = await fetch(`${s.url}/api/v1/imports?kind=transactions`, { method: 'POST', headers: { Authorization: `Bearer ${boss}`, 'Content-Type': 'text/csv' }, body: 'account,booked_on,amount,currency\nAcme Corp,2026-03-05,10.00,EUR\n' });
+    const ej = await eur.json();
+    assert.equal(eur.status, 201);
+    assert.equal(ej.rejected, 1);
+    assert.match(ej.errors[0].message, /no FX rate for EUR/);
+  } finally {
+    assert.equal(await s.stop(), 0);
+  }
+});
+
+test('the session asks no setup of a KAM, nor once the settings were saved', async () => {
+  assert.equal((await api(srv.url, tok.anna, 'GET', '/api/v1/session')).json.setup, false);
+  assert.equal((await api(srv.url, tok.admin, 'GET', '/api/v1/session')).json.setup, false); // the demo has revenue
 });

@@ -1,0 +1,103 @@
+// A new installation in the browser (issue 15): the admin's first sign-in asks for the
+// company, its currency and time zone; a first revenue file in another currency offers to
+// make it the base currency, and one click imports it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { launch, newPage } from '../lib/browser.mjs';
+import { PG, kam, serve, api, tmp, createDb } from '../lib/harness.mjs';
+
+let t, browser;
+const OUT = new URL('../out/', import.meta.url).pathname;
+
+before(async () => {
+  t = tmp();
+  mkdirSync(OUT, { recursive: true });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  t.rm();
+});
+
+function freshDb(name) {
+  const d = PG ? createDb() : join(t.dir, `${name}.db`);
+  kam(['init', '--db', d]);
+  kam(['user', 'add', '--email', 'boss@example.com', '--name', 'Boss', '--role', 'admin', '--password-stdin', '--db', d], { input: 'demo-password-1\n' });
+  return d;
+}
+
+async function signIn(p, url) {
+  await p.goto(url + '/');
+  await p.getByLabel('E-mail').fill('boss@example.com');
+  await p.getByLabel('Password').fill('demo-password-1');
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.getByRole('navigation', { name: 'Main' }).waitFor();
+}
+
+test('the first sign-in asks for the company, its currency and time zone; saved, it does not ask again', async () => {
+  const d = freshDb('setup');
+  const s = await serve(d, { KAM_JOB_INTERVAL: '3600' });
+  try {
+    for (const w of [390, 1280]) {
+      const p = await newPage(browser, w, 900);
+      await signIn(p, s.url);
+      const card = p.getByRole('region', { name: 'Welcome to kam' });
+      await card.waitFor();
+      assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= innerWidth), `fits ${w} px`);
+      await p.screenshot({ path: join(OUT, `onboard-setup-${w}.png`) });
+      if (w === 390) { await p.context().close(); continue; }
+      await card.getByLabel('Your company').fill('Gridline Inc.');
+      await card.getByLabel('Currency of your figures').selectOption('USD');
+      await card.getByLabel(/Time zone/).selectOption('America/Chicago');
+      await card.getByRole('button', { name: 'Save and start' }).click();
+      await card.waitFor({ state: 'detached' });
+      assert.deepEqual(p.problems, []);
+      await p.reload();
+      await p.getByRole('navigation', { name: 'Main' }).waitFor();
+      assert.equal(await p.getByRole('region', { name: 'Welcome to kam' }).count(), 0);
+      await p.context().close();
+    }
+    const tok = kam(['token', 'create', '--email', 'boss@example.com', '--name', 't', '--db', d]).trim();
+    const st = (await api(s.url, tok, 'GET', '/api/v1/settings')).json;
+    assert.deepEqual([st.company_name, st.base_currency, st.time_zone], ['Gridline Inc.', 'USD', 'America/Chicago']);
+  } finally {
+    assert.equal(await s.stop(), 0);
+  }
+});
+
+test('a first revenue file in dollars offers to make USD the base currency, and one click imports it', async () => {
+  const d = freshDb('offer');
+  writeFileSync(join(t.dir, 'a.csv'), 'name\nAcme Corp\n');
+  kam(['import', 'accounts', join(t.dir, 'a.csv'), '--db', d]);
+  const file = join(t.dir, 'revenue.csv');
+  writeFileSync(file, 'account,booked_on,amount,currency\nAcme Corp,2026-01-05,100.00,USD\nAcme Corp,2026-02-05,250.00,USD\n');
+  const s = await serve(d, { KAM_JOB_INTERVAL: '3600' });
+  try {
+    const p = await newPage(browser, 1280, 900);
+    await signIn(p, s.url);
+    await p.getByRole('button', { name: 'Later' }).click();
+    await p.goto(s.url + '/#/settings');
+    const form = p.locator('form.import-form');
+    await form.getByLabel('What').selectOption('transactions');
+    await form.getByLabel('File').setInputFiles(file);
+    await form.getByRole('button', { name: 'Import' }).click();
+    const offer = p.getByRole('button', { name: 'Make USD the base currency and import again' });
+    await offer.waitFor();
+    assert.match(await p.getByRole('alert').first().textContent(), /every row is in USD/);
+    await p.screenshot({ path: join(OUT, 'onboard-offer-1280.png') });
+    await offer.click();
+    await p.getByText(/2 created/).first().waitFor();
+    assert.equal(await offer.count(), 0);
+    assert.deepEqual(p.problems, []);
+    const tok = kam(['token', 'create', '--email', 'boss@example.com', '--name', 't', '--db', d]).trim();
+    assert.equal((await api(s.url, tok, 'GET', '/api/v1/settings')).json.base_currency, 'USD');
+    const tx = (await api(s.url, tok, 'GET', '/api/v1/transactions?limit=10')).json.items;
+    assert.deepEqual(tx.map((x) => [x.amount, x.currency, x.amount_base]).sort(), [[10000, 'USD', 10000], [25000, 'USD', 25000]]);
+    await p.context().close();
+  } finally {
+    assert.equal(await s.stop(), 0);
+  }
+});
