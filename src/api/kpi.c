@@ -108,9 +108,9 @@ static int date_param(struct kam_errinfo *ei, const char *name, const char *v, c
 
 	if (v == NULL)
 		return KAM_OK;
-	if (date_parse(v, &d) != KAM_OK) {
+	if (date_parse_bound(v, !strcmp(name, "to"), &d) != KAM_OK) {
 		err_field(ei, name,
-		          "must be a date written YYYY-MM-DD between " DATE_MIN_TEXT
+		          "must be a date YYYY-MM-DD or a month YYYY-MM between " DATE_MIN_TEXT
 		          " and " DATE_MAX_TEXT);
 		return KAM_EINVAL;
 	}

@@ -129,7 +129,9 @@ int api_account_score(struct req *rq, struct resp *rs)
 	              from, "to", to, "currency", s.base_currency));
 }
 
-/* ?from=YYYY-MM&to=YYYY-MM, defaulting to the last 12 months. */
+/* ?from=&to= as every report takes them (as date_parse_bound: months, or days that start a
+ * month, to excluded), as the whole months from..to (YYYY-MM, to included) these reports
+ * count in; the default is the last 12 months. */
 static int month_range(struct req *rq, char from[8], char to[8], struct kam_errinfo *ei)
 {
 	const char *f = http_query(rq, "from"), *t = http_query(rq, "to");
@@ -141,18 +143,21 @@ static int month_range(struct req *rq, char from[8], char to[8], struct kam_erri
 	app_score_window(today, from, to);
 	for (int i = 0; i < 2; i++) {
 		const char *v = i == 0 ? f : t;
+		date_t d;
 
 		if (v == NULL)
 			continue;
-		date_t d;
-
-		if (date_parse_month(v, &d) != KAM_OK) {
+		/* a month is itself, to included; a date must start a month, to excluded */
+		if (date_parse_month(v, &d) != KAM_OK &&
+		    (date_parse(v, &d) != KAM_OK || date_month_start(d) != d ||
+		     (i == 1 && date_add_months(d, -1, &d) != KAM_OK))) {
 			err_field(ei, i == 0 ? "from" : "to",
-			          "must be a month written YYYY-MM between 1900-01 and 2999-12");
+			          "must be a month YYYY-MM, or the first day of a month YYYY-MM-01 "
+			          "(to excluded), between 1900-01 and 2999-12");
 			rc = KAM_EINVAL;
 			continue;
 		}
-		snprintf(i == 0 ? from : to, 8, "%s", v);
+		date_format_month(d, i == 0 ? from : to);
 	}
 	if (rc == KAM_OK && strcmp(from, to) > 0) {
 		err_field(ei, "to", "must not be before from");

@@ -22,11 +22,21 @@ int kpi_days(const char *from, const char *to)
 
 void kpi_previous(const char *from, const char *to, char pfrom[11], char pto[11])
 {
-	date_t f = day_of(from), pf;
+	date_t f = day_of(from), t = day_of(to), pf;
+	int fy, fm, fd, ty, tm, td;
+	int rc;
 
+	date_ymd(f, &fy, &fm, &fd);
+	date_ymd(t, &ty, &tm, &td);
+	/* whole calendar months (a month, a quarter, a year): the same number of months before,
+	 * so Q3's previous period is Q2, 1 April to 1 July, not the 92 days from 31 March */
+	if (fd == 1 && td == 1)
+		rc = date_add_months(f, -((int64_t)(ty - fy) * 12 + (tm - fm)), &pf);
+	else
+		rc = date_add_days(f, -date_diff(f, t), &pf);
 	/* no date before the range exists, so a previous period reaching past its start is the
 	 * part of it inside the range */
-	if (date_add_days(f, -date_diff(f, day_of(to)), &pf) != KAM_OK)
+	if (rc != KAM_OK)
 		pf = DATE_MIN;
 	date_format(pf, pfrom);
 	date_format(f, pto);

@@ -237,3 +237,32 @@ test('the session asks no setup of a KAM, nor once the settings were saved', asy
   assert.equal((await api(srv.url, tok.anna, 'GET', '/api/v1/session')).json.setup, false);
   assert.equal((await api(srv.url, tok.admin, 'GET', '/api/v1/session')).json.setup, false); // the demo has revenue
 });
+
+test('every report takes periods the same way: months or dates, to excluded as a date and included as a month; a quarter\'s previous period is the quarter before', async () => {
+  const same = async (a, b) => {
+    const x = await get('admin', a), y = await get('admin', b);
+    assert.equal(x.status, 200, x.text);
+    assert.equal(y.status, 200, y.text);
+    return [x.json, y.json];
+  };
+  // /kpis: months, as the portfolio reports take them
+  let [k1, k2] = await same('/api/v1/kpis?from=2026-07-01&to=2026-10-01', '/api/v1/kpis?from=2026-07&to=2026-09');
+  assert.deepEqual(k1.period, { from: '2026-07-01', to: '2026-10-01' });
+  assert.deepEqual(k2.period, k1.period);
+  assert.deepEqual(k2.kpis.revenue, k1.kpis.revenue);
+  assert.deepEqual(k1.previous, { from: '2026-04-01', to: '2026-07-01' }, 'Q3 is compared with Q2');
+  // /portfolio/pareto and the matrix: dates that start a month, as /kpis takes them
+  [k1, k2] = await same('/api/v1/portfolio/pareto?from=2026-01&to=2026-06', '/api/v1/portfolio/pareto?from=2026-01-01&to=2026-07-01');
+  assert.deepEqual(k2.period, k1.period);
+  assert.deepEqual(k2.items, k1.items);
+  [k1, k2] = await same('/api/v1/portfolio/matrix?from=2026-01&to=2026-06&explain=false', '/api/v1/portfolio/matrix?from=2026-01-01&to=2026-07-01&explain=false');
+  assert.deepEqual(k2, k1);
+  // a day inside a month cannot bound a report counted in whole months
+  const bad = await get('admin', '/api/v1/portfolio/pareto?from=2026-01-15&to=2026-07-01');
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.errors[0].field, 'from');
+  assert.match(bad.json.errors[0].message, /first day of a month/);
+  const bad2 = await get('admin', '/api/v1/kpis?from=2026-13&to=2026-14');
+  assert.equal(bad2.status, 400);
+  assert.match(bad2.json.errors[0].message, /a date YYYY-MM-DD or a month YYYY-MM/);
+});

@@ -31,10 +31,21 @@ static void test_previous_period(void **state)
 	char pf[11], pt[11];
 
 	(void)state;
+	/* a calendar quarter's previous period is the quarter before, not the 90 days before */
 	kpi_previous(FROM, TO, pf, pt);
-	assert_string_equal(pf, "2025-10-03"); /* 90 days before */
+	assert_string_equal(pf, "2025-10-01");
 	assert_string_equal(pt, FROM);
 	assert_int_equal(kpi_days(FROM, TO), 90);
+	kpi_previous("2026-07-01", "2026-10-01", pf, pt); /* Q3: Q2, not from 31 March */
+	assert_string_equal(pf, "2026-04-01");
+	assert_string_equal(pt, "2026-07-01");
+	kpi_previous("2026-03-01", "2026-04-01", pf, pt); /* March: February, 28 days */
+	assert_string_equal(pf, "2026-02-01");
+	kpi_previous("2025-01-01", "2026-01-01", pf, pt); /* a year: the year before */
+	assert_string_equal(pf, "2024-01-01");
+	/* any other span: the same number of days before */
+	kpi_previous("2026-03-10", "2026-03-20", pf, pt);
+	assert_string_equal(pf, "2026-02-28");
 	kpi_previous("2024-03-01", "2024-03-02", pf, pt);
 	assert_string_equal(pf, "2024-02-29");
 	/* it never leaves kam/date's range: a previous period reaching before 1900 starts there */
