@@ -262,6 +262,9 @@ test('every report takes periods the same way: months or dates, to excluded as a
   assert.equal(bad.status, 400);
   assert.equal(bad.json.errors[0].field, 'from');
   assert.match(bad.json.errors[0].message, /first day of a month/);
+  // kam kpi reads them the same way
+  const cli = JSON.parse(kam(['kpi', '--from', '2026-07', '--to', '2026-09', '--format', 'json', '--db', db]));
+  assert.deepEqual([cli.period.from, cli.period.to, cli.previous.from], ['2026-07-01', '2026-10-01', '2026-04-01']);
   const bad2 = await get('admin', '/api/v1/kpis?from=2026-13&to=2026-14');
   assert.equal(bad2.status, 400);
   assert.match(bad2.json.errors[0].message, /a date YYYY-MM-DD or a month YYYY-MM/);
