@@ -25,6 +25,9 @@ function Overview({ a, health, score, kpis }) {
       ${!kpis ? html`<p class="loading">Loading the figures…</p>` : html`<p>Revenue ${money(kpis.kpis.revenue.value, kpis.currency)} (previous ${money(kpis.kpis.revenue.previous, kpis.currency)}) ·
         share of wallet ${pct(kpis.kpis.share_of_wallet.value)}${implausible('share_of_wallet', kpis.kpis.share_of_wallet.value) && html` <span class="flag" title=${implausible('share_of_wallet', kpis.kpis.share_of_wallet.value)}>⚠ above 100%: check the potential spend</span>`} · NPS ${num(kpis.kpis.nps.value, 0)} (${kpis.kpis.nps.denominator ?? 0} answers) ·
         potential ${money(a.potential_annual_spend, a.currency)}</p>
+      ${a.lifecycle && (a.lifecycle.acquired_on || a.lifecycle.churned_on) && html`<p class="lifecycle">
+        ${a.lifecycle.acquired_on && html`Customer since ${date(a.lifecycle.acquired_on)}${a.lifecycle.acquired_inferred ? html` <span class="muted" title="No acquisition date is recorded: kam counts the first month with revenue">(inferred from revenue)</span>` : ''}`}
+        ${a.lifecycle.churned_on && html` · churned ${date(a.lifecycle.churned_on)}${a.lifecycle.churned_inferred ? html` <span class="muted" title="No churn date is recorded: kam counts an account as lost after the months without revenue set in Settings">(inferred: no revenue since)</span>` : ''}`}</p>`}
       <${Chart} label="Revenue by month" option=${{
         animation: false, grid: { left: 60, right: 10, top: 10, bottom: 30 },
         xAxis: { type: 'category', data: kpis.series.map((s) => s.period.from.slice(0, 7)) },

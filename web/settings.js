@@ -247,6 +247,25 @@ function CalendarFeed() {
   </section>`;
 }
 
+// Where revenue comes from and how silence reads (issue 15): a company with only its CRM books
+// won deals as revenue; an account with no churn date is lost after months without revenue.
+function Revenue({ s, canEdit, onSaved }) {
+  const [msg, setMsg] = useState(null);
+  const [months, setMonths] = useState(String(s.churn_after_months));
+  const [book, setBook] = useState(s.book_won_opportunities);
+  const [busy, save] = useSave(onSaved, setMsg);
+  const same = Number(months) === s.churn_after_months && book === s.book_won_opportunities;
+  return html`<section aria-labelledby="rv-title"><h2 id="rv-title">Revenue and customer lifecycle</h2>
+    <label><input type="checkbox" checked=${book} disabled=${!canEdit} onChange=${(e) => setBook(e.target.checked)} />
+      Book each won opportunity as revenue on its close date (no ERP feed: the CRM is the only source)</label>
+    <label>An account with no churn date counts as lost after <input type="number" min="1" max="120" value=${months} disabled=${!canEdit}
+      onInput=${(e) => setMonths(e.target.value)} style="width:5em" /> months without revenue</label>
+    <${SaveBar} canEdit=${canEdit} label="Save revenue settings" busy=${busy} disabled=${same} msg=${msg}
+      onSave=${() => save({ churn_after_months: Number(months), book_won_opportunities: book },
+        (v) => `Saved: ${v.book_won_opportunities ? 'won deals are booked as revenue' : 'revenue comes from transactions only'}; lost after ${v.churn_after_months} quiet months.`)} />
+  </section>`;
+}
+
 export function Settings({ user }) {
   const [s, setS] = useState(null);
   const [accounts, setAccounts] = useState([]);
@@ -269,6 +288,7 @@ export function Settings({ user }) {
     <${Alerts} s=${s} canEdit=${canEdit} onSaved=${saved} />
     <${TimeZone} s=${s} canEdit=${canEdit} onSaved=${saved} />
     <${Company} s=${s} canEdit=${canEdit} onSaved=${saved} />
+    <${Revenue} s=${s} canEdit=${canEdit} onSaved=${saved} />
     ${canEdit && html`<${Users} me=${user} />`}
     ${user.role !== 'viewer' && user.role !== 'member' && html`<${Imports} />`}
     <${ChangePassword} />

@@ -500,6 +500,8 @@ static int scale_money(struct rowctx *x, const json_t *stored)
 static void apply_defaults(struct rowctx *x)
 {
 	struct imp *im = x->im;
+	const struct model_field *cur;
+	bool money = false;
 	json_t *custom = json_object_get(im->o->custom, "defaults"), *v;
 	const char *key;
 
@@ -513,8 +515,20 @@ static void apply_defaults(struct rowctx *x)
 		if (json_object_get(x->rec, field) == NULL)
 			json_object_set_new(x->rec, field, json_string(eq + 1));
 	}
-	if (model_field_find(im->e, "currency") && json_object_get(x->rec, "currency") == NULL)
+	cur = model_field_find(im->e, "currency");
+	for (const char *const *m = im->k->money; *m && !money; m++)
+		money = json_object_get(x->rec, *m) != NULL;
+	/* a currency the record must have, or one its amounts are in (a product's price) */
+	if (cur && json_object_get(x->rec, "currency") == NULL &&
+	    ((cur->flags & (MF_REQUIRED | MF_NOTNULL)) || money))
 		json_object_set_new(x->rec, "currency", json_string(im->base_currency));
+	/* a CRM's "Close Date" is when a closed deal closed, not a forecast: a won or lost row
+	 * closed on it, not on the day of the import */
+	if (im->e == &model_opportunity && json_object_get(x->rec, "closed_on") == NULL &&
+	    json_is_string(json_object_get(x->rec, "stage")) &&
+	    revenue_stage_closed(json_string_value(json_object_get(x->rec, "stage"))) &&
+	    json_is_string(json_object_get(x->rec, "expected_close_on")))
+		json_object_set(x->rec, "closed_on", json_object_get(x->rec, "expected_close_on"));
 }
 
 static const char *column_of(struct imp *im, const char *field);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "app/access.h"
 #include "app/record.h"
+#include "app/revenue.h"
 #include "app/scores.h"
 #include "kam/money.h"
 #include "kam/revenue.h"
@@ -52,6 +53,7 @@ static int opp_prepare(struct store_conn *db, const struct actor *who, json_t *r
 	json_t *closed = json_object_get(rec, "closed_on"),
 	       *p = json_object_get(rec, "probability");
 	char today[DATE_LEN];
+	struct settings s;
 	int rc;
 
 	if (stage == NULL) {
@@ -84,7 +86,22 @@ static int opp_prepare(struct store_conn *db, const struct actor *who, json_t *r
 		json_object_set_new(rec, "probability", json_integer(100));
 	if (!strcmp(stage, "lost"))
 		json_object_set_new(rec, "probability", json_integer(0));
-	return KAM_OK;
+	/* a won deal booked as revenue needs its rate before anything is written */
+	if ((rc = app_settings_load(db, &s, NULL)) != KAM_OK)
+		return rc;
+	return app_booking_check(db, &s, rec, ei);
+}
+
+/* A won deal is booked as revenue when the installation books won deals (issue 15). */
+static int opp_after(struct store_conn *db, const struct actor *who, const json_t *before,
+                     const json_t *after)
+{
+	struct settings s;
+	int rc = app_settings_load(db, &s, NULL);
+
+	if (rc != KAM_OK || !s.book_won_opportunities)
+		return rc; /* none is booked while the setting is off (app_bookings_refresh) */
+	return app_booking_sync(db, who, &s, before, after);
 }
 
 static int opp_decorate(struct store_conn *db, const struct actor *who, json_t *rec, bool single)
@@ -100,9 +117,10 @@ static int opp_decorate(struct store_conn *db, const struct actor *who, json_t *
 }
 
 const struct app_resource res_opportunities = {
-	.e = &model_opportunity,
-	.base = "/api/v1/opportunities",
-	.scope = SCOPE_ACCOUNT,
-	.prepare = opp_prepare,
-	.decorate = opp_decorate,
+    .e = &model_opportunity,
+    .base = "/api/v1/opportunities",
+    .scope = SCOPE_ACCOUNT,
+    .prepare = opp_prepare,
+    .after_write = opp_after,
+    .decorate = opp_decorate,
 };

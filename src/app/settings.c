@@ -1,6 +1,7 @@
 /* Changing the installation's settings (see settings.h). */
 #include <string.h>
 #include "app/access.h"
+#include "app/revenue.h"
 #include "app/scores.h"
 #include "app/settings.h"
 #include "kam/money.h"
@@ -60,6 +61,10 @@ int app_settings_update(struct store_conn *db, const struct actor *who, json_t *
 	stored = settings_to_stored_json(&s);
 	if ((rc = store_settings_put(db, stored, have, time_now())) != KAM_OK ||
 	    (rc = app_audit(db, who, "update", "settings", 0, jb, ja)) != KAM_OK)
+		goto out;
+	/* won deals booked as revenue, or no longer: every booking follows at once */
+	if (s.book_won_opportunities != before.book_won_opportunities &&
+	    (rc = app_bookings_refresh(db, who, &s)) != KAM_OK)
 		goto out;
 	/* new weights or thresholds re-rank everyone in the same transaction */
 	if ((rc = app_scores_refresh(db, &s, who->now)) != KAM_OK)

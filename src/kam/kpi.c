@@ -42,6 +42,34 @@ void kpi_previous(const char *from, const char *to, char pfrom[11], char pto[11]
 	date_format(f, pto);
 }
 
+void kpi_lifecycle_infer(struct kpi_in_account *a, size_t n, const char *today, int churn_after)
+{
+	for (size_t i = 0; i < n; i++) {
+		date_t first, after, quiet_until;
+		char text[DATE_LEN];
+
+		if (a[i].acquired_on[0] == '\0' &&
+		    date_parse_month(a[i].first_month, &first) == KAM_OK) {
+			date_format(first, a[i].acquired_on);
+			a[i].acquired_inferred = true;
+		}
+		/* the month after the last revenue, and the day churn_after months after it */
+		if (a[i].churned_on[0] != '\0' ||
+		    date_parse_month(a[i].last_month, &after) != KAM_OK ||
+		    date_add_months(after, 1, &after) != KAM_OK ||
+		    date_add_months(after, churn_after, &quiet_until) != KAM_OK)
+			continue;
+		date_format(quiet_until, text);
+		if (strcmp(text, today) > 0)
+			continue; /* not quiet long enough yet */
+		date_format(after, text);
+		if (strcmp(text, a[i].acquired_on) <= 0)
+			continue; /* a stated acquisition after the last revenue: a new start */
+		memcpy(a[i].churned_on, text, DATE_LEN);
+		a[i].churned_inferred = true;
+	}
+}
+
 struct kpi_fig kpi_ratio(double num, double den)
 {
 	struct kpi_fig f = {den == 0, den == 0 ? 0 : num / den, num, den};

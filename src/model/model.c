@@ -300,6 +300,8 @@ static const struct model_field transaction_fields[] = {
 	{"currency", MT_CURRENCY, MF_REQUIRED | MF_NOTNULL | MF_FILTER, 0, 0, NULL, NULL},
 	{"amount_base", MT_INT, MF_READONLY, 0, 0, NULL, NULL},
 	TEXT("external_id", 200, MF_FILTER),
+	/* the won opportunity this transaction books (book_won_opportunities), else null */
+	{"opportunity_id", MT_INT, MF_READONLY | MF_FILTER, 0, 0, NULL, NULL},
 	STAMPS,
 };
 ENTITY(model_transaction, "transaction", "transactions", transaction_fields);

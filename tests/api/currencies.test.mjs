@@ -136,7 +136,8 @@ test('migration 017 recomputes yen rows stored at a hundredth of their worth, an
   sql(d, 'DELETE FROM schema_migrations WHERE version >= 17');
   // ... and had none of the columns later migrations add (019: client share visibility,
   // 022: product prices)
-  for (const [tb, col] of [['objectives', 'client_visible'], ['actions', 'client_visible'], ['shares', 'include_kpis'], ['products', 'list_price'], ['products', 'currency']]) sql(d, `ALTER TABLE ${tb} DROP COLUMN ${col}`);
+  sql(d, 'DROP INDEX transactions_opportunity');
+  for (const [tb, col] of [['objectives', 'client_visible'], ['actions', 'client_visible'], ['shares', 'include_kpis'], ['products', 'list_price'], ['products', 'currency'], ['transactions', 'opportunity_id']]) sql(d, `ALTER TABLE ${tb} DROP COLUMN ${col}`);
   kam(['migrate', '--db', d]);
   assert.equal(sql(d, `SELECT amount_base FROM transactions WHERE id = ${yen.id}`), '75000');
   assert.equal(sql(d, `SELECT amount FROM revenue_account_monthly WHERE account_id = ${acc.id}`), '85000');

@@ -269,3 +269,111 @@ test('every report takes periods the same way: months or dates, to excluded as a
   assert.equal(bad2.status, 400);
   assert.match(bad2.json.errors[0].message, /a date YYYY-MM-DD or a month YYYY-MM/);
 });
+
+test('imported history without lifecycle dates still has retention: acquired at the first revenue, churned after churn_after_months without any, flagged inferred', async () => {
+  const d = freshDb('lifecycle');
+  const month = (y, m) => `${y}-${String(m).padStart(2, '0')}-15`;
+  const rows = ['account,booked_on,amount'];
+  // Alpha buys every month 2024-01 .. 2026-10; Beta 2024-01 .. 2025-06, then nothing; Gamma
+  // from 2025-09 (new in the period); Delta says it was acquired in 2023 and churned 2025-12
+  for (let y = 2024, m = 1; y < 2026 || m <= 10; m === 12 ? (y++, m = 1) : m++) {
+    rows.push(`Alpha,${month(y, m)},1000.00`);
+    if (y < 2025 || (y === 2025 && m <= 6)) rows.push(`Beta,${month(y, m)},500.00`);
+    if (y > 2025 || (y === 2025 && m >= 9)) rows.push(`Gamma,${month(y, m)},200.00`);
+    if (y < 2025 || (y === 2025 && m <= 3)) rows.push(`Delta,${month(y, m)},100.00`);
+  }
+  writeFileSync(join(t.dir, 'lc-a.csv'), 'name,acquired_on,churned_on,status\nAlpha,,,\nBeta,,,\nGamma,,,\nDelta,2023-05-01,2025-12-01,churned\n');
+  writeFileSync(join(t.dir, 'lc-t.csv'), rows.join('\n') + '\n');
+  kam(['import', 'accounts', join(t.dir, 'lc-a.csv'), '--db', d]);
+  kam(['import', 'transactions', join(t.dir, 'lc-t.csv'), '--db', d]);
+  const s = await serve(d, { KAM_NOW: '2026-11-15T12:00:00Z', KAM_JOB_INTERVAL: '3600' });
+  try {
+    const boss = kam(['token', 'create', '--email', 'boss@example.com', '--name', 't', '--db', d]).trim();
+    const k = (await api(s.url, boss, 'GET', '/api/v1/kpis?from=2025-07&to=2026-06')).json.kpis;
+    // cohort on 2025-07-01: Alpha, Beta (acquired 2024-01, inferred) and Delta (stated);
+    // churned in the period: Beta (2025-07-01, inferred: quiet since, 12 months by 2026-07-01)
+    // and Delta (2025-12-01, stated); Gamma is acquired in the period, not in the cohort
+    assert.deepEqual([k.logo_retention.numerator, k.logo_retention.denominator], [1, 3]);
+    assert.deepEqual([k.logo_churn.numerator, k.logo_churn.denominator], [2, 3]);
+    assert.notEqual(k.nrr.value, null);
+    assert.notEqual(k.grr.value, null);
+    const byName = async (n) => (await api(s.url, boss, 'GET', `/api/v1/accounts?q=${n}`)).json.items[0].id;
+    const beta = (await api(s.url, boss, 'GET', `/api/v1/accounts/${await byName('Beta')}`)).json;
+    assert.deepEqual(beta.lifecycle, { acquired_on: '2024-01-01', churned_on: '2025-07-01', acquired_inferred: true, churned_inferred: true });
+    assert.equal(beta.acquired_on, null, 'the inference is not written over the account');
+    const gamma = (await api(s.url, boss, 'GET', `/api/v1/accounts/${await byName('Gamma')}`)).json;
+    assert.deepEqual(gamma.lifecycle, { acquired_on: '2025-09-01', churned_on: null, acquired_inferred: true, churned_inferred: false });
+    const delta = (await api(s.url, boss, 'GET', `/api/v1/accounts/${await byName('Delta')}`)).json;
+    assert.deepEqual(delta.lifecycle, { acquired_on: '2023-05-01', churned_on: '2025-12-01', acquired_inferred: false, churned_inferred: false });
+    // a shorter setting makes Gamma's… no: a longer one keeps Beta a customer until 24 quiet months
+    assert.equal((await api(s.url, boss, 'PATCH', '/api/v1/settings', { churn_after_months: 24 })).status, 200);
+    const k2 = (await api(s.url, boss, 'GET', '/api/v1/kpis?from=2025-07&to=2026-06')).json.kpis;
+    assert.deepEqual([k2.logo_churn.numerator, k2.logo_churn.denominator], [1, 3]);
+  } finally {
+    assert.equal(await s.stop(), 0);
+  }
+});
+
+test('with no ERP feed, won deals are booked as revenue on their close date, once, and follow their deal', async () => {
+  const d = freshDb('bookings', ['--currency', 'USD']);
+  writeFileSync(join(t.dir, 'b-a.csv'), 'name\nAcme Corp\n');
+  kam(['import', 'accounts', join(t.dir, 'b-a.csv'), '--db', d]);
+  const s = await serve(d, { KAM_NOW: '2026-11-15T12:00:00Z', KAM_JOB_INTERVAL: '3600' });
+  const boss = kam(['token', 'create', '--email', 'boss@example.com', '--name', 't', '--db', d]).trim();
+  const call = (m, p, b) => api(s.url, boss, m, p, b);
+  const deals = 'Opportunity ID,Opportunity Name,Account Name,Stage,Amount,Close Date\n' +
+    'OP-1,Big win,Acme Corp,Closed Won,"1,000.00",3/10/2026\nOP-2,Lost one,Acme Corp,Closed Lost,500.00,4/2/2026\n' +
+    'OP-3,Open one,Acme Corp,Negotiation,700.00,12/20/2026\n';
+  const upload = async () => {
+    const r = await fetch(`${s.url}/api/v1/imports?kind=opportunities&mapping=salesforce`, { method: 'POST', headers: { Authorization: `Bearer ${boss}`, 'Content-Type': 'text/csv' }, body: deals });
+    return r.json();
+  };
+  const revenue = async () => (await call('GET', '/api/v1/kpis?from=2026-01&to=2026-06')).json.kpis.revenue.value;
+  const bookings = async () => (await call('GET', '/api/v1/transactions?limit=100')).json.items;
+  try {
+    assert.equal((await call('PATCH', '/api/v1/settings', { book_won_opportunities: true })).status, 200);
+    let r = await upload();
+    assert.deepEqual([r.created, r.rejected], [3, 0], JSON.stringify(r.errors));
+    const won = (await call('GET', '/api/v1/opportunities?external_id=OP-1')).json.items[0];
+    let tx = await bookings();
+    assert.equal(tx.length, 1);
+    assert.deepEqual([tx[0].opportunity_id, tx[0].booked_on, tx[0].amount, tx[0].currency, tx[0].amount_base], [won.id, '2026-03-10', 100000, 'USD', 100000]);
+    assert.equal(await revenue(), 100000);
+    // the same file again: nothing changes
+    r = await upload();
+    assert.deepEqual([r.created, r.updated, r.unchanged], [0, 0, 3]);
+    assert.deepEqual(await bookings(), tx);
+    // the booking is the deal's: edited there, not on its own
+    const p = await call('PATCH', `/api/v1/transactions/${tx[0].id}`, { amount: 1 });
+    assert.equal(p.status, 409);
+    assert.match(p.json.detail, /books won opportunity \d+ as revenue/);
+    assert.equal((await call('DELETE', `/api/v1/transactions/${tx[0].id}`)).status, 409);
+    // a new amount moves the booking; reopened, the deal takes its revenue back
+    assert.equal((await call('PATCH', `/api/v1/opportunities/${won.id}`, { amount: 150000 })).status, 200);
+    assert.equal(await revenue(), 150000);
+    assert.equal((await call('PATCH', `/api/v1/opportunities/${won.id}`, { stage: 'negotiation' })).status, 200);
+    assert.deepEqual(await bookings(), []);
+    assert.equal(await revenue(), 0);
+    assert.equal((await call('PATCH', `/api/v1/opportunities/${won.id}`, { stage: 'won', closed_on: '2026-05-05' })).status, 200);
+    tx = await bookings();
+    assert.deepEqual([tx.length, tx[0].booked_on], [1, '2026-05-05']);
+    // the setting off takes every booking away, on brings them back
+    assert.equal((await call('PATCH', '/api/v1/settings', { book_won_opportunities: false })).status, 200);
+    assert.deepEqual(await bookings(), []);
+    assert.equal(await revenue(), 0);
+    assert.equal((await call('PATCH', '/api/v1/settings', { book_won_opportunities: true })).status, 200);
+    assert.equal((await bookings()).length, 1);
+    assert.equal(await revenue(), 150000);
+    // a won deal in a currency without a rate is refused at its currency, nothing written
+    const eur = await call('POST', '/api/v1/opportunities', { account_id: won.account_id, name: 'Euro deal', kind: 'upsell', stage: 'won', closed_on: '2026-02-02', amount: 1000, currency: 'EUR' });
+    assert.equal(eur.status, 400);
+    assert.equal(eur.json.errors[0].field, 'currency');
+    assert.match(eur.json.errors[0].message, /no FX rate for EUR on 2026-02-02 to book this won deal/);
+    // a deleted deal takes its booking with it
+    assert.equal((await call('DELETE', `/api/v1/opportunities/${won.id}`)).status, 204);
+    assert.deepEqual(await bookings(), []);
+    assert.equal(await revenue(), 0);
+  } finally {
+    assert.equal(await s.stop(), 0);
+  }
+});
