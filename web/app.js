@@ -11,6 +11,7 @@ import { Settings } from './settings.js';
 import { PrintPlan } from './print.js';
 import { MyWork, Search } from './mywork.js';
 import { Setup } from './setup.js';
+import { Invite } from './invite.js';
 
 // the hash's query (#/work?owner=3) is the screen's own: it does not change the route
 function route() {
@@ -111,6 +112,9 @@ function App() {
   }, []);
   const shared = location.hash.match(/^#\/shared\/([A-Za-z0-9_-]+)$/);
   if (shared) return html`<${Shared} token=${shared[1]} />`;
+  // an invitation sets a password before there is a session to speak of
+  const invite = location.hash.match(/^#\/invite\/(inv_[A-Za-z0-9_-]+)$/);
+  if (invite) return html`<${Invite} token=${invite[1]} />`;
   return html`<${Staff} />`;
 }
 

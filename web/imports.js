@@ -4,7 +4,7 @@ import { html, useState, useEffect } from './vendor-preact-htm.js';
 import { api, get, upload } from './api.js';
 import { date } from './format.js';
 
-const KINDS = ['accounts', 'contacts', 'products', 'units', 'fx-rates', 'transactions', 'opportunities', 'interactions', 'cases', 'surveys'];
+const KINDS = ['accounts', 'users', 'contacts', 'products', 'units', 'fx-rates', 'transactions', 'opportunities', 'interactions', 'cases', 'surveys'];
 
 // The file's records with the line each starts on (a quoted field may span lines), so the
 // rejected ones can be handed back as a CSV of their own.
@@ -77,6 +77,7 @@ export function Imports() {
     if (f.get('date_format')) q.set('date_format', f.get('date_format'));
     q.set('dry_run', e.submitter?.value === 'import' ? 'false' : 'true');
     if (f.get('atomic')) q.set('atomic', 'true');
+    if (f.get('kind') === 'users' && f.get('email_domain')) q.set('email_domain', String(f.get('email_domain')).trim());
     setBusy(true);
     setError(null);
     setOffer(null);
@@ -123,6 +124,7 @@ export function Imports() {
       <label>Columns from <select name="mapping"><option value="">kam</option><option value="salesforce">Salesforce</option><option value="hubspot">HubSpot</option></select></label>
       <label>Dates <select name="date_format"><option value="">from the values</option><option value="M/D/YYYY">M/D/YYYY</option><option value="D/M/YYYY">D/M/YYYY</option><option value="iso">YYYY-MM-DD</option></select></label>
       <label>File <input type="file" name="file" accept=".csv,text/csv" required /></label>
+      <label title="users only: rows without an e-mail get first.last@this domain">E-mail domain for users <input name="email_domain" placeholder="example.com" size="14" /></label>
       <label><input type="checkbox" name="atomic" /> all rows or none</label>
       <button type="submit" value="dry" disabled=${busy}>Dry run</button>
       <button type="submit" value="import" disabled=${busy}>Import</button>

@@ -266,6 +266,31 @@ function Revenue({ s, canEdit, onSaved }) {
   </section>`;
 }
 
+// People who cannot sign in yet (imported from a CRM, or invited without a password): each gets
+// a one-time link to pass on; it is shown once, kam keeps only its hash.
+function Pending() {
+  const [items, setItems] = useState(null);
+  const [links, setLinks] = useState({});
+  const [err, setErr] = useState(null);
+  useEffect(() => { get('/api/v1/invitations').then((r) => setItems(r.items), (e) => setErr(e.message)); }, []);
+  async function invite(u) {
+    try {
+      const r = await api('POST', `/api/v1/users/${u.id}/invitation`);
+      setLinks({ ...links, [u.id]: location.origin + r.link });
+    } catch (e) { setErr(e.message); }
+  }
+  if (!items || items.length === 0) return err ? html`<p class="error" role="alert">${err}</p>` : null;
+  return html`<section aria-labelledby="pi-title"><h2 id="pi-title">Waiting for their password</h2>
+    <p class="muted">These users cannot sign in until they choose a password through an invitation link. A new link replaces the old one; each works once, for 14 days, and is shown only here, now.</p>
+    <div class="scroll"><table><thead><tr><th>Name</th><th>E-mail</th><th>Invitation</th></tr></thead><tbody>
+      ${items.map((u) => html`<tr><td>${u.name}</td><td>${u.email}</td><td>${links[u.id]
+        ? html`<input class="invite-link" readonly value=${links[u.id]} aria-label=${`Invitation link for ${u.name}`} onFocus=${(e) => e.target.select()} /> <button type="button" onClick=${() => navigator.clipboard?.writeText(links[u.id])}>Copy</button>`
+        : html`<button type="button" onClick=${() => invite(u)}>Create invitation link</button>`}</td></tr>`)}
+    </tbody></table></div>
+    ${err && html`<p class="error" role="alert">${err}</p>`}
+  </section>`;
+}
+
 export function Settings({ user }) {
   const [s, setS] = useState(null);
   const [accounts, setAccounts] = useState([]);
@@ -290,6 +315,7 @@ export function Settings({ user }) {
     <${Company} s=${s} canEdit=${canEdit} onSaved=${saved} />
     <${Revenue} s=${s} canEdit=${canEdit} onSaved=${saved} />
     ${canEdit && html`<${Users} me=${user} />`}
+    ${user.role === 'admin' && html`<${Pending} />`}
     ${user.role !== 'viewer' && user.role !== 'member' && html`<${Imports} />`}
     <${ChangePassword} />
     <${Tokens} />

@@ -93,8 +93,8 @@ out:
 
 int api_import_create(struct req *rq, struct resp *rs)
 {
-	static const char *const params[] = {"kind",        "mapping", "dry_run", "atomic",
-	                                     "date_format", "async",   NULL};
+	static const char *const params[] = {"kind",        "mapping", "dry_run",      "atomic",
+	                                     "date_format", "async",   "email_domain", NULL};
 	struct app_import_opts o = {.datefmt = IMP_DATE_AUTO};
 	struct kam_errinfo ei = {0};
 	const char *ct = rq->content_type ? rq->content_type : "";
@@ -120,6 +120,13 @@ int api_import_create(struct req *rq, struct resp *rs)
 		goto out;
 	o.kind = http_query(rq, "kind");
 	o.mapping = http_query(rq, "mapping");
+	o.email_domain = http_query(rq, "email_domain");
+	if (o.email_domain && (strchr(o.email_domain, '@') || !strchr(o.email_domain, '.') ||
+	                       strlen(o.email_domain) > 200)) {
+		err_field(&ei, "email_domain", "is a domain such as example.com");
+		rc = KAM_EINVAL;
+		goto out;
+	}
 	if ((df = http_query(rq, "date_format")) && (o.datefmt = imp_datefmt_parse(df)) < 0) {
 		err_field(&ei, "date_format", "is M/D/YYYY, D/M/YYYY, DD-MM-YY or iso");
 		rc = KAM_EINVAL;

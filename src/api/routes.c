@@ -75,6 +75,18 @@ const struct http_route api_routes[] = {
     {"PATCH", "/api/v1/users/:id", api_user_update, ROUTE_IF_MATCH, R_ADMIN, NULL,
      "Change a user (admins); deactivating or a new password ends their sessions and tokens",
      "UserPatch", "User"},
+    {"POST", "/api/v1/users/:id/invitation", api_invitation_create, 0, R_ADMIN, NULL,
+     "A one-time link through which a user without a password sets one (admins; 14 days; "
+     "replaces the previous link; the token is shown once)",
+     NULL, "201 object"},
+    {"GET", "/api/v1/invitations", api_invitation_pending, 0, R_ADMIN, NULL,
+     "The active users who have no password yet, such as imported ones (admins)", NULL,
+     "object"},
+    {"GET", "/api/v1/invitations/:token", api_invitation_get, ROUTE_PUBLIC, 0, NULL,
+     "Whom a live invitation is for (no login)", NULL, "object"},
+    {"POST", "/api/v1/invitations/:token", api_invitation_accept, ROUTE_PUBLIC, 0, NULL,
+     "Set the password through an invitation {password}; the link then stops working", NULL,
+     "object"},
 
     {"GET", "/api/v1/accounts", api_list_kind, 0, 0, "accounts",
      "List the accounts the caller may see", NULL, "Account[]"},

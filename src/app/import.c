@@ -160,7 +160,7 @@ static const struct app_resource *resource_of(const char *entity)
 	    {"FX rate", &res_fx_rates},         {"product", &res_products},
 	    {"transaction", &res_transactions}, {"opportunity", &res_opportunities},
 	    {"interaction", &res_interactions}, {"case", &res_cases},
-	    {"survey", &res_surveys},
+	    {"survey", &res_surveys},           {"user", &res_users},
 	};
 
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
@@ -180,8 +180,8 @@ int app_import_check(const struct app_import_opts *o, struct kam_errinfo *ei)
 {
 	if (imp_kind_get(o->kind) == NULL) {
 		err_field(ei, "kind",
-		          "is one of accounts, contacts, products, units, fx-rates, transactions, "
-		          "opportunities, interactions, cases, surveys");
+		          "is one of accounts, users, contacts, products, units, fx-rates, "
+		          "transactions, opportunities, interactions, cases, surveys");
 		return KAM_EINVAL;
 	}
 	if (o->mapping && strcmp(o->mapping, "salesforce") != 0 &&
@@ -222,6 +222,11 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 	im.k = imp_kind_get(o->kind);
 	im.e = entity_of(im.k->entity);
 	im.res = resource_of(im.k->entity);
+	if (im.e == &model_user && who->role != ROLE_ADMIN) {
+		err_detail(ei, "only admins may import users");
+		rc = KAM_EFORBIDDEN;
+		goto out;
+	}
 	if ((rc = app_settings_load(db, &s, NULL)) != KAM_OK)
 		goto out;
 	snprintf(im.base_currency, sizeof(im.base_currency), "%s", s.base_currency);

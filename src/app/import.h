@@ -11,7 +11,7 @@
 typedef void (*api_import_progress)(int64_t done, int64_t total, void *arg);
 
 struct app_import_opts {
-	const char *kind;    /* accounts, contacts, products, transactions, opportunities, … */
+	const char *kind; /* accounts, users, contacts, products, transactions, opportunities, … */
 	const char *mapping; /* "salesforce", "hubspot", or NULL for kam's own column names */
 	json_t *custom;      /* a mapping file {columns, values, defaults, date_format}, or NULL */
 	int datefmt;         /* enum imp_datefmt; IMP_DATE_AUTO decides from the values */
@@ -19,6 +19,7 @@ struct app_import_opts {
 	bool atomic;         /* all rows or none */
 	int batch;           /* rows per commit when neither (0: 10,000, short write locks) */
 	int64_t import_id;   /* > 0: the queued run to complete, instead of a new record */
+	const char *email_domain; /* users without an e-mail get first.last@this, or NULL */
 	api_import_progress progress;
 	void *progress_arg;
 };

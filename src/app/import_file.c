@@ -148,14 +148,38 @@ static const char *ref_field(const struct model_entity *e, const char *target)
 		return "user_ids";
 	if (!strcmp(target, "contacts"))
 		return "contact_ids";
+	if (!strcmp(target, "manager"))
+		return "manager_id";
 	return NULL;
 }
+
+/* Column names of CRM exports that say what kam calls otherwise, per entity: what a sales
+ * team file, a deals file or an accounts file of a CRM sample calls its columns. */
+static const struct {
+	const char *entity, *key, *target;
+} aliases[] = {
+    {"user", "sales_agent", "name"},         {"user", "agent", "name"},
+    {"user", "sales_rep", "name"},           {"user", "rep", "name"},
+    {"user", "full_name", "name"},           {"user", "manager_name", "manager"},
+    {"user", "manager_email", "manager"},    {"user", "reports_to", "manager"},
+    {"user", "regional_office", "team"},     {"user", "office", "team"},
+    {"user", "region", "team"},              {"user", "sales_team", "team"},
+    {"user", "e_mail", "email"},             {"contact", "e_mail", "email"},
+    {"opportunity", "sales_agent", "owner"}, {"opportunity", "deal_stage", "stage"},
+    {"opportunity", "close_value", "amount"}, {"opportunity", "close_date", "expected_close_on"},
+    {"opportunity", "deal_name", "name"},    {"opportunity", "opportunity_id", "external_id"},
+    {"account", "sector", "industry"},       {"account", "subsidiary_of", "parent"},
+    {"account", "parent_company", "parent"}, {"account", "office_location", "country"},
+    {"product", "series", "family"},         {"product", "sales_price", "list_price"},
+    {"product", "price", "list_price"},
+};
 
 static const char *native_target(const struct imp *im, const char *key)
 {
 	static const char *const extra[] = {
 	    "account", "account_ext", "owner",      "product",   "contact", "reports_to", "unit",
-	    "users",   "contacts",    "first_name", "last_name", "parent",  "parent_ext", NULL};
+	    "users",   "contacts",    "first_name", "last_name", "parent",  "parent_ext", "manager",
+	    NULL};
 	const struct model_field *f = model_field_find(im->e, key);
 
 	char self[64];
@@ -163,6 +187,9 @@ static const char *native_target(const struct imp *im, const char *key)
 
 	if (f && !(f->flags & (MF_READONLY | MF_INTERNAL)))
 		return f->name;
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (!strcmp(aliases[i].entity, im->e->name) && !strcmp(aliases[i].key, key))
+			return aliases[i].target;
 	/* in a file of products, a column "product" is the product's name, not a reference to
 	 * another product (the same for accounts, contacts, users) */
 	imp_key(im->e->name, self, sizeof(self));

@@ -35,7 +35,8 @@ static struct selfref columns_of(const struct imp *im)
 			continue;
 		if (nref < 2 && ((im->e == &model_account &&
 		                  (!strcmp(t, "parent") || !strcmp(t, "parent_ext"))) ||
-		                 (im->e == &model_contact && !strcmp(t, "reports_to")))) {
+		                 (im->e == &model_contact && !strcmp(t, "reports_to")) ||
+		                 (im->e == &model_user && !strcmp(t, "manager")))) {
 			s.ref[nref] = (ssize_t)i;
 			s.ext_only[nref++] = !strcmp(t, "parent_ext");
 		} else if (s.ext < 0 && !strcmp(t, "external_id")) {
@@ -90,7 +91,7 @@ static char *loop_text(const struct imp *im, const struct selfref *s, const size
 	struct buf b = {.max = 2048};
 
 	buf_printf(&b, "goes round a loop of %s in this file: ",
-	           im->e == &model_contact ? "managers" : "parents");
+	           im->e == &model_account ? "parents" : "managers");
 	for (size_t k = 0; k <= to - from; k++) {
 		const struct row *r = &im->rows[path[from + (at - from + k) % (to - from)]];
 		const char *n = cell(r, s->name) ? cell(r, s->name) : cell(r, s->ext);

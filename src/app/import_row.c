@@ -16,6 +16,7 @@
 #include "store/import.h"
 #include "store/revenue.h"
 #include "util/time.h"
+#include "util/utf8.h"
 
 /* --- lookups ------------------------------------------------------------------------------ */
 
@@ -108,7 +109,8 @@ static int lookup(struct imp *im, const char *target, const char *v, int64_t acc
                   int64_t *id, char *msg, size_t msglen)
 {
 	const struct model_entity *e =
-	    !strcmp(target, "owner") || !strcmp(target, "users")              ? &model_user
+	    !strcmp(target, "owner") || !strcmp(target, "users") || !strcmp(target, "manager")
+	        ? &model_user
 	    : !strcmp(target, "product")                                      ? &model_product
 	    : !strcmp(target, "unit")                                         ? &model_unit
 	    : !strncmp(target, "account", 7) || !strncmp(target, "parent", 6) ? &model_account
@@ -522,6 +524,10 @@ static void apply_defaults(struct rowctx *x)
 	if (cur && json_object_get(x->rec, "currency") == NULL &&
 	    ((cur->flags & (MF_REQUIRED | MF_NOTNULL)) || money))
 		json_object_set_new(x->rec, "currency", json_string(im->base_currency));
+	/* a deals table without a name column (a CRM's raw export): a deal is called by its id */
+	if (im->e == &model_opportunity && json_object_get(x->rec, "name") == NULL &&
+	    json_is_string(json_object_get(x->rec, "external_id")))
+		json_object_set(x->rec, "name", json_object_get(x->rec, "external_id"));
 	/* a CRM's "Close Date" is when a closed deal closed, not a forecast: a won or lost row
 	 * closed on it, not on the day of the import */
 	if (im->e == &model_opportunity && json_object_get(x->rec, "closed_on") == NULL &&
@@ -541,7 +547,10 @@ static int existing(struct rowctx *x, int64_t *id)
 {
 	struct imp *im = x->im;
 	const char *ext = json_string_value(json_object_get(x->rec, "external_id"));
-	const char *by = im->e == &model_contact ? "email" : "name";
+	const char *by =
+	    im->e == &model_contact || (im->e == &model_user && json_object_get(x->rec, "email"))
+	        ? "email"
+	        : "name";
 	int64_t acc = im->e->scope_sql && im->e != &model_account
 	                  ? json_integer_value(json_object_get(x->rec, "account_id"))
 	                  : 0;
@@ -556,7 +565,7 @@ static int existing(struct rowctx *x, int64_t *id)
 		store_import_key(acc, ext, false, key, sizeof(key));
 		hit = json_object_get(exts, key);
 	} else if ((im->e == &model_account || im->e == &model_product || im->e == &model_contact ||
-	            im->e == &model_unit) &&
+	            im->e == &model_unit || im->e == &model_user) &&
 	           json_is_string(json_object_get(x->rec, by))) {
 		store_import_key(acc, json_string_value(json_object_get(x->rec, by)), true, key,
 		                 sizeof(key));
@@ -621,6 +630,46 @@ static int read_row(struct rowctx *x, int64_t *id)
 	return existing(x, id);
 }
 
+/* A new user needs an e-mail (their login): the file's, else one made from the name under
+ * the run's --email-domain ("Anna Maria Ölund" → anna.maria.olund@example.com). */
+static int user_email(struct rowctx *x)
+{
+	const char *dom = x->im->o->email_domain, *name;
+	char local[201], folded[401];
+	size_t n = 0;
+
+	if (json_is_string(json_object_get(x->rec, "email")))
+		return KAM_OK;
+	name = json_string_value(json_object_get(x->rec, "name"));
+	if (dom == NULL || name == NULL)
+		return reject(x, "email",
+		              "no e-mail for this user (their login): add an email column, or pass "
+		              "an e-mail domain (--email-domain example.com) to make one from the "
+		              "name");
+	if (utf8_ascii_lower(name, folded, sizeof(folded)) != 0)
+		folded[0] = '\0';
+	for (const char *p = folded; *p && n + 1 < sizeof(local); p++) {
+		unsigned char ch = (unsigned char)*p;
+
+		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
+			local[n++] = (char)ch;
+		else if (n > 0 && local[n - 1] != '.')
+			local[n++] = '.';
+	}
+	while (n > 0 && local[n - 1] == '.')
+		n--;
+	local[n] = '\0';
+	if (n == 0)
+		return reject(
+		    x, "email",
+		    "no e-mail for this user and none can be made from the name \"%.100s\"; "
+		    "add an email column",
+		    name);
+	snprintf(folded, sizeof(folded), "%s@%s", local, dom);
+	json_object_set_new(x->rec, "email", json_string(folded));
+	return KAM_OK;
+}
+
 static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 {
 	struct imp *im = x->im;
@@ -647,6 +696,8 @@ static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 			im->updated++;
 	} else {
 		apply_defaults(x);
+		if (im->e == &model_user && (rc = user_email(x)) != KAM_OK)
+			goto out;
 		if ((rc = scale_money(x, NULL)) != KAM_OK)
 			goto out;
 		if ((rc = validate_body(im->e, x->rec, true, ei)) != KAM_OK)

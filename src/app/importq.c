@@ -13,6 +13,7 @@ struct job {
 	struct actor who; /* the submitter, whose rights of the day the run has */
 	char kind[32], mapping[32];
 	bool has_mapping;
+	char email_domain[201]; /* "" for none */
 	json_t *custom;
 	int datefmt;
 	bool dry_run, atomic;
@@ -81,6 +82,7 @@ static void run(struct app_importq *q, struct job *j)
 				    .datefmt = j->datefmt,
 				    .dry_run = j->dry_run,
 				    .atomic = j->atomic,
+				    .email_domain = j->email_domain[0] ? j->email_domain : NULL,
 				    .progress = progress,
 				    .progress_arg = q,
 				    .import_id = j->id};
@@ -275,6 +277,8 @@ int app_importq_submit(struct app_importq *q, int64_t id, const struct actor *wh
 	j->datefmt = o->datefmt;
 	j->dry_run = o->dry_run;
 	j->atomic = o->atomic;
+	snprintf(j->email_domain, sizeof(j->email_domain), "%s",
+		 o->email_domain ? o->email_domain : "");
 	pthread_mutex_lock(&q->mu);
 	if (!room(q, who->user_id, len)) {
 		pthread_mutex_unlock(&q->mu);

@@ -198,6 +198,7 @@ static const char *const money_products[] = {"list_price", NULL};
 static const char *const none[] = {NULL};
 
 static const char *const def_accounts[] = {"status=active", NULL};
+static const char *const def_users[] = {"role=kam", NULL};
 static const char *const def_opportunities[] = {"kind=new_business", NULL};
 static const char *const def_interactions[] = {"kind=meeting", NULL};
 static const char *const def_cases[] = {"severity=medium", NULL};
@@ -214,6 +215,7 @@ static const struct imp_kind kinds[] = {
 	{"interactions", "interaction", sf_interactions, hs_activities, none, def_interactions},
 	{"cases", "case", sf_cases, hs_tickets, none, def_cases},
 	{"surveys", "survey", sf_surveys, hs_feedback, none, def_surveys},
+	{"users", "user", NULL, NULL, none, def_users},
 };
 
 const struct imp_kind *imp_kind_get(const char *name)
@@ -325,7 +327,7 @@ int imp_is_ref_target(const char *t)
 {
 	static const char *const refs[] = {"account", "account_ext", "owner", "product", "contact",
 					   "reports_to", "unit", "users", "contacts", "parent",
-					   "parent_ext", NULL};
+					   "parent_ext", "manager", NULL};
 
 	for (const char *const *r = refs; *r; r++)
 		if (!strcmp(*r, t))

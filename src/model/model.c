@@ -40,6 +40,7 @@ const struct model_table model_tables[] = {
     {"shares", true},
     {"imports", true},
     {"calendar_feeds", true},
+    {"invitations", true},
     {NULL, false},
 };
 
@@ -63,6 +64,8 @@ static const struct model_field user_fields[] = {
 	{"role", MT_ENUM, MF_REQUIRED | MF_NOTNULL | MF_FILTER, 0, 0, model_roles, NULL},
 	{"active", MT_BOOL, MF_NOTNULL | MF_FILTER, 0, 0, NULL, NULL},
 	{"password_hash", MT_TEXT, MF_INTERNAL, 0, 0, NULL, NULL},
+	{"manager_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "user"},
+	{"team", MT_TEXT, MF_FILTER | MF_SEARCH, 0, 100, NULL, NULL},
 	{"created_at", MT_TIME, MF_READONLY | MF_SORT, 0, 0, NULL, NULL},
 	{"updated_at", MT_TIME, MF_READONLY | MF_SORT, 0, 0, NULL, NULL},
 };

@@ -137,7 +137,8 @@ test('migration 017 recomputes yen rows stored at a hundredth of their worth, an
   // ... and had none of the columns later migrations add (019: client share visibility,
   // 022: product prices)
   sql(d, 'DROP INDEX transactions_opportunity');
-  for (const [tb, col] of [['objectives', 'client_visible'], ['actions', 'client_visible'], ['shares', 'include_kpis'], ['products', 'list_price'], ['products', 'currency'], ['transactions', 'opportunity_id']]) sql(d, `ALTER TABLE ${tb} DROP COLUMN ${col}`);
+  sql(d, 'DROP TABLE invitations');
+  for (const [tb, col] of [['objectives', 'client_visible'], ['actions', 'client_visible'], ['shares', 'include_kpis'], ['products', 'list_price'], ['products', 'currency'], ['transactions', 'opportunity_id'], ['users', 'manager_id'], ['users', 'team']]) sql(d, `ALTER TABLE ${tb} DROP COLUMN ${col}`);
   kam(['migrate', '--db', d]);
   assert.equal(sql(d, `SELECT amount_base FROM transactions WHERE id = ${yen.id}`), '75000');
   assert.equal(sql(d, `SELECT amount FROM revenue_account_monthly WHERE account_id = ${acc.id}`), '85000');

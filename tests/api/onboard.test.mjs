@@ -377,3 +377,105 @@ test('with no ERP feed, won deals are booked as revenue on their close date, onc
     assert.equal(await s.stop(), 0);
   }
 });
+
+test('a sales team file with names only brings people in: e-mails from a domain, managers in the same file, teams; they sign in through a one-time invitation', async () => {
+  const d = freshDb('users');
+  const s = await serve(d, { KAM_JOB_INTERVAL: '3600' });
+  const boss = kam(['token', 'create', '--email', 'boss@example.com', '--name', 't', '--db', d]).trim();
+  const call = (m, p, b) => api(s.url, boss, m, p, b);
+  const up = async (csv, q) => {
+    const r = await fetch(`${s.url}/api/v1/imports?${new URLSearchParams({ kind: 'users', ...q })}`, { method: 'POST', headers: { Authorization: `Bearer ${boss}`, 'Content-Type': 'text/csv' }, body: csv });
+    return { status: r.status, json: await r.json() };
+  };
+  // the agents come before their manager; no e-mails in the file
+  const team = 'sales_agent,manager,regional_office\nAnna Agent,Mara Manager,Central\nZoë Ölund,Mara Manager,East\nMara Manager,,Central\n';
+  try {
+    // without a domain each row says what is missing
+    let r = await up(team, {});
+    assert.equal(r.status, 201, JSON.stringify(r.json));
+    assert.equal(r.json.rejected, 3);
+    const mara = r.json.errors.find((e) => e.line === 4);
+    assert.equal(mara.column, 'email');
+    assert.match(mara.message, /no e-mail for this user \(their login\): add an email column, or pass an e-mail domain/);
+    r = await up(team, { email_domain: 'gridline.example' });
+    assert.deepEqual([r.json.created, r.json.rejected], [3, 0], JSON.stringify(r.json.errors));
+    const users = (await call('GET', '/api/v1/users?limit=100&sort=name')).json.items;
+    const by = Object.fromEntries(users.map((u) => [u.name, u]));
+    assert.equal(by['Anna Agent'].email, 'anna.agent@gridline.example');
+    assert.equal(by['Zoë Ölund'].email, 'zoe.olund@gridline.example');
+    assert.deepEqual([by['Anna Agent'].role, by['Anna Agent'].team, by['Anna Agent'].manager_id], ['kam', 'Central', by['Mara Manager'].id]);
+    assert.equal(by['Zoë Ölund'].team, 'East');
+    // the same file again changes nothing
+    r = await up(team, { email_domain: 'gridline.example' });
+    assert.deepEqual([r.json.created, r.json.updated, r.json.unchanged], [0, 0, 3]);
+    // imported people cannot sign in until they set a password
+    const login = (email, password) => fetch(`${s.url}/api/v1/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }) });
+    assert.equal((await login('anna.agent@gridline.example', 'demo-password-1')).status, 401);
+    const pending = (await call('GET', '/api/v1/invitations')).json.items.map((u) => u.email).sort();
+    assert.deepEqual(pending, ['anna.agent@gridline.example', 'mara.manager@gridline.example', 'zoe.olund@gridline.example']);
+    const inv = await call('POST', `/api/v1/users/${by['Anna Agent'].id}/invitation`);
+    assert.equal(inv.status, 201, inv.text);
+    assert.match(inv.json.link, /^\/#\/invite\/inv_[A-Za-z0-9_-]{40,}$/);
+    const tok = inv.json.token;
+    const pub = (m, b) => fetch(`${s.url}/api/v1/invitations/${tok}`, { method: m, headers: b ? { 'Content-Type': 'application/json' } : {}, body: b ? JSON.stringify(b) : undefined });
+    let g = await pub('GET');
+    assert.equal(g.status, 200);
+    assert.deepEqual((await g.json()).user, { id: by['Anna Agent'].id, name: 'Anna Agent', email: 'anna.agent@gridline.example' });
+    // a weak password is refused at its field and the link still works
+    g = await pub('POST', { password: 'short' });
+    assert.equal(g.status, 400);
+    assert.equal((await g.json()).errors[0].field, 'password');
+    g = await pub('POST', { password: 'a-good-long-password' });
+    assert.equal(g.status, 200);
+    assert.equal((await login('anna.agent@gridline.example', 'a-good-long-password')).status, 201);
+    // once used, the link is gone; so is an unknown one, and they answer alike
+    for (const t of [tok, 'inv_' + 'x'.repeat(43), 'nonsense']) {
+      const x = await fetch(`${s.url}/api/v1/invitations/${t}`);
+      assert.equal(x.status, 404, t);
+      assert.match((await x.json()).detail, /not valid, was used already or has expired/);
+    }
+    // a user with a password gets no invitation; a new link replaces the old one
+    assert.equal((await call('POST', `/api/v1/users/${by['Anna Agent'].id}/invitation`)).status, 409);
+    const first = (await call('POST', `/api/v1/users/${by['Mara Manager'].id}/invitation`)).json.token;
+    const second = (await call('POST', `/api/v1/users/${by['Mara Manager'].id}/invitation`)).json.token;
+    assert.equal((await fetch(`${s.url}/api/v1/invitations/${first}`)).status, 404);
+    assert.equal((await fetch(`${s.url}/api/v1/invitations/${second}`)).status, 200);
+    // deals then name their owners by name
+    writeFileSync(join(t.dir, 'u-a.csv'), 'name\nAcme Corp\n');
+    kam(['import', 'accounts', join(t.dir, 'u-a.csv'), '--db', d]);
+    const deals = await fetch(`${s.url}/api/v1/imports?kind=opportunities`, { method: 'POST', headers: { Authorization: `Bearer ${boss}`, 'Content-Type': 'text/csv' },
+      body: 'opportunity_id,account,sales_agent,deal_stage,close_value\nD-1,Acme Corp,Zoë Ölund,Prospecting,100\n' });
+    const dj = await deals.json();
+    assert.equal(dj.created, 1, JSON.stringify(dj.errors));
+    const opp = (await call('GET', '/api/v1/opportunities?external_id=D-1')).json.items[0];
+    assert.equal(opp.owner_id, by['Zoë Ölund'].id);
+  } finally {
+    assert.equal(await s.stop(), 0);
+  }
+});
+
+test('only admins bring users in or invite them; kam import users prints each new user\'s invitation link once', async () => {
+  const d = freshDb('users-cli');
+  kam(['user', 'add', '--email', 'dir@example.com', '--name', 'Dir', '--role', 'director', '--password-stdin', '--db', d], { input: 'demo-password-1\n' });
+  writeFileSync(join(t.dir, 'team.csv'), 'name,email,manager\nKai Rep,kai@example.com,Lea Lead\nLea Lead,lea@example.com,\n');
+  let r = run(['import', 'users', join(t.dir, 'team.csv'), '--as', 'dir@example.com', '--db', d]);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /only admins may import users/);
+  r = run(['import', 'users', join(t.dir, 'team.csv'), '--db', d], );
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /users: 2 rows: 2 created/);
+  const links = [...r.out.matchAll(/^ {2}(.+) <(.+)>: (\/#\/invite\/inv_[A-Za-z0-9_-]+)$/gm)].map((m) => [m[1], m[2]]);
+  assert.deepEqual(links.sort(), [['Kai Rep', 'kai@example.com'], ['Lea Lead', 'lea@example.com']]);
+  // a second run creates nobody and prints no link
+  r = run(['import', 'users', join(t.dir, 'team.csv'), '--db', d]);
+  assert.doesNotMatch(r.out, /invite/);
+  const s = await serve(d, { KAM_JOB_INTERVAL: '3600' });
+  try {
+    const dir = kam(['token', 'create', '--email', 'dir@example.com', '--name', 't', '--db', d]).trim();
+    const kai = (await api(s.url, dir, 'GET', '/api/v1/users?q=Kai')).json.items[0];
+    assert.equal((await api(s.url, dir, 'POST', `/api/v1/users/${kai.id}/invitation`)).status, 403);
+    assert.equal((await api(s.url, dir, 'GET', '/api/v1/invitations')).status, 403);
+  } finally {
+    assert.equal(await s.stop(), 0);
+  }
+});

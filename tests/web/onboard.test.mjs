@@ -101,3 +101,52 @@ test('a first revenue file in dollars offers to make USD the base currency, and 
     assert.equal(await s.stop(), 0);
   }
 });
+
+test('an imported user opens their invitation link, chooses a password and signs in; the admin makes links in Settings', async () => {
+  const d = freshDb('invite');
+  writeFileSync(join(t.dir, 'team.csv'), 'sales_agent,regional_office\nZoë Ölund,East\nKai Rep,West\n');
+  const out = kam(['import', 'users', join(t.dir, 'team.csv'), '--email-domain', 'gridline.example', '--db', d]);
+  const link = /Zoë Ölund <zoe\.olund@gridline\.example>: (\/#\/invite\/inv_[A-Za-z0-9_-]+)/.exec(out)[1];
+  const s = await serve(d, { KAM_JOB_INTERVAL: '3600' });
+  try {
+    const p = await newPage(browser, 390, 800);
+    await p.goto(s.url + link);
+    await p.getByText('Welcome, Zoë Ölund').waitFor();
+    await p.screenshot({ path: join(OUT, 'onboard-invite-390.png') });
+    assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= innerWidth), 'fits 390 px');
+    await p.getByLabel(/New password/).fill('zoe-secret-password');
+    await p.getByLabel('The same again').fill('zoe-secret-password');
+    await p.getByRole('button', { name: 'Set my password' }).click();
+    await p.getByText(/Your password is set/).waitFor();
+    await p.getByRole('link', { name: 'Sign in' }).click();
+    await p.getByLabel('E-mail').fill('zoe.olund@gridline.example');
+    await p.getByLabel('Password').fill('zoe-secret-password');
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByRole('navigation', { name: 'Main' }).waitFor();
+    assert.match(await p.locator('.who').textContent(), /Zoë Ölund · kam/);
+    // the link is spent
+    await p.goto(s.url + link);
+    await p.getByRole('alert').waitFor();
+    assert.match(await p.getByRole('alert').textContent(), /not valid, was used already or has expired/);
+    assert.deepEqual(p.problems, []);
+    await p.context().close();
+
+    // the admin sees who still waits, and makes Kai a link
+    const a = await newPage(browser, 1280, 900);
+    await signIn(a, s.url);
+    await a.getByRole('button', { name: 'Later' }).click();
+    await a.goto(s.url + '/#/settings');
+    const pending = a.getByRole('region', { name: 'Waiting for their password' });
+    await pending.waitFor();
+    assert.equal(await pending.getByRole('row').count(), 2, 'Kai alone (and the header)');
+    await pending.getByRole('button', { name: 'Create invitation link' }).click();
+    const box = pending.getByLabel('Invitation link for Kai Rep');
+    await box.waitFor();
+    assert.match(await box.inputValue(), new RegExp(`^${s.url.replace(/[.]/g, '\\.')}/#/invite/inv_`));
+    await pending.screenshot({ path: join(OUT, 'onboard-pending-1280.png') });
+    assert.deepEqual(a.problems, []);
+    await a.context().close();
+  } finally {
+    assert.equal(await s.stop(), 0);
+  }
+});

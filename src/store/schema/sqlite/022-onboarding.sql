@@ -8,3 +8,18 @@ ALTER TABLE products ADD COLUMN currency TEXT;
 -- booking goes with its opportunity through kam (rollups follow), never by a cascade.
 ALTER TABLE transactions ADD COLUMN opportunity_id INTEGER;
 CREATE UNIQUE INDEX transactions_opportunity ON transactions (opportunity_id);
+-- People brought in from a CRM export: their manager and team or regional office, and the
+-- one-time invitations through which a user without a password sets one (only a hash of
+-- the token is kept; a new invitation replaces the old).
+ALTER TABLE users ADD COLUMN manager_id INTEGER; -- kam checks it (users are deactivated, never deleted)
+ALTER TABLE users ADD COLUMN team TEXT;
+CREATE TABLE invitations (
+	id INTEGER PRIMARY KEY,
+	user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	token_hash TEXT NOT NULL,
+	created_by INTEGER REFERENCES users (id) ON DELETE SET NULL,
+	created_at INTEGER NOT NULL,
+	expires_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX invitations_token ON invitations (token_hash);
+CREATE UNIQUE INDEX invitations_user ON invitations (user_id);
