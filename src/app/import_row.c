@@ -102,6 +102,59 @@ static void closest(json_t *names, const char *prefix, const char *want, char *o
 		snprintf(out, outlen, "%s", best);
 }
 
+/* key with everything but letters and digits dropped ("GTX-Pro " and "gtx pro" → "gtxpro"),
+ * after its "ACCOUNT_ID:" prefix when it has one. */
+static void compact(const char *key, char *out, size_t outlen)
+{
+	const char *colon = isdigit((unsigned char)key[0]) ? strchr(key, ':') : NULL;
+	size_t n = 0;
+
+	if (colon && (size_t)(colon - key + 1) < outlen) {
+		n = (size_t)(colon - key + 1);
+		memcpy(out, key, n);
+		key = colon + 1;
+	}
+	for (; *key && n + 1 < outlen; key++)
+		if (isalnum((unsigned char)*key) || (unsigned char)*key >= 0x80)
+			out[n++] = *key;
+	out[n] = '\0';
+}
+
+/* A name spelt with other spaces or punctuation than the stored one ("GTXPro" for "GTX Pro",
+ * "Acme, Inc" for "Acme Inc"): the one record whose name compacts the same, or NULL (none,
+ * or several: then the row must say which). */
+static json_t *compact_hit(struct imp *im, const struct model_entity *e, json_t *names,
+                           int64_t account_id, const char *v)
+{
+	json_t *k = json_object_get(im->keys, e->table), *map = json_object_get(k, "compact"), *x;
+	const char *key;
+	char want[600], folded[600];
+
+	if (k == NULL)
+		return NULL;
+	if (map == NULL) { /* built once per run and entity, from the names already loaded */
+		map = json_object();
+		json_object_foreach(names, key, x)
+		{
+			json_int_t id = json_integer_value(json_is_array(x) ? json_array_get(x, 0) : x);
+			json_t *had;
+
+			compact(key, want, sizeof(want));
+			had = json_object_get(map, want);
+			if (had && json_integer_value(json_array_get(had, 0)) != id)
+				json_array_set_new(had, 0, json_integer(0));
+			else if (had == NULL)
+				json_object_set_new(map, want,
+				                    json_pack("[I,O]", id, json_is_array(x) ? json_array_get(x, 1) : json_null()));
+		}
+		json_object_set_new(k, "compact", map);
+	}
+	store_import_key(account_id, v, true, folded, sizeof(folded));
+	compact(folded, want, sizeof(want));
+	x = json_object_get(map, want);
+	return x && json_integer_value(json_array_get(x, 0)) ? x : NULL;
+}
+
 /* Finds one referenced row among those the caller may see: by external id, then by name or
  * e-mail (inside the row's account for contacts and units). A record the caller may not see
  * is not found and never suggested, so the answer is the one for a name nobody uses. */
@@ -131,6 +184,8 @@ static int lookup(struct imp *im, const char *target, const char *v, int64_t acc
 	}
 	if (in_account)
 		snprintf(prefix, sizeof(prefix), "%lld:", (long long)account_id);
+	if (hit == NULL && !ext_only)
+		hit = compact_hit(im, e, names, in_account ? account_id : 0, v);
 	if (hit && (*id = json_integer_value(json_is_array(hit) ? json_array_get(hit, 0) : hit))) {
 		return KAM_OK;
 	} else if (hit) {

@@ -109,6 +109,21 @@ test('a products file whose name column is "Product" goes in, with list prices i
   assert.equal(p['Gridline Support'].list_price, null);
 });
 
+test('a product or account spelt with other spaces or punctuation is found; a name two records share, or a real typo, is not', async () => {
+  const acc = (await byExt('accounts', 'G-1')).id;
+  const csv = 'external_id,account_ext,name,kind,product,amount,currency\n' +
+    'SP-1,G-1,Spelt one,upsell,gridline-cloud,10,EUR\n' +      // "Gridline Cloud"
+    'SP-2,G-1,Spelt two,upsell,GRIDLINE  SENSOR ,10,EUR\n' +  // "Gridline Sensor"
+    'SP-3,G-1,Typo,upsell,Gridline Cluod,10,EUR\n';
+  const r = await upload('admin', csv, { kind: 'opportunities' });
+  assert.deepEqual([r.json.created, r.json.rejected], [2, 1], JSON.stringify(r.json.errors));
+  assert.match(r.json.errors[0].message, /no product "Gridline Cluod"; did you mean "Gridline Cloud"\?/);
+  const products = (await get('admin', '/api/v1/products?limit=500')).json.items;
+  const one = (await get('admin', '/api/v1/opportunities?external_id=SP-1')).json.items[0];
+  assert.equal(one.product_id, products.find((p) => p.name === 'Gridline Cloud').id);
+  assert.equal(one.account_id, acc);
+});
+
 test('a new opportunity for a priced product is worth its list price unless an amount is given, in its own currency', async () => {
   const acc = (await byExt('accounts', 'G-1')).id;
   const products = (await get('admin', '/api/v1/products?limit=500')).json.items;
