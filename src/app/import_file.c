@@ -172,6 +172,10 @@ static const struct {
     {"account", "parent_company", "parent"}, {"account", "office_location", "country"},
     {"product", "series", "family"},         {"product", "sales_price", "list_price"},
     {"product", "price", "list_price"},
+    {"transaction", "invoice", "external_id"}, {"transaction", "invoice_number", "external_id"},
+    {"transaction", "invoice_id", "external_id"}, {"transaction", "date", "booked_on"},
+    {"transaction", "invoice_date", "booked_on"}, {"transaction", "customer", "account"},
+    {"opportunity", "customer", "account"},    {"contact", "customer", "account"},
 };
 
 static const char *native_target(const struct imp *im, const char *key)

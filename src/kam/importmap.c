@@ -265,6 +265,8 @@ static const struct {
 	{"stage", "contract_sent", "negotiation"},
 	{"stage", "closed_won", "won"},
 	{"stage", "closedwon", "won"},
+	{"stage", "engaging", "qualified"},
+	{"stage", "engaged", "qualified"},
 	{"stage", "closed_lost", "lost"},
 	{"stage", "closedlost", "lost"},
 	/* opportunity types */

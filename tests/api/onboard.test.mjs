@@ -3,7 +3,7 @@
 // prices — go in with one `kam import` each and no mapping file.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { PG, BIN, kam, serve, api, demoDb, tokens, createDb } from '../lib/harness.mjs';
@@ -490,6 +490,90 @@ test('only admins bring users in or invite them; kam import users prints each ne
     const kai = (await api(s.url, dir, 'GET', '/api/v1/users?q=Kai')).json.items[0];
     assert.equal((await api(s.url, dir, 'POST', `/api/v1/users/${kai.id}/invitation`)).status, 403);
     assert.equal((await api(s.url, dir, 'GET', '/api/v1/invitations')).status, 403);
+  } finally {
+    assert.equal(await s.stop(), 0);
+  }
+});
+
+// Done means (issue 15): a CRM sample of our own making with the difficulties of a real one —
+// subsidiaries before their parents, agents with names only, a product spelt otherwise than
+// in the catalogue, deals without an account, US dates, invoices in a second currency — goes
+// from files to figures with kam init --currency USD and one kam import per file, no mapping.
+test('a CRM sample goes in with one kam import per file and no mapping; the figures match an independent computation', async () => {
+  const FIX = new URL('../fixtures/onboard/', import.meta.url).pathname;
+  const d = PG ? createDb() : join(t.dir, 'sample.db');
+  const env = { ...process.env, KAM_NOW: '2026-11-15T12:00:00Z' };
+  kam(['init', '--currency', 'USD', '--db', d], { env });
+  kam(['user', 'add', '--email', 'boss@example.com', '--name', 'Boss', '--role', 'admin', '--password-stdin', '--db', d], { input: 'demo-password-1\n', env });
+  const imp = (...a) => {
+    try {
+      return { code: 0, out: execFileSync(BIN, ['import', ...a, '--db', d], { encoding: 'utf8', env, stdio: ['pipe', 'pipe', 'pipe'] }) };
+    } catch (e) {
+      return { code: e.status, out: e.stdout + e.stderr };
+    }
+  };
+  const runs = [
+    ['accounts', 'accounts.csv'], ['users', 'sales_teams.csv', '--email-domain', 'gridline.example'],
+    ['products', 'products.csv'], ['opportunities', 'sales_pipeline.csv'], ['fx-rates', 'fx_rates.csv'],
+    ['transactions', 'invoices.csv'],
+  ].map(([k, f, ...rest]) => [k, imp(k, join(FIX, f), ...rest)]);
+  const out = Object.fromEntries(runs);
+  for (const k of ['accounts', 'users', 'products', 'fx-rates', 'transactions']) assert.equal(out[k].code, 0, `${k}: ${out[k].out}`);
+  // the three prospecting deals without an account are refused, each saying why
+  assert.equal(out.opportunities.code, 3, out.opportunities.out);
+  assert.match(out.opportunities.out, /39 rows: 36 created, 0 updated, 0 unchanged, 3 rejected/);
+  assert.equal([...out.opportunities.out.matchAll(/line (38|39|40), column account: is required/g)].length, 3);
+  assert.equal([...out.users.out.matchAll(/\/#\/invite\/inv_/g)].length, 5);
+
+  const s = await serve(d, { KAM_NOW: '2026-11-15T12:00:00Z', KAM_JOB_INTERVAL: '3600' });
+  try {
+    const boss = kam(['token', 'create', '--email', 'boss@example.com', '--name', 't', '--db', d]).trim();
+    const call = async (p) => { const r = await api(s.url, boss, 'GET', p); assert.equal(r.status, 200, r.text); return r.json; };
+    const accounts = (await call('/api/v1/accounts?limit=100')).items;
+    const acc = Object.fromEntries(accounts.map((a) => [a.name, a]));
+    assert.equal(acc['Acme Europe'].parent_id, acc['Acme Group'].id);
+    assert.equal(acc['Acme Retail'].parent_id, acc['Acme Group'].id);
+    assert.equal(acc['Fjord AS'].country, 'Norway');
+    assert.equal(acc['Betatech'].industry, 'technology');
+    const users = Object.fromEntries((await call('/api/v1/users?limit=100')).items.map((u) => [u.name, u]));
+    assert.equal(users['Zoë Ölund'].manager_id, users['Mara Manager'].id);
+    const products = Object.fromEntries((await call('/api/v1/products?limit=100')).items.map((p) => [p.name, p]));
+    const op2 = (await call('/api/v1/opportunities?external_id=OP0002')).items[0]; // "GTXPro" in the file
+    assert.equal(op2.product_id, products['GTX Pro'].id);
+    assert.equal(op2.owner_id, users['Zoë Ölund'].id);
+    const op1 = (await call('/api/v1/opportunities?external_id=OP0001')).items[0];
+    assert.deepEqual([op1.stage, op1.closed_on, op1.amount], ['won', '2025-02-01', 55000]);
+
+    // revenue of Nov 2025 .. Oct 2026, computed here from the file: USD as is, EUR at the
+    // year's rate, each row rounded half away from zero as kam stores it
+    const rates = { 2024: 1.08, 2025: 1.05, 2026: 1.12 };
+    let want = 0;
+    const byAccount = {};
+    for (const line of readFileSync(join(FIX, 'invoices.csv'), 'utf8').trim().split(/\r?\n/).slice(1)) {
+      const m = /^([^,]+),([^,]+),(\d+)\/(\d+)\/(\d+),"?([\d,.]+)"?,(\w+)$/.exec(line);
+      const [, , account, mo, , y, amt, cur] = m;
+      const cents = Math.round(Number(amt.replace(/,/g, '')) * 100);
+      const base = cur === 'USD' ? cents : Math.sign(cents) * Math.round(Math.abs(cents) * rates[y]);
+      const ym = `${y}-${mo.padStart(2, '0')}`;
+      if (ym >= '2025-11' && ym <= '2026-10') {
+        want += base;
+        byAccount[account] = (byAccount[account] || 0) + base;
+      }
+    }
+    const k = (await call('/api/v1/kpis?from=2025-11&to=2026-10')).kpis;
+    assert.equal(k.revenue.value, want);
+    // retention from the revenue alone: Everest's last invoice is March 2025, so it left in
+    // April 2025 (previous period); Cobalt came in June 2025; Acme Group invoices nothing
+    assert.deepEqual([k.logo_retention.numerator, k.logo_retention.denominator], [6, 6]);
+    assert.ok(Math.abs(k.logo_retention.previous - 5 / 6) < 1e-9, String(k.logo_retention.previous));
+    assert.notEqual(k.nrr.value, null);
+    assert.notEqual(k.grr.value, null);
+    const everest = await call(`/api/v1/accounts/${acc['Everest Inc'].id}`);
+    assert.deepEqual(everest.lifecycle, { acquired_on: '2024-01-01', churned_on: '2025-04-01', acquired_inferred: true, churned_inferred: true });
+    // the top account is the one the file says
+    const top = Object.entries(byAccount).sort((a, b) => b[1] - a[1])[0];
+    const pareto = await call('/api/v1/portfolio/pareto?from=2025-11&to=2026-10');
+    assert.equal(pareto.items[0].name ?? accounts.find((a) => a.id === pareto.items[0].account_id)?.name, top[0]);
   } finally {
     assert.equal(await s.stop(), 0);
   }
