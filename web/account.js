@@ -134,7 +134,7 @@ function Stakeholders({ account, contacts, team, canEdit, reload, setError }) {
       <td class="role">${(c.decision_role || '').replaceAll('_', ' ')}</td>
       <td>${pick(c, `our owner of ${c.name}`, c.relationship_owner_id, owners.map((u) => [u.user_id, u.name]), 'nobody', (v) => ({ relationship_owner_id: num1(v) }))}</td>
       <td class="last">${ago(c.last_contacted_at)}</td>
-      ${canEdit && html`<td class="row-tools"><button class="link" aria-label=${`edit ${c.name}`} onClick=${() => setEditing(c.id)}>edit</button>
+      ${canEdit && html`<td class="row-tools"><button class="link" aria-label=${`edit ${c.name}`} onClick=${() => setEditing(c.id)}>edit</button>${' '}
         <${HistoryButton} path=${`/api/v1/contacts/${c.id}`} name=${c.name} /></td>`}</tr>`))}</tbody></table></div>
   </div>`;
 }
@@ -242,7 +242,7 @@ function ObjectiveRow({ o, edit, canEdit, setObjective, remove, onEdit, reload }
     <td>${canEdit ? html`<${SaveSelect} label=${`status of objective ${o.title}`} value=${o.status} options=${STATUSES.map((st) => [st, st.replace('_', ' ')])}
       save=${(v) => setObjective(o, { status: v })} />` : o.status.replace('_', ' ')}</td>
     <td><${ClientCan} x=${o} canEdit=${canEdit} set=${(v) => setObjective(o, { client_visible: v })} /></td>
-    ${canEdit && html`<td class="row-tools"><button class="link" onClick=${() => onEdit(o.id)}>edit</button> <button class="link" onClick=${() => remove(`/api/v1/objectives/${o.id}`, o.title)}>delete</button>
+    ${canEdit && html`<td class="row-tools"><button class="link" onClick=${() => onEdit(o.id)}>edit</button> <button class="link" onClick=${() => remove(`/api/v1/objectives/${o.id}`, o.title)}>delete</button>${' '}
       <${HistoryButton} path=${`/api/v1/objectives/${o.id}`} name=${o.title} /></td>`}</tr>`;
 }
 
@@ -313,7 +313,7 @@ function Plan({ account, plans, all, users, canEdit, canWork, reload, setError }
         <td>${canWork ? html`<${SaveSelect} label=${`status of ${a.title}`} value=${a.status} options=${['open', 'in_progress', 'done', 'cancelled'].map((st) => [st, st.replace('_', ' ')])}
           save=${(v) => setAction(a, { status: v })} />` : a.status.replace('_', ' ')}</td>
         <td><${ClientCan} x=${a} canEdit=${canEdit} set=${(v) => setAction(a, { client_visible: v })} /></td>
-        ${canEdit && html`<td class="row-tools"><button class="link" onClick=${() => remove(`/api/v1/actions/${a.id}`, a.title)}>delete</button>
+        ${canEdit && html`<td class="row-tools"><button class="link" onClick=${() => remove(`/api/v1/actions/${a.id}`, a.title)}>delete</button>${' '}
           <${HistoryButton} path=${`/api/v1/actions/${a.id}`} name=${a.title} /></td>`}</tr>`)}</tbody></table></div>
       ${canWork && html`<${Form} label="Add an action" cls="quick add-action" submit="Add action"
         onSave=${async (fd) => { await api('POST', '/api/v1/actions', { ...body(ACTION, fd), plan_id: p.id }); reload(); }}>${fields(ACTION)}<//>`}

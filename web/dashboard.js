@@ -88,7 +88,7 @@ export function Dashboard() {
     return () => { gen.current++; };
   }, [months]);
   const { k, series, matrix, alerts, work, risk } = d;
-  const workLink = (w, v) => html`<a href=${`#/work?owner=${w.user_id}`} title=${`My work of ${w.name}`}>${v}</a>`;
+  const workLink = (w, v, title = `My work of ${w.name}`) => html`<a href=${`#/work?owner=${w.user_id}`} title=${title}>${v}</a>`;
   const loading = html`<p class="loading">Loading…</p>`;
   // a panel without its answer: loading, or the failure with a retry
   const waitFor = (...keys) => {
@@ -156,7 +156,7 @@ export function Dashboard() {
       </section>
       <section aria-labelledby="w-title"><h2 id="w-title">KAM workload</h2>
         ${work ? html`<table><thead><tr><th>KAM</th><th>Key accounts</th><th>Capacity</th><th>Overdue actions</th></tr></thead>
-        <tbody>${work.items.map((w) => html`<tr class=${w.over_capacity ? 'over' : ''} data-kam=${w.user_id}><td>${workLink(w, w.name)}</td><td>${workLink(w, w.key_accounts)}</td><td>${w.capacity}</td><td>${workLink(w, w.overdue_actions)}</td></tr>`)}</tbody></table>` : waitFor('work')}
+        <tbody>${work.items.map((w) => html`<tr class=${w.over_capacity ? 'over' : ''} data-kam=${w.user_id}><td>${workLink(w, w.name)}</td><td>${workLink(w, w.key_accounts)}</td><td>${w.capacity}</td><td>${workLink(w, w.overdue_actions, `Overdue actions owned by ${w.name}; their My work also lists those of others on their accounts`)}</td></tr>`)}</tbody></table>` : waitFor('work')}
       </section>
       <section aria-labelledby="k-title" data-panel="at-risk"><h2 id="k-title">At-risk key accounts</h2>
         ${!risk ? waitFor('risk') : risk.length === 0 ? html`<p class="muted">No key account's health is below 70.</p>` : html`<div class="scroll"><table class="at-risk"><thead><tr><th>Account</th><th>Health</th><th>Revenue at risk (12 months)</th><th>Top reason</th><th>Owner</th></tr></thead>

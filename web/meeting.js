@@ -141,7 +141,7 @@ export function Activity({ account, interactions, contacts, users, user, plan, c
           ${mood(i.sentiment) ? html`<span class="muted"> · ${mood(i.sentiment)}</span>` : ''}
           ${who(i).length ? html`<span class="attendees muted"> · with ${who(i).join(', ')}</span>` : ''}</summary>
         <div class="entry-body">
-          <p class="muted">${new Date(i.occurred_at).toLocaleString()}</p>
+          <p class="muted when">${local(i.occurred_at).replace('T', ' ')}</p>
           <p class="notes">${i.summary || html`<span class="muted">No notes.</span>`}</p>
           ${i.next_step && html`<p>Next step: ${i.next_step}</p>`}
           ${canWork && html`<p><button onClick=${() => { setEditing(i.id); setNote(null); }}>Edit</button> <button onClick=${() => drop(i)}>Delete</button></p>`}</div>

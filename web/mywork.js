@@ -22,9 +22,12 @@ function setHashParams(base, p) {
 const KIND = { review: 'Review', plan_end: 'Plan period ends', renewal: 'Renewal' };
 const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-function Actions({ id, title, items, empty, late }) {
+// owner: whose work this is; the dashboard's workload counts only the actions they own, so
+// the panel says how many of its actions those are when others' are listed too
+function Actions({ id, title, items, empty, late, owner, mine }) {
+  const own = items.filter((a) => a.owner_id === owner.id).length;
   return html`<section aria-labelledby=${id} class="card" data-panel=${id}>
-    <h2 id=${id}>${title} <span class="count">${items.length}</span></h2>
+    <h2 id=${id}>${title} <span class="count">${items.length}</span>${own !== items.length && html` <span class="muted own">· ${own} owned by ${mine ? 'you' : owner.name}</span>`}</h2>
     ${items.length === 0 ? html`<p class="muted">${empty}</p>` : html`<ul class="worklist">${items.map((a) => html`<li data-action=${a.id}>
       <a href=${`#/accounts/${a.account_id}/plan`} class="trunc" title=${a.title}>${a.title}</a>
       <span class="muted"> · <span class="trunc" title=${a.account_name}>${a.account_name}</span> · ${a.owner_name ?? 'no owner'} · </span>
@@ -68,8 +71,8 @@ export function MyWork({ user }) {
     </div>
     <p class="muted summary">${plural(w.overdue.length, 'overdue action')} · ${plural(w.this_week.length, 'action')} due this week · ${plural(nAlerts, 'open alert')} · ${plural(w.quiet.length, 'quiet account')}</p>
     <div class="grid2">
-      <${Actions} id="w-overdue" title="Overdue actions" items=${w.overdue} late=${true} empty="Nothing overdue." />
-      <${Actions} id="w-week" title=${`Due this week (to ${w.week_end})`} items=${w.this_week} empty="Nothing due in the next 7 days." />
+      <${Actions} id="w-overdue" title="Overdue actions" items=${w.overdue} late=${true} empty="Nothing overdue." owner=${w.owner} mine=${mine} />
+      <${Actions} id="w-week" title=${`Due this week (to ${w.week_end})`} items=${w.this_week} empty="Nothing due in the next 7 days." owner=${w.owner} mine=${mine} />
       <section aria-labelledby="w-alerts" class="card" data-panel="w-alerts">
         <h2 id="w-alerts">Open alerts <span class="count">${nAlerts}</span></h2>
         ${w.alerts.length === 0 ? html`<p class="muted">No open alerts on these accounts.</p>` : html`<ul class="worklist">${w.alerts.map((g) => html`<li>
@@ -81,7 +84,7 @@ export function MyWork({ user }) {
         <h2 id="w-dates">Reviews and renewals <span class="count">${w.dates.length}</span></h2>
         <label>in the next <select value=${horizon} onChange=${(e) => setHorizon(e.target.value)}><option value="30">30 days</option><option value="90">90 days</option></select></label>
         ${w.dates.length === 0 ? html`<p class="muted">No review, plan end or renewal in the next ${w.horizon} days.</p>` : html`<ul class="worklist">${w.dates.map((d) => html`<li>
-          <strong>${date(d.day)}</strong> <span class="muted">(in ${plural(d.days_away, 'day')})</span> ${KIND[d.kind]}:
+          <strong>${date(d.day)}</strong> <span class="muted">(in ${plural(d.days_away, 'day')})</span> ${KIND[d.kind]}:${' '}
           <a href=${`#/accounts/${d.account_id}${d.kind === 'renewal' ? '/opportunities' : '/plan'}`} class="trunc" title=${d.account_name}>${d.account_name}</a>
           ${d.title && html`<span class="muted"> · <span class="trunc" title=${d.title}>${d.title}</span></span>`}</li>`)}</ul>`}
       </section>

@@ -14,12 +14,12 @@ export function SharedView({ d }) {
     <p class="shared-contact">${d.kam && html`Your contact: ${d.kam.name} · <a href=${`mailto:${d.kam.email}`}>${d.kam.email}</a> · `}As of ${date(d.as_of)}</p>
     ${d.objectives.length > 0 && html`<section aria-labelledby="so-title"><h2 id="so-title">Objectives</h2>
       <div class="scroll"><table><thead><tr><th>Objective</th><th>Target</th><th>Progress</th><th>Due</th><th>Status</th></tr></thead>
-      <tbody>${d.objectives.map((o) => html`<tr><td>${o.title}</td><td>${o.metric || ''} ${num(o.baseline)} → ${num(o.target)}</td>
-        <td><progress max="1" value=${Math.min(o.progress ?? 0, 1)} aria-label=${`progress of ${o.title}`}></progress> ${pct(o.progress, 0)}</td><td>${date(o.due_on)}</td><td>${o.status.replaceAll('_', ' ')}</td></tr>`)}</tbody></table></div>
+      <tbody>${d.objectives.map((o) => html`<tr><td data-label="Objective">${o.title}</td><td data-label="Target">${o.metric || ''} ${num(o.baseline)} → ${num(o.target)}</td>
+        <td data-label="Progress"><progress max="1" value=${Math.min(o.progress ?? 0, 1)} aria-label=${`progress of ${o.title}`}></progress> ${pct(o.progress, 0)}</td><td data-label="Due">${date(o.due_on)}</td><td data-label="Status">${o.status.replaceAll('_', ' ')}</td></tr>`)}</tbody></table></div>
     </section>`}
     ${d.actions.length > 0 && html`<section aria-labelledby="sa-title"><h2 id="sa-title">Next steps</h2>
       <div class="scroll"><table><thead><tr><th>Action</th><th>Due</th><th>Status</th></tr></thead>
-      <tbody>${d.actions.map((a) => html`<tr><td>${a.title}</td><td>${date(a.due_on)}</td><td>${a.status.replace('_', ' ')}</td></tr>`)}</tbody></table></div>
+      <tbody>${d.actions.map((a) => html`<tr><td data-label="Action">${a.title}</td><td data-label="Due">${date(a.due_on)}</td><td data-label="Status">${a.status.replace('_', ' ')}</td></tr>`)}</tbody></table></div>
     </section>`}
     ${d.kpis && html`<section aria-labelledby="sk-title"><h2 id="sk-title">Service, ${date(d.kpi_period.from)} – ${date(d.kpi_period.to)}</h2>
       <p>SLA compliance ${pct(d.kpis.sla_compliance)} · median time to resolution ${num(d.kpis.ttr_median_hours, 0)} h · NPS ${num(d.kpis.nps, 0)} · CSAT ${num(d.kpis.csat)}</p>

@@ -1,7 +1,8 @@
 // Debian's chromium driven by playwright-core, for the browser tests: one launch with the
 // flags this machine needs, and pages that collect script errors and CSP refusals.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
 import { chromium } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -26,4 +27,55 @@ export async function newPage(browser, width, height, { acceptDialogs = false } 
   p.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) p.problems.push(m.text()); });
   if (acceptDialogs) p.on('dialog', (d) => d.accept());
   return p;
+}
+
+// Where the browser tests put their screenshots (not committed).
+export const OUT = new URL('../out/', import.meta.url).pathname;
+
+// The demo users' password (kam demo).
+export const DEMO_PASSWORD = 'demo-password-1';
+
+// Signs in on the login form at base (the server's URL) as a user would, and waits for the
+// app's navigation.
+export async function signIn(p, base, email, password = DEMO_PASSWORD) {
+  await p.goto(base + '/');
+  await p.getByLabel('E-mail').fill(email);
+  await p.getByLabel('Password').fill(password);
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.getByRole('navigation', { name: 'Main' }).waitFor();
+}
+
+// Asserts that the page is no wider than its viewport (document scrollWidth <= innerWidth);
+// the message names `what` and the first elements that stick out.
+export async function fits(p, what = p.url()) {
+  const [sw, iw, wide] = await p.evaluate(() => [document.documentElement.scrollWidth, innerWidth,
+    [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > innerWidth + 1 && !e.closest('.scroll'))
+      .map((e) => e.outerHTML.slice(0, 90)).slice(0, 3)]);
+  assert.ok(sw <= iw, `${what} at ${iw} px is ${sw} px wide: ${wide.join(' | ')}`);
+  return true;
+}
+
+// A full-page screenshot to tests/out/NAME.png (NAME may hold a folder: journeys/x-390).
+export async function screenshot(p, name, { fullPage = true } = {}) {
+  const path = join(OUT, `${name}.png`);
+  mkdirSync(dirname(path), { recursive: true });
+  await p.screenshot({ path, fullPage });
+  return path;
+}
+
+// Counts what a user does on a page, into counts (shared by the pages of one walk):
+// clicks (trusted mouse clicks, checkboxes too), choices (a pick in a select) and fields
+// (a text, number or date field filled in). Installed before the page's first navigation.
+export async function tally(p, counts = { clicks: 0, choices: 0, fields: 0 }) {
+  await p.context().exposeBinding('__kamTally', (_src, kind) => { counts[kind]++; });
+  await p.context().addInitScript(() => {
+    const tick = (k) => window.__kamTally && window.__kamTally(k);
+    addEventListener('click', (e) => { if (e.isTrusted) tick('clicks'); }, true);
+    addEventListener('change', (e) => { if (e.target instanceof HTMLSelectElement) tick('choices'); }, true);
+    addEventListener('input', (e) => {
+      const t = e.target;
+      if (t instanceof HTMLTextAreaElement || (t instanceof HTMLInputElement && !['checkbox', 'radio'].includes(t.type))) tick('fields');
+    }, true);
+  });
+  return counts;
 }

@@ -3,7 +3,7 @@
 // 2026-03-31T20:00Z it is already 1 April in Tokyo.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage } from '../lib/browser.mjs';
+import { launch, newPage, signIn } from '../lib/browser.mjs';
 import { demoDb, tokens, serve, api } from '../lib/harness.mjs';
 
 const NOW = '2026-03-31T20:00:00Z';
@@ -34,11 +34,7 @@ test('the dashboard asks for the months up to the server\'s month in Tokyo; a ne
   const p = await newPage(browser, 1280, 900);
   const asked = [];
   p.on('request', (q) => { if (q.url().includes('/api/v1/kpis?')) asked.push(new URL(q.url()).searchParams); });
-  await p.goto(srv.url + '/');
-  await p.getByLabel('E-mail').fill('director@example.com');
-  await p.getByLabel('Password').fill('demo-password-1');
-  await p.getByRole('button', { name: 'Sign in' }).click();
-  await p.getByRole('navigation', { name: 'Main' }).waitFor();
+  await signIn(p, srv.url, 'director@example.com');
   await p.waitForFunction(() => document.querySelectorAll('.tile').length > 0);
   assert.ok(asked.length > 0, 'the dashboard asked for KPIs');
   for (const s of asked) {

@@ -4,16 +4,12 @@
 // in; a user changes their password. Every screen fits 390, 820 and 1280 px.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { launch, newPage } from '../lib/browser.mjs';
+import { launch, newPage, signIn, fits, screenshot } from '../lib/browser.mjs';
 import { serve, api, demoDb, tokens } from '../lib/harness.mjs';
 
-const OUT = new URL('../out/', import.meta.url).pathname;
 let t, db, srv, browser, tok = {};
 
 before(async () => {
-  mkdirSync(OUT, { recursive: true });
   ({ t, db } = demoDb());
   Object.assign(tok, tokens(db, ['director', 'anna'], 'ui'));
   srv = await serve(db);
@@ -30,30 +26,20 @@ function page(width = 1280, height = 900) {
   return newPage(browser, width, height, { acceptDialogs: true });
 }
 
-async function signIn(p, email, password = 'demo-password-1') {
-  await p.goto(srv.url + '/');
-  await p.getByLabel('E-mail').fill(email);
-  await p.getByLabel('Password').fill(password);
-  await p.getByRole('button', { name: 'Sign in' }).click();
-  await p.getByRole('navigation', { name: 'Main' }).waitFor();
-}
-
 // no page wider than its viewport, at a phone, a tablet and a desktop width
-async function fits(p, name) {
+async function everyWidth(p, name) {
   for (const w of [390, 820, 1280]) {
     await p.setViewportSize({ width: w, height: 900 });
     await p.waitForTimeout(50); // layout settles; not a timing assertion
-    const [sw, iw, wide] = await p.evaluate(() => [document.documentElement.scrollWidth, innerWidth,
-      [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > innerWidth + 1 && !e.closest('.scroll table')).map((e) => e.getBoundingClientRect().right + ' ' + getComputedStyle(e).overflowX + ' ' + e.outerHTML.slice(0, 80)).slice(0, 3)]);
-    await p.screenshot({ path: join(OUT, `edit-${name}-${w}.png`), fullPage: true });
-    assert.ok(sw <= iw, `${name} at ${w} px is ${sw} px wide: ${wide.join(' | ')}`);
+    await screenshot(p, `edit-${name}-${w}`);
+    await fits(p, name);
   }
   await p.setViewportSize({ width: 1280, height: 900 });
 }
 
 test('a KAM creates an account, a plan, objectives and an owned action, and edits its due date inline', async () => {
   const p = await page();
-  await signIn(p, 'anna@example.com');
+  await signIn(p, srv.url, 'anna@example.com');
   await p.goto(srv.url + '/#/accounts');
   await p.getByRole('button', { name: 'New account' }).click();
   const f = p.getByRole('form', { name: 'New account' });
@@ -69,7 +55,7 @@ test('a KAM creates an account, a plan, objectives and an owned action, and edit
 
   await p.getByRole('tab', { name: 'plan' }).click();
   await p.getByText('No active plan for this account yet.').waitFor();
-  await fits(p, 'new-plan');
+  await everyWidth(p, 'new-plan');
   await p.getByRole('form', { name: 'New plan' }).getByRole('button', { name: 'Create plan' }).click();
   await p.getByRole('heading', { name: 'Objectives' }).waitFor();
 
@@ -111,7 +97,7 @@ test('a KAM creates an account, a plan, objectives and an owned action, and edit
   const anna = (await api(srv.url, tok.anna, 'GET', '/api/v1/me')).json;
   assert.equal(plan.actions[0].owner_id, anna.id);
   assert.equal(plan.actions[0].objective_id, plan.objectives.find((o) => o.title === 'Grow revenue').id);
-  await fits(p, 'plan');
+  await everyWidth(p, 'plan');
 
   // next period: a copy of this plan's objectives and open actions; the old plan is archived
   await p.getByRole('button', { name: 'New plan period…' }).click();
@@ -135,7 +121,7 @@ test('a KAM creates an account, a plan, objectives and an owned action, and edit
 
 test('a double click logs a meeting once; the button reads "Saving…" meanwhile', async () => {
   const p = await page();
-  await signIn(p, 'anna@example.com');
+  await signIn(p, srv.url, 'anna@example.com');
   const mine = (await api(srv.url, tok.anna, 'GET', '/api/v1/accounts?limit=1&sort=name')).json.items[0];
   const before = (await api(srv.url, tok.anna, 'GET', `/api/v1/interactions?account_id=${mine.id}&limit=200`)).json.items.length;
   await p.goto(`${srv.url}/#/accounts/${mine.id}`);
@@ -155,12 +141,12 @@ test('a double click logs a meeting once; the button reads "Saving…" meanwhile
   const after = (await api(srv.url, tok.anna, 'GET', `/api/v1/interactions?account_id=${mine.id}&limit=200`)).json.items;
   assert.equal(after.length, before + 1);
   assert.equal(after.filter((i) => i.summary === 'Double-click check').length, 1);
-  await fits(p, 'activity');
+  await everyWidth(p, 'activity');
 });
 
 test('a viewer sees no edit controls on any account tab', async () => {
   const p = await page();
-  await signIn(p, 'viewer@example.com');
+  await signIn(p, srv.url, 'viewer@example.com');
   const acc = (await api(srv.url, tok.director, 'GET', '/api/v1/accounts?limit=1&sort=-score')).json.items[0];
   await p.goto(`${srv.url}/#/accounts/${acc.id}`);
   await p.getByRole('tab', { name: 'overview' }).waitFor();
@@ -169,19 +155,19 @@ test('a viewer sees no edit controls on any account tab', async () => {
     await p.waitForSelector(`#tab-${tab}[aria-selected=true]`);
     const controls = await p.locator('#tabpanel input, #tabpanel select, #tabpanel textarea, #tabpanel form, #tabpanel button').count();
     assert.equal(controls, 0, `${tab} has edit controls for a viewer`);
-    if (tab === 'stakeholders' || tab === 'plan') await fits(p, `viewer-${tab}`);
+    if (tab === 'stakeholders' || tab === 'plan') await everyWidth(p, `viewer-${tab}`);
   }
   assert.equal(await p.getByRole('button', { name: 'Share with the client' }).count(), 0);
   await p.goto(`${srv.url}/#/accounts`);
   await p.locator('table.accounts tbody tr').first().waitFor();
   assert.equal(await p.getByRole('button', { name: 'New account' }).count(), 0);
-  await fits(p, 'accounts');
+  await everyWidth(p, 'accounts');
   assert.deepEqual(p.problems, []);
 });
 
 test('an admin invites a user, who then signs in', async () => {
   const p = await page();
-  await signIn(p, 'admin@example.com');
+  await signIn(p, srv.url, 'admin@example.com');
   await p.goto(`${srv.url}/#/settings`);
   const f = p.getByRole('form', { name: 'Invite a user' });
   await f.getByLabel('Name').fill('Rita Ng');
@@ -193,46 +179,46 @@ test('an admin invites a user, who then signs in', async () => {
   await f.locator('.field-error').first().waitFor();
   assert.match(await f.locator('.field-error').first().textContent(), /\S/);
   assert.equal(await f.getByLabel('Name').inputValue(), 'Rita Ng');
-  await p.screenshot({ path: join(OUT, 'edit-invite-error.png'), fullPage: true });
+  await screenshot(p, 'edit-invite-error');
   await f.getByLabel('First password (12+ characters)').fill('rita-first-password');
   await f.getByRole('button', { name: 'Invite' }).click();
   await p.getByText('Invited Rita Ng (rita@example.com) as kam').waitFor();
-  await fits(p, 'settings-admin');
+  await everyWidth(p, 'settings-admin');
 
   const q = await page();
-  await signIn(q, 'rita@example.com', 'rita-first-password');
+  await signIn(q, srv.url, 'rita@example.com', 'rita-first-password');
   assert.match(await q.locator('.who').textContent(), /Rita Ng · kam/);
   assert.deepEqual(p.problems, []);
 });
 
 test('a user changes their own password and signs in with the new one', async () => {
   const p = await page();
-  await signIn(p, 'ben@example.com');
+  await signIn(p, srv.url, 'ben@example.com');
   await p.goto(`${srv.url}/#/settings`);
   const f = p.getByRole('form', { name: 'Change my password' });
   await f.getByLabel('Current password').fill('demo-password-1');
   await f.getByLabel('New password (12+ characters)').fill('ben-new-password-2');
   await f.getByRole('button', { name: 'Change password' }).click();
   await p.getByText('Password changed.').waitFor();
-  await fits(p, 'settings-kam');
+  await everyWidth(p, 'settings-kam');
   await p.getByRole('button', { name: 'Sign in again' }).click();
   await p.getByLabel('E-mail').fill('ben@example.com');
   await p.getByLabel('Password').fill('demo-password-1');
   await p.getByRole('button', { name: 'Sign in' }).click();
   await p.getByRole('alert').waitFor();
-  await signIn(p, 'ben@example.com', 'ben-new-password-2');
+  await signIn(p, srv.url, 'ben@example.com', 'ben-new-password-2');
   assert.match(await p.locator('.who').textContent(), /Ben Osei/);
 });
 
 test('an error page that is not JSON (a proxy in front of kam) shows a sentence, not a parse error', async () => {
   const p = await page();
-  await signIn(p, 'anna@example.com');
+  await signIn(p, srv.url, 'anna@example.com');
   // what a reverse proxy sends when kam is restarting: an HTML page with a 502
   await p.route('**/api/v1/accounts?*', (r) => r.fulfill({ status: 502, contentType: 'text/html', body: '<html><body><h1>502 Bad Gateway</h1></body></html>' }));
   await p.goto(srv.url + '/#/accounts');
   await p.getByText('The server answered 502 with a page kam cannot read').waitFor();
   assert.ok(!p.problems.some((x) => /JSON/.test(x)), p.problems.join('\n'));
-  await p.screenshot({ path: join(OUT, 'edit-proxy-error.png') });
+  await screenshot(p, 'edit-proxy-error', { fullPage: false });
 });
 
 test('a contact whose name holds chart template marks is drawn as written on the organisation chart', async () => {
@@ -240,7 +226,7 @@ test('a contact whose name holds chart template marks is drawn as written on the
   for (const name of ['Ana {b} Ruiz', 'Ben {a|b} Ode'])
     assert.equal((await api(srv.url, tok.anna, 'POST', '/api/v1/contacts', { account_id: acc.id, name, title: 'Buyer {c}', influence: 3 })).status, 201);
   const p = await page();
-  await signIn(p, 'anna@example.com');
+  await signIn(p, srv.url, 'anna@example.com');
   await p.goto(`${srv.url}/#/accounts/${acc.id}`);
   await p.getByRole('tab', { name: 'stakeholders' }).click();
   await p.getByRole('img', { name: 'Organisation chart' }).locator('canvas').waitFor();
@@ -255,14 +241,14 @@ test('a contact whose name holds chart template marks is drawn as written on the
   });
   for (const want of ['Ana {b} Ruiz', 'Ben {a|b} Ode', 'Buyer {c}'])
     assert.ok(texts.some((x) => x.includes(want)), `${want} in ${JSON.stringify(texts)}`);
-  await p.screenshot({ path: join(OUT, 'edit-chart-marks.png') });
+  await screenshot(p, 'edit-chart-marks', { fullPage: false });
 });
 
 test('an edit on the plan reads the plan and the header again, not the whole account', async () => {
   const plans = (await api(srv.url, tok.anna, 'GET', '/api/v1/plans?status=active&limit=50')).json.items;
   const acc = plans[0].account_id;
   const p = await page();
-  await signIn(p, 'anna@example.com');
+  await signIn(p, srv.url, 'anna@example.com');
   await p.goto(`${srv.url}/#/accounts/${acc}`);
   await p.getByRole('tab', { name: 'plan' }).click();
   const row = p.locator('table.actions tbody tr').first();

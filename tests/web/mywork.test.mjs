@@ -3,18 +3,14 @@
 // at 1280, 820 and 390 px. Screenshots go to tests/out/mywork-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { launch, newPage } from '../lib/browser.mjs';
+import { launch, newPage, signIn, fits, screenshot } from '../lib/browser.mjs';
 import { serve, api, demoDb, tokens } from '../lib/harness.mjs';
 
-const OUT = new URL('../out/', import.meta.url).pathname;
 const WIDTHS = [1280, 820, 390];
 let t, db, srv, browser, tok = {};
 const who = {};
 
 before(async () => {
-  mkdirSync(OUT, { recursive: true });
   ({ t, db } = demoDb());
   Object.assign(tok, tokens(db, ['director', 'anna'], 'mywork-ui'));
   srv = await serve(db, { KAM_JOB_INTERVAL: '3600' });
@@ -29,20 +25,14 @@ after(async () => {
   t.rm();
 });
 
-async function signIn(email, width = 1280) {
+async function as(email, width = 1280) {
   const p = await newPage(browser, width, 900);
-  await p.goto(srv.url + '/');
-  await p.getByLabel('E-mail').fill(email);
-  await p.getByLabel('Password').fill('demo-password-1');
-  await p.getByRole('button', { name: 'Sign in' }).click();
-  await p.getByRole('navigation', { name: 'Main' }).waitFor();
+  await signIn(p, srv.url, email);
   return p;
 }
 
-const fits = (p) => p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
-
 test('a KAM lands on My work: overdue and due actions, alerts, dates, quiet accounts; it fits every width', async () => {
-  const p = await signIn('anna@example.com');
+  const p = await as('anna@example.com');
   await p.getByRole('heading', { name: 'My work' }).waitFor();
   const w = (await api(srv.url, tok.anna, 'GET', '/api/v1/work')).json;
   for (const id of ['w-overdue', 'w-week', 'w-alerts', 'w-dates', 'w-quiet']) await p.locator(`[data-panel=${id}]`).waitFor();
@@ -65,14 +55,14 @@ test('a KAM lands on My work: overdue and due actions, alerts, dates, quiet acco
   for (const width of WIDTHS) {
     await p.setViewportSize({ width, height: 900 });
     await p.waitForTimeout(150);
-    assert.ok(await fits(p), `My work fits ${width} px`);
-    await p.screenshot({ path: join(OUT, `mywork-work-${width}.png`), fullPage: true });
+    await fits(p, 'My work');
+    await screenshot(p, `mywork-work-${width}`);
   }
   assert.deepEqual(p.problems, []);
 });
 
 test('the search box finds accounts, contacts, actions and opportunities from any page', async () => {
-  const p = await signIn('anna@example.com');
+  const p = await as('anna@example.com');
   const acc = (await api(srv.url, tok.anna, 'GET', '/api/v1/accounts?limit=1&sort=name')).json.items[0];
   await p.goto(`${srv.url}/#/alerts`);
   const box = p.getByRole('searchbox', { name: /Find accounts/ });
@@ -83,8 +73,8 @@ test('the search box finds accounts, contacts, actions and opportunities from an
   for (const width of WIDTHS) {
     await p.setViewportSize({ width, height: 900 });
     await p.waitForTimeout(150);
-    assert.ok(await fits(p), `search fits ${width} px`);
-    await p.screenshot({ path: join(OUT, `mywork-search-${width}.png`) });
+    await fits(p, 'search');
+    await screenshot(p, `mywork-search-${width}`, { fullPage: false });
   }
   await res.getByRole('link', { name: acc.name, exact: true }).click();
   await p.waitForFunction((id) => location.hash === `#/accounts/${id}`, acc.id);
@@ -94,7 +84,7 @@ test('the search box finds accounts, contacts, actions and opportunities from an
 });
 
 test('the director: workload figures open the KAM\'s My work, at-risk key accounts, segment counts open the list', async () => {
-  const p = await signIn('director@example.com');
+  const p = await as('director@example.com');
   await p.getByRole('heading', { name: 'Portfolio', exact: true }).waitFor();
   const row = p.locator(`tr[data-kam="${who.anna.id}"]`);
   await row.waitFor();
@@ -115,8 +105,8 @@ test('the director: workload figures open the KAM\'s My work, at-risk key accoun
   for (const width of WIDTHS) {
     await p.setViewportSize({ width, height: 900 });
     await p.waitForTimeout(300);
-    assert.ok(await fits(p), `dashboard fits ${width} px`);
-    await p.screenshot({ path: join(OUT, `mywork-dashboard-${width}.png`), fullPage: true });
+    await fits(p, 'dashboard');
+    await screenshot(p, `mywork-dashboard-${width}`);
   }
   await p.setViewportSize({ width: 1280, height: 900 });
   await quad.click();
@@ -131,7 +121,7 @@ test('the director: workload figures open the KAM\'s My work, at-risk key accoun
 });
 
 test('alerts inbox: grouped by account, filters in the URL, acknowledge with undo, snooze, action from an alert', async () => {
-  const p = await signIn('anna@example.com');
+  const p = await as('anna@example.com');
   await p.goto(`${srv.url}/#/alerts`);
   await p.locator('section.alert-group').first().waitFor();
   const inbox = (await api(srv.url, tok.anna, 'GET', '/api/v1/alerts/inbox')).json;
@@ -141,8 +131,8 @@ test('alerts inbox: grouped by account, filters in the URL, acknowledge with und
   for (const width of WIDTHS) {
     await p.setViewportSize({ width, height: 900 });
     await p.waitForTimeout(150);
-    assert.ok(await fits(p), `inbox fits ${width} px`);
-    await p.screenshot({ path: join(OUT, `mywork-alerts-${width}.png`), fullPage: true });
+    await fits(p, 'inbox');
+    await screenshot(p, `mywork-alerts-${width}`);
   }
   await p.setViewportSize({ width: 1280, height: 900 });
   // acknowledge, then undo

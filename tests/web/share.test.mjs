@@ -3,17 +3,13 @@
 // live links and revokes one; a share URL opened in a signed-in tab shows the client's page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { launch, newPage } from '../lib/browser.mjs';
+import { launch, newPage, signIn, fits, screenshot } from '../lib/browser.mjs';
 import { serve, api, demoDb, tokens } from '../lib/harness.mjs';
 
-const OUT = new URL('../out/', import.meta.url).pathname;
 let t, db, srv, browser, tok = {};
 let acc, plan;
 
 before(async () => {
-  mkdirSync(OUT, { recursive: true });
   ({ t, db } = demoDb());
   Object.assign(tok, tokens(db, ['anna', 'admin'], 'webshare'));
   srv = await serve(db);
@@ -35,22 +31,13 @@ after(async () => {
   t.rm();
 });
 
-async function signIn(p, email) {
-  await p.goto(srv.url + '/');
-  await p.getByLabel('E-mail').fill(email);
-  await p.getByLabel('Password').fill('demo-password-1');
-  await p.getByRole('button', { name: 'Sign in' }).click();
-  await p.getByRole('navigation', { name: 'Main' }).waitFor();
-}
-
-const fits = (p) => p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 // one element inside the viewport and not wider than itself (the overview tab below the
 // panel has tables of its own, not part of this screen)
 const fitsEl = (l) => l.evaluate((e) => e.getBoundingClientRect().right <= window.innerWidth + 1 && e.scrollWidth <= e.clientWidth + 1);
 
 test('the KAM marks what the client sees, previews it, makes a link, copies and revokes it', async () => {
   const p = await newPage(browser, 1280, 900);
-  await signIn(p, 'anna@example.com');
+  await signIn(p, srv.url, 'anna@example.com');
   await p.goto(`${srv.url}/#/accounts/${acc}`);
   await p.getByRole('button', { name: 'Share with the client' }).click();
   // nothing is marked yet: the preview says so, and no link can be made
@@ -79,8 +66,8 @@ test('the KAM marks what the client sees, previews it, makes a link, copies and 
   await p.getByLabel('Include service KPIs (NPS, SLA)').check();
   await p.getByRole('button', { name: 'Preview' }).click();
   await pre.getByText(/SLA compliance/).waitFor();
-  await p.screenshot({ path: join(OUT, 'share-panel-1280.png'), fullPage: true });
-  assert.ok(await fits(p), 'the panel fits 1280 px');
+  await screenshot(p, 'share-panel-1280');
+  await fits(p, 'the panel');
   // make a 7-day link with the KPIs; it is listed live and can be copied
   await p.getByLabel('valid for').selectOption('7');
   await p.getByRole('button', { name: 'Create link' }).click();
@@ -102,8 +89,8 @@ test('the KAM marks what the client sees, previews it, makes a link, copies and 
   assert.match(text, /Cut downtime by half/);
   assert.match(text, /SLA compliance/);
   assert.ok(!/INTERNAL|Log out|Dashboard/.test(text));
-  await client.screenshot({ path: join(OUT, 'shared-390.png'), fullPage: true });
-  assert.ok(await fits(client), 'the client page fits 390 px');
+  await screenshot(client, 'shared-390');
+  await fits(client, 'the client page');
   // revoke it: gone from the list, and the client's page says so
   p.once('dialog', (d) => d.accept());
   await row.getByRole('button', { name: /^revoke link/ }).click();
@@ -117,17 +104,17 @@ test('the KAM marks what the client sees, previews it, makes a link, copies and 
 test('the share panel and the plan tab fit 820 and 390 px', async () => {
   for (const w of [820, 390]) {
     const p = await newPage(browser, w, 900);
-    await signIn(p, 'anna@example.com');
+    await signIn(p, srv.url, 'anna@example.com');
     await p.goto(`${srv.url}/#/accounts/${acc}`);
     await p.getByRole('button', { name: 'Share with the client' }).click();
     await p.getByRole('button', { name: 'Preview' }).click();
     await p.getByRole('region', { name: "Preview of the client's page" }).waitFor();
-    await p.screenshot({ path: join(OUT, `share-panel-${w}.png`), fullPage: true });
+    await screenshot(p, `share-panel-${w}`);
     assert.ok(await fitsEl(p.locator('.share-panel')), `the share panel fits ${w} px`);
     await p.getByRole('tab', { name: 'plan' }).click();
     await p.getByLabel('client can see Cut downtime by half').waitFor();
-    await p.screenshot({ path: join(OUT, `share-plan-${w}.png`), fullPage: true });
-    assert.ok(await fits(p), `the plan tab fits ${w} px`);
+    await screenshot(p, `share-plan-${w}`);
+    await fits(p, 'the plan tab');
   }
 });
 
@@ -135,7 +122,7 @@ test('a share URL opened in a signed-in tab shows the client page, not the dashb
   const s = await api(srv.url, tok.anna, 'POST', `/api/v1/accounts/${acc}/shares`, { expires_in_days: 30 });
   assert.equal(s.status, 201, s.text);
   const p = await newPage(browser, 1280, 900);
-  await signIn(p, 'anna@example.com');
+  await signIn(p, srv.url, 'anna@example.com');
   await p.evaluate((u) => { location.hash = u; }, s.json.url.slice(1));
   await p.getByRole('heading', { name: 'Client View AG' }).waitFor();
   assert.equal(await p.getByRole('navigation', { name: 'Main' }).count(), 0, 'no staff shell');
@@ -164,7 +151,7 @@ test('log a meeting: time, notes, attendees found by search, sentiment and a fol
   const m = await meetingAccount('Meeting Log AG');
   const ben = (await api(srv.url, tok.admin, 'GET', '/api/v1/users?limit=500')).json.items.find((u) => u.email === 'ben@example.com');
   const p = await newPage(browser, 1280, 900);
-  await signIn(p, 'anna@example.com');
+  await signIn(p, srv.url, 'anna@example.com');
   await p.goto(`${srv.url}/#/accounts/${m.id}`);
   await p.getByRole('tab', { name: 'activity' }).click();
   await p.getByRole('button', { name: 'Log a meeting' }).click();
@@ -218,7 +205,7 @@ test('log a meeting: time, notes, attendees found by search, sentiment and a fol
   const after = (await api(srv.url, tok.anna, 'GET', `/api/v1/interactions?account_id=${m.id}`)).json.items[0];
   assert.deepEqual(after.contact_ids, []);
   assert.equal(after.occurred_at, when.iso, 'the time did not move on edit');
-  await p.screenshot({ path: join(OUT, 'meeting-1280.png'), fullPage: true });
+  await screenshot(p, 'meeting-1280');
   // the entry stays open after its edit
   assert.equal(await edited.locator('details').getAttribute('open'), '');
   p.once('dialog', (d) => d.accept());
@@ -231,7 +218,7 @@ test('log a meeting: time, notes, attendees found by search, sentiment and a fol
 test('when the follow-up action fails, the meeting stays saved once and the page says what is missing', async () => {
   const m = await meetingAccount('Follow Up Fails GmbH');
   const p = await newPage(browser, 1280, 900);
-  await signIn(p, 'anna@example.com');
+  await signIn(p, srv.url, 'anna@example.com');
   await p.goto(`${srv.url}/#/accounts/${m.id}`);
   await p.getByRole('tab', { name: 'activity' }).click();
   await p.getByRole('button', { name: 'Log a meeting' }).click();
@@ -250,14 +237,14 @@ test('the meeting form fits 820 and 390 px', async () => {
   const m = await meetingAccount('Narrow Meeting SA');
   for (const w of [820, 390]) {
     const p = await newPage(browser, w, 900);
-    await signIn(p, 'anna@example.com');
+    await signIn(p, srv.url, 'anna@example.com');
     await p.goto(`${srv.url}/#/accounts/${m.id}`);
     await p.getByRole('tab', { name: 'activity' }).click();
     await p.getByRole('button', { name: 'Log a meeting' }).click();
     await p.getByLabel('search client attendees').fill('Zora');
     await p.getByRole('button', { name: 'add Zora Quint' }).click();
-    await p.screenshot({ path: join(OUT, `meeting-form-${w}.png`), fullPage: true });
+    await screenshot(p, `meeting-form-${w}`);
     assert.ok(await fitsEl(p.locator('.activity')), `the meeting form fits ${w} px`);
-    assert.ok(await fits(p), `the activity tab fits ${w} px`);
+    await fits(p, 'the activity tab');
   }
 });

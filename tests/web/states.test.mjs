@@ -5,16 +5,13 @@
 // titles per screen; empty states that ask for data; plans from a template; the one-page plan.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { launch, newPage } from '../lib/browser.mjs';
+import { readFileSync } from 'node:fs';
+import { launch, newPage, signIn, screenshot } from '../lib/browser.mjs';
 import { serve, api, demoDb, tokens } from '../lib/harness.mjs';
 
-const OUT = new URL('../out/', import.meta.url).pathname;
 let t, db, srv, browser, tok = {}, annaAcc;
 
 before(async () => {
-  mkdirSync(OUT, { recursive: true });
   ({ t, db } = demoDb());
   Object.assign(tok, tokens(db, ['director', 'anna', 'ben'], 'states'));
   srv = await serve(db);
@@ -30,14 +27,6 @@ after(async () => {
 });
 
 const page = (width = 1280, height = 900) => newPage(browser, width, height, { acceptDialogs: true });
-
-async function signIn(p, email) {
-  await p.goto(srv.url + '/');
-  await p.getByLabel('E-mail').fill(email);
-  await p.getByLabel('Password').fill('demo-password-1');
-  await p.getByRole('button', { name: 'Sign in' }).click();
-  await p.getByRole('navigation', { name: 'Main' }).waitFor();
-}
 
 // the PATCH requests the page sends, by path
 function patches(p) {
@@ -58,7 +47,7 @@ async function widths(p, name, ready) {
     const [sw, iw, wide] = await p.evaluate(() => [document.documentElement.scrollWidth, innerWidth,
       [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > innerWidth + 1 && !e.closest('.scroll'))
         .map((e) => e.outerHTML.slice(0, 90)).slice(0, 2)]);
-    await p.screenshot({ path: join(OUT, `states-${name}-${w}.png`), fullPage: true });
+    await screenshot(p, `states-${name}-${w}`);
     if (sw > iw) out.push(`${name} at ${w} px is ${sw} px wide: ${wide.join(' | ')}`);
   }
   await p.setViewportSize({ width: 1280, height: 900 });
@@ -67,7 +56,7 @@ async function widths(p, name, ready) {
 
 test('every screen fits 1280, 820 and 390 px; the stakeholder table fits an 820 px tablet without scrolling', async () => {
   const p = await page();
-  await signIn(p, 'anna@example.com');
+  await signIn(p, srv.url, 'anna@example.com');
   const bad = [];
   const visit = async (hash, name, sel) => {
     await p.goto(`${srv.url}/${hash}`);
@@ -100,7 +89,7 @@ test('every screen fits 1280, 820 and 390 px; the stakeholder table fits an 820 
 
 test('each screen has its own page title', async () => {
   const p = await page();
-  await signIn(p, 'anna@example.com');
+  await signIn(p, srv.url, 'anna@example.com');
   for (const [hash, want] of [['#/dashboard', /^Dashboard · kam$/], ['#/accounts', /^Accounts · kam$/], ['#/alerts', /^Alerts · kam$/],
     ['#/settings', /^Settings · kam$/], [`#/accounts/${annaAcc.id}/plan`, new RegExp(`^${annaAcc.name} · plan · kam$`)]]) {
     await p.goto(`${srv.url}/${hash}`);
@@ -110,7 +99,7 @@ test('each screen has its own page title', async () => {
 
 test('an account tab can be linked and Back returns to the tab before', async () => {
   const p = await page();
-  await signIn(p, 'anna@example.com');
+  await signIn(p, srv.url, 'anna@example.com');
   await p.goto(`${srv.url}/#/accounts/${annaAcc.id}/risks`);
   await p.locator('#tab-risks[aria-selected=true]').waitFor();
   await p.getByRole('tab', { name: 'plan' }).click();
@@ -122,7 +111,7 @@ test('an account tab can be linked and Back returns to the tab before', async ()
 
 test('filters and sort live in the URL: Back from an account returns to the filtered list; the dashboard keeps its period', async () => {
   const p = await page();
-  await signIn(p, 'anna@example.com');
+  await signIn(p, srv.url, 'anna@example.com');
   await p.goto(`${srv.url}/#/accounts`);
   await p.locator('table.accounts tbody tr').first().waitFor();
   await p.getByLabel('Tier').selectOption('key');
@@ -150,7 +139,7 @@ test('filters and sort live in the URL: Back from an account returns to the filt
 
 test('arrowing through a select by keyboard saves once, on Enter; a mouse pick saves at once with "Saved" and an undo', async () => {
   const p = await page();
-  await signIn(p, 'anna@example.com');
+  await signIn(p, srv.url, 'anna@example.com');
   const sent = patches(p);
   await p.goto(`${srv.url}/#/accounts/${annaAcc.id}/stakeholders`);
   const c = (await api(srv.url, tok.anna, 'GET', `/api/v1/contacts?account_id=${annaAcc.id}&limit=1&sort=name`)).json.items[0];
@@ -182,7 +171,7 @@ test('arrowing through a select by keyboard saves once, on Enter; a mouse pick s
 
 test('a refused inline save says so beside the control, keeps the choice, and Retry saves it', async () => {
   const p = await page();
-  await signIn(p, 'anna@example.com');
+  await signIn(p, srv.url, 'anna@example.com');
   const plan = (await api(srv.url, tok.anna, 'GET', `/api/v1/plans?account_id=${annaAcc.id}&status=active`)).json.items[0];
   const full = (await api(srv.url, tok.anna, 'GET', `/api/v1/plans/${plan.id}`)).json;
   const a = full.actions[0];
@@ -205,7 +194,7 @@ test('a refused inline save says so beside the control, keeps the choice, and Re
 
 test('the change history of a record is one click away', async () => {
   const p = await page();
-  await signIn(p, 'anna@example.com');
+  await signIn(p, srv.url, 'anna@example.com');
   const c = (await api(srv.url, tok.anna, 'GET', `/api/v1/contacts?account_id=${annaAcc.id}&limit=2&sort=name`)).json.items[1];
   await api(srv.url, tok.anna, 'PATCH', `/api/v1/contacts/${c.id}`, { title: 'Chief Buyer' });
   await p.goto(`${srv.url}/#/accounts/${annaAcc.id}/stakeholders`);
@@ -221,7 +210,7 @@ test('the change history of a record is one click away', async () => {
 
 test('a new account: health says "not enough data", the empty risk map asks for risks, a plan starts from a template', async () => {
   const p = await page();
-  await signIn(p, 'anna@example.com');
+  await signIn(p, srv.url, 'anna@example.com');
   const me = (await api(srv.url, tok.anna, 'GET', '/api/v1/me')).json;
   const a = (await api(srv.url, tok.anna, 'POST', '/api/v1/accounts', { name: 'Brand New GmbH', owner_id: me.id, status: 'active', currency: 'EUR' })).json;
   await p.goto(`${srv.url}/#/accounts/${a.id}`);
@@ -251,7 +240,7 @@ function bad(list) { assert.deepEqual(list, []); }
 
 test('the one-page plan shows owners, column headers, baselines and an "as of" date', async () => {
   const p = await page();
-  await signIn(p, 'anna@example.com');
+  await signIn(p, srv.url, 'anna@example.com');
   await p.goto(`${srv.url}/#/accounts/${annaAcc.id}/print`);
   const doc = p.locator('article.print');
   await doc.locator('h1').waitFor();
@@ -269,7 +258,7 @@ test('the one-page plan shows owners, column headers, baselines and an "as of" d
 
 test('a dashboard panel fails alone, and the app notices when the server is back', async () => {
   const p = await page();
-  await signIn(p, 'director@example.com');
+  await signIn(p, srv.url, 'director@example.com');
   let down = true;
   await p.route('**/api/v1/kams/workload', (r) => (down ? r.abort('connectionrefused') : r.continue()));
   await p.route('**/healthz', (r) => (down ? r.abort('connectionrefused') : r.continue()));
@@ -288,7 +277,7 @@ test('a dashboard panel fails alone, and the app notices when the server is back
 
 test('import errors list every problem of a row under its name, and the rejected rows download as a CSV', async () => {
   const p = await page();
-  await signIn(p, 'director@example.com');
+  await signIn(p, srv.url, 'director@example.com');
   await p.goto(`${srv.url}/#/settings`);
   await p.getByRole('heading', { name: 'Import data' }).waitFor();
   await p.getByLabel('What').selectOption('accounts');

@@ -3,16 +3,13 @@
 // text. Screenshots go to tests/out/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { launch, newPage } from '../lib/browser.mjs';
+import { readFileSync } from 'node:fs';
+import { launch, newPage, signIn, screenshot } from '../lib/browser.mjs';
 import { serve, api, demoDb, tokens } from '../lib/harness.mjs';
 
-const OUT = new URL('../out/', import.meta.url).pathname;
 let t, db, srv, browser, tok = {};
 
 before(async () => {
-  mkdirSync(OUT, { recursive: true });
   ({ t, db } = demoDb());
   Object.assign(tok, tokens(db, ['director', 'anna'], 'ui'));
   srv = await serve(db);
@@ -31,14 +28,6 @@ function page(width = 1366, height = 900) {
   return newPage(browser, width, height);
 }
 
-async function signIn(p, email) {
-  await p.goto(srv.url + '/');
-  await p.getByLabel('E-mail').fill(email);
-  await p.getByLabel('Password').fill('demo-password-1');
-  await p.getByRole('button', { name: 'Sign in' }).click();
-  await p.getByRole('navigation', { name: 'Main' }).waitFor();
-}
-
 test('login: a wrong password says so; the right one opens the dashboard', async () => {
   const p = await page();
   await p.goto(srv.url + '/');
@@ -47,7 +36,7 @@ test('login: a wrong password says so; the right one opens the dashboard', async
   await p.getByRole('button', { name: 'Sign in' }).click();
   await p.getByRole('alert').waitFor();
   assert.match(await p.getByRole('alert').textContent(), /wrong e-mail or password/);
-  await p.screenshot({ path: join(OUT, 'login.png') });
+  await screenshot(p, 'login', { fullPage: false });
   await p.getByLabel('Password').fill('demo-password-1');
   await p.getByRole('button', { name: 'Sign in' }).click();
   await p.locator('.tile').first().waitFor();
@@ -56,7 +45,7 @@ test('login: a wrong password says so; the right one opens the dashboard', async
 
 test('dashboard: KPI tiles with the previous period, the matrix, revenue, alerts and workload', async () => {
   const p = await page();
-  await signIn(p, 'director@example.com');
+  await signIn(p, srv.url, 'director@example.com');
   await p.locator('[data-kpi=revenue] .value').waitFor();
   const revenue = await p.locator('[data-kpi=revenue] .value').textContent();
   assert.match(revenue, /€/);
@@ -76,13 +65,13 @@ test('dashboard: KPI tiles with the previous period, the matrix, revenue, alerts
   await p.waitForFunction((old) => document.querySelector('[data-kpi=revenue] .value')?.textContent !== old, revenue);
   await p.getByLabel('Period').selectOption('12');
   await p.waitForTimeout(300);
-  await p.screenshot({ path: join(OUT, 'dashboard.png'), fullPage: true });
+  await screenshot(p, 'dashboard');
   assert.deepEqual(p.problems, []);
 });
 
 test('accounts: search, tier filter, sort; open an account and see why its health is what it is', async () => {
   const p = await page();
-  await signIn(p, 'director@example.com');
+  await signIn(p, srv.url, 'director@example.com');
   await p.getByRole('link', { name: 'Accounts', exact: true }).click();
   await p.locator('table.accounts tbody tr').first().waitFor();
   assert.equal(await p.locator('table.accounts tbody tr').count(), 30);
@@ -97,7 +86,7 @@ test('accounts: search, tier filter, sort; open an account and see why its healt
   await p.getByRole('button', { name: 'Health' }).click();
   const sick = (await api(srv.url, tok.director, 'GET', '/api/v1/accounts?sort=-health&limit=1')).json.items[0];
   await p.waitForFunction((name) => document.querySelector('table.accounts tbody td:first-child a')?.textContent === name, sick.name);
-  await p.screenshot({ path: join(OUT, 'accounts-sorted.png') });
+  await screenshot(p, 'accounts-sorted', { fullPage: false });
   // owner, status and tag filters ask the API the same question the downloads do
   const anna = (await api(srv.url, tok.anna, 'GET', '/api/v1/me')).json;
   const annas = (await api(srv.url, tok.director, 'GET', `/api/v1/accounts?owner_id=${anna.id}&limit=500`)).json.items.length;
@@ -122,7 +111,7 @@ test('accounts: search, tier filter, sort; open an account and see why its healt
   await p.getByLabel('Segment').selectOption('');
   await p.getByLabel('Search').fill('north');
   await p.waitForFunction(() => document.querySelectorAll('table.accounts tbody tr').length === 1);
-  await p.screenshot({ path: join(OUT, 'accounts.png') });
+  await screenshot(p, 'accounts', { fullPage: false });
   // a business unit that has bought nothing yet: a whole row of white space on the opportunities tab
   const nw = (await api(srv.url, tok.director, 'GET', '/api/v1/accounts?q=Northwind')).json.items[0];
   const unit = await api(srv.url, tok.director, 'POST', '/api/v1/units', { account_id: nw.id, name: 'Unit Without Purchases' });
@@ -133,7 +122,7 @@ test('accounts: search, tier filter, sort; open an account and see why its healt
   assert.match(await p.locator('section:has(#h-title)').textContent(), /Last interaction/);
   assert.equal(await p.locator('section:has(#sc-title) tbody tr').count(), 4, 'the score explains its criteria');
   await p.locator('.chart canvas').first().waitFor();
-  await p.screenshot({ path: join(OUT, 'account.png'), fullPage: true });
+  await screenshot(p, 'account');
   await p.getByRole('tab', { name: 'stakeholders' }).click();
   await p.getByRole('img', { name: 'Organisation chart' }).locator('canvas').waitFor();
   const people = await p.locator('table.people tbody tr').count();
@@ -164,7 +153,7 @@ test('accounts: search, tier filter, sort; open an account and see why its healt
   await row.locator('select[aria-label^="influence of"]').selectOption('5');
   assert.equal((await saved2).status(), 200);
   assert.equal((await api(srv.url, tok.director, 'GET', `/api/v1/contacts/${cid}`)).json.influence, 5);
-  await p.screenshot({ path: join(OUT, 'stakeholders.png'), fullPage: true });
+  await screenshot(p, 'stakeholders');
   for (const t of ['opportunities', 'cases', 'risks', 'surveys', 'team']) {
     await p.getByRole('tab', { name: t }).click();
     await p.waitForTimeout(150);
@@ -183,7 +172,7 @@ test('accounts: search, tier filter, sort; open an account and see why its healt
       assert.equal(await table.locator('td.ws.sold').count(), states.filter((x) => x === 'sold').length);
       assert.equal(await table.locator('td.ws.pipeline').count(), states.filter((x) => x === 'pipeline').length);
     }
-    await p.screenshot({ path: join(OUT, `account-${t}.png`), fullPage: true });
+    await screenshot(p, `account-${t}`);
   }
   assert.deepEqual(p.problems, []);
 });
@@ -192,7 +181,7 @@ test('account 360: change an action\'s status in the plan, and log a meeting in 
   const plans = (await api(srv.url, tok.anna, 'GET', '/api/v1/plans?status=active&limit=50')).json.items;
   const acc = plans[0].account_id;
   const p = await page();
-  await signIn(p, 'anna@example.com');
+  await signIn(p, srv.url, 'anna@example.com');
   await p.goto(`${srv.url}/#/accounts/${acc}`);
   await p.getByRole('tab', { name: 'plan' }).click();
   const row = p.locator('table.actions tbody tr').first();
@@ -205,7 +194,7 @@ test('account 360: change an action\'s status in the plan, and log a meeting in 
   const stored = (await api(srv.url, tok.anna, 'GET', `/api/v1/actions/${actionId}`)).json;
   assert.equal(stored.status, 'done');
   assert.equal(stored.done_on, new Date().toISOString().slice(0, 10));
-  await p.screenshot({ path: join(OUT, 'plan.png'), fullPage: true });
+  await screenshot(p, 'plan');
   // the plan as a PDF document, from the account's header
   const [pdf] = await Promise.all([p.waitForEvent('download'), p.getByRole('link', { name: 'Plan PDF' }).click()]);
   assert.match(pdf.suggestedFilename(), /^plan-.*\.pdf$/);
@@ -234,7 +223,7 @@ test('account 360: change an action\'s status in the plan, and log a meeting in 
   const plan = (await api(srv.url, tok.anna, 'GET', `/api/v1/plans/${planId}`)).json;
   assert.ok(plan.actions.some((a) => a.title === 'Send the renewal proposal' && a.due_on === '2027-01-15'));
   assert.ok(plan.reviews.some((r) => r.held_on === '2026-11-20' && r.kind === 'qbr'));
-  await p.screenshot({ path: join(OUT, 'plan-edited.png'), fullPage: true });
+  await screenshot(p, 'plan-edited');
 
   await p.getByRole('tab', { name: 'activity' }).click();
   await p.getByRole('button', { name: 'Log a meeting' }).click();
@@ -251,7 +240,7 @@ test('a stored <script> payload is shown as text and never runs', async () => {
   const r = await api(srv.url, tok.director, 'POST', '/api/v1/accounts', { name: evil, owner_id: 3, tags: ['<b>bold</b>'] });
   assert.equal(r.status, 201);
   const p = await page();
-  await signIn(p, 'director@example.com');
+  await signIn(p, srv.url, 'director@example.com');
   await p.goto(`${srv.url}/#/accounts`);
   await p.getByLabel('Search').fill('Evil');
   await p.waitForFunction(() => document.querySelectorAll('table.accounts tbody tr').length === 1);
@@ -271,7 +260,7 @@ test('a kam cannot open another kam\'s account by URL', async () => {
   const all = (await api(srv.url, tok.director, 'GET', '/api/v1/accounts?limit=100')).json.items;
   const foreign = all.find((a) => !mine.has(a.id));
   const p = await page();
-  await signIn(p, 'anna@example.com');
+  await signIn(p, srv.url, 'anna@example.com');
   await p.goto(`${srv.url}/#/accounts/${foreign.id}`);
   await p.getByRole('alert').waitFor();
   assert.match(await p.getByRole('alert').textContent(), /No such account/);
@@ -282,7 +271,7 @@ test('share link: made from the account, opened without a login, nothing interna
   const plans = (await api(srv.url, tok.anna, 'GET', '/api/v1/plans?status=active&limit=50')).json.items;
   const acc = plans[0].account_id;
   const p = await page();
-  await signIn(p, 'anna@example.com');
+  await signIn(p, srv.url, 'anna@example.com');
   await p.goto(`${srv.url}/#/accounts/${acc}`);
   // the KAM first marks what the client may see (issue 13): an objective of the plan
   await p.getByRole('tab', { name: 'plan' }).click();
@@ -298,14 +287,14 @@ test('share link: made from the account, opened without a login, nothing interna
   const text = await client.locator('main').innerText();
   assert.ok(!/Log out|Dashboard|attitude|situation|Stakeholders|heat map/i.test(text), 'no staff screens or internal fields');
   assert.equal(await client.getByLabel('E-mail').count(), 0, 'no login asked');
-  await client.screenshot({ path: join(OUT, 'shared.png'), fullPage: true });
+  await screenshot(client, 'shared');
   assert.deepEqual(client.problems, []);
 });
 
 test('settings: change a weight, see the preview, save, and the tier changes', async () => {
   const before = (await api(srv.url, tok.director, 'GET', '/api/v1/accounts?tier=key&limit=100')).json.items.length;
   const p = await page();
-  await signIn(p, 'director@example.com');
+  await signIn(p, srv.url, 'director@example.com');
   await p.getByRole('link', { name: 'Settings', exact: true }).click();
   await p.getByLabel('score weight: financial, percent').waitFor();
   await p.getByLabel('key from').fill('99');
@@ -314,7 +303,7 @@ test('settings: change a weight, see the preview, save, and the tier changes', a
   await p.locator('.preview').waitFor();
   await p.waitForFunction(() => /Key accounts: 1 /.test(document.querySelector('.preview')?.textContent || ''));
   assert.ok(await p.locator('table.changes tbody tr').count() > 0, 'the preview names who changes tier');
-  await p.screenshot({ path: join(OUT, 'settings.png'), fullPage: true });
+  await screenshot(p, 'settings');
   const unsaved = (await api(srv.url, tok.director, 'GET', '/api/v1/accounts?tier=key&limit=100')).json.items.length;
   assert.equal(unsaved, before, 'a preview saves nothing');
   await p.getByRole('button', { name: 'Save and re-rank' }).click();
@@ -333,7 +322,7 @@ test('settings: change a weight, see the preview, save, and the tier changes', a
 test('the one-page plan prints on A4 without the app around it', async () => {
   const plans = (await api(srv.url, tok.anna, 'GET', '/api/v1/plans?status=active&limit=50')).json.items;
   const p = await page();
-  await signIn(p, 'anna@example.com');
+  await signIn(p, srv.url, 'anna@example.com');
   await p.goto(`${srv.url}/#/accounts/${plans[0].account_id}`);
   await p.getByRole('link', { name: 'One-page plan' }).click();
   await p.getByRole('heading', { name: /account plan/ }).waitFor();
@@ -342,12 +331,12 @@ test('the one-page plan prints on A4 without the app around it', async () => {
   assert.ok(await p.locator('.print table tr').count() > 2);
   const pdf = await p.pdf({ format: 'A4' });
   assert.ok(pdf.length > 1000);
-  await p.screenshot({ path: join(OUT, 'print.png'), fullPage: true });
+  await screenshot(p, 'print');
 });
 
 test('alerts inbox: acknowledge one and it leaves the open list', async () => {
   const p = await page();
-  await signIn(p, 'anna@example.com');
+  await signIn(p, srv.url, 'anna@example.com');
   await p.getByRole('link', { name: 'Alerts', exact: true }).click();
   await p.locator('li[data-alert]').first().waitFor();
   const before = await p.locator('li[data-alert]').count();
@@ -355,17 +344,17 @@ test('alerts inbox: acknowledge one and it leaves the open list', async () => {
   await p.locator('li[data-alert]').first().getByRole('button', { name: 'Acknowledge' }).click();
   await p.waitForFunction((n) => document.querySelectorAll('li[data-alert]').length === n - 1, before);
   assert.equal((await api(srv.url, tok.anna, 'GET', `/api/v1/alerts/${id}`)).json.state, 'acknowledged');
-  await p.screenshot({ path: join(OUT, 'alerts.png') });
+  await screenshot(p, 'alerts', { fullPage: false });
   assert.deepEqual(p.problems, []);
 });
 
 test('log out, and an ended session goes back to the login', async () => {
   const p = await page(820, 1180); // a tablet
-  await signIn(p, 'director@example.com');
-  await p.screenshot({ path: join(OUT, 'dashboard-tablet.png') });
+  await signIn(p, srv.url, 'director@example.com');
+  await screenshot(p, 'dashboard-tablet', { fullPage: false });
   await p.getByRole('button', { name: 'Log out' }).click();
   await p.getByRole('button', { name: 'Sign in' }).waitFor();
-  await signIn(p, 'director@example.com');
+  await signIn(p, srv.url, 'director@example.com');
   // the last panel to fill (at-risk key accounts) is in: no request in flight to fail
   await p.locator('[data-panel=at-risk] table, [data-panel=at-risk] p.muted').first().waitFor();
   await p.context().clearCookies(); // as if the session expired
@@ -377,7 +366,7 @@ test('log out, and an ended session goes back to the login', async () => {
 
 test('settings: a calendar feed link is shown once, works, and can be revoked', async () => {
   const p = await page();
-  await signIn(p, 'anna@example.com');
+  await signIn(p, srv.url, 'anna@example.com');
   await p.getByRole('link', { name: 'Settings', exact: true }).click();
   await p.getByRole('heading', { name: 'Calendar feed' }).waitFor();
   await p.getByRole('button', { name: 'Create link' }).click();
@@ -396,7 +385,7 @@ test('settings: a calendar feed link is shown once, works, and can be revoked', 
 
 test('import data: a dry run names the bad rows, the import writes the good ones; the accounts list downloads as CSV', async () => {
   const p = await page();
-  await signIn(p, 'director@example.com');
+  await signIn(p, srv.url, 'director@example.com');
   await p.getByRole('link', { name: 'Settings', exact: true }).click();
   await p.getByRole('heading', { name: 'Import data' }).waitFor();
   const fixture = new URL('../fixtures/import/salesforce-accounts.csv', import.meta.url).pathname;
@@ -410,7 +399,7 @@ test('import data: a dry run names the bad rows, the import writes the good ones
   assert.equal(await errs.count(), 6);
   assert.match(await errs.nth(1).textContent(), /^6Pied PiperAccount Owner: no user "richard@example.com"/);
   assert.equal((await api(srv.url, tok.director, 'GET', '/api/v1/accounts?external_id=001KAM0001')).json.items.length, 0);
-  await p.screenshot({ path: join(OUT, 'import.png'), fullPage: true });
+  await screenshot(p, 'import');
   await p.getByRole('button', { name: 'Import', exact: true }).click();
   await p.waitForFunction(() => /2 created/.test(document.querySelector('.import-result')?.textContent || ''));
   assert.equal((await api(srv.url, tok.director, 'GET', '/api/v1/accounts?external_id=001KAM0001')).json.items[0].name, 'Initech GmbH');
