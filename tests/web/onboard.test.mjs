@@ -3,17 +3,15 @@
 // make it the base currency, and one click imports it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, newPage } from '../lib/browser.mjs';
+import { launch, newPage, signIn as signInAs, fits, screenshot } from '../lib/browser.mjs';
 import { PG, kam, serve, api, tmp, createDb } from '../lib/harness.mjs';
 
 let t, browser;
-const OUT = new URL('../out/', import.meta.url).pathname;
 
 before(async () => {
   t = tmp();
-  mkdirSync(OUT, { recursive: true });
   browser = await launch();
 });
 
@@ -29,13 +27,7 @@ function freshDb(name) {
   return d;
 }
 
-async function signIn(p, url) {
-  await p.goto(url + '/');
-  await p.getByLabel('E-mail').fill('boss@example.com');
-  await p.getByLabel('Password').fill('demo-password-1');
-  await p.getByRole('button', { name: 'Sign in' }).click();
-  await p.getByRole('navigation', { name: 'Main' }).waitFor();
-}
+const signIn = (p, url) => signInAs(p, url, 'boss@example.com');
 
 test('the first sign-in asks for the company, its currency and time zone; saved, it does not ask again', async () => {
   const d = freshDb('setup');
@@ -46,8 +38,8 @@ test('the first sign-in asks for the company, its currency and time zone; saved,
       await signIn(p, s.url);
       const card = p.getByRole('region', { name: 'Welcome to kam' });
       await card.waitFor();
-      assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= innerWidth), `fits ${w} px`);
-      await p.screenshot({ path: join(OUT, `onboard-setup-${w}.png`) });
+      await screenshot(p, `onboard/setup-${w}`, { fullPage: false });
+      await fits(p, `the setup card at ${w} px`);
       if (w === 390) { await p.context().close(); continue; }
       await card.getByLabel('Your company').fill('Gridline Inc.');
       await card.getByLabel('Currency of your figures').selectOption('USD');
@@ -87,7 +79,7 @@ test('a first revenue file in dollars offers to make USD the base currency, and 
     const offer = p.getByRole('button', { name: 'Make USD the base currency and import again' });
     await offer.waitFor();
     assert.match(await p.getByRole('alert').first().textContent(), /every row is in USD/);
-    await p.screenshot({ path: join(OUT, 'onboard-offer-1280.png') });
+    await screenshot(p, 'onboard/offer-1280', { fullPage: false });
     await offer.click();
     await p.getByText(/2 created/).first().waitFor();
     assert.equal(await offer.count(), 0);
@@ -112,8 +104,8 @@ test('an imported user opens their invitation link, chooses a password and signs
     const p = await newPage(browser, 390, 800);
     await p.goto(s.url + link);
     await p.getByText('Welcome, Zoë Ölund').waitFor();
-    await p.screenshot({ path: join(OUT, 'onboard-invite-390.png') });
-    assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= innerWidth), 'fits 390 px');
+    await screenshot(p, 'onboard/invite-390', { fullPage: false });
+    await fits(p, 'the invitation page at 390 px');
     await p.getByLabel(/New password/).fill('zoe-secret-password');
     await p.getByLabel('The same again').fill('zoe-secret-password');
     await p.getByRole('button', { name: 'Set my password' }).click();
@@ -143,7 +135,7 @@ test('an imported user opens their invitation link, chooses a password and signs
     const box = pending.getByLabel('Invitation link for Kai Rep');
     await box.waitFor();
     assert.match(await box.inputValue(), new RegExp(`^${s.url.replace(/[.]/g, '\\.')}/#/invite/inv_`));
-    await pending.screenshot({ path: join(OUT, 'onboard-pending-1280.png') });
+    await pending.screenshot({ path: await screenshot(a, 'onboard/pending-1280', { fullPage: false }) });
     assert.deepEqual(a.problems, []);
     await a.context().close();
   } finally {
