@@ -224,6 +224,9 @@ const struct http_route api_routes[] = {
 
     /* what we sell, to whom, and what it brought */
     CRUD("/api/v1/products", res_products, R_STAFF, "Product", "a product", "products"),
+    CRUD("/api/v1/import-mappings", res_import_mappings, R_STAFF, "ImportMapping",
+         "an import mapping saved by name (its mapping is the mapping file's JSON text)",
+         "import mappings"),
     CRUD("/api/v1/units", res_units, ACCOUNT_WRITERS, "BusinessUnit", "a business unit",
          "business units"),
     CRUD("/api/v1/opportunities", res_opportunities, ACCOUNT_WRITERS, "Opportunity",

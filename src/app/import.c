@@ -219,6 +219,11 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 	*result = NULL;
 	if ((rc = app_import_check(o, ei)) != KAM_OK)
 		goto out;
+	if (o->preview && !o->dry_run) { /* a preview never writes */
+		err_detail(ei, "a preview is a dry run");
+		rc = KAM_EINVAL;
+		goto out;
+	}
 	im.k = imp_kind_get(o->kind);
 	im.e = entity_of(im.k->entity);
 	im.res = resource_of(im.k->entity);
@@ -233,7 +238,8 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 	if ((rc = imp_parse(&im, buf, len, ei)) != KAM_OK ||
 	    (rc = imp_map_columns(&im, ei)) != KAM_OK ||
 	    (rc = imp_decide_dates(&im, ei)) != KAM_OK || (rc = imp_order_rows(&im)) != KAM_OK ||
-	    (rc = imp_check_currency(&im, ei)) != KAM_OK)
+	    (rc = imp_check_currency(&im, ei)) != KAM_OK ||
+	    (o->preview && (rc = imp_preview_columns(&im)) != KAM_OK))
 		goto out;
 	if (o->progress) /* the file is read: how many rows there are is known */
 		o->progress(0, (int64_t)im.nrows - 1, o->progress_arg);

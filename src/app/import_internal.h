@@ -80,6 +80,11 @@ int imp_decide_dates(struct imp *im, struct kam_errinfo *ei);
 /* Refuses a first transactions file all in one currency with no FX rate for it, offering
  * to make it the base currency (the error's base_currency) instead of refusing each row. */
 int imp_check_currency(struct imp *im, struct kam_errinfo *ei);
+/* Fills the preview (o->preview) with how each column is read and the picklist values of
+ * the file, before the rows run. */
+int imp_preview_columns(struct imp *im);
+/* Adds a row as it would be stored (rec, NULL when it could not be read) to the preview. */
+void imp_preview_row(struct imp *im, const struct row *r, const json_t *rec, bool rejected);
 /* Puts each row after the row of the same file it refers to (a parent, a manager), keeping
  * file order otherwise; rows whose references loop get .loop set. */
 int imp_order_rows(struct imp *im);

@@ -970,7 +970,7 @@ int imp_row(struct imp *im, struct row *r)
 {
 	struct rowctx x = {.im = im, .row = r, .rec = json_object()};
 	struct kam_errinfo ei = {0};
-	int64_t id = 0;
+	int64_t id = 0, rejected_before = im->rejected;
 	int rc, end = KAM_OK;
 
 	if (r->n != im->ncols) {
@@ -1042,6 +1042,8 @@ int imp_row(struct imp *im, struct row *r)
 	}
 	if (rc == KAM_OK)
 		rc = end;
+	if (rc == KAM_OK && im->o->preview)
+		imp_preview_row(im, r, x.rec, im->rejected > rejected_before);
 out:
 	err_clear(&ei);
 	json_decref(x.rec);

@@ -13,13 +13,14 @@
 #include "util/time.h"
 
 static const char usage_import[] =
-    "usage: kam import KIND FILE [--map salesforce|hubspot|MAPPING.json] [--dry-run]\n"
+    "usage: kam import KIND FILE [--map salesforce|hubspot|MAPPING.json|NAME] [--dry-run]\n"
     "                  [--atomic] [--date-format FMT] [--email-domain DOMAIN] [--as EMAIL]\n"
     "                  [--json] [--db PATH]\n"
     "  KIND is accounts, users, contacts, products, units, fx-rates, transactions,\n"
     "  opportunities, interactions, cases or surveys. Rows with an external id already\n"
     "  stored update that record; importing the same file twice changes nothing.\n"
-    "  --map          the column names of a Salesforce or HubSpot export, or a mapping file\n"
+    "  --map          the column names of a Salesforce or HubSpot export, a mapping saved\n"
+    "                 by name in the web app's import, or a mapping file\n"
     "                 {\"columns\": {\"Header\": \"field\"}, \"values\": {\"field\": {\"from\": "
     "\"to\"}},\n"
     "                  \"defaults\": {\"field\": value}, \"date_format\": \"D/M/YYYY\"}\n"
@@ -201,7 +202,7 @@ int cli_import(const char *db, int argc, char **argv, int64_t now)
 	const char *map = NULL, *as = NULL;
 	char *buf = NULL;
 	size_t len = 0;
-	json_t *result = NULL, *pending = NULL;
+	json_t *result = NULL, *pending = NULL, *saved = NULL;
 	int64_t started = time_now();
 	int ch, rc, json_out = 0, exitc = 1;
 
@@ -293,6 +294,13 @@ int cli_import(const char *db, int argc, char **argv, int64_t now)
 		goto out;
 	if ((rc = cli_run_as(c, as, now, &who)) != KAM_OK)
 		goto out;
+	if ((rc = app_import_use_saved(c, &o, &saved, &ei)) != KAM_OK) {
+		json_t *e = json_array_get(ei.errors, 0);
+
+		fprintf(stderr, "kam: --map %s\n",
+		        e ? json_string_value(json_object_get(e, "message")) : "cannot be read");
+		goto out;
+	}
 	if (!strcmp(o.kind, "users") && (rc = app_users_pending(c, &pending)) != KAM_OK)
 		goto out;
 	rc = app_import_run(c, &who, &o, buf, len, &result, &ei);
@@ -330,7 +338,9 @@ out:
 	err_clear(&ei);
 	json_decref(result);
 	json_decref(pending);
-	json_decref(o.custom);
+	if (o.custom != saved)
+		json_decref(o.custom);
+	json_decref(saved);
 	free(buf);
 	return exitc;
 }

@@ -41,6 +41,7 @@ const struct model_table model_tables[] = {
     {"imports", true},
     {"calendar_feeds", true},
     {"invitations", true},
+    {"import_mappings", true},
     {NULL, false},
 };
 
@@ -416,6 +417,23 @@ static const struct model_field import_fields[] = {
 	{"finished_at", MT_TIME, MF_READONLY, 0, 0, NULL, NULL},
 	STAMPS,
 };
+static const char *const import_kinds[] = {"accounts",     "users",        "contacts",
+					   "products",     "units",        "fx-rates",
+					   "transactions", "opportunities", "interactions",
+					   "cases",        "surveys",      NULL};
+static const struct model_field import_mapping_fields[] = {
+	ID_FIELD,
+	TEXT("name", 100, MF_REQUIRED | MF_NOTNULL | MF_SEARCH | MF_SORT | MF_FILTER),
+	{"kind", MT_ENUM, MF_REQUIRED | MF_NOTNULL | MF_FILTER, 0, 0, import_kinds, NULL},
+	/* the mapping file's JSON text: {base, columns, values, defaults, date_format} */
+	TEXT("mapping", 100000, MF_REQUIRED | MF_NOTNULL),
+	{"created_by", MT_REF, MF_READONLY | MF_FILTER, 1, INT64_MAX, NULL, "user"},
+	STAMPS,
+};
+const struct model_entity model_import_mapping = {"import mapping", "import_mappings",
+						  import_mapping_fields,
+						  N(import_mapping_fields), NULL, 0};
+
 /* a kam sees the imports they ran */
 const struct model_entity model_import = {"import", "imports", import_fields, N(import_fields),
 					  "created_by = ?", 1};

@@ -138,6 +138,7 @@ test('migration 017 recomputes yen rows stored at a hundredth of their worth, an
   // 022: product prices)
   sql(d, 'DROP INDEX transactions_opportunity');
   sql(d, 'DROP TABLE invitations');
+  sql(d, 'DROP TABLE import_mappings');
   for (const [tb, col] of [['objectives', 'client_visible'], ['actions', 'client_visible'], ['shares', 'include_kpis'], ['products', 'list_price'], ['products', 'currency'], ['transactions', 'opportunity_id'], ['users', 'manager_id'], ['users', 'team']]) sql(d, `ALTER TABLE ${tb} DROP COLUMN ${col}`);
   kam(['migrate', '--db', d]);
   assert.equal(sql(d, `SELECT amount_base FROM transactions WHERE id = ${yen.id}`), '75000');

@@ -578,3 +578,65 @@ test('a CRM sample goes in with one kam import per file and no mapping; the figu
     assert.equal(await s.stop(), 0);
   }
 });
+
+test('a preview reads the file as the import would and writes nothing: columns with samples and suggestions, picklist values, dates, the first rows as stored', async () => {
+  const before = (await get('admin', '/api/v1/opportunities?limit=1')).json;
+  const csv = 'Deal,Acount Name,deal_stage,close_value,Close Date,Colour\n' +
+    'PV-1,Gridline Holding,Won,"1,200.00",3/14/2026,red\n' +
+    'PV-2,Gridline Holding,In Talks,300,3/20/2026,blue\n' +
+    'PV-3,Gridline Holding,In Talks,100,4/2/2026,red\n';
+  const r = await fetch(`${srv.url}/api/v1/imports?kind=opportunities&preview=true`, { method: 'POST', headers: { Authorization: `Bearer ${tok.admin}`, 'Content-Type': 'text/csv' }, body: csv });
+  const p = await r.json();
+  assert.equal(r.status, 200, JSON.stringify(p));
+  assert.equal(p.status, 'dry_run');
+  const col = Object.fromEntries(p.columns.map((c) => [c.header, c]));
+  assert.deepEqual([col.deal_stage.field, col.close_value.field, col['Close Date'].field], ['stage', 'amount', 'expected_close_on']);
+  assert.equal(col['Close Date'].date_format, 'M/D/YYYY');
+  assert.deepEqual(col.Colour.samples, ['red', 'blue']);
+  assert.equal(col.Colour.target, null);
+  assert.equal(col['Acount Name'].target, null);
+  assert.equal(col['Acount Name'].suggestion, undefined, 'no field is that close; account is a reference');
+  const stage = p.picklists.find((x) => x.field === 'stage');
+  assert.deepEqual(stage.values.sort((a, b) => a.value.localeCompare(b.value)), [{ value: 'In Talks', rows: 2, as: null }, { value: 'Won', rows: 1, as: 'won' }]);
+  assert.ok(stage.allowed.includes('negotiation'));
+  assert.equal(p.rows.length, 3);
+  assert.equal(p.rows[0].line, 2);
+  assert.equal(p.rows[0].record.amount, 120000);
+  assert.equal(p.rows[0].record.closed_on, '2026-03-14');
+  assert.deepEqual(p.rows.map((x) => x.rejected), [true, true, true], 'no account column: every row is refused');
+  // nothing was written
+  assert.deepEqual((await get('admin', '/api/v1/opportunities?limit=1')).json, before);
+  // a preview is a dry run, never a write
+  const w = await fetch(`${srv.url}/api/v1/imports?kind=opportunities&preview=true&dry_run=false`, { method: 'POST', headers: { Authorization: `Bearer ${tok.admin}`, 'Content-Type': 'text/csv' }, body: csv });
+  assert.equal(w.status, 400);
+});
+
+test('a mapping saved by name is used by the API and kam import --map NAME; a bad one is refused', async () => {
+  const mapping = { columns: { Deal: 'external_id', 'Acount Name': 'account', Colour: null }, values: { stage: { 'In Talks': 'negotiation' } }, date_format: 'M/D/YYYY' };
+  let r = await api(srv.url, tok.admin, 'POST', '/api/v1/import-mappings', { name: 'monthly deals', kind: 'opportunities', mapping: JSON.stringify(mapping) });
+  assert.equal(r.status, 201, r.text);
+  const bad = await api(srv.url, tok.admin, 'POST', '/api/v1/import-mappings', { name: 'broken', kind: 'opportunities', mapping: '{"columns": 3}' });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.errors[0].field, 'mapping');
+  assert.equal((await api(srv.url, tok.anna, 'POST', '/api/v1/import-mappings', { name: 'mine', kind: 'accounts', mapping: '{}' })).status, 403);
+  const csv = 'Deal,Acount Name,deal_stage,close_value,Close Date,Colour\nSM-1,Gridline Holding,In Talks,300,3/20/2026,blue\n';
+  const up = await fetch(`${srv.url}/api/v1/imports?kind=opportunities&mapping=${encodeURIComponent('monthly deals')}`, { method: 'POST', headers: { Authorization: `Bearer ${tok.admin}`, 'Content-Type': 'text/csv' }, body: csv });
+  const uj = await up.json();
+  assert.equal(up.status, 201, JSON.stringify(uj));
+  assert.equal(uj.created, 1, JSON.stringify(uj.errors));
+  const sm = (await get('admin', '/api/v1/opportunities?q=SM-1')).json.items[0];
+  assert.equal(sm.stage, 'negotiation');
+  assert.equal(sm.account_id, (await byExt('accounts', 'G-1')).id);
+  // the CLI by name too, and a mapping of another kind or an unknown name is refused
+  writeFileSync(join(t.dir, 'sm2.csv'), csv.replace('SM-1', 'SM-2'));
+  const out = kam(['import', 'opportunities', join(t.dir, 'sm2.csv'), '--map', 'monthly deals', '--db', db]);
+  assert.match(out, /1 created/);
+  let e = run(['import', 'accounts', join(t.dir, 'sm2.csv'), '--map', 'monthly deals', '--db', db]);
+  assert.equal(e.code, 1);
+  assert.match(e.err, /monthly deals is a mapping of opportunities files, not accounts/);
+  e = run(['import', 'accounts', join(t.dir, 'sm2.csv'), '--map', 'no such mapping', '--db', db]);
+  assert.equal(e.code, 1);
+  assert.match(e.err, /the name of a saved mapping/);
+  r = await fetch(`${srv.url}/api/v1/imports?kind=opportunities&mapping=nope`, { method: 'POST', headers: { Authorization: `Bearer ${tok.admin}`, 'Content-Type': 'text/csv' }, body: csv });
+  assert.equal(r.status, 400);
+});

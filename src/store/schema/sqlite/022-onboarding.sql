@@ -23,3 +23,15 @@ CREATE TABLE invitations (
 );
 CREATE UNIQUE INDEX invitations_token ON invitations (token_hash);
 CREATE UNIQUE INDEX invitations_user ON invitations (user_id);
+-- Mappings saved by name from the import wizard, for next month's file (--map NAME).
+CREATE TABLE import_mappings (
+	id INTEGER PRIMARY KEY,
+	name TEXT NOT NULL,
+	kind TEXT NOT NULL,
+	mapping TEXT NOT NULL,
+	created_by INTEGER REFERENCES users (id) ON DELETE SET NULL,
+	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL,
+	version INTEGER NOT NULL DEFAULT 1
+);
+CREATE UNIQUE INDEX import_mappings_name ON import_mappings (name);
