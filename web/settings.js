@@ -4,6 +4,7 @@
 import { html, useState, useEffect } from './vendor-preact-htm.js';
 import { get, api } from './api.js';
 import { Imports } from './imports.js';
+import { ImportWizard } from './wizard.js';
 import { date, num, money } from './format.js';
 import { Form, fields, body } from './forms.js';
 
@@ -256,10 +257,10 @@ function Revenue({ s, canEdit, onSaved }) {
   const [busy, save] = useSave(onSaved, setMsg);
   const same = Number(months) === s.churn_after_months && book === s.book_won_opportunities;
   return html`<section aria-labelledby="rv-title"><h2 id="rv-title">Revenue and customer lifecycle</h2>
-    <label><input type="checkbox" checked=${book} disabled=${!canEdit} onChange=${(e) => setBook(e.target.checked)} />
-      Book each won opportunity as revenue on its close date (no ERP feed: the CRM is the only source)</label>
-    <label>An account with no churn date counts as lost after <input type="number" min="1" max="120" value=${months} disabled=${!canEdit}
-      onInput=${(e) => setMonths(e.target.value)} style="width:5em" /> months without revenue</label>
+    <p><label><input type="checkbox" checked=${book} disabled=${!canEdit} onChange=${(e) => setBook(e.target.checked)} />
+      Book each won opportunity as revenue on its close date (no ERP feed: the CRM is the only source)</label></p>
+    <p><label>An account with no churn date counts as lost after <input type="number" min="1" max="120" value=${months} disabled=${!canEdit}
+      onInput=${(e) => setMonths(e.target.value)} class="narrow" aria-label="months without revenue before an account counts as lost" /> months without revenue</label></p>
     <${SaveBar} canEdit=${canEdit} label="Save revenue settings" busy=${busy} disabled=${same} msg=${msg}
       onSave=${() => save({ churn_after_months: Number(months), book_won_opportunities: book },
         (v) => `Saved: ${v.book_won_opportunities ? 'won deals are booked as revenue' : 'revenue comes from transactions only'}; lost after ${v.churn_after_months} quiet months.`)} />
@@ -316,7 +317,7 @@ export function Settings({ user }) {
     <${Revenue} s=${s} canEdit=${canEdit} onSaved=${saved} />
     ${canEdit && html`<${Users} me=${user} />`}
     ${user.role === 'admin' && html`<${Pending} />`}
-    ${user.role !== 'viewer' && user.role !== 'member' && html`<${Imports} />`}
+    ${user.role !== 'viewer' && user.role !== 'member' && html`<${ImportWizard} /><${Imports} />`}
     <${ChangePassword} />
     <${Tokens} />
     <${CalendarFeed} />

@@ -57,12 +57,42 @@ static const char *placed(const struct imp *im, const struct col *c, const char 
 	return m && model_enum_has(c->f->values, m) ? m : NULL;
 }
 
+/* What a column of this kind may be mapped to: its fields, references by their names. */
+static json_t *targets_of(const struct imp *im)
+{
+	static const struct {
+		const char *field, *target;
+	} refs[] = {{"account_id", "account"},   {"owner_id", "owner"},
+	            {"relationship_owner_id", "owner"}, {"product_id", "product"},
+	            {"parent_id", "parent"},     {"manager_id", "manager"},
+	            {"reports_to_id", "reports_to"}, {"contact_id", "contact"},
+	            {"unit_id", "unit"},         {"user_ids", "users"},
+	            {"contact_ids", "contacts"}};
+	json_t *out = json_array();
+
+	for (size_t i = 0; i < im->e->nfields; i++) {
+		const struct model_field *f = &im->e->fields[i];
+		const char *t = f->name;
+
+		if (f->flags & (MF_READONLY | MF_INTERNAL))
+			continue;
+		for (size_t k = 0; k < sizeof(refs) / sizeof(refs[0]); k++)
+			if (!strcmp(refs[k].field, f->name))
+				t = refs[k].target;
+		if (f->type == MT_REF && t == f->name)
+			continue; /* a reference the importer does not look up by name */
+		json_array_append_new(out, json_string(t));
+	}
+	return out;
+}
+
 int imp_preview_columns(struct imp *im)
 {
 	json_t *cols = json_array(), *picks = json_array();
 
 	if (cols == NULL || picks == NULL)
 		goto fail;
+	json_object_set_new(im->o->preview, "targets", targets_of(im));
 	for (size_t i = 0; i < im->ncols; i++) {
 		const struct col *c = &im->cols[i];
 		json_t *samples = json_array(), *o;

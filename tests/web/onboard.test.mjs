@@ -142,3 +142,64 @@ test('an imported user opens their invitation link, chooses a password and signs
     assert.equal(await s.stop(), 0);
   }
 });
+
+test('the import wizard takes several messy files at once: orders them, a click maps a column and a value, a dry run, the import, a saved mapping, the portfolio', async () => {
+  const d = freshDb('wizard');
+  const s = await serve(d, { KAM_JOB_INTERVAL: '3600' });
+  try {
+    const p = await newPage(browser, 1280, 900);
+    await signIn(p, s.url);
+    await p.getByRole('button', { name: 'Later' }).click();
+    await p.goto(s.url + '/#/settings');
+    const wz = p.getByRole('region', { name: 'Import wizard' });
+    await wz.waitFor();
+    // the deals come first in the selection; accounts must go in before them
+    await wz.getByLabel('Files to import').setInputFiles([
+      { name: 'deals.csv', mimeType: 'text/csv', buffer: Buffer.from('Deal,Acount Name,deal_stage,close_value,Close Date\nWZ-1,Acme Corp,In Talks,"1,200.00",3/14/2026\nWZ-2,Beta Ltd,Won,300,3/20/2026\nWZ-3,Acme Corp,In Talks,50,4/2/2026\n') },
+      { name: 'companies.csv', mimeType: 'text/csv', buffer: Buffer.from('company,sector\nAcme Corp,retail\nBeta Ltd,energy\n') },
+    ]);
+    const files = wz.locator('ol.wizard-files li');
+    await files.first().waitFor();
+    assert.match(await files.nth(0).textContent(), /companies\.csv/);
+    assert.equal(await wz.getByLabel('kind of companies.csv').inputValue(), 'accounts');
+    assert.equal(await wz.getByLabel('kind of deals.csv').inputValue(), 'opportunities');
+    await wz.getByRole('button', { name: 'Review the files' }).click();
+    await wz.getByText('companies.csv: accounts, 2 rows').waitFor();
+    assert.match(await wz.locator('.wizard-dry').textContent(), /2 would be created/);
+    await wz.getByRole('button', { name: 'Import companies.csv' }).click();
+
+    // the deals: an account column kam does not know and a stage it cannot place
+    await wz.getByText('deals.csv: opportunities, 3 rows').waitFor();
+    assert.match(await wz.locator('.wizard-dry').textContent(), /3 rejected/);
+    assert.equal(await wz.getByLabel('field of Acount Name').inputValue(), '');
+    await wz.getByLabel('field of Acount Name').selectOption('account');
+    await wz.getByLabel('meaning of In Talks').waitFor();
+    await wz.getByLabel('meaning of In Talks').selectOption('negotiation');
+    await p.waitForFunction(() => /0 rejected/.test(document.querySelector('.wizard-dry')?.textContent || ''));
+    const rows = wz.locator('table.wizard-rows tbody tr');
+    assert.equal(await rows.count(), 3);
+    assert.match(await rows.first().textContent(), /negotiation/);
+    await screenshot(p, 'onboard/wizard-1280');
+    await p.setViewportSize({ width: 390, height: 900 });
+    await fits(p, 'the import wizard at 390 px');
+    await p.setViewportSize({ width: 1280, height: 900 });
+    await wz.getByLabel('Save these choices as').fill('monthly deals');
+    await wz.getByRole('button', { name: 'Save mapping' }).click();
+    await wz.getByText(/Saved as “monthly deals”/).waitFor();
+    await wz.getByRole('button', { name: 'Import deals.csv' }).click();
+    await wz.getByText('All files are in.').waitFor();
+    await wz.getByRole('link', { name: 'Open the portfolio' }).click();
+    await p.waitForFunction(() => location.hash === '#/dashboard');
+    assert.deepEqual(p.problems, []);
+
+    const tok = kam(['token', 'create', '--email', 'boss@example.com', '--name', 't', '--db', d]).trim();
+    const deals = (await api(s.url, tok, 'GET', '/api/v1/opportunities?limit=10&sort=name')).json.items;
+    assert.deepEqual(deals.map((x) => [x.name, x.stage, x.amount]), [['WZ-1', 'negotiation', 120000], ['WZ-2', 'won', 30000], ['WZ-3', 'negotiation', 5000]]);
+    const maps = (await api(s.url, tok, 'GET', '/api/v1/import-mappings')).json.items;
+    assert.deepEqual(maps.map((m) => [m.name, m.kind]), [['monthly deals', 'opportunities']]);
+    assert.deepEqual(JSON.parse(maps[0].mapping).values, { stage: { 'In Talks': 'negotiation' } });
+    await p.context().close();
+  } finally {
+    assert.equal(await s.stop(), 0);
+  }
+});
