@@ -113,7 +113,7 @@ export function ImportWizard() {
   const f = files[at];
   return html`<section aria-labelledby="wz-title"><h2 id="wz-title">Import wizard</h2>
     <p class="muted">Your CRM's export as it is: one or several CSV files at once. kam reads each, shows how, and imports them in the right order (accounts first).</p>
-    <label>Files <input type="file" multiple accept=".csv,text/csv" onChange=${pick} aria-label="Files to import" /></label>
+    <label>Your CSV exports <input type="file" multiple accept=".csv,text/csv" onChange=${pick} aria-label="CSV exports to import" /></label>
     ${files.length > 0 && at < 0 && html`<ol class="wizard-files">${ordered().map((x) => html`<li>${x.name} <select aria-label=${`kind of ${x.name}`} onChange=${(e) => setFiles(files.map((y) => (y === x ? { ...y, kind: e.target.value } : y)))}>
         ${ORDER.map((k) => html`<option value=${k} selected=${x.kind === k}>${k}</option>`)}</select></li>`)}</ol>
       <button type="button" onClick=${start} disabled=${busy}>Review the files</button>`}

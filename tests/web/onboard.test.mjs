@@ -154,7 +154,7 @@ test('the import wizard takes several messy files at once: orders them, a click 
     const wz = p.getByRole('region', { name: 'Import wizard' });
     await wz.waitFor();
     // the deals come first in the selection; accounts must go in before them
-    await wz.getByLabel('Files to import').setInputFiles([
+    await wz.getByLabel('CSV exports to import').setInputFiles([
       { name: 'deals.csv', mimeType: 'text/csv', buffer: Buffer.from('Deal,Acount Name,deal_stage,close_value,Close Date\nWZ-1,Acme Corp,In Talks,"1,200.00",3/14/2026\nWZ-2,Beta Ltd,Won,300,3/20/2026\nWZ-3,Acme Corp,In Talks,50,4/2/2026\n') },
       { name: 'companies.csv', mimeType: 'text/csv', buffer: Buffer.from('company,sector\nAcme Corp,retail\nBeta Ltd,energy\n') },
     ]);
