@@ -41,8 +41,10 @@ static const char usage_serve[] =
 	"                             (default 15)\n"
 	"  --trusted-proxy            reverse proxies (IP addresses) whose X-Forwarded-For\n"
 	"                             gives the client's address (KAM_TRUSTED_PROXY)\n";
-static const char usage_init[] = "usage: kam init [--db PATH]\n"
-				 "  creates the database if needed and applies every migration\n";
+static const char usage_init[] =
+	"usage: kam init [--currency CODE] [--db PATH]\n"
+	"  creates the database if needed and applies every migration; --currency sets the\n"
+	"  base currency (default EUR) while no money is stored\n";
 static const char usage_migrate[] =
 	"usage: kam migrate [--db PATH]\n"
 	"       kam migrate --from kam.db --to postgresql://USER@HOST:PORT/DB\n"
@@ -97,6 +99,7 @@ struct opts {
 	struct http_limits limits;
 	const char *trusted_proxies;
 	const char *as; /* --as EMAIL: the user a command acts as */
+	const char *currency; /* kam init --currency */
 	struct kam_clock clock; /* kam's "now": KAM_NOW, else the wall clock */
 	unsigned long long seed;
 	int password_stdin;
@@ -128,6 +131,7 @@ static int parse(int argc, char **argv, const char *text, struct opts *o)
 		{"head-timeout", required_argument, NULL, 'H'},
 		{"trusted-proxy", required_argument, NULL, 'Y'},
 		{"as", required_argument, NULL, 'U'},
+		{"currency", required_argument, NULL, 'K'},
 		{"help", no_argument, NULL, 'h'},	 {NULL, 0, NULL, 0},
 	};
 	int ch;
@@ -198,6 +202,9 @@ static int parse(int argc, char **argv, const char *text, struct opts *o)
 		}
 		case 'U':
 			o->as = optarg;
+			break;
+		case 'K':
+			o->currency = optarg;
 			break;
 		case 'Y':
 			o->trusted_proxies = optarg;
@@ -370,7 +377,32 @@ static int run_schema(int argc, char **argv, struct opts *o, bool init)
 
 static int run_init(int argc, char **argv, struct opts *o)
 {
-	return run_schema(argc, argv, o, true);
+	struct actor operator = {.role = ROLE_ADMIN, .now = clock_now(&o->clock)};
+	struct store *st = NULL;
+	struct store_conn *c = NULL;
+	json_t *doc = NULL;
+	int rc = run_schema(argc, argv, o, true);
+
+	if (rc != 0 || o->currency == NULL)
+		return rc;
+	if (open_store(o, 1, &st))
+		return 1;
+	rc = store_acquire(st, &c) == KAM_OK &&
+	             cli_settings_set(c, &operator, "base_currency", o->currency, &doc) == KAM_OK
+	         ? 0
+	         : 1;
+	if (rc == 0)
+		printf("base currency %s\n", o->currency);
+	json_decref(doc);
+	if (c)
+		store_release(st, c);
+	store_close(st);
+	return rc;
+}
+
+static int run_settings(int argc, char **argv, struct opts *o)
+{
+	return cli_settings(o->db, argc, argv, clock_now(&o->clock));
 }
 
 static int run_migrate(int argc, char **argv, struct opts *o)
@@ -553,6 +585,8 @@ static const struct command commands[] = {
     {"init", NULL, "create the database and apply migrations", NULL, false, run_init},
     {"migrate", NULL, "apply pending migrations", NULL, false, run_migrate},
     {"demo", NULL, "load the demo data set into an empty database", NULL, false, run_demo},
+    {"settings", NULL, "read or change a setting (base currency, time zone, weights, …)", NULL,
+     false, run_settings},
     {"user", "add", "create a user", usage_user, false, run_user_add},
     {"token", "create", "create an API token for a user", usage_token, false, run_token_create},
     {"kpi", NULL, "print KPIs (table, JSON or CSV)", NULL, false, run_kpi},

@@ -25,6 +25,9 @@ function Overview({ a, health, score, kpis }) {
       ${!kpis ? html`<p class="loading">Loading the figures…</p>` : html`<p>Revenue ${money(kpis.kpis.revenue.value, kpis.currency)} (previous ${money(kpis.kpis.revenue.previous, kpis.currency)}) ·
         share of wallet ${pct(kpis.kpis.share_of_wallet.value)}${implausible('share_of_wallet', kpis.kpis.share_of_wallet.value) && html` <span class="flag" title=${implausible('share_of_wallet', kpis.kpis.share_of_wallet.value)}>⚠ above 100%: check the potential spend</span>`} · NPS ${num(kpis.kpis.nps.value, 0)} (${kpis.kpis.nps.denominator ?? 0} answers) ·
         potential ${money(a.potential_annual_spend, a.currency)}</p>
+      ${a.lifecycle && (a.lifecycle.acquired_on || a.lifecycle.churned_on) && html`<p class="lifecycle">
+        ${a.lifecycle.acquired_on && html`Customer since ${date(a.lifecycle.acquired_on)}${a.lifecycle.acquired_inferred ? html` <span class="muted" title="No acquisition date is recorded: kam counts the first month with revenue">(inferred from revenue)</span>` : ''}`}
+        ${a.lifecycle.churned_on && html` · churned ${date(a.lifecycle.churned_on)}${a.lifecycle.churned_inferred ? html` <span class="muted" title="No churn date is recorded: kam counts an account as lost after the months without revenue set in Settings">(inferred: no revenue since)</span>` : ''}`}</p>`}
       <${Chart} label="Revenue by month" option=${{
         animation: false, grid: { left: 60, right: 10, top: 10, bottom: 30 },
         xAxis: { type: 'category', data: kpis.series.map((s) => s.period.from.slice(0, 7)) },
@@ -358,7 +361,8 @@ function Opportunities({ account, opps, pipeline, ws, currency, users, canEdit, 
     { name: 'name', label: 'Opportunity', required: true, max: 200 },
     { name: 'kind', label: 'Kind', type: 'select', required: true, options: ['new_business', 'upsell', 'cross_sell', 'renewal'] },
     { name: 'stage', label: 'Stage', type: 'select', required: true, options: ['identified', 'qualified', 'proposal', 'negotiation', 'won', 'lost'] },
-    { name: 'amount', label: `Amount`, type: 'money', required: true },
+    { name: 'product_id', label: 'Product', type: 'select', numeric: true, options: (ws?.products || []).map((p) => [p.id, p.name]), none: 'none' },
+    { name: 'amount', label: `Amount (empty: the product's list price)`, type: 'money', omitEmpty: true },
     { name: 'currency', label: 'Currency', required: true, max: 3, default: account.currency || 'EUR' },
     { name: 'probability', label: 'Probability %', type: 'number' },
     { name: 'expected_close_on', label: 'Expected close', type: 'date' },
@@ -374,10 +378,11 @@ function Opportunities({ account, opps, pipeline, ws, currency, users, canEdit, 
       patch=${(o, b) => api('PATCH', `/api/v1/opportunities/${o.id}`, b).then(done)}
       remove=${(o) => api('DELETE', `/api/v1/opportunities/${o.id}`).then(done, (e) => setError(e.message))} />
     <section aria-labelledby="ws-title"><h2 id="ws-title">Whitespace</h2>
+      ${ws.white_space_value > 0 && html`<p class="muted ws-value">${money(ws.white_space_value, currency)} not sold yet, at list price</p>`}
       <div class="scroll"><table class="whitespace"><thead><tr><th>Unit</th>${ws.products.map((p) => html`<th>${p.name}</th>`)}</tr></thead>
       <tbody>${ws.units.map((u) => html`<tr><th scope="row">${u.name}</th>${ws.products.map((p) => {
         const c = ws.cells.find((x) => x.unit_id === u.id && x.product_id === p.id);
-        return html`<td class=${`ws ${c.state}`} title=${c.state.replace('_', ' ')}>${c.state === 'sold' ? money(c.revenue, currency) : c.state.replace('_', ' ')}</td>`;
+        return html`<td class=${`ws ${c.state}`} title=${c.state.replace('_', ' ')}>${c.state === 'sold' ? money(c.revenue, currency) : c.state.replace('_', ' ')}${c.value != null ? html`<br /><small>${money(c.value, currency)}</small>` : ''}</td>`;
       })}</tr>`)}</tbody></table></div>
     </section>
   </div>`;

@@ -69,7 +69,7 @@ export async function login(email, password) {
   const s = await api('POST', '/api/v1/session', { email, password });
   csrf = s.csrf_token;
   setClock(s.clock);
-  return s.user;
+  return { ...s.user, setup: s.setup === true };
 }
 
 // The session the browser already has (after a reload), or null.
@@ -78,7 +78,7 @@ export async function resume() {
     const s = await api('GET', '/api/v1/session');
     csrf = s.csrf_token;
     setClock(s.clock);
-    return s.user;
+    return { ...s.user, setup: s.setup === true };
   } catch {
     return null;
   }

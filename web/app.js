@@ -10,6 +10,8 @@ import { Shared } from './shared.js';
 import { Settings } from './settings.js';
 import { PrintPlan } from './print.js';
 import { MyWork, Search } from './mywork.js';
+import { Setup } from './setup.js';
+import { Invite } from './invite.js';
 
 // the hash's query (#/work?owner=3) is the screen's own: it does not change the route
 function route() {
@@ -63,7 +65,8 @@ function Connection() {
   return down ? html`<p class="offline warning" role="status">The server is not answering. What you typed is kept; kam checks every few seconds and carries on when it is back.</p>` : null;
 }
 
-function Shell({ user, onLogout: out }) {
+function Shell({ user: signedIn, onLogout: out }) {
+  const [user, setUser] = useState(signedIn);
   const [r, setR] = useState(route());
   useEffect(() => {
     const f = () => setR(route());
@@ -94,7 +97,7 @@ function Shell({ user, onLogout: out }) {
       <button class="link" onClick=${out}>Log out</button>
     </header>
     <${Connection} />
-    <main id="content">${view}</main>
+    <main id="content"><${Setup} user=${user} onDone=${() => setUser({ ...user, setup: false })} />${view}</main>
   </div>`;
 }
 
@@ -109,6 +112,9 @@ function App() {
   }, []);
   const shared = location.hash.match(/^#\/shared\/([A-Za-z0-9_-]+)$/);
   if (shared) return html`<${Shared} token=${shared[1]} />`;
+  // an invitation sets a password before there is a session to speak of
+  const invite = location.hash.match(/^#\/invite\/(inv_[A-Za-z0-9_-]+)$/);
+  if (invite) return html`<${Invite} token=${invite[1]} />`;
   return html`<${Staff} />`;
 }
 

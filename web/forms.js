@@ -92,7 +92,8 @@ export function fields(spec, value = {}) {
   });
 }
 
-// The request body the specs describe, read from the form: empty optional fields are null.
+// The request body the specs describe, read from the form: empty optional fields are null
+// (left out when the spec says omitEmpty: the server then fills its default).
 // An amount with more decimals than its currency has is refused at its field, as the
 // server would refuse a bad value, so nothing is rounded away unseen.
 export function body(spec, fd, value) {
@@ -101,7 +102,7 @@ export function body(spec, fd, value) {
     const raw = fd.get(f.name);
     if (raw === null) continue;
     const s = String(raw).trim();
-    if (s === '') { out[f.name] = f.required ? s : null; continue; }
+    if (s === '') { if (!f.omitEmpty) out[f.name] = f.required ? s : null; continue; }
     if (f.type === 'number') out[f.name] = Number(s);
     else if (f.type === 'money') {
       const cur = currencyOf(f, value, fd);

@@ -1,10 +1,10 @@
 // Settings → Import data: a CSV from Salesforce, HubSpot, an ERP or a spreadsheet, tried
 // first as a dry run; the result names every rejected row by line, column and reason.
 import { html, useState, useEffect } from './vendor-preact-htm.js';
-import { get, upload } from './api.js';
+import { api, get, upload } from './api.js';
 import { date } from './format.js';
 
-const KINDS = ['accounts', 'contacts', 'products', 'units', 'fx-rates', 'transactions', 'opportunities', 'interactions', 'cases', 'surveys'];
+const KINDS = ['accounts', 'users', 'contacts', 'products', 'units', 'fx-rates', 'transactions', 'opportunities', 'interactions', 'cases', 'surveys'];
 
 // The file's records with the line each starts on (a quoted field may span lines), so the
 // rejected ones can be handed back as a CSV of their own.
@@ -62,6 +62,7 @@ export function Imports() {
   const [result, setResult] = useState(null);
   const [text, setText] = useState(null);
   const [error, setError] = useState(null);
+  const [offer, setOffer] = useState(null); // {currency, form}: make the file's currency the base
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState(null);
   const [runs, setRuns] = useState([]);
@@ -76,8 +77,10 @@ export function Imports() {
     if (f.get('date_format')) q.set('date_format', f.get('date_format'));
     q.set('dry_run', e.submitter?.value === 'import' ? 'false' : 'true');
     if (f.get('atomic')) q.set('atomic', 'true');
+    if (f.get('kind') === 'users' && f.get('email_domain')) q.set('email_domain', String(f.get('email_domain')).trim());
     setBusy(true);
     setError(null);
+    setOffer(null);
     q.set('async', 'true');
     try {
       // the server answers at once and works in the background; ask how far it got
@@ -90,7 +93,10 @@ export function Imports() {
         run = await get(`/api/v1/imports/${run.id}`);
       }
       setProgress(null);
-      if (run.status === 'failed' && run.rows_total === 0 && run.errors.length === 1 && run.errors[0].line === 0) throw new Error(run.errors[0].message);
+      if (run.status === 'failed' && run.rows_total === 0 && run.errors.length === 1 && run.errors[0].line === 0) {
+        if (run.errors[0].base_currency) setOffer({ currency: run.errors[0].base_currency, form: e.target, submitter: e.submitter });
+        throw new Error(run.errors[0].message);
+      }
       setResult(run);
       load();
     } catch (err) {
@@ -101,6 +107,16 @@ export function Imports() {
       setBusy(false);
     }
   }
+  // the company's first revenue file is in another currency than kam's default: adopt it
+  async function adopt(o) {
+    try {
+      await api('PATCH', '/api/v1/settings', { base_currency: o.currency });
+      setOffer(null);
+      o.form.requestSubmit(o.submitter);
+    } catch (err) {
+      setError(err.problem?.errors?.map((x) => `${x.field}: ${x.message}`).join('; ') || err.message);
+    }
+  }
   return html`<section aria-labelledby="imp-title"><h2 id="imp-title">Import data</h2>
     <p class="muted">A CSV export of Salesforce, HubSpot, your ERP or a spreadsheet. Rows with an id already here update that record; the same file twice changes nothing. Try it first: a dry run writes nothing.</p>
     <form onSubmit=${send} class="import-form">
@@ -108,12 +124,14 @@ export function Imports() {
       <label>Columns from <select name="mapping"><option value="">kam</option><option value="salesforce">Salesforce</option><option value="hubspot">HubSpot</option></select></label>
       <label>Dates <select name="date_format"><option value="">from the values</option><option value="M/D/YYYY">M/D/YYYY</option><option value="D/M/YYYY">D/M/YYYY</option><option value="iso">YYYY-MM-DD</option></select></label>
       <label>File <input type="file" name="file" accept=".csv,text/csv" required /></label>
+      <label title="users only: rows without an e-mail get first.last@this domain">E-mail domain for users <input name="email_domain" placeholder="example.com" size="14" /></label>
       <label><input type="checkbox" name="atomic" /> all rows or none</label>
       <button type="submit" value="dry" disabled=${busy}>Dry run</button>
       <button type="submit" value="import" disabled=${busy}>Import</button>
     </form>
     ${busy && html`<p class="loading" role="status">${progress?.rows_total ? `Importing… ${progress.rows_done.toLocaleString()} of ${progress.rows_total.toLocaleString()} rows` : 'Reading the file…'}</p>`}
     ${error && html`<p class="error" role="alert">${error}</p>`}
+    ${offer && html`<p><button type="button" class="primary" disabled=${busy} onClick=${() => adopt(offer)}>Make ${offer.currency} the base currency and import again</button></p>`}
     ${result && html`<${Result} r=${result} text=${text} />`}
     ${runs.length > 0 && html`<details><summary>Recent imports</summary><ul>${runs.map((r) => html`<li>${date(r.created_at)} ${r.kind} (${r.mapping}) — ${r.status}: ${r.created} created, ${r.updated} updated, ${r.rejected} rejected</li>`)}</ul></details>`}
   </section>`;

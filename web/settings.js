@@ -4,6 +4,7 @@
 import { html, useState, useEffect } from './vendor-preact-htm.js';
 import { get, api } from './api.js';
 import { Imports } from './imports.js';
+import { ImportWizard } from './wizard.js';
 import { date, num, money } from './format.js';
 import { Form, fields, body } from './forms.js';
 
@@ -247,6 +248,50 @@ function CalendarFeed() {
   </section>`;
 }
 
+// Where revenue comes from and how silence reads (issue 15): a company with only its CRM books
+// won deals as revenue; an account with no churn date is lost after months without revenue.
+function Revenue({ s, canEdit, onSaved }) {
+  const [msg, setMsg] = useState(null);
+  const [months, setMonths] = useState(String(s.churn_after_months));
+  const [book, setBook] = useState(s.book_won_opportunities);
+  const [busy, save] = useSave(onSaved, setMsg);
+  const same = Number(months) === s.churn_after_months && book === s.book_won_opportunities;
+  return html`<section aria-labelledby="rv-title"><h2 id="rv-title">Revenue and customer lifecycle</h2>
+    <p><label><input type="checkbox" checked=${book} disabled=${!canEdit} onChange=${(e) => setBook(e.target.checked)} />
+      Book each won opportunity as revenue on its close date (no ERP feed: the CRM is the only source)</label></p>
+    <p><label>An account with no churn date counts as lost after <input type="number" min="1" max="120" value=${months} disabled=${!canEdit}
+      onInput=${(e) => setMonths(e.target.value)} class="narrow" aria-label="months without revenue before an account counts as lost" /> months without revenue</label></p>
+    <${SaveBar} canEdit=${canEdit} label="Save revenue settings" busy=${busy} disabled=${same} msg=${msg}
+      onSave=${() => save({ churn_after_months: Number(months), book_won_opportunities: book },
+        (v) => `Saved: ${v.book_won_opportunities ? 'won deals are booked as revenue' : 'revenue comes from transactions only'}; lost after ${v.churn_after_months} quiet months.`)} />
+  </section>`;
+}
+
+// People who cannot sign in yet (imported from a CRM, or invited without a password): each gets
+// a one-time link to pass on; it is shown once, kam keeps only its hash.
+function Pending() {
+  const [items, setItems] = useState(null);
+  const [links, setLinks] = useState({});
+  const [err, setErr] = useState(null);
+  useEffect(() => { get('/api/v1/invitations').then((r) => setItems(r.items), (e) => setErr(e.message)); }, []);
+  async function invite(u) {
+    try {
+      const r = await api('POST', `/api/v1/users/${u.id}/invitation`);
+      setLinks({ ...links, [u.id]: location.origin + r.link });
+    } catch (e) { setErr(e.message); }
+  }
+  if (!items || items.length === 0) return err ? html`<p class="error" role="alert">${err}</p>` : null;
+  return html`<section aria-labelledby="pi-title"><h2 id="pi-title">Waiting for their password</h2>
+    <p class="muted">These users cannot sign in until they choose a password through an invitation link. A new link replaces the old one; each works once, for 14 days, and is shown only here, now.</p>
+    <div class="scroll"><table><thead><tr><th>Name</th><th>E-mail</th><th>Invitation</th></tr></thead><tbody>
+      ${items.map((u) => html`<tr><td>${u.name}</td><td>${u.email}</td><td>${links[u.id]
+        ? html`<input class="invite-link" readonly value=${links[u.id]} aria-label=${`Invitation link for ${u.name}`} onFocus=${(e) => e.target.select()} /> <button type="button" onClick=${() => navigator.clipboard?.writeText(links[u.id])}>Copy</button>`
+        : html`<button type="button" onClick=${() => invite(u)}>Create invitation link</button>`}</td></tr>`)}
+    </tbody></table></div>
+    ${err && html`<p class="error" role="alert">${err}</p>`}
+  </section>`;
+}
+
 export function Settings({ user }) {
   const [s, setS] = useState(null);
   const [accounts, setAccounts] = useState([]);
@@ -269,8 +314,10 @@ export function Settings({ user }) {
     <${Alerts} s=${s} canEdit=${canEdit} onSaved=${saved} />
     <${TimeZone} s=${s} canEdit=${canEdit} onSaved=${saved} />
     <${Company} s=${s} canEdit=${canEdit} onSaved=${saved} />
+    <${Revenue} s=${s} canEdit=${canEdit} onSaved=${saved} />
     ${canEdit && html`<${Users} me=${user} />`}
-    ${user.role !== 'viewer' && user.role !== 'member' && html`<${Imports} />`}
+    ${user.role === 'admin' && html`<${Pending} />`}
+    ${user.role !== 'viewer' && user.role !== 'member' && html`<${ImportWizard} /><${Imports} />`}
     <${ChangePassword} />
     <${Tokens} />
     <${CalendarFeed} />

@@ -118,6 +118,14 @@ int api_share_create(struct req *rq, struct resp *rs);
 int api_share_list(struct req *rq, struct resp *rs);
 int api_share_delete(struct req *rq, struct resp *rs);
 int api_shared(struct req *rq, struct resp *rs);
+/* POST /api/v1/users/:id/invitation: a new one-time link for a user without a password. */
+int api_invitation_create(struct req *rq, struct resp *rs);
+/* GET /api/v1/invitations: the active users who have no password yet (admins). */
+int api_invitation_pending(struct req *rq, struct resp *rs);
+/* GET /api/v1/invitations/:token: whom a live invitation is for (no login). */
+int api_invitation_get(struct req *rq, struct resp *rs);
+/* POST /api/v1/invitations/:token {password}: sets the password and ends the invitation. */
+int api_invitation_accept(struct req *rq, struct resp *rs);
 /* GET /accounts/:id/share-preview?include_kpis=: what a link would show, before one exists. */
 int api_share_preview(struct req *rq, struct resp *rs);
 /* GET /api/v1/plans/{id}/document: the plan as one page of PDF or HTML (document.c). */

@@ -93,15 +93,16 @@ out:
 
 int api_import_create(struct req *rq, struct resp *rs)
 {
-	static const char *const params[] = {"kind",        "mapping", "dry_run", "atomic",
-	                                     "date_format", "async",   NULL};
+	static const char *const params[] = {"kind",         "mapping",     "dry_run",
+	                                     "atomic",       "date_format", "async",
+	                                     "email_domain", "preview",     NULL};
 	struct app_import_opts o = {.datefmt = IMP_DATE_AUTO};
 	struct kam_errinfo ei = {0};
 	const char *ct = rq->content_type ? rq->content_type : "";
 	const char *csv = rq->body, *df;
 	size_t len = rq->body_len;
-	json_t *doc = NULL, *result = NULL;
-	bool async = false;
+	json_t *doc = NULL, *result = NULL, *saved = NULL;
+	bool async = false, preview = false;
 	int rc = KAM_OK;
 
 	for (size_t i = 0; i < rq->nquery && rc == KAM_OK; i++) {
@@ -116,10 +117,29 @@ int api_import_create(struct req *rq, struct resp *rs)
 	}
 	if (rc != KAM_OK || (rc = flag(rq, "dry_run", &o.dry_run, &ei)) != KAM_OK ||
 	    (rc = flag(rq, "atomic", &o.atomic, &ei)) != KAM_OK ||
-	    (rc = flag(rq, "async", &async, &ei)) != KAM_OK)
+	    (rc = flag(rq, "async", &async, &ei)) != KAM_OK ||
+	    (rc = flag(rq, "preview", &preview, &ei)) != KAM_OK)
 		goto out;
+	/* a preview is a dry run that also tells how each column and value was read */
+	if (preview && (async || (http_query(rq, "dry_run") && !o.dry_run))) {
+		err_field(&ei, "preview", "is a dry run: leave out dry_run=false and async");
+		rc = KAM_EINVAL;
+		goto out;
+	}
+	if (preview) {
+		o.dry_run = true;
+		async = false;
+		o.preview = json_object();
+	}
 	o.kind = http_query(rq, "kind");
 	o.mapping = http_query(rq, "mapping");
+	o.email_domain = http_query(rq, "email_domain");
+	if (o.email_domain && (strchr(o.email_domain, '@') || !strchr(o.email_domain, '.') ||
+	                       strlen(o.email_domain) > 200)) {
+		err_field(&ei, "email_domain", "is a domain such as example.com");
+		rc = KAM_EINVAL;
+		goto out;
+	}
 	if ((df = http_query(rq, "date_format")) && (o.datefmt = imp_datefmt_parse(df)) < 0) {
 		err_field(&ei, "date_format", "is M/D/YYYY, D/M/YYYY, DD-MM-YY or iso");
 		rc = KAM_EINVAL;
@@ -151,18 +171,28 @@ int api_import_create(struct req *rq, struct resp *rs)
 		                    NULL),
 		       KAM_EINVAL;
 	}
+	if ((rc = app_import_use_saved(rq->db, &o, &saved, &ei)) != KAM_OK)
+		goto out;
 	if (async) {
 		rc = queue(rq, rs, &o, csv, len, &ei);
 		goto out;
 	}
 	if ((rc = app_import_run(rq->db, &rq->user.who, &o, csv, len, &result, &ei)) != KAM_OK)
 		goto out;
+	if (preview) {
+		json_object_update(result, o.preview);
+		http_reply_json(rs, 200, result);
+		result = NULL;
+		goto out;
+	}
 	api_created(rs, "/api/v1/imports", json_integer_value(json_object_get(result, "id")), 1,
 	            result);
 	result = NULL;
 out:
 	json_decref(doc);
 	json_decref(result);
+	json_decref(o.preview);
+	json_decref(saved);
 	if (rc != KAM_OK)
 		http_reply_err(rs, rc, &ei);
 	err_clear(&ei);

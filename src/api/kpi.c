@@ -108,9 +108,9 @@ static int date_param(struct kam_errinfo *ei, const char *name, const char *v, c
 
 	if (v == NULL)
 		return KAM_OK;
-	if (date_parse(v, &d) != KAM_OK) {
+	if (date_parse_bound(v, !strcmp(name, "to"), &d) != KAM_OK) {
 		err_field(ei, name,
-		          "must be a date written YYYY-MM-DD between " DATE_MIN_TEXT
+		          "must be a date YYYY-MM-DD or a month YYYY-MM between " DATE_MIN_TEXT
 		          " and " DATE_MAX_TEXT);
 		return KAM_EINVAL;
 	}
@@ -276,6 +276,7 @@ static int figures(struct req *rq, const struct settings *set, struct scope *sc,
 {
 	struct kpi_input cur;
 	char pf[11], pt[11], ppf[11], ppt[11];
+	date_t today = 0;
 	struct store_kpi_query q = {api_scope_user(rq), from,  to, pf, pt, ppf, ppt,
 	                            set->base_currency, rollup};
 	json_t *a, *b, *v;
@@ -284,7 +285,8 @@ static int figures(struct req *rq, const struct settings *set, struct scope *sc,
 
 	kpi_previous(from, to, pf, pt);
 	kpi_previous(pf, pt, ppf, ppt);
-	if ((rc = store_kpi_fetch(rq->db, &q, &cur)) != KAM_OK)
+	if ((rc = api_today(rq, &today)) != KAM_OK ||
+	    (rc = app_kpi_fetch(rq->db, set, today, &q, &cur)) != KAM_OK)
 		return rc;
 	a = kpi_figures(set, &cur, in_scope, sc, from, to);
 	b = kpi_figures_previous(set, &cur, in_scope, sc, pf, pt);
@@ -325,17 +327,22 @@ int api_kpis(struct req *rq, struct resp *rs)
 	json_t *kpis = NULL, *period = NULL, *previous = NULL, *series = NULL, *cached;
 	const struct kpi_rollup *rollup = NULL;
 	struct api_rollup_ref *ref = NULL;
-	char key[256];
+	char key[256], month[DATE_MONTH_LEN];
+	date_t today = 0;
 	int64_t version = 0;
 	int rc;
 
 	if ((rc = app_settings_load(rq->db, &set, NULL)) != KAM_OK ||
 	    (rc = parse(rq, &set, &sc, from, to, &interval, NULL, &ei)) != KAM_OK)
 		goto out;
-	/* the same question at the same data version has the same answer */
-	snprintf(key, sizeof(key), "kpis|%lld|%d|%lld|%s|%s|%s|%s", (long long)api_scope_user(rq),
-	         (int)sc.kind, (long long)sc.id, sc.segment ? sc.segment : "", from, to,
-	         interval ? interval : "");
+	/* the same question at the same data version has the same answer, within a month: an
+	 * inferred churn (kpi_lifecycle_infer) happens on the first day of a month */
+	if ((rc = api_today(rq, &today)) != KAM_OK)
+		goto out;
+	date_format_month(today, month);
+	snprintf(key, sizeof(key), "kpis|%lld|%d|%lld|%s|%s|%s|%s|%s",
+	         (long long)api_scope_user(rq), (int)sc.kind, (long long)sc.id,
+	         sc.segment ? sc.segment : "", from, to, interval ? interval : "", month);
 	if ((rc = store_data_version(rq->db, &version)) != KAM_OK)
 		goto out;
 	if ((cached = api_cache_get(cache_of(rq), key, version)) != NULL) {
@@ -411,9 +418,12 @@ int api_kpi_rows(struct req *rq, struct resp *rs)
 		char ppf[11], ppt[11];
 
 		kpi_previous(pf, pt, ppf, ppt);
+		date_t today = 0;
+
 		q = (struct store_kpi_query){api_scope_user(rq), from, to, pf, pt, ppf, ppt,
 		                             set.base_currency,  NULL};
-		rc = store_kpi_fetch(rq->db, &q, &d);
+		if ((rc = api_today(rq, &today)) == KAM_OK)
+			rc = app_kpi_fetch(rq->db, &set, today, &q, &d);
 	}
 	if (rc != KAM_OK)
 		goto out;

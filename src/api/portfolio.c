@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "api/api.h"
+#include "app/settings.h"
 #include "kam/date.h"
 #include "kam/money.h"
 #include "kam/score.h"
@@ -26,68 +27,18 @@ int api_settings_get(struct req *rq, struct resp *rs)
 int api_settings_update(struct req *rq, struct resp *rs)
 {
 	struct kam_errinfo ei = {0};
-	struct settings s, before;
-	json_t *stored = NULL, *jb = NULL, *ja = NULL;
-	int64_t version = 0, want = http_if_match(rq), ntx = 0;
-	int rc;
+	json_t *out = NULL;
+	int64_t version = 0, want = http_if_match(rq);
+	int rc = want == -2 ? KAM_ESTALE
+	                    : app_settings_update(rq->db, &rq->user.who, rq->json, want, &out,
+	                                          &version, &ei);
 
-	if (want == -2) {
-		rc = KAM_ESTALE;
-		goto out;
-	}
-	if ((rc = store_begin(rq->db, true)) != KAM_OK)
-		goto out;
-	if ((rc = app_settings_load(rq->db, &s, &version)) != KAM_OK)
-		goto out;
-	before = s;
-	if (want >= 0 && want != version) {
-		rc = KAM_ESTALE;
-		goto out;
-	}
-	if ((rc = settings_apply(&s, rq->json, &ei)) != KAM_OK)
-		goto out;
-	/* checked here, not when settings load: a code stored before the table existed must
-	 * not throw every other setting back to its default */
-	if (strcmp(s.base_currency, before.base_currency) != 0 &&
-	    !money_currency_known(s.base_currency)) {
-		err_field(&ei, "base_currency",
-		          "%s is not an ISO 4217 currency (GET /api/v1/currencies lists them)",
-		          s.base_currency);
-		rc = KAM_EINVAL;
-		goto out;
-	}
-	if (strcmp(s.base_currency, before.base_currency) != 0) {
-		rc = store_count_transactions(rq->db, &ntx);
-		if (rc == KAM_OK && ntx > 0) {
-			err_field(&ei, "base_currency",
-			          "cannot change once transactions exist (%lld are stored in %s)",
-			          (long long)ntx, before.base_currency);
-			rc = KAM_ECONFLICT;
-		}
-		if (rc != KAM_OK)
-			goto out;
-	}
-	jb = settings_to_json(&before);
-	ja = settings_to_json(&s);
-	stored = settings_to_stored_json(&s);
-	if ((rc = store_settings_put(rq->db, stored, version, time_now())) != KAM_OK)
-		goto out;
-	if ((rc = app_audit(rq->db, &rq->user.who, "update", "settings", 0, jb, ja)) != KAM_OK)
-		goto out;
-	/* new weights or thresholds re-rank everyone in the same transaction */
-	if ((rc = app_scores_refresh(rq->db, &s, api_now(rq))) != KAM_OK)
-		goto out;
-	if ((rc = store_commit(rq->db)) != KAM_OK)
-		goto out;
-	http_etag(rs, version + 1);
-	http_reply_json(rs, 200, ja);
-	ja = NULL;
-out:
-	json_decref(stored);
-	json_decref(jb);
-	json_decref(ja);
-	if (rc != KAM_OK)
+	if (rc == KAM_OK) {
+		http_etag(rs, version);
+		http_reply_json(rs, 200, out);
+	} else {
 		http_reply_err(rs, rc, &ei);
+	}
 	err_clear(&ei);
 	return rc;
 }
@@ -178,7 +129,9 @@ int api_account_score(struct req *rq, struct resp *rs)
 	              from, "to", to, "currency", s.base_currency));
 }
 
-/* ?from=YYYY-MM&to=YYYY-MM, defaulting to the last 12 months. */
+/* ?from=&to= as every report takes them (as date_parse_bound: months, or days that start a
+ * month, to excluded), as the whole months from..to (YYYY-MM, to included) these reports
+ * count in; the default is the last 12 months. */
 static int month_range(struct req *rq, char from[8], char to[8], struct kam_errinfo *ei)
 {
 	const char *f = http_query(rq, "from"), *t = http_query(rq, "to");
@@ -190,18 +143,21 @@ static int month_range(struct req *rq, char from[8], char to[8], struct kam_erri
 	app_score_window(today, from, to);
 	for (int i = 0; i < 2; i++) {
 		const char *v = i == 0 ? f : t;
+		date_t d;
 
 		if (v == NULL)
 			continue;
-		date_t d;
-
-		if (date_parse_month(v, &d) != KAM_OK) {
+		/* a month is itself, to included; a date must start a month, to excluded */
+		if (date_parse_month(v, &d) != KAM_OK &&
+		    (date_parse(v, &d) != KAM_OK || date_month_start(d) != d ||
+		     (i == 1 && date_add_months(d, -1, &d) != KAM_OK))) {
 			err_field(ei, i == 0 ? "from" : "to",
-			          "must be a month written YYYY-MM between 1900-01 and 2999-12");
+			          "must be a month YYYY-MM, or the first day of a month YYYY-MM-01 "
+			          "(to excluded), between 1900-01 and 2999-12");
 			rc = KAM_EINVAL;
 			continue;
 		}
-		snprintf(i == 0 ? from : to, 8, "%s", v);
+		date_format_month(d, i == 0 ? from : to);
 	}
 	if (rc == KAM_OK && strcmp(from, to) > 0) {
 		err_field(ei, "to", "must not be before from");

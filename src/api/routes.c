@@ -75,6 +75,18 @@ const struct http_route api_routes[] = {
     {"PATCH", "/api/v1/users/:id", api_user_update, ROUTE_IF_MATCH, R_ADMIN, NULL,
      "Change a user (admins); deactivating or a new password ends their sessions and tokens",
      "UserPatch", "User"},
+    {"POST", "/api/v1/users/:id/invitation", api_invitation_create, 0, R_ADMIN, NULL,
+     "A one-time link through which a user without a password sets one (admins; 14 days; "
+     "replaces the previous link; the token is shown once)",
+     NULL, "201 object"},
+    {"GET", "/api/v1/invitations", api_invitation_pending, 0, R_ADMIN, NULL,
+     "The active users who have no password yet, such as imported ones (admins)", NULL,
+     "object"},
+    {"GET", "/api/v1/invitations/:token", api_invitation_get, ROUTE_PUBLIC, 0, NULL,
+     "Whom a live invitation is for (no login)", NULL, "object"},
+    {"POST", "/api/v1/invitations/:token", api_invitation_accept, ROUTE_PUBLIC, 0, NULL,
+     "Set the password through an invitation {password}; the link then stops working", NULL,
+     "object"},
 
     {"GET", "/api/v1/accounts", api_list_kind, 0, 0, "accounts",
      "List the accounts the caller may see", NULL, "Account[]"},
@@ -219,6 +231,9 @@ const struct http_route api_routes[] = {
 
     /* what we sell, to whom, and what it brought */
     CRUD("/api/v1/products", res_products, R_STAFF, "Product", "a product", "products"),
+    CRUD("/api/v1/import-mappings", res_import_mappings, R_STAFF, "ImportMapping",
+         "an import mapping saved by name (its mapping is the mapping file's JSON text)",
+         "import mappings"),
     CRUD("/api/v1/units", res_units, ACCOUNT_WRITERS, "BusinessUnit", "a business unit",
          "business units"),
     CRUD("/api/v1/opportunities", res_opportunities, ACCOUNT_WRITERS, "Opportunity",

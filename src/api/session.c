@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 #include "api/api.h"
+#include "store/portfolio.h"
 #include "util/time.h"
 #include "util/tok.h"
 
@@ -100,6 +101,21 @@ static json_t *clock_json(struct req *rq)
 	return json_pack("{s:s,s:s,s:s}", "now", now, "today", today, "time_zone", s.time_zone);
 }
 
+/* A new installation's first questions, for a director or admin: while the settings were
+ * never saved and no money is stored, the web app asks for the company's name, currency and
+ * time zone (the currency cannot change once revenue is in). */
+static json_t *setup_json(struct req *rq, enum role role)
+{
+	struct settings s;
+	int64_t version = 0, ntx = 1;
+
+	if ((role != ROLE_ADMIN && role != ROLE_DIRECTOR) ||
+	    app_settings_load(rq->db, &s, &version) != KAM_OK || version > 0 ||
+	    store_count_transactions(rq->db, &ntx) != KAM_OK || ntx > 0)
+		return json_false();
+	return json_true();
+}
+
 int api_session_create(struct req *rq, struct resp *rs)
 {
 	struct kam_errinfo ei = {0};
@@ -171,9 +187,10 @@ int api_session_create(struct req *rq, struct resp *rs)
 	set_cookie(rq, rs, tok, AUTH_SESSION_MAX_AGE);
 	rs->user_id = a.user_id;
 	http_reply_json(rs, 201,
-			json_pack("{s:o,s:s,s:o}", "user",
-				  user_json(a.user_id, a.email, a.name, a.role), "csrf_token", csrf,
-				  "clock", clock_json(rq)));
+	                json_pack("{s:o,s:s,s:o,s:o}", "user",
+	                          user_json(a.user_id, a.email, a.name, a.role), "csrf_token", csrf,
+	                          "clock", clock_json(rq), "setup",
+	                          setup_json(rq, auth_role_parse(a.role))));
 out:
 	free(hash);
 	if (rc != KAM_OK)
@@ -188,10 +205,10 @@ int api_session_get(struct req *rq, struct resp *rs)
 
 	return http_reply_json(
 	    rs, 200,
-	    json_pack("{s:o,s:o,s:o}", "user",
+	    json_pack("{s:o,s:o,s:o,s:o}", "user",
 	              user_json(u->who.user_id, u->email, u->name, auth_role_name(u->who.role)),
 	              "csrf_token", u->via_cookie ? json_string(u->csrf) : json_null(), "clock",
-	              clock_json(rq)));
+	              clock_json(rq), "setup", setup_json(rq, u->who.role)));
 }
 
 int api_session_delete(struct req *rq, struct resp *rs)

@@ -1,6 +1,7 @@
 /* Who may see and change what, references to users, audit rows and the money caps: the checks
  * every write of kam makes, whichever door it came through. */
 #include <stdio.h>
+#include <string.h>
 #include "app/access.h"
 #include "kam/money.h"
 #include "store/revenue.h"
@@ -94,4 +95,20 @@ int app_money_check(struct store_conn *db, const struct model_entity *e, struct 
 		if (t[i].e == e)
 			return app_money_room(db, t[i].total, 0, t[i].field, ei);
 	return KAM_OK;
+}
+
+int app_money_convert(struct store_conn *db, int64_t amount, const char *from, const char *to,
+                      const char *base, const char *day, int64_t *out)
+{
+	double rf = 1, rt = 1;
+	int rc;
+
+	if (strcmp(from, to) == 0) {
+		*out = amount;
+		return KAM_OK;
+	}
+	if ((strcmp(from, base) != 0 && (rc = store_fx_rate(db, from, day, &rf)) != KAM_OK) ||
+	    (strcmp(to, base) != 0 && (rc = store_fx_rate(db, to, day, &rt)) != KAM_OK))
+		return rc;
+	return money_convert_to(amount, from, to, rf / rt, out) ? KAM_OK : KAM_EINVAL;
 }

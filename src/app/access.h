@@ -37,4 +37,9 @@ int app_money_check(struct store_conn *db, const struct model_entity *e, struct 
 int app_money_room(struct store_conn *db, const char *name, int64_t amount, const char *field,
                    struct kam_errinfo *ei);
 
+/* amount (minor units of from) in minor units of to, at the rates valid on day, through the
+ * base currency base: KAM_ENOTFOUND when a rate is missing, KAM_EINVAL past the row cap. */
+int app_money_convert(struct store_conn *db, int64_t amount, const char *from, const char *to,
+                      const char *base, const char *day, int64_t *out);
+
 #endif

@@ -5,7 +5,9 @@
 #include "app/record.h"
 #include "app/scores.h"
 #include "kam/account.h"
+#include "kam/kpi.h"
 #include "store/portfolio.h"
+#include "store/revenue.h"
 #include "util/time.h"
 
 /* A parent account exists and the caller may see it (an invisible id answers like a missing
@@ -113,18 +115,6 @@ static int account_settle(struct store_conn *db, const struct actor *who, const 
 	return app_score_account(db, who->now, json_integer_value(json_object_get(rec, "id")));
 }
 
-/* A health resting on no evidence goes out null beside health_enough_data: false (the stored
- * number, made of defaults, only keeps the sort order). */
-static int account_decorate(struct store_conn *db, const struct actor *who, json_t *rec,
-                            bool single)
-{
-	(void)db;
-	(void)who;
-	(void)single;
-	if (json_is_false(json_object_get(rec, "health_enough_data")))
-		json_object_set_new(rec, "health", json_null());
-	return KAM_OK;
-}
 
 /* Deleting an account takes its owner or staff: a kam on its team may change it, not end it. */
 static int account_may_delete(struct store_conn *db, const struct actor *who, const json_t *rec,
@@ -139,6 +129,47 @@ static int account_may_delete(struct store_conn *db, const struct actor *who, co
 		rc = KAM_EFORBIDDEN;
 	}
 	return rc;
+}
+
+/* One account shows its customer lifecycle as the KPIs count it: the dates it states, else
+ * those its revenue implies (kpi_lifecycle_infer), each flagged as inferred. */
+static int lifecycle(struct store_conn *db, const struct actor *who, json_t *rec)
+{
+	const char *acq = json_string_value(json_object_get(rec, "acquired_on")),
+	           *churn = json_string_value(json_object_get(rec, "churned_on"));
+	struct kpi_in_account a = {0};
+	struct settings s;
+	char day[DATE_LEN];
+	date_t today;
+	int rc;
+
+	snprintf(a.acquired_on, sizeof(a.acquired_on), "%s", acq ? acq : "");
+	snprintf(a.churned_on, sizeof(a.churned_on), "%s", churn ? churn : "");
+	if ((rc = app_settings_load(db, &s, NULL)) != KAM_OK ||
+	    (rc = app_today(db, who, &today)) != KAM_OK ||
+	    (rc = store_account_revenue_span(db, json_integer_value(json_object_get(rec, "id")),
+	                                     a.first_month, a.last_month)) != KAM_OK)
+		return rc;
+	date_format(today, day);
+	kpi_lifecycle_infer(&a, 1, day, s.churn_after_months);
+	json_object_set_new(rec, "lifecycle",
+	                    json_pack("{s:o,s:o,s:b,s:b}", "acquired_on",
+	                              a.acquired_on[0] ? json_string(a.acquired_on) : json_null(),
+	                              "churned_on",
+	                              a.churned_on[0] ? json_string(a.churned_on) : json_null(),
+	                              "acquired_inferred", a.acquired_inferred, "churned_inferred",
+	                              a.churned_inferred));
+	return KAM_OK;
+}
+
+/* A health resting on no evidence goes out null beside health_enough_data: false (the stored
+ * number, made of defaults, only keeps the sort order); one account also shows its lifecycle. */
+static int account_decorate(struct store_conn *db, const struct actor *who, json_t *rec,
+                            bool single)
+{
+	if (json_is_false(json_object_get(rec, "health_enough_data")))
+		json_object_set_new(rec, "health", json_null());
+	return single ? lifecycle(db, who, rec) : KAM_OK;
 }
 
 const struct app_resource res_accounts = {

@@ -160,7 +160,7 @@ static int kpis(struct store_conn *c, int64_t account_id, int64_t now, json_t *d
 	{
 		struct store_kpi_query kq = {0, from, to, pf, pt, ppf, ppt, set.base_currency, NULL};
 
-		if ((rc = store_kpi_fetch(c, &kq, &d)) != KAM_OK)
+		if ((rc = app_kpi_fetch(c, &set, settings_today(&set, now), &kq, &d)) != KAM_OK)
 			return rc;
 	}
 	figs = kpi_figures(&set, &d, one_account, &account_id, from, to);

@@ -20,6 +20,41 @@
 
 /* --- the run -------------------------------------------------------------------------------- */
 
+struct err_at {
+	json_int_t line;
+	size_t i;
+	json_t *e;
+};
+
+static int by_line(const void *a, const void *b)
+{
+	const struct err_at *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Rows may be written out of file order (a parent before its subsidiary): the report lists
+ * problems by line, each row's own problems in the order they were found. */
+static void sort_errors(json_t *errors)
+{
+	size_t n = json_array_size(errors);
+	struct err_at *v = n > 1 ? calloc(n, sizeof(*v)) : NULL;
+
+	if (v == NULL)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		v[i].e = json_incref(json_array_get(errors, i));
+		v[i].line = json_integer_value(json_object_get(v[i].e, "line"));
+		v[i].i = i;
+	}
+	qsort(v, n, sizeof(*v), by_line);
+	for (size_t i = 0; i < n; i++)
+		json_array_set_new(errors, i, v[i].e);
+	free(v);
+}
+
 static int save(struct imp *im, json_t **result)
 {
 	struct store_conn *db = im->db;
@@ -29,9 +64,15 @@ static int save(struct imp *im, json_t **result)
 	                     : im->failed                ? "failed"
 	                     : o->atomic && im->rejected ? "failed"
 	                                                 : "done";
-	char *errors = json_dumps(im->errors, JSON_COMPACT);
-	char *ignored = json_dumps(im->ignored, JSON_COMPACT);
-	json_t *rec =
+	char *errors, *ignored;
+	json_t *rec, *summary = NULL;
+	int64_t id;
+	int rc;
+
+	sort_errors(im->errors);
+	errors = json_dumps(im->errors, JSON_COMPACT);
+	ignored = json_dumps(im->ignored, JSON_COMPACT);
+	rec =
 	    json_pack("{s:s,s:s,s:s,s:b,s:b,s:I,s:I,s:I,s:I,s:I,s:s,s:s,s:I}", "kind", o->kind,
 	              "mapping", api_import_mapping_name(o), "status", status, "dry_run",
 	              o->dry_run, "atomic", o->atomic, "rows_total", (json_int_t)(im->nrows - 1),
@@ -39,9 +80,6 @@ static int save(struct imp *im, json_t **result)
 	              "unchanged", (json_int_t)im->unchanged, "rejected", (json_int_t)im->rejected,
 	              "errors", errors ? errors : "[]", "ignored_columns", ignored ? ignored : "[]",
 	              "created_by", (json_int_t)who->user_id);
-	json_t *summary = NULL;
-	int64_t id;
-	int rc;
 
 	free(errors);
 	free(ignored);
@@ -122,7 +160,7 @@ static const struct app_resource *resource_of(const char *entity)
 	    {"FX rate", &res_fx_rates},         {"product", &res_products},
 	    {"transaction", &res_transactions}, {"opportunity", &res_opportunities},
 	    {"interaction", &res_interactions}, {"case", &res_cases},
-	    {"survey", &res_surveys},
+	    {"survey", &res_surveys},           {"user", &res_users},
 	};
 
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
@@ -142,8 +180,8 @@ int app_import_check(const struct app_import_opts *o, struct kam_errinfo *ei)
 {
 	if (imp_kind_get(o->kind) == NULL) {
 		err_field(ei, "kind",
-		          "is one of accounts, contacts, products, units, fx-rates, transactions, "
-		          "opportunities, interactions, cases, surveys");
+		          "is one of accounts, users, contacts, products, units, fx-rates, "
+		          "transactions, opportunities, interactions, cases, surveys");
 		return KAM_EINVAL;
 	}
 	if (o->mapping && strcmp(o->mapping, "salesforce") != 0 &&
@@ -181,14 +219,27 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 	*result = NULL;
 	if ((rc = app_import_check(o, ei)) != KAM_OK)
 		goto out;
+	if (o->preview && !o->dry_run) { /* a preview never writes */
+		err_detail(ei, "a preview is a dry run");
+		rc = KAM_EINVAL;
+		goto out;
+	}
 	im.k = imp_kind_get(o->kind);
 	im.e = entity_of(im.k->entity);
 	im.res = resource_of(im.k->entity);
+	if (im.e == &model_user && who->role != ROLE_ADMIN) {
+		err_detail(ei, "only admins may import users");
+		rc = KAM_EFORBIDDEN;
+		goto out;
+	}
 	if ((rc = app_settings_load(db, &s, NULL)) != KAM_OK)
 		goto out;
 	snprintf(im.base_currency, sizeof(im.base_currency), "%s", s.base_currency);
 	if ((rc = imp_parse(&im, buf, len, ei)) != KAM_OK ||
-	    (rc = imp_map_columns(&im, ei)) != KAM_OK || (rc = imp_decide_dates(&im, ei)) != KAM_OK)
+	    (rc = imp_map_columns(&im, ei)) != KAM_OK ||
+	    (rc = imp_decide_dates(&im, ei)) != KAM_OK || (rc = imp_order_rows(&im)) != KAM_OK ||
+	    (rc = imp_check_currency(&im, ei)) != KAM_OK ||
+	    (o->preview && (rc = imp_preview_columns(&im)) != KAM_OK))
 		goto out;
 	if (o->progress) /* the file is read: how many rows there are is known */
 		o->progress(0, (int64_t)im.nrows - 1, o->progress_arg);
@@ -264,6 +315,7 @@ out:
 		store_rollback(db);
 	for (size_t r = 0; r < im.nrows; r++) {
 		free(im.rows[r].v); /* one block: pointers and text */
+		free(im.rows[r].loop);
 	}
 	buf_free(&im.cur);
 	free(im.rows);

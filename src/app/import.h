@@ -11,7 +11,7 @@
 typedef void (*api_import_progress)(int64_t done, int64_t total, void *arg);
 
 struct app_import_opts {
-	const char *kind;    /* accounts, contacts, products, transactions, opportunities, … */
+	const char *kind; /* accounts, users, contacts, products, transactions, opportunities, … */
 	const char *mapping; /* "salesforce", "hubspot", or NULL for kam's own column names */
 	json_t *custom;      /* a mapping file {columns, values, defaults, date_format}, or NULL */
 	int datefmt;         /* enum imp_datefmt; IMP_DATE_AUTO decides from the values */
@@ -19,6 +19,8 @@ struct app_import_opts {
 	bool atomic;         /* all rows or none */
 	int batch;           /* rows per commit when neither (0: 10,000, short write locks) */
 	int64_t import_id;   /* > 0: the queued run to complete, instead of a new record */
+	const char *email_domain; /* users without an e-mail get first.last@this, or NULL */
+	json_t *preview; /* an object to fill (a dry run only): columns, picklists, first rows */
 	api_import_progress progress;
 	void *progress_arg;
 };
@@ -39,6 +41,12 @@ bool app_import_allowed(struct store_conn *db, struct actor *who);
 int app_import_check(const struct app_import_opts *o, struct kam_errinfo *ei);
 /* How a run's mapping is recorded: "salesforce", "hubspot", "custom" or "kam". */
 const char *api_import_mapping_name(const struct app_import_opts *o);
+
+/* When o->mapping names a saved mapping (not salesforce or hubspot, no file given), loads
+ * it into o->custom (*owned, the caller frees it after the run) and its base into
+ * o->mapping; KAM_EINVAL naming mapping for an unknown name or a mapping of another kind. */
+int app_import_use_saved(struct store_conn *db, struct app_import_opts *o, json_t **owned,
+                         struct kam_errinfo *ei);
 
 /* Turns the stored JSON-text columns of an import record into JSON (in place). */
 void app_import_decorate(json_t *rec);

@@ -8,9 +8,11 @@
 #include <strings.h>
 #include "app/import_internal.h"
 #include "kam/importfmt.h"
+#include "kam/money.h"
 #include "kam/revenue.h"
 #include "kam/settings.h"
 #include "store/import.h"
+#include "store/portfolio.h"
 #include "store/revenue.h"
 #include "util/time.h"
 
@@ -59,7 +61,7 @@ static void on_row(int c, void *data)
 		memcpy(text, im->cur.data, im->cur.len);
 	for (size_t i = 0; i < im->ncur; i++)
 		v[i] = text + im->curoff[i];
-	*row = (struct row){im->next_start, im->ncur, v};
+	*row = (struct row){.line = im->next_start, .n = im->ncur, .v = v};
 	im->ncur = im->cur.len = 0;
 	im->next_start = im->line_now + 1;
 }
@@ -146,17 +148,63 @@ static const char *ref_field(const struct model_entity *e, const char *target)
 		return "user_ids";
 	if (!strcmp(target, "contacts"))
 		return "contact_ids";
+	if (!strcmp(target, "manager"))
+		return "manager_id";
 	return NULL;
 }
+
+/* Column names of CRM exports that say what kam calls otherwise, per entity: what a sales
+ * team file, a deals file or an accounts file of a CRM sample calls its columns. */
+static const struct {
+	const char *entity, *key, *target;
+} aliases[] = {
+    {"user", "sales_agent", "name"},         {"user", "agent", "name"},
+    {"user", "sales_rep", "name"},           {"user", "rep", "name"},
+    {"user", "full_name", "name"},           {"user", "manager_name", "manager"},
+    {"user", "manager_email", "manager"},    {"user", "reports_to", "manager"},
+    {"user", "regional_office", "team"},     {"user", "office", "team"},
+    {"user", "region", "team"},              {"user", "sales_team", "team"},
+    {"user", "e_mail", "email"},             {"contact", "e_mail", "email"},
+    {"opportunity", "sales_agent", "owner"}, {"opportunity", "deal_stage", "stage"},
+    {"opportunity", "close_value", "amount"}, {"opportunity", "close_date", "expected_close_on"},
+    {"opportunity", "deal_name", "name"},    {"opportunity", "deal", "name"},    {"opportunity", "opportunity_id", "external_id"},
+    {"account", "company", "name"},         {"account", "company_name", "name"},
+    {"account", "customer", "name"},        {"account", "customer_name", "name"},
+    {"account", "client", "name"},          {"account", "sector", "industry"},       {"account", "subsidiary_of", "parent"},
+    {"account", "parent_company", "parent"}, {"account", "office_location", "country"},
+    {"product", "series", "family"},         {"product", "sales_price", "list_price"},
+    {"product", "price", "list_price"},
+    {"transaction", "invoice", "external_id"}, {"transaction", "invoice_number", "external_id"},
+    {"transaction", "invoice_id", "external_id"}, {"transaction", "date", "booked_on"},
+    {"transaction", "invoice_date", "booked_on"}, {"transaction", "customer", "account"},
+    {"opportunity", "customer", "account"},    {"contact", "customer", "account"},
+};
 
 static const char *native_target(const struct imp *im, const char *key)
 {
 	static const char *const extra[] = {
 	    "account", "account_ext", "owner",      "product",   "contact", "reports_to", "unit",
-	    "users",   "contacts",    "first_name", "last_name", "parent",  "parent_ext", NULL};
+	    "users",   "contacts",    "first_name", "last_name", "parent",  "parent_ext", "manager",
+	    NULL};
 	const struct model_field *f = model_field_find(im->e, key);
 
+	char self[64];
+	size_t n;
+
 	if (f && !(f->flags & (MF_READONLY | MF_INTERNAL)))
+		return f->name;
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (!strcmp(aliases[i].entity, im->e->name) && !strcmp(aliases[i].key, key))
+			return aliases[i].target;
+	/* in a file of products, a column "product" is the product's name, not a reference to
+	 * another product (the same for accounts, contacts, users) */
+	imp_key(im->e->name, self, sizeof(self));
+	n = strlen(self);
+	if (model_field_find(im->e, "name") && !strncmp(key, self, n) && key[n] == '\0')
+		return "name";
+	/* "Product Family", "Account Name", "Contact Email": the kind's own field */
+	if (!strncmp(key, self, n) && key[n] == '_' && (f = model_field_find(im->e, key + n + 1)) &&
+	    !(f->flags & (MF_READONLY | MF_INTERNAL)))
 		return f->name;
 	if (!strcmp(key, "account_name"))
 		return "account";
@@ -285,4 +333,48 @@ int imp_decide_dates(struct imp *im, struct kam_errinfo *ei)
 		}
 	}
 	return KAM_OK;
+}
+
+int imp_check_currency(struct imp *im, struct kam_errinfo *ei)
+{
+	const char *only = NULL;
+	ssize_t col = -1;
+	int64_t ntx = 0;
+	double rate;
+	int rc;
+
+	if (im->e != &model_transaction)
+		return KAM_OK;
+	for (size_t i = 0; i < im->ncols; i++)
+		if (im->cols[i].f && !strcmp(im->cols[i].f->name, "currency"))
+			col = (ssize_t)i;
+	if (col < 0)
+		return KAM_OK;
+	for (size_t r = 1; r < im->nrows; r++) {
+		const char *v = (size_t)col < im->rows[r].n ? im->rows[r].v[col] : "";
+
+		if (*v == '\0')
+			return KAM_OK; /* a row in the base currency */
+		if (only && strcmp(only, v) != 0)
+			return KAM_OK; /* several currencies: rates are needed anyway */
+		only = v;
+	}
+	if (only == NULL || !strcmp(only, im->base_currency) || !money_currency_known(only))
+		return KAM_OK;
+	if ((rc = store_count_transactions(im->db, &ntx)) != KAM_OK)
+		return rc;
+	rc = store_fx_rate(im->db, only, "2999-12-31", &rate);
+	if (ntx > 0 || rc != KAM_ENOTFOUND)
+		return rc == KAM_ENOTFOUND ? KAM_OK : rc;
+	/* a company's first revenue file, all in one currency kam has no rate for: every row
+	 * would be refused; the likely fix is the base currency, not a hundred FX rates */
+	err_field(ei, im->cols[col].header,
+	          "every row is in %s and kam has no rate from %s to its base currency %s; as no "
+	          "money is stored yet, make %s the base currency (kam settings set "
+	          "base_currency %s, or Settings in the web app) and import again, or add FX "
+	          "rates for %s",
+	          only, only, im->base_currency, only, only, only);
+	json_object_set_new(json_array_get(ei->errors, json_array_size(ei->errors) - 1),
+	                    "base_currency", json_string(only));
+	return KAM_EINVAL;
 }

@@ -30,6 +30,8 @@ struct row {
 	long line;
 	size_t n;
 	char **v;
+	char *loop;           /* its reference goes round a loop of rows (refused): the loop */
+	const char *loop_col; /* the column of that reference */
 };
 
 struct imp {
@@ -75,6 +77,17 @@ int imp_parse(struct imp *im, const char *buf, size_t len, struct kam_errinfo *e
 int imp_map_columns(struct imp *im, struct kam_errinfo *ei);
 /* Decides each date column's order: the option, the mapping, else the values. */
 int imp_decide_dates(struct imp *im, struct kam_errinfo *ei);
+/* Refuses a first transactions file all in one currency with no FX rate for it, offering
+ * to make it the base currency (the error's base_currency) instead of refusing each row. */
+int imp_check_currency(struct imp *im, struct kam_errinfo *ei);
+/* Fills the preview (o->preview) with how each column is read and the picklist values of
+ * the file, before the rows run. */
+int imp_preview_columns(struct imp *im);
+/* Adds a row as it would be stored (rec, NULL when it could not be read) to the preview. */
+void imp_preview_row(struct imp *im, const struct row *r, const json_t *rec, bool rejected);
+/* Puts each row after the row of the same file it refers to (a parent, a manager), keeping
+ * file order otherwise; rows whose references loop get .loop set. */
+int imp_order_rows(struct imp *im);
 /* One data row in its savepoint; a rejected row is recorded, other errors stop the run. */
 int imp_row(struct imp *im, struct row *r);
 /* Writes the queued new transactions and their rollup cells. */

@@ -16,6 +16,7 @@
 #include "store/import.h"
 #include "store/revenue.h"
 #include "util/time.h"
+#include "util/utf8.h"
 
 /* --- lookups ------------------------------------------------------------------------------ */
 
@@ -101,6 +102,59 @@ static void closest(json_t *names, const char *prefix, const char *want, char *o
 		snprintf(out, outlen, "%s", best);
 }
 
+/* key with everything but letters and digits dropped ("GTX-Pro " and "gtx pro" → "gtxpro"),
+ * after its "ACCOUNT_ID:" prefix when it has one. */
+static void compact(const char *key, char *out, size_t outlen)
+{
+	const char *colon = isdigit((unsigned char)key[0]) ? strchr(key, ':') : NULL;
+	size_t n = 0;
+
+	if (colon && (size_t)(colon - key + 1) < outlen) {
+		n = (size_t)(colon - key + 1);
+		memcpy(out, key, n);
+		key = colon + 1;
+	}
+	for (; *key && n + 1 < outlen; key++)
+		if (isalnum((unsigned char)*key) || (unsigned char)*key >= 0x80)
+			out[n++] = *key;
+	out[n] = '\0';
+}
+
+/* A name spelt with other spaces or punctuation than the stored one ("GTXPro" for "GTX Pro",
+ * "Acme, Inc" for "Acme Inc"): the one record whose name compacts the same, or NULL (none,
+ * or several: then the row must say which). */
+static json_t *compact_hit(struct imp *im, const struct model_entity *e, json_t *names,
+                           int64_t account_id, const char *v)
+{
+	json_t *k = json_object_get(im->keys, e->table), *map = json_object_get(k, "compact"), *x;
+	const char *key;
+	char want[600], folded[600];
+
+	if (k == NULL)
+		return NULL;
+	if (map == NULL) { /* built once per run and entity, from the names already loaded */
+		map = json_object();
+		json_object_foreach(names, key, x)
+		{
+			json_int_t id = json_integer_value(json_is_array(x) ? json_array_get(x, 0) : x);
+			json_t *had;
+
+			compact(key, want, sizeof(want));
+			had = json_object_get(map, want);
+			if (had && json_integer_value(json_array_get(had, 0)) != id)
+				json_array_set_new(had, 0, json_integer(0));
+			else if (had == NULL)
+				json_object_set_new(map, want,
+				                    json_pack("[I,O]", id, json_is_array(x) ? json_array_get(x, 1) : json_null()));
+		}
+		json_object_set_new(k, "compact", map);
+	}
+	store_import_key(account_id, v, true, folded, sizeof(folded));
+	compact(folded, want, sizeof(want));
+	x = json_object_get(map, want);
+	return x && json_integer_value(json_array_get(x, 0)) ? x : NULL;
+}
+
 /* Finds one referenced row among those the caller may see: by external id, then by name or
  * e-mail (inside the row's account for contacts and units). A record the caller may not see
  * is not found and never suggested, so the answer is the one for a name nobody uses. */
@@ -108,7 +162,8 @@ static int lookup(struct imp *im, const char *target, const char *v, int64_t acc
                   int64_t *id, char *msg, size_t msglen)
 {
 	const struct model_entity *e =
-	    !strcmp(target, "owner") || !strcmp(target, "users")              ? &model_user
+	    !strcmp(target, "owner") || !strcmp(target, "users") || !strcmp(target, "manager")
+	        ? &model_user
 	    : !strcmp(target, "product")                                      ? &model_product
 	    : !strcmp(target, "unit")                                         ? &model_unit
 	    : !strncmp(target, "account", 7) || !strncmp(target, "parent", 6) ? &model_account
@@ -129,6 +184,8 @@ static int lookup(struct imp *im, const char *target, const char *v, int64_t acc
 	}
 	if (in_account)
 		snprintf(prefix, sizeof(prefix), "%lld:", (long long)account_id);
+	if (hit == NULL && !ext_only)
+		hit = compact_hit(im, e, names, in_account ? account_id : 0, v);
 	if (hit && (*id = json_integer_value(json_is_array(hit) ? json_array_get(hit, 0) : hit))) {
 		return KAM_OK;
 	} else if (hit) {
@@ -500,6 +557,8 @@ static int scale_money(struct rowctx *x, const json_t *stored)
 static void apply_defaults(struct rowctx *x)
 {
 	struct imp *im = x->im;
+	const struct model_field *cur;
+	bool money = false;
 	json_t *custom = json_object_get(im->o->custom, "defaults"), *v;
 	const char *key;
 
@@ -513,8 +572,24 @@ static void apply_defaults(struct rowctx *x)
 		if (json_object_get(x->rec, field) == NULL)
 			json_object_set_new(x->rec, field, json_string(eq + 1));
 	}
-	if (model_field_find(im->e, "currency") && json_object_get(x->rec, "currency") == NULL)
+	cur = model_field_find(im->e, "currency");
+	for (const char *const *m = im->k->money; *m && !money; m++)
+		money = json_object_get(x->rec, *m) != NULL;
+	/* a currency the record must have, or one its amounts are in (a product's price) */
+	if (cur && json_object_get(x->rec, "currency") == NULL &&
+	    ((cur->flags & (MF_REQUIRED | MF_NOTNULL)) || money))
 		json_object_set_new(x->rec, "currency", json_string(im->base_currency));
+	/* a deals table without a name column (a CRM's raw export): a deal is called by its id */
+	if (im->e == &model_opportunity && json_object_get(x->rec, "name") == NULL &&
+	    json_is_string(json_object_get(x->rec, "external_id")))
+		json_object_set(x->rec, "name", json_object_get(x->rec, "external_id"));
+	/* a CRM's "Close Date" is when a closed deal closed, not a forecast: a won or lost row
+	 * closed on it, not on the day of the import */
+	if (im->e == &model_opportunity && json_object_get(x->rec, "closed_on") == NULL &&
+	    json_is_string(json_object_get(x->rec, "stage")) &&
+	    revenue_stage_closed(json_string_value(json_object_get(x->rec, "stage"))) &&
+	    json_is_string(json_object_get(x->rec, "expected_close_on")))
+		json_object_set(x->rec, "closed_on", json_object_get(x->rec, "expected_close_on"));
 }
 
 static const char *column_of(struct imp *im, const char *field);
@@ -527,7 +602,10 @@ static int existing(struct rowctx *x, int64_t *id)
 {
 	struct imp *im = x->im;
 	const char *ext = json_string_value(json_object_get(x->rec, "external_id"));
-	const char *by = im->e == &model_contact ? "email" : "name";
+	const char *by =
+	    im->e == &model_contact || (im->e == &model_user && json_object_get(x->rec, "email"))
+	        ? "email"
+	        : "name";
 	int64_t acc = im->e->scope_sql && im->e != &model_account
 	                  ? json_integer_value(json_object_get(x->rec, "account_id"))
 	                  : 0;
@@ -542,7 +620,7 @@ static int existing(struct rowctx *x, int64_t *id)
 		store_import_key(acc, ext, false, key, sizeof(key));
 		hit = json_object_get(exts, key);
 	} else if ((im->e == &model_account || im->e == &model_product || im->e == &model_contact ||
-	            im->e == &model_unit) &&
+	            im->e == &model_unit || im->e == &model_user) &&
 	           json_is_string(json_object_get(x->rec, by))) {
 		store_import_key(acc, json_string_value(json_object_get(x->rec, by)), true, key,
 		                 sizeof(key));
@@ -607,6 +685,46 @@ static int read_row(struct rowctx *x, int64_t *id)
 	return existing(x, id);
 }
 
+/* A new user needs an e-mail (their login): the file's, else one made from the name under
+ * the run's --email-domain ("Anna Maria Ölund" → anna.maria.olund@example.com). */
+static int user_email(struct rowctx *x)
+{
+	const char *dom = x->im->o->email_domain, *name;
+	char local[201], folded[401];
+	size_t n = 0;
+
+	if (json_is_string(json_object_get(x->rec, "email")))
+		return KAM_OK;
+	name = json_string_value(json_object_get(x->rec, "name"));
+	if (dom == NULL || name == NULL)
+		return reject(x, "email",
+		              "no e-mail for this user (their login): add an email column, or pass "
+		              "an e-mail domain (--email-domain example.com) to make one from the "
+		              "name");
+	if (utf8_ascii_lower(name, folded, sizeof(folded)) != 0)
+		folded[0] = '\0';
+	for (const char *p = folded; *p && n + 1 < sizeof(local); p++) {
+		unsigned char ch = (unsigned char)*p;
+
+		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
+			local[n++] = (char)ch;
+		else if (n > 0 && local[n - 1] != '.')
+			local[n++] = '.';
+	}
+	while (n > 0 && local[n - 1] == '.')
+		n--;
+	local[n] = '\0';
+	if (n == 0)
+		return reject(
+		    x, "email",
+		    "no e-mail for this user and none can be made from the name \"%.100s\"; "
+		    "add an email column",
+		    name);
+	snprintf(folded, sizeof(folded), "%s@%s", local, dom);
+	json_object_set_new(x->rec, "email", json_string(folded));
+	return KAM_OK;
+}
+
 static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 {
 	struct imp *im = x->im;
@@ -633,6 +751,8 @@ static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 			im->updated++;
 	} else {
 		apply_defaults(x);
+		if (im->e == &model_user && (rc = user_email(x)) != KAM_OK)
+			goto out;
 		if ((rc = scale_money(x, NULL)) != KAM_OK)
 			goto out;
 		if ((rc = validate_body(im->e, x->rec, true, ei)) != KAM_OK)
@@ -850,7 +970,7 @@ int imp_row(struct imp *im, struct row *r)
 {
 	struct rowctx x = {.im = im, .row = r, .rec = json_object()};
 	struct kam_errinfo ei = {0};
-	int64_t id = 0;
+	int64_t id = 0, rejected_before = im->rejected;
 	int rc, end = KAM_OK;
 
 	if (r->n != im->ncols) {
@@ -859,6 +979,11 @@ int imp_row(struct imp *im, struct row *r)
 		snprintf(msg, sizeof(msg), "has %zu fields where the header has %zu", r->n,
 		         im->ncols);
 		add_error(im, r->line, "", NULL, msg);
+		json_decref(x.rec);
+		return KAM_OK;
+	}
+	if (r->loop) {
+		add_error(im, r->line, r->loop_col, NULL, r->loop);
 		json_decref(x.rec);
 		return KAM_OK;
 	}
@@ -917,6 +1042,8 @@ int imp_row(struct imp *im, struct row *r)
 	}
 	if (rc == KAM_OK)
 		rc = end;
+	if (rc == KAM_OK && im->o->preview)
+		imp_preview_row(im, r, x.rec, im->rejected > rejected_before);
 out:
 	err_clear(&ei);
 	json_decref(x.rec);

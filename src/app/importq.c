@@ -13,6 +13,7 @@ struct job {
 	struct actor who; /* the submitter, whose rights of the day the run has */
 	char kind[32], mapping[32];
 	bool has_mapping;
+	char email_domain[201]; /* "" for none */
 	json_t *custom;
 	int datefmt;
 	bool dry_run, atomic;
@@ -53,11 +54,17 @@ static void set_fields(struct store_conn *c, int64_t id, const json_t *rec)
 		store_rollback(c);
 }
 
-/* Marks a run failed for a reason that concerns the whole file. */
-static void fail(struct store_conn *c, int64_t id, const char *why)
+/* Marks a run failed for a reason that concerns the whole file; error (may be NULL) is the
+ * refusal, whose base_currency suggestion the web app offers as a button. */
+static void fail(struct store_conn *c, int64_t id, const char *why, const json_t *error)
 {
 	json_t *errs = json_pack("[{s:i,s:s,s:s}]", "line", 0, "column", "", "message", why);
-	char *s = json_dumps(errs, JSON_COMPACT);
+	json_t *hint = json_object_get(error, "base_currency");
+	char *s;
+
+	if (json_is_string(hint))
+		json_object_set(json_array_get(errs, 0), "base_currency", hint);
+	s = json_dumps(errs, JSON_COMPACT);
 	json_t *rec = json_pack("{s:s,s:s,s:I}", "status", "failed", "errors", s ? s : "[]",
 				"finished_at", (json_int_t)time_now());
 
@@ -75,6 +82,7 @@ static void run(struct app_importq *q, struct job *j)
 				    .datefmt = j->datefmt,
 				    .dry_run = j->dry_run,
 				    .atomic = j->atomic,
+				    .email_domain = j->email_domain[0] ? j->email_domain : NULL,
 				    .progress = progress,
 				    .progress_arg = q,
 				    .import_id = j->id};
@@ -93,7 +101,8 @@ static void run(struct app_importq *q, struct job *j)
 	if (!app_import_allowed(c, &who)) {
 		fail(c, j->id,
 		     "the user who queued this import was deactivated or may no longer import; "
-		     "nothing was written");
+		     "nothing was written",
+		     NULL);
 		store_release(q->st, c);
 		return;
 	}
@@ -108,7 +117,7 @@ static void run(struct app_importq *q, struct job *j)
 	if (csv == NULL || fseek(j->spool, 0, SEEK_SET) != 0 ||
 	    fread(csv, 1, j->len, j->spool) != j->len) {
 		free(csv);
-		fail(c, j->id, "the queued file could not be read back; send it again");
+		fail(c, j->id, "the queued file could not be read back; send it again", NULL);
 		store_release(q->st, c);
 		return;
 	}
@@ -127,7 +136,7 @@ static void run(struct app_importq *q, struct job *j)
 			snprintf(why, sizeof(why), "%s",
 				 ei.detail[0] ? ei.detail : "the import failed; see the server log");
 		log_msg("warn", "import %lld failed: %s", (long long)j->id, why);
-		fail(c, j->id, why);
+		fail(c, j->id, why, e);
 	}
 	err_clear(&ei);
 	json_decref(result);
@@ -165,7 +174,9 @@ static void *loop(void *arg)
 
 			pthread_mutex_unlock(&q->mu);
 			if (store_acquire(q->st, &c) == KAM_OK) {
-				fail(c, j->id, "the server stopped before this import ran; send it again");
+				fail(c, j->id,
+				     "the server stopped before this import ran; send it again",
+				     NULL);
 				store_release(q->st, c);
 			}
 			job_free(j);
@@ -266,6 +277,8 @@ int app_importq_submit(struct app_importq *q, int64_t id, const struct actor *wh
 	j->datefmt = o->datefmt;
 	j->dry_run = o->dry_run;
 	j->atomic = o->atomic;
+	snprintf(j->email_domain, sizeof(j->email_domain), "%s",
+		 o->email_domain ? o->email_domain : "");
 	pthread_mutex_lock(&q->mu);
 	if (!room(q, who->user_id, len)) {
 		pthread_mutex_unlock(&q->mu);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include "app/record.h"
+#include "app/revenue.h"
 #include "app/scores.h"
 #include "kam/money.h"
 #include "kam/revenue.h"
@@ -75,10 +76,155 @@ static int txn_after(struct store_conn *db, const struct actor *who, const json_
 	return rc;
 }
 
+/* --- won deals booked as revenue ----------------------------------------------------------- */
+
+static json_t *or_null(json_t *v)
+{
+	return v ? v : json_null();
+}
+
+static bool booked_as(const json_t *opp, const struct settings *s)
+{
+	return s->book_won_opportunities && opp &&
+	       json_is_string(json_object_get(opp, "stage")) &&
+	       !strcmp(json_string_value(json_object_get(opp, "stage")), "won") &&
+	       json_is_string(json_object_get(opp, "closed_on")) &&
+	       json_integer_value(json_object_get(opp, "amount")) != 0;
+}
+
+int app_booking_check(struct store_conn *db, const struct settings *s, const json_t *rec,
+                      struct kam_errinfo *ei)
+{
+	const char *cur = json_string_value(json_object_get(rec, "currency"));
+	const char *day = json_string_value(json_object_get(rec, "closed_on"));
+	double rate;
+	int rc;
+
+	if (!booked_as(rec, s) || cur == NULL || !strcmp(cur, s->base_currency))
+		return KAM_OK;
+	rc = store_fx_rate(db, cur, day, &rate);
+	if (rc == KAM_ENOTFOUND) {
+		err_field(ei, "currency",
+		          "no FX rate for %s on %s to book this won deal as revenue in %s; add one "
+		          "at /api/v1/fx-rates",
+		          cur, day, s->base_currency);
+		return KAM_EINVAL;
+	}
+	return rc;
+}
+
+int app_booking_sync(struct store_conn *db, const struct actor *who, const struct settings *s,
+                     const json_t *before, const json_t *after)
+{
+	static const char *const same[] = {"account_id", "product_id", "unit_id", "booked_on",
+	                                   "amount",     "currency",   "amount_base"};
+	const json_t *opp = after ? after : before;
+	int64_t opp_id = json_integer_value(json_object_get(opp, "id")), id = 0;
+	struct kam_errinfo ei = {0};
+	json_t *have = NULL, *rec = NULL, *t;
+	bool changed = false;
+	int rc;
+
+	if ((rc = store_transaction_by_opportunity(db, opp_id, &have)) != KAM_OK &&
+	    rc != KAM_ENOTFOUND)
+		return rc;
+	if (!booked_as(after, s)) { /* no booking wanted: the one there goes */
+		rc = KAM_OK;
+		if (have) {
+			id = json_integer_value(json_object_get(have, "id"));
+			if ((rc = rollup(db, who, have, -1)) == KAM_OK &&
+			    (rc = store_delete(db, &model_transaction, id, -1)) == KAM_OK)
+				rc = store_revenue_changed(db);
+		}
+		goto out;
+	}
+	rec = json_pack("{s:O,s:O,s:O,s:O,s:O,s:O,s:I}", "account_id",
+	                json_object_get(after, "account_id"), "product_id",
+	                or_null(json_object_get(after, "product_id")), "unit_id",
+	                or_null(json_object_get(after, "unit_id")), "booked_on",
+	                json_object_get(after, "closed_on"), "amount",
+	                json_object_get(after, "amount"), "currency",
+	                json_object_get(after, "currency"), "opportunity_id", (json_int_t)opp_id);
+	if (rec == NULL) {
+		rc = KAM_ENOMEM;
+		goto out;
+	}
+	if ((rc = txn_prepare(db, who, rec, have, &ei)) != KAM_OK)
+		goto out;
+	for (size_t i = 0; have && i < sizeof(same) / sizeof(same[0]); i++) {
+		t = json_object_get(rec, same[i]);
+		if (!json_equal(or_null(t), or_null(json_object_get(have, same[i]))))
+			changed = true;
+	}
+	if (have && !changed)
+		goto out; /* re-imported, re-saved: the same booking */
+	if (have) {
+		id = json_integer_value(json_object_get(have, "id"));
+		if ((rc = rollup(db, who, have, -1)) != KAM_OK ||
+		    (rc = store_update(db, &model_transaction, id, rec, -1, time_now())) != KAM_OK)
+			goto out;
+	} else if ((rc = store_insert(db, &model_transaction, rec, time_now(), &id)) != KAM_OK) {
+		goto out;
+	}
+	if ((rc = rollup(db, who, rec, +1)) == KAM_OK)
+		rc = store_revenue_changed(db);
+out:
+	err_clear(&ei);
+	json_decref(have);
+	json_decref(rec);
+	return rc;
+}
+
+int app_bookings_refresh(struct store_conn *db, const struct actor *who,
+                         const struct settings *s)
+{
+	json_t *ids = NULL, *row, *opp;
+	size_t i;
+	int rc = store_rows(db,
+	                    "SELECT id FROM opportunities WHERE id > ? AND (stage = 'won' OR id IN "
+	                    "(SELECT opportunity_id FROM transactions WHERE opportunity_id IS NOT "
+	                    "NULL)) ORDER BY id",
+	                    0, &ids);
+
+	json_array_foreach(ids, i, row)
+	{
+		if (rc != KAM_OK)
+			break;
+		opp = NULL;
+		rc = store_get(db, &model_opportunity, json_integer_value(json_object_get(row, "id")),
+		               &opp, NULL);
+		if (rc == KAM_OK)
+			rc = app_booking_sync(db, who, s, opp, opp);
+		json_decref(opp);
+	}
+	json_decref(ids);
+	return rc;
+}
+
+/* A list price is in a currency: the base currency unless another is named. */
+static int product_prepare(struct store_conn *db, const struct actor *who, json_t *rec,
+                           const json_t *before, struct kam_errinfo *ei)
+{
+	struct settings s;
+	int rc;
+
+	(void)who;
+	(void)before;
+	(void)ei;
+	if (!json_is_integer(json_object_get(rec, "list_price")) ||
+	    json_is_string(json_object_get(rec, "currency")))
+		return KAM_OK;
+	if ((rc = app_settings_load(db, &s, NULL)) != KAM_OK)
+		return rc;
+	json_object_set_new(rec, "currency", json_string(s.base_currency));
+	return KAM_OK;
+}
+
 const struct app_resource res_products = {
 	.e = &model_product,
 	.base = "/api/v1/products",
 	.scope = SCOPE_GLOBAL,
+	.prepare = product_prepare,
 	.conflict = "a product with this name exists already",
 };
 const struct app_resource res_units = {
@@ -93,11 +239,43 @@ const struct app_resource res_fx_rates = {
 	.scope = SCOPE_GLOBAL,
 	.conflict = "a rate for this currency and date exists already",
 };
+/* A booking of a won deal follows its opportunity: it is changed there, not here. */
+static int booking_guard(const json_t *before, struct kam_errinfo *ei)
+{
+	json_int_t opp = json_integer_value(json_object_get(before, "opportunity_id"));
+
+	if (opp > 0) {
+		err_detail(ei,
+		           "this transaction books won opportunity %lld as revenue; change or "
+		           "reopen the opportunity instead",
+		           (long long)opp);
+		return KAM_ECONFLICT;
+	}
+	return KAM_OK;
+}
+
+static int txn_rest_prepare(struct store_conn *db, const struct actor *who, json_t *rec,
+                            const json_t *before, struct kam_errinfo *ei)
+{
+	int rc = before ? booking_guard(before, ei) : KAM_OK;
+
+	return rc == KAM_OK ? txn_prepare(db, who, rec, before, ei) : rc;
+}
+
+static int txn_may_delete(struct store_conn *db, const struct actor *who, const json_t *rec,
+                          struct kam_errinfo *ei)
+{
+	(void)db;
+	(void)who;
+	return booking_guard(rec, ei);
+}
+
 const struct app_resource res_transactions = {
 	.e = &model_transaction,
 	.base = "/api/v1/transactions",
 	.scope = SCOPE_ACCOUNT,
-	.prepare = txn_prepare,
+	.prepare = txn_rest_prepare,
+	.may_delete = txn_may_delete,
 	.after_write = txn_after,
 	.conflict = "a transaction with this external_id exists already",
 };

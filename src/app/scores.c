@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "app/scores.h"
+#include "kam/kpi.h"
 #include "kam/score.h"
 #include "store/portfolio.h"
 #include "util/log.h"
@@ -291,4 +292,17 @@ int app_segments_refresh(struct store_conn *db, const struct settings *s, int64_
 	}
 	json_decref(rows);
 	return rc;
+}
+
+int app_kpi_fetch(struct store_conn *db, const struct settings *s, date_t today,
+                  const struct store_kpi_query *q, struct kpi_input *d)
+{
+	char day[DATE_LEN];
+	int rc = store_kpi_fetch(db, q, d);
+
+	if (rc != KAM_OK)
+		return rc;
+	date_format(today, day);
+	kpi_lifecycle_infer(d->acc, d->nacc, day, s->churn_after_months);
+	return KAM_OK;
 }

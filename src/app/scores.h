@@ -6,6 +6,7 @@
 #include "kam/auth.h"
 #include "kam/score.h"
 #include "kam/settings.h"
+#include "store/kpi.h"
 #include "store/portfolio.h"
 #include "store/store.h"
 
@@ -50,5 +51,10 @@ void app_revenue_window_dates(date_t today, char from[DATE_LEN], char to[DATE_LE
 json_t *app_matrix_item(const struct settings *s, json_t *row);
 /* Stores every key account's matrix segment (and clears the others') in the open transaction. */
 int app_segments_refresh(struct store_conn *db, const struct settings *s, int64_t now);
+
+/* store_kpi_fetch, then each account's lifecycle inferred from its revenue where it does
+ * not state it (kpi_lifecycle_infer) as of today, under s's churn_after_months. */
+int app_kpi_fetch(struct store_conn *db, const struct settings *s, date_t today,
+                  const struct store_kpi_query *q, struct kpi_input *d);
 
 #endif

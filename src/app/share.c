@@ -84,7 +84,7 @@ static int kpis(struct store_conn *db, const struct settings *set, int64_t accou
 	kpi_previous(pf, pt, ppf, ppt);
 	struct store_kpi_query kq = {0, from, to, pf, pt, ppf, ppt, set->base_currency, NULL};
 
-	if ((rc = store_kpi_fetch(db, &kq, &d)) != KAM_OK)
+	if ((rc = app_kpi_fetch(db, set, tday, &kq, &d)) != KAM_OK)
 		return rc;
 	figs = kpi_figures(set, &d, one_account, &account_id, from, to);
 	store_kpi_free(&d);

@@ -43,6 +43,13 @@ int cli_backup(const char *db, const char *file);
 /* Replaces the SQLite database db with the backup file, then applies pending migrations. */
 int cli_restore(const char *file, const char *db);
 
+/* kam settings get|set …: parses its own options; returns the exit status. */
+int cli_settings(const char *db, int argc, char **argv, int64_t now);
+/* Sets the dotted key to text (JSON when it parses, else a string) as who; prints why not.
+ * *now_in_force (owned by the caller): the settings after the change. */
+int cli_settings_set(struct store_conn *c, const struct actor *who, const char *key,
+                     const char *text, json_t **now_in_force);
+
 /* Copies the database at from into the empty one at to; prints progress. */
 int cli_copy(const char *from, const char *to);
 /* Writes url into buf with any password replaced by ***, for printing. */

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "app/import.h"
+#include "app/users.h"
 #include "cli/cli.h"
 #include "kam/importfmt.h"
 #include "store/bulk.h"
@@ -12,18 +13,23 @@
 #include "util/time.h"
 
 static const char usage_import[] =
-    "usage: kam import KIND FILE [--map salesforce|hubspot|MAPPING.json] [--dry-run]\n"
-    "                  [--atomic] [--date-format FMT] [--as EMAIL] [--json] [--db PATH]\n"
-    "  KIND is accounts, contacts, products, transactions, opportunities, interactions,\n"
-    "  cases or surveys. Rows with an external id already stored update that record;\n"
-    "  importing the same file twice changes nothing.\n"
-    "  --map          the column names of a Salesforce or HubSpot export, or a mapping file\n"
+    "usage: kam import KIND FILE [--map salesforce|hubspot|MAPPING.json|NAME] [--dry-run]\n"
+    "                  [--atomic] [--date-format FMT] [--email-domain DOMAIN] [--as EMAIL]\n"
+    "                  [--json] [--db PATH]\n"
+    "  KIND is accounts, users, contacts, products, units, fx-rates, transactions,\n"
+    "  opportunities, interactions, cases or surveys. Rows with an external id already\n"
+    "  stored update that record; importing the same file twice changes nothing.\n"
+    "  --map          the column names of a Salesforce or HubSpot export, a mapping saved\n"
+    "                 by name in the web app's import, or a mapping file\n"
     "                 {\"columns\": {\"Header\": \"field\"}, \"values\": {\"field\": {\"from\": "
     "\"to\"}},\n"
     "                  \"defaults\": {\"field\": value}, \"date_format\": \"D/M/YYYY\"}\n"
     "  --dry-run      report what would be created, updated and rejected; write nothing\n"
     "  --atomic       all rows or none: one rejected row rejects the file\n"
     "  --date-format  M/D/YYYY, D/M/YYYY, DD-MM-YY or iso when the values do not decide it\n"
+    "  --email-domain users without an e-mail get first.last@DOMAIN (users only); each new\n"
+    "                 user signs in through the invitation link printed for them\n"
+    "                 (KAM_PUBLIC_URL, e.g. https://kam.example.com, is put before it)\n"
     "  --as EMAIL     the user the import runs as (default: the first admin)\n"
     "exit status: 0 all rows imported, 3 some rows rejected, 1 the file was refused\n";
 
@@ -136,18 +142,56 @@ static void print_result(const json_t *r)
 	}
 }
 
+/* The users this run created (no password, not pending before it) each get an invitation
+ * link, printed here once: kam keeps only its hash. */
+static void print_invitations(struct store_conn *c, const struct actor *who, json_t *before,
+                              bool quiet)
+{
+	const char *base = getenv("KAM_PUBLIC_URL");
+	json_t *after = NULL, *u, *b;
+	size_t i, j, n = 0;
+
+	if (app_users_pending(c, &after) != KAM_OK)
+		return;
+	json_array_foreach(after, i, u)
+	{
+		json_int_t id = json_integer_value(json_object_get(u, "id"));
+		struct kam_errinfo ei = {0};
+		char token[INVITE_TOKEN_LEN];
+		int64_t expires;
+		bool old = false;
+
+		json_array_foreach(before, j, b) old |=
+		    json_integer_value(json_object_get(b, "id")) == id;
+		if (old || app_invitation_create(c, who, id, token, &expires, &ei) != KAM_OK) {
+			err_clear(&ei);
+			continue;
+		}
+		if (n++ == 0 && !quiet)
+			printf("invitation links (each works once, for %d days; the user sets a "
+			       "password there):\n",
+			       INVITE_DAYS);
+		if (quiet) /* --json keeps standard output for the JSON */
+			fprintf(stderr, "invite %s: %s/#/invite/%s\n",
+			        json_string_value(json_object_get(u, "email")), base ? base : "",
+			        token);
+		else
+			printf("  %s <%s>: %s/#/invite/%s\n",
+			       json_string_value(json_object_get(u, "name")),
+			       json_string_value(json_object_get(u, "email")), base ? base : "",
+			       token);
+	}
+	json_decref(after);
+}
+
 int cli_import(const char *db, int argc, char **argv, int64_t now)
 {
 	static const struct option longopts[] = {
-	    {"map", required_argument, NULL, 'm'},
-	    {"dry-run", no_argument, NULL, 'n'},
-	    {"atomic", no_argument, NULL, 'a'},
-	    {"date-format", required_argument, NULL, 'D'},
-	    {"as", required_argument, NULL, 'u'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"db", required_argument, NULL, 'd'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"map", required_argument, NULL, 'm'}, {"dry-run", no_argument, NULL, 'n'},
+	    {"atomic", no_argument, NULL, 'a'},    {"date-format", required_argument, NULL, 'D'},
+	    {"as", required_argument, NULL, 'u'},  {"email-domain", required_argument, NULL, 'E'},
+	    {"json", no_argument, NULL, 'j'},      {"db", required_argument, NULL, 'd'},
+	    {"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0},
 	};
 	/* big batches: fewer commits, each a sync to disk; a server waits at most a few seconds */
 	struct app_import_opts o = {.datefmt = IMP_DATE_AUTO, .batch = 100000};
@@ -158,7 +202,7 @@ int cli_import(const char *db, int argc, char **argv, int64_t now)
 	const char *map = NULL, *as = NULL;
 	char *buf = NULL;
 	size_t len = 0;
-	json_t *result = NULL;
+	json_t *result = NULL, *pending = NULL, *saved = NULL;
 	int64_t started = time_now();
 	int ch, rc, json_out = 0, exitc = 1;
 
@@ -185,6 +229,14 @@ int cli_import(const char *db, int argc, char **argv, int64_t now)
 			break;
 		case 'u':
 			as = optarg;
+			break;
+		case 'E':
+			if (strchr(optarg, '@') || !strchr(optarg, '.') || strlen(optarg) > 200) {
+				fputs("kam: --email-domain is a domain such as example.com\n",
+				      stderr);
+				return 2;
+			}
+			o.email_domain = optarg;
 			break;
 		case 'j':
 			json_out = 1;
@@ -242,13 +294,23 @@ int cli_import(const char *db, int argc, char **argv, int64_t now)
 		goto out;
 	if ((rc = cli_run_as(c, as, now, &who)) != KAM_OK)
 		goto out;
+	if ((rc = app_import_use_saved(c, &o, &saved, &ei)) != KAM_OK) {
+		json_t *e = json_array_get(ei.errors, 0);
+
+		fprintf(stderr, "kam: --map %s\n",
+		        e ? json_string_value(json_object_get(e, "message")) : "cannot be read");
+		goto out;
+	}
+	if (!strcmp(o.kind, "users") && (rc = app_users_pending(c, &pending)) != KAM_OK)
+		goto out;
 	rc = app_import_run(c, &who, &o, buf, len, &result, &ei);
 	if (rc == KAM_EINVAL || rc == KAM_EFORBIDDEN) {
 		json_t *e;
 		size_t i;
 
-		fprintf(stderr, "kam: %s refused%s%s\n", argv[optind + 1], ei.detail[0] ? ": " : "",
-		        ei.detail);
+		/* the detail repeats the first error, cut: the errors are printed in full */
+		fprintf(stderr, "kam: %s refused%s%s\n", argv[optind + 1],
+		        ei.detail[0] && !ei.errors ? ": " : "", ei.errors ? "" : ei.detail);
 		json_array_foreach(ei.errors, i, e)
 		    fprintf(stderr, "  %s: %s\n", json_string_value(json_object_get(e, "field")),
 		            json_string_value(json_object_get(e, "message")));
@@ -266,6 +328,8 @@ int cli_import(const char *db, int argc, char **argv, int64_t now)
 	} else {
 		print_result(result);
 	}
+	if (pending && !o.dry_run)
+		print_invitations(c, &who, pending, json_out);
 	exitc = json_integer_value(json_object_get(result, "rejected")) ? 3 : 0;
 out:
 	if (c)
@@ -273,7 +337,10 @@ out:
 	store_close(st);
 	err_clear(&ei);
 	json_decref(result);
-	json_decref(o.custom);
+	json_decref(pending);
+	if (o.custom != saved)
+		json_decref(o.custom);
+	json_decref(saved);
 	free(buf);
 	return exitc;
 }

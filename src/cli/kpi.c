@@ -52,7 +52,8 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 	struct settings set;
 	struct kpi_input cur = {0};
 	char f[11], t[11], pf[11], pt[11], ppf[11], ppt[11];
-	date_t m0 = 0;
+	date_t m0 = 0, today = 0, d;
+	bool bad = false;
 	json_t *a = NULL, *b = NULL;
 	int rc;
 
@@ -72,18 +73,25 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 	if ((rc = store_acquire(st, &c)) != KAM_OK)
 		goto out;
 	/* the default: the last twelve whole months of the installation's time zone */
-	if ((rc = app_today_at(c, now, &m0)) != KAM_OK)
+	if ((rc = app_today_at(c, now, &today)) != KAM_OK)
 		goto out;
-	m0 = date_month_start(m0);
+	m0 = date_month_start(today);
 	date_format(m0, t);
 	date_format(date_add_months_clamped(m0, -12), f);
-	if (from)
-		snprintf(f, sizeof(f), "%s", from);
-	if (to)
-		snprintf(t, sizeof(t), "%s", to);
-	if (!date_valid(f) || !date_valid(t) || strcmp(f, t) >= 0) {
+	/* the API's convention (date_parse_bound): a month as to is included */
+	for (int i = 0; i < 2; i++) {
+		const char *v = i == 0 ? from : to;
+
+		if (v == NULL)
+			continue;
+		if (date_parse_bound(v, i == 1, &d) != KAM_OK)
+			bad = true;
+		else
+			date_format(d, i == 0 ? f : t);
+	}
+	if (bad || strcmp(f, t) >= 0) {
 		fprintf(stderr,
-		        "kam: --from and --to must be dates YYYY-MM-DD between " DATE_MIN_TEXT
+		        "kam: --from and --to must be dates YYYY-MM-DD or months YYYY-MM between " DATE_MIN_TEXT
 		        " and " DATE_MAX_TEXT " with from before to\n");
 		store_release(st, c);
 		return KAM_EINVAL;
@@ -109,7 +117,7 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 		struct store_kpi_query q = {scope_user, f, t, pf, pt, ppf, ppt, set.base_currency,
 		                            NULL};
 
-		if ((rc = store_kpi_fetch(c, &q, &cur)) != KAM_OK)
+		if ((rc = app_kpi_fetch(c, &set, today, &q, &cur)) != KAM_OK)
 			goto out;
 	}
 	a = kpi_figures(&set, &cur, in_scope, &sc, f, t);

@@ -100,6 +100,17 @@ int date_parse_month(const char *s, date_t *out)
 	return date_from_ymd(y, m, 1, out);
 }
 
+int date_parse_bound(const char *s, bool end, date_t *out)
+{
+	date_t m;
+
+	if (date_parse(s, out) == KAM_OK)
+		return KAM_OK;
+	if (date_parse_month(s, &m) != KAM_OK)
+		return KAM_EINVAL;
+	return end ? date_add_months(m, 1, out) : (*out = m, KAM_OK);
+}
+
 int date_parse_time(const char *s, int64_t *out)
 {
 	char day[DATE_LEN];

@@ -25,6 +25,13 @@ typedef int32_t date_t;
 int date_parse(const char *s, date_t *out);
 /* Parses exactly YYYY-MM (a month in range) to its first day; 0 ok, KAM_EINVAL otherwise. */
 int date_parse_month(const char *s, date_t *out);
+/*
+ * Parses one bound of a period, the one convention of every report: a day YYYY-MM-DD is that
+ * day; a month YYYY-MM is its first day as a start (end false) and the first day of the next
+ * month as an end (end true), since an end is exclusive: to=2026-06 and to=2026-07-01 mean
+ * the same. 0 ok, KAM_EINVAL otherwise.
+ */
+int date_parse_bound(const char *s, bool end, date_t *out);
 /* Parses an RFC 3339 UTC timestamp YYYY-MM-DDTHH:MM:SSZ whose date is in range into Unix
  * seconds; 0 ok, KAM_EINVAL otherwise. */
 int date_parse_time(const char *s, int64_t *out);

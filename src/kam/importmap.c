@@ -93,6 +93,9 @@ static const struct imp_col sf_products[] = {
 	{"productcode", "external_id"},
 	{"product_name", "name"}, {"name", "name"},
 	{"product_family", "family"}, {"family", "family"},
+	{"list_price", "list_price"}, {"unitprice", "list_price"}, {"unit_price", "list_price"},
+	{"product_currency", "currency"}, {"currencyisocode", "currency"},
+	{"currency_iso_code", "currency"},
 	{"active", "ignore"}, {"isactive", "ignore"}, {"product_description", "ignore"},
 	END,
 };
@@ -175,7 +178,8 @@ static const struct imp_col hs_activities[] = {
 static const struct imp_col hs_products[] = {
 	{"record_id", "external_id"}, {"sku", "external_id"}, {"name", "name"},
 	{"product_type", "family"}, {"product_family", "family"},
-	{"unit_price", "ignore"}, {"description", "ignore"},
+	{"unit_price", "list_price"}, {"price", "list_price"}, {"currency", "currency"},
+	{"description", "ignore"},
 	END,
 };
 
@@ -190,9 +194,11 @@ static const struct imp_col hs_feedback[] = {
 
 static const char *const money_accounts[] = {"potential_annual_spend", NULL};
 static const char *const money_amount[] = {"amount", NULL};
+static const char *const money_products[] = {"list_price", NULL};
 static const char *const none[] = {NULL};
 
 static const char *const def_accounts[] = {"status=active", NULL};
+static const char *const def_users[] = {"role=kam", NULL};
 static const char *const def_opportunities[] = {"kind=new_business", NULL};
 static const char *const def_interactions[] = {"kind=meeting", NULL};
 static const char *const def_cases[] = {"severity=medium", NULL};
@@ -201,7 +207,7 @@ static const char *const def_surveys[] = {"kind=nps", NULL};
 static const struct imp_kind kinds[] = {
 	{"accounts", "account", sf_accounts, hs_companies, money_accounts, def_accounts},
 	{"contacts", "contact", sf_contacts, hs_contacts, none, none},
-	{"products", "product", sf_products, hs_products, none, none},
+	{"products", "product", sf_products, hs_products, money_products, none},
 	{"units", "unit", NULL, NULL, none, none},
 	{"fx-rates", "FX rate", NULL, NULL, none, none},
 	{"transactions", "transaction", NULL, NULL, money_amount, none},
@@ -209,6 +215,7 @@ static const struct imp_kind kinds[] = {
 	{"interactions", "interaction", sf_interactions, hs_activities, none, def_interactions},
 	{"cases", "case", sf_cases, hs_tickets, none, def_cases},
 	{"surveys", "survey", sf_surveys, hs_feedback, none, def_surveys},
+	{"users", "user", NULL, NULL, none, def_users},
 };
 
 const struct imp_kind *imp_kind_get(const char *name)
@@ -258,6 +265,8 @@ static const struct {
 	{"stage", "contract_sent", "negotiation"},
 	{"stage", "closed_won", "won"},
 	{"stage", "closedwon", "won"},
+	{"stage", "engaging", "qualified"},
+	{"stage", "engaged", "qualified"},
 	{"stage", "closed_lost", "lost"},
 	{"stage", "closedlost", "lost"},
 	/* opportunity types */
@@ -320,7 +329,7 @@ int imp_is_ref_target(const char *t)
 {
 	static const char *const refs[] = {"account", "account_ext", "owner", "product", "contact",
 					   "reports_to", "unit", "users", "contacts", "parent",
-					   "parent_ext", NULL};
+					   "parent_ext", "manager", NULL};
 
 	for (const char *const *r = refs; *r; r++)
 		if (!strcmp(*r, t))

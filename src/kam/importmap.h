@@ -12,6 +12,7 @@
  *   product      a product by external id, else by name
  *   contact      a contact by external id, else e-mail, else name within the account
  *   reports_to   the same, for a contact's manager
+ *   manager      a user's manager: a user by e-mail, else by name
  *   unit         a business unit of the row's account, by name
  *   users        several users, by e-mail or name, separated by ';'
  *   contacts     several contacts, likewise

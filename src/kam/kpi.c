@@ -22,14 +22,52 @@ int kpi_days(const char *from, const char *to)
 
 void kpi_previous(const char *from, const char *to, char pfrom[11], char pto[11])
 {
-	date_t f = day_of(from), pf;
+	date_t f = day_of(from), t = day_of(to), pf;
+	int fy, fm, fd, ty, tm, td;
+	int rc;
 
+	date_ymd(f, &fy, &fm, &fd);
+	date_ymd(t, &ty, &tm, &td);
+	/* whole calendar months (a month, a quarter, a year): the same number of months before,
+	 * so Q3's previous period is Q2, 1 April to 1 July, not the 92 days from 31 March */
+	if (fd == 1 && td == 1)
+		rc = date_add_months(f, -((int64_t)(ty - fy) * 12 + (tm - fm)), &pf);
+	else
+		rc = date_add_days(f, -date_diff(f, t), &pf);
 	/* no date before the range exists, so a previous period reaching past its start is the
 	 * part of it inside the range */
-	if (date_add_days(f, -date_diff(f, day_of(to)), &pf) != KAM_OK)
+	if (rc != KAM_OK)
 		pf = DATE_MIN;
 	date_format(pf, pfrom);
 	date_format(f, pto);
+}
+
+void kpi_lifecycle_infer(struct kpi_in_account *a, size_t n, const char *today, int churn_after)
+{
+	for (size_t i = 0; i < n; i++) {
+		date_t first, after, quiet_until;
+		char text[DATE_LEN];
+
+		if (a[i].acquired_on[0] == '\0' &&
+		    date_parse_month(a[i].first_month, &first) == KAM_OK) {
+			date_format(first, a[i].acquired_on);
+			a[i].acquired_inferred = true;
+		}
+		/* the month after the last revenue, and the day churn_after months after it */
+		if (a[i].churned_on[0] != '\0' ||
+		    date_parse_month(a[i].last_month, &after) != KAM_OK ||
+		    date_add_months(after, 1, &after) != KAM_OK ||
+		    date_add_months(after, churn_after, &quiet_until) != KAM_OK)
+			continue;
+		date_format(quiet_until, text);
+		if (strcmp(text, today) > 0)
+			continue; /* not quiet long enough yet */
+		date_format(after, text);
+		if (strcmp(text, a[i].acquired_on) <= 0)
+			continue; /* a stated acquisition after the last revenue: a new start */
+		memcpy(a[i].churned_on, text, DATE_LEN);
+		a[i].churned_inferred = true;
+	}
 }
 
 struct kpi_fig kpi_ratio(double num, double den)

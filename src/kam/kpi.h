@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "kam/kpi_input.h"
 
 struct kpi_fig {
 	bool null;
@@ -42,6 +43,14 @@ int kpi_days(const char *from, const char *to);
 struct kpi_state kpi_state_of(const struct kpi_account *a, const char *from, const char *to);
 /* num / den, or null when den is 0. */
 struct kpi_fig kpi_ratio(double num, double den);
+/*
+ * The customer lifecycle from revenue, for accounts that do not state it (imported history
+ * has no acquired_on or churned_on): acquired on the first day of its first month with
+ * revenue; churned on the first day of the month after its last one with revenue, once
+ * churn_after whole months have passed since without revenue by today. Dates the account
+ * states are kept. Each inferred date is flagged.
+ */
+void kpi_lifecycle_infer(struct kpi_in_account *a, size_t n, const char *today, int churn_after);
 
 struct kpi_revenue {
 	struct kpi_fig logo_retention, logo_churn, grr, nrr, revenue_growth, share_of_wallet,

@@ -19,6 +19,9 @@ struct kpi_in_account {
 	double rev_year_prev;   /* revenue in the year before the end of P-1 */
 	double potential;       /* annual potential spend in base minor units, < 0 unknown */
 	char first_month[8];    /* month of the first revenue, "" without any */
+	char last_month[8];     /* month of the last revenue, "" without any */
+	bool acquired_inferred; /* acquired_on comes from the revenue, not the account */
+	bool churned_inferred;  /* churned_on likewise */
 	bool upsell_won;        /* an upsell or cross-sell won and closed in P */
 	bool upsell_won_prev;   /* … in P-1 */
 };

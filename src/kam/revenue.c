@@ -32,6 +32,21 @@ static json_t *find(json_t *list, json_int_t unit, json_int_t product)
 	return NULL;
 }
 
+int64_t revenue_whitespace_value(const json_t *cells)
+{
+	int64_t sum = 0, v;
+	json_t *c;
+	size_t i;
+
+	json_array_foreach(cells, i, c)
+	{
+		v = json_integer_value(json_object_get(c, "value"));
+		if (v > 0 && sum <= INT64_MAX - v)
+			sum += v;
+	}
+	return sum;
+}
+
 json_t *revenue_whitespace(json_t *units, json_t *products, json_t *sold, json_t *open)
 {
 	json_t *cells = json_array(), *u, *p;
@@ -47,11 +62,17 @@ json_t *revenue_whitespace(json_t *units, json_t *products, json_t *sold, json_t
 			json_t *s = find(sold, uid, pid);
 			const char *state = s ? "sold" : find(open, uid, pid) ? "pipeline" : "white_space";
 
+			json_t *price = json_object_get(p, "list_price_base");
+
 			json_array_append_new(
-				cells, json_pack("{s:I,s:I,s:s,s:I}", "unit_id", uid, "product_id", pid,
+				cells, json_pack("{s:I,s:I,s:s,s:I,s:O}", "unit_id", uid, "product_id", pid,
 						 "state", state, "revenue",
 						 s ? json_integer_value(json_object_get(s, "revenue"))
-						   : (json_int_t)0));
+						   : (json_int_t)0,
+						 "value",
+						 !strcmp(state, "white_space") && json_is_integer(price)
+							 ? price
+							 : json_null()));
 		}
 	}
 	return cells;

@@ -10,8 +10,12 @@ int revenue_stage_probability(const char *stage);
 int revenue_stage_closed(const char *stage);
 /*
  * The whitespace grid: every unit × product, sold when sold[] has it (revenue beside),
+ * white space valued at its product's list_price_base when products carry one,
  * pipeline when open[] has it, else white_space. Returns a new array of cells.
  */
 json_t *revenue_whitespace(json_t *units, json_t *products, json_t *sold, json_t *open);
+/* The sum of the white-space cells' values (their product's list price in the base
+ * currency), saturating rather than wrapping. */
+int64_t revenue_whitespace_value(const json_t *cells);
 
 #endif

@@ -65,6 +65,8 @@ void settings_defaults(struct settings *s)
 		s->alert_enabled[i] = true;
 	}
 	s->no_interaction_grace_days = 30;
+	s->churn_after_months = 12;
+	s->book_won_opportunities = false;
 }
 
 static int apply_health(struct settings *s, json_t *o, struct kam_errinfo *ei)
@@ -277,7 +279,17 @@ int settings_apply(struct settings *s, json_t *doc, struct kam_errinfo *ei)
 			r = number(v, key, 1, 100, &n.cltv_horizon_years, ei);
 		else if (strcmp(key, "kam_capacity") == 0)
 			r = integer(v, key, 1, 1000, &n.kam_capacity, ei);
-		else if (strcmp(key, "base_currency") == 0) {
+		else if (strcmp(key, "churn_after_months") == 0)
+			r = integer(v, key, 1, 120, &n.churn_after_months, ei);
+		else if (strcmp(key, "book_won_opportunities") == 0) {
+			r = KAM_OK;
+			if (!json_is_boolean(v)) {
+				err_field(ei, key, "must be true or false");
+				r = KAM_EINVAL;
+			} else {
+				n.book_won_opportunities = json_is_true(v);
+			}
+		} else if (strcmp(key, "base_currency") == 0) {
 			const char *c = json_string_value(v);
 
 			r = KAM_OK;
@@ -367,6 +379,8 @@ json_t *settings_to_json(const struct settings *s)
 			 s->cltv_horizon_years);
 	json_object_set_new(out, "time_zone", json_string(s->time_zone));
 	json_object_set_new(out, "company_name", json_string(s->company_name));
+	json_object_set_new(out, "churn_after_months", json_integer(s->churn_after_months));
+	json_object_set_new(out, "book_won_opportunities", json_boolean(s->book_won_opportunities));
 	json_object_set_new(out, "health_weights", hw);
 	json_object_set_new(out, "alerts", al);
 	return out;

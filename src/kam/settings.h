@@ -59,6 +59,12 @@ struct settings {
 	int no_interaction_grace_days; /* a new account raises no no_interaction alert before */
 	char time_zone[TZ_NAME_MAX]; /* IANA name: what "today" and a month's edges mean */
 	char company_name[201];      /* our name as clients see it on a share link; "" unset */
+	/* an account whose churn date is not given counts as churned after this many whole
+	 * months without revenue (kpi_lifecycle_infer) */
+	int churn_after_months;
+	/* book each won opportunity as revenue on its close date: for companies whose only
+	 * revenue source is their CRM (no ERP feed) */
+	bool book_won_opportunities;
 };
 
 /* The built-in defaults. */

@@ -40,6 +40,8 @@ const struct model_table model_tables[] = {
     {"shares", true},
     {"imports", true},
     {"calendar_feeds", true},
+    {"invitations", true},
+    {"import_mappings", true},
     {NULL, false},
 };
 
@@ -63,6 +65,8 @@ static const struct model_field user_fields[] = {
 	{"role", MT_ENUM, MF_REQUIRED | MF_NOTNULL | MF_FILTER, 0, 0, model_roles, NULL},
 	{"active", MT_BOOL, MF_NOTNULL | MF_FILTER, 0, 0, NULL, NULL},
 	{"password_hash", MT_TEXT, MF_INTERNAL, 0, 0, NULL, NULL},
+	{"manager_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "user"},
+	{"team", MT_TEXT, MF_FILTER | MF_SEARCH, 0, 100, NULL, NULL},
 	{"created_at", MT_TIME, MF_READONLY | MF_SORT, 0, 0, NULL, NULL},
 	{"updated_at", MT_TIME, MF_READONLY | MF_SORT, 0, 0, NULL, NULL},
 };
@@ -248,6 +252,8 @@ static const struct model_field product_fields[] = {
 	TEXT("name", 200, MF_REQUIRED | MF_NOTNULL | MF_SEARCH | MF_SORT),
 	TEXT("family", 100, MF_FILTER),
 	TEXT("external_id", 200, MF_FILTER),
+	{"list_price", MT_INT, 0, 0, MONEY_ROW, NULL, NULL},
+	{"currency", MT_CURRENCY, MF_FILTER, 0, 0, NULL, NULL},
 	STAMPS,
 };
 const struct model_entity model_product = {"product", "products", product_fields,
@@ -300,6 +306,8 @@ static const struct model_field transaction_fields[] = {
 	{"currency", MT_CURRENCY, MF_REQUIRED | MF_NOTNULL | MF_FILTER, 0, 0, NULL, NULL},
 	{"amount_base", MT_INT, MF_READONLY, 0, 0, NULL, NULL},
 	TEXT("external_id", 200, MF_FILTER),
+	/* the won opportunity this transaction books (book_won_opportunities), else null */
+	{"opportunity_id", MT_INT, MF_READONLY | MF_FILTER, 0, 0, NULL, NULL},
 	STAMPS,
 };
 ENTITY(model_transaction, "transaction", "transactions", transaction_fields);
@@ -411,6 +419,23 @@ static const struct model_field import_fields[] = {
 	{"finished_at", MT_TIME, MF_READONLY, 0, 0, NULL, NULL},
 	STAMPS,
 };
+static const char *const import_kinds[] = {"accounts",     "users",        "contacts",
+					   "products",     "units",        "fx-rates",
+					   "transactions", "opportunities", "interactions",
+					   "cases",        "surveys",      NULL};
+static const struct model_field import_mapping_fields[] = {
+	ID_FIELD,
+	TEXT("name", 100, MF_REQUIRED | MF_NOTNULL | MF_SEARCH | MF_SORT | MF_FILTER),
+	{"kind", MT_ENUM, MF_REQUIRED | MF_NOTNULL | MF_FILTER, 0, 0, import_kinds, NULL},
+	/* the mapping file's JSON text: {base, columns, values, defaults, date_format} */
+	TEXT("mapping", 100000, MF_REQUIRED | MF_NOTNULL),
+	{"created_by", MT_REF, MF_READONLY | MF_FILTER, 1, INT64_MAX, NULL, "user"},
+	STAMPS,
+};
+const struct model_entity model_import_mapping = {"import mapping", "import_mappings",
+						  import_mapping_fields,
+						  N(import_mapping_fields), NULL, 0};
+
 /* a kam sees the imports they ran */
 const struct model_entity model_import = {"import", "imports", import_fields, N(import_fields),
 					  "created_by = ?", 1};

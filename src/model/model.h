@@ -72,6 +72,7 @@ extern const struct model_entity model_risk;
 extern const struct model_entity model_survey;
 extern const struct model_entity model_alert;
 extern const struct model_entity model_import;
+extern const struct model_entity model_import_mapping;
 
 /* Every table holding data, parents before children (for copying a whole database). */
 extern const struct model_table {

@@ -191,7 +191,9 @@ static int fetch_accounts(struct store_conn *c, const struct store_kpi_query *q,
 	    "a.potential_annual_spend, CASE WHEN a.currency = ? THEN 1.0 ELSE (SELECT f.rate FROM "
 	    "fx_rates f WHERE f.currency = a.currency AND f.valid_from < ? ORDER BY f.valid_from "
 	    "DESC LIMIT 1) END, coalesce((SELECT min(r.month) FROM revenue_account_monthly r WHERE "
-	    "r.account_id = a.id), ''), a.currency FROM accounts a WHERE (? = 0 OR a.owner_id = ? "
+	    "r.account_id = a.id), ''), a.currency, coalesce((SELECT max(r.month) FROM "
+	    "revenue_account_monthly r WHERE r.account_id = a.id AND r.amount <> 0), '') FROM "
+	    "accounts a WHERE (? = 0 OR a.owner_id = ? "
 	    "OR a.id IN (SELECT account_id FROM account_team WHERE user_id = ?)) ORDER BY a.id",
 	    (struct db_val[]){DB_TEXT(q->base_currency), DB_TEXT(q->to), DB_INT(q->scope_user),
 	                      DB_INT(q->scope_user), DB_INT(q->scope_user)},
@@ -218,6 +220,7 @@ static int fetch_accounts(struct store_conn *c, const struct store_kpi_query *q,
 		                   : (double)c->ops->col_int(st, 4) * c->ops->col_real(st, 5) *
 		                         money_scale(c->ops->col_text(st, 7), q->base_currency);
 		snprintf(a->first_month, sizeof(a->first_month), "%s", c->ops->col_text(st, 6));
+		snprintf(a->last_month, sizeof(a->last_month), "%s", c->ops->col_text(st, 8));
 	}
 	c->ops->done(st);
 	return rc < 0 ? rc : KAM_OK;

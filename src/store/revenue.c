@@ -21,6 +21,29 @@ int store_fx_rate(struct store_conn *c, const char *currency, const char *day, d
 	return rc == 1 ? KAM_OK : rc == 0 ? KAM_ENOTFOUND : rc;
 }
 
+int store_account_revenue_span(struct store_conn *c, int64_t account_id, char first[8],
+                               char last[8])
+{
+	struct db_stmt *st;
+	int rc =
+	    c->ops->query(c->db,
+	                  "SELECT coalesce(min(month), ''), coalesce(max(CASE WHEN amount <> 0 "
+	                  "THEN month END), '') FROM revenue_account_monthly WHERE "
+	                  "account_id = ?",
+	                  (struct db_val[]){DB_INT(account_id)}, 1, &st);
+
+	if (rc != KAM_OK)
+		return rc;
+	first[0] = last[0] = '\0';
+	rc = c->ops->next(st);
+	if (rc == 1) {
+		snprintf(first, 8, "%s", c->ops->col_text(st, 0));
+		snprintf(last, 8, "%s", c->ops->col_text(st, 1));
+	}
+	c->ops->done(st);
+	return rc < 0 ? rc : KAM_OK;
+}
+
 int store_rollup_add(struct store_conn *c, int64_t account_id, int64_t product_id,
 		     const char *month, int64_t amount, int count)
 {
@@ -72,6 +95,18 @@ int store_transaction_by_external(struct store_conn *c, int64_t account_id, cons
 	if (rc != KAM_OK)
 		return rc;
 	return store_get(c, &model_transaction, id, out, version);
+}
+
+int store_transaction_by_opportunity(struct store_conn *c, int64_t opp_id, json_t **out)
+{
+	int64_t id;
+	int rc = sq_int(c, "SELECT id FROM transactions WHERE opportunity_id = ?",
+	                (struct db_val[]){DB_INT(opp_id)}, 1, &id);
+
+	*out = NULL;
+	if (rc != KAM_OK)
+		return rc;
+	return store_get(c, &model_transaction, id, out, NULL);
 }
 
 int store_rows(struct store_conn *c, const char *sql, int64_t arg, json_t **items)

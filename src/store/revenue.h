@@ -8,12 +8,18 @@ int store_fx_rate(struct store_conn *c, const char *currency, const char *day, d
 /* Adds amount (and count, ±1) to the rollup cell of an account, product (0: none) and month. */
 int store_rollup_add(struct store_conn *c, int64_t account_id, int64_t product_id,
 		     const char *month, int64_t amount, int count);
+/* The first month with revenue of an account and the last one whose revenue is not zero
+ * (YYYY-MM, "" without any), from the rollup. */
+int store_account_revenue_span(struct store_conn *c, int64_t account_id, char first[8],
+                               char last[8]);
 /* Marks scores stale after revenue changed. */
 int store_revenue_changed(struct store_conn *c);
 /* The transaction of account_id with this external id (unique per account), or
  * KAM_ENOTFOUND (*out owned by the caller). */
 int store_transaction_by_external(struct store_conn *c, int64_t account_id, const char *external_id,
                                   json_t **out, int64_t *version);
+/* The transaction booking won opportunity opp_id (*out owned), or KAM_ENOTFOUND. */
+int store_transaction_by_opportunity(struct store_conn *c, int64_t opp_id, json_t **out);
 /* Revenue per unit and product of an account since a day, as [{unit_id, product_id, revenue}]. */
 int store_whitespace_sold(struct store_conn *c, int64_t account_id, const char *since,
 			  json_t **items);

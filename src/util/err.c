@@ -5,7 +5,7 @@
 
 void err_field(struct kam_errinfo *ei, const char *field, const char *fmt, ...)
 {
-	char msg[200];
+	char msg[400];
 	va_list ap;
 
 	if (ei == NULL)
@@ -17,7 +17,7 @@ void err_field(struct kam_errinfo *ei, const char *field, const char *fmt, ...)
 		ei->errors = json_array();
 	json_array_append_new(ei->errors, json_pack("{s:s,s:s}", "field", field, "message", msg));
 	if (ei->detail[0] == '\0')
-		snprintf(ei->detail, sizeof(ei->detail), "%s: %s", field, msg);
+		snprintf(ei->detail, sizeof(ei->detail), "%.60s: %.190s", field, msg);
 }
 
 void err_detail(struct kam_errinfo *ei, const char *fmt, ...)

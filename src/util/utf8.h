@@ -2,9 +2,13 @@
 #ifndef KAM_UTIL_UTF8_H
 #define KAM_UTIL_UTF8_H
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Whether the NUL-terminated s is well-formed UTF-8 (no stray continuation bytes, overlong
  * forms, surrogates or truncated sequences). */
 bool utf8_valid(const char *s);
+/* s in lower-case ASCII as ICU transliterates it ("Zoë Ölund" → "zoe olund", "Łukasz" →
+ * "lukasz") into out; 0 ok, -1 when s is not UTF-8 or out is too small. */
+int utf8_ascii_lower(const char *s, char *out, size_t outlen);
 
 #endif

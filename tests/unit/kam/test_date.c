@@ -96,6 +96,18 @@ static void test_parse(void **state)
 	assert_int_equal(date_parse_month("3000-01", &d), KAM_EINVAL);
 	assert_int_equal(date_parse_month("2026-13", &d), KAM_EINVAL);
 	assert_int_equal(date_parse_month("2026-03-01", &d), KAM_EINVAL);
+	/* period bounds: a month starts on its first day and ends (excluded) on the next one's */
+	assert_int_equal(date_parse_bound("2026-06", false, &d), KAM_OK);
+	text_is(d, "2026-06-01");
+	assert_int_equal(date_parse_bound("2026-06", true, &d), KAM_OK);
+	text_is(d, "2026-07-01");
+	assert_int_equal(date_parse_bound("2026-12", true, &d), KAM_OK);
+	text_is(d, "2027-01-01");
+	assert_int_equal(date_parse_bound("2026-06-15", true, &d), KAM_OK);
+	text_is(d, "2026-06-15");
+	assert_int_equal(date_parse_bound("2999-12", true, &d), KAM_EINVAL);
+	assert_int_equal(date_parse_bound("2026-6", false, &d), KAM_EINVAL);
+	assert_int_equal(date_parse_bound(NULL, false, &d), KAM_EINVAL);
 	{
 		char m[DATE_MONTH_LEN];
 

@@ -31,10 +31,21 @@ static void test_previous_period(void **state)
 	char pf[11], pt[11];
 
 	(void)state;
+	/* a calendar quarter's previous period is the quarter before, not the 90 days before */
 	kpi_previous(FROM, TO, pf, pt);
-	assert_string_equal(pf, "2025-10-03"); /* 90 days before */
+	assert_string_equal(pf, "2025-10-01");
 	assert_string_equal(pt, FROM);
 	assert_int_equal(kpi_days(FROM, TO), 90);
+	kpi_previous("2026-07-01", "2026-10-01", pf, pt); /* Q3: Q2, not from 31 March */
+	assert_string_equal(pf, "2026-04-01");
+	assert_string_equal(pt, "2026-07-01");
+	kpi_previous("2026-03-01", "2026-04-01", pf, pt); /* March: February, 28 days */
+	assert_string_equal(pf, "2026-02-01");
+	kpi_previous("2025-01-01", "2026-01-01", pf, pt); /* a year: the year before */
+	assert_string_equal(pf, "2024-01-01");
+	/* any other span: the same number of days before */
+	kpi_previous("2026-03-10", "2026-03-20", pf, pt);
+	assert_string_equal(pf, "2026-02-28");
 	kpi_previous("2024-03-01", "2024-03-02", pf, pt);
 	assert_string_equal(pf, "2024-02-29");
 	/* it never leaves kam/date's range: a previous period reaching before 1900 starts there */
@@ -45,6 +56,57 @@ static void test_previous_period(void **state)
 	assert_string_equal(pf, "1900-01-01");
 	assert_string_equal(pt, "1900-01-01");
 	assert_int_equal(kpi_days("1900-01-01", "2999-12-31"), 401766);
+}
+
+/* Hand-worked: today 2026-11-29, churn after 12 quiet months. */
+static void test_lifecycle_infer(void **state)
+{
+	struct kpi_in_account a[6] = {0};
+
+	(void)state;
+	/* 0: revenue 2023-04 .. 2026-10: acquired 2023-04-01, not churned */
+	memcpy(a[0].first_month, "2023-04", 8);
+	memcpy(a[0].last_month, "2026-10", 8);
+	/* 1: last revenue 2025-10: quiet Nov 2025 .. Oct 2026 = 12 months by 2026-11-01 */
+	memcpy(a[1].first_month, "2024-01", 8);
+	memcpy(a[1].last_month, "2025-10", 8);
+	/* 2: last revenue 2025-11: 12 quiet months end 2026-12-01, after today: active */
+	memcpy(a[2].first_month, "2024-01", 8);
+	memcpy(a[2].last_month, "2025-11", 8);
+	/* 3: states its own dates: kept */
+	memcpy(a[3].acquired_on, "2020-02-02", 11);
+	memcpy(a[3].churned_on, "2021-03-03", 11);
+	memcpy(a[3].first_month, "2019-01", 8);
+	memcpy(a[3].last_month, "2019-02", 8);
+	/* 4: no revenue at all: nothing to infer */
+	/* 5: re-acquired (stated) after its last revenue: not churned by the old silence */
+	memcpy(a[5].acquired_on, "2026-06-01", 11);
+	memcpy(a[5].first_month, "2020-01", 8);
+	memcpy(a[5].last_month, "2020-05", 8);
+	kpi_lifecycle_infer(a, 6, "2026-11-29", 12);
+	assert_string_equal(a[0].acquired_on, "2023-04-01");
+	assert_true(a[0].acquired_inferred);
+	assert_string_equal(a[0].churned_on, "");
+	assert_false(a[0].churned_inferred);
+	assert_string_equal(a[1].acquired_on, "2024-01-01");
+	assert_string_equal(a[1].churned_on, "2025-11-01");
+	assert_true(a[1].churned_inferred);
+	assert_string_equal(a[2].churned_on, "");
+	assert_string_equal(a[3].acquired_on, "2020-02-02");
+	assert_string_equal(a[3].churned_on, "2021-03-03");
+	assert_false(a[3].acquired_inferred || a[3].churned_inferred);
+	assert_string_equal(a[4].acquired_on, "");
+	assert_string_equal(a[4].churned_on, "");
+	assert_false(a[5].acquired_inferred || a[5].churned_inferred);
+	assert_string_equal(a[5].churned_on, "");
+	/* the boundary: on 2026-11-01 account 1 has just been quiet 12 months; the day before not
+	 */
+	memset(&a[1], 0, sizeof(a[1]));
+	memcpy(a[1].last_month, "2025-10", 8);
+	kpi_lifecycle_infer(&a[1], 1, "2026-10-31", 12);
+	assert_string_equal(a[1].churned_on, "");
+	kpi_lifecycle_infer(&a[1], 1, "2026-11-01", 12);
+	assert_string_equal(a[1].churned_on, "2025-11-01");
 }
 
 static void test_states(void **state)
@@ -187,10 +249,14 @@ static void test_cltv(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_previous_period), cmocka_unit_test(test_states),
-		cmocka_unit_test(test_revenue_kpis),	cmocka_unit_test(test_zero_denominators_are_null),
-		cmocka_unit_test(test_nps_csat),	cmocka_unit_test(test_resolution_times),
-		cmocka_unit_test(test_cltv),
+	    cmocka_unit_test(test_previous_period),
+	    cmocka_unit_test(test_lifecycle_infer),
+	    cmocka_unit_test(test_states),
+	    cmocka_unit_test(test_revenue_kpis),
+	    cmocka_unit_test(test_zero_denominators_are_null),
+	    cmocka_unit_test(test_nps_csat),
+	    cmocka_unit_test(test_resolution_times),
+	    cmocka_unit_test(test_cltv),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

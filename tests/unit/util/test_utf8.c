@@ -26,11 +26,30 @@ static void test_ill_formed(void **state)
 	assert_false(utf8_valid("\xf4\x90\x80\x80"));   /* past U+10FFFF */
 }
 
+/* utf8_ascii_lower: the local part of an e-mail made from a name (kam import users). */
+static void test_ascii_lower(void **state)
+{
+	char out[64];
+
+	(void)state;
+	assert_int_equal(utf8_ascii_lower("Zoë Ölund", out, sizeof(out)), 0);
+	assert_string_equal(out, "zoe olund");
+	assert_int_equal(utf8_ascii_lower("Łukasz Żółw", out, sizeof(out)), 0);
+	assert_string_equal(out, "lukasz zolw");
+	assert_int_equal(utf8_ascii_lower("Ærøskøbing", out, sizeof(out)), 0);
+	assert_string_equal(out, "aeroskobing");
+	assert_int_equal(utf8_ascii_lower("Ивaн Петров", out, sizeof(out)), 0);
+	assert_string_equal(out, "ivan petrov");
+	assert_int_equal(utf8_ascii_lower("\xff", out, sizeof(out)), -1);
+	assert_int_equal(utf8_ascii_lower("a much longer name than fits", out, 8), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_well_formed),
 	    cmocka_unit_test(test_ill_formed),
+	    cmocka_unit_test(test_ascii_lower),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,28 @@
+/* People: users imported from a CRM (without a password) and the one-time invitations
+ * through which they set one. */
+#ifndef KAM_APP_USERS_H
+#define KAM_APP_USERS_H
+#include "app/record.h"
+
+#define INVITE_TOKEN_LEN 64 /* "inv_" and 32 bytes in base64url, with its NUL */
+#define INVITE_DAYS 14      /* how long an invitation link works */
+
+/*
+ * Makes a new invitation for user_id as who (an admin), replacing any earlier one: token
+ * (shown once, never stored) and its expiry. KAM_ENOTFOUND for no such user, KAM_ECONFLICT
+ * (ei says why) when the user is inactive or already has a password.
+ */
+int app_invitation_create(struct store_conn *db, const struct actor *who, int64_t user_id,
+                          char token[INVITE_TOKEN_LEN], int64_t *expires_at,
+                          struct kam_errinfo *ei);
+/* The user {id, name, email} a live invitation token is for (*user owned); KAM_ENOTFOUND for
+ * an unknown, used or expired token. */
+int app_invitation_find(struct store_conn *db, const char *token, int64_t now, json_t **user);
+/* Sets the password of the token's user and ends the invitation, in one transaction;
+ * KAM_EINVAL (ei: password) for a weak password, KAM_ENOTFOUND as app_invitation_find. */
+int app_invitation_accept(struct store_conn *db, const char *token, const char *password,
+                          int64_t now, json_t **user, struct kam_errinfo *ei);
+/* Active users without a password yet, as [{id, name, email}] (*items owned). */
+int app_users_pending(struct store_conn *db, json_t **items);
+
+#endif
