@@ -81,7 +81,7 @@ test('the KAM marks what the client sees, previews it, makes a link, copies and 
   assert.match(await row.innerText(), /yes/);
   // the token is kept hashed: the page says to copy it now, and who made the link
   await p.getByText('Copy it now: it will not be shown again.').waitFor();
-  await p.screenshot({ path: join(OUT, 'share-link-made-1280.png'), fullPage: true });
+  await screenshot(p, 'share-link-made-1280');
   assert.match(await row.locator('td').nth(2).innerText(), /Anna/);
   await p.getByRole('button', { name: 'Copy link' }).click();
   await p.getByText(/Link copied|Select the link and copy it/).waitFor();
