@@ -141,7 +141,9 @@ static int pg_connect(const char *url, struct db_conn **out, char *err, size_t e
 
 	if (c == NULL)
 		return KAM_ENOMEM;
-	c->pg = PQconnectdb(url);
+	/* "kam" in pg_stat_activity unless the URL names the application itself */
+	c->pg = PQconnectdbParams((const char *const[]){"dbname", "fallback_application_name", NULL},
+	                          (const char *const[]){url, "kam", NULL}, 1);
 	if (PQstatus(c->pg) != CONNECTION_OK) {
 		snprintf(err, errlen, "cannot connect to PostgreSQL: %s", PQerrorMessage(c->pg));
 		err[strcspn(err, "\n")] = '\0';
