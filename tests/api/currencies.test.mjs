@@ -135,7 +135,8 @@ test('migration 017 recomputes yen rows stored at a hundredth of their worth, an
   // a database of that time stopped at 16 (migrations run in order from the highest applied)
   sql(d, 'DELETE FROM schema_migrations WHERE version >= 17');
   // ... and had none of the columns later migrations add (019: client share visibility)
-  for (const [tb, col] of [['objectives', 'client_visible'], ['actions', 'client_visible'], ['shares', 'include_kpis']]) sql(d, `ALTER TABLE ${tb} DROP COLUMN ${col}`);
+  for (const [tb, col] of [['objectives', 'client_visible'], ['actions', 'client_visible'], ['shares', 'include_kpis'], ['imports', 'node']]) sql(d, `ALTER TABLE ${tb} DROP COLUMN ${col}`);
+  sql(d, 'DROP INDEX imports_unfinished'); // 021
   kam(['migrate', '--db', d]);
   assert.equal(sql(d, `SELECT amount_base FROM transactions WHERE id = ${yen.id}`), '75000');
   assert.equal(sql(d, `SELECT amount FROM revenue_account_monthly WHERE account_id = ${acc.id}`), '85000');
