@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import net from 'node:net';
 import { promisify } from 'node:util';
 import { PG, createDb, kam, serve, psql, sleep } from '../lib/harness.mjs';
 
@@ -218,4 +219,63 @@ test('a query failing inside the health inputs is a problem answer, not a crashe
   }
   const left = sql("SELECT count(*) FROM interactions WHERE summary LIKE 'unreadable %'");
   assert.equal(left, '0', 'the refused writes left nothing');
+});
+
+// A TCP proxy in front of PostgreSQL that, once armed, passes the next COMMIT on and cuts
+// both connections when its answer comes back: the transaction is in, kam cannot know.
+function commitCutter(port) {
+  const p = { armed: false, cut: 0 };
+  p.server = net.createServer((client) => {
+    const up = net.connect(port, '127.0.0.1');
+    let cutting = false;
+    client.on('data', (d) => {
+      if (p.armed && d.includes('COMMIT')) { p.armed = false; cutting = true; }
+      up.write(d);
+    });
+    up.on('data', (d) => {
+      if (!cutting) return client.write(d);
+      p.cut++;
+      client.destroy();
+      up.destroy();
+    });
+    for (const [a, b] of [[client, up], [up, client]]) {
+      a.on('error', () => b.destroy());
+      a.on('close', () => b.destroy());
+    }
+  });
+  return new Promise((res) => p.server.listen(0, '127.0.0.1', () => { p.port = p.server.address().port; res(p); }));
+}
+
+test('a COMMIT whose answer is lost: kam learns whether it went in, and a 503 means it did not', { skip }, async () => {
+  const cutter = await commitCutter(new URL(PG).port);
+  const url = new URL(db);
+  url.port = cutter.port;
+  const s = await serve(url.href, { KAM_JOB_INTERVAL: '3600' });
+  try {
+    const post = (name) => fetch(s.url + '/api/v1/accounts', {
+      method: 'POST', signal: AbortSignal.timeout(20000),
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name, owner_id: 3 }),
+    });
+    assert.equal((await post('cut-warmup')).status, 201);
+    await sleep(500); // the jobs' first run at start is over
+    const statuses = [];
+    for (let k = 0; k < 5; k++) {
+      const before = cutter.cut;
+      cutter.armed = true;
+      const r = await post(`cut-${k}`);
+      statuses.push(r.status);
+      assert.equal(cutter.cut, before + 1, 'a COMMIT answer was cut');
+      const n = sql(`SELECT count(*) FROM accounts WHERE name = 'cut-${k}'`);
+      // the COMMIT went through: the create is in, and the answer must say so
+      assert.equal(n, '1');
+      assert.equal(r.status, 201, `cut-${k}: the write is in, yet kam answered ${r.status}`);
+    }
+    // and the server goes on on new connections
+    assert.equal((await post('cut-after')).status, 201);
+    console.log(`commit answers cut: ${cutter.cut}, answers ${statuses.join(',')}`);
+  } finally {
+    assert.equal(await s.stop(), 0, s.log().slice(-2000));
+    cutter.server.close();
+  }
 });
