@@ -149,8 +149,9 @@ static int pg_connect(const char *url, struct db_conn **out, char *err, size_t e
 	if (c == NULL)
 		return KAM_ENOMEM;
 	/* "kam" in pg_stat_activity unless the URL names the application itself */
-	c->pg = PQconnectdbParams((const char *const[]){"dbname", "fallback_application_name", NULL},
-	                          (const char *const[]){url, "kam", NULL}, 1);
+	c->pg =
+	    PQconnectdbParams((const char *const[]){"dbname", "fallback_application_name", NULL},
+	                      (const char *const[]){url, "kam", NULL}, 1);
 	if (PQstatus(c->pg) != CONNECTION_OK) {
 		snprintf(err, errlen, "cannot connect to PostgreSQL: %s", PQerrorMessage(c->pg));
 		err[strcspn(err, "\n")] = '\0';
@@ -443,8 +444,10 @@ static int pg_commit(struct db_conn *c)
 		return KAM_OK;
 	}
 	if (fate < 0)
-		log_msg("warn", "the connection dropped under a COMMIT whose outcome is unknown "
-		                "(transaction %s)", xid);
+		log_msg("warn",
+		        "the connection dropped under a COMMIT whose outcome is unknown "
+		        "(transaction %s)",
+		        xid);
 	return rc;
 }
 
