@@ -29,7 +29,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/san/unit/%,$(UNIT_SRC))
 KAM_DB     ?= kam.db
 KAM_LISTEN ?= 127.0.0.1:8080
 
-.PHONY: openapi all deps run check unit api api-pg lint fmt bench clean fuzz fuzz-replay
+.PHONY: openapi all deps run check unit api api-pg sys lint fmt bench clean fuzz fuzz-replay
 all: kam
 
 deps:
@@ -111,7 +111,13 @@ unit: $(UNIT_BIN)
 api: $(BUILD)/san/kam
 	KAM_BIN=$(CURDIR)/$(BUILD)/san/kam node --test --test-reporter=spec tests/api/*.test.mjs tests/sys/*.test.mjs tests/web/*.test.mjs
 api-pg: $(BUILD)/san/kam
-	KAM_BIN=$(CURDIR)/$(BUILD)/san/kam scripts/test-pg tests/api/*.test.mjs tests/pg/*.test.mjs
+	KAM_BIN=$(CURDIR)/$(BUILD)/san/kam scripts/test-pg tests/api/*.test.mjs tests/pg/*.test.mjs tests/sys/crashloop.test.mjs
+
+# crash loops and connection drops alone, on both backends (docs/testing.md); longer by hand:
+# make sys CRASH_ROUNDS=200 DROP_SECONDS=60
+sys: $(BUILD)/san/kam
+	KAM_BIN=$(CURDIR)/$(BUILD)/san/kam node --test --test-reporter=spec tests/sys/*.test.mjs
+	KAM_BIN=$(CURDIR)/$(BUILD)/san/kam scripts/test-pg tests/sys/crashloop.test.mjs tests/pg/drops.test.mjs
 
 
 

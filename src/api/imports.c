@@ -5,6 +5,8 @@
 #include "api/api.h"
 #include "app/import.h"
 #include "app/importq.h"
+#include "store/import.h"
+#include "util/node.h"
 #include "util/time.h"
 #include "kam/importfmt.h"
 
@@ -61,6 +63,7 @@ static int queue(struct req *rq, struct resp *rs, const struct app_import_opts *
 	if ((rc = store_begin(rq->db, true)) != KAM_OK)
 		goto out;
 	if ((rc = store_insert(rq->db, &model_import, rec, time_now(), &id)) != KAM_OK ||
+	    (rc = store_import_node_set(rq->db, id, node_id())) != KAM_OK ||
 	    (rc = app_audit(rq->db, &rq->user.who, "queue", "import", id, NULL, rec)) != KAM_OK ||
 	    (rc = store_commit(rq->db)) != KAM_OK)
 		goto out;

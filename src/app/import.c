@@ -136,6 +136,29 @@ static int stopped(struct imp *im, long line, bool open, const char *why, json_t
 	return save(im, result);
 }
 
+/*
+ * A queued run's record counts the rows of each batch in that batch's transaction: if the
+ * server dies before the run ends, the record (marked failed by app_imports_recover) says
+ * how many rows went in.
+ */
+static int batch_counts(struct imp *im)
+{
+	json_t *rec;
+	int rc;
+
+	if (im->o->import_id <= 0)
+		return KAM_OK;
+	rec =
+	    json_pack("{s:I,s:I,s:I,s:I,s:I}", "rows_total", (json_int_t)(im->nrows - 1), "created",
+	              (json_int_t)im->created, "updated", (json_int_t)im->updated, "unchanged",
+	              (json_int_t)im->unchanged, "rejected", (json_int_t)im->rejected);
+	if (rec == NULL)
+		return KAM_ENOMEM;
+	rc = store_update(im->db, &model_import, im->o->import_id, rec, -1, time_now());
+	json_decref(rec);
+	return rc;
+}
+
 bool app_import_allowed(struct store_conn *db, struct actor *who)
 {
 	json_t *u = NULL;
@@ -259,14 +282,18 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 			rc = imp_flush(&im);
 			if (rc == KAM_OK && !o->dry_run &&
 			    !o->atomic) { /* let other writers in between batches */
-				if ((rc = store_commit(db)) == KAM_OK) {
+				if ((rc = batch_counts(&im)) != KAM_OK) {
+					/* the batch is still open: stopped() undoes it */
+				} else if ((rc = store_commit(db)) == KAM_OK) {
 					im.c_created = im.created;
 					im.c_updated = im.updated;
 					im.c_unchanged = im.unchanged;
 					store_yield_to_writers(db, 250);
 					rc = store_begin(db, true);
+					open = rc == KAM_OK;
+				} else {
+					open = false;
 				}
-				open = rc == KAM_OK;
 				if (rc == KAM_OK && !app_import_allowed(db, &im.who)) {
 					/* deactivated (or made a viewer) while it ran: it stops */
 					rc = stopped(
@@ -304,6 +331,8 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 		store_rollback(db);
 		if (o->atomic && im.rejected && !o->dry_run)
 			im.created = im.updated = im.unchanged = 0;
+	} else if ((rc = batch_counts(&im)) != KAM_OK) {
+		goto out; /* still open: rolled back below */
 	} else if ((rc = store_commit(db)) != KAM_OK) {
 		open = false;
 		goto out;

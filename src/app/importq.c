@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "app/importq.h"
+#include "store/import.h"
 #include "util/log.h"
+#include "util/node.h"
 #include "util/time.h"
 
 struct job {
@@ -311,4 +313,48 @@ bool app_importq_progress(struct app_importq *q, int64_t id, int64_t *done, int6
 	*total = q->cur_total;
 	pthread_mutex_unlock(&q->mu);
 	return mine;
+}
+
+int app_imports_recover(struct store_conn *c, int64_t now, int *abandoned)
+{
+	static const char why[] =
+	    "the server running this import stopped (it was killed or crashed) before the import "
+	    "finished; the rows of the batches it committed were written (created, updated and "
+	    "unchanged count them), the rest not; send the file again: rows with an external id "
+	    "that are in already are updated, not duplicated";
+	json_t *items = NULL, *it, *errs = NULL;
+	char *errors = NULL;
+	size_t i;
+	int rc;
+
+	*abandoned = 0;
+	if ((rc = store_imports_unfinished(c, node_id(), now, &items)) != KAM_OK)
+		goto out;
+	errs = json_pack("[{s:i,s:s,s:s}]", "line", 0, "column", "", "message", why);
+	if (errs == NULL || (errors = json_dumps(errs, JSON_COMPACT)) == NULL) {
+		rc = KAM_ENOMEM;
+		goto out;
+	}
+	json_array_foreach(items, i, it)
+	{
+		const char *node = json_string_value(json_object_get(it, "node"));
+		bool changed = false;
+
+		if (json_integer_value(json_object_get(it, "live")) > 0 && !node_gone(node))
+			continue;
+		if ((rc = store_import_abandon(c, json_integer_value(json_object_get(it, "id")),
+		                               errors, now, &changed)) != KAM_OK)
+			goto out;
+		if (changed) {
+			(*abandoned)++;
+			log_msg("warn", "import %lld: its server (%s) is gone; marked failed",
+			        (long long)json_integer_value(json_object_get(it, "id")),
+			        node ? node : "unknown");
+		}
+	}
+out:
+	free(errors);
+	json_decref(errs);
+	json_decref(items);
+	return rc;
 }

@@ -8,14 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 #include "app/alerts.h"
+#include "app/importq.h"
 #include "app/jobs.h"
 #include "app/scores.h"
 #include "kam/auth.h"
 #include "util/log.h"
+#include "util/node.h"
 #include "util/time.h"
-#include "util/tok.h"
 
 /* Seconds between runs (KAM_JOB_INTERVAL overrides, for tests); a lease outlives 3 runs. */
 #define JOB_INTERVAL 60
@@ -27,9 +27,30 @@ struct jobs {
 	pthread_cond_t cv;
 	bool stop;
 	int interval;
-	char holder[128];
+	char holder[192];
 	struct kam_clock clock; /* what "now" a run evaluates alerts at */
 };
+
+/* Every node: says it lives (its lease "node:NAME"), and calls off the imports of nodes
+ * that do not, so none stays queued or running after its server was killed. */
+static void run_node(struct jobs *j)
+{
+	struct store_conn *c;
+	char name[256];
+	int64_t now = time_now();
+	int abandoned = 0;
+	bool got = false;
+	int rc;
+
+	snprintf(name, sizeof(name), "node:%s", j->holder);
+	store_acquire(j->st, &c);
+	rc = store_lease_take(c, name, j->holder, now, 3 * j->interval, &got);
+	if (rc == KAM_OK)
+		rc = app_imports_recover(c, now, &abandoned);
+	store_release(j->st, c);
+	if (rc != KAM_OK)
+		log_msg("warn", "node: database error %d; will retry", rc);
+}
 
 static void run_janitor(struct jobs *j)
 {
@@ -81,6 +102,7 @@ static void *loop(void *arg)
 		struct timespec ts;
 
 		pthread_mutex_unlock(&j->mu);
+		run_node(j);
 		run_janitor(j);
 		run_alerts(j);
 		pthread_mutex_lock(&j->mu);
@@ -95,13 +117,10 @@ static void *loop(void *arg)
 int jobs_start(struct store *st, const struct kam_clock *clock, struct jobs **out)
 {
 	struct jobs *j = calloc(1, sizeof(*j));
-	char host[64] = "host", rnd[32];
 
 	if (j == NULL)
 		return KAM_ENOMEM;
-	gethostname(host, sizeof(host) - 1);
-	tok_random("", 6, rnd, sizeof(rnd));
-	snprintf(j->holder, sizeof(j->holder), "%s:%d:%s", host, (int)getpid(), rnd);
+	snprintf(j->holder, sizeof(j->holder), "%s", node_id());
 	j->st = st;
 	j->clock = *clock;
 	j->interval = JOB_INTERVAL;

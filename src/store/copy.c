@@ -155,5 +155,8 @@ int store_purge_expired(struct store_conn *c, int64_t now, int64_t idle, int64_t
 	if (rc == KAM_OK)
 		rc = sq_run(c, "DELETE FROM login_throttle WHERE window_start < ?",
 		            (struct db_val[]){DB_INT(now - 86400)}, 1);
+	if (rc == KAM_OK) /* nodes gone for a day */
+		rc = sq_run(c, "DELETE FROM leases WHERE name LIKE 'node:%' AND expires_at < ?",
+		            (struct db_val[]){DB_INT(now - 86400)}, 1);
 	return rc;
 }

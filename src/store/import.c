@@ -148,3 +148,36 @@ int store_savepoint_end(struct store_conn *c, bool keep)
 	}
 	return c->ops->exec(c->db, "RELEASE SAVEPOINT kam_row");
 }
+
+int store_import_node_set(struct store_conn *c, int64_t id, const char *node)
+{
+	return sq_run(c, "UPDATE imports SET node = ? WHERE id = ?",
+	              (struct db_val[]){DB_TEXT(node), DB_INT(id)}, 2);
+}
+
+int store_imports_unfinished(struct store_conn *c, const char *self, int64_t now, json_t **items)
+{
+	/* a node renews its lease "node:NAME" while it lives; a run whose node holds none is
+	 * an orphan whatever the node's name says */
+	return sq_rows(
+	    c,
+	    "SELECT i.id AS id, i.node AS node, (SELECT count(*) FROM leases l WHERE "
+	    "l.name = 'node:' || i.node AND l.expires_at >= ?) AS live FROM imports i "
+	    "WHERE i.status IN ('queued', 'running') AND (i.node IS NULL OR i.node <> ?) "
+	    "ORDER BY i.id",
+	    (struct db_val[]){DB_INT(now), DB_TEXT(self)}, 2, items);
+}
+
+int store_import_abandon(struct store_conn *c, int64_t id, const char *errors, int64_t now,
+                         bool *changed)
+{
+	int rc =
+	    sq_run(c,
+	           "UPDATE imports SET status = 'failed', errors = ?, finished_at = ?, "
+	           "updated_at = ?, version = version + 1 WHERE id = ? AND status IN "
+	           "('queued', 'running')",
+	           (struct db_val[]){DB_TEXT(errors), DB_INT(now), DB_INT(now), DB_INT(id)}, 4);
+
+	*changed = rc == KAM_OK && c->ops->changes(c->db) > 0;
+	return rc;
+}

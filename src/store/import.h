@@ -24,5 +24,14 @@ void store_fold(const char *s, char *out, size_t outlen);
 int store_savepoint(struct store_conn *c);
 /* Ends the savepoint: keep its writes, or undo them and carry on with the transaction. */
 int store_savepoint_end(struct store_conn *c, bool keep);
+/* Records which node (util/node.h) queued import id, in the open transaction. */
+int store_import_node_set(struct store_conn *c, int64_t id, const char *node);
+/* The queued and running imports of other nodes than self, as a new array of {id, node,
+ * live}: live is 1 when their node holds an unexpired lease "node:NAME" at now. */
+int store_imports_unfinished(struct store_conn *c, const char *self, int64_t now, json_t **items);
+/* Marks import id failed with errors (a JSON array) if it is still queued or running;
+ * *changed says whether it was. */
+int store_import_abandon(struct store_conn *c, int64_t id, const char *errors, int64_t now,
+                         bool *changed);
 
 #endif

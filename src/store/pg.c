@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <libpq-fe.h>
 #include "store/db.h"
 #include "util/embed.h"
@@ -83,11 +84,17 @@ static int map_result(struct db_conn *c, PGresult *res)
 	return KAM_EDB;
 }
 
-/* A dropped connection is reset before use; prepared statements died with it. */
+/* A dropped connection is reset before use; prepared statements died with it. Not inside a
+ * transaction: the rest of it would run, each statement committed alone, on the new
+ * connection while its beginning was rolled back with the old one. */
 static int ensure_conn(struct db_conn *c)
 {
 	if (PQstatus(c->pg) == CONNECTION_OK)
 		return KAM_OK;
+	if (c->in_tx) {
+		set_err(c, "the connection to PostgreSQL was lost inside a transaction");
+		return KAM_EBUSY;
+	}
 	forget_prepared(c);
 	PQreset(c->pg);
 	if (PQstatus(c->pg) != CONNECTION_OK) {
@@ -141,7 +148,10 @@ static int pg_connect(const char *url, struct db_conn **out, char *err, size_t e
 
 	if (c == NULL)
 		return KAM_ENOMEM;
-	c->pg = PQconnectdb(url);
+	/* "kam" in pg_stat_activity unless the URL names the application itself */
+	c->pg =
+	    PQconnectdbParams((const char *const[]){"dbname", "fallback_application_name", NULL},
+	                      (const char *const[]){url, "kam", NULL}, 1);
 	if (PQstatus(c->pg) != CONNECTION_OK) {
 		snprintf(err, errlen, "cannot connect to PostgreSQL: %s", PQerrorMessage(c->pg));
 		err[strcspn(err, "\n")] = '\0';
@@ -381,11 +391,63 @@ static int pg_begin(struct db_conn *c, bool write)
 	return rc;
 }
 
+/* Whether transaction xid committed, asked on a new connection: 1 yes, 0 no, negative
+ * when that cannot be told. */
+static int committed(struct db_conn *c, const char *xid)
+{
+	for (int i = 0; i < 20; i++) {
+		PGresult *res;
+		int rc = -1;
+
+		if (ensure_conn(c) != KAM_OK)
+			return -1;
+		res = PQexecParams(c->pg, "SELECT txid_status($1)", 1, NULL, (const char *[]){xid},
+		                   NULL, NULL, 0);
+		if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
+		    !PQgetisnull(res, 0, 0)) {
+			const char *st = PQgetvalue(res, 0, 0);
+
+			rc = !strcmp(st, "committed") ? 1 : !strcmp(st, "aborted") ? 0 : 2;
+		}
+		PQclear(res);
+		if (rc != 2)
+			return rc;
+		/* in progress: the backend that ran it has not finished dying */
+		nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
+	}
+	return -1;
+}
+
+/*
+ * A COMMIT whose answer the connection lost may have committed or not, and a 503 for a
+ * write that is in would make the client send it twice. So the transaction's id is asked
+ * first, and when COMMIT meets a dropped connection its fate is read on a new one.
+ */
 static int pg_commit(struct db_conn *c)
 {
-	int rc = pg_exec(c, "COMMIT");
+	char xid[32] = "";
+	PGresult *res;
+	int rc, fate;
 
+	res = PQexec(c->pg, "SELECT txid_current_if_assigned()");
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
+	    !PQgetisnull(res, 0, 0))
+		snprintf(xid, sizeof(xid), "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	rc = pg_exec(c, "COMMIT");
 	c->in_tx = false;
+	if (rc == KAM_OK || xid[0] == '\0' || PQstatus(c->pg) == CONNECTION_OK)
+		return rc;
+	fate = committed(c, xid);
+	if (fate == 1) {
+		log_msg("info", "the connection dropped under a COMMIT that went through");
+		return KAM_OK;
+	}
+	if (fate < 0)
+		log_msg("warn",
+		        "the connection dropped under a COMMIT whose outcome is unknown "
+		        "(transaction %s)",
+		        xid);
 	return rc;
 }
 

@@ -79,9 +79,10 @@ static int migrate(struct store_conn *c, char *err, size_t errlen)
 		if (rc == KAM_OK)
 			rc = c->ops->commit(c->db);
 		if (rc != KAM_OK) {
-			c->ops->rollback(c->db);
+			/* the message first: SQLite's rollback clears it ("not an error") */
 			snprintf(err, errlen, "migration %s failed: %s", f->name,
 				 c->ops->errmsg(c->db));
+			c->ops->rollback(c->db);
 			return rc;
 		}
 	}

@@ -135,11 +135,13 @@ test('migration 017 recomputes yen rows stored at a hundredth of their worth, an
   // a database of that time stopped at 16 (migrations run in order from the highest applied)
   sql(d, 'DELETE FROM schema_migrations WHERE version >= 17');
   // ... and had none of the columns later migrations add (019: client share visibility, 020:
-  // whether an account's health rests on enough data, 022: onboarding)
+  // whether an account's health rests on enough data, 021: the node of an import, 022:
+  // onboarding)
   sql(d, 'DROP INDEX transactions_opportunity');
   sql(d, 'DROP TABLE invitations');
   sql(d, 'DROP TABLE import_mappings');
-  for (const [tb, col] of [['objectives', 'client_visible'], ['actions', 'client_visible'], ['shares', 'include_kpis'], ['accounts', 'health_enough_data'], ['products', 'list_price'], ['products', 'currency'], ['transactions', 'opportunity_id'], ['users', 'manager_id'], ['users', 'team']]) sql(d, `ALTER TABLE ${tb} DROP COLUMN ${col}`);
+  for (const [tb, col] of [['objectives', 'client_visible'], ['actions', 'client_visible'], ['shares', 'include_kpis'], ['accounts', 'health_enough_data'], ['products', 'list_price'], ['products', 'currency'], ['transactions', 'opportunity_id'], ['users', 'manager_id'], ['users', 'team'], ['imports', 'node']]) sql(d, `ALTER TABLE ${tb} DROP COLUMN ${col}`);
+  sql(d, 'DROP INDEX imports_unfinished'); // 021
   kam(['migrate', '--db', d]);
   assert.equal(sql(d, `SELECT amount_base FROM transactions WHERE id = ${yen.id}`), '75000');
   assert.equal(sql(d, `SELECT amount FROM revenue_account_monthly WHERE account_id = ${acc.id}`), '85000');
