@@ -468,10 +468,11 @@ static int resolve(struct rowctx *x)
 {
 	struct imp *im = x->im;
 	int64_t account_id, id;
+	bool bad = false;
 	int rc;
 
 	/* the account first: the others are looked up inside it */
-	for (int pass = 0; pass < 2; pass++)
+	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < im->ncols && i < x->row->n; i++) {
 			const struct col *c = &im->cols[i];
 			bool acc;
@@ -515,14 +516,21 @@ static int resolve(struct rowctx *x)
 				if (rc == KAM_OK)
 					json_object_set_new(x->rec, c->f->name, json_integer(id));
 			}
-			if (rc == KAM_ENOTFOUND) {
+			if (rc == KAM_ENOTFOUND) { /* noted; the row's other references still looked up */
 				x->bad_col = c->header;
-				return KAM_EINVAL;
+				if ((rc = note(x)) != KAM_OK)
+					return rc;
+				bad = true;
+				continue;
 			}
 			if (rc != KAM_OK)
 				return rc;
 		}
-	return KAM_OK;
+		/* without its account, what is looked up inside the account cannot be found */
+		if (bad && pass == 0)
+			break;
+	}
+	return bad ? KAM_EINVAL : KAM_OK;
 }
 
 /* Money cells in minor units of the row's currency. */
@@ -661,6 +669,27 @@ static const char *column_of(struct imp *im, const char *field)
 	return field ? field : "";
 }
 
+/* Notes every money cell that is no amount at all, so it is named with the row's other
+ * problems (the amount is scaled to its currency's digits later, when the write is known);
+ * true when one was. */
+static bool money_unreadable(struct rowctx *x)
+{
+	bool bad = false;
+	int64_t n;
+
+	for (const char *const *m = x->im->k->money; *m; m++) {
+		json_t *v = json_object_get(x->rec, *m);
+
+		if (!json_is_string(v) || imp_number(json_string_value(v), 0, &n) == 0)
+			continue;
+		reject(x, column_of(x->im, *m), "\"%.100s\" is not an amount", json_string_value(v));
+		bad = true;
+		if (note(x) != KAM_OK)
+			return true;
+	}
+	return bad;
+}
+
 /* Everything about a row that needs no write: its fields, references, and the stored row
  * it updates (*id, 0 for a new one). */
 static int read_row(struct rowctx *x, int64_t *id)
@@ -669,7 +698,20 @@ static int read_row(struct rowctx *x, int64_t *id)
 	int rc;
 
 	*id = 0;
-	if ((rc = build(x)) != KAM_OK || (rc = resolve(x)) != KAM_OK)
+	/* every problem of the row at once: its references are looked up even when a cell did
+	 * not parse, so one pass over the file names them all */
+	rc = build(x);
+	if (rc == KAM_OK || rc == KAM_EINVAL) {
+		int rr = resolve(x);
+
+		if (rr != KAM_OK && rr != KAM_EINVAL)
+			rc = rr; /* the database or memory failed: that stops the run */
+		else if (rc == KAM_OK)
+			rc = rr;
+		if ((rc == KAM_OK || rc == KAM_EINVAL) && money_unreadable(x))
+			rc = x->errs ? KAM_EINVAL : KAM_ENOMEM;
+	}
+	if (rc != KAM_OK)
 		return rc;
 	if (json_is_string(json_object_get(x->rec, "external_id"))) {
 		const char *ext = json_string_value(json_object_get(x->rec, "external_id"));

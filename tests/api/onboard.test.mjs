@@ -124,6 +124,20 @@ test('a product or account spelt with other spaces or punctuation is found; a na
   assert.equal(one.account_id, acc);
 });
 
+test('a row with a bad cell and an unknown reference is reported with both problems in one run', async () => {
+  const csv = 'external_id,account_ext,name,kind,product,owner,amount,expected_close_on\n' +
+    'BR-1,G-1,Both wrong,upsell,No Such Product,nobody@example.com,lots,2026-02-30\n' +
+    'BR-2,NO-SUCH-ACCOUNT,Acct wrong,upsell,No Such Product,,10,\n';
+  const r = await upload('admin', csv, { kind: 'opportunities' });
+  assert.equal(r.json.rejected, 2, JSON.stringify(r.json.errors));
+  const one = r.json.errors.filter((e) => e.line === 2).map((e) => e.column).sort();
+  assert.deepEqual(one, ['amount', 'expected_close_on', 'owner', 'product']);
+  // without its account, the row's lookups inside the account are not guessed at
+  const two = r.json.errors.filter((e) => e.line === 3);
+  assert.deepEqual(two.map((e) => e.column), ['account_ext']);
+  assert.match(two[0].message, /no account "NO-SUCH-ACCOUNT"/);
+});
+
 test('a new opportunity for a priced product is worth its list price unless an amount is given, in its own currency', async () => {
   const acc = (await byExt('accounts', 'G-1')).id;
   const products = (await get('admin', '/api/v1/products?limit=500')).json.items;
