@@ -17,6 +17,7 @@ export function SharePanel({ id, canEdit, onClose }) {
   const [links, setLinks] = useState([]);
   const [made, setMade] = useState({}); // id → url, for links made on this page
   const [people, setPeople] = useState({}); // user id → name, for "made by"
+  const who = (l) => people[l.created_by] ?? (l.created_by ? `user ${l.created_by}` : '–');
   const [msg, setMsg] = useState(null);
   const [error, setError] = useState(null);
   const load = () => get(`/api/v1/accounts/${id}/shares`).then((r) => setLinks(r.items.filter(live)), (e) => setError(e.message));
@@ -59,7 +60,7 @@ export function SharePanel({ id, canEdit, onClose }) {
     ${msg && html`<p role="status">${msg}</p>`}
     <h3>Live links</h3>
     ${links.length ? html`<div class="scroll"><table class="share-links"><thead><tr><th scope="col">Made</th><th scope="col">Expires</th><th scope="col">Made by</th><th scope="col">Service KPIs</th><th scope="col"><span class="sr">Tools</span></th></tr></thead>
-      <tbody>${links.map((l) => html`<tr key=${l.id} data-share=${l.id}><td>${date(l.created_at)}</td><td>${date(l.expires_at)}</td><td>${people[l.created_by] ?? (l.created_by ? `user ${l.created_by}` : '–')}</td><td>${l.include_kpis ? 'yes' : 'no'}</td>
+      <tbody>${links.map((l) => html`<tr key=${l.id} data-share=${l.id}><td>${date(l.created_at)}<span class="narrow-only"> by ${who(l)}</span></td><td>${date(l.expires_at)}</td><td>${who(l)}</td><td>${l.include_kpis ? 'yes' : 'no'}</td>
         <td class="row-tools">${made[l.id] ? html`<button class="link" onClick=${() => copy(made[l.id])}>copy</button> ` : html`<span class="muted" title="The link was shown once, when it was made; kam keeps only its fingerprint">shown once, not copyable </span>`}
           ${canEdit && html`<button class="link" aria-label=${`revoke link made ${date(l.created_at)}`} onClick=${() => revoke(l)}>revoke</button>`}</td></tr>`)}</tbody></table></div>`
       : html`<p class="muted">No live links.</p>`}
