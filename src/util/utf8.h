@@ -2,9 +2,13 @@
 #ifndef KAM_UTIL_UTF8_H
 #define KAM_UTIL_UTF8_H
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Whether the NUL-terminated s is well-formed UTF-8 (no stray continuation bytes, overlong
  * forms, surrogates or truncated sequences). */
 bool utf8_valid(const char *s);
+/* Copies src (NULL: "") into dst[len], len > 0, cut at a character boundary when it does not
+ * fit, so a valid string stays valid. */
+void utf8_copy(char *dst, size_t len, const char *src);
 
 #endif

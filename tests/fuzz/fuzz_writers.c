@@ -251,9 +251,11 @@ static void run_ical(void)
 	struct ical ic = {0};
 	struct want w[MAX_STRINGS * 12];
 	size_t nw = 0, nev = npool / 4 + 1;
-	char name[300], stamp[32], when[32];
+	char user[256], name[300], stamp[32], when[32];
 
-	snprintf(name, sizeof(name), "kam: %s", S(0));
+	/* the feed's name as api/calendar.c makes it from the user's name as the store reads it */
+	utf8_copy(user, sizeof(user), S(0));
+	snprintf(name, sizeof(name), "kam: %s", user);
 	if (ical_begin(&ic, S(1), name) != KAM_OK)
 		FAIL("iCal: begin failed");
 	want_add(w, &nw, "BEGIN", "VCALENDAR", false);
