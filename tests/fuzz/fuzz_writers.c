@@ -770,7 +770,9 @@ static void check_pdf(const char *b, size_t len)
 		FAIL("PDF: no header");
 	if (memmem(b + len - (len < 16 ? len : 16), len < 16 ? len : 16, "%%EOF", 5) == NULL)
 		FAIL("PDF: no %%%%EOF");
-	if ((sx = memmem(b, len, "startxref", 9)) == NULL)
+	/* the last one: the same word may be text of the document (the title is not compressed) */
+	if ((sx = memmem(b + len - (len < 64 ? len : 64), len < 64 ? len : 64, "startxref", 9)) ==
+	    NULL)
 		FAIL("PDF: no startxref");
 	x = b + strtol(sx + 9, &e, 10);
 	if (x < b || x + 4 > end || memcmp(x, "xref", 4) != 0)
