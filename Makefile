@@ -132,6 +132,8 @@ FUZZ_OBJ    := $(patsubst %.c,$(BUILD)/fuzz/%.o,$(SRC)) $(BUILD)/fuzz/gen/schema
                $(BUILD)/fuzz/gen/schema_pg.o
 FUZZ_BIN    := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(filter-out tests/fuzz/fuzz_db.c,$(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_SECONDS ?= 60
+# fuzz_writers reads the XLSX it checks with expat (a test-only library: libexpat1-dev)
+$(BUILD)/fuzz/fuzz_writers: FUZZ_LIBS := -lexpat
 .SECONDARY: $(FUZZ_OBJ)
 
 $(BUILD)/fuzz/src/%.o: src/%.c
@@ -143,7 +145,7 @@ $(BUILD)/fuzz/gen/%.o: $(BUILD)/gen/%.c
 	@$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_db.c $(FUZZ_OBJ)
 	@echo "LD  $@"
-	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS) $(FUZZ_LIBS)
 
 fuzz: $(FUZZ_BIN)
 	@set -e; for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p $(BUILD)/fuzz/corpus/$$n; \

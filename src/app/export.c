@@ -188,6 +188,28 @@ static int csv_rows(struct sink *k, json_t *items)
 	return rc;
 }
 
+/*
+ * s as XML 1.0 can hold it. A stored string is valid UTF-8, which may hold U+FFFE and U+FFFF;
+ * XML has neither, libxlsxwriter copies them into the sheet as they are, and a spreadsheet
+ * then refuses the whole file as corrupt. Each becomes U+FFFD. (Controls libxlsxwriter
+ * writes as _xHHHH_ itself.) Returns s, or a new string in *owned (NULL when s is returned).
+ */
+static const char *xml_text(const char *s, char **owned)
+{
+	char *o;
+
+	*owned = NULL;
+	if (strstr(s, "\xef\xbf\xbe") == NULL && strstr(s, "\xef\xbf\xbf") == NULL)
+		return s;
+	if ((o = strdup(s)) == NULL)
+		return "";
+	for (char *p = o; (p = strstr(p, "\xef\xbf")) != NULL; p += 3)
+		if ((unsigned char)p[2] == 0xbe || (unsigned char)p[2] == 0xbf)
+			p[2] = (char)0xbd;
+	*owned = o;
+	return o;
+}
+
 static int xlsx_rows(struct sink *k, json_t *items)
 {
 	json_t *it, *c;
@@ -208,13 +230,14 @@ static int xlsx_rows(struct sink *k, json_t *items)
 				worksheet_write_boolean(k->ws, row, (lxw_col_t)j, json_is_true(v),
 				                        NULL);
 			} else if (v && !json_is_null(v)) {
-				char tmp[64], *owned;
+				char tmp[64], *owned, *safe;
 
 				/* a string cell: Excel shows "=1+1" as text and never evaluates it
 				 */
-				worksheet_write_string(k->ws, row, (lxw_col_t)j,
-				                       cell_text(v, tmp, sizeof(tmp), &owned),
-				                       NULL);
+				worksheet_write_string(
+				    k->ws, row, (lxw_col_t)j,
+				    xml_text(cell_text(v, tmp, sizeof(tmp), &owned), &safe), NULL);
+				free(safe);
 				free(owned);
 			}
 		}
@@ -247,7 +270,13 @@ static int sink_open(struct sink *k, bool xlsx, const char *sheet, json_t *cols)
 		bold = workbook_add_format(k->wb);
 		format_set_bold(bold);
 		json_array_foreach(cols, j, c)
-		    worksheet_write_string(k->ws, 0, (lxw_col_t)j, json_string_value(c), bold);
+		{
+			char *safe;
+
+			worksheet_write_string(k->ws, 0, (lxw_col_t)j,
+			                       xml_text(json_string_value(c), &safe), bold);
+			free(safe);
+		}
 		worksheet_freeze_panes(k->ws, 1, 0);
 		return KAM_OK;
 	}

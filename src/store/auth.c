@@ -4,10 +4,12 @@
 #include <string.h>
 #include "store/internal.h"
 #include "util/time.h"
+#include "util/utf8.h"
 
+/* A user's name of 200 characters may take 800 bytes: cut whole to a character. */
 static void copy(char *dst, size_t len, const char *src)
 {
-	snprintf(dst, len, "%s", src ? src : "");
+	utf8_copy(dst, len, src);
 }
 
 int store_user_by_email(struct store_conn *c, const char *email, struct store_auth *out,

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include "store/internal.h"
 #include "util/time.h"
+#include "util/utf8.h"
 
 int store_calendar_set(struct store_conn *c, int64_t user_id, const char *token_hash, int64_t now)
 {
@@ -44,7 +45,8 @@ int store_calendar_user(struct store_conn *c, const char *token_hash, struct sto
 	if (rc == 1) {
 		*out = (struct store_auth){.user_id = c->ops->col_int(st, 0), .active = true};
 		snprintf(out->role, sizeof(out->role), "%s", c->ops->col_text(st, 1));
-		snprintf(out->name, sizeof(out->name), "%s", c->ops->col_text(st, 2));
+		/* cut whole to a character: it names the feed, which must stay UTF-8 */
+		utf8_copy(out->name, sizeof(out->name), c->ops->col_text(st, 2));
 		rc = KAM_OK;
 	} else if (rc == 0) {
 		rc = KAM_ENOTFOUND;

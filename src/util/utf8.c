@@ -1,3 +1,4 @@
+#include <string.h>
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
 #include "util/utf8.h"
@@ -39,4 +40,18 @@ int utf8_ascii_lower(const char *s, char *out, size_t outlen)
 	if (t)
 		utrans_close(t);
 	return rc;
+}
+
+void utf8_copy(char *dst, size_t len, const char *src)
+{
+	size_t n = src ? strlen(src) : 0;
+
+	if (n >= len) {
+		n = len - 1;
+		while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+			n--;
+	}
+	if (n)
+		memcpy(dst, src, n);
+	dst[n] = '\0';
 }

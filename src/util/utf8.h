@@ -10,5 +10,8 @@ bool utf8_valid(const char *s);
 /* s in lower-case ASCII as ICU transliterates it ("Zoë Ölund" → "zoe olund", "Łukasz" →
  * "lukasz") into out; 0 ok, -1 when s is not UTF-8 or out is too small. */
 int utf8_ascii_lower(const char *s, char *out, size_t outlen);
+/* Copies src (NULL: "") into dst[len], len > 0, cut at a character boundary when it does not
+ * fit, so a valid string stays valid. */
+void utf8_copy(char *dst, size_t len, const char *src);
 
 #endif

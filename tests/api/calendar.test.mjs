@@ -189,3 +189,22 @@ test('a password change ends the feed, like sessions and tokens', async () => {
   assert.equal(r.status, 204, r.text);
   assert.equal((await fetch(feed.url)).status, 404);
 });
+
+// Found while writing tests/fuzz/fuzz_writers: a user's name of 200 characters may take 800
+// bytes; the store cut it to 255 bytes for the feed's X-WR-CALNAME inside a character, so
+// the text/calendar; charset=utf-8 reply was not UTF-8.
+test('a long name of four-byte characters reaches the feed name whole to a character', async () => {
+  const admin = tokens(db, ['admin'], 'cal-admin').admin;
+  const me = (await call('ben', 'GET', '/api/v1/me')).json;
+  const got = await api(srv.url, admin, 'GET', `/api/v1/users/${me.id}`);
+  const name = '\u{1F600}'.repeat(200);
+  const r = await api(srv.url, admin, 'PATCH', `/api/v1/users/${me.id}`, { name }, { 'If-Match': got.headers.get('etag') });
+  assert.equal(r.status, 200, r.text);
+  const feed = await feedUrl('ben');
+  const bytes = Buffer.from(await (await fetch(feed.url)).arrayBuffer());
+  const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes); // throws on a cut sequence
+  const cal = new ICAL.Component(ICAL.parse(text));
+  const shown = cal.getFirstPropertyValue('x-wr-calname');
+  assert.ok(shown.startsWith('kam: \u{1F600}'));
+  assert.ok(name.startsWith(shown.slice(5)), 'a prefix of the name, whole characters');
+});

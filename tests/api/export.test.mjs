@@ -260,3 +260,25 @@ print(len(re.findall(rb'<row ', z.read('xl/worksheets/sheet1.xml'))))`], { encod
     assert.equal(await big.stop(), 0, big.log().slice(-3000));
   }
 });
+
+// Found by tests/fuzz/fuzz_writers (corpus regress-xlsx-noncharacter-uffff): U+FFFE and
+// U+FFFF are valid UTF-8, so kam stores them, but XML 1.0 has neither, and a sheet holding
+// one is not well-formed: Excel refuses the whole workbook.
+test('XLSX: a stored U+FFFF or U+FFFE leaves the sheet well-formed XML, shown as U+FFFD', async () => {
+  const acc = (await all('admin', '/api/v1/accounts?sort=name'))[1];
+  const got = await api(srv.url, tok.admin, 'GET', `/api/v1/accounts/${acc.id}`);
+  const patched = await api(srv.url, tok.admin, 'PATCH', `/api/v1/accounts/${acc.id}`, { notes: 'a\uffffb\ufffec' }, { 'If-Match': got.headers.get('etag') });
+  assert.equal(patched.status, 200);
+  const x = await file('admin', '/api/v1/accounts?format=xlsx&sort=name');
+  assert.equal(x.status, 200);
+  const xlsx = join(t.dir, 'nonchar.xlsx');
+  writeFileSync(xlsx, x.body);
+  const cells = JSON.parse(execFileSync('python3', ['-c', `
+import zipfile, json
+from xml.dom import minidom
+z = zipfile.ZipFile(${JSON.stringify(xlsx)})
+doc = minidom.parseString(z.read('xl/worksheets/sheet1.xml'))
+print(json.dumps([t.firstChild.data for t in doc.getElementsByTagName('t') if t.firstChild]))
+`], { encoding: 'utf8' }));
+  assert.ok(cells.includes('a\ufffdb\ufffdc'), 'the notes cell with U+FFFD');
+});

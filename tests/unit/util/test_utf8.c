@@ -44,12 +44,31 @@ static void test_ascii_lower(void **state)
 	assert_int_equal(utf8_ascii_lower("a much longer name than fits", out, 8), -1);
 }
 
+/* utf8_copy cuts whole to a character (a name copied into a fixed buffer for the feed) */
+static void test_copy(void **state)
+{
+	char b[8];
+
+	(void)state;
+	utf8_copy(b, sizeof(b), "\xf0\x9f\x98\x80\xf0\x9f\x98\x80"); /* 8 bytes into 7 */
+	assert_string_equal(b, "\xf0\x9f\x98\x80");
+	utf8_copy(b, sizeof(b), "abcdef\xc3\xa9");
+	assert_string_equal(b, "abcdef");
+	utf8_copy(b, sizeof(b), "abc");
+	assert_string_equal(b, "abc");
+	utf8_copy(b, sizeof(b), NULL);
+	assert_string_equal(b, "");
+	utf8_copy(b, 1, "x");
+	assert_string_equal(b, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_well_formed),
 	    cmocka_unit_test(test_ill_formed),
 	    cmocka_unit_test(test_ascii_lower),
+	    cmocka_unit_test(test_copy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
