@@ -114,7 +114,7 @@ static const char *cell_text(json_t *v, char *buf, size_t len, char **owned)
 		*owned = buf_take(&s, NULL);
 		return *owned ? *owned : "";
 	}
-	*owned = json_dumps(v, JSON_COMPACT);
+	*owned = buf_json(v, JSON_COMPACT);
 	return *owned ? *owned : "";
 }
 

@@ -17,6 +17,7 @@
 #include "store/import.h"
 #include "store/revenue.h"
 #include "util/time.h"
+#include "util/buf.h"
 
 /* --- the run -------------------------------------------------------------------------------- */
 
@@ -29,8 +30,8 @@ static int save(struct imp *im, json_t **result)
 	                     : im->failed                ? "failed"
 	                     : o->atomic && im->rejected ? "failed"
 	                                                 : "done";
-	char *errors = json_dumps(im->errors, JSON_COMPACT);
-	char *ignored = json_dumps(im->ignored, JSON_COMPACT);
+	char *errors = buf_json(im->errors, JSON_COMPACT);
+	char *ignored = buf_json(im->ignored, JSON_COMPACT);
 	json_t *rec =
 	    json_pack("{s:s,s:s,s:s,s:b,s:b,s:I,s:I,s:I,s:I,s:I,s:s,s:s,s:I}", "kind", o->kind,
 	              "mapping", api_import_mapping_name(o), "status", status, "dry_run",

@@ -6,6 +6,7 @@
 #include "app/importq.h"
 #include "util/log.h"
 #include "util/time.h"
+#include "util/buf.h"
 
 struct job {
 	struct job *next;
@@ -57,7 +58,7 @@ static void set_fields(struct store_conn *c, int64_t id, const json_t *rec)
 static void fail(struct store_conn *c, int64_t id, const char *why)
 {
 	json_t *errs = json_pack("[{s:i,s:s,s:s}]", "line", 0, "column", "", "message", why);
-	char *s = json_dumps(errs, JSON_COMPACT);
+	char *s = buf_json(errs, JSON_COMPACT);
 	json_t *rec = json_pack("{s:s,s:s,s:I}", "status", "failed", "errors", s ? s : "[]",
 				"finished_at", (json_int_t)time_now());
 

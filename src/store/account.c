@@ -5,6 +5,7 @@
 #include <sodium.h>
 #include "store/internal.h"
 #include "util/time.h"
+#include "util/buf.h"
 
 int store_account_access(struct store_conn *c, int64_t account_id, int64_t user_id,
 			 bool *owner, bool *on_team)
@@ -115,8 +116,8 @@ int store_audit_add(struct store_conn *c, int64_t user_id, const char *action,
 		    const char *entity, int64_t entity_id, const json_t *before,
 		    const json_t *after, int64_t now)
 {
-	char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *b = before ? buf_json(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *a = after ? buf_json(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	int rc = sq_run(c,
 			"INSERT INTO audit (at, user_id, action, entity, entity_id, before, after) "
 			"VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -398,7 +398,7 @@ int store_alerts_sync(struct store_conn *c, const struct alert_hit *hits, size_t
 	for (size_t i = 0; i < n && rc == KAM_OK; i++) {
 		const struct alert_hit *h = &hits[i];
 		const char *rule = h->rule;
-		char *ev = json_dumps(h->evidence, JSON_COMPACT | JSON_SORT_KEYS);
+		char *ev = buf_json(h->evidence, JSON_COMPACT | JSON_SORT_KEYS);
 		struct live key, *l = NULL;
 
 		snprintf(key.rule, sizeof(key.rule), "%s", rule);

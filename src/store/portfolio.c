@@ -31,7 +31,7 @@ int store_settings_get(struct store_conn *c, json_t **doc, int64_t *version)
 
 int store_settings_put(struct store_conn *c, const json_t *doc, int64_t version, int64_t now)
 {
-	char *s = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+	char *s = buf_json(doc, JSON_COMPACT | JSON_SORT_KEYS);
 	int rc;
 
 	if (s == NULL)

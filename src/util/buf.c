@@ -61,6 +61,22 @@ int buf_printf(struct buf *b, const char *fmt, ...)
 	return rc;
 }
 
+static int json_put(const char *s, size_t n, void *b)
+{
+	return buf_put(b, s, n) == KAM_OK ? 0 : -1;
+}
+
+char *buf_json(const json_t *v, size_t flags)
+{
+	struct buf b = {0};
+
+	if (json_dump_callback(v, json_put, &b, flags) != 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_take(&b, NULL);
+}
+
 char *buf_take(struct buf *b, size_t *len)
 {
 	char *p = b->data;
