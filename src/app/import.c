@@ -21,7 +21,9 @@
 
 /* --- the run -------------------------------------------------------------------------------- */
 
-static int save(struct imp *im, json_t **result)
+/* Records the run (and its audit row) and reads it back into *result; in_tx: inside the
+ * caller's open transaction, which the caller commits. */
+static int save(struct imp *im, json_t **result, bool in_tx)
 {
 	struct store_conn *db = im->db;
 	const struct actor *who = &im->who;
@@ -47,7 +49,7 @@ static int save(struct imp *im, json_t **result)
 	free(errors);
 	free(ignored);
 	json_object_set_new(rec, "finished_at", json_integer(time_now()));
-	if ((rc = store_begin(db, true)) != KAM_OK)
+	if (!in_tx && (rc = store_begin(db, true)) != KAM_OK)
 		goto out;
 	if (o->import_id > 0) { /* a queued run: its record exists */
 		id = o->import_id;
@@ -62,12 +64,12 @@ static int save(struct imp *im, json_t **result)
 	              (json_int_t)im->unchanged, "rejected", (json_int_t)im->rejected);
 	if ((rc = app_audit(db, who, "import", "import", id, NULL, summary)) != KAM_OK)
 		goto out;
-	if ((rc = store_commit(db)) != KAM_OK)
+	if (!in_tx && (rc = store_commit(db)) != KAM_OK)
 		goto out;
 	if ((rc = store_get(db, &model_import, id, result, NULL)) == KAM_OK)
 		app_import_decorate(*result);
 out:
-	if (rc != KAM_OK)
+	if (rc != KAM_OK && !in_tx)
 		store_rollback(db);
 	json_decref(rec);
 	json_decref(summary);
@@ -96,7 +98,7 @@ static int stopped(struct imp *im, long line, bool open, const char *why, json_t
 	im->created = o->atomic ? 0 : im->c_created;
 	im->updated = o->atomic ? 0 : im->c_updated;
 	im->unchanged = o->atomic ? 0 : im->c_unchanged;
-	return save(im, result);
+	return save(im, result, false);
 }
 
 bool app_import_allowed(struct store_conn *db, struct actor *who)
@@ -254,12 +256,19 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 		store_rollback(db);
 		if (o->atomic && im.rejected && !o->dry_run)
 			im.created = im.updated = im.unchanged = 0;
-	} else if ((rc = store_commit(db)) != KAM_OK) {
 		open = false;
-		goto out;
+		rc = save(&im, result, false);
+	} else {
+		/* the run's record goes into the last batch's transaction: the rows without the
+		 * record of their run (a client told 503 that retries) cannot happen */
+		if ((rc = save(&im, result, true)) == KAM_OK)
+			rc = store_commit(db); /* which undoes all when it fails */
+		open = rc != KAM_OK;
+		if (rc != KAM_OK) {
+			json_decref(*result);
+			*result = NULL;
+		}
 	}
-	open = false;
-	rc = save(&im, result);
 out:
 	if (open)
 		store_rollback(db);

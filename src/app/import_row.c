@@ -853,6 +853,8 @@ int imp_row(struct imp *im, struct row *r)
 	int64_t id = 0;
 	int rc, end = KAM_OK;
 
+	if (x.rec == NULL)
+		return KAM_ENOMEM;
 	if (r->n != im->ncols) {
 		char msg[120];
 

@@ -66,6 +66,7 @@ int http_status_of(int err)
 	case KAM_ERATE:
 		return 429;
 	case KAM_EBUSY:
+	case KAM_EUNAVAIL:
 		return 503;
 	default:
 		return 500;
@@ -196,6 +197,10 @@ int http_reply_err(struct resp *rs, int err, struct kam_errinfo *ei)
 		case KAM_EBUSY:
 			detail = "the database is busy; retry shortly";
 			break;
+		case KAM_EUNAVAIL:
+			detail = "the database cannot store data now (disk full or an I/O error); "
+			         "retry later";
+			break;
 		case KAM_ECONFLICT:
 			detail = "the change conflicts with existing data";
 			break;
@@ -203,8 +208,8 @@ int http_reply_err(struct resp *rs, int err, struct kam_errinfo *ei)
 			detail = NULL;
 		}
 	}
-	if (status == 503)
-		http_header(rs, "Retry-After", "1");
+	if (status == 503) /* a full disk is not freed in a second */
+		http_header(rs, "Retry-After", err == KAM_EUNAVAIL ? "30" : "1");
 	return http_problem(rs, status, detail, errors);
 }
 

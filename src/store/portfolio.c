@@ -281,21 +281,27 @@ int store_matrix_rows(struct store_conn *c, int64_t scope_user, const char *from
 		return rc;
 	arr = json_array();
 	while ((rc = c->ops->next(st)) == 1)
-		json_array_append_new(
-		    arr,
-		    json_pack(
-		        "{s:I,s:s,s:I,s:f,s:i,s:o,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:f}", "account_id",
-		        (json_int_t)c->ops->col_int(st, 0), "name", c->ops->col_text(st, 1),
-		        "owner_id", (json_int_t)c->ops->col_int(st, 2), "score",
-		        c->ops->col_real(st, 3), "rating", (int)c->ops->col_int(st, 4), "potential",
-		        c->ops->is_null(st, 5) ? json_null() : json_integer(c->ops->col_int(st, 5)),
-		        "currency", c->ops->col_text(st, 6), "revenue",
-		        (json_int_t)c->ops->col_int(st, 7), "nps_n",
-		        (json_int_t)c->ops->col_int(st, 8), "promoters",
-		        (json_int_t)c->ops->col_int(st, 9), "detractors",
-		        (json_int_t)c->ops->col_int(st, 10), "influential",
-		        (json_int_t)c->ops->col_int(st, 11), "engaged",
-		        (json_int_t)c->ops->col_int(st, 12), "health", c->ops->col_real(st, 13)));
+		if (json_array_append_new(
+		        arr,
+		        json_pack("{s:I,s:s,s:I,s:f,s:i,s:o,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:f}",
+		                  "account_id", (json_int_t)c->ops->col_int(st, 0), "name",
+		                  c->ops->col_text(st, 1), "owner_id",
+		                  (json_int_t)c->ops->col_int(st, 2), "score",
+		                  c->ops->col_real(st, 3), "rating", (int)c->ops->col_int(st, 4),
+		                  "potential",
+		                  c->ops->is_null(st, 5) ? json_null()
+		                                         : json_integer(c->ops->col_int(st, 5)),
+		                  "currency", c->ops->col_text(st, 6), "revenue",
+		                  (json_int_t)c->ops->col_int(st, 7), "nps_n",
+		                  (json_int_t)c->ops->col_int(st, 8), "promoters",
+		                  (json_int_t)c->ops->col_int(st, 9), "detractors",
+		                  (json_int_t)c->ops->col_int(st, 10), "influential",
+		                  (json_int_t)c->ops->col_int(st, 11), "engaged",
+		                  (json_int_t)c->ops->col_int(st, 12), "health",
+		                  c->ops->col_real(st, 13))) != 0) {
+			rc = KAM_ENOMEM;
+			break;
+		}
 	c->ops->done(st);
 	if (rc < 0) {
 		json_decref(arr);

@@ -14,7 +14,10 @@ static int ids(struct store_conn *c, const char *sql, int64_t arg, json_t **out)
 		return rc;
 	arr = json_array();
 	while ((rc = c->ops->next(st)) == 1)
-		json_array_append_new(arr, json_integer(c->ops->col_int(st, 0)));
+		if (json_array_append_new(arr, json_integer(c->ops->col_int(st, 0))) != 0) {
+			rc = KAM_ENOMEM;
+			break;
+		}
 	c->ops->done(st);
 	if (rc < 0) {
 		json_decref(arr);

@@ -38,6 +38,10 @@ static int map_rc(int rc)
 		return KAM_EBUSY;
 	case SQLITE_NOMEM:
 		return KAM_ENOMEM;
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+		/* the disk filled up or failed: the write was undone, and may work later */
+		return KAM_EUNAVAIL;
 	default:
 		return KAM_EDB;
 	}

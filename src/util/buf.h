@@ -7,6 +7,7 @@
 #ifndef KAM_UTIL_BUF_H
 #define KAM_UTIL_BUF_H
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <jansson.h>
 
@@ -30,6 +31,9 @@ char *buf_take(struct buf *b, size_t *len);
  * jansson 2.14 drops an object key it ran out of memory for and writes on, so json_dumps can
  * hand back broken JSON. */
 char *buf_json(const json_t *v, size_t flags);
+/* json_loadb, with *oom set when it failed for want of memory rather than for the input
+ * (jansson alone may call that a syntax error). */
+json_t *buf_json_load(const char *s, size_t len, size_t flags, json_error_t *err, bool *oom);
 /* Frees the content. */
 void buf_free(struct buf *b);
 
