@@ -154,7 +154,8 @@ fuzz-replay: $(FUZZ_BIN)
 # and a SQLite VFS that fail at the Nth call (-Wl,--wrap in this link only). `make fault` fails
 # every allocation and write of each request in turn; make check runs `fault-quick`, the
 # first 64 allocations of each request, then every 7th, and every write.
-FAULT_WRAP := malloc calloc realloc strdup strndup fopen tmpfile mkstemp csv_init HPDF_New time_now
+FAULT_WRAP := malloc calloc realloc strdup strndup fopen tmpfile mkstemp csv_init HPDF_New time_now \
+              json_loadb json_loads
 FAULT_STRIDE ?= 7
 $(BUILD)/fault/fault_api: tests/fault/fault_api.c tests/fault/fault.c tests/fault/fault.h $(SAN_OBJ) \
 		$(BUILD)/san/gen/schema_sqlite.o $(BUILD)/san/gen/schema_pg.o $(BUILD)/san/gen/static_files.o
@@ -163,9 +164,9 @@ $(BUILD)/fault/fault_api: tests/fault/fault_api.c tests/fault/fault.c tests/faul
 	@$(CC) $(SAN_CFLAGS) -o $@ $(filter %.c %.o,$^) $(foreach f,$(FAULT_WRAP),-Wl,--wrap=$(f)) $(LIBS)
 
 fault: $(BUILD)/fault/fault_api
-	@$< 2> $(BUILD)/fault/stderr.log || { tail -n 80 $(BUILD)/fault/stderr.log; exit 1; }
+	UBSAN_OPTIONS=print_stacktrace=1 $< 2> $(BUILD)/fault/stderr.log || { tail -n 80 $(BUILD)/fault/stderr.log; exit 1; }
 fault-quick: $(BUILD)/fault/fault_api
-	@$< --stride $(FAULT_STRIDE) 2> $(BUILD)/fault/stderr.log || { tail -n 80 $(BUILD)/fault/stderr.log; exit 1; }
+	UBSAN_OPTIONS=print_stacktrace=1 $< --stride $(FAULT_STRIDE) 2> $(BUILD)/fault/stderr.log || { tail -n 80 $(BUILD)/fault/stderr.log; exit 1; }
 
 # Functions curl bans for good reasons; a grep keeps them out.
 lint:

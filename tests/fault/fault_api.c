@@ -571,8 +571,8 @@ static void make_reference(const struct fault_req *r, struct reference *ref)
 }
 
 /* The checks of one run that had a fault injected (or reached its end without one). */
-static void check_answer(const struct reference *ref, const struct answer *a, bool fired,
-                         const char *what)
+static void check_answer(const struct fault_req *r, const struct reference *ref,
+                         const struct answer *a, bool fired, const char *what)
 {
 	if (a->status >= 500 && fired) {
 		if (!is_problem(a))
@@ -583,7 +583,8 @@ static void check_answer(const struct reference *ref, const struct answer *a, bo
 	if (a->status != ref->a.status)
 		die("%s: answered %d where the fault-free run answered %d: %.*s", what, a->status,
 		    ref->a.status, (int)(a->len < 300 ? a->len : 300), a->body ? a->body : "");
-	if (ref->volatile_body) {
+	/* a batched import that stopped answers its run's record, saying where it stopped */
+	if (ref->volatile_body || (r->partial && fired)) {
 		json_t *doc;
 
 		if (a->ctype && strstr(a->ctype, "json")) {
@@ -608,7 +609,7 @@ static void check_after(const struct fault_req *r, const struct reference *ref, 
 
 	check_db(work, fp, what);
 	after = fp_diff(fp, &ref->after, r->ignore, ref->loose);
-	if (status >= 200 && status <= 299 && after)
+	if (status >= 200 && status <= 299 && after && !r->partial)
 		die("%s: answered %d but table %s is not as the fault-free run left it", what,
 		    status, after);
 	before = fp_diff(fp, &pristine_fp, r->ignore, ref->loose);
@@ -656,7 +657,7 @@ static void alloc_loop(const struct fault_req *r, const struct reference *ref, l
 		dispatch(r, &a);
 		fault_disarm();
 		fired = fault_fired();
-		check_answer(ref, &a, fired, what);
+		check_answer(r, ref, &a, fired, what);
 		status = a.status;
 		answer_free(&a);
 		close_store();
@@ -698,7 +699,7 @@ static void io_loop(const struct fault_req *r, const struct reference *ref, long
 			if (fired && a.status >= 500 && a.status != 503)
 				die("%s: answered %d, not 503: %.*s", what, a.status, (int)a.len,
 				    a.body ? a.body : "");
-			check_answer(ref, &a, fired, what);
+			check_answer(r, ref, &a, fired, what);
 			/* what the store has committed, read beside it while it stays open */
 			check_after(r, ref, a.status, &fp, what);
 			/* a write that did not happen is sent again (an import that stopped
