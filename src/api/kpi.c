@@ -295,8 +295,16 @@ static int figures(struct req *rq, const struct settings *set, struct scope *sc,
 		return KAM_ENOMEM;
 	}
 	json_object_foreach(a, name, v)
-	    json_object_set(v, "previous", json_object_get(json_object_get(b, name), "value"));
+	{
+		if (json_object_set(v, "previous",
+		                    json_object_get(json_object_get(b, name), "value")) != 0)
+			rc = KAM_ENOMEM;
+	}
 	json_decref(b);
+	if (rc != KAM_OK) {
+		json_decref(a);
+		return rc;
+	}
 	*out = a;
 	*period = json_pack("{s:s,s:s}", "from", from, "to", to);
 	if (previous)

@@ -223,7 +223,7 @@ static int sq_query(struct db_conn *c, const char *sql, const struct db_val *arg
 		if (rc != SQLITE_OK) {
 			/* the slot stays idle (and evictable): nobody will call done on it */
 			sqlite3_clear_bindings(s->st);
-			return KAM_EDB;
+			return map_rc(rc) == KAM_ENOMEM ? KAM_ENOMEM : KAM_EDB;
 		}
 	}
 	s->busy = true;
