@@ -318,10 +318,11 @@ static bool base_money(const char *entity, const char *field)
 
 /* Money in files is in major units (1054.00), as people and spreadsheets read it; the
  * JSON API keeps minor units. Derived money is in the base currency. */
-static void major_units(const struct settings *s, const struct model_entity *e, json_t *items)
+static int major_units(const struct settings *s, const struct model_entity *e, json_t *items)
 {
 	json_t *it;
 	size_t i;
+	int bad = 0; /* a value left in minor units would be off a hundredfold */
 
 	json_array_foreach(items, i, it)
 	{
@@ -334,7 +335,7 @@ static void major_units(const struct settings *s, const struct model_entity *e, 
 			if (!json_is_integer(v) ||
 			    !(imp_money_field(e->name, f) || base_money(e->name, f)))
 				continue;
-			json_object_set_new(
+			bad |= json_object_set_new(
 			    it, f,
 			    json_real((double)json_integer_value(v) /
 			              (double)money_unit(base_money(e->name, f) || !cur
@@ -347,17 +348,18 @@ static void major_units(const struct settings *s, const struct model_entity *e, 
 
 			if (base_money(e->name, e->fields[j].name) &&
 			    beside_column(e, &e->fields[j], col, sizeof(col)))
-				json_object_set_new(it, col, json_string(s->base_currency));
+				bad |= json_object_set_new(it, col, json_string(s->base_currency));
 		}
 		/* decorated, not a model field: an opportunity's amount × probability */
 		if (!strcmp(e->name, "opportunity") &&
 		    json_is_integer(json_object_get(it, "weighted_amount")))
-			json_object_set_new(
+			bad |= json_object_set_new(
 			    it, "weighted_amount",
 			    json_real(
 			        (double)json_integer_value(json_object_get(it, "weighted_amount")) /
 			        (double)money_unit(cur ? cur : s->base_currency)));
 	}
+	return bad ? KAM_ENOMEM : KAM_OK;
 }
 
 /* People as names beside their ids (owner_id gets owner): a file is read by people, who
@@ -417,11 +419,11 @@ int app_export(struct store_conn *db, const struct actor *who, const struct app_
 		json_decref(names);
 		return rc;
 	}
-	if (app_settings_load(db, &set, NULL) != KAM_OK)
-		snprintf(set.base_currency, sizeof(set.base_currency), "EUR");
-	major_units(&set, l->e, items);
-	user_names(db, l->e, items, names);
-	rc = sink_open(&k, xlsx, l->e->table, columns(l->e, items));
+	if ((rc = app_settings_load(db, &set, NULL)) == KAM_OK &&
+	    (rc = major_units(&set, l->e, items)) == KAM_OK) {
+		user_names(db, l->e, items, names);
+		rc = sink_open(&k, xlsx, l->e->table, columns(l->e, items));
+	}
 	/* a page at a time: memory holds one page of rows, the file holds the rest */
 	for (;;) {
 		if (rc == KAM_OK && (rows += json_array_size(items)) > APP_EXPORT_MAX) {
@@ -441,10 +443,8 @@ int app_export(struct store_conn *db, const struct actor *who, const struct app_
 			rc = app_list_page(db, who, l, p, n, cur, true, &items, &next, ei);
 			free(cur);
 		}
-		if (rc == KAM_OK) {
-			major_units(&set, l->e, items);
+		if (rc == KAM_OK && (rc = major_units(&set, l->e, items)) == KAM_OK)
 			user_names(db, l->e, items, names);
-		}
 	}
 	json_decref(names);
 	free(next);

@@ -67,7 +67,9 @@ static int save(struct imp *im, json_t **result, bool in_tx)
 	    json_pack("{s:s,s:s,s:I,s:I,s:I,s:I}", "kind", o->kind, "status", status, "created",
 	              (json_int_t)im->created, "updated", (json_int_t)im->updated, "unchanged",
 	              (json_int_t)im->unchanged, "rejected", (json_int_t)im->rejected);
-	if ((rc = app_audit(db, who, "import", "import", id, NULL, summary)) != KAM_OK)
+	if (summary == NULL)
+		rc = KAM_ENOMEM;
+	if (rc != KAM_OK || (rc = app_audit(db, who, "import", "import", id, NULL, summary)) != KAM_OK)
 		goto out;
 	if (!in_tx && (rc = store_commit(db)) != KAM_OK)
 		goto out;
