@@ -52,18 +52,19 @@ static json_t *columns(const struct model_entity *e, json_t *items)
 	json_t *cols = json_array(), *seen = json_object(), *it, *v;
 	const char *k;
 	size_t i;
+	int bad = seen == NULL; /* a column missing would shift every cell after it */
 
 	for (size_t j = 0; j < e->nfields; j++)
 		if (!(e->fields[j].flags & MF_INTERNAL)) {
 			char beside[64];
 
-			json_array_append_new(cols, json_string(e->fields[j].name));
-			json_object_set_new(seen, e->fields[j].name, json_true());
+			bad |= json_array_append_new(cols, json_string(e->fields[j].name));
+			bad |= json_object_set_new(seen, e->fields[j].name, json_true());
 			/* a person's name and derived money's currency right beside their column */
 			if (!beside_column(e, &e->fields[j], beside, sizeof(beside)))
 				continue;
-			json_array_append_new(cols, json_string(beside));
-			json_object_set_new(seen, beside, json_true());
+			bad |= json_array_append_new(cols, json_string(beside));
+			bad |= json_object_set_new(seen, beside, json_true());
 		}
 	json_array_foreach(items, i, it)
 	{
@@ -71,15 +72,19 @@ static json_t *columns(const struct model_entity *e, json_t *items)
 			break;
 		json_object_foreach(it, k, v) if (!json_object_get(seen, k))
 		{
-			json_array_append_new(cols, json_string(k));
-			json_object_set_new(seen, k, json_true());
+			bad |= json_array_append_new(cols, json_string(k));
+			bad |= json_object_set_new(seen, k, json_true());
 		}
 	}
 	json_decref(seen);
+	if (bad) {
+		json_decref(cols);
+		return NULL;
+	}
 	return cols;
 }
 
-/* A cell as text (*owned set when the caller must free it). */
+/* A cell as text (*owned set when the caller must free it); NULL when out of memory. */
 static const char *cell_text(json_t *v, char *buf, size_t len, char **owned)
 {
 	*owned = NULL;
@@ -109,13 +114,14 @@ static const char *cell_text(json_t *v, char *buf, size_t len, char **owned)
 			                    ? "…"
 			                    : cell_text(x, b, sizeof(b), &o);
 
-			buf_printf(&s, "%s%s", i ? "; " : "", t);
+			if (t == NULL)
+				s.err = KAM_ENOMEM;
+			else
+				buf_printf(&s, "%s%s", i ? "; " : "", t);
 		}
-		*owned = buf_take(&s, NULL);
-		return *owned ? *owned : "";
+		return *owned = buf_take(&s, NULL);
 	}
-	*owned = buf_json(v, JSON_COMPACT);
-	return *owned ? *owned : "";
+	return *owned = buf_json(v, JSON_COMPACT);
 }
 
 /* One CSV field, quoted by libcsv; a formula-like text gets a leading apostrophe first. */
@@ -175,7 +181,7 @@ static int csv_rows(struct sink *k, json_t *items)
 			                          sizeof(tmp), &owned);
 
 			if (rc == KAM_OK)
-				rc = put_field(&k->b, t, j == 0);
+				rc = t ? put_field(&k->b, t, j == 0) : KAM_ENOMEM;
 			free(owned);
 		}
 		if (rc == KAM_OK)
@@ -209,12 +215,13 @@ static int xlsx_rows(struct sink *k, json_t *items)
 				                        NULL);
 			} else if (v && !json_is_null(v)) {
 				char tmp[64], *owned;
+				const char *t = cell_text(v, tmp, sizeof(tmp), &owned);
 
+				if (t == NULL)
+					return KAM_ENOMEM;
 				/* a string cell: Excel shows "=1+1" as text and never evaluates it
 				 */
-				worksheet_write_string(k->ws, row, (lxw_col_t)j,
-				                       cell_text(v, tmp, sizeof(tmp), &owned),
-				                       NULL);
+				worksheet_write_string(k->ws, row, (lxw_col_t)j, t, NULL);
 				free(owned);
 			}
 		}
@@ -231,6 +238,8 @@ static int sink_open(struct sink *k, bool xlsx, const char *sheet, json_t *cols)
 
 	k->xlsx = xlsx;
 	k->cols = cols;
+	if (cols == NULL)
+		return KAM_ENOMEM;
 	snprintf(k->path, sizeof(k->path), "/tmp/kam-export-XXXXXX");
 	if ((fd = mkstemp(k->path)) < 0) {
 		k->path[0] = '\0';
@@ -364,11 +373,12 @@ static int major_units(const struct settings *s, const struct model_entity *e, j
 
 /* People as names beside their ids (owner_id gets owner): a file is read by people, who
  * do not know user 7. names caches id → name over the pages of one export. */
-static void user_names(struct store_conn *db, const struct model_entity *e, json_t *items,
-                       json_t *names)
+static int user_names(struct store_conn *db, const struct model_entity *e, json_t *items,
+                      json_t *names)
 {
 	json_t *it;
 	size_t i;
+	int rc = KAM_OK;
 
 	json_array_foreach(items, i, it)
 	{
@@ -381,24 +391,31 @@ static void user_names(struct store_conn *db, const struct model_entity *e, json
 			    !beside_column(e, f, col, sizeof(col)))
 				continue;
 			if (!json_is_integer(v)) {
-				json_object_set_new(it, col, json_null());
+				if (json_object_set_new(it, col, json_null()) != 0)
+					return KAM_ENOMEM;
 				continue;
 			}
 			snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(v));
 			if ((name = json_object_get(names, key)) == NULL) {
 				json_t *u = NULL;
 
-				name = store_get(db, &model_user, json_integer_value(v), &u,
-				                 NULL) == KAM_OK
-				           ? json_object_get(u, "name")
-				           : NULL;
-				json_object_set(names, key, name ? name : json_null());
+				/* a user deleted since is no name; a failed read is no export */
+				rc = store_get(db, &model_user, json_integer_value(v), &u, NULL);
+				name = rc == KAM_OK ? json_object_get(u, "name") : NULL;
+				if (rc == KAM_OK || rc == KAM_ENOTFOUND)
+					rc = json_object_set(names, key, name ? name : json_null())
+					         ? KAM_ENOMEM
+					         : KAM_OK;
 				json_decref(u);
+				if (rc != KAM_OK)
+					return rc;
 				name = json_object_get(names, key);
 			}
-			json_object_set(it, col, name);
+			if (json_object_set(it, col, name) != 0)
+				return KAM_ENOMEM;
 		}
 	}
+	return rc;
 }
 
 int app_export(struct store_conn *db, const struct actor *who, const struct app_list *l,
@@ -421,8 +438,8 @@ int app_export(struct store_conn *db, const struct actor *who, const struct app_
 	}
 	if ((rc = app_settings_load(db, &set, NULL)) == KAM_OK &&
 	    (rc = major_units(&set, l->e, items)) == KAM_OK) {
-		user_names(db, l->e, items, names);
-		rc = sink_open(&k, xlsx, l->e->table, columns(l->e, items));
+		if ((rc = user_names(db, l->e, items, names)) == KAM_OK)
+			rc = sink_open(&k, xlsx, l->e->table, columns(l->e, items));
 	}
 	/* a page at a time: memory holds one page of rows, the file holds the rest */
 	for (;;) {
@@ -444,7 +461,7 @@ int app_export(struct store_conn *db, const struct actor *who, const struct app_
 			free(cur);
 		}
 		if (rc == KAM_OK && (rc = major_units(&set, l->e, items)) == KAM_OK)
-			user_names(db, l->e, items, names);
+			rc = user_names(db, l->e, items, names);
 	}
 	json_decref(names);
 	free(next);

@@ -64,6 +64,11 @@ long fault_disarm(void)
 	return seen;
 }
 
+void fault_pause(bool on)
+{
+	paused = on;
+}
+
 bool fault_fired(void)
 {
 	return fired;

@@ -25,6 +25,9 @@ void fault_init(void);
 void fault_arm(enum fault_kind k, long fail_at, bool disk_full);
 /* Stops counting; the number of points counted since fault_arm. */
 long fault_disarm(void);
+/* Leaves the points from now on out of the count (on) or counts them again: the driver's own
+ * allocations while armed. */
+void fault_pause(bool on);
 /* Whether the armed point failed. */
 bool fault_fired(void);
 /* The name of the VFS to open a database through ("file:PATH?vfs=kamfault"). */

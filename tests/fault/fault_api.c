@@ -460,6 +460,7 @@ static void dispatch(const struct fault_req *r, struct answer *a)
 	alarm(60);
 	http_dispatch(&app, &rq, &rs);
 	alarm(0);
+	fault_pause(true);
 	a->status = rs.status;
 	a->ctype = rs.content_type;
 	if (rs.has_fd) {
@@ -473,6 +474,7 @@ static void dispatch(const struct fault_req *r, struct answer *a)
 		a->body = rs.body;
 		a->len = rs.len;
 	}
+	fault_pause(false);
 }
 
 static bool is_problem(const struct answer *a)
