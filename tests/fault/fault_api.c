@@ -40,6 +40,7 @@
 #include "cli/cli.h"
 #include "http/http.h"
 #include "store/store.h"
+#include "util/err.h"
 #include "util/tok.h"
 #include "fault.h"
 
@@ -176,6 +177,14 @@ static void die(const char *fmt, ...)
 	exit(1);
 }
 
+/* errno as text (err_strerror, with a buffer that lasts until the next call) */
+static const char *errmsg(int e)
+{
+	static char buf[128];
+
+	return err_strerror(e, buf, sizeof(buf));
+}
+
 static uint64_t mix(uint64_t h)
 {
 	h ^= h >> 33;
@@ -304,7 +313,7 @@ static void copy_file(const char *from, const char *to)
 	ssize_t n;
 
 	if (in < 0 || out < 0)
-		die("cannot copy %s to %s: %s", from, to, strerror(errno));
+		die("cannot copy %s to %s: %s", from, to, errmsg(errno));
 	while ((n = read(in, buf, sizeof(buf))) > 0)
 		if (write(out, buf, (size_t)n) != n)
 			die("cannot write %s", to);
@@ -350,7 +359,7 @@ static void make_pristine(void)
 	sqlite3 *db;
 
 	if (mkdtemp(dir) == NULL)
-		die("mkdtemp: %s", strerror(errno));
+		die("mkdtemp: %s", errmsg(errno));
 	atexit(remove_dir);
 	snprintf(pristine, sizeof(pristine), "%s/pristine.db", dir);
 	snprintf(work, sizeof(work), "%s/kam.db", dir);
@@ -793,7 +802,7 @@ int main(int argc, char **argv)
 	/* each request runs in a process of its own, so one defect does not hide the next */
 	tot = mmap(NULL, sizeof(*tot), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (tot == MAP_FAILED)
-		die("mmap: %s", strerror(errno));
+		die("mmap: %s", errmsg(errno));
 	printf("%-20s %12s %10s\n", "request", "allocations", "writes");
 	for (size_t i = 0; i < NREQS; i++) {
 		const struct fault_req *r = &reqs[i];
@@ -809,7 +818,7 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		fflush(stderr);
 		if ((pid = fork()) < 0)
-			die("fork: %s", strerror(errno));
+			die("fork: %s", errmsg(errno));
 		if (pid == 0) {
 			struct reference ref;
 
