@@ -121,7 +121,8 @@ int api_contact_export(struct req *rq, struct resp *rs)
 	if (note == NULL)
 		rc = KAM_ENOMEM;
 	if (rc != KAM_OK ||
-	    (rc = app_audit(rq->db, &rq->user.who, "export", "contact", id, NULL, note)) != KAM_OK ||
+	    (rc = app_audit(rq->db, &rq->user.who, "export", "contact", id, NULL, note)) !=
+	        KAM_OK ||
 	    (rc = store_commit(rq->db)) != KAM_OK)
 		goto out;
 	time_rfc3339(time_now(), ts, sizeof(ts));

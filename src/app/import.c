@@ -69,7 +69,8 @@ static int save(struct imp *im, json_t **result, bool in_tx)
 	              (json_int_t)im->unchanged, "rejected", (json_int_t)im->rejected);
 	if (summary == NULL)
 		rc = KAM_ENOMEM;
-	if (rc != KAM_OK || (rc = app_audit(db, who, "import", "import", id, NULL, summary)) != KAM_OK)
+	if (rc != KAM_OK ||
+	    (rc = app_audit(db, who, "import", "import", id, NULL, summary)) != KAM_OK)
 		goto out;
 	if (!in_tx && (rc = store_commit(db)) != KAM_OK)
 		goto out;

@@ -452,7 +452,8 @@ static int resolve(struct rowctx *x)
 						rc = KAM_ENOMEM;
 				}
 				free(copy);
-				if (json_object_set_new(x->rec, c->f->name, ids) != 0 && rc == KAM_OK)
+				if (json_object_set_new(x->rec, c->f->name, ids) != 0 &&
+				    rc == KAM_OK)
 					rc = KAM_ENOMEM;
 			} else {
 				rc = lookup(im, c->target, v, account_id, &id, x->msg,

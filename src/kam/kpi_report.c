@@ -209,8 +209,9 @@ static json_t *figures(const struct settings *s, const struct kpi_input *d, kpi_
 	bad |= json_object_set_new(out, "nps", f);
 	f = fig(kpi_csat_mean(csat, nc));
 	bad |= json_object_set_new(f, "share_satisfied",
-			    kpi_csat_share(csat, nc).null ? json_null()
-							  : json_real(kpi_csat_share(csat, nc).value));
+	                           kpi_csat_share(csat, nc).null
+	                               ? json_null()
+	                               : json_real(kpi_csat_share(csat, nc).value));
 	bad |= json_object_set_new(out, "csat", f);
 	bad |= json_object_set_new(out, "goal_achievement", fig(kpi_ratio(achieved, goals)));
 	bad |= json_object_set_new(out, "ttr_mean_hours", fig(kpi_mean(hours, nh)));
@@ -218,7 +219,7 @@ static json_t *figures(const struct settings *s, const struct kpi_input *d, kpi_
 	bad |= json_object_set_new(out, "ttr_p90_hours", fig(kpi_p90(hours, nh)));
 	bad |= json_object_set_new(out, "sla_compliance", fig(kpi_ratio((double)met, (double)nh)));
 	bad |= json_object_set_new(out, "interactions_per_account_month",
-			    fig(kpi_ratio(inter, active * kpi_days(from, to) / 30.4375)));
+	                           fig(kpi_ratio(inter, active * kpi_days(from, to) / 30.4375)));
 	free(acc);
 	free(nps);
 	free(csat);

@@ -89,8 +89,8 @@ static int load_list(struct store_conn *c, const struct model_entity *e,
 		goto out;
 	while ((rc = c->ops->next(st)) == 1)
 		if (json_array_append_new(arr, f->type == MT_TAGS
-						   ? json_string(c->ops->col_text(st, 0))
-						   : json_integer(c->ops->col_int(st, 0))) != 0) {
+		                                   ? json_string(c->ops->col_text(st, 0))
+		                                   : json_integer(c->ops->col_int(st, 0))) != 0) {
 			rc = KAM_ENOMEM;
 			break;
 		}
@@ -183,7 +183,8 @@ static int load_page_lists(struct store_conn *c, const struct model_entity *e, j
 			to = json_object_get(json_object_get(byid, key), f->name);
 			if (json_array_append_new(to, f->type == MT_TAGS
 			                                  ? json_string(c->ops->col_text(st, 1))
-			                                  : json_integer(c->ops->col_int(st, 1))) != 0) {
+			                                  : json_integer(c->ops->col_int(st, 1))) !=
+			    0) {
 				rc = KAM_ENOMEM;
 				break;
 			}
@@ -677,7 +678,8 @@ int store_list(struct store_conn *c, const struct model_entity *e, const struct 
 			last_v = json_incref(json_object_get(row, sf->name));
 			if (sf->type == MT_TIME) { /* cursors hold the raw integer, not the text */
 				json_decref(last_v);
-				if ((last_v = json_integer(c->ops->col_int(st, sort_col))) == NULL) {
+				if ((last_v = json_integer(c->ops->col_int(st, sort_col))) ==
+				    NULL) {
 					json_decref(row);
 					rc = KAM_ENOMEM;
 					break;

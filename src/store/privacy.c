@@ -96,9 +96,8 @@ int store_privacy_audit_rows(struct store_conn *c, int64_t contact_id, json_t **
 int store_privacy_audit_redact(struct store_conn *c, int64_t audit_id, const json_t *before,
                                const json_t *after, int64_t now)
 {
-	char *b = json_is_null(before) || !before
-	              ? NULL
-	              : buf_json(before, JSON_COMPACT | JSON_SORT_KEYS);
+	char *b = json_is_null(before) || !before ? NULL
+	                                          : buf_json(before, JSON_COMPACT | JSON_SORT_KEYS);
 	char *a =
 	    json_is_null(after) || !after ? NULL : buf_json(after, JSON_COMPACT | JSON_SORT_KEYS);
 	int rc =

@@ -183,7 +183,8 @@ static int prepare_cached(struct db_conn *c, const char *sql, struct db_stmt **o
 	s->sql = NULL;
 fill:
 	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, NULL) != SQLITE_OK)
-		return map_rc(sqlite3_errcode(c->db)) == KAM_OK ? KAM_EDB : map_rc(sqlite3_errcode(c->db));
+		return map_rc(sqlite3_errcode(c->db)) == KAM_OK ? KAM_EDB
+		                                                : map_rc(sqlite3_errcode(c->db));
 	s->sql = strdup(sql);
 	if (s->sql == NULL) {
 		sqlite3_finalize(s->st);

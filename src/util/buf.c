@@ -85,7 +85,8 @@ json_t *buf_json_load(const char *s, size_t len, size_t flags, json_error_t *err
 	 * error with no text): a second try tells the input's fault from the memory's */
 	if (v == NULL && json_error_code(err) != json_error_out_of_memory)
 		v = json_loadb(s, len, flags, err);
-	*oom = v == NULL && (json_error_code(err) == json_error_out_of_memory || err->text[0] == '\0');
+	*oom =
+	    v == NULL && (json_error_code(err) == json_error_out_of_memory || err->text[0] == '\0');
 	return v;
 }
 
