@@ -3,7 +3,8 @@
  * the Nth allocation or the Nth database write fails. Allocations are counted in kam's own
  * objects (malloc, calloc, realloc, strdup, strndup, fopen, tmpfile, mkstemp, wrapped at link
  * time with -Wl,--wrap), in jansson (json_set_alloc_funcs), SQLite (SQLITE_CONFIG_MALLOC),
- * libcsv (its realloc hook), libharu (HPDF_NewEx) and ICU (u_setMemoryFunctions). Writes are
+ * libcsv (its realloc hook) and ICU (u_setMemoryFunctions); not in jansson's loader nor in
+ * libharu, which mishandle a failed allocation themselves (fault.c says how). Writes are
  * counted in a SQLite VFS, "kamfault", that forwards to the default one: xWrite, xSync and
  * xTruncate. Nothing of this is linked into kam itself.
  */
