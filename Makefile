@@ -29,7 +29,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/san/unit/%,$(UNIT_SRC))
 KAM_DB     ?= kam.db
 KAM_LISTEN ?= 127.0.0.1:8080
 
-.PHONY: openapi all deps run check unit api api-pg sys lint fmt bench clean fuzz fuzz-replay
+.PHONY: openapi all deps run check unit api api-pg sys lint fmt bench clean fuzz fuzz-replay fault fault-quick
 all: kam
 
 deps:
@@ -101,7 +101,7 @@ run:
 
 check:
 	@scripts/deps --test
-	@$(MAKE) --no-print-directory lint unit fuzz-replay api api-pg
+	@$(MAKE) --no-print-directory lint unit fuzz-replay fault-quick api api-pg
 	@echo "make check: all suites passed"
 
 unit: $(UNIT_BIN)
@@ -157,6 +157,25 @@ fuzz-replay: $(FUZZ_BIN)
 	@set -e; for f in $(FUZZ_BIN); do n=$$(basename $$f); echo "== $$n: $$(ls tests/fuzz/corpus/$$n | wc -l) seeds"; \
 		$$f -runs=0 tests/fuzz/corpus/$$n > $(BUILD)/fuzz/$$n.log 2>&1 || { cat $(BUILD)/fuzz/$$n.log; exit 1; }; \
 		tail -1 $(BUILD)/fuzz/$$n.log; done
+
+# Fault injection (tests/fault, docs/testing.md): the sanitizer objects linked with allocators
+# and a SQLite VFS that fail at the Nth call (-Wl,--wrap in this link only). `make fault` fails
+# every allocation and write of each request in turn; make check runs `fault-quick`: the
+# first 64 allocations of each request, then every 50th, every write, and not the requests
+# with a known open defect.
+FAULT_WRAP := malloc calloc realloc strdup strndup fopen tmpfile mkstemp csv_init HPDF_New time_now \
+              json_loadb json_loads
+FAULT_STRIDE ?= 50
+$(BUILD)/fault/fault_api: tests/fault/fault_api.c tests/fault/fault.c tests/fault/fault.h $(SAN_OBJ) \
+		$(BUILD)/san/gen/schema_sqlite.o $(BUILD)/san/gen/schema_pg.o $(BUILD)/san/gen/static_files.o
+	@mkdir -p $(@D)
+	@echo "LD  $@"
+	@$(CC) $(SAN_CFLAGS) -o $@ $(filter %.c %.o,$^) $(foreach f,$(FAULT_WRAP),-Wl,--wrap=$(f)) $(LIBS)
+
+fault: $(BUILD)/fault/fault_api
+	UBSAN_OPTIONS=print_stacktrace=1 $< 2> $(BUILD)/fault/stderr.log || { tail -n 80 $(BUILD)/fault/stderr.log; exit 1; }
+fault-quick: $(BUILD)/fault/fault_api
+	UBSAN_OPTIONS=print_stacktrace=1 $< --stride $(FAULT_STRIDE) --skip-known 2> $(BUILD)/fault/stderr.log || { tail -n 80 $(BUILD)/fault/stderr.log; exit 1; }
 
 # Functions curl bans for good reasons; a grep keeps them out.
 lint:

@@ -18,6 +18,7 @@
 #include "store/store.h"
 #include "util/log.h"
 #include "util/time.h"
+#include "util/buf.h"
 
 extern const struct embed_file static_files[];
 
@@ -545,7 +546,7 @@ static int run_restore(int argc, char **argv, struct opts *o)
 static int run_openapi(int argc, char **argv, struct opts *o)
 {
 	json_t *doc = api_openapi_doc();
-	char *s = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+	char *s = doc ? buf_json(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 
 	(void)argc, (void)argv, (void)o;
 	if (s == NULL) {

@@ -6,6 +6,7 @@
 #include "app/import.h"
 #include "app/importq.h"
 #include "store/import.h"
+#include "util/buf.h"
 #include "util/node.h"
 #include "util/time.h"
 #include "kam/importfmt.h"
@@ -151,8 +152,13 @@ int api_import_create(struct req *rq, struct resp *rs)
 	if (!strncasecmp(ct, "application/json", 16)) {
 		/* {"csv": "...", "mapping": {...}}: a custom mapping travels with the file */
 		json_error_t jerr;
+		bool oom;
 
-		doc = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
+		doc = buf_json_load(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &jerr, &oom);
+		if (oom) {
+			rc = KAM_ENOMEM;
+			goto out;
+		}
 		if (!json_is_object(doc) || !json_is_string(json_object_get(doc, "csv")) ||
 		    !json_is_object(json_object_get(doc, "mapping"))) {
 			err_detail(

@@ -297,8 +297,16 @@ static int figures(struct req *rq, const struct settings *set, struct scope *sc,
 		return KAM_ENOMEM;
 	}
 	json_object_foreach(a, name, v)
-	    json_object_set(v, "previous", json_object_get(json_object_get(b, name), "value"));
+	{
+		if (json_object_set(v, "previous",
+		                    json_object_get(json_object_get(b, name), "value")) != 0)
+			rc = KAM_ENOMEM;
+	}
 	json_decref(b);
+	if (rc != KAM_OK) {
+		json_decref(a);
+		return rc;
+	}
 	*out = a;
 	*period = json_pack("{s:s,s:s}", "from", from, "to", to);
 	if (previous)
@@ -358,16 +366,18 @@ int api_kpis(struct req *rq, struct resp *rs)
 	if (interval) {
 		char a[11], b[11];
 
-		series = json_array();
+		if ((series = json_array()) == NULL)
+			rc = KAM_ENOMEM;
 		for (snprintf(a, sizeof(a), "%s", from); strcmp(a, to) < 0 && rc == KAM_OK;
 		     snprintf(a, sizeof(a), "%s", b)) {
 			json_t *k = NULL, *p = NULL;
 
 			step(a, to, interval, b);
 			rc = figures(rq, &set, &sc, a, b, rollup, &k, &p, NULL);
-			if (rc == KAM_OK)
-				json_array_append_new(
-				    series, json_pack("{s:o,s:o}", "period", p, "kpis", k));
+			if (rc == KAM_OK &&
+			    json_array_append_new(
+			        series, json_pack("{s:o,s:o}", "period", p, "kpis", k)) != 0)
+				rc = KAM_ENOMEM;
 		}
 		if (rc != KAM_OK)
 			goto out;

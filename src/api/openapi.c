@@ -8,6 +8,7 @@
 #include <string.h>
 #include "api/api.h"
 #include "api/resource.h"
+#include "util/buf.h"
 
 enum kind {
 	K_LIST,
@@ -590,7 +591,7 @@ bad:
 char *api_openapi_json(size_t *len)
 {
 	json_t *doc = api_openapi_doc();
-	char *s = doc ? json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	char *s = doc ? buf_json(doc, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 
 	json_decref(doc);
 	*len = s ? strlen(s) : 0;

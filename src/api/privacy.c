@@ -118,7 +118,11 @@ int api_contact_export(struct req *rq, struct resp *rs)
 	/* the request is audited; what was handed out is not copied into the log */
 	note = json_pack("{s:I,s:I}", "interactions", (json_int_t)json_array_size(inter), "surveys",
 	                 (json_int_t)json_array_size(surv));
-	if ((rc = app_audit(rq->db, &rq->user.who, "export", "contact", id, NULL, note)) != KAM_OK ||
+	if (note == NULL)
+		rc = KAM_ENOMEM;
+	if (rc != KAM_OK ||
+	    (rc = app_audit(rq->db, &rq->user.who, "export", "contact", id, NULL, note)) !=
+	        KAM_OK ||
 	    (rc = store_commit(rq->db)) != KAM_OK)
 		goto out;
 	time_rfc3339(time_now(), ts, sizeof(ts));

@@ -50,11 +50,15 @@ static json_t *user_name(struct store_conn *c, json_t *names, const json_t *id)
 	snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(id));
 	n = json_object_get(names, key);
 	if (n == NULL) {
-		n = store_get(c, &model_user, json_integer_value(id), &u, NULL) == KAM_OK
-		        ? json_incref(json_object_get(u, "name"))
-		        : json_null();
+		/* a user deleted since has no name; a failed read gives NULL (the caller fails) */
+		int rc = store_get(c, &model_user, json_integer_value(id), &u, NULL);
+
+		n = rc == KAM_OK          ? json_incref(json_object_get(u, "name"))
+		    : rc == KAM_ENOTFOUND ? json_null()
+		                          : NULL;
 		json_decref(u);
-		json_object_set_new(names, key, n);
+		if (n == NULL || json_object_set_new(names, key, n) != 0)
+			return NULL;
 	}
 	return json_incref(n);
 }
@@ -63,10 +67,13 @@ static json_t *pick(const json_t *from, const char *const *keys)
 {
 	json_t *o = json_object();
 
-	for (; *keys; keys++) {
+	for (; o && *keys; keys++) {
 		json_t *v = json_object_get(from, *keys);
 
-		json_object_set(o, *keys, v ? v : json_null());
+		if (json_object_set(o, *keys, v ? v : json_null()) != 0) {
+			json_decref(o); /* a part missing: none, and the caller fails */
+			return NULL;
+		}
 	}
 	return o;
 }
@@ -147,7 +154,7 @@ static int kpis(struct store_conn *c, int64_t account_id, int64_t now, json_t *d
 	json_t *figs = NULL, *months = NULL, *series = NULL;
 	size_t j = 0;
 	date_t m0;
-	int rc;
+	int rc, bad = 0;
 
 	if ((rc = app_settings_load(c, &set, NULL)) != KAM_OK)
 		return rc;
@@ -168,14 +175,15 @@ static int kpis(struct store_conn *c, int64_t account_id, int64_t now, json_t *d
 	if (figs == NULL)
 		return KAM_ENOMEM;
 #define FIG(n) json_incref(json_object_get(json_object_get(figs, n), "value"))
-	json_object_set_new(doc, "kpis",
-	                    json_pack("{s:o?,s:o?,s:o?,s:o?}", "revenue_12m", FIG("revenue"), "nrr",
-	                              FIG("nrr"), "nps", FIG("nps"), "sla_compliance",
-	                              FIG("sla_compliance")));
+	bad |= json_object_set_new(doc, "kpis",
+	                           json_pack("{s:o?,s:o?,s:o?,s:o?}", "revenue_12m", FIG("revenue"),
+	                                     "nrr", FIG("nrr"), "nps", FIG("nps"), "sla_compliance",
+	                                     FIG("sla_compliance")));
 #undef FIG
 	json_decref(figs);
-	json_object_set_new(doc, "kpi_period", json_pack("{s:s,s:s}", "from", from, "to", to));
-	json_object_set_new(doc, "currency", json_string(set.base_currency));
+	bad |=
+	    json_object_set_new(doc, "kpi_period", json_pack("{s:s,s:s}", "from", from, "to", to));
+	bad |= json_object_set_new(doc, "currency", json_string(set.base_currency));
 	if ((rc = store_revenue_by_month(c, account_id, first, last, &months)) != KAM_OK)
 		return rc;
 	/* every month of the twelve, zero where nothing was booked */
@@ -185,16 +193,16 @@ static int kpis(struct store_conn *c, int64_t account_id, int64_t now, json_t *d
 
 		date_format_month(date_add_months_clamped(m0, k), m);
 		if (have && !strcmp(str(have, "month"), m)) {
-			json_array_append(series, have);
+			bad |= json_array_append(series, have);
 			j++;
 		} else {
-			json_array_append_new(series,
-			                      json_pack("{s:s,s:i}", "month", m, "amount", 0));
+			bad |= json_array_append_new(
+			    series, json_pack("{s:s,s:i}", "month", m, "amount", 0));
 		}
 	}
 	json_decref(months);
-	json_object_set_new(doc, "revenue_by_month", series);
-	return KAM_OK;
+	bad |= json_object_set_new(doc, "revenue_by_month", series);
+	return bad ? KAM_ENOMEM : KAM_OK;
 }
 
 int app_plan_document_data(struct store_conn *c, int64_t plan_id, int64_t now, json_t **out)
@@ -211,7 +219,7 @@ int app_plan_document_data(struct store_conn *c, int64_t plan_id, int64_t now, j
 	char today[DATE_LEN];
 	struct settings set;
 	size_t i;
-	int rc;
+	int rc, bad = 0; /* a part left out for want of memory: no document */
 
 	if ((rc = app_settings_load(c, &set, NULL)) != KAM_OK)
 		goto out;
@@ -242,21 +250,21 @@ int app_plan_document_data(struct store_conn *c, int64_t plan_id, int64_t now, j
 		goto out;
 	}
 	arr = json_array();
-	json_object_set_new(doc, "objectives", arr);
+	bad |= json_object_set_new(doc, "objectives", arr);
 	json_array_foreach(objs, i, x)
 	{
 		json_t *o = pick(x, obj_keys);
 		double p;
 
-		json_object_set_new(o, "progress",
-		                    plan_progress(x, &p) ? json_real(p) : json_null());
-		json_array_append_new(arr, o);
+		bad |= json_object_set_new(o, "progress",
+		                           plan_progress(x, &p) ? json_real(p) : json_null());
+		bad |= json_array_append_new(arr, o);
 	}
 	arr = json_array();
-	json_object_set_new(doc, "actions", arr);
+	bad |= json_object_set_new(doc, "actions", arr);
 	json_array_foreach(acts, i, x)
 	{
-		json_array_append_new(
+		bad |= json_array_append_new(
 		    arr, json_pack("{s:O?,s:o,s:O?,s:O?,s:b}", "title", json_object_get(x, "title"),
 		                   "owner", user_name(c, names, json_object_get(x, "owner_id")),
 		                   "due_on", json_object_get(x, "due_on"), "status",
@@ -265,22 +273,26 @@ int app_plan_document_data(struct store_conn *c, int64_t plan_id, int64_t now, j
 	}
 	sort_array(arr, cmp_actions);
 	arr = json_array();
-	json_object_set_new(doc, "stakeholders", arr);
-	json_array_foreach(people, i, x) json_array_append_new(arr, pick(x, person_keys));
+	bad |= json_object_set_new(doc, "stakeholders", arr);
+	json_array_foreach(people, i, x) bad |= json_array_append_new(arr, pick(x, person_keys));
 	sort_array(arr, cmp_people);
 	arr = json_array();
-	json_object_set_new(doc, "risks", arr);
+	bad |= json_object_set_new(doc, "risks", arr);
 	json_array_foreach(risks, i, x)
 	{
 		if (str(x, "status") && !strcmp(str(x, "status"), "closed"))
 			continue;
 		json_t *r = pick(x, risk_keys);
 
-		json_object_set_new(r, "owner",
-		                    user_name(c, names, json_object_get(x, "owner_id")));
-		json_array_append_new(arr, r);
+		bad |= json_object_set_new(r, "owner",
+		                           user_name(c, names, json_object_get(x, "owner_id")));
+		bad |= json_array_append_new(arr, r);
 	}
 	sort_array(arr, cmp_risks);
+	if (bad) {
+		rc = KAM_ENOMEM;
+		goto out;
+	}
 	if ((rc = kpis(c, account_id, now, doc)) != KAM_OK)
 		goto out;
 	*out = doc;

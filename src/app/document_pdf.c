@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <hpdf.h>
 #include "app/document.h"
 #include "kam/plandoc.h"
@@ -25,6 +26,7 @@ struct pdf {
 	HPDF_Page page;
 	HPDF_Font regular, bold;
 	bool utf8;         /* the TrueType font loaded: any text; else ASCII only */
+	bool oom;          /* the font file is there but did not load (out of memory) */
 	HPDF_STATUS error; /* the first libharu error, 0 while none */
 	float y;           /* the baseline of the next line, from the bottom */
 };
@@ -615,6 +617,9 @@ static bool load_ttf(struct pdf *p)
 	p->error = 0;
 	return true;
 fail:
+	/* the font is there and did not load: libharu ran out of memory (its error codes do not
+	 * always say so) */
+	p->oom = access(path, R_OK) == 0;
 	HPDF_ResetError(p->doc);
 	p->error = 0;
 	return false;
@@ -634,6 +639,11 @@ int app_plan_document_pdf(const json_t *doc, char **buf, size_t *len, char *err,
 	}
 	HPDF_SetCompressionMode(p.doc, HPDF_COMP_ALL);
 	p.utf8 = load_ttf(&p);
+	if (p.oom) { /* not a file missing: an ASCII-only plan would be a silent loss */
+		snprintf(err, errlen, "out of memory loading the font");
+		rc = KAM_ENOMEM;
+		goto out;
+	}
 	if (!p.utf8) {
 		p.regular = HPDF_GetFont(p.doc, "Helvetica", NULL);
 		p.bold = HPDF_GetFont(p.doc, "Helvetica-Bold", NULL);
@@ -647,6 +657,13 @@ int app_plan_document_pdf(const json_t *doc, char **buf, size_t *len, char *err,
 	p.page = HPDF_AddPage(p.doc);
 	HPDF_Page_SetSize(p.page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
 	p.y = PAGE_H - MARGIN - 14;
+	/* nothing is drawn on a page or with fonts libharu could not make */
+	if (p.page == NULL || p.regular == NULL || p.bold == NULL || p.error != 0 ||
+	    HPDF_GetError(p.doc) != HPDF_OK) {
+		snprintf(err, errlen, "libharu could not start the page (out of memory)");
+		rc = KAM_ENOMEM;
+		goto out;
+	}
 	header(&p, doc);
 	situation(&p, json_object_get(doc, "plan"));
 	kpi_tiles(&p, doc);

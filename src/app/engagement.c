@@ -296,10 +296,13 @@ static int case_decorate(struct store_conn *db, const struct actor *who, json_t 
 		s = &own;
 	}
 	hours = s->sla_hours[sev < SEV__MAX ? sev : SEV_CRITICAL];
-	json_object_set_new(rec, "sla_target_hours", json_integer(hours));
+	if (json_object_set_new(rec, "sla_target_hours", json_integer(hours)) != 0)
+		return KAM_ENOMEM; /* a record without what it is read for is no record */
 	set_ts(rec, "sla_due_at", case_sla_due(opened, hours));
-	json_object_set_new(rec, "sla_breached",
-	                    json_boolean(case_sla_breached(opened, hours, resolved, who->now)));
+	if (json_object_set_new(
+	        rec, "sla_breached",
+	        json_boolean(case_sla_breached(opened, hours, resolved, who->now))) != 0)
+		return KAM_ENOMEM;
 	return KAM_OK;
 }
 
@@ -313,8 +316,9 @@ static int risk_decorate(struct store_conn *db, const struct actor *who, json_t 
 	(void)db;
 	(void)who;
 	(void)single;
-	json_object_set_new(rec, "score", json_integer(score));
-	json_object_set_new(rec, "level", json_string(risk_level(score)));
+	if (json_object_set_new(rec, "score", json_integer(score)) != 0 ||
+	    json_object_set_new(rec, "level", json_string(risk_level(score))) != 0)
+		return KAM_ENOMEM;
 	return KAM_OK;
 }
 
@@ -344,10 +348,12 @@ static int survey_decorate(struct store_conn *db, const struct actor *who, json_
 	(void)who;
 	(void)single;
 	if (!strcmp(json_string_value(json_object_get(rec, "kind")), "nps"))
-		json_object_set_new(rec, "category", json_string(survey_nps_category(score)));
-	else
-		json_object_set_new(rec, "satisfied", json_boolean(score >= 4));
-	return KAM_OK;
+		return json_object_set_new(rec, "category",
+		                           json_string(survey_nps_category(score))) != 0
+		           ? KAM_ENOMEM
+		           : KAM_OK;
+	return json_object_set_new(rec, "satisfied", json_boolean(score >= 4)) != 0 ? KAM_ENOMEM
+	                                                                            : KAM_OK;
 }
 
 const struct app_resource res_interactions = {

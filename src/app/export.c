@@ -52,18 +52,19 @@ static json_t *columns(const struct model_entity *e, json_t *items)
 	json_t *cols = json_array(), *seen = json_object(), *it, *v;
 	const char *k;
 	size_t i;
+	int bad = seen == NULL; /* a column missing would shift every cell after it */
 
 	for (size_t j = 0; j < e->nfields; j++)
 		if (!(e->fields[j].flags & MF_INTERNAL)) {
 			char beside[64];
 
-			json_array_append_new(cols, json_string(e->fields[j].name));
-			json_object_set_new(seen, e->fields[j].name, json_true());
+			bad |= json_array_append_new(cols, json_string(e->fields[j].name));
+			bad |= json_object_set_new(seen, e->fields[j].name, json_true());
 			/* a person's name and derived money's currency right beside their column */
 			if (!beside_column(e, &e->fields[j], beside, sizeof(beside)))
 				continue;
-			json_array_append_new(cols, json_string(beside));
-			json_object_set_new(seen, beside, json_true());
+			bad |= json_array_append_new(cols, json_string(beside));
+			bad |= json_object_set_new(seen, beside, json_true());
 		}
 	json_array_foreach(items, i, it)
 	{
@@ -71,15 +72,19 @@ static json_t *columns(const struct model_entity *e, json_t *items)
 			break;
 		json_object_foreach(it, k, v) if (!json_object_get(seen, k))
 		{
-			json_array_append_new(cols, json_string(k));
-			json_object_set_new(seen, k, json_true());
+			bad |= json_array_append_new(cols, json_string(k));
+			bad |= json_object_set_new(seen, k, json_true());
 		}
 	}
 	json_decref(seen);
+	if (bad) {
+		json_decref(cols);
+		return NULL;
+	}
 	return cols;
 }
 
-/* A cell as text (*owned set when the caller must free it). */
+/* A cell as text (*owned set when the caller must free it); NULL when out of memory. */
 static const char *cell_text(json_t *v, char *buf, size_t len, char **owned)
 {
 	*owned = NULL;
@@ -109,13 +114,14 @@ static const char *cell_text(json_t *v, char *buf, size_t len, char **owned)
 			                    ? "…"
 			                    : cell_text(x, b, sizeof(b), &o);
 
-			buf_printf(&s, "%s%s", i ? "; " : "", t);
+			if (t == NULL)
+				s.err = KAM_ENOMEM;
+			else
+				buf_printf(&s, "%s%s", i ? "; " : "", t);
 		}
-		*owned = buf_take(&s, NULL);
-		return *owned ? *owned : "";
+		return *owned = buf_take(&s, NULL);
 	}
-	*owned = json_dumps(v, JSON_COMPACT);
-	return *owned ? *owned : "";
+	return *owned = buf_json(v, JSON_COMPACT);
 }
 
 /* One CSV field, quoted by libcsv; a formula-like text gets a leading apostrophe first. */
@@ -175,7 +181,7 @@ static int csv_rows(struct sink *k, json_t *items)
 			                          sizeof(tmp), &owned);
 
 			if (rc == KAM_OK)
-				rc = put_field(&k->b, t, j == 0);
+				rc = t ? put_field(&k->b, t, j == 0) : KAM_ENOMEM;
 			free(owned);
 		}
 		if (rc == KAM_OK)
@@ -202,7 +208,7 @@ static const char *xml_text(const char *s, char **owned)
 	if (strstr(s, "\xef\xbf\xbe") == NULL && strstr(s, "\xef\xbf\xbf") == NULL)
 		return s;
 	if ((o = strdup(s)) == NULL)
-		return "";
+		return NULL; /* no blank cell in its place: the export fails */
 	for (char *p = o; (p = strstr(p, "\xef\xbf")) != NULL; p += 3)
 		if ((unsigned char)p[2] == 0xbe || (unsigned char)p[2] == 0xbf)
 			p[2] = (char)0xbd;
@@ -230,15 +236,20 @@ static int xlsx_rows(struct sink *k, json_t *items)
 				worksheet_write_boolean(k->ws, row, (lxw_col_t)j, json_is_true(v),
 				                        NULL);
 			} else if (v && !json_is_null(v)) {
-				char tmp[64], *owned, *safe;
+				char tmp[64], *owned, *safe = NULL;
+				const char *t = cell_text(v, tmp, sizeof(tmp), &owned);
 
+				if (t == NULL)
+					return KAM_ENOMEM;
 				/* a string cell: Excel shows "=1+1" as text and never evaluates it
 				 */
-				worksheet_write_string(
-				    k->ws, row, (lxw_col_t)j,
-				    xml_text(cell_text(v, tmp, sizeof(tmp), &owned), &safe), NULL);
+				t = xml_text(t, &safe);
+				if (t)
+					worksheet_write_string(k->ws, row, (lxw_col_t)j, t, NULL);
 				free(safe);
 				free(owned);
+				if (t == NULL)
+					return KAM_ENOMEM;
 			}
 		}
 	}
@@ -254,6 +265,8 @@ static int sink_open(struct sink *k, bool xlsx, const char *sheet, json_t *cols)
 
 	k->xlsx = xlsx;
 	k->cols = cols;
+	if (cols == NULL)
+		return KAM_ENOMEM;
 	snprintf(k->path, sizeof(k->path), "/tmp/kam-export-XXXXXX");
 	if ((fd = mkstemp(k->path)) < 0) {
 		k->path[0] = '\0';
@@ -347,10 +360,11 @@ static bool base_money(const char *entity, const char *field)
 
 /* Money in files is in major units (1054.00), as people and spreadsheets read it; the
  * JSON API keeps minor units. Derived money is in the base currency. */
-static void major_units(const struct settings *s, const struct model_entity *e, json_t *items)
+static int major_units(const struct settings *s, const struct model_entity *e, json_t *items)
 {
 	json_t *it;
 	size_t i;
+	int bad = 0; /* a value left in minor units would be off a hundredfold */
 
 	json_array_foreach(items, i, it)
 	{
@@ -363,7 +377,7 @@ static void major_units(const struct settings *s, const struct model_entity *e, 
 			if (!json_is_integer(v) ||
 			    !(imp_money_field(e->name, f) || base_money(e->name, f)))
 				continue;
-			json_object_set_new(
+			bad |= json_object_set_new(
 			    it, f,
 			    json_real((double)json_integer_value(v) /
 			              (double)money_unit(base_money(e->name, f) || !cur
@@ -376,26 +390,28 @@ static void major_units(const struct settings *s, const struct model_entity *e, 
 
 			if (base_money(e->name, e->fields[j].name) &&
 			    beside_column(e, &e->fields[j], col, sizeof(col)))
-				json_object_set_new(it, col, json_string(s->base_currency));
+				bad |= json_object_set_new(it, col, json_string(s->base_currency));
 		}
 		/* decorated, not a model field: an opportunity's amount × probability */
 		if (!strcmp(e->name, "opportunity") &&
 		    json_is_integer(json_object_get(it, "weighted_amount")))
-			json_object_set_new(
+			bad |= json_object_set_new(
 			    it, "weighted_amount",
 			    json_real(
 			        (double)json_integer_value(json_object_get(it, "weighted_amount")) /
 			        (double)money_unit(cur ? cur : s->base_currency)));
 	}
+	return bad ? KAM_ENOMEM : KAM_OK;
 }
 
 /* People as names beside their ids (owner_id gets owner): a file is read by people, who
  * do not know user 7. names caches id → name over the pages of one export. */
-static void user_names(struct store_conn *db, const struct model_entity *e, json_t *items,
-                       json_t *names)
+static int user_names(struct store_conn *db, const struct model_entity *e, json_t *items,
+                      json_t *names)
 {
 	json_t *it;
 	size_t i;
+	int rc = KAM_OK;
 
 	json_array_foreach(items, i, it)
 	{
@@ -408,24 +424,31 @@ static void user_names(struct store_conn *db, const struct model_entity *e, json
 			    !beside_column(e, f, col, sizeof(col)))
 				continue;
 			if (!json_is_integer(v)) {
-				json_object_set_new(it, col, json_null());
+				if (json_object_set_new(it, col, json_null()) != 0)
+					return KAM_ENOMEM;
 				continue;
 			}
 			snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(v));
 			if ((name = json_object_get(names, key)) == NULL) {
 				json_t *u = NULL;
 
-				name = store_get(db, &model_user, json_integer_value(v), &u,
-				                 NULL) == KAM_OK
-				           ? json_object_get(u, "name")
-				           : NULL;
-				json_object_set(names, key, name ? name : json_null());
+				/* a user deleted since is no name; a failed read is no export */
+				rc = store_get(db, &model_user, json_integer_value(v), &u, NULL);
+				name = rc == KAM_OK ? json_object_get(u, "name") : NULL;
+				if (rc == KAM_OK || rc == KAM_ENOTFOUND)
+					rc = json_object_set(names, key, name ? name : json_null())
+					         ? KAM_ENOMEM
+					         : KAM_OK;
 				json_decref(u);
+				if (rc != KAM_OK)
+					return rc;
 				name = json_object_get(names, key);
 			}
-			json_object_set(it, col, name);
+			if (json_object_set(it, col, name) != 0)
+				return KAM_ENOMEM;
 		}
 	}
+	return rc;
 }
 
 int app_export(struct store_conn *db, const struct actor *who, const struct app_list *l,
@@ -446,11 +469,11 @@ int app_export(struct store_conn *db, const struct actor *who, const struct app_
 		json_decref(names);
 		return rc;
 	}
-	if (app_settings_load(db, &set, NULL) != KAM_OK)
-		snprintf(set.base_currency, sizeof(set.base_currency), "EUR");
-	major_units(&set, l->e, items);
-	user_names(db, l->e, items, names);
-	rc = sink_open(&k, xlsx, l->e->table, columns(l->e, items));
+	if ((rc = app_settings_load(db, &set, NULL)) == KAM_OK &&
+	    (rc = major_units(&set, l->e, items)) == KAM_OK) {
+		if ((rc = user_names(db, l->e, items, names)) == KAM_OK)
+			rc = sink_open(&k, xlsx, l->e->table, columns(l->e, items));
+	}
 	/* a page at a time: memory holds one page of rows, the file holds the rest */
 	for (;;) {
 		if (rc == KAM_OK && (rows += json_array_size(items)) > APP_EXPORT_MAX) {
@@ -470,10 +493,8 @@ int app_export(struct store_conn *db, const struct actor *who, const struct app_
 			rc = app_list_page(db, who, l, p, n, cur, true, &items, &next, ei);
 			free(cur);
 		}
-		if (rc == KAM_OK) {
-			major_units(&set, l->e, items);
-			user_names(db, l->e, items, names);
-		}
+		if (rc == KAM_OK && (rc = major_units(&set, l->e, items)) == KAM_OK)
+			rc = user_names(db, l->e, items, names);
 	}
 	json_decref(names);
 	free(next);

@@ -17,6 +17,7 @@
 #include "store/import.h"
 #include "store/revenue.h"
 #include "util/time.h"
+#include "util/buf.h"
 
 /* --- the run -------------------------------------------------------------------------------- */
 
@@ -36,14 +37,14 @@ static int by_line(const void *a, const void *b)
 }
 
 /* Rows may be written out of file order (a parent before its subsidiary): the report lists
- * problems by line, each row's own problems in the order they were found. */
-static void sort_errors(json_t *errors)
+ * problems by line, each row's own problems in the order they were found. Returns errors. */
+static json_t *by_lines(json_t *errors)
 {
 	size_t n = json_array_size(errors);
 	struct err_at *v = n > 1 ? calloc(n, sizeof(*v)) : NULL;
 
 	if (v == NULL)
-		return;
+		return errors; /* none or one, or no memory to sort: file order it is */
 	for (size_t i = 0; i < n; i++) {
 		v[i].e = json_incref(json_array_get(errors, i));
 		v[i].line = json_integer_value(json_object_get(v[i].e, "line"));
@@ -53,9 +54,12 @@ static void sort_errors(json_t *errors)
 	for (size_t i = 0; i < n; i++)
 		json_array_set_new(errors, i, v[i].e);
 	free(v);
+	return errors;
 }
 
-static int save(struct imp *im, json_t **result)
+/* Records the run (and its audit row) and reads it back into *result; in_tx: inside the
+ * caller's open transaction, which the caller commits. */
+static int save(struct imp *im, json_t **result, bool in_tx)
 {
 	struct store_conn *db = im->db;
 	const struct actor *who = &im->who;
@@ -64,15 +68,9 @@ static int save(struct imp *im, json_t **result)
 	                     : im->failed                ? "failed"
 	                     : o->atomic && im->rejected ? "failed"
 	                                                 : "done";
-	char *errors, *ignored;
-	json_t *rec, *summary = NULL;
-	int64_t id;
-	int rc;
-
-	sort_errors(im->errors);
-	errors = json_dumps(im->errors, JSON_COMPACT);
-	ignored = json_dumps(im->ignored, JSON_COMPACT);
-	rec =
+	char *errors = buf_json(by_lines(im->errors), JSON_COMPACT);
+	char *ignored = buf_json(im->ignored, JSON_COMPACT);
+	json_t *rec =
 	    json_pack("{s:s,s:s,s:s,s:b,s:b,s:I,s:I,s:I,s:I,s:I,s:s,s:s,s:I}", "kind", o->kind,
 	              "mapping", api_import_mapping_name(o), "status", status, "dry_run",
 	              o->dry_run, "atomic", o->atomic, "rows_total", (json_int_t)(im->nrows - 1),
@@ -80,11 +78,19 @@ static int save(struct imp *im, json_t **result)
 	              "unchanged", (json_int_t)im->unchanged, "rejected", (json_int_t)im->rejected,
 	              "errors", errors ? errors : "[]", "ignored_columns", ignored ? ignored : "[]",
 	              "created_by", (json_int_t)who->user_id);
+	json_t *summary = NULL;
+	int64_t id;
+	int rc;
+
+	bool oom = rec == NULL || errors == NULL || ignored == NULL;
 
 	free(errors);
 	free(ignored);
-	json_object_set_new(rec, "finished_at", json_integer(time_now()));
-	if ((rc = store_begin(db, true)) != KAM_OK)
+	if (oom || json_object_set_new(rec, "finished_at", json_integer(time_now())) != 0) {
+		rc = KAM_ENOMEM;
+		goto out;
+	}
+	if (!in_tx && (rc = store_begin(db, true)) != KAM_OK)
 		goto out;
 	if (o->import_id > 0) { /* a queued run: its record exists */
 		id = o->import_id;
@@ -97,14 +103,17 @@ static int save(struct imp *im, json_t **result)
 	    json_pack("{s:s,s:s,s:I,s:I,s:I,s:I}", "kind", o->kind, "status", status, "created",
 	              (json_int_t)im->created, "updated", (json_int_t)im->updated, "unchanged",
 	              (json_int_t)im->unchanged, "rejected", (json_int_t)im->rejected);
-	if ((rc = app_audit(db, who, "import", "import", id, NULL, summary)) != KAM_OK)
+	if (summary == NULL)
+		rc = KAM_ENOMEM;
+	if (rc != KAM_OK ||
+	    (rc = app_audit(db, who, "import", "import", id, NULL, summary)) != KAM_OK)
 		goto out;
-	if ((rc = store_commit(db)) != KAM_OK)
+	if (!in_tx && (rc = store_commit(db)) != KAM_OK)
 		goto out;
 	if ((rc = store_get(db, &model_import, id, result, NULL)) == KAM_OK)
 		app_import_decorate(*result);
 out:
-	if (rc != KAM_OK)
+	if (rc != KAM_OK && !in_tx)
 		store_rollback(db);
 	json_decref(rec);
 	json_decref(summary);
@@ -133,7 +142,7 @@ static int stopped(struct imp *im, long line, bool open, const char *why, json_t
 	im->created = o->atomic ? 0 : im->c_created;
 	im->updated = o->atomic ? 0 : im->c_updated;
 	im->unchanged = o->atomic ? 0 : im->c_unchanged;
-	return save(im, result);
+	return save(im, result, false);
 }
 
 /*
@@ -331,14 +340,19 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 		store_rollback(db);
 		if (o->atomic && im.rejected && !o->dry_run)
 			im.created = im.updated = im.unchanged = 0;
-	} else if ((rc = batch_counts(&im)) != KAM_OK) {
-		goto out; /* still open: rolled back below */
-	} else if ((rc = store_commit(db)) != KAM_OK) {
 		open = false;
-		goto out;
+		rc = save(&im, result, false);
+	} else {
+		/* the run's record goes into the last batch's transaction: the rows without the
+		 * record of their run (a client told 503 that retries) cannot happen */
+		if ((rc = save(&im, result, true)) == KAM_OK)
+			rc = store_commit(db); /* which undoes all when it fails */
+		open = rc != KAM_OK;
+		if (rc != KAM_OK) {
+			json_decref(*result);
+			*result = NULL;
+		}
 	}
-	open = false;
-	rc = save(&im, result);
 out:
 	if (open)
 		store_rollback(db);

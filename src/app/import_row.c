@@ -505,16 +505,20 @@ static int resolve(struct rowctx *x)
 						continue;
 					rc = lookup(im, c->target, t, account_id, &id, x->msg,
 					            sizeof(x->msg));
-					if (rc == KAM_OK)
-						json_array_append_new(ids, json_integer(id));
+					if (rc == KAM_OK &&
+					    json_array_append_new(ids, json_integer(id)) != 0)
+						rc = KAM_ENOMEM;
 				}
 				free(copy);
-				json_object_set_new(x->rec, c->f->name, ids);
+				if (json_object_set_new(x->rec, c->f->name, ids) != 0 &&
+				    rc == KAM_OK)
+					rc = KAM_ENOMEM;
 			} else {
 				rc = lookup(im, c->target, v, account_id, &id, x->msg,
 				            sizeof(x->msg));
-				if (rc == KAM_OK)
-					json_object_set_new(x->rec, c->f->name, json_integer(id));
+				if (rc == KAM_OK &&
+				    json_object_set_new(x->rec, c->f->name, json_integer(id)) != 0)
+					rc = KAM_ENOMEM;
 			}
 			if (rc == KAM_ENOTFOUND) { /* noted; the row's other references still looked up */
 				x->bad_col = c->header;
@@ -1015,6 +1019,8 @@ int imp_row(struct imp *im, struct row *r)
 	int64_t id = 0, rejected_before = im->rejected;
 	int rc, end = KAM_OK;
 
+	if (x.rec == NULL)
+		return KAM_ENOMEM;
 	if (r->n != im->ncols) {
 		char msg[120];
 

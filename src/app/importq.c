@@ -8,6 +8,7 @@
 #include "util/log.h"
 #include "util/node.h"
 #include "util/time.h"
+#include "util/buf.h"
 
 struct job {
 	struct job *next;
@@ -66,7 +67,7 @@ static void fail(struct store_conn *c, int64_t id, const char *why, const json_t
 
 	if (json_is_string(hint))
 		json_object_set(json_array_get(errs, 0), "base_currency", hint);
-	s = json_dumps(errs, JSON_COMPACT);
+	s = buf_json(errs, JSON_COMPACT);
 	json_t *rec = json_pack("{s:s,s:s,s:I}", "status", "failed", "errors", s ? s : "[]",
 				"finished_at", (json_int_t)time_now());
 

@@ -284,7 +284,10 @@ int app_res_patch(struct store_conn *db, const struct actor *who, const struct a
 	if ((rc = app_check_refs(db, who, r->e, patch, account_id, ei)) != KAM_OK)
 		goto out;
 	merged = json_deep_copy(before);
-	json_object_update(merged, patch);
+	if (json_object_update(merged, patch) != 0) {
+		rc = KAM_ENOMEM;
+		goto out;
+	}
 	if (r->prepare && (rc = r->prepare(db, who, merged, before, ei)) != KAM_OK)
 		goto out;
 	if ((rc = store_update(db, r->e, id, merged, version, time_now())) != KAM_OK)

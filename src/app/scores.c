@@ -252,12 +252,16 @@ json_t *app_matrix_item(const struct settings *s, json_t *row)
 	             : -1;
 	strength = score_strength(&in, parts);
 	for (int i = 0; i < STRENGTH_PARTS; i++)
-		json_array_append_new(
-		    comp, json_pack("{s:s,s:o,s:o,s:f}", "name", parts[i].name, "raw",
-		                    parts[i].missing ? json_null() : json_real(parts[i].raw),
-		                    "normalized",
-		                    parts[i].missing ? json_null() : json_real(parts[i].normalized),
-		                    "weight", parts[i].weight));
+		if (json_array_append_new(
+		        comp,
+		        json_pack("{s:s,s:o,s:o,s:f}", "name", parts[i].name, "raw",
+		                  parts[i].missing ? json_null() : json_real(parts[i].raw),
+		                  "normalized",
+		                  parts[i].missing ? json_null() : json_real(parts[i].normalized),
+		                  "weight", parts[i].weight)) != 0) {
+			json_decref(comp); /* an item without all its parts is no item */
+			return NULL;
+		}
 	return json_pack("{s:O,s:O,s:O,s:s,s:O,s:O,s:{s:f,s:f},s:{s:o,s:o}}", "account_id",
 	                 json_object_get(row, "account_id"), "name", json_object_get(row, "name"),
 	                 "owner_id", json_object_get(row, "owner_id"), "segment",
@@ -284,6 +288,8 @@ int app_segments_refresh(struct store_conn *db, const struct settings *s, int64_
 	{
 		json_t *it = app_matrix_item(s, row);
 
+		if (rc == KAM_OK && it == NULL)
+			rc = KAM_ENOMEM;
 		if (rc == KAM_OK)
 			rc = store_segment_set(
 			    db, json_integer_value(json_object_get(it, "account_id")),

@@ -135,7 +135,7 @@ static void print_result(const json_t *r)
 		       json_string_value(json_object_get(e, "message")));
 	}
 	if (json_array_size(ign)) {
-		char *s = json_dumps(ign, JSON_COMPACT);
+		char *s = buf_json(ign, JSON_COMPACT);
 
 		printf("  columns not imported: %s\n", s);
 		free(s);
@@ -321,7 +321,7 @@ int cli_import(const char *db, int argc, char **argv, int64_t now)
 		goto out;
 	}
 	if (json_out) {
-		char *s = json_dumps(result, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		char *s = buf_json(result, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 
 		printf("%s\n", s);
 		free(s);

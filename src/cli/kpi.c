@@ -11,6 +11,7 @@
 #include "store/kpi.h"
 #include "store/portfolio.h"
 #include "util/time.h"
+#include "util/buf.h"
 
 struct cli_scope {
 	int kind; /* 0 portfolio, 1 account, 2 kam */
@@ -136,7 +137,7 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 		ans = json_pack("{s:s,s:{s:s,s:s},s:{s:s,s:s},s:s,s:O}", "scope", scope, "period",
 				"from", f, "to", t, "previous", "from", pf, "to", pt, "currency",
 				set.base_currency, "kpis", a);
-		s = json_dumps(ans, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+		s = buf_json(ans, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
 		printf("%s\n", s);
 		free(s);
 		json_decref(ans);

@@ -6,6 +6,7 @@
 #include "http/assets.h"
 #include "http/http.h"
 #include "store/store.h"
+#include "util/buf.h"
 #include "util/log.h"
 #include "util/time.h"
 #include "util/tok.h"
@@ -95,6 +96,7 @@ static bool is_json_type(const char *ct)
 static int parse_body(struct req *rq, struct resp *rs)
 {
 	json_error_t jerr;
+	bool oom;
 
 	if (rq->body_len == 0)
 		return KAM_OK;
@@ -102,7 +104,11 @@ static int parse_body(struct req *rq, struct resp *rs)
 		http_problem(rs, 415, "the request body must be application/json", NULL);
 		return KAM_EINVAL;
 	}
-	rq->json = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
+	rq->json = buf_json_load(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &jerr, &oom);
+	if (oom) {
+		http_reply_err(rs, KAM_ENOMEM, NULL);
+		return KAM_ENOMEM;
+	}
 	if (rq->json == NULL) {
 		char detail[300];
 

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "http/http.h"
+#include "util/buf.h"
 
 static const struct {
 	int status;
@@ -65,6 +66,7 @@ int http_status_of(int err)
 	case KAM_ERATE:
 		return 429;
 	case KAM_EBUSY:
+	case KAM_EUNAVAIL:
 		return 503;
 	default:
 		return 500;
@@ -118,19 +120,29 @@ int http_reply_bytes(struct resp *rs, int status, const char *ctype, const void 
 	return KAM_OK;
 }
 
+/* The reply when not even a problem document could be built: a constant one, so the client
+ * still reads a 500 it can parse (an empty body once the copy fails too). */
+static int reply_oom(struct resp *rs)
+{
+	static const char doc[] = "{\"type\":\"https://kam.dev/problems/internal-error\","
+	                          "\"title\":\"Internal Server Error\",\"status\":500,"
+	                          "\"detail\":\"out of memory\"}";
+
+	http_reply_bytes(rs, 500, "application/problem+json; charset=utf-8", doc, sizeof(doc) - 1);
+	return KAM_ENOMEM;
+}
+
 static int reply_dump(struct resp *rs, int status, json_t *obj, const char *ctype)
 {
-	char *s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+	char *s = buf_json(obj, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
 
 	json_decref(obj);
 	http_resp_drop_file(rs);
 	free(rs->body);
 	rs->body = NULL;
 	rs->len = 0;
-	if (s == NULL) {
-		rs->status = 500;
-		return KAM_ENOMEM;
-	}
+	if (s == NULL)
+		return reply_oom(rs);
 	rs->body = s;
 	rs->len = strlen(s);
 	rs->status = status;
@@ -155,8 +167,7 @@ int http_problem(struct resp *rs, int status, const char *detail, json_t *errors
 		      status);
 	if (p == NULL) {
 		json_decref(errors);
-		rs->status = status;
-		return KAM_ENOMEM;
+		return reply_oom(rs);
 	}
 	if (detail && detail[0])
 		json_object_set_new(p, "detail", json_string(detail));
@@ -186,6 +197,10 @@ int http_reply_err(struct resp *rs, int err, struct kam_errinfo *ei)
 		case KAM_EBUSY:
 			detail = "the database is busy; retry shortly";
 			break;
+		case KAM_EUNAVAIL:
+			detail = "the database cannot store data now (disk full or an I/O error); "
+			         "retry later";
+			break;
 		case KAM_ECONFLICT:
 			detail = "the change conflicts with existing data";
 			break;
@@ -193,8 +208,8 @@ int http_reply_err(struct resp *rs, int err, struct kam_errinfo *ei)
 			detail = NULL;
 		}
 	}
-	if (status == 503)
-		http_header(rs, "Retry-After", "1");
+	if (status == 503) /* a full disk is not freed in a second */
+		http_header(rs, "Retry-After", err == KAM_EUNAVAIL ? "30" : "1");
 	return http_problem(rs, status, detail, errors);
 }
 

@@ -127,7 +127,7 @@ static json_t *figures(const struct settings *s, const struct kpi_input *d, kpi_
 	double *hours, hist = 0, hist_n = 0, annual = 0, annual_n = 0, goals = 0, achieved = 0,
 		       inter = 0, active = 0;
 	char year_ago[11];
-	int p, pa, dt;
+	int p, pa, dt, bad = 0;
 	json_t *out, *f;
 
 	if (acc == NULL || nps == NULL || csat == NULL) {
@@ -184,45 +184,50 @@ static json_t *figures(const struct settings *s, const struct kpi_input *d, kpi_
 	hours = resolution_hours(s, d, in, arg, t0, t1, &nh, &met);
 
 	out = json_object();
-	json_object_set_new(out, "logo_retention", fig(r.logo_retention));
-	json_object_set_new(out, "logo_churn", fig(r.logo_churn));
-	json_object_set_new(out, "grr", fig(r.grr));
-	json_object_set_new(out, "nrr", fig(r.nrr));
-	json_object_set_new(out, "expansion", amount(r.expansion));
+	bad |= json_object_set_new(out, "logo_retention", fig(r.logo_retention));
+	bad |= json_object_set_new(out, "logo_churn", fig(r.logo_churn));
+	bad |= json_object_set_new(out, "grr", fig(r.grr));
+	bad |= json_object_set_new(out, "nrr", fig(r.nrr));
+	bad |= json_object_set_new(out, "expansion", amount(r.expansion));
 	f = amount(r.contraction);
-	json_object_set_new(f, "from_churned", num(r.contraction_churned));
-	json_object_set_new(out, "contraction", f);
-	json_object_set_new(out, "revenue", amount(r.revenue));
-	json_object_set_new(out, "revenue_growth", fig(r.revenue_growth));
-	json_object_set_new(out, "share_of_wallet", fig(r.share_of_wallet));
-	json_object_set_new(out, "cltv_historical", fig(kpi_ratio(hist, hist_n)));
+	bad |= json_object_set_new(f, "from_churned", num(r.contraction_churned));
+	bad |= json_object_set_new(out, "contraction", f);
+	bad |= json_object_set_new(out, "revenue", amount(r.revenue));
+	bad |= json_object_set_new(out, "revenue_growth", fig(r.revenue_growth));
+	bad |= json_object_set_new(out, "share_of_wallet", fig(r.share_of_wallet));
+	bad |= json_object_set_new(out, "cltv_historical", fig(kpi_ratio(hist, hist_n)));
 	f = annual_n > 0 && !year.logo_churn.null
 		    ? fig(kpi_cltv_predictive(annual / annual_n, s->gross_margin,
 					      year.logo_churn.value, s->cltv_horizon_years))
 		    : fig(kpi_ratio(0, 0));
-	json_object_set_new(out, "cltv_predictive", f);
-	json_object_set_new(out, "upsell_rate", fig(r.upsell_rate));
+	bad |= json_object_set_new(out, "cltv_predictive", f);
+	bad |= json_object_set_new(out, "upsell_rate", fig(r.upsell_rate));
 	f = fig(kpi_nps(nps, nn, &p, &pa, &dt));
-	json_object_set_new(f, "promoters", json_integer(p));
-	json_object_set_new(f, "passives", json_integer(pa));
-	json_object_set_new(f, "detractors", json_integer(dt));
-	json_object_set_new(out, "nps", f);
+	bad |= json_object_set_new(f, "promoters", json_integer(p));
+	bad |= json_object_set_new(f, "passives", json_integer(pa));
+	bad |= json_object_set_new(f, "detractors", json_integer(dt));
+	bad |= json_object_set_new(out, "nps", f);
 	f = fig(kpi_csat_mean(csat, nc));
-	json_object_set_new(f, "share_satisfied",
-			    kpi_csat_share(csat, nc).null ? json_null()
-							  : json_real(kpi_csat_share(csat, nc).value));
-	json_object_set_new(out, "csat", f);
-	json_object_set_new(out, "goal_achievement", fig(kpi_ratio(achieved, goals)));
-	json_object_set_new(out, "ttr_mean_hours", fig(kpi_mean(hours, nh)));
-	json_object_set_new(out, "ttr_median_hours", fig(kpi_median(hours, nh)));
-	json_object_set_new(out, "ttr_p90_hours", fig(kpi_p90(hours, nh)));
-	json_object_set_new(out, "sla_compliance", fig(kpi_ratio((double)met, (double)nh)));
-	json_object_set_new(out, "interactions_per_account_month",
-			    fig(kpi_ratio(inter, active * kpi_days(from, to) / 30.4375)));
+	bad |= json_object_set_new(f, "share_satisfied",
+	                           kpi_csat_share(csat, nc).null
+	                               ? json_null()
+	                               : json_real(kpi_csat_share(csat, nc).value));
+	bad |= json_object_set_new(out, "csat", f);
+	bad |= json_object_set_new(out, "goal_achievement", fig(kpi_ratio(achieved, goals)));
+	bad |= json_object_set_new(out, "ttr_mean_hours", fig(kpi_mean(hours, nh)));
+	bad |= json_object_set_new(out, "ttr_median_hours", fig(kpi_median(hours, nh)));
+	bad |= json_object_set_new(out, "ttr_p90_hours", fig(kpi_p90(hours, nh)));
+	bad |= json_object_set_new(out, "sla_compliance", fig(kpi_ratio((double)met, (double)nh)));
+	bad |= json_object_set_new(out, "interactions_per_account_month",
+	                           fig(kpi_ratio(inter, active * kpi_days(from, to) / 30.4375)));
 	free(acc);
 	free(nps);
 	free(csat);
 	free(hours);
+	if (bad) { /* a figure missing for want of memory: none rather than some */
+		json_decref(out);
+		return NULL;
+	}
 	return out;
 }
 

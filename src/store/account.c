@@ -5,6 +5,7 @@
 #include <sodium.h>
 #include "store/internal.h"
 #include "util/time.h"
+#include "util/buf.h"
 
 int store_account_access(struct store_conn *c, int64_t account_id, int64_t user_id,
 			 bool *owner, bool *on_team)
@@ -112,20 +113,24 @@ static bool audit_only(const char *entity, const char *action)
 	return false;
 }
 
-int store_audit_add(struct store_conn *c, int64_t user_id, const char *action,
-		    const char *entity, int64_t entity_id, const json_t *before,
-		    const json_t *after, int64_t now)
+int store_audit_add(struct store_conn *c, int64_t user_id, const char *action, const char *entity,
+                    int64_t entity_id, const json_t *before, const json_t *after, int64_t now)
 {
-	char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	int rc = sq_run(c,
-			"INSERT INTO audit (at, user_id, action, entity, entity_id, before, after) "
-			"VALUES (?, ?, ?, ?, ?, ?, ?)",
-			(struct db_val[]){DB_INT(now), user_id > 0 ? DB_INT(user_id) : DB_NULL,
-					  DB_TEXT(action), DB_TEXT(entity),
-					  entity_id > 0 ? DB_INT(entity_id) : DB_NULL, DB_TEXT(b),
-					  DB_TEXT(a)},
-			7);
+	char *b = before ? buf_json(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *a = after ? buf_json(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	/* an audit row without the change it records is worse than no change */
+	int rc =
+	    (before && !b) || (after && !a)
+	        ? KAM_ENOMEM
+	        : sq_run(
+	              c,
+	              "INSERT INTO audit (at, user_id, action, entity, entity_id, before, after) "
+	              "VALUES (?, ?, ?, ?, ?, ?, ?)",
+	              (struct db_val[]){DB_INT(now), user_id > 0 ? DB_INT(user_id) : DB_NULL,
+	                                DB_TEXT(action), DB_TEXT(entity),
+	                                entity_id > 0 ? DB_INT(entity_id) : DB_NULL, DB_TEXT(b),
+	                                DB_TEXT(a)},
+	              7);
 
 	free(b);
 	free(a);

@@ -33,7 +33,8 @@ int store_user_by_email(struct store_conn *c, const char *email, struct store_au
 		copy(out->name, sizeof(out->name), c->ops->col_text(st, 3));
 		out->active = c->ops->col_int(st, 4) != 0;
 		*hash = sq_strdup(c->ops->col_text(st, 5));
-		rc = KAM_OK;
+		/* no copy is no memory, not a user without a password (a 401) */
+		rc = *hash == NULL && c->ops->col_text(st, 5) ? KAM_ENOMEM : KAM_OK;
 	} else if (rc == 0) {
 		rc = KAM_ENOTFOUND;
 	}
@@ -52,7 +53,7 @@ int store_user_hash(struct store_conn *c, int64_t user_id, char **hash)
 	rc = c->ops->next(st);
 	if (rc == 1) {
 		*hash = sq_strdup(c->ops->col_text(st, 0));
-		rc = KAM_OK;
+		rc = *hash == NULL && c->ops->col_text(st, 0) ? KAM_ENOMEM : KAM_OK;
 	} else if (rc == 0) {
 		rc = KAM_ENOTFOUND;
 	}

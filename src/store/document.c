@@ -52,8 +52,12 @@ int store_revenue_by_month(struct store_conn *c, int64_t account_id, const char 
 		return rc;
 	arr = json_array();
 	while ((rc = c->ops->next(st)) == 1)
-		json_array_append_new(arr, json_pack("{s:s,s:I}", "month", c->ops->col_text(st, 0),
-		                                     "amount", (json_int_t)c->ops->col_int(st, 1)));
+		if (json_array_append_new(
+		        arr, json_pack("{s:s,s:I}", "month", c->ops->col_text(st, 0), "amount",
+		                       (json_int_t)c->ops->col_int(st, 1))) != 0) {
+			rc = KAM_ENOMEM; /* a month missing would read as a month without revenue */
+			break;
+		}
 	c->ops->done(st);
 	if (rc < 0) {
 		json_decref(arr);

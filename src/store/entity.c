@@ -76,6 +76,8 @@ static int load_list(struct store_conn *c, const struct model_entity *e,
 	json_t *arr = json_array();
 	int rc;
 
+	if (arr == NULL)
+		return KAM_ENOMEM;
 	if (f->type == MT_TAGS)
 		snprintf(sql, sizeof(sql), "SELECT tag FROM %s_tags WHERE entity_id = ? ORDER BY tag",
 			 e->table);
@@ -86,14 +88,15 @@ static int load_list(struct store_conn *c, const struct model_entity *e,
 	if (rc != KAM_OK)
 		goto out;
 	while ((rc = c->ops->next(st)) == 1)
-		json_array_append_new(arr, f->type == MT_TAGS
-						   ? json_string(c->ops->col_text(st, 0))
-						   : json_integer(c->ops->col_int(st, 0)));
+		if (json_array_append_new(arr, f->type == MT_TAGS
+		                                   ? json_string(c->ops->col_text(st, 0))
+		                                   : json_integer(c->ops->col_int(st, 0))) != 0) {
+			rc = KAM_ENOMEM;
+			break;
+		}
 	c->ops->done(st);
-	if (rc == 0) {
-		json_object_set(obj, f->name, arr);
-		rc = KAM_OK;
-	}
+	if (rc == 0)
+		rc = json_object_set(obj, f->name, arr) == 0 ? KAM_OK : KAM_ENOMEM;
 out:
 	json_decref(arr);
 	return rc;
@@ -135,7 +138,10 @@ static int load_page_lists(struct store_conn *c, const struct model_entity *e, j
 
 		ids[i] = DB_INT(json_integer_value(json_object_get(row, "id")));
 		snprintf(key, sizeof(key), "%lld", (long long)ids[i].i);
-		json_object_set(byid, key, row);
+		if (json_object_set(byid, key, row) != 0) {
+			rc = KAM_ENOMEM;
+			goto out;
+		}
 	}
 	for (size_t j = 0; j < e->nfields && rc == KAM_OK; j++) {
 		const struct model_field *f = &e->fields[j];
@@ -144,7 +150,13 @@ static int load_page_lists(struct store_conn *c, const struct model_entity *e, j
 
 		if (is_column(f))
 			continue;
-		json_array_foreach(rows, i, row) json_object_set_new(row, f->name, json_array());
+		json_array_foreach(rows, i, row)
+		{
+			if (json_object_set_new(row, f->name, json_array()) != 0)
+				rc = KAM_ENOMEM;
+		}
+		if (rc != KAM_OK)
+			break;
 		/* the ids are bound, one placeholder each; only names from the model are written */
 		if (f->type == MT_TAGS)
 			buf_printf(&sql, "SELECT entity_id, tag FROM %s_tags WHERE entity_id IN (?",
@@ -169,9 +181,13 @@ static int load_page_lists(struct store_conn *c, const struct model_entity *e, j
 
 			snprintf(key, sizeof(key), "%lld", (long long)c->ops->col_int(st, 0));
 			to = json_object_get(json_object_get(byid, key), f->name);
-			json_array_append_new(to, f->type == MT_TAGS
-			                              ? json_string(c->ops->col_text(st, 1))
-			                              : json_integer(c->ops->col_int(st, 1)));
+			if (json_array_append_new(to, f->type == MT_TAGS
+			                                  ? json_string(c->ops->col_text(st, 1))
+			                                  : json_integer(c->ops->col_int(st, 1))) !=
+			    0) {
+				rc = KAM_ENOMEM;
+				break;
+			}
 		}
 		c->ops->done(st);
 		rc = rc < 0 ? rc : KAM_OK;
@@ -182,14 +198,15 @@ out:
 	return rc;
 }
 
-/* Builds the JSON of the current row (columns in select_cols order); *version gets its version. */
+/* Builds the JSON of the current row (columns in select_cols order); *version gets its version.
+ * NULL when out of memory: a record missing a field must not pass for the whole one. */
 static json_t *row_json(struct store_conn *c, const struct model_entity *e, struct db_stmt *st,
 			int64_t *version)
 {
 	json_t *obj = json_object();
 	int col = 0;
 
-	for (size_t i = 0; i < e->nfields; i++) {
+	for (size_t i = 0; obj && i < e->nfields; i++) {
 		const struct model_field *f = &e->fields[i];
 		json_t *v;
 
@@ -221,7 +238,10 @@ static json_t *row_json(struct store_conn *c, const struct model_entity *e, stru
 				break;
 			}
 		}
-		json_object_set_new(obj, f->name, v);
+		if (json_object_set_new(obj, f->name, v) != 0) {
+			json_decref(obj);
+			return NULL;
+		}
 		col++;
 	}
 	if (version)
@@ -249,8 +269,8 @@ static int get_row(struct store_conn *c, const struct model_entity *e, int64_t i
 	if (rc != KAM_OK)
 		return rc;
 	rc = c->ops->next(st);
-	if (rc == 1)
-		obj = row_json(c, e, st, version);
+	if (rc == 1 && (obj = row_json(c, e, st, version)) == NULL)
+		rc = KAM_ENOMEM;
 	c->ops->done(st);
 	if (rc == 0)
 		return KAM_ENOTFOUND;
@@ -465,7 +485,7 @@ int store_delete(struct store_conn *c, const struct model_entity *e, int64_t id,
 static char *cursor_encode(const json_t *sortv, int64_t id)
 {
 	json_t *arr = json_pack("[O,I]", sortv, (json_int_t)id);
-	char *js = json_dumps(arr, JSON_COMPACT), *out = NULL;
+	char *js = buf_json(arr, JSON_COMPACT), *out = NULL;
 	size_t l, ol;
 
 	json_decref(arr);
@@ -638,7 +658,11 @@ int store_list(struct store_conn *c, const struct model_entity *e, const struct 
 		rc = c->ops->query(c->db, b.s, args, n, &st);
 		if (rc != KAM_OK)
 			goto out;
-		arr = json_array();
+		if ((arr = json_array()) == NULL) {
+			c->ops->done(st);
+			rc = KAM_ENOMEM;
+			goto out;
+		}
 		while ((rc = c->ops->next(st)) == 1) {
 			json_t *row;
 
@@ -646,21 +670,36 @@ int store_list(struct store_conn *c, const struct model_entity *e, const struct 
 				rc = 2; /* one more row exists: there is a next page */
 				break;
 			}
-			row = row_json(c, e, st, NULL);
+			if ((row = row_json(c, e, st, NULL)) == NULL) {
+				rc = KAM_ENOMEM;
+				break;
+			}
 			json_decref(last_v);
 			last_v = json_incref(json_object_get(row, sf->name));
 			if (sf->type == MT_TIME) { /* cursors hold the raw integer, not the text */
 				json_decref(last_v);
-				last_v = json_integer(c->ops->col_int(st, sort_col));
+				if ((last_v = json_integer(c->ops->col_int(st, sort_col))) ==
+				    NULL) {
+					json_decref(row);
+					rc = KAM_ENOMEM;
+					break;
+				}
 			}
 			last_id = json_integer_value(json_object_get(row, "id"));
-			json_array_append_new(arr, row);
+			if (json_array_append_new(arr, row) != 0) {
+				rc = KAM_ENOMEM;
+				break;
+			}
 			count++;
 		}
 		c->ops->done(st);
 		if (rc < 0)
 			goto out;
 		*next_cursor = rc == 2 && last_v ? cursor_encode(last_v, last_id) : NULL;
+		if (rc == 2 && last_v && *next_cursor == NULL) {
+			rc = KAM_ENOMEM;
+			goto out;
+		}
 		rc = KAM_OK;
 	}
 	if ((rc = load_page_lists(c, e, arr)) != KAM_OK)

@@ -204,7 +204,7 @@ int store_health_inputs(struct store_conn *c, const struct store_health_params *
 		                      DB_INT(p->sla_hours[2]), DB_INT(p->sla_hours[3]), A2},
 		    12, v, len, on_cases);
 	if (rc == KAM_OK) {
-		struct db_stmt *s2 = NULL; /* done() takes NULL when the query failed */
+		struct db_stmt *s2 = NULL; /* still NULL (done ignores it) when the query fails */
 
 		/* overdue actions: counted here, their age from the oldest due date (every row: a
 		 * loop stopping at the first left all other accounts without, in the stored score
@@ -238,7 +238,7 @@ int store_health_inputs(struct store_conn *c, const struct store_health_params *
 		    "FROM contacts WHERE 1 = 1" ACC " GROUP BY account_id",
 		    (struct db_val[]){DB_INT(now - 90 * 86400), A2}, 3, v, len, on_contacts);
 	if (rc == KAM_OK) {
-		struct db_stmt *s2 = NULL; /* done() takes NULL when the query failed */
+		struct db_stmt *s2 = NULL; /* still NULL (done ignores it) when the query fails */
 
 		rc = c->ops->query(
 		    c->db,
@@ -266,7 +266,7 @@ int store_health_inputs(struct store_conn *c, const struct store_health_params *
 		         "stage = 'won' AND closed_on >= ?" ACC,
 		         (struct db_val[]){DB_STR(ago180), A2}, 3, v, len, on_renewal_won);
 	if (rc == KAM_OK) {
-		struct db_stmt *s2 = NULL; /* done() takes NULL when the query failed */
+		struct db_stmt *s2 = NULL; /* still NULL (done ignores it) when the query fails */
 
 		/* an active plan whose latest review planned the next one before today */
 		rc = c->ops->query(c->db,
@@ -410,7 +410,7 @@ int store_alerts_sync(struct store_conn *c, const struct alert_hit *hits, size_t
 	for (size_t i = 0; i < n && rc == KAM_OK; i++) {
 		const struct alert_hit *h = &hits[i];
 		const char *rule = h->rule;
-		char *ev = json_dumps(h->evidence, JSON_COMPACT | JSON_SORT_KEYS);
+		char *ev = buf_json(h->evidence, JSON_COMPACT | JSON_SORT_KEYS);
 		struct live key, *l = NULL;
 
 		snprintf(key.rule, sizeof(key.rule), "%s", rule);

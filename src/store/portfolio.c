@@ -31,7 +31,7 @@ int store_settings_get(struct store_conn *c, json_t **doc, int64_t *version)
 
 int store_settings_put(struct store_conn *c, const json_t *doc, int64_t version, int64_t now)
 {
-	char *s = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+	char *s = buf_json(doc, JSON_COMPACT | JSON_SORT_KEYS);
 	int rc;
 
 	if (s == NULL)
@@ -281,24 +281,29 @@ int store_matrix_rows(struct store_conn *c, int64_t scope_user, const char *from
 		return rc;
 	arr = json_array();
 	while ((rc = c->ops->next(st)) == 1)
-		json_array_append_new(
-		    arr,
-		    json_pack(
-		        "{s:I,s:s,s:I,s:f,s:i,s:o,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "account_id",
-		        (json_int_t)c->ops->col_int(st, 0), "name", c->ops->col_text(st, 1),
-		        "owner_id", (json_int_t)c->ops->col_int(st, 2), "score",
-		        c->ops->col_real(st, 3), "rating", (int)c->ops->col_int(st, 4), "potential",
-		        c->ops->is_null(st, 5) ? json_null() : json_integer(c->ops->col_int(st, 5)),
-		        "currency", c->ops->col_text(st, 6), "revenue",
-		        (json_int_t)c->ops->col_int(st, 7), "nps_n",
-		        (json_int_t)c->ops->col_int(st, 8), "promoters",
-		        (json_int_t)c->ops->col_int(st, 9), "detractors",
-		        (json_int_t)c->ops->col_int(st, 10), "influential",
-		        (json_int_t)c->ops->col_int(st, 11), "engaged",
-		        (json_int_t)c->ops->col_int(st, 12), "health",
-		        /* null: not enough data to score (schema 20) */
-		        c->ops->col_int(st, 14) ? json_real(c->ops->col_real(st, 13))
-		                                : json_null()));
+		if (json_array_append_new(
+		        arr,
+		        json_pack("{s:I,s:s,s:I,s:f,s:i,s:o,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:o}",
+		                  "account_id", (json_int_t)c->ops->col_int(st, 0), "name",
+		                  c->ops->col_text(st, 1), "owner_id",
+		                  (json_int_t)c->ops->col_int(st, 2), "score",
+		                  c->ops->col_real(st, 3), "rating", (int)c->ops->col_int(st, 4),
+		                  "potential",
+		                  c->ops->is_null(st, 5) ? json_null()
+		                                         : json_integer(c->ops->col_int(st, 5)),
+		                  "currency", c->ops->col_text(st, 6), "revenue",
+		                  (json_int_t)c->ops->col_int(st, 7), "nps_n",
+		                  (json_int_t)c->ops->col_int(st, 8), "promoters",
+		                  (json_int_t)c->ops->col_int(st, 9), "detractors",
+		                  (json_int_t)c->ops->col_int(st, 10), "influential",
+		                  (json_int_t)c->ops->col_int(st, 11), "engaged",
+		                  (json_int_t)c->ops->col_int(st, 12), "health",
+		                  /* null: not enough data to score (schema 20) */
+		                  c->ops->col_int(st, 14) ? json_real(c->ops->col_real(st, 13))
+		                                          : json_null())) != 0) {
+			rc = KAM_ENOMEM;
+			break;
+		}
 	c->ops->done(st);
 	if (rc < 0) {
 		json_decref(arr);

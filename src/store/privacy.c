@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include "store/internal.h"
 #include "store/privacy.h"
+#include "util/buf.h"
 
 /* The first column of every row as an array of integers. */
 static int ids(struct store_conn *c, const char *sql, int64_t arg, json_t **out)
@@ -13,7 +14,10 @@ static int ids(struct store_conn *c, const char *sql, int64_t arg, json_t **out)
 		return rc;
 	arr = json_array();
 	while ((rc = c->ops->next(st)) == 1)
-		json_array_append_new(arr, json_integer(c->ops->col_int(st, 0)));
+		if (json_array_append_new(arr, json_integer(c->ops->col_int(st, 0))) != 0) {
+			rc = KAM_ENOMEM;
+			break;
+		}
 	c->ops->done(st);
 	if (rc < 0) {
 		json_decref(arr);
@@ -92,11 +96,10 @@ int store_privacy_audit_rows(struct store_conn *c, int64_t contact_id, json_t **
 int store_privacy_audit_redact(struct store_conn *c, int64_t audit_id, const json_t *before,
                                const json_t *after, int64_t now)
 {
-	char *b = json_is_null(before) || !before
-	              ? NULL
-	              : json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS);
+	char *b = json_is_null(before) || !before ? NULL
+	                                          : buf_json(before, JSON_COMPACT | JSON_SORT_KEYS);
 	char *a =
-	    json_is_null(after) || !after ? NULL : json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
+	    json_is_null(after) || !after ? NULL : buf_json(after, JSON_COMPACT | JSON_SORT_KEYS);
 	int rc =
 	    sq_run(c, "UPDATE audit SET before = ?, after = ?, redacted_at = ? WHERE id = ?",
 	           (struct db_val[]){DB_TEXT(b), DB_TEXT(a), DB_INT(now), DB_INT(audit_id)}, 4);
@@ -139,7 +142,7 @@ int store_privacy_import_reports(struct store_conn *c, int64_t after_id, int lim
 int store_privacy_import_scrub(struct store_conn *c, int64_t import_id, const json_t *errors,
                                const json_t *ignored, int64_t now)
 {
-	char *e = json_dumps(errors, JSON_COMPACT), *g = json_dumps(ignored, JSON_COMPACT);
+	char *e = buf_json(errors, JSON_COMPACT), *g = buf_json(ignored, JSON_COMPACT);
 	int rc =
 	    e && g
 	        ? sq_run(c,

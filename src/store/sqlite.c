@@ -38,6 +38,10 @@ static int map_rc(int rc)
 		return KAM_EBUSY;
 	case SQLITE_NOMEM:
 		return KAM_ENOMEM;
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+		/* the disk filled up or failed: the write was undone, and may work later */
+		return KAM_EUNAVAIL;
 	default:
 		return KAM_EDB;
 	}
@@ -179,7 +183,8 @@ static int prepare_cached(struct db_conn *c, const char *sql, struct db_stmt **o
 	s->sql = NULL;
 fill:
 	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, NULL) != SQLITE_OK)
-		return map_rc(sqlite3_errcode(c->db)) == KAM_EBUSY ? KAM_EBUSY : KAM_EDB;
+		return map_rc(sqlite3_errcode(c->db)) == KAM_OK ? KAM_EDB
+		                                                : map_rc(sqlite3_errcode(c->db));
 	s->sql = strdup(sql);
 	if (s->sql == NULL) {
 		sqlite3_finalize(s->st);
@@ -194,7 +199,7 @@ fill:
 static int sq_query(struct db_conn *c, const char *sql, const struct db_val *args, int nargs,
 		    struct db_stmt **out)
 {
-	struct db_stmt *s;
+	struct db_stmt *s = NULL;
 	int rc = prepare_cached(c, sql, &s);
 
 	if (rc != KAM_OK)
@@ -219,7 +224,7 @@ static int sq_query(struct db_conn *c, const char *sql, const struct db_val *arg
 		if (rc != SQLITE_OK) {
 			/* the slot stays idle (and evictable): nobody will call done on it */
 			sqlite3_clear_bindings(s->st);
-			return KAM_EDB;
+			return map_rc(rc) == KAM_ENOMEM ? KAM_ENOMEM : KAM_EDB;
 		}
 	}
 	s->busy = true;

@@ -61,6 +61,35 @@ int buf_printf(struct buf *b, const char *fmt, ...)
 	return rc;
 }
 
+static int json_put(const char *s, size_t n, void *b)
+{
+	return buf_put(b, s, n) == KAM_OK ? 0 : -1;
+}
+
+char *buf_json(const json_t *v, size_t flags)
+{
+	struct buf b = {0};
+
+	if (json_dump_callback(v, json_put, &b, flags) != 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_take(&b, NULL);
+}
+
+json_t *buf_json_load(const char *s, size_t len, size_t flags, json_error_t *err, bool *oom)
+{
+	json_t *v = json_loadb(s, len, flags, err);
+
+	/* jansson's lexer reports an allocation it could not make as a syntax error (or as an
+	 * error with no text): a second try tells the input's fault from the memory's */
+	if (v == NULL && json_error_code(err) != json_error_out_of_memory)
+		v = json_loadb(s, len, flags, err);
+	*oom =
+	    v == NULL && (json_error_code(err) == json_error_out_of_memory || err->text[0] == '\0');
+	return v;
+}
+
 char *buf_take(struct buf *b, size_t *len)
 {
 	char *p = b->data;

@@ -7,7 +7,9 @@
 #ifndef KAM_UTIL_BUF_H
 #define KAM_UTIL_BUF_H
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <jansson.h>
 
 struct buf {
 	char *data; /* NUL-terminated once anything was appended; NULL before */
@@ -25,6 +27,13 @@ int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf
 /* Hands the content over (the caller frees it; "" rather than NULL when empty) and empties
  * b; NULL (and b freed) when an append had failed or memory ran out. */
 char *buf_take(struct buf *b, size_t *len);
+/* json_dumps(v, flags) (the caller frees it), but NULL when any byte could not be appended:
+ * jansson 2.14 drops an object key it ran out of memory for and writes on, so json_dumps can
+ * hand back broken JSON. */
+char *buf_json(const json_t *v, size_t flags);
+/* json_loadb, with *oom set when it failed for want of memory rather than for the input
+ * (jansson alone may call that a syntax error). */
+json_t *buf_json_load(const char *s, size_t len, size_t flags, json_error_t *err, bool *oom);
 /* Frees the content. */
 void buf_free(struct buf *b);
 

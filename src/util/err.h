@@ -15,6 +15,7 @@ enum kam_err {
 	KAM_EBUSY = -8,      /* database busy, retry: 503 */
 	KAM_EAUTH = -9,      /* not authenticated: 401 */
 	KAM_ERATE = -10,     /* rate limited: 429 */
+	KAM_EUNAVAIL = -11,  /* the database cannot write (disk full, I/O error), retry: 503 */
 };
 
 /* Detail of a failure: a human sentence and, for bad input, the fields at fault. */

@@ -4,6 +4,7 @@
 #include <time.h>
 #include "util/log.h"
 #include "util/time.h"
+#include "util/buf.h"
 
 void log_json(json_t *obj)
 {
@@ -13,7 +14,7 @@ void log_json(json_t *obj)
 		return;
 	time_rfc3339(time(NULL), ts, sizeof(ts));
 	json_object_set_new(obj, "ts", json_string(ts));
-	line = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	line = buf_json(obj, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
 	if (line) {
 		/* one fprintf per line: glibc locks the stream, so lines never interleave */
 		fprintf(stderr, "%s\n", line);

@@ -122,9 +122,9 @@ static void test_status_of(void **state)
 	static const struct {
 		int err, status;
 	} rows[] = {
-		{KAM_OK, 200},	       {KAM_EINVAL, 400}, {KAM_EAUTH, 401},	{KAM_EFORBIDDEN, 403},
-		{KAM_ENOTFOUND, 404},  {KAM_ECONFLICT, 409}, {KAM_ESTALE, 412},	{KAM_ERATE, 429},
-		{KAM_EBUSY, 503},      {KAM_EDB, 500},	  {KAM_ENOMEM, 500},
+	    {KAM_OK, 200},        {KAM_EINVAL, 400},    {KAM_EAUTH, 401},  {KAM_EFORBIDDEN, 403},
+	    {KAM_ENOTFOUND, 404}, {KAM_ECONFLICT, 409}, {KAM_ESTALE, 412}, {KAM_ERATE, 429},
+	    {KAM_EBUSY, 503},     {KAM_EDB, 500},       {KAM_ENOMEM, 500}, {KAM_EUNAVAIL, 503},
 	};
 
 	(void)state;

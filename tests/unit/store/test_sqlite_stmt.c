@@ -1,5 +1,5 @@
 /* The SQLite driver's statement cache (src/store/sqlite.c): a nested query with the same SQL
- * text gets its own statement, and a bind failure gives its slot back. */
+ * text gets its own statement, and a bind failure gives its slot back. A full disk is a 503. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -119,11 +119,28 @@ static void test_bind_failure_frees_the_slot(void **state)
 	}
 }
 
+/* A full disk (here the page limit) is KAM_EUNAVAIL, which the client sees as 503 "retry
+ * later", not a 500; and the connection writes again once there is room. */
+static void test_disk_full(void **state)
+{
+	struct fx *f = *state;
+	int rc = KAM_OK;
+
+	assert_int_equal(db_sqlite.exec(f->c, "CREATE TABLE big (s TEXT)"), 0);
+	assert_int_equal(db_sqlite.exec(f->c, "PRAGMA max_page_count = 8"), 0);
+	for (int i = 0; i < 100 && rc == KAM_OK; i++)
+		rc = db_sqlite.exec(f->c, "INSERT INTO big VALUES (printf('%.4000c', 'x'))");
+	assert_int_equal(rc, KAM_EUNAVAIL);
+	assert_int_equal(db_sqlite.exec(f->c, "PRAGMA max_page_count = 100000"), 0);
+	assert_int_equal(db_sqlite.exec(f->c, "INSERT INTO big VALUES ('fits')"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_nested_same_sql, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bind_failure_frees_the_slot, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_disk_full, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
