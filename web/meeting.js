@@ -14,12 +14,15 @@ const MOODS = [[2, 'very positive'], [1, 'positive'], [0, 'neutral'], [-1, 'nega
 const FOLLOW_FIELDS = { follow_up: 'follow_title', 'follow_up.title': 'follow_title', 'follow_up.due_on': 'follow_due', 'follow_up.owner_id': 'follow_owner' };
 const mood = (s) => MOODS.find(([v]) => v === s)?.[1];
 
-// "YYYY-MM-DDTHH:MM" of a moment in the browser's own time zone, for datetime-local.
+// "YYYY-MM-DD HH:MM" of a moment in the browser's own time zone: the app's date format with a
+// 24-hour time, whatever the browser's locale would show in a datetime-local field.
 function local(t) {
   const d = new Date(t);
   const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
+const WHEN = { pattern: '\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}', placeholder: 'YYYY-MM-DD HH:MM', title: 'a date and a 24-hour time, as 2026-03-14 09:30', inputmode: 'numeric' };
+const DAY = { pattern: '\\d{4}-\\d{2}-\\d{2}', placeholder: 'YYYY-MM-DD', title: 'a date as YYYY-MM-DD', inputmode: 'numeric' };
 
 // A searchable multi-pick: chosen people show as chips; the ids travel in hidden inputs.
 function Picker({ name, label, chosen, setChosen, search, nameOf }) {
@@ -50,8 +53,13 @@ function MeetingForm({ account, users, user, plan, it, contactsById, onSaved, on
   const findContacts = async (q) => (await get(`/api/v1/contacts?account_id=${account.id}&limit=20&sort=name${q.trim() ? `&q=${encodeURIComponent(q.trim())}` : ''}`)).items;
   async function save(fd) {
     const mo = fd.get('sentiment');
+    const at = new Date(String(fd.get('occurred_at')).trim().replace(' ', 'T'));
+    if (Number.isNaN(at.getTime())) {
+      const message = 'must be a real date and time, as 2026-03-14 09:30';
+      throw Object.assign(new Error(message), { problem: { errors: [{ field: 'occurred_at', message }] } });
+    }
     const b = {
-      kind: fd.get('kind'), occurred_at: new Date(String(fd.get('occurred_at'))).toISOString().replace(/\.\d+Z$/, 'Z'),
+      kind: fd.get('kind'), occurred_at: at.toISOString().replace(/\.\d+Z$/, 'Z'),
       user_ids: fd.getAll('user_ids').map(Number), contact_ids: fd.getAll('contact_ids').map(Number),
       summary: String(fd.get('summary') || '').trim() || null, sentiment: mo === '' ? null : Number(mo),
     };
@@ -61,7 +69,7 @@ function MeetingForm({ account, users, user, plan, it, contactsById, onSaved, on
   }
   return html`<${Form} label=${it ? 'Edit the interaction' : 'Log an interaction'} cls="quick meeting" reset=${false} onSave=${save} onCancel=${onCancel}>
     <${Field} name="kind" label="Kind"><select name="kind">${KINDS.map((k) => html`<option value=${k} selected=${(it?.kind || 'meeting') === k}>${k}</option>`)}</select><//>
-    <${Field} name="occurred_at" label="When"><input type="datetime-local" name="occurred_at" required defaultValue=${local(it ? it.occurred_at : Date.now())} /><//>
+    <${Field} name="occurred_at" label="When"><input type="text" name="occurred_at" required defaultValue=${local(it ? it.occurred_at : Date.now())} ...${WHEN} /><//>
     <${Field} name="sentiment" label="Sentiment"><select name="sentiment"><option value="">not said</option>
       ${MOODS.map(([v, n]) => html`<option value=${v} selected=${it?.sentiment === v}>${n}</option>`)}</select><//>
     <${Field} name="summary" label="Summary and notes" wide><textarea name="summary" rows="5" maxlength="20000" defaultValue=${it?.summary || ''}></textarea><//>
@@ -69,7 +77,7 @@ function MeetingForm({ account, users, user, plan, it, contactsById, onSaved, on
     <${Picker} name="contact_ids" label="Client attendees" chosen=${theirs} setChosen=${setTheirs} search=${findContacts} nameOf=${(c) => c.name} />
     ${!it && html`<fieldset class="follow-up"><legend>Follow-up action (optional)</legend>
       ${plan ? html`<${Field} name="follow_title" label="Follow-up"><input name="follow_title" maxlength="300" /><//>
-        <${Field} name="follow_due" label="Follow-up due"><input type="date" name="follow_due" /><//>
+        <${Field} name="follow_due" label="Follow-up due"><input type="text" name="follow_due" ...${DAY} /><//>
         <${Field} name="follow_owner" label="Follow-up owner"><select name="follow_owner"><option value="">nobody yet</option>
           ${users.filter((u) => u.active !== false).map((u) => html`<option value=${u.id} selected=${u.id === user.id}>${u.name}</option>`)}</select><//>`
       : html`<p class="muted">A follow-up action goes in the account's active plan, and it has none.</p>`}</fieldset>`}

@@ -320,7 +320,7 @@ walk('meeting', async ({ open, step, shot, w }) => {
   const f = p.getByRole('form', { name: 'Log an interaction' });
   await f.waitFor();
   assert.equal(await f.getByLabel('Kind').inputValue(), 'meeting');
-  assert.match(await f.getByLabel('When').inputValue(), /^\d{4}-\d\d-\d\dT\d\d:\d\d$/, 'the date and time default to now');
+  assert.match(await f.getByLabel('When').inputValue(), /^\d{4}-\d\d-\d\d \d\d:\d\d$/, 'the date and time default to now, in the app\'s date format');
   const when = `${inDays(-1)}T14:30`;
   await f.getByLabel('When').fill(when);
   await f.getByLabel('Sentiment').selectOption({ label: 'positive' });

@@ -162,7 +162,7 @@ test('log a meeting: time, notes, attendees found by search, sentiment and a fol
   const f = p.getByRole('form', { name: 'Log an interaction' });
   // "when" starts at now in the browser's time; set it to yesterday 09:30
   const now = await f.getByLabel('When').inputValue();
-  assert.match(now, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/);
+  assert.match(now, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/); // the app's date format, a 24-hour time
   const when = await p.evaluate(() => { const d = new Date(Date.now() - 86400e3); d.setHours(9, 30, 0, 0); return { local: `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}T09:30`, iso: d.toISOString().replace(/\.\d+Z$/, 'Z') }; });
   await f.getByLabel('When').fill(when.local);
   await f.getByLabel('Summary and notes').fill('Walked through the roadmap.\nThey want a pilot in Q1.');
@@ -199,7 +199,7 @@ test('log a meeting: time, notes, attendees found by search, sentiment and a fol
   await entry.locator('summary').click();
   await entry.getByRole('button', { name: 'Edit' }).click();
   const e = p.getByRole('form', { name: 'Edit the interaction' });
-  assert.equal(await e.getByLabel('When').inputValue(), when.local);
+  assert.equal(await e.getByLabel('When').inputValue(), when.local.replace('T', ' '), 'shown as YYYY-MM-DD HH:MM');
   await e.getByLabel('Summary and notes').fill('Walked through the roadmap (edited).');
   await e.getByRole('button', { name: 'remove Zora Quint' }).click();
   await e.getByRole('button', { name: 'Save' }).click();
