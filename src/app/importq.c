@@ -6,6 +6,7 @@
 #include "app/importq.h"
 #include "store/import.h"
 #include "util/log.h"
+#include "util/metrics.h"
 #include "util/node.h"
 #include "util/time.h"
 
@@ -33,6 +34,7 @@ struct app_importq {
 	size_t nqueued, queued_bytes;
 	bool stop;
 	int64_t cur_id, cur_done, cur_total;
+	unsigned long long files_run, rows_done; /* for GET /metrics, under mu */
 };
 
 static void progress(int64_t done, int64_t total, void *arg)
@@ -191,6 +193,8 @@ static void *loop(void *arg)
 		run(q, j);
 		job_free(j);
 		pthread_mutex_lock(&q->mu);
+		q->files_run++;
+		q->rows_done += (unsigned long long)(q->cur_done > 0 ? q->cur_done : 0);
 		q->cur_id = 0;
 	}
 	pthread_mutex_unlock(&q->mu);
@@ -313,6 +317,33 @@ bool app_importq_progress(struct app_importq *q, int64_t id, int64_t *done, int6
 	*total = q->cur_total;
 	pthread_mutex_unlock(&q->mu);
 	return mine;
+}
+
+void app_importq_metrics_write(struct app_importq *q, struct buf *b)
+{
+	size_t queued;
+	int running;
+	unsigned long long files, rows;
+
+	if (q == NULL)
+		return;
+	pthread_mutex_lock(&q->mu);
+	queued = q->nqueued;
+	running = q->cur_id != 0;
+	files = q->files_run;
+	rows = q->rows_done + (unsigned long long)(running && q->cur_done > 0 ? q->cur_done : 0);
+	pthread_mutex_unlock(&q->mu);
+	metrics_family(b, "kam_import_queue_depth", "gauge",
+	               "Background imports waiting on this server (the running one aside)");
+	buf_printf(b, "kam_import_queue_depth %zu\n", queued);
+	metrics_family(b, "kam_import_running", "gauge", "Background imports running now (0 or 1)");
+	buf_printf(b, "kam_import_running %d\n", running);
+	metrics_family(b, "kam_import_files_total", "counter",
+	               "Background imports this server finished (done or failed)");
+	buf_printf(b, "kam_import_files_total %llu\n", files);
+	metrics_family(b, "kam_import_rows_total", "counter",
+	               "Rows processed by background imports (rate() gives rows per second)");
+	buf_printf(b, "kam_import_rows_total %llu\n", rows);
 }
 
 int app_imports_recover(struct store_conn *c, int64_t now, int *abandoned)
