@@ -433,8 +433,8 @@ static json_t *operation(const struct http_route *r, const struct model_entity *
 		break;
 	case K_TEXT:
 		json_object_set_new(resp, "200",
-				    json_pack("{s:s,s:{s:{s:{s:s}}}}", "description", "Plain text",
-					      "content", "text/plain", "schema", "type", "string"));
+		                    json_pack("{s:s,s:{s:{s:{s:s}}}}", "description", "Plain text",
+		                              "content", "text/plain", "schema", "type", "string"));
 		break;
 	default:
 		snprintf(code, sizeof(code), "%d", status ? status : 200);
