@@ -191,11 +191,14 @@ static void *loop(void *arg)
 		q->cur_done = q->cur_total = 0;
 		pthread_mutex_unlock(&q->mu);
 		run(q, j);
-		job_free(j);
 		pthread_mutex_lock(&q->mu);
 		q->files_run++;
-		q->rows_done += (unsigned long long)(q->cur_done > 0 ? q->cur_done : 0);
+		if (!j->dry_run)
+			q->rows_done += (unsigned long long)(q->cur_done > 0 ? q->cur_done : 0);
 		q->cur_id = 0;
+		pthread_mutex_unlock(&q->mu);
+		job_free(j);
+		pthread_mutex_lock(&q->mu);
 	}
 	pthread_mutex_unlock(&q->mu);
 	return NULL;
@@ -331,7 +334,7 @@ void app_importq_metrics_write(struct app_importq *q, struct buf *b)
 	queued = q->nqueued;
 	running = q->cur_id != 0;
 	files = q->files_run;
-	rows = q->rows_done + (unsigned long long)(running && q->cur_done > 0 ? q->cur_done : 0);
+	rows = q->rows_done;
 	pthread_mutex_unlock(&q->mu);
 	metrics_family(b, "kam_import_queue_depth", "gauge",
 	               "Background imports waiting on this server (the running one aside)");
@@ -342,8 +345,18 @@ void app_importq_metrics_write(struct app_importq *q, struct buf *b)
 	               "Background imports this server finished (done or failed)");
 	buf_printf(b, "kam_import_files_total %llu\n", files);
 	metrics_family(b, "kam_import_rows_total", "counter",
-	               "Rows processed by background imports (rate() gives rows per second)");
+	               "Rows processed by imports that were not dry runs, counted when each file "
+	               "ends (rate() gives rows per second)");
 	buf_printf(b, "kam_import_rows_total %llu\n", rows);
+}
+
+void app_importq_add_rows(struct app_importq *q, int64_t n)
+{
+	if (q == NULL || n <= 0)
+		return;
+	pthread_mutex_lock(&q->mu);
+	q->rows_done += (unsigned long long)n;
+	pthread_mutex_unlock(&q->mu);
 }
 
 int app_imports_recover(struct store_conn *c, int64_t now, int *abandoned)

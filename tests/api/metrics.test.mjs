@@ -234,7 +234,7 @@ test('the KPI answer cache counts a miss, then a hit for the same question', asy
   assert.ok(value(after, 'kam_answer_cache_hits_total') - value(before, 'kam_answer_cache_hits_total') >= 1);
 });
 
-test('a background import adds its rows to kam_import_rows_total', async () => {
+test('imports add their rows to kam_import_rows_total, in the background or not, dry runs aside', async () => {
   const acc = (await get('admin', '/api/v1/accounts?limit=1&sort=name')).json.items[0].name;
   const csv = 'external_id,account,booked_on,amount,currency\n' +
     [1, 2, 3, 4, 5].map((i) => `MET-${i},${acc},2026-02-0${i},1${i}.00,EUR`).join('\n') + '\n';
@@ -255,6 +255,16 @@ test('a background import adds its rows to kam_import_rows_total', async () => {
   assert.equal(value(after, 'kam_import_rows_total') - value(before, 'kam_import_rows_total'), 5);
   assert.equal(value(after, 'kam_import_files_total') - value(before, 'kam_import_files_total'), 1);
   assert.equal(value(after, 'kam_import_queue_depth'), 0);
+  // a synchronous import counts its rows too; a dry run does not
+  const sync = async (q, rows) => fetch(`${srv.url}/api/v1/imports?kind=transactions${q}`, {
+    method: 'POST', headers: { Authorization: `Bearer ${tok.admin}`, 'Content-Type': 'text/csv' },
+    body: 'external_id,account,booked_on,amount,currency\n' +
+      rows.map((i) => `MET-S${i},${acc},2026-03-0${i},2${i}.00,EUR`).join('\n') + '\n',
+  });
+  assert.equal((await sync('&dry_run=true', [1, 2, 3, 4])).status, 201);
+  assert.equal((await sync('', [1, 2, 3])).status, 201);
+  const last = await scrape();
+  assert.equal(value(last, 'kam_import_rows_total') - value(after, 'kam_import_rows_total'), 3);
 });
 
 test('promtool check metrics accepts the exposition', { skip: !promtool && 'promtool is not installed (scripts/deps --test installs prometheus)' }, async () => {
