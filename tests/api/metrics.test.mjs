@@ -5,9 +5,9 @@
 // and, always, by a strict parser of the exposition format below.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { serve, api, demoDb, tokens, login, sleep } from '../lib/harness.mjs';
+import { BIN, serve, api, demoDb, tokens, login, sleep } from '../lib/harness.mjs';
 
 let t, db, srv, murl;
 const tok = {};
@@ -282,4 +282,23 @@ test('the strict parser refuses what promtool refuses', () => {
   assert.throws(() => parse('# TYPE foo_total counter\nfoo_total 1\nfoo_total 2\n'));
   assert.throws(() => parse('# TYPE h histogram\nh_bucket{le="1"} 2\nh_bucket{le="+Inf"} 1\nh_sum 1\nh_count 1\n'));
   assert.doesNotThrow(() => parse('# HELP h x\n# TYPE h histogram\nh_bucket{le="1"} 1\nh_bucket{le="+Inf"} 2\nh_sum 1.5\nh_count 2\n'));
+});
+
+test('KAM_METRICS_LISTEN opens the metrics address; a bad one stops kam serve with a message', async () => {
+  const port = await freePort();
+  const s2 = await serve(db, { KAM_METRICS_LISTEN: `127.0.0.1:${port}`, KAM_JOB_INTERVAL: '3600' });
+  try {
+    let r;
+    for (let i = 0; i < 100; i++) {
+      try { r = await fetch(`http://127.0.0.1:${port}/metrics`); break; } catch { await sleep(20); }
+    }
+    assert.equal(r.status, 200);
+    assert.match(await r.text(), /^kam_build_info\{/m);
+  } finally {
+    assert.equal(await s2.stop(), 0, s2.log().slice(-3000));
+  }
+  const bad = spawnSync(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--threads', '1', '--metrics-listen', 'nowhere'],
+    { encoding: 'utf8', timeout: 30000 });
+  assert.equal(bad.status, 1, bad.stderr);
+  assert.match(bad.stderr, /kam: metrics: bad listen address "nowhere"/);
 });
