@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sodium.h>
 #include "api/api.h"
@@ -31,7 +32,7 @@ extern const struct embed_file static_files[];
 static const char usage_serve[] =
 	"usage: kam serve [--listen HOST:PORT] [--db PATH] [--threads N] [--max-connections N]\n"
 	"                 [--connections-per-address N] [--head-timeout SECONDS]\n"
-	"                 [--trusted-proxy ADDR[,ADDR...]]\n"
+	"                 [--trusted-proxy ADDR[,ADDR...]] [--metrics-listen HOST:PORT]\n"
 	"  --listen   address to listen on (KAM_LISTEN; default 127.0.0.1:8080; port 0 picks one)\n"
 	"  --db       database (KAM_DB; default kam.db)\n"
 	"  --threads  worker threads (default: the number of cores)\n"
@@ -41,7 +42,10 @@ static const char usage_serve[] =
 	"  --head-timeout             seconds a client has to send a whole request head\n"
 	"                             (default 15)\n"
 	"  --trusted-proxy            reverse proxies (IP addresses) whose X-Forwarded-For\n"
-	"                             gives the client's address (KAM_TRUSTED_PROXY)\n";
+	"                             gives the client's address (KAM_TRUSTED_PROXY)\n"
+	"  --metrics-listen           also serve GET /metrics, without authentication, on this\n"
+	"                             address (KAM_METRICS_LISTEN); on the main address\n"
+	"                             /metrics is for admins' sessions and tokens\n";
 static const char usage_init[] =
 	"usage: kam init [--currency CODE] [--db PATH]\n"
 	"  creates the database if needed and applies every migration; --currency sets the\n"
@@ -99,6 +103,7 @@ struct opts {
 	int threads;
 	struct http_limits limits;
 	const char *trusted_proxies;
+	const char *metrics_listen; /* kam serve --metrics-listen */
 	const char *as; /* --as EMAIL: the user a command acts as */
 	const char *currency; /* kam init --currency */
 	struct kam_clock clock; /* kam's "now": KAM_NOW, else the wall clock */
@@ -131,6 +136,7 @@ static int parse(int argc, char **argv, const char *text, struct opts *o)
 		{"connections-per-address", required_argument, NULL, 'P'},
 		{"head-timeout", required_argument, NULL, 'H'},
 		{"trusted-proxy", required_argument, NULL, 'Y'},
+		{"metrics-listen", required_argument, NULL, 'm'},
 		{"as", required_argument, NULL, 'U'},
 		{"currency", required_argument, NULL, 'K'},
 		{"help", no_argument, NULL, 'h'},	 {NULL, 0, NULL, 0},
@@ -210,6 +216,9 @@ static int parse(int argc, char **argv, const char *text, struct opts *o)
 		case 'Y':
 			o->trusted_proxies = optarg;
 			break;
+		case 'm':
+			o->metrics_listen = optarg;
+			break;
 		case 'I':
 			o->id = optarg;
 			break;
@@ -250,6 +259,31 @@ static int open_store(const struct opts *o, int nconns, struct store **st)
 	return 0;
 }
 
+/* The metrics listen address: GET /metrics alone, without authentication, one thread. */
+static int start_metrics(const struct opts *o, struct http_app *mapp, struct api_server *server,
+                         struct http_server **out)
+{
+	const char *listen = o->metrics_listen ? o->metrics_listen : getenv("KAM_METRICS_LISTEN");
+	char err[256] = "";
+
+	*out = NULL;
+	if (listen == NULL || listen[0] == '\0')
+		return KAM_OK;
+	mapp->routes = api_metrics_routes;
+	mapp->nroutes = api_metrics_nroutes;
+	mapp->clock = o->clock;
+	mapp->data = server;
+	if (http_server_start(mapp, listen, 1, out, err, sizeof(err)) != KAM_OK) {
+		fprintf(stderr, "kam: metrics: %s\n", err);
+		return KAM_EINVAL;
+	}
+	printf("kam metrics on http://%.*s:%d/metrics\n", (int)(strrchr(listen, ':') - listen),
+	       listen, http_server_port(*out));
+	fflush(stdout);
+	log_msg("info", "metrics listening on %s port %d", listen, http_server_port(*out));
+	return KAM_OK;
+}
+
 static int cmd_serve(const struct opts *o)
 {
 	struct http_app app = {.routes = api_routes,
@@ -258,13 +292,16 @@ static int cmd_serve(const struct opts *o)
 	                       .limits = o->limits,
 	                       .trusted_proxies = o->trusted_proxies ? o->trusted_proxies
 	                                                             : getenv("KAM_TRUSTED_PROXY")};
+	struct http_app mapp = {.routes = NULL};
 	struct api_server server = {.cache = NULL};
-	struct http_server *srv = NULL;
+	struct http_server *srv = NULL, *msrv = NULL;
 	struct jobs *jobs = NULL;
+	struct timespec started;
 	char err[256] = "", shown[512];
 	sigset_t set;
 	int sig = 0, n = o->threads;
 
+	clock_gettime(CLOCK_REALTIME, &started);
 	if (n <= 0)
 		n = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (n <= 0)
@@ -289,6 +326,11 @@ static int cmd_serve(const struct opts *o)
 	server.cache = api_cache_new(64);
 	server.imports = app_importq_new(app.store, &o->clock);
 	server.rollups = api_rollups_new();
+	server.store = app.store;
+	server.version = KAM_VERSION;
+	server.started = (double)started.tv_sec + (double)started.tv_nsec / 1e9;
+	/* the registry lives with the server: counters of one process, no global state */
+	server.requests = app.metrics = http_metrics_new(api_routes, api_nroutes);
 	app.data = &server;
 	app.assets = http_assets_new(static_files);
 	if (http_server_start(&app, o->listen, n, &srv, err, sizeof(err)) != KAM_OK) {
@@ -296,6 +338,8 @@ static int cmd_serve(const struct opts *o)
 		app_importq_free(server.imports);
 		api_rollups_free(server.rollups);
 		api_cache_free(server.cache);
+		http_metrics_free(app.metrics);
+		http_assets_free(app.assets);
 		free(server.openapi);
 		store_close(app.store);
 		return 1;
@@ -311,20 +355,29 @@ static int cmd_serve(const struct opts *o)
 		fflush(stdout);
 	}
 	log_msg("info", "listening on %s port %d", o->listen, http_server_port(srv));
+	if (start_metrics(o, &mapp, &server, &msrv) != KAM_OK) {
+		sig = -1;
+		goto stop;
+	}
 	if (jobs_start(app.store, &o->clock, &jobs) != KAM_OK)
 		log_msg("warn", "background jobs did not start");
+	/* handlers read it from now on; stored atomically, so a scrape sees NULL or the jobs */
+	__atomic_store_n(&server.jobs, jobs, __ATOMIC_RELEASE);
 	sigwait(&set, &sig);
 	log_msg("info", "signal %d: draining requests in flight", sig);
+stop:
+	http_server_stop(msrv, 1000);
 	http_server_stop(srv, 10000);
 	jobs_stop(jobs);
 	app_importq_free(server.imports); /* finishes the file in progress */
 	api_rollups_free(server.rollups);
 	api_cache_free(server.cache);
+	http_metrics_free(app.metrics);
 	http_assets_free(app.assets);
 	free(server.openapi);
 	store_close(app.store);
 	log_msg("info", "stopped");
-	return 0;
+	return sig < 0 ? 1 : 0;
 }
 
 static int read_password(char *buf, size_t len)

@@ -12,6 +12,7 @@
 struct api_cache;
 struct api_rollups;
 struct app_importq;
+struct jobs;
 /* The server-wide state of kam's handlers (struct req's app_data). */
 struct api_server {
 	struct api_cache *cache;
@@ -19,7 +20,17 @@ struct api_server {
 	struct api_rollups *rollups; /* the revenue rollup in memory for KPI answers */
 	char *openapi;               /* GET /api/v1/openapi.json: built once at start-up */
 	size_t openapi_len;
+	/* GET /metrics */
+	struct store *store;           /* the pool, for its counters */
+	struct jobs *jobs;             /* the background jobs, or NULL */
+	struct http_metrics *requests; /* the main address's request registry */
+	const char *version;           /* build info */
+	double started;                /* process start, Unix seconds */
 };
+
+/* The one route of the metrics listen address (kam serve --metrics-listen): no auth. */
+extern const struct http_route api_metrics_routes[];
+extern const size_t api_metrics_nroutes;
 
 extern const struct http_route api_routes[];
 extern const size_t api_nroutes;
@@ -58,6 +69,8 @@ char *api_openapi_json(size_t *len);
 /* Handlers. */
 int api_healthz(struct req *rq, struct resp *rs);
 int api_readyz(struct req *rq, struct resp *rs);
+/* GET /metrics: the Prometheus text exposition of the server's counters. */
+int api_metrics(struct req *rq, struct resp *rs);
 int api_openapi(struct req *rq, struct resp *rs);
 int api_root(struct req *rq, struct resp *rs);
 

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "api/cache.h"
+#include "util/metrics.h"
 
 struct entry {
 	char *key;
@@ -15,6 +16,7 @@ struct api_cache {
 	struct entry *e;
 	int n;
 	uint64_t clock;
+	atomic_ullong hits, misses; /* for GET /metrics */
 };
 
 struct api_cache *api_cache_new(int n)
@@ -61,6 +63,7 @@ json_t *api_cache_get(struct api_cache *c, const char *key, int64_t version)
 			break;
 		}
 	pthread_mutex_unlock(&c->mu);
+	atomic_fetch_add_explicit(a ? &c->hits : &c->misses, 1, memory_order_relaxed);
 	return a;
 }
 
@@ -87,4 +90,16 @@ void api_cache_put(struct api_cache *c, const char *key, int64_t version, json_t
 	c->e[victim].answer = json_deep_copy(answer);
 	c->e[victim].used = ++c->clock;
 	pthread_mutex_unlock(&c->mu);
+}
+
+void api_cache_metrics_write(struct api_cache *c, struct buf *b)
+{
+	if (c == NULL)
+		return;
+	metrics_family(b, "kam_answer_cache_hits_total", "counter",
+	               "KPI answers served from the answer cache");
+	buf_printf(b, "kam_answer_cache_hits_total %llu\n", atomic_load(&c->hits));
+	metrics_family(b, "kam_answer_cache_misses_total", "counter",
+	               "KPI answers the cache did not have (computed, then stored)");
+	buf_printf(b, "kam_answer_cache_misses_total %llu\n", atomic_load(&c->misses));
 }

@@ -18,5 +18,8 @@ void api_cache_free(struct api_cache *c);
 json_t *api_cache_get(struct api_cache *c, const char *key, int64_t version);
 /* Stores answer (takes a new reference) under key at version, evicting the oldest. */
 void api_cache_put(struct api_cache *c, const char *key, int64_t version, json_t *answer);
+struct buf;
+/* Writes the cache's hit and miss counters in the Prometheus text format. */
+void api_cache_metrics_write(struct api_cache *c, struct buf *b);
 
 #endif

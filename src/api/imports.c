@@ -188,6 +188,14 @@ int api_import_create(struct req *rq, struct resp *rs)
 	}
 	if ((rc = app_import_run(rq->db, &rq->user.who, &o, csv, len, &result, &ei)) != KAM_OK)
 		goto out;
+	if (!o.dry_run && rq->app_data) {
+		static const char *const counts[] = {"created", "updated", "unchanged", "rejected"};
+		int64_t rows = 0;
+
+		for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+			rows += json_integer_value(json_object_get(result, counts[i]));
+		app_importq_add_rows(((const struct api_server *)rq->app_data)->imports, rows);
+	}
 	if (preview) {
 		json_object_update(result, o.preview);
 		http_reply_json(rs, 200, result);

@@ -21,7 +21,8 @@ enum kind {
 	K_HTML,
 	K_EMPTY,
 	K_DOC,
-	K_ICS
+	K_ICS,
+	K_TEXT
 };
 
 /* The entities a route's schemas may name ("Account", "AccountInput", "Account[]"). */
@@ -104,6 +105,8 @@ static int route_kind(const struct http_route *r, enum kind *k, const struct mod
 		*k = K_HTML;
 	else if (!strcmp(resp, "text/calendar"))
 		*k = K_ICS;
+	else if (!strcmp(resp, "text/plain"))
+		*k = K_TEXT;
 	else if (!strcmp(resp, "application/pdf"))
 		*k = K_DOC;
 	else if (ends_with(resp, "[]", &n) && (*e = entity_named(resp, n)))
@@ -428,6 +431,11 @@ static json_t *operation(const struct http_route *r, const struct model_entity *
 				    json_pack("{s:s,s:{s:{s:{s:s}}}}", "description",
 					      "An iCalendar (RFC 5545) document", "content",
 					      "text/calendar", "schema", "type", "string"));
+		break;
+	case K_TEXT:
+		json_object_set_new(resp, "200",
+		                    json_pack("{s:s,s:{s:{s:{s:s}}}}", "description", "Plain text",
+		                              "content", "text/plain", "schema", "type", "string"));
 		break;
 	default:
 		snprintf(code, sizeof(code), "%d", status ? status : 200);

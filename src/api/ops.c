@@ -1,6 +1,12 @@
 /* Operations endpoints: liveness, readiness, the OpenAPI description, the landing page. */
+#include <stdlib.h>
 #include <string.h>
 #include "api/api.h"
+#include "api/cache.h"
+#include "app/importq.h"
+#include "app/jobs.h"
+#include "util/buf.h"
+#include "util/metrics.h"
 
 int api_healthz(struct req *rq, struct resp *rs)
 {
@@ -19,6 +25,35 @@ int api_readyz(struct req *rq, struct resp *rs)
 	return http_reply_json(rs, 200,
 			       json_pack("{s:s,s:s,s:i}", "status", "ready", "database",
 					 store_backend(rq->store), "schema_version", version));
+}
+
+int api_metrics(struct req *rq, struct resp *rs)
+{
+	const struct api_server *srv = rq->app_data;
+	struct buf b = {0};
+	size_t len;
+	char *text;
+	int rc;
+
+	if (srv == NULL)
+		return api_not_found(rs, "metrics");
+	metrics_family(&b, "kam_build_info", "gauge", "The running build: always 1");
+	buf_puts(&b, "kam_build_info{version=\"");
+	metrics_label_value(&b, srv->version ? srv->version : "dev");
+	buf_printf(&b, "\",backend=\"%s\"} 1\n", srv->store ? store_backend(srv->store) : "");
+	metrics_family(&b, "process_start_time_seconds", "gauge",
+	               "Start time of the process since the Unix epoch in seconds");
+	buf_printf(&b, "process_start_time_seconds %.3f\n", srv->started);
+	http_metrics_write(srv->requests, &b);
+	store_metrics_write(srv->store, &b);
+	api_cache_metrics_write(srv->cache, &b);
+	app_importq_metrics_write(srv->imports, &b);
+	jobs_metrics_write(__atomic_load_n(&srv->jobs, __ATOMIC_ACQUIRE), &b);
+	if ((text = buf_take(&b, &len)) == NULL)
+		return http_reply_err(rs, KAM_ENOMEM, NULL);
+	rc = http_reply_bytes(rs, 200, "text/plain; version=0.0.4; charset=utf-8", text, len);
+	free(text);
+	return rc;
 }
 
 int api_openapi(struct req *rq, struct resp *rs)

@@ -31,6 +31,10 @@ const struct http_route api_routes[] = {
     {"GET", "/readyz", api_readyz, ROUTE_PUBLIC, 0, NULL,
      "Readiness: the database answers (503 otherwise)", NULL, "object"},
     {"GET", "/api/v1/openapi.json", api_openapi, PUB, 0, NULL, "This description", NULL, "object"},
+    {"GET", "/metrics", api_metrics, 0, R_ADMIN, NULL,
+     "Counters in the Prometheus text format (admins' sessions and tokens; kam serve "
+     "--metrics-listen serves them without auth on an address of their own)",
+     NULL, "text/plain"},
 
     {"POST", "/api/v1/session", api_session_create, ROUTE_PUBLIC, 0, NULL,
      "Log in with {email, password}: sets the kam_session cookie, returns {user, csrf_token, "
@@ -273,3 +277,10 @@ const struct http_route api_routes[] = {
 };
 
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);
+
+/* the metrics listen address serves this table alone; its handler needs no connection */
+const struct http_route api_metrics_routes[] = {
+    {"GET", "/metrics", api_metrics, PUB, 0, NULL, "Counters in the Prometheus text format",
+     NULL, "text/plain"},
+};
+const size_t api_metrics_nroutes = sizeof(api_metrics_routes) / sizeof(api_metrics_routes[0]);

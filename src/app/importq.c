@@ -6,6 +6,7 @@
 #include "app/importq.h"
 #include "store/import.h"
 #include "util/log.h"
+#include "util/metrics.h"
 #include "util/node.h"
 #include "util/time.h"
 #include "util/buf.h"
@@ -34,6 +35,7 @@ struct app_importq {
 	size_t nqueued, queued_bytes;
 	bool stop;
 	int64_t cur_id, cur_done, cur_total;
+	unsigned long long files_run, rows_done; /* for GET /metrics, under mu */
 };
 
 static void progress(int64_t done, int64_t total, void *arg)
@@ -190,9 +192,14 @@ static void *loop(void *arg)
 		q->cur_done = q->cur_total = 0;
 		pthread_mutex_unlock(&q->mu);
 		run(q, j);
+		pthread_mutex_lock(&q->mu);
+		q->files_run++;
+		if (!j->dry_run)
+			q->rows_done += (unsigned long long)(q->cur_done > 0 ? q->cur_done : 0);
+		q->cur_id = 0;
+		pthread_mutex_unlock(&q->mu);
 		job_free(j);
 		pthread_mutex_lock(&q->mu);
-		q->cur_id = 0;
 	}
 	pthread_mutex_unlock(&q->mu);
 	return NULL;
@@ -314,6 +321,43 @@ bool app_importq_progress(struct app_importq *q, int64_t id, int64_t *done, int6
 	*total = q->cur_total;
 	pthread_mutex_unlock(&q->mu);
 	return mine;
+}
+
+void app_importq_metrics_write(struct app_importq *q, struct buf *b)
+{
+	size_t queued;
+	int running;
+	unsigned long long files, rows;
+
+	if (q == NULL)
+		return;
+	pthread_mutex_lock(&q->mu);
+	queued = q->nqueued;
+	running = q->cur_id != 0;
+	files = q->files_run;
+	rows = q->rows_done;
+	pthread_mutex_unlock(&q->mu);
+	metrics_family(b, "kam_import_queue_depth", "gauge",
+	               "Background imports waiting on this server (the running one aside)");
+	buf_printf(b, "kam_import_queue_depth %zu\n", queued);
+	metrics_family(b, "kam_import_running", "gauge", "Background imports running now (0 or 1)");
+	buf_printf(b, "kam_import_running %d\n", running);
+	metrics_family(b, "kam_import_files_total", "counter",
+	               "Background imports this server finished (done or failed)");
+	buf_printf(b, "kam_import_files_total %llu\n", files);
+	metrics_family(b, "kam_import_rows_total", "counter",
+	               "Rows processed by imports that were not dry runs, counted when each file "
+	               "ends (rate() gives rows per second)");
+	buf_printf(b, "kam_import_rows_total %llu\n", rows);
+}
+
+void app_importq_add_rows(struct app_importq *q, int64_t n)
+{
+	if (q == NULL || n <= 0)
+		return;
+	pthread_mutex_lock(&q->mu);
+	q->rows_done += (unsigned long long)n;
+	pthread_mutex_unlock(&q->mu);
 }
 
 int app_imports_recover(struct store_conn *c, int64_t now, int *abandoned)

@@ -30,6 +30,11 @@ int app_importq_submit(struct app_importq *q, int64_t id, const struct actor *wh
 int app_importq_room(struct app_importq *q, int64_t user_id, size_t len);
 /* Rows done and in the file of import id when this server is running it now. */
 bool app_importq_progress(struct app_importq *q, int64_t id, int64_t *done, int64_t *total);
+/* Counts n rows of an import run outside the queue (a synchronous one) for GET /metrics. */
+void app_importq_add_rows(struct app_importq *q, int64_t n);
+struct buf;
+/* Writes the queue's depth, files run and rows imported in the Prometheus text format. */
+void app_importq_metrics_write(struct app_importq *q, struct buf *b);
 /* Marks failed, with the reason, every queued or running import of a node that is gone
  * (its lease "node:NAME" ran out, or util/node.h knows it dead); *abandoned counts them.
  * Any node may run it at any time: a run another node finishes meanwhile is left alone. */

@@ -14,6 +14,7 @@
 #include "app/scores.h"
 #include "kam/auth.h"
 #include "util/log.h"
+#include "util/metrics.h"
 #include "util/node.h"
 #include "util/time.h"
 
@@ -29,7 +30,23 @@ struct jobs {
 	int interval;
 	char holder[192];
 	struct kam_clock clock; /* what "now" a run evaluates alerts at */
+	/* for GET /metrics: each job's run durations and failed runs (enum job order) */
+	struct metrics_hist runs[3];
+	atomic_ullong failed[3];
 };
+
+enum { JOB_NODE, JOB_JANITOR, JOB_ALERTS };
+static const char *const job_names[3] = {"node", "janitor", "alerts"};
+
+/* Counts a run that began at t0 (time_mono_ms) and ended with rc. */
+static void ran(struct jobs *j, int job, double t0, int rc)
+{
+	metrics_hist_observe(&j->runs[job], time_mono_ms() - t0);
+	if (rc != KAM_OK) {
+		atomic_fetch_add_explicit(&j->failed[job], 1, memory_order_relaxed);
+		store_note_error(j->st, rc);
+	}
+}
 
 /* Every node: says it lives (its lease "node:NAME"), and calls off the imports of nodes
  * that do not, so none stays queued or running after its server was killed. */
@@ -40,6 +57,7 @@ static void run_node(struct jobs *j)
 	int64_t now = time_now();
 	int abandoned = 0;
 	bool got = false;
+	double t0 = time_mono_ms();
 	int rc;
 
 	snprintf(name, sizeof(name), "node:%s", j->holder);
@@ -48,6 +66,7 @@ static void run_node(struct jobs *j)
 	if (rc == KAM_OK)
 		rc = app_imports_recover(c, now, &abandoned);
 	store_release(j->st, c);
+	ran(j, JOB_NODE, t0, rc);
 	if (rc != KAM_OK)
 		log_msg("warn", "node: database error %d; will retry", rc);
 }
@@ -57,6 +76,7 @@ static void run_janitor(struct jobs *j)
 	struct store_conn *c;
 	int64_t now = time_now(), removed = 0;
 	bool got = false;
+	double t0 = time_mono_ms();
 	int rc;
 
 	store_acquire(j->st, &c);
@@ -64,6 +84,7 @@ static void run_janitor(struct jobs *j)
 	if (rc == KAM_OK && got)
 		rc = store_purge_expired(c, now, AUTH_SESSION_IDLE, AUTH_SESSION_MAX_AGE, &removed);
 	store_release(j->st, c);
+	ran(j, JOB_JANITOR, t0, rc);
 	if (rc != KAM_OK)
 		log_msg("warn", "janitor: database error %d; will retry", rc);
 	else if (removed > 0)
@@ -77,6 +98,7 @@ static void run_alerts(struct jobs *j)
 	struct alerts_run r;
 	int64_t now = clock_now(&j->clock);
 	bool got = false;
+	double t0 = time_mono_ms();
 	int rc;
 
 	store_acquire(j->st, &c);
@@ -86,6 +108,7 @@ static void run_alerts(struct jobs *j)
 	if (rc == KAM_OK && got)
 		rc = app_alerts_run(c, now, &r);
 	store_release(j->st, c);
+	ran(j, JOB_ALERTS, t0, rc);
 	if (rc != KAM_OK)
 		log_msg("warn", "alerts: database error %d; will retry", rc);
 	else if (got && (r.opened || r.resolved))
@@ -152,4 +175,24 @@ void jobs_stop(struct jobs *j)
 	pthread_mutex_destroy(&j->mu);
 	pthread_cond_destroy(&j->cv);
 	free(j);
+}
+
+void jobs_metrics_write(struct jobs *j, struct buf *b)
+{
+	char labels[64];
+
+	if (j == NULL)
+		return;
+	metrics_family(b, "kam_job_run_duration_seconds", "histogram",
+	               "Background job runs (alerts: health snapshots and alerts; node: liveness "
+	               "and import recovery; janitor: expired sessions), lease taken or not");
+	for (int i = 0; i < 3; i++) {
+		snprintf(labels, sizeof(labels), "job=\"%s\"", job_names[i]);
+		metrics_hist_write(b, "kam_job_run_duration_seconds", labels, &j->runs[i]);
+	}
+	metrics_family(b, "kam_job_failures_total", "counter",
+	               "Background job runs that ended in an error (retried next run)");
+	for (int i = 0; i < 3; i++)
+		buf_printf(b, "kam_job_failures_total{job=\"%s\"} %llu\n", job_names[i],
+		           atomic_load(&j->failed[i]));
 }

@@ -10,5 +10,9 @@ struct jobs;
 int jobs_start(struct store *st, const struct kam_clock *clock, struct jobs **out);
 /* Stops them and waits for a run in progress. */
 void jobs_stop(struct jobs *j);
+struct buf;
+/* Writes the jobs' run durations and failures in the Prometheus text format; j may be
+ * NULL (no jobs: nothing written). */
+void jobs_metrics_write(struct jobs *j, struct buf *b);
 
 #endif

@@ -120,7 +120,7 @@ static int parse_body(struct req *rq, struct resp *rs)
 	return KAM_OK;
 }
 
-size_t http_body_limit(const struct http_app *app, const char *method, const char *path)
+int http_route_index(const struct http_app *app, const char *method, const char *path)
 {
 	char pathbuf[1024], allow[8];
 	const struct http_route *rt;
@@ -128,12 +128,18 @@ size_t http_body_limit(const struct http_app *app, const char *method, const cha
 	bool known;
 
 	if (strlen(path) >= sizeof(pathbuf))
-		return HTTP_BODY_MAX;
+		return HTTP_ROUTE_NONE;
 	snprintf(pathbuf, sizeof(pathbuf), "%s", path);
 	memset(&probe, 0, sizeof(probe));
 	rt = http_route_find(app->routes, app->nroutes, method, pathbuf, &probe, &known, allow,
 			     sizeof(allow));
-	return rt && (rt->flags & ROUTE_RAW_BODY) ? HTTP_RAW_BODY_MAX : HTTP_BODY_MAX;
+	return rt ? (int)(rt - app->routes) : HTTP_ROUTE_NONE;
+}
+
+size_t http_body_limit(const struct http_app *app, int route)
+{
+	return route >= 0 && (app->routes[route].flags & ROUTE_RAW_BODY) ? HTTP_RAW_BODY_MAX
+	                                                                 : HTTP_BODY_MAX;
 }
 
 /* Query values reach SQL (PostgreSQL refuses a byte sequence that is not UTF-8, with an
@@ -167,8 +173,10 @@ void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs)
 		http_problem(rs, 404, "no such resource", NULL);
 		return;
 	}
-	if (http_assets_serve(app->assets, rq, rs))
+	if (http_assets_serve(app->assets, rq, rs)) {
+		rs->asset = true;
 		return;
+	}
 	snprintf(pathbuf, sizeof(pathbuf), "%s", rq->path);
 	rt = http_route_find(app->routes, app->nroutes, rq->method, pathbuf, rq, &known, allow,
 			     sizeof(allow));
@@ -190,6 +198,7 @@ void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs)
 	}
 	if (!(rt->flags & ROUTE_PUBLIC)) {
 		rc = authenticate(rq);
+		store_note_error(app->store, rc);
 		if (rc != KAM_OK) {
 			if (rc == KAM_EAUTH)
 				http_problem(rs, 401, "log in or send a valid bearer token", NULL);
@@ -214,6 +223,7 @@ void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs)
 	rq->route_arg = rt->arg;
 	rq->app_data = app->data;
 	rc = rt->fn(rq, rs);
+	store_note_error(app->store, rc);
 	if (rs->status == 0) {
 		/* a handler that returns an error without replying gets the generic problem */
 		http_reply_err(rs, rc == KAM_OK ? KAM_EDB : rc, NULL);

@@ -22,6 +22,8 @@
 struct store;
 struct store_conn;
 struct http_assets;
+struct http_metrics;
+struct buf;
 
 struct http_kv {
 	const char *key;
@@ -80,6 +82,7 @@ struct resp {
 	} headers[HTTP_MAX_HEADERS];
 	int nheaders;
 	int64_t user_id; /* for the access log */
+	bool asset;      /* served from the embedded web app (counted as route "static") */
 };
 
 typedef int (*http_handler)(struct req *rq, struct resp *rs);
@@ -189,12 +192,32 @@ struct http_app {
 	void *data; /* the application's own server-wide state, handed to handlers */
 	struct http_assets *assets; /* the web app, or NULL */
 	struct kam_clock clock;     /* each request's "now" (struct actor's now) */
+	struct http_metrics *metrics; /* requests counted per route template, or NULL */
 };
 
-/* The body limit of a request to method and path (bulk routes take more). */
-size_t http_body_limit(const struct http_app *app, const char *method, const char *path);
+/* The index in app->routes of the route serving method and path, or HTTP_ROUTE_NONE. */
+int http_route_index(const struct http_app *app, const char *method, const char *path);
+/* The body limit of a request to route (an index from http_route_index): bulk routes
+ * take more. */
+size_t http_body_limit(const struct http_app *app, int route);
 /* Runs one request through routing, auth and its handler, filling rs. */
 void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs);
+
+/* --- requests counted for GET /metrics (metrics.c) --- */
+
+#define HTTP_ROUTE_NONE (-1)  /* no route matched (a 404 or 405, a 414) */
+#define HTTP_ROUTE_ASSET (-2) /* a file of the web app */
+
+/* A registry of request counts by status class and latency histograms, one per route of
+ * the table (its template, never the raw path) plus "unmatched" and "static"; counters are
+ * atomics, so every worker thread records without a lock. Free with http_metrics_free. */
+struct http_metrics *http_metrics_new(const struct http_route *routes, size_t nroutes);
+void http_metrics_free(struct http_metrics *m);
+/* Records one finished request to route (an index, HTTP_ROUTE_NONE or HTTP_ROUTE_ASSET). */
+void http_metrics_observe(struct http_metrics *m, int route, int status, double ms);
+/* Writes the request families in the Prometheus text format; routes not called yet are
+ * left out. */
+void http_metrics_write(const struct http_metrics *m, struct buf *b);
 
 /* --- the server (server.c) --- */
 

@@ -54,6 +54,7 @@ struct conn {
 	struct buf body; /* body.max: the route's limit; body.err: past it (a 413) or no memory */
 	double t0;
 	int status;
+	int route; /* index in the route table, HTTP_ROUTE_NONE or HTTP_ROUTE_ASSET */
 	size_t bytes;
 	int64_t user_id;
 	bool started;        /* on_request has seen this request */
@@ -241,6 +242,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *mc)
 	if (c == NULL)
 		return NULL;
 	c->t0 = time_mono_ms();
+	c->route = HTTP_ROUTE_NONE;
 	atomic_fetch_add(&s->inflight, 1);
 	for (const char *p = q; p && *p; p++)
 		n += *p == '&';
@@ -279,7 +281,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 		http_log_path(url, c->path, sizeof(c->path));
 		if (c->query_overflow)
 			return reply_now(mc, c, 414, too_many_args_msg);
-		c->body.max = http_body_limit(s->app, method, url);
+		c->route = http_route_index(s->app, method, url);
+		c->body.max = http_body_limit(s->app, c->route);
 		cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Length");
 		/* a body somewhat over the limit is read and dropped, so the client gets to read
 		 * the 413; a far larger one is refused at once and the connection closed */
@@ -321,6 +324,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 	rq.if_none_match = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "If-None-Match");
 	client_of(s, mc, rq.remote_addr, sizeof(rq.remote_addr));
 	http_dispatch(s->app, &rq, &rs);
+	if (rs.asset)
+		c->route = HTTP_ROUTE_ASSET;
 	ret = send_resp(mc, c, &rs);
 	return ret;
 }
@@ -332,6 +337,7 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
 	struct conn *c = *con_cls;
 	const union MHD_ConnectionInfo *ci =
 	    MHD_get_connection_info(mc, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	double ms;
 
 	/* on a kept-alive connection the next request's head must arrive in time too */
 	if (ci && ci->socket_context)
@@ -339,9 +345,13 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
 		             (long long)time_mono_ms());
 	if (c == NULL)
 		return;
+	ms = time_mono_ms() - c->t0;
+	/* once per request, whichever way it was answered; one never answered is not counted */
+	if (c->status)
+		http_metrics_observe(s->app->metrics, c->route, c->status, ms);
 	log_json(json_pack("{s:s,s:s,s:s,s:i,s:I,s:f,s:o,s:b}", "level", "info", "method",
 			   c->method, "path", c->path, "status", c->status, "bytes",
-			   (json_int_t)c->bytes, "ms", time_mono_ms() - c->t0, "user",
+			   (json_int_t)c->bytes, "ms", ms, "user",
 			   c->user_id ? json_integer(c->user_id) : json_null(), "completed",
 			   toe == MHD_REQUEST_TERMINATED_COMPLETED_OK));
 	buf_free(&c->body);

@@ -23,6 +23,11 @@ struct store {
 	int nconns;
 	struct store_conn *free;
 	atomic_int writers_waiting; /* connections inside a write BEGIN, waiting for the lock */
+	/* for GET /metrics */
+	atomic_ullong waits;   /* acquisitions that found no free connection */
+	atomic_ullong wait_us; /* the time they waited */
+	atomic_ullong errors;  /* database failures noted by callers */
+	atomic_int in_use;
 };
 
 /* Runs a statement that returns no rows. */

@@ -6,6 +6,7 @@
 #include "store/internal.h"
 #include "util/embed.h"
 #include "util/log.h"
+#include "util/metrics.h"
 #include "util/time.h"
 
 char *sq_strdup(const char *s)
@@ -149,10 +150,19 @@ void store_close(struct store *st)
 int store_acquire(struct store *st, struct store_conn **out)
 {
 	pthread_mutex_lock(&st->mu);
-	while (st->free == NULL)
-		pthread_cond_wait(&st->cv, &st->mu);
+	if (st->free == NULL) {
+		double t0 = time_mono_ms();
+
+		while (st->free == NULL)
+			pthread_cond_wait(&st->cv, &st->mu);
+		atomic_fetch_add_explicit(&st->waits, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(&st->wait_us,
+		                          (unsigned long long)((time_mono_ms() - t0) * 1000.0),
+		                          memory_order_relaxed);
+	}
 	*out = st->free;
 	st->free = st->free->next_free;
+	atomic_fetch_add_explicit(&st->in_use, 1, memory_order_relaxed);
 	pthread_mutex_unlock(&st->mu);
 	return KAM_OK;
 }
@@ -166,6 +176,7 @@ void store_release(struct store *st, struct store_conn *c)
 	pthread_mutex_lock(&st->mu);
 	c->next_free = st->free;
 	st->free = c;
+	atomic_fetch_sub_explicit(&st->in_use, 1, memory_order_relaxed);
 	pthread_cond_signal(&st->cv);
 	pthread_mutex_unlock(&st->mu);
 }
@@ -173,6 +184,33 @@ void store_release(struct store *st, struct store_conn *c)
 const char *store_backend(const struct store *st)
 {
 	return st->ops->name;
+}
+
+void store_note_error(struct store *st, int rc)
+{
+	if (st && (rc == KAM_EDB || rc == KAM_EBUSY))
+		atomic_fetch_add_explicit(&st->errors, 1, memory_order_relaxed);
+}
+
+void store_metrics_write(struct store *st, struct buf *b)
+{
+	if (st == NULL)
+		return;
+	metrics_family(b, "kam_db_pool_connections", "gauge", "Connections in the pool");
+	buf_printf(b, "kam_db_pool_connections{backend=\"%s\"} %d\n", st->ops->name, st->nconns);
+	metrics_family(b, "kam_db_pool_in_use", "gauge", "Connections taken from the pool now");
+	buf_printf(b, "kam_db_pool_in_use %d\n", atomic_load(&st->in_use));
+	metrics_family(b, "kam_db_pool_waits_total", "counter",
+	               "Times a request or job found no free connection and waited");
+	buf_printf(b, "kam_db_pool_waits_total %llu\n", atomic_load(&st->waits));
+	metrics_family(b, "kam_db_pool_wait_seconds_total", "counter",
+	               "Time spent waiting for a free connection");
+	buf_printf(b, "kam_db_pool_wait_seconds_total %.6f\n",
+	           (double)atomic_load(&st->wait_us) / 1e6);
+	metrics_family(b, "kam_db_errors_total", "counter",
+	               "Requests and background runs that ended in a database failure or busy "
+	               "database");
+	buf_printf(b, "kam_db_errors_total %llu\n", atomic_load(&st->errors));
 }
 
 int store_schema_version(struct store_conn *c, int *out)

@@ -26,6 +26,11 @@ int store_acquire(struct store *st, struct store_conn **out);
 void store_release(struct store *st, struct store_conn *c);
 /* "sqlite" or "postgresql". */
 const char *store_backend(const struct store *st);
+/* Counts rc for GET /metrics when it is a database failure (KAM_EDB, KAM_EBUSY). */
+void store_note_error(struct store *st, int rc);
+struct buf;
+/* Writes the pool's families (size, in use, waits, errors) in the Prometheus text format. */
+void store_metrics_write(struct store *st, struct buf *b);
 /* Highest migration applied. */
 int store_schema_version(struct store_conn *c, int *out);
 /* The database's last error message on c, for logs. */
