@@ -120,6 +120,8 @@ int api_share_delete(struct req *rq, struct resp *rs);
 int api_shared(struct req *rq, struct resp *rs);
 /* POST /api/v1/users/:id/invitation: a new one-time link for a user without a password. */
 int api_invitation_create(struct req *rq, struct resp *rs);
+/* GET /api/v1/outbox?state=failed|pending|sent: the mails of the outbox (admins). */
+int api_outbox_list(struct req *rq, struct resp *rs);
 /* GET /api/v1/invitations: the active users who have no password yet (admins). */
 int api_invitation_pending(struct req *rq, struct resp *rs);
 /* GET /api/v1/invitations/:token: whom a live invitation is for (no login). */

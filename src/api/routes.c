@@ -79,6 +79,10 @@ const struct http_route api_routes[] = {
      "A one-time link through which a user without a password sets one (admins; 14 days; "
      "replaces the previous link; the token is shown once)",
      NULL, "201 object"},
+    {"GET", "/api/v1/outbox", api_outbox_list, 0, R_ADMIN, NULL,
+     "The mails of the outbox (admins): ?state=failed (default), pending or sent, with the "
+     "count of failed ones",
+     NULL, "object"},
     {"GET", "/api/v1/invitations", api_invitation_pending, 0, R_ADMIN, NULL,
      "The active users who have no password yet, such as imported ones (admins)", NULL,
      "object"},

@@ -1,0 +1,50 @@
+/* Mail: the SMTP server from the environment (never stored in the database), the outbox
+ * writer and its worker, which sends due mails through libcurl with retries and backoff. */
+#ifndef KAM_APP_MAIL_H
+#define KAM_APP_MAIL_H
+#include <stdbool.h>
+#include <jansson.h>
+#include "app/access.h"
+#include "store/store.h"
+
+/* The mail settings of this process, read from KAM_SMTP_URL, KAM_SMTP_TLS, KAM_SMTP_USER,
+ * KAM_SMTP_PASSWORD_FILE or KAM_SMTP_PASSWORD, KAM_MAIL_FROM and KAM_PUBLIC_URL. */
+struct mail_config {
+	bool on; /* a server and a from-address are set */
+	char url[512];
+	bool plain; /* KAM_SMTP_TLS=none: no STARTTLS (localhost only) */
+	char user[256];
+	char password[256];
+	char from[320];
+	char public_url[512];
+	int retry_base; /* seconds before the first retry (KAM_MAIL_RETRY_SECONDS), doubling */
+	int max_attempts;
+};
+
+/* Fills c from the environment; a setting that cannot be used gets KAM_EINVAL and a reason in
+ * err. Unset KAM_SMTP_URL is not an error: c->on is false. */
+int app_mail_config(struct mail_config *c, char *err, size_t errlen);
+/* Initialises libcurl once, before any thread starts. */
+void app_mail_global_init(void);
+/* Sends message (RFC 5322 text) to one address now; answer gets the server's last reply
+ * (or why there was none); *permanent says a 5xx refusal (retrying will not help). */
+int app_smtp_send(const struct mail_config *c, const char *to, const char *message, char *answer,
+                  size_t alen, bool *permanent);
+/* Puts a mail in the outbox inside the caller's transaction; "{{link}}" in an invitation's
+ * text is filled in when it is sent. unsubscribe may be NULL. */
+int app_mail_enqueue(struct store_conn *db, const char *kind, int64_t user_id, const char *to,
+                     const char *to_name, const char *subject, const char *text, const char *html,
+                     const char *unsubscribe, int64_t now);
+/* Sends the mails due at now (one node each: a lease per message, held by owner); counts in
+ * *sent and *failed (failed for good or to retry). */
+int app_outbox_run(struct store_conn *db, const char *owner, int64_t now, int *sent, int *failed);
+/* Composes a message for to (id names the Message-ID) at now (*out owned). */
+int app_mail_message(const struct mail_config *c, int64_t id, const char *to, const char *to_name,
+                     const char *subject, const char *text, const char *html,
+                     const char *unsubscribe, int64_t now, char **out);
+/* The mails in state ("failed" when NULL, "pending", "sent"), newest first, with the count
+ * of failed ones, as {items, failed} (admins; *out owned). */
+int app_outbox_list(struct store_conn *db, const struct actor *who, const char *state, json_t **out,
+                    struct kam_errinfo *ei);
+
+#endif

@@ -1,0 +1,207 @@
+// Mail (issue 16): the outbox and its worker against a real SMTP server (aiosmtpd, started
+// here by tests/lib/smtpd.py), `kam mail test`, invitation mails, retries, permanent
+// failures shown to admins, and one mail per message with two servers on one database.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { BIN, PG, api, demoDb, kam, serve, sleep, tokens } from '../lib/harness.mjs';
+
+const SMTPD = new URL('../lib/smtpd.py', import.meta.url).pathname;
+const cleanup = [];
+after(async () => { for (const f of cleanup.reverse()) await f(); });
+
+// A port nobody listens on (yet).
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  });
+}
+
+// An SMTP server writing what it receives into dir; resolves with {port, stop}.
+function smtpd(dir, port = 0) {
+  return new Promise((resolve, reject) => {
+    const p = spawn('/usr/bin/python3', [SMTPD, dir, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '', err = '';
+    p.stderr.on('data', (d) => { err += d; });
+    p.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening (\d+)/);
+      if (m) {
+        const stop = () => new Promise((r) => { if (p.exitCode !== null) return r(); p.on('exit', r); p.kill('SIGTERM'); });
+        cleanup.push(stop);
+        resolve({ port: Number(m[1]), stop });
+      }
+    });
+    p.on('exit', (code) => reject(new Error(`smtpd exited ${code}: ${err}`)));
+  });
+}
+
+const received = (dir) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
+  .map((f) => ({ ...JSON.parse(readFileSync(join(dir, f), 'utf8')), raw: readFileSync(join(dir, f.replace('.json', '.eml')), 'latin1') })) : []);
+
+async function waitMails(dir, n, what = 'mail') {
+  for (let i = 0; i < 600; i++) {
+    const m = received(dir);
+    if (m.length >= n) return m;
+    await sleep(100);
+  }
+  assert.fail(`no ${what} arrived in 60 s (${received(dir).length} of ${n})`);
+}
+
+const mailEnv = (port, extra = {}) => ({
+  KAM_SMTP_URL: `smtp://127.0.0.1:${port}`, KAM_SMTP_TLS: 'none', KAM_MAIL_FROM: 'kam Ö <kam@example.com>',
+  KAM_PUBLIC_URL: 'https://kam.example.com/', KAM_JOB_INTERVAL: '1', KAM_MAIL_RETRY_SECONDS: '1', ...extra,
+});
+
+// People without a password, brought in by a users import; their ids by e-mail.
+async function newcomers(url, admin, rows) {
+  const csv = 'name,email\n' + rows.map(([n, e]) => `"${n}",${e}`).join('\n') + '\n';
+  const r = await fetch(`${url}/api/v1/imports?kind=users`, { method: 'POST', headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'text/csv' }, body: csv });
+  const j = await r.json();
+  assert.equal(r.status, 201, JSON.stringify(j));
+  const users = (await api(url, admin, 'GET', '/api/v1/users?limit=500')).json.items;
+  return Object.fromEntries(users.map((u) => [u.email, u.id]));
+}
+
+test('kam mail test sends a multipart message with an encoded subject and prints the answer; exit 1 when the server is down or offers no STARTTLS', async () => {
+  const { t } = demoDb();
+  cleanup.push(() => t.rm());
+  const dir = join(t.dir, 'in');
+  const s = await smtpd(dir);
+  const env = { ...process.env, ...mailEnv(s.port) };
+  const ok = spawnSync(BIN, ['mail', 'test', 'anna@example.com'], { env, encoding: 'utf8' });
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /^250 Message accepted for delivery/);
+  const [m] = await waitMails(dir, 1);
+  assert.deepEqual(m.rcpt_tos, ['anna@example.com']);
+  assert.equal(m.mail_from, 'kam@example.com');
+  assert.equal(m.subject, 'kam: test message ✓');
+  assert.match(m.raw, /^Subject: =\?UTF-8\?B\?[A-Za-z0-9+/=]+\?=\r$/m, 'the UTF-8 subject is an RFC 2047 encoded word');
+  assert.equal(m.from, 'kam Ö <kam@example.com>');
+  assert.match(m.raw, /^Date: \w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d \+0000\r$/m);
+  assert.match(m.raw, /^Message-ID: <kam\.[^>]+@example\.com>\r$/m);
+  assert.match(m.raw, /^MIME-Version: 1\.0\r$/m);
+  assert.equal(m.content_type, 'multipart/alternative');
+  assert.match(m.text, /mail works/);
+  assert.match(m.html, /<b>kam<\/b>/);
+  // refused: STARTTLS is required unless KAM_SMTP_TLS=none, which only localhost may use
+  const tls = spawnSync(BIN, ['mail', 'test', 'anna@example.com'], { env: { ...env, KAM_SMTP_TLS: '' }, encoding: 'utf8' });
+  assert.equal(tls.status, 1);
+  assert.match(tls.stderr, /did not take the message: .*SSL/);
+  const far = spawnSync(BIN, ['mail', 'test', 'anna@example.com'], { env: { ...env, KAM_SMTP_URL: 'smtp://mail.example.com:25' }, encoding: 'utf8' });
+  assert.equal(far.status, 1);
+  assert.match(far.stderr, /KAM_SMTP_TLS=none is only for a server on localhost/);
+  await s.stop();
+  const down = spawnSync(BIN, ['mail', 'test', 'anna@example.com'], { env, encoding: 'utf8' });
+  assert.equal(down.status, 1);
+  assert.match(down.stderr, /did not take the message: Couldn't connect to server/);
+  assert.equal(received(dir).length, 1);
+});
+
+test('an invitation is mailed with its link (the token only in the mail, which opens it); a name with line breaks injects no header', async () => {
+  const { t, db } = demoDb();
+  cleanup.push(() => t.rm());
+  const dir = join(t.dir, 'in');
+  const s = await smtpd(dir);
+  const srv = await serve(db, mailEnv(s.port));
+  cleanup.push(() => srv.stop());
+  const { admin, anna } = tokens(db, ['admin', 'anna']);
+  const ids = await newcomers(srv.url, admin, [['Zoë Ölund', 'zoe@gridline.example']]);
+  const zoe = ids['zoe@gridline.example'];
+  // a stored name trying to add a recipient
+  const u = await api(srv.url, admin, 'GET', `/api/v1/users/${zoe}`);
+  const p = await api(srv.url, admin, 'PATCH', `/api/v1/users/${zoe}`, { name: 'Zoë\r\nBcc: eve@evil.example' }, { 'If-Match': u.headers.get('etag') });
+  assert.equal(p.status, 200, p.text);
+  const inv = await api(srv.url, admin, 'POST', `/api/v1/users/${zoe}/invitation`);
+  assert.equal(inv.status, 201, inv.text);
+  assert.equal(inv.json.mailed, true);
+  assert.equal(inv.json.token, undefined, 'the token is only in the mail');
+  const [m] = await waitMails(dir, 1);
+  assert.deepEqual(m.rcpt_tos, ['zoe@gridline.example']);
+  assert.equal(m.subject, 'Your kam account');
+  assert.doesNotMatch(m.raw, /^Bcc:/mi);
+  assert.equal(m.headers.filter(([k]) => /^(to|bcc|cc)$/i.test(k)).length, 1);
+  assert.match(m.to, /zoe@gridline\.example/);
+  const link = m.text.match(/https:\/\/kam\.example\.com\/#\/invite\/(inv_[A-Za-z0-9_-]+)/);
+  assert.ok(link, m.text);
+  assert.ok(m.html.includes(`href="${link[0]}"`));
+  assert.ok(m.html.includes('Zoë Bcc: eve@evil.example') || m.html.includes('Zoë'), m.html);
+  const who = await fetch(`${srv.url}/api/v1/invitations/${link[1]}`);
+  assert.equal(who.status, 200);
+  assert.match(JSON.stringify(await who.json()), /zoe@gridline\.example/);
+  // only admins see the outbox; the mail is listed as sent, without its body
+  assert.equal((await api(srv.url, anna, 'GET', '/api/v1/outbox')).status, 403);
+  const sent = await api(srv.url, admin, 'GET', '/api/v1/outbox?state=sent');
+  assert.equal(sent.status, 200);
+  assert.equal(sent.json.items.length, 1);
+  assert.equal(sent.json.items[0].recipient, 'zoe@gridline.example');
+  assert.ok(!JSON.stringify(sent.json).includes(link[1]));
+  if (!PG) {
+    const dump = spawnSync('sqlite3', [db, '.dump'], { encoding: 'utf8' }).stdout;
+    assert.ok(dump.includes('{{link}}') && !dump.includes(link[1]), 'the database never holds the token in clear');
+  }
+  assert.equal((await api(srv.url, admin, 'GET', '/api/v1/outbox?state=nonsense')).status, 400);
+});
+
+test('a mail server down for a while gets the mail after a retry; a refused mailbox fails for good and admins see it', async () => {
+  const { t, db } = demoDb();
+  cleanup.push(() => t.rm());
+  const dir = join(t.dir, 'in');
+  const port = await freePort();
+  const srv = await serve(db, mailEnv(port));
+  cleanup.push(() => srv.stop());
+  const { admin } = tokens(db, ['admin']);
+  const ids = await newcomers(srv.url, admin, [['Late Larry', 'larry@gridline.example'], ['Ref Rita', 'refuse.rita@gridline.example']]);
+  assert.equal((await api(srv.url, admin, 'POST', `/api/v1/users/${ids['larry@gridline.example']}/invitation`)).status, 201);
+  // the server is down: the mail waits, with the reason, for its next try
+  let pending;
+  for (let i = 0; i < 300; i++) {
+    pending = (await api(srv.url, admin, 'GET', '/api/v1/outbox?state=pending')).json.items;
+    if (pending.length && pending[0].attempts >= 1) break;
+    await sleep(100);
+  }
+  assert.ok(pending[0].attempts >= 1, JSON.stringify(pending));
+  assert.match(pending[0].last_error, /connect/i);
+  const s = await smtpd(dir, port);
+  const [m] = await waitMails(dir, 1);
+  assert.deepEqual(m.rcpt_tos, ['larry@gridline.example']);
+  // 550 is final: no retry, shown to admins with the server's answer and counted
+  assert.equal((await api(srv.url, admin, 'POST', `/api/v1/users/${ids['refuse.rita@gridline.example']}/invitation`)).status, 201);
+  let failed;
+  for (let i = 0; i < 300; i++) {
+    failed = (await api(srv.url, admin, 'GET', '/api/v1/outbox?state=failed')).json;
+    if (failed.failed) break;
+    await sleep(100);
+  }
+  assert.equal(failed.failed, 1);
+  assert.equal(failed.items[0].recipient, 'refuse.rita@gridline.example');
+  assert.match(failed.items[0].last_error, /550/);
+  assert.equal((await api(srv.url, admin, 'GET', '/api/v1/outbox')).json.items.length, 1, 'failed is the default');
+  await sleep(1500);
+  assert.equal(received(dir).length, 1);
+  await s.stop();
+});
+
+test('two kam servers on one database send each mail once', async () => {
+  const { t, db } = demoDb();
+  cleanup.push(() => t.rm());
+  const dir = join(t.dir, 'in');
+  const s = await smtpd(dir);
+  const [a, b] = await Promise.all([serve(db, mailEnv(s.port)), serve(db, mailEnv(s.port))]);
+  cleanup.push(() => a.stop(), () => b.stop());
+  const { admin } = tokens(db, ['admin']);
+  const rows = Array.from({ length: 12 }, (_, i) => [`New Person ${i}`, `new${i}@gridline.example`]);
+  const ids = await newcomers(a.url, admin, rows);
+  for (const [, e] of rows) {
+    const srv = Number(e.match(/\d+/)[0]) % 2 ? a : b;
+    assert.equal((await api(srv.url, admin, 'POST', `/api/v1/users/${ids[e]}/invitation`)).status, 201);
+  }
+  await waitMails(dir, rows.length);
+  await sleep(2500); // several more runs of both workers
+  const got = received(dir).map((m) => m.rcpt_tos[0]).sort();
+  assert.deepEqual(got, rows.map(([, e]) => e).sort());
+  void kam;
+});
