@@ -110,6 +110,26 @@ static void run_outbox(struct jobs *j)
 		log_msg("info", "outbox: %d mails sent, %d failed", sent, failed);
 }
 
+/* Daily digests at each user's hour: one node, under the lease "digest", at KAM_NOW's
+ * clock (the outbox then sends them on the wall clock). */
+static void run_digest(struct jobs *j)
+{
+	struct store_conn *c;
+	int64_t now = clock_now(&j->clock);
+	bool got = false;
+	int queued = 0, rc;
+
+	store_acquire(j->st, &c);
+	rc = store_lease_take(c, "digest", j->holder, time_now(), 3 * j->interval, &got);
+	if (rc == KAM_OK && got)
+		rc = app_digest_run(c, now, &queued);
+	store_release(j->st, c);
+	if (rc != KAM_OK)
+		log_msg("warn", "digest: database error %d; will retry", rc);
+	else if (queued)
+		log_msg("info", "digest: %d mails queued", queued);
+}
+
 static void *loop(void *arg)
 {
 	struct jobs *j = arg;
@@ -122,6 +142,7 @@ static void *loop(void *arg)
 		run_node(j);
 		run_janitor(j);
 		run_alerts(j);
+		run_digest(j);
 		run_outbox(j);
 		pthread_mutex_lock(&j->mu);
 		time_mono_deadline(&ts, (int64_t)j->interval * 1000);

@@ -1,10 +1,17 @@
 /* Mail settings, SMTP through libcurl, the outbox and its worker (see mail.h). */
 #include <curl/curl.h>
+#include <sodium.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "app/mail.h"
+#include "app/mywork.h"
+#include "app/scores.h"
+#include "kam/plandoc.h"
+#include "kam/settings.h"
+#include "util/tz.h"
+#include "util/time.h"
 #include "kam/mail.h"
 #include "store/invitation.h"
 #include "store/outbox.h"
@@ -414,4 +421,484 @@ int app_outbox_list(struct store_conn *db, const struct actor *who, const char *
 	}
 	*out = json_pack("{s:o,s:I}", "items", items, "failed", (json_int_t)failed);
 	return *out ? KAM_OK : KAM_ENOMEM;
+}
+
+/* The HMAC key of unsubscribe links, made once per database (32 random bytes as hex). */
+static int unsub_key(struct store_conn *db, unsigned char key[32])
+{
+	unsigned char fresh[32];
+	char hex[65], *stored = NULL;
+	int rc;
+
+	randombytes_buf(fresh, sizeof(fresh));
+	sodium_bin2hex(hex, sizeof(hex), fresh, sizeof(fresh));
+	if ((rc = store_secret(db, "unsubscribe", hex, &stored)) != KAM_OK)
+		return rc;
+	rc = sodium_hex2bin(key, 32, stored, strlen(stored), NULL, NULL, NULL) == 0 ? KAM_OK
+	                                                                            : KAM_EDB;
+	free(stored);
+	return rc;
+}
+
+/* "ID.MAC": the user and a keyed BLAKE2b of "unsubscribe:ID", so the link needs no login and
+ * cannot be made for someone else. */
+static int unsub_token(struct store_conn *db, int64_t user_id, char *out, size_t outlen)
+{
+	unsigned char key[32], mac[16];
+	char msg[64], hex[33];
+	int rc = unsub_key(db, key);
+
+	if (rc != KAM_OK)
+		return rc;
+	snprintf(msg, sizeof(msg), "unsubscribe:%lld", (long long)user_id);
+	crypto_generichash(mac, sizeof(mac), (const unsigned char *)msg, strlen(msg), key,
+	                   sizeof(key));
+	sodium_bin2hex(hex, sizeof(hex), mac, sizeof(mac));
+	snprintf(out, outlen, "%lld.%s", (long long)user_id, hex);
+	return KAM_OK;
+}
+
+int app_unsubscribe(struct store_conn *db, const char *token)
+{
+	char want[64];
+	char *end = NULL;
+	long long id = token ? strtoll(token, &end, 10) : 0;
+	bool open = false;
+	int rc;
+
+	if (id <= 0 || end == NULL || *end != '.')
+		return KAM_ENOTFOUND;
+	if ((rc = store_begin(db, true)) != KAM_OK)
+		return rc;
+	open = true;
+	if ((rc = unsub_token(db, id, want, sizeof(want))) != KAM_OK)
+		goto out;
+	if (!tok_equal(want, token)) {
+		rc = KAM_ENOTFOUND;
+		goto out;
+	}
+	{
+		json_t *row = NULL; /* the hour stays, for the day they turn the digest back on */
+
+		if ((rc = store_notify_prefs_get(db, id, &row)) == KAM_OK)
+			rc = store_notify_prefs_put(
+			    db, id, false,
+			    (int)json_integer_value(json_object_get(row, "digest_hour")), "");
+		json_decref(row);
+		if (rc != KAM_OK)
+			goto out;
+	}
+	rc = store_commit(db);
+	open = false;
+out:
+	if (open)
+		store_rollback(db);
+	return rc;
+}
+
+static int unsub_url(struct store_conn *db, const struct mail_config *c, int64_t user_id, char *out,
+                     size_t outlen)
+{
+	char tok[64];
+	int rc = unsub_token(db, user_id, tok, sizeof(tok));
+
+	if (rc == KAM_OK)
+		snprintf(out, outlen, "%s/api/v1/unsubscribe/%s", c->public_url, tok);
+	return rc;
+}
+
+/* Whether the comma-separated list has word. */
+static bool list_has(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; p && *p;) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+
+		if (len == n && strncmp(p, word, n) == 0)
+			return true;
+		p = e ? e + 1 : NULL;
+	}
+	return false;
+}
+
+static void put_footer(struct buf *t, struct buf *h, const struct mail_config *c, const char *unsub)
+{
+	buf_printf(t,
+	           "\n-- \nYour mail settings: %s/#/settings\nUnsubscribe from these mails: %s\n",
+	           c->public_url, unsub);
+	buf_printf(h,
+	           "<hr><p style=\"color:#666;font-size:12px\"><a href=\"%s/#/settings\">Your "
+	           "mail settings</a> · <a href=\"%s\">Unsubscribe</a></p>",
+	           c->public_url, unsub);
+}
+
+int app_mail_alerts(struct store_conn *db, int64_t after_id, int64_t now)
+{
+	struct mail_config c;
+	char err[256];
+	json_t *rows = NULL, *r;
+	size_t i;
+	int rc;
+
+	if (app_mail_config(&c, err, sizeof(err)) != KAM_OK || !c.on || !c.public_url[0])
+		return KAM_OK;
+	if ((rc = store_alerts_for_mail(db, after_id, &rows)) != KAM_OK)
+		return rc;
+	json_array_foreach(rows, i, r)
+	{
+		const char *sev = json_string_value(json_object_get(r, "severity"));
+		const char *acc = json_string_value(json_object_get(r, "account_name"));
+		const char *label =
+		    app_alert_rule_label(json_string_value(json_object_get(r, "rule")));
+		int64_t uid = json_integer_value(json_object_get(r, "user_id"));
+		int64_t aid = json_integer_value(json_object_get(r, "account_id"));
+		char subject[512], unsub[700], link[700];
+		struct buf t = {0}, h = {0};
+		char *text, *html;
+
+		if (!list_has(json_string_value(json_object_get(r, "immediate")), sev))
+			continue;
+		if ((rc = unsub_url(db, &c, uid, unsub, sizeof(unsub))) != KAM_OK)
+			break;
+		snprintf(link, sizeof(link), "%s/#/accounts/%lld", c.public_url, (long long)aid);
+		snprintf(subject, sizeof(subject), "[kam] %s alert: %s, %s", sev, acc, label);
+		buf_printf(&t,
+		           "A %s alert opened on %s: %s.\n\nOpen the account: %s\nAll alerts: "
+		           "%s/#/alerts\n",
+		           sev, acc, label, link, c.public_url);
+		buf_printf(&h, "<p>A <b>%s</b> alert opened on <a href=\"%s\">", sev, link);
+		plandoc_put_escaped(&h, acc);
+		buf_puts(&h, "</a>: ");
+		plandoc_put_escaped(&h, label);
+		buf_printf(&h, ".</p><p><a href=\"%s/#/alerts\">All alerts</a></p>", c.public_url);
+		put_footer(&t, &h, &c, unsub);
+		text = buf_take(&t, NULL);
+		html = buf_take(&h, NULL);
+		rc = text && html
+		         ? app_mail_enqueue(db, "alert", uid,
+		                            json_string_value(json_object_get(r, "email")),
+		                            json_string_value(json_object_get(r, "user_name")),
+		                            subject, text, html, unsub, now)
+		         : KAM_ENOMEM;
+		free(text);
+		free(html);
+		if (rc != KAM_OK)
+			break;
+	}
+	json_decref(rows);
+	return rc;
+}
+
+/* Appends one line of the digest to both parts: text, and its link into the app. */
+static void digest_line(struct buf *t, struct buf *h, const char *link, const char *fmt_a,
+                        const char *a, const char *b, const char *c)
+{
+	buf_printf(t, "- %s%s%s%s%s\n  %s\n", fmt_a, a ? a : "", b ? b : "", c ? ", " : "",
+	           c ? c : "", link);
+	buf_printf(h, "<li><a href=\"%s\">", link);
+	plandoc_put_escaped(h, fmt_a);
+	plandoc_put_escaped(h, a);
+	plandoc_put_escaped(h, b);
+	if (c) {
+		buf_puts(h, ", ");
+		plandoc_put_escaped(h, c);
+	}
+	buf_puts(h, "</a></li>");
+}
+
+/* The digest of user u at now (nothing to say: *sent false, no mail). */
+static int digest_one(struct store_conn *db, const struct mail_config *c, const json_t *u,
+                      int64_t now, bool *sent)
+{
+	struct actor who = {.user_id = json_integer_value(json_object_get(u, "id")),
+	                    .role = auth_role_parse(json_string_value(json_object_get(u, "role"))),
+	                    .now = now};
+	struct app_work_query q = {.horizon = 30};
+	struct kam_errinfo ei = {0};
+	struct buf t = {0}, h = {0};
+	json_t *w = NULL, *g, *a;
+	size_t i, k, nalerts = 0, nover, nweek, ndates;
+	char link[700], unsub[700], subject[256], *text = NULL, *html = NULL;
+	const char *base = c->public_url;
+	int rc;
+
+	*sent = false;
+	if ((rc = app_work(db, &who, &q, &w, &ei)) != KAM_OK) {
+		err_clear(&ei);
+		return rc == KAM_EINVAL || rc == KAM_EFORBIDDEN ? KAM_OK : rc;
+	}
+	json_array_foreach(json_object_get(w, "alerts"), i, g) nalerts +=
+	    json_array_size(json_object_get(g, "alerts"));
+	nover = json_array_size(json_object_get(w, "overdue"));
+	nweek = json_array_size(json_object_get(w, "this_week"));
+	ndates = json_array_size(json_object_get(w, "dates"));
+	if (nalerts + nover + nweek + ndates == 0)
+		goto out;
+	if ((rc = unsub_url(db, c, who.user_id, unsub, sizeof(unsub))) != KAM_OK)
+		goto out;
+	buf_printf(&t, "Good morning %s,\n\nwhat needs you today (%s):\n",
+	           json_string_value(json_object_get(u, "name")),
+	           json_string_value(json_object_get(w, "today")));
+	buf_puts(&h, "<p>Good morning ");
+	plandoc_put_escaped(&h, json_string_value(json_object_get(u, "name")));
+	buf_printf(&h, ",</p><p>what needs you today (%s):</p>",
+	           json_string_value(json_object_get(w, "today")));
+	if (nalerts) {
+		buf_printf(&t, "\nOpen alerts (%zu)\n", nalerts);
+		buf_printf(&h, "<h3>Open alerts (%zu)</h3><ul>", nalerts);
+		json_array_foreach(json_object_get(w, "alerts"), i, g)
+		{
+			json_array_foreach(json_object_get(g, "alerts"), k, a)
+			{
+				json_t *acc = json_object_get(a, "account_id");
+
+				if (json_is_integer(acc))
+					snprintf(link, sizeof(link), "%s/#/accounts/%lld", base,
+					         (long long)json_integer_value(acc));
+				else
+					snprintf(link, sizeof(link), "%s/#/alerts", base);
+				digest_line(&t, &h, link,
+				            json_string_value(json_object_get(a, "severity")), ": ",
+				            json_string_value(json_object_get(a, "account_name")),
+				            json_string_value(json_object_get(a, "rule_label")));
+			}
+		}
+		buf_puts(&h, "</ul>");
+	}
+	for (int part = 0; part < 2; part++) {
+		json_t *list = json_object_get(w, part ? "this_week" : "overdue");
+		const char *title = part ? "Actions due this week" : "Overdue actions";
+
+		if (json_array_size(list) == 0)
+			continue;
+		buf_printf(&t, "\n%s (%zu)\n", title, json_array_size(list));
+		buf_printf(&h, "<h3>%s (%zu)</h3><ul>", title, json_array_size(list));
+		json_array_foreach(list, i, a)
+		{
+			char due[64];
+
+			snprintf(link, sizeof(link), "%s/#/accounts/%lld", base,
+			         (long long)json_integer_value(json_object_get(a, "account_id")));
+			snprintf(due, sizeof(due), " (due %s)",
+			         json_string_value(json_object_get(a, "due_on")));
+			digest_line(&t, &h, link, "",
+			            json_string_value(json_object_get(a, "title")), due,
+			            json_string_value(json_object_get(a, "account_name")));
+		}
+		buf_puts(&h, "</ul>");
+	}
+	if (ndates) {
+		buf_printf(&t, "\nReviews and renewals in the next 30 days (%zu)\n", ndates);
+		buf_printf(&h, "<h3>Reviews and renewals in the next 30 days (%zu)</h3><ul>",
+		           ndates);
+		json_array_foreach(json_object_get(w, "dates"), i, a)
+		{
+			const char *kind = json_string_value(json_object_get(a, "kind"));
+			char on[64];
+
+			snprintf(link, sizeof(link), "%s/#/accounts/%lld", base,
+			         (long long)json_integer_value(json_object_get(a, "account_id")));
+			snprintf(on, sizeof(on), " on %s",
+			         json_string_value(json_object_get(a, "day")));
+			digest_line(&t, &h, link,
+			            kind && !strcmp(kind, "renewal")    ? "Renewal: "
+			            : kind && !strcmp(kind, "plan_end") ? "Plan ends: "
+			                                                : "Review: ",
+			            json_string_value(json_object_get(a, "title")), on,
+			            json_string_value(json_object_get(a, "account_name")));
+		}
+		buf_puts(&h, "</ul>");
+	}
+	buf_printf(&t, "\nMy work: %s/#/work\n", base);
+	buf_printf(&h, "<p><a href=\"%s/#/work\">Open My work</a></p>", base);
+	put_footer(&t, &h, c, unsub);
+	snprintf(subject, sizeof(subject),
+	         "[kam] Your day: %zu alerts, %zu overdue, %zu due this week", nalerts, nover,
+	         nweek);
+	text = buf_take(&t, NULL);
+	html = buf_take(&h, NULL);
+	rc = text && html ? app_mail_enqueue(db, "digest", who.user_id,
+	                                     json_string_value(json_object_get(u, "email")),
+	                                     json_string_value(json_object_get(u, "name")), subject,
+	                                     text, html, unsub, time_now())
+	                  : KAM_ENOMEM;
+	*sent = rc == KAM_OK;
+out:
+	buf_free(&t);
+	buf_free(&h);
+	free(text);
+	free(html);
+	json_decref(w);
+	return rc;
+}
+
+int app_digest_run(struct store_conn *db, int64_t now, int *queued)
+{
+	struct mail_config c;
+	struct settings s;
+	char err[256], today[DATE_LEN];
+	json_t *users = NULL, *u;
+	int32_t off = 0;
+	int hour, rc;
+	size_t i;
+
+	*queued = 0;
+	if (app_mail_config(&c, err, sizeof(err)) != KAM_OK || !c.on || !c.public_url[0])
+		return KAM_OK;
+	if ((rc = app_settings_load(db, &s, NULL)) != KAM_OK)
+		return rc;
+	tz_offset(s.time_zone, now, &off);
+	hour = (int)((((now + off) % 86400) + 86400) % 86400 / 3600);
+	date_format(settings_today(&s, now), today);
+	if ((rc = store_digest_users(db, &users)) != KAM_OK)
+		return rc;
+	json_array_foreach(users, i, u)
+	{
+		const char *last = json_string_value(json_object_get(u, "last_digest_day"));
+		bool sent = false;
+
+		if (hour < json_integer_value(json_object_get(u, "digest_hour")) ||
+		    (last && strcmp(last, today) == 0))
+			continue;
+		/* the mail and "done for today" in one transaction: one digest a day */
+		if ((rc = store_begin(db, true)) != KAM_OK)
+			break;
+		rc = digest_one(db, &c, u, now, &sent);
+		if (rc == KAM_OK)
+			rc = store_digest_done(db, json_integer_value(json_object_get(u, "id")),
+			                       today);
+		if (rc == KAM_OK)
+			rc = store_commit(db);
+		else
+			store_rollback(db);
+		if (rc != KAM_OK)
+			break;
+		*queued += sent;
+	}
+	json_decref(users);
+	return rc;
+}
+
+static const char *const severities[] = {"info", "warning", "critical"};
+
+/* The stored row as the API shows it: immediate as a list. */
+static json_t *prefs_json(const json_t *row)
+{
+	const char *imm = json_string_value(json_object_get(row, "immediate"));
+	json_t *list = json_array();
+
+	for (size_t i = 0; i < sizeof(severities) / sizeof(*severities); i++)
+		if (list_has(imm, severities[i]))
+			json_array_append_new(list, json_string(severities[i]));
+	return json_pack("{s:b,s:I,s:o}", "digest",
+	                 json_integer_value(json_object_get(row, "digest")) != 0, "digest_hour",
+	                 json_integer_value(json_object_get(row, "digest_hour")), "immediate",
+	                 list);
+}
+
+int app_notify_get(struct store_conn *db, const struct actor *who, json_t **out)
+{
+	json_t *row = NULL;
+	int rc = store_notify_prefs_get(db, who->user_id, &row);
+
+	*out = NULL;
+	if (rc == KAM_OK)
+		*out = prefs_json(row);
+	json_decref(row);
+	return rc == KAM_OK && *out == NULL ? KAM_ENOMEM : rc;
+}
+
+int app_notify_patch(struct store_conn *db, const struct actor *who, const json_t *patch,
+                     json_t **out, struct kam_errinfo *ei)
+{
+	json_t *row = NULL, *v;
+	bool digest, open = false;
+	json_int_t hour;
+	char imm[64] = "";
+	int rc;
+
+	*out = NULL;
+	if (who->user_id <= 0) {
+		err_detail(ei, "only a user has mail preferences");
+		return KAM_EFORBIDDEN;
+	}
+	if (!json_is_object(patch)) {
+		err_detail(ei, "the body must be a JSON object");
+		return KAM_EINVAL;
+	}
+	if ((rc = store_begin(db, true)) != KAM_OK)
+		return rc;
+	open = true;
+	if ((rc = store_notify_prefs_get(db, who->user_id, &row)) != KAM_OK)
+		goto out;
+	digest = json_integer_value(json_object_get(row, "digest")) != 0;
+	hour = json_integer_value(json_object_get(row, "digest_hour"));
+	snprintf(imm, sizeof(imm), "%s", json_string_value(json_object_get(row, "immediate")));
+	if ((v = json_object_get(patch, "digest")) != NULL) {
+		if (!json_is_boolean(v)) {
+			err_field(ei, "digest", "must be true or false");
+			rc = KAM_EINVAL;
+			goto out;
+		}
+		digest = json_is_true(v);
+	}
+	if ((v = json_object_get(patch, "digest_hour")) != NULL) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) > 23) {
+			err_field(ei, "digest_hour",
+			          "must be an hour from 0 to 23 (installation time)");
+			rc = KAM_EINVAL;
+			goto out;
+		}
+		hour = json_integer_value(v);
+	}
+	if ((v = json_object_get(patch, "immediate")) != NULL) {
+		size_t i;
+		json_t *s;
+		struct buf b = {0};
+		char *joined;
+
+		if (!json_is_array(v)) {
+			err_field(ei, "immediate",
+			          "must be a list of severities: info, warning, critical");
+			rc = KAM_EINVAL;
+			goto out;
+		}
+		json_array_foreach(v, i, s)
+		{
+			const char *x = json_string_value(s);
+
+			if (!x ||
+			    (strcmp(x, "info") && strcmp(x, "warning") && strcmp(x, "critical"))) {
+				err_field(ei, "immediate",
+				          "must be a list of severities: info, warning, critical");
+				buf_free(&b);
+				rc = KAM_EINVAL;
+				goto out;
+			}
+		}
+		for (size_t k = 0; k < sizeof(severities) / sizeof(*severities); k++)
+			json_array_foreach(v, i,
+			                   s) if (!strcmp(json_string_value(s), severities[k]))
+			{
+				buf_printf(&b, "%s%s", b.len ? "," : "", severities[k]);
+				break;
+			}
+		joined = buf_take(&b, NULL);
+		snprintf(imm, sizeof(imm), "%s", joined ? joined : "");
+		free(joined);
+	}
+	if ((rc = store_notify_prefs_put(db, who->user_id, digest, (int)hour, imm)) != KAM_OK)
+		goto out;
+	rc = store_commit(db);
+	open = false;
+	if (rc == KAM_OK)
+		rc = app_notify_get(db, who, out);
+out:
+	if (open)
+		store_rollback(db);
+	json_decref(row);
+	return rc;
 }

@@ -46,5 +46,20 @@ int app_mail_message(const struct mail_config *c, int64_t id, const char *to, co
  * of failed ones, as {items, failed} (admins; *out owned). */
 int app_outbox_list(struct store_conn *db, const struct actor *who, const char *state, json_t **out,
                     struct kam_errinfo *ei);
+/* Puts in the outbox, inside the caller's transaction (the alerts run), an immediate mail to
+ * each account's KAM for the alerts above after_id of a severity they chose. */
+int app_mail_alerts(struct store_conn *db, int64_t after_id, int64_t now);
+/* Queues the daily digest of each user whose local hour (settings.time_zone) has come and
+ * who has had none today; nothing to say, no mail. *queued counts the mails. */
+int app_digest_run(struct store_conn *db, int64_t now, int *queued);
+/* Turns off every mail of the user named by a signed unsubscribe token (no login);
+ * KAM_ENOTFOUND for a token that is not one. */
+int app_unsubscribe(struct store_conn *db, const char *token);
+/* The actor's mail preferences {digest, digest_hour, immediate[]} (*out owned). */
+int app_notify_get(struct store_conn *db, const struct actor *who, json_t **out);
+/* Changes the actor's mail preferences from patch (fields as app_notify_get gives them);
+ * KAM_EINVAL names a bad field. *out gets the result (owned). */
+int app_notify_patch(struct store_conn *db, const struct actor *who, const json_t *patch,
+                     json_t **out, struct kam_errinfo *ei);
 
 #endif

@@ -109,3 +109,92 @@ int store_outbox_failed_count(struct store_conn *c, int64_t *n)
 {
 	return sq_int(c, "SELECT count(*) FROM outbox WHERE failed_at IS NOT NULL", NULL, 0, n);
 }
+
+int store_alerts_max_id(struct store_conn *c, int64_t *id)
+{
+	return sq_int(c, "SELECT coalesce(max(id), 0) FROM alerts", NULL, 0, id);
+}
+
+int store_alerts_for_mail(struct store_conn *c, int64_t after_id, json_t **items)
+{
+	return sq_rows(c,
+	               "SELECT al.id, al.severity, al.rule, al.account_id, a.name AS account_name, "
+	               "u.id AS user_id, u.email, u.name AS user_name, coalesce(np.immediate, "
+	               "'critical') AS immediate FROM alerts al JOIN accounts a ON a.id = "
+	               "al.account_id JOIN users u ON u.id = a.owner_id LEFT JOIN "
+	               "notification_prefs np ON np.user_id = u.id WHERE al.id > ? AND "
+	               "al.state = 'open' AND u.active <> 0 ORDER BY al.id",
+	               (struct db_val[]){DB_INT(after_id)}, 1, items);
+}
+
+int store_notify_prefs_get(struct store_conn *c, int64_t user_id, json_t **row)
+{
+	json_t *rows = NULL;
+	int rc = sq_rows(c,
+	                 "SELECT digest, digest_hour, immediate FROM notification_prefs WHERE "
+	                 "user_id = ?",
+	                 (struct db_val[]){DB_INT(user_id)}, 1, &rows);
+
+	*row = NULL;
+	if (rc != KAM_OK)
+		return rc;
+	if (json_array_size(rows) == 1)
+		*row = json_incref(json_array_get(rows, 0));
+	else
+		*row = json_pack("{s:i,s:i,s:s}", "digest", 1, "digest_hour", 7, "immediate",
+		                 "critical");
+	json_decref(rows);
+	return *row ? KAM_OK : KAM_ENOMEM;
+}
+
+int store_notify_prefs_put(struct store_conn *c, int64_t user_id, bool digest, int hour,
+                           const char *immediate)
+{
+	return sq_run(c,
+	              "INSERT INTO notification_prefs (user_id, digest, digest_hour, immediate) "
+	              "VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET digest = "
+	              "excluded.digest, digest_hour = excluded.digest_hour, immediate = "
+	              "excluded.immediate",
+	              (struct db_val[]){DB_INT(user_id), DB_INT(digest ? 1 : 0), DB_INT(hour),
+	                                DB_TEXT(immediate)},
+	              4);
+}
+
+int store_digest_users(struct store_conn *c, json_t **items)
+{
+	return sq_rows(
+	    c,
+	    "SELECT u.id, u.name, u.email, u.role, coalesce(np.digest_hour, 7) AS "
+	    "digest_hour, np.last_digest_day FROM users u LEFT JOIN notification_prefs "
+	    "np ON np.user_id = u.id WHERE u.active <> 0 AND coalesce(np.digest, 1) <> 0 "
+	    "ORDER BY u.id",
+	    NULL, 0, items);
+}
+
+int store_digest_done(struct store_conn *c, int64_t user_id, const char *day)
+{
+	return sq_run(c,
+	              "INSERT INTO notification_prefs (user_id, last_digest_day) VALUES (?, ?) ON "
+	              "CONFLICT (user_id) DO UPDATE SET last_digest_day = excluded.last_digest_day",
+	              (struct db_val[]){DB_INT(user_id), DB_TEXT(day)}, 2);
+}
+
+int store_secret(struct store_conn *c, const char *name, const char *fresh, char **value)
+{
+	json_t *rows = NULL;
+	int rc = sq_run(
+	    c, "INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+	    (struct db_val[]){DB_TEXT(name), DB_TEXT(fresh)}, 2);
+
+	*value = NULL;
+	if (rc == KAM_OK)
+		rc = sq_rows(c, "SELECT value FROM secrets WHERE name = ?",
+		             (struct db_val[]){DB_TEXT(name)}, 1, &rows);
+	if (rc == KAM_OK && json_array_size(rows) == 1)
+		*value =
+		    sq_strdup(json_string_value(json_object_get(json_array_get(rows, 0), "value")));
+	else if (rc == KAM_OK)
+		rc = KAM_ENOTFOUND;
+	json_decref(rows);
+	return rc == KAM_OK && *value == NULL ? KAM_ENOMEM : rc;
+}

@@ -40,4 +40,21 @@ int store_outbox_list(struct store_conn *c, const char *channel, const char *sta
 /* How many messages failed for good. */
 int store_outbox_failed_count(struct store_conn *c, int64_t *n);
 
+/* The highest alert id (0 for none): what was there before a run opened new ones. */
+int store_alerts_max_id(struct store_conn *c, int64_t *id);
+/* Alerts with an id above after_id, with their account's KAM to mail them to: [{id, severity,
+ * rule, account_id, account_name, user_id, email, user_name, immediate}] (*items owned). */
+int store_alerts_for_mail(struct store_conn *c, int64_t after_id, json_t **items);
+/* A user's mail preferences {digest, digest_hour, immediate}, defaults when never set. */
+int store_notify_prefs_get(struct store_conn *c, int64_t user_id, json_t **row);
+/* Sets a user's mail preferences (immediate: comma-separated severities, "" for none). */
+int store_notify_prefs_put(struct store_conn *c, int64_t user_id, bool digest, int hour,
+                           const char *immediate);
+/* Active users with a digest due: [{id, name, email, role, digest_hour, last_digest_day}]. */
+int store_digest_users(struct store_conn *c, json_t **items);
+/* Records that user_id's digest of day (YYYY-MM-DD) was dealt with. */
+int store_digest_done(struct store_conn *c, int64_t user_id, const char *day);
+/* The secret called name, made from fresh (stored) when there is none yet (*value owned). */
+int store_secret(struct store_conn *c, const char *name, const char *fresh, char **value);
+
 #endif

@@ -7,7 +7,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { BIN, PG, api, demoDb, kam, serve, sleep, tokens } from '../lib/harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { BIN, PG, api, demoDb, kam, psql, serve, sleep, tokens } from '../lib/harness.mjs';
 
 const SMTPD = new URL('../lib/smtpd.py', import.meta.url).pathname;
 const cleanup = [];
@@ -42,9 +43,12 @@ function smtpd(dir, port = 0) {
 const received = (dir) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
   .map((f) => ({ ...JSON.parse(readFileSync(join(dir, f), 'utf8')), raw: readFileSync(join(dir, f.replace('.json', '.eml')), 'latin1') })) : []);
 
-async function waitMails(dir, n, what = 'mail') {
+// mails to the people a test brought in (not the demo KAMs' alert mails)
+const newcomer = (m) => m.rcpt_tos[0].endsWith('@gridline.example');
+
+async function waitMails(dir, n, what = 'mail', only = () => true) {
   for (let i = 0; i < 600; i++) {
-    const m = received(dir);
+    const m = received(dir).filter(only);
     if (m.length >= n) return m;
     await sleep(100);
   }
@@ -119,7 +123,7 @@ test('an invitation is mailed with its link (the token only in the mail, which o
   assert.equal(inv.status, 201, inv.text);
   assert.equal(inv.json.mailed, true);
   assert.equal(inv.json.token, undefined, 'the token is only in the mail');
-  const [m] = await waitMails(dir, 1);
+  const [m] = await waitMails(dir, 1, 'mail', newcomer);
   assert.deepEqual(m.rcpt_tos, ['zoe@gridline.example']);
   assert.equal(m.subject, 'Your kam account');
   assert.doesNotMatch(m.raw, /^Bcc:/mi);
@@ -136,8 +140,9 @@ test('an invitation is mailed with its link (the token only in the mail, which o
   assert.equal((await api(srv.url, anna, 'GET', '/api/v1/outbox')).status, 403);
   const sent = await api(srv.url, admin, 'GET', '/api/v1/outbox?state=sent');
   assert.equal(sent.status, 200);
-  assert.equal(sent.json.items.length, 1);
-  assert.equal(sent.json.items[0].recipient, 'zoe@gridline.example');
+  const invs = sent.json.items.filter((i) => i.kind === 'invitation');
+  assert.equal(invs.length, 1);
+  assert.equal(invs[0].recipient, 'zoe@gridline.example');
   assert.ok(!JSON.stringify(sent.json).includes(link[1]));
   if (!PG) {
     const dump = spawnSync('sqlite3', [db, '.dump'], { encoding: 'utf8' }).stdout;
@@ -166,7 +171,7 @@ test('a mail server down for a while gets the mail after a retry; a refused mail
   assert.ok(pending[0].attempts >= 1, JSON.stringify(pending));
   assert.match(pending[0].last_error, /connect/i);
   const s = await smtpd(dir, port);
-  const [m] = await waitMails(dir, 1);
+  const [m] = await waitMails(dir, 1, 'mail', newcomer);
   assert.deepEqual(m.rcpt_tos, ['larry@gridline.example']);
   // 550 is final: no retry, shown to admins with the server's answer and counted
   assert.equal((await api(srv.url, admin, 'POST', `/api/v1/users/${ids['refuse.rita@gridline.example']}/invitation`)).status, 201);
@@ -181,7 +186,7 @@ test('a mail server down for a while gets the mail after a retry; a refused mail
   assert.match(failed.items[0].last_error, /550/);
   assert.equal((await api(srv.url, admin, 'GET', '/api/v1/outbox')).json.items.length, 1, 'failed is the default');
   await sleep(1500);
-  assert.equal(received(dir).length, 1);
+  assert.equal(received(dir).filter(newcomer).length, 1);
   await s.stop();
 });
 
@@ -199,9 +204,97 @@ test('two kam servers on one database send each mail once', async () => {
     const srv = Number(e.match(/\d+/)[0]) % 2 ? a : b;
     assert.equal((await api(srv.url, admin, 'POST', `/api/v1/users/${ids[e]}/invitation`)).status, 201);
   }
-  await waitMails(dir, rows.length);
+  await waitMails(dir, rows.length, 'mail', newcomer);
   await sleep(2500); // several more runs of both workers
-  const got = received(dir).map((m) => m.rcpt_tos[0]).sort();
+  const got = received(dir).filter(newcomer).map((m) => m.rcpt_tos[0]).sort();
   assert.deepEqual(got, rows.map(([, e]) => e).sort());
-  void kam;
+});
+
+const sql = (d, q) => (PG ? psql(q, new URL(d).pathname.slice(1)) : execFileSync('sqlite3', [d, q], { encoding: 'utf8' }).trim());
+const header = (m, name) => m.headers.find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+
+test('alerts of the severities a KAM chose are mailed at once; the daily digest comes at their hour in the installation zone, with links, once a day, and one click unsubscribes', async () => {
+  const { t, db } = demoDb();
+  cleanup.push(() => t.rm());
+  const dir = join(t.dir, 'in');
+  const s = await smtpd(dir);
+  kam(['settings', 'set', 'time_zone', 'Asia/Tokyo', '--db', db]);
+  // anna wants warnings too (stored before the server opens its first alerts)
+  sql(db, "INSERT INTO notification_prefs (user_id, immediate) SELECT id, 'warning,critical' FROM users WHERE email = 'anna@example.com'");
+  const day = new Date().toISOString().slice(0, 10);
+  const at = (hh) => `${day}T${hh}:00Z`; // Tokyo is 9 hours ahead
+  let srv = await serve(db, mailEnv(s.port, { KAM_NOW: at('19:00') })); // 04:00 in Tokyo: no digest yet
+  const tok = tokens(db, ['admin', 'anna', 'ben', 'viewer']);
+  // every open alert of an active KAM's account with a severity they chose, once
+  let alerts;
+  for (let i = 0; i < 300; i++) {
+    alerts = sql(db, "SELECT al.id || '|' || al.severity || '|' || al.account_id || '|' || u.email FROM alerts al JOIN accounts a ON a.id = al.account_id JOIN users u ON u.id = a.owner_id WHERE al.state = 'open'");
+    if (alerts) break;
+    await sleep(100);
+  }
+  const want = alerts.split('\n').map((l) => l.split('|')).filter(([, sev, , email]) => sev === 'critical' || (sev === 'warning' && email === 'anna@example.com'));
+  assert.ok(want.length > 0 && want.some(([, sev]) => sev === 'warning'), alerts);
+  const mails = await waitMails(dir, want.length, 'alert mail');
+  await sleep(2000);
+  const got = received(dir);
+  assert.equal(got.length, want.length, 'one mail per alert, none for the severities not chosen');
+  assert.deepEqual(got.map((m) => `${m.rcpt_tos[0]} ${m.text.match(/#\/accounts\/(\d+)/)[1]}`).sort(),
+    want.map(([, , acc, email]) => `${email} ${acc}`).sort());
+  const m = mails[0];
+  assert.match(m.subject, /^\[kam\] (critical|warning) alert: .+, .+/);
+  assert.match(header(m, 'List-Unsubscribe'), /^<https:\/\/kam\.example\.com\/api\/v1\/unsubscribe\/\d+\.[0-9a-f]{32}>$/);
+  assert.equal(header(m, 'List-Unsubscribe-Post'), 'List-Unsubscribe=One-Click');
+  assert.match(m.html, /href="https:\/\/kam\.example\.com\/#\/accounts\/\d+"/);
+  // preferences through the API: anna's digest at 08:00
+  const me = await api(srv.url, tok.anna, 'GET', '/api/v1/me/notifications');
+  assert.deepEqual(me.json, { digest: true, digest_hour: 7, immediate: ['warning', 'critical'] });
+  const bad = await api(srv.url, tok.anna, 'PATCH', '/api/v1/me/notifications', { digest_hour: 24 });
+  assert.equal(bad.status, 400);
+  assert.match(bad.text, /digest_hour/);
+  assert.equal((await api(srv.url, tok.anna, 'PATCH', '/api/v1/me/notifications', { immediate: ['urgent'] })).status, 400);
+  const ok = await api(srv.url, tok.anna, 'PATCH', '/api/v1/me/notifications', { digest_hour: 8 });
+  assert.deepEqual(ok.json, { digest: true, digest_hour: 8, immediate: ['warning', 'critical'] });
+  await srv.stop();
+
+  // 07:30 in Tokyo: the digests of hour 7, not anna's
+  const before = received(dir).length;
+  srv = await serve(db, mailEnv(s.port, { KAM_NOW: at('22:30') }));
+  const work = (await api(srv.url, tok.ben, 'GET', '/api/v1/work')).json;
+  let ben;
+  for (let i = 0; i < 300 && !ben; i++) {
+    ben = received(dir).slice(before).find((x) => x.rcpt_tos[0] === 'ben@example.com');
+    if (!ben) await sleep(100);
+  }
+  assert.ok(ben, 'ben got his digest');
+  await sleep(2000);
+  await srv.stop();
+  const digests = received(dir).slice(before);
+  assert.ok(!digests.some((x) => x.rcpt_tos[0] === 'anna@example.com'), 'anna chose 08:00');
+  assert.ok(!digests.some((x) => x.rcpt_tos[0] === 'viewer@example.com'), 'nothing to say, no mail');
+  assert.equal(digests.filter((x) => x.rcpt_tos[0] === 'ben@example.com').length, 1);
+  assert.match(ben.subject, /^\[kam\] Your day: \d+ alerts, \d+ overdue, \d+ due this week$/);
+  assert.equal(ben.subject.match(/(\d+) overdue/)[1], String(work.overdue.length));
+  for (const a of [...work.overdue, ...work.this_week]) {
+    assert.ok(ben.text.includes(a.title), a.title);
+    assert.ok(ben.html.includes(`href="https://kam.example.com/#/accounts/${a.account_id}"`));
+  }
+  assert.match(ben.text, /https:\/\/kam\.example\.com\/#\/work/);
+  assert.ok(header(ben, 'List-Unsubscribe'));
+
+  // 08:30: anna's digest; nobody gets a second one that day
+  const before2 = received(dir).length;
+  srv = await serve(db, mailEnv(s.port, { KAM_NOW: at('23:30') }));
+  cleanup.push(() => srv.stop());
+  const [anna] = await waitMails(dir, before2 + 1, 'digest').then((all) => all.slice(before2));
+  await sleep(2000);
+  assert.deepEqual(received(dir).slice(before2).map((x) => x.rcpt_tos[0]), ['anna@example.com']);
+  // one click, no login: no more mails for anna
+  const url = header(anna, 'List-Unsubscribe').slice(1, -1).replace('https://kam.example.com', srv.url);
+  const forged = url.replace(/(unsubscribe\/\d+)\.([0-9a-f])/, (_, p, c) => `${p}.${c === '0' ? '1' : '0'}`);
+  const post = (u) => fetch(u, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+  assert.equal((await post(forged)).status, 404);
+  assert.equal((await post(url.replace(/unsubscribe\/\d+\./, 'unsubscribe/' + sql(db, "SELECT id FROM users WHERE email = 'ben@example.com'") + '.'))).status, 404, "anna's link is not ben's");
+  assert.equal((await post(url)).status, 200);
+  assert.deepEqual((await api(srv.url, tok.anna, 'GET', '/api/v1/me/notifications')).json, { digest: false, digest_hour: 8, immediate: [] });
+  assert.deepEqual((await api(srv.url, tok.ben, 'GET', '/api/v1/me/notifications')).json, { digest: true, digest_hour: 7, immediate: ['critical'] });
 });

@@ -32,3 +32,8 @@ CREATE TABLE notification_prefs (
 	immediate TEXT NOT NULL DEFAULT 'critical', -- comma-separated severities, '' for none
 	last_digest_day TEXT -- the local day of the last digest (one a day)
 );
+-- Keys kam makes for itself, such as the one that signs unsubscribe links (name, value).
+CREATE TABLE secrets (
+	name TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+);
