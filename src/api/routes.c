@@ -85,7 +85,8 @@ const struct http_route api_routes[] = {
      "UserPatch", "User"},
     {"POST", "/api/v1/users/:id/invitation", api_invitation_create, 0, R_ADMIN, NULL,
      "A one-time link through which a user without a password sets one (admins; 14 days; "
-     "replaces the previous link; the token is shown once)",
+     "replaces the previous link; the token is shown once, or mailed to the user when mail "
+     "is set up: then {user_id, mailed: true})",
      NULL, "201 object"},
     {"GET", "/api/v1/outbox", api_outbox_list, 0, R_ADMIN, NULL,
      "The mails of the outbox (admins): ?state=failed (default), pending or sent, with the "

@@ -370,7 +370,9 @@ int app_outbox_run(struct store_conn *db, const char *owner, int64_t now, int *s
 	*sent = *failed = 0;
 	if (app_mail_config(&c, err, sizeof(err)) != KAM_OK || !c.on)
 		return KAM_OK; /* kam serve said why at start */
-	if ((rc = store_outbox_due(db, "mail", now, 50, &due)) != KAM_OK)
+	/* a sent mail is kept 30 days, for the admins' list */
+	if ((rc = store_outbox_purge(db, now - 30 * 86400)) != KAM_OK ||
+	    (rc = store_outbox_due(db, "mail", now, 50, &due)) != KAM_OK)
 		return rc;
 	json_array_foreach(due, i, v)
 	{

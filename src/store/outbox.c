@@ -198,3 +198,9 @@ int store_secret(struct store_conn *c, const char *name, const char *fresh, char
 	json_decref(rows);
 	return rc == KAM_OK && *value == NULL ? KAM_ENOMEM : rc;
 }
+
+int store_outbox_purge(struct store_conn *c, int64_t before)
+{
+	return sq_run(c, "DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?",
+	              (struct db_val[]){DB_INT(before)}, 1);
+}

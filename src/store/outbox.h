@@ -37,6 +37,8 @@ int store_outbox_retry(struct store_conn *c, int64_t id, const char *owner, cons
  * bodies (*items owned). */
 int store_outbox_list(struct store_conn *c, const char *channel, const char *state, int limit,
                       json_t **items);
+/* Forgets the messages sent before `before` (failed ones stay until an admin has seen them). */
+int store_outbox_purge(struct store_conn *c, int64_t before);
 /* How many messages failed for good. */
 int store_outbox_failed_count(struct store_conn *c, int64_t *n);
 
