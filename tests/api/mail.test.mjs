@@ -98,6 +98,12 @@ test('kam mail test sends a multipart message with an encoded subject and prints
   const far = spawnSync(BIN, ['mail', 'test', 'anna@example.com'], { env: { ...env, KAM_SMTP_URL: 'smtp://mail.example.com:25' }, encoding: 'utf8' });
   assert.equal(far.status, 1);
   assert.match(far.stderr, /KAM_SMTP_TLS=none is only for a server on localhost/);
+  const nofile = spawnSync(BIN, ['mail', 'test', 'anna@example.com'], { env: { ...env, KAM_SMTP_USER: 'kam', KAM_SMTP_PASSWORD_FILE: join(t.dir, 'missing') }, encoding: 'utf8' });
+  assert.equal(nofile.status, 1);
+  assert.match(nofile.stderr, /cannot read KAM_SMTP_PASSWORD_FILE/);
+  const plain = spawnSync(BIN, ['serve', '--db', join(t.dir, 'x.db'), '--listen', '127.0.0.1:0'], { env: { ...env, KAM_SMTP_URL: 'http://127.0.0.1:25' }, encoding: 'utf8' });
+  assert.equal(plain.status, 1, 'kam serve refuses a setting it cannot use');
+  assert.match(plain.stderr, /KAM_SMTP_URL must start with smtp:\/\/ or smtps:\/\//);
   await s.stop();
   const down = spawnSync(BIN, ['mail', 'test', 'anna@example.com'], { env, encoding: 'utf8' });
   assert.equal(down.status, 1);
