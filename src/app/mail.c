@@ -7,6 +7,7 @@
 #include <string.h>
 #include "app/mail.h"
 #include "app/mywork.h"
+#include "app/users.h"
 #include "app/scores.h"
 #include "kam/plandoc.h"
 #include "kam/settings.h"
@@ -21,7 +22,6 @@
 #include "util/tok.h"
 
 #define LEASE_SECONDS 300 /* longer than one SMTP exchange may take (connect 15 s, all 120 s) */
-#define INVITE_DAYS_MAIL 7
 
 static void env_copy(const char *name, char *out, size_t outlen)
 {
@@ -287,7 +287,7 @@ static int invitation_link(struct store_conn *db, const struct mail_config *c, i
 	tok_hash(token, hash);
 	if ((rc = store_begin(db, true)) != KAM_OK)
 		return rc;
-	rc = store_invitation_put(db, user_id, hash, 0, now, now + INVITE_DAYS_MAIL * 86400);
+	rc = store_invitation_put(db, user_id, hash, 0, now, now + INVITE_DAYS * 86400);
 	if (rc == KAM_OK)
 		rc = store_commit(db);
 	else

@@ -69,13 +69,13 @@ static int invitation_mail(struct store_conn *db, const json_t *u, int64_t now)
 
 	buf_printf(&b,
 	           "Hello %s,\n\nyou have an account on kam, the key account management tool.\n"
-	           "Set your password with this link (valid for 7 days, once):\n\n{{link}}\n",
+	           "Set your password with this link (valid for 14 days, once):\n\n{{link}}\n",
 	           name ? name : "");
 	text = buf_take(&b, NULL);
 	buf_puts(&b, "<p>Hello ");
 	plandoc_put_escaped(&b, name);
 	buf_puts(&b, ",</p><p>you have an account on kam, the key account management tool.</p>"
-	             "<p><a href=\"{{link}}\">Set your password</a> (the link is valid for 7 "
+	             "<p><a href=\"{{link}}\">Set your password</a> (the link is valid for 14 "
 	             "days, once).</p>");
 	html = buf_take(&b, NULL);
 	rc = text && html ? app_mail_enqueue(db, "invitation", json_integer_value(json_object_get(u, "id")),
