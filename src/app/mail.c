@@ -49,6 +49,12 @@ int app_mail_config(struct mail_config *c, char *err, size_t errlen)
 	c->max_attempts = 8; /* 60 s doubling: the last try some four hours after the first */
 	if (retry && strtol(retry, NULL, 10) >= 1 && strtol(retry, NULL, 10) <= 3600)
 		c->retry_base = (int)strtol(retry, NULL, 10);
+	if (getenv("KAM_MAIL_ATTEMPTS")) {
+		long n = strtol(getenv("KAM_MAIL_ATTEMPTS"), NULL, 10);
+
+		if (n >= 1 && n <= 20)
+			c->max_attempts = (int)n;
+	}
 	env_copy("KAM_SMTP_URL", c->url, sizeof(c->url));
 	env_copy("KAM_SMTP_USER", c->user, sizeof(c->user));
 	env_copy("KAM_MAIL_FROM", c->from, sizeof(c->from));

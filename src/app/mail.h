@@ -17,8 +17,8 @@ struct mail_config {
 	char password[256];
 	char from[320];
 	char public_url[512];
-	int retry_base; /* seconds before the first retry (KAM_MAIL_RETRY_SECONDS), doubling */
-	int max_attempts;
+	int retry_base;   /* seconds before the first retry (KAM_MAIL_RETRY_SECONDS), doubling */
+	int max_attempts; /* tries before a mail fails for good (KAM_MAIL_ATTEMPTS, default 8) */
 };
 
 /* Fills c from the environment; a setting that cannot be used gets KAM_EINVAL and a reason in

@@ -196,6 +196,26 @@ test('a mail server down for a while gets the mail after a retry; a refused mail
   await s.stop();
 });
 
+test('a mail server that stays down: the mail fails for good after its last try, with the reason, for admins', async () => {
+  const { t, db } = demoDb();
+  cleanup.push(() => t.rm());
+  const srv = await serve(db, mailEnv(await freePort(), { KAM_MAIL_ATTEMPTS: '3' }));
+  cleanup.push(() => srv.stop());
+  const { admin } = tokens(db, ['admin']);
+  const ids = await newcomers(srv.url, admin, [['Gone Gina', 'gina@gridline.example']]);
+  assert.equal((await api(srv.url, admin, 'POST', `/api/v1/users/${ids['gina@gridline.example']}/invitation`)).status, 201);
+  let failed;
+  for (let i = 0; i < 300; i++) {
+    failed = (await api(srv.url, admin, 'GET', '/api/v1/outbox?state=failed')).json.items.filter((m) => m.kind === 'invitation');
+    if (failed.length) break;
+    await sleep(100);
+  }
+  assert.equal(failed.length, 1, 'failed after 1 + 2 s of backoff');
+  assert.equal(failed[0].attempts, 3);
+  assert.match(failed[0].last_error, /Couldn't connect to server/);
+  assert.equal((await api(srv.url, admin, 'GET', '/api/v1/outbox?state=pending')).json.items.filter((m) => m.kind === 'invitation').length, 0);
+});
+
 test('two kam servers on one database send each mail once', async () => {
   const { t, db } = demoDb();
   cleanup.push(() => t.rm());
