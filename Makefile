@@ -1,5 +1,5 @@
 # kam — build, run and test.  `make run` and `make check` are all a new user needs.
-PKGS     := libmicrohttpd jansson libsodium sqlite3 libpq zlib xlsxwriter icu-i18n icu-uc
+PKGS     := libmicrohttpd jansson libsodium sqlite3 libpq zlib xlsxwriter icu-i18n icu-uc libcurl
 CC       ?= gcc
 # BUILD=dir keeps a separate build tree (parallel builds by several people on one machine)
 BUILD    ?= build

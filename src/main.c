@@ -11,6 +11,7 @@
 #include "api/cache.h"
 #include "app/importq.h"
 #include "app/jobs.h"
+#include "app/mail.h"
 #include "api/rollups.h"
 #include "cli/cli.h"
 #include "http/assets.h"
@@ -319,6 +320,18 @@ static int cmd_serve(const struct opts *o)
 		fprintf(stderr, "kam: cannot build the OpenAPI description\n");
 		return 1;
 	}
+	{
+		struct mail_config mc;
+		char merr[256] = "";
+
+		if (app_mail_config(&mc, merr, sizeof(merr)) != KAM_OK) {
+			fprintf(stderr, "kam: %s\n", merr);
+			free(server.openapi);
+			return 1;
+		}
+		log_msg("info", "mail %s", mc.on ? "on: the outbox sends through KAM_SMTP_URL"
+		                                 : "off (no KAM_SMTP_URL): nothing is mailed");
+	}
 	if (open_store(o, n + 2, &app.store)) {
 		free(server.openapi);
 		return 1;
@@ -622,6 +635,51 @@ static int run_version(int argc, char **argv, struct opts *o)
 
 static int run_help(int argc, char **argv, struct opts *o);
 
+static const char usage_mail[] =
+    "usage: kam mail test ADDRESS\n"
+    "  sends a test message through the server of KAM_SMTP_URL (docs/mail.md) and prints\n"
+    "  its answer; exits 1 with the reason when it refuses the message or cannot be reached\n";
+
+/* kam mail test ADDRESS: one message straight through SMTP, no database. */
+static int run_mail_test(int argc, char **argv, struct opts *o)
+{
+	struct mail_config mc;
+	char err[256] = "", answer[512] = "";
+	char *msg = NULL;
+	bool permanent = false;
+	int rc;
+
+	(void)o;
+	if (argc != 2 || argv[1][0] == '-')
+		return usage(usage_mail, argc == 2 && !strcmp(argv[1], "--help") ? 0 : EXIT_USAGE);
+	if (app_mail_config(&mc, err, sizeof(err)) != KAM_OK || !mc.on) {
+		fprintf(stderr, "kam: %s\n",
+		        err[0] ? err : "mail is off: set KAM_SMTP_URL and KAM_MAIL_FROM (docs/mail.md)");
+		return 1;
+	}
+	app_mail_global_init();
+	rc = app_mail_message(&mc, 0, argv[1], NULL, "kam: test message \xe2\x9c\x93",
+	                      "This is a test message from kam: mail works.\n",
+	                      "<p>This is a test message from <b>kam</b>: mail works.</p>", NULL,
+	                      time_now(), &msg);
+	if (rc == KAM_EINVAL) {
+		fprintf(stderr, "kam: %s is not an e-mail address\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	if (rc != KAM_OK) {
+		fprintf(stderr, "kam: out of memory\n");
+		return 1;
+	}
+	rc = app_smtp_send(&mc, argv[1], msg, answer, sizeof(answer), &permanent);
+	free(msg);
+	if (rc != KAM_OK) {
+		fprintf(stderr, "kam: the mail server did not take the message: %s\n", answer);
+		return 1;
+	}
+	printf("%s\n", answer);
+	return 0;
+}
+
 /* A subcommand: kam NAME [SUB] [OPTIONS]. */
 struct command {
 	const char *name;
@@ -643,6 +701,8 @@ static const struct command commands[] = {
      false, run_settings},
     {"user", "add", "create a user", usage_user, false, run_user_add},
     {"token", "create", "create an API token for a user", usage_token, false, run_token_create},
+    {"mail", "test", "send a test mail through the SMTP server (KAM_SMTP_URL)", usage_mail, false,
+     run_mail_test},
     {"kpi", NULL, "print KPIs (table, JSON or CSV)", NULL, false, run_kpi},
     {"import", NULL, "import a CSV file (accounts, contacts, transactions, …)", NULL, false,
      run_import},
@@ -759,6 +819,7 @@ int main(int argc, char **argv)
 
 	if (read_clock(&o.clock) != 0)
 		return EXIT_USAGE;
+	app_mail_global_init(); /* libcurl, before any thread */
 	if (!o.db || !o.db[0])
 		o.db = "kam.db";
 	if (!o.listen || !o.listen[0])

@@ -7,6 +7,7 @@ import { Imports } from './imports.js';
 import { ImportWizard } from './wizard.js';
 import { date, num, money } from './format.js';
 import { Form, fields, body } from './forms.js';
+import { MailPrefs, Outbox } from './mail.js';
 
 // Weights are kept as shares of their total (the server divides by the sum): the form shows
 // and takes them in percent, and saves only when they total 100%.
@@ -277,14 +278,16 @@ function Pending() {
   async function invite(u) {
     try {
       const r = await api('POST', `/api/v1/users/${u.id}/invitation`);
-      setLinks({ ...links, [u.id]: location.origin + r.link });
+      setLinks({ ...links, [u.id]: r.mailed ? { mailed: true } : location.origin + r.link });
     } catch (e) { setErr(e.message); }
   }
   if (!items || items.length === 0) return err ? html`<p class="error" role="alert">${err}</p>` : null;
   return html`<section aria-labelledby="pi-title"><h2 id="pi-title">Waiting for their password</h2>
     <p class="muted">These users cannot sign in until they choose a password through an invitation link. A new link replaces the old one; each works once, for 14 days, and is shown only here, now.</p>
     <div class="scroll"><table><thead><tr><th>Name</th><th>E-mail</th><th>Invitation</th></tr></thead><tbody>
-      ${items.map((u) => html`<tr><td>${u.name}</td><td>${u.email}</td><td>${links[u.id]
+      ${items.map((u) => html`<tr><td>${u.name}</td><td>${u.email}</td><td>${links[u.id]?.mailed
+        ? html`<span role="status">Mailed to ${u.email}</span>`
+        : links[u.id]
         ? html`<input class="invite-link" readonly value=${links[u.id]} aria-label=${`Invitation link for ${u.name}`} onFocus=${(e) => e.target.select()} /> <button type="button" onClick=${() => navigator.clipboard?.writeText(links[u.id])}>Copy</button>`
         : html`<button type="button" onClick=${() => invite(u)}>Create invitation link</button>`}</td></tr>`)}
     </tbody></table></div>
@@ -316,10 +319,11 @@ export function Settings({ user }) {
     <${Company} s=${s} canEdit=${canEdit} onSaved=${saved} />
     <${Revenue} s=${s} canEdit=${canEdit} onSaved=${saved} />
     ${canEdit && html`<${Users} me=${user} />`}
-    ${user.role === 'admin' && html`<${Pending} />`}
+    ${user.role === 'admin' && html`<${Pending} /><${Outbox} />`}
     ${user.role !== 'viewer' && user.role !== 'member' && html`<${ImportWizard} /><${Imports} />`}
     <${ChangePassword} />
     <${Tokens} />
     <${CalendarFeed} />
+    <${MailPrefs} />
   </div>`;
 }

@@ -133,6 +133,14 @@ int api_share_delete(struct req *rq, struct resp *rs);
 int api_shared(struct req *rq, struct resp *rs);
 /* POST /api/v1/users/:id/invitation: a new one-time link for a user without a password. */
 int api_invitation_create(struct req *rq, struct resp *rs);
+/* GET /api/v1/outbox?state=failed|pending|sent: the mails of the outbox (admins). */
+int api_outbox_list(struct req *rq, struct resp *rs);
+/* GET /api/v1/me/notifications: my mail preferences. */
+int api_notify_get(struct req *rq, struct resp *rs);
+/* PATCH /api/v1/me/notifications {digest, digest_hour, immediate}: change them. */
+int api_notify_patch(struct req *rq, struct resp *rs);
+/* POST /api/v1/unsubscribe/:token: one-click unsubscribe (RFC 8058), no login. */
+int api_unsubscribe(struct req *rq, struct resp *rs);
 /* GET /api/v1/invitations: the active users who have no password yet (admins). */
 int api_invitation_pending(struct req *rq, struct resp *rs);
 /* GET /api/v1/invitations/:token: whom a live invitation is for (no login). */

@@ -26,6 +26,9 @@ int api_invitation_create(struct req *rq, struct resp *rs)
 		err_clear(&ei);
 		return rc;
 	}
+	if (token[0] == '\0') /* mailed: the link exists only in the mail */
+		return http_reply_json(rs, 201, json_pack("{s:I,s:b}", "user_id", (json_int_t)id,
+		                                          "mailed", 1));
 	snprintf(link, sizeof(link), "/#/invite/%s", token);
 	/* the token is shown once, here; kam keeps only its hash */
 	return http_reply_json(rs, 201,

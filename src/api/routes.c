@@ -57,6 +57,14 @@ const struct http_route api_routes[] = {
      NULL, "201 object"},
     {"DELETE", "/api/v1/me/calendar", api_calendar_delete, 0, 0, NULL, "Revoke my calendar feed",
      NULL, NULL},
+    {"GET", "/api/v1/me/notifications", api_notify_get, 0, 0, NULL,
+     "My mail preferences {digest, digest_hour (installation time), immediate (severities)}",
+     NULL, "object"},
+    {"PATCH", "/api/v1/me/notifications", api_notify_patch, 0, 0, NULL,
+     "Change my mail preferences {digest, digest_hour, immediate}", NULL, "object"},
+    {"POST", "/api/v1/unsubscribe/:token", api_unsubscribe, ROUTE_PUBLIC | ROUTE_RAW_BODY, 0, NULL,
+     "One-click unsubscribe (RFC 8058) from a mail's signed link: no more mails (no login)",
+     NULL, "object"},
     {"GET", "/api/v1/calendar/:token", api_calendar_feed, ROUTE_PUBLIC, 0, NULL,
      "The iCalendar feed (RFC 5545) of a feed URL, {token}.ics: action due dates, plan "
      "reviews, renewals and case SLA deadlines of the owner's accounts; no login",
@@ -81,8 +89,13 @@ const struct http_route api_routes[] = {
      "UserPatch", "User"},
     {"POST", "/api/v1/users/:id/invitation", api_invitation_create, 0, R_ADMIN, NULL,
      "A one-time link through which a user without a password sets one (admins; 14 days; "
-     "replaces the previous link; the token is shown once)",
+     "replaces the previous link; the token is shown once, or mailed to the user when mail "
+     "is set up: then {user_id, mailed: true})",
      NULL, "201 object"},
+    {"GET", "/api/v1/outbox", api_outbox_list, 0, R_ADMIN, NULL,
+     "The mails of the outbox (admins): ?state=failed (default), pending or sent, with the "
+     "count of failed ones",
+     NULL, "object"},
     {"GET", "/api/v1/invitations", api_invitation_pending, 0, R_ADMIN, NULL,
      "The active users who have no password yet, such as imported ones (admins)", NULL,
      "object"},

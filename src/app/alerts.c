@@ -4,9 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "app/alerts.h"
+#include "app/mail.h"
 #include "app/mywork.h"
 #include "app/scores.h"
 #include "kam/health.h"
+#include "store/outbox.h"
 #include "util/time.h"
 
 void app_health_params(const struct settings *s, int64_t account_id, int64_t now,
@@ -31,6 +33,7 @@ int app_alerts_run(struct store_conn *c, int64_t now, struct alerts_run *out)
 	double *scores = NULL, t0 = time_mono_ms();
 	char today[DATE_LEN];
 	size_t n = 0, nh = 0;
+	int64_t before = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -62,7 +65,11 @@ int app_alerts_run(struct store_conn *c, int64_t now, struct alerts_run *out)
 		rc = KAM_ENOMEM;
 		goto out;
 	}
-	if ((rc = store_alerts_sync(c, hits, nh, now, &sync)) != KAM_OK)
+	if ((rc = store_alerts_max_id(c, &before)) != KAM_OK ||
+	    (rc = store_alerts_sync(c, hits, nh, now, &sync)) != KAM_OK)
+		goto out;
+	/* immediate mails go in the outbox in the transaction that opens their alerts */
+	if (sync.opened > 0 && (rc = app_mail_alerts(c, before, time_now())) != KAM_OK)
 		goto out;
 	/* engagement and NPS move a key account's segment without touching its score */
 	if ((rc = app_segments_refresh(c, &s, now)) != KAM_OK)

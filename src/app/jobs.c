@@ -11,6 +11,7 @@
 #include "app/alerts.h"
 #include "app/importq.h"
 #include "app/jobs.h"
+#include "app/mail.h"
 #include "app/scores.h"
 #include "kam/auth.h"
 #include "util/log.h"
@@ -116,6 +117,42 @@ static void run_alerts(struct jobs *j)
 			r.opened, r.resolved, r.ms);
 }
 
+/* Due mails: every node may send, each message under its own lease (store/outbox.h). The
+ * outbox runs on the wall clock, whatever KAM_NOW says: retries wait real seconds. */
+static void run_outbox(struct jobs *j)
+{
+	struct store_conn *c;
+	int sent = 0, failed = 0, rc;
+
+	store_acquire(j->st, &c);
+	rc = app_outbox_run(c, j->holder, time_now(), &sent, &failed);
+	store_release(j->st, c);
+	if (rc != KAM_OK)
+		log_msg("warn", "outbox: database error %d; will retry", rc);
+	else if (sent || failed)
+		log_msg("info", "outbox: %d mails sent, %d failed", sent, failed);
+}
+
+/* Daily digests at each user's hour: one node, under the lease "digest", at KAM_NOW's
+ * clock (the outbox then sends them on the wall clock). */
+static void run_digest(struct jobs *j)
+{
+	struct store_conn *c;
+	int64_t now = clock_now(&j->clock);
+	bool got = false;
+	int queued = 0, rc;
+
+	store_acquire(j->st, &c);
+	rc = store_lease_take(c, "digest", j->holder, time_now(), 3 * j->interval, &got);
+	if (rc == KAM_OK && got)
+		rc = app_digest_run(c, now, &queued);
+	store_release(j->st, c);
+	if (rc != KAM_OK)
+		log_msg("warn", "digest: database error %d; will retry", rc);
+	else if (queued)
+		log_msg("info", "digest: %d mails queued", queued);
+}
+
 static void *loop(void *arg)
 {
 	struct jobs *j = arg;
@@ -128,6 +165,8 @@ static void *loop(void *arg)
 		run_node(j);
 		run_janitor(j);
 		run_alerts(j);
+		run_digest(j);
+		run_outbox(j);
 		pthread_mutex_lock(&j->mu);
 		time_mono_deadline(&ts, (int64_t)j->interval * 1000);
 		while (!j->stop && pthread_cond_timedwait(&j->cv, &j->mu, &ts) == 0)

@@ -1,9 +1,13 @@
 /* Users written by the importer, and invitations (see users.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include "app/mail.h"
 #include "app/users.h"
 #include "kam/auth.h"
+#include "kam/plandoc.h"
 #include "store/invitation.h"
+#include "util/buf.h"
 #include "util/time.h"
 #include "util/tok.h"
 
@@ -54,6 +58,34 @@ static json_t *user_brief(const json_t *u)
 	                 json_object_get(u, "name"), "email", json_object_get(u, "email"));
 }
 
+/* The invitation mail of user u; "{{link}}" becomes the link when it is sent. */
+static int invitation_mail(struct store_conn *db, const json_t *u, int64_t now)
+{
+	const char *name = json_string_value(json_object_get(u, "name"));
+	const char *email = json_string_value(json_object_get(u, "email"));
+	char *html = NULL, *text = NULL;
+	struct buf b = {0};
+	int rc;
+
+	buf_printf(&b,
+	           "Hello %s,\n\nyou have an account on kam, the key account management tool.\n"
+	           "Set your password with this link (valid for 14 days, once):\n\n{{link}}\n",
+	           name ? name : "");
+	text = buf_take(&b, NULL);
+	buf_puts(&b, "<p>Hello ");
+	plandoc_put_escaped(&b, name);
+	buf_puts(&b, ",</p><p>you have an account on kam, the key account management tool.</p>"
+	             "<p><a href=\"{{link}}\">Set your password</a> (the link is valid for 14 "
+	             "days, once).</p>");
+	html = buf_take(&b, NULL);
+	rc = text && html ? app_mail_enqueue(db, "invitation", json_integer_value(json_object_get(u, "id")),
+	                                     email, name, "Your kam account", text, html, NULL, now)
+	                  : KAM_ENOMEM;
+	free(text);
+	free(html);
+	return rc;
+}
+
 int app_invitation_create(struct store_conn *db, const struct actor *who, int64_t user_id,
                           char token[INVITE_TOKEN_LEN], int64_t *expires_at, struct kam_errinfo *ei)
 {
@@ -61,6 +93,8 @@ int app_invitation_create(struct store_conn *db, const struct actor *who, int64_
 	json_t *u = NULL;
 	bool has = false, open = false;
 	int64_t now = time_now();
+	struct mail_config mc;
+	char merr[256];
 	int rc;
 
 	if (who->role != ROLE_ADMIN) {
@@ -80,6 +114,20 @@ int app_invitation_create(struct store_conn *db, const struct actor *who, int64_
 		               : "is deactivated; activate them first");
 		rc = KAM_ECONFLICT;
 		goto out;
+	}
+	if (app_mail_config(&mc, merr, sizeof(merr)) == KAM_OK && mc.on && mc.public_url[0]) {
+		/* mailed: the token is made when the mail goes out and exists only in it */
+		rc = invitation_mail(db, u, now);
+		if (rc == KAM_OK)
+			rc = app_audit(db, who, "invite", "user", user_id, NULL, NULL);
+		if (rc != KAM_OK)
+			goto out;
+		rc = store_commit(db);
+		open = false;
+		token[0] = '\0';
+		*expires_at = 0;
+		json_decref(u);
+		return rc;
 	}
 	tok_random("inv_", 32, token, INVITE_TOKEN_LEN);
 	tok_hash(token, hash);

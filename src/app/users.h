@@ -9,7 +9,8 @@
 
 /*
  * Makes a new invitation for user_id as who (an admin), replacing any earlier one: token
- * (shown once, never stored) and its expiry. KAM_ENOTFOUND for no such user, KAM_ECONFLICT
+ * (shown once, never stored) and its expiry; when mail is set up (app/mail.h) the link is
+ * mailed instead and token comes back empty. KAM_ENOTFOUND for no such user, KAM_ECONFLICT
  * (ei says why) when the user is inactive or already has a password.
  */
 int app_invitation_create(struct store_conn *db, const struct actor *who, int64_t user_id,

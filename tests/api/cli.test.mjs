@@ -38,7 +38,7 @@ test('version, help and wrong usage', () => {
 });
 
 // The commands as a user reads them in `kam help`; each must answer --help.
-const COMMANDS = ['serve', 'init', 'migrate', 'demo', 'settings', 'user add', 'token create', 'kpi', 'import', 'export',
+const COMMANDS = ['serve', 'init', 'migrate', 'demo', 'settings', 'user add', 'token create', 'mail test', 'kpi', 'import', 'export',
   'report plan', 'backup', 'restore', 'openapi', 'version', 'help'];
 
 test('kam help lists every command, and each listed one explains itself', () => {
