@@ -141,6 +141,7 @@ static int lifecycle(struct store_conn *db, const struct actor *who, json_t *rec
 	struct settings s;
 	char day[DATE_LEN];
 	date_t today;
+	json_t *lc;
 	int rc;
 
 	snprintf(a.acquired_on, sizeof(a.acquired_on), "%s", acq ? acq : "");
@@ -152,13 +153,14 @@ static int lifecycle(struct store_conn *db, const struct actor *who, json_t *rec
 		return rc;
 	date_format(today, day);
 	kpi_lifecycle_infer(&a, 1, day, s.churn_after_months);
-	json_object_set_new(rec, "lifecycle",
-	                    json_pack("{s:o,s:o,s:b,s:b}", "acquired_on",
-	                              a.acquired_on[0] ? json_string(a.acquired_on) : json_null(),
-	                              "churned_on",
-	                              a.churned_on[0] ? json_string(a.churned_on) : json_null(),
-	                              "acquired_inferred", a.acquired_inferred, "churned_inferred",
-	                              a.churned_inferred));
+	lc = json_pack("{s:o,s:o,s:b,s:b}", "acquired_on",
+	               a.acquired_on[0] ? json_string(a.acquired_on) : json_null(), "churned_on",
+	               a.churned_on[0] ? json_string(a.churned_on) : json_null(),
+	               "acquired_inferred", a.acquired_inferred, "churned_inferred",
+	               a.churned_inferred);
+	/* a record without what it is read for is no record */
+	if (lc == NULL || json_object_set_new(rec, "lifecycle", lc) != 0)
+		return KAM_ENOMEM;
 	return KAM_OK;
 }
 
@@ -167,8 +169,9 @@ static int lifecycle(struct store_conn *db, const struct actor *who, json_t *rec
 static int account_decorate(struct store_conn *db, const struct actor *who, json_t *rec,
                             bool single)
 {
-	if (json_is_false(json_object_get(rec, "health_enough_data")))
-		json_object_set_new(rec, "health", json_null());
+	if (json_is_false(json_object_get(rec, "health_enough_data")) &&
+	    json_object_set_new(rec, "health", json_null()) != 0)
+		return KAM_ENOMEM;
 	return single ? lifecycle(db, who, rec) : KAM_OK;
 }
 

@@ -33,6 +33,8 @@ static int rows(struct store_conn *c, const struct model_entity *e, const char *
 	int rc;
 
 	q.filters = json_pack("{s:o}", key, json_sprintf("%lld", (long long)id));
+	if (q.filters == NULL) /* without its filter the list would be every row */
+		return KAM_ENOMEM;
 	rc = store_list(c, e, &q, out, &next);
 	json_decref(q.filters);
 	free(next);

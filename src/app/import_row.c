@@ -386,6 +386,9 @@ static int convert(struct rowctx *x, const struct col *c, const char *v, json_t 
 	default:
 		*out = json_string(v);
 	}
+	/* jansson refuses text that is not UTF-8, and fails without memory: told apart here */
+	if (*out == NULL && utf8_valid(v))
+		return KAM_ENOMEM;
 	if (*out == NULL)
 		return reject(x, c->header, "is not UTF-8 text (save the file as UTF-8)");
 	return KAM_OK;

@@ -182,6 +182,7 @@ static json_t *figures(const struct settings *s, const struct kpi_input *d, kpi_
 		    event_in(d, d->interactions[i].account_id, in, arg))
 			inter++;
 	hours = resolution_hours(s, d, in, arg, t0, t1, &nh, &met);
+	bad |= hours == NULL; /* no time to resolution is no figure, not an empty one */
 
 	out = json_object();
 	bad |= json_object_set_new(out, "logo_retention", fig(r.logo_retention));

@@ -226,7 +226,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	MHD_http_unescape((char *)rq.path);
 	a.routes = api_routes;
 	a.nroutes = api_nroutes;
-	(void)http_body_limit(&a, rq.method, rq.path);
+	(void)http_body_limit(&a, http_route_index(&a, rq.method, rq.path));
 	check_log_path(rq.path);
 	check_assets(assets, rq.method, rq.path);
 	check_route(rq.method, rq.path, &rq);

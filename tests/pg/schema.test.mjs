@@ -174,9 +174,10 @@ function compare(lite, pg) {
   return out.join('\n');
 }
 
-// Differences that are not: kam always writes schema_migrations.version, SQLite would number
-// an INTEGER PRIMARY KEY by itself.
-const ACCEPTED = ['schema_migrations.version: default "generated" on SQLite, none on PostgreSQL'];
+// Differences that are not: kam always writes schema_migrations.version and
+// notification_prefs.user_id (a user's id), SQLite would number an INTEGER PRIMARY KEY by itself.
+const ACCEPTED = ['schema_migrations.version: default "generated" on SQLite, none on PostgreSQL',
+  'notification_prefs.user_id: default "generated" on SQLite, none on PostgreSQL'];
 
 // The text columns rows are sorted by: the sort keys of every list in the OpenAPI file (dates
 // aside: fixed-shape ASCII sorts alike under any collation) and what kam's SQL orders by.
