@@ -26,6 +26,11 @@ export async function newPage(browser, width, height, { acceptDialogs = false } 
   p.on('pageerror', (e) => p.problems.push(String(e)));
   p.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) p.problems.push(m.text()); });
   if (acceptDialogs) p.on('dialog', (d) => d.accept());
+  // requests still open, for a test that times out to say what the page was waiting for
+  p.pending = new Map();
+  p.on('request', (r) => p.pending.set(r, Date.now()));
+  p.on('requestfinished', (r) => p.pending.delete(r));
+  p.on('requestfailed', (r) => p.pending.delete(r));
   return p;
 }
 
@@ -78,4 +83,20 @@ export async function tally(p, counts = { clicks: 0, choices: 0, fields: 0 }) {
     }, true);
   });
   return counts;
+}
+
+// Opens an account's page at base (the server's URL) and, if tab is given, that tab; when the
+// page shows an error instead of the account, fails with the error the user would read.
+export async function openAccount(p, base, id, tab) {
+  await p.goto(`${base}/#/accounts/${id}`);
+  const tabs = p.getByRole('tablist', { name: 'Account views' });
+  const error = p.locator('main .error[role="alert"]');
+  try {
+    await tabs.or(error).first().waitFor();
+  } catch (e) {
+    const open = [...(p.pending ?? new Map())].map(([r, t]) => `${r.method()} ${r.url()} (${Date.now() - t} ms)`);
+    assert.fail(`account ${id} did not show: the page reads "${(await p.locator('body').innerText()).slice(0, 300)}"; requests open: ${open.join(', ') || 'none'}`);
+  }
+  if (!(await tabs.isVisible())) assert.fail(`account ${id} shows "${await error.first().innerText()}" instead of its page`);
+  if (tab) await p.getByRole('tab', { name: tab }).click();
 }

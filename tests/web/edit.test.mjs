@@ -4,7 +4,7 @@
 // in; a user changes their password. Every screen fits 390, 820 and 1280 px.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, signIn, fits, screenshot } from '../lib/browser.mjs';
+import { launch, newPage, signIn, fits, screenshot, openAccount } from '../lib/browser.mjs';
 import { serve, api, demoDb, tokens } from '../lib/harness.mjs';
 
 let t, db, srv, browser, tok = {};
@@ -124,8 +124,7 @@ test('a double click logs a meeting once; the button reads "Saving…" meanwhile
   await signIn(p, srv.url, 'anna@example.com');
   const mine = (await api(srv.url, tok.anna, 'GET', '/api/v1/accounts?limit=1&sort=name')).json.items[0];
   const before = (await api(srv.url, tok.anna, 'GET', `/api/v1/interactions?account_id=${mine.id}&limit=200`)).json.items.length;
-  await p.goto(`${srv.url}/#/accounts/${mine.id}`);
-  await p.getByRole('tab', { name: 'activity' }).click();
+  await openAccount(p, srv.url, mine.id, 'activity');
   await p.getByRole('button', { name: 'Log a meeting' }).click();
   const f = p.getByRole('form', { name: 'Log an interaction' });
   await f.getByLabel('Summary').fill('Double-click check');
@@ -227,8 +226,7 @@ test('a contact whose name holds chart template marks is drawn as written on the
     assert.equal((await api(srv.url, tok.anna, 'POST', '/api/v1/contacts', { account_id: acc.id, name, title: 'Buyer {c}', influence: 3 })).status, 201);
   const p = await page();
   await signIn(p, srv.url, 'anna@example.com');
-  await p.goto(`${srv.url}/#/accounts/${acc.id}`);
-  await p.getByRole('tab', { name: 'stakeholders' }).click();
+  await openAccount(p, srv.url, acc.id, 'stakeholders');
   await p.getByRole('img', { name: 'Organisation chart' }).locator('canvas').waitFor();
   // the texts ECharts drew, read from its scene graph
   const texts = await p.evaluate(async () => {
@@ -249,8 +247,7 @@ test('an edit on the plan reads the plan and the header again, not the whole acc
   const acc = plans[0].account_id;
   const p = await page();
   await signIn(p, srv.url, 'anna@example.com');
-  await p.goto(`${srv.url}/#/accounts/${acc}`);
-  await p.getByRole('tab', { name: 'plan' }).click();
+  await openAccount(p, srv.url, acc, 'plan');
   const row = p.locator('table.actions tbody tr').first();
   await row.waitFor();
   await p.waitForLoadState('networkidle');

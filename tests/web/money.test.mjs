@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, newPage } from '../lib/browser.mjs';
+import { launch, newPage, openAccount } from '../lib/browser.mjs';
 import { PG, createDb, kam, serve, api, tmp } from '../lib/harness.mjs';
 
 const OUT = new URL('../out/', import.meta.url).pathname;
@@ -76,8 +76,7 @@ test('a yen account shows its revenue, potential and opportunities in whole yen,
 test('editing a yen opportunity stores whole yen; a fraction of a yen is refused at the field', async () => {
   const p = await newPage(browser, 1280, 900);
   await signIn(p);
-  await p.goto(`${srv.url}/#/accounts/${acc.id}`);
-  await p.getByRole('tab', { name: 'opportunities' }).click();
+  await openAccount(p, srv.url, acc.id, 'opportunities');
   await p.getByRole('button', { name: 'edit Spindle upgrade' }).click();
   const f = p.getByRole('form', { name: 'Edit opportunity' });
   const amount = f.getByLabel('Amount');

@@ -3,7 +3,7 @@
 // live links and revokes one; a share URL opened in a signed-in tab shows the client's page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, signIn, fits, screenshot } from '../lib/browser.mjs';
+import { launch, newPage, signIn, fits, screenshot, openAccount } from '../lib/browser.mjs';
 import { serve, api, demoDb, tokens } from '../lib/harness.mjs';
 
 let t, db, srv, browser, tok = {};
@@ -139,7 +139,12 @@ test('a share URL opened in a signed-in tab shows the client page, not the dashb
 
 // Issue 13, section 5: logging a meeting like a meeting.
 async function meetingAccount(name) {
-  const call = (m, p, b) => api(srv.url, tok.anna, m, p, b);
+  // set-up that did not happen fails here, not as a missing tab later
+  const call = async (m, p, b) => {
+    const r = await api(srv.url, tok.anna, m, p, b);
+    assert.ok(r.status < 300, `${m} ${p}: ${r.status} ${r.text}`);
+    return r;
+  };
   const me = (await call('GET', '/api/v1/me')).json;
   const id = (await call('POST', '/api/v1/accounts', { name, owner_id: me.id })).json.id;
   const y = new Date().getUTCFullYear();
@@ -156,8 +161,7 @@ test('log a meeting: time, notes, attendees found by search, sentiment and a fol
   const ben = (await api(srv.url, tok.admin, 'GET', '/api/v1/users?limit=500')).json.items.find((u) => u.email === 'ben@example.com');
   const p = await newPage(browser, 1280, 900);
   await signIn(p, srv.url, 'anna@example.com');
-  await p.goto(`${srv.url}/#/accounts/${m.id}`);
-  await p.getByRole('tab', { name: 'activity' }).click();
+  await openAccount(p, srv.url, m.id, 'activity');
   await p.getByRole('button', { name: 'Log a meeting' }).click();
   const f = p.getByRole('form', { name: 'Log an interaction' });
   // "when" starts at now in the browser's time; set it to yesterday 09:30
@@ -223,8 +227,7 @@ test('a meeting and its follow-up are saved together: a failed save keeps the fo
   const m = await meetingAccount('Follow Up Fails GmbH');
   const p = await newPage(browser, 1280, 900);
   await signIn(p, srv.url, 'anna@example.com');
-  await p.goto(`${srv.url}/#/accounts/${m.id}`);
-  await p.getByRole('tab', { name: 'activity' }).click();
+  await openAccount(p, srv.url, m.id, 'activity');
   await p.getByRole('button', { name: 'Log a meeting' }).click();
   const f = p.getByRole('form', { name: 'Log an interaction' });
   await f.getByLabel('Summary and notes').fill('Call about the renewal');
@@ -257,8 +260,7 @@ test('the meeting form fits 820 and 390 px', async () => {
   for (const w of [820, 390]) {
     const p = await newPage(browser, w, 900);
     await signIn(p, srv.url, 'anna@example.com');
-    await p.goto(`${srv.url}/#/accounts/${m.id}`);
-    await p.getByRole('tab', { name: 'activity' }).click();
+    await openAccount(p, srv.url, m.id, 'activity');
     await p.getByRole('button', { name: 'Log a meeting' }).click();
     await p.getByLabel('search client attendees').fill('Zora');
     await p.getByRole('button', { name: 'add Zora Quint' }).click();

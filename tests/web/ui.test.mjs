@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { launch, newPage, signIn, screenshot } from '../lib/browser.mjs';
+import { launch, newPage, signIn, screenshot, openAccount } from '../lib/browser.mjs';
 import { serve, api, demoDb, tokens } from '../lib/harness.mjs';
 
 let t, db, srv, browser, tok = {};
@@ -182,8 +182,7 @@ test('account 360: change an action\'s status in the plan, and log a meeting in 
   const acc = plans[0].account_id;
   const p = await page();
   await signIn(p, srv.url, 'anna@example.com');
-  await p.goto(`${srv.url}/#/accounts/${acc}`);
-  await p.getByRole('tab', { name: 'plan' }).click();
+  await openAccount(p, srv.url, acc, 'plan');
   const row = p.locator('table.actions tbody tr').first();
   await row.waitFor();
   const actionId = await row.getAttribute('data-action');
