@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include "api/resource.h"
+#include "app/revenue.h"
 #include "kam/money.h"
 #include "kam/revenue.h"
 #include "kam/settings.h"
@@ -258,71 +259,15 @@ out:
 					 b.updated, "unchanged", b.unchanged, "errors", b.errors));
 }
 
-/* Each product's list price in the base currency at today's rate (list_price_base, null
- * without a price or a rate), the value of a cell where it is not sold yet. */
-static int price_in_base(struct req *rq, json_t *products, date_t today)
-{
-	struct settings s;
-	char day[DATE_LEN];
-	json_t *p;
-	size_t i;
-	int rc;
-
-	if ((rc = app_settings_load(rq->db, &s, NULL)) != KAM_OK)
-		return rc;
-	date_format(today, day);
-	json_array_foreach(products, i, p)
-	{
-		json_t *price = json_object_get(p, "list_price");
-		const char *cur = json_string_value(json_object_get(p, "currency"));
-		int64_t base = 0;
-
-		rc = json_is_integer(price) && cur
-		         ? app_money_convert(rq->db, json_integer_value(price), cur,
-		                             s.base_currency, s.base_currency, day, &base)
-		         : KAM_ENOTFOUND;
-		if (rc != KAM_OK && rc != KAM_ENOTFOUND && rc != KAM_EINVAL)
-			return rc;
-		json_object_set_new(p, "list_price_base",
-		                    rc == KAM_OK ? json_integer(base) : json_null());
-	}
-	return KAM_OK;
-}
-
 int api_account_whitespace(struct req *rq, struct resp *rs)
 {
 	int64_t id = api_param_id(rq, 0);
-	json_t *units = NULL, *products = NULL, *sold = NULL, *open = NULL, *cells;
-	char since[DATE_LEN];
-	date_t today;
-	int rc;
+	json_t *grid = NULL;
+	int rc = id < 0 ? KAM_ENOTFOUND : app_account_whitespace(rq->db, &rq->user.who, id, &grid);
 
-	if (id < 0 || app_account_visible(rq->db, &rq->user.who, id, NULL, NULL) != KAM_OK)
+	if (rc == KAM_ENOTFOUND)
 		return api_not_found(rs, "account");
-	if ((rc = api_today(rq, &today)) != KAM_OK)
-		return http_reply_err(rs, rc, NULL), rc;
-	date_format(date_add_days_clamped(today, -365), since);
-	if ((rc = store_rows(rq->db, "SELECT id, name FROM units WHERE account_id = ? ORDER BY name",
-			     id, &units)) != KAM_OK ||
-	    (rc = store_rows(rq->db,
-			     "SELECT id, name, family, list_price, currency FROM products WHERE id > ? "
-			     "ORDER BY family, name",
-			     0, &products)) != KAM_OK ||
-	    (rc = store_whitespace_sold(rq->db, id, since, &sold)) != KAM_OK ||
-	    (rc = store_whitespace_open(rq->db, id, &open)) != KAM_OK ||
-	    (rc = price_in_base(rq, products, today)) != KAM_OK)
-		goto out;
-	cells = revenue_whitespace(units, products, sold, open);
-	http_reply_json(rs, 200,
-			json_pack("{s:I,s:s,s:O,s:O,s:I,s:o}", "account_id", (json_int_t)id, "since",
-				  since, "units", units, "products", products, "white_space_value",
-				  (json_int_t)revenue_whitespace_value(cells), "cells", cells));
-out:
-	json_decref(units);
-	json_decref(products);
-	json_decref(sold);
-	json_decref(open);
 	if (rc != KAM_OK)
-		http_reply_err(rs, rc, NULL);
-	return rc;
+		return http_reply_err(rs, rc, NULL), rc;
+	return http_reply_json(rs, 200, grid);
 }

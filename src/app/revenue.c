@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "app/access.h"
 #include "app/record.h"
 #include "app/revenue.h"
 #include "app/scores.h"
@@ -279,3 +280,72 @@ const struct app_resource res_transactions = {
 	.after_write = txn_after,
 	.conflict = "a transaction with this external_id exists already",
 };
+
+/* Each product's list price in the base currency at today's rate (list_price_base, null
+ * without a price or a rate), the value of a cell where it is not sold yet. */
+static int price_in_base(struct store_conn *db, json_t *products, date_t today)
+{
+	struct settings s;
+	char day[DATE_LEN];
+	json_t *p;
+	size_t i;
+	int rc;
+
+	if ((rc = app_settings_load(db, &s, NULL)) != KAM_OK)
+		return rc;
+	date_format(today, day);
+	json_array_foreach(products, i, p)
+	{
+		json_t *price = json_object_get(p, "list_price");
+		const char *cur = json_string_value(json_object_get(p, "currency"));
+		int64_t base = 0;
+
+		rc = json_is_integer(price) && cur
+		         ? app_money_convert(db, json_integer_value(price), cur,
+		                             s.base_currency, s.base_currency, day, &base)
+		         : KAM_ENOTFOUND;
+		if (rc != KAM_OK && rc != KAM_ENOTFOUND && rc != KAM_EINVAL)
+			return rc;
+		json_object_set_new(p, "list_price_base",
+		                    rc == KAM_OK ? json_integer(base) : json_null());
+	}
+	return KAM_OK;
+}
+
+int app_account_whitespace(struct store_conn *db, const struct actor *who, int64_t id,
+                           json_t **out)
+{
+	json_t *units = NULL, *products = NULL, *sold = NULL, *open = NULL, *cells;
+	char since[DATE_LEN];
+	date_t today;
+	int rc;
+
+	*out = NULL;
+	if (app_account_visible(db, who, id, NULL, NULL) != KAM_OK)
+		return KAM_ENOTFOUND;
+	if ((rc = app_today(db, who, &today)) != KAM_OK)
+		return rc;
+	date_format(date_add_days_clamped(today, -365), since);
+	if ((rc = store_rows(db, "SELECT id, name FROM units WHERE account_id = ? ORDER BY name", id,
+	                     &units)) != KAM_OK ||
+	    (rc = store_rows(db,
+	                     "SELECT id, name, family, list_price, currency FROM products WHERE id > ? "
+	                     "ORDER BY family, name",
+	                     0, &products)) != KAM_OK ||
+	    (rc = store_whitespace_sold(db, id, since, &sold)) != KAM_OK ||
+	    (rc = store_whitespace_open(db, id, &open)) != KAM_OK ||
+	    (rc = price_in_base(db, products, today)) != KAM_OK)
+		goto out;
+	cells = revenue_whitespace(units, products, sold, open);
+	*out = json_pack("{s:I,s:s,s:O,s:O,s:I,s:o}", "account_id", (json_int_t)id, "since", since,
+	                 "units", units, "products", products, "white_space_value",
+	                 (json_int_t)revenue_whitespace_value(cells), "cells", cells);
+	if (*out == NULL)
+		rc = KAM_ENOMEM;
+out:
+	json_decref(units);
+	json_decref(products);
+	json_decref(sold);
+	json_decref(open);
+	return rc;
+}

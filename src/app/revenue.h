@@ -19,5 +19,10 @@ int app_bookings_refresh(struct store_conn *db, const struct actor *who, const s
  * close date; KAM_EINVAL naming currency when no FX rate is there. */
 int app_booking_check(struct store_conn *db, const struct settings *s, const json_t *rec,
                       struct kam_errinfo *ei);
+/* The white-space grid of account id as the API answers it: units × products, what was sold
+ * in the last 365 days, open deals, list prices in the base currency; KAM_ENOTFOUND when who
+ * cannot see it. *out is owned by the caller. */
+int app_account_whitespace(struct store_conn *db, const struct actor *who, int64_t id,
+                           json_t **out);
 
 #endif

@@ -30,6 +30,10 @@ struct actor;
 /* The user a command runs as (the active user with that e-mail, else the first admin), acting
  * at now. */
 int cli_run_as(struct store_conn *c, const char *email, int64_t now, struct actor *who);
+struct kam_errinfo;
+/* Prints why what ("export", a file name) was refused: each field's error on a line, else the
+ * detail, else otherwise. */
+void cli_print_refusal(const char *what, const struct kam_errinfo *ei, const char *otherwise);
 /* kam export KIND …: a list as CSV or XLSX; returns the exit status. */
 int cli_export(const char *db, int argc, char **argv, int64_t now);
 /* kam import KIND FILE …: parses its own options; returns the exit status. */

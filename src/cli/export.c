@@ -111,17 +111,7 @@ int cli_export(const char *db, int argc, char **argv, int64_t now)
 		rc = app_export(c, &who, &l, params, nparams, !strcmp(format, "xlsx"), NULL, NULL,
 		                &fd, &len, &ei);
 	if (rc != KAM_OK) {
-		json_t *e = json_array_get(ei.errors, 0);
-
-		if (e)
-			fprintf(stderr, "kam: export refused: %s %s\n",
-			        json_string_value(json_object_get(e, "field")),
-			        json_string_value(json_object_get(e, "message")));
-		else
-			fprintf(stderr, "kam: export refused: %s\n",
-			        ei.detail[0] ? ei.detail
-			        : c          ? store_last_error(c)
-			                     : "");
+		cli_print_refusal("export", &ei, c ? store_last_error(c) : "no database");
 		goto out;
 	}
 	/* the database is done with before the file is written out */

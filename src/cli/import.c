@@ -62,46 +62,6 @@ static void progress(int64_t done, int64_t total, void *arg)
 		fputc('\n', stderr);
 }
 
-int cli_run_as(struct store_conn *c, const char *email, int64_t now, struct actor *who)
-{
-	struct store_auth a;
-	char *hash = NULL;
-	int rc;
-
-	*who = (struct actor){.now = now};
-	if (email) {
-		rc = store_user_by_email(c, email, &a, &hash);
-		free(hash);
-		if (rc != KAM_OK || !a.active) {
-			fprintf(stderr, "kam: no active user %s\n", email);
-			return KAM_ENOTFOUND;
-		}
-		who->user_id = a.user_id;
-		who->role = auth_role_parse(a.role);
-	} else {
-		struct store_list q = {
-		    .sort = "id", .limit = 100, .filters = json_pack("{s:s}", "role", "admin")};
-		json_t *items = NULL, *it;
-		char *next = NULL;
-		size_t i;
-
-		rc = store_list(c, &model_user, &q, &items, &next);
-		json_decref(q.filters);
-		free(next);
-		who->user_id = 0;
-		json_array_foreach(items, i, it) if (who->user_id == 0 &&
-		                                     json_is_true(json_object_get(it, "active")))
-		    who->user_id = json_integer_value(json_object_get(it, "id"));
-		json_decref(items);
-		if (rc != KAM_OK || who->user_id == 0) {
-			fprintf(stderr, "kam: no admin to run the import as; pass --as EMAIL\n");
-			return KAM_ENOTFOUND;
-		}
-		who->role = ROLE_ADMIN;
-	}
-	return KAM_OK;
-}
-
 static void print_result(const json_t *r)
 {
 	json_t *errors = json_object_get(r, "errors"), *e,
@@ -305,15 +265,7 @@ int cli_import(const char *db, int argc, char **argv, int64_t now)
 		goto out;
 	rc = app_import_run(c, &who, &o, buf, len, &result, &ei);
 	if (rc == KAM_EINVAL || rc == KAM_EFORBIDDEN) {
-		json_t *e;
-		size_t i;
-
-		/* the detail repeats the first error, cut: the errors are printed in full */
-		fprintf(stderr, "kam: %s refused%s%s\n", argv[optind + 1],
-		        ei.detail[0] && !ei.errors ? ": " : "", ei.errors ? "" : ei.detail);
-		json_array_foreach(ei.errors, i, e)
-		    fprintf(stderr, "  %s: %s\n", json_string_value(json_object_get(e, "field")),
-		            json_string_value(json_object_get(e, "message")));
+		cli_print_refusal(argv[optind + 1], &ei, "not imported");
 		goto out;
 	}
 	if (rc != KAM_OK) {

@@ -68,21 +68,6 @@ static int print_value(const json_t *v)
 	return 0;
 }
 
-static void print_refusal(int rc, const struct kam_errinfo *ei)
-{
-	json_t *e = json_array_get(ei->errors, 0);
-
-	if (e)
-		fprintf(stderr, "kam: %s %s\n", json_string_value(json_object_get(e, "field")),
-		        json_string_value(json_object_get(e, "message")));
-	else if (ei->detail[0])
-		fprintf(stderr, "kam: %s\n", ei->detail);
-	else if (rc == KAM_EFORBIDDEN)
-		fputs("kam: only directors and admins may change settings\n", stderr);
-	else
-		fprintf(stderr, "kam: the settings were not saved (error %d)\n", rc);
-}
-
 int cli_settings_set(struct store_conn *c, const struct actor *who, const char *key,
                      const char *text, json_t **now_in_force)
 {
@@ -97,7 +82,9 @@ int cli_settings_set(struct store_conn *c, const struct actor *who, const char *
 	patch = patch_of(key, value);
 	rc = app_settings_update(c, who, patch, -1, now_in_force, &version, &ei);
 	if (rc != KAM_OK)
-		print_refusal(rc, &ei);
+		cli_print_refusal("settings set", &ei,
+		                  rc == KAM_EFORBIDDEN ? "only directors and admins may change settings"
+		                                       : "the settings were not saved");
 	json_decref(patch);
 	err_clear(&ei);
 	return rc;

@@ -8,18 +8,6 @@
 #include "util/time.h"
 #include "util/tok.h"
 
-static void print_errors(const struct kam_errinfo *ei)
-{
-	size_t i;
-	json_t *e;
-
-	json_array_foreach(ei->errors, i, e)
-		fprintf(stderr, "kam: %s %s\n", json_string_value(json_object_get(e, "field")),
-			json_string_value(json_object_get(e, "message")));
-	if (ei->errors == NULL && ei->detail[0])
-		fprintf(stderr, "kam: %s\n", ei->detail);
-}
-
 int cli_user_add(struct store *st, const char *email, const char *name, const char *role,
 		 const char *pw)
 {
@@ -65,7 +53,7 @@ out:
 	if (rc != KAM_OK && ei.detail[0] == '\0' && ei.errors == NULL)
 		err_detail(&ei, "cannot create the user (database error %d)", rc);
 	if (rc != KAM_OK)
-		print_errors(&ei);
+		cli_print_refusal("user add", &ei, "the user was not created");
 	err_clear(&ei);
 	json_decref(rec);
 	json_decref(after);

@@ -207,7 +207,7 @@ test('kam init --currency USD starts a US company in dollars; kam settings get a
   // a bad value is refused with the API's reason, and nothing changes
   let r = run(['settings', 'set', 'time_zone', 'Mars/Olympus', '--db', d]);
   assert.equal(r.code, 1);
-  assert.match(r.err, /time_zone must be an IANA time zone name/);
+  assert.match(r.err, /time_zone: must be an IANA time zone name/);
   assert.equal(kam(['settings', 'get', 'time_zone', '--db', d]).trim(), 'America/Chicago');
   r = run(['settings', 'get', 'no_such_thing', '--db', d]);
   assert.equal(r.code, 2);
