@@ -166,5 +166,7 @@ int api_transactions_bulk(struct req *rq, struct resp *rs);
 int api_account_whitespace(struct req *rq, struct resp *rs);
 int api_account_pipeline(struct req *rq, struct resp *rs);
 int api_account_risk_matrix(struct req *rq, struct resp *rs);
+/* GET /api/v1/accounts/:id/coverage: our people × their stakeholders, with the gaps. */
+int api_account_coverage(struct req *rq, struct resp *rs);
 
 #endif

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "api/resource.h"
+#include "app/contacts.h"
 #include "kam/date.h"
 #include "kam/engagement.h"
 #include "kam/settings.h"
@@ -47,4 +48,17 @@ int api_account_risk_matrix(struct req *rq, struct resp *rs)
 							risk_level(risk_score(p, im))));
 	return http_reply_json(rs, 200, json_pack("{s:I,s:i,s:o}", "account_id", (json_int_t)id,
 						  "open_count", open, "cells", cells));
+}
+
+int api_account_coverage(struct req *rq, struct resp *rs)
+{
+	int64_t id = api_param_id(rq, 0);
+	json_t *grid = NULL;
+	int rc = id < 0 ? KAM_ENOTFOUND : app_account_coverage(rq->db, &rq->user.who, id, &grid);
+
+	if (rc == KAM_ENOTFOUND)
+		return api_not_found(rs, "account");
+	if (rc != KAM_OK)
+		return http_reply_err(rs, rc, NULL), rc;
+	return http_reply_json(rs, 200, grid);
 }

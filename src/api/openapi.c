@@ -32,6 +32,7 @@ static const struct model_entity *const entities[] = {
     &model_product,     &model_unit,        &model_opportunity,   &model_fx_rate,
     &model_transaction, &model_interaction, &model_case,          &model_risk,
     &model_survey,      &model_alert,       &model_import,        &model_import_mapping,
+    &model_coverage,
 };
 
 static void schema_name(const struct model_entity *e, char *out, size_t len);

@@ -284,6 +284,12 @@ const struct http_route api_routes[] = {
      "The change history of an interaction", NULL, "object"},
     CRUD("/api/v1/cases", res_cases, ACCOUNT_WRITERS, "Case", "a case", "cases"),
     CRUD("/api/v1/risks", res_risks, ACCOUNT_WRITERS, "Risk", "a risk", "risks"),
+    CRUD("/api/v1/coverage", res_coverage, ACCOUNT_WRITERS, "Coverage",
+         "a link between one of our people and a stakeholder", "coverage links"),
+    {"GET", "/api/v1/accounts/:id/coverage", api_account_coverage, 0, 0, NULL,
+     "The relationship coverage grid: our people × the client's deciders and influencers, "
+     "with the gaps (nobody covers a decision maker, a link unverified for 180 days, one "
+     "person covering every decision maker)", NULL, "object"},
     CRUD("/api/v1/surveys", res_surveys, ACCOUNT_WRITERS, "Survey", "a survey", "surveys"),
     {"GET", "/api/v1/accounts/:id/risk-matrix", api_account_risk_matrix, 0, 0, NULL,
      "The 5×5 risk heat map of the account", NULL, "object"},

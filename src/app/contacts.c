@@ -1,6 +1,12 @@
-/* /api/v1/contacts: the people of the client's organisation, with their place in it. Served
- * by the generic resource handlers; what is particular is the reporting line. */
+/* /api/v1/contacts: the people of the client's organisation, with their place in it, and
+ * /api/v1/coverage: which of our people covers them. Served by the generic resource handlers;
+ * what is particular is the reporting line and the coverage grid. */
+#include "app/access.h"
+#include "app/contacts.h"
 #include "app/record.h"
+#include "app/scores.h"
+#include "kam/coverage.h"
+#include "store/revenue.h"
 
 #define MAX_CHAIN 100
 
@@ -35,3 +41,57 @@ const struct app_resource res_contacts = {
 	.scope = SCOPE_ACCOUNT,
 	.prepare = contact_prepare,
 };
+
+const struct app_resource res_coverage = {
+    .e = &model_coverage,
+    .base = "/api/v1/coverage",
+    .scope = SCOPE_ACCOUNT,
+    .member_writes = true, /* the team records its own relationships */
+    .conflict = "this person already covers this contact; change that link instead",
+};
+
+int app_account_coverage(struct store_conn *db, const struct actor *who, int64_t id, json_t **out)
+{
+	json_t *contacts = NULL, *people = NULL, *links = NULL;
+	date_t today;
+	int rc;
+
+	*out = NULL;
+	if (app_account_visible(db, who, id, NULL, NULL) != KAM_OK)
+		return KAM_ENOTFOUND;
+	if ((rc = app_today(db, who, &today)) != KAM_OK)
+		return rc;
+	/* the deciders first, then in the order they were added: the same on both backends */
+	if ((rc = store_rows(
+	         db,
+	         "SELECT id, name, title, decision_role, attitude, left_on FROM contacts "
+	         "WHERE account_id = ? AND erased_at IS NULL ORDER BY CASE decision_role "
+	         "WHEN 'economic_buyer' THEN 0 WHEN 'decision_maker' THEN 1 WHEN "
+	         "'influencer' THEN 2 ELSE 3 END, id",
+	         id, &contacts)) != KAM_OK ||
+	    /* the KAM, the team with its roles, and anyone else who covers someone */
+	    (rc = store_rows(
+	         db,
+	         "SELECT u.id, u.name, CASE WHEN u.id = a.owner_id THEN 'kam' ELSE "
+	         "t.role END AS role FROM accounts a JOIN users u ON u.id = a.owner_id OR "
+	         "u.id IN (SELECT user_id FROM account_team WHERE account_id = a.id) OR "
+	         "u.id IN (SELECT user_id FROM coverage WHERE account_id = a.id) LEFT "
+	         "JOIN account_team t ON t.account_id = a.id AND t.user_id = u.id WHERE "
+	         "a.id = ? ORDER BY CASE WHEN u.id = a.owner_id THEN 0 WHEN t.role IS "
+	         "NULL THEN 2 ELSE 1 END, u.id",
+	         id, &people)) != KAM_OK ||
+	    (rc = store_rows(db,
+	                     "SELECT id, contact_id, user_id, strength, verified_on FROM coverage "
+	                     "WHERE account_id = ? ORDER BY id",
+	                     id, &links)) != KAM_OK)
+		goto out;
+	if ((*out = coverage_grid(contacts, people, links, today)) == NULL)
+		rc = KAM_ENOMEM;
+	else
+		json_object_set_new(*out, "account_id", json_integer(id));
+out:
+	json_decref(contacts);
+	json_decref(people);
+	json_decref(links);
+	return rc;
+}

@@ -142,7 +142,7 @@ static const struct app_resource *const resources[] = {
     &res_contacts,     &res_plans,        &res_objectives, &res_actions,       &res_plan_resources,
     &res_reviews,      &res_products,     &res_units,      &res_opportunities, &res_fx_rates,
     &res_transactions, &res_interactions, &res_cases,      &res_risks,         &res_surveys,
-    &res_import_mappings,
+    &res_import_mappings, &res_coverage,
 };
 
 /* A resource's list name: the last part of its base ("/api/v1/fx-rates" → "fx-rates"). */

@@ -119,6 +119,7 @@ static const struct model_field contact_fields[] = {
 	{"decision_role", MT_ENUM, MF_FILTER, 0, 0, decision_roles, NULL},
 	{"relationship_owner_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "user"},
 	{"notes", MT_TEXT, 0, 0, 20000, NULL, NULL},
+	{"left_on", MT_DATE, 0, 0, 0, NULL, NULL}, /* gone from the company (schema 29) */
 	{"last_contacted_at", MT_TIME, MF_READONLY, 0, 0, NULL, NULL},
 	{"external_id", MT_TEXT, MF_FILTER, 0, 200, NULL, NULL},
 	{"erased_at", MT_TIME, MF_READONLY, 0, 0, NULL, NULL}, /* privacy erasure (schema 10) */
@@ -357,6 +358,21 @@ static const struct model_field risk_fields[] = {
 	STAMPS,
 };
 ENTITY(model_risk, "risk", "risks", risk_fields);
+
+/* who of ours covers which of their stakeholders, and how well (schema 29) */
+static const struct model_field coverage_fields[] = {
+	ID_FIELD,
+	ACCOUNT_REF,
+	{"contact_id", MT_REF, MF_REQUIRED | MF_NOTNULL | MF_FILTER | MF_FIXED, 1, INT64_MAX, NULL,
+	 "contact"},
+	{"user_id", MT_REF, MF_REQUIRED | MF_NOTNULL | MF_FILTER | MF_FIXED, 1, INT64_MAX, NULL,
+	 "user"},
+	{"strength", MT_INT, MF_REQUIRED | MF_NOTNULL, 1, 5, NULL, NULL},
+	{"verified_on", MT_DATE, 0, 0, 0, NULL, NULL},
+	TEXT("notes", 2000, 0),
+	STAMPS,
+};
+ENTITY(model_coverage, "coverage", "coverage", coverage_fields);
 
 static const struct model_field survey_fields[] = {
 	ID_FIELD,

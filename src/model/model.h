@@ -69,6 +69,7 @@ extern const struct model_entity model_transaction;
 extern const struct model_entity model_interaction;
 extern const struct model_entity model_case;
 extern const struct model_entity model_risk;
+extern const struct model_entity model_coverage;
 extern const struct model_entity model_survey;
 extern const struct model_entity model_alert;
 extern const struct model_entity model_import;

@@ -1,0 +1,19 @@
+-- Issue 17, relationship coverage: which of our people covers which of the client's
+-- stakeholders, how strongly (1-5) and when that was last checked; and a contact can be
+-- marked as gone (left the company) without deleting who they were.
+CREATE TABLE coverage (
+	id INTEGER PRIMARY KEY,
+	account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+	contact_id INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+	user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	strength INTEGER NOT NULL CHECK (strength BETWEEN 1 AND 5),
+	verified_on TEXT,
+	notes TEXT,
+	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL,
+	version INTEGER NOT NULL DEFAULT 1,
+	UNIQUE (contact_id, user_id)
+);
+CREATE INDEX coverage_account ON coverage (account_id, id);
+CREATE INDEX coverage_user ON coverage (user_id);
+ALTER TABLE contacts ADD COLUMN left_on TEXT;
