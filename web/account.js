@@ -9,6 +9,7 @@ import { Form, fields, body } from './forms.js';
 import { SharePanel } from './share.js';
 import { Activity } from './meeting.js';
 import { SaveSelect, SaveInput, HistoryButton } from './inline.js';
+import { Coverage } from './coverage.js';
 
 // A health score needs something to stand on: revenue to compare, an answer or a meeting.
 // Without any of them the score is the neutral parts' arithmetic, not a reading of the account.
@@ -68,11 +69,16 @@ const PERSON = [
   { name: 'phone', label: 'Phone', max: 50 },
 ];
 
+// editing a person can also record that they left the company (they leave the coverage grid)
+const PERSON_EDIT = [...PERSON, { name: 'left_on', label: 'Left the company on', type: 'date' }];
+const ROLES = ['decision_maker', 'economic_buyer', 'influencer', 'user', 'gatekeeper'];
+
 function AddPerson({ account, contacts, reload }) {
   const [open, setOpen] = useState(false);
   const spec = [...PERSON,
     { name: 'influence', label: 'Influence', type: 'int', options: [1, 2, 3, 4, 5], none: 'unknown' },
     { name: 'attitude', label: 'Attitude', type: 'select', options: ['champion', 'supporter', 'neutral', 'critic', 'blocker'], none: 'unknown' },
+    { name: 'decision_role', label: 'Decision role', type: 'select', options: ROLES, none: 'unknown' },
     { name: 'reports_to_id', label: 'Reports to', type: 'select', numeric: true, options: contacts.map((c) => [c.id, c.name]), none: 'nobody' }];
   async function add(fd) {
     await api('POST', '/api/v1/contacts', { ...body(spec, fd), account_id: account.id });
@@ -125,17 +131,18 @@ function Stakeholders({ account, contacts, team, canEdit, reload, setError }) {
     <div class="scroll"><table class="people"><thead><tr><th scope="col">Name</th><th scope="col">Title</th><th scope="col">Contact</th><th scope="col">Reports to</th><th scope="col">Influence</th><th scope="col">Attitude</th><th scope="col" class="role">Role</th><th scope="col">Our owner</th><th scope="col" class="last">Last contacted</th>${canEdit && html`<th scope="col"><span class="sr">Tools</span></th>`}</tr></thead>
     <tbody>${contacts.map((c) => (editing === c.id
     ? html`<tr key=${c.id} data-contact=${c.id}><td colspan="10"><${Form} label=${`Edit ${c.name}`} reset=${false} onCancel=${() => setEditing(null)}
-        onSave=${async (fd) => { await api('PATCH', `/api/v1/contacts/${c.id}`, body(PERSON, fd)); setEditing(null); reload(); }}>${fields(PERSON, c)}<//></td></tr>`
-    : html`<tr key=${c.id} data-contact=${c.id}><td>${c.name}<span class="role-inline muted"><br />contacted ${ago(c.last_contacted_at)}</span></td><td>${c.title || ''}${c.decision_role && html`<span class="role-inline muted"><br />${c.decision_role.replaceAll('_', ' ')}</span>`}</td>
+        onSave=${async (fd) => { await api('PATCH', `/api/v1/contacts/${c.id}`, body(PERSON_EDIT, fd)); setEditing(null); reload(); }}>${fields(PERSON_EDIT, c)}<//></td></tr>`
+    : html`<tr key=${c.id} data-contact=${c.id} class=${c.left_on ? 'left' : ''}><td>${c.name}${c.left_on && html` <span class="muted">(left ${c.left_on})</span>`}<span class="role-inline muted"><br />contacted ${ago(c.last_contacted_at)}</span></td><td>${c.title || ''}${c.decision_role && html`<span class="role-inline muted"><br />${c.decision_role.replaceAll('_', ' ')}</span>`}</td>
       <td class="contact">${c.email && html`<a href=${`mailto:${c.email}`}>${c.email}</a>`}${c.email && c.phone && html`<br />`}${c.phone && html`<a href=${`tel:${c.phone}`}>${c.phone}</a>`}</td>
       <td>${canEdit ? pick(c, `${c.name} reports to`, c.reports_to_id, contacts.filter((o) => o.id !== c.id).map((o) => [o.id, o.name]), 'nobody here', (v) => ({ reports_to_id: num1(v) })) : nameOf(c.reports_to_id)}</td>
       <td>${pick(c, `influence of ${c.name}`, c.influence, [1, 2, 3, 4, 5].map((i) => [i, String(i)]), '–', (v) => ({ influence: num1(v) }))}</td>
       <td>${pick(c, `attitude of ${c.name}`, c.attitude, ['champion', 'supporter', 'neutral', 'critic', 'blocker'].map((t) => [t, t]), 'unknown', (v) => ({ attitude: v || null }))}</td>
-      <td class="role">${(c.decision_role || '').replaceAll('_', ' ')}</td>
+      <td class="role">${pick(c, `decision role of ${c.name}`, c.decision_role, ROLES.map((r) => [r, r.replaceAll('_', ' ')]), '–', (v) => ({ decision_role: v || null }))}</td>
       <td>${pick(c, `our owner of ${c.name}`, c.relationship_owner_id, owners.map((u) => [u.user_id, u.name]), 'nobody', (v) => ({ relationship_owner_id: num1(v) }))}</td>
       <td class="last">${ago(c.last_contacted_at)}</td>
       ${canEdit && html`<td class="row-tools"><button class="link" aria-label=${`edit ${c.name}`} onClick=${() => setEditing(c.id)}>edit</button>${' '}
         <${HistoryButton} path=${`/api/v1/contacts/${c.id}`} name=${c.name} /></td>`}</tr>`))}</tbody></table></div>
+    <${Coverage} key=${contacts.map((c) => `${c.id}:${c.decision_role}:${c.attitude}:${c.left_on}`).join()} account=${account} canEdit=${canEdit} setError=${setError} />
   </div>`;
 }
 

@@ -50,14 +50,17 @@ json_t *coverage_grid(const json_t *contacts, const json_t *people, const json_t
 {
 	json_t *out = json_pack("{s:[],s:[],s:[],s:i}", "people", "stakeholders", "gaps",
 	                        "stale_days", COVERAGE_STALE_DAYS);
-	json_t *cols, *rows, *gaps, *c, *l;
+	json_t *cols, *rows, *gaps, *c, *l, *stales = json_array();
 	json_int_t single = 0; /* the one person covering decision makers, -1 when several */
 	size_t i, j;
 	int bad = out == NULL, ndecide = 0;
 	char text[400];
 
-	if (bad)
+	if (bad || stales == NULL) {
+		json_decref(out);
+		json_decref(stales);
 		return NULL;
+	}
 	cols = json_object_get(out, "people");
 	rows = json_object_get(out, "stakeholders");
 	gaps = json_object_get(out, "gaps");
@@ -108,7 +111,7 @@ json_t *coverage_grid(const json_t *contacts, const json_t *people, const json_t
 				         v ? "%s's relationship with %s was last verified on %s"
 				           : "%s's relationship with %s was never verified",
 				         p ? str(p, "name") : "?", str(c, "name"), v ? v : "");
-				bad |= gap(gaps, "stale", "contact_id", id, text);
+				bad |= gap(stales, "stale", "contact_id", id, text);
 			}
 			if (decides(c))
 				single = single == 0 || single == who ? who : -1;
@@ -118,7 +121,10 @@ json_t *coverage_grid(const json_t *contacts, const json_t *people, const json_t
 			ndecide++;
 			if (!covered) {
 				snprintf(text, sizeof(text), "nobody covers %s (%s)",
-				         str(c, "name"), str(c, "decision_role"));
+				         str(c, "name"),
+				         strcmp(str(c, "decision_role"), "economic_buyer")
+				             ? "decision maker"
+				             : "economic buyer");
 				bad |= gap(gaps, "uncovered", "contact_id", id, text);
 			}
 		}
@@ -132,9 +138,14 @@ json_t *coverage_grid(const json_t *contacts, const json_t *people, const json_t
 		         p ? str(p, "name") : "?");
 		bad |= gap(gaps, "single_threaded", "user_id", single, text);
 	}
+	/* what exposes the account most first: nobody there, one thread, then old news */
+	bad |= json_array_extend(gaps, stales);
+	json_decref(stales);
+	stales = NULL;
 	if (!bad)
 		return out;
 oom:
+	json_decref(stales);
 	json_decref(out);
 	return NULL;
 }

@@ -41,7 +41,7 @@ test('an account with stakeholders and nobody covering them: every decider is a 
   assert.deepEqual(g.people.map((p) => [p.name, p.role]), [['Anna Berg', 'kam'], ['Mia Jensen', 'executive_sponsor']]);
   // the buyer and the decision maker first, then the influencer; a plain user is no stakeholder
   assert.deepEqual(g.stakeholders.map((s) => s.name), ['Greta Vogel', 'Hans Brandt', 'Ida Kraus']);
-  assert.deepEqual(gaps(g, 'uncovered'), ['nobody covers Greta Vogel (economic_buyer)', 'nobody covers Hans Brandt (decision_maker)']);
+  assert.deepEqual(gaps(g, 'uncovered'), ['nobody covers Greta Vogel (economic buyer)', 'nobody covers Hans Brandt (decision maker)']);
 });
 
 test('links: the team records them, one per person and contact, strength 1 to 5; the grid follows', async () => {
@@ -65,7 +65,7 @@ test('links: the team records them, one per person and contact, strength 1 to 5;
   assert.equal(r.status, 400);
   assert.equal(r.json.errors[0].field, 'verified_on');
   let g = (await grid()).json;
-  assert.deepEqual(gaps(g, 'uncovered'), ['nobody covers Greta Vogel (economic_buyer)']);
+  assert.deepEqual(gaps(g, 'uncovered'), ['nobody covers Greta Vogel (economic buyer)']);
   // 2026-01-10 is 199 days before the fixed today; Mia's link was never verified
   assert.deepEqual(gaps(g, 'stale'), ['Anna Berg\'s relationship with Hans Brandt was last verified on 2026-01-10', 'Mia Jensen\'s relationship with Ida Kraus was never verified']);
   assert.deepEqual(gaps(g, 'single_threaded'), ['Anna Berg alone covers every decision maker we reach']);

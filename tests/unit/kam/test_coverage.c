@@ -71,7 +71,7 @@ static void test_uncovered_and_stale(void **state)
 	assert_false(json_is_true(json_object_get(json_array_get(rows, 0), "covered")));
 	assert_true(json_is_true(json_object_get(json_array_get(rows, 1), "covered")));
 	gaps_of(g, "uncovered", t, sizeof(t));
-	assert_string_equal(t, "nobody covers Greta CFO (economic_buyer)");
+	assert_string_equal(t, "nobody covers Greta CFO (economic buyer)");
 	gaps_of(g, "stale", t, sizeof(t));
 	assert_string_equal(t,
 	                    "Anna's relationship with Hans CTO was last verified on 2026-01-10 | "
