@@ -56,6 +56,8 @@ int privacy_redact(json_t *obj, const char *entity, int64_t contact_id)
 			n += replace(obj, *f, json_null());
 	} else if (strcmp(entity, "survey") == 0) {
 		n += replace(obj, "comment", json_null());
+	} else if (strcmp(entity, "coverage") == 0) { /* our notes on the relationship */
+		n += replace(obj, "notes", json_null());
 	}
 	return n;
 }

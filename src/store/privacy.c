@@ -59,6 +59,16 @@ int store_privacy_blank_surveys(struct store_conn *c, int64_t contact_id, int64_
 	return rc;
 }
 
+int store_privacy_drop_coverage(struct store_conn *c, int64_t contact_id, int64_t *n)
+{
+	int rc = sq_run(c, "DELETE FROM coverage WHERE contact_id = ?",
+	                (struct db_val[]){DB_INT(contact_id)}, 1);
+
+	if (rc == KAM_OK)
+		*n = c->ops->changes(c->db);
+	return rc;
+}
+
 int store_privacy_audit_rows(struct store_conn *c, int64_t contact_id, json_t **rows)
 {
 	struct db_stmt *st;
@@ -67,8 +77,9 @@ int store_privacy_audit_rows(struct store_conn *c, int64_t contact_id, json_t **
 	    c->db,
 	    "SELECT id, entity, before, after FROM audit WHERE redacted_at IS NULL AND ((entity "
 	    "= 'contact' AND entity_id = ?) OR (entity = 'survey' AND entity_id IN (SELECT id "
-	    "FROM surveys WHERE contact_id = ?))) ORDER BY id",
-	    (struct db_val[]){DB_INT(contact_id), DB_INT(contact_id)}, 2, &st);
+	    "FROM surveys WHERE contact_id = ?)) OR (entity = 'coverage' AND entity_id IN (SELECT "
+	    "id FROM coverage WHERE contact_id = ?))) ORDER BY id",
+	    (struct db_val[]){DB_INT(contact_id), DB_INT(contact_id), DB_INT(contact_id)}, 3, &st);
 
 	if (rc != KAM_OK)
 		return rc;

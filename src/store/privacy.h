@@ -8,6 +8,8 @@
 int store_privacy_refs(struct store_conn *c, int64_t contact_id, json_t **out);
 /* Blanks (NULLs) the comments of the contact's surveys; *n says how many changed. */
 int store_privacy_blank_surveys(struct store_conn *c, int64_t contact_id, int64_t now, int64_t *n);
+/* Deletes who of ours covered the contact and how (their notes may describe the person). */
+int store_privacy_drop_coverage(struct store_conn *c, int64_t contact_id, int64_t *n);
 /* Audit rows not yet redacted about the contact or their surveys: *rows (owned) is an array
  * of {id, entity, before, after} with before/after parsed (or null). */
 int store_privacy_audit_rows(struct store_conn *c, int64_t contact_id, json_t **rows);

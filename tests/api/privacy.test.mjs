@@ -111,9 +111,18 @@ test('erasure anonymises the person everywhere and keeps NPS, interaction counts
   assert.ok(kpiBefore.nps.denominator >= 1);
   const countBefore = (await call('anna', 'GET', `/api/v1/interactions?account_id=${acc.id}&limit=500`)).json.items.length;
 
+  // who of ours covered her, with notes about her, goes with the rest
+  const me = (await call('anna', 'GET', '/api/v1/me')).json;
+  const link = await call('anna', 'POST', '/api/v1/coverage', { account_id: acc.id, contact_id: greta.id, user_id: me.id, strength: 4, notes: 'Greta golfs on Fridays' });
+  assert.equal(link.status, 201, link.text);
   const r = await call('anna', 'POST', `/api/v1/contacts/${greta.id}/erase`);
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.already_erased, false);
+  assert.equal(r.json.coverage_removed, 1);
+  assert.equal((await call('anna', 'GET', `/api/v1/coverage/${link.json.id}`)).status, 404);
+  const linkLog = (await call('director', 'GET', `/api/v1/audit?entity=coverage&id=${link.json.id}`)).json;
+  assert.ok(linkLog.items.length >= 1, 'the link keeps its history');
+  assert.ok(!JSON.stringify(linkLog).includes('golfs'), JSON.stringify(linkLog));
   assert.equal(r.json.contact.name, `Erased contact #${greta.id}`);
   assert.ok(r.json.contact.erased_at);
   assert.equal(r.json.surveys_blanked, 1);

@@ -48,6 +48,14 @@ static void test_redact(void **state)
 	assert_int_equal(privacy_redact(note, "contact", 9), 0);
 	assert_int_equal(privacy_redact(NULL, "contact", 9), 0);
 	assert_int_equal(privacy_redact(s, "interaction", 9), 0);
+	{
+		json_t *cov = json_pack("{s:i,s:s}", "strength", 4, "notes", "golfs on Fridays");
+
+		assert_int_equal(privacy_redact(cov, "coverage", 9), 1);
+		assert_true(json_is_null(json_object_get(cov, "notes")));
+		assert_int_equal(json_integer_value(json_object_get(cov, "strength")), 4);
+		json_decref(cov);
+	}
 	json_decref(c);
 	json_decref(s);
 	json_decref(note);
