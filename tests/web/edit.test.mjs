@@ -253,8 +253,9 @@ test('an edit on the plan reads the plan and the header again, not the whole acc
   await p.waitForLoadState('networkidle');
   const seen = [];
   p.on('request', (r) => { const u = new URL(r.url()); if (u.pathname.startsWith('/api/v1/')) seen.push(`${r.method()} ${u.pathname}`); });
+  // the row by its id: "first row" is another one if the table is drawn again meanwhile
   const actionId = await row.getAttribute('data-action');
-  await row.locator('select[aria-label^="status of"]').selectOption('done');
+  await p.locator(`tr[data-action="${actionId}"] select[aria-label^="status of"]`).selectOption('done');
   await p.waitForFunction((id) => document.querySelector(`tr[data-action="${id}"] select[aria-label^="status of"]`)?.value === 'done', actionId);
   await p.waitForLoadState('networkidle');
   assert.ok(seen.includes(`PATCH /api/v1/actions/${actionId}`), seen.join('\n'));
