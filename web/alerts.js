@@ -18,6 +18,7 @@ const RULES = {
   single_threaded: 'Too few engaged contacts',
   kam_over_capacity: 'KAM has too many key accounts',
   plan_review_overdue: 'Plan review overdue',
+  stakeholder_change: 'A key stakeholder left or turned against us',
 };
 const SNOOZE = [1, 7, 30];
 

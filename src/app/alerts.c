@@ -21,6 +21,7 @@ void app_health_params(const struct settings *s, int64_t account_id, int64_t now
 	for (int i = 0; i < SEV__MAX; i++)
 		p->sla_hours[i] = s->sla_hours[i];
 	p->detractor_days = s->alert_threshold[AR_DETRACTOR];
+	p->stakeholder_days = s->alert_threshold[AR_STAKEHOLDER_CHANGE];
 }
 
 int app_alerts_run(struct store_conn *c, int64_t now, struct alerts_run *out)

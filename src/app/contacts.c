@@ -15,9 +15,23 @@
 static int contact_prepare(struct store_conn *db, const struct actor *who, json_t *rec,
                            const json_t *before, struct kam_errinfo *ei)
 {
-	(void)who;
 	int64_t self = before ? json_integer_value(json_object_get(before, "id")) : 0;
 	int64_t boss = json_integer_value(json_object_get(rec, "reports_to_id"));
+	json_t *was = before ? json_object_get(before, "attitude") : NULL;
+
+	/* a changed attitude keeps what it was and since when: a champion turned critic is an
+	 * alert (stakeholder_change) */
+	if (before &&
+	    !json_equal(was ? was : json_null(), json_object_get(rec, "attitude") ?: json_null())) {
+		char today[DATE_LEN];
+		int rc = app_today_text(db, who, today);
+
+		if (rc != KAM_OK)
+			return rc;
+		if (json_object_set(rec, "attitude_was", was ? was : json_null()) != 0 ||
+		    json_object_set_new(rec, "attitude_changed_on", json_string(today)) != 0)
+			return KAM_ENOMEM;
+	}
 
 	for (int hops = 0; self > 0 && boss > 0 && hops < MAX_CHAIN; hops++) {
 		json_t *b = NULL;

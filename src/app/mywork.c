@@ -20,6 +20,7 @@ static const struct {
     {"single_threaded", "Too few engaged contacts"},
     {"kam_over_capacity", "KAM has too many key accounts"},
     {"plan_review_overdue", "Plan review overdue"},
+    {"stakeholder_change", "A key stakeholder left or turned against us"},
 };
 
 const char *app_alert_rule_label(const char *rule)

@@ -201,6 +201,28 @@ int alert_evaluate(const struct settings *s, const struct health_input *in, cons
 					 "account:%lld:survey:%lld", (long long)id,
 					 (long long)a->detractor_survey);
 		}
+		if (on[AR_STAKEHOLDER_CHANGE] && a->changed_contact > 0) {
+			bool left = a->changed_left;
+
+			/* a key account losing its sponsor cannot wait for the next review */
+			rc |= hit(&v, &nv, &cap, id, AR_STAKEHOLDER_CHANGE,
+			          a->key ? "critical" : "warning",
+			          left ? json_pack("{s:I,s:s,s:s,s:s}", "contact_id",
+			                           (json_int_t)a->changed_contact, "contact",
+			                           a->changed_name, "change", "left", "on",
+			                           a->changed_on)
+			               : json_pack("{s:I,s:s,s:s,s:s,s:o,s:s}", "contact_id",
+			                           (json_int_t)a->changed_contact, "contact",
+			                           a->changed_name, "change", "turned", "on",
+			                           a->changed_on, "attitude_was",
+			                           a->attitude_was[0] ? json_string(a->attitude_was)
+			                                              : json_null(),
+			                           "attitude", a->attitude_now));
+			if (rc == 0) /* each person's change is its own alert */
+				snprintf(v[nv - 1].subject_key, sizeof(v[nv - 1].subject_key),
+				         "account:%lld:contact:%lld:%s", (long long)id,
+				         (long long)a->changed_contact, left ? "left" : "turned");
+		}
 		if (on[AR_HEALTH_DROP] && !isnan(a->health_before) && !isnan(scores[i]) &&
 		    a->health_before - scores[i] >= t[AR_HEALTH_DROP])
 			rc |= hit(&v, &nv, &cap, id, AR_HEALTH_DROP,

@@ -35,6 +35,11 @@ struct health_input {
 	char detractor_on[11];
 	int review_overdue_days; /* days the active plan's next review is past, -1 none */
 	double health_before;    /* the score about 30 days ago, NAN when unknown */
+	/* the latest decider or champion who left, or turned critic or blocker, in the rule's
+	 * window (0: none); attitude_was is empty when unknown */
+	int64_t changed_contact;
+	bool changed_left; /* left the company, rather than turned */
+	char changed_name[128], changed_on[11], attitude_was[12], attitude_now[12];
 };
 
 /* One alert that holds now. */

@@ -18,10 +18,10 @@ static const double health_defaults[HP__MAX] = {0.25, 0.15, 0.15, 0.15, 0.1, 0.1
 const char *const alert_rule_names[AR__MAX] = {
 	"no_interaction", "detractor",	     "health_drop",	"overdue_action",
 	"sla_breach",	  "renewal_risk",    "revenue_decline", "single_threaded",
-	"kam_over_capacity", "plan_review_overdue"};
+	"kam_over_capacity", "plan_review_overdue", "stakeholder_change"};
 /* the threshold of each rule and its bounds: days, days, points, days overdue, hours over
  * target, days to renewal, percent down, engaged contacts, key accounts over capacity,
- * days past the planned review */
+ * days past the planned review, days since a key stakeholder left or turned */
 static const struct {
 	int def, lo, hi;
 	const char *unit;
@@ -36,6 +36,7 @@ static const struct {
 	{2, 1, 50, "engaged influential contacts at least"},
 	{0, 0, 1000, "key accounts over capacity"},
 	{0, 0, 3650, "days past the planned review"},
+	{30, 1, 3650, "days since a decider or champion left or turned against us"},
 };
 
 void settings_defaults(struct settings *s)

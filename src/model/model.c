@@ -120,6 +120,8 @@ static const struct model_field contact_fields[] = {
 	{"relationship_owner_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "user"},
 	{"notes", MT_TEXT, 0, 0, 20000, NULL, NULL},
 	{"left_on", MT_DATE, 0, 0, 0, NULL, NULL}, /* gone from the company (schema 29) */
+	{"attitude_was", MT_ENUM, MF_READONLY, 0, 0, attitudes, NULL},
+	{"attitude_changed_on", MT_DATE, MF_READONLY, 0, 0, NULL, NULL},
 	{"last_contacted_at", MT_TIME, MF_READONLY, 0, 0, NULL, NULL},
 	{"external_id", MT_TEXT, MF_FILTER, 0, 200, NULL, NULL},
 	{"erased_at", MT_TIME, MF_READONLY, 0, 0, NULL, NULL}, /* privacy erasure (schema 10) */
@@ -390,7 +392,7 @@ ENTITY(model_survey, "survey", "surveys", survey_fields);
 static const char *const alert_rules[] = {
 	"no_interaction", "detractor",	     "health_drop",	"overdue_action",
 	"sla_breach",	  "renewal_risk",    "revenue_decline", "single_threaded",
-	"kam_over_capacity", "plan_review_overdue", NULL};
+	"kam_over_capacity", "plan_review_overdue", "stakeholder_change", NULL};
 static const char *const alert_severities[] = {"info", "warning", "critical", NULL};
 static const char *const alert_states[] = {"open", "acknowledged", "snoozed", "resolved", NULL};
 

@@ -71,6 +71,21 @@ static void on_detractor(struct store_conn *c, struct db_stmt *st, struct health
 	snprintf(in->detractor_on, sizeof(in->detractor_on), "%s", c->ops->col_text(st, 3));
 }
 
+static void on_changed(struct store_conn *c, struct db_stmt *st, struct health_input *in)
+{
+	/* rows come newest first: keep the first per account */
+	if (in->changed_contact)
+		return;
+	in->changed_contact = c->ops->col_int(st, 1);
+	snprintf(in->changed_name, sizeof(in->changed_name), "%s", c->ops->col_text(st, 2));
+	snprintf(in->changed_on, sizeof(in->changed_on), "%s", c->ops->col_text(st, 3));
+	in->changed_left = c->ops->col_int(st, 4) != 0;
+	snprintf(in->attitude_was, sizeof(in->attitude_was), "%s",
+	         c->ops->is_null(st, 5) ? "" : c->ops->col_text(st, 5));
+	snprintf(in->attitude_now, sizeof(in->attitude_now), "%s",
+	         c->ops->is_null(st, 6) ? "" : c->ops->col_text(st, 6));
+}
+
 static void on_cases(struct store_conn *c, struct db_stmt *st, struct health_input *in)
 {
 	in->open_critical = (int)c->ops->col_int(st, 1);
@@ -111,7 +126,8 @@ int store_health_inputs(struct store_conn *c, const struct store_health_params *
 	size_t len = 0, cap = 0;
 	struct db_stmt *st;
 	char m0[8], m5[8], m6[8], m11[8], m12[8], m23[8], today[DATE_LEN], year_ago[DATE_LEN],
-	    det_from[DATE_LEN], in180[DATE_LEN], ago180[DATE_LEN], month_ago[DATE_LEN];
+	    det_from[DATE_LEN], in180[DATE_LEN], ago180[DATE_LEN], month_ago[DATE_LEN],
+	    changed_from[DATE_LEN];
 	const int64_t now = p->now, acc = p->account_id, today_n = p->today;
 	const date_t month = date_month_start(p->last_month);
 	int rc;
@@ -128,6 +144,7 @@ int store_health_inputs(struct store_conn *c, const struct store_health_params *
 	date_format(date_add_days_clamped(p->today, 180), in180);
 	date_format(date_add_days_clamped(p->today, -180), ago180);
 	date_format(date_add_days_clamped(p->today, -30), month_ago);
+	date_format(date_add_days_clamped(p->today, -(int64_t)p->stakeholder_days), changed_from);
 
 	rc = c->ops->query(c->db,
 	                   "SELECT id, owner_id, status, tier, coalesce(last_interaction_at, 0), "
@@ -294,6 +311,27 @@ int store_health_inputs(struct store_conn *c, const struct store_health_params *
 		    "max(h2.day) FROM health_snapshots h2 WHERE h2.account_id = h.account_id AND "
 		    "h2.day <= ?) AND (? = 0 OR h.account_id = ?)",
 		    (struct db_val[]){DB_STR(month_ago), A2}, 3, v, len, on_before);
+	/* a decider or champion who left, or one of them (or a supporter) who turned critic or
+	 * blocker, in the window; the latest first. */
+	if (rc == KAM_OK)
+		rc = each(
+		    c,
+		    "SELECT account_id, id, name, CASE WHEN left_on >= ? AND left_on <= ? THEN "
+		    "left_on ELSE attitude_changed_on END AS d, CASE WHEN left_on >= ? AND left_on "
+		    "<= "
+		    "? THEN 1 ELSE 0 END, attitude_was, attitude FROM contacts WHERE erased_at IS "
+		    "NULL "
+		    "AND ((left_on >= ? AND left_on <= ? AND (attitude = 'champion' OR "
+		    "decision_role "
+		    "IN ('decision_maker', 'economic_buyer'))) OR (left_on IS NULL AND "
+		    "attitude_changed_on >= ? AND attitude IN ('critic', 'blocker') AND "
+		    "(attitude_was "
+		    "IN ('champion', 'supporter') OR decision_role IN ('decision_maker', "
+		    "'economic_buyer'))))" ACC " ORDER BY account_id, d DESC, id DESC",
+		    (struct db_val[]){DB_STR(changed_from), DB_STR(today), DB_STR(changed_from),
+		                      DB_STR(today), DB_STR(changed_from), DB_STR(today),
+		                      DB_STR(changed_from), A2},
+		    9, v, len, on_changed);
 #undef ACC
 #undef A2
 	if (rc != KAM_OK)

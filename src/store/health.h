@@ -13,6 +13,7 @@ struct store_health_params {
 	date_t last_month;  /* the last month of the revenue windows (app_revenue_window) */
 	int sla_hours[4]; /* low, medium, high, critical */
 	int detractor_days; /* how far back a detractor answer raises an alert */
+	int stakeholder_days; /* how far back a stakeholder leaving or turning raises one */
 };
 
 /* The inputs of every account asked for, sorted by account id (*out owned by the caller). */

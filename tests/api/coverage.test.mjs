@@ -12,7 +12,7 @@ before(async () => {
   Object.assign(tok, tokens(db, ['anna', 'ben', 'mia', 'viewer', 'director'], 'coverage'));
   srv = await serve(db, { KAM_JOB_INTERVAL: '3600', KAM_NOW: '2026-07-28T09:00:00Z' });
   users = Object.fromEntries((await call('director', 'GET', '/api/v1/users?limit=500')).json.items.map((u) => [u.email.split('@')[0], u]));
-  acc = (await call('anna', 'POST', '/api/v1/accounts', { name: 'Coverage Werke AG', owner_id: users.anna.id })).json;
+  acc = (await call('anna', 'POST', '/api/v1/accounts', { name: 'Coverage Werke AG', owner_id: users.anna.id, status: 'active' })).json;
   const team = await call('anna', 'PUT', `/api/v1/accounts/${acc.id}/team/${users.mia.id}`, { role: 'executive_sponsor' });
   assert.ok(team.status < 300, team.text);
   for (const [k, body] of Object.entries({
@@ -114,4 +114,34 @@ test('who sees and who writes: another KAM gets the answer of a missing account;
   assert.equal(x.status, 400);
   assert.equal(x.json.errors[0].field, 'contact_id');
   assert.equal((await call('ben', 'GET', `/api/v1/coverage?account_id=${acc.id}`)).json.items.length, 0);
+});
+
+test('a champion who leaves or a decider who turns against us is an alert; the latest change is the open one', async () => {
+  const evaluate = async () => { const r = await call('director', 'POST', '/api/v1/alerts/evaluate'); assert.equal(r.status, 200, r.text); };
+  const open = async () => (await call('anna', 'GET', `/api/v1/alerts?account_id=${acc.id}&limit=50`)).json.items
+    .filter((a) => a.rule === 'stakeholder_change' && a.state !== 'resolved')
+    .map((a) => [a.evidence.contact, a.evidence.change, a.evidence.attitude_was ?? null, a.evidence.attitude ?? null, a.severity]);
+  await evaluate();
+  assert.deepEqual(await open(), [], 'nothing changed yet');
+  // a champion leaves
+  const champ = (await call('anna', 'POST', '/api/v1/contacts', { account_id: acc.id, name: 'Lena Sommer', attitude: 'champion' })).json;
+  assert.equal((await call('anna', 'PATCH', `/api/v1/contacts/${champ.id}`, { left_on: '2026-07-27' })).status, 200);
+  // an influencer turning critic is not the rule's business
+  assert.equal((await call('anna', 'PATCH', `/api/v1/contacts/${c.ops.id}`, { attitude: 'blocker' })).status, 200);
+  await evaluate();
+  assert.deepEqual(await open(), [['Lena Sommer', 'left', null, null, 'warning']]);
+  await evaluate();
+  assert.equal((await open()).length, 1, 'evaluated again: the same alert, not another');
+  // the CTO (a decision maker, a supporter) turns blocker: kam keeps what he was and since when
+  let r = await call('anna', 'PATCH', `/api/v1/contacts/${c.cto.id}`, { attitude: 'blocker' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.attitude_was, 'supporter');
+  assert.equal(r.json.attitude_changed_on, '2026-07-28');
+  // those two are the server's: a body cannot set them
+  r = await call('anna', 'PATCH', `/api/v1/contacts/${c.cto.id}`, { attitude_changed_on: '2020-01-01' });
+  assert.equal(r.status, 400);
+  await evaluate();
+  assert.deepEqual(await open(), [['Hans Brandt', 'turned', 'supporter', 'blocker', 'warning']]);
+  const label = (await call('anna', 'GET', `/api/v1/alerts?account_id=${acc.id}&limit=50`)).json.items.find((a) => a.rule === 'stakeholder_change').rule_label;
+  assert.equal(label, 'A key stakeholder left or turned against us');
 });

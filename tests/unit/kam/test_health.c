@@ -170,6 +170,70 @@ static void test_alert_rules(void **state)
 	alert_hits_free(h, n);
 }
 
+/* The string value of key in a hit's evidence ("" when absent or not a string). */
+static const char *ev(const struct alert_hit *h, const char *key)
+{
+	const char *s = json_string_value(json_object_get(h->evidence, key));
+
+	return s ? s : "";
+}
+
+static void test_stakeholder_change(void **state)
+{
+	struct settings s;
+	struct health_input in[3];
+	double scores[3] = {50, 50, 50};
+	struct alert_hit *h = NULL;
+	size_t n = 0, seen = 0;
+
+	(void)state;
+	settings_defaults(&s);
+	for (int i = 0; i < 3; i++) {
+		in[i] = base();
+		in[i].account_id = i + 1;
+		in[i].last_interaction_at = NOW - DAY;
+		in[i].influential = in[i].engaged = 3;
+	}
+	/* the store found a champion who left on a key account, and a CFO who turned blocker */
+	in[0].key = true;
+	in[0].changed_contact = 31;
+	in[0].changed_left = true;
+	strcpy(in[0].changed_name, "Greta Vogel");
+	strcpy(in[0].changed_on, "2027-01-10");
+	strcpy(in[0].attitude_now, "champion");
+	in[1].changed_contact = 32;
+	strcpy(in[1].changed_name, "Hans Brandt");
+	strcpy(in[1].changed_on, "2027-01-12");
+	strcpy(in[1].attitude_was, "supporter");
+	strcpy(in[1].attitude_now, "blocker");
+	assert_int_equal(alert_evaluate(&s, in, scores, 3, NOW, &h, &n), 0);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(h[i].rule, "stakeholder_change"))
+			continue;
+		seen++;
+		assert_int_not_equal(h[i].account_id, 3);
+		if (h[i].account_id == 1) {
+			assert_string_equal(h[i].severity, "critical"); /* a key account */
+			assert_string_equal(h[i].subject_key, "account:1:contact:31:left");
+			assert_string_equal(ev(&h[i], "change"), "left");
+			assert_string_equal(ev(&h[i], "contact"), "Greta Vogel");
+			assert_null(json_object_get(h[i].evidence, "attitude_was"));
+		} else {
+			assert_string_equal(h[i].severity, "warning");
+			assert_string_equal(h[i].subject_key, "account:2:contact:32:turned");
+			assert_string_equal(ev(&h[i], "change"), "turned");
+			assert_string_equal(ev(&h[i], "attitude_was"), "supporter");
+			assert_string_equal(ev(&h[i], "attitude"), "blocker");
+		}
+	}
+	assert_int_equal(seen, 2);
+	alert_hits_free(h, n);
+	s.alert_enabled[AR_STAKEHOLDER_CHANGE] = false;
+	assert_int_equal(alert_evaluate(&s, in, scores, 3, NOW, &h, &n), 0);
+	assert_false(has(h, n, "stakeholder_change", 1));
+	alert_hits_free(h, n);
+}
+
 static void test_kam_capacity(void **state)
 {
 	struct settings s;
@@ -283,12 +347,10 @@ static void test_enough_data(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parts),
-		cmocka_unit_test(test_missing_parts_drop_out),
-		cmocka_unit_test(test_alert_rules),
-		cmocka_unit_test(test_kam_capacity),
-		cmocka_unit_test(test_no_interaction_grace),
-		cmocka_unit_test(test_enough_data),
+	    cmocka_unit_test(test_parts),        cmocka_unit_test(test_missing_parts_drop_out),
+	    cmocka_unit_test(test_alert_rules),  cmocka_unit_test(test_stakeholder_change),
+	    cmocka_unit_test(test_kam_capacity), cmocka_unit_test(test_no_interaction_grace),
+	    cmocka_unit_test(test_enough_data),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

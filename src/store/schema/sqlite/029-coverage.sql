@@ -17,3 +17,7 @@ CREATE TABLE coverage (
 CREATE INDEX coverage_account ON coverage (account_id, id);
 CREATE INDEX coverage_user ON coverage (user_id);
 ALTER TABLE contacts ADD COLUMN left_on TEXT;
+-- what the attitude was before its last change, and when that was (the stakeholder_change
+-- alert: a champion or decider turned critic or blocker)
+ALTER TABLE contacts ADD COLUMN attitude_was TEXT;
+ALTER TABLE contacts ADD COLUMN attitude_changed_on TEXT;
