@@ -56,7 +56,7 @@ $(BUILD)/web/vendor-echarts.js: node_modules/echarts/dist/echarts.esm.min.mjs
 	@mkdir -p $(@D)
 	cp $< $@
 node_modules/htm/preact/standalone.module.js node_modules/echarts/dist/echarts.esm.min.mjs: package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	test -L node_modules || npm ci --no-audit --no-fund --loglevel=error
 	@touch node_modules/htm/preact/standalone.module.js node_modules/echarts/dist/echarts.esm.min.mjs
 
 $(BUILD)/gen/static_files.c: $(STATIC) scripts/embed

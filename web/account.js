@@ -3,7 +3,7 @@
 // meeting in two clicks), cases, risks (heat map), surveys, team.
 import { html, useState, useEffect } from './vendor-preact-htm.js';
 import { get, api } from './api.js';
-import { num, date, ago, money, pct, esc, implausible, today } from './format.js';
+import { num, date, ago, money, pct, esc, implausible, today, toMajor, toMinor } from './format.js';
 import { Chart } from './chart.js';
 import { Form, fields, body } from './forms.js';
 import { SharePanel } from './share.js';
@@ -147,8 +147,23 @@ function Stakeholders({ account, contacts, team, canEdit, reload, setError }) {
 }
 
 const STATUSES = ['on_track', 'at_risk', 'achieved', 'missed'];
+// the figures an objective can be measured from (its baseline and current come from data):
+// [KPI name, label, how its values are written]
+const MEASURES = [
+  ['revenue', 'Revenue', 'money'], ['nrr', 'Net revenue retention', 'ratio'], ['grr', 'Gross revenue retention', 'ratio'],
+  ['nps', 'NPS', 'points'], ['csat', 'CSAT', 'points'], ['sla_compliance', 'SLA compliance', 'ratio'],
+  ['ttr_median_hours', 'Median time to resolution (hours)', 'points'],
+];
+const measureKind = (name) => MEASURES.find((m) => m[0] === name)?.[2];
+// a value of objective o as its figure is written: money in the base currency, ratios in %
+function objValue(o, v) {
+  if (v == null) return num(v);
+  const kind = measureKind(o.measure);
+  return kind === 'money' ? money(v, o.measured?.currency) : kind === 'ratio' ? pct(v) : num(v, kind ? 1 : undefined);
+}
 const OBJECTIVE = [
   { name: 'title', label: 'Objective', required: true, max: 300 },
+  { name: 'measure', label: 'Measured from', type: 'select', options: MEASURES.map(([v, t]) => [v, t]), none: 'typed by hand' },
   { name: 'metric', label: 'Metric', max: 200 },
   { name: 'baseline', label: 'Baseline', type: 'number' },
   { name: 'target', label: 'Target', type: 'number' },
@@ -233,17 +248,36 @@ function ClientCan({ x, canEdit, set }) {
     onChange=${(e) => set(e.target.checked)} /> <span aria-hidden="true">${x.client_visible ? 'shown' : 'internal'}</span></label>`;
 }
 
-function ObjectiveRow({ o, edit, canEdit, setObjective, remove, onEdit, reload }) {
+// The objective as the form sends it: a money figure's target and baseline are typed in major
+// units of the base currency, like every amount in the app.
+function objectiveBody(fd, base) {
+  const b = body(OBJECTIVE, fd);
+  if (measureKind(b.measure) === 'money') {
+    for (const k of ['target', 'baseline']) {
+      const raw = String(fd.get(k) ?? '').trim();
+      if (raw === '') continue;
+      b[k] = toMinor(raw, base);
+      if (b[k] === null) throw Object.assign(new Error(`${k}: an amount in ${base}`), { problem: { errors: [{ field: k, message: `must be an amount in ${base}` }] } });
+    }
+  }
+  return b;
+}
+
+function ObjectiveRow({ o, edit, canEdit, setObjective, remove, onEdit, reload, base }) {
   const flags = objectiveFlags(o);
   if (edit) {
+    const money = measureKind(o.measure) === 'money';
+    const shown = money ? { ...o, target: o.target == null ? null : toMajor(o.target, base), baseline: o.baseline == null ? null : toMajor(o.baseline, base) } : o;
     return html`<tr data-objective=${o.id}><td colspan="8"><${Form} label=${`Edit objective ${o.title}`} reset=${false}
-      onSave=${async (fd) => { await api('PATCH', `/api/v1/objectives/${o.id}`, body(OBJECTIVE, fd)); onEdit(null); reload(); }}
-      onCancel=${() => onEdit(null)}>${fields(OBJECTIVE, o)}<//></td></tr>`;
+      onSave=${async (fd) => { await api('PATCH', `/api/v1/objectives/${o.id}`, objectiveBody(fd, base)); onEdit(null); reload(); }}
+      onCancel=${() => onEdit(null)}>${fields(OBJECTIVE, shown)}<//></td></tr>`;
   }
+  const m = o.measured;
   return html`<tr data-objective=${o.id} class=${flags.length ? 'flagged' : ''}><td>${o.title}
       ${flags.map((f) => html` <span class=${`flag ${f.kind}`}>${f.text}</span>`)}</td>
-    <td>${o.metric || ''} ${num(o.baseline)} → ${num(o.target)}</td>
-    <td>${canEdit ? html`<${SaveInput} type="number" step="any" size="8" label=${`current value of ${o.title}`} value=${o.current == null ? '' : Math.round(o.current * 100) / 100}
+    <td>${o.metric || (m ? MEASURES.find((x) => x[0] === o.measure)?.[1] : '')} ${objValue(o, o.baseline)} → ${objValue(o, o.target)}</td>
+    <td>${m ? html`${objValue(o, o.current)}<br /><span class="muted measured" title=${`baseline ${m.baseline_period.from} – ${m.baseline_period.to}`}>from data, ${date(m.period.from)} on</span>`
+      : canEdit ? html`<${SaveInput} type="number" step="any" size="8" label=${`current value of ${o.title}`} value=${o.current == null ? '' : Math.round(o.current * 100) / 100}
       save=${(v) => setObjective(o, { current: v === '' ? null : Number(v) })} />` : num(o.current)}</td>
     <td><progress max="1" value=${Math.min(o.progress ?? 0, 1)} aria-label=${`progress of ${o.title}`}></progress> ${pct(o.progress, 0)}</td><td>${date(o.due_on)}</td>
     <td>${canEdit ? html`<${SaveSelect} label=${`status of objective ${o.title}`} value=${o.status} options=${STATUSES.map((st) => [st, st.replace('_', ' ')])}
@@ -255,6 +289,9 @@ function ObjectiveRow({ o, edit, canEdit, setObjective, remove, onEdit, reload }
 
 function Plan({ account, plans, all, users, canEdit, canWork, reload, setError }) {
   const [editing, setEditing] = useState(null);
+  // measured money objectives are in the base currency (the KPIs' currency)
+  const [base, setBase] = useState('EUR');
+  useEffect(() => { get('/api/v1/settings').then((st) => setBase(st.base_currency), () => {}); }, []);
   const [newPeriod, setNewPeriod] = useState(false);
   const last = [...all].sort((x, y) => (y.period_end || '').localeCompare(x.period_end || ''))[0];
   if (!plans.length) {
@@ -303,10 +340,10 @@ function Plan({ account, plans, all, users, canEdit, canWork, reload, setError }
     <section aria-labelledby="o-title"><h2 id="o-title">Objectives</h2>
       <div class="scroll"><table class="objectives"><thead><tr><th scope="col">Objective</th><th scope="col">Metric</th><th scope="col">Now</th><th scope="col">Progress</th><th scope="col">Due</th><th scope="col">Status</th><th scope="col">Client can see</th>${canEdit && html`<th scope="col"><span class="sr">Tools</span></th>`}</tr></thead>
       <tbody>${p.objectives.map((o) => html`<${ObjectiveRow} key=${o.id} o=${o} edit=${editing === `o${o.id}`} canEdit=${canEdit} setObjective=${setObjective}
-        remove=${remove} onEdit=${(x) => setEditing(x && `o${x}`)} reload=${reload} />`)}</tbody></table></div>
+        remove=${remove} onEdit=${(x) => setEditing(x && `o${x}`)} reload=${reload} base=${base} />`)}</tbody></table></div>
       ${!p.objectives.length && html`<p class="muted">No objectives yet.</p>`}
       ${canEdit && html`<${Form} label="Add an objective" cls="quick add-objective" submit="Add objective"
-        onSave=${async (fd) => { await api('POST', '/api/v1/objectives', { ...body(OBJECTIVE, fd), plan_id: p.id }); reload(); }}>${fields(OBJECTIVE)}<//>`}
+        onSave=${async (fd) => { await api('POST', '/api/v1/objectives', { ...objectiveBody(fd, base), plan_id: p.id }); reload(); }}>${fields(OBJECTIVE)}<//>`}
     </section>
     <section aria-labelledby="ac-title"><h2 id="ac-title">Actions</h2>
       <div class="scroll"><table class="actions"><thead><tr><th scope="col">Action</th><th scope="col">Objective</th><th scope="col">Owner</th><th scope="col">Due</th><th scope="col">Status</th><th scope="col">Client can see</th>${canEdit && html`<th scope="col"><span class="sr">Tools</span></th>`}</tr></thead>

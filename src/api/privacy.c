@@ -55,15 +55,17 @@ static int records(struct req *rq, const struct model_entity *e, const json_t *i
 {
 	json_t *arr = json_array(), *x;
 	size_t i;
-	int rc = KAM_OK;
+	int rc = arr ? KAM_OK : KAM_ENOMEM;
 
 	json_array_foreach(ids, i, x)
 	{
 		json_t *r = NULL;
 
-		if ((rc = store_get(rq->db, e, json_integer_value(x), &r, NULL)) != KAM_OK)
+		if (rc != KAM_OK ||
+		    (rc = store_get(rq->db, e, json_integer_value(x), &r, NULL)) != KAM_OK)
 			break;
-		json_array_append_new(arr, r);
+		if (json_array_append_new(arr, r) != 0)
+			rc = KAM_ENOMEM;
 	}
 	if (rc != KAM_OK) {
 		json_decref(arr);
@@ -78,19 +80,22 @@ static int audit_rows(struct req *rq, int64_t id, json_t **out)
 {
 	json_t *all = json_array();
 	char *next = NULL;
-	int rc;
+	int rc = all ? KAM_OK : KAM_ENOMEM;
 
-	do {
+	while (rc == KAM_OK) {
 		json_t *page = NULL;
 		char *cur = next;
 
+		next = NULL; /* a failed call leaves it as it was */
 		rc = store_audit_list(rq->db, "contact", id, AUDIT_PAGE, cur, &page, &next);
 		free(cur);
-		if (rc != KAM_OK)
-			break;
-		json_array_extend(all, page);
+		if (rc == KAM_OK && json_array_extend(all, page) != 0)
+			rc = KAM_ENOMEM;
 		json_decref(page);
-	} while (next);
+		if (next == NULL)
+			break;
+	}
+	free(rc == KAM_OK ? NULL : next);
 	if (rc != KAM_OK) {
 		json_decref(all);
 		return rc;
@@ -103,7 +108,8 @@ int api_contact_export(struct req *rq, struct resp *rs)
 {
 	struct kam_errinfo ei = {0};
 	int64_t id = api_param_id(rq, 0);
-	json_t *rec = NULL, *refs = NULL, *inter = NULL, *surv = NULL, *audit = NULL, *note = NULL;
+	json_t *rec = NULL, *refs = NULL, *inter = NULL, *surv = NULL, *audit = NULL, *note = NULL,
+	       *ans;
 	char ts[32], fn[96];
 	int rc;
 
@@ -121,16 +127,25 @@ int api_contact_export(struct req *rq, struct resp *rs)
 	if (note == NULL)
 		rc = KAM_ENOMEM;
 	if (rc != KAM_OK ||
-	    (rc = app_audit(rq->db, &rq->user.who, "export", "contact", id, NULL, note)) !=
-	        KAM_OK ||
-	    (rc = store_commit(rq->db)) != KAM_OK)
+	    (rc = app_audit(rq->db, &rq->user.who, "export", "contact", id, NULL, note)) != KAM_OK)
 		goto out;
+	/* the answer is made before the commit: an export that cannot be answered is not
+	 * recorded as handed out (an open transaction is rolled back when the request ends) */
 	time_rfc3339(time_now(), ts, sizeof(ts));
+	if ((ans = json_pack("{s:s,s:O,s:O,s:O,s:O}", "exported_at", ts, "contact", rec,
+	                     "interactions", inter, "surveys", surv, "audit", audit)) == NULL) {
+		rc = KAM_ENOMEM;
+		goto out;
+	}
+	/* the reply's bytes are made here (a 500 in their stead when they cannot be) */
+	if (http_reply_json(rs, 200, ans) != KAM_OK || rs->status != 200) {
+		rc = KAM_ENOMEM;
+		goto out;
+	}
+	if ((rc = store_commit(rq->db)) != KAM_OK)
+		goto out;
 	snprintf(fn, sizeof(fn), "attachment; filename=\"contact-%lld.json\"", (long long)id);
 	http_header(rs, "Content-Disposition", fn);
-	http_reply_json(rs, 200,
-	                json_pack("{s:s,s:O,s:O,s:O,s:O}", "exported_at", ts, "contact", rec,
-	                          "interactions", inter, "surveys", surv, "audit", audit));
 out:
 	json_decref(rec);
 	json_decref(refs);

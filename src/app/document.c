@@ -8,6 +8,8 @@
 #include <string.h>
 #include "app/access.h"
 #include "app/document.h"
+#include "app/measure.h"
+#include "kam/money.h"
 #include "app/scores.h"
 #include "kam/kpi_report.h"
 #include "store/kpi.h"
@@ -207,6 +209,26 @@ static int kpis(struct store_conn *c, int64_t account_id, int64_t now, json_t *d
 	return bad ? KAM_ENOMEM : KAM_OK;
 }
 
+/* A measured objective's money figures (revenue) in major units of their currency, named in
+ * its metric, as a reader of the document reads amounts. */
+static void money_major(json_t *o, const json_t *measured)
+{
+	const char *cur = json_string_value(json_object_get(measured, "currency"));
+	double scale = 1;
+
+	if (cur == NULL || strcmp(json_string_value(json_object_get(measured, "kpi")), "revenue"))
+		return;
+	for (int d = money_digits(cur); d > 0; d--)
+		scale *= 10;
+	for (const char *const *k = (const char *const[]){"baseline", "target", "current", NULL};
+	     *k; k++)
+		if (json_is_number(json_object_get(o, *k)))
+			json_object_set_new(
+			    o, *k, json_real(json_number_value(json_object_get(o, *k)) / scale));
+	if (!json_is_string(json_object_get(o, "metric")))
+		json_object_set_new(o, "metric", json_sprintf("revenue (%s)", cur));
+}
+
 int app_plan_document_data(struct store_conn *c, int64_t plan_id, int64_t now, json_t **out)
 {
 	static const char *const obj_keys[] = {"title",   "metric", "baseline", "target",
@@ -255,8 +277,15 @@ int app_plan_document_data(struct store_conn *c, int64_t plan_id, int64_t now, j
 	bad |= json_object_set_new(doc, "objectives", arr);
 	json_array_foreach(objs, i, x)
 	{
-		json_t *o = pick(x, obj_keys);
+		/* a measured objective's figures are the data's (the caller checked access) */
+		struct actor sys = {.now = now, .role = ROLE_ADMIN};
+		json_t *o;
 		double p;
+
+		if ((rc = app_objective_measure(c, &sys, x)) != KAM_OK)
+			goto out;
+		o = pick(x, obj_keys);
+		money_major(o, json_object_get(x, "measured"));
 
 		bad |= json_object_set_new(o, "progress",
 		                           plan_progress(x, &p) ? json_real(p) : json_null());

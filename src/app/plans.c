@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "app/measure.h"
 #include "app/record.h"
 #include "app/scores.h"
 #include "kam/plan.h"
@@ -84,12 +85,22 @@ static int objective_decorate(struct store_conn *db, const struct actor *who, js
                               bool single)
 {
 	double p;
+	int rc = app_objective_measure(db, who, rec);
 
-	(void)db;
-	(void)who;
 	(void)single;
+	if (rc != KAM_OK)
+		return rc;
 	json_object_set_new(rec, "progress", plan_progress(rec, &p) ? json_real(p) : json_null());
 	return KAM_OK;
+}
+
+static int objective_prepare(struct store_conn *db, const struct actor *who, json_t *rec,
+                             const json_t *before, struct kam_errinfo *ei)
+{
+	(void)db;
+	(void)who;
+	(void)before;
+	return app_measure_check(rec, ei);
 }
 
 static int action_decorate(struct store_conn *db, const struct actor *who, json_t *rec, bool single)
@@ -127,8 +138,10 @@ static int children(struct store_conn *db, const struct actor *who, const struct
 		return rc;
 	json_array_foreach(items, i, it)
 	{
-		if (decorate)
-			decorate(db, &w, it, false);
+		if (decorate && (rc = decorate(db, &w, it, false)) != KAM_OK) {
+			json_decref(items);
+			return rc;
+		}
 	}
 	*out = items;
 	return KAM_OK;
@@ -182,6 +195,7 @@ const struct app_resource res_objectives = {
 	.e = &model_objective,
 	.base = "/api/v1/objectives",
 	.scope = SCOPE_PLAN,
+	.prepare = objective_prepare,
 	.decorate = objective_decorate,
 };
 const struct app_resource res_actions = {

@@ -206,6 +206,7 @@ static const struct model_field objective_fields[] = {
 	{"baseline", MT_NUM, 0, -INT64_C(1000000000000000), INT64_C(1000000000000000), NULL, NULL},
 	{"target", MT_NUM, 0, -INT64_C(1000000000000000), INT64_C(1000000000000000), NULL, NULL},
 	{"current", MT_NUM, 0, -INT64_C(1000000000000000), INT64_C(1000000000000000), NULL, NULL},
+	TEXT("measure", 40, 0), /* a KPI name: baseline and current from data (schema 29) */
 	{"due_on", MT_DATE, 0, 0, 0, NULL, NULL},
 	{"status", MT_ENUM, MF_NOTNULL | MF_FILTER, 0, 0, objective_status, NULL},
 	/* shown through client share links; schema 19 */

@@ -180,7 +180,10 @@ int store_audit_list(struct store_conn *c, const char *entity, int64_t id, int l
 			   6, &st);
 	if (rc != KAM_OK)
 		return rc;
-	arr = json_array();
+	if ((arr = json_array()) == NULL) {
+		c->ops->done(st);
+		return KAM_ENOMEM;
+	}
 	while ((rc = c->ops->next(st)) == 1) {
 		char ts[32];
 		json_t *row, *b, *a;
@@ -205,7 +208,15 @@ int store_audit_list(struct store_conn *c, const char *entity, int64_t id, int l
 						       : json_integer(c->ops->col_int(st, 6)),
 				"before", b ? b : json_null(), "after", a ? a : json_null());
 		last = c->ops->col_int(st, 0);
-		json_array_append_new(arr, row);
+		/* stored JSON that fails to load: out of memory; no row without its change */
+		if ((b == NULL || a == NULL) && row) {
+			json_decref(row);
+			row = NULL;
+		}
+		if (row == NULL || json_array_append_new(arr, row) != 0) {
+			rc = KAM_ENOMEM;
+			break;
+		}
 		count++;
 	}
 	c->ops->done(st);
@@ -218,7 +229,10 @@ int store_audit_list(struct store_conn *c, const char *entity, int64_t id, int l
 		char buf[32];
 
 		snprintf(buf, sizeof(buf), "%lld", (long long)last);
-		*next_cursor = strdup(buf);
+		if ((*next_cursor = strdup(buf)) == NULL) {
+			json_decref(arr);
+			return KAM_ENOMEM;
+		}
 	}
 	*items = arr;
 	return KAM_OK;

@@ -12,7 +12,10 @@ static int ids(struct store_conn *c, const char *sql, int64_t arg, json_t **out)
 
 	if (rc != KAM_OK)
 		return rc;
-	arr = json_array();
+	if ((arr = json_array()) == NULL) {
+		c->ops->done(st);
+		return KAM_ENOMEM;
+	}
 	while ((rc = c->ops->next(st)) == 1)
 		if (json_array_append_new(arr, json_integer(c->ops->col_int(st, 0))) != 0) {
 			rc = KAM_ENOMEM;
@@ -44,7 +47,7 @@ int store_privacy_refs(struct store_conn *c, int64_t contact_id, json_t **out)
 		return rc;
 	}
 	*out = json_pack("{s:o,s:o}", "interactions", in, "surveys", sv);
-	return KAM_OK;
+	return *out ? KAM_OK : KAM_ENOMEM;
 }
 
 int store_privacy_blank_surveys(struct store_conn *c, int64_t contact_id, int64_t now, int64_t *n)

@@ -21,3 +21,6 @@ ALTER TABLE contacts ADD COLUMN left_on TEXT;
 -- alert: a champion or decider turned critic or blocker)
 ALTER TABLE contacts ADD COLUMN attitude_was TEXT;
 ALTER TABLE contacts ADD COLUMN attitude_changed_on TEXT;
+-- an objective measured from data: the KPI (revenue, nrr, nps…) whose value over the plan's
+-- period is its current value, and over as long before, its baseline
+ALTER TABLE objectives ADD COLUMN measure TEXT;
