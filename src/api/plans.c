@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "api/resource.h"
+#include "app/measure.h"
+#include "kam/date.h"
 #include "kam/plan.h"
 #include "kam/settings.h"
 #include "store/portfolio.h"
@@ -35,4 +37,30 @@ int api_kam_workload(struct req *rq, struct resp *rs)
 		json_object_set_new(r, "over_capacity", json_boolean(keys > s.kam_capacity));
 	}
 	return http_reply_json(rs, 200, json_pack("{s:o}", "items", items));
+}
+
+int api_plan_changes(struct req *rq, struct resp *rs)
+{
+	struct kam_errinfo ei = {0};
+	int64_t id = api_param_id(rq, 0);
+	const char *since = http_query(rq, "since");
+	json_t *out = NULL;
+	int rc;
+
+	for (size_t i = 0; i < rq->nquery; i++)
+		if (strcmp(rq->query[i].key, "since") != 0)
+			err_field(&ei, rq->query[i].key, "unknown parameter");
+	if (since && !date_valid(since))
+		err_field(&ei, "since", "must be a day YYYY-MM-DD");
+	if (ei.errors) {
+		http_reply_err(rs, KAM_EINVAL, &ei);
+		err_clear(&ei);
+		return KAM_EINVAL;
+	}
+	rc = id < 0 ? KAM_ENOTFOUND : app_plan_changes(rq->db, &rq->user.who, id, since, &out);
+	if (rc == KAM_ENOTFOUND)
+		return api_not_found(rs, "plan");
+	if (rc != KAM_OK)
+		return http_reply_err(rs, rc, NULL), rc;
+	return http_reply_json(rs, 200, out);
 }

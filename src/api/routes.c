@@ -233,6 +233,11 @@ const struct http_route api_routes[] = {
 
     /* account plans */
     CRUD("/api/v1/plans", res_plans, ACCOUNT_WRITERS, "Plan", "a plan", "plans"),
+    {"GET", "/api/v1/plans/:id/changes", api_plan_changes, 0, 0, NULL,
+     "What changed since the last review (or ?since=YYYY-MM-DD): objectives' progress and "
+     "status, actions done, slipped or added, stakeholders added, gone or turned, new and "
+     "closed risks, the health then and now",
+     NULL, "object"},
     {"GET", "/api/v1/plans/:id/document", api_plan_document, 0, 0, NULL,
      "The plan on one A4 page, PDF (default) or HTML: situation, objectives, actions, "
      "stakeholders, risks, KPIs, revenue chart",

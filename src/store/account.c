@@ -237,3 +237,56 @@ int store_audit_list(struct store_conn *c, const char *entity, int64_t id, int l
 	*items = arr;
 	return KAM_OK;
 }
+
+int store_plan_audit(struct store_conn *c, int64_t plan, int64_t account, int64_t since,
+                     int64_t after_id, int limit, json_t **items)
+{
+	struct db_stmt *st;
+	json_t *arr;
+	int rc = c->ops->query(
+	    c->db,
+	    "SELECT entity, entity_id, action, at, before, after FROM audit WHERE at >= ? AND "
+	    "id > ? AND ((entity = 'objective' AND entity_id IN (SELECT id FROM objectives "
+	    "WHERE plan_id = ?)) OR (entity = 'action' AND entity_id IN (SELECT id FROM actions "
+	    "WHERE plan_id = ?)) OR (entity = 'contact' AND entity_id IN (SELECT id FROM contacts "
+	    "WHERE account_id = ?)) "
+	    "OR (entity = 'risk' AND entity_id IN (SELECT id FROM risks WHERE account_id = ?))) "
+	    "ORDER BY id LIMIT ?",
+	    (struct db_val[]){DB_INT(since), DB_INT(after_id), DB_INT(plan), DB_INT(plan),
+	                      DB_INT(account), DB_INT(account), DB_INT(limit)},
+	    7, &st);
+
+	if (rc != KAM_OK)
+		return rc;
+	if ((arr = json_array()) == NULL) {
+		c->ops->done(st);
+		return KAM_ENOMEM;
+	}
+	while ((rc = c->ops->next(st)) == 1) {
+		json_t *b = c->ops->is_null(st, 4) ? json_null()
+		                                   : json_loads(c->ops->col_text(st, 4), 0, NULL);
+		json_t *a = c->ops->is_null(st, 5) ? json_null()
+		                                   : json_loads(c->ops->col_text(st, 5), 0, NULL);
+		json_t *row =
+		    b && a
+		        ? json_pack("{s:s,s:I,s:s,s:I,s:O,s:O}", "entity", c->ops->col_text(st, 0),
+		                    "entity_id", (json_int_t)c->ops->col_int(st, 1), "action",
+		                    c->ops->col_text(st, 2), "at",
+		                    (json_int_t)c->ops->col_int(st, 3), "before", b, "after", a)
+		        : NULL;
+
+		json_decref(b);
+		json_decref(a);
+		if (row == NULL || json_array_append_new(arr, row) != 0) {
+			rc = KAM_ENOMEM;
+			break;
+		}
+	}
+	c->ops->done(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*items = arr;
+	return KAM_OK;
+}

@@ -154,6 +154,12 @@ int store_data_version(struct store_conn *c, int64_t *v);
 /* Audit rows, newest first, optionally of one entity and id (entity NULL / id 0 = any). */
 int store_audit_list(struct store_conn *c, const char *entity, int64_t id, int limit,
 		     const char *cursor, json_t **items, char **next_cursor);
+/* The audit rows since the instant since and after the row after_id (oldest first, at most
+ * limit) of the objectives and actions of plan and the contacts and risks of account:
+ * {entity, entity_id, action, at, before, after} with the records as JSON (*items owned by
+ * the caller). */
+int store_plan_audit(struct store_conn *c, int64_t plan, int64_t account, int64_t since,
+                     int64_t after_id, int limit, json_t **items);
 
 /* --- whole databases and jobs ----------------------------------------------------------- */
 
