@@ -316,20 +316,31 @@ static int invitation_link(struct store_conn *db, const struct mail_config *c, i
 	return rc;
 }
 
-static int send_one(struct store_conn *db, const struct mail_config *c, CURL *h, const char *owner,
-                    json_t *row, int64_t now, bool *ok)
+/* What became of one claimed message: sent, or its answer and when to try again (0: never). */
+struct outcome {
+	int64_t id;
+	bool ok;
+	int64_t next;
+	char answer[512];
+};
+
+/* Sends one claimed message on h and says how it went in *o (the caller records it). */
+static int send_one(struct store_conn *db, const struct mail_config *c, CURL *h, json_t *row,
+                    int64_t now, struct outcome *o)
 {
 	int64_t id = json_integer_value(json_object_get(row, "id"));
 	int64_t attempts = json_integer_value(json_object_get(row, "attempts"));
 	const char *to = json_string_value(json_object_get(row, "recipient"));
 	const char *kind = json_string_value(json_object_get(row, "kind"));
 	json_t *hdr = NULL;
-	char *text = NULL, *html = NULL, *msg = NULL, answer[512] = "";
+	char *text = NULL, *html = NULL, *msg = NULL;
 	const char *unsub = NULL;
 	bool permanent = false;
 	int rc = KAM_OK, src;
 
-	*ok = false;
+	o->id = id;
+	o->ok = false;
+	o->answer[0] = '\0';
 	if (json_string_value(json_object_get(row, "headers")))
 		hdr = json_loads(json_string_value(json_object_get(row, "headers")), 0, NULL);
 	unsub = json_string_value(json_object_get(hdr, "List-Unsubscribe"));
@@ -358,26 +369,22 @@ static int send_one(struct store_conn *db, const struct mail_config *c, CURL *h,
 	    c, id, to ? to : "", json_string_value(json_object_get(hdr, "To-Name")),
 	    json_string_value(json_object_get(row, "subject")), text, html, unsub, now, &msg);
 	if (src == KAM_EINVAL) {
-		snprintf(answer, sizeof(answer), "not a valid address");
+		snprintf(o->answer, sizeof(o->answer), "not a valid address");
 		permanent = true;
 	} else if (src != KAM_OK) {
 		rc = src;
 		goto out;
-	} else if (smtp_send_on(h, c, to, msg, answer, sizeof(answer), &permanent) == KAM_OK) {
-		*ok = true;
-		rc = store_outbox_sent(db, id, owner, now);
+	} else if (smtp_send_on(h, c, to, msg, o->answer, sizeof(o->answer), &permanent) ==
+	           KAM_OK) {
+		o->ok = true;
 		goto out;
 	}
-	{
-		/* exponential backoff: base, 2 base, 4 base, … */
-		int64_t next = now + ((int64_t)c->retry_base << (attempts < 20 ? attempts : 20));
-
-		if (permanent || attempts + 1 >= c->max_attempts)
-			next = 0;
-		log_msg("warn", "mail %lld to %s: %s%s", (long long)id, to ? to : "", answer,
-		        next ? "; will retry" : "; given up");
-		rc = store_outbox_retry(db, id, owner, answer, next, now);
-	}
+	/* exponential backoff: base, 2 base, 4 base, … */
+	o->next = now + ((int64_t)c->retry_base << (attempts < 20 ? attempts : 20));
+	if (permanent || attempts + 1 >= c->max_attempts)
+		o->next = 0;
+	log_msg("warn", "mail %lld to %s: %s%s", (long long)id, to ? to : "", o->answer,
+	        o->next ? "; will retry" : "; given up");
 out:
 	free(text);
 	free(html);
@@ -386,18 +393,38 @@ out:
 	return rc;
 }
 
+/* Writes the outcomes of a batch in one transaction (one commit, not one per mail) and lets
+ * go of the claimed messages it did not get to (from skip on). */
+static int record(struct store_conn *db, const char *owner, const struct outcome *o, size_t n,
+                  const json_t *claimed, size_t skip, int64_t now)
+{
+	int rc = store_begin(db, true);
+
+	for (size_t i = 0; rc == KAM_OK && i < n; i++)
+		rc = o[i].ok ? store_outbox_sent(db, o[i].id, owner, now)
+		             : store_outbox_retry(db, o[i].id, owner, o[i].answer, o[i].next, now);
+	for (size_t i = skip; rc == KAM_OK && i < json_array_size(claimed); i++)
+		rc = store_outbox_release(
+		    db, json_integer_value(json_object_get(json_array_get(claimed, i), "id")),
+		    owner);
+	if (rc == KAM_OK)
+		return store_commit(db);
+	store_rollback(db);
+	return rc;
+}
+
 /* How long one outbox run may go on sending before the jobs' loop gets its turn back. */
 #define OUTBOX_RUN_SECONDS 30
+#define OUTBOX_BATCH 50
 
 int app_outbox_run(struct store_conn *db, const char *owner, int64_t now, int *sent, int *failed)
 {
 	struct mail_config c;
 	char err[256];
-	json_t *due = NULL;
+	json_t *batch = NULL;
+	struct outcome *o = NULL;
 	CURL *h = NULL;
 	int64_t t = now;
-	size_t i;
-	json_t *v;
 	int rc;
 
 	*sent = *failed = 0;
@@ -406,47 +433,47 @@ int app_outbox_run(struct store_conn *db, const char *owner, int64_t now, int *s
 	/* a sent mail is kept 30 days, for the admins' list */
 	if ((rc = store_outbox_purge(db, now - 30 * 86400)) != KAM_OK)
 		return rc;
+	if ((o = calloc(OUTBOX_BATCH, sizeof(*o))) == NULL)
+		return KAM_ENOMEM;
 	/* batch after batch until nothing is due: a burst of 1,000 alert mails leaves now, not
-	 * 50 a minute; one connection (h) carries them all */
+	 * 50 a minute. Each batch is claimed by one UPDATE and recorded by one transaction, and
+	 * one connection (h) carries every mail of the run. */
 	while (rc == KAM_OK && t - now < OUTBOX_RUN_SECONDS) {
-		int before = *sent + *failed;
+		size_t n = 0, i;
+		int rrc;
 
-		json_decref(due);
-		due = NULL;
-		if ((rc = store_outbox_due(db, "mail", t, 50, &due)) != KAM_OK ||
-		    json_array_size(due) == 0)
+		json_decref(batch);
+		batch = NULL;
+		if ((rc = store_outbox_claim_batch(db, "mail", owner, t, LEASE_SECONDS,
+		                                   OUTBOX_BATCH, &batch)) != KAM_OK ||
+		    json_array_size(batch) == 0)
 			break;
 		if (h == NULL && (h = curl_easy_init()) == NULL) {
 			rc = KAM_ENOMEM;
-			break;
 		}
-		json_array_foreach(due, i, v)
-		{
-			json_t *row = NULL;
-			bool got = false, ok = false;
-
-			rc = store_outbox_claim(db, json_integer_value(json_object_get(v, "id")),
-			                        owner, t, LEASE_SECONDS, &got, &row);
-			if (rc != KAM_OK)
+		for (i = 0; rc == KAM_OK && i < json_array_size(batch); i++) {
+			/* a slow server: what is left goes back before its lease could run out */
+			if (time_now() - t > LEASE_SECONDS / 2)
 				break;
-			if (!got)
-				continue; /* another node has it */
-			rc = send_one(db, &c, h, owner, row, t, &ok);
-			json_decref(row);
-			if (rc != KAM_OK)
-				break;
-			if (ok)
-				(*sent)++;
-			else
-				(*failed)++;
+			rc = send_one(db, &c, h, json_array_get(batch, i), time_now(), &o[n]);
+			if (rc == KAM_OK) {
+				if (o[n].ok)
+					(*sent)++;
+				else
+					(*failed)++;
+				n++;
+			}
 		}
-		if (*sent + *failed == before)
-			break; /* all taken by other nodes */
+		/* what was sent is recorded even when something failed after it */
+		rrc = record(db, owner, o, n, batch, n + (rc != KAM_OK), time_now());
+		if (rc == KAM_OK)
+			rc = rrc;
 		t = time_now();
 	}
 	if (h)
 		curl_easy_cleanup(h);
-	json_decref(due);
+	json_decref(batch);
+	free(o);
 	return rc;
 }
 
@@ -650,7 +677,8 @@ int app_mail_alerts(struct store_conn *db, int64_t after_id, int64_t now)
 		return KAM_OK;
 	if ((rc = store_alerts_for_mail(db, after_id, &rows)) != KAM_OK)
 		return rc;
-	json_array_foreach(rows, i, r) if ((rc = alert_mail(db, &c, r, false, now)) != KAM_OK) break;
+	json_array_foreach(rows, i,
+	                   r) if ((rc = alert_mail(db, &c, r, false, now)) != KAM_OK) break;
 	json_decref(rows);
 	rows = NULL;
 	if (rc != KAM_OK || (rc = app_settings_load(db, &s, NULL)) != KAM_OK ||
@@ -724,8 +752,8 @@ static int digest_one(struct store_conn *db, const struct mail_config *c, const 
 		json_t *before = json_object_get(a, "before");
 		double now_h = json_number_value(json_object_get(a, "health"));
 
-		if (json_is_number(before) && (long)(json_number_value(before) + 0.5) -
-		                                      (long)(now_h + 0.5) >= 1)
+		if (json_is_number(before) &&
+		    (long)(json_number_value(before) + 0.5) - (long)(now_h + 0.5) >= 1)
 			json_array_append(fell, a);
 	}
 	nfell = json_array_size(fell);

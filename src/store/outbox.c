@@ -243,12 +243,39 @@ int store_digest_health_put(struct store_conn *c, int64_t user_id, const json_t 
 	{
 		if (rc != KAM_OK)
 			break;
-		rc = sq_run(c,
-		            "INSERT INTO digest_health (user_id, account_id, health) VALUES (?, ?, ?)",
-		            (struct db_val[]){DB_INT(user_id),
-		                              DB_INT(json_integer_value(json_object_get(r, "account_id"))),
-		                              DB_REAL(json_number_value(json_object_get(r, "health")))},
-		            3);
+		rc = sq_run(
+		    c, "INSERT INTO digest_health (user_id, account_id, health) VALUES (?, ?, ?)",
+		    (struct db_val[]){DB_INT(user_id),
+		                      DB_INT(json_integer_value(json_object_get(r, "account_id"))),
+		                      DB_REAL(json_number_value(json_object_get(r, "health")))},
+		    3);
 	}
 	return rc;
+}
+
+int store_outbox_claim_batch(struct store_conn *c, const char *channel, const char *owner,
+                             int64_t now, int ttl, int limit, json_t **rows)
+{
+	/* one statement: on PostgreSQL a second node's UPDATE waits for the rows the first
+	 * took, then finds their lease live and skips them, so no message goes out twice */
+	return sq_rows(
+	    c,
+	    "UPDATE outbox SET lease_owner = ?, lease_expires_at = ? WHERE id IN (SELECT id FROM "
+	    "outbox WHERE channel = ? AND sent_at IS NULL AND failed_at IS NULL AND "
+	    "next_attempt_at <= ? AND (lease_expires_at IS NULL OR lease_expires_at < ?) ORDER BY "
+	    "next_attempt_at, id LIMIT ?) AND sent_at IS NULL AND failed_at IS NULL AND "
+	    "next_attempt_at <= ? AND (lease_expires_at IS NULL OR lease_expires_at < ?) RETURNING "
+	    "id, channel, kind, user_id, recipient, subject, body_text, body_html, payload, "
+	    "headers, created_at, attempts",
+	    (struct db_val[]){DB_TEXT(owner), DB_INT(now + ttl), DB_TEXT(channel), DB_INT(now),
+	                      DB_INT(now), DB_INT(limit), DB_INT(now), DB_INT(now)},
+	    8, rows);
+}
+
+int store_outbox_release(struct store_conn *c, int64_t id, const char *owner)
+{
+	return sq_run(c,
+	              "UPDATE outbox SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ? "
+	              "AND lease_owner = ?",
+	              (struct db_val[]){DB_INT(id), DB_TEXT(owner)}, 2);
 }

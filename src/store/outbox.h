@@ -28,6 +28,13 @@ int store_outbox_due(struct store_conn *c, const char *channel, int64_t now, int
  * *got says whether it did (then *row owns the message's columns). */
 int store_outbox_claim(struct store_conn *c, int64_t id, const char *owner, int64_t now, int ttl,
                        bool *got, json_t **row);
+/* Claims up to limit messages of channel due at now for owner until now + ttl, in one
+ * statement, and returns their columns as store_outbox_claim does (*rows owned; [] when
+ * none is due or other nodes hold them all). */
+int store_outbox_claim_batch(struct store_conn *c, const char *channel, const char *owner,
+                             int64_t now, int ttl, int limit, json_t **rows);
+/* Gives back owner's claim on id, unsent (due again at once). */
+int store_outbox_release(struct store_conn *c, int64_t id, const char *owner);
 /* Marks id sent by owner at now. */
 int store_outbox_sent(struct store_conn *c, int64_t id, const char *owner, int64_t now);
 /* Records a failed attempt of owner: due again at next, or failed for good when next is 0. */
