@@ -1,7 +1,7 @@
 /*
- * Background jobs of kam serve: the session janitor and the alert scheduler. Each run takes a lease
- * in the database first, so with several servers on one PostgreSQL a job runs on one node at a
- * time, and moves to another node when its holder stops renewing (dies).
+ * Background jobs of kam serve: the session janitor and the alert scheduler. Each run takes a lease in the database first, so with
+ * several servers on one PostgreSQL a job runs on one node at a time, and moves to
+ * another node when its holder stops renewing (dies).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -114,8 +114,8 @@ static void run_alerts(struct jobs *j)
 	if (rc != KAM_OK)
 		log_msg("warn", "alerts: database error %d; will retry", rc);
 	else if (got && (r.opened || r.resolved))
-		log_msg("info", "alerts: %zu accounts, %d opened, %d resolved in %.0f ms",
-		        r.accounts, r.opened, r.resolved, r.ms);
+		log_msg("info", "alerts: %zu accounts, %d opened, %d resolved in %.0f ms", r.accounts,
+			r.opened, r.resolved, r.ms);
 }
 
 /* Due mails: every node may send, each message under its own lease (store/outbox.h). The
