@@ -45,6 +45,7 @@ function start(cmd, args, re, env = {}) {
     procs.push(p);
     let out = '', done = false;
     const on = (d) => { // read to the end: a full pipe would stop the process
+      if (process.env.BENCH_VERBOSE) for (const l of String(d).split('\n')) if (/alerts:|outbox:/.test(l)) console.error(`${(Date.now() / 1000).toFixed(2)} ${l}`);
       if (done) return;
       out += d;
       const m = out.match(re);
@@ -112,7 +113,9 @@ async function worker() {
     evAt.set(id, Date.now() / 1000);
   }
 }
+if (process.env.BENCH_VERBOSE) console.error(`${t0.toFixed(2)} events start`);
 await Promise.all(Array.from({ length: 8 }, worker));
+if (process.env.BENCH_VERBOSE) console.error(`${(Date.now() / 1000).toFixed(2)} events end`);
 const tEvents = Date.now() / 1000 - t0;
 
 const detractor = (m) => m.subject.includes('Unhappy client') && /#\/accounts\/(\d+)/.test(m.text);

@@ -39,7 +39,7 @@ export function ForgotPassword() {
     <form onSubmit=${submit} aria-labelledby="rs-title">
       <h1 id="rs-title">kam</h1>
       <h2>Forgot your password?</h2>
-      ${!mail && html`<p role="status">This server sends no mail. Ask an admin to set a new password for you (Settings → Users).</p>`}
+      ${!mail && html`<p role="status">This server sends no mail. Ask an admin to set a new password for you.</p>`}
       ${mail && sent && html`<p role="status">${sent[0].toUpperCase() + sent.slice(1)}. Check your mailbox, and your spam folder.</p>`}
       ${mail && !sent && html`<p>Type the e-mail address you sign in with: kam mails you a link to choose a new password.</p>
         <label>E-mail <input name="email" type="email" autocomplete="username" required autofocus /></label>
