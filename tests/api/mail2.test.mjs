@@ -58,6 +58,8 @@ test('forgot password: the same 202 for every address; an active user gets a one
   assert.equal((await fetch(`${srv.url}/api/v1/password-resets/${tok}`)).status, 404);
   assert.equal((await fetch(`${srv.url}/api/v1/session`, { headers: { Cookie: ben.cookie } })).status, 401);
   await login(srv.url, 'ben@example.com', 'a new password for ben');
+  assert.match(srv.log(), /"path":"\/api\/v1\/password-resets\/\\u2026"/);
+  assert.ok(!srv.log().includes(tok), 'the access log shows no reset token');
   assert.equal((await post(srv.url, '/api/v1/session', { email: 'ben@example.com', password: 'demo-password-1' })).status, 401);
 
   // deactivated: nothing is sent (anna's mail, asked for after, arrives; the viewer's never)
