@@ -12,6 +12,7 @@ import { PrintPlan } from './print.js';
 import { MyWork, Search } from './mywork.js';
 import { Setup } from './setup.js';
 import { Invite } from './invite.js';
+import { ForgotPassword, ResetPassword } from './reset.js';
 
 // the hash's query (#/work?owner=3) is the screen's own: it does not change the route
 function route() {
@@ -48,6 +49,7 @@ function Login({ onDone }) {
       <label>Password <input name="password" type="password" autocomplete="current-password" required /></label>
       ${error && html`<p class="error" role="alert">${error}</p>`}
       <button type="submit" disabled=${busy}>${busy ? 'Signing in…' : 'Sign in'}</button>
+      <p><a href="#/reset">Forgot your password?</a></p>
     </form>
   </main>`;
 }
@@ -115,6 +117,9 @@ function App() {
   // an invitation sets a password before there is a session to speak of
   const invite = location.hash.match(/^#\/invite\/(inv_[A-Za-z0-9_-]+)$/);
   if (invite) return html`<${Invite} token=${invite[1]} />`;
+  // so does a password reset (#/reset asks for the mail, #/reset/TOKEN is the mailed link)
+  const reset = location.hash.match(/^#\/reset(?:\/(rst_[A-Za-z0-9_-]+))?$/);
+  if (reset) return reset[1] ? html`<${ResetPassword} token=${reset[1]} />` : html`<${ForgotPassword} />`;
   return html`<${Staff} />`;
 }
 

@@ -7,7 +7,7 @@ import { Imports } from './imports.js';
 import { ImportWizard } from './wizard.js';
 import { date, num, money } from './format.js';
 import { Form, fields, body } from './forms.js';
-import { MailPrefs, Outbox } from './mail.js';
+import { MailPrefs, Outbox, DirectorMail } from './mail.js';
 
 // Weights are kept as shares of their total (the server divides by the sum): the form shows
 // and takes them in percent, and saves only when they total 100%.
@@ -318,6 +318,7 @@ export function Settings({ user }) {
     <${TimeZone} s=${s} canEdit=${canEdit} onSaved=${saved} />
     <${Company} s=${s} canEdit=${canEdit} onSaved=${saved} />
     <${Revenue} s=${s} canEdit=${canEdit} onSaved=${saved} />
+    <${DirectorMail} s=${s} canEdit=${canEdit} onSaved=${saved} />
     ${canEdit && html`<${Users} me=${user} />`}
     ${user.role === 'admin' && html`<${Pending} /><${Outbox} />`}
     ${user.role !== 'viewer' && user.role !== 'member' && html`<${ImportWizard} /><${Imports} />`}

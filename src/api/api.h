@@ -147,6 +147,14 @@ int api_invitation_pending(struct req *rq, struct resp *rs);
 int api_invitation_get(struct req *rq, struct resp *rs);
 /* POST /api/v1/invitations/:token {password}: sets the password and ends the invitation. */
 int api_invitation_accept(struct req *rq, struct resp *rs);
+/* GET /api/v1/password-resets: {mail} (no login). */
+int api_reset_info(struct req *rq, struct resp *rs);
+/* POST /api/v1/password-resets {email}: 202 alike for every address. */
+int api_reset_request(struct req *rq, struct resp *rs);
+/* GET /api/v1/password-resets/:token: whom the link is for. */
+int api_reset_get(struct req *rq, struct resp *rs);
+/* POST /api/v1/password-resets/:token {password}: the new password. */
+int api_reset_accept(struct req *rq, struct resp *rs);
 /* GET /accounts/:id/share-preview?include_kpis=: what a link would show, before one exists. */
 int api_share_preview(struct req *rq, struct resp *rs);
 /* GET /api/v1/plans/{id}/document: the plan as one page of PDF or HTML (document.c). */

@@ -105,6 +105,20 @@ const struct http_route api_routes[] = {
      "Set the password through an invitation {password}; the link then stops working", NULL,
      "object"},
 
+    {"GET", "/api/v1/password-resets", api_reset_info, ROUTE_PUBLIC, 0, NULL,
+     "Whether this server mails password-reset links {mail} (no login)", NULL, "object"},
+    {"POST", "/api/v1/password-resets", api_reset_request, ROUTE_PUBLIC, 0, NULL,
+     "Forgot my password {email}: 202 whether or not the address is a user's; an active "
+     "user gets a one-time link by mail (an hour) when mail is set up; 5 an hour per "
+     "address, 30 per client address, else 429",
+     NULL, "202 object"},
+    {"GET", "/api/v1/password-resets/:token", api_reset_get, ROUTE_PUBLIC, 0, NULL,
+     "Whom a live password-reset link is for (no login)", NULL, "object"},
+    {"POST", "/api/v1/password-resets/:token", api_reset_accept, ROUTE_PUBLIC, 0, NULL,
+     "Set a new password through a reset link {password}; the link then stops working and "
+     "the user's sessions, API tokens and calendar feeds end",
+     NULL, "object"},
+
     {"GET", "/api/v1/accounts", api_list_kind, 0, 0, "accounts",
      "List the accounts the caller may see", NULL, "Account[]"},
     {"POST", "/api/v1/accounts", api_res_create, 0, ACCOUNT_CREATORS, &res_accounts, "Create an account",

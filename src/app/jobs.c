@@ -28,6 +28,7 @@ struct jobs {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	bool stop;
+	bool wake; /* a message was queued: send it now, not at the next run */
 	int interval;
 	char holder[192];
 	struct kam_clock clock; /* what "now" a run evaluates alerts at */
@@ -169,11 +170,41 @@ static void *loop(void *arg)
 		run_outbox(j);
 		pthread_mutex_lock(&j->mu);
 		time_mono_deadline(&ts, (int64_t)j->interval * 1000);
-		while (!j->stop && pthread_cond_timedwait(&j->cv, &j->mu, &ts) == 0)
-			;
+		for (;;) {
+			int w = 0;
+
+			while (!j->stop && !j->wake &&
+			       (w = pthread_cond_timedwait(&j->cv, &j->mu, &ts)) == 0)
+				;
+			if (j->stop || !j->wake)
+				break; /* stopping, or time for the next run */
+			/* woken by a new message: the outbox alone, then back to waiting */
+			j->wake = false;
+			pthread_mutex_unlock(&j->mu);
+			run_outbox(j);
+			pthread_mutex_lock(&j->mu);
+			if (w != 0)
+				break;
+		}
 	}
 	pthread_mutex_unlock(&j->mu);
 	return NULL;
+}
+
+/* The jobs of this process, for jobs_wake_outbox (one kam serve runs one set). */
+static struct jobs *running;
+static pthread_mutex_t running_mu = PTHREAD_MUTEX_INITIALIZER;
+
+void jobs_wake_outbox(void)
+{
+	pthread_mutex_lock(&running_mu); /* jobs_stop waits: j is not freed under us */
+	if (running) {
+		pthread_mutex_lock(&running->mu);
+		running->wake = true;
+		pthread_cond_signal(&running->cv);
+		pthread_mutex_unlock(&running->mu);
+	}
+	pthread_mutex_unlock(&running_mu);
 }
 
 int jobs_start(struct store *st, const struct kam_clock *clock, struct jobs **out)
@@ -198,6 +229,9 @@ int jobs_start(struct store *st, const struct kam_clock *clock, struct jobs **ou
 		free(j);
 		return KAM_ENOMEM;
 	}
+	pthread_mutex_lock(&running_mu);
+	running = j;
+	pthread_mutex_unlock(&running_mu);
 	*out = j;
 	return KAM_OK;
 }
@@ -206,6 +240,10 @@ void jobs_stop(struct jobs *j)
 {
 	if (j == NULL)
 		return;
+	pthread_mutex_lock(&running_mu);
+	if (running == j)
+		running = NULL;
+	pthread_mutex_unlock(&running_mu);
 	pthread_mutex_lock(&j->mu);
 	j->stop = true;
 	pthread_cond_signal(&j->cv);

@@ -14,5 +14,8 @@ struct buf;
 /* Writes the jobs' run durations and failures in the Prometheus text format; j may be
  * NULL (no jobs: nothing written). */
 void jobs_metrics_write(struct jobs *j, struct buf *b);
+/* Tells this server's outbox worker that a message was committed, so it sends now instead of
+ * at the next run (call it after the commit; without running jobs it does nothing). */
+void jobs_wake_outbox(void);
 
 #endif

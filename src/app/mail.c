@@ -7,6 +7,7 @@
 #include <string.h>
 #include "app/mail.h"
 #include "app/mywork.h"
+#include "app/reset.h"
 #include "app/users.h"
 #include "app/scores.h"
 #include "kam/plandoc.h"
@@ -157,29 +158,26 @@ static int debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *
 	return 0;
 }
 
-int app_smtp_send(const struct mail_config *c, const char *to, const char *message, char *answer,
-                  size_t alen, bool *permanent)
+/* Sends message to one address on h, an easy handle kept across the mails of one outbox run:
+ * libcurl then keeps its SMTP connection open and sends the next mail on it (a new MAIL FROM,
+ * no new connection, EHLO, STARTTLS or login per mail). */
+static int smtp_send_on(CURL *h, const struct mail_config *c, const char *to, const char *message,
+                        char *answer, size_t alen, bool *permanent)
 {
-	CURL *h = curl_easy_init();
 	struct curl_slist *rcpt = NULL;
 	struct upload u = {message, strlen(message), 0};
-	char from[320], rcptaddr[330];
+	char from[320], rcptaddr[330], mf[330];
 	struct answers an = {"", ""};
 	const char *said;
 	CURLcode cc;
 
 	*permanent = false;
-	if (h == NULL)
-		return KAM_ENOMEM;
 	mail_address_of(c->from, from, sizeof(from));
 	snprintf(rcptaddr, sizeof(rcptaddr), "<%s>", to);
-	rcpt = curl_slist_append(NULL, rcptaddr);
-	{
-		char mf[330];
-
-		snprintf(mf, sizeof(mf), "<%s>", from);
-		curl_easy_setopt(h, CURLOPT_MAIL_FROM, mf);
-	}
+	if ((rcpt = curl_slist_append(NULL, rcptaddr)) == NULL)
+		return KAM_ENOMEM;
+	snprintf(mf, sizeof(mf), "<%s>", from);
+	curl_easy_setopt(h, CURLOPT_MAIL_FROM, mf);
 	curl_easy_setopt(h, CURLOPT_URL, c->url);
 	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt);
 	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
@@ -199,6 +197,9 @@ int app_smtp_send(const struct mail_config *c, const char *to, const char *messa
 	curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, debug_cb);
 	curl_easy_setopt(h, CURLOPT_DEBUGDATA, &an);
 	cc = curl_easy_perform(h);
+	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, NULL);
+	curl_easy_setopt(h, CURLOPT_READDATA, NULL);
+	curl_easy_setopt(h, CURLOPT_DEBUGDATA, NULL);
 	said = an.refusal[0] ? an.refusal : an.last;
 	if (cc == CURLE_OK)
 		snprintf(answer, alen, "%s", an.last[0] ? an.last : "250 accepted");
@@ -207,8 +208,21 @@ int app_smtp_send(const struct mail_config *c, const char *to, const char *messa
 	/* a 5xx is the server's final word; anything else (down, 4xx, TLS) may pass later */
 	*permanent = cc != CURLE_OK && an.refusal[0] == '5';
 	curl_slist_free_all(rcpt);
-	curl_easy_cleanup(h);
 	return cc == CURLE_OK ? KAM_OK : KAM_EBUSY;
+}
+
+int app_smtp_send(const struct mail_config *c, const char *to, const char *message, char *answer,
+                  size_t alen, bool *permanent)
+{
+	CURL *h = curl_easy_init();
+	int rc;
+
+	*permanent = false;
+	if (h == NULL)
+		return KAM_ENOMEM;
+	rc = smtp_send_on(h, c, to, message, answer, alen, permanent);
+	curl_easy_cleanup(h);
+	return rc;
 }
 
 int app_mail_message(const struct mail_config *c, int64_t id, const char *to, const char *to_name,
@@ -302,20 +316,31 @@ static int invitation_link(struct store_conn *db, const struct mail_config *c, i
 	return rc;
 }
 
-static int send_one(struct store_conn *db, const struct mail_config *c, const char *owner,
-                    json_t *row, int64_t now, bool *ok)
+/* What became of one claimed message: sent, or its answer and when to try again (0: never). */
+struct outcome {
+	int64_t id;
+	bool ok;
+	int64_t next;
+	char answer[512];
+};
+
+/* Sends one claimed message on h and says how it went in *o (the caller records it). */
+static int send_one(struct store_conn *db, const struct mail_config *c, CURL *h, json_t *row,
+                    int64_t now, struct outcome *o)
 {
 	int64_t id = json_integer_value(json_object_get(row, "id"));
 	int64_t attempts = json_integer_value(json_object_get(row, "attempts"));
 	const char *to = json_string_value(json_object_get(row, "recipient"));
 	const char *kind = json_string_value(json_object_get(row, "kind"));
 	json_t *hdr = NULL;
-	char *text = NULL, *html = NULL, *msg = NULL, answer[512] = "";
+	char *text = NULL, *html = NULL, *msg = NULL;
 	const char *unsub = NULL;
 	bool permanent = false;
 	int rc = KAM_OK, src;
 
-	*ok = false;
+	o->id = id;
+	o->ok = false;
+	o->answer[0] = '\0';
 	if (json_string_value(json_object_get(row, "headers")))
 		hdr = json_loads(json_string_value(json_object_get(row, "headers")), 0, NULL);
 	unsub = json_string_value(json_object_get(hdr, "List-Unsubscribe"));
@@ -328,6 +353,14 @@ static int send_one(struct store_conn *db, const struct mail_config *c, const ch
 			goto out;
 		text = fill_link(json_string_value(json_object_get(row, "body_text")), link);
 		html = fill_link(json_string_value(json_object_get(row, "body_html")), link);
+	} else if (kind && strcmp(kind, "password_reset") == 0) {
+		char link[700];
+
+		if ((rc = app_reset_link(db, c, json_integer_value(json_object_get(row, "user_id")),
+		                         now, link, sizeof(link))) != KAM_OK)
+			goto out;
+		text = fill_link(json_string_value(json_object_get(row, "body_text")), link);
+		html = fill_link(json_string_value(json_object_get(row, "body_html")), link);
 	} else {
 		text = fill_link(json_string_value(json_object_get(row, "body_text")), "");
 		html = fill_link(json_string_value(json_object_get(row, "body_html")), "");
@@ -336,26 +369,22 @@ static int send_one(struct store_conn *db, const struct mail_config *c, const ch
 	    c, id, to ? to : "", json_string_value(json_object_get(hdr, "To-Name")),
 	    json_string_value(json_object_get(row, "subject")), text, html, unsub, now, &msg);
 	if (src == KAM_EINVAL) {
-		snprintf(answer, sizeof(answer), "not a valid address");
+		snprintf(o->answer, sizeof(o->answer), "not a valid address");
 		permanent = true;
 	} else if (src != KAM_OK) {
 		rc = src;
 		goto out;
-	} else if (app_smtp_send(c, to, msg, answer, sizeof(answer), &permanent) == KAM_OK) {
-		*ok = true;
-		rc = store_outbox_sent(db, id, owner, now);
+	} else if (smtp_send_on(h, c, to, msg, o->answer, sizeof(o->answer), &permanent) ==
+	           KAM_OK) {
+		o->ok = true;
 		goto out;
 	}
-	{
-		/* exponential backoff: base, 2 base, 4 base, … */
-		int64_t next = now + ((int64_t)c->retry_base << (attempts < 20 ? attempts : 20));
-
-		if (permanent || attempts + 1 >= c->max_attempts)
-			next = 0;
-		log_msg("warn", "mail %lld to %s: %s%s", (long long)id, to ? to : "", answer,
-		        next ? "; will retry" : "; given up");
-		rc = store_outbox_retry(db, id, owner, answer, next, now);
-	}
+	/* exponential backoff: base, 2 base, 4 base, … */
+	o->next = now + ((int64_t)c->retry_base << (attempts < 20 ? attempts : 20));
+	if (permanent || attempts + 1 >= c->max_attempts)
+		o->next = 0;
+	log_msg("warn", "mail %lld to %s: %s%s", (long long)id, to ? to : "", o->answer,
+	        o->next ? "; will retry" : "; given up");
 out:
 	free(text);
 	free(html);
@@ -364,43 +393,87 @@ out:
 	return rc;
 }
 
+/* Writes the outcomes of a batch in one transaction (one commit, not one per mail) and lets
+ * go of the claimed messages it did not get to (from skip on). */
+static int record(struct store_conn *db, const char *owner, const struct outcome *o, size_t n,
+                  const json_t *claimed, size_t skip, int64_t now)
+{
+	int rc = store_begin(db, true);
+
+	for (size_t i = 0; rc == KAM_OK && i < n; i++)
+		rc = o[i].ok ? store_outbox_sent(db, o[i].id, owner, now)
+		             : store_outbox_retry(db, o[i].id, owner, o[i].answer, o[i].next, now);
+	for (size_t i = skip; rc == KAM_OK && i < json_array_size(claimed); i++)
+		rc = store_outbox_release(
+		    db, json_integer_value(json_object_get(json_array_get(claimed, i), "id")),
+		    owner);
+	if (rc == KAM_OK)
+		return store_commit(db);
+	store_rollback(db);
+	return rc;
+}
+
+/* How long one outbox run may go on sending before the jobs' loop gets its turn back. */
+#define OUTBOX_RUN_SECONDS 30
+#define OUTBOX_BATCH 50
+
 int app_outbox_run(struct store_conn *db, const char *owner, int64_t now, int *sent, int *failed)
 {
 	struct mail_config c;
 	char err[256];
-	json_t *due = NULL;
-	size_t i;
-	json_t *v;
+	json_t *batch = NULL;
+	struct outcome *o = NULL;
+	CURL *h = NULL;
+	int64_t t = now;
 	int rc;
 
 	*sent = *failed = 0;
 	if (app_mail_config(&c, err, sizeof(err)) != KAM_OK || !c.on)
 		return KAM_OK; /* kam serve said why at start */
 	/* a sent mail is kept 30 days, for the admins' list */
-	if ((rc = store_outbox_purge(db, now - 30 * 86400)) != KAM_OK ||
-	    (rc = store_outbox_due(db, "mail", now, 50, &due)) != KAM_OK)
+	if ((rc = store_outbox_purge(db, now - 30 * 86400)) != KAM_OK)
 		return rc;
-	json_array_foreach(due, i, v)
-	{
-		json_t *row = NULL;
-		bool got = false, ok = false;
+	if ((o = calloc(OUTBOX_BATCH, sizeof(*o))) == NULL)
+		return KAM_ENOMEM;
+	/* batch after batch until nothing is due: a burst of 1,000 alert mails leaves now, not
+	 * 50 a minute. Each batch is claimed by one UPDATE and recorded by one transaction, and
+	 * one connection (h) carries every mail of the run. */
+	while (rc == KAM_OK && t - now < OUTBOX_RUN_SECONDS) {
+		size_t n = 0, i;
+		int rrc;
 
-		rc = store_outbox_claim(db, json_integer_value(json_object_get(v, "id")), owner,
-		                        now, LEASE_SECONDS, &got, &row);
-		if (rc != KAM_OK)
+		json_decref(batch);
+		batch = NULL;
+		if ((rc = store_outbox_claim_batch(db, "mail", owner, t, LEASE_SECONDS,
+		                                   OUTBOX_BATCH, &batch)) != KAM_OK ||
+		    json_array_size(batch) == 0)
 			break;
-		if (!got)
-			continue; /* another node has it */
-		rc = send_one(db, &c, owner, row, now, &ok);
-		json_decref(row);
-		if (rc != KAM_OK)
-			break;
-		if (ok)
-			(*sent)++;
-		else
-			(*failed)++;
+		if (h == NULL && (h = curl_easy_init()) == NULL) {
+			rc = KAM_ENOMEM;
+		}
+		for (i = 0; rc == KAM_OK && i < json_array_size(batch); i++) {
+			/* a slow server: what is left goes back before its lease could run out */
+			if (time_now() - t > LEASE_SECONDS / 2)
+				break;
+			rc = send_one(db, &c, h, json_array_get(batch, i), time_now(), &o[n]);
+			if (rc == KAM_OK) {
+				if (o[n].ok)
+					(*sent)++;
+				else
+					(*failed)++;
+				n++;
+			}
+		}
+		/* what was sent is recorded even when something failed after it */
+		rrc = record(db, owner, o, n, batch, n + (rc != KAM_OK), time_now());
+		if (rc == KAM_OK)
+			rc = rrc;
+		t = time_now();
 	}
-	json_decref(due);
+	if (h)
+		curl_easy_cleanup(h);
+	json_decref(batch);
+	free(o);
 	return rc;
 }
 
@@ -542,9 +615,59 @@ static void put_footer(struct buf *t, struct buf *h, const struct mail_config *c
 	           c->public_url, unsub);
 }
 
+/* Queues the immediate mail of alert row r (store_alerts_for_mail) to its user, if they chose
+ * its severity; director says the user gets it as a director (the account is above the
+ * revenue threshold), not as its KAM. */
+static int alert_mail(struct store_conn *db, const struct mail_config *c, const json_t *r,
+                      bool director, int64_t now)
+{
+	const char *sev = json_string_value(json_object_get(r, "severity"));
+	const char *acc = json_string_value(json_object_get(r, "account_name"));
+	const char *label = app_alert_rule_label(json_string_value(json_object_get(r, "rule")));
+	int64_t uid = json_integer_value(json_object_get(r, "user_id"));
+	int64_t aid = json_integer_value(json_object_get(r, "account_id"));
+	char subject[512], unsub[700], link[700];
+	struct buf t = {0}, h = {0};
+	char *text, *html;
+	int rc;
+
+	if (!list_has(json_string_value(json_object_get(r, "immediate")), sev))
+		return KAM_OK;
+	if ((rc = unsub_url(db, c, uid, unsub, sizeof(unsub))) != KAM_OK)
+		return rc;
+	snprintf(link, sizeof(link), "%s/#/accounts/%lld", c->public_url, (long long)aid);
+	snprintf(subject, sizeof(subject), "[kam] %s alert: %s, %s", sev, acc, label);
+	buf_printf(&t, "A %s alert opened on %s: %s.\n", sev, acc, label);
+	if (director)
+		buf_puts(&t, "You get it as a director: the account's revenue over the last 12 "
+		             "months is above the installation's threshold.\n");
+	buf_printf(&t, "\nOpen the account: %s\nAll alerts: %s/#/alerts\n", link, c->public_url);
+	buf_printf(&h, "<p>A <b>%s</b> alert opened on <a href=\"%s\">", sev, link);
+	plandoc_put_escaped(&h, acc);
+	buf_puts(&h, "</a>: ");
+	plandoc_put_escaped(&h, label);
+	buf_puts(&h, ".</p>");
+	if (director)
+		buf_puts(&h, "<p>You get it as a director: the account's revenue over the last 12 "
+		             "months is above the installation's threshold.</p>");
+	buf_printf(&h, "<p><a href=\"%s/#/alerts\">All alerts</a></p>", c->public_url);
+	put_footer(&t, &h, c, unsub);
+	text = buf_take(&t, NULL);
+	html = buf_take(&h, NULL);
+	rc = text && html ? app_mail_enqueue(db, director ? "director_alert" : "alert", uid,
+	                                     json_string_value(json_object_get(r, "email")),
+	                                     json_string_value(json_object_get(r, "user_name")),
+	                                     subject, text, html, unsub, now)
+	                  : KAM_ENOMEM;
+	free(text);
+	free(html);
+	return rc;
+}
+
 int app_mail_alerts(struct store_conn *db, int64_t after_id, int64_t now)
 {
 	struct mail_config c;
+	struct settings s;
 	char err[256];
 	json_t *rows = NULL, *r;
 	size_t i;
@@ -554,47 +677,18 @@ int app_mail_alerts(struct store_conn *db, int64_t after_id, int64_t now)
 		return KAM_OK;
 	if ((rc = store_alerts_for_mail(db, after_id, &rows)) != KAM_OK)
 		return rc;
-	json_array_foreach(rows, i, r)
-	{
-		const char *sev = json_string_value(json_object_get(r, "severity"));
-		const char *acc = json_string_value(json_object_get(r, "account_name"));
-		const char *label =
-		    app_alert_rule_label(json_string_value(json_object_get(r, "rule")));
-		int64_t uid = json_integer_value(json_object_get(r, "user_id"));
-		int64_t aid = json_integer_value(json_object_get(r, "account_id"));
-		char subject[512], unsub[700], link[700];
-		struct buf t = {0}, h = {0};
-		char *text, *html;
-
-		if (!list_has(json_string_value(json_object_get(r, "immediate")), sev))
-			continue;
-		if ((rc = unsub_url(db, &c, uid, unsub, sizeof(unsub))) != KAM_OK)
-			break;
-		snprintf(link, sizeof(link), "%s/#/accounts/%lld", c.public_url, (long long)aid);
-		snprintf(subject, sizeof(subject), "[kam] %s alert: %s, %s", sev, acc, label);
-		buf_printf(&t,
-		           "A %s alert opened on %s: %s.\n\nOpen the account: %s\nAll alerts: "
-		           "%s/#/alerts\n",
-		           sev, acc, label, link, c.public_url);
-		buf_printf(&h, "<p>A <b>%s</b> alert opened on <a href=\"%s\">", sev, link);
-		plandoc_put_escaped(&h, acc);
-		buf_puts(&h, "</a>: ");
-		plandoc_put_escaped(&h, label);
-		buf_printf(&h, ".</p><p><a href=\"%s/#/alerts\">All alerts</a></p>", c.public_url);
-		put_footer(&t, &h, &c, unsub);
-		text = buf_take(&t, NULL);
-		html = buf_take(&h, NULL);
-		rc = text && html
-		         ? app_mail_enqueue(db, "alert", uid,
-		                            json_string_value(json_object_get(r, "email")),
-		                            json_string_value(json_object_get(r, "user_name")),
-		                            subject, text, html, unsub, now)
-		         : KAM_ENOMEM;
-		free(text);
-		free(html);
-		if (rc != KAM_OK)
-			break;
-	}
+	json_array_foreach(rows, i,
+	                   r) if ((rc = alert_mail(db, &c, r, false, now)) != KAM_OK) break;
+	json_decref(rows);
+	rows = NULL;
+	if (rc != KAM_OK || (rc = app_settings_load(db, &s, NULL)) != KAM_OK ||
+	    s.director_alert_min_revenue <= 0)
+		return rc;
+	/* and to the directors, on the accounts at or above the threshold */
+	if ((rc = store_alerts_for_directors(db, after_id, s.director_alert_min_revenue, &rows)) !=
+	    KAM_OK)
+		return rc;
+	json_array_foreach(rows, i, r) if ((rc = alert_mail(db, &c, r, true, now)) != KAM_OK) break;
 	json_decref(rows);
 	return rc;
 }
@@ -623,11 +717,11 @@ static int digest_one(struct store_conn *db, const struct mail_config *c, const 
 	struct actor who = {.user_id = json_integer_value(json_object_get(u, "id")),
 	                    .role = auth_role_parse(json_string_value(json_object_get(u, "role"))),
 	                    .now = now};
-	struct app_work_query q = {.horizon = 30};
+	struct app_work_query q = {.horizon = 90};
 	struct kam_errinfo ei = {0};
 	struct buf t = {0}, h = {0};
-	json_t *w = NULL, *g, *a;
-	size_t i, k, nalerts = 0, nover, nweek, ndates;
+	json_t *w = NULL, *g, *a, *health = NULL, *fell = json_array();
+	size_t i, k, nalerts = 0, nover, nweek, ndates = 0, nlater = 0, nfell;
 	char link[700], unsub[700], subject[256], *text = NULL, *html = NULL;
 	const char *base = c->public_url;
 	int rc;
@@ -641,8 +735,30 @@ static int digest_one(struct store_conn *db, const struct mail_config *c, const 
 	    json_array_size(json_object_get(g, "alerts"));
 	nover = json_array_size(json_object_get(w, "overdue"));
 	nweek = json_array_size(json_object_get(w, "this_week"));
-	ndates = json_array_size(json_object_get(w, "dates"));
-	if (nalerts + nover + nweek + ndates == 0)
+	json_array_foreach(json_object_get(w, "dates"), i, a)
+	{
+		if (json_integer_value(json_object_get(a, "days_away")) <= 30)
+			ndates++;
+		else
+			nlater++;
+	}
+	/* health now against what the last digest saw; what it sees now is kept for the next,
+	 * in this transaction (with the mail and the day's mark), mail or none */
+	if ((rc = store_digest_health(db, who.user_id, &health)) != KAM_OK ||
+	    (rc = store_digest_health_put(db, who.user_id, health)) != KAM_OK)
+		goto out;
+	json_array_foreach(health, i, a)
+	{
+		json_t *before = json_object_get(a, "before");
+		double now_h = json_number_value(json_object_get(a, "health"));
+
+		if (json_is_number(before) &&
+		    (long)(json_number_value(before) + 0.5) - (long)(now_h + 0.5) >= 1)
+			json_array_append(fell, a);
+	}
+	nfell = json_array_size(fell);
+	/* what is 31 to 90 days away is said when there is something else to say */
+	if (nalerts + nover + nweek + ndates + nfell == 0)
 		goto out;
 	if ((rc = unsub_url(db, c, who.user_id, unsub, sizeof(unsub))) != KAM_OK)
 		goto out;
@@ -653,6 +769,24 @@ static int digest_one(struct store_conn *db, const struct mail_config *c, const 
 	plandoc_put_escaped(&h, json_string_value(json_object_get(u, "name")));
 	buf_printf(&h, ",</p><p>what needs you today (%s):</p>",
 	           json_string_value(json_object_get(w, "today")));
+	if (nfell) {
+		buf_printf(&t, "\nHealth fell since your last digest (%zu)\n", nfell);
+		buf_printf(&h, "<h3>Health fell since your last digest (%zu)</h3><ul>", nfell);
+		json_array_foreach(fell, i, a)
+		{
+			long from = (long)(json_number_value(json_object_get(a, "before")) + 0.5);
+			long to = (long)(json_number_value(json_object_get(a, "health")) + 0.5);
+			char what[96];
+
+			snprintf(link, sizeof(link), "%s/#/accounts/%lld", base,
+			         (long long)json_integer_value(json_object_get(a, "account_id")));
+			snprintf(what, sizeof(what), ": health %ld → %ld (−%ld points)", from, to,
+			         from - to);
+			digest_line(&t, &h, link, "", json_string_value(json_object_get(a, "name")),
+			            what, NULL);
+		}
+		buf_puts(&h, "</ul>");
+	}
 	if (nalerts) {
 		buf_printf(&t, "\nOpen alerts (%zu)\n", nalerts);
 		buf_printf(&h, "<h3>Open alerts (%zu)</h3><ul>", nalerts);
@@ -697,15 +831,22 @@ static int digest_one(struct store_conn *db, const struct mail_config *c, const 
 		}
 		buf_puts(&h, "</ul>");
 	}
-	if (ndates) {
-		buf_printf(&t, "\nReviews and renewals in the next 30 days (%zu)\n", ndates);
-		buf_printf(&h, "<h3>Reviews and renewals in the next 30 days (%zu)</h3><ul>",
-		           ndates);
+	for (int later = 0; later < 2; later++) {
+		size_t n = later ? nlater : ndates;
+		const char *title = later ? "Reviews and renewals in 31 to 90 days"
+		                          : "Reviews and renewals in the next 30 days";
+
+		if (n == 0)
+			continue;
+		buf_printf(&t, "\n%s (%zu)\n", title, n);
+		buf_printf(&h, "<h3>%s (%zu)</h3><ul>", title, n);
 		json_array_foreach(json_object_get(w, "dates"), i, a)
 		{
 			const char *kind = json_string_value(json_object_get(a, "kind"));
 			char on[64];
 
+			if ((json_integer_value(json_object_get(a, "days_away")) > 30) != later)
+				continue;
 			snprintf(link, sizeof(link), "%s/#/accounts/%lld", base,
 			         (long long)json_integer_value(json_object_get(a, "account_id")));
 			snprintf(on, sizeof(on), " on %s",
@@ -739,6 +880,8 @@ out:
 	free(text);
 	free(html);
 	json_decref(w);
+	json_decref(health);
+	json_decref(fell);
 	return rc;
 }
 

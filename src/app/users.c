@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "app/jobs.h"
 #include "app/mail.h"
 #include "app/users.h"
 #include "kam/auth.h"
@@ -124,6 +125,8 @@ int app_invitation_create(struct store_conn *db, const struct actor *who, int64_
 			goto out;
 		rc = store_commit(db);
 		open = false;
+		if (rc == KAM_OK)
+			jobs_wake_outbox(); /* the mail leaves now, not at the next run */
 		token[0] = '\0';
 		*expires_at = 0;
 		json_decref(u);

@@ -43,7 +43,9 @@ void http_log_path(const char *path, char *buf, size_t len)
 	static const struct {
 		const char *prefix, *shown;
 	} caps[] = {{"/api/v1/shared/", "/api/v1/shared/…"},
-		    {"/api/v1/calendar/", "/api/v1/calendar/….ics"}};
+		    {"/api/v1/calendar/", "/api/v1/calendar/….ics"},
+		    {"/api/v1/password-resets/", "/api/v1/password-resets/…"},
+		    {"/api/v1/invitations/", "/api/v1/invitations/…"}};
 
 	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
 		if (!strncmp(path, caps[i].prefix, strlen(caps[i].prefix))) {

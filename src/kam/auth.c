@@ -97,6 +97,8 @@ const struct auth_throttle auth_throttle_pair = {"pair:", 60, 5};
 const struct auth_throttle auth_throttle_addr = {"addr:", 60, 20};
 const struct auth_throttle auth_throttle_email = {"email:", 900, 100};
 const struct auth_throttle auth_throttle_password = {"password:", 60, 5};
+const struct auth_throttle auth_throttle_reset_email = {"reset:", 3600, 5};
+const struct auth_throttle auth_throttle_reset_addr = {"resetaddr:", 3600, 30};
 
 int64_t auth_throttle_wait(const struct auth_throttle *t, int64_t count, int64_t window_start,
                            int64_t now)

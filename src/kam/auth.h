@@ -27,6 +27,9 @@ struct auth_throttle {
 
 extern const struct auth_throttle auth_throttle_pair, auth_throttle_addr, auth_throttle_email,
     auth_throttle_password;
+/* Password-reset mails: a few an hour per e-mail address (no mailbox flooded), more per
+ * client address (an office behind one NAT), counted whether the address is a user or not. */
+extern const struct auth_throttle auth_throttle_reset_email, auth_throttle_reset_addr;
 
 /* The role named s, or ROLE_NONE. */
 enum role auth_role_parse(const char *s);

@@ -1,6 +1,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include "kam/money.h"
 #include "kam/settings.h"
 
 static const char *const sev_names[SEV__MAX] = {"low", "medium", "high", "critical"};
@@ -290,6 +291,20 @@ int settings_apply(struct settings *s, json_t *doc, struct kam_errinfo *ei)
 			} else {
 				n.book_won_opportunities = json_is_true(v);
 			}
+		} else if (strcmp(key, "director_alert_min_revenue") == 0) {
+			r = KAM_OK;
+			if (json_is_null(v)) {
+				n.director_alert_min_revenue = 0;
+			} else if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+			           json_integer_value(v) > MONEY_TOTAL_MAX) {
+				err_field(ei, key,
+				          "must be an amount in minor units of the base currency from 0 "
+				          "(off) to %lld, or null (off)",
+				          (long long)MONEY_TOTAL_MAX);
+				r = KAM_EINVAL;
+			} else {
+				n.director_alert_min_revenue = json_integer_value(v);
+			}
 		} else if (strcmp(key, "base_currency") == 0) {
 			const char *c = json_string_value(v);
 
@@ -382,6 +397,8 @@ json_t *settings_to_json(const struct settings *s)
 	json_object_set_new(out, "company_name", json_string(s->company_name));
 	json_object_set_new(out, "churn_after_months", json_integer(s->churn_after_months));
 	json_object_set_new(out, "book_won_opportunities", json_boolean(s->book_won_opportunities));
+	json_object_set_new(out, "director_alert_min_revenue",
+			    json_integer(s->director_alert_min_revenue));
 	json_object_set_new(out, "health_weights", hw);
 	json_object_set_new(out, "alerts", al);
 	return out;

@@ -66,6 +66,9 @@ struct settings {
 	/* book each won opportunity as revenue on its close date: for companies whose only
 	 * revenue source is their CRM (no ERP feed) */
 	bool book_won_opportunities;
+	/* alerts on accounts whose trailing-12-month revenue (base currency, minor units) is at
+	 * least this are mailed to the directors too; 0 is off */
+	int64_t director_alert_min_revenue;
 };
 
 /* The built-in defaults. */

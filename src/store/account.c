@@ -103,7 +103,7 @@ static bool audit_only(const char *entity, const char *action)
 	    {"user", "login"},       {"user", "password"}, {"api_token", NULL},
 	    {"calendar_feed", NULL}, {"account", "share"}, {"account", "unshare"},
 	    {"contact", "export"},   {"alert", NULL},      {"import", "queue"},
-	    {"user", "invite"},      {"user", "accept_invitation"},
+	    {"user", "invite"},      {"user", "accept_invitation"}, {"user", "password_reset"},
 	};
 
 	for (size_t i = 0; i < sizeof(only) / sizeof(only[0]); i++)

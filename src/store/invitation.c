@@ -51,3 +51,32 @@ int store_users_without_password(struct store_conn *c, json_t **items)
 	               "<> 0 ORDER BY id",
 	               NULL, 0, items);
 }
+
+int store_reset_put(struct store_conn *c, int64_t user_id, const char *token_hash, int64_t now,
+                    int64_t expires_at)
+{
+	int rc = store_reset_drop(c, user_id);
+
+	if (rc != KAM_OK)
+		return rc;
+	return sq_run(c,
+	              "INSERT INTO password_resets (user_id, token_hash, created_at, expires_at) "
+	              "VALUES (?, ?, ?, ?)",
+	              (struct db_val[]){DB_INT(user_id), DB_TEXT(token_hash), DB_INT(now),
+	                                DB_INT(expires_at)},
+	              4);
+}
+
+int store_reset_find(struct store_conn *c, const char *token_hash, int64_t now, int64_t *user_id)
+{
+	return sq_int(c,
+	              "SELECT r.user_id FROM password_resets r JOIN users u ON u.id = r.user_id "
+	              "WHERE r.token_hash = ? AND r.expires_at > ? AND u.active <> 0",
+	              (struct db_val[]){DB_TEXT(token_hash), DB_INT(now)}, 2, user_id);
+}
+
+int store_reset_drop(struct store_conn *c, int64_t user_id)
+{
+	return sq_run(c, "DELETE FROM password_resets WHERE user_id = ?",
+	              (struct db_val[]){DB_INT(user_id)}, 1);
+}

@@ -18,4 +18,13 @@ int store_user_has_password(struct store_conn *c, int64_t user_id, bool *has);
 /* The ids of active users without a password, as [{id}] (*items owned). */
 int store_users_without_password(struct store_conn *c, json_t **items);
 
+/* Stores the password reset of user_id (a hash of its token), replacing any earlier one. */
+int store_reset_put(struct store_conn *c, int64_t user_id, const char *token_hash, int64_t now,
+                    int64_t expires_at);
+/* The active user of the live (unexpired, unused) reset with this token hash; KAM_ENOTFOUND
+ * otherwise. */
+int store_reset_find(struct store_conn *c, const char *token_hash, int64_t now, int64_t *user_id);
+/* Removes the password reset of user_id (used, or replaced). */
+int store_reset_drop(struct store_conn *c, int64_t user_id);
+
 #endif

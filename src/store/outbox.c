@@ -204,3 +204,78 @@ int store_outbox_purge(struct store_conn *c, int64_t before)
 	return sq_run(c, "DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?",
 	              (struct db_val[]){DB_INT(before)}, 1);
 }
+
+int store_alerts_for_directors(struct store_conn *c, int64_t after_id, int64_t min_revenue,
+                               json_t **items)
+{
+	/* the KAM has their own mail already: a director who owns the account gets one */
+	return sq_rows(c,
+	               "SELECT al.id, al.severity, al.rule, al.account_id, a.name AS account_name, "
+	               "a.revenue_12m, u.id AS user_id, u.email, u.name AS user_name, "
+	               "coalesce(np.immediate, 'critical') AS immediate FROM alerts al JOIN "
+	               "accounts a ON a.id = al.account_id JOIN users u ON u.role = 'director' "
+	               "AND u.active <> 0 AND u.id <> coalesce(a.owner_id, 0) LEFT JOIN "
+	               "notification_prefs np ON np.user_id = u.id WHERE al.id > ? AND al.state = "
+	               "'open' AND a.revenue_12m >= ? ORDER BY al.id, u.id",
+	               (struct db_val[]){DB_INT(after_id), DB_INT(min_revenue)}, 2, items);
+}
+
+int store_digest_health(struct store_conn *c, int64_t user_id, json_t **items)
+{
+	return sq_rows(c,
+	               "SELECT a.id AS account_id, a.name, a.health, dh.health AS before FROM "
+	               "accounts a LEFT JOIN digest_health dh ON dh.user_id = ? AND "
+	               "dh.account_id = a.id WHERE a.health_enough_data <> 0 AND a.id IN (SELECT "
+	               "id FROM accounts WHERE owner_id = ? UNION SELECT account_id FROM "
+	               "account_team WHERE user_id = ?) ORDER BY a.id",
+	               (struct db_val[]){DB_INT(user_id), DB_INT(user_id), DB_INT(user_id)}, 3,
+	               items);
+}
+
+int store_digest_health_put(struct store_conn *c, int64_t user_id, const json_t *items)
+{
+	size_t i;
+	json_t *r;
+	int rc = sq_run(c, "DELETE FROM digest_health WHERE user_id = ?",
+	                (struct db_val[]){DB_INT(user_id)}, 1);
+
+	json_array_foreach(items, i, r)
+	{
+		if (rc != KAM_OK)
+			break;
+		rc = sq_run(
+		    c, "INSERT INTO digest_health (user_id, account_id, health) VALUES (?, ?, ?)",
+		    (struct db_val[]){DB_INT(user_id),
+		                      DB_INT(json_integer_value(json_object_get(r, "account_id"))),
+		                      DB_REAL(json_number_value(json_object_get(r, "health")))},
+		    3);
+	}
+	return rc;
+}
+
+int store_outbox_claim_batch(struct store_conn *c, const char *channel, const char *owner,
+                             int64_t now, int ttl, int limit, json_t **rows)
+{
+	/* one statement: on PostgreSQL a second node's UPDATE waits for the rows the first
+	 * took, then finds their lease live and skips them, so no message goes out twice */
+	return sq_rows(
+	    c,
+	    "UPDATE outbox SET lease_owner = ?, lease_expires_at = ? WHERE id IN (SELECT id FROM "
+	    "outbox WHERE channel = ? AND sent_at IS NULL AND failed_at IS NULL AND "
+	    "next_attempt_at <= ? AND (lease_expires_at IS NULL OR lease_expires_at < ?) ORDER BY "
+	    "next_attempt_at, id LIMIT ?) AND sent_at IS NULL AND failed_at IS NULL AND "
+	    "next_attempt_at <= ? AND (lease_expires_at IS NULL OR lease_expires_at < ?) RETURNING "
+	    "id, channel, kind, user_id, recipient, subject, body_text, body_html, payload, "
+	    "headers, created_at, attempts",
+	    (struct db_val[]){DB_TEXT(owner), DB_INT(now + ttl), DB_TEXT(channel), DB_INT(now),
+	                      DB_INT(now), DB_INT(limit), DB_INT(now), DB_INT(now)},
+	    8, rows);
+}
+
+int store_outbox_release(struct store_conn *c, int64_t id, const char *owner)
+{
+	return sq_run(c,
+	              "UPDATE outbox SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ? "
+	              "AND lease_owner = ?",
+	              (struct db_val[]){DB_INT(id), DB_TEXT(owner)}, 2);
+}

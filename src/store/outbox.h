@@ -28,6 +28,13 @@ int store_outbox_due(struct store_conn *c, const char *channel, int64_t now, int
  * *got says whether it did (then *row owns the message's columns). */
 int store_outbox_claim(struct store_conn *c, int64_t id, const char *owner, int64_t now, int ttl,
                        bool *got, json_t **row);
+/* Claims up to limit messages of channel due at now for owner until now + ttl, in one
+ * statement, and returns their columns as store_outbox_claim does (*rows owned; [] when
+ * none is due or other nodes hold them all). */
+int store_outbox_claim_batch(struct store_conn *c, const char *channel, const char *owner,
+                             int64_t now, int ttl, int limit, json_t **rows);
+/* Gives back owner's claim on id, unsent (due again at once). */
+int store_outbox_release(struct store_conn *c, int64_t id, const char *owner);
 /* Marks id sent by owner at now. */
 int store_outbox_sent(struct store_conn *c, int64_t id, const char *owner, int64_t now);
 /* Records a failed attempt of owner: due again at next, or failed for good when next is 0. */
@@ -47,6 +54,16 @@ int store_alerts_max_id(struct store_conn *c, int64_t *id);
 /* Alerts with an id above after_id, with their account's KAM to mail them to: [{id, severity,
  * rule, account_id, account_name, user_id, email, user_name, immediate}] (*items owned). */
 int store_alerts_for_mail(struct store_conn *c, int64_t after_id, json_t **items);
+/* Alerts with an id above after_id on accounts whose revenue_12m is at least min_revenue, once
+ * per active director who does not own the account, with that director's immediate
+ * severities: the rows of store_alerts_for_mail and revenue_12m (*items owned). */
+int store_alerts_for_directors(struct store_conn *c, int64_t after_id, int64_t min_revenue,
+                               json_t **items);
+/* The user's accounts (owned or on the team) whose health rests on enough data, with the
+ * health their last digest saw (null when none): [{account_id, name, health, before}]. */
+int store_digest_health(struct store_conn *c, int64_t user_id, json_t **items);
+/* Replaces what user_id's digest saw with items' {account_id, health}. */
+int store_digest_health_put(struct store_conn *c, int64_t user_id, const json_t *items);
 /* A user's mail preferences {digest, digest_hour, immediate}, defaults when never set. */
 int store_notify_prefs_get(struct store_conn *c, int64_t user_id, json_t **row);
 /* Sets a user's mail preferences (immediate: comma-separated severities, "" for none). */

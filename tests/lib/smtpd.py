@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """A real SMTP server for the mail tests (aiosmtpd): each message it accepts is written to
 DIR as N.eml (the bytes received) and N.json (envelope, headers, decoded subject, text and
-HTML parts). Prints "listening PORT" once ready; stops on SIGTERM.
+HTML parts, the client's address:port and the time it was accepted). Prints "listening PORT" once ready; stops on SIGTERM.
 usage: smtpd.py DIR [PORT]   (PORT 0 or absent: a free one)"""
-import asyncio, email, email.policy, json, os, signal, socket, sys
+import asyncio, email, email.policy, json, os, signal, socket, sys, time
 from aiosmtpd.controller import Controller
 
 
@@ -29,6 +29,8 @@ class Saver:
             if p.get_content_maintype() == 'text':
                 parts[p.get_content_type()] = p.get_content()
         doc = {
+            'received_at': time.time(),  # when the server accepted it (the benchmark's end)
+            'peer': '%s:%s' % tuple(session.peer[:2]),  # one per SMTP connection
             'mail_from': envelope.mail_from, 'rcpt_tos': envelope.rcpt_tos,
             'headers': [[k, v] for k, v in email.message_from_bytes(raw).items()],
             'subject': str(msg['Subject']), 'to': str(msg['To']), 'from': str(msg['From']),

@@ -132,7 +132,7 @@ test('accounts: search, tier filter, sort; open an account and see why its healt
   const form = p.getByRole('form', { name: 'Add a person' });
   await form.getByLabel('Name').fill('Grace Newhire');
   await form.getByLabel('Title').fill('VP Supply Chain');
-  await form.getByLabel('Influence').selectOption('4');
+  await form.getByRole('combobox', { name: /^Influence/ }).selectOption('4');
   await form.getByLabel('Attitude').selectOption('supporter');
   await form.getByLabel('Reports to').selectOption({ index: 1 });
   await form.getByRole('button', { name: 'Add', exact: true }).click();
