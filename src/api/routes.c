@@ -104,13 +104,13 @@ const struct http_route api_routes[] = {
      "Subscribe a URL to events {url, events[], description, format: standard|slack|teams, "
      "enabled}; the answer has the signing secret, shown this once; a private or loopback "
      "destination gets 422 unless KAM_WEBHOOK_ALLOW names it",
-     "object", "201 object"},
+     NULL, "201 object"},
     {"GET", "/api/v1/webhooks/:id", api_webhook_get, 0, R_ADMIN, NULL, "One webhook endpoint",
      NULL, "object"},
     {"PATCH", "/api/v1/webhooks/:id", api_webhook_update, 0, R_ADMIN, NULL,
      "Change a webhook endpoint (url, events, description, format, enabled); enabling it "
      "again resumes its deliveries in order",
-     "object", "object"},
+     NULL, "object"},
     {"DELETE", "/api/v1/webhooks/:id", api_webhook_delete, 0, R_ADMIN, NULL,
      "Remove a webhook endpoint and its undelivered events", NULL, NULL},
     {"POST", "/api/v1/webhooks/:id/rotate", api_webhook_rotate, 0, R_ADMIN, NULL,
