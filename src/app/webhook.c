@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "app/alerts.h"
+#include "app/mail.h"
 #include "app/webhook.h"
 #include "kam/validate.h"
 #include "store/outbox.h"
@@ -23,17 +24,16 @@
 #include "util/node.h"
 #include "util/time.h"
 
-#define ROTATE_OVERLAP 86400 /* the previous secret signs for a day after a rotation */
-#define RESPONSE_KEEP 1024   /* bytes of an answer kept in the log */
+#define ROTATE_OVERLAP 86400    /* the previous secret signs for a day after a rotation */
+#define RESPONSE_KEEP 1024      /* bytes of an answer kept in the log */
 #define RESPONSE_READ (1 << 20) /* bytes of an answer read at most */
 #define RETRY_CAP (12 * 3600)   /* no two tries further apart */
 
 static const char *const event_types[] = {
-    "alert.opened",          "alert.resolved",          "account.created",
-    "account.updated",       "account.tier_changed",    "account.segment_changed",
-    "account.churned",       "opportunity.won",         "opportunity.lost",
-    "case.sla_breached",     "plan.review_due",         "action.overdue",
-    "import.finished",       "survey.detractor",
+    "alert.opened",         "alert.resolved",          "account.created", "account.updated",
+    "account.tier_changed", "account.segment_changed", "account.churned", "opportunity.won",
+    "opportunity.lost",     "case.sla_breached",       "plan.review_due", "action.overdue",
+    "import.finished",      "survey.detractor",
 };
 #define NEVENTS (sizeof(event_types) / sizeof(*event_types))
 
@@ -103,16 +103,16 @@ static bool bin_private(const unsigned char b[16])
 	static const unsigned char zero[16] = {0};
 
 	if (memcmp(b, zero, 10) == 0 && ((b[10] == 0xff && b[11] == 0xff) || /* mapped */
-	                                 (b[10] == 0 && b[11] == 0)))         /* compatible */
+	                                 (b[10] == 0 && b[11] == 0)))        /* compatible */
 		return memcmp(b, zero, 16) == 0 || v4_private(b + 12);
 	if (b[0] == 0 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b) /* NAT64 64:ff9b::/96 */
 		return v4_private(b + 12);
 	if (b[0] == 0x20 && b[1] == 0x02) /* 6to4 carries an IPv4 address */
 		return v4_private(b + 2);
-	return b[0] == 0xff ||                               /* multicast */
-	       (b[0] & 0xfe) == 0xfc ||                      /* unique local fc00::/7 */
-	       (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) ||    /* link-local fe80::/10 */
-	       (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) ||    /* site-local fec0::/10 */
+	return b[0] == 0xff ||                            /* multicast */
+	       (b[0] & 0xfe) == 0xfc ||                   /* unique local fc00::/7 */
+	       (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) || /* link-local fe80::/10 */
+	       (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) || /* site-local fec0::/10 */
 	       (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) || /* docs */
 	       (b[0] == 0x01 && b[1] == 0 && memcmp(b + 2, zero, 6) == 0); /* discard 100::/64 */
 }
@@ -152,8 +152,8 @@ static bool allowed(const char *list, const unsigned char b[16])
 				int rest = (int)(bits % 8);
 
 				if (memcmp(a, b, full) == 0 &&
-				    (rest == 0 ||
-				     ((a[full] ^ b[full]) & (unsigned char)(0xff << (8 - rest))) == 0))
+				    (rest == 0 || ((a[full] ^ b[full]) &
+				                   (unsigned char)(0xff << (8 - rest))) == 0))
 					return true;
 			}
 		}
@@ -172,8 +172,8 @@ static void sa_bin(const struct sockaddr *sa, unsigned char b[16])
 		memcpy(b, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, 16);
 }
 
-int app_webhook_url_check(const struct webhook_config *c, const char *url, char *why,
-                          size_t whylen, char *pin, size_t pinlen)
+int app_webhook_url_check(const struct webhook_config *c, const char *url, char *why, size_t whylen,
+                          char *pin, size_t pinlen)
 {
 	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL, *port = NULL;
@@ -216,28 +216,32 @@ int app_webhook_url_check(const struct webhook_config *c, const char *url, char 
 			continue;
 		sa_bin(ai->ai_addr, b);
 		if (bin_private(b) && !allowed(c->allow, b)) {
-			if (b[10] == 0xff && b[11] == 0xff && !memcmp(b, (unsigned char[10]){0}, 10))
+			if (b[10] == 0xff && b[11] == 0xff &&
+			    !memcmp(b, (unsigned char[10]){0}, 10))
 				inet_ntop(AF_INET, b + 12, text, sizeof(text));
 			else
 				inet_ntop(AF_INET6, b, text, sizeof(text));
-			snprintf(why, whylen,
-			         "goes to %s, a private, loopback, link-local or multicast address; "
-			         "an operator may allow it with KAM_WEBHOOK_ALLOW",
-			         text);
+			snprintf(
+			    why, whylen,
+			    "goes to %s, a private, loopback, link-local or multicast address; "
+			    "an operator may allow it with KAM_WEBHOOK_ALLOW",
+			    text);
 			goto out;
 		}
 	}
 	if (pin && strcmp(name, host) == 0 && !addr_parse(name, b)) {
 		/* a name: the connection goes to the address checked here, not a second lookup */
 		if (res->ai_family == AF_INET6) {
-			inet_ntop(AF_INET6,
-			          &((const struct sockaddr_in6 *)(const void *)res->ai_addr)->sin6_addr,
-			          text, sizeof(text));
+			inet_ntop(
+			    AF_INET6,
+			    &((const struct sockaddr_in6 *)(const void *)res->ai_addr)->sin6_addr,
+			    text, sizeof(text));
 			snprintf(pin, pinlen, "%s:%s:[%s]", host, port, text);
 		} else {
-			inet_ntop(AF_INET,
-			          &((const struct sockaddr_in *)(const void *)res->ai_addr)->sin_addr,
-			          text, sizeof(text));
+			inet_ntop(
+			    AF_INET,
+			    &((const struct sockaddr_in *)(const void *)res->ai_addr)->sin_addr,
+			    text, sizeof(text));
 			snprintf(pin, pinlen, "%s:%s:%s", host, port, text);
 		}
 	}
@@ -285,7 +289,8 @@ int app_webhook_sign(const char *secret, const char *previous, const char *msg_i
 		crypto_auth_hmacsha256_update(&st, (const unsigned char *)head, strlen(head));
 		crypto_auth_hmacsha256_update(&st, (const unsigned char *)body, strlen(body));
 		crypto_auth_hmacsha256_final(&st, mac);
-		sodium_bin2base64(b64, sizeof(b64), mac, sizeof(mac), sodium_base64_VARIANT_ORIGINAL);
+		sodium_bin2base64(b64, sizeof(b64), mac, sizeof(mac),
+		                  sodium_base64_VARIANT_ORIGINAL);
 		buf_printf(&b, "%sv1,%s", b.len ? " " : "", b64);
 		sodium_memzero(key, sizeof(key));
 	}
@@ -410,7 +415,8 @@ int app_webhook_get(struct store_conn *db, const struct actor *who, int64_t id, 
 	int rc;
 
 	*out = NULL;
-	if ((rc = admin_only(who, ei)) != KAM_OK || (rc = store_webhook_get(db, id, &row)) != KAM_OK)
+	if ((rc = admin_only(who, ei)) != KAM_OK ||
+	    (rc = store_webhook_get(db, id, &row)) != KAM_OK)
 		return rc;
 	*out = endpoint_json(row, time_now());
 	json_decref(row);
@@ -433,14 +439,16 @@ static int parse_body(json_t *body, bool create, struct store_webhook *w, char *
 	{
 		if (strcmp(k, "url") && strcmp(k, "description") && strcmp(k, "events") &&
 		    strcmp(k, "format") && strcmp(k, "enabled")) {
-			err_field(ei, k, "is not a field of a webhook (url, description, events, "
-			                 "format, enabled)");
+			err_field(ei, k,
+			          "is not a field of a webhook (url, description, events, "
+			          "format, enabled)");
 			return KAM_EINVAL;
 		}
 	}
 	if ((v = json_object_get(body, "url")) != NULL || create) {
 		if (!json_is_string(v) || json_string_length(v) == 0) {
-			err_field(ei, "url", "is required: the http:// or https:// address to call");
+			err_field(ei, "url",
+			          "is required: the http:// or https:// address to call");
 			return KAM_EINVAL;
 		}
 		w->url = json_string_value(v);
@@ -489,7 +497,8 @@ static int parse_body(json_t *body, bool create, struct store_webhook *w, char *
 			}
 		}
 		for (size_t n = 0; n < NEVENTS; n++) /* stored in the order of the list above */
-			json_array_foreach(v, i, e) if (strcmp(json_string_value(e), event_types[n]) == 0)
+			json_array_foreach(v, i,
+			                   e) if (strcmp(json_string_value(e), event_types[n]) == 0)
 			{
 				buf_printf(&b, "%s%s", b.len ? "," : "", event_types[n]);
 				break;
@@ -520,8 +529,8 @@ static int audit(struct store_conn *db, const struct actor *who, const char *act
 	return app_audit(db, who, action, "webhook", id, before, after);
 }
 
-int app_webhook_create(struct store_conn *db, const struct actor *who, json_t *body,
-                       json_t **out, struct kam_errinfo *ei)
+int app_webhook_create(struct store_conn *db, const struct actor *who, json_t *body, json_t **out,
+                       struct kam_errinfo *ei)
 {
 	struct store_webhook w = {.description = "", .format = "standard", .enabled = true};
 	char *events = NULL, secret[80];
@@ -562,8 +571,8 @@ out:
 	return rc;
 }
 
-int app_webhook_patch(struct store_conn *db, const struct actor *who, int64_t id,
-                      json_t *body, json_t **out, struct kam_errinfo *ei)
+int app_webhook_patch(struct store_conn *db, const struct actor *who, int64_t id, json_t *body,
+                      json_t **out, struct kam_errinfo *ei)
 {
 	struct store_webhook w;
 	json_t *row = NULL, *before = NULL, *after = NULL;
@@ -745,7 +754,7 @@ static json_t *delivery_json(json_t *r)
 	json_int_t id = json_integer_value(json_object_get(r, "id"));
 	const char *state = json_is_integer(json_object_get(r, "sent_at"))     ? "delivered"
 	                    : json_is_integer(json_object_get(r, "failed_at")) ? "failed"
-	                                                                        : "pending";
+	                                                                       : "pending";
 	char mid[40];
 	size_t i;
 
@@ -767,12 +776,13 @@ static json_t *delivery_json(json_t *r)
 	json_object_set_new(out, "payload", p ? p : json_null());
 	json_array_foreach(json_object_get(r, "attempt_log"), i, a)
 	{
-		json_array_append_new(
-		    att, json_pack("{s:o,s:O,s:O,s:O,s:O}", "at", time_json(json_object_get(a, "at")),
-		                   "status_code", json_object_get(a, "status_code"), "duration_ms",
-		                   json_object_get(a, "duration_ms"), "error",
-		                   json_object_get(a, "error"), "response",
-		                   json_object_get(a, "response")));
+		json_array_append_new(att,
+		                      json_pack("{s:o,s:O,s:O,s:O,s:O}", "at",
+		                                time_json(json_object_get(a, "at")), "status_code",
+		                                json_object_get(a, "status_code"), "duration_ms",
+		                                json_object_get(a, "duration_ms"), "error",
+		                                json_object_get(a, "error"), "response",
+		                                json_object_get(a, "response")));
 	}
 	json_object_set_new(out, "attempt_log", att);
 	return out;
@@ -787,7 +797,8 @@ int app_webhook_deliveries(struct store_conn *db, const struct actor *who, int64
 	int rc;
 
 	*out = NULL;
-	if ((rc = admin_only(who, ei)) != KAM_OK || (rc = store_webhook_get(db, id, &row)) != KAM_OK)
+	if ((rc = admin_only(who, ei)) != KAM_OK ||
+	    (rc = store_webhook_get(db, id, &row)) != KAM_OK)
 		return rc;
 	json_decref(row);
 	if (cursor && cursor[0]) {
@@ -833,7 +844,8 @@ int app_webhook_replay(struct store_conn *db, const struct actor *who, int64_t d
 	    (rc = store_webhook_replay(db, delivery_id, time_now())) == KAM_OK &&
 	    (rc = store_webhook_deliveries(db, wid, delivery_id + 1, 1, &rows)) == KAM_OK &&
 	    (rc = store_commit(db)) == KAM_OK)
-		*out = json_array_size(rows) ? delivery_json(json_array_get(rows, 0)) : json_object();
+		*out =
+		    json_array_size(rows) ? delivery_json(json_array_get(rows, 0)) : json_object();
 	if (rc != KAM_OK)
 		store_rollback(db);
 	json_decref(rows);
@@ -904,9 +916,9 @@ int app_webhook_record(struct store_conn *db, const char *entity, const json_t *
 		if (st && (strcmp(st, "won") == 0 || strcmp(st, "lost") == 0) &&
 		    (before == NULL || changed(before, after, "stage"))) {
 			prev = before ? was(before, "stage") : NULL;
-			rc = app_webhook_emit(db, strcmp(st, "won") == 0 ? "opportunity.won"
-			                                                 : "opportunity.lost",
-			                      after, prev);
+			rc = app_webhook_emit(
+			    db, strcmp(st, "won") == 0 ? "opportunity.won" : "opportunity.lost",
+			    after, prev);
 		}
 	}
 	json_decref(prev);
@@ -958,7 +970,7 @@ static int wanted(struct store_conn *db, const char *type, bool *yes)
 
 	*yes = false;
 	json_array_foreach(eps, i, e) if (list_has(json_string_value(json_object_get(e, "events")),
-	                                           type))* yes = true;
+	                                           type)) *yes = true;
 	json_decref(eps);
 	return rc;
 }
@@ -1172,7 +1184,8 @@ static curl_socket_t open_cb(void *arg, curlsocktype purpose, struct curl_sockad
 
 	(void)purpose;
 	sa_bin(&a->addr, b);
-	if ((a->family != AF_INET && a->family != AF_INET6) || (bin_private(b) && !allowed(allow, b)))
+	if ((a->family != AF_INET && a->family != AF_INET6) ||
+	    (bin_private(b) && !allowed(allow, b)))
 		return CURL_SOCKET_BAD;
 	return socket(a->family, a->socktype, a->protocol);
 }
@@ -1232,10 +1245,59 @@ static void post(const struct webhook_config *c, const char *url, const char *pi
 	curl_easy_cleanup(h);
 }
 
-/* Mails the admins that an endpoint was turned off, when mail is set up; best effort. */
-static void tell_admins(const char *url, const char *reason)
+/* Tells the admins that an endpoint was turned off: the log, and a mail to each when mail
+ * is set up (in the transaction that turns it off). */
+static int tell_admins(struct store_conn *db, int64_t id, const char *url, const char *reason)
 {
-	log_msg("warn", "webhook %s turned off: %s", url, reason);
+	struct mail_config mc;
+	char err[256], subject[300];
+	json_t *admins = NULL, *a;
+	struct buf t = {0}, h = {0};
+	char *text = NULL, *html = NULL;
+	size_t i;
+	int rc = KAM_OK;
+
+	log_msg("warn", "webhook %lld (%s) turned off: %s", (long long)id, url, reason);
+	if (app_mail_config(&mc, err, sizeof(err)) != KAM_OK || !mc.on || !mc.public_url[0])
+		return KAM_OK;
+	if ((rc = store_webhook_admins(db, &admins)) != KAM_OK)
+		return rc;
+	snprintf(subject, sizeof(subject), "[kam] A webhook was turned off: %.200s", url);
+	buf_printf(&t,
+	           "kam turned off the webhook to %s after its deliveries kept failing:\n%s\n\n"
+	           "Its later events wait. Look at the delivery log, fix the receiver, then turn "
+	           "it on again: %s/#/settings\n",
+	           url, reason, mc.public_url);
+	buf_puts(&h, "<p>kam turned off the webhook to <b>");
+	put_escaped(&h, url);
+	buf_puts(&h, "</b> after its deliveries kept failing:</p><p>");
+	put_escaped(&h, reason);
+	buf_printf(&h,
+	           "</p><p>Its later events wait. <a href=\"%s/#/settings\">Look at the "
+	           "delivery log</a>, fix the receiver, then turn it on again.</p>",
+	           mc.public_url);
+	text = buf_take(&t, NULL);
+	html = buf_take(&h, NULL);
+	json_array_foreach(admins, i, a)
+	{
+		if (text == NULL || html == NULL) {
+			rc = KAM_ENOMEM;
+			break;
+		}
+		rc = app_mail_enqueue(db, "webhook_disabled",
+		                      json_integer_value(json_object_get(a, "id")),
+		                      json_string_value(json_object_get(a, "email")),
+		                      json_string_value(json_object_get(a, "name")), subject, text,
+		                      html, NULL, time_now());
+		if (rc != KAM_OK)
+			break;
+	}
+	buf_free(&t);
+	buf_free(&h);
+	free(text);
+	free(html);
+	json_decref(admins);
+	return rc;
 }
 
 static int deliver(struct store_conn *db, const struct webhook_config *c, const char *owner,
@@ -1273,9 +1335,10 @@ static int deliver(struct store_conn *db, const struct webhook_config *c, const 
 		body = chat;
 	}
 	{
-		const char *prev = json_integer_value(json_object_get(ep, "previous_secret_until")) > ts
-		                       ? json_string_value(json_object_get(ep, "previous_secret"))
-		                       : NULL;
+		const char *prev =
+		    json_integer_value(json_object_get(ep, "previous_secret_until")) > ts
+		        ? json_string_value(json_object_get(ep, "previous_secret"))
+		        : NULL;
 
 		if ((rc = app_webhook_sign(json_string_value(json_object_get(ep, "secret")), prev,
 		                           msg_id, ts, body, &sig)) != KAM_OK)
@@ -1298,7 +1361,8 @@ static int deliver(struct store_conn *db, const struct webhook_config *c, const 
 	*ok = code >= 200 && code < 300;
 	if (!*ok && !why[0])
 		snprintf(why, sizeof(why), "HTTP %d%s", code,
-		         code >= 300 && code < 400 ? " (a redirect; kam does not follow them)" : "");
+		         code >= 300 && code < 400 ? " (a redirect; kam does not follow them)"
+		                                   : "");
 	if ((rc = store_begin(db, true)) != KAM_OK)
 		goto out;
 	rc = store_webhook_attempt(db, wid, oid, ts, code, ms, *ok ? NULL : why,
@@ -1327,7 +1391,8 @@ static int deliver(struct store_conn *db, const struct webhook_config *c, const 
 			         (long long)attempts + 1, msg_id, why);
 			rc = store_webhook_disable(db, wid, reason, now);
 			if (rc == KAM_OK)
-				tell_admins(json_string_value(json_object_get(ep, "url")), reason);
+				rc = tell_admins(
+				    db, wid, json_string_value(json_object_get(ep, "url")), reason);
 		}
 	}
 	if (rc == KAM_OK)
@@ -1342,8 +1407,7 @@ out:
 	return rc;
 }
 
-int app_webhook_run(struct store_conn *db, const char *owner, int64_t now, int *sent,
-                    int *failed)
+int app_webhook_run(struct store_conn *db, const char *owner, int64_t now, int *sent, int *failed)
 {
 	struct webhook_config c;
 	int rc = KAM_OK;
@@ -1365,8 +1429,8 @@ int app_webhook_run(struct store_conn *db, const char *owner, int64_t now, int *
 			json_t *row = NULL;
 			bool got = false, ok = false;
 
-			rc = store_outbox_claim(db, json_integer_value(json_object_get(v, "id")), owner,
-			                        now, lease, &got, &row);
+			rc = store_outbox_claim(db, json_integer_value(json_object_get(v, "id")),
+			                        owner, now, lease, &got, &row);
 			if (rc != KAM_OK)
 				break;
 			if (!got)

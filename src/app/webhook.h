@@ -24,8 +24,8 @@ void app_webhook_config(struct webhook_config *c);
 /* Whether url may be delivered to: http(s), a host that resolves only to public addresses
  * or allow-listed ones. KAM_EINVAL with the reason in why otherwise. pin (may be NULL) gets
  * "host:port:address" for CURLOPT_RESOLVE ("" for an address literal). */
-int app_webhook_url_check(const struct webhook_config *c, const char *url, char *why,
-                          size_t whylen, char *pin, size_t pinlen);
+int app_webhook_url_check(const struct webhook_config *c, const char *url, char *why, size_t whylen,
+                          char *pin, size_t pinlen);
 /* Whether addr (IPv4 or IPv6 text) is one kam refuses to call without the allow-list. */
 bool app_webhook_addr_private(const char *addr);
 /* The v1 signatures of a message: "v1,<base64>" for secret and, when not NULL, previous,
@@ -41,11 +41,11 @@ int app_webhook_get(struct store_conn *db, const struct actor *who, int64_t id, 
                     struct kam_errinfo *ei);
 /* Creates an endpoint from body {url, description, events, format, enabled}; *out (owned)
  * has its secret, shown this once. */
-int app_webhook_create(struct store_conn *db, const struct actor *who, json_t *body,
-                       json_t **out, struct kam_errinfo *ei);
+int app_webhook_create(struct store_conn *db, const struct actor *who, json_t *body, json_t **out,
+                       struct kam_errinfo *ei);
 /* Changes fields of an endpoint (*out owned). */
-int app_webhook_patch(struct store_conn *db, const struct actor *who, int64_t id,
-                      json_t *body, json_t **out, struct kam_errinfo *ei);
+int app_webhook_patch(struct store_conn *db, const struct actor *who, int64_t id, json_t *body,
+                      json_t **out, struct kam_errinfo *ei);
 /* Removes an endpoint and its undelivered events. */
 int app_webhook_delete(struct store_conn *db, const struct actor *who, int64_t id,
                        struct kam_errinfo *ei);
@@ -83,8 +83,7 @@ int app_webhook_alert_resolved(struct store_conn *db, int64_t id);
 
 /* Delivers what is due at now, each delivery under a lease held by owner; counts in *sent
  * and *failed. */
-int app_webhook_run(struct store_conn *db, const char *owner, int64_t now, int *sent,
-                    int *failed);
+int app_webhook_run(struct store_conn *db, const char *owner, int64_t now, int *sent, int *failed);
 
 struct app_webhooks;
 /* Starts the delivery thread (polls every KAM_WEBHOOK_POLL_MS, default 1000 ms) on a

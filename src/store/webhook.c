@@ -4,9 +4,9 @@
 #include "store/internal.h"
 #include "store/webhook.h"
 
-#define WEBHOOK_COLS                                                                       \
-	"w.id, w.url, w.description, w.events, w.format, w.enabled, w.secret, "            \
-	"w.previous_secret, w.previous_secret_until, w.disabled_reason, w.disabled_at, "   \
+#define WEBHOOK_COLS                                                                               \
+	"w.id, w.url, w.description, w.events, w.format, w.enabled, w.secret, "                    \
+	"w.previous_secret, w.previous_secret_until, w.disabled_reason, w.disabled_at, "           \
 	"w.created_by, w.created_at, w.updated_at"
 
 int store_webhook_insert(struct store_conn *c, const struct store_webhook *w, const char *secret,
@@ -16,11 +16,10 @@ int store_webhook_insert(struct store_conn *c, const struct store_webhook *w, co
 	              "INSERT INTO webhooks (url, description, events, format, enabled, secret, "
 	              "created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
 	              "RETURNING id",
-	              (struct db_val[]){DB_TEXT(w->url), DB_TEXT(w->description),
-	                                DB_TEXT(w->events), DB_TEXT(w->format),
-	                                DB_INT(w->enabled ? 1 : 0), DB_TEXT(secret),
-	                                created_by > 0 ? DB_INT(created_by) : DB_NULL, DB_INT(now),
-	                                DB_INT(now)},
+	              (struct db_val[]){
+	                  DB_TEXT(w->url), DB_TEXT(w->description), DB_TEXT(w->events),
+	                  DB_TEXT(w->format), DB_INT(w->enabled ? 1 : 0), DB_TEXT(secret),
+	                  created_by > 0 ? DB_INT(created_by) : DB_NULL, DB_INT(now), DB_INT(now)},
 	              9, id);
 }
 
@@ -82,8 +81,8 @@ int store_webhook_delete(struct store_conn *c, int64_t id)
 	return rc;
 }
 
-int store_webhook_rotate(struct store_conn *c, int64_t id, const char *secret,
-                         const char *previous, int64_t previous_until, int64_t now)
+int store_webhook_rotate(struct store_conn *c, int64_t id, const char *secret, const char *previous,
+                         int64_t previous_until, int64_t now)
 {
 	return sq_run(c,
 	              "UPDATE webhooks SET secret = ?, previous_secret = ?, previous_secret_until "
@@ -103,8 +102,7 @@ int store_webhook_disable(struct store_conn *c, int64_t id, const char *reason, 
 
 int store_webhooks_enabled(struct store_conn *c, json_t **items)
 {
-	return sq_rows(c,
-	               "SELECT id, events, format FROM webhooks WHERE enabled <> 0 ORDER BY id",
+	return sq_rows(c, "SELECT id, events, format FROM webhooks WHERE enabled <> 0 ORDER BY id",
 	               NULL, 0, items);
 }
 
@@ -121,9 +119,8 @@ int store_webhook_due(struct store_conn *c, int64_t now, int limit, json_t **ite
 	    (struct db_val[]){DB_INT(now), DB_INT(now), DB_INT(limit)}, 3, items);
 }
 
-int store_webhook_attempt(struct store_conn *c, int64_t webhook_id, int64_t outbox_id,
-                          int64_t at, int code, int64_t ms, const char *error,
-                          const char *response)
+int store_webhook_attempt(struct store_conn *c, int64_t webhook_id, int64_t outbox_id, int64_t at,
+                          int code, int64_t ms, const char *error, const char *response)
 {
 	return sq_run(c,
 	              "INSERT INTO webhook_attempts (webhook_id, outbox_id, at, status_code, "
@@ -145,13 +142,13 @@ int store_webhook_deliveries(struct store_conn *c, int64_t id, int64_t before, i
 
 	*items = NULL;
 	snprintf(rcpt, sizeof(rcpt), "%lld", (long long)id);
-	rc = sq_rows(c,
-	             "SELECT id, kind, payload, headers, created_at, next_attempt_at, attempts, "
-	             "last_error, sent_at, failed_at FROM outbox WHERE channel = 'webhook' AND "
-	             "recipient = ? AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?",
-	             (struct db_val[]){DB_TEXT(rcpt_p), DB_INT(before), DB_INT(before),
-	                               DB_INT(limit)},
-	             4, &rows);
+	rc = sq_rows(
+	    c,
+	    "SELECT id, kind, payload, headers, created_at, next_attempt_at, attempts, "
+	    "last_error, sent_at, failed_at FROM outbox WHERE channel = 'webhook' AND "
+	    "recipient = ? AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?",
+	    (struct db_val[]){DB_TEXT(rcpt_p), DB_INT(before), DB_INT(before), DB_INT(limit)}, 4,
+	    &rows);
 	if (rc != KAM_OK || json_array_size(rows) == 0)
 		goto out;
 	rc = sq_rows(
@@ -172,8 +169,9 @@ int store_webhook_deliveries(struct store_conn *c, int64_t id, int64_t before, i
 		json_t *list = json_array();
 		json_int_t oid = json_integer_value(json_object_get(r, "id"));
 
-		json_array_foreach(att, k, a) if (json_integer_value(json_object_get(a, "outbox_id")) ==
-		                                  oid) json_array_append(list, a);
+		json_array_foreach(
+		    att, k, a) if (json_integer_value(json_object_get(a, "outbox_id")) == oid)
+		    json_array_append(list, a);
 		json_object_set_new(r, "attempt_log", list);
 	}
 out:
@@ -213,11 +211,20 @@ int store_webhook_replay(struct store_conn *c, int64_t outbox_id, int64_t now)
 	              (struct db_val[]){DB_INT(now), DB_INT(now), DB_INT(outbox_id)}, 3);
 }
 
+int store_webhook_admins(struct store_conn *c, json_t **items)
+{
+	return sq_rows(c,
+	               "SELECT id, name, email FROM users WHERE role = 'admin' AND active <> 0 "
+	               "ORDER BY id",
+	               NULL, 0, items);
+}
+
 int store_webhook_alerts(struct store_conn *c, int64_t after_id, int64_t resolved_at,
                          json_t **items)
 {
 	if (after_id >= 0)
-		return sq_rows(c, "SELECT * FROM alerts WHERE id > ? AND state = 'open' ORDER BY id",
+		return sq_rows(c,
+		               "SELECT * FROM alerts WHERE id > ? AND state = 'open' ORDER BY id",
 		               (struct db_val[]){DB_INT(after_id)}, 1, items);
 	return sq_rows(c,
 	               "SELECT * FROM alerts WHERE state = 'resolved' AND resolved_at = ? ORDER "

@@ -27,8 +27,8 @@ int store_webhook_update(struct store_conn *c, int64_t id, const struct store_we
 /* Removes the endpoint and the deliveries it still had to make. */
 int store_webhook_delete(struct store_conn *c, int64_t id);
 /* A new secret; the previous one keeps signing until previous_until. */
-int store_webhook_rotate(struct store_conn *c, int64_t id, const char *secret,
-                         const char *previous, int64_t previous_until, int64_t now);
+int store_webhook_rotate(struct store_conn *c, int64_t id, const char *secret, const char *previous,
+                         int64_t previous_until, int64_t now);
 /* Turns the endpoint off for reason (persistent failure). */
 int store_webhook_disable(struct store_conn *c, int64_t id, const char *reason, int64_t now);
 /* The enabled endpoints [{id, events, format}] (*items owned). */
@@ -37,9 +37,8 @@ int store_webhooks_enabled(struct store_conn *c, json_t **items);
  * (a later event waits while an earlier one is pending; *items owned). */
 int store_webhook_due(struct store_conn *c, int64_t now, int limit, json_t **items);
 /* Logs one attempt (code 0: no answer). */
-int store_webhook_attempt(struct store_conn *c, int64_t webhook_id, int64_t outbox_id,
-                          int64_t at, int code, int64_t ms, const char *error,
-                          const char *response);
+int store_webhook_attempt(struct store_conn *c, int64_t webhook_id, int64_t outbox_id, int64_t at,
+                          int code, int64_t ms, const char *error, const char *response);
 /* The deliveries of endpoint id below before (0: from the newest), newest first, up to
  * limit, each with its attempts, newest first (*items owned). */
 int store_webhook_deliveries(struct store_conn *c, int64_t id, int64_t before, int limit,
@@ -48,6 +47,8 @@ int store_webhook_deliveries(struct store_conn *c, int64_t id, int64_t before, i
 int store_webhook_delivery_owner(struct store_conn *c, int64_t outbox_id, int64_t *webhook_id);
 /* Makes a delivery due again at now, from its first attempt (same id, same payload). */
 int store_webhook_replay(struct store_conn *c, int64_t outbox_id, int64_t now);
+/* The active admins [{id, name, email}], to tell them of an endpoint turned off. */
+int store_webhook_admins(struct store_conn *c, json_t **items);
 /* Alerts opened above after_id (state open), or resolved at exactly resolved_at when
  * after_id < 0, as stored rows (*items owned). */
 int store_webhook_alerts(struct store_conn *c, int64_t after_id, int64_t resolved_at,
