@@ -67,7 +67,14 @@ function Deliveries({ hook, onChanged }) {
   const [msg, setMsg] = useState(null);
   const load = (cursor) => get(`/api/v1/webhooks/${hook.id}/deliveries?limit=20${cursor ? `&cursor=${cursor}` : ''}`)
     .then((r) => { setItems(cursor ? [...items, ...r.items] : r.items); setNext(r.next); }, (e) => setMsg(e.message));
-  useEffect(() => { load(null); }, [hook.id]);
+  useEffect(() => { load(null); }, [hook.id, hook.pending]);
+  // while something waits, the log follows it
+  const waiting = items && items.some((d) => d.state === 'pending');
+  useEffect(() => {
+    if (!waiting) return undefined;
+    const t = setTimeout(() => { load(null); onChanged(); }, 2000);
+    return () => clearTimeout(t);
+  }, [waiting, items]);
   async function replay(d) {
     try { await api('POST', `/api/v1/webhooks/deliveries/${d.id}/replay`); setMsg(`${d.webhook_id} queued again.`); load(null); onChanged(); } catch (e) { setMsg(e.message); }
   }

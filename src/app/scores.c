@@ -285,11 +285,18 @@ int app_segments_refresh(struct store_conn *db, const struct settings *s, int64_
 	size_t i;
 	int rc;
 
+	json_t *seg_before = NULL; /* for account.segment_changed webhooks */
+
 	app_score_window(today, from, to);
 	date_format(date_add_days_clamped(today, -365), from_date);
-	if ((rc = store_segments_clear(db)) != KAM_OK ||
-	    (rc = store_matrix_rows(db, 0, from, to, from_date, now - 90 * 86400, &rows)) != KAM_OK)
+	if ((rc = app_webhook_segments_before(db, &seg_before)) != KAM_OK)
 		return rc;
+	if ((rc = store_segments_clear(db)) != KAM_OK ||
+	    (rc = store_matrix_rows(db, 0, from, to, from_date, now - 90 * 86400, &rows)) !=
+	        KAM_OK) {
+		json_decref(seg_before);
+		return rc;
+	}
 	json_array_foreach(rows, i, row)
 	{
 		json_t *it = app_matrix_item(s, row);
@@ -303,6 +310,10 @@ int app_segments_refresh(struct store_conn *db, const struct settings *s, int64_
 		json_decref(it);
 	}
 	json_decref(rows);
+	if (rc == KAM_OK)
+		rc = app_webhook_segments_after(db, seg_before);
+	else
+		json_decref(seg_before);
 	return rc;
 }
 

@@ -338,14 +338,19 @@ static bool list_has(const char *list, const char *word)
 	return false;
 }
 
-static json_t *time_json(json_t *v)
+static json_t *time_of(int64_t t)
 {
 	char ts[40];
 
-	if (!json_is_integer(v) || json_integer_value(v) <= 0)
+	if (t <= 0)
 		return json_null();
-	time_rfc3339(json_integer_value(v), ts, sizeof(ts));
+	time_rfc3339(t, ts, sizeof(ts));
 	return json_string(ts);
+}
+
+static json_t *time_json(const json_t *v)
+{
+	return time_of(json_is_integer(v) ? json_integer_value(v) : 0);
 }
 
 /* A stored endpoint as the API shows it: never its secrets. */
@@ -368,7 +373,7 @@ static json_t *endpoint_json(const json_t *row, int64_t now)
 	json_object_set(out, "disabled_reason", json_object_get(row, "disabled_reason"));
 	json_object_set_new(out, "disabled_at", time_json(json_object_get(row, "disabled_at")));
 	json_object_set_new(out, "previous_secret_valid_until",
-	                    until > now ? time_json(json_integer(until)) : json_null());
+	                    until > now ? time_of(until) : json_null());
 	if (json_object_get(row, "pending")) {
 		json_object_set(out, "pending", json_object_get(row, "pending"));
 		json_object_set(out, "failed", json_object_get(row, "failed"));
@@ -939,6 +944,20 @@ int app_webhook_tier(struct store_conn *db, int64_t id, const char *previous)
 	return rc;
 }
 
+/* The event an alert rule stands for when it opens (NULL: none but alert.opened). */
+static const char *rule_event(const char *rule)
+{
+	static const char *const map[][2] = {{"sla_breach", "case.sla_breached"},
+	                                     {"detractor", "survey.detractor"},
+	                                     {"overdue_action", "action.overdue"},
+	                                     {"review_overdue", "plan.review_due"}};
+
+	for (size_t i = 0; rule && i < sizeof(map) / sizeof(*map); i++)
+		if (strcmp(map[i][0], rule) == 0)
+			return map[i][1];
+	return NULL;
+}
+
 static int emit_alerts(struct store_conn *db, const char *type, json_t *rows)
 {
 	json_t *r, *a = NULL;
@@ -947,12 +966,17 @@ static int emit_alerts(struct store_conn *db, const char *type, json_t *rows)
 
 	json_array_foreach(rows, i, r)
 	{
+		const char *also = NULL;
+
 		rc = store_get(db, &model_alert, json_integer_value(json_object_get(r, "id")), &a,
 		               NULL);
 		if (rc == KAM_OK)
 			rc = app_alert_expand(db, a);
 		if (rc == KAM_OK)
 			rc = app_webhook_emit(db, type, a, NULL);
+		if (rc == KAM_OK && strcmp(type, "alert.opened") == 0 &&
+		    (also = rule_event(json_string_value(json_object_get(a, "rule")))) != NULL)
+			rc = app_webhook_emit(db, also, a, NULL);
 		json_decref(a);
 		a = NULL;
 		if (rc != KAM_OK)
@@ -977,15 +1001,91 @@ static int wanted(struct store_conn *db, const char *type, bool *yes)
 
 int app_webhook_alerts_opened(struct store_conn *db, int64_t after_id)
 {
+	static const char *const types[] = {"alert.opened", "case.sla_breached", "survey.detractor",
+	                                    "action.overdue", "plan.review_due"};
 	json_t *rows = NULL;
 	bool yes = false;
-	int rc = wanted(db, "alert.opened", &yes);
+	int rc = KAM_OK;
 
+	for (size_t i = 0; i < sizeof(types) / sizeof(*types) && rc == KAM_OK && !yes; i++)
+		rc = wanted(db, types[i], &yes);
 	if (rc != KAM_OK || !yes)
 		return rc;
 	if ((rc = store_webhook_alerts(db, after_id < 0 ? 0 : after_id, 0, &rows)) == KAM_OK)
 		rc = emit_alerts(db, "alert.opened", rows);
 	json_decref(rows);
+	return rc;
+}
+
+int app_webhook_segments_before(struct store_conn *db, json_t **before)
+{
+	json_t *rows = NULL, *r;
+	bool yes = false;
+	size_t i;
+	int rc = wanted(db, "account.segment_changed", &yes);
+
+	*before = NULL;
+	if (rc != KAM_OK || !yes || (rc = store_webhook_segments(db, &rows)) != KAM_OK)
+		return rc;
+	*before = json_object();
+	json_array_foreach(rows, i, r)
+	{
+		char k[32];
+
+		snprintf(k, sizeof(k), "%lld",
+		         (long long)json_integer_value(json_object_get(r, "id")));
+		json_object_set(*before, k, json_object_get(r, "segment"));
+	}
+	json_decref(rows);
+	return KAM_OK;
+}
+
+int app_webhook_segments_after(struct store_conn *db, json_t *before)
+{
+	json_t *rows = NULL, *now_seg, *r, *v;
+	const char *k;
+	size_t i;
+	int rc;
+
+	if (before == NULL)
+		return KAM_OK;
+	if ((rc = store_webhook_segments(db, &rows)) != KAM_OK) {
+		json_decref(before);
+		return rc;
+	}
+	now_seg = json_object();
+	json_array_foreach(rows, i, r)
+	{
+		char key[32];
+
+		snprintf(key, sizeof(key), "%lld",
+		         (long long)json_integer_value(json_object_get(r, "id")));
+		json_object_set(now_seg, key, json_object_get(r, "segment"));
+		if (!json_object_get(before, key))
+			json_object_set_new(before, key, json_null());
+	}
+	json_object_foreach(before, k, v)
+	{
+		json_t *was_seg = v, *is = json_object_get(now_seg, k), *acc = NULL, *prev;
+
+		if (rc != KAM_OK)
+			break;
+		if (json_equal(was_seg, is ? is : json_null()))
+			continue;
+		if ((rc = store_get(db, &model_account, strtoll(k, NULL, 10), &acc, NULL)) ==
+		    KAM_ENOTFOUND) {
+			rc = KAM_OK;
+			continue;
+		}
+		prev = json_pack("{s:O}", "segment", was_seg);
+		if (rc == KAM_OK)
+			rc = app_webhook_emit(db, "account.segment_changed", acc, prev);
+		json_decref(prev);
+		json_decref(acc);
+	}
+	json_decref(now_seg);
+	json_decref(rows);
+	json_decref(before);
 	return rc;
 }
 
@@ -1043,7 +1143,11 @@ static const char *title_of(const char *type)
 	         {"account.churned", "Account churned"},
 	         {"opportunity.won", "Opportunity won"},
 	         {"opportunity.lost", "Opportunity lost"},
-	         {"import.finished", "Import finished"}};
+	         {"import.finished", "Import finished"},
+	         {"case.sla_breached", "Case SLA breached"},
+	         {"survey.detractor", "Detractor survey answer"},
+	         {"action.overdue", "Action overdue"},
+	         {"plan.review_due", "Plan review due"}};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++)
 		if (strcmp(t[i].type, type) == 0)
@@ -1078,7 +1182,7 @@ static int chat_body(const struct webhook_config *c, const char *format, const c
 		name = json_string_value(json_object_get(d, "title"));
 	if (!name)
 		name = json_string_value(json_object_get(d, "message"));
-	if (strncmp(type ? type : "", "alert.", 6) == 0) {
+	if (strncmp(type ? type : "", "alert.", 6) == 0 || json_object_get(d, "rule_label")) {
 		detail = json_string_value(json_object_get(d, "rule_label"));
 		snprintf(extra, sizeof(extra), " (%s)",
 		         json_string_value(json_object_get(d, "severity")) ?: "alert");

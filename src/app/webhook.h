@@ -74,7 +74,14 @@ int app_webhook_record(struct store_conn *db, const char *entity, const json_t *
                        const json_t *after);
 /* account.tier_changed for account id, which had tier previous. */
 int app_webhook_tier(struct store_conn *db, int64_t id, const char *previous);
-/* alert.opened for the open alerts above after_id (an alerts run). */
+/* The accounts' segments before a refresh, when an endpoint wants account.segment_changed
+ * (*before owned; NULL otherwise). */
+int app_webhook_segments_before(struct store_conn *db, json_t **before);
+/* account.segment_changed for each account whose segment differs from before's (which it
+ * frees). */
+int app_webhook_segments_after(struct store_conn *db, json_t *before);
+/* alert.opened for the open alerts above after_id (an alerts run), and the events their
+ * rules stand for: case.sla_breached, survey.detractor, action.overdue, plan.review_due. */
 int app_webhook_alerts_opened(struct store_conn *db, int64_t after_id);
 /* alert.resolved for the alerts resolved at exactly at (an alerts run). */
 int app_webhook_alerts_resolved(struct store_conn *db, int64_t at);

@@ -211,6 +211,12 @@ int store_webhook_replay(struct store_conn *c, int64_t outbox_id, int64_t now)
 	              (struct db_val[]){DB_INT(now), DB_INT(now), DB_INT(outbox_id)}, 3);
 }
 
+int store_webhook_segments(struct store_conn *c, json_t **items)
+{
+	return sq_rows(c, "SELECT id, segment FROM accounts WHERE segment IS NOT NULL", NULL, 0,
+	               items);
+}
+
 int store_webhook_admins(struct store_conn *c, json_t **items)
 {
 	return sq_rows(c,

@@ -47,6 +47,8 @@ int store_webhook_deliveries(struct store_conn *c, int64_t id, int64_t before, i
 int store_webhook_delivery_owner(struct store_conn *c, int64_t outbox_id, int64_t *webhook_id);
 /* Makes a delivery due again at now, from its first attempt (same id, same payload). */
 int store_webhook_replay(struct store_conn *c, int64_t outbox_id, int64_t now);
+/* Every account that has a segment [{id, segment}] (*items owned). */
+int store_webhook_segments(struct store_conn *c, json_t **items);
 /* The active admins [{id, name, email}], to tell them of an endpoint turned off. */
 int store_webhook_admins(struct store_conn *c, json_t **items);
 /* Alerts opened above after_id (state open), or resolved at exactly resolved_at when

@@ -279,6 +279,40 @@ test('an import sends import.finished (and its accounts account.created); a reso
   await call('admin', 'DELETE', `/api/v1/webhooks/${h.id}`);
 });
 
+test('the events alert rules stand for go out with their alert; a score that moves the tier sends account.tier_changed, a key account segment_changed', async () => {
+  const derived = { sla_breach: 'case.sla_breached', detractor: 'survey.detractor', overdue_action: 'action.overdue', review_overdue: 'plan.review_due' };
+  const h = await hook({ url: `${rx.base}/rules`, events: ['alert.opened', ...Object.values(derived), 'account.tier_changed', 'account.segment_changed'] });
+  const open = (await call('admin', 'GET', '/api/v1/alerts?state=open&limit=500')).json.items.filter((a) => derived[a.rule]);
+  assert.ok(open.length > 0, 'the demo has alerts of these rules');
+  const rules = [...new Set(open.map((a) => a.rule))];
+  const picked = rules.map((r) => open.find((a) => a.rule === r));
+  for (const a of picked) {
+    const r = await api(srv.url, tok.admin, 'PATCH', `/api/v1/alerts/${a.id}`, { state: 'resolved' }, { 'If-Match': '*' });
+    assert.equal(r.status, 200, r.text);
+  }
+  assert.equal((await call('admin', 'POST', '/api/v1/alerts/evaluate')).status, 200);
+  for (const a of picked) {
+    const ev = await until(derived[a.rule], () => rx.at('/rules').find((g) => g.json.type === derived[a.rule] && g.json.data.account_id === a.account_id));
+    assert.equal(ev.json.data.rule, a.rule);
+    const opened = rx.at('/rules').find((g) => g.json.type === 'alert.opened' && g.json.data.id === ev.json.data.id);
+    assert.ok(opened, 'the same alert went out as alert.opened');
+  }
+  // an account whose criteria all go to 5 climbs a tier at once (the score settles on write)
+  const acc = (await call('anna', 'POST', '/api/v1/accounts', { name: 'Climber AG', strategic_importance: 1, growth_potential: 1, industry_influence: 1 })).json;
+  const up = await api(srv.url, tok.anna, 'PATCH', `/api/v1/accounts/${acc.id}`, { strategic_importance: 5, growth_potential: 5, industry_influence: 5 }, { 'If-Match': '*' });
+  assert.equal(up.status, 200, up.text);
+  assert.notEqual(up.json.tier, acc.tier, `${acc.tier} → ${up.json.tier}`);
+  const tc = await until('account.tier_changed', () => rx.at('/rules').find((g) => g.json.type === 'account.tier_changed' && g.json.data.id === acc.id));
+  assert.deepEqual([tc.json.previous.tier, tc.json.data.tier], [acc.tier, up.json.tier]);
+  assert.equal(up.json.tier, 'key');
+  // a key account gets a matrix segment at the next refresh
+  assert.equal((await call('admin', 'POST', '/api/v1/alerts/evaluate')).status, 200);
+  const sc = await until('account.segment_changed', () => rx.at('/rules').find((g) => g.json.type === 'account.segment_changed' && g.json.data.id === acc.id));
+  assert.equal(sc.json.previous.segment, null);
+  assert.ok(sc.json.data.segment);
+  await call('admin', 'DELETE', `/api/v1/webhooks/${h.id}`);
+});
+
 test('an event is not lost across a kill -9 of the sending server: after the restart it arrives with the same webhook-id; without the allow-list delivery to 127.0.0.1 is refused', async () => {
   const h = await hook({ url: `${rx.base}/crash`, events: ['account.created'] });
   rx.plans.set('/crash', { hang: true });
