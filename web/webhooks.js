@@ -82,12 +82,12 @@ function Deliveries({ hook, onChanged }) {
   return html`<div class="wh-log"><h3>Deliveries to ${hook.url}</h3>
     ${msg && html`<p class="muted" role="status">${msg}</p>`}
     ${items.length === 0 ? html`<p class="muted">Nothing sent yet.</p>` : html`<div class="scroll"><table class="wh-deliveries">
-      <thead><tr><th>Event</th><th>Created</th><th>State</th><th>Tries</th><th>Last answer</th><th>Time</th><th></th></tr></thead>
+      <thead><tr><th>Event</th><th>Created (UTC)</th><th>State</th><th>Tries</th><th>Last answer</th><th>Time</th><th></th></tr></thead>
       <tbody>${items.map((d) => {
         const a = d.attempt_log[0];
         return html`<tr><td><code>${d.type}</code><br /><span class="muted">${d.webhook_id}</span></td><td>${when(d.created_at)}</td>
           <td class=${d.state === 'failed' ? 'error' : d.state === 'pending' ? 'muted' : ''}>${d.state}${d.state === 'pending' && d.next_attempt_at ? html`<br /><span class="muted">next ${when(d.next_attempt_at)}</span>` : ''}</td>
-          <td>${d.attempts}</td><td>${a ? (a.status_code ?? 'no answer') : '–'}${a?.error ? html`<br /><span class="muted">${a.error}</span>` : ''}</td>
+          <td>${d.attempts}</td><td>${a ? (a.status_code ?? 'no answer') : '–'}${a?.error ? html`<br /><span class="muted why">${a.error}</span>` : ''}</td>
           <td>${a ? `${a.duration_ms} ms` : '–'}</td>
           <td><button type="button" class="link" onClick=${() => replay(d)}>replay</button></td></tr>`;
       })}</tbody></table></div>`}

@@ -1572,6 +1572,7 @@ struct app_webhooks {
 static void *loop(void *arg)
 {
 	struct app_webhooks *w = arg;
+	int64_t purged = 0;
 
 	pthread_mutex_lock(&w->mu);
 	while (!w->stop) {
@@ -1582,6 +1583,11 @@ static void *loop(void *arg)
 		pthread_mutex_unlock(&w->mu);
 		store_acquire(w->st, &c);
 		rc = app_webhook_run(c, w->owner, time_now(), &sent, &failed);
+		/* delivered events stay 30 days in the log, whether mail is set up or not */
+		if (rc == KAM_OK && time_now() - purged >= 60) {
+			purged = time_now();
+			rc = store_outbox_purge(c, purged - 30 * 86400);
+		}
 		store_release(w->st, c);
 		if (rc != KAM_OK)
 			log_msg("warn", "webhooks: database error %d; will retry", rc);
