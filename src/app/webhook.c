@@ -1295,11 +1295,10 @@ static curl_socket_t open_cb(void *arg, curlsocktype purpose, struct curl_sockad
 }
 
 /* One HTTP POST of body; *code 0 when there was no answer (why says why). */
-static void post(const struct webhook_config *c, const char *url, const char *pin,
+static void post(CURL *h, const struct webhook_config *c, const char *url, const char *pin,
                  const char *msg_id, int64_t ts, const char *sig, const char *body, int *code,
                  struct answer *an, char *why, size_t whylen)
 {
-	CURL *h = curl_easy_init();
 	struct curl_slist *hd = NULL, *res = NULL;
 	char line[1200], allow[sizeof(c->allow)];
 	long status = 0;
@@ -1310,6 +1309,8 @@ static void post(const struct webhook_config *c, const char *url, const char *pi
 		snprintf(why, whylen, "out of memory");
 		return;
 	}
+	/* the options go, the connections to receivers stay open for the next delivery */
+	curl_easy_reset(h);
 	hd = curl_slist_append(hd, "Content-Type: application/json");
 	hd = curl_slist_append(hd, "User-Agent: kam-webhooks/1");
 	hd = curl_slist_append(hd, "Expect:");
@@ -1346,7 +1347,6 @@ static void post(const struct webhook_config *c, const char *url, const char *pi
 		snprintf(why, whylen, "%s", curl_easy_strerror(cc));
 	curl_slist_free_all(hd);
 	curl_slist_free_all(res);
-	curl_easy_cleanup(h);
 }
 
 /* Tells the admins that an endpoint was turned off: the log, and a mail to each when mail
@@ -1404,8 +1404,8 @@ static int tell_admins(struct store_conn *db, int64_t id, const char *url, const
 	return rc;
 }
 
-static int deliver(struct store_conn *db, const struct webhook_config *c, const char *owner,
-                   json_t *row, int64_t now, bool *ok)
+static int deliver(struct store_conn *db, const struct webhook_config *c, CURL *h,
+                   const char *owner, json_t *row, int64_t now, bool *ok)
 {
 	int64_t oid = json_integer_value(json_object_get(row, "id"));
 	int64_t attempts = json_integer_value(json_object_get(row, "attempts"));
@@ -1458,8 +1458,8 @@ static int deliver(struct store_conn *db, const struct webhook_config *c, const 
 		snprintf(why, sizeof(why), "refused: the URL %.370s", tmp);
 		refused = true;
 	} else
-		post(c, json_string_value(json_object_get(ep, "url")), pin, msg_id, ts, sig, body,
-		     &code, an, why, sizeof(why));
+		post(h, c, json_string_value(json_object_get(ep, "url")), pin, msg_id, ts, sig,
+		     body, &code, an, why, sizeof(why));
 	ms = (int64_t)(time_mono_ms() - t0);
 	metrics_hist_observe(&attempt_ms, (double)ms);
 	*ok = code >= 200 && code < 300;
@@ -1514,14 +1514,17 @@ out:
 int app_webhook_run(struct store_conn *db, const char *owner, int64_t now, int *sent, int *failed)
 {
 	struct webhook_config c;
+	CURL *h = NULL; /* made when something is due */
+	double t0 = time_mono_ms();
 	int rc = KAM_OK;
 	int lease;
 
 	*sent = *failed = 0;
 	app_webhook_config(&c);
 	lease = 2 * c.timeout + 5; /* outlives one attempt; a killed node's lease runs out */
-	/* rounds: each delivers the head of every endpoint's queue, then the next ones */
-	for (int round = 0; round < 20; round++) {
+	/* rounds: each delivers the head of every endpoint's queue, then the next ones, for a
+	 * few seconds at most (the caller comes back at once when there was work) */
+	while (time_mono_ms() - t0 < 5000) {
 		json_t *due = NULL, *v;
 		size_t i;
 		int done = 0;
@@ -1539,7 +1542,10 @@ int app_webhook_run(struct store_conn *db, const char *owner, int64_t now, int *
 				break;
 			if (!got)
 				continue;
-			rc = deliver(db, &c, owner, row, now, &ok);
+			if (h == NULL && (h = curl_easy_init()) == NULL)
+				rc = KAM_ENOMEM; /* the lease runs out; another try then */
+			if (rc == KAM_OK)
+				rc = deliver(db, &c, h, owner, row, now, &ok);
 			json_decref(row);
 			if (rc != KAM_OK)
 				break;
@@ -1554,6 +1560,8 @@ int app_webhook_run(struct store_conn *db, const char *owner, int64_t now, int *
 			break;
 		now = time_now();
 	}
+	if (h)
+		curl_easy_cleanup(h);
 	return rc;
 }
 
@@ -1592,6 +1600,8 @@ static void *loop(void *arg)
 		if (rc != KAM_OK)
 			log_msg("warn", "webhooks: database error %d; will retry", rc);
 		pthread_mutex_lock(&w->mu);
+		if (sent + failed > 0 && rc == KAM_OK)
+			continue; /* more may be due: no pause */
 		time_mono_deadline(&ts, w->poll_ms);
 		while (!w->stop && pthread_cond_timedwait(&w->cv, &w->mu, &ts) == 0)
 			;
@@ -1608,7 +1618,7 @@ int app_webhooks_start(struct store *st, struct app_webhooks **out)
 	if (w == NULL)
 		return KAM_ENOMEM;
 	w->st = st;
-	w->poll_ms = env_int("KAM_WEBHOOK_POLL_MS", 1000, 50, 600000);
+	w->poll_ms = env_int("KAM_WEBHOOK_POLL_MS", 250, 50, 600000);
 	snprintf(w->owner, sizeof(w->owner), "%s:webhooks", node_id());
 	pthread_mutex_init(&w->mu, NULL);
 	time_cond_init_mono(&w->cv);

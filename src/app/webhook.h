@@ -93,7 +93,7 @@ int app_webhook_alert_resolved(struct store_conn *db, int64_t id);
 int app_webhook_run(struct store_conn *db, const char *owner, int64_t now, int *sent, int *failed);
 
 struct app_webhooks;
-/* Starts the delivery thread (polls every KAM_WEBHOOK_POLL_MS, default 1000 ms) on a
+/* Starts the delivery thread (polls every KAM_WEBHOOK_POLL_MS, default 250 ms) on a
  * connection of st of its own; *out owned, stopped by app_webhooks_stop. */
 int app_webhooks_start(struct store *st, struct app_webhooks **out);
 /* Stops the delivery thread (after the attempt in progress) and frees it. */

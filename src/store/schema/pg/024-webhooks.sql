@@ -32,3 +32,5 @@ CREATE TABLE webhook_attempts (
 );
 CREATE INDEX webhook_attempts_outbox ON webhook_attempts (outbox_id, id);
 CREATE INDEX outbox_webhook ON outbox (recipient, id) WHERE channel = 'webhook';
+-- each endpoint's undelivered events, oldest first: the head of its queue
+CREATE INDEX outbox_webhook_pending ON outbox (recipient, id) WHERE channel = 'webhook' AND sent_at IS NULL AND failed_at IS NULL;
