@@ -1491,8 +1491,8 @@ static int deliver(struct store_conn *db, const struct webhook_config *c, CURL *
 			char reason[600];
 
 			snprintf(reason, sizeof(reason),
-			         "turned off after %lld failed attempts of %s: %s",
-			         (long long)attempts + 1, msg_id, why);
+			         "turned off after %lld failed attempt%s of %s: %s",
+			         (long long)attempts + 1, attempts ? "s" : "", msg_id, why);
 			rc = store_webhook_disable(db, wid, reason, now);
 			if (rc == KAM_OK)
 				rc = tell_admins(

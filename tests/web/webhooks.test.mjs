@@ -14,7 +14,7 @@ const tok = {};
 before(async () => {
   ({ t, db } = demoDb());
   Object.assign(tok, tokens(db, ['admin', 'anna'], 'webhooks-web'));
-  srv = await serve(db, { KAM_WEBHOOK_ALLOW: '127.0.0.1', KAM_WEBHOOK_POLL_MS: '100', KAM_JOB_INTERVAL: '3600' });
+  srv = await serve(db, { KAM_WEBHOOK_ALLOW: '127.0.0.1', KAM_WEBHOOK_POLL_MS: '100', KAM_JOB_INTERVAL: '3600', KAM_WEBHOOK_ATTEMPTS: '1' });
   rx = createServer((req, res) => {
     let b = '';
     req.on('data', (d) => { b += d; });
@@ -92,14 +92,17 @@ test('an admin adds a webhook, copies its secret once, sends a test event and se
 test('an endpoint kam turned off is shown as such with the reason; the screen fits at 1280, 820 and 390 px', async () => {
   const r = await api(srv.url, tok.admin, 'POST', '/api/v1/webhooks', { url: `${base}/broken`, events: ['account.created'], format: 'slack', description: 'Team channel' });
   assert.equal(r.status, 201);
-  // what kam writes when it gives up (the API test drives the real retries)
+  // one attempt allowed here (KAM_WEBHOOK_ATTEMPTS=1): its 500 turns the endpoint off
   await api(srv.url, tok.admin, 'POST', `/api/v1/webhooks/${r.json.id}/test`);
+  await until(async () => (await api(srv.url, tok.admin, 'GET', `/api/v1/webhooks/${r.json.id}`)).json.enabled === false);
   for (const width of [1280, 820, 390]) {
     const p = await newPage(browser, width, 900);
     await signIn(p, srv.url, 'admin@example.com');
     await p.goto(`${srv.url}/#/settings`);
     const sec = p.getByRole('region', { name: 'Webhooks' });
     await sec.getByText('Team channel').waitFor();
+    assert.match(await sec.getByRole('alert').textContent(), /1 webhook was turned off after failing/);
+    assert.match(await sec.locator('.wh-item', { hasText: 'Team channel' }).textContent(), /Off: turned off after 1 failed attempt of msg_\d+: HTTP 500/);
     await sec.locator('.wh-item', { hasText: 'Team channel' }).getByRole('button', { name: 'Deliveries' }).click();
     await sec.locator('table.wh-deliveries').waitFor();
     await sec.scrollIntoViewIfNeeded();
