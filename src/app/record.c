@@ -234,7 +234,7 @@ int app_res_insert(struct store_conn *db, const struct actor *who, const struct 
 	if ((rc = app_audit(db, who, "create", r->e->name, id, NULL, after)) != KAM_OK)
 		goto out;
 	/* webhook events go in the outbox in the write's transaction */
-	rc = app_webhook_record(db, r->e->name, NULL, after);
+	rc = app_webhook_record(db, who, r, NULL, after);
 out:
 	if (rc == KAM_OK && out)
 		*out = after;
@@ -304,7 +304,7 @@ int app_res_patch(struct store_conn *db, const struct actor *who, const struct a
 		goto out;
 	if ((rc = app_audit(db, who, "update", r->e->name, id, before, after)) != KAM_OK)
 		goto out;
-	rc = app_webhook_record(db, r->e->name, before, after);
+	rc = app_webhook_record(db, who, r, before, after);
 out:
 	json_decref(before);
 	json_decref(merged);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "app/alerts.h"
 #include "app/mail.h"
+#include "app/record.h"
 #include "app/webhook.h"
 #include "kam/validate.h"
 #include "store/outbox.h"
@@ -897,46 +898,99 @@ static json_t *was(const json_t *before, const char *field)
 	return json_pack("{s:O}", field, v ? v : json_null());
 }
 
-int app_webhook_record(struct store_conn *db, const char *entity, const json_t *before,
-                       const json_t *after)
+/* Whether an enabled endpoint wants any of types (n of them). */
+static int any_wanted(struct store_conn *db, const char *const *types, size_t n, bool *yes)
+{
+	json_t *eps = NULL, *e;
+	size_t i;
+	int rc = store_webhooks_enabled(db, &eps);
+
+	*yes = false;
+	json_array_foreach(
+	    eps, i, e) for (size_t k = 0; k < n;
+	                    k++) if (list_has(json_string_value(json_object_get(e, "events")),
+	                                      types[k])) *yes = true;
+	json_decref(eps);
+	return rc;
+}
+
+/* row as the API gives it: r's decoration of a copy (*out owned). */
+static int api_shape(struct store_conn *db, const struct actor *who, const struct app_resource *r,
+                     const json_t *row, json_t **out)
 {
 	int rc = KAM_OK;
-	json_t *prev = NULL;
+
+	if ((*out = json_deep_copy(row)) == NULL)
+		return KAM_ENOMEM;
+	if (r && r->decorate && (rc = r->decorate(db, who, *out, true)) != KAM_OK) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int app_webhook_record(struct store_conn *db, const struct actor *who, const struct app_resource *r,
+                       const json_t *before, const json_t *after)
+{
+	const char *types[3], *entity = r->e->name;
+	json_t *prev[3] = {NULL, NULL, NULL}, *data = NULL;
+	size_t n = 0;
+	bool yes = false;
+	int rc = KAM_OK;
 
 	if (after == NULL)
 		return KAM_OK;
 	if (strcmp(entity, "account") == 0) {
-		if (before == NULL)
-			return app_webhook_emit(db, "account.created", after, NULL);
-		rc = app_webhook_emit(db, "account.updated", after, NULL);
-		if (rc == KAM_OK && changed(before, after, "status") &&
+		types[n++] = before ? "account.updated" : "account.created";
+		if (before && changed(before, after, "status") &&
 		    strcmp(json_string_value(json_object_get(after, "status")) ?: "", "churned") ==
 		        0) {
-			prev = was(before, "status");
-			rc = app_webhook_emit(db, "account.churned", after, prev);
+			prev[n] = was(before, "status");
+			types[n++] = "account.churned";
 		}
 	} else if (strcmp(entity, "opportunity") == 0) {
 		const char *st = json_string_value(json_object_get(after, "stage"));
 
 		if (st && (strcmp(st, "won") == 0 || strcmp(st, "lost") == 0) &&
 		    (before == NULL || changed(before, after, "stage"))) {
-			prev = before ? was(before, "stage") : NULL;
-			rc = app_webhook_emit(
-			    db, strcmp(st, "won") == 0 ? "opportunity.won" : "opportunity.lost",
-			    after, prev);
+			prev[n] = before ? was(before, "stage") : NULL;
+			types[n++] =
+			    strcmp(st, "won") == 0 ? "opportunity.won" : "opportunity.lost";
 		}
 	}
-	json_decref(prev);
+	/* the decoration costs queries: only for an event someone wants */
+	if (n > 0 && (rc = any_wanted(db, types, n, &yes)) == KAM_OK && yes &&
+	    (rc = api_shape(db, who, r, after, &data)) == KAM_OK)
+		for (size_t i = 0; i < n && rc == KAM_OK; i++)
+			rc = app_webhook_emit(db, types[i], data, prev[i]);
+	for (size_t i = 0; i < n; i++)
+		json_decref(prev[i]);
+	json_decref(data);
 	return rc;
+}
+
+/* Account id as the API gives it, for an event no user's write caused (*out owned; NULL
+ * when it is gone). */
+static int account_shape(struct store_conn *db, int64_t id, json_t **out)
+{
+	struct actor sys = {.role = ROLE_ADMIN, .now = time_now()};
+	json_t *acc = NULL;
+	int rc = store_get(db, &model_account, id, &acc, NULL);
+
+	*out = NULL;
+	if (rc == KAM_OK)
+		rc = api_shape(db, &sys, &res_accounts, acc, out);
+	json_decref(acc);
+	return rc == KAM_ENOTFOUND ? KAM_OK : rc;
 }
 
 int app_webhook_tier(struct store_conn *db, int64_t id, const char *previous)
 {
 	json_t *acc = NULL, *prev;
-	int rc = store_get(db, &model_account, id, &acc, NULL);
+	int rc = account_shape(db, id, &acc);
 
-	if (rc != KAM_OK)
-		return rc == KAM_ENOTFOUND ? KAM_OK : rc;
+	if (rc != KAM_OK || acc == NULL)
+		return rc;
 	prev = json_pack("{s:s}", "tier", previous ? previous : "");
 	rc = app_webhook_emit(db, "account.tier_changed", acc, prev);
 	json_decref(prev);
@@ -1072,11 +1126,8 @@ int app_webhook_segments_after(struct store_conn *db, json_t *before)
 			break;
 		if (json_equal(was_seg, is ? is : json_null()))
 			continue;
-		if ((rc = store_get(db, &model_account, strtoll(k, NULL, 10), &acc, NULL)) ==
-		    KAM_ENOTFOUND) {
-			rc = KAM_OK;
+		if ((rc = account_shape(db, strtoll(k, NULL, 10), &acc)) == KAM_OK && acc == NULL)
 			continue;
-		}
 		prev = json_pack("{s:O}", "segment", was_seg);
 		if (rc == KAM_OK)
 			rc = app_webhook_emit(db, "account.segment_changed", acc, prev);

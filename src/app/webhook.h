@@ -68,10 +68,11 @@ int app_webhook_replay(struct store_conn *db, const struct actor *who, int64_t d
  * subscribed to it, inside the caller's transaction. */
 int app_webhook_emit(struct store_conn *db, const char *type, const json_t *data,
                      const json_t *previous);
-/* The events a record write makes (account.created, opportunity.won, …): entity is the
- * model's name, before NULL on create, after NULL on delete. */
-int app_webhook_record(struct store_conn *db, const char *entity, const json_t *before,
-                       const json_t *after);
+struct app_resource;
+/* The events a write of r's record makes (account.created, opportunity.won, …), with the
+ * record as the API gives it (r's decoration for who): before NULL on create. */
+int app_webhook_record(struct store_conn *db, const struct actor *who, const struct app_resource *r,
+                       const json_t *before, const json_t *after);
 /* account.tier_changed for account id, which had tier previous. */
 int app_webhook_tier(struct store_conn *db, int64_t id, const char *previous);
 /* The accounts' segments before a refresh, when an endpoint wants account.segment_changed

@@ -132,8 +132,9 @@ test('an account created, changed and an opportunity won arrive signed with the 
     assert.equal(g.json.version, 1);
     assert.match(g.json.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   }
-  assert.equal(got[0].json.data.id, acc.id);
-  assert.equal(got[0].json.data.name, 'Signed Sealed GmbH');
+  // data is the record exactly as the API answered it (decorations included)
+  assert.deepEqual(got[0].json.data, acc);
+  assert.deepEqual(got[2].json.data, won.json);
   assert.equal(got[1].json.data.region, 'DACH');
   assert.equal(got[2].json.data.id, opp.json.id);
   assert.equal(got[2].json.data.stage, 'won');
