@@ -240,6 +240,20 @@ test('a redirect is not followed: the attempt fails with its 3xx and the target 
   await call('admin', 'DELETE', `/api/v1/webhooks/${h.id}`);
 });
 
+test('a receiver that does not answer in time fails the attempt (KAM_WEBHOOK_TIMEOUT, 10 s by default) with no code', async () => {
+  const h = await hook({ url: `${rx.base}/silent`, events: ['account.created'] });
+  rx.plans.set('/silent', { hang: true });
+  await call('anna', 'POST', '/api/v1/accounts', { name: 'Silent' });
+  const d = await until('a timed-out attempt', async () => {
+    const items = (await call('admin', 'GET', `/api/v1/webhooks/${h.id}/deliveries`)).json.items;
+    return items[0]?.attempt_log?.length ? items[0] : null;
+  });
+  assert.equal(d.attempt_log[0].status_code, null);
+  assert.match(d.attempt_log[0].error, /Timeout/i);
+  assert.equal(d.state, 'pending', 'tried again later');
+  await call('admin', 'DELETE', `/api/v1/webhooks/${h.id}`);
+});
+
 test('Slack and Teams formats get a readable message with a link into the app, stored text escaped', async () => {
   const s = await hook({ url: `${rx.base}/slack`, events: ['account.created'], format: 'slack' });
   const m = await hook({ url: `${rx.base}/teams`, events: ['account.created'], format: 'teams' });
