@@ -6,6 +6,9 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { createHmac } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { api, demoDb, serve, sleep, tokens } from '../lib/harness.mjs';
 
 const cleanup = [];
@@ -359,4 +362,28 @@ test('an event is not lost across a kill -9 of the sending server: after the res
   });
   assert.equal(d.webhook_id, first.headers['webhook-id']);
   await call('admin', 'DELETE', `/api/v1/webhooks/${h.id}`);
+});
+
+test('with mail set up, the admins get a mail when kam turns an endpoint off', async () => {
+  const d = demoDb();
+  cleanup.push(() => d.t.rm());
+  const dir = join(d.t.dir, 'mail');
+  const smtp = spawn('/usr/bin/python3', [new URL('../lib/smtpd.py', import.meta.url).pathname, dir, '0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  cleanup.push(() => new Promise((r) => { if (smtp.exitCode !== null) return r(); smtp.on('exit', r); smtp.kill('SIGTERM'); }));
+  const port = await new Promise((resolve) => { let out = ''; smtp.stdout.on('data', (x) => { out += x; const m = out.match(/listening (\d+)/); if (m) resolve(m[1]); }); });
+  const k = tokens(d.db, ['admin']);
+  const s = await serve(d.db, { ...ENV, KAM_WEBHOOK_ATTEMPTS: '1', KAM_JOB_INTERVAL: '1', KAM_SMTP_URL: `smtp://127.0.0.1:${port}`, KAM_SMTP_TLS: 'none', KAM_MAIL_FROM: 'kam <kam@example.com>' });
+  cleanup.push(() => s.stop());
+  rx.plans.set('/gone', 410);
+  const h = (await api(s.url, k.admin, 'POST', '/api/v1/webhooks', { url: `${rx.base}/gone`, events: ['account.created'] })).json;
+  await api(s.url, k.admin, 'POST', `/api/v1/webhooks/${h.id}/test`);
+  const mail = await until('the mail', () => {
+    if (!existsSync(dir)) return null;
+    const m = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
+    return m.find((x) => /webhook was turned off/.test(x.subject));
+  });
+  assert.deepEqual(mail.rcpt_tos, ['admin@example.com']);
+  assert.match(mail.subject, new RegExp(`A webhook was turned off: ${rx.base}/gone`));
+  assert.match(mail.text, /HTTP 410/);
+  assert.match(mail.text, /https:\/\/kam\.example\.com\/#\/settings/);
 });
