@@ -12,6 +12,7 @@
 #include "app/importq.h"
 #include "app/jobs.h"
 #include "app/mail.h"
+#include "app/webhook.h"
 #include "api/rollups.h"
 #include "cli/cli.h"
 #include "http/assets.h"
@@ -297,6 +298,7 @@ static int cmd_serve(const struct opts *o)
 	struct api_server server = {.cache = NULL};
 	struct http_server *srv = NULL, *msrv = NULL;
 	struct jobs *jobs = NULL;
+	struct app_webhooks *hooks = NULL;
 	struct timespec started;
 	char err[256] = "", shown[512];
 	sigset_t set;
@@ -332,7 +334,7 @@ static int cmd_serve(const struct opts *o)
 		log_msg("info", "mail %s", mc.on ? "on: the outbox sends through KAM_SMTP_URL"
 		                                 : "off (no KAM_SMTP_URL): nothing is mailed");
 	}
-	if (open_store(o, n + 2, &app.store)) {
+	if (open_store(o, n + 3, &app.store)) { /* + webhook deliveries */
 		free(server.openapi);
 		return 1;
 	}
@@ -374,6 +376,8 @@ static int cmd_serve(const struct opts *o)
 	}
 	if (jobs_start(app.store, &o->clock, &jobs) != KAM_OK)
 		log_msg("warn", "background jobs did not start");
+	if (app_webhooks_start(app.store, &hooks) != KAM_OK)
+		log_msg("warn", "webhook deliveries did not start");
 	/* handlers read it from now on; stored atomically, so a scrape sees NULL or the jobs */
 	__atomic_store_n(&server.jobs, jobs, __ATOMIC_RELEASE);
 	sigwait(&set, &sig);
@@ -382,6 +386,7 @@ stop:
 	http_server_stop(msrv, 1000);
 	http_server_stop(srv, 10000);
 	jobs_stop(jobs);
+	app_webhooks_stop(hooks);
 	app_importq_free(server.imports); /* finishes the file in progress */
 	api_rollups_free(server.rollups);
 	api_cache_free(server.cache);

@@ -135,6 +135,17 @@ int api_shared(struct req *rq, struct resp *rs);
 int api_invitation_create(struct req *rq, struct resp *rs);
 /* GET /api/v1/outbox?state=failed|pending|sent: the mails of the outbox (admins). */
 int api_outbox_list(struct req *rq, struct resp *rs);
+/* /api/v1/webhooks (admins): list, create (the secret shown once), read, change, delete,
+ * rotate the secret, send a test event, the delivery log, replay a delivery. */
+int api_webhook_list(struct req *rq, struct resp *rs);
+int api_webhook_create(struct req *rq, struct resp *rs);
+int api_webhook_get(struct req *rq, struct resp *rs);
+int api_webhook_update(struct req *rq, struct resp *rs);
+int api_webhook_delete(struct req *rq, struct resp *rs);
+int api_webhook_rotate(struct req *rq, struct resp *rs);
+int api_webhook_test(struct req *rq, struct resp *rs);
+int api_webhook_deliveries(struct req *rq, struct resp *rs);
+int api_webhook_replay(struct req *rq, struct resp *rs);
 /* GET /api/v1/me/notifications: my mail preferences. */
 int api_notify_get(struct req *rq, struct resp *rs);
 /* PATCH /api/v1/me/notifications {digest, digest_hour, immediate}: change them. */

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "api/api.h"
 #include "app/alerts.h"
+#include "app/webhook.h"
 #include "kam/date.h"
 #include "kam/health.h"
 #include "store/health.h"
@@ -225,6 +226,10 @@ int api_alert_update(struct req *rq, struct resp *rs)
 	if ((rc = store_get(rq->db, &model_alert, id, &after, &version)) != KAM_OK)
 		goto out;
 	if ((rc = app_audit(rq->db, &rq->user.who, "update", "alert", id, before, after)) != KAM_OK)
+		goto out;
+	if (!strcmp(state, "resolved") &&
+	    strcmp(json_string_value(json_object_get(before, "state")), "resolved") != 0 &&
+	    (rc = app_webhook_alert_resolved(rq->db, id)) != KAM_OK)
 		goto out;
 	if ((rc = store_commit(rq->db)) != KAM_OK)
 		goto out;

@@ -5,6 +5,7 @@
 #include "api/cache.h"
 #include "app/importq.h"
 #include "app/jobs.h"
+#include "app/webhook.h"
 #include "util/buf.h"
 #include "util/metrics.h"
 
@@ -49,6 +50,7 @@ int api_metrics(struct req *rq, struct resp *rs)
 	api_cache_metrics_write(srv->cache, &b);
 	app_importq_metrics_write(srv->imports, &b);
 	jobs_metrics_write(__atomic_load_n(&srv->jobs, __ATOMIC_ACQUIRE), &b);
+	app_webhooks_metrics_write(&b);
 	if ((text = buf_take(&b, &len)) == NULL)
 		return http_reply_err(rs, KAM_ENOMEM, NULL);
 	rc = http_reply_bytes(rs, 200, "text/plain; version=0.0.4; charset=utf-8", text, len);

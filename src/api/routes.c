@@ -96,6 +96,35 @@ const struct http_route api_routes[] = {
      "The mails of the outbox (admins): ?state=failed (default), pending or sent, with the "
      "count of failed ones",
      NULL, "object"},
+    {"GET", "/api/v1/webhooks", api_webhook_list, 0, R_ADMIN, NULL,
+     "The webhook endpoints (admins), with their pending and failed deliveries, and the "
+     "event types kam sends",
+     NULL, "object"},
+    {"POST", "/api/v1/webhooks", api_webhook_create, 0, R_ADMIN, NULL,
+     "Subscribe a URL to events {url, events[], description, format: standard|slack|teams, "
+     "enabled}; the answer has the signing secret, shown this once; a private or loopback "
+     "destination gets 422 unless KAM_WEBHOOK_ALLOW names it",
+     NULL, "201 object"},
+    {"GET", "/api/v1/webhooks/:id", api_webhook_get, 0, R_ADMIN, NULL, "One webhook endpoint",
+     NULL, "object"},
+    {"PATCH", "/api/v1/webhooks/:id", api_webhook_update, 0, R_ADMIN, NULL,
+     "Change a webhook endpoint (url, events, description, format, enabled); enabling it "
+     "again resumes its deliveries in order",
+     NULL, "object"},
+    {"DELETE", "/api/v1/webhooks/:id", api_webhook_delete, 0, R_ADMIN, NULL,
+     "Remove a webhook endpoint and its undelivered events", NULL, NULL},
+    {"POST", "/api/v1/webhooks/:id/rotate", api_webhook_rotate, 0, R_ADMIN, NULL,
+     "A new signing secret (shown once); the previous one also signs for 24 hours", NULL,
+     "object"},
+    {"POST", "/api/v1/webhooks/:id/test", api_webhook_test, 0, R_ADMIN, NULL,
+     "Queue a ping event to the endpoint", NULL, "202 object"},
+    {"GET", "/api/v1/webhooks/:id/deliveries", api_webhook_deliveries, 0, R_ADMIN, NULL,
+     "The endpoint's deliveries, newest first, each with its attempts (code, duration, the "
+     "first KiB of the answer); ?limit (50) and ?cursor (the previous page's next)",
+     NULL, "object"},
+    {"POST", "/api/v1/webhooks/deliveries/:id/replay", api_webhook_replay, 0, R_ADMIN, NULL,
+     "Deliver again (same webhook-id and body), after the endpoint's earlier deliveries", NULL,
+     "202 object"},
     {"GET", "/api/v1/invitations", api_invitation_pending, 0, R_ADMIN, NULL,
      "The active users who have no password yet, such as imported ones (admins)", NULL,
      "object"},

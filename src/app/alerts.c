@@ -7,6 +7,7 @@
 #include "app/mail.h"
 #include "app/mywork.h"
 #include "app/scores.h"
+#include "app/webhook.h"
 #include "kam/health.h"
 #include "store/outbox.h"
 #include "util/time.h"
@@ -71,6 +72,11 @@ int app_alerts_run(struct store_conn *c, int64_t now, struct alerts_run *out)
 		goto out;
 	/* immediate mails go in the outbox in the transaction that opens their alerts */
 	if (sync.opened > 0 && (rc = app_mail_alerts(c, before, time_now())) != KAM_OK)
+		goto out;
+	/* and so do their webhook events */
+	if (sync.opened > 0 && (rc = app_webhook_alerts_opened(c, before)) != KAM_OK)
+		goto out;
+	if (sync.resolved > 0 && (rc = app_webhook_alerts_resolved(c, now)) != KAM_OK)
 		goto out;
 	/* engagement and NPS move a key account's segment without touching its score */
 	if ((rc = app_segments_refresh(c, &s, now)) != KAM_OK)

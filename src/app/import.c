@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include "app/import_internal.h"
+#include "app/webhook.h"
 #include "kam/importfmt.h"
 #include "kam/revenue.h"
 #include "kam/settings.h"
@@ -108,6 +109,17 @@ static int save(struct imp *im, json_t **result, bool in_tx)
 	if (rc != KAM_OK ||
 	    (rc = app_audit(db, who, "import", "import", id, NULL, summary)) != KAM_OK)
 		goto out;
+	if (!o->dry_run) { /* import.finished, in the run's last transaction */
+		json_t *done = NULL;
+
+		if ((rc = store_get(db, &model_import, id, &done, NULL)) == KAM_OK) {
+			app_import_decorate(done);
+			rc = app_webhook_emit(db, "import.finished", done, NULL);
+		}
+		json_decref(done);
+		if (rc != KAM_OK)
+			goto out;
+	}
 	if (!in_tx && (rc = store_commit(db)) != KAM_OK)
 		goto out;
 	if ((rc = store_get(db, &model_import, id, result, NULL)) == KAM_OK)

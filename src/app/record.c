@@ -5,6 +5,7 @@
 #include <string.h>
 #include "app/alerts.h"
 #include "app/record.h"
+#include "app/webhook.h"
 #include "kam/validate.h"
 #include "util/time.h"
 
@@ -230,7 +231,10 @@ int app_res_insert(struct store_conn *db, const struct actor *who, const struct 
 		goto out;
 	if ((rc = app_money_check(db, r->e, ei)) != KAM_OK)
 		goto out;
-	rc = app_audit(db, who, "create", r->e->name, id, NULL, after);
+	if ((rc = app_audit(db, who, "create", r->e->name, id, NULL, after)) != KAM_OK)
+		goto out;
+	/* webhook events go in the outbox in the write's transaction */
+	rc = app_webhook_record(db, who, r, NULL, after);
 out:
 	if (rc == KAM_OK && out)
 		*out = after;
@@ -298,7 +302,9 @@ int app_res_patch(struct store_conn *db, const struct actor *who, const struct a
 		goto out;
 	if ((rc = app_money_check(db, r->e, ei)) != KAM_OK)
 		goto out;
-	rc = app_audit(db, who, "update", r->e->name, id, before, after);
+	if ((rc = app_audit(db, who, "update", r->e->name, id, before, after)) != KAM_OK)
+		goto out;
+	rc = app_webhook_record(db, who, r, before, after);
 out:
 	json_decref(before);
 	json_decref(merged);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "app/scores.h"
+#include "app/webhook.h"
 #include "kam/kpi.h"
 #include "kam/score.h"
 #include "store/portfolio.h"
@@ -158,9 +159,12 @@ int app_scores_refresh(struct store_conn *db, const struct settings *s, int64_t 
 	int rc = app_scores_compute(db, s, now, &rows, &res, &n);
 
 	date_format(settings_today(s, now), today);
-	for (size_t i = 0; i < n && rc == KAM_OK; i++)
+	for (size_t i = 0; i < n && rc == KAM_OK; i++) {
 		rc = store_score_set(db, rows[i].id, res[i].score, res[i].tier,
 		                     (int64_t)rows[i].revenue);
+		if (rc == KAM_OK && rows[i].tier[0] && strcmp(rows[i].tier, res[i].tier) != 0)
+			rc = app_webhook_tier(db, rows[i].id, rows[i].tier);
+	}
 	if (rc == KAM_OK) /* tiers moved: so did who has a segment */
 		rc = app_segments_refresh(db, s, now);
 	if (rc == KAM_OK)
@@ -221,6 +225,8 @@ int app_score_account(struct store_conn *db, int64_t now, int64_t id)
 		rc = app_score_explain(db, &s, now, id, &r, &row);
 	if (rc == KAM_OK)
 		rc = store_score_set(db, id, r.score, r.tier, (int64_t)row.revenue);
+	if (rc == KAM_OK && row.tier[0] && strcmp(row.tier, r.tier) != 0)
+		rc = app_webhook_tier(db, id, row.tier);
 	return rc;
 }
 
@@ -279,11 +285,18 @@ int app_segments_refresh(struct store_conn *db, const struct settings *s, int64_
 	size_t i;
 	int rc;
 
+	json_t *seg_before = NULL; /* for account.segment_changed webhooks */
+
 	app_score_window(today, from, to);
 	date_format(date_add_days_clamped(today, -365), from_date);
-	if ((rc = store_segments_clear(db)) != KAM_OK ||
-	    (rc = store_matrix_rows(db, 0, from, to, from_date, now - 90 * 86400, &rows)) != KAM_OK)
+	if ((rc = app_webhook_segments_before(db, &seg_before)) != KAM_OK)
 		return rc;
+	if ((rc = store_segments_clear(db)) != KAM_OK ||
+	    (rc = store_matrix_rows(db, 0, from, to, from_date, now - 90 * 86400, &rows)) !=
+	        KAM_OK) {
+		json_decref(seg_before);
+		return rc;
+	}
 	json_array_foreach(rows, i, row)
 	{
 		json_t *it = app_matrix_item(s, row);
@@ -297,6 +310,10 @@ int app_segments_refresh(struct store_conn *db, const struct settings *s, int64_
 		json_decref(it);
 	}
 	json_decref(rows);
+	if (rc == KAM_OK)
+		rc = app_webhook_segments_after(db, seg_before);
+	else
+		json_decref(seg_before);
 	return rc;
 }
 

@@ -107,7 +107,7 @@ int store_outbox_list(struct store_conn *c, const char *channel, const char *sta
 
 int store_outbox_failed_count(struct store_conn *c, int64_t *n)
 {
-	return sq_int(c, "SELECT count(*) FROM outbox WHERE failed_at IS NOT NULL", NULL, 0, n);
+	return sq_int(c, "SELECT count(*) FROM outbox WHERE channel = 'mail' AND failed_at IS NOT NULL", NULL, 0, n);
 }
 
 int store_alerts_max_id(struct store_conn *c, int64_t *id)

@@ -46,7 +46,7 @@ int store_outbox_list(struct store_conn *c, const char *channel, const char *sta
                       json_t **items);
 /* Forgets the messages sent before `before` (failed ones stay until an admin has seen them). */
 int store_outbox_purge(struct store_conn *c, int64_t before);
-/* How many messages failed for good. */
+/* How many mails failed for good. */
 int store_outbox_failed_count(struct store_conn *c, int64_t *n);
 
 /* The highest alert id (0 for none): what was there before a run opened new ones. */

@@ -140,6 +140,8 @@ test('migration 017 recomputes yen rows stored at a hundredth of their worth, an
   sql(d, 'DROP INDEX transactions_opportunity');
   sql(d, 'DROP TABLE invitations');
   sql(d, 'DROP TABLE import_mappings');
+  sql(d, 'DROP TABLE webhook_attempts'); // 024
+  sql(d, 'DROP TABLE webhooks');
   sql(d, 'DROP TABLE outbox'); // 023
   sql(d, 'DROP TABLE notification_prefs');
   sql(d, 'DROP TABLE secrets');
