@@ -119,7 +119,7 @@ static const struct model_field contact_fields[] = {
 	{"decision_role", MT_ENUM, MF_FILTER, 0, 0, decision_roles, NULL},
 	{"relationship_owner_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "user"},
 	{"notes", MT_TEXT, 0, 0, 20000, NULL, NULL},
-	{"left_on", MT_DATE, 0, 0, 0, NULL, NULL}, /* gone from the company (schema 29) */
+	{"left_on", MT_DATE, 0, 0, 0, NULL, NULL}, /* gone from the company (schema 30) */
 	{"attitude_was", MT_ENUM, MF_READONLY, 0, 0, attitudes, NULL},
 	{"attitude_changed_on", MT_DATE, MF_READONLY, 0, 0, NULL, NULL},
 	{"last_contacted_at", MT_TIME, MF_READONLY, 0, 0, NULL, NULL},
@@ -206,7 +206,7 @@ static const struct model_field objective_fields[] = {
 	{"baseline", MT_NUM, 0, -INT64_C(1000000000000000), INT64_C(1000000000000000), NULL, NULL},
 	{"target", MT_NUM, 0, -INT64_C(1000000000000000), INT64_C(1000000000000000), NULL, NULL},
 	{"current", MT_NUM, 0, -INT64_C(1000000000000000), INT64_C(1000000000000000), NULL, NULL},
-	TEXT("measure", 40, 0), /* a KPI name: baseline and current from data (schema 29) */
+	TEXT("measure", 40, 0), /* a KPI name: baseline and current from data (schema 30) */
 	{"due_on", MT_DATE, 0, 0, 0, NULL, NULL},
 	{"status", MT_ENUM, MF_NOTNULL | MF_FILTER, 0, 0, objective_status, NULL},
 	/* shown through client share links; schema 19 */
@@ -362,7 +362,7 @@ static const struct model_field risk_fields[] = {
 };
 ENTITY(model_risk, "risk", "risks", risk_fields);
 
-/* who of ours covers which of their stakeholders, and how well (schema 29) */
+/* who of ours covers which of their stakeholders, and how well (schema 30) */
 static const struct model_field coverage_fields[] = {
 	ID_FIELD,
 	ACCOUNT_REF,
