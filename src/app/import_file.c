@@ -148,6 +148,8 @@ static const char *ref_field(const struct model_entity *e, const char *target)
 		return "user_ids";
 	if (!strcmp(target, "contacts"))
 		return "contact_ids";
+	if (!strcmp(target, "products"))
+		return "product_ids";
 	if (!strcmp(target, "manager"))
 		return "manager_id";
 	return NULL;
@@ -185,7 +187,7 @@ static const char *native_target(const struct imp *im, const char *key)
 	static const char *const extra[] = {
 	    "account", "account_ext", "owner",      "product",   "contact", "reports_to", "unit",
 	    "users",   "contacts",    "first_name", "last_name", "parent",  "parent_ext", "manager",
-	    NULL};
+	    "products", NULL};
 	const struct model_field *f = model_field_find(im->e, key);
 
 	char self[64];

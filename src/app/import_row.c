@@ -164,7 +164,7 @@ static int lookup(struct imp *im, const char *target, const char *v, int64_t acc
 	const struct model_entity *e =
 	    !strcmp(target, "owner") || !strcmp(target, "users") || !strcmp(target, "manager")
 	        ? &model_user
-	    : !strcmp(target, "product")                                      ? &model_product
+	    : !strcmp(target, "product") || !strcmp(target, "products")      ? &model_product
 	    : !strcmp(target, "unit")                                         ? &model_unit
 	    : !strncmp(target, "account", 7) || !strncmp(target, "parent", 6) ? &model_account
 	                                                                      : &model_contact;
@@ -620,7 +620,8 @@ static int existing(struct rowctx *x, int64_t *id)
 	const char *by =
 	    im->e == &model_contact || (im->e == &model_user && json_object_get(x->rec, "email"))
 	        ? "email"
-	        : "name";
+	    : im->e == &model_contract ? "number"
+	                               : "name";
 	int64_t acc = im->e->scope_sql && im->e != &model_account
 	                  ? json_integer_value(json_object_get(x->rec, "account_id"))
 	                  : 0;
@@ -635,7 +636,7 @@ static int existing(struct rowctx *x, int64_t *id)
 		store_import_key(acc, ext, false, key, sizeof(key));
 		hit = json_object_get(exts, key);
 	} else if ((im->e == &model_account || im->e == &model_product || im->e == &model_contact ||
-	            im->e == &model_unit || im->e == &model_user) &&
+	            im->e == &model_unit || im->e == &model_user || im->e == &model_contract) &&
 	           json_is_string(json_object_get(x->rec, by))) {
 		store_import_key(acc, json_string_value(json_object_get(x->rec, by)), true, key,
 		                 sizeof(key));

@@ -65,6 +65,12 @@ struct settings {
 	/* book each won opportunity as revenue on its close date: for companies whose only
 	 * revenue source is their CRM (no ERP feed) */
 	bool book_won_opportunities;
+	/* a renewal opportunity is made this many days before an active contract ends */
+	int renewal_lead_days;
+	/* the forecast's rule: an open deal at or above this probability is commit, at or
+	 * above the best-case one best case, else pipeline (a KAM's own call overrides) */
+	int forecast_commit_probability;
+	int forecast_best_case_probability;
 };
 
 /* The built-in defaults. */
