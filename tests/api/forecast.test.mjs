@@ -192,3 +192,117 @@ test('the quarter forecast of one KAM, worked by hand: booked, contracted pro ra
   // a quarter to come counts whole: C-1 all 90 days of Q1, C-R its last 31 (1,200.00 × 31/365)
   assert.equal(q1.contracted, 90000 + 10192);
 });
+
+test('who sees what: a KAM their own row and deals, directors and viewers every KAM, by team and portfolio; bad parameters are named', async () => {
+  const anna = ok(await call('anna', 'GET', '/api/v1/forecast?quarter=2026-Q4'));
+  assert.deepEqual(anna.rows.map((r) => r.owner_id), [userId.anna]);
+  const mia = ok(await call('mia', 'GET', '/api/v1/forecast?quarter=2026-Q4'));
+  assert.deepEqual(mia.rows.map((r) => [r.owner_id, r.forecast]), [[userId.mia, 0]]);
+  for (const who of ['director', 'viewer', 'admin']) {
+    const all = ok(await call(who, 'GET', '/api/v1/forecast?quarter=2026-Q4'));
+    const ids = all.rows.map((r) => r.owner_id);
+    assert.ok(ids.includes(fiona.id) && ids.includes(userId.anna), `${who}: ${ids}`);
+    const sum = all.rows.reduce((s, r) => s + r.forecast, 0);
+    assert.equal(all.total.forecast, sum);
+    // sorted by name
+    assert.deepEqual(all.rows.map((r) => r.name), [...all.rows.map((r) => r.name)].sort());
+  }
+  const byKam = ok(await call('director', 'GET', '/api/v1/forecast?quarter=2026-Q4'));
+  const fionaRow = byKam.rows.find((r) => r.owner_id === fiona.id);
+  const teams = ok(await call('director', 'GET', '/api/v1/forecast?quarter=2026-Q4&by=team'));
+  const north = teams.rows.find((r) => r.team === 'North');
+  const northKams = byKam.rows.filter((r) => r.team === 'North');
+  assert.equal(north.forecast, northKams.reduce((s, r) => s + r.forecast, 0));
+  assert.ok(north.forecast >= fionaRow.forecast);
+  const port = ok(await call('director', 'GET', '/api/v1/forecast?quarter=2026-Q4&by=portfolio'));
+  assert.equal(port.rows.length, 1);
+  assert.equal(port.rows[0].forecast, byKam.total.forecast);
+  // drill-down: a KAM asking for another's deals gets none, as for someone without any
+  assert.deepEqual(ok(await call('ben', 'GET', `/api/v1/forecast/opportunities?quarter=2026-Q4&owner_id=${fiona.id}`)).items, []);
+  const names = async (who, q) => ok(await call(who, 'GET', `/api/v1/forecast/opportunities?quarter=2026-Q4&${q}`)).items.map((o) => o.name).sort();
+  assert.deepEqual(await names('director', `owner_id=${fiona.id}&category=commit`), ['B commit by rule', 'D called commit']);
+  assert.deepEqual(await names('fiona', 'category=won'), ['A won in October']);
+  assert.deepEqual(await names('fiona', 'category=omitted'), ['G left out']);
+  const [c] = ok(await call('viewer', 'GET', `/api/v1/forecast/opportunities?quarter=2026-Q4&owner_id=${fiona.id}&category=best_case`)).items;
+  assert.deepEqual([c.name, c.currency, c.amount, c.amount_base, c.account_name], ['C best case in CHF', 'CHF', 100000, 110000, 'Forecast Fixtures AG']);
+  // faults name the parameter
+  for (const [q, field] of [['quarter=2026-Q5', 'quarter'], ['by=region', 'by'], ['quarter=2026-Q4&colour=red', 'colour']]) {
+    const r = await call('director', 'GET', `/api/v1/forecast?${q}`);
+    assert.equal(r.status, 400);
+    assert.equal(r.json.errors[0].field, field);
+  }
+  for (const [q, field] of [['category=maybe', 'category'], ['owner_id=abc', 'owner_id']])
+    assert.equal((await call('director', 'GET', `/api/v1/forecast/opportunities?${q}`)).json.errors[0].field, field);
+});
+
+test('targets: directors set them per KAM and for the portfolio; attainment and gap follow; won deals booked count once', async () => {
+  const put = (who, body) => call(who, 'PUT', '/api/v1/forecast/targets', body);
+  assert.equal((await put('anna', { quarter: '2026-Q4', targets: [{ user_id: userId.anna, amount: 1 }] })).status, 403);
+  assert.equal((await put('director', { quarter: 'Q4', targets: [{ user_id: fiona.id, amount: 1 }] })).json.errors[0].field, 'quarter');
+  assert.equal((await put('director', { quarter: '2026-Q4', targets: [{ user_id: fiona.id, amount: -5 }] })).json.errors[0].field, 'targets[0].amount');
+  assert.equal((await put('director', { quarter: '2026-Q4', targets: [{ user_id: 999999, amount: 5 }] })).json.errors[0].field, 'targets[0].user_id');
+  const set = ok(await put('director', { quarter: '2026-Q4', targets: [{ user_id: fiona.id, amount: 2000000 }, { user_id: null, amount: 100000000 }] }));
+  assert.deepEqual(set.targets, [{ user_id: null, amount: 100000000 }, { user_id: fiona.id, amount: 2000000 }]);
+  // fiona sees her own target only
+  assert.deepEqual(ok(await call('fiona', 'GET', '/api/v1/forecast/targets?quarter=2026-Q4')).targets, [{ user_id: fiona.id, amount: 2000000 }]);
+  const row = ok(await call('fiona', 'GET', '/api/v1/forecast?quarter=2026-Q4')).rows[0];
+  assert.equal(row.target, 2000000);
+  assert.equal(row.attainment, 0.125); // 2,500.00 booked of 20,000.00
+  assert.equal(row.gap, 2000000 - row.forecast);
+  assert.equal(ok(await call('director', 'GET', '/api/v1/forecast?quarter=2026-Q4&by=portfolio')).total.target, 100000000);
+  // a null amount removes the target
+  ok(await put('admin', { quarter: '2026-Q4', targets: [{ user_id: null, amount: null }] }));
+  const kamSum = ok(await call('director', 'GET', '/api/v1/forecast?quarter=2026-Q4'));
+  assert.equal(kamSum.total.target, 2000000); // without a portfolio target, the KAMs' add up
+  // booking won deals as revenue: A's 5,000.00 moves into booked, and is not counted twice
+  ok(await call('director', 'PATCH', '/api/v1/settings', { book_won_opportunities: true }));
+  const after = ok(await call('fiona', 'GET', '/api/v1/forecast?quarter=2026-Q4')).rows[0];
+  assert.equal(after.booked, row.booked + 500000);
+  assert.equal(after.won, 500000);
+  assert.equal(after.forecast, row.forecast + 500000);
+  ok(await call('director', 'PATCH', '/api/v1/settings', { book_won_opportunities: false }));
+  // a KAM's own call overrides the rule: B called pipeline leaves commit
+  ok(await call('fiona', 'PATCH', `/api/v1/opportunities/${(await call('fiona', 'GET', `/api/v1/opportunities?account_id=${acct.id}&q=B commit`)).json.items[0].id}`, { forecast_category: 'pipeline' }));
+  const moved = ok(await call('fiona', 'GET', '/api/v1/forecast?quarter=2026-Q4')).rows[0];
+  assert.deepEqual([moved.commit, moved.pipeline], [row.commit - 1000000, row.pipeline + 1000000]);
+});
+
+test('weekly snapshots: one per week per KAM and portfolio, the call week by week, and the accuracy once the quarter is over', async () => {
+  await srv.stop();
+  srv = null;
+  // a week later: the jobs take the week of 23 Nov
+  let s2 = await serve(db, { KAM_NOW: '2026-11-24T12:00:00Z', KAM_JOB_INTERVAL: '1' });
+  const hist = async (s, who) => (await api(s.url, tok[who], 'GET', '/api/v1/forecast/history?quarter=2026-Q4')).json;
+  let h;
+  for (let i = 0; i < 300; i++) {
+    h = await hist(s2, 'director');
+    if (h.series.some((x) => x.user_id === fiona.id && x.points.some((p) => p.week === '2026-11-23'))) break;
+    await sleep(100);
+  }
+  const now = (await api(s2.url, tok.fiona, 'GET', '/api/v1/forecast?quarter=2026-Q4')).json.rows[0];
+  const fs = h.series.find((x) => x.user_id === fiona.id);
+  const p = fs.points.find((x) => x.week === '2026-11-23');
+  assert.ok(p, JSON.stringify(h));
+  assert.deepEqual([p.booked, p.contracted, p.commit, p.best_case, p.forecast, p.target], [now.booked, now.contracted, now.commit, now.best_case, now.forecast, 2000000]);
+  assert.ok(h.series.some((x) => x.user_id === 0 && x.name === 'Portfolio'));
+  assert.equal(h.over, false);
+  // a KAM sees their own series only
+  assert.deepEqual((await hist(s2, 'fiona')).series.map((x) => x.user_id), [fiona.id]);
+  // more runs in the same week add nothing
+  await sleep(2500);
+  assert.equal((await hist(s2, 'fiona')).series[0].points.filter((x) => x.week === '2026-11-23').length, 1);
+  assert.equal(await s2.stop(), 0, s2.log().slice(-3000));
+  // after the quarter: each week's call against what was booked
+  s2 = await serve(db, { KAM_NOW: '2027-01-10T12:00:00Z', KAM_JOB_INTERVAL: '3600' });
+  try {
+    const done = await hist(s2, 'fiona');
+    assert.equal(done.over, true);
+    const ser = done.series[0];
+    assert.equal(ser.actual, 250000);
+    const q = ser.points.find((x) => x.week === '2026-11-23');
+    assert.equal(q.error, q.forecast - 250000);
+    assert.equal(q.accuracy, Math.round(Math.max(0, 1 - Math.abs(q.forecast - 250000) / 250000) * 10000) / 10000);
+  } finally {
+    assert.equal(await s2.stop(), 0, s2.log().slice(-3000));
+  }
+});
