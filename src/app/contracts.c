@@ -55,11 +55,22 @@ static int contract_decorate(struct store_conn *db, const struct actor *who, jso
 	return rc;
 }
 
+/* A deleted contract's renewal stays, unlinked: its id may be given again (SQLite). */
+static int contract_after(struct store_conn *db, const struct actor *who, const json_t *before,
+                          const json_t *after)
+{
+	(void)who;
+	if (after != NULL || before == NULL)
+		return KAM_OK;
+	return store_contract_unlink(db, json_integer_value(json_object_get(before, "id")));
+}
+
 const struct app_resource res_contracts = {
     .e = &model_contract,
     .base = "/api/v1/contracts",
     .scope = SCOPE_ACCOUNT,
     .prepare = contract_prepare,
+    .after_write = contract_after,
     .decorate = contract_decorate,
     .conflict = "the account already has a contract with this number",
 };

@@ -7,6 +7,8 @@
 
 /* The id of contract_id's renewal opportunity; KAM_ENOTFOUND when it has none. */
 int store_contract_renewal(struct store_conn *c, int64_t contract_id, int64_t *opp_id);
+/* Unlinks the renewal opportunity of a contract being deleted. */
+int store_contract_unlink(struct store_conn *c, int64_t contract_id);
 /* Active contracts ending on or before horizon without a renewal opportunity, with their
  * account's owner: [{id, account_id, number, annual_value, currency, end_date, owner_id}]. */
 int store_contracts_due(struct store_conn *c, const char *horizon, json_t **items);

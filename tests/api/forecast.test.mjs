@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { BIN, kam, serve, api, demoDb, tokens, sleep } from '../lib/harness.mjs';
+import { BIN, serve, api, demoDb, tokens, sleep } from '../lib/harness.mjs';
 
 const NOW = '2026-11-15T12:00:00Z';
-let t, db, srv, fiona, acct, acct2;
+let t, db, srv, fiona, acct;
 const tok = {};
 const call = (who, method, path, body) => api(srv.url, tok[who], method, path, body);
 const ok = (r, status = 200) => { assert.equal(r.status, status, r.text); return r.json; };
@@ -24,8 +24,6 @@ before(async () => {
   Object.assign(tok, tokens(db, ['fiona'], 'forecast'));
   acct = ok(await call('admin', 'POST', '/api/v1/accounts',
     { name: 'Forecast Fixtures AG', owner_id: fiona.id, currency: 'EUR', status: 'active' }), 201);
-  acct2 = ok(await call('admin', 'POST', '/api/v1/accounts',
-    { name: 'Anna Only GmbH', owner_id: (await call('admin', 'GET', '/api/v1/users?q=anna')).json.items[0].id, currency: 'EUR' }), 201);
   // CHF: 1.00 EUR until 30 Nov, 1.10 from 1 Dec
   ok(await call('admin', 'POST', '/api/v1/fx-rates', { currency: 'CHF', valid_from: '2020-01-01', rate: 1.0 }), 201);
   ok(await call('admin', 'POST', '/api/v1/fx-rates', { currency: 'CHF', valid_from: '2026-12-01', rate: 1.1 }), 201);

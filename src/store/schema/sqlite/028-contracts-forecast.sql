@@ -25,8 +25,9 @@ CREATE TABLE contracts_product_ids (
 );
 CREATE UNIQUE INDEX contracts_product_ids_key ON contracts_product_ids (entity_id, ref_id);
 CREATE INDEX contracts_product_ids_ref ON contracts_product_ids (ref_id);
--- The renewal opportunity of a contract exists once, whichever node's job made it.
-ALTER TABLE opportunities ADD COLUMN contract_id INTEGER REFERENCES contracts (id) ON DELETE SET NULL;
+-- The renewal opportunity of a contract exists once, whichever node's job made it. No
+-- foreign key (as transactions.opportunity_id): deleting a contract through kam unlinks it.
+ALTER TABLE opportunities ADD COLUMN contract_id INTEGER;
 CREATE UNIQUE INDEX opportunities_contract ON opportunities (contract_id);
 -- A KAM's own call (null: the probability rule of the settings decides).
 ALTER TABLE opportunities ADD COLUMN forecast_category TEXT CHECK (forecast_category IN ('commit','best_case','pipeline','omitted'));
