@@ -86,7 +86,9 @@ static int compute(struct store_conn *db, const struct settings *s, const struct
 	date_format(q->start, from);
 	date_format(q->end, to);
 	date_format(today, today_s);
-	if ((rc = store_forecast_booked(db, from, to, owner, &rows)) != KAM_OK)
+	/* booked: the quarter's days up to today (kam/forecast.h) */
+	if ((rc = store_forecast_booked(db, from, today < q->end ? today_s : to, owner, &rows)) !=
+	    KAM_OK)
 		goto out;
 	json_array_foreach(rows, i, r)
 	{
@@ -94,7 +96,7 @@ static int compute(struct store_conn *db, const struct settings *s, const struct
 			rc = KAM_ENOMEM;
 			goto out;
 		}
-		fc_add_transaction(f, q, q->start, jint(r, "amount"));
+		fc_add_transaction(f, q, today, q->start, jint(r, "amount"));
 	}
 	json_decref(rows);
 	rows = NULL;

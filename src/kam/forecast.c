@@ -97,10 +97,10 @@ static bool in_quarter(const struct fc_quarter *q, date_t d)
 	return d >= q->start && d <= q->end;
 }
 
-void fc_add_transaction(struct fc_figures *f, const struct fc_quarter *q, date_t day,
+void fc_add_transaction(struct fc_figures *f, const struct fc_quarter *q, date_t today, date_t day,
                         int64_t amount)
 {
-	if (in_quarter(q, day))
+	if (in_quarter(q, day) && day <= today)
 		f->booked += amount;
 }
 

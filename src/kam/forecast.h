@@ -50,9 +50,10 @@ enum fc_category fc_category_parse(const char *s);
 
 /* Empty figures (no target). */
 void fc_figures_init(struct fc_figures *f);
-/* A transaction of amount (base) booked on day. */
-void fc_add_transaction(struct fc_figures *f, const struct fc_quarter *q, date_t day,
-                        int64_t amount);
+/* A transaction of amount (base) booked on day: it counts when day is in q and not after
+ * today (the days after today are the contracts' and the pipeline's). */
+void fc_add_transaction(struct fc_figures *f, const struct fc_quarter *q, date_t today,
+                        date_t day, int64_t amount);
 /* What an active contract still brings in q after today: annual × the days of q after today
  * that the contract covers ÷ 365, rounded to the nearest unit. Days up to today are what
  * transactions booked, so they are not counted twice. */

@@ -11,7 +11,7 @@ int store_contract_renewal(struct store_conn *c, int64_t contract_id, int64_t *o
 int store_contract_unlink(struct store_conn *c, int64_t contract_id)
 {
 	return sq_run(c, "UPDATE opportunities SET contract_id = NULL WHERE contract_id = ?",
-		      (struct db_val[]){DB_INT(contract_id)}, 1);
+	              (struct db_val[]){DB_INT(contract_id)}, 1);
 }
 
 int store_contracts_due(struct store_conn *c, const char *horizon, json_t **items)

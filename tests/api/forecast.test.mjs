@@ -152,8 +152,9 @@ test('a renewal opportunity is made once per active contract, renewal_lead_days 
 });
 
 test('the quarter forecast of one KAM, worked by hand: booked, contracted pro rata, won, commit, best case, pipeline, overrides and CHF at the close date rate', async () => {
-  // booked: 2,000.00 in October, CHF 500.00 on 10 Nov at 1.00, and Q3's 9,999.00 left out
-  for (const [booked_on, amount, currency] of [['2026-10-05', 200000, 'EUR'], ['2026-11-10', 50000, 'CHF'], ['2026-09-30', 999900, 'EUR']])
+  // booked: 2,000.00 in October, CHF 500.00 on 10 Nov at 1.00; Q3's 9,999.00 left out, and
+  // 3,333.00 dated 20 Nov, after today, not booked yet
+  for (const [booked_on, amount, currency] of [['2026-10-05', 200000, 'EUR'], ['2026-11-10', 50000, 'CHF'], ['2026-09-30', 999900, 'EUR'], ['2026-11-20', 333300, 'EUR']])
     ok(await call('fiona', 'POST', '/api/v1/transactions', { account_id: acct.id, booked_on, amount, currency }), 201);
   const made = {};
   for (const [k, o] of Object.entries({
@@ -255,7 +256,7 @@ test('targets: directors set them per KAM and for the portfolio; attainment and 
   // booking won deals as revenue: A's 5,000.00 moves into booked, and is not counted twice
   ok(await call('director', 'PATCH', '/api/v1/settings', { book_won_opportunities: true }));
   const after = ok(await call('fiona', 'GET', '/api/v1/forecast?quarter=2026-Q4')).rows[0];
-  assert.equal(after.booked, row.booked + 500000);
+  assert.equal(after.booked, row.booked + 500000); // A closed on 20 Oct, before today
   assert.equal(after.won, 500000);
   assert.equal(after.forecast, row.forecast + 500000);
   ok(await call('director', 'PATCH', '/api/v1/settings', { book_won_opportunities: false }));
@@ -296,10 +297,11 @@ test('weekly snapshots: one per week per KAM and portfolio, the call week by wee
     const done = await hist(s2, 'fiona');
     assert.equal(done.over, true);
     const ser = done.series[0];
-    assert.equal(ser.actual, 250000);
+    assert.equal(ser.actual, 250000 + 333300); // the invoice of 20 Nov is booked by now
     const q = ser.points.find((x) => x.week === '2026-11-23');
-    assert.equal(q.error, q.forecast - 250000);
-    assert.equal(q.accuracy, Math.round(Math.max(0, 1 - Math.abs(q.forecast - 250000) / 250000) * 10000) / 10000);
+    const actual = 583300;
+    assert.equal(q.error, q.forecast - actual);
+    assert.equal(q.accuracy, Math.round(Math.max(0, 1 - Math.abs(q.forecast - actual) / actual) * 10000) / 10000);
   } finally {
     assert.equal(await s2.stop(), 0, s2.log().slice(-3000));
   }

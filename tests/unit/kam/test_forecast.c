@@ -124,11 +124,13 @@ static void test_forecast_by_hand(void **state)
 	fc_figures_init(&f);
 	assert_true(f.target == -1);
 	/* booked: 12,000 in October, 3,000 on 15 Nov; 9,999 of 30 Sep is Q3's */
-	fc_add_transaction(&f, &q4, day("2026-10-02"), 1200000);
-	fc_add_transaction(&f, &q4, day("2026-11-15"), 300000);
-	fc_add_transaction(&f, &q4, day("2026-09-30"), 999900);
+	fc_add_transaction(&f, &q4, today, day("2026-10-02"), 1200000);
+	fc_add_transaction(&f, &q4, today, day("2026-11-15"), 300000);
+	fc_add_transaction(&f, &q4, today, day("2026-09-30"), 999900);
+	/* dated after today: not booked yet (the contracts and the pipeline speak for those days) */
+	fc_add_transaction(&f, &q4, today, day("2026-11-16"), 777700);
 	/* a credit note reduces it */
-	fc_add_transaction(&f, &q4, day("2026-11-01"), -100000);
+	fc_add_transaction(&f, &q4, today, day("2026-11-01"), -100000);
 	assert_int_equal(f.booked, 1400000);
 	/* one contract of 3,650.00 a year for the 46 days left: 460.00 */
 	fc_add_contract(&f, &q4, today, 365000, day("2026-01-01"), day("2027-06-30"));
