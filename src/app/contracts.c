@@ -101,6 +101,23 @@ int app_renewals_run(struct store_conn *db, const struct actor *who, int *made)
 		json_t *owner = json_object_get(row, "owner_id");
 		int64_t id = 0;
 
+		/* a renewal already there (imported beside its contract) is linked, not doubled */
+		if ((rc =
+		         store_renewal_adopt(db, json_integer_value(json_object_get(row, "id")),
+		                             json_integer_value(json_object_get(row, "account_id")),
+		                             json_string_value(json_object_get(row, "end_date")),
+		                             who->now, &id)) != KAM_OK)
+			goto out;
+		if (id) {
+			json_t *link = json_pack("{s:I}", "contract_id",
+			                         json_integer_value(json_object_get(row, "id")));
+
+			rc = app_audit(db, who, "update", "opportunity", id, NULL, link);
+			json_decref(link);
+			if (rc != KAM_OK)
+				goto out;
+			continue;
+		}
 		snprintf(name, sizeof(name), "Renewal of contract %.200s", number ? number : "");
 		opp = json_pack("{s:I,s:s,s:s,s:I,s:s,s:s,s:s,s:O,s:I,s:i}", "account_id",
 		                json_integer_value(json_object_get(row, "account_id")), "name",

@@ -68,7 +68,7 @@ void settings_defaults(struct settings *s)
 	s->churn_after_months = 12;
 	s->book_won_opportunities = false;
 	s->renewal_lead_days = 120;
-	s->forecast_commit_probability = 90;
+	s->forecast_commit_probability = 75; /* negotiation, by its stage */
 	s->forecast_best_case_probability = 50;
 }
 

@@ -8,6 +8,28 @@ int store_contract_renewal(struct store_conn *c, int64_t contract_id, int64_t *o
 	              (struct db_val[]){DB_INT(contract_id)}, 1, opp_id);
 }
 
+int store_renewal_adopt(struct store_conn *c, int64_t contract_id, int64_t account_id,
+                        const char *end, int64_t now, int64_t *opp_id)
+{
+	int rc =
+	    sq_int(c,
+	           "SELECT id FROM opportunities WHERE account_id = ? AND kind = 'renewal' AND "
+	           "contract_id IS NULL AND stage <> 'lost' AND (expected_close_on = ? OR "
+	           "closed_on = ?) ORDER BY id LIMIT 1",
+	           (struct db_val[]){DB_INT(account_id), DB_STR(end), DB_STR(end)}, 3, opp_id);
+
+	if (rc == KAM_ENOTFOUND) {
+		*opp_id = 0;
+		return KAM_OK;
+	}
+	if (rc != KAM_OK)
+		return rc;
+	return sq_run(c,
+	              "UPDATE opportunities SET contract_id = ?, version = version + 1, updated_at "
+	              "= ? WHERE id = ?",
+	              (struct db_val[]){DB_INT(contract_id), DB_INT(now), DB_INT(*opp_id)}, 3);
+}
+
 int store_contract_unlink(struct store_conn *c, int64_t contract_id)
 {
 	return sq_run(c, "UPDATE opportunities SET contract_id = NULL WHERE contract_id = ?",

@@ -7,6 +7,10 @@
 
 /* The id of contract_id's renewal opportunity; KAM_ENOTFOUND when it has none. */
 int store_contract_renewal(struct store_conn *c, int64_t contract_id, int64_t *opp_id);
+/* Links contract_id to an unlinked renewal opportunity of account_id closing on end (one
+ * imported from a CRM beside its contract); *opp_id 0 when there is none. */
+int store_renewal_adopt(struct store_conn *c, int64_t contract_id, int64_t account_id,
+                        const char *end, int64_t now, int64_t *opp_id);
 /* Unlinks the renewal opportunity of a contract being deleted. */
 int store_contract_unlink(struct store_conn *c, int64_t contract_id);
 /* Active contracts ending on or before horizon without a renewal opportunity, with their

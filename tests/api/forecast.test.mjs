@@ -139,6 +139,20 @@ test('a renewal opportunity is made once per active contract, renewal_lead_days 
   assert.equal(ok(await call('fiona', 'GET', `/api/v1/opportunities?contract_id=${due.id}`)).items.length, 1);
   for (const c of [draft, term])
     assert.equal(ok(await call('fiona', 'GET', `/api/v1/opportunities?contract_id=${c.id}`)).items.length, 0);
+  // a renewal already there (imported from a CRM beside its contract, closing on its end) is
+  // linked to the contract, not doubled
+  const crm = ok(await call('fiona', 'POST', '/api/v1/opportunities', opp({ name: 'CRM renewal', kind: 'renewal', expected_close_on: '2027-01-15', amount: 0 })), 201);
+  const imported = ok(await call('fiona', 'POST', '/api/v1/contracts', contract({ number: 'C-CRM', end_date: '2027-01-15', annual_value: 0 })), 201);
+  let linked;
+  for (let i = 0; i < 300 && !linked; i++) {
+    linked = ok(await call('fiona', 'GET', `/api/v1/opportunities?contract_id=${imported.id}`)).items[0];
+    if (!linked) await sleep(100);
+  }
+  assert.equal(linked?.id, crm.id);
+  assert.equal(ok(await call('fiona', 'GET', `/api/v1/opportunities?account_id=${acct.id}&kind=renewal`)).items.filter((o) => o.expected_close_on === '2027-01-15').length, 1);
+  // deleting a contract leaves its renewal, unlinked
+  ok(await call('fiona', 'DELETE', `/api/v1/contracts/${imported.id}`), 204);
+  assert.equal(ok(await call('fiona', 'GET', `/api/v1/opportunities/${crm.id}`)).contract_id, null);
   const first = ok(await call('fiona', 'GET', '/api/v1/contracts?number=C-1')).items[0];
   assert.equal(ok(await call('fiona', 'GET', `/api/v1/opportunities?contract_id=${first.id}`)).items.length, 0);
   // the renewal-risk alert reads renewal opportunities: this one is 77 days away, so the
@@ -241,7 +255,8 @@ test('targets: directors set them per KAM and for the portfolio; attainment and 
   assert.equal((await put('director', { quarter: '2026-Q4', targets: [{ user_id: fiona.id, amount: -5 }] })).json.errors[0].field, 'targets[0].amount');
   assert.equal((await put('director', { quarter: '2026-Q4', targets: [{ user_id: 999999, amount: 5 }] })).json.errors[0].field, 'targets[0].user_id');
   const set = ok(await put('director', { quarter: '2026-Q4', targets: [{ user_id: fiona.id, amount: 2000000 }, { user_id: null, amount: 100000000 }] }));
-  assert.deepEqual(set.targets, [{ user_id: null, amount: 100000000 }, { user_id: fiona.id, amount: 2000000 }]);
+  // (the demo set targets of its own KAMs for this quarter too)
+  assert.deepEqual(set.targets.filter((x) => x.user_id === null || x.user_id === fiona.id), [{ user_id: null, amount: 100000000 }, { user_id: fiona.id, amount: 2000000 }]);
   // fiona sees her own target only
   assert.deepEqual(ok(await call('fiona', 'GET', '/api/v1/forecast/targets?quarter=2026-Q4')).targets, [{ user_id: fiona.id, amount: 2000000 }]);
   const row = ok(await call('fiona', 'GET', '/api/v1/forecast?quarter=2026-Q4')).rows[0];
@@ -252,7 +267,9 @@ test('targets: directors set them per KAM and for the portfolio; attainment and 
   // a null amount removes the target
   ok(await put('admin', { quarter: '2026-Q4', targets: [{ user_id: null, amount: null }] }));
   const kamSum = ok(await call('director', 'GET', '/api/v1/forecast?quarter=2026-Q4'));
-  assert.equal(kamSum.total.target, 2000000); // without a portfolio target, the KAMs' add up
+  // without a portfolio target, the KAMs' add up
+  assert.equal(kamSum.total.target, kamSum.rows.reduce((s, r) => s + (r.target ?? 0), 0));
+  assert.ok(kamSum.total.target >= 2000000);
   // booking won deals as revenue: A's 5,000.00 moves into booked, and is not counted twice
   ok(await call('director', 'PATCH', '/api/v1/settings', { book_won_opportunities: true }));
   const after = ok(await call('fiona', 'GET', '/api/v1/forecast?quarter=2026-Q4')).rows[0];
