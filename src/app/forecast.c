@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "app/forecast.h"
+#include "app/record.h"
 #include "app/scores.h"
 #include "kam/forecast.h"
 #include "kam/money.h"
@@ -740,3 +741,32 @@ out:
 	calc_free(&c);
 	return rc;
 }
+
+/* A target's quarter is written as kam writes it ("2026-q4" → "2026-Q4"). */
+static int target_prepare(struct store_conn *db, const struct actor *who, json_t *rec,
+                          const json_t *before, struct kam_errinfo *ei)
+{
+	struct fc_quarter q;
+	char name[FC_QUARTER_LEN];
+
+	(void)db;
+	(void)who;
+	(void)before;
+	if (fc_quarter_parse(jstr(rec, "quarter"), &q) != KAM_OK) {
+		err_field(ei, "quarter", "must be a quarter such as 2026-Q4");
+		return KAM_EINVAL;
+	}
+	fc_quarter_name(&q, name);
+	json_object_set_new(rec, "quarter", json_string(name));
+	return KAM_OK;
+}
+
+/* Targets as records, for the importer (kind targets); the API sets them with PUT
+ * /api/v1/forecast/targets, which shows a KAM their own only. */
+const struct app_resource res_forecast_targets = {
+    .e = &model_forecast_target,
+    .base = "/api/v1/forecast/targets",
+    .scope = SCOPE_GLOBAL,
+    .prepare = target_prepare,
+    .conflict = "this quarter already has a target for this user",
+};

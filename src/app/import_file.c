@@ -135,7 +135,9 @@ static const char *ref_field(const struct model_entity *e, const char *target)
 	if (!strcmp(target, "parent") || !strcmp(target, "parent_ext"))
 		return "parent_id";
 	if (!strcmp(target, "owner"))
-		return model_field_find(e, "owner_id") ? "owner_id" : "relationship_owner_id";
+		return model_field_find(e, "owner_id")  ? "owner_id"
+		       : model_field_find(e, "user_id") ? "user_id"
+		                                        : "relationship_owner_id";
 	if (!strcmp(target, "product"))
 		return "product_id";
 	if (!strcmp(target, "contact"))
@@ -180,6 +182,8 @@ static const struct {
     {"transaction", "invoice_id", "external_id"}, {"transaction", "date", "booked_on"},
     {"transaction", "invoice_date", "booked_on"}, {"transaction", "customer", "account"},
     {"opportunity", "customer", "account"},    {"contact", "customer", "account"},
+    {"forecast target", "kam", "owner"},       {"forecast target", "user", "owner"},
+    {"forecast target", "email", "owner"},     {"forecast target", "target", "amount"},
 };
 
 static const char *native_target(const struct imp *im, const char *key)

@@ -17,7 +17,7 @@ static const char usage_import[] =
     "                  [--atomic] [--date-format FMT] [--email-domain DOMAIN] [--as EMAIL]\n"
     "                  [--json] [--db PATH]\n"
     "  KIND is accounts, users, contacts, products, units, fx-rates, transactions,\n"
-    "  opportunities, interactions, cases, surveys or contracts. Rows with an external id already\n"
+    "  opportunities, interactions, cases, surveys, contracts or targets. Rows with an external id already\n"
     "  stored update that record; importing the same file twice changes nothing.\n"
     "  --map          the column names of a Salesforce or HubSpot export, a mapping saved\n"
     "                 by name in the web app's import, or a mapping file\n"

@@ -196,6 +196,7 @@ static const char *const money_accounts[] = {"potential_annual_spend", NULL};
 static const char *const money_amount[] = {"amount", NULL};
 static const char *const money_products[] = {"list_price", NULL};
 static const char *const money_contracts[] = {"annual_value", NULL};
+static const char *const money_targets[] = {"amount", NULL};
 static const char *const none[] = {NULL};
 
 static const char *const def_accounts[] = {"status=active", NULL};
@@ -219,6 +220,7 @@ static const struct imp_kind kinds[] = {
 	{"surveys", "survey", sf_surveys, hs_feedback, none, def_surveys},
 	{"users", "user", NULL, NULL, none, def_users},
 	{"contracts", "contract", NULL, NULL, money_contracts, def_contracts},
+	{"targets", "forecast target", NULL, NULL, money_targets, none},
 };
 
 const struct imp_kind *imp_kind_get(const char *name)

@@ -44,7 +44,7 @@ const struct model_table model_tables[] = {
     {"calendar_feeds", true},
     {"invitations", true},
     {"import_mappings", true},
-    {"forecast_targets", false},
+    {"forecast_targets", true},
     {"forecast_snapshots", false},
     {NULL, false},
 };
@@ -315,6 +315,18 @@ static const struct model_field contract_fields[] = {
 };
 ENTITY(model_contract, "contract", "contracts", contract_fields);
 
+/* a KAM's target of a quarter (user_id), or the portfolio's (null); minor base units */
+static const struct model_field forecast_target_fields[] = {
+	ID_FIELD,
+	TEXT("quarter", 7, MF_REQUIRED | MF_NOTNULL | MF_FILTER | MF_SORT),
+	{"user_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "user"},
+	{"amount", MT_INT, MF_REQUIRED | MF_NOTNULL, 0, MONEY_ROW, NULL, NULL},
+	STAMPS,
+};
+const struct model_entity model_forecast_target = {"forecast target", "forecast_targets",
+						   forecast_target_fields,
+						   N(forecast_target_fields), NULL, 0};
+
 static const struct model_field fx_rate_fields[] = {
 	ID_FIELD,
 	{"currency", MT_CURRENCY, MF_REQUIRED | MF_NOTNULL | MF_FILTER | MF_FIXED, 0, 0, NULL, NULL},
@@ -452,7 +464,7 @@ static const char *const import_kinds[] = {"accounts",     "users",        "cont
 					   "products",     "units",        "fx-rates",
 					   "transactions", "opportunities", "interactions",
 					   "cases",        "surveys",      "contracts",
-					   NULL};
+					   "targets",      NULL};
 static const struct model_field import_mapping_fields[] = {
 	ID_FIELD,
 	TEXT("name", 100, MF_REQUIRED | MF_NOTNULL | MF_SEARCH | MF_SORT | MF_FILTER),

@@ -96,30 +96,42 @@ int store_forecast_people(struct store_conn *c, json_t **items)
 	    c,
 	    "SELECT id, name, team FROM users WHERE id IN (SELECT owner_id FROM accounts "
 	    "UNION SELECT owner_id FROM opportunities WHERE owner_id IS NOT NULL UNION "
-	    "SELECT user_id FROM forecast_targets) ORDER BY name, id",
+	    "SELECT user_id FROM forecast_targets WHERE user_id IS NOT NULL) ORDER BY name, id",
 	    NULL, 0, items);
 }
 
 int store_forecast_targets(struct store_conn *c, const char *quarter, json_t **items)
 {
 	return sq_rows(c,
-	               "SELECT user_id, amount FROM forecast_targets WHERE quarter = ? ORDER BY "
-	               "user_id",
+	               "SELECT COALESCE(user_id, 0) AS user_id, amount FROM forecast_targets "
+	               "WHERE quarter = ? ORDER BY COALESCE(user_id, 0)",
 	               (struct db_val[]){DB_STR(quarter)}, 1, items);
 }
 
 int store_forecast_target_put(struct store_conn *c, const char *quarter, int64_t user_id,
                               int64_t amount, int64_t now)
 {
+	int rc;
+
 	if (amount < 0)
-		return sq_run(c, "DELETE FROM forecast_targets WHERE quarter = ? AND user_id = ?",
-		              (struct db_val[]){DB_STR(quarter), DB_INT(user_id)}, 2);
-	return sq_run(
+		return sq_run(
+		    c,
+		    "DELETE FROM forecast_targets WHERE quarter = ? AND COALESCE(user_id, 0) "
+		    "= ?",
+		    (struct db_val[]){DB_STR(quarter), DB_INT(user_id)}, 2);
+	rc = sq_run(
 	    c,
-	    "INSERT INTO forecast_targets (quarter, user_id, amount, updated_at) VALUES "
-	    "(?, ?, ?, ?) ON CONFLICT (quarter, user_id) DO UPDATE SET amount = "
-	    "excluded.amount, updated_at = excluded.updated_at",
-	    (struct db_val[]){DB_STR(quarter), DB_INT(user_id), DB_INT(amount), DB_INT(now)}, 4);
+	    "UPDATE forecast_targets SET amount = ?, updated_at = ?, version = version + 1 "
+	    "WHERE quarter = ? AND COALESCE(user_id, 0) = ?",
+	    (struct db_val[]){DB_INT(amount), DB_INT(now), DB_STR(quarter), DB_INT(user_id)}, 4);
+	if (rc != KAM_OK || c->ops->changes(c->db) > 0)
+		return rc;
+	return sq_run(c,
+	              "INSERT INTO forecast_targets (quarter, user_id, amount, created_at, "
+	              "updated_at) VALUES (?, ?, ?, ?, ?)",
+	              (struct db_val[]){DB_STR(quarter), user_id > 0 ? DB_INT(user_id) : DB_NULL,
+	                                DB_INT(amount), DB_INT(now), DB_INT(now)},
+	              5);
 }
 
 int store_forecast_snapshot_put(struct store_conn *c, const char *quarter, const char *week,

@@ -283,6 +283,28 @@ test('targets: directors set them per KAM and for the portfolio; attainment and 
   assert.deepEqual([moved.commit, moved.pipeline], [row.commit - 1000000, row.pipeline + 1000000]);
 });
 
+test('kam import targets: a KAM by e-mail or name, the portfolio without one, amounts in major units; the same file twice changes nothing; a KAM may not', async () => {
+  const file = join(t.dir, 'targets.csv');
+  writeFileSync(file, [
+    'quarter,kam,target',
+    '2027-q1,fiona@example.com,"30,000.00"',
+    '2027-Q1,Ben Osei,25000',
+    '2027-Q1,,90000',
+    '2027-Q5,Ben Osei,1',
+  ].join('\n'));
+  const run = (as) => spawnSync(BIN, ['import', 'targets', file, '--db', db, '--as', as], { encoding: 'utf8' });
+  const r = run('director@example.com');
+  assert.match(r.stdout, /3 created, 0 updated, 0 unchanged, 1 rejected/, r.stdout + r.stderr);
+  assert.match(r.stdout, /line 5.*quarter/, r.stdout);
+  const got = ok(await call('director', 'GET', '/api/v1/forecast/targets?quarter=2027-Q1')).targets;
+  assert.deepEqual(got, [{ user_id: null, amount: 9000000 }, { user_id: userId.ben, amount: 2500000 }, { user_id: fiona.id, amount: 3000000 }].sort((a, b) => (a.user_id ?? 0) - (b.user_id ?? 0)));
+  assert.match(run('director@example.com').stdout, /0 created, 0 updated, 3 unchanged/);
+  // a KAM's rows are refused: targets are for directors and admins to set
+  const k = run('fiona@example.com');
+  assert.match(k.stdout, /0 created/, k.stdout + k.stderr);
+  assert.equal((await call('fiona', 'GET', '/api/v1/forecast?quarter=2027-Q1')).json.rows[0].target, 3000000);
+});
+
 test('weekly snapshots: one per week per KAM and portfolio, the call week by week, and the accuracy once the quarter is over', async () => {
   await srv.stop();
   srv = null;

@@ -31,14 +31,19 @@ ALTER TABLE opportunities ADD COLUMN contract_id INTEGER;
 CREATE UNIQUE INDEX opportunities_contract ON opportunities (contract_id);
 -- A KAM's own call (null: the probability rule of the settings decides).
 ALTER TABLE opportunities ADD COLUMN forecast_category TEXT CHECK (forecast_category IN ('commit','best_case','pipeline','omitted'));
--- Targets in minor units of the base currency; user_id 0 is the portfolio's.
+-- Targets in minor units of the base currency, one per KAM and quarter; user_id null is
+-- the portfolio's, once per quarter too.
 CREATE TABLE forecast_targets (
+	id INTEGER PRIMARY KEY,
 	quarter TEXT NOT NULL,
-	user_id INTEGER NOT NULL,
+	user_id INTEGER REFERENCES users (id),
 	amount INTEGER NOT NULL CHECK (amount >= 0),
+	created_at INTEGER NOT NULL,
 	updated_at INTEGER NOT NULL,
-	PRIMARY KEY (quarter, user_id)
+	version INTEGER NOT NULL DEFAULT 1
 );
+CREATE UNIQUE INDEX forecast_targets_key ON forecast_targets (quarter, user_id);
+CREATE UNIQUE INDEX forecast_targets_portfolio ON forecast_targets (quarter) WHERE user_id IS NULL;
 -- The call as it stood each week (week = its Monday); user_id 0 is the portfolio.
 CREATE TABLE forecast_snapshots (
 	quarter TEXT NOT NULL,
