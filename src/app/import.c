@@ -214,7 +214,8 @@ int app_import_check(const struct app_import_opts *o, struct kam_errinfo *ei)
 	if (imp_kind_get(o->kind) == NULL) {
 		err_field(ei, "kind",
 		          "is one of accounts, users, contacts, products, units, fx-rates, "
-		          "transactions, opportunities, interactions, cases, surveys, contracts, targets");
+		          "transactions, opportunities, interactions, cases, surveys, contracts, "
+		          "targets");
 		return KAM_EINVAL;
 	}
 	if (o->mapping && strcmp(o->mapping, "salesforce") != 0 &&

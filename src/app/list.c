@@ -88,7 +88,8 @@ static int collect(struct store_conn *db, const struct model_entity *e, int64_t 
 				err_field(ei, k, "must be a date YYYY-MM-DD");
 				rc = KAM_EINVAL;
 			} else {
-				json_object_set_new(filters, k[7] == 'b' ? "end_date<" : "end_date>",
+				json_object_set_new(filters,
+				                    k[7] == 'b' ? "end_date<" : "end_date>",
 				                    json_string(v));
 			}
 		} else if ((f = filter_field(e, k)) != NULL) {

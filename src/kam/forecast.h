@@ -29,7 +29,7 @@ struct fc_rules {
 /* What one owner's deals, contracts and revenue bring in one quarter, base minor units. */
 struct fc_figures {
 	int64_t booked;     /* transactions booked in the quarter */
-	int64_t contracted; /* active contracts, pro rata over the days of the quarter after today */
+	int64_t contracted; /* active contracts, pro rata over the quarter's days after today */
 	int64_t won;        /* deals won in the quarter (in booked when won deals are booked) */
 	int64_t open[FC__MAX]; /* open deals closing in the quarter, per category */
 	int64_t target;     /* -1: none set */

@@ -602,13 +602,15 @@ int store_list(struct store_conn *c, const struct model_entity *e, const struct 
 		size_t klen = strlen(key);
 
 		/* "end_date<" / "end_date>": a range on a date field (app/list.c) */
-		if (f == NULL && klen > 1 && klen < 64 && (key[klen - 1] == '<' || key[klen - 1] == '>')) {
+		if (f == NULL && klen > 1 && klen < 64 &&
+		    (key[klen - 1] == '<' || key[klen - 1] == '>')) {
 			char name[64];
 
 			memcpy(name, key, klen - 1);
 			name[klen - 1] = '\0';
 			f = model_field_find(e, name);
-			if (f == NULL || f->type != MT_DATE || !json_is_string(fv) || n >= MAX_ARGS - 8) {
+			if (f == NULL || f->type != MT_DATE || !json_is_string(fv) ||
+			    n >= MAX_ARGS - 8) {
 				rc = KAM_EINVAL;
 				goto out;
 			}
