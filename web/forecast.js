@@ -193,3 +193,27 @@ export function Contracts({ account, canEdit, Editable, setError }) {
       remove=${(c) => api('DELETE', `/api/v1/contracts/${c.id}`).then(done, (e) => setError(e.message))} />
   </section>`;
 }
+
+// The settings of renewals and the forecast's rule (on the settings page).
+export function ForecastSettings({ s, canEdit, onSaved }) {
+  const [v, setV] = useState({ lead: String(s.renewal_lead_days), commit: String(s.forecast_commit_probability), best: String(s.forecast_best_case_probability) });
+  const [msg, setMsg] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const same = Number(v.lead) === s.renewal_lead_days && Number(v.commit) === s.forecast_commit_probability && Number(v.best) === s.forecast_best_case_probability;
+  const input = (k, label, max) => html`<input type="number" min="0" max=${max} class="narrow" value=${v[k]} disabled=${!canEdit} aria-label=${label} onInput=${(e) => setV({ ...v, [k]: e.target.value })} />`;
+  async function save() {
+    setBusy(true);
+    try {
+      const saved = await api('PATCH', '/api/v1/settings', { renewal_lead_days: Number(v.lead), forecast_commit_probability: Number(v.commit), forecast_best_case_probability: Number(v.best) });
+      setMsg({ text: `Saved: renewals ${saved.renewal_lead_days} days ahead; commit from ${saved.forecast_commit_probability}%, best case from ${saved.forecast_best_case_probability}%.` });
+      onSaved(saved);
+    } catch (e) { setMsg({ error: true, text: e.message }); }
+    setBusy(false);
+  }
+  return html`<section aria-labelledby="fs-title"><h2 id="fs-title">Renewals and forecast</h2>
+    <p><label>Make a renewal opportunity ${input('lead', 'days before a contract ends to make its renewal opportunity', 730)} days before an active contract ends</label></p>
+    <p><label>An open deal is commit from ${input('commit', 'probability from which a deal is commit', 100)}% and best case from ${input('best', 'probability from which a deal is best case', 100)}% (a KAM's own call on a deal overrides this)</label></p>
+    ${canEdit && html`<p class="savebar"><button type="button" disabled=${same || busy} onClick=${save}>${busy ? 'Saving…' : 'Save forecast settings'}</button>
+      ${msg && html` <span class=${msg.error ? 'error' : 'ok'} role=${msg.error ? 'alert' : 'status'}>${msg.text}</span>`}</p>`}
+  </section>`;
+}

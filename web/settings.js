@@ -8,6 +8,7 @@ import { ImportWizard } from './wizard.js';
 import { date, num, money } from './format.js';
 import { Form, fields, body } from './forms.js';
 import { MailPrefs, Outbox } from './mail.js';
+import { ForecastSettings } from './forecast.js';
 
 // Weights are kept as shares of their total (the server divides by the sum): the form shows
 // and takes them in percent, and saves only when they total 100%.
@@ -318,6 +319,7 @@ export function Settings({ user }) {
     <${TimeZone} s=${s} canEdit=${canEdit} onSaved=${saved} />
     <${Company} s=${s} canEdit=${canEdit} onSaved=${saved} />
     <${Revenue} s=${s} canEdit=${canEdit} onSaved=${saved} />
+    <${ForecastSettings} s=${s} canEdit=${canEdit} onSaved=${saved} />
     ${canEdit && html`<${Users} me=${user} />`}
     ${user.role === 'admin' && html`<${Pending} /><${Outbox} />`}
     ${user.role !== 'viewer' && user.role !== 'member' && html`<${ImportWizard} /><${Imports} />`}

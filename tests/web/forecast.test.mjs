@@ -103,7 +103,18 @@ test('a director sets a KAM\'s target from the page; the dashboard tile shows th
     await fits(p, `dashboard at ${width}`);
     await screenshot(p, `forecast-tile-${width}`, { fullPage: false });
   }
-  assert.deepEqual(p.problems, []);
+  // the renewal lead and the forecast's rule are settings
+  await p.goto(`${srv.url}/#/settings`);
+  await p.getByLabel('days before a contract ends to make its renewal opportunity').fill('90');
+  await p.getByLabel('probability from which a deal is commit').fill('80');
+  await p.getByRole('button', { name: 'Save forecast settings' }).click();
+  await p.getByText('Saved: renewals 90 days ahead; commit from 80%').waitFor();
+  const s = (await api(srv.url, tok.director, 'GET', '/api/v1/settings')).json;
+  assert.deepEqual([s.renewal_lead_days, s.forecast_commit_probability], [90, 80]);
+  await p.getByLabel('probability from which a deal is best case').fill('95');
+  await p.getByRole('button', { name: 'Save forecast settings' }).click();
+  await p.getByText(/forecast_best_case_probability: must not be above forecast_commit_probability|must not be above/).first().waitFor();
+  assert.deepEqual(p.problems.filter((x) => !x.includes('400')), []);
 });
 
 test('a KAM sees their own row, and the contracts of an account on its opportunities tab: add one, edit it', async () => {
