@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { BIN, serve, api, demoDb, tokens, sleep } from '../lib/harness.mjs';
+import { BIN, PG, psql, serve, api, demoDb, tokens, sleep } from '../lib/harness.mjs';
 
 const NOW = '2026-11-15T12:00:00Z';
 let t, db, srv, fiona, acct;
@@ -343,5 +343,31 @@ test('weekly snapshots: one per week per KAM and portfolio, the call week by wee
     assert.equal(q.accuracy, Math.round(Math.max(0, 1 - Math.abs(q.forecast - actual) / actual) * 10000) / 10000);
   } finally {
     assert.equal(await s2.stop(), 0, s2.log().slice(-3000));
+  }
+});
+
+test('two nodes on one PostgreSQL database make one renewal per contract; the database refuses a second link', { skip: PG ? false : 'needs PostgreSQL: run through scripts/test-pg' }, async () => {
+  const { t: t2, db: d2 } = demoDb();
+  const nodes = [];
+  try {
+    for (let i = 0; i < 2; i++) nodes.push(await serve(d2, { KAM_NOW: NOW, KAM_JOB_INTERVAL: '1' }));
+    const tk = tokens(d2, ['director'], 'two-nodes').director;
+    const accId = (await api(nodes[0].url, tk, 'GET', '/api/v1/accounts?limit=1&sort=id')).json.items[0].id;
+    const c = await api(nodes[1].url, tk, 'POST', '/api/v1/contracts',
+      { account_id: accId, number: 'TWO-NODES', start_date: '2026-01-01', end_date: '2027-01-10', annual_value: 1000, currency: 'EUR', status: 'active' });
+    assert.equal(c.status, 201, c.text);
+    let n = 0;
+    for (let i = 0; i < 300 && n === 0; i++) {
+      n = (await api(nodes[i % 2].url, tk, 'GET', `/api/v1/opportunities?contract_id=${c.json.id}`)).json.items.length;
+      if (!n) await sleep(100);
+    }
+    await sleep(3000); // several runs on both nodes
+    assert.equal((await api(nodes[0].url, tk, 'GET', `/api/v1/opportunities?contract_id=${c.json.id}`)).json.items.length, 1);
+    const dbname = new URL(d2).pathname.slice(1);
+    const opp = psql(`SELECT id FROM opportunities WHERE contract_id IS NULL ORDER BY id LIMIT 1`, dbname);
+    assert.throws(() => psql(`UPDATE opportunities SET contract_id = ${c.json.id} WHERE id = ${opp}`, dbname), /opportunities_contract/);
+  } finally {
+    for (const s of nodes) assert.equal(await s.stop(), 0, s.log().slice(-3000));
+    t2.rm();
   }
 });
