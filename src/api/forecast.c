@@ -31,11 +31,35 @@ static int reply(struct resp *rs, int rc, json_t *out, struct kam_errinfo *ei)
 
 int api_forecast(struct req *rq, struct resp *rs)
 {
-	static const char *const allowed[] = {"quarter", "by", NULL};
+	static const char *const allowed[] = {"quarter", "by", "format", NULL};
 	struct kam_errinfo ei = {0};
+	const char *format = http_query(rq, "format");
 	json_t *out = NULL;
 	int rc = only(rq, allowed, &ei);
 
+	if (rc == KAM_OK && format && strcmp(format, "json") && strcmp(format, "csv") &&
+	    strcmp(format, "xlsx")) {
+		err_field(&ei, "format", "is json, csv or xlsx");
+		rc = KAM_EINVAL;
+	}
+	if (rc == KAM_OK && format && strcmp(format, "json")) {
+		char name[64], disp[120];
+		bool xlsx = !strcmp(format, "xlsx");
+		size_t len = 0;
+		int fd = -1;
+
+		rc = app_forecast_file(rq->db, &rq->user.who, http_query(rq, "quarter"),
+		                       http_query(rq, "by"), xlsx, &fd, &len, name, &ei);
+		if (rc != KAM_OK)
+			return reply(rs, rc, NULL, &ei);
+		snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", name);
+		http_header(rs, "Content-Disposition", disp);
+		return http_reply_file(
+		    rs, 200,
+		    xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		         : "text/csv; charset=utf-8",
+		    fd, len);
+	}
 	if (rc == KAM_OK)
 		rc = app_forecast(rq->db, &rq->user.who, http_query(rq, "quarter"),
 		                  http_query(rq, "by"), &out, &ei);

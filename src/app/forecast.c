@@ -1,9 +1,11 @@
 /* The forecast (app/forecast.h): reads the rows, converts them and lets kam/forecast.c
  * place them. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "app/forecast.h"
+#include "app/list.h"
 #include "app/record.h"
 #include "app/scores.h"
 #include "kam/forecast.h"
@@ -770,3 +772,70 @@ const struct app_resource res_forecast_targets = {
     .prepare = target_prepare,
     .conflict = "this quarter already has a target for this user",
 };
+
+/* minor units as exact major-unit text ("1234.5" → "1234.50" for EUR) */
+static json_t *major(json_t *v, int digits)
+{
+	char buf[48];
+	int64_t n, unit = 1, a;
+
+	if (!json_is_integer(v))
+		return json_string("");
+	n = json_integer_value(v);
+	for (int i = 0; i < digits; i++)
+		unit *= 10;
+	a = n < 0 ? -(n / unit) : n / unit;
+	if (digits == 0)
+		snprintf(buf, sizeof(buf), "%lld", (long long)n);
+	else
+		snprintf(buf, sizeof(buf), "%s%lld.%0*lld", n < 0 ? "-" : "", (long long)a, digits,
+		         (long long)(n < 0 ? -(n % unit) : n % unit));
+	return json_string(buf);
+}
+
+int app_forecast_file(struct store_conn *db, const struct actor *who, const char *quarter,
+                      const char *by, bool xlsx, int *fd, size_t *len, char name[64],
+                      struct kam_errinfo *ei)
+{
+	static const char *const money_cols[] = {"booked",   "contracted", "won",
+	                                         "commit",   "best_case",  "pipeline",
+	                                         "forecast", "target",     "gap"};
+	json_t *f = NULL, *items = json_array(), *cols, *r;
+	const char *cur;
+	size_t i;
+	int rc = app_forecast(db, who, quarter, by, &f, ei), digits;
+
+	*fd = -1;
+	*len = 0;
+	if (rc != KAM_OK)
+		goto out;
+	cur = jstr(f, "currency");
+	digits = money_digits(cur);
+	json_object_set_new(json_object_get(f, "total"), "name", json_string("Total"));
+	json_array_append(json_object_get(f, "rows"), json_object_get(f, "total"));
+	json_array_foreach(json_object_get(f, "rows"), i, r)
+	{
+		json_t *o =
+		    json_pack("{s:O,s:O,s:O,s:s}", "name", json_object_get(r, "name"), "team",
+		              json_object_get(r, "team") ? json_object_get(r, "team") : json_null(),
+		              "attainment", json_object_get(r, "attainment"), "currency", cur);
+
+		for (size_t k = 0; o && k < sizeof(money_cols) / sizeof(money_cols[0]); k++)
+			json_object_set_new(o, money_cols[k],
+			                    major(json_object_get(r, money_cols[k]), digits));
+		if (o == NULL || json_array_append_new(items, o) != 0) {
+			rc = KAM_ENOMEM;
+			goto out;
+		}
+	}
+	cols = json_pack("[s,s,s,s,s,s,s,s,s,s,s,s,s]", "name", "team", "booked", "contracted",
+	                 "won", "commit", "best_case", "pipeline", "forecast", "target",
+	                 "attainment", "gap", "currency");
+	snprintf(name, 64, "forecast-%s-%s.%s", jstr(f, "quarter"), jstr(f, "by"),
+	         xlsx ? "xlsx" : "csv");
+	rc = app_export_rows(xlsx, "forecast", cols, items, fd, len);
+out:
+	json_decref(f);
+	json_decref(items);
+	return rc;
+}

@@ -12,6 +12,11 @@
  * kam) into *out (owned). Faults name the parameter in ei. */
 int app_forecast(struct store_conn *db, const struct actor *who, const char *quarter,
                  const char *by, json_t **out, struct kam_errinfo *ei);
+/* The forecast of quarter by by as a CSV or XLSX file (money in major units): *fd (the
+ * caller closes it) of *len bytes, and its file name in name. */
+int app_forecast_file(struct store_conn *db, const struct actor *who, const char *quarter,
+                      const char *by, bool xlsx, int *fd, size_t *len, char name[64],
+                      struct kam_errinfo *ei);
 /* The opportunities behind the figures of quarter: owner_id (0: all who sees) and category
  * (commit, best_case, pipeline, omitted, won; NULL: all) narrow them. */
 int app_forecast_opportunities(struct store_conn *db, const struct actor *who,

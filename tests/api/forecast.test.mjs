@@ -238,8 +238,20 @@ test('who sees what: a KAM their own row and deals, directors and viewers every 
   assert.deepEqual(await names('fiona', 'category=omitted'), ['G left out']);
   const [c] = ok(await call('viewer', 'GET', `/api/v1/forecast/opportunities?quarter=2026-Q4&owner_id=${fiona.id}&category=best_case`)).items;
   assert.deepEqual([c.name, c.currency, c.amount, c.amount_base, c.account_name], ['C best case in CHF', 'CHF', 100000, 110000, 'Forecast Fixtures AG']);
+  // the table as a file: CSV (money in major units, the total last) and XLSX
+  const csv = await fetch(`${srv.url}/api/v1/forecast?quarter=2026-Q4&format=csv`, { headers: { Authorization: `Bearer ${tok.fiona}` } });
+  assert.equal(csv.status, 200);
+  assert.match(csv.headers.get('content-disposition'), /forecast-2026-Q4-kam\.csv/);
+  const lines = (await csv.text()).replace(/^\ufeff/, '').trim().split('\r\n');
+  assert.equal(lines[0], '"name","team","booked","contracted","won","commit","best_case","pipeline","forecast","target","attainment","gap","currency"');
+  assert.equal(lines.length, 3);
+  assert.match(lines[1], /^"Fiona Forecast","North","2500\.00",/);
+  assert.match(lines[2], /^"Total",/);
+  const xlsx = await fetch(`${srv.url}/api/v1/forecast?quarter=2026-Q4&by=team&format=xlsx`, { headers: { Authorization: `Bearer ${tok.director}` } });
+  assert.equal(xlsx.status, 200);
+  assert.equal(Buffer.from(await xlsx.arrayBuffer()).subarray(0, 2).toString(), 'PK');
   // faults name the parameter
-  for (const [q, field] of [['quarter=2026-Q5', 'quarter'], ['by=region', 'by'], ['quarter=2026-Q4&colour=red', 'colour']]) {
+  for (const [q, field] of [['quarter=2026-Q5', 'quarter'], ['by=region', 'by'], ['quarter=2026-Q4&colour=red', 'colour'], ['format=pdf', 'format']]) {
     const r = await call('director', 'GET', `/api/v1/forecast?${q}`);
     assert.equal(r.status, 400);
     assert.equal(r.json.errors[0].field, field);
