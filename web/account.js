@@ -10,6 +10,7 @@ import { SharePanel } from './share.js';
 import { Activity } from './meeting.js';
 import { SaveSelect, SaveInput, HistoryButton } from './inline.js';
 import { Coverage } from './coverage.js';
+import { Contracts } from './forecast.js';
 
 // A health score needs something to stand on: revenue to compare, an answer or a meeting.
 // Without any of them the score is the neutral parts' arithmetic, not a reading of the account.
@@ -411,6 +412,7 @@ function Opportunities({ account, opps, pipeline, ws, currency, users, canEdit, 
     { name: 'probability', label: 'Probability %', type: 'number' },
     { name: 'expected_close_on', label: 'Expected close', type: 'date' },
     { name: 'owner_id', label: 'Owner', type: 'select', numeric: true, options: users.map((u) => [u.id, u.name]), none: 'nobody' },
+    { name: 'forecast_category', label: 'Forecast call', type: 'select', options: ['commit', 'best_case', 'pipeline', 'omitted'], none: 'by probability' },
   ];
   const done = (x) => { setError(null); reload(); return x; };
   return html`<div>
@@ -421,6 +423,7 @@ function Opportunities({ account, opps, pipeline, ws, currency, users, canEdit, 
       add=${(b) => api('POST', '/api/v1/opportunities', { ...b, account_id: account.id }).then(done)}
       patch=${(o, b) => api('PATCH', `/api/v1/opportunities/${o.id}`, b).then(done)}
       remove=${(o) => api('DELETE', `/api/v1/opportunities/${o.id}`).then(done, (e) => setError(e.message))} />
+    <${Contracts} account=${account} canEdit=${canEdit} Editable=${Editable} setError=${setError} />
     <section aria-labelledby="ws-title"><h2 id="ws-title">Whitespace</h2>
       ${ws.white_space_value > 0 && html`<p class="muted ws-value">${money(ws.white_space_value, currency)} not sold yet, at list price</p>`}
       <div class="scroll"><table class="whitespace"><thead><tr><th>Unit</th>${ws.products.map((p) => html`<th>${p.name}</th>`)}</tr></thead>

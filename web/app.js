@@ -13,6 +13,7 @@ import { MyWork, Search } from './mywork.js';
 import { Setup } from './setup.js';
 import { Invite } from './invite.js';
 import { ForgotPassword, ResetPassword } from './reset.js';
+import { Forecast } from './forecast.js';
 
 // the hash's query (#/work?owner=3) is the screen's own: it does not change the route
 function route() {
@@ -78,7 +79,7 @@ function Shell({ user: signedIn, onLogout: out }) {
   const current = r.name || home(user);
   // a title per screen (the account page names its account and tab itself)
   useEffect(() => {
-    const t = { dashboard: 'Dashboard', accounts: 'Accounts', alerts: 'Alerts', settings: 'Settings', work: 'My work' }[current];
+    const t = { dashboard: 'Dashboard', accounts: 'Accounts', alerts: 'Alerts', settings: 'Settings', work: 'My work', forecast: 'Forecast' }[current];
     if (t && !r.id) document.title = `${t} · kam`;
   }, [current, r.id]);
   const link = (name, label) => html`<a href="#/${name}" aria-current=${current === name ? 'page' : null}>${label}</a>`;
@@ -87,13 +88,14 @@ function Shell({ user: signedIn, onLogout: out }) {
   else if (r.name === 'accounts' && r.id) view = html`<${Account} id=${r.id} tab=${r.sub} user=${user} />`;
   else if (r.name === 'settings') view = html`<${Settings} user=${user} />`;
   else if (r.name === 'accounts') view = html`<${Accounts} user=${user} />`;
+  else if (r.name === 'forecast') view = html`<${Forecast} user=${user} />`;
   else if (r.name === 'alerts') view = html`<${Alerts} user=${user} key=${location.hash} />`;
   else if (current === 'work') view = html`<${MyWork} user=${user} key=${location.hash} />`;
   else view = html`<${Dashboard} user=${user} />`;
   return html`<div class="shell">
     <header>
       <strong class="brand">kam</strong>
-      <nav aria-label="Main">${link('work', 'My work')} ${link('dashboard', 'Dashboard')} ${link('accounts', 'Accounts')} ${link('alerts', 'Alerts')} ${link('settings', 'Settings')}</nav>
+      <nav aria-label="Main">${link('work', 'My work')} ${link('dashboard', 'Dashboard')} ${link('accounts', 'Accounts')} ${link('forecast', 'Forecast')} ${link('alerts', 'Alerts')} ${link('settings', 'Settings')}</nav>
       <${Search} />
       <span class="who">${user.name} · ${user.role}</span>
       <button class="link" onClick=${out}>Log out</button>

@@ -5,6 +5,7 @@ import { Chart } from './chart.js';
 import { get, onConnection } from './api.js';
 import { money, pct, num, esc, change, implausible, NPS_MIN_ANSWERS, monthStart } from './format.js';
 import { hashQuery, setHashQuery } from './inline.js';
+import { ForecastTile } from './forecast.js';
 
 // [name, label, format, kind of change: money, ratio (percentage points) or points]
 const TILES = [
@@ -130,7 +131,7 @@ export function Dashboard() {
         <option value="12">last 12 months</option><option value="24">last 24 months</option>
       </select></label>
     </div>
-    <div class="tiles">${k ? TILES.map(([n, l, f, kind]) => html`<${Tile} name=${n} label=${l} fmt=${f} kind=${kind} k=${k.kpis} currency=${k.currency} series=${series?.series} />`) : waitFor('k')}</div>
+    <div class="tiles">${k ? TILES.map(([n, l, f, kind]) => html`<${Tile} name=${n} label=${l} fmt=${f} kind=${kind} k=${k.kpis} currency=${k.currency} series=${series?.series} />`) : waitFor('k')}<${ForecastTile} /></div>
     <div class="grid2">
       <section aria-labelledby="m-title"><h2 id="m-title">Key accounts: portfolio matrix</h2>
         ${matrix ? html`<${Chart} label="Portfolio matrix" option=${matrixOption} onClick=${(p) => { location.hash = p.componentType === 'markArea' ? `#/accounts?segment=${p.data.segment}` : `#/accounts/${p.data.id}`; }} />

@@ -4,7 +4,7 @@ import { html, useState, useEffect } from './vendor-preact-htm.js';
 import { api, get, upload } from './api.js';
 import { date } from './format.js';
 
-const KINDS = ['accounts', 'users', 'contacts', 'products', 'units', 'fx-rates', 'transactions', 'opportunities', 'interactions', 'cases', 'surveys'];
+const KINDS = ['accounts', 'users', 'contacts', 'products', 'units', 'fx-rates', 'transactions', 'opportunities', 'interactions', 'cases', 'surveys', 'contracts', 'targets'];
 
 // The file's records with the line each starts on (a quoted field may span lines), so the
 // rejected ones can be handed back as a CSV of their own.

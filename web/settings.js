@@ -9,6 +9,7 @@ import { date, num, money } from './format.js';
 import { Form, fields, body } from './forms.js';
 import { MailPrefs, Outbox, DirectorMail } from './mail.js';
 import { Webhooks } from './webhooks.js';
+import { ForecastSettings } from './forecast.js';
 
 // Weights are kept as shares of their total (the server divides by the sum): the form shows
 // and takes them in percent, and saves only when they total 100%.
@@ -320,6 +321,7 @@ export function Settings({ user }) {
     <${Company} s=${s} canEdit=${canEdit} onSaved=${saved} />
     <${Revenue} s=${s} canEdit=${canEdit} onSaved=${saved} />
     <${DirectorMail} s=${s} canEdit=${canEdit} onSaved=${saved} />
+    <${ForecastSettings} s=${s} canEdit=${canEdit} onSaved=${saved} />
     ${canEdit && html`<${Users} me=${user} />`}
     ${user.role === 'admin' && html`<${Pending} /><${Outbox} /><${Webhooks} />`}
     ${user.role !== 'viewer' && user.role !== 'member' && html`<${ImportWizard} /><${Imports} />`}

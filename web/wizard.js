@@ -7,9 +7,9 @@
 import { html, useState } from './vendor-preact-htm.js';
 import { api, get } from './api.js';
 
-const ORDER = ['accounts', 'users', 'products', 'contacts', 'units', 'fx-rates', 'opportunities', 'transactions', 'interactions', 'cases', 'surveys'];
+const ORDER = ['accounts', 'users', 'products', 'contacts', 'units', 'fx-rates', 'contracts', 'opportunities', 'transactions', 'interactions', 'cases', 'surveys'];
 // what a file's name says it holds ("sales_teams.csv" → users)
-const GUESS = [[/account|compan|customer|client/i, 'accounts'], [/user|team|agent|staff|rep/i, 'users'], [/product|catalog|sku/i, 'products'],
+const GUESS = [[/contract|agreement/i, 'contracts'], [/account|compan|customer|client/i, 'accounts'], [/user|team|agent|staff|rep/i, 'users'], [/product|catalog|sku/i, 'products'],
   [/contact|people|person/i, 'contacts'], [/fx|rate|exchange/i, 'fx-rates'], [/pipeline|deal|opportunit/i, 'opportunities'],
   [/invoice|transaction|revenue|sales|order/i, 'transactions'], [/interaction|activit|meeting/i, 'interactions'], [/case|ticket/i, 'cases'], [/survey|nps|feedback/i, 'surveys']];
 export const guessKind = (name) => (GUESS.find(([re]) => re.test(name)) || [null, 'accounts'])[1];

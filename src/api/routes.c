@@ -4,6 +4,7 @@
  * The router serves it and src/api/openapi.c describes it, so the two cannot drift.
  */
 #include "api/api.h"
+#include "api/forecast.h"
 #include "api/resource.h"
 
 #define PUB (ROUTE_PUBLIC | ROUTE_NODB)
@@ -303,6 +304,24 @@ const struct http_route api_routes[] = {
          "business units"),
     CRUD("/api/v1/opportunities", res_opportunities, ACCOUNT_WRITERS, "Opportunity",
          "an opportunity", "opportunities"),
+    CRUD("/api/v1/contracts", res_contracts, ACCOUNT_WRITERS, "Contract", "a contract",
+         "contracts"),
+    {"GET", "/api/v1/forecast", api_forecast, 0, 0, NULL,
+     "The quarter's forecast by kam, team or portfolio: booked, contracted, won, commit, best "
+     "case, pipeline, target, attainment and gap (quarter=2026-Q4, by=kam|team|portfolio)",
+     NULL, "object"},
+    {"GET", "/api/v1/forecast/opportunities", api_forecast_opportunities, 0, 0, NULL,
+     "The opportunities behind a quarter's forecast (quarter, owner_id, category)", NULL,
+     "object"},
+    {"GET", "/api/v1/forecast/history", api_forecast_history, 0, 0, NULL,
+     "The weekly snapshots of a quarter's forecast and, once it is over, their accuracy", NULL,
+     "object"},
+    {"GET", "/api/v1/forecast/targets", api_forecast_targets_get, 0, 0, NULL,
+     "The targets of a quarter (user_id null: the portfolio)", NULL, "object"},
+    {"PUT", "/api/v1/forecast/targets", api_forecast_targets_put, 0, R_STAFF, NULL,
+     "Set targets of a quarter: {quarter, targets: [{user_id (null: portfolio), amount (minor "
+     "units of the base currency; null removes)}]}",
+     NULL, "object"},
     CRUD("/api/v1/fx-rates", res_fx_rates, R_STAFF, "FXRate", "an FX rate", "FX rates"),
     CRUD("/api/v1/transactions", res_transactions, ACCOUNT_CREATORS, "Transaction", "a transaction",
          "transactions"),

@@ -451,6 +451,22 @@ static int user_names(struct store_conn *db, const struct model_entity *e, json_
 	return rc;
 }
 
+int app_export_rows(bool xlsx, const char *sheet, json_t *cols, json_t *items, int *fd,
+                    size_t *len)
+{
+	struct sink k = {0};
+	int rc = sink_open(&k, xlsx, sheet, cols);
+
+	*fd = -1;
+	*len = 0;
+	if (rc == KAM_OK)
+		rc = xlsx ? xlsx_rows(&k, items) : csv_rows(&k, items);
+	if (rc == KAM_OK)
+		rc = sink_finish(&k, fd, len);
+	sink_close(&k);
+	return rc;
+}
+
 int app_export(struct store_conn *db, const struct actor *who, const struct app_list *l,
                const struct app_param *p, size_t n, bool xlsx, json_t *items, char *next,
                int *fd, size_t *len, struct kam_errinfo *ei)

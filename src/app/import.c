@@ -205,6 +205,7 @@ static const struct app_resource *resource_of(const char *entity)
 	    {"transaction", &res_transactions}, {"opportunity", &res_opportunities},
 	    {"interaction", &res_interactions}, {"case", &res_cases},
 	    {"survey", &res_surveys},           {"user", &res_users},
+	    {"contract", &res_contracts},       {"forecast target", &res_forecast_targets},
 	};
 
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
@@ -225,7 +226,8 @@ int app_import_check(const struct app_import_opts *o, struct kam_errinfo *ei)
 	if (imp_kind_get(o->kind) == NULL) {
 		err_field(ei, "kind",
 		          "is one of accounts, users, contacts, products, units, fx-rates, "
-		          "transactions, opportunities, interactions, cases, surveys");
+		          "transactions, opportunities, interactions, cases, surveys, contracts, "
+		          "targets");
 		return KAM_EINVAL;
 	}
 	if (o->mapping && strcmp(o->mapping, "salesforce") != 0 &&

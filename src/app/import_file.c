@@ -135,7 +135,9 @@ static const char *ref_field(const struct model_entity *e, const char *target)
 	if (!strcmp(target, "parent") || !strcmp(target, "parent_ext"))
 		return "parent_id";
 	if (!strcmp(target, "owner"))
-		return model_field_find(e, "owner_id") ? "owner_id" : "relationship_owner_id";
+		return model_field_find(e, "owner_id")  ? "owner_id"
+		       : model_field_find(e, "user_id") ? "user_id"
+		                                        : "relationship_owner_id";
 	if (!strcmp(target, "product"))
 		return "product_id";
 	if (!strcmp(target, "contact"))
@@ -148,6 +150,8 @@ static const char *ref_field(const struct model_entity *e, const char *target)
 		return "user_ids";
 	if (!strcmp(target, "contacts"))
 		return "contact_ids";
+	if (!strcmp(target, "products"))
+		return "product_ids";
 	if (!strcmp(target, "manager"))
 		return "manager_id";
 	return NULL;
@@ -178,6 +182,8 @@ static const struct {
     {"transaction", "invoice_id", "external_id"}, {"transaction", "date", "booked_on"},
     {"transaction", "invoice_date", "booked_on"}, {"transaction", "customer", "account"},
     {"opportunity", "customer", "account"},    {"contact", "customer", "account"},
+    {"forecast target", "kam", "owner"},       {"forecast target", "user", "owner"},
+    {"forecast target", "email", "owner"},     {"forecast target", "target", "amount"},
 };
 
 static const char *native_target(const struct imp *im, const char *key)
@@ -185,7 +191,7 @@ static const char *native_target(const struct imp *im, const char *key)
 	static const char *const extra[] = {
 	    "account", "account_ext", "owner",      "product",   "contact", "reports_to", "unit",
 	    "users",   "contacts",    "first_name", "last_name", "parent",  "parent_ext", "manager",
-	    NULL};
+	    "products", NULL};
 	const struct model_field *f = model_field_find(im->e, key);
 
 	char self[64];

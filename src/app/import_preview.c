@@ -67,7 +67,7 @@ static json_t *targets_of(const struct imp *im)
 	            {"parent_id", "parent"},     {"manager_id", "manager"},
 	            {"reports_to_id", "reports_to"}, {"contact_id", "contact"},
 	            {"unit_id", "unit"},         {"user_ids", "users"},
-	            {"contact_ids", "contacts"}};
+	            {"contact_ids", "contacts"}, {"product_ids", "products"}, {"user_id", "owner"}};
 	json_t *out = json_array();
 
 	for (size_t i = 0; i < im->e->nfields; i++) {

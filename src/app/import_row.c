@@ -164,7 +164,7 @@ static int lookup(struct imp *im, const char *target, const char *v, int64_t acc
 	const struct model_entity *e =
 	    !strcmp(target, "owner") || !strcmp(target, "users") || !strcmp(target, "manager")
 	        ? &model_user
-	    : !strcmp(target, "product")                                      ? &model_product
+	    : !strcmp(target, "product") || !strcmp(target, "products")      ? &model_product
 	    : !strcmp(target, "unit")                                         ? &model_unit
 	    : !strncmp(target, "account", 7) || !strncmp(target, "parent", 6) ? &model_account
 	                                                                      : &model_contact;
@@ -620,7 +620,8 @@ static int existing(struct rowctx *x, int64_t *id)
 	const char *by =
 	    im->e == &model_contact || (im->e == &model_user && json_object_get(x->rec, "email"))
 	        ? "email"
-	        : "name";
+	    : im->e == &model_contract ? "number"
+	                               : "name";
 	int64_t acc = im->e->scope_sql && im->e != &model_account
 	                  ? json_integer_value(json_object_get(x->rec, "account_id"))
 	                  : 0;
@@ -635,10 +636,24 @@ static int existing(struct rowctx *x, int64_t *id)
 		store_import_key(acc, ext, false, key, sizeof(key));
 		hit = json_object_get(exts, key);
 	} else if ((im->e == &model_account || im->e == &model_product || im->e == &model_contact ||
-	            im->e == &model_unit || im->e == &model_user) &&
+	            im->e == &model_unit || im->e == &model_user ||
+	            im->e == &model_contract) &&
 	           json_is_string(json_object_get(x->rec, by))) {
 		store_import_key(acc, json_string_value(json_object_get(x->rec, by)), true, key,
 		                 sizeof(key));
+		hit = json_object_get(names, key);
+	} else if (im->e == &model_forecast_target &&
+	           json_is_string(json_object_get(x->rec, "quarter"))) {
+		char q[17];
+
+		/* "2026-q4" is kam's "2026-Q4": compared as stored, so a rerun is unchanged */
+		snprintf(q, sizeof(q), "%s", json_string_value(json_object_get(x->rec, "quarter")));
+		for (char *p = q; *p; p++)
+			*p = (char)toupper((unsigned char)*p);
+		json_object_set_new(x->rec, "quarter", json_string(q));
+		snprintf(key, sizeof(key), "%s:%lld", q,
+		         (long long)json_integer_value(json_object_get(x->rec, "user_id")));
+		store_import_key(0, key, true, key, sizeof(key));
 		hit = json_object_get(names, key);
 	} else if (im->e == &model_fx_rate && json_object_get(x->rec, "valid_from")) {
 		snprintf(key, sizeof(key), "%s:%s",

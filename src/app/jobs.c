@@ -10,6 +10,8 @@
 #include <time.h>
 #include "app/alerts.h"
 #include "app/importq.h"
+#include "app/contracts.h"
+#include "app/forecast.h"
 #include "app/jobs.h"
 #include "app/mail.h"
 #include "app/scores.h"
@@ -118,6 +120,30 @@ static void run_alerts(struct jobs *j)
 			r.opened, r.resolved, r.ms);
 }
 
+/* Renewal opportunities of contracts coming to an end, then this week's forecast snapshot:
+ * one node, under the lease "forecast", at KAM_NOW's clock; both are idempotent (a unique
+ * index each), so a lease moving between nodes mid-run makes nothing twice. */
+static void run_forecast(struct jobs *j)
+{
+	struct store_conn *c;
+	struct actor sys = {.user_id = 0, .role = ROLE_ADMIN, .now = clock_now(&j->clock)};
+	bool got = false;
+	int made = 0, added = 0, rc;
+
+	store_acquire(j->st, &c);
+	rc = store_lease_take(c, "forecast", j->holder, time_now(), 3 * j->interval, &got);
+	if (rc == KAM_OK && got)
+		rc = app_renewals_run(c, &sys, &made);
+	if (rc == KAM_OK && got)
+		rc = app_forecast_snapshot_run(c, &sys, &added);
+	store_release(j->st, c);
+	if (rc != KAM_OK)
+		log_msg("warn", "forecast: database error %d; will retry", rc);
+	else if (made || added)
+		log_msg("info", "forecast: %d renewal opportunities made, %d snapshots taken", made,
+			added);
+}
+
 /* Due mails: every node may send, each message under its own lease (store/outbox.h). The
  * outbox runs on the wall clock, whatever KAM_NOW says: retries wait real seconds. */
 static void run_outbox(struct jobs *j)
@@ -165,6 +191,7 @@ static void *loop(void *arg)
 		pthread_mutex_unlock(&j->mu);
 		run_node(j);
 		run_janitor(j);
+		run_forecast(j);
 		run_alerts(j);
 		run_digest(j);
 		run_outbox(j);

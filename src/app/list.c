@@ -8,6 +8,7 @@
 #include "app/list.h"
 #include "app/record.h"
 #include "app/scores.h"
+#include "kam/date.h"
 #include "kam/validate.h"
 
 /* The field a ?key=value filters on: a MF_FILTER field, or "tag" for one of the tags. */
@@ -80,6 +81,17 @@ static int collect(struct store_conn *db, const struct model_entity *e, int64_t 
 				          allowed);
 				rc = KAM_EINVAL;
 			}
+		} else if ((!strcmp(k, "ending_before") || !strcmp(k, "ending_after")) &&
+		           (f = model_field_find(e, "end_date")) != NULL && f->type == MT_DATE) {
+			/* a range on the end date (contracts): the store reads "end_date<" as < */
+			if (!date_valid(v)) {
+				err_field(ei, k, "must be a date YYYY-MM-DD");
+				rc = KAM_EINVAL;
+			} else {
+				json_object_set_new(filters,
+				                    k[7] == 'b' ? "end_date<" : "end_date>",
+				                    json_string(v));
+			}
 		} else if ((f = filter_field(e, k)) != NULL) {
 			if (validate_filter(f, v, ei) != KAM_OK)
 				rc = KAM_EINVAL;
@@ -142,7 +154,7 @@ static const struct app_resource *const resources[] = {
     &res_contacts,     &res_plans,        &res_objectives, &res_actions,       &res_plan_resources,
     &res_reviews,      &res_products,     &res_units,      &res_opportunities, &res_fx_rates,
     &res_transactions, &res_interactions, &res_cases,      &res_risks,         &res_surveys,
-    &res_import_mappings, &res_coverage,
+    &res_import_mappings, &res_coverage, &res_contracts,
 };
 
 /* A resource's list name: the last part of its base ("/api/v1/fx-rates" → "fx-rates"). */

@@ -54,4 +54,9 @@ int app_export(struct store_conn *db, const struct actor *who, const struct app_
                const struct app_param *p, size_t n, bool xlsx, json_t *items, char *next, int *fd,
                size_t *len, struct kam_errinfo *ei);
 
+/* items (objects) as a file with the columns cols (names, taken), as app_export writes one:
+ * for answers that are not lists (the forecast). */
+int app_export_rows(bool xlsx, const char *sheet, json_t *cols, json_t *items, int *fd,
+                    size_t *len);
+
 #endif

@@ -14,6 +14,11 @@ int cli_demo_large(struct store *st, uint64_t seed, long accounts, long contacts
 /* Adds the KAM-cycle part of the demo (revenue, plans, interactions, …) to these accounts. */
 int demo_cycle(struct store_conn *c, uint64_t seed, const int64_t *acct, int nacct,
 	       const int64_t *uid, int64_t now);
+/* Adds the demo's contracts to the first accounts (in the caller's transaction). */
+int demo_contracts(struct store_conn *c, const int64_t *acct, int nacct, int64_t now);
+/* Sets the demo's targets and replays the weekly forecast snapshots of this quarter and the
+ * last (each in a transaction of its own). */
+int demo_forecast_history(struct store_conn *c, int64_t now);
 /* Creates a user; prints a generated password when pw is NULL. */
 int cli_user_add(struct store *st, const char *email, const char *name, const char *role,
 		 const char *pw);

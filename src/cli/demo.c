@@ -200,14 +200,16 @@ int cli_demo(struct store *st, uint64_t seed)
 				goto out;
 		}
 	}
-	if ((rc = demo_cycle(c, seed, acct, 30, uid, now)) != KAM_OK)
+	if ((rc = demo_cycle(c, seed, acct, 30, uid, now)) != KAM_OK ||
+	    (rc = demo_contracts(c, acct, 30, now)) != KAM_OK)
 		goto out;
 	if ((rc = store_audit_add(c, 0, "demo", "database", 0, NULL, NULL, now)) != KAM_OK)
 		goto out;
-	if ((rc = store_commit(c)) != KAM_OK)
+	if ((rc = store_commit(c)) != KAM_OK || (rc = demo_forecast_history(c, now)) != KAM_OK)
 		goto out;
 	printf("demo data loaded: %zu users, 30 accounts with contacts, teams, three years of "
-	       "revenue, plans, opportunities, interactions, cases, risks and surveys\n",
+	       "revenue, plans, opportunities, interactions, cases, risks, surveys, contracts and "
+	       "two quarters of forecast history\n",
 	       sizeof(users) / sizeof(users[0]));
 	printf("logins (password %s):\n", DEMO_PASSWORD);
 	for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++)

@@ -12,9 +12,9 @@ static const char usage_export[] =
     "usage: kam export KIND [--format csv|xlsx] [--out FILE|-] [--where FIELD=VALUE]...\n"
     "                  [--as EMAIL] [--db PATH]\n"
     "  KIND is a list of the API: accounts, contacts, plans, objectives, actions, products,\n"
-    "  units, opportunities, transactions, interactions, cases, risks, surveys, alerts,\n"
-    "  users, imports. --where filters like the list's query parameters (tier=key, q=acme,\n"
-    "  sort=-score). Money is in major units; formula-like cells are neutralised.\n"
+    "  units, opportunities, contracts, transactions, interactions, cases, risks, surveys,\n"
+    "  alerts, users, imports. --where filters like the list's query parameters (tier=key,\n"
+    "  q=acme, sort=-score). Money is in major units; formula-like cells are neutralised.\n"
     "  Default --out: KIND.FORMAT in the current directory.\n";
 
 /* Copies the file fd (at its start) to f. */

@@ -195,6 +195,8 @@ static const struct imp_col hs_feedback[] = {
 static const char *const money_accounts[] = {"potential_annual_spend", NULL};
 static const char *const money_amount[] = {"amount", NULL};
 static const char *const money_products[] = {"list_price", NULL};
+static const char *const money_contracts[] = {"annual_value", NULL};
+static const char *const money_targets[] = {"amount", NULL};
 static const char *const none[] = {NULL};
 
 static const char *const def_accounts[] = {"status=active", NULL};
@@ -203,6 +205,7 @@ static const char *const def_opportunities[] = {"kind=new_business", NULL};
 static const char *const def_interactions[] = {"kind=meeting", NULL};
 static const char *const def_cases[] = {"severity=medium", NULL};
 static const char *const def_surveys[] = {"kind=nps", NULL};
+static const char *const def_contracts[] = {"status=active", NULL};
 
 static const struct imp_kind kinds[] = {
 	{"accounts", "account", sf_accounts, hs_companies, money_accounts, def_accounts},
@@ -216,6 +219,8 @@ static const struct imp_kind kinds[] = {
 	{"cases", "case", sf_cases, hs_tickets, none, def_cases},
 	{"surveys", "survey", sf_surveys, hs_feedback, none, def_surveys},
 	{"users", "user", NULL, NULL, none, def_users},
+	{"contracts", "contract", NULL, NULL, money_contracts, def_contracts},
+	{"targets", "forecast target", NULL, NULL, money_targets, none},
 };
 
 const struct imp_kind *imp_kind_get(const char *name)
@@ -329,7 +334,7 @@ int imp_is_ref_target(const char *t)
 {
 	static const char *const refs[] = {"account", "account_ext", "owner", "product", "contact",
 					   "reports_to", "unit", "users", "contacts", "parent",
-					   "parent_ext", "manager", NULL};
+					   "parent_ext", "manager", "products", NULL};
 
 	for (const char *const *r = refs; *r; r++)
 		if (!strcmp(*r, t))

@@ -69,6 +69,9 @@ void settings_defaults(struct settings *s)
 	s->no_interaction_grace_days = 30;
 	s->churn_after_months = 12;
 	s->book_won_opportunities = false;
+	s->renewal_lead_days = 120;
+	s->forecast_commit_probability = 75; /* negotiation, by its stage */
+	s->forecast_best_case_probability = 50;
 }
 
 static int apply_health(struct settings *s, json_t *o, struct kam_errinfo *ei)
@@ -283,6 +286,12 @@ int settings_apply(struct settings *s, json_t *doc, struct kam_errinfo *ei)
 			r = integer(v, key, 1, 1000, &n.kam_capacity, ei);
 		else if (strcmp(key, "churn_after_months") == 0)
 			r = integer(v, key, 1, 120, &n.churn_after_months, ei);
+		else if (strcmp(key, "renewal_lead_days") == 0)
+			r = integer(v, key, 0, 730, &n.renewal_lead_days, ei);
+		else if (strcmp(key, "forecast_commit_probability") == 0)
+			r = integer(v, key, 0, 100, &n.forecast_commit_probability, ei);
+		else if (strcmp(key, "forecast_best_case_probability") == 0)
+			r = integer(v, key, 0, 100, &n.forecast_best_case_probability, ei);
 		else if (strcmp(key, "book_won_opportunities") == 0) {
 			r = KAM_OK;
 			if (!json_is_boolean(v)) {
@@ -348,6 +357,12 @@ int settings_apply(struct settings *s, json_t *doc, struct kam_errinfo *ei)
 		err_field(ei, "weights", "at least one weight must be above 0");
 		rc = KAM_EINVAL;
 	}
+	if (rc == KAM_OK && n.forecast_best_case_probability > n.forecast_commit_probability) {
+		err_field(ei, "forecast_best_case_probability",
+			  "must not be above forecast_commit_probability (%d)",
+			  n.forecast_commit_probability);
+		rc = KAM_EINVAL;
+	}
 	if (rc == KAM_OK && n.potential_threshold > n.key_threshold) {
 		err_field(ei, "potential_threshold", "must not be above key_threshold (%g)",
 			  n.key_threshold);
@@ -399,6 +414,11 @@ json_t *settings_to_json(const struct settings *s)
 	json_object_set_new(out, "book_won_opportunities", json_boolean(s->book_won_opportunities));
 	json_object_set_new(out, "director_alert_min_revenue",
 			    json_integer(s->director_alert_min_revenue));
+	json_object_set_new(out, "renewal_lead_days", json_integer(s->renewal_lead_days));
+	json_object_set_new(out, "forecast_commit_probability",
+			    json_integer(s->forecast_commit_probability));
+	json_object_set_new(out, "forecast_best_case_probability",
+			    json_integer(s->forecast_best_case_probability));
 	json_object_set_new(out, "health_weights", hw);
 	json_object_set_new(out, "alerts", al);
 	return out;

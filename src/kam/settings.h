@@ -69,6 +69,12 @@ struct settings {
 	/* alerts on accounts whose trailing-12-month revenue (base currency, minor units) is at
 	 * least this are mailed to the directors too; 0 is off */
 	int64_t director_alert_min_revenue;
+	/* a renewal opportunity is made this many days before an active contract ends */
+	int renewal_lead_days;
+	/* the forecast's rule: an open deal at or above this probability is commit, at or
+	 * above the best-case one best case, else pipeline (a KAM's own call overrides) */
+	int forecast_commit_probability;
+	int forecast_best_case_probability;
 };
 
 /* The built-in defaults. */

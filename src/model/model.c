@@ -24,6 +24,8 @@ const struct model_table model_tables[] = {
     {"reviews", true},
     {"products", true},
     {"units", true},
+    {"contracts", true},
+    {"contracts_product_ids", false},
     {"opportunities", true},
     {"fx_rates", true},
     {"transactions", true},
@@ -42,6 +44,8 @@ const struct model_table model_tables[] = {
     {"calendar_feeds", true},
     {"invitations", true},
     {"import_mappings", true},
+    {"forecast_targets", true},
+    {"forecast_snapshots", false},
     {NULL, false},
 };
 
@@ -148,6 +152,8 @@ static const char *const plan_status[] = {"draft", "active", "archived", NULL};
 static const char *const objective_status[] = {"on_track", "at_risk", "achieved", "missed", NULL};
 static const char *const action_status[] = {"open", "in_progress", "done", "cancelled", NULL};
 static const char *const review_kinds[] = {"qbr", "internal", NULL};
+static const char *const forecast_categories[] = {"commit", "best_case", "pipeline", "omitted",
+						  NULL};
 static const char *const opp_kinds[] = {"new_business", "upsell", "cross_sell", "renewal", NULL};
 static const char *const opp_stages[] = {"identified", "qualified", "proposal", "negotiation",
 					 "won",	       "lost",	    NULL};
@@ -286,9 +292,44 @@ static const struct model_field opportunity_fields[] = {
 	{"closed_on", MT_DATE, 0, 0, 0, NULL, NULL},
 	{"owner_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "user"},
 	TEXT("external_id", 200, MF_FILTER),
+	/* the contract whose renewal this is (made by the jobs, once per contract) */
+	{"contract_id", MT_INT, MF_READONLY | MF_FILTER, 0, 0, NULL, NULL},
+	/* the KAM's own call in the forecast; null: the settings' probability rule */
+	{"forecast_category", MT_ENUM, MF_FILTER, 0, 0, forecast_categories, NULL},
 	STAMPS,
 };
 ENTITY(model_opportunity, "opportunity", "opportunities", opportunity_fields);
+
+static const char *const contract_status[] = {"draft", "active", "expired", "terminated", NULL};
+
+static const struct model_field contract_fields[] = {
+	ID_FIELD,
+	ACCOUNT_REF,
+	TEXT("number", 100, MF_REQUIRED | MF_NOTNULL | MF_SEARCH | MF_SORT | MF_FILTER),
+	{"start_date", MT_DATE, MF_REQUIRED | MF_NOTNULL | MF_SORT, 0, 0, NULL, NULL},
+	{"end_date", MT_DATE, MF_REQUIRED | MF_NOTNULL | MF_SORT | MF_FILTER, 0, 0, NULL, NULL},
+	{"annual_value", MT_INT, MF_NOTNULL, 0, MONEY_ROW, NULL, NULL},
+	{"currency", MT_CURRENCY, MF_REQUIRED | MF_NOTNULL | MF_FILTER, 0, 0, NULL, NULL},
+	{"auto_renew", MT_BOOL, MF_NOTNULL | MF_FILTER, 0, 0, NULL, NULL},
+	{"notice_days", MT_INT, 0, 0, 3650, NULL, NULL},
+	{"status", MT_ENUM, MF_NOTNULL | MF_FILTER, 0, 0, contract_status, NULL},
+	{"product_ids", MT_REFS, 0, 1, 50, NULL, "product"},
+	TEXT("external_id", 200, MF_FILTER),
+	STAMPS,
+};
+ENTITY(model_contract, "contract", "contracts", contract_fields);
+
+/* a KAM's target of a quarter (user_id), or the portfolio's (null); minor base units */
+static const struct model_field forecast_target_fields[] = {
+	ID_FIELD,
+	TEXT("quarter", 7, MF_REQUIRED | MF_NOTNULL | MF_FILTER | MF_SORT),
+	{"user_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "user"},
+	{"amount", MT_INT, MF_REQUIRED | MF_NOTNULL, 0, MONEY_ROW, NULL, NULL},
+	STAMPS,
+};
+const struct model_entity model_forecast_target = {"forecast target", "forecast_targets",
+						   forecast_target_fields,
+						   N(forecast_target_fields), NULL, 0};
 
 static const struct model_field fx_rate_fields[] = {
 	ID_FIELD,
@@ -441,7 +482,8 @@ static const struct model_field import_fields[] = {
 static const char *const import_kinds[] = {"accounts",     "users",        "contacts",
 					   "products",     "units",        "fx-rates",
 					   "transactions", "opportunities", "interactions",
-					   "cases",        "surveys",      NULL};
+					   "cases",        "surveys",      "contracts",
+					   "targets",      NULL};
 static const struct model_field import_mapping_fields[] = {
 	ID_FIELD,
 	TEXT("name", 100, MF_REQUIRED | MF_NOTNULL | MF_SEARCH | MF_SORT | MF_FILTER),

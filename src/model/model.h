@@ -64,6 +64,8 @@ extern const struct model_entity model_review;
 extern const struct model_entity model_product;
 extern const struct model_entity model_unit;
 extern const struct model_entity model_opportunity;
+extern const struct model_entity model_contract;
+extern const struct model_entity model_forecast_target;
 extern const struct model_entity model_fx_rate;
 extern const struct model_entity model_transaction;
 extern const struct model_entity model_interaction;

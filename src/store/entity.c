@@ -599,7 +599,26 @@ int store_list(struct store_conn *c, const struct model_entity *e, const struct 
 	{
 		const struct model_field *f = model_field_find(e, key);
 		char frag[160];
+		size_t klen = strlen(key);
 
+		/* "end_date<" / "end_date>": a range on a date field (app/list.c) */
+		if (f == NULL && klen > 1 && klen < 64 &&
+		    (key[klen - 1] == '<' || key[klen - 1] == '>')) {
+			char name[64];
+
+			memcpy(name, key, klen - 1);
+			name[klen - 1] = '\0';
+			f = model_field_find(e, name);
+			if (f == NULL || f->type != MT_DATE || !json_is_string(fv) ||
+			    n >= MAX_ARGS - 8) {
+				rc = KAM_EINVAL;
+				goto out;
+			}
+			snprintf(frag, sizeof(frag), " AND %s %c ?", f->name, key[klen - 1]);
+			sb_add(&b, frag);
+			args[n++] = DB_TEXT(json_string_value(fv));
+			continue;
+		}
 		if (f == NULL || !(f->flags & MF_FILTER) || !json_is_string(fv) || n >= MAX_ARGS - 8) {
 			rc = KAM_EINVAL;
 			goto out;

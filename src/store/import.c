@@ -51,6 +51,12 @@ static const struct {
                   "external_id IS NOT NULL"},
     {&model_survey, "SELECT id, external_id, account_id, NULL, NULL FROM surveys WHERE "
                     "external_id IS NOT NULL"},
+    /* a contract is known by its number inside its account */
+    {&model_contract,
+     "SELECT id, external_id, account_id, number, NULL FROM contracts WHERE 1 = 1"},
+    /* a target is known by its quarter and user (0: the portfolio) */
+    {&model_forecast_target, "SELECT id, NULL, NULL, quarter || ':' || COALESCE(user_id, 0), "
+                             "NULL FROM forecast_targets WHERE 1 = 1"},
 };
 
 void store_import_key(int64_t account_id, const char *s, bool fold, char *out, size_t outlen)

@@ -150,6 +150,10 @@ test('migration 017 recomputes yen rows stored at a hundredth of their worth, an
   sql(d, 'DROP TABLE coverage'); // 030
   for (const [tb, col] of [['objectives', 'client_visible'], ['actions', 'client_visible'], ['shares', 'include_kpis'], ['accounts', 'health_enough_data'], ['products', 'list_price'], ['products', 'currency'], ['transactions', 'opportunity_id'], ['users', 'manager_id'], ['users', 'team'], ['imports', 'node'], ['contacts', 'left_on'], ['contacts', 'attitude_was'], ['contacts', 'attitude_changed_on'], ['objectives', 'measure']]) sql(d, `ALTER TABLE ${tb} DROP COLUMN ${col}`);
   sql(d, 'DROP INDEX imports_unfinished'); // 021
+  // 028: contracts, renewals, forecast categories, targets and snapshots
+  sql(d, 'DROP INDEX opportunities_contract');
+  for (const col of ['contract_id', 'forecast_category']) sql(d, `ALTER TABLE opportunities DROP COLUMN ${col}`);
+  for (const tb of ['contracts_product_ids', 'contracts', 'forecast_targets', 'forecast_snapshots']) sql(d, `DROP TABLE ${tb}`);
   kam(['migrate', '--db', d]);
   assert.equal(sql(d, `SELECT amount_base FROM transactions WHERE id = ${yen.id}`), '75000');
   assert.equal(sql(d, `SELECT amount FROM revenue_account_monthly WHERE account_id = ${acc.id}`), '85000');

@@ -269,6 +269,9 @@ test('imports: every kind looks up, matches, suggests and counts only what the c
     const ask = (csv) => upload(v.who, csv, { kind, dry_run: 'true' });
     let kind;
     for (kind of kinds) {
+      // targets belong to no account (directors and admins set them; users are no secret):
+      // tests/api/forecast.test.mjs covers their import
+      if (kind === 'targets') continue;
       const coll = `/api/v1/${kind}`;
       const s = schemaOf(coll, 'post');
       assert.ok(s, `no POST ${coll} for import kind ${kind}`);
