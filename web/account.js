@@ -10,6 +10,7 @@ import { SharePanel } from './share.js';
 import { Activity } from './meeting.js';
 import { SaveSelect, SaveInput, HistoryButton } from './inline.js';
 import { Coverage } from './coverage.js';
+import { Changes } from './changes.js';
 import { Contracts } from './forecast.js';
 
 // A health score needs something to stand on: revenue to compare, an answer or a meeting.
@@ -335,6 +336,7 @@ function Plan({ account, plans, all, users, canEdit, canWork, reload, setError }
   }
   return html`<div>
     <h2>${p.title || 'Account plan'} <span class="muted">${date(p.period_start)} – ${date(p.period_end)}</span></h2>
+    <${Changes} plan=${p} stamp=${p} />
     ${p.vision && html`<p><strong>Vision:</strong> ${p.vision}</p>`}
     ${canEdit && (newPeriod ? html`<${NewPlan} account=${account} last=${p} reload=${() => { setNewPeriod(false); reload(); }} />`
       : html`<p><button onClick=${() => setNewPeriod(true)}>New plan period…</button></p>`)}
