@@ -14,23 +14,23 @@ const GROUPS = [
 
 export function Changes({ plan, stamp }) {
   const [c, setC] = useState(null);
-  const [open, setOpen] = useState(false);
   useEffect(() => { get(`/api/v1/plans/${plan.id}/changes`).then(setC, () => setC(null)); }, [plan.id, stamp]);
   if (!c) return null;
   const since = c.review ? `the last review (${date(c.review.held_on)})` : `the plan's start (${date(c.since)})`;
   const health = c.health.then != null && c.health.now != null && Math.round(c.health.then) !== Math.round(c.health.now)
     ? `Health ${num(c.health.then, 0)} → ${num(c.health.now, 0)}` : null;
   const n = c.items.length + (health ? 1 : 0);
-  return html`<section class="changes" aria-labelledby="changes-title">
-    <h2 id="changes-title"><button type="button" class="link" aria-expanded=${open} onClick=${() => setOpen(!open)}>Changed since ${since}</button>
-      <span class="muted"> ${n ? `${n} change${n === 1 ? '' : 's'}` : 'nothing yet'}</span></h2>
-    ${open && html`<div class="changes-body">
+  // a disclosure, not a button: readers open it too, and it edits nothing
+  return html`<section class="changes" aria-labelledby="changes-title"><details>
+    <summary><h2 id="changes-title">Changed since ${since}</h2>
+      <span class="muted"> ${n ? `${n} change${n === 1 ? '' : 's'}` : 'nothing yet'}</span></summary>
+    <div class="changes-body">
       ${health && html`<p><strong>${health}</strong></p>`}
       ${GROUPS.map(([title, kinds]) => {
         const items = c.items.filter((x) => kinds.includes(x.kind));
         return items.length > 0 && html`<div><h3>${title}</h3><ul>${items.map((x) => html`<li data-kind=${x.kind}>${x.text}</li>`)}</ul></div>`;
       })}
       ${c.truncated && html`<p class="muted">Only the first changes are shown.</p>`}
-    </div>`}
-  </section>`;
+    </div>
+  </details></section>`;
 }
