@@ -70,7 +70,7 @@ static int remember(struct imp *im, const struct model_entity *e, const json_t *
 		return KAM_OK;
 	if (ext) {
 		store_import_key(acc, ext, false, key, sizeof(key));
-		if (json_object_set(json_object_get(k, "ext"), key, id) != 0)
+		if (json_object_set_nocheck(json_object_get(k, "ext"), key, id) != 0)
 			return KAM_ENOMEM;
 	}
 	if (name) {
@@ -164,11 +164,11 @@ static int compact_hit(struct imp *im, const struct model_entity *e, json_t *nam
 			if (had && json_integer_value(json_array_get(had, 0)) != id)
 				bad = json_array_set_new(had, 0, json_integer(0));
 			else if (had == NULL)
-				bad = json_object_set_new(map, want,
-				                          json_pack("[I,O]", id,
-				                                    json_is_array(x)
-				                                        ? json_array_get(x, 1)
-				                                        : json_null()));
+				bad = json_object_set_new_nocheck(
+				    map, want,
+				    json_pack("[I,O]", id,
+				              json_is_array(x) ? json_array_get(x, 1)
+				                               : json_null()));
 			if (bad) {
 				json_decref(map);
 				return KAM_ENOMEM;
@@ -248,14 +248,67 @@ struct rowctx {
 	json_t *errs; /* every problem of the row's cells, [{column, message}] (build) */
 };
 
+/* s with '?' for each byte that does not start a well-formed character (in place). */
+static void scrub(char *s)
+{
+	for (unsigned char *p = (unsigned char *)s; *p;) {
+		int n = *p < 0x80             ? 1
+		        : (*p & 0xE0) == 0xC0 ? 2
+		        : (*p & 0xF0) == 0xE0 ? 3
+		        : (*p & 0xF8) == 0xF0 ? 4
+		                              : 0;
+		bool ok = n > 0;
+		char one[5];
+
+		for (int i = 1; ok && i < n; i++)
+			ok = (p[i] & 0xC0) == 0x80;
+		if (ok && n > 1) { /* overlong forms and surrogates too */
+			memcpy(one, p, (size_t)n);
+			one[n] = '\0';
+			ok = utf8_valid(one);
+		}
+		if (!ok)
+			*p++ = '?';
+		else
+			p += n;
+	}
+}
+
+/* A problem of a row as the run reports it ({line, column, field, message}; line < 0: only
+ * column and message). A header or a cell quoted in the message may not be UTF-8 (or be cut
+ * inside a character), which jansson refuses: its bad bytes are written '?' rather than the
+ * problem lost. NULL only without memory. */
+static json_t *problem(long line, const char *col, const char *field, const char *msg)
+{
+	char *c = NULL, *m = NULL;
+	json_t *e;
+
+	col = col ? col : "";
+	msg = msg ? msg : "";
+	for (int pass = 0; pass < 2; pass++) {
+		e = line < 0 ? json_pack("{s:s,s:s}", "column", col, "message", msg)
+		             : json_pack("{s:I,s:s,s:s?,s:s}", "line", (json_int_t)line, "column",
+		                         col, "field", field, "message", msg);
+		if (e || pass || (utf8_valid(col) && utf8_valid(msg)))
+			break;
+		if ((c = strdup(col)) == NULL || (m = strdup(msg)) == NULL)
+			break;
+		scrub(c);
+		scrub(m);
+		col = c;
+		msg = m;
+	}
+	free(c);
+	free(m);
+	return e;
+}
+
 /* Keeps the problem reject() just described, so the row's other cells are still checked. */
 static int note(struct rowctx *x)
 {
 	if (x->errs == NULL && (x->errs = json_array()) == NULL)
 		return KAM_ENOMEM;
-	if (json_array_append_new(x->errs,
-	                          json_pack("{s:s,s:s}", "column", x->bad_col ? x->bad_col : "",
-	                                    "message", x->msg)) != 0)
+	if (json_array_append_new(x->errs, problem(-1, x->bad_col, NULL, x->msg)) != 0)
 		return KAM_ENOMEM;
 	return KAM_OK;
 }
@@ -489,8 +542,8 @@ static int build(struct rowctx *x)
 		                !strcmp(c->target, c->f->name)))
 			continue;
 		if (c->name_part) {
-			snprintf(!strcmp(c->target, "first_name") ? first : last, sizeof(first),
-			         "%s", v);
+			/* cut whole to a character: the name is made of both */
+			utf8_copy(!strcmp(c->target, "first_name") ? first : last, sizeof(first), v);
 			continue;
 		}
 		rc = convert(x, c, v, &j);
@@ -535,7 +588,8 @@ static int resolve(struct rowctx *x)
 			if (acc != (pass == 0))
 				continue;
 			v = trim(x->row->v[i]);
-			if (*v == '\0')
+			/* a cell that is not UTF-8 build() named already, and nothing is called that */
+			if (*v == '\0' || !utf8_valid(v))
 				continue;
 			v = custom_value(im, c, v);
 			account_id = json_integer_value(json_object_get(x->rec, "account_id"));
@@ -1064,9 +1118,7 @@ static void add_error(struct imp *im, long line, const char *col, const char *fi
 {
 	im->rejected++;
 	if (json_array_size(im->errors) < MAX_ERRORS &&
-	    json_array_append_new(im->errors, json_pack("{s:I,s:s,s:s?,s:s}", "line",
-	                                                (json_int_t)line, "column", col ? col : "",
-	                                                "field", field, "message", msg)) != 0)
+	    json_array_append_new(im->errors, problem(line, col, field, msg)) != 0)
 		im->oom = true;
 }
 
@@ -1075,9 +1127,7 @@ static void more_error(struct imp *im, long line, const char *col, const char *f
                        const char *msg)
 {
 	if (json_array_size(im->errors) < MAX_ERRORS &&
-	    json_array_append_new(im->errors, json_pack("{s:I,s:s,s:s?,s:s}", "line",
-	                                                (json_int_t)line, "column", col ? col : "",
-	                                                "field", field, "message", msg)) != 0)
+	    json_array_append_new(im->errors, problem(line, col, field, msg)) != 0)
 		im->oom = true;
 }
 

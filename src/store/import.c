@@ -74,8 +74,9 @@ int store_import_name_add(json_t *names, const char *key, int64_t id, const char
 	/* two records under one key: neither is chosen, the row must say which (id 0) */
 	if (had && json_integer_value(json_array_get(had, 0)) != id)
 		id = 0;
-	/* a key missing for want of memory would read as "no such record" */
-	if (json_object_set_new(names, key, json_pack("[I,s]", (json_int_t)id, shown)) != 0)
+	/* a key missing for want of memory would read as "no such record"; a key is folded and
+	 * cut to its buffer, maybe inside a character, so jansson's UTF-8 check is not for it */
+	if (json_object_set_new_nocheck(names, key, json_pack("[I,s]", (json_int_t)id, shown)) != 0)
 		return KAM_ENOMEM;
 	return KAM_OK;
 }
@@ -117,7 +118,7 @@ int store_import_keys(struct store_conn *c, const struct model_entity *e, int64_
 		rc = KAM_OK;
 		if (!c->ops->is_null(st, 1)) {
 			store_import_key(acc, c->ops->col_text(st, 1), false, key, sizeof(key));
-			if (json_object_set_new(ext, key, json_integer(id)) != 0)
+			if (json_object_set_new_nocheck(ext, key, json_integer(id)) != 0)
 				rc = KAM_ENOMEM;
 		}
 		if (rc == KAM_OK && !c->ops->is_null(st, 3)) {
