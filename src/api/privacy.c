@@ -55,15 +55,20 @@ static int records(struct req *rq, const struct model_entity *e, const json_t *i
 {
 	json_t *arr = json_array(), *x;
 	size_t i;
-	int rc = KAM_OK;
+	int rc = arr ? KAM_OK : KAM_ENOMEM;
 
 	json_array_foreach(ids, i, x)
 	{
 		json_t *r = NULL;
 
-		if ((rc = store_get(rq->db, e, json_integer_value(x), &r, NULL)) != KAM_OK)
+		if (rc != KAM_OK ||
+		    (rc = store_get(rq->db, e, json_integer_value(x), &r, NULL)) != KAM_OK)
 			break;
-		json_array_append_new(arr, r);
+		/* an export short of a record would look whole */
+		if (json_array_append_new(arr, r) != 0) {
+			rc = KAM_ENOMEM;
+			break;
+		}
 	}
 	if (rc != KAM_OK) {
 		json_decref(arr);
@@ -78,19 +83,24 @@ static int audit_rows(struct req *rq, int64_t id, json_t **out)
 {
 	json_t *all = json_array();
 	char *next = NULL;
-	int rc;
+	int rc = all ? KAM_OK : KAM_ENOMEM;
 
-	do {
+	while (rc == KAM_OK) {
 		json_t *page = NULL;
 		char *cur = next;
 
+		next = NULL; /* set by a page that has one after it */
 		rc = store_audit_list(rq->db, "contact", id, AUDIT_PAGE, cur, &page, &next);
 		free(cur);
 		if (rc != KAM_OK)
 			break;
-		json_array_extend(all, page);
+		if (json_array_extend(all, page) != 0)
+			rc = KAM_ENOMEM;
 		json_decref(page);
-	} while (next);
+		if (next == NULL)
+			break;
+	}
+	free(next);
 	if (rc != KAM_OK) {
 		json_decref(all);
 		return rc;
