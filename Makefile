@@ -161,8 +161,9 @@ fuzz-replay: $(FUZZ_BIN)
 # Fault injection (tests/fault, docs/testing.md): the sanitizer objects linked with allocators
 # and a SQLite VFS that fail at the Nth call (-Wl,--wrap in this link only). `make fault` fails
 # every allocation and write of each request in turn; make check runs `fault-quick`: the
-# first 64 allocations of each request, then every 50th, every write, and not the requests
-# with a known open defect.
+# first 64 allocations of each request, then every 50th and the points of regress[] in the
+# driver (defects the full loop found), every write, and not the requests with a known
+# open defect.
 FAULT_WRAP := malloc calloc realloc strdup strndup fopen tmpfile mkstemp csv_init HPDF_New time_now \
               json_loadb json_loads
 FAULT_STRIDE ?= 50

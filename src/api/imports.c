@@ -72,10 +72,11 @@ static int queue(struct req *rq, struct resp *rs, const struct app_import_opts *
 	 * the submit nothing may fail, or a client that retries would queue the file twice */
 	json_decref(rec);
 	rec = NULL;
-	if ((rc = store_get(rq->db, &model_import, id, &rec, &version)) != KAM_OK)
-		goto out;
-	if ((rc = app_importq_submit(srv->imports, id, &rq->user.who, o, csv, len)) != KAM_OK) {
-		/* filled up since the check: the record says so, and the client may retry */
+	if ((rc = store_get(rq->db, &model_import, id, &rec, &version)) != KAM_OK ||
+	    (rc = app_import_decorate(rec)) != KAM_OK ||
+	    (rc = app_importq_submit(srv->imports, id, &rq->user.who, o, csv, len)) != KAM_OK) {
+		/* filled up since the check (or no memory to answer): the record says so, and
+		 * the client may retry */
 		json_t *failed = json_pack("{s:s}", "status", "failed");
 
 		store_update(rq->db, &model_import, id, failed, -1, time_now());
@@ -84,7 +85,6 @@ static int queue(struct req *rq, struct resp *rs, const struct app_import_opts *
 			rc = queue_full(rs, ei);
 		goto out;
 	}
-	app_import_decorate(rec);
 	api_created(rs, "/api/v1/imports", id, version, rec);
 	rs->status = 202; /* accepted: the rows are still to come */
 	rec = NULL;
@@ -230,7 +230,10 @@ int api_import_get(struct req *rq, struct resp *rs)
 		return rc == KAM_ENOTFOUND ? api_not_found(rs, "import")
 		                           : (http_reply_err(rs, rc, NULL), rc);
 	}
-	app_import_decorate(rec);
+	if ((rc = app_import_decorate(rec)) != KAM_OK) {
+		json_decref(rec);
+		return http_reply_err(rs, rc, NULL), rc;
+	}
 	{
 		const struct api_server *srv = rq->app_data;
 		int64_t done, total;

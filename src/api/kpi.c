@@ -389,10 +389,13 @@ int api_kpis(struct req *rq, struct resp *rs)
 		    json_pack("{s:o,s:o,s:o,s:s,s:o}", "scope", scope_json(&sc), "period", period,
 		              "previous", previous, "currency", set.base_currency, "kpis", kpis);
 
-		if (series) {
-			json_object_set_new(ans, "interval", json_string(interval));
-			json_object_set_new(ans, "series", series);
-			series = NULL;
+		/* an answer without its series would be cached and served as whole */
+		if (ans == NULL ||
+		    (series && (json_object_set_new(ans, "interval", json_string(interval)) != 0 ||
+		                json_object_set(ans, "series", series) != 0))) {
+			json_decref(ans);
+			rc = KAM_ENOMEM;
+			goto out;
 		}
 		api_cache_put(cache_of(rq), key, version, ans);
 		http_header(rs, "X-Cache", "miss");

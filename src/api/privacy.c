@@ -64,8 +64,11 @@ static int records(struct req *rq, const struct model_entity *e, const json_t *i
 		if (rc != KAM_OK ||
 		    (rc = store_get(rq->db, e, json_integer_value(x), &r, NULL)) != KAM_OK)
 			break;
-		if (json_array_append_new(arr, r) != 0)
+		/* an export short of a record would look whole */
+		if (json_array_append_new(arr, r) != 0) {
 			rc = KAM_ENOMEM;
+			break;
+		}
 	}
 	if (rc != KAM_OK) {
 		json_decref(arr);
@@ -86,16 +89,18 @@ static int audit_rows(struct req *rq, int64_t id, json_t **out)
 		json_t *page = NULL;
 		char *cur = next;
 
-		next = NULL; /* a failed call leaves it as it was */
+		next = NULL; /* set by a page that has one after it */
 		rc = store_audit_list(rq->db, "contact", id, AUDIT_PAGE, cur, &page, &next);
 		free(cur);
-		if (rc == KAM_OK && json_array_extend(all, page) != 0)
+		if (rc != KAM_OK)
+			break;
+		if (json_array_extend(all, page) != 0)
 			rc = KAM_ENOMEM;
 		json_decref(page);
 		if (next == NULL)
 			break;
 	}
-	free(rc == KAM_OK ? NULL : next);
+	free(next);
 	if (rc != KAM_OK) {
 		json_decref(all);
 		return rc;

@@ -127,21 +127,24 @@ static int cmp_risks(const void *x, const void *y)
 	return sa < sb ? 1 : sa > sb ? -1 : 0;
 }
 
-/* Sorts a JSON array in place with cmp over its elements. */
-static void sort_array(json_t *arr, int (*cmp)(const void *, const void *))
+/* Sorts a JSON array in place with cmp over its elements; -1 without memory (the document
+ * in file order would look whole but be out of order). */
+static int sort_array(json_t *arr, int (*cmp)(const void *, const void *))
 {
 	size_t n = json_array_size(arr), i;
 	json_t **v;
 
-	if (n < 2 || (v = malloc(n * sizeof(*v))) == NULL)
-		return;
+	if (n < 2)
+		return 0;
+	if ((v = malloc(n * sizeof(*v))) == NULL)
+		return -1;
 	for (i = 0; i < n; i++)
 		v[i] = json_incref(json_array_get(arr, i));
 	qsort(v, n, sizeof(*v), cmp);
-	json_array_clear(arr);
-	for (i = 0; i < n; i++)
-		json_array_append_new(arr, v[i]);
+	for (i = 0; i < n; i++) /* replacing an element allocates nothing */
+		json_array_set_new(arr, i, v[i]);
 	free(v);
+	return 0;
 }
 
 static bool one_account(const struct kpi_in_account *a, void *arg)
@@ -302,11 +305,11 @@ int app_plan_document_data(struct store_conn *c, int64_t plan_id, int64_t now, j
 		                   json_object_get(x, "status"), "overdue",
 		                   plan_action_overdue(x, today)));
 	}
-	sort_array(arr, cmp_actions);
+	bad |= sort_array(arr, cmp_actions);
 	arr = json_array();
 	bad |= json_object_set_new(doc, "stakeholders", arr);
 	json_array_foreach(people, i, x) bad |= json_array_append_new(arr, pick(x, person_keys));
-	sort_array(arr, cmp_people);
+	bad |= sort_array(arr, cmp_people);
 	arr = json_array();
 	bad |= json_object_set_new(doc, "risks", arr);
 	json_array_foreach(risks, i, x)
@@ -319,7 +322,7 @@ int app_plan_document_data(struct store_conn *c, int64_t plan_id, int64_t now, j
 		                           user_name(c, names, json_object_get(x, "owner_id")));
 		bad |= json_array_append_new(arr, r);
 	}
-	sort_array(arr, cmp_risks);
+	bad |= sort_array(arr, cmp_risks);
 	if (bad) {
 		rc = KAM_ENOMEM;
 		goto out;

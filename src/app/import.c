@@ -122,8 +122,11 @@ static int save(struct imp *im, json_t **result, bool in_tx)
 	}
 	if (!in_tx && (rc = store_commit(db)) != KAM_OK)
 		goto out;
-	if ((rc = store_get(db, &model_import, id, result, NULL)) == KAM_OK)
-		app_import_decorate(*result);
+	if ((rc = store_get(db, &model_import, id, result, NULL)) == KAM_OK &&
+	    (rc = app_import_decorate(*result)) != KAM_OK) {
+		json_decref(*result);
+		*result = NULL;
+	}
 out:
 	if (rc != KAM_OK && !in_tx)
 		store_rollback(db);
@@ -146,8 +149,13 @@ static int stopped(struct imp *im, long line, bool open, const char *why, json_t
 	         "the import stopped here (%s); only rows of batches before this line were "
 	         "written",
 	         why ? why : store_last_error(im->db));
-	json_array_append_new(im->errors, json_pack("{s:I,s:s,s:s}", "line", (json_int_t)line,
-	                                            "column", "", "message", msg));
+	if (json_array_append_new(im->errors, json_pack("{s:I,s:s,s:s}", "line", (json_int_t)line,
+	                                                "column", "", "message", msg)) != 0) {
+		/* a failed run recorded without where it stopped would leave the client guessing */
+		if (open)
+			store_rollback(im->db);
+		return KAM_ENOMEM;
+	}
 	if (open)
 		store_rollback(im->db);
 	im->failed = true;
@@ -265,6 +273,12 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 	*result = NULL;
 	if ((rc = app_import_check(o, ei)) != KAM_OK)
 		goto out;
+	/* a map missing for want of memory would take every reference for "not found" */
+	if (im.keys == NULL || im.errors == NULL || im.ignored == NULL || im.seen == NULL ||
+	    im.cells == NULL || im.writable == NULL || im.rates == NULL) {
+		rc = KAM_ENOMEM;
+		goto out;
+	}
 	if (o->preview && !o->dry_run) { /* a preview never writes */
 		err_detail(ei, "a preview is a dry run");
 		rc = KAM_EINVAL;
@@ -388,14 +402,20 @@ out:
 	return rc;
 }
 
-void app_import_decorate(json_t *rec)
+int app_import_decorate(json_t *rec)
 {
 	static const char *const cols[] = {"errors", "ignored_columns"};
 
 	for (size_t i = 0; i < 2; i++) {
 		const char *s = json_string_value(json_object_get(rec, cols[i]));
-		json_t *v = s ? json_loads(s, 0, NULL) : NULL;
+		json_error_t err;
+		json_t *v = s ? json_loads(s, 0, &err) : NULL;
 
-		json_object_set_new(rec, cols[i], v ? v : json_array());
+		/* an answer whose errors went missing would read as a clean run */
+		if (s && v == NULL && json_error_code(&err) == json_error_out_of_memory)
+			return KAM_ENOMEM;
+		if (json_object_set_new(rec, cols[i], v ? v : json_array()) != 0)
+			return KAM_ENOMEM;
 	}
+	return KAM_OK;
 }

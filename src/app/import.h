@@ -48,7 +48,8 @@ const char *api_import_mapping_name(const struct app_import_opts *o);
 int app_import_use_saved(struct store_conn *db, struct app_import_opts *o, json_t **owned,
                          struct kam_errinfo *ei);
 
-/* Turns the stored JSON-text columns of an import record into JSON (in place). */
-void app_import_decorate(json_t *rec);
+/* Turns the stored JSON-text columns of an import record into JSON (in place); KAM_ENOMEM
+ * when memory ran out. */
+int app_import_decorate(json_t *rec);
 
 #endif

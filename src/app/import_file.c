@@ -15,6 +15,7 @@
 #include "store/portfolio.h"
 #include "store/revenue.h"
 #include "util/time.h"
+#include "util/utf8.h"
 
 /* --- parsing ---------------------------------------------------------------------------- */
 
@@ -259,9 +260,19 @@ int imp_map_columns(struct imp *im, struct kam_errinfo *ei)
 				while (len > 0 && len < strlen(h->v[i]) &&
 				       ((unsigned char)h->v[i][len] & 0xC0) == 0x80)
 					len--;
-				json_array_append_new(im->ignored, json_stringn(h->v[i], len));
-			} else if (n == MAX_IGNORED)
-				json_array_append_new(im->ignored, json_string("… and more"));
+				json_t *name = json_stringn(h->v[i], len);
+
+				/* the run's record names every column it did not read (a header
+				 * that is not UTF-8 it cannot) */
+				if (name == NULL && utf8_valid(h->v[i]))
+					return KAM_ENOMEM;
+				if (name && json_array_append_new(im->ignored, name) != 0)
+					return KAM_ENOMEM;
+			} else if (n == MAX_IGNORED &&
+			           json_array_append_new(im->ignored, json_string("… and more")) !=
+			               0) {
+				return KAM_ENOMEM;
+			}
 			continue;
 		}
 		if (!strcmp(t, "ignore"))

@@ -72,7 +72,9 @@ static int index_key(json_t *map, const char *v, bool fold, size_t row)
 	store_import_key(0, v, fold, key, sizeof(key));
 	if (json_object_get(map, key))
 		return KAM_OK;
-	return json_object_set_new(map, key, json_integer((json_int_t)row)) ? KAM_ENOMEM : KAM_OK;
+	/* a cell that is not UTF-8, or a key cut inside a character, is a key all the same */
+	return json_object_set_new_nocheck(map, key, json_integer((json_int_t)row)) ? KAM_ENOMEM
+	                                                                            : KAM_OK;
 }
 
 static size_t find_key(json_t *map, const char *v, bool fold)

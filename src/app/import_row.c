@@ -20,6 +20,14 @@
 
 /* --- lookups ------------------------------------------------------------------------------ */
 
+/* Every map of the run is checked as it is written: an entry missing for want of memory would
+ * read later as "no such record" or "not seen yet", and the run would answer 2xx with a row
+ * wrongly refused or written twice. */
+static int jset(json_t *obj, const char *key, json_t *v)
+{
+	return json_object_set_new(obj, key, v) != 0 ? KAM_ENOMEM : KAM_OK;
+}
+
 static int keys_of(struct imp *im, const struct model_entity *e, json_t **ext, json_t **name)
 {
 	json_t *k = json_object_get(im->keys, e->table);
@@ -30,9 +38,15 @@ static int keys_of(struct imp *im, const struct model_entity *e, json_t **ext, j
 
 		if (rc != KAM_OK)
 			return rc;
-		json_object_set_new(im->keys, e->table,
-		                    json_pack("{s:o,s:o}", "ext", *ext, "name", *name));
-		return KAM_OK;
+		rc = jset(im->keys, e->table, json_pack("{s:O,s:O}", "ext", *ext, "name", *name));
+		/* held by im->keys now (or freed with it when it could not be kept) */
+		json_decref(*ext);
+		json_decref(*name);
+		if (rc != KAM_OK) {
+			*ext = *name = NULL;
+			return rc;
+		}
+		k = json_object_get(im->keys, e->table);
 	}
 	*ext = json_object_get(k, "ext");
 	*name = json_object_get(k, "name");
@@ -40,7 +54,7 @@ static int keys_of(struct imp *im, const struct model_entity *e, json_t **ext, j
 }
 
 /* Remembers a row written by this import so later rows can refer to it. */
-static void remember(struct imp *im, const struct model_entity *e, const json_t *rec)
+static int remember(struct imp *im, const struct model_entity *e, const json_t *rec)
 {
 	json_t *k = json_object_get(im->keys, e->table);
 	const char *ext = json_string_value(json_object_get(rec, "external_id"));
@@ -50,23 +64,26 @@ static void remember(struct imp *im, const struct model_entity *e, const json_t 
 	int64_t acc =
 	    e == &model_account ? 0 : json_integer_value(json_object_get(rec, "account_id"));
 	char key[600];
+	int rc = KAM_OK;
 
 	if (k == NULL || id == NULL)
-		return;
+		return KAM_OK;
 	if (ext) {
 		store_import_key(acc, ext, false, key, sizeof(key));
-		json_object_set(json_object_get(k, "ext"), key, id);
+		if (json_object_set_nocheck(json_object_get(k, "ext"), key, id) != 0)
+			return KAM_ENOMEM;
 	}
 	if (name) {
 		store_import_key(acc, name, true, key, sizeof(key));
-		store_import_name_add(json_object_get(k, "name"), key, json_integer_value(id),
-		                      name);
+		rc = store_import_name_add(json_object_get(k, "name"), key, json_integer_value(id),
+		                           name);
 	}
-	if (email) {
+	if (rc == KAM_OK && email) {
 		store_import_key(acc, email, true, key, sizeof(key));
-		store_import_name_add(json_object_get(k, "name"), key, json_integer_value(id),
-		                      email);
+		rc = store_import_name_add(json_object_get(k, "name"), key, json_integer_value(id),
+		                           email);
 	}
+	return rc;
 }
 
 /* The closest known name (in the same account when prefix is set), for "did you mean". */
@@ -121,38 +138,50 @@ static void compact(const char *key, char *out, size_t outlen)
 }
 
 /* A name spelt with other spaces or punctuation than the stored one ("GTXPro" for "GTX Pro",
- * "Acme, Inc" for "Acme Inc"): the one record whose name compacts the same, or NULL (none,
- * or several: then the row must say which). */
-static json_t *compact_hit(struct imp *im, const struct model_entity *e, json_t *names,
-                           int64_t account_id, const char *v)
+ * "Acme, Inc" for "Acme Inc"): *hit is the one record whose name compacts the same, or NULL
+ * (none, or several: then the row must say which). */
+static int compact_hit(struct imp *im, const struct model_entity *e, json_t *names,
+                       int64_t account_id, const char *v, json_t **hit)
 {
 	json_t *k = json_object_get(im->keys, e->table), *map = json_object_get(k, "compact"), *x;
 	const char *key;
 	char want[600], folded[600];
 
+	*hit = NULL;
 	if (k == NULL)
-		return NULL;
+		return KAM_OK;
 	if (map == NULL) { /* built once per run and entity, from the names already loaded */
-		map = json_object();
+		if ((map = json_object()) == NULL)
+			return KAM_ENOMEM;
 		json_object_foreach(names, key, x)
 		{
 			json_int_t id = json_integer_value(json_is_array(x) ? json_array_get(x, 0) : x);
 			json_t *had;
+			int bad = 0;
 
 			compact(key, want, sizeof(want));
 			had = json_object_get(map, want);
 			if (had && json_integer_value(json_array_get(had, 0)) != id)
-				json_array_set_new(had, 0, json_integer(0));
+				bad = json_array_set_new(had, 0, json_integer(0));
 			else if (had == NULL)
-				json_object_set_new(map, want,
-				                    json_pack("[I,O]", id, json_is_array(x) ? json_array_get(x, 1) : json_null()));
+				bad = json_object_set_new_nocheck(
+				    map, want,
+				    json_pack("[I,O]", id,
+				              json_is_array(x) ? json_array_get(x, 1)
+				                               : json_null()));
+			if (bad) {
+				json_decref(map);
+				return KAM_ENOMEM;
+			}
 		}
-		json_object_set_new(k, "compact", map);
+		if (jset(k, "compact", map) != KAM_OK)
+			return KAM_ENOMEM;
 	}
 	store_import_key(account_id, v, true, folded, sizeof(folded));
 	compact(folded, want, sizeof(want));
 	x = json_object_get(map, want);
-	return x && json_integer_value(json_array_get(x, 0)) ? x : NULL;
+	*hit = x && json_integer_value(json_array_get(x, 0)) ? x : NULL;
+	return KAM_OK;
 }
 
 /* Finds one referenced row among those the caller may see: by external id, then by name or
@@ -184,8 +213,9 @@ static int lookup(struct imp *im, const char *target, const char *v, int64_t acc
 	}
 	if (in_account)
 		snprintf(prefix, sizeof(prefix), "%lld:", (long long)account_id);
-	if (hit == NULL && !ext_only)
-		hit = compact_hit(im, e, names, in_account ? account_id : 0, v);
+	if (hit == NULL && !ext_only &&
+	    (rc = compact_hit(im, e, names, in_account ? account_id : 0, v, &hit)) != KAM_OK)
+		return rc;
 	if (hit && (*id = json_integer_value(json_is_array(hit) ? json_array_get(hit, 0) : hit))) {
 		return KAM_OK;
 	} else if (hit) {
@@ -218,13 +248,68 @@ struct rowctx {
 	json_t *errs; /* every problem of the row's cells, [{column, message}] (build) */
 };
 
+/* s with '?' for each byte that does not start a well-formed character (in place). */
+static void scrub(char *s)
+{
+	for (unsigned char *p = (unsigned char *)s; *p;) {
+		int n = *p < 0x80             ? 1
+		        : (*p & 0xE0) == 0xC0 ? 2
+		        : (*p & 0xF0) == 0xE0 ? 3
+		        : (*p & 0xF8) == 0xF0 ? 4
+		                              : 0;
+		bool ok = n > 0;
+		char one[5];
+
+		for (int i = 1; ok && i < n; i++)
+			ok = (p[i] & 0xC0) == 0x80;
+		if (ok && n > 1) { /* overlong forms and surrogates too */
+			memcpy(one, p, (size_t)n);
+			one[n] = '\0';
+			ok = utf8_valid(one);
+		}
+		if (!ok)
+			*p++ = '?';
+		else
+			p += n;
+	}
+}
+
+/* A problem of a row as the run reports it ({line, column, field, message}; line < 0: only
+ * column and message). A header or a cell quoted in the message may not be UTF-8 (or be cut
+ * inside a character), which jansson refuses: its bad bytes are written '?' rather than the
+ * problem lost. NULL only without memory. */
+static json_t *problem(long line, const char *col, const char *field, const char *msg)
+{
+	char *c = NULL, *m = NULL;
+	json_t *e;
+
+	col = col ? col : "";
+	msg = msg ? msg : "";
+	for (int pass = 0; pass < 2; pass++) {
+		e = line < 0 ? json_pack("{s:s,s:s}", "column", col, "message", msg)
+		             : json_pack("{s:I,s:s,s:s?,s:s}", "line", (json_int_t)line, "column",
+		                         col, "field", field, "message", msg);
+		if (e || pass || (utf8_valid(col) && utf8_valid(msg)))
+			break;
+		if ((c = strdup(col)) == NULL || (m = strdup(msg)) == NULL)
+			break;
+		scrub(c);
+		scrub(m);
+		col = c;
+		msg = m;
+	}
+	free(c);
+	free(m);
+	return e;
+}
+
 /* Keeps the problem reject() just described, so the row's other cells are still checked. */
 static int note(struct rowctx *x)
 {
 	if (x->errs == NULL && (x->errs = json_array()) == NULL)
 		return KAM_ENOMEM;
-	json_array_append_new(x->errs, json_pack("{s:s,s:s}", "column",
-	                                         x->bad_col ? x->bad_col : "", "message", x->msg));
+	if (json_array_append_new(x->errs, problem(-1, x->bad_col, NULL, x->msg)) != 0)
+		return KAM_ENOMEM;
 	return KAM_OK;
 }
 
@@ -299,7 +384,9 @@ static int convert(struct rowctx *x, const struct col *c, const char *v, json_t 
 
 		if (is_money(x->im, f->name)) {
 			*out = json_string(v); /* scaled once the currency is known */
-			return *out ? KAM_OK : reject(x, c->header, "is not UTF-8 text");
+			return *out            ? KAM_OK
+			       : utf8_valid(v) ? KAM_ENOMEM /* not "not UTF-8" for want of memory */
+			                       : reject(x, c->header, "is not UTF-8 text");
 		}
 		if (len && len < sizeof(tmp) && v[len - 1] == '%') { /* "75%" */
 			memcpy(tmp, v, len - 1);
@@ -352,9 +439,10 @@ static int convert(struct rowctx *x, const struct col *c, const char *v, json_t 
 	case MT_REFS: { /* ids as kam exports them: "3; 5" */
 		char *copy = strdup(v), *save = NULL, *t;
 
-		if (copy == NULL)
+		if (copy == NULL || (*out = json_array()) == NULL) {
+			free(copy);
 			return KAM_ENOMEM;
-		*out = json_array();
+		}
 		for (t = strtok_r(copy, ";,", &save); t; t = strtok_r(NULL, ";,", &save)) {
 			if (imp_number(t, 0, &n) != 0 || n < 1) {
 				free(copy);
@@ -362,7 +450,12 @@ static int convert(struct rowctx *x, const struct col *c, const char *v, json_t 
 				*out = NULL;
 				return reject(x, c->header, "\"%.100s\" is not a list of ids", v);
 			}
-			json_array_append_new(*out, json_integer(n));
+			if (json_array_append_new(*out, json_integer(n)) != 0) {
+				free(copy);
+				json_decref(*out);
+				*out = NULL;
+				return KAM_ENOMEM;
+			}
 		}
 		free(copy);
 		return KAM_OK;
@@ -371,14 +464,19 @@ static int convert(struct rowctx *x, const struct col *c, const char *v, json_t 
 		char *copy = strdup(v), *save = NULL, *t;
 		const char *sep = strchr(v, ';') ? ";" : ",";
 
-		if (copy == NULL)
+		if (copy == NULL || (*out = json_array()) == NULL) {
+			free(copy);
 			return KAM_ENOMEM;
-		*out = json_array();
+		}
 		for (t = strtok_r(copy, sep, &save); t; t = strtok_r(NULL, sep, &save)) {
 			while (isspace((unsigned char)*t))
 				t++;
-			if (*t)
-				json_array_append_new(*out, json_string(t));
+			if (*t && json_array_append_new(*out, json_string(t)) != 0) {
+				free(copy);
+				json_decref(*out);
+				*out = NULL;
+				return KAM_ENOMEM;
+			}
 		}
 		free(copy);
 		return KAM_OK;
@@ -444,8 +542,8 @@ static int build(struct rowctx *x)
 		                !strcmp(c->target, c->f->name)))
 			continue;
 		if (c->name_part) {
-			snprintf(!strcmp(c->target, "first_name") ? first : last, sizeof(first),
-			         "%s", v);
+			/* cut whole to a character: the name is made of both */
+			utf8_copy(!strcmp(c->target, "first_name") ? first : last, sizeof(first), v);
 			continue;
 		}
 		rc = convert(x, c, v, &j);
@@ -456,12 +554,14 @@ static int build(struct rowctx *x)
 		}
 		if (rc != KAM_OK)
 			return rc;
-		json_object_set_new(x->rec, c->f->name, j);
+		if ((rc = jset(x->rec, c->f->name, j)) != KAM_OK)
+			return rc;
 	next:;
 	}
 	if ((first[0] || last[0]) && json_object_get(x->rec, "name") == NULL) {
 		snprintf(name, sizeof(name), "%s%s%s", first, first[0] && last[0] ? " " : "", last);
-		json_object_set_new(x->rec, "name", json_string(name));
+		if ((rc = jset(x->rec, "name", json_string(name))) != KAM_OK)
+			return rc;
 	}
 	return json_array_size(x->errs) ? KAM_EINVAL : KAM_OK;
 }
@@ -488,7 +588,8 @@ static int resolve(struct rowctx *x)
 			if (acc != (pass == 0))
 				continue;
 			v = trim(x->row->v[i]);
-			if (*v == '\0')
+			/* a cell that is not UTF-8 build() named already, and nothing is called that */
+			if (*v == '\0' || !utf8_valid(v))
 				continue;
 			v = custom_value(im, c, v);
 			account_id = json_integer_value(json_object_get(x->rec, "account_id"));
@@ -564,12 +665,13 @@ static int scale_money(struct rowctx *x, const json_t *stored)
 					col = im->cols[i].header;
 			return reject(x, col, "\"%.100s\" is not an amount", json_string_value(v));
 		}
-		json_object_set_new(x->rec, *m, json_integer(n));
+		if (jset(x->rec, *m, json_integer(n)) != KAM_OK)
+			return KAM_ENOMEM;
 	}
 	return KAM_OK;
 }
 
-static void apply_defaults(struct rowctx *x)
+static int apply_defaults(struct rowctx *x)
 {
 	struct imp *im = x->im;
 	const struct model_field *cur;
@@ -577,34 +679,42 @@ static void apply_defaults(struct rowctx *x)
 	json_t *custom = json_object_get(im->o->custom, "defaults"), *v;
 	const char *key;
 
-	json_object_foreach(custom, key, v) if (json_object_get(x->rec, key) == NULL)
-	    json_object_set(x->rec, key, v);
+	json_object_foreach(custom, key, v)
+	{
+		if (json_object_get(x->rec, key) == NULL && json_object_set(x->rec, key, v) != 0)
+			return KAM_ENOMEM;
+	}
 	for (const char *const *d = im->k->defaults; *d; d++) {
 		const char *eq = strchr(*d, '=');
 		char field[64];
 
 		snprintf(field, sizeof(field), "%.*s", (int)(eq - *d), *d);
-		if (json_object_get(x->rec, field) == NULL)
-			json_object_set_new(x->rec, field, json_string(eq + 1));
+		if (json_object_get(x->rec, field) == NULL &&
+		    jset(x->rec, field, json_string(eq + 1)) != KAM_OK)
+			return KAM_ENOMEM;
 	}
 	cur = model_field_find(im->e, "currency");
 	for (const char *const *m = im->k->money; *m && !money; m++)
 		money = json_object_get(x->rec, *m) != NULL;
 	/* a currency the record must have, or one its amounts are in (a product's price) */
 	if (cur && json_object_get(x->rec, "currency") == NULL &&
-	    ((cur->flags & (MF_REQUIRED | MF_NOTNULL)) || money))
-		json_object_set_new(x->rec, "currency", json_string(im->base_currency));
+	    ((cur->flags & (MF_REQUIRED | MF_NOTNULL)) || money) &&
+	    jset(x->rec, "currency", json_string(im->base_currency)) != KAM_OK)
+		return KAM_ENOMEM;
 	/* a deals table without a name column (a CRM's raw export): a deal is called by its id */
 	if (im->e == &model_opportunity && json_object_get(x->rec, "name") == NULL &&
-	    json_is_string(json_object_get(x->rec, "external_id")))
-		json_object_set(x->rec, "name", json_object_get(x->rec, "external_id"));
+	    json_is_string(json_object_get(x->rec, "external_id")) &&
+	    json_object_set(x->rec, "name", json_object_get(x->rec, "external_id")) != 0)
+		return KAM_ENOMEM;
 	/* a CRM's "Close Date" is when a closed deal closed, not a forecast: a won or lost row
 	 * closed on it, not on the day of the import */
 	if (im->e == &model_opportunity && json_object_get(x->rec, "closed_on") == NULL &&
 	    json_is_string(json_object_get(x->rec, "stage")) &&
 	    revenue_stage_closed(json_string_value(json_object_get(x->rec, "stage"))) &&
-	    json_is_string(json_object_get(x->rec, "expected_close_on")))
-		json_object_set(x->rec, "closed_on", json_object_get(x->rec, "expected_close_on"));
+	    json_is_string(json_object_get(x->rec, "expected_close_on")) &&
+	    json_object_set(x->rec, "closed_on", json_object_get(x->rec, "expected_close_on")) != 0)
+		return KAM_ENOMEM;
+	return KAM_OK;
 }
 
 static const char *column_of(struct imp *im, const char *field);
@@ -672,14 +782,21 @@ static int existing(struct rowctx *x, int64_t *id)
 	return KAM_OK;
 }
 
-/* The fields of rec that differ from the stored row. */
+/* The fields of rec that differ from the stored row; NULL without memory (a patch short of
+ * a field would count the row updated with the field not written). */
 static json_t *diff(const json_t *stored, json_t *rec)
 {
 	json_t *patch = json_object(), *v;
 	const char *k;
 
-	json_object_foreach(rec, k, v) if (!json_equal(v, json_object_get(stored, k)))
-	    json_object_set(patch, k, v);
+	json_object_foreach(rec, k, v)
+	{
+		if (patch && !json_equal(v, json_object_get(stored, k)) &&
+		    json_object_set(patch, k, v) != 0) {
+			json_decref(patch);
+			patch = NULL;
+		}
+	}
 	return patch;
 }
 
@@ -744,7 +861,8 @@ static int read_row(struct rowctx *x, int64_t *id)
 			    x, column_of(im, "external_id"),
 			    "external id %.200s is in the file twice (first on line %lld)", ext,
 			    (long long)json_integer_value(first));
-		json_object_set_new(im->seen, ext, json_integer(x->row->line));
+		if ((rc = jset(im->seen, ext, json_integer(x->row->line))) != KAM_OK)
+			return rc;
 	}
 	return existing(x, id);
 }
@@ -785,8 +903,7 @@ static int user_email(struct rowctx *x)
 		    "add an email column",
 		    name);
 	snprintf(folded, sizeof(folded), "%s@%s", local, dom);
-	json_object_set_new(x->rec, "email", json_string(folded));
-	return KAM_OK;
+	return jset(x->rec, "email", json_string(folded));
 }
 
 static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
@@ -803,7 +920,10 @@ static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 		rc = app_res_may_write(im->db, &im->who, im->res, stored, ei);
 		if (rc != KAM_OK || (rc = scale_money(x, stored)) != KAM_OK)
 			goto out;
-		patch = diff(stored, x->rec);
+		if ((patch = diff(stored, x->rec)) == NULL) {
+			rc = KAM_ENOMEM;
+			goto out;
+		}
 		if (json_object_size(patch) == 0) {
 			im->unchanged++;
 			goto out;
@@ -814,7 +934,8 @@ static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 		if (rc == KAM_OK)
 			im->updated++;
 	} else {
-		apply_defaults(x);
+		if ((rc = apply_defaults(x)) != KAM_OK)
+			goto out;
 		if (im->e == &model_user && (rc = user_email(x)) != KAM_OK)
 			goto out;
 		if ((rc = scale_money(x, NULL)) != KAM_OK)
@@ -830,7 +951,7 @@ static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 	if (rc == KAM_OK && im->e == &model_account)
 		rc = store_scores_dirty(im->db);
 	if (rc == KAM_OK)
-		remember(im, im->e, after);
+		rc = remember(im, im->e, after);
 out:
 	json_decref(stored);
 	json_decref(patch);
@@ -896,8 +1017,7 @@ static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
 	char key[64];
 	int rc;
 
-	apply_defaults(x);
-	if ((rc = scale_money(x, NULL)) != KAM_OK)
+	if ((rc = apply_defaults(x)) != KAM_OK || (rc = scale_money(x, NULL)) != KAM_OK)
 		return rc;
 	if ((rc = validate_body(im->e, x->rec, true, ei)) != KAM_OK)
 		return rc;
@@ -911,7 +1031,8 @@ static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
 			return rc;
 		w = json_boolean(rc == KAM_OK &&
 		                 auth_account_writable(im->who.role, owner, team));
-		json_object_set_new(im->writable, key, w);
+		if (jset(im->writable, key, w) != KAM_OK)
+			return KAM_ENOMEM;
 	}
 	if (!json_is_true(w))
 		return reject(x, column_of(im, "account_id"),
@@ -924,7 +1045,8 @@ static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
 		if (json_object_get(im->writable, key) == NULL) {
 			if ((rc = app_check_refs(im->db, &im->who, im->e, x->rec, acc, ei)) != KAM_OK)
 				return rc;
-			json_object_set_new(im->writable, key, json_true());
+			if (jset(im->writable, key, json_true()) != KAM_OK)
+				return KAM_ENOMEM;
 		}
 	}
 	cur = json_string_value(json_object_get(x->rec, "currency"));
@@ -942,7 +1064,8 @@ static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
 				    day);
 			if (rc != KAM_OK)
 				return rc;
-			json_object_set_new(im->rates, key, json_real(rate));
+			if (jset(im->rates, key, json_real(rate)) != KAM_OK)
+				return KAM_ENOMEM;
 		} else {
 			rate = json_real_value(r);
 		}
@@ -986,33 +1109,41 @@ static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
 	snprintf(key, sizeof(key), "%lld:%lld:%.7s", (long long)acc, (long long)t->product_id, day);
 	if ((cell = json_object_get(im->cells, key)) == NULL) {
 		cell = json_pack("[I,I]", (json_int_t)0, (json_int_t)0);
-		json_object_set_new(im->cells, key, cell);
+		if (jset(im->cells, key, cell) != KAM_OK) {
+			im->npending--;
+			return KAM_ENOMEM;
+		}
 	}
-	json_array_set_new(
-	    cell, 0, json_integer(json_integer_value(json_array_get(cell, 0)) + t->amount_base));
-	json_array_set_new(cell, 1, json_integer(json_integer_value(json_array_get(cell, 1)) + 1));
+	/* the rollup cell must count the row the insert writes */
+	if (json_array_set_new(
+	        cell, 0,
+	        json_integer(json_integer_value(json_array_get(cell, 0)) + t->amount_base)) != 0 ||
+	    json_array_set_new(
+	        cell, 1, json_integer(json_integer_value(json_array_get(cell, 1)) + 1)) != 0) {
+		im->npending--;
+		return KAM_ENOMEM;
+	}
 	im->created++;
 	return KAM_OK;
 }
 
+/* A lost error would answer a rejected row without saying why: im->oom stops the run. */
 static void add_error(struct imp *im, long line, const char *col, const char *field,
                       const char *msg)
 {
 	im->rejected++;
-	if (json_array_size(im->errors) < MAX_ERRORS)
-		json_array_append_new(
-		    im->errors, json_pack("{s:I,s:s,s:s?,s:s}", "line", (json_int_t)line, "column",
-		                          col ? col : "", "field", field, "message", msg));
+	if (json_array_size(im->errors) < MAX_ERRORS &&
+	    json_array_append_new(im->errors, problem(line, col, field, msg)) != 0)
+		im->oom = true;
 }
 
 /* Another problem of a row already counted as rejected. */
 static void more_error(struct imp *im, long line, const char *col, const char *field,
                        const char *msg)
 {
-	if (json_array_size(im->errors) < MAX_ERRORS)
-		json_array_append_new(
-		    im->errors, json_pack("{s:I,s:s,s:s?,s:s}", "line", (json_int_t)line, "column",
-		                          col ? col : "", "field", field, "message", msg));
+	if (json_array_size(im->errors) < MAX_ERRORS &&
+	    json_array_append_new(im->errors, problem(line, col, field, msg)) != 0)
+		im->oom = true;
 }
 
 /* Names the record of the row's errors added since from (its name or title as read), so a
@@ -1026,7 +1157,8 @@ static void name_errors(struct imp *im, size_t from, const json_t *rec)
 	if (!json_is_string(n))
 		return;
 	for (size_t i = from; i < json_array_size(im->errors); i++)
-		json_object_set(json_array_get(im->errors, i), "record", n);
+		if (json_object_set(json_array_get(im->errors, i), "record", n) != 0)
+			im->oom = true;
 }
 
 /* One row in its savepoint; a rejected row is recorded and undone, other errors stop all. */
@@ -1108,6 +1240,8 @@ int imp_row(struct imp *im, struct row *r)
 	}
 	if (rc == KAM_OK)
 		rc = end;
+	if (rc == KAM_OK && im->oom)
+		rc = KAM_ENOMEM;
 	if (rc == KAM_OK && im->o->preview)
 		imp_preview_row(im, r, x.rec, im->rejected > rejected_before);
 out:

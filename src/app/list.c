@@ -145,8 +145,7 @@ static int decorate_import(struct store_conn *db, const struct actor *who, json_
 	(void)db;
 	(void)who;
 	(void)arg;
-	app_import_decorate(rec);
-	return KAM_OK;
+	return app_import_decorate(rec);
 }
 
 /* The resources whose lists are the generic ones (app/record.h). */

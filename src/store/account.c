@@ -187,14 +187,25 @@ int store_audit_list(struct store_conn *c, const char *entity, int64_t id, int l
 	while ((rc = c->ops->next(st)) == 1) {
 		char ts[32];
 		json_t *row, *b, *a;
+		json_error_t eb = {0}, ea = {0};
 
 		if (count == limit) {
 			rc = 2;
 			break;
 		}
 		time_rfc3339(c->ops->col_int(st, 1), ts, sizeof(ts));
-		b = c->ops->is_null(st, 7) ? json_null() : json_loads(c->ops->col_text(st, 7), 0, NULL);
-		a = c->ops->is_null(st, 8) ? json_null() : json_loads(c->ops->col_text(st, 8), 0, NULL);
+		b = c->ops->is_null(st, 7) ? json_null()
+		                           : json_loads(c->ops->col_text(st, 7), 0, &eb);
+		a = c->ops->is_null(st, 8) ? json_null()
+		                           : json_loads(c->ops->col_text(st, 8), 0, &ea);
+		/* a page short of a row, or a change read as null, would look whole */
+		if ((b == NULL && json_error_code(&eb) == json_error_out_of_memory) ||
+		    (a == NULL && json_error_code(&ea) == json_error_out_of_memory)) {
+			json_decref(b);
+			json_decref(a);
+			rc = KAM_ENOMEM;
+			break;
+		}
 		row = json_pack("{s:I,s:s,s:o,s:o,s:s,s:s,s:o,s:o,s:o}", "id",
 				(json_int_t)c->ops->col_int(st, 0), "at", ts, "user_id",
 				c->ops->is_null(st, 2) ? json_null()
@@ -208,12 +219,7 @@ int store_audit_list(struct store_conn *c, const char *entity, int64_t id, int l
 						       : json_integer(c->ops->col_int(st, 6)),
 				"before", b ? b : json_null(), "after", a ? a : json_null());
 		last = c->ops->col_int(st, 0);
-		/* stored JSON that fails to load: out of memory; no row without its change */
-		if ((b == NULL || a == NULL) && row) {
-			json_decref(row);
-			row = NULL;
-		}
-		if (row == NULL || json_array_append_new(arr, row) != 0) {
+		if (json_array_append_new(arr, row) != 0) {
 			rc = KAM_ENOMEM;
 			break;
 		}
@@ -229,6 +235,7 @@ int store_audit_list(struct store_conn *c, const char *entity, int64_t id, int l
 		char buf[32];
 
 		snprintf(buf, sizeof(buf), "%lld", (long long)last);
+		/* without it the page would read as the last */
 		if ((*next_cursor = strdup(buf)) == NULL) {
 			json_decref(arr);
 			return KAM_ENOMEM;

@@ -73,14 +73,18 @@ void store_import_key(int64_t account_id, const char *s, bool fold, char *out, s
 		snprintf(out, outlen, "%s", s);
 }
 
-void store_import_name_add(json_t *names, const char *key, int64_t id, const char *shown)
+int store_import_name_add(json_t *names, const char *key, int64_t id, const char *shown)
 {
 	json_t *had = json_object_get(names, key);
 
 	/* two records under one key: neither is chosen, the row must say which (id 0) */
 	if (had && json_integer_value(json_array_get(had, 0)) != id)
 		id = 0;
-	json_object_set_new(names, key, json_pack("[I,s]", (json_int_t)id, shown));
+	/* a key missing for want of memory would read as "no such record"; a key is folded and
+	 * cut to its buffer, maybe inside a character, so jansson's UTF-8 check is not for it */
+	if (json_object_set_new_nocheck(names, key, json_pack("[I,s]", (json_int_t)id, shown)) != 0)
+		return KAM_ENOMEM;
+	return KAM_OK;
 }
 
 int store_import_keys(struct store_conn *c, const struct model_entity *e, int64_t scope_user,
@@ -110,22 +114,26 @@ int store_import_keys(struct store_conn *c, const struct model_entity *e, int64_
 		return rc;
 	ext = json_object();
 	name = json_object();
-	while ((rc = c->ops->next(st)) == 1) {
+	if (ext == NULL || name == NULL)
+		rc = KAM_ENOMEM;
+	while (rc == KAM_OK && (rc = c->ops->next(st)) == 1) {
 		int64_t id = c->ops->col_int(st, 0);
 		int64_t acc = c->ops->is_null(st, 2) ? 0 : c->ops->col_int(st, 2);
 		char key[600];
 
+		rc = KAM_OK;
 		if (!c->ops->is_null(st, 1)) {
 			store_import_key(acc, c->ops->col_text(st, 1), false, key, sizeof(key));
-			json_object_set_new(ext, key, json_integer(id));
+			if (json_object_set_new_nocheck(ext, key, json_integer(id)) != 0)
+				rc = KAM_ENOMEM;
 		}
-		if (!c->ops->is_null(st, 3)) {
+		if (rc == KAM_OK && !c->ops->is_null(st, 3)) {
 			store_import_key(acc, c->ops->col_text(st, 3), true, key, sizeof(key));
-			store_import_name_add(name, key, id, c->ops->col_text(st, 3));
+			rc = store_import_name_add(name, key, id, c->ops->col_text(st, 3));
 		}
-		if (!c->ops->is_null(st, 4)) {
+		if (rc == KAM_OK && !c->ops->is_null(st, 4)) {
 			store_import_key(acc, c->ops->col_text(st, 4), true, key, sizeof(key));
-			store_import_name_add(name, key, id, c->ops->col_text(st, 4));
+			rc = store_import_name_add(name, key, id, c->ops->col_text(st, 4));
 		}
 	}
 	c->ops->done(st);

@@ -16,8 +16,9 @@ int store_import_keys(struct store_conn *c, const struct model_entity *e, int64_
                       json_t **by_ext, json_t **by_name);
 /* A lookup key: s (folded when fold) inside account_id when it is > 0 ("7:acme"). */
 void store_import_key(int64_t account_id, const char *s, bool fold, char *out, size_t outlen);
-/* Adds key → [id, shown] to a name map; a key already held by another id becomes [0, shown]. */
-void store_import_name_add(json_t *names, const char *key, int64_t id, const char *shown);
+/* Adds key → [id, shown] to a name map; a key already held by another id becomes [0, shown].
+ * KAM_ENOMEM when it could not be added. */
+int store_import_name_add(json_t *names, const char *key, int64_t id, const char *shown);
 /* Folds a name for lookups: ASCII lower case, spaces trimmed and collapsed (out ≥ len+1). */
 void store_fold(const char *s, char *out, size_t outlen);
 /* Starts a savepoint inside the open transaction. */

@@ -65,7 +65,12 @@ static void set_err(struct db_conn *c, const char *msg)
 		c->err[--n] = '\0';
 }
 
-/* Maps a failed result to a kam_err: constraint 409, retryable 503, the rest 500. */
+/* Maps a failed result to a kam_err: constraint 409, retryable 503, the rest 500. The
+ * server short of a resource is a 503 like a full SQLite disk: a full disk or an I/O error
+ * (53100, 58030) is KAM_EUNAVAIL (retry in 30 s); out of memory, too many connections and the
+ * rest of class 53 "insufficient resources", a connection exception (08), a server shutting
+ * down or starting (57P01..57P05: 57P03 "cannot connect now"), a serialization failure, a
+ * deadlock and a lock not available are KAM_EBUSY (retry shortly). */
 static int map_result(struct db_conn *c, PGresult *res)
 {
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -77,9 +82,11 @@ static int map_result(struct db_conn *c, PGresult *res)
 		return KAM_EDB;
 	if (strncmp(state, "23", 2) == 0)
 		return KAM_ECONFLICT;
+	if (strcmp(state, "53100") == 0 || strcmp(state, "58030") == 0)
+		return KAM_EUNAVAIL;
 	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
-	    strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0 ||
-	    strcmp(state, "55P03") == 0)
+	    strncmp(state, "08", 2) == 0 || strncmp(state, "53", 2) == 0 ||
+	    strncmp(state, "57P", 3) == 0 || strcmp(state, "55P03") == 0)
 		return KAM_EBUSY;
 	return KAM_EDB;
 }

@@ -17,15 +17,24 @@ int store_settings_get(struct store_conn *c, json_t **doc, int64_t *version)
 	rc = c->ops->next(st);
 	*doc = NULL;
 	*version = 0;
-	if (rc == 1) {
-		*doc = json_loads(c->ops->col_text(st, 0), 0, NULL);
+	if (rc == 1 && !c->ops->is_null(st, 0)) {
+		const char *text = c->ops->col_text(st, 0);
+		json_error_t e;
+
+		/* settings unread for want of memory are not "invalid, so the defaults": a KPI in
+		 * the default currency would answer 200 */
+		if (text == NULL)
+			rc = KAM_ENOMEM;
+		else if ((*doc = json_loads(text, 0, &e)) == NULL &&
+		         json_error_code(&e) == json_error_out_of_memory)
+			rc = KAM_ENOMEM;
 		*version = c->ops->col_int(st, 1);
 	}
 	c->ops->done(st);
 	if (rc < 0)
 		return rc;
-	if (*doc == NULL)
-		*doc = json_object();
+	if (*doc == NULL && (*doc = json_object()) == NULL)
+		return KAM_ENOMEM;
 	return KAM_OK;
 }
 

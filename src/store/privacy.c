@@ -12,11 +12,9 @@ static int ids(struct store_conn *c, const char *sql, int64_t arg, json_t **out)
 
 	if (rc != KAM_OK)
 		return rc;
-	if ((arr = json_array()) == NULL) {
-		c->ops->done(st);
-		return KAM_ENOMEM;
-	}
-	while ((rc = c->ops->next(st)) == 1)
+	if ((arr = json_array()) == NULL)
+		rc = KAM_ENOMEM;
+	while (rc >= 0 && (rc = c->ops->next(st)) == 1)
 		if (json_array_append_new(arr, json_integer(c->ops->col_int(st, 0))) != 0) {
 			rc = KAM_ENOMEM;
 			break;
@@ -46,6 +44,7 @@ int store_privacy_refs(struct store_conn *c, int64_t contact_id, json_t **out)
 		json_decref(in);
 		return rc;
 	}
+	/* an export without them would look whole */
 	*out = json_pack("{s:o,s:o}", "interactions", in, "surveys", sv);
 	return *out ? KAM_OK : KAM_ENOMEM;
 }
@@ -86,17 +85,28 @@ int store_privacy_audit_rows(struct store_conn *c, int64_t contact_id, json_t **
 
 	if (rc != KAM_OK)
 		return rc;
-	arr = json_array();
-	while ((rc = c->ops->next(st)) == 1) {
+	if ((arr = json_array()) == NULL)
+		rc = KAM_ENOMEM;
+	while (rc >= 0 && (rc = c->ops->next(st)) == 1) {
+		json_error_t eb = {0}, ea = {0};
 		json_t *b =
-		    c->ops->is_null(st, 2) ? NULL : json_loads(c->ops->col_text(st, 2), 0, NULL);
+		    c->ops->is_null(st, 2) ? NULL : json_loads(c->ops->col_text(st, 2), 0, &eb);
 		json_t *a =
-		    c->ops->is_null(st, 3) ? NULL : json_loads(c->ops->col_text(st, 3), 0, NULL);
+		    c->ops->is_null(st, 3) ? NULL : json_loads(c->ops->col_text(st, 3), 0, &ea);
 
-		json_array_append_new(
-		    arr, json_pack("{s:I,s:s,s:o,s:o}", "id", (json_int_t)c->ops->col_int(st, 0),
-		                   "entity", c->ops->col_text(st, 1), "before", b ? b : json_null(),
-		                   "after", a ? a : json_null()));
+		/* a row read as null for want of memory would be left unredacted by an erasure */
+		if ((!c->ops->is_null(st, 2) && b == NULL &&
+		     json_error_code(&eb) == json_error_out_of_memory) ||
+		    (!c->ops->is_null(st, 3) && a == NULL &&
+		     json_error_code(&ea) == json_error_out_of_memory) ||
+		    json_array_append_new(arr, json_pack("{s:I,s:s,s:o,s:o}", "id",
+		                                         (json_int_t)c->ops->col_int(st, 0),
+		                                         "entity", c->ops->col_text(st, 1),
+		                                         "before", b ? b : json_null(), "after",
+		                                         a ? a : json_null())) != 0) {
+			rc = KAM_ENOMEM;
+			break;
+		}
 	}
 	c->ops->done(st);
 	if (rc < 0) {

@@ -624,10 +624,19 @@ static void check_answer(const struct fault_req *r, const struct reference *ref,
 		}
 		return;
 	}
-	if (a->len != ref->a.len || (a->len && memcmp(a->body, ref->a.body, a->len)))
-		die("%s: answered %d with a body other than the fault-free run's:\n%.*s\n---\n%.*s",
-		    what, a->status, (int)(a->len < 600 ? a->len : 600), a->body ? a->body : "",
-		    (int)(ref->a.len < 600 ? ref->a.len : 600), ref->a.body);
+	if (a->len != ref->a.len || (a->len && memcmp(a->body, ref->a.body, a->len))) {
+		/* from a little before the first byte that differs: long bodies differ late */
+		size_t at = 0, from;
+
+		while (at < a->len && at < ref->a.len && a->body[at] == ref->a.body[at])
+			at++;
+		from = at > 200 ? at - 200 : 0;
+		die("%s: answered %d with a body other than the fault-free run's (from byte "
+		    "%zu):\n%.*s\n---\n%.*s",
+		    what, a->status, from, (int)(a->len - from < 600 ? a->len - from : 600),
+		    a->body ? a->body + from : "",
+		    (int)(ref->a.len - from < 600 ? ref->a.len - from : 600), ref->a.body + from);
+	}
 }
 
 /* The database after a run: whole, and the write all there or not at all. */
@@ -652,14 +661,34 @@ struct totals {
 	long alloc, io, runs;
 };
 
-/* N = 1..64, then every stride-th, and the last */
+/* Allocation points where the full loop found a defect between two points of the quick
+ * one's stride: the quick loop runs each (and its neighbours, as the count shifts a little
+ * when the code changes), so the defect stays fixed. docs/testing.md says what each was. */
+static const struct {
+	const char *name;
+	long n;
+} regress[] = {
+    {"import", 136},         /* the run's maps: every reference "not found" */
+    {"import", 208},         /* a money cell "not UTF-8 text" */
+    {"kpis", 9132},          /* the series and its interval left out */
+    {"plan-document", 4957}, /* the actions in stored order, not by due date */
+    {"contact-export", 534}, /* the contact's interactions and surveys left out */
+    {NULL, 0},
+};
+
+/* N = 1..64, then every stride-th, the regression points of r, and the last */
 static long only_n;
 
-static bool want_n(long n, long last, long stride)
+static bool want_n(const struct fault_req *r, long n, long last, long stride)
 {
 	if (only_n)
 		return n == only_n;
-	return stride <= 1 || n <= 64 || n % stride == 0 || n >= last;
+	if (stride <= 1 || n <= 64 || n % stride == 0 || n >= last)
+		return true;
+	for (size_t i = 0; regress[i].name; i++)
+		if (!strcmp(regress[i].name, r->name) && labs(n - regress[i].n) <= 2)
+			return true;
+	return false;
 }
 
 /* Fails allocation N for N = 1, 2, … until a run passes every point. */
@@ -676,7 +705,7 @@ static void alloc_loop(const struct fault_req *r, const struct reference *ref, l
 
 		if (only_n && n > only_n)
 			break;
-		if (!want_n(n, ref->allocs, stride))
+		if (!want_n(r, n, ref->allocs, stride))
 			continue;
 		snprintf(what, sizeof(what), "%s, allocation %ld of %ld", r->name, n, ref->allocs);
 		remove_work();

@@ -8,57 +8,19 @@
  */
 #include <microhttpd.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include "api/api.h"
-#include "api/cache.h"
-#include "api/rollups.h"
-#include "app/importq.h"
 #include "http/http.h"
-#include "store/store.h"
-#include "util/time.h"
-#include "util/tok.h"
 #include "fuzz_db.h"
-
-static struct http_app app;
-static struct api_server server;
-static char token[2][80]; /* anna (kam), admin */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void make_token(const char *email, char out[80])
-{
-	struct store_conn *c = NULL;
-	char h[TOK_HASH_LEN];
-	int64_t id, user = fuzz_user(app.store, email);
-
-	tok_random("kam_", 32, out, 80);
-	tok_hash(out, h);
-	store_acquire(app.store, &c);
-	if (store_token_create(c, user, "fuzz", h, time_now(), 0, &id) != KAM_OK)
-		abort();
-	store_release(app.store, c);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	static struct kam_clock clock;
-
 	(void)argc;
 	(void)argv;
-	app.store = fuzz_demo_store();
-	make_token("anna@example.com", token[0]);
-	make_token("admin@example.com", token[1]);
-	server.openapi = api_openapi_json(&server.openapi_len);
-	server.cache = api_cache_new(8);
-	server.rollups = api_rollups_new();
-	server.imports = app_importq_new(app.store, &clock);
-	app.routes = api_routes;
-	app.nroutes = api_nroutes;
-	app.data = &server;
+	fuzz_server_init();
 	return 0;
 }
 
@@ -83,9 +45,8 @@ static void split_query(char *q, struct req *rq)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *in = malloc(size + 1), *nl, *sp, *q, auth[100];
+	char *in = malloc(size + 1), *nl, *sp, *q;
 	struct req rq;
-	struct resp rs;
 
 	if (in == NULL || size == 0)
 		goto out;
@@ -96,7 +57,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	*nl = '\0';
 	*sp = '\0';
 	memset(&rq, 0, sizeof(rq));
-	memset(&rs, 0, sizeof(rs));
 	rq.method = in;
 	rq.path = sp + 1;
 	if ((q = strchr(sp + 1, '?')) != NULL) {
@@ -108,20 +68,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto out;
 	rq.body = nl + 1;
 	rq.body_len = size - (size_t)(nl + 1 - in);
-	snprintf(auth, sizeof(auth), "Bearer %s", token[size & 1]);
-	rq.authorization = auth;
 	/* a body that opens like JSON is sent as JSON, anything else as a CSV file */
 	rq.content_type = rq.body[0] == '{' || rq.body[0] == '[' ? "application/json" : "text/csv";
-	snprintf(rq.remote_addr, sizeof(rq.remote_addr), "127.0.0.1");
-	http_dispatch(&app, &rq, &rs);
-	if (rs.status >= 500 && rs.status != 503) {
-		fprintf(stderr, "fuzz_api: %s %s answered %d: %.*s\n", rq.method, rq.path, rs.status,
-		        (int)(rs.len < 500 ? rs.len : 500), rs.body ? rs.body : "");
-		abort();
-	}
-	free(rs.body);
-	if (rs.has_fd)
-		close(rs.fd);
+	fuzz_server_send("fuzz_api", &rq, size & 1 ? FUZZ_ADMIN : FUZZ_ANNA);
 out:
 	free(in);
 	return 0;

@@ -1,9 +1,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include "api/api.h"
+#include "api/cache.h"
+#include "api/rollups.h"
+#include "app/importq.h"
 #include "cli/cli.h"
 #include "fuzz_db.h"
 #include "util/err.h"
+#include "util/time.h"
+#include "util/tok.h"
 
 static char dir[] = "/tmp/kam-fuzz-XXXXXX";
 
@@ -50,4 +56,87 @@ int64_t fuzz_user(struct store *st, const char *email)
 	free(hash);
 	store_release(st, c);
 	return a.user_id;
+}
+
+/* --- a server (fuzz_api, fuzz_query) --- */
+
+static struct http_app app;
+static struct api_server server;
+static char auth[2][100]; /* "Bearer …" of Anna and of the admin */
+
+static void make_token(const char *email, char *out, size_t len)
+{
+	struct store_conn *c = NULL;
+	char tok[80], h[TOK_HASH_LEN];
+	int64_t id, user = fuzz_user(app.store, email);
+
+	tok_random("kam_", 32, tok, sizeof(tok));
+	tok_hash(tok, h);
+	store_acquire(app.store, &c);
+	if (store_token_create(c, user, "fuzz", h, time_now(), 0, &id) != KAM_OK)
+		abort();
+	store_release(app.store, c);
+	snprintf(out, len, "Bearer %s", tok);
+}
+
+void fuzz_server_init(void)
+{
+	static struct kam_clock clock;
+
+	app.store = fuzz_demo_store();
+	make_token("anna@example.com", auth[FUZZ_ANNA], sizeof(auth[0]));
+	make_token("admin@example.com", auth[FUZZ_ADMIN], sizeof(auth[0]));
+	server.openapi = api_openapi_json(&server.openapi_len);
+	server.cache = api_cache_new(8);
+	server.rollups = api_rollups_new();
+	server.imports = app_importq_new(app.store, &clock);
+	if (server.openapi == NULL || server.cache == NULL || server.rollups == NULL ||
+	    server.imports == NULL)
+		abort();
+	app.routes = api_routes;
+	app.nroutes = api_nroutes;
+	app.data = &server;
+}
+
+void fuzz_server_send(const char *harness, struct req *rq, enum fuzz_who who)
+{
+	struct resp rs = {0};
+
+	rq->authorization = auth[who];
+	snprintf(rq->remote_addr, sizeof(rq->remote_addr), "127.0.0.1");
+	http_dispatch(&app, rq, &rs);
+	if (rs.status >= 500 && rs.status != 503) {
+		fprintf(stderr, "%s: %s %s answered %d: %.*s\n", harness, rq->method, rq->path,
+		        rs.status, (int)(rs.len < 500 ? rs.len : 500), rs.body ? rs.body : "");
+		abort();
+	}
+	free(rs.body);
+	if (rs.has_fd)
+		close(rs.fd);
+}
+
+/* --- a dry-run import (fuzz_import, fuzz_mapping) --- */
+
+static struct store *import_store;
+static struct actor admin = {.role = ROLE_ADMIN};
+
+void fuzz_import_init(void)
+{
+	import_store = fuzz_demo_store();
+	admin.user_id = fuzz_user(import_store, "admin@example.com");
+}
+
+void fuzz_import_dry_run(struct app_import_opts *o, const char *csv, size_t len)
+{
+	struct kam_errinfo ei = {0};
+	struct store_conn *c = NULL;
+	json_t *result = NULL;
+
+	o->dry_run = true;
+	admin.now = 1772323200; /* 2026-03-01 */
+	store_acquire(import_store, &c);
+	app_import_run(c, &admin, o, csv, len, &result, &ei);
+	store_release(import_store, c);
+	json_decref(result);
+	err_clear(&ei);
 }

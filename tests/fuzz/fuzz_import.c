@@ -9,11 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "app/import.h"
 #include "fuzz_db.h"
-
-static struct store *st;
-static struct actor admin = {.role = ROLE_ADMIN};
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -22,8 +18,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	st = fuzz_demo_store();
-	admin.user_id = fuzz_user(st, "admin@example.com");
+	fuzz_import_init();
 	return 0;
 }
 
@@ -35,9 +30,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	                                    "surveys"};
 	static const char *const mappings[] = {NULL, "salesforce", "hubspot", NULL};
 	struct app_import_opts o = {0};
-	struct kam_errinfo ei = {0};
-	struct store_conn *c = NULL;
-	json_t *result = NULL;
 	char *csv;
 
 	if (size < 1 || (csv = malloc(size)) == NULL)
@@ -47,13 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.kind = kinds[data[0] % 10];
 	o.mapping = mappings[(data[0] >> 4) & 3];
 	o.datefmt = data[0] >> 6; /* auto, ISO, M/D/Y, D/M/Y */
-	o.dry_run = true;
-	admin.now = 1772323200; /* 2026-03-01 */
-	store_acquire(st, &c);
-	app_import_run(c, &admin, &o, csv, size - 1, &result, &ei);
-	store_release(st, c);
-	json_decref(result);
-	err_clear(&ei);
+	fuzz_import_dry_run(&o, csv, size - 1);
 	free(csv);
 	return 0;
 }
