@@ -8,6 +8,7 @@ import { ImportWizard } from './wizard.js';
 import { date, num, money } from './format.js';
 import { Form, fields, body } from './forms.js';
 import { MailPrefs, Outbox } from './mail.js';
+import { PlaybookLibrary } from './playbooks.js';
 
 // Weights are kept as shares of their total (the server divides by the sum): the form shows
 // and takes them in percent, and saves only when they total 100%.
@@ -315,6 +316,7 @@ export function Settings({ user }) {
     <${Scoring} key=${`s${n}`} s=${s} accounts=${accounts} owners=${owners} canEdit=${canEdit} onSaved=${saved} msg=${msg} setMsg=${setMsg} />
     <${Health} s=${s} canEdit=${canEdit} onSaved=${saved} />
     <${Alerts} s=${s} canEdit=${canEdit} onSaved=${saved} />
+    <${PlaybookLibrary} canEdit=${canEdit} />
     <${TimeZone} s=${s} canEdit=${canEdit} onSaved=${saved} />
     <${Company} s=${s} canEdit=${canEdit} onSaved=${saved} />
     <${Revenue} s=${s} canEdit=${canEdit} onSaved=${saved} />
