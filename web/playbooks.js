@@ -141,10 +141,10 @@ export function WhyText({ why }) {
     <p><strong>Started by</strong> ${s.kind === 'user' ? html`${s.name ?? 'someone'} (by hand)` : s.kind === 'schedule' ? html`the review schedule: ${s.days_before} days before the review of ${date(s.review_on)}` : html`${s.label ?? 'the alerts job'}${s.at ? ` on ${date(s.at)}` : ''}`}</p>
     ${why.rule && html`<p><strong>Rule</strong> ${why.rule_label ?? ruleName(why.rule)}: ${why.condition}</p>
       <p><strong>Threshold</strong> ${why.threshold ? `${why.threshold.value} ${why.threshold.unit}` : '–'}${why.threshold?.window_days ? ` within ${why.threshold.window_days} days` : ''}
-        · <strong>Value</strong> ${why.value?.value ?? '–'} ${why.value?.unit ?? ''}</p>`}
+        ${' · '}<strong>Value</strong> ${why.value?.value ?? '–'} ${why.value?.unit ?? ''}</p>`}
     ${why.plan_created && html`<p class="muted">The account had no active plan: kam made one for these actions.</p>`}
     ${rows.length > 0 && html`<p><strong>Rows</strong></p><ul class="why-rows">${rows.map((r) => html`<li data-row=${`${r.kind}-${r.id}`}><a href=${r.href}>${r.kind} ${r.label ?? `#${r.id}`}</a>
-      <span class="muted small">${[r.on_day && date(r.on_day), r.at && date(r.at), r.hours_past_target !== undefined && `${r.hours_past_target} h past target`, r.stage].filter(Boolean).join(' · ')}</span></li>`)}</ul>`}
+      ${' '}<span class="muted small">${[r.on_day && date(r.on_day), r.at && date(r.at), r.hours_past_target !== undefined && `${r.hours_past_target} h past target`, r.stage].filter(Boolean).join(' · ')}</span></li>`)}</ul>`}
   </div>`;
 }
 
@@ -175,6 +175,7 @@ export function AccountRuns({ account, canEdit, onStarted }) {
     if (!pick) return;
     setBusy(true);
     setError(null);
+    setNote(null);
     try {
       const r = await api('POST', `/api/v1/accounts/${account.id}/playbook-runs`, { playbook_id: Number(pick) });
       setNote(`Started “${r.name}”: ${r.progress.total} actions added to the plan.`);

@@ -38,12 +38,14 @@ async function as(email, width = 1280) {
   return p;
 }
 
-async function shots(p, name, what) {
+// the whole page at each width, and the part this test is about on its own (easier to look at)
+async function shots(p, name, what, part) {
   for (const width of WIDTHS) {
     await p.setViewportSize({ width, height: 900 });
     await p.waitForTimeout(150);
     await fits(p, what);
     await screenshot(p, `playbooks-${name}-${width}`);
+    if (part) await part.screenshot({ path: new URL(`../out/playbooks-${name}-${width}-part.png`, import.meta.url).pathname });
   }
   await p.setViewportSize({ width: 1280, height: 900 });
 }
@@ -58,7 +60,7 @@ test('Settings → Playbooks: the six defaults, and the editor adds, moves and r
   const row = lib.locator('li', { hasText: 'Rebuild sponsorship' });
   assert.match(await row.textContent(), /Too few engaged contacts/);
   await lib.scrollIntoViewIfNeeded();
-  await shots(p, 'library', 'Settings with playbooks');
+  await shots(p, 'library', 'Settings with playbooks', lib);
   await row.getByRole('button', { name: 'Edit' }).click();
   const ed = p.getByRole('form', { name: 'Edit Rebuild sponsorship' });
   await ed.waitFor();
@@ -71,7 +73,7 @@ test('Settings → Playbooks: the six defaults, and the editor adds, moves and r
   assert.equal(await ed.getByLabel(`Step ${n} title`).inputValue(), 'Thank the old champion');
   await ed.getByRole('button', { name: 'Remove step 1' }).click();
   await ed.scrollIntoViewIfNeeded();
-  await shots(p, 'editor', 'The playbook editor');
+  await shots(p, 'editor', 'The playbook editor', ed);
   await ed.getByRole('button', { name: 'Save playbook' }).click();
   await lib.getByRole('status').waitFor();
   assert.match(await lib.getByRole('status').textContent(), /version 2/);
@@ -106,13 +108,13 @@ test('the account page starts a playbook and shows its progress, steps and why; 
   await panel.getByRole('alert').waitFor();
   assert.match(await panel.getByRole('alert').textContent(), /already running/);
   await run.scrollIntoViewIfNeeded();
-  await shots(p, 'account', 'The account plan with its playbook runs');
+  await shots(p, 'account', 'The account plan with its playbook runs', panel);
   // My work: the first step is due today, with the run's name beside it
   await p.goto(`${srv.url}/#/work`);
   const tag = p.locator('[data-panel=w-week] .pb-tag', { hasText: 'Detractor recovery' }).first();
   await tag.waitFor();
   await tag.scrollIntoViewIfNeeded();
-  await shots(p, 'mywork', 'My work with playbook steps');
+  await shots(p, 'mywork', 'My work with playbook steps', p.locator('[data-panel=w-week]'));
   await p.close();
 });
 
@@ -131,7 +133,7 @@ test('an alert says why it fired, with its figures and rows', async () => {
   assert.ok(text.includes(a.why.condition), text);
   assert.ok(text.includes(`${a.why.threshold.value} ${a.why.threshold.unit}`), text);
   assert.equal(await box.locator('.why-rows li').count(), a.why.rows.length);
-  await shots(p, 'alert-why', 'An alert with why it fired');
+  await shots(p, 'alert-why', 'An alert with why it fired', li);
   await p.close();
 });
 
@@ -147,6 +149,6 @@ test('the director\'s dashboard lists playbook runs overdue across the portfolio
   await row.waitFor();
   assert.match(await row.textContent(), new RegExp(`${account.name}.*Late check.*0/1`));
   await panel.scrollIntoViewIfNeeded();
-  await shots(p, 'dashboard', 'The dashboard with overdue runs');
+  await shots(p, 'dashboard', 'The dashboard with overdue runs', panel);
   await p.close();
 });
