@@ -333,3 +333,25 @@ test('the director sees runs overdue across the portfolio; owner_id finds a pers
   assert.ok((await call('director', 'GET', `/api/v1/playbook-runs?owner_id=${who.anna.id}`)).json.items.some((r) => r.id === run.id));
   assert.ok(!(await call('director', 'GET', `/api/v1/playbook-runs?owner_id=${who.ben.id}`)).json.items.some((r) => r.id === run.id));
 });
+
+test('an automatic start on an account without an active plan makes one and says so; key_accounts_only holds', async () => {
+  // a new active account with no contacts: "too few engaged contacts" fires at once
+  const acc = (await call('anna', 'POST', '/api/v1/accounts', { name: 'Planless Auto GmbH', owner_id: who.anna.id, status: 'active' })).json;
+  const pb = (await call('director', 'POST', '/api/v1/playbooks', { name: 'Find a sponsor', trigger: { kind: 'alert', rule: 'single_threaded', auto_start: true },
+    steps: [{ title: 'Map the buying centre', offset_days: 3, objective_title: 'A sponsor at Planless' }] })).json;
+  const keyOnly = (await call('director', 'POST', '/api/v1/playbooks', { name: 'Key sponsor', trigger: { kind: 'alert', rule: 'single_threaded', auto_start: true, key_accounts_only: true },
+    steps: [{ title: 'Key step' }] })).json;
+  assert.equal((await call('director', 'POST', '/api/v1/alerts/evaluate')).status, 200);
+  const runs = (await call('anna', 'GET', `/api/v1/accounts/${acc.id}/playbook-runs`)).json.items;
+  const run = runs.find((r) => r.playbook_id === pb.id);
+  assert.ok(run, JSON.stringify(runs));
+  assert.ok(!runs.some((r) => r.playbook_id === keyOnly.id), 'not a key account');
+  assert.equal(run.why.plan_created, true);
+  const plan = (await call('anna', 'GET', `/api/v1/plans/${run.plan_id}`)).json;
+  assert.equal(plan.status, 'active');
+  assert.equal(plan.account_id, acc.id);
+  assert.equal(plan.period_start, today);
+  assert.equal(run.steps[0].objective_title, 'A sponsor at Planless');
+  assert.equal(run.steps[0].owner_id, who.anna.id);
+  for (const p of [pb, keyOnly]) await call('director', 'PATCH', `/api/v1/playbooks/${p.id}`, { enabled: false });
+});
