@@ -11,7 +11,6 @@ export const ROLES = [
   ['solution_engineer', 'solution engineer'], ['delivery_manager', 'delivery manager'], ['sales', 'sales'],
   ['finance', 'finance'], ['other', 'other team member'], ['director', 'a director'],
 ];
-const roleName = (r) => (ROLES.find(([k]) => k === r) || [r, r])[1];
 const RULES = [
   ['renewal_risk', 'Renewal at risk'], ['single_threaded', 'Too few engaged contacts (champion quiet or gone)'],
   ['detractor', 'Unhappy client (NPS detractor)'], ['sla_breach', 'Support case past its SLA'],
