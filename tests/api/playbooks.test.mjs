@@ -52,6 +52,11 @@ test('six default playbooks ship with real steps, editable by directors and admi
     for (const s of p.steps) assert.ok(s.title && s.owner_role && Number.isInteger(s.offset_days));
   }
   const renewal = r.json.items.find((p) => p.name === 'Renewal preparation');
+  // the demo has a renewal playbook under way
+  const demo = (await call('director', 'GET', `/api/v1/playbook-runs?state=open`)).json.items.filter((x) => x.playbook_id === renewal.id);
+  assert.equal(demo.length, 1);
+  assert.equal(demo[0].progress.total, renewal.steps.length);
+  assert.equal(demo[0].why.started_by.kind, 'user');
   assert.deepEqual([renewal.trigger.kind, renewal.trigger.rule], ['alert', 'renewal_risk']);
   const qbr = r.json.items.find((p) => p.name === 'QBR preparation');
   assert.deepEqual([qbr.trigger.kind, qbr.trigger.days_before], ['review', 21]);
