@@ -12,6 +12,7 @@ import { SaveSelect, SaveInput, HistoryButton } from './inline.js';
 import { Coverage } from './coverage.js';
 import { Changes } from './changes.js';
 import { Contracts } from './forecast.js';
+import { AccountRuns } from './playbooks.js';
 
 // A health score needs something to stand on: revenue to compare, an answer or a meeting.
 // Without any of them the score is the neutral parts' arithmetic, not a reading of the account.
@@ -582,7 +583,7 @@ export function Account({ id, tab: wanted, user }) {
   const common = { account: a, users, canEdit, canWork, reload, setError };
   switch (tab) {
   case 'stakeholders': view = html`<${Stakeholders} ...${common} reload=${() => reload('contacts')} contacts=${d.contacts} team=${d.team} />`; break;
-  case 'plan': view = html`<${Plan} ...${common} reload=${() => reload('plans')} plans=${d.plans} all=${d.all} />`; break;
+  case 'plan': view = html`<${Plan} ...${common} reload=${() => reload('plans')} plans=${d.plans} all=${d.all} /><${AccountRuns} account=${a} canEdit=${canEdit} onStarted=${() => reload('plans')} />`; break;
   case 'opportunities': view = html`<${Opportunities} ...${common} reload=${() => reload('opps')} opps=${d.opps} pipeline=${d.pipeline} ws=${d.ws} currency=${d.pipeline.currency} />`; break;
   case 'activity': view = html`<${Activity} ...${common} reload=${() => reload('inter', 'contacts', 'plans', 'kpis')} interactions=${d.inter} contacts=${d.contacts} user=${user} plan=${d.plans[0]} />`; break;
   case 'cases': view = html`<${Cases} ...${common} reload=${() => reload('cases', 'kpis')} canEdit=${canWork} cases=${d.cases} />`; break;

@@ -6,6 +6,7 @@ import { html, useState, useEffect } from './vendor-preact-htm.js';
 import { get, api } from './api.js';
 import { date, money, evidenceText } from './format.js';
 import { hashParams } from './mywork.js';
+import { AlertWhy } from './playbooks.js';
 
 const RULES = {
   no_interaction: 'No contact for a while',
@@ -124,6 +125,7 @@ export function Alerts({ user }) {
       <ul class="alert-list">${g.alerts.map((a) => html`<li data-alert=${a.id} data-severity=${a.severity}>
         <div><strong>${a.rule_label}</strong> <span class=${`sev ${a.severity}`}>${a.severity}</span> <span class="muted">since ${date(a.opened_at)}${a.state !== 'open' ? ` · ${a.state}${a.snoozed_until ? ` until ${date(a.snoozed_until)}` : ''}` : ''}</span></div>
         <div class="evidence muted">${evidence(a.evidence, d.currency)}</div>
+        <${AlertWhy} id=${a.id} />
         ${canAct && a.state !== 'resolved' && html`<div class="alert-tools">
           ${a.state !== 'acknowledged' && html`<button disabled=${busy === a.id} onClick=${() => change(a, { state: 'acknowledged' }, `Acknowledged “${a.rule_label}” on ${g.account_name}.`, { state: a.state, snoozed_until: a.state === 'snoozed' ? a.snoozed_until : null })}>Acknowledge</button>`}
           <label>Snooze <select disabled=${busy === a.id} value="" onChange=${(e) => e.target.value && change(a, { state: 'snoozed', snoozed_until: inDays(Number(e.target.value)) }, `Snoozed “${a.rule_label}” for ${e.target.value} day${e.target.value === '1' ? '' : 's'}.`, { state: 'open' })}>

@@ -6,6 +6,7 @@ import { get, onConnection } from './api.js';
 import { money, pct, num, esc, change, implausible, NPS_MIN_ANSWERS, monthStart } from './format.js';
 import { hashQuery, setHashQuery } from './inline.js';
 import { ForecastTile } from './forecast.js';
+import { OverdueRuns } from './playbooks.js';
 
 // [name, label, format, kind of change: money, ratio (percentage points) or points]
 const TILES = [
@@ -157,6 +158,7 @@ export function Dashboard() {
         <tbody>${risk.map((a) => html`<tr data-account=${a.id}><td><a href=${`#/accounts/${a.id}`} class="trunc" title=${a.name}>${a.name}</a></td><td>${num(a.health, 0)}</td>
           <td>${money(a.revenue_12m, k?.currency || 'EUR')}</td><td class="reason">${a.reason ?? '–'}</td><td>${a.owner_name ?? '–'}</td></tr>`)}</tbody></table></div>`}
       </section>
+      <${OverdueRuns} />
     </div>
   </div>`;
 }

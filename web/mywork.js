@@ -30,6 +30,7 @@ function Actions({ id, title, items, empty, late, owner, mine }) {
     <h2 id=${id}>${title} <span class="count">${items.length}</span>${own !== items.length && html` <span class="muted own">· ${own} owned by ${mine ? 'you' : owner.name}</span>`}</h2>
     ${items.length === 0 ? html`<p class="muted">${empty}</p>` : html`<ul class="worklist">${items.map((a) => html`<li data-action=${a.id}>
       <a href=${`#/accounts/${a.account_id}/plan`} class="trunc" title=${a.title}>${a.title}</a>
+      ${a.playbook_name && html` <span class="pb-tag" title=${`A step of the playbook “${a.playbook_name}”`}>${a.playbook_name}</span>`}
       <span class="muted"> · <span class="trunc" title=${a.account_name}>${a.account_name}</span> · ${a.owner_name ?? 'no owner'} · </span>
       <span class=${late ? 'late' : ''}>${late ? `${plural(a.days_overdue, 'day')} late (${date(a.due_on)})` : `due ${date(a.due_on)}`}</span></li>`)}</ul>`}
   </section>`;

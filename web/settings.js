@@ -10,6 +10,7 @@ import { Form, fields, body } from './forms.js';
 import { MailPrefs, Outbox, DirectorMail } from './mail.js';
 import { Webhooks } from './webhooks.js';
 import { ForecastSettings } from './forecast.js';
+import { PlaybookLibrary } from './playbooks.js';
 
 // Weights are kept as shares of their total (the server divides by the sum): the form shows
 // and takes them in percent, and saves only when they total 100%.
@@ -317,6 +318,7 @@ export function Settings({ user }) {
     <${Scoring} key=${`s${n}`} s=${s} accounts=${accounts} owners=${owners} canEdit=${canEdit} onSaved=${saved} msg=${msg} setMsg=${setMsg} />
     <${Health} s=${s} canEdit=${canEdit} onSaved=${saved} />
     <${Alerts} s=${s} canEdit=${canEdit} onSaved=${saved} />
+    <${PlaybookLibrary} canEdit=${canEdit} />
     <${TimeZone} s=${s} canEdit=${canEdit} onSaved=${saved} />
     <${Company} s=${s} canEdit=${canEdit} onSaved=${saved} />
     <${Revenue} s=${s} canEdit=${canEdit} onSaved=${saved} />

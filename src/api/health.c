@@ -6,6 +6,7 @@
 #include "api/api.h"
 #include "app/alerts.h"
 #include "app/webhook.h"
+#include "app/playbooks.h"
 #include "kam/date.h"
 #include "kam/health.h"
 #include "store/health.h"
@@ -114,15 +115,20 @@ int api_account_health_history(struct req *rq, struct resp *rs)
 int api_alert_evaluate(struct req *rq, struct resp *rs)
 {
 	struct alerts_run r;
+	int started = 0;
 	int rc = app_alerts_run(rq->db, api_now(rq), &r);
 
+	/* the playbooks the rules and the review schedule start, as the job does */
+	if (rc == KAM_OK)
+		rc = app_playbooks_run(rq->db, api_now(rq), &started);
 	if (rc != KAM_OK)
 		return http_reply_err(rs, rc, NULL), rc;
 	return http_reply_json(rs, 200,
-	                       json_pack("{s:I,s:I,s:i,s:i,s:i,s:i,s:f}", "accounts",
+	                       json_pack("{s:I,s:I,s:i,s:i,s:i,s:i,s:f,s:i}", "accounts",
 	                                 (json_int_t)r.accounts, "holding", (json_int_t)r.hits,
 	                                 "opened", r.opened, "updated", r.updated, "resolved",
-	                                 r.resolved, "woke_from_snooze", r.woke, "ms", r.ms));
+	                                 r.resolved, "woke_from_snooze", r.woke, "ms", r.ms,
+	                                 "playbooks_started", started));
 }
 
 /* Loads an alert the caller may see: of a visible account, or their own workload alert. */

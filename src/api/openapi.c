@@ -542,6 +542,15 @@ json_t *api_openapi_doc(void)
 						json_object_get(json_object_get(schemas, "Alert"),
 								"properties"),
 						"account_name", json_pack("{s:[s,s]}", "type", "string", "null"));
+				if (e == &model_alert) { /* app/playbooks.c: why it fired, its runs */
+					json_t *why = json_pack("{s:{s:[s,s]},s:{s:s}}", "why", "type",
+					                        "object", "null", "runs", "type", "array");
+
+					json_object_update(json_object_get(json_object_get(schemas, "Alert"),
+					                                   "properties"),
+					                   why);
+					json_decref(why);
+				}
 				if (e == &model_interaction)
 					interaction_follow_up(schemas);
 				if (e == &model_user) /* write-only: hashed, never returned */

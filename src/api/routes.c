@@ -6,6 +6,7 @@
 #include "api/api.h"
 #include "api/forecast.h"
 #include "api/resource.h"
+#include "api/playbooks.h"
 
 #define PUB (ROUTE_PUBLIC | ROUTE_NODB)
 #define ACCOUNT_WRITERS (R_STAFF | R(ROLE_KAM) | R(ROLE_MEMBER))
@@ -272,6 +273,38 @@ const struct http_route api_routes[] = {
     {"PATCH", "/api/v1/alerts/:id", api_alert_update, ROUTE_IF_MATCH, 0, NULL,
      "Acknowledge, snooze (until), reopen or resolve an alert {state, snoozed_until}", "AlertPatch",
      "Alert"},
+    /* playbooks (issue 17): the library and its runs */
+    {"GET", "/api/v1/playbooks", api_playbook_list, 0, 0, NULL,
+     "The playbook library: {items: [{id, name, description, enabled, version, trigger: {kind, "
+     "rule, days_before, key_accounts_only, auto_start}, steps: [{position, title, owner_role, "
+     "offset_days, objective_title}]}]}",
+     NULL, "object"},
+    {"POST", "/api/v1/playbooks", api_playbook_create, 0, R_STAFF, NULL,
+     "Create a playbook {name, description, enabled, trigger, steps: [{title, owner_role (kam, "
+     "director or a team role), offset_days, objective_title}]} (admins, directors)",
+     NULL, "201 object"},
+    {"GET", "/api/v1/playbooks/:id", api_playbook_get, 0, 0, NULL, "Read a playbook", NULL,
+     "object"},
+    {"PATCH", "/api/v1/playbooks/:id", api_playbook_update, ROUTE_IF_MATCH, R_STAFF, NULL,
+     "Change a playbook (steps replace its steps) and bump its version; runs keep the version "
+     "they started with (admins, directors)",
+     NULL, "object"},
+    {"DELETE", "/api/v1/playbooks/:id", api_playbook_delete, ROUTE_IF_MATCH, R_STAFF, NULL,
+     "Delete a playbook; its runs and their actions stay (admins, directors)", NULL, NULL},
+    {"POST", "/api/v1/accounts/:id/playbook-runs", api_run_start, 0, ACCOUNT_CREATORS, NULL,
+     "Start a playbook on the account by hand {playbook_id}: its steps become actions of the "
+     "active plan (owners from their roles, due start + offset) in one transaction; 409 "
+     "without an active plan or while a run of it is open",
+     NULL, "201 object"},
+    {"GET", "/api/v1/accounts/:id/playbook-runs", api_account_runs, 0, 0, NULL,
+     "The account's playbook runs with progress, state, why and steps (state, owner_id, limit)",
+     NULL, "object"},
+    {"GET", "/api/v1/playbook-runs", api_run_list, 0, 0, NULL,
+     "Playbook runs on the accounts the caller sees, newest first (account_id, state: "
+     "open|overdue|done, owner_id: of the account or of a step, limit)",
+     NULL, "object"},
+    {"GET", "/api/v1/playbook-runs/:id", api_run_get, 0, 0, NULL,
+     "A playbook run: progress, state, why it started and its steps", NULL, "object"},
     {"GET", "/api/v1/kpis/rows", api_kpi_rows, 0, 0, NULL,
      "The rows one KPI counted (name, scope, id, from, to)", NULL, "object"},
 

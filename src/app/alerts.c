@@ -6,6 +6,7 @@
 #include "app/alerts.h"
 #include "app/mail.h"
 #include "app/mywork.h"
+#include "app/playbooks.h"
 #include "app/scores.h"
 #include "app/webhook.h"
 #include "kam/health.h"
@@ -246,5 +247,6 @@ int app_alert_expand(struct store_conn *db, json_t *alert)
 	else
 		json_object_set_new(alert, "account_name", json_null());
 	json_decref(a);
-	return KAM_OK;
+	/* "why did this fire?" and the playbook runs it started (app/playbooks.c) */
+	return app_alert_why(db, alert);
 }

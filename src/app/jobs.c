@@ -14,6 +14,7 @@
 #include "app/forecast.h"
 #include "app/jobs.h"
 #include "app/mail.h"
+#include "app/playbooks.h"
 #include "app/scores.h"
 #include "kam/auth.h"
 #include "util/log.h"
@@ -103,7 +104,7 @@ static void run_alerts(struct jobs *j)
 	int64_t now = clock_now(&j->clock);
 	bool got = false;
 	double t0 = time_mono_ms();
-	int rc;
+	int started = 0, rc;
 
 	store_acquire(j->st, &c);
 	rc = store_lease_take(c, "alerts", j->holder, now, 3 * j->interval, &got);
@@ -111,6 +112,9 @@ static void run_alerts(struct jobs *j)
 		rc = app_scores_fresh(c, now);
 	if (rc == KAM_OK && got)
 		rc = app_alerts_run(c, now, &r);
+	/* then the playbooks the alerts and the review schedule start (app/playbooks.c) */
+	if (rc == KAM_OK && got)
+		rc = app_playbooks_run(c, now, &started);
 	store_release(j->st, c);
 	ran(j, JOB_ALERTS, t0, rc);
 	if (rc != KAM_OK)
@@ -118,6 +122,8 @@ static void run_alerts(struct jobs *j)
 	else if (got && (r.opened || r.resolved))
 		log_msg("info", "alerts: %zu accounts, %d opened, %d resolved in %.0f ms", r.accounts,
 			r.opened, r.resolved, r.ms);
+	if (rc == KAM_OK && started)
+		log_msg("info", "playbooks: %d runs started", started);
 }
 
 /* Renewal opportunities of contracts coming to an end, then this week's forecast snapshot:

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "cli/cli.h"
 #include "cli/rng.h"
+#include "app/playbooks.h"
 #include "kam/auth.h"
 #include "util/time.h"
 
@@ -57,6 +58,33 @@ static const char *const droles[] = {"decision_maker", "economic_buyer", "influe
 				     "gatekeeper"};
 static const char *const team_roles[] = {"executive_sponsor", "solution_engineer",
 					 "support_lead", "delivery_manager"};
+
+/* A renewal playbook under way (issue 17): "Renewal preparation" started by hand by the KAM
+ * of the last account with an active plan (the first ones are every test's favourites), in
+ * a transaction of its own. */
+static int add_running_playbook(struct store_conn *c, const int64_t *acct, int n, int64_t now)
+{
+	json_t *body = json_pack("{s:i}", "playbook_id", 1), *run = NULL;
+	int rc = KAM_ENOTFOUND;
+
+	for (int i = n - 1; i >= 0 && rc != KAM_OK; i--) {
+		struct kam_errinfo ei = {0};
+		struct actor kam = {.role = ROLE_KAM, .now = now};
+		json_t *a = NULL;
+
+		if (store_get(c, &model_account, acct[i], &a, NULL) != KAM_OK)
+			continue;
+		kam.user_id = json_integer_value(json_object_get(a, "owner_id"));
+		json_decref(a);
+		rc = app_run_start(c, &kam, acct[i], body, &run, &ei);
+		err_clear(&ei);
+		json_decref(run);
+		run = NULL;
+	}
+	json_decref(body);
+	/* an installation without the default playbook has no demo run: no error */
+	return rc == KAM_ENOMEM || rc == KAM_EBUSY ? rc : KAM_OK;
+}
 
 static int add_user(struct store_conn *c, int i, const char *hash, int64_t now, int64_t *id)
 {
@@ -206,6 +234,8 @@ int cli_demo(struct store *st, uint64_t seed)
 	if ((rc = store_audit_add(c, 0, "demo", "database", 0, NULL, NULL, now)) != KAM_OK)
 		goto out;
 	if ((rc = store_commit(c)) != KAM_OK || (rc = demo_forecast_history(c, now)) != KAM_OK)
+		goto out;
+	if ((rc = add_running_playbook(c, acct, 30, now)) != KAM_OK)
 		goto out;
 	printf("demo data loaded: %zu users, 30 accounts with contacts, teams, three years of "
 	       "revenue, plans, opportunities, interactions, cases, risks, surveys, contracts and "

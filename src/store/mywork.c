@@ -24,8 +24,10 @@ int store_work_rows(struct store_conn *c, const struct store_work_scope *s, cons
 	/* an action of the owner's accounts, or one the owner holds on an account in scope */
 	static const char actions_sql[] =
 	    "SELECT x.id, x.account_id, a.name AS account_name, x.plan_id, x.title, x.due_on, "
-	    "x.status, x.owner_id, u.name AS owner_name FROM actions x JOIN accounts a ON a.id = "
-	    "x.account_id LEFT JOIN users u ON u.id = x.owner_id WHERE x.status IN ('open', "
+	    "x.status, x.owner_id, u.name AS owner_name, pr.id AS playbook_run_id, pr.name AS "
+	    "playbook_name FROM actions x JOIN accounts a ON a.id = x.account_id LEFT JOIN users "
+	    "u ON u.id = x.owner_id LEFT JOIN playbook_run_actions pl ON pl.action_id = x.id LEFT "
+	    "JOIN playbook_runs pr ON pr.id = pl.run_id WHERE x.status IN ('open', "
 	    "'in_progress') AND x.due_on IS NOT NULL AND x.due_on <= ? AND (? = 0 OR x.owner_id = "
 	    "? OR x.account_id IN (SELECT id FROM accounts WHERE owner_id = ? UNION SELECT "
 	    "account_id FROM account_team WHERE user_id = ?))" ACCOUNTS_OF(

@@ -14,7 +14,7 @@ struct store_work_scope {
  * My work's rows, each kind capped at limit. *out (owned) is an object of arrays:
  *   actions:  open actions due on or before until (YYYY-MM-DD) on the accounts, or owned by
  *             owner: {id, account_id, account_name, plan_id, title, due_on, status,
- *             owner_id, owner_name}
+ *             owner_id, owner_name, playbook_run_id, playbook_name: the run it is a step of}
  *   dates:    {kind: review|plan_end|renewal, id, account_id, account_name, on, title}
  *             between today and horizon (both YYYY-MM-DD)
  *   quiet:    active or prospect accounts without an interaction since quiet_since (Unix

@@ -142,6 +142,11 @@ test('a champion who leaves or a decider who turns against us is an alert; the l
   assert.equal(r.status, 400);
   await evaluate();
   assert.deepEqual(await open(), [['Hans Brandt', 'turned', 'supporter', 'blocker', 'warning']]);
-  const label = (await call('anna', 'GET', `/api/v1/alerts?account_id=${acc.id}&limit=50`)).json.items.find((a) => a.rule === 'stakeholder_change').rule_label;
-  assert.equal(label, 'A key stakeholder left or turned against us');
+  const alert = (await call('anna', 'GET', `/api/v1/alerts?account_id=${acc.id}&limit=50`)).json.items.find((a) => a.rule === 'stakeholder_change' && a.state !== 'resolved');
+  assert.equal(alert.rule_label, 'A key stakeholder left or turned against us');
+  // why it fired, in the alert; and the playbook the rule starts
+  assert.match(alert.why.condition, /champion or decision maker left/);
+  assert.equal(alert.why.value.value, '2026-07-28');
+  const pbs = (await call('director', 'GET', '/api/v1/playbooks')).json.items;
+  assert.equal(pbs.find((p) => p.name === 'Rebuild sponsorship').trigger.rule, 'stakeholder_change');
 });
