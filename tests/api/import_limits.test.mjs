@@ -96,9 +96,13 @@ test('the ignored-columns report names at most 50 columns, each cut to 100 bytes
 });
 
 test('the import queue is bounded per user: past it, 429 with Retry-After', async () => {
-  const big = txns('QBIG', 40000);
+  // another user's big file holds the one worker, so chloe's small files all wait (with
+  // big files of her own, one finished on a loaded machine before her last was sent)
+  const blocker = await upload('admin', txns('QBLOCK', 150000), { kind: 'transactions', async: 'true', dry_run: 'true' });
+  assert.equal(blocker.status, 202);
+  const small = txns('QBIG', 20);
   const answers = [];
-  for (let i = 0; i < 5; i++) answers.push(await upload('chloe', big.replaceAll('QBIG', `Q${i}`), { kind: 'transactions', async: 'true', dry_run: 'true' }));
+  for (let i = 0; i < 5; i++) answers.push(await upload('chloe', small.replaceAll('QBIG', `Q${i}`), { kind: 'transactions', async: 'true', dry_run: 'true' }));
   const statuses = answers.map((a) => a.status);
   assert.ok(statuses.filter((s) => s === 202).length <= 3, statuses.join(','));
   const refused = answers.find((a) => a.status === 429);
@@ -106,6 +110,7 @@ test('the import queue is bounded per user: past it, 429 with Retry-After', asyn
   assert.equal(refused.headers.get('retry-after'), '30');
   assert.match(refused.json.detail, /queue is full/);
   for (const a of answers.filter((x) => x.status === 202)) await finished(new URL(a.json.id ? `/api/v1/imports/${a.json.id}` : '', srv.url).pathname, 'chloe');
+  await finished(`/api/v1/imports/${blocker.json.id}`);
 });
 
 test('a queued import runs with its submitter’s rights of today: deactivated meanwhile, it does not run', async () => {
