@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Delivery latency: 1,000 events that each cause an immediate mail, from the event (the API
-// call that records it has answered) to the SMTP server's "250 accepted", beside the
-// reference measured in the same run: the same SMTP sink taking 1,000 mails of the same size
+// Delivery latency: 1,000 events that each cause an immediate mail and a webhook delivery,
+// from the event (the API call that records it has answered) to the SMTP server's "250
+// accepted" and to a local webhook receiver (alert.opened), beside the reference measured in
+// the same run: the same SMTP sink taking 1,000 mails of the same size
 // from a plain Python client (smtplib), on one connection and on one connection per mail.
 //
 //   bench/delivery.mjs                      1,000 events (BENCH_EVENTS to change)
@@ -16,6 +17,7 @@
 // for the job beside the mail pipeline itself. The sink is tests/lib/smtpd.py (aiosmtpd),
 // which stamps each message with the time it accepted it.
 import { spawn, execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { mkdtempSync, rmSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
@@ -83,7 +85,7 @@ const [, lm] = await start(PY, [SMTPD, inbox, '0'], /listening (\d+)/);
 const port = Number(lm[1]);
 const [, um] = await start(KAM, ['serve', '--db', db, '--listen', '127.0.0.1:0'], /serving on (http:\/\/127\.0\.0\.1:\d+)\//, {
   KAM_SMTP_URL: `smtp://127.0.0.1:${port}`, KAM_SMTP_TLS: 'none', KAM_MAIL_FROM: 'kam <kam@example.com>',
-  KAM_PUBLIC_URL: 'https://kam.example.com', KAM_JOB_INTERVAL: INTERVAL,
+  KAM_PUBLIC_URL: 'https://kam.example.com', KAM_JOB_INTERVAL: INTERVAL, KAM_WEBHOOK_ALLOW: '127.0.0.1',
 });
 const url = um[1];
 
@@ -95,6 +97,27 @@ for (let last = -1, still = 0; still < 3;) {
   last = n;
 }
 const warmup = new Set(readdirSync(inbox));
+
+// a webhook receiver subscribed to alert.opened: each detractor alert of the events arrives
+// there too, signed; it notes when (the first time per account) and answers 204
+const hookAt = new Map(); // account id → seconds (epoch) its alert.opened arrived
+const rx = createServer((req, res) => {
+  let b = '';
+  req.on('data', (d) => { b += d; }).on('end', () => {
+    const e = JSON.parse(b);
+    if (e.type === 'alert.opened' && e.data?.rule === 'detractor' && !hookAt.has(e.data.account_id)) hookAt.set(e.data.account_id, Date.now() / 1000);
+    res.writeHead(204).end();
+  });
+});
+await new Promise((r) => rx.listen(0, '127.0.0.1', r));
+process.on('exit', () => rx.close());
+{
+  const r = await fetch(`${url}/api/v1/webhooks`, {
+    method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ url: `http://127.0.0.1:${rx.address().port}/`, events: ['alert.opened'], description: 'bench' }),
+  });
+  if (r.status !== 201) throw new Error(`webhook: ${r.status} ${await r.text()}`);
+}
 
 // ---- the events --------------------------------------------------------------------------
 const today = execFileSync('date', ['-u', '+%F'], { encoding: 'utf8' }).trim();
@@ -132,15 +155,12 @@ const conns = new Set(got.map((m) => m.peer)).size;
 const dup = got.length - new Set(got.map((m) => m.text.match(/#\/accounts\/(\d+)/)[1])).size;
 const sample = readdirSync(inbox).find((f) => f.endsWith('.eml') && !warmup.has(f));
 
-// ---- webhooks (to come) ------------------------------------------------------------------
-// Hook for the lead once webhooks exist (another branch): subscribe a local receiver to
-// alert.opened here, before the events, and measure event → receiver 2xx the same way
-// (record each delivery's arrival time against evAt, by the payload's account id), then print
-// it beside the mail figures below. Until then it reports nothing.
-async function webhookLatency() {
-  return null; // [{ms}] per event once the receiver exists
-}
-const hooks = await webhookLatency();
+// ---- webhooks: the same events' alert.opened at the receiver -----------------------------
+for (let i = 0; i < 1200 && [...hookAt.keys()].filter((id) => evAt.has(id)).length < N; i++) await sleep(250);
+const hookIds = [...hookAt.keys()].filter((id) => evAt.has(id));
+if (hookIds.length < N) console.error(`bench: only ${hookIds.length} of ${N} webhook deliveries arrived in 5 minutes`);
+const hooks = hookIds.map((id) => (hookAt.get(id) - evAt.get(id)) * 1000);
+const hFirst = Math.min(...hookIds.map((id) => hookAt.get(id))), hLast = Math.max(...hookIds.map((id) => hookAt.get(id)));
 
 // ---- the reference: the same sink, mails sent directly by smtplib -------------------------
 const ref = (perConn) => {
@@ -174,8 +194,8 @@ console.log(`  ${'events recorded (POST /api/v1/surveys, 8 at a time)'.padEnd(62
 console.log(`  ${''.padEnd(62)}     p50      p95      max  (ms)   mails/s`);
 console.log(`  ${'kam: event → SMTP accepted'.padEnd(62)} ${f1(st.p50)}  ${f1(st.p95)}  ${f1(st.max)}      ${(got.length / Math.max(0.001, last - first)).toFixed(0).padStart(6)}`);
 console.log(`  ${`  ${got.length} mails arrived, ${dup} twice, over ${conns} SMTP connection${conns === 1 ? '' : 's'}, first to last ${(last - first).toFixed(2)} s`}`);
-if (hooks) console.log(`  ${'kam: event → webhook 2xx'.padEnd(62)} ${f1(stats(hooks).p50)}  ${f1(stats(hooks).p95)}  ${f1(stats(hooks).max)}`);
-else console.log('  kam: event → webhook 2xx                                      (not measured: webhooks are not in this build)');
+if (hooks.length) console.log(`  ${'kam: event → webhook 2xx (alert.opened, one endpoint)'.padEnd(62)} ${f1(stats(hooks).p50)}  ${f1(stats(hooks).p95)}  ${f1(stats(hooks).max)}      ${(hooks.length / Math.max(0.001, hLast - hFirst)).toFixed(0).padStart(6)}`);
+console.log(`  ${`  ${hooks.length} deliveries arrived, first to last ${(hLast - hFirst).toFixed(2)} s`}`);
 console.log(`  ${'reference: smtplib → the same sink, one connection'.padEnd(62)} ${f1(one.p50)}  ${f1(one.p95)}  ${f1(one.max)}      ${(N / one.secs).toFixed(0).padStart(6)}`);
 console.log(`  ${'reference: smtplib → the same sink, a connection per mail'.padEnd(62)} ${f1(per.p50)}  ${f1(per.p95)}  ${f1(per.max)}      ${(N / per.secs).toFixed(0).padStart(6)}`);
 console.log('  (reference latencies are per mail, send to 250; throughput is mails/s over the whole run)');
