@@ -5,9 +5,10 @@
 #include "app/users.h"
 #include "util/time.h"
 
-#define GONE                                                                                       \
-	"this invitation is not valid, was used already or has expired; ask an admin for a new "   \
-	"one"
+#define GONE "this invitation is not valid, was used already or has expired; ask an admin for a new one"
+#define GONE_RESET                                                                                 \
+	"this link is not valid, was used already or has expired; ask for a new one on the sign-in " \
+	"page"
 
 int api_invitation_create(struct req *rq, struct resp *rs)
 {
@@ -46,20 +47,24 @@ int api_invitation_pending(struct req *rq, struct resp *rs)
 	return http_reply_json(rs, 200, json_pack("{s:o}", "items", items));
 }
 
-int api_invitation_get(struct req *rq, struct resp *rs)
+/* GET of a one-time link of kind k: who it is for, or the same 404 for any link not live. */
+static int onetime_get(struct req *rq, struct resp *rs, const struct app_onetime *k,
+                       const char *gone)
 {
 	json_t *user = NULL;
-	int rc = app_invitation_find(rq->db, rq->nparams ? rq->params[0] : "", api_now(rq), &user);
+	int rc = app_onetime_find(rq->db, k, rq->nparams ? rq->params[0] : "", api_now(rq), &user);
 
 	if (rc == KAM_ENOTFOUND)
-		return http_problem(rs, 404, GONE, NULL), rc;
+		return http_problem(rs, 404, gone, NULL), rc;
 	if (rc != KAM_OK)
 		return http_reply_err(rs, rc, NULL), rc;
 	http_header(rs, "X-Robots-Tag", "noindex");
 	return http_reply_json(rs, 200, json_pack("{s:o}", "user", user));
 }
 
-int api_invitation_accept(struct req *rq, struct resp *rs)
+/* POST of a one-time link of kind k {password}: sets it. */
+static int onetime_accept(struct req *rq, struct resp *rs, const struct app_onetime *k,
+                          const char *gone)
 {
 	struct kam_errinfo ei = {0};
 	json_t *pw = json_object_get(rq->json, "password"), *user = NULL;
@@ -69,15 +74,35 @@ int api_invitation_accept(struct req *rq, struct resp *rs)
 		err_field(&ei, "password", "is required: a string of 12 to 128 characters");
 		rc = KAM_EINVAL;
 	} else {
-		rc = app_invitation_accept(rq->db, rq->nparams ? rq->params[0] : "",
-		                           json_string_value(pw), api_now(rq), &user, &ei);
+		rc = app_onetime_accept(rq->db, k, rq->nparams ? rq->params[0] : "",
+		                        json_string_value(pw), api_now(rq), &user, &ei);
 	}
 	if (rc == KAM_ENOTFOUND)
-		http_problem(rs, 404, GONE, NULL);
+		http_problem(rs, 404, gone, NULL);
 	else if (rc != KAM_OK)
 		http_reply_err(rs, rc, &ei);
 	else
 		http_reply_json(rs, 200, json_pack("{s:o}", "user", user));
 	err_clear(&ei);
 	return rc;
+}
+
+int api_invitation_get(struct req *rq, struct resp *rs)
+{
+	return onetime_get(rq, rs, &app_invitations, GONE);
+}
+
+int api_invitation_accept(struct req *rq, struct resp *rs)
+{
+	return onetime_accept(rq, rs, &app_invitations, GONE);
+}
+
+int api_reset_get(struct req *rq, struct resp *rs)
+{
+	return onetime_get(rq, rs, &app_resets, GONE_RESET);
+}
+
+int api_reset_accept(struct req *rq, struct resp *rs)
+{
+	return onetime_accept(rq, rs, &app_resets, GONE_RESET);
 }

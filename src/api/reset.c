@@ -5,10 +5,6 @@
 #include "app/reset.h"
 #include "util/time.h"
 
-#define GONE                                                                                       \
-	"this link is not valid, was used already or has expired; ask for a new one on the "       \
-	"sign-in "                                                                                 \
-	"page"
 
 int api_reset_info(struct req *rq, struct resp *rs)
 {
@@ -71,42 +67,6 @@ int api_reset_request(struct req *rq, struct resp *rs)
 out:
 	if (rc != KAM_OK)
 		http_reply_err(rs, rc, &ei);
-	err_clear(&ei);
-	return rc;
-}
-
-int api_reset_get(struct req *rq, struct resp *rs)
-{
-	json_t *user = NULL;
-	int rc = app_reset_find(rq->db, rq->nparams ? rq->params[0] : "", api_now(rq), &user);
-
-	if (rc == KAM_ENOTFOUND)
-		return http_problem(rs, 404, GONE, NULL), rc;
-	if (rc != KAM_OK)
-		return http_reply_err(rs, rc, NULL), rc;
-	http_header(rs, "X-Robots-Tag", "noindex");
-	return http_reply_json(rs, 200, json_pack("{s:o}", "user", user));
-}
-
-int api_reset_accept(struct req *rq, struct resp *rs)
-{
-	struct kam_errinfo ei = {0};
-	json_t *pw = json_object_get(rq->json, "password"), *user = NULL;
-	int rc;
-
-	if (!json_is_string(pw)) {
-		err_field(&ei, "password", "is required: a string of 12 to 128 characters");
-		rc = KAM_EINVAL;
-	} else {
-		rc = app_reset_accept(rq->db, rq->nparams ? rq->params[0] : "",
-		                      json_string_value(pw), api_now(rq), &user, &ei);
-	}
-	if (rc == KAM_ENOTFOUND)
-		http_problem(rs, 404, GONE, NULL);
-	else if (rc != KAM_OK)
-		http_reply_err(rs, rc, &ei);
-	else
-		http_reply_json(rs, 200, json_pack("{s:o}", "user", user));
 	err_clear(&ei);
 	return rc;
 }

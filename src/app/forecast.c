@@ -331,11 +331,15 @@ int app_forecast(struct store_conn *db, const struct actor *who, const char *qua
 		}
 		for (size_t i = 0; i < n; i++)
 			v[i] = json_incref(json_array_get(rows, i));
-		qsort(v, n, sizeof(*v), cmp_name);
+		if (n > 1) /* qsort's array may not be NULL, even empty */
+			qsort(v, n, sizeof(*v), cmp_name);
 		json_array_clear(rows);
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(rows, v[i]);
+			if (json_array_append_new(rows, v[i]) != 0)
+				rc = KAM_ENOMEM; /* a forecast short of a row would look whole */
 		free(v);
+		if (rc != KAM_OK)
+			goto out;
 	}
 	/* the portfolio's own target when one is set, else what the KAMs' add up to */
 	total.target = owner ? kam_targets : portfolio_target >= 0 ? portfolio_target : kam_targets;

@@ -14,13 +14,8 @@ bool app_reset_mail_on(void);
 /* Queues a reset mail for the active user with this e-mail, if any and if mail is on; the
  * same KAM_OK whether or not the address is a user's (the caller answers alike). */
 int app_reset_request(struct store_conn *db, const char *email, int64_t now);
-/* The {id, name, email} of the user a live reset token is for (*user owned); KAM_ENOTFOUND
- * for an unknown, used or expired token or a deactivated user. */
-int app_reset_find(struct store_conn *db, const char *token, int64_t now, json_t **user);
-/* Sets the password of the token's user, ends the link, their sessions, API tokens and
- * calendar feeds, in one transaction; KAM_EINVAL (ei: password) for a weak password. */
-int app_reset_accept(struct store_conn *db, const char *token, const char *password, int64_t now,
-                     json_t **user, struct kam_errinfo *ei);
+/* Reset links are found and used with app_onetime_find / app_onetime_accept (app/users.h,
+ * app_resets). */
 /* A fresh reset link of user_id in its own transaction, for the mail going out now (the
  * token exists only in the mail; the outbox row holds "{{link}}"). */
 int app_reset_link(struct store_conn *db, const struct mail_config *c, int64_t user_id, int64_t now,

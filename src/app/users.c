@@ -150,7 +150,11 @@ out:
 	return rc;
 }
 
-int app_invitation_find(struct store_conn *db, const char *token, int64_t now, json_t **user)
+const struct app_onetime app_invitations = {"inv_", store_invitation_find, "accept_invitation"};
+const struct app_onetime app_resets = {"rst_", store_reset_find, "password_reset"};
+
+int app_onetime_find(struct store_conn *db, const struct app_onetime *k, const char *token,
+                     int64_t now, json_t **user)
 {
 	char hash[TOK_HASH_LEN];
 	int64_t id = 0;
@@ -158,10 +162,10 @@ int app_invitation_find(struct store_conn *db, const char *token, int64_t now, j
 	int rc;
 
 	*user = NULL;
-	if (token == NULL || strncmp(token, "inv_", 4) != 0 || strlen(token) >= INVITE_TOKEN_LEN)
+	if (token == NULL || strncmp(token, k->prefix, 4) != 0 || strlen(token) >= INVITE_TOKEN_LEN)
 		return KAM_ENOTFOUND;
 	tok_hash(token, hash);
-	if ((rc = store_invitation_find(db, hash, now, &id)) != KAM_OK ||
+	if ((rc = k->find(db, hash, now, &id)) != KAM_OK ||
 	    (rc = store_get(db, &model_user, id, &u, NULL)) != KAM_OK)
 		return rc;
 	*user = user_brief(u);
@@ -169,8 +173,8 @@ int app_invitation_find(struct store_conn *db, const char *token, int64_t now, j
 	return *user ? KAM_OK : KAM_ENOMEM;
 }
 
-int app_invitation_accept(struct store_conn *db, const char *token, const char *password,
-                          int64_t now, json_t **user, struct kam_errinfo *ei)
+int app_onetime_accept(struct store_conn *db, const struct app_onetime *k, const char *token,
+                       const char *password, int64_t now, json_t **user, struct kam_errinfo *ei)
 {
 	char hash[AUTH_HASH_LEN];
 	struct actor who = {.role = ROLE_NONE, .now = now};
@@ -186,14 +190,18 @@ int app_invitation_accept(struct store_conn *db, const char *token, const char *
 	if ((rc = store_begin(db, true)) != KAM_OK)
 		goto out;
 	open = true;
-	/* found again inside the write: two tabs accepting at once set one password */
-	if ((rc = app_invitation_find(db, token, now, user)) != KAM_OK)
+	/* found again inside the write: two tabs using one link set one password */
+	if ((rc = app_onetime_find(db, k, token, now, user)) != KAM_OK)
 		goto out;
 	id = json_integer_value(json_object_get(*user, "id"));
 	who.user_id = id;
+	/* a password set ends every other link of the user, and whatever was signed in with
+	 * the old one (sessions, API tokens, calendar feeds) */
 	if ((rc = store_user_set_hash(db, id, hash, now)) != KAM_OK ||
+	    (rc = store_reset_drop(db, id)) != KAM_OK ||
 	    (rc = store_invitation_drop(db, id)) != KAM_OK ||
-	    (rc = app_audit(db, &who, "accept_invitation", "user", id, NULL, NULL)) != KAM_OK)
+	    (rc = store_user_logout_all(db, id)) != KAM_OK ||
+	    (rc = app_audit(db, &who, k->audit, "user", id, NULL, NULL)) != KAM_OK)
 		goto out;
 	rc = store_commit(db);
 	open = false;
