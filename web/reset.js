@@ -3,13 +3,7 @@
 // is the same whether or not the address is a user's. Without mail on the server, the page
 // says to ask an admin.
 import { html, useState, useEffect } from './vendor-preact-htm.js';
-
-async function call(method, path, body) {
-  const r = await fetch(path, { method, headers: body ? { 'Content-Type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
-  const json = await r.json().catch(() => ({}));
-  if (!r.ok) throw Object.assign(new Error(json.errors?.[0]?.message ? `${json.errors[0].field}: ${json.errors[0].message}` : json.detail || `error ${r.status}`), { status: r.status });
-  return json;
-}
+import { call, SetPassword } from './onetime.js';
 
 export function ForgotPassword() {
   const [mail, setMail] = useState(undefined);
@@ -51,41 +45,8 @@ export function ForgotPassword() {
 }
 
 export function ResetPassword({ token }) {
-  const [user, setUser] = useState(undefined);
-  const [error, setError] = useState(null);
-  const [done, setDone] = useState(false);
-  const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    document.title = 'Choose a new password · kam';
-    call('GET', `/api/v1/password-resets/${token}`).then((r) => setUser(r.user), (e) => { setUser(null); setError(e.message); });
-  }, [token]);
-  async function submit(e) {
-    e.preventDefault();
-    const f = new FormData(e.target);
-    if (f.get('password') !== f.get('again')) { setError('The two passwords differ.'); return; }
-    setBusy(true);
-    setError(null);
-    try {
-      await call('POST', `/api/v1/password-resets/${token}`, { password: f.get('password') });
-      setDone(true);
-    } catch (x) {
-      setError(x.message);
-      if (x.status === 404) setUser(null);
-    } finally {
-      setBusy(false);
-    }
-  }
-  if (user === undefined) return html`<p class="loading">Loading…</p>`;
-  return html`<main class="login">
-    <form onSubmit=${submit} aria-labelledby="rp-title">
-      <h1 id="rp-title">kam</h1>
-      ${user === null && html`<p class="error" role="alert">${error}</p><p><a href="#/reset">Ask for a new link</a> · <a href="#/">Sign in</a></p>`}
-      ${user && done && html`<p role="status">Your new password is set, ${user.name}. You were signed out everywhere else; sign in with ${user.email}.</p><p><a class="button" href="#/">Sign in</a></p>`}
-      ${user && !done && html`<p>Choose a new password for <strong>${user.email}</strong>. Signing in elsewhere ends when you save it.</p>
-        <label>New password (12 characters or more) <input name="password" type="password" autocomplete="new-password" minlength="12" maxlength="128" required autofocus /></label>
-        <label>The same again <input name="again" type="password" autocomplete="new-password" minlength="12" maxlength="128" required /></label>
-        ${error && html`<p class="error" role="alert">${error}</p>`}
-        <button type="submit" disabled=${busy}>${busy ? 'Saving…' : 'Set my new password'}</button>`}
-    </form>
-  </main>`;
+  return html`<${SetPassword} path=${`/api/v1/password-resets/${token}`} title="Choose a new password" id="rp-title"
+    intro=${(u) => html`Choose a new password for <strong>${u.email}</strong>. Signing in elsewhere ends when you save it.`}
+    done=${(u) => `Your new password is set, ${u.name}. You were signed out everywhere else; sign in with ${u.email}.`}
+    gone=${html`<p><a href="#/reset">Ask for a new link</a> · <a href="#/">Sign in</a></p>`} button="Set my new password" />`;
 }
