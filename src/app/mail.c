@@ -21,6 +21,7 @@
 #include "util/err.h"
 #include "util/log.h"
 #include "util/tok.h"
+#include "util/words.h"
 
 #define LEASE_SECONDS 300 /* longer than one SMTP exchange may take (connect 15 s, all 120 s) */
 
@@ -588,22 +589,6 @@ static int unsub_url(struct store_conn *db, const struct mail_config *c, int64_t
 	return rc;
 }
 
-/* Whether the comma-separated list has word. */
-static bool list_has(const char *list, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (const char *p = list; p && *p;) {
-		const char *e = strchr(p, ',');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-
-		if (len == n && strncmp(p, word, n) == 0)
-			return true;
-		p = e ? e + 1 : NULL;
-	}
-	return false;
-}
-
 static void put_footer(struct buf *t, struct buf *h, const struct mail_config *c, const char *unsub)
 {
 	buf_printf(t,
@@ -631,7 +616,7 @@ static int alert_mail(struct store_conn *db, const struct mail_config *c, const 
 	char *text, *html;
 	int rc;
 
-	if (!list_has(json_string_value(json_object_get(r, "immediate")), sev))
+	if (!words_has(json_string_value(json_object_get(r, "immediate")), sev))
 		return KAM_OK;
 	if ((rc = unsub_url(db, c, uid, unsub, sizeof(unsub))) != KAM_OK)
 		return rc;
@@ -941,7 +926,7 @@ static json_t *prefs_json(const json_t *row)
 	json_t *list = json_array();
 
 	for (size_t i = 0; i < sizeof(severities) / sizeof(*severities); i++)
-		if (list_has(imm, severities[i]))
+		if (words_has(imm, severities[i]))
 			json_array_append_new(list, json_string(severities[i]));
 	return json_pack("{s:b,s:I,s:o}", "digest",
 	                 json_integer_value(json_object_get(row, "digest")) != 0, "digest_hour",

@@ -24,6 +24,7 @@
 #include "util/metrics.h"
 #include "util/node.h"
 #include "util/time.h"
+#include "util/words.h"
 
 #define ROTATE_OVERLAP 86400    /* the previous secret signs for a day after a rotation */
 #define RESPONSE_KEEP 1024      /* bytes of an answer kept in the log */
@@ -323,22 +324,6 @@ static bool known_event(const char *t)
 	return false;
 }
 
-/* Whether the comma-separated list has word. */
-static bool list_has(const char *list, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (const char *p = list; p && *p;) {
-		const char *e = strchr(p, ',');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-
-		if (len == n && strncmp(p, word, n) == 0)
-			return true;
-		p = e ? e + 1 : NULL;
-	}
-	return false;
-}
-
 static json_t *time_of(int64_t t)
 {
 	char ts[40];
@@ -362,7 +347,7 @@ static json_t *endpoint_json(const json_t *row, int64_t now)
 	json_int_t until = json_integer_value(json_object_get(row, "previous_secret_until"));
 
 	for (size_t i = 0; i < NEVENTS; i++)
-		if (list_has(ev, event_types[i]))
+		if (words_has(ev, event_types[i]))
 			json_array_append_new(events, json_string(event_types[i]));
 	json_object_set(out, "id", json_object_get(row, "id"));
 	json_object_set(out, "url", json_object_get(row, "url"));
@@ -872,7 +857,7 @@ int app_webhook_emit(struct store_conn *db, const char *type, const json_t *data
 	{
 		if (rc != KAM_OK)
 			break;
-		if (!list_has(json_string_value(json_object_get(e, "events")), type))
+		if (!words_has(json_string_value(json_object_get(e, "events")), type))
 			continue;
 		if (body == NULL && (body = event_body(type, data, previous)) == NULL) {
 			rc = KAM_ENOMEM;
@@ -908,7 +893,7 @@ static int any_wanted(struct store_conn *db, const char *const *types, size_t n,
 	*yes = false;
 	json_array_foreach(
 	    eps, i, e) for (size_t k = 0; k < n;
-	                    k++) if (list_has(json_string_value(json_object_get(e, "events")),
+	                    k++) if (words_has(json_string_value(json_object_get(e, "events")),
 	                                      types[k])) *yes = true;
 	json_decref(eps);
 	return rc;
@@ -1047,7 +1032,7 @@ static int wanted(struct store_conn *db, const char *type, bool *yes)
 	int rc = store_webhooks_enabled(db, &eps);
 
 	*yes = false;
-	json_array_foreach(eps, i, e) if (list_has(json_string_value(json_object_get(e, "events")),
+	json_array_foreach(eps, i, e) if (words_has(json_string_value(json_object_get(e, "events")),
 	                                           type)) *yes = true;
 	json_decref(eps);
 	return rc;
