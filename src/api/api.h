@@ -37,6 +37,10 @@ extern const size_t api_nroutes;
 
 /* The path parameter at index i as a positive id; -1 when it is not one. */
 int64_t api_param_id(const struct req *rq, size_t i);
+/* Query parameter key as a whole number in [lo, hi] into *out (left alone when absent); the
+ * fault goes in ei under key. */
+void api_int_param(struct req *rq, const char *key, int64_t lo, int64_t hi, int64_t *out,
+                   struct kam_errinfo *ei);
 /* Replies 404 and returns KAM_ENOTFOUND. */
 int api_not_found(struct resp *rs, const char *what);
 

@@ -146,3 +146,20 @@ int api_today_text(struct req *rq, char out[DATE_LEN])
 	date_format(d, out);
 	return rc;
 }
+
+void api_int_param(struct req *rq, const char *key, int64_t lo, int64_t hi, int64_t *out,
+                   struct kam_errinfo *ei)
+{
+	const char *v = http_query(rq, key);
+	char *end = NULL;
+	long long n;
+
+	if (v == NULL)
+		return;
+	n = strtoll(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || n < lo || n > hi)
+		err_field(ei, key, "must be a whole number from %lld to %lld", (long long)lo,
+		          (long long)hi);
+	else
+		*out = n;
+}

@@ -5,25 +5,6 @@
 #include "api/api.h"
 #include "app/mywork.h"
 
-/* Parameter key as a whole number in [lo, hi] into *out (left alone when absent); the
- * fault goes in ei under key. */
-static void int_param(struct req *rq, const char *key, int64_t lo, int64_t hi, int64_t *out,
-                      struct kam_errinfo *ei)
-{
-	const char *v = http_query(rq, key);
-	char *end = NULL;
-	long long n;
-
-	if (v == NULL)
-		return;
-	n = strtoll(v, &end, 10);
-	if (*v == '\0' || *end != '\0' || n < lo || n > hi)
-		err_field(ei, key, "must be a whole number from %lld to %lld", (long long)lo,
-		          (long long)hi);
-	else
-		*out = n;
-}
-
 /* Every parameter of the request is one of names; the others go in ei. */
 static void only(struct req *rq, const char *const *names, size_t n, struct kam_errinfo *ei)
 {
@@ -57,10 +38,10 @@ int api_work(struct req *rq, struct resp *rs)
 	int rc = KAM_EINVAL;
 
 	only(rq, names, 4, &ei);
-	int_param(rq, "owner", 1, INT64_MAX, &owner, &ei);
-	int_param(rq, "days", 1, 3650, &days, &ei);
-	int_param(rq, "horizon", 30, 90, &horizon, &ei);
-	int_param(rq, "limit", 1, 500, &limit, &ei);
+	api_int_param(rq, "owner", 1, INT64_MAX, &owner, &ei);
+	api_int_param(rq, "days", 1, 3650, &days, &ei);
+	api_int_param(rq, "horizon", 30, 90, &horizon, &ei);
+	api_int_param(rq, "limit", 1, 500, &limit, &ei);
 	if (!ei.errors) {
 		q = (struct app_work_query){owner, (int)days, (int)horizon, (int)limit};
 		rc = app_work(rq->db, &rq->user.who, &q, &out, &ei);
@@ -77,8 +58,8 @@ int api_alert_inbox(struct req *rq, struct resp *rs)
 	int rc = KAM_EINVAL;
 
 	only(rq, names, 5, &ei);
-	int_param(rq, "owner", 1, INT64_MAX, &owner, &ei);
-	int_param(rq, "limit", 1, 2000, &limit, &ei);
+	api_int_param(rq, "owner", 1, INT64_MAX, &owner, &ei);
+	api_int_param(rq, "limit", 1, 2000, &limit, &ei);
 	if (!ei.errors) {
 		struct app_inbox_query q = {owner, http_query(rq, "state"),
 		                            http_query(rq, "severity"), http_query(rq, "rule"),
@@ -98,7 +79,7 @@ int api_search(struct req *rq, struct resp *rs)
 	int rc = KAM_EINVAL;
 
 	only(rq, names, 2, &ei);
-	int_param(rq, "limit", 1, 20, &limit, &ei);
+	api_int_param(rq, "limit", 1, 20, &limit, &ei);
 	if (!ei.errors)
 		rc = app_search(rq->db, &rq->user.who, http_query(rq, "q"), (int)limit, &out, &ei);
 	return reply(rs, rc, out, &ei);

@@ -110,24 +110,6 @@ int api_run_start(struct req *rq, struct resp *rs)
 	                   json_integer_value(json_object_get(out, "id")), 1, out);
 }
 
-/* A whole-number parameter from lo to hi, left alone when absent. */
-static void int_param(struct req *rq, const char *key, int64_t lo, int64_t hi, int64_t *out,
-                      struct kam_errinfo *ei)
-{
-	const char *v = http_query(rq, key);
-	char *end = NULL;
-	long long n;
-
-	if (v == NULL)
-		return;
-	n = strtoll(v, &end, 10);
-	if (*v == '\0' || *end != '\0' || n < lo || n > hi)
-		err_field(ei, key, "must be a whole number from %lld to %lld", (long long)lo,
-		          (long long)hi);
-	else
-		*out = n;
-}
-
 static int runs(struct req *rq, struct resp *rs, int64_t account)
 {
 	struct kam_errinfo ei = {0};
@@ -144,9 +126,9 @@ static int runs(struct req *rq, struct resp *rs, int64_t account)
 			err_field(&ei, k, "is not a parameter of this list");
 	}
 	if (!account)
-		int_param(rq, "account_id", 1, INT64_MAX, &f.account_id, &ei);
-	int_param(rq, "owner_id", 1, INT64_MAX, &owner, &ei);
-	int_param(rq, "limit", 1, 500, &limit, &ei);
+		api_int_param(rq, "account_id", 1, INT64_MAX, &f.account_id, &ei);
+	api_int_param(rq, "owner_id", 1, INT64_MAX, &owner, &ei);
+	api_int_param(rq, "limit", 1, 500, &limit, &ei);
 	f.owner_id = owner;
 	f.limit = (int)limit;
 	f.state = http_query(rq, "state");
