@@ -137,6 +137,15 @@ static int add_plan(struct store_conn *c, struct rng *r, int64_t account, int64_
 				      "due_on", due, "status", st[pick(r, 4)]),
 			    now, &obj[i]);
 	}
+	/* one in four plans also has an objective measured from data (no draw from the
+	 * generator: the rest of the demo stays as it was) */
+	if (rc == KAM_OK && account % 4 == 0)
+		rc = insert(c, &model_objective,
+			    json_pack("{s:I,s:I,s:s,s:s,s:i,s:s}", "plan_id", (json_int_t)plan,
+				      "account_id", (json_int_t)account, "title",
+				      "NPS of 70 or more, measured from the surveys", "measure", "nps",
+				      "target", 70, "status", "on_track"),
+			    now, &(int64_t){0});
 	for (int i = 0; i < 3 + pick(r, 3) && rc == KAM_OK; i++) {
 		int days = pick(r, 150) - 60; /* some already past due */
 		bool done = days < -30 && pick(r, 2);
