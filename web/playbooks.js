@@ -12,11 +12,12 @@ export const ROLES = [
   ['finance', 'finance'], ['other', 'other team member'], ['director', 'a director'],
 ];
 const RULES = [
-  ['renewal_risk', 'Renewal at risk'], ['single_threaded', 'Too few engaged contacts (champion quiet or gone)'],
+  ['renewal_risk', 'Renewal at risk'], ['single_threaded', 'Too few engaged contacts (champion quiet)'],
   ['detractor', 'Unhappy client (NPS detractor)'], ['sla_breach', 'Support case past its SLA'],
   ['no_interaction', 'No contact for a while'], ['health_drop', 'Health dropped sharply'],
   ['overdue_action', 'Actions past their due date'], ['revenue_decline', 'Revenue falling year on year'],
   ['plan_review_overdue', 'Plan review overdue'],
+  ['stakeholder_change', 'A key stakeholder left or turned against us'],
 ];
 const ruleName = (r) => (RULES.find(([k]) => k === r) || [r, r])[1];
 

@@ -58,7 +58,7 @@ test('Settings → Playbooks: the six defaults, and the editor adds, moves and r
   await lib.locator('.pb-library > li').first().waitFor();
   assert.equal(await lib.locator('.pb-library > li').count(), 6);
   const row = lib.locator('li', { hasText: 'Rebuild sponsorship' });
-  assert.match(await row.textContent(), /Too few engaged contacts/);
+  assert.match(await row.textContent(), /A key stakeholder left or turned against us/);
   await lib.scrollIntoViewIfNeeded();
   await shots(p, 'library', 'Settings with playbooks', lib);
   await row.getByRole('button', { name: 'Edit' }).click();
