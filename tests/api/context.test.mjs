@@ -126,7 +126,7 @@ test('the plan document shows the initiatives, the SWOT and the competitors with
   const pdf = await fetch(`${srv.url}/api/v1/plans/${plan.id}/document?format=pdf`, { headers: { Authorization: `Bearer ${tok.anna}` } });
   assert.equal(pdf.status, 200);
   const { execFileSync } = await import('node:child_process');
-  const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: Buffer.from(await pdf.arrayBuffer()), encoding: 'utf8' });
+  const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: Buffer.from(await pdf.arrayBuffer()), encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'] });
   for (const s of ['Customer\'s initiatives: Move to electric drives', 'Strengths: Installed base', 'Threats: Rivalis undercuts', 'Rivalis AG 40%']) assert.ok(text.includes(s), `${s} in\n${text}`);
   assert.equal(text.split('\f').filter((p) => p.trim()).length, 1, 'one page');
 });
