@@ -63,7 +63,7 @@ export function PlanContext({ account, plan, canEdit, reload, setError }) {
   const text = (v) => (v ? html`<p class="pre">${v}</p>` : html`<p class="muted">–</p>`);
   return html`<div class="plan-context" key=${plan.id}>
     <section aria-labelledby="ini-title"><h2 id="ini-title">Strategic initiatives</h2>
-      <p class="muted">What the customer is trying to achieve, in their words.</p>
+      ${canEdit && html`<p class="muted">What the customer is trying to achieve, in their words.</p>`}
       ${canEdit ? html`<${SaveText} label="Customer's strategic initiatives" value=${plan.initiatives} max="5000" save=${save('initiatives')} />` : text(plan.initiatives)}</section>
     <section aria-labelledby="swot-title"><h2 id="swot-title">SWOT</h2>
       <div class="swot">${SWOT.map(([k, l]) => html`<div class=${`swot-cell ${k}`}><h3>${l}</h3>

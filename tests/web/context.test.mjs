@@ -78,3 +78,15 @@ test('a viewer reads the context with no controls; the tab fits 1280, 820 and 39
     assert.deepEqual(p.problems, []);
   }
 });
+
+test('the KAM\'s plan tab with its controls fits 820 and 390 px', async () => {
+  for (const w of [820, 390]) {
+    const p = await newPage(browser, w, 900);
+    await signIn(p, srv.url, 'anna@example.com');
+    await openAccount(p, srv.url, acc, 'plan');
+    await p.getByLabel('share of Rivalis AG in percent').waitFor();
+    await screenshot(p, `context-${w}`);
+    await fits(p, `the plan tab at ${w} px`);
+    assert.deepEqual(p.problems, []);
+  }
+});
