@@ -13,6 +13,7 @@ import { Coverage } from './coverage.js';
 import { Changes } from './changes.js';
 import { Contracts } from './forecast.js';
 import { AccountRuns } from './playbooks.js';
+import { PlanContext } from './context.js';
 
 // A health score needs something to stand on: revenue to compare, an answer or a meeting.
 // Without any of them the score is the neutral parts' arithmetic, not a reading of the account.
@@ -341,6 +342,7 @@ function Plan({ account, plans, all, users, canEdit, canWork, reload, setError }
     ${p.vision && html`<p><strong>Vision:</strong> ${p.vision}</p>`}
     ${canEdit && (newPeriod ? html`<${NewPlan} account=${account} last=${p} reload=${() => { setNewPeriod(false); reload(); }} />`
       : html`<p><button onClick=${() => setNewPeriod(true)}>New plan period…</button></p>`)}
+    <${PlanContext} account=${account} plan=${p} canEdit=${canEdit} reload=${reload} setError=${setError} />
     <section aria-labelledby="o-title"><h2 id="o-title">Objectives</h2>
       <div class="scroll"><table class="objectives"><thead><tr><th scope="col">Objective</th><th scope="col">Metric</th><th scope="col">Now</th><th scope="col">Progress</th><th scope="col">Due</th><th scope="col">Status</th><th scope="col">Client can see</th>${canEdit && html`<th scope="col"><span class="sr">Tools</span></th>`}</tr></thead>
       <tbody>${p.objectives.map((o) => html`<${ObjectiveRow} key=${o.id} o=${o} edit=${editing === `o${o.id}`} canEdit=${canEdit} setObjective=${setObjective}

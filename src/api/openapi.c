@@ -31,7 +31,7 @@ static const struct model_entity *const entities[] = {
     &model_objective,   &model_action,      &model_plan_resource, &model_review,
     &model_product,     &model_unit,        &model_opportunity,   &model_fx_rate,
     &model_contract,
-    &model_transaction, &model_interaction, &model_case,          &model_risk,
+    &model_transaction, &model_interaction, &model_case,          &model_risk, &model_competitor,
     &model_survey,      &model_alert,       &model_import,        &model_import_mapping,
     &model_coverage,
 };

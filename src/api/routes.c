@@ -384,6 +384,8 @@ const struct http_route api_routes[] = {
      "The change history of an interaction", NULL, "object"},
     CRUD("/api/v1/cases", res_cases, ACCOUNT_WRITERS, "Case", "a case", "cases"),
     CRUD("/api/v1/risks", res_risks, ACCOUNT_WRITERS, "Risk", "a risk", "risks"),
+    CRUD("/api/v1/competitors", res_competitors, ACCOUNT_WRITERS, "Competitor", "a competitor",
+         "competitors"),
     CRUD("/api/v1/coverage", res_coverage, ACCOUNT_WRITERS, "Coverage",
          "a link between one of our people and a stakeholder", "coverage links"),
     {"GET", "/api/v1/accounts/:id/coverage", api_account_coverage, 0, 0, NULL,

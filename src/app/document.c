@@ -240,8 +240,12 @@ int app_plan_document_data(struct store_conn *c, int64_t plan_id, int64_t now, j
 	                                          "attitude", "decision_role", NULL};
 	static const char *const risk_keys[] = {"title",  "category", "probability",
 	                                        "impact", "status",   NULL};
+	static const char *const context_keys[] = {"initiatives",     "swot_strengths",
+	                                           "swot_weaknesses", "swot_opportunities",
+	                                           "swot_threats",    NULL};
+	static const char *const competitor_keys[] = {"name", "share_percent", "products", NULL};
 	json_t *plan = NULL, *acc = NULL, *objs = NULL, *acts = NULL, *people = NULL, *risks = NULL,
-	       *names = json_object(), *doc = NULL, *x, *arr;
+	       *comps = NULL, *names = json_object(), *doc = NULL, *x, *arr;
 	int64_t account_id;
 	char today[DATE_LEN];
 	struct settings set;
@@ -259,7 +263,8 @@ int app_plan_document_data(struct store_conn *c, int64_t plan_id, int64_t now, j
 	    (rc = rows(c, &model_objective, "plan_id", plan_id, &objs)) != KAM_OK ||
 	    (rc = rows(c, &model_action, "plan_id", plan_id, &acts)) != KAM_OK ||
 	    (rc = rows(c, &model_contact, "account_id", account_id, &people)) != KAM_OK ||
-	    (rc = rows(c, &model_risk, "account_id", account_id, &risks)) != KAM_OK)
+	    (rc = rows(c, &model_risk, "account_id", account_id, &risks)) != KAM_OK ||
+	    (rc = rows(c, &model_competitor, "account_id", account_id, &comps)) != KAM_OK)
 		goto out;
 	doc = json_pack(
 	    "{s:s,s:{s:O?,s:O?,s:O?,s:O?,s:O?,s:o},s:{s:O?,s:O?,s:O?,s:O?,s:O?,s:O?,s:O?}}",
@@ -323,6 +328,14 @@ int app_plan_document_data(struct store_conn *c, int64_t plan_id, int64_t now, j
 		bad |= json_array_append_new(arr, r);
 	}
 	bad |= sort_array(arr, cmp_risks);
+	/* the plan's context: initiatives, the SWOT, and who else sells there */
+	for (const char *const *k = context_keys; *k; k++)
+		if (json_is_string(json_object_get(plan, *k)))
+			bad |= json_object_set(json_object_get(doc, "plan"), *k,
+			                       json_object_get(plan, *k));
+	arr = json_array();
+	bad |= json_object_set_new(doc, "competitors", arr);
+	json_array_foreach(comps, i, x) bad |= json_array_append_new(arr, pick(x, competitor_keys));
 	if (bad) {
 		rc = KAM_ENOMEM;
 		goto out;
@@ -339,6 +352,7 @@ out:
 	json_decref(people);
 	json_decref(risks);
 	json_decref(names);
+	json_decref(comps);
 	json_decref(doc);
 	return rc;
 }

@@ -277,6 +277,60 @@ static void situation(struct pdf *p, const json_t *plan)
 	p->y -= 6;
 }
 
+/* The customer's initiatives, the SWOT and the competitors with their share, a few lines
+ * each and only the parts written, so the plan stays one page. */
+static void context(struct pdf *p, const json_t *doc)
+{
+	static const char *const swot[][2] = {{"swot_strengths", "Strengths"},
+	                                      {"swot_weaknesses", "Weaknesses"},
+	                                      {"swot_opportunities", "Opportunities"},
+	                                      {"swot_threats", "Threats"}};
+	const json_t *plan = json_object_get(doc, "plan"),
+	             *comps = json_object_get(doc, "competitors");
+	char v[4096];
+	size_t i, used = 0;
+	json_t *x;
+	bool any = sget(plan, "initiatives") || json_array_size(comps) > 0;
+
+	for (i = 0; i < 4; i++)
+		any |= sget(plan, swot[i][0]) != NULL;
+	if (!any)
+		return;
+	heading(p, MARGIN, p->y, CONTENT_W, "Context");
+	p->y -= 13;
+	font(p, false, 8.5f);
+	if (sget(plan, "initiatives")) {
+		snprintf(v, sizeof(v), "Customer's initiatives: %s", sget(plan, "initiatives"));
+		paragraph(p, v, CONTENT_W, 3, 10.5f);
+	}
+	for (i = 0; i < 4; i++)
+		if (sget(plan, swot[i][0])) {
+			snprintf(v, sizeof(v), "%s: %s", swot[i][1], sget(plan, swot[i][0]));
+			paragraph(p, v, CONTENT_W, 2, 10.5f);
+		}
+	if (json_array_size(comps) > 0) {
+		used = (size_t)snprintf(v, sizeof(v), "Competitors:");
+		json_array_foreach(comps, i, x)
+		{
+			const json_t *sh = json_object_get(x, "share_percent");
+			int n;
+
+			if (json_is_integer(sh))
+				n = snprintf(v + used, sizeof(v) - used, "%s %s %lld%%",
+				             i ? ";" : "", sget(x, "name"),
+				             (long long)json_integer_value(sh));
+			else
+				n = snprintf(v + used, sizeof(v) - used, "%s %s", i ? ";" : "",
+				             sget(x, "name"));
+			if (n < 0 || (size_t)n >= sizeof(v) - used)
+				break;
+			used += (size_t)n;
+		}
+		paragraph(p, v, CONTENT_W, 2, 10.5f);
+	}
+	p->y -= 6;
+}
+
 static void kpi_tiles(struct pdf *p, const json_t *doc)
 {
 	const json_t *k = json_object_get(doc, "kpis"), *per = json_object_get(doc, "kpi_period");
@@ -666,6 +720,7 @@ int app_plan_document_pdf(const json_t *doc, char **buf, size_t *len, char *err,
 	}
 	header(&p, doc);
 	situation(&p, json_object_get(doc, "plan"));
+	context(&p, doc);
 	kpi_tiles(&p, doc);
 	objectives(&p, json_object_get(doc, "objectives"));
 	actions(&p, json_object_get(doc, "actions"));

@@ -306,6 +306,40 @@ static int case_decorate(struct store_conn *db, const struct actor *who, json_t 
 	return KAM_OK;
 }
 
+/* --- competitors --- */
+
+/* The competitors of one account share at most all of its spend. */
+static int competitor_prepare(struct store_conn *db, const struct actor *who, json_t *rec,
+                              const json_t *before, struct kam_errinfo *ei)
+{
+	json_int_t self = before ? json_integer_value(json_object_get(before, "id")) : 0;
+	json_int_t total = json_integer_value(json_object_get(rec, "share_percent"));
+	json_t *others = NULL, *row;
+	size_t i;
+	int rc;
+
+	(void)who;
+	if (!json_is_integer(json_object_get(rec, "share_percent")))
+		return KAM_OK;
+	if ((rc = store_rows(db, "SELECT id, share_percent FROM competitors WHERE account_id = ?",
+	                     json_integer_value(json_object_get(rec, "account_id")), &others)) !=
+	    KAM_OK)
+		return rc;
+	json_array_foreach(others, i, row)
+	{
+		if (json_integer_value(json_object_get(row, "id")) != self)
+			total += json_integer_value(json_object_get(row, "share_percent"));
+	}
+	json_decref(others);
+	if (total > 100) {
+		err_field(ei, "share_percent",
+		          "the account's competitors would hold %lld%% of its spend; at most 100",
+		          (long long)total);
+		return KAM_EINVAL;
+	}
+	return KAM_OK;
+}
+
 /* --- risks --- */
 
 static int risk_decorate(struct store_conn *db, const struct actor *who, json_t *rec, bool single)
@@ -378,6 +412,12 @@ const struct app_resource res_risks = {
 	.base = "/api/v1/risks",
 	.scope = SCOPE_ACCOUNT,
 	.decorate = risk_decorate,
+};
+const struct app_resource res_competitors = {
+	.e = &model_competitor,
+	.base = "/api/v1/competitors",
+	.scope = SCOPE_ACCOUNT,
+	.prepare = competitor_prepare,
 };
 const struct app_resource res_surveys = {
 	.e = &model_survey,

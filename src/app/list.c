@@ -152,7 +152,7 @@ static int decorate_import(struct store_conn *db, const struct actor *who, json_
 static const struct app_resource *const resources[] = {
     &res_contacts,     &res_plans,        &res_objectives, &res_actions,       &res_plan_resources,
     &res_reviews,      &res_products,     &res_units,      &res_opportunities, &res_fx_rates,
-    &res_transactions, &res_interactions, &res_cases,      &res_risks,         &res_surveys,
+    &res_transactions, &res_interactions, &res_cases,      &res_risks, &res_competitors,         &res_surveys,
     &res_import_mappings, &res_coverage, &res_contracts,
 };
 

@@ -98,7 +98,7 @@ int app_res_delete(struct store_conn *db, const struct actor *who, const struct 
 /* The resources (defined in app/account.c, contacts.c, engagement.c, plans.c, revenue.c, …). */
 extern const struct app_resource res_accounts, res_contacts, res_plans, res_objectives, res_actions,
     res_plan_resources, res_reviews, res_products, res_units, res_opportunities, res_fx_rates,
-    res_transactions, res_interactions, res_cases, res_risks, res_coverage, res_surveys, res_users,
+    res_transactions, res_interactions, res_cases, res_risks, res_competitors, res_coverage, res_surveys, res_users,
     res_import_mappings, res_contracts, res_forecast_targets;
 
 #endif

@@ -129,6 +129,8 @@ static const char style[] =
     "th{color:#555;font-weight:normal}.overdue{color:#b00020;font-weight:bold}"
     ".kpis{display:flex;gap:8px}.kpi{border:1px solid #dde;padding:3px 8px;flex:1}"
     ".kpi b{display:block;font-size:13px}.cols{display:flex;gap:12px}.cols>section{flex:1}"
+    ".swot{display:grid;grid-template-columns:1fr 1fr;gap:4px 12px}.swot h3{margin:2px 0;"
+    "font-size:12px}.swot p{margin:0}.pre{white-space:pre-line}"
     "p{margin:2px 0}svg text{font-size:8px;fill:#555}";
 
 static void cell(struct buf *b, const char *s)
@@ -287,6 +289,74 @@ static void html_risks(struct buf *b, const json_t *items)
 	buf_puts(b, "</table>");
 }
 
+/* The customer's initiatives and the SWOT, each part only when written. */
+static void html_context(struct buf *b, const json_t *plan)
+{
+	static const char *const swot[][2] = {{"swot_strengths", "Strengths"},
+	                                      {"swot_weaknesses", "Weaknesses"},
+	                                      {"swot_opportunities", "Opportunities"},
+	                                      {"swot_threats", "Threats"}};
+	bool any = false;
+
+	if (sget(plan, "initiatives")) {
+		buf_puts(b, "<h2>Customer's strategic initiatives</h2><p class=\"pre\">");
+		plandoc_put_escaped(b, sget(plan, "initiatives"));
+		buf_puts(b, "</p>");
+	}
+	for (size_t i = 0; i < 4; i++)
+		any |= sget(plan, swot[i][0]) != NULL;
+	if (!any)
+		return;
+	buf_puts(b, "<h2>SWOT</h2><div class=\"swot\">");
+	for (size_t i = 0; i < 4; i++) {
+		buf_puts(b, "<section><h3>");
+		buf_puts(b, swot[i][1]);
+		buf_puts(b, "</h3><p class=\"pre\">");
+		plandoc_put_escaped(b, sget(plan, swot[i][0]) ? sget(plan, swot[i][0]) : "–");
+		buf_puts(b, "</p></section>");
+	}
+	buf_puts(b, "</div>");
+}
+
+/* Who else sells to the account and their share of its spend; nothing when none recorded. */
+static void html_competitors(struct buf *b, const json_t *items)
+{
+	long long total = 0;
+	bool known = false;
+	size_t i;
+	json_t *r;
+
+	if (json_array_size(items) == 0)
+		return;
+	buf_puts(b,
+	         "<h2>Competitors at the account</h2><table><tr><th>Competitor</th><th>Share</th>"
+	         "<th>Products</th></tr>");
+	json_array_foreach(items, i, r)
+	{
+		const json_t *sh = json_object_get(r, "share_percent");
+		char pc[16];
+
+		if (json_is_integer(sh)) {
+			snprintf(pc, sizeof(pc), "%lld %%", (long long)json_integer_value(sh));
+			total += json_integer_value(sh);
+			known = true;
+		}
+		buf_puts(b, "<tr>");
+		cell(b, sget(r, "name"));
+		cell(b, json_is_integer(sh) ? pc : NULL);
+		cell(b, sget(r, "products"));
+		buf_puts(b, "</tr>");
+	}
+	buf_puts(b, "</table>");
+	if (known) {
+		char t[64];
+
+		snprintf(t, sizeof(t), "<p>Competitors hold %lld %% of the account's spend.</p>",
+		         total);
+		buf_puts(b, t);
+	}
+}
+
 static void html_kpis(struct buf *b, const json_t *doc)
 {
 	const json_t *k = json_object_get(doc, "kpis");
@@ -414,6 +484,7 @@ int plandoc_html(const json_t *doc, char **out, size_t *len)
 		plandoc_put_escaped(&b, sget(plan, "vision"));
 		buf_puts(&b, "</p>");
 	}
+	html_context(&b, plan);
 	html_kpis(&b, doc);
 	html_objectives(&b, json_object_get(doc, "objectives"));
 	html_actions(&b, json_object_get(doc, "actions"));
@@ -421,6 +492,7 @@ int plandoc_html(const json_t *doc, char **out, size_t *len)
 	html_people(&b, json_object_get(doc, "stakeholders"));
 	buf_puts(&b, "</section><section>");
 	html_risks(&b, json_object_get(doc, "risks"));
+	html_competitors(&b, json_object_get(doc, "competitors"));
 	buf_puts(&b, "</section></div>");
 	html_chart(&b, doc);
 	buf_puts(&b, "</main></body></html>\n");

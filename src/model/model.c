@@ -36,6 +36,8 @@ const struct model_table model_tables[] = {
     {"interactions_contact_ids", false},
     {"cases", true},
     {"risks", true},
+    {"competitors", true},
+    {"coverage", true},
     {"surveys", true},
     {"health_snapshots", false},
     {"alerts", true},
@@ -46,6 +48,18 @@ const struct model_table model_tables[] = {
     {"import_mappings", true},
     {"forecast_targets", true},
     {"forecast_snapshots", false},
+    {"playbooks", true},
+    {"playbook_steps", false},
+    {"playbook_runs", true},
+    {"playbook_run_actions", false},
+    {"notification_prefs", false},
+    {"secrets", false},
+    {"webhooks", true},
+    {"outbox", true},
+    {"webhook_attempts", true},
+    {"password_resets", true},
+    {"digest_health", false},
+    /* money_totals is kept by triggers as the rows above are copied */
     {NULL, false},
 };
 
@@ -200,6 +214,12 @@ static const struct model_field plan_fields[] = {
 	{"status", MT_ENUM, MF_NOTNULL | MF_FILTER, 0, 0, plan_status, NULL},
 	TEXT("situation", 20000, 0),
 	TEXT("vision", 20000, 0),
+	/* the context the best plan templates have (schema 31) */
+	TEXT("initiatives", 5000, 0),
+	TEXT("swot_strengths", 2000, 0),
+	TEXT("swot_weaknesses", 2000, 0),
+	TEXT("swot_opportunities", 2000, 0),
+	TEXT("swot_threats", 2000, 0),
 	STAMPS,
 };
 ENTITY(model_plan, "plan", "plans", plan_fields);
@@ -402,6 +422,18 @@ static const struct model_field risk_fields[] = {
 	STAMPS,
 };
 ENTITY(model_risk, "risk", "risks", risk_fields);
+
+/* who else sells to the account, and how much of its spend they hold (schema 31) */
+static const struct model_field competitor_fields[] = {
+	ID_FIELD,
+	ACCOUNT_REF,
+	TEXT("name", 200, MF_REQUIRED | MF_NOTNULL | MF_SEARCH),
+	{"share_percent", MT_INT, 0, 0, 100, NULL, NULL},
+	TEXT("products", 500, 0),
+	TEXT("notes", 2000, 0),
+	STAMPS,
+};
+ENTITY(model_competitor, "competitor", "competitors", competitor_fields);
 
 /* who of ours covers which of their stakeholders, and how well (schema 30) */
 static const struct model_field coverage_fields[] = {

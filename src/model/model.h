@@ -71,6 +71,7 @@ extern const struct model_entity model_transaction;
 extern const struct model_entity model_interaction;
 extern const struct model_entity model_case;
 extern const struct model_entity model_risk;
+extern const struct model_entity model_competitor;
 extern const struct model_entity model_coverage;
 extern const struct model_entity model_survey;
 extern const struct model_entity model_alert;

@@ -94,6 +94,13 @@ int store_copy(struct store *from, struct store *to, store_copy_progress progres
 	if (dst->ops->defer_fks && (rc = dst->ops->exec(dst->db, dst->ops->defer_fks)) != KAM_OK)
 		goto fail;
 	for (const struct model_table *t = model_tables; t->name; t++) {
+		char del[128];
+
+		/* rows a migration seeds (the default playbooks) give way to the source's; the
+		 * names are the constant list's, never input */
+		snprintf(del, sizeof(del), "DELETE FROM %s", t->name);
+		if ((rc = dst->ops->exec(dst->db, del)) != KAM_OK)
+			goto fail;
 		if ((rc = copy_table(src, dst, t->name, &n)) != KAM_OK) {
 			snprintf(err, errlen, "copying %s failed: %s", t->name,
 				 dst->ops->errmsg(dst->db));

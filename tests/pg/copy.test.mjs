@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { PG, createDb, kam, serve, api, tmp, login } from '../lib/harness.mjs';
 
 const skip = PG ? false : 'needs PostgreSQL: run through scripts/test-pg';
@@ -61,6 +62,14 @@ test('a SQLite database copied into PostgreSQL answers every read the same', { s
     const pg = createDb();
     const out = kam(['migrate', '--from', lite, '--to', pg]);
     assert.match(out, /accounts\s+31 rows/);
+    // every table of the schema is copied, with all its rows (a table added by a migration
+    // and forgotten in model_tables was left behind); money_totals is kept by triggers
+    const lines = (q) => execFileSync('sqlite3', [lite, q], { encoding: 'utf8' }).trim().split('\n');
+    const copied = Object.fromEntries([...out.matchAll(/^\s+(\w+)\s+(\d+) rows$/gm)].map((m) => [m[1], Number(m[2])]));
+    for (const table of lines("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('schema_migrations', 'money_totals')")) {
+      assert.ok(table in copied, `${table} is not copied`);
+      assert.equal(copied[table], Number(lines(`SELECT count(*) FROM "${table}"`)[0]), `rows of ${table}`);
+    }
 
     const [a, b] = await Promise.all([serve(lite), serve(pg)]);
     try {
