@@ -63,7 +63,8 @@ const esc = (s) => String(s).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 function blind(text, values) {
   let s = String(text);
   for (const [v, tag] of Object.entries(values).sort((a, b) => b[0].length - a[0].length))
-    s = s.replace(new RegExp(/^\d+$/.test(v) ? `(?<![0-9])${esc(v)}(?![0-9])` : esc(v), 'g'), tag);
+    // an id stands alone: not the "2" inside the random probe name "hk0k2s"
+    s = s.replace(new RegExp(/^\d+$/.test(v) ? `(?<![0-9A-Za-z])${esc(v)}(?![0-9A-Za-z])` : esc(v), 'g'), tag);
   return s;
 }
 // The parts of an answer a caller sees, without what differs between any two requests.
