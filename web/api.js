@@ -63,7 +63,18 @@ export async function api(method, path, body) {
   return json;
 }
 
-export const get = (path) => api('GET', path);
+// A read the server refused as busy (503 with Retry-After: SQLite's writer held, PostgreSQL
+// out of connections) is asked again up to three times, as a user would press reload.
+export async function get(path) {
+  for (let i = 0; ; i++) {
+    try {
+      return await api('GET', path);
+    } catch (e) {
+      if (e.status !== 503 || i === 3) throw e;
+      await new Promise((r) => setTimeout(r, 250 * 2 ** i));
+    }
+  }
+}
 
 export async function login(email, password) {
   const s = await api('POST', '/api/v1/session', { email, password });

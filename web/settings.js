@@ -304,11 +304,14 @@ export function Settings({ user }) {
   const [owners, setOwners] = useState({});
   const [n, setN] = useState(0);
   const [msg, setMsg] = useState(null); // kept here: the scoring form is remade after a save
+  const [failed, setFailed] = useState(null);
   useEffect(() => {
-    get('/api/v1/settings').then(setS);
-    get('/api/v1/accounts?limit=500').then((r) => setAccounts(r.items));
+    setFailed(null);
+    get('/api/v1/settings').then(setS, (e) => setFailed(e.message));
+    get('/api/v1/accounts?limit=500').then((r) => setAccounts(r.items), () => {});
   }, [n]);
   useEffect(() => { get('/api/v1/users?limit=500&sort=name').then((r) => setOwners(Object.fromEntries(r.items.map((u) => [u.id, u.name]))), () => {}); }, []);
+  if (!s && failed) return html`<p class="error" role="alert">Settings could not load: ${failed} <button class="link" onClick=${() => setN(n + 1)}>Retry</button></p>`;
   if (!s) return html`<p class="loading">Loading…</p>`;
   const canEdit = user.role === 'admin' || user.role === 'director';
   // the forms are remade from what the server saved (its answer), never from the old copy

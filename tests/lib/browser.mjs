@@ -31,6 +31,9 @@ export async function newPage(browser, width, height, { acceptDialogs = false } 
   p.on('request', (r) => p.pending.set(r, Date.now()));
   p.on('requestfinished', (r) => p.pending.delete(r));
   p.on('requestfailed', (r) => p.pending.delete(r));
+  // answers the server refused, for the same purpose
+  p.refused = [];
+  p.on('response', (r) => { if (r.status() >= 400) p.refused.push(`${r.request().method()} ${r.url()} ${r.status()}`); });
   return p;
 }
 
@@ -85,18 +88,25 @@ export async function tally(p, counts = { clicks: 0, choices: 0, fields: 0 }) {
   return counts;
 }
 
+// Waits for locator on page p; on a timeout fails with what the user saw instead: the page's
+// text, the requests still open and the answers refused.
+export async function shows(p, locator, what = String(locator)) {
+  try {
+    await locator.waitFor();
+  } catch {
+    const open = [...(p.pending ?? new Map())].map(([r, t]) => `${r.method()} ${r.url()} (${Date.now() - t} ms)`);
+    assert.fail(`${what} did not show: the page reads "${(await p.locator('body').innerText()).slice(0, 400)}"; ` +
+      `requests open: ${open.join(', ') || 'none'}; refused: ${(p.refused ?? []).join(', ') || 'none'}; problems: ${(p.problems ?? []).join(' | ') || 'none'}`);
+  }
+}
+
 // Opens an account's page at base (the server's URL) and, if tab is given, that tab; when the
 // page shows an error instead of the account, fails with the error the user would read.
 export async function openAccount(p, base, id, tab) {
   await p.goto(`${base}/#/accounts/${id}`);
   const tabs = p.getByRole('tablist', { name: 'Account views' });
   const error = p.locator('main .error[role="alert"]');
-  try {
-    await tabs.or(error).first().waitFor();
-  } catch (e) {
-    const open = [...(p.pending ?? new Map())].map(([r, t]) => `${r.method()} ${r.url()} (${Date.now() - t} ms)`);
-    assert.fail(`account ${id} did not show: the page reads "${(await p.locator('body').innerText()).slice(0, 300)}"; requests open: ${open.join(', ') || 'none'}`);
-  }
+  await shows(p, tabs.or(error).first(), `account ${id}`);
   if (!(await tabs.isVisible())) assert.fail(`account ${id} shows "${await error.first().innerText()}" instead of its page`);
   if (tab) await p.getByRole('tab', { name: tab }).click();
 }

@@ -284,6 +284,30 @@ test('a dashboard panel fails alone, and the app notices when the server is back
   await p.getByRole('status').filter({ hasText: /server is not answering/ }).waitFor({ state: 'detached' });
 });
 
+test('Settings that could not load say so with a Retry; a busy server (503) is asked again without the user noticing', async () => {
+  const p = await page();
+  await signIn(p, srv.url, 'anna@example.com');
+  let busy = 2, broken = false, asked = 0;
+  await p.route('**/api/v1/settings', (r) => {
+    asked++;
+    if (broken) return r.fulfill({ status: 500, contentType: 'application/problem+json', body: JSON.stringify({ title: 'Internal error', status: 500 }) });
+    if (busy-- > 0) return r.fulfill({ status: 503, headers: { 'Retry-After': '1' }, contentType: 'application/problem+json', body: JSON.stringify({ title: 'The database is busy', status: 503 }) });
+    return r.continue();
+  });
+  await p.goto(`${srv.url}/#/settings`);
+  await p.getByRole('heading', { name: 'My mail' }).waitFor();
+  assert.equal(asked, 3, 'two busy answers, then the settings');
+  broken = true;
+  await p.goto(`${srv.url}/#/dashboard`);
+  await p.goto(`${srv.url}/#/settings`);
+  const err = p.locator('main').getByRole('alert').filter({ hasText: 'Settings could not load: Internal error' });
+  await err.waitFor();
+  broken = false;
+  await err.getByRole('button', { name: 'Retry' }).click();
+  await p.getByRole('heading', { name: 'My mail' }).waitFor();
+  assert.deepEqual(p.problems, []);
+});
+
 test('import errors list every problem of a row under its name, and the rejected rows download as a CSV', async () => {
   const p = await page();
   await signIn(p, srv.url, 'director@example.com');

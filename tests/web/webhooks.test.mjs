@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { launch, newPage, signIn, fits, screenshot } from '../lib/browser.mjs';
+import { launch, newPage, signIn, fits, screenshot, shows } from '../lib/browser.mjs';
 import { serve, api, demoDb, tokens, sleep } from '../lib/harness.mjs';
 
 let t, db, srv, browser, rx, base;
@@ -116,7 +116,7 @@ test('an endpoint kam turned off is shown as such with the reason; the screen fi
   const p = await newPage(browser, 1280, 900);
   await signIn(p, srv.url, 'anna@example.com');
   await p.goto(`${srv.url}/#/settings`);
-  await p.getByRole('heading', { name: 'My mail' }).waitFor();
+  await shows(p, p.getByRole('heading', { name: 'My mail' }), 'a KAM\'s settings');
   assert.equal(await p.getByRole('region', { name: 'Webhooks' }).count(), 0);
   await p.context().close();
 });
