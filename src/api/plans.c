@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "api/resource.h"
-#include "app/measure.h"
+#include "app/plan_changes.h"
 #include "kam/date.h"
 #include "kam/plan.h"
 #include "kam/settings.h"

@@ -13,10 +13,4 @@ int app_objective_measure(struct store_conn *db, const struct actor *who, json_t
 /* KAM_EINVAL naming "measure" unless it is null or a figure kam computes. */
 int app_measure_check(const json_t *rec, struct kam_errinfo *ei);
 
-/* What changed on plan since the day since (YYYY-MM-DD; NULL: its last review held, else its
- * start): {plan_id, since, review, items (kam/plan_changes.h), health {then, now},
- * truncated}; KAM_ENOTFOUND when who cannot see it. *out is owned by the caller. */
-int app_plan_changes(struct store_conn *db, const struct actor *who, int64_t plan_id,
-                     const char *since, json_t **out);
-
 #endif

@@ -53,6 +53,13 @@ export async function signIn(p, base, email, password = DEMO_PASSWORD) {
   await p.getByRole('navigation', { name: 'Main' }).waitFor();
 }
 
+// A new page of width × 900 px, signed in at base as email (newPage's options apply).
+export async function signedIn(browser, base, email, width = 1280, opts) {
+  const p = await newPage(browser, width, 900, opts);
+  await signIn(p, base, email);
+  return p;
+}
+
 // Asserts that the page is no wider than its viewport (document scrollWidth <= innerWidth);
 // the message names `what` and the first elements that stick out.
 export async function fits(p, what = p.url()) {

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { launch, newPage, signIn, fits, screenshot, openAccount } from '../lib/browser.mjs';
+import { launch, fits, screenshot, openAccount, signedIn } from '../lib/browser.mjs';
 import { serve, api, demoDb, tokens } from '../lib/harness.mjs';
 
 const WIDTHS = [1280, 820, 390];
@@ -24,11 +24,7 @@ after(async () => {
   t.rm();
 });
 
-async function as(email, width = 1280, opts) {
-  const p = await newPage(browser, width, 900, opts);
-  await signIn(p, srv.url, email);
-  return p;
-}
+const as = (email, width = 1280, opts) => signedIn(browser, srv.url, email, width, opts);
 
 test('a director reads the quarter by KAM with targets, opens a KAM\'s commit deals, sees the call move and downloads the CSV; it fits every width', async () => {
   const f = (await api(srv.url, tok.director, 'GET', '/api/v1/forecast')).json;

@@ -3,7 +3,7 @@
 // at 1280, 820 and 390 px. Screenshots go to tests/out/mywork-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, signIn, fits, screenshot } from '../lib/browser.mjs';
+import { launch, fits, screenshot, signedIn } from '../lib/browser.mjs';
 import { serve, api, demoDb, tokens } from '../lib/harness.mjs';
 
 const WIDTHS = [1280, 820, 390];
@@ -25,11 +25,7 @@ after(async () => {
   t.rm();
 });
 
-async function as(email, width = 1280) {
-  const p = await newPage(browser, width, 900);
-  await signIn(p, srv.url, email);
-  return p;
-}
+const as = (email, width = 1280, opts) => signedIn(browser, srv.url, email, width, opts);
 
 test('a KAM lands on My work: overdue and due actions, alerts, dates, quiet accounts; it fits every width', async () => {
   const p = await as('anna@example.com');

@@ -4,7 +4,7 @@
 // Screenshots go to tests/out/playbooks-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, signIn, fits, screenshot } from '../lib/browser.mjs';
+import { launch, fits, screenshot, signedIn } from '../lib/browser.mjs';
 import { serve, api, demoDb, tokens } from '../lib/harness.mjs';
 
 const WIDTHS = [1280, 820, 390];
@@ -32,11 +32,7 @@ after(async () => {
   t.rm();
 });
 
-async function as(email, width = 1280) {
-  const p = await newPage(browser, width, 900);
-  await signIn(p, srv.url, email);
-  return p;
-}
+const as = (email, width = 1280, opts) => signedIn(browser, srv.url, email, width, opts);
 
 // the whole page at each width, and the part this test is about on its own (easier to look at)
 async function shots(p, name, what, part) {
