@@ -7,7 +7,7 @@
 // screen's "rendered" condition holds and records performance.now() (ms since the navigation
 // started) the first time it does. The conditions only hold once the data has arrived and
 // been drawn:
-//   dashboard  six KPI tiles, the revenue tile showing a number, the portfolio matrix canvas
+//   dashboard  the KPI tiles and the forecast tile, the revenue tile showing a number, the portfolio matrix canvas
 //              with pixels drawn on it, the open-alerts list and the workload table;
 //   account    the account header: name, tier, and the health score as a number;
 //   accounts   the table with min(50, all accounts) rows, Score column marked sorted;
@@ -38,7 +38,8 @@ function probe() {
     session: () => vis(document.querySelector('nav[aria-label=Main]')), // GET /session answered
     dashboard: () => {
       const tiles = document.querySelectorAll('.tiles [data-kpi] .value');
-      return tiles.length === 6 && /\d/.test(document.querySelector('[data-kpi=revenue] .value').textContent) &&
+      // every KPI tile and the forecast tile filled in (none still "Loading…")
+      return tiles.length >= 6 && !document.querySelector('.tiles .loading') && /\d/.test(document.querySelector('[data-kpi=revenue] .value').textContent) &&
         vis(document.querySelector('ul.alerts')) &&
         document.querySelectorAll('section:has(#w-title) tbody tr').length > 0 &&
         drawn(document.querySelector('section[aria-labelledby=m-title] .chart canvas')) &&
