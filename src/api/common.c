@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "api/api.h"
+#include "api/cache.h"
 #include "app/scores.h"
 #include "kam/money.h"
 #include "store/revenue.h"
@@ -162,4 +163,44 @@ void api_int_param(struct req *rq, const char *key, int64_t lo, int64_t hi, int6
 		          (long long)hi);
 	else
 		*out = n;
+}
+
+int api_cached(struct req *rq, struct resp *rs, char key[API_CACHE_KEY_LEN], int64_t *version)
+{
+	const struct api_server *srv = rq->app_data;
+	char today[DATE_LEN];
+	size_t n;
+	json_t *hit;
+	int rc;
+
+	key[0] = '\0';
+	*version = 0;
+	if (srv == NULL || srv->cache == NULL)
+		return 0;
+	if ((rc = api_today_text(rq, today)) != KAM_OK ||
+	    (rc = store_data_version(rq->db, version)) != KAM_OK)
+		return rc;
+	/* today is part of the question: "the last 90 days" and lifecycles move with it */
+	n = (size_t)snprintf(key, API_CACHE_KEY_LEN, "%s|%lld|%s", rq->path,
+	                     (long long)api_scope_user(rq), today);
+	for (size_t i = 0; i < rq->nquery && n < API_CACHE_KEY_LEN; i++)
+		n += (size_t)snprintf(key + n, API_CACHE_KEY_LEN - n, "|%s=%s", rq->query[i].key,
+		                      rq->query[i].value ? rq->query[i].value : "");
+	if (n >= API_CACHE_KEY_LEN) {
+		key[0] = '\0'; /* a question too long to name is answered afresh */
+		return 0;
+	}
+	if ((hit = api_cache_get(srv->cache, key, *version)) == NULL)
+		return 0;
+	http_header(rs, "X-Cache", "hit");
+	http_reply_json(rs, 200, hit);
+	return 1;
+}
+
+void api_cache_keep(const struct req *rq, const char *key, int64_t version, json_t *ans)
+{
+	const struct api_server *srv = rq->app_data;
+
+	if (srv && srv->cache && key[0])
+		api_cache_put(srv->cache, key, version, ans);
 }

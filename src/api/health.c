@@ -5,6 +5,7 @@
 #include <string.h>
 #include "api/api.h"
 #include "app/alerts.h"
+#include "app/scores.h"
 #include "app/webhook.h"
 #include "app/playbooks.h"
 #include "kam/date.h"
@@ -51,6 +52,8 @@ int api_at_risk(struct req *rq, struct resp *rs)
 {
 	struct kam_errinfo ei = {0};
 	json_t *out = NULL;
+	char key[API_CACHE_KEY_LEN];
+	int64_t version = 0;
 	long limit = 6;
 	int rc = KAM_OK;
 
@@ -68,13 +71,19 @@ int api_at_risk(struct req *rq, struct resp *rs)
 	}
 	if (ei.errors)
 		rc = KAM_EINVAL;
-	else
+	/* the dashboard asks on every visit; scores first, then the answer at this version */
+	else if ((rc = app_scores_fresh(rq->db, api_now(rq))) == KAM_OK &&
+	         (rc = api_cached(rq, rs, key, &version)) == 0)
 		rc = app_at_risk(rq->db, &rq->user.who, (int)limit, &out);
+	if (rc > 0)
+		return KAM_OK;
 	if (rc != KAM_OK) {
 		http_reply_err(rs, rc, &ei);
 		err_clear(&ei);
 		return rc;
 	}
+	api_cache_keep(rq, key, version, out);
+	http_header(rs, "X-Cache", "miss");
 	return http_reply_json(rs, 200, out);
 }
 

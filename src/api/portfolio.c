@@ -239,8 +239,9 @@ int api_portfolio_matrix(struct req *rq, struct resp *rs)
 	struct settings s;
 	char from[8], to[8], wfrom[8], wto[8], from_date[DATE_LEN];
 	json_t *rows = NULL, *items = json_array(), *row, *counts, *period = NULL,
-	       *rev = json_object();
-	int64_t now = api_now(rq);
+	       *rev = json_object(), *ans;
+	char ck[API_CACHE_KEY_LEN];
+	int64_t now = api_now(rq), version = 0;
 	size_t i;
 	int rc;
 
@@ -257,7 +258,10 @@ int api_portfolio_matrix(struct req *rq, struct resp *rs)
 		rc = KAM_EINVAL;
 		goto out;
 	}
+	/* thousands of bubbles take a while to place: the same question at the same data
+	 * version (after the scores are brought up to date) has the same answer */
 	if ((rc = app_scores_fresh(rq->db, api_now(rq))) != KAM_OK ||
+	    (rc = api_cached(rq, rs, ck, &version)) != 0 ||
 	    (rc = app_settings_load(rq->db, &s, NULL)) != KAM_OK)
 		goto out;
 	date_format(date_add_days_clamped(settings_today(&s, now), -365), from_date);
@@ -296,11 +300,18 @@ int api_portfolio_matrix(struct req *rq, struct resp *rs)
 		    json_integer(json_integer_value(json_object_get(counts, seg)) + 1));
 		json_array_append_new(items, it);
 	}
-	http_reply_json(rs, 200,
-	                json_pack("{s:{s:f,s:f},s:o,s:O}", "splits", "attractiveness",
-	                          s.attractiveness_split, "strength", s.strength_split, "counts",
-	                          counts, "items", items));
+	ans = json_pack("{s:{s:f,s:f},s:o,s:O}", "splits", "attractiveness", s.attractiveness_split,
+	                "strength", s.strength_split, "counts", counts, "items", items);
+	if (ans == NULL) {
+		rc = KAM_ENOMEM;
+		goto out;
+	}
+	api_cache_keep(rq, ck, version, ans);
+	http_header(rs, "X-Cache", "miss");
+	http_reply_json(rs, 200, ans);
 out:
+	if (rc > 0)
+		rc = KAM_OK; /* answered from the cache */
 	json_decref(rows);
 	json_decref(items);
 	json_decref(period);

@@ -117,3 +117,23 @@ test('no health-drop alert for an account whose score now rests on no evidence',
   });
   d.t.rm();
 });
+
+test('the at-risk list and the portfolio matrix are answered again once the alert job moved a health score', async () => {
+  const matrix = '/api/v1/portfolio/matrix?explain=false';
+  // new weights: the scores move when the job next runs, not at the change
+  const w = { revenue_trend: 0.05, satisfaction: 0.05, engagement: 0.6, cases: 0.05, overdue_actions: 0.05, stakeholder_coverage: 0.1, renewal_readiness: 0.1 };
+  const r = await call('director', 'PATCH', '/api/v1/settings', { health_weights: w });
+  assert.equal(r.status, 200, r.text);
+  const first = (await call('director', 'GET', '/api/v1/portfolio/at-risk')).json.items;
+  const again = await call('director', 'GET', '/api/v1/portfolio/at-risk');
+  assert.equal(again.headers.get('x-cache'), 'hit', 'the same question at the same data version comes from the cache');
+  await call('director', 'GET', matrix);
+  assert.equal((await call('director', 'POST', '/api/v1/alerts/evaluate')).status, 200);
+  const stored = new Map((await call('director', 'GET', '/api/v1/accounts?tier=key&sort=health&limit=100')).json.items.map((a) => [a.id, a.health]));
+  assert.ok(first.some((a) => Math.abs(stored.get(a.id) - a.health) > 0.05), 'the job moved a score of the list');
+  const after = (await call('director', 'GET', '/api/v1/portfolio/at-risk')).json.items;
+  for (const a of after) assert.equal(a.health, stored.get(a.id), `${a.name}: the at-risk list shows the new score`);
+  for (const m of (await call('director', 'GET', matrix)).json.items) {
+    if (stored.has(m.account_id)) assert.equal(m.health, stored.get(m.account_id), `${m.name}: so does the matrix`);
+  }
+});
