@@ -1,6 +1,6 @@
 // The portfolio dashboard: KPI tiles beside the previous period, the portfolio matrix as a
 // bubble chart (click a bubble to open the account), revenue by month, open alerts, workload.
-import { html, useState, useEffect, useRef } from './vendor-preact-htm.js';
+import { html, useState, useEffect, useRef, useMemo } from './vendor-preact-htm.js';
 import { Chart } from './chart.js';
 import { get, onConnection } from './api.js';
 import { money, pct, num, esc, change, implausible, NPS_MIN_ANSWERS, monthStart } from './format.js';
@@ -92,7 +92,9 @@ export function Dashboard() {
   };
   // colour = health, as on the accounts list; the quadrants say the segment
   const band = (h) => (h == null ? '#8c959f' : h >= 70 ? '#1a7f37' : h >= 50 ? '#bf8700' : '#cf222e');
-  const matrixOption = matrix && {
+  // the options are made once per answer: every other panel's arrival renders the dashboard
+  // again, and a new option object would make the chart lay out thousands of bubbles again
+  const matrixOption = useMemo(() => matrix && {
     animation: false,
     grid: { left: 50, right: 20, top: 20, bottom: 40 },
     xAxis: { name: 'attractiveness', nameLocation: 'middle', nameGap: 28, min: 0, max: 100 },
@@ -115,15 +117,15 @@ export function Dashboard() {
           ['streamline', 0, matrix.splits.attractiveness, 0, matrix.splits.strength, 'insideBottomLeft']]
           .map(([seg, x0, x1, y0, y1, pos]) => [{ name: `${seg} (${matrix.counts[seg] ?? 0})`, segment: seg, xAxis: x0, yAxis: y0, label: { position: pos } }, { xAxis: x1, yAxis: y1 }]) },
     }],
-  };
-  const revOption = series && k && {
+  }, [matrix]);
+  const revOption = useMemo(() => series && k && {
     animation: false,
     grid: { left: 60, right: 20, top: 20, bottom: 30 },
     xAxis: { type: 'category', data: series.series.map((s) => s.period.from.slice(0, 7)) },
     yAxis: { type: 'value', axisLabel: { formatter: (v) => money(v, k.currency) } },
     tooltip: { trigger: 'axis', valueFormatter: (v) => money(v, k.currency) },
     series: [{ type: 'bar', data: series.series.map((s) => s.kpis.revenue.value), itemStyle: { color: '#1565c0' } }],
-  };
+  }, [series, k]);
   return html`<div class="dashboard">
     <div class="toolbar">
       <h1>Portfolio</h1>
