@@ -86,3 +86,18 @@ test('a request whose head arrives in time is answered, on a kept-alive connecti
   assert.match(data, /^HTTP\/1\.1 200/);
   s.destroy();
 });
+
+test('a kept-alive connection left idle past the head timeout is closed; a GET the client sent on it meanwhile is sent again', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const url = `${srv.url}/healthz`;
+  // the client's event loop blocked (a test running the kam command) while the server
+  // closed the idle connection: the next request goes out on the dead socket
+  const closed = [];
+  for (let i = 0; i < 3; i++) {
+    assert.equal((await fetch(url)).status, 200);
+    execFileSync('sleep', [String(HEAD_TIMEOUT + 1)]);
+    assert.equal((await fetch(url)).status, 200, 'the harness resends an idempotent request once');
+    closed.push(srv.log().match(/closed a connection whose request head took over/g)?.length ?? 0);
+  }
+  assert.ok(closed.at(-1) >= 1, `the server closed the idle connections (${closed})`);
+});

@@ -97,10 +97,26 @@ export function stop(p) {
   });
 }
 
+// fetch, but a GET or HEAD sent on a kept-alive connection the server had just closed as
+// idle (its head timeout; a test blocked in execFileSync for longer never saw the close) is
+// sent again once, as a browser does. Every test that imports this module gets it for its
+// plain fetch calls too (globalThis.fetch below).
+const fetchOnce = globalThis.fetch;
+export async function request(url, init = {}) {
+  try {
+    return await fetchOnce(url, init);
+  } catch (e) {
+    const method = (init.method ?? (url instanceof Request ? url.method : 'GET')).toUpperCase();
+    if ((method !== 'GET' && method !== 'HEAD') || e?.cause?.code !== 'UND_ERR_SOCKET') throw e;
+    return fetchOnce(url, init);
+  }
+}
+globalThis.fetch = request;
+
 export async function api(base, token, method, path, body, headers = {}) {
   const h = { Authorization: `Bearer ${token}`, ...headers };
   if (body !== undefined) h['Content-Type'] = 'application/json';
-  const r = await fetch(base + path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await request(base + path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await r.text();
   let json;
   try { json = text ? JSON.parse(text) : null; } catch { json = null; }
