@@ -41,6 +41,17 @@ MIDMONTH=$(for i in $(seq 5); do ms "$URL/api/v1/kpis?from=$(date -u -d "$FROM +
 WARM=$(for _ in $(seq 15); do ms "$URL/api/v1/kpis?from=$FROM&to=$TO"; echo; done | median)
 KAM_NRR=$(curl -s -H "Authorization: Bearer $TOK" "$URL/api/v1/kpis?from=$FROM&to=$TO" | python3 -c 'import json,sys; k=json.load(sys.stdin)["kpis"]["nrr"]; print(k["value"], k["numerator"], k["denominator"])')
 HEALTH=$(for i in $(seq 15); do ms "$URL/api/v1/accounts/$i/health"; echo; done | median)
+# a plan with three objectives measured from data (revenue, NRR, NPS of its account) beside
+# the same plan with three plain objectives: what measuring costs a plan read
+post() { curl -s -XPOST -H "Authorization: Bearer $TOK" -H 'Content-Type: application/json' "$URL/api/v1/$1" -d "$2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
+PLAN_M=$(post plans '{"account_id":1,"title":"bench measured","period_start":"'"$FROM"'","period_end":"'"$TO"'","status":"draft"}')
+PLAN_P=$(post plans '{"account_id":2,"title":"bench plain","period_start":"'"$FROM"'","period_end":"'"$TO"'","status":"draft"}')
+for m in revenue nrr nps; do
+	post objectives '{"plan_id":'"$PLAN_M"',"title":"'$m'","measure":"'$m'","target":1}' >/dev/null
+	post objectives '{"plan_id":'"$PLAN_P"',"title":"'$m'","target":1}' >/dev/null
+done
+PLAN_MS=$(for _ in $(seq 15); do ms "$URL/api/v1/plans/$PLAN_M"; echo; done | median)
+PLAN_PS=$(for _ in $(seq 15); do ms "$URL/api/v1/plans/$PLAN_P"; echo; done | median)
 ALERTS=$(curl -s -XPOST -H "Authorization: Bearer $TOK" "$URL/api/v1/alerts/evaluate" | python3 -c 'import json,sys; print("%.0f" % json.load(sys.stdin)["ms"])')
 ALERTS2=$(curl -s -XPOST -H "Authorization: Bearer $TOK" "$URL/api/v1/alerts/evaluate" | python3 -c 'import json,sys; print("%.0f" % json.load(sys.stdin)["ms"])')
 RSS=$(awk '/VmHWM/ {print $2}' /proc/"$PID"/status)
@@ -70,6 +81,8 @@ printf '%-58s %12s\n' "kam GET /api/v1/kpis, portfolio, repeated (cached, median
 printf '%-58s %12s\n' "  reference: sqlite3 shell, NRR by plain SQL on raw rows" "$SQLITE_MS"
 printf '%-58s %12s\n' "  reference: DuckDB in memory, NRR on the same raw rows" "$DUCK_MS"
 printf '%-58s %12s\n' "kam GET /api/v1/accounts/{id}/health (median of 15)" "$HEALTH"
+printf '%-58s %12s\n' "kam GET /api/v1/plans/{id}, 3 measured objectives (median)" "$PLAN_MS"
+printf '%-58s %12s\n' "  reference: the same read, 3 plain objectives" "$PLAN_PS"
 printf '%-58s %12s\n' "kam alert evaluation, all 10,000 accounts (first, second)" "$ALERTS, $ALERTS2"
 echo
 echo "NRR  kam: $KAM_NRR"

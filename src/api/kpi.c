@@ -278,7 +278,8 @@ static int figures(struct req *rq, const struct settings *set, struct scope *sc,
 	char pf[11], pt[11], ppf[11], ppt[11];
 	date_t today = 0;
 	struct store_kpi_query q = {api_scope_user(rq), from,  to, pf, pt, ppf, ppt,
-	                            set->base_currency, rollup};
+	                            set->base_currency, rollup,
+	                            sc->kind == SC_ACCOUNT ? sc->id : 0};
 	json_t *a, *b, *v;
 	const char *name;
 	int rc;
@@ -434,7 +435,8 @@ int api_kpi_rows(struct req *rq, struct resp *rs)
 		date_t today = 0;
 
 		q = (struct store_kpi_query){api_scope_user(rq), from, to, pf, pt, ppf, ppt,
-		                             set.base_currency,  NULL};
+		                             set.base_currency,  NULL,
+		                             sc.kind == SC_ACCOUNT ? sc.id : 0};
 		if ((rc = api_today(rq, &today)) == KAM_OK)
 			rc = app_kpi_fetch(rq->db, &set, today, &q, &d);
 	}

@@ -75,18 +75,22 @@ static void add(struct kpi_input *d, int64_t id, size_t off, double v)
 
 /* Transactions of [from, to), summed per account into off; nothing to do when empty. */
 static int edge(struct store_conn *c, struct kpi_input *d, const char *from, const char *to,
-                const size_t *offs, int noffs)
+                const size_t *offs, int noffs, int64_t account)
 {
 	struct db_stmt *st;
 	int rc;
 
 	if (strcmp(from, to) >= 0)
 		return KAM_OK;
+	/* one account: its own rows by index, not every account's rows of the range */
 	rc = c->ops->query(
 	    c->db,
-	    "SELECT account_id, sum(amount_base) FROM transactions WHERE booked_on >= "
-	    "? AND booked_on < ? GROUP BY account_id",
-	    (struct db_val[]){DB_STR(from), DB_STR(to)}, 2, &st);
+	    account > 0 ? "SELECT account_id, sum(amount_base) FROM transactions WHERE booked_on >= "
+	                  "? AND booked_on < ? AND account_id = ? GROUP BY account_id"
+	                : "SELECT account_id, sum(amount_base) FROM transactions WHERE booked_on >= "
+	                  "? AND booked_on < ? GROUP BY account_id",
+	    (struct db_val[]){DB_STR(from), DB_STR(to), DB_INT(account)}, account > 0 ? 3 : 2,
+	    &st);
 	if (rc != KAM_OK)
 		return rc;
 	while ((rc = c->ops->next(st)) == 1)
@@ -99,9 +103,9 @@ static int edge(struct store_conn *c, struct kpi_input *d, const char *from, con
 /* Every window's whole months in one pass over the account rollup, then the edges
  * (n must be 7: the query has seven sums). */
 static int revenue_windows(struct store_conn *c, struct kpi_input *d, struct window *w, int n,
-                           const struct kpi_rollup *r)
+                           const struct kpi_rollup *r, int64_t account)
 {
-	struct db_val args[7 * 2 + 1];
+	struct db_val args[7 * 2 + 2];
 	struct db_stmt *st;
 	const char *upto = w[0].tm;
 	int rc, k = 0;
@@ -114,6 +118,8 @@ static int revenue_windows(struct store_conn *c, struct kpi_input *d, struct win
 			upto = w[i].tm;
 	}
 	args[k++] = DB_STR(upto);
+	if (account > 0)
+		args[k++] = DB_INT(account);
 	if (r) { /* the same sums over the rollup already in memory */
 		for (size_t j = 0; j < r->n; j++) {
 			const struct kpi_rollup_cell *x = &r->cells[j];
@@ -127,17 +133,21 @@ static int revenue_windows(struct store_conn *c, struct kpi_input *d, struct win
 		}
 		goto edges;
 	}
+#define SUMS                                                                                    \
+	"SELECT account_id, "                                                                   \
+	"sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "                      \
+	"sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "                      \
+	"sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "                      \
+	"sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "                      \
+	"sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "                      \
+	"sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "                      \
+	"sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END) "                       \
+	"FROM revenue_account_monthly WHERE month < ? "
 	rc = c->ops->query(c->db,
-	                   "SELECT account_id, "
-	                   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "
-	                   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "
-	                   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "
-	                   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "
-	                   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "
-	                   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END), "
-	                   "sum(CASE WHEN month >= ? AND month < ? THEN amount ELSE 0 END) "
-	                   "FROM revenue_account_monthly WHERE month < ? GROUP BY account_id",
+	                   account > 0 ? SUMS "AND account_id = ? GROUP BY account_id"
+	                               : SUMS "GROUP BY account_id",
 	                   args, k, &st);
+#undef SUMS
 	if (rc != KAM_OK)
 		return rc;
 	while ((rc = c->ops->next(st)) == 1)
@@ -175,7 +185,7 @@ edges:
 		}
 		rc = KAM_OK;
 		for (int j = 0; j < ne && rc == KAM_OK; j++)
-			rc = edge(c, d, e[j].from, e[j].to, e[j].offs, e[j].n);
+			rc = edge(c, d, e[j].from, e[j].to, e[j].offs, e[j].n, account);
 	}
 	return rc < 0 ? rc : KAM_OK;
 }
@@ -194,10 +204,13 @@ static int fetch_accounts(struct store_conn *c, const struct store_kpi_query *q,
 	    "r.account_id = a.id), ''), a.currency, coalesce((SELECT max(r.month) FROM "
 	    "revenue_account_monthly r WHERE r.account_id = a.id AND r.amount <> 0), '') FROM "
 	    "accounts a WHERE (? = 0 OR a.owner_id = ? "
-	    "OR a.id IN (SELECT account_id FROM account_team WHERE user_id = ?)) ORDER BY a.id",
+	    "OR a.id IN (SELECT account_id FROM account_team WHERE user_id = ?)) AND a.id >= ? AND "
+	    "a.id <= ? ORDER BY a.id",
 	    (struct db_val[]){DB_TEXT(q->base_currency), DB_TEXT(q->to), DB_INT(q->scope_user),
-	                      DB_INT(q->scope_user), DB_INT(q->scope_user)},
-	    5, &st);
+	                      DB_INT(q->scope_user), DB_INT(q->scope_user),
+	                      DB_INT(q->account_id > 0 ? q->account_id : 0),
+	                      DB_INT(q->account_id > 0 ? q->account_id : INT64_MAX)},
+	    7, &st);
 
 	if (rc != KAM_OK)
 		return rc;
@@ -226,15 +239,20 @@ static int fetch_accounts(struct store_conn *c, const struct store_kpi_query *q,
 	return rc < 0 ? rc : KAM_OK;
 }
 
+/* The statement sql, or sql with "AND account_id = ?" before its end when account > 0. */
+#define ONE(sql, account) ((account) > 0 ? sql " AND account_id = ?" : sql)
+
 static int fetch_upsells(struct store_conn *c, const char *from, const char *to,
-                         struct kpi_input *d, bool prev)
+                         struct kpi_input *d, bool prev, int64_t account)
 {
 	struct db_stmt *st;
 	int rc = c->ops->query(c->db,
-	                       "SELECT DISTINCT account_id FROM opportunities WHERE kind IN "
-	                       "('upsell', 'cross_sell') AND stage = 'won' AND closed_on >= ? AND "
-	                       "closed_on < ?",
-	                       (struct db_val[]){DB_TEXT(from), DB_TEXT(to)}, 2, &st);
+	                       ONE("SELECT DISTINCT account_id FROM opportunities WHERE kind IN "
+	                           "('upsell', 'cross_sell') AND stage = 'won' AND closed_on >= ? "
+	                           "AND closed_on < ?",
+	                           account),
+	                       (struct db_val[]){DB_TEXT(from), DB_TEXT(to), DB_INT(account)},
+	                       account > 0 ? 3 : 2, &st);
 
 	if (rc != KAM_OK)
 		return rc;
@@ -255,13 +273,15 @@ static int fetch_events(struct store_conn *c, const struct store_kpi_query *q,
 {
 	struct db_stmt *st;
 	size_t cap = 0;
-	int64_t t0 = date_text_time(q->pfrom), t1 = date_text_time(q->to);
-	int rc;
+	int64_t t0 = date_text_time(q->pfrom), t1 = date_text_time(q->to), one = q->account_id;
+	int rc, n = one > 0 ? 3 : 2;
 
 	rc = c->ops->query(c->db,
-	                   "SELECT account_id, kind, score, answered_on FROM surveys WHERE "
-	                   "answered_on >= ? AND answered_on < ?",
-	                   (struct db_val[]){DB_TEXT(q->pfrom), DB_TEXT(q->to)}, 2, &st);
+	                   ONE("SELECT account_id, kind, score, answered_on FROM surveys WHERE "
+	                       "answered_on >= ? AND answered_on < ?",
+	                       one),
+	                   (struct db_val[]){DB_TEXT(q->pfrom), DB_TEXT(q->to), DB_INT(one)}, n,
+	                   &st);
 	if (rc != KAM_OK)
 		return rc;
 	while ((rc = c->ops->next(st)) == 1) {
@@ -284,9 +304,10 @@ static int fetch_events(struct store_conn *c, const struct store_kpi_query *q,
 	cap = 0;
 	rc =
 	    c->ops->query(c->db,
-	                  "SELECT account_id, status, due_on FROM objectives WHERE due_on >= ? AND "
-	                  "due_on < ?",
-	                  (struct db_val[]){DB_TEXT(q->pfrom), DB_TEXT(q->to)}, 2, &st);
+	                  ONE("SELECT account_id, status, due_on FROM objectives WHERE due_on >= ? "
+	                      "AND due_on < ?",
+	                      one),
+	                  (struct db_val[]){DB_TEXT(q->pfrom), DB_TEXT(q->to), DB_INT(one)}, n, &st);
 	if (rc != KAM_OK)
 		return rc;
 	while ((rc = c->ops->next(st)) == 1) {
@@ -308,10 +329,11 @@ static int fetch_events(struct store_conn *c, const struct store_kpi_query *q,
 	cap = 0;
 	rc = c->ops->query(
 	    c->db,
-	    "SELECT id, account_id, CASE severity WHEN 'low' THEN 0 WHEN 'medium' THEN 1 "
-	    "WHEN 'high' THEN 2 ELSE 3 END, opened_at, resolved_at FROM cases WHERE "
-	    "resolved_at >= ? AND resolved_at < ?",
-	    (struct db_val[]){DB_INT(t0), DB_INT(t1)}, 2, &st);
+	    ONE("SELECT id, account_id, CASE severity WHEN 'low' THEN 0 WHEN 'medium' THEN 1 "
+	        "WHEN 'high' THEN 2 ELSE 3 END, opened_at, resolved_at FROM cases WHERE "
+	        "resolved_at >= ? AND resolved_at < ?",
+	        one),
+	    (struct db_val[]){DB_INT(t0), DB_INT(t1), DB_INT(one)}, n, &st);
 	if (rc != KAM_OK)
 		return rc;
 	while ((rc = c->ops->next(st)) == 1) {
@@ -334,9 +356,10 @@ static int fetch_events(struct store_conn *c, const struct store_kpi_query *q,
 	cap = 0;
 	rc =
 	    c->ops->query(c->db,
-	                  "SELECT account_id, occurred_at FROM interactions WHERE occurred_at >= ? "
-	                  "AND occurred_at < ?",
-	                  (struct db_val[]){DB_INT(t0), DB_INT(t1)}, 2, &st);
+	                  ONE("SELECT account_id, occurred_at FROM interactions WHERE "
+	                      "occurred_at >= ? AND occurred_at < ?",
+	                      one),
+	                  (struct db_val[]){DB_INT(t0), DB_INT(t1), DB_INT(one)}, n, &st);
 	if (rc != KAM_OK)
 		return rc;
 	while ((rc = c->ops->next(st)) == 1) {
@@ -376,9 +399,9 @@ int store_kpi_fetch(struct store_conn *c, const struct store_kpi_query *q, struc
 #undef OFF
 
 		if ((rc = fetch_accounts(c, q, d)) != KAM_OK ||
-		    (rc = revenue_windows(c, d, w, 7, q->rollup)) != KAM_OK ||
-		    (rc = fetch_upsells(c, q->from, q->to, d, false)) != KAM_OK ||
-		    (rc = fetch_upsells(c, q->pfrom, q->pto, d, true)) != KAM_OK ||
+		    (rc = revenue_windows(c, d, w, 7, q->rollup, q->account_id)) != KAM_OK ||
+		    (rc = fetch_upsells(c, q->from, q->to, d, false, q->account_id)) != KAM_OK ||
+		    (rc = fetch_upsells(c, q->pfrom, q->pto, d, true, q->account_id)) != KAM_OK ||
 		    (rc = fetch_events(c, q, d)) != KAM_OK)
 			store_kpi_free(d);
 	}

@@ -15,6 +15,7 @@ struct store_kpi_query {
 	const char *ppfrom, *ppto; /* P-2, so P-1's figures come from the same read */
 	const char *base_currency;
 	const struct kpi_rollup *rollup; /* or NULL: the rollup is read from the database */
+	int64_t account_id; /* > 0: only this account (one account's figures, read by index) */
 };
 
 /* Reads everything the KPIs of P and of P-1 need, in one pass over the revenue rollup

@@ -95,6 +95,23 @@ test('NPS, CSAT, time to resolution and SLA compliance match the raw rows', asyn
   assert.equal(k.sla_compliance.numerator, rows.filter((r) => r.within_sla).length);
 });
 
+test('every account\'s own figures (read for that account alone) match plain SQL over its raw rows', async () => {
+  const ids = (await api(srv.url, tok.director, 'GET', '/api/v1/accounts?limit=500')).json.items.map((a) => a.id);
+  assert.ok(ids.length >= 30);
+  const mid = 'from=2026-02-14&to=2026-10-09';
+  for (const id of ids) {
+    const k = (await kpis('director', `scope=account&id=${id}&from=${FROM}&to=${TO}`)).kpis;
+    const one = (q) => sql(`${q} AND account_id = ${id}`);
+    assert.equal(k.revenue.value ?? 0, one(`SELECT coalesce(sum(amount_base), 0) FROM transactions WHERE booked_on >= '${FROM}' AND booked_on < '${TO}'`), `revenue of ${id}`);
+    assert.equal(k.revenue.previous ?? 0, one(`SELECT coalesce(sum(amount_base), 0) FROM transactions WHERE booked_on >= '${PFROM}' AND booked_on < '${FROM}'`), `previous revenue of ${id}`);
+    const where = `answered_on >= '${FROM}' AND answered_on < '${TO}'`;
+    assert.equal(k.nps.denominator ?? 0, one(`SELECT count(*) FROM surveys WHERE kind = 'nps' AND ${where}`), `NPS answers of ${id}`);
+    // half months at both ends come from the transactions of that account alone
+    const odd = (await kpis('director', `scope=account&id=${id}&${mid}`)).kpis;
+    assert.equal(odd.revenue.value ?? 0, one("SELECT coalesce(sum(amount_base), 0) FROM transactions WHERE booked_on >= '2026-02-14' AND booked_on < '2026-10-09'"), `mid-month revenue of ${id}`);
+  }
+});
+
 test('a period with nothing in it gives nulls, never 0 or NaN', async () => {
   const k = (await kpis('director', 'from=2001-01-01&to=2001-02-01')).kpis;
   for (const n of ['nrr', 'grr', 'logo_retention', 'logo_churn', 'nps', 'csat', 'ttr_median_hours', 'sla_compliance', 'revenue_growth', 'goal_achievement'])
