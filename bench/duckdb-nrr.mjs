@@ -1,9 +1,10 @@
 // The DuckDB reference of bench/kpi.sh: loads the raw rows (CSV exported from the same
 // database) into an in-memory DuckDB and times the NRR query of DESIGN §6 on them.
-// usage: node duckdb-nrr.mjs accounts.csv transactions.csv FROM TO PFROM RUNS
+// usage: node duckdb-nrr.mjs accounts.csv transactions.csv FROM TO PFROM RUNS TODAY CHURN_MONTHS
+// (the cohort with kam's inferred lifecycle dates, as in bench/kpi.sh)
 import { DuckDBInstance } from '@duckdb/node-api';
 
-const [accounts, transactions, from, to, pfrom, runs = '5'] = process.argv.slice(2);
+const [accounts, transactions, from, to, pfrom, runs = '5', today, churn = '12'] = process.argv.slice(2);
 const db = await DuckDBInstance.create(':memory:');
 const c = await db.connect();
 let t0 = performance.now();
@@ -11,9 +12,20 @@ await c.run(`CREATE TABLE accounts AS SELECT * FROM read_csv_auto('${accounts}',
 await c.run(`CREATE TABLE transactions AS SELECT * FROM read_csv_auto('${transactions}', header = true)`);
 const load = performance.now() - t0;
 const q = `
-WITH cohort AS (
-  SELECT id FROM accounts WHERE acquired_on IS NOT NULL AND acquired_on < DATE '${from}'
-    AND (churned_on IS NULL OR churned_on >= DATE '${from}')),
+WITH mon AS (
+  SELECT account_id, strftime(booked_on, '%Y-%m') AS m, sum(amount_base) AS s FROM transactions GROUP BY ALL),
+span AS (
+  SELECT account_id, min(m) AS first, max(CASE WHEN s <> 0 THEN m END) AS last FROM mon GROUP BY account_id),
+life AS (
+  SELECT a.id, coalesce(CAST(a.acquired_on AS DATE), CAST(span.first || '-01' AS DATE)) AS acq,
+    CAST(a.churned_on AS DATE) AS churned_on, CAST(CAST(span.last || '-01' AS DATE) + INTERVAL 1 MONTH AS DATE) AS after
+  FROM accounts a LEFT JOIN span ON span.account_id = a.id),
+life2 AS (
+  SELECT id, acq, coalesce(churned_on, CASE WHEN after IS NOT NULL AND after + INTERVAL (${Number(churn)}) MONTH <= DATE '${today}'
+    AND (acq IS NULL OR after > acq) THEN after END) AS churn FROM life),
+cohort AS (
+  SELECT id FROM life2 WHERE acq IS NOT NULL AND acq < DATE '${from}'
+    AND (churn IS NULL OR churn >= DATE '${from}')),
 r AS (
   SELECT t.account_id,
     sum(CASE WHEN t.booked_on >= DATE '${from}' AND t.booked_on < DATE '${to}' THEN t.amount_base ELSE 0 END) AS cur,

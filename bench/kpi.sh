@@ -56,7 +56,19 @@ ALERTS=$(curl -s -XPOST -H "Authorization: Bearer $TOK" "$URL/api/v1/alerts/eval
 ALERTS2=$(curl -s -XPOST -H "Authorization: Bearer $TOK" "$URL/api/v1/alerts/evaluate" | python3 -c 'import json,sys; print("%.0f" % json.load(sys.stdin)["ms"])')
 RSS=$(awk '/VmHWM/ {print $2}' /proc/"$PID"/status)
 
-NRR_SQL="WITH cohort AS (SELECT id FROM accounts WHERE acquired_on < '$FROM' AND (churned_on IS NULL OR churned_on >= '$FROM')),
+# the cohort as kam counts it (README, "inferred" lifecycle dates): an account without a
+# stated acquisition was acquired on the first day of its first month with revenue; one
+# without a stated churn was lost on the first day after its last month with revenue once
+# churn_after_months (12 here) have passed since, unless acquired after it
+TODAY=$(date -u +%Y-%m-%d)
+CHURN=12
+NRR_SQL="WITH mon AS (SELECT account_id, substr(booked_on, 1, 7) AS m, sum(amount_base) AS s FROM transactions GROUP BY 1, 2),
+span AS (SELECT account_id, min(m) AS first, max(CASE WHEN s <> 0 THEN m END) AS last FROM mon GROUP BY account_id),
+life AS (SELECT a.id, coalesce(a.acquired_on, span.first || '-01') AS acq, a.churned_on,
+  date(span.last || '-01', '+1 month') AS after FROM accounts a LEFT JOIN span ON span.account_id = a.id),
+life2 AS (SELECT id, acq, coalesce(churned_on, CASE WHEN after IS NOT NULL AND date(after, '+$CHURN months') <= '$TODAY'
+  AND after > coalesce(acq, '') THEN after END) AS churn FROM life),
+cohort AS (SELECT id FROM life2 WHERE acq < '$FROM' AND (churn IS NULL OR churn >= '$FROM')),
 r AS (SELECT t.account_id, sum(CASE WHEN t.booked_on >= '$FROM' AND t.booked_on < '$TO' THEN t.amount_base ELSE 0 END) AS cur,
   sum(CASE WHEN t.booked_on >= '$PFROM' AND t.booked_on < '$FROM' THEN t.amount_base ELSE 0 END) AS prev
   FROM transactions t JOIN cohort ON cohort.id = t.account_id GROUP BY t.account_id)
@@ -67,7 +79,7 @@ SQLITE_MS=$(echo "($(date +%s.%N) - $S) * 1000" | bc | awk '{printf "%.0f", $1}'
 
 sqlite3 -header -csv "$T/kam.db" "SELECT id, acquired_on, churned_on FROM accounts" >"$T/accounts.csv"
 sqlite3 -header -csv "$T/kam.db" "SELECT account_id, booked_on, amount_base FROM transactions" >"$T/transactions.csv"
-DUCK=$(node bench/duckdb-nrr.mjs "$T/accounts.csv" "$T/transactions.csv" "$FROM" "$TO" "$PFROM" 5)
+DUCK=$(node bench/duckdb-nrr.mjs "$T/accounts.csv" "$T/transactions.csv" "$FROM" "$TO" "$PFROM" 5 "$TODAY" "$CHURN")
 DUCK_MS=$(echo "$DUCK" | python3 -c 'import json,sys; print("%.1f" % json.load(sys.stdin)["median_ms"])')
 DUCK_NRR=$(echo "$DUCK" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["nrr"], d["num"], d["den"])')
 
