@@ -24,27 +24,39 @@ static int split(char *path, char **segs, int max)
 	return n;
 }
 
+/* Compares the pattern with the path's segments in place: every request tries it against
+ * each route of the table, twice (the server's route index, then dispatch), so it neither
+ * copies nor formats anything. */
 static bool match(const char *pattern, char **segs, int nseg, const char **params,
 		  size_t *nparams)
 {
-	char pat[256];
-	char *psegs[16];
-	int np;
+	const char *p = pattern;
+	int i = 0;
 
-	snprintf(pat, sizeof(pat), "%s", pattern);
-	np = split(pat, psegs, 16);
-	if (np != nseg)
-		return false;
 	*nparams = 0;
-	for (int i = 0; i < np; i++) {
-		if (psegs[i][0] == ':') {
+	if (*p != '/')
+		return false;
+	if (p[1] == '\0')
+		return nseg == 0;
+	while (*p == '/') {
+		const char *end;
+		size_t n;
+
+		p++;
+		end = strchr(p, '/');
+		n = end ? (size_t)(end - p) : strlen(p);
+		if (n == 0 || i == nseg)
+			return false;
+		if (*p == ':') {
 			if (*nparams < HTTP_MAX_PARAMS)
 				params[(*nparams)++] = segs[i];
-		} else if (strcmp(psegs[i], segs[i]) != 0) {
+		} else if (strncmp(p, segs[i], n) != 0 || segs[i][n] != '\0') {
 			return false;
 		}
+		i++;
+		p += n;
 	}
-	return true;
+	return i == nseg;
 }
 
 const struct http_route *http_route_find(const struct http_route *routes, size_t n,
