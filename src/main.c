@@ -16,6 +16,7 @@
 #include "api/rollups.h"
 #include "cli/cli.h"
 #include "http/assets.h"
+#include "http/authcache.h"
 #include "http/http.h"
 #include "util/embed.h"
 #include "store/store.h"
@@ -346,6 +347,7 @@ static int cmd_serve(const struct opts *o)
 	server.started = (double)started.tv_sec + (double)started.tv_nsec / 1e9;
 	/* the registry lives with the server: counters of one process, no global state */
 	server.requests = app.metrics = http_metrics_new(api_routes, api_nroutes);
+	server.auth = app.auth = http_auth_cache_new();
 	app.data = &server;
 	app.assets = http_assets_new(static_files);
 	if (http_server_start(&app, o->listen, n, &srv, err, sizeof(err)) != KAM_OK) {
@@ -354,6 +356,7 @@ static int cmd_serve(const struct opts *o)
 		api_rollups_free(server.rollups);
 		api_cache_free(server.cache);
 		http_metrics_free(app.metrics);
+		http_auth_cache_free(app.auth);
 		http_assets_free(app.assets);
 		free(server.openapi);
 		store_close(app.store);
@@ -391,6 +394,7 @@ stop:
 	api_rollups_free(server.rollups);
 	api_cache_free(server.cache);
 	http_metrics_free(app.metrics);
+	http_auth_cache_free(app.auth);
 	http_assets_free(app.assets);
 	free(server.openapi);
 	store_close(app.store);

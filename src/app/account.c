@@ -146,8 +146,12 @@ static int lifecycle(struct store_conn *db, const struct actor *who, json_t *rec
 
 	snprintf(a.acquired_on, sizeof(a.acquired_on), "%s", acq ? acq : "");
 	snprintf(a.churned_on, sizeof(a.churned_on), "%s", churn ? churn : "");
-	if ((rc = app_settings_load(db, &s, NULL)) != KAM_OK ||
-	    (rc = app_today(db, who, &today)) != KAM_OK ||
+	/* a request read them with its versions: no query for either */
+	if (who->settings)
+		s = *who->settings;
+	else if ((rc = app_settings_load(db, &s, NULL)) != KAM_OK)
+		return rc;
+	if ((rc = app_today(db, who, &today)) != KAM_OK ||
 	    (rc = store_account_revenue_span(db, json_integer_value(json_object_get(rec, "id")),
 	                                     a.first_month, a.last_month)) != KAM_OK)
 		return rc;

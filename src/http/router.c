@@ -27,8 +27,7 @@ static int split(char *path, char **segs, int max)
 /* Compares the pattern with the path's segments in place: every request tries it against
  * each route of the table, twice (the server's route index, then dispatch), so it neither
  * copies nor formats anything. */
-static bool match(const char *pattern, char **segs, int nseg, const char **params,
-		  size_t *nparams)
+static bool match(const char *pattern, char **segs, int nseg, const char **params, size_t *nparams)
 {
 	const char *p = pattern;
 	int i = 0;
@@ -60,8 +59,8 @@ static bool match(const char *pattern, char **segs, int nseg, const char **param
 }
 
 const struct http_route *http_route_find(const struct http_route *routes, size_t n,
-					 const char *method, char *pathbuf, struct req *rq,
-					 bool *path_known, char *allow, size_t allowlen)
+                                         const char *method, char *pathbuf, struct req *rq,
+                                         bool *path_known, char *allow, size_t allowlen)
 {
 	char *segs[16];
 	const char *params[HTTP_MAX_PARAMS];
@@ -80,7 +79,7 @@ const struct http_route *http_route_find(const struct http_route *routes, size_t
 		*path_known = true;
 		if (used < allowlen && !strstr(allow, routes[i].method))
 			used += (size_t)snprintf(allow + used, allowlen - used, "%s%s",
-						 used ? ", " : "", routes[i].method);
+			                         used ? ", " : "", routes[i].method);
 		if (found == NULL && strcmp(routes[i].method, method) == 0) {
 			found = &routes[i];
 			memcpy(rq->params, params, sizeof(params));

@@ -93,6 +93,20 @@ struct store_auth {
 	int64_t expires_at; /* API tokens only; 0 = never */
 };
 
+/* The numbers a server checks its in-memory caches against on every request. */
+struct store_versions {
+	int64_t auth;     /* moves when a credential ends or a user changes (migration 036); -1 when
+	                   * the row is missing: nothing may then be cached on it */
+	int64_t data;     /* the data version (store_audit_add) */
+	int64_t settings; /* the settings document's row version; 0 when there is none */
+};
+
+/* Reads the three versions in one statement. When the settings document's version or the
+ * data version differ from have's, *doc gets a copy of the document (owned by the caller,
+ * NULL when there is none), else *doc is NULL. */
+int store_versions_read(struct store_conn *c, const struct store_versions *have,
+                        struct store_versions *v, char **doc);
+
 /* Finds an active or inactive user by e-mail (case-insensitive); *hash owned by the caller. */
 int store_user_by_email(struct store_conn *c, const char *email, struct store_auth *out,
 			char **hash);
