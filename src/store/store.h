@@ -51,6 +51,21 @@ void store_yield_to_writers(struct store_conn *c, int max_ms);
 /* Reads one row as a new JSON object (*out owned by the caller) and its version. */
 int store_get(struct store_conn *c, const struct model_entity *e, int64_t id, json_t **out,
 	      int64_t *version);
+/* What store_get_seen reads beside a record, in the same statement. */
+struct store_seen {
+	int64_t user_id;     /* in: whose ownership and team membership to report */
+	const char *account; /* in: the record's column naming its account ("id" for an account;
+	                      * a name from the model, never from a request) */
+	bool revenue_span;   /* in: also the account's first and last months of revenue */
+	bool owner, on_team; /* out: user_id owns the account, is on its team */
+	char first_month[8], last_month[8]; /* out, with revenue_span: YYYY-MM, "" when none */
+};
+
+/* store_get (the record, its tags or refs) and what decides who sees it, in one statement
+ * where the entity keeps at most one list beside its rows. KAM_ENOTFOUND when the record or
+ * its account does not exist. */
+int store_get_seen(struct store_conn *c, const struct model_entity *e, int64_t id,
+                   struct store_seen *seen, json_t **out, int64_t *version);
 /* store_get that also locks the row against other writers until the transaction ends:
  * read-check-write sequences use it, so concurrent writers queue instead of colliding. */
 int store_get_locked(struct store_conn *c, const struct model_entity *e, int64_t id,
