@@ -373,6 +373,8 @@ static int cmd_serve(const struct opts *o)
 		fflush(stdout);
 	}
 	log_msg("info", "listening on %s port %d", o->listen, http_server_port(srv));
+	if (log_buffer_start() != 0)
+		log_msg("warn", "access log lines are written one at a time (no memory for a buffer)");
 	if (start_metrics(o, &mapp, &server, &msrv) != KAM_OK) {
 		sig = -1;
 		goto stop;
@@ -398,6 +400,7 @@ stop:
 	http_assets_free(app.assets);
 	free(server.openapi);
 	store_close(app.store);
+	log_buffer_stop();
 	log_msg("info", "stopped");
 	return sig < 0 ? 1 : 0;
 }
