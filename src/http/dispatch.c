@@ -251,9 +251,18 @@ void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs)
 		rs->asset = true;
 		return;
 	}
+	/* the server found the route when the request began: only its parameters are left */
+	rt = NULL;
 	snprintf(pathbuf, sizeof(pathbuf), "%s", rq->path);
-	rt = http_route_find(app->routes, app->nroutes, rq->method, pathbuf, rq, &known, allow,
-	                     sizeof(allow));
+	if (rq->has_route && rq->route >= 0 && (size_t)rq->route < app->nroutes &&
+	    strcmp(app->routes[rq->route].method, rq->method) == 0 &&
+	    http_route_match(&app->routes[rq->route], pathbuf, rq))
+		rt = &app->routes[rq->route];
+	if (rt == NULL) {
+		snprintf(pathbuf, sizeof(pathbuf), "%s", rq->path); /* the match split it */
+		rt = http_route_find(app->routes, app->nroutes, rq->method, pathbuf, rq, &known,
+		                     allow, sizeof(allow));
+	}
 	if (rt == NULL) {
 		if (known) {
 			http_header(rs, "Allow", allow);

@@ -74,6 +74,10 @@ struct req {
 	 * which user.who.settings then points at */
 	bool has_versions;
 	int64_t data_version;
+	/* the route the server already found for this method and path (has_route), so dispatch
+	 * does not search the table again */
+	bool has_route;
+	int route;
 	struct settings settings;
 };
 
@@ -173,6 +177,9 @@ void http_log_path(const char *path, char *buf, size_t len);
 const struct http_route *http_route_find(const struct http_route *routes, size_t n,
 					 const char *method, char *pathbuf, struct req *rq,
 					 bool *path_known, char *allow, size_t allowlen);
+
+/* Whether route rt matches pathbuf (modified), filling rq->params like http_route_find. */
+bool http_route_match(const struct http_route *rt, char *pathbuf, struct req *rq);
 
 /* --- the whole request: auth, CSRF, body, handler (dispatch.c) --- */
 

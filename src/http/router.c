@@ -88,3 +88,17 @@ const struct http_route *http_route_find(const struct http_route *routes, size_t
 	}
 	return found;
 }
+
+bool http_route_match(const struct http_route *rt, char *pathbuf, struct req *rq)
+{
+	char *segs[16];
+	const char *params[HTTP_MAX_PARAMS];
+	size_t nparams;
+	int nseg = split(pathbuf, segs, 16);
+
+	if (nseg < 0 || !match(rt->pattern, segs, nseg, params, &nparams))
+		return false;
+	memcpy(rq->params, params, sizeof(params));
+	rq->nparams = nparams;
+	return true;
+}

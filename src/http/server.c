@@ -323,6 +323,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 	rq.accept_encoding = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Accept-Encoding");
 	rq.if_none_match = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "If-None-Match");
 	client_of(s, mc, rq.remote_addr, sizeof(rq.remote_addr));
+	rq.has_route = true; /* found once when the request began */
+	rq.route = c->route;
 	http_dispatch(s->app, &rq, &rs);
 	if (rs.asset)
 		c->route = HTTP_ROUTE_ASSET;

@@ -338,14 +338,14 @@ int store_get_seen(struct store_conn *c, const struct model_entity *e, int64_t i
 	sb_add(&b, seen->account);
 	sb_add(&b, " AND m.user_id = ?) AS kam_team");
 	if (span) {
-		sb_add(&b,
-		       ", (SELECT coalesce(min(month), '') FROM revenue_account_monthly v WHERE "
-		       "v.account_id = x.");
+		/* each an index probe: the first month, and the last with revenue from the end */
+		sb_add(&b, ", coalesce((SELECT month FROM revenue_account_monthly v WHERE "
+		           "v.account_id = x.");
 		sb_add(&b, seen->account);
-		sb_add(&b, ") AS kam_first, (SELECT coalesce(max(CASE WHEN amount <> 0 THEN month "
-		           "END), '') FROM revenue_account_monthly v WHERE v.account_id = x.");
+		sb_add(&b, " ORDER BY month LIMIT 1), '') AS kam_first, coalesce((SELECT month FROM "
+		           "revenue_account_monthly v WHERE v.account_id = x.");
 		sb_add(&b, seen->account);
-		sb_add(&b, ") AS kam_last");
+		sb_add(&b, " AND v.amount <> 0 ORDER BY month DESC LIMIT 1), '') AS kam_last");
 	}
 	sb_add(&b, " FROM ");
 	sb_add(&b, e->table);
