@@ -31,6 +31,10 @@ struct http_auth_cache {
 	bool has_settings;
 	struct store_versions sv;
 	struct settings settings;
+	/* today under those settings, for the instant today_at (ICU's zone offset is slow) */
+	bool has_today;
+	int64_t today_at;
+	date_t today;
 	atomic_ullong hits, misses;
 };
 
@@ -138,9 +142,37 @@ void http_auth_cache_put_settings(struct http_auth_cache *c, const struct store_
 		return;
 	pthread_mutex_lock(&c->mu);
 	c->has_settings = true;
+	c->has_today = false;
 	c->sv = *v;
 	c->settings = *s;
 	pthread_mutex_unlock(&c->mu);
+}
+
+date_t http_auth_cache_today(struct http_auth_cache *c, const struct store_versions *v,
+                             const struct settings *s, int64_t now)
+{
+	bool hit;
+	date_t d = 0;
+
+	if (c == NULL)
+		return settings_today(s, now);
+	pthread_mutex_lock(&c->mu);
+	hit = c->has_settings && c->has_today && c->today_at == now && c->sv.settings == v->settings &&
+	      c->sv.data == v->data;
+	if (hit)
+		d = c->today;
+	pthread_mutex_unlock(&c->mu);
+	if (hit)
+		return d;
+	d = settings_today(s, now);
+	pthread_mutex_lock(&c->mu);
+	if (c->has_settings && c->sv.settings == v->settings && c->sv.data == v->data) {
+		c->has_today = true;
+		c->today_at = now;
+		c->today = d;
+	}
+	pthread_mutex_unlock(&c->mu);
+	return d;
 }
 
 void http_auth_cache_metrics_write(struct http_auth_cache *c, struct buf *b)

@@ -32,6 +32,9 @@ bool http_auth_cache_settings(struct http_auth_cache *c, const struct store_vers
 /* Keeps the settings as of versions v. */
 void http_auth_cache_put_settings(struct http_auth_cache *c, const struct store_versions *v,
                                   const struct settings *s);
+/* settings_today(s, now) for the settings of versions v, worked out once per instant. */
+date_t http_auth_cache_today(struct http_auth_cache *c, const struct store_versions *v,
+                             const struct settings *s, int64_t now);
 /* Writes the hit and miss counters in the Prometheus text format. */
 void http_auth_cache_metrics_write(struct http_auth_cache *c, struct buf *b);
 

@@ -131,7 +131,7 @@ static int read_versions(const struct http_app *app, struct req *rq, int64_t *au
 	free(doc);
 	rq->settings = s;
 	rq->user.who.settings = &rq->settings;
-	rq->user.who.today = settings_today(&rq->settings, rq->user.who.now);
+	rq->user.who.today = http_auth_cache_today(app->auth, &v, &rq->settings, rq->user.who.now);
 	rq->user.who.has_today = true;
 	return KAM_OK;
 }
