@@ -38,7 +38,8 @@ static const char usage_serve[] =
 	"                 [--trusted-proxy ADDR[,ADDR...]] [--metrics-listen HOST:PORT]\n"
 	"  --listen   address to listen on (KAM_LISTEN; default 127.0.0.1:8080; port 0 picks one)\n"
 	"  --db       database (KAM_DB; default kam.db)\n"
-	"  --threads  worker threads (default: the number of cores)\n"
+	"  --threads  worker threads (default: the number of cores; on PostgreSQL four times\n"
+	"             that, at most 16)\n"
 	"  --max-connections          open connections in all (default 1024)\n"
 	"  --connections-per-address  open connections from one client address (default 128;\n"
 	"                             behind a reverse proxy, at least the proxy's pool)\n"
@@ -306,10 +307,17 @@ static int cmd_serve(const struct opts *o)
 	int sig = 0, n = o->threads;
 
 	clock_gettime(CLOCK_REALTIME, &started);
-	if (n <= 0)
+	if (n <= 0) {
 		n = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	if (n <= 0)
-		n = 2;
+		if (n <= 0)
+			n = 2;
+		/* on PostgreSQL a request waits for its round trips: more threads than cores keep
+		 * the cores busy meanwhile (docs/performance.md); the cap keeps the pool (threads
+		 * + 3 connections a node) within PostgreSQL's default 100 connections for a few
+		 * nodes */
+		if (store_is_pg_url(o->db))
+			n = n * 4 > 16 ? 16 : n * 4;
+	}
 	/* block the stop signals before threads start, so only sigwait below sees them */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
