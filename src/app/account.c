@@ -115,6 +115,7 @@ static int account_settle(struct store_conn *db, const struct actor *who, const 
 	return app_score_account(db, who->now, json_integer_value(json_object_get(rec, "id")));
 }
 
+
 /* Deleting an account takes its owner or staff: a kam on its team may change it, not end it. */
 static int account_may_delete(struct store_conn *db, const struct actor *who, const json_t *rec,
                               struct kam_errinfo *ei)
