@@ -50,6 +50,29 @@ run_wrk() {
 	END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, bad + 0 }' "$out"
 }
 
+# statements URL TOKEN: the process's kam_db_statements_total (round trips on PostgreSQL)
+statements() {
+	curl -sf -H "Authorization: Bearer $2" "$1/metrics" | awk '/^kam_db_statements_total/ { print $2 }'
+}
+
+# per_get URL TOKEN → database statements (round trips on PostgreSQL) per GET of the account,
+# the /metrics request's own statements taken off, over 200 requests; the lower of two
+# tries, in case a background job ran during one
+per_get() {
+	local a b c urls=() best=""
+	for _ in $(seq 200); do urls+=("$1/api/v1/accounts/1"); done
+	for _ in 1 2; do
+		a=$(statements "$1" "$2")
+		b=$(statements "$1" "$2")
+		curl -sf -H "Authorization: Bearer $2" "${urls[@]}" >/dev/null
+		c=$(statements "$1" "$2")
+		[ -z "$a" ] && { echo "-"; return; }
+		best=$(awk -v a="$a" -v b="$b" -v c="$c" -v best="$best" 'BEGIN {
+			v = ((c - b) - (b - a)) / 200; if (best == "" || v < best) best = v; printf "%.2f\n", best }')
+	done
+	echo "$best"
+}
+
 echo "bench: building data sets (demo data, ${SECS}s runs, $CONNS connections, $(nproc) cores)"
 "$KAM" demo --db "$T/kam.db" >/dev/null 2>&1
 read -r KPID KURL < <(start_kam "$T/kam.db" "$T/kam.log")
@@ -91,9 +114,10 @@ PIDS+=($!)
 sleep 0.5
 curl -sf "http://127.0.0.1:$NPORT/api/v1/accounts/1" >/dev/null
 
-declare -A R
+declare -A R Q
 R[nginx]=$(run_wrk "http://127.0.0.1:$NPORT/api/v1/accounts/1" 2 $CONNS)
 R[sqlite]=$(run_wrk "$KURL/api/v1/accounts/1" 2 $CONNS "$TOK")
+Q[sqlite]=$(per_get "$KURL" "$TOK")
 RSS_SQLITE=$(awk '/VmHWM/ {print $2}' /proc/"$KPID"/status)
 kill "$KPID"
 
@@ -103,6 +127,7 @@ PGTOK=$("$KAM" token create --email admin@example.com --name bench --db "$PGURL"
 read -r P1 U1 < <(start_kam "$PGURL" "$T/pg1.log")
 PIDS+=("$P1")
 R[pg]=$(run_wrk "$U1/api/v1/accounts/1" 2 $CONNS "$PGTOK")
+Q[pg]=$(per_get "$U1" "$PGTOK")
 RSS_PG=$(awk '/VmHWM/ {print $2}' /proc/"$P1"/status)
 read -r P2 U2 < <(start_kam "$PGURL" "$T/pg2.log")
 PIDS+=("$P2")
@@ -112,12 +137,15 @@ W1=$!
 run_wrk "$U2/api/v1/accounts/1" 1 $((CONNS / 2)) "$PGTOK" >"$T/n2" &
 W2=$!
 wait $W1 $W2
+Q[pg2]=${Q[pg]}
+Q[nginx]=-
 R[pg2]=$(paste "$T/n1" "$T/n2" | awk '{printf "%.0f %.2f %.2f %d\n", $1 + $5, ($2 > $6 ? $2 : $6), ($3 > $7 ? $3 : $7), $4 + $8}')
 
 NGINX_RPS=$(echo "${R[nginx]}" | cut -d' ' -f1)
+SQLITE_RPS=$(echo "${R[sqlite]}" | cut -d' ' -f1)
 echo
 echo "GET /api/v1/accounts/1 ($BYTES bytes), $CONNS connections, ${SECS}s, wrk on the same machine"
-printf '%-34s %12s %9s %9s %8s %10s\n' target requests/s p50_ms p99_ms non2xx vs_nginx
+printf '%-34s %12s %9s %9s %8s %10s %10s %11s\n' target requests/s p50_ms p99_ms non2xx vs_nginx vs_sqlite stmts/GET
 for k in nginx sqlite pg pg2; do
 	read -r rps p50 p99 bad <<<"${R[$k]}"
 	case $k in
@@ -126,9 +154,12 @@ for k in nginx sqlite pg pg2; do
 	pg) name="kam, PostgreSQL, one node" ;;
 	pg2) name="kam, PostgreSQL, two nodes" ;;
 	esac
-	printf '%-34s %12s %9s %9s %8s %9s%%\n' "$name" "$rps" "$p50" "$p99" "$bad" \
-		"$(awk -v a="$rps" -v b="$NGINX_RPS" 'BEGIN { printf "%.0f", 100 * a / b }')"
+	printf '%-34s %12s %9s %9s %8s %9s%% %9s%% %11s\n' "$name" "$rps" "$p50" "$p99" "$bad" \
+		"$(awk -v a="$rps" -v b="$NGINX_RPS" 'BEGIN { printf "%.0f", 100 * a / b }')" \
+		"$(awk -v a="$rps" -v b="$SQLITE_RPS" 'BEGIN { printf "%.0f", 100 * a / b }')" \
+		"${Q[$k]}"
 done
 echo
 echo "reference: nginx $(/usr/sbin/nginx -v 2>&1 | sed 's/.*nginx\///') serving the same $BYTES bytes as a static file, same machine, same run"
+echo "stmts/GET: database statements per request (round trips on PostgreSQL), from kam_db_statements_total"
 echo "kam peak RSS: SQLite ${RSS_SQLITE} kB, PostgreSQL ${RSS_PG} kB (VmHWM); kam logs one JSON line per request to a file, nginx logs nothing"

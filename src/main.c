@@ -16,6 +16,7 @@
 #include "api/rollups.h"
 #include "cli/cli.h"
 #include "http/assets.h"
+#include "http/authcache.h"
 #include "http/http.h"
 #include "util/embed.h"
 #include "store/store.h"
@@ -37,7 +38,8 @@ static const char usage_serve[] =
 	"                 [--trusted-proxy ADDR[,ADDR...]] [--metrics-listen HOST:PORT]\n"
 	"  --listen   address to listen on (KAM_LISTEN; default 127.0.0.1:8080; port 0 picks one)\n"
 	"  --db       database (KAM_DB; default kam.db)\n"
-	"  --threads  worker threads (default: the number of cores)\n"
+	"  --threads  worker threads (default: the number of cores; on PostgreSQL four times\n"
+	"             that, at most 16)\n"
 	"  --max-connections          open connections in all (default 1024)\n"
 	"  --connections-per-address  open connections from one client address (default 128;\n"
 	"                             behind a reverse proxy, at least the proxy's pool)\n"
@@ -305,10 +307,17 @@ static int cmd_serve(const struct opts *o)
 	int sig = 0, n = o->threads;
 
 	clock_gettime(CLOCK_REALTIME, &started);
-	if (n <= 0)
+	if (n <= 0) {
 		n = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	if (n <= 0)
-		n = 2;
+		if (n <= 0)
+			n = 2;
+		/* on PostgreSQL a request waits for its round trips: more threads than cores keep
+		 * the cores busy meanwhile (docs/performance.md); the cap keeps the pool (threads
+		 * + 3 connections a node) within PostgreSQL's default 100 connections for a few
+		 * nodes */
+		if (store_is_pg_url(o->db))
+			n = n * 4 > 16 ? 16 : n * 4;
+	}
 	/* block the stop signals before threads start, so only sigwait below sees them */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
@@ -346,6 +355,7 @@ static int cmd_serve(const struct opts *o)
 	server.started = (double)started.tv_sec + (double)started.tv_nsec / 1e9;
 	/* the registry lives with the server: counters of one process, no global state */
 	server.requests = app.metrics = http_metrics_new(api_routes, api_nroutes);
+	server.auth = app.auth = http_auth_cache_new();
 	app.data = &server;
 	app.assets = http_assets_new(static_files);
 	if (http_server_start(&app, o->listen, n, &srv, err, sizeof(err)) != KAM_OK) {
@@ -354,6 +364,7 @@ static int cmd_serve(const struct opts *o)
 		api_rollups_free(server.rollups);
 		api_cache_free(server.cache);
 		http_metrics_free(app.metrics);
+		http_auth_cache_free(app.auth);
 		http_assets_free(app.assets);
 		free(server.openapi);
 		store_close(app.store);
@@ -370,6 +381,8 @@ static int cmd_serve(const struct opts *o)
 		fflush(stdout);
 	}
 	log_msg("info", "listening on %s port %d", o->listen, http_server_port(srv));
+	if (log_buffer_start() != 0)
+		log_msg("warn", "access log lines are written one at a time (no memory for a buffer)");
 	if (start_metrics(o, &mapp, &server, &msrv) != KAM_OK) {
 		sig = -1;
 		goto stop;
@@ -391,9 +404,11 @@ stop:
 	api_rollups_free(server.rollups);
 	api_cache_free(server.cache);
 	http_metrics_free(app.metrics);
+	http_auth_cache_free(app.auth);
 	http_assets_free(app.assets);
 	free(server.openapi);
 	store_close(app.store);
+	log_buffer_stop();
 	log_msg("info", "stopped");
 	return sig < 0 ? 1 : 0;
 }

@@ -24,6 +24,7 @@ struct api_server {
 	struct store *store;           /* the pool, for its counters */
 	struct jobs *jobs;             /* the background jobs, or NULL */
 	struct http_metrics *requests; /* the main address's request registry */
+	struct http_auth_cache *auth;  /* the main address's credentials in memory */
 	const char *version;           /* build info */
 	double started;                /* process start, Unix seconds */
 };

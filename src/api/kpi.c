@@ -352,7 +352,9 @@ int api_kpis(struct req *rq, struct resp *rs)
 	snprintf(key, sizeof(key), "kpis|%lld|%d|%lld|%s|%s|%s|%s|%s",
 	         (long long)api_scope_user(rq), (int)sc.kind, (long long)sc.id,
 	         sc.segment ? sc.segment : "", from, to, interval ? interval : "", month);
-	if ((rc = store_data_version(rq->db, &version)) != KAM_OK)
+	if (rq->has_versions) /* read with the credential's auth version, at the start */
+		version = rq->data_version;
+	else if ((rc = store_data_version(rq->db, &version)) != KAM_OK)
 		goto out;
 	if ((cached = api_cache_get(cache_of(rq), key, version)) != NULL) {
 		http_header(rs, "X-Cache", "hit");

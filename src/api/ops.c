@@ -6,6 +6,7 @@
 #include "app/importq.h"
 #include "app/jobs.h"
 #include "app/webhook.h"
+#include "http/authcache.h"
 #include "util/buf.h"
 #include "util/metrics.h"
 
@@ -47,6 +48,7 @@ int api_metrics(struct req *rq, struct resp *rs)
 	buf_printf(&b, "process_start_time_seconds %.3f\n", srv->started);
 	http_metrics_write(srv->requests, &b);
 	store_metrics_write(srv->store, &b);
+	http_auth_cache_metrics_write(srv->auth, &b);
 	api_cache_metrics_write(srv->cache, &b);
 	app_importq_metrics_write(srv->imports, &b);
 	jobs_metrics_write(__atomic_load_n(&srv->jobs, __ATOMIC_ACQUIRE), &b);

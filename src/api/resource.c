@@ -35,12 +35,9 @@ int api_res_get(struct req *rq, struct resp *rs)
 	struct kam_errinfo ei = {0};
 	int64_t id = api_param_id(rq, 0), version;
 	json_t *rec = NULL;
-	bool w;
-	int rc = id < 0 ? KAM_ENOTFOUND
-	                : app_res_load(rq->db, &rq->user.who, r, id, false, &rec, &version, &w);
+	int rc =
+	    id < 0 ? KAM_ENOTFOUND : app_res_read(rq->db, &rq->user.who, r, id, &rec, &version);
 
-	if (rc == KAM_OK && r->decorate)
-		rc = r->decorate(rq->db, &rq->user.who, rec, true);
 	if (rc != KAM_OK) {
 		json_decref(rec);
 		return reply_err(rs, r, rc, &ei);
@@ -126,8 +123,7 @@ int api_res_history(struct req *rq, struct resp *rs)
 		}
 	}
 	if (rc == KAM_OK)
-		rc = app_res_history(rq->db, &rq->user.who, r, id, limit, cursor, &items,
-		                     &next);
+		rc = app_res_history(rq->db, &rq->user.who, r, id, limit, cursor, &items, &next);
 	if (rc == KAM_EINVAL && !ei.errors)
 		err_field(&ei, "cursor", "is not a cursor of this list");
 	if (rc != KAM_OK) {

@@ -137,6 +137,8 @@ static int lifecycle(struct store_conn *db, const struct actor *who, json_t *rec
 {
 	const char *acq = json_string_value(json_object_get(rec, "acquired_on")),
 	           *churn = json_string_value(json_object_get(rec, "churned_on"));
+	/* app_res_read read it with the record */
+	const json_t *span = json_object_get(rec, APP_REVENUE_SPAN);
 	struct kpi_in_account a = {0};
 	struct settings s;
 	char day[DATE_LEN];
@@ -146,11 +148,22 @@ static int lifecycle(struct store_conn *db, const struct actor *who, json_t *rec
 
 	snprintf(a.acquired_on, sizeof(a.acquired_on), "%s", acq ? acq : "");
 	snprintf(a.churned_on, sizeof(a.churned_on), "%s", churn ? churn : "");
-	if ((rc = app_settings_load(db, &s, NULL)) != KAM_OK ||
-	    (rc = app_today(db, who, &today)) != KAM_OK ||
-	    (rc = store_account_revenue_span(db, json_integer_value(json_object_get(rec, "id")),
-	                                     a.first_month, a.last_month)) != KAM_OK)
+	/* a request read them with its versions: no query for either */
+	if (who->settings)
+		s = *who->settings;
+	else if ((rc = app_settings_load(db, &s, NULL)) != KAM_OK)
 		return rc;
+	if ((rc = app_today(db, who, &today)) != KAM_OK ||
+	    (!span &&
+	     (rc = store_account_revenue_span(db, json_integer_value(json_object_get(rec, "id")),
+	                                      a.first_month, a.last_month)) != KAM_OK))
+		return rc;
+	if (span) {
+		snprintf(a.first_month, sizeof(a.first_month), "%s",
+		         json_string_value(json_array_get(span, 0)));
+		snprintf(a.last_month, sizeof(a.last_month), "%s",
+		         json_string_value(json_array_get(span, 1)));
+	}
 	date_format(today, day);
 	kpi_lifecycle_infer(&a, 1, day, s.churn_after_months);
 	lc = json_pack("{s:o,s:o,s:b,s:b}", "acquired_on",

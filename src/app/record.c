@@ -103,25 +103,73 @@ static bool writable(const struct actor *who, const struct app_resource *r, bool
 }
 
 /* Loads a record the caller may see, and whether they may change it. */
-int app_res_load(struct store_conn *db, const struct actor *who, const struct app_resource *r,
-                 int64_t id, bool lock, json_t **out, int64_t *version, bool *can_write)
+/* Reads record id and who may see it; span: also the account's revenue span, kept in the
+ * record under APP_REVENUE_SPAN for the account's decoration. */
+static int load(struct store_conn *db, const struct actor *who, const struct app_resource *r,
+                int64_t id, bool lock, bool span, json_t **out, int64_t *version, bool *can_write)
 {
-	bool owner = false, team = false;
-	int rc = lock ? store_get_locked(db, r->e, id, out, version)
-	              : store_get(db, r->e, id, out, version);
+	struct store_seen seen = {.user_id = who->user_id,
+	                          .account = r->scope == SCOPE_SELF ? "id" : "account_id",
+	                          .revenue_span = span};
+	int rc;
 
+	/* a plain read is one statement: the row, its tags and what decides visibility */
+	if (!lock && r->scope != SCOPE_GLOBAL) {
+		if ((rc = store_get_seen(db, r->e, id, &seen, out, version)) != KAM_OK)
+			return rc;
+		if (!actor_sees_account(who, seen.owner, seen.on_team)) {
+			json_decref(*out);
+			*out = NULL;
+			return KAM_ENOTFOUND;
+		}
+		if (span && json_object_set_new(
+		                *out, APP_REVENUE_SPAN,
+		                json_pack("[ss]", seen.first_month, seen.last_month)) != 0) {
+			json_decref(*out);
+			*out = NULL;
+			return KAM_ENOMEM;
+		}
+		*can_write = writable(who, r, seen.owner, seen.on_team);
+		return KAM_OK;
+	}
+	rc = lock ? store_get_locked(db, r->e, id, out, version)
+	          : store_get(db, r->e, id, out, version);
 	if (rc != KAM_OK)
 		return rc;
 	if (r->scope != SCOPE_GLOBAL) {
-		rc = app_account_visible(db, who, account_of(r, *out), &owner, &team);
+		rc = app_account_visible(db, who, account_of(r, *out), &seen.owner, &seen.on_team);
 		if (rc != KAM_OK) {
 			json_decref(*out);
 			*out = NULL;
 			return rc;
 		}
 	}
-	*can_write = writable(who, r, owner, team);
+	*can_write = writable(who, r, seen.owner, seen.on_team);
 	return KAM_OK;
+}
+
+int app_res_load(struct store_conn *db, const struct actor *who, const struct app_resource *r,
+                 int64_t id, bool lock, json_t **out, int64_t *version, bool *can_write)
+{
+	return load(db, who, r, id, lock, false, out, version, can_write);
+}
+
+int app_res_read(struct store_conn *db, const struct actor *who, const struct app_resource *r,
+                 int64_t id, json_t **out, int64_t *version)
+{
+	bool w;
+	int rc = load(db, who, r, id, false, r->e == &model_account && r->scope == SCOPE_SELF, out,
+	              version, &w);
+
+	if (rc == KAM_OK && r->decorate)
+		rc = r->decorate(db, who, *out, true);
+	if (*out)
+		json_object_del(*out, APP_REVENUE_SPAN); /* never goes out */
+	if (rc != KAM_OK) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 int app_res_history(struct store_conn *db, const struct actor *who, const struct app_resource *r,

@@ -61,6 +61,12 @@ int app_check_refs(struct store_conn *db, const struct actor *who, const struct 
  * change it; lock takes the row for an update in the open transaction. */
 int app_res_load(struct store_conn *db, const struct actor *who, const struct app_resource *r,
                  int64_t id, bool lock, json_t **out, int64_t *version, bool *can_write);
+/* Reads record id of r for its GET, decorated, if who may see it (*out owned by the caller):
+ * for most records one statement. */
+int app_res_read(struct store_conn *db, const struct actor *who, const struct app_resource *r,
+                 int64_t id, json_t **out, int64_t *version);
+/* Where app_res_read hands an account's decoration its revenue span, [first, last month]. */
+#define APP_REVENUE_SPAN "\x01revenue_span"
 /* The audit rows of record id of r, newest first, if who may see the record (KAM_ENOTFOUND
  * otherwise, as for a missing one); *items and *next (NULL at the end) are owned. */
 int app_res_history(struct store_conn *db, const struct actor *who, const struct app_resource *r,

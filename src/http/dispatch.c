@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 #include "http/assets.h"
+#include "http/authcache.h"
 #include "http/http.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -21,7 +22,16 @@ static bool unsafe(const char *method)
 	       strcmp(method, "OPTIONS") != 0;
 }
 
-static int auth_bearer(struct req *rq, const char *tok)
+/* Fills rq's user from a resolved credential. */
+static void set_user(struct req *rq, const struct store_auth *a)
+{
+	rq->user.who.user_id = a->user_id;
+	rq->user.who.role = auth_role_parse(a->role);
+	snprintf(rq->user.name, sizeof(rq->user.name), "%s", a->name);
+	snprintf(rq->user.email, sizeof(rq->user.email), "%s", a->email);
+}
+
+static int auth_bearer(const struct http_app *app, struct req *rq, const char *tok, int64_t version)
 {
 	struct store_auth a;
 	char hash[TOK_HASH_LEN];
@@ -29,59 +39,123 @@ static int auth_bearer(struct req *rq, const char *tok)
 	int rc;
 
 	tok_hash(tok, hash);
-	rc = store_token_lookup(rq->db, hash, &a);
-	if (rc != KAM_OK)
-		return rc == KAM_ENOTFOUND ? KAM_EAUTH : rc;
+	if (!http_auth_cache_get(app->auth, hash, false, version, &a)) {
+		rc = store_token_lookup(rq->db, hash, &a);
+		if (rc != KAM_OK)
+			return rc == KAM_ENOTFOUND ? KAM_EAUTH : rc;
+		http_auth_cache_put(app->auth, hash, false, version, &a);
+	}
 	if (!a.active || (a.expires_at && now >= a.expires_at))
 		return KAM_EAUTH;
-	if (now - a.last_seen_at >= TOUCH_EVERY)
-		store_token_touch(rq->db, a.token_id, now);
-	rq->user.who.user_id = a.user_id;
-	rq->user.who.role = auth_role_parse(a.role);
+	if (now - a.last_seen_at >= TOUCH_EVERY &&
+	    store_token_touch(rq->db, a.token_id, now) == KAM_OK)
+		http_auth_cache_seen(app->auth, hash, false, now);
+	set_user(rq, &a);
 	rq->user.token_id = a.token_id;
-	snprintf(rq->user.name, sizeof(rq->user.name), "%s", a.name);
-	snprintf(rq->user.email, sizeof(rq->user.email), "%s", a.email);
 	return KAM_OK;
 }
 
-static int auth_cookie(struct req *rq, const char *tok)
+static int auth_cookie(const struct http_app *app, struct req *rq, const char *tok, int64_t version)
 {
 	struct store_auth a;
 	int64_t now = time_now();
 	int rc;
 
 	tok_hash(tok, rq->user.session_hash);
-	rc = store_session_lookup(rq->db, rq->user.session_hash, &a);
-	if (rc != KAM_OK)
-		return rc == KAM_ENOTFOUND ? KAM_EAUTH : rc;
-	if (!a.active || !auth_session_live(a.created_at, a.last_seen_at, now)) {
-		store_session_delete(rq->db, rq->user.session_hash);
-		return KAM_EAUTH;
+	/* a remembered session that looks idle may have been used on another node since: only
+	 * the database says it has ended */
+	if (!http_auth_cache_get(app->auth, rq->user.session_hash, true, version, &a) ||
+	    !auth_session_live(a.created_at, a.last_seen_at, now)) {
+		rc = store_session_lookup(rq->db, rq->user.session_hash, &a);
+		if (rc != KAM_OK)
+			return rc == KAM_ENOTFOUND ? KAM_EAUTH : rc;
+		if (!a.active || !auth_session_live(a.created_at, a.last_seen_at, now)) {
+			store_session_delete(rq->db, rq->user.session_hash);
+			return KAM_EAUTH;
+		}
+		http_auth_cache_put(app->auth, rq->user.session_hash, true, version, &a);
 	}
-	if (now - a.last_seen_at >= TOUCH_EVERY)
-		store_session_touch(rq->db, rq->user.session_hash, now);
-	rq->user.who.user_id = a.user_id;
-	rq->user.who.role = auth_role_parse(a.role);
+	if (!a.active)
+		return KAM_EAUTH;
+	if (now - a.last_seen_at >= TOUCH_EVERY &&
+	    store_session_touch(rq->db, rq->user.session_hash, now) == KAM_OK)
+		http_auth_cache_seen(app->auth, rq->user.session_hash, true, now);
+	set_user(rq, &a);
 	rq->user.via_cookie = true;
 	snprintf(rq->user.csrf, sizeof(rq->user.csrf), "%s", a.csrf);
-	snprintf(rq->user.name, sizeof(rq->user.name), "%s", a.name);
-	snprintf(rq->user.email, sizeof(rq->user.email), "%s", a.email);
+	return KAM_OK;
+}
+
+/* Reads the versions (one statement) and, for a GET or HEAD, puts the settings in force in
+ * the actor, parsed once per settings and data version. Without an auth cache nothing is
+ * read here: each credential and each handler's settings come from the database. */
+static int read_versions(const struct http_app *app, struct req *rq, int64_t *auth_version)
+{
+	struct store_versions have, v;
+	struct settings s;
+	char *doc = NULL;
+	int rc;
+
+	*auth_version = -1;
+	if (app->auth == NULL)
+		return KAM_OK;
+	http_auth_cache_have(app->auth, &have);
+	if ((rc = store_versions_read(rq->db, &have, &v, &doc)) != KAM_OK)
+		return rc;
+	*auth_version = v.auth;
+	rq->has_versions = true;
+	rq->data_version = v.data;
+	if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) {
+		free(doc); /* a write may change the settings: its handler reads them itself */
+		return KAM_OK;
+	}
+	if (!http_auth_cache_settings(app->auth, &v, &s)) {
+		struct kam_errinfo ei = {0};
+		json_t *j = NULL;
+
+		if (v.settings == have.settings && v.data == have.data) {
+			/* another thread replaced the cached settings meanwhile: the handler reads
+			 */
+			free(doc);
+			return KAM_OK;
+		}
+		settings_defaults(&s);
+		if (doc && ((j = json_loads(doc, 0, NULL)) == NULL ||
+		            settings_apply(&s, j, &ei) != KAM_OK))
+			log_msg("warn", "stored settings are invalid (%s); using defaults",
+			        ei.detail);
+		err_clear(&ei);
+		json_decref(j);
+		http_auth_cache_put_settings(app->auth, &v, &s);
+	}
+	free(doc);
+	rq->settings = s;
+	rq->user.who.settings = &rq->settings;
+	rq->user.who.today = http_auth_cache_today(app->auth, &v, &rq->settings, rq->user.who.now);
+	rq->user.who.has_today = true;
 	return KAM_OK;
 }
 
 /* Bearer token first (an explicit credential), then the session cookie. */
-static int authenticate(struct req *rq)
+static int authenticate(const struct http_app *app, struct req *rq)
 {
 	const char *a = rq->authorization;
+	bool bearer = a != NULL, cookie = false;
+	int64_t version;
+	int rc;
 
-	if (a) {
-		if (strncasecmp(a, "Bearer ", 7) != 0 || strlen(a + 7) == 0 || strlen(a) > 512)
-			return KAM_EAUTH;
-		return auth_bearer(rq, a + 7);
-	}
-	if (rq->session_cookie && rq->session_cookie[0] && strlen(rq->session_cookie) < 512)
-		return auth_cookie(rq, rq->session_cookie);
-	return KAM_EAUTH;
+	if (bearer && (strncasecmp(a, "Bearer ", 7) != 0 || strlen(a + 7) == 0 || strlen(a) > 512))
+		return KAM_EAUTH;
+	if (!bearer)
+		cookie =
+		    rq->session_cookie && rq->session_cookie[0] && strlen(rq->session_cookie) < 512;
+	if (!bearer && !cookie)
+		return KAM_EAUTH;
+	if ((rc = read_versions(app, rq, &version)) != KAM_OK)
+		return rc;
+	if (bearer)
+		return auth_bearer(app, rq, a + 7, version);
+	return auth_cookie(app, rq, rq->session_cookie, version);
 }
 
 static bool is_json_type(const char *ct)
@@ -113,7 +187,7 @@ static int parse_body(struct req *rq, struct resp *rs)
 		char detail[300];
 
 		snprintf(detail, sizeof(detail), "malformed JSON at line %d, column %d: %s",
-			 jerr.line, jerr.column, jerr.text);
+		         jerr.line, jerr.column, jerr.text);
 		http_problem(rs, 400, detail, NULL);
 		return KAM_EINVAL;
 	}
@@ -132,7 +206,7 @@ int http_route_index(const struct http_app *app, const char *method, const char 
 	snprintf(pathbuf, sizeof(pathbuf), "%s", path);
 	memset(&probe, 0, sizeof(probe));
 	rt = http_route_find(app->routes, app->nroutes, method, pathbuf, &probe, &known, allow,
-			     sizeof(allow));
+	                     sizeof(allow));
 	return rt ? (int)(rt - app->routes) : HTTP_ROUTE_NONE;
 }
 
@@ -177,9 +251,18 @@ void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs)
 		rs->asset = true;
 		return;
 	}
+	/* the server found the route when the request began: only its parameters are left */
+	rt = NULL;
 	snprintf(pathbuf, sizeof(pathbuf), "%s", rq->path);
-	rt = http_route_find(app->routes, app->nroutes, rq->method, pathbuf, rq, &known, allow,
-			     sizeof(allow));
+	if (rq->has_route && rq->route >= 0 && (size_t)rq->route < app->nroutes &&
+	    strcmp(app->routes[rq->route].method, rq->method) == 0 &&
+	    http_route_match(&app->routes[rq->route], pathbuf, rq))
+		rt = &app->routes[rq->route];
+	if (rt == NULL) {
+		snprintf(pathbuf, sizeof(pathbuf), "%s", rq->path); /* the match split it */
+		rt = http_route_find(app->routes, app->nroutes, rq->method, pathbuf, rq, &known,
+		                     allow, sizeof(allow));
+	}
 	if (rt == NULL) {
 		if (known) {
 			http_header(rs, "Allow", allow);
@@ -197,7 +280,7 @@ void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs)
 		store_acquire(app->store, &rq->db);
 	}
 	if (!(rt->flags & ROUTE_PUBLIC)) {
-		rc = authenticate(rq);
+		rc = authenticate(app, rq);
 		store_note_error(app->store, rc);
 		if (rc != KAM_OK) {
 			if (rc == KAM_EAUTH)
@@ -233,7 +316,7 @@ void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs)
 
 		http_log_path(rq->path, shown, sizeof(shown));
 		log_msg("error", "%s %s failed with %d: %s", rq->method, shown, rc,
-			rq->db ? store_last_error(rq->db) : "");
+		        rq->db ? store_last_error(rq->db) : "");
 	}
 out:
 	if (rq->db) {

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <jansson.h>
 #include "kam/auth.h"
+#include "kam/settings.h"
 #include "util/err.h"
 #include "util/time.h"
 
@@ -23,6 +24,7 @@ struct store;
 struct store_conn;
 struct http_assets;
 struct http_metrics;
+struct http_auth_cache;
 struct buf;
 
 struct http_kv {
@@ -67,6 +69,16 @@ struct req {
 	struct store_conn *db; /* a connection for the handler, already acquired */
 	const void *route_arg; /* the route's arg: lets one handler serve many resources */
 	void *app_data;        /* struct http_app.data */
+	/* read once per authenticated request when the server keeps an auth cache: the data
+	 * version (what answer caches key on) and, for GET and HEAD, the settings in force,
+	 * which user.who.settings then points at */
+	bool has_versions;
+	int64_t data_version;
+	/* the route the server already found for this method and path (has_route), so dispatch
+	 * does not search the table again */
+	bool has_route;
+	int route;
+	struct settings settings;
 };
 
 struct resp {
@@ -166,6 +178,9 @@ const struct http_route *http_route_find(const struct http_route *routes, size_t
 					 const char *method, char *pathbuf, struct req *rq,
 					 bool *path_known, char *allow, size_t allowlen);
 
+/* Whether route rt matches pathbuf (modified), filling rq->params like http_route_find. */
+bool http_route_match(const struct http_route *rt, char *pathbuf, struct req *rq);
+
 /* --- the whole request: auth, CSRF, body, handler (dispatch.c) --- */
 
 /* Connection limits against slow or greedy clients; 0 in a field takes its default. */
@@ -193,6 +208,9 @@ struct http_app {
 	struct http_assets *assets; /* the web app, or NULL */
 	struct kam_clock clock;     /* each request's "now" (struct actor's now) */
 	struct http_metrics *metrics; /* requests counted per route template, or NULL */
+	/* resolved credentials and the settings, kept between requests (authcache.h); NULL:
+	 * every request looks its credential up */
+	struct http_auth_cache *auth;
 };
 
 /* The index in app->routes of the route serving method and path, or HTTP_ROUTE_NONE. */

@@ -323,6 +323,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 	rq.accept_encoding = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Accept-Encoding");
 	rq.if_none_match = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "If-None-Match");
 	client_of(s, mc, rq.remote_addr, sizeof(rq.remote_addr));
+	rq.has_route = true; /* found once when the request began */
+	rq.route = c->route;
 	http_dispatch(s->app, &rq, &rs);
 	if (rs.asset)
 		c->route = HTTP_ROUTE_ASSET;
@@ -349,7 +351,8 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
 	/* once per request, whichever way it was answered; one never answered is not counted */
 	if (c->status)
 		http_metrics_observe(s->app->metrics, c->route, c->status, ms);
-	log_json(json_pack("{s:s,s:s,s:s,s:i,s:I,s:f,s:o,s:b}", "level", "info", "method",
+	/* written in batches (log_buffer_start), not one write per request */
+	log_json_buffered(json_pack("{s:s,s:s,s:s,s:i,s:I,s:f,s:o,s:b}", "level", "info", "method",
 			   c->method, "path", c->path, "status", c->status, "bytes",
 			   (json_int_t)c->bytes, "ms", ms, "user",
 			   c->user_id ? json_integer(c->user_id) : json_null(), "completed",
@@ -357,7 +360,10 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
 	buf_free(&c->body);
 	free(c);
 	*con_cls = NULL;
-	atomic_fetch_sub(&s->inflight, 1);
+	/* the last request in flight writes the lines: under load they go in batches, and a
+	 * server that has gone quiet has every line of its requests out */
+	if (atomic_fetch_sub(&s->inflight, 1) == 1)
+		log_flush();
 }
 
 static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_context,

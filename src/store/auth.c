@@ -12,6 +12,49 @@ static void copy(char *dst, size_t len, const char *src)
 	utf8_copy(dst, len, src);
 }
 
+int store_versions_read(struct store_conn *c, const struct store_versions *have,
+                        struct store_versions *v, char **doc)
+{
+	struct db_stmt *st;
+	int rc;
+
+	*doc = NULL;
+	v->auth = -1;
+	v->data = v->settings = 0;
+	/* ordered by key, 'main' comes last: whether its text is wanted is known by then */
+	rc = c->ops->query(c->db,
+	                   "SELECT key, version, value FROM settings WHERE key IN "
+	                   "('auth_version', 'data_version', 'main') ORDER BY key",
+	                   NULL, 0, &st);
+	if (rc != KAM_OK)
+		return rc;
+	while ((rc = c->ops->next(st)) == 1) {
+		const char *key = c->ops->col_text(st, 0);
+		int64_t n = c->ops->col_int(st, 1);
+
+		if (strcmp(key, "auth_version") == 0) {
+			v->auth = n;
+		} else if (strcmp(key, "data_version") == 0) {
+			v->data = n;
+		} else {
+			v->settings = n;
+			if (n == have->settings && v->data == have->data)
+				continue;
+			if ((*doc = sq_strdup(c->ops->col_text(st, 2))) == NULL) {
+				rc = KAM_ENOMEM;
+				break;
+			}
+		}
+	}
+	c->ops->done(st);
+	if (rc < 0) {
+		free(*doc);
+		*doc = NULL;
+		return rc;
+	}
+	return KAM_OK;
+}
+
 int store_user_by_email(struct store_conn *c, const char *email, struct store_auth *out,
 			char **hash)
 {

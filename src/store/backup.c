@@ -236,6 +236,7 @@ int store_restore(const char *src_path, const char *db, int *version, char *err,
 	const char *path = path_of(db);
 	sqlite3 *src = NULL, *dst = NULL;
 	int64_t v = 0, dst_version = 0, data_v = 0, old_data_v = 0, known = 0;
+	int64_t auth_v = 0, old_auth_v = 0;
 	char side[4200];
 	struct stat a, b;
 	bool existed;
@@ -265,6 +266,8 @@ int store_restore(const char *src_path, const char *db, int *version, char *err,
 	}
 	one_int(src, "SELECT coalesce(max(version), 0) FROM settings WHERE key = 'data_version'",
 	        NULL, &data_v);
+	one_int(src, "SELECT coalesce(max(version), 0) FROM settings WHERE key = 'auth_version'",
+	        NULL, &auth_v);
 	existed = stat(path, &b) == 0 && b.st_size > 0;
 	if (!existed) {
 		/* a -wal or -shm left beside a removed database belongs to another database */
@@ -292,6 +295,9 @@ int store_restore(const char *src_path, const char *db, int *version, char *err,
 		one_int(dst,
 		        "SELECT coalesce(max(version), 0) FROM settings WHERE key = 'data_version'",
 		        NULL, &old_data_v);
+		one_int(dst,
+		        "SELECT coalesce(max(version), 0) FROM settings WHERE key = 'auth_version'",
+		        NULL, &old_auth_v);
 	}
 	if (sqlite3_exec(dst, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open %s for writing: %s", path, sqlite3_errmsg(dst));
@@ -300,20 +306,23 @@ int store_restore(const char *src_path, const char *db, int *version, char *err,
 	}
 	if ((rc = copy_pages(src, dst, err, errlen)) != KAM_OK)
 		goto out;
-	/* past both versions: any server's cached answers for either are stale now */
-	{
+	/* past both versions: any server's cached answers and credentials for either are
+	 * stale now (the sessions and tokens are the backup's) */
+	for (int k = 0; k < 2; k++) {
 		sqlite3_stmt *st = NULL;
-		int64_t next = (data_v > old_data_v ? data_v : old_data_v) + 1;
+		int64_t mine = k ? auth_v : data_v, theirs = k ? old_auth_v : old_data_v;
 
 		if (sqlite3_prepare_v2(
 		        dst,
 		        "INSERT INTO settings (key, value, created_at, updated_at, "
-		        "version) VALUES ('data_version', '', 0, 0, ?) ON CONFLICT (key) "
+		        "version) VALUES (?, '', 0, 0, ?) ON CONFLICT (key) "
 		        "DO UPDATE SET version = excluded.version",
 		        -1, &st, NULL) != SQLITE_OK ||
-		    sqlite3_bind_int64(st, 1, next) != SQLITE_OK ||
+		    sqlite3_bind_text(st, 1, k ? "auth_version" : "data_version", -1,
+		                      SQLITE_STATIC) != SQLITE_OK ||
+		    sqlite3_bind_int64(st, 2, (mine > theirs ? mine : theirs) + 1) != SQLITE_OK ||
 		    sqlite3_step(st) != SQLITE_DONE) {
-			snprintf(err, errlen, "cannot move the data version: %s",
+			snprintf(err, errlen, "cannot move the %s version: %s", k ? "auth" : "data",
 			         sqlite3_errmsg(dst));
 			rc = KAM_EDB;
 		}

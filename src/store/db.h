@@ -5,6 +5,7 @@
  */
 #ifndef KAM_STORE_DB_H
 #define KAM_STORE_DB_H
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -70,6 +71,16 @@ struct db_ops {
 	/* Run inside each migration's transaction so concurrent starters wait; NULL if none. */
 	const char *migrate_lock;
 };
+
+/* Statements sent to the database by this process, for GET /metrics: on PostgreSQL each
+ * is a round trip (a statement's first PREPARE on a connection is one more). */
+extern atomic_ullong db_statements;
+
+/* Counts one statement (or round trip) sent. */
+static inline void db_count(void)
+{
+	atomic_fetch_add_explicit(&db_statements, 1, memory_order_relaxed);
+}
 
 extern const struct db_ops db_sqlite;
 extern const struct db_ops db_pg;

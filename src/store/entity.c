@@ -296,6 +296,129 @@ int store_get_locked(struct store_conn *c, const struct model_entity *e, int64_t
 	return get_row(c, e, id, out, version, true);
 }
 
+/* The one list field kept beside e's rows (tags or refs), or NULL when it has none or
+ * several: that one is read in the row's statement, by a join. */
+static const struct model_field *joined_list(const struct model_entity *e)
+{
+	const struct model_field *one = NULL;
+
+	for (size_t i = 0; i < e->nfields; i++) {
+		if (is_column(&e->fields[i]))
+			continue;
+		if (one)
+			return NULL;
+		one = &e->fields[i];
+	}
+	return one;
+}
+
+int store_get_seen(struct store_conn *c, const struct model_entity *e, int64_t id,
+                   struct store_seen *seen, json_t **out, int64_t *version)
+{
+	const struct model_field *lf = joined_list(e);
+	struct sqlbuf b = {.n = 0};
+	struct db_stmt *st;
+	json_t *obj = NULL, *list = NULL;
+	int rc, ncols = 0, rows = 0;
+	bool span = seen->revenue_span;
+
+	/* the record, its account's existence, ownership and team (and revenue span), then
+	 * its tags or refs joined on: one row per list item, the record's columns repeated */
+	sb_add(&b, "SELECT r.*");
+	if (lf)
+		sb_add(&b, lf->type == MT_TAGS ? ", l.tag" : ", l.ref_id");
+	sb_add(&b, " FROM (SELECT ");
+	select_cols(&b, e);
+	sb_add(&b, ", EXISTS (SELECT 1 FROM accounts a WHERE a.id = x.");
+	sb_add(&b, seen->account);
+	sb_add(&b, ") AS kam_account, EXISTS (SELECT 1 FROM accounts a WHERE a.id = x.");
+	sb_add(&b, seen->account);
+	sb_add(&b, " AND a.owner_id = ?) AS kam_owner, EXISTS (SELECT 1 FROM account_team m "
+	           "WHERE m.account_id = x.");
+	sb_add(&b, seen->account);
+	sb_add(&b, " AND m.user_id = ?) AS kam_team");
+	if (span) {
+		/* each an index probe: the first month, and the last with revenue from the end */
+		sb_add(&b, ", coalesce((SELECT month FROM revenue_account_monthly v WHERE "
+		           "v.account_id = x.");
+		sb_add(&b, seen->account);
+		sb_add(&b, " ORDER BY month LIMIT 1), '') AS kam_first, coalesce((SELECT month FROM "
+		           "revenue_account_monthly v WHERE v.account_id = x.");
+		sb_add(&b, seen->account);
+		sb_add(&b, " AND v.amount <> 0 ORDER BY month DESC LIMIT 1), '') AS kam_last");
+	}
+	sb_add(&b, " FROM ");
+	sb_add(&b, e->table);
+	sb_add(&b, " x WHERE x.id = ?) r");
+	if (lf) {
+		sb_add(&b, " LEFT JOIN ");
+		sb_add(&b, e->table);
+		sb_add(&b, "_");
+		sb_add(&b, lf->type == MT_TAGS ? "tags" : lf->name);
+		sb_add(&b, lf->type == MT_TAGS ? " l ON l.entity_id = ? ORDER BY l.tag"
+		                               : " l ON l.entity_id = ? ORDER BY l.ref_id");
+	}
+	if (b.overflow)
+		return KAM_EINVAL;
+	rc = c->ops->query(
+	    c->db, b.s,
+	    (struct db_val[]){DB_INT(seen->user_id), DB_INT(seen->user_id), DB_INT(id), DB_INT(id)},
+	    lf ? 4 : 3, &st);
+	if (rc != KAM_OK)
+		return rc;
+	while ((rc = c->ops->next(st)) == 1) {
+		if (rows++ == 0) {
+			int x;
+
+			if ((obj = row_json(c, e, st, version)) == NULL) {
+				rc = KAM_ENOMEM;
+				break;
+			}
+			ncols = c->ops->ncols(st);
+			x = ncols - (lf ? 1 : 0) - (span ? 2 : 0) - 3;
+			if (c->ops->col_int(st, x) ==
+			    0) { /* its account is gone: no record either */
+				rc = KAM_ENOTFOUND;
+				break;
+			}
+			seen->owner = c->ops->col_int(st, x + 1) != 0;
+			seen->on_team = c->ops->col_int(st, x + 2) != 0;
+			if (span) {
+				snprintf(seen->first_month, sizeof(seen->first_month), "%s",
+				         c->ops->col_text(st, x + 3));
+				snprintf(seen->last_month, sizeof(seen->last_month), "%s",
+				         c->ops->col_text(st, x + 4));
+			}
+			if (lf && ((list = json_array()) == NULL ||
+			           json_object_set_new(obj, lf->name, list) != 0)) {
+				rc = KAM_ENOMEM;
+				break;
+			}
+		}
+		if (lf && !c->ops->is_null(st, ncols - 1) &&
+		    json_array_append_new(
+		        list, lf->type == MT_TAGS
+		                  ? json_string(c->ops->col_text(st, ncols - 1))
+		                  : json_integer(c->ops->col_int(st, ncols - 1))) != 0) {
+			rc = KAM_ENOMEM;
+			break;
+		}
+	}
+	c->ops->done(st);
+	if (rc == 0 && rows == 0)
+		rc = KAM_ENOTFOUND;
+	if (rc < 0) {
+		json_decref(obj);
+		return rc;
+	}
+	if (!lf && (rc = load_lists(c, e, id, obj)) != KAM_OK) {
+		json_decref(obj);
+		return rc;
+	}
+	*out = obj;
+	return KAM_OK;
+}
+
 static struct db_val json_val(const json_t *v)
 {
 	if (json_is_integer(v))

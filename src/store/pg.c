@@ -136,6 +136,7 @@ static int pg_exec(struct db_conn *c, const char *sql)
 	if ((rc = ensure_conn(c)) != KAM_OK)
 		return rc;
 	for (int attempt = 0;; attempt++) {
+		db_count();
 		res = PQexec(c->pg, sql);
 		if (PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK)
 			break;
@@ -233,6 +234,7 @@ static int prepared(struct db_conn *c, const char *sql, const char **name)
 	if (pgsql == NULL)
 		return KAM_ENOMEM;
 	snprintf(slot->name, sizeof(slot->name), "k%u", c->nprep++);
+	db_count();
 	res = PQprepare(c->pg, slot->name, pgsql, 0, NULL);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		rc = map_result(c, res);
@@ -283,6 +285,7 @@ static int pg_query(struct db_conn *c, const char *sql, const struct db_val *arg
 				continue;
 			return rc;
 		}
+		db_count();
 		if (name) {
 			res = PQexecPrepared(c->pg, name, nargs, vals, NULL, NULL, 0);
 		} else {
@@ -436,6 +439,7 @@ static int pg_commit(struct db_conn *c)
 	PGresult *res;
 	int rc, fate;
 
+	db_count();
 	res = PQexec(c->pg, "SELECT txid_current_if_assigned()");
 	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
 	    !PQgetisnull(res, 0, 0))
@@ -462,7 +466,10 @@ static void pg_rollback(struct db_conn *c)
 {
 	c->in_tx = false;
 	if (PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
-		PGresult *res = PQexec(c->pg, "ROLLBACK");
+		PGresult *res;
+
+		db_count();
+		res = PQexec(c->pg, "ROLLBACK");
 
 		PQclear(res);
 	}

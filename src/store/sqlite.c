@@ -49,6 +49,7 @@ static int map_rc(int rc)
 
 static int sq_exec(struct db_conn *c, const char *sql)
 {
+	db_count();
 	return map_rc(sqlite3_exec(c->db, sql, NULL, NULL, NULL));
 }
 
@@ -204,6 +205,7 @@ static int sq_query(struct db_conn *c, const char *sql, const struct db_val *arg
 
 	if (rc != KAM_OK)
 		return rc;
+	db_count();
 	sqlite3_reset(s->st);
 	sqlite3_clear_bindings(s->st);
 	for (int i = 0; i < nargs; i++) {

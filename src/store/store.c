@@ -9,6 +9,8 @@
 #include "util/metrics.h"
 #include "util/time.h"
 
+atomic_ullong db_statements;
+
 char *sq_strdup(const char *s)
 {
 	return s ? strdup(s) : NULL;
@@ -207,6 +209,10 @@ void store_metrics_write(struct store *st, struct buf *b)
 	               "Time spent waiting for a free connection");
 	buf_printf(b, "kam_db_pool_wait_seconds_total %.6f\n",
 	           (double)atomic_load(&st->wait_us) / 1e6);
+	metrics_family(b, "kam_db_statements_total", "counter",
+	               "Statements sent to the database; on PostgreSQL each is a round trip");
+	buf_printf(b, "kam_db_statements_total{backend=\"%s\"} %llu\n", st->ops->name,
+	           atomic_load(&db_statements));
 	metrics_family(b, "kam_db_errors_total", "counter",
 	               "Requests and background runs that ended in a database failure or busy "
 	               "database");

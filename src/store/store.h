@@ -51,6 +51,21 @@ void store_yield_to_writers(struct store_conn *c, int max_ms);
 /* Reads one row as a new JSON object (*out owned by the caller) and its version. */
 int store_get(struct store_conn *c, const struct model_entity *e, int64_t id, json_t **out,
 	      int64_t *version);
+/* What store_get_seen reads beside a record, in the same statement. */
+struct store_seen {
+	int64_t user_id;     /* in: whose ownership and team membership to report */
+	const char *account; /* in: the record's column naming its account ("id" for an account;
+	                      * a name from the model, never from a request) */
+	bool revenue_span;   /* in: also the account's first and last months of revenue */
+	bool owner, on_team; /* out: user_id owns the account, is on its team */
+	char first_month[8], last_month[8]; /* out, with revenue_span: YYYY-MM, "" when none */
+};
+
+/* store_get (the record, its tags or refs) and what decides who sees it, in one statement
+ * where the entity keeps at most one list beside its rows. KAM_ENOTFOUND when the record or
+ * its account does not exist. */
+int store_get_seen(struct store_conn *c, const struct model_entity *e, int64_t id,
+                   struct store_seen *seen, json_t **out, int64_t *version);
 /* store_get that also locks the row against other writers until the transaction ends:
  * read-check-write sequences use it, so concurrent writers queue instead of colliding. */
 int store_get_locked(struct store_conn *c, const struct model_entity *e, int64_t id,
@@ -92,6 +107,20 @@ struct store_auth {
 	int64_t token_id;   /* API tokens only */
 	int64_t expires_at; /* API tokens only; 0 = never */
 };
+
+/* The numbers a server checks its in-memory caches against on every request. */
+struct store_versions {
+	int64_t auth;     /* moves when a credential ends or a user changes (migration 036); -1 when
+	                   * the row is missing: nothing may then be cached on it */
+	int64_t data;     /* the data version (store_audit_add) */
+	int64_t settings; /* the settings document's row version; 0 when there is none */
+};
+
+/* Reads the three versions in one statement. When the settings document's version or the
+ * data version differ from have's, *doc gets a copy of the document (owned by the caller,
+ * NULL when there is none), else *doc is NULL. */
+int store_versions_read(struct store_conn *c, const struct store_versions *have,
+                        struct store_versions *v, char **doc);
 
 /* Finds an active or inactive user by e-mail (case-insensitive); *hash owned by the caller. */
 int store_user_by_email(struct store_conn *c, const char *email, struct store_auth *out,

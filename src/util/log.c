@@ -1,26 +1,179 @@
+#include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "util/log.h"
 #include "util/time.h"
 #include "util/buf.h"
 
-void log_json(json_t *obj)
+/* Buffered lines (log_buffer_start): written when the buffer fills, every second, before any
+ * unbuffered line (so lines stay in order) and at log_buffer_stop or exit. */
+#define LOG_BUF_MAX (64 * 1024)
+
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	char *data; /* NULL: not buffering */
+	size_t len;
+	bool stop;
+	pthread_t flusher;
+} lb = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+
+static void write_all(const char *p, size_t n)
 {
-	char ts[32], *line;
+	while (n > 0) {
+		ssize_t w = write(STDERR_FILENO, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return; /* nowhere to log that logging failed */
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+/* With lb.mu held. */
+static void flush_locked(void)
+{
+	if (lb.data && lb.len) {
+		write_all(lb.data, lb.len);
+		lb.len = 0;
+	}
+}
+
+void log_flush(void)
+{
+	pthread_mutex_lock(&lb.mu);
+	flush_locked();
+	pthread_mutex_unlock(&lb.mu);
+}
+
+static void *flusher(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&lb.mu);
+	while (!lb.stop) {
+		struct timespec ts;
+
+		time_mono_deadline(&ts, 1000);
+		pthread_cond_timedwait(&lb.cv, &lb.mu, &ts);
+		flush_locked();
+	}
+	pthread_mutex_unlock(&lb.mu);
+	return NULL;
+}
+
+int log_buffer_start(void)
+{
+	static bool registered;
+	int rc = -1;
+
+	pthread_mutex_lock(&lb.mu);
+	if (lb.data) {
+		rc = 0;
+		goto out;
+	}
+	if ((lb.data = malloc(LOG_BUF_MAX)) == NULL)
+		goto out;
+	/* the flusher waits on the monotonic clock, as time_mono_deadline counts */
+	pthread_cond_destroy(&lb.cv);
+	time_cond_init_mono(&lb.cv);
+	lb.len = 0;
+	lb.stop = false;
+	if (pthread_create(&lb.flusher, NULL, flusher, NULL) != 0) {
+		free(lb.data);
+		lb.data = NULL;
+		goto out;
+	}
+	if (!registered)
+		registered = atexit(log_flush) == 0;
+	rc = 0;
+out:
+	pthread_mutex_unlock(&lb.mu);
+	return rc;
+}
+
+void log_buffer_stop(void)
+{
+	pthread_mutex_lock(&lb.mu);
+	if (lb.data == NULL) {
+		pthread_mutex_unlock(&lb.mu);
+		return;
+	}
+	lb.stop = true;
+	pthread_cond_signal(&lb.cv);
+	pthread_mutex_unlock(&lb.mu);
+	pthread_join(lb.flusher, NULL);
+	pthread_mutex_lock(&lb.mu);
+	flush_locked();
+	free(lb.data);
+	lb.data = NULL;
+	pthread_mutex_unlock(&lb.mu);
+}
+
+/* The line of obj (adds "ts"; steals the reference), newline-terminated; NULL on failure. */
+static char *line_of(json_t *obj, size_t *n)
+{
+	char ts[32], *line, *nl;
 
 	if (obj == NULL)
-		return;
+		return NULL;
 	time_rfc3339(time(NULL), ts, sizeof(ts));
 	json_object_set_new(obj, "ts", json_string(ts));
 	line = buf_json(obj, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
-	if (line) {
-		/* one fprintf per line: glibc locks the stream, so lines never interleave */
-		fprintf(stderr, "%s\n", line);
-		free(line);
-	}
 	json_decref(obj);
+	if (line == NULL)
+		return NULL;
+	*n = strlen(line);
+	if ((nl = realloc(line, *n + 2)) == NULL) {
+		free(line);
+		return NULL;
+	}
+	nl[(*n)++] = '\n';
+	nl[*n] = '\0';
+	return nl;
+}
+
+static void emit(json_t *obj, bool buffered)
+{
+	size_t n = 0;
+	char *line = line_of(obj, &n);
+
+	if (line == NULL)
+		return;
+	/* one write per line, or per buffer, under one lock: lines never interleave */
+	pthread_mutex_lock(&lb.mu);
+	if (buffered && lb.data) {
+		if (lb.len + n > LOG_BUF_MAX)
+			flush_locked();
+		if (n <= LOG_BUF_MAX) {
+			memcpy(lb.data + lb.len, line, n);
+			lb.len += n;
+		} else {
+			write_all(line, n);
+		}
+	} else {
+		flush_locked();
+		write_all(line, n);
+	}
+	pthread_mutex_unlock(&lb.mu);
+	free(line);
+}
+
+void log_json(json_t *obj)
+{
+	emit(obj, false);
+}
+
+void log_json_buffered(json_t *obj)
+{
+	emit(obj, true);
 }
 
 void log_msg(const char *level, const char *fmt, ...)

@@ -22,6 +22,10 @@ static const struct http_route routes[] = {
     {"GET", "/api/v1/accounts/:id", h, 0, 0, NULL, NULL, NULL, NULL},
     {"PATCH", "/api/v1/accounts/:id", h, 0, 0, NULL, NULL, NULL, NULL},
     {"PUT", "/api/v1/accounts/:id/team/:user_id", h, 0, 0, NULL, NULL, NULL, NULL},
+    /* the lookup skips routes by segment count and literal third segment first */
+    {"GET", "/api/v1/accountsx/:id", h, 0, 0, NULL, NULL, NULL, NULL},
+    {"DELETE", "/api/:v/accounts/:id", h, 0, 0, NULL, NULL, NULL, NULL},
+    {"GET", "/api/v1/:kind/:id/notes", h, 0, 0, NULL, NULL, NULL, NULL},
 };
 #define NR (sizeof(routes) / sizeof(routes[0]))
 
@@ -57,6 +61,12 @@ static void test_router(void **state)
 		{"GET", "api/v1/accounts", -1, false, NULL, NULL},    /* not absolute */
 		{"GET", "/api/v1/accounts/1/2", -1, false, NULL, NULL},
 		{"GET", "/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r", -1, false, NULL, NULL},
+		{"GET", "/api/v1/accountsx/5", 6, true, "5", NULL},
+		{"GET", "/api/v1/account/5", -1, false, NULL, NULL},
+		{"DELETE", "/api/v2/accounts/3", 7, true, "v2", "3"},
+		{"DELETE", "/api/v1/accounts/42", 7, true, "v1", "42"},
+		{"GET", "/api/v1/cases/8/notes", 8, true, "cases", "8"},
+		{"GET", "/api/v1/accounts/8/notes", 8, true, "accounts", "8"},
 	};
 	struct req rq;
 	char allow[128];
@@ -83,7 +93,17 @@ static void test_router(void **state)
 		assert_null(find("DELETE", "/api/v1/accounts", &rq, &known, allow));
 		assert_string_equal(allow, "GET, POST");
 		assert_null(find("POST", "/api/v1/accounts/3", &rq, &known, allow));
-		assert_string_equal(allow, "GET, PATCH");
+		assert_string_equal(allow, "GET, PATCH, DELETE");
+	}
+	/* dispatch's second look: the one route the server found, for its parameters */
+	{
+		snprintf(buf, sizeof(buf), "%s", "/api/v1/accounts/7/team/9");
+		memset(&rq, 0, sizeof(rq));
+		assert_true(http_route_match(&routes[5], buf, &rq));
+		assert_string_equal(rq.params[0], "7");
+		assert_string_equal(rq.params[1], "9");
+		snprintf(buf, sizeof(buf), "%s", "/api/v1/accounts/7");
+		assert_false(http_route_match(&routes[5], buf, &rq));
 	}
 }
 

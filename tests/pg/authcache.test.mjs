@@ -1,0 +1,76 @@
+// Two kam servers on one PostgreSQL, each keeping resolved credentials in memory
+// (src/http/authcache.c): whatever one node does to a token, a session or a user counts on
+// the other node's very next request, as a write does for the KPI cache.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { PG, createDb, kam, serve, api, login, psql } from '../lib/harness.mjs';
+
+const skip = PG ? false : 'needs PostgreSQL: run through scripts/test-pg';
+let db, a, b;
+const tok = {};
+
+before(async () => {
+  if (skip) return;
+  db = createDb();
+  kam(['demo', '--db', db]);
+  for (const u of ['admin', 'director', 'anna', 'ben', 'chloe'])
+    tok[u] = kam(['token', 'create', '--email', `${u}@example.com`, '--name', 'two-nodes', '--db', db]).trim();
+  [a, b] = await Promise.all([serve(db, { KAM_JOB_INTERVAL: '3600' }), serve(db, { KAM_JOB_INTERVAL: '3600' })]);
+});
+
+after(async () => {
+  for (const n of [a, b]) if (n) assert.equal(await n.stop(), 0, n.log().slice(-2000));
+});
+
+// Two answers from each node, so both certainly hold the credential in memory.
+async function warm(token) {
+  for (const n of [a, b]) for (let i = 0; i < 2; i++) assert.equal((await api(n.url, token, 'GET', '/api/v1/me')).status, 200);
+}
+
+test('a token revoked on one node answers 401 on the other at once', { skip }, async () => {
+  await warm(tok.anna);
+  const mine = (await api(a.url, tok.anna, 'GET', '/api/v1/tokens')).json.items.find((x) => x.name === 'two-nodes');
+  assert.equal((await api(a.url, tok.anna, 'DELETE', `/api/v1/tokens/${mine.id}`)).status, 204);
+  assert.equal((await api(b.url, tok.anna, 'GET', '/api/v1/me')).status, 401);
+  assert.equal((await api(a.url, tok.anna, 'GET', '/api/v1/me')).status, 401);
+});
+
+test('a user deactivated on one node is out on the other at once', { skip }, async () => {
+  await warm(tok.ben);
+  const ben = (await api(b.url, tok.ben, 'GET', '/api/v1/me')).json;
+  assert.equal((await api(a.url, tok.admin, 'PATCH', `/api/v1/users/${ben.id}`, { active: false })).status, 200);
+  assert.equal((await api(b.url, tok.ben, 'GET', '/api/v1/me')).status, 401);
+});
+
+test('a role changed in the database counts on both nodes from the next request', { skip }, async () => {
+  await warm(tok.director);
+  psql("UPDATE users SET role = 'viewer' WHERE email = 'director@example.com'", new URL(db).pathname.slice(1));
+  for (const n of [a, b]) {
+    assert.equal((await api(n.url, tok.director, 'GET', '/api/v1/me')).json.role, 'viewer');
+    assert.equal((await api(n.url, tok.director, 'PATCH', '/api/v1/accounts/1', { notes: 'x' })).status, 403);
+  }
+  psql("UPDATE users SET role = 'director' WHERE email = 'director@example.com'", new URL(db).pathname.slice(1));
+  assert.equal((await api(b.url, tok.director, 'PATCH', '/api/v1/accounts/1', { notes: 'y' })).status, 200);
+});
+
+test('a session logged out on one node ends on the other, used there a moment before', { skip }, async () => {
+  const s = await login(a.url, 'chloe@example.com');
+  for (const n of [a, b]) for (let i = 0; i < 2; i++)
+    assert.equal((await fetch(n.url + '/api/v1/me', { headers: { Cookie: s.cookie } })).status, 200);
+  const out = await fetch(b.url + '/api/v1/session', { method: 'DELETE', headers: { Cookie: s.cookie, 'X-CSRF-Token': s.csrf } });
+  assert.equal(out.status, 204);
+  for (const n of [a, b]) assert.equal((await fetch(n.url + '/api/v1/me', { headers: { Cookie: s.cookie } })).status, 401);
+});
+
+test('settings changed on one node are in force on the other at once', { skip }, async () => {
+  const today = async (n) => (await api(n.url, tok.admin, 'GET', '/api/v1/session')).json.clock.today;
+  const zone = async (z) => assert.equal((await api(a.url, tok.admin, 'PATCH', '/api/v1/settings', { time_zone: z })).status, 200);
+  // 25 hours apart: "today" differs between these two zones at every instant
+  await zone('Pacific/Pago_Pago');
+  const before = [await today(a), await today(b), await today(b)];
+  assert.equal(before[1], before[0]);
+  await zone('Pacific/Kiritimati');
+  const after = await today(b);
+  assert.notEqual(after, before[1], 'node B still counts days in the old zone');
+  assert.equal(after, await today(a));
+});
