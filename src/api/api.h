@@ -191,6 +191,9 @@ int api_account_pipeline(struct req *rq, struct resp *rs);
 int api_account_risk_matrix(struct req *rq, struct resp *rs);
 /* GET /api/v1/accounts/:id/coverage: our people × their stakeholders, with the gaps. */
 int api_account_coverage(struct req *rq, struct resp *rs);
+/* GET /api/v1/accounts/:id/stakeholders[?scope=group]: the account's contacts, or those of
+ * every entity of its group the caller sees, with their account. */
+int api_account_stakeholders(struct req *rq, struct resp *rs);
 /* GET /api/v1/plans/:id/changes: what moved since the last review. */
 int api_plan_changes(struct req *rq, struct resp *rs);
 

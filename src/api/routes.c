@@ -392,6 +392,11 @@ const struct http_route api_routes[] = {
      "The relationship coverage grid: our people × the client's deciders and influencers, "
      "with the gaps (nobody covers a decision maker, a link unverified for 180 days, one "
      "person covering every decision maker)", NULL, "object"},
+    {"GET", "/api/v1/accounts/:id/stakeholders", api_account_stakeholders, 0, 0, NULL,
+     "The stakeholders on one map: the account's contacts, or with scope=group those of every "
+     "entity of its group the caller sees, each with its account (reports_to may cross "
+     "entities; a manager not on the map is left out, reports_elsewhere true)",
+     NULL, "object"},
     CRUD("/api/v1/surveys", res_surveys, ACCOUNT_WRITERS, "Survey", "a survey", "surveys"),
     {"GET", "/api/v1/accounts/:id/risk-matrix", api_account_risk_matrix, 0, 0, NULL,
      "The 5×5 risk heat map of the account", NULL, "object"},

@@ -220,6 +220,8 @@ static const struct model_field plan_fields[] = {
 	TEXT("swot_weaknesses", 2000, 0),
 	TEXT("swot_opportunities", 2000, 0),
 	TEXT("swot_threats", 2000, 0),
+	/* the group plan this entity's plan is part of: a plan of an ancestor account (schema 33) */
+	{"group_plan_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "plan"},
 	STAMPS,
 };
 ENTITY(model_plan, "plan", "plans", plan_fields);
