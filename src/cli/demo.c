@@ -29,8 +29,8 @@ static const char *const names[] = {
 	"Initech Systems",   "Umbrella Foods",	 "Stark Logistics",   "Wayne Aerospace",
 	"Tyrell Robotics",   "Cyberdyne Health", "Soylent Retail",    "Hooli Cloud",
 	"Vandelay Imports",  "Acme Industrial",	 "Aperture Labs",     "Massive Dynamic",
-	"Oscorp Chemicals",  "Wonka Confection", "Gringotts Finance", "Monarch Mining",
-	"Pied Piper Media",  "Dunder Paper",	 "Tyrell Robotics UK",   "Tyrell Robotics Japan",
+	"Oscorp Chemicals",  "Wonka Confection", "Gringotts Finance", "Tyrell Robotics Japan",
+	"Pied Piper Media",  "Dunder Paper",	 "Tyrell Robotics UK",   "Blue Sun Fuel",
 	"Nakatomi Trading",  "Virtucon Steel",	 "Tyrell Osaka Works",    "Gringotts Brasil",
 	"Prestige Worldwide", "Gringotts Singapore",	 "Weyland Mining",    "Zorg Industries",
 };

@@ -17,7 +17,7 @@ static const struct {
 	int index, parent; /* into the demo's accounts; parent -1: the top of a group */
 	const char *country, *region;
 } entities[] = {
-    {8, -1, "DE", "EMEA"},  {22, 8, "GB", "EMEA"},  {23, 8, "JP", "APAC"},   {26, 23, "JP", "APAC"},
+    {8, -1, "DE", "EMEA"},  {19, 8, "JP", "APAC"},  {22, 8, "GB", "EMEA"},   {26, 19, "JP", "APAC"},
     {18, -1, "GB", "EMEA"}, {29, 18, "SG", "APAC"}, {27, 18, "BR", "LATAM"},
 };
 #define NENT (sizeof(entities) / sizeof(entities[0]))
