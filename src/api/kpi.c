@@ -324,7 +324,7 @@ static int figures(struct req *rq, const struct settings *set, struct scope *sc,
 	                            ppt,
 	                            set->base_currency,
 	                            rollup,
-	                            sc->kind == SC_GROUP && app_group_complete(&sc->group)};
+	                            sc->kind == SC_GROUP};
 	json_t *a, *b, *v;
 	const char *name;
 	int rc;
@@ -364,13 +364,11 @@ static json_t *scope_json(const struct scope *sc)
 {
 	static const char *const kinds[] = {"portfolio", "account", "kam", "segment", "group"};
 
-	/* how many entities the figures count, and whether that is the whole group (then
-	 * net of intra-group revenue) */
+	/* how many entities the figures count, and whether that is the whole group */
 	if (sc->kind == SC_GROUP)
-		return json_pack("{s:s,s:I,s:I,s:b,s:b}", "kind", kinds[sc->kind], "id",
+		return json_pack("{s:s,s:I,s:I,s:b}", "kind", kinds[sc->kind], "id",
 		                 (json_int_t)sc->id, "entities", (json_int_t)sc->nids, "complete",
-		                 sc->nids == sc->group.n, "net_of_intra_group",
-		                 app_group_complete(&sc->group));
+		                 sc->nids == sc->group.n);
 	if (sc->kind == SC_PORTFOLIO)
 		return json_pack("{s:s}", "kind", kinds[sc->kind]);
 	if (sc->kind == SC_SEGMENT)
@@ -513,7 +511,7 @@ int api_kpi_rows(struct req *rq, struct resp *rs)
 		                             ppt,
 		                             set.base_currency,
 		                             NULL,
-		                             sc.kind == SC_GROUP && app_group_complete(&sc.group)};
+		                             sc.kind == SC_GROUP};
 		if ((rc = api_today(rq, &today)) == KAM_OK)
 			rc = app_kpi_fetch(rq->db, &set, today, &q, &d);
 	}

@@ -32,8 +32,7 @@ struct app_group {
 int app_group_load(struct store_conn *db, const struct actor *who, int64_t id, struct app_group *g);
 /* Frees what g holds. */
 void app_group_free(struct app_group *g);
-/* Whether a group answer of g is complete (counts every entity): then it is net of
- * intra-group revenue. */
+/* Whether a group answer of g is complete (counts every entity). */
 bool app_group_complete(const struct app_group *g);
 
 /*
