@@ -238,8 +238,9 @@ const struct http_route api_routes[] = {
      "strength components",
      NULL, "object"},
     {"GET", "/api/v1/kpis", api_kpis, 0, 0, NULL,
-     "KPIs of a scope (portfolio, account, kam, segment) for [from, to) and the previous "
-     "period; interval=month|quarter|year adds a series",
+     "KPIs of a scope (portfolio, account, kam, segment, group: id = the group's parent "
+     "account, with all its descendants, net of intra-group revenue) for [from, to) and the "
+     "previous period; interval=month|quarter|year adds a series",
      NULL, "object"},
     {"GET", "/api/v1/accounts/:id/health", api_account_health, 0, 0, NULL,
      "The health score with its parts: value, weight, points and a reason; enough_data false "
@@ -306,7 +307,9 @@ const struct http_route api_routes[] = {
     {"GET", "/api/v1/playbook-runs/:id", api_run_get, 0, 0, NULL,
      "A playbook run: progress, state, why it started and its steps", NULL, "object"},
     {"GET", "/api/v1/kpis/rows", api_kpi_rows, 0, 0, NULL,
-     "The rows one KPI counted (name, scope, id, from, to)", NULL, "object"},
+     "The rows one KPI counted (name, scope, id, from, to); a group's rows name their entity "
+     "(account_name)",
+     NULL, "object"},
 
     /* account plans */
     CRUD("/api/v1/plans", res_plans, ACCOUNT_WRITERS, "Plan", "a plan", "plans"),
@@ -364,6 +367,13 @@ const struct http_route api_routes[] = {
      "Units × products: sold, pipeline, white space", NULL, "object"},
     {"GET", "/api/v1/accounts/:id/pipeline", api_account_pipeline, 0, 0, NULL,
      "Open pipeline totals and weighted value", NULL, "object"},
+    {"GET", "/api/v1/accounts/:id/group", api_account_group, 0, 0, NULL,
+     "The group the account belongs to, from its top parent down: {root_id, account_id, "
+     "currency, complete, entities: [{id, name, parent_id, depth, owner: {id, name}, "
+     "revenue_12m, health, visible}], totals: {entities, revenue_12m, intra_group_12m, health} "
+     "or null}; entities the caller may not see are left out, totals only for the group's "
+     "owner, staff, or when its owner shares them (docs/groups.md)",
+     NULL, "object"},
 
     /* engagement: interactions, cases, risks, surveys */
     /* CRUD written out: POST also takes a follow_up action (its schema: openapi.c) */

@@ -82,7 +82,7 @@ static int kpis(struct store_conn *db, const struct settings *set, int64_t accou
 	app_revenue_window_dates(tday, from, to);
 	kpi_previous(from, to, pf, pt);
 	kpi_previous(pf, pt, ppf, ppt);
-	struct store_kpi_query kq = {0, from, to, pf, pt, ppf, ppt, set->base_currency, NULL};
+	struct store_kpi_query kq = {0, from, to, pf, pt, ppf, ppt, set->base_currency, NULL, false};
 
 	if ((rc = app_kpi_fetch(db, set, tday, &kq, &d)) != KAM_OK)
 		return rc;

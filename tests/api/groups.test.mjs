@@ -1,0 +1,224 @@
+// Group accounts (issue 18, docs/groups.md): scope=group answers, the group tree, who sees
+// what of a group, intra-group revenue counted once, and identification at group level.
+// A hand-worked group, all amounts in EUR (the base currency), the clock fixed at
+// 2026-06-15 so the 12-month window is [2025-06-01, 2026-06-01):
+//
+//   Globex Holding (anna)            1,000.00
+//   ├── Globex France (ben)            500.00
+//   │   └── Globex Lyon (chloe)        300.00 + 200.00 intra-group (re-invoiced by France)
+//   └── Globex Germany (anna)          400.00
+//
+// group total = 1000 + 500 + 300 + 200 + 400 − 200 (intra) = 2,200.00
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, api, demoDb, tokens } from '../lib/harness.mjs';
+
+let t, db, srv;
+const tok = {};
+const A = {}; // accounts by short name
+const NOW = '2026-06-15T12:00:00Z';
+const WINDOW = 'from=2025-06-01&to=2026-06-01';
+
+const call = (u, method, path, body) => api(srv.url, tok[u], method, path, body);
+
+async function account(u, name, parent, owner) {
+  const body = { name, currency: 'EUR', status: 'active', acquired_on: '2024-01-01' };
+  if (parent) body.parent_id = parent.id;
+  if (owner) body.owner_id = owner;
+  const r = await call(u, 'POST', '/api/v1/accounts', body);
+  assert.equal(r.status, 201, r.text);
+  return r.json;
+}
+
+async function txn(acc, booked_on, amount, extra = {}) {
+  const r = await call('director', 'POST', '/api/v1/transactions', { account_id: acc.id, booked_on, amount, currency: 'EUR', ...extra });
+  assert.equal(r.status, 201, r.text);
+  return r.json;
+}
+
+const userId = async (u) => (await call(u, 'GET', '/api/v1/me')).json.id;
+const revenue = async (u, id, extra = '') => {
+  const r = await call(u, 'GET', `/api/v1/kpis?scope=group&id=${id}&${WINDOW}${extra}`);
+  assert.equal(r.status, 200, r.text);
+  return r.json;
+};
+
+before(async () => {
+  ({ t, db } = demoDb());
+  Object.assign(tok, tokens(db, ['anna', 'ben', 'chloe', 'dev', 'viewer', 'director', 'admin', 'mia'], 'groups'));
+  srv = await serve(db, { KAM_JOB_INTERVAL: '3600', KAM_NOW: NOW });
+  const ids = { anna: await userId('anna'), ben: await userId('ben'), chloe: await userId('chloe') };
+  A.holding = await account('director', 'Globex Holding', null, ids.anna);
+  A.france = await account('director', 'Globex France', A.holding, ids.ben);
+  A.lyon = await account('director', 'Globex Lyon', A.france, ids.chloe);
+  A.germany = await account('director', 'Globex Germany', A.holding, ids.anna);
+  await txn(A.holding, '2026-02-10', 100000);
+  await txn(A.france, '2026-03-05', 50000);
+  await txn(A.lyon, '2026-03-20', 30000);
+  await txn(A.lyon, '2026-04-02', 20000, { intra_group: true });
+  await txn(A.germany, '2026-01-15', 40000);
+});
+
+after(async () => {
+  if (srv) assert.equal(await srv.stop(), 0, srv.log().slice(-3000));
+  t.rm();
+});
+
+test('GET /accounts/:id/group: the tree from the top parent down, with owner, revenue and health per entity, and the totals net of intra-group revenue', async () => {
+  for (const from of [A.holding, A.lyon]) {
+    const r = await call('director', 'GET', `/api/v1/accounts/${from.id}/group`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.root_id, A.holding.id);
+    assert.equal(r.json.account_id, from.id);
+    assert.equal(r.json.currency, 'EUR');
+    assert.equal(r.json.complete, true);
+    // depth-first, siblings by name
+    assert.deepEqual(r.json.entities.map((e) => [e.name, e.depth, e.parent_id]), [
+      ['Globex Holding', 0, null], ['Globex France', 1, A.holding.id], ['Globex Lyon', 2, A.france.id], ['Globex Germany', 1, A.holding.id]]);
+    const lyon = r.json.entities[2];
+    assert.equal(lyon.owner.name, 'Chloé Martin');
+    assert.equal(lyon.revenue_12m, 50000); // its own revenue, intra-group included
+    assert.equal(lyon.visible, true);
+    assert.ok(lyon.health === null || typeof lyon.health === 'number');
+    assert.deepEqual({ ...r.json.totals, health: undefined }, { entities: 4, revenue_12m: 220000, intra_group_12m: 20000, health: undefined });
+  }
+});
+
+test('scope=group KPIs: the parent and every descendant, intra-group revenue counted once; a sub-group is a group too', async () => {
+  let k = await revenue('director', A.holding.id);
+  assert.equal(k.kpis.revenue.value, 220000);
+  assert.deepEqual(k.scope, { kind: 'group', id: A.holding.id, entities: 4, complete: true });
+  k = await revenue('director', A.france.id);
+  assert.equal(k.kpis.revenue.value, 80000); // 500 + 300 + 200 − 200
+  assert.equal(k.scope.entities, 2);
+  // the entity alone keeps its own revenue, as billed
+  const one = await call('director', 'GET', `/api/v1/kpis?scope=account&id=${A.lyon.id}&${WINDOW}`);
+  assert.equal(one.json.kpis.revenue.value, 50000);
+  // rows name their entity
+  const rows = await call('director', 'GET', `/api/v1/kpis/rows?name=revenue&scope=group&id=${A.holding.id}&${WINDOW}`);
+  assert.equal(rows.status, 200, rows.text);
+  const byName = Object.fromEntries(rows.json.items.map((x) => [x.account_name, x.revenue]));
+  assert.deepEqual(byName, { 'Globex Holding': 100000, 'Globex France': 50000, 'Globex Lyon': 30000, 'Globex Germany': 40000 });
+  assert.equal(rows.json.items.reduce((s, x) => s + x.revenue, 0), 220000, 'the rows add up to the group figure');
+});
+
+const tree = (u, id) => call(u, 'GET', `/api/v1/accounts/${id}/group`);
+const names = (r) => r.json.entities.map((e) => e.name);
+
+test('access: the owner of the parent sees the whole group, entities they cannot open included (visible: false), with the totals', async () => {
+  const r = await tree('anna', A.germany.id);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(names(r), ['Globex Holding', 'Globex France', 'Globex Lyon', 'Globex Germany']);
+  assert.deepEqual(r.json.entities.map((e) => e.visible), [true, false, false, true]);
+  assert.equal(r.json.complete, true);
+  assert.equal(r.json.totals.revenue_12m, 220000);
+  assert.equal((await call('anna', 'GET', `/api/v1/accounts/${A.lyon.id}`)).status, 404, 'seeing the figures does not open the record');
+  const k = await revenue('anna', A.holding.id);
+  assert.equal(k.kpis.revenue.value, 220000);
+  assert.equal(k.scope.complete, true);
+  const rows = await call('anna', 'GET', `/api/v1/kpis/rows?name=revenue&scope=group&id=${A.holding.id}&${WINDOW}`);
+  assert.equal(rows.json.items.length, 4);
+});
+
+test('access: directors, admins and viewers see every group whole', async () => {
+  for (const u of ['director', 'admin', 'viewer']) {
+    const r = await tree(u, A.lyon.id);
+    assert.equal(r.status, 200, `${u}: ${r.text}`);
+    assert.equal(r.json.entities.length, 4, u);
+    assert.ok(r.json.entities.every((e) => e.visible), u);
+    assert.equal(r.json.totals.revenue_12m, 220000, u);
+    assert.equal((await revenue(u, A.holding.id)).kpis.revenue.value, 220000, u);
+  }
+});
+
+test('access: the owner of a sub-group sees it (and what is under it), not the rest; no totals unless shared', async () => {
+  // ben owns France; Lyon (chloe's) is under it
+  let r = await tree('ben', A.lyon.id);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.root_id, A.holding.id);
+  assert.deepEqual(names(r), ['Globex France', 'Globex Lyon']);
+  assert.deepEqual(r.json.entities.map((e) => e.visible), [true, false]);
+  assert.equal(r.json.complete, false);
+  assert.equal(r.json.totals, null);
+  assert.equal((await tree('ben', A.holding.id)).status, 404, 'the parent itself is not his');
+  let k = await revenue('ben', A.france.id);
+  assert.equal(k.kpis.revenue.value, 80000);
+  assert.equal(k.scope.complete, true);
+  k = await revenue('ben', A.holding.id);
+  assert.equal(k.kpis.revenue.value, 80000, 'of the holding he counts only what he may see');
+  assert.deepEqual(k.scope, { kind: 'group', id: A.holding.id, entities: 2, complete: false });
+});
+
+test('access: the KAM of one subsidiary sees only their entity; an invisible group answers 404 exactly like a missing one', async () => {
+  let r = await tree('chloe', A.lyon.id);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(names(r), ['Globex Lyon']);
+  assert.equal(r.json.totals, null);
+  const k = await revenue('chloe', A.holding.id);
+  assert.equal(k.kpis.revenue.value, 30000, 'her entity, net of its intra-group revenue');
+  assert.equal(k.scope.entities, 1);
+  // nothing of the group is dev's or mia's: the same answer as an account that does not exist
+  for (const u of ['dev', 'mia']) {
+    for (const path of [(id) => `/api/v1/accounts/${id}/group`, (id) => `/api/v1/kpis?scope=group&id=${id}`, (id) => `/api/v1/kpis/rows?name=revenue&scope=group&id=${id}`]) {
+      const hidden = await call(u, 'GET', path(A.holding.id));
+      const missing = await call(u, 'GET', path(99999999));
+      assert.equal(hidden.status, 404, `${u} ${path(A.holding.id)}: ${hidden.text}`);
+      assert.equal(hidden.text, missing.text, 'indistinguishable from a missing account');
+    }
+  }
+  assert.equal((await tree('chloe', A.holding.id)).status, 404);
+  const bad = await call('director', 'GET', '/api/v1/kpis?scope=group&id=x');
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.errors[0].field, 'id');
+});
+
+test('sharing: the group owner (or staff) shares the totals; then a subsidiary KAM gets them, still seeing only their entity', async () => {
+  // a kam on the team of the parent may change it, not share its group's figures
+  const dev = await userId('dev');
+  let r = await call('director', 'PUT', `/api/v1/accounts/${A.holding.id}/team/${dev}`, { role: 'sales' });
+  assert.ok([200, 201].includes(r.status), r.text);
+  r = await call('dev', 'PATCH', `/api/v1/accounts/${A.holding.id}`, { group_totals_shared: true });
+  assert.equal(r.status, 403, r.text);
+  assert.equal(r.json.errors[0].field, 'group_totals_shared');
+  assert.equal((await call('chloe', 'PATCH', `/api/v1/accounts/${A.holding.id}`, { group_totals_shared: true })).status, 404);
+  r = await call('anna', 'PATCH', `/api/v1/accounts/${A.holding.id}`, { group_totals_shared: true });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.group_totals_shared, true);
+
+  r = await tree('chloe', A.lyon.id);
+  assert.deepEqual(names(r), ['Globex Lyon']);
+  assert.equal(r.json.complete, false);
+  assert.equal(r.json.totals.revenue_12m, 220000);
+  assert.equal(r.json.totals.entities, 4);
+  const k = await revenue('chloe', A.holding.id);
+  assert.equal(k.kpis.revenue.value, 220000);
+  assert.equal(k.scope.complete, true);
+  const rows = await call('chloe', 'GET', `/api/v1/kpis/rows?name=revenue&scope=group&id=${A.holding.id}&${WINDOW}`);
+  assert.deepEqual(rows.json.items.map((x) => x.account_name), ['Globex Lyon'], 'rows only of what she may see');
+  // a sub-group under a shared parent is shared too
+  assert.equal((await revenue('chloe', A.france.id)).kpis.revenue.value, 80000);
+  // the director turns it off again
+  r = await call('director', 'PATCH', `/api/v1/accounts/${A.holding.id}`, { group_totals_shared: false });
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await tree('chloe', A.lyon.id)).json.totals, null);
+  assert.equal((await call('director', 'DELETE', `/api/v1/accounts/${A.holding.id}/team/${dev}`)).status, 204);
+});
+
+test('parent_id: a cycle or a chain deeper than 64 levels is refused with a 400 naming parent_id', async () => {
+  let r = await call('director', 'PATCH', `/api/v1/accounts/${A.holding.id}`, { parent_id: A.lyon.id });
+  assert.equal(r.status, 400, r.text);
+  assert.equal(r.json.errors[0].field, 'parent_id');
+  const chain = [A.holding];
+  for (let i = 0; i < 64; i++) chain.push(await account('director', `Chain ${i}`, chain[chain.length - 1]));
+  // the bottom of the chain has 64 accounts above it: one more level is refused
+  r = await call('director', 'POST', '/api/v1/accounts', { name: 'Too deep', parent_id: chain[chain.length - 1].id });
+  assert.equal(r.status, 400, r.text);
+  assert.equal(r.json.errors[0].field, 'parent_id');
+  assert.match(r.json.errors[0].message, /deeper than 64/);
+  // a cycle closing more than 64 levels up is refused too (the walk used to stop there)
+  r = await call('director', 'PATCH', `/api/v1/accounts/${A.holding.id}`, { parent_id: chain[chain.length - 1].id });
+  assert.equal(r.status, 400, r.text);
+  assert.equal(r.json.errors[0].field, 'parent_id');
+  assert.equal((await call('director', 'GET', `/api/v1/accounts/${A.holding.id}`)).json.parent_id, null);
+  for (const a of chain.slice(1).reverse()) assert.equal((await call('director', 'DELETE', `/api/v1/accounts/${a.id}`)).status, 204);
+});
