@@ -119,7 +119,10 @@ function Stakeholders({ account, contacts, others = [], team, canEdit, reload, s
   const edit = async (c, patch) => { await api('PATCH', `/api/v1/contacts/${c.id}`, patch); setError(null); reload(); };
   // a manager in another entity of the group is named with it
   const elsewhere = others.map((o) => [o.id, `${o.name} (${o.account_name})`]);
-  const nameOf = (cid) => contacts.find((o) => o.id === cid)?.name ?? elsewhere.find(([i]) => i === cid)?.[1] ?? '';
+  const nameOf = (cid) => contacts.find((o) => o.id === cid)?.name ?? elsewhere.find(([i]) => i === cid)?.[1] ?? (cid ? 'someone in another entity of the group' : '');
+  // a manager in an entity the reader does not see is not named, only said to be there
+  const hidden = (c) => (c.reports_to_id && !contacts.some((o) => o.id === c.reports_to_id) && !elsewhere.some(([i]) => i === c.reports_to_id)
+    ? [[c.reports_to_id, 'someone in another entity of the group']] : []);
   // a select to edit with, or for a reader the value as text
   const pick = (c, label, value, opts, none, patch) => (canEdit
     ? html`<${SaveSelect} label=${label} value=${value} options=${opts} none=${none} save=${(v) => edit(c, patch(v))} />`
@@ -141,7 +144,7 @@ function Stakeholders({ account, contacts, others = [], team, canEdit, reload, s
         onSave=${async (fd) => { await api('PATCH', `/api/v1/contacts/${c.id}`, body(PERSON_EDIT, fd)); setEditing(null); reload(); }}>${fields(PERSON_EDIT, c)}<//></td></tr>`
     : html`<tr key=${c.id} data-contact=${c.id} class=${c.left_on ? 'left' : ''}><td>${c.name}${c.left_on && html` <span class="muted">(left ${c.left_on})</span>`}<span class="role-inline muted"><br />contacted ${ago(c.last_contacted_at)}</span></td><td>${c.title || ''}${c.decision_role && html`<span class="role-inline muted"><br />${c.decision_role.replaceAll('_', ' ')}</span>`}</td>
       <td class="contact">${c.email && html`<a href=${`mailto:${c.email}`}>${c.email}</a>`}${c.email && c.phone && html`<br />`}${c.phone && html`<a href=${`tel:${c.phone}`}>${c.phone}</a>`}</td>
-      <td>${canEdit ? pick(c, `${c.name} reports to`, c.reports_to_id, [...contacts.filter((o) => o.id !== c.id).map((o) => [o.id, o.name]), ...elsewhere], 'nobody here', (v) => ({ reports_to_id: num1(v) })) : nameOf(c.reports_to_id)}</td>
+      <td>${canEdit ? pick(c, `${c.name} reports to`, c.reports_to_id, [...contacts.filter((o) => o.id !== c.id).map((o) => [o.id, o.name]), ...elsewhere, ...hidden(c)], 'nobody here', (v) => ({ reports_to_id: num1(v) })) : nameOf(c.reports_to_id)}</td>
       <td>${pick(c, `influence of ${c.name}`, c.influence, [1, 2, 3, 4, 5].map((i) => [i, String(i)]), '–', (v) => ({ influence: num1(v) }))}</td>
       <td>${pick(c, `attitude of ${c.name}`, c.attitude, ['champion', 'supporter', 'neutral', 'critic', 'blocker'].map((t) => [t, t]), 'unknown', (v) => ({ attitude: v || null }))}</td>
       <td class="role">${pick(c, `decision role of ${c.name}`, c.decision_role, ROLES.map((r) => [r, r.replaceAll('_', ' ')]), '–', (v) => ({ decision_role: v || null }))}</td>

@@ -34,16 +34,21 @@ export async function inGroup(a) {
 function Tree({ tree, here }) {
   const shown = tree.entities;
   const figures = !tree.partial;
+  const t = tree.totals;
   return html`<div class="scroll"><table class="group-tree">
-    <thead><tr><th scope="col">Entity</th>${figures && html`<th scope="col">Owner</th><th scope="col" class="num">Revenue, 12 months</th><th scope="col" class="num">Health</th>`}</tr></thead>
+    <thead><tr><th scope="col">Entity</th>${figures && html`<th scope="col" class="owner">Owner</th><th scope="col" class="num">Revenue, 12 months</th><th scope="col" class="num">Health</th>`}</tr></thead>
     <tbody>${shown.map((e) => html`<tr key=${e.id} data-entity=${e.id} class=${e.id === here ? 'here' : ''}>
       <th scope="row" class=${`depth d${Math.min(e.depth, 6)}`}>${e.depth > 0 && html`<span class="branch" aria-hidden="true">└ </span>`}${e.visible === false
-        ? html`<span class="muted">${e.name || 'an entity you do not see'}</span>`
-        : e.id === here ? html`<strong>${e.name}</strong> <span class="muted">(this account)</span>` : html`<a href=${`#/accounts/${e.id}/group`}>${e.name}</a>`}</th>
-      ${figures && html`<td>${e.owner?.name ?? '–'}</td><td class="num">${e.revenue_12m == null ? '–' : money(e.revenue_12m, tree.currency)}</td>
+        ? html`<span class="muted" title="Its figures count in the group; the record is its owner's">${e.name}</span>`
+        : e.id === here ? html`<strong>${e.name}</strong> <span class="muted">(this account)</span>` : html`<a href=${`#/accounts/${e.id}/group`}>${e.name}</a>`}
+        ${figures && e.owner && html`<span class="owner-inline muted"><br />${e.owner.name}</span>`}</th>
+      ${figures && html`<td class="owner">${e.owner?.name ?? '–'}</td><td class="num">${e.revenue_12m == null ? '–' : money(e.revenue_12m, tree.currency)}</td>
       <td class="num">${e.health == null ? html`<span class="muted">–</span>` : html`<span class="health" data-score=${e.health}>${num(e.health, 0)}</span>`}</td>`}</tr>`)}</tbody>
+    ${t && html`<tfoot><tr><th scope="row">Group, ${t.entities} entities${t.intra_group_12m ? html`<span class="muted"><br />net of ${money(t.intra_group_12m, tree.currency)} sold between them</span>` : ''}</th>
+      <td class="owner"></td><td class="num">${money(t.revenue_12m, tree.currency)}</td><td class="num">${t.health == null ? '–' : num(t.health, 0)}</td></tr></tfoot>`}
   </table></div>
-  ${tree.partial && html`<p class="muted">Revenue, health and owner per entity come with the group figures.</p>`}`;
+  ${tree.partial && html`<p class="muted">Revenue, health and owner per entity come with the group figures.</p>`}
+  ${!tree.partial && !t && html`<p class="muted">The group's totals are not shared with you: the group's KAM decides whether the team sees them.</p>`}`;
 }
 
 function Figures({ kpis }) {
@@ -62,7 +67,8 @@ function Figures({ kpis }) {
 // Entities × products. The rows are the group's entities (entities, or accounts); a cell names
 // its entity by account_id.
 function Whitespace({ ws }) {
-  const rows = ws.entities || ws.accounts || [];
+  const rows = ws.entities || ws.accounts;
+  if (!rows) return html`<p class="muted" role="note">This server does not give the group whitespace yet.</p>`;
   const cur = ws.currency;
   const cell = (r, p) => ws.cells.find((x) => (x.account_id ?? x.entity_id) === r.id && x.product_id === p.id);
   return html`<div>
@@ -142,7 +148,7 @@ export function GroupPlanLinks({ account, plan, canEdit, reload }) {
   return html`<div class="group-plan">
     ${gp ? html`<p class="part-of">Part of <a href=${`#/accounts/${gp.account_id}/plan`}>${gp.title || 'the group plan'}</a> <span class="muted">(${gp.account_name}, ${date(gp.period_start)} – ${date(gp.period_end)})</span></p>`
       : plan.group_plan_id ? html`<p class="part-of muted">Part of a group plan of an account you do not see.</p>` : ''}
-    ${canEdit && choices && choices.length > 0 && html`<p class="link-group-plan"><${SaveSelect} label="Group plan this plan is part of" value=${plan.group_plan_id}
+    ${canEdit && choices && choices.length > 0 && html`<p class="link-group-plan"><span class="muted">Group plan:</span> <${SaveSelect} label="Group plan this plan is part of" value=${plan.group_plan_id}
       options=${choices.map((p) => [p.id, `${p.title || 'Plan'} · ${p.account_name}`])} none="not part of a group plan" save=${save} /></p>`}
     ${ents.length > 0 && html`<section aria-labelledby="ep-title"><h2 id="ep-title">Entity plans in this group plan</h2>
       <div class="scroll"><table class="entity-plans"><thead><tr><th scope="col">Entity</th><th scope="col">Plan</th><th scope="col">Objectives</th><th scope="col">Progress</th></tr></thead>
@@ -166,16 +172,23 @@ export function GroupMap({ account, map: m }) {
     const boss = n.c.reports_to_id && byId.get(n.c.reports_to_id);
     (boss ? boss.children : roots).push(n);
   }
-  const cut = (x, k = 20) => (x.length > k ? `${x.slice(0, k - 1)}…` : x);
-  const node = (n) => ({ ...n, label: { formatter: () => `${cut(n.c.name)}\n${cut(n.c.account_name, 18)}` },
+  const cut = (x, k = 26) => (x.length > k ? `${x.slice(0, k - 1)}…` : x);
+  const node = (n) => ({ ...n, label: { formatter: () => `${cut(n.c.name)} · ${cut(n.c.title || '', 22)}` }, symbol: 'circle',
     itemStyle: { color: colourOf.get(n.c.account_id) }, symbolSize: 6 + 3 * (n.c.influence || 1), children: n.children.map(node) });
   const across = m.contacts.filter((c) => { const b = byId.get(c.reports_to_id); return b && b.c.account_id !== c.account_id; });
+  // on a narrow screen the chart's labels would overlap: the same tree as an outline
+  const narrow = typeof matchMedia === 'function' && matchMedia('(max-width: 700px)').matches;
+  const item = (n) => html`<li><span class="swatch" style=${`background:${colourOf.get(n.c.account_id)}`}></span>${n.c.name}${n.c.title ? html` <span class="muted">· ${n.c.title}</span>` : ''}${' '}<span class="muted entity-inline">(${n.c.account_name})</span>${n.children.length > 0 && html`<ul>${n.children.map(item)}</ul>`}</li>`;
+  // left to right, a line per person: as tall as the people at the widest level need
+  const leaves = (n) => (n.children.length ? n.children.reduce((s, k) => s + leaves(k), 0) : 1);
+  const rows = roots.reduce((s, r) => s + leaves(r), 0);
   return html`<section aria-labelledby="gm-title" class="group-map"><h2 id="gm-title">Across the group</h2>
     <ul class="legend" aria-label="Entities">${m.entities.map((e) => html`<li><span class="swatch" style=${`background:${colourOf.get(e.id)}`}></span>${e.id === account.id ? html`<strong>${e.name}</strong>` : html`<a href=${`#/accounts/${e.id}/stakeholders`}>${e.name}</a>`} <span class="muted">(${m.contacts.filter((c) => c.account_id === e.id).length})</span></li>`)}</ul>
-    <${Chart} label="Organisation chart of the group" tall option=${{ animation: false, tooltip: { formatter: (p) => (p.data.c ? `${esc(p.data.c.name)}, ${esc(p.data.c.title ?? '')} (${esc(p.data.c.account_name)})` : '') },
+    ${narrow ? html`<ul class="group-outline" aria-label="Organisation of the group, by reporting line">${roots.map(item)}</ul>`
+    : html`<div class="group-chart" style=${`height:${Math.max(240, 26 * rows + 40)}px`}><${Chart} label="Organisation chart of the group, coloured by entity" option=${{ animation: false, tooltip: { formatter: (p) => (p.data.c ? `${esc(p.data.c.name)}, ${esc(p.data.c.title ?? '')} (${esc(p.data.c.account_name)})` : '') },
       series: [{ type: 'tree', data: roots.length === 1 ? [node(roots[0])] : [{ name: '', children: roots.map(node), itemStyle: { opacity: 0 }, lineStyle: { opacity: 0 } }],
-        orient: 'TB', top: 30, bottom: 80, left: 60, right: 60, expandAndCollapse: false,
-        label: { position: 'bottom', fontSize: 11, lineHeight: 14, distance: 6 }, leaves: { label: { position: 'bottom' } } }] }} />
+        orient: 'LR', top: 20, bottom: 20, left: 20, right: 170, expandAndCollapse: false,
+        label: { position: 'right', fontSize: 11, distance: 4 }, leaves: { label: { position: 'right' } } }] }} /></div>`}
     ${across.length > 0 && html`<p class="muted">Reporting across entities: ${across.map((c, i) => html`${i ? '; ' : ''}${c.name} (${c.account_name}) → ${byId.get(c.reports_to_id).c.name} (${byId.get(c.reports_to_id).c.account_name})`)}</p>`}
   </section>`;
 }
