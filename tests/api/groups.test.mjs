@@ -289,6 +289,52 @@ test('an entity moved to another parent takes its figures along', async () => {
   assert.equal((await call('director', 'PATCH', `/api/v1/accounts/${A.lyon.id}`, { parent_id: A.france.id })).status, 200);
 });
 
+test('segment_by_group: a group is scored on its combined revenue (net of intra-group revenue) and its entities take its score, tier and segment', async () => {
+  const score = async (a) => (await call('director', 'GET', `/api/v1/accounts/${a.id}/score`)).json;
+  assert.equal((await score(A.lyon)).criteria[0].raw, 50000, 'alone: its own revenue');
+  let r = await call('anna', 'PATCH', '/api/v1/settings', { segment_by_group: true });
+  assert.equal(r.status, 403, 'a kam does not set it');
+  r = await call('director', 'PATCH', '/api/v1/settings', { segment_by_group: 'yes' });
+  assert.equal(r.status, 400);
+  assert.equal(r.json.errors[0].field, 'segment_by_group');
+  // the parent alone is strategic: only at group level are its entities key
+  const weights = (await call('director', 'GET', '/api/v1/settings')).json.weights;
+  assert.equal((await call('director', 'PATCH', `/api/v1/accounts/${A.holding.id}`, { strategic_importance: 5 })).status, 200);
+  r = await call('director', 'PATCH', '/api/v1/settings', { weights: { financial: 0, growth: 0, strategic: 1, influence: 0 } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await score(A.france)).tier, 'standard', 'France alone is not key');
+  r = await call('director', 'PATCH', '/api/v1/settings', { segment_by_group: true });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.segment_by_group, true);
+  const holding = await score(A.holding);
+  assert.equal(holding.criteria[0].raw, 220000, 'the group\'s revenue');
+  for (const a of [A.france, A.lyon, A.germany]) {
+    const s = await score(a);
+    assert.equal(s.score, holding.score, a.name);
+    assert.equal(s.tier, holding.tier, a.name);
+    assert.equal(s.criteria[0].raw, 220000, a.name);
+  }
+  // the stored tier and segment (what lists filter on) follow, and the entity keeps its own revenue_12m
+  const stored = async (a) => (await call('director', 'GET', `/api/v1/accounts/${a.id}`)).json;
+  const top = await stored(A.holding);
+  assert.equal(top.tier, 'key');
+  assert.ok(top.segment, 'a key account has a segment');
+  for (const a of [A.france, A.lyon, A.germany]) {
+    const x = await stored(a);
+    assert.equal(x.tier, top.tier, a.name);
+    assert.equal(x.score, top.score, a.name);
+    assert.equal(x.segment, top.segment, a.name);
+  }
+  assert.equal((await stored(A.lyon)).revenue_12m, 50000);
+  // a stand-alone account is scored as before
+  r = await call('director', 'PATCH', '/api/v1/settings', { segment_by_group: false });
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await score(A.lyon)).criteria[0].raw, 50000);
+  assert.equal((await stored(A.france)).tier, 'standard');
+  assert.equal((await stored(A.france)).segment, null);
+  assert.equal((await call('director', 'PATCH', '/api/v1/settings', { weights })).status, 200);
+});
+
 test('parent_id: a cycle or a chain deeper than 64 levels is refused with a 400 naming parent_id', async () => {
   let r = await call('director', 'PATCH', `/api/v1/accounts/${A.holding.id}`, { parent_id: A.lyon.id });
   assert.equal(r.status, 400, r.text);
