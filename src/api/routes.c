@@ -230,12 +230,13 @@ const struct http_route api_routes[] = {
      "contribution, and its tier",
      NULL, "object"},
     {"GET", "/api/v1/portfolio/pareto", api_portfolio_pareto, 0, 0, NULL,
-     "Accounts by revenue with cumulative share and how many make 80% (from, to: YYYY-MM)", NULL,
-     "object"},
+     "Accounts by revenue with cumulative share and how many make 80% (from, to: YYYY-MM; "
+     "scope=group&id=N: the group's entities, each net of intra-group revenue)",
+     NULL, "object"},
     {"GET", "/api/v1/portfolio/matrix", api_portfolio_matrix, 0, 0, NULL,
      "Key accounts by attractiveness and relationship strength in four segments; from, to "
      "(YYYY-MM) set the months of each bubble's revenue; explain=false leaves out the "
-     "strength components",
+     "strength components; scope=group&id=N: the group's key accounts",
      NULL, "object"},
     {"GET", "/api/v1/kpis", api_kpis, 0, 0, NULL,
      "KPIs of a scope (portfolio, account, kam, segment, group: id = the group's parent "
@@ -244,7 +245,9 @@ const struct http_route api_routes[] = {
      NULL, "object"},
     {"GET", "/api/v1/accounts/:id/health", api_account_health, 0, 0, NULL,
      "The health score with its parts: value, weight, points and a reason; enough_data false "
-     "(score null, a reason) when it rests on no revenue trend, survey answer or interaction",
+     "(score null, a reason) when it rests on no revenue trend, survey answer or interaction; "
+     "scope=group: the group's health weighted by each entity's 12-month revenue, with its "
+     "entities",
      NULL, "object"},
     {"GET", "/api/v1/portfolio/at-risk", api_at_risk, 0, 0, NULL,
      "At-risk key accounts the caller sees (health below 70 on enough data), least healthy "
@@ -364,9 +367,12 @@ const struct http_route api_routes[] = {
     {"POST", "/api/v1/transactions/bulk", api_transactions_bulk, ROUTE_RAW_BODY, ACCOUNT_CREATORS,
      NULL, "Import transactions as NDJSON or CSV, idempotent by external_id", NULL, "object"},
     {"GET", "/api/v1/accounts/:id/whitespace", api_account_whitespace, 0, 0, NULL,
-     "Units × products: sold, pipeline, white space", NULL, "object"},
+     "Units × products: sold, pipeline, white space; scope=group: the group's entities × "
+     "products",
+     NULL, "object"},
     {"GET", "/api/v1/accounts/:id/pipeline", api_account_pipeline, 0, 0, NULL,
-     "Open pipeline totals and weighted value", NULL, "object"},
+     "Open pipeline totals and weighted value; scope=group: of the group's entities", NULL,
+     "object"},
     {"GET", "/api/v1/accounts/:id/group", api_account_group, 0, 0, NULL,
      "The group the account belongs to, from its top parent down: {root_id, account_id, "
      "currency, complete, entities: [{id, name, parent_id, depth, owner: {id, name}, "

@@ -322,3 +322,139 @@ out:
 	app_group_free(&top);
 	return rc;
 }
+
+struct item_rev {
+	json_t *item;
+	int64_t id;
+	double revenue;
+	size_t at; /* the item's place in the report */
+};
+
+static int by_place(const void *a, const void *b)
+{
+	const struct item_rev *x = a, *y = b;
+
+	return (x->at > y->at) - (x->at < y->at);
+}
+
+static int by_id_rev(const void *a, const void *b)
+{
+	const struct item_rev *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static int by_revenue(const void *a, const void *b)
+{
+	const struct item_rev *x = a, *y = b;
+
+	if (x->revenue != y->revenue)
+		return x->revenue < y->revenue ? 1 : -1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+int app_group_items(struct store_conn *db, const struct app_group *g, const char *from_month,
+                    const char *to_month, json_t *items, bool sort, json_t **out)
+{
+	struct item_rev *v = calloc(json_array_size(items) + 1, sizeof(*v));
+	int64_t *ids = calloc(json_array_size(items) + 1, sizeof(*ids));
+	double *sum = calloc(json_array_size(items) + 1, sizeof(*sum));
+	char from[DATE_LEN], to[DATE_LEN];
+	date_t f, t;
+	size_t n = 0, i;
+	json_t *it;
+	int rc = KAM_OK;
+
+	*out = NULL;
+	if (v == NULL || ids == NULL || sum == NULL) {
+		rc = KAM_ENOMEM;
+		goto out;
+	}
+	if (date_parse_month(from_month, &f) != KAM_OK ||
+	    date_parse_month(to_month, &t) != KAM_OK || date_add_months(t, 1, &t) != KAM_OK) {
+		rc = KAM_EINVAL;
+		goto out;
+	}
+	date_format(f, from);
+	date_format(t, to);
+	json_array_foreach(items, i, it)
+	{
+		int64_t id = json_integer_value(json_object_get(it, "account_id"));
+
+		if (bsearch(&id, g->list, g->nlist, sizeof(*g->list), cmp_id) == NULL)
+			continue;
+		v[n] = (struct item_rev){
+		    it, id, (double)json_integer_value(json_object_get(it, "revenue")), i};
+		n++;
+	}
+	/* app_group_net wants the ids sorted */
+	qsort(v, n, sizeof(*v), by_id_rev);
+	for (i = 0; i < n; i++) {
+		ids[i] = v[i].id;
+		sum[i] = v[i].revenue;
+	}
+	if ((rc = app_group_net(db, from, to, ids, sum, n)) != KAM_OK)
+		goto out;
+	for (i = 0; i < n; i++)
+		v[i].revenue = sum[i];
+	qsort(v, n, sizeof(*v), sort ? by_revenue : by_place);
+	if ((*out = json_array()) == NULL) {
+		rc = KAM_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n && rc == KAM_OK; i++)
+		if (json_object_set_new(v[i].item, "revenue",
+		                        json_integer((json_int_t)v[i].revenue)) != 0 ||
+		    json_array_append(*out, v[i].item) != 0)
+			rc = KAM_ENOMEM;
+out:
+	if (rc != KAM_OK) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	free(v);
+	free(ids);
+	free(sum);
+	return rc;
+}
+
+int app_group_health(const struct app_group *g, json_t **out)
+{
+	json_t *items = json_array();
+	double w = 0, sum = 0, plain = 0;
+	size_t n = 0;
+
+	*out = NULL;
+	if (items == NULL)
+		return KAM_ENOMEM;
+	for (size_t i = 0; i < g->n; i++) {
+		const struct store_group_row *r = &g->m[i];
+		bool counted = bsearch(&r->id, g->count, g->ncount, sizeof(*g->count), cmp_id);
+
+		if (counted && r->health >= 0) {
+			n++;
+			plain += r->health;
+			if (r->revenue_12m > 0) {
+				w += (double)r->revenue_12m;
+				sum += r->health * (double)r->revenue_12m;
+			}
+		}
+		if (g->figures[i] &&
+		    json_array_append_new(
+		        items, json_pack("{s:I,s:s,s:i,s:o,s:I}", "account_id", (json_int_t)r->id,
+		                         "name", r->name, "depth", g->depth[i], "health",
+		                         r->health >= 0 ? json_real(r->health) : json_null(),
+		                         "revenue_12m", (json_int_t)r->revenue_12m)) != 0) {
+			json_decref(items);
+			return KAM_ENOMEM;
+		}
+	}
+	*out = json_pack("{s:I,s:s,s:o,s:b,s:I,s:I,s:o}", "account_id", (json_int_t)g->id, "scope",
+	                 "group", "score",
+	                 w > 0   ? json_real(sum / w)
+	                 : n > 0 ? json_real(plain / (double)n)
+	                         : json_null(),
+	                 "complete", app_group_complete(g), "entities", (json_int_t)g->ncount,
+	                 "with_health", (json_int_t)n, "items", items);
+	return *out ? KAM_OK : KAM_ENOMEM;
+}

@@ -47,4 +47,20 @@ int app_group_tree(struct store_conn *db, const struct actor *who, int64_t id, j
 int app_group_net(struct store_conn *db, const char *from, const char *to, const int64_t *ids,
                   double *sum, size_t n);
 
+/*
+ * A portfolio report's rows (each with account_id and revenue over the months from_month..
+ * to_month, to included) kept to the entities of g the caller may see, each revenue net of
+ * its intra-group revenue; sorted by revenue (highest first) when sort, else kept in order. *out a
+ * new array sharing the items.
+ */
+int app_group_items(struct store_conn *db, const struct app_group *g, const char *from_month,
+                    const char *to_month, json_t *items, bool sort, json_t **out);
+
+/*
+ * A group's health: the health of the entities it counts, weighted by each one's 12-month
+ * revenue (a plain mean when none has revenue; null when none has enough data), with the
+ * entities the caller may see listed; *out a new object.
+ */
+int app_group_health(const struct app_group *g, json_t **out);
+
 #endif

@@ -196,3 +196,38 @@ int store_group_links(struct store_conn *c, int64_t **ids, int64_t **parents, si
 	}
 	return KAM_OK;
 }
+
+#define SUBTREE                                                                                    \
+	"WITH RECURSIVE g(id) AS (SELECT id FROM accounts WHERE id = ? UNION SELECT a.id FROM "    \
+	"accounts a JOIN g ON a.parent_id = g.id) "
+
+int store_group_sold(struct store_conn *c, int64_t id, const char *since, json_t **items)
+{
+	/* intra-group rows repeat another entity's purchase: the group counts that one */
+	return sq_rows(c,
+	               SUBTREE "SELECT t.account_id AS unit_id, t.product_id, "
+	                       "CAST(sum(t.amount_base) AS BIGINT) AS revenue FROM transactions t "
+	                       "WHERE t.account_id IN (SELECT id FROM g) AND t.booked_on >= ? AND "
+	                       "t.product_id IS NOT NULL AND t.intra_group = 0 GROUP BY "
+	                       "t.account_id, t.product_id",
+	               (struct db_val[]){DB_INT(id), DB_STR(since)}, 2, items);
+}
+
+int store_group_open(struct store_conn *c, int64_t id, json_t **items)
+{
+	return sq_rows(c,
+	               SUBTREE "SELECT DISTINCT o.account_id AS unit_id, o.product_id FROM "
+	                       "opportunities o WHERE o.account_id IN (SELECT id FROM g) AND "
+	                       "o.stage NOT IN ('won', 'lost') AND o.product_id IS NOT NULL",
+	               (struct db_val[]){DB_INT(id)}, 1, items);
+}
+
+int store_group_pipeline(struct store_conn *c, int64_t id, json_t **items)
+{
+	return sq_rows(c,
+	               SUBTREE "SELECT o.account_id, o.stage, o.amount, o.currency, "
+	                       "coalesce(o.probability, -1) AS probability FROM opportunities o "
+	                       "WHERE o.account_id IN (SELECT id FROM g) AND o.stage NOT IN "
+	                       "('won', 'lost')",
+	               (struct db_val[]){DB_INT(id)}, 1, items);
+}

@@ -34,4 +34,13 @@ int store_group_intra(struct store_conn *c, const char *from, const char *to,
 /* Every account's (id, parent_id), sorted by id, as two new arrays. */
 int store_group_links(struct store_conn *c, int64_t **ids, int64_t **parents, size_t *n);
 
+/* What the group of id (id and its descendants) bought since a date, per entity (unit_id)
+ * and product, intra-group rows left out: [{unit_id, product_id, revenue}], a new array. */
+int store_group_sold(struct store_conn *c, int64_t id, const char *since, json_t **items);
+/* The open opportunities of the group of id per entity (unit_id) and product, a new array. */
+int store_group_open(struct store_conn *c, int64_t id, json_t **items);
+/* The open opportunities of the group of id: [{account_id, stage, amount, currency,
+ * probability (-1: none)}], a new array. */
+int store_group_pipeline(struct store_conn *c, int64_t id, json_t **items);
+
 #endif

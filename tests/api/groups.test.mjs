@@ -204,6 +204,137 @@ test('sharing: the group owner (or staff) shares the totals; then a subsidiary K
   assert.equal((await call('director', 'DELETE', `/api/v1/accounts/${A.holding.id}/team/${dev}`)).status, 204);
 });
 
+test('scope=group on the Pareto list, the matrix, health, white space and pipeline: the group\'s entities, as the caller may see them', async () => {
+  const widget = await call('director', 'POST', '/api/v1/products', { name: 'Globex Widget' });
+  assert.equal(widget.status, 201, widget.text);
+  // after the KPI window, inside the white-space year (since 2025-06-15)
+  await txn(A.germany, '2026-06-05', 7000, { product_id: widget.json.id });
+  await txn(A.lyon, '2026-06-06', 5000, { product_id: widget.json.id, intra_group: true });
+  const opp = await call('ben', 'POST', '/api/v1/opportunities', { account_id: A.france.id, name: 'Widgets for France', kind: 'upsell', amount: 9000, currency: 'EUR', stage: 'proposal', probability: 50, product_id: widget.json.id, expected_close_on: '2026-09-30' });
+  assert.equal(opp.status, 201, opp.text);
+
+  let r = await call('director', 'GET', `/api/v1/portfolio/pareto?scope=group&id=${A.holding.id}`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.items.map((x) => [x.name, x.revenue]), [['Globex Holding', 100000], ['Globex France', 50000], ['Globex Germany', 40000], ['Globex Lyon', 30000]]);
+  assert.equal(r.json.total, 220000);
+  r = await call('ben', 'GET', `/api/v1/portfolio/pareto?scope=group&id=${A.holding.id}`);
+  assert.deepEqual(r.json.items.map((x) => x.name), ['Globex France', 'Globex Lyon']);
+  r = await call('director', 'GET', `/api/v1/portfolio/matrix?scope=group&id=${A.holding.id}`);
+  assert.equal(r.status, 200, r.text);
+  const ids = new Set(Object.values(A).map((a) => a.id));
+  assert.ok(r.json.items.every((x) => ids.has(x.account_id)), 'only the group\'s key accounts');
+
+  r = await call('director', 'GET', `/api/v1/accounts/${A.holding.id}/health?scope=group`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.scope, 'group');
+  assert.equal(r.json.entities, 4);
+  assert.equal(r.json.items.length, 4);
+  r = await call('chloe', 'GET', `/api/v1/accounts/${A.holding.id}/health?scope=group`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.items.map((x) => x.name), ['Globex Lyon']);
+  assert.equal(r.json.complete, false);
+
+  r = await call('director', 'GET', `/api/v1/accounts/${A.holding.id}/pipeline?scope=group`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.total, 9000);
+  assert.equal(r.json.weighted, 4500);
+  assert.equal(r.json.entities, 4);
+  r = await call('chloe', 'GET', `/api/v1/accounts/${A.holding.id}/pipeline?scope=group`);
+  assert.equal(r.json.total, 0, 'France\'s deal is not hers to count');
+
+  r = await call('director', 'GET', `/api/v1/accounts/${A.holding.id}/whitespace?scope=group`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.entities.length, 4);
+  const cell = (acc) => r.json.cells.find((c) => c.account_id === acc.id && c.product_id === widget.json.id);
+  assert.deepEqual([cell(A.germany).state, cell(A.germany).revenue], ['sold', 7000]);
+  assert.equal(cell(A.france).state, 'pipeline');
+  assert.equal(cell(A.lyon).state, 'white_space', 'an intra-group purchase is the other entity\'s');
+  assert.equal(cell(A.holding).state, 'white_space');
+
+  for (const path of ['/portfolio/pareto?scope=group&id=', '/portfolio/matrix?scope=group&id=']) {
+    const hidden = await call('dev', 'GET', `/api/v1${path}${A.holding.id}`);
+    const missing = await call('dev', 'GET', `/api/v1${path}99999999`);
+    assert.equal(hidden.status, 404, path);
+    assert.equal(hidden.text, missing.text, path);
+  }
+  for (const what of ['health', 'pipeline', 'whitespace']) {
+    const hidden = await call('dev', 'GET', `/api/v1/accounts/${A.holding.id}/${what}?scope=group`);
+    const missing = await call('dev', 'GET', `/api/v1/accounts/99999999/${what}?scope=group`);
+    assert.equal(hidden.status, 404, what);
+    assert.equal(hidden.text, missing.text, what);
+    const bad = await call('director', 'GET', `/api/v1/accounts/${A.holding.id}/${what}?scope=galaxy`);
+    assert.equal(bad.status, 400, what);
+    assert.equal(bad.json.errors[0].field, 'scope', what);
+  }
+  r = await call('director', 'GET', `/api/v1/portfolio/pareto?scope=galaxy`);
+  assert.equal(r.json.errors[0].field, 'scope');
+});
+
+test('an entity moved to another parent takes its figures along', async () => {
+  let r = await call('director', 'PATCH', `/api/v1/accounts/${A.lyon.id}`, { parent_id: A.germany.id });
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await revenue('director', A.france.id)).kpis.revenue.value, 50000);
+  assert.equal((await revenue('director', A.germany.id)).kpis.revenue.value, 70000); // 400 + 300 (+200 − 200)
+  assert.equal((await revenue('director', A.holding.id)).kpis.revenue.value, 220000);
+  r = await tree('director', A.lyon.id);
+  assert.deepEqual(r.json.entities.map((e) => [e.name, e.depth]), [['Globex Holding', 0], ['Globex France', 1], ['Globex Germany', 1], ['Globex Lyon', 2]]);
+  // ben owned it through France: no longer
+  assert.equal((await tree('ben', A.lyon.id)).status, 404);
+  assert.equal((await revenue('anna', A.germany.id)).scope.entities, 2);
+  // out of the group altogether
+  r = await call('director', 'PATCH', `/api/v1/accounts/${A.lyon.id}`, { parent_id: null });
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await revenue('director', A.holding.id)).kpis.revenue.value, 190000);
+  assert.equal((await tree('director', A.lyon.id)).json.root_id, A.lyon.id);
+  assert.equal((await call('director', 'PATCH', `/api/v1/accounts/${A.lyon.id}`, { parent_id: A.france.id })).status, 200);
+});
+
+test('segment_by_group: a group is scored on its combined revenue (net of intra-group revenue) and its entities take its score, tier and segment', async () => {
+  const score = async (a) => (await call('director', 'GET', `/api/v1/accounts/${a.id}/score`)).json;
+  assert.equal((await score(A.lyon)).criteria[0].raw, 50000, 'alone: its own revenue');
+  let r = await call('anna', 'PATCH', '/api/v1/settings', { segment_by_group: true });
+  assert.equal(r.status, 403, 'a kam does not set it');
+  r = await call('director', 'PATCH', '/api/v1/settings', { segment_by_group: 'yes' });
+  assert.equal(r.status, 400);
+  assert.equal(r.json.errors[0].field, 'segment_by_group');
+  // the parent alone is strategic: only at group level are its entities key
+  const weights = (await call('director', 'GET', '/api/v1/settings')).json.weights;
+  assert.equal((await call('director', 'PATCH', `/api/v1/accounts/${A.holding.id}`, { strategic_importance: 5 })).status, 200);
+  r = await call('director', 'PATCH', '/api/v1/settings', { weights: { financial: 0, growth: 0, strategic: 1, influence: 0 } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await score(A.france)).tier, 'standard', 'France alone is not key');
+  r = await call('director', 'PATCH', '/api/v1/settings', { segment_by_group: true });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.segment_by_group, true);
+  const holding = await score(A.holding);
+  assert.equal(holding.criteria[0].raw, 220000, 'the group\'s revenue');
+  for (const a of [A.france, A.lyon, A.germany]) {
+    const s = await score(a);
+    assert.equal(s.score, holding.score, a.name);
+    assert.equal(s.tier, holding.tier, a.name);
+    assert.equal(s.criteria[0].raw, 220000, a.name);
+  }
+  // the stored tier and segment (what lists filter on) follow, and the entity keeps its own revenue_12m
+  const stored = async (a) => (await call('director', 'GET', `/api/v1/accounts/${a.id}`)).json;
+  const top = await stored(A.holding);
+  assert.equal(top.tier, 'key');
+  assert.ok(top.segment, 'a key account has a segment');
+  for (const a of [A.france, A.lyon, A.germany]) {
+    const x = await stored(a);
+    assert.equal(x.tier, top.tier, a.name);
+    assert.equal(x.score, top.score, a.name);
+    assert.equal(x.segment, top.segment, a.name);
+  }
+  assert.equal((await stored(A.lyon)).revenue_12m, 50000);
+  // a stand-alone account is scored as before
+  r = await call('director', 'PATCH', '/api/v1/settings', { segment_by_group: false });
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await score(A.lyon)).criteria[0].raw, 50000);
+  assert.equal((await stored(A.france)).tier, 'standard');
+  assert.equal((await stored(A.france)).segment, null);
+  assert.equal((await call('director', 'PATCH', '/api/v1/settings', { weights })).status, 200);
+});
+
 test('parent_id: a cycle or a chain deeper than 64 levels is refused with a 400 naming parent_id', async () => {
   let r = await call('director', 'PATCH', `/api/v1/accounts/${A.holding.id}`, { parent_id: A.lyon.id });
   assert.equal(r.status, 400, r.text);
