@@ -66,15 +66,18 @@ function Figures({ kpis }) {
 
 // Entities × products. The rows are the group's entities (entities, or accounts); a cell names
 // its entity by account_id.
-function Whitespace({ ws }) {
-  const rows = ws.entities || ws.accounts;
-  if (!rows) return html`<p class="muted" role="note">This server does not give the group whitespace yet.</p>`;
-  const cur = ws.currency;
+function Whitespace({ ws, currency, order = [] }) {
+  const given = ws.entities || ws.accounts;
+  if (!given) return html`<p class="muted" role="note">This server does not give the group whitespace yet.</p>`;
+  // in the tree's order, each entity under its parent
+  const pos = new Map(order.map((e, i) => [e.id, i]));
+  const rows = [...given].sort((x, y) => (pos.get(x.id) ?? 1e9) - (pos.get(y.id) ?? 1e9));
+  const cur = ws.currency || currency;
   const cell = (r, p) => ws.cells.find((x) => (x.account_id ?? x.entity_id) === r.id && x.product_id === p.id);
   return html`<div>
     ${ws.white_space_value > 0 && html`<p class="muted ws-value">${money(ws.white_space_value, cur)} not sold yet across the group, at list price</p>`}
     <div class="scroll"><table class="whitespace group-ws"><thead><tr><th scope="col">Entity</th>${ws.products.map((p) => html`<th scope="col">${p.name}</th>`)}</tr></thead>
-    <tbody>${rows.map((r) => html`<tr><th scope="row">${r.name}</th>${ws.products.map((p) => {
+    <tbody>${rows.map((r) => html`<tr><th scope="row" class=${`depth d${Math.min(r.depth ?? 0, 6)}`}>${r.name}</th>${ws.products.map((p) => {
       const c = cell(r, p);
       if (!c) return html`<td class="ws"></td>`;
       return html`<td class=${`ws ${c.state}`} title=${c.state.replace('_', ' ')}>${c.state === 'sold' ? money(c.revenue, cur) : c.state.replace('_', ' ')}${c.value != null ? html`<br /><small>${money(c.value, cur)}</small>` : ''}</td>`;
@@ -116,7 +119,7 @@ export function GroupView({ account }) {
     <section aria-labelledby="gk-title"><h2 id="gk-title">Group figures, last twelve months</h2>
       ${err.kpis ? html`<p class="muted" role="note">${why(err.kpis, 'group figures')}</p>` : !kpis ? html`<p class="loading">Loading the figures…</p>` : html`<${Figures} kpis=${kpis} />`}</section>
     <section aria-labelledby="gw-title"><h2 id="gw-title">Group whitespace</h2>
-      ${err.ws ? html`<p class="muted" role="note">${why(err.ws, 'group whitespace')}</p>` : !ws ? html`<p class="loading">Loading the whitespace…</p>` : html`<${Whitespace} ws=${ws} />`}</section>
+      ${err.ws ? html`<p class="muted" role="note">${why(err.ws, 'group whitespace')}</p>` : !ws ? html`<p class="loading">Loading the whitespace…</p>` : html`<${Whitespace} ws=${ws} currency=${tree.currency} order=${tree.entities} />`}</section>
   </div>`;
 }
 
