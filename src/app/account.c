@@ -2,6 +2,7 @@
  * the external id every import matches on, and the score of one written by hand. */
 #include <stdio.h>
 #include <string.h>
+#include "app/grouplinks.h"
 #include "app/record.h"
 #include "app/scores.h"
 #include "kam/group.h"
@@ -197,11 +198,24 @@ static int account_decorate(struct store_conn *db, const struct actor *who, json
 	return single ? lifecycle(db, who, rec) : KAM_OK;
 }
 
+/* An account moved within or out of a group takes its plans' links to group plans that are no
+ * longer above it off (docs/groups.md). */
+static int account_after_write(struct store_conn *db, const struct actor *who, const json_t *before,
+                               const json_t *after)
+{
+	if (before == NULL || after == NULL ||
+	    json_equal(json_object_get(before, "parent_id") ?: json_null(),
+	               json_object_get(after, "parent_id") ?: json_null()))
+		return KAM_OK;
+	return app_group_unlink_moved(db, who, json_integer_value(json_object_get(after, "id")));
+}
+
 const struct app_resource res_accounts = {
     .e = &model_account,
     .base = "/api/v1/accounts",
     .scope = SCOPE_SELF,
     .prepare = account_prepare,
+    .after_write = account_after_write,
     .settle = account_settle,
     .may_delete = account_may_delete,
     .decorate = account_decorate,

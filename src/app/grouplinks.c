@@ -4,6 +4,7 @@
 #include <string.h>
 #include "app/grouplinks.h"
 #include "store/revenue.h"
+#include "util/time.h"
 
 /* id and the accounts above it, nearest first: [{id, depth}] (owned). */
 static int ancestors(struct store_conn *db, int64_t id, json_t **out)
@@ -219,6 +220,52 @@ int app_plan_entity_plans(struct store_conn *db, const struct actor *who, int64_
 		else if (rc != KAM_ENOTFOUND)
 			break;
 		rc = KAM_OK;
+	}
+	json_decref(rows);
+	return rc;
+}
+
+int app_group_unlink_moved(struct store_conn *db, const struct actor *who, int64_t moved)
+{
+	json_t *rows = NULL, *x;
+	size_t i;
+	int rc;
+
+	/* the plans of the moved account and everything under it that link to a group plan */
+	if ((rc = store_rows(db,
+	                     "WITH RECURSIVE down(id, depth) AS (SELECT id, 0 FROM accounts WHERE "
+	                     "id = ? UNION ALL SELECT a.id, down.depth + 1 FROM accounts a JOIN "
+	                     "down ON a.parent_id = down.id WHERE down.depth < 64) SELECT p.id, "
+	                     "p.account_id, g.account_id AS group_account FROM plans p JOIN plans "
+	                     "g ON g.id = p.group_plan_id WHERE p.account_id IN (SELECT id FROM "
+	                     "down) ORDER BY p.id",
+	                     moved, &rows)) != KAM_OK)
+		return rc;
+	json_array_foreach(rows, i, x)
+	{
+		int64_t id = json_integer_value(json_object_get(x, "id"));
+		json_t *before = NULL, *after = NULL, *patch;
+		bool still;
+
+		if ((rc = app_group_is_ancestor(
+		         db, json_integer_value(json_object_get(x, "group_account")),
+		         json_integer_value(json_object_get(x, "account_id")), &still)) != KAM_OK)
+			break;
+		if (still)
+			continue;
+		if ((patch = json_pack("{s:n}", "group_plan_id")) == NULL) {
+			rc = KAM_ENOMEM;
+			break;
+		}
+		if ((rc = store_get(db, &model_plan, id, &before, NULL)) == KAM_OK &&
+		    (rc = store_update(db, &model_plan, id, patch, -1, time_now())) == KAM_OK &&
+		    (rc = store_get(db, &model_plan, id, &after, NULL)) == KAM_OK)
+			rc = app_audit(db, who, "update", "plan", id, before, after);
+		json_decref(patch);
+		json_decref(before);
+		json_decref(after);
+		if (rc != KAM_OK)
+			break;
 	}
 	json_decref(rows);
 	return rc;

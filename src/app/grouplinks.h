@@ -29,5 +29,8 @@ int app_plan_group_plan(struct store_conn *db, const struct actor *who, const js
 /* The plans linked to plan id that who may see, oldest entity first by name, as [{id, title,
  * status, period_start, period_end, account_id, account_name}] (owned). */
 int app_plan_entity_plans(struct store_conn *db, const struct actor *who, int64_t id, json_t **out);
+/* After account moved to another parent (or none): unlinks, with an audit row each, the plans
+ * of it and of the accounts under it whose group plan is no longer on an account above them. */
+int app_group_unlink_moved(struct store_conn *db, const struct actor *who, int64_t moved);
 
 #endif

@@ -179,3 +179,30 @@ test('the stakeholders of a group: every entity the caller sees on one map, with
   assert.equal((await call('ben', 'GET', `/api/v1/accounts/${g.holding}/stakeholders?scope=group`)).status, 404);
   assert.equal((await call('anna', 'GET', '/api/v1/accounts/99999999/stakeholders?scope=group')).status, 404);
 });
+
+test('an entity moved out from under its group plan loses the link, with an audit row; one that stays under keeps it', async () => {
+  const users = (await ok('director', 'GET', '/api/v1/users?limit=100', undefined, 200)).items;
+  const anna = users.find((u) => u.email === 'anna@example.com').id;
+  const acc = async (name, parent) => (await ok('director', 'POST', '/api/v1/accounts', { name, owner_id: anna, ...(parent ? { parent_id: parent } : {}) })).id;
+  const top = await acc('Move Holding AG');
+  const mid = await acc('Move Mitte GmbH', top);
+  const low = await acc('Move Unten GmbH', mid);
+  const other = await acc('Move Elsewhere AG');
+  const gp = (await plan('anna', top, 'Move group plan')).json;
+  const midPlan = (await plan('anna', mid, 'Mitte plan', { group_plan_id: gp.id })).json;
+  const midGp = (await plan('anna', mid, 'Mitte group plan', { period_start: `${year + 1}-01-01`, period_end: `${year + 1}-12-31` })).json;
+  const lowPlan = (await plan('anna', low, 'Unten plan', { group_plan_id: gp.id })).json;
+  const lowToMid = (await plan('anna', low, 'Unten plan 2', { period_start: `${year + 1}-01-01`, period_end: `${year + 1}-12-31`, group_plan_id: midGp.id })).json;
+  // Mitte (with Unten under it) moves to another group: the links to the old top go, the link
+  // inside the part that moved stays
+  await ok('anna', 'PATCH', `/api/v1/accounts/${mid}`, { parent_id: other }, 200);
+  const get = async (id) => (await ok('anna', 'GET', `/api/v1/plans/${id}`, undefined, 200));
+  assert.equal((await get(midPlan.id)).group_plan_id, null);
+  assert.equal((await get(lowPlan.id)).group_plan_id, null);
+  assert.equal((await get(lowToMid.id)).group_plan_id, midGp.id);
+  assert.deepEqual((await get(gp.id)).entity_plans, []);
+  const audit = (await ok('director', 'GET', `/api/v1/audit?entity=plan&id=${lowPlan.id}`, undefined, 200)).items;
+  assert.equal(audit[0].action, 'update');
+  assert.equal(audit[0].before.group_plan_id, gp.id);
+  assert.equal(audit[0].after.group_plan_id, null);
+});
