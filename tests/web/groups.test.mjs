@@ -81,6 +81,20 @@ test('the group plan lists its entity plans; an entity plan says what it is part
   await screenshot(p, 'groups-plan-entity-1280');
   assert.deepEqual(p.problems, []);
   await p.context().close();
+  for (const w of [820, 390]) {
+    const q = await newPage(browser, w, 900);
+    await signIn(q, srv.url, 'anna@example.com');
+    await openAccount(q, srv.url, id['Tyrell Robotics'], 'plan');
+    await shows(q, q.getByRole('region', { name: 'Entity plans in this group plan' }), `the entity plans at ${w}`);
+    await fits(q, `group plan at ${w}`);
+    await screenshot(q, `groups-plan-group-${w}`);
+    await openAccount(q, srv.url, id['Tyrell Robotics Japan'], 'plan');
+    await shows(q, q.locator('.part-of'), `the part-of line at ${w}`);
+    await fits(q, `entity plan at ${w}`);
+    await screenshot(q, `groups-plan-entity-${w}`);
+    assert.deepEqual(q.problems, []);
+    await q.context().close();
+  }
 });
 
 test('a subsidiary KAM sees only their part; their stakeholder map shows the entities they see', async () => {
