@@ -88,6 +88,7 @@ test('the group plan lists its entity plans; an entity plan says what it is part
     await shows(q, q.getByRole('region', { name: 'Entity plans in this group plan' }), `the entity plans at ${w}`);
     await fits(q, `group plan at ${w}`);
     await screenshot(q, `groups-plan-group-${w}`);
+    await q.goto('about:blank'); // a fresh load: the old account's tabs must not answer for the new one
     await openAccount(q, srv.url, id['Tyrell Robotics Japan'], 'plan');
     await shows(q, q.locator('.part-of'), `the part-of line at ${w}`);
     await fits(q, `entity plan at ${w}`);
