@@ -117,6 +117,7 @@ export function GroupView({ account }) {
     <section aria-labelledby="gt-title"><h2 id="gt-title">The group${root && root.visible !== false ? html` <span class="muted">${root.name}, ${tree.entities.length} entities</span>` : ''}</h2>
       <${Tree} tree=${tree} here=${account.id} /></section>
     <section aria-labelledby="gk-title"><h2 id="gk-title">Group figures, last twelve months</h2>
+      ${tree.complete === false && html`<p class="muted partial-note" role="note">Of the ${tree.entities.length} ${tree.entities.length === 1 ? 'entity' : 'entities'} shown above, not the whole group.</p>`}
       ${err.kpis ? html`<p class="muted" role="note">${why(err.kpis, 'group figures')}</p>` : !kpis ? html`<p class="loading">Loading the figures…</p>` : html`<${Figures} kpis=${kpis} />`}</section>
     <section aria-labelledby="gw-title"><h2 id="gw-title">Group whitespace</h2>
       ${err.ws ? html`<p class="muted" role="note">${why(err.ws, 'group whitespace')}</p>` : !ws ? html`<p class="loading">Loading the whitespace…</p>` : html`<${Whitespace} ws=${ws} currency=${tree.currency} order=${tree.entities} />`}</section>

@@ -44,8 +44,11 @@ test('the group KAM sees the group tab: the tree with links, the figures and the
     // Japan is Anna's (she is on its team): a link to its page; the tree indents Osaka under it
     await shows(p, tree.getByRole('link', { name: 'Tyrell Robotics Japan' }), 'a link to Japan');
     const section = p.getByRole('region', { name: /Group figures/ });
-    await shows(p, section.locator('.group-figures, [role=note]').first(), 'the group figures or why not');
-    await shows(p, p.getByRole('region', { name: 'Group whitespace' }).locator('table, [role=note]').first(), 'the group whitespace or why not');
+    await shows(p, section.locator('.group-figures'), 'the group figures');
+    assert.equal(await section.getByText('not the whole group').count(), 0, 'the group KAM sees the whole group');
+    const ws = p.getByRole('region', { name: 'Group whitespace' }).locator('table.group-ws');
+    await shows(p, ws, 'the group whitespace');
+    assert.equal(await ws.locator('tbody tr').count(), 4, 'one row per entity');
     await fits(p, `group tab at ${w}`);
     await screenshot(p, `groups-tab-anna-${w}`);
     assert.deepEqual(p.problems, []);
@@ -107,6 +110,8 @@ test('a subsidiary KAM sees only their part; their stakeholder map shows the ent
     await shows(p, tree, 'the group tree');
     // Dev does not see the holding: it is no link for him
     assert.equal(await tree.getByRole('link', { name: 'Tyrell Robotics', exact: true }).count(), 0);
+    // his figures are those of the entities he sees, and the page says so
+    await shows(p, p.getByRole('region', { name: /Group figures/ }).getByText('not the whole group'), 'the partial-figures note');
     await fits(p, `group tab of a subsidiary KAM at ${w}`);
     await screenshot(p, `groups-tab-dev-${w}`);
     await p.getByRole('tab', { name: 'stakeholders' }).click();
