@@ -353,3 +353,18 @@ test('parent_id: a cycle or a chain deeper than 64 levels is refused with a 400 
   assert.equal((await call('director', 'GET', `/api/v1/accounts/${A.holding.id}`)).json.parent_id, null);
   for (const a of chain.slice(1).reverse()) assert.equal((await call('director', 'DELETE', `/api/v1/accounts/${a.id}`)).status, 204);
 });
+
+test('import: a transactions file marks rows intra_group; they count for their entity, not in the group total', async () => {
+  const before = (await revenue('director', A.holding.id)).kpis.revenue.value;
+  const own = async () => (await call('director', 'GET', `/api/v1/kpis?scope=account&id=${A.germany.id}&${WINDOW}`)).json.kpis.revenue.value;
+  const ownBefore = await own();
+  const csv = 'external_id,account,booked_on,amount,currency,intra_group\nGRP-1,Globex Germany,2026-05-10,1000.00,EUR,true\nGRP-2,Globex Germany,2026-05-11,10.00,EUR,false\n';
+  const r = await fetch(`${srv.url}/api/v1/imports?kind=transactions`, { method: 'POST', headers: { Authorization: `Bearer ${tok.director}`, 'Content-Type': 'text/csv' }, body: csv });
+  const j = await r.json();
+  assert.equal(r.status, 201, JSON.stringify(j));
+  assert.deepEqual([j.created, j.rejected], [2, 0], JSON.stringify(j));
+  const listed = await call('director', 'GET', `/api/v1/transactions?account_id=${A.germany.id}&intra_group=true`);
+  assert.deepEqual(listed.json.items.map((x) => [x.external_id, x.amount]), [['GRP-1', 100000]]);
+  assert.equal(await own(), ownBefore + 101000, 'the entity counts both');
+  assert.equal((await revenue('director', A.holding.id)).kpis.revenue.value, before + 1000, 'the group only the one not intra-group');
+});
