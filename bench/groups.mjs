@@ -91,7 +91,6 @@ for (const [label, scope] of [['portfolio', ''], [`group of ${members} entities`
 }
 const tree = [];
 for (let i = 0; i < RUNS; i++) tree.push((await ms('/api/v1/accounts/1/group')).d);
-t0 = performance.now();
 
 console.log(`\n${NACC} accounts, ${NTX} transactions (generated in ${gen.toFixed(0)} s); the group: ${members} entities, ${groupTx} of their transactions, ${intraTx} intra-group`);
 console.log(`${'what'.padEnd(62)} ${'ms'.padStart(10)}`);

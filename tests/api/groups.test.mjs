@@ -105,6 +105,32 @@ test('scope=group KPIs: the parent and every descendant, intra-group revenue cou
 const tree = (u, id) => call(u, 'GET', `/api/v1/accounts/${id}/group`);
 const names = (r) => r.json.entities.map((e) => e.name);
 
+test('GET /accounts/:id/group?format=csv|xlsx: one row per entity it lists (money in major units), then the group total when the caller may see it', async () => {
+  const file = async (u, id, format = 'csv') => {
+    const r = await fetch(`${srv.url}/api/v1/accounts/${id}/group?format=${format}`, { headers: { Authorization: `Bearer ${tok[u]}` } });
+    return { status: r.status, type: r.headers.get('content-type'), text: format === 'csv' ? await r.text() : '', size: (await r.arrayBuffer?.().catch(() => null))?.byteLength };
+  };
+  let f = await file('director', A.lyon.id);
+  assert.equal(f.status, 200);
+  assert.match(f.type, /text\/csv/);
+  const rows = (t) => t.replace(/^\uFEFF/, '').replace(/"/g, '').trim().split(/\r?\n/);
+  const lines = rows(f.text);
+  assert.equal(lines[0], 'account_id,name,parent_id,depth,owner_id,owner_name,revenue_12m,currency,health,visible');
+  assert.equal(lines.length, 6, f.text);
+  assert.match(lines[3], /^\d+,Globex Lyon,\d+,2,\d+,Chloé Martin,500(\.0+)?,EUR,/);
+  assert.match(lines[5], /Group total \(net of intra-group revenue\),,,,,2200(\.0+)?,EUR/);
+  f = await file('chloe', A.lyon.id);
+  assert.equal(rows(f.text).length, 2, 'her entity, no total');
+  assert.equal((await file('dev', A.lyon.id)).status, 404);
+  f = await file('director', A.lyon.id, 'xlsx');
+  assert.equal(f.status, 200);
+  assert.match(f.type, /spreadsheetml/);
+  const bad = await call('director', 'GET', `/api/v1/accounts/${A.lyon.id}/group?format=pdf`);
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.errors[0].field, 'format');
+  assert.equal((await call('director', 'GET', `/api/v1/accounts/${A.lyon.id}/group?depth=2`)).json.errors[0].field, 'depth');
+});
+
 test('access: the owner of the parent sees the whole group, entities they cannot open included (visible: false), with the totals', async () => {
   const r = await tree('anna', A.germany.id);
   assert.equal(r.status, 200, r.text);
