@@ -1,4 +1,5 @@
 /* Group accounts (docs/groups.md): GET /api/v1/accounts/:id/group. */
+#include <stdio.h>
 #include <string.h>
 #include "api/api.h"
 #include "api/groups.h"
@@ -9,11 +10,51 @@ int api_account_group(struct req *rq, struct resp *rs)
 	json_t *out = NULL;
 	int rc;
 
+	const char *format = http_query(rq, "format");
+
+	for (size_t i = 0; i < rq->nquery; i++)
+		if (strcmp(rq->query[i].key, "format") != 0) {
+			struct kam_errinfo ei = {0};
+
+			err_field(&ei, rq->query[i].key,
+			          "is not a parameter (the only one is format)");
+			http_reply_err(rs, KAM_EINVAL, &ei);
+			err_clear(&ei);
+			return KAM_EINVAL;
+		}
+	if (format && strcmp(format, "json") && strcmp(format, "csv") && strcmp(format, "xlsx")) {
+		struct kam_errinfo ei = {0};
+
+		err_field(&ei, "format", "is json, csv or xlsx");
+		http_reply_err(rs, KAM_EINVAL, &ei);
+		err_clear(&ei);
+		return KAM_EINVAL;
+	}
 	if (id < 0)
 		return api_not_found(rs, "account");
 	/* the stored 12-month revenue each entity shows is as fresh as the accounts list's */
 	if ((rc = app_scores_fresh(rq->db, api_now(rq))) != KAM_OK)
 		return http_reply_err(rs, rc, NULL), rc;
+	if (format && strcmp(format, "json")) {
+		bool xlsx = !strcmp(format, "xlsx");
+		char disp[120];
+		size_t len = 0;
+		int fd = -1;
+
+		rc = app_group_tree_file(rq->db, &rq->user.who, id, xlsx, &fd, &len);
+		if (rc == KAM_ENOTFOUND)
+			return api_not_found(rs, "account");
+		if (rc != KAM_OK)
+			return http_reply_err(rs, rc, NULL), rc;
+		snprintf(disp, sizeof(disp), "attachment; filename=\"group-%lld.%s\"",
+		         (long long)id, xlsx ? "xlsx" : "csv");
+		http_header(rs, "Content-Disposition", disp);
+		return http_reply_file(
+		    rs, 200,
+		    xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		         : "text/csv; charset=utf-8",
+		    fd, len);
+	}
 	rc = app_group_tree(rq->db, &rq->user.who, id, &out);
 	if (rc == KAM_ENOTFOUND)
 		return api_not_found(rs, "account");

@@ -43,8 +43,9 @@ const struct http_route api_routes[] = {
      "clock: {now, today, time_zone}}; "
      "5 failures a minute per e-mail or address give 429",
      NULL, "201 object"},
-    {"GET", "/api/v1/session", api_session_get, 0, 0, NULL, "The session's user, CSRF token and clock (kam's now, today in the installation zone)",
-     NULL, "object"},
+    {"GET", "/api/v1/session", api_session_get, 0, 0, NULL,
+     "The session's user, CSRF token and clock (kam's now, today in the installation zone)", NULL,
+     "object"},
     {"DELETE", "/api/v1/session", api_session_delete, 0, 0, NULL, "Log out", NULL, NULL},
     {"GET", "/api/v1/me", api_me_get, 0, 0, NULL, "The caller", NULL, "User"},
     {"POST", "/api/v1/me/password", api_me_password, 0, 0, NULL,
@@ -60,13 +61,13 @@ const struct http_route api_routes[] = {
     {"DELETE", "/api/v1/me/calendar", api_calendar_delete, 0, 0, NULL, "Revoke my calendar feed",
      NULL, NULL},
     {"GET", "/api/v1/me/notifications", api_notify_get, 0, 0, NULL,
-     "My mail preferences {digest, digest_hour (installation time), immediate (severities)}",
-     NULL, "object"},
+     "My mail preferences {digest, digest_hour (installation time), immediate (severities)}", NULL,
+     "object"},
     {"PATCH", "/api/v1/me/notifications", api_notify_patch, 0, 0, NULL,
      "Change my mail preferences {digest, digest_hour, immediate}", NULL, "object"},
     {"POST", "/api/v1/unsubscribe/:token", api_unsubscribe, ROUTE_PUBLIC | ROUTE_RAW_BODY, 0, NULL,
-     "One-click unsubscribe (RFC 8058) from a mail's signed link: no more mails (no login)",
-     NULL, "object"},
+     "One-click unsubscribe (RFC 8058) from a mail's signed link: no more mails (no login)", NULL,
+     "object"},
     {"GET", "/api/v1/calendar/:token", api_calendar_feed, ROUTE_PUBLIC, 0, NULL,
      "The iCalendar feed (RFC 5545) of a feed URL, {token}.ics: action due dates, plan "
      "reviews, renewals and case SLA deadlines of the owner's accounts; no login",
@@ -107,8 +108,8 @@ const struct http_route api_routes[] = {
      "enabled}; the answer has the signing secret, shown this once; a private or loopback "
      "destination gets 422 unless KAM_WEBHOOK_ALLOW names it",
      NULL, "201 object"},
-    {"GET", "/api/v1/webhooks/:id", api_webhook_get, 0, R_ADMIN, NULL, "One webhook endpoint",
-     NULL, "object"},
+    {"GET", "/api/v1/webhooks/:id", api_webhook_get, 0, R_ADMIN, NULL, "One webhook endpoint", NULL,
+     "object"},
     {"PATCH", "/api/v1/webhooks/:id", api_webhook_update, 0, R_ADMIN, NULL,
      "Change a webhook endpoint (url, events, description, format, enabled); enabling it "
      "again resumes its deliveries in order",
@@ -116,8 +117,7 @@ const struct http_route api_routes[] = {
     {"DELETE", "/api/v1/webhooks/:id", api_webhook_delete, 0, R_ADMIN, NULL,
      "Remove a webhook endpoint and its undelivered events", NULL, NULL},
     {"POST", "/api/v1/webhooks/:id/rotate", api_webhook_rotate, 0, R_ADMIN, NULL,
-     "A new signing secret (shown once); the previous one also signs for 24 hours", NULL,
-     "object"},
+     "A new signing secret (shown once); the previous one also signs for 24 hours", NULL, "object"},
     {"POST", "/api/v1/webhooks/:id/test", api_webhook_test, 0, R_ADMIN, NULL,
      "Queue a ping event to the endpoint", NULL, "202 object"},
     {"GET", "/api/v1/webhooks/:id/deliveries", api_webhook_deliveries, 0, R_ADMIN, NULL,
@@ -128,8 +128,7 @@ const struct http_route api_routes[] = {
      "Deliver again (same webhook-id and body), after the endpoint's earlier deliveries", NULL,
      "202 object"},
     {"GET", "/api/v1/invitations", api_invitation_pending, 0, R_ADMIN, NULL,
-     "The active users who have no password yet, such as imported ones (admins)", NULL,
-     "object"},
+     "The active users who have no password yet, such as imported ones (admins)", NULL, "object"},
     {"GET", "/api/v1/invitations/:token", api_invitation_get, ROUTE_PUBLIC, 0, NULL,
      "Whom a live invitation is for (no login)", NULL, "object"},
     {"POST", "/api/v1/invitations/:token", api_invitation_accept, ROUTE_PUBLIC, 0, NULL,
@@ -152,14 +151,14 @@ const struct http_route api_routes[] = {
 
     {"GET", "/api/v1/accounts", api_list_kind, 0, 0, "accounts",
      "List the accounts the caller may see", NULL, "Account[]"},
-    {"POST", "/api/v1/accounts", api_res_create, 0, ACCOUNT_CREATORS, &res_accounts, "Create an account",
-     "AccountInput", "Account"},
+    {"POST", "/api/v1/accounts", api_res_create, 0, ACCOUNT_CREATORS, &res_accounts,
+     "Create an account", "AccountInput", "Account"},
     {"GET", "/api/v1/accounts/:id", api_res_get, 0, 0, &res_accounts, "Read an account", NULL,
      "Account"},
-    {"PATCH", "/api/v1/accounts/:id", api_res_update, ROUTE_IF_MATCH, ACCOUNT_WRITERS, &res_accounts,
-     "Change an account", "AccountPatch", "Account"},
-    {"DELETE", "/api/v1/accounts/:id", api_res_delete, ROUTE_IF_MATCH, ACCOUNT_CREATORS, &res_accounts,
-     "Delete an account and what hangs on it", NULL, NULL},
+    {"PATCH", "/api/v1/accounts/:id", api_res_update, ROUTE_IF_MATCH, ACCOUNT_WRITERS,
+     &res_accounts, "Change an account", "AccountPatch", "Account"},
+    {"DELETE", "/api/v1/accounts/:id", api_res_delete, ROUTE_IF_MATCH, ACCOUNT_CREATORS,
+     &res_accounts, "Delete an account and what hangs on it", NULL, NULL},
     {"GET", "/api/v1/accounts/:id/history", api_res_history, 0, 0, &res_accounts,
      "The change history of an account (limit, cursor)", NULL, "object"},
     {"GET", "/api/v1/accounts/:id/team", api_team_list, 0, 0, NULL, "The account team", NULL,
@@ -178,8 +177,8 @@ const struct http_route api_routes[] = {
      NULL, "object"},
     {"GET", "/api/v1/shared/:token", api_shared, ROUTE_PUBLIC, 0, NULL,
      "What a share link shows the client: the client-visible objectives and actions, the "
-     "service KPIs when the link has them; no login", NULL,
-     "object"},
+     "service KPIs when the link has them; no login",
+     NULL, "object"},
     {"PUT", "/api/v1/accounts/:id/team/:user_id", api_team_put, 0, ACCOUNT_CREATORS, NULL,
      "Add a user to the team, or change their role", "TeamRole", "object"},
     {"DELETE", "/api/v1/accounts/:id/team/:user_id", api_team_delete, 0, ACCOUNT_CREATORS, NULL,
@@ -350,8 +349,7 @@ const struct http_route api_routes[] = {
      "case, pipeline, target, attainment and gap (quarter=2026-Q4, by=kam|team|portfolio)",
      NULL, "object"},
     {"GET", "/api/v1/forecast/opportunities", api_forecast_opportunities, 0, 0, NULL,
-     "The opportunities behind a quarter's forecast (quarter, owner_id, category)", NULL,
-     "object"},
+     "The opportunities behind a quarter's forecast (quarter, owner_id, category)", NULL, "object"},
     {"GET", "/api/v1/forecast/history", api_forecast_history, 0, 0, NULL,
      "The weekly snapshots of a quarter's forecast and, once it is over, their accuracy", NULL,
      "object"},
@@ -378,7 +376,8 @@ const struct http_route api_routes[] = {
      "currency, complete, entities: [{id, name, parent_id, depth, owner: {id, name}, "
      "revenue_12m, health, visible}], totals: {entities, revenue_12m, intra_group_12m, health} "
      "or null}; entities the caller may not see are left out, totals only for the group's "
-     "owner, staff, or when its owner shares them (docs/groups.md)",
+     "owner, staff, or when its owner shares them (docs/groups.md); format=csv|xlsx: the "
+     "same as a file, money in major units",
      NULL, "object"},
 
     /* engagement: interactions, cases, risks, surveys */
@@ -390,8 +389,8 @@ const struct http_route api_routes[] = {
      "action in the account's active plan, in the same transaction (409 without an active "
      "plan; a fault of either stores nothing)",
      "InteractionInput", "Interaction"},
-    {"GET", "/api/v1/interactions/:id", api_res_get, 0, 0, &res_interactions,
-     "Read an interaction", NULL, "Interaction"},
+    {"GET", "/api/v1/interactions/:id", api_res_get, 0, 0, &res_interactions, "Read an interaction",
+     NULL, "Interaction"},
     {"PATCH", "/api/v1/interactions/:id", api_res_update, ROUTE_IF_MATCH, ACCOUNT_WRITERS,
      &res_interactions, "Change an interaction", "InteractionPatch", "Interaction"},
     {"DELETE", "/api/v1/interactions/:id", api_res_delete, ROUTE_IF_MATCH, ACCOUNT_WRITERS,
@@ -407,7 +406,8 @@ const struct http_route api_routes[] = {
     {"GET", "/api/v1/accounts/:id/coverage", api_account_coverage, 0, 0, NULL,
      "The relationship coverage grid: our people × the client's deciders and influencers, "
      "with the gaps (nobody covers a decision maker, a link unverified for 180 days, one "
-     "person covering every decision maker)", NULL, "object"},
+     "person covering every decision maker)",
+     NULL, "object"},
     {"GET", "/api/v1/accounts/:id/stakeholders", api_account_stakeholders, 0, 0, NULL,
      "The stakeholders on one map: the account's contacts, or with scope=group those of every "
      "entity of its group the caller sees, each with its account (reports_to may cross "

@@ -2,8 +2,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "app/group.h"
+#include "app/list.h"
 #include "app/scores.h"
 #include "kam/group.h"
+#include "kam/money.h"
 
 static int cmp_id(const void *a, const void *b)
 {
@@ -457,4 +459,59 @@ int app_group_health(const struct app_group *g, json_t **out)
 	                 "complete", app_group_complete(g), "entities", (json_int_t)g->ncount,
 	                 "with_health", (json_int_t)n, "items", items);
 	return *out ? KAM_OK : KAM_ENOMEM;
+}
+
+int app_group_tree_file(struct store_conn *db, const struct actor *who, int64_t id, bool xlsx,
+                        int *fd, size_t *len)
+{
+	json_t *tree = NULL, *items = json_array(), *e, *cols, *tot;
+	const char *cur;
+	double unit;
+	size_t i;
+	int rc = app_group_tree(db, who, id, &tree);
+
+	*fd = -1;
+	*len = 0;
+	if (rc != KAM_OK || items == NULL)
+		goto out;
+	cur = json_string_value(json_object_get(tree, "currency"));
+	/* files carry money in major units, as every export does */
+	unit = (double)money_unit(cur);
+	json_array_foreach(json_object_get(tree, "entities"), i, e)
+	{
+		json_t *o = json_pack(
+		    "{s:O,s:O,s:O,s:O,s:O,s:O,s:f,s:s,s:O,s:O}", "account_id",
+		    json_object_get(e, "id"), "name", json_object_get(e, "name"), "parent_id",
+		    json_object_get(e, "parent_id"), "depth", json_object_get(e, "depth"),
+		    "owner_id", json_object_get(json_object_get(e, "owner"), "id"), "owner_name",
+		    json_object_get(json_object_get(e, "owner"), "name"), "revenue_12m",
+		    (double)json_integer_value(json_object_get(e, "revenue_12m")) / unit,
+		    "currency", cur, "health", json_object_get(e, "health"), "visible",
+		    json_object_get(e, "visible"));
+
+		if (o == NULL || json_array_append_new(items, o) != 0) {
+			rc = KAM_ENOMEM;
+			goto out;
+		}
+	}
+	/* the group's total, net of intra-group revenue, when the caller may see it */
+	if (json_is_object(tot = json_object_get(tree, "totals")) &&
+	    json_array_append_new(
+	        items,
+	        json_pack("{s:n,s:s,s:n,s:n,s:n,s:n,s:f,s:s,s:O,s:n}", "account_id", "name",
+	                  "Group total (net of intra-group revenue)", "parent_id", "depth",
+	                  "owner_id", "owner_name", "revenue_12m",
+	                  (double)json_integer_value(json_object_get(tot, "revenue_12m")) / unit,
+	                  "currency", cur, "health", json_object_get(tot, "health"), "visible")) !=
+	        0) {
+		rc = KAM_ENOMEM;
+		goto out;
+	}
+	cols = json_pack("[s,s,s,s,s,s,s,s,s,s]", "account_id", "name", "parent_id", "depth",
+	                 "owner_id", "owner_name", "revenue_12m", "currency", "health", "visible");
+	rc = app_export_rows(xlsx, "group", cols, items, fd, len);
+out:
+	json_decref(tree);
+	json_decref(items);
+	return rc;
 }

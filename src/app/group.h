@@ -41,6 +41,11 @@ bool app_group_complete(const struct app_group *g);
  * caller may not see id.
  */
 int app_group_tree(struct store_conn *db, const struct actor *who, int64_t id, json_t **out);
+/* The tree of app_group_tree as a file (xlsx, else CSV): one row per entity listed, money
+ * in major units, then the group's total when the caller may see it; *fd (the caller closes
+ * it) of *len bytes. */
+int app_group_tree_file(struct store_conn *db, const struct actor *who, int64_t id, bool xlsx,
+                        int *fd, size_t *len);
 
 /* The intra-group revenue of [from, to) per account, subtracted from each of the n
  * accounts' sums (ids sorted; sum[i] goes with ids[i]): a group answer's figures. */

@@ -105,6 +105,32 @@ test('scope=group KPIs: the parent and every descendant, intra-group revenue cou
 const tree = (u, id) => call(u, 'GET', `/api/v1/accounts/${id}/group`);
 const names = (r) => r.json.entities.map((e) => e.name);
 
+test('GET /accounts/:id/group?format=csv|xlsx: one row per entity it lists (money in major units), then the group total when the caller may see it', async () => {
+  const file = async (u, id, format = 'csv') => {
+    const r = await fetch(`${srv.url}/api/v1/accounts/${id}/group?format=${format}`, { headers: { Authorization: `Bearer ${tok[u]}` } });
+    return { status: r.status, type: r.headers.get('content-type'), text: format === 'csv' ? await r.text() : '', size: (await r.arrayBuffer?.().catch(() => null))?.byteLength };
+  };
+  let f = await file('director', A.lyon.id);
+  assert.equal(f.status, 200);
+  assert.match(f.type, /text\/csv/);
+  const rows = (t) => t.replace(/^\uFEFF/, '').replace(/"/g, '').trim().split(/\r?\n/);
+  const lines = rows(f.text);
+  assert.equal(lines[0], 'account_id,name,parent_id,depth,owner_id,owner_name,revenue_12m,currency,health,visible');
+  assert.equal(lines.length, 6, f.text);
+  assert.match(lines[3], /^\d+,Globex Lyon,\d+,2,\d+,Chloé Martin,500(\.0+)?,EUR,/);
+  assert.match(lines[5], /Group total \(net of intra-group revenue\),,,,,2200(\.0+)?,EUR/);
+  f = await file('chloe', A.lyon.id);
+  assert.equal(rows(f.text).length, 2, 'her entity, no total');
+  assert.equal((await file('dev', A.lyon.id)).status, 404);
+  f = await file('director', A.lyon.id, 'xlsx');
+  assert.equal(f.status, 200);
+  assert.match(f.type, /spreadsheetml/);
+  const bad = await call('director', 'GET', `/api/v1/accounts/${A.lyon.id}/group?format=pdf`);
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.errors[0].field, 'format');
+  assert.equal((await call('director', 'GET', `/api/v1/accounts/${A.lyon.id}/group?depth=2`)).json.errors[0].field, 'depth');
+});
+
 test('access: the owner of the parent sees the whole group, entities they cannot open included (visible: false), with the totals', async () => {
   const r = await tree('anna', A.germany.id);
   assert.equal(r.status, 200, r.text);
@@ -352,4 +378,19 @@ test('parent_id: a cycle or a chain deeper than 64 levels is refused with a 400 
   assert.equal(r.json.errors[0].field, 'parent_id');
   assert.equal((await call('director', 'GET', `/api/v1/accounts/${A.holding.id}`)).json.parent_id, null);
   for (const a of chain.slice(1).reverse()) assert.equal((await call('director', 'DELETE', `/api/v1/accounts/${a.id}`)).status, 204);
+});
+
+test('import: a transactions file marks rows intra_group; they count for their entity, not in the group total', async () => {
+  const before = (await revenue('director', A.holding.id)).kpis.revenue.value;
+  const own = async () => (await call('director', 'GET', `/api/v1/kpis?scope=account&id=${A.germany.id}&${WINDOW}`)).json.kpis.revenue.value;
+  const ownBefore = await own();
+  const csv = 'external_id,account,booked_on,amount,currency,intra_group\nGRP-1,Globex Germany,2026-05-10,1000.00,EUR,true\nGRP-2,Globex Germany,2026-05-11,10.00,EUR,false\n';
+  const r = await fetch(`${srv.url}/api/v1/imports?kind=transactions`, { method: 'POST', headers: { Authorization: `Bearer ${tok.director}`, 'Content-Type': 'text/csv' }, body: csv });
+  const j = await r.json();
+  assert.equal(r.status, 201, JSON.stringify(j));
+  assert.deepEqual([j.created, j.rejected], [2, 0], JSON.stringify(j));
+  const listed = await call('director', 'GET', `/api/v1/transactions?account_id=${A.germany.id}&intra_group=true`);
+  assert.deepEqual(listed.json.items.map((x) => [x.external_id, x.amount]), [['GRP-1', 100000]]);
+  assert.equal(await own(), ownBefore + 101000, 'the entity counts both');
+  assert.equal((await revenue('director', A.holding.id)).kpis.revenue.value, before + 1000, 'the group only the one not intra-group');
 });
