@@ -11,7 +11,7 @@
 // group total = 1000 + 500 + 300 + 200 + 400 − 200 (intra) = 2,200.00
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, api, demoDb, tokens } from '../lib/harness.mjs';
+import { serve, api, demoDb, tokens, kam } from '../lib/harness.mjs';
 
 let t, db, srv;
 const tok = {};
@@ -100,6 +100,10 @@ test('scope=group KPIs: the parent and every descendant, intra-group revenue cou
   const byName = Object.fromEntries(rows.json.items.map((x) => [x.account_name, x.revenue]));
   assert.deepEqual(byName, { 'Globex Holding': 100000, 'Globex France': 50000, 'Globex Lyon': 30000, 'Globex Germany': 40000 });
   assert.equal(rows.json.items.reduce((s, x) => s + x.revenue, 0), 220000, 'the rows add up to the group figure');
+  // kam kpi --scope group: the same figure, and as a subsidiary's KAM sees it
+  const cli = (...more) => JSON.parse(kam(['kpi', '--scope', 'group', '--id', String(A.holding.id), '--from', '2025-06-01', '--to', '2026-06-01', '--format', 'json', '--db', db, ...more], { env: { ...process.env, KAM_NOW: NOW } })).kpis.revenue.value;
+  assert.equal(cli(), 220000);
+  assert.equal(cli('--as', 'chloe@example.com'), 30000);
 });
 
 const tree = (u, id) => call(u, 'GET', `/api/v1/accounts/${id}/group`);
