@@ -92,6 +92,17 @@ static int collect(struct store_conn *db, const struct model_entity *e, int64_t 
 				                    k[7] == 'b' ? "end_date<" : "end_date>",
 				                    json_string(v));
 			}
+		} else if (!strcmp(k, "group") &&
+		           (e == &model_account || model_field_find(e, "account_id") != NULL)) {
+			/* the records of a group's entities (docs/groups.md), as far as the caller
+			 * sees them: the list's own scope still applies */
+			if (validate_id(v) <= 0) {
+				err_field(ei, "group",
+				          "must be the id of a group's parent account");
+				rc = KAM_EINVAL;
+			} else {
+				json_object_set_new(filters, "group", json_string(v));
+			}
 		} else if ((f = filter_field(e, k)) != NULL) {
 			if (validate_filter(f, v, ei) != KAM_OK)
 				rc = KAM_EINVAL;

@@ -135,6 +135,34 @@ test('GET /accounts/:id/group?format=csv|xlsx: one row per entity it lists (mone
   assert.equal((await call('director', 'GET', `/api/v1/accounts/${A.lyon.id}/group?depth=2`)).json.errors[0].field, 'depth');
 });
 
+test('lists and their exports take group=<parent id>: the records of the group\'s entities the caller sees', async () => {
+  let r = await call('director', 'GET', `/api/v1/accounts?group=${A.holding.id}&sort=name`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.items.map((a) => a.name), ['Globex France', 'Globex Germany', 'Globex Holding', 'Globex Lyon']);
+  r = await call('director', 'GET', `/api/v1/accounts?group=${A.france.id}&sort=name`);
+  assert.deepEqual(r.json.items.map((a) => a.name), ['Globex France', 'Globex Lyon']);
+  r = await call('director', 'GET', `/api/v1/transactions?group=${A.holding.id}&limit=50`);
+  assert.equal(r.json.items.length, 5);
+  assert.equal(r.json.items.filter((x) => x.intra_group).length, 1);
+  // the list's own scope still holds: chloe sees only Lyon's records
+  r = await call('chloe', 'GET', `/api/v1/transactions?group=${A.holding.id}`);
+  assert.deepEqual([...new Set(r.json.items.map((x) => x.account_id))], [A.lyon.id]);
+  // a file of the group's transactions, each row with its account
+  const f = await fetch(`${srv.url}/api/v1/transactions?group=${A.holding.id}&format=csv`, { headers: { Authorization: `Bearer ${tok.director}` } });
+  assert.equal(f.status, 200);
+  const text = (await f.text()).replace(/^\uFEFF/, '').replace(/"/g, '');
+  const lines = text.trim().split(/\r?\n/);
+  assert.equal(lines.length, 6, text);
+  assert.ok(lines[0].split(',').includes('account_id'));
+  assert.ok(lines[0].split(',').includes('intra_group'));
+  r = await call('director', 'GET', '/api/v1/transactions?group=x');
+  assert.equal(r.status, 400);
+  assert.equal(r.json.errors[0].field, 'group');
+  r = await call('director', 'GET', '/api/v1/products?group=1');
+  assert.equal(r.status, 400, 'products belong to no account');
+  assert.equal(r.json.errors[0].field, 'group');
+});
+
 test('access: the owner of the parent sees the whole group, entities they cannot open included (visible: false), with the totals', async () => {
   const r = await tree('anna', A.germany.id);
   assert.equal(r.status, 200, r.text);
