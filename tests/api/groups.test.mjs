@@ -144,6 +144,7 @@ test('lists and their exports take group=<parent id>: the records of the group\'
   r = await call('director', 'GET', `/api/v1/transactions?group=${A.holding.id}&limit=50`);
   assert.equal(r.json.items.length, 5);
   assert.equal(r.json.items.filter((x) => x.intra_group).length, 1);
+  assert.equal(r.json.items.find((x) => x.account_id === A.lyon.id).account_name, 'Globex Lyon', 'each row names its entity');
   // the list's own scope still holds: chloe sees only Lyon's records
   r = await call('chloe', 'GET', `/api/v1/transactions?group=${A.holding.id}`);
   assert.deepEqual([...new Set(r.json.items.map((x) => x.account_id))], [A.lyon.id]);
@@ -155,6 +156,8 @@ test('lists and their exports take group=<parent id>: the records of the group\'
   assert.equal(lines.length, 6, text);
   assert.ok(lines[0].split(',').includes('account_id'));
   assert.ok(lines[0].split(',').includes('intra_group'));
+  assert.ok(lines[0].split(',').includes('account_name'));
+  assert.ok(lines.some((l) => l.includes('Globex Lyon')));
   r = await call('director', 'GET', '/api/v1/transactions?group=x');
   assert.equal(r.status, 400);
   assert.equal(r.json.errors[0].field, 'group');
