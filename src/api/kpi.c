@@ -300,8 +300,10 @@ static int parse(struct req *rq, const struct settings *set, struct scope *sc, c
 	}
 	if (sc->kind == SC_SEGMENT)
 		return segment_ids(rq, set, sc);
-	if (sc->kind == SC_GROUP)
-		return group_ids(rq, sc, name != NULL, ei);
+	/* a group's figures are looked up in the cache first (api_kpis): its answer follows
+	 * from the caller and the data version, which the cache key holds */
+	if (sc->kind == SC_GROUP && name)
+		return group_ids(rq, sc, true, ei);
 	return KAM_OK;
 }
 
@@ -409,6 +411,8 @@ int api_kpis(struct req *rq, struct resp *rs)
 		http_reply_json(rs, 200, cached);
 		goto out;
 	}
+	if (sc.kind == SC_GROUP && (rc = group_ids(rq, &sc, false, &ei)) != KAM_OK)
+		goto out;
 	/* the rollup in memory: the server holds it for this data version; without a server a
 	 * series still reads it once rather than once per period */
 	if ((rollups_of(rq) || interval) &&

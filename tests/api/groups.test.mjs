@@ -11,7 +11,7 @@
 // group total = 1000 + 500 + 300 + 200 + 400 − 200 (intra) = 2,200.00
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, api, demoDb, tokens } from '../lib/harness.mjs';
+import { serve, api, demoDb, tokens, kam } from '../lib/harness.mjs';
 
 let t, db, srv;
 const tok = {};
@@ -100,6 +100,10 @@ test('scope=group KPIs: the parent and every descendant, intra-group revenue cou
   const byName = Object.fromEntries(rows.json.items.map((x) => [x.account_name, x.revenue]));
   assert.deepEqual(byName, { 'Globex Holding': 100000, 'Globex France': 50000, 'Globex Lyon': 30000, 'Globex Germany': 40000 });
   assert.equal(rows.json.items.reduce((s, x) => s + x.revenue, 0), 220000, 'the rows add up to the group figure');
+  // kam kpi --scope group: the same figure, and as a subsidiary's KAM sees it
+  const cli = (...more) => JSON.parse(kam(['kpi', '--scope', 'group', '--id', String(A.holding.id), '--from', '2025-06-01', '--to', '2026-06-01', '--format', 'json', '--db', db, ...more], { env: { ...process.env, KAM_NOW: NOW } })).kpis.revenue.value;
+  assert.equal(cli(), 220000);
+  assert.equal(cli('--as', 'chloe@example.com'), 30000);
 });
 
 const tree = (u, id) => call(u, 'GET', `/api/v1/accounts/${id}/group`);
@@ -129,6 +133,37 @@ test('GET /accounts/:id/group?format=csv|xlsx: one row per entity it lists (mone
   assert.equal(bad.status, 400);
   assert.equal(bad.json.errors[0].field, 'format');
   assert.equal((await call('director', 'GET', `/api/v1/accounts/${A.lyon.id}/group?depth=2`)).json.errors[0].field, 'depth');
+});
+
+test('lists and their exports take group=<parent id>: the records of the group\'s entities the caller sees', async () => {
+  let r = await call('director', 'GET', `/api/v1/accounts?group=${A.holding.id}&sort=name`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.items.map((a) => a.name), ['Globex France', 'Globex Germany', 'Globex Holding', 'Globex Lyon']);
+  r = await call('director', 'GET', `/api/v1/accounts?group=${A.france.id}&sort=name`);
+  assert.deepEqual(r.json.items.map((a) => a.name), ['Globex France', 'Globex Lyon']);
+  r = await call('director', 'GET', `/api/v1/transactions?group=${A.holding.id}&limit=50`);
+  assert.equal(r.json.items.length, 5);
+  assert.equal(r.json.items.filter((x) => x.intra_group).length, 1);
+  assert.equal(r.json.items.find((x) => x.account_id === A.lyon.id).account_name, 'Globex Lyon', 'each row names its entity');
+  // the list's own scope still holds: chloe sees only Lyon's records
+  r = await call('chloe', 'GET', `/api/v1/transactions?group=${A.holding.id}`);
+  assert.deepEqual([...new Set(r.json.items.map((x) => x.account_id))], [A.lyon.id]);
+  // a file of the group's transactions, each row with its account
+  const f = await fetch(`${srv.url}/api/v1/transactions?group=${A.holding.id}&format=csv`, { headers: { Authorization: `Bearer ${tok.director}` } });
+  assert.equal(f.status, 200);
+  const text = (await f.text()).replace(/^\uFEFF/, '').replace(/"/g, '');
+  const lines = text.trim().split(/\r?\n/);
+  assert.equal(lines.length, 6, text);
+  assert.ok(lines[0].split(',').includes('account_id'));
+  assert.ok(lines[0].split(',').includes('intra_group'));
+  assert.ok(lines[0].split(',').includes('account_name'));
+  assert.ok(lines.some((l) => l.includes('Globex Lyon')));
+  r = await call('director', 'GET', '/api/v1/transactions?group=x');
+  assert.equal(r.status, 400);
+  assert.equal(r.json.errors[0].field, 'group');
+  r = await call('director', 'GET', '/api/v1/products?group=1');
+  assert.equal(r.status, 400, 'products belong to no account');
+  assert.equal(r.json.errors[0].field, 'group');
 });
 
 test('access: the owner of the parent sees the whole group, entities they cannot open included (visible: false), with the totals', async () => {
