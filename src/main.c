@@ -70,11 +70,12 @@ static const char usage_user[] =
 	"  ROLE is admin, director, kam, member or viewer; without --password-stdin a\n"
 	"  password is generated and printed once\n";
 static const char usage_kpi[] =
-	"usage: kam kpi [--scope portfolio|account|kam] [--id N] [--from YYYY-MM-DD]\n"
-	"               [--to YYYY-MM-DD] [--format table|json|csv] [--as EMAIL] [--db PATH]\n"
-	"  the KPIs of the period [from, to) beside the previous period of the same length;\n"
-	"  default: the last twelve whole months. --as: only what that user may see, as the\n"
-	"  API answers them (a kam: their accounts)\n";
+    "usage: kam kpi [--scope portfolio|account|kam|group] [--id N] [--from YYYY-MM-DD]\n"
+    "               [--to YYYY-MM-DD] [--format table|json|csv] [--as EMAIL] [--db PATH]\n"
+    "  the KPIs of the period [from, to) beside the previous period of the same length;\n"
+    "  default: the last twelve whole months. --as: only what that user may see, as the\n"
+    "  API answers them (a kam: their accounts); --scope group --id N: account N and all\n"
+    "  its descendants, net of intra-group revenue (docs/groups.md)\n";
 static const char usage_token[] =
 	"usage: kam token create --email E --name LABEL [--db PATH]\n"
 	"  prints a new bearer token for the user once; only its hash is stored\n";

@@ -14,6 +14,7 @@ import { Changes } from './changes.js';
 import { Contracts } from './forecast.js';
 import { AccountRuns } from './playbooks.js';
 import { PlanContext } from './context.js';
+import { GroupView, GroupPlanLinks, GroupMap } from './group.js';
 
 // A health score needs something to stand on: revenue to compare, an answer or a meeting.
 // Without any of them the score is the neutral parts' arithmetic, not a reading of the account.
@@ -93,7 +94,7 @@ function AddPerson({ account, contacts, reload }) {
   return html`<${Form} label="Add a person" submit="Add" onSave=${add} onCancel=${() => setOpen(false)}>${fields(spec)}<//>`;
 }
 
-function Stakeholders({ account, contacts, team, canEdit, reload, setError }) {
+function Stakeholders({ account, contacts, others = [], team, canEdit, reload, setError }) {
   const [editing, setEditing] = useState(null);
   const byId = new Map(contacts.map((c) => [c.id, { name: c.name, value: c.id, children: [], c }]));
   const roots = [];
@@ -116,7 +117,12 @@ function Stakeholders({ account, contacts, team, canEdit, reload, setError }) {
     .sort((x, y) => x.name.localeCompare(y.name));
   // a refused inline save is told beside its control (SaveSelect), not only at the top
   const edit = async (c, patch) => { await api('PATCH', `/api/v1/contacts/${c.id}`, patch); setError(null); reload(); };
-  const nameOf = (cid) => contacts.find((o) => o.id === cid)?.name ?? '';
+  // a manager in another entity of the group is named with it
+  const elsewhere = others.map((o) => [o.id, `${o.name} (${o.account_name})`]);
+  const nameOf = (cid) => contacts.find((o) => o.id === cid)?.name ?? elsewhere.find(([i]) => i === cid)?.[1] ?? (cid ? 'someone in another entity of the group' : '');
+  // a manager in an entity the reader does not see is not named, only said to be there
+  const hidden = (c) => (c.reports_to_id && !contacts.some((o) => o.id === c.reports_to_id) && !elsewhere.some(([i]) => i === c.reports_to_id)
+    ? [[c.reports_to_id, 'someone in another entity of the group']] : []);
   // a select to edit with, or for a reader the value as text
   const pick = (c, label, value, opts, none, patch) => (canEdit
     ? html`<${SaveSelect} label=${label} value=${value} options=${opts} none=${none} save=${(v) => edit(c, patch(v))} />`
@@ -131,14 +137,14 @@ function Stakeholders({ account, contacts, team, canEdit, reload, setError }) {
           orient: 'TB', top: 30, bottom: 70, left: 80, right: 80, expandAndCollapse: false,
           label: { position: 'bottom', fontSize: 11, lineHeight: 14, distance: 6 }, leaves: { label: { position: 'bottom' } } }] }} />
     </section>
-    ${canEdit && html`<${AddPerson} account=${account} contacts=${contacts} reload=${reload} />`}
+    ${canEdit && html`<${AddPerson} account=${account} contacts=${[...contacts, ...others.map((o) => ({ ...o, name: `${o.name} (${o.account_name})` }))]} reload=${reload} />`}
     <div class="scroll"><table class="people"><thead><tr><th scope="col">Name</th><th scope="col">Title</th><th scope="col">Contact</th><th scope="col">Reports to</th><th scope="col">Influence</th><th scope="col">Attitude</th><th scope="col" class="role">Role</th><th scope="col">Our owner</th><th scope="col" class="last">Last contacted</th>${canEdit && html`<th scope="col"><span class="sr">Tools</span></th>`}</tr></thead>
     <tbody>${contacts.map((c) => (editing === c.id
     ? html`<tr key=${c.id} data-contact=${c.id}><td colspan="10"><${Form} label=${`Edit ${c.name}`} reset=${false} onCancel=${() => setEditing(null)}
         onSave=${async (fd) => { await api('PATCH', `/api/v1/contacts/${c.id}`, body(PERSON_EDIT, fd)); setEditing(null); reload(); }}>${fields(PERSON_EDIT, c)}<//></td></tr>`
     : html`<tr key=${c.id} data-contact=${c.id} class=${c.left_on ? 'left' : ''}><td>${c.name}${c.left_on && html` <span class="muted">(left ${c.left_on})</span>`}<span class="role-inline muted"><br />contacted ${ago(c.last_contacted_at)}</span></td><td>${c.title || ''}${c.decision_role && html`<span class="role-inline muted"><br />${c.decision_role.replaceAll('_', ' ')}</span>`}</td>
       <td class="contact">${c.email && html`<a href=${`mailto:${c.email}`}>${c.email}</a>`}${c.email && c.phone && html`<br />`}${c.phone && html`<a href=${`tel:${c.phone}`}>${c.phone}</a>`}</td>
-      <td>${canEdit ? pick(c, `${c.name} reports to`, c.reports_to_id, contacts.filter((o) => o.id !== c.id).map((o) => [o.id, o.name]), 'nobody here', (v) => ({ reports_to_id: num1(v) })) : nameOf(c.reports_to_id)}</td>
+      <td>${canEdit ? pick(c, `${c.name} reports to`, c.reports_to_id, [...contacts.filter((o) => o.id !== c.id).map((o) => [o.id, o.name]), ...elsewhere, ...hidden(c)], 'nobody here', (v) => ({ reports_to_id: num1(v) })) : nameOf(c.reports_to_id)}</td>
       <td>${pick(c, `influence of ${c.name}`, c.influence, [1, 2, 3, 4, 5].map((i) => [i, String(i)]), '–', (v) => ({ influence: num1(v) }))}</td>
       <td>${pick(c, `attitude of ${c.name}`, c.attitude, ['champion', 'supporter', 'neutral', 'critic', 'blocker'].map((t) => [t, t]), 'unknown', (v) => ({ attitude: v || null }))}</td>
       <td class="role">${pick(c, `decision role of ${c.name}`, c.decision_role, ROLES.map((r) => [r, r.replaceAll('_', ' ')]), '–', (v) => ({ decision_role: v || null }))}</td>
@@ -339,6 +345,7 @@ function Plan({ account, plans, all, users, canEdit, canWork, reload, setError }
   return html`<div>
     <h2>${p.title || 'Account plan'} <span class="muted">${date(p.period_start)} – ${date(p.period_end)}</span></h2>
     <${Changes} plan=${p} stamp=${p} />
+    <${GroupPlanLinks} account=${account} plan=${p} canEdit=${canEdit} reload=${reload} />
     ${p.vision && html`<p><strong>Vision:</strong> ${p.vision}</p>`}
     ${canEdit && (newPeriod ? html`<${NewPlan} account=${account} last=${p} reload=${() => { setNewPeriod(false); reload(); }} />`
       : html`<p><button onClick=${() => setNewPeriod(true)}>New plan period…</button></p>`)}
@@ -511,7 +518,7 @@ function Team({ account, team, users, canEdit, reload, setError }) {
 export function Account({ id, tab: wanted, user }) {
   // the tab lives in the URL (#/accounts/7/plan): it can be linked, and Back returns to it
   // (state too, so arrow keys pressed faster than the hash changes still move one tab each)
-  const fromUrl = TABS.includes(wanted) ? wanted : 'overview';
+  const fromUrl = TABS.includes(wanted) || wanted === 'group' ? wanted : 'overview';
   const [tab, setShown] = useState(fromUrl);
   useEffect(() => setShown(fromUrl), [fromUrl]);
   const setTab = (t) => {
@@ -535,7 +542,11 @@ export function Account({ id, tab: wanted, user }) {
       const [a, score, health] = await Promise.all([get(`/api/v1/accounts/${id}`), get(`/api/v1/accounts/${id}/score`), get(`/api/v1/accounts/${id}/health`)]);
       return { a, score, health };
     },
-    contacts: async () => ({ contacts: (await get(`/api/v1/contacts?${q}&limit=200&sort=name`)).items }),
+    contacts: async () => {
+      // the group's stakeholders too: a manager may be a contact of another entity of the group
+      const [list, map] = await Promise.all([get(`/api/v1/contacts?${q}&limit=200&sort=name`), get(`/api/v1/accounts/${id}/stakeholders?scope=group`).catch(() => null)]);
+      return { contacts: list.items, groupMap: map, grouped: !!map && (map.root_id !== Number(id) || map.entities.length > 1) };
+    },
     plans: async () => {
       const [plans, allPlans] = await Promise.all([get(`/api/v1/plans?${q}&status=active`), get(`/api/v1/plans?${q}&limit=100`)]);
       const full = await Promise.all(plans.items.map((p) => get(`/api/v1/plans/${p.id}`)));
@@ -584,7 +595,9 @@ export function Account({ id, tab: wanted, user }) {
   let view;
   const common = { account: a, users, canEdit, canWork, reload, setError };
   switch (tab) {
-  case 'stakeholders': view = html`<${Stakeholders} ...${common} reload=${() => reload('contacts')} contacts=${d.contacts} team=${d.team} />`; break;
+  case 'stakeholders': view = html`<${Stakeholders} ...${common} reload=${() => reload('contacts')} contacts=${d.contacts} team=${d.team}
+    others=${(d.groupMap?.contacts || []).filter((c) => c.account_id !== a.id)} /><${GroupMap} account=${a} map=${d.groupMap} />`; break;
+  case 'group': view = d.grouped ? html`<${GroupView} account=${a} />` : html`<p class="muted">${a.name} is not part of a group: it has no parent account and no subsidiaries.</p>`; break;
   case 'plan': view = html`<${Plan} ...${common} reload=${() => reload('plans')} plans=${d.plans} all=${d.all} /><${AccountRuns} account=${a} canEdit=${canEdit} onStarted=${() => reload('plans')} />`; break;
   case 'opportunities': view = html`<${Opportunities} ...${common} reload=${() => reload('opps')} opps=${d.opps} pipeline=${d.pipeline} ws=${d.ws} currency=${d.pipeline.currency} />`; break;
   case 'activity': view = html`<${Activity} ...${common} reload=${() => reload('inter', 'contacts', 'plans', 'kpis')} interactions=${d.inter} contacts=${d.contacts} user=${user} plan=${d.plans[0]} />`; break;
@@ -594,13 +607,15 @@ export function Account({ id, tab: wanted, user }) {
   case 'team': view = html`<${Team} ...${common} reload=${() => reload('team')} team=${d.team} />`; break;
   default: view = html`<${Overview} a=${a} health=${health} score=${score} kpis=${kpis} />`;
   }
+  // an entity of a group has the group's tab, after the overview
+  const tabs = d.grouped ? [TABS[0], 'group', ...TABS.slice(1)] : TABS;
   // the tabs pattern: one tab stop, arrows move between tabs, Home and End to the ends
   const tabKeys = (e) => {
-    const i = TABS.indexOf(tab);
-    const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: TABS.length - 1 }[e.key];
+    const i = tabs.indexOf(tab);
+    const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[e.key];
     if (next === undefined) return;
     e.preventDefault();
-    const t = TABS[(next + TABS.length) % TABS.length];
+    const t = tabs[(next + tabs.length) % tabs.length];
     setTab(t);
     requestAnimationFrame(() => document.getElementById(`tab-${t}`)?.focus());
   };
@@ -619,7 +634,7 @@ export function Account({ id, tab: wanted, user }) {
     </header>
     ${sharing && html`<${SharePanel} id=${id} canEdit=${canEdit} onClose=${() => setSharing(false)} />`}
     ${error && html`<p class="error" role="alert">${error}</p>`}
-    <div role="tablist" aria-label="Account views" class="tabs" onKeyDown=${tabKeys}>${TABS.map((t) => html`<button role="tab" id=${`tab-${t}`} aria-selected=${tab === t} aria-controls="tabpanel" tabindex=${tab === t ? 0 : -1} onClick=${() => setTab(t)}>${t}</button>`)}</div>
+    <div role="tablist" aria-label="Account views" class="tabs" onKeyDown=${tabKeys}>${tabs.map((t) => html`<button role="tab" id=${`tab-${t}`} aria-selected=${tab === t} aria-controls="tabpanel" tabindex=${tab === t ? 0 : -1} onClick=${() => setTab(t)}>${t}</button>`)}</div>
     <div role="tabpanel" id="tabpanel" aria-labelledby=${`tab-${tab}`} tabindex="0">${view}</div>
   </article>`;
 }

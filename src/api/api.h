@@ -198,8 +198,13 @@ int api_transactions_bulk(struct req *rq, struct resp *rs);
 int api_account_whitespace(struct req *rq, struct resp *rs);
 int api_account_pipeline(struct req *rq, struct resp *rs);
 int api_account_risk_matrix(struct req *rq, struct resp *rs);
+/* GET /api/v1/accounts/:id/group: the tree of the group the account belongs to (groups.c). */
+int api_account_group(struct req *rq, struct resp *rs);
 /* GET /api/v1/accounts/:id/coverage: our people × their stakeholders, with the gaps. */
 int api_account_coverage(struct req *rq, struct resp *rs);
+/* GET /api/v1/accounts/:id/stakeholders[?scope=group]: the account's contacts, or those of
+ * every entity of its group the caller sees, with their account. */
+int api_account_stakeholders(struct req *rq, struct resp *rs);
 /* GET /api/v1/plans/:id/changes: what moved since the last review. */
 int api_plan_changes(struct req *rq, struct resp *rs);
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "api/api.h"
+#include "api/groups.h"
 #include "app/alerts.h"
 #include "app/scores.h"
 #include "app/webhook.h"
@@ -27,6 +28,23 @@ int api_account_health(struct req *rq, struct resp *rs)
 	json_t *out;
 	int rc;
 
+	{ /* ?scope=group: the health of the group id is the parent of (docs/groups.md) */
+		struct kam_errinfo ei = {0};
+		struct app_group g;
+		bool grouped = false;
+
+		rc = api_group_param(rq, id, &g, &grouped, &ei);
+		if (rc == KAM_OK && grouped)
+			rc = api_account_group_health(rq, rs, &g);
+		else if (rc == KAM_ENOTFOUND)
+			api_not_found(rs, "account");
+		else if (rc != KAM_OK)
+			http_reply_err(rs, rc, &ei);
+		app_group_free(&g);
+		err_clear(&ei);
+		if (rc != KAM_OK || grouped)
+			return rc;
+	}
 	if (id < 0 || app_account_visible(rq->db, &rq->user.who, id, NULL, NULL) != KAM_OK)
 		return api_not_found(rs, "account");
 	if ((rc = app_settings_load(rq->db, &s, NULL)) != KAM_OK)

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "api/api.h"
 #include "api/cache.h"
+#include "app/group.h"
 #include "app/importq.h"
 #include "api/rollups.h"
 #include "kam/date.h"
@@ -16,15 +17,25 @@
 /* The most periods one series may have (interval=month: ten years). */
 #define API_KPI_SERIES_MAX 120
 
-enum scope_kind { SC_PORTFOLIO, SC_ACCOUNT, SC_KAM, SC_SEGMENT };
+enum scope_kind { SC_PORTFOLIO, SC_ACCOUNT, SC_KAM, SC_SEGMENT, SC_GROUP };
 
 struct scope {
 	enum scope_kind kind;
 	int64_t id;
 	const char *segment;
-	int64_t *ids; /* segment members, sorted */
+	int64_t *ids; /* segment members, or the group's accounts counted; sorted */
 	size_t nids;
+	struct app_group group; /* scope=group: the group as the caller sees it */
 };
+
+/* Frees what a parsed scope holds. */
+static void scope_free(struct scope *sc)
+{
+	free(sc->ids);
+	app_group_free(&sc->group);
+	sc->ids = NULL;
+	sc->nids = 0;
+}
 
 /* The server's rollup holder; NULL outside kam serve. */
 static struct api_rollups *rollups_of(const struct req *rq)
@@ -59,6 +70,7 @@ static bool in_scope(const struct kpi_in_account *a, void *arg)
 	case SC_KAM:
 		return a->owner_id == s->id;
 	case SC_SEGMENT:
+	case SC_GROUP:
 		return bsearch(&a->id, s->ids, s->nids, sizeof(*s->ids), cmp_id) != NULL;
 	default:
 		return true;
@@ -97,6 +109,25 @@ static int segment_ids(struct req *rq, const struct settings *set, struct scope 
 	if (sc->ids == NULL)
 		return KAM_ENOMEM;
 	qsort(sc->ids, sc->nids, sizeof(*sc->ids), cmp_id);
+	return KAM_OK;
+}
+
+/* The accounts of a group the answer counts (figures) or lists (rows: only those whose own
+ * figures the caller may see); a group the caller sees nothing of is a missing account. */
+static int group_ids(struct req *rq, struct scope *sc, bool rows, struct kam_errinfo *ei)
+{
+	const int64_t *from;
+	int rc = app_group_load(rq->db, &rq->user.who, sc->id, &sc->group);
+
+	if (rc == KAM_ENOTFOUND)
+		err_detail(ei, "no such account");
+	if (rc != KAM_OK)
+		return rc;
+	sc->nids = rows ? sc->group.nlist : sc->group.ncount;
+	from = rows ? sc->group.list : sc->group.count;
+	if ((sc->ids = calloc(sc->nids + 1, sizeof(*sc->ids))) == NULL)
+		return KAM_ENOMEM;
+	memcpy(sc->ids, from, sc->nids * sizeof(*sc->ids));
 	return KAM_OK;
 }
 
@@ -234,8 +265,10 @@ static int parse(struct req *rq, const struct settings *set, struct scope *sc, c
 		sc->kind = SC_KAM;
 	else if (!strcmp(scope, "segment"))
 		sc->kind = SC_SEGMENT;
+	else if (!strcmp(scope, "group"))
+		sc->kind = SC_GROUP;
 	else {
-		err_field(ei, "scope", "must be portfolio, account, kam or segment");
+		err_field(ei, "scope", "must be portfolio, account, kam, segment or group");
 		return KAM_EINVAL;
 	}
 	if (sc->kind == SC_SEGMENT) {
@@ -250,7 +283,8 @@ static int parse(struct req *rq, const struct settings *set, struct scope *sc, c
 			return KAM_EINVAL;
 		}
 	} else if (sc->kind != SC_PORTFOLIO && (sc->id = validate_id(id)) < 0) {
-		err_field(ei, "id", "must be the id of the %s", scope);
+		err_field(ei, "id", "must be the id of the %s",
+		          sc->kind == SC_GROUP ? "group's parent account" : scope);
 		return KAM_EINVAL;
 	}
 	if (rc != KAM_OK)
@@ -266,6 +300,10 @@ static int parse(struct req *rq, const struct settings *set, struct scope *sc, c
 	}
 	if (sc->kind == SC_SEGMENT)
 		return segment_ids(rq, set, sc);
+	/* a group's figures are looked up in the cache first (api_kpis): its answer follows
+	 * from the caller and the data version, which the cache key holds */
+	if (sc->kind == SC_GROUP && name)
+		return group_ids(rq, sc, true, ei);
 	return KAM_OK;
 }
 
@@ -277,9 +315,19 @@ static int figures(struct req *rq, const struct settings *set, struct scope *sc,
 	struct kpi_input cur;
 	char pf[11], pt[11], ppf[11], ppt[11];
 	date_t today = 0;
-	struct store_kpi_query q = {api_scope_user(rq), from,  to, pf, pt, ppf, ppt,
-	                            set->base_currency, rollup,
-	                            sc->kind == SC_ACCOUNT ? sc->id : 0};
+	/* a group's figures may count entities the caller cannot open (its owner's, or shared
+	 * totals): its members are chosen by the scope, not by the caller's accounts */
+	struct store_kpi_query q = {sc->kind == SC_GROUP ? 0 : api_scope_user(rq),
+	                            from,
+	                            to,
+	                            pf,
+	                            pt,
+	                            ppf,
+	                            ppt,
+	                            set->base_currency,
+	                            rollup,
+	                            sc->kind == SC_ACCOUNT ? sc->id : 0,
+	                            sc->kind == SC_GROUP};
 	json_t *a, *b, *v;
 	const char *name;
 	int rc;
@@ -317,8 +365,13 @@ static int figures(struct req *rq, const struct settings *set, struct scope *sc,
 
 static json_t *scope_json(const struct scope *sc)
 {
-	static const char *const kinds[] = {"portfolio", "account", "kam", "segment"};
+	static const char *const kinds[] = {"portfolio", "account", "kam", "segment", "group"};
 
+	/* how many entities the figures count, and whether that is the whole group */
+	if (sc->kind == SC_GROUP)
+		return json_pack("{s:s,s:I,s:I,s:b}", "kind", kinds[sc->kind], "id",
+		                 (json_int_t)sc->id, "entities", (json_int_t)sc->nids, "complete",
+		                 sc->nids == sc->group.n);
 	if (sc->kind == SC_PORTFOLIO)
 		return json_pack("{s:s}", "kind", kinds[sc->kind]);
 	if (sc->kind == SC_SEGMENT)
@@ -361,6 +414,8 @@ int api_kpis(struct req *rq, struct resp *rs)
 		http_reply_json(rs, 200, cached);
 		goto out;
 	}
+	if (sc.kind == SC_GROUP && (rc = group_ids(rq, &sc, false, &ei)) != KAM_OK)
+		goto out;
 	/* the rollup in memory: the server holds it for this data version; without a server a
 	 * series still reads it once rather than once per period */
 	if ((rollups_of(rq) || interval) &&
@@ -407,11 +462,29 @@ int api_kpis(struct req *rq, struct resp *rs)
 out:
 	json_decref(series);
 	api_rollups_put(rollups_of(rq), ref);
-	free(sc.ids);
+	scope_free(&sc);
 	if (rc != KAM_OK)
 		http_reply_err(rs, rc, &ei);
 	err_clear(&ei);
 	return rc;
+}
+
+/* Each row of a group answer names its entity, so a figure is traceable to the company. */
+static void group_names(const struct app_group *g, json_t *rows)
+{
+	json_t *row;
+	size_t i;
+
+	json_array_foreach(rows, i, row)
+	{
+		int64_t id = json_integer_value(json_object_get(row, "account_id"));
+
+		for (size_t k = 0; k < g->n; k++)
+			if (g->m[k].id == id) {
+				json_object_set_new(row, "account_name", json_string(g->m[k].name));
+				break;
+			}
+	}
 }
 
 int api_kpi_rows(struct req *rq, struct resp *rs)
@@ -436,9 +509,17 @@ int api_kpi_rows(struct req *rq, struct resp *rs)
 		kpi_previous(pf, pt, ppf, ppt);
 		date_t today = 0;
 
-		q = (struct store_kpi_query){api_scope_user(rq), from, to, pf, pt, ppf, ppt,
-		                             set.base_currency,  NULL,
-		                             sc.kind == SC_ACCOUNT ? sc.id : 0};
+		q = (struct store_kpi_query){sc.kind == SC_GROUP ? 0 : api_scope_user(rq),
+		                             from,
+		                             to,
+		                             pf,
+		                             pt,
+		                             ppf,
+		                             ppt,
+		                             set.base_currency,
+		                             NULL,
+		                             sc.kind == SC_ACCOUNT ? sc.id : 0,
+		                             sc.kind == SC_GROUP};
 		if ((rc = api_today(rq, &today)) == KAM_OK)
 			rc = app_kpi_fetch(rq->db, &set, today, &q, &d);
 	}
@@ -446,12 +527,14 @@ int api_kpi_rows(struct req *rq, struct resp *rs)
 		goto out;
 	rows = kpi_rows(name, &set, &d, in_scope, &sc, from, to);
 	store_kpi_free(&d);
+	if (sc.kind == SC_GROUP)
+		group_names(&sc.group, rows);
 	http_reply_json(rs, 200,
 	                json_pack("{s:s,s:o,s:{s:s,s:s},s:o}", "name", name, "scope",
 	                          scope_json(&sc), "period", "from", from, "to", to, "items",
 	                          rows));
 out:
-	free(sc.ids);
+	scope_free(&sc);
 	if (rc != KAM_OK)
 		http_reply_err(rs, rc, &ei);
 	err_clear(&ei);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "api/api.h"
+#include "app/group.h"
 #include "app/settings.h"
 #include "kam/date.h"
 #include "kam/money.h"
@@ -183,9 +184,42 @@ static int only_params(struct req *rq, const char *const *allowed, struct kam_er
 	return rc;
 }
 
+/* scope=group&id=N narrows a portfolio report to a group as the caller may see it
+ * (docs/groups.md): *grouped then, g loaded; a group the caller sees nothing of is a
+ * missing account. scope=portfolio (the default) is the caller's accounts. */
+static int report_scope(struct req *rq, struct app_group *g, bool *grouped, struct kam_errinfo *ei)
+{
+	const char *scope = http_query(rq, "scope"), *id = http_query(rq, "id");
+	int64_t gid;
+	int rc;
+
+	memset(g, 0, sizeof(*g));
+	*grouped = false;
+	if (scope == NULL || !strcmp(scope, "portfolio")) {
+		if (id == NULL)
+			return KAM_OK;
+		err_field(ei, "id", "is only taken with scope=group");
+		return KAM_EINVAL;
+	}
+	if (strcmp(scope, "group") != 0) {
+		err_field(ei, "scope", "must be portfolio or group");
+		return KAM_EINVAL;
+	}
+	if (id == NULL || (gid = validate_id(id)) < 0) {
+		err_field(ei, "id", "must be the id of the group's parent account");
+		return KAM_EINVAL;
+	}
+	if ((rc = app_group_load(rq->db, &rq->user.who, gid, g)) == KAM_ENOTFOUND)
+		err_detail(ei, "no such account");
+	*grouped = rc == KAM_OK;
+	return rc;
+}
+
 int api_portfolio_pareto(struct req *rq, struct resp *rs)
 {
-	static const char *const params[] = {"from", "to", NULL};
+	static const char *const params[] = {"from", "to", "scope", "id", NULL};
+	struct app_group g;
+	bool grouped = false;
 	struct kam_errinfo ei = {0};
 	struct settings s;
 	char from[8], to[8];
@@ -194,13 +228,24 @@ int api_portfolio_pareto(struct req *rq, struct resp *rs)
 	size_t i, n80 = 0;
 	int rc;
 
+	memset(&g, 0, sizeof(g));
 	if ((rc = only_params(rq, params, &ei)) != KAM_OK ||
-	    (rc = month_range(rq, from, to, &ei)) != KAM_OK)
+	    (rc = month_range(rq, from, to, &ei)) != KAM_OK ||
+	    (rc = report_scope(rq, &g, &grouped, &ei)) != KAM_OK)
 		goto out;
 	if ((rc = app_scores_fresh(rq->db, api_now(rq))) != KAM_OK ||
 	    (rc = app_settings_load(rq->db, &s, NULL)) != KAM_OK ||
-	    (rc = store_pareto(rq->db, api_scope_user(rq), from, to, &items)) != KAM_OK)
+	    (rc = store_pareto(rq->db, grouped ? 0 : api_scope_user(rq), from, to, &items)) !=
+	        KAM_OK)
 		goto out;
+	if (grouped) { /* the group's entities, each net of its intra-group revenue */
+		json_t *mine = NULL;
+
+		if ((rc = app_group_items(rq->db, &g, from, to, items, true, &mine)) != KAM_OK)
+			goto out;
+		json_decref(items);
+		items = mine;
+	}
 	json_array_foreach(items, i, it) total +=
 	    (double)json_integer_value(json_object_get(it, "revenue"));
 	json_array_foreach(items, i, it)
@@ -226,6 +271,7 @@ int api_portfolio_pareto(struct req *rq, struct resp *rs)
 	              "items", items));
 out:
 	json_decref(items);
+	app_group_free(&g);
 	if (rc != KAM_OK)
 		http_reply_err(rs, rc, &ei);
 	err_clear(&ei);
@@ -234,8 +280,10 @@ out:
 
 int api_portfolio_matrix(struct req *rq, struct resp *rs)
 {
-	static const char *const params[] = {"from", "to", "explain", NULL};
+	static const char *const params[] = {"from", "to", "explain", "scope", "id", NULL};
 	struct kam_errinfo ei = {0};
+	struct app_group g;
+	bool grouped = false;
 	struct settings s;
 	char from[8], to[8], wfrom[8], wto[8], from_date[DATE_LEN];
 	json_t *rows = NULL, *items = json_array(), *row, *counts, *period = NULL,
@@ -248,8 +296,10 @@ int api_portfolio_matrix(struct req *rq, struct resp *rs)
 	/* from, to (YYYY-MM): the months a bubble's revenue covers, as the dashboard's period */
 	const char *explain = http_query(rq, "explain");
 
+	memset(&g, 0, sizeof(g));
 	if ((rc = only_params(rq, params, &ei)) != KAM_OK ||
-	    (rc = month_range(rq, from, to, &ei)) != KAM_OK)
+	    (rc = month_range(rq, from, to, &ei)) != KAM_OK ||
+	    (rc = report_scope(rq, &g, &grouped, &ei)) != KAM_OK)
 		goto out;
 	/* explain=false leaves out each point's strength components: a chart of thousands of
 	 * key accounts needs only where the points go */
@@ -268,11 +318,25 @@ int api_portfolio_matrix(struct req *rq, struct resp *rs)
 	/* position and segment from the twelve-month window the scores use; only the bubble's
 	 * revenue follows the period asked for */
 	app_score_window(settings_today(&s, now), wfrom, wto);
-	if ((rc = store_matrix_rows(rq->db, api_scope_user(rq), wfrom, wto, from_date,
+	if ((rc = store_matrix_rows(rq->db, grouped ? 0 : api_scope_user(rq), wfrom, wto, from_date,
 	                            now - 90 * 86400, &rows)) != KAM_OK)
 		goto out;
-	if ((rc = store_pareto(rq->db, api_scope_user(rq), from, to, &period)) != KAM_OK)
+	if ((rc = store_pareto(rq->db, grouped ? 0 : api_scope_user(rq), from, to, &period)) !=
+	    KAM_OK)
 		goto out;
+	if (grouped) { /* the group's key accounts; revenue net of intra-group revenue */
+		json_t *a = NULL, *b = NULL;
+
+		if ((rc = app_group_items(rq->db, &g, wfrom, wto, rows, false, &a)) != KAM_OK ||
+		    (rc = app_group_items(rq->db, &g, from, to, period, false, &b)) != KAM_OK) {
+			json_decref(a);
+			goto out;
+		}
+		json_decref(rows);
+		json_decref(period);
+		rows = a;
+		period = b;
+	}
 	json_array_foreach(period, i, row)
 	{
 		char key[24];
@@ -316,6 +380,7 @@ out:
 	json_decref(items);
 	json_decref(period);
 	json_decref(rev);
+	app_group_free(&g);
 	if (rc != KAM_OK)
 		http_reply_err(rs, rc, &ei);
 	err_clear(&ei);

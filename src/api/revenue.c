@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "api/groups.h"
 #include "api/resource.h"
 #include "app/revenue.h"
 #include "kam/money.h"
@@ -262,12 +263,24 @@ out:
 int api_account_whitespace(struct req *rq, struct resp *rs)
 {
 	int64_t id = api_param_id(rq, 0);
+	struct kam_errinfo ei = {0};
+	struct app_group g;
+	bool grouped = false;
 	json_t *grid = NULL;
-	int rc = id < 0 ? KAM_ENOTFOUND : app_account_whitespace(rq->db, &rq->user.who, id, &grid);
+	/* ?scope=group: the group's entities × products (docs/groups.md) */
+	int rc = api_group_param(rq, id, &g, &grouped, &ei);
 
+	if (rc == KAM_OK)
+		rc = grouped  ? app_group_whitespace(rq->db, &rq->user.who, &g, &grid)
+		     : id < 0 ? KAM_ENOTFOUND
+		              : app_account_whitespace(rq->db, &rq->user.who, id, &grid);
+	app_group_free(&g);
 	if (rc == KAM_ENOTFOUND)
-		return api_not_found(rs, "account");
-	if (rc != KAM_OK)
-		return http_reply_err(rs, rc, NULL), rc;
-	return http_reply_json(rs, 200, grid);
+		rc = api_not_found(rs, "account");
+	else if (rc != KAM_OK)
+		http_reply_err(rs, rc, &ei);
+	else
+		http_reply_json(rs, 200, grid);
+	err_clear(&ei);
+	return rc;
 }

@@ -43,8 +43,9 @@ const struct http_route api_routes[] = {
      "clock: {now, today, time_zone}}; "
      "5 failures a minute per e-mail or address give 429",
      NULL, "201 object"},
-    {"GET", "/api/v1/session", api_session_get, 0, 0, NULL, "The session's user, CSRF token and clock (kam's now, today in the installation zone)",
-     NULL, "object"},
+    {"GET", "/api/v1/session", api_session_get, 0, 0, NULL,
+     "The session's user, CSRF token and clock (kam's now, today in the installation zone)", NULL,
+     "object"},
     {"DELETE", "/api/v1/session", api_session_delete, 0, 0, NULL, "Log out", NULL, NULL},
     {"GET", "/api/v1/me", api_me_get, 0, 0, NULL, "The caller", NULL, "User"},
     {"POST", "/api/v1/me/password", api_me_password, 0, 0, NULL,
@@ -60,13 +61,13 @@ const struct http_route api_routes[] = {
     {"DELETE", "/api/v1/me/calendar", api_calendar_delete, 0, 0, NULL, "Revoke my calendar feed",
      NULL, NULL},
     {"GET", "/api/v1/me/notifications", api_notify_get, 0, 0, NULL,
-     "My mail preferences {digest, digest_hour (installation time), immediate (severities)}",
-     NULL, "object"},
+     "My mail preferences {digest, digest_hour (installation time), immediate (severities)}", NULL,
+     "object"},
     {"PATCH", "/api/v1/me/notifications", api_notify_patch, 0, 0, NULL,
      "Change my mail preferences {digest, digest_hour, immediate}", NULL, "object"},
     {"POST", "/api/v1/unsubscribe/:token", api_unsubscribe, ROUTE_PUBLIC | ROUTE_RAW_BODY, 0, NULL,
-     "One-click unsubscribe (RFC 8058) from a mail's signed link: no more mails (no login)",
-     NULL, "object"},
+     "One-click unsubscribe (RFC 8058) from a mail's signed link: no more mails (no login)", NULL,
+     "object"},
     {"GET", "/api/v1/calendar/:token", api_calendar_feed, ROUTE_PUBLIC, 0, NULL,
      "The iCalendar feed (RFC 5545) of a feed URL, {token}.ics: action due dates, plan "
      "reviews, renewals and case SLA deadlines of the owner's accounts; no login",
@@ -107,8 +108,8 @@ const struct http_route api_routes[] = {
      "enabled}; the answer has the signing secret, shown this once; a private or loopback "
      "destination gets 422 unless KAM_WEBHOOK_ALLOW names it",
      NULL, "201 object"},
-    {"GET", "/api/v1/webhooks/:id", api_webhook_get, 0, R_ADMIN, NULL, "One webhook endpoint",
-     NULL, "object"},
+    {"GET", "/api/v1/webhooks/:id", api_webhook_get, 0, R_ADMIN, NULL, "One webhook endpoint", NULL,
+     "object"},
     {"PATCH", "/api/v1/webhooks/:id", api_webhook_update, 0, R_ADMIN, NULL,
      "Change a webhook endpoint (url, events, description, format, enabled); enabling it "
      "again resumes its deliveries in order",
@@ -116,8 +117,7 @@ const struct http_route api_routes[] = {
     {"DELETE", "/api/v1/webhooks/:id", api_webhook_delete, 0, R_ADMIN, NULL,
      "Remove a webhook endpoint and its undelivered events", NULL, NULL},
     {"POST", "/api/v1/webhooks/:id/rotate", api_webhook_rotate, 0, R_ADMIN, NULL,
-     "A new signing secret (shown once); the previous one also signs for 24 hours", NULL,
-     "object"},
+     "A new signing secret (shown once); the previous one also signs for 24 hours", NULL, "object"},
     {"POST", "/api/v1/webhooks/:id/test", api_webhook_test, 0, R_ADMIN, NULL,
      "Queue a ping event to the endpoint", NULL, "202 object"},
     {"GET", "/api/v1/webhooks/:id/deliveries", api_webhook_deliveries, 0, R_ADMIN, NULL,
@@ -128,8 +128,7 @@ const struct http_route api_routes[] = {
      "Deliver again (same webhook-id and body), after the endpoint's earlier deliveries", NULL,
      "202 object"},
     {"GET", "/api/v1/invitations", api_invitation_pending, 0, R_ADMIN, NULL,
-     "The active users who have no password yet, such as imported ones (admins)", NULL,
-     "object"},
+     "The active users who have no password yet, such as imported ones (admins)", NULL, "object"},
     {"GET", "/api/v1/invitations/:token", api_invitation_get, ROUTE_PUBLIC, 0, NULL,
      "Whom a live invitation is for (no login)", NULL, "object"},
     {"POST", "/api/v1/invitations/:token", api_invitation_accept, ROUTE_PUBLIC, 0, NULL,
@@ -152,14 +151,14 @@ const struct http_route api_routes[] = {
 
     {"GET", "/api/v1/accounts", api_list_kind, 0, 0, "accounts",
      "List the accounts the caller may see", NULL, "Account[]"},
-    {"POST", "/api/v1/accounts", api_res_create, 0, ACCOUNT_CREATORS, &res_accounts, "Create an account",
-     "AccountInput", "Account"},
+    {"POST", "/api/v1/accounts", api_res_create, 0, ACCOUNT_CREATORS, &res_accounts,
+     "Create an account", "AccountInput", "Account"},
     {"GET", "/api/v1/accounts/:id", api_res_get, 0, 0, &res_accounts, "Read an account", NULL,
      "Account"},
-    {"PATCH", "/api/v1/accounts/:id", api_res_update, ROUTE_IF_MATCH, ACCOUNT_WRITERS, &res_accounts,
-     "Change an account", "AccountPatch", "Account"},
-    {"DELETE", "/api/v1/accounts/:id", api_res_delete, ROUTE_IF_MATCH, ACCOUNT_CREATORS, &res_accounts,
-     "Delete an account and what hangs on it", NULL, NULL},
+    {"PATCH", "/api/v1/accounts/:id", api_res_update, ROUTE_IF_MATCH, ACCOUNT_WRITERS,
+     &res_accounts, "Change an account", "AccountPatch", "Account"},
+    {"DELETE", "/api/v1/accounts/:id", api_res_delete, ROUTE_IF_MATCH, ACCOUNT_CREATORS,
+     &res_accounts, "Delete an account and what hangs on it", NULL, NULL},
     {"GET", "/api/v1/accounts/:id/history", api_res_history, 0, 0, &res_accounts,
      "The change history of an account (limit, cursor)", NULL, "object"},
     {"GET", "/api/v1/accounts/:id/team", api_team_list, 0, 0, NULL, "The account team", NULL,
@@ -178,8 +177,8 @@ const struct http_route api_routes[] = {
      NULL, "object"},
     {"GET", "/api/v1/shared/:token", api_shared, ROUTE_PUBLIC, 0, NULL,
      "What a share link shows the client: the client-visible objectives and actions, the "
-     "service KPIs when the link has them; no login", NULL,
-     "object"},
+     "service KPIs when the link has them; no login",
+     NULL, "object"},
     {"PUT", "/api/v1/accounts/:id/team/:user_id", api_team_put, 0, ACCOUNT_CREATORS, NULL,
      "Add a user to the team, or change their role", "TeamRole", "object"},
     {"DELETE", "/api/v1/accounts/:id/team/:user_id", api_team_delete, 0, ACCOUNT_CREATORS, NULL,
@@ -230,20 +229,24 @@ const struct http_route api_routes[] = {
      "contribution, and its tier",
      NULL, "object"},
     {"GET", "/api/v1/portfolio/pareto", api_portfolio_pareto, 0, 0, NULL,
-     "Accounts by revenue with cumulative share and how many make 80% (from, to: YYYY-MM)", NULL,
-     "object"},
+     "Accounts by revenue with cumulative share and how many make 80% (from, to: YYYY-MM; "
+     "scope=group&id=N: the group's entities, each net of intra-group revenue)",
+     NULL, "object"},
     {"GET", "/api/v1/portfolio/matrix", api_portfolio_matrix, 0, 0, NULL,
      "Key accounts by attractiveness and relationship strength in four segments; from, to "
      "(YYYY-MM) set the months of each bubble's revenue; explain=false leaves out the "
-     "strength components",
+     "strength components; scope=group&id=N: the group's key accounts",
      NULL, "object"},
     {"GET", "/api/v1/kpis", api_kpis, 0, 0, NULL,
-     "KPIs of a scope (portfolio, account, kam, segment) for [from, to) and the previous "
-     "period; interval=month|quarter|year adds a series",
+     "KPIs of a scope (portfolio, account, kam, segment, group: id = the group's parent "
+     "account, with all its descendants, net of intra-group revenue) for [from, to) and the "
+     "previous period; interval=month|quarter|year adds a series",
      NULL, "object"},
     {"GET", "/api/v1/accounts/:id/health", api_account_health, 0, 0, NULL,
      "The health score with its parts: value, weight, points and a reason; enough_data false "
-     "(score null, a reason) when it rests on no revenue trend, survey answer or interaction",
+     "(score null, a reason) when it rests on no revenue trend, survey answer or interaction; "
+     "scope=group: the group's health weighted by each entity's 12-month revenue, with its "
+     "entities",
      NULL, "object"},
     {"GET", "/api/v1/portfolio/at-risk", api_at_risk, 0, 0, NULL,
      "At-risk key accounts the caller sees (health below 70 on enough data), least healthy "
@@ -306,7 +309,9 @@ const struct http_route api_routes[] = {
     {"GET", "/api/v1/playbook-runs/:id", api_run_get, 0, 0, NULL,
      "A playbook run: progress, state, why it started and its steps", NULL, "object"},
     {"GET", "/api/v1/kpis/rows", api_kpi_rows, 0, 0, NULL,
-     "The rows one KPI counted (name, scope, id, from, to)", NULL, "object"},
+     "The rows one KPI counted (name, scope, id, from, to); a group's rows name their entity "
+     "(account_name)",
+     NULL, "object"},
 
     /* account plans */
     CRUD("/api/v1/plans", res_plans, ACCOUNT_WRITERS, "Plan", "a plan", "plans"),
@@ -344,8 +349,7 @@ const struct http_route api_routes[] = {
      "case, pipeline, target, attainment and gap (quarter=2026-Q4, by=kam|team|portfolio)",
      NULL, "object"},
     {"GET", "/api/v1/forecast/opportunities", api_forecast_opportunities, 0, 0, NULL,
-     "The opportunities behind a quarter's forecast (quarter, owner_id, category)", NULL,
-     "object"},
+     "The opportunities behind a quarter's forecast (quarter, owner_id, category)", NULL, "object"},
     {"GET", "/api/v1/forecast/history", api_forecast_history, 0, 0, NULL,
      "The weekly snapshots of a quarter's forecast and, once it is over, their accuracy", NULL,
      "object"},
@@ -361,9 +365,20 @@ const struct http_route api_routes[] = {
     {"POST", "/api/v1/transactions/bulk", api_transactions_bulk, ROUTE_RAW_BODY, ACCOUNT_CREATORS,
      NULL, "Import transactions as NDJSON or CSV, idempotent by external_id", NULL, "object"},
     {"GET", "/api/v1/accounts/:id/whitespace", api_account_whitespace, 0, 0, NULL,
-     "Units × products: sold, pipeline, white space", NULL, "object"},
+     "Units × products: sold, pipeline, white space; scope=group: the group's entities × "
+     "products",
+     NULL, "object"},
     {"GET", "/api/v1/accounts/:id/pipeline", api_account_pipeline, 0, 0, NULL,
-     "Open pipeline totals and weighted value", NULL, "object"},
+     "Open pipeline totals and weighted value; scope=group: of the group's entities", NULL,
+     "object"},
+    {"GET", "/api/v1/accounts/:id/group", api_account_group, 0, 0, NULL,
+     "The group the account belongs to, from its top parent down: {root_id, account_id, "
+     "currency, complete, entities: [{id, name, parent_id, depth, owner: {id, name}, "
+     "revenue_12m, health, visible}], totals: {entities, revenue_12m, intra_group_12m, health} "
+     "or null}; entities the caller may not see are left out, totals only for the group's "
+     "owner, staff, or when its owner shares them (docs/groups.md); format=csv|xlsx: the "
+     "same as a file, money in major units",
+     NULL, "object"},
 
     /* engagement: interactions, cases, risks, surveys */
     /* CRUD written out: POST also takes a follow_up action (its schema: openapi.c) */
@@ -374,8 +389,8 @@ const struct http_route api_routes[] = {
      "action in the account's active plan, in the same transaction (409 without an active "
      "plan; a fault of either stores nothing)",
      "InteractionInput", "Interaction"},
-    {"GET", "/api/v1/interactions/:id", api_res_get, 0, 0, &res_interactions,
-     "Read an interaction", NULL, "Interaction"},
+    {"GET", "/api/v1/interactions/:id", api_res_get, 0, 0, &res_interactions, "Read an interaction",
+     NULL, "Interaction"},
     {"PATCH", "/api/v1/interactions/:id", api_res_update, ROUTE_IF_MATCH, ACCOUNT_WRITERS,
      &res_interactions, "Change an interaction", "InteractionPatch", "Interaction"},
     {"DELETE", "/api/v1/interactions/:id", api_res_delete, ROUTE_IF_MATCH, ACCOUNT_WRITERS,
@@ -391,7 +406,13 @@ const struct http_route api_routes[] = {
     {"GET", "/api/v1/accounts/:id/coverage", api_account_coverage, 0, 0, NULL,
      "The relationship coverage grid: our people × the client's deciders and influencers, "
      "with the gaps (nobody covers a decision maker, a link unverified for 180 days, one "
-     "person covering every decision maker)", NULL, "object"},
+     "person covering every decision maker)",
+     NULL, "object"},
+    {"GET", "/api/v1/accounts/:id/stakeholders", api_account_stakeholders, 0, 0, NULL,
+     "The stakeholders on one map: the account's contacts, or with scope=group those of every "
+     "entity of its group the caller sees, each with its account (reports_to may cross "
+     "entities; a manager not on the map is left out, reports_elsewhere true)",
+     NULL, "object"},
     CRUD("/api/v1/surveys", res_surveys, ACCOUNT_WRITERS, "Survey", "a survey", "surveys"),
     {"GET", "/api/v1/accounts/:id/risk-matrix", api_account_risk_matrix, 0, 0, NULL,
      "The 5×5 risk heat map of the account", NULL, "object"},

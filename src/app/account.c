@@ -2,8 +2,10 @@
  * the external id every import matches on, and the score of one written by hand. */
 #include <stdio.h>
 #include <string.h>
+#include "app/grouplinks.h"
 #include "app/record.h"
 #include "app/scores.h"
+#include "kam/group.h"
 #include "kam/account.h"
 #include "kam/kpi.h"
 #include "store/portfolio.h"
@@ -19,9 +21,16 @@ static int check_parent(struct store_conn *db, const struct actor *who, int64_t 
 	int64_t at = json_integer_value(p);
 	int rc = KAM_OK;
 
-	for (int depth = 0; json_is_integer(p) && at > 0 && depth < 64; depth++) {
+	for (int depth = 0; json_is_integer(p) && at > 0; depth++) {
 		json_t *row = NULL;
 
+		/* a chain this long is refused rather than walked further: a walk that stopped
+		 * early could not see a cycle closing above it */
+		if (depth == GROUP_DEPTH_MAX) {
+			err_field(ei, "parent_id", "would make a group deeper than %d levels",
+			          GROUP_DEPTH_MAX);
+			return KAM_EINVAL;
+		}
 		if (at == id) {
 			err_field(ei, "parent_id", "would make the account its own parent");
 			return KAM_EINVAL;
@@ -99,6 +108,20 @@ static int account_prepare(struct store_conn *db, const struct actor *who, json_
 		}
 		if ((rc = app_check_owner(db, owner_id, "owner_id", ei)) != KAM_OK)
 			return rc;
+	}
+	/* sharing a group's totals with the KAMs of its entities is its owner's call (or
+	 * staff's): a kam on the team may change the account, not widen who sees the group */
+	if (before && json_object_get(rec, "group_totals_shared") &&
+	    !json_equal(json_object_get(rec, "group_totals_shared"),
+	                json_object_get(before, "group_totals_shared"))) {
+		is_owner = false;
+		if ((rc = app_account_visible(db, who, id, &is_owner, NULL)) != KAM_OK ||
+		    !auth_account_manage(who->role, is_owner)) {
+			err_field(ei, "group_totals_shared",
+			          "only the owner, a director or an admin may share the group's "
+			          "totals");
+			return rc == KAM_OK ? KAM_EFORBIDDEN : rc;
+		}
 	}
 	/* keeping the stored parent is no change (the caller reads it in the record, even when
 	 * the parent itself is an account they cannot see) */
@@ -188,11 +211,24 @@ static int account_decorate(struct store_conn *db, const struct actor *who, json
 	return single ? lifecycle(db, who, rec) : KAM_OK;
 }
 
+/* An account moved within or out of a group takes its plans' links to group plans that are no
+ * longer above it off (docs/groups.md). */
+static int account_after_write(struct store_conn *db, const struct actor *who, const json_t *before,
+                               const json_t *after)
+{
+	if (before == NULL || after == NULL ||
+	    json_equal(json_object_get(before, "parent_id") ?: json_null(),
+	               json_object_get(after, "parent_id") ?: json_null()))
+		return KAM_OK;
+	return app_group_unlink_moved(db, who, json_integer_value(json_object_get(after, "id")));
+}
+
 const struct app_resource res_accounts = {
     .e = &model_account,
     .base = "/api/v1/accounts",
     .scope = SCOPE_SELF,
     .prepare = account_prepare,
+    .after_write = account_after_write,
     .settle = account_settle,
     .may_delete = account_may_delete,
     .decorate = account_decorate,

@@ -10,7 +10,8 @@
 
 #define MAX_CHAIN 100
 
-/* reports_to must be another contact of the same account (api_check_refs sees to that),
+/* reports_to must be another contact of the same account or of another account of its group
+ * (app_check_refs sees to that),
  * and following the chain up must never come back to this contact. */
 static int contact_prepare(struct store_conn *db, const struct actor *who, json_t *rec,
                            const json_t *before, struct kam_errinfo *ei)

@@ -173,7 +173,7 @@ static int kpis(struct store_conn *c, int64_t account_id, int64_t now, json_t *d
 	kpi_previous(pf, pt, ppf, ppt);
 	{
 		struct store_kpi_query kq = {0,  from, to, pf, pt, ppf, ppt, set.base_currency, NULL,
-		                            account_id};
+		                            account_id, false};
 
 		if ((rc = app_kpi_fetch(c, &set, settings_today(&set, now), &kq, &d)) != KAM_OK)
 			return rc;

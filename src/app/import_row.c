@@ -1097,6 +1097,7 @@ static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
 	    .product_id = json_integer_value(json_object_get(x->rec, "product_id")),
 	    .amount = amount,
 	    .amount_base = base,
+	    .intra_group = json_is_true(json_object_get(x->rec, "intra_group")),
 	    /* the external id lives in im->seen until the import ends */
 	    .external_id =
 	        json_object_get(x->rec, "external_id")

@@ -10,6 +10,7 @@
 #include "app/scores.h"
 #include "kam/date.h"
 #include "kam/validate.h"
+#include "store/group.h"
 
 /* The field a ?key=value filters on: a MF_FILTER field, or "tag" for one of the tags. */
 static const struct model_field *filter_field(const struct model_entity *e, const char *key)
@@ -91,6 +92,17 @@ static int collect(struct store_conn *db, const struct model_entity *e, int64_t 
 				json_object_set_new(filters,
 				                    k[7] == 'b' ? "end_date<" : "end_date>",
 				                    json_string(v));
+			}
+		} else if (!strcmp(k, "group") &&
+		           (e == &model_account || model_field_find(e, "account_id") != NULL)) {
+			/* the records of a group's entities (docs/groups.md), as far as the caller
+			 * sees them: the list's own scope still applies */
+			if (validate_id(v) <= 0) {
+				err_field(ei, "group",
+				          "must be the id of a group's parent account");
+				rc = KAM_EINVAL;
+			} else {
+				json_object_set_new(filters, "group", json_string(v));
 			}
 		} else if ((f = filter_field(e, k)) != NULL) {
 			if (validate_filter(f, v, ei) != KAM_OK)
@@ -215,6 +227,32 @@ void app_list_names(char *buf, size_t len)
 		n += (size_t)snprintf(buf + n, len - n, ", %s", kind_of(resources[i]));
 }
 
+/* The rows of a group's records name their entity (account_name beside account_id), so a
+ * group's file is readable company by company (docs/groups.md). */
+static int name_entities(struct store_conn *db, const char *group, json_t *items)
+{
+	struct store_group_row *m = NULL;
+	int64_t gid = validate_id(group);
+	size_t n = 0, i;
+	json_t *it;
+	int rc = store_group_members(db, gid, 0, &m, &n);
+
+	json_array_foreach(items, i, it)
+	{
+		int64_t id = json_integer_value(json_object_get(it, "account_id"));
+
+		for (size_t k = 0; rc == KAM_OK && k < n; k++)
+			if (m[k].id == id) {
+				if (json_object_set_new(it, "account_name",
+				                        json_string(m[k].name)) != 0)
+					rc = KAM_ENOMEM;
+				break;
+			}
+	}
+	free(m);
+	return rc;
+}
+
 int app_list_page(struct store_conn *db, const struct actor *who, const struct app_list *l,
                   const struct app_param *p, size_t n, const char *cursor, bool whole,
                   json_t **items, char **next, struct kam_errinfo *ei)
@@ -233,6 +271,9 @@ int app_list_page(struct store_conn *db, const struct actor *who, const struct a
 		rc = app_scores_fresh(db, who->now);
 	if (rc == KAM_OK)
 		rc = collect(db, l->e, l->scope_user, p, n, cursor, whole, items, next, ei);
+	for (size_t k = 0; rc == KAM_OK && k < n; k++)
+		if (!strcmp(p[k].key, "group") && l->e != &model_account)
+			rc = name_entities(db, p[k].value, *items);
 	if (rc == KAM_OK && l->decorate)
 		json_array_foreach(*items, i, it)
 		{

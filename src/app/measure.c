@@ -72,7 +72,7 @@ int app_objective_measure(struct store_conn *db, const struct actor *who, json_t
 	kpi_previous(pf, pt, ppf, ppt);
 	{
 		struct store_kpi_query q = {actor_scope(who), from, to, pf, pt, ppf, ppt,
-		                            s.base_currency,  NULL, account};
+		                            s.base_currency,  NULL, account, false};
 
 		if ((rc = app_kpi_fetch(db, &s, today, &q, &d)) != KAM_OK)
 			goto out;

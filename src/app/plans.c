@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "app/grouplinks.h"
 #include "app/measure.h"
 #include "app/record.h"
 #include "app/scores.h"
@@ -147,6 +148,63 @@ static int children(struct store_conn *db, const struct actor *who, const struct
 	return KAM_OK;
 }
 
+/* Where a plan stands in its group (docs/groups.md): the group plan it is part of, and the
+ * entity plans linked to it with their objectives' progress, as far as who may see them. */
+static int group_links(struct store_conn *db, const struct actor *who, json_t *rec)
+{
+	json_t *gp = NULL, *ents = NULL, *x;
+	size_t i;
+	int rc;
+
+	if ((rc = app_plan_group_plan(db, who, rec, &gp)) != KAM_OK)
+		return rc;
+	json_object_set_new(rec, "group_plan", gp);
+	if ((rc = app_plan_entity_plans(db, who, json_integer_value(json_object_get(rec, "id")),
+	                                &ents)) != KAM_OK)
+		return rc;
+	json_array_foreach(ents, i, x)
+	{
+		json_t *obj = NULL, *o, *slim = json_array();
+		double sum = 0;
+		int measured = 0, achieved = 0;
+		size_t j;
+
+		rc = children(db, who, &model_objective,
+		              json_integer_value(json_object_get(x, "id")), false,
+		              objective_decorate, &obj);
+		if (rc != KAM_OK) {
+			json_decref(slim);
+			break;
+		}
+		json_array_foreach(obj, j, o)
+		{
+			json_t *pr = json_object_get(o, "progress");
+
+			if (json_is_number(pr)) {
+				sum += json_number_value(pr) > 1 ? 1 : json_number_value(pr);
+				measured++;
+			}
+			achieved += !strcmp(str(o, "status"), "achieved");
+			json_array_append_new(
+			    slim, json_pack("{s:O,s:O,s:O,s:O,s:O}", "id", json_object_get(o, "id"),
+			                    "title", json_object_get(o, "title"), "status",
+			                    json_object_get(o, "status"), "due_on",
+			                    json_object_get(o, "due_on") ?: json_null(), "progress",
+			                    pr ? pr : json_null()));
+		}
+		json_decref(obj);
+		json_object_set_new(x, "objectives", slim);
+		json_object_set_new(x, "achieved", json_integer(achieved));
+		/* the mean progress of the objectives that have one, each counted up to 100% */
+		json_object_set_new(x, "progress",
+		                    measured ? json_real(sum / measured) : json_null());
+	}
+	if (rc == KAM_OK)
+		json_object_set(rec, "entity_plans", ents);
+	json_decref(ents);
+	return rc;
+}
+
 /* A plan read in one payload: objectives, actions, resources and reviews. */
 static int plan_decorate(struct store_conn *db, const struct actor *who, json_t *rec, bool single)
 {
@@ -169,6 +227,8 @@ static int plan_decorate(struct store_conn *db, const struct actor *who, json_t 
 	              "achieved", achieved, "actions", (json_int_t)json_array_size(act),
 	              "overdue_actions", overdue, "resources", (json_int_t)json_array_size(res),
 	              "reviews", (json_int_t)json_array_size(rev)));
+	if (single && (rc = group_links(db, who, rec)) != KAM_OK)
+		goto out;
 	if (single) {
 		json_object_set(rec, "objectives", obj);
 		json_object_set(rec, "actions", act);

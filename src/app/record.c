@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "app/alerts.h"
+#include "app/grouplinks.h"
 #include "app/record.h"
 #include "app/webhook.h"
 #include "kam/validate.h"
@@ -24,6 +25,41 @@ const struct model_entity *app_entity(const char *name)
 		if (strcmp(entities[i].name, name) == 0)
 			return entities[i].e;
 	return NULL;
+}
+
+/*
+ * A reference to record id (of entity t, on account ref_acc) from a record of account_id. It
+ * stays inside the account, except two that follow the group (app/grouplinks.h): a contact's
+ * manager may be a contact of any account of the same group, and a plan's group plan must be
+ * a plan of an account above it.
+ */
+static int check_cross(struct store_conn *db, const struct model_field *f,
+                       const struct model_entity *t, int64_t id, int64_t ref_acc,
+                       int64_t account_id, struct kam_errinfo *ei)
+{
+	bool ok = ref_acc == account_id;
+	int rc = KAM_OK;
+
+	if (strcmp(f->name, "group_plan_id") == 0) {
+		if ((rc = app_group_is_ancestor(db, ref_acc, account_id, &ok)) != KAM_OK)
+			return rc;
+		if (!ok)
+			err_field(ei, f->name,
+			          "plan %lld is not a plan of an account this one belongs to (its "
+			          "parent, or higher up its group)",
+			          (long long)id);
+	} else if (!ok && strcmp(f->name, "reports_to_id") == 0) {
+		if ((rc = app_group_same(db, ref_acc, account_id, &ok)) != KAM_OK)
+			return rc;
+		if (!ok)
+			err_field(ei, f->name,
+			          "%s %lld belongs to an account outside this account's group",
+			          t->name, (long long)id);
+	} else if (!ok) {
+		err_field(ei, f->name, "%s %lld belongs to another account", t->name,
+		          (long long)id);
+	}
+	return ok ? KAM_OK : KAM_EINVAL;
 }
 
 /* One reference: exists, is an active user where a user is meant, and is of this account. */
@@ -51,10 +87,8 @@ static int check_ref(struct store_conn *db, const struct actor *who, const struc
 		/* a record the caller cannot see answers exactly like a missing one */
 		err_field(ei, f->name, "no such %s %lld", t->name, (long long)id);
 		rc = KAM_EINVAL;
-	} else if (rc == KAM_OK && acc && account_id > 0 && json_integer_value(acc) != account_id) {
-		err_field(ei, f->name, "%s %lld belongs to another account", t->name,
-		          (long long)id);
-		rc = KAM_EINVAL;
+	} else if (rc == KAM_OK && acc && account_id > 0) {
+		rc = check_cross(db, f, t, id, json_integer_value(acc), account_id, ei);
 	}
 	json_decref(row);
 	return rc;

@@ -12,6 +12,7 @@
 #include "kam/money.h"
 #include "kam/revenue.h"
 #include "kam/settings.h"
+#include "store/group.h"
 #include "store/revenue.h"
 #include "util/time.h"
 
@@ -340,6 +341,60 @@ int app_account_whitespace(struct store_conn *db, const struct actor *who, int64
 	*out = json_pack("{s:I,s:s,s:O,s:O,s:I,s:o}", "account_id", (json_int_t)id, "since", since,
 	                 "units", units, "products", products, "white_space_value",
 	                 (json_int_t)revenue_whitespace_value(cells), "cells", cells);
+	if (*out == NULL)
+		rc = KAM_ENOMEM;
+out:
+	json_decref(units);
+	json_decref(products);
+	json_decref(sold);
+	json_decref(open);
+	return rc;
+}
+
+int app_group_whitespace(struct store_conn *db, const struct actor *who, const struct app_group *g,
+                         json_t **out)
+{
+	json_t *units = json_array(), *products = NULL, *sold = NULL, *open = NULL, *cells, *c;
+	char since[DATE_LEN];
+	date_t today;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	if (units == NULL)
+		return KAM_ENOMEM;
+	/* the grid's rows are the group's entities the caller may see, in id order */
+	for (i = 0; i < g->n; i++)
+		if (g->figures[i] &&
+		    json_array_append_new(
+		        units, json_pack("{s:I,s:s,s:I}", "id", (json_int_t)g->m[i].id, "name",
+		                         g->m[i].name, "depth", (json_int_t)g->depth[i])) != 0) {
+			rc = KAM_ENOMEM;
+			goto out;
+		}
+	if ((rc = app_today(db, who, &today)) != KAM_OK)
+		goto out;
+	date_format(date_add_days_clamped(today, -365), since);
+	if ((rc = store_rows(
+	         db,
+	         "SELECT id, name, family, list_price, currency FROM products WHERE id > ? "
+	         "ORDER BY family, name",
+	         0, &products)) != KAM_OK ||
+	    (rc = store_group_sold(db, g->id, since, &sold)) != KAM_OK ||
+	    (rc = store_group_open(db, g->id, &open)) != KAM_OK ||
+	    (rc = price_in_base(db, products, today)) != KAM_OK)
+		goto out;
+	cells = revenue_whitespace(units, products, sold, open);
+	/* a group's rows are entities: each cell names its account */
+	json_array_foreach(cells, i, c)
+	{
+		json_object_set(c, "account_id", json_object_get(c, "unit_id"));
+		json_object_del(c, "unit_id");
+	}
+	*out = json_pack("{s:I,s:s,s:s,s:O,s:O,s:I,s:o}", "account_id", (json_int_t)g->id, "scope",
+	                 "group", "since", since, "entities", units, "products", products,
+	                 "white_space_value", (json_int_t)revenue_whitespace_value(cells), "cells",
+	                 cells);
 	if (*out == NULL)
 		rc = KAM_ENOMEM;
 out:

@@ -2,6 +2,7 @@
  * source (settings.book_won_opportunities). */
 #ifndef KAM_APP_REVENUE_H
 #define KAM_APP_REVENUE_H
+#include "app/group.h"
 #include "app/record.h"
 #include "kam/settings.h"
 
@@ -24,5 +25,11 @@ int app_booking_check(struct store_conn *db, const struct settings *s, const jso
  * cannot see it. *out is owned by the caller. */
 int app_account_whitespace(struct store_conn *db, const struct actor *who, int64_t id,
                            json_t **out);
+
+/* The white-space grid of a group (app/group.h): its entities the caller may see × products,
+ * what each bought in the last 365 days (intra-group rows left out) and its open deals; cells
+ * name their account_id. *out is owned by the caller. */
+int app_group_whitespace(struct store_conn *db, const struct actor *who, const struct app_group *g,
+                         json_t **out);
 
 #endif

@@ -1,12 +1,15 @@
 /* Identification and segmentation as operations: the settings in force, every account's score
  * and tier, one account's score, and the matrix segments that follow from them. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "app/scores.h"
 #include "app/webhook.h"
+#include "kam/group.h"
 #include "kam/kpi.h"
 #include "kam/score.h"
+#include "store/group.h"
 #include "store/portfolio.h"
 #include "util/log.h"
 #include "util/time.h"
@@ -106,6 +109,64 @@ int app_settings_load(struct store_conn *c, struct settings *s, int64_t *version
 	return KAM_OK;
 }
 
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Each row's top-level group (root[i]: an index into rows) and intra-group revenue of the
+ * score window, for identification at group level (rows sorted by id, as stored). */
+static int group_inputs(struct store_conn *db, const struct store_score_row *rows, size_t n,
+                        const char *from, const char *to, size_t *root, double *intra)
+{
+	struct group_node *nodes = calloc(n + 1, sizeof(*nodes));
+	struct store_group_amount *x = NULL;
+	int64_t *ids = NULL, *parents = NULL, *rid = calloc(n + 1, sizeof(*rid));
+	size_t nl = 0, nx = 0;
+	char fday[DATE_LEN], tday[DATE_LEN];
+	date_t t;
+	int rc;
+
+	if (nodes == NULL || rid == NULL) {
+		rc = KAM_ENOMEM;
+		goto out;
+	}
+	if ((rc = store_group_links(db, &ids, &parents, &nl)) != KAM_OK)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const int64_t *p = nl ? bsearch(&rows[i].id, ids, nl, sizeof(*ids), cmp_id) : NULL;
+
+		rid[i] = rows[i].id;
+		nodes[i] = (struct group_node){rows[i].id, p ? parents[p - ids] : 0};
+	}
+	group_roots(nodes, n, root);
+	/* the window's months from..to, to included, as dates [from-01, the month after to) */
+	snprintf(fday, sizeof(fday), "%s-01", from);
+	if (date_parse_month(to, &t) != KAM_OK || date_add_months(t, 1, &t) != KAM_OK) {
+		rc = KAM_EINVAL;
+		goto out;
+	}
+	date_format(t, tday);
+	if ((rc = store_group_intra(db, fday, tday, &x, &nx)) != KAM_OK)
+		goto out;
+	for (size_t j = 0; j < nx; j++) {
+		const int64_t *p =
+		    n ? bsearch(&x[j].account_id, rid, n, sizeof(*rid), cmp_id) : NULL;
+
+		if (p)
+			intra[p - rid] += x[j].amount;
+	}
+out:
+	free(nodes);
+	free(x);
+	free(ids);
+	free(parents);
+	free(rid);
+	return rc;
+}
+
 int app_scores_compute(struct store_conn *db, const struct settings *s, int64_t now,
                        struct store_score_row **rows, struct score_result **res, size_t *n)
 {
@@ -124,6 +185,28 @@ int app_scores_compute(struct store_conn *db, const struct settings *s, int64_t 
 	*res = calloc(*n + 1, sizeof(**res));
 	if (rev == NULL || pct == NULL || *res == NULL) {
 		rc = KAM_ENOMEM;
+		goto out;
+	}
+	if (s->segment_by_group) { /* groups scored as one, their entities take the result */
+		size_t *root = calloc(*n + 1, sizeof(*root));
+		double *intra = calloc(*n + 1, sizeof(*intra));
+		struct score_input *in = calloc(*n + 1, sizeof(*in));
+
+		if (root == NULL || intra == NULL || in == NULL)
+			rc = KAM_ENOMEM;
+		else
+			rc = group_inputs(db, *rows, *n, from, to, root, intra);
+		for (size_t i = 0; i < *n && rc == KAM_OK; i++) {
+			const struct store_score_row *r = &(*rows)[i];
+
+			in[i] = (struct score_input){
+			    r->revenue, 0, r->growth, r->strategic, r->influence, r->churned};
+		}
+		if (rc == KAM_OK)
+			score_by_group(s, *n, root, in, intra, *res, NULL);
+		free(root);
+		free(intra);
+		free(in);
 		goto out;
 	}
 	for (size_t i = 0; i < *n; i++)
@@ -204,6 +287,23 @@ int app_score_explain(struct store_conn *db, const struct settings *s, int64_t n
 	struct score_input in;
 	int rc;
 
+	if (s->segment_by_group) { /* the account's group is ranked among all groups */
+		struct store_score_row *rows = NULL;
+		struct score_result *res = NULL;
+		size_t k;
+
+		if ((rc = app_scores_compute(db, s, now, &rows, &res, &n)) != KAM_OK)
+			return rc;
+		for (k = 0; k < n && rows[k].id != id; k++)
+			;
+		if (k < n) {
+			*r = res[k];
+			*row = rows[k];
+		}
+		free(rows);
+		free(res);
+		return k < n ? KAM_OK : KAM_ENOTFOUND;
+	}
 	app_score_window(settings_today(s, now), from, to);
 	if ((rc = store_score_row(db, id, from, to, row, &lower, &n)) != KAM_OK)
 		return rc;
@@ -221,6 +321,10 @@ int app_score_account(struct store_conn *db, int64_t now, int64_t id)
 	struct store_score_row row;
 	int rc = app_settings_load(db, &s, NULL);
 
+	/* at group level one account's write moves its whole group (its parent, its revenue):
+	 * everyone is ranked again */
+	if (rc == KAM_OK && s.segment_by_group)
+		return app_scores_refresh(db, &s, now);
 	if (rc == KAM_OK)
 		rc = app_score_explain(db, &s, now, id, &r, &row);
 	if (rc == KAM_OK)
@@ -277,6 +381,58 @@ json_t *app_matrix_item(const struct settings *s, json_t *row)
 	                 isnan(strength) ? json_null() : json_real(strength), "components", comp);
 }
 
+/* Every key entity of a group takes its top parent's segment (rows: the key accounts with
+ * their own segment; at group level a group's entities are key exactly when its parent is). */
+static int inherit_segments(struct store_conn *db, json_t *rows)
+{
+	int64_t *ids = NULL, *parents = NULL;
+	struct group_node *nodes = NULL;
+	size_t *root = NULL, nl = 0, i;
+	json_t *seg = json_object(), *row;
+	int rc = store_group_links(db, &ids, &parents, &nl);
+
+	if (rc != KAM_OK || seg == NULL)
+		goto out;
+	nodes = calloc(nl + 1, sizeof(*nodes));
+	root = calloc(nl + 1, sizeof(*root));
+	if (nodes == NULL || root == NULL) {
+		rc = KAM_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < nl; i++)
+		nodes[i] = (struct group_node){ids[i], parents[i]};
+	group_roots(nodes, nl, root);
+	json_array_foreach(rows, i, row)
+	{
+		char key[24];
+
+		snprintf(key, sizeof(key), "%lld",
+		         (long long)json_integer_value(json_object_get(row, "account_id")));
+		json_object_set(seg, key, json_object_get(row, "segment"));
+	}
+	json_array_foreach(rows, i, row)
+	{
+		int64_t id = json_integer_value(json_object_get(row, "account_id"));
+		const int64_t *p = nl ? bsearch(&id, ids, nl, sizeof(*ids), cmp_id) : NULL;
+		char key[24];
+		json_t *top;
+
+		if (p == NULL || root[p - ids] == (size_t)(p - ids))
+			continue;
+		snprintf(key, sizeof(key), "%lld", (long long)ids[root[p - ids]]);
+		if ((top = json_object_get(seg, key)) != NULL &&
+		    (rc = store_segment_set(db, id, json_string_value(top))) != KAM_OK)
+			break;
+	}
+out:
+	json_decref(seg);
+	free(ids);
+	free(parents);
+	free(nodes);
+	free(root);
+	return rc;
+}
+
 int app_segments_refresh(struct store_conn *db, const struct settings *s, int64_t now)
 {
 	char from[8], to[8], from_date[DATE_LEN];
@@ -307,8 +463,14 @@ int app_segments_refresh(struct store_conn *db, const struct settings *s, int64_
 			rc = store_segment_set(
 			    db, json_integer_value(json_object_get(it, "account_id")),
 			    json_string_value(json_object_get(it, "segment")));
+		/* at group level the segment is the parent's, set below for its entities */
+		if (rc == KAM_OK && s->segment_by_group &&
+		    json_object_set(row, "segment", json_object_get(it, "segment")) != 0)
+			rc = KAM_ENOMEM;
 		json_decref(it);
 	}
+	if (rc == KAM_OK && s->segment_by_group)
+		rc = inherit_segments(db, rows);
 	json_decref(rows);
 	if (rc == KAM_OK)
 		rc = app_webhook_segments_after(db, seg_before);

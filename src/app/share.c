@@ -83,7 +83,7 @@ static int kpis(struct store_conn *db, const struct settings *set, int64_t accou
 	kpi_previous(from, to, pf, pt);
 	kpi_previous(pf, pt, ppf, ppt);
 	struct store_kpi_query kq = {0,    from, to, pf, pt, ppf, ppt, set->base_currency, NULL,
-	                            account_id};
+	                            account_id, false};
 
 	if ((rc = app_kpi_fetch(db, set, tday, &kq, &d)) != KAM_OK)
 		return rc;

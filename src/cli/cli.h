@@ -16,6 +16,9 @@ int demo_cycle(struct store_conn *c, uint64_t seed, const int64_t *acct, int nac
 	       const int64_t *uid, int64_t now);
 /* Adds the demo's contracts to the first accounts (in the caller's transaction). */
 int demo_contracts(struct store_conn *c, const int64_t *acct, int nacct, int64_t now);
+/* Makes the demo's two groups of accounts, their group plans and cross-entity reporting lines
+ * (in the caller's transaction). */
+int demo_groups(struct store_conn *c, const int64_t *acct, int nacct, int64_t now);
 /* Sets the demo's targets and replays the weekly forecast snapshots of this quarter and the
  * last (each in a transaction of its own). */
 int demo_forecast_history(struct store_conn *c, int64_t now);

@@ -29,10 +29,10 @@ static const char *const names[] = {
 	"Initech Systems",   "Umbrella Foods",	 "Stark Logistics",   "Wayne Aerospace",
 	"Tyrell Robotics",   "Cyberdyne Health", "Soylent Retail",    "Hooli Cloud",
 	"Vandelay Imports",  "Acme Industrial",	 "Aperture Labs",     "Massive Dynamic",
-	"Oscorp Chemicals",  "Wonka Confection", "Gringotts Finance", "Monarch Mining",
-	"Pied Piper Media",  "Dunder Paper",	 "Sterling Cooper",   "Blue Sun Fuel",
-	"Nakatomi Trading",  "Virtucon Steel",	 "Duff Beverages",    "Gekko Capital",
-	"Prestige Worldwide", "Rekall Travel",	 "Weyland Mining",    "Zorg Industries",
+	"Oscorp Chemicals",  "Wonka Confection", "Gringotts Finance", "Tyrell Robotics Japan",
+	"Pied Piper Media",  "Dunder Paper",	 "Tyrell Robotics UK",   "Blue Sun Fuel",
+	"Nakatomi Trading",  "Virtucon Steel",	 "Tyrell Osaka Works",    "Gringotts Brasil",
+	"Prestige Worldwide", "Gringotts Singapore",	 "Weyland Mining",    "Zorg Industries",
 };
 static const char *const industries[] = {"Manufacturing", "Pharma", "Automotive", "Energy",
 					 "Software",	  "Retail", "Logistics",  "Finance"};
@@ -229,7 +229,8 @@ int cli_demo(struct store *st, uint64_t seed)
 		}
 	}
 	if ((rc = demo_cycle(c, seed, acct, 30, uid, now)) != KAM_OK ||
-	    (rc = demo_contracts(c, acct, 30, now)) != KAM_OK)
+	    (rc = demo_contracts(c, acct, 30, now)) != KAM_OK ||
+	    (rc = demo_groups(c, acct, 30, now)) != KAM_OK)
 		goto out;
 	if ((rc = store_audit_add(c, 0, "demo", "database", 0, NULL, NULL, now)) != KAM_OK)
 		goto out;
@@ -239,7 +240,7 @@ int cli_demo(struct store *st, uint64_t seed)
 		goto out;
 	printf("demo data loaded: %zu users, 30 accounts with contacts, teams, three years of "
 	       "revenue, plans, opportunities, interactions, cases, risks, surveys, contracts and "
-	       "two quarters of forecast history\n",
+	       "two quarters of forecast history; two groups of accounts\n",
 	       sizeof(users) / sizeof(users[0]));
 	printf("logins (password %s):\n", DEMO_PASSWORD);
 	for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "app/access.h"
+#include "app/group.h"
 #include "app/scores.h"
 #include "cli/cli.h"
 #include "kam/date.h"
@@ -14,14 +15,25 @@
 #include "util/buf.h"
 
 struct cli_scope {
-	int kind; /* 0 portfolio, 1 account, 2 kam */
+	int kind; /* 0 portfolio, 1 account, 2 kam, 3 group */
 	int64_t id;
+	struct app_group g; /* kind 3: the group as the caller sees it */
 };
+
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
 
 static bool in_scope(const struct kpi_in_account *a, void *arg)
 {
 	const struct cli_scope *s = arg;
 
+	if (s->kind == 3)
+		return bsearch(&a->id, s->g.count, s->g.ncount, sizeof(*s->g.count), cmp_id) !=
+		       NULL;
 	return s->kind == 0 || (s->kind == 1 ? a->id == s->id : a->owner_id == s->id);
 }
 
@@ -49,7 +61,7 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 	struct store_conn *c = NULL;
 	struct actor who = {.now = now};
 	int64_t scope_user = 0;
-	struct cli_scope sc = {0, 0};
+	struct cli_scope sc = {0};
 	struct settings set;
 	struct kpi_input cur = {0};
 	char f[11], t[11], pf[11], pt[11], ppf[11], ppt[11];
@@ -58,17 +70,17 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 	json_t *a = NULL, *b = NULL;
 	int rc;
 
-	if (!strcmp(scope, "account") || !strcmp(scope, "kam")) {
+	if (!strcmp(scope, "account") || !strcmp(scope, "kam") || !strcmp(scope, "group")) {
 		char *end;
 
-		sc.kind = scope[0] == 'a' ? 1 : 2;
+		sc.kind = scope[0] == 'a' ? 1 : scope[0] == 'k' ? 2 : 3;
 		sc.id = id ? strtoll(id, &end, 10) : 0;
 		if (id == NULL || *end || sc.id <= 0) {
 			fprintf(stderr, "kam: --scope %s needs --id N\n", scope);
 			return KAM_EINVAL;
 		}
 	} else if (strcmp(scope, "portfolio") != 0) {
-		fprintf(stderr, "kam: --scope must be portfolio, account or kam\n");
+		fprintf(stderr, "kam: --scope must be portfolio, account, kam or group\n");
 		return KAM_EINVAL;
 	}
 	if ((rc = store_acquire(st, &c)) != KAM_OK)
@@ -112,11 +124,23 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 		if (rc != KAM_OK)
 			goto out;
 	}
+	/* a group (docs/groups.md): its members as who sees them (without --as: all) */
+	if (sc.kind == 3) {
+		if (!as)
+			who.role = ROLE_ADMIN;
+		if ((rc = app_group_load(c, &who, sc.id, &sc.g)) == KAM_ENOTFOUND) {
+			fprintf(stderr, "kam: no such account %lld\n", (long long)sc.id);
+			goto out;
+		}
+		if (rc != KAM_OK)
+			goto out;
+		scope_user = 0;
+	}
 	if ((rc = app_settings_load(c, &set, NULL)) != KAM_OK)
 		goto out;
 	{
 		struct store_kpi_query q = {scope_user, f,    t, pf, pt, ppf, ppt, set.base_currency,
-		                            NULL,       sc.kind == 1 ? sc.id : 0};
+		                            NULL,       sc.kind == 1 ? sc.id : 0, sc.kind == 3};
 
 		if ((rc = app_kpi_fetch(c, &set, today, &q, &cur)) != KAM_OK)
 			goto out;
@@ -178,6 +202,7 @@ out:
 	json_decref(a);
 	json_decref(b);
 	store_kpi_free(&cur);
+	app_group_free(&sc.g);
 	store_release(st, c);
 	return rc;
 }

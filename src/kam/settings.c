@@ -292,7 +292,15 @@ int settings_apply(struct settings *s, json_t *doc, struct kam_errinfo *ei)
 			r = integer(v, key, 0, 100, &n.forecast_commit_probability, ei);
 		else if (strcmp(key, "forecast_best_case_probability") == 0)
 			r = integer(v, key, 0, 100, &n.forecast_best_case_probability, ei);
-		else if (strcmp(key, "book_won_opportunities") == 0) {
+		else if (strcmp(key, "segment_by_group") == 0) {
+			r = KAM_OK;
+			if (!json_is_boolean(v)) {
+				err_field(ei, key, "must be true or false");
+				r = KAM_EINVAL;
+			} else {
+				n.segment_by_group = json_is_true(v);
+			}
+		} else if (strcmp(key, "book_won_opportunities") == 0) {
 			r = KAM_OK;
 			if (!json_is_boolean(v)) {
 				err_field(ei, key, "must be true or false");
@@ -412,6 +420,7 @@ json_t *settings_to_json(const struct settings *s)
 	json_object_set_new(out, "company_name", json_string(s->company_name));
 	json_object_set_new(out, "churn_after_months", json_integer(s->churn_after_months));
 	json_object_set_new(out, "book_won_opportunities", json_boolean(s->book_won_opportunities));
+	json_object_set_new(out, "segment_by_group", json_boolean(s->segment_by_group));
 	json_object_set_new(out, "director_alert_min_revenue",
 			    json_integer(s->director_alert_min_revenue));
 	json_object_set_new(out, "renewal_lead_days", json_integer(s->renewal_lead_days));

@@ -75,6 +75,9 @@ struct settings {
 	 * above the best-case one best case, else pipeline (a KAM's own call overrides) */
 	int forecast_commit_probability;
 	int forecast_best_case_probability;
+	/* identification and segmentation at group level: a top-level group is scored on its
+	 * combined revenue and its entities take its score, tier and segment (docs/groups.md) */
+	bool segment_by_group;
 };
 
 /* The built-in defaults. */

@@ -115,6 +115,9 @@ static const struct model_field account_fields[] = {
 	{"health_enough_data", MT_BOOL, MF_READONLY | MF_NOTNULL, 0, 0, NULL, NULL},
 	{"revenue_12m", MT_INT, MF_READONLY | MF_SORT, 0, 0, NULL, NULL},   /* base minor units */
 	{"segment", MT_ENUM, MF_READONLY | MF_FILTER, 0, 0, segments, NULL}, /* schema 13 */
+	/* the group's totals (this account and its descendants) are shown to the KAMs of its
+	 * entities; set by its owner, a director or an admin (schema 32, docs/groups.md) */
+	{"group_totals_shared", MT_BOOL, MF_NOTNULL | MF_FILTER, 0, 0, NULL, NULL},
 	{"tags", MT_TAGS, MF_FILTER, 0, 50, NULL, NULL},
 	{"notes", MT_TEXT, 0, 0, 20000, NULL, NULL},
 	{"external_id", MT_TEXT, MF_FILTER, 0, 200, NULL, NULL},
@@ -220,6 +223,8 @@ static const struct model_field plan_fields[] = {
 	TEXT("swot_weaknesses", 2000, 0),
 	TEXT("swot_opportunities", 2000, 0),
 	TEXT("swot_threats", 2000, 0),
+	/* the group plan this entity's plan is part of: a plan of an ancestor account (schema 33) */
+	{"group_plan_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "plan"},
 	STAMPS,
 };
 ENTITY(model_plan, "plan", "plans", plan_fields);
@@ -373,6 +378,9 @@ static const struct model_field transaction_fields[] = {
 	TEXT("external_id", 200, MF_FILTER),
 	/* the won opportunity this transaction books (book_won_opportunities), else null */
 	{"opportunity_id", MT_INT, MF_READONLY | MF_FILTER, 0, 0, NULL, NULL},
+	/* repeats revenue booked on another entity of the same group: left out of group
+	 * totals (schema 32, docs/groups.md) */
+	{"intra_group", MT_BOOL, MF_NOTNULL | MF_FILTER, 0, 0, NULL, NULL},
 	STAMPS,
 };
 ENTITY(model_transaction, "transaction", "transactions", transaction_fields);

@@ -35,23 +35,23 @@ int store_bulk_transactions(struct store_conn *c, const struct store_bulk_txn *t
 	return rc;
 }
 
-#define ICOLS 9
+#define ICOLS 10
 
 static void build(char *sql, size_t len, size_t k)
 {
 	size_t o = (size_t)snprintf(sql, len,
 	                            "INSERT INTO transactions (account_id, product_id, booked_on, "
-	                            "amount, currency, amount_base, external_id, created_at, "
-	                            "updated_at) VALUES ");
+	                            "amount, currency, amount_base, external_id, intra_group, "
+	                            "created_at, updated_at) VALUES ");
 
 	for (size_t i = 0; i < k && o < len; i++)
-		o += (size_t)snprintf(sql + o, len - o, "%s(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		o += (size_t)snprintf(sql + o, len - o, "%s(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		                      i ? ", " : "");
 }
 
 int store_bulk_import(struct store_conn *c, const struct store_bulk_row *t, size_t n, int64_t now)
 {
-	char part[ROWS * 40 + 256];
+	char part[ROWS * 44 + 256];
 	struct db_val args[ROWS * ICOLS];
 	int rc = KAM_OK;
 
@@ -69,6 +69,7 @@ int store_bulk_import(struct store_conn *c, const struct store_bulk_row *t, size
 			args[a++] = DB_STR(x->currency);
 			args[a++] = DB_INT(x->amount_base);
 			args[a++] = DB_TEXT(x->external_id);
+			args[a++] = DB_INT(x->intra_group ? 1 : 0);
 			args[a++] = DB_INT(now);
 			args[a++] = DB_INT(now);
 		}

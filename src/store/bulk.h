@@ -22,6 +22,7 @@ struct store_bulk_row {
 	char currency[4];
 	int64_t amount, amount_base;
 	const char *external_id; /* may be NULL */
+	bool intra_group;        /* repeats revenue of another entity of its group */
 };
 
 /* Inserts imported transactions n at a time into the open transaction (no rollup: the

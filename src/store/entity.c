@@ -724,6 +724,31 @@ int store_list(struct store_conn *c, const struct model_entity *e, const struct 
 		char frag[160];
 		size_t klen = strlen(key);
 
+		/* "group": the rows of an account and all its descendants (docs/groups.md);
+		 * UNION keeps each account once, so even a cycle ends the recursion */
+		if (f == NULL && !strcmp(key, "group")) {
+			const char *gcol = e == &model_account ? "id"
+			                   : model_field_find(e, "account_id") != NULL
+			                       ? "account_id"
+			                       : NULL;
+			char *end = NULL;
+			long long gid =
+			    json_is_string(fv) ? strtoll(json_string_value(fv), &end, 10) : 0;
+
+			if (gcol == NULL || gid <= 0 || end == NULL || *end || n >= MAX_ARGS - 8) {
+				rc = KAM_EINVAL;
+				goto out;
+			}
+			sb_add(&b, " AND ");
+			sb_add(&b, gcol);
+			sb_add(
+			    &b,
+			    " IN (WITH RECURSIVE grp(id) AS (SELECT id FROM accounts WHERE id = ? "
+			    "UNION SELECT a.id FROM accounts a JOIN grp ON a.parent_id = grp.id) "
+			    "SELECT id FROM grp)");
+			args[n++] = DB_INT((int64_t)gid);
+			continue;
+		}
 		/* "end_date<" / "end_date>": a range on a date field (app/list.c) */
 		if (f == NULL && klen > 1 && klen < 64 &&
 		    (key[klen - 1] == '<' || key[klen - 1] == '>')) {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "kam/date.h"
 #include "kam/money.h"
+#include "store/group.h"
 #include "store/internal.h"
 #include "store/kpi.h"
 #include "util/buf.h"
@@ -188,6 +189,24 @@ edges:
 			rc = edge(c, d, e[j].from, e[j].to, e[j].offs, e[j].n, account);
 	}
 	return rc < 0 ? rc : KAM_OK;
+}
+
+/* Takes intra-group revenue out of each window: each is counted on another entity of its
+ * group already. A partial index holds these rows, so each window reads only them. */
+static int net_intra(struct store_conn *c, struct kpi_input *d, const struct window *w, int n)
+{
+	int rc = KAM_OK;
+
+	for (int i = 0; i < n && rc == KAM_OK; i++) {
+		struct store_group_amount *x = NULL;
+		size_t nx = 0;
+
+		rc = store_group_intra(c, w[i].from, w[i].to, &x, &nx);
+		for (size_t j = 0; j < nx && rc == KAM_OK; j++)
+			add(d, x[j].account_id, w[i].off, -x[j].amount);
+		free(x);
+	}
+	return rc;
 }
 
 static int fetch_accounts(struct store_conn *c, const struct store_kpi_query *q,
@@ -400,6 +419,7 @@ int store_kpi_fetch(struct store_conn *c, const struct store_kpi_query *q, struc
 
 		if ((rc = fetch_accounts(c, q, d)) != KAM_OK ||
 		    (rc = revenue_windows(c, d, w, 7, q->rollup, q->account_id)) != KAM_OK ||
+		    (q->net_intra_group && (rc = net_intra(c, d, w, 7)) != KAM_OK) ||
 		    (rc = fetch_upsells(c, q->from, q->to, d, false, q->account_id)) != KAM_OK ||
 		    (rc = fetch_upsells(c, q->pfrom, q->pto, d, true, q->account_id)) != KAM_OK ||
 		    (rc = fetch_events(c, q, d)) != KAM_OK)

@@ -16,6 +16,9 @@ struct store_kpi_query {
 	const char *base_currency;
 	const struct kpi_rollup *rollup; /* or NULL: the rollup is read from the database */
 	int64_t account_id; /* > 0: only this account (one account's figures, read by index) */
+	/* a whole group's answer: intra-group transactions are left out of every revenue
+	 * window (docs/groups.md) */
+	bool net_intra_group;
 };
 
 /* Reads everything the KPIs of P and of P-1 need, in one pass over the revenue rollup
