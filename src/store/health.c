@@ -40,6 +40,8 @@ static int hquery(struct store_conn *c, const char *sql, struct db_val *args, in
 	if (at == NULL || nargs < 2 || (end = strstr(at, " = ?)")) == NULL)
 		return c->ops->query(c->db, sql, args, nargs, st);
 	col = at + strlen("(? = 0 OR ");
+	if (strlen(sql) >= sizeof(text))
+		return KAM_EINVAL; /* cut short it would be another query */
 	if (acc == 0)
 		snprintf(text, sizeof(text), "%.*s1 = 1%s", (int)(at - sql), sql,
 		         end + strlen(" = ?)"));
