@@ -16,7 +16,9 @@ cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null || true; 
 trap cleanup EXIT INT TERM
 
 echo "bench: generating 10,000 accounts, 100,000 contacts, $N transactions"
-"$KAM" demo --db "$T/gen.db" --accounts 10000 --contacts 100000 --transactions "$N" >/dev/null 2>&1
+# made by the older binary when there is one: the newer one then migrates its copy, as an
+# upgrade would, and the older one never sees the newer schema
+"${KAM_BEFORE:-$KAM}" demo --db "$T/gen.db" --accounts 10000 --contacts 100000 --transactions "$N" >/dev/null 2>&1
 
 median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 # per-request times (ms) of 200 requests on one keep-alive connection: PATH has %d for 1..200
