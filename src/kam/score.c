@@ -64,9 +64,8 @@ void score_percentiles(const double *revenue, size_t n, double *pct)
 			sorted[m++] = revenue[i];
 	qsort(sorted, m, sizeof(*sorted), by_value);
 	for (size_t i = 0; i < n; i++)
-		pct[i] = score_percentile_of(revenue[i],
-		                             isnan(revenue[i]) ? 0 : count_below(sorted, m, revenue[i]),
-		                             n);
+		pct[i] = score_percentile_of(
+		    revenue[i], isnan(revenue[i]) ? 0 : count_below(sorted, m, revenue[i]), n);
 	free(sorted);
 }
 
