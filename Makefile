@@ -203,6 +203,8 @@ bench:
 	bench/kpi.sh
 	bench/web.sh
 	bench/import.sh
+	bench/import-pg.sh
+	bench/health.sh
 
 clean:
 	rm -rf build kam

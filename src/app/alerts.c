@@ -60,7 +60,7 @@ int app_alerts_run(struct store_conn *c, int64_t now, struct alerts_run *out)
 		/* a score made of defaults is no score: no drop is measured from or to it */
 		scores[i] = r.enough_data ? r.score : NAN;
 		/* the daily snapshot keeps the trend (the latest run of the day wins) */
-		rc = store_health_snapshot(c, in[i].account_id, today, r.score, r.enough_data);
+		rc = store_health_keep(c, &in[i], today, r.score, r.enough_data);
 	}
 	if (rc != KAM_OK)
 		goto out;
@@ -115,7 +115,7 @@ int app_health_account(struct store_conn *c, int64_t now, int64_t account_id)
 	date_format(p.today, today);
 	if ((rc = store_health_inputs(c, &p, &in, &n)) == KAM_OK && n == 1) {
 		health_compute(&s, &in[0], now, &r);
-		rc = store_health_snapshot(c, account_id, today, r.score, r.enough_data);
+		rc = store_health_keep(c, &in[0], today, r.score, r.enough_data);
 	}
 	free(in);
 	return rc;

@@ -159,6 +159,29 @@ static int hit(struct alert_hit **v, size_t *n, size_t *cap, int64_t account, en
 	return 0;
 }
 
+/* An account's owner and its place among the inputs, for counting key accounts per owner. */
+struct owner_at {
+	int64_t owner;
+	size_t i;
+	int keys;
+};
+
+static int by_owner(const void *a, const void *b)
+{
+	const struct owner_at *x = a, *y = b;
+
+	if (x->owner != y->owner)
+		return x->owner < y->owner ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+static int by_index(const void *a, const void *b)
+{
+	const struct owner_at *x = a, *y = b;
+
+	return (x->i > y->i) - (x->i < y->i);
+}
+
 int alert_evaluate(const struct settings *s, const struct health_input *in, const double *scores,
 		   size_t n, int64_t now, struct alert_hit **hits, size_t *nhits)
 {
@@ -277,21 +300,35 @@ int alert_evaluate(const struct settings *s, const struct health_input *in, cons
 				  json_pack("{s:i}", "days_past_planned_review",
 					    a->review_overdue_days));
 	}
-	/* KAM over capacity: key accounts per owner against the setting */
-	if (on[AR_KAM_OVER_CAPACITY]) {
-		for (size_t i = 0; i < n && rc == 0; i++) {
-			int64_t owner = in[i].owner_id;
-			int keys = 0;
-			bool first = true;
+	/* KAM over capacity: key accounts per owner against the setting, one alert per owner
+	 * at that owner's first account (so the order of the hits is the accounts' order) */
+	if (on[AR_KAM_OVER_CAPACITY] && n > 0 && rc == 0) {
+		struct owner_at *o = calloc(n, sizeof(*o));
 
-			for (size_t j = 0; j < n; j++) {
-				if (in[j].owner_id != owner)
-					continue;
-				if (j < i)
-					first = false;
-				keys += in[j].key && in[j].active;
-			}
-			if (!first || keys - s->kam_capacity <= t[AR_KAM_OVER_CAPACITY])
+		if (o == NULL)
+			rc = -1;
+		for (size_t i = 0; o && i < n; i++)
+			o[i] = (struct owner_at){in[i].owner_id, i, in[i].key && in[i].active};
+		/* grouped by owner, each group's first entry its first account and its count the
+		 * group's; then back in account order */
+		if (o)
+			qsort(o, n, sizeof(*o), by_owner);
+		for (size_t i = 0, g = 0; o && i < n; i = g) {
+			int keys = 0;
+
+			for (g = i; g < n && o[g].owner == o[i].owner; g++)
+				keys += o[g].keys;
+			o[i].keys = keys;
+			for (size_t j = i + 1; j < g; j++)
+				o[j].keys = -1; /* not the owner's first account */
+		}
+		if (o)
+			qsort(o, n, sizeof(*o), by_index);
+		for (size_t i = 0; o && i < n && rc == 0; i++) {
+			int64_t owner = o[i].owner;
+			int keys = o[i].keys;
+
+			if (keys < 0 || keys - s->kam_capacity <= t[AR_KAM_OVER_CAPACITY])
 				continue;
 			rc |= hit(&v, &nv, &cap, 0, AR_KAM_OVER_CAPACITY,
 				  keys > s->kam_capacity * 1.5 ? "critical" : "warning",
@@ -303,6 +340,7 @@ int alert_evaluate(const struct settings *s, const struct health_input *in, cons
 					 "user:%lld", (long long)owner);
 			}
 		}
+		free(o);
 	}
 	if (rc != 0) {
 		alert_hits_free(v, nv);

@@ -40,6 +40,10 @@ struct health_input {
 	int64_t changed_contact;
 	bool changed_left; /* left the company, rather than turned */
 	char changed_name[128], changed_on[11], attitude_was[12], attitude_now[12];
+	/* what is stored now (the account's health and flag, today's snapshot if any), so a
+	 * run that finds the same score does not write it again */
+	double stored_health, today_snapshot;
+	bool stored_enough, has_today_snapshot;
 };
 
 /* One alert that holds now. */

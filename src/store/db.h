@@ -48,6 +48,10 @@ struct db_ops {
 	int (*ncols)(struct db_stmt *st);
 	const char *(*col_name)(struct db_stmt *st, int col);
 	enum db_type (*col_type)(struct db_stmt *st, int col);
+	/* Loads rows given in PostgreSQL's COPY text format (tab-separated, \N for NULL, one
+	 * line each) by copy_sql ("COPY t (cols) FROM STDIN"); NULL where the backend has no
+	 * COPY (then the caller inserts). */
+	int (*copy_in)(struct db_conn *c, const char *copy_sql, const char *data, size_t len);
 	/* Rows changed by the last statement. */
 	int64_t (*changes)(struct db_conn *c);
 	int (*begin)(struct db_conn *c, bool write);

@@ -24,6 +24,10 @@ int store_health_inputs(struct store_conn *c, const struct store_health_params *
  * together, first) and not in the history, so no trend is drawn or measured from defaults. */
 int store_health_snapshot(struct store_conn *c, int64_t account_id, const char *day, double score,
                           bool enough_data);
+/* store_health_snapshot, unless in (read by store_health_inputs for the same day) shows
+ * the account and today's snapshot already hold this score. */
+int store_health_keep(struct store_conn *c, const struct health_input *in, const char *day,
+                      double score, bool enough_data);
 /* An account's daily scores from a day on, oldest first (*items owned by the caller). */
 int store_health_history(struct store_conn *c, int64_t account_id, const char *from,
 			 json_t **items);

@@ -267,6 +267,44 @@ static void test_kam_capacity(void **state)
 	alert_hits_free(h, n);
 }
 
+/* owners interleaved among the accounts, some accounts not key or not active: one alert per
+ * owner over capacity, counting only active key accounts, in the order each owner's first
+ * account comes (what the old all-pairs count gave; now counted by sorting) */
+static void test_kam_capacity_interleaved(void **state)
+{
+	static const int64_t owner[10] = {9, 7, 9, 8, 7, 9, 7, 0, 9, 7};
+	static const bool key[10] = {true, true, true, true, true, false, true, true, true, true};
+	static const bool active[10] = {true, true,  true, true, true,
+	                                true, false, true, true, true};
+	struct settings s;
+	struct health_input in[10];
+	double scores[10] = {0};
+	struct alert_hit *h = NULL;
+	size_t n = 0;
+
+	(void)state;
+	settings_defaults(&s);
+	s.kam_capacity = 2;
+	for (int i = 0; i < AR__MAX; i++)
+		s.alert_enabled[i] = i == AR_KAM_OVER_CAPACITY;
+	for (int i = 0; i < 10; i++) {
+		in[i] = base();
+		in[i].account_id = i + 1;
+		in[i].owner_id = owner[i];
+		in[i].key = key[i];
+		in[i].active = active[i];
+	}
+	assert_int_equal(alert_evaluate(&s, in, scores, 10, NOW, &h, &n), 0);
+	/* 9: accounts 1, 3, 9 (6 is not key) = 3; 7: 2, 5, 10 (7 is inactive) = 3; 8 and 0: 1 */
+	assert_int_equal(n, 2);
+	assert_string_equal(h[0].subject_key, "user:9");
+	assert_int_equal(h[0].user_id, 9);
+	assert_int_equal(json_integer_value(json_object_get(h[0].evidence, "key_accounts")), 3);
+	assert_string_equal(h[1].subject_key, "user:7");
+	assert_int_equal(json_integer_value(json_object_get(h[1].evidence, "key_accounts")), 3);
+	alert_hits_free(h, n);
+}
+
 /* a brand-new account gets grace_days to be contacted before "no interaction" fires */
 static void test_no_interaction_grace(void **state)
 {
@@ -347,9 +385,13 @@ static void test_enough_data(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_parts),        cmocka_unit_test(test_missing_parts_drop_out),
-	    cmocka_unit_test(test_alert_rules),  cmocka_unit_test(test_stakeholder_change),
-	    cmocka_unit_test(test_kam_capacity), cmocka_unit_test(test_no_interaction_grace),
+	    cmocka_unit_test(test_parts),
+	    cmocka_unit_test(test_missing_parts_drop_out),
+	    cmocka_unit_test(test_alert_rules),
+	    cmocka_unit_test(test_stakeholder_change),
+	    cmocka_unit_test(test_kam_capacity),
+	    cmocka_unit_test(test_kam_capacity_interleaved),
+	    cmocka_unit_test(test_no_interaction_grace),
 	    cmocka_unit_test(test_enough_data),
 	};
 

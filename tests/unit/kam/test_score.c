@@ -20,6 +20,32 @@ static void test_percentiles(void **state)
 		assert_float_equal(pct[i], want[i], 1e-9);
 }
 
+/* the sorted count gives what the count of every pair gave: ties, zeros, negatives, NaN */
+static void test_percentiles_pairwise(void **state)
+{
+	enum { N = 997 };
+	static double rev[N], pct[N];
+	unsigned seed = 12345;
+
+	(void)state;
+	for (size_t i = 0; i < N; i++) {
+		seed = seed * 1103515245u + 12345u;
+		rev[i] = (double)((seed >> 16) % 50) * 1000 - 5000; /* many ties, some <= 0 */
+	}
+	rev[7] = NAN;
+	rev[100] = -0.0;
+	rev[101] = 0.0;
+	score_percentiles(rev, N, pct);
+	for (size_t i = 0; i < N; i++) {
+		size_t lower = 0;
+
+		for (size_t j = 0; j < N; j++)
+			if (rev[j] < rev[i])
+				lower++;
+		assert_true(pct[i] == score_percentile_of(rev[i], lower, N));
+	}
+}
+
 static void test_percentile_edges(void **state)
 {
 	double one = 500, pct;
@@ -185,6 +211,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_percentiles),	 cmocka_unit_test(test_percentile_edges),
+		cmocka_unit_test(test_percentiles_pairwise),
 		cmocka_unit_test(test_score_default_weights), cmocka_unit_test(test_score_tiers_and_weights),
 		cmocka_unit_test(test_strength),	 cmocka_unit_test(test_segments),
 		cmocka_unit_test(test_settings_apply),

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Health and alerts at 10,000 accounts: `GET /api/v1/accounts/{id}/health` and one alert
+# evaluation over every account, beside references in the same run: the single-record
+# `GET /api/v1/accounts/{id}` on the same connection (what any authenticated read costs) and
+# `/healthz` (the floor). With KAM_BEFORE=path/to/older/kam, that binary is measured too,
+# on its own copy of the same database, so before and after share the run.
+#   bench/health.sh                    10,000 accounts, 100,000 contacts, BENCH_TRANSACTIONS
+#   KAM_BEFORE=/tmp/kam-old bench/health.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${BENCH_TRANSACTIONS:-1000000}
+KAM=${KAM_BIN:-./kam}
+T=$(mktemp -d /tmp/kam-health.XXXXXX)
+PID=""
+cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$T"; }
+trap cleanup EXIT INT TERM
+
+echo "bench: generating 10,000 accounts, 100,000 contacts, $N transactions"
+# made by the older binary when there is one: the newer one then migrates its copy, as an
+# upgrade would, and the older one never sees the newer schema
+"${KAM_BEFORE:-$KAM}" demo --db "$T/gen.db" --accounts 10000 --contacts 100000 --transactions "$N" >/dev/null 2>&1
+
+median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+# per-request times (ms) of 200 requests on one keep-alive connection: PATH has %d for 1..200
+many() {
+	local args=() i
+	for i in $(seq 1 200); do
+		# shellcheck disable=SC2059
+		args+=(-o /dev/null -w '%{time_total}\n' "$URL$(printf "$1" "$i")")
+	done
+	curl -s -H "Authorization: Bearer $TOK" "${args[@]}" | awk '{printf "%.3f\n", $1 * 1000}' | median
+}
+evaluate() { curl -s -XPOST -H "Authorization: Bearer $TOK" "$URL/api/v1/alerts/evaluate" | python3 -c 'import json,sys; print("%.1f" % json.load(sys.stdin)["ms"])'; }
+
+# start BINARY DB [KAM_NOW]: serves DB; without KAM_NOW, waits for the jobs' first alert run
+# (at start-up: the one that opens them all). With it, the jobs' alerts lease is still held
+# by the server before, so only the evaluation asked for runs.
+start() {
+	KAM_NOW=${3:-} "$1" serve --db "$2" --listen 127.0.0.1:0 >"$T/out" 2>"$T/log" &
+	PID=$!
+	for _ in $(seq 600); do grep -q 'serving on' "$T/out" 2>/dev/null && break; sleep 0.05; done
+	for _ in $(seq 1200); do [ -n "${3:-}" ] || grep -q 'alerts: .* ms' "$T/log" 2>/dev/null && break; sleep 0.05; done
+	URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$T/out")
+	TOK=$("$1" token create --email director@example.com --name bench --db "$2")
+}
+stop() { kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""; }
+jobrun() { grep -o 'alerts: [^"]* in [0-9.]* ms' "$T/log" | head -1 | sed 's/.* in \([0-9.]*\) ms/\1/'; }
+
+# measure NAME BINARY: prints one row per figure into $T/NAME
+measure() {
+	local name=$1 bin=$2
+	cp "$T/gen.db" "$T/$name.db"
+	start "$bin" "$T/$name.db"
+	{
+		echo "first $(jobrun)"
+		echo "health $(many '/api/v1/accounts/%d/health')"
+		echo "account $(many '/api/v1/accounts/%d')"
+		echo "healthz $(many '/healthz?%d')"
+		echo "again $(for _ in 1 2 3 4 5; do evaluate; done | median)"
+	} >"$T/$name"
+	stop
+	# the next day: every account gets a new snapshot, most alerts new evidence
+	start "$bin" "$T/$name.db" "$(date -u -d tomorrow +%Y-%m-%dT%H:%M:%SZ)"
+	echo "nextday $(evaluate)" >>"$T/$name"
+	stop
+}
+
+measure after "$KAM"
+[ -n "${KAM_BEFORE:-}" ] && measure before "$KAM_BEFORE"
+
+get() { awk -v k="$2" '$1 == k {print $2}' "$T/$1"; }
+row() { # label key
+	local a b
+	a=$(get after "$2")
+	if [ -n "${KAM_BEFORE:-}" ]; then
+		b=$(get before "$2")
+		printf '  %-52s %10s %10s %8s\n' "$1" "$b" "$a" "$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.1f×", b / a}')"
+	else
+		printf '  %-52s %10s\n' "$1" "$a"
+	fi
+}
+echo
+echo "10,000 accounts, 100,000 contacts, $N transactions; ms, median (one keep-alive connection)"
+if [ -n "${KAM_BEFORE:-}" ]; then
+	printf '  %-52s %10s %10s %8s\n' "" "before" "after" "speed-up"
+fi
+row "GET /api/v1/accounts/{id}/health (200 accounts)" health
+row "  reference: GET /api/v1/accounts/{id}, same run" account
+row "  reference: GET /healthz, same run" healthz
+row "alert evaluation, all accounts: first (opens them all)" first
+row "alert evaluation: again, nothing changed (median of 5)" again
+row "alert evaluation: the next day (KAM_NOW + 1 day)" nextday
+A_H=$(get after health)
+A_G=$(get after account)
+echo "health / single-record GET: $(awk -v h="$A_H" -v g="$A_G" 'BEGIN {printf "%.1f", h / g}')× (target: health ≤ 2 ms; alerts ≤ 200 ms)"

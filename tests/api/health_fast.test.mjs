@@ -1,0 +1,95 @@
+// Health and alerts read fast (issue 20): one account's health is read with account-keyed
+// queries, every account's in one pass that sums the revenue cells itself and skips the
+// writes that would change nothing. Both must give exactly the same answer: here the
+// evaluation over all accounts (what the accounts list and the history keep) is compared
+// with each account's own health answer, for every account of the demo data.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, api, demoDb, tokens } from '../lib/harness.mjs';
+
+let t, db, srv, tok = {};
+
+before(async () => {
+  ({ t, db } = demoDb());
+  Object.assign(tok, tokens(db, ['director', 'anna'], 'health-fast'));
+  srv = await serve(db, { KAM_JOB_INTERVAL: '3600' });
+});
+
+after(async () => {
+  if (srv) assert.equal(await srv.stop(), 0, srv.log().slice(-3000));
+  t.rm();
+});
+
+const call = (u, method, path, body) => api(srv.url, tok[u], method, path, body);
+const today = () => new Date().toISOString().slice(0, 10);
+
+async function evaluate() {
+  const r = await call('director', 'POST', '/api/v1/alerts/evaluate');
+  assert.equal(r.status, 200, r.text);
+  return r.json;
+}
+
+async function accounts() {
+  const all = [];
+  let cursor = '';
+  for (;;) {
+    const r = await call('director', 'GET', `/api/v1/accounts?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    assert.equal(r.status, 200, r.text);
+    all.push(...r.json.items);
+    if (!r.json.next_cursor) return all;
+    cursor = r.json.next_cursor;
+  }
+}
+
+// every account: the stored score of the run over all accounts, the account's own health
+// answer and today's history point are one and the same number (or all "not enough data")
+async function sameEverywhere(what) {
+  const list = await accounts();
+  assert.ok(list.length >= 30, `the demo's accounts (${list.length})`);
+  let scored = 0;
+  for (const a of list) {
+    const h = await call('director', 'GET', `/api/v1/accounts/${a.id}/health`);
+    assert.equal(h.status, 200, h.text);
+    const rec = (await call('director', 'GET', `/api/v1/accounts/${a.id}`)).json;
+    const hist = (await call('director', 'GET', `/api/v1/accounts/${a.id}/health/history`)).json.items;
+    const point = hist.find((p) => p.day === today());
+    assert.equal(rec.health, h.json.score, `${what}: account ${a.id} (${a.name}) stored ${rec.health}, answered ${h.json.score}`);
+    assert.equal(rec.health_enough_data, h.json.enough_data, `${what}: account ${a.id}'s enough_data`);
+    if (h.json.enough_data) {
+      scored++;
+      assert.equal(point?.score, h.json.score, `${what}: account ${a.id}'s history point of today`);
+    } else {
+      assert.equal(point, undefined, `${what}: no history point without enough data (account ${a.id})`);
+    }
+  }
+  assert.ok(scored > 10, `most demo accounts have a score (${scored})`);
+  return list;
+}
+
+test('every account: the all-accounts evaluation and the one-account health answer agree', async () => {
+  const first = await evaluate();
+  assert.ok(first.accounts >= 30);
+  await sameEverywhere('after the first run');
+  // a second run over unchanged data changes nothing and finds the same alerts
+  const second = await evaluate();
+  assert.equal(second.holding, first.holding);
+  assert.equal(second.opened, 0);
+  assert.equal(second.updated, 0);
+  assert.equal(second.resolved, 0);
+  await sameEverywhere('after a second run');
+});
+
+test('a change moves the score, and the next run writes it where the list and history read it', async () => {
+  await evaluate();
+  const list = await accounts();
+  const a = list.find((x) => x.health_enough_data && x.status === 'active');
+  assert.ok(a, 'an active account with a score');
+  const before = (await call('director', 'GET', `/api/v1/accounts/${a.id}/health`)).json.score;
+  // an open critical case: the cases part of the score falls
+  const c = await call('director', 'POST', '/api/v1/cases', { account_id: a.id, title: 'Line down', severity: 'critical' });
+  assert.equal(c.status, 201, c.text);
+  await evaluate();
+  const after = (await call('director', 'GET', `/api/v1/accounts/${a.id}/health`)).json.score;
+  assert.notEqual(after, before, 'the score moved');
+  await sameEverywhere('after the change');
+});
