@@ -6,6 +6,7 @@
 import { html, useState, useEffect } from './vendor-preact-htm.js';
 import { api, get } from './api.js';
 import { date, ago, today } from './format.js';
+import { SaveSelect } from './inline.js';
 
 const SIDES = [['ours', 'ours'], ['theirs', 'theirs (the client)'], ['joint', 'joint']];
 
@@ -103,8 +104,8 @@ function JointPlan({ plan, canEdit, canWork, reload, setError }) {
     ${err && html`<p class="error" role="alert">Not saved: ${err}</p>`}
     ${rest.length ? html`<div class="scroll"><table class="wsp-actions"><thead><tr><th scope="col">Action</th><th scope="col">Side</th><th scope="col">Client can see</th><th scope="col">Due</th><th scope="col">Status</th></tr></thead>
       <tbody>${rest.map((a) => html`<tr key=${a.id} data-action=${a.id}><td>${a.title}</td>
-        <td>${canWork ? html`<select aria-label=${`side of ${a.title}`} value=${a.side || 'ours'} onChange=${(e) => patch(a, { side: e.target.value })}>
-          ${SIDES.map(([v, t]) => html`<option value=${v} selected=${(a.side || 'ours') === v}>${t}</option>`)}</select>` : a.side || 'ours'}</td>
+        <td>${canWork ? html`<${SaveSelect} label=${`side of ${a.title}`} value=${a.side || 'ours'} options=${SIDES}
+          save=${async (v) => { await api('PATCH', `/api/v1/actions/${a.id}`, { side: v }); reload(); }} />` : a.side || 'ours'}</td>
         <td>${canEdit ? html`<input type="checkbox" checked=${!!a.client_visible} aria-label=${`client can see ${a.title}`} onChange=${(e) => patch(a, { client_visible: e.target.checked })} />` : a.client_visible ? 'yes' : 'no'}</td>
         <td>${date(a.due_on)}</td><td>${a.status.replace('_', ' ')}</td></tr>`)}</tbody></table></div>`
       : html`<p class="muted">No actions in the plan yet.</p>`}
