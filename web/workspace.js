@@ -43,6 +43,8 @@ const SIDES = [
 ];
 const STATUS_TEXT = { open: 'to do', in_progress: 'in progress', done: 'done', cancelled: 'cancelled', proposed: 'proposed' };
 const OBJ_TEXT = { on_track: 'on track', at_risk: 'at risk', achieved: 'achieved', missed: 'missed' };
+// a figure as people write it: whole numbers without decimals, others with one
+const fig = (x) => (x == null ? '–' : Number.isInteger(Number(x)) ? String(Number(x)) : Number(x).toFixed(1));
 const agendaText = (x) => (typeof x === 'string' ? x : x?.item ?? x?.text ?? '');
 const longDate = (s) => {
   if (!s) return '–';
@@ -100,7 +102,7 @@ function Objectives({ d, comments, refresh }) {
   if (!d.objectives?.length) return html`<p class="muted">No shared objectives yet.</p>`;
   return html`<ul class="cw-objectives">${d.objectives.map((o) => html`<li key=${o.id} data-objective=${o.id}>
     <div class="cw-obj-head"><h3>${o.title}</h3><span class=${`cw-pill ${o.status}`}>${OBJ_TEXT[o.status] || o.status}</span></div>
-    ${(o.metric || o.target != null) && html`<p class="cw-metric muted">${o.metric || 'Target'}: ${num(o.baseline, 0)} → ${num(o.target, 0)}${o.current != null ? html` · now <strong>${num(o.current, 1)}</strong>` : ''}</p>`}
+    ${(o.metric || o.target != null) && html`<p class="cw-metric muted">${o.metric || 'Target'}: ${fig(o.baseline)} → ${fig(o.target)}${o.current != null ? html` · now <strong>${fig(o.current)}</strong>` : ''}</p>`}
     <div class="cw-progress"><progress max="1" value=${Math.min(Math.max(o.progress ?? 0, 0), 1)} aria-label=${`progress of ${o.title}`}></progress>
       <span>${o.progress == null ? 'not measured yet' : pct(o.progress, 0)}</span></div>
     ${o.due_on && html`<p class="cw-due muted">Due ${shortDate(o.due_on)}</p>`}
@@ -181,7 +183,7 @@ function Actions({ d, comments, refresh }) {
     (d.actions || []).filter((a) => (a.side || 'ours') === side)]);
   return html`<div>
     ${groups.map(([side, label, items]) => html`<div class="cw-side" data-side=${side}>
-      <h3>${label} <span class="cw-count">${items.filter((a) => a.status !== 'done' && a.status !== 'cancelled').length} open</span></h3>
+      <h3>${label} <span class="cw-count">${items.filter((a) => a.status === 'open' || a.status === 'in_progress').length} open</span></h3>
       ${items.length ? html`<ul class="cw-actions">${items.map((a) => html`<${ActionItem} key=${a.id} a=${a} mine=${side === 'theirs' || a.editable === true}
           objective=${objTitle(a.objective_id)} comments=${comments} refresh=${refresh} kam=${kam} />`)}</ul>`
         : html`<p class="muted cw-none">Nothing here yet.</p>`}
@@ -342,20 +344,28 @@ function Board({ me, onSignOut }) {
       ${error && html`<p class="error" role="alert">${error}</p>`}
       ${thanks && html`<p class="cw-ok" role="status">${thanks}</p>`}
       <div class="cw-summary">
-        ${d.plan && html`<p>${d.plan.title || 'Account plan'} · ${shortDate(d.plan.period_start)} – ${shortDate(d.plan.period_end)}</p>`}
+        ${d.plan && html`<p class="cw-plan-title">${d.plan.title || 'Account plan'} · ${shortDate(d.plan.period_start)} – ${shortDate(d.plan.period_end)}</p>`}
         ${d.plan?.vision && html`<p class="cw-vision">“${d.plan.vision}”</p>`}
-        <p class="muted">${mineOpen ? `${mineOpen} action${mineOpen === 1 ? '' : 's'} on your side` : 'Nothing waiting on your side'}${d.next_review ? ` · next review ${shortDate(d.next_review.proposed_on)}` : ''}${d.kam ? html` · your account manager: ${d.kam.name}${d.kam.email ? html` (<a href=${`mailto:${d.kam.email}`}>${d.kam.email}</a>)` : ''}` : ''}</p>
+        <dl class="cw-facts">
+          <div><dt>On your side</dt><dd>${mineOpen ? `${mineOpen} open action${mineOpen === 1 ? '' : 's'}` : 'nothing waiting'}</dd></div>
+          <div><dt>Next review</dt><dd>${d.next_review ? shortDate(d.next_review.proposed_on) : 'not planned yet'}</dd></div>
+          ${d.kam && html`<div><dt>Your account manager</dt><dd>${d.kam.name}${d.kam.email ? html`<br /><a href=${`mailto:${d.kam.email}`}>${d.kam.email}</a>` : ''}</dd></div>`}
+        </dl>
       </div>
       ${surveys.map((s) => html`<${Section} id=${`survey-${s.id}`} title="A quick question"><${Survey} s=${s} company=${company} refresh=${load} /><//>`)}
       <${Section} id="plan" title="Objectives" note="What we agreed to achieve together, and how far we are."><${Objectives} d=${d} comments=${comments} refresh=${load} /><//>
       <${Section} id="actions" title="Action plan" note="Who does what, by when. Tick your team's actions when they are done."><${Actions} d=${d} comments=${comments} refresh=${load} /><//>
+      <div class="cw-pair">
       <${Section} id="review" title="Next review"><${Review} r=${d.next_review} refresh=${load} /><//>
       <${Section} id="service" title="Service"><${Service} k=${d.kpis} period=${d.kpi_period || d.kpis?.period} /><//>
+      </div>
       ${d.revenue && html`<${Section} id="revenue" title="Business together"><p class="cw-revenue">${money(d.revenue.value ?? d.revenue.total ?? d.revenue.amount, d.revenue.currency)}
         <span class="muted"> over the last twelve months${d.revenue.previous != null ? ` (before: ${money(d.revenue.previous, d.revenue.currency)})` : ''}</span></p><//>`}
+      <div class="cw-pair">
       <${Section} id="cases" title="Your open cases"><${Cases} cases=${d.cases} /><//>
       <${Section} id="documents" title="Documents"><p><a class="cw-doc" href="/api/v1/workspace/plan.pdf" download>One-page plan (PDF)</a>
         <span class="muted cw-small"> always current, as of today</span></p><//>
+      </div>
       <footer class="cw-foot muted">Signed in as ${me.name}${me.email ? ` (${me.email})` : ''}. This workspace shows only what ${company || 'your account team'} shares with ${d.account.name}.</footer>
     </main>
   </div>`;
