@@ -8,7 +8,7 @@ import { api, get } from './api.js';
 import { date, ago, today } from './format.js';
 import { SaveSelect } from './inline.js';
 
-const SIDES = [['ours', 'ours'], ['theirs', 'theirs (the client)'], ['joint', 'joint']];
+const SIDES = [['ours', 'ours'], ['theirs', 'theirs (client)'], ['joint', 'joint']];
 
 // The link of a new invitation or a fresh link: shown to copy and pass on, and whether kam mailed it.
 function LinkBox({ made, onClose }) {
@@ -65,11 +65,11 @@ function Members({ account, contacts, canEdit, setError, onChange }) {
   return html`<section aria-labelledby="wsp-m-title"><h2 id="wsp-m-title">Client members</h2>
     <p class="muted">The client's people you invite sign in with a link, see only what is marked "client can see" in the plan and this tab, and can be removed at any time.</p>
     ${made && html`<${LinkBox} made=${made} onClose=${() => setMade(null)} />`}
-    ${members === null ? html`<p class="loading">Loading…</p>` : members.length ? html`<div class="scroll"><table class="wsp-members"><thead><tr><th scope="col">Name</th><th scope="col">E-mail</th><th scope="col">Invited</th><th scope="col">Last visit</th>${canEdit && html`<th scope="col"><span class="sr">Tools</span></th>`}</tr></thead>
-      <tbody>${members.map((m) => html`<tr key=${m.id} data-member=${m.id}><td>${m.name}</td><td>${m.email}</td><td>${date(m.invited_at)}</td>
-        <td>${m.last_visit_at ? ago(m.last_visit_at) : html`<span class="muted">not yet</span>`}</td>
-        ${canEdit && html`<td class="row-tools"><button class="link" aria-label=${`new link for ${m.name}`} onClick=${() => fresh(m)}>new link</button>${' '}
-          <button class="link" aria-label=${`remove ${m.name}`} onClick=${() => remove(m)}>remove</button></td>`}</tr>`)}</tbody></table></div>`
+    ${members === null ? html`<p class="loading">Loading…</p>` : members.length ? html`<ul class="wsp-members">${members.map((m) => html`<li key=${m.id} data-member=${m.id}>
+        <div class="wsp-who"><strong>${m.name}</strong> <span class="muted">${m.email}</span></div>
+        <div class="wsp-when muted">invited ${date(m.invited_at)} · last visit ${m.last_visit_at ? ago(m.last_visit_at) : 'not yet'}</div>
+        ${canEdit && html`<div class="wsp-tools"><button class="link" aria-label=${`new link for ${m.name}`} onClick=${() => fresh(m)}>new link</button>
+          <button class="link" aria-label=${`remove ${m.name}`} onClick=${() => remove(m)}>remove</button></div>`}</li>`)}</ul>`
       : html`<p class="muted">Nobody from the client is invited yet.</p>`}
     ${canEdit && html`<form class="wsp-invite" aria-label="Invite a client member" onSubmit=${invite}>
       <label>From the contacts <select value=${who.contact_id} onChange=${(e) => pick(e.target.value)}>
@@ -151,7 +151,7 @@ function Reviews({ plan, canEdit, setError }) {
           <button type="submit">Publish minutes</button></form>`}
     </li>`)}</ul>` : html`<p class="muted">No review proposed yet.</p>`}
     ${err && html`<p class="error" role="alert">Not saved: ${err}</p>`}
-    ${canEdit && html`<form class="wsp-propose" aria-label="Propose a review" onSubmit=${propose}>
+    ${canEdit && html`<h3 class="wsp-sub">Propose a review</h3><form class="wsp-propose" aria-label="Propose a review" onSubmit=${propose}>
       <label>Date <input name="proposed_on" required pattern="\\d{4}-\\d{2}-\\d{2}" placeholder="YYYY-MM-DD" defaultValue=${today()} /></label>
       <label class="wide">Agenda, one item a line <textarea name="agenda" rows="3" maxlength="5000"></textarea></label>
       <button type="submit">Propose review</button></form>`}

@@ -184,7 +184,7 @@ function Actions({ d, comments, refresh }) {
   return html`<div>
     ${groups.map(([side, label, items]) => html`<div class="cw-side" data-side=${side}>
       <h3>${label} <span class="cw-count">${items.filter((a) => a.status === 'open' || a.status === 'in_progress').length} open</span></h3>
-      ${items.length ? html`<ul class="cw-actions">${items.map((a) => html`<${ActionItem} key=${a.id} a=${a} mine=${side === 'theirs' || a.editable === true}
+      ${items.length ? html`<ul class="cw-actions">${items.map((a) => html`<${ActionItem} key=${a.id} a=${a} mine=${side === 'theirs' || side === 'joint'}
           objective=${objTitle(a.objective_id)} comments=${comments} refresh=${refresh} kam=${kam} />`)}</ul>`
         : html`<p class="muted cw-none">Nothing here yet.</p>`}
     </div>`)}
@@ -328,7 +328,7 @@ function Board({ me, onSignOut }) {
   const surveys = (d.surveys || []).filter((s) => !s.answered && !s.answered_at);
   const company = d.company || d.account?.company;
   const acts = d.actions || [];
-  const mineOpen = acts.filter((a) => a.side === 'theirs' && (a.status === 'open' || a.status === 'in_progress')).length;
+  const mineOpen = acts.filter((a) => (a.side === 'theirs' || a.side === 'joint') && (a.status === 'open' || a.status === 'in_progress')).length;
   return html`<div class="cw-page">
     <header class="cw-top">
       <div class="cw-top-in">
@@ -354,7 +354,7 @@ function Board({ me, onSignOut }) {
       </div>
       ${surveys.map((s) => html`<${Section} id=${`survey-${s.id}`} title="A quick question"><${Survey} s=${s} company=${company} refresh=${load} /><//>`)}
       <${Section} id="plan" title="Objectives" note="What we agreed to achieve together, and how far we are."><${Objectives} d=${d} comments=${comments} refresh=${load} /><//>
-      <${Section} id="actions" title="Action plan" note="Who does what, by when. Tick your team's actions when they are done."><${Actions} d=${d} comments=${comments} refresh=${load} /><//>
+      <${Section} id="actions" title="Action plan" note="Who does what, by when. Tick your team's and the joint actions when they are done."><${Actions} d=${d} comments=${comments} refresh=${load} /><//>
       <div class="cw-pair">
       <${Section} id="review" title="Next review"><${Review} r=${d.next_review} refresh=${load} /><//>
       <${Section} id="service" title="Service"><${Service} k=${d.kpis} period=${d.kpi_period || d.kpis?.period} /><//>

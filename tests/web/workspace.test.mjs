@@ -74,7 +74,7 @@ test('the KAM invites a client member, marks a side, proposes a review and asks 
   assert.match(link, /\/#\/workspace\/ws_[A-Za-z0-9_-]+$/);
   await p.getByRole('button', { name: 'Copy link' }).click();
   await shows(p, p.getByText(/Link copied|Select the link and copy it/), 'the copy');
-  const row = p.locator('table.wsp-members tbody tr', { hasText: contact.email });
+  const row = p.locator('ul.wsp-members > li', { hasText: contact.email });
   await shows(p, row, 'the member row');
   assert.match(await row.innerText(), /not yet/);
   await screenshot(p, 'workspace-staff-invite-1280');
@@ -135,7 +135,7 @@ test('the KAM sees what the member did on the account page and in the KPIs', asy
   const p = await newPage(browser, 1280, 900);
   await signIn(p, srv.url, 'anna@example.com');
   await openAccount(p, srv.url, acc.id, 'workspace');
-  const row = p.locator('table.wsp-members tbody tr', { hasText: contact.email });
+  const row = p.locator('ul.wsp-members > li', { hasText: contact.email });
   await shows(p, row, 'the member row');
   assert.match(await row.innerText(), /today/);
   const log = p.locator('.wsp-activity');
@@ -169,7 +169,7 @@ test('the KAM sees what the member did on the account page and in the KPIs', asy
   const n = await newPage(browser, 390, 844);
   await signIn(n, srv.url, 'anna@example.com');
   await openAccount(n, srv.url, acc.id, 'workspace');
-  await shows(n, n.locator('table.wsp-members tbody tr').first(), 'the members at 390 px');
+  await shows(n, n.locator('ul.wsp-members > li').first(), 'the members at 390 px');
   await screenshot(n, 'workspace-staff-390');
   await fits(n, 'the workspace tab at 390 px');
   assert.deepEqual(p.problems, []);
