@@ -57,6 +57,14 @@ static json_t *pick(const json_t *from, const char *const *keys)
 	return o;
 }
 
+static json_t *stamp_at(int64_t t)
+{
+	char b[32];
+
+	time_rfc3339(t, b, sizeof(b));
+	return json_string(b);
+}
+
 static json_t *stamp(const json_t *v)
 {
 	char t[32];
@@ -319,7 +327,7 @@ int app_ws_member_create(struct store_conn *db, const struct actor *who, int64_t
 		jobs_wake_outbox();
 	*out = member_out(m);
 	json_object_set_new(*out, "link", json_string(link));
-	json_object_set_new(*out, "expires_at", stamp(json_integer(expires)));
+	json_object_set_new(*out, "expires_at", stamp_at(expires));
 	json_object_set_new(*out, "mailed", json_boolean(mailed));
 out:
 	if (open)
@@ -385,7 +393,7 @@ int app_ws_member_link(struct store_conn *db, const struct actor *who, int64_t i
 		goto out;
 	*out = member_out(m);
 	json_object_set_new(*out, "link", json_string(link));
-	json_object_set_new(*out, "expires_at", stamp(json_integer(expires)));
+	json_object_set_new(*out, "expires_at", stamp_at(expires));
 	json_object_set_new(*out, "mailed", json_false());
 	json_decref(m);
 	return KAM_OK;
@@ -574,7 +582,7 @@ int app_ws_survey_request(struct store_conn *db, const struct actor *who, int64_
 	}
 	*out = json_pack("{s:I,s:I,s:s,s:s?,s:o,s:n,s:i}", "id", (json_int_t)id, "account_id",
 	                 (json_int_t)account_id, "kind", kind, "question", q, "created_at",
-	                 stamp(json_integer(now)), "closed_at", "answers", 0);
+	                 stamp_at(now), "closed_at", "answers", 0);
 	return *out ? KAM_OK : KAM_ENOMEM;
 }
 
@@ -939,12 +947,13 @@ int app_ws_view(struct store_conn *db, const struct actor *who, json_t **out)
 	}
 	json_array_foreach(objs, i, x)
 	{
-		json_t *o, *cs = json_array(), *c;
+		json_t *o, *cs, *c;
 		double p;
 		size_t j;
 
 		if (!shared_with(x, who->member_account))
 			continue;
+		cs = json_array();
 		o = pick(x, obj_keys);
 		json_object_set_new(o, "progress", plan_progress(x, &p) ? json_real(p) : json_null());
 		json_array_foreach(comments, j, c) if (num(c, "objective_id") == num(x, "id"))
@@ -954,12 +963,13 @@ int app_ws_view(struct store_conn *db, const struct actor *who, json_t **out)
 	}
 	json_array_foreach(acts, i, x)
 	{
-		json_t *o, *cs = json_array(), *c;
+		json_t *o, *cs, *c;
 		const char *side = str(x, "side");
 		size_t j;
 
 		if (!shared_with(x, who->member_account))
 			continue;
+		cs = json_array();
 		o = pick(x, (const char *const[]){"id", "title", "side", "status", "due_on",
 		                                  "objective_id", NULL});
 		json_object_set_new(o, "owner", user_name(db, json_object_get(x, "owner_id")));
