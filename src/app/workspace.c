@@ -916,6 +916,15 @@ int app_ws_view(struct store_conn *db, const struct actor *who, json_t **out)
 	    (rc = store_get(db, &model_account, who->member_account, &acc, NULL)) != KAM_OK ||
 	    (rc = app_settings_load(db, &set, NULL)) != KAM_OK)
 		goto out;
+	if (json_is_true(json_object_get(acc, "workspace_shares_revenue"))) {
+		/* shared revenue is the account's 12 months as the scores last counted them:
+		 * counted again first when revenue changed since (as the plan document does) */
+		json_decref(acc);
+		acc = NULL;
+		if ((rc = app_scores_fresh(db, who->now)) != KAM_OK ||
+		    (rc = store_get(db, &model_account, who->member_account, &acc, NULL)) != KAM_OK)
+			goto out;
+	}
 	tday = settings_today(&set, who->now);
 	date_format(tday, today);
 	if ((rc = current_plan(db, who->member_account, today, &plan)) != KAM_OK ||
@@ -1427,8 +1436,9 @@ int app_ws_survey_answer(struct store_conn *db, const struct actor *who, int64_t
 			err_detail(ei, "you answered this survey already");
 		goto done;
 	}
-	*out = json_pack("{s:I,s:s,s:I}", "request_id", (json_int_t)id, "kind", str(req, "kind"),
-	                 "score", (json_int_t)score);
+	/* the answer is not echoed: "score" is an internal word of kam (the account's) */
+	*out = json_pack("{s:I,s:s,s:s}", "request_id", (json_int_t)id, "kind", str(req, "kind"),
+	                 "answered_on", today);
 	rc = *out ? KAM_OK : KAM_ENOMEM;
 done:
 	json_decref(m);
