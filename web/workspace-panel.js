@@ -144,8 +144,8 @@ function Reviews({ plan, canEdit, setError }) {
         ${r.confirmed_by && html` <span class="muted">confirmed by ${r.confirmed_by}</span>`}</p>
       ${r.client_proposed_on && r.client_proposed_on !== r.proposed_on && html`<p class="wsp-counter">The client proposes ${date(r.client_proposed_on)} instead.
         ${canEdit && html` <button onClick=${() => move(r, r.client_proposed_on)}>Take ${date(r.client_proposed_on)}</button>`}</p>`}
-      ${(r.agenda || []).length > 0 && html`<ol class="wsp-agenda">${r.agenda.map((x) => html`<li>${text(x)}${x?.by ? html` <span class="muted">(${x.by})</span>` : ''}</li>`)}</ol>`}
-      ${r.published || r.minutes_published_at ? html`<p class="pre wsp-minutes">${r.minutes}</p><p class="muted wsp-small">Minutes published to the client.</p>`
+      ${(r.agenda || []).length > 0 && html`<ol class="wsp-agenda">${r.agenda.map((x) => html`<li>${text(x)}${(x?.author ?? x?.by) ? html` <span class="muted">(${x.author ?? x.by})</span>` : ''}</li>`)}</ol>`}
+      ${r.published ? html`<p class="pre wsp-minutes">${r.minutes}</p><p class="muted wsp-small">Minutes published to the client.</p>`
         : canEdit && html`<form class="wsp-minutes-form" aria-label=${`minutes of the review on ${date(r.proposed_on)}`} onSubmit=${(e) => { e.preventDefault(); publish(r, new FormData(e.currentTarget).get('minutes')); }}>
           <label>Minutes and agreed changes <textarea name="minutes" rows="3" maxlength="20000" required defaultValue=${r.minutes || ''}></textarea></label>
           <button type="submit">Publish minutes</button></form>`}
@@ -160,10 +160,14 @@ function Reviews({ plan, canEdit, setError }) {
 
 function Feedback({ account, a, canEdit, reload, setError }) {
   const [msg, setMsg] = useState(null);
+  const [asked, setAsked] = useState([]);
+  const load = () => get(`/api/v1/accounts/${account.id}/survey-requests`).then((r) => setAsked(r.items ?? []), () => {});
+  useEffect(() => { load(); }, [account.id]);
   async function ask(kind) {
     try {
       await api('POST', `/api/v1/accounts/${account.id}/survey-requests`, { kind });
       setMsg(`${kind.toUpperCase()} survey requested: the client's members see it in their workspace.`);
+      load();
     } catch (x) { setError(x.message); }
   }
   async function share(on) {
@@ -173,7 +177,45 @@ function Feedback({ account, a, canEdit, reload, setError }) {
   return html`<section aria-labelledby="wsp-f-title"><h2 id="wsp-f-title">Feedback and sharing</h2>
     <p class="wsp-row"><button onClick=${() => ask('nps')}>Request an NPS answer</button> <button onClick=${() => ask('csat')}>Request a CSAT answer</button></p>
     ${msg && html`<p role="status" class="saved">${msg}</p>`}
+    ${asked.length > 0 && html`<ul class="wsp-asked">${asked.map((q) => html`<li key=${q.id}>${q.kind.toUpperCase()} asked ${date(q.created_at)}: <strong>${q.answers ?? 0}</strong> answer${q.answers === 1 ? '' : 's'}${q.closed_at ? ' · closed' : ''}</li>`)}</ul>`}
     <p><label><input type="checkbox" checked=${!!a.workspace_shares_revenue} onChange=${(e) => share(e.target.checked)} /> Share revenue with the client (the last twelve months' total)</label></p>
+  </section>`;
+}
+
+// The client's comments on shared objectives and actions, and the account team's replies.
+function Conversation({ account, plan, canWork, stamp }) {
+  const [items, setItems] = useState(null);
+  const [err, setErr] = useState(null);
+  const load = () => get(`/api/v1/accounts/${account.id}/workspace-comments`).then((r) => setItems(r.items ?? []), () => setItems([]));
+  useEffect(() => { load(); }, [account.id, stamp]);
+  if (!items?.length) return null;
+  const title = (c) => (c.objective_id ? plan?.objectives.find((o) => o.id === c.objective_id)?.title : plan?.actions.find((x) => x.id === c.action_id)?.title) ?? (c.objective_id ? 'an objective' : 'an action');
+  // one thread per objective or action, in the order of its first comment
+  const threads = new Map();
+  for (const c of items) {
+    const k = c.objective_id ? `o${c.objective_id}` : `a${c.action_id}`;
+    if (!threads.has(k)) threads.set(k, []);
+    threads.get(k).push(c);
+  }
+  async function reply(e, first) {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const body = String(new FormData(form).get('body')).trim();
+    if (!body) return;
+    try {
+      await api('POST', `/api/v1/accounts/${account.id}/workspace-comments`, first.objective_id ? { objective_id: first.objective_id, body } : { action_id: first.action_id, body });
+      form.reset();
+      setErr(null);
+      load();
+    } catch (x) { setErr(x.message); }
+  }
+  return html`<section aria-labelledby="wsp-c-title"><h2 id="wsp-c-title">Comments in the workspace</h2>
+    ${[...threads.values()].map((list) => html`<div class="wsp-thread" key=${list[0].id}><h3>${list[0].objective_id ? 'Objective' : 'Action'}: ${title(list[0])}</h3>
+      <ul>${list.map((c) => html`<li key=${c.id}><span class="pre">${c.body}</span> <span class="muted wsp-small">— ${c.author}${c.side === 'theirs' ? ' (client)' : ''}, ${date(c.created_at)}</span></li>`)}</ul>
+      ${canWork && html`<form class="wsp-reply" aria-label=${`reply on ${title(list[0])}`} onSubmit=${(e) => reply(e, list[0])}>
+        <input name="body" maxlength="4000" required aria-label=${`your reply on ${title(list[0])}`} placeholder="Reply…" /> <button type="submit">Reply</button></form>`}
+    </div>`)}
+    ${err && html`<p class="error" role="alert">Not sent: ${err}</p>`}
   </section>`;
 }
 
@@ -183,7 +225,7 @@ function ActivityLog({ account, stamp }) {
   const line = (x) => x.summary || x.text || x.description || [x.action || x.kind, x.entity, x.title].filter(Boolean).join(' ');
   return html`<section aria-labelledby="wsp-l-title"><h2 id="wsp-l-title">What the client did</h2>
     ${items === null ? html`<p class="loading">Loading…</p>` : items.length ? html`<ul class="timeline wsp-activity">${items.map((x, i) => html`<li key=${x.id ?? i}>
-      <span class="muted">${(x.at || x.created_at || '').replace('T', ' ').slice(0, 16)}</span> <strong>${x.member_name || x.who || x.actor || ''}</strong> ${line(x)}</li>`)}</ul>`
+      <span class="muted">${(x.at || x.created_at || '').replace('T', ' ').slice(0, 16)}</span> <strong>${x.actor || ''}</strong> ${line(x)}</li>`)}</ul>`
       : html`<p class="muted">Nothing yet.</p>`}
   </section>`;
 }
@@ -194,6 +236,7 @@ export function WorkspacePanel({ account, contacts, plan, canEdit, canWork, relo
     <p class="muted wsp-intro">The client's people work in the plan with you here: their workspace shows the objectives and actions marked "client can see", the next review, the service KPIs and their open cases.</p>
     <${Members} account=${account} contacts=${contacts} canEdit=${canEdit} setError=${setError} onChange=${() => setStamp(stamp + 1)} />
     <${JointPlan} plan=${plan} canEdit=${canEdit} canWork=${canWork} reload=${() => { reload(); setStamp(stamp + 1); }} setError=${setError} />
+    <${Conversation} account=${account} plan=${plan} canWork=${canWork} stamp=${stamp} />
     <${Reviews} plan=${plan} canEdit=${canEdit} setError=${setError} />
     <${Feedback} account=${account} a=${account} canEdit=${canEdit} reload=${reload} setError=${setError} />
     <${ActivityLog} account=${account} stamp=${stamp} />

@@ -46,6 +46,7 @@ const OBJ_TEXT = { on_track: 'on track', at_risk: 'at risk', achieved: 'achieved
 // a figure as people write it: whole numbers without decimals, others with one
 const fig = (x) => (x == null ? '–' : Number.isInteger(Number(x)) ? String(Number(x)) : Number(x).toFixed(1));
 const agendaText = (x) => (typeof x === 'string' ? x : x?.item ?? x?.text ?? '');
+const agendaBy = (x) => (typeof x === 'string' ? null : x?.author ?? x?.by ?? null);
 const longDate = (s) => {
   if (!s) return '–';
   const d = new Date(`${s.slice(0, 10)}T12:00:00Z`);
@@ -87,7 +88,7 @@ function Comments({ list, target, onSend }) {
   }
   return html`<div class="cw-comments">
     ${list.length > 0 && html`<ul class="cw-thread">${list.map((c) => html`<li key=${c.id}><p class="pre">${c.body}</p>
-      <p class="cw-by">${c.author_name || c.author || c.by || ''}${c.side === 'ours' || c.staff ? html` <span class="cw-us">account team</span>` : ''} · ${shortDate(c.created_at)}</p></li>`)}</ul>`}
+      <p class="cw-by">${c.author || ''}${c.side === 'ours' ? html` <span class="cw-us">account team</span>` : ''} · ${shortDate(c.created_at)}</p></li>`)}</ul>`}
     ${open ? html`<form class="cw-comment-form" onSubmit=${send} aria-label=${`comment on ${target}`}>
         <textarea ref=${box} rows="2" maxlength="4000" aria-label=${`your comment on ${target}`} required></textarea>
         ${err && html`<p class="error" role="alert">Not sent: ${err}</p>`}
@@ -106,7 +107,7 @@ function Objectives({ d, comments, refresh }) {
     <div class="cw-progress"><progress max="1" value=${Math.min(Math.max(o.progress ?? 0, 0), 1)} aria-label=${`progress of ${o.title}`}></progress>
       <span>${o.progress == null ? 'not measured yet' : pct(o.progress, 0)}</span></div>
     ${o.due_on && html`<p class="cw-due muted">Due ${shortDate(o.due_on)}</p>`}
-    <${Comments} list=${comments.filter((c) => c.objective_id === o.id)} target=${o.title}
+    <${Comments} list=${o.comments || comments.filter((c) => c.objective_id === o.id)} target=${o.title}
       onSend=${async (body) => { await call('POST', '/api/v1/workspace/comments', { objective_id: o.id, body }); await refresh(); }} />
   </li>`)}</ul>`;
 }
@@ -132,10 +133,11 @@ function ActionItem({ a, mine, objective, comments, refresh, kam }) {
           ${mine && !done && !proposed ? html`<label class="cw-due-edit">due <input type="date" value=${a.due_on ? a.due_on.slice(0, 10) : ''}
               aria-label=${`due date of ${a.title}`} onChange=${(e) => patch({ due_on: e.target.value || null })} /></label>`
             : a.due_on && html`<span class=${a.overdue && !done ? 'cw-late' : 'muted'}>${done ? 'was due' : 'due'} ${shortDate(a.due_on)}${a.overdue && !done ? ' · overdue' : ''}</span>`}
+          ${a.owner && a.side !== 'theirs' && html`<span class="muted">with ${a.owner}</span>`}
           ${objective && html`<span class="muted cw-for">for “${objective}”</span>`}
         </p>
         ${err && html`<p class="error" role="alert">Not saved: ${err}</p>`}
-        <${Comments} list=${comments.filter((c) => c.action_id === a.id)} target=${a.title}
+        <${Comments} list=${a.comments || comments.filter((c) => c.action_id === a.id)} target=${a.title}
           onSend=${async (body) => { await call('POST', '/api/v1/workspace/comments', { action_id: a.id, body }); await refresh(); }} />
       </div>
     </div>
@@ -184,7 +186,7 @@ function Actions({ d, comments, refresh }) {
   return html`<div>
     ${groups.map(([side, label, items]) => html`<div class="cw-side" data-side=${side}>
       <h3>${label} <span class="cw-count">${items.filter((a) => a.status === 'open' || a.status === 'in_progress').length} open</span></h3>
-      ${items.length ? html`<ul class="cw-actions">${items.map((a) => html`<${ActionItem} key=${a.id} a=${a} mine=${side === 'theirs' || side === 'joint'}
+      ${items.length ? html`<ul class="cw-actions">${items.map((a) => html`<${ActionItem} key=${a.id} a=${a} mine=${a.editable ?? (side === 'theirs' || side === 'joint')}
           objective=${objTitle(a.objective_id)} comments=${comments} refresh=${refresh} kam=${kam} />`)}</ul>`
         : html`<p class="muted cw-none">Nothing here yet.</p>`}
     </div>`)}
@@ -202,10 +204,10 @@ function Review({ r, refresh }) {
   };
   if (!r) return html`<p class="muted">No review is planned yet. Your account manager will propose a date.</p>`;
   const confirmed = r.status === 'confirmed';
-  const held = r.status === 'held' || r.status === 'published' || !!r.minutes;
+  const held = !!(r.published || r.minutes);
   return html`<div class="cw-review">
     <p class="cw-when"><strong>${longDate(r.proposed_on)}</strong>
-      <span class=${`cw-pill ${r.status}`}>${held ? 'held' : confirmed ? 'confirmed' : r.status === 'proposed' ? 'date proposed' : r.status}</span></p>
+      <span class=${`cw-pill ${r.status}`}>${held ? 'held' : confirmed ? 'confirmed' : r.status === 'rescheduled' ? 'new date asked' : 'date proposed'}</span></p>
     ${r.client_proposed_on && !held && r.client_proposed_on !== r.proposed_on && html`<p class="cw-small" role="note">You proposed ${longDate(r.client_proposed_on)} instead; your account manager will confirm the date.</p>`}
     ${!held && html`<div class="cw-row">
       ${!confirmed && html`<${Busy} cls="cw-primary" run=${() => run(`/api/v1/workspace/reviews/${r.id}/confirm`)}>Confirm this date<//>`}
@@ -215,7 +217,7 @@ function Review({ r, refresh }) {
         onSubmit=${async (e) => { e.preventDefault(); if (await run(`/api/v1/workspace/reviews/${r.id}/propose`, { proposed_on: when.current.value })) setOther(false); }}>
       <label>New date <input ref=${when} type="date" required /></label><button type="submit" class="cw-primary">Send</button></form>`}
     <h3>Agenda</h3>
-    ${(r.agenda || []).length ? html`<ol class="cw-agenda">${r.agenda.map((x, i) => html`<li key=${i}>${agendaText(x)}${x?.by ? html` <span class="muted cw-small">(${x.by})</span>` : ''}</li>`)}</ol>`
+    ${(r.agenda || []).length ? html`<ol class="cw-agenda">${r.agenda.map((x, i) => html`<li key=${i}>${agendaText(x)}${agendaBy(x) ? html` <span class="muted cw-small">(${agendaBy(x)})</span>` : ''}</li>`)}</ol>`
       : html`<p class="muted">No agenda items yet.</p>`}
     ${!held && html`<form class="cw-row cw-inline" aria-label="Add an agenda item"
         onSubmit=${async (e) => { e.preventDefault(); const v = item.current.value.trim(); if (v && await run(`/api/v1/workspace/reviews/${r.id}/agenda`, { item: v })) item.current.value = ''; }}>
@@ -240,13 +242,21 @@ function Service({ k, period }) {
   const trend = trendOf(k).filter((x) => x.nps != null || x.csat != null);
   const tile = (label, value, note) => html`<div class="cw-tile"><p class="cw-tile-label">${label}</p><p class="cw-tile-value">${value}</p>${note && html`<p class="cw-tile-note">${note}</p>`}</div>`;
   const val = (x) => (x && typeof x === 'object' && 'value' in x ? x.value : x);
+  const prev = (x) => (x && typeof x === 'object' ? x.previous : null);
+  // "the trend": this year against the year before, as an arrow and the earlier figure
+  const trendNote = (x, digits, unit) => {
+    const v = val(x), p = prev(x);
+    if (v == null || p == null) return unit;
+    const arrow = v > p ? '▲' : v < p ? '▼' : '＝';
+    return html`<span class=${v > p ? 'cw-up' : v < p ? 'cw-down' : ''}>${arrow}</span> from ${num(p, digits)} the year before`;
+  };
   return html`<div>
     ${period && html`<p class="muted cw-small">${shortDate(period.from)} – ${shortDate(period.to)}</p>`}
     <div class="cw-tiles">
       ${tile('SLA compliance', pct(val(k.sla_compliance), 0), 'cases resolved within target')}
       ${tile('Time to resolution', val(k.ttr_median_hours) == null ? '–' : `${num(val(k.ttr_median_hours), 0)} h`, 'median')}
-      ${tile('NPS', num(val(k.nps), 0), k.nps_answers != null ? `${k.nps_answers} answers` : 'from −100 to 100')}
-      ${tile('CSAT', num(val(k.csat), 1), 'out of 5')}
+      ${tile('NPS', num(val(k.nps), 0), trendNote(k.nps, 0, 'from −100 to 100'))}
+      ${tile('CSAT', val(k.csat) == null ? '–' : html`${num(val(k.csat), 1)}<small> / 5</small>`, trendNote(k.csat, 1, 'out of 5'))}
     </div>
     ${trend.length > 1 && html`<${Chart} label="NPS and CSAT over time" small=${false} option=${{
       animation: false, grid: { left: 36, right: 36, top: 28, bottom: 24 }, legend: { top: 0, itemWidth: 14, textStyle: { fontSize: 11 } },
@@ -286,7 +296,7 @@ function Survey({ s, company, refresh }) {
       await refresh(`Thank you: your ${nps ? 'answer' : 'rating'} reached ${company || 'us'}.`);
     } catch (x) { setErr(x.message); } finally { setBusy(false); }
   }
-  const q = nps ? `How likely are you to recommend ${company || 'us'} to a colleague?` : `How satisfied are you with ${company || 'our'} service?`;
+  const q = s.question || (nps ? `How likely are you to recommend ${company || 'us'} to a colleague?` : `How satisfied are you with the service of ${company || 'your account team'}?`);
   return html`<form class="cw-survey" aria-label=${nps ? 'NPS survey' : 'CSAT survey'} onSubmit=${send}>
     <fieldset><legend>${q}</legend>
       <div class=${nps ? 'cw-scale nps' : 'cw-scale csat'} role="radiogroup" aria-label="score">
@@ -359,7 +369,9 @@ function Board({ me, onSignOut }) {
       <${Section} id="review" title="Next review"><${Review} r=${d.next_review} refresh=${load} /><//>
       <${Section} id="service" title="Service"><${Service} k=${d.kpis} period=${d.kpi_period || d.kpis?.period} /><//>
       </div>
-      ${d.revenue && html`<${Section} id="revenue" title="Business together"><p class="cw-revenue">${money(d.revenue.value ?? d.revenue.total ?? d.revenue.amount, d.revenue.currency)}
+      ${(d.reviews || []).filter((r) => r.minutes && r.id !== d.next_review?.id).length > 0 && html`<${Section} id="minutes" title="Minutes of past reviews">
+        ${d.reviews.filter((r) => r.minutes && r.id !== d.next_review?.id).map((r) => html`<div class="cw-past" key=${r.id}><h3>${longDate(r.held_on || r.proposed_on)}</h3><div class="cw-minutes pre">${r.minutes}</div></div>`)}<//>`}
+      ${d.revenue && html`<${Section} id="revenue" title="Business together"><p class="cw-revenue">${money(d.revenue.revenue_12m ?? d.revenue.value, d.revenue.currency)}
         <span class="muted"> over the last twelve months${d.revenue.previous != null ? ` (before: ${money(d.revenue.previous, d.revenue.currency)})` : ''}</span></p><//>`}
       <div class="cw-pair">
       <${Section} id="cases" title="Your open cases"><${Cases} cases=${d.cases} /><//>
