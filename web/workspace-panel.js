@@ -8,7 +8,7 @@ import { api, get } from './api.js';
 import { date, ago, today } from './format.js';
 import { SaveSelect } from './inline.js';
 
-const SIDES = [['ours', 'ours'], ['theirs', 'theirs (client)'], ['joint', 'joint']];
+const SIDES = [['ours', 'ours'], ['theirs', 'theirs'], ['joint', 'joint']];
 
 // The link of a new invitation or a fresh link: shown to copy and pass on, and whether kam mailed it.
 function LinkBox({ made, onClose }) {
@@ -97,6 +97,7 @@ function JointPlan({ plan, canEdit, canWork, reload, setError }) {
   const proposed = plan.actions.filter((a) => a.status === 'proposed');
   const rest = plan.actions.filter((a) => a.status !== 'proposed');
   return html`<section aria-labelledby="wsp-a-title"><h2 id="wsp-a-title">Mutual action plan</h2>
+    <p class="muted">Each action's side: ours, theirs (the client's people) or joint. Client members tick off and re-date theirs and the joint ones; they see only those marked "client can see".</p>
     ${proposed.length > 0 && html`<div class="wsp-proposed"><h3>Proposed by the client</h3>
       <ul>${proposed.map((a) => html`<li key=${a.id} data-action=${a.id}><strong>${a.title}</strong>${a.due_on ? ` · due ${date(a.due_on)}` : ''}
         ${canWork && html`<span class="wsp-tools"><button onClick=${() => patch(a, { status: 'open' })} aria-label=${`accept ${a.title}`}>Accept</button>

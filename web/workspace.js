@@ -58,6 +58,12 @@ const shortDate = (s) => {
   return Number.isNaN(d.getTime()) ? s : new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(d);
 };
 
+// "Nov 2025" of a date (YYYY-MM-DD), or of the day before it with back -1 (an exclusive end)
+const monthOf = (s, back = 0) => {
+  const d = new Date(Date.parse(`${String(s).slice(0, 10)}T12:00:00Z`) + back * 86400e3);
+  return Number.isNaN(d.getTime()) ? '' : new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(d);
+};
+
 // A small button that runs a request once at a time and says so while it runs.
 function Busy({ run, children, cls, label, disabled }) {
   const [busy, setBusy] = useState(false);
@@ -78,8 +84,8 @@ function Comments({ list, target, onSend }) {
     setBusy(true);
     try {
       await onSend(text);
-      box.current.value = '';
       setErr(null);
+      setOpen(false);
     } catch (x) {
       setErr(x.message);
     } finally {
@@ -132,7 +138,7 @@ function ActionItem({ a, mine, objective, comments, refresh, kam }) {
             : html`<span class=${`cw-pill ${a.status}`}>${STATUS_TEXT[a.status] || a.status}</span>`}
           ${mine && !done && !proposed ? html`<label class="cw-due-edit">due <input type="date" value=${a.due_on ? a.due_on.slice(0, 10) : ''}
               aria-label=${`due date of ${a.title}`} onChange=${(e) => patch({ due_on: e.target.value || null })} /></label>`
-            : a.due_on && html`<span class=${a.overdue && !done ? 'cw-late' : 'muted'}>${done ? 'was due' : 'due'} ${shortDate(a.due_on)}${a.overdue && !done ? ' · overdue' : ''}</span>`}
+            : a.due_on && html`<span class=${a.overdue && !done ? 'cw-late' : 'muted'}>due ${shortDate(a.due_on)}${a.overdue && !done ? ' · overdue' : ''}</span>`}
           ${a.owner && a.side !== 'theirs' && html`<span class="muted">with ${a.owner}</span>`}
           ${objective && html`<span class="muted cw-for">for “${objective}”</span>`}
         </p>
@@ -251,12 +257,12 @@ function Service({ k, period }) {
     return html`<span class=${v > p ? 'cw-up' : v < p ? 'cw-down' : ''}>${arrow}</span> from ${num(p, digits)} the year before`;
   };
   return html`<div>
-    ${period && html`<p class="muted cw-small">${shortDate(period.from)} – ${shortDate(period.to)}</p>`}
+    ${period && html`<p class="muted cw-small">The last twelve whole months: ${monthOf(period.from)} – ${monthOf(period.to, -1)}</p>`}
     <div class="cw-tiles">
       ${tile('SLA compliance', pct(val(k.sla_compliance), 0), 'cases resolved within target')}
       ${tile('Time to resolution', val(k.ttr_median_hours) == null ? '–' : `${num(val(k.ttr_median_hours), 0)} h`, 'median')}
-      ${tile('NPS', num(val(k.nps), 0), trendNote(k.nps, 0, 'from −100 to 100'))}
-      ${tile('CSAT', val(k.csat) == null ? '–' : html`${num(val(k.csat), 1)}<small> / 5</small>`, trendNote(k.csat, 1, 'out of 5'))}
+      ${tile('NPS', num(val(k.nps), 0), val(k.nps) == null ? 'no answers in these months' : trendNote(k.nps, 0, 'from −100 to 100'))}
+      ${tile('CSAT', val(k.csat) == null ? '–' : html`${num(val(k.csat), 1)}<small> / 5</small>`, val(k.csat) == null ? 'no answers in these months' : trendNote(k.csat, 1, 'average score'))}
     </div>
     ${trend.length > 1 && html`<${Chart} label="NPS and CSAT over time" small=${false} option=${{
       animation: false, grid: { left: 36, right: 36, top: 28, bottom: 24 }, legend: { top: 0, itemWidth: 14, textStyle: { fontSize: 11 } },
@@ -269,7 +275,7 @@ function Service({ k, period }) {
 }
 
 function Cases({ cases }) {
-  if (!cases?.length) return html`<p class="muted">No open cases. 🎉</p>`;
+  if (!cases?.length) return html`<p class="muted">No open cases.</p>`;
   return html`<ul class="cw-cases">${cases.map((c) => html`<li key=${c.id}>
     <p class="cw-action-title">${c.title}</p>
     <p class="cw-action-meta"><span class=${`cw-pill sev-${c.severity}`}>${c.severity}</span> <span class="cw-pill">${(c.status || '').replace('_', ' ')}</span>
@@ -352,7 +358,6 @@ function Board({ me, onSignOut }) {
     </header>
     <main class="cw" id="content">
       ${error && html`<p class="error" role="alert">${error}</p>`}
-      ${thanks && html`<p class="cw-ok" role="status">${thanks}</p>`}
       <div class="cw-summary">
         ${d.plan && html`<p class="cw-plan-title">${d.plan.title || 'Account plan'} · ${shortDate(d.plan.period_start)} – ${shortDate(d.plan.period_end)}</p>`}
         ${d.plan?.vision && html`<p class="cw-vision">“${d.plan.vision}”</p>`}
@@ -362,6 +367,7 @@ function Board({ me, onSignOut }) {
           ${d.kam && html`<div><dt>Your account manager</dt><dd>${d.kam.name}${d.kam.email ? html`<br /><a href=${`mailto:${d.kam.email}`}>${d.kam.email}</a>` : ''}</dd></div>`}
         </dl>
       </div>
+      ${thanks && html`<p class="cw-ok" role="status">${thanks}</p>`}
       ${surveys.map((s) => html`<${Section} id=${`survey-${s.id}`} title="A quick question"><${Survey} s=${s} company=${company} refresh=${load} /><//>`)}
       <${Section} id="plan" title="Objectives" note="What we agreed to achieve together, and how far we are."><${Objectives} d=${d} comments=${comments} refresh=${load} /><//>
       <${Section} id="actions" title="Action plan" note="Who does what, by when. Tick your team's and the joint actions when they are done."><${Actions} d=${d} comments=${comments} refresh=${load} /><//>
