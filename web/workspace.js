@@ -213,7 +213,7 @@ function Review({ r, refresh }) {
   const held = !!(r.published || r.minutes);
   return html`<div class="cw-review">
     <p class="cw-when"><strong>${longDate(r.proposed_on)}</strong>
-      <span class=${`cw-pill ${r.status}`}>${held ? 'held' : confirmed ? 'confirmed' : r.status === 'rescheduled' ? 'new date asked' : 'date proposed'}</span></p>
+      <span class=${`cw-pill ${r.status}`}>${held ? 'minutes published' : confirmed ? 'confirmed' : r.status === 'rescheduled' ? 'new date asked' : 'date proposed'}</span></p>
     ${r.client_proposed_on && !held && r.client_proposed_on !== r.proposed_on && html`<p class="cw-small" role="note">You proposed ${longDate(r.client_proposed_on)} instead; your account manager will confirm the date.</p>`}
     ${!held && html`<div class="cw-row">
       ${!confirmed && html`<${Busy} cls="cw-primary" run=${() => run(`/api/v1/workspace/reviews/${r.id}/confirm`)}>Confirm this date<//>`}

@@ -46,6 +46,17 @@ after(async () => {
 
 let link;
 
+// the visible controls without a name a screen reader could read (as in ui.test.mjs)
+const unnamed = (p) => p.evaluate(() => [...document.querySelectorAll('input, select, textarea, button, a[href]')]
+  .filter((e) => e.offsetParent !== null && e.type !== 'hidden')
+  .filter((e) => {
+    const byLabel = e.labels && [...e.labels].some((l) => l.textContent.trim());
+    const aria = (e.getAttribute('aria-label') || '').trim();
+    const text = ['BUTTON', 'A'].includes(e.tagName) && e.textContent.trim();
+    return !(byLabel || aria || text || e.title);
+  })
+  .map((e) => e.outerHTML.slice(0, 120)));
+
 test('the KAM invites a client member, marks a side, proposes a review and asks for an NPS answer', async () => {
   const p = await newPage(browser, 1280, 900);
   await signIn(p, srv.url, 'anna@example.com');
@@ -78,6 +89,7 @@ test('the KAM invites a client member, marks a side, proposes a review and asks 
   const row = p.locator('ul.wsp-members > li', { hasText: contact.email });
   await shows(p, row, 'the member row');
   assert.match(await row.innerText(), /not yet/);
+  assert.deepEqual(await unnamed(p), [], 'every control of the tab has a name');
   await screenshot(p, 'workspace-staff-invite-1280');
   await fits(p, 'the workspace tab');
   assert.deepEqual(p.problems, []);
@@ -94,6 +106,12 @@ test('the member signs in through the link on a phone and works in the plan', as
   const text = await c.locator('body').innerText();
   assert.match(text, new RegExp(objective.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   assert.match(text, /Run the pilot at two sites/);
+  await c.getByRole('button', { name: 'Propose another date' }).click();
+  await c.getByRole('button', { name: 'Propose an action' }).click();
+  await c.getByRole('button', { name: `comment on ${objective.title}` }).click();
+  assert.deepEqual(await unnamed(c), [], 'every control of the workspace has a name');
+  await c.reload();
+  await shows(c, c.getByRole('heading', { name: acc.name, level: 1 }), 'the workspace after a reload');
   await screenshot(c, 'workspace-client-390');
   await fits(c, 'the workspace at 390 px');
   // the survey the KAM asked for
