@@ -782,6 +782,16 @@ out:
 	return rc;
 }
 
+/* Commits a client change; its mail to the KAM leaves now, not at the next jobs run. */
+static int client_commit(struct store_conn *db)
+{
+	int rc = store_commit(db);
+
+	if (rc == KAM_OK && mail_on())
+		jobs_wake_outbox();
+	return rc;
+}
+
 /* What a client member did: an audit row (no user), a line of the account's workspace
  * activity and a word to its KAM, all in the open transaction. */
 static int client_did(struct store_conn *db, const struct actor *who, const char *actor,
@@ -1211,7 +1221,7 @@ int app_ws_action_update(struct store_conn *db, const struct actor *who, int64_t
 	         due ? "rescheduled" : (!status ? "changed" : ""), str(rec, "title"));
 	if ((rc = client_did(db, who, actor, "client_update", "action", id, rec, after, summary)) !=
 	        KAM_OK ||
-	    (rc = store_commit(db)) != KAM_OK)
+	    (rc = client_commit(db)) != KAM_OK)
 		goto fail;
 	*out = pick(after, (const char *const[]){"id", "title", "side", "status", "due_on",
 	                                         "objective_id", NULL});
@@ -1279,7 +1289,7 @@ int app_ws_action_propose(struct store_conn *db, const struct actor *who, const 
 	    (rc = store_get(db, &model_action, id, &after, NULL)) != KAM_OK ||
 	    (rc = client_did(db, who, actor, "client_propose", "action", id, NULL, after,
 	                     summary)) != KAM_OK ||
-	    (rc = store_commit(db)) != KAM_OK)
+	    (rc = client_commit(db)) != KAM_OK)
 		goto fail;
 	*out = pick(after, (const char *const[]){"id", "title", "side", "status", "due_on",
 	                                         "objective_id", NULL});
@@ -1322,7 +1332,7 @@ int app_ws_comment(struct store_conn *db, const struct actor *who, const json_t 
 	    (rc = client_did(db, who, actor, "client_comment", "workspace_comment", id, NULL, body,
 	                     summary)) != KAM_OK ||
 	    (rc = store_ws_comments(db, who->member_account, &rows)) != KAM_OK ||
-	    (rc = store_commit(db)) != KAM_OK) {
+	    (rc = client_commit(db)) != KAM_OK) {
 		store_rollback(db);
 		goto done;
 	}
@@ -1386,7 +1396,7 @@ int app_ws_review_answer(struct store_conn *db, const struct actor *who, int64_t
 	    (rc = client_did(db, who, actor,
 	                     !strcmp(what, "agenda") ? "client_agenda" : "client_update", "review",
 	                     id, rec, after, summary)) != KAM_OK ||
-	    (rc = store_commit(db)) != KAM_OK)
+	    (rc = client_commit(db)) != KAM_OK)
 		goto fail;
 	*out = review_out(db, after);
 	goto done;
@@ -1448,7 +1458,7 @@ int app_ws_survey_answer(struct store_conn *db, const struct actor *who, int64_t
 	    (rc = store_survey_answer_add(db, id, who->member_id, sid, now)) != KAM_OK ||
 	    (rc = client_did(db, who, actor, "client_answer", "survey", sid, NULL, rec, summary)) !=
 	        KAM_OK ||
-	    (rc = store_commit(db)) != KAM_OK) {
+	    (rc = client_commit(db)) != KAM_OK) {
 		store_rollback(db);
 		if (rc == KAM_ECONFLICT)
 			err_detail(ei, "you answered this survey already");
