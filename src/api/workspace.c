@@ -175,7 +175,7 @@ static void ws_cookie(struct req *rq, struct resp *rs, const char *tok, int max_
 	http_header(rs, "Set-Cookie", buf);
 }
 
-#define LINK_GONE                                                                                 \
+#define LINK_GONE                                                                                  \
 	"this link is not valid, was used already or has expired; ask your account manager for a " \
 	"new one"
 
@@ -194,12 +194,13 @@ int api_ws_session_create(struct req *rq, struct resp *rs)
 		err_clear(&ei);
 		return KAM_EINVAL;
 	}
-	rc = app_ws_session_open(rq->db, json_string_value(tok), rq->remote_addr, time_now(), cookie,
-	                         csrf, &out, &retry);
+	rc = app_ws_session_open(rq->db, json_string_value(tok), rq->remote_addr, time_now(),
+	                         cookie, csrf, &out, &retry);
 	if (rc == KAM_ERATE) {
 		snprintf(wait, sizeof(wait), "%lld", (long long)retry);
 		http_header(rs, "Retry-After", wait);
-		return http_problem(rs, 429, "too many sign-in links tried from this address", NULL),
+		return http_problem(rs, 429, "too many sign-in links tried from this address",
+		                    NULL),
 		       rc;
 	}
 	if (rc == KAM_ENOTFOUND)
@@ -212,12 +213,12 @@ int api_ws_session_create(struct req *rq, struct resp *rs)
 
 int api_ws_session_get(struct req *rq, struct resp *rs)
 {
-	return http_reply_json(
-	    rs, 200,
-	    json_pack("{s:{s:I,s:s},s:{s:I,s:s},s:s}", "member", "id",
-	              (json_int_t)rq->user.who.member_id, "name", rq->user.name, "account", "id",
-	              (json_int_t)rq->user.who.member_account, "name", rq->user.account_name,
-	              "csrf_token", rq->user.csrf));
+	return http_reply_json(rs, 200,
+	                       json_pack("{s:{s:I,s:s},s:{s:I,s:s},s:s}", "member", "id",
+	                                 (json_int_t)rq->user.who.member_id, "name", rq->user.name,
+	                                 "account", "id", (json_int_t)rq->user.who.member_account,
+	                                 "name", rq->user.account_name, "csrf_token",
+	                                 rq->user.csrf));
 }
 
 int api_ws_session_delete(struct req *rq, struct resp *rs)
@@ -323,9 +324,9 @@ static int document(struct req *rq, struct resp *rs, const char *format)
 		http_header(rs, "Content-Security-Policy",
 		            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
 		            "base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
-	rc = http_reply_bytes(rs, 200,
-	                      !strcmp(format, "pdf") ? "application/pdf" : "text/html; charset=utf-8",
-	                      buf, len);
+	rc = http_reply_bytes(
+	    rs, 200, !strcmp(format, "pdf") ? "application/pdf" : "text/html; charset=utf-8", buf,
+	    len);
 	free(buf);
 	return rc;
 }

@@ -175,7 +175,8 @@ static int staff_check(struct store_conn *db, const struct actor *who, int64_t a
 	    (who->role == ROLE_KAM && owner))
 		return KAM_OK;
 	if (ei)
-		err_detail(ei, "only the account's KAM, a director or an admin manage its workspace");
+		err_detail(ei,
+		           "only the account's KAM, a director or an admin manage its workspace");
 	return KAM_EFORBIDDEN;
 }
 
@@ -192,8 +193,8 @@ static json_t *member_out(const json_t *m)
 
 /* A new one-time link of member_id (replace: every earlier one dies) in the open
  * transaction; link gets "/#/workspace/<token>" (relative to the server). */
-static int new_link(struct store_conn *db, int64_t member_id, bool replace, int64_t now,
-                    char *link, size_t linklen, int64_t *expires)
+static int new_link(struct store_conn *db, int64_t member_id, bool replace, int64_t now, char *link,
+                    size_t linklen, int64_t *expires)
 {
 	char token[WS_TOKEN_LEN], hash[TOK_HASH_LEN];
 
@@ -204,8 +205,8 @@ static int new_link(struct store_conn *db, int64_t member_id, bool replace, int6
 	return store_wslink_put(db, member_id, hash, replace, now, *expires);
 }
 
-int app_ws_mail_link(struct store_conn *db, const char *public_url, int64_t member_id,
-                     int64_t now, char *link, size_t linklen)
+int app_ws_mail_link(struct store_conn *db, const char *public_url, int64_t member_id, int64_t now,
+                     char *link, size_t linklen)
 {
 	char rel[WS_TOKEN_LEN + 32];
 	int64_t expires;
@@ -232,17 +233,19 @@ static int link_mail(struct store_conn *db, const json_t *m, const char *account
 	json_t *h;
 	int rc;
 
-	buf_printf(&b,
-	           "Hello %s,\n\nyou are invited to the joint account plan of %s. Open it with this "
-	           "link (valid for %d days, once):\n\n{{link}}\n",
-	           name ? name : "", account ? account : "", WS_LINK_DAYS);
+	buf_printf(
+	    &b,
+	    "Hello %s,\n\nyou are invited to the joint account plan of %s. Open it with this "
+	    "link (valid for %d days, once):\n\n{{link}}\n",
+	    name ? name : "", account ? account : "", WS_LINK_DAYS);
 	text = buf_take(&b, NULL);
 	buf_puts(&b, "<p>Hello ");
 	plandoc_put_escaped(&b, name);
 	buf_puts(&b, ",</p><p>you are invited to the joint account plan of ");
 	plandoc_put_escaped(&b, account);
-	buf_printf(&b, ".</p><p><a href=\"{{link}}\">Open the plan</a> (the link is valid for %d "
-	               "days, once).</p>",
+	buf_printf(&b,
+	           ".</p><p><a href=\"{{link}}\">Open the plan</a> (the link is valid for %d "
+	           "days, once).</p>",
 	           WS_LINK_DAYS);
 	html = buf_take(&b, NULL);
 	h = json_pack("{s:s,s:I}", "To-Name", name ? name : "", "Workspace-Member",
@@ -338,8 +341,7 @@ out:
 	return rc;
 }
 
-int app_ws_members(struct store_conn *db, const struct actor *who, int64_t account_id,
-                   json_t **out)
+int app_ws_members(struct store_conn *db, const struct actor *who, int64_t account_id, json_t **out)
 {
 	json_t *rows = NULL, *items, *x;
 	size_t i;
@@ -362,7 +364,8 @@ static int staff_member(struct store_conn *db, const struct actor *who, int64_t 
 {
 	int rc = store_member_get(db, id, m);
 
-	if (rc == KAM_OK && (rc = staff_check(db, who, num(*m, "account_id"), true, ei)) != KAM_OK) {
+	if (rc == KAM_OK &&
+	    (rc = staff_check(db, who, num(*m, "account_id"), true, ei)) != KAM_OK) {
 		json_decref(*m);
 		*m = NULL;
 	}
@@ -434,7 +437,8 @@ int app_ws_activity(struct store_conn *db, const struct actor *who, int64_t acco
 	if ((rc = staff_check(db, who, account_id, false, NULL)) != KAM_OK ||
 	    (rc = store_ws_activity_list(db, account_id, 200, &rows)) != KAM_OK)
 		return rc;
-	json_array_foreach(rows, i, x) json_object_set_new(x, "at", stamp(json_object_get(x, "at")));
+	json_array_foreach(rows, i, x)
+	    json_object_set_new(x, "at", stamp(json_object_get(x, "at")));
 	*out = json_pack("{s:o}", "items", rows);
 	return *out ? KAM_OK : KAM_ENOMEM;
 }
@@ -457,7 +461,8 @@ int app_ws_review_create(struct store_conn *db, const struct actor *who, int64_t
 {
 	static const char *const keys[] = {"proposed_on", "agenda", NULL};
 	const char *on;
-	json_t *plan = NULL, *rec = NULL, *agenda = json_object_get(body, "agenda"), *x, *row = NULL;
+	json_t *plan = NULL, *rec = NULL, *agenda = json_object_get(body, "agenda"), *x,
+	       *row = NULL;
 	int64_t id = 0, now = time_now();
 	size_t i;
 	int rc;
@@ -496,7 +501,8 @@ int app_ws_review_create(struct store_conn *db, const struct actor *who, int64_t
 		goto fail;
 	json_array_foreach(agenda, i, x)
 	{
-		if ((rc = store_agenda_add(db, id, json_string_value(x), 0, who->user_id, now)) != KAM_OK)
+		if ((rc = store_agenda_add(db, id, json_string_value(x), 0, who->user_id, now)) !=
+		    KAM_OK)
 			goto fail;
 	}
 	if ((rc = store_get(db, &model_review, id, &row, NULL)) != KAM_OK ||
@@ -608,10 +614,11 @@ int app_ws_survey_requests(struct store_conn *db, const struct actor *who, int64
 
 static json_t *comment_out(const json_t *c)
 {
-	return json_pack("{s:O,s:O,s:O,s:O,s:s,s:o}", "id", json_object_get(c, "id"), "objective_id",
-	                 json_object_get(c, "objective_id"), "action_id",
+	return json_pack("{s:O,s:O,s:O,s:O,s:s,s:o}", "id", json_object_get(c, "id"),
+	                 "objective_id", json_object_get(c, "objective_id"), "action_id",
 	                 json_object_get(c, "action_id"), "author", json_object_get(c, "author"),
-	                 "side", json_is_integer(json_object_get(c, "member_id")) ? "theirs" : "ours",
+	                 "side",
+	                 json_is_integer(json_object_get(c, "member_id")) ? "theirs" : "ours",
 	                 "created_at", stamp(json_object_get(c, "created_at")));
 }
 
@@ -653,8 +660,8 @@ static bool shared_with(const json_t *rec, int64_t account)
 
 /* The comment target {objective_id | action_id} of body, shared with who's account, as
  * (objective, action) ids; staff pass account_id, clients their own. */
-static int comment_target(struct store_conn *db, const json_t *body, int64_t account,
-                          int64_t *obj, int64_t *act, struct kam_errinfo *ei)
+static int comment_target(struct store_conn *db, const json_t *body, int64_t account, int64_t *obj,
+                          int64_t *act, struct kam_errinfo *ei)
 {
 	json_t *rec = NULL;
 	int rc;
@@ -716,8 +723,8 @@ out:
 
 /* The acting member and "client: Name (Account)"; KAM_ENOTFOUND for anyone but a live client
  * member (a removed one's sessions are gone already). */
-static int client_load(struct store_conn *db, const struct actor *who, json_t **member,
-                       char *actor, size_t len)
+static int client_load(struct store_conn *db, const struct actor *who, json_t **member, char *actor,
+                       size_t len)
 {
 	json_t *acc = NULL;
 	int rc;
@@ -772,6 +779,16 @@ out:
 	free(html);
 	json_decref(acc);
 	json_decref(u);
+	return rc;
+}
+
+/* Commits a client change; its mail to the KAM leaves now, not at the next jobs run. */
+static int client_commit(struct store_conn *db)
+{
+	int rc = store_commit(db);
+
+	if (rc == KAM_OK && mail_on())
+		jobs_wake_outbox();
 	return rc;
 }
 
@@ -872,7 +889,8 @@ static json_t *user_name(struct store_conn *db, const json_t *id)
 {
 	json_t *u = NULL, *n;
 
-	if (!json_is_integer(id) || store_get(db, &model_user, json_integer_value(id), &u, NULL) != KAM_OK)
+	if (!json_is_integer(id) ||
+	    store_get(db, &model_user, json_integer_value(id), &u, NULL) != KAM_OK)
 		return json_null();
 	n = json_incref(json_object_get(u, "name"));
 	json_decref(u);
@@ -894,7 +912,8 @@ static json_t *review_out(struct store_conn *db, const json_t *r)
 	json_decref(agenda);
 	if (json_is_true(json_object_get(r, "published")))
 		json_object_set(o, "minutes", json_object_get(r, "minutes"));
-	json_object_set_new(o, "published", json_boolean(json_is_true(json_object_get(r, "published"))));
+	json_object_set_new(o, "published",
+	                    json_boolean(json_is_true(json_object_get(r, "published"))));
 	return o;
 }
 
@@ -930,12 +949,13 @@ int app_ws_view(struct store_conn *db, const struct actor *who, json_t **out)
 	if ((rc = current_plan(db, who->member_account, today, &plan)) != KAM_OK ||
 	    (rc = store_ws_comments(db, who->member_account, &comments)) != KAM_OK)
 		goto out;
-	ans = json_pack("{s:{s:O,s:O},s:{s:O,s:O},s:s?,s:n,s:n,s:o,s:o,s:n,s:o,s:s}", "account",
-	                "id", json_object_get(acc, "id"), "name", json_object_get(acc, "name"),
-	                "member", "id", json_object_get(m, "id"), "name", json_object_get(m, "name"),
-	                "company", set.company_name[0] ? set.company_name : NULL, "kam", "plan",
-	                "objectives", json_array(), "actions", json_array(), "next_review",
-	                "reviews", json_array(), "as_of", today);
+	ans =
+	    json_pack("{s:{s:O,s:O},s:{s:O,s:O},s:s?,s:n,s:n,s:o,s:o,s:n,s:o,s:s}", "account", "id",
+	              json_object_get(acc, "id"), "name", json_object_get(acc, "name"), "member",
+	              "id", json_object_get(m, "id"), "name", json_object_get(m, "name"), "company",
+	              set.company_name[0] ? set.company_name : NULL, "kam", "plan", "objectives",
+	              json_array(), "actions", json_array(), "next_review", "reviews", json_array(),
+	              "as_of", today);
 	if (ans == NULL) {
 		rc = KAM_ENOMEM;
 		goto out;
@@ -946,9 +966,10 @@ int app_ws_view(struct store_conn *db, const struct actor *who, json_t **out)
 	if (plan) {
 		int64_t pid = num(plan, "id");
 
-		json_object_set_new(ans, "plan",
-		                    pick(plan, (const char *const[]){"id", "title", "period_start",
-		                                                     "period_end", "vision", NULL}));
+		json_object_set_new(
+		    ans, "plan",
+		    pick(plan, (const char *const[]){"id", "title", "period_start", "period_end",
+		                                     "vision", NULL}));
 		if ((rc = plan_children(db, &model_objective, pid, &objs)) != KAM_OK ||
 		    (rc = plan_children(db, &model_action, pid, &acts)) != KAM_OK ||
 		    (rc = plan_children(db, &model_review, pid, &revs)) != KAM_OK)
@@ -964,7 +985,8 @@ int app_ws_view(struct store_conn *db, const struct actor *who, json_t **out)
 			continue;
 		cs = json_array();
 		o = pick(x, obj_keys);
-		json_object_set_new(o, "progress", plan_progress(x, &p) ? json_real(p) : json_null());
+		json_object_set_new(o, "progress",
+		                    plan_progress(x, &p) ? json_real(p) : json_null());
 		json_array_foreach(comments, j, c) if (num(c, "objective_id") == num(x, "id"))
 		    json_array_append_new(cs, comment_full(c));
 		json_object_set_new(o, "comments", cs);
@@ -999,8 +1021,9 @@ int app_ws_view(struct store_conn *db, const struct actor *who, json_t **out)
 		if (!json_is_true(json_object_get(x, "joint")))
 			continue;
 		if (on && strcmp(on, today) >= 0 &&
-		    (next == NULL || strcmp(on, str(next, "proposed_on") ? str(next, "proposed_on")
-		                                                         : str(next, "held_on")) < 0))
+		    (next == NULL ||
+		     strcmp(on, str(next, "proposed_on") ? str(next, "proposed_on")
+		                                         : str(next, "held_on")) < 0))
 			next = x;
 		if (json_is_true(json_object_get(x, "published")))
 			json_array_append_new(published, review_out(db, x));
@@ -1009,7 +1032,8 @@ int app_ws_view(struct store_conn *db, const struct actor *who, json_t **out)
 		json_object_set_new(ans, "next_review", review_out(db, next));
 	if ((rc = service_kpis(db, &set, who->member_account, tday, ans)) != KAM_OK ||
 	    (rc = store_ws_cases(db, who->member_account, &cases)) != KAM_OK ||
-	    (rc = store_survey_pending(db, who->member_account, who->member_id, &surveys)) != KAM_OK)
+	    (rc = store_survey_pending(db, who->member_account, who->member_id, &surveys)) !=
+	        KAM_OK)
 		goto out;
 	json_array_foreach(cases, i, x)
 	    json_object_set_new(x, "opened_at", stamp(json_object_get(x, "opened_at")));
@@ -1101,7 +1125,8 @@ int app_ws_session_open(struct store_conn *db, const char *token, const char *ad
 
 		snprintf(actor, sizeof(actor), "client: %s (%s)", str(m, "name"), str(acc, "name"));
 		if ((rc = store_ws_activity_add(db, num(m, "account_id"), member, actor, "sign_in",
-		                                "client_member", member, "signed in", now)) != KAM_OK)
+		                                "client_member", member, "signed in", now)) !=
+		    KAM_OK)
 			goto out;
 	}
 	if ((rc = store_commit(db)) != KAM_OK)
@@ -1160,7 +1185,8 @@ int app_ws_action_update(struct store_conn *db, const struct actor *who, int64_t
 	if ((rc = shared_record(db, who, &model_action, id, &rec, &version)) != KAM_OK)
 		goto fail;
 	side = str(rec, "side");
-	if (side == NULL || strcmp(side, "ours") == 0 || strcmp(str(rec, "status"), "proposed") == 0) {
+	if (side == NULL || strcmp(side, "ours") == 0 ||
+	    strcmp(str(rec, "status"), "proposed") == 0) {
 		err_detail(ei, "only actions on your side (theirs or joint) may be changed here");
 		rc = KAM_EFORBIDDEN;
 		goto fail;
@@ -1195,7 +1221,7 @@ int app_ws_action_update(struct store_conn *db, const struct actor *who, int64_t
 	         due ? "rescheduled" : (!status ? "changed" : ""), str(rec, "title"));
 	if ((rc = client_did(db, who, actor, "client_update", "action", id, rec, after, summary)) !=
 	        KAM_OK ||
-	    (rc = store_commit(db)) != KAM_OK)
+	    (rc = client_commit(db)) != KAM_OK)
 		goto fail;
 	*out = pick(after, (const char *const[]){"id", "title", "side", "status", "due_on",
 	                                         "objective_id", NULL});
@@ -1240,11 +1266,12 @@ int app_ws_action_propose(struct store_conn *db, const struct actor *who, const 
 	}
 	if (obj > 0) {
 		rc = store_get(db, &model_objective, obj, &o, NULL);
-		if (rc == KAM_OK && (!shared_with(o, who->member_account) ||
-		                     num(o, "plan_id") != num(plan, "id")))
+		if (rc == KAM_OK &&
+		    (!shared_with(o, who->member_account) || num(o, "plan_id") != num(plan, "id")))
 			rc = KAM_ENOTFOUND;
 		if (rc == KAM_ENOTFOUND) {
-			err_field(ei, "objective_id", "no such shared objective of the current plan");
+			err_field(ei, "objective_id",
+			          "no such shared objective of the current plan");
 			rc = KAM_EINVAL;
 		}
 		if (rc != KAM_OK)
@@ -1260,9 +1287,9 @@ int app_ws_action_propose(struct store_conn *db, const struct actor *who, const 
 	snprintf(summary, sizeof(summary), "proposed the action \"%.200s\"", title);
 	if ((rc = store_insert(db, &model_action, rec, now, &id)) != KAM_OK ||
 	    (rc = store_get(db, &model_action, id, &after, NULL)) != KAM_OK ||
-	    (rc = client_did(db, who, actor, "client_propose", "action", id, NULL, after, summary)) !=
-	        KAM_OK ||
-	    (rc = store_commit(db)) != KAM_OK)
+	    (rc = client_did(db, who, actor, "client_propose", "action", id, NULL, after,
+	                     summary)) != KAM_OK ||
+	    (rc = client_commit(db)) != KAM_OK)
 		goto fail;
 	*out = pick(after, (const char *const[]){"id", "title", "side", "status", "due_on",
 	                                         "objective_id", NULL});
@@ -1278,8 +1305,8 @@ done:
 	return rc;
 }
 
-int app_ws_comment(struct store_conn *db, const struct actor *who, const json_t *body,
-                   json_t **out, struct kam_errinfo *ei)
+int app_ws_comment(struct store_conn *db, const struct actor *who, const json_t *body, json_t **out,
+                   struct kam_errinfo *ei)
 {
 	static const char *const keys[] = {"objective_id", "action_id", "body", NULL};
 	char actor[600], summary[400];
@@ -1305,7 +1332,7 @@ int app_ws_comment(struct store_conn *db, const struct actor *who, const json_t 
 	    (rc = client_did(db, who, actor, "client_comment", "workspace_comment", id, NULL, body,
 	                     summary)) != KAM_OK ||
 	    (rc = store_ws_comments(db, who->member_account, &rows)) != KAM_OK ||
-	    (rc = store_commit(db)) != KAM_OK) {
+	    (rc = client_commit(db)) != KAM_OK) {
 		store_rollback(db);
 		goto done;
 	}
@@ -1318,8 +1345,7 @@ done:
 }
 
 int app_ws_review_answer(struct store_conn *db, const struct actor *who, int64_t id,
-                         const char *what, const json_t *body, json_t **out,
-                         struct kam_errinfo *ei)
+                         const char *what, const json_t *body, json_t **out, struct kam_errinfo *ei)
 {
 	char actor[600], summary[400];
 	json_t *m = NULL, *rec = NULL, *plan = NULL, *patch = NULL, *after = NULL;
@@ -1367,9 +1393,10 @@ int app_ws_review_answer(struct store_conn *db, const struct actor *who, int64_t
 	    (rc = store_update(db, &model_review, id, patch, version, time_now())) != KAM_OK)
 		goto fail;
 	if ((rc = store_get(db, &model_review, id, &after, NULL)) != KAM_OK ||
-	    (rc = client_did(db, who, actor, !strcmp(what, "agenda") ? "client_agenda" : "client_update",
-	                     "review", id, rec, after, summary)) != KAM_OK ||
-	    (rc = store_commit(db)) != KAM_OK)
+	    (rc = client_did(db, who, actor,
+	                     !strcmp(what, "agenda") ? "client_agenda" : "client_update", "review",
+	                     id, rec, after, summary)) != KAM_OK ||
+	    (rc = client_commit(db)) != KAM_OK)
 		goto fail;
 	*out = review_out(db, after);
 	goto done;
@@ -1410,8 +1437,9 @@ int app_ws_survey_answer(struct store_conn *db, const struct actor *who, int64_t
 		goto done;
 	score = json_integer_value(sc);
 	if (!json_is_integer(sc) || score < (nps ? 0 : 1) || score > (nps ? 10 : 5)) {
-		err_field(ei, "score", nps ? "must be a whole number from 0 to 10"
-		                           : "must be a whole number from 1 to 5");
+		err_field(ei, "score",
+		          nps ? "must be a whole number from 0 to 10"
+		              : "must be a whole number from 1 to 5");
 		rc = KAM_EINVAL;
 		goto done;
 	}
@@ -1430,7 +1458,7 @@ int app_ws_survey_answer(struct store_conn *db, const struct actor *who, int64_t
 	    (rc = store_survey_answer_add(db, id, who->member_id, sid, now)) != KAM_OK ||
 	    (rc = client_did(db, who, actor, "client_answer", "survey", sid, NULL, rec, summary)) !=
 	        KAM_OK ||
-	    (rc = store_commit(db)) != KAM_OK) {
+	    (rc = client_commit(db)) != KAM_OK) {
 		store_rollback(db);
 		if (rc == KAM_ECONFLICT)
 			err_detail(ei, "you answered this survey already");
@@ -1447,9 +1475,8 @@ done:
 	return rc;
 }
 
-int app_ws_document(struct store_conn *db, const struct actor *who, const char *format,
-                    char **buf, size_t *len, char *filename, size_t fnlen, char *err,
-                    size_t errlen)
+int app_ws_document(struct store_conn *db, const struct actor *who, const char *format, char **buf,
+                    size_t *len, char *filename, size_t fnlen, char *err, size_t errlen)
 {
 	json_t *view = NULL, *doc = NULL, *full = NULL, *x, *arr;
 	size_t i;
@@ -1479,15 +1506,15 @@ int app_ws_document(struct store_conn *db, const struct actor *who, const char *
 	json_object_del(json_object_get(doc, "plan"), "id");
 	arr = json_array();
 	json_object_set_new(doc, "objectives", arr);
-	json_array_foreach(json_object_get(view, "objectives"), i, x)
-	    json_array_append_new(arr, pick(x, (const char *const[]){"title", "metric", "baseline",
-	                                                             "target", "current", "due_on",
-	                                                             "status", "progress", NULL}));
+	json_array_foreach(json_object_get(view, "objectives"), i, x) json_array_append_new(
+	    arr, pick(x, (const char *const[]){"title", "metric", "baseline", "target", "current",
+	                                       "due_on", "status", "progress", NULL}));
 	arr = json_array();
 	json_object_set_new(doc, "actions", arr);
 	json_array_foreach(json_object_get(view, "actions"), i, x)
 	{
-		json_t *a = pick(x, (const char *const[]){"title", "owner", "due_on", "status", NULL});
+		json_t *a =
+		    pick(x, (const char *const[]){"title", "owner", "due_on", "status", NULL});
 
 		json_object_set_new(a, "overdue", json_false());
 		json_array_append_new(arr, a);
@@ -1496,14 +1523,17 @@ int app_ws_document(struct store_conn *db, const struct actor *who, const char *
 		json_t *k = json_object_get(view, "kpis");
 		bool rev = json_is_object(json_object_get(view, "revenue"));
 
-		json_object_set_new(
-		    doc, "kpis",
-		    json_pack("{s:O?,s:O?}", "nps", json_object_get(json_object_get(k, "nps"), "value"),
-		              "sla_compliance", json_object_get(k, "sla_compliance")));
+		json_object_set_new(doc, "kpis",
+		                    json_pack("{s:O?,s:O?}", "nps",
+		                              json_object_get(json_object_get(k, "nps"), "value"),
+		                              "sla_compliance",
+		                              json_object_get(k, "sla_compliance")));
 		if (rev && full) {
-			json_object_set(json_object_get(doc, "kpis"), "revenue_12m",
-			                json_object_get(json_object_get(full, "kpis"), "revenue_12m"));
-			json_object_set(doc, "revenue_by_month", json_object_get(full, "revenue_by_month"));
+			json_object_set(
+			    json_object_get(doc, "kpis"), "revenue_12m",
+			    json_object_get(json_object_get(full, "kpis"), "revenue_12m"));
+			json_object_set(doc, "revenue_by_month",
+			                json_object_get(full, "revenue_by_month"));
 			json_object_set(doc, "currency", json_object_get(full, "currency"));
 		}
 	}

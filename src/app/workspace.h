@@ -9,8 +9,8 @@
 #define KAM_APP_WORKSPACE_H
 #include "app/record.h"
 
-#define WS_TOKEN_LEN 64  /* "ws_" and 32 bytes in base64url, with its NUL */
-#define WS_LINK_DAYS 7   /* how long a sign-in link works (once) */
+#define WS_TOKEN_LEN 64 /* "ws_" and 32 bytes in base64url, with its NUL */
+#define WS_LINK_DAYS 7  /* how long a sign-in link works (once) */
 #define WS_CSRF_LEN 48
 
 /* --- staff --------------------------------------------------------------------------------- */
@@ -37,7 +37,8 @@ int app_ws_review_create(struct store_conn *db, const struct actor *who, int64_t
 /* The reviews of plan_id with their agendas {items}. */
 int app_ws_reviews(struct store_conn *db, const struct actor *who, int64_t plan_id, json_t **out);
 /* Adds a review's agenda to rec (a review record going out). */
-int app_ws_review_decorate(struct store_conn *db, const struct actor *who, json_t *rec, bool single);
+int app_ws_review_decorate(struct store_conn *db, const struct actor *who, json_t *rec,
+                           bool single);
 /* Asks the account's client members for an NPS or CSAT answer {kind, question?}. */
 int app_ws_survey_request(struct store_conn *db, const struct actor *who, int64_t account_id,
                           const json_t *body, json_t **out, struct kam_errinfo *ei);
@@ -53,8 +54,8 @@ int app_ws_staff_comment(struct store_conn *db, const struct actor *who, int64_t
 
 /* Makes a one-time link of member_id when its mail goes out (the outbox never holds a
  * token), in a transaction of its own: link gets public_url + "/#/workspace/<token>". */
-int app_ws_mail_link(struct store_conn *db, const char *public_url, int64_t member_id,
-                     int64_t now, char *link, size_t linklen);
+int app_ws_mail_link(struct store_conn *db, const char *public_url, int64_t member_id, int64_t now,
+                     char *link, size_t linklen);
 
 /* --- client members ---------------------------------------------------------------------- */
 
@@ -75,8 +76,8 @@ int app_ws_action_update(struct store_conn *db, const struct actor *who, int64_t
 int app_ws_action_propose(struct store_conn *db, const struct actor *who, const json_t *body,
                           json_t **out, struct kam_errinfo *ei);
 /* Comments {objective_id|action_id, body} on a client-visible objective or action. */
-int app_ws_comment(struct store_conn *db, const struct actor *who, const json_t *body,
-                   json_t **out, struct kam_errinfo *ei);
+int app_ws_comment(struct store_conn *db, const struct actor *who, const json_t *body, json_t **out,
+                   struct kam_errinfo *ei);
 /* Answers a joint review: what is "confirm", "propose" {proposed_on} or "agenda" {item}. */
 int app_ws_review_answer(struct store_conn *db, const struct actor *who, int64_t id,
                          const char *what, const json_t *body, json_t **out,
@@ -86,8 +87,7 @@ int app_ws_review_answer(struct store_conn *db, const struct actor *who, int64_t
 int app_ws_survey_answer(struct store_conn *db, const struct actor *who, int64_t id,
                          const json_t *body, json_t **out, struct kam_errinfo *ei);
 /* The one-page plan document with the workspace's content only, "pdf" or "html". */
-int app_ws_document(struct store_conn *db, const struct actor *who, const char *format,
-                    char **buf, size_t *len, char *filename, size_t fnlen, char *err,
-                    size_t errlen);
+int app_ws_document(struct store_conn *db, const struct actor *who, const char *format, char **buf,
+                    size_t *len, char *filename, size_t fnlen, char *err, size_t errlen);
 
 #endif

@@ -37,7 +37,7 @@ struct http_user {
 	char email[256];
 	bool via_cookie;
 	char csrf[64];
-	char session_hash[65]; /* cookie sessions (a client member's on ROUTE_CLIENT routes) */
+	char session_hash[65];  /* cookie sessions (a client member's on ROUTE_CLIENT routes) */
 	char account_name[256]; /* ROLE_CLIENT: their account's name */
 	int64_t token_id;      /* bearer tokens */
 };

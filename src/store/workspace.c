@@ -4,22 +4,22 @@
 #include "store/internal.h"
 #include "store/workspace.h"
 
-#define MEMBER_COLS                                                                               \
-	"id, account_id, contact_id, name, email, invited_at, last_visit_at, removed_at"
+#define MEMBER_COLS "id, account_id, contact_id, name, email, invited_at, last_visit_at, removed_at"
 
 int store_member_insert(struct store_conn *c, int64_t account_id, int64_t contact_id,
                         const char *name, const char *email, int64_t invited_by, int64_t now,
                         int64_t *id)
 {
-	return sq_int(c,
-	              "INSERT INTO client_members (account_id, contact_id, name, email, invited_by, "
-	              "invited_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-	              "RETURNING id",
-	              (struct db_val[]){DB_INT(account_id), contact_id > 0 ? DB_INT(contact_id) : DB_NULL,
-	                                DB_TEXT(name), DB_TEXT(email),
-	                                invited_by > 0 ? DB_INT(invited_by) : DB_NULL, DB_INT(now),
-	                                DB_INT(now), DB_INT(now)},
-	              8, id);
+	return sq_int(
+	    c,
+	    "INSERT INTO client_members (account_id, contact_id, name, email, invited_by, "
+	    "invited_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+	    "RETURNING id",
+	    (struct db_val[]){DB_INT(account_id), contact_id > 0 ? DB_INT(contact_id) : DB_NULL,
+	                      DB_TEXT(name), DB_TEXT(email),
+	                      invited_by > 0 ? DB_INT(invited_by) : DB_NULL, DB_INT(now),
+	                      DB_INT(now), DB_INT(now)},
+	    8, id);
 }
 
 int store_member_get(struct store_conn *c, int64_t id, json_t **out)
@@ -39,16 +39,18 @@ int store_member_get(struct store_conn *c, int64_t id, json_t **out)
 
 int store_member_list(struct store_conn *c, int64_t account_id, json_t **items)
 {
-	return sq_rows(c, "SELECT " MEMBER_COLS " FROM client_members WHERE account_id = ? ORDER BY id",
-	               (struct db_val[]){DB_INT(account_id)}, 1, items);
+	return sq_rows(
+	    c, "SELECT " MEMBER_COLS " FROM client_members WHERE account_id = ? ORDER BY id",
+	    (struct db_val[]){DB_INT(account_id)}, 1, items);
 }
 
 int store_member_remove(struct store_conn *c, int64_t id, int64_t now)
 {
-	int rc = sq_run(c,
-	                "UPDATE client_members SET removed_at = ?, updated_at = ?, version = version "
-	                "+ 1 WHERE id = ? AND removed_at IS NULL",
-	                (struct db_val[]){DB_INT(now), DB_INT(now), DB_INT(id)}, 3);
+	int rc =
+	    sq_run(c,
+	           "UPDATE client_members SET removed_at = ?, updated_at = ?, version = version "
+	           "+ 1 WHERE id = ? AND removed_at IS NULL",
+	           (struct db_val[]){DB_INT(now), DB_INT(now), DB_INT(id)}, 3);
 
 	if (rc == KAM_OK)
 		rc = sq_run(c, "DELETE FROM workspace_sessions WHERE member_id = ?",
@@ -97,8 +99,8 @@ int store_wssession_create(struct store_conn *c, const char *hash, int64_t membe
 	return sq_run(c,
 	              "INSERT INTO workspace_sessions (token_hash, member_id, csrf, created_at, "
 	              "last_seen_at) VALUES (?, ?, ?, ?, ?)",
-	              (struct db_val[]){DB_TEXT(hash), DB_INT(member_id), DB_TEXT(csrf), DB_INT(now),
-	                                DB_INT(now)},
+	              (struct db_val[]){DB_TEXT(hash), DB_INT(member_id), DB_TEXT(csrf),
+	                                DB_INT(now), DB_INT(now)},
 	              5);
 }
 
@@ -156,15 +158,15 @@ int store_ws_activity_add(struct store_conn *c, int64_t account_id, int64_t memb
                           const char *actor, const char *action, const char *entity,
                           int64_t entity_id, const char *summary, int64_t now)
 {
-	return sq_run(c,
-	              "INSERT INTO workspace_activity (account_id, member_id, actor, action, entity, "
-	              "entity_id, summary, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	              (struct db_val[]){DB_INT(account_id),
-	                                member_id > 0 ? DB_INT(member_id) : DB_NULL, DB_TEXT(actor),
-	                                DB_TEXT(action), DB_TEXT(entity),
-	                                entity_id > 0 ? DB_INT(entity_id) : DB_NULL,
-	                                DB_TEXT(summary), DB_INT(now)},
-	              8);
+	return sq_run(
+	    c,
+	    "INSERT INTO workspace_activity (account_id, member_id, actor, action, entity, "
+	    "entity_id, summary, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	    (struct db_val[]){DB_INT(account_id), member_id > 0 ? DB_INT(member_id) : DB_NULL,
+	                      DB_TEXT(actor), DB_TEXT(action), DB_TEXT(entity),
+	                      entity_id > 0 ? DB_INT(entity_id) : DB_NULL, DB_TEXT(summary),
+	                      DB_INT(now)},
+	    8);
 }
 
 int store_ws_activity_list(struct store_conn *c, int64_t account_id, int limit, json_t **items)
@@ -176,20 +178,20 @@ int store_ws_activity_list(struct store_conn *c, int64_t account_id, int limit, 
 }
 
 int store_ws_comment_add(struct store_conn *c, int64_t account_id, int64_t objective_id,
-                         int64_t action_id, int64_t member_id, int64_t user_id,
-                         const char *author, const char *body, int64_t now, int64_t *id)
+                         int64_t action_id, int64_t member_id, int64_t user_id, const char *author,
+                         const char *body, int64_t now, int64_t *id)
 {
-	return sq_int(c,
-	              "INSERT INTO workspace_comments (account_id, objective_id, action_id, "
-	              "member_id, user_id, author, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-	              "RETURNING id",
-	              (struct db_val[]){DB_INT(account_id),
-	                                objective_id > 0 ? DB_INT(objective_id) : DB_NULL,
-	                                action_id > 0 ? DB_INT(action_id) : DB_NULL,
-	                                member_id > 0 ? DB_INT(member_id) : DB_NULL,
-	                                user_id > 0 ? DB_INT(user_id) : DB_NULL, DB_TEXT(author),
-	                                DB_TEXT(body), DB_INT(now)},
-	              8, id);
+	return sq_int(
+	    c,
+	    "INSERT INTO workspace_comments (account_id, objective_id, action_id, "
+	    "member_id, user_id, author, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+	    "RETURNING id",
+	    (struct db_val[]){DB_INT(account_id), objective_id > 0 ? DB_INT(objective_id) : DB_NULL,
+	                      action_id > 0 ? DB_INT(action_id) : DB_NULL,
+	                      member_id > 0 ? DB_INT(member_id) : DB_NULL,
+	                      user_id > 0 ? DB_INT(user_id) : DB_NULL, DB_TEXT(author),
+	                      DB_TEXT(body), DB_INT(now)},
+	    8, id);
 }
 
 int store_ws_comments(struct store_conn *c, int64_t account_id, json_t **items)
@@ -214,12 +216,13 @@ int store_agenda_add(struct store_conn *c, int64_t review_id, const char *item, 
 
 int store_agenda_list(struct store_conn *c, int64_t review_id, json_t **items)
 {
-	return sq_rows(c,
-	               "SELECT g.id, g.item, COALESCE(m.name, u.name) AS author, CASE WHEN g.member_id "
-	               "IS NULL THEN 'ours' ELSE 'theirs' END AS side FROM review_agenda g LEFT JOIN "
-	               "client_members m ON m.id = g.member_id LEFT JOIN users u ON u.id = "
-	               "g.user_id WHERE g.review_id = ? ORDER BY g.id",
-	               (struct db_val[]){DB_INT(review_id)}, 1, items);
+	return sq_rows(
+	    c,
+	    "SELECT g.id, g.item, COALESCE(m.name, u.name) AS author, CASE WHEN g.member_id "
+	    "IS NULL THEN 'ours' ELSE 'theirs' END AS side FROM review_agenda g LEFT JOIN "
+	    "client_members m ON m.id = g.member_id LEFT JOIN users u ON u.id = "
+	    "g.user_id WHERE g.review_id = ? ORDER BY g.id",
+	    (struct db_val[]){DB_INT(review_id)}, 1, items);
 }
 
 int store_survey_request_add(struct store_conn *c, int64_t account_id, const char *kind,
@@ -263,11 +266,12 @@ int store_survey_requests(struct store_conn *c, int64_t account_id, json_t **ite
 int store_survey_pending(struct store_conn *c, int64_t account_id, int64_t member_id,
                          json_t **items)
 {
-	return sq_rows(c,
-	               "SELECT r.id, r.kind, r.question FROM survey_requests r WHERE r.account_id = "
-	               "? AND r.closed_at IS NULL AND NOT EXISTS (SELECT 1 FROM survey_answers s "
-	               "WHERE s.request_id = r.id AND s.member_id = ?) ORDER BY r.id",
-	               (struct db_val[]){DB_INT(account_id), DB_INT(member_id)}, 2, items);
+	return sq_rows(
+	    c,
+	    "SELECT r.id, r.kind, r.question FROM survey_requests r WHERE r.account_id = "
+	    "? AND r.closed_at IS NULL AND NOT EXISTS (SELECT 1 FROM survey_answers s "
+	    "WHERE s.request_id = r.id AND s.member_id = ?) ORDER BY r.id",
+	    (struct db_val[]){DB_INT(account_id), DB_INT(member_id)}, 2, items);
 }
 
 int store_survey_answer_add(struct store_conn *c, int64_t request_id, int64_t member_id,

@@ -49,8 +49,8 @@ int store_ws_activity_list(struct store_conn *c, int64_t account_id, int limit, 
 /* Adds a comment on an objective or an action (the other 0) of account by a member or a
  * user (the other 0); *id gets its id. */
 int store_ws_comment_add(struct store_conn *c, int64_t account_id, int64_t objective_id,
-                         int64_t action_id, int64_t member_id, int64_t user_id,
-                         const char *author, const char *body, int64_t now, int64_t *id);
+                         int64_t action_id, int64_t member_id, int64_t user_id, const char *author,
+                         const char *body, int64_t now, int64_t *id);
 /* The account's workspace comments, oldest first (*items owned). */
 int store_ws_comments(struct store_conn *c, int64_t account_id, json_t **items);
 /* Adds an item to a review's agenda by a member or a user (the other 0). */

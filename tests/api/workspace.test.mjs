@@ -4,7 +4,8 @@
 // the answer in the KPIs) and removal ends the member's session at once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, api, demoDb, tokens } from '../lib/harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { PG, psql, serve, api, demoDb, tokens } from '../lib/harness.mjs';
 import { signIn, wsCall } from '../lib/workspace.mjs';
 
 let t, db, srv;
@@ -22,6 +23,7 @@ after(async () => {
 });
 
 const call = (w, m, p, b) => api(srv.url, tok[w], m, p, b);
+const sql = (q) => (PG ? psql(q, new URL(db).pathname.slice(1)) : execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim());
 const ws = (s, m, p, b) => wsCall(srv.url, s, m, p, b);
 const ok = async (w, m, p, b, want) => {
   const r = await call(w, m, p, b);
@@ -193,6 +195,19 @@ test('links: one-time, a fresh one kills the old, expired or removed ones are de
   assert.equal((await call('anna', 'DELETE', `/api/v1/client-members/${m.id}`)).status, 204);
   assert.equal((await signIn(srv.url, again.link)).status, 404);
   assert.equal((await call('anna', 'POST', `/api/v1/client-members/${m.id}/link`)).status, 409);
+  // a link expires after 7 days; a session after a day idle
+  const late = await ok('anna', 'POST', `/api/v1/accounts/${f.acc}/client-members`, { name: 'Late', email: 'late@acme.example' });
+  const exp = Date.parse(late.expires_at) / 1000 - Date.now() / 1000;
+  assert.ok(exp > 7 * 86400 - 60 && exp <= 7 * 86400, late.expires_at);
+  const late2 = await ok('anna', 'POST', `/api/v1/client-members/${late.id}/link`);
+  sql(`UPDATE workspace_links SET expires_at = ${Math.floor(Date.now() / 1000) - 1} WHERE member_id = ${late.id}`);
+  assert.equal((await signIn(srv.url, late2.link)).status, 404);
+  const late3 = await ok('anna', 'POST', `/api/v1/client-members/${late.id}/link`);
+  const ls = await signIn(srv.url, late3.link);
+  assert.equal((await ws(ls, 'GET', '/api/v1/workspace')).status, 200);
+  sql(`UPDATE workspace_sessions SET last_seen_at = last_seen_at - 86400 WHERE member_id = ${late.id}`);
+  assert.equal((await ws(ls, 'GET', '/api/v1/workspace')).status, 401);
+  assert.equal(sql(`SELECT count(*) FROM workspace_sessions WHERE member_id = ${late.id}`), '0', 'the dead session is deleted');
   // guesses from one address are throttled (20 a minute)
   let last;
   for (let i = 0; i < 25; i++) last = await signIn(srv.url, `/#/workspace/ws_guess${i}`);
