@@ -65,10 +65,10 @@ function Members({ account, contacts, canEdit, setError, onChange }) {
   return html`<section aria-labelledby="wsp-m-title"><h2 id="wsp-m-title">Client members</h2>
     <p class="muted">The client's people you invite sign in with a link, see only what is marked "client can see" in the plan and this tab, and can be removed at any time.</p>
     ${made && html`<${LinkBox} made=${made} onClose=${() => setMade(null)} />`}
-    ${members === null ? html`<p class="loading">Loading…</p>` : members.length ? html`<ul class="wsp-members">${members.map((m) => html`<li key=${m.id} data-member=${m.id}>
+    ${members === null ? html`<p class="loading">Loading…</p>` : members.length ? html`<ul class="wsp-members">${members.map((m) => html`<li key=${m.id} data-member=${m.id} class=${m.removed_at ? 'removed' : ''}>
         <div class="wsp-who"><strong>${m.name}</strong> <span class="muted">${m.email}</span></div>
-        <div class="wsp-when muted">invited ${date(m.invited_at)} · last visit ${m.last_visit_at ? ago(m.last_visit_at) : 'not yet'}</div>
-        ${canEdit && html`<div class="wsp-tools"><button class="link" aria-label=${`new link for ${m.name}`} onClick=${() => fresh(m)}>new link</button>
+        <div class="wsp-when muted">invited ${date(m.invited_at)} · last visit ${m.last_visit_at ? ago(m.last_visit_at) : 'not yet'}${m.removed_at ? ` · removed ${date(m.removed_at)}` : ''}</div>
+        ${canEdit && !m.removed_at && html`<div class="wsp-tools"><button class="link" aria-label=${`new link for ${m.name}`} onClick=${() => fresh(m)}>new link</button>
           <button class="link" aria-label=${`remove ${m.name}`} onClick=${() => remove(m)}>remove</button></div>`}</li>`)}</ul>`
       : html`<p class="muted">Nobody from the client is invited yet.</p>`}
     ${canEdit && html`<form class="wsp-invite" aria-label="Invite a client member" onSubmit=${invite}>

@@ -225,3 +225,16 @@ test('the member reads the minutes, signs out, and a used or removed link lets n
   await shows(c, c.getByRole('heading', { name: 'Please sign in with your link' }), 'no session after removal');
   assert.deepEqual(c.problems, []);
 });
+
+test('a viewer reads the workspace tab without a control to change it', async () => {
+  const p = await newPage(browser, 1280, 900);
+  await signIn(p, srv.url, 'viewer@example.com');
+  await openAccount(p, srv.url, acc.id, 'workspace');
+  await shows(p, p.locator('.wsp-activity li').first(), 'the activity');
+  await shows(p, p.locator('table.wsp-actions tbody tr').first(), 'the mutual action plan');
+  // the member removed in the test above is shown as such
+  assert.match(await p.locator('ul.wsp-members > li', { hasText: contact.email }).innerText(), /removed \d{4}-\d{2}-\d{2}/);
+  const controls = await p.locator('#tabpanel input, #tabpanel select, #tabpanel textarea, #tabpanel form, #tabpanel button').count();
+  assert.equal(controls, 0, 'no edit controls for a viewer');
+  assert.deepEqual(p.problems, []);
+});
