@@ -220,10 +220,15 @@ function Conversation({ account, plan, canWork, stamp }) {
   </section>`;
 }
 
-function ActivityLog({ account, stamp }) {
+function ActivityLog({ account, plan, stamp }) {
   const [items, setItems] = useState(null);
   useEffect(() => { get(`/api/v1/accounts/${account.id}/workspace-activity`).then((r) => setItems(r.items ?? r), () => setItems([])); }, [account.id, stamp]);
-  const line = (x) => x.summary || x.text || x.description || [x.action || x.kind, x.entity, x.title].filter(Boolean).join(' ');
+  // the server names a commented record by its id: the plan's title reads better
+  const titled = (t) => t.replace(/^commented on (objective|action) (\d+)$/, (all, kind, id) => {
+    const rec = plan?.[kind === 'objective' ? 'objectives' : 'actions'].find((r) => r.id === Number(id));
+    return rec ? `commented on the ${kind} "${rec.title}"` : all;
+  });
+  const line = (x) => titled(x.summary || [x.action, x.entity].filter(Boolean).join(' '));
   return html`<section aria-labelledby="wsp-l-title"><h2 id="wsp-l-title">What the client did</h2>
     ${items === null ? html`<p class="loading">Loading…</p>` : items.length ? html`<ul class="timeline wsp-activity">${items.map((x, i) => html`<li key=${x.id ?? i}>
       <span class="muted">${(x.at || x.created_at || '').replace('T', ' ').slice(0, 16)}</span> <strong>${x.actor || ''}</strong> ${line(x)}</li>`)}</ul>`
@@ -240,6 +245,6 @@ export function WorkspacePanel({ account, contacts, plan, canEdit, canWork, relo
     <${Conversation} account=${account} plan=${plan} canWork=${canWork} stamp=${stamp} />
     <${Reviews} plan=${plan} canEdit=${canEdit} setError=${setError} />
     <${Feedback} account=${account} a=${account} canEdit=${canEdit} reload=${reload} setError=${setError} />
-    <${ActivityLog} account=${account} stamp=${stamp} />
+    <${ActivityLog} account=${account} plan=${plan} stamp=${stamp} />
   </div>`;
 }

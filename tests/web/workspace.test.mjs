@@ -143,7 +143,10 @@ test('the member signs in through the link on a phone and works in the plan', as
   await shows(c, c.getByText(/Proposed “Name a contact per site”/), 'the proposal');
   await screenshot(c, 'workspace-client-done-390');
   await fits(c, 'the workspace after the walk at 390 px');
-  // the same workspace on a desktop
+  // the same workspace on a tablet and a desktop
+  await c.setViewportSize({ width: 820, height: 1000 });
+  await screenshot(c, 'workspace-client-820');
+  await fits(c, 'the workspace at 820 px');
   await c.setViewportSize({ width: 1280, height: 900 });
   await screenshot(c, 'workspace-client-1280');
   await fits(c, 'the workspace at 1280 px');
@@ -163,6 +166,7 @@ test('the KAM sees what the member did on the account page and in the KPIs', asy
   for (const what of [/done|completed/i, /comment/i, /confirm/i, /agenda/i, /NPS|survey/i, /propos/i])
     assert.match(did, what, `the activity says ${what}`);
   assert.match(did, new RegExp(contact.name));
+  assert.ok(did.includes(`commented on the objective "${objective.title}"`), did);
   // their proposal waits for the KAM: accept it
   await shows(p, p.locator('.wsp-proposed', { hasText: 'Name a contact per site' }), 'the proposal');
   await p.getByRole('button', { name: 'accept Name a contact per site' }).click();
@@ -196,6 +200,9 @@ test('the KAM sees what the member did on the account page and in the KPIs', asy
   await shows(n, n.locator('ul.wsp-members > li').first(), 'the members at 390 px');
   await screenshot(n, 'workspace-staff-390');
   await fits(n, 'the workspace tab at 390 px');
+  await n.setViewportSize({ width: 820, height: 1000 });
+  await screenshot(n, 'workspace-staff-820');
+  await fits(n, 'the workspace tab at 820 px');
   assert.deepEqual(p.problems, []);
   assert.deepEqual(n.problems, []);
 });
