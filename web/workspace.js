@@ -221,7 +221,7 @@ function Review({ r, refresh }) {
     </div>`}
     ${other && html`<form class="cw-row cw-inline" aria-label="Propose another date"
         onSubmit=${async (e) => { e.preventDefault(); if (await run(`/api/v1/workspace/reviews/${r.id}/propose`, { proposed_on: when.current.value })) setOther(false); }}>
-      <label>New date <input ref=${when} type="date" required /></label><button type="submit" class="cw-primary">Send</button></form>`}
+      <label>New date <input ref=${when} type="date" required /></label><button type="submit" class="cw-primary">Propose this date</button></form>`}
     <h3>Agenda</h3>
     ${(r.agenda || []).length ? html`<ol class="cw-agenda">${r.agenda.map((x, i) => html`<li key=${i}>${agendaText(x)}${agendaBy(x) ? html` <span class="muted cw-small">(${agendaBy(x)})</span>` : ''}</li>`)}</ol>`
       : html`<p class="muted">No agenda items yet.</p>`}

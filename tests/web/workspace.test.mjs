@@ -167,6 +167,10 @@ test('the KAM sees what the member did on the account page and in the KPIs', asy
     assert.match(did, what, `the activity says ${what}`);
   assert.match(did, new RegExp(contact.name));
   assert.ok(did.includes(`commented on the objective "${objective.title}"`), did);
+  // the KAM answers the comment in the workspace
+  await p.getByLabel(`your reply on ${objective.title}`).fill('Yes: per site from next month.');
+  await p.getByRole('button', { name: 'Reply' }).click();
+  await shows(p, p.locator('.wsp-thread li', { hasText: 'Yes: per site from next month.' }), 'the reply');
   // their proposal waits for the KAM: accept it
   await shows(p, p.locator('.wsp-proposed', { hasText: 'Name a contact per site' }), 'the proposal');
   await p.getByRole('button', { name: 'accept Name a contact per site' }).click();
@@ -218,6 +222,9 @@ test('the member reads the minutes, signs out, and a used or removed link lets n
   const fresh = await call('POST', `/api/v1/client-members/${m.id}/link`);
   await c.goto(fresh.link.startsWith('http') ? fresh.link : srv.url + fresh.link);
   await shows(c, c.getByText('Roll-out agreed for three sites.'), 'the minutes');
+  const reply = c.locator('.cw-thread li', { hasText: 'Yes: per site from next month.' });
+  await shows(c, reply, "the account team's reply");
+  assert.match(await reply.innerText(), /account team/);
   await screenshot(c, 'workspace-client-minutes-390');
   await c.getByRole('button', { name: 'Sign out' }).click();
   await shows(c, c.getByRole('heading', { name: 'You have signed out' }), 'the sign-out');
@@ -244,4 +251,33 @@ test('a viewer reads the workspace tab without a control to change it', async ()
   const controls = await p.locator('#tabpanel input, #tabpanel select, #tabpanel textarea, #tabpanel form, #tabpanel button').count();
   assert.equal(controls, 0, 'no edit controls for a viewer');
   assert.deepEqual(p.problems, []);
+});
+
+test('the KAM shares revenue; the client asks for another review date and the KAM takes it', async () => {
+  const inv = await call('POST', `/api/v1/accounts/${acc.id}/client-members`, { name: 'Omar Field', email: 'omar.field@client.example' });
+  await call('POST', `/api/v1/plans/${plan}/reviews`, { proposed_on: '2099-01-10', agenda: ['Budget for next year'] });
+  const p = await newPage(browser, 1280, 900);
+  await signIn(p, srv.url, 'anna@example.com');
+  await openAccount(p, srv.url, acc.id, 'workspace');
+  await p.getByLabel(/Share revenue with the client/).check();
+  await p.waitForFunction(async (id) => (await (await fetch(`/api/v1/accounts/${id}`)).json()).workspace_shares_revenue === true, acc.id);
+  const c = await newPage(browser, 390, 844);
+  await c.goto(srv.url + inv.link);
+  await shows(c, c.getByRole('heading', { name: 'Business together' }), 'the shared revenue');
+  await shows(c, c.locator('#cw-review').getByText('Sat, 10 January 2099'), 'the earlier review');
+  await c.getByRole('button', { name: 'Propose another date' }).click();
+  await c.getByLabel('New date').fill('2099-01-17');
+  await c.getByRole('button', { name: 'Propose this date' }).click();
+  await shows(c, c.getByText(/You proposed Sat, 17 January 2099 instead/), 'the counter-proposal');
+  await screenshot(c, 'workspace-client-other-date-390');
+  await fits(c, 'the workspace with revenue at 390 px');
+  await openAccount(p, srv.url, acc.id, 'workspace');
+  const rv = p.locator('.wsp-reviews > li', { hasText: '2099-01-10' });
+  await shows(p, rv.getByText('The client proposes 2099-01-17 instead.'), "the client's date");
+  await rv.getByRole('button', { name: 'Take 2099-01-17' }).click();
+  await shows(p, p.locator('.wsp-reviews > li strong', { hasText: '2099-01-17' }), 'the new date');
+  await c.reload();
+  await shows(c, c.locator('#cw-review').getByText('Sat, 17 January 2099'), 'the new date for the client');
+  assert.deepEqual(p.problems, []);
+  assert.deepEqual(c.problems, []);
 });
