@@ -10,6 +10,8 @@ import { pct, num, money, setClock } from './format.js';
 import { Chart } from './chart.js';
 
 let csrf = null;
+// what to do when the server says the session is over (removed, expired): the page says so
+let ended = () => {};
 
 // A workspace request: JSON in and out, the workspace session's CSRF token on unsafe ones;
 // a problem document becomes an ApiError whose message names the field when there is one.
@@ -26,6 +28,7 @@ async function call(method, path, body) {
   const text = await r.text().catch(() => '');
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch { /* not JSON: the status speaks */ }
+  if (r.status === 401 && !path.endsWith('/workspace/session')) ended();
   if (!r.ok) {
     const e = new ApiError(r.status, json);
     const f = json?.errors?.[0];
@@ -422,6 +425,7 @@ export function Workspace({ token }) {
     })();
     return () => { live = false; };
   }, [token]);
+  useEffect(() => { ended = () => signOut('ended'); return () => { ended = () => {}; }; }, []);
   async function signOut(why) {
     if (why === 'out') {
       try { await call('DELETE', '/api/v1/workspace/session'); } catch { /* the session is gone either way */ }

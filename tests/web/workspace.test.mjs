@@ -141,6 +141,9 @@ test('the member signs in through the link on a phone and works in the plan', as
   await c.getByLabel('What should be done').fill('Name a contact per site');
   await c.getByRole('button', { name: 'Propose', exact: true }).click();
   await shows(c, c.getByText(/Proposed “Name a contact per site”/), 'the proposal');
+  // the one-page plan, with the workspace's own session
+  const pdf = await c.evaluate(async () => { const r = await fetch('/api/v1/workspace/plan.pdf'); return [r.status, r.headers.get('content-type'), (await r.text()).slice(0, 5)]; });
+  assert.deepEqual(pdf, [200, 'application/pdf', '%PDF-']);
   await screenshot(c, 'workspace-client-done-390');
   await fits(c, 'the workspace after the walk at 390 px');
   // the same workspace on a tablet and a desktop
@@ -235,6 +238,11 @@ test('the member reads the minutes, signs out, and a used or removed link lets n
   await c.goto(again.link.startsWith('http') ? again.link : srv.url + again.link);
   await shows(c, c.getByRole('heading', { name: acc.name, level: 1 }), 'the workspace again');
   await call('DELETE', `/api/v1/client-members/${m.id}`);
+  // the page still open: the next change finds the session gone and says so
+  await c.getByRole('button', { name: 'Propose an action' }).click();
+  await c.getByLabel('What should be done').fill('Too late');
+  await c.getByRole('button', { name: 'Propose', exact: true }).click();
+  await shows(c, c.getByRole('heading', { name: 'Please sign in with your link' }), 'the ended session');
   await c.reload();
   await shows(c, c.getByRole('heading', { name: 'Please sign in with your link' }), 'no session after removal');
   assert.deepEqual(c.problems, []);
