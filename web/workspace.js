@@ -381,7 +381,7 @@ function Board({ me, onSignOut }) {
       ${(d.reviews || []).filter((r) => r.minutes && r.id !== d.next_review?.id).length > 0 && html`<${Section} id="minutes" title="Minutes of past reviews">
         ${d.reviews.filter((r) => r.minutes && r.id !== d.next_review?.id).map((r) => html`<div class="cw-past" key=${r.id}><h3>${longDate(r.held_on || r.proposed_on)}</h3><div class="cw-minutes pre">${r.minutes}</div></div>`)}<//>`}
       ${d.revenue && html`<${Section} id="revenue" title="Business together"><p class="cw-revenue">${money(d.revenue.revenue_12m ?? d.revenue.value, d.revenue.currency)}
-        <span class="muted"> over the last twelve months${d.revenue.previous != null ? ` (before: ${money(d.revenue.previous, d.revenue.currency)})` : ''}</span></p><//>`}
+        <span class="muted cw-rev-note">our business with ${d.account.name} over the last twelve months${d.revenue.previous != null ? ` (before: ${money(d.revenue.previous, d.revenue.currency)})` : ''}</span></p><//>`}
       <div class="cw-pair">
       <${Section} id="cases" title="Your open cases"><${Cases} cases=${d.cases} /><//>
       <${Section} id="documents" title="Documents"><p><a class="cw-doc" href="/api/v1/workspace/plan.pdf" download>One-page plan (PDF)</a>
