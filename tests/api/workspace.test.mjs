@@ -201,6 +201,21 @@ test('on the demo data: the client side of the plan is there, and the cases a me
   assert.equal((await ws(s, 'PATCH', `/api/v1/workspace/actions/${theirs.id}`, { status: 'done' })).json.status, 'done');
 });
 
+test('workspace sign-ins, invitations and comments keep the KPI caches; a survey answer moves them', async () => {
+  const f = await fresh('Acme Cache');
+  const kpi = async () => (await call('director', 'GET', `/api/v1/kpis?scope=account&id=${f.acc}`)).headers.get('x-cache');
+  const m = await ok('anna', 'POST', `/api/v1/accounts/${f.acc}/client-members`, { name: 'Cam', email: 'cam@acme.example' });
+  const sr = await ok('anna', 'POST', `/api/v1/accounts/${f.acc}/survey-requests`, { kind: 'csat' });
+  await kpi();
+  assert.equal(await kpi(), 'hit');
+  const s = await signIn(srv.url, m.link);
+  assert.equal((await ws(s, 'POST', '/api/v1/workspace/comments', { objective_id: f.obj.id, body: 'Hello' })).status, 201);
+  await ok('anna', 'POST', `/api/v1/client-members/${m.id}/link`);
+  assert.equal(await kpi(), 'hit', 'no figure counts sign-ins, links or comments');
+  assert.equal((await ws(s, 'POST', `/api/v1/workspace/surveys/${sr.id}/answer`, { score: 4 })).status, 201);
+  assert.equal(await kpi(), 'miss', 'an answer is a survey: the figures move');
+});
+
 test('links: one-time, a fresh one kills the old, expired or removed ones are dead, and sign-in is throttled per address', async () => {
   const f = await fresh('Acme Links');
   const m = await ok('anna', 'POST', `/api/v1/accounts/${f.acc}/client-members`, { name: 'Lee', email: 'lee@acme.example' });
