@@ -174,6 +174,48 @@ test('who may manage a workspace: the KAM, directors and admins; others 403, and
   assert.equal(wrong.json.errors[0].field, 'contact_id');
 });
 
+test('on the demo data: the client side of the plan is there, and the cases a member\'s contact raised show', async () => {
+  // anna's first demo account with an active plan, an open action of the client's and cases
+  let acc, plan, acts, theirs, cases, contact;
+  const me = await ok('anna', 'GET', '/api/v1/me');
+  for (acc of (await ok('anna', 'GET', `/api/v1/accounts?limit=50&sort=id&owner_id=${me.id}`)).items) {
+    plan = (await ok('anna', 'GET', `/api/v1/plans?account_id=${acc.id}&status=active`)).items[0];
+    if (!plan) continue;
+    acts = (await ok('anna', 'GET', `/api/v1/actions?plan_id=${plan.id}&limit=100`)).items;
+    theirs = acts.find((a) => a.side === 'theirs' && ['open', 'in_progress'].includes(a.status));
+    cases = (await ok('anna', 'GET', `/api/v1/cases?account_id=${acc.id}&limit=100`)).items;
+    contact = (cases.find((c) => c.contact_id && ['open', 'in_progress'].includes(c.status)) ?? cases.find((c) => c.contact_id))?.contact_id;
+    if (theirs && contact) break;
+  }
+  assert.ok(theirs && contact, 'the demo has such an account');
+  assert.ok(acts.some((a) => a.side === 'joint') && acts.some((a) => a.side === 'ours'), JSON.stringify(acts.map((a) => a.side)));
+  // the KAM shares the client's action and invites the contact who raised the cases
+  await ok('anna', 'PATCH', `/api/v1/actions/${theirs.id}`, { client_visible: true });
+  const c = await ok('anna', 'GET', `/api/v1/contacts/${contact}`);
+  const m = await ok('anna', 'POST', `/api/v1/accounts/${acc.id}/client-members`, { name: c.name, email: c.email ?? 'client@example.com', contact_id: contact });
+  const s = await signIn(srv.url, m.link);
+  const v = (await ws(s, 'GET', '/api/v1/workspace')).json;
+  assert.deepEqual(v.actions.map((a) => a.id), [theirs.id]);
+  const open = cases.filter((x) => x.contact_id === contact && ['open', 'in_progress'].includes(x.status)).map((x) => x.id).sort();
+  assert.deepEqual(v.cases.map((x) => x.id).sort(), open);
+  assert.equal((await ws(s, 'PATCH', `/api/v1/workspace/actions/${theirs.id}`, { status: 'done' })).json.status, 'done');
+});
+
+test('workspace sign-ins, invitations and comments keep the KPI caches; a survey answer moves them', async () => {
+  const f = await fresh('Acme Cache');
+  const kpi = async () => (await call('director', 'GET', `/api/v1/kpis?scope=account&id=${f.acc}`)).headers.get('x-cache');
+  const m = await ok('anna', 'POST', `/api/v1/accounts/${f.acc}/client-members`, { name: 'Cam', email: 'cam@acme.example' });
+  const sr = await ok('anna', 'POST', `/api/v1/accounts/${f.acc}/survey-requests`, { kind: 'csat' });
+  await kpi();
+  assert.equal(await kpi(), 'hit');
+  const s = await signIn(srv.url, m.link);
+  assert.equal((await ws(s, 'POST', '/api/v1/workspace/comments', { objective_id: f.obj.id, body: 'Hello' })).status, 201);
+  await ok('anna', 'POST', `/api/v1/client-members/${m.id}/link`);
+  assert.equal(await kpi(), 'hit', 'no figure counts sign-ins, links or comments');
+  assert.equal((await ws(s, 'POST', `/api/v1/workspace/surveys/${sr.id}/answer`, { score: 4 })).status, 201);
+  assert.equal(await kpi(), 'miss', 'an answer is a survey: the figures move');
+});
+
 test('links: one-time, a fresh one kills the old, expired or removed ones are dead, and sign-in is throttled per address', async () => {
   const f = await fresh('Acme Links');
   const m = await ok('anna', 'POST', `/api/v1/accounts/${f.acc}/client-members`, { name: 'Lee', email: 'lee@acme.example' });
@@ -208,7 +250,7 @@ test('links: one-time, a fresh one kills the old, expired or removed ones are de
   sql(`UPDATE workspace_sessions SET last_seen_at = last_seen_at - 86400 WHERE member_id = ${late.id}`);
   assert.equal((await ws(ls, 'GET', '/api/v1/workspace')).status, 401);
   assert.equal(sql(`SELECT count(*) FROM workspace_sessions WHERE member_id = ${late.id}`), '0', 'the dead session is deleted');
-  // guesses from one address are throttled (20 a minute)
+  // guesses from one address are throttled (20 a minute): the last test of the file
   let last;
   for (let i = 0; i < 25; i++) last = await signIn(srv.url, `/#/workspace/ws_guess${i}`);
   assert.equal(last.status, 429);

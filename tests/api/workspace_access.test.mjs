@@ -18,7 +18,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { serve, api, demoDb, tokens } from '../lib/harness.mjs';
+import { serve, api, demoDb, tokens, login } from '../lib/harness.mjs';
 import { signIn, wsCall } from '../lib/workspace.mjs';
 
 let t, db, srv;
@@ -185,6 +185,32 @@ test("every workspace route answers another account's ids exactly as missing one
   assert.deepEqual((await ok('anna', 'GET', `/api/v1/accounts/${A.acc}/workspace-comments`)).items, []);
 });
 
+test('the workspace routes answer nobody but a live client session: staff tokens, staff sessions and ended sessions get 401', async () => {
+  const doc = await (await fetch(srv.url + '/api/v1/openapi.json')).json();
+  const staff = await login(srv.url, 'anna@example.com');
+  const problems = [];
+  let n = 0;
+  for (const [path, ops] of Object.entries(doc.paths)) {
+    if (!path.startsWith('/api/v1/workspace')) continue;
+    for (const [method, op] of Object.entries(ops)) {
+      if (Array.isArray(op.security) && op.security.length === 0) continue; // sign-in itself
+      const p = path.replace('{id}', String(A.theirs)), m = method.toUpperCase();
+      const body = ['POST', 'PUT', 'PATCH'].includes(m) ? {} : undefined;
+      for (const [who, r] of [
+        ['staff token', await api(srv.url, tok.anna, m, p, body)],
+        ['staff session', await wsCall(srv.url, { cookie: staff.cookie, csrf: staff.csrf }, m, p, body)],
+        ['ended session', await send(gone, m, p, body)],
+      ]) {
+        n++;
+        if (r.status !== 401) problems.push(`${m} ${path} with a ${who}: ${r.status}`);
+      }
+    }
+  }
+  assert.deepEqual(problems, []);
+  assert.ok(n >= 36, `${n} requests`);
+  size.workspaceRequests = n;
+});
+
 const FORBIDDEN_KEYS = ['notes', 'attitude', 'influence', 'decision_role', 'health', 'score', 'tier', 'segment',
   'mitigation', 'situation', 'probability', 'impact', 'description', 'external_id', 'revenue_12m', 'phone',
   'initiatives', 'swot_strengths', 'relationship_strength', 'strategic_importance', 'summary'];
@@ -230,7 +256,8 @@ test('planted markers: no internal field reaches any workspace answer', async ()
     for (const k of keysOf(j, '', [])) if (FORBIDDEN_KEYS.includes(k.slice(k.lastIndexOf('.') + 1))) leaks.push(`key ${k} in ${what}`);
   }
   assert.deepEqual(leaks, []);
-  console.log(`# workspace access: ${size.routes} routes × ${size.actors} client actors (${size.requests} staff-route requests); ` +
+  console.log(`# workspace access: ${size.routes} routes × ${size.actors} client actors (${size.requests} staff-route requests, ` +
+    `${size.workspaceRequests} workspace-route requests by non-clients); ` +
     `${markers.size} planted markers × ${answers.length} workspace answers`);
   // once the KAM shares revenue, the figure shows: the revenue marker was a live one
   await ok('anna', 'PATCH', `/api/v1/accounts/${A.acc}`, { workspace_shares_revenue: true });
