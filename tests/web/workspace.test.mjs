@@ -9,33 +9,44 @@ import { launch, newPage, signIn, fits, screenshot, openAccount, shows } from '.
 import { serve, api, demoDb, tokens } from '../lib/harness.mjs';
 
 let t, db, srv, browser, tok = {};
-let acc, plan, contact, objective, theirs, ours;
+let acc, plan, contact, objective, theirs, ours, joint, raised;
 
 const call = async (m, p, b) => {
   const r = await api(srv.url, tok.anna, m, p, b);
   assert.ok(r.status < 300, `${m} ${p}: ${r.status} ${r.text}`);
   return r.json;
 };
+const open = (x) => ['open', 'in_progress'].includes(x.status);
 
 before(async () => {
   ({ t, db } = demoDb());
   Object.assign(tok, tokens(db, ['anna'], 'webws'));
   srv = await serve(db);
   browser = await launch();
-  // one of the demo accounts Anna owns with an active plan and a contact who has an e-mail
+  // a demo account Anna owns whose active plan has an open action on the client's side (the
+  // demo's mutual action plan), and a contact with an e-mail: the one who raised its cases
+  // if they have one
   const me = await call('GET', '/api/v1/me');
   for (const a of (await call('GET', '/api/v1/accounts?limit=100&sort=name')).items.filter((x) => x.owner_id === me.id)) {
-    const plans = (await call('GET', `/api/v1/plans?account_id=${a.id}&status=active`)).items;
+    const p = (await call('GET', `/api/v1/plans?account_id=${a.id}&status=active`)).items[0];
+    if (!p) continue;
+    const full = await call('GET', `/api/v1/plans/${p.id}`);
+    // (a title of its own: the page's controls are named by it)
+    const mine = full.actions.find((x) => x.side === 'theirs' && open(x) && full.actions.filter((y) => y.title === x.title).length === 1);
+    const cases = (await call('GET', `/api/v1/cases?account_id=${a.id}&limit=100`)).items.filter((c) => c.contact_id);
     const people = (await call('GET', `/api/v1/contacts?account_id=${a.id}&limit=100`)).items.filter((c) => c.email && !c.left_on);
-    if (plans.length && people.length) { acc = a; plan = plans[0].id; contact = people[0]; break; }
+    const who = people.find((c) => cases.some((x) => x.contact_id === c.id)) ?? people[0];
+    if (mine && full.objectives.length && who) {
+      acc = a; plan = p.id; theirs = mine; objective = full.objectives[0]; contact = who;
+      break;
+    }
   }
-  assert.ok(acc, 'a demo account of Anna with an active plan and a contact with an e-mail');
-  const full = await call('GET', `/api/v1/plans/${plan}`);
-  // the plan shares one objective and two actions: one on the client's side, one on ours
-  objective = full.objectives[0] ?? await call('POST', '/api/v1/objectives', { plan_id: plan, title: 'Cut downtime by half', metric: 'hours', baseline: 40, target: 20 });
-  await call('PATCH', `/api/v1/objectives/${objective.id}`, { client_visible: true });
-  theirs = await call('POST', '/api/v1/actions', { plan_id: plan, title: 'Send us the list of sites for the roll-out', due_on: '2099-03-01', client_visible: true });
-  ours = await call('POST', '/api/v1/actions', { plan_id: plan, title: 'Run the pilot at two sites', due_on: '2099-04-01', client_visible: true, side: 'ours' });
+  assert.ok(acc, 'a demo account of Anna with the client\'s action open and a contact with an e-mail');
+  // a case their contact raised that is still open (the demo's are mostly resolved)
+  raised = await call('POST', '/api/v1/cases', { account_id: acc.id, title: 'Sensor gateway drops data at plant 3', severity: 'high', status: 'open', contact_id: contact.id });
+  // two more actions the KAM shares: ours, and one the KAM makes joint on the page
+  ours = await call('POST', '/api/v1/actions', { plan_id: plan, title: 'Run the pilot at two sites', due_on: '2099-04-01', client_visible: true });
+  joint = await call('POST', '/api/v1/actions', { plan_id: plan, title: 'Agree the site list together', due_on: '2099-03-01', client_visible: true });
 });
 
 after(async () => {
@@ -60,12 +71,19 @@ const unnamed = (p) => p.evaluate(() => [...document.querySelectorAll('input, se
 test('the KAM invites a client member, marks a side, proposes a review and asks for an NPS answer', async () => {
   const p = await newPage(browser, 1280, 900);
   await signIn(p, srv.url, 'anna@example.com');
-  await openAccount(p, srv.url, acc.id, 'workspace');
+  // the plan tab: the client may see the first objective
+  await openAccount(p, srv.url, acc.id, 'plan');
+  await p.getByLabel(`client can see ${objective.title}`).check();
+  await shows(p, p.locator(`tr[data-objective="${objective.id}"] label.client-can`, { hasText: 'shown' }), 'the shared objective');
+  await p.getByRole('tab', { name: 'workspace' }).click();
   await shows(p, p.getByText('Nobody from the client is invited yet.'), 'the empty member list');
-  // the action's side, in the mutual action plan
-  await p.getByLabel(`side of ${theirs.title}`).selectOption('theirs');
-  await shows(p, p.locator(`tr[data-action="${theirs.id}"]`).getByRole('status').filter({ hasText: 'Saved' }), 'the side saved');
-  assert.equal((await call('GET', `/api/v1/actions/${theirs.id}`)).side, 'theirs');
+  // the mutual action plan: share the client's demo action, make one of ours joint
+  await shows(p, p.locator(`tr[data-action="${theirs.id}"]`, { hasText: 'theirs' }), "the demo's client action");
+  await p.getByLabel(`client can see ${theirs.title}`).check();
+  await p.getByLabel(`side of ${joint.title}`).selectOption('joint');
+  await shows(p, p.locator(`tr[data-action="${joint.id}"]`).getByRole('status').filter({ hasText: 'Saved' }), 'the side saved');
+  assert.equal((await call('GET', `/api/v1/actions/${joint.id}`)).side, 'joint');
+  assert.equal((await call('GET', `/api/v1/actions/${theirs.id}`)).client_visible, true);
   // a review with an agenda
   const rv = p.getByRole('form', { name: 'Propose a review' });
   await rv.getByLabel('Date').fill('2099-02-15');
@@ -125,6 +143,8 @@ test('the member signs in through the link on a phone and works in the plan', as
   await c.getByLabel(`done: ${theirs.title}`).check();
   await shows(c, c.locator(`li[data-action="${theirs.id}"].done`), 'the action done');
   assert.equal(await c.getByLabel(`done: ${ours.title}`).count(), 0, 'our side is ours to tick');
+  assert.equal(await c.locator('[data-side=joint]').getByLabel(`done: ${joint.title}`).count(), 1, 'a joint action is theirs to tick too');
+  await shows(c, c.locator('#cw-cases').getByText(raised.title), 'the case their contact raised');
   // a comment on the objective
   await c.getByRole('button', { name: `comment on ${objective.title}` }).click();
   await c.getByLabel(`your comment on ${objective.title}`).fill('Can we see the downtime per site?');
