@@ -211,6 +211,34 @@ test('the workspace routes answer nobody but a live client session: staff tokens
   size.workspaceRequests = n;
 });
 
+test('hostile ids and bodies on every workspace route get a 4xx, never a 5xx, from a client session', async () => {
+  const doc = await (await fetch(srv.url + '/api/v1/openapi.json')).json();
+  const ids = ['0', '-1', '9223372036854775807', '9223372036854775808', '1e3', 'abc', '%00', '..%2F..', "1'%20OR%201=1"];
+  const values = [null, true, -1, 0, 9223372036854775807, 1e308, '', 'x'.repeat(100000), [], {}, [[[]]], '2999-13-45', '\u202e', "'; DROP TABLE actions; --"];
+  const keys = ['status', 'due_on', 'title', 'objective_id', 'action_id', 'body', 'proposed_on', 'item', 'score', 'comment', 'token', 'zzz'];
+  const problems = [];
+  let n = 0;
+  for (const [path, ops] of Object.entries(doc.paths)) {
+    if (!path.startsWith('/api/v1/workspace')) continue;
+    for (const method of Object.keys(ops)) {
+      const m = method.toUpperCase();
+      if (m === 'DELETE' && path === '/api/v1/workspace/session') continue; // signs out
+      const paths = path.includes('{id}') ? ids.map((i) => path.replace('{id}', i)) : [path];
+      for (const p of paths) {
+        const bodies = ['POST', 'PATCH'].includes(m) ? [...values.map((v, i) => ({ [keys[i % keys.length]]: v })), ...keys.map((k, i) => ({ [k]: values[(i * 5) % values.length] })), values[3], 'null'] : [undefined];
+        for (const b of bodies) {
+          const r = await send(sA, m, p, b);
+          n++;
+          if (r.status >= 500 || r.status < 200) problems.push(`${m} ${p} ${JSON.stringify(b)?.slice(0, 60)}: ${r.status}`);
+        }
+      }
+    }
+  }
+  assert.deepEqual(problems, []);
+  assert.equal((await send(sA, 'GET', '/api/v1/workspace')).status, 200, 'the session still works');
+  size.hostile = n;
+});
+
 const FORBIDDEN_KEYS = ['notes', 'attitude', 'influence', 'decision_role', 'health', 'score', 'tier', 'segment',
   'mitigation', 'situation', 'probability', 'impact', 'description', 'external_id', 'revenue_12m', 'phone',
   'initiatives', 'swot_strengths', 'relationship_strength', 'strategic_importance', 'summary'];
@@ -257,7 +285,7 @@ test('planted markers: no internal field reaches any workspace answer', async ()
   }
   assert.deepEqual(leaks, []);
   console.log(`# workspace access: ${size.routes} routes × ${size.actors} client actors (${size.requests} staff-route requests, ` +
-    `${size.workspaceRequests} workspace-route requests by non-clients); ` +
+    `${size.workspaceRequests} workspace-route requests by non-clients, ${size.hostile} hostile ones by a client); ` +
     `${markers.size} planted markers × ${answers.length} workspace answers`);
   // once the KAM shares revenue, the figure shows: the revenue marker was a live one
   await ok('anna', 'PATCH', `/api/v1/accounts/${A.acc}`, { workspace_shares_revenue: true });
