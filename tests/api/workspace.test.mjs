@@ -216,6 +216,20 @@ test('workspace sign-ins, invitations and comments keep the KPI caches; a survey
   assert.equal(await kpi(), 'miss', 'an answer is a survey: the figures move');
 });
 
+test('erasing a contact (privacy) erases them as a client member too: name, e-mail, comments\' author, activity; their session ends', async () => {
+  const f = await fresh('Acme Erase');
+  const m = await ok('anna', 'POST', `/api/v1/accounts/${f.acc}/client-members`, { name: 'Jane Doe', email: 'jane@acme.example', contact_id: f.contact.id });
+  const s = await signIn(srv.url, m.link);
+  assert.equal((await ws(s, 'POST', '/api/v1/workspace/comments', { objective_id: f.obj.id, body: 'Noted' })).status, 201);
+  const e = await ok('anna', 'POST', `/api/v1/contacts/${f.contact.id}/erase`, undefined, 200);
+  assert.equal(e.client_members_erased, 1);
+  assert.equal((await ws(s, 'GET', '/api/v1/workspace')).status, 401);
+  const members = (await ok('anna', 'GET', `/api/v1/accounts/${f.acc}/client-members`)).items;
+  assert.deepEqual(members.map((x) => [x.name, x.email, x.removed_at !== null]), [['(erased)', '', true]]);
+  const all = JSON.stringify([await ok('anna', 'GET', `/api/v1/accounts/${f.acc}/workspace-comments`), await ok('anna', 'GET', `/api/v1/accounts/${f.acc}/workspace-activity`)]);
+  assert.ok(!all.includes('Jane'), all);
+});
+
 test('links: one-time, a fresh one kills the old, expired or removed ones are dead, and sign-in is throttled per address', async () => {
   const f = await fresh('Acme Links');
   const m = await ok('anna', 'POST', `/api/v1/accounts/${f.acc}/client-members`, { name: 'Lee', email: 'lee@acme.example' });
