@@ -167,6 +167,11 @@ test('who may manage a workspace: the KAM, directors and admins; others 403, and
   const bad = await call('anna', 'POST', `/api/v1/accounts/${f.acc}/client-members`, { name: 'X', email: 'not-an-email' });
   assert.equal(bad.status, 400);
   assert.equal(bad.json.errors[0].field, 'email');
+  for (const b of [{ name: 'X' }, { email: 'x@acme.example' }, { name: '', email: 'x@acme.example' }, { name: 'X', email: null }]) {
+    const r = await call('anna', 'POST', `/api/v1/accounts/${f.acc}/client-members`, b);
+    assert.equal(r.status, 400, JSON.stringify(b));
+    assert.ok(['name', 'email'].includes(r.json.errors[0].field), r.text);
+  }
   const extra = await call('anna', 'POST', `/api/v1/accounts/${f.acc}/client-members`, { name: 'X', email: 'x@acme.example', role: 'admin' });
   assert.equal(extra.json.errors[0].field, 'role');
   const other = await fresh('Other Co');
