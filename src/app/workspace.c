@@ -180,6 +180,14 @@ static int staff_check(struct store_conn *db, const struct actor *who, int64_t a
 	return KAM_EFORBIDDEN;
 }
 
+/* What the audit keeps of a member: no name or e-mail, which a privacy erasure could not
+ * take back out of the append-only log. */
+static json_t *member_audit(const json_t *m)
+{
+	return json_pack("{s:O,s:O}", "account_id", json_object_get(m, "account_id"), "contact_id",
+	                 json_object_get(m, "contact_id"));
+}
+
 static json_t *member_out(const json_t *m)
 {
 	return json_pack("{s:O,s:O,s:O,s:O,s:O,s:o,s:o,s:o}", "id", json_object_get(m, "id"),
@@ -281,7 +289,7 @@ int app_ws_member_create(struct store_conn *db, const struct actor *who, int64_t
 	const char *name, *email;
 	char link[WS_TOKEN_LEN + 32];
 	int64_t contact = 0, id = 0, expires = 0, now = time_now();
-	json_t *c = NULL, *m = NULL, *acc = NULL;
+	json_t *c = NULL, *m = NULL, *acc = NULL, *note = NULL;
 	bool open = false, mailed = false;
 	int rc;
 
@@ -322,7 +330,8 @@ int app_ws_member_create(struct store_conn *db, const struct actor *who, int64_t
 			goto out;
 		mailed = true;
 	}
-	if ((rc = app_audit(db, who, "invite", "client_member", id, NULL, m)) != KAM_OK ||
+	note = member_audit(m);
+	if ((rc = app_audit(db, who, "invite", "client_member", id, NULL, note)) != KAM_OK ||
 	    (rc = store_commit(db)) != KAM_OK)
 		goto out;
 	open = false;
@@ -338,6 +347,7 @@ out:
 	json_decref(c);
 	json_decref(m);
 	json_decref(acc);
+	json_decref(note);
 	return rc;
 }
 
@@ -409,20 +419,23 @@ out:
 int app_ws_member_remove(struct store_conn *db, const struct actor *who, int64_t id,
                          struct kam_errinfo *ei)
 {
-	json_t *m = NULL;
+	json_t *m = NULL, *note = NULL;
 	int rc;
 
 	if ((rc = store_begin(db, true)) != KAM_OK)
 		return rc;
 	if ((rc = staff_member(db, who, id, &m, ei)) != KAM_OK ||
 	    (rc = store_member_remove(db, id, time_now())) != KAM_OK ||
-	    (rc = app_audit(db, who, "remove", "client_member", id, m, NULL)) != KAM_OK ||
+	    (note = member_audit(m)) == NULL ||
+	    (rc = app_audit(db, who, "remove", "client_member", id, note, NULL)) != KAM_OK ||
 	    (rc = store_commit(db)) != KAM_OK) {
 		store_rollback(db);
 		json_decref(m);
-		return rc;
+		json_decref(note);
+		return rc == KAM_OK ? KAM_ENOMEM : rc;
 	}
 	json_decref(m);
+	json_decref(note);
 	return KAM_OK;
 }
 

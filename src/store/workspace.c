@@ -4,6 +4,8 @@
 #include "store/internal.h"
 #include "store/workspace.h"
 
+/* the members who are one contact (privacy erasure) */
+#define WHO "(SELECT id FROM client_members WHERE contact_id = ?)"
 #define MEMBER_COLS "id, account_id, contact_id, name, email, invited_at, last_visit_at, removed_at"
 
 int store_member_insert(struct store_conn *c, int64_t account_id, int64_t contact_id,
@@ -293,4 +295,26 @@ int store_ws_cases(struct store_conn *c, int64_t account_id, json_t **items)
 	               "IN (SELECT contact_id FROM client_members WHERE account_id = ? AND "
 	               "contact_id IS NOT NULL) ORDER BY k.opened_at, k.id",
 	               (struct db_val[]){DB_INT(account_id), DB_INT(account_id)}, 2, items);
+}
+
+int store_privacy_erase_members(struct store_conn *c, int64_t contact_id, int64_t now, int64_t *n)
+{
+	static const char *const steps[] = {
+	    "DELETE FROM workspace_sessions WHERE member_id IN " WHO,
+	    "DELETE FROM workspace_links WHERE member_id IN " WHO,
+	    "UPDATE workspace_comments SET author = '(erased)' WHERE member_id IN " WHO,
+	    "UPDATE workspace_activity SET actor = 'client: (erased)' WHERE member_id IN " WHO,
+	    NULL};
+	int rc = sq_int(c, "SELECT count(*) FROM client_members WHERE contact_id = ?",
+	                (struct db_val[]){DB_INT(contact_id)}, 1, n);
+
+	for (const char *const *s = steps; rc == KAM_OK && *n > 0 && *s; s++)
+		rc = sq_run(c, *s, (struct db_val[]){DB_INT(contact_id)}, 1);
+	if (rc == KAM_OK && *n > 0)
+		rc = sq_run(c,
+		            "UPDATE client_members SET name = '(erased)', email = '', removed_at = "
+		            "COALESCE(removed_at, ?), updated_at = ?, version = version + 1 WHERE "
+		            "contact_id = ?",
+		            (struct db_val[]){DB_INT(now), DB_INT(now), DB_INT(contact_id)}, 3);
+	return rc;
 }

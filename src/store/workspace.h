@@ -72,6 +72,10 @@ int store_survey_pending(struct store_conn *c, int64_t account_id, int64_t membe
  * answered it already. */
 int store_survey_answer_add(struct store_conn *c, int64_t request_id, int64_t member_id,
                             int64_t survey_id, int64_t now);
+/* Erases what the workspace holds of the client members who are contact_id (privacy): their
+ * name and e-mail, as authors of comments and agenda items and actors of the activity; they
+ * are removed, their sessions and links end. *n counts the members. */
+int store_privacy_erase_members(struct store_conn *c, int64_t contact_id, int64_t now, int64_t *n);
 /* The open cases of account raised by the contacts of its client members (*items owned). */
 int store_ws_cases(struct store_conn *c, int64_t account_id, json_t **items);
 

@@ -167,6 +167,11 @@ test('who may manage a workspace: the KAM, directors and admins; others 403, and
   const bad = await call('anna', 'POST', `/api/v1/accounts/${f.acc}/client-members`, { name: 'X', email: 'not-an-email' });
   assert.equal(bad.status, 400);
   assert.equal(bad.json.errors[0].field, 'email');
+  for (const b of [{ name: 'X' }, { email: 'x@acme.example' }, { name: '', email: 'x@acme.example' }, { name: 'X', email: null }]) {
+    const r = await call('anna', 'POST', `/api/v1/accounts/${f.acc}/client-members`, b);
+    assert.equal(r.status, 400, JSON.stringify(b));
+    assert.ok(['name', 'email'].includes(r.json.errors[0].field), r.text);
+  }
   const extra = await call('anna', 'POST', `/api/v1/accounts/${f.acc}/client-members`, { name: 'X', email: 'x@acme.example', role: 'admin' });
   assert.equal(extra.json.errors[0].field, 'role');
   const other = await fresh('Other Co');
@@ -214,6 +219,20 @@ test('workspace sign-ins, invitations and comments keep the KPI caches; a survey
   assert.equal(await kpi(), 'hit', 'no figure counts sign-ins, links or comments');
   assert.equal((await ws(s, 'POST', `/api/v1/workspace/surveys/${sr.id}/answer`, { score: 4 })).status, 201);
   assert.equal(await kpi(), 'miss', 'an answer is a survey: the figures move');
+});
+
+test('erasing a contact (privacy) erases them as a client member too: name, e-mail, comments\' author, activity; their session ends', async () => {
+  const f = await fresh('Acme Erase');
+  const m = await ok('anna', 'POST', `/api/v1/accounts/${f.acc}/client-members`, { name: 'Jane Doe', email: 'jane@acme.example', contact_id: f.contact.id });
+  const s = await signIn(srv.url, m.link);
+  assert.equal((await ws(s, 'POST', '/api/v1/workspace/comments', { objective_id: f.obj.id, body: 'Noted' })).status, 201);
+  const e = await ok('anna', 'POST', `/api/v1/contacts/${f.contact.id}/erase`, undefined, 200);
+  assert.equal(e.client_members_erased, 1);
+  assert.equal((await ws(s, 'GET', '/api/v1/workspace')).status, 401);
+  const members = (await ok('anna', 'GET', `/api/v1/accounts/${f.acc}/client-members`)).items;
+  assert.deepEqual(members.map((x) => [x.name, x.email, x.removed_at !== null]), [['(erased)', '', true]]);
+  const all = JSON.stringify([await ok('anna', 'GET', `/api/v1/accounts/${f.acc}/workspace-comments`), await ok('anna', 'GET', `/api/v1/accounts/${f.acc}/workspace-activity`)]);
+  assert.ok(!all.includes('Jane'), all);
 });
 
 test('links: one-time, a fresh one kills the old, expired or removed ones are dead, and sign-in is throttled per address', async () => {
