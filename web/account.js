@@ -15,6 +15,7 @@ import { Contracts } from './forecast.js';
 import { AccountRuns } from './playbooks.js';
 import { PlanContext } from './context.js';
 import { GroupView, GroupPlanLinks, GroupMap } from './group.js';
+import { WorkspacePanel } from './workspace-panel.js';
 
 // A health score needs something to stand on: revenue to compare, an answer or a meeting.
 // Without any of them the score is the neutral parts' arithmetic, not a reading of the account.
@@ -23,7 +24,7 @@ export function healthKnown(h) {
   return h.enough_data !== false;
 }
 
-const TABS = ['overview', 'stakeholders', 'plan', 'opportunities', 'activity', 'cases', 'risks', 'surveys', 'team'];
+const TABS = ['overview', 'stakeholders', 'plan', 'opportunities', 'activity', 'cases', 'risks', 'surveys', 'workspace', 'team'];
 
 function Overview({ a, health, score, kpis }) {
   return html`<div>
@@ -604,6 +605,7 @@ export function Account({ id, tab: wanted, user }) {
   case 'cases': view = html`<${Cases} ...${common} reload=${() => reload('cases', 'kpis')} canEdit=${canWork} cases=${d.cases} />`; break;
   case 'risks': view = html`<${Risks} ...${common} reload=${() => reload('risks')} risks=${d.risks} matrix=${d.matrix} />`; break;
   case 'surveys': view = html`<${Surveys} surveys=${d.surveys} />`; break;
+  case 'workspace': view = html`<${WorkspacePanel} ...${common} reload=${() => reload('plans')} contacts=${d.contacts} plan=${d.plans[0]} />`; break;
   case 'team': view = html`<${Team} ...${common} reload=${() => reload('team')} team=${d.team} />`; break;
   default: view = html`<${Overview} a=${a} health=${health} score=${score} kpis=${kpis} />`;
   }

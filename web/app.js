@@ -14,6 +14,7 @@ import { Setup } from './setup.js';
 import { Invite } from './invite.js';
 import { ForgotPassword, ResetPassword } from './reset.js';
 import { Forecast } from './forecast.js';
+import { Workspace } from './workspace.js';
 
 // the hash's query (#/work?owner=3) is the screen's own: it does not change the route
 function route() {
@@ -116,6 +117,9 @@ function App() {
   }, []);
   const shared = location.hash.match(/^#\/shared\/([A-Za-z0-9_-]+)$/);
   if (shared) return html`<${Shared} token=${shared[1]} />`;
+  // a client member's workspace: its own screens and session, never the staff shell
+  const ws = location.hash.match(/^#\/workspace(?:\/(ws_[A-Za-z0-9_-]+))?\/?$/);
+  if (ws) return html`<${Workspace} token=${ws[1]} key=${ws[1] || 'session'} />`;
   // an invitation sets a password before there is a session to speak of
   const invite = location.hash.match(/^#\/invite\/(inv_[A-Za-z0-9_-]+)$/);
   if (invite) return html`<${Invite} token=${invite[1]} />`;

@@ -208,4 +208,30 @@ int api_account_stakeholders(struct req *rq, struct resp *rs);
 /* GET /api/v1/plans/:id/changes: what moved since the last review. */
 int api_plan_changes(struct req *rq, struct resp *rs);
 
+/* The client workspace (issue 19, src/api/workspace.c): staff doors, then the client's. */
+int api_ws_member_create(struct req *rq, struct resp *rs);
+int api_ws_members(struct req *rq, struct resp *rs);
+int api_ws_member_link(struct req *rq, struct resp *rs);
+int api_ws_member_delete(struct req *rq, struct resp *rs);
+int api_ws_activity(struct req *rq, struct resp *rs);
+int api_ws_comments(struct req *rq, struct resp *rs);
+int api_ws_staff_comment(struct req *rq, struct resp *rs);
+int api_ws_review_create(struct req *rq, struct resp *rs);
+int api_ws_reviews(struct req *rq, struct resp *rs);
+int api_ws_survey_request(struct req *rq, struct resp *rs);
+int api_ws_survey_requests(struct req *rq, struct resp *rs);
+int api_ws_session_create(struct req *rq, struct resp *rs);
+int api_ws_session_get(struct req *rq, struct resp *rs);
+int api_ws_session_delete(struct req *rq, struct resp *rs);
+int api_ws_view(struct req *rq, struct resp *rs);
+int api_ws_action_update(struct req *rq, struct resp *rs);
+int api_ws_action_propose(struct req *rq, struct resp *rs);
+int api_ws_comment(struct req *rq, struct resp *rs);
+int api_ws_review_confirm(struct req *rq, struct resp *rs);
+int api_ws_review_propose(struct req *rq, struct resp *rs);
+int api_ws_review_agenda(struct req *rq, struct resp *rs);
+int api_ws_survey_answer(struct req *rq, struct resp *rs);
+int api_ws_plan_pdf(struct req *rq, struct resp *rs);
+int api_ws_plan_html(struct req *rq, struct resp *rs);
+
 #endif

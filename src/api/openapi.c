@@ -333,6 +333,8 @@ static json_t *operation(const struct http_route *r, const struct model_entity *
 	json_object_set_new(op, "tags", json_pack("[s]", tag));
 	if (r->flags & ROUTE_PUBLIC)
 		json_object_set_new(op, "security", json_array());
+	else if (r->flags & ROUTE_CLIENT) /* a client member's session, nothing else */
+		json_object_set_new(op, "security", json_pack("[{s:[]}]", "workspace"));
 	if (k == K_LIST && e)
 		list_params(params, e);
 	if (k == K_DOC)
@@ -600,6 +602,14 @@ json_t *api_openapi_doc(void)
 			"in", "cookie", "name", "kam_session", "description",
 			"set by POST /api/v1/session", "bearer", "type", "http", "scheme", "bearer",
 			"description", "an API token from POST /api/v1/tokens or kam token create");
+	if (doc)
+		json_object_set_new(
+		    json_object_get(json_object_get(doc, "components"), "securitySchemes"),
+		    "workspace",
+		    json_pack("{s:s,s:s,s:s,s:s}", "type", "apiKey", "in", "cookie", "name",
+		              "kam_workspace", "description",
+		              "a client member's session, set by POST /api/v1/workspace/session "
+		              "(docs/workspace.md)"));
 	return doc;
 bad:
 	json_decref(paths);

@@ -21,6 +21,7 @@
 #include "api/api.h"
 #include "kam/privacy.h"
 #include "store/privacy.h"
+#include "store/workspace.h"
 #include "util/time.h"
 
 #define AUDIT_PAGE 500
@@ -236,7 +237,7 @@ static int scrub_imports(struct req *rq, const json_t *rec, int64_t id, int64_t 
 int api_contact_erase(struct req *rq, struct resp *rs)
 {
 	struct kam_errinfo ei = {0};
-	int64_t id = api_param_id(rq, 0), now = time_now(), blanked = 0, uncovered = 0;
+	int64_t id = api_param_id(rq, 0), now = time_now(), blanked = 0, uncovered = 0, members = 0;
 	json_t *rec = NULL, *patch = NULL, *note = NULL, *fields = NULL;
 	const char *k;
 	json_t *v;
@@ -270,13 +271,15 @@ int api_contact_erase(struct req *rq, struct resp *rs)
 	    (rc = redact_audit(rq, id, now, &redacted)) != KAM_OK ||
 	    /* after the audit: its rows are found through the links */
 	    (rc = store_privacy_drop_coverage(rq->db, id, &uncovered)) != KAM_OK ||
+	    (rc = store_privacy_erase_members(rq->db, id, now, &members)) != KAM_OK ||
 	    (rc = scrub_imports(rq, rec, id, now, &scrubbed)) != KAM_OK)
 		goto out;
-	changed = json_object_size(patch) || blanked || uncovered || redacted || scrubbed;
+	changed = json_object_size(patch) || blanked || uncovered || redacted || scrubbed || members;
 	/* the erasure's own audit row names what changed, never the values */
-	note = json_pack("{s:O,s:I,s:I,s:i,s:i}", "fields", fields, "surveys_blanked",
+	note = json_pack("{s:O,s:I,s:I,s:i,s:i,s:I}", "fields", fields, "surveys_blanked",
 	                 (json_int_t)blanked, "coverage_removed", (json_int_t)uncovered,
-	                 "audit_redacted", redacted, "imports_scrubbed", scrubbed);
+	                 "audit_redacted", redacted, "imports_scrubbed", scrubbed,
+	                 "client_members_erased", (json_int_t)members);
 	if ((changed && (rc = app_audit(rq->db, &rq->user.who, "erase", "contact", id, NULL, note)) != KAM_OK) ||
 	    (rc = store_commit(rq->db)) != KAM_OK)
 		goto out;
@@ -285,10 +288,11 @@ int api_contact_erase(struct req *rq, struct resp *rs)
 	if ((rc = store_get(rq->db, &model_contact, id, &rec, NULL)) != KAM_OK)
 		goto out;
 	http_reply_json(rs, 200,
-	                json_pack("{s:O,s:b,s:I,s:I,s:i,s:i}", "contact", rec, "already_erased",
+	                json_pack("{s:O,s:b,s:I,s:I,s:i,s:i,s:I}", "contact", rec, "already_erased",
 	                          was_erased && !changed, "surveys_blanked", (json_int_t)blanked,
 	                          "coverage_removed", (json_int_t)uncovered, "audit_redacted",
-	                          redacted, "imports_scrubbed", scrubbed));
+	                          redacted, "imports_scrubbed", scrubbed, "client_members_erased",
+	                          (json_int_t)members));
 out:
 	json_decref(rec);
 	json_decref(patch);

@@ -416,6 +416,88 @@ const struct http_route api_routes[] = {
     CRUD("/api/v1/surveys", res_surveys, ACCOUNT_WRITERS, "Survey", "a survey", "surveys"),
     {"GET", "/api/v1/accounts/:id/risk-matrix", api_account_risk_matrix, 0, 0, NULL,
      "The 5×5 risk heat map of the account", NULL, "object"},
+
+    /* the client workspace (issue 19, docs/workspace.md): staff side */
+    {"POST", "/api/v1/accounts/:id/client-members", api_ws_member_create, 0, ACCOUNT_CREATORS,
+     NULL,
+     "Invite a client member {name, email, contact_id?} to the account's workspace (its KAM, "
+     "directors, admins): the member with a one-time link {link: /#/workspace/ws_…, "
+     "expires_at (7 days)} and mailed (a link of its own also goes by mail when mail is set up)",
+     NULL, "201 object"},
+    {"GET", "/api/v1/accounts/:id/client-members", api_ws_members, 0, 0, NULL,
+     "The account's client members {items: [{id, name, email, contact_id, invited_at, "
+     "last_visit_at, removed_at}]}",
+     NULL, "object"},
+    {"POST", "/api/v1/client-members/:id/link", api_ws_member_link, 0, ACCOUNT_CREATORS, NULL,
+     "A fresh one-time link for a client member; their earlier links stop working", NULL,
+     "201 object"},
+    {"DELETE", "/api/v1/client-members/:id", api_ws_member_delete, 0, ACCOUNT_CREATORS, NULL,
+     "Remove a client member: their links and sessions end at once", NULL, NULL},
+    {"GET", "/api/v1/accounts/:id/workspace-activity", api_ws_activity, 0, 0, NULL,
+     "What client members did in the account's workspace, newest first {items: [{actor, "
+     "action, entity, entity_id, summary, at}]}",
+     NULL, "object"},
+    {"GET", "/api/v1/accounts/:id/workspace-comments", api_ws_comments, 0, 0, NULL,
+     "The comments on the account's shared objectives and actions {items}", NULL, "object"},
+    {"POST", "/api/v1/accounts/:id/workspace-comments", api_ws_staff_comment, 0,
+     ACCOUNT_CREATORS, NULL,
+     "Reply in the workspace {objective_id | action_id, body} on a shared objective or action",
+     NULL, "201 object"},
+    {"POST", "/api/v1/plans/:id/reviews", api_ws_review_create, 0, ACCOUNT_CREATORS, NULL,
+     "Propose a joint review {proposed_on, agenda: [text]}; the client confirms it or proposes "
+     "another date; PATCH /reviews/:id {proposed_on, minutes, published} publishes the minutes",
+     NULL, "201 object"},
+    {"GET", "/api/v1/plans/:id/reviews", api_ws_reviews, 0, 0, NULL,
+     "The plan's reviews with their agendas {items}", NULL, "object"},
+    {"POST", "/api/v1/accounts/:id/survey-requests", api_ws_survey_request, 0, ACCOUNT_CREATORS,
+     NULL,
+     "Ask the account's client members for an NPS or CSAT answer {kind: nps|csat, question?}; "
+     "answers are surveys like any other",
+     NULL, "201 object"},
+    {"GET", "/api/v1/accounts/:id/survey-requests", api_ws_survey_requests, 0, 0, NULL,
+     "The account's survey requests with their answer counts {items}", NULL, "object"},
+
+    /* the client workspace: a client member's session only (ROUTE_CLIENT) */
+    {"POST", "/api/v1/workspace/session", api_ws_session_create, ROUTE_PUBLIC, 0, NULL,
+     "Sign in with a one-time workspace link {token}: sets the kam_workspace cookie (Path "
+     "/api/v1/workspace), returns {member, account, csrf_token}; the link then stops working; "
+     "20 tries a minute per address, else 429",
+     NULL, "201 object"},
+    {"GET", "/api/v1/workspace/session", api_ws_session_get, ROUTE_CLIENT, 0, NULL,
+     "The client member's session {member: {id, name}, account: {id, name}, csrf_token}", NULL,
+     "object"},
+    {"DELETE", "/api/v1/workspace/session", api_ws_session_delete, ROUTE_CLIENT, 0, NULL,
+     "Sign out of the workspace", NULL, NULL},
+    {"GET", "/api/v1/workspace", api_ws_view, ROUTE_CLIENT, 0, NULL,
+     "The joint account plan: shared objectives and actions (side, status, due_on, owner) with "
+     "comments, the next review and its agenda, service KPIs (SLA, time to resolution, NPS and "
+     "CSAT with the previous year), open cases the client raised, surveys to answer, revenue "
+     "when shared",
+     NULL, "object"},
+    {"PATCH", "/api/v1/workspace/actions/:id", api_ws_action_update, ROUTE_CLIENT, 0, NULL,
+     "Change {status: open|in_progress|done, due_on} of an action on the client's side (theirs "
+     "or joint)",
+     NULL, "object"},
+    {"POST", "/api/v1/workspace/actions", api_ws_action_propose, ROUTE_CLIENT, 0, NULL,
+     "Propose an action {title, due_on?, objective_id?}: status proposed until the KAM accepts it",
+     NULL, "201 object"},
+    {"POST", "/api/v1/workspace/comments", api_ws_comment, ROUTE_CLIENT, 0, NULL,
+     "Comment {objective_id | action_id, body} on a shared objective or action", NULL,
+     "201 object"},
+    {"POST", "/api/v1/workspace/reviews/:id/confirm", api_ws_review_confirm, ROUTE_CLIENT, 0,
+     NULL, "Confirm the proposed date of a joint review", NULL, "object"},
+    {"POST", "/api/v1/workspace/reviews/:id/propose", api_ws_review_propose, ROUTE_CLIENT, 0,
+     NULL, "Propose another date {proposed_on} for a joint review", NULL, "object"},
+    {"POST", "/api/v1/workspace/reviews/:id/agenda", api_ws_review_agenda, ROUTE_CLIENT, 0, NULL,
+     "Add an item {item} to a joint review's agenda", NULL, "object"},
+    {"POST", "/api/v1/workspace/surveys/:id/answer", api_ws_survey_answer, ROUTE_CLIENT, 0, NULL,
+     "Answer a survey request {score (NPS 0..10, CSAT 1..5), comment?}; once per member (409 "
+     "after)",
+     NULL, "201 object"},
+    {"GET", "/api/v1/workspace/plan.pdf", api_ws_plan_pdf, ROUTE_CLIENT, 0, NULL,
+     "The one-page plan with the workspace's content only, PDF", NULL, "application/pdf"},
+    {"GET", "/api/v1/workspace/plan.html", api_ws_plan_html, ROUTE_CLIENT, 0, NULL,
+     "The one-page plan with the workspace's content only, HTML", NULL, "text/html"},
 };
 
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);

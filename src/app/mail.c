@@ -16,6 +16,7 @@
 #include "util/time.h"
 #include "kam/mail.h"
 #include "store/invitation.h"
+#include "app/workspace.h"
 #include "store/outbox.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -351,6 +352,17 @@ static int send_one(struct store_conn *db, const struct mail_config *c, CURL *h,
 		if ((rc =
 		         invitation_link(db, c, json_integer_value(json_object_get(row, "user_id")),
 		                         now, link, sizeof(link))) != KAM_OK)
+			goto out;
+		text = fill_link(json_string_value(json_object_get(row, "body_text")), link);
+		html = fill_link(json_string_value(json_object_get(row, "body_html")), link);
+	} else if (kind && strcmp(kind, "workspace_link") == 0) {
+		char link[700];
+
+		/* a client member's sign-in link (issue 19), made now as an invitation's is */
+		if ((rc = app_ws_mail_link(
+		         db, c->public_url,
+		         json_integer_value(json_object_get(hdr, "Workspace-Member")), now, link,
+		         sizeof(link))) != KAM_OK)
 			goto out;
 		text = fill_link(json_string_value(json_object_get(row, "body_text")), link);
 		html = fill_link(json_string_value(json_object_get(row, "body_html")), link);

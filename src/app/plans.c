@@ -5,6 +5,7 @@
 #include "app/grouplinks.h"
 #include "app/measure.h"
 #include "app/record.h"
+#include "app/workspace.h"
 #include "app/scores.h"
 #include "kam/plan.h"
 #include "kam/settings.h"
@@ -74,7 +75,14 @@ static int review_prepare(struct store_conn *db, const struct actor *who, json_t
 
 	(void)db;
 	(void)who;
-	(void)before;
+	/* a joint review is held on the date proposed: a new date asks the client again */
+	if (json_is_true(json_object_get(rec, "joint")) && str(rec, "proposed_on") &&
+	    (before == NULL || str(before, "proposed_on") == NULL ||
+	     strcmp(str(before, "proposed_on"), str(rec, "proposed_on")) != 0)) {
+		json_object_set(rec, "held_on", json_object_get(rec, "proposed_on"));
+		json_object_set_new(rec, "status", json_string("proposed"));
+		json_object_set_new(rec, "client_proposed_on", json_null());
+	}
 	if (next && strcmp(next, str(rec, "held_on")) < 0) {
 		err_field(ei, "next_review_on", "must not be before held_on");
 		return KAM_EINVAL;
@@ -277,4 +285,5 @@ const struct app_resource res_reviews = {
 	.base = "/api/v1/reviews",
 	.scope = SCOPE_PLAN,
 	.prepare = review_prepare,
+	.decorate = app_ws_review_decorate,
 };

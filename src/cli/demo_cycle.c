@@ -159,6 +159,10 @@ static int add_plan(struct store_conn *c, struct rng *r, int64_t account, int64_
 			      "status", done ? "done" : days < 0 ? "open" : "in_progress");
 		if (done)
 			json_object_set_new(a, "done_on", json_string(due));
+		/* the mutual action plan (issue 19): the second action is the client's, the third
+		 * a joint one (no draw: the rest of the demo stays as it was) */
+		if (i == 1 || i == 2)
+			json_object_set_new(a, "side", json_string(i == 1 ? "theirs" : "joint"));
 		rc = insert(c, &model_action, a, now, NULL);
 	}
 	if (rc == KAM_OK)
@@ -318,6 +322,9 @@ int demo_cycle(struct store_conn *c, uint64_t seed, const int64_t *acct, int nac
 				       (json_int_t)member);
 			if (resolved)
 				json_object_set_new(cs, "resolved_at", json_string(res));
+			/* raised by the account's first contact (the client workspace shows them) */
+			if (nct)
+				json_object_set_new(cs, "contact_id", json_integer(ids[0]));
 			rc = insert(c, &model_case, cs, now, NULL);
 		}
 		for (int i = 0; i < pick(&r, 3) && rc == KAM_OK; i++) {

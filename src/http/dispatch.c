@@ -7,6 +7,7 @@
 #include "http/authcache.h"
 #include "http/http.h"
 #include "store/store.h"
+#include "store/workspace.h"
 #include "util/buf.h"
 #include "util/log.h"
 #include "util/time.h"
@@ -133,6 +134,38 @@ static int read_versions(const struct http_app *app, struct req *rq, int64_t *au
 	rq->user.who.settings = &rq->settings;
 	rq->user.who.today = http_auth_cache_today(app->auth, &v, &rq->settings, rq->user.who.now);
 	rq->user.who.has_today = true;
+	return KAM_OK;
+}
+
+/* A client member's workspace session: the kam_workspace cookie only (never a bearer token
+ * or a staff session), of a member not removed, within its lifetime. */
+static int auth_client(struct req *rq)
+{
+	struct store_client a;
+	int64_t now = time_now();
+	const char *tok = rq->workspace_cookie;
+	int rc;
+
+	if (tok == NULL || tok[0] == '\0' || strlen(tok) >= 512)
+		return KAM_EAUTH;
+	tok_hash(tok, rq->user.session_hash);
+	rc = store_wssession_lookup(rq->db, rq->user.session_hash, &a);
+	if (rc != KAM_OK)
+		return rc == KAM_ENOTFOUND ? KAM_EAUTH : rc;
+	if (!auth_client_session_live(a.created_at, a.last_seen_at, now)) {
+		store_wssession_delete(rq->db, rq->user.session_hash);
+		return KAM_EAUTH;
+	}
+	if (now - a.last_seen_at >= TOUCH_EVERY)
+		store_wssession_touch(rq->db, rq->user.session_hash, a.member_id, now);
+	rq->user.who.user_id = 0;
+	rq->user.who.role = ROLE_CLIENT;
+	rq->user.who.member_id = a.member_id;
+	rq->user.who.member_account = a.account_id;
+	rq->user.via_cookie = true;
+	snprintf(rq->user.csrf, sizeof(rq->user.csrf), "%s", a.csrf);
+	snprintf(rq->user.name, sizeof(rq->user.name), "%s", a.name);
+	snprintf(rq->user.account_name, sizeof(rq->user.account_name), "%s", a.account_name);
 	return KAM_OK;
 }
 
@@ -280,11 +313,22 @@ void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs)
 		store_acquire(app->store, &rq->db);
 	}
 	if (!(rt->flags & ROUTE_PUBLIC)) {
-		rc = authenticate(app, rq);
+		bool client = rt->flags & ROUTE_CLIENT;
+
+		rc = client ? auth_client(rq) : authenticate(app, rq);
 		store_note_error(app->store, rc);
+		if (rc == KAM_EAUTH && !client && rq->workspace_cookie && rq->workspace_cookie[0]) {
+			/* for a client member, a staff route does not exist: the same answer as a
+			 * path nobody serves, whether their session is live or not */
+			http_problem(rs, 404, "no such resource", NULL);
+			goto out;
+		}
 		if (rc != KAM_OK) {
 			if (rc == KAM_EAUTH)
-				http_problem(rs, 401, "log in or send a valid bearer token", NULL);
+				http_problem(rs, 401,
+				             client ? "sign in through your workspace link"
+				                    : "log in or send a valid bearer token",
+				             NULL);
 			else
 				http_reply_err(rs, rc, NULL);
 			goto out;

@@ -39,7 +39,8 @@ struct http_user {
 	char email[256];
 	bool via_cookie;
 	char csrf[64];
-	char session_hash[65]; /* cookie sessions */
+	char session_hash[65];  /* cookie sessions (a client member's on ROUTE_CLIENT routes) */
+	char account_name[256]; /* ROLE_CLIENT: their account's name */
 	int64_t token_id;      /* bearer tokens */
 };
 
@@ -51,6 +52,7 @@ struct req {
 	const char *params[HTTP_MAX_PARAMS]; /* path parameters (":id"), in order */
 	size_t nparams;
 	const char *session_cookie;
+	const char *workspace_cookie; /* a client member's session (kam_workspace) */
 	const char *authorization;
 	const char *csrf_header;
 	const char *if_match;
@@ -103,6 +105,9 @@ typedef int (*http_handler)(struct req *rq, struct resp *rs);
 #define ROUTE_NODB 0x02u   /* needs no database connection */
 #define ROUTE_RAW_BODY 0x04u /* bulk upload: body handed over as is (any type), up to 64 MiB */
 #define ROUTE_IF_MATCH 0x08u /* honours If-Match: 412 when the record changed since it was read */
+/* the client workspace: only a client member's session (kam_workspace) reaches it, and that
+ * session reaches nothing else (issue 19) */
+#define ROUTE_CLIENT 0x10u
 
 #define HTTP_RAW_BODY_MAX (64u * 1024 * 1024)
 

@@ -314,6 +314,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 	rq.body_len = c->body.len;
 	MHD_get_connection_values(mc, MHD_GET_ARGUMENT_KIND, collect_query, &rq);
 	rq.session_cookie = MHD_lookup_connection_value(mc, MHD_COOKIE_KIND, "kam_session");
+	rq.workspace_cookie = MHD_lookup_connection_value(mc, MHD_COOKIE_KIND, "kam_workspace");
 	rq.authorization = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Authorization");
 	rq.csrf_header = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "X-CSRF-Token");
 	rq.if_match = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "If-Match");

@@ -14,7 +14,7 @@ enum role auth_role_parse(const char *s)
 
 const char *auth_role_name(enum role r)
 {
-	return r < ROLE_NONE ? names[r] : "none";
+	return r < ROLE_NONE ? names[r] : r == ROLE_CLIENT ? "client" : "none";
 }
 
 bool auth_sees_all(enum role r)
@@ -24,7 +24,10 @@ bool auth_sees_all(enum role r)
 
 int64_t actor_scope(const struct actor *a)
 {
-	return auth_sees_all(a->role) ? 0 : a->user_id;
+	if (auth_sees_all(a->role))
+		return 0;
+	/* an actor without a user (a client member) sees no staff record: no user has this id */
+	return a->user_id > 0 ? a->user_id : INT64_MAX;
 }
 
 bool actor_sees_account(const struct actor *a, bool owner, bool on_team)
@@ -93,7 +96,15 @@ bool auth_session_live(int64_t created_at, int64_t last_seen_at, int64_t now)
 	return now - created_at < AUTH_SESSION_MAX_AGE && now - last_seen_at < AUTH_SESSION_IDLE;
 }
 
+bool auth_client_session_live(int64_t created_at, int64_t last_seen_at, int64_t now)
+{
+	return now - created_at < AUTH_CLIENT_SESSION_MAX_AGE &&
+	       now - last_seen_at < AUTH_CLIENT_SESSION_IDLE;
+}
+
 const struct auth_throttle auth_throttle_pair = {"pair:", 60, 5};
+/* workspace links tried from one address: a guess at a 256-bit token is hopeless anyway */
+const struct auth_throttle auth_throttle_workspace = {"workspace:", 60, 20};
 const struct auth_throttle auth_throttle_addr = {"addr:", 60, 20};
 const struct auth_throttle auth_throttle_email = {"email:", 900, 100};
 const struct auth_throttle auth_throttle_password = {"password:", 60, 5};

@@ -7,11 +7,17 @@
 #include "kam/date.h"
 #include "util/err.h"
 
-enum role { ROLE_ADMIN, ROLE_DIRECTOR, ROLE_KAM, ROLE_MEMBER, ROLE_VIEWER, ROLE_NONE };
+/* ROLE_CLIENT is no user's role: a client member signed in to their account's workspace
+ * (issue 19); no user has it, and auth_role_parse never returns it. */
+enum role { ROLE_ADMIN, ROLE_DIRECTOR, ROLE_KAM, ROLE_MEMBER, ROLE_VIEWER, ROLE_NONE, ROLE_CLIENT };
 
 #define AUTH_HASH_LEN crypto_pwhash_STRBYTES
 #define AUTH_SESSION_MAX_AGE (12 * 3600)
 #define AUTH_SESSION_IDLE (30 * 60)
+/* a client member's workspace session: a week at most, a day idle (they come back by a new
+ * link from their KAM) */
+#define AUTH_CLIENT_SESSION_MAX_AGE (7 * 86400)
+#define AUTH_CLIENT_SESSION_IDLE 86400
 /*
  * Password guessing is throttled per key, each a fixed window and a number of attempts in
  * it (OWASP ASVS 2.2.1): tight for one e-mail from one address, looser for one address
@@ -30,6 +36,8 @@ extern const struct auth_throttle auth_throttle_pair, auth_throttle_addr, auth_t
 /* Password-reset mails: a few an hour per e-mail address (no mailbox flooded), more per
  * client address (an office behind one NAT), counted whether the address is a user or not. */
 extern const struct auth_throttle auth_throttle_reset_email, auth_throttle_reset_addr;
+/* Workspace sign-in links tried per client address (issue 19). */
+extern const struct auth_throttle auth_throttle_workspace;
 
 /* The role named s, or ROLE_NONE. */
 enum role auth_role_parse(const char *s);
@@ -64,6 +72,10 @@ struct actor {
 	/* the installation's settings when an operation that decorates many rows read them
 	 * once for all (app_actor_settings), else NULL: each row then reads them itself */
 	const struct settings *settings;
+	/* ROLE_CLIENT: the client member acting and the one account whose workspace they may
+	 * reach (user_id is 0) */
+	int64_t member_id;
+	int64_t member_account;
 };
 /* The user whose accounts bound what the actor sees (owned or on the team), 0 for all. */
 int64_t actor_scope(const struct actor *a);
@@ -81,6 +93,8 @@ int auth_password_hash(const char *pw, char out[AUTH_HASH_LEN]);
 bool auth_password_verify(const char *hash, const char *pw);
 /* Whether a session created and last seen at these times is still valid at now. */
 bool auth_session_live(int64_t created_at, int64_t last_seen_at, int64_t now);
+/* The same for a client member's workspace session. */
+bool auth_client_session_live(int64_t created_at, int64_t last_seen_at, int64_t now);
 /* Seconds to wait when count attempts (this one included) fell in the window begun at
  * window_start; 0 = this attempt may go ahead. */
 int64_t auth_throttle_wait(const struct auth_throttle *t, int64_t count, int64_t window_start,

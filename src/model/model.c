@@ -59,6 +59,15 @@ const struct model_table model_tables[] = {
     {"webhook_attempts", true},
     {"password_resets", true},
     {"digest_health", false},
+    /* the client workspace (schema 34) */
+    {"client_members", true},
+    {"workspace_links", true},
+    {"workspace_sessions", false},
+    {"workspace_activity", true},
+    {"workspace_comments", true},
+    {"review_agenda", true},
+    {"survey_requests", true},
+    {"survey_answers", false},
     /* money_totals is kept by triggers as the rows above are copied */
     {NULL, false},
 };
@@ -121,6 +130,8 @@ static const struct model_field account_fields[] = {
 	{"tags", MT_TAGS, MF_FILTER, 0, 50, NULL, NULL},
 	{"notes", MT_TEXT, 0, 0, 20000, NULL, NULL},
 	{"external_id", MT_TEXT, MF_FILTER, 0, 200, NULL, NULL},
+	/* the client workspace shows revenue only when the KAM ticks this (schema 34) */
+	{"workspace_shares_revenue", MT_BOOL, MF_NOTNULL, 0, 0, NULL, NULL},
 	{"created_at", MT_TIME, MF_READONLY | MF_SORT, 0, 0, NULL, NULL},
 	{"updated_at", MT_TIME, MF_READONLY | MF_SORT, 0, 0, NULL, NULL},
 };
@@ -167,7 +178,11 @@ const struct model_entity model_contact = {
 
 static const char *const plan_status[] = {"draft", "active", "archived", NULL};
 static const char *const objective_status[] = {"on_track", "at_risk", "achieved", "missed", NULL};
-static const char *const action_status[] = {"open", "in_progress", "done", "cancelled", NULL};
+/* proposed: a client member's proposal, until the KAM accepts it (schema 34) */
+static const char *const action_status[] = {"open", "in_progress", "done", "cancelled", "proposed",
+					    NULL};
+static const char *const action_sides[] = {"ours", "theirs", "joint", NULL};
+static const char *const review_status[] = {"proposed", "confirmed", "rescheduled", NULL};
 static const char *const review_kinds[] = {"qbr", "internal", NULL};
 static const char *const forecast_categories[] = {"commit", "best_case", "pipeline", "omitted",
 						  NULL};
@@ -257,6 +272,8 @@ static const struct model_field action_fields[] = {
 	{"done_on", MT_DATE, 0, 0, 0, NULL, NULL},
 	/* shown through client share links; schema 19 */
 	{"client_visible", MT_BOOL, MF_NOTNULL | MF_FILTER, 0, 0, NULL, NULL},
+	/* whose action in the mutual plan: the client updates theirs and joint ones (schema 34) */
+	{"side", MT_ENUM, MF_NOTNULL | MF_FILTER, 0, 0, action_sides, NULL},
 	STAMPS,
 };
 ENTITY(model_action, "action", "actions", action_fields);
@@ -278,6 +295,14 @@ static const struct model_field review_fields[] = {
 	{"kind", MT_ENUM, MF_REQUIRED | MF_NOTNULL | MF_FILTER, 0, 0, review_kinds, NULL},
 	TEXT("notes", 20000, 0),
 	{"next_review_on", MT_DATE, 0, 0, 0, NULL, NULL},
+	/* a joint review, shown in the client workspace (schema 34): the date the KAM proposes,
+	 * the client's answer (status, another date) and the minutes once published */
+	{"joint", MT_BOOL, MF_NOTNULL | MF_FILTER, 0, 0, NULL, NULL},
+	{"proposed_on", MT_DATE, 0, 0, 0, NULL, NULL},
+	{"status", MT_ENUM, MF_READONLY | MF_FILTER, 0, 0, review_status, NULL},
+	{"client_proposed_on", MT_DATE, MF_READONLY, 0, 0, NULL, NULL},
+	TEXT("minutes", 20000, 0),
+	{"published", MT_BOOL, MF_NOTNULL, 0, 0, NULL, NULL},
 	STAMPS,
 };
 ENTITY(model_review, "review", "reviews", review_fields);
@@ -412,6 +437,8 @@ static const struct model_field case_fields[] = {
 	{"resolved_at", MT_TIME, 0, 0, 0, NULL, NULL},
 	{"owner_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "user"},
 	TEXT("external_id", 200, MF_FILTER),
+	/* who at the client raised it (schema 34) */
+	{"contact_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "contact"},
 	STAMPS,
 };
 ENTITY(model_case, "case", "cases", case_fields);

@@ -104,6 +104,8 @@ static bool audit_only(const char *entity, const char *action)
 	    {"calendar_feed", NULL}, {"account", "share"}, {"account", "unshare"},
 	    {"contact", "export"},   {"alert", NULL},      {"import", "queue"},
 	    {"user", "invite"},      {"user", "accept_invitation"}, {"user", "password_reset"},
+	    /* the client workspace's own records (issue 19): no KPI counts them */
+	    {"client_member", NULL}, {"workspace_comment", NULL}, {"survey_request", NULL},
 	};
 
 	for (size_t i = 0; i < sizeof(only) / sizeof(only[0]); i++)

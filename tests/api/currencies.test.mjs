@@ -153,6 +153,9 @@ test('migration 017 recomputes yen rows stored at a hundredth of their worth, an
   sql(d, 'DROP INDEX transactions_intra_group'); // 032
   for (const [tb, col] of [['accounts', 'group_totals_shared'], ['transactions', 'intra_group']]) sql(d, `ALTER TABLE ${tb} DROP COLUMN ${col}`);
   for (const ix of ['contacts_influential', 'contacts_left', 'contacts_attitude_changed']) sql(d, `DROP INDEX ${ix}`); // 037
+  // 034: the client workspace
+  for (const tb of ['survey_answers', 'survey_requests', 'review_agenda', 'workspace_comments', 'workspace_activity', 'workspace_sessions', 'workspace_links', 'client_members']) sql(d, `DROP TABLE ${tb}`);
+  for (const [tb, col] of [['accounts', 'workspace_shares_revenue'], ['cases', 'contact_id'], ['actions', 'side'], ['reviews', 'joint'], ['reviews', 'proposed_on'], ['reviews', 'status'], ['reviews', 'client_proposed_on'], ['reviews', 'minutes'], ['reviews', 'published']]) sql(d, `ALTER TABLE ${tb} DROP COLUMN ${col}`);
   for (const tb of ['playbook_run_actions', 'playbook_runs', 'playbook_steps', 'playbooks']) sql(d, `DROP TABLE ${tb}`); // 026
   sql(d, 'DROP INDEX plans_group_plan'); // 033
   for (const [tb, col] of [['objectives', 'client_visible'], ['actions', 'client_visible'], ['shares', 'include_kpis'], ['accounts', 'health_enough_data'], ['products', 'list_price'], ['products', 'currency'], ['transactions', 'opportunity_id'], ['users', 'manager_id'], ['users', 'team'], ['imports', 'node'], ['contacts', 'left_on'], ['contacts', 'attitude_was'], ['contacts', 'attitude_changed_on'], ['objectives', 'measure'], ['plans', 'initiatives'], ['plans', 'swot_strengths'], ['plans', 'swot_weaknesses'], ['plans', 'swot_opportunities'], ['plans', 'swot_threats'], ['plans', 'group_plan_id']]) sql(d, `ALTER TABLE ${tb} DROP COLUMN ${col}`);

@@ -60,6 +60,14 @@ static void test_actor(void **state)
 		assert_true(actor_sees_account(&a, false, true));
 		assert_int_equal(actor_assigns_account_keys(&a), rows[i].keys);
 	}
+	/* a client member is no user: a scope no account matches (0 would be "all") */
+	struct actor c = {.user_id = 0, .role = ROLE_CLIENT, .member_id = 7, .member_account = 3};
+
+	assert_int_equal(actor_scope(&c), INT64_MAX);
+	assert_false(actor_sees_account(&c, false, false));
+	assert_false(actor_assigns_account_keys(&c));
+	assert_int_equal(auth_role_parse("client"), ROLE_NONE);
+	assert_string_equal(auth_role_name(ROLE_CLIENT), "client");
 }
 
 static void test_passwords(void **state)
@@ -95,6 +103,11 @@ static void test_sessions_and_throttle(void **state)
 	assert_false(auth_session_live(0, 0, 30 * 60));		 /* idle */
 	assert_true(auth_session_live(0, 12 * 3600 - 60, 12 * 3600 - 1));
 	assert_false(auth_session_live(0, 12 * 3600 - 60, 12 * 3600)); /* too old */
+	/* a client member's workspace session: a day idle, a week at most */
+	assert_true(auth_client_session_live(0, 0, 86400 - 1));
+	assert_false(auth_client_session_live(0, 0, 86400));
+	assert_true(auth_client_session_live(0, 7 * 86400 - 60, 7 * 86400 - 1));
+	assert_false(auth_client_session_live(0, 7 * 86400 - 60, 7 * 86400));
 	assert_int_equal(auth_throttle_wait(&auth_throttle_pair, 5, 100, 110), 0);
 	assert_int_equal(auth_throttle_wait(&auth_throttle_pair, 6, 100, 110), 50);
 	assert_int_equal(auth_throttle_wait(&auth_throttle_pair, 9, 100, 170),
