@@ -138,12 +138,27 @@ int store_audit_add(struct store_conn *c, int64_t user_id, const char *action, c
 	free(a);
 	/* every audited data change moves the data version: caches of reports key on it */
 	if (rc == KAM_OK && !audit_only(entity, action))
-		rc = sq_run(c,
-			    "INSERT INTO settings (key, value, created_at, updated_at) VALUES "
-			    "('data_version', '', 0, 0) ON CONFLICT (key) DO UPDATE SET version = "
-			    "settings.version + 1",
-			    NULL, 0);
+		rc = store_version_bump(c);
 	return rc;
+}
+
+int store_version_bump(struct store_conn *c)
+{
+	return sq_run(c,
+		      "INSERT INTO settings (key, value, created_at, updated_at) VALUES "
+		      "('data_version', '', 0, 0) ON CONFLICT (key) DO UPDATE SET version = "
+		      "settings.version + 1",
+		      NULL, 0);
+}
+
+int store_derived_changed(struct store_conn *c)
+{
+	if (c->ops->changes(c->db) <= 0)
+		return KAM_OK;
+	if (!c->in_tx)
+		return store_version_bump(c);
+	c->derived_moved = true;
+	return KAM_OK;
 }
 
 int store_data_version(struct store_conn *c, int64_t *v)

@@ -445,6 +445,9 @@ int store_health_snapshot(struct store_conn *c, int64_t account_id, const char *
 		    (struct db_val[]){DB_REAL(score), DB_INT(enough_data), DB_INT(account_id),
 		                      DB_REAL(score), DB_INT(enough_data)},
 		    5);
+	/* the at-risk list and the matrix are cached on the data version */
+	if (rc == KAM_OK)
+		rc = store_derived_changed(c);
 	return rc;
 }
 

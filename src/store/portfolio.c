@@ -365,16 +365,20 @@ int store_workload(struct store_conn *c, int64_t only, const char *today, json_t
 
 int store_segment_set(struct store_conn *c, int64_t id, const char *segment)
 {
-	return sq_run(c,
-	              "UPDATE accounts SET segment = ? WHERE id = ? AND coalesce(segment, '') <> "
-	              "coalesce(?, '')",
-	              (struct db_val[]){DB_TEXT(segment), DB_INT(id), DB_TEXT(segment)}, 3);
+	int rc = sq_run(c,
+	                "UPDATE accounts SET segment = ? WHERE id = ? AND coalesce(segment, '') <> "
+	                "coalesce(?, '')",
+	                (struct db_val[]){DB_TEXT(segment), DB_INT(id), DB_TEXT(segment)}, 3);
+
+	return rc == KAM_OK ? store_derived_changed(c) : rc;
 }
 
 int store_segments_clear(struct store_conn *c)
 {
-	return sq_run(c,
-	              "UPDATE accounts SET segment = NULL WHERE tier <> 'key' AND segment IS NOT "
-	              "NULL",
-	              NULL, 0);
+	int rc = sq_run(c,
+	                "UPDATE accounts SET segment = NULL WHERE tier <> 'key' AND segment IS NOT "
+	                "NULL",
+	                NULL, 0);
+
+	return rc == KAM_OK ? store_derived_changed(c) : rc;
 }

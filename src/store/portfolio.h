@@ -39,7 +39,8 @@ int store_score_row(struct store_conn *c, int64_t id, const char *from_month,
 int store_score_set(struct store_conn *c, int64_t id, double score, const char *tier,
 		    int64_t revenue);
 
-/* Saves a key account's matrix segment (NULL: none); derived, no version bump. */
+/* Saves a key account's matrix segment (NULL: none); derived: a change moves the data
+ * version at commit. */
 int store_segment_set(struct store_conn *c, int64_t id, const char *segment);
 /* Clears the segment of every account that is not key. */
 int store_segments_clear(struct store_conn *c);

@@ -252,12 +252,22 @@ int store_begin(struct store_conn *c, bool write)
 
 	if (rc == KAM_OK)
 		c->in_tx = true;
+	c->derived_moved = false;
 	return rc;
 }
 
 int store_commit(struct store_conn *c)
 {
-	int rc = c->ops->commit(c->db);
+	/* last, so a job that wrote many accounts never waits for a row while holding the
+	 * version row every audited write needs */
+	int rc = c->derived_moved ? store_version_bump(c) : KAM_OK;
+
+	c->derived_moved = false;
+	if (rc != KAM_OK) {
+		store_rollback(c);
+		return rc;
+	}
+	rc = c->ops->commit(c->db);
 
 	if (rc == KAM_OK)
 		c->in_tx = false;
@@ -270,6 +280,7 @@ void store_rollback(struct store_conn *c)
 {
 	c->ops->rollback(c->db);
 	c->in_tx = false;
+	c->derived_moved = false;
 }
 
 void store_yield_to_writers(struct store_conn *c, int max_ms)

@@ -149,7 +149,6 @@ test('migration 017 recomputes yen rows stored at a hundredth of their worth, an
   sql(d, 'DROP TABLE digest_health');
   sql(d, 'DROP TABLE coverage'); // 030
   sql(d, 'DROP TABLE competitors'); // 031
-  sql(d, 'DROP TRIGGER accounts_derived_version'); // 035
   sql(d, 'DROP INDEX transactions_intra_group'); // 032
   for (const [tb, col] of [['accounts', 'group_totals_shared'], ['transactions', 'intra_group']]) sql(d, `ALTER TABLE ${tb} DROP COLUMN ${col}`);
   for (const ix of ['contacts_influential', 'contacts_left', 'contacts_attitude_changed']) sql(d, `DROP INDEX ${ix}`); // 037
