@@ -53,8 +53,15 @@ test('two nodes updating one record: the stale write gets 412 and nothing is los
   assert.notEqual(r3.headers.get('etag'), etag);
   // concurrent unconditional updates: every one bumps the version exactly once
   const before = Number(r3.headers.get('etag').replaceAll('"', ''));
-  const writes = await Promise.all(Array.from({ length: 20 }, (_, i) =>
-    api(i % 2 ? a.url : b.url, token, 'PATCH', '/api/v1/accounts/1', { notes: `w${i}` })));
+  // a 503 (busy, Retry-After) means the write is not in: a client sends it again
+  const patch = async (i) => {
+    for (let k = 0; ; k++) {
+      const w = await api(i % 2 ? a.url : b.url, token, 'PATCH', '/api/v1/accounts/1', { notes: `w${i}` });
+      if (w.status !== 503 || k === 5) return w;
+      await sleep(1000 * Number(w.headers.get('retry-after') || 1));
+    }
+  };
+  const writes = await Promise.all(Array.from({ length: 20 }, (_, i) => patch(i)));
   assert.ok(writes.every((w) => w.status === 200), writes.map((w) => w.status).join(','));
   const r4 = await api(a.url, token, 'GET', '/api/v1/accounts/1');
   assert.equal(Number(r4.headers.get('etag').replaceAll('"', '')), before + 20);
