@@ -812,7 +812,7 @@ static int client_did(struct store_conn *db, const struct actor *who, const char
                       const json_t *after, const char *summary)
 {
 	int64_t now = time_now();
-	int rc = store_audit_add(db, 0, action, entity, id, before, after, now);
+	int rc = store_audit_add_by(db, 0, who->member_id, action, entity, id, before, after, now);
 
 	if (rc == KAM_OK)
 		rc = store_ws_activity_add(db, who->member_account, who->member_id, actor, action,
@@ -1131,8 +1131,8 @@ int app_ws_session_open(struct store_conn *db, const char *token, const char *ad
 	if ((rc = store_wssession_create(db, hash, member, csrf, now)) != KAM_OK ||
 	    (rc = store_wssession_touch(db, hash, member, now)) != KAM_OK ||
 	    (rc = store_throttle_give(db, key, false)) != KAM_OK ||
-	    (rc = store_audit_add(db, 0, "client_sign_in", "client_member", member, NULL, NULL,
-	                          now)) != KAM_OK)
+	    (rc = store_audit_add_by(db, 0, member, "client_sign_in", "client_member", member, NULL,
+	                             NULL, now)) != KAM_OK)
 		goto out;
 	{
 		char actor[600];

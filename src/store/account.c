@@ -118,6 +118,13 @@ static bool audit_only(const char *entity, const char *action)
 int store_audit_add(struct store_conn *c, int64_t user_id, const char *action, const char *entity,
                     int64_t entity_id, const json_t *before, const json_t *after, int64_t now)
 {
+	return store_audit_add_by(c, user_id, 0, action, entity, entity_id, before, after, now);
+}
+
+int store_audit_add_by(struct store_conn *c, int64_t user_id, int64_t member_id,
+                       const char *action, const char *entity, int64_t entity_id,
+                       const json_t *before, const json_t *after, int64_t now)
+{
 	char *b = before ? buf_json(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	char *a = after ? buf_json(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	/* an audit row without the change it records is worse than no change */
@@ -126,13 +133,13 @@ int store_audit_add(struct store_conn *c, int64_t user_id, const char *action, c
 	        ? KAM_ENOMEM
 	        : sq_run(
 	              c,
-	              "INSERT INTO audit (at, user_id, action, entity, entity_id, before, after) "
-	              "VALUES (?, ?, ?, ?, ?, ?, ?)",
+	              "INSERT INTO audit (at, user_id, action, entity, entity_id, before, after, "
+	              "member_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 	              (struct db_val[]){DB_INT(now), user_id > 0 ? DB_INT(user_id) : DB_NULL,
 	                                DB_TEXT(action), DB_TEXT(entity),
 	                                entity_id > 0 ? DB_INT(entity_id) : DB_NULL, DB_TEXT(b),
-	                                DB_TEXT(a)},
-	              7);
+	                                DB_TEXT(a), member_id > 0 ? DB_INT(member_id) : DB_NULL},
+	              8);
 
 	free(b);
 	free(a);
@@ -188,8 +195,11 @@ int store_audit_list(struct store_conn *c, const char *entity, int64_t id, int l
 			return KAM_EINVAL;
 	}
 	rc = c->ops->query(c->db,
-			   "SELECT a.id, a.at, a.user_id, u.name, a.action, a.entity, a.entity_id, "
+			   "SELECT a.id, a.at, a.user_id, COALESCE(u.name, 'client: ' || m.name || "
+			   "' (' || ma.name || ')'), a.action, a.entity, a.entity_id, "
 			   "a.before, a.after FROM audit a LEFT JOIN users u ON u.id = a.user_id "
+			   "LEFT JOIN client_members m ON m.id = a.member_id LEFT JOIN accounts ma ON "
+			   "ma.id = m.account_id "
 			   "WHERE (CAST(? AS TEXT) IS NULL OR a.entity = ?) AND (? = 0 OR a.entity_id = ?) "
 			   "AND a.id < ? ORDER BY a.id DESC LIMIT ?",
 			   (struct db_val[]){DB_TEXT(entity), DB_TEXT(entity), DB_INT(id), DB_INT(id),

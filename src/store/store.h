@@ -178,6 +178,11 @@ int store_team_delete(struct store_conn *c, int64_t account_id, int64_t user_id)
 int store_audit_add(struct store_conn *c, int64_t user_id, const char *action,
 		    const char *entity, int64_t entity_id, const json_t *before,
 		    const json_t *after, int64_t now);
+/* store_audit_add for a change a client member made (member_id; user_id 0): the audit shows
+ * them as "client: Name (Account)" (docs/workspace.md). */
+int store_audit_add_by(struct store_conn *c, int64_t user_id, int64_t member_id,
+		       const char *action, const char *entity, int64_t entity_id,
+		       const json_t *before, const json_t *after, int64_t now);
 /* A number that moves with every audited change (0 before the first). */
 int store_data_version(struct store_conn *c, int64_t *v);
 /* Audit rows, newest first, optionally of one entity and id (entity NULL / id 0 = any). */

@@ -79,6 +79,11 @@ test('the walk-through: invite, sign in, act, comment, confirm the review, answe
   assert.equal((await ws(s, 'PATCH', `/api/v1/workspace/actions/${f.theirs.id}`, { status: 'cancelled' })).status, 400);
   const staffView = await ok('anna', 'GET', `/api/v1/actions/${f.theirs.id}`);
   assert.equal(staffView.status, 'done');
+  // the record's history says who: the client member, by name and account
+  const hist = (await ok('anna', 'GET', `/api/v1/actions/${f.theirs.id}/history`)).items;
+  assert.equal(hist[0].user_name, 'client: Jane Doe (Acme Walkthrough)', JSON.stringify(hist[0]));
+  assert.equal(hist[0].user_id, null);
+  assert.equal(hist[0].after.status, 'done');
   // she proposes an action; the KAM accepts it
   const prop = await ws(s, 'POST', '/api/v1/workspace/actions', { title: 'Share the shift plan', objective_id: f.obj.id });
   assert.equal(prop.status, 201, prop.text);
@@ -233,6 +238,8 @@ test('erasing a contact (privacy) erases them as a client member too: name, e-ma
   assert.deepEqual(members.map((x) => [x.name, x.email, x.removed_at !== null]), [['(erased)', '', true]]);
   const all = JSON.stringify([await ok('anna', 'GET', `/api/v1/accounts/${f.acc}/workspace-comments`), await ok('anna', 'GET', `/api/v1/accounts/${f.acc}/workspace-activity`)]);
   assert.ok(!all.includes('Jane'), all);
+  const audit = (await ok('director', 'GET', `/api/v1/audit?entity=workspace_comment`)).items.filter((x) => x.after?.objective_id === f.obj.id);
+  assert.deepEqual(audit.map((x) => x.user_name), ['client: (erased) (Acme Erase)']);
 });
 
 test('links: one-time, a fresh one kills the old, expired or removed ones are dead, and sign-in is throttled per address', async () => {

@@ -134,3 +134,6 @@ ALTER TABLE reviews ADD COLUMN status TEXT;
 ALTER TABLE reviews ADD COLUMN client_proposed_on TEXT;
 ALTER TABLE reviews ADD COLUMN minutes TEXT;
 ALTER TABLE reviews ADD COLUMN published INTEGER NOT NULL DEFAULT 0;
+-- the client member who made an audited change (user_id is null then): the audit shows
+-- "client: Jane Doe (Acme)" from client_members, so an erased member shows erased there too
+ALTER TABLE audit ADD COLUMN member_id INTEGER;
