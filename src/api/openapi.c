@@ -295,6 +295,14 @@ static void list_params(json_t *params, const struct model_entity *e)
 	}
 	json_array_append_new(params, json_pack("{s:s,s:s,s:{s:s,s:o}}", "name", "sort", "in",
 						"query", "schema", "type", "string", "enum", sorts));
+	/* the records of a group: an account and its descendants (docs/groups.md) */
+	if (e == &model_account || model_field_find(e, "account_id"))
+		json_array_append_new(
+		    params, json_pack("{s:s,s:s,s:s,s:{s:s,s:i}}", "name", "group", "in", "query",
+		                      "description",
+		                      "the id of a group's parent account: its records and its "
+		                      "descendants' (each row with account_name)",
+		                      "schema", "type", "integer", "minimum", 1));
 }
 
 static json_t *operation(const struct http_route *r, const struct model_entity *e, enum kind k,

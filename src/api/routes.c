@@ -375,8 +375,9 @@ const struct http_route api_routes[] = {
      "The group the account belongs to, from its top parent down: {root_id, account_id, "
      "currency, complete, entities: [{id, name, parent_id, depth, owner: {id, name}, "
      "revenue_12m, health, visible}], totals: {entities, revenue_12m, intra_group_12m, health} "
-     "or null}; entities the caller may not see are left out, totals only for the group's "
-     "owner, staff, or when its owner shares them (docs/groups.md); format=csv|xlsx: the "
+     "or null}; entities whose figures the caller may not see are left out (visible: may open "
+     "the record), totals only for the group's owner, staff, or when its owner shares them "
+     "(docs/groups.md); format=csv|xlsx: the "
      "same as a file, money in major units",
      NULL, "object"},
 

@@ -9,7 +9,6 @@
 #include <string.h>
 #include "kam/date.h"
 #include "kam/money.h"
-#include "store/group.h"
 #include "store/internal.h"
 #include "store/kpi.h"
 #include "util/buf.h"
@@ -192,21 +191,34 @@ edges:
 }
 
 /* Takes intra-group revenue out of each window: each is counted on another entity of its
- * group already. A partial index holds these rows, so each window reads only them. */
+ * group already. A partial index holds these rows; one pass reads them, up to the latest
+ * window's end, and each row goes to the windows it falls in. */
 static int net_intra(struct store_conn *c, struct kpi_input *d, const struct window *w, int n)
 {
-	int rc = KAM_OK;
+	const char *upto = w[0].to;
+	struct db_stmt *st;
+	int rc;
 
-	for (int i = 0; i < n && rc == KAM_OK; i++) {
-		struct store_group_amount *x = NULL;
-		size_t nx = 0;
+	for (int i = 1; i < n; i++)
+		if (strcmp(w[i].to, upto) > 0)
+			upto = w[i].to;
+	rc = c->ops->query(c->db,
+	                   "SELECT account_id, booked_on, amount_base FROM transactions WHERE "
+	                   "intra_group = 1 AND booked_on < ?",
+	                   (struct db_val[]){DB_STR(upto)}, 1, &st);
+	if (rc != KAM_OK)
+		return rc;
+	while ((rc = c->ops->next(st)) == 1) {
+		int64_t id = c->ops->col_int(st, 0);
+		const char *day = c->ops->col_text(st, 1);
+		double amount = c->ops->col_real(st, 2);
 
-		rc = store_group_intra(c, w[i].from, w[i].to, &x, &nx);
-		for (size_t j = 0; j < nx && rc == KAM_OK; j++)
-			add(d, x[j].account_id, w[i].off, -x[j].amount);
-		free(x);
+		for (int i = 0; i < n; i++)
+			if (strcmp(day, w[i].from) >= 0 && strcmp(day, w[i].to) < 0)
+				add(d, id, w[i].off, -amount);
 	}
-	return rc;
+	c->ops->done(st);
+	return rc < 0 ? rc : KAM_OK;
 }
 
 static int fetch_accounts(struct store_conn *c, const struct store_kpi_query *q,
