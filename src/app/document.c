@@ -147,16 +147,10 @@ static int sort_array(json_t *arr, int (*cmp)(const void *, const void *))
 	return 0;
 }
 
-static bool one_account(const struct kpi_in_account *a, void *arg)
-{
-	return a->id == *(int64_t *)arg;
-}
-
 /* The KPIs of the last twelve whole months and revenue per month over the same months. */
 static int kpis(struct store_conn *c, int64_t account_id, int64_t now, json_t *doc)
 {
-	char to[11], from[11], m[8], first[8], last[8], pf[11], pt[11], ppf[11], ppt[11];
-	struct kpi_input d;
+	char to[11], from[11], m[8], first[8], last[8];
 	struct settings set;
 	json_t *figs = NULL, *months = NULL, *series = NULL;
 	size_t j = 0;
@@ -169,19 +163,9 @@ static int kpis(struct store_conn *c, int64_t account_id, int64_t now, json_t *d
 	m0 = date_month_start(settings_today(&set, now));
 	app_revenue_window_dates(settings_today(&set, now), from, to);
 	app_score_window(settings_today(&set, now), first, last);
-	kpi_previous(from, to, pf, pt);
-	kpi_previous(pf, pt, ppf, ppt);
-	{
-		struct store_kpi_query kq = {0,  from, to, pf, pt, ppf, ppt, set.base_currency, NULL,
-		                            account_id, false};
-
-		if ((rc = app_kpi_fetch(c, &set, settings_today(&set, now), &kq, &d)) != KAM_OK)
-			return rc;
-	}
-	figs = kpi_figures(&set, &d, one_account, &account_id, from, to);
-	store_kpi_free(&d);
-	if (figs == NULL)
-		return KAM_ENOMEM;
+	if ((rc = app_account_figures(c, &set, settings_today(&set, now), 0, account_id, from, to,
+	                              &figs, NULL)) != KAM_OK)
+		return rc;
 #define FIG(n) json_incref(json_object_get(json_object_get(figs, n), "value"))
 	bad |= json_object_set_new(doc, "kpis",
 	                           json_pack("{s:o?,s:o?,s:o?,s:o?}", "revenue_12m", FIG("revenue"),

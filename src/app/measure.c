@@ -11,11 +11,6 @@
 #include "kam/settings.h"
 #include "store/kpi.h"
 
-static bool one_account(const struct kpi_in_account *a, void *arg)
-{
-	return a->id == *(const int64_t *)arg;
-}
-
 int app_measure_check(const json_t *rec, struct kam_errinfo *ei)
 {
 	const json_t *m = json_object_get(rec, "measure");
@@ -40,10 +35,8 @@ int app_objective_measure(struct store_conn *db, const struct actor *who, json_t
 {
 	const char *name = json_string_value(json_object_get(rec, "measure"));
 	const char *start, *end;
-	char from[DATE_LEN], to[DATE_LEN], pf[DATE_LEN], pt[DATE_LEN], ppf[DATE_LEN], ppt[DATE_LEN],
-	    rows[300];
+	char from[DATE_LEN], to[DATE_LEN], pf[DATE_LEN], pt[DATE_LEN], rows[300];
 	struct settings s;
-	struct kpi_input d;
 	json_t *plan = NULL, *now = NULL, *before = NULL, *m;
 	int64_t account;
 	date_t today, first, last, stop;
@@ -68,22 +61,10 @@ int app_objective_measure(struct store_conn *db, const struct actor *who, json_t
 	stop = date_add_days_clamped(started && today < last ? today : last, 1);
 	snprintf(from, sizeof(from), "%s", start);
 	date_format(stop, to);
-	kpi_previous(from, to, pf, pt);
-	kpi_previous(pf, pt, ppf, ppt);
-	{
-		struct store_kpi_query q = {actor_scope(who), from, to, pf, pt, ppf, ppt,
-		                            s.base_currency,  NULL, account, false};
-
-		if ((rc = app_kpi_fetch(db, &s, today, &q, &d)) != KAM_OK)
-			goto out;
-	}
-	now = kpi_figures(&s, &d, one_account, &account, from, to);
-	before = kpi_figures_previous(&s, &d, one_account, &account, pf, pt);
-	store_kpi_free(&d);
-	if (now == NULL || before == NULL) {
-		rc = KAM_ENOMEM;
+	kpi_previous(from, to, pf, pt); /* the baseline period, named in the answer */
+	if ((rc = app_account_figures(db, &s, today, actor_scope(who), account, from, to, &now,
+	                              &before)) != KAM_OK)
 		goto out;
-	}
 	snprintf(rows, sizeof(rows),
 	         "/api/v1/kpis/rows?scope=account&id=%lld&name=%s&from=%s&to=%s",
 	         (long long)account, name, from, to);

@@ -8,6 +8,7 @@
 #include "app/webhook.h"
 #include "kam/group.h"
 #include "kam/kpi.h"
+#include "kam/kpi_report.h"
 #include "kam/score.h"
 #include "store/group.h"
 #include "store/portfolio.h"
@@ -489,5 +490,46 @@ int app_kpi_fetch(struct store_conn *db, const struct settings *s, date_t today,
 		return rc;
 	date_format(today, day);
 	kpi_lifecycle_infer(d->acc, d->nacc, day, s->churn_after_months);
+	return KAM_OK;
+}
+
+static bool one_account(const struct kpi_in_account *a, void *arg)
+{
+	return a->id == *(const int64_t *)arg;
+}
+
+int app_account_figures(struct store_conn *db, const struct settings *s, date_t today,
+                        int64_t scope_user, int64_t account_id, const char *from,
+                        const char *to, json_t **now, json_t **before)
+{
+	char pf[DATE_LEN], pt[DATE_LEN], ppf[DATE_LEN], ppt[DATE_LEN];
+	struct kpi_input d;
+	int rc;
+
+	*now = NULL;
+	if (before)
+		*before = NULL;
+	kpi_previous(from, to, pf, pt);
+	kpi_previous(pf, pt, ppf, ppt);
+	{
+		struct store_kpi_query q = {scope_user, from, to, pf, pt, ppf, ppt,
+		                            s->base_currency, NULL, account_id, false};
+
+		if ((rc = app_kpi_fetch(db, s, today, &q, &d)) != KAM_OK)
+			return rc;
+	}
+	*now = kpi_figures(s, &d, one_account, &account_id, from, to);
+	if (before)
+		*before = kpi_figures_previous(s, &d, one_account, &account_id, pf, pt);
+	store_kpi_free(&d);
+	if (*now == NULL || (before && *before == NULL)) {
+		json_decref(*now);
+		*now = NULL;
+		if (before) {
+			json_decref(*before);
+			*before = NULL;
+		}
+		return KAM_ENOMEM;
+	}
 	return KAM_OK;
 }

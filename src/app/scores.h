@@ -56,5 +56,11 @@ int app_segments_refresh(struct store_conn *db, const struct settings *s, int64_
  * not state it (kpi_lifecycle_infer) as of today, under s's churn_after_months. */
 int app_kpi_fetch(struct store_conn *db, const struct settings *s, date_t today,
                   const struct store_kpi_query *q, struct kpi_input *d);
+/* The figures (kpi_figures) of one account over [from, to) into *now and over the period as
+ * long just before it into *before (NULL: not wanted), read for that account alone; the
+ * caller frees both. scope_user as in store_kpi_query. */
+int app_account_figures(struct store_conn *db, const struct settings *s, date_t today,
+                        int64_t scope_user, int64_t account_id, const char *from,
+                        const char *to, json_t **now, json_t **before);
 
 #endif

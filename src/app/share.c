@@ -63,32 +63,20 @@ static json_t *current_plan(json_t *plans, const char *today)
 	return started;
 }
 
-static bool one_account(const struct kpi_in_account *a, void *arg)
-{
-	return a->id == *(int64_t *)arg;
-}
-
 /* The service KPIs over the 12-month revenue window every screen uses (app_revenue_window). */
 static int kpis(struct store_conn *db, const struct settings *set, int64_t account_id, date_t tday,
                 json_t *ans)
 {
 	static const char *const kpi_keys[] = {"nps", "csat", "sla_compliance", "ttr_median_hours",
 	                                       NULL};
-	char to[DATE_LEN], from[DATE_LEN], pf[11], pt[11], ppf[11], ppt[11];
-	struct kpi_input d;
+	char to[DATE_LEN], from[DATE_LEN];
 	json_t *figs, *k;
 	int rc;
 
 	app_revenue_window_dates(tday, from, to);
-	kpi_previous(from, to, pf, pt);
-	kpi_previous(pf, pt, ppf, ppt);
-	struct store_kpi_query kq = {0,    from, to, pf, pt, ppf, ppt, set->base_currency, NULL,
-	                            account_id, false};
-
-	if ((rc = app_kpi_fetch(db, set, tday, &kq, &d)) != KAM_OK)
+	if ((rc = app_account_figures(db, set, tday, 0, account_id, from, to, &figs, NULL)) !=
+	    KAM_OK)
 		return rc;
-	figs = kpi_figures(set, &d, one_account, &account_id, from, to);
-	store_kpi_free(&d);
 	k = json_object();
 	for (const char *const *n = kpi_keys; figs && *n; n++)
 		json_object_set(k, *n, json_object_get(json_object_get(figs, *n), "value"));

@@ -858,31 +858,18 @@ static int current_plan(struct store_conn *db, int64_t account, const char *toda
 	return KAM_OK;
 }
 
-static bool one_account(const struct kpi_in_account *a, void *arg)
-{
-	return a->id == *(int64_t *)arg;
-}
-
 /* The service KPIs over the 12-month window, with the 12 months before for the trend. */
 static int service_kpis(struct store_conn *db, const struct settings *set, int64_t account_id,
                         date_t tday, json_t *ans)
 {
-	char to[DATE_LEN], from[DATE_LEN], pf[11], pt[11], ppf[11], ppt[11];
-	struct kpi_input d;
+	char to[DATE_LEN], from[DATE_LEN];
 	json_t *figs, *prev, *k;
 	int rc;
 
 	app_revenue_window_dates(tday, from, to);
-	kpi_previous(from, to, pf, pt);
-	kpi_previous(pf, pt, ppf, ppt);
-	struct store_kpi_query kq = {0, from, to, pf, pt, ppf, ppt, set->base_currency, NULL,
-	                            account_id, false};
-
-	if ((rc = app_kpi_fetch(db, set, tday, &kq, &d)) != KAM_OK)
+	if ((rc = app_account_figures(db, set, tday, 0, account_id, from, to, &figs, &prev)) !=
+	    KAM_OK)
 		return rc;
-	figs = kpi_figures(set, &d, one_account, &account_id, from, to);
-	prev = kpi_figures_previous(set, &d, one_account, &account_id, pf, pt);
-	store_kpi_free(&d);
 #define V(o, n) json_incref(json_object_get(json_object_get(o, n), "value"))
 	k = json_pack("{s:o?,s:o?,s:{s:o?,s:o?},s:{s:o?,s:o?}}", "sla_compliance",
 	              V(figs, "sla_compliance"), "ttr_median_hours", V(figs, "ttr_median_hours"),
