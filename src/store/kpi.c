@@ -181,32 +181,42 @@ edges:
 }
 
 /* Takes intra-group revenue out of each window: each is counted on another entity of its
- * group already. A partial index holds these rows; one pass reads them, up to the latest
- * window's end, and each row goes to the windows it falls in. */
+ * group already. One pass of the database over the covering partial index that holds only
+ * these rows sums every window per account (n must be 7, as for revenue_windows). */
 static int net_intra(struct store_conn *c, struct kpi_input *d, const struct window *w, int n)
 {
+	struct db_val args[7 * 2 + 1];
 	const char *upto = w[0].to;
 	struct db_stmt *st;
-	int rc;
+	int rc, k = 0;
 
-	for (int i = 1; i < n; i++)
+	if (n != 7)
+		return KAM_EINVAL;
+	for (int i = 0; i < n; i++) {
+		args[k++] = DB_STR(w[i].from);
+		args[k++] = DB_STR(w[i].to);
 		if (strcmp(w[i].to, upto) > 0)
 			upto = w[i].to;
-	rc = c->ops->query(c->db,
-	                   "SELECT account_id, booked_on, amount_base FROM transactions WHERE "
-	                   "intra_group = 1 AND booked_on < ?",
-	                   (struct db_val[]){DB_STR(upto)}, 1, &st);
+	}
+	args[k++] = DB_STR(upto);
+	rc = c->ops->query(
+	    c->db,
+	    "SELECT account_id, "
+	    "sum(CASE WHEN booked_on >= ? AND booked_on < ? THEN amount_base ELSE 0 END), "
+	    "sum(CASE WHEN booked_on >= ? AND booked_on < ? THEN amount_base ELSE 0 END), "
+	    "sum(CASE WHEN booked_on >= ? AND booked_on < ? THEN amount_base ELSE 0 END), "
+	    "sum(CASE WHEN booked_on >= ? AND booked_on < ? THEN amount_base ELSE 0 END), "
+	    "sum(CASE WHEN booked_on >= ? AND booked_on < ? THEN amount_base ELSE 0 END), "
+	    "sum(CASE WHEN booked_on >= ? AND booked_on < ? THEN amount_base ELSE 0 END), "
+	    "sum(CASE WHEN booked_on >= ? AND booked_on < ? THEN amount_base ELSE 0 END) "
+	    "FROM transactions WHERE intra_group = 1 AND booked_on < ? GROUP BY "
+	    "account_id",
+	    args, k, &st);
 	if (rc != KAM_OK)
 		return rc;
-	while ((rc = c->ops->next(st)) == 1) {
-		int64_t id = c->ops->col_int(st, 0);
-		const char *day = c->ops->col_text(st, 1);
-		double amount = c->ops->col_real(st, 2);
-
+	while ((rc = c->ops->next(st)) == 1)
 		for (int i = 0; i < n; i++)
-			if (strcmp(day, w[i].from) >= 0 && strcmp(day, w[i].to) < 0)
-				add(d, id, w[i].off, -amount);
-	}
+			add(d, c->ops->col_int(st, 0), w[i].off, -c->ops->col_real(st, 1 + i));
 	c->ops->done(st);
 	return rc < 0 ? rc : KAM_OK;
 }
