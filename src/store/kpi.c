@@ -181,42 +181,33 @@ edges:
 }
 
 /* Takes intra-group revenue out of each window: each is counted on another entity of its
- * group already. One pass of the database over the covering partial index that holds only
- * these rows sums every window per account (n must be 7, as for revenue_windows). */
+ * group already. A covering partial index holds only these rows; one pass reads them, up to
+ * the latest window's end, and each row goes to the windows it falls in. (Summed by the
+ * database with GROUP BY, SQLite walked all transactions by account instead.) */
 static int net_intra(struct store_conn *c, struct kpi_input *d, const struct window *w, int n)
 {
-	struct db_val args[7 * 2 + 1];
 	const char *upto = w[0].to;
 	struct db_stmt *st;
-	int rc, k = 0;
+	int rc;
 
-	if (n != 7)
-		return KAM_EINVAL;
-	for (int i = 0; i < n; i++) {
-		args[k++] = DB_STR(w[i].from);
-		args[k++] = DB_STR(w[i].to);
+	for (int i = 1; i < n; i++)
 		if (strcmp(w[i].to, upto) > 0)
 			upto = w[i].to;
-	}
-	args[k++] = DB_STR(upto);
-	rc = c->ops->query(
-	    c->db,
-	    "SELECT account_id, "
-	    "sum(CASE WHEN booked_on >= ? AND booked_on < ? THEN amount_base ELSE 0 END), "
-	    "sum(CASE WHEN booked_on >= ? AND booked_on < ? THEN amount_base ELSE 0 END), "
-	    "sum(CASE WHEN booked_on >= ? AND booked_on < ? THEN amount_base ELSE 0 END), "
-	    "sum(CASE WHEN booked_on >= ? AND booked_on < ? THEN amount_base ELSE 0 END), "
-	    "sum(CASE WHEN booked_on >= ? AND booked_on < ? THEN amount_base ELSE 0 END), "
-	    "sum(CASE WHEN booked_on >= ? AND booked_on < ? THEN amount_base ELSE 0 END), "
-	    "sum(CASE WHEN booked_on >= ? AND booked_on < ? THEN amount_base ELSE 0 END) "
-	    "FROM transactions WHERE intra_group = 1 AND booked_on < ? GROUP BY "
-	    "account_id",
-	    args, k, &st);
+	rc = c->ops->query(c->db,
+	                   "SELECT account_id, booked_on, amount_base FROM transactions WHERE "
+	                   "intra_group = 1 AND booked_on < ?",
+	                   (struct db_val[]){DB_STR(upto)}, 1, &st);
 	if (rc != KAM_OK)
 		return rc;
-	while ((rc = c->ops->next(st)) == 1)
+	while ((rc = c->ops->next(st)) == 1) {
+		int64_t id = c->ops->col_int(st, 0);
+		const char *day = c->ops->col_text(st, 1);
+		double amount = c->ops->col_real(st, 2);
+
 		for (int i = 0; i < n; i++)
-			add(d, c->ops->col_int(st, 0), w[i].off, -c->ops->col_real(st, 1 + i));
+			if (strcmp(day, w[i].from) >= 0 && strcmp(day, w[i].to) < 0)
+				add(d, id, w[i].off, -amount);
+	}
 	c->ops->done(st);
 	return rc < 0 ? rc : KAM_OK;
 }
