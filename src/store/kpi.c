@@ -191,8 +191,9 @@ edges:
 }
 
 /* Takes intra-group revenue out of each window: each is counted on another entity of its
- * group already. A partial index holds these rows; one pass reads them, up to the latest
- * window's end, and each row goes to the windows it falls in. */
+ * group already. A covering partial index holds only these rows; one pass reads them, up to
+ * the latest window's end, and each row goes to the windows it falls in. (Summed by the
+ * database with GROUP BY, SQLite walked all transactions by account instead.) */
 static int net_intra(struct store_conn *c, struct kpi_input *d, const struct window *w, int n)
 {
 	const char *upto = w[0].to;
