@@ -93,14 +93,15 @@ static int bulk_copy(struct store_conn *c, const struct store_bulk_row *t, size_
 		if (rc == KAM_OK)
 			rc = x->external_id ? copy_text(&b, x->external_id) : buf_puts(&b, "\\N");
 		if (rc == KAM_OK)
-			rc = buf_printf(&b, "\t%" PRId64 "\t%" PRId64 "\n", now, now);
+			rc = buf_printf(&b, "\t%d\t%" PRId64 "\t%" PRId64 "\n", x->intra_group ? 1 : 0,
+			                now, now);
 	}
 	if (rc == KAM_OK && b.len > 0)
 		rc =
 		    c->ops->copy_in(c->db,
 		                    "COPY transactions (account_id, product_id, booked_on, amount, "
-		                    "currency, amount_base, external_id, created_at, updated_at) "
-		                    "FROM STDIN",
+		                    "currency, amount_base, external_id, intra_group, created_at, "
+		                    "updated_at) FROM STDIN",
 		                    b.data, b.len);
 	buf_free(&b);
 	return rc;

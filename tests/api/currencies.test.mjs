@@ -163,7 +163,9 @@ test('migration 017 recomputes yen rows stored at a hundredth of their worth, an
   sql(d, 'DROP INDEX opportunities_contract');
   for (const col of ['contract_id', 'forecast_category']) sql(d, `ALTER TABLE opportunities DROP COLUMN ${col}`);
   for (const tb of ['contracts_product_ids', 'contracts', 'forecast_targets', 'forecast_snapshots']) sql(d, `DROP TABLE ${tb}`);
-  for (const t of ['sessions_del', 'sessions_upd', 'tokens_del', 'tokens_upd', 'users_del', 'users_upd']) sql(d, `DROP TRIGGER auth_${t}`); // 036
+  const onTable = { sessions: 'sessions', tokens: 'api_tokens', users: 'users' };
+  for (const t of ['sessions_del', 'sessions_upd', 'tokens_del', 'tokens_upd', 'users_del', 'users_upd']) sql(d, `DROP TRIGGER auth_${t}${PG ? ` ON ${onTable[t.split('_')[0]]}` : ''}`); // 036
+  if (PG) sql(d, 'DROP FUNCTION auth_version_bump()');
   kam(['migrate', '--db', d]);
   assert.equal(sql(d, `SELECT amount_base FROM transactions WHERE id = ${yen.id}`), '75000');
   assert.equal(sql(d, `SELECT amount FROM revenue_account_monthly WHERE account_id = ${acc.id}`), '85000');
