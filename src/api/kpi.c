@@ -210,9 +210,14 @@ static int parse(struct req *rq, const struct settings *set, struct scope *sc, c
 
 		if (!strcmp(k, "scope"))
 			scope = v;
-		else if (!strcmp(k, "id"))
+		else if (!strcmp(k, "id") || !strcmp(k, "account_id")) {
+			/* account_id: the name a group's or an account's scope reads best with */
+			if (id != NULL) {
+				err_field(ei, k, "is given twice (id and account_id name the same)");
+				rc = KAM_EINVAL;
+			}
 			id = v;
-		else if (!strcmp(k, "from"))
+		} else if (!strcmp(k, "from"))
 			f = v;
 		else if (!strcmp(k, "to"))
 			t = v;

@@ -195,6 +195,14 @@ static int report_scope(struct req *rq, struct app_group *g, bool *grouped, stru
 
 	memset(g, 0, sizeof(*g));
 	*grouped = false;
+	/* account_id names the group's parent as well as id does */
+	if (http_query(rq, "account_id")) {
+		if (id) {
+			err_field(ei, "account_id", "is given twice (id and account_id name the same)");
+			return KAM_EINVAL;
+		}
+		id = http_query(rq, "account_id");
+	}
 	if (scope == NULL || !strcmp(scope, "portfolio")) {
 		if (id == NULL)
 			return KAM_OK;
@@ -217,7 +225,7 @@ static int report_scope(struct req *rq, struct app_group *g, bool *grouped, stru
 
 int api_portfolio_pareto(struct req *rq, struct resp *rs)
 {
-	static const char *const params[] = {"from", "to", "scope", "id", NULL};
+	static const char *const params[] = {"from", "to", "scope", "id", "account_id", NULL};
 	struct app_group g;
 	bool grouped = false;
 	struct kam_errinfo ei = {0};
@@ -280,7 +288,8 @@ out:
 
 int api_portfolio_matrix(struct req *rq, struct resp *rs)
 {
-	static const char *const params[] = {"from", "to", "explain", "scope", "id", NULL};
+	static const char *const params[] = {"from", "to", "explain", "scope", "id", "account_id",
+	                                     NULL};
 	struct kam_errinfo ei = {0};
 	struct app_group g;
 	bool grouped = false;

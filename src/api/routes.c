@@ -230,16 +230,16 @@ const struct http_route api_routes[] = {
      NULL, "object"},
     {"GET", "/api/v1/portfolio/pareto", api_portfolio_pareto, 0, 0, NULL,
      "Accounts by revenue with cumulative share and how many make 80% (from, to: YYYY-MM; "
-     "scope=group&id=N: the group's entities, each net of intra-group revenue)",
+     "scope=group&id=N (or account_id=N): the group's entities, each net of intra-group revenue)",
      NULL, "object"},
     {"GET", "/api/v1/portfolio/matrix", api_portfolio_matrix, 0, 0, NULL,
      "Key accounts by attractiveness and relationship strength in four segments; from, to "
      "(YYYY-MM) set the months of each bubble's revenue; explain=false leaves out the "
-     "strength components; scope=group&id=N: the group's key accounts",
+     "strength components; scope=group&id=N (or account_id=N): the group's key accounts",
      NULL, "object"},
     {"GET", "/api/v1/kpis", api_kpis, 0, 0, NULL,
-     "KPIs of a scope (portfolio, account, kam, segment, group: id = the group's parent "
-     "account, with all its descendants, net of intra-group revenue) for [from, to) and the "
+     "KPIs of a scope (portfolio, account, kam, segment, group: id or account_id = the "
+     "group's parent account, with all its descendants, net of intra-group revenue) for [from, to) and the "
      "previous period; interval=month|quarter|year adds a series",
      NULL, "object"},
     {"GET", "/api/v1/accounts/:id/health", api_account_health, 0, 0, NULL,

@@ -88,6 +88,15 @@ test('scope=group KPIs: the parent and every descendant, intra-group revenue cou
   let k = await revenue('director', A.holding.id);
   assert.equal(k.kpis.revenue.value, 220000);
   assert.deepEqual(k.scope, { kind: 'group', id: A.holding.id, entities: 4, complete: true });
+  // the issue's spelling names the parent as well: scope=group&account_id=…
+  const alias = await call('director', 'GET', `/api/v1/kpis?scope=group&account_id=${A.holding.id}&${WINDOW}`);
+  assert.equal(alias.status, 200, alias.text);
+  assert.equal(alias.json.kpis.revenue.value, 220000);
+  const both = await call('director', 'GET', `/api/v1/kpis?scope=group&id=${A.holding.id}&account_id=${A.holding.id}&${WINDOW}`);
+  assert.equal(both.status, 400);
+  assert.match(JSON.stringify(both.json.errors), /given twice/);
+  const pareto = await call('director', 'GET', `/api/v1/portfolio/pareto?scope=group&account_id=${A.holding.id}`);
+  assert.equal(pareto.json.total, 220000, pareto.text);
   k = await revenue('director', A.france.id);
   assert.equal(k.kpis.revenue.value, 80000); // 500 + 300 + 200 − 200
   assert.equal(k.scope.entities, 2);
