@@ -205,6 +205,9 @@ bench:
 	bench/import.sh
 	bench/import-pg.sh
 	bench/health.sh
+	KAM_BIN=./kam node bench/groups.mjs
+	KAM_BIN=./kam node bench/delivery.mjs
+	node bench/webhooks.mjs 1000 ./kam
 
 clean:
 	rm -rf build kam
