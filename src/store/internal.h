@@ -14,12 +14,12 @@ struct store_conn {
 	struct store_conn *next_free;
 	bool in_tx;
 	/* a derived field (a health score, a segment) changed in this transaction: the data
-	 * version moves at commit, its lock taken last (store_derived_changed) */
+	 * version moves just after its commit (store_derived_changed) */
 	bool derived_moved;
 };
 
 /* Notes that the last statement may have changed a derived field the answer caches show:
- * moves the data version at once outside a transaction, else at its commit. */
+ * moves the data version at once outside a transaction, else just after its commit. */
 int store_derived_changed(struct store_conn *c);
 /* Moves the data version by one (every cache keyed on it expires). */
 int store_version_bump(struct store_conn *c);
