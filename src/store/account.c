@@ -158,14 +158,31 @@ int store_version_bump(struct store_conn *c)
 		      NULL, 0);
 }
 
+int store_derived_bump(struct store_conn *c)
+{
+	return sq_run(c,
+		      "INSERT INTO settings (key, value, created_at, updated_at) VALUES "
+		      "('derived_version', '', 0, 0) ON CONFLICT (key) DO UPDATE SET version = "
+		      "settings.version + 1",
+		      NULL, 0);
+}
+
 int store_derived_changed(struct store_conn *c)
 {
 	if (c->ops->changes(c->db) <= 0)
 		return KAM_OK;
 	if (!c->in_tx)
-		return store_version_bump(c);
+		return store_derived_bump(c);
 	c->derived_moved = true;
 	return KAM_OK;
+}
+
+int store_answer_version(struct store_conn *c, int64_t *v)
+{
+	return sq_int(c,
+		      "SELECT coalesce(sum(version), 0) FROM settings WHERE key IN ('data_version', "
+		      "'derived_version')",
+		      NULL, 0, v);
 }
 
 int store_data_version(struct store_conn *c, int64_t *v)

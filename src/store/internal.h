@@ -13,16 +13,18 @@ struct store_conn {
 	struct store *st; /* the pool it belongs to */
 	struct store_conn *next_free;
 	bool in_tx;
-	/* a derived field (a health score, a segment) changed in this transaction: the data
-	 * version moves just after its commit (store_derived_changed) */
+	/* a derived field (a health score, a segment) changed in this transaction: the
+	 * derived version moves just before its COMMIT (store_derived_changed) */
 	bool derived_moved;
 };
 
 /* Notes that the last statement may have changed a derived field the answer caches show:
- * moves the data version at once outside a transaction, else just after its commit. */
+ * moves the derived version at once outside a transaction, else just before its COMMIT. */
 int store_derived_changed(struct store_conn *c);
 /* Moves the data version by one (every cache keyed on it expires). */
 int store_version_bump(struct store_conn *c);
+/* Moves the derived version (health scores, segments) by one. */
+int store_derived_bump(struct store_conn *c);
 
 struct store {
 	const struct db_ops *ops;

@@ -258,22 +258,22 @@ int store_begin(struct store_conn *c, bool write)
 
 int store_commit(struct store_conn *c)
 {
-	bool moved = c->derived_moved;
-	int rc = c->ops->commit(c->db);
+	/* a row of its own, taken just before COMMIT and never followed by a wait: the data
+	 * version row is taken mid-transaction by audited writes, which then lock more account
+	 * rows, so bumping it here after the job's account rows could deadlock (PostgreSQL) */
+	int rc = c->derived_moved ? store_derived_bump(c) : KAM_OK;
 
 	c->derived_moved = false;
 	if (rc != KAM_OK) {
 		store_rollback(c);
 		return rc;
 	}
-	c->in_tx = false;
-	/* after the commit, on its own: inside the transaction the version row, taken after
-	 * the job's account rows, deadlocked with an import holding it while it waited for those
-	 * rows (PostgreSQL). An answer cached between the commit and this bump expires with it. */
-	if (moved && store_version_bump(c) != KAM_OK)
-		log_msg("warn", "a derived change is committed but the data version did not move: "
-		                "cached reports may be stale until the next change");
-	return KAM_OK;
+	rc = c->ops->commit(c->db);
+	if (rc == KAM_OK)
+		c->in_tx = false;
+	else
+		store_rollback(c);
+	return rc;
 }
 
 void store_rollback(struct store_conn *c)

@@ -185,6 +185,9 @@ int store_audit_add_by(struct store_conn *c, int64_t user_id, int64_t member_id,
 		       const json_t *before, const json_t *after, int64_t now);
 /* A number that moves with every audited change (0 before the first). */
 int store_data_version(struct store_conn *c, int64_t *v);
+/* The version of answers that also show derived fields (health scores, segments): the data
+ * version plus the derived version, which the jobs move without an audit row. */
+int store_answer_version(struct store_conn *c, int64_t *v);
 /* Audit rows, newest first, optionally of one entity and id (entity NULL / id 0 = any). */
 int store_audit_list(struct store_conn *c, const char *entity, int64_t id, int limit,
 		     const char *cursor, json_t **items, char **next_cursor);
