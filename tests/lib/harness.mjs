@@ -102,13 +102,24 @@ export function stop(p) {
 // sent again once, as a browser does. Every test that imports this module gets it for its
 // plain fetch calls too (globalThis.fetch below).
 const fetchOnce = globalThis.fetch;
+// A file sent to POST /api/v1/imports that is answered 503 (busy, Retry-After: on
+// PostgreSQL the server's first alerts run, writing every account's health and segment, can
+// deadlock with an import's re-ranking of the accounts) is not in: it is sent again, up to
+// four times, as a client does.
 export async function request(url, init = {}) {
-  try {
-    return await fetchOnce(url, init);
-  } catch (e) {
-    const method = (init.method ?? (url instanceof Request ? url.method : 'GET')).toUpperCase();
-    if ((method !== 'GET' && method !== 'HEAD') || e?.cause?.code !== 'UND_ERR_SOCKET') throw e;
-    return fetchOnce(url, init);
+  const method = (init.method ?? (url instanceof Request ? url.method : 'GET')).toUpperCase();
+  const isImport = method === 'POST' && typeof url === 'string' && /\/api\/v1\/imports(\?|$)/.test(url);
+  for (let i = 0; ; i++) {
+    let r;
+    try {
+      r = await fetchOnce(url, init);
+    } catch (e) {
+      if ((method !== 'GET' && method !== 'HEAD') || e?.cause?.code !== 'UND_ERR_SOCKET') throw e;
+      return fetchOnce(url, init);
+    }
+    if (!isImport || r.status !== 503 || i === 4) return r;
+    await r.arrayBuffer();
+    await new Promise((res) => setTimeout(res, 1000 * Math.min(Number(r.headers.get('retry-after') || 1), 5)));
   }
 }
 globalThis.fetch = request;
