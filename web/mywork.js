@@ -13,9 +13,13 @@ export function hashParams() {
   return new URLSearchParams(i < 0 ? '' : location.hash.slice(i + 1));
 }
 
-// Replaces the hash's query by p (no new history entry for a filter change).
+// Replaces the hash's query by p (no new history entry for a filter change), only while
+// My work is still the page asked for: a link followed before this ran (My work is where a
+// KAM lands after signing in) must not be turned back into #/work.
 function setHashParams(base, p) {
   const s = p.toString();
+  const h = location.hash;
+  if (h && h !== '#/' && h !== base && !h.startsWith(`${base}?`)) return;
   history.replaceState(null, '', `${base}${s ? `?${s}` : ''}`);
 }
 
