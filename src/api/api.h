@@ -62,6 +62,10 @@ bool api_exporting(const struct req *rq);
 
 /* Replies 201 with Location, ETag and the record (stolen). */
 int api_created(struct resp *rs, const char *base, int64_t id, int64_t version, json_t *rec);
+/* Replies with an app call's result: body (stolen) with status, 204 when status is 204 or
+ * there is no body, or the error (KAM_ENOTFOUND: a 404 naming what). */
+int api_answer(struct resp *rs, int rc, int status, json_t *body, struct kam_errinfo *ei,
+               const char *what);
 
 
 /* The OpenAPI 3.1 description generated from the routes and the model (caller owns it);

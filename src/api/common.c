@@ -204,3 +204,25 @@ void api_cache_keep(const struct req *rq, const char *key, int64_t version, json
 	if (srv && srv->cache && key[0])
 		api_cache_put(srv->cache, key, version, ans);
 }
+
+int api_answer(struct resp *rs, int rc, int status, json_t *body, struct kam_errinfo *ei,
+               const char *what)
+{
+	if (rc == KAM_ENOTFOUND) {
+		err_clear(ei);
+		json_decref(body);
+		return api_not_found(rs, what);
+	}
+	if (rc != KAM_OK) {
+		http_reply_err(rs, rc, ei);
+		err_clear(ei);
+		json_decref(body);
+		return rc;
+	}
+	err_clear(ei);
+	if (status == 204 || body == NULL) {
+		json_decref(body);
+		return http_reply_empty(rs, 204);
+	}
+	return http_reply_json(rs, status, body);
+}

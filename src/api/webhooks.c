@@ -4,31 +4,13 @@
 #include "api/api.h"
 #include "app/webhook.h"
 
-/* Replies out with status, or the problem rc names. */
-static int answer(struct resp *rs, int rc, int status, json_t *out, struct kam_errinfo *ei,
-                  const char *what)
-{
-	if (rc == KAM_ENOTFOUND) {
-		err_clear(ei);
-		return api_not_found(rs, what);
-	}
-	if (rc != KAM_OK) {
-		http_reply_err(rs, rc, ei);
-		err_clear(ei);
-		return rc;
-	}
-	if (out == NULL)
-		return http_reply_empty(rs, 204);
-	return http_reply_json(rs, status, out);
-}
-
 int api_webhook_list(struct req *rq, struct resp *rs)
 {
 	struct kam_errinfo ei = {0};
 	json_t *out = NULL;
 	int rc = app_webhook_list(rq->db, &rq->user.who, &out, &ei);
 
-	return answer(rs, rc, 200, out, &ei, "webhook");
+	return api_answer(rs, rc, 200, out, &ei, "webhook");
 }
 
 int api_webhook_create(struct req *rq, struct resp *rs)
@@ -44,7 +26,7 @@ int api_webhook_create(struct req *rq, struct resp *rs)
 		         (long long)json_integer_value(json_object_get(out, "id")));
 		http_header(rs, "Location", loc);
 	}
-	return answer(rs, rc, 201, out, &ei, "webhook");
+	return api_answer(rs, rc, 201, out, &ei, "webhook");
 }
 
 int api_webhook_get(struct req *rq, struct resp *rs)
@@ -53,7 +35,7 @@ int api_webhook_get(struct req *rq, struct resp *rs)
 	json_t *out = NULL;
 	int rc = app_webhook_get(rq->db, &rq->user.who, api_param_id(rq, 0), &out, &ei);
 
-	return answer(rs, rc, 200, out, &ei, "webhook");
+	return api_answer(rs, rc, 200, out, &ei, "webhook");
 }
 
 int api_webhook_update(struct req *rq, struct resp *rs)
@@ -62,7 +44,7 @@ int api_webhook_update(struct req *rq, struct resp *rs)
 	json_t *out = NULL;
 	int rc = app_webhook_patch(rq->db, &rq->user.who, api_param_id(rq, 0), rq->json, &out, &ei);
 
-	return answer(rs, rc, 200, out, &ei, "webhook");
+	return api_answer(rs, rc, 200, out, &ei, "webhook");
 }
 
 int api_webhook_delete(struct req *rq, struct resp *rs)
@@ -70,7 +52,7 @@ int api_webhook_delete(struct req *rq, struct resp *rs)
 	struct kam_errinfo ei = {0};
 	int rc = app_webhook_delete(rq->db, &rq->user.who, api_param_id(rq, 0), &ei);
 
-	return answer(rs, rc, 204, NULL, &ei, "webhook");
+	return api_answer(rs, rc, 204, NULL, &ei, "webhook");
 }
 
 int api_webhook_rotate(struct req *rq, struct resp *rs)
@@ -79,7 +61,7 @@ int api_webhook_rotate(struct req *rq, struct resp *rs)
 	json_t *out = NULL;
 	int rc = app_webhook_rotate(rq->db, &rq->user.who, api_param_id(rq, 0), &out, &ei);
 
-	return answer(rs, rc, 200, out, &ei, "webhook");
+	return api_answer(rs, rc, 200, out, &ei, "webhook");
 }
 
 int api_webhook_test(struct req *rq, struct resp *rs)
@@ -88,7 +70,7 @@ int api_webhook_test(struct req *rq, struct resp *rs)
 	json_t *out = NULL;
 	int rc = app_webhook_ping(rq->db, &rq->user.who, api_param_id(rq, 0), &out, &ei);
 
-	return answer(rs, rc, 202, out, &ei, "webhook");
+	return api_answer(rs, rc, 202, out, &ei, "webhook");
 }
 
 int api_webhook_deliveries(struct req *rq, struct resp *rs)
@@ -100,7 +82,7 @@ int api_webhook_deliveries(struct req *rq, struct resp *rs)
 	                                http_query(rq, "cursor"),
 	                                lim ? (int)strtol(lim, NULL, 10) : 50, &out, &ei);
 
-	return answer(rs, rc, 200, out, &ei, "webhook");
+	return api_answer(rs, rc, 200, out, &ei, "webhook");
 }
 
 int api_webhook_replay(struct req *rq, struct resp *rs)
@@ -109,5 +91,5 @@ int api_webhook_replay(struct req *rq, struct resp *rs)
 	json_t *out = NULL;
 	int rc = app_webhook_replay(rq->db, &rq->user.who, api_param_id(rq, 0), &out, &ei);
 
-	return answer(rs, rc, 202, out, &ei, "delivery");
+	return api_answer(rs, rc, 202, out, &ei, "delivery");
 }

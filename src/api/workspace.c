@@ -14,30 +14,6 @@
 
 #define WS_COOKIE_MAX_AGE AUTH_CLIENT_SESSION_MAX_AGE
 
-/* Replies with the result of an app call: body (stolen) with status, or the error (the
- * "what" of a 404 names the missing thing). */
-static int reply(struct resp *rs, int rc, int status, json_t *body, struct kam_errinfo *ei,
-                 const char *what)
-{
-	if (rc == KAM_ENOTFOUND) {
-		err_clear(ei);
-		json_decref(body);
-		return api_not_found(rs, what);
-	}
-	if (rc != KAM_OK) {
-		http_reply_err(rs, rc, ei);
-		err_clear(ei);
-		json_decref(body);
-		return rc;
-	}
-	err_clear(ei);
-	if (status == 204) {
-		json_decref(body);
-		return http_reply_empty(rs, 204);
-	}
-	return http_reply_json(rs, status, body);
-}
-
 /* --- staff ------------------------------------------------------------------------------------ */
 
 int api_ws_member_create(struct req *rq, struct resp *rs)
@@ -48,7 +24,7 @@ int api_ws_member_create(struct req *rq, struct resp *rs)
 	int rc = id > 0 ? app_ws_member_create(rq->db, &rq->user.who, id, rq->json, &out, &ei)
 	                : KAM_ENOTFOUND;
 
-	return reply(rs, rc, 201, out, &ei, "account");
+	return api_answer(rs, rc, 201, out, &ei, "account");
 }
 
 int api_ws_members(struct req *rq, struct resp *rs)
@@ -58,7 +34,7 @@ int api_ws_members(struct req *rq, struct resp *rs)
 	int64_t id = api_param_id(rq, 0);
 	int rc = id > 0 ? app_ws_members(rq->db, &rq->user.who, id, &out) : KAM_ENOTFOUND;
 
-	return reply(rs, rc, 200, out, &ei, "account");
+	return api_answer(rs, rc, 200, out, &ei, "account");
 }
 
 int api_ws_member_link(struct req *rq, struct resp *rs)
@@ -68,7 +44,7 @@ int api_ws_member_link(struct req *rq, struct resp *rs)
 	int64_t id = api_param_id(rq, 0);
 	int rc = id > 0 ? app_ws_member_link(rq->db, &rq->user.who, id, &out, &ei) : KAM_ENOTFOUND;
 
-	return reply(rs, rc, 201, out, &ei, "client member");
+	return api_answer(rs, rc, 201, out, &ei, "client member");
 }
 
 int api_ws_member_delete(struct req *rq, struct resp *rs)
@@ -77,7 +53,7 @@ int api_ws_member_delete(struct req *rq, struct resp *rs)
 	int64_t id = api_param_id(rq, 0);
 	int rc = id > 0 ? app_ws_member_remove(rq->db, &rq->user.who, id, &ei) : KAM_ENOTFOUND;
 
-	return reply(rs, rc, 204, NULL, &ei, "client member");
+	return api_answer(rs, rc, 204, NULL, &ei, "client member");
 }
 
 int api_ws_activity(struct req *rq, struct resp *rs)
@@ -87,7 +63,7 @@ int api_ws_activity(struct req *rq, struct resp *rs)
 	int64_t id = api_param_id(rq, 0);
 	int rc = id > 0 ? app_ws_activity(rq->db, &rq->user.who, id, &out) : KAM_ENOTFOUND;
 
-	return reply(rs, rc, 200, out, &ei, "account");
+	return api_answer(rs, rc, 200, out, &ei, "account");
 }
 
 int api_ws_comments(struct req *rq, struct resp *rs)
@@ -97,7 +73,7 @@ int api_ws_comments(struct req *rq, struct resp *rs)
 	int64_t id = api_param_id(rq, 0);
 	int rc = id > 0 ? app_ws_comments(rq->db, &rq->user.who, id, &out) : KAM_ENOTFOUND;
 
-	return reply(rs, rc, 200, out, &ei, "account");
+	return api_answer(rs, rc, 200, out, &ei, "account");
 }
 
 int api_ws_staff_comment(struct req *rq, struct resp *rs)
@@ -108,7 +84,7 @@ int api_ws_staff_comment(struct req *rq, struct resp *rs)
 	int rc = id > 0 ? app_ws_staff_comment(rq->db, &rq->user.who, id, rq->json, &out, &ei)
 	                : KAM_ENOTFOUND;
 
-	return reply(rs, rc, 201, out, &ei, "account");
+	return api_answer(rs, rc, 201, out, &ei, "account");
 }
 
 int api_ws_review_create(struct req *rq, struct resp *rs)
@@ -126,7 +102,7 @@ int api_ws_review_create(struct req *rq, struct resp *rs)
 		         (long long)json_integer_value(json_object_get(out, "id")));
 		http_header(rs, "Location", loc);
 	}
-	return reply(rs, rc, 201, out, &ei, "plan");
+	return api_answer(rs, rc, 201, out, &ei, "plan");
 }
 
 int api_ws_reviews(struct req *rq, struct resp *rs)
@@ -136,7 +112,7 @@ int api_ws_reviews(struct req *rq, struct resp *rs)
 	int64_t id = api_param_id(rq, 0);
 	int rc = id > 0 ? app_ws_reviews(rq->db, &rq->user.who, id, &out) : KAM_ENOTFOUND;
 
-	return reply(rs, rc, 200, out, &ei, "plan");
+	return api_answer(rs, rc, 200, out, &ei, "plan");
 }
 
 int api_ws_survey_request(struct req *rq, struct resp *rs)
@@ -147,7 +123,7 @@ int api_ws_survey_request(struct req *rq, struct resp *rs)
 	int rc = id > 0 ? app_ws_survey_request(rq->db, &rq->user.who, id, rq->json, &out, &ei)
 	                : KAM_ENOTFOUND;
 
-	return reply(rs, rc, 201, out, &ei, "account");
+	return api_answer(rs, rc, 201, out, &ei, "account");
 }
 
 int api_ws_survey_requests(struct req *rq, struct resp *rs)
@@ -157,7 +133,7 @@ int api_ws_survey_requests(struct req *rq, struct resp *rs)
 	int64_t id = api_param_id(rq, 0);
 	int rc = id > 0 ? app_ws_survey_requests(rq->db, &rq->user.who, id, &out) : KAM_ENOTFOUND;
 
-	return reply(rs, rc, 200, out, &ei, "account");
+	return api_answer(rs, rc, 200, out, &ei, "account");
 }
 
 /* --- the client's side -------------------------------------------------------------------- */
@@ -237,7 +213,7 @@ int api_ws_view(struct req *rq, struct resp *rs)
 	json_t *out = NULL;
 	int rc = app_ws_view(rq->db, &rq->user.who, &out);
 
-	return reply(rs, rc, 200, out, &ei, "workspace");
+	return api_answer(rs, rc, 200, out, &ei, "workspace");
 }
 
 int api_ws_action_update(struct req *rq, struct resp *rs)
@@ -248,7 +224,7 @@ int api_ws_action_update(struct req *rq, struct resp *rs)
 	int rc = id > 0 ? app_ws_action_update(rq->db, &rq->user.who, id, rq->json, &out, &ei)
 	                : KAM_ENOTFOUND;
 
-	return reply(rs, rc, 200, out, &ei, "action");
+	return api_answer(rs, rc, 200, out, &ei, "action");
 }
 
 int api_ws_action_propose(struct req *rq, struct resp *rs)
@@ -257,7 +233,7 @@ int api_ws_action_propose(struct req *rq, struct resp *rs)
 	json_t *out = NULL;
 	int rc = app_ws_action_propose(rq->db, &rq->user.who, rq->json, &out, &ei);
 
-	return reply(rs, rc, 201, out, &ei, "plan");
+	return api_answer(rs, rc, 201, out, &ei, "plan");
 }
 
 int api_ws_comment(struct req *rq, struct resp *rs)
@@ -266,7 +242,7 @@ int api_ws_comment(struct req *rq, struct resp *rs)
 	json_t *out = NULL;
 	int rc = app_ws_comment(rq->db, &rq->user.who, rq->json, &out, &ei);
 
-	return reply(rs, rc, 201, out, &ei, "record");
+	return api_answer(rs, rc, 201, out, &ei, "record");
 }
 
 static int review_answer(struct req *rq, struct resp *rs, const char *what)
@@ -277,7 +253,7 @@ static int review_answer(struct req *rq, struct resp *rs, const char *what)
 	int rc = id > 0 ? app_ws_review_answer(rq->db, &rq->user.who, id, what, rq->json, &out, &ei)
 	                : KAM_ENOTFOUND;
 
-	return reply(rs, rc, 200, out, &ei, "review");
+	return api_answer(rs, rc, 200, out, &ei, "review");
 }
 
 int api_ws_review_confirm(struct req *rq, struct resp *rs)
@@ -303,7 +279,7 @@ int api_ws_survey_answer(struct req *rq, struct resp *rs)
 	int rc = id > 0 ? app_ws_survey_answer(rq->db, &rq->user.who, id, rq->json, &out, &ei)
 	                : KAM_ENOTFOUND;
 
-	return reply(rs, rc, 201, out, &ei, "survey");
+	return api_answer(rs, rc, 201, out, &ei, "survey");
 }
 
 static int document(struct req *rq, struct resp *rs, const char *format)
