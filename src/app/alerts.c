@@ -40,6 +40,10 @@ int app_alerts_run(struct store_conn *c, int64_t now, struct alerts_run *out)
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	/* the rules read the tiers (key accounts; evidence names them): stale tiers are
+	 * brought up to date first, or the next run would rewrite what this one wrote */
+	if ((rc = app_scores_fresh(c, now)) != KAM_OK)
+		return rc;
 	if ((rc = store_begin(c, true)) != KAM_OK)
 		return rc;
 	if ((rc = app_settings_load(c, &s, NULL)) != KAM_OK)

@@ -14,8 +14,8 @@ struct alerts_run {
 /* What the store reads for the health of account_id (0: all) at now, under settings s. */
 void app_health_params(const struct settings *s, int64_t account_id, int64_t now,
                        struct store_health_params *p);
-/* Computes every account's health (keeping today's snapshot) and syncs the alerts, in one
- * write transaction on c. */
+/* Refreshes stale tiers, then computes every account's health (keeping today's snapshot)
+ * and syncs the alerts, in one write transaction on c. */
 int app_alerts_run(struct store_conn *c, int64_t now, struct alerts_run *out);
 /* Recomputes account_id's health at now and keeps it as today's snapshot (the score the
  * accounts list shows), in the open write transaction; an unknown account is no error. */

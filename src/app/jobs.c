@@ -15,7 +15,6 @@
 #include "app/jobs.h"
 #include "app/mail.h"
 #include "app/playbooks.h"
-#include "app/scores.h"
 #include "kam/auth.h"
 #include "util/log.h"
 #include "util/metrics.h"
@@ -108,9 +107,7 @@ static void run_alerts(struct jobs *j)
 
 	store_acquire(j->st, &c);
 	rc = store_lease_take(c, "alerts", j->holder, now, 3 * j->interval, &got);
-	if (rc == KAM_OK && got)
-		rc = app_scores_fresh(c, now);
-	if (rc == KAM_OK && got)
+	if (rc == KAM_OK && got) /* tiers first, if stale (app/alerts.h) */
 		rc = app_alerts_run(c, now, &r);
 	/* then the playbooks the alerts and the review schedule start (app/playbooks.c) */
 	if (rc == KAM_OK && got)

@@ -5,7 +5,8 @@
 // with each account's own health answer, for every account of the demo data.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, api, demoDb, tokens } from '../lib/harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { serve, api, demoDb, tokens, psql, PG } from '../lib/harness.mjs';
 
 let t, db, srv, tok = {};
 
@@ -92,4 +93,38 @@ test('a change moves the score, and the next run writes it where the list and hi
   const after = (await call('director', 'GET', `/api/v1/accounts/${a.id}/health`)).json.score;
   assert.notEqual(after, before, 'the score moved');
   await sameEverywhere('after the change');
+});
+
+// A CI run on PostgreSQL saw the test above update 4 alerts on the second run: POST
+// /alerts/evaluate had judged the rules (whose evidence names the account's tier) before the
+// background job, slower to start there, had refreshed the tiers the demo leaves to be
+// recomputed. Here the job is kept away for good (another node holds its lease), so the
+// order is certain: an evaluation must refresh stale tiers itself, as the job does, and a
+// second one over the same data then changes nothing.
+test('an evaluation refreshes stale tiers first: a second run over the same data changes nothing', async () => {
+  const { t: t2, db: db2 } = demoDb();
+  const held = "INSERT INTO leases (name, holder, expires_at) VALUES ('alerts', 'another-node', 4102444800)";
+  if (PG) psql(held, new URL(db2).pathname.slice(1));
+  else execFileSync('sqlite3', [db2, held]);
+  const tk = tokens(db2, ['director'], 'health-stale');
+  const s2 = await serve(db2, { KAM_JOB_INTERVAL: '3600' });
+  try {
+    const ev = async () => {
+      const r = await api(s2.url, tk.director, 'POST', '/api/v1/alerts/evaluate');
+      assert.equal(r.status, 200, r.text);
+      return r.json;
+    };
+    const first = await ev();
+    assert.ok(first.opened > 0, 'the first run opens the demo\'s alerts');
+    // a read that refreshes the tiers, as the accounts list does, finds nothing to do
+    assert.equal((await api(s2.url, tk.director, 'GET', '/api/v1/accounts?limit=5')).status, 200);
+    const second = await ev();
+    assert.equal(second.opened, 0, `nothing new on unchanged data (held ${first.holding} then ${second.holding})`);
+    assert.equal(second.updated, 0, 'no alert\'s evidence moved');
+    assert.equal(second.resolved, 0);
+    assert.equal(second.holding, first.holding);
+  } finally {
+    assert.equal(await s2.stop(), 0, s2.log().slice(-3000));
+    t2.rm();
+  }
 });
