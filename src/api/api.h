@@ -121,8 +121,10 @@ int api_today_text(struct req *rq, char out[DATE_LEN]);
  * same question (path and query) today at the current data version; else returns 0 with key
  * and *version filled for api_cache_keep (key empty: not cacheable), or a negative error. */
 int api_cached(struct req *rq, struct resp *rs, char key[API_CACHE_KEY_LEN], int64_t *version);
-/* Keeps ans (a new reference) under api_cached's key and version; nothing when key is empty. */
-void api_cache_keep(const struct req *rq, const char *key, int64_t version, json_t *ans);
+/* Replies 200 with ans (stolen) and keeps its text under api_cached's key and version
+ * (nothing kept when key is empty). */
+int api_cache_keep(const struct req *rq, struct resp *rs, const char *key, int64_t version,
+                   json_t *ans);
 
 int api_account_health(struct req *rq, struct resp *rs);
 int api_account_health_history(struct req *rq, struct resp *rs);

@@ -2,12 +2,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include "api/cache.h"
+#include "http/http.h"
 #include "util/metrics.h"
 
 struct entry {
 	char *key;
 	int64_t version;
-	json_t *answer;
+	char *text; /* the answer as replies send it (http_json_text) */
+	size_t len;
 	uint64_t used; /* for least-recently-used eviction */
 };
 
@@ -41,39 +43,44 @@ void api_cache_free(struct api_cache *c)
 		return;
 	for (int i = 0; i < c->n; i++) {
 		free(c->e[i].key);
-		json_decref(c->e[i].answer);
+		free(c->e[i].text);
 	}
 	free(c->e);
 	pthread_mutex_destroy(&c->mu);
 	free(c);
 }
 
-json_t *api_cache_get(struct api_cache *c, const char *key, int64_t version)
+bool api_cache_reply(struct api_cache *c, const char *key, int64_t version, struct resp *rs)
 {
-	json_t *a = NULL;
+	bool hit = false;
 
 	if (c == NULL)
-		return NULL;
+		return false;
 	pthread_mutex_lock(&c->mu);
 	for (int i = 0; i < c->n; i++)
 		if (c->e[i].key && c->e[i].version == version && !strcmp(c->e[i].key, key)) {
 			c->e[i].used = ++c->clock;
-			/* a deep copy: the caller adds to it while other threads may read it */
-			a = json_deep_copy(c->e[i].answer);
+			/* copied under the lock: another thread may replace the entry after */
+			hit = http_reply_json_text(rs, 200, c->e[i].text, c->e[i].len) == KAM_OK;
 			break;
 		}
 	pthread_mutex_unlock(&c->mu);
-	atomic_fetch_add_explicit(a ? &c->hits : &c->misses, 1, memory_order_relaxed);
-	return a;
+	atomic_fetch_add_explicit(hit ? &c->hits : &c->misses, 1, memory_order_relaxed);
+	if (hit)
+		http_header(rs, "X-Cache", "hit");
+	return hit;
 }
 
-void api_cache_put(struct api_cache *c, const char *key, int64_t version, json_t *answer)
+/* Keeps text (taken) and key (copied) at version in the least recently used slot. */
+static void put(struct api_cache *c, const char *key, int64_t version, char *text, size_t len)
 {
+	char *k = strdup(key);
 	int victim = 0;
-	char *k;
 
-	if (c == NULL || (k = strdup(key)) == NULL)
+	if (k == NULL) {
+		free(text);
 		return;
+	}
 	pthread_mutex_lock(&c->mu);
 	for (int i = 0; i < c->n; i++) {
 		if (c->e[i].key == NULL || !strcmp(c->e[i].key, key)) {
@@ -84,12 +91,36 @@ void api_cache_put(struct api_cache *c, const char *key, int64_t version, json_t
 			victim = i;
 	}
 	free(c->e[victim].key);
-	json_decref(c->e[victim].answer);
+	free(c->e[victim].text);
 	c->e[victim].key = k;
 	c->e[victim].version = version;
-	c->e[victim].answer = json_deep_copy(answer);
+	c->e[victim].text = text;
+	c->e[victim].len = len;
 	c->e[victim].used = ++c->clock;
 	pthread_mutex_unlock(&c->mu);
+}
+
+int api_cache_answer(struct api_cache *c, const char *key, int64_t version, json_t *answer,
+                     struct resp *rs)
+{
+	char *text = answer ? http_json_text(answer) : NULL, *kept;
+	size_t len;
+	int rc;
+
+	/* the tree goes before the copies are made: the text is a tenth of its size */
+	json_decref(answer);
+	if (text == NULL)
+		return http_reply_err(rs, KAM_ENOMEM, NULL);
+	len = strlen(text);
+	http_header(rs, "X-Cache", "miss");
+	rc = http_reply_json_text(rs, 200, text, len);
+	if (c && key[0] && rc == KAM_OK) {
+		kept = text;
+		text = NULL;
+		put(c, key, version, kept, len);
+	}
+	free(text);
+	return rc;
 }
 
 void api_cache_metrics_write(struct api_cache *c, struct buf *b)

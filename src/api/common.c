@@ -170,7 +170,6 @@ int api_cached(struct req *rq, struct resp *rs, char key[API_CACHE_KEY_LEN], int
 	const struct api_server *srv = rq->app_data;
 	char today[DATE_LEN];
 	size_t n;
-	json_t *hit;
 	int rc;
 
 	key[0] = '\0';
@@ -190,19 +189,15 @@ int api_cached(struct req *rq, struct resp *rs, char key[API_CACHE_KEY_LEN], int
 		key[0] = '\0'; /* a question too long to name is answered afresh */
 		return 0;
 	}
-	if ((hit = api_cache_get(srv->cache, key, *version)) == NULL)
-		return 0;
-	http_header(rs, "X-Cache", "hit");
-	http_reply_json(rs, 200, hit);
-	return 1;
+	return api_cache_reply(srv->cache, key, *version, rs) ? 1 : 0;
 }
 
-void api_cache_keep(const struct req *rq, const char *key, int64_t version, json_t *ans)
+int api_cache_keep(const struct req *rq, struct resp *rs, const char *key, int64_t version,
+                   json_t *ans)
 {
 	const struct api_server *srv = rq->app_data;
 
-	if (srv && srv->cache && key[0])
-		api_cache_put(srv->cache, key, version, ans);
+	return api_cache_answer(srv ? srv->cache : NULL, key, version, ans, rs);
 }
 
 int api_answer(struct resp *rs, int rc, int status, json_t *body, struct kam_errinfo *ei,

@@ -100,9 +100,7 @@ int api_at_risk(struct req *rq, struct resp *rs)
 		err_clear(&ei);
 		return rc;
 	}
-	api_cache_keep(rq, key, version, out);
-	http_header(rs, "X-Cache", "miss");
-	return http_reply_json(rs, 200, out);
+	return api_cache_keep(rq, rs, key, version, out);
 }
 
 int api_account_health_history(struct req *rq, struct resp *rs)

@@ -391,7 +391,7 @@ int api_kpis(struct req *rq, struct resp *rs)
 	struct scope sc = {0};
 	char from[11], to[11];
 	const char *interval = NULL;
-	json_t *kpis = NULL, *period = NULL, *previous = NULL, *series = NULL, *cached;
+	json_t *kpis = NULL, *period = NULL, *previous = NULL, *series = NULL;
 	const struct kpi_rollup *rollup = NULL;
 	struct api_rollup_ref *ref = NULL;
 	char key[256], month[DATE_MONTH_LEN];
@@ -414,11 +414,8 @@ int api_kpis(struct req *rq, struct resp *rs)
 		version = rq->data_version;
 	else if ((rc = store_data_version(rq->db, &version)) != KAM_OK)
 		goto out;
-	if ((cached = api_cache_get(cache_of(rq), key, version)) != NULL) {
-		http_header(rs, "X-Cache", "hit");
-		http_reply_json(rs, 200, cached);
+	if (api_cache_reply(cache_of(rq), key, version, rs))
 		goto out;
-	}
 	if (sc.kind == SC_GROUP && (rc = group_ids(rq, &sc, false, &ei)) != KAM_OK)
 		goto out;
 	/* the rollup in memory: the server holds it for this data version; without a server a
@@ -460,9 +457,7 @@ int api_kpis(struct req *rq, struct resp *rs)
 			rc = KAM_ENOMEM;
 			goto out;
 		}
-		api_cache_put(cache_of(rq), key, version, ans);
-		http_header(rs, "X-Cache", "miss");
-		http_reply_json(rs, 200, ans);
+		api_cache_answer(cache_of(rq), key, version, ans, rs);
 	}
 out:
 	json_decref(series);

@@ -46,7 +46,9 @@ int app_alerts_run(struct store_conn *c, int64_t now, struct alerts_run *out)
 		return rc;
 	if ((rc = store_begin(c, true)) != KAM_OK)
 		return rc;
-	if ((rc = app_settings_load(c, &s, NULL)) != KAM_OK)
+	/* every account's health and segment: before any account row (store/store.h) */
+	if ((rc = store_portfolio_lock(c)) != KAM_OK ||
+	    (rc = app_settings_load(c, &s, NULL)) != KAM_OK)
 		goto out;
 	date_format(settings_today(&s, now), today);
 	app_health_params(&s, 0, now, &p);

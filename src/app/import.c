@@ -251,6 +251,18 @@ const char *api_import_mapping_name(const struct app_import_opts *o)
 	return o->custom ? "custom" : o->mapping ? o->mapping : "kam";
 }
 
+/* A batch's write transaction. An accounts import writes account rows and then ranks the
+ * whole portfolio, as the alerts job writes every account's health: the portfolio lock
+ * first, so the two never hold account rows in two orders (a deadlock on PostgreSQL). */
+static int begin_batch(struct imp *im)
+{
+	int rc = store_begin(im->db, true);
+
+	if (rc == KAM_OK && im->e == &model_account && (rc = store_portfolio_lock(im->db)) != KAM_OK)
+		store_rollback(im->db);
+	return rc;
+}
+
 int app_import_run(struct store_conn *db, const struct actor *who, const struct app_import_opts *o, const char *buf, size_t len,
                    json_t **result, struct kam_errinfo *ei)
 {
@@ -303,7 +315,7 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 		goto out;
 	if (o->progress) /* the file is read: how many rows there are is known */
 		o->progress(0, (int64_t)im.nrows - 1, o->progress_arg);
-	if ((rc = store_begin(db, true)) != KAM_OK)
+	if ((rc = begin_batch(&im)) != KAM_OK)
 		goto out;
 	open = true;
 	t0 = time_mono_ms();
@@ -326,7 +338,7 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 					im.c_updated = im.updated;
 					im.c_unchanged = im.unchanged;
 					store_yield_to_writers(db, 250);
-					rc = store_begin(db, true);
+					rc = begin_batch(&im);
 					open = rc == KAM_OK;
 				} else {
 					open = false;

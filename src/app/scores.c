@@ -240,8 +240,11 @@ int app_scores_refresh(struct store_conn *db, const struct settings *s, int64_t 
 	struct score_result *res = NULL;
 	char today[DATE_LEN];
 	size_t n = 0;
-	int rc = app_scores_compute(db, s, now, &rows, &res, &n);
+	/* taken first where the transaction began with it; else here, before the first score */
+	int rc = store_portfolio_lock(db);
 
+	if (rc == KAM_OK)
+		rc = app_scores_compute(db, s, now, &rows, &res, &n);
 	date_format(settings_today(s, now), today);
 	for (size_t i = 0; i < n && rc == KAM_OK; i++) {
 		rc = store_score_set(db, rows[i].id, res[i].score, res[i].tier,
@@ -272,7 +275,8 @@ int app_scores_fresh(struct store_conn *db, int64_t now)
 		return rc;
 	if ((rc = store_begin(db, true)) != KAM_OK)
 		return rc;
-	if ((rc = app_settings_load(db, &s, NULL)) == KAM_OK &&
+	if ((rc = store_portfolio_lock(db)) == KAM_OK &&
+	    (rc = app_settings_load(db, &s, NULL)) == KAM_OK &&
 	    (rc = app_scores_refresh(db, &s, now)) == KAM_OK)
 		rc = store_commit(db);
 	if (rc != KAM_OK)

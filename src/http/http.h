@@ -140,6 +140,10 @@ struct http_route {
 
 /* Replies with obj as JSON (steals the reference). */
 int http_reply_json(struct resp *rs, int status, json_t *obj);
+/* obj as the JSON text a reply sends (allocated: the caller frees it), or NULL. */
+char *http_json_text(const json_t *obj);
+/* Replies with a copy of JSON text made by http_json_text. */
+int http_reply_json_text(struct resp *rs, int status, const char *text, size_t len);
 /* Replies with an RFC 9457 problem document; errors (stolen) may be NULL. */
 int http_problem(struct resp *rs, int status, const char *detail, json_t *errors);
 /* Replies with the problem matching a kam_err; takes ei's errors. */

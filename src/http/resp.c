@@ -132,9 +132,14 @@ static int reply_oom(struct resp *rs)
 	return KAM_ENOMEM;
 }
 
+char *http_json_text(const json_t *obj)
+{
+	return buf_json(obj, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+}
+
 static int reply_dump(struct resp *rs, int status, json_t *obj, const char *ctype)
 {
-	char *s = buf_json(obj, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+	char *s = http_json_text(obj);
 
 	json_decref(obj);
 	http_resp_drop_file(rs);
@@ -150,11 +155,18 @@ static int reply_dump(struct resp *rs, int status, json_t *obj, const char *ctyp
 	return KAM_OK;
 }
 
+#define JSON_TYPE "application/json; charset=utf-8"
+
 int http_reply_json(struct resp *rs, int status, json_t *obj)
 {
 	if (obj == NULL)
 		return http_problem(rs, 500, "out of memory", NULL);
-	return reply_dump(rs, status, obj, "application/json; charset=utf-8");
+	return reply_dump(rs, status, obj, JSON_TYPE);
+}
+
+int http_reply_json_text(struct resp *rs, int status, const char *text, size_t len)
+{
+	return http_reply_bytes(rs, status, JSON_TYPE, text, len);
 }
 
 int http_problem(struct resp *rs, int status, const char *detail, json_t *errors)

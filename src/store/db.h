@@ -74,6 +74,9 @@ struct db_ops {
 	const char *bulk_setup;
 	/* Run inside each migration's transaction so concurrent starters wait; NULL if none. */
 	const char *migrate_lock;
+	/* Taken first by a transaction that writes many accounts (store_portfolio_lock); NULL
+	 * where writers already go one at a time. */
+	const char *portfolio_lock;
 };
 
 /* Statements sent to the database by this process, for GET /metrics: on PostgreSQL each

@@ -16,6 +16,7 @@ struct store_conn {
 	/* a derived field (a health score, a segment) changed in this transaction: the
 	 * derived version moves just before its COMMIT (store_derived_changed) */
 	bool derived_moved;
+	bool portfolio_locked; /* store_portfolio_lock taken in this transaction */
 };
 
 /* Notes that the last statement may have changed a derived field the answer caches show:

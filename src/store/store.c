@@ -253,6 +253,7 @@ int store_begin(struct store_conn *c, bool write)
 	if (rc == KAM_OK)
 		c->in_tx = true;
 	c->derived_moved = false;
+	c->portfolio_locked = false;
 	return rc;
 }
 
@@ -269,6 +270,7 @@ int store_commit(struct store_conn *c)
 		return rc;
 	}
 	rc = c->ops->commit(c->db);
+	c->portfolio_locked = false;
 	if (rc == KAM_OK)
 		c->in_tx = false;
 	else
@@ -281,6 +283,19 @@ void store_rollback(struct store_conn *c)
 	c->ops->rollback(c->db);
 	c->in_tx = false;
 	c->derived_moved = false;
+	c->portfolio_locked = false;
+}
+
+int store_portfolio_lock(struct store_conn *c)
+{
+	int rc;
+
+	/* SQLite: BEGIN IMMEDIATE already lets one writer in at a time */
+	if (c->ops->portfolio_lock == NULL || c->portfolio_locked)
+		return KAM_OK;
+	rc = c->ops->exec(c->db, c->ops->portfolio_lock);
+	c->portfolio_locked = rc == KAM_OK;
+	return rc;
 }
 
 void store_yield_to_writers(struct store_conn *c, int max_ms)

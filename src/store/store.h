@@ -45,6 +45,10 @@ void store_rollback(struct store_conn *c);
 /* Between the batches of a long write (an import): waits, up to max_ms, while another
  * connection of this process waits for the write lock, so it gets in. */
 void store_yield_to_writers(struct store_conn *c, int max_ms);
+/* Taken by a write transaction before it writes many accounts (health, scores, segments,
+ * an accounts import), held to its end: two such writers would lock account rows in
+ * different orders and deadlock on PostgreSQL; with it the second waits for the first. */
+int store_portfolio_lock(struct store_conn *c);
 
 /* --- records of a model entity --------------------------------------------------------- */
 

@@ -188,6 +188,9 @@ test('a repeated question is answered from the cache until any change lands', as
   const b = await api(srv.url, tok.director, 'GET', q);
   assert.equal(b.headers.get('x-cache'), 'hit');
   assert.deepEqual(b.json, a.json);
+  // the cache keeps the answer's text: a hit is the very bytes of the first answer
+  assert.equal(b.text, a.text);
+  assert.equal(b.headers.get('content-type'), a.headers.get('content-type'));
   // another caller with a narrower scope does not get the director's answer
   const anna = await api(srv.url, tok.anna, 'GET', '/api/v1/kpis');
   assert.equal(anna.headers.get('x-cache'), 'miss');

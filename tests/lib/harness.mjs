@@ -102,10 +102,10 @@ export function stop(p) {
 // sent again once, as a browser does. Every test that imports this module gets it for its
 // plain fetch calls too (globalThis.fetch below).
 const fetchOnce = globalThis.fetch;
-// A file sent to POST /api/v1/imports that is answered 503 (busy, Retry-After: on
-// PostgreSQL the server's first alerts run, writing every account's health and segment, can
-// deadlock with an import's re-ranking of the accounts) is not in: it is sent again, up to
-// four times, as a client does.
+// A file sent to POST /api/v1/imports that is answered 503 (busy, Retry-After: a write
+// lock not had in time, a connection lost) is not in: it is sent again, up to four times,
+// as a client does. (The deadlock between the alerts run and an import's re-ranking that
+// first made CI see it is gone: docs/architecture.md, "The portfolio lock".)
 export async function request(url, init = {}) {
   const method = (init.method ?? (url instanceof Request ? url.method : 'GET')).toUpperCase();
   const isImport = method === 'POST' && typeof url === 'string' && /\/api\/v1\/imports(\?|$)/.test(url);
