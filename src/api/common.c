@@ -176,8 +176,12 @@ int api_cached(struct req *rq, struct resp *rs, char key[API_CACHE_KEY_LEN], int
 	*version = 0;
 	if (srv == NULL || srv->cache == NULL)
 		return 0;
-	if ((rc = api_today_text(rq, today)) != KAM_OK ||
-	    (rc = store_answer_version(rq->db, version)) != KAM_OK)
+	if ((rc = api_today_text(rq, today)) != KAM_OK)
+		return rc;
+	/* read with the credential at the request's start (as store_answer_version does) */
+	if (rq->has_versions)
+		*version = rq->data_version + rq->derived_version;
+	else if ((rc = store_answer_version(rq->db, version)) != KAM_OK)
 		return rc;
 	/* today is part of the question: "the last 90 days" and lifecycles move with it */
 	n = (size_t)snprintf(key, API_CACHE_KEY_LEN, "%s|%lld|%s", rq->path,

@@ -33,7 +33,7 @@ int api_account_group(struct req *rq, struct resp *rs)
 	if (id < 0)
 		return api_not_found(rs, "account");
 	/* the stored 12-month revenue each entity shows is as fresh as the accounts list's */
-	if ((rc = app_scores_fresh(rq->db, api_now(rq))) != KAM_OK)
+	if ((rc = app_scores_fresh_as(rq->db, &rq->user.who)) != KAM_OK)
 		return http_reply_err(rs, rc, NULL), rc;
 	if (format && strcmp(format, "json")) {
 		bool xlsx = !strcmp(format, "xlsx");
@@ -88,7 +88,7 @@ int api_group_param(struct req *rq, int64_t id, struct app_group *g, bool *group
 int api_account_group_health(struct req *rq, struct resp *rs, const struct app_group *g)
 {
 	json_t *out = NULL;
-	int rc = app_scores_fresh(rq->db, api_now(rq));
+	int rc = app_scores_fresh_as(rq->db, &rq->user.who);
 
 	if (rc == KAM_OK)
 		rc = app_group_health(g, &out);

@@ -90,7 +90,7 @@ int api_at_risk(struct req *rq, struct resp *rs)
 	if (ei.errors)
 		rc = KAM_EINVAL;
 	/* the dashboard asks on every visit; scores first, then the answer at this version */
-	else if ((rc = app_scores_fresh(rq->db, api_now(rq))) == KAM_OK &&
+	else if ((rc = app_scores_fresh_as(rq->db, &rq->user.who)) == KAM_OK &&
 	         (rc = api_cached(rq, rs, key, &version)) == 0)
 		rc = app_at_risk(rq->db, &rq->user.who, (int)limit, &out);
 	if (rc > 0)

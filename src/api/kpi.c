@@ -91,7 +91,7 @@ static int segment_ids(struct req *rq, const struct settings *set, struct scope 
 		return rc;
 	app_score_window(today, from, to);
 	date_format(date_add_days_clamped(today, -365), from_date);
-	if ((rc = app_scores_fresh(rq->db, api_now(rq))) != KAM_OK ||
+	if ((rc = app_scores_fresh_as(rq->db, &rq->user.who)) != KAM_OK ||
 	    (rc = store_matrix_rows(rq->db, api_scope_user(rq), from, to, from_date,
 	                            now - 90 * 86400, &rows)) != KAM_OK)
 		return rc;

@@ -20,7 +20,7 @@ int api_kam_workload(struct req *rq, struct resp *rs)
 
 	if ((rc = api_today_text(rq, today)) != KAM_OK)
 		return http_reply_err(rs, rc, NULL), rc;
-	if ((rc = app_scores_fresh(rq->db, api_now(rq))) != KAM_OK ||
+	if ((rc = app_scores_fresh_as(rq->db, &rq->user.who)) != KAM_OK ||
 	    (rc = app_settings_load(rq->db, &s, NULL)) != KAM_OK ||
 	    /* a kam sees their own row; members see none; directors, admins, viewers all */
 	    (rc = store_workload(rq->db,

@@ -241,7 +241,7 @@ int api_portfolio_pareto(struct req *rq, struct resp *rs)
 	    (rc = month_range(rq, from, to, &ei)) != KAM_OK ||
 	    (rc = report_scope(rq, &g, &grouped, &ei)) != KAM_OK)
 		goto out;
-	if ((rc = app_scores_fresh(rq->db, api_now(rq))) != KAM_OK ||
+	if ((rc = app_scores_fresh_as(rq->db, &rq->user.who)) != KAM_OK ||
 	    (rc = app_settings_load(rq->db, &s, NULL)) != KAM_OK ||
 	    (rc = store_pareto(rq->db, grouped ? 0 : api_scope_user(rq), from, to, &items)) !=
 	        KAM_OK)
@@ -319,7 +319,7 @@ int api_portfolio_matrix(struct req *rq, struct resp *rs)
 	}
 	/* thousands of bubbles take a while to place: the same question at the same data
 	 * version (after the scores are brought up to date) has the same answer */
-	if ((rc = app_scores_fresh(rq->db, api_now(rq))) != KAM_OK ||
+	if ((rc = app_scores_fresh_as(rq->db, &rq->user.who)) != KAM_OK ||
 	    (rc = api_cached(rq, rs, ck, &version)) != 0 ||
 	    (rc = app_settings_load(rq->db, &s, NULL)) != KAM_OK)
 		goto out;

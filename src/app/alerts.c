@@ -189,7 +189,7 @@ int app_at_risk(struct store_conn *db, const struct actor *who, int limit, json_
 	int rc;
 
 	*out = NULL;
-	if ((rc = app_scores_fresh(db, who->now)) != KAM_OK ||
+	if ((rc = app_scores_fresh_as(db, who)) != KAM_OK ||
 	    (rc = app_settings_load(db, &s, NULL)) != KAM_OK)
 		goto out;
 	q.filters = json_pack("{s:s}", "tier", "key");

@@ -268,7 +268,7 @@ int app_list_page(struct store_conn *db, const struct actor *who, const struct a
 	if (l->decorate)
 		rc = app_actor_settings(db, &w, &s);
 	if (rc == KAM_OK && l->fresh_scores && cursor == NULL)
-		rc = app_scores_fresh(db, who->now);
+		rc = app_scores_fresh_as(db, who);
 	if (rc == KAM_OK)
 		rc = collect(db, l->e, l->scope_user, p, n, cursor, whole, items, next, ei);
 	for (size_t k = 0; rc == KAM_OK && k < n; k++)

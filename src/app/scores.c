@@ -261,16 +261,20 @@ int app_scores_refresh(struct store_conn *db, const struct settings *s, int64_t 
 	return rc;
 }
 
-int app_scores_fresh(struct store_conn *db, int64_t now)
+/* today: the installation's date at now, or NULL to work it out from the settings. */
+static int fresh(struct store_conn *db, int64_t now, const date_t *day)
 {
 	struct settings s;
 	char today[DATE_LEN];
 	bool stale = false;
 	int rc;
 
-	if ((rc = app_settings_load(db, &s, NULL)) != KAM_OK)
+	if (day)
+		date_format(*day, today);
+	else if ((rc = app_settings_load(db, &s, NULL)) != KAM_OK)
 		return rc;
-	date_format(settings_today(&s, now), today);
+	else
+		date_format(settings_today(&s, now), today);
 	if ((rc = store_scores_stale(db, today, &stale)) != KAM_OK || !stale)
 		return rc;
 	if ((rc = store_begin(db, true)) != KAM_OK)
@@ -282,6 +286,16 @@ int app_scores_fresh(struct store_conn *db, int64_t now)
 	if (rc != KAM_OK)
 		store_rollback(db);
 	return rc;
+}
+
+int app_scores_fresh(struct store_conn *db, int64_t now)
+{
+	return fresh(db, now, NULL);
+}
+
+int app_scores_fresh_as(struct store_conn *db, const struct actor *who)
+{
+	return fresh(db, who->now, who->has_today ? &who->today : NULL);
 }
 
 int app_score_explain(struct store_conn *db, const struct settings *s, int64_t now, int64_t id,

@@ -32,6 +32,8 @@ int app_scores_refresh(struct store_conn *db, const struct settings *s, int64_t 
 /* Refreshes the scores in a transaction of its own when they are stale (a day old or marked
  * dirty by a write); a no-op otherwise. */
 int app_scores_fresh(struct store_conn *db, int64_t now);
+/* The same for a request: who's today, when worked out already, spares reading the settings. */
+int app_scores_fresh_as(struct store_conn *db, const struct actor *who);
 /* Computes account id's score now under s, with its criteria, into r (row: what it was
  * computed from); stores nothing. */
 int app_score_explain(struct store_conn *db, const struct settings *s, int64_t now, int64_t id,

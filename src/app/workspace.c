@@ -941,7 +941,7 @@ int app_ws_view(struct store_conn *db, const struct actor *who, json_t **out)
 		 * counted again first when revenue changed since (as the plan document does) */
 		json_decref(acc);
 		acc = NULL;
-		if ((rc = app_scores_fresh(db, who->now)) != KAM_OK ||
+		if ((rc = app_scores_fresh_as(db, who)) != KAM_OK ||
 		    (rc = store_get(db, &model_account, who->member_account, &acc, NULL)) != KAM_OK)
 			goto out;
 	}

@@ -106,6 +106,7 @@ static int read_versions(const struct http_app *app, struct req *rq, int64_t *au
 	*auth_version = v.auth;
 	rq->has_versions = true;
 	rq->data_version = v.data;
+	rq->derived_version = v.derived;
 	if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) {
 		free(doc); /* a write may change the settings: its handler reads them itself */
 		return KAM_OK;

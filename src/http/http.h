@@ -76,6 +76,7 @@ struct req {
 	 * which user.who.settings then points at */
 	bool has_versions;
 	int64_t data_version;
+	int64_t derived_version;
 	/* the route the server already found for this method and path (has_route), so dispatch
 	 * does not search the table again */
 	bool has_route;

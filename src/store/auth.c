@@ -20,11 +20,11 @@ int store_versions_read(struct store_conn *c, const struct store_versions *have,
 
 	*doc = NULL;
 	v->auth = -1;
-	v->data = v->settings = 0;
+	v->data = v->derived = v->settings = 0;
 	/* ordered by key, 'main' comes last: whether its text is wanted is known by then */
 	rc = c->ops->query(c->db,
 	                   "SELECT key, version, value FROM settings WHERE key IN "
-	                   "('auth_version', 'data_version', 'main') ORDER BY key",
+	                   "('auth_version', 'data_version', 'derived_version', 'main') ORDER BY key",
 	                   NULL, 0, &st);
 	if (rc != KAM_OK)
 		return rc;
@@ -36,6 +36,8 @@ int store_versions_read(struct store_conn *c, const struct store_versions *have,
 			v->auth = n;
 		} else if (strcmp(key, "data_version") == 0) {
 			v->data = n;
+		} else if (strcmp(key, "derived_version") == 0) {
+			v->derived = n;
 		} else {
 			v->settings = n;
 			if (n == have->settings && v->data == have->data)

@@ -117,10 +117,11 @@ struct store_versions {
 	int64_t auth;     /* moves when a credential ends or a user changes (migration 036); -1 when
 	                   * the row is missing: nothing may then be cached on it */
 	int64_t data;     /* the data version (store_audit_add) */
+	int64_t derived;  /* the derived version (store_derived_changed) */
 	int64_t settings; /* the settings document's row version; 0 when there is none */
 };
 
-/* Reads the three versions in one statement. When the settings document's version or the
+/* Reads the four versions in one statement. When the settings document's version or the
  * data version differ from have's, *doc gets a copy of the document (owned by the caller,
  * NULL when there is none), else *doc is NULL. */
 int store_versions_read(struct store_conn *c, const struct store_versions *have,

@@ -303,3 +303,34 @@ test('KAM_METRICS_LISTEN opens the metrics address; a bad one stops kam serve wi
   assert.equal(bad.status, 1, bad.stderr);
   assert.match(bad.stderr, /kam: metrics: bad listen address "nowhere"/);
 });
+
+// What a cached answer costs the database: the request's one statement of versions (which
+// now carries the derived version too) and the scores' freshness, and no third statement to
+// read the answer's version again (issue 20). Its own server, whose jobs wait an hour.
+test('a portfolio matrix answered from the cache costs two statements', async () => {
+  const port = await freePort();
+  const s2 = await serve(db, { KAM_METRICS_LISTEN: `127.0.0.1:${port}`, KAM_JOB_INTERVAL: '3600' });
+  try {
+    const q = '/api/v1/portfolio/matrix?explain=false';
+    const m = `http://127.0.0.1:${port}/metrics`;
+    for (let i = 0; i < 100; i++) {
+      try { await fetch(m); break; } catch { await sleep(20); }
+    }
+    const stmts = async () => {
+      const x = await scrape(m);
+      return x.samples.filter((v) => v.name === 'kam_db_statements_total').reduce((n, v) => n + v.value, 0);
+    };
+    const ask = () => api(s2.url, tok.director, 'GET', q);
+    assert.equal((await ask()).status, 200);
+    assert.equal((await ask()).headers.get('x-cache'), 'hit');
+    const a = await stmts();
+    const own = (await stmts()) - a; // what a scrape itself sends
+    const b = await stmts();
+    const hit = await ask();
+    assert.equal(hit.headers.get('x-cache'), 'hit');
+    const c = await stmts();
+    assert.equal(c - b - own, 2, `statements of one cached answer (a scrape sends ${own})`);
+  } finally {
+    assert.equal(await s2.stop(), 0, s2.log().slice(-3000));
+  }
+});
