@@ -235,7 +235,9 @@ const struct http_route api_routes[] = {
     {"GET", "/api/v1/portfolio/matrix", api_portfolio_matrix, 0, 0, NULL,
      "Key accounts by attractiveness and relationship strength in four segments; from, to "
      "(YYYY-MM) set the months of each bubble's revenue; explain=false leaves out the "
-     "strength components; scope=group&id=N (or account_id=N): the group's key accounts",
+     "strength components; form=compact answers fields (account_id, name, segment, "
+     "attractiveness, strength, revenue, health) and rows, one array per key account in that "
+     "order, instead of items; scope=group&id=N (or account_id=N): the group's key accounts",
      NULL, "object"},
     {"GET", "/api/v1/kpis", api_kpis, 0, 0, NULL,
      "KPIs of a scope (portfolio, account, kam, segment, group: id or account_id = the "
