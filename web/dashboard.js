@@ -41,7 +41,10 @@ function Tile({ name, label, fmt, kind, k, currency, series }) {
   </section>`;
 }
 
+// the workload panel: the busiest KAMs (server-sorted), all of them on request
 const WORK_TOP = 10;
+const WORK_FEW = `/api/v1/kams/workload?sort=busiest&limit=${WORK_TOP}`;
+const WORK_ALL = '/api/v1/kams/workload?sort=busiest';
 
 // colour = health, as on the accounts list; the quadrants say the segment
 const BANDS = [['#1a7f37', (h) => h >= 70], ['#bf8700', (h) => h >= 50], ['#cf222e', (h) => h != null], ['#8c959f', () => true]];
@@ -109,6 +112,11 @@ export function Dashboard() {
   const ask = (key, g) => load(paths.current[key]).then(
     (v) => { if (g === gen.current) { setD((o) => ({ ...o, [key]: v })); setFailed((f) => ({ ...f, [key]: null })); } },
     (e) => g === gen.current && setFailed((f) => ({ ...f, [key]: e.message })));
+  // a thousand KAMs are no table to read at a glance: the WORK_TOP busiest (over capacity,
+  // then the most overdue actions, then the most key accounts) until the user asks for all
+  const [allWork, setAllWork] = useState(false);
+  const allWorkRef = useRef(allWork);
+  allWorkRef.current = allWork;
   const failedRef = useRef(failed);
   failedRef.current = failed;
   const retry = () => Object.entries(failedRef.current).forEach(([key, msg]) => msg && ask(key, gen.current));
@@ -125,7 +133,7 @@ export function Dashboard() {
       // the compact form: an array per key account with only what the picture draws
       matrix: `/api/v1/portfolio/matrix?from=${from.slice(0, 7)}&to=${last}&form=compact`,
       alerts: '/api/v1/alerts?state=open&limit=8&sort=-opened_at',
-      work: '/api/v1/kams/workload',
+      work: allWorkRef.current ? WORK_ALL : WORK_FEW,
       // at-risk key accounts: the least healthy, each with its health's weakest part and
       // owner, in one answer
       risk: async () => (await get('/api/v1/portfolio/at-risk?limit=6')).items,
@@ -134,12 +142,12 @@ export function Dashboard() {
     return () => { gen.current++; };
   }, [months]);
   const { k, series, matrix, alerts, work, risk } = d;
-  // a thousand KAMs are no table to read at a glance: the busiest first (over capacity, then
-  // the most overdue actions, then the most key accounts; otherwise as the server sends
-  // them), the first WORK_TOP of them until the user asks for all
-  const [allWork, setAllWork] = useState(false);
-  const workRows = useMemo(() => work && [...work.items].sort((a, b) => (b.over_capacity - a.over_capacity) ||
-    (b.overdue_actions - a.overdue_actions) || (b.key_accounts - a.key_accounts)), [work]);
+  const workTotal = work ? work.total ?? work.items.length : 0;
+  const showAllWork = (all) => {
+    setAllWork(all);
+    // the full list, once: the busiest are its first rows
+    if (all && work.items.length < workTotal) { paths.current.work = WORK_ALL; ask('work', gen.current); }
+  };
   const workLink = (w, v, title = `My work of ${w.name}`) => html`<a href=${`#/work?owner=${w.user_id}`} title=${title}>${v}</a>`;
   const loading = html`<p class="loading">Loading…</p>`;
   // a panel without its answer: loading, or the failure with a retry
@@ -185,8 +193,9 @@ export function Dashboard() {
       </section>
       <section aria-labelledby="w-title"><h2 id="w-title">KAM workload</h2>
         ${work ? html`<table><thead><tr><th>KAM</th><th>Key accounts</th><th>Capacity</th><th>Overdue actions</th></tr></thead>
-        <tbody>${(allWork ? workRows : workRows.slice(0, WORK_TOP)).map((w) => html`<tr class=${w.over_capacity ? 'over' : ''} data-kam=${w.user_id}><td>${workLink(w, w.name)}</td><td>${workLink(w, w.key_accounts)}</td><td>${w.capacity}</td><td>${workLink(w, w.overdue_actions, `Overdue actions owned by ${w.name}; their My work also lists those of others on their accounts`)}</td></tr>`)}</tbody></table>
-        ${workRows.length > WORK_TOP && html`<p class="muted work-more">${allWork ? `All ${workRows.length.toLocaleString('en')} KAMs` : `The ${WORK_TOP} busiest of ${workRows.length.toLocaleString('en')} KAMs`} · <button class="link" aria-expanded=${allWork} onClick=${() => setAllWork(!allWork)}>${allWork ? `Show the ${WORK_TOP} busiest` : 'Show all'}</button></p>`}` : waitFor('work')}
+        <tbody>${(allWork ? work.items : work.items.slice(0, WORK_TOP)).map((w) => html`<tr class=${w.over_capacity ? 'over' : ''} data-kam=${w.user_id}><td>${workLink(w, w.name)}</td><td>${workLink(w, w.key_accounts)}</td><td>${w.capacity}</td><td>${workLink(w, w.overdue_actions, `Overdue actions owned by ${w.name}; their My work also lists those of others on their accounts`)}</td></tr>`)}</tbody></table>
+        ${workTotal > WORK_TOP && html`<p class="muted work-more">${!allWork ? `The ${WORK_TOP} busiest of ${workTotal.toLocaleString('en')} KAMs`
+          : work.items.length < workTotal ? (failed.work ? html`<span class="error" role="alert">All KAMs could not load: ${failed.work} <button class="link" onClick=${retry}>Retry</button></span>` : `Loading all ${workTotal.toLocaleString('en')} KAMs…`) : `All ${workTotal.toLocaleString('en')} KAMs`} · <button class="link" aria-expanded=${allWork} onClick=${() => showAllWork(!allWork)}>${allWork ? `Show the ${WORK_TOP} busiest` : 'Show all'}</button></p>`}` : waitFor('work')}
       </section>
       <section aria-labelledby="k-title" data-panel="at-risk"><h2 id="k-title">At-risk key accounts</h2>
         ${!risk ? waitFor('risk') : risk.length === 0 ? html`<p class="muted">No key account's health is below 70.</p>` : html`<div class="scroll"><table class="at-risk"><thead><tr><th>Account</th><th>Health</th><th>Revenue at risk (12 months)</th><th>Top reason</th><th>Owner</th></tr></thead>

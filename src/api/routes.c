@@ -333,7 +333,10 @@ const struct http_route api_routes[] = {
          "a plan resource", "plan resources"),
     CRUD("/api/v1/reviews", res_reviews, ACCOUNT_WRITERS, "Review", "a review", "reviews"),
     {"GET", "/api/v1/kams/workload", api_kam_workload, 0, 0, NULL,
-     "Each KAM's key accounts against capacity, and actions", NULL, "object"},
+     "Each KAM's key accounts against capacity, and actions {items, total}; sort=busiest puts "
+     "those over capacity first, then the most overdue actions, then the most key accounts "
+     "(default: by name); limit=N answers the first N, total counting them all",
+     NULL, "object"},
 
     /* what we sell, to whom, and what it brought */
     CRUD("/api/v1/products", res_products, R_STAFF, "Product", "a product", "products"),

@@ -1,7 +1,8 @@
 // The dashboard at 10,000 accounts (issue 20): the portfolio matrix's compact form (an array
 // per key account with what the picture draws) carries exactly the accounts, coordinates and
 // counts of the explained form; both are answered from the cache at the same data version and
-// follow a change; the forecast the dashboard asks on every load is cached the same way.
+// follow a change; the forecast the dashboard asks on every load is cached the same way; the
+// workload answers its busiest KAMs first and as few as asked, with how many there are.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, api, demoDb, tokens, kam } from '../lib/harness.mjs';
@@ -107,4 +108,27 @@ test('at a scale bigger than the demo (1,500 accounts): the compact form still c
   const { compact } = await sameMatrix('bigDirector', 'from=2026-01&to=2026-10', big);
   assert.ok(compact.rows.length > 100, `${compact.rows.length} key accounts`);
   assert.equal(Object.values(compact.counts).reduce((a, b) => a + b, 0), compact.rows.length);
+
+  // the workload of its 187 KAMs, some over a capacity of 3 key accounts
+  const s = await get('bigDirector', '/api/v1/settings', big);
+  assert.equal((await api(big.url, tok.bigDirector, 'PATCH', '/api/v1/settings', { kam_capacity: 3 }, { 'If-Match': s.headers.get('etag') })).status, 200);
+  const all = ok(await get('bigDirector', '/api/v1/kams/workload', big));
+  assert.equal(all.total, 187);
+  assert.equal(all.items.length, 187);
+  const busiest = [...all.items].sort((a, b) => (b.over_capacity - a.over_capacity) || (b.overdue_actions - a.overdue_actions) || (b.key_accounts - a.key_accounts));
+  assert.ok(busiest[0].over_capacity && !busiest.at(-1).over_capacity);
+  assert.deepEqual(ok(await get('bigDirector', '/api/v1/kams/workload?sort=busiest', big)), { items: busiest, total: 187 });
+  assert.deepEqual(ok(await get('bigDirector', '/api/v1/kams/workload?sort=busiest&limit=10', big)), { items: busiest.slice(0, 10), total: 187 });
+  assert.deepEqual(ok(await get('bigDirector', '/api/v1/kams/workload?limit=5', big)), { items: all.items.slice(0, 5), total: 187 });
+});
+
+test('workload: sort is name or busiest, limit a whole number, nothing else; a KAM still sees their own row only', async () => {
+  const r = await get('director', '/api/v1/kams/workload?sort=loudest&limit=0&owner=1');
+  assert.equal(r.status, 400);
+  assert.deepEqual(r.json.errors.map((e) => e.field).sort(), ['limit', 'owner', 'sort']);
+  const mine = ok(await get('anna', '/api/v1/kams/workload?sort=busiest&limit=10'));
+  assert.equal(mine.items.length, 1);
+  assert.equal(mine.total, 1);
+  const all = ok(await get('director', '/api/v1/kams/workload?sort=busiest&limit=10'));
+  assert.ok(all.items.some((w) => w.user_id === mine.items[0].user_id));
 });
