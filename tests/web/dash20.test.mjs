@@ -65,9 +65,10 @@ const drawn = (p) => p.evaluate(async () => {
 });
 
 // what the explained answer says should be drawn: health colours as on the accounts list,
-// bubble area by revenue
+// bubble area by revenue (in steps of 2 px)
+const size = (revenue) => 2 * Math.round((10 + Math.sqrt(Math.max(revenue, 0)) / 400) / 2);
 const band = (h) => (h == null ? '#8c959f' : h >= 70 ? '#1a7f37' : h >= 50 ? '#bf8700' : '#cf222e');
-const expected = (m) => m.items.map((i) => `${i.attractiveness.value} ${i.strength.value ?? 0} ${band(i.health)} ${Math.round(10 + Math.sqrt(Math.max(i.revenue, 0)) / 400)}`).sort();
+const expected = (m) => m.items.map((i) => `${i.attractiveness.value} ${i.strength.value ?? 0} ${band(i.health)} ${size(i.revenue)}`).sort();
 
 test('the matrix at 1,500 accounts: every key account drawn where the API places it, coloured by health; a bubble names and opens its account; a quadrant count opens its list', async () => {
   const { p, period } = await dashboard(srv.url);
@@ -85,7 +86,7 @@ test('the matrix at 1,500 accounts: every key account drawn where the API places
     const echarts = await import(new URL('vendor-echarts.js', app).href);
     const chart = echarts.getInstanceByDom(document.querySelector('[aria-label="Portfolio matrix"]'));
     return items.map((i) => [i.account_id, i.name, ...chart.convertToPixel({ gridIndex: 0 }, [i.attractiveness.value, i.strength.value ?? 0]),
-      Math.round(10 + Math.sqrt(Math.max(i.revenue, 0)) / 400)]);
+      2 * Math.round((10 + Math.sqrt(Math.max(i.revenue, 0)) / 400) / 2)]);
   }, m.items);
   const alone = spots.find(([id0, , x, y]) => y > 30 && !spots.some(([id1, , x1, y1, size]) => id1 !== id0 && Math.hypot(x - x1, y - y1) < size / 2 + 3));
   assert.ok(alone, 'a bubble with no other over its middle');
