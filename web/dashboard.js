@@ -74,7 +74,12 @@ export function matrixChart(matrix) {
     grid: { left: 50, right: 20, top: 20, bottom: 40 },
     xAxis: { name: 'attractiveness', nameLocation: 'middle', nameGap: 28, min: 0, max: 100 },
     yAxis: { name: 'relationship', nameLocation: 'middle', nameGap: 36, min: 0, max: 100 },
-    tooltip: { formatter: (p) => { const [, name, segment, health] = row(p.data); return `${esc(name)}<br>${esc(segment)}, health ${health == null ? 'not enough data' : num(health, 0)}`; } },
+    // a bubble names its account; a quadrant, its segment and count
+    tooltip: { formatter: (p) => {
+      if (p.componentType !== 'series') return esc(p.name);
+      const [, name, segment, health] = row(p.data);
+      return `${esc(name)}<br>${esc(segment)}, health ${health == null ? 'not enough data' : num(health, 0)}`;
+    } },
     series: [{
       // the frame: the splits, and each quadrant saying its segment and how many key accounts
       // are in it; a click on it opens the accounts list of that segment

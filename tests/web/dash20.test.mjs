@@ -98,6 +98,28 @@ test('the matrix at 1,500 accounts: every key account drawn where the API places
   await p.waitForFunction((h) => location.hash === h, `#/accounts/${id}`);
   await p.locator('.account-head h1', { hasText: name }).waitFor();
 
+  // a click on a quadrant of the chart, away from any bubble, opens the list of its segment
+  await p.goBack();
+  await p.locator('a.quad').first().waitFor();
+  const sp = m.splits;
+  const quads = [['maintain', sp.attractiveness / 2, (100 + sp.strength) / 2], ['streamline', sp.attractiveness / 2, sp.strength / 2],
+    ['strategic', (100 + sp.attractiveness) / 2, (100 + sp.strength) / 2], ['develop', (100 + sp.attractiveness) / 2, sp.strength / 2]];
+  const empty = await p.evaluate(async ([qs, pts]) => {
+    const app = document.querySelector('script[type=module]').src;
+    const echarts = await import(new URL('vendor-echarts.js', app).href);
+    const chart = echarts.getInstanceByDom(document.querySelector('[aria-label="Portfolio matrix"]'));
+    for (const [seg, x, y] of qs) {
+      const [px, py] = chart.convertToPixel({ gridIndex: 0 }, [x, y]);
+      if (!pts.some(([, , x1, y1, size]) => Math.hypot(px - x1, py - y1) < size / 2 + 3)) return [seg, px, py];
+    }
+    return null;
+  }, [quads, spots]);
+  assert.ok(empty, 'a quadrant with room between its bubbles');
+  await p.mouse.click(box.x + empty[1], box.y + empty[2]);
+  await p.waitForFunction((h) => location.hash === h, `#/accounts?segment=${empty[0]}`);
+  await p.getByRole('heading', { name: 'Accounts', exact: true }).waitFor();
+  assert.equal(await p.getByLabel('Segment').inputValue(), empty[0]);
+
   // the smallest quadrant with key accounts opens the accounts list of that segment, all of them
   await p.goBack();
   await p.locator('a.quad').first().waitFor();
