@@ -26,9 +26,11 @@ function Tile({ name, label, fmt, kind, k, currency, series }) {
   const thin = name === 'nps' && (f.denominator ?? 0) < NPS_MIN_ANSWERS;
   const odd = implausible(name, f.value);
   const delta = change(f.value, f.previous, kind, currency);
-  const spark = { animation: false, grid: { left: 2, right: 2, top: 4, bottom: 2 }, xAxis: { type: 'category', show: false },
+  // made once per series: every panel's arrival renders the dashboard again, and a new option
+  // would have each sparkline drawn again
+  const spark = useMemo(() => ({ animation: false, grid: { left: 2, right: 2, top: 4, bottom: 2 }, xAxis: { type: 'category', show: false },
     yAxis: { type: 'value', show: false, scale: true },
-    series: [{ type: 'line', symbol: 'none', lineStyle: { width: 1.5 }, data: (series || []).map((s) => s.kpis[name].value) }] };
+    series: [{ type: 'line', symbol: 'none', lineStyle: { width: 1.5 }, data: (series || []).map((s) => s.kpis[name].value) }] }), [series, name]);
   return html`<section class=${`tile${thin ? ' thin' : ''}${odd ? ' odd' : ''}`} data-kpi=${name} aria-label=${label}>
     <h3>${label}</h3>
     <p class="value">${fmt(f.value, currency)}${odd && html` <span class="flag" title=${odd} aria-label=${odd}>⚠</span>`}</p>
@@ -37,6 +39,65 @@ function Tile({ name, label, fmt, kind, k, currency, series }) {
     ${odd && html`<p class="why">${odd}</p>`}
     ${series ? html`<${Chart} label=${`${label}, month by month`} option=${spark} small />` : html`<div class="spark-wait" aria-hidden="true"></div>`}
   </section>`;
+}
+
+// the workload panel: the busiest KAMs (server-sorted), all of them on request
+const WORK_TOP = 10;
+const WORK_FEW = `/api/v1/kams/workload?sort=busiest&limit=${WORK_TOP}`;
+const WORK_ALL = '/api/v1/kams/workload?sort=busiest';
+
+// colour = health, as on the accounts list; the quadrants say the segment
+const BANDS = [['#1a7f37', (h) => h >= 70], ['#bf8700', (h) => h >= 50], ['#cf222e', (h) => h != null], ['#8c959f', () => true]];
+const band = (h) => BANDS.findIndex(([, f]) => f(h));
+// a bubble's diameter by revenue, in steps of 2 px: each size is a series of its own (a step of
+// 1 px made 40 series of the 10,000-account matrix, half of its drawing time)
+const bubble = (revenue) => 2 * Math.round((10 + Math.sqrt(Math.max(revenue, 0)) / 400) / 2);
+
+// The portfolio matrix of the compact answer ({fields, rows}: an array per key account). A
+// chart of thousands of bubbles is drawn in ECharts' large mode, one canvas path per series:
+// a series per health colour and bubble size, every account drawn,
+// none an object of its own. row(point): what the answer says of the point's account.
+export function matrixChart(matrix) {
+  const f = Object.fromEntries(matrix.fields.map((n, i) => [n, i]));
+  const groups = new Map();
+  matrix.rows.forEach((r, i) => {
+    const b = band(r[f.health]), size = bubble(r[f.revenue]);
+    const key = b * 1000 + size;
+    if (!groups.has(key)) groups.set(key, { b, size, data: [] });
+    // [x, y, the row's index]: a point at 0 strength when it has too little data for one
+    groups.get(key).data.push([r[f.attractiveness], r[f.strength] ?? 0, i]);
+  });
+  const sp = matrix.splits;
+  const row = (point) => { const r = matrix.rows[point[2]]; return [r[f.account_id], r[f.name], r[f.segment], r[f.health]]; };
+  const option = {
+    animation: false,
+    grid: { left: 50, right: 20, top: 20, bottom: 40 },
+    xAxis: { name: 'attractiveness', nameLocation: 'middle', nameGap: 28, min: 0, max: 100 },
+    yAxis: { name: 'relationship', nameLocation: 'middle', nameGap: 36, min: 0, max: 100 },
+    // a bubble names its account; a quadrant, its segment and count
+    tooltip: { formatter: (p) => {
+      if (p.componentType !== 'series') return esc(p.name);
+      const [, name, segment, health] = row(p.data);
+      return `${esc(name)}<br>${esc(segment)}, health ${health == null ? 'not enough data' : num(health, 0)}`;
+    } },
+    series: [{
+      // the frame: the splits, and each quadrant saying its segment and how many key accounts
+      // are in it; a click on it opens the accounts list of that segment
+      type: 'scatter', data: [],
+      markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#999' },
+        data: [{ xAxis: sp.attractiveness }, { yAxis: sp.strength }] },
+      markArea: { itemStyle: { color: 'rgba(0,0,0,0)' }, label: { color: '#5f6b76', fontSize: 12 },
+        data: [['strategic', sp.attractiveness, 100, sp.strength, 100, 'insideTopRight'],
+          ['develop', sp.attractiveness, 100, 0, sp.strength, 'insideBottomRight'],
+          ['maintain', 0, sp.attractiveness, sp.strength, 100, 'insideTopLeft'],
+          ['streamline', 0, sp.attractiveness, 0, sp.strength, 'insideBottomLeft']]
+          .map(([seg, x0, x1, y0, y1, pos]) => [{ name: `${seg} (${matrix.counts[seg] ?? 0})`, segment: seg, xAxis: x0, yAxis: y0, label: { position: pos } }, { xAxis: x1, yAxis: y1 }]) },
+    }, ...[...groups.values()].sort((a, b) => b.size - a.size).map((g) => ({
+      type: 'scatter', large: true, largeThreshold: 0, data: g.data, symbolSize: g.size,
+      itemStyle: { color: BANDS[g.b][0], opacity: 0.8 },
+    }))],
+  };
+  return { option, row };
 }
 
 export function Dashboard() {
@@ -59,6 +120,11 @@ export function Dashboard() {
   const ask = (key, g) => load(paths.current[key]).then(
     (v) => { if (g === gen.current) { setD((o) => ({ ...o, [key]: v })); setFailed((f) => ({ ...f, [key]: null })); } },
     (e) => g === gen.current && setFailed((f) => ({ ...f, [key]: e.message })));
+  // a thousand KAMs are no table to read at a glance: the WORK_TOP busiest (over capacity,
+  // then the most overdue actions, then the most key accounts) until the user asks for all
+  const [allWork, setAllWork] = useState(false);
+  const allWorkRef = useRef(allWork);
+  allWorkRef.current = allWork;
   const failedRef = useRef(failed);
   failedRef.current = failed;
   const retry = () => Object.entries(failedRef.current).forEach(([key, msg]) => msg && ask(key, gen.current));
@@ -72,9 +138,10 @@ export function Dashboard() {
       k: `/api/v1/kpis?from=${from}&to=${toS}`,
       series: `/api/v1/kpis?from=${from}&to=${toS}&interval=month`,
       // bubbles: revenue of the same whole months as the tiles
-      matrix: `/api/v1/portfolio/matrix?from=${from.slice(0, 7)}&to=${last}&explain=false`,
+      // the compact form: an array per key account with only what the picture draws
+      matrix: `/api/v1/portfolio/matrix?from=${from.slice(0, 7)}&to=${last}&form=compact`,
       alerts: '/api/v1/alerts?state=open&limit=8&sort=-opened_at',
-      work: '/api/v1/kams/workload',
+      work: allWorkRef.current ? WORK_ALL : WORK_FEW,
       // at-risk key accounts: the least healthy, each with its health's weakest part and
       // owner, in one answer
       risk: async () => (await get('/api/v1/portfolio/at-risk?limit=6')).items,
@@ -83,6 +150,12 @@ export function Dashboard() {
     return () => { gen.current++; };
   }, [months]);
   const { k, series, matrix, alerts, work, risk } = d;
+  const workTotal = work ? work.total ?? work.items.length : 0;
+  const showAllWork = (all) => {
+    setAllWork(all);
+    // the full list, once: the busiest are its first rows
+    if (all && work.items.length < workTotal) { paths.current.work = WORK_ALL; ask('work', gen.current); }
+  };
   const workLink = (w, v, title = `My work of ${w.name}`) => html`<a href=${`#/work?owner=${w.user_id}`} title=${title}>${v}</a>`;
   const loading = html`<p class="loading">Loading…</p>`;
   // a panel without its answer: loading, or the failure with a retry
@@ -90,34 +163,9 @@ export function Dashboard() {
     const msg = keys.map((x) => failed[x]).find(Boolean);
     return msg ? html`<p class="error" role="alert">This panel could not load: ${msg} <button class="link" onClick=${retry}>Retry</button></p>` : loading;
   };
-  // colour = health, as on the accounts list; the quadrants say the segment
-  const band = (h) => (h == null ? '#8c959f' : h >= 70 ? '#1a7f37' : h >= 50 ? '#bf8700' : '#cf222e');
   // the options are made once per answer: every other panel's arrival renders the dashboard
   // again, and a new option object would make the chart lay out thousands of bubbles again
-  const matrixOption = useMemo(() => matrix && {
-    animation: false,
-    grid: { left: 50, right: 20, top: 20, bottom: 40 },
-    xAxis: { name: 'attractiveness', nameLocation: 'middle', nameGap: 28, min: 0, max: 100 },
-    yAxis: { name: 'relationship', nameLocation: 'middle', nameGap: 36, min: 0, max: 100 },
-    tooltip: { formatter: (p) => `${esc(p.data.name)}<br>${esc(p.data.segment)}, health ${p.data.health == null ? 'not enough data' : num(p.data.health, 0)}` },
-    series: [{
-      type: 'scatter',
-      data: matrix.items.map((i) => ({ name: i.name, id: i.account_id, segment: i.segment, health: i.health,
-        value: [i.attractiveness.value, i.strength.value ?? 0, i.revenue],
-        itemStyle: { color: band(i.health), opacity: 0.8 } })),
-      symbolSize: (v) => 10 + Math.sqrt(Math.max(v[2], 0)) / 400,
-      markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#999' },
-        data: [{ xAxis: matrix.splits.attractiveness }, { yAxis: matrix.splits.strength }] },
-      // each quadrant says its segment and how many key accounts are in it; a click on it
-      // opens the accounts list of that segment
-      markArea: { itemStyle: { color: 'rgba(0,0,0,0)' }, label: { color: '#5f6b76', fontSize: 12 },
-        data: [['strategic', matrix.splits.attractiveness, 100, matrix.splits.strength, 100, 'insideTopRight'],
-          ['develop', matrix.splits.attractiveness, 100, 0, matrix.splits.strength, 'insideBottomRight'],
-          ['maintain', 0, matrix.splits.attractiveness, matrix.splits.strength, 100, 'insideTopLeft'],
-          ['streamline', 0, matrix.splits.attractiveness, 0, matrix.splits.strength, 'insideBottomLeft']]
-          .map(([seg, x0, x1, y0, y1, pos]) => [{ name: `${seg} (${matrix.counts[seg] ?? 0})`, segment: seg, xAxis: x0, yAxis: y0, label: { position: pos } }, { xAxis: x1, yAxis: y1 }]) },
-    }],
-  }, [matrix]);
+  const matrixChartOf = useMemo(() => matrix && matrixChart(matrix), [matrix]);
   const revOption = useMemo(() => series && k && {
     animation: false,
     grid: { left: 60, right: 20, top: 20, bottom: 30 },
@@ -137,7 +185,7 @@ export function Dashboard() {
     <div class="tiles">${k ? TILES.map(([n, l, f, kind]) => html`<${Tile} name=${n} label=${l} fmt=${f} kind=${kind} k=${k.kpis} currency=${k.currency} series=${series?.series} />`) : waitFor('k')}<${ForecastTile} /></div>
     <div class="grid2">
       <section aria-labelledby="m-title"><h2 id="m-title">Key accounts: portfolio matrix</h2>
-        ${matrix ? html`<${Chart} label="Portfolio matrix" option=${matrixOption} onClick=${(p) => { location.hash = p.componentType === 'markArea' ? `#/accounts?segment=${p.data.segment}` : `#/accounts/${p.data.id}`; }} />
+        ${matrix ? html`<${Chart} label="Portfolio matrix" option=${matrixChartOf.option} onClick=${(p) => { location.hash = p.componentType === 'markArea' ? `#/accounts?segment=${p.data.segment}` : `#/accounts/${matrixChartOf.row(p.data)[0]}`; }} />
         <p class="quadrants" aria-label="Key accounts by segment">${Object.keys(matrix.counts).map((s) => html`<a class="quad" data-segment=${s}
           href=${`#/accounts?segment=${s}`}>${s} <strong>${matrix.counts[s]}</strong></a> `)}</p>` : waitFor('matrix')}
         <p class="muted legend">Bubble: revenue · colour: health <span class="health-dot" data-band="good">70+</span> <span class="health-dot" data-band="fair">50–69</span> <span class="health-dot" data-band="poor">under 50</span></p>
@@ -153,7 +201,9 @@ export function Dashboard() {
       </section>
       <section aria-labelledby="w-title"><h2 id="w-title">KAM workload</h2>
         ${work ? html`<table><thead><tr><th>KAM</th><th>Key accounts</th><th>Capacity</th><th>Overdue actions</th></tr></thead>
-        <tbody>${work.items.map((w) => html`<tr class=${w.over_capacity ? 'over' : ''} data-kam=${w.user_id}><td>${workLink(w, w.name)}</td><td>${workLink(w, w.key_accounts)}</td><td>${w.capacity}</td><td>${workLink(w, w.overdue_actions, `Overdue actions owned by ${w.name}; their My work also lists those of others on their accounts`)}</td></tr>`)}</tbody></table>` : waitFor('work')}
+        <tbody>${(allWork ? work.items : work.items.slice(0, WORK_TOP)).map((w) => html`<tr class=${w.over_capacity ? 'over' : ''} data-kam=${w.user_id}><td>${workLink(w, w.name)}</td><td>${workLink(w, w.key_accounts)}</td><td>${w.capacity}</td><td>${workLink(w, w.overdue_actions, `Overdue actions owned by ${w.name}; their My work also lists those of others on their accounts`)}</td></tr>`)}</tbody></table>
+        ${workTotal > WORK_TOP && html`<p class="muted work-more">${!allWork ? `The ${WORK_TOP} busiest of ${workTotal.toLocaleString('en')} KAMs`
+          : work.items.length < workTotal ? (failed.work ? html`<span class="error" role="alert">All KAMs could not load: ${failed.work} <button class="link" onClick=${retry}>Retry</button></span>` : `Loading all ${workTotal.toLocaleString('en')} KAMs…`) : `All ${workTotal.toLocaleString('en')} KAMs`} · <button class="link" aria-expanded=${allWork} onClick=${() => showAllWork(!allWork)}>${allWork ? `Show the ${WORK_TOP} busiest` : 'Show all'}</button></p>`}` : waitFor('work')}
       </section>
       <section aria-labelledby="k-title" data-panel="at-risk"><h2 id="k-title">At-risk key accounts</h2>
         ${!risk ? waitFor('risk') : risk.length === 0 ? html`<p class="muted">No key account's health is below 70.</p>` : html`<div class="scroll"><table class="at-risk"><thead><tr><th>Account</th><th>Health</th><th>Revenue at risk (12 months)</th><th>Top reason</th><th>Owner</th></tr></thead>

@@ -10,14 +10,81 @@
 #include "store/portfolio.h"
 #include "util/time.h"
 
+/* Busiest first: over capacity, then the most overdue actions, then the most key accounts;
+ * ties keep the store's order (by name), which the index carries. */
+struct busy {
+	json_t *row;
+	json_int_t over, overdue, keys;
+	size_t i;
+};
+
+static int busiest_first(const void *pa, const void *pb)
+{
+	const struct busy *a = pa, *b = pb;
+
+	if (a->over != b->over)
+		return a->over > b->over ? -1 : 1;
+	if (a->overdue != b->overdue)
+		return a->overdue > b->overdue ? -1 : 1;
+	if (a->keys != b->keys)
+		return a->keys > b->keys ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* items in busiest_first order, the first limit of them (0: all); returns a new array. */
+static json_t *busiest(json_t *items, int64_t limit)
+{
+	size_t n = json_array_size(items), i;
+	struct busy *v = n ? calloc(n, sizeof(*v)) : NULL;
+	json_t *out = json_array(), *r;
+
+	if ((n && v == NULL) || out == NULL) {
+		free(v);
+		json_decref(out);
+		return NULL;
+	}
+	json_array_foreach(items, i, r)
+	{
+		v[i] = (struct busy){r, json_is_true(json_object_get(r, "over_capacity")),
+		                     json_integer_value(json_object_get(r, "overdue_actions")),
+		                     json_integer_value(json_object_get(r, "key_accounts")), i};
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), busiest_first);
+	for (i = 0; i < n && (limit == 0 || i < (size_t)limit); i++)
+		if (json_array_append(out, v[i].row) != 0) {
+			json_decref(out);
+			out = NULL;
+			break;
+		}
+	free(v);
+	return out;
+}
+
 int api_kam_workload(struct req *rq, struct resp *rs)
 {
+	struct kam_errinfo ei = {0};
 	struct settings s;
 	json_t *items = NULL, *r;
 	char today[DATE_LEN];
-	size_t i;
+	/* sort=busiest&limit=N: the dashboard's panel of a thousand KAMs shows the busiest few,
+	 * with total saying how many there are */
+	const char *sort = http_query(rq, "sort");
+	int64_t limit = 0;
+	size_t i, total;
 	int rc;
 
+	for (i = 0; i < rq->nquery; i++)
+		if (strcmp(rq->query[i].key, "sort") != 0 && strcmp(rq->query[i].key, "limit") != 0)
+			err_field(&ei, rq->query[i].key, "unknown parameter");
+	if (sort && strcmp(sort, "name") != 0 && strcmp(sort, "busiest") != 0)
+		err_field(&ei, "sort", "is name or busiest");
+	api_int_param(rq, "limit", 1, 100000, &limit, &ei);
+	if (ei.errors) {
+		http_reply_err(rs, KAM_EINVAL, &ei);
+		err_clear(&ei);
+		return KAM_EINVAL;
+	}
 	if ((rc = api_today_text(rq, today)) != KAM_OK)
 		return http_reply_err(rs, rc, NULL), rc;
 	if ((rc = app_scores_fresh_as(rq->db, &rq->user.who)) != KAM_OK ||
@@ -36,7 +103,19 @@ int api_kam_workload(struct req *rq, struct resp *rs)
 		json_object_set_new(r, "capacity", json_integer(s.kam_capacity));
 		json_object_set_new(r, "over_capacity", json_boolean(keys > s.kam_capacity));
 	}
-	return http_reply_json(rs, 200, json_pack("{s:o}", "items", items));
+	total = json_array_size(items);
+	if (sort && !strcmp(sort, "busiest")) {
+		json_t *b = busiest(items, limit);
+
+		json_decref(items);
+		if ((items = b) == NULL)
+			return http_reply_err(rs, KAM_ENOMEM, NULL), KAM_ENOMEM;
+	} else if (limit > 0 && (size_t)limit < total) {
+		while (json_array_size(items) > (size_t)limit)
+			json_array_remove(items, json_array_size(items) - 1);
+	}
+	return http_reply_json(rs, 200,
+	                       json_pack("{s:o,s:I}", "items", items, "total", (json_int_t)total));
 }
 
 int api_plan_changes(struct req *rq, struct resp *rs)

@@ -235,7 +235,9 @@ const struct http_route api_routes[] = {
     {"GET", "/api/v1/portfolio/matrix", api_portfolio_matrix, 0, 0, NULL,
      "Key accounts by attractiveness and relationship strength in four segments; from, to "
      "(YYYY-MM) set the months of each bubble's revenue; explain=false leaves out the "
-     "strength components; scope=group&id=N (or account_id=N): the group's key accounts",
+     "strength components; form=compact answers fields (account_id, name, segment, "
+     "attractiveness, strength, revenue, health) and rows, one array per key account in that "
+     "order, instead of items; scope=group&id=N (or account_id=N): the group's key accounts",
      NULL, "object"},
     {"GET", "/api/v1/kpis", api_kpis, 0, 0, NULL,
      "KPIs of a scope (portfolio, account, kam, segment, group: id or account_id = the "
@@ -331,7 +333,10 @@ const struct http_route api_routes[] = {
          "a plan resource", "plan resources"),
     CRUD("/api/v1/reviews", res_reviews, ACCOUNT_WRITERS, "Review", "a review", "reviews"),
     {"GET", "/api/v1/kams/workload", api_kam_workload, 0, 0, NULL,
-     "Each KAM's key accounts against capacity, and actions", NULL, "object"},
+     "Each KAM's key accounts against capacity, and actions {items, total}; sort=busiest puts "
+     "those over capacity first, then the most overdue actions, then the most key accounts "
+     "(default: by name); limit=N answers the first N, total counting them all",
+     NULL, "object"},
 
     /* what we sell, to whom, and what it brought */
     CRUD("/api/v1/products", res_products, R_STAFF, "Product", "a product", "products"),

@@ -269,7 +269,7 @@ test('a dashboard panel fails alone, and the app notices when the server is back
   const p = await page();
   await signIn(p, srv.url, 'director@example.com');
   let down = true;
-  await p.route('**/api/v1/kams/workload', (r) => (down ? r.abort('connectionrefused') : r.continue()));
+  await p.route('**/api/v1/kams/workload**', (r) => (down ? r.abort('connectionrefused') : r.continue()));
   await p.route('**/healthz', (r) => (down ? r.abort('connectionrefused') : r.continue()));
   await p.goto(`${srv.url}/#/dashboard`);
   await p.reload();
