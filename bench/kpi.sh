@@ -4,6 +4,8 @@
 # and by DuckDB (in memory) over the same raw rows.
 #   bench/kpi.sh                       10,000 accounts, 100,000 contacts, BENCH_TRANSACTIONS
 #   BENCH_TRANSACTIONS=10000000 bench/kpi.sh      (default 1,000,000; 10M takes minutes)
+#   BENCH_DB=/tmp/kpi10m.db …                     keeps the generated data for the next run
+#   KAM_MALLOC=default …                          glibc's own heap settings, to compare
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${BENCH_TRANSACTIONS:-1000000}
@@ -15,9 +17,20 @@ trap cleanup EXIT INT TERM
 
 [ -d bench/node_modules/@duckdb ] || (cd bench && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 
-echo "bench: generating 10,000 accounts, 100,000 contacts, $N transactions"
 S=$(date +%s.%N)
-"$KAM" demo --db "$T/kam.db" --accounts 10000 --contacts 100000 --transactions "$N" >/dev/null 2>&1
+# BENCH_DB=FILE keeps the generated database there and starts from a copy of it next time
+# (the demo is deterministic: the same N gives the same data), so runs can be repeated
+# without minutes of generating at 10M; the bench writes only to its copy
+if [ -n "${BENCH_DB:-}" ] && [ -f "$BENCH_DB" ]; then
+	echo "bench: copying $BENCH_DB (10,000 accounts, 100,000 contacts, $N transactions)"
+	cp "$BENCH_DB" "$T/kam.db"
+	HOW=copied
+else
+	HOW=generated
+	echo "bench: generating 10,000 accounts, 100,000 contacts, $N transactions"
+	"$KAM" demo --db "$T/kam.db" --accounts 10000 --contacts 100000 --transactions "$N" >/dev/null 2>&1
+	if [ -n "${BENCH_DB:-}" ]; then cp "$T/kam.db" "$BENCH_DB"; fi
+fi
 GEN=$(echo "$(date +%s.%N) - $S" | bc)
 "$KAM" serve --db "$T/kam.db" --listen 127.0.0.1:0 >"$T/out" 2>"$T/log" &
 PID=$!
@@ -84,7 +97,7 @@ DUCK_MS=$(echo "$DUCK" | python3 -c 'import json,sys; print("%.1f" % json.load(s
 DUCK_NRR=$(echo "$DUCK" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["nrr"], d["num"], d["den"])')
 
 echo
-echo "10,000 accounts, 100,000 contacts, $N transactions (generated in ${GEN%.*} s); period $FROM to $TO"
+echo "10,000 accounts, 100,000 contacts, $N transactions (${HOW} in ${GEN%.*} s); period $FROM to $TO"
 printf '%-58s %12s\n' "what" "ms"
 printf '%-58s %12s\n' "kam GET /api/v1/kpis, portfolio, cold (first request)" "$COLD"
 printf '%-58s %12s\n' "kam GET /api/v1/kpis, other 12-month periods (median of 15)" "$COMPUTED"
