@@ -1,6 +1,5 @@
 /* kam: the command line. Parses options and calls into src/cli, src/store and src/http. */
 #include <getopt.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 #include "util/embed.h"
 #include "store/store.h"
 #include "util/log.h"
+#include "util/mem.h"
 #include "util/time.h"
 #include "util/buf.h"
 
@@ -290,24 +290,6 @@ static int start_metrics(const struct opts *o, struct http_app *mapp, struct api
 	return KAM_OK;
 }
 
-/* glibc gives each thread that allocates at once an arena of its own and keeps what is
- * freed there for that arena: a KPI question on one thread and the alerts job on another
- * then each hold their peak, and the process's peak RSS is their sum (71 MB at 10,000
- * accounts and 1M transactions in bench/kpi.sh, 38 MB of it free heap). Two arenas, and
- * blocks from 128 KiB up mapped and unmapped on their own instead of kept, took it to 50 MB
- * (docs/performance.md, "Memory"). Set before the threads start; KAM_MALLOC=default keeps
- * glibc's own choices, to compare. */
-static void limit_heap(void)
-{
-	const char *m = getenv("KAM_MALLOC");
-
-	if (m && strcmp(m, "default") == 0)
-		return;
-	mallopt(M_ARENA_MAX, 2);
-	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
-	mallopt(M_TRIM_THRESHOLD, 128 * 1024);
-}
-
 static int cmd_serve(const struct opts *o)
 {
 	struct http_app app = {.routes = api_routes,
@@ -327,7 +309,7 @@ static int cmd_serve(const struct opts *o)
 	int sig = 0, n = o->threads;
 
 	clock_gettime(CLOCK_REALTIME, &started);
-	limit_heap();
+	mem_limit_heap(); /* before the threads start (util/mem.h) */
 	if (n <= 0) {
 		n = (int)sysconf(_SC_NPROCESSORS_ONLN);
 		if (n <= 0)

@@ -17,6 +17,7 @@
 #include "app/playbooks.h"
 #include "kam/auth.h"
 #include "util/log.h"
+#include "util/mem.h"
 #include "util/metrics.h"
 #include "util/node.h"
 #include "util/time.h"
@@ -198,6 +199,7 @@ static void *loop(void *arg)
 		run_alerts(j);
 		run_digest(j);
 		run_outbox(j);
+		mem_give_back(); /* every account's health and alerts were in memory */
 		pthread_mutex_lock(&j->mu);
 		time_mono_deadline(&ts, (int64_t)j->interval * 1000);
 		for (;;) {

@@ -25,6 +25,7 @@
 #include "http/http.h"
 #include "util/buf.h"
 #include "util/log.h"
+#include "util/mem.h"
 #include "util/time.h"
 
 /* One TCP connection, from MHD's connection notifications (its socket context). */
@@ -361,6 +362,10 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
 	buf_free(&c->body);
 	free(c);
 	*con_cls = NULL;
+	/* a slow request is a large one (a report, a list of thousands): what it built is
+	 * freed by now, and its pages go back rather than stay as this process's peak */
+	if (ms >= 50)
+		mem_give_back();
 	/* the last request in flight writes the lines: under load they go in batches, and a
 	 * server that has gone quiet has every line of its requests out */
 	if (atomic_fetch_sub(&s->inflight, 1) == 1)

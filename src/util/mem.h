@@ -1,0 +1,17 @@
+/*
+ * The process heap of kam serve (glibc malloc). glibc gives each thread that allocates at
+ * once an arena of its own and keeps what is freed there: a KPI question on one thread and
+ * the alerts job on another each held their peak, and the server's peak RSS was their sum
+ * (docs/performance.md, "Memory").
+ */
+#ifndef KAM_UTIL_MEM_H
+#define KAM_UTIL_MEM_H
+
+/* Two arenas for all threads; before any thread starts. KAM_MALLOC=default leaves glibc's
+ * own settings (and makes mem_give_back do nothing), to compare. */
+void mem_limit_heap(void);
+/* Gives the free pages of the heap back to the system: after a run or a request that
+ * built large trees, so the next one does not start from their peak. */
+void mem_give_back(void);
+
+#endif
