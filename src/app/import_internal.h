@@ -16,6 +16,9 @@
 #define MAX_IGNORED 50       /* ignored columns named in the report, each cut to 100 bytes */
 #define BATCH_ROWS 10000
 #define BATCH_MS 50 /* a batch commits after this long, so other writers wait little */
+/* a transactions file of at least this many rows (KAM_IMPORT_BULK_ROWS), and no fewer than
+ * the table holds, loads in one transaction with the large indexes built once at its end */
+#define BULK_ROWS 100000
 
 struct col {
 	char *header;
@@ -69,6 +72,8 @@ struct imp {
 	int64_t c_created, c_updated, c_unchanged;
 	bool failed;
 	char base_currency[4];
+	/* a load large beside the table: one transaction, its indexes built once at the end */
+	struct store_bulk_deferred deferred;
 };
 
 /* Reads every record of buf into im->rows, each with the line it starts on. */

@@ -980,9 +980,18 @@ int imp_flush(struct imp *im)
 
 	if (im->npending == 0)
 		return KAM_OK;
-	/* in index order: neighbouring rows touch the same index pages */
+	/* in index order: neighbouring rows touch the same index pages, and the indexes a bulk
+	 * load builds at its end read rows that are in order already */
 	qsort(im->pending, im->npending, sizeof(*im->pending), by_day_account);
 	rc = store_bulk_import(im->db, im->pending, im->npending, time_now());
+	if (rc == KAM_OK && im->deferred.on) { /* the insert trigger is set aside too */
+		int64_t sum = 0;
+
+		for (size_t i = 0; i < im->npending; i++)
+			sum += im->pending[i].amount_base < 0 ? -im->pending[i].amount_base
+			                                      : im->pending[i].amount_base;
+		rc = store_bulk_money_add(im->db, sum);
+	}
 	json_object_foreach(im->cells, key, v)
 	{
 		long long acc = 0, prod = 0;
