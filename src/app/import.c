@@ -290,8 +290,6 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 	                 .errors = json_array(),
 	                 .ignored = json_array(),
 	                 .seen = json_object(),
-	                 .cells = json_object(),
-	                 .writable = json_object(),
 	                 .rates = json_object()};
 	struct settings s;
 	bool open = false;
@@ -304,7 +302,7 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 		goto out;
 	/* a map missing for want of memory would take every reference for "not found" */
 	if (im.keys == NULL || im.errors == NULL || im.ignored == NULL || im.seen == NULL ||
-	    im.cells == NULL || im.writable == NULL || im.rates == NULL) {
+	    im.rates == NULL) {
 		rc = KAM_ENOMEM;
 		goto out;
 	}
@@ -429,8 +427,8 @@ out:
 	json_decref(im.errors);
 	json_decref(im.ignored);
 	json_decref(im.seen);
-	json_decref(im.cells);
-	json_decref(im.writable);
+	imp_cells_free(&im.cells);
+	imp_cells_free(&im.checked);
 	json_decref(im.rates);
 	free(im.pending);
 	store_bulk_deferred_free(&im.deferred);

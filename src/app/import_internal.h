@@ -37,6 +37,20 @@ struct row {
 	const char *loop_col; /* the column of that reference */
 };
 
+/* A table of small keyed sums, in memory for the run: the rollup cells of the queued
+ * transactions ((account, product, month) → amount, count), and what was checked once per
+ * account or product. Open addressing; a key with month "" is not a rollup cell. */
+struct imp_cell {
+	int64_t a, b;
+	char month[8];
+	bool used;
+	int64_t amount, count;
+};
+struct imp_cells {
+	struct imp_cell *v;
+	size_t n, cap; /* cap: 0 or a power of two */
+};
+
 struct imp {
 	struct store_conn *db;
 	struct actor who; /* every lookup, match and suggestion is bounded by what they see */
@@ -62,7 +76,9 @@ struct imp {
 	/* new transactions waiting for a multi-row insert, and their rollup cells */
 	struct store_bulk_row *pending;
 	size_t npending, cappending;
-	json_t *cells, *writable, *rates;
+	struct imp_cells cells;
+	struct imp_cells checked; /* (account, 0, "a"): writable or not; (0, product, "p"): exists */
+	json_t *rates;
 	/* the revenue kam holds (sum of |amount_base|) with the queued rows; read again after
 	 * each flush, so a row that would take it past its cap is refused by line */
 	int64_t money_total;
@@ -95,6 +111,11 @@ void imp_preview_row(struct imp *im, const struct row *r, const json_t *rec, boo
 int imp_order_rows(struct imp *im);
 /* One data row in its savepoint; a rejected row is recorded, other errors stop the run. */
 int imp_row(struct imp *im, struct row *r);
+/* The entry of key (a, b, month) in m, added (zeroed) when new; NULL without memory. */
+struct imp_cell *imp_cell_at(struct imp_cells *m, int64_t a, int64_t b, const char *month,
+                             bool *added);
+/* Frees what m holds. */
+void imp_cells_free(struct imp_cells *m);
 /* Writes the queued new transactions and their rollup cells. */
 int imp_flush(struct imp *im);
 

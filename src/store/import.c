@@ -67,10 +67,26 @@ void store_import_key(int64_t account_id, const char *s, bool fold, char *out, s
 		store_fold(s, folded, sizeof(folded));
 		s = folded;
 	}
-	if (account_id > 0)
-		snprintf(out, outlen, "%lld:%s", (long long)account_id, s);
-	else
-		snprintf(out, outlen, "%s", s);
+	/* by hand, as snprintf would (cut to outlen): every row of an import makes a few */
+	if (outlen == 0)
+		return;
+	if (account_id > 0) {
+		char digits[24];
+		size_t n = 0, o = 0;
+
+		for (int64_t v = account_id; v > 0; v /= 10)
+			digits[n++] = (char)('0' + v % 10);
+		while (n > 0 && o + 1 < outlen)
+			out[o++] = digits[--n];
+		if (o + 1 < outlen)
+			out[o++] = ':';
+		out += o;
+		outlen -= o;
+	}
+	size_t len = strnlen(s, outlen - 1);
+
+	memcpy(out, s, len);
+	out[len] = '\0';
 }
 
 int store_import_name_add(json_t *names, const char *key, int64_t id, const char *shown)
