@@ -246,6 +246,7 @@ struct rowctx {
 	const char *bad_col;
 	char msg[700];
 	json_t *errs; /* every problem of the row's cells, [{column, message}] (build) */
+	bool sp;      /* its savepoint is taken (only a row that writes takes one) */
 };
 
 /* s with '?' for each byte that does not start a well-formed character (in place). */
@@ -906,6 +907,16 @@ static int user_email(struct rowctx *x)
 	return jset(x->rec, "email", json_string(folded));
 }
 
+/* The row's savepoint, taken before its first write: a row found unchanged (a re-import's
+ * every row) costs no savepoint. */
+static int savepoint(struct rowctx *x)
+{
+	int rc = store_savepoint(x->im->db);
+
+	x->sp = rc == KAM_OK;
+	return rc;
+}
+
 static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 {
 	struct imp *im = x->im;
@@ -913,11 +924,25 @@ static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 	int rc;
 
 	if (id) {
+		struct imp_cell *ok = NULL;
+		int64_t acc;
+		bool added;
+
 		if ((rc = store_get(im->db, im->e, id, &stored, NULL)) != KAM_OK)
 			goto out;
 		/* the access check comes before any comparison: a row is counted (even as
-		 * unchanged) only for a record the caller may change */
-		rc = app_res_may_write(im->db, &im->who, im->res, stored, ei);
+		 * unchanged) only for a record the caller may change. A transaction's is its
+		 * account's, asked once per account and run while the answer is yes. */
+		acc = json_integer_value(json_object_get(stored, "account_id"));
+		if (im->e == &model_transaction && acc > 0 &&
+		    (ok = imp_cell_at(&im->checked, acc, 0, "w", &added)) == NULL) {
+			rc = KAM_ENOMEM;
+			goto out;
+		}
+		rc = ok && ok->count == 1 ? KAM_OK
+		                          : app_res_may_write(im->db, &im->who, im->res, stored, ei);
+		if (rc == KAM_OK && ok)
+			ok->count = 1;
 		if (rc != KAM_OK || (rc = scale_money(x, stored)) != KAM_OK)
 			goto out;
 		if ((patch = diff(stored, x->rec)) == NULL) {
@@ -928,7 +953,8 @@ static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 			im->unchanged++;
 			goto out;
 		}
-		if ((rc = validate_body(im->e, patch, false, ei)) != KAM_OK)
+		if ((rc = validate_body(im->e, patch, false, ei)) != KAM_OK ||
+		    (rc = savepoint(x)) != KAM_OK)
 			goto out;
 		rc = app_res_patch(im->db, &im->who, im->res, id, patch, -1, &after, ei);
 		if (rc == KAM_OK)
@@ -940,7 +966,8 @@ static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 			goto out;
 		if ((rc = scale_money(x, NULL)) != KAM_OK)
 			goto out;
-		if ((rc = validate_body(im->e, x->rec, true, ei)) != KAM_OK)
+		if ((rc = validate_body(im->e, x->rec, true, ei)) != KAM_OK ||
+		    (rc = savepoint(x)) != KAM_OK)
 			goto out;
 		rc = app_res_insert(im->db, &im->who, im->res, x->rec, &after, ei);
 		if (rc == KAM_OK)
@@ -1240,10 +1267,9 @@ int imp_row(struct imp *im, struct row *r)
 	    json_object_get(x.rec, "unit_id") == NULL) {
 		rc = queue_txn(&x, &ei);
 	} else if (rc == KAM_OK) {
-		if ((rc = store_savepoint(im->db)) != KAM_OK)
-			goto out;
 		rc = write_row(&x, id, &ei);
-		end = store_savepoint_end(im->db, rc == KAM_OK);
+		if (x.sp)
+			end = store_savepoint_end(im->db, rc == KAM_OK);
 	}
 	if (rc == KAM_EINVAL || rc == KAM_EFORBIDDEN || rc == KAM_ENOTFOUND ||
 	    rc == KAM_ECONFLICT) {
@@ -1294,7 +1320,6 @@ int imp_row(struct imp *im, struct row *r)
 		rc = KAM_ENOMEM;
 	if (rc == KAM_OK && im->o->preview)
 		imp_preview_row(im, r, x.rec, im->rejected > rejected_before);
-out:
 	err_clear(&ei);
 	json_decref(x.rec);
 	json_decref(x.errs);

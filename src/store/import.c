@@ -163,20 +163,27 @@ int store_import_keys(struct store_conn *c, const struct model_entity *e, int64_
 	return KAM_OK;
 }
 
+/* On SQLite a prepared statement kept in the cache (exec compiles its text every time, and
+ * an import runs these per row); PostgreSQL prepares no savepoints. */
+static int sp_run(struct store_conn *c, const char *sql)
+{
+	return c->ops == &db_sqlite ? sq_run(c, sql, NULL, 0) : c->ops->exec(c->db, sql);
+}
+
 int store_savepoint(struct store_conn *c)
 {
-	return c->ops->exec(c->db, "SAVEPOINT kam_row");
+	return sp_run(c, "SAVEPOINT kam_row");
 }
 
 int store_savepoint_end(struct store_conn *c, bool keep)
 {
 	if (!keep) {
-		int rc = c->ops->exec(c->db, "ROLLBACK TO SAVEPOINT kam_row");
+		int rc = sp_run(c, "ROLLBACK TO SAVEPOINT kam_row");
 
 		if (rc != KAM_OK)
 			return rc;
 	}
-	return c->ops->exec(c->db, "RELEASE SAVEPOINT kam_row");
+	return sp_run(c, "RELEASE SAVEPOINT kam_row");
 }
 
 int store_import_node_set(struct store_conn *c, int64_t id, const char *node)
