@@ -289,7 +289,6 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 	                 .keys = json_object(),
 	                 .errors = json_array(),
 	                 .ignored = json_array(),
-	                 .seen = json_object(),
 	                 .rates = json_object()};
 	struct settings s;
 	bool open = false;
@@ -301,7 +300,7 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 	if ((rc = app_import_check(o, ei)) != KAM_OK)
 		goto out;
 	/* a map missing for want of memory would take every reference for "not found" */
-	if (im.keys == NULL || im.errors == NULL || im.ignored == NULL || im.seen == NULL ||
+	if (im.keys == NULL || im.errors == NULL || im.ignored == NULL ||
 	    im.rates == NULL) {
 		rc = KAM_ENOMEM;
 		goto out;
@@ -426,7 +425,7 @@ out:
 	json_decref(im.keys);
 	json_decref(im.errors);
 	json_decref(im.ignored);
-	json_decref(im.seen);
+	imp_seen_free(&im.seen);
 	imp_cells_free(&im.cells);
 	imp_cells_free(&im.checked);
 	json_decref(im.rates);

@@ -51,6 +51,22 @@ struct imp_cells {
 	size_t n, cap; /* cap: 0 or a power of two */
 };
 
+/* The external ids of the file's rows so far, each with the line it was first on: copies
+ * in blocks that live until the run ends (the queued rows point at them), found by hash. */
+struct imp_seen_slot {
+	const char *s; /* NULL: free */
+	uint64_t h;
+	long line;
+};
+struct imp_seen {
+	struct imp_seen_slot *v;
+	size_t n, cap; /* cap: 0 or a power of two */
+	char **blocks;
+	size_t nblocks, capblocks;
+	char *cur;
+	size_t left;
+};
+
 struct imp {
 	struct store_conn *db;
 	struct actor who; /* every lookup, match and suggestion is bounded by what they see */
@@ -72,7 +88,7 @@ struct imp {
 	long too_wide, too_long; /* the first line past MAX_COLUMNS / MAX_CELL, 0 if none */
 	json_t *keys; /* entity → {ext: {}, name: {}} */
 	json_t *errors, *ignored;
-	json_t *seen; /* external id → the line it was first on */
+	struct imp_seen seen;
 	/* new transactions waiting for a multi-row insert, and their rollup cells */
 	struct store_bulk_row *pending;
 	size_t npending, cappending;
@@ -116,6 +132,8 @@ struct imp_cell *imp_cell_at(struct imp_cells *m, int64_t a, int64_t b, const ch
                              bool *added);
 /* Frees what m holds. */
 void imp_cells_free(struct imp_cells *m);
+/* Frees what s holds. */
+void imp_seen_free(struct imp_seen *s);
 /* Writes the queued new transactions and their rollup cells. */
 int imp_flush(struct imp *im);
 

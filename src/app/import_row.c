@@ -247,7 +247,97 @@ struct rowctx {
 	char msg[700];
 	json_t *errs; /* every problem of the row's cells, [{column, message}] (build) */
 	bool sp;      /* its savepoint is taken (only a row that writes takes one) */
+	const char *ext; /* its external id as im->seen keeps it, or NULL */
 };
+
+/* --- external ids seen in the file ---------------------------------------------------------- */
+
+static uint64_t str_hash(const char *s)
+{
+	uint64_t h = 0xCBF29CE484222325u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001B3u;
+	return h ^ (h >> 31);
+}
+
+/* The line s was first on, or 0 when it was not seen. */
+static long seen_line(const struct imp_seen *m, const char *s, uint64_t h)
+{
+	if (m->cap == 0)
+		return 0;
+	for (size_t i = h & (m->cap - 1); m->v[i].s; i = (i + 1) & (m->cap - 1))
+		if (m->v[i].h == h && !strcmp(m->v[i].s, s))
+			return m->v[i].line;
+	return 0;
+}
+
+/* A copy of s kept until the run ends; NULL without memory. */
+static char *seen_copy(struct imp_seen *m, const char *s)
+{
+	size_t len = strlen(s) + 1;
+	char *p;
+
+	if (len > m->left) {
+		size_t size = len > (1u << 20) ? len : (1u << 20);
+		char **b = vec_push((void **)&m->blocks, &m->nblocks, &m->capblocks, sizeof(*b));
+
+		if (b == NULL)
+			return NULL;
+		if ((*b = malloc(size)) == NULL) {
+			m->nblocks--;
+			return NULL;
+		}
+		m->cur = *b;
+		m->left = size;
+	}
+	p = m->cur;
+	memcpy(p, s, len);
+	m->cur += len;
+	m->left -= len;
+	return p;
+}
+
+/* Adds s first seen on line; the kept copy, or NULL without memory. */
+static const char *seen_add(struct imp_seen *m, const char *s, uint64_t h, long line)
+{
+	size_t i;
+
+	if ((m->n + 1) * 4 > m->cap * 3) {
+		size_t cap = m->cap ? m->cap * 2 : 1024;
+		struct imp_seen_slot *v = calloc(cap, sizeof(*v));
+
+		if (v == NULL)
+			return NULL;
+		for (size_t j = 0; j < m->cap; j++) {
+			if (m->v[j].s == NULL)
+				continue;
+			for (i = m->v[j].h & (cap - 1); v[i].s; i = (i + 1) & (cap - 1))
+				;
+			v[i] = m->v[j];
+		}
+		free(m->v);
+		m->v = v;
+		m->cap = cap;
+	}
+	for (i = h & (m->cap - 1); m->v[i].s; i = (i + 1) & (m->cap - 1))
+		;
+	if ((m->v[i].s = seen_copy(m, s)) == NULL)
+		return NULL;
+	m->v[i].h = h;
+	m->v[i].line = line;
+	m->n++;
+	return m->v[i].s;
+}
+
+void imp_seen_free(struct imp_seen *m)
+{
+	for (size_t i = 0; i < m->nblocks; i++)
+		free(m->blocks[i]);
+	free(m->blocks);
+	free(m->v);
+	*m = (struct imp_seen){0};
+}
 
 /* s with '?' for each byte that does not start a well-formed character (in place). */
 static void scrub(char *s)
@@ -855,15 +945,15 @@ static int read_row(struct rowctx *x, int64_t *id)
 		return rc;
 	if (json_is_string(json_object_get(x->rec, "external_id"))) {
 		const char *ext = json_string_value(json_object_get(x->rec, "external_id"));
-		json_t *first = json_object_get(im->seen, ext);
+		uint64_t h = str_hash(ext);
+		long first = seen_line(&im->seen, ext, h);
 
 		if (first)
-			return reject(
-			    x, column_of(im, "external_id"),
-			    "external id %.200s is in the file twice (first on line %lld)", ext,
-			    (long long)json_integer_value(first));
-		if ((rc = jset(im->seen, ext, json_integer(x->row->line))) != KAM_OK)
-			return rc;
+			return reject(x, column_of(im, "external_id"),
+			              "external id %.200s is in the file twice (first on line %lld)",
+			              ext, (long long)first);
+		if ((x->ext = seen_add(&im->seen, ext, h, x->row->line)) == NULL)
+			return KAM_ENOMEM;
 	}
 	return existing(x, id);
 }
@@ -1046,14 +1136,53 @@ void imp_cells_free(struct imp_cells *m)
 	*m = (struct imp_cells){0};
 }
 
+/* A queued row's place in the sort: its day as a number and its account. A bulk load sorts
+ * a million rows at once: small keys with an integer compare, and the rows moved once,
+ * rather than qsort moving the rows themselves and comparing the days as text. */
+struct order {
+	uint32_t day;
+	uint32_t i;
+	int64_t account_id;
+};
+
 static int by_day_account(const void *a, const void *b)
 {
-	const struct store_bulk_row *x = a, *y = b;
-	/* every day is YYYY-MM-DD: a fixed-size compare the compiler inlines (a million rows
-	 * sort here) */
-	int c = memcmp(x->booked_on, y->booked_on, sizeof(x->booked_on));
+	const struct order *x = a, *y = b;
 
-	return c ? c : (x->account_id > y->account_id) - (x->account_id < y->account_id);
+	if (x->day != y->day)
+		return x->day < y->day ? -1 : 1;
+	return (x->account_id > y->account_id) - (x->account_id < y->account_id);
+}
+
+/* The pending rows in (day, account) order: the order of two of the indexes. */
+static int sort_pending(struct imp *im)
+{
+	size_t n = im->npending;
+	struct order *o = malloc(n * sizeof(*o));
+	struct store_bulk_row *v = malloc(n * sizeof(*v));
+
+	if (o == NULL || v == NULL) {
+		free(o);
+		free(v);
+		return KAM_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *d = im->pending[i].booked_on; /* YYYY-MM-DD, checked */
+		uint32_t k = 0;
+
+		for (int j = 0; j < 10; j++)
+			if (d[j] >= '0' && d[j] <= '9')
+				k = k * 10 + (uint32_t)(d[j] - '0');
+		o[i] = (struct order){.day = k, .i = (uint32_t)i, .account_id = im->pending[i].account_id};
+	}
+	qsort(o, n, sizeof(*o), by_day_account);
+	for (size_t i = 0; i < n; i++)
+		v[i] = im->pending[o[i].i];
+	free(o);
+	free(im->pending);
+	im->pending = v;
+	im->cappending = n;
+	return KAM_OK;
 }
 
 /* Writes the queued transactions with multi-row inserts and adds their month totals to
@@ -1067,7 +1196,8 @@ int imp_flush(struct imp *im)
 		return KAM_OK;
 	/* in index order: neighbouring rows touch the same index pages, and the indexes a bulk
 	 * load builds at its end read rows that are in order already */
-	qsort(im->pending, im->npending, sizeof(*im->pending), by_day_account);
+	if ((rc = sort_pending(im)) != KAM_OK)
+		return rc;
 	rc = store_bulk_import(im->db, im->pending, im->npending, time_now());
 	if (rc == KAM_OK && im->deferred.on) { /* the insert trigger is set aside too */
 		int64_t sum = 0;
@@ -1184,11 +1314,7 @@ static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
 	    .amount_base = base,
 	    .intra_group = json_is_true(json_object_get(x->rec, "intra_group")),
 	    /* the external id lives in im->seen until the import ends */
-	    .external_id =
-	        json_object_get(x->rec, "external_id")
-	            ? json_object_iter_key(json_object_iter_at(
-	                  im->seen, json_string_value(json_object_get(x->rec, "external_id"))))
-	            : NULL,
+	    .external_id = x->ext,
 	};
 	snprintf(t->booked_on, sizeof(t->booked_on), "%s", day);
 	snprintf(t->currency, sizeof(t->currency), "%s", cur);
