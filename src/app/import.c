@@ -426,6 +426,7 @@ out:
 	json_decref(im.errors);
 	json_decref(im.ignored);
 	imp_seen_free(&im.seen);
+	imp_seen_free(&im.refs);
 	imp_cells_free(&im.cells);
 	imp_cells_free(&im.checked);
 	json_decref(im.rates);

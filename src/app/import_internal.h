@@ -52,11 +52,12 @@ struct imp_cells {
 };
 
 /* The external ids of the file's rows so far, each with the line it was first on: copies
- * in blocks that live until the run ends (the queued rows point at them), found by hash. */
+ * in blocks that live until the run ends (the queued rows point at them), found by hash.
+ * Also the references a transactions file resolved (column and cell → id). */
 struct imp_seen_slot {
 	const char *s; /* NULL: free */
 	uint64_t h;
-	long line;
+	long line; /* or the id */
 };
 struct imp_seen {
 	struct imp_seen_slot *v;
@@ -89,6 +90,7 @@ struct imp {
 	json_t *keys; /* entity → {ext: {}, name: {}} */
 	json_t *errors, *ignored;
 	struct imp_seen seen;
+	struct imp_seen refs; /* account and product cells of a transactions file, resolved */
 	/* new transactions waiting for a multi-row insert, and their rollup cells */
 	struct store_bulk_row *pending;
 	size_t npending, cappending;

@@ -657,6 +657,34 @@ static int build(struct rowctx *x)
 	return json_array_size(x->errs) ? KAM_EINVAL : KAM_OK;
 }
 
+/* lookup, remembered: a transactions file names the same few accounts and products on
+ * every row, and writes no account or product that would change the answer. Only a found
+ * reference is kept (a missing one is described again on each row). */
+static int lookup_kept(struct imp *im, size_t col, const char *target, const char *v,
+                       int64_t account_id, int64_t *id, char *msg, size_t msglen)
+{
+	char key[600];
+	size_t len = strlen(v);
+	uint64_t h;
+	long kept;
+	int rc;
+
+	if (im->e != &model_transaction || len + 2 > sizeof(key) || col >= 255 ||
+	    (strncmp(target, "account", 7) != 0 && strcmp(target, "product") != 0))
+		return lookup(im, target, v, account_id, id, msg, msglen);
+	key[0] = (char)(col + 1); /* the column's own: a product may share an account's name */
+	memcpy(key + 1, v, len + 1);
+	h = str_hash(key);
+	if ((kept = seen_line(&im->refs, key, h)) > 0) {
+		*id = kept;
+		return KAM_OK;
+	}
+	rc = lookup(im, target, v, account_id, id, msg, msglen);
+	if (rc == KAM_OK && *id > 0 && seen_add(&im->refs, key, h, (long)*id) == NULL)
+		return KAM_ENOMEM;
+	return rc;
+}
+
 /* References, now that the row's account is known. */
 static int resolve(struct rowctx *x)
 {
@@ -709,8 +737,8 @@ static int resolve(struct rowctx *x)
 				    rc == KAM_OK)
 					rc = KAM_ENOMEM;
 			} else {
-				rc = lookup(im, c->target, v, account_id, &id, x->msg,
-				            sizeof(x->msg));
+				rc = lookup_kept(im, i, c->target, v, account_id, &id, x->msg,
+				                 sizeof(x->msg));
 				if (rc == KAM_OK &&
 				    json_object_set_new(x->rec, c->f->name, json_integer(id)) != 0)
 					rc = KAM_ENOMEM;

@@ -25,7 +25,10 @@ after(() => {
 });
 
 const sql = (db, q) =>
-  PG ? psql(q, new URL(db).pathname.slice(1)) : execFileSync('sqlite3', [db, q], { encoding: 'utf8', maxBuffer: 1 << 28 }).trim();
+  PG
+    ? psql(q, new URL(db).pathname.slice(1))
+    // a reader waits for a lock as kam's own connections do (the load's last moments)
+    : execFileSync('sqlite3', ['-cmd', '.timeout 10000', db, q], { encoding: 'utf8', maxBuffer: 1 << 28 }).trim();
 
 function importFile(db, file, env, extra = []) {
   let out;
