@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, PG, psql, kam, demoDb, sleep } from '../lib/harness.mjs';
+import { BIN, PG, psql, kam, demoDb, sleep, serve, tokens, api } from '../lib/harness.mjs';
 
 const BULK = { KAM_IMPORT_BULK_ROWS: '100' };
 const ROW_BY_ROW = { KAM_IMPORT_BULK_ROWS: '1000000000' };
@@ -194,3 +194,51 @@ test('a bulk load killed half-way leaves the database with its indexes, and read
       d.t.rm();
     }
   });
+
+// While a bulk load runs, a server on the same database answers from the committed data:
+// every answer is the one from before the load or the one from after it, never a mix, and
+// a read that needs the dropped indexes still finds its row.
+test('readers through the server during a bulk load get the answers of before or after it', async () => {
+  const d = demoDb();
+  const tok = tokens(d.db, ['admin'], 'bulk-read');
+  const srv = await serve(d.db, { KAM_JOB_INTERVAL: '3600' });
+  try {
+    const get = async (path) => {
+      const r = await api(srv.url, tok.admin, 'GET', path);
+      assert.equal(r.status, 200, r.text);
+      return r.json;
+    };
+    const n = 60000;
+    const f = file(d.db, n, d.t.dir);
+    const known = sql(d.db, 'SELECT external_id FROM transactions ORDER BY id LIMIT 1');
+    const kpi = '/api/v1/kpis?from=2025-01-01&to=2026-01-01';
+    const answer = async () => ({
+      row: (await get(`/api/v1/transactions?external_id=${encodeURIComponent(known)}`)).items.map((t) => [t.id, t.amount]),
+      revenue: (await get(kpi)).kpis.revenue.value,
+      loaded: (await get('/api/v1/transactions?external_id=K-0')).items.length,
+    });
+    const before = await answer();
+    assert.equal(before.loaded, 0);
+    const p = spawn(BIN, ['import', 'transactions', f, '--db', d.db], { env: { ...process.env, ...BULK }, stdio: 'ignore' });
+    const done = new Promise((r) => p.on('exit', (code) => r(code)));
+    let running = true, reads = 0;
+    done.then(() => { running = false; });
+    const seen = [];
+    while (running) {
+      seen.push(await answer());
+      reads++;
+      await sleep(30);
+    }
+    assert.equal(await done, 3, 'the load ended (exit 3: its bad rows were rejected)');
+    const afterwards = await answer();
+    assert.equal(afterwards.loaded, 1);
+    assert.notEqual(afterwards.revenue, before.revenue);
+    for (const s of seen)
+      assert.ok(JSON.stringify(s) === JSON.stringify(before) || JSON.stringify(s) === JSON.stringify(afterwards),
+        `a read during the load: ${JSON.stringify(s)}, before ${JSON.stringify(before)}, after ${JSON.stringify(afterwards)}`);
+    assert.ok(reads > 0);
+  } finally {
+    assert.equal(await srv.stop(), 0, srv.log().slice(-3000));
+    d.t.rm();
+  }
+});
