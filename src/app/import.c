@@ -300,8 +300,7 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 	if ((rc = app_import_check(o, ei)) != KAM_OK)
 		goto out;
 	/* a map missing for want of memory would take every reference for "not found" */
-	if (im.keys == NULL || im.errors == NULL || im.ignored == NULL ||
-	    im.rates == NULL) {
+	if (im.keys == NULL || im.errors == NULL || im.ignored == NULL || im.rates == NULL) {
 		rc = KAM_ENOMEM;
 		goto out;
 	}

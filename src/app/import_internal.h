@@ -95,7 +95,9 @@ struct imp {
 	struct store_bulk_row *pending;
 	size_t npending, cappending;
 	struct imp_cells cells;
-	struct imp_cells checked; /* (account, 0, "a"): writable or not; (0, product, "p"): exists */
+	/* (account, 0, "a"): writable or not; (0, product, "p"): exists; (account, 0, "w"): a
+	 * stored row there may be changed */
+	struct imp_cells checked;
 	json_t *rates;
 	/* the revenue kam holds (sum of |amount_base|) with the queued rows; read again after
 	 * each flush, so a row that would take it past its cap is refused by line */

@@ -977,9 +977,10 @@ static int read_row(struct rowctx *x, int64_t *id)
 		long first = seen_line(&im->seen, ext, h);
 
 		if (first)
-			return reject(x, column_of(im, "external_id"),
-			              "external id %.200s is in the file twice (first on line %lld)",
-			              ext, (long long)first);
+			return reject(
+			    x, column_of(im, "external_id"),
+			    "external id %.200s is in the file twice (first on line %lld)", ext,
+			    (long long)first);
 		if ((x->ext = seen_add(&im->seen, ext, h, x->row->line)) == NULL)
 			return KAM_ENOMEM;
 	}
@@ -1057,8 +1058,9 @@ static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 			rc = KAM_ENOMEM;
 			goto out;
 		}
-		rc = ok && ok->count == 1 ? KAM_OK
-		                          : app_res_may_write(im->db, &im->who, im->res, stored, ei);
+		rc = ok && ok->count == 1
+		         ? KAM_OK
+		         : app_res_may_write(im->db, &im->who, im->res, stored, ei);
 		if (rc == KAM_OK && ok)
 			ok->count = 1;
 		if (rc != KAM_OK || (rc = scale_money(x, stored)) != KAM_OK)
@@ -1127,7 +1129,8 @@ struct imp_cell *imp_cell_at(struct imp_cells *m, int64_t a, int64_t b, const ch
 
 	*added = false;
 	if (m->cap) {
-		for (i = cell_hash(a, b, month) & (m->cap - 1); m->v[i].used; i = (i + 1) & (m->cap - 1))
+		for (i = cell_hash(a, b, month) & (m->cap - 1); m->v[i].used;
+		     i = (i + 1) & (m->cap - 1))
 			if (cell_is(&m->v[i], a, b, month))
 				return &m->v[i];
 	}
@@ -1140,8 +1143,8 @@ struct imp_cell *imp_cell_at(struct imp_cells *m, int64_t a, int64_t b, const ch
 		for (size_t j = 0; j < m->cap; j++) {
 			if (!m->v[j].used)
 				continue;
-			for (i = cell_hash(m->v[j].a, m->v[j].b, m->v[j].month) & (cap - 1); v[i].used;
-			     i = (i + 1) & (cap - 1))
+			for (i = cell_hash(m->v[j].a, m->v[j].b, m->v[j].month) & (cap - 1);
+			     v[i].used; i = (i + 1) & (cap - 1))
 				;
 			v[i] = m->v[j];
 		}
@@ -1201,7 +1204,8 @@ static int sort_pending(struct imp *im)
 		for (int j = 0; j < 10; j++)
 			if (d[j] >= '0' && d[j] <= '9')
 				k = k * 10 + (uint32_t)(d[j] - '0');
-		o[i] = (struct order){.day = k, .i = (uint32_t)i, .account_id = im->pending[i].account_id};
+		o[i] = (struct order){
+		    .day = k, .i = (uint32_t)i, .account_id = im->pending[i].account_id};
 	}
 	qsort(o, n, sizeof(*o), by_day_account);
 	for (size_t i = 0; i < n; i++)
@@ -1239,7 +1243,8 @@ int imp_flush(struct imp *im)
 		const struct imp_cell *c = &im->cells.v[i];
 
 		if (c->used)
-			rc = store_rollup_add(im->db, c->a, c->b, c->month, c->amount, (int)c->count);
+			rc = store_rollup_add(im->db, c->a, c->b, c->month, c->amount,
+			                      (int)c->count);
 	}
 	if (rc == KAM_OK)
 		rc = store_revenue_changed(im->db);
