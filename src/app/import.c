@@ -263,6 +263,35 @@ static int begin_batch(struct imp *im)
 	return rc;
 }
 
+/*
+ * A transactions file at least as large as the table (and past KAM_IMPORT_BULK_ROWS rows,
+ * default BULK_ROWS) loads in one transaction: the large indexes are dropped inside it and
+ * built once, sorted, at its end, rather than written into row by row. Readers keep the
+ * committed table with its indexes meanwhile, and a crash or a rollback leaves the database
+ * as it was, indexes included. Other writers wait for the whole load, not a batch: only
+ * for a run that holds the lock throughout anyway (atomic) or may (the command line's).
+ */
+static int bulk_maybe(struct imp *im)
+{
+	const char *env = getenv("KAM_IMPORT_BULK_ROWS");
+	int64_t min = BULK_ROWS, rows = (int64_t)im->nrows - 1, have = 0;
+	int rc;
+
+	if (env && *env) {
+		char *end;
+		long long v = strtoll(env, &end, 10);
+
+		if (*end == '\0' && v > 0)
+			min = v;
+	}
+	if (im->e != &model_transaction || im->o->dry_run || !(im->o->bulk || im->o->atomic) ||
+	    rows < min)
+		return KAM_OK;
+	if ((rc = store_bulk_tx_rows(im->db, &have)) != KAM_OK || rows < have)
+		return rc;
+	return store_bulk_defer(im->db, &im->deferred);
+}
+
 int app_import_run(struct store_conn *db, const struct actor *who, const struct app_import_opts *o, const char *buf, size_t len,
                    json_t **result, struct kam_errinfo *ei)
 {
@@ -272,9 +301,6 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 	                 .keys = json_object(),
 	                 .errors = json_array(),
 	                 .ignored = json_array(),
-	                 .seen = json_object(),
-	                 .cells = json_object(),
-	                 .writable = json_object(),
 	                 .rates = json_object()};
 	struct settings s;
 	bool open = false;
@@ -286,8 +312,7 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 	if ((rc = app_import_check(o, ei)) != KAM_OK)
 		goto out;
 	/* a map missing for want of memory would take every reference for "not found" */
-	if (im.keys == NULL || im.errors == NULL || im.ignored == NULL || im.seen == NULL ||
-	    im.cells == NULL || im.writable == NULL || im.rates == NULL) {
+	if (im.keys == NULL || im.errors == NULL || im.ignored == NULL || im.rates == NULL) {
 		rc = KAM_ENOMEM;
 		goto out;
 	}
@@ -318,12 +343,15 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 	if ((rc = begin_batch(&im)) != KAM_OK)
 		goto out;
 	open = true;
+	if ((rc = bulk_maybe(&im)) != KAM_OK)
+		goto out;
 	t0 = time_mono_ms();
 	for (size_t r = 1; r < im.nrows && rc == KAM_OK; r++) {
 		rc = imp_row(&im, &im.rows[r]);
 		/* a batch ends after BATCH_ROWS rows or BATCH_MS, whichever comes first, so no
-		 * other writer waits long behind an import (o->batch: a fixed row count) */
-		if (rc == KAM_OK &&
+		 * other writer waits long behind an import (o->batch: a fixed row count); a bulk
+		 * load writes all its new rows at its end, sorted as the indexes want them */
+		if (rc == KAM_OK && !im.deferred.on &&
 		    (o->batch ? r % o->batch == 0
 		              : ++inbatch >= BATCH_ROWS || time_mono_ms() - t0 >= BATCH_MS)) {
 			inbatch = 0;
@@ -363,7 +391,9 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 		if (rc == KAM_OK && o->progress && r % 1000 == 0)
 			o->progress((int64_t)r, (int64_t)im.nrows - 1, o->progress_arg);
 	}
-	if (rc == KAM_OK && (rc = imp_flush(&im)) != KAM_OK && rc != KAM_ENOMEM) {
+	if (rc == KAM_OK && (rc = imp_flush(&im)) == KAM_OK && im.deferred.on)
+		rc = store_bulk_restore(db, &im.deferred);
+	if (rc != KAM_OK && rc != KAM_ENOMEM) {
 		rc = stopped(&im, im.rows[im.nrows - 1].line, open, NULL, result);
 		open = false;
 		goto out;
@@ -406,11 +436,13 @@ out:
 	json_decref(im.keys);
 	json_decref(im.errors);
 	json_decref(im.ignored);
-	json_decref(im.seen);
-	json_decref(im.cells);
-	json_decref(im.writable);
+	imp_seen_free(&im.seen);
+	imp_seen_free(&im.refs);
+	imp_cells_free(&im.cells);
+	imp_cells_free(&im.checked);
 	json_decref(im.rates);
 	free(im.pending);
+	store_bulk_deferred_free(&im.deferred);
 	return rc;
 }
 

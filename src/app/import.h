@@ -18,6 +18,9 @@ struct app_import_opts {
 	bool dry_run;        /* report what would happen, write nothing */
 	bool atomic;         /* all rows or none */
 	int batch;           /* rows per commit when neither (0: 10,000, short write locks) */
+	/* a transactions file as large as the table may load in one transaction, its indexes
+	 * built at the end (other writers wait for all of it; an atomic run may anyway) */
+	bool bulk;
 	int64_t import_id;   /* > 0: the queued run to complete, instead of a new record */
 	const char *email_domain; /* users without an e-mail get first.last@this, or NULL */
 	json_t *preview; /* an object to fill (a dry run only): columns, picklists, first rows */

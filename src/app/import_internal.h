@@ -16,6 +16,9 @@
 #define MAX_IGNORED 50       /* ignored columns named in the report, each cut to 100 bytes */
 #define BATCH_ROWS 10000
 #define BATCH_MS 50 /* a batch commits after this long, so other writers wait little */
+/* a transactions file of at least this many rows (KAM_IMPORT_BULK_ROWS), and no fewer than
+ * the table holds, loads in one transaction with the large indexes built once at its end */
+#define BULK_ROWS 100000
 
 struct col {
 	char *header;
@@ -32,6 +35,37 @@ struct row {
 	char **v;
 	char *loop;           /* its reference goes round a loop of rows (refused): the loop */
 	const char *loop_col; /* the column of that reference */
+};
+
+/* A table of small keyed sums, in memory for the run: the rollup cells of the queued
+ * transactions ((account, product, month) → amount, count), and what was checked once per
+ * account or product. Open addressing; a key with month "" is not a rollup cell. */
+struct imp_cell {
+	int64_t a, b;
+	char month[8];
+	bool used;
+	int64_t amount, count;
+};
+struct imp_cells {
+	struct imp_cell *v;
+	size_t n, cap; /* cap: 0 or a power of two */
+};
+
+/* The external ids of the file's rows so far, each with the line it was first on: copies
+ * in blocks that live until the run ends (the queued rows point at them), found by hash.
+ * Also the references a transactions file resolved (column and cell → id). */
+struct imp_seen_slot {
+	const char *s; /* NULL: free */
+	uint64_t h;
+	long line; /* or the id */
+};
+struct imp_seen {
+	struct imp_seen_slot *v;
+	size_t n, cap; /* cap: 0 or a power of two */
+	char **blocks;
+	size_t nblocks, capblocks;
+	char *cur;
+	size_t left;
 };
 
 struct imp {
@@ -55,11 +89,16 @@ struct imp {
 	long too_wide, too_long; /* the first line past MAX_COLUMNS / MAX_CELL, 0 if none */
 	json_t *keys; /* entity → {ext: {}, name: {}} */
 	json_t *errors, *ignored;
-	json_t *seen; /* external id → the line it was first on */
+	struct imp_seen seen;
+	struct imp_seen refs; /* account and product cells of a transactions file, resolved */
 	/* new transactions waiting for a multi-row insert, and their rollup cells */
 	struct store_bulk_row *pending;
 	size_t npending, cappending;
-	json_t *cells, *writable, *rates;
+	struct imp_cells cells;
+	/* (account, 0, "a"): writable or not; (0, product, "p"): exists; (account, 0, "w"): a
+	 * stored row there may be changed */
+	struct imp_cells checked;
+	json_t *rates;
 	/* the revenue kam holds (sum of |amount_base|) with the queued rows; read again after
 	 * each flush, so a row that would take it past its cap is refused by line */
 	int64_t money_total;
@@ -69,6 +108,8 @@ struct imp {
 	int64_t c_created, c_updated, c_unchanged;
 	bool failed;
 	char base_currency[4];
+	/* a load large beside the table: one transaction, its indexes built once at the end */
+	struct store_bulk_deferred deferred;
 };
 
 /* Reads every record of buf into im->rows, each with the line it starts on. */
@@ -90,6 +131,13 @@ void imp_preview_row(struct imp *im, const struct row *r, const json_t *rec, boo
 int imp_order_rows(struct imp *im);
 /* One data row in its savepoint; a rejected row is recorded, other errors stop the run. */
 int imp_row(struct imp *im, struct row *r);
+/* The entry of key (a, b, month) in m, added (zeroed) when new; NULL without memory. */
+struct imp_cell *imp_cell_at(struct imp_cells *m, int64_t a, int64_t b, const char *month,
+                             bool *added);
+/* Frees what m holds. */
+void imp_cells_free(struct imp_cells *m);
+/* Frees what s holds. */
+void imp_seen_free(struct imp_seen *s);
 /* Writes the queued new transactions and their rollup cells. */
 int imp_flush(struct imp *im);
 

@@ -246,7 +246,98 @@ struct rowctx {
 	const char *bad_col;
 	char msg[700];
 	json_t *errs; /* every problem of the row's cells, [{column, message}] (build) */
+	bool sp;      /* its savepoint is taken (only a row that writes takes one) */
+	const char *ext; /* its external id as im->seen keeps it, or NULL */
 };
+
+/* --- external ids seen in the file ---------------------------------------------------------- */
+
+static uint64_t str_hash(const char *s)
+{
+	uint64_t h = 0xCBF29CE484222325u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001B3u;
+	return h ^ (h >> 31);
+}
+
+/* The line s was first on, or 0 when it was not seen. */
+static long seen_line(const struct imp_seen *m, const char *s, uint64_t h)
+{
+	if (m->cap == 0)
+		return 0;
+	for (size_t i = h & (m->cap - 1); m->v[i].s; i = (i + 1) & (m->cap - 1))
+		if (m->v[i].h == h && !strcmp(m->v[i].s, s))
+			return m->v[i].line;
+	return 0;
+}
+
+/* A copy of s kept until the run ends; NULL without memory. */
+static char *seen_copy(struct imp_seen *m, const char *s)
+{
+	size_t len = strlen(s) + 1;
+	char *p;
+
+	if (len > m->left) {
+		size_t size = len > (1u << 20) ? len : (1u << 20);
+		char **b = vec_push((void **)&m->blocks, &m->nblocks, &m->capblocks, sizeof(*b));
+
+		if (b == NULL)
+			return NULL;
+		if ((*b = malloc(size)) == NULL) {
+			m->nblocks--;
+			return NULL;
+		}
+		m->cur = *b;
+		m->left = size;
+	}
+	p = m->cur;
+	memcpy(p, s, len);
+	m->cur += len;
+	m->left -= len;
+	return p;
+}
+
+/* Adds s first seen on line; the kept copy, or NULL without memory. */
+static const char *seen_add(struct imp_seen *m, const char *s, uint64_t h, long line)
+{
+	size_t i;
+
+	if ((m->n + 1) * 4 > m->cap * 3) {
+		size_t cap = m->cap ? m->cap * 2 : 1024;
+		struct imp_seen_slot *v = calloc(cap, sizeof(*v));
+
+		if (v == NULL)
+			return NULL;
+		for (size_t j = 0; j < m->cap; j++) {
+			if (m->v[j].s == NULL)
+				continue;
+			for (i = m->v[j].h & (cap - 1); v[i].s; i = (i + 1) & (cap - 1))
+				;
+			v[i] = m->v[j];
+		}
+		free(m->v);
+		m->v = v;
+		m->cap = cap;
+	}
+	for (i = h & (m->cap - 1); m->v[i].s; i = (i + 1) & (m->cap - 1))
+		;
+	if ((m->v[i].s = seen_copy(m, s)) == NULL)
+		return NULL;
+	m->v[i].h = h;
+	m->v[i].line = line;
+	m->n++;
+	return m->v[i].s;
+}
+
+void imp_seen_free(struct imp_seen *m)
+{
+	for (size_t i = 0; i < m->nblocks; i++)
+		free(m->blocks[i]);
+	free(m->blocks);
+	free(m->v);
+	*m = (struct imp_seen){0};
+}
 
 /* s with '?' for each byte that does not start a well-formed character (in place). */
 static void scrub(char *s)
@@ -566,6 +657,34 @@ static int build(struct rowctx *x)
 	return json_array_size(x->errs) ? KAM_EINVAL : KAM_OK;
 }
 
+/* lookup, remembered: a transactions file names the same few accounts and products on
+ * every row, and writes no account or product that would change the answer. Only a found
+ * reference is kept (a missing one is described again on each row). */
+static int lookup_kept(struct imp *im, size_t col, const char *target, const char *v,
+                       int64_t account_id, int64_t *id, char *msg, size_t msglen)
+{
+	char key[600];
+	size_t len = strlen(v);
+	uint64_t h;
+	long kept;
+	int rc;
+
+	if (im->e != &model_transaction || len + 2 > sizeof(key) || col >= 255 ||
+	    (strncmp(target, "account", 7) != 0 && strcmp(target, "product") != 0))
+		return lookup(im, target, v, account_id, id, msg, msglen);
+	key[0] = (char)(col + 1); /* the column's own: a product may share an account's name */
+	memcpy(key + 1, v, len + 1);
+	h = str_hash(key);
+	if ((kept = seen_line(&im->refs, key, h)) > 0) {
+		*id = kept;
+		return KAM_OK;
+	}
+	rc = lookup(im, target, v, account_id, id, msg, msglen);
+	if (rc == KAM_OK && *id > 0 && seen_add(&im->refs, key, h, (long)*id) == NULL)
+		return KAM_ENOMEM;
+	return rc;
+}
+
 /* References, now that the row's account is known. */
 static int resolve(struct rowctx *x)
 {
@@ -618,8 +737,8 @@ static int resolve(struct rowctx *x)
 				    rc == KAM_OK)
 					rc = KAM_ENOMEM;
 			} else {
-				rc = lookup(im, c->target, v, account_id, &id, x->msg,
-				            sizeof(x->msg));
+				rc = lookup_kept(im, i, c->target, v, account_id, &id, x->msg,
+				                 sizeof(x->msg));
 				if (rc == KAM_OK &&
 				    json_object_set_new(x->rec, c->f->name, json_integer(id)) != 0)
 					rc = KAM_ENOMEM;
@@ -854,15 +973,16 @@ static int read_row(struct rowctx *x, int64_t *id)
 		return rc;
 	if (json_is_string(json_object_get(x->rec, "external_id"))) {
 		const char *ext = json_string_value(json_object_get(x->rec, "external_id"));
-		json_t *first = json_object_get(im->seen, ext);
+		uint64_t h = str_hash(ext);
+		long first = seen_line(&im->seen, ext, h);
 
 		if (first)
 			return reject(
 			    x, column_of(im, "external_id"),
 			    "external id %.200s is in the file twice (first on line %lld)", ext,
-			    (long long)json_integer_value(first));
-		if ((rc = jset(im->seen, ext, json_integer(x->row->line))) != KAM_OK)
-			return rc;
+			    (long long)first);
+		if ((x->ext = seen_add(&im->seen, ext, h, x->row->line)) == NULL)
+			return KAM_ENOMEM;
 	}
 	return existing(x, id);
 }
@@ -906,6 +1026,16 @@ static int user_email(struct rowctx *x)
 	return jset(x->rec, "email", json_string(folded));
 }
 
+/* The row's savepoint, taken before its first write: a row found unchanged (a re-import's
+ * every row) costs no savepoint. */
+static int savepoint(struct rowctx *x)
+{
+	int rc = store_savepoint(x->im->db);
+
+	x->sp = rc == KAM_OK;
+	return rc;
+}
+
 static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 {
 	struct imp *im = x->im;
@@ -913,11 +1043,26 @@ static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 	int rc;
 
 	if (id) {
+		struct imp_cell *ok = NULL;
+		int64_t acc;
+		bool added;
+
 		if ((rc = store_get(im->db, im->e, id, &stored, NULL)) != KAM_OK)
 			goto out;
 		/* the access check comes before any comparison: a row is counted (even as
-		 * unchanged) only for a record the caller may change */
-		rc = app_res_may_write(im->db, &im->who, im->res, stored, ei);
+		 * unchanged) only for a record the caller may change. A transaction's is its
+		 * account's, asked once per account and run while the answer is yes. */
+		acc = json_integer_value(json_object_get(stored, "account_id"));
+		if (im->e == &model_transaction && acc > 0 &&
+		    (ok = imp_cell_at(&im->checked, acc, 0, "w", &added)) == NULL) {
+			rc = KAM_ENOMEM;
+			goto out;
+		}
+		rc = ok && ok->count == 1
+		         ? KAM_OK
+		         : app_res_may_write(im->db, &im->who, im->res, stored, ei);
+		if (rc == KAM_OK && ok)
+			ok->count = 1;
 		if (rc != KAM_OK || (rc = scale_money(x, stored)) != KAM_OK)
 			goto out;
 		if ((patch = diff(stored, x->rec)) == NULL) {
@@ -928,7 +1073,8 @@ static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 			im->unchanged++;
 			goto out;
 		}
-		if ((rc = validate_body(im->e, patch, false, ei)) != KAM_OK)
+		if ((rc = validate_body(im->e, patch, false, ei)) != KAM_OK ||
+		    (rc = savepoint(x)) != KAM_OK)
 			goto out;
 		rc = app_res_patch(im->db, &im->who, im->res, id, patch, -1, &after, ei);
 		if (rc == KAM_OK)
@@ -940,7 +1086,8 @@ static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 			goto out;
 		if ((rc = scale_money(x, NULL)) != KAM_OK)
 			goto out;
-		if ((rc = validate_body(im->e, x->rec, true, ei)) != KAM_OK)
+		if ((rc = validate_body(im->e, x->rec, true, ei)) != KAM_OK ||
+		    (rc = savepoint(x)) != KAM_OK)
 			goto out;
 		rc = app_res_insert(im->db, &im->who, im->res, x->rec, &after, ei);
 		if (rc == KAM_OK)
@@ -961,12 +1108,113 @@ out:
 
 /* --- the fast lane for new transactions ---------------------------------------------------- */
 
+static uint64_t cell_hash(int64_t a, int64_t b, const char *month)
+{
+	uint64_t h = (uint64_t)a * 0x9E3779B97F4A7C15u ^ (uint64_t)b * 0xC2B2AE3D27D4EB4Fu;
+
+	for (const char *p = month; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001B3u;
+	return h ^ (h >> 29);
+}
+
+static bool cell_is(const struct imp_cell *c, int64_t a, int64_t b, const char *month)
+{
+	return c->a == a && c->b == b && !strcmp(c->month, month);
+}
+
+struct imp_cell *imp_cell_at(struct imp_cells *m, int64_t a, int64_t b, const char *month,
+                             bool *added)
+{
+	size_t i;
+
+	*added = false;
+	if (m->cap) {
+		for (i = cell_hash(a, b, month) & (m->cap - 1); m->v[i].used;
+		     i = (i + 1) & (m->cap - 1))
+			if (cell_is(&m->v[i], a, b, month))
+				return &m->v[i];
+	}
+	if ((m->n + 1) * 4 > m->cap * 3) { /* at most three quarters full */
+		size_t cap = m->cap ? m->cap * 2 : 256;
+		struct imp_cell *v = calloc(cap, sizeof(*v));
+
+		if (v == NULL)
+			return NULL;
+		for (size_t j = 0; j < m->cap; j++) {
+			if (!m->v[j].used)
+				continue;
+			for (i = cell_hash(m->v[j].a, m->v[j].b, m->v[j].month) & (cap - 1);
+			     v[i].used; i = (i + 1) & (cap - 1))
+				;
+			v[i] = m->v[j];
+		}
+		free(m->v);
+		m->v = v;
+		m->cap = cap;
+	}
+	for (i = cell_hash(a, b, month) & (m->cap - 1); m->v[i].used; i = (i + 1) & (m->cap - 1))
+		;
+	m->v[i] = (struct imp_cell){.a = a, .b = b, .used = true};
+	snprintf(m->v[i].month, sizeof(m->v[i].month), "%s", month);
+	m->n++;
+	*added = true;
+	return &m->v[i];
+}
+
+void imp_cells_free(struct imp_cells *m)
+{
+	free(m->v);
+	*m = (struct imp_cells){0};
+}
+
+/* A queued row's place in the sort: its day as a number and its account. A bulk load sorts
+ * a million rows at once: small keys with an integer compare, and the rows moved once,
+ * rather than qsort moving the rows themselves and comparing the days as text. */
+struct order {
+	uint32_t day;
+	uint32_t i;
+	int64_t account_id;
+};
+
 static int by_day_account(const void *a, const void *b)
 {
-	const struct store_bulk_row *x = a, *y = b;
-	int c = strcmp(x->booked_on, y->booked_on);
+	const struct order *x = a, *y = b;
 
-	return c ? c : (x->account_id > y->account_id) - (x->account_id < y->account_id);
+	if (x->day != y->day)
+		return x->day < y->day ? -1 : 1;
+	return (x->account_id > y->account_id) - (x->account_id < y->account_id);
+}
+
+/* The pending rows in (day, account) order: the order of two of the indexes. */
+static int sort_pending(struct imp *im)
+{
+	size_t n = im->npending;
+	struct order *o = malloc(n * sizeof(*o));
+	struct store_bulk_row *v = malloc(n * sizeof(*v));
+
+	if (o == NULL || v == NULL) {
+		free(o);
+		free(v);
+		return KAM_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *d = im->pending[i].booked_on; /* YYYY-MM-DD, checked */
+		uint32_t k = 0;
+
+		for (int j = 0; j < 10; j++)
+			if (d[j] >= '0' && d[j] <= '9')
+				k = k * 10 + (uint32_t)(d[j] - '0');
+		o[i] = (struct order){
+		    .day = k, .i = (uint32_t)i, .account_id = im->pending[i].account_id};
+	}
+	qsort(o, n, sizeof(*o), by_day_account);
+	for (size_t i = 0; i < n; i++)
+		v[i] = im->pending[o[i].i];
+	free(o);
+	free(im->pending);
+	im->pending = v;
+	im->cappending = n;
+	return KAM_OK;
 }
 
 /* Writes the queued transactions with multi-row inserts and adds their month totals to
@@ -974,33 +1222,33 @@ static int by_day_account(const void *a, const void *b)
  * second. The rows were checked like any other; only the writing is batched. */
 int imp_flush(struct imp *im)
 {
-	const char *key;
-	json_t *v;
 	int rc;
 
 	if (im->npending == 0)
 		return KAM_OK;
-	/* in index order: neighbouring rows touch the same index pages */
-	qsort(im->pending, im->npending, sizeof(*im->pending), by_day_account);
+	/* in index order: neighbouring rows touch the same index pages, and the indexes a bulk
+	 * load builds at its end read rows that are in order already */
+	if ((rc = sort_pending(im)) != KAM_OK)
+		return rc;
 	rc = store_bulk_import(im->db, im->pending, im->npending, time_now());
-	json_object_foreach(im->cells, key, v)
-	{
-		long long acc = 0, prod = 0;
-		char month[8] = "";
-		char *end;
+	if (rc == KAM_OK && im->deferred.on) { /* the insert trigger is set aside too */
+		int64_t sum = 0;
 
-		if (rc != KAM_OK)
-			break;
-		acc = strtoll(key, &end, 10);
-		prod = strtoll(end + 1, &end, 10);
-		snprintf(month, sizeof(month), "%.7s", end + 1);
-		rc = store_rollup_add(im->db, acc, prod, month,
-		                      json_integer_value(json_array_get(v, 0)),
-		                      (int)json_integer_value(json_array_get(v, 1)));
+		for (size_t i = 0; i < im->npending; i++)
+			sum += im->pending[i].amount_base < 0 ? -im->pending[i].amount_base
+			                                      : im->pending[i].amount_base;
+		rc = store_bulk_money_add(im->db, sum);
+	}
+	for (size_t i = 0; i < im->cells.cap && rc == KAM_OK; i++) {
+		const struct imp_cell *c = &im->cells.v[i];
+
+		if (c->used)
+			rc = store_rollup_add(im->db, c->a, c->b, c->month, c->amount,
+			                      (int)c->count);
 	}
 	if (rc == KAM_OK)
 		rc = store_revenue_changed(im->db);
-	json_object_clear(im->cells);
+	imp_cells_free(&im->cells);
 	im->npending = 0;
 	im->money_known = false;
 	return rc;
@@ -1010,11 +1258,12 @@ static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
 {
 	struct imp *im = x->im;
 	struct store_bulk_row *t;
-	json_t *w, *cell;
+	struct imp_cell *cell, *w;
 	const char *cur, *day;
-	int64_t acc, amount, base;
+	int64_t acc, amount, base, prod;
 	double rate = 1;
-	char key[64];
+	char key[64], month[8];
+	bool added;
 	int rc;
 
 	if ((rc = apply_defaults(x)) != KAM_OK || (rc = scale_money(x, NULL)) != KAM_OK)
@@ -1022,31 +1271,30 @@ static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
 	if ((rc = validate_body(im->e, x->rec, true, ei)) != KAM_OK)
 		return rc;
 	acc = json_integer_value(json_object_get(x->rec, "account_id"));
-	snprintf(key, sizeof(key), "%lld", (long long)acc);
-	if ((w = json_object_get(im->writable, key)) == NULL) {
+	if ((w = imp_cell_at(&im->checked, acc, 0, "a", &added)) == NULL)
+		return KAM_ENOMEM;
+	if (added || w->count < 0) { /* asked once per account and run */
 		bool owner = false, team = false;
 
+		w->count = -1; /* not known yet */
 		rc = app_account_visible(im->db, &im->who, acc, &owner, &team);
 		if (rc != KAM_OK && rc != KAM_ENOTFOUND)
 			return rc;
-		w = json_boolean(rc == KAM_OK &&
-		                 auth_account_writable(im->who.role, owner, team));
-		if (jset(im->writable, key, w) != KAM_OK)
-			return KAM_ENOMEM;
+		w->count = rc == KAM_OK && auth_account_writable(im->who.role, owner, team);
 	}
-	if (!json_is_true(w))
+	if (!w->count)
 		return reject(x, column_of(im, "account_id"),
 		              "no such account, or not yours to write");
 	/* the multi-row insert trusts its rows: every reference is checked here, per row, as
 	 * the REST API checks it (a product id that does not exist rejects this row alone) */
+	prod = json_integer_value(json_object_get(x->rec, "product_id"));
 	if (json_object_get(x->rec, "product_id")) {
-		snprintf(key, sizeof(key), "product:%lld",
-		         (long long)json_integer_value(json_object_get(x->rec, "product_id")));
-		if (json_object_get(im->writable, key) == NULL) {
+		if ((w = imp_cell_at(&im->checked, 0, prod, "p", &added)) == NULL)
+			return KAM_ENOMEM;
+		if (!w->count) { /* refused: this row says so, and the next one asks again */
 			if ((rc = app_check_refs(im->db, &im->who, im->e, x->rec, acc, ei)) != KAM_OK)
 				return rc;
-			if (jset(im->writable, key, json_true()) != KAM_OK)
-				return KAM_ENOMEM;
+			w->count = 1;
 		}
 	}
 	cur = json_string_value(json_object_get(x->rec, "currency"));
@@ -1094,36 +1342,23 @@ static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
 		return KAM_ENOMEM;
 	*t = (struct store_bulk_row){
 	    .account_id = acc,
-	    .product_id = json_integer_value(json_object_get(x->rec, "product_id")),
+	    .product_id = prod,
 	    .amount = amount,
 	    .amount_base = base,
 	    .intra_group = json_is_true(json_object_get(x->rec, "intra_group")),
 	    /* the external id lives in im->seen until the import ends */
-	    .external_id =
-	        json_object_get(x->rec, "external_id")
-	            ? json_object_iter_key(json_object_iter_at(
-	                  im->seen, json_string_value(json_object_get(x->rec, "external_id"))))
-	            : NULL,
+	    .external_id = x->ext,
 	};
 	snprintf(t->booked_on, sizeof(t->booked_on), "%s", day);
 	snprintf(t->currency, sizeof(t->currency), "%s", cur);
-	snprintf(key, sizeof(key), "%lld:%lld:%.7s", (long long)acc, (long long)t->product_id, day);
-	if ((cell = json_object_get(im->cells, key)) == NULL) {
-		cell = json_pack("[I,I]", (json_int_t)0, (json_int_t)0);
-		if (jset(im->cells, key, cell) != KAM_OK) {
-			im->npending--;
-			return KAM_ENOMEM;
-		}
-	}
+	snprintf(month, sizeof(month), "%.7s", day);
 	/* the rollup cell must count the row the insert writes */
-	if (json_array_set_new(
-	        cell, 0,
-	        json_integer(json_integer_value(json_array_get(cell, 0)) + t->amount_base)) != 0 ||
-	    json_array_set_new(
-	        cell, 1, json_integer(json_integer_value(json_array_get(cell, 1)) + 1)) != 0) {
+	if ((cell = imp_cell_at(&im->cells, acc, t->product_id, month, &added)) == NULL) {
 		im->npending--;
 		return KAM_ENOMEM;
 	}
+	cell->amount += t->amount_base;
+	cell->count++;
 	im->created++;
 	return KAM_OK;
 }
@@ -1191,10 +1426,9 @@ int imp_row(struct imp *im, struct row *r)
 	    json_object_get(x.rec, "unit_id") == NULL) {
 		rc = queue_txn(&x, &ei);
 	} else if (rc == KAM_OK) {
-		if ((rc = store_savepoint(im->db)) != KAM_OK)
-			goto out;
 		rc = write_row(&x, id, &ei);
-		end = store_savepoint_end(im->db, rc == KAM_OK);
+		if (x.sp)
+			end = store_savepoint_end(im->db, rc == KAM_OK);
 	}
 	if (rc == KAM_EINVAL || rc == KAM_EFORBIDDEN || rc == KAM_ENOTFOUND ||
 	    rc == KAM_ECONFLICT) {
@@ -1245,7 +1479,6 @@ int imp_row(struct imp *im, struct row *r)
 		rc = KAM_ENOMEM;
 	if (rc == KAM_OK && im->o->preview)
 		imp_preview_row(im, r, x.rec, im->rejected > rejected_before);
-out:
 	err_clear(&ei);
 	json_decref(x.rec);
 	json_decref(x.errs);

@@ -154,8 +154,9 @@ int cli_import(const char *db, int argc, char **argv, int64_t now)
 	    {"json", no_argument, NULL, 'j'},      {"db", required_argument, NULL, 'd'},
 	    {"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0},
 	};
-	/* big batches: fewer commits, each a sync to disk; a server waits at most a few seconds */
-	struct app_import_opts o = {.datefmt = IMP_DATE_AUTO, .batch = 100000};
+	/* big batches: fewer commits, each a sync to disk; a server waits at most a few seconds
+	 * (a first load, as large as what is stored, goes in as one: see app_import_run) */
+	struct app_import_opts o = {.datefmt = IMP_DATE_AUTO, .batch = 100000, .bulk = true};
 	struct kam_errinfo ei = {0};
 	struct store *st = NULL;
 	struct store_conn *c = NULL;

@@ -160,7 +160,22 @@ void date_format(date_t d, char out[DATE_LEN])
 	if (!in_range(d))
 		return;
 	civil_from_days(d, &y, &m, &dd);
-	snprintf(out, DATE_LEN, "%04d-%02d-%02d", y, m, dd);
+	if (y < 0 || y > 9999) {
+		snprintf(out, DATE_LEN, "%04d-%02d-%02d", y, m, dd);
+		return;
+	}
+	/* by hand: an import formats a date per row, and snprintf showed in its profile */
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + m / 10);
+	out[6] = (char)('0' + m % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + dd / 10);
+	out[9] = (char)('0' + dd % 10);
+	out[10] = '\0';
 }
 
 void date_format_month(date_t d, char out[DATE_MONTH_LEN])

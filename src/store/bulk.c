@@ -1,5 +1,6 @@
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "store/bulk.h"
 #include "store/internal.h"
@@ -39,17 +40,21 @@ int store_bulk_transactions(struct store_conn *c, const struct store_bulk_txn *t
 
 #define ICOLS 10
 
-static void build(char *sql, size_t len, size_t k)
-{
-	size_t o = (size_t)snprintf(sql, len,
-	                            "INSERT INTO transactions (account_id, product_id, booked_on, "
-	                            "amount, currency, amount_base, external_id, intra_group, "
-	                            "created_at, updated_at) VALUES ");
-
-	for (size_t i = 0; i < k && o < len; i++)
-		o += (size_t)snprintf(sql + o, len - o, "%s(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		                      i ? ", " : "");
-}
+/* Two statement texts only, both fixed at compile time: ROWS rows, and one row for the rest
+ * of a batch, so the statement cache hands back the same prepared statements every time. */
+#define INSERT_TX                                                                                  \
+	"INSERT INTO transactions (account_id, product_id, booked_on, amount, currency, "          \
+	"amount_base, external_id, intra_group, created_at, updated_at) VALUES "
+#define V1 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define V2 V1 ", " V1
+#define V4 V2 ", " V2
+#define V8 V4 ", " V4
+#define V16 V8 ", " V8
+#define V32 V16 ", " V16
+#define V64 V32 ", " V32
+_Static_assert(ROWS == 64, "the statement text below holds 64 rows");
+static const char insert_rows[] = INSERT_TX V64;
+static const char insert_one[] = INSERT_TX V1;
 
 /* A text value in COPY's text format: backslash, tab, newline and carriage return escaped. */
 static int copy_text(struct buf *b, const char *s)
@@ -109,16 +114,14 @@ static int bulk_copy(struct store_conn *c, const struct store_bulk_row *t, size_
 
 int store_bulk_import(struct store_conn *c, const struct store_bulk_row *t, size_t n, int64_t now)
 {
-	char part[ROWS * 44 + 256];
 	struct db_val args[ROWS * ICOLS];
 	int rc = KAM_OK;
 
 	if (c->ops->copy_in)
 		return bulk_copy(c, t, n, now);
-	for (size_t i = 0; i < n && rc == KAM_OK; i += ROWS) {
-		size_t k = n - i < ROWS ? n - i : ROWS, a = 0;
+	for (size_t i = 0; i < n && rc == KAM_OK;) {
+		size_t k = n - i < ROWS ? 1 : ROWS, a = 0;
 
-		build(part, sizeof(part), k);
 		for (size_t j = 0; j < k; j++) {
 			const struct store_bulk_row *x = &t[i + j];
 
@@ -133,7 +136,101 @@ int store_bulk_import(struct store_conn *c, const struct store_bulk_row *t, size
 			args[a++] = DB_INT(now);
 			args[a++] = DB_INT(now);
 		}
-		rc = sq_run(c, part, args, (int)a);
+		rc = sq_run(c, k == ROWS ? insert_rows : insert_one, args, (int)a);
+		i += k;
 	}
+	return rc;
+}
+
+int store_bulk_tx_rows(struct store_conn *c, int64_t *n)
+{
+	return sq_int(c, "SELECT count(*) FROM transactions", NULL, 0, n);
+}
+
+/* Set aside by a large load: the indexes every insert would otherwise write into one at a
+ * time, and the trigger that adds each row to the money total. The smaller indexes
+ * (opportunity, intra-group) take little per row and stay. */
+static const struct {
+	const char *type, *name;
+} deferred[] = {{"index", "transactions_external"},
+                {"index", "transactions_account"},
+                {"index", "transactions_booked"},
+                {"trigger", "money_tx_ins"}};
+
+void store_bulk_deferred_free(struct store_bulk_deferred *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->sql[i]);
+	*d = (struct store_bulk_deferred){0};
+}
+
+int store_bulk_defer(struct store_conn *c, struct store_bulk_deferred *d)
+{
+	char drop[100];
+	int rc = KAM_OK;
+
+	*d = (struct store_bulk_deferred){0};
+	if (c->ops != &db_sqlite)
+		return KAM_OK;
+	/* the statements that made them, as the migrations left them, to run again at the end */
+	for (size_t i = 0; i < sizeof(deferred) / sizeof(deferred[0]) && rc == KAM_OK; i++) {
+		struct db_stmt *st;
+		bool found = false;
+
+		rc = c->ops->query(
+		    c->db,
+		    "SELECT sql FROM sqlite_master WHERE type = ? AND name = ? AND "
+		    "tbl_name = 'transactions' AND sql IS NOT NULL",
+		    (struct db_val[]){DB_STR(deferred[i].type), DB_STR(deferred[i].name)}, 2, &st);
+		if (rc != KAM_OK)
+			break;
+		if ((rc = c->ops->next(st)) == 1) {
+			rc = KAM_OK;
+			if ((d->sql[d->n] = strdup(c->ops->col_text(st, 0))) == NULL)
+				rc = KAM_ENOMEM;
+			else
+				found = true;
+		}
+		c->ops->done(st);
+		if (rc != KAM_OK)
+			break;
+		/* a name from the list above, never from input */
+		snprintf(drop, sizeof(drop), "DROP %s %s", deferred[i].type, deferred[i].name);
+		if (found && (rc = c->ops->exec(c->db, drop)) == KAM_OK)
+			d->n++;
+		else if (found) {
+			free(d->sql[d->n]);
+			d->sql[d->n] = NULL;
+		}
+	}
+	if (rc != KAM_OK) {
+		store_bulk_deferred_free(
+		    d); /* the caller's rollback brings back what was dropped */
+		return rc;
+	}
+	d->on = d->n > 0;
+	return KAM_OK;
+}
+
+int store_bulk_money_add(struct store_conn *c, int64_t amount)
+{
+	return sq_run(c, "UPDATE money_totals SET abs_total = abs_total + ? WHERE name = ?",
+	              (struct db_val[]){DB_INT(amount), DB_STR("transactions")}, 2);
+}
+
+int store_bulk_restore(struct store_conn *c, struct store_bulk_deferred *d)
+{
+	int rc = KAM_OK;
+
+	for (size_t i = 0; i < d->n && rc == KAM_OK; i++)
+		rc = c->ops->exec(c->db, d->sql[i]);
+	/* rows written without the trigger by any lane of the run are all counted this way */
+	if (rc == KAM_OK && d->on)
+		rc = sq_run(
+		    c,
+		    "UPDATE money_totals SET abs_total = (SELECT COALESCE(sum(abs(amount_base)), "
+		    "0) FROM transactions) WHERE name = ?",
+		    (struct db_val[]){DB_STR("transactions")}, 1);
+	store_bulk_deferred_free(d);
 	return rc;
 }

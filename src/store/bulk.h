@@ -29,4 +29,28 @@ struct store_bulk_row {
  * caller adds the month totals with store_rollup_add). */
 int store_bulk_import(struct store_conn *c, const struct store_bulk_row *t, size_t n, int64_t now);
 
+/* What a large load of transactions sets aside for its duration: the table's three large
+ * indexes and its insert trigger, as the CREATE statements that bring them back. */
+struct store_bulk_deferred {
+	char *sql[4];
+	size_t n;
+	bool on; /* set aside: rows go in bare, the money total is kept by the caller */
+};
+
+/* The rows transactions holds now (*n). */
+int store_bulk_tx_rows(struct store_conn *c, int64_t *n);
+/* Inside the open write transaction, drops the large indexes of transactions and its
+ * insert trigger so a load appends bare rows, and d->on says so; on PostgreSQL nothing
+ * (dropping an index there locks readers out). Other connections keep reading the
+ * committed schema; a rollback or a crash brings everything back. */
+int store_bulk_defer(struct store_conn *c, struct store_bulk_deferred *d);
+/* Adds amount (the |amount_base| of rows inserted while d->on) to the money total, which
+ * the dropped trigger no longer keeps. */
+int store_bulk_money_add(struct store_conn *c, int64_t amount);
+/* Builds again, once and sorted, what store_bulk_defer dropped (same transaction), and
+ * sets the money total of transactions from the rows themselves. Frees d. */
+int store_bulk_restore(struct store_conn *c, struct store_bulk_deferred *d);
+/* Frees what d holds (after a rollback, which restored the schema by itself). */
+void store_bulk_deferred_free(struct store_bulk_deferred *d);
+
 #endif

@@ -67,10 +67,26 @@ void store_import_key(int64_t account_id, const char *s, bool fold, char *out, s
 		store_fold(s, folded, sizeof(folded));
 		s = folded;
 	}
-	if (account_id > 0)
-		snprintf(out, outlen, "%lld:%s", (long long)account_id, s);
-	else
-		snprintf(out, outlen, "%s", s);
+	/* by hand, as snprintf would (cut to outlen): every row of an import makes a few */
+	if (outlen == 0)
+		return;
+	if (account_id > 0) {
+		char digits[24];
+		size_t n = 0, o = 0;
+
+		for (int64_t v = account_id; v > 0; v /= 10)
+			digits[n++] = (char)('0' + v % 10);
+		while (n > 0 && o + 1 < outlen)
+			out[o++] = digits[--n];
+		if (o + 1 < outlen)
+			out[o++] = ':';
+		out += o;
+		outlen -= o;
+	}
+	size_t len = strnlen(s, outlen - 1);
+
+	memcpy(out, s, len);
+	out[len] = '\0';
 }
 
 int store_import_name_add(json_t *names, const char *key, int64_t id, const char *shown)
@@ -147,20 +163,27 @@ int store_import_keys(struct store_conn *c, const struct model_entity *e, int64_
 	return KAM_OK;
 }
 
+/* On SQLite a prepared statement kept in the cache (exec compiles its text every time, and
+ * an import runs these per row); PostgreSQL prepares no savepoints. */
+static int sp_run(struct store_conn *c, const char *sql)
+{
+	return c->ops == &db_sqlite ? sq_run(c, sql, NULL, 0) : c->ops->exec(c->db, sql);
+}
+
 int store_savepoint(struct store_conn *c)
 {
-	return c->ops->exec(c->db, "SAVEPOINT kam_row");
+	return sp_run(c, "SAVEPOINT kam_row");
 }
 
 int store_savepoint_end(struct store_conn *c, bool keep)
 {
 	if (!keep) {
-		int rc = c->ops->exec(c->db, "ROLLBACK TO SAVEPOINT kam_row");
+		int rc = sp_run(c, "ROLLBACK TO SAVEPOINT kam_row");
 
 		if (rc != KAM_OK)
 			return rc;
 	}
-	return c->ops->exec(c->db, "RELEASE SAVEPOINT kam_row");
+	return sp_run(c, "RELEASE SAVEPOINT kam_row");
 }
 
 int store_import_node_set(struct store_conn *c, int64_t id, const char *node)

@@ -215,6 +215,8 @@ static void test_time(void **state)
 	/* a corrupt clock value still writes a terminated, fixed-width text */
 	time_rfc3339(INT64_MAX, buf, sizeof(buf));
 	assert_string_equal(buf, "9999-12-31T23:59:59Z");
+	time_rfc3339(0, buf, 5); /* cut to the buffer, terminated */
+	assert_string_equal(buf, "1970");
 	time_date(INT64_MIN, buf, sizeof(buf));
 	assert_string_equal(buf, "0000-01-01");
 }
