@@ -159,7 +159,7 @@ function Reviews({ plan, canEdit, setError }) {
   </section>`;
 }
 
-function Feedback({ account, a, canEdit, reload, setError }) {
+function Feedback({ account, a, canEdit, reload, setError, onChange }) {
   const [msg, setMsg] = useState(null);
   const [asked, setAsked] = useState([]);
   const load = () => get(`/api/v1/accounts/${account.id}/survey-requests`).then((r) => setAsked(r.items ?? []), () => {});
@@ -171,6 +171,15 @@ function Feedback({ account, a, canEdit, reload, setError }) {
       load();
     } catch (x) { setError(x.message); }
   }
+  // a closed request is no longer offered to the client; its answers stay counted
+  async function close(q) {
+    try {
+      await api('POST', `/api/v1/accounts/${account.id}/survey-requests/${q.id}/close`);
+      setMsg(`${q.kind.toUpperCase()} survey closed: the client's members are no longer asked to answer it.`);
+      load();
+      onChange?.();
+    } catch (x) { setError(x.message); }
+  }
   async function share(on) {
     try { await api('PATCH', `/api/v1/accounts/${account.id}`, { workspace_shares_revenue: on }); reload(); } catch (x) { setError(x.message); }
   }
@@ -178,7 +187,9 @@ function Feedback({ account, a, canEdit, reload, setError }) {
   return html`<section aria-labelledby="wsp-f-title"><h2 id="wsp-f-title">Feedback and sharing</h2>
     <p class="wsp-row"><button onClick=${() => ask('nps')}>Request an NPS answer</button> <button onClick=${() => ask('csat')}>Request a CSAT answer</button></p>
     ${msg && html`<p role="status" class="saved">${msg}</p>`}
-    ${asked.length > 0 && html`<ul class="wsp-asked">${asked.map((q) => html`<li key=${q.id}>${q.kind.toUpperCase()} asked ${date(q.created_at)}: <strong>${q.answers ?? 0}</strong> answer${q.answers === 1 ? '' : 's'}${q.closed_at ? ' · closed' : ''}</li>`)}</ul>`}
+    ${asked.length > 0 && html`<ul class="wsp-asked">${asked.map((q) => html`<li key=${q.id}>${q.kind.toUpperCase()} asked ${date(q.created_at)}: <strong>${q.answers ?? 0}</strong> answer${q.answers === 1 ? '' : 's'}
+      ${q.closed_at ? html` <span class="wsp-state closed">closed ${date(q.closed_at)}</span>`
+        : html` <span class="wsp-state open">open</span> <button class="link" aria-label=${`close the ${q.kind.toUpperCase()} survey asked ${date(q.created_at)}`} onClick=${() => close(q)}>Close</button>`}</li>`)}</ul>`}
     <p><label><input type="checkbox" checked=${!!a.workspace_shares_revenue} onChange=${(e) => share(e.target.checked)} /> Share revenue with the client (the last twelve months' total)</label></p>
   </section>`;
 }
@@ -229,7 +240,7 @@ function ActivityLog({ account, plan, stamp }) {
     return rec ? `commented on the ${kind} "${rec.title}"` : all;
   });
   const line = (x) => titled(x.summary || [x.action, x.entity].filter(Boolean).join(' '));
-  return html`<section aria-labelledby="wsp-l-title"><h2 id="wsp-l-title">What the client did</h2>
+  return html`<section aria-labelledby="wsp-l-title"><h2 id="wsp-l-title">Workspace activity</h2>
     ${items === null ? html`<p class="loading">Loading…</p>` : items.length ? html`<ul class="timeline wsp-activity">${items.map((x, i) => html`<li key=${x.id ?? i}>
       <span class="muted">${(x.at || x.created_at || '').replace('T', ' ').slice(0, 16)}</span> <strong>${x.actor || ''}</strong> ${line(x)}</li>`)}</ul>`
       : html`<p class="muted">Nothing yet.</p>`}
@@ -244,7 +255,7 @@ export function WorkspacePanel({ account, contacts, plan, canEdit, canWork, relo
     <${JointPlan} plan=${plan} canEdit=${canEdit} canWork=${canWork} reload=${() => { reload(); setStamp(stamp + 1); }} setError=${setError} />
     <${Conversation} account=${account} plan=${plan} canWork=${canWork} stamp=${stamp} />
     <${Reviews} plan=${plan} canEdit=${canEdit} setError=${setError} />
-    <${Feedback} account=${account} a=${account} canEdit=${canEdit} reload=${reload} setError=${setError} />
+    <${Feedback} account=${account} a=${account} canEdit=${canEdit} reload=${reload} setError=${setError} onChange=${() => setStamp(stamp + 1)} />
     <${ActivityLog} account=${account} plan=${plan} stamp=${stamp} />
   </div>`;
 }

@@ -303,7 +303,12 @@ function Survey({ s, company, refresh }) {
       await call('POST', `/api/v1/workspace/surveys/${s.id}/answer`, b);
       setErr(null);
       await refresh(`Thank you: your ${nps ? 'answer' : 'rating'} reached ${company || 'us'}.`);
-    } catch (x) { setErr(x.message); } finally { setBusy(false); }
+    } catch (x) {
+      // closed by the account team (or answered already) while the page was open: the
+      // survey leaves the page and the reason stays in its place
+      if (x.status === 409) await refresh(`${x.message.charAt(0).toUpperCase()}${x.message.slice(1)}.`);
+      else setErr(x.message);
+    } finally { setBusy(false); }
   }
   const q = s.question || (nps ? `How likely are you to recommend ${company || 'us'} to a colleague?` : `How satisfied are you with the service of ${company || 'your account team'}?`);
   return html`<form class="cw-survey" aria-label=${nps ? 'NPS survey' : 'CSAT survey'} onSubmit=${send}>

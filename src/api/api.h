@@ -226,6 +226,7 @@ int api_ws_review_create(struct req *rq, struct resp *rs);
 int api_ws_reviews(struct req *rq, struct resp *rs);
 int api_ws_survey_request(struct req *rq, struct resp *rs);
 int api_ws_survey_requests(struct req *rq, struct resp *rs);
+int api_ws_survey_request_close(struct req *rq, struct resp *rs);
 int api_ws_session_create(struct req *rq, struct resp *rs);
 int api_ws_session_get(struct req *rq, struct resp *rs);
 int api_ws_session_delete(struct req *rq, struct resp *rs);

@@ -462,6 +462,12 @@ const struct http_route api_routes[] = {
      NULL, "201 object"},
     {"GET", "/api/v1/accounts/:id/survey-requests", api_ws_survey_requests, 0, 0, NULL,
      "The account's survey requests with their answer counts {items}", NULL, "object"},
+    {"POST", "/api/v1/accounts/:id/survey-requests/:request_id/close", api_ws_survey_request_close,
+     0, ACCOUNT_CREATORS, NULL,
+     "Close a survey request (the account's KAM, directors, admins): the workspace stops "
+     "asking for it and answers sent to it get 409; the answers given stay; closing a closed "
+     "one answers the same",
+     NULL, "object"},
 
     /* the client workspace: a client member's session only (ROUTE_CLIENT) */
     {"POST", "/api/v1/workspace/session", api_ws_session_create, ROUTE_PUBLIC, 0, NULL,

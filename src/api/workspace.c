@@ -136,6 +136,18 @@ int api_ws_survey_requests(struct req *rq, struct resp *rs)
 	return api_answer(rs, rc, 200, out, &ei, "account");
 }
 
+int api_ws_survey_request_close(struct req *rq, struct resp *rs)
+{
+	struct kam_errinfo ei = {0};
+	json_t *out = NULL;
+	int64_t id = api_param_id(rq, 0), rid = api_param_id(rq, 1);
+	int rc = id > 0 && rid > 0
+	             ? app_ws_survey_request_close(rq->db, &rq->user.who, id, rid, &out, &ei)
+	             : KAM_ENOTFOUND;
+
+	return api_answer(rs, rc, 200, out, &ei, "survey request");
+}
+
 /* --- the client's side -------------------------------------------------------------------- */
 
 static void ws_cookie(struct req *rq, struct resp *rs, const char *tok, int max_age)

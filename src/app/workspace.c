@@ -625,6 +625,66 @@ int app_ws_survey_requests(struct store_conn *db, const struct actor *who, int64
 	return *out ? KAM_OK : KAM_ENOMEM;
 }
 
+int app_ws_survey_request_close(struct store_conn *db, const struct actor *who, int64_t account_id,
+                                int64_t request_id, json_t **out, struct kam_errinfo *ei)
+{
+	char summary[200];
+	json_t *req = NULL, *u = NULL, *rows = NULL, *x;
+	int64_t now = time_now();
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	/* a request of an account the caller cannot see, or of another account, answers as a
+	 * missing one; only then does a reader learn they may not close it */
+	if ((rc = staff_check(db, who, account_id, false, NULL)) != KAM_OK)
+		return rc;
+	rc = store_survey_request_get(db, request_id, &req);
+	if (rc == KAM_OK && num(req, "account_id") != account_id)
+		rc = KAM_ENOTFOUND;
+	json_decref(req);
+	req = NULL;
+	if (rc != KAM_OK || (rc = staff_check(db, who, account_id, true, ei)) != KAM_OK)
+		return rc;
+	if ((rc = store_begin(db, true)) != KAM_OK)
+		return rc;
+	/* read again inside the transaction: a second close (or a racing one) changes nothing */
+	if ((rc = store_survey_request_get(db, request_id, &req)) != KAM_OK)
+		goto fail;
+	if (!json_is_integer(json_object_get(req, "closed_at"))) {
+		snprintf(summary, sizeof(summary), "closed the %s survey request",
+		         strcmp(str(req, "kind"), "nps") ? "CSAT" : "NPS");
+		if ((rc = store_survey_request_close(db, request_id, now)) != KAM_OK ||
+		    (rc = store_get(db, &model_user, who->user_id, &u, NULL)) != KAM_OK ||
+		    (rc = app_audit(db, who, "close", "survey_request", request_id, req, NULL)) !=
+		        KAM_OK ||
+		    (rc = store_ws_activity_add(db, account_id, 0, str(u, "name"), "close",
+		                                "survey_request", request_id, summary, now)) !=
+		        KAM_OK)
+			goto fail;
+	}
+	if ((rc = store_survey_requests(db, account_id, &rows)) != KAM_OK ||
+	    (rc = store_commit(db)) != KAM_OK)
+		goto fail;
+	json_array_foreach(rows, i, x)
+	{
+		if (num(x, "id") != request_id)
+			continue;
+		json_object_set_new(x, "created_at", stamp(json_object_get(x, "created_at")));
+		json_object_set_new(x, "closed_at", stamp(json_object_get(x, "closed_at")));
+		*out = json_incref(x);
+	}
+	rc = *out ? KAM_OK : KAM_ENOMEM;
+	goto out;
+fail:
+	store_rollback(db);
+out:
+	json_decref(req);
+	json_decref(u);
+	json_decref(rows);
+	return rc;
+}
+
 static json_t *comment_out(const json_t *c)
 {
 	return json_pack("{s:O,s:O,s:O,s:O,s:s,s:o}", "id", json_object_get(c, "id"),
@@ -1427,9 +1487,13 @@ int app_ws_survey_answer(struct store_conn *db, const struct actor *who, int64_t
 	if ((rc = client_load(db, who, &m, actor, sizeof(actor))) != KAM_OK)
 		return rc;
 	rc = store_survey_request_get(db, id, &req);
-	if (rc == KAM_OK && (num(req, "account_id") != who->member_account ||
-	                     json_is_integer(json_object_get(req, "closed_at"))))
+	if (rc == KAM_OK && num(req, "account_id") != who->member_account)
 		rc = KAM_ENOTFOUND;
+	if (rc == KAM_OK && json_is_integer(json_object_get(req, "closed_at"))) {
+		/* the member saw it open: say why it is refused (its answers stay counted) */
+		err_detail(ei, "this survey request was closed: it takes no more answers");
+		rc = KAM_ECONFLICT;
+	}
 	if (rc != KAM_OK)
 		goto done;
 	nps = !strcmp(str(req, "kind"), "nps");
@@ -1447,6 +1511,19 @@ int app_ws_survey_answer(struct store_conn *db, const struct actor *who, int64_t
 	if ((rc = app_today_text(db, who, today)) != KAM_OK ||
 	    (rc = store_begin(db, true)) != KAM_OK)
 		goto done;
+	/* closed by the KAM since it was read: refused alike, inside the writing transaction */
+	json_decref(req);
+	req = NULL;
+	if ((rc = store_survey_request_get(db, id, &req)) != KAM_OK) {
+		store_rollback(db);
+		goto done;
+	}
+	if (json_is_integer(json_object_get(req, "closed_at"))) {
+		store_rollback(db);
+		err_detail(ei, "this survey request was closed: it takes no more answers");
+		rc = KAM_ECONFLICT;
+		goto done;
+	}
 	rec = json_pack("{s:I,s:s,s:s,s:I}", "account_id", (json_int_t)who->member_account, "kind",
 	                str(req, "kind"), "answered_on", today, "score", (json_int_t)score);
 	if (json_is_integer(json_object_get(m, "contact_id")))

@@ -45,6 +45,11 @@ int app_ws_survey_request(struct store_conn *db, const struct actor *who, int64_
 /* The account's survey requests with their answer counts {items}. */
 int app_ws_survey_requests(struct store_conn *db, const struct actor *who, int64_t account_id,
                            json_t **out);
+/* Closes survey request request_id of account_id (its KAM, a director or an admin): the
+ * client is no longer asked to answer it, its answers stay; closing a closed one changes
+ * nothing. *out gets the request as the list shows it. */
+int app_ws_survey_request_close(struct store_conn *db, const struct actor *who, int64_t account_id,
+                                int64_t request_id, json_t **out, struct kam_errinfo *ei);
 /* The account's workspace comments {items}. */
 int app_ws_comments(struct store_conn *db, const struct actor *who, int64_t account_id,
                     json_t **out);

@@ -256,6 +256,15 @@ int store_survey_request_get(struct store_conn *c, int64_t id, json_t **out)
 	return rc;
 }
 
+int store_survey_request_close(struct store_conn *c, int64_t id, int64_t now)
+{
+	return sq_run(
+	    c,
+	    "UPDATE survey_requests SET closed_at = ?, updated_at = ?, version = version + "
+	    "1 WHERE id = ? AND closed_at IS NULL",
+	    (struct db_val[]){DB_INT(now), DB_INT(now), DB_INT(id)}, 3);
+}
+
 int store_survey_requests(struct store_conn *c, int64_t account_id, json_t **items)
 {
 	return sq_rows(c,

@@ -63,6 +63,8 @@ int store_survey_request_add(struct store_conn *c, int64_t account_id, const cha
                              const char *question, int64_t user_id, int64_t now, int64_t *id);
 /* One survey request {id, account_id, kind, question, created_at, closed_at} (*out owned). */
 int store_survey_request_get(struct store_conn *c, int64_t id, json_t **out);
+/* Closes an open survey request at now (a closed one keeps its first closing time). */
+int store_survey_request_close(struct store_conn *c, int64_t id, int64_t now);
 /* The account's survey requests, newest first, each with its answer count (*items owned). */
 int store_survey_requests(struct store_conn *c, int64_t account_id, json_t **items);
 /* The open requests of account member has not answered (*items owned). */
