@@ -120,7 +120,7 @@ static char *put_str(char *o, const char *s)
 void fc_quarter_label(const struct fc_quarter *q, char out[FC_LABEL_LEN])
 {
 	static const char *const mon[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-					    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 	int y1, m1, d1, y2, m2, d2;
 	char *o = out;
 

@@ -130,7 +130,8 @@ static void test_fiscal_quarters(void **state)
 	assert_int_equal(fc_quarter_parse_fy("FY2027-Q1", 10, &q), 0);
 	assert_true(q.start == day("2026-10-01") && q.end == day("2026-12-31"));
 	fc_quarter_label(&q, label);
-	assert_string_equal(label, "FY2027 Q1 (Oct\xe2\x80\x93" "Dec 2026)");
+	assert_string_equal(label, "FY2027 Q1 (Oct\xe2\x80\x93"
+	                           "Dec 2026)");
 	assert_int_equal(fc_quarter_parse_fy("FY2027-Q2", 10, &q), 0);
 	assert_true(q.start == day("2027-01-01") && q.end == day("2027-03-31"));
 	fc_quarter_of_fy(day("2026-09-30"), 10, &q);
@@ -147,7 +148,8 @@ static void test_fiscal_quarters(void **state)
 	assert_int_equal(fc_quarter_parse_fy("FY2027-Q1", 12, &q), 0);
 	assert_true(q.start == day("2026-12-01") && q.end == day("2027-02-28"));
 	fc_quarter_label(&q, label);
-	assert_string_equal(label, "FY2027 Q1 (Dec 2026\xe2\x80\x93" "Feb 2027)");
+	assert_string_equal(label, "FY2027 Q1 (Dec 2026\xe2\x80\x93"
+	                           "Feb 2027)");
 
 	/* January: the calendar, named as before */
 	assert_int_equal(fc_quarter_parse_fy("FY2026-Q4", 1, &q), 0);
@@ -155,7 +157,8 @@ static void test_fiscal_quarters(void **state)
 	fc_quarter_name(&q, name);
 	assert_string_equal(name, "2026-Q4");
 	fc_quarter_label(&q, label);
-	assert_string_equal(label, "2026 Q4 (Oct\xe2\x80\x93" "Dec 2026)");
+	assert_string_equal(label, "2026 Q4 (Oct\xe2\x80\x93"
+	                           "Dec 2026)");
 	fc_quarter_of_fy(day("2024-02-29"), 1, &q);
 	fc_quarter_name(&q, name);
 	assert_string_equal(name, "2024-Q1");
@@ -246,7 +249,8 @@ static void test_forecast_by_hand(void **state)
 	fc_add_transaction(&f, &q4, today, day("2026-10-02"), 1200000);
 	fc_add_transaction(&f, &q4, today, day("2026-11-15"), 300000);
 	fc_add_transaction(&f, &q4, today, day("2026-09-30"), 999900);
-	/* dated after today: not booked yet (the contracts and the pipeline speak for those days) */
+	/* dated after today: not booked yet (the contracts and the pipeline speak for those days)
+	 */
 	fc_add_transaction(&f, &q4, today, day("2026-11-16"), 777700);
 	/* a credit note reduces it */
 	fc_add_transaction(&f, &q4, today, day("2026-11-01"), -100000);
