@@ -95,6 +95,12 @@ test('targets of a fiscal quarter: set by PUT and by kam import targets, attainm
   assert.equal(row.target, 50000);
   assert.equal(row.attainment, 2);
   assert.equal(fayRow(ok(await call('fay', 'GET', '/api/v1/forecast?quarter=FY2027-Q2'))).target, 80000);
+  // the year alone is the same fiscal quarter: the same file written so changes nothing, and
+  // a new amount updates the FY2027-Q1 target instead of making a second one
+  writeFileSync(file, ['quarter,kam,target', '2027-q1,fay@example.com,500', '2027-Q2,fay@example.com,900'].join('\n'));
+  const r2 = spawnSync(BIN, ['import', 'targets', file, '--db', db, '--as', 'director@example.com'], { encoding: 'utf8' });
+  assert.match(r2.stdout, /0 created, 1 updated, 1 unchanged, 0 rejected/, r2.stdout + r2.stderr);
+  assert.deepEqual(ok(await call('fay', 'GET', '/api/v1/forecast/targets?quarter=FY2027-Q2')).targets, [{ user_id: fay.id, amount: 90000 }]);
 });
 
 test('weekly snapshots are taken of the fiscal quarter', async () => {
