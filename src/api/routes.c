@@ -241,8 +241,7 @@ const struct http_route api_routes[] = {
      NULL, "object"},
     {"GET", "/api/v1/kpis", api_kpis, 0, 0, NULL,
      "KPIs of a scope (portfolio, account, kam, segment, group: id or account_id = the "
-     "group's parent account, with all its descendants, net of intra-group revenue) for [from, to) "
-     "and the "
+     "group's parent account, with all its descendants, net of intra-group revenue) for [from, to) and the "
      "previous period; interval=month|quarter|year adds a series",
      NULL, "object"},
     {"GET", "/api/v1/accounts/:id/health", api_account_health, 0, 0, NULL,
@@ -426,7 +425,8 @@ const struct http_route api_routes[] = {
      "The 5×5 risk heat map of the account", NULL, "object"},
 
     /* the client workspace (issue 19, docs/workspace.md): staff side */
-    {"POST", "/api/v1/accounts/:id/client-members", api_ws_member_create, 0, ACCOUNT_CREATORS, NULL,
+    {"POST", "/api/v1/accounts/:id/client-members", api_ws_member_create, 0, ACCOUNT_CREATORS,
+     NULL,
      "Invite a client member {name, email, contact_id?} to the account's workspace (its KAM, "
      "directors, admins): the member with a one-time link {link: /#/workspace/ws_…, "
      "expires_at (7 days)} and mailed (a link of its own also goes by mail when mail is set up)",
@@ -446,8 +446,8 @@ const struct http_route api_routes[] = {
      NULL, "object"},
     {"GET", "/api/v1/accounts/:id/workspace-comments", api_ws_comments, 0, 0, NULL,
      "The comments on the account's shared objectives and actions {items}", NULL, "object"},
-    {"POST", "/api/v1/accounts/:id/workspace-comments", api_ws_staff_comment, 0, ACCOUNT_CREATORS,
-     NULL,
+    {"POST", "/api/v1/accounts/:id/workspace-comments", api_ws_staff_comment, 0,
+     ACCOUNT_CREATORS, NULL,
      "Reply in the workspace {objective_id | action_id, body} on a shared objective or action",
      NULL, "201 object"},
     {"POST", "/api/v1/plans/:id/reviews", api_ws_review_create, 0, ACCOUNT_CREATORS, NULL,
@@ -491,10 +491,10 @@ const struct http_route api_routes[] = {
     {"POST", "/api/v1/workspace/comments", api_ws_comment, ROUTE_CLIENT, 0, NULL,
      "Comment {objective_id | action_id, body} on a shared objective or action", NULL,
      "201 object"},
-    {"POST", "/api/v1/workspace/reviews/:id/confirm", api_ws_review_confirm, ROUTE_CLIENT, 0, NULL,
-     "Confirm the proposed date of a joint review", NULL, "object"},
-    {"POST", "/api/v1/workspace/reviews/:id/propose", api_ws_review_propose, ROUTE_CLIENT, 0, NULL,
-     "Propose another date {proposed_on} for a joint review", NULL, "object"},
+    {"POST", "/api/v1/workspace/reviews/:id/confirm", api_ws_review_confirm, ROUTE_CLIENT, 0,
+     NULL, "Confirm the proposed date of a joint review", NULL, "object"},
+    {"POST", "/api/v1/workspace/reviews/:id/propose", api_ws_review_propose, ROUTE_CLIENT, 0,
+     NULL, "Propose another date {proposed_on} for a joint review", NULL, "object"},
     {"POST", "/api/v1/workspace/reviews/:id/agenda", api_ws_review_agenda, ROUTE_CLIENT, 0, NULL,
      "Add an item {item} to a joint review's agenda", NULL, "object"},
     {"POST", "/api/v1/workspace/surveys/:id/answer", api_ws_survey_answer, ROUTE_CLIENT, 0, NULL,
@@ -511,7 +511,7 @@ const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);
 
 /* the metrics listen address serves this table alone; its handler needs no connection */
 const struct http_route api_metrics_routes[] = {
-    {"GET", "/metrics", api_metrics, PUB, 0, NULL, "Counters in the Prometheus text format", NULL,
-     "text/plain"},
+    {"GET", "/metrics", api_metrics, PUB, 0, NULL, "Counters in the Prometheus text format",
+     NULL, "text/plain"},
 };
 const size_t api_metrics_nroutes = sizeof(api_metrics_routes) / sizeof(api_metrics_routes[0]);

@@ -208,19 +208,12 @@ static const struct app_resource *resource_of(const char *entity)
 		const char *name;
 		const struct app_resource *r;
 	} map[] = {
-	    {"account", &res_accounts},
-	    {"contact", &res_contacts},
-	    {"unit", &res_units},
-	    {"FX rate", &res_fx_rates},
-	    {"product", &res_products},
-	    {"transaction", &res_transactions},
-	    {"opportunity", &res_opportunities},
-	    {"interaction", &res_interactions},
-	    {"case", &res_cases},
-	    {"survey", &res_surveys},
-	    {"user", &res_users},
-	    {"contract", &res_contracts},
-	    {"forecast target", &res_forecast_targets},
+	    {"account", &res_accounts},         {"contact", &res_contacts},         {"unit", &res_units},
+	    {"FX rate", &res_fx_rates},         {"product", &res_products},
+	    {"transaction", &res_transactions}, {"opportunity", &res_opportunities},
+	    {"interaction", &res_interactions}, {"case", &res_cases},
+	    {"survey", &res_surveys},           {"user", &res_users},
+	    {"contract", &res_contracts},       {"forecast target", &res_forecast_targets},
 	};
 
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
@@ -265,8 +258,7 @@ static int begin_batch(struct imp *im)
 {
 	int rc = store_begin(im->db, true);
 
-	if (rc == KAM_OK && im->e == &model_account &&
-	    (rc = store_portfolio_lock(im->db)) != KAM_OK)
+	if (rc == KAM_OK && im->e == &model_account && (rc = store_portfolio_lock(im->db)) != KAM_OK)
 		store_rollback(im->db);
 	return rc;
 }
@@ -300,8 +292,8 @@ static int bulk_maybe(struct imp *im)
 	return store_bulk_defer(im->db, &im->deferred);
 }
 
-int app_import_run(struct store_conn *db, const struct actor *who, const struct app_import_opts *o,
-                   const char *buf, size_t len, json_t **result, struct kam_errinfo *ei)
+int app_import_run(struct store_conn *db, const struct actor *who, const struct app_import_opts *o, const char *buf, size_t len,
+                   json_t **result, struct kam_errinfo *ei)
 {
 	struct imp im = {.db = db,
 	                 .who = *who,

@@ -87,7 +87,7 @@ struct imp {
 	bool oom;
 	long line_now, next_start;
 	long too_wide, too_long; /* the first line past MAX_COLUMNS / MAX_CELL, 0 if none */
-	json_t *keys;            /* entity → {ext: {}, name: {}} */
+	json_t *keys; /* entity → {ext: {}, name: {}} */
 	json_t *errors, *ignored;
 	struct imp_seen seen;
 	struct imp_seen refs; /* account and product cells of a transactions file, resolved */

@@ -156,8 +156,7 @@ static int compact_hit(struct imp *im, const struct model_entity *e, json_t *nam
 			return KAM_ENOMEM;
 		json_object_foreach(names, key, x)
 		{
-			json_int_t id =
-			    json_integer_value(json_is_array(x) ? json_array_get(x, 0) : x);
+			json_int_t id = json_integer_value(json_is_array(x) ? json_array_get(x, 0) : x);
 			json_t *had;
 			int bad = 0;
 
@@ -195,7 +194,7 @@ static int lookup(struct imp *im, const char *target, const char *v, int64_t acc
 	const struct model_entity *e =
 	    !strcmp(target, "owner") || !strcmp(target, "users") || !strcmp(target, "manager")
 	        ? &model_user
-	    : !strcmp(target, "product") || !strcmp(target, "products")       ? &model_product
+	    : !strcmp(target, "product") || !strcmp(target, "products")      ? &model_product
 	    : !strcmp(target, "unit")                                         ? &model_unit
 	    : !strncmp(target, "account", 7) || !strncmp(target, "parent", 6) ? &model_account
 	                                                                      : &model_contact;
@@ -247,8 +246,8 @@ struct rowctx {
 	json_t *rec;
 	const char *bad_col;
 	char msg[700];
-	json_t *errs;    /* every problem of the row's cells, [{column, message}] (build) */
-	bool sp;         /* its savepoint is taken (only a row that writes takes one) */
+	json_t *errs; /* every problem of the row's cells, [{column, message}] (build) */
+	bool sp;      /* its savepoint is taken (only a row that writes takes one) */
 	const char *ext; /* its external id as im->seen keeps it, or NULL */
 };
 
@@ -636,8 +635,7 @@ static int build(struct rowctx *x)
 			continue;
 		if (c->name_part) {
 			/* cut whole to a character: the name is made of both */
-			utf8_copy(!strcmp(c->target, "first_name") ? first : last, sizeof(first),
-			          v);
+			utf8_copy(!strcmp(c->target, "first_name") ? first : last, sizeof(first), v);
 			continue;
 		}
 		rc = convert(x, c, v, &j);
@@ -710,8 +708,7 @@ static int resolve(struct rowctx *x)
 			if (acc != (pass == 0))
 				continue;
 			v = trim(x->row->v[i]);
-			/* a cell that is not UTF-8 build() named already, and nothing is called
-			 * that */
+			/* a cell that is not UTF-8 build() named already, and nothing is called that */
 			if (*v == '\0' || !utf8_valid(v))
 				continue;
 			v = custom_value(im, c, v);
@@ -747,8 +744,7 @@ static int resolve(struct rowctx *x)
 				    json_object_set_new(x->rec, c->f->name, json_integer(id)) != 0)
 					rc = KAM_ENOMEM;
 			}
-			if (rc ==
-			    KAM_ENOTFOUND) { /* noted; the row's other references still looked up */
+			if (rc == KAM_ENOTFOUND) { /* noted; the row's other references still looked up */
 				x->bad_col = c->header;
 				if ((rc = note(x)) != KAM_OK)
 					return rc;
@@ -870,7 +866,8 @@ static int existing(struct rowctx *x, int64_t *id)
 		store_import_key(acc, ext, false, key, sizeof(key));
 		hit = json_object_get(exts, key);
 	} else if ((im->e == &model_account || im->e == &model_product || im->e == &model_contact ||
-	            im->e == &model_unit || im->e == &model_user || im->e == &model_contract) &&
+	            im->e == &model_unit || im->e == &model_user ||
+	            im->e == &model_contract) &&
 	           json_is_string(json_object_get(x->rec, by))) {
 		store_import_key(acc, json_string_value(json_object_get(x->rec, by)), true, key,
 		                 sizeof(key));
@@ -948,8 +945,7 @@ static bool money_unreadable(struct rowctx *x)
 
 		if (!json_is_string(v) || imp_number(json_string_value(v), 0, &n) == 0)
 			continue;
-		reject(x, column_of(x->im, *m), "\"%.100s\" is not an amount",
-		       json_string_value(v));
+		reject(x, column_of(x->im, *m), "\"%.100s\" is not an amount", json_string_value(v));
 		bad = true;
 		if (note(x) != KAM_OK)
 			return true;
@@ -1301,8 +1297,7 @@ static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
 		if ((w = imp_cell_at(&im->checked, 0, prod, "p", &added)) == NULL)
 			return KAM_ENOMEM;
 		if (!w->count) { /* refused: this row says so, and the next one asks again */
-			if ((rc = app_check_refs(im->db, &im->who, im->e, x->rec, acc, ei)) !=
-			    KAM_OK)
+			if ((rc = app_check_refs(im->db, &im->who, im->e, x->rec, acc, ei)) != KAM_OK)
 				return rc;
 			w->count = 1;
 		}
@@ -1336,7 +1331,8 @@ static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
 		              "is past %lld minor units in %s at the %s rate of %g",
 		              (long long)MONEY_ROW_MAX, im->base_currency, cur, rate);
 	if (!im->money_known) {
-		if ((rc = store_money_total(im->db, "transactions", &im->money_total)) != KAM_OK)
+		if ((rc = store_money_total(im->db, "transactions", &im->money_total)) !=
+		    KAM_OK)
 			return rc;
 		im->money_known = true;
 	}
