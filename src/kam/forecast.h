@@ -31,11 +31,11 @@ struct fc_rules {
 
 /* What one owner's deals, contracts and revenue bring in one quarter, base minor units. */
 struct fc_figures {
-	int64_t booked;        /* transactions booked in the quarter */
-	int64_t contracted;    /* active contracts, pro rata over the quarter's days after today */
-	int64_t won;           /* deals won in the quarter (in booked when won deals are booked) */
+	int64_t booked;     /* transactions booked in the quarter */
+	int64_t contracted; /* active contracts, pro rata over the quarter's days after today */
+	int64_t won;        /* deals won in the quarter (in booked when won deals are booked) */
 	int64_t open[FC__MAX]; /* open deals closing in the quarter, per category */
-	int64_t target;        /* -1: none set */
+	int64_t target;     /* -1: none set */
 };
 
 /* Parses "2026-Q4" or "FY2026-Q4" (any case) as quarter 4 of the fiscal year 2026 starting in
@@ -63,16 +63,16 @@ enum fc_category fc_category_parse(const char *s);
 void fc_figures_init(struct fc_figures *f);
 /* A transaction of amount (base) booked on day: it counts when day is in q and not after
  * today (the days after today are the contracts' and the pipeline's). */
-void fc_add_transaction(struct fc_figures *f, const struct fc_quarter *q, date_t today, date_t day,
-                        int64_t amount);
+void fc_add_transaction(struct fc_figures *f, const struct fc_quarter *q, date_t today,
+                        date_t day, int64_t amount);
 /* What an active contract still brings in q after today: annual × the days of q after today
  * that the contract covers ÷ 365, rounded to the nearest unit. Days up to today are what
  * transactions booked, so they are not counted twice. */
 int64_t fc_contract_remaining(int64_t annual, date_t start, date_t end, const struct fc_quarter *q,
                               date_t today);
 /* Adds an active contract (fc_contract_remaining). */
-void fc_add_contract(struct fc_figures *f, const struct fc_quarter *q, date_t today, int64_t annual,
-                     date_t start, date_t end);
+void fc_add_contract(struct fc_figures *f, const struct fc_quarter *q, date_t today,
+                     int64_t annual, date_t start, date_t end);
 
 /* One opportunity as the forecast sees it. */
 struct fc_opp {
@@ -81,7 +81,7 @@ struct fc_opp {
 	const char *category; /* the KAM's call, or NULL: the rule decides */
 	bool has_close;       /* expected_close_on for an open deal, closed_on for a closed one */
 	date_t close;
-	int64_t amount; /* base minor units, at the rate of its close date */
+	int64_t amount;       /* base minor units, at the rate of its close date */
 };
 
 /* Where o goes in q: FC__MAX when nowhere (lost, another quarter, no date, omitted), else
@@ -89,8 +89,8 @@ struct fc_opp {
 enum fc_category fc_opp_place(const struct fc_rules *r, const struct fc_opp *o,
                               const struct fc_quarter *q, bool *won);
 /* Adds o to f (fc_opp_place); returns where it went. */
-enum fc_category fc_add_opp(struct fc_figures *f, const struct fc_rules *r, const struct fc_opp *o,
-                            const struct fc_quarter *q);
+enum fc_category fc_add_opp(struct fc_figures *f, const struct fc_rules *r,
+                            const struct fc_opp *o, const struct fc_quarter *q);
 /* Adds every figure of b to a (targets too, when set). */
 void fc_figures_sum(struct fc_figures *a, const struct fc_figures *b);
 /* The call: booked + contracted + commit. Won deals count once, through booked. */

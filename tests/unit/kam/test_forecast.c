@@ -249,8 +249,7 @@ static void test_forecast_by_hand(void **state)
 	fc_add_transaction(&f, &q4, today, day("2026-10-02"), 1200000);
 	fc_add_transaction(&f, &q4, today, day("2026-11-15"), 300000);
 	fc_add_transaction(&f, &q4, today, day("2026-09-30"), 999900);
-	/* dated after today: not booked yet (the contracts and the pipeline speak for those days)
-	 */
+	/* dated after today: not booked yet (the contracts and the pipeline speak for those days) */
 	fc_add_transaction(&f, &q4, today, day("2026-11-16"), 777700);
 	/* a credit note reduces it */
 	fc_add_transaction(&f, &q4, today, day("2026-11-01"), -100000);
