@@ -4,15 +4,8 @@
 import { html, useState, useEffect } from './vendor-preact-htm.js';
 import { Chart } from './chart.js';
 import { api, get, onConnection } from './api.js';
-import { money, pct, today, date, toMajor, toMinor } from './format.js';
+import { money, pct, date, toMajor, toMinor } from './format.js';
 import { hashQuery, setHashQuery } from './inline.js';
-
-// "2026-Q4" of a YYYY-MM-DD, and the quarter n after it
-export const quarterOf = (d) => `${d.slice(0, 4)}-Q${Math.floor((Number(d.slice(5, 7)) - 1) / 3) + 1}`;
-export function quarterAdd(q, n) {
-  const i = Number(q.slice(0, 4)) * 4 + Number(q.slice(6)) - 1 + n;
-  return `${Math.floor(i / 4)}-Q${(i % 4) + 1}`;
-}
 
 const COLS = [
   ['booked', 'Booked'], ['contracted', 'Contracted'], ['commit', 'Commit'], ['best_case', 'Best case'],
@@ -91,7 +84,8 @@ function Movement({ quarter, ownerId, currency }) {
 
 export function Forecast({ user }) {
   const q0 = hashQuery();
-  const [quarter, setQuarter] = useState(q0.get('quarter') || quarterOf(today()));
+  // no quarter: the server's this quarter, fiscal by the settings (fiscal_year_start_month)
+  const [quarter, setQuarter] = useState(q0.get('quarter') || '');
   const [by, setBy] = useState(['kam', 'team', 'portfolio'].includes(q0.get('by')) ? q0.get('by') : 'kam');
   const [f, setF] = useState(null);
   const [error, setError] = useState(null);
@@ -102,19 +96,18 @@ export function Forecast({ user }) {
   useEffect(() => {
     setF(null);
     setError(null);
-    get(`/api/v1/forecast?quarter=${quarter}&by=${by}`).then(setF, (e) => setError(e.message));
+    get(`/api/v1/forecast?quarter=${encodeURIComponent(quarter)}&by=${by}`).then(setF, (e) => setError(e.message));
   }, [quarter, by, tick]);
   const staff = ['admin', 'director'].includes(user?.role);
-  const cur = quarterOf(today());
-  const quarters = [-4, -3, -2, -1, 0, 1, 2].map((n) => quarterAdd(cur, n));
-  if (!quarters.includes(quarter)) quarters.push(quarter);
+  // the picker's quarters and their labels come with the answer ("FY2027 Q1 (Apr–Jun 2026)")
+  const quarters = f?.quarters || (quarter ? [{ quarter, label: quarter }] : []);
   const setTarget = async (row) => {
-    const v = prompt(`Target of ${row.name} for ${quarter} in ${f.currency} (empty removes it)`, row.target == null ? '' : toMajor(row.target, f.currency));
+    const v = prompt(`Target of ${row.name} for ${f.label || f.quarter} in ${f.currency} (empty removes it)`, row.target == null ? '' : toMajor(row.target, f.currency));
     if (v === null) return;
     const amount = v.trim() === '' ? null : toMinor(v.trim(), f.currency);
     if (v.trim() !== '' && !(amount >= 0)) { setError(`A target is an amount of 0 or more in ${f.currency}.`); return; }
     try {
-      await api('PUT', '/api/v1/forecast/targets', { quarter, targets: [{ user_id: row.owner_id ?? null, amount }] });
+      await api('PUT', '/api/v1/forecast/targets', { quarter: f.quarter, targets: [{ user_id: row.owner_id ?? null, amount }] });
       setTick((t) => t + 1);
     } catch (e) { setError(e.message); }
   };
@@ -123,8 +116,8 @@ export function Forecast({ user }) {
   return html`<div class="forecast">
     <div class="toolbar">
       <h1>Forecast</h1>
-      <label>Quarter <select value=${quarter} onChange=${(e) => { setQuarter(e.target.value); setDrill(null); }}>
-        ${quarters.map((q) => html`<option value=${q}>${q}${q === cur ? ' (this quarter)' : ''}</option>`)}</select></label>
+      <label>Quarter <select value=${f?.quarter || quarter} onChange=${(e) => { setQuarter(e.target.value); setDrill(null); }}>
+        ${quarters.map((q) => html`<option value=${q.quarter}>${q.label}${q.current ? ' (this quarter)' : ''}</option>`)}</select></label>
       <label>By <select value=${by} onChange=${(e) => { setBy(e.target.value); setDrill(null); }}>
         <option value="kam">KAM</option><option value="team">team</option><option value="portfolio">portfolio</option></select></label>
       <span class="downloads">${f && html`<button onClick=${() => downloadCsv(f)}>Download CSV</button>
@@ -132,7 +125,7 @@ export function Forecast({ user }) {
     </div>
     ${error && html`<p class="error" role="alert">${error}</p>`}
     ${!f ? !error && html`<p class="loading">Loading…</p>` : html`
-      <section aria-labelledby="fc-title"><h2 id="fc-title">${f.quarter} · ${f.from} to ${f.to}</h2>
+      <section aria-labelledby="fc-title"><h2 id="fc-title">${f.label || f.quarter} · ${f.from} to ${f.to}</h2>
         <p class="muted rules">Forecast = booked + contracted still to come + commit. Commit: deals at ${f.rules.commit_probability}% or more, or called commit; best case from ${f.rules.best_case_probability}%. ${f.rules.book_won_opportunities ? 'Won deals are booked as revenue.' : 'Won deals count when their revenue is booked.'}${f.missing_rates ? ` ${f.missing_rates} rows left out: no FX rate.` : ''}</p>
         <div class="scroll"><table class="forecast-table"><thead><tr><th scope="col">${by === 'team' ? 'Team' : by === 'portfolio' ? '' : 'KAM'}</th>${COLS.map(([, l]) => html`<th scope="col" class="num">${l}</th>`)}<th scope="col" class="num">Attainment</th><th scope="col" class="num">Gap</th></tr></thead>
         <tbody>${f.rows.map((r) => html`<tr data-owner=${r.owner_id ?? ''}>
@@ -158,7 +151,7 @@ export function ForecastTile() {
   if (!f) return html`<section class="tile forecast-tile"><h3>Forecast</h3><p class="loading">Loading…</p></section>`;
   const t = f.total;
   return html`<section class="tile forecast-tile" aria-label="Forecast this quarter">
-    <h3><a href="#/forecast">Forecast ${f.quarter}</a></h3>
+    <h3><a href="#/forecast">Forecast ${f.label || f.quarter}</a></h3>
     <p class="value">${money(t.forecast, f.currency)}</p>
     <p class="prev">booked ${money(t.booked, f.currency)}${t.target != null ? html` · target ${money(t.target, f.currency)} · ${pct(t.attainment, 0)} attained` : ' · no target set'}</p>
     ${t.gap != null && html`<p class=${`answers ${t.gap > 0 ? 'short' : 'met'}`}>${t.gap > 0 ? `${money(t.gap, f.currency)} short of target` : 'on target'}</p>`}
@@ -195,24 +188,30 @@ export function Contracts({ account, canEdit, Editable, setError }) {
   </section>`;
 }
 
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
 // The settings of renewals and the forecast's rule (on the settings page).
 export function ForecastSettings({ s, canEdit, onSaved }) {
-  const [v, setV] = useState({ lead: String(s.renewal_lead_days), commit: String(s.forecast_commit_probability), best: String(s.forecast_best_case_probability) });
+  const fy0 = String(s.fiscal_year_start_month || 1);
+  const [v, setV] = useState({ lead: String(s.renewal_lead_days), commit: String(s.forecast_commit_probability), best: String(s.forecast_best_case_probability), fy: fy0 });
   const [msg, setMsg] = useState(null);
   const [busy, setBusy] = useState(false);
-  const same = Number(v.lead) === s.renewal_lead_days && Number(v.commit) === s.forecast_commit_probability && Number(v.best) === s.forecast_best_case_probability;
+  const same = Number(v.lead) === s.renewal_lead_days && Number(v.commit) === s.forecast_commit_probability && Number(v.best) === s.forecast_best_case_probability && v.fy === fy0;
   const input = (k, label, max) => html`<input type="number" min="0" max=${max} class="narrow" value=${v[k]} disabled=${!canEdit} aria-label=${label} onInput=${(e) => setV({ ...v, [k]: e.target.value })} />`;
   async function save() {
     setBusy(true);
     try {
-      const saved = await api('PATCH', '/api/v1/settings', { renewal_lead_days: Number(v.lead), forecast_commit_probability: Number(v.commit), forecast_best_case_probability: Number(v.best) });
-      setMsg({ text: `Saved: renewals ${saved.renewal_lead_days} days ahead; commit from ${saved.forecast_commit_probability}%, best case from ${saved.forecast_best_case_probability}%.` });
+      const saved = await api('PATCH', '/api/v1/settings', { renewal_lead_days: Number(v.lead), forecast_commit_probability: Number(v.commit), forecast_best_case_probability: Number(v.best), fiscal_year_start_month: Number(v.fy) });
+      setMsg({ text: `Saved: renewals ${saved.renewal_lead_days} days ahead; commit from ${saved.forecast_commit_probability}%, best case from ${saved.forecast_best_case_probability}%; the fiscal year starts in ${MONTHS[saved.fiscal_year_start_month - 1]}.` });
       onSaved(saved);
     } catch (e) { setMsg({ error: true, text: e.message }); }
     setBusy(false);
   }
   return html`<section aria-labelledby="fs-title"><h2 id="fs-title">Renewals and forecast</h2>
     <p><label>Make a renewal opportunity ${input('lead', 'days before a contract ends to make its renewal opportunity', 730)} days before an active contract ends</label></p>
+    <p><label>The fiscal year starts in <select value=${v.fy} disabled=${!canEdit} onChange=${(e) => setV({ ...v, fy: e.target.value })}>
+      ${MONTHS.map((m, i) => html`<option value=${String(i + 1)}>${m}</option>`)}</select></label>
+      <span class="muted"> (the forecast's quarters; a fiscal year is named by the year it ends in: starting in April 2026, it is FY2027)</span></p>
     <p><label>An open deal is commit from ${input('commit', 'probability from which a deal is commit', 100)}% and best case from ${input('best', 'probability from which a deal is best case', 100)}% (a KAM's own call on a deal overrides this)</label></p>
     ${canEdit && html`<p class="savebar"><button type="button" disabled=${same || busy} onClick=${save}>${busy ? 'Saving…' : 'Save forecast settings'}</button>
       ${msg && html` <span class=${msg.error ? 'error' : 'ok'} role=${msg.error ? 'alert' : 'status'}>${msg.text}</span>`}</p>`}

@@ -350,8 +350,9 @@ const struct http_route api_routes[] = {
     CRUD("/api/v1/contracts", res_contracts, ACCOUNT_WRITERS, "Contract", "a contract",
          "contracts"),
     {"GET", "/api/v1/forecast", api_forecast, 0, 0, NULL,
-     "The quarter's forecast by kam, team or portfolio: booked, contracted, won, commit, best "
-     "case, pipeline, target, attainment and gap (quarter=2026-Q4, by=kam|team|portfolio)",
+     "The fiscal quarter's forecast by kam, team or portfolio: booked, contracted, won, "
+     "commit, best case, pipeline, target, attainment and gap (quarter=2026-Q4 or FY2027-Q1, "
+     "fiscal by settings.fiscal_year_start_month; by=kam|team|portfolio)",
      NULL, "object"},
     {"GET", "/api/v1/forecast/opportunities", api_forecast_opportunities, 0, 0, NULL,
      "The opportunities behind a quarter's forecast (quarter, owner_id, category)", NULL, "object"},

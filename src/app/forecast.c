@@ -200,22 +200,51 @@ static json_t *fig_json(const struct fc_figures *f)
 	return o;
 }
 
+/* Quarters are fiscal: the year starts in settings.fiscal_year_start_month. */
 static int quarter_arg(struct store_conn *db, const struct actor *who, const char *quarter,
-                       struct fc_quarter *q, date_t *today, struct kam_errinfo *ei)
+                       struct settings *s, struct fc_quarter *q, date_t *today,
+                       struct kam_errinfo *ei)
 {
 	int rc = app_today(db, who, today);
 
-	if (rc != KAM_OK)
+	if (rc != KAM_OK || (rc = app_settings_load(db, s, NULL)) != KAM_OK)
 		return rc;
 	if (quarter == NULL || quarter[0] == '\0') {
-		fc_quarter_of(*today, q);
+		fc_quarter_of_fy(*today, s->fiscal_year_start_month, q);
 		return KAM_OK;
 	}
-	if (fc_quarter_parse(quarter, q) != KAM_OK) {
-		err_field(ei, "quarter", "must be a quarter such as 2026-Q4");
+	if (fc_quarter_parse_fy(quarter, s->fiscal_year_start_month, q) != KAM_OK) {
+		err_field(ei, "quarter", "must be a quarter such as 2026-Q4 or FY2027-Q1");
 		return KAM_EINVAL;
 	}
 	return KAM_OK;
+}
+
+/* The quarters around today's for a picker: [{quarter, label}], four back, two ahead and q. */
+static json_t *quarter_choices(const struct fc_quarter *q, date_t today)
+{
+	struct fc_quarter cur, x;
+	json_t *list = json_array();
+	char name[FC_QUARTER_LEN], label[FC_LABEL_LEN];
+	bool has_q = false;
+
+	fc_quarter_of_fy(today, q->fsm, &cur);
+	for (int n = -4; list && n <= 2; n++) {
+		if (fc_quarter_add(&cur, n, &x) != KAM_OK)
+			continue;
+		has_q = has_q || (x.year == q->year && x.q == q->q);
+		fc_quarter_name(&x, name);
+		fc_quarter_label(&x, label);
+		json_array_append_new(list, json_pack("{s:s,s:s,s:b}", "quarter", name, "label",
+		                                      label, "current", n == 0));
+	}
+	if (list && !has_q) {
+		fc_quarter_name(q, name);
+		fc_quarter_label(q, label);
+		json_array_append_new(list, json_pack("{s:s,s:s,s:b}", "quarter", name, "label",
+		                                      label, "current", 0));
+	}
+	return list;
 }
 
 /* The targets of q into c (owners) and *portfolio (-1: none). */
@@ -278,7 +307,8 @@ int app_forecast(struct store_conn *db, const struct actor *who, const char *qua
 	struct fc_figures total;
 	struct settings s;
 	json_t *people = NULL, *rows = NULL, *res = NULL;
-	char qname[FC_QUARTER_LEN], from[DATE_LEN], to[DATE_LEN], today_s[DATE_LEN];
+	char qname[FC_QUARTER_LEN], qlabel[FC_LABEL_LEN], from[DATE_LEN], to[DATE_LEN],
+	    today_s[DATE_LEN];
 	int64_t owner = scope_of(who), portfolio_target = -1, kam_targets = -1;
 	date_t today;
 	int rc;
@@ -290,8 +320,7 @@ int app_forecast(struct store_conn *db, const struct actor *who, const char *qua
 		err_field(ei, "by", "is kam, team or portfolio");
 		return KAM_EINVAL;
 	}
-	if ((rc = quarter_arg(db, who, quarter, &q, &today, ei)) != KAM_OK ||
-	    (rc = app_settings_load(db, &s, NULL)) != KAM_OK)
+	if ((rc = quarter_arg(db, who, quarter, &s, &q, &today, ei)) != KAM_OK)
 		return rc;
 	fc_quarter_name(&q, qname);
 	if ((rc = compute(db, &s, &q, today, owner, &c, NULL)) != KAM_OK ||
@@ -393,11 +422,14 @@ int app_forecast(struct store_conn *db, const struct actor *who, const char *qua
 	date_format(q.start, from);
 	date_format(q.end, to);
 	date_format(today, today_s);
+	fc_quarter_label(&q, qlabel);
 	res = json_pack(
-	    "{s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:I,s:{s:i,s:i,s:b}}", "quarter", qname, "from", from,
-	    "to", to, "today", today_s, "by", by, "currency", s.base_currency, "rows", rows,
-	    "total", fig_json(&total), "missing_rates", (json_int_t)c.missing_rates, "rules",
-	    "commit_probability", s.forecast_commit_probability, "best_case_probability",
+	    "{s:s,s:s,s:i,s:o,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:I,s:{s:i,s:i,s:b}}", "quarter", qname,
+	    "label", qlabel, "fiscal_year_start_month", s.fiscal_year_start_month, "quarters",
+	    quarter_choices(&q, today), "from", from, "to", to, "today", today_s, "by", by,
+	    "currency", s.base_currency, "rows", rows, "total", fig_json(&total), "missing_rates",
+	    (json_int_t)c.missing_rates, "rules", "commit_probability",
+	    s.forecast_commit_probability, "best_case_probability",
 	    s.forecast_best_case_probability, "book_won_opportunities", s.book_won_opportunities);
 	rows = NULL;
 	if (res == NULL) {
@@ -432,8 +464,7 @@ int app_forecast_opportunities(struct store_conn *db, const struct actor *who, c
 		rc = KAM_EINVAL;
 		goto out;
 	}
-	if ((rc = quarter_arg(db, who, quarter, &q, &today, ei)) != KAM_OK ||
-	    (rc = app_settings_load(db, &s, NULL)) != KAM_OK)
+	if ((rc = quarter_arg(db, who, quarter, &s, &q, &today, ei)) != KAM_OK)
 		goto out;
 	/* a KAM asking for another's deals sees none, as for an owner without any */
 	if (owner && owner_id && owner_id != owner)
@@ -464,6 +495,7 @@ int app_forecast_targets(struct store_conn *db, const struct actor *who, const c
                          json_t **out, struct kam_errinfo *ei)
 {
 	struct fc_quarter q;
+	struct settings s;
 	json_t *rows = NULL, *items = json_array(), *r;
 	char qname[FC_QUARTER_LEN];
 	int64_t owner = scope_of(who);
@@ -472,7 +504,7 @@ int app_forecast_targets(struct store_conn *db, const struct actor *who, const c
 	int rc;
 
 	*out = NULL;
-	if ((rc = quarter_arg(db, who, quarter, &q, &today, ei)) != KAM_OK)
+	if ((rc = quarter_arg(db, who, quarter, &s, &q, &today, ei)) != KAM_OK)
 		goto out;
 	fc_quarter_name(&q, qname);
 	if ((rc = store_forecast_targets(db, qname, &rows)) != KAM_OK)
@@ -502,6 +534,7 @@ int app_forecast_targets_put(struct store_conn *db, const struct actor *who, jso
 	const char *quarter = jstr(body, "quarter");
 	json_t *list = json_object_get(body, "targets"), *t, *before = NULL, *u = NULL;
 	struct fc_quarter q;
+	struct settings s;
 	char qname[FC_QUARTER_LEN];
 	bool open = false;
 	size_t i;
@@ -516,8 +549,10 @@ int app_forecast_targets_put(struct store_conn *db, const struct actor *who, jso
 		err_detail(ei, "the body must be an object {quarter, targets}");
 		return KAM_EINVAL;
 	}
-	if (fc_quarter_parse(quarter, &q) != KAM_OK) {
-		err_field(ei, "quarter", "must be a quarter such as 2026-Q4");
+	if ((rc = app_settings_load(db, &s, NULL)) != KAM_OK)
+		return rc;
+	if (fc_quarter_parse_fy(quarter, s.fiscal_year_start_month, &q) != KAM_OK) {
+		err_field(ei, "quarter", "must be a quarter such as 2026-Q4 or FY2027-Q1");
 		return KAM_EINVAL;
 	}
 	if (!json_is_array(list) || json_array_size(list) == 0 || json_array_size(list) > 1000) {
@@ -612,7 +647,7 @@ int app_forecast_history(struct store_conn *db, const struct actor *who, const c
 	struct calc c = {0};
 	struct settings s;
 	json_t *rows = NULL, *people = NULL, *series = json_array(), *r;
-	char qname[FC_QUARTER_LEN];
+	char qname[FC_QUARTER_LEN], qlabel[FC_LABEL_LEN];
 	int64_t owner = scope_of(who);
 	date_t today;
 	bool over;
@@ -620,8 +655,7 @@ int app_forecast_history(struct store_conn *db, const struct actor *who, const c
 	int rc;
 
 	*out = NULL;
-	if ((rc = quarter_arg(db, who, quarter, &q, &today, ei)) != KAM_OK ||
-	    (rc = app_settings_load(db, &s, NULL)) != KAM_OK)
+	if ((rc = quarter_arg(db, who, quarter, &s, &q, &today, ei)) != KAM_OK)
 		goto out;
 	fc_quarter_name(&q, qname);
 	over = today > q.end;
@@ -682,8 +716,9 @@ int app_forecast_history(struct store_conn *db, const struct actor *who, const c
 		}
 		json_array_append_new(json_object_get(ser, "points"), pt);
 	}
-	*out = json_pack("{s:s,s:s,s:b,s:O}", "quarter", qname, "currency", s.base_currency, "over",
-	                 over, "series", series);
+	fc_quarter_label(&q, qlabel);
+	*out = json_pack("{s:s,s:s,s:s,s:b,s:O}", "quarter", qname, "label", qlabel, "currency",
+	                 s.base_currency, "over", over, "series", series);
 	if (*out == NULL)
 		rc = KAM_ENOMEM;
 out:
@@ -711,7 +746,7 @@ int app_forecast_snapshot_run(struct store_conn *db, const struct actor *who, in
 	if ((rc = app_settings_load(db, &s, NULL)) != KAM_OK)
 		goto out;
 	today = settings_today(&s, who->now);
-	fc_quarter_of(today, &q);
+	fc_quarter_of_fy(today, s.fiscal_year_start_month, &q);
 	fc_quarter_name(&q, qname);
 	date_format(fc_week_start(today), week);
 	if ((rc = compute(db, &s, &q, today, 0, &c, NULL)) != KAM_OK ||
@@ -753,13 +788,16 @@ static int target_prepare(struct store_conn *db, const struct actor *who, json_t
                           const json_t *before, struct kam_errinfo *ei)
 {
 	struct fc_quarter q;
+	struct settings s;
 	char name[FC_QUARTER_LEN];
+	int rc;
 
-	(void)db;
 	(void)who;
 	(void)before;
-	if (fc_quarter_parse(jstr(rec, "quarter"), &q) != KAM_OK) {
-		err_field(ei, "quarter", "must be a quarter such as 2026-Q4");
+	if ((rc = app_settings_load(db, &s, NULL)) != KAM_OK)
+		return rc;
+	if (fc_quarter_parse_fy(jstr(rec, "quarter"), s.fiscal_year_start_month, &q) != KAM_OK) {
+		err_field(ei, "quarter", "must be a quarter such as 2026-Q4 or FY2027-Q1");
 		return KAM_EINVAL;
 	}
 	fc_quarter_name(&q, name);

@@ -332,6 +332,7 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 	if ((rc = app_settings_load(db, &s, NULL)) != KAM_OK)
 		goto out;
 	snprintf(im.base_currency, sizeof(im.base_currency), "%s", s.base_currency);
+	im.fiscal_year_start_month = s.fiscal_year_start_month;
 	if ((rc = imp_parse(&im, buf, len, ei)) != KAM_OK ||
 	    (rc = imp_map_columns(&im, ei)) != KAM_OK ||
 	    (rc = imp_decide_dates(&im, ei)) != KAM_OK || (rc = imp_order_rows(&im)) != KAM_OK ||

@@ -108,6 +108,7 @@ struct imp {
 	int64_t c_created, c_updated, c_unchanged;
 	bool failed;
 	char base_currency[4];
+	int fiscal_year_start_month; /* targets' quarters are fiscal */
 	/* a load large beside the table: one transaction, its indexes built once at the end */
 	struct store_bulk_deferred deferred;
 };

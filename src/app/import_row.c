@@ -9,6 +9,7 @@
 #include "app/import_internal.h"
 #include "kam/validate.h"
 #include "store/portfolio.h"
+#include "kam/forecast.h"
 #include "kam/importfmt.h"
 #include "kam/money.h"
 #include "kam/revenue.h"
@@ -874,11 +875,15 @@ static int existing(struct rowctx *x, int64_t *id)
 	} else if (im->e == &model_forecast_target &&
 	           json_is_string(json_object_get(x->rec, "quarter"))) {
 		char q[17];
+		struct fc_quarter fq;
 
-		/* "2026-q4" is kam's "2026-Q4": compared as stored, so a rerun is unchanged */
+		/* "2026-q4" is kam's "2026-Q4", "2027-Q1" its "FY2027-Q1" when the fiscal year
+		 * starts in another month: compared as stored, so a rerun is unchanged */
 		snprintf(q, sizeof(q), "%s", json_string_value(json_object_get(x->rec, "quarter")));
 		for (char *p = q; *p; p++)
 			*p = (char)toupper((unsigned char)*p);
+		if (fc_quarter_parse_fy(q, im->fiscal_year_start_month, &fq) == KAM_OK)
+			fc_quarter_name(&fq, q);
 		json_object_set_new(x->rec, "quarter", json_string(q));
 		snprintf(key, sizeof(key), "%s:%lld", q,
 		         (long long)json_integer_value(json_object_get(x->rec, "user_id")));

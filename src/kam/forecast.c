@@ -5,25 +5,38 @@
 
 const char *const fc_category_names[FC__MAX] = {"commit", "best_case", "pipeline", "omitted"};
 
-static int quarter_make(int year, int q, struct fc_quarter *out)
+/* The first day of month m (1-based, may run past 12) of year y. */
+static int month_start(int y, int m, date_t *out)
 {
+	y += (m - 1) / 12;
+	m = (m - 1) % 12 + 1;
+	return date_from_ymd(y, m, 1, out);
+}
+
+static int quarter_make(int year, int q, int fsm, struct fc_quarter *out)
+{
+	/* the fiscal year `year` ends in it: one starting in January begins that year, any
+	 * other in month fsm of the year before */
+	int y0 = fsm == 1 ? year : year - 1, m0 = fsm + 3 * (q - 1);
 	date_t start, next;
 
-	if (date_from_ymd(year, 3 * (q - 1) + 1, 1, &start) != 0 ||
-	    (q < 4 ? date_from_ymd(year, 3 * q + 1, 1, &next)
-	           : date_from_ymd(year + 1, 1, 1, &next)) != 0)
+	if (fsm < 1 || fsm > 12 || q < 1 || q > 4 || month_start(y0, m0, &start) != 0 ||
+	    month_start(y0, m0 + 3, &next) != 0)
 		return KAM_EINVAL;
 	out->year = year;
 	out->q = q;
+	out->fsm = fsm;
 	out->start = start;
 	out->end = next - 1;
 	return KAM_OK;
 }
 
-int fc_quarter_parse(const char *s, struct fc_quarter *out)
+int fc_quarter_parse_fy(const char *s, int fsm, struct fc_quarter *out)
 {
 	int year = 0;
 
+	if (s != NULL && (s[0] == 'F' || s[0] == 'f') && (s[1] == 'Y' || s[1] == 'y'))
+		s += 2;
 	if (s == NULL || strlen(s) != 7 || s[4] != '-' || (s[5] != 'Q' && s[5] != 'q') ||
 	    s[6] < '1' || s[6] > '4')
 		return KAM_EINVAL;
@@ -32,19 +45,34 @@ int fc_quarter_parse(const char *s, struct fc_quarter *out)
 			return KAM_EINVAL;
 		year = year * 10 + (s[i] - '0');
 	}
-	return quarter_make(year, s[6] - '0', out);
+	return quarter_make(year, s[6] - '0', fsm, out);
+}
+
+int fc_quarter_parse(const char *s, struct fc_quarter *out)
+{
+	return fc_quarter_parse_fy(s, 1, out);
+}
+
+void fc_quarter_of_fy(date_t d, int fsm, struct fc_quarter *out)
+{
+	int y, m, dd, k, fy;
+
+	if (fsm < 1 || fsm > 12)
+		fsm = 1;
+	date_ymd(d, &y, &m, &dd);
+	k = (m - fsm + 12) % 12; /* months since the fiscal year began */
+	fy = fsm > 1 && m >= fsm ? y + 1 : y;
+	if (quarter_make(fy, k / 3 + 1, fsm, out) != KAM_OK) { /* the range's edge: cannot */
+		out->year = fy;
+		out->q = k / 3 + 1;
+		out->fsm = fsm;
+		out->start = out->end = d;
+	}
 }
 
 void fc_quarter_of(date_t d, struct fc_quarter *out)
 {
-	int y, m, dd;
-
-	date_ymd(d, &y, &m, &dd);
-	if (quarter_make(y, (m - 1) / 3 + 1, out) != KAM_OK) { /* a date of the range: cannot */
-		out->year = y;
-		out->q = (m - 1) / 3 + 1;
-		out->start = out->end = d;
-	}
+	fc_quarter_of_fy(d, 1, out);
 }
 
 int fc_quarter_add(const struct fc_quarter *q, int n, struct fc_quarter *out)
@@ -53,21 +81,68 @@ int fc_quarter_add(const struct fc_quarter *q, int n, struct fc_quarter *out)
 
 	if (idx < 0)
 		return KAM_EINVAL;
-	return quarter_make(idx / 4, idx % 4 + 1, out);
+	return quarter_make(idx / 4, idx % 4 + 1, q->fsm >= 1 && q->fsm <= 12 ? q->fsm : 1, out);
+}
+
+static char *put_year(char *o, int year)
+{
+	unsigned y = (unsigned)year % 10000u;
+
+	*o++ = (char)('0' + y / 1000);
+	*o++ = (char)('0' + y / 100 % 10);
+	*o++ = (char)('0' + y / 10 % 10);
+	*o++ = (char)('0' + y % 10);
+	return o;
 }
 
 void fc_quarter_name(const struct fc_quarter *q, char out[FC_QUARTER_LEN])
 {
-	unsigned y = (unsigned)q->year % 10000u;
+	char *o = out;
 
-	out[0] = (char)('0' + y / 1000);
-	out[1] = (char)('0' + y / 100 % 10);
-	out[2] = (char)('0' + y / 10 % 10);
-	out[3] = (char)('0' + y % 10);
-	out[4] = '-';
-	out[5] = 'Q';
-	out[6] = (char)('0' + (q->q >= 1 && q->q <= 4 ? q->q : 0));
-	out[7] = '\0';
+	if (q->fsm > 1) {
+		*o++ = 'F';
+		*o++ = 'Y';
+	}
+	o = put_year(o, q->year);
+	*o++ = '-';
+	*o++ = 'Q';
+	*o++ = (char)('0' + (q->q >= 1 && q->q <= 4 ? q->q : 0));
+	*o = '\0';
+}
+
+static char *put_str(char *o, const char *s)
+{
+	while (*s)
+		*o++ = *s++;
+	return o;
+}
+
+void fc_quarter_label(const struct fc_quarter *q, char out[FC_LABEL_LEN])
+{
+	static const char *const mon[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	int y1, m1, d1, y2, m2, d2;
+	char *o = out;
+
+	date_ymd(q->start, &y1, &m1, &d1);
+	date_ymd(q->end, &y2, &m2, &d2);
+	if (q->fsm > 1)
+		o = put_str(o, "FY");
+	o = put_year(o, q->year);
+	o = put_str(o, " Q");
+	*o++ = (char)('0' + (q->q >= 1 && q->q <= 4 ? q->q : 0));
+	o = put_str(o, " (");
+	o = put_str(o, mon[(m1 - 1) % 12]);
+	if (y1 != y2) {
+		*o++ = ' ';
+		o = put_year(o, y1);
+	}
+	o = put_str(o, "\xe2\x80\x93"); /* an en dash */
+	o = put_str(o, mon[(m2 - 1) % 12]);
+	*o++ = ' ';
+	o = put_year(o, y2);
+	*o++ = ')';
+	*o = '\0';
 }
 
 date_t fc_week_start(date_t d)

@@ -9,11 +9,14 @@
 #include <stdint.h>
 #include "kam/date.h"
 
-#define FC_QUARTER_LEN 8 /* "2026-Q4" and its NUL */
+#define FC_QUARTER_LEN 10 /* "FY2027-Q1" and its NUL */
+#define FC_LABEL_LEN 48   /* "FY2027 Q1 (Dec 2026–Feb 2027)" and its NUL */
 
-/* A calendar quarter: its first and last day. */
+/* A fiscal quarter: its first and last day. The fiscal year starts on the first of month
+ * fsm and is named by the calendar year it ends in; with fsm 1 it is the calendar year. */
 struct fc_quarter {
-	int year, q; /* q: 1..4 */
+	int year, q; /* the fiscal year's name; q: 1..4 */
+	int fsm;     /* the month (1..12) the fiscal year starts in */
 	date_t start, end;
 };
 
@@ -35,14 +38,22 @@ struct fc_figures {
 	int64_t target;     /* -1: none set */
 };
 
-/* Parses "2026-Q4" (also "2026-q4"); KAM_EINVAL otherwise. */
+/* Parses "2026-Q4" or "FY2026-Q4" (any case) as quarter 4 of the fiscal year 2026 starting in
+ * month fsm (1..12); KAM_EINVAL otherwise. With fsm 1 both are the calendar quarter. */
+int fc_quarter_parse_fy(const char *s, int fsm, struct fc_quarter *out);
+/* The fiscal quarter day d falls in, the fiscal year starting in month fsm (1..12). */
+void fc_quarter_of_fy(date_t d, int fsm, struct fc_quarter *out);
+/* Calendar quarters: fc_quarter_parse_fy and fc_quarter_of_fy with fsm 1. */
 int fc_quarter_parse(const char *s, struct fc_quarter *out);
-/* The quarter day d falls in. */
 void fc_quarter_of(date_t d, struct fc_quarter *out);
 /* The quarter n quarters after q (n may be negative); KAM_EINVAL out of the date range. */
 int fc_quarter_add(const struct fc_quarter *q, int n, struct fc_quarter *out);
-/* "2026-Q4". */
+/* Its key in answers and in stored targets and snapshots: "2026-Q4" when the fiscal year is
+ * the calendar year, else "FY2027-Q1", so a change of fiscal year never reads old keys. */
 void fc_quarter_name(const struct fc_quarter *q, char out[FC_QUARTER_LEN]);
+/* For people: "2026 Q4 (Oct–Dec 2026)", "FY2027 Q1 (Apr–Jun 2026)",
+ * "FY2027 Q1 (Dec 2026–Feb 2027)". */
+void fc_quarter_label(const struct fc_quarter *q, char out[FC_LABEL_LEN]);
 /* The Monday of d's week (ISO weeks start on Monday). */
 date_t fc_week_start(date_t d);
 /* The category named s, or FC__MAX. */

@@ -72,6 +72,7 @@ void settings_defaults(struct settings *s)
 	s->renewal_lead_days = 120;
 	s->forecast_commit_probability = 75; /* negotiation, by its stage */
 	s->forecast_best_case_probability = 50;
+	s->fiscal_year_start_month = 1;
 }
 
 static int apply_health(struct settings *s, json_t *o, struct kam_errinfo *ei)
@@ -292,6 +293,8 @@ int settings_apply(struct settings *s, json_t *doc, struct kam_errinfo *ei)
 			r = integer(v, key, 0, 100, &n.forecast_commit_probability, ei);
 		else if (strcmp(key, "forecast_best_case_probability") == 0)
 			r = integer(v, key, 0, 100, &n.forecast_best_case_probability, ei);
+		else if (strcmp(key, "fiscal_year_start_month") == 0)
+			r = integer(v, key, 1, 12, &n.fiscal_year_start_month, ei);
 		else if (strcmp(key, "segment_by_group") == 0) {
 			r = KAM_OK;
 			if (!json_is_boolean(v)) {
@@ -428,6 +431,7 @@ json_t *settings_to_json(const struct settings *s)
 			    json_integer(s->forecast_commit_probability));
 	json_object_set_new(out, "forecast_best_case_probability",
 			    json_integer(s->forecast_best_case_probability));
+	json_object_set_new(out, "fiscal_year_start_month", json_integer(s->fiscal_year_start_month));
 	json_object_set_new(out, "health_weights", hw);
 	json_object_set_new(out, "alerts", al);
 	return out;

@@ -75,6 +75,8 @@ struct settings {
 	 * above the best-case one best case, else pipeline (a KAM's own call overrides) */
 	int forecast_commit_probability;
 	int forecast_best_case_probability;
+	/* the month (1..12) the fiscal year starts in: the forecast's quarters are fiscal */
+	int fiscal_year_start_month;
 	/* identification and segmentation at group level: a top-level group is scored on its
 	 * combined revenue and its entities take its score, tier and segment (docs/groups.md) */
 	bool segment_by_group;

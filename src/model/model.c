@@ -372,7 +372,7 @@ ENTITY(model_contract, "contract", "contracts", contract_fields);
 /* a KAM's target of a quarter (user_id), or the portfolio's (null); minor base units */
 static const struct model_field forecast_target_fields[] = {
 	ID_FIELD,
-	TEXT("quarter", 7, MF_REQUIRED | MF_NOTNULL | MF_FILTER | MF_SORT),
+	TEXT("quarter", 9, /* "FY2027-Q1" */ MF_REQUIRED | MF_NOTNULL | MF_FILTER | MF_SORT),
 	{"user_id", MT_REF, MF_FILTER, 1, INT64_MAX, NULL, "user"},
 	{"amount", MT_INT, MF_REQUIRED | MF_NOTNULL, 0, MONEY_ROW, NULL, NULL},
 	STAMPS,

@@ -46,6 +46,128 @@ static void test_quarters(void **state)
 	assert_true(fc_week_start(day("1970-01-01")) == day("1969-12-29"));
 }
 
+/* The fiscal year is named by the calendar year it ends in: FY2027 starting in April runs
+ * 2026-04-01 … 2027-03-31; its quarters begin on 1 Apr, 1 Jul, 1 Oct and 1 Jan. */
+static void test_fiscal_quarters(void **state)
+{
+	struct fc_quarter q, n;
+	char name[FC_QUARTER_LEN], label[FC_LABEL_LEN];
+
+	(void)state;
+	/* April: FY2027-Q1 is April to June 2026 */
+	assert_int_equal(fc_quarter_parse_fy("FY2027-Q1", 4, &q), 0);
+	assert_true(q.start == day("2026-04-01") && q.end == day("2026-06-30"));
+	fc_quarter_name(&q, name);
+	assert_string_equal(name, "FY2027-Q1");
+	fc_quarter_label(&q, label);
+	assert_string_equal(label, "FY2027 Q1 (Apr\xe2\x80\x93Jun 2026)");
+	/* the same quarter without the prefix, any case */
+	assert_int_equal(fc_quarter_parse_fy("fy2027-q1", 4, &n), 0);
+	assert_true(n.start == q.start && n.end == q.end);
+	assert_int_equal(fc_quarter_parse_fy("2027-Q1", 4, &n), 0);
+	assert_true(n.start == q.start && n.end == q.end);
+	/* April: Q4 is January to March of the year the fiscal year is named for, with Feb 29 */
+	assert_int_equal(fc_quarter_parse_fy("FY2028-Q4", 4, &q), 0);
+	assert_true(q.start == day("2028-01-01") && q.end == day("2028-03-31"));
+	assert_int_equal(q.end - q.start + 1, 91);
+	fc_quarter_of_fy(day("2028-02-29"), 4, &q);
+	fc_quarter_name(&q, name);
+	assert_string_equal(name, "FY2028-Q4");
+	/* each edge of the April year */
+	fc_quarter_of_fy(day("2026-03-31"), 4, &q);
+	fc_quarter_name(&q, name);
+	assert_string_equal(name, "FY2026-Q4");
+	fc_quarter_of_fy(day("2026-04-01"), 4, &q);
+	fc_quarter_name(&q, name);
+	assert_string_equal(name, "FY2027-Q1");
+	fc_quarter_of_fy(day("2026-04-15"), 4, &q);
+	fc_quarter_name(&q, name);
+	assert_string_equal(name, "FY2027-Q1");
+	fc_quarter_of_fy(day("2026-06-30"), 4, &q);
+	fc_quarter_name(&q, name);
+	assert_string_equal(name, "FY2027-Q1");
+	fc_quarter_of_fy(day("2026-07-01"), 4, &q);
+	fc_quarter_name(&q, name);
+	assert_string_equal(name, "FY2027-Q2");
+	fc_quarter_of_fy(day("2026-09-30"), 4, &q);
+	fc_quarter_name(&q, name);
+	assert_string_equal(name, "FY2027-Q2");
+	fc_quarter_of_fy(day("2026-10-01"), 4, &q);
+	fc_quarter_name(&q, name);
+	assert_string_equal(name, "FY2027-Q3");
+	fc_quarter_of_fy(day("2026-12-31"), 4, &q);
+	fc_quarter_name(&q, name);
+	assert_string_equal(name, "FY2027-Q3");
+	fc_quarter_of_fy(day("2027-01-01"), 4, &q);
+	fc_quarter_name(&q, name);
+	assert_string_equal(name, "FY2027-Q4");
+	assert_true(q.start == day("2027-01-01") && q.end == day("2027-03-31"));
+	/* next quarter crosses into FY2028; four back is FY2026-Q4 */
+	assert_int_equal(fc_quarter_add(&q, 1, &n), 0);
+	fc_quarter_name(&n, name);
+	assert_string_equal(name, "FY2028-Q1");
+	assert_true(n.start == day("2027-04-01") && n.end == day("2027-06-30"));
+	assert_int_equal(fc_quarter_add(&q, -4, &n), 0);
+	assert_true(n.start == day("2026-01-01") && n.end == day("2026-03-31"));
+
+	/* July: FY2027 runs 2026-07-01 … 2027-06-30 */
+	assert_int_equal(fc_quarter_parse_fy("FY2027-Q1", 7, &q), 0);
+	assert_true(q.start == day("2026-07-01") && q.end == day("2026-09-30"));
+	assert_int_equal(fc_quarter_parse_fy("FY2027-Q3", 7, &q), 0);
+	assert_true(q.start == day("2027-01-01") && q.end == day("2027-03-31"));
+	fc_quarter_of_fy(day("2026-06-30"), 7, &q);
+	fc_quarter_name(&q, name);
+	assert_string_equal(name, "FY2026-Q4");
+	fc_quarter_of_fy(day("2026-07-01"), 7, &q);
+	fc_quarter_name(&q, name);
+	assert_string_equal(name, "FY2027-Q1");
+	fc_quarter_of_fy(day("2024-02-29"), 7, &q);
+	fc_quarter_name(&q, name);
+	assert_string_equal(name, "FY2024-Q3");
+	assert_true(q.start == day("2024-01-01") && q.end == day("2024-03-31"));
+
+	/* October: FY2027 runs 2026-10-01 … 2027-09-30, its Q1 is Oct–Dec 2026 */
+	assert_int_equal(fc_quarter_parse_fy("FY2027-Q1", 10, &q), 0);
+	assert_true(q.start == day("2026-10-01") && q.end == day("2026-12-31"));
+	fc_quarter_label(&q, label);
+	assert_string_equal(label, "FY2027 Q1 (Oct\xe2\x80\x93"
+	                           "Dec 2026)");
+	assert_int_equal(fc_quarter_parse_fy("FY2027-Q2", 10, &q), 0);
+	assert_true(q.start == day("2027-01-01") && q.end == day("2027-03-31"));
+	fc_quarter_of_fy(day("2026-09-30"), 10, &q);
+	fc_quarter_name(&q, name);
+	assert_string_equal(name, "FY2026-Q4");
+	fc_quarter_of_fy(day("2026-10-01"), 10, &q);
+	fc_quarter_name(&q, name);
+	assert_string_equal(name, "FY2027-Q1");
+	fc_quarter_of_fy(day("2028-02-29"), 10, &q);
+	fc_quarter_name(&q, name);
+	assert_string_equal(name, "FY2028-Q2");
+
+	/* a quarter across the turn of the year says both years */
+	assert_int_equal(fc_quarter_parse_fy("FY2027-Q1", 12, &q), 0);
+	assert_true(q.start == day("2026-12-01") && q.end == day("2027-02-28"));
+	fc_quarter_label(&q, label);
+	assert_string_equal(label, "FY2027 Q1 (Dec 2026\xe2\x80\x93"
+	                           "Feb 2027)");
+
+	/* January: the calendar, named as before */
+	assert_int_equal(fc_quarter_parse_fy("FY2026-Q4", 1, &q), 0);
+	assert_true(q.start == day("2026-10-01") && q.end == day("2026-12-31"));
+	fc_quarter_name(&q, name);
+	assert_string_equal(name, "2026-Q4");
+	fc_quarter_label(&q, label);
+	assert_string_equal(label, "2026 Q4 (Oct\xe2\x80\x93"
+	                           "Dec 2026)");
+	fc_quarter_of_fy(day("2024-02-29"), 1, &q);
+	fc_quarter_name(&q, name);
+	assert_string_equal(name, "2024-Q1");
+	assert_int_not_equal(fc_quarter_parse_fy("FY2026-Q1", 0, &q), 0);
+	assert_int_not_equal(fc_quarter_parse_fy("FY2026-Q1", 13, &q), 0);
+	assert_int_not_equal(fc_quarter_parse_fy("FX2026-Q1", 4, &q), 0);
+	assert_int_not_equal(fc_quarter_parse_fy("FY", 4, &q), 0);
+}
+
 /* Q4 2026 has 92 days; today is 2026-11-15, so 46 days are left (16 Nov … 31 Dec). */
 static void test_contracts_pro_rata(void **state)
 {
@@ -175,6 +297,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_quarters),
+	    cmocka_unit_test(test_fiscal_quarters),
 	    cmocka_unit_test(test_contracts_pro_rata),
 	    cmocka_unit_test(test_forecast_by_hand),
 	};
