@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <cmocka.h>
+#include <sodium.h>
 #include "kam/auth.h"
 #include "util/tok.h"
 
@@ -94,6 +95,18 @@ static void test_passwords(void **state)
 	assert_false(auth_password_verify(hash, "correct horse battery!"));
 	assert_false(auth_password_verify("", "x"));
 	assert_false(auth_password_verify(NULL, "x"));
+	/* OWASP's baseline, not libsodium's 64 MiB "interactive" (the peak of a sign-in) */
+	assert_non_null(strstr(hash, "$m=19456,t=2,p=1$"));
+	/* a hash made before, at 64 MiB, keeps its parameters and still verifies */
+	char old[AUTH_HASH_LEN];
+	assert_int_equal(crypto_pwhash_str_alg(old, "correct horse battery", 21,
+	                                       crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	                                       crypto_pwhash_MEMLIMIT_INTERACTIVE,
+	                                       crypto_pwhash_ALG_ARGON2ID13),
+	                 0);
+	assert_non_null(strstr(old, "$m=65536,"));
+	assert_true(auth_password_verify(old, "correct horse battery"));
+	assert_false(auth_password_verify(old, "correct horse batterz"));
 }
 
 static void test_sessions_and_throttle(void **state)
