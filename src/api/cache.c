@@ -103,7 +103,7 @@ static void put(struct api_cache *c, const char *key, int64_t version, char *tex
 int api_cache_answer(struct api_cache *c, const char *key, int64_t version, json_t *answer,
                      struct resp *rs)
 {
-	char *text = answer ? http_json_text(answer) : NULL, *kept;
+	char *text = answer ? http_json_text(answer) : NULL;
 	size_t len;
 	int rc;
 
@@ -114,12 +114,10 @@ int api_cache_answer(struct api_cache *c, const char *key, int64_t version, json
 	len = strlen(text);
 	http_header(rs, "X-Cache", "miss");
 	rc = http_reply_json_text(rs, 200, text, len);
-	if (c && key[0] && rc == KAM_OK) {
-		kept = text;
-		text = NULL;
-		put(c, key, version, kept, len);
-	}
-	free(text);
+	if (c && key[0] && rc == KAM_OK)
+		put(c, key, version, text, len); /* which takes the text */
+	else
+		free(text);
 	return rc;
 }
 
