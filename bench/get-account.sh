@@ -34,11 +34,12 @@ start_kam() {
 	echo "$pid $(grep -o 'http://127.0.0.1:[0-9]*' "$out")"
 }
 
-# run_wrk URL THREADS CONNS [TOKEN] → "rps p50_ms p99_ms non2xx"
+# run_wrk URL THREADS CONNS [TOKEN [SCRIPT]] → "rps p50_ms p99_ms non2xx"
 run_wrk() {
 	local url=$1 th=$2 c=$3 tok=${4:-} out="$T/wrk.$RANDOM"
 	local hdr=()
 	[ -n "$tok" ] && hdr=(-H "Authorization: Bearer $tok")
+	[ -n "${5:-}" ] && hdr+=(-s "$5")
 	wrk -t"$th" -c"$c" -d2s "${hdr[@]}" "$url" >/dev/null 2>&1 # warm-up
 	wrk -t"$th" -c"$c" -d"${SECS}s" --latency "${hdr[@]}" "$url" >"$out" 2>&1
 	awk '
@@ -121,6 +122,31 @@ Q[sqlite]=$(per_get "$KURL" "$TOK")
 RSS_SQLITE=$(awk '/VmHWM/ {print $2}' /proc/"$KPID"/status)
 kill "$KPID"
 
+# the same GET over 10,000 different accounts in turn: each read misses the record cache
+# (2,048 entries), as a team reading through a large portfolio does
+cat >"$T/spread.lua" <<'LUA'
+-- wrk's two threads walk the same permutation of the ids half of it apart: none reads an
+-- account the other read lately
+local threads = 0
+function setup(thread)
+	thread:set("off", threads * 5000)
+	threads = threads + 1
+end
+local n = 0
+request = function()
+	n = n + 1
+	return wrk.format(nil, "/api/v1/accounts/" .. ((off + n * 7919) % 10000 + 1))
+end
+LUA
+"$KAM" demo --db "$T/large.db" --accounts 10000 --contacts 20000 --transactions 200000 >/dev/null 2>&1
+read -r LPID LURL < <(start_kam "$T/large.db" "$T/large.log")
+PIDS+=("$LPID")
+LTOK=$("$KAM" token create --email admin@example.com --name bench --db "$T/large.db")
+R[spread]=$(run_wrk "$LURL/api/v1/accounts/1" 2 $CONNS "$LTOK" "$T/spread.lua")
+Q[spread]=-
+HITS=$(curl -sf -H "Authorization: Bearer $LTOK" "$LURL/metrics" | awk '/^kam_record_cache_hits_total/ { print $2 }')
+kill "$LPID"
+
 PGURL=$(scripts/pgtmp start "$T/pg")
 "$KAM" demo --db "$PGURL" >/dev/null 2>&1
 PGTOK=$("$KAM" token create --email admin@example.com --name bench --db "$PGURL")
@@ -146,11 +172,12 @@ SQLITE_RPS=$(echo "${R[sqlite]}" | cut -d' ' -f1)
 echo
 echo "GET /api/v1/accounts/1 ($BYTES bytes), $CONNS connections, ${SECS}s, wrk on the same machine"
 printf '%-34s %12s %9s %9s %8s %10s %10s %11s\n' target requests/s p50_ms p99_ms non2xx vs_nginx vs_sqlite stmts/GET
-for k in nginx sqlite pg pg2; do
+for k in nginx sqlite spread pg pg2; do
 	read -r rps p50 p99 bad <<<"${R[$k]}"
 	case $k in
 	nginx) name="nginx static file (reference)" ;;
 	sqlite) name="kam, SQLite" ;;
+	spread) name="kam, SQLite, 10,000 accounts" ;;
 	pg) name="kam, PostgreSQL, one node" ;;
 	pg2) name="kam, PostgreSQL, two nodes" ;;
 	esac
@@ -162,4 +189,5 @@ done
 echo
 echo "reference: nginx $(/usr/sbin/nginx -v 2>&1 | sed 's/.*nginx\///') serving the same $BYTES bytes as a static file, same machine, same run"
 echo "stmts/GET: database statements per request (round trips on PostgreSQL), from kam_db_statements_total"
+echo "10,000 accounts: each request another account of a 10,000-account demo, read afresh (record cache hits: ${HITS:-?})"
 echo "kam peak RSS: SQLite ${RSS_SQLITE} kB, PostgreSQL ${RSS_PG} kB (VmHWM); kam logs one JSON line per request to a file, nginx logs nothing"

@@ -350,7 +350,9 @@ static int cmd_serve(const struct opts *o)
 		free(server.openapi);
 		return 1;
 	}
-	server.cache = api_cache_new(64);
+	server.cache = api_cache_new(64, 0, "answer");
+	/* a record is a kilobyte or two: 4 MiB keep the ones a team reads over and over */
+	server.records = api_cache_new(2048, 4 << 20, "record");
 	server.imports = app_importq_new(app.store, &o->clock);
 	server.rollups = api_rollups_new();
 	server.store = app.store;
@@ -366,6 +368,7 @@ static int cmd_serve(const struct opts *o)
 		app_importq_free(server.imports);
 		api_rollups_free(server.rollups);
 		api_cache_free(server.cache);
+		api_cache_free(server.records);
 		http_metrics_free(app.metrics);
 		http_auth_cache_free(app.auth);
 		http_assets_free(app.assets);
@@ -406,6 +409,7 @@ stop:
 	app_importq_free(server.imports); /* finishes the file in progress */
 	api_rollups_free(server.rollups);
 	api_cache_free(server.cache);
+	api_cache_free(server.records);
 	http_metrics_free(app.metrics);
 	http_auth_cache_free(app.auth);
 	http_assets_free(app.assets);

@@ -15,7 +15,8 @@ struct app_importq;
 struct jobs;
 /* The server-wide state of kam's handlers (struct req's app_data). */
 struct api_server {
-	struct api_cache *cache;
+	struct api_cache *cache;   /* reports: KPIs, the dashboard's answers */
+	struct api_cache *records; /* single records, per caller */
 	struct app_importq *imports;
 	struct api_rollups *rollups; /* the revenue rollup in memory for KPI answers */
 	char *openapi;               /* GET /api/v1/openapi.json: built once at start-up */
@@ -125,6 +126,12 @@ int api_cached(struct req *rq, struct resp *rs, char key[API_CACHE_KEY_LEN], int
  * (nothing kept when key is empty). */
 int api_cache_keep(const struct req *rq, struct resp *rs, const char *key, int64_t version,
                    json_t *ans);
+/* api_cached for one record of this caller, from the record cache; no database statement. */
+int api_record_cached(struct req *rq, struct resp *rs, char key[API_CACHE_KEY_LEN],
+                      int64_t *version);
+/* Replies 200 with rec (stolen) and ETag etag, and keeps it under api_record_cached's key. */
+int api_record_keep(const struct req *rq, struct resp *rs, const char *key, int64_t version,
+                    int64_t etag, json_t *rec);
 
 int api_account_health(struct req *rq, struct resp *rs);
 int api_account_health_history(struct req *rq, struct resp *rs);

@@ -201,7 +201,42 @@ int api_cache_keep(const struct req *rq, struct resp *rs, const char *key, int64
 {
 	const struct api_server *srv = rq->app_data;
 
-	return api_cache_answer(srv ? srv->cache : NULL, key, version, ans, rs);
+	return api_cache_answer(srv ? srv->cache : NULL, key, version, -1, ans, rs);
+}
+
+int api_record_cached(struct req *rq, struct resp *rs, char key[API_CACHE_KEY_LEN],
+                      int64_t *version)
+{
+	const struct api_server *srv = rq->app_data;
+	const struct actor *who = &rq->user.who;
+	char today[DATE_LEN];
+	int rc;
+
+	key[0] = '\0';
+	*version = 0;
+	/* only at the versions the request read anyway: a record is too cheap to read another */
+	if (srv == NULL || srv->records == NULL || !rq->has_versions || rq->nquery > 0)
+		return 0;
+	if ((rc = api_today_text(rq, today)) != KAM_OK)
+		return rc;
+	*version = rq->data_version + rq->derived_version;
+	/* per caller, not per scope: decorations may depend on the role or the user; today
+	 * because ages, lifecycles and "overdue" move with it */
+	if ((size_t)snprintf(key, API_CACHE_KEY_LEN, "%s|%lld|%d|%lld|%s", rq->path,
+	                     (long long)who->user_id, (int)who->role, (long long)who->member_id,
+	                     today) >= API_CACHE_KEY_LEN) {
+		key[0] = '\0';
+		return 0;
+	}
+	return api_cache_reply(srv->records, key, *version, rs) ? 1 : 0;
+}
+
+int api_record_keep(const struct req *rq, struct resp *rs, const char *key, int64_t version,
+                    int64_t etag, json_t *rec)
+{
+	const struct api_server *srv = rq->app_data;
+
+	return api_cache_answer(srv ? srv->records : NULL, key, version, etag, rec, rs);
 }
 
 int api_answer(struct resp *rs, int rc, int status, json_t *body, struct kam_errinfo *ei,

@@ -457,7 +457,7 @@ int api_kpis(struct req *rq, struct resp *rs)
 			rc = KAM_ENOMEM;
 			goto out;
 		}
-		api_cache_answer(cache_of(rq), key, version, ans, rs);
+		api_cache_answer(cache_of(rq), key, version, -1, ans, rs);
 	}
 out:
 	json_decref(series);

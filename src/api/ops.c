@@ -49,7 +49,9 @@ int api_metrics(struct req *rq, struct resp *rs)
 	http_metrics_write(srv->requests, &b);
 	store_metrics_write(srv->store, &b);
 	http_auth_cache_metrics_write(srv->auth, &b);
-	api_cache_metrics_write(srv->cache, &b);
+	api_cache_metrics_write(srv->cache, "Reports (KPIs, dashboard) served from the answer cache",
+	                        &b);
+	api_cache_metrics_write(srv->records, "Single records served from the record cache", &b);
 	app_importq_metrics_write(srv->imports, &b);
 	jobs_metrics_write(__atomic_load_n(&srv->jobs, __ATOMIC_ACQUIRE), &b);
 	app_webhooks_metrics_write(&b);

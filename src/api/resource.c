@@ -33,17 +33,20 @@ int api_res_get(struct req *rq, struct resp *rs)
 {
 	const struct app_resource *r = res_of(rq);
 	struct kam_errinfo ei = {0};
-	int64_t id = api_param_id(rq, 0), version;
+	int64_t id = api_param_id(rq, 0), version, at = 0;
+	char key[API_CACHE_KEY_LEN] = "";
 	json_t *rec = NULL;
-	int rc =
-	    id < 0 ? KAM_ENOTFOUND : app_res_read(rq->db, &rq->user.who, r, id, &rec, &version);
+	int rc = id < 0 ? KAM_ENOTFOUND : r->cached ? api_record_cached(rq, rs, key, &at) : 0;
 
+	if (rc > 0)
+		return KAM_OK;
+	if (rc == KAM_OK)
+		rc = app_res_read(rq->db, &rq->user.who, r, id, &rec, &version);
 	if (rc != KAM_OK) {
 		json_decref(rec);
 		return reply_err(rs, r, rc, &ei);
 	}
-	http_etag(rs, version);
-	return http_reply_json(rs, 200, rec);
+	return api_record_keep(rq, rs, key, at, version, rec);
 }
 
 int api_res_create(struct req *rq, struct resp *rs)

@@ -232,4 +232,5 @@ const struct app_resource res_accounts = {
     .settle = account_settle,
     .may_delete = account_may_delete,
     .decorate = account_decorate,
+    .cached = true,
 };

@@ -55,6 +55,7 @@ const struct app_resource res_contacts = {
 	.base = "/api/v1/contacts",
 	.scope = SCOPE_ACCOUNT,
 	.prepare = contact_prepare,
+	.cached = true,
 };
 
 const struct app_resource res_coverage = {

@@ -123,4 +123,5 @@ const struct app_resource res_opportunities = {
     .prepare = opp_prepare,
     .after_write = opp_after,
     .decorate = opp_decorate,
+    .cached = true,
 };

@@ -41,6 +41,9 @@ struct app_resource {
 	int (*decorate)(struct store_conn *db, const struct actor *who, json_t *rec, bool single);
 	/* Says what a 409 from the database means for this resource. */
 	const char *conflict;
+	/* One record going out depends only on what is stored, the caller and today (never on
+	 * the hour: a case's SLA does), so a caller's read may come from the record cache. */
+	bool cached;
 	/* Takes app_res_create's place when a create body may hold more than the record (an
 	 * interaction's follow_up action). May be NULL. */
 	int (*create)(struct store_conn *db, const struct actor *who, json_t *body, json_t **out,

@@ -21,10 +21,15 @@ int store_versions_read(struct store_conn *c, const struct store_versions *have,
 	*doc = NULL;
 	v->auth = -1;
 	v->data = v->derived = v->settings = 0;
-	/* ordered by key, 'main' comes last: whether its text is wanted is known by then */
+	/* four point lookups, 'main' last: whether its text is wanted is known by then. Every
+	 * request runs this; on SQLite "key IN (…) ORDER BY key" built an ephemeral index of
+	 * the four keys on each run (8% of a cached GET's CPU) */
 	rc = c->ops->query(c->db,
-	                   "SELECT key, version, value FROM settings WHERE key IN "
-	                   "('auth_version', 'data_version', 'derived_version', 'main') ORDER BY key",
+	                   "SELECT key, version, value FROM settings WHERE key = 'auth_version' "
+	                   "UNION ALL SELECT key, version, value FROM settings WHERE key = "
+	                   "'data_version' UNION ALL SELECT key, version, value FROM settings "
+	                   "WHERE key = 'derived_version' UNION ALL SELECT key, version, value "
+	                   "FROM settings WHERE key = 'main'",
 	                   NULL, 0, &st);
 	if (rc != KAM_OK)
 		return rc;

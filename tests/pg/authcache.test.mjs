@@ -74,3 +74,29 @@ test('settings changed on one node are in force on the other at once', { skip },
   assert.notEqual(after, before[1], 'node B still counts days in the old zone');
   assert.equal(after, await today(a));
 });
+
+test('a record kept in memory on one node is read afresh after a change on the other', { skip }, async () => {
+  // (earlier tests revoked Anna's token and deactivated Ben)
+  const read = (n) => api(n.url, tok.director, 'GET', '/api/v1/accounts/5');
+  const first = await read(a);
+  assert.equal(first.status, 200);
+  assert.equal((await read(a)).headers.get('x-cache'), 'hit');
+  const p = await api(b.url, tok.director, 'PATCH', '/api/v1/accounts/5', { notes: 'changed on node B' });
+  assert.equal(p.status, 200, p.text);
+  const again = await read(a);
+  assert.equal(again.json.notes, 'changed on node B');
+  assert.equal(again.headers.get('etag'), p.headers.get('etag'));
+  assert.notEqual(again.headers.get('etag'), first.headers.get('etag'));
+});
+
+test('taken off an account\'s team on one node, the other node answers as for a missing one', { skip }, async () => {
+  // Chloé (user 5) is on account 2's team
+  const missing = await api(a.url, tok.chloe, 'GET', '/api/v1/accounts/999999');
+  const read = () => api(a.url, tok.chloe, 'GET', '/api/v1/accounts/2');
+  assert.equal((await read()).status, 200);
+  assert.equal((await read()).headers.get('x-cache'), 'hit');
+  assert.equal((await api(b.url, tok.director, 'DELETE', '/api/v1/accounts/2/team/5')).status, 204);
+  const r = await read();
+  assert.equal(r.status, 404);
+  assert.equal(r.text, missing.text.replace('999999', '2'));
+});
