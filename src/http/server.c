@@ -354,11 +354,8 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
 	if (c->status)
 		http_metrics_observe(s->app->metrics, c->route, c->status, ms);
 	/* written in batches (log_buffer_start), not one write per request */
-	log_json_buffered(json_pack("{s:s,s:s,s:s,s:i,s:I,s:f,s:o,s:b}", "level", "info", "method",
-			   c->method, "path", c->path, "status", c->status, "bytes",
-			   (json_int_t)c->bytes, "ms", ms, "user",
-			   c->user_id ? json_integer(c->user_id) : json_null(), "completed",
-			   toe == MHD_REQUEST_TERMINATED_COMPLETED_OK));
+	log_access(c->method, c->path, c->status, (long long)c->bytes, ms, (long long)c->user_id,
+	           toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
 	buf_free(&c->body);
 	free(c);
 	*con_cls = NULL;

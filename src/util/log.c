@@ -10,6 +10,7 @@
 #include "util/log.h"
 #include "util/time.h"
 #include "util/buf.h"
+#include "util/utf8.h"
 
 /* Buffered lines (log_buffer_start): written when the buffer fills, every second, before any
  * unbuffered line (so lines stay in order) and at log_buffer_stop or exit. */
@@ -140,13 +141,9 @@ static char *line_of(json_t *obj, size_t *n)
 	return nl;
 }
 
-static void emit(json_t *obj, bool buffered)
+/* Writes the n bytes of line (newline-terminated), buffered or at once. */
+static void put_line(const char *line, size_t n, bool buffered)
 {
-	size_t n = 0;
-	char *line = line_of(obj, &n);
-
-	if (line == NULL)
-		return;
 	/* one write per line, or per buffer, under one lock: lines never interleave */
 	pthread_mutex_lock(&lb.mu);
 	if (buffered && lb.data) {
@@ -163,7 +160,56 @@ static void emit(json_t *obj, bool buffered)
 		write_all(line, n);
 	}
 	pthread_mutex_unlock(&lb.mu);
+}
+
+static void emit(json_t *obj, bool buffered)
+{
+	size_t n = 0;
+	char *line = line_of(obj, &n);
+
+	if (line == NULL)
+		return;
+	put_line(line, n, buffered);
 	free(line);
+}
+
+/* s (made UTF-8) as a JSON string, quotes included, escaped by jansson into out[len]; "?"
+ * when it cannot be. */
+static void json_text(const char *s, char *out, size_t len)
+{
+	char clean[768];
+	json_t *j;
+	size_t n = 0;
+
+	utf8_sanitize(clean, sizeof(clean), s);
+	if ((j = json_string(clean)) != NULL)
+		n = json_dumpb(j, out, len - 1, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
+	json_decref(j);
+	if (n == 0 || n >= len)
+		n = (size_t)snprintf(out, len, "\"?\"");
+	out[n] = '\0';
+}
+
+void log_access(const char *method, const char *path, int status, long long bytes, double ms,
+                long long user, bool completed)
+{
+	/* an escaped character is at most six: \u0001, or \ufffd for three bytes */
+	char m[6 * 16 + 3], p[6 * 768 + 3], u[24], ts[32], line[sizeof(p) + 256];
+	int n;
+
+	json_text(method, m, sizeof(m));
+	json_text(path, p, sizeof(p));
+	if (user)
+		snprintf(u, sizeof(u), "%lld", user);
+	else
+		snprintf(u, sizeof(u), "null");
+	time_rfc3339(time(NULL), ts, sizeof(ts));
+	n = snprintf(line, sizeof(line),
+	             "{\"level\":\"info\",\"method\":%s,\"path\":%s,\"status\":%d,\"bytes\":%lld,"
+	             "\"ms\":%.3f,\"user\":%s,\"completed\":%s,\"ts\":\"%s\"}\n",
+	             m, p, status, bytes, ms, u, completed ? "true" : "false", ts);
+	if (n > 0 && (size_t)n < sizeof(line))
+		put_line(line, (size_t)n, true);
 }
 
 void log_json(json_t *obj)

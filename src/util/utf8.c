@@ -55,3 +55,19 @@ void utf8_copy(char *dst, size_t len, const char *src)
 		memcpy(dst, src, n);
 	dst[n] = '\0';
 }
+
+void utf8_sanitize(char *dst, size_t len, const char *src)
+{
+	UErrorCode e = U_ZERO_ERROR;
+	UChar u[512];
+	char out[3 * 512 + 1]; /* a UTF-16 unit is at most three bytes of UTF-8 */
+	int32_t n = 0, m = 0;
+
+	u_strFromUTF8WithSub(u, 512, &n, src, (int32_t)strnlen(src, 511), 0xFFFD, NULL, &e);
+	if (U_SUCCESS(e))
+		u_strToUTF8(out, (int32_t)sizeof(out), &m, u, n, &e);
+	if (U_FAILURE(e) || m >= (int32_t)sizeof(out))
+		m = 0;
+	out[m] = '\0';
+	utf8_copy(dst, len, out);
+}

@@ -13,5 +13,8 @@ int utf8_ascii_lower(const char *s, char *out, size_t outlen);
 /* Copies src (NULL: "") into dst[len], len > 0, cut at a character boundary when it does not
  * fit, so a valid string stays valid. */
 void utf8_copy(char *dst, size_t len, const char *src);
+/* utf8_copy of src's first 511 bytes with each ill-formed sequence replaced by U+FFFD: text
+ * from outside (a request's path) made fit for JSON. */
+void utf8_sanitize(char *dst, size_t len, const char *src);
 
 #endif

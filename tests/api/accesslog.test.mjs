@@ -30,3 +30,45 @@ test('every request of a burst has its access line while the server runs, and at
   assert.equal(lines(s.log(), 'burst-two'), 400);
   assert.match(s.log(), /"msg":"stopped"/);
 });
+
+test('each request has one well-formed access line, whatever its path holds', async () => {
+  const { db, t } = demoDb();
+  const { admin } = tokens(db, ['admin']);
+  const s = await serve(db, { KAM_JOB_INTERVAL: '3600' });
+  // quotes, a backslash, a control character, non-ASCII, a byte that is not UTF-8, and a
+  // path cut at the log's 255 bytes in the middle of a character
+  const paths = ['/api/v1/accounts/1', '/api/v1/x%22q%5Cb%01c', '/api/v1/zo%C3%AB-%E2%82%AC',
+    '/api/v1/bad%FFbyte', `/api/v1/${'a'.repeat(240)}${'%C3%AB'.repeat(10)}`];
+  const sent = [];
+  try {
+    for (const p of paths) {
+      const r = await fetch(s.url + p, { headers: { Authorization: `Bearer ${admin}` } });
+      sent.push({ status: r.status, bytes: (await r.arrayBuffer()).byteLength });
+    }
+  } finally {
+    assert.equal(await s.stop(), 0);
+    t.rm();
+  }
+  const access = s.log().split('\n').filter((l) => l.includes('"method"')).map((l) => JSON.parse(l));
+  assert.equal(access.length, paths.length, s.log().slice(-2000));
+  paths.forEach((p, i) => {
+    const a = access[i];
+    assert.deepEqual(Object.keys(a), ['level', 'method', 'path', 'status', 'bytes', 'ms', 'user', 'completed', 'ts']);
+    assert.equal(a.level, 'info');
+    assert.equal(a.method, 'GET');
+    assert.equal(a.status, sent[i].status);
+    assert.equal(a.bytes, sent[i].bytes);
+    assert.equal(typeof a.ms, 'number');
+    assert.ok(a.ms >= 0 && a.ms < 60000);
+    assert.equal(a.completed, true);
+    assert.match(a.ts, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    // the user is known once the route is (an unknown path is answered before sign-in)
+    if (i === 0) assert.equal(a.user, 1);
+    else assert.ok(a.user === null || a.user === 1, String(a.user));
+    let want;
+    try { want = decodeURIComponent(p); } catch { want = null; }
+    if (want !== null && Buffer.byteLength(want) <= 255) assert.equal(a.path, want);
+    else assert.ok(a.path.startsWith('/api/v1/') && Buffer.byteLength(a.path) <= 255 * 3, a.path);
+  });
+  assert.equal(access[3].path, '/api/v1/bad\ufffdbyte');
+});

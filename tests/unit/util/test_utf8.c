@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 #include "util/utf8.h"
 
@@ -62,6 +63,27 @@ static void test_copy(void **state)
 	assert_string_equal(b, "");
 }
 
+/* utf8_sanitize puts U+FFFD for each bad sequence: a path from a request made fit for JSON */
+static void test_sanitize(void **state)
+{
+	char b[16], big[2048], out[2048];
+
+	(void)state;
+	utf8_sanitize(b, sizeof(b), "a\xff" "b");
+	assert_string_equal(b, "a\xef\xbf\xbd" "b");
+	utf8_sanitize(b, sizeof(b), "zo\xc3\xab");
+	assert_string_equal(b, "zo\xc3\xab");
+	utf8_sanitize(b, sizeof(b), "cut\xc3"); /* a character cut off at the end */
+	assert_string_equal(b, "cut\xef\xbf\xbd");
+	utf8_sanitize(b, 6, "ab\xff\xff"); /* the second replacement does not fit whole */
+	assert_string_equal(b, "ab\xef\xbf\xbd");
+	memset(big, 0xff, sizeof(big) - 1); /* 2,047 bad bytes: the first 511 of them, cut */
+	big[sizeof(big) - 1] = '\0';
+	utf8_sanitize(out, sizeof(out), big);
+	assert_int_equal(strlen(out), 511 * 3);
+	assert_true(utf8_valid(out));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -69,6 +91,7 @@ int main(void)
 	    cmocka_unit_test(test_ill_formed),
 	    cmocka_unit_test(test_ascii_lower),
 	    cmocka_unit_test(test_copy),
+	    cmocka_unit_test(test_sanitize),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
