@@ -197,12 +197,15 @@ int api_cache_answer(struct api_cache *c, const char *key, int64_t version, int6
 		http_header(rs, "X-Cache", "miss");
 	if (etag >= 0)
 		http_etag(rs, etag);
-	rc = http_reply_json_text(rs, 200, text, len);
-	if (c && key[0] && rc == KAM_OK)
+	if ((rc = http_reply_json_text(rs, 200, text, len)) != KAM_OK) {
+		free(text);
+		return http_reply_err(rs, rc, NULL); /* a problem document, not a bare 500 */
+	}
+	if (c && key[0])
 		put(c, key, version, etag, text, len); /* which takes the text */
 	else
 		free(text);
-	return rc;
+	return KAM_OK;
 }
 
 void api_cache_metrics_write(struct api_cache *c, const char *what, struct buf *b)

@@ -429,9 +429,10 @@ static void open_store(void)
 
 	if (store_open(url, 2, &app.store, err, sizeof(err)) != KAM_OK)
 		die("cannot open the work database: %s", err);
-	server.cache = api_cache_new(8);
+	server.cache = api_cache_new(8, 0, "answer");
+	server.records = api_cache_new(8, 64 * 1024, "record");
 	server.rollups = api_rollups_new();
-	if (server.cache == NULL || server.rollups == NULL)
+	if (server.cache == NULL || server.records == NULL || server.rollups == NULL)
 		die("no memory");
 }
 
@@ -440,8 +441,10 @@ static void close_store(void)
 	store_close(app.store);
 	app.store = NULL;
 	api_cache_free(server.cache);
+	api_cache_free(server.records);
 	api_rollups_free(server.rollups);
 	server.cache = NULL;
+	server.records = NULL;
 	server.rollups = NULL;
 }
 

@@ -87,11 +87,12 @@ void fuzz_server_init(void)
 	make_token("anna@example.com", auth[FUZZ_ANNA], sizeof(auth[0]));
 	make_token("admin@example.com", auth[FUZZ_ADMIN], sizeof(auth[0]));
 	server.openapi = api_openapi_json(&server.openapi_len);
-	server.cache = api_cache_new(8);
+	server.cache = api_cache_new(8, 0, "answer");
+	server.records = api_cache_new(8, 64 * 1024, "record");
 	server.rollups = api_rollups_new();
 	server.imports = app_importq_new(app.store, &clock);
-	if (server.openapi == NULL || server.cache == NULL || server.rollups == NULL ||
-	    server.imports == NULL)
+	if (server.openapi == NULL || server.cache == NULL || server.records == NULL ||
+	    server.rollups == NULL || server.imports == NULL)
 		abort();
 	app.routes = api_routes;
 	app.nroutes = api_nroutes;

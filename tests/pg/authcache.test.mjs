@@ -75,12 +75,22 @@ test('settings changed on one node are in force on the other at once', { skip },
   assert.equal(after, await today(a));
 });
 
+// Reads until node n answers from its record cache (the jobs' first run at start may move a
+// score between two reads: docs/testing.md); the answer served from memory.
+async function cached(n, token, path) {
+  for (let i = 0; i < 20; i++) {
+    const r = await api(n.url, token, 'GET', path);
+    assert.equal(r.status, 200, r.text);
+    if (r.headers.get('x-cache') === 'hit') return r;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  assert.fail(`${path} never came from node ${n.url}'s record cache`);
+}
+
 test('a record kept in memory on one node is read afresh after a change on the other', { skip }, async () => {
   // (earlier tests revoked Anna's token and deactivated Ben)
   const read = (n) => api(n.url, tok.director, 'GET', '/api/v1/accounts/5');
-  const first = await read(a);
-  assert.equal(first.status, 200);
-  assert.equal((await read(a)).headers.get('x-cache'), 'hit');
+  const first = await cached(a, tok.director, '/api/v1/accounts/5');
   const p = await api(b.url, tok.director, 'PATCH', '/api/v1/accounts/5', { notes: 'changed on node B' });
   assert.equal(p.status, 200, p.text);
   const again = await read(a);
@@ -93,8 +103,7 @@ test('taken off an account\'s team on one node, the other node answers as for a 
   // Chloé (user 5) is on account 2's team
   const missing = await api(a.url, tok.chloe, 'GET', '/api/v1/accounts/999999');
   const read = () => api(a.url, tok.chloe, 'GET', '/api/v1/accounts/2');
-  assert.equal((await read()).status, 200);
-  assert.equal((await read()).headers.get('x-cache'), 'hit');
+  await cached(a, tok.chloe, '/api/v1/accounts/2');
   assert.equal((await api(b.url, tok.director, 'DELETE', '/api/v1/accounts/2/team/5')).status, 204);
   const r = await read();
   assert.equal(r.status, 404);
