@@ -33,12 +33,14 @@ if [ -n "${BENCH_DB:-}" ] && [ -f "$BENCH_DB" ]; then
 	cp "$BENCH_DB" "$T/large.db"
 	HOW=copied
 else
-	"$KAM" demo --db "$T/large.db" --accounts 10000 --contacts 100000 --transactions "$N" >/dev/null 2>&1
+	# with KAM_BEFORE, the older binary makes the data, so that neither server runs on a schema
+	# the other made (the newer one migrates its copy when it starts)
+	"${KAM_BEFORE:-$KAM}" demo --db "$T/large.db" --accounts 10000 --contacts 100000 --transactions "$N" >/dev/null 2>&1
 	HOW=generated
 	if [ -n "${BENCH_DB:-}" ]; then cp "$T/large.db" "$BENCH_DB"; fi
 fi
 GEN=$(echo "$(date +%s.%N) - $S" | bc)
-"$KAM" demo --db "$T/small.db" >/dev/null 2>&1
+"${KAM_BEFORE:-$KAM}" demo --db "$T/small.db" >/dev/null 2>&1
 cp "$T/large.db" "$T/large.orig"; cp "$T/small.db" "$T/small.orig"
 SMALL=$(sqlite3 "$T/small.db" "SELECT (SELECT count(*) FROM accounts) || ' accounts, ' || (SELECT count(*) FROM contacts) || ' contacts, ' || (SELECT count(*) FROM transactions) || ' transactions'")
 
