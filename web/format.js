@@ -3,11 +3,15 @@
 // loaded once after sign-in, is the one every figure is scaled by.
 const table = new Map();
 
-// Loads the currency table; resolves either way (without it, digitsOf falls back below).
+// Loads the currency table; resolves either way, to whether it loaded (without it, digitsOf
+// falls back below).
 export async function loadCurrencies(get) {
   try {
     for (const c of (await get('/api/v1/currencies')).items) table.set(c.code, c.digits);
-  } catch { /* the figures fall back to the browser's own digits */ }
+    return true;
+  } catch { /* the figures fall back to the browser's own digits */
+    return false;
+  }
 }
 
 // The minor-unit digits of a currency: the server's table, else the browser's, else 2.
