@@ -25,7 +25,7 @@ trap cleanup EXIT INT TERM
 [ -x "$KAM" ] || { echo "bench: building ./kam"; make --no-print-directory kam >/dev/null; }
 
 NF=$(echo "$N" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')
-echo "bench: generating 10,000 accounts, 100,000 contacts, $NF transactions, and the small demo"
+echo "bench: ${BENCH_DB:+$BENCH_DB or }10,000 accounts, 100,000 contacts, $NF transactions, and the small demo"
 LOAD0=$(cut -d" " -f1-3 /proc/loadavg)
 S=$(date +%s.%N)
 # the demo is deterministic: the same N gives the same data; the bench writes only to copies
@@ -79,7 +79,7 @@ else
 fi
 
 echo
-echo "large: 10,000 accounts, 100,000 contacts, $NF transactions ($HOW in ${GEN%.*} s)"
+echo "large: 10,000 accounts, 100,000 contacts, $NF transactions ($HOW in $(printf %.0f "$GEN") s)"
 echo "small: the demo data ($SMALL)"
 echo "$("$KAM" --version) serve on $(nproc) cores, chromium on the same machine; load average before $LOAD0, after $(cut -d" " -f1-3 /proc/loadavg)"
 [ -n "${KAM_BEFORE:-}" ] && echo "before: $("$KAM_BEFORE" --version) ($KAM_BEFORE), measured just before the same screens with $KAM"
