@@ -1,6 +1,7 @@
 // The kam web app: a shell with navigation, and one view per screen, routed by the hash.
+import { staffBoot } from './boot.js'; // first: it asks for the session before the rest loads
 import { html, render, useState, useEffect } from './vendor-preact-htm.js';
-import { get, peek, resume, login, logout, onLogout, onConnection, connected } from './api.js';
+import { get, login, logout, onLogout, onConnection, connected } from './api.js';
 import { loadCurrencies } from './format.js';
 import { Dashboard } from './dashboard.js';
 import { Accounts } from './accounts.js';
@@ -129,20 +130,12 @@ function App() {
   return html`<${Staff} />`;
 }
 
-// The session and the currency table, asked at once as soon as the modules have loaded (not
-// one after the other, each a frame after a render): the table needs a session too, so on the
-// login page it is refused (a quiet 401) and asked again after sign-in. Resolves to [user or
-// null, whether the table loaded]; a staff screen takes it once.
-const ask = () => Promise.all([resume(), loadCurrencies(peek)]);
-let booting = /^#\/(shared|workspace|invite|reset)(\/|$)/.test(location.hash) ? null : ask();
-
 function Staff() {
   const [user, setUser] = useState(undefined);
   const [digits, setDigits] = useState(false);
   useEffect(() => {
-    const b = booting ?? ask();
-    booting = null; // a later Staff (back from a share link) asks afresh
-    b.then(([u, loaded]) => { if (loaded) setDigits(true); setUser(u); });
+    // the session and the currency table, asked at start (boot.js)
+    staffBoot().then(([u, loaded]) => { if (loaded) setDigits(true); setUser(u); });
     onLogout(() => setUser(null)); // a session that expired goes back to the login
   }, []);
   // every screen shows money, scaled by the currencies' ISO 4217 digits: load them once
