@@ -7,8 +7,9 @@
 // screen's "rendered" condition holds and records performance.now() (ms since the navigation
 // started) the first time it does. The conditions only hold once the data has arrived and
 // been drawn:
-//   dashboard  the KPI tiles and the forecast tile, the revenue tile showing a number, the portfolio matrix canvas
-//              with pixels drawn on it, the open-alerts list and the workload table;
+//   dashboard  the KPI tiles and the forecast tile, the revenue tile showing a number, each KPI tile's
+//              line of months drawn, the portfolio matrix canvas with pixels drawn on it, the
+//              revenue chart likewise, the open-alerts list and the workload table;
 //   account    the account header: name, tier, and the health score as a number;
 //   accounts   the table with min(50, all accounts) rows, Score column marked sorted;
 //   sorted     after a click on the Account column: the rows in descending name order;
@@ -42,6 +43,9 @@ function probe() {
       return tiles.length >= 6 && !document.querySelector('.tiles .loading') && /\d/.test(document.querySelector('[data-kpi=revenue] .value').textContent) &&
         vis(document.querySelector('ul.alerts')) &&
         document.querySelectorAll('section:has(#w-title) tbody tr').length > 0 &&
+        // every KPI tile's line of months (an ECharts canvas, made and drawn in one task, before
+        // 2026-11-29; SVG since; a KPI without a value in any month draws nothing in either)
+        document.querySelectorAll('.tiles [data-kpi] .spark svg, .tiles [data-kpi] .spark canvas').length >= 7 &&
         drawn(document.querySelector('section[aria-labelledby=m-title] .chart canvas')) &&
         // panels fill in independently: rendered means all of them, the monthly series too
         drawn(document.querySelector('section[aria-labelledby=r-title] .chart canvas'));

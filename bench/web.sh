@@ -5,6 +5,9 @@
 #   bench/web.sh                       10,000 accounts, 100,000 contacts, BENCH_TRANSACTIONS
 #   BENCH_RUNS=30 BENCH_TRANSACTIONS=10000000 bench/web.sh   (defaults 20 and 1,000,000)
 #   BENCH_OUT=dir keeps every sample (large.json, small.json; node bench/web.mjs report reads them)
+#   BENCH_DB=FILE keeps the generated large database there and starts from a copy of it next time
+#   KAM_BEFORE=path/to/older/kam measures that binary too, in the same run, before KAM_BIN
+#     (the web app is built into the binary, so this compares the app as well as the server)
 # Needs /usr/bin/chromium (scripts/deps --test installs it; CHROMIUM=... for another) and
 # playwright-core from the root package.json (npm ci).
 set -euo pipefail
@@ -22,16 +25,31 @@ trap cleanup EXIT INT TERM
 [ -x "$KAM" ] || { echo "bench: building ./kam"; make --no-print-directory kam >/dev/null; }
 
 NF=$(echo "$N" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')
-echo "bench: generating 10,000 accounts, 100,000 contacts, $NF transactions, and the small demo"
+echo "bench: ${BENCH_DB:+$BENCH_DB or }10,000 accounts, 100,000 contacts, $NF transactions, and the small demo"
 LOAD0=$(cut -d" " -f1-3 /proc/loadavg)
 S=$(date +%s.%N)
-"$KAM" demo --db "$T/large.db" --accounts 10000 --contacts 100000 --transactions "$N" >/dev/null 2>&1
+# the demo is deterministic: the same N gives the same data; the bench writes only to copies
+if [ -n "${BENCH_DB:-}" ] && [ -f "$BENCH_DB" ]; then
+	cp "$BENCH_DB" "$T/large.db"
+	HOW=copied
+else
+	# with KAM_BEFORE, the older binary makes the data, so that neither server runs on a schema
+	# the other made (the newer one migrates its copy when it starts)
+	"${KAM_BEFORE:-$KAM}" demo --db "$T/large.db" --accounts 10000 --contacts 100000 --transactions "$N" >/dev/null 2>&1
+	HOW=generated
+	if [ -n "${BENCH_DB:-}" ]; then cp "$T/large.db" "$BENCH_DB"; fi
+fi
 GEN=$(echo "$(date +%s.%N) - $S" | bc)
-"$KAM" demo --db "$T/small.db" >/dev/null 2>&1
+"${KAM_BEFORE:-$KAM}" demo --db "$T/small.db" >/dev/null 2>&1
+cp "$T/large.db" "$T/large.orig"; cp "$T/small.db" "$T/small.orig"
 SMALL=$(sqlite3 "$T/small.db" "SELECT (SELECT count(*) FROM accounts) || ' accounts, ' || (SELECT count(*) FROM contacts) || ' contacts, ' || (SELECT count(*) FROM transactions) || ' transactions'")
 
-# measure DB LABEL: serve DB, open alerts as a running server has them, drive chromium
+# measure DB [BIN [LABEL]]: serve a fresh copy of DB, open alerts as a running server has them,
+# drive chromium; the samples go to $T/LABEL.json
 measure() {
+	local bin=${2:-$KAM} label=${3:-$1}
+	cp "$T/$1.orig" "$T/$1.db"; rm -f "$T/$1.db-wal" "$T/$1.db-shm"
+	KAM=$bin
 	"$KAM" serve --db "$T/$1.db" --listen 127.0.0.1:0 >"$T/$1.out" 2>"$T/$1.log" &
 	PID=$!
 	for _ in $(seq 100); do grep -q 'serving on' "$T/$1.out" 2>/dev/null && break; sleep 0.05; done
@@ -39,19 +57,32 @@ measure() {
 	url=$(grep -o 'http://127.0.0.1:[0-9]*' "$T/$1.out")
 	tok=$("$KAM" token create --email director@example.com --name bench --db "$T/$1.db")
 	curl -sf -XPOST -H "Authorization: Bearer $tok" "$url/api/v1/alerts/evaluate" >/dev/null
-	echo "bench: $1: $RUNS runs per screen on $url"
-	node bench/web.mjs measure "$url" "$RUNS" "$T/$1.json"
-	RSS[$1]=$(awk '/VmHWM/ {print $2}' /proc/"$PID"/status)
+	echo "bench: $label: $RUNS runs per screen on $url ($("$KAM" --version))"
+	node bench/web.mjs measure "$url" "$RUNS" "$T/$label.json"
+	RSS[$label]=$(awk '/VmHWM/ {print $2}' /proc/"$PID"/status)
+	[ -n "${BENCH_OUT:-}" ] && mkdir -p "$BENCH_OUT" && cp "$T/$1.log" "$BENCH_OUT/$label.access.log"
 	kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
+	KAM=${KAM_BIN:-./kam}
 }
 declare -A RSS
-measure large
-measure small
+SETS=()
+if [ -n "${KAM_BEFORE:-}" ]; then
+	measure large "$KAM_BEFORE" large-before
+	measure large "$KAM" large
+	measure small "$KAM_BEFORE" small-before
+	measure small "$KAM" small
+	SETS=(before-large="$T/large-before.json" large="$T/large.json" before-small="$T/small-before.json" small="$T/small.json")
+else
+	measure large
+	measure small
+	SETS=(large="$T/large.json" small="$T/small.json")
+fi
 
 echo
-echo "large: 10,000 accounts, 100,000 contacts, $NF transactions (generated in ${GEN%.*} s)"
+echo "large: 10,000 accounts, 100,000 contacts, $NF transactions ($HOW in $(printf %.0f "$GEN") s)"
 echo "small: the demo data ($SMALL)"
 echo "$("$KAM" --version) serve on $(nproc) cores, chromium on the same machine; load average before $LOAD0, after $(cut -d" " -f1-3 /proc/loadavg)"
-node bench/web.mjs report large="$T/large.json" small="$T/small.json"
-[ -n "${BENCH_OUT:-}" ] && mkdir -p "$BENCH_OUT" && cp "$T/large.json" "$T/small.json" "$BENCH_OUT/"
-echo "kam peak RSS: large ${RSS[large]} kB, small ${RSS[small]} kB (VmHWM)"
+[ -n "${KAM_BEFORE:-}" ] && echo "before: $("$KAM_BEFORE" --version) ($KAM_BEFORE), measured just before the same screens with $KAM"
+node bench/web.mjs report "${SETS[@]}"
+[ -n "${BENCH_OUT:-}" ] && mkdir -p "$BENCH_OUT" && cp "$T"/*.json "$BENCH_OUT/"
+echo "kam peak RSS (VmHWM, kB):$(for k in "${!RSS[@]}"; do printf ' %s %s' "$k" "${RSS[$k]}"; done)"

@@ -49,13 +49,13 @@ async function body_of(r) {
   }
 }
 
-export async function api(method, path, body) {
+export async function api(method, path, body, { quiet = false } = {}) {
   const headers = {};
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
   const r = await send(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
   const json = await body_of(r);
-  if (r.status === 401 && path !== '/api/v1/session') {
+  if (r.status === 401 && path !== '/api/v1/session' && !quiet) {
     csrf = null;
     listeners.forEach((fn) => fn());
   }
@@ -75,6 +75,10 @@ export async function get(path) {
     }
   }
 }
+
+// A read asked before the app knows whether there is a session (beside GET /session): its
+// 401 is an answer, not a session that ended.
+export function peek(path) { return api('GET', path, undefined, { quiet: true }); }
 
 export async function login(email, password) {
   const s = await api('POST', '/api/v1/session', { email, password });

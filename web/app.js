@@ -1,6 +1,7 @@
 // The kam web app: a shell with navigation, and one view per screen, routed by the hash.
+import { staffBoot } from './boot.js'; // first: it asks for the session before the rest loads
 import { html, render, useState, useEffect } from './vendor-preact-htm.js';
-import { get, resume, login, logout, onLogout, onConnection, connected } from './api.js';
+import { get, login, logout, onLogout, onConnection, connected } from './api.js';
 import { loadCurrencies } from './format.js';
 import { Dashboard } from './dashboard.js';
 import { Accounts } from './accounts.js';
@@ -133,7 +134,8 @@ function Staff() {
   const [user, setUser] = useState(undefined);
   const [digits, setDigits] = useState(false);
   useEffect(() => {
-    resume().then(setUser);
+    // the session and the currency table, asked at start (boot.js)
+    staffBoot().then(([u, loaded]) => { if (loaded) setDigits(true); setUser(u); });
     onLogout(() => setUser(null)); // a session that expired goes back to the login
   }, []);
   // every screen shows money, scaled by the currencies' ISO 4217 digits: load them once

@@ -1,12 +1,14 @@
 // One ECharts chart in a div that follows its option and the window's size. The chart is
-// created once per div and updated with setOption, not made again on every render.
-import { html, useEffect, useRef } from './vendor-preact-htm.js';
+// created once per div and updated with setOption, not made again on every render. Both
+// happen in layout effects, before the browser paints: the chart shows in the same frame as
+// the rest of its answer, not one or two frames later.
+import { html, useEffect, useLayoutEffect, useRef } from './vendor-preact-htm.js';
 import * as echarts from './vendor-echarts.js';
 
 export function Chart({ option, onClick, label, tall, small }) {
   const el = useRef(null);
   const chart = useRef(null);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const c = echarts.init(el.current, null, { renderer: 'canvas' });
     const resize = () => c.resize();
     chart.current = c;
@@ -14,7 +16,7 @@ export function Chart({ option, onClick, label, tall, small }) {
     return () => { removeEventListener('resize', resize); c.dispose(); chart.current = null; };
   }, []);
   // notMerge: series that went away must go from the chart too
-  useEffect(() => { chart.current.setOption(option, true); }, [option]);
+  useLayoutEffect(() => { chart.current.setOption(option, true); }, [option]);
   useEffect(() => {
     if (!onClick) return undefined;
     const c = chart.current;

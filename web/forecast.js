@@ -1,7 +1,7 @@
 // The forecast (issue 18): a quarter's call per KAM, team or portfolio — booked, contracted,
 // commit, best case, pipeline against target — with the deals behind each figure, how the call
 // moved week by week, and a CSV of the table. Also the dashboard tile and an account's contracts.
-import { html, useState, useEffect } from './vendor-preact-htm.js';
+import { html, useState, useEffect, useLayoutEffect } from './vendor-preact-htm.js';
 import { Chart } from './chart.js';
 import { api, get, onConnection } from './api.js';
 import { money, pct, date, toMajor, toMinor } from './format.js';
@@ -146,7 +146,8 @@ export function Forecast({ user }) {
 export function ForecastTile() {
   const [f, setF] = useState(null);
   const [error, setError] = useState(null);
-  useEffect(() => { get('/api/v1/forecast?by=portfolio').then(setF, (e) => setError(e.message)); }, []);
+  // asked as the tile is put on the page, not a frame later (the dashboard waits for it)
+  useLayoutEffect(() => { get('/api/v1/forecast?by=portfolio').then(setF, (e) => setError(e.message)); }, []);
   if (error) return html`<section class="tile forecast-tile"><h3>Forecast</h3><p class="error">${error}</p></section>`;
   if (!f) return html`<section class="tile forecast-tile"><h3>Forecast</h3><p class="loading">Loading…</p></section>`;
   const t = f.total;

@@ -1,7 +1,7 @@
 // Playbooks (issue 17): the library and its editor (Settings), the runs of an account with a
 // "Start a playbook" button (the account's plan tab), "Why did this fire?" under an alert,
 // and the runs overdue across the portfolio (the dashboard).
-import { html, useState, useEffect } from './vendor-preact-htm.js';
+import { html, useState, useEffect, useLayoutEffect } from './vendor-preact-htm.js';
 import { get, api } from './api.js';
 import { date } from './format.js';
 
@@ -223,7 +223,8 @@ export function AlertWhy({ id }) {
 
 export function OverdueRuns() {
   const [runs, setRuns] = useState(null);
-  useEffect(() => { get('/api/v1/playbook-runs?state=overdue&limit=10').then((r) => setRuns(r.items), () => setRuns([])); }, []);
+  // asked with the dashboard's other panels, as it is put on the page
+  useLayoutEffect(() => { get('/api/v1/playbook-runs?state=overdue&limit=10').then((r) => setRuns(r.items), () => setRuns([])); }, []);
   return html`<section aria-labelledby="or-title" data-panel="overdue-runs"><h2 id="or-title">Playbook runs overdue</h2>
     ${!runs ? html`<p class="loading">Loading…</p>` : runs.length === 0 ? html`<p class="muted">No playbook run has a step past its due date.</p>`
       : html`<div class="scroll"><table class="overdue-runs"><thead><tr><th>Account</th><th>Playbook</th><th>Progress</th><th>Late steps</th></tr></thead>

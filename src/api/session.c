@@ -103,15 +103,17 @@ static json_t *clock_json(struct req *rq)
 
 /* A new installation's first questions, for a director or admin: while the settings were
  * never saved and no money is stored, the web app asks for the company's name, currency and
- * time zone (the currency cannot change once revenue is in). */
+ * time zone (the currency cannot change once revenue is in). Every page load asks this: only
+ * whether a transaction exists, not how many (counting 1M rows took 3-9 ms). */
 static json_t *setup_json(struct req *rq, enum role role)
 {
 	struct settings s;
-	int64_t version = 0, ntx = 1;
+	int64_t version = 0;
+	bool any = true;
 
 	if ((role != ROLE_ADMIN && role != ROLE_DIRECTOR) ||
 	    app_settings_load(rq->db, &s, &version) != KAM_OK || version > 0 ||
-	    store_count_transactions(rq->db, &ntx) != KAM_OK || ntx > 0)
+	    store_any_transactions(rq->db, &any) != KAM_OK || any)
 		return json_false();
 	return json_true();
 }

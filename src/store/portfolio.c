@@ -99,6 +99,16 @@ int store_count_transactions(struct store_conn *c, int64_t *n)
 	return sq_int(c, "SELECT count(*) FROM transactions", NULL, 0, n);
 }
 
+int store_any_transactions(struct store_conn *c, bool *any)
+{
+	int64_t n = 0;
+	int rc = sq_int(c, "SELECT count(*) FROM (SELECT 1 FROM transactions LIMIT 1) t", NULL, 0,
+	                &n);
+
+	*any = n > 0;
+	return rc;
+}
+
 int store_scores_dirty(struct store_conn *c)
 {
 	return put_state(c, "dirty");

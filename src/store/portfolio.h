@@ -13,6 +13,8 @@ int store_settings_put(struct store_conn *c, const json_t *doc, int64_t version,
 int store_derived_rebuild(struct store_conn *c);
 /* How many transactions are stored. */
 int store_count_transactions(struct store_conn *c, int64_t *n);
+/* Whether any transaction is stored: one index probe, where the count reads them all. */
+int store_any_transactions(struct store_conn *c, bool *any);
 /* Marks every account's score stale (revenue changed); the next reader refreshes them. */
 int store_scores_dirty(struct store_conn *c);
 /* Whether scores need a refresh: marked dirty, or last refreshed before today. */

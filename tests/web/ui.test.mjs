@@ -52,8 +52,8 @@ test('dashboard: KPI tiles with the previous period, the matrix, revenue, alerts
   assert.match(await p.locator('[data-kpi=nrr] .value').textContent(), /%$/);
   assert.match(await p.locator('[data-kpi=nrr] .prev').textContent(), /previous/);
   // panels fill in as their answers arrive; each one ends up drawn
-  await p.locator('[data-kpi=revenue] .spark canvas').waitFor();
-  assert.equal(await p.locator('.tile .spark canvas').count(), 7, 'each tile (share of wallet too) has a sparkline');
+  await p.locator('[data-kpi=revenue] .spark svg polyline').first().waitFor();
+  assert.equal(await p.locator('.tile .spark svg').count(), 7, 'each tile (share of wallet too) has a sparkline');
   await p.getByRole('img', { name: 'Portfolio matrix' }).locator('canvas').waitFor();
   await p.getByRole('img', { name: 'Revenue by month' }).locator('canvas').waitFor();
   await p.locator('ul.alerts li').first().waitFor();
