@@ -50,6 +50,7 @@ AGAIN=$(secs "$KAM" import transactions "$T/tx.csv" --db "$(dburl after)")
 if [ -n "${KAM_BEFORE:-}" ]; then
 	"$KAM_BEFORE" demo --db "$(dburl before)" >/dev/null 2>&1
 	BEFORE=$(secs "$KAM_BEFORE" import transactions "$T/tx.csv" --db "$(dburl before)")
+	BEFORE_AGAIN=$(secs "$KAM_BEFORE" import transactions "$T/tx.csv" --db "$(dburl before)")
 fi
 ROWS=$(psql -q "$(dburl after)" -At -c "SELECT count(*) FROM transactions WHERE external_id LIKE 'B-%'")
 ROLLUP=$(psql -q "$(dburl after)" -At -c "SELECT (SELECT sum(transactions) FROM revenue_monthly) = (SELECT count(*) FROM transactions)")
@@ -63,9 +64,13 @@ IDX=$(secs psql -q "$(dburl ref)" -c "\\copy idx FROM '$T/tx.csv' WITH (FORMAT c
 
 echo
 echo "import of $N transactions on PostgreSQL $("$BINDIR/postgres" --version | awk '{print $3}'), $(nproc) cores; × = rows/s as a share of psql's \\copy into a plain table"
-[ -n "${KAM_BEFORE:-}" ] && row "kam before: import transactions (multi-row INSERT)" "$BEFORE" "$PLAIN"
+if [ -n "${KAM_BEFORE:-}" ]; then
+	row "kam before: import transactions (new rows)" "$BEFORE" "$PLAIN"
+	row "kam before: the same file again (all unchanged)" "$BEFORE_AGAIN" "$PLAIN"
+fi
 row "kam import transactions (new rows, checked, rollup kept)" "$AFTER" "$PLAIN"
 row "kam import of the same file again (all unchanged)" "$AGAIN" "$PLAIN"
 row "psql \\copy into a plain table (reference)" "$PLAIN" "$PLAIN"
 row "psql \\copy into a table with kam's three indexes" "$IDX" "$PLAIN"
 echo "  rows stored by kam: $ROWS; rollup equals the rows: $([ "$ROLLUP" = t ] && echo yes || echo NO)"
+echo "  load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -360,6 +360,8 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 			rc = imp_flush(&im);
 			if (rc == KAM_OK && !o->dry_run &&
 			    !o->atomic) { /* let other writers in between batches */
+				/* who gets in may change what was read ahead */
+				imp_ahead_clear(&im);
 				if ((rc = batch_counts(&im)) != KAM_OK) {
 					/* the batch is still open: stopped() undoes it */
 				} else if ((rc = store_commit(db)) == KAM_OK) {
@@ -441,6 +443,7 @@ out:
 	imp_seen_free(&im.refs);
 	imp_cells_free(&im.cells);
 	imp_cells_free(&im.checked);
+	imp_ahead_clear(&im);
 	json_decref(im.rates);
 	free(im.pending);
 	store_bulk_deferred_free(&im.deferred);

@@ -1041,6 +1041,95 @@ static int savepoint(struct rowctx *x)
 	return rc;
 }
 
+/* --- a re-import's stored transactions, read ahead --------------------------------------- */
+
+#define AHEAD 512 /* rows whose stored transactions one statement reads */
+
+void imp_ahead_clear(struct imp *im)
+{
+	json_decref(im->ahead);
+	im->ahead = NULL;
+	imp_cells_free(&im->ahead_ix);
+	im->ahead_until = 0;
+}
+
+/* Reads the stored transactions of rows at… by their external id cells (as build() will read
+ * them), so that each of the next AHEAD rows that updates one finds it in memory. What is
+ * read here only saves a read: a row whose record is not among them (matched another way,
+ * a cell build() reads differently) reads it as before. */
+static int read_ahead(struct imp *im, size_t at)
+{
+	size_t col = SIZE_MAX, end = at + AHEAD < im->nrows ? at + AHEAD : im->nrows, n = 0, i;
+	const char **keys;
+	json_t *rows = NULL, *rec;
+	int rc;
+
+	imp_ahead_clear(im);
+	im->ahead_until = end;
+	for (i = 0; i < im->ncols; i++)
+		if (im->cols[i].target && im->cols[i].f && !im->cols[i].ref &&
+		    !strcmp(im->cols[i].f->name, "external_id"))
+			col = i;
+	if (col == SIZE_MAX)
+		return KAM_OK;
+	if ((keys = malloc((end - at) * sizeof(*keys))) == NULL)
+		return KAM_ENOMEM;
+	for (i = at; i < end; i++) {
+		struct row *r = &im->rows[i];
+		const char *v;
+
+		if (r->n != im->ncols || r->loop)
+			continue;
+		v = trim(r->v[col]);
+		if (v[0] == '\'' && imp_formula_like(v + 1))
+			v++;
+		v = custom_value(im, &im->cols[col], v);
+		if (*v && utf8_valid(v))
+			keys[n++] = v;
+	}
+	rc = store_get_keyed(im->db, im->e, "external_id", keys, n, &rows);
+	free(keys);
+	if (rc != KAM_OK)
+		return rc;
+	im->ahead = rows;
+	json_array_foreach(rows, i, rec)
+	{
+		bool added;
+		struct imp_cell *c = imp_cell_at(
+		    &im->ahead_ix, json_integer_value(json_object_get(rec, "id")), 0, "s", &added);
+
+		if (c == NULL)
+			return KAM_ENOMEM;
+		c->amount = (int64_t)i + 1;
+	}
+	return KAM_OK;
+}
+
+/* The stored record id that row r updates (*out, owned by the caller). A transactions
+ * file's are read ahead, a batch of rows at a time; each record read ahead serves one row
+ * (a second row for the same record reads what the first wrote). */
+static int stored_row(struct imp *im, const struct row *r, int64_t id, json_t **out)
+{
+	size_t at = (size_t)(r - im->rows);
+	struct imp_cell *c;
+	bool added;
+	int rc;
+
+	/* a bulk load has set the external id index aside: no lookups by it */
+	if (im->e == &model_transaction && !im->deferred.on) {
+		if (at >= im->ahead_until && (rc = read_ahead(im, at)) != KAM_OK)
+			return rc;
+		if ((c = imp_cell_at(&im->ahead_ix, id, 0, "s", &added)) == NULL)
+			return KAM_ENOMEM;
+		if (c->amount > 0) {
+			*out = json_incref(json_array_get(im->ahead, (size_t)(c->amount - 1)));
+			c->amount = 0;
+			return KAM_OK;
+		}
+	}
+	return store_get(im->db, im->e, id, out, NULL);
+}
+
 static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 {
 	struct imp *im = x->im;
@@ -1052,7 +1141,7 @@ static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 		int64_t acc;
 		bool added;
 
-		if ((rc = store_get(im->db, im->e, id, &stored, NULL)) != KAM_OK)
+		if ((rc = stored_row(im, x->row, id, &stored)) != KAM_OK)
 			goto out;
 		/* the access check comes before any comparison: a row is counted (even as
 		 * unchanged) only for a record the caller may change. A transaction's is its
