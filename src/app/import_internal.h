@@ -118,6 +118,7 @@ struct imp {
 	json_t *ahead;
 	struct imp_cells ahead_ix;
 	size_t ahead_until;
+	bool ahead_on; /* where reads are round trips (store_remote), or KAM_IMPORT_READ_AHEAD */
 };
 
 /* Reads every record of buf into im->rows, each with the line it starts on. */

@@ -1049,7 +1049,11 @@ void imp_ahead_clear(struct imp *im)
 {
 	json_decref(im->ahead);
 	im->ahead = NULL;
-	imp_cells_free(&im->ahead_ix);
+	/* the table is kept for the next window (freeing a large block costs glibc a
+	 * consolidation of its free lists each time) */
+	if (im->ahead_ix.v)
+		memset(im->ahead_ix.v, 0, im->ahead_ix.cap * sizeof(*im->ahead_ix.v));
+	im->ahead_ix.n = 0;
 	im->ahead_until = 0;
 }
 
@@ -1116,15 +1120,19 @@ static int stored_row(struct imp *im, const struct row *r, int64_t id, json_t **
 	int rc;
 
 	/* a bulk load has set the external id index aside: no lookups by it */
-	if (im->e == &model_transaction && !im->deferred.on) {
+	if (im->ahead_on && im->e == &model_transaction && !im->deferred.on) {
 		if (at >= im->ahead_until && (rc = read_ahead(im, at)) != KAM_OK)
 			return rc;
 		if ((c = imp_cell_at(&im->ahead_ix, id, 0, "s", &added)) == NULL)
 			return KAM_ENOMEM;
 		if (c->amount > 0) {
-			*out = json_incref(json_array_get(im->ahead, (size_t)(c->amount - 1)));
+			/* taken out of the window: freed after this row, while it is in cache */
+			size_t k = (size_t)(c->amount - 1);
+
+			*out = json_incref(json_array_get(im->ahead, k));
 			c->amount = 0;
-			return KAM_OK;
+			return json_array_set_new(im->ahead, k, json_null()) == 0 ? KAM_OK
+			                                                          : KAM_ENOMEM;
 		}
 	}
 	return store_get(im->db, im->e, id, out, NULL);

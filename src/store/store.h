@@ -15,6 +15,9 @@ struct store_conn; /* one connection, used by one thread at a time */
 
 /* True when url names a PostgreSQL database (postgres:// or postgresql://). */
 bool store_is_pg_url(const char *url);
+/* True where every statement is a round trip to a database server (PostgreSQL): there,
+ * reads are worth batching; SQLite answers a read by primary key in a function call. */
+bool store_remote(const struct store_conn *c);
 /* Opens url (a SQLite path, sqlite:PATH, or postgresql://…) with nconns connections and
  * applies pending migrations. */
 int store_open(const char *url, int nconns, struct store **out, char *err, size_t errlen);
