@@ -300,16 +300,19 @@ static char *seen_copy(struct imp_seen *m, const char *s)
 }
 
 /* Adds s first seen on line; the kept copy, or NULL without memory. */
-static const char *seen_add(struct imp_seen *m, const char *s, uint64_t h, long line)
+/* Room for more keys (at most three quarters full); false without memory. */
+static bool seen_room(struct imp_seen *m, size_t more)
 {
 	size_t i;
 
-	if ((m->n + 1) * 4 > m->cap * 3) {
+	if ((m->n + more) * 4 > m->cap * 3) {
 		size_t cap = m->cap ? m->cap * 2 : 1024;
-		struct imp_seen_slot *v = calloc(cap, sizeof(*v));
+		struct imp_seen_slot *v;
 
-		if (v == NULL)
-			return NULL;
+		while ((m->n + more) * 4 > cap * 3)
+			cap *= 2;
+		if ((v = calloc(cap, sizeof(*v))) == NULL)
+			return false;
 		for (size_t j = 0; j < m->cap; j++) {
 			if (m->v[j].s == NULL)
 				continue;
@@ -321,14 +324,47 @@ static const char *seen_add(struct imp_seen *m, const char *s, uint64_t h, long 
 		m->v = v;
 		m->cap = cap;
 	}
-	for (i = h & (m->cap - 1); m->v[i].s; i = (i + 1) & (m->cap - 1))
-		;
+	return true;
+}
+
+/* Keeps s in slot i, which is free. */
+static const char *seen_keep(struct imp_seen *m, size_t i, const char *s, uint64_t h, long line)
+{
 	if ((m->v[i].s = seen_copy(m, s)) == NULL)
 		return NULL;
 	m->v[i].h = h;
 	m->v[i].line = line;
 	m->n++;
 	return m->v[i].s;
+}
+
+static const char *seen_add(struct imp_seen *m, const char *s, uint64_t h, long line)
+{
+	size_t i;
+
+	if (!seen_room(m, 1))
+		return NULL;
+	for (i = h & (m->cap - 1); m->v[i].s; i = (i + 1) & (m->cap - 1))
+		;
+	return seen_keep(m, i, s, h, line);
+}
+
+/* seen_line and seen_add in one probe of the table (a million external ids do not fit in
+ * any cache: each probe is a miss): *first is the line s was on, else 0 and s is added
+ * with line. The kept copy of s (NULL when it was there already, or without memory). */
+static const char *seen_put(struct imp_seen *m, const char *s, uint64_t h, long line, long *first)
+{
+	size_t i;
+
+	*first = 0;
+	if (!seen_room(m, 1))
+		return NULL;
+	for (i = h & (m->cap - 1); m->v[i].s; i = (i + 1) & (m->cap - 1))
+		if (m->v[i].h == h && !strcmp(m->v[i].s, s)) {
+			*first = m->v[i].line;
+			return NULL;
+		}
+	return seen_keep(m, i, s, h, line);
 }
 
 void imp_seen_free(struct imp_seen *m)
@@ -422,6 +458,8 @@ static const char *custom_value(struct imp *im, const struct col *c, const char 
 {
 	json_t *vals = json_object_get(im->o->custom, "values"), *m, *to;
 
+	if (vals == NULL) /* most files: no lookups (each hashes the cell) */
+		return v;
 	m = json_object_get(vals, c->target);
 	if (m == NULL)
 		m = json_object_get(vals, c->f->name);
@@ -978,15 +1016,15 @@ static int read_row(struct rowctx *x, int64_t *id)
 		return rc;
 	if (json_is_string(json_object_get(x->rec, "external_id"))) {
 		const char *ext = json_string_value(json_object_get(x->rec, "external_id"));
-		uint64_t h = str_hash(ext);
-		long first = seen_line(&im->seen, ext, h);
+		long first;
 
+		x->ext = seen_put(&im->seen, ext, str_hash(ext), x->row->line, &first);
 		if (first)
 			return reject(
 			    x, column_of(im, "external_id"),
 			    "external id %.200s is in the file twice (first on line %lld)", ext,
 			    (long long)first);
-		if ((x->ext = seen_add(&im->seen, ext, h, x->row->line)) == NULL)
+		if (x->ext == NULL)
 			return KAM_ENOMEM;
 	}
 	return existing(x, id);
@@ -1356,6 +1394,15 @@ int imp_flush(struct imp *im)
 	return rc;
 }
 
+/* snprintf(dst, n, "%s", src) without parsing a format, three times per row. */
+static void copy_cut(char *dst, size_t n, const char *src)
+{
+	size_t l = strnlen(src, n - 1);
+
+	memcpy(dst, src, l);
+	dst[l] = '\0';
+}
+
 static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
 {
 	struct imp *im = x->im;
@@ -1451,9 +1498,9 @@ static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
 	    /* the external id lives in im->seen until the import ends */
 	    .external_id = x->ext,
 	};
-	snprintf(t->booked_on, sizeof(t->booked_on), "%s", day);
-	snprintf(t->currency, sizeof(t->currency), "%s", cur);
-	snprintf(month, sizeof(month), "%.7s", day);
+	copy_cut(t->booked_on, sizeof(t->booked_on), day);
+	copy_cut(t->currency, sizeof(t->currency), cur);
+	copy_cut(month, sizeof(month), day);
 	/* the rollup cell must count the row the insert writes */
 	if ((cell = imp_cell_at(&im->cells, acc, t->product_id, month, &added)) == NULL) {
 		im->npending--;
