@@ -303,6 +303,7 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 	                 .ignored = json_array(),
 	                 .rates = json_object()};
 	struct settings s;
+	const char *ahead;
 	bool open = false;
 	double t0;
 	size_t inbatch = 0;
@@ -344,9 +345,8 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 	/* a re-import reads the stored rows of a batch of rows in one statement where each
 	 * statement is a round trip; SQLite reads one row by its id faster than a batch by
 	 * external id (KAM_IMPORT_READ_AHEAD=1 or 0 decides otherwise: tests take both paths) */
-	im.ahead_on = getenv("KAM_IMPORT_READ_AHEAD") && *getenv("KAM_IMPORT_READ_AHEAD")
-	                  ? strcmp(getenv("KAM_IMPORT_READ_AHEAD"), "0") != 0
-	                  : store_remote(db);
+	ahead = getenv("KAM_IMPORT_READ_AHEAD");
+	im.ahead_on = ahead && *ahead ? strcmp(ahead, "0") != 0 : store_remote(db);
 	if ((rc = begin_batch(&im)) != KAM_OK)
 		goto out;
 	open = true;
