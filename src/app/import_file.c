@@ -294,7 +294,6 @@ int imp_map_columns(struct imp *im, struct kam_errinfo *ei)
 	return KAM_OK;
 }
 
-/* The date order of each date column: the option, the mapping file, or the values. */
 /* A date that starts with a four-digit year reads in ISO order whatever the setting
  * (imp_date), so it is never an example of an ambiguous one: two parses per row saved. */
 static bool year_first(const char *v)
@@ -305,6 +304,7 @@ static bool year_first(const char *v)
 	return v[4] == '-' || v[4] == '/' || v[4] == '.';
 }
 
+/* The date order of each date column: the option, the mapping file, or the values. */
 int imp_decide_dates(struct imp *im, struct kam_errinfo *ei)
 {
 	const char *fmt = json_string_value(json_object_get(im->o->custom, "date_format"));

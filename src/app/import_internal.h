@@ -113,8 +113,8 @@ struct imp {
 	struct store_bulk_deferred deferred;
 	/* stored transactions read ahead by the external ids of the rows before ahead_until,
 	 * one statement for AHEAD rows instead of a read per row: ahead_ix maps (id, 0, "s")
-	 * to the record's index in ahead (amount; -1 once used). Dropped at every commit, so a
-	 * row is always compared with what its own batch's transaction reads. */
+	 * to the record's index in ahead plus one (amount; 0 once used). Dropped at every commit,
+	 * so a row is always compared with what its own batch's transaction reads. */
 	json_t *ahead;
 	struct imp_cells ahead_ix;
 	size_t ahead_until;

@@ -299,19 +299,16 @@ static char *seen_copy(struct imp_seen *m, const char *s)
 	return p;
 }
 
-/* Adds s first seen on line; the kept copy, or NULL without memory. */
-/* Room for more keys (at most three quarters full); false without memory. */
-static bool seen_room(struct imp_seen *m, size_t more)
+/* Room for one more key (at most three quarters full); false without memory. */
+static bool seen_room(struct imp_seen *m)
 {
 	size_t i;
 
-	if ((m->n + more) * 4 > m->cap * 3) {
+	if ((m->n + 1) * 4 > m->cap * 3) {
 		size_t cap = m->cap ? m->cap * 2 : 1024;
-		struct imp_seen_slot *v;
+		struct imp_seen_slot *v = calloc(cap, sizeof(*v));
 
-		while ((m->n + more) * 4 > cap * 3)
-			cap *= 2;
-		if ((v = calloc(cap, sizeof(*v))) == NULL)
+		if (v == NULL)
 			return false;
 		for (size_t j = 0; j < m->cap; j++) {
 			if (m->v[j].s == NULL)
@@ -338,11 +335,12 @@ static const char *seen_keep(struct imp_seen *m, size_t i, const char *s, uint64
 	return m->v[i].s;
 }
 
+/* Adds s first seen on line; the kept copy, or NULL without memory. */
 static const char *seen_add(struct imp_seen *m, const char *s, uint64_t h, long line)
 {
 	size_t i;
 
-	if (!seen_room(m, 1))
+	if (!seen_room(m))
 		return NULL;
 	for (i = h & (m->cap - 1); m->v[i].s; i = (i + 1) & (m->cap - 1))
 		;
@@ -357,7 +355,7 @@ static const char *seen_put(struct imp_seen *m, const char *s, uint64_t h, long 
 	size_t i;
 
 	*first = 0;
-	if (!seen_room(m, 1))
+	if (!seen_room(m))
 		return NULL;
 	for (i = h & (m->cap - 1); m->v[i].s; i = (i + 1) & (m->cap - 1))
 		if (m->v[i].h == h && !strcmp(m->v[i].s, s)) {
