@@ -5,7 +5,7 @@
 # table (no checks, no lookups), and into a table with the same indexes as kam's.
 #   bench/import.sh                 1,000,000 rows (BENCH_ROWS to change)
 #   KAM_BEFORE=/tmp/kam-old bench/import.sh    also an older binary, in the same run
-#   BENCH_ACCOUNTS="3000 12000 100000"          the account file sizes (the default)
+#   BENCH_ACCOUNTS="3000 12000 100000"          the account file sizes (the default; none: skip)
 # Each row: wall seconds, CPU seconds (user + system: what the machine's other load moves
 # least), rows/s, and rows/s as a share of the shell's `.import` into a plain table.
 set -euo pipefail
@@ -86,6 +86,8 @@ row "sqlite3 .import into a plain table (reference)" "$N" "$PLAIN" "$PLAIN"
 row "sqlite3 .import into a table with kam's three indexes" "$N" "$IDX_T" "$PLAIN"
 row "sqlite3 .import into a plain table, then the 3 indexes" "$N" "$BULK" "$PLAIN"
 echo "  rows stored by kam: $ROWS; rollup equals the rows: $([ "$ROLLUP" = 1 ] && echo yes || echo NO)"
+echo "  load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+[ "${BENCH_ACCOUNTS:-}" = none ] && exit 0
 
 # Accounts: each new account used to be ranked among all the others as it was written (a
 # quadratic import: 12,000 rows took 28 s); then the portfolio was ranked once per run, but

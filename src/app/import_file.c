@@ -294,6 +294,16 @@ int imp_map_columns(struct imp *im, struct kam_errinfo *ei)
 	return KAM_OK;
 }
 
+/* A date that starts with a four-digit year reads in ISO order whatever the setting
+ * (imp_date), so it is never an example of an ambiguous one: two parses per row saved. */
+static bool year_first(const char *v)
+{
+	for (int i = 0; i < 4; i++)
+		if (!isdigit((unsigned char)v[i]))
+			return false;
+	return v[4] == '-' || v[4] == '/' || v[4] == '.';
+}
+
 /* The date order of each date column: the option, the mapping file, or the values. */
 int imp_decide_dates(struct imp *im, struct kam_errinfo *ei)
 {
@@ -327,7 +337,7 @@ int imp_decide_dates(struct imp *im, struct kam_errinfo *ei)
 
 			md |= vote > 0;
 			dm |= vote < 0;
-			if (vote == 0 && v && *v && example == NULL &&
+			if (vote == 0 && v && *v && example == NULL && !year_first(v) &&
 			    imp_date(v, IMP_DATE_MDY, out, &secs) == 0 &&
 			    imp_date(v, IMP_DATE_AUTO, out, &secs) != 0)
 				example = v;

@@ -111,6 +111,14 @@ struct imp {
 	int fiscal_year_start_month; /* targets' quarters are fiscal */
 	/* a load large beside the table: one transaction, its indexes built once at the end */
 	struct store_bulk_deferred deferred;
+	/* stored transactions read ahead by the external ids of the rows before ahead_until,
+	 * one statement for AHEAD rows instead of a read per row: ahead_ix maps (id, 0, "s")
+	 * to the record's index in ahead plus one (amount; 0 once used). Dropped at every commit,
+	 * so a row is always compared with what its own batch's transaction reads. */
+	json_t *ahead;
+	struct imp_cells ahead_ix;
+	size_t ahead_until;
+	bool ahead_on; /* where reads are round trips (store_remote), or KAM_IMPORT_READ_AHEAD */
 };
 
 /* Reads every record of buf into im->rows, each with the line it starts on. */
@@ -139,6 +147,8 @@ struct imp_cell *imp_cell_at(struct imp_cells *m, int64_t a, int64_t b, const ch
 void imp_cells_free(struct imp_cells *m);
 /* Frees what s holds. */
 void imp_seen_free(struct imp_seen *s);
+/* Forgets the stored rows read ahead (at a commit: other writers may change them next). */
+void imp_ahead_clear(struct imp *im);
 /* Writes the queued new transactions and their rollup cells. */
 int imp_flush(struct imp *im);
 

@@ -299,8 +299,8 @@ static char *seen_copy(struct imp_seen *m, const char *s)
 	return p;
 }
 
-/* Adds s first seen on line; the kept copy, or NULL without memory. */
-static const char *seen_add(struct imp_seen *m, const char *s, uint64_t h, long line)
+/* Room for one more key (at most three quarters full); false without memory. */
+static bool seen_room(struct imp_seen *m)
 {
 	size_t i;
 
@@ -309,7 +309,7 @@ static const char *seen_add(struct imp_seen *m, const char *s, uint64_t h, long 
 		struct imp_seen_slot *v = calloc(cap, sizeof(*v));
 
 		if (v == NULL)
-			return NULL;
+			return false;
 		for (size_t j = 0; j < m->cap; j++) {
 			if (m->v[j].s == NULL)
 				continue;
@@ -321,14 +321,48 @@ static const char *seen_add(struct imp_seen *m, const char *s, uint64_t h, long 
 		m->v = v;
 		m->cap = cap;
 	}
-	for (i = h & (m->cap - 1); m->v[i].s; i = (i + 1) & (m->cap - 1))
-		;
+	return true;
+}
+
+/* Keeps s in slot i, which is free. */
+static const char *seen_keep(struct imp_seen *m, size_t i, const char *s, uint64_t h, long line)
+{
 	if ((m->v[i].s = seen_copy(m, s)) == NULL)
 		return NULL;
 	m->v[i].h = h;
 	m->v[i].line = line;
 	m->n++;
 	return m->v[i].s;
+}
+
+/* Adds s first seen on line; the kept copy, or NULL without memory. */
+static const char *seen_add(struct imp_seen *m, const char *s, uint64_t h, long line)
+{
+	size_t i;
+
+	if (!seen_room(m))
+		return NULL;
+	for (i = h & (m->cap - 1); m->v[i].s; i = (i + 1) & (m->cap - 1))
+		;
+	return seen_keep(m, i, s, h, line);
+}
+
+/* seen_line and seen_add in one probe of the table (a million external ids do not fit in
+ * any cache: each probe is a miss): *first is the line s was on, else 0 and s is added
+ * with line. The kept copy of s (NULL when it was there already, or without memory). */
+static const char *seen_put(struct imp_seen *m, const char *s, uint64_t h, long line, long *first)
+{
+	size_t i;
+
+	*first = 0;
+	if (!seen_room(m))
+		return NULL;
+	for (i = h & (m->cap - 1); m->v[i].s; i = (i + 1) & (m->cap - 1))
+		if (m->v[i].h == h && !strcmp(m->v[i].s, s)) {
+			*first = m->v[i].line;
+			return NULL;
+		}
+	return seen_keep(m, i, s, h, line);
 }
 
 void imp_seen_free(struct imp_seen *m)
@@ -422,6 +456,8 @@ static const char *custom_value(struct imp *im, const struct col *c, const char 
 {
 	json_t *vals = json_object_get(im->o->custom, "values"), *m, *to;
 
+	if (vals == NULL) /* most files: no lookups (each hashes the cell) */
+		return v;
 	m = json_object_get(vals, c->target);
 	if (m == NULL)
 		m = json_object_get(vals, c->f->name);
@@ -978,15 +1014,15 @@ static int read_row(struct rowctx *x, int64_t *id)
 		return rc;
 	if (json_is_string(json_object_get(x->rec, "external_id"))) {
 		const char *ext = json_string_value(json_object_get(x->rec, "external_id"));
-		uint64_t h = str_hash(ext);
-		long first = seen_line(&im->seen, ext, h);
+		long first;
 
+		x->ext = seen_put(&im->seen, ext, str_hash(ext), x->row->line, &first);
 		if (first)
 			return reject(
 			    x, column_of(im, "external_id"),
 			    "external id %.200s is in the file twice (first on line %lld)", ext,
 			    (long long)first);
-		if ((x->ext = seen_add(&im->seen, ext, h, x->row->line)) == NULL)
+		if (x->ext == NULL)
 			return KAM_ENOMEM;
 	}
 	return existing(x, id);
@@ -1041,6 +1077,103 @@ static int savepoint(struct rowctx *x)
 	return rc;
 }
 
+/* --- a re-import's stored transactions, read ahead --------------------------------------- */
+
+#define AHEAD 512 /* rows whose stored transactions one statement reads */
+
+void imp_ahead_clear(struct imp *im)
+{
+	json_decref(im->ahead);
+	im->ahead = NULL;
+	/* the table is kept for the next window (freeing a large block costs glibc a
+	 * consolidation of its free lists each time) */
+	if (im->ahead_ix.v)
+		memset(im->ahead_ix.v, 0, im->ahead_ix.cap * sizeof(*im->ahead_ix.v));
+	im->ahead_ix.n = 0;
+	im->ahead_until = 0;
+}
+
+/* Reads the stored transactions of rows at… by their external id cells (as build() will read
+ * them), so that each of the next AHEAD rows that updates one finds it in memory. What is
+ * read here only saves a read: a row whose record is not among them (matched another way,
+ * a cell build() reads differently) reads it as before. */
+static int read_ahead(struct imp *im, size_t at)
+{
+	size_t col = SIZE_MAX, end = at + AHEAD < im->nrows ? at + AHEAD : im->nrows, n = 0, i;
+	const char **keys;
+	json_t *rows = NULL, *rec;
+	int rc;
+
+	imp_ahead_clear(im);
+	im->ahead_until = end;
+	for (i = 0; i < im->ncols; i++)
+		if (im->cols[i].target && im->cols[i].f && !im->cols[i].ref &&
+		    !strcmp(im->cols[i].f->name, "external_id"))
+			col = i;
+	if (col == SIZE_MAX)
+		return KAM_OK;
+	if ((keys = malloc((end - at) * sizeof(*keys))) == NULL)
+		return KAM_ENOMEM;
+	for (i = at; i < end; i++) {
+		struct row *r = &im->rows[i];
+		const char *v;
+
+		if (r->n != im->ncols || r->loop)
+			continue;
+		v = trim(r->v[col]);
+		if (v[0] == '\'' && imp_formula_like(v + 1))
+			v++;
+		v = custom_value(im, &im->cols[col], v);
+		if (*v && utf8_valid(v))
+			keys[n++] = v;
+	}
+	rc = store_get_keyed(im->db, im->e, "external_id", keys, n, &rows);
+	free(keys);
+	if (rc != KAM_OK)
+		return rc;
+	im->ahead = rows;
+	json_array_foreach(rows, i, rec)
+	{
+		bool added;
+		struct imp_cell *c = imp_cell_at(
+		    &im->ahead_ix, json_integer_value(json_object_get(rec, "id")), 0, "s", &added);
+
+		if (c == NULL)
+			return KAM_ENOMEM;
+		c->amount = (int64_t)i + 1;
+	}
+	return KAM_OK;
+}
+
+/* The stored record id that row r updates (*out, owned by the caller). A transactions
+ * file's are read ahead, a batch of rows at a time; each record read ahead serves one row
+ * (a second row for the same record reads what the first wrote). */
+static int stored_row(struct imp *im, const struct row *r, int64_t id, json_t **out)
+{
+	size_t at = (size_t)(r - im->rows);
+	struct imp_cell *c;
+	bool added;
+	int rc;
+
+	/* a bulk load has set the external id index aside: no lookups by it */
+	if (im->ahead_on && im->e == &model_transaction && !im->deferred.on) {
+		if (at >= im->ahead_until && (rc = read_ahead(im, at)) != KAM_OK)
+			return rc;
+		if ((c = imp_cell_at(&im->ahead_ix, id, 0, "s", &added)) == NULL)
+			return KAM_ENOMEM;
+		if (c->amount > 0) {
+			/* taken out of the window: freed after this row, while it is in cache */
+			size_t k = (size_t)(c->amount - 1);
+
+			*out = json_incref(json_array_get(im->ahead, k));
+			c->amount = 0;
+			return json_array_set_new(im->ahead, k, json_null()) == 0 ? KAM_OK
+			                                                          : KAM_ENOMEM;
+		}
+	}
+	return store_get(im->db, im->e, id, out, NULL);
+}
+
 static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 {
 	struct imp *im = x->im;
@@ -1052,7 +1185,7 @@ static int write_row(struct rowctx *x, int64_t id, struct kam_errinfo *ei)
 		int64_t acc;
 		bool added;
 
-		if ((rc = store_get(im->db, im->e, id, &stored, NULL)) != KAM_OK)
+		if ((rc = stored_row(im, x->row, id, &stored)) != KAM_OK)
 			goto out;
 		/* the access check comes before any comparison: a row is counted (even as
 		 * unchanged) only for a record the caller may change. A transaction's is its
@@ -1259,6 +1392,15 @@ int imp_flush(struct imp *im)
 	return rc;
 }
 
+/* snprintf(dst, n, "%s", src) without parsing a format, three times per row. */
+static void copy_cut(char *dst, size_t n, const char *src)
+{
+	size_t l = strnlen(src, n - 1);
+
+	memcpy(dst, src, l);
+	dst[l] = '\0';
+}
+
 static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
 {
 	struct imp *im = x->im;
@@ -1354,9 +1496,9 @@ static int queue_txn(struct rowctx *x, struct kam_errinfo *ei)
 	    /* the external id lives in im->seen until the import ends */
 	    .external_id = x->ext,
 	};
-	snprintf(t->booked_on, sizeof(t->booked_on), "%s", day);
-	snprintf(t->currency, sizeof(t->currency), "%s", cur);
-	snprintf(month, sizeof(month), "%.7s", day);
+	copy_cut(t->booked_on, sizeof(t->booked_on), day);
+	copy_cut(t->currency, sizeof(t->currency), cur);
+	copy_cut(month, sizeof(month), day);
 	/* the rollup cell must count the row the insert writes */
 	if ((cell = imp_cell_at(&im->cells, acc, t->product_id, month, &added)) == NULL) {
 		im->npending--;

@@ -182,7 +182,10 @@ bool money_convert(int64_t amount, double rate, int64_t *out)
 
 bool money_convert_to(int64_t amount, const char *from, const char *to, double rate, int64_t *out)
 {
-	int shift = money_digits(to) - money_digits(from);
+	/* a row in the base currency (most of an import's) needs no table lookups */
+	int shift = from == to || (from && to && !strcmp(from, to))
+	                ? 0
+	                : money_digits(to) - money_digits(from);
 	double v;
 
 	if (!money_rate_ok(rate) || !money_row_ok(amount))

@@ -570,8 +570,9 @@ const struct model_entity model_import = {"import", "imports", import_fields, N(
 
 const struct model_field *model_field_find(const struct model_entity *e, const char *name)
 {
+	/* the first byte rules out most fields without a call (every key of every body) */
 	for (size_t i = 0; i < e->nfields; i++)
-		if (strcmp(e->fields[i].name, name) == 0)
+		if (e->fields[i].name[0] == name[0] && strcmp(e->fields[i].name, name) == 0)
 			return &e->fields[i];
 	return NULL;
 }

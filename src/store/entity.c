@@ -296,6 +296,106 @@ int store_get_locked(struct store_conn *c, const struct model_entity *e, int64_t
 	return get_row(c, e, id, out, version, true);
 }
 
+/* keys as a PostgreSQL text[] literal: {"a","b\"c"}, each element quoted, " and \ escaped. */
+static int pg_text_array(struct buf *b, const char *const *keys, size_t n)
+{
+	int rc = buf_puts(b, "{");
+
+	for (size_t i = 0; i < n && rc == KAM_OK; i++) {
+		rc = buf_puts(b, i ? ",\"" : "\"");
+		for (const char *p = keys[i]; rc == KAM_OK && *p; p++) {
+			if (*p == '"' || *p == '\\')
+				rc = buf_put(b, "\\", 1);
+			if (rc == KAM_OK)
+				rc = buf_put(b, p, 1);
+		}
+		if (rc == KAM_OK)
+			rc = buf_puts(b, "\"");
+	}
+	if (rc == KAM_OK)
+		rc = buf_puts(b, "}");
+	return rc;
+}
+
+int store_get_keyed(struct store_conn *c, const struct model_entity *e, const char *field,
+                    const char *const *keys, size_t n, json_t **rows)
+{
+	const struct model_field *f = model_field_find(e, field);
+	struct sqlbuf b = {.n = 0};
+	struct buf arg = {0};
+	struct db_stmt *st;
+	json_t *out = json_array(), *obj;
+	int rc;
+
+	*rows = NULL;
+	if (out == NULL)
+		return KAM_ENOMEM;
+	if (f == NULL || !is_column(f)) {
+		json_decref(out);
+		return KAM_EINVAL;
+	}
+	if (n == 0) {
+		*rows = out;
+		return KAM_OK;
+	}
+	/* the keys travel as one parameter, so the statement text is the same for every batch:
+	 * a JSON array SQLite unpacks with json_each, a text[] PostgreSQL compares with ANY;
+	 * both probe the column's index once per key */
+	if (c->ops == &db_sqlite) {
+		json_t *arr = json_array();
+
+		rc = arr ? KAM_OK : KAM_ENOMEM;
+		for (size_t i = 0; i < n && rc == KAM_OK; i++)
+			if (json_array_append_new(arr, json_string(keys[i])) != 0)
+				rc = KAM_ENOMEM;
+		if (rc == KAM_OK) {
+			char *s = json_dumps(arr, JSON_COMPACT);
+
+			rc = s ? buf_puts(&arg, s) : KAM_ENOMEM;
+			free(s);
+		}
+		json_decref(arr);
+	} else {
+		rc = pg_text_array(&arg, keys, n);
+	}
+	if (rc == KAM_OK && arg.err)
+		rc = arg.err;
+	if (rc != KAM_OK)
+		goto out;
+	sb_add(&b, "SELECT ");
+	select_cols(&b, e);
+	sb_add(&b, " FROM ");
+	sb_add(&b, e->table);
+	sb_add(&b, " WHERE ");
+	sb_add(&b, f->name);
+	sb_add(&b,
+	       c->ops == &db_sqlite ? " IN (SELECT value FROM json_each(?))" : " = ANY(?::text[])");
+	if (b.overflow) {
+		rc = KAM_EINVAL;
+		goto out;
+	}
+	rc = c->ops->query(c->db, b.s, (struct db_val[]){DB_TEXT(arg.data)}, 1, &st);
+	if (rc != KAM_OK)
+		goto out;
+	while ((rc = c->ops->next(st)) == 1) {
+		if ((obj = row_json(c, e, st, NULL)) == NULL ||
+		    json_array_append_new(out, obj) != 0) {
+			rc = KAM_ENOMEM;
+			break;
+		}
+	}
+	c->ops->done(st);
+	if (rc == 0)
+		rc = load_page_lists(c, e, out);
+out:
+	buf_free(&arg);
+	if (rc == KAM_OK)
+		*rows = out;
+	else
+		json_decref(out);
+	return rc;
+}
+
 /* The one list field kept beside e's rows (tags or refs), or NULL when it has none or
  * several: that one is read in the row's statement, by a join. */
 static const struct model_field *joined_list(const struct model_entity *e)

@@ -100,6 +100,11 @@ bool store_is_pg_url(const char *url)
 	return strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0;
 }
 
+bool store_remote(const struct store_conn *c)
+{
+	return c->ops != &db_sqlite;
+}
+
 int store_open(const char *url, int nconns, struct store **out, char *err, size_t errlen)
 {
 	struct store *st;

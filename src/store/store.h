@@ -15,6 +15,9 @@ struct store_conn; /* one connection, used by one thread at a time */
 
 /* True when url names a PostgreSQL database (postgres:// or postgresql://). */
 bool store_is_pg_url(const char *url);
+/* True where every statement is a round trip to a database server (PostgreSQL): there,
+ * reads are worth batching; SQLite answers a read by primary key in a function call. */
+bool store_remote(const struct store_conn *c);
 /* Opens url (a SQLite path, sqlite:PATH, or postgresql://…) with nconns connections and
  * applies pending migrations. */
 int store_open(const char *url, int nconns, struct store **out, char *err, size_t errlen);
@@ -74,6 +77,12 @@ int store_get_seen(struct store_conn *c, const struct model_entity *e, int64_t i
  * read-check-write sequences use it, so concurrent writers queue instead of colliding. */
 int store_get_locked(struct store_conn *c, const struct model_entity *e, int64_t id,
 		     json_t **out, int64_t *version);
+/* The records of e whose text column field (a name from the model, e.g. "external_id") is
+ * one of keys[0..n), each as store_get reads it, as a new array (*rows, owned by the
+ * caller), in no particular order: one statement for them all (and one per list field of
+ * e), where store_get is a round trip per record. */
+int store_get_keyed(struct store_conn *c, const struct model_entity *e, const char *field,
+                    const char *const *keys, size_t n, json_t **rows);
 /* Inserts rec (already validated; missing columns take their defaults); sets *id. */
 int store_insert(struct store_conn *c, const struct model_entity *e, const json_t *rec,
 		 int64_t now, int64_t *id);

@@ -131,6 +131,14 @@ static void test_convert_digits(void **state)
 	assert_true(money_scale("EUR", "JPY") == 0.01);
 	assert_true(money_scale("JPY", "KWD") == 1000);
 	assert_true(money_scale("EUR", "USD") == 1);
+	/* one currency on both sides (an import's usual row): the amount as it is, whatever
+	 * buffers hold the codes, the row cap still checked */
+	char jpy[4] = "JPY";
+	assert_true(money_convert_to(1234, "JPY", jpy, 1, &r));
+	assert_int_equal(r, 1234);
+	assert_true(money_convert_to(-1234, "KWD", "KWD", 1, &r));
+	assert_int_equal(r, -1234);
+	assert_false(money_convert_to(MONEY_ROW_MAX + 1, jpy, "JPY", 1, &r));
 }
 
 static void test_text(void **state)
