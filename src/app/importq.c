@@ -137,9 +137,19 @@ static void run(struct app_importq *q, struct job *j)
 			snprintf(why, sizeof(why), "%s: %s",
 				 json_string_value(json_object_get(e, "field")),
 				 json_string_value(json_object_get(e, "message")));
-		else
-			snprintf(why, sizeof(why), "%s",
-				 ei.detail[0] ? ei.detail : "the import failed; see the server log");
+		else if (ei.detail[0])
+			snprintf(why, sizeof(why), "%s", ei.detail);
+		else { /* the database failed outside a batch (a lost connection, a refused
+		        * commit): what earlier batches committed is in, and counted */
+			const char *db = store_last_error(c);
+
+			snprintf(why, sizeof(why),
+				 "the import stopped (%s); only rows of batches committed before "
+				 "that are written",
+				 rc == KAM_ENOMEM ? "out of memory"
+				 : db && *db      ? db
+				                  : "a database error; see the server log");
+		}
 		log_msg("warn", "import %lld failed: %s", (long long)j->id, why);
 		fail(c, j->id, why, e);
 	}
