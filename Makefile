@@ -35,6 +35,12 @@ all: kam
 deps:
 	@scripts/deps
 
+# the version the binary prints follows the tree: main.o is rebuilt when it changes (a stamp
+# rewritten only when git describe says something new)
+VERSION_STAMP := $(BUILD)/version.stamp
+$(shell mkdir -p $(BUILD) && [ "$$(cat $(VERSION_STAMP) 2>/dev/null)" = "$(VERSION)" ] || echo "$(VERSION)" > $(VERSION_STAMP))
+$(BUILD)/rel/src/main.o $(BUILD)/san/src/main.o: $(VERSION_STAMP)
+
 kam: $(REL_OBJ) $(BUILD)/rel/src/main.o $(BUILD)/rel/gen/schema_sqlite.o $(BUILD)/rel/gen/schema_pg.o $(BUILD)/rel/gen/static_files.o
 	@echo "LD  $@"
 	@$(CC) -o $@ $^ $(LIBS)
