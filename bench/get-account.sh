@@ -34,21 +34,41 @@ start_kam() {
 	echo "$pid $(grep -o 'http://127.0.0.1:[0-9]*' "$out")"
 }
 
-# run_wrk URL THREADS CONNS [TOKEN [SCRIPT]] → "rps p50_ms p99_ms non2xx"
+# cpu_ticks PID... → user + system clock ticks of those processes ("pg": every postgres
+# process on the machine, the throwaway cluster's backends among them)
+cpu_ticks() {
+	local t=0 p q
+	for p in "$@"; do
+		if [ "$p" = pg ]; then
+			for q in $(pgrep -x postgres); do t=$((t + $(awk '{print $14 + $15}' /proc/"$q"/stat 2>/dev/null || echo 0))); done
+		else
+			t=$((t + $(awk '{print $14 + $15}' /proc/"$p"/stat 2>/dev/null || echo 0)))
+		fi
+	done
+	echo "$t"
+}
+
+# run_wrk URL THREADS CONNS [TOKEN [SCRIPT]] → "rps p50_ms p99_ms non2xx kam_us db_us": the
+# last two the CPU per request of the processes in KAM_PIDS and DB_PIDS ("-" when unset)
 run_wrk() {
-	local url=$1 th=$2 c=$3 tok=${4:-} out="$T/wrk.$RANDOM"
+	local url=$1 th=$2 c=$3 tok=${4:-} out="$T/wrk.$RANDOM" k0 k1 d0 d1
 	local hdr=()
 	[ -n "$tok" ] && hdr=(-H "Authorization: Bearer $tok")
 	[ -n "${5:-}" ] && hdr+=(-s "$5")
 	wrk -t"$th" -c"$c" -d2s "${hdr[@]}" "$url" >/dev/null 2>&1 # warm-up
+	k0=$(cpu_ticks ${KAM_PIDS:-}) d0=$(cpu_ticks ${DB_PIDS:-})
 	wrk -t"$th" -c"$c" -d"${SECS}s" --latency "${hdr[@]}" "$url" >"$out" 2>&1
-	awk '
+	k1=$(cpu_ticks ${KAM_PIDS:-}) d1=$(cpu_ticks ${DB_PIDS:-})
+	awk -v hz="$(getconf CLK_TCK)" -v k="$((k1 - k0))" -v d="$((d1 - d0))" \
+		-v kon="${KAM_PIDS:-}" -v don="${DB_PIDS:-}" '
 	function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+	function us(t) { return n ? sprintf("%.1f", t * 1e6 / hz / n) : "-" }
+	/requests in/ { n = $1 }
 	/Requests\/sec/ { rps = $2 }
 	/^ +50%/ { p50 = ms($2) }
 	/^ +99%/ { p99 = ms($2) }
 	/Non-2xx/ { bad = $NF }
-	END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, bad + 0 }' "$out"
+	END { printf "%.0f %.2f %.2f %d %s %s\n", rps, p50, p99, bad + 0, kon == "" ? "-" : us(k), don == "" ? "-" : us(d) }' "$out"
 }
 
 # statements URL TOKEN: the process's kam_db_statements_total (round trips on PostgreSQL)
@@ -117,7 +137,7 @@ curl -sf "http://127.0.0.1:$NPORT/api/v1/accounts/1" >/dev/null
 
 declare -A R Q
 R[nginx]=$(run_wrk "http://127.0.0.1:$NPORT/api/v1/accounts/1" 2 $CONNS)
-R[sqlite]=$(run_wrk "$KURL/api/v1/accounts/1" 2 $CONNS "$TOK")
+R[sqlite]=$(KAM_PIDS=$KPID run_wrk "$KURL/api/v1/accounts/1" 2 $CONNS "$TOK")
 Q[sqlite]=$(per_get "$KURL" "$TOK")
 RSS_SQLITE=$(awk '/VmHWM/ {print $2}' /proc/"$KPID"/status)
 kill "$KPID"
@@ -142,7 +162,7 @@ LUA
 read -r LPID LURL < <(start_kam "$T/large.db" "$T/large.log")
 PIDS+=("$LPID")
 LTOK=$("$KAM" token create --email admin@example.com --name bench --db "$T/large.db")
-R[spread]=$(run_wrk "$LURL/api/v1/accounts/1" 2 $CONNS "$LTOK" "$T/spread.lua")
+R[spread]=$(KAM_PIDS=$LPID run_wrk "$LURL/api/v1/accounts/1" 2 $CONNS "$LTOK" "$T/spread.lua")
 Q[spread]=-
 HITS=$(curl -sf -H "Authorization: Bearer $LTOK" "$LURL/metrics" | awk '/^kam_record_cache_hits_total/ { print $2 }')
 kill "$LPID"
@@ -152,7 +172,7 @@ PGURL=$(scripts/pgtmp start "$T/pg")
 PGTOK=$("$KAM" token create --email admin@example.com --name bench --db "$PGURL")
 read -r P1 U1 < <(start_kam "$PGURL" "$T/pg1.log")
 PIDS+=("$P1")
-R[pg]=$(run_wrk "$U1/api/v1/accounts/1" 2 $CONNS "$PGTOK")
+R[pg]=$(KAM_PIDS=$P1 DB_PIDS=pg run_wrk "$U1/api/v1/accounts/1" 2 $CONNS "$PGTOK")
 Q[pg]=$(per_get "$U1" "$PGTOK")
 RSS_PG=$(awk '/VmHWM/ {print $2}' /proc/"$P1"/status)
 read -r P2 U2 < <(start_kam "$PGURL" "$T/pg2.log")
@@ -165,15 +185,15 @@ W2=$!
 wait $W1 $W2
 Q[pg2]=${Q[pg]}
 Q[nginx]=-
-R[pg2]=$(paste "$T/n1" "$T/n2" | awk '{printf "%.0f %.2f %.2f %d\n", $1 + $5, ($2 > $6 ? $2 : $6), ($3 > $7 ? $3 : $7), $4 + $8}')
+R[pg2]=$(paste "$T/n1" "$T/n2" | awk '{printf "%.0f %.2f %.2f %d - -\n", $1 + $7, ($2 > $8 ? $2 : $8), ($3 > $9 ? $3 : $9), $4 + $10}')
 
 NGINX_RPS=$(echo "${R[nginx]}" | cut -d' ' -f1)
 SQLITE_RPS=$(echo "${R[sqlite]}" | cut -d' ' -f1)
 echo
 echo "GET /api/v1/accounts/1 ($BYTES bytes), $CONNS connections, ${SECS}s, wrk on the same machine"
-printf '%-34s %12s %9s %9s %8s %10s %10s %11s\n' target requests/s p50_ms p99_ms non2xx vs_nginx vs_sqlite stmts/GET
+printf '%-34s %12s %9s %9s %8s %10s %10s %11s %9s %9s\n' target requests/s p50_ms p99_ms non2xx vs_nginx vs_sqlite stmts/GET kam_us db_us
 for k in nginx sqlite spread pg pg2; do
-	read -r rps p50 p99 bad <<<"${R[$k]}"
+	read -r rps p50 p99 bad kus dus <<<"${R[$k]}"
 	case $k in
 	nginx) name="nginx static file (reference)" ;;
 	sqlite) name="kam, SQLite" ;;
@@ -181,13 +201,14 @@ for k in nginx sqlite spread pg pg2; do
 	pg) name="kam, PostgreSQL, one node" ;;
 	pg2) name="kam, PostgreSQL, two nodes" ;;
 	esac
-	printf '%-34s %12s %9s %9s %8s %9s%% %9s%% %11s\n' "$name" "$rps" "$p50" "$p99" "$bad" \
+	printf '%-34s %12s %9s %9s %8s %9s%% %9s%% %11s %9s %9s\n' "$name" "$rps" "$p50" "$p99" "$bad" \
 		"$(awk -v a="$rps" -v b="$NGINX_RPS" 'BEGIN { printf "%.0f", 100 * a / b }')" \
 		"$(awk -v a="$rps" -v b="$SQLITE_RPS" 'BEGIN { printf "%.0f", 100 * a / b }')" \
-		"${Q[$k]}"
+		"${Q[$k]}" "${kus:--}" "${dus:--}"
 done
 echo
 echo "reference: nginx $(/usr/sbin/nginx -v 2>&1 | sed 's/.*nginx\///') serving the same $BYTES bytes as a static file, same machine, same run"
 echo "stmts/GET: database statements per request (round trips on PostgreSQL), from kam_db_statements_total"
+echo "kam_us, db_us: CPU (user + system) per request of kam and of the PostgreSQL server's processes over the measured run"
 echo "10,000 accounts: each request another account of a 10,000-account demo, read afresh (record cache hits: ${HITS:-?})"
 echo "kam peak RSS: SQLite ${RSS_SQLITE} kB, PostgreSQL ${RSS_PG} kB (VmHWM); kam logs one JSON line per request to a file, nginx logs nothing"
