@@ -5,7 +5,7 @@
 // only its row, and the rollup counts every row written.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, api, demoDb, tokens } from '../lib/harness.mjs';
+import { serve, api, demoDb, tokens, importCsv } from '../lib/harness.mjs';
 
 let t, db, srv;
 const tok = {};
@@ -21,12 +21,7 @@ after(async () => {
   t.rm();
 });
 
-async function upload(csv, query = {}) {
-  const r = await fetch(`${srv.url}/api/v1/imports?${new URLSearchParams({ kind: 'transactions', ...query })}`, {
-    method: 'POST', headers: { Authorization: `Bearer ${tok.admin}`, 'Content-Type': 'text/csv' }, body: csv,
-  });
-  return { status: r.status, json: await r.json() };
-}
+const upload = (csv, query = {}) => importCsv(srv.url, tok.admin, csv, { kind: 'transactions', ...query });
 const get = (path) => api(srv.url, tok.admin, 'GET', path);
 const q = (s) => `"${s.replace(/"/g, '""')}"`;
 

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { serve, api, demoDb, tokens } from '../lib/harness.mjs';
+import { serve, api, demoDb, tokens, importCsv } from '../lib/harness.mjs';
 
 let t, db, srv, ACC;
 const tok = {};
@@ -23,12 +23,7 @@ after(async () => {
 });
 
 const call = (w, m, p, b, h) => api(srv.url, tok[w], m, p, b, h);
-async function upload(who, csv, query) {
-  const r = await fetch(`${srv.url}/api/v1/imports?${new URLSearchParams(query)}`, {
-    method: 'POST', headers: { Authorization: `Bearer ${tok[who]}`, 'Content-Type': 'text/csv' }, body: csv,
-  });
-  return { status: r.status, headers: r.headers, json: await r.json() };
-}
+const upload = (who, csv, query) => importCsv(srv.url, tok[who], csv, query);
 const hwm = () => Number(readFileSync(`/proc/${srv.pid}/status`, 'utf8').match(/VmHWM:\s+(\d+)/)[1]) * 1024;
 const MB = 1024 * 1024;
 async function finished(path, who = 'admin') {

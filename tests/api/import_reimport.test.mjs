@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { serve, api, demoDb, tokens, sleep } from '../lib/harness.mjs';
+import { serve, api, demoDb, tokens, sleep, importCsv } from '../lib/harness.mjs';
 
 let t, db, srv;
 const tok = {};
@@ -51,12 +51,7 @@ after(async () => {
   t.rm();
 });
 
-async function upload(csv, query = {}) {
-  const r = await fetch(`${srv.url}/api/v1/imports?${new URLSearchParams({ kind: 'transactions', ...query })}`, {
-    method: 'POST', headers: { Authorization: `Bearer ${tok.admin}`, 'Content-Type': 'text/csv' }, body: csv,
-  });
-  return { status: r.status, json: await r.json() };
-}
+const upload = (csv, query = {}) => importCsv(srv.url, tok.admin, csv, { kind: 'transactions', ...query });
 const get = (path) => api(srv.url, tok.admin, 'GET', path);
 const q = (s) => `"${s.replace(/"/g, '""')}"`;
 const N = 1500; // three read-ahead windows and some

@@ -134,6 +134,15 @@ export async function api(base, token, method, path, body, headers = {}) {
   return { status: r.status, headers: r.headers, json, text };
 }
 
+// POST a CSV file to /api/v1/imports with query (kind, async, dry_run…) as token's user:
+// { status, headers, json }.
+export async function importCsv(base, token, csv, query = {}) {
+  const r = await request(`${base}/api/v1/imports?${new URLSearchParams(query)}`, {
+    method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'text/csv' }, body: csv,
+  });
+  return { status: r.status, headers: r.headers, json: await r.json() };
+}
+
 export async function login(base, email, password = 'demo-password-1') {
   const r = await fetch(base + '/api/v1/session', {
     method: 'POST', headers: { 'Content-Type': 'application/json' },
