@@ -296,27 +296,6 @@ int store_get_locked(struct store_conn *c, const struct model_entity *e, int64_t
 	return get_row(c, e, id, out, version, true);
 }
 
-/* keys as a PostgreSQL text[] literal: {"a","b\"c"}, each element quoted, " and \ escaped. */
-static int pg_text_array(struct buf *b, const char *const *keys, size_t n)
-{
-	int rc = buf_puts(b, "{");
-
-	for (size_t i = 0; i < n && rc == KAM_OK; i++) {
-		rc = buf_puts(b, i ? ",\"" : "\"");
-		for (const char *p = keys[i]; rc == KAM_OK && *p; p++) {
-			if (*p == '"' || *p == '\\')
-				rc = buf_put(b, "\\", 1);
-			if (rc == KAM_OK)
-				rc = buf_put(b, p, 1);
-		}
-		if (rc == KAM_OK)
-			rc = buf_puts(b, "\"");
-	}
-	if (rc == KAM_OK)
-		rc = buf_puts(b, "}");
-	return rc;
-}
-
 int store_get_keyed(struct store_conn *c, const struct model_entity *e, const char *field,
                     const char *const *keys, size_t n, json_t **rows)
 {
@@ -338,10 +317,11 @@ int store_get_keyed(struct store_conn *c, const struct model_entity *e, const ch
 		*rows = out;
 		return KAM_OK;
 	}
-	/* the keys travel as one parameter, so the statement text is the same for every batch:
-	 * a JSON array SQLite unpacks with json_each, a text[] PostgreSQL compares with ANY;
-	 * both probe the column's index once per key */
-	if (c->ops == &db_sqlite) {
+	/* the keys travel as one JSON array parameter, so the statement text is the same for
+	 * every batch: SQLite unpacks it with json_each, PostgreSQL with
+	 * json_array_elements_text into an array for ANY; both probe the column's index once
+	 * per key */
+	{
 		json_t *arr = json_array();
 
 		rc = arr ? KAM_OK : KAM_ENOMEM;
@@ -355,8 +335,6 @@ int store_get_keyed(struct store_conn *c, const struct model_entity *e, const ch
 			free(s);
 		}
 		json_decref(arr);
-	} else {
-		rc = pg_text_array(&arg, keys, n);
 	}
 	if (rc == KAM_OK && arg.err)
 		rc = arg.err;
@@ -368,8 +346,8 @@ int store_get_keyed(struct store_conn *c, const struct model_entity *e, const ch
 	sb_add(&b, e->table);
 	sb_add(&b, " WHERE ");
 	sb_add(&b, f->name);
-	sb_add(&b,
-	       c->ops == &db_sqlite ? " IN (SELECT value FROM json_each(?))" : " = ANY(?::text[])");
+	sb_add(&b, store_remote(c) ? " = ANY(ARRAY(SELECT json_array_elements_text(?::json)))"
+	                           : " IN (SELECT value FROM json_each(?))");
 	if (b.overflow) {
 		rc = KAM_EINVAL;
 		goto out;
