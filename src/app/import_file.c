@@ -366,7 +366,7 @@ int imp_check_currency(struct imp *im, struct kam_errinfo *ei)
 {
 	const char *only = NULL;
 	ssize_t col = -1;
-	int64_t ntx = 0;
+	bool any = true;
 	double rate;
 	int rc;
 
@@ -388,10 +388,10 @@ int imp_check_currency(struct imp *im, struct kam_errinfo *ei)
 	}
 	if (only == NULL || !strcmp(only, im->base_currency) || !money_currency_known(only))
 		return KAM_OK;
-	if ((rc = store_count_transactions(im->db, &ntx)) != KAM_OK)
+	if ((rc = store_any_transactions(im->db, &any)) != KAM_OK)
 		return rc;
 	rc = store_fx_rate(im->db, only, "2999-12-31", &rate);
-	if (ntx > 0 || rc != KAM_ENOTFOUND)
+	if (any || rc != KAM_ENOTFOUND)
 		return rc == KAM_ENOTFOUND ? KAM_OK : rc;
 	/* a company's first revenue file, all in one currency kam has no rate for: every row
 	 * would be refused; the likely fix is the base currency, not a hundred FX rates */
