@@ -125,7 +125,7 @@ for (const [mode, atomic] of [['ahead', false], ['ahead', true], ['row', false]]
   });
 }
 
-// External ids that need quoting in a PostgreSQL array literal or escaping in JSON are found
+// External ids that need quoting or escaping (in JSON, or an array literal) are found
 // by the read-ahead itself: a re-import of 200 of them costs a few statements, not one per
 // row as the read per row does (a key the statement missed would fall back to a read).
 for (const mode of ['ahead', 'row']) {
