@@ -203,27 +203,27 @@ static void put(struct api_cache *c, const char *key, int64_t version, int64_t e
 int api_cache_answer(struct api_cache *c, const char *key, int64_t version, int64_t etag,
                      json_t *answer, struct resp *rs)
 {
-	char *text;
+	char *text = answer ? http_json_text(answer) : NULL;
 	size_t len;
 	int rc;
 
-	if (etag >= 0)
-		http_etag(rs, etag);
-	/* nothing to keep: the reply takes the dumped text itself, with no copy */
-	if (c == NULL || key[0] == '\0')
-		return http_reply_json(rs, 200, answer); /* a NULL answer: the 500 problem */
-	text = answer ? http_json_text(answer) : NULL;
 	/* the tree goes before the copies are made: the text is a tenth of its size */
 	json_decref(answer);
 	if (text == NULL)
 		return http_reply_err(rs, KAM_ENOMEM, NULL);
 	len = strlen(text);
-	http_header(rs, "X-Cache", "miss");
+	if (c && key[0])
+		http_header(rs, "X-Cache", "miss");
+	if (etag >= 0)
+		http_etag(rs, etag);
 	if ((rc = http_reply_json_text(rs, 200, text, len)) != KAM_OK) {
 		free(text);
 		return http_reply_err(rs, rc, NULL); /* a problem document, not a bare 500 */
 	}
-	put(c, key, version, etag, text, len); /* which takes the text */
+	if (c && key[0])
+		put(c, key, version, etag, text, len); /* which takes the text */
+	else
+		free(text);
 	return KAM_OK;
 }
 
