@@ -12,8 +12,8 @@ static void copy(char *dst, size_t len, const char *src)
 	utf8_copy(dst, len, src);
 }
 
-int store_versions_read(struct store_conn *c, const struct store_versions *have,
-                        struct store_versions *v, char **doc)
+static int versions_query(struct store_conn *c, const struct store_versions *have,
+                          struct store_versions *v, char **doc)
 {
 	struct db_stmt *st;
 	int rc;
@@ -60,6 +60,56 @@ int store_versions_read(struct store_conn *c, const struct store_versions *have,
 		return rc;
 	}
 	return KAM_OK;
+}
+
+/* The settings document goes to a caller only when its versions differ from the caller's. */
+static bool doc_wanted(const struct store_versions *v, const struct store_versions *have)
+{
+	return v->settings != 0 && (v->settings != have->settings || v->data != have->data);
+}
+
+int store_versions_read(struct store_conn *c, const struct store_versions *have,
+                        struct store_versions *v, char **doc)
+{
+	struct store *st = c->st;
+	uint64_t ticket;
+	bool own;
+	int rc = KAM_OK;
+
+	/* a statement on SQLite costs less than a wake-up; inside a transaction the versions
+	 * belong to its snapshot */
+	if (!store_remote(c) || c->in_tx || st == NULL)
+		goto read;
+	if (share_join(&st->vshare, &ticket) == SHARE_READ) {
+		atomic_fetch_add_explicit(&st->vreads, 1, memory_order_relaxed);
+		if ((rc = versions_query(c, have, v, doc)) != KAM_OK) {
+			share_abandon(
+			    &st->vshare); /* a waiting caller reads on its own connection */
+			return rc;
+		}
+		share_lock(&st->vshare);
+		st->vlast = *v;
+		free(st->vlast_doc);
+		/* none (or no memory): a caller who needs it reads on its own */
+		st->vlast_doc = *doc ? sq_strdup(*doc) : NULL;
+		share_publish(&st->vshare, ticket);
+		return KAM_OK;
+	}
+	/* that read started after this request arrived: it saw every change committed before */
+	*v = st->vlast;
+	*doc = NULL;
+	own = doc_wanted(v, have) && st->vlast_doc == NULL;
+	if (doc_wanted(v, have) && st->vlast_doc && (*doc = sq_strdup(st->vlast_doc)) == NULL)
+		rc = KAM_ENOMEM;
+	share_unlock(&st->vshare);
+	if (rc != KAM_OK || !own) {
+		if (rc == KAM_OK)
+			atomic_fetch_add_explicit(&st->vshared, 1, memory_order_relaxed);
+		return rc;
+	}
+read:
+	atomic_fetch_add_explicit(&st->vreads, 1, memory_order_relaxed);
+	return versions_query(c, have, v, doc);
 }
 
 int store_user_by_email(struct store_conn *c, const char *email, struct store_auth *out,

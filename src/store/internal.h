@@ -6,6 +6,7 @@
 #include "store/db.h"
 #include "store/store.h"
 #include "util/err.h"
+#include "util/share.h"
 
 struct store_conn {
 	const struct db_ops *ops;
@@ -40,6 +41,14 @@ struct store {
 	atomic_ullong wait_us; /* the time they waited */
 	atomic_ullong errors;  /* database failures noted by callers */
 	atomic_int in_use;
+	/* On PostgreSQL the versions every request reads are a round trip: requests that arrive
+	 * while one is on its way share the next (store_versions_read). The last shared result
+	 * and its settings document, when that read copied it, are kept under vshare.mu. */
+	struct share vshare;
+	struct store_versions vlast;
+	char *vlast_doc;
+	atomic_ullong vreads;  /* versions reads made for requests */
+	atomic_ullong vshared; /* requests answered by another's read */
 };
 
 /* Runs a statement that returns no rows. */

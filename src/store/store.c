@@ -116,6 +116,7 @@ int store_open(const char *url, int nconns, struct store **out, char *err, size_
 	st->ops = store_is_pg_url(url) ? &db_pg : &db_sqlite;
 	pthread_mutex_init(&st->mu, NULL);
 	pthread_cond_init(&st->cv, NULL);
+	share_init(&st->vshare);
 	st->conns = calloc((size_t)nconns, sizeof(*st->conns));
 	if (st->conns == NULL) {
 		rc = KAM_ENOMEM;
@@ -151,6 +152,8 @@ void store_close(struct store *st)
 	free(st->conns);
 	pthread_mutex_destroy(&st->mu);
 	pthread_cond_destroy(&st->cv);
+	share_free(&st->vshare);
+	free(st->vlast_doc);
 	free(st);
 }
 
@@ -201,6 +204,8 @@ void store_note_error(struct store *st, int rc)
 
 void store_metrics_write(struct store *st, struct buf *b)
 {
+	unsigned waiting;
+
 	if (st == NULL)
 		return;
 	metrics_family(b, "kam_db_pool_connections", "gauge", "Connections in the pool");
@@ -218,6 +223,20 @@ void store_metrics_write(struct store *st, struct buf *b)
 	               "Statements sent to the database; on PostgreSQL each is a round trip");
 	buf_printf(b, "kam_db_statements_total{backend=\"%s\"} %llu\n", st->ops->name,
 	           atomic_load(&db_statements));
+	metrics_family(b, "kam_versions_reads_total", "counter",
+	               "Reads of the versions every authenticated request checks its caches "
+	               "against");
+	buf_printf(b, "kam_versions_reads_total %llu\n", atomic_load(&st->vreads));
+	metrics_family(b, "kam_versions_shared_total", "counter",
+	               "Requests that used a versions read another request made after they "
+	               "arrived (PostgreSQL)");
+	buf_printf(b, "kam_versions_shared_total %llu\n", atomic_load(&st->vshared));
+	metrics_family(b, "kam_versions_waiting", "gauge",
+	               "Requests waiting for a versions read that started after they arrived");
+	share_lock(&st->vshare);
+	waiting = st->vshare.waiting;
+	share_unlock(&st->vshare);
+	buf_printf(b, "kam_versions_waiting %u\n", waiting);
 	metrics_family(b, "kam_db_errors_total", "counter",
 	               "Requests and background runs that ended in a database failure or busy "
 	               "database");
