@@ -341,8 +341,8 @@ int store_workload(struct store_conn *c, int64_t only, const char *today, struct
 	    c->db,
 	    /* one pass over accounts and open actions, grouped by owner: a correlated count per
 	     * user scanned every key account once per KAM (0.4 s at 10,000 accounts). Both
-	     * passes read only the owner indexes, which carry tier and status, and status and
-	     * due day (migration 043) */
+	     * passes read indexes alone (migration 043): accounts_owner carries tier and status,
+	     * actions_open_owner holds the open actions with their due day */
 	    "SELECT u.id, u.name, coalesce(a.keys, 0), coalesce(a.n, 0), coalesce(x.open, 0), "
 	    "coalesce(x.overdue, 0) FROM users u "
 	    "LEFT JOIN (SELECT owner_id, sum(CASE WHEN tier = 'key' AND status <> 'churned' THEN 1 "
