@@ -13,8 +13,8 @@
 /* Busiest first: over capacity, then the most overdue actions, then the most key accounts;
  * ties keep the store's order (by name), which the index carries. */
 struct busy {
-	json_t *row;
-	json_int_t over, overdue, keys;
+	const struct store_workload_row *row;
+	bool over;
 	size_t i;
 };
 
@@ -23,49 +23,56 @@ static int busiest_first(const void *pa, const void *pb)
 	const struct busy *a = pa, *b = pb;
 
 	if (a->over != b->over)
-		return a->over > b->over ? -1 : 1;
-	if (a->overdue != b->overdue)
-		return a->overdue > b->overdue ? -1 : 1;
-	if (a->keys != b->keys)
-		return a->keys > b->keys ? -1 : 1;
+		return a->over ? -1 : 1;
+	if (a->row->overdue_actions != b->row->overdue_actions)
+		return a->row->overdue_actions > b->row->overdue_actions ? -1 : 1;
+	if (a->row->key_accounts != b->row->key_accounts)
+		return a->row->key_accounts > b->row->key_accounts ? -1 : 1;
 	return a->i < b->i ? -1 : a->i > b->i;
 }
 
-/* items in busiest_first order, the first limit of them (0: all); returns a new array. */
-static json_t *busiest(json_t *items, int64_t limit)
+/* The rows of w answered, as a new array: in busiest_first order when busiest, else the
+ * store's; the first limit of them (0: all). Only those rows become JSON. */
+static json_t *workload_items(const struct store_workload *w, int capacity, bool busiest,
+                              int64_t limit)
 {
-	size_t n = json_array_size(items), i;
+	size_t n = w->n, k = limit > 0 && (uint64_t)limit < n ? (size_t)limit : n, i;
 	struct busy *v = n ? calloc(n, sizeof(*v)) : NULL;
-	json_t *out = json_array(), *r;
+	json_t *out = json_array();
 
-	if ((n && v == NULL) || out == NULL) {
-		free(v);
-		json_decref(out);
-		return NULL;
-	}
-	json_array_foreach(items, i, r)
-	{
-		v[i] = (struct busy){r, json_is_true(json_object_get(r, "over_capacity")),
-		                     json_integer_value(json_object_get(r, "overdue_actions")),
-		                     json_integer_value(json_object_get(r, "key_accounts")), i};
-	}
-	if (n)
+	if ((n && v == NULL) || out == NULL)
+		goto fail;
+	for (i = 0; i < n; i++)
+		v[i] = (struct busy){&w->rows[i], w->rows[i].key_accounts > capacity, i};
+	if (busiest && n)
 		qsort(v, n, sizeof(*v), busiest_first);
-	for (i = 0; i < n && (limit == 0 || i < (size_t)limit); i++)
-		if (json_array_append(out, v[i].row) != 0) {
-			json_decref(out);
-			out = NULL;
-			break;
-		}
+	for (i = 0; i < k; i++) {
+		const struct store_workload_row *r = v[i].row;
+
+		if (json_array_append_new(
+		        out, json_pack("{s:I,s:s,s:I,s:I,s:I,s:I,s:i,s:b}", "user_id",
+		                       (json_int_t)r->user_id, "name", w->names + r->name,
+		                       "key_accounts", (json_int_t)r->key_accounts, "accounts",
+		                       (json_int_t)r->accounts, "open_actions",
+		                       (json_int_t)r->open_actions, "overdue_actions",
+		                       (json_int_t)r->overdue_actions, "capacity", capacity,
+		                       "over_capacity", (int)v[i].over)) != 0)
+			goto fail;
+	}
 	free(v);
 	return out;
+fail:
+	free(v);
+	json_decref(out);
+	return NULL;
 }
 
 int api_kam_workload(struct req *rq, struct resp *rs)
 {
 	struct kam_errinfo ei = {0};
 	struct settings s;
-	json_t *items = NULL, *r;
+	struct store_workload w;
+	json_t *items;
 	char today[DATE_LEN], key[API_CACHE_KEY_LEN];
 	/* sort=busiest&limit=N: the dashboard's panel of a thousand KAMs shows the busiest few,
 	 * with total saying how many there are */
@@ -100,26 +107,13 @@ int api_kam_workload(struct req *rq, struct resp *rs)
 	                         rq->user.who.role == ROLE_KAM      ? rq->user.who.user_id
 	                         : rq->user.who.role == ROLE_MEMBER ? -1
 	                                                            : 0,
-	                         today, &items)) != KAM_OK)
+	                         today, &w)) != KAM_OK)
 		return http_reply_err(rs, rc, NULL), rc;
-	json_array_foreach(items, i, r)
-	{
-		json_int_t keys = json_integer_value(json_object_get(r, "key_accounts"));
-
-		json_object_set_new(r, "capacity", json_integer(s.kam_capacity));
-		json_object_set_new(r, "over_capacity", json_boolean(keys > s.kam_capacity));
-	}
-	total = json_array_size(items);
-	if (sort && !strcmp(sort, "busiest")) {
-		json_t *b = busiest(items, limit);
-
-		json_decref(items);
-		if ((items = b) == NULL)
-			return http_reply_err(rs, KAM_ENOMEM, NULL), KAM_ENOMEM;
-	} else if (limit > 0 && (size_t)limit < total) {
-		while (json_array_size(items) > (size_t)limit)
-			json_array_remove(items, json_array_size(items) - 1);
-	}
+	total = w.n;
+	items = workload_items(&w, s.kam_capacity, sort && !strcmp(sort, "busiest"), limit);
+	store_workload_free(&w);
+	if (items == NULL)
+		return http_reply_err(rs, KAM_ENOMEM, NULL), KAM_ENOMEM;
 	return api_cache_keep(rq, rs, key, version,
 	                      json_pack("{s:o,s:I}", "items", items, "total", (json_int_t)total));
 }

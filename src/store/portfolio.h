@@ -56,8 +56,23 @@ int store_matrix_rows(struct store_conn *c, int64_t scope_user, const char *from
 		      const char *to_month, const char *from_date, int64_t engaged_since,
 		      json_t **items);
 
-/* Each active KAM (only: a user id, 0 all, -1 none) with key accounts, accounts, open and
- * overdue actions, as a new array. */
-int store_workload(struct store_conn *c, int64_t only, const char *today, json_t **items);
+/* One active KAM's workload: key accounts (not churned), accounts they own, their open and
+ * in-progress actions and those of them due before today. */
+struct store_workload_row {
+	int64_t user_id;
+	int64_t key_accounts, accounts, open_actions, overdue_actions;
+	size_t name; /* where the user's name starts in store_workload.names */
+};
+
+struct store_workload {
+	struct store_workload_row *rows; /* by name, then id */
+	size_t n;
+	char *names; /* every row's name, each NUL-terminated; NULL when n is 0 */
+};
+
+/* Each active KAM (only: a user id, 0 all, -1 none), into *w (store_workload_free frees
+ * it; on an error *w holds nothing). */
+int store_workload(struct store_conn *c, int64_t only, const char *today, struct store_workload *w);
+void store_workload_free(struct store_workload *w);
 
 #endif

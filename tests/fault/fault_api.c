@@ -109,6 +109,7 @@ static const struct fault_req reqs[] = {
     {"plan-pdf", ANNA, "GET", "/api/v1/plans/1/document?format=pdf", NULL, NULL, NULL, false},
     {"export-csv", ANNA, "GET", "/api/v1/accounts?format=csv", NULL, NULL, NULL, false},
     {"contact-export", ADMIN, "GET", "/api/v1/contacts/1/export", NULL, NULL, NULL, false},
+    {"workload", ADMIN, "GET", "/api/v1/kams/workload?sort=busiest&limit=3", NULL, NULL, NULL, false},
 };
 #define NREQS (sizeof(reqs) / sizeof(reqs[0]))
 
