@@ -48,19 +48,22 @@ cpu_ticks() {
 	echo "$t"
 }
 
-# run_wrk URL THREADS CONNS [TOKEN [SCRIPT]] → "rps p50_ms p99_ms non2xx kam_us db_us": the
-# last two the CPU per request of the processes in KAM_PIDS and DB_PIDS ("-" when unset)
+# run_wrk URL THREADS CONNS [TOKEN [SCRIPT]] → "rps p50_ms p99_ms non2xx kam_us db_us load":
+# kam_us and db_us the CPU per request of the processes in KAM_PIDS and DB_PIDS ("-" when
+# unset), load the statements per request during the run (with a token)
 run_wrk() {
-	local url=$1 th=$2 c=$3 tok=${4:-} out="$T/wrk.$RANDOM" k0 k1 d0 d1
+	local url=$1 th=$2 c=$3 tok=${4:-} out="$T/wrk.$RANDOM" k0 k1 d0 d1 s0 s1
 	local hdr=()
 	[ -n "$tok" ] && hdr=(-H "Authorization: Bearer $tok")
 	[ -n "${5:-}" ] && hdr+=(-s "$5")
 	wrk -t"$th" -c"$c" -d2s "${hdr[@]}" "$url" >/dev/null 2>&1 # warm-up
+	[ -n "$tok" ] && s0=$(statements "${url%%/api/*}" "$tok")
 	k0=$(cpu_ticks ${KAM_PIDS:-}) d0=$(cpu_ticks ${DB_PIDS:-})
 	wrk -t"$th" -c"$c" -d"${SECS}s" --latency "${hdr[@]}" "$url" >"$out" 2>&1
 	k1=$(cpu_ticks ${KAM_PIDS:-}) d1=$(cpu_ticks ${DB_PIDS:-})
+	[ -n "$tok" ] && s1=$(statements "${url%%/api/*}" "$tok")
 	awk -v hz="$(getconf CLK_TCK)" -v k="$((k1 - k0))" -v d="$((d1 - d0))" \
-		-v kon="${KAM_PIDS:-}" -v don="${DB_PIDS:-}" '
+		-v kon="${KAM_PIDS:-}" -v don="${DB_PIDS:-}" -v s0="${s0:-}" -v s1="${s1:-}" '
 	function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
 	function us(t) { return n ? sprintf("%.1f", t * 1e6 / hz / n) : "-" }
 	/requests in/ { n = $1 }
@@ -68,7 +71,8 @@ run_wrk() {
 	/^ +50%/ { p50 = ms($2) }
 	/^ +99%/ { p99 = ms($2) }
 	/Non-2xx/ { bad = $NF }
-	END { printf "%.0f %.2f %.2f %d %s %s\n", rps, p50, p99, bad + 0, kon == "" ? "-" : us(k), don == "" ? "-" : us(d) }' "$out"
+	END { printf "%.0f %.2f %.2f %d %s %s %s\n", rps, p50, p99, bad + 0, kon == "" ? "-" : us(k), don == "" ? "-" : us(d),
+		s0 == "" || s1 == "" || !n ? "-" : sprintf("%.2f", (s1 - s0) / n) }' "$out"
 }
 
 # statements URL TOKEN: the process's kam_db_statements_total (round trips on PostgreSQL)
@@ -185,15 +189,15 @@ W2=$!
 wait $W1 $W2
 Q[pg2]=${Q[pg]}
 Q[nginx]=-
-R[pg2]=$(paste "$T/n1" "$T/n2" | awk '{printf "%.0f %.2f %.2f %d - -\n", $1 + $7, ($2 > $8 ? $2 : $8), ($3 > $9 ? $3 : $9), $4 + $10}')
+R[pg2]=$(paste "$T/n1" "$T/n2" | awk '{printf "%.0f %.2f %.2f %d - - -\n", $1 + $8, ($2 > $9 ? $2 : $9), ($3 > $10 ? $3 : $10), $4 + $11}')
 
 NGINX_RPS=$(echo "${R[nginx]}" | cut -d' ' -f1)
 SQLITE_RPS=$(echo "${R[sqlite]}" | cut -d' ' -f1)
 echo
 echo "GET /api/v1/accounts/1 ($BYTES bytes), $CONNS connections, ${SECS}s, wrk on the same machine"
-printf '%-34s %12s %9s %9s %8s %10s %10s %11s %9s %9s\n' target requests/s p50_ms p99_ms non2xx vs_nginx vs_sqlite stmts/GET kam_us db_us
+printf '%-34s %12s %9s %9s %8s %10s %10s %11s %11s %9s %9s\n' target requests/s p50_ms p99_ms non2xx vs_nginx vs_sqlite stmts/GET under_load kam_us db_us
 for k in nginx sqlite spread pg pg2; do
-	read -r rps p50 p99 bad kus dus <<<"${R[$k]}"
+	read -r rps p50 p99 bad kus dus load <<<"${R[$k]}"
 	case $k in
 	nginx) name="nginx static file (reference)" ;;
 	sqlite) name="kam, SQLite" ;;
@@ -201,14 +205,14 @@ for k in nginx sqlite spread pg pg2; do
 	pg) name="kam, PostgreSQL, one node" ;;
 	pg2) name="kam, PostgreSQL, two nodes" ;;
 	esac
-	printf '%-34s %12s %9s %9s %8s %9s%% %9s%% %11s %9s %9s\n' "$name" "$rps" "$p50" "$p99" "$bad" \
+	printf '%-34s %12s %9s %9s %8s %9s%% %9s%% %11s %11s %9s %9s\n' "$name" "$rps" "$p50" "$p99" "$bad" \
 		"$(awk -v a="$rps" -v b="$NGINX_RPS" 'BEGIN { printf "%.0f", 100 * a / b }')" \
 		"$(awk -v a="$rps" -v b="$SQLITE_RPS" 'BEGIN { printf "%.0f", 100 * a / b }')" \
-		"${Q[$k]}" "${kus:--}" "${dus:--}"
+		"${Q[$k]}" "${load:--}" "${kus:--}" "${dus:--}"
 done
 echo
 echo "reference: nginx $(/usr/sbin/nginx -v 2>&1 | sed 's/.*nginx\///') serving the same $BYTES bytes as a static file, same machine, same run"
-echo "stmts/GET: database statements per request (round trips on PostgreSQL), from kam_db_statements_total"
+echo "stmts/GET: database statements per request (round trips on PostgreSQL), from kam_db_statements_total, one request at a time; under_load: the same during the measured run (on PostgreSQL requests that wait share a versions read)"
 echo "kam_us, db_us: CPU (user + system) per request of kam and of the PostgreSQL server's processes over the measured run"
 echo "10,000 accounts: each request another account of a 10,000-account demo, read afresh (record cache hits: ${HITS:-?})"
 echo "kam peak RSS: SQLite ${RSS_SQLITE} kB, PostgreSQL ${RSS_PG} kB (VmHWM); kam logs one JSON line per request to a file, nginx logs nothing"
