@@ -340,6 +340,7 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 	    (rc = imp_check_currency(&im, ei)) != KAM_OK ||
 	    (o->preview && (rc = imp_preview_columns(&im)) != KAM_OK))
 		goto out;
+	imp_direct_plan(&im);
 	if (o->progress) /* the file is read: how many rows there are is known */
 		o->progress(0, (int64_t)im.nrows - 1, o->progress_arg);
 	/* a re-import reads the stored rows of a batch of rows in one statement where each

@@ -19,6 +19,7 @@
 /* a transactions file of at least this many rows (KAM_IMPORT_BULK_ROWS), and no fewer than
  * the table holds, loads in one transaction with the large indexes built once at its end */
 #define BULK_ROWS 100000
+#define IMP_DIRECT_FIELDS 8 /* the fields a plain transactions row has (import_row.c) */
 
 struct col {
 	char *header;
@@ -119,6 +120,11 @@ struct imp {
 	struct imp_cells ahead_ix;
 	size_t ahead_until;
 	bool ahead_on; /* where reads are round trips (store_remote), or KAM_IMPORT_READ_AHEAD */
+	/* a plain transactions file: a row's cells go straight to its queued row when every
+	 * check passes from what the run knows (imp_direct_plan); dcol: the column of each
+	 * field that way reads, -1 when the file has none */
+	bool direct;
+	int dcol[IMP_DIRECT_FIELDS];
 };
 
 /* Reads every record of buf into im->rows, each with the line it starts on. */
@@ -138,11 +144,17 @@ void imp_preview_row(struct imp *im, const struct row *r, const json_t *rec, boo
 /* Puts each row after the row of the same file it refers to (a parent, a manager), keeping
  * file order otherwise; rows whose references loop get .loop set. */
 int imp_order_rows(struct imp *im);
+/* Decides whether the rows of the file go straight from cells to queued transactions when
+ * they can (a transactions file whose columns are all plain fields, no mapped values or
+ * defaults, no preview; KAM_IMPORT_DIRECT=0 never). */
+void imp_direct_plan(struct imp *im);
 /* One data row in its savepoint; a rejected row is recorded, other errors stop the run. */
 int imp_row(struct imp *im, struct row *r);
 /* The entry of key (a, b, month) in m, added (zeroed) when new; NULL without memory. */
 struct imp_cell *imp_cell_at(struct imp_cells *m, int64_t a, int64_t b, const char *month,
                              bool *added);
+/* The entry of key (a, b, month) in m, or NULL when there is none. */
+struct imp_cell *imp_cell_find(const struct imp_cells *m, int64_t a, int64_t b, const char *month);
 /* Frees what m holds. */
 void imp_cells_free(struct imp_cells *m);
 /* Frees what s holds. */
