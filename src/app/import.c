@@ -341,6 +341,13 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 	    (o->preview && (rc = imp_preview_columns(&im)) != KAM_OK))
 		goto out;
 	imp_direct_plan(&im);
+	/* a row's external id is noted as it is read: the set sized for the file at once
+	 * rather than grown (each growth a new table, each of its pages a fault, every key
+	 * placed again) */
+	for (size_t i = 0; i < im.ncols; i++)
+		if (im.cols[i].f && !im.cols[i].ref && !strcmp(im.cols[i].f->name, "external_id") &&
+		    (rc = imp_seen_reserve(&im.seen, im.nrows - 1)) != KAM_OK)
+			goto out;
 	if (o->progress) /* the file is read: how many rows there are is known */
 		o->progress(0, (int64_t)im.nrows - 1, o->progress_arg);
 	/* a re-import reads the stored rows of a batch of rows in one statement where each
@@ -436,10 +443,9 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 out:
 	if (open)
 		store_rollback(db);
-	for (size_t r = 0; r < im.nrows; r++) {
-		free(im.rows[r].v); /* one block: pointers and text */
+	for (size_t r = 0; r < im.nrows; r++)
 		free(im.rows[r].loop);
-	}
+	imp_arena_free(&im.rowmem); /* each row's pointers and text */
 	buf_free(&im.cur);
 	free(im.rows);
 	free(im.cols);

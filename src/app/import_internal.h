@@ -69,6 +69,15 @@ struct imp_seen {
 	size_t left;
 };
 
+/* Memory handed out in pieces from large blocks, all freed when the run ends (the file's
+ * records: a million small allocations, and as many frees, otherwise). */
+struct imp_arena {
+	char **blocks;
+	size_t nblocks, capblocks;
+	char *cur;
+	size_t left;
+};
+
 struct imp {
 	struct store_conn *db;
 	struct actor who; /* every lookup, match and suggestion is bounded by what they see */
@@ -80,6 +89,7 @@ struct imp {
 	size_t ncols;
 	struct row *rows;
 	size_t nrows, cap;
+	struct imp_arena rowmem; /* each row's cell pointers and text */
 	/* the row being parsed: its cells end to end (each with its NUL) in cur, each starting
 	 * at curoff[i] */
 	struct buf cur;
@@ -127,6 +137,10 @@ struct imp {
 	int dcol[IMP_DIRECT_FIELDS];
 };
 
+/* n bytes from a, aligned for a pointer; NULL without memory. */
+void *imp_arena_alloc(struct imp_arena *a, size_t n);
+/* Frees every block of a. */
+void imp_arena_free(struct imp_arena *a);
 /* Reads every record of buf into im->rows, each with the line it starts on. */
 int imp_parse(struct imp *im, const char *buf, size_t len, struct kam_errinfo *ei);
 /* Maps the header to targets and fields (custom mapping, then CRM tables, then kam's). */
@@ -157,6 +171,8 @@ struct imp_cell *imp_cell_at(struct imp_cells *m, int64_t a, int64_t b, const ch
 struct imp_cell *imp_cell_find(const struct imp_cells *m, int64_t a, int64_t b, const char *month);
 /* Frees what m holds. */
 void imp_cells_free(struct imp_cells *m);
+/* Room in s for n keys without growing; KAM_ENOMEM. */
+int imp_seen_reserve(struct imp_seen *s, size_t n);
 /* Frees what s holds. */
 void imp_seen_free(struct imp_seen *s);
 /* Forgets the stored rows read ahead (at a commit: other writers may change them next). */

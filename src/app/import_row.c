@@ -365,6 +365,32 @@ static const char *seen_put(struct imp_seen *m, const char *s, uint64_t h, long 
 	return seen_keep(m, i, s, h, line);
 }
 
+int imp_seen_reserve(struct imp_seen *m, size_t n)
+{
+	size_t cap = m->cap ? m->cap : 1024;
+	struct imp_seen_slot *v;
+
+	while (n * 4 > cap * 3 && cap < SIZE_MAX / 4 / sizeof(*v))
+		cap *= 2;
+	if (cap <= m->cap)
+		return KAM_OK;
+	if ((v = calloc(cap, sizeof(*v))) == NULL)
+		return KAM_ENOMEM;
+	for (size_t j = 0; j < m->cap; j++) {
+		size_t i;
+
+		if (m->v[j].s == NULL)
+			continue;
+		for (i = m->v[j].h & (cap - 1); v[i].s; i = (i + 1) & (cap - 1))
+			;
+		v[i] = m->v[j];
+	}
+	free(m->v);
+	m->v = v;
+	m->cap = cap;
+	return KAM_OK;
+}
+
 void imp_seen_free(struct imp_seen *m)
 {
 	for (size_t i = 0; i < m->nblocks; i++)
@@ -1358,35 +1384,48 @@ static int by_day_account(const void *a, const void *b)
 	return (x->account_id > y->account_id) - (x->account_id < y->account_id);
 }
 
-/* The pending rows in (day, account) order: the order of two of the indexes. */
+/* The pending rows in (day, account) order: the order of two of the indexes. Sorted in
+ * place through small keys (a bulk load's million rows are 64 MB: a sorted copy of them
+ * would be as much memory again, each page of it a fault). */
 static int sort_pending(struct imp *im)
 {
 	size_t n = im->npending;
 	struct order *o = malloc(n * sizeof(*o));
-	struct store_bulk_row *v = malloc(n * sizeof(*v));
+	struct store_bulk_row *v = im->pending, tmp;
 
-	if (o == NULL || v == NULL) {
-		free(o);
-		free(v);
+	if (o == NULL)
 		return KAM_ENOMEM;
-	}
 	for (size_t i = 0; i < n; i++) {
-		const char *d = im->pending[i].booked_on; /* YYYY-MM-DD, checked */
+		const char *d = v[i].booked_on; /* YYYY-MM-DD, checked */
 		uint32_t k = 0;
 
 		for (int j = 0; j < 10; j++)
 			if (d[j] >= '0' && d[j] <= '9')
 				k = k * 10 + (uint32_t)(d[j] - '0');
-		o[i] = (struct order){
-		    .day = k, .i = (uint32_t)i, .account_id = im->pending[i].account_id};
+		o[i] = (struct order){.day = k, .i = (uint32_t)i, .account_id = v[i].account_id};
 	}
 	qsort(o, n, sizeof(*o), by_day_account);
-	for (size_t i = 0; i < n; i++)
-		v[i] = im->pending[o[i].i];
+	/* row o[j].i goes to place j: each cycle of that permutation followed once, a place
+	 * done marked by o[j].i = j */
+	for (size_t j = 0; j < n; j++) {
+		size_t k = j;
+
+		if (o[j].i == j)
+			continue;
+		tmp = v[j];
+		for (;;) {
+			size_t from = o[k].i;
+
+			o[k].i = (uint32_t)k;
+			if (from == j) {
+				v[k] = tmp;
+				break;
+			}
+			v[k] = v[from];
+			k = from;
+		}
+	}
 	free(o);
-	free(im->pending);
-	im->pending = v;
-	im->cappending = n;
 	return KAM_OK;
 }
 

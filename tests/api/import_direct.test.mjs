@@ -253,6 +253,10 @@ test('a bulk load takes rows straight from their cells and stores what the JSON 
   assert.equal(sql(a.db, `SELECT (SELECT sum(transactions) FROM revenue_monthly) = (SELECT count(*) FROM transactions),
                           (SELECT abs_total FROM money_totals WHERE name = 'transactions') = (SELECT sum(abs(amount_base)) FROM transactions)`),
     PG ? 't|t' : '1|1');
+  // the new rows went in sorted by day and account, the order of two of the indexes
+  assert.equal(sql(a.db, `SELECT count(*) FROM transactions x JOIN transactions y ON y.id = x.id + 1
+                          WHERE x.external_id LIKE 'B-%' AND y.external_id LIKE 'B-%' AND x.unit_id IS NULL AND y.unit_id IS NULL
+                          AND (y.booked_on < x.booked_on OR (y.booked_on = x.booked_on AND y.account_id < x.account_id))`), '0');
 });
 
 test('through the server, in its batches, the same', async () => {
