@@ -135,6 +135,7 @@ struct imp {
 	 * field that way reads, -1 when the file has none */
 	bool direct;
 	int dcol[IMP_DIRECT_FIELDS];
+	size_t direct_tried, direct_taken, direct_skip; /* the rows it tried of late (try_direct) */
 };
 
 /* n bytes from a, aligned for a pointer; NULL without memory. */
