@@ -14,6 +14,7 @@
 #include "store/import.h"
 #include "store/portfolio.h"
 #include "store/revenue.h"
+#include "util/mem.h"
 #include "util/time.h"
 #include "util/utf8.h"
 
@@ -38,7 +39,7 @@ static void on_field(void *s, size_t len, void *data)
 		im->oom = true;
 }
 
-#define ARENA_BLOCK (1u << 20)
+#define ARENA_BLOCK (8u << 20)
 
 void *imp_arena_alloc(struct imp_arena *a, size_t n)
 {
@@ -55,6 +56,7 @@ void *imp_arena_alloc(struct imp_arena *a, size_t n)
 			a->nblocks--;
 			return NULL;
 		}
+		mem_huge(*b, size);
 		a->cur = *b;
 		a->left = size;
 	}

@@ -16,6 +16,7 @@
 #include "kam/settings.h"
 #include "store/import.h"
 #include "store/revenue.h"
+#include "util/mem.h"
 #include "util/time.h"
 #include "util/utf8.h"
 
@@ -376,6 +377,7 @@ int imp_seen_reserve(struct imp_seen *m, size_t n)
 		return KAM_OK;
 	if ((v = calloc(cap, sizeof(*v))) == NULL)
 		return KAM_ENOMEM;
+	mem_huge(v, cap * sizeof(*v));
 	for (size_t j = 0; j < m->cap; j++) {
 		size_t i;
 
