@@ -39,6 +39,9 @@ static void on_field(void *s, size_t len, void *data)
 		im->oom = true;
 }
 
+/* blocks from 256 KiB, each twice the last up to 8 MiB: a small file keeps a small block,
+ * a large one soon takes whole 2 MiB pages */
+#define ARENA_FIRST (256u << 10)
 #define ARENA_BLOCK (8u << 20)
 
 void *imp_arena_alloc(struct imp_arena *a, size_t n)
@@ -47,10 +50,15 @@ void *imp_arena_alloc(struct imp_arena *a, size_t n)
 
 	n = (n + 7) & ~(size_t)7; /* the next piece starts aligned too */
 	if (n > a->left) {
-		size_t size = n > ARENA_BLOCK ? n : ARENA_BLOCK;
-		char **b = vec_push((void **)&a->blocks, &a->nblocks, &a->capblocks, sizeof(*b));
+		size_t size = ARENA_FIRST;
+		char **b;
 
-		if (b == NULL)
+		for (size_t i = 0; i < a->nblocks && size < ARENA_BLOCK; i++)
+			size *= 2;
+		if (size < n)
+			size = n;
+		if ((b = vec_push((void **)&a->blocks, &a->nblocks, &a->capblocks, sizeof(*b))) ==
+		    NULL)
 			return NULL;
 		if ((*b = malloc(size)) == NULL) {
 			a->nblocks--;
