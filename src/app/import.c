@@ -17,8 +17,9 @@
 #include "kam/settings.h"
 #include "store/import.h"
 #include "store/revenue.h"
-#include "util/time.h"
 #include "util/buf.h"
+#include "util/mem.h"
+#include "util/time.h"
 
 /* --- the run -------------------------------------------------------------------------------- */
 
@@ -340,6 +341,23 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 	    (rc = imp_check_currency(&im, ei)) != KAM_OK ||
 	    (o->preview && (rc = imp_preview_columns(&im)) != KAM_OK))
 		goto out;
+	imp_direct_plan(&im);
+	/* a row's external id is noted as it is read: the set sized for the file at once
+	 * rather than grown (each growth a new table, each of its pages a fault, every key
+	 * placed again) */
+	for (size_t i = 0; i < im.ncols; i++)
+		if (im.cols[i].f && !im.cols[i].ref && !strcmp(im.cols[i].f->name, "external_id") &&
+		    (rc = imp_seen_reserve(&im.seen, im.nrows - 1)) != KAM_OK)
+			goto out;
+	/* and the queue of new transactions for every row (pages never written cost nothing) */
+	if (im.e == &model_transaction && im.nrows > 1) {
+		if ((im.pending = malloc((im.nrows - 1) * sizeof(*im.pending))) == NULL) {
+			rc = KAM_ENOMEM;
+			goto out;
+		}
+		im.cappending = im.nrows - 1;
+		mem_huge(im.pending, im.cappending * sizeof(*im.pending));
+	}
 	if (o->progress) /* the file is read: how many rows there are is known */
 		o->progress(0, (int64_t)im.nrows - 1, o->progress_arg);
 	/* a re-import reads the stored rows of a batch of rows in one statement where each
@@ -435,10 +453,9 @@ int app_import_run(struct store_conn *db, const struct actor *who, const struct 
 out:
 	if (open)
 		store_rollback(db);
-	for (size_t r = 0; r < im.nrows; r++) {
-		free(im.rows[r].v); /* one block: pointers and text */
+	for (size_t r = 0; r < im.nrows; r++)
 		free(im.rows[r].loop);
-	}
+	imp_arena_free(&im.rowmem); /* each row's pointers and text */
 	buf_free(&im.cur);
 	free(im.rows);
 	free(im.cols);

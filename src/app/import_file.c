@@ -14,6 +14,7 @@
 #include "store/import.h"
 #include "store/portfolio.h"
 #include "store/revenue.h"
+#include "util/mem.h"
 #include "util/time.h"
 #include "util/utf8.h"
 
@@ -38,8 +39,51 @@ static void on_field(void *s, size_t len, void *data)
 		im->oom = true;
 }
 
-/* A record becomes one block: its cell pointers, then its cells' text (a cell costs its
- * length plus nine bytes, not an allocation of its own). */
+/* blocks from 256 KiB, each twice the last up to 8 MiB: a small file keeps a small block,
+ * a large one soon takes whole 2 MiB pages */
+#define ARENA_FIRST (256u << 10)
+#define ARENA_BLOCK (8u << 20)
+
+void *imp_arena_alloc(struct imp_arena *a, size_t n)
+{
+	char *p;
+
+	n = (n + 7) & ~(size_t)7; /* the next piece starts aligned too */
+	if (n > a->left) {
+		size_t size = ARENA_FIRST;
+		char **b;
+
+		for (size_t i = 0; i < a->nblocks && size < ARENA_BLOCK; i++)
+			size *= 2;
+		if (size < n)
+			size = n;
+		if ((b = vec_push((void **)&a->blocks, &a->nblocks, &a->capblocks, sizeof(*b))) ==
+		    NULL)
+			return NULL;
+		if ((*b = malloc(size)) == NULL) {
+			a->nblocks--;
+			return NULL;
+		}
+		mem_huge(*b, size);
+		a->cur = *b;
+		a->left = size;
+	}
+	p = a->cur;
+	a->cur += n;
+	a->left -= n;
+	return p;
+}
+
+void imp_arena_free(struct imp_arena *a)
+{
+	for (size_t i = 0; i < a->nblocks; i++)
+		free(a->blocks[i]);
+	free(a->blocks);
+	*a = (struct imp_arena){0};
+}
+
+/* A record becomes one piece of the run's arena: its cell pointers, then its cells' text (a
+ * cell costs its length plus nine bytes, not an allocation of its own). */
 static void on_row(int c, void *data)
 {
 	struct imp *im = data;
@@ -48,12 +92,11 @@ static void on_row(int c, void *data)
 	char **v, *text;
 
 	(void)c;
-	if (im->oom || (v = malloc(head + im->cur.len + 1)) == NULL) {
+	if (im->oom || (v = imp_arena_alloc(&im->rowmem, head + im->cur.len + 1)) == NULL) {
 		im->oom = true;
 		return;
 	}
 	if ((row = vec_push((void **)&im->rows, &im->nrows, &im->cap, sizeof(*row))) == NULL) {
-		free(v);
 		im->oom = true;
 		return;
 	}

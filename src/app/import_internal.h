@@ -19,6 +19,7 @@
 /* a transactions file of at least this many rows (KAM_IMPORT_BULK_ROWS), and no fewer than
  * the table holds, loads in one transaction with the large indexes built once at its end */
 #define BULK_ROWS 100000
+#define IMP_DIRECT_FIELDS 8 /* the fields a plain transactions row has (import_row.c) */
 
 struct col {
 	char *header;
@@ -68,6 +69,15 @@ struct imp_seen {
 	size_t left;
 };
 
+/* Memory handed out in pieces from large blocks, all freed when the run ends (the file's
+ * records: a million small allocations, and as many frees, otherwise). */
+struct imp_arena {
+	char **blocks;
+	size_t nblocks, capblocks;
+	char *cur;
+	size_t left;
+};
+
 struct imp {
 	struct store_conn *db;
 	struct actor who; /* every lookup, match and suggestion is bounded by what they see */
@@ -79,6 +89,7 @@ struct imp {
 	size_t ncols;
 	struct row *rows;
 	size_t nrows, cap;
+	struct imp_arena rowmem; /* each row's cell pointers and text */
 	/* the row being parsed: its cells end to end (each with its NUL) in cur, each starting
 	 * at curoff[i] */
 	struct buf cur;
@@ -119,8 +130,18 @@ struct imp {
 	struct imp_cells ahead_ix;
 	size_t ahead_until;
 	bool ahead_on; /* where reads are round trips (store_remote), or KAM_IMPORT_READ_AHEAD */
+	/* a plain transactions file: a row's cells go straight to its queued row when every
+	 * check passes from what the run knows (imp_direct_plan); dcol: the column of each
+	 * field that way reads, -1 when the file has none */
+	bool direct;
+	int dcol[IMP_DIRECT_FIELDS];
+	size_t direct_tried, direct_taken, direct_skip; /* the rows it tried of late (try_direct) */
 };
 
+/* n bytes from a, aligned for a pointer; NULL without memory. */
+void *imp_arena_alloc(struct imp_arena *a, size_t n);
+/* Frees every block of a. */
+void imp_arena_free(struct imp_arena *a);
 /* Reads every record of buf into im->rows, each with the line it starts on. */
 int imp_parse(struct imp *im, const char *buf, size_t len, struct kam_errinfo *ei);
 /* Maps the header to targets and fields (custom mapping, then CRM tables, then kam's). */
@@ -138,13 +159,21 @@ void imp_preview_row(struct imp *im, const struct row *r, const json_t *rec, boo
 /* Puts each row after the row of the same file it refers to (a parent, a manager), keeping
  * file order otherwise; rows whose references loop get .loop set. */
 int imp_order_rows(struct imp *im);
+/* Decides whether the rows of the file go straight from cells to queued transactions when
+ * they can (a transactions file whose columns are all plain fields, no mapped values or
+ * defaults, no preview; KAM_IMPORT_DIRECT=0 never). */
+void imp_direct_plan(struct imp *im);
 /* One data row in its savepoint; a rejected row is recorded, other errors stop the run. */
 int imp_row(struct imp *im, struct row *r);
 /* The entry of key (a, b, month) in m, added (zeroed) when new; NULL without memory. */
 struct imp_cell *imp_cell_at(struct imp_cells *m, int64_t a, int64_t b, const char *month,
                              bool *added);
+/* The entry of key (a, b, month) in m, or NULL when there is none. */
+struct imp_cell *imp_cell_find(const struct imp_cells *m, int64_t a, int64_t b, const char *month);
 /* Frees what m holds. */
 void imp_cells_free(struct imp_cells *m);
+/* Room in s for n keys without growing; KAM_ENOMEM. */
+int imp_seen_reserve(struct imp_seen *s, size_t n);
 /* Frees what s holds. */
 void imp_seen_free(struct imp_seen *s);
 /* Forgets the stored rows read ahead (at a commit: other writers may change them next). */

@@ -157,8 +157,20 @@ static const struct {
                 {"index", "transactions_booked"},
                 {"trigger", "money_tx_ins"}};
 
+/* The page cache of a load: SQLite's default size, 2,000 KiB. A large cache (the command
+ * line's 256 MiB) only grows the memory a load touches, since its rows are appended, and
+ * each index build sorts its keys in runs of the cache's size: runs that fit the
+ * processor's caches, merged, took less time than one large sort (1M rows, 2026-11-29). */
+#define LOAD_CACHE "PRAGMA cache_size = -2000"
+
 void store_bulk_deferred_free(struct store_bulk_deferred *d)
 {
+	if (d->c && d->cache) { /* the value read back, not input */
+		char q[64];
+
+		snprintf(q, sizeof(q), "PRAGMA cache_size = %" PRId64, d->cache);
+		(void)d->c->ops->exec(d->c->db, q);
+	}
 	for (size_t i = 0; i < d->n; i++)
 		free(d->sql[i]);
 	*d = (struct store_bulk_deferred){0};
@@ -172,6 +184,13 @@ int store_bulk_defer(struct store_conn *c, struct store_bulk_deferred *d)
 	*d = (struct store_bulk_deferred){0};
 	if (c->ops != &db_sqlite)
 		return KAM_OK;
+	if ((rc = sq_int(c, "PRAGMA cache_size", NULL, 0, &d->cache)) != KAM_OK)
+		return rc;
+	d->c = c;
+	if ((rc = c->ops->exec(c->db, LOAD_CACHE)) != KAM_OK) {
+		store_bulk_deferred_free(d);
+		return rc;
+	}
 	/* the statements that made them, as the migrations left them, to run again at the end */
 	for (size_t i = 0; i < sizeof(deferred) / sizeof(deferred[0]) && rc == KAM_OK; i++) {
 		struct db_stmt *st;

@@ -6,6 +6,7 @@
  */
 #ifndef KAM_UTIL_MEM_H
 #define KAM_UTIL_MEM_H
+#include <stddef.h>
 
 /* Two arenas for all threads; before any thread starts. KAM_MALLOC=default leaves glibc's
  * own settings (and makes mem_give_back do nothing), to compare. */
@@ -13,5 +14,10 @@ void mem_limit_heap(void);
 /* Gives the free pages of the heap back to the system: after a run or a request that
  * built large trees, so the next one does not start from their peak. */
 void mem_give_back(void);
+
+/* Asks for 2 MiB pages for the whole 2 MiB pieces of the n bytes at p (a large table or
+ * array filled at once: one page fault per 2 MiB instead of 512, and fewer TLB misses
+ * when it is read at random); nothing where the system does not have them. */
+void mem_huge(void *p, size_t n);
 
 #endif
