@@ -300,28 +300,34 @@ static char *seen_copy(struct imp_seen *m, const char *s)
 	return p;
 }
 
+/* Moves the keys to a table of cap slots (a power of two, more than m has). */
+static int seen_resize(struct imp_seen *m, size_t cap)
+{
+	struct imp_seen_slot *v = calloc(cap, sizeof(*v));
+
+	if (v == NULL)
+		return KAM_ENOMEM;
+	mem_huge(v, cap * sizeof(*v));
+	for (size_t j = 0; j < m->cap; j++) {
+		size_t i;
+
+		if (m->v[j].s == NULL)
+			continue;
+		for (i = m->v[j].h & (cap - 1); v[i].s; i = (i + 1) & (cap - 1))
+			;
+		v[i] = m->v[j];
+	}
+	free(m->v);
+	m->v = v;
+	m->cap = cap;
+	return KAM_OK;
+}
+
 /* Room for one more key (at most three quarters full); false without memory. */
 static bool seen_room(struct imp_seen *m)
 {
-	size_t i;
-
-	if ((m->n + 1) * 4 > m->cap * 3) {
-		size_t cap = m->cap ? m->cap * 2 : 1024;
-		struct imp_seen_slot *v = calloc(cap, sizeof(*v));
-
-		if (v == NULL)
-			return false;
-		for (size_t j = 0; j < m->cap; j++) {
-			if (m->v[j].s == NULL)
-				continue;
-			for (i = m->v[j].h & (cap - 1); v[i].s; i = (i + 1) & (cap - 1))
-				;
-			v[i] = m->v[j];
-		}
-		free(m->v);
-		m->v = v;
-		m->cap = cap;
-	}
+	if ((m->n + 1) * 4 > m->cap * 3)
+		return seen_resize(m, m->cap ? m->cap * 2 : 1024) == KAM_OK;
 	return true;
 }
 
@@ -369,28 +375,12 @@ static const char *seen_put(struct imp_seen *m, const char *s, uint64_t h, long 
 int imp_seen_reserve(struct imp_seen *m, size_t n)
 {
 	size_t cap = m->cap ? m->cap : 1024;
-	struct imp_seen_slot *v;
 
-	while (n * 4 > cap * 3 && cap < SIZE_MAX / 4 / sizeof(*v))
+	while (n * 4 > cap * 3 && cap < SIZE_MAX / 4 / sizeof(*m->v))
 		cap *= 2;
 	if (cap <= m->cap)
 		return KAM_OK;
-	if ((v = calloc(cap, sizeof(*v))) == NULL)
-		return KAM_ENOMEM;
-	mem_huge(v, cap * sizeof(*v));
-	for (size_t j = 0; j < m->cap; j++) {
-		size_t i;
-
-		if (m->v[j].s == NULL)
-			continue;
-		for (i = m->v[j].h & (cap - 1); v[i].s; i = (i + 1) & (cap - 1))
-			;
-		v[i] = m->v[j];
-	}
-	free(m->v);
-	m->v = v;
-	m->cap = cap;
-	return KAM_OK;
+	return seen_resize(m, cap);
 }
 
 void imp_seen_free(struct imp_seen *m)

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, PG, psql, kam, demoDb, sleep, serve, tokens, api } from '../lib/harness.mjs';
+import { BIN, PG, psql, demoDb, sleep, serve, tokens, api, importTransactions } from '../lib/harness.mjs';
 
 const BULK = { KAM_IMPORT_BULK_ROWS: '100' };
 const ROW_BY_ROW = { KAM_IMPORT_BULK_ROWS: '1000000000' };
@@ -30,22 +30,6 @@ const sql = (db, q) =>
     // a reader waits for a lock as kam's own connections do (the load's last moments)
     : execFileSync('sqlite3', ['-cmd', '.timeout 10000', db, q], { encoding: 'utf8', maxBuffer: 1 << 28 }).trim();
 
-function importFile(db, file, env, extra = []) {
-  let out;
-  try {
-    out = kam(['import', 'transactions', file, '--db', db, '--json', ...extra], { env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
-  } catch (e) {
-    if (e.status !== 3) throw e; // 3: some rows were rejected
-    out = e.stdout;
-  }
-  const r = JSON.parse(out);
-  delete r.id;
-  delete r.created_at;
-  delete r.updated_at;
-  delete r.finished_at;
-  delete r.version;
-  return r;
-}
 
 // Everything a reader can see of the transactions, the rollups and the money total
 // (row ids aside: the two lanes write new rows in another order).
@@ -107,8 +91,8 @@ test('a bulk load stores exactly what the row-by-row lane stores, with the same 
   const f = file(a.db, n, a.t.dir);
   const before = schema(a.db);
   assert.deepEqual(stored(a.db), stored(b.db), 'two demo databases start equal');
-  const bulk = importFile(a.db, f, BULK);
-  const rows = importFile(b.db, f, ROW_BY_ROW);
+  const bulk = importTransactions(a.db, f, BULK);
+  const rows = importTransactions(b.db, f, ROW_BY_ROW);
   assert.deepEqual(bulk, rows, 'the same report');
   assert.equal(bulk.created, n + 3, JSON.stringify(bulk.errors)); // the good rows, USD, two with a unit
   assert.equal(bulk.updated, 1);
@@ -127,8 +111,8 @@ test('a bulk load stores exactly what the row-by-row lane stores, with the same 
   if (!PG) assert.equal(sql(a.db, 'PRAGMA integrity_check'), 'ok');
 
   // again: every row is found (by the indexes the bulk load built) and unchanged
-  const again = importFile(a.db, f, BULK);
-  const againRows = importFile(b.db, f, ROW_BY_ROW);
+  const again = importTransactions(a.db, f, BULK);
+  const againRows = importTransactions(b.db, f, ROW_BY_ROW);
   assert.deepEqual(again, againRows);
   assert.equal(again.created, 0);
   assert.equal(again.unchanged, n + 5, JSON.stringify(again.errors.slice(0, 3)));
@@ -140,7 +124,7 @@ test('a bulk load refused as a whole (atomic) leaves nothing behind and its inde
   try {
     const f = file(d.db, 2500, d.t.dir);
     const before = stored(d.db), sch = schema(d.db);
-    const r = importFile(d.db, f, BULK, ['--atomic']);
+    const r = importTransactions(d.db, f, BULK, ['--atomic']);
     assert.equal(r.status, 'failed');
     assert.equal(r.rejected, 6);
     assert.deepEqual(stored(d.db), before);
@@ -163,7 +147,7 @@ test('a bulk load killed half-way leaves the database with its indexes, and read
       const base = join(d.t.dir, 'base.db');
       copyFileSync(d.db, base);
       const t0 = Date.now();
-      importFile(d.db, f, BULK);
+      importTransactions(d.db, f, BULK);
       const full = Date.now() - t0;
       assert.equal(schema(d.db), sch);
       const known = sql(base, "SELECT external_id FROM transactions ORDER BY id LIMIT 1");

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PG, psql, kam, demoDb, serve, tokens } from '../lib/harness.mjs';
+import { PG, psql, kam, demoDb, serve, tokens, importTransactions, importReport } from '../lib/harness.mjs';
 
 const DIRECT = {};
 const JSON_WAY = { KAM_IMPORT_DIRECT: '0' };
@@ -36,21 +36,7 @@ after(() => {
 const sql = (db, q) =>
   PG ? psql(q, new URL(db).pathname.slice(1)) : execFileSync('sqlite3', [db, q], { encoding: 'utf8', maxBuffer: 1 << 26 }).trim();
 
-function importFile(db, file, env, extra = []) {
-  let out;
-  try {
-    out = kam(['import', 'transactions', file, '--db', db, '--json', ...extra], { env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
-  } catch (e) {
-    if (e.status !== 3) throw e; // 3: some rows were rejected
-    out = e.stdout;
-  }
-  return clean(JSON.parse(out));
-}
 
-function clean(r) {
-  for (const k of ['id', 'created_at', 'updated_at', 'finished_at', 'version']) delete r[k];
-  return r;
-}
 
 // Everything a reader sees of the transactions, the rollups and the money total (ids aside:
 // a bulk load writes its new rows in another order).
@@ -187,8 +173,8 @@ function idsFile(db, tag) {
 }
 
 function same(file, env = {}, extra = []) {
-  const ra = importFile(a.db, file, { ...DIRECT, ...env }, extra);
-  const rb = importFile(b.db, file, { ...JSON_WAY, ...env }, extra);
+  const ra = importTransactions(a.db, file, { ...DIRECT, ...env }, extra);
+  const rb = importTransactions(b.db, file, { ...JSON_WAY, ...env }, extra);
   assert.deepEqual(ra, rb, 'the same report');
   assert.deepEqual(stored(a.db), stored(b.db), 'the same rows, rollups and money total');
   return ra;
@@ -276,7 +262,7 @@ test('through the server, in its batches, the same', async () => {
       });
       const j = await r.json();
       assert.equal(r.status, 201, JSON.stringify(j));
-      answers.push(clean(j));
+      answers.push(importReport(j));
     } finally {
       assert.equal(await srv.stop(), 0, srv.log().slice(-3000));
     }

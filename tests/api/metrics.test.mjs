@@ -6,17 +6,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
-import { BIN, serve, api, demoDb, tokens, login, sleep } from '../lib/harness.mjs';
+import { BIN, serve, api, demoDb, tokens, login, sleep, freePort, metricsUp } from '../lib/harness.mjs';
 
 let t, db, srv, murl;
 const tok = {};
 
-const freePort = () => new Promise((resolve, reject) => {
-  const s = createServer();
-  s.on('error', reject);
-  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-});
 
 let promtool = true;
 try { execFileSync('promtool', ['--version'], { stdio: 'ignore' }); } catch { promtool = false; }
@@ -27,11 +21,7 @@ before(async () => {
   const port = await freePort();
   srv = await serve(db, {}, ['--metrics-listen', `127.0.0.1:${port}`]);
   murl = `http://127.0.0.1:${port}`;
-  // the metrics address opens just after the main one
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`${murl}/metrics`)).ok) break; } catch { /* not yet */ }
-    await sleep(20);
-  }
+  await metricsUp(murl);
 });
 
 after(async () => {

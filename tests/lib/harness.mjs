@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 
 export const BIN = process.env.KAM_BIN || new URL('../../build/san/kam', import.meta.url).pathname;
 export const PG = process.env.KAM_TEST_PG;       // superuser URL, set by scripts/test-pg
@@ -155,3 +156,37 @@ export async function login(base, email, password = 'demo-password-1') {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// `kam import transactions FILE --json` on db with env added; the report without the fields
+// that differ from run to run (id, times, version). Rejected rows (exit 3) still report.
+export function importTransactions(db, file, env = {}, extra = []) {
+  let out;
+  try {
+    out = kam(['import', 'transactions', file, '--db', db, '--json', ...extra], { env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
+  } catch (e) {
+    if (e.status !== 3) throw e; // 3: some rows were rejected
+    out = e.stdout;
+  }
+  return importReport(JSON.parse(out));
+}
+
+// An import's report without the fields that differ from run to run.
+export function importReport(r) {
+  for (const k of ['id', 'created_at', 'updated_at', 'finished_at', 'version']) delete r[k];
+  return r;
+}
+
+// A free TCP port on 127.0.0.1 (for --metrics-listen).
+export const freePort = () => new Promise((resolve, reject) => {
+  const s = createServer();
+  s.on('error', reject);
+  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+});
+
+// Waits until the metrics address murl answers (it opens just after the main one).
+export async function metricsUp(murl) {
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(`${murl}/metrics`)).ok) return; } catch { /* not yet */ }
+    await sleep(20);
+  }
+}

@@ -8,18 +8,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { get } from 'node:http';
-import { createServer } from 'node:net';
-import { PG, createDb, kam, serve, api, psql, sleep } from '../lib/harness.mjs';
+import { PG, createDb, kam, serve, api, psql, sleep, freePort, metricsUp } from '../lib/harness.mjs';
 
 const skip = PG ? false : 'needs PostgreSQL: run through scripts/test-pg';
 let db, name, srv, murl;
 const tok = {};
 
-const freePort = () => new Promise((resolve, reject) => {
-  const s = createServer();
-  s.on('error', reject);
-  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-});
 
 const metric = async (m) => {
   const text = await (await fetch(`${murl}/metrics`)).text();
@@ -38,10 +32,7 @@ before(async () => {
   const port = await freePort();
   srv = await serve(db, { KAM_JOB_INTERVAL: '3600' }, ['--threads', '8', '--metrics-listen', `127.0.0.1:${port}`]);
   murl = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`${murl}/metrics`)).ok) break; } catch { /* not yet */ }
-    await sleep(20);
-  }
+  await metricsUp(murl);
 });
 
 after(async () => {
