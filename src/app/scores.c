@@ -531,7 +531,7 @@ int app_account_figures(struct store_conn *db, const struct settings *s, date_t 
 	kpi_previous(pf, pt, ppf, ppt);
 	{
 		struct store_kpi_query q = {scope_user, from, to, pf, pt, ppf, ppt,
-		                            s->base_currency, NULL, account_id, false};
+		                            s->base_currency, NULL, account_id, false, NULL};
 
 		if ((rc = app_kpi_fetch(db, s, today, &q, &d)) != KAM_OK)
 			return rc;
