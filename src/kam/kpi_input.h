@@ -68,8 +68,7 @@ struct kpi_input {
 struct kpi_rollup {
 	struct kpi_rollup_cell {
 		int64_t account_id;
-		char month[8];
-		int mon; /* the month as year * 12 + month - 1, ordered as month is */
+		int mon; /* the month "YYYY-MM" as YYYY * 12 + MM - 1 */
 		double amount;
 	} *cells; /* grouped by account, in id order; an account's cells in the order read */
 	size_t n;

@@ -45,6 +45,14 @@ static int month_key(const char *m)
 	return atoi(m) * 12 + atoi(m + 5) - 1;
 }
 
+/* The month of month_key as "YYYY-MM". */
+static void month_text(int mon, char out[8])
+{
+	unsigned m = (unsigned)mon;
+
+	snprintf(out, 8, "%04u-%02u", m / 12 % 10000, m % 12 + 1);
+}
+
 /* A revenue window [from, to): whole months [fm, tm) from the rollup, the partial months at
  * either edge ([from, head_to) and [tail_from, to)) from transactions. */
 struct window {
@@ -625,6 +633,7 @@ int store_kpi_rollup_load(struct store_conn *c, struct kpi_rollup *r)
 {
 	struct db_stmt *st;
 	size_t cap = 0, acap = 0;
+	bool sorted = true;
 	int rc = c->ops->query(
 	    c->db, "SELECT account_id, month, amount FROM revenue_account_monthly", NULL, 0, &st);
 
@@ -639,9 +648,9 @@ int store_kpi_rollup_load(struct store_conn *c, struct kpi_rollup *r)
 			break;
 		}
 		x->account_id = c->ops->col_int(st, 0);
-		snprintf(x->month, sizeof(x->month), "%s", c->ops->col_text(st, 1));
-		x->mon = month_key(x->month);
+		x->mon = month_key(c->ops->col_text(st, 1));
 		x->amount = c->ops->col_real(st, 2);
+		sorted = sorted && (r->n == 1 || cmp_cell(x - 1, x) < 0);
 	}
 	c->ops->done(st);
 	if (rc < 0)
@@ -649,7 +658,7 @@ int store_kpi_rollup_load(struct store_conn *c, struct kpi_rollup *r)
 	/* each account's cells together (the amounts are whole minor units: a sum does not
 	 * depend on their order), with its first month and its last month with revenue, as
 	 * min(month) and max(month) WHERE amount <> 0 give them */
-	if (r->n)
+	if (!sorted)
 		qsort(r->cells, r->n, sizeof(*r->cells), cmp_cell);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct kpi_rollup_cell *x = &r->cells[i];
@@ -663,11 +672,11 @@ int store_kpi_rollup_load(struct store_conn *c, struct kpi_rollup *r)
 			memset(a, 0, sizeof(*a));
 			a->id = x->account_id;
 			a->start = i;
-			memcpy(a->first_month, x->month, sizeof(a->first_month));
+			month_text(x->mon, a->first_month);
 		}
 		a->n++;
 		if (x->amount != 0)
-			memcpy(a->last_month, x->month, sizeof(a->last_month));
+			month_text(x->mon, a->last_month);
 	}
 	return KAM_OK;
 fail:
