@@ -345,12 +345,11 @@ int api_portfolio_matrix(struct req *rq, struct resp *rs)
 	if ((rc = store_matrix_rows(rq->db, grouped ? 0 : api_scope_user(rq), wfrom, wto, from_date,
 	                            now - 90 * 86400, &rows)) != KAM_OK)
 		goto out;
-	if ((rc = store_pareto(rq->db, grouped ? 0 : api_scope_user(rq), from, to, &period)) !=
-	    KAM_OK)
-		goto out;
 	if (grouped) { /* the group's key accounts; revenue net of intra-group revenue */
 		json_t *a = NULL, *b = NULL;
 
+		if ((rc = store_pareto(rq->db, 0, from, to, &period)) != KAM_OK)
+			goto out;
 		if ((rc = app_group_items(rq->db, &g, wfrom, wto, rows, false, &a)) != KAM_OK ||
 		    (rc = app_group_items(rq->db, &g, from, to, period, false, &b)) != KAM_OK) {
 			json_decref(a);
@@ -360,6 +359,13 @@ int api_portfolio_matrix(struct req *rq, struct resp *rs)
 		json_decref(period);
 		rows = a;
 		period = b;
+	}
+	/* each key account's revenue of the period: only theirs, not every account's row */
+	if (!grouped) {
+		json_decref(rev);
+		rev = NULL;
+		if ((rc = store_key_revenue(rq->db, api_scope_user(rq), from, to, &rev)) != KAM_OK)
+			goto out;
 	}
 	json_array_foreach(period, i, row)
 	{
