@@ -4,8 +4,9 @@
 #include "kam/kpi_input.h"
 #include "store/store.h"
 
-/* Reads the whole account rollup into r (free with store_kpi_rollup_free). */
-int store_kpi_rollup_load(struct store_conn *c, struct kpi_rollup *r);
+/* Reads the whole account rollup into r (free with store_kpi_rollup_free); hint: how many
+ * cells it is expected to hold (the last load's), or 0. */
+int store_kpi_rollup_load(struct store_conn *c, size_t hint, struct kpi_rollup *r);
 void store_kpi_rollup_free(struct kpi_rollup *r);
 
 struct store_kpi_query {
