@@ -446,8 +446,8 @@ int api_kpis(struct req *rq, struct resp *rs)
 		if (rc != KAM_OK)
 			goto out;
 	}
-	if ((rc = figures(rq, &set, &sc, from, to, rollup, &accounts, &kpis, &period,
-	                  &previous)) != KAM_OK)
+	if ((rc = figures(rq, &set, &sc, from, to, rollup, &accounts, &kpis, &period, &previous)) !=
+	    KAM_OK)
 		goto out;
 	{
 		json_t *ans =
@@ -525,7 +525,8 @@ int api_kpi_rows(struct req *rq, struct resp *rs)
 		                             set.base_currency,
 		                             NULL,
 		                             sc.kind == SC_ACCOUNT ? sc.id : 0,
-		                             sc.kind == SC_GROUP, NULL};
+		                             sc.kind == SC_GROUP,
+		                             NULL};
 		if ((rc = api_today(rq, &today)) == KAM_OK)
 			rc = app_kpi_fetch(rq->db, &set, today, &q, &d);
 	}

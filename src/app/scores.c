@@ -407,9 +407,10 @@ json_t *app_matrix_item(const struct settings *s, json_t *row)
 		}
 	return json_pack("{s:O,s:O,s:O,s:s,s:O,s:O,s:{s:f,s:f},s:{s:o,s:o}}", "account_id",
 	                 json_object_get(row, "account_id"), "name", json_object_get(row, "name"),
-	                 "owner_id", json_object_get(row, "owner_id"), "segment", segment, "revenue",
-	                 json_object_get(row, "revenue"), "health", json_object_get(row, "health"),
-	                 "attractiveness", "value", score, "score", score, "strength", "value",
+	                 "owner_id", json_object_get(row, "owner_id"), "segment", segment,
+	                 "revenue", json_object_get(row, "revenue"), "health",
+	                 json_object_get(row, "health"), "attractiveness", "value", score, "score",
+	                 score, "strength", "value",
 	                 isnan(strength) ? json_null() : json_real(strength), "components", comp);
 }
 
@@ -543,8 +544,9 @@ int app_account_figures(struct store_conn *db, const struct settings *s, date_t 
 	kpi_previous(from, to, pf, pt);
 	kpi_previous(pf, pt, ppf, ppt);
 	{
-		struct store_kpi_query q = {scope_user, from, to, pf, pt, ppf, ppt,
-		                            s->base_currency, NULL, account_id, false, NULL};
+		struct store_kpi_query q = {scope_user, from,       to,    pf,
+		                            pt,         ppf,        ppt,   s->base_currency,
+		                            NULL,       account_id, false, NULL};
 
 		if ((rc = app_kpi_fetch(db, s, today, &q, &d)) != KAM_OK)
 			return rc;

@@ -70,7 +70,7 @@ struct kpi_rollup {
 		int64_t account_id;
 		int mon; /* the month "YYYY-MM" as YYYY * 12 + MM - 1 */
 		double amount;
-	} *cells; /* grouped by account, in id order; an account's cells in the order read */
+	} * cells; /* grouped by account, in id order; an account's cells in the order read */
 	size_t n;
 	/* each account with cells, in id order: its cells [start, start + n), its first month
 	 * and its last month with revenue ("" when none) */
@@ -78,7 +78,7 @@ struct kpi_rollup {
 		int64_t id;
 		size_t start, n;
 		char first_month[8], last_month[8];
-	} *acc;
+	} * acc;
 	size_t nacc;
 };
 

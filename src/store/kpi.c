@@ -273,10 +273,10 @@ static const struct kpi_rollup_account *rollup_account(const struct kpi_rollup *
 static int accounts_load(struct store_conn *c, const struct store_kpi_query *q,
                          struct store_kpi_accounts *x)
 {
-#define ACCOUNTS(MONTHS)                                                                        \
-	"SELECT a.id, a.owner_id, coalesce(a.acquired_on, ''), coalesce(a.churned_on, ''), "    \
-	"a.potential_annual_spend, a.currency" MONTHS " FROM accounts a WHERE (? = 0 OR "       \
-	"a.owner_id = ? OR a.id IN (SELECT account_id FROM account_team WHERE user_id = ?)) "   \
+#define ACCOUNTS(MONTHS)                                                                           \
+	"SELECT a.id, a.owner_id, coalesce(a.acquired_on, ''), coalesce(a.churned_on, ''), "       \
+	"a.potential_annual_spend, a.currency" MONTHS " FROM accounts a WHERE (? = 0 OR "          \
+	"a.owner_id = ? OR a.id IN (SELECT account_id FROM account_team WHERE user_id = ?)) "      \
 	"AND a.id >= ? AND a.id <= ? ORDER BY a.id"
 	struct db_stmt *st;
 	size_t cap = 0, nraw = 0, rcap = 0, ccap = 0, fcap = 0;
@@ -297,7 +297,8 @@ static int accounts_load(struct store_conn *c, const struct store_kpi_query *q,
 	if (rc != KAM_OK)
 		return rc;
 	while ((rc = c->ops->next(st)) == 1) {
-		struct kpi_in_account *a = vec_push((void **)&x->acc, &x->nacc, &cap, sizeof(*x->acc));
+		struct kpi_in_account *a =
+		    vec_push((void **)&x->acc, &x->nacc, &cap, sizeof(*x->acc));
 		struct kpi_acc_raw *w =
 		    a ? vec_push((void **)&x->raw, &nraw, &rcap, sizeof(*x->raw)) : NULL;
 		const char *cur = c->ops->col_text(st, 5);
@@ -317,7 +318,8 @@ static int accounts_load(struct store_conn *c, const struct store_kpi_query *q,
 		while (k < x->ncur && strcmp(x->cur[k], cur) != 0)
 			k++;
 		if (k == x->ncur) {
-			char(*slot)[8] = vec_push((void **)&x->cur, &x->ncur, &ccap, sizeof(*x->cur));
+			char(*slot)[8] =
+			    vec_push((void **)&x->cur, &x->ncur, &ccap, sizeof(*x->cur));
 
 			if (slot == NULL) {
 				rc = KAM_ENOMEM;
@@ -334,8 +336,10 @@ static int accounts_load(struct store_conn *c, const struct store_kpi_query *q,
 				memcpy(a->last_month, r->last_month, sizeof(a->last_month));
 			}
 		} else {
-			snprintf(a->first_month, sizeof(a->first_month), "%s", c->ops->col_text(st, 6));
-			snprintf(a->last_month, sizeof(a->last_month), "%s", c->ops->col_text(st, 7));
+			snprintf(a->first_month, sizeof(a->first_month), "%s",
+			         c->ops->col_text(st, 6));
+			snprintf(a->last_month, sizeof(a->last_month), "%s",
+			         c->ops->col_text(st, 7));
 		}
 	}
 	c->ops->done(st);
@@ -637,10 +641,11 @@ int store_kpi_rollup_load(struct store_conn *c, size_t hint, struct kpi_rollup *
 	bool sorted = true;
 	/* in account order from revenue_account_monthly_account (migration 044): grouped as
 	 * read, not sorted after */
-	int rc = c->ops->query(c->db,
-	                       "SELECT account_id, month, amount FROM revenue_account_monthly ORDER "
-	                       "BY account_id, month",
-	                       NULL, 0, &st);
+	int rc =
+	    c->ops->query(c->db,
+	                  "SELECT account_id, month, amount FROM revenue_account_monthly ORDER "
+	                  "BY account_id, month",
+	                  NULL, 0, &st);
 
 	memset(r, 0, sizeof(*r));
 	if (rc != KAM_OK)
@@ -675,7 +680,8 @@ int store_kpi_rollup_load(struct store_conn *c, size_t hint, struct kpi_rollup *
 		struct kpi_rollup_account *a = r->nacc ? &r->acc[r->nacc - 1] : NULL;
 
 		if (a == NULL || a->id != x->account_id) {
-			if ((a = vec_push((void **)&r->acc, &r->nacc, &acap, sizeof(*r->acc))) == NULL) {
+			if ((a = vec_push((void **)&r->acc, &r->nacc, &acap, sizeof(*r->acc))) ==
+			    NULL) {
 				rc = KAM_ENOMEM;
 				goto fail;
 			}

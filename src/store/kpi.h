@@ -35,13 +35,13 @@ struct store_kpi_accounts {
 		bool has_potential;
 		int64_t potential; /* potential_annual_spend, in the account's currency */
 		size_t currency;   /* index into cur */
-	} *raw;
+	} * raw;
 	char (*cur)[8]; /* the accounts' currencies, each once */
 	size_t ncur;
 	struct kpi_fx {
 		char currency[8], valid_from[11];
 		double rate;
-	} *fx; /* every stored rate */
+	} * fx; /* every stored rate */
 	size_t nfx;
 };
 void store_kpi_accounts_free(struct store_kpi_accounts *a);

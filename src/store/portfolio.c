@@ -275,8 +275,8 @@ int store_key_revenue(struct store_conn *c, int64_t scope_user, const char *from
 	int rc = c->ops->query(
 	    c->db,
 	    "SELECT a.id, sum(r.amount) FROM accounts a JOIN revenue_account_monthly r ON "
-	    "r.account_id = a.id AND r.month >= ? AND r.month <= ? WHERE a.tier = 'key' AND " IN_SCOPE
-	    " GROUP BY a.id",
+	    "r.account_id = a.id AND r.month >= ? AND r.month <= ? WHERE a.tier = 'key' "
+	    "AND " IN_SCOPE " GROUP BY a.id",
 	    (struct db_val[]){DB_TEXT(from_month), DB_TEXT(to_month), DB_INT(scope_user),
 	                      DB_INT(scope_user), DB_INT(scope_user)},
 	    5, &st);
