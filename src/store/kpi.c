@@ -43,7 +43,14 @@ static struct kpi_in_account *find(struct kpi_input *d, int64_t id)
  * rollup holds has this form, "3000-01" and "9999-12" past the range included). */
 static int month_key(const char *m)
 {
-	return atoi(m) * 12 + atoi(m + 5) - 1;
+	int y = 0, mm = 0, i = 0;
+
+	for (; i < 4 && m[i] >= '0' && m[i] <= '9'; i++)
+		y = y * 10 + (m[i] - '0');
+	if (i == 4 && m[4] == '-')
+		for (i = 5; i < 7 && m[i] >= '0' && m[i] <= '9'; i++)
+			mm = mm * 10 + (m[i] - '0');
+	return y * 12 + mm - 1;
 }
 
 /* The month of month_key as "YYYY-MM". */
