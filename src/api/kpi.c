@@ -314,8 +314,9 @@ static int parse(struct req *rq, const struct settings *set, struct scope *sc, c
 
 /* The figures of [from, to) with each figure's value in the previous period beside it. */
 static int figures(struct req *rq, const struct settings *set, struct scope *sc, const char *from,
-                   const char *to, const struct kpi_rollup *rollup, json_t **out,
-                   json_t **period, json_t **previous)
+                   const char *to, const struct kpi_rollup *rollup,
+                   struct store_kpi_accounts *accounts, json_t **out, json_t **period,
+                   json_t **previous)
 {
 	struct kpi_input cur;
 	char pf[11], pt[11], ppf[11], ppt[11];
@@ -332,7 +333,8 @@ static int figures(struct req *rq, const struct settings *set, struct scope *sc,
 	                            set->base_currency,
 	                            rollup,
 	                            sc->kind == SC_ACCOUNT ? sc->id : 0,
-	                            sc->kind == SC_GROUP};
+	                            sc->kind == SC_GROUP,
+	                            accounts};
 	json_t *a, *b, *v;
 	const char *name;
 	int rc;
@@ -394,6 +396,8 @@ int api_kpis(struct req *rq, struct resp *rs)
 	json_t *kpis = NULL, *period = NULL, *previous = NULL, *series = NULL;
 	const struct kpi_rollup *rollup = NULL;
 	struct api_rollup_ref *ref = NULL;
+	/* the accounts every period of a series reads: read once */
+	struct store_kpi_accounts accounts = {0};
 	char key[256], month[DATE_MONTH_LEN];
 	date_t today = 0;
 	int64_t version = 0;
@@ -433,7 +437,7 @@ int api_kpis(struct req *rq, struct resp *rs)
 			json_t *k = NULL, *p = NULL;
 
 			step(a, to, interval, b);
-			rc = figures(rq, &set, &sc, a, b, rollup, &k, &p, NULL);
+			rc = figures(rq, &set, &sc, a, b, rollup, &accounts, &k, &p, NULL);
 			if (rc == KAM_OK &&
 			    json_array_append_new(
 			        series, json_pack("{s:o,s:o}", "period", p, "kpis", k)) != 0)
@@ -442,7 +446,8 @@ int api_kpis(struct req *rq, struct resp *rs)
 		if (rc != KAM_OK)
 			goto out;
 	}
-	if ((rc = figures(rq, &set, &sc, from, to, rollup, &kpis, &period, &previous)) != KAM_OK)
+	if ((rc = figures(rq, &set, &sc, from, to, rollup, &accounts, &kpis, &period, &previous)) !=
+	    KAM_OK)
 		goto out;
 	{
 		json_t *ans =
@@ -461,6 +466,7 @@ int api_kpis(struct req *rq, struct resp *rs)
 	}
 out:
 	json_decref(series);
+	store_kpi_accounts_free(&accounts);
 	api_rollups_put(rollups_of(rq), ref);
 	scope_free(&sc);
 	if (rc != KAM_OK)
@@ -519,7 +525,8 @@ int api_kpi_rows(struct req *rq, struct resp *rs)
 		                             set.base_currency,
 		                             NULL,
 		                             sc.kind == SC_ACCOUNT ? sc.id : 0,
-		                             sc.kind == SC_GROUP};
+		                             sc.kind == SC_GROUP,
+		                             NULL};
 		if ((rc = api_today(rq, &today)) == KAM_OK)
 			rc = app_kpi_fetch(rq->db, &set, today, &q, &d);
 	}

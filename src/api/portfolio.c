@@ -298,6 +298,7 @@ int api_portfolio_matrix(struct req *rq, struct resp *rs)
 	json_t *rows = NULL, *items = json_array(), *row, *counts, *period = NULL,
 	       *rev = json_object(), *ans;
 	bool compact = false;
+	const char *seg_c;
 	char ck[API_CACHE_KEY_LEN];
 	int64_t now = api_now(rq), version = 0;
 	size_t i;
@@ -345,12 +346,11 @@ int api_portfolio_matrix(struct req *rq, struct resp *rs)
 	if ((rc = store_matrix_rows(rq->db, grouped ? 0 : api_scope_user(rq), wfrom, wto, from_date,
 	                            now - 90 * 86400, &rows)) != KAM_OK)
 		goto out;
-	if ((rc = store_pareto(rq->db, grouped ? 0 : api_scope_user(rq), from, to, &period)) !=
-	    KAM_OK)
-		goto out;
 	if (grouped) { /* the group's key accounts; revenue net of intra-group revenue */
 		json_t *a = NULL, *b = NULL;
 
+		if ((rc = store_pareto(rq->db, 0, from, to, &period)) != KAM_OK)
+			goto out;
 		if ((rc = app_group_items(rq->db, &g, wfrom, wto, rows, false, &a)) != KAM_OK ||
 		    (rc = app_group_items(rq->db, &g, from, to, period, false, &b)) != KAM_OK) {
 			json_decref(a);
@@ -360,6 +360,13 @@ int api_portfolio_matrix(struct req *rq, struct resp *rs)
 		json_decref(period);
 		rows = a;
 		period = b;
+	}
+	/* each key account's revenue of the period: only theirs, not every account's row */
+	if (!grouped) {
+		json_decref(rev);
+		rev = NULL;
+		if ((rc = store_key_revenue(rq->db, api_scope_user(rq), from, to, &rev)) != KAM_OK)
+			goto out;
 	}
 	json_array_foreach(period, i, row)
 	{
@@ -377,7 +384,33 @@ int api_portfolio_matrix(struct req *rq, struct resp *rs)
 	                   "streamline", 0);
 	json_array_foreach(rows, i, row)
 	{
-		json_t *it = app_matrix_item(&s, row), *r;
+		json_t *it, *r;
+
+		if (compact) { /* only what the picture draws: no object per bubble on the way */
+			struct strength_part parts[STRENGTH_PARTS];
+			double score, strength = app_matrix_place(&s, row, parts, &score, &seg_c);
+			char key[24];
+
+			snprintf(key, sizeof(key), "%lld",
+			         (long long)json_integer_value(json_object_get(row, "account_id")));
+			r = json_object_get(rev, key);
+			json_object_set_new(
+			    counts, seg_c,
+			    json_integer(json_integer_value(json_object_get(counts, seg_c)) + 1));
+			it = json_pack("[O,O,s,f,o,o,O]", json_object_get(row, "account_id"),
+			               json_object_get(row, "name"), seg_c, score,
+			               isnan(strength) ? json_null() : json_real(strength),
+			               r ? json_incref(r) : json_integer(0),
+			               json_object_get(row, "health"));
+			if (it == NULL || json_array_append_new(items, it) != 0) {
+				json_decref(counts);
+				rc = KAM_ENOMEM;
+				goto out;
+			}
+			json_array_set_new(rows, i, json_null());
+			continue;
+		}
+		it = app_matrix_item(&s, row);
 		const char *seg = json_string_value(json_object_get(it, "segment"));
 		char key[24];
 

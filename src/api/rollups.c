@@ -50,14 +50,14 @@ void api_rollups_free(struct api_rollups *h)
 }
 
 /* Reads the rollup from the store into a new reference held once (by the caller). */
-static int load(struct store_conn *c, int64_t version, struct api_rollup_ref **out)
+static int load(struct store_conn *c, int64_t version, size_t hint, struct api_rollup_ref **out)
 {
 	struct api_rollup_ref *x = calloc(1, sizeof(*x));
 	int rc;
 
 	if (x == NULL)
 		return KAM_ENOMEM;
-	if ((rc = store_kpi_rollup_load(c, &x->r)) != KAM_OK) {
+	if ((rc = store_kpi_rollup_load(c, hint, &x->r)) != KAM_OK) {
 		free(x);
 		return rc;
 	}
@@ -71,10 +71,11 @@ int api_rollups_get(struct api_rollups *h, struct store_conn *c, int64_t version
                     const struct kpi_rollup **out, struct api_rollup_ref **ref)
 {
 	struct api_rollup_ref *x = NULL;
+	size_t hint;
 	int rc;
 
 	if (h == NULL) {
-		if ((rc = load(c, version, &x)) != KAM_OK)
+		if ((rc = load(c, version, 0, &x)) != KAM_OK)
 			return rc;
 		goto done;
 	}
@@ -92,9 +93,10 @@ int api_rollups_get(struct api_rollups *h, struct store_conn *c, int64_t version
 	}
 	h->loading = true;
 	h->loads++;
+	hint = h->cur ? h->cur->r.n : 0; /* the next load is about as big */
 	/* loaded outside the lock: other threads keep answering from the held one meanwhile */
 	pthread_mutex_unlock(&h->mu);
-	rc = load(c, version, &x);
+	rc = load(c, version, hint, &x);
 	pthread_mutex_lock(&h->mu);
 	h->loading = false;
 	if (rc == KAM_OK && (h->cur == NULL || h->cur->version <= version)) {

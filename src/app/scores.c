@@ -354,11 +354,12 @@ int app_score_account(struct store_conn *db, int64_t now, int64_t id)
 }
 
 /* One matrix row: relationship strength from its parts, the segment, the explanation. */
-json_t *app_matrix_item(const struct settings *s, json_t *row)
+double app_matrix_place(const struct settings *s, json_t *row,
+                        struct strength_part parts[STRENGTH_PARTS], double *score_out,
+                        const char **segment)
 {
 	struct strength_input in;
-	struct strength_part parts[STRENGTH_PARTS];
-	json_t *pot = json_object_get(row, "potential"), *comp = json_array();
+	json_t *pot = json_object_get(row, "potential");
 	double score = json_real_value(json_object_get(row, "score"));
 	double revenue = (double)json_integer_value(json_object_get(row, "revenue"));
 	json_int_t nps_n = json_integer_value(json_object_get(row, "nps_n"));
@@ -380,6 +381,19 @@ json_t *app_matrix_item(const struct settings *s, json_t *row)
 	    infl > 0 ? (double)json_integer_value(json_object_get(row, "engaged")) / (double)infl
 	             : -1;
 	strength = score_strength(&in, parts);
+	*score_out = score;
+	*segment = score_segment(s, score, strength);
+	return strength;
+}
+
+json_t *app_matrix_item(const struct settings *s, json_t *row)
+{
+	struct strength_part parts[STRENGTH_PARTS];
+	json_t *comp = json_array();
+	double score, strength;
+	const char *segment;
+
+	strength = app_matrix_place(s, row, parts, &score, &segment);
 	for (int i = 0; i < STRENGTH_PARTS; i++)
 		if (json_array_append_new(
 		        comp,
@@ -393,10 +407,10 @@ json_t *app_matrix_item(const struct settings *s, json_t *row)
 		}
 	return json_pack("{s:O,s:O,s:O,s:s,s:O,s:O,s:{s:f,s:f},s:{s:o,s:o}}", "account_id",
 	                 json_object_get(row, "account_id"), "name", json_object_get(row, "name"),
-	                 "owner_id", json_object_get(row, "owner_id"), "segment",
-	                 score_segment(s, score, strength), "revenue",
-	                 json_object_get(row, "revenue"), "health", json_object_get(row, "health"),
-	                 "attractiveness", "value", score, "score", score, "strength", "value",
+	                 "owner_id", json_object_get(row, "owner_id"), "segment", segment,
+	                 "revenue", json_object_get(row, "revenue"), "health",
+	                 json_object_get(row, "health"), "attractiveness", "value", score, "score",
+	                 score, "strength", "value",
 	                 isnan(strength) ? json_null() : json_real(strength), "components", comp);
 }
 
@@ -530,8 +544,9 @@ int app_account_figures(struct store_conn *db, const struct settings *s, date_t 
 	kpi_previous(from, to, pf, pt);
 	kpi_previous(pf, pt, ppf, ppt);
 	{
-		struct store_kpi_query q = {scope_user, from, to, pf, pt, ppf, ppt,
-		                            s->base_currency, NULL, account_id, false};
+		struct store_kpi_query q = {scope_user, from,       to,    pf,
+		                            pt,         ppf,        ppt,   s->base_currency,
+		                            NULL,       account_id, false, NULL};
 
 		if ((rc = app_kpi_fetch(db, s, today, &q, &d)) != KAM_OK)
 			return rc;

@@ -51,6 +51,11 @@ void app_revenue_window_dates(date_t today, char from[DATE_LEN], char to[DATE_LE
 /* One matrix row: relationship strength from its parts, the segment, the explanation
  * (a new reference). */
 json_t *app_matrix_item(const struct settings *s, json_t *row);
+/* Where app_matrix_item places row, without the JSON: the strength (NAN when unknown) and
+ * its parts, the attractiveness (score) and the segment. */
+double app_matrix_place(const struct settings *s, json_t *row,
+                        struct strength_part parts[STRENGTH_PARTS], double *score,
+                        const char **segment);
 /* Stores every key account's matrix segment (and clears the others') in the open transaction. */
 int app_segments_refresh(struct store_conn *db, const struct settings *s, int64_t now);
 

@@ -68,10 +68,18 @@ struct kpi_input {
 struct kpi_rollup {
 	struct kpi_rollup_cell {
 		int64_t account_id;
-		char month[8];
+		int mon; /* the month "YYYY-MM" as YYYY * 12 + MM - 1 */
 		double amount;
-	} *cells;
+	} * cells; /* grouped by account, in id order; an account's cells in the order read */
 	size_t n;
+	/* each account with cells, in id order: its cells [start, start + n), its first month
+	 * and its last month with revenue ("" when none) */
+	struct kpi_rollup_account {
+		int64_t id;
+		size_t start, n;
+		char first_month[8], last_month[8];
+	} * acc;
+	size_t nacc;
 };
 
 #endif

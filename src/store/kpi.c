@@ -4,6 +4,7 @@
  * a few thousand rollup rows, not the transactions.
  */
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,28 @@ static struct kpi_in_account *find(struct kpi_input *d, int64_t id)
 	if (!d->nacc) /* a brand-new account's figures: bsearch wants an array */
 		return NULL;
 	return bsearch(&id, d->acc, d->nacc, sizeof(*d->acc), cmp_acc);
+}
+
+/* "YYYY-MM" as year * 12 + month - 1: ordered as the text is (every month a window or the
+ * rollup holds has this form, "3000-01" and "9999-12" past the range included). */
+static int month_key(const char *m)
+{
+	int y = 0, mm = 0, i = 0;
+
+	for (; i < 4 && m[i] >= '0' && m[i] <= '9'; i++)
+		y = y * 10 + (m[i] - '0');
+	if (i == 4 && m[4] == '-')
+		for (i = 5; i < 7 && m[i] >= '0' && m[i] <= '9'; i++)
+			mm = mm * 10 + (m[i] - '0');
+	return y * 12 + mm - 1;
+}
+
+/* The month of month_key as "YYYY-MM". */
+static void month_text(int mon, char out[8])
+{
+	unsigned m = (unsigned)mon;
+
+	snprintf(out, 8, "%04u-%02u", m / 12 % 10000, m % 12 + 1);
 }
 
 /* A revenue window [from, to): whole months [fm, tm) from the rollup, the partial months at
@@ -120,16 +143,30 @@ static int revenue_windows(struct store_conn *c, struct kpi_input *d, struct win
 	args[k++] = DB_STR(upto);
 	if (account > 0)
 		args[k++] = DB_INT(account);
-	if (r) { /* the same sums over the rollup already in memory */
-		for (size_t j = 0; j < r->n; j++) {
-			const struct kpi_rollup_cell *x = &r->cells[j];
-			struct kpi_in_account *a;
+	if (r) { /* the same sums over the rollup already in memory: each account's cells */
+		int fm[7], tm[7], up = month_key(upto);
+		size_t j = 0;
 
-			if (strcmp(x->month, upto) >= 0 || (a = find(d, x->account_id)) == NULL)
+		for (int i = 0; i < n; i++) {
+			fm[i] = month_key(w[i].fm);
+			tm[i] = month_key(w[i].tm);
+		}
+		for (size_t ai = 0; ai < d->nacc && j < r->nacc; ai++) {
+			struct kpi_in_account *a = &d->acc[ai];
+
+			while (j < r->nacc && r->acc[j].id < a->id)
+				j++;
+			if (j == r->nacc || r->acc[j].id != a->id)
 				continue;
-			for (int i = 0; i < n; i++)
-				if (strcmp(x->month, w[i].fm) >= 0 && strcmp(x->month, w[i].tm) < 0)
-					*(double *)((char *)a + w[i].off) += x->amount;
+			for (size_t m = r->acc[j].start; m < r->acc[j].start + r->acc[j].n; m++) {
+				const struct kpi_rollup_cell *x = &r->cells[m];
+
+				if (x->mon >= up)
+					continue;
+				for (int i = 0; i < n; i++)
+					if (x->mon >= fm[i] && x->mon < tm[i])
+						*(double *)((char *)a + w[i].off) += x->amount;
+			}
 		}
 		goto edges;
 	}
@@ -222,53 +259,197 @@ static int net_intra(struct store_conn *c, struct kpi_input *d, const struct win
 	return rc < 0 ? rc : KAM_OK;
 }
 
-static int fetch_accounts(struct store_conn *c, const struct store_kpi_query *q,
-                          struct kpi_input *d)
+/* A rollup account's entry, or NULL. */
+static const struct kpi_rollup_account *rollup_account(const struct kpi_rollup *r, int64_t id)
 {
+	size_t lo = 0, hi = r->nacc;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r->acc[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < r->nacc && r->acc[lo].id == id ? &r->acc[lo] : NULL;
+}
+
+/* The accounts as stored, and every exchange rate; first and last month of revenue from the
+ * rollup in memory when there is one (else from the table, per account). */
+static int accounts_load(struct store_conn *c, const struct store_kpi_query *q,
+                         struct store_kpi_accounts *x)
+{
+#define ACCOUNTS(MONTHS)                                                                           \
+	"SELECT a.id, a.owner_id, coalesce(a.acquired_on, ''), coalesce(a.churned_on, ''), "       \
+	"a.potential_annual_spend, a.currency" MONTHS " FROM accounts a WHERE (? = 0 OR "          \
+	"a.owner_id = ? OR a.id IN (SELECT account_id FROM account_team WHERE user_id = ?)) "      \
+	"AND a.id >= ? AND a.id <= ? ORDER BY a.id"
 	struct db_stmt *st;
-	size_t cap = 0;
+	size_t cap = 0, nraw = 0, rcap = 0, ccap = 0, fcap = 0;
 	int rc = c->ops->query(
 	    c->db,
-	    "SELECT a.id, a.owner_id, coalesce(a.acquired_on, ''), coalesce(a.churned_on, ''), "
-	    "a.potential_annual_spend, CASE WHEN a.currency = ? THEN 1.0 ELSE (SELECT f.rate FROM "
-	    "fx_rates f WHERE f.currency = a.currency AND f.valid_from < ? ORDER BY f.valid_from "
-	    "DESC LIMIT 1) END, coalesce((SELECT min(r.month) FROM revenue_account_monthly r WHERE "
-	    "r.account_id = a.id), ''), a.currency, coalesce((SELECT max(r.month) FROM "
-	    "revenue_account_monthly r WHERE r.account_id = a.id AND r.amount <> 0), '') FROM "
-	    "accounts a WHERE (? = 0 OR a.owner_id = ? "
-	    "OR a.id IN (SELECT account_id FROM account_team WHERE user_id = ?)) AND a.id >= ? AND "
-	    "a.id <= ? ORDER BY a.id",
-	    (struct db_val[]){DB_TEXT(q->base_currency), DB_TEXT(q->to), DB_INT(q->scope_user),
-	                      DB_INT(q->scope_user), DB_INT(q->scope_user),
+	    q->rollup ? ACCOUNTS("")
+	              : ACCOUNTS(", coalesce((SELECT min(r.month) FROM revenue_account_monthly r "
+	                         "WHERE r.account_id = a.id), ''), coalesce((SELECT max(r.month) "
+	                         "FROM revenue_account_monthly r WHERE r.account_id = a.id AND "
+	                         "r.amount <> 0), '')"),
+	    (struct db_val[]){DB_INT(q->scope_user), DB_INT(q->scope_user), DB_INT(q->scope_user),
 	                      DB_INT(q->account_id > 0 ? q->account_id : 0),
 	                      DB_INT(q->account_id > 0 ? q->account_id : INT64_MAX)},
-	    7, &st);
+	    5, &st);
+#undef ACCOUNTS
 
+	memset(x, 0, sizeof(*x));
 	if (rc != KAM_OK)
 		return rc;
 	while ((rc = c->ops->next(st)) == 1) {
 		struct kpi_in_account *a =
-		    vec_push((void **)&d->acc, &d->nacc, &cap, sizeof(*d->acc));
+		    vec_push((void **)&x->acc, &x->nacc, &cap, sizeof(*x->acc));
+		struct kpi_acc_raw *w =
+		    a ? vec_push((void **)&x->raw, &nraw, &rcap, sizeof(*x->raw)) : NULL;
+		const char *cur = c->ops->col_text(st, 5);
+		size_t k = 0;
 
-		if (a == NULL) {
+		if (w == NULL) {
 			rc = KAM_ENOMEM;
 			break;
 		}
+		memset(a, 0, sizeof(*a));
 		a->id = c->ops->col_int(st, 0);
 		a->owner_id = c->ops->col_int(st, 1);
 		snprintf(a->acquired_on, sizeof(a->acquired_on), "%s", c->ops->col_text(st, 2));
 		snprintf(a->churned_on, sizeof(a->churned_on), "%s", c->ops->col_text(st, 3));
-		/* potential spend is in the account's currency: converted (its digits told
-		 * apart from the base's), or unknown without a rate */
-		a->potential = c->ops->is_null(st, 4) || c->ops->is_null(st, 5)
-		                   ? -1
-		                   : (double)c->ops->col_int(st, 4) * c->ops->col_real(st, 5) *
-		                         money_scale(c->ops->col_text(st, 7), q->base_currency);
-		snprintf(a->first_month, sizeof(a->first_month), "%s", c->ops->col_text(st, 6));
-		snprintf(a->last_month, sizeof(a->last_month), "%s", c->ops->col_text(st, 8));
+		w->has_potential = !c->ops->is_null(st, 4);
+		w->potential = w->has_potential ? c->ops->col_int(st, 4) : 0;
+		while (k < x->ncur && strcmp(x->cur[k], cur) != 0)
+			k++;
+		if (k == x->ncur) {
+			char(*slot)[8] =
+			    vec_push((void **)&x->cur, &x->ncur, &ccap, sizeof(*x->cur));
+
+			if (slot == NULL) {
+				rc = KAM_ENOMEM;
+				break;
+			}
+			snprintf(*slot, sizeof(*slot), "%s", cur);
+		}
+		w->currency = k;
+		if (q->rollup) {
+			const struct kpi_rollup_account *r = rollup_account(q->rollup, a->id);
+
+			if (r) {
+				memcpy(a->first_month, r->first_month, sizeof(a->first_month));
+				memcpy(a->last_month, r->last_month, sizeof(a->last_month));
+			}
+		} else {
+			snprintf(a->first_month, sizeof(a->first_month), "%s",
+			         c->ops->col_text(st, 6));
+			snprintf(a->last_month, sizeof(a->last_month), "%s",
+			         c->ops->col_text(st, 7));
+		}
 	}
 	c->ops->done(st);
-	return rc < 0 ? rc : KAM_OK;
+	if (rc < 0)
+		goto out;
+	if ((rc = c->ops->query(c->db, "SELECT currency, valid_from, rate FROM fx_rates", NULL, 0,
+	                        &st)) != KAM_OK)
+		goto out;
+	while ((rc = c->ops->next(st)) == 1) {
+		struct kpi_fx *f = vec_push((void **)&x->fx, &x->nfx, &fcap, sizeof(*x->fx));
+
+		if (f == NULL) {
+			rc = KAM_ENOMEM;
+			break;
+		}
+		snprintf(f->currency, sizeof(f->currency), "%s", c->ops->col_text(st, 0));
+		snprintf(f->valid_from, sizeof(f->valid_from), "%s", c->ops->col_text(st, 1));
+		f->rate = c->ops->col_real(st, 2);
+	}
+	c->ops->done(st);
+out:
+	if (rc < 0) {
+		store_kpi_accounts_free(x);
+		return rc;
+	}
+	x->loaded = true;
+	return KAM_OK;
+}
+
+void store_kpi_accounts_free(struct store_kpi_accounts *x)
+{
+	free(x->acc);
+	free(x->raw);
+	free(x->cur);
+	free(x->fx);
+	memset(x, 0, sizeof(*x));
+}
+
+/* The accounts of x into d, each potential spend converted at the rate in force before
+ * q->to (the latest rate valid from before it; the base currency at 1; unknown without a
+ * rate): as the statement "CASE WHEN a.currency = base THEN 1.0 ELSE (SELECT rate FROM
+ * fx_rates WHERE currency = a.currency AND valid_from < to ORDER BY valid_from DESC LIMIT
+ * 1) END" gave it per account. */
+static int accounts_copy(const struct store_kpi_query *q, const struct store_kpi_accounts *x,
+                         struct kpi_input *d)
+{
+	double *rate = calloc(x->ncur + 1, sizeof(*rate));
+	bool *known = calloc(x->ncur + 1, sizeof(*known));
+	int rc = KAM_ENOMEM;
+
+	if (rate == NULL || known == NULL ||
+	    (x->nacc && (d->acc = malloc(x->nacc * sizeof(*d->acc))) == NULL))
+		goto out;
+	for (size_t k = 0; k < x->ncur; k++) {
+		const char *best = NULL;
+
+		if (!strcmp(x->cur[k], q->base_currency)) {
+			rate[k] = 1.0;
+			known[k] = true;
+			continue;
+		}
+		for (size_t j = 0; j < x->nfx; j++)
+			if (!strcmp(x->fx[j].currency, x->cur[k]) &&
+			    strcmp(x->fx[j].valid_from, q->to) < 0 &&
+			    (best == NULL || strcmp(x->fx[j].valid_from, best) > 0)) {
+				best = x->fx[j].valid_from;
+				rate[k] = x->fx[j].rate;
+				known[k] = true;
+			}
+	}
+	if (x->nacc)
+		memcpy(d->acc, x->acc, x->nacc * sizeof(*d->acc));
+	d->nacc = x->nacc;
+	for (size_t i = 0; i < x->nacc; i++) {
+		const struct kpi_acc_raw *w = &x->raw[i];
+
+		/* potential spend is in the account's currency: converted (its digits told
+		 * apart from the base's), or unknown without a rate */
+		d->acc[i].potential = !w->has_potential || !known[w->currency]
+		                          ? -1
+		                          : (double)w->potential * rate[w->currency] *
+		                                money_scale(x->cur[w->currency], q->base_currency);
+	}
+	rc = KAM_OK;
+out:
+	free(rate);
+	free(known);
+	return rc;
+}
+
+static int fetch_accounts(struct store_conn *c, const struct store_kpi_query *q,
+                          struct kpi_input *d)
+{
+	struct store_kpi_accounts own, *x = q->accounts ? q->accounts : &own;
+	int rc = KAM_OK;
+
+	if (x == &own || !x->loaded)
+		rc = accounts_load(c, q, x);
+	if (rc == KAM_OK)
+		rc = accounts_copy(q, x, d);
+	if (x == &own)
+		store_kpi_accounts_free(&own);
+	return rc;
 }
 
 /* The statement sql, or sql with "AND account_id = ?" before its end when account > 0. */
@@ -451,16 +632,36 @@ void store_kpi_free(struct kpi_input *d)
 	memset(d, 0, sizeof(*d));
 }
 
-int store_kpi_rollup_load(struct store_conn *c, struct kpi_rollup *r)
+static int cmp_cell(const void *a, const void *b)
+{
+	const struct kpi_rollup_cell *x = a, *y = b;
+
+	if (x->account_id != y->account_id)
+		return (x->account_id > y->account_id) - (x->account_id < y->account_id);
+	return (x->mon > y->mon) - (x->mon < y->mon);
+}
+
+int store_kpi_rollup_load(struct store_conn *c, size_t hint, struct kpi_rollup *r)
 {
 	struct db_stmt *st;
-	size_t cap = 0;
-	int rc = c->ops->query(
-	    c->db, "SELECT account_id, month, amount FROM revenue_account_monthly", NULL, 0, &st);
+	size_t cap = 0, acap = 0;
+	bool sorted = true;
+	/* in account order from revenue_account_monthly_account (migration 044): grouped as
+	 * read, not sorted after */
+	int rc =
+	    c->ops->query(c->db,
+	                  "SELECT account_id, month, amount FROM revenue_account_monthly ORDER "
+	                  "BY account_id, month",
+	                  NULL, 0, &st);
 
 	memset(r, 0, sizeof(*r));
 	if (rc != KAM_OK)
 		return rc;
+	/* room for as many cells as the last load had, and some: one allocation, each page
+	 * touched once, instead of a copy at every doubling */
+	if (hint && hint < SIZE_MAX / 2 / sizeof(*r->cells) &&
+	    (r->cells = malloc((hint + hint / 8 + 64) * sizeof(*r->cells))) != NULL)
+		cap = hint + hint / 8 + 64;
 	while ((rc = c->ops->next(st)) == 1) {
 		struct kpi_rollup_cell *x = vec_push((void **)&r->cells, &r->n, &cap, sizeof(*r->cells));
 
@@ -469,19 +670,46 @@ int store_kpi_rollup_load(struct store_conn *c, struct kpi_rollup *r)
 			break;
 		}
 		x->account_id = c->ops->col_int(st, 0);
-		snprintf(x->month, sizeof(x->month), "%s", c->ops->col_text(st, 1));
+		x->mon = month_key(c->ops->col_text(st, 1));
 		x->amount = c->ops->col_real(st, 2);
+		sorted = sorted && (r->n == 1 || cmp_cell(x - 1, x) < 0);
 	}
 	c->ops->done(st);
-	if (rc < 0) {
-		store_kpi_rollup_free(r);
-		return rc;
+	if (rc < 0)
+		goto fail;
+	/* each account's cells together (the amounts are whole minor units: a sum does not
+	 * depend on their order), with its first month and its last month with revenue, as
+	 * min(month) and max(month) WHERE amount <> 0 give them */
+	if (!sorted)
+		qsort(r->cells, r->n, sizeof(*r->cells), cmp_cell);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct kpi_rollup_cell *x = &r->cells[i];
+		struct kpi_rollup_account *a = r->nacc ? &r->acc[r->nacc - 1] : NULL;
+
+		if (a == NULL || a->id != x->account_id) {
+			if ((a = vec_push((void **)&r->acc, &r->nacc, &acap, sizeof(*r->acc))) ==
+			    NULL) {
+				rc = KAM_ENOMEM;
+				goto fail;
+			}
+			memset(a, 0, sizeof(*a));
+			a->id = x->account_id;
+			a->start = i;
+			month_text(x->mon, a->first_month);
+		}
+		a->n++;
+		if (x->amount != 0)
+			month_text(x->mon, a->last_month);
 	}
 	return KAM_OK;
+fail:
+	store_kpi_rollup_free(r);
+	return rc;
 }
 
 void store_kpi_rollup_free(struct kpi_rollup *r)
 {
 	free(r->cells);
+	free(r->acc);
 	memset(r, 0, sizeof(*r));
 }

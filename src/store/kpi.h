@@ -4,8 +4,9 @@
 #include "kam/kpi_input.h"
 #include "store/store.h"
 
-/* Reads the whole account rollup into r (free with store_kpi_rollup_free). */
-int store_kpi_rollup_load(struct store_conn *c, struct kpi_rollup *r);
+/* Reads the whole account rollup into r (free with store_kpi_rollup_free); hint: how many
+ * cells it is expected to hold (the last load's), or 0. */
+int store_kpi_rollup_load(struct store_conn *c, size_t hint, struct kpi_rollup *r);
 void store_kpi_rollup_free(struct kpi_rollup *r);
 
 struct store_kpi_query {
@@ -19,7 +20,31 @@ struct store_kpi_query {
 	/* a whole group's answer: intra-group transactions are left out of every revenue
 	 * window (docs/groups.md) */
 	bool net_intra_group;
+	/* or NULL: the accounts are read for this fetch alone; else read into it on its first
+	 * fetch and copied from it by the next ones (a series' periods: the same accounts, the
+	 * same rollup, the same scope and account_id; free with store_kpi_accounts_free) */
+	struct store_kpi_accounts *accounts;
 };
+
+/* The accounts a KPI fetch reads, as stored (their potential spend converted per period). */
+struct store_kpi_accounts {
+	bool loaded;
+	struct kpi_in_account *acc; /* sorted by id; revenue zero, potential unset */
+	size_t nacc;
+	struct kpi_acc_raw {
+		bool has_potential;
+		int64_t potential; /* potential_annual_spend, in the account's currency */
+		size_t currency;   /* index into cur */
+	} * raw;
+	char (*cur)[8]; /* the accounts' currencies, each once */
+	size_t ncur;
+	struct kpi_fx {
+		char currency[8], valid_from[11];
+		double rate;
+	} * fx; /* every stored rate */
+	size_t nfx;
+};
+void store_kpi_accounts_free(struct store_kpi_accounts *a);
 
 /* Reads everything the KPIs of P and of P-1 need, in one pass over the revenue rollup
  * (events from pfrom to to); d owns its arrays. */

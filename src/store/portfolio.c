@@ -267,6 +267,42 @@ int store_pareto(struct store_conn *c, int64_t scope_user, const char *from_mont
 	return KAM_OK;
 }
 
+int store_key_revenue(struct store_conn *c, int64_t scope_user, const char *from_month,
+                      const char *to_month, json_t **rev)
+{
+	struct db_stmt *st;
+	json_t *obj;
+	int rc = c->ops->query(
+	    c->db,
+	    "SELECT a.id, sum(r.amount) FROM accounts a JOIN revenue_account_monthly r ON "
+	    "r.account_id = a.id AND r.month >= ? AND r.month <= ? WHERE a.tier = 'key' "
+	    "AND " IN_SCOPE " GROUP BY a.id",
+	    (struct db_val[]){DB_TEXT(from_month), DB_TEXT(to_month), DB_INT(scope_user),
+	                      DB_INT(scope_user), DB_INT(scope_user)},
+	    5, &st);
+
+	if (rc != KAM_OK)
+		return rc;
+	if ((obj = json_object()) == NULL)
+		rc = KAM_ENOMEM;
+	while (obj && (rc = c->ops->next(st)) == 1) {
+		char key[24];
+
+		snprintf(key, sizeof(key), "%lld", (long long)c->ops->col_int(st, 0));
+		if (json_object_set_new(obj, key, json_integer(c->ops->col_int(st, 1))) != 0) {
+			rc = KAM_ENOMEM;
+			break;
+		}
+	}
+	c->ops->done(st);
+	if (rc < 0) {
+		json_decref(obj);
+		return rc;
+	}
+	*rev = obj;
+	return KAM_OK;
+}
+
 int store_matrix_rows(struct store_conn *c, int64_t scope_user, const char *from_month,
                       const char *to_month, const char *from_date, int64_t engaged_since,
                       json_t **items)

@@ -52,6 +52,10 @@ int store_pareto(struct store_conn *c, int64_t scope_user, const char *from_mont
 		 const char *to_month, json_t **items);
 
 /* Key accounts in scope with what the matrix needs (see portfolio.c for the fields). */
+/* The revenue of the months [from_month, to_month] of each key account in scope that has
+ * any, as an object keyed by the account's id in decimal (the matrix's bubbles). */
+int store_key_revenue(struct store_conn *c, int64_t scope_user, const char *from_month,
+                      const char *to_month, json_t **rev);
 int store_matrix_rows(struct store_conn *c, int64_t scope_user, const char *from_month,
 		      const char *to_month, const char *from_date, int64_t engaged_since,
 		      json_t **items);

@@ -153,6 +153,8 @@ test('migration 017 recomputes yen rows stored at a hundredth of their worth, an
   for (const [tb, col] of [['accounts', 'group_totals_shared'], ['transactions', 'intra_group']]) sql(d, `ALTER TABLE ${tb} DROP COLUMN ${col}`);
   for (const ix of ['contacts_influential', 'contacts_left', 'contacts_attitude_changed']) sql(d, `DROP INDEX ${ix}`); // 037
   sql(d, 'DROP INDEX alerts_state_opened'); // 040
+  sql(d, 'DROP INDEX actions_open_owner'); // 043 (it remakes accounts_owner itself)
+  sql(d, 'DROP INDEX revenue_account_monthly_account'); // 044
   // 034: the client workspace
   for (const tb of ['survey_answers', 'survey_requests', 'review_agenda', 'workspace_comments', 'workspace_activity', 'workspace_sessions', 'workspace_links', 'client_members']) sql(d, `DROP TABLE ${tb}`);
   for (const [tb, col] of [['accounts', 'workspace_shares_revenue'], ['cases', 'contact_id'], ['actions', 'side'], ['reviews', 'joint'], ['reviews', 'proposed_on'], ['reviews', 'status'], ['reviews', 'client_proposed_on'], ['reviews', 'minutes'], ['reviews', 'published'], ['audit', 'member_id']]) sql(d, `ALTER TABLE ${tb} DROP COLUMN ${col}`);

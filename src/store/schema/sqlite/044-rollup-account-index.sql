@@ -1,0 +1,6 @@
+-- The revenue rollup by account, in account and month order, with the amount: the KPI
+-- answers' in-memory rollup is read in this order (so it need not be sorted after the read),
+-- and a key account's revenue of some months (the portfolio matrix) is read from the index
+-- alone, without a visit to the table per month (docs/performance.md, "The dashboard's cold
+-- requests").
+CREATE INDEX revenue_account_monthly_account ON revenue_account_monthly (account_id, month, amount);
