@@ -323,18 +323,18 @@ static int figures(struct req *rq, const struct settings *set, struct scope *sc,
 	date_t today = 0;
 	/* a group's figures may count entities the caller cannot open (its owner's, or shared
 	 * totals): its members are chosen by the scope, not by the caller's accounts */
-	struct store_kpi_query q = {sc->kind == SC_GROUP ? 0 : api_scope_user(rq),
-	                            from,
-	                            to,
-	                            pf,
-	                            pt,
-	                            ppf,
-	                            ppt,
-	                            set->base_currency,
-	                            rollup,
-	                            sc->kind == SC_ACCOUNT ? sc->id : 0,
-	                            sc->kind == SC_GROUP,
-	                            accounts};
+	struct store_kpi_query q = {.scope_user = sc->kind == SC_GROUP ? 0 : api_scope_user(rq),
+	                            .from = from,
+	                            .to = to,
+	                            .pfrom = pf,
+	                            .pto = pt,
+	                            .ppfrom = ppf,
+	                            .ppto = ppt,
+	                            .base_currency = set->base_currency,
+	                            .rollup = rollup,
+	                            .account_id = sc->kind == SC_ACCOUNT ? sc->id : 0,
+	                            .net_intra_group = sc->kind == SC_GROUP,
+	                            .accounts = accounts};
 	json_t *a, *b, *v;
 	const char *name;
 	int rc;
@@ -515,18 +515,17 @@ int api_kpi_rows(struct req *rq, struct resp *rs)
 		kpi_previous(pf, pt, ppf, ppt);
 		date_t today = 0;
 
-		q = (struct store_kpi_query){sc.kind == SC_GROUP ? 0 : api_scope_user(rq),
-		                             from,
-		                             to,
-		                             pf,
-		                             pt,
-		                             ppf,
-		                             ppt,
-		                             set.base_currency,
-		                             NULL,
-		                             sc.kind == SC_ACCOUNT ? sc.id : 0,
-		                             sc.kind == SC_GROUP,
-		                             NULL};
+		q = (struct store_kpi_query){.scope_user =
+		                                 sc.kind == SC_GROUP ? 0 : api_scope_user(rq),
+		                             .from = from,
+		                             .to = to,
+		                             .pfrom = pf,
+		                             .pto = pt,
+		                             .ppfrom = ppf,
+		                             .ppto = ppt,
+		                             .base_currency = set.base_currency,
+		                             .account_id = sc.kind == SC_ACCOUNT ? sc.id : 0,
+		                             .net_intra_group = sc.kind == SC_GROUP};
 		if ((rc = api_today(rq, &today)) == KAM_OK)
 			rc = app_kpi_fetch(rq->db, &set, today, &q, &d);
 	}

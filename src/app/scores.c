@@ -544,9 +544,15 @@ int app_account_figures(struct store_conn *db, const struct settings *s, date_t 
 	kpi_previous(from, to, pf, pt);
 	kpi_previous(pf, pt, ppf, ppt);
 	{
-		struct store_kpi_query q = {scope_user, from,       to,    pf,
-		                            pt,         ppf,        ppt,   s->base_currency,
-		                            NULL,       account_id, false, NULL};
+		struct store_kpi_query q = {.scope_user = scope_user,
+		                            .from = from,
+		                            .to = to,
+		                            .pfrom = pf,
+		                            .pto = pt,
+		                            .ppfrom = ppf,
+		                            .ppto = ppt,
+		                            .base_currency = s->base_currency,
+		                            .account_id = account_id};
 
 		if ((rc = app_kpi_fetch(db, s, today, &q, &d)) != KAM_OK)
 			return rc;

@@ -139,18 +139,16 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 	if ((rc = app_settings_load(c, &set, NULL)) != KAM_OK)
 		goto out;
 	{
-		struct store_kpi_query q = {scope_user,
-		                            f,
-		                            t,
-		                            pf,
-		                            pt,
-		                            ppf,
-		                            ppt,
-		                            set.base_currency,
-		                            NULL,
-		                            sc.kind == 1 ? sc.id : 0,
-		                            sc.kind == 3,
-		                            NULL};
+		struct store_kpi_query q = {.scope_user = scope_user,
+		                            .from = f,
+		                            .to = t,
+		                            .pfrom = pf,
+		                            .pto = pt,
+		                            .ppfrom = ppf,
+		                            .ppto = ppt,
+		                            .base_currency = set.base_currency,
+		                            .account_id = sc.kind == 1 ? sc.id : 0,
+		                            .net_intra_group = sc.kind == 3};
 
 		if ((rc = app_kpi_fetch(c, &set, today, &q, &cur)) != KAM_OK)
 			goto out;
