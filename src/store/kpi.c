@@ -866,16 +866,14 @@ int store_kpi_rollup_load(struct store_conn *c, size_t hint, struct kpi_rollup *
 	struct db_stmt *st;
 	size_t cap = 0, acap = 0;
 	bool sorted = true;
-	int64_t count = 0;
+	/* a first load has no size from the last one: its cells go into blocks, copied once
+	 * into one allocation of their number at the end (grown by doubling, they were copied
+	 * up to twice and twice as many pages touched: 12% of a cold series in perf) */
+	enum { BLOCK = 8192 };
+	struct kpi_rollup_cell **blocks = NULL, prev = {0};
+	size_t nblocks = 0, bcap = 0;
 	int rc;
 
-	/* a first load has no size from the last one: counted (an index's entries, ~2 ms at
-	 * 144,611 cells on SQLite), so the cells are one allocation there too rather than a
-	 * copy at each doubling (which was a tenth of a cold series) */
-	if (hint == 0 &&
-	    sq_int(c, "SELECT count(*) FROM revenue_account_monthly", NULL, 0, &count) == KAM_OK &&
-	    count > 0 && (uint64_t)count < SIZE_MAX / 4 / sizeof(*r->cells))
-		hint = (size_t)count;
 	/* in account order from revenue_account_monthly_account (migration 044): grouped as
 	 * read, not sorted after */
 	rc = c->ops->query(c->db,
@@ -894,8 +892,20 @@ int store_kpi_rollup_load(struct store_conn *c, size_t hint, struct kpi_rollup *
 	while ((rc = c->ops->next(st)) == 1) {
 		struct kpi_rollup_cell *x;
 
-		if (r->n == cap) { /* a first load: no size yet, grown by doubling */
-			size_t nc = cap ? cap * 2 : 4096;
+		if (cap == 0 || blocks) { /* a first load */
+			if (r->n % BLOCK == 0) {
+				struct kpi_rollup_cell **b =
+				    vec_push((void **)&blocks, &nblocks, &bcap, sizeof(*blocks));
+
+				if (b == NULL || (*b = malloc(BLOCK * sizeof(**b))) == NULL) {
+					rc = KAM_ENOMEM;
+					break;
+				}
+			}
+			x = &blocks[r->n / BLOCK][r->n % BLOCK];
+			r->n++;
+		} else if (r->n == cap) { /* more than the hint: grown by doubling */
+			size_t nc = cap * 2;
 			void *nv = nc < SIZE_MAX / sizeof(*r->cells)
 			               ? realloc(r->cells, nc * sizeof(*r->cells))
 			               : NULL;
@@ -906,14 +916,26 @@ int store_kpi_rollup_load(struct store_conn *c, size_t hint, struct kpi_rollup *
 			}
 			r->cells = nv;
 			cap = nc;
-		}
-		x = &r->cells[r->n++];
+			x = &r->cells[r->n++];
+		} else
+			x = &r->cells[r->n++];
 		x->account_id = c->ops->col_int(st, 0);
 		x->mon = month_key(c->ops->col_text(st, 1));
 		x->amount = c->ops->col_real(st, 2);
-		sorted = sorted && (r->n == 1 || cmp_cell(x - 1, x) < 0);
+		sorted = sorted && (r->n == 1 || cmp_cell(&prev, x) < 0);
+		prev = *x;
 	}
 	c->ops->done(st);
+	if (rc >= 0 && blocks && r->n && (r->cells = malloc(r->n * sizeof(*r->cells))) == NULL)
+		rc = KAM_ENOMEM;
+	for (size_t b = 0; b < nblocks; b++) {
+		size_t k = r->n - b * BLOCK < BLOCK ? r->n - b * BLOCK : BLOCK;
+
+		if (rc >= 0)
+			memcpy(r->cells + b * BLOCK, blocks[b], k * sizeof(*r->cells));
+		free(blocks[b]);
+	}
+	free(blocks);
 	if (rc < 0)
 		goto fail;
 	/* each account's cells together (the amounts are whole minor units: a sum does not
