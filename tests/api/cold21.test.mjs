@@ -53,6 +53,19 @@ test('potential spend in a series is converted at the rate of each period: none 
     const one = await get('director', `/api/v1/kpis?from=${s.period.from}&to=${s.period.to}`);
     for (const [n, f] of Object.entries(s.kpis)) assert.deepEqual(f.value, one.kpis[n].value, `${s.period.from} ${n}`);
   }
+  // accounts of two currencies read together (a group: every account is read, the base
+  // currency's first): each converted with its own currency's digits
+  const parent = await call('director', 'POST', '/api/v1/accounts', { name: 'Cold Holding SE', currency: 'EUR', potential_annual_spend: 500000 });
+  assert.equal(parent.status, 201, parent.text);
+  const child = await call('director', 'POST', '/api/v1/accounts', { name: 'Cold Yen Branch KK', currency: 'JPY', potential_annual_spend: 1200000, parent_id: parent.json.id });
+  assert.equal(child.status, 201, child.text);
+  const g = await get('director', `/api/v1/kpis?scope=group&id=${parent.json.id}&from=2025-12-01&to=2026-05-01&interval=month`);
+  for (const s of g.series) {
+    const m = s.period.from.slice(0, 7);
+    const want = (500000 + (rate[m] === null ? 0 : 1200000 * rate[m] * 100)) * days[m] / 365;
+    const got = s.kpis.share_of_wallet.denominator;
+    assert.ok(Math.abs(got - want) <= 1e-9 * want, `group ${m}: ${got} against ${want}`);
+  }
 });
 
 test('inferred acquisition and churn in a series follow the first and last month of revenue', async () => {
