@@ -208,6 +208,16 @@ static int parse(struct req *rq, const struct settings *set, struct scope *sc, c
 	for (size_t i = 0; i < rq->nquery; i++) {
 		const char *k = rq->query[i].key, *v = rq->query[i].value;
 
+		/* a parameter given twice is refused, not read as its last value ("from=2025-01-01
+		 * &from=9999-12-31" would otherwise be the other one's answer) */
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(rq->query[j].key, k) &&
+			    (!strcmp(k, "scope") || !strcmp(k, "from") || !strcmp(k, "to") ||
+			     !strcmp(k, "interval") || !strcmp(k, "name"))) {
+				err_field(ei, k, "is given twice");
+				rc = KAM_EINVAL;
+				break;
+			}
 		if (!strcmp(k, "scope"))
 			scope = v;
 		else if (!strcmp(k, "id") || !strcmp(k, "account_id")) {
@@ -315,8 +325,8 @@ static int parse(struct req *rq, const struct settings *set, struct scope *sc, c
 /* The figures of [from, to) with each figure's value in the previous period beside it. */
 static int figures(struct req *rq, const struct settings *set, struct scope *sc, const char *from,
                    const char *to, const struct kpi_rollup *rollup,
-                   struct store_kpi_accounts *accounts, json_t **out, json_t **period,
-                   json_t **previous)
+                   struct store_kpi_accounts *accounts, struct store_kpi_span *span, json_t **out,
+                   json_t **period, json_t **previous)
 {
 	struct kpi_input cur;
 	char pf[11], pt[11], ppf[11], ppt[11];
@@ -334,7 +344,8 @@ static int figures(struct req *rq, const struct settings *set, struct scope *sc,
 	                            .rollup = rollup,
 	                            .account_id = sc->kind == SC_ACCOUNT ? sc->id : 0,
 	                            .net_intra_group = sc->kind == SC_GROUP,
-	                            .accounts = accounts};
+	                            .accounts = accounts,
+	                            .span = span};
 	json_t *a, *b, *v;
 	const char *name;
 	int rc;
@@ -398,7 +409,9 @@ int api_kpis(struct req *rq, struct resp *rs)
 	struct api_rollup_ref *ref = NULL;
 	/* the accounts every period of a series reads: read once */
 	struct store_kpi_accounts accounts = {0};
-	char key[256], month[DATE_MONTH_LEN];
+	/* a series' events: those of the whole range and of its previous period, read once */
+	struct store_kpi_span span = {0};
+	char key[256], month[DATE_MONTH_LEN], span_from[11], span_to[11];
 	date_t today = 0;
 	int64_t version = 0;
 	int rc;
@@ -430,6 +443,9 @@ int api_kpis(struct req *rq, struct resp *rs)
 	if (interval) {
 		char a[11], b[11];
 
+		kpi_previous(from, to, span_from, span_to);
+		span.from = span_from;
+		span.to = to;
 		if ((series = json_array()) == NULL)
 			rc = KAM_ENOMEM;
 		for (snprintf(a, sizeof(a), "%s", from); strcmp(a, to) < 0 && rc == KAM_OK;
@@ -437,7 +453,7 @@ int api_kpis(struct req *rq, struct resp *rs)
 			json_t *k = NULL, *p = NULL;
 
 			step(a, to, interval, b);
-			rc = figures(rq, &set, &sc, a, b, rollup, &accounts, &k, &p, NULL);
+			rc = figures(rq, &set, &sc, a, b, rollup, &accounts, &span, &k, &p, NULL);
 			if (rc == KAM_OK &&
 			    json_array_append_new(
 			        series, json_pack("{s:o,s:o}", "period", p, "kpis", k)) != 0)
@@ -446,8 +462,8 @@ int api_kpis(struct req *rq, struct resp *rs)
 		if (rc != KAM_OK)
 			goto out;
 	}
-	if ((rc = figures(rq, &set, &sc, from, to, rollup, &accounts, &kpis, &period, &previous)) !=
-	    KAM_OK)
+	if ((rc = figures(rq, &set, &sc, from, to, rollup, &accounts, interval ? &span : NULL,
+	                  &kpis, &period, &previous)) != KAM_OK)
 		goto out;
 	{
 		json_t *ans =
@@ -466,6 +482,7 @@ int api_kpis(struct req *rq, struct resp *rs)
 	}
 out:
 	json_decref(series);
+	store_kpi_span_free(&span);
 	store_kpi_accounts_free(&accounts);
 	api_rollups_put(rollups_of(rq), ref);
 	scope_free(&sc);

@@ -520,8 +520,18 @@ int app_kpi_fetch(struct store_conn *db, const struct settings *s, date_t today,
 
 	if (rc != KAM_OK)
 		return rc;
+	/* a series' periods copy their accounts from q->accounts: inferred there once, on the
+	 * first period, the next ones copy the inferred dates (the inference reads the account
+	 * and today, never the period) */
+	if (q->accounts && q->accounts->inferred)
+		return KAM_OK;
 	date_format(today, day);
 	kpi_lifecycle_infer(d->acc, d->nacc, day, s->churn_after_months);
+	if (q->accounts && q->accounts->loaded) {
+		kpi_lifecycle_infer(q->accounts->acc, q->accounts->nacc, day,
+		                    s->churn_after_months);
+		q->accounts->inferred = true;
+	}
 	return KAM_OK;
 }
 

@@ -74,12 +74,22 @@ static const char *const csp = "default-src 'self'; script-src 'self'; style-src
 			       "img-src 'self' data:; connect-src 'self'; object-src 'none'; "
 			       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/* A query argument whose key or value holds a NUL (%00) once decoded: the rest of it would
+ * be cut off unseen ("from=2026-01-01%00junk" read as 2026-01-01), so the request is a 400. */
+struct query_args {
+	struct req *rq;
+	bool nul;
+};
+
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
-				     const char *value)
+				     size_t key_size, const char *value, size_t value_size)
 {
-	struct req *rq = cls;
+	struct query_args *qa = cls;
+	struct req *rq = qa->rq;
 
 	(void)kind;
+	if ((key && strlen(key) != key_size) || (value && strlen(value) != value_size))
+		qa->nul = true;
 	if (rq->nquery < HTTP_MAX_QUERY && key) {
 		rq->query[rq->nquery].key = key;
 		rq->query[rq->nquery].value = value ? value : "";
@@ -232,6 +242,7 @@ static const char *too_large_msg(size_t limit)
 
 static const char too_many_args_msg[] = "a request takes at most 256 query parameters";
 _Static_assert(HTTP_MAX_QUERY_ARGS == 256, "too_many_args_msg names the limit");
+static const char nul_arg_msg[] = "a query parameter holds a NUL byte (%00)";
 
 /* Called with the request line's URI before libmicrohttpd parses its query. libmicrohttpd
  * 0.9.75 answers nothing, and leaves the connection hanging until the head watchdog, when a
@@ -354,7 +365,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 	rq.path = url;
 	rq.body = c->body.data ? c->body.data : "";
 	rq.body_len = c->body.len;
-	MHD_get_connection_values(mc, MHD_GET_ARGUMENT_KIND, collect_query, &rq);
+	{
+		struct query_args qa = {.rq = &rq};
+
+		MHD_get_connection_values_n(mc, MHD_GET_ARGUMENT_KIND, collect_query, &qa);
+		if (qa.nul)
+			return reply_now(mc, c, 400, nul_arg_msg);
+	}
 	rq.session_cookie = MHD_lookup_connection_value(mc, MHD_COOKIE_KIND, "kam_session");
 	rq.workspace_cookie = MHD_lookup_connection_value(mc, MHD_COOKIE_KIND, "kam_workspace");
 	rq.authorization = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Authorization");

@@ -24,6 +24,11 @@ struct store_kpi_query {
 	 * fetch and copied from it by the next ones (a series' periods: the same accounts, the
 	 * same rollup, the same scope and account_id; free with store_kpi_accounts_free) */
 	struct store_kpi_accounts *accounts;
+	/* or NULL: each fetch reads its own events; else the events of every fetch sharing it
+	 * are read once, on the first, for [span->from, span->to), and each fetch takes its own
+	 * from them (a series' periods; a fetch whose events reach outside the span reads its
+	 * own; free with store_kpi_span_free) */
+	struct store_kpi_span *span;
 };
 
 /* The accounts a KPI fetch reads, as stored (their potential spend converted per period). */
@@ -35,6 +40,7 @@ struct store_kpi_accounts {
 		bool has_potential;
 		int64_t potential; /* potential_annual_spend, in the account's currency */
 		size_t currency;   /* index into cur */
+		long racc;         /* its entry in the rollup's acc, or -1 (with a rollup) */
 	} * raw;
 	char (*cur)[8]; /* the accounts' currencies, each once */
 	size_t ncur;
@@ -43,8 +49,39 @@ struct store_kpi_accounts {
 		double rate;
 	} * fx; /* every stored rate */
 	size_t nfx;
+	/* with a rollup: each account's entry in it (an index into its acc, or -1 without
+	 * cells), and per rollup cell the sum of its account's cells up to and including it, so
+	 * a window's whole months are two lookups in the account's cells, not a walk over every
+	 * cell for each fetch */
+	const struct kpi_rollup *rollup;
+	long *racc;
+	double *cum;
+	/* set by the caller once it has inferred acquisition and churn on acc (the same for
+	 * every period: kpi_lifecycle_infer reads the account and today only) */
+	bool inferred;
 };
 void store_kpi_accounts_free(struct store_kpi_accounts *a);
+
+/* The dated events of a series' whole range, read once (store_kpi_query's span), each kind
+ * in the order its statement returned it. */
+struct store_kpi_span {
+	const char *from, *to; /* set by the caller */
+	bool loaded;
+	struct kpi_in_survey *surveys;
+	size_t nsurveys;
+	struct kpi_in_objective *objectives;
+	size_t nobjectives;
+	struct kpi_in_case *cases;
+	size_t ncases;
+	struct kpi_in_interaction *interactions;
+	size_t ninteractions;
+	struct kpi_span_won {
+		int64_t account_id;
+		char closed_on[11];
+	} * won; /* upsells and cross-sells won */
+	size_t nwon;
+};
+void store_kpi_span_free(struct store_kpi_span *s);
 
 /* Reads everything the KPIs of P and of P-1 need, in one pass over the revenue rollup
  * (events from pfrom to to); d owns its arrays. */
