@@ -52,3 +52,19 @@ test("an account's survey answers are listed newest first", async () => {
   assert.deepEqual(dates, [...dates].sort().reverse(), `newest first: ${dates.join(', ')}`);
   assert.deepEqual(p.problems, []);
 });
+
+test("the accounts list's count is a line of text; My work's counts stay badges beside their headings", async () => {
+  const p = await newPage(browser, 1366, 900);
+  await signIn(p, srv.url, 'director@example.com');
+  await p.goto(`${srv.url}/#/accounts`);
+  const count = p.getByRole('status').filter({ hasText: /^\d+ accounts$/ });
+  await count.waitFor();
+  // the badge style of My work's headings (.count) also drew a full-width rounded box round it
+  const box = (l) => l.evaluate((e) => { const s = getComputedStyle(e); return `${s.borderTopWidth} ${s.borderRadius}`; });
+  assert.equal(await box(count), '0px 0px');
+  await p.goto(`${srv.url}/#/work`);
+  const badge = p.getByRole('heading', { name: /^Overdue actions/ }).locator('.count');
+  await badge.waitFor();
+  assert.notEqual(await box(badge), '0px 0px');
+  assert.deepEqual(p.problems, []);
+});
