@@ -68,3 +68,29 @@ test("the accounts list's count is a line of text; My work's counts stay badges 
   assert.notEqual(await box(badge), '0px 0px');
   assert.deepEqual(p.problems, []);
 });
+
+// htm drops a line break between a tag and what follows it on the next line of the template,
+// so words on either side ran together where nothing else (a flex gap) set them apart
+test('words that ran together: a change in the history, an alert group heading, the forecast downloads', async () => {
+  const p = await newPage(browser, 1366, 900);
+  await signIn(p, srv.url, 'director@example.com');
+  const acc = (await api(srv.url, tok.director, 'GET', '/api/v1/accounts?tier=key&sort=-score&limit=1')).json.items[0];
+  const got = await api(srv.url, tok.director, 'GET', `/api/v1/accounts/${acc.id}`);
+  assert.equal((await api(srv.url, tok.director, 'PATCH', `/api/v1/accounts/${acc.id}`, { notes: 'first look' },
+    { 'If-Match': got.headers.get('etag') })).status, 200);
+  await p.goto(`${srv.url}/#/accounts/${acc.id}`);
+  await p.getByRole('button', { name: `history of ${acc.name}` }).click();
+  const entry = p.getByRole('dialog', { name: `History of ${acc.name}` }).locator('ol > li').first();
+  await entry.waitFor();
+  assert.match(await entry.innerText(), /^\d{4}-\d\d-\d\d \d\d:\d\d Dana Director updated/);
+
+  await p.goto(`${srv.url}/#/alerts`);
+  const head = p.locator('section.alert-group h2').first();
+  await head.waitFor();
+  assert.match(await head.innerText(), /^(critical|warning|info) \S/);
+
+  await p.goto(`${srv.url}/#/forecast`);
+  await p.getByRole('button', { name: 'Download CSV' }).waitFor();
+  assert.equal((await p.locator('.downloads').innerText()).replace(/\s+/g, ' ').trim(), 'Download CSV XLSX');
+  assert.deepEqual(p.problems, []);
+});
