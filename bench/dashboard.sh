@@ -17,27 +17,12 @@ cd "$(dirname "$0")/.."
 N=${BENCH_TRANSACTIONS:-1000000}
 RUNS=${BENCH_RUNS:-3}
 CHANGES=${BENCH_CHANGES:-5}
-KAM=${KAM_BIN:-./kam}
-T=$(mktemp -d /tmp/kam-dashboard.XXXXXX)
-PID=""
-cleanup() {
-	[ -n "$PID" ] && kill "$PID" 2>/dev/null
-	wait 2>/dev/null || true
-	[ -d "$T/pg" ] && scripts/pgtmp stop "$T/pg" >/dev/null 2>&1
-	rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
-chmod 755 "$T"
+. bench/lib.sh
+bench_tmp dashboard
 [ -x "$KAM" ] || make --no-print-directory kam >/dev/null
 
-LOAD0=$(cut -d" " -f1-3 /proc/loadavg)
-if [ -n "${BENCH_DB:-}" ] && [ -f "$BENCH_DB" ]; then
-	cp "$BENCH_DB" "$T/gen.db"
-else
-	echo "bench: generating 10,000 accounts, 100,000 contacts, $N transactions"
-	"${KAM_BEFORE:-$KAM}" demo --db "$T/gen.db" --accounts 10000 --contacts 100000 --transactions "$N" >/dev/null 2>&1
-	if [ -n "${BENCH_DB:-}" ]; then cp "$T/gen.db" "$BENCH_DB"; fi
-fi
+LOAD0=$(loadavg)
+bench_data "$T/gen.db" "${KAM_BEFORE:-$KAM}" "$N" "bench: generating 10,000 accounts, 100,000 contacts, $N transactions"
 
 # the dashboard's questions, as web/dashboard.js and web/forecast.js ask them (12 months)
 TO=$(date -u +%Y-%m-01)
@@ -52,25 +37,13 @@ REQS=(
 	"workload=/api/v1/kams/workload?sort=busiest&limit=10"
 	"at-risk=/api/v1/portfolio/at-risk?limit=6"
 )
-median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 
-start() { # start BIN DB
-	"$1" serve --db "$2" --listen 127.0.0.1:0 >"$T/out" 2>"$T/log" &
-	PID=$!
-	for _ in $(seq 600); do grep -q 'serving on' "$T/out" 2>/dev/null && break; sleep 0.05; done
-	for _ in $(seq 1200); do grep -q 'alerts: .* ms' "$T/log" 2>/dev/null && break; sleep 0.05; done
-	URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$T/out")
-	H="Authorization: Bearer $("$1" token create --email director@example.com --name bench --db "$2")"
+start() { # start BIN DB: a server after its start-up alert run and one GET /session
+	kam_start "$1" "$2" "$T/out" "$T/log" alerts
+	H="Authorization: Bearer $(kam_token "$1" "$2")"
 	curl -sf -o /dev/null -H "$H" "$URL/api/v1/session"
 }
-stop() { kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""; }
 get() { curl -sf -o /dev/null -w '%{time_total}\n' -H "$H" "$URL$1" | awk '{print $1 * 1000}'; }
-change() {
-	local etag
-	etag=$(curl -sf -D - -o /dev/null -H "$H" "$URL/api/v1/accounts/$1" | tr -d '\r' | awk 'tolower($1) == "etag:" {print $2}')
-	curl -sf -o /dev/null -XPATCH -H "$H" -H "If-Match: $etag" -H 'Content-Type: application/json' \
-		-d "{\"notes\":\"bench $RANDOM\"}" "$URL/api/v1/accounts/$1"
-}
 fresh() { # fresh BACKEND: a database for one server
 	if [ "$1" = sqlite ]; then
 		cp "$T/gen.db" "$T/run.db"; rm -f "$T/run.db-wal" "$T/run.db-shm"; DB=$T/run.db
@@ -86,8 +59,8 @@ run() {
 		key=${r%%=*} path=${r#*=}
 		fresh "$be"; start "$bin" "$DB"
 		get "$path" >>"$T/$be-$name.$key.first"
-		for i in $(seq 1 "$CHANGES"); do change "$i"; get "$path" >>"$T/$be-$name.$key.ch"; done
-		stop
+		for i in $(seq 1 "$CHANGES"); do change_notes "$URL" "$H" "$i"; get "$path" >>"$T/$be-$name.$key.ch"; done
+		kam_stop "$PID"
 	done
 }
 
@@ -96,9 +69,7 @@ BINS=()
 BINS+=(after="$KAM")
 BES=(sqlite)
 if [ -n "${BENCH_PG:-}" ]; then
-	PGURL=$(scripts/pgtmp start "$T/pg")
-	PGPORT=$(cat "$T/pg/port")
-	pgadmin() { psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -qtA -c "$1"; }
+	pg_start
 	echo "bench: PostgreSQL: generating 10,000 accounts, 100,000 contacts, 100,000 transactions"
 	"${KAM_BEFORE:-$KAM}" demo --db "$PGURL" --accounts 10000 --contacts 100000 --transactions 100000 >/dev/null 2>&1
 	psql "$PGURL" -q -c "VACUUM (ANALYZE)"
@@ -116,7 +87,7 @@ echo "the dashboard's requests at 10,000 accounts, each computed afresh; ms (cur
 echo "first: a fresh server per request, median of $RUNS; changed: after a data change, median of $((RUNS * CHANGES))"
 echo "$("$KAM" --version) on $(nproc) cores"
 [ -n "${KAM_BEFORE:-}" ] && echo "before: $("$KAM_BEFORE" --version) ($KAM_BEFORE)"
-echo "load average before $LOAD0, after $(cut -d" " -f1-3 /proc/loadavg)"
+echo "load average before $LOAD0, after $(loadavg)"
 for be in "${BES[@]}"; do
 	printf '%-12s' "$be"
 	for b in "${BINS[@]}"; do printf ' %18s %9s' "${b%%=*}: first" changed; done

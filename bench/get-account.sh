@@ -8,31 +8,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${BENCH_SECONDS:-10}
 CONNS=64
-KAM=${KAM_BIN:-./kam}
-T=$(mktemp -d /tmp/kam-bench.XXXXXX)
-PIDS=()
+. bench/lib.sh
+bench_tmp bench
 
-cleanup() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	[ -d "$T/pg" ] && scripts/pgtmp stop "$T/pg" >/dev/null 2>&1 || true
-	rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
-
+# free_port: a TCP port of 127.0.0.1 free now (for nginx, which cannot take port 0 and say which it got)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-
-# start_kam DB LOGFILE: starts a server, prints "PID URL"
-start_kam() {
-	local out="$T/out.$RANDOM"
-	"$KAM" serve --db "$1" --listen 127.0.0.1:0 >"$out" 2>"$2" &
-	local pid=$!
-	for _ in $(seq 100); do
-		grep -q 'serving on' "$out" 2>/dev/null && break
-		sleep 0.05
-	done
-	echo "$pid $(grep -o 'http://127.0.0.1:[0-9]*' "$out")"
-}
 
 # cpu_ticks PID... → user + system clock ticks of those processes ("pg": every postgres
 # process on the machine, the throwaway cluster's backends among them)
@@ -58,8 +38,11 @@ run_wrk() {
 	[ -n "${5:-}" ] && hdr+=(-s "$5")
 	wrk -t"$th" -c"$c" -d2s "${hdr[@]}" "$url" >/dev/null 2>&1 # warm-up
 	[ -n "$tok" ] && s0=$(statements "${url%%/api/*}" "$tok")
+	# KAM_PIDS and DB_PIDS are lists (or empty): split on purpose
+	# shellcheck disable=SC2086
 	k0=$(cpu_ticks ${KAM_PIDS:-}) d0=$(cpu_ticks ${DB_PIDS:-})
 	wrk -t"$th" -c"$c" -d"${SECS}s" --latency "${hdr[@]}" "$url" >"$out" 2>&1
+	# shellcheck disable=SC2086
 	k1=$(cpu_ticks ${KAM_PIDS:-}) d1=$(cpu_ticks ${DB_PIDS:-})
 	[ -n "$tok" ] && s1=$(statements "${url%%/api/*}" "$tok")
 	awk -v hz="$(getconf CLK_TCK)" -v k="$((k1 - k0))" -v d="$((d1 - d0))" \
@@ -100,9 +83,9 @@ per_get() {
 
 echo "bench: building data sets (demo data, ${SECS}s runs, $CONNS connections, $(nproc) cores)"
 "$KAM" demo --db "$T/kam.db" >/dev/null 2>&1
-read -r KPID KURL < <(start_kam "$T/kam.db" "$T/kam.log")
-PIDS+=("$KPID")
-TOK=$("$KAM" token create --email admin@example.com --name bench --db "$T/kam.db")
+kam_start "$KAM" "$T/kam.db" "$T/kam.out" "$T/kam.log"
+KPID=$PID KURL=$URL
+TOK=$(kam_token "$KAM" "$T/kam.db" admin@example.com)
 mkdir -p "$T/www/api/v1/accounts"
 curl -sf -H "Authorization: Bearer $TOK" "$KURL/api/v1/accounts/1" >"$T/www/api/v1/accounts/1"
 BYTES=$(wc -c <"$T/www/api/v1/accounts/1")
@@ -143,8 +126,8 @@ declare -A R Q
 R[nginx]=$(run_wrk "http://127.0.0.1:$NPORT/api/v1/accounts/1" 2 $CONNS)
 R[sqlite]=$(KAM_PIDS=$KPID run_wrk "$KURL/api/v1/accounts/1" 2 $CONNS "$TOK")
 Q[sqlite]=$(per_get "$KURL" "$TOK")
-RSS_SQLITE=$(awk '/VmHWM/ {print $2}' /proc/"$KPID"/status)
-kill "$KPID"
+RSS_SQLITE=$(peak_rss "$KPID")
+kam_stop "$KPID"
 
 # the same GET over 10,000 different accounts in turn: each read misses the record cache
 # (2,048 entries), as a team reading through a large portfolio does
@@ -163,24 +146,24 @@ request = function()
 end
 LUA
 "$KAM" demo --db "$T/large.db" --accounts 10000 --contacts 20000 --transactions 200000 >/dev/null 2>&1
-read -r LPID LURL < <(start_kam "$T/large.db" "$T/large.log")
-PIDS+=("$LPID")
-LTOK=$("$KAM" token create --email admin@example.com --name bench --db "$T/large.db")
+kam_start "$KAM" "$T/large.db" "$T/large.out" "$T/large.log"
+LPID=$PID LURL=$URL
+LTOK=$(kam_token "$KAM" "$T/large.db" admin@example.com)
 R[spread]=$(KAM_PIDS=$LPID run_wrk "$LURL/api/v1/accounts/1" 2 $CONNS "$LTOK" "$T/spread.lua")
 Q[spread]=-
 HITS=$(curl -sf -H "Authorization: Bearer $LTOK" "$LURL/metrics" | awk '/^kam_record_cache_hits_total/ { print $2 }')
-kill "$LPID"
+kam_stop "$LPID"
 
-PGURL=$(scripts/pgtmp start "$T/pg")
+pg_start
 "$KAM" demo --db "$PGURL" >/dev/null 2>&1
-PGTOK=$("$KAM" token create --email admin@example.com --name bench --db "$PGURL")
-read -r P1 U1 < <(start_kam "$PGURL" "$T/pg1.log")
-PIDS+=("$P1")
+PGTOK=$(kam_token "$KAM" "$PGURL" admin@example.com)
+kam_start "$KAM" "$PGURL" "$T/pg1.out" "$T/pg1.log"
+P1=$PID U1=$URL
 R[pg]=$(KAM_PIDS=$P1 DB_PIDS=pg run_wrk "$U1/api/v1/accounts/1" 2 $CONNS "$PGTOK")
 Q[pg]=$(per_get "$U1" "$PGTOK")
-RSS_PG=$(awk '/VmHWM/ {print $2}' /proc/"$P1"/status)
-read -r P2 U2 < <(start_kam "$PGURL" "$T/pg2.log")
-PIDS+=("$P2")
+RSS_PG=$(peak_rss "$P1")
+kam_start "$KAM" "$PGURL" "$T/pg2.out" "$T/pg2.log"
+U2=$URL
 # two nodes: half the connections on each, at the same time; their figures add up
 run_wrk "$U1/api/v1/accounts/1" 1 $((CONNS / 2)) "$PGTOK" >"$T/n1" &
 W1=$!

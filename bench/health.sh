@@ -9,18 +9,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${BENCH_TRANSACTIONS:-1000000}
-KAM=${KAM_BIN:-./kam}
-T=$(mktemp -d /tmp/kam-health.XXXXXX)
-PID=""
-cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$T"; }
-trap cleanup EXIT INT TERM
+. bench/lib.sh
+bench_tmp health
 
 echo "bench: generating 10,000 accounts, 100,000 contacts, $N transactions"
 # made by the older binary when there is one: the newer one then migrates its copy, as an
 # upgrade would, and the older one never sees the newer schema
 "${KAM_BEFORE:-$KAM}" demo --db "$T/gen.db" --accounts 10000 --contacts 100000 --transactions "$N" >/dev/null 2>&1
 
-median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 # per-request times (ms) of 200 requests on one keep-alive connection: PATH has %d for 1..200
 many() {
 	local args=() i
@@ -36,14 +32,11 @@ evaluate() { curl -s -XPOST -H "Authorization: Bearer $TOK" "$URL/api/v1/alerts/
 # (at start-up: the one that opens them all). With it, the jobs' alerts lease is still held
 # by the server before, so only the evaluation asked for runs.
 start() {
-	KAM_NOW=${3:-} "$1" serve --db "$2" --listen 127.0.0.1:0 >"$T/out" 2>"$T/log" &
-	PID=$!
-	for _ in $(seq 600); do grep -q 'serving on' "$T/out" 2>/dev/null && break; sleep 0.05; done
-	for _ in $(seq 1200); do [ -n "${3:-}" ] || grep -q 'alerts: .* ms' "$T/log" 2>/dev/null && break; sleep 0.05; done
-	URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$T/out")
-	TOK=$("$1" token create --email director@example.com --name bench --db "$2")
+	local ready=alerts
+	if [ -n "${3:-}" ]; then ready=""; fi
+	KAM_NOW=${3:-} kam_start "$1" "$2" "$T/out" "$T/log" "$ready"
+	TOK=$(kam_token "$1" "$2")
 }
-stop() { kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""; }
 jobrun() { grep -o 'alerts: [^"]* in [0-9.]* ms' "$T/log" | head -1 | sed 's/.* in \([0-9.]*\) ms/\1/'; }
 
 # measure NAME BINARY: prints one row per figure into $T/NAME
@@ -58,11 +51,11 @@ measure() {
 		echo "healthz $(many '/healthz?%d')"
 		echo "again $(for _ in 1 2 3 4 5; do evaluate; done | median)"
 	} >"$T/$name"
-	stop
+	kam_stop "$PID"
 	# the next day: every account gets a new snapshot, most alerts new evidence
 	start "$bin" "$T/$name.db" "$(date -u -d tomorrow +%Y-%m-%dT%H:%M:%SZ)"
 	echo "nextday $(evaluate)" >>"$T/$name"
-	stop
+	kam_stop "$PID"
 }
 
 measure after "$KAM"

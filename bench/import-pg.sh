@@ -9,20 +9,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${BENCH_ROWS:-200000}
-KAM=${KAM_BIN:-./kam}
-T=$(mktemp -d /tmp/kam-import-pg.XXXXXX)
-cleanup() { [ -d "$T/pg" ] && scripts/pgtmp stop "$T/pg" >/dev/null 2>&1; rm -rf "$T"; }
-trap cleanup EXIT INT TERM
-chmod 755 "$T" # the cluster runs as the postgres user
+. bench/lib.sh
+bench_tmp import-pg
 
-URL=$(scripts/pgtmp start "$T/pg")
-PORT=$(cat "$T/pg/port")
+pg_start
 BINDIR=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin | sort -V | tail -n 1)
-su_psql() { runuser -u postgres -- "$BINDIR/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -q -v ON_ERROR_STOP=1 "$@"; }
-[ "$(id -u)" -eq 0 ] || su_psql() { "$BINDIR/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -q -v ON_ERROR_STOP=1 "$@"; }
-dburl() { echo "${URL%/kam}/$1"; }
+dburl() { echo "${PGURL%/kam}/$1"; }
 
-su_psql -c "CREATE DATABASE after OWNER kam" -c "CREATE DATABASE before OWNER kam" -c "CREATE DATABASE ref OWNER kam"
+for db in after before ref; do pgadmin "CREATE DATABASE $db OWNER kam"; done
 "$KAM" demo --db "$(dburl after)" >/dev/null 2>&1
 psql -q "$(dburl after)" -At -c "SELECT name FROM accounts ORDER BY id" >"$T/accounts"
 psql -q "$(dburl after)" -At -c "SELECT name FROM products ORDER BY id" >"$T/products"
@@ -40,12 +34,8 @@ awk -v n="$N" -v accf="$T/accounts" -v prodf="$T/products" 'BEGIN {
 	}
 }' >"$T/tx.csv"
 
-# timed CMD...: "wall cpu" seconds, cpu being the client's own (user + system): for kam its
-# parsing and checks, without what the server does for it
-timed() {
-	/usr/bin/time -f '%e %U %S' -o "$T/time" "$@" >/dev/null
-	awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' "$T/time"
-}
+# timed (bench/lib.sh): cpu is the client's own: for kam its parsing and checks, without
+# what the server does for it
 row() { # label "wall cpu" "reference-wall reference-cpu"
 	local wall cpu rwall
 	read -r wall cpu <<<"$2"
@@ -82,4 +72,4 @@ row "kam import of the same file again (all unchanged)" "$AGAIN" "$PLAIN"
 row "psql \\copy into a plain table (reference)" "$PLAIN" "$PLAIN"
 row "psql \\copy into a table with kam's three indexes" "$IDX" "$PLAIN"
 echo "  rows stored by kam: $ROWS; rollup equals the rows: $([ "$ROLLUP" = t ] && echo yes || echo NO)"
-echo "  load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "  load average at the end: $(loadavg)"

@@ -11,9 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${BENCH_ROWS:-1000000}
-KAM=${KAM_BIN:-./kam}
-T=$(mktemp -d /tmp/kam-import.XXXXXX)
-trap 'rm -rf "$T"' EXIT INT TERM
+. bench/lib.sh
+bench_tmp import
 
 "$KAM" demo --db "$T/kam.db" >/dev/null 2>&1
 sqlite3 "$T/kam.db" "SELECT name FROM accounts ORDER BY id" >"$T/accounts"
@@ -34,11 +33,6 @@ awk -v n="$N" -v accf="$T/accounts" -v prodf="$T/products" 'BEGIN {
 SIZE=$(du -m "$T/tx.csv" | cut -f1)
 
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%8.0f rows/s", n / s }'; }
-# timed CMD...: "wall cpu" seconds of one run
-timed() {
-	/usr/bin/time -f '%e %U %S' -o "$T/time" "$@" >/dev/null
-	awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' "$T/time"
-}
 # row LABEL ROWS "WALL CPU" "REF_WALL REF_CPU": one printed line, the ratios against the
 # reference by wall time and by CPU time (the second moves less on a shared machine)
 row() {
@@ -86,7 +80,7 @@ row "sqlite3 .import into a plain table (reference)" "$N" "$PLAIN" "$PLAIN"
 row "sqlite3 .import into a table with kam's three indexes" "$N" "$IDX_T" "$PLAIN"
 row "sqlite3 .import into a plain table, then the 3 indexes" "$N" "$BULK" "$PLAIN"
 echo "  rows stored by kam: $ROWS; rollup equals the rows: $([ "$ROLLUP" = 1 ] && echo yes || echo NO)"
-echo "  load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "  load average at the end: $(loadavg)"
 [ "${BENCH_ACCOUNTS:-}" = none ] && exit 0
 
 # Accounts: each new account used to be ranked among all the others as it was written (a

@@ -9,34 +9,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${BENCH_TRANSACTIONS:-1000000}
-KAM=${KAM_BIN:-./kam}
-T=$(mktemp -d /tmp/kam-kpi.XXXXXX)
-PID=""
-cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$T"; }
-trap cleanup EXIT INT TERM
+. bench/lib.sh
+bench_tmp kpi
 
 [ -d bench/node_modules/@duckdb ] || (cd bench && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 
 S=$(date +%s.%N)
-# BENCH_DB=FILE keeps the generated database there and starts from a copy of it next time
-# (the demo is deterministic: the same N gives the same data), so runs can be repeated
-# without minutes of generating at 10M; the bench writes only to its copy
-if [ -n "${BENCH_DB:-}" ] && [ -f "$BENCH_DB" ]; then
-	echo "bench: copying $BENCH_DB (10,000 accounts, 100,000 contacts, $N transactions)"
-	cp "$BENCH_DB" "$T/kam.db"
-	HOW=copied
-else
-	HOW=generated
-	echo "bench: generating 10,000 accounts, 100,000 contacts, $N transactions"
-	"$KAM" demo --db "$T/kam.db" --accounts 10000 --contacts 100000 --transactions "$N" >/dev/null 2>&1
-	if [ -n "${BENCH_DB:-}" ]; then cp "$T/kam.db" "$BENCH_DB"; fi
-fi
+# BENCH_DB=FILE keeps the generated database there and starts from a copy of it next time,
+# so runs can be repeated without minutes of generating at 10M; the bench writes only to its copy
+bench_data "$T/kam.db" "$KAM" "$N" "bench: generating 10,000 accounts, 100,000 contacts, $N transactions" \
+	"bench: copying ${BENCH_DB:-} (10,000 accounts, 100,000 contacts, $N transactions)"
 GEN=$(echo "$(date +%s.%N) - $S" | bc)
-"$KAM" serve --db "$T/kam.db" --listen 127.0.0.1:0 >"$T/out" 2>"$T/log" &
-PID=$!
-for _ in $(seq 100); do grep -q 'serving on' "$T/out" 2>/dev/null && break; sleep 0.05; done
-URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$T/out")
-TOK=$("$KAM" token create --email director@example.com --name bench --db "$T/kam.db")
+kam_start "$KAM" "$T/kam.db" "$T/out" "$T/log"
+TOK=$(kam_token "$KAM" "$T/kam.db")
 
 # the last twelve whole months, and the twelve before
 TO=$(date -u +%Y-%m-01)
@@ -44,7 +29,6 @@ FROM=$(date -u -d "$TO -12 months" +%Y-%m-%d)
 PFROM=$(date -u -d "$FROM -$(( ( $(date -u -d "$TO" +%s) - $(date -u -d "$FROM" +%s) ) / 86400 )) days" +%Y-%m-%d)
 
 ms() { curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOK" "$@" | awk '{printf "%.1f", $1 * 1000}'; }
-median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 
 COLD=$(ms "$URL/api/v1/kpis?from=$FROM&to=$TO")
 # computed: a different twelve-month period each time (month by month back), so no answer
@@ -67,7 +51,7 @@ PLAN_MS=$(for _ in $(seq 15); do ms "$URL/api/v1/plans/$PLAN_M"; echo; done | me
 PLAN_PS=$(for _ in $(seq 15); do ms "$URL/api/v1/plans/$PLAN_P"; echo; done | median)
 ALERTS=$(curl -s -XPOST -H "Authorization: Bearer $TOK" "$URL/api/v1/alerts/evaluate" | python3 -c 'import json,sys; print("%.0f" % json.load(sys.stdin)["ms"])')
 ALERTS2=$(curl -s -XPOST -H "Authorization: Bearer $TOK" "$URL/api/v1/alerts/evaluate" | python3 -c 'import json,sys; print("%.0f" % json.load(sys.stdin)["ms"])')
-RSS=$(awk '/VmHWM/ {print $2}' /proc/"$PID"/status)
+RSS=$(peak_rss "$PID")
 
 # the cohort as kam counts it (README, "inferred" lifecycle dates): an account without a
 # stated acquisition was acquired on the first day of its first month with revenue; one

@@ -14,31 +14,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${BENCH_TRANSACTIONS:-1000000}
 RUNS=${BENCH_RUNS:-20}
-KAM=${KAM_BIN:-./kam}
-T=$(mktemp -d /tmp/kam-web.XXXXXX)
-PID=""
-cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$T"; }
-trap cleanup EXIT INT TERM
+. bench/lib.sh
+bench_tmp web
 
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || { echo "bench/web.sh: no chromium at ${CHROMIUM:-/usr/bin/chromium} (scripts/deps --test installs it)" >&2; exit 1; }
 [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund --loglevel=error >/dev/null
 [ -x "$KAM" ] || { echo "bench: building ./kam"; make --no-print-directory kam >/dev/null; }
 
-NF=$(echo "$N" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')
+NF=$(thousands "$N")
 echo "bench: ${BENCH_DB:+$BENCH_DB or }10,000 accounts, 100,000 contacts, $NF transactions, and the small demo"
-LOAD0=$(cut -d" " -f1-3 /proc/loadavg)
+LOAD0=$(loadavg)
 S=$(date +%s.%N)
-# the demo is deterministic: the same N gives the same data; the bench writes only to copies
-if [ -n "${BENCH_DB:-}" ] && [ -f "$BENCH_DB" ]; then
-	cp "$BENCH_DB" "$T/large.db"
-	HOW=copied
-else
-	# with KAM_BEFORE, the older binary makes the data, so that neither server runs on a schema
-	# the other made (the newer one migrates its copy when it starts)
-	"${KAM_BEFORE:-$KAM}" demo --db "$T/large.db" --accounts 10000 --contacts 100000 --transactions "$N" >/dev/null 2>&1
-	HOW=generated
-	if [ -n "${BENCH_DB:-}" ]; then cp "$T/large.db" "$BENCH_DB"; fi
-fi
+# the bench writes only to copies; with KAM_BEFORE, the older binary makes the data, so that
+# neither server runs on a schema the other made (the newer one migrates its copy when it starts)
+bench_data "$T/large.db" "${KAM_BEFORE:-$KAM}" "$N" ""
 GEN=$(echo "$(date +%s.%N) - $S" | bc)
 "${KAM_BEFORE:-$KAM}" demo --db "$T/small.db" >/dev/null 2>&1
 cp "$T/large.db" "$T/large.orig"; cp "$T/small.db" "$T/small.orig"
@@ -47,22 +36,16 @@ SMALL=$(sqlite3 "$T/small.db" "SELECT (SELECT count(*) FROM accounts) || ' accou
 # measure DB [BIN [LABEL]]: serve a fresh copy of DB, open alerts as a running server has them,
 # drive chromium; the samples go to $T/LABEL.json
 measure() {
-	local bin=${2:-$KAM} label=${3:-$1}
+	local bin=${2:-$KAM} label=${3:-$1} tok
 	cp "$T/$1.orig" "$T/$1.db"; rm -f "$T/$1.db-wal" "$T/$1.db-shm"
-	KAM=$bin
-	"$KAM" serve --db "$T/$1.db" --listen 127.0.0.1:0 >"$T/$1.out" 2>"$T/$1.log" &
-	PID=$!
-	for _ in $(seq 100); do grep -q 'serving on' "$T/$1.out" 2>/dev/null && break; sleep 0.05; done
-	local url tok
-	url=$(grep -o 'http://127.0.0.1:[0-9]*' "$T/$1.out")
-	tok=$("$KAM" token create --email director@example.com --name bench --db "$T/$1.db")
-	curl -sf -XPOST -H "Authorization: Bearer $tok" "$url/api/v1/alerts/evaluate" >/dev/null
-	echo "bench: $label: $RUNS runs per screen on $url ($("$KAM" --version))"
-	node bench/web.mjs measure "$url" "$RUNS" "$T/$label.json"
-	RSS[$label]=$(awk '/VmHWM/ {print $2}' /proc/"$PID"/status)
+	kam_start "$bin" "$T/$1.db" "$T/$1.out" "$T/$1.log"
+	tok=$(kam_token "$bin" "$T/$1.db")
+	curl -sf -XPOST -H "Authorization: Bearer $tok" "$URL/api/v1/alerts/evaluate" >/dev/null
+	echo "bench: $label: $RUNS runs per screen on $URL ($("$bin" --version))"
+	node bench/web.mjs measure "$URL" "$RUNS" "$T/$label.json"
+	RSS[$label]=$(peak_rss "$PID")
 	[ -n "${BENCH_OUT:-}" ] && mkdir -p "$BENCH_OUT" && cp "$T/$1.log" "$BENCH_OUT/$label.access.log"
-	kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
-	KAM=${KAM_BIN:-./kam}
+	kam_stop "$PID"
 }
 declare -A RSS
 SETS=()
@@ -81,7 +64,7 @@ fi
 echo
 echo "large: 10,000 accounts, 100,000 contacts, $NF transactions ($HOW in $(printf %.0f "$GEN") s)"
 echo "small: the demo data ($SMALL)"
-echo "$("$KAM" --version) serve on $(nproc) cores, chromium on the same machine; load average before $LOAD0, after $(cut -d" " -f1-3 /proc/loadavg)"
+echo "$("$KAM" --version) serve on $(nproc) cores, chromium on the same machine; load average before $LOAD0, after $(loadavg)"
 [ -n "${KAM_BEFORE:-}" ] && echo "before: $("$KAM_BEFORE" --version) ($KAM_BEFORE), measured just before the same screens with $KAM"
 node bench/web.mjs report "${SETS[@]}"
 [ -n "${BENCH_OUT:-}" ] && mkdir -p "$BENCH_OUT" && cp "$T"/*.json "$BENCH_OUT/"

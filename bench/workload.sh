@@ -19,17 +19,8 @@ cd "$(dirname "$0")/.."
 N=${BENCH_TRANSACTIONS:-1000000}
 RUNS=${BENCH_RUNS:-5}
 CHANGES=${BENCH_CHANGES:-10}
-KAM=${KAM_BIN:-./kam}
-T=$(mktemp -d /tmp/kam-workload.XXXXXX)
-PID=""
-cleanup() {
-	[ -n "$PID" ] && kill "$PID" 2>/dev/null
-	wait 2>/dev/null || true
-	[ -d "$T/pg" ] && scripts/pgtmp stop "$T/pg" >/dev/null 2>&1
-	rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
-chmod 755 "$T" # a PostgreSQL cluster runs as the postgres user
+. bench/lib.sh
+bench_tmp workload
 [ -x "$KAM" ] || make --no-print-directory kam >/dev/null
 
 ACTIONS="
@@ -43,42 +34,26 @@ SELECT p.id, p.account_id, 'Action', a.owner_id,
                 WHEN 4 THEN 'proposed' ELSE 'open' END, 0, 0
 FROM plans p JOIN accounts a ON a.id = p.account_id, k;"
 
-NF=$(echo "$N" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')
-LOAD0=$(cut -d" " -f1-3 /proc/loadavg)
-if [ -n "${BENCH_DB:-}" ] && [ -f "$BENCH_DB" ]; then
-	cp "$BENCH_DB" "$T/gen.db"
-else
-	echo "bench: generating 10,000 accounts, 100,000 contacts, $NF transactions"
-	"${KAM_BEFORE:-$KAM}" demo --db "$T/gen.db" --accounts 10000 --contacts 100000 --transactions "$N" >/dev/null 2>&1
-	if [ -n "${BENCH_DB:-}" ]; then cp "$T/gen.db" "$BENCH_DB"; fi
-fi
+NF=$(thousands "$N")
+LOAD0=$(loadavg)
+bench_data "$T/gen.db" "${KAM_BEFORE:-$KAM}" "$N" "bench: generating 10,000 accounts, 100,000 contacts, $NF transactions"
 sqlite3 "$T/gen.db" "$ACTIONS"
 
-median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 W='/api/v1/kams/workload?sort=busiest&limit=10'
 
 # run BINARY DB NAME: one server on DB; appends "first", "changed" and "cached" to $T/NAME.*
 run() {
-	local bin=$1 db=$2 name=$3 url tok etag i
-	"$bin" serve --db "$db" --listen 127.0.0.1:0 >"$T/out" 2>"$T/log" &
-	PID=$!
-	for _ in $(seq 600); do grep -q 'serving on' "$T/out" 2>/dev/null && break; sleep 0.05; done
-	for _ in $(seq 1200); do grep -q 'alerts: .* ms' "$T/log" 2>/dev/null && break; sleep 0.05; done
-	url=$(grep -o 'http://127.0.0.1:[0-9]*' "$T/out")
-	tok=$("$bin" token create --email director@example.com --name bench --db "$db")
-	local h="Authorization: Bearer $tok"
-	curl -sf -o /dev/null -H "$h" "$url/api/v1/session"
-	curl -sf -o /dev/null -H "$h" "$url$W"
+	local bin=$1 db=$2 name=$3 h i
+	kam_start "$bin" "$db" "$T/out" "$T/log" alerts
+	h="Authorization: Bearer $(kam_token "$bin" "$db")"
+	curl -sf -o /dev/null -H "$h" "$URL/api/v1/session"
+	curl -sf -o /dev/null -H "$h" "$URL$W"
 	for i in $(seq 1 "$CHANGES"); do
-		etag=$(curl -sf -D - -o /dev/null -H "$h" "$url/api/v1/accounts/$i" | tr -d '\r' | awk 'tolower($1) == "etag:" {print $2}')
-		curl -sf -o /dev/null -XPATCH -H "$h" -H "If-Match: $etag" -H 'Content-Type: application/json' \
-			-d "{\"notes\":\"bench $RANDOM\"}" "$url/api/v1/accounts/$i"
-		curl -sf -o /dev/null -H "$h" "$url$W"
-		curl -sf -o /dev/null -H "$h" "$url$W"
+		change_notes "$URL" "$h" "$i"
+		curl -sf -o /dev/null -H "$h" "$URL$W"
+		curl -sf -o /dev/null -H "$h" "$URL$W"
 	done
-	kill "$PID"
-	wait "$PID" 2>/dev/null || true
-	PID=""
+	kam_stop "$PID"
 	grep '"path":"/api/v1/kams/workload"' "$T/log" | grep -o '"ms":[0-9.]*' | cut -d: -f2 >"$T/ms"
 	head -1 "$T/ms" >>"$T/$name.first"
 	sed -n '2~2p' "$T/ms" >>"$T/$name.changed"
@@ -90,9 +65,7 @@ BINS=()
 BINS+=(after="$KAM")
 
 if [ -n "${BENCH_PG:-}" ]; then
-	PGURL=$(scripts/pgtmp start "$T/pg")
-	PGPORT=$(cat "$T/pg/port")
-	pgadmin() { psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -qtA -c "$1"; }
+	pg_start
 	echo "bench: PostgreSQL: generating 10,000 accounts, 100,000 contacts, 100,000 transactions"
 	"${KAM_BEFORE:-$KAM}" demo --db "$PGURL" --accounts 10000 --contacts 100000 --transactions 100000 >/dev/null 2>&1
 	psql "$PGURL" -v ON_ERROR_STOP=1 -q -c "$ACTIONS" -c "VACUUM (ANALYZE) accounts, plans, actions, users"
@@ -117,7 +90,7 @@ echo
 echo "GET $W at 10,000 accounts, 1,250 KAMs, 15,000 actions; server ms (access log)"
 echo "$RUNS servers per binary and backend, $CHANGES changes each; $("$KAM" --version) on $(nproc) cores"
 [ -n "${KAM_BEFORE:-}" ] && echo "before: $("$KAM_BEFORE" --version) ($KAM_BEFORE)"
-echo "load average before $LOAD0, after $(cut -d" " -f1-3 /proc/loadavg)"
+echo "load average before $LOAD0, after $(loadavg)"
 printf '%-16s %12s %12s %12s   %s\n' "" "first (med)" "changed (med)" "cached (med)" "first, each run"
 for be in sqlite ${BENCH_PG:+pg}; do
 	for b in "${BINS[@]}"; do

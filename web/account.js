@@ -479,8 +479,7 @@ function Risks({ account, risks, matrix, users, canEdit, reload, setError }) {
   const done = (x) => { setError(null); reload(); return x; };
   // an empty map would read as "no risk": without risks it asks for them instead
   return html`<div>
-    ${!risks.length ? html`<p class="empty" role="note">No risks recorded yet. An empty heat map does not mean this account carries no risk:
-      ${canEdit ? 'add the risks you know of below.' : 'ask the account team to record them.'}</p>`
+    ${!risks.length ? html`<p class="empty" role="note">No risks recorded yet. An empty heat map does not mean this account carries no risk: ${canEdit ? 'add the risks you know of below.' : 'ask the account team to record them.'}</p>`
     : html`<${Chart} label="Risk heat map" option=${{ animation: false, grid: { left: 70, right: 10, top: 10, bottom: 50 },
       xAxis: { type: 'category', name: 'impact', nameLocation: 'middle', nameGap: 30, data: [1, 2, 3, 4, 5] },
       yAxis: { type: 'category', name: 'probability', nameLocation: 'middle', nameGap: 40, data: [1, 2, 3, 4, 5] },
@@ -562,7 +561,8 @@ export function Account({ id, tab: wanted, user }) {
       const [risks, matrix] = await Promise.all([get(`/api/v1/risks?${q}&limit=100`), get(`/api/v1/accounts/${id}/risk-matrix`)]);
       return { risks: risks.items, matrix };
     },
-    surveys: async () => ({ surveys: (await get(`/api/v1/surveys?${q}&limit=100`)).items }),
+    // newest first, as the list shows them (the chart puts its NPS answers in date order)
+    surveys: async () => ({ surveys: (await get(`/api/v1/surveys?${q}&limit=100&sort=-answered_on`)).items }),
     team: async () => ({ team: (await get(`/api/v1/accounts/${id}/team`)).items }),
     opps: async () => {
       const [opps, pipeline, ws] = await Promise.all([get(`/api/v1/opportunities?${q}&limit=100`), get(`/api/v1/accounts/${id}/pipeline`), get(`/api/v1/accounts/${id}/whitespace`)]);

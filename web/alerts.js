@@ -119,8 +119,7 @@ export function Alerts({ user }) {
       A new account raises “No contact for a while” only after its grace period (Settings, alerts: no_interaction grace_days).</p>
     ${d.groups.length === 0 && html`<p class="empty">No alerts match these filters.</p>`}
     ${d.groups.map((g) => html`<section class="card alert-group" data-account=${g.account_id ?? ''} aria-label=${g.account_name}>
-      <h2><span class=${`sev ${g.severity}`}>${g.severity}</span>
-        ${g.account_id ? html`<a href=${`#/accounts/${g.account_id}`} class="trunc" title=${g.account_name}>${g.account_name}</a>` : html`<span>${g.account_name}</span>`}
+      <h2><span class=${`sev ${g.severity}`}>${g.severity}</span> ${g.account_id ? html`<a href=${`#/accounts/${g.account_id}`} class="trunc" title=${g.account_name}>${g.account_name}</a>` : html`<span>${g.account_name}</span>`}
         <span class="muted small"> · ${g.owner_name ?? '–'} · ${money(g.revenue_12m, d.currency)} in 12 months</span></h2>
       <ul class="alert-list">${g.alerts.map((a) => html`<li data-alert=${a.id} data-severity=${a.severity}>
         <div><strong>${a.rule_label}</strong> <span class=${`sev ${a.severity}`}>${a.severity}</span> <span class="muted">since ${date(a.opened_at)}${a.state !== 'open' ? ` · ${a.state}${a.snoozed_until ? ` until ${date(a.snoozed_until)}` : ''}` : ''}</span></div>

@@ -120,8 +120,7 @@ export function Forecast({ user }) {
         ${quarters.map((q) => html`<option value=${q.quarter}>${q.label}${q.current ? ' (this quarter)' : ''}</option>`)}</select></label>
       <label>By <select value=${by} onChange=${(e) => { setBy(e.target.value); setDrill(null); }}>
         <option value="kam">KAM</option><option value="team">team</option><option value="portfolio">portfolio</option></select></label>
-      <span class="downloads">${f && html`<button onClick=${() => downloadCsv(f)}>Download CSV</button>
-        <a href=${`/api/v1/forecast?quarter=${f.quarter}&by=${f.by}&format=xlsx`} download>XLSX</a>`}</span>
+      <span class="downloads">${f && html`<button onClick=${() => downloadCsv(f)}>Download CSV</button> <a href=${`/api/v1/forecast?quarter=${f.quarter}&by=${f.by}&format=xlsx`} download>XLSX</a>`}</span>
     </div>
     ${error && html`<p class="error" role="alert">${error}</p>`}
     ${!f ? !error && html`<p class="loading">Loading…</p>` : html`

@@ -102,8 +102,7 @@ export function HistoryButton({ path, name }) {
       <h2>History of ${name}</h2>
       ${err && html`<p class="error" role="alert">${err}</p>`}
       ${!rows && !err ? html`<p class="loading">Loading…</p>` : rows && !rows.length ? html`<p class="muted">No recorded changes.</p>` : ''}
-      ${rows && html`<ol class="history-list">${rows.map((r) => html`<li><strong>${String(r.at).slice(0, 16).replace('T', ' ')}</strong>
-        ${r.user_name || 'the system'} ${r.action}d
+      ${rows && html`<ol class="history-list">${rows.map((r) => html`<li><strong>${String(r.at).slice(0, 16).replace('T', ' ')}</strong> ${r.user_name || 'the system'} ${r.action}d
         ${r.action === 'update' && html`<ul>${changes(r.before, r.after).map(([k, b, a]) => html`<li>${k.replaceAll('_', ' ')}: ${fmt(b)} → ${fmt(a)}</li>`)}</ul>`}</li>`)}</ol>`}
       <form method="dialog"><button>Close</button></form>`}
     </dialog>`;

@@ -26,6 +26,12 @@ static void part(struct health_part *p, int i, bool missing, double value, const
 	va_end(ap);
 }
 
+/* the plural ending of a count's noun: "1 answer", "2 answers" */
+static const char *plural(double n)
+{
+	return n == 1 ? "" : "s";
+}
+
 const char health_no_data_reason[] =
     "Not enough data: no revenue trend, survey answer or logged interaction yet";
 
@@ -53,14 +59,14 @@ void health_compute(const struct settings *s, const struct health_input *in, int
 		double nps = 100.0 * (in->promoters - in->detractors) / in->nps_n;
 
 		part(&p[HP_SATISFACTION], HP_SATISFACTION, false, (nps + 100) / 2,
-		     "NPS is %.0f over %d answers in the last 12 months (%d detractors)", nps,
-		     in->nps_n, in->detractors);
+		     "NPS is %.0f over %d answer%s in the last 12 months (%d detractor%s)", nps,
+		     in->nps_n, plural(in->nps_n), in->detractors, plural(in->detractors));
 	} else if (in->csat_n > 0) {
 		double mean = in->csat_sum / in->csat_n;
 
 		part(&p[HP_SATISFACTION], HP_SATISFACTION, false, (mean - 1) / 4 * 100,
-		     "CSAT averages %.1f of 5 over %d answers in the last 12 months", mean,
-		     in->csat_n);
+		     "CSAT averages %.1f of 5 over %d answer%s in the last 12 months", mean,
+		     in->csat_n, plural(in->csat_n));
 	} else {
 		part(&p[HP_SATISFACTION], HP_SATISFACTION, true, 0,
 		     "No NPS or CSAT answers in the last 12 months");
@@ -70,34 +76,40 @@ void health_compute(const struct settings *s, const struct health_input *in, int
 
 		/* 14 days or fewer is full marks, 90 or more none */
 		part(&p[HP_ENGAGEMENT], HP_ENGAGEMENT, false, (90 - days) / 76 * 100,
-		     "Last interaction %.0f days ago", days < 0 ? 0 : days);
+		     "Last interaction %.0f day%s ago", days < 0 ? 0 : days,
+		     plural(days < 0 ? 0 : days));
 	} else {
 		part(&p[HP_ENGAGEMENT], HP_ENGAGEMENT, false, 0, "No interaction logged yet");
 	}
 	if (in->open_critical || in->open_breached)
 		part(&p[HP_CASES], HP_CASES, false,
 		     100 - 40.0 * in->open_critical - 20.0 * in->open_breached,
-		     "%d open critical cases, %d open cases past their SLA target",
-		     in->open_critical, in->open_breached);
+		     "%d open critical case%s, %d open case%s past %s SLA target",
+		     in->open_critical, plural(in->open_critical), in->open_breached,
+		     plural(in->open_breached), in->open_breached == 1 ? "its" : "their");
 	else
 		part(&p[HP_CASES], HP_CASES, false, 100,
 		     "No open critical case and none past its SLA target");
-	if (in->overdue_actions)
+	if (in->overdue_actions == 1)
 		part(&p[HP_ACTIONS], HP_ACTIONS, false, 100 - 25.0 * in->overdue_actions,
-		     "%d plan actions are overdue, the oldest by %d days", in->overdue_actions,
-		     in->oldest_overdue_days);
+		     "1 plan action is overdue, by %d day%s", in->oldest_overdue_days,
+		     plural(in->oldest_overdue_days));
+	else if (in->overdue_actions)
+		part(&p[HP_ACTIONS], HP_ACTIONS, false, 100 - 25.0 * in->overdue_actions,
+		     "%d plan actions are overdue, the oldest by %d day%s", in->overdue_actions,
+		     in->oldest_overdue_days, plural(in->oldest_overdue_days));
 	else
 		part(&p[HP_ACTIONS], HP_ACTIONS, false, 100, "No overdue plan actions");
 	if (in->influential > 0)
 		part(&p[HP_COVERAGE], HP_COVERAGE, false, 100.0 * in->engaged / in->influential,
-		     "%d of %d influential contacts engaged in the last 90 days", in->engaged,
-		     in->influential);
+		     "%d of %d influential contact%s engaged in the last 90 days", in->engaged,
+		     in->influential, plural(in->influential));
 	else
 		part(&p[HP_COVERAGE], HP_COVERAGE, false, 0,
 		     "No contact with influence 4 or 5 is mapped");
 	if (in->renewal_stage >= 0)
 		part(&p[HP_RENEWAL], HP_RENEWAL, false, 25.0 * (in->renewal_stage + 1),
-		     "Renewal in %d days, at stage %s", in->renewal_days,
+		     "Renewal in %d day%s, at stage %s", in->renewal_days, plural(in->renewal_days),
 		     stages[in->renewal_stage > 3 ? 3 : in->renewal_stage]);
 	else
 		part(&p[HP_RENEWAL], HP_RENEWAL, true, 0, "No renewal due in the next 180 days");

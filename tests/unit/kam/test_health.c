@@ -102,6 +102,59 @@ static bool has(const struct alert_hit *h, size_t n, const char *rule, int64_t a
 	return false;
 }
 
+/* The reasons count in words that agree with the number: one answer, one day, one case. */
+static void test_reasons_singular(void **state)
+{
+	struct settings s;
+	struct health_result r;
+	struct health_input in = base();
+
+	(void)state;
+	settings_defaults(&s);
+	in.nps_n = 1;
+	in.detractors = 1;
+	in.last_interaction_at = NOW - 1 * DAY;
+	in.open_critical = 1;
+	in.open_breached = 1;
+	in.overdue_actions = 1;
+	in.oldest_overdue_days = 1;
+	in.influential = 1;
+	in.renewal_stage = 0;
+	in.renewal_days = 1;
+	health_compute(&s, &in, NOW, &r);
+	assert_string_equal(r.part[HP_SATISFACTION].reason,
+	                    "NPS is -100 over 1 answer in the last 12 months (1 detractor)");
+	assert_string_equal(r.part[HP_ENGAGEMENT].reason, "Last interaction 1 day ago");
+	assert_string_equal(r.part[HP_CASES].reason,
+	                    "1 open critical case, 1 open case past its SLA target");
+	assert_string_equal(r.part[HP_ACTIONS].reason, "1 plan action is overdue, by 1 day");
+	assert_string_equal(r.part[HP_COVERAGE].reason,
+	                    "0 of 1 influential contact engaged in the last 90 days");
+	assert_string_equal(r.part[HP_RENEWAL].reason, "Renewal in 1 day, at stage identified");
+
+	in = base();
+	in.nps_n = 4;
+	in.promoters = 2;
+	in.detractors = 1;
+	in.overdue_actions = 2;
+	in.oldest_overdue_days = 9;
+	in.open_critical = 2;
+	health_compute(&s, &in, NOW, &r);
+	assert_string_equal(r.part[HP_SATISFACTION].reason,
+	                    "NPS is 25 over 4 answers in the last 12 months (1 detractor)");
+	assert_string_equal(r.part[HP_CASES].reason,
+	                    "2 open critical cases, 0 open cases past their SLA target");
+	assert_string_equal(r.part[HP_ACTIONS].reason,
+	                    "2 plan actions are overdue, the oldest by 9 days");
+
+	in = base();
+	in.csat_n = 1;
+	in.csat_sum = 4;
+	health_compute(&s, &in, NOW, &r);
+	assert_string_equal(r.part[HP_SATISFACTION].reason,
+	                    "CSAT averages 4.0 of 5 over 1 answer in the last 12 months");
+}
+
 static void test_alert_rules(void **state)
 {
 	struct settings s;
@@ -387,6 +440,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parts),
 	    cmocka_unit_test(test_missing_parts_drop_out),
+	    cmocka_unit_test(test_reasons_singular),
 	    cmocka_unit_test(test_alert_rules),
 	    cmocka_unit_test(test_stakeholder_change),
 	    cmocka_unit_test(test_kam_capacity),
