@@ -63,6 +63,19 @@ test('plan at 1366 px: action titles are not cut inside their fields, due dates 
     const [sw, cw, v] = await i.evaluate((e) => [e.scrollWidth, e.clientWidth, e.value]);
     assert.ok(sw <= cw, `"${v}" needs ${sw} px in a field of ${cw} px`);
   }
+  const [sw, cw] = await p.locator('table.actions').evaluate((e) => [e.scrollWidth, e.parentElement.clientWidth]);
+  assert.ok(sw <= cw, `the actions are ${sw} px wide in a card of ${cw} px`);
+  // the objective an action serves: its select shows the whole title
+  for (const sel of await p.locator('table.actions select[aria-label^="objective of "]').all()) {
+    const [need, room, v] = await sel.evaluate((e) => {
+      const c = document.createElement('canvas').getContext('2d');
+      const s = getComputedStyle(e);
+      c.font = `${s.fontSize} ${s.fontFamily}`;
+      const pad = parseFloat(s.paddingLeft) + parseFloat(s.paddingRight) + 20; // 20: the arrow
+      return [c.measureText(e.selectedOptions[0].text).width + pad, e.clientWidth, e.selectedOptions[0].text];
+    });
+    assert.ok(need <= room, `objective "${v}" needs ${need} px in a select of ${room} px`);
+  }
   const due = p.locator('table.objectives .date');
   assert.ok(await due.count() >= 1);
   for (const d of await due.all()) assert.equal(await lines(d), 1, `due ${await d.innerText()} on one line`);
