@@ -114,6 +114,7 @@ test('team roles read as words ("support lead"); the API keeps support_lead', as
   await p.goto(`${srv.url}/#/accounts/${acc.id}/team`);
   await p.getByLabel(`role of ${m.name} on the account`).selectOption({ label: 'executive sponsor' });
   await p.locator('.inline-mark.saved').first().waitFor();
+  await screenshot(p, 'newuser/team-1366');
   const after = (await api(srv.url, tok.director, 'GET', `/api/v1/accounts/${acc.id}/team`)).json;
   assert.equal((after.items ?? after).find((x) => x.user_id === m.user_id).role, 'executive_sponsor');
   assert.deepEqual(p.problems, []);
@@ -135,6 +136,7 @@ test('the alerts page points to a grace period the Settings page has, and it sav
   const grace = p.getByLabel('no interaction grace period for a new account, in days');
   await grace.waitFor();
   assert.equal(await grace.inputValue(), '30');
+  await screenshot(p, 'newuser/settings-1366');
   await grace.fill('45');
   await p.getByRole('button', { name: 'Save alert rules' }).click();
   await p.getByText('Saved no interaction.').waitFor();
@@ -155,6 +157,7 @@ test("activity: the list's numbers sit inside the content, not past its left edg
     s.remove();
     return [e.getBoundingClientRect().left, parseFloat(getComputedStyle(e).paddingLeft), w, e.closest('[role=tabpanel]').getBoundingClientRect().left];
   });
+  await screenshot(p, 'newuser/activity-1366', { fullPage: false });
   assert.ok(left + pad - marker >= edge, `the marker starts at ${left + pad - marker}, the content at ${edge}`);
   assert.deepEqual(p.problems, []);
 });
