@@ -54,8 +54,8 @@ for (const width of [1280, 1366]) {
 // the one line a text takes: an inline element's boxes, one per line
 const lines = (l) => l.evaluate((e) => new Set([...e.getClientRects()].map((r) => Math.round(r.top))).size);
 
-test('plan at 1366 px: action titles are not cut inside their fields, due dates do not break', async () => {
-  const p = await page(1366, `/accounts/${acc.id}/plan`);
+for (const width of [1280, 1366]) test(`plan at ${width} px: action titles are not cut inside their fields, due dates do not break`, async () => {
+  const p = await page(width, `/accounts/${acc.id}/plan`);
   const titles = p.locator('table.actions input.title');
   await titles.first().waitFor();
   assert.ok(await titles.count() >= 3);
@@ -83,14 +83,14 @@ test('plan at 1366 px: action titles are not cut inside their fields, due dates 
     const [sw, cw] = await i.evaluate((e) => [e.scrollWidth, e.clientWidth]);
     assert.ok(sw <= cw, 'a due date whole in its field');
   }
-  await screenshot(p, 'newuser/plan-1366');
+  await screenshot(p, `newuser/plan-${width}`);
 
   // the one-page plan
   await p.goto(`${srv.url}/#/accounts/${acc.id}/print`);
   const pd = p.locator('.print .date');
   await pd.first().waitFor();
   for (const d of await pd.all()) assert.equal(await lines(d), 1, `printed date ${await d.innerText()} on one line`);
-  await screenshot(p, 'newuser/print-1366');
+  await screenshot(p, `newuser/print-${width}`);
   assert.deepEqual(p.problems, []);
 });
 
