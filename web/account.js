@@ -3,7 +3,7 @@
 // meeting in two clicks), cases, risks (heat map), surveys, team.
 import { html, useState, useEffect } from './vendor-preact-htm.js';
 import { get, api } from './api.js';
-import { num, date, ago, money, pct, esc, implausible, today, toMajor, toMinor } from './format.js';
+import { num, date, ago, money, pct, esc, implausible, today, toMajor, toMinor, TEAM_ROLES, teamRole } from './format.js';
 import { Chart } from './chart.js';
 import { Form, fields, body } from './forms.js';
 import { SharePanel } from './share.js';
@@ -290,7 +290,7 @@ function ObjectiveRow({ o, edit, canEdit, setObjective, remove, onEdit, reload, 
     <td>${m ? html`${objValue(o, o.current)}<br /><span class="muted measured" title=${`baseline ${m.baseline_period.from} – ${m.baseline_period.to}`}>from data, ${date(m.period.from)} on</span>`
       : canEdit ? html`<${SaveInput} type="number" step="any" size="8" label=${`current value of ${o.title}`} value=${o.current == null ? '' : Math.round(o.current * 100) / 100}
       save=${(v) => setObjective(o, { current: v === '' ? null : Number(v) })} />` : num(o.current)}</td>
-    <td><progress max="1" value=${Math.min(o.progress ?? 0, 1)} aria-label=${`progress of ${o.title}`}></progress> ${pct(o.progress, 0)}</td><td>${date(o.due_on)}</td>
+    <td><progress max="1" value=${Math.min(o.progress ?? 0, 1)} aria-label=${`progress of ${o.title}`}></progress> ${pct(o.progress, 0)}</td><td><span class="date">${date(o.due_on)}</span></td>
     <td>${canEdit ? html`<${SaveSelect} label=${`status of objective ${o.title}`} value=${o.status} options=${STATUSES.map((st) => [st, st.replace('_', ' ')])}
       save=${(v) => setObjective(o, { status: v })} />` : o.status.replace('_', ' ')}</td>
     <td><${ClientCan} x=${o} canEdit=${canEdit} set=${(v) => setObjective(o, { client_visible: v })} /></td>
@@ -498,7 +498,7 @@ function Risks({ account, risks, matrix, users, canEdit, reload, setError }) {
 function Team({ account, team, users, canEdit, reload, setError }) {
   const spec = [
     { name: 'user_id', label: 'Person', type: 'select', required: true, options: users.filter((u) => !team.some((m) => m.user_id === u.id)).map((u) => [u.id, u.name]) },
-    { name: 'role', label: 'Role on the account', required: true, max: 100, default: 'member' },
+    { name: 'role', label: 'Role on the account', type: 'select', required: true, options: TEAM_ROLES, default: 'member' },
   ];
   const put = async (userId, role) => { await api('PUT', `/api/v1/accounts/${account.id}/team/${userId}`, { role }); setError(null); reload(); };
   const drop = async (m) => {
@@ -508,8 +508,8 @@ function Team({ account, team, users, canEdit, reload, setError }) {
   return html`<div>
     <div class="scroll"><table class="team"><thead><tr><th scope="col">Name</th><th scope="col">Role on the account</th>${canEdit && html`<th scope="col"><span class="sr">Tools</span></th>`}</tr></thead>
     <tbody>${team.map((m) => html`<tr key=${m.user_id}><td>${m.name}</td>
-      <td>${canEdit ? html`<input aria-label=${`role of ${m.name} on the account`} maxlength="100" required defaultValue=${m.role}
-        onChange=${(e) => e.target.value.trim() && put(m.user_id, e.target.value.trim()).catch((x) => setError(x.message))} />` : m.role.replaceAll('_', ' ')}</td>
+      <td>${canEdit ? html`<${SaveSelect} label=${`role of ${m.name} on the account`} value=${m.role}
+        options=${TEAM_ROLES.some(([k]) => k === m.role) ? TEAM_ROLES : [...TEAM_ROLES, [m.role, teamRole(m.role)]]} save=${(v) => put(m.user_id, v)} />` : teamRole(m.role)}</td>
       ${canEdit && html`<td class="row-tools"><button class="link" onClick=${() => drop(m)}>remove</button></td>`}</tr>`)}</tbody></table></div>
     ${canEdit && html`<${Form} label="Add a team member" submit="Add to the team" onSave=${(fd) => put(fd.get('user_id'), String(fd.get('role')).trim())}>${fields(spec)}<//>`}
   </div>`;

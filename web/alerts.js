@@ -116,7 +116,7 @@ export function Alerts({ user }) {
     ${error && html`<p class="error" role="alert">${error}</p>`}
     ${note && html`<p class="saved" role="status">${note.text} ${note.undo && html`<button class="link" onClick=${note.undo}>Undo</button>`}</p>`}
     ${!d ? html`<p class="loading">Loading…</p>` : html`<p class="muted">${total} alert${total === 1 ? '' : 's'} on ${d.groups.length} account${d.groups.length === 1 ? '' : 's'}, the most severe on the largest accounts first.
-      A new account raises “No contact for a while” only after its grace period (Settings, alerts: no_interaction grace_days).</p>
+      A new account raises “No contact for a while” only after its grace period (<a href="#/settings">Settings</a>, Alert rules: the grace period for a new account).</p>
     ${d.groups.length === 0 && html`<p class="empty">No alerts match these filters.</p>`}
     ${d.groups.map((g) => html`<section class="card alert-group" data-account=${g.account_id ?? ''} aria-label=${g.account_name}>
       <h2><span class=${`sev ${g.severity}`}>${g.severity}</span> ${g.account_id ? html`<a href=${`#/accounts/${g.account_id}`} class="trunc" title=${g.account_name}>${g.account_name}</a>` : html`<span>${g.account_name}</span>`}

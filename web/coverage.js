@@ -4,7 +4,7 @@
 // verified for 180 days, one person covering every decision maker) are listed above it.
 import { html, useState, useEffect } from './vendor-preact-htm.js';
 import { get, api } from './api.js';
-import { today } from './format.js';
+import { today, teamRole } from './format.js';
 import { SaveSelect } from './inline.js';
 
 const STRENGTH = [[1, '1 weak'], [2, '2'], [3, '3'], [4, '4'], [5, '5 strong']];
@@ -38,7 +38,7 @@ export function Coverage({ account, canEdit, setError }) {
     ${g.gaps.length ? html`<ul class="gaps warning" aria-label="Coverage gaps">${g.gaps.map((x) => html`<li data-kind=${x.kind}>${x.text}</li>`)}</ul>`
       : g.stakeholders.length > 0 && html`<p class="muted">Every decision maker is covered, by more than one of us, and verified in the last ${g.stale_days} days.</p>`}
     ${g.stakeholders.length === 0 ? html`<p class="muted">No decision makers, economic buyers, influencers or champions recorded yet: set their role on the people above.</p>`
-      : html`<div class="scroll"><table class="coverage-grid"><thead><tr><th scope="col">Their side</th>${g.people.map((p) => html`<th scope="col">${p.name}${p.role && html`<br /><span class="muted">${p.role.replaceAll('_', ' ')}</span>`}</th>`)}</tr></thead>
+      : html`<div class="scroll"><table class="coverage-grid"><thead><tr><th scope="col">Their side</th>${g.people.map((p) => html`<th scope="col">${p.name}${p.role && html`<br /><span class="muted">${teamRole(p.role)}</span>`}</th>`)}</tr></thead>
       <tbody>${g.stakeholders.map((s) => html`<tr key=${s.contact_id} class=${s.covered || !['decision_maker', 'economic_buyer'].includes(s.decision_role) ? '' : 'uncovered'}><th scope="row">${s.name}<br /><span class="muted">${[s.title, (s.decision_role || '').replaceAll('_', ' '), s.attitude].filter(Boolean).join(' · ')}</span></th>
         ${g.people.map((p) => html`<${Cell} key=${p.id} account=${account} s=${s} p=${p} link=${s.cells.find((c) => c.user_id === p.id)} canEdit=${canEdit} reload=${reload} setError=${setError} />`)}</tr>`)}</tbody></table></div>`}
   </section>`;

@@ -124,3 +124,12 @@ export function evidenceText(key, value, currency) {
   if (/percent/.test(key)) return `${label.replace(/ ?percent/, '')}: ${value}%`;
   return `${label}: ${Number.isInteger(value) ? value : value.toFixed(1)}`;
 }
+
+// A person's role on an account's team as the API stores it (support_lead) and as a reader
+// sees it (support lead); a role typed by hand elsewhere is shown with its underscores as spaces.
+export const TEAM_ROLES = [
+  ['kam', 'KAM'], ['executive_sponsor', 'executive sponsor'], ['solution_engineer', 'solution engineer'],
+  ['support_lead', 'support lead'], ['delivery_manager', 'delivery manager'], ['sales', 'sales'],
+  ['finance', 'finance'], ['member', 'member'], ['other', 'other'],
+];
+export const teamRole = (r) => TEAM_ROLES.find(([k]) => k === r)?.[1] ?? String(r ?? '').replaceAll('_', ' ');

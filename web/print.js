@@ -32,9 +32,9 @@ export function PrintPlan({ id }) {
       ${plan.situation && html`<p><strong>Situation.</strong> ${plan.situation}</p>`}
       ${plan.vision && html`<p><strong>Vision.</strong> ${plan.vision}</p>`}
       <h2>Objectives</h2><div class="scroll"><table><thead><tr><th>Objective</th><th>Metric</th><th>Baseline</th><th>Target</th><th>Now</th><th>Progress</th><th>Due</th><th>Status</th></tr></thead>
-      <tbody>${plan.objectives.map((o) => html`<tr><td>${o.title}</td><td>${o.metric || ''}</td><td>${num(o.baseline)}</td><td>${num(o.target)}</td><td>${num(o.current)}</td><td>${pct(o.progress, 0)}</td><td>${date(o.due_on)}</td><td>${o.status.replace('_', ' ')}</td></tr>`)}</tbody></table></div>
+      <tbody>${plan.objectives.map((o) => html`<tr><td>${o.title}</td><td>${o.metric || ''}</td><td>${num(o.baseline)}</td><td>${num(o.target)}</td><td>${num(o.current)}</td><td>${pct(o.progress, 0)}</td><td><span class="date">${date(o.due_on)}</span></td><td>${o.status.replace('_', ' ')}</td></tr>`)}</tbody></table></div>
       <h2>Actions</h2><div class="scroll"><table><thead><tr><th>Action</th><th>Objective</th><th>Owner</th><th>Due</th><th>Status</th></tr></thead>
-      <tbody>${plan.actions.map((x) => html`<tr class=${x.overdue ? 'overdue' : ''}><td>${x.title}</td><td>${objTitle(x.objective_id)}</td><td>${who(x.owner_id)}</td><td>${date(x.due_on)}${x.overdue ? ' (overdue)' : ''}</td><td>${x.status.replace('_', ' ')}</td></tr>`)}</tbody></table></div>`
+      <tbody>${plan.actions.map((x) => html`<tr class=${x.overdue ? 'overdue' : ''}><td>${x.title}</td><td>${objTitle(x.objective_id)}</td><td>${who(x.owner_id)}</td><td><span class="date">${date(x.due_on)}</span>${x.overdue ? ' (overdue)' : ''}</td><td>${x.status.replace('_', ' ')}</td></tr>`)}</tbody></table></div>`
       : html`<p>No active plan.</p>`}
     <h2>Stakeholders</h2><p>${contacts.filter((c) => (c.influence || 0) >= 3).map((c) => `${c.name} (${c.title || '–'}, ${c.attitude || '–'})`).join(' · ')}</p>
     <h2>Open risks</h2><p>${risks.map((r) => `${r.title} (${r.level}, owner ${who(r.owner_id)})`).join(' · ') || 'none recorded'}</p>

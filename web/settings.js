@@ -125,7 +125,9 @@ function Alerts({ s, canEdit, onSaved }) {
   const [msg, setMsg] = useState(null);
   const [d, setD] = useState(JSON.parse(JSON.stringify(s.alerts)));
   const [busy, save] = useSave(onSaved, setMsg);
-  const changed = Object.keys(d).filter((r) => d[r].enabled !== s.alerts[r].enabled || d[r].threshold !== s.alerts[r].threshold);
+  const changed = Object.keys(d).filter((r) => d[r].enabled !== s.alerts[r].enabled || d[r].threshold !== s.alerts[r].threshold
+    || d[r].grace_days !== s.alerts[r].grace_days);
+  const grace = d.no_interaction?.grace_days;
   const set = (rule, v) => setD({ ...d, [rule]: { ...d[rule], ...v } });
   return html`<section aria-labelledby="sa-title"><h2 id="sa-title">Alert rules</h2>
     <div class="scroll"><table><thead><tr><th>Rule</th><th>On</th><th>Threshold</th><th>Unit</th></tr></thead><tbody>
@@ -133,8 +135,11 @@ function Alerts({ s, canEdit, onSaved }) {
       <td><input type="checkbox" checked=${a.enabled} disabled=${!canEdit} aria-label=${`${rule} on`} onChange=${(e) => set(rule, { enabled: e.target.checked })} /></td>
       <td><input type="number" value=${a.threshold} disabled=${!canEdit} aria-label=${`${rule} threshold`} onInput=${(e) => set(rule, { threshold: Number(e.target.value) })} /></td><td class="muted">${a.unit}</td></tr>`)}
     </tbody></table></div>
+    ${grace !== undefined && html`<p class="fields"><label>A new account raises “no interaction” only after a grace period of${' '}<input type="number" min="0" max="365" value=${grace} disabled=${!canEdit} aria-label="no interaction grace period for a new account, in days"
+        onInput=${(e) => set('no_interaction', { grace_days: Number(e.target.value) })} /> days</label></p>`}
     <${SaveBar} canEdit=${canEdit} label="Save alert rules" busy=${busy} disabled=${!changed.length} msg=${msg}
-      onSave=${() => save({ alerts: Object.fromEntries(changed.map((r) => [r, { enabled: d[r].enabled, threshold: d[r].threshold }])) },
+      onSave=${() => save({ alerts: Object.fromEntries(changed.map((r) => [r, { enabled: d[r].enabled, threshold: d[r].threshold,
+        ...(d[r].grace_days !== undefined ? { grace_days: d[r].grace_days } : {}) }])) },
         () => `Saved ${changed.map((r) => r.replaceAll('_', ' ')).join(', ')}.`)} />
   </section>`;
 }

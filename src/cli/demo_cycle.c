@@ -257,8 +257,12 @@ int demo_cycle(struct store_conn *c, uint64_t seed, const int64_t *acct, int nac
 			json_t *op;
 			char nm[96];
 
+			/* a name in words ("Analytics Suite cross-sell"), not the kind */
+			static const char *const said[] = {"upsell", "cross-sell", "renewal",
+			                                   "new business"};
+
 			snprintf(nm, sizeof(nm), "%s %s", products[(a + o) % NPRODUCTS].name,
-				 kinds[o % 4]);
+			         said[o % 4]);
 			date_of(now + (int64_t)(pick(&r, 240) - 30) * 86400, date);
 			op = json_pack("{s:I,s:s,s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:I,s:i}", "account_id",
 				       (json_int_t)id, "name", nm, "kind", kinds[o % 4], "product_id",
