@@ -101,7 +101,7 @@ static int read_versions(const struct http_app *app, struct req *rq, int64_t *au
 	if (app->auth == NULL)
 		return KAM_OK;
 	http_auth_cache_have(app->auth, &have);
-	if ((rc = store_versions_read(rq->db, &have, &v, &doc)) != KAM_OK)
+	if ((rc = store_versions_read(rq->db, rq->vwait, &have, &v, &doc)) != KAM_OK)
 		return rc;
 	*auth_version = v.auth;
 	rq->has_versions = true;
@@ -190,6 +190,19 @@ static int authenticate(const struct http_app *app, struct req *rq)
 	if (bearer)
 		return auth_bearer(app, rq, a + 7, version);
 	return auth_cookie(app, rq, rq->session_cookie, version);
+}
+
+bool http_versions_shared(const struct http_app *app, int route, const char *authorization,
+                          const char *session_cookie)
+{
+	unsigned flags;
+
+	if (app->auth == NULL || route < 0 || (size_t)route >= app->nroutes)
+		return false;
+	flags = app->routes[route].flags;
+	if (flags & (ROUTE_PUBLIC | ROUTE_CLIENT | ROUTE_NODB))
+		return false;
+	return authorization != NULL || (session_cookie && session_cookie[0]);
 }
 
 static bool is_json_type(const char *ct)

@@ -74,6 +74,9 @@ struct req {
 	/* read once per authenticated request when the server keeps an auth cache: the data
 	 * version (what answer caches key on) and, for GET and HEAD, the settings in force,
 	 * which user.who.settings then points at */
+	/* its place in the versions read shared between requests, when the server queued it
+	 * (http_versions_shared); NULL: it reads or waits on its own */
+	struct share_waiter *vwait;
 	bool has_versions;
 	int64_t data_version;
 	int64_t derived_version;
@@ -228,6 +231,10 @@ int http_route_index(const struct http_app *app, const char *method, const char 
 /* The body limit of a request to route (an index from http_route_index): bulk routes
  * take more. */
 size_t http_body_limit(const struct http_app *app, int route);
+/* Whether a request to route (http_route_index) with these credentials reads the versions
+ * (read_versions), so that the server may queue it for a shared read before it runs. */
+bool http_versions_shared(const struct http_app *app, int route, const char *authorization,
+                          const char *session_cookie);
 /* Runs one request through routing, auth and its handler, filling rs. */
 void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs);
 

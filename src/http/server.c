@@ -23,6 +23,7 @@
 #include <pthread.h>
 #include <microhttpd.h>
 #include "http/http.h"
+#include "store/store.h"
 #include "util/buf.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -52,6 +53,11 @@ struct http_server {
 
 /* Per-request state kept by MHD between callbacks. */
 struct conn {
+	/* its place in the shared versions read while it waits, suspended (PostgreSQL) */
+	struct share_waiter vw;
+	struct MHD_Connection *mc;
+	bool vw_asked; /* it has been through store_versions_wait */
+	bool vw_used;  /* it holds a place (vw) to pass to the request */
 	struct buf body; /* body.max: the route's limit; body.err: past it (a 413) or no memory */
 	double t0;
 	int status;
@@ -265,10 +271,43 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *mc)
 	return c;
 }
 
+/* A request queued for the next versions read stops being polled until that read wakes it
+ * (called under the share's lock, from on_request: the only safe place to suspend). */
+static void vw_park(struct share_waiter *w)
+{
+	MHD_suspend_connection(((struct conn *)w)->mc);
+}
+
+/* Called once, by the thread that made the read serving it: its own thread takes it up. */
+static void vw_wake(struct share_waiter *w)
+{
+	MHD_resume_connection(((struct conn *)w)->mc);
+}
+
+_Static_assert(offsetof(struct conn, vw) == 0, "vw_park and vw_wake cast the waiter to conn");
+
+/* Before a request that reads the versions runs: true when it was queued behind the read on
+ * its way and suspended, so that its thread serves other connections meanwhile (a blocked
+ * thread would cost a sleep and a wake-up per request); false to run it now. */
+static bool vw_queue(struct http_server *s, struct MHD_Connection *mc, struct conn *c)
+{
+	if (c->vw_asked)
+		return false;
+	c->vw_asked = true;
+	if (!http_versions_shared(s->app, c->route,
+	                          MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Authorization"),
+	                          MHD_lookup_connection_value(mc, MHD_COOKIE_KIND, "kam_session")))
+		return false;
+	c->mc = mc;
+	c->vw.park = vw_park;
+	c->vw.wake = vw_wake;
+	c->vw_used = true;
+	return store_versions_wait(s->app->store, &c->vw) == 1;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url,
-				  const char *method, const char *version,
-				  const char *upload_data, size_t *upload_data_size,
-				  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
 	struct http_server *s = cls;
 	struct conn *c = *con_cls;
@@ -317,6 +356,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 	}
 	if (c->body.err == KAM_EINVAL)
 		return reply_now(mc, c, 413, too_large_msg(c->body.max));
+	if (vw_queue(s, mc, c))
+		return MHD_YES;
 
 	memset(&rq, 0, sizeof(rq));
 	memset(&rs, 0, sizeof(rs));
@@ -344,7 +385,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 	client_of(s, mc, rq.remote_addr, sizeof(rq.remote_addr));
 	rq.has_route = true; /* found once when the request began */
 	rq.route = c->route;
+	rq.vwait = c->vw_used ? &c->vw : NULL;
 	http_dispatch(s->app, &rq, &rs);
+	if (c->vw_used)
+		store_versions_wait_end(s->app->store, &c->vw);
 	if (rs.asset)
 		c->route = HTTP_ROUTE_ASSET;
 	ret = send_resp(mc, c, &rs);
@@ -513,7 +557,8 @@ int http_server_start(const struct http_app *app, const char *listen, int nthrea
 	socklen_t sl;
 	struct http_server *s;
 	const union MHD_DaemonInfo *di;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+	                 MHD_ALLOW_SUSPEND_RESUME;
 
 	if (parse_listen(listen, &ss, &sl, err, errlen) != 0)
 		return KAM_EINVAL;
@@ -590,12 +635,19 @@ void http_server_stop(struct http_server *s, int timeout_ms)
 
 		nanosleep(&ts, NULL);
 	}
+	if (atomic_load(&s->inflight) > 0)
+		log_msg("warn",
+		        "stopping with %d requests still in flight after %d ms: their connections "
+		        "close",
+		        atomic_load(&s->inflight), timeout_ms);
 	pthread_mutex_lock(&s->mu);
 	s->stopping = true;
 	pthread_cond_signal(&s->cv);
 	pthread_mutex_unlock(&s->mu);
 	if (s->watchdog_on)
 		pthread_join(s->watchdog, NULL);
+	/* libmicrohttpd must not stop with a connection suspended */
+	store_versions_drain(s->app->store);
 	MHD_stop_daemon(s->d);
 	pthread_cond_destroy(&s->cv);
 	pthread_mutex_destroy(&s->mu);

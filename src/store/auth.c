@@ -68,52 +68,111 @@ static bool doc_wanted(const struct store_versions *v, const struct store_versio
 	return v->settings != 0 && (v->settings != have->settings || v->data != have->data);
 }
 
-int store_versions_read(struct store_conn *c, const struct store_versions *have,
+/* The read of ticket, for every request waiting on it: on failure a waiting caller reads on
+ * its own connection. */
+static int read_for_all(struct store_conn *c, uint64_t ticket, const struct store_versions *have,
                         struct store_versions *v, char **doc)
 {
 	struct store *st = c->st;
-	uint64_t ticket;
-	bool own;
+	int rc;
+
+	atomic_fetch_add_explicit(&st->vreads, 1, memory_order_relaxed);
+	if ((rc = versions_query(c, have, v, doc)) != KAM_OK) {
+		share_abandon(&st->vshare);
+		return rc;
+	}
+	share_lock(&st->vshare);
+	st->vlast = *v;
+	free(st->vlast_doc);
+	/* none (or no memory): a caller who needs it reads on its own */
+	st->vlast_doc = *doc ? sq_strdup(*doc) : NULL;
+	share_publish(&st->vshare, ticket);
+	return KAM_OK;
+}
+
+/* Called with vshare.mu held (share_join or share_lock): the last shared read, which started
+ * after this request arrived and so saw every change committed before it. Releases the
+ * lock; *own when the caller must read for itself (it needs the settings document, which
+ * that read did not copy). */
+static int use_shared(struct store *st, const struct store_versions *have, struct store_versions *v,
+                      char **doc, bool *own)
+{
 	int rc = KAM_OK;
 
-	/* a statement on SQLite costs less than a wake-up; inside a transaction the versions
-	 * belong to its snapshot */
-	if (!store_remote(c) || c->in_tx || st == NULL)
-		goto read;
-	if (share_join(&st->vshare, &ticket) == SHARE_READ) {
-		atomic_fetch_add_explicit(&st->vreads, 1, memory_order_relaxed);
-		if ((rc = versions_query(c, have, v, doc)) != KAM_OK) {
-			share_abandon(
-			    &st->vshare); /* a waiting caller reads on its own connection */
-			return rc;
-		}
-		share_lock(&st->vshare);
-		st->vlast = *v;
-		free(st->vlast_doc);
-		/* none (or no memory): a caller who needs it reads on its own */
-		st->vlast_doc = *doc ? sq_strdup(*doc) : NULL;
-		share_publish(&st->vshare, ticket);
-		return KAM_OK;
-	}
-	/* that read started after this request arrived: it saw every change committed before */
 	*v = st->vlast;
 	*doc = NULL;
-	own = doc_wanted(v, have) && st->vlast_doc == NULL;
+	*own = doc_wanted(v, have) && st->vlast_doc == NULL;
 	if (doc_wanted(v, have) && st->vlast_doc && (*doc = sq_strdup(st->vlast_doc)) == NULL)
 		rc = KAM_ENOMEM;
 	share_unlock(&st->vshare);
-	if (rc != KAM_OK || !own) {
-		if (rc == KAM_OK)
-			atomic_fetch_add_explicit(&st->vshared, 1, memory_order_relaxed);
-		return rc;
+	if (rc == KAM_OK && !*own)
+		atomic_fetch_add_explicit(&st->vshared, 1, memory_order_relaxed);
+	return rc;
+}
+
+int store_versions_read(struct store_conn *c, struct share_waiter *w,
+                        const struct store_versions *have, struct store_versions *v, char **doc)
+{
+	struct store *st = c->st;
+	uint64_t ticket;
+	bool own = false;
+	int rc;
+
+	if (w && w->outcome == SHARE_READ) {
+		/* handed a read while it waited (or first in line): it serves the others too */
+		w->outcome = SHARE_SELF;
+		if (c->in_tx || st == NULL) {
+			share_abandon(&st->vshare);
+			goto read;
+		}
+		return read_for_all(c, w->ticket, have, v, doc);
 	}
+	if (w && w->outcome == SHARE_USE) {
+		w->outcome = SHARE_SELF; /* once: a second read in the request is its own */
+		share_lock(&st->vshare);
+		if ((rc = use_shared(st, have, v, doc, &own)) != KAM_OK || !own)
+			return rc;
+		goto read;
+	}
+	/* a statement on SQLite costs less than a wake-up; inside a transaction the versions
+	 * belong to its snapshot; a queued request woken to read alone reads alone */
+	if (w || !store_remote(c) || c->in_tx || st == NULL)
+		goto read;
+	if (share_join(&st->vshare, &ticket) == SHARE_READ)
+		return read_for_all(c, ticket, have, v, doc);
+	if ((rc = use_shared(st, have, v, doc, &own)) != KAM_OK || !own)
+		return rc;
 read:
 	atomic_fetch_add_explicit(&st->vreads, 1, memory_order_relaxed);
 	return versions_query(c, have, v, doc);
 }
 
+int store_versions_wait(struct store *st, struct share_waiter *w)
+{
+	w->outcome = SHARE_SELF;
+	if (st == NULL || st->ops == &db_sqlite)
+		return 0;
+	return share_wait(&st->vshare, w) == SHARE_QUEUED;
+}
+
+void store_versions_wait_end(struct store *st, struct share_waiter *w)
+{
+	if (w->outcome == SHARE_READ) {
+		/* the request ended before its read (a malformed credential, say): the next
+		 * waiter reads instead */
+		w->outcome = SHARE_SELF;
+		share_abandon(&st->vshare);
+	}
+}
+
+void store_versions_drain(struct store *st)
+{
+	if (st)
+		share_drain(&st->vshare);
+}
+
 int store_user_by_email(struct store_conn *c, const char *email, struct store_auth *out,
-			char **hash)
+                        char **hash)
 {
 	struct db_stmt *st;
 	int rc;

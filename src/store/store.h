@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <jansson.h>
 #include "model/model.h"
+#include "util/share.h"
 
 struct store;      /* a pool of connections to one database */
 struct store_conn; /* one connection, used by one thread at a time */
@@ -132,9 +133,20 @@ struct store_versions {
 
 /* Reads the four versions in one statement. When the settings document's version or the
  * data version differ from have's, *doc gets a copy of the document (owned by the caller,
- * NULL when there is none), else *doc is NULL. */
-int store_versions_read(struct store_conn *c, const struct store_versions *have,
-                        struct store_versions *v, char **doc);
+ * NULL when there is none), else *doc is NULL. With w (a request's place in the
+ * shared read, after store_versions_wait) it makes, shares or skips the read as its wait
+ * decided; without, on PostgreSQL it
+ * blocks until a read that started after it came. */
+int store_versions_read(struct store_conn *c, struct share_waiter *w,
+                        const struct store_versions *have, struct store_versions *v, char **doc);
+/* Before a request's store_versions_read, without blocking: 1 when w (park and wake set by
+ * the caller) is queued behind the read on its way (w->park ran; w->wake will run once), 0
+ * to go on now. */
+int store_versions_wait(struct store *st, struct share_waiter *w);
+/* After the request: gives up a read it was handed and never made. */
+void store_versions_wait_end(struct store *st, struct share_waiter *w);
+/* Wakes every queued request, each to read alone (before the server stops). */
+void store_versions_drain(struct store *st);
 
 /* Finds an active or inactive user by e-mail (case-insensitive); *hash owned by the caller. */
 int store_user_by_email(struct store_conn *c, const char *email, struct store_auth *out,

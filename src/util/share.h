@@ -6,6 +6,11 @@
  * caller that was waiting when it started. Used for the versions every request reads from
  * PostgreSQL (a round trip each): under load most requests wait for the next read instead of
  * making their own.
+ *
+ * A caller that cannot block its thread (a request on the server's event loop) waits
+ * without a thread: share_wait queues a struct share_waiter, parks it under s->mu, and the
+ * read that serves it wakes it once with its outcome. Blocking callers (share_join) and
+ * queued ones share the same reads.
  */
 #ifndef KAM_UTIL_SHARE_H
 #define KAM_UTIL_SHARE_H
@@ -19,10 +24,25 @@ struct share {
 	uint64_t started; /* reads started */
 	uint64_t done;    /* the number of the read whose result the owner keeps; 0: none */
 	bool busy;        /* a read is on its way */
-	unsigned waiting; /* callers waiting for a read to finish */
+	unsigned waiting; /* callers waiting for a read to finish, blocked or queued */
+	struct share_waiter *head, *tail; /* queued callers, oldest first */
+	bool closed;                      /* drained: nobody is queued any more */
 };
 
-enum { SHARE_READ = 1, SHARE_USE = 2 };
+/* SHARE_SELF: read on your own, share nothing (the read was given up, or the server stops) */
+enum { SHARE_READ = 1, SHARE_USE = 2, SHARE_SELF = 3, SHARE_QUEUED = 4 };
+
+/* A caller waiting without a thread. park runs under s->mu once the waiter is queued (so
+ * wake, which runs without s->mu, never comes first); wake runs exactly once, after which
+ * the share no longer touches the waiter. */
+struct share_waiter {
+	struct share_waiter *next;
+	uint64_t target; /* the first read that will do */
+	uint64_t ticket; /* SHARE_READ: the read this caller makes */
+	int outcome;     /* SHARE_READ, SHARE_USE or SHARE_SELF once woken */
+	void (*park)(struct share_waiter *w);
+	void (*wake)(struct share_waiter *w);
+};
 
 /* Initialises s: no read yet. */
 void share_init(struct share *s);
@@ -41,5 +61,13 @@ void share_publish(struct share *s, uint64_t ticket);
 void share_abandon(struct share *s);
 /* Releases s->mu after SHARE_USE. */
 void share_unlock(struct share *s);
+/* Without blocking: SHARE_READ when the caller reads now (w->ticket names the read),
+ * SHARE_SELF once drained (the caller reads alone), or SHARE_QUEUED when w is queued and parked, to be woken with its outcome: SHARE_USE (take
+ * the owner's result under share_lock), SHARE_READ (read w->ticket, then publish or
+ * abandon it) or SHARE_SELF. */
+int share_wait(struct share *s, struct share_waiter *w);
+/* Wakes every queued waiter with SHARE_SELF and queues none from then on (before the server
+ * stops: none may stay parked). */
+void share_drain(struct share *s);
 
 #endif
