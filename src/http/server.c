@@ -410,6 +410,11 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
 		             (long long)time_mono_ms());
 	if (c == NULL)
 		return;
+	/* a request answered before dispatch (a NUL in its query) or whose client left while it
+	 * waited may hold a read it was handed: the next in line reads instead, or every later
+	 * request on the node would wait for ever */
+	if (c->vw_used)
+		store_versions_wait_end(s->app->store, &c->vw);
 	ms = time_mono_ms() - c->t0;
 	/* once per request, whichever way it was answered; one never answered is not counted */
 	if (c->status)

@@ -8,6 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { get } from 'node:http';
+import { connect } from 'node:net';
 import { PG, createDb, kam, serve, api, psql, sleep, freePort, metricsUp } from '../lib/harness.mjs';
 
 const skip = PG ? false : 'needs PostgreSQL: run through scripts/test-pg';
@@ -43,8 +44,8 @@ after(async () => {
 // GET /api/v1/me on a connection of its own: a kept-alive one belongs to a server thread
 // that may be the one reading, and then the request would queue behind it instead.
 // authorization: the header as sent.
-const me = (token, authorization = `Bearer ${token}`) => new Promise((resolve, reject) => {
-  get(`${srv.url}/api/v1/me`, { agent: false, headers: { Authorization: authorization } }, (r) => {
+const me = (token, authorization = `Bearer ${token}`, path = '/api/v1/me') => new Promise((resolve, reject) => {
+  get(`${srv.url}${path}`, { agent: false, headers: { Authorization: authorization } }, (r) => {
     let text = '';
     r.on('data', (d) => { text += d; });
     r.on('end', () => resolve({ status: r.statusCode, text }));
@@ -135,6 +136,37 @@ test('a waiting request handed the next read that ends before reading it hands i
   assert.equal(await metric('kam_versions_shared_total') - shared, 1);
   assert.equal(await metric('kam_versions_waiting'), 0);
 });
+
+// A GET /api/v1/me whose client goes away: resolves once it is sent; call the returned
+// function to close the socket.
+const leaving = (token) => new Promise((resolve) => {
+  const u = new URL(srv.url);
+  const sock = connect(Number(u.port), u.hostname, () => {
+    sock.write(`GET /api/v1/me HTTP/1.1\r\nHost: ${u.host}\r\nAuthorization: Bearer ${token}\r\n\r\n`);
+    resolve(() => sock.destroy());
+  });
+  sock.on('error', () => {});
+});
+
+for (const [what, send] of [
+  ['whose client went away', async () => { const close = await leaving(tok.anna); return { close }; }],
+  ['answered before it runs (a NUL in its query)', () => ({ reply: me(tok.anna, `Bearer ${tok.anna}`, '/api/v1/me?x=%00') })],
+]) {
+  test(`a waiting request handed the next read ${what} hands it on`, { skip, timeout: 30000 }, async () => {
+    const { s, first } = await lockAndRead(tok.anna);
+    let gone;
+    const later = await queue([async () => { gone = await send(); return gone.reply; }, () => me(tok.anna), () => me(tok.anna)]);
+    if (gone.close) gone.close();
+    await s.run('COMMIT;', 'released');
+    await s.end();
+    assert.equal((await first).status, 200);
+    const [mine, ...good] = await Promise.all(later);
+    if (mine) assert.equal(mine.status, 400, mine.text);
+    for (const r of good) assert.equal(r.status, 200, r.text);
+    assert.equal(await metric('kam_versions_waiting'), 0);
+    assert.equal((await me(tok.anna)).status, 200);
+  });
+}
 
 test('a server stopping while requests wait for a read exits cleanly once the read ends', { skip, timeout: 60000 }, async () => {
   const { s, first } = await lockAndRead(tok.anna);
