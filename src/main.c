@@ -346,10 +346,16 @@ static int cmd_serve(const struct opts *o)
 		log_msg("info", "mail %s", mc.on ? "on: the outbox sends through KAM_SMTP_URL"
 		                                 : "off (no KAM_SMTP_URL): nothing is mailed");
 	}
-	if (open_store(o, n + 3, &app.store)) { /* + webhook deliveries */
+	/* + webhook deliveries, + the versions reader on PostgreSQL */
+	if (open_store(o, n + 3 + store_is_pg_url(o->db), &app.store)) {
 		free(server.openapi);
 		return 1;
 	}
+	/* KAM_VERSIONS_READER=off: the requests make the shared reads (docs/performance.md) */
+	if (getenv("KAM_VERSIONS_READER") && !strcmp(getenv("KAM_VERSIONS_READER"), "off"))
+		log_msg("info", "no versions reader (KAM_VERSIONS_READER=off)");
+	else if (store_versions_reader_start(app.store) != KAM_OK)
+		log_msg("warn", "no versions reader: requests make the shared versions reads");
 	server.cache = api_cache_new(64, 0, "answer");
 	/* a record is a kilobyte or two: 4 MiB keep the ones a team reads over and over */
 	server.records = api_cache_new(2048, 4 << 20, "record");

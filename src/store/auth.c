@@ -68,6 +68,20 @@ static bool doc_wanted(const struct store_versions *v, const struct store_versio
 	return v->settings != 0 && (v->settings != have->settings || v->data != have->data);
 }
 
+/* Called with vshare.mu held: keeps v and its settings document (doc, taken; or NULL when
+ * the read did not bring it) as the last shared read's. */
+static void keep_last(struct store *st, const struct store_versions *v, char *doc)
+{
+	/* the same settings and data versions as the last read: the same document */
+	bool same = v->settings == st->vlast.settings && v->data == st->vlast.data;
+
+	if (doc || !same) {
+		free(st->vlast_doc);
+		st->vlast_doc = doc; /* NULL: a caller who needs it reads on its own */
+	}
+	st->vlast = *v;
+}
+
 /* The read of ticket, for every request waiting on it: on failure a waiting caller reads on
  * its own connection. */
 static int read_for_all(struct store_conn *c, uint64_t ticket, const struct store_versions *have,
@@ -82,11 +96,51 @@ static int read_for_all(struct store_conn *c, uint64_t ticket, const struct stor
 		return rc;
 	}
 	share_lock(&st->vshare);
-	st->vlast = *v;
-	free(st->vlast_doc);
-	/* none (or no memory): a caller who needs it reads on its own */
-	st->vlast_doc = *doc ? sq_strdup(*doc) : NULL;
+	keep_last(st, v, *doc ? sq_strdup(*doc) : NULL);
 	share_publish(&st->vshare, ticket);
+	return KAM_OK;
+}
+
+/* The versions reader: one read after another while requests are queued for one, each
+ * serving every request queued before it started. */
+static void *reader_main(void *arg)
+{
+	struct store *st = arg;
+	uint64_t ticket;
+
+	while (share_next(&st->vshare, &ticket) == 0) {
+		struct store_versions have, v;
+		char *doc = NULL;
+
+		share_lock(&st->vshare);
+		have = st->vlast; /* the document comes when it moved since the last read */
+		share_unlock(&st->vshare);
+		atomic_fetch_add_explicit(&st->vreads, 1, memory_order_relaxed);
+		if (versions_query(st->vconn, &have, &v, &doc) != KAM_OK) {
+			share_fail(&st->vshare);
+			continue;
+		}
+		share_lock(&st->vshare);
+		keep_last(st, &v, doc);
+		share_publish(&st->vshare, ticket);
+	}
+	return NULL;
+}
+
+int store_versions_reader_start(struct store *st)
+{
+	int rc;
+
+	if (st == NULL || st->ops == &db_sqlite || st->vreader_on)
+		return KAM_OK;
+	if ((rc = store_acquire(st, &st->vconn)) != KAM_OK)
+		return rc;
+	if (pthread_create(&st->vreader, NULL, reader_main, st) != 0) {
+		store_release(st, st->vconn);
+		st->vconn = NULL;
+		return KAM_ENOMEM;
+	}
+	st->vreader_on = true;
 	return KAM_OK;
 }
 
@@ -167,8 +221,15 @@ void store_versions_wait_end(struct store *st, struct share_waiter *w)
 
 void store_versions_drain(struct store *st)
 {
-	if (st)
-		share_drain(&st->vshare);
+	if (st == NULL)
+		return;
+	share_drain(&st->vshare);
+	if (st->vreader_on) {
+		pthread_join(st->vreader, NULL);
+		st->vreader_on = false;
+		store_release(st, st->vconn);
+		st->vconn = NULL;
+	}
 }
 
 int store_user_by_email(struct store_conn *c, const char *email, struct store_auth *out,

@@ -3,8 +3,10 @@
 // read (src/util/share.h). Here the database holds the settings table locked, so the first
 // request's read waits on the lock while six more arrive; a token is revoked before the lock
 // goes. Every request must see the revocation, and the six must have made one read between
-// them.
-import { test, before, after } from 'node:test';
+// them. Each test runs against a server whose versions reader (a thread of its own) makes
+// the reads queued requests wait for, and against one without it (KAM_VERSIONS_READER=off),
+// where the oldest queued request is handed the next read.
+import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { get } from 'node:http';
@@ -22,24 +24,6 @@ const metric = async (m) => {
   assert.ok(line, `${m} in /metrics`);
   return Number(line.split(' ')[1]);
 };
-
-before(async () => {
-  if (skip) return;
-  db = createDb();
-  name = new URL(db).pathname.slice(1);
-  kam(['demo', '--db', db]);
-  for (const u of ['anna', 'ben'])
-    tok[u] = kam(['token', 'create', '--email', `${u}@example.com`, '--name', 'share', '--db', db]).trim();
-  const port = await freePort();
-  srv = await serve(db, { KAM_JOB_INTERVAL: '3600' }, ['--threads', '8', '--metrics-listen', `127.0.0.1:${port}`]);
-  murl = `http://127.0.0.1:${port}`;
-  await metricsUp(murl);
-});
-
-after(async () => {
-  const s = srv;
-  if (s) assert.equal(await s.stop(), 0, s.log().slice(-2000));
-});
 
 // GET /api/v1/me on a connection of its own: a kept-alive one belongs to a server thread
 // that may be the one reading, and then the request would queue behind it instead.
@@ -97,100 +81,121 @@ function session(dbname) {
   };
 }
 
-test('requests that come while a versions read waits share the next one, which sees a revocation made meanwhile', { skip }, async () => {
-  for (const u of ['anna', 'ben']) for (let i = 0; i < 2; i++)
-    assert.equal((await api(srv.url, tok[u], 'GET', '/api/v1/me')).status, 200);
-  const reads = await metric('kam_versions_reads_total');
-  const shared = await metric('kam_versions_shared_total');
-  // the first request's read waits for the lock in the database
-  const { s, first } = await lockAndRead(tok.anna);
-  // six more arrive and wait in kam, not in the database
-  const later = await queue(Array.from({ length: 6 }, () => () => me(tok.ben)));
-  assert.equal(waiters(), '1');
-  // Ben's token ends before any of them is answered
-  await s.run("DELETE FROM api_tokens WHERE name = 'share' AND user_id = (SELECT id FROM users WHERE email = 'ben@example.com'); COMMIT;", 'revoked');
-  await s.end();
-  assert.equal((await first).status, 200);
-  for (const r of await Promise.all(later)) assert.equal(r.status, 401, r.text);
-  // the first request's read, and one read for the six
-  assert.equal(await metric('kam_versions_reads_total') - reads, 2);
-  assert.equal(await metric('kam_versions_shared_total') - shared, 5);
-  assert.equal(await metric('kam_versions_waiting'), 0);
-  assert.equal((await api(srv.url, tok.anna, 'GET', '/api/v1/me')).status, 200);
-});
-
-test('a waiting request handed the next read that ends before reading it hands it on', { skip, timeout: 30000 }, async () => {
-  const reads = await metric('kam_versions_reads_total');
-  const shared = await metric('kam_versions_shared_total');
-  const { s, first } = await lockAndRead(tok.anna);
-  // the oldest waiting request gets the next read, but its credential is malformed: it is
-  // answered without reading, and the next in line must read instead of waiting for ever
-  const later = await queue([() => me('', 'Bearer'), () => me(tok.anna), () => me(tok.anna)]);
-  await s.run('COMMIT;', 'released');
-  await s.end();
-  assert.equal((await first).status, 200);
-  const [bad, ...good] = await Promise.all(later);
-  assert.equal(bad.status, 401, bad.text);
-  for (const r of good) assert.equal(r.status, 200, r.text);
-  assert.equal(await metric('kam_versions_reads_total') - reads, 2);
-  assert.equal(await metric('kam_versions_shared_total') - shared, 1);
-  assert.equal(await metric('kam_versions_waiting'), 0);
-});
-
-// A GET /api/v1/me whose client goes away: resolves once it is sent; call the returned
-// function to close the socket.
-const leaving = (token) => new Promise((resolve) => {
-  const u = new URL(srv.url);
-  const sock = connect(Number(u.port), u.hostname, () => {
-    sock.write(`GET /api/v1/me HTTP/1.1\r\nHost: ${u.host}\r\nAuthorization: Bearer ${token}\r\n\r\n`);
-    resolve(() => sock.destroy());
+for (const reader of [true, false]) describe(reader ? 'with the versions reader' : 'without the versions reader (KAM_VERSIONS_READER=off)', () => {
+  before(async () => {
+    if (skip) return;
+    db = createDb();
+    name = new URL(db).pathname.slice(1);
+    kam(['demo', '--db', db]);
+    for (const u of ['anna', 'ben'])
+      tok[u] = kam(['token', 'create', '--email', `${u}@example.com`, '--name', 'share', '--db', db]).trim();
+    const port = await freePort();
+    srv = await serve(db, { KAM_JOB_INTERVAL: '3600', ...(reader ? {} : { KAM_VERSIONS_READER: 'off' }) }, ['--threads', '8', '--metrics-listen', `127.0.0.1:${port}`]);
+    murl = `http://127.0.0.1:${port}`;
+    await metricsUp(murl);
   });
-  sock.on('error', () => {});
-});
 
-for (const [what, send] of [
-  ['whose client went away', async () => { const close = await leaving(tok.anna); return { close }; }],
-  ['answered before it runs (a NUL in its query)', () => ({ reply: me(tok.anna, `Bearer ${tok.anna}`, '/api/v1/me?x=%00') })],
-]) {
-  test(`a waiting request handed the next read ${what} hands it on`, { skip, timeout: 30000 }, async () => {
+  after(async () => {
+    const s = srv;
+    if (s) assert.equal(await s.stop(), 0, s.log().slice(-2000));
+  });
+
+
+  test('requests that come while a versions read waits share the next one, which sees a revocation made meanwhile', { skip }, async () => {
+    for (const u of ['anna', 'ben']) for (let i = 0; i < 2; i++)
+      assert.equal((await api(srv.url, tok[u], 'GET', '/api/v1/me')).status, 200);
+    const reads = await metric('kam_versions_reads_total');
+    const shared = await metric('kam_versions_shared_total');
+    // the first request's read waits for the lock in the database
     const { s, first } = await lockAndRead(tok.anna);
-    let gone;
-    const later = await queue([async () => { gone = await send(); return gone.reply; }, () => me(tok.anna), () => me(tok.anna)]);
-    if (gone.close) gone.close();
+    // six more arrive and wait in kam, not in the database
+    const later = await queue(Array.from({ length: 6 }, () => () => me(tok.ben)));
+    assert.equal(waiters(), '1');
+    // Ben's token ends before any of them is answered
+    await s.run("DELETE FROM api_tokens WHERE name = 'share' AND user_id = (SELECT id FROM users WHERE email = 'ben@example.com'); COMMIT;", 'revoked');
+    await s.end();
+    assert.equal((await first).status, 200);
+    for (const r of await Promise.all(later)) assert.equal(r.status, 401, r.text);
+    // the first request's read, and one read for the six: the reader's, or one of theirs
+    assert.equal(await metric('kam_versions_reads_total') - reads, 2);
+    assert.equal(await metric('kam_versions_shared_total') - shared, reader ? 6 : 5);
+    assert.equal(await metric('kam_versions_waiting'), 0);
+    assert.equal((await api(srv.url, tok.anna, 'GET', '/api/v1/me')).status, 200);
+  });
+
+  test(`a waiting request ${reader ? 'answered before reading' : 'handed the next read that ends before reading it hands it on'}`, { skip, timeout: 30000 }, async () => {
+    const reads = await metric('kam_versions_reads_total');
+    const shared = await metric('kam_versions_shared_total');
+    const { s, first } = await lockAndRead(tok.anna);
+    // the oldest waiting request gets the next read (without a reader), but its credential is
+    // malformed: it is answered without reading, and the others must not wait for ever
+    const later = await queue([() => me('', 'Bearer'), () => me(tok.anna), () => me(tok.anna)]);
     await s.run('COMMIT;', 'released');
     await s.end();
     assert.equal((await first).status, 200);
-    const [mine, ...good] = await Promise.all(later);
-    if (mine) assert.equal(mine.status, 400, mine.text);
+    const [bad, ...good] = await Promise.all(later);
+    assert.equal(bad.status, 401, bad.text);
     for (const r of good) assert.equal(r.status, 200, r.text);
+    assert.equal(await metric('kam_versions_reads_total') - reads, 2);
+    assert.equal(await metric('kam_versions_shared_total') - shared, reader ? 2 : 1);
     assert.equal(await metric('kam_versions_waiting'), 0);
-    assert.equal((await me(tok.anna)).status, 200);
   });
-}
 
-test('a server stopping while requests wait for a read exits cleanly once the read ends', { skip, timeout: 60000 }, async () => {
-  const { s, first } = await lockAndRead(tok.anna);
-  let released = false;
-  try {
-    const later = await queue([() => me(tok.anna), () => me(tok.anna), () => me(tok.anna)]);
-    // past the grace period a stopping server may close a connection instead of answering;
-    // what it may not do is keep one hanging, or crash (libmicrohttpd must not stop with a
-    // request still parked)
-    const settled = Promise.allSettled([first, ...later]);
-    const stopping = srv;
-    srv = null;
-    const exited = stopping.stop();
-    for (let i = 0; i < 3000 && !stopping.log().includes('still in flight'); i++) await sleep(10);
-    assert.match(stopping.log(), /stopping with 4 requests still in flight/);
-    await s.run('COMMIT;', 'released');
-    released = true;
-    assert.equal(await exited, 0, stopping.log().slice(-2000));
-    for (const r of await settled) {
-      if (r.status === 'fulfilled') assert.equal(r.value.status, 200, r.value.text);
-      else assert.equal(r.reason.code, 'ECONNRESET');
-    }
-  } finally {
-    if (!released) await s.run('COMMIT;', 'released');
-    await s.end();
+  // A GET /api/v1/me whose client goes away: resolves once it is sent; call the returned
+  // function to close the socket.
+  const leaving = (token) => new Promise((resolve) => {
+    const u = new URL(srv.url);
+    const sock = connect(Number(u.port), u.hostname, () => {
+      sock.write(`GET /api/v1/me HTTP/1.1\r\nHost: ${u.host}\r\nAuthorization: Bearer ${token}\r\n\r\n`);
+      resolve(() => sock.destroy());
+    });
+    sock.on('error', () => {});
+  });
+
+  for (const [what, send] of [
+    ['whose client went away', async () => { const close = await leaving(tok.anna); return { close }; }],
+    ['answered before it runs (a NUL in its query)', () => ({ reply: me(tok.anna, `Bearer ${tok.anna}`, '/api/v1/me?x=%00') })],
+  ]) {
+    test(`a waiting request ${what} leaves none waiting`, { skip, timeout: 30000 }, async () => {
+      const { s, first } = await lockAndRead(tok.anna);
+      let gone;
+      const later = await queue([async () => { gone = await send(); return gone.reply; }, () => me(tok.anna), () => me(tok.anna)]);
+      if (gone.close) gone.close();
+      await s.run('COMMIT;', 'released');
+      await s.end();
+      assert.equal((await first).status, 200);
+      const [mine, ...good] = await Promise.all(later);
+      if (mine) assert.equal(mine.status, 400, mine.text);
+      for (const r of good) assert.equal(r.status, 200, r.text);
+      assert.equal(await metric('kam_versions_waiting'), 0);
+      assert.equal((await me(tok.anna)).status, 200);
+    });
   }
+
+  test('a server stopping while requests wait for a read exits cleanly once the read ends', { skip, timeout: 60000 }, async () => {
+    const { s, first } = await lockAndRead(tok.anna);
+    let released = false;
+    try {
+      const later = await queue([() => me(tok.anna), () => me(tok.anna), () => me(tok.anna)]);
+      // past the grace period a stopping server may close a connection instead of answering;
+      // what it may not do is keep one hanging, or crash (libmicrohttpd must not stop with a
+      // request still parked)
+      const settled = Promise.allSettled([first, ...later]);
+      const stopping = srv;
+      srv = null;
+      const exited = stopping.stop();
+      for (let i = 0; i < 3000 && !stopping.log().includes('still in flight'); i++) await sleep(10);
+      assert.match(stopping.log(), /stopping with 4 requests still in flight/);
+      await s.run('COMMIT;', 'released');
+      released = true;
+      assert.equal(await exited, 0, stopping.log().slice(-2000));
+      for (const r of await settled) {
+        if (r.status === 'fulfilled') assert.equal(r.value.status, 200, r.value.text);
+        else assert.equal(r.reason.code, 'ECONNRESET');
+      }
+    } finally {
+      if (!released) await s.run('COMMIT;', 'released');
+      await s.end();
+    }
+  });
 });
