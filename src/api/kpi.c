@@ -12,6 +12,7 @@
 #include "store/kpi.h"
 #include "kam/score.h"
 #include "store/portfolio.h"
+#include "store/revenue.h"
 #include "util/time.h"
 
 /* The most periods one series may have (interval=month: ten years). */
@@ -435,11 +436,17 @@ int api_kpis(struct req *rq, struct resp *rs)
 		goto out;
 	if (sc.kind == SC_GROUP && (rc = group_ids(rq, &sc, false, &ei)) != KAM_OK)
 		goto out;
-	/* the rollup in memory: the server holds it for this data version; without a server a
-	 * series still reads it once rather than once per period */
-	if ((rollups_of(rq) || interval) &&
-	    (rc = api_rollups_get(rollups_of(rq), rq->db, version, &rollup, &ref)) != KAM_OK)
-		goto out;
+	/* the rollup in memory: the server holds it while the rollup version stands (a change
+	 * that touches no revenue keeps it); read after the data version, so the rollup is at
+	 * least as new as the data this answer is kept under. Without a server a series still
+	 * reads it once rather than once per period */
+	if (rollups_of(rq) || interval) {
+		int64_t rv = 0;
+
+		if ((rc = store_rollup_version(rq->db, &rv)) != KAM_OK ||
+		    (rc = api_rollups_get(rollups_of(rq), rq->db, rv, &rollup, &ref)) != KAM_OK)
+			goto out;
+	}
 	if (interval) {
 		char a[11], b[11];
 
