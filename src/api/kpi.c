@@ -12,6 +12,7 @@
 #include "store/kpi.h"
 #include "kam/score.h"
 #include "store/portfolio.h"
+#include "store/revenue.h"
 #include "util/time.h"
 
 /* The most periods one series may have (interval=month: ten years). */
@@ -329,17 +330,11 @@ static int figures(struct req *rq, const struct settings *set, struct scope *sc,
                    json_t **period, json_t **previous)
 {
 	struct kpi_input cur;
-	char pf[11], pt[11], ppf[11], ppt[11];
+	struct app_kpi_periods p;
 	date_t today = 0;
 	/* a group's figures may count entities the caller cannot open (its owner's, or shared
 	 * totals): its members are chosen by the scope, not by the caller's accounts */
 	struct store_kpi_query q = {.scope_user = sc->kind == SC_GROUP ? 0 : api_scope_user(rq),
-	                            .from = from,
-	                            .to = to,
-	                            .pfrom = pf,
-	                            .pto = pt,
-	                            .ppfrom = ppf,
-	                            .ppto = ppt,
 	                            .base_currency = set->base_currency,
 	                            .rollup = rollup,
 	                            .account_id = sc->kind == SC_ACCOUNT ? sc->id : 0,
@@ -350,13 +345,12 @@ static int figures(struct req *rq, const struct settings *set, struct scope *sc,
 	const char *name;
 	int rc;
 
-	kpi_previous(from, to, pf, pt);
-	kpi_previous(pf, pt, ppf, ppt);
+	app_kpi_periods(&p, from, to, &q);
 	if ((rc = api_today(rq, &today)) != KAM_OK ||
 	    (rc = app_kpi_fetch(rq->db, set, today, &q, &cur)) != KAM_OK)
 		return rc;
 	a = kpi_figures(set, &cur, in_scope, sc, from, to);
-	b = kpi_figures_previous(set, &cur, in_scope, sc, pf, pt);
+	b = kpi_figures_previous(set, &cur, in_scope, sc, p.pfrom, p.pto);
 	store_kpi_free(&cur);
 	if (a == NULL || b == NULL) {
 		json_decref(a);
@@ -377,7 +371,7 @@ static int figures(struct req *rq, const struct settings *set, struct scope *sc,
 	*out = a;
 	*period = json_pack("{s:s,s:s}", "from", from, "to", to);
 	if (previous)
-		*previous = json_pack("{s:s,s:s}", "from", pf, "to", pt);
+		*previous = json_pack("{s:s,s:s}", "from", p.pfrom, "to", p.pto);
 	return KAM_OK;
 }
 
@@ -435,11 +429,17 @@ int api_kpis(struct req *rq, struct resp *rs)
 		goto out;
 	if (sc.kind == SC_GROUP && (rc = group_ids(rq, &sc, false, &ei)) != KAM_OK)
 		goto out;
-	/* the rollup in memory: the server holds it for this data version; without a server a
-	 * series still reads it once rather than once per period */
-	if ((rollups_of(rq) || interval) &&
-	    (rc = api_rollups_get(rollups_of(rq), rq->db, version, &rollup, &ref)) != KAM_OK)
-		goto out;
+	/* the rollup in memory: the server holds it while the rollup version stands (a change
+	 * that touches no revenue keeps it); read after the data version, so the rollup is at
+	 * least as new as the data this answer is kept under. Without a server a series still
+	 * reads it once rather than once per period */
+	if (rollups_of(rq) || interval) {
+		int64_t rv = 0;
+
+		if ((rc = store_rollup_version(rq->db, &rv)) != KAM_OK ||
+		    (rc = api_rollups_get(rollups_of(rq), rq->db, rv, &rollup, &ref)) != KAM_OK)
+			goto out;
+	}
 	if (interval) {
 		char a[11], b[11];
 
@@ -516,36 +516,24 @@ int api_kpi_rows(struct req *rq, struct resp *rs)
 	struct settings set;
 	struct scope sc = {0};
 	struct kpi_input d;
-	char from[11], to[11], pf[11], pt[11];
+	char from[11], to[11];
 	const char *name = NULL;
 	struct store_kpi_query q = {0};
+	struct app_kpi_periods p;
+	date_t today = 0;
 	json_t *rows;
 	int rc;
 
 	if ((rc = app_settings_load(rq->db, &set, NULL)) != KAM_OK ||
 	    (rc = parse(rq, &set, &sc, from, to, NULL, &name, &ei)) != KAM_OK)
 		goto out;
-	kpi_previous(from, to, pf, pt);
-	{
-		char ppf[11], ppt[11];
-
-		kpi_previous(pf, pt, ppf, ppt);
-		date_t today = 0;
-
-		q = (struct store_kpi_query){.scope_user =
-		                                 sc.kind == SC_GROUP ? 0 : api_scope_user(rq),
-		                             .from = from,
-		                             .to = to,
-		                             .pfrom = pf,
-		                             .pto = pt,
-		                             .ppfrom = ppf,
-		                             .ppto = ppt,
-		                             .base_currency = set.base_currency,
-		                             .account_id = sc.kind == SC_ACCOUNT ? sc.id : 0,
-		                             .net_intra_group = sc.kind == SC_GROUP};
-		if ((rc = api_today(rq, &today)) == KAM_OK)
-			rc = app_kpi_fetch(rq->db, &set, today, &q, &d);
-	}
+	q = (struct store_kpi_query){.scope_user = sc.kind == SC_GROUP ? 0 : api_scope_user(rq),
+	                             .base_currency = set.base_currency,
+	                             .account_id = sc.kind == SC_ACCOUNT ? sc.id : 0,
+	                             .net_intra_group = sc.kind == SC_GROUP};
+	app_kpi_periods(&p, from, to, &q);
+	if ((rc = api_today(rq, &today)) == KAM_OK)
+		rc = app_kpi_fetch(rq->db, &set, today, &q, &d);
 	if (rc != KAM_OK)
 		goto out;
 	rows = kpi_rows(name, &set, &d, in_scope, &sc, from, to);

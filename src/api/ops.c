@@ -3,6 +3,7 @@
 #include <string.h>
 #include "api/api.h"
 #include "api/cache.h"
+#include "api/rollups.h"
 #include "app/importq.h"
 #include "app/jobs.h"
 #include "app/webhook.h"
@@ -52,6 +53,7 @@ int api_metrics(struct req *rq, struct resp *rs)
 	api_cache_metrics_write(srv->cache, "Reports (KPIs, dashboard) served from the answer cache",
 	                        &b);
 	api_cache_metrics_write(srv->records, "Single records served from the record cache", &b);
+	api_rollups_metrics_write(srv->rollups, &b);
 	app_importq_metrics_write(srv->imports, &b);
 	jobs_metrics_write(__atomic_load_n(&srv->jobs, __ATOMIC_ACQUIRE), &b);
 	app_webhooks_metrics_write(&b);

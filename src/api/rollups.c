@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include "api/rollups.h"
 #include "util/err.h"
+#include "util/metrics.h"
 
 struct api_rollup_ref {
 	struct kpi_rollup r;
@@ -122,6 +123,17 @@ uint64_t api_rollups_loads(struct api_rollups *h)
 	n = h->loads;
 	pthread_mutex_unlock(&h->mu);
 	return n;
+}
+
+void api_rollups_metrics_write(struct api_rollups *h, struct buf *b)
+{
+	if (h == NULL)
+		return;
+	metrics_family(b, "kam_kpi_rollup_loads_total", "counter",
+	               "Reads of the revenue rollup into memory for KPI answers (after a change "
+	               "to revenue, or the first question)");
+	buf_printf(b, "kam_kpi_rollup_loads_total %llu\n",
+	           (unsigned long long)api_rollups_loads(h));
 }
 
 void api_rollups_put(struct api_rollups *h, struct api_rollup_ref *ref)

@@ -1,12 +1,14 @@
 /*
  * The revenue rollup held in memory for KPI answers, shared by a server's worker threads
- * and valid for one data version (every audited data change moves it, on any node): a question
- * not asked before then sums its windows in memory instead of scanning the rollup table.
+ * and valid for one rollup version (store_rollup_version: every change to the rollup moves
+ * it, on any node; a change that touches no revenue does not): a question not asked before
+ * then sums its windows in memory instead of scanning the rollup table.
  */
 #ifndef KAM_API_ROLLUPS_H
 #define KAM_API_ROLLUPS_H
 #include <stdint.h>
 #include "store/kpi.h"
+#include "util/buf.h"
 
 struct api_rollups;
 struct api_rollup_ref;
@@ -14,7 +16,7 @@ struct api_rollup_ref;
 /* An empty holder (free with api_rollups_free). */
 struct api_rollups *api_rollups_new(void);
 void api_rollups_free(struct api_rollups *h);
-/* The rollup as of data version or newer (loaded on c when the held one is older; callers
+/* The rollup as of rollup version or newer (loaded on c when the held one is older; callers
  * that miss meanwhile wait for that one load); *out stays valid until api_rollups_put(ref).
  * h may be NULL: then it is loaded for this caller alone. */
 int api_rollups_get(struct api_rollups *h, struct store_conn *c, int64_t version,
@@ -23,5 +25,7 @@ int api_rollups_get(struct api_rollups *h, struct store_conn *c, int64_t version
 void api_rollups_put(struct api_rollups *h, struct api_rollup_ref *ref);
 /* How many times h has read the rollup from the store. */
 uint64_t api_rollups_loads(struct api_rollups *h);
+/* Writes h's figures in the Prometheus text format (nothing when h is NULL). */
+void api_rollups_metrics_write(struct api_rollups *h, struct buf *b);
 
 #endif

@@ -512,6 +512,21 @@ int app_segments_refresh(struct store_conn *db, const struct settings *s, int64_
 	return rc;
 }
 
+void app_kpi_periods(struct app_kpi_periods *p, const char *from, const char *to,
+                     struct store_kpi_query *q)
+{
+	snprintf(p->from, sizeof(p->from), "%s", from);
+	snprintf(p->to, sizeof(p->to), "%s", to);
+	kpi_previous(p->from, p->to, p->pfrom, p->pto);
+	kpi_previous(p->pfrom, p->pto, p->ppfrom, p->ppto);
+	q->from = p->from;
+	q->to = p->to;
+	q->pfrom = p->pfrom;
+	q->pto = p->pto;
+	q->ppfrom = p->ppfrom;
+	q->ppto = p->ppto;
+}
+
 int app_kpi_fetch(struct store_conn *db, const struct settings *s, date_t today,
                   const struct store_kpi_query *q, struct kpi_input *d)
 {
@@ -544,32 +559,21 @@ int app_account_figures(struct store_conn *db, const struct settings *s, date_t 
                         int64_t scope_user, int64_t account_id, const char *from,
                         const char *to, json_t **now, json_t **before)
 {
-	char pf[DATE_LEN], pt[DATE_LEN], ppf[DATE_LEN], ppt[DATE_LEN];
+	struct app_kpi_periods p;
+	struct store_kpi_query q = {
+	    .scope_user = scope_user, .base_currency = s->base_currency, .account_id = account_id};
 	struct kpi_input d;
 	int rc;
 
 	*now = NULL;
 	if (before)
 		*before = NULL;
-	kpi_previous(from, to, pf, pt);
-	kpi_previous(pf, pt, ppf, ppt);
-	{
-		struct store_kpi_query q = {.scope_user = scope_user,
-		                            .from = from,
-		                            .to = to,
-		                            .pfrom = pf,
-		                            .pto = pt,
-		                            .ppfrom = ppf,
-		                            .ppto = ppt,
-		                            .base_currency = s->base_currency,
-		                            .account_id = account_id};
-
-		if ((rc = app_kpi_fetch(db, s, today, &q, &d)) != KAM_OK)
-			return rc;
-	}
+	app_kpi_periods(&p, from, to, &q);
+	if ((rc = app_kpi_fetch(db, s, today, &q, &d)) != KAM_OK)
+		return rc;
 	*now = kpi_figures(s, &d, one_account, &account_id, from, to);
 	if (before)
-		*before = kpi_figures_previous(s, &d, one_account, &account_id, pf, pt);
+		*before = kpi_figures_previous(s, &d, one_account, &account_id, p.pfrom, p.pto);
 	store_kpi_free(&d);
 	if (*now == NULL || (before && *before == NULL)) {
 		json_decref(*now);

@@ -59,6 +59,16 @@ double app_matrix_place(const struct settings *s, json_t *row,
 /* Stores every key account's matrix segment (and clears the others') in the open transaction. */
 int app_segments_refresh(struct store_conn *db, const struct settings *s, int64_t now);
 
+/* The three periods a KPI fetch of P = [from, to) reads: P, P-1 (the same number of days
+ * just before it) and P-2 (P-1's own previous, for P-1's figures). */
+struct app_kpi_periods {
+	char from[DATE_LEN], to[DATE_LEN];
+	char pfrom[DATE_LEN], pto[DATE_LEN];
+	char ppfrom[DATE_LEN], ppto[DATE_LEN];
+};
+/* Works out p for [from, to) and points q's six period fields at it (p outlives q's use). */
+void app_kpi_periods(struct app_kpi_periods *p, const char *from, const char *to,
+                     struct store_kpi_query *q);
 /* store_kpi_fetch, then each account's lifecycle inferred from its revenue where it does
  * not state it (kpi_lifecycle_infer) as of today, under s's churn_after_months. */
 int app_kpi_fetch(struct store_conn *db, const struct settings *s, date_t today,

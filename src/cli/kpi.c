@@ -64,7 +64,8 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 	struct cli_scope sc = {0};
 	struct settings set;
 	struct kpi_input cur = {0};
-	char f[11], t[11], pf[11], pt[11], ppf[11], ppt[11];
+	char f[11], t[11];
+	struct app_kpi_periods p;
 	date_t m0 = 0, today = 0, d;
 	bool bad = false;
 	json_t *a = NULL, *b = NULL;
@@ -109,8 +110,6 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 		store_release(st, c);
 		return KAM_EINVAL;
 	}
-	kpi_previous(f, t, pf, pt);
-	kpi_previous(pf, pt, ppf, ppt);
 	/* --as: the figures that user may see, as the API answers them (default: everything) */
 	if (as) {
 		if ((rc = cli_run_as(c, as, now, &who)) != KAM_OK)
@@ -140,21 +139,16 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 		goto out;
 	{
 		struct store_kpi_query q = {.scope_user = scope_user,
-		                            .from = f,
-		                            .to = t,
-		                            .pfrom = pf,
-		                            .pto = pt,
-		                            .ppfrom = ppf,
-		                            .ppto = ppt,
 		                            .base_currency = set.base_currency,
 		                            .account_id = sc.kind == 1 ? sc.id : 0,
 		                            .net_intra_group = sc.kind == 3};
 
+		app_kpi_periods(&p, f, t, &q);
 		if ((rc = app_kpi_fetch(c, &set, today, &q, &cur)) != KAM_OK)
 			goto out;
 	}
 	a = kpi_figures(&set, &cur, in_scope, &sc, f, t);
-	b = kpi_figures_previous(&set, &cur, in_scope, &sc, pf, pt);
+	b = kpi_figures_previous(&set, &cur, in_scope, &sc, p.pfrom, p.pto);
 	if (a == NULL || b == NULL) {
 		rc = KAM_ENOMEM;
 		goto out;
@@ -167,7 +161,7 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 		json_object_foreach(a, name, v)
 			json_object_set(v, "previous", json_object_get(json_object_get(b, name), "value"));
 		ans = json_pack("{s:s,s:{s:s,s:s},s:{s:s,s:s},s:s,s:O}", "scope", scope, "period",
-				"from", f, "to", t, "previous", "from", pf, "to", pt, "currency",
+				"from", f, "to", t, "previous", "from", p.pfrom, "to", p.pto, "currency",
 				set.base_currency, "kpis", a);
 		s = buf_json(ans, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
 		printf("%s\n", s);
@@ -190,7 +184,7 @@ int cli_kpi(struct store *st, const char *scope, const char *id, const char *fro
 		}
 	} else {
 		printf("%s KPIs, %s to %s (previous %s to %s), money in %s minor units\n\n", scope, f,
-		       t, pf, pt, set.base_currency);
+		       t, p.pfrom, p.pto, set.base_currency);
 		printf("%-32s%16s%16s%16s%16s\n", "kpi", "value", "previous", "numerator",
 		       "denominator");
 		for (const char *const *n = kpi_names; *n; n++) {

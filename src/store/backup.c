@@ -235,8 +235,11 @@ int store_restore(const char *src_path, const char *db, int *version, char *err,
 {
 	const char *path = path_of(db);
 	sqlite3 *src = NULL, *dst = NULL;
-	int64_t v = 0, dst_version = 0, data_v = 0, old_data_v = 0, known = 0;
-	int64_t auth_v = 0, old_auth_v = 0;
+	/* the versions a server checks its caches against: each moves past the backup's and
+	 * the replaced database's */
+	static const char *const keys[] = {"data_version", "auth_version", "rollup_version"};
+	enum { NKEYS = sizeof(keys) / sizeof(keys[0]) };
+	int64_t v = 0, dst_version = 0, known = 0, mine[NKEYS] = {0}, theirs[NKEYS] = {0};
 	char side[4200];
 	struct stat a, b;
 	bool existed;
@@ -264,10 +267,9 @@ int store_restore(const char *src_path, const char *db, int *version, char *err,
 		rc = KAM_EINVAL;
 		goto out;
 	}
-	one_int(src, "SELECT coalesce(max(version), 0) FROM settings WHERE key = 'data_version'",
-	        NULL, &data_v);
-	one_int(src, "SELECT coalesce(max(version), 0) FROM settings WHERE key = 'auth_version'",
-	        NULL, &auth_v);
+	for (int k = 0; k < NKEYS; k++)
+		one_int(src, "SELECT coalesce(max(version), 0) FROM settings WHERE key = ?", keys[k],
+		        &mine[k]);
 	existed = stat(path, &b) == 0 && b.st_size > 0;
 	if (!existed) {
 		/* a -wal or -shm left beside a removed database belongs to another database */
@@ -292,12 +294,9 @@ int store_restore(const char *src_path, const char *db, int *version, char *err,
 			         "%s exists and is not a kam database: not replacing it", path);
 			goto out;
 		}
-		one_int(dst,
-		        "SELECT coalesce(max(version), 0) FROM settings WHERE key = 'data_version'",
-		        NULL, &old_data_v);
-		one_int(dst,
-		        "SELECT coalesce(max(version), 0) FROM settings WHERE key = 'auth_version'",
-		        NULL, &old_auth_v);
+		for (int k = 0; k < NKEYS; k++)
+			one_int(dst, "SELECT coalesce(max(version), 0) FROM settings WHERE key = ?",
+			        keys[k], &theirs[k]);
 	}
 	if (sqlite3_exec(dst, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open %s for writing: %s", path, sqlite3_errmsg(dst));
@@ -306,11 +305,11 @@ int store_restore(const char *src_path, const char *db, int *version, char *err,
 	}
 	if ((rc = copy_pages(src, dst, err, errlen)) != KAM_OK)
 		goto out;
-	/* past both versions: any server's cached answers and credentials for either are
-	 * stale now (the sessions and tokens are the backup's) */
-	for (int k = 0; k < 2; k++) {
+	/* past both databases' versions: any server's cached answers, credentials and rollup
+	 * for either are stale now (the sessions and tokens are the backup's) */
+	for (int k = 0; k < NKEYS; k++) {
 		sqlite3_stmt *st = NULL;
-		int64_t mine = k ? auth_v : data_v, theirs = k ? old_auth_v : old_data_v;
+		int64_t next = (mine[k] > theirs[k] ? mine[k] : theirs[k]) + 1;
 
 		if (sqlite3_prepare_v2(
 		        dst,
@@ -318,12 +317,9 @@ int store_restore(const char *src_path, const char *db, int *version, char *err,
 		        "version) VALUES (?, '', 0, 0, ?) ON CONFLICT (key) "
 		        "DO UPDATE SET version = excluded.version",
 		        -1, &st, NULL) != SQLITE_OK ||
-		    sqlite3_bind_text(st, 1, k ? "auth_version" : "data_version", -1,
-		                      SQLITE_STATIC) != SQLITE_OK ||
-		    sqlite3_bind_int64(st, 2, (mine > theirs ? mine : theirs) + 1) != SQLITE_OK ||
-		    sqlite3_step(st) != SQLITE_DONE) {
-			snprintf(err, errlen, "cannot move the %s version: %s", k ? "auth" : "data",
-			         sqlite3_errmsg(dst));
+		    sqlite3_bind_text(st, 1, keys[k], -1, SQLITE_STATIC) != SQLITE_OK ||
+		    sqlite3_bind_int64(st, 2, next) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
+			snprintf(err, errlen, "cannot move the %s: %s", keys[k], sqlite3_errmsg(dst));
 			rc = KAM_EDB;
 		}
 		sqlite3_finalize(st);

@@ -676,17 +676,10 @@ static int fetch_events(struct store_conn *c, const struct store_kpi_query *q,
 
 void store_kpi_span_free(struct store_kpi_span *s)
 {
-	free(s->surveys);
-	free(s->objectives);
-	free(s->cases);
-	free(s->interactions);
+	store_kpi_free(&s->ev);
 	free(s->won);
-	s->surveys = NULL;
-	s->objectives = NULL;
-	s->cases = NULL;
-	s->interactions = NULL;
 	s->won = NULL;
-	s->nsurveys = s->nobjectives = s->ncases = s->ninteractions = s->nwon = 0;
+	s->nwon = 0;
 	s->loaded = false;
 }
 
@@ -730,14 +723,7 @@ static int span_load(struct store_conn *c, const struct store_kpi_query *q,
 	if (rc < 0)
 		goto out;
 	rc = KAM_OK;
-	s->surveys = d.surveys;
-	s->nsurveys = d.nsurveys;
-	s->objectives = d.objectives;
-	s->nobjectives = d.nobjectives;
-	s->cases = d.cases;
-	s->ncases = d.ncases;
-	s->interactions = d.interactions;
-	s->ninteractions = d.ninteractions;
+	s->ev = d;
 	memset(&d, 0, sizeof(d));
 	s->loaded = true;
 out:
@@ -752,29 +738,30 @@ out:
 static int span_take(const struct store_kpi_query *q, const struct store_kpi_span *s,
                      struct kpi_input *d)
 {
+	const struct kpi_input *e = &s->ev;
 	int64_t t0 = date_text_time(q->pfrom), t1 = date_text_time(q->to);
 
-	if ((s->nsurveys && (d->surveys = malloc(s->nsurveys * sizeof(*d->surveys))) == NULL) ||
-	    (s->nobjectives &&
-	     (d->objectives = malloc(s->nobjectives * sizeof(*d->objectives))) == NULL) ||
-	    (s->ncases && (d->cases = malloc(s->ncases * sizeof(*d->cases))) == NULL) ||
-	    (s->ninteractions &&
-	     (d->interactions = malloc(s->ninteractions * sizeof(*d->interactions))) == NULL))
+	if ((e->nsurveys && (d->surveys = malloc(e->nsurveys * sizeof(*d->surveys))) == NULL) ||
+	    (e->nobjectives &&
+	     (d->objectives = malloc(e->nobjectives * sizeof(*d->objectives))) == NULL) ||
+	    (e->ncases && (d->cases = malloc(e->ncases * sizeof(*d->cases))) == NULL) ||
+	    (e->ninteractions &&
+	     (d->interactions = malloc(e->ninteractions * sizeof(*d->interactions))) == NULL))
 		return KAM_ENOMEM;
-	for (size_t i = 0; i < s->nsurveys; i++)
-		if (strcmp(s->surveys[i].answered_on, q->pfrom) >= 0 &&
-		    strcmp(s->surveys[i].answered_on, q->to) < 0)
-			d->surveys[d->nsurveys++] = s->surveys[i];
-	for (size_t i = 0; i < s->nobjectives; i++)
-		if (strcmp(s->objectives[i].due_on, q->pfrom) >= 0 &&
-		    strcmp(s->objectives[i].due_on, q->to) < 0)
-			d->objectives[d->nobjectives++] = s->objectives[i];
-	for (size_t i = 0; i < s->ncases; i++)
-		if (s->cases[i].resolved_at >= t0 && s->cases[i].resolved_at < t1)
-			d->cases[d->ncases++] = s->cases[i];
-	for (size_t i = 0; i < s->ninteractions; i++)
-		if (s->interactions[i].occurred_at >= t0 && s->interactions[i].occurred_at < t1)
-			d->interactions[d->ninteractions++] = s->interactions[i];
+	for (size_t i = 0; i < e->nsurveys; i++)
+		if (strcmp(e->surveys[i].answered_on, q->pfrom) >= 0 &&
+		    strcmp(e->surveys[i].answered_on, q->to) < 0)
+			d->surveys[d->nsurveys++] = e->surveys[i];
+	for (size_t i = 0; i < e->nobjectives; i++)
+		if (strcmp(e->objectives[i].due_on, q->pfrom) >= 0 &&
+		    strcmp(e->objectives[i].due_on, q->to) < 0)
+			d->objectives[d->nobjectives++] = e->objectives[i];
+	for (size_t i = 0; i < e->ncases; i++)
+		if (e->cases[i].resolved_at >= t0 && e->cases[i].resolved_at < t1)
+			d->cases[d->ncases++] = e->cases[i];
+	for (size_t i = 0; i < e->ninteractions; i++)
+		if (e->interactions[i].occurred_at >= t0 && e->interactions[i].occurred_at < t1)
+			d->interactions[d->ninteractions++] = e->interactions[i];
 	for (size_t i = 0; i < s->nwon; i++) {
 		const char *on = s->won[i].closed_on;
 		bool cur = strcmp(on, q->from) >= 0 && strcmp(on, q->to) < 0;

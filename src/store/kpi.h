@@ -67,14 +67,7 @@ void store_kpi_accounts_free(struct store_kpi_accounts *a);
 struct store_kpi_span {
 	const char *from, *to; /* set by the caller */
 	bool loaded;
-	struct kpi_in_survey *surveys;
-	size_t nsurveys;
-	struct kpi_in_objective *objectives;
-	size_t nobjectives;
-	struct kpi_in_case *cases;
-	size_t ncases;
-	struct kpi_in_interaction *interactions;
-	size_t ninteractions;
+	struct kpi_input ev; /* the span's surveys, objectives, cases and interactions (no acc) */
 	struct kpi_span_won {
 		int64_t account_id;
 		char closed_on[11];

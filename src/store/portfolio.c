@@ -4,6 +4,7 @@
 #include <string.h>
 #include "store/internal.h"
 #include "store/portfolio.h"
+#include "store/revenue.h"
 #include "util/buf.h"
 
 int store_settings_get(struct store_conn *c, json_t **doc, int64_t *version)
@@ -91,7 +92,7 @@ int store_derived_rebuild(struct store_conn *c)
 
 	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]) && rc == KAM_OK; i++)
 		rc = sq_run(c, sql[i], NULL, 0);
-	return rc == KAM_OK ? store_scores_dirty(c) : rc;
+	return rc == KAM_OK ? store_revenue_changed(c) : rc;
 }
 
 int store_count_transactions(struct store_conn *c, int64_t *n)

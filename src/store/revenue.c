@@ -80,9 +80,32 @@ int store_rollup_add(struct store_conn *c, int64_t account_id, int64_t product_i
 	return rc;
 }
 
+/* Moves the rollup version: a server's rollup in memory is read again on its next use. */
+static int rollup_bump(struct store_conn *c)
+{
+	return sq_run(c,
+	              "INSERT INTO settings (key, value, created_at, updated_at) VALUES "
+	              "('rollup_version', '', 0, 0) ON CONFLICT (key) DO UPDATE SET version = "
+	              "settings.version + 1",
+	              NULL, 0);
+}
+
 int store_revenue_changed(struct store_conn *c)
 {
-	return store_scores_dirty(c);
+	int rc = rollup_bump(c);
+
+	return rc == KAM_OK ? store_scores_dirty(c) : rc;
+}
+
+int store_rollup_version(struct store_conn *c, int64_t *v)
+{
+	int rc = sq_int(c, "SELECT version FROM settings WHERE key = 'rollup_version'", NULL, 0, v);
+
+	if (rc == KAM_ENOTFOUND) {
+		*v = 0;
+		rc = KAM_OK;
+	}
+	return rc;
 }
 
 int store_transaction_by_external(struct store_conn *c, int64_t account_id, const char *external_id,

@@ -12,8 +12,11 @@ int store_rollup_add(struct store_conn *c, int64_t account_id, int64_t product_i
  * (YYYY-MM, "" without any), from the rollup. */
 int store_account_revenue_span(struct store_conn *c, int64_t account_id, char first[8],
                                char last[8]);
-/* Marks scores stale after revenue changed. */
+/* Marks scores stale and moves the rollup version after revenue changed (call it in the
+ * transaction that wrote the rollup). */
 int store_revenue_changed(struct store_conn *c);
+/* The rollup version: moves with every change to revenue_account_monthly (migration 045). */
+int store_rollup_version(struct store_conn *c, int64_t *v);
 /* The transaction of account_id with this external id (unique per account), or
  * KAM_ENOTFOUND (*out owned by the caller). */
 int store_transaction_by_external(struct store_conn *c, int64_t account_id, const char *external_id,
