@@ -25,7 +25,7 @@ export function PrintPlan({ id }) {
   const asOf = new Date().toISOString().slice(0, 10);
   const objTitle = (oid) => plan?.objectives.find((o) => o.id === oid)?.title ?? '';
   return html`<article class="print">
-    <p class="noprint"><button onClick=${() => print()}>Print</button> <a href="#/accounts/${id}">Back to the account</a></p>
+    <p class="noprint print-tools"><button onClick=${() => print()}>Print</button> <a href="#/accounts/${id}">Back to the account</a></p>
     <h1>${a.name} — account plan</h1>
     <p class="muted">As of ${asOf} · account owner ${who(a.owner_id)}</p>
     ${plan ? html`<p class="muted">${plan.title ? `${plan.title} · ` : ''}${date(plan.period_start)} – ${date(plan.period_end)} · ${a.tier} account · score ${num(a.score)}</p>

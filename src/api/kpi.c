@@ -209,16 +209,7 @@ static int parse(struct req *rq, const struct settings *set, struct scope *sc, c
 	for (size_t i = 0; i < rq->nquery; i++) {
 		const char *k = rq->query[i].key, *v = rq->query[i].value;
 
-		/* a parameter given twice is refused, not read as its last value ("from=2025-01-01
-		 * &from=9999-12-31" would otherwise be the other one's answer) */
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(rq->query[j].key, k) &&
-			    (!strcmp(k, "scope") || !strcmp(k, "from") || !strcmp(k, "to") ||
-			     !strcmp(k, "interval") || !strcmp(k, "name"))) {
-				err_field(ei, k, "is given twice");
-				rc = KAM_EINVAL;
-				break;
-			}
+		/* each parameter comes once: the server refuses a repeat before routing */
 		if (!strcmp(k, "scope"))
 			scope = v;
 		else if (!strcmp(k, "id") || !strcmp(k, "account_id")) {

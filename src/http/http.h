@@ -170,8 +170,17 @@ int http_status_of(int err);
 
 /* --- requests (req.c) --- */
 
-/* The first value of a query parameter, or NULL. */
+/* The value of a query parameter, or NULL. A parameter is given at most once: the server
+ * refuses a request that repeats one (http_query_repeat) before any handler runs. */
 const char *http_query(const struct req *rq, const char *key);
+/* The query parameters a route may take more than once (NULL-terminated). None today: every
+ * parameter kam reads names one value ("tag" is one tag), so a repeat would leave the handler
+ * to answer for one of the values, unseen by the client. */
+extern const char *const http_multi_params[];
+/* The first parameter of kv[0..n) given again (compared as decoded, "lim%69t" is "limit")
+ * that is not in multi (NULL-terminated, or NULL for none), or NULL when none is. The empty
+ * name ("a=1&&b=2") is not counted. */
+const char *http_query_repeat(const struct http_kv *kv, size_t n, const char *const *multi);
 /* The If-Match version ("\"3\"" -> 3); -1 when absent or "*", -2 when unparsable. */
 int64_t http_if_match(const struct req *rq);
 /* Sets ETag from a record version. */

@@ -12,6 +12,27 @@ const char *http_query(const struct req *rq, const char *key)
 	return NULL;
 }
 
+const char *const http_multi_params[] = {NULL};
+
+static bool listed(const char *key, const char *const *list)
+{
+	for (; list && *list; list++)
+		if (strcmp(*list, key) == 0)
+			return true;
+	return false;
+}
+
+const char *http_query_repeat(const struct http_kv *kv, size_t n, const char *const *multi)
+{
+	/* at most HTTP_MAX_QUERY_ARGS keys: the pairs are compared directly. An empty name
+	 * ("a=1&&b=2") is no parameter: a route that reads any refuses it by name. */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = 0; kv[i].key[0] && j < i; j++)
+			if (strcmp(kv[i].key, kv[j].key) == 0 && !listed(kv[i].key, multi))
+				return kv[i].key;
+	return NULL;
+}
+
 int64_t http_if_match(const struct req *rq)
 {
 	const char *s = rq->if_match;

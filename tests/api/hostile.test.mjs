@@ -136,8 +136,10 @@ test('an admin sends them too, and the server still serves afterwards', async ()
 test('a query of 2,000 arguments gets a 414 problem at once, not a connection left hanging', async () => {
   // libmicrohttpd answered nothing when the arguments overflowed its memory pool; the head
   // watchdog closed the connection 15 s later
+  // 255 arguments are answered: distinct names, as a repeated one is a 400 of its own
+  const query = (n) => (n < 256 ? Array.from({ length: n }, (_, i) => `a${i}=1&`).join('') : 'a=1&'.repeat(n));
   for (const n of [255, 256, 2000, 30000]) {
-    const r = await fetch(`${srv.url}/api/v1/me?${'a=1&'.repeat(n)}`, {
+    const r = await fetch(`${srv.url}/api/v1/me?${query(n)}`, {
       headers: { Authorization: `Bearer ${tok.anna}` }, signal: AbortSignal.timeout(5000),
     });
     const p = await r.json();

@@ -247,7 +247,7 @@ test('a new account: health says "not enough data", the empty risk map asks for 
 
 function bad(list) { assert.deepEqual(list, []); }
 
-test('the one-page plan shows owners, column headers, baselines and an "as of" date', async () => {
+test('the one-page plan shows owners, column headers, baselines and an "as of" date; Print and Back stand apart', async () => {
   const p = await page();
   await signIn(p, srv.url, 'anna@example.com');
   await p.goto(`${srv.url}/#/accounts/${annaAcc.id}/print`);
@@ -263,6 +263,22 @@ test('the one-page plan shows owners, column headers, baselines and an "as of" d
     const u = (await api(srv.url, tok.anna, 'GET', `/api/v1/users/${owned.owner_id}`)).json;
     await doc.locator('tr', { hasText: owned.title }).getByText(u.name).waitFor();
   }
+  // the Print button and the Back link do not run together (before: one space, 4 px, apart)
+  for (const w of [1280, 390]) {
+    await p.setViewportSize({ width: w, height: 900 });
+    const b = await doc.getByRole('button', { name: 'Print' }).boundingBox();
+    const a = await doc.getByRole('link', { name: 'Back to the account' }).boundingBox();
+    const apart = Math.max(a.x - (b.x + b.width), b.x - (a.x + a.width), a.y - (b.y + b.height), b.y - (a.y + a.height));
+    assert.ok(apart >= 8, `at ${w} px the Print button and the Back link are ${apart.toFixed(1)} px apart`);
+    await screenshot(p, `states-print-tools-${w}`, { fullPage: false });
+  }
+  await p.setViewportSize({ width: 1280, height: 900 });
+  // on paper neither is there
+  await p.emulateMedia({ media: 'print' });
+  assert.equal(await doc.getByRole('button', { name: 'Print' }).isVisible(), false);
+  assert.equal(await doc.getByRole('link', { name: 'Back to the account' }).isVisible(), false);
+  await p.emulateMedia({ media: 'screen' });
+  assert.deepEqual(p.problems, []);
 });
 
 test('a dashboard panel fails alone, and the app notices when the server is back', async () => {

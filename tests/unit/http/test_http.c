@@ -171,6 +171,34 @@ static void test_if_match(void **state)
 	}
 }
 
+/* The first parameter given again, past any allowed to repeat. */
+static void test_query_repeat(void **state)
+{
+	static const struct http_kv once[] = {{"limit", "5"}, {"sort", "name"}, {"Limit", "6"}},
+	                            twice[] = {{"sort", "name"},
+	                                       {"limit", "5"},
+	                                       {"tag", "a"},
+	                                       {"limit", "500"},
+	                                       {"sort", "-score"}},
+	                            same[] = {{"limit", "5"}, {"limit", "5"}},
+	                            tags[] = {{"tag", "a"}, {"limit", "5"}, {"tag", "b"}},
+	                            empty[] = {{"", ""}, {"limit", "5"}, {"", ""}, {"", "1"}};
+	static const char *const multi[] = {"tag", NULL};
+
+	(void)state;
+	assert_null(http_query_repeat(once, 0, NULL));
+	assert_null(http_query_repeat(once, 3, NULL)); /* names are compared as they are */
+	assert_string_equal(http_query_repeat(twice, 5, NULL), "limit");
+	assert_string_equal(http_query_repeat(twice, 5, multi), "limit");
+	assert_null(http_query_repeat(twice, 3, NULL));
+	assert_string_equal(http_query_repeat(same, 2, http_multi_params), "limit");
+	assert_string_equal(http_query_repeat(tags, 3, NULL), "tag");
+	assert_null(http_query_repeat(tags, 3, multi));
+	assert_null(http_query_repeat(empty, 4, NULL)); /* "a=1&&b=2": no name, no parameter */
+	/* nothing may repeat today */
+	assert_null(http_multi_params[0]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +206,7 @@ int main(void)
 		cmocka_unit_test(test_problem_documents),
 		cmocka_unit_test(test_status_of),
 		cmocka_unit_test(test_if_match),
+		cmocka_unit_test(test_query_repeat),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
