@@ -211,6 +211,9 @@ bench:
 	bench/import.sh
 	bench/import-pg.sh
 	bench/health.sh
+	bench/dashboard.sh
+	bench/workload.sh
+	bench/mixed-pg.sh
 	KAM_BIN=./kam node bench/groups.mjs
 	KAM_BIN=./kam node bench/delivery.mjs
 	node bench/webhooks.mjs 1000 ./kam
