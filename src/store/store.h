@@ -148,8 +148,9 @@ void store_versions_wait_end(struct store *st, struct share_waiter *w);
 /* Wakes every queued request, each to read alone (before the server stops). */
 void store_versions_drain(struct store *st);
 /* Gives the shared versions reads a thread of its own, on a connection it takes from the
- * pool for good (PostgreSQL; nothing on SQLite): requests queued for the next read no longer
- * wait for a request's thread to make it. Stopped by store_versions_drain or store_close. */
+ * pool for good (PostgreSQL; nothing on SQLite): requests queued for the next read do not
+ * wait for a request's thread to make it (kam serve with KAM_VERSIONS_READER=on). Stopped by
+ * store_versions_drain or store_close. */
 int store_versions_reader_start(struct store *st);
 
 /* Finds an active or inactive user by e-mail (case-insensitive); *hash owned by the caller. */

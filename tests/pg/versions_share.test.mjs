@@ -3,9 +3,9 @@
 // read (src/util/share.h). Here the database holds the settings table locked, so the first
 // request's read waits on the lock while six more arrive; a token is revoked before the lock
 // goes. Every request must see the revocation, and the six must have made one read between
-// them. Each test runs against a server whose versions reader (a thread of its own) makes
-// the reads queued requests wait for, and against one without it (KAM_VERSIONS_READER=off),
-// where the oldest queued request is handed the next read.
+// them. Each test runs against a server whose versions reader (a thread of its own,
+// KAM_VERSIONS_READER=on) makes the reads queued requests wait for, and against one without
+// it (the default), where the oldest queued request is handed the next read.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -81,7 +81,7 @@ function session(dbname) {
   };
 }
 
-for (const reader of [true, false]) describe(reader ? 'with the versions reader' : 'without the versions reader (KAM_VERSIONS_READER=off)', () => {
+for (const reader of [true, false]) describe(reader ? 'with the versions reader (KAM_VERSIONS_READER=on)' : 'without the versions reader (the default)', () => {
   before(async () => {
     if (skip) return;
     db = createDb();
@@ -90,7 +90,7 @@ for (const reader of [true, false]) describe(reader ? 'with the versions reader'
     for (const u of ['anna', 'ben'])
       tok[u] = kam(['token', 'create', '--email', `${u}@example.com`, '--name', 'share', '--db', db]).trim();
     const port = await freePort();
-    srv = await serve(db, { KAM_JOB_INTERVAL: '3600', ...(reader ? {} : { KAM_VERSIONS_READER: 'off' }) }, ['--threads', '8', '--metrics-listen', `127.0.0.1:${port}`]);
+    srv = await serve(db, { KAM_JOB_INTERVAL: '3600', ...(reader ? { KAM_VERSIONS_READER: 'on' } : {}) }, ['--threads', '8', '--metrics-listen', `127.0.0.1:${port}`]);
     murl = `http://127.0.0.1:${port}`;
     await metricsUp(murl);
   });
