@@ -145,26 +145,16 @@ int store_audit_add_by(struct store_conn *c, int64_t user_id, int64_t member_id,
 	free(a);
 	/* every audited data change moves the data version: caches of reports key on it */
 	if (rc == KAM_OK && !audit_only(entity, action))
-		rc = store_version_bump(c);
+		rc = store_settings_bump(c, "data_version");
 	return rc;
 }
 
-int store_version_bump(struct store_conn *c)
+int store_settings_bump(struct store_conn *c, const char *key)
 {
 	return sq_run(c,
 		      "INSERT INTO settings (key, value, created_at, updated_at) VALUES "
-		      "('data_version', '', 0, 0) ON CONFLICT (key) DO UPDATE SET version = "
-		      "settings.version + 1",
-		      NULL, 0);
-}
-
-int store_derived_bump(struct store_conn *c)
-{
-	return sq_run(c,
-		      "INSERT INTO settings (key, value, created_at, updated_at) VALUES "
-		      "('derived_version', '', 0, 0) ON CONFLICT (key) DO UPDATE SET version = "
-		      "settings.version + 1",
-		      NULL, 0);
+		      "(?, '', 0, 0) ON CONFLICT (key) DO UPDATE SET version = settings.version + 1",
+		      (struct db_val[]){DB_TEXT(key)}, 1);
 }
 
 int store_derived_changed(struct store_conn *c)
@@ -172,7 +162,7 @@ int store_derived_changed(struct store_conn *c)
 	if (c->ops->changes(c->db) <= 0)
 		return KAM_OK;
 	if (!c->in_tx)
-		return store_derived_bump(c);
+		return store_settings_bump(c, "derived_version");
 	c->derived_moved = true;
 	return KAM_OK;
 }

@@ -23,10 +23,10 @@ struct store_conn {
 /* Notes that the last statement may have changed a derived field the answer caches show:
  * moves the derived version at once outside a transaction, else just before its COMMIT. */
 int store_derived_changed(struct store_conn *c);
-/* Moves the data version by one (every cache keyed on it expires). */
-int store_version_bump(struct store_conn *c);
-/* Moves the derived version (health scores, segments) by one. */
-int store_derived_bump(struct store_conn *c);
+/* Moves one of the versions kept in settings by one, creating its row at need: the data
+ * version (every cache keyed on it expires), the derived version (health scores, segments),
+ * the rollup version (the revenue rollup held in memory). */
+int store_settings_bump(struct store_conn *c, const char *key);
 
 struct store {
 	const struct db_ops *ops;

@@ -80,19 +80,10 @@ int store_rollup_add(struct store_conn *c, int64_t account_id, int64_t product_i
 	return rc;
 }
 
-/* Moves the rollup version: a server's rollup in memory is read again on its next use. */
-static int rollup_bump(struct store_conn *c)
-{
-	return sq_run(c,
-	              "INSERT INTO settings (key, value, created_at, updated_at) VALUES "
-	              "('rollup_version', '', 0, 0) ON CONFLICT (key) DO UPDATE SET version = "
-	              "settings.version + 1",
-	              NULL, 0);
-}
-
 int store_revenue_changed(struct store_conn *c)
 {
-	int rc = rollup_bump(c);
+	/* a server's rollup in memory is read again on its next use */
+	int rc = store_settings_bump(c, "rollup_version");
 
 	return rc == KAM_OK ? store_scores_dirty(c) : rc;
 }

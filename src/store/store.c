@@ -287,7 +287,7 @@ int store_commit(struct store_conn *c)
 	/* a row of its own, taken just before COMMIT and never followed by a wait: the data
 	 * version row is taken mid-transaction by audited writes, which then lock more account
 	 * rows, so bumping it here after the job's account rows could deadlock (PostgreSQL) */
-	int rc = c->derived_moved ? store_derived_bump(c) : KAM_OK;
+	int rc = c->derived_moved ? store_settings_bump(c, "derived_version") : KAM_OK;
 
 	c->derived_moved = false;
 	if (rc != KAM_OK) {
