@@ -280,19 +280,24 @@ edges:
 	return rc < 0 ? rc : KAM_OK;
 }
 
-/* Takes intra-group revenue out of each window: each is counted on another entity of its
- * group already. A covering partial index holds only these rows; one pass reads them, up to
- * the latest window's end, and each row goes to the windows it falls in. (Summed by the
- * database with GROUP BY, SQLite walked all transactions by account instead.) */
-static int net_intra(struct store_conn *c, struct kpi_input *d, const struct window *w, int n)
+/* Takes one intra-group transaction out of each of the n windows its day falls in. */
+static void intra_take(struct kpi_input *d, const struct window *w, int n, int64_t id,
+                       const char *day, double amount)
 {
-	const char *upto = w[0].to;
+	for (int i = 0; i < n; i++)
+		if (strcmp(day, w[i].from) >= 0 && strcmp(day, w[i].to) < 0)
+			add(d, id, w[i].off, -amount);
+}
+
+/* The intra-group transactions booked before upto, each passed to intra_take (s NULL) or
+ * kept in s. A covering partial index holds only these rows. */
+static int intra_read(struct store_conn *c, const char *upto, struct kpi_input *d,
+                      const struct window *w, int n, struct store_kpi_span *s)
+{
 	struct db_stmt *st;
+	size_t cap = 0;
 	int rc;
 
-	for (int i = 1; i < n; i++)
-		if (strcmp(w[i].to, upto) > 0)
-			upto = w[i].to;
 	rc = c->ops->query(c->db,
 	                   "SELECT account_id, booked_on, amount_base FROM transactions WHERE "
 	                   "intra_group = 1 AND booked_on < ?",
@@ -303,13 +308,53 @@ static int net_intra(struct store_conn *c, struct kpi_input *d, const struct win
 		int64_t id = c->ops->col_int(st, 0);
 		const char *day = c->ops->col_text(st, 1);
 		double amount = c->ops->col_real(st, 2);
+		struct kpi_span_intra *x;
 
-		for (int i = 0; i < n; i++)
-			if (strcmp(day, w[i].from) >= 0 && strcmp(day, w[i].to) < 0)
-				add(d, id, w[i].off, -amount);
+		if (s == NULL) {
+			intra_take(d, w, n, id, day, amount);
+			continue;
+		}
+		if ((x = vec_push((void **)&s->intra, &s->nintra, &cap, sizeof(*x))) == NULL) {
+			rc = KAM_ENOMEM;
+			break;
+		}
+		x->account_id = id;
+		snprintf(x->day, sizeof(x->day), "%s", day);
+		x->amount = amount;
 	}
 	c->ops->done(st);
 	return rc < 0 ? rc : KAM_OK;
+}
+
+/* Takes intra-group revenue out of each window: each is counted on another entity of its
+ * group already. One pass reads the rows up to the latest window's end, and each row goes
+ * to the windows it falls in (summed by the database with GROUP BY, SQLite walked all
+ * transactions by account instead). A series' periods (s not NULL: it holds every window)
+ * read the rows once, up to the series' end, and each period takes them from s. */
+static int net_intra(struct store_conn *c, struct kpi_input *d, const struct window *w, int n,
+                     struct store_kpi_span *s)
+{
+	const char *upto = w[0].to;
+	int rc;
+
+	if (s == NULL) {
+		for (int i = 1; i < n; i++)
+			if (strcmp(w[i].to, upto) > 0)
+				upto = w[i].to;
+		return intra_read(c, upto, d, w, n, NULL);
+	}
+	if (!s->intra_loaded) {
+		if ((rc = intra_read(c, s->to, d, w, n, s)) != KAM_OK) {
+			free(s->intra);
+			s->intra = NULL;
+			s->nintra = 0;
+			return rc;
+		}
+		s->intra_loaded = true;
+	}
+	for (size_t i = 0; i < s->nintra; i++)
+		intra_take(d, w, n, s->intra[i].account_id, s->intra[i].day, s->intra[i].amount);
+	return KAM_OK;
 }
 
 /* A rollup account's entry, or NULL. */
@@ -681,6 +726,10 @@ void store_kpi_span_free(struct store_kpi_span *s)
 	s->won = NULL;
 	s->nwon = 0;
 	s->loaded = false;
+	free(s->intra);
+	s->intra = NULL;
+	s->nintra = 0;
+	s->intra_loaded = false;
 }
 
 /* The events of [s->from, s->to) into s, read by the statements a period's own read uses
@@ -809,7 +858,8 @@ int store_kpi_fetch(struct store_conn *c, const struct store_kpi_query *q, struc
 		if ((rc = fetch_accounts(c, q, d)) != KAM_OK ||
 		    (rc = revenue_windows(c, d, w, 7, q->rollup, q->accounts, q->account_id)) !=
 		        KAM_OK ||
-		    (q->net_intra_group && (rc = net_intra(c, d, w, 7)) != KAM_OK))
+		    (q->net_intra_group &&
+		     (rc = net_intra(c, d, w, 7, span ? q->span : NULL)) != KAM_OK))
 			goto out;
 		/* a series' periods: the events of its whole range read once, each period's
 		 * taken from them (the same rows in the same order as its own read gives) */

@@ -73,6 +73,15 @@ struct store_kpi_span {
 		char closed_on[11];
 	} * won; /* upsells and cross-sells won */
 	size_t nwon;
+	/* a group's series: its intra-group transactions booked before to, read on the first
+	 * fetch that nets them out (every window of every period ends by to) */
+	bool intra_loaded;
+	struct kpi_span_intra {
+		int64_t account_id;
+		char day[11];
+		double amount;
+	} * intra;
+	size_t nintra;
 };
 void store_kpi_span_free(struct store_kpi_span *s);
 

@@ -438,3 +438,29 @@ test('import: a transactions file marks rows intra_group; they count for their e
   assert.equal(await own(), ownBefore + 101000, 'the entity counts both');
   assert.equal((await revenue('director', A.holding.id)).kpis.revenue.value, before + 1000, 'the group only the one not intra-group');
 });
+
+test('scope=group by month: each month nets out its own intra-group revenue, as the month asked alone does', async () => {
+  // a group of its own, so the figures above stay as they are
+  const top = await account('director', 'Initech Holding');
+  const sub = await account('director', 'Initech Austria', top);
+  await txn(top, '2026-01-10', 10000);
+  await txn(sub, '2025-03-01', 2000, { intra_group: true }); // before the series: last year's windows
+  await txn(sub, '2026-02-05', 5000, { intra_group: true });
+  await txn(sub, '2026-03-15', 8000);
+  await txn(sub, '2026-04-30', 3000, { intra_group: true });
+  await txn(sub, '2026-05-31', 700);
+  const range = 'from=2026-01-01&to=2026-06-01';
+  const r = await call('director', 'GET', `/api/v1/kpis?scope=group&id=${top.id}&${range}&interval=month`);
+  assert.equal(r.status, 200, r.text);
+  // the group's revenue each month: the intra-group bookings counted on no month
+  assert.deepEqual(r.json.series.map((s) => [s.period.from, s.kpis.revenue.value]), [
+    ['2026-01-01', 10000], ['2026-02-01', 0], ['2026-03-01', 8000], ['2026-04-01', 0], ['2026-05-01', 700]]);
+  assert.equal(r.json.kpis.revenue.value, 18700);
+  for (const s of r.json.series) {
+    const alone = await call('director', 'GET', `/api/v1/kpis?scope=group&id=${top.id}&from=${s.period.from}&to=${s.period.to}`);
+    assert.equal(alone.status, 200, alone.text);
+    assert.deepEqual(s.kpis, alone.json.kpis, `the month from ${s.period.from}`);
+  }
+  const whole = await call('director', 'GET', `/api/v1/kpis?scope=group&id=${top.id}&${range}`);
+  assert.deepEqual(r.json.kpis, whole.json.kpis);
+});
