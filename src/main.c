@@ -307,7 +307,6 @@ static int cmd_serve(const struct opts *o)
 	char err[256] = "", shown[512];
 	sigset_t set;
 	int sig = 0, n = o->threads;
-	bool reader;
 
 	clock_gettime(CLOCK_REALTIME, &started);
 	mem_limit_heap(); /* before the threads start (util/mem.h) */
@@ -347,18 +346,10 @@ static int cmd_serve(const struct opts *o)
 		log_msg("info", "mail %s", mc.on ? "on: the outbox sends through KAM_SMTP_URL"
 		                                 : "off (no KAM_SMTP_URL): nothing is mailed");
 	}
-	/* KAM_VERSIONS_READER=on: a thread of its own makes the shared versions reads on
-	 * PostgreSQL; off by default, as on 2 cores it made more reads for no more requests a
-	 * second (docs/performance.md, "Fifth pass") */
-	reader = store_is_pg_url(o->db) && getenv("KAM_VERSIONS_READER") &&
-	         !strcmp(getenv("KAM_VERSIONS_READER"), "on");
-	/* + webhook deliveries, + the versions reader's */
-	if (open_store(o, n + 3 + reader, &app.store)) {
+	if (open_store(o, n + 3, &app.store)) { /* + webhook deliveries */
 		free(server.openapi);
 		return 1;
 	}
-	if (reader && store_versions_reader_start(app.store) != KAM_OK)
-		log_msg("warn", "no versions reader: requests make the shared versions reads");
 	server.cache = api_cache_new(64, 0, "answer");
 	/* a record is a kilobyte or two: 4 MiB keep the ones a team reads over and over */
 	server.records = api_cache_new(2048, 4 << 20, "record");

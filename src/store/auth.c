@@ -101,49 +101,6 @@ static int read_for_all(struct store_conn *c, uint64_t ticket, const struct stor
 	return KAM_OK;
 }
 
-/* The versions reader: one read after another while requests are queued for one, each
- * serving every request queued before it started. */
-static void *reader_main(void *arg)
-{
-	struct store *st = arg;
-	uint64_t ticket;
-
-	while (share_next(&st->vshare, &ticket) == 0) {
-		struct store_versions have, v;
-		char *doc = NULL;
-
-		share_lock(&st->vshare);
-		have = st->vlast; /* the document comes when it moved since the last read */
-		share_unlock(&st->vshare);
-		atomic_fetch_add_explicit(&st->vreads, 1, memory_order_relaxed);
-		if (versions_query(st->vconn, &have, &v, &doc) != KAM_OK) {
-			share_fail(&st->vshare);
-			continue;
-		}
-		share_lock(&st->vshare);
-		keep_last(st, &v, doc);
-		share_publish(&st->vshare, ticket);
-	}
-	return NULL;
-}
-
-int store_versions_reader_start(struct store *st)
-{
-	int rc;
-
-	if (st == NULL || st->ops == &db_sqlite || st->vreader_on)
-		return KAM_OK;
-	if ((rc = store_acquire(st, &st->vconn)) != KAM_OK)
-		return rc;
-	if (pthread_create(&st->vreader, NULL, reader_main, st) != 0) {
-		store_release(st, st->vconn);
-		st->vconn = NULL;
-		return KAM_ENOMEM;
-	}
-	st->vreader_on = true;
-	return KAM_OK;
-}
-
 /* Called with vshare.mu held (share_join or share_lock): the last shared read, which started
  * after this request arrived and so saw every change committed before it. Releases the
  * lock; *own when the caller must read for itself (it needs the settings document, which
@@ -221,15 +178,8 @@ void store_versions_wait_end(struct store *st, struct share_waiter *w)
 
 void store_versions_drain(struct store *st)
 {
-	if (st == NULL)
-		return;
-	share_drain(&st->vshare);
-	if (st->vreader_on) {
-		pthread_join(st->vreader, NULL);
-		st->vreader_on = false;
-		store_release(st, st->vconn);
-		st->vconn = NULL;
-	}
+	if (st)
+		share_drain(&st->vshare);
 }
 
 int store_user_by_email(struct store_conn *c, const char *email, struct store_auth *out,

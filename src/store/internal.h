@@ -49,11 +49,6 @@ struct store {
 	char *vlast_doc;
 	atomic_ullong vreads;  /* versions reads made for requests */
 	atomic_ullong vshared; /* requests answered by another's read */
-	/* the thread that makes the shared reads (store_versions_reader_start), and its
-	 * connection, taken from the pool for good */
-	pthread_t vreader;
-	bool vreader_on;
-	struct store_conn *vconn;
 };
 
 /* Runs a statement that returns no rows. */

@@ -147,7 +147,6 @@ void store_close(struct store *st)
 {
 	if (st == NULL)
 		return;
-	store_versions_drain(st); /* the versions reader, if one runs, holds a connection */
 	for (int i = 0; i < st->nconns; i++)
 		st->ops->disconnect(st->conns[i].db);
 	free(st->conns);

@@ -147,11 +147,6 @@ int store_versions_wait(struct store *st, struct share_waiter *w);
 void store_versions_wait_end(struct store *st, struct share_waiter *w);
 /* Wakes every queued request, each to read alone (before the server stops). */
 void store_versions_drain(struct store *st);
-/* Gives the shared versions reads a thread of its own, on a connection it takes from the
- * pool for good (PostgreSQL; nothing on SQLite): requests queued for the next read do not
- * wait for a request's thread to make it (kam serve with KAM_VERSIONS_READER=on). Stopped by
- * store_versions_drain or store_close. */
-int store_versions_reader_start(struct store *st);
 
 /* Finds an active or inactive user by e-mail (case-insensitive); *hash owned by the caller. */
 int store_user_by_email(struct store_conn *c, const char *email, struct store_auth *out,

@@ -10,15 +10,12 @@ void share_init(struct share *s)
 	s->waiting = 0;
 	s->head = s->tail = NULL;
 	s->closed = false;
-	s->reader = false;
-	pthread_cond_init(&s->rcv, NULL);
 }
 
 void share_free(struct share *s)
 {
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->cv);
-	pthread_cond_destroy(&s->rcv);
 }
 
 int share_join(struct share *s, uint64_t *ticket)
@@ -74,8 +71,7 @@ int share_wait(struct share *s, struct share_waiter *w)
 
 /* Called with s->mu held: takes off the queue the waiters the last read serves and, when
  * no read is on its way and some still wait, makes the oldest the next reader (every queued
- * waiter came before that read starts), or wakes the reader thread when there is one.
- * Returns them, linked, to wake once s->mu is free. */
+ * waiter came before that read starts). Returns them, linked, to wake once s->mu is free. */
 static struct share_waiter *settle(struct share *s)
 {
 	struct share_waiter *wake = NULL, **tail = &wake, **pp = &s->head, *w;
@@ -93,9 +89,7 @@ static struct share_waiter *settle(struct share *s)
 			pp = &w->next;
 		}
 	}
-	if (!s->busy && s->head != NULL && s->reader) {
-		pthread_cond_signal(&s->rcv);
-	} else if (!s->busy && (w = s->head) != NULL) {
+	if (!s->busy && (w = s->head) != NULL) {
 		s->head = w->next;
 		if (s->tail == w)
 			s->tail = NULL;
@@ -171,38 +165,6 @@ void share_drain(struct share *s)
 	pthread_mutex_lock(&s->mu);
 	s->closed = true;
 	w = dequeue_all(s);
-	pthread_cond_signal(&s->rcv);
-	pthread_mutex_unlock(&s->mu);
-	wake_all(w);
-}
-
-int share_next(struct share *s, uint64_t *ticket)
-{
-	int rc = -1;
-
-	pthread_mutex_lock(&s->mu);
-	s->reader = true;
-	while (!s->closed && (s->busy || s->head == NULL))
-		pthread_cond_wait(&s->rcv, &s->mu);
-	if (!s->closed) {
-		s->busy = true;
-		*ticket = ++s->started;
-		rc = 0;
-	} else {
-		s->reader = false; /* the queue is closed: nothing is handed to anyone any more */
-	}
-	pthread_mutex_unlock(&s->mu);
-	return rc;
-}
-
-void share_fail(struct share *s)
-{
-	struct share_waiter *w;
-
-	pthread_mutex_lock(&s->mu);
-	s->busy = false;
-	w = dequeue_all(s);
-	pthread_cond_broadcast(&s->cv);
 	pthread_mutex_unlock(&s->mu);
 	wake_all(w);
 }

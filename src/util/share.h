@@ -27,10 +27,6 @@ struct share {
 	unsigned waiting; /* callers waiting for a read to finish, blocked or queued */
 	struct share_waiter *head, *tail; /* queued callers, oldest first */
 	bool closed;                      /* drained: nobody is queued any more */
-	/* a thread of its own makes the reads queued callers wait for (share_next): none is
-	 * handed to a queued caller, whose thread may be busy with another request */
-	bool reader;
-	pthread_cond_t rcv; /* the reader's: a read is wanted, or the share closed */
 };
 
 /* SHARE_SELF: read on your own, share nothing (the read was given up, or the server stops) */
@@ -71,14 +67,7 @@ void share_unlock(struct share *s);
  * abandon it) or SHARE_SELF. */
 int share_wait(struct share *s, struct share_waiter *w);
 /* Wakes every queued waiter with SHARE_SELF and queues none from then on (before the server
- * stops: none may stay parked); a reader's share_next returns -1. */
+ * stops: none may stay parked). */
 void share_drain(struct share *s);
-/* For a thread that makes the reads: blocks until callers are queued and no read is on its
- * way, then returns 0 with *ticket naming the read to make (share_lock + share_publish, or
- * share_fail); -1 once the share is drained. The first call makes the caller the reader. */
-int share_next(struct share *s, uint64_t *ticket);
-/* The reader's read failed: every queued waiter is woken to read on its own (each then
- * meets the failure itself), rather than the reader trying again at once. */
-void share_fail(struct share *s);
 
 #endif

@@ -168,12 +168,12 @@ test('migration 017 recomputes yen rows stored at a hundredth of their worth, an
   for (const tb of ['contracts_product_ids', 'contracts', 'forecast_targets', 'forecast_snapshots']) sql(d, `DROP TABLE ${tb}`);
   const onTable = { sessions: 'sessions', tokens: 'api_tokens', users: 'users' };
   for (const t of ['sessions_del', 'sessions_upd', 'tokens_del', 'tokens_upd', 'users_del', 'users_upd']) sql(d, `DROP TRIGGER auth_${t}${PG ? ` ON ${onTable[t.split('_')[0]]}` : ''}`); // 036
-  if (PG) sql(d, 'DROP FUNCTION auth_version_bump()');
   if (PG) for (const [tg, tb] of [['seen_team', 'account_team'], ['seen_owner_upd', 'accounts'], ['seen_accounts_del', 'accounts']]) sql(d, `DROP TRIGGER ${tg} ON ${tb}`); // 041
   else for (const tg of ['seen_team_ins', 'seen_team_del', 'seen_team_upd', 'seen_owner_upd', 'seen_accounts_del']) sql(d, `DROP TRIGGER ${tg}`);
-  if (PG) sql(d, 'DROP FUNCTION data_version_bump()');
   sql(d, `DROP TRIGGER rollup_accounts_del${PG ? ' ON accounts' : ''}`); // 045
-  if (PG) sql(d, 'DROP FUNCTION rollup_version_bump()');
+  // 046: the function those triggers call on PostgreSQL (036, 041 and 045 made one each,
+  // which 046 replaced)
+  if (PG) sql(d, 'DROP FUNCTION settings_version_bump()');
   kam(['migrate', '--db', d]);
   assert.equal(sql(d, `SELECT amount_base FROM transactions WHERE id = ${yen.id}`), '75000');
   assert.equal(sql(d, `SELECT amount FROM revenue_account_monthly WHERE account_id = ${acc.id}`), '85000');

@@ -205,7 +205,6 @@ test('build info, start time, pool and job families are there and sane', async (
   const start = value(m, 'process_start_time_seconds');
   assert.ok(Math.abs(start - Date.now() / 1000) < 3600, `start time ${start}`);
   // two worker threads, one connection for jobs, one for imports, one for webhook deliveries
-  // (and none for a versions reader: KAM_VERSIONS_READER is off by default)
   assert.equal(value(m, 'kam_db_pool_connections', { backend: process.env.KAM_TEST_PG ? 'postgresql' : 'sqlite' }), 5);
   assert.equal(value(m, 'kam_db_errors_total'), 0);
   assert.ok(value(m, 'kam_db_pool_in_use') >= 0);

@@ -83,8 +83,12 @@ test('an account deleted takes its revenue along, and a new account never shows 
   assert.equal((await call('director', 'POST', '/api/v1/transactions', { account_id: id, booked_on: '2026-01-10', amount: 77700, currency: 'EUR' })).status, 201);
   assert.equal(await revenue(`&scope=account&id=${id}`), 77700);
   const total = await revenue();
+  const n = await loads();
   assert.equal((await call('director', 'DELETE', `/api/v1/accounts/${id}`)).status, 204);
   assert.equal(await revenue(), total - 77700);
+  // the answer leaves out an account that is gone whatever the rollup holds: that the rollup
+  // moved (the trigger on deleted accounts, migrations 045 and 046) shows in its reads
+  assert.equal(await loads(), n + 1, 'the rollup is read again after the delete');
   // SQLite gives the highest id again to the next account: the rollup held in memory must
   // not lend it the deleted account's months
   const b = await call('director', 'POST', '/api/v1/accounts', { name: 'Rollup New GmbH', currency: 'EUR' });

@@ -260,6 +260,42 @@ test('on a PostgreSQL database with an ICU locale, tags, stages and product fami
   }
 });
 
+// Migration 046 made the three copies of the versions' trigger function (036, 041, 045) one,
+// settings_version_bump, which takes the settings key as the trigger's argument: after
+// migrating, each trigger must still move its own version and no other. Statement-level
+// triggers fire on a statement that ends no row; the owner's fires on a real change only.
+test('after migrating, each version trigger moves its own version and no other', { skip }, () => {
+  const db = createDb();
+  const name = new URL(db).pathname.slice(1);
+  kam(['demo', '--db', db]);
+  const keys = ['auth_version', 'data_version', 'rollup_version'];
+  const versions = () => JSON.parse(psql(`SELECT json_object_agg(key, version) FROM settings WHERE key IN ('${keys.join("', '")}')`, name));
+  const cases = [
+    [['auth_sessions_del'], 'DELETE FROM sessions WHERE false', ['auth_version']],
+    [['auth_sessions_upd'], 'UPDATE sessions SET created_at = created_at WHERE false', ['auth_version']],
+    [['auth_tokens_del'], 'DELETE FROM api_tokens WHERE false', ['auth_version']],
+    [['auth_tokens_upd'], 'UPDATE api_tokens SET expires_at = expires_at WHERE false', ['auth_version']],
+    [['auth_users_del'], 'DELETE FROM users WHERE false', ['auth_version']],
+    [['auth_users_upd'], 'UPDATE users SET name = name WHERE false', ['auth_version']],
+    [['seen_team'], 'DELETE FROM account_team WHERE false', ['data_version']],
+    [['seen_owner_upd'], `UPDATE accounts SET owner_id = (SELECT min(u.id) FROM users u WHERE u.id IS DISTINCT FROM accounts.owner_id)
+                          WHERE id = (SELECT min(id) FROM accounts)`, ['data_version']],
+    [['seen_accounts_del', 'rollup_accounts_del'], 'DELETE FROM accounts WHERE false', ['data_version', 'rollup_version']],
+  ];
+  // every trigger that calls the function has its case here, and the old functions are gone
+  const calling = psql(`SELECT string_agg(t.tgname, ' ' ORDER BY t.tgname) FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
+                        WHERE p.proname = 'settings_version_bump' AND NOT t.tgisinternal`, name);
+  assert.equal(calling, cases.flatMap(([tg]) => tg).sort().join(' '));
+  assert.equal(psql("SELECT count(*) FROM pg_proc WHERE proname IN ('auth_version_bump', 'data_version_bump', 'rollup_version_bump')", name), '0');
+  for (const [tg, stmt, moves] of cases) {
+    const before = versions();
+    psql(stmt, name);
+    const after = versions();
+    for (const k of keys)
+      assert.equal(after[k] - before[k], moves.includes(k) ? 1 : 0, `${tg.join(' and ')}: ${k} moved by ${after[k] - before[k]}`);
+  }
+});
+
 test('the comparison sees a difference', () => {
   const base = () => ({ t: { columns: { a: { type: 'integer', notnull: true, default: '0' } }, pk: ['a'], fks: [], indexes: {} } });
   const a = base(), b = base();

@@ -3,9 +3,7 @@
 // read (src/util/share.h). Here the database holds the settings table locked, so the first
 // request's read waits on the lock while six more arrive; a token is revoked before the lock
 // goes. Every request must see the revocation, and the six must have made one read between
-// them. Each test runs against a server whose versions reader (a thread of its own,
-// KAM_VERSIONS_READER=on) makes the reads queued requests wait for, and against one without
-// it (the default), where the oldest queued request is handed the next read.
+// them. The oldest queued request is handed the next read.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -81,7 +79,7 @@ function session(dbname) {
   };
 }
 
-for (const reader of [true, false]) describe(reader ? 'with the versions reader (KAM_VERSIONS_READER=on)' : 'without the versions reader (the default)', () => {
+describe('the oldest waiting request makes the next versions read', () => {
   before(async () => {
     if (skip) return;
     db = createDb();
@@ -90,7 +88,7 @@ for (const reader of [true, false]) describe(reader ? 'with the versions reader 
     for (const u of ['anna', 'ben'])
       tok[u] = kam(['token', 'create', '--email', `${u}@example.com`, '--name', 'share', '--db', db]).trim();
     const port = await freePort();
-    srv = await serve(db, { KAM_JOB_INTERVAL: '3600', ...(reader ? { KAM_VERSIONS_READER: 'on' } : {}) }, ['--threads', '8', '--metrics-listen', `127.0.0.1:${port}`]);
+    srv = await serve(db, { KAM_JOB_INTERVAL: '3600' }, ['--threads', '8', '--metrics-listen', `127.0.0.1:${port}`]);
     murl = `http://127.0.0.1:${port}`;
     await metricsUp(murl);
   });
@@ -116,19 +114,19 @@ for (const reader of [true, false]) describe(reader ? 'with the versions reader 
     await s.end();
     assert.equal((await first).status, 200);
     for (const r of await Promise.all(later)) assert.equal(r.status, 401, r.text);
-    // the first request's read, and one read for the six: the reader's, or one of theirs
+    // the first request's read, and one read for the six: one of theirs
     assert.equal(await metric('kam_versions_reads_total') - reads, 2);
-    assert.equal(await metric('kam_versions_shared_total') - shared, reader ? 6 : 5);
+    assert.equal(await metric('kam_versions_shared_total') - shared, 5);
     assert.equal(await metric('kam_versions_waiting'), 0);
     assert.equal((await api(srv.url, tok.anna, 'GET', '/api/v1/me')).status, 200);
   });
 
-  test(`a waiting request ${reader ? 'answered before reading' : 'handed the next read that ends before reading it hands it on'}`, { skip, timeout: 30000 }, async () => {
+  test('a waiting request handed the next read that ends before reading it hands it on', { skip, timeout: 30000 }, async () => {
     const reads = await metric('kam_versions_reads_total');
     const shared = await metric('kam_versions_shared_total');
     const { s, first } = await lockAndRead(tok.anna);
-    // the oldest waiting request gets the next read (without a reader), but its credential is
-    // malformed: it is answered without reading, and the others must not wait for ever
+    // the oldest waiting request gets the next read, but its credential is malformed: it is
+    // answered without reading, and the others must not wait for ever
     const later = await queue([() => me('', 'Bearer'), () => me(tok.anna), () => me(tok.anna)]);
     await s.run('COMMIT;', 'released');
     await s.end();
@@ -137,7 +135,7 @@ for (const reader of [true, false]) describe(reader ? 'with the versions reader 
     assert.equal(bad.status, 401, bad.text);
     for (const r of good) assert.equal(r.status, 200, r.text);
     assert.equal(await metric('kam_versions_reads_total') - reads, 2);
-    assert.equal(await metric('kam_versions_shared_total') - shared, reader ? 2 : 1);
+    assert.equal(await metric('kam_versions_shared_total') - shared, 1);
     assert.equal(await metric('kam_versions_waiting'), 0);
   });
 

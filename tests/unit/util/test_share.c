@@ -334,100 +334,6 @@ static void test_blocked_and_queued_callers_share_a_read(void **state)
 	share_free(&s);
 }
 
-/* A thread of its own waiting in share_next for a read to make. */
-struct next {
-	struct share *s;
-	int rc;
-	uint64_t ticket;
-};
-
-static void *next_run(void *arg)
-{
-	struct next *n = arg;
-
-	n->rc = share_next(n->s, &n->ticket);
-	return NULL;
-}
-
-/* Until the reader waits in share_next (it then counts as the share's reader). */
-static void wait_reader(struct share *s)
-{
-	for (;;) {
-		bool on;
-
-		pthread_mutex_lock(&s->mu);
-		on = s->reader;
-		pthread_mutex_unlock(&s->mu);
-		if (on)
-			return;
-		nanosleep(&(struct timespec){0, 1000000}, NULL);
-	}
-}
-
-/* With a reader thread, the read that queued callers wait for is the reader's: none of them
- * is handed it (its thread may be busy with another request), and they share its result. */
-static void test_reader_makes_the_next_read(void **state)
-{
-	struct share s;
-	struct queued r, a, b, c;
-	struct next n = {.s = &s}, m = {.s = &s};
-	pthread_t t;
-
-	(void)state;
-	share_init(&s);
-	pthread_create(&t, NULL, next_run, &n);
-	wait_reader(&s);
-	/* nobody waits and no read is on its way: a caller reads at once on its own thread */
-	assert_int_equal(q_join(&s, &r), SHARE_READ);
-	assert_int_equal(q_join(&s, &a), SHARE_QUEUED);
-	assert_int_equal(q_join(&s, &b), SHARE_QUEUED);
-	publish(&s, r.w.ticket, 1);
-	assert_int_equal(a.woken + b.woken, 0); /* (a hand-off wakes one inside publish) */
-	pthread_join(t, NULL);
-	assert_int_equal(n.rc, 0);
-	assert_true(n.ticket > r.w.ticket);
-	/* one that comes during the reader's read waits for the read after */
-	assert_int_equal(q_join(&s, &c), SHARE_QUEUED);
-	publish(&s, n.ticket, 2);
-	assert_int_equal(a.w.outcome, SHARE_USE);
-	assert_int_equal(b.w.outcome, SHARE_USE);
-	assert_int_equal(a.woken + b.woken, 2);
-	assert_int_equal(c.woken, 0);
-	/* the reader's next read fails: c reads on its own instead of the reader trying again */
-	pthread_create(&t, NULL, next_run, &m);
-	pthread_join(t, NULL);
-	assert_int_equal(m.rc, 0);
-	assert_true(m.ticket > n.ticket);
-	share_fail(&s);
-	assert_int_equal(c.woken, 1);
-	assert_int_equal(c.w.outcome, SHARE_SELF);
-	assert_int_equal(s.waiting, 0);
-	/* drained, the reader stops, and nothing is handed to it any more */
-	share_drain(&s);
-	pthread_create(&t, NULL, next_run, &m);
-	pthread_join(t, NULL);
-	assert_int_equal(m.rc, -1);
-	assert_false(s.reader);
-	share_free(&s);
-}
-
-/* A reader waiting in share_next is woken by a drain (a server stopping joins it). */
-static void test_drain_stops_a_waiting_reader(void **state)
-{
-	struct share s;
-	struct next n = {.s = &s};
-	pthread_t t;
-
-	(void)state;
-	share_init(&s);
-	pthread_create(&t, NULL, next_run, &n);
-	wait_reader(&s);
-	share_drain(&s);
-	pthread_join(t, NULL);
-	assert_int_equal(n.rc, -1);
-	share_free(&s);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -438,8 +344,6 @@ int main(void)
 	    cmocka_unit_test(test_queued_caller_reads_when_a_read_fails),
 	    cmocka_unit_test(test_drain_wakes_every_queued_caller),
 	    cmocka_unit_test(test_blocked_and_queued_callers_share_a_read),
-	    cmocka_unit_test(test_reader_makes_the_next_read),
-	    cmocka_unit_test(test_drain_stops_a_waiting_reader),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
