@@ -128,6 +128,17 @@ uint64_t api_rollups_loads(struct api_rollups *h)
 	return n;
 }
 
+/* Cells of the rollup held (0 when none is). */
+static size_t api_rollups_cells(struct api_rollups *h)
+{
+	size_t n;
+
+	pthread_mutex_lock(&h->mu);
+	n = h->cur ? h->cur->r.n : 0;
+	pthread_mutex_unlock(&h->mu);
+	return n;
+}
+
 void api_rollups_metrics_write(struct api_rollups *h, struct buf *b)
 {
 	if (h == NULL)
@@ -137,6 +148,10 @@ void api_rollups_metrics_write(struct api_rollups *h, struct buf *b)
 	               "after a change to revenue, or the first question)");
 	buf_printf(b, "kam_kpi_rollup_loads_total %llu\n",
 	           (unsigned long long)api_rollups_loads(h));
+	metrics_family(b, "kam_kpi_rollup_cells", "gauge",
+	               "Cells (account and month) of the revenue rollup held in memory, 24 bytes "
+	               "each (0 before the first load ends)");
+	buf_printf(b, "kam_kpi_rollup_cells %zu\n", api_rollups_cells(h));
 }
 
 void api_rollups_put(struct api_rollups *h, struct api_rollup_ref *ref)

@@ -30,6 +30,12 @@ const loads = async (srv) => {
   assert.ok(m, 'the metric is there');
   return Number(m[1]);
 };
+const cells = async (srv) => {
+  const r = await api(srv.url, tok.admin, 'GET', '/metrics');
+  const m = r.text.match(/^kam_kpi_rollup_cells (\d+)$/m);
+  assert.ok(m, 'the metric is there');
+  return Number(m[1]);
+};
 const ask = async (srv, path) => {
   const r = await api(srv.url, tok.director, 'GET', path);
   assert.equal(r.status, 200, r.text);
@@ -45,6 +51,8 @@ test('a fresh server has loaded the rollup once, and its first KPI questions loa
     let n;
     while ((n = await loads(srv)) === 0 && !tc.signal.aborted) await delay(20);
     assert.equal(n, 1, 'one load at start-up');
+    // begun; the cells are there once it ended
+    while ((await cells(srv)) === 0 && !tc.signal.aborted) await delay(20);
     for (const q of QUESTIONS) await ask(srv, q);
     assert.equal(await loads(srv), 1, 'the questions found the rollup held');
     assert.match(srv.log(), /kpi rollup: \d+ cells of \d+ accounts in memory/);
@@ -57,11 +65,13 @@ test('KAM_KPI_WARM=off: no load until the first KPI question, which makes it', a
   const srv = await serve(db, { ...ENV, KAM_KPI_WARM: 'off' });
   try {
     assert.equal(await loads(srv), 0);
+    assert.equal(await cells(srv), 0, 'nothing held');
     assert.equal((await api(srv.url, tok.director, 'GET', '/api/v1/accounts?limit=5')).status, 200);
     assert.equal((await api(srv.url, tok.director, 'GET', '/api/v1/session')).status, 200);
     assert.equal(await loads(srv), 0, 'other requests do not load it');
     await ask(srv, QUESTIONS[0]);
     assert.equal(await loads(srv), 1, 'the first question loaded it');
+    assert.ok((await cells(srv)) > 0, 'and holds it');
     assert.doesNotMatch(srv.log(), /kpi rollup: .* in memory/);
   } finally {
     await stopped(srv);
