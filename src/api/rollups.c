@@ -7,6 +7,7 @@
 #include "store/revenue.h"
 #include "util/err.h"
 #include "util/log.h"
+#include "util/mem.h"
 #include "util/metrics.h"
 #include "util/time.h"
 
@@ -208,6 +209,7 @@ out:
 	}
 	api_rollups_put(w->h, ref);
 	store_release(w->st, c);
+	mem_give_back(); /* the load's blocks, copied into one array (as after a request) */
 	return NULL;
 }
 
