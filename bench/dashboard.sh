@@ -3,8 +3,9 @@
 # cold), one at a time, timed by curl (request sent → last byte, on 127.0.0.1; the access
 # log's line may still be in its buffer when the answer is in):
 #   first   the request alone on a server just started on a fresh copy of the data (after its
-#           start-up alert run and one GET /session): what the first dashboard after sign-in
-#           computes; one server per request
+#           start-up alert run, its start-up load of the KPI rollup when it makes one, and one
+#           GET /session): what the first dashboard after sign-in computes, a second or so
+#           after the server started; one server per request
 #   changed the same request right after a data change (an account's notes), on a warm server:
 #           median of BENCH_CHANGES (default 5)
 # and the sum over the requests (the work a 2-thread server has for one cold dashboard).
@@ -40,6 +41,12 @@ REQS=(
 
 start() { # start BIN DB: a server after its start-up alert run and one GET /session
 	kam_start "$1" "$2" "$T/out" "$T/log" alerts
+	# a binary that loads the KPI rollup at start-up (KAM_KPI_WARM): after that load too, whose
+	# time goes to $T/NAME.warm (the "kpi rollup: … in N ms" line)
+	if grep -qa KAM_KPI_WARM "$1" && [ "${KAM_KPI_WARM:-}" != off ]; then
+		for _ in $(seq 1200); do grep -q 'kpi rollup: ' "$T/log" 2>/dev/null && break; sleep 0.05; done
+		sed -n 's/.*kpi rollup: .* in memory in \([0-9]*\) ms.*/\1/p' "$T/log" >>"$T/$3.warm"
+	fi
 	H="Authorization: Bearer $(kam_token "$1" "$2")"
 	curl -sf -o /dev/null -H "$H" "$URL/api/v1/session"
 }
@@ -57,7 +64,7 @@ run() {
 	local bin=$1 name=$2 be=$3 r key path i
 	for r in "${REQS[@]}"; do
 		key=${r%%=*} path=${r#*=}
-		fresh "$be"; start "$bin" "$DB"
+		fresh "$be"; start "$bin" "$DB" "$be-$name"
 		get "$path" >>"$T/$be-$name.$key.first"
 		for i in $(seq 1 "$CHANGES"); do change_notes "$URL" "$H" "$i"; get "$path" >>"$T/$be-$name.$key.ch"; done
 		kam_stop "$PID"
@@ -88,6 +95,12 @@ echo "first: a fresh server per request, median of $RUNS; changed: after a data 
 echo "$("$KAM" --version) on $(nproc) cores"
 [ -n "${KAM_BEFORE:-}" ] && echo "before: $("$KAM_BEFORE" --version) ($KAM_BEFORE)"
 echo "load average before $LOAD0, after $(loadavg)"
+for be in "${BES[@]}"; do
+	for b in "${BINS[@]}"; do
+		w="$T/$be-${b%%=*}.warm"
+		[ -s "$w" ] && echo "$be ${b%%=*}: the KPI rollup's start-up load (waited for before \"first\"): median $(median <"$w") ms of $(wc -l <"$w")"
+	done
+done
 for be in "${BES[@]}"; do
 	printf '%-12s' "$be"
 	for b in "${BINS[@]}"; do printf ' %18s %9s' "${b%%=*}: first" changed; done

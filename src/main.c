@@ -303,6 +303,7 @@ static int cmd_serve(const struct opts *o)
 	struct http_server *srv = NULL, *msrv = NULL;
 	struct jobs *jobs = NULL;
 	struct app_webhooks *hooks = NULL;
+	struct api_rollups_warm *warm = NULL;
 	struct timespec started;
 	char err[256] = "", shown[512];
 	sigset_t set;
@@ -397,6 +398,13 @@ static int cmd_serve(const struct opts *o)
 		log_msg("warn", "background jobs did not start");
 	if (app_webhooks_start(app.store, &hooks) != KAM_OK)
 		log_msg("warn", "webhook deliveries did not start");
+	/* the revenue rollup loaded now rather than by the first KPI question, which waits for
+	 * this load if it comes during it; KAM_KPI_WARM=off leaves it to that question
+	 * (docs/performance.md, "The rollup loaded at start-up") */
+	if ((getenv("KAM_KPI_WARM") == NULL || strcmp(getenv("KAM_KPI_WARM"), "off") != 0) &&
+	    api_rollups_warm_start(server.rollups, app.store, &warm) != KAM_OK)
+		log_msg("warn",
+		        "the KPI rollup is not loaded at start-up: the first question loads it");
 	/* handlers read it from now on; stored atomically, so a scrape sees NULL or the jobs */
 	__atomic_store_n(&server.jobs, jobs, __ATOMIC_RELEASE);
 	sigwait(&set, &sig);
@@ -404,6 +412,7 @@ static int cmd_serve(const struct opts *o)
 stop:
 	http_server_stop(msrv, 1000);
 	http_server_stop(srv, 10000);
+	api_rollups_warm_stop(warm); /* waits for the load, if it still runs */
 	jobs_stop(jobs);
 	app_webhooks_stop(hooks);
 	app_importq_free(server.imports); /* finishes the file in progress */

@@ -4,8 +4,12 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include "api/rollups.h"
+#include "store/revenue.h"
 #include "util/err.h"
+#include "util/log.h"
+#include "util/mem.h"
 #include "util/metrics.h"
+#include "util/time.h"
 
 struct api_rollup_ref {
 	struct kpi_rollup r;
@@ -125,15 +129,30 @@ uint64_t api_rollups_loads(struct api_rollups *h)
 	return n;
 }
 
+/* Cells of the rollup held (0 when none is). */
+static size_t api_rollups_cells(struct api_rollups *h)
+{
+	size_t n;
+
+	pthread_mutex_lock(&h->mu);
+	n = h->cur ? h->cur->r.n : 0;
+	pthread_mutex_unlock(&h->mu);
+	return n;
+}
+
 void api_rollups_metrics_write(struct api_rollups *h, struct buf *b)
 {
 	if (h == NULL)
 		return;
 	metrics_family(b, "kam_kpi_rollup_loads_total", "counter",
-	               "Reads of the revenue rollup into memory for KPI answers (after a change "
-	               "to revenue, or the first question)");
+	               "Reads of the revenue rollup into memory for KPI answers (at start-up, "
+	               "after a change to revenue, or the first question)");
 	buf_printf(b, "kam_kpi_rollup_loads_total %llu\n",
 	           (unsigned long long)api_rollups_loads(h));
+	metrics_family(b, "kam_kpi_rollup_cells", "gauge",
+	               "Cells (account and month) of the revenue rollup held in memory, 24 bytes "
+	               "each (0 before the first load ends)");
+	buf_printf(b, "kam_kpi_rollup_cells %zu\n", api_rollups_cells(h));
 }
 
 void api_rollups_put(struct api_rollups *h, struct api_rollup_ref *ref)
@@ -145,4 +164,84 @@ void api_rollups_put(struct api_rollups *h, struct api_rollup_ref *ref)
 	unref(ref);
 	if (h)
 		pthread_mutex_unlock(&h->mu);
+}
+
+struct api_rollups_warm {
+	struct api_rollups *h;
+	struct store *st;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	bool stop; /* set by api_rollups_warm_stop: a load not yet begun is called off */
+};
+
+static void *warm(void *arg)
+{
+	struct api_rollups_warm *w = arg;
+	const struct kpi_rollup *r = NULL;
+	struct api_rollup_ref *ref = NULL;
+	struct store_conn *c = NULL;
+	double t0 = time_mono_ms();
+	int64_t version = 0;
+	bool stop;
+	int rc;
+
+	store_acquire(w->st, &c);
+	pthread_mutex_lock(&w->mu);
+	stop = w->stop;
+	pthread_mutex_unlock(&w->mu);
+	if (stop) {
+		rc = KAM_OK;
+		goto out;
+	}
+	/* as GET /kpis asks: the version first, so the rollup read is at least that new */
+	if ((rc = store_rollup_version(c, &version)) != KAM_OK ||
+	    (rc = api_rollups_get(w->h, c, version, &r, &ref)) != KAM_OK)
+		goto out;
+	log_msg("info", "kpi rollup: %zu cells of %zu accounts in memory in %.0f ms", r->n, r->nacc,
+	        time_mono_ms() - t0);
+out:
+	if (rc != KAM_OK) {
+		log_msg("warn",
+		        "kpi rollup: start-up load failed (%d: %s); the first KPI question "
+		        "loads it",
+		        rc, store_last_error(c));
+		store_note_error(w->st, rc);
+	}
+	api_rollups_put(w->h, ref);
+	store_release(w->st, c);
+	mem_give_back(); /* the load's blocks, copied into one array (as after a request) */
+	return NULL;
+}
+
+int api_rollups_warm_start(struct api_rollups *h, struct store *st, struct api_rollups_warm **out)
+{
+	struct api_rollups_warm *w;
+
+	*out = NULL;
+	if (h == NULL || st == NULL)
+		return KAM_EINVAL;
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return KAM_ENOMEM;
+	w->h = h;
+	w->st = st;
+	pthread_mutex_init(&w->mu, NULL);
+	if (pthread_create(&w->thread, NULL, warm, w) != 0) {
+		pthread_mutex_destroy(&w->mu);
+		free(w);
+		return KAM_ENOMEM;
+	}
+	*out = w;
+	return KAM_OK;
+}
+
+void api_rollups_warm_stop(struct api_rollups_warm *w)
+{
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->stop = true;
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	pthread_mutex_destroy(&w->mu);
+	free(w);
 }

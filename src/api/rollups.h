@@ -8,6 +8,7 @@
 #define KAM_API_ROLLUPS_H
 #include <stdint.h>
 #include "store/kpi.h"
+#include "store/store.h"
 #include "util/buf.h"
 
 struct api_rollups;
@@ -27,5 +28,15 @@ void api_rollups_put(struct api_rollups *h, struct api_rollup_ref *ref);
 uint64_t api_rollups_loads(struct api_rollups *h);
 /* Writes h's figures in the Prometheus text format (nothing when h is NULL). */
 void api_rollups_metrics_write(struct api_rollups *h, struct buf *b);
+
+/* The start-up load (kam serve): a thread of its own borrows a connection of st's, reads the
+ * rollup version and loads the rollup into h through api_rollups_get, once, so the first KPI
+ * question finds it held (asked during the load, it waits for it). A failed load is logged
+ * and leaves h empty: the first question loads it as before. */
+struct api_rollups_warm;
+int api_rollups_warm_start(struct api_rollups *h, struct store *st, struct api_rollups_warm **out);
+/* Waits for the load to end (it is not cut short; before it began, it is called off) and
+ * frees w; w may be NULL. Call it before api_rollups_free(h) and store_close(st). */
+void api_rollups_warm_stop(struct api_rollups_warm *w);
 
 #endif
