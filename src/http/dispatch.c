@@ -283,6 +283,29 @@ static int query_utf8(struct req *rq, struct resp *rs)
 	return KAM_OK;
 }
 
+/* A parameter given twice is refused with a 400 naming it, before routing: a route whose
+ * record the caller cannot see, a path nobody serves and a caller not signed in answer the
+ * same. Every argument is compared (rq->args), not only the HTTP_MAX_QUERY a handler reads. */
+static int query_once(const struct req *rq, struct resp *rs)
+{
+	const char *again = rq->args ? http_query_repeat(rq->args, rq->nargs, http_multi_params)
+	                             : http_query_repeat(rq->query, rq->nquery, http_multi_params);
+	struct kam_errinfo ei = {0};
+	bool listed;
+
+	if (again == NULL)
+		return KAM_OK;
+	if (utf8_valid(again))
+		err_field(&ei, again, "is given twice");
+	else /* a name a problem document cannot carry */
+		err_field(&ei, "query", "repeats a parameter whose name is not valid UTF-8");
+	/* out of memory for the list: a 500, not a 400 that leaves out which parameter */
+	listed = json_array_size(ei.errors) > 0;
+	http_reply_err(rs, listed ? KAM_EINVAL : KAM_ENOMEM, listed ? &ei : NULL);
+	err_clear(&ei);
+	return KAM_EINVAL;
+}
+
 void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs)
 {
 	char pathbuf[1024], allow[128];
@@ -290,6 +313,8 @@ void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs)
 	bool known;
 	int rc;
 
+	if (query_once(rq, rs) != KAM_OK)
+		return;
 	if (strlen(rq->path) >= sizeof(pathbuf)) {
 		http_problem(rs, 404, "no such resource", NULL);
 		return;

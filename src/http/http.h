@@ -49,6 +49,11 @@ struct req {
 	const char *path;
 	struct http_kv query[HTTP_MAX_QUERY];
 	size_t nquery;
+	/* every query argument as received, which http_dispatch checks for a repeat: the
+	 * server's list (up to HTTP_MAX_QUERY_ARGS + 1) goes past the HTTP_MAX_QUERY of query[];
+	 * NULL: query[] holds them all */
+	const struct http_kv *args;
+	size_t nargs;
 	const char *params[HTTP_MAX_PARAMS]; /* path parameters (":id"), in order */
 	size_t nparams;
 	const char *session_cookie;
@@ -170,7 +175,7 @@ int http_status_of(int err);
 
 /* --- requests (req.c) --- */
 
-/* The value of a query parameter, or NULL. A parameter is given at most once: the server
+/* The value of a query parameter, or NULL. A parameter is given at most once: http_dispatch
  * refuses a request that repeats one (http_query_repeat) before any handler runs. */
 const char *http_query(const struct req *rq, const char *key);
 /* The query parameters a route may take more than once (NULL-terminated). None today: every
@@ -244,7 +249,9 @@ size_t http_body_limit(const struct http_app *app, int route);
  * (read_versions), so that the server may queue it for a shared read before it runs. */
 bool http_versions_shared(const struct http_app *app, int route, const char *authorization,
                           const char *session_cookie);
-/* Runs one request through routing, auth and its handler, filling rs. */
+/* Runs one request through routing, auth and its handler, filling rs. A query parameter
+ * given twice (rq->args, or rq->query) is a 400 before anything else: routing, the web
+ * app's files, authentication, any read. */
 void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs);
 
 /* --- requests counted for GET /metrics (metrics.c) --- */

@@ -181,11 +181,18 @@ int http_problem(struct resp *rs, int status, const char *detail, json_t *errors
 		json_decref(errors);
 		return reply_oom(rs);
 	}
-	if (detail && detail[0])
-		json_object_set_new(p, "detail", json_string(detail));
-	if (errors)
-		json_object_set_new(p, "errors", errors);
+	/* a document without its detail or its errors would be a different answer: out of
+	 * memory for either, the constant 500 (json_object_set_new frees what it could not set) */
+	if (detail && detail[0] && json_object_set_new(p, "detail", json_string(detail))) {
+		json_decref(errors);
+		goto oom;
+	}
+	if (errors && json_object_set_new(p, "errors", errors))
+		goto oom;
 	return reply_dump(rs, status, p, "application/problem+json; charset=utf-8");
+oom:
+	json_decref(p);
+	return reply_oom(rs);
 }
 
 int http_reply_err(struct resp *rs, int err, struct kam_errinfo *ei)

@@ -28,7 +28,6 @@
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/time.h"
-#include "util/utf8.h"
 
 /* One TCP connection, from MHD's connection notifications (its socket context). */
 struct sock {
@@ -77,9 +76,10 @@ static const char *const csp = "default-src 'self'; script-src 'self'; style-src
 
 /* A query argument whose key or value holds a NUL (%00) once decoded: the rest of it would
  * be cut off unseen ("from=2026-01-01%00junk" read as 2026-01-01), so the request is a 400.
- * So is a parameter given twice ("limit=5&limit=500000"): a handler would read one of the
- * values, and answer a question the client did not ask. Every argument is kept for that check
- * (at most HTTP_MAX_QUERY_ARGS, on_uri), not only the HTTP_MAX_QUERY a handler sees. */
+ * A parameter given twice ("limit=5&limit=500000") is http_dispatch's 400: a handler would
+ * read one of the values, and answer a question the client did not ask. Every argument is kept
+ * for that check (at most HTTP_MAX_QUERY_ARGS, on_uri), not only the HTTP_MAX_QUERY a handler
+ * sees. */
 struct query_args {
 	struct req *rq;
 	bool nul;
@@ -243,21 +243,6 @@ static enum MHD_Result reply_now(struct MHD_Connection *mc, struct conn *c, int 
 }
 
 /* A 400 naming the parameter given twice, as a handler names a parameter it refuses. */
-static enum MHD_Result reply_repeat(struct MHD_Connection *mc, struct conn *c, const char *key)
-{
-	struct kam_errinfo ei = {0};
-	struct resp rs;
-
-	memset(&rs, 0, sizeof(rs));
-	if (utf8_valid(key))
-		err_field(&ei, key, "is given twice");
-	else /* a name a problem document cannot carry */
-		err_field(&ei, "query", "repeats a parameter whose name is not valid UTF-8");
-	http_reply_err(&rs, KAM_EINVAL, &ei);
-	err_clear(&ei);
-	return send_resp(mc, c, &rs);
-}
-
 static const char *too_large_msg(size_t limit)
 {
 	return limit > HTTP_BODY_MAX ? "the request body is larger than 64 MiB; split the file"
@@ -337,6 +322,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 	struct conn *c = *con_cls;
 	struct req rq;
 	struct resp rs;
+	struct query_args qa;
 	enum MHD_Result ret;
 
 	(void)version;
@@ -389,18 +375,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 	rq.path = url;
 	rq.body = c->body.data ? c->body.data : "";
 	rq.body_len = c->body.len;
-	{
-		struct query_args qa = {.rq = &rq};
-		const char *again;
-
-		MHD_get_connection_values_n(mc, MHD_GET_ARGUMENT_KIND, collect_query, &qa);
-		if (qa.nul)
-			return reply_now(mc, c, 400, nul_arg_msg);
-		/* before routing: a route whose record the caller cannot see answers the same */
-		again = http_query_repeat(qa.all, qa.n, http_multi_params);
-		if (again)
-			return reply_repeat(mc, c, again);
-	}
+	qa.rq = &rq;
+	qa.nul = false;
+	qa.n = 0;
+	MHD_get_connection_values_n(mc, MHD_GET_ARGUMENT_KIND, collect_query, &qa);
+	if (qa.nul)
+		return reply_now(mc, c, 400, nul_arg_msg);
+	/* every argument, for http_dispatch's refusal of a repeat (past the HTTP_MAX_QUERY a
+	 * handler reads) */
+	rq.args = qa.all;
+	rq.nargs = qa.n;
 	rq.session_cookie = MHD_lookup_connection_value(mc, MHD_COOKIE_KIND, "kam_session");
 	rq.workspace_cookie = MHD_lookup_connection_value(mc, MHD_COOKIE_KIND, "kam_workspace");
 	rq.authorization = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Authorization");

@@ -1,5 +1,6 @@
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include "api/api.h"
 #include "api/cache.h"
@@ -99,9 +100,20 @@ void fuzz_server_init(void)
 	app.data = &server;
 }
 
+/* The first query parameter rq names twice (the empty name is none), or NULL. */
+static const char *repeated(const struct req *rq)
+{
+	for (size_t i = 0; i < rq->nquery; i++)
+		for (size_t j = i + 1; j < rq->nquery; j++)
+			if (rq->query[i].key[0] && strcmp(rq->query[i].key, rq->query[j].key) == 0)
+				return rq->query[i].key;
+	return NULL;
+}
+
 void fuzz_server_send(const char *harness, struct req *rq, enum fuzz_who who)
 {
 	struct resp rs = {0};
+	const char *again = repeated(rq);
 
 	rq->authorization = auth[who];
 	snprintf(rq->remote_addr, sizeof(rq->remote_addr), "127.0.0.1");
@@ -109,6 +121,13 @@ void fuzz_server_send(const char *harness, struct req *rq, enum fuzz_who who)
 	if (rs.status >= 500 && rs.status != 503) {
 		fprintf(stderr, "%s: %s %s answered %d: %.*s\n", harness, rq->method, rq->path,
 		        rs.status, (int)(rs.len < 500 ? rs.len : 500), rs.body ? rs.body : "");
+		abort();
+	}
+	/* kam serve refuses a parameter given twice whatever the route, caller or body */
+	if (again && rs.status != 400) {
+		fprintf(stderr, "%s: %s %s names %s twice and answered %d: %.*s\n", harness,
+		        rq->method, rq->path, again, rs.status, (int)(rs.len < 500 ? rs.len : 500),
+		        rs.body ? rs.body : "");
 		abort();
 	}
 	free(rs.body);

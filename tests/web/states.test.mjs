@@ -281,6 +281,59 @@ test('the one-page plan shows owners, column headers, baselines and an "as of" d
   assert.deepEqual(p.problems, []);
 });
 
+// Every cell of the one-page plan's tables: its column, its text, how many lines the text
+// takes (its line boxes, from the text's client rects), and whether it is inside the viewport.
+function planCells(p) {
+  return p.evaluate(() => [...document.querySelectorAll('article.print table')].flatMap((tb) => {
+    const heads = [...tb.querySelectorAll('thead th')].map((h) => h.textContent);
+    return [...tb.querySelectorAll('tbody tr')].flatMap((tr) => [...tr.cells].map((td, i) => {
+      const r = document.createRange();
+      r.selectNodeContents(td);
+      const tops = [...r.getClientRects()].filter((x) => x.width > 0).map((x) => x.top).sort((a, b) => a - b);
+      const lines = tops.filter((y, k) => k === 0 || y > tops[k - 1] + 4).length;
+      const box = td.getBoundingClientRect();
+      return { column: heads[i], text: td.textContent, lines, inView: box.left >= 0 && box.right <= innerWidth + 0.5 };
+    }));
+  }));
+}
+
+test('the one-page plan: status, owner, dates and figures on one line at 1280 px and on A4, titles wrap; cards on a 390 px phone', async () => {
+  const p = await page();
+  await signIn(p, srv.url, 'anna@example.com');
+  await p.goto(`${srv.url}/#/accounts/${annaAcc.id}/print`);
+  const doc = p.locator('article.print');
+  await doc.locator('table').nth(1).locator('tbody tr').first().waitFor();
+  const short = ['Baseline', 'Target', 'Now', 'Progress', 'Due', 'Status', 'Owner'];
+  const oneLine = async (where) => {
+    const cells = await planCells(p);
+    for (const c of ['Status', 'Owner'])
+      assert.ok(cells.some((x) => x.column === c && /\S \S/.test(x.text)), `${where}: the demo plan has a ${c} of two words`);
+    // before: "on track", "in progress" and "Anna Berg" took two lines each
+    bad(cells.filter((x) => short.includes(x.column) && x.lines !== 1).map((x) => `${where}: ${x.column} "${x.text}" takes ${x.lines} lines`));
+    // the titles take the width that is left and wrap in it: no table scrolls inside its box
+    bad(await p.evaluate(() => [...document.querySelectorAll('article.print .scroll')]
+      .filter((s) => s.scrollWidth > s.clientWidth + 1).map((s) => `${s.scrollWidth} px in a ${s.clientWidth} px box`)));
+  };
+  await p.setViewportSize({ width: 1280, height: 900 });
+  await oneLine('at 1280 px');
+  await screenshot(p, 'states-plan-tables-1280');
+  // on paper: A4 less the 12 mm margins of @page is 186 mm, 703 px at 96 px an inch
+  await p.emulateMedia({ media: 'print' });
+  await p.setViewportSize({ width: 703, height: 1000 });
+  await oneLine('on A4');
+  assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= innerWidth), 'the plan fits the width of an A4 page');
+  await screenshot(p, 'states-plan-tables-a4');
+  await p.emulateMedia({ media: 'screen' });
+  // a phone: the page does not scroll sideways, and no cell hides in a table scrolled sideways
+  // (each objective and action is a card)
+  await p.setViewportSize({ width: 390, height: 900 });
+  const [sw, iw] = await p.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
+  assert.ok(sw <= iw, `at 390 px the page is ${sw} px wide`);
+  bad((await planCells(p)).filter((x) => !x.inView).map((x) => `at 390 px ${x.column} "${x.text}" is out of view`));
+  await screenshot(p, 'states-plan-tables-390');
+  assert.deepEqual(p.problems, []);
+});
+
 test('a dashboard panel fails alone, and the app notices when the server is back', async () => {
   const p = await page();
   await signIn(p, srv.url, 'director@example.com');

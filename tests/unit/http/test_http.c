@@ -1,4 +1,4 @@
-/* The router, problem documents and If-Match parsing. */
+/* The router, problem documents, If-Match parsing and the refusal of a repeated parameter. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -199,6 +199,86 @@ static void test_query_repeat(void **state)
 	assert_null(http_multi_params[0]);
 }
 
+/* The 400 of http_dispatch for a parameter given twice, naming field; rs is freed. */
+static void assert_twice(struct resp *rs, const char *field)
+{
+	json_t *j = json_loadb(rs->body, rs->len, 0, NULL);
+
+	assert_int_equal(rs->status, 400);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_array_get(json_object_get(j, "errors"), 0), "field")),
+	                    field);
+	json_decref(j);
+	free(rs->body);
+	memset(rs, 0, sizeof(*rs));
+}
+
+static int called;
+
+static int counted(struct req *rq, struct resp *rs)
+{
+	(void)rq;
+	called++;
+	return http_reply_empty(rs, 204);
+}
+
+/* http_dispatch refuses a repeat itself, so every caller of it does (kam serve, the fuzz and
+ * fault harnesses): before routing, authentication (there is no store here to authenticate
+ * against) and the handler; over every argument the server kept (args), not only query[]. */
+static void test_dispatch_repeat(void **state)
+{
+	static const struct http_route some[] = {
+	    {"GET", "/api/v1/accounts", counted, 0, 0, NULL, NULL, NULL, NULL},
+	};
+	struct http_app app = {.routes = some, .nroutes = 1};
+	struct http_kv all[HTTP_MAX_QUERY + 8];
+	char names[HTTP_MAX_QUERY + 8][8];
+	struct req rq;
+	struct resp rs;
+
+	(void)state;
+	memset(&rq, 0, sizeof(rq));
+	memset(&rs, 0, sizeof(rs));
+	rq.method = "GET";
+	rq.path = "/api/v1/accounts";
+	rq.query[0] = (struct http_kv){"limit", "5"};
+	rq.query[1] = (struct http_kv){"sort", "name"};
+	rq.query[2] = (struct http_kv){"limit", "500"};
+	rq.nquery = 3;
+	http_dispatch(&app, &rq, &rs);
+	assert_twice(&rs, "limit");
+	assert_false(rq.authed);
+	/* a path nobody serves answers the same */
+	rq.path = "/api/v1/nothing";
+	http_dispatch(&app, &rq, &rs);
+	assert_twice(&rs, "limit");
+	/* a name that is not UTF-8 is not put in the document */
+	rq.query[0].key = rq.query[2].key = "\xff";
+	http_dispatch(&app, &rq, &rs);
+	assert_twice(&rs, "query");
+	/* the server's list: the repeat is the 1st and the 40th argument, past query[] */
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		snprintf(names[i], sizeof(names[i]), "x%zu", i);
+		all[i] = (struct http_kv){names[i], "1"};
+	}
+	all[0].key = all[39].key = "limit";
+	memcpy(rq.query, all, sizeof(rq.query));
+	rq.nquery = HTTP_MAX_QUERY;
+	rq.args = all;
+	rq.nargs = 40;
+	rq.path = "/api/v1/accounts";
+	http_dispatch(&app, &rq, &rs);
+	assert_twice(&rs, "limit");
+	assert_int_equal(called, 0);
+	/* without the repeat, on to routing: a path nobody serves is a 404 */
+	rq.nargs = 39;
+	rq.path = "/api/v1/nothing";
+	http_dispatch(&app, &rq, &rs);
+	assert_int_equal(rs.status, 404);
+	free(rs.body);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,6 +287,7 @@ int main(void)
 		cmocka_unit_test(test_status_of),
 		cmocka_unit_test(test_if_match),
 		cmocka_unit_test(test_query_repeat),
+		cmocka_unit_test(test_dispatch_repeat),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
