@@ -242,7 +242,6 @@ static enum MHD_Result reply_now(struct MHD_Connection *mc, struct conn *c, int 
 	return send_resp(mc, c, &rs);
 }
 
-/* A 400 naming the parameter given twice, as a handler names a parameter it refuses. */
 static const char *too_large_msg(size_t limit)
 {
 	return limit > HTTP_BODY_MAX ? "the request body is larger than 64 MiB; split the file"
