@@ -291,7 +291,6 @@ static int query_once(const struct req *rq, struct resp *rs)
 	const char *again = rq->args ? http_query_repeat(rq->args, rq->nargs, http_multi_params)
 	                             : http_query_repeat(rq->query, rq->nquery, http_multi_params);
 	struct kam_errinfo ei = {0};
-	bool listed;
 
 	if (again == NULL)
 		return KAM_OK;
@@ -299,9 +298,8 @@ static int query_once(const struct req *rq, struct resp *rs)
 		err_field(&ei, again, "is given twice");
 	else /* a name a problem document cannot carry */
 		err_field(&ei, "query", "repeats a parameter whose name is not valid UTF-8");
-	/* out of memory for the list: a 500, not a 400 that leaves out which parameter */
-	listed = json_array_size(ei.errors) > 0;
-	http_reply_err(rs, listed ? KAM_EINVAL : KAM_ENOMEM, listed ? &ei : NULL);
+	/* out of memory for the list: a 500 (ei.lost), not a 400 that leaves out which one */
+	http_reply_err(rs, KAM_EINVAL, &ei);
 	err_clear(&ei);
 	return KAM_EINVAL;
 }

@@ -204,6 +204,10 @@ int http_reply_err(struct resp *rs, int err, struct kam_errinfo *ei)
 	if (ei) {
 		errors = ei->errors;
 		ei->errors = NULL;
+		if (ei->lost) { /* a 4xx without all its fields would name the wrong ones */
+			json_decref(errors);
+			return reply_oom(rs);
+		}
 	}
 	if (detail == NULL) {
 		switch (err) {

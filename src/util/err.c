@@ -15,7 +15,10 @@ void err_field(struct kam_errinfo *ei, const char *field, const char *fmt, ...)
 	va_end(ap);
 	if (ei->errors == NULL)
 		ei->errors = json_array();
-	json_array_append_new(ei->errors, json_pack("{s:s,s:s}", "field", field, "message", msg));
+	/* json_array_append_new takes the value, NULL or not, and fails for a NULL array */
+	if (json_array_append_new(ei->errors, json_pack("{s:s,s:s}", "field", field, "message",
+	                                                msg)) != 0)
+		ei->lost = true;
 	if (ei->detail[0] == '\0')
 		snprintf(ei->detail, sizeof(ei->detail), "%.60s: %.190s", field, msg);
 }
@@ -36,6 +39,7 @@ void err_clear(struct kam_errinfo *ei)
 	json_decref(ei->errors);
 	ei->errors = NULL;
 	ei->detail[0] = '\0';
+	ei->lost = false;
 }
 
 const char *err_strerror(int errnum, char *buf, size_t len)

@@ -2,6 +2,7 @@
 #ifndef KAM_UTIL_ERR_H
 #define KAM_UTIL_ERR_H
 #include <jansson.h>
+#include <stdbool.h>
 
 enum kam_err {
 	KAM_OK = 0,
@@ -22,6 +23,9 @@ enum kam_err {
 struct kam_errinfo {
 	char detail[256];
 	json_t *errors; /* array of {field, message}, owned; NULL when none */
+	/* a field could not be added (out of memory): the list is not the whole answer, and a
+	 * reply from it must not claim to be (http_reply_err answers the out-of-memory 500) */
+	bool lost;
 };
 
 /* Adds {field, message} to ei->errors and sets detail when still empty. */

@@ -279,6 +279,63 @@ static void test_dispatch_repeat(void **state)
 	free(rs.body);
 }
 
+static void *fail_malloc(size_t n)
+{
+	(void)n;
+	return NULL;
+}
+
+/* A refusal whose list of fields could not be made whole is the out-of-memory 500, never a
+ * 400 that leaves out which field: err_field notes the loss, http_reply_err answers it. */
+static void test_reply_err_lost(void **state)
+{
+	static const struct http_route some[] = {
+	    {"GET", "/api/v1/accounts", counted, 0, 0, NULL, NULL, NULL, NULL},
+	};
+	struct http_app app = {.routes = some, .nroutes = 1};
+	struct kam_errinfo ei = {0};
+	struct req rq;
+	struct resp rs;
+
+	(void)state;
+	memset(&rs, 0, sizeof(rs));
+	err_field(&ei, "limit", "is not a number");
+	assert_false(ei.lost);
+	http_reply_err(&rs, KAM_EINVAL, &ei);
+	assert_twice(&rs, "limit"); /* a 400 naming the field */
+	err_clear(&ei);
+
+	json_set_alloc_funcs(fail_malloc, free);
+	err_field(&ei, "limit", "is not a number");
+	json_set_alloc_funcs(malloc, free);
+	assert_true(ei.lost);
+	http_reply_err(&rs, KAM_EINVAL, &ei);
+	assert_int_equal(rs.status, 500);
+	assert_non_null(memmem(rs.body, rs.len, "out of memory", 13));
+	free(rs.body);
+	memset(&rs, 0, sizeof(rs));
+	err_clear(&ei);
+	assert_false(ei.lost);
+
+	/* through dispatch: a query value that is not UTF-8, its 400 unable to name it */
+	memset(&rq, 0, sizeof(rq));
+	rq.method = "GET";
+	rq.path = "/api/v1/accounts";
+	rq.query[0] = (struct http_kv){"q", "\xff"};
+	rq.nquery = 1;
+	called = 0;
+	json_set_alloc_funcs(fail_malloc, free);
+	http_dispatch(&app, &rq, &rs);
+	json_set_alloc_funcs(malloc, free);
+	assert_int_equal(rs.status, 500);
+	assert_int_equal(called, 0);
+	free(rs.body);
+	memset(&rs, 0, sizeof(rs));
+	/* and with memory, the 400 naming it */
+	http_dispatch(&app, &rq, &rs);
+	assert_twice(&rs, "q");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +345,7 @@ int main(void)
 		cmocka_unit_test(test_if_match),
 		cmocka_unit_test(test_query_repeat),
 		cmocka_unit_test(test_dispatch_repeat),
+		cmocka_unit_test(test_reply_err_lost),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
