@@ -74,9 +74,16 @@ int app_alerts_run(struct store_conn *c, int64_t now, struct alerts_run *out)
 		rc = KAM_ENOMEM;
 		goto out;
 	}
+	/* freed as soon as done with: what comes next reuses their pages */
+	free(in);
+	free(scores);
+	in = NULL;
+	scores = NULL;
 	if ((rc = store_alerts_max_id(c, &before)) != KAM_OK ||
 	    (rc = store_alerts_sync(c, hits, nh, now, &sync)) != KAM_OK)
 		goto out;
+	alert_hits_free(hits, nh);
+	hits = NULL;
 	/* immediate mails go in the outbox in the transaction that opens their alerts */
 	if (sync.opened > 0 && (rc = app_mail_alerts(c, before, time_now())) != KAM_OK)
 		goto out;

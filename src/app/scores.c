@@ -488,19 +488,20 @@ int app_segments_refresh(struct store_conn *db, const struct settings *s, int64_
 	}
 	json_array_foreach(rows, i, row)
 	{
-		json_t *it = app_matrix_item(s, row);
+		/* the place alone: the bubble's explanation (app_matrix_item) is not stored */
+		struct strength_part parts[STRENGTH_PARTS];
+		const char *segment;
+		double score;
 
-		if (rc == KAM_OK && it == NULL)
-			rc = KAM_ENOMEM;
-		if (rc == KAM_OK)
-			rc = store_segment_set(
-			    db, json_integer_value(json_object_get(it, "account_id")),
-			    json_string_value(json_object_get(it, "segment")));
+		if (rc != KAM_OK)
+			break;
+		app_matrix_place(s, row, parts, &score, &segment);
+		rc = store_segment_set(db, json_integer_value(json_object_get(row, "account_id")),
+		                       segment);
 		/* at group level the segment is the parent's, set below for its entities */
 		if (rc == KAM_OK && s->segment_by_group &&
-		    json_object_set(row, "segment", json_object_get(it, "segment")) != 0)
+		    json_object_set_new(row, "segment", json_string(segment)) != 0)
 			rc = KAM_ENOMEM;
-		json_decref(it);
 	}
 	if (rc == KAM_OK && s->segment_by_group)
 		rc = inherit_segments(db, rows);

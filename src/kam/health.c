@@ -154,6 +154,20 @@ static struct alert_hit *add(struct alert_hit **v, size_t *n, size_t *cap)
 	return vec_push((void **)v, n, cap, sizeof(**v));
 }
 
+/* evidence as stored: compact, keys sorted; dumped into a buffer on the stack first (a
+ * dump through a callback took a seventh of an evaluation at 10,000 accounts) */
+static char *evidence_text(const json_t *evidence)
+{
+	char tmp[512];
+	size_t len = json_dumpb(evidence, tmp, sizeof(tmp), JSON_COMPACT | JSON_SORT_KEYS);
+
+	if (len == 0)
+		return NULL;
+	if (len >= sizeof(tmp))
+		return buf_json(evidence, JSON_COMPACT | JSON_SORT_KEYS);
+	return strndup(tmp, len);
+}
+
 static int hit(struct alert_hit **v, size_t *n, size_t *cap, int64_t account, enum alert_rule r,
 	       const char *severity, json_t *evidence)
 {
@@ -166,7 +180,10 @@ static int hit(struct alert_hit **v, size_t *n, size_t *cap, int64_t account, en
 	h->account_id = account;
 	h->rule = alert_rule_names[r];
 	h->severity = severity;
-	h->evidence = evidence;
+	h->evidence = evidence_text(evidence);
+	json_decref(evidence);
+	if (h->evidence == NULL)
+		return -1;
 	snprintf(h->subject_key, sizeof(h->subject_key), "account:%lld", (long long)account);
 	return 0;
 }
@@ -197,12 +214,16 @@ static int by_index(const void *a, const void *b)
 int alert_evaluate(const struct settings *s, const struct health_input *in, const double *scores,
 		   size_t n, int64_t now, struct alert_hit **hits, size_t *nhits)
 {
-	struct alert_hit *v = NULL;
-	size_t nv = 0, cap = 0;
+	/* room for about one and a half alerts an account from the start: grown by doubling,
+	 * its copies were pages touched for nothing */
+	size_t nv = 0, cap = n + n / 2;
+	struct alert_hit *v = cap ? malloc(cap * sizeof(*v)) : NULL;
 	const int *t = s->alert_threshold;
 	const bool *on = s->alert_enabled;
 	int rc = 0;
 
+	if (cap && v == NULL)
+		return -1;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		const struct health_input *a = &in[i];
 		int64_t id = a->account_id;
@@ -365,7 +386,7 @@ int alert_evaluate(const struct settings *s, const struct health_input *in, cons
 
 void alert_hits_free(struct alert_hit *hits, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		json_decref(hits[i].evidence);
+	for (size_t i = 0; hits && i < n; i++)
+		free(hits[i].evidence);
 	free(hits);
 }

@@ -101,21 +101,43 @@ static int revenue_sums(struct store_conn *c, struct health_input *v, size_t n, 
 	            "SELECT account_id, month, amount FROM revenue_account_monthly WHERE month "
 	            ">= ? AND month <= ? AND (? = 0 OR account_id = ?)",
 	            (struct db_val[]){DB_STR(m23), DB_STR(m0), DB_INT(acc), DB_INT(acc)}, 4, &st);
+	/* within a month the index hands the accounts over in id order, as v holds them: the
+	 * next input is found by stepping forward from the last (a binary search per cell was
+	 * a tenth of an evaluation), and the month's windows are worked out once per month */
+	char month[8] = "";
+	bool in6 = false, in6b = false, in12 = false;
+	size_t at = 0;
+
 	while (rc == KAM_OK && (rc = c->ops->next(st)) == 1) {
-		struct health_input *in = find(v, n, c->ops->col_int(st, 0));
+		int64_t id = c->ops->col_int(st, 0), a = c->ops->col_int(st, 2), *s;
 		const char *m = c->ops->col_text(st, 1);
-		int64_t a = c->ops->col_int(st, 2), *s;
 		bool over = false;
 
 		rc = KAM_OK;
-		if (in == NULL)
-			continue;
-		s = sum[in - v];
-		if (strcmp(m, m5) >= 0)
+		if (strcmp(m, month) != 0) {
+			snprintf(month, sizeof(month), "%s", m);
+			in6 = strcmp(m, m5) >= 0;
+			in6b = strcmp(m, m11) >= 0 && strcmp(m, m6) <= 0;
+			in12 = strcmp(m, m11) >= 0;
+			at = 0;
+		}
+		/* a few steps at most (accounts without a cell that month), else a search: the
+		 * order is the index's, which PostgreSQL need not follow */
+		for (size_t step = 0; at < n && v[at].account_id < id && step < 16; step++)
+			at++;
+		if (at >= n || v[at].account_id != id) {
+			struct health_input *in = find(v, n, id);
+
+			if (in == NULL)
+				continue;
+			at = (size_t)(in - v);
+		}
+		s = sum[at];
+		if (in6)
 			over |= __builtin_add_overflow(s[0], a, &s[0]);
-		if (strcmp(m, m11) >= 0 && strcmp(m, m6) <= 0)
+		if (in6b)
 			over |= __builtin_add_overflow(s[1], a, &s[1]);
-		if (strcmp(m, m11) >= 0)
+		if (in12)
 			over |= __builtin_add_overflow(s[2], a, &s[2]);
 		else
 			over |= __builtin_add_overflow(s[3], a, &s[3]);
@@ -230,13 +252,24 @@ int store_health_inputs(struct store_conn *c, const struct store_health_params *
 	date_format(date_add_days_clamped(p->today, -30), month_ago);
 	date_format(date_add_days_clamped(p->today, -(int64_t)p->stakeholder_days), changed_from);
 
+	/* one array of the right size: grown by doubling, its copies were a quarter of the
+	 * pages an evaluation touched (each a page fault once the heap was given back) */
+	if (acc == 0) {
+		int64_t all = 0;
+
+		if ((rc = sq_int(c, "SELECT count(*) FROM accounts", NULL, 0, &all)) != KAM_OK)
+			return rc;
+		if (all > 0 && (v = malloc((size_t)all * sizeof(*v))) == NULL)
+			return KAM_ENOMEM;
+		cap = v ? (size_t)all : 0;
+	}
 	rc = hquery(c,
 	            "SELECT id, owner_id, status, tier, coalesce(last_interaction_at, 0), "
 	            "created_at, health, health_enough_data "
 	            "FROM accounts WHERE (? = 0 OR id = ?) ORDER BY id",
 	            (struct db_val[]){DB_INT(acc), DB_INT(acc)}, 2, &st);
 	if (rc != KAM_OK)
-		return rc;
+		goto fail;
 	while ((rc = c->ops->next(st)) == 1) {
 		struct health_input *in;
 
@@ -488,6 +521,15 @@ int store_health_history(struct store_conn *c, int64_t account_id, const char *f
 	return KAM_OK;
 }
 
+/* snprintf(dst, n, "%s", src) without the format: a sync copies five strings per alert */
+static void copy(char *dst, size_t n, const char *src)
+{
+	size_t len = strnlen(src, n - 1);
+
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
 struct live {
 	int64_t id;
 	char rule[32], subject[64], state[16], severity[16];
@@ -527,11 +569,11 @@ int store_alerts_sync(struct store_conn *c, const struct alert_hit *hits, size_t
 			break;
 		}
 		l->id = c->ops->col_int(st, 0);
-		snprintf(l->rule, sizeof(l->rule), "%s", c->ops->col_text(st, 1));
-		snprintf(l->subject, sizeof(l->subject), "%s", c->ops->col_text(st, 2));
-		snprintf(l->state, sizeof(l->state), "%s", c->ops->col_text(st, 3));
+		copy(l->rule, sizeof(l->rule), c->ops->col_text(st, 1));
+		copy(l->subject, sizeof(l->subject), c->ops->col_text(st, 2));
+		copy(l->state, sizeof(l->state), c->ops->col_text(st, 3));
 		l->snoozed_until = c->ops->col_int(st, 4);
-		snprintf(l->severity, sizeof(l->severity), "%s", c->ops->col_text(st, 5));
+		copy(l->severity, sizeof(l->severity), c->ops->col_text(st, 5));
 		if ((l->evidence = strdup(c->ops->col_text(st, 6))) == NULL) {
 			rc = KAM_ENOMEM;
 			break;
@@ -547,11 +589,11 @@ int store_alerts_sync(struct store_conn *c, const struct alert_hit *hits, size_t
 	for (size_t i = 0; i < n && rc == KAM_OK; i++) {
 		const struct alert_hit *h = &hits[i];
 		const char *rule = h->rule;
-		char *ev = buf_json(h->evidence, JSON_COMPACT | JSON_SORT_KEYS);
+		const char *ev = h->evidence;
 		struct live key, *l = NULL;
 
-		snprintf(key.rule, sizeof(key.rule), "%s", rule);
-		snprintf(key.subject, sizeof(key.subject), "%s", h->subject_key);
+		copy(key.rule, sizeof(key.rule), rule);
+		copy(key.subject, sizeof(key.subject), h->subject_key);
 		if (nl > 0)
 			l = bsearch(&key, lv, nl, sizeof(*lv), cmp_live);
 		if (l) {
@@ -561,11 +603,8 @@ int store_alerts_sync(struct store_conn *c, const struct alert_hit *hits, size_t
 			l->seen = true;
 			/* what the UPDATE below would leave as it is is not written: most alerts
 			 * hold unchanged from one run to the next */
-			if (!wake && ev && !strcmp(l->evidence, ev) &&
-			    !strcmp(l->severity, h->severity)) {
-				free(ev);
+			if (!wake && !strcmp(l->evidence, ev) && !strcmp(l->severity, h->severity))
 				continue;
-			}
 			rc = sq_run(
 			    c,
 			    "UPDATE alerts SET evidence = ?, severity = ?, state = CASE WHEN "
@@ -594,7 +633,6 @@ int store_alerts_sync(struct store_conn *c, const struct alert_hit *hits, size_t
 			    9);
 			out->opened += rc == KAM_OK;
 		}
-		free(ev);
 	}
 	/* whatever no longer holds resolves itself */
 	for (size_t j = 0; j < nl && rc == KAM_OK; j++) {

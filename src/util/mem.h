@@ -8,12 +8,16 @@
 #define KAM_UTIL_MEM_H
 #include <stddef.h>
 
-/* Two arenas for all threads; before any thread starts. KAM_MALLOC=default leaves glibc's
- * own settings (and makes mem_give_back do nothing), to compare. */
+/* Two arenas for all threads and a working reserve (src/util/mem.c); before any thread
+ * starts. KAM_MALLOC=default leaves glibc's own settings (and makes mem_give_back do
+ * nothing), to compare. */
 void mem_limit_heap(void);
-/* Gives the free pages of the heap back to the system: after a run or a request that
- * built large trees, so the next one does not start from their peak. */
+/* Gives the free pages of the heap back to the system once the process holds more than
+ * its working reserve (48 MiB): after a run or a request that built large trees, so the
+ * next one does not start from their peak. */
 void mem_give_back(void);
+/* The process's resident memory in bytes (VmRSS), or -1 when unknown. */
+long mem_resident(void);
 
 /* Asks for 2 MiB pages for the whole 2 MiB pieces of the n bytes at p (a large table or
  * array filled at once: one page fault per 2 MiB instead of 512, and fewer TLB misses

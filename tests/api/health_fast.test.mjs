@@ -128,3 +128,32 @@ test('an evaluation refreshes stale tiers first: a second run over the same data
     t2.rm();
   }
 });
+
+// The evaluation sums each account's revenue cells as the index hands them over, month by
+// month in account order, stepping from one account to the next; an account far from the
+// last one with a cell that month (here forty without revenue in between) is searched for.
+// Its revenue, and so its score, must be its own, as its own health answer says.
+test('an account far in the revenue cells\' order from the last one gets its own revenue', async () => {
+  const monthsAgo = (n) => { const d = new Date(); d.setUTCDate(5); d.setUTCMonth(d.getUTCMonth() - n); return d.toISOString().slice(0, 10); };
+  const made = [];
+  for (let i = 0; i < 42; i++) {
+    const r = await call('director', 'POST', '/api/v1/accounts', { name: `Far Apart ${i}`, status: 'active', currency: 'EUR' });
+    assert.equal(r.status, 201, r.text);
+    made.push(r.json.id);
+  }
+  // the first and the last of them book revenue, falling: much a year ago, little lately
+  for (const [id, months, amount] of [[made[0], [14, 13, 9, 8], 500000], [made[41], [15, 10, 2], 900000], [made[41], [1], 1000]]) {
+    for (const m of months) {
+      const r = await call('director', 'POST', '/api/v1/transactions', { account_id: id, booked_on: monthsAgo(m), amount, currency: 'EUR' });
+      assert.equal(r.status, 201, r.text);
+    }
+  }
+  await evaluate();
+  const list = await sameEverywhere('with accounts far apart');
+  for (const id of [made[0], made[41]]) {
+    const h = (await call('director', 'GET', `/api/v1/accounts/${id}/health`)).json;
+    const rev = h.components.find((c) => c.name === 'revenue_trend');
+    assert.ok(rev && !rev.missing, `account ${id} has a revenue trend: ${JSON.stringify(h.components.map((c) => c.name))}`);
+    assert.equal(list.find((a) => a.id === id).health, h.score);
+  }
+});

@@ -223,12 +223,32 @@ static void test_alert_rules(void **state)
 	alert_hits_free(h, n);
 }
 
+/* A hit's evidence as a tree (NULL when it is not JSON); the caller decrefs it. */
+static json_t *evidence(const struct alert_hit *h)
+{
+	return json_loads(h->evidence, 0, NULL);
+}
+
 /* The string value of key in a hit's evidence ("" when absent or not a string). */
 static const char *ev(const struct alert_hit *h, const char *key)
 {
-	const char *s = json_string_value(json_object_get(h->evidence, key));
+	static char v[256];
+	json_t *e = evidence(h);
+	const char *s = json_string_value(json_object_get(e, key));
 
-	return s ? s : "";
+	snprintf(v, sizeof(v), "%s", s ? s : "");
+	json_decref(e);
+	return v;
+}
+
+/* The integer value of key in a hit's evidence (0 when absent). */
+static json_int_t ev_int(const struct alert_hit *h, const char *key)
+{
+	json_t *e = evidence(h);
+	json_int_t v = json_integer_value(json_object_get(e, key));
+
+	json_decref(e);
+	return v;
 }
 
 static void test_stakeholder_change(void **state)
@@ -269,8 +289,10 @@ static void test_stakeholder_change(void **state)
 			assert_string_equal(h[i].severity, "critical"); /* a key account */
 			assert_string_equal(h[i].subject_key, "account:1:contact:31:left");
 			assert_string_equal(ev(&h[i], "change"), "left");
-			assert_string_equal(ev(&h[i], "contact"), "Greta Vogel");
-			assert_null(json_object_get(h[i].evidence, "attitude_was"));
+			/* as stored and compared from one run to the next: compact, keys sorted */
+			assert_string_equal(h[i].evidence,
+			                    "{\"change\":\"left\",\"contact\":\"Greta Vogel\","
+			                    "\"contact_id\":31,\"on\":\"2027-01-10\"}");
 		} else {
 			assert_string_equal(h[i].severity, "warning");
 			assert_string_equal(h[i].subject_key, "account:2:contact:32:turned");
@@ -284,6 +306,41 @@ static void test_stakeholder_change(void **state)
 	s.alert_enabled[AR_STAKEHOLDER_CHANGE] = false;
 	assert_int_equal(alert_evaluate(&s, in, scores, 3, NOW, &h, &n), 0);
 	assert_false(has(h, n, "stakeholder_change", 1));
+	alert_hits_free(h, n);
+}
+
+/* Evidence longer than the dump's buffer on the stack (a name of 127 control characters,
+ * each written \u00XX) is whole. */
+static void test_evidence_long(void **state)
+{
+	struct settings s;
+	struct health_input in = base();
+	double score = 50;
+	struct alert_hit *h = NULL;
+	size_t n = 0, seen = 0;
+	char name[128];
+
+	(void)state;
+	settings_defaults(&s);
+	memset(name, 1, sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	in.account_id = 1;
+	in.last_interaction_at = NOW - DAY;
+	in.influential = in.engaged = 3;
+	in.changed_contact = 31;
+	in.changed_left = true;
+	memcpy(in.changed_name, name, sizeof(name));
+	strcpy(in.changed_on, "2027-01-10");
+	assert_int_equal(alert_evaluate(&s, &in, &score, 1, NOW, &h, &n), 0);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(h[i].rule, "stakeholder_change"))
+			continue;
+		seen++;
+		assert_true(strlen(h[i].evidence) > 127 * 6);
+		assert_string_equal(ev(&h[i], "contact"), name);
+		assert_string_equal(ev(&h[i], "on"), "2027-01-10");
+	}
+	assert_int_equal(seen, 1);
 	alert_hits_free(h, n);
 }
 
@@ -352,9 +409,9 @@ static void test_kam_capacity_interleaved(void **state)
 	assert_int_equal(n, 2);
 	assert_string_equal(h[0].subject_key, "user:9");
 	assert_int_equal(h[0].user_id, 9);
-	assert_int_equal(json_integer_value(json_object_get(h[0].evidence, "key_accounts")), 3);
+	assert_int_equal(ev_int(&h[0], "key_accounts"), 3);
 	assert_string_equal(h[1].subject_key, "user:7");
-	assert_int_equal(json_integer_value(json_object_get(h[1].evidence, "key_accounts")), 3);
+	assert_int_equal(ev_int(&h[1], "key_accounts"), 3);
 	alert_hits_free(h, n);
 }
 
@@ -443,6 +500,7 @@ int main(void)
 	    cmocka_unit_test(test_reasons_singular),
 	    cmocka_unit_test(test_alert_rules),
 	    cmocka_unit_test(test_stakeholder_change),
+	    cmocka_unit_test(test_evidence_long),
 	    cmocka_unit_test(test_kam_capacity),
 	    cmocka_unit_test(test_kam_capacity_interleaved),
 	    cmocka_unit_test(test_no_interaction_grace),
