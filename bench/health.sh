@@ -37,6 +37,9 @@ start() {
 	KAM_NOW=${3:-} kam_start "$1" "$2" "$T/out" "$T/log" "$ready"
 	TOK=$(kam_token "$1" "$2")
 }
+# the server's minor page faults, and its CPU time in ms (every thread), so far
+faults() { awk '{print $10}' "/proc/$PID/stat"; }
+cpu_ms() { cat /proc/"$PID"/task/*/schedstat | awk '{s += $1} END {printf "%.0f", s / 1e6}'; }
 jobrun() { grep -o 'alerts: [^"]* in [0-9.]* ms' "$T/log" | head -1 | sed 's/.* in \([0-9.]*\) ms/\1/'; }
 
 # measure NAME BINARY: prints one row per figure into $T/NAME
@@ -49,7 +52,13 @@ measure() {
 		echo "health $(many '/api/v1/accounts/%d/health')"
 		echo "account $(many '/api/v1/accounts/%d')"
 		echo "healthz $(many '/healthz?%d')"
-		echo "again $(for _ in 1 2 3 4 5; do evaluate; done | median)"
+		local f0 c0 again
+		f0=$(faults)
+		c0=$(cpu_ms)
+		again=$(for _ in 1 2 3 4 5; do evaluate; done | median)
+		echo "again $again"
+		echo "again_faults $(( ($(faults) - f0) / 5 ))"
+		echo "again_cpu $(( ($(cpu_ms) - c0) / 5 ))"
 	} >"$T/$name"
 	kam_stop "$PID"
 	# the next day: every account gets a new snapshot, most alerts new evidence
@@ -67,7 +76,7 @@ row() { # label key
 	a=$(get after "$2")
 	if [ -n "${KAM_BEFORE:-}" ]; then
 		b=$(get before "$2")
-		printf '  %-52s %10s %10s %8s\n' "$1" "$b" "$a" "$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.1f×", b / a}')"
+		printf '  %-52s %10s %10s %8s\n' "$1" "$b" "$a" "$(awk -v a="$a" -v b="$b" 'BEGIN {if (a > 0) printf "%.1f×", b / a; else printf "-"}')"
 	else
 		printf '  %-52s %10s\n' "$1" "$a"
 	fi
@@ -82,6 +91,8 @@ row "  reference: GET /api/v1/accounts/{id}, same run" account
 row "  reference: GET /healthz, same run" healthz
 row "alert evaluation, all accounts: first (opens them all)" first
 row "alert evaluation: again, nothing changed (median of 5)" again
+row "  its server's CPU ms (mean of the 5)" again_cpu
+row "  its server's minor page faults (mean of the 5)" again_faults
 row "alert evaluation: the next day (KAM_NOW + 1 day)" nextday
 A_H=$(get after health)
 A_G=$(get after account)
