@@ -33,8 +33,8 @@ ms() { curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOK" "
 COLD=$(ms "$URL/api/v1/kpis?from=$FROM&to=$TO")
 # computed: a different twelve-month period each time (month by month back), so no answer
 # is cached; and periods that start mid-month, which read the partial months' transactions
-COMPUTED=$(for i in $(seq 15); do ms "$URL/api/v1/kpis?from=$(date -u -d "$FROM -$i months" +%Y-%m-%d)&to=$(date -u -d "$TO -$i months" +%Y-%m-%d)"; echo; done | median)
-MIDMONTH=$(for i in $(seq 5); do ms "$URL/api/v1/kpis?from=$(date -u -d "$FROM +$((i * 3)) days" +%Y-%m-%d)&to=$(date -u -d "$TO +$((i * 3)) days" +%Y-%m-%d)"; echo; done | median)
+COMPUTED=$(kpi_periods "$FROM" "$TO" months | while read -r p; do ms "$URL$p"; echo; done | median)
+MIDMONTH=$(kpi_periods "$FROM" "$TO" midmonth | while read -r p; do ms "$URL$p"; echo; done | median)
 WARM=$(for _ in $(seq 15); do ms "$URL/api/v1/kpis?from=$FROM&to=$TO"; echo; done | median)
 KAM_NRR=$(curl -s -H "Authorization: Bearer $TOK" "$URL/api/v1/kpis?from=$FROM&to=$TO" | python3 -c 'import json,sys; k=json.load(sys.stdin)["kpis"]["nrr"]; print(k["value"], k["numerator"], k["denominator"])')
 HEALTH=$(for i in $(seq 15); do ms "$URL/api/v1/accounts/$i/health"; echo; done | median)

@@ -103,3 +103,20 @@ loadavg() { cut -d" " -f1-3 /proc/loadavg; }
 
 # peak_rss PID: the peak resident set of a running process (VmHWM), kB
 peak_rss() { awk '/VmHWM/ {print $2}' /proc/"$1"/status; }
+
+# kpi_periods FROM TO KIND: the paths of bench/kpi.sh's KPI questions no cache holds, one a
+# line: KIND "months", fifteen 12-month periods a month apart back from FROM..TO; KIND
+# "midmonth", five starting mid-month (3, 6, … 15 days on), which read the partial months'
+# transactions
+kpi_periods() {
+	local i
+	if [ "$3" = months ]; then
+		for i in $(seq 15); do
+			echo "/api/v1/kpis?from=$(date -u -d "$1 -$i months" +%Y-%m-%d)&to=$(date -u -d "$2 -$i months" +%Y-%m-%d)"
+		done
+		return
+	fi
+	for i in $(seq 5); do
+		echo "/api/v1/kpis?from=$(date -u -d "$1 +$((i * 3)) days" +%Y-%m-%d)&to=$(date -u -d "$2 +$((i * 3)) days" +%Y-%m-%d)"
+	done
+}

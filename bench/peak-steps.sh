@@ -22,7 +22,7 @@ FROM=$(date -u -d "$TO -12 months" +%Y-%m-%d)
 
 # steps LABEL BINARY: one sequence on a fresh copy; prints LABEL and HWM/RSS after each step
 steps() {
-	local label=$1 bin=$2 i out
+	local label=$1 bin=$2 i p out
 	cp "$T/gen.db" "$T/run.db"
 	rm -f "$T/run.db-wal" "$T/run.db-shm"
 	TOK=$(kam_token "$bin" "$T/run.db")
@@ -33,13 +33,9 @@ steps() {
 	out="$(mem)"
 	get "/api/v1/kpis?from=$FROM&to=$TO"
 	out="$out $(mem)"
-	for i in $(seq 15); do
-		get "/api/v1/kpis?from=$(date -u -d "$FROM -$i months" +%Y-%m-%d)&to=$(date -u -d "$TO -$i months" +%Y-%m-%d)"
-	done
+	for p in $(kpi_periods "$FROM" "$TO" months); do get "$p"; done
 	out="$out $(mem)"
-	for i in $(seq 5); do
-		get "/api/v1/kpis?from=$(date -u -d "$FROM +$((i * 3)) days" +%Y-%m-%d)&to=$(date -u -d "$TO +$((i * 3)) days" +%Y-%m-%d)"
-	done
+	for p in $(kpi_periods "$FROM" "$TO" midmonth); do get "$p"; done
 	out="$out $(mem)"
 	for i in $(seq 15); do get "/api/v1/accounts/$i/health"; done
 	out="$out $(mem)"
