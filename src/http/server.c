@@ -438,8 +438,12 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
 	free(c);
 	*con_cls = NULL;
 	/* a slow request is a large one (a report, a list of thousands): what it built is
-	 * freed by now, and its pages go back rather than stay as this process's peak */
-	if (ms >= 50)
+	 * freed by now, and its pages go back rather than stay as this process's peak once the
+	 * process is past its reserve (util/mem.h). From 5 ms, not 50: fifteen KPI questions
+	 * of 10-15 ms each at 10M transactions left 56-63 MB behind them, untrimmed, and the
+	 * next slow request started from there (docs/performance.md, row 9). A simple GET
+	 * takes well under a millisecond and reads no /proc. */
+	if (ms >= 5)
 		mem_give_back();
 	/* the last request in flight writes the lines: under load they go in batches, and a
 	 * server that has gone quiet has every line of its requests out */
