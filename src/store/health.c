@@ -11,6 +11,7 @@
 #include "store/internal.h"
 #include "util/buf.h"
 #include "util/time.h"
+#include "util/utf8.h"
 
 static int cmp_input(const void *a, const void *b)
 {
@@ -521,15 +522,6 @@ int store_health_history(struct store_conn *c, int64_t account_id, const char *f
 	return KAM_OK;
 }
 
-/* snprintf(dst, n, "%s", src) without the format: a sync copies five strings per alert */
-static void copy(char *dst, size_t n, const char *src)
-{
-	size_t len = strnlen(src, n - 1);
-
-	memcpy(dst, src, len);
-	dst[len] = '\0';
-}
-
 struct live {
 	int64_t id;
 	char rule[32], subject[64], state[16], severity[16];
@@ -569,11 +561,11 @@ int store_alerts_sync(struct store_conn *c, const struct alert_hit *hits, size_t
 			break;
 		}
 		l->id = c->ops->col_int(st, 0);
-		copy(l->rule, sizeof(l->rule), c->ops->col_text(st, 1));
-		copy(l->subject, sizeof(l->subject), c->ops->col_text(st, 2));
-		copy(l->state, sizeof(l->state), c->ops->col_text(st, 3));
+		utf8_copy(l->rule, sizeof(l->rule), c->ops->col_text(st, 1));
+		utf8_copy(l->subject, sizeof(l->subject), c->ops->col_text(st, 2));
+		utf8_copy(l->state, sizeof(l->state), c->ops->col_text(st, 3));
 		l->snoozed_until = c->ops->col_int(st, 4);
-		copy(l->severity, sizeof(l->severity), c->ops->col_text(st, 5));
+		utf8_copy(l->severity, sizeof(l->severity), c->ops->col_text(st, 5));
 		if ((l->evidence = strdup(c->ops->col_text(st, 6))) == NULL) {
 			rc = KAM_ENOMEM;
 			break;
@@ -592,8 +584,8 @@ int store_alerts_sync(struct store_conn *c, const struct alert_hit *hits, size_t
 		const char *ev = h->evidence;
 		struct live key, *l = NULL;
 
-		copy(key.rule, sizeof(key.rule), rule);
-		copy(key.subject, sizeof(key.subject), h->subject_key);
+		utf8_copy(key.rule, sizeof(key.rule), rule);
+		utf8_copy(key.subject, sizeof(key.subject), h->subject_key);
 		if (nl > 0)
 			l = bsearch(&key, lv, nl, sizeof(*lv), cmp_live);
 		if (l) {
