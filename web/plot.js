@@ -39,14 +39,16 @@ export function useCanvas(draw, deps) {
   return ref;
 }
 
-// Round steps (1, 2 or 5 times a power of ten) from 0 to at least max, about n of them.
-export function niceTicks(max, n = 5) {
-  if (!(max > 0)) return [0, 1];
-  const raw = max / n, p = 10 ** Math.floor(Math.log10(raw));
+// Round steps (1, 2 or 5 times a power of ten), about n of them, from at most min(lo, 0) to at
+// least max(hi, 0).
+export function niceTicks(lo, hi, n = 5) {
+  lo = Math.min(lo, 0);
+  hi = Math.max(hi, 0);
+  if (!(hi > lo)) return [0, 1];
+  const raw = (hi - lo) / n, p = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw);
   const out = [];
-  for (let v = 0; v < max + step / 2; v += step) out.push(v);
-  if (out.at(-1) < max) out.push(out.at(-1) + step);
+  for (let k = Math.floor(lo / step); k <= Math.ceil(hi / step); k++) out.push(k * step);
   return out;
 }
 
@@ -102,18 +104,16 @@ export function Bars({ label, labels, values, fmt, colour = '#1565c0' }) {
   const geo = useRef(null);
   const ref = useCanvas((ctx, w, h) => {
     const ok = values.filter((v) => Number.isFinite(v));
-    const ticks = niceTicks(Math.max(0, ...ok));
-    const texts = ticks.map(fmt);
-    const box = { x0: Math.max(40, Math.ceil(widest(ctx, texts)) + 14), y0: 14, x1: w - 12, y1: h - 30 };
-    const top = ticks.at(-1) || 1;
-    const y = (v) => box.y1 - ((box.y1 - box.y0) * Math.max(0, v)) / top;
+    const ticks = niceTicks(Math.min(0, ...ok), Math.max(0, ...ok));
+    const box = { x0: Math.max(40, Math.ceil(widest(ctx, ticks.map(fmt))) + 14), y0: 14, x1: w - 12, y1: h - 30 };
+    const lo = ticks[0], hi = ticks.at(-1);
+    const y = (v) => box.y1 - ((box.y1 - box.y0) * (v - lo)) / (hi - lo);
     yAxis(ctx, box, ticks, y, fmt);
-    const band = (box.x1 - box.x0) / Math.max(1, labels.length);
+    const band = (box.x1 - box.x0) / Math.max(1, labels.length), zero = y(0);
+    // a month's bar from 0 up (or down, for a month of more credit notes than sales)
     ctx.fillStyle = colour;
     values.forEach((v, i) => {
-      if (!Number.isFinite(v)) return;
-      const x = box.x0 + band * (i + 0.2), top = y(v);
-      ctx.fillRect(x, top, band * 0.6, box.y1 - top);
+      if (Number.isFinite(v) && v !== 0) ctx.fillRect(box.x0 + band * (i + 0.2), Math.min(y(v), zero), band * 0.6, Math.abs(zero - y(v)));
     });
     // the months: as many as fit, evenly, each under its bar
     ctx.fillStyle = INK;
@@ -123,8 +123,8 @@ export function Bars({ label, labels, values, fmt, colour = '#1565c0' }) {
     labels.forEach((l, i) => { if (i % every === 0) ctx.fillText(l, box.x0 + band * (i + 0.5), box.y1 + 8); });
     ctx.strokeStyle = INK;
     ctx.beginPath();
-    ctx.moveTo(box.x0, Math.round(box.y1) + 0.5);
-    ctx.lineTo(box.x1, Math.round(box.y1) + 0.5);
+    ctx.moveTo(box.x0, Math.round(zero) + 0.5);
+    ctx.lineTo(box.x1, Math.round(zero) + 0.5);
     ctx.stroke();
     geo.current = { box, band };
   }, [labels, values]);
