@@ -119,6 +119,7 @@ export function setHashQuery(values) {
   const base = location.hash.split('?')[0] || '#/';
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(values)) if (v !== '' && v != null) p.set(k, v);
-  const q = p.toString();
-  history.replaceState(history.state, '', `${base}${q ? `?${q}` : ''}`);
+  const q = p.toString(), want = `${base}${q ? `?${q}` : ''}`;
+  // every dashboard load asks for the hash it already has: a replaceState is not free
+  if (location.hash !== want) history.replaceState(history.state, '', want);
 }
