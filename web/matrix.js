@@ -42,21 +42,28 @@ const account = (matrix, row) => {
 
 const QUADS = [['strategic', 'right', 'top'], ['develop', 'right', 'bottom'], ['maintain', 'left', 'top'], ['streamline', 'left', 'bottom']];
 
+// A line across the plot at attractiveness a and one at strength s, on the pixel grid; returns
+// where they are [x, y].
+function cross(ctx, { box, x, y }, a, s) {
+  const px = Math.round(x(a)) + 0.5, py = Math.round(y(s)) + 0.5;
+  ctx.beginPath();
+  ctx.moveTo(px, box.y0);
+  ctx.lineTo(px, box.y1);
+  ctx.moveTo(box.x0, py);
+  ctx.lineTo(box.x1, py);
+  ctx.stroke();
+  return [px, py];
+}
+
 function draw(ctx, lay, matrix) {
-  const { box, x, y } = lay, sp = matrix.splits;
+  const { box } = lay, sp = matrix.splits;
   ctx.font = FONT;
   ctx.lineWidth = 1;
   // the grid and the axes' figures, every 20
   ctx.strokeStyle = GRID;
   ctx.fillStyle = INK;
   for (let v = 0; v <= 100; v += 20) {
-    const px = Math.round(x(v)) + 0.5, py = Math.round(y(v)) + 0.5;
-    ctx.beginPath();
-    ctx.moveTo(px, box.y0);
-    ctx.lineTo(px, box.y1);
-    ctx.moveTo(box.x0, py);
-    ctx.lineTo(box.x1, py);
-    ctx.stroke();
+    const [px, py] = cross(ctx, lay, v, v);
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
     ctx.fillText(String(v), px, box.y1 + 6);
@@ -75,13 +82,7 @@ function draw(ctx, lay, matrix) {
   // the splits between the segments, dashed, with their values at their ends
   ctx.strokeStyle = '#999';
   ctx.setLineDash([4, 4]);
-  const sx = Math.round(x(sp.attractiveness)) + 0.5, sy = Math.round(y(sp.strength)) + 0.5;
-  ctx.beginPath();
-  ctx.moveTo(sx, box.y1);
-  ctx.lineTo(sx, box.y0);
-  ctx.moveTo(box.x0, sy);
-  ctx.lineTo(box.x1, sy);
-  ctx.stroke();
+  const [sx, sy] = cross(ctx, lay, sp.attractiveness, sp.strength);
   ctx.setLineDash([]);
   // the bubbles, one path per run of one size and colour, inside the plot (the biggest
   // accounts' bubbles are a few hundred px across)
