@@ -8,7 +8,7 @@ import { Chart } from './chart.js';
 import { Form, fields, body } from './forms.js';
 import { SharePanel } from './share.js';
 import { Activity } from './meeting.js';
-import { SaveSelect, SaveInput, HistoryButton } from './inline.js';
+import { SaveSelect, SaveInput, SaveCheck, HistoryButton } from './inline.js';
 import { Coverage } from './coverage.js';
 import { Changes } from './changes.js';
 import { Contracts } from './forecast.js';
@@ -255,8 +255,7 @@ function NewPlan({ account, last, reload }) {
 // Whether the client sees an objective or action on a share link: the KAM decides, row by row.
 function ClientCan({ x, canEdit, set }) {
   if (!canEdit) return x.client_visible ? 'yes' : html`<span class="muted">no</span>`;
-  return html`<label class="client-can"><input type="checkbox" checked=${!!x.client_visible} aria-label=${`client can see ${x.title}`}
-    onChange=${(e) => set(e.target.checked)} /> <span aria-hidden="true">${x.client_visible ? 'shown' : 'internal'}</span></label>`;
+  return html`<${SaveCheck} label=${`client can see ${x.title}`} value=${!!x.client_visible} save=${set} words=${['shown', 'internal']} />`;
 }
 
 // The objective as the form sends it: a money figure's target and baseline are typed in major

@@ -1,9 +1,10 @@
 // The portfolio dashboard: KPI tiles beside the previous period, the portfolio matrix as a
 // bubble chart (click a bubble to open the account), revenue by month, open alerts, workload.
 import { html, useState, useEffect, useLayoutEffect, useRef, useMemo } from './vendor-preact-htm.js';
-import { Chart } from './chart.js';
+import { Matrix } from './matrix.js';
+import { Bars } from './plot.js';
 import { get, onConnection } from './api.js';
-import { money, pct, num, esc, change, implausible, NPS_MIN_ANSWERS, monthStart } from './format.js';
+import { money, pct, num, change, implausible, NPS_MIN_ANSWERS, monthStart } from './format.js';
 import { hashQuery, setHashQuery } from './inline.js';
 import { ForecastTile } from './forecast.js';
 import { OverdueRuns } from './playbooks.js';
@@ -60,78 +61,6 @@ function Tile({ name, label, fmt, kind, k, currency, series }) {
 const WORK_TOP = 10;
 const WORK_FEW = `/api/v1/kams/workload?sort=busiest&limit=${WORK_TOP}`;
 const WORK_ALL = '/api/v1/kams/workload?sort=busiest';
-
-// colour = health, as on the accounts list; the quadrants say the segment
-const BANDS = [['#1a7f37', (h) => h >= 70], ['#bf8700', (h) => h >= 50], ['#cf222e', (h) => h != null], ['#8c959f', () => true]];
-const band = (h) => BANDS.findIndex(([, f]) => f(h));
-// a bubble's diameter by revenue, in steps of 2 px: each size is a series of its own (a step of
-// 1 px made 40 series of the 10,000-account matrix, half of its drawing time)
-const bubble = (revenue) => 2 * Math.round((10 + Math.sqrt(Math.max(revenue, 0)) / 400) / 2);
-
-// The portfolio matrix of the compact answer ({fields, rows}: an array per key account). A
-// chart of thousands of bubbles is drawn in ECharts' large mode, one canvas path per series:
-// a series per health colour and bubble size, none an object of its own. Large mode has one
-// size per series, and each series costs ~0.5 ms to set up, so the few big bubbles (sizes
-// held by a handful of accounts each: 30 of 45 series at 10,000 accounts) go in one ordinary
-// series instead, at most BIG_MAX of them, an object each with its own colour and size: the
-// matrix's setOption went from ~33 to ~15 ms. Bigger bubbles are still drawn first, under the
-// smaller ones. row(point): what the answer says of the point's account.
-const BIG_MAX = 200;
-export function matrixChart(matrix) {
-  const f = Object.fromEntries(matrix.fields.map((n, i) => [n, i]));
-  const groups = new Map();
-  matrix.rows.forEach((r, i) => {
-    const b = band(r[f.health]), size = bubble(r[f.revenue]);
-    const key = b * 1000 + size;
-    if (!groups.has(key)) groups.set(key, { b, size, data: [] });
-    // [x, y, the row's index]: a point at 0 strength when it has too little data for one
-    groups.get(key).data.push([r[f.attractiveness], r[f.strength] ?? 0, i]);
-  });
-  // the biggest sizes, whole, while they hold at most BIG_MAX bubbles together
-  const bySize = new Map();
-  for (const g of groups.values()) bySize.set(g.size, (bySize.get(g.size) ?? 0) + g.data.length);
-  let cut = Infinity, held = 0;
-  for (const [size, n] of [...bySize].sort((a, b) => b[0] - a[0])) {
-    if (held + n > BIG_MAX) break;
-    held += n;
-    cut = size;
-  }
-  const big = [...groups.values()].filter((g) => g.size >= cut)
-    .flatMap((g) => g.data.map((d) => ({ value: [...d, g.size], itemStyle: { color: BANDS[g.b][0] } })))
-    .sort((a, b) => b.value[3] - a.value[3]);
-  const sp = matrix.splits;
-  const row = (point) => { const r = matrix.rows[(Array.isArray(point) ? point : point.value)[2]]; return [r[f.account_id], r[f.name], r[f.segment], r[f.health]]; };
-  const option = {
-    animation: false,
-    grid: { left: 50, right: 20, top: 20, bottom: 40 },
-    xAxis: { name: 'attractiveness', nameLocation: 'middle', nameGap: 28, min: 0, max: 100 },
-    yAxis: { name: 'relationship', nameLocation: 'middle', nameGap: 36, min: 0, max: 100 },
-    // a bubble names its account; a quadrant, its segment and count
-    tooltip: { formatter: (p) => {
-      if (p.componentType !== 'series') return esc(p.name);
-      const [, name, segment, health] = row(p.data);
-      return `${esc(name)}<br>${esc(segment)}, health ${health == null ? 'not enough data' : num(health, 0)}`;
-    } },
-    series: [{
-      // the frame: the splits, and each quadrant saying its segment and how many key accounts
-      // are in it; a click on it opens the accounts list of that segment
-      type: 'scatter', data: [],
-      markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#999' },
-        data: [{ xAxis: sp.attractiveness }, { yAxis: sp.strength }] },
-      markArea: { itemStyle: { color: 'rgba(0,0,0,0)' }, label: { color: '#5f6b76', fontSize: 12 },
-        data: [['strategic', sp.attractiveness, 100, sp.strength, 100, 'insideTopRight'],
-          ['develop', sp.attractiveness, 100, 0, sp.strength, 'insideBottomRight'],
-          ['maintain', 0, sp.attractiveness, sp.strength, 100, 'insideTopLeft'],
-          ['streamline', 0, sp.attractiveness, 0, sp.strength, 'insideBottomLeft']]
-          .map(([seg, x0, x1, y0, y1, pos]) => [{ name: `${seg} (${matrix.counts[seg] ?? 0})`, segment: seg, xAxis: x0, yAxis: y0, label: { position: pos } }, { xAxis: x1, yAxis: y1 }]) },
-    }, ...(big.length ? [{ type: 'scatter', data: big, symbolSize: (v) => v[3], itemStyle: { opacity: 0.8 } }] : []),
-    ...[...groups.values()].filter((g) => g.size < cut).sort((a, b) => b.size - a.size).map((g) => ({
-      type: 'scatter', large: true, largeThreshold: 0, data: g.data, symbolSize: g.size,
-      itemStyle: { color: BANDS[g.b][0], opacity: 0.8 },
-    }))],
-  };
-  return { option, row };
-}
 
 export function Dashboard() {
   // the period lives in the URL (#/dashboard?months=6): coming back keeps it
@@ -199,17 +128,9 @@ export function Dashboard() {
     const msg = keys.map((x) => failed[x]).find(Boolean);
     return msg ? html`<p class="error" role="alert">This panel could not load: ${msg} <button class="link" onClick=${retry}>Retry</button></p>` : loading;
   };
-  // the options are made once per answer: every other panel's arrival renders the dashboard
-  // again, and a new option object would make the chart lay out thousands of bubbles again
-  const matrixChartOf = useMemo(() => matrix && matrixChart(matrix), [matrix]);
-  const revOption = useMemo(() => series && k && {
-    animation: false,
-    grid: { left: 60, right: 20, top: 20, bottom: 30 },
-    xAxis: { type: 'category', data: series.series.map((s) => s.period.from.slice(0, 7)) },
-    yAxis: { type: 'value', axisLabel: { formatter: (v) => money(v, k.currency) } },
-    tooltip: { trigger: 'axis', valueFormatter: (v) => money(v, k.currency) },
-    series: [{ type: 'bar', data: series.series.map((s) => s.kpis.revenue.value), itemStyle: { color: '#1565c0' } }],
-  }, [series, k]);
+  // the bars' months and values, made once per answer: every other panel's arrival renders the
+  // dashboard again, and new arrays would draw the chart again
+  const rev = useMemo(() => series && { labels: series.series.map((s) => s.period.from.slice(0, 7)), values: series.series.map((s) => s.kpis.revenue.value) }, [series]);
   return html`<div class="dashboard">
     <div class="toolbar">
       <h1>Portfolio</h1>
@@ -221,13 +142,13 @@ export function Dashboard() {
     <div class="tiles">${k ? TILES.map(([n, l, f, kind]) => html`<${Tile} name=${n} label=${l} fmt=${f} kind=${kind} k=${k.kpis} currency=${k.currency} series=${series?.series} />`) : waitFor('k')}<${ForecastTile} /></div>
     <div class="grid2">
       <section aria-labelledby="m-title"><h2 id="m-title">Key accounts: portfolio matrix</h2>
-        ${matrix ? html`<${Chart} label="Portfolio matrix" option=${matrixChartOf.option} onClick=${(p) => { location.hash = p.componentType === 'markArea' ? `#/accounts?segment=${p.data.segment}` : `#/accounts/${matrixChartOf.row(p.data)[0]}`; }} />
+        ${matrix ? html`<${Matrix} matrix=${matrix} onOpen=${(h) => { location.hash = h; }} />
         <p class="quadrants" aria-label="Key accounts by segment">${Object.keys(matrix.counts).map((s) => html`<a class="quad" data-segment=${s}
           href=${`#/accounts?segment=${s}`}>${s} <strong>${matrix.counts[s]}</strong></a> `)}</p>` : waitFor('matrix')}
         <p class="muted legend">Bubble: revenue · colour: health <span class="health-dot" data-band="good">70+</span> <span class="health-dot" data-band="fair">50–69</span> <span class="health-dot" data-band="poor">under 50</span></p>
       </section>
       <section aria-labelledby="r-title"><h2 id="r-title">Revenue by month</h2>
-        ${revOption ? html`<${Chart} label="Revenue by month" option=${revOption} />` : waitFor('series', 'k')}
+        ${rev && k ? html`<${Bars} label="Revenue by month" labels=${rev.labels} values=${rev.values} fmt=${(v) => money(v, k.currency)} />` : waitFor('series', 'k')}
       </section>
       <section aria-labelledby="a-title"><h2 id="a-title">Open alerts</h2>
         ${alerts ? html`<ul class="alerts">${alerts.items.map((a) => html`<li class=${a.severity}>

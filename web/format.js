@@ -59,20 +59,22 @@ export const num = (x, digits = 1) => x === null || x === undefined ? '–' : Nu
 // windows are the server's (a KAM in Tokyo sees what the server calls overdue), and a tab left
 // open over midnight moves on with the browser's clock.
 let skew = 0;
+// YYYY-MM-DD in zone z (throws for a zone the browser does not know)
+const dayFormat = (z) => formatter(`day|${z}`, () => new Intl.DateTimeFormat('en-CA', { timeZone: z, year: 'numeric', month: '2-digit', day: '2-digit' }));
 let zone = 'UTC';
 export function setClock(c) {
   const t = Date.parse(c?.now);
   skew = Number.isNaN(t) ? 0 : t - Date.now();
   try {
-    new Intl.DateTimeFormat('en-CA', { timeZone: c?.time_zone });
+    // the zone's "today" formatter, made (and the zone checked) once per zone
+    dayFormat(c?.time_zone || 'UTC');
     zone = c?.time_zone || 'UTC';
   } catch {
     zone = 'UTC';
   }
 }
 // Today in the installation's zone, YYYY-MM-DD.
-export const today = () =>
-  formatter(`day|${zone}`, () => new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })).format(new Date(Date.now() + skew));
+export const today = () => dayFormat(zone).format(new Date(Date.now() + skew));
 // The first day of the month add months from this one (0: this month), YYYY-MM-DD.
 export function monthStart(add = 0) {
   const [y, m] = today().split('-').map(Number);

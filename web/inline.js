@@ -3,7 +3,7 @@
 // neutral → critic → blocker to the server); every inline save shows "Saved" with an undo,
 // and a refused one says so beside the control, keeps what was chosen and offers a retry.
 // Also the change history of a record, one click away, and the screen's state in the URL.
-import { html, useState, useRef } from './vendor-preact-htm.js';
+import { html, useState, useRef, useEffect } from './vendor-preact-htm.js';
 import { get } from './api.js';
 
 const MOVES = new Set(['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Home', 'End', 'PageUp', 'PageDown']);
@@ -63,6 +63,21 @@ export function SaveSelect({ label, value, options, none, save }) {
     <${Mark} st=${s.st} retry=${s.retry} undo=${() => s.undo((b) => { ref.current.value = b; })} /></span>`;
 }
 
+// A box that saves when ticked, with the same mark; words: what to write beside it, [on, off].
+// What was ticked stays ticked while its save is on its way, whatever renders the row in
+// between: Preact puts a controlled box back to its prop on every render, and another answer
+// of the page (an edit just before, read back) arriving with the value read before the save
+// would untick it (seen in CI under load). A read of the record afterwards decides again.
+export function SaveCheck({ label, value, save, words }) {
+  const [want, setWant] = useState(null);
+  useEffect(() => setWant(null), [value]);
+  const s = useSaver(value ? 'true' : 'false', (v) => save(v === 'true'));
+  const on = s.st?.error || want === null ? !!value : want;
+  return html`<span class="inline"><label class="client-can"><input type="checkbox" checked=${on} aria-label=${label}
+    onChange=${(e) => { setWant(e.target.checked); s.commit(String(e.target.checked)); }} />${words && html` <span aria-hidden="true">${on ? words[0] : words[1]}</span>`}</label>
+    <${Mark} st=${s.st} retry=${s.retry} undo=${() => s.undo((b) => setWant(b === 'true'))} /></span>`;
+}
+
 // A text, number or date input that saves on change (Enter or leaving it), with the same mark.
 // type "date" is typed as the app shows dates (YYYY-MM-DD), whatever the browser's locale.
 export function SaveInput({ label, value, save, type = 'text', ...rest }) {
@@ -119,6 +134,7 @@ export function setHashQuery(values) {
   const base = location.hash.split('?')[0] || '#/';
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(values)) if (v !== '' && v != null) p.set(k, v);
-  const q = p.toString();
-  history.replaceState(history.state, '', `${base}${q ? `?${q}` : ''}`);
+  const q = p.toString(), want = `${base}${q ? `?${q}` : ''}`;
+  // every dashboard load asks for the hash it already has: a replaceState is not free
+  if (location.hash !== want) history.replaceState(history.state, '', want);
 }

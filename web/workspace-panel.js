@@ -6,7 +6,7 @@
 import { html, useState, useEffect } from './vendor-preact-htm.js';
 import { api, get } from './api.js';
 import { date, ago, today } from './format.js';
-import { SaveSelect } from './inline.js';
+import { SaveSelect, SaveCheck } from './inline.js';
 
 const SIDES = [['ours', 'ours'], ['theirs', 'theirs'], ['joint', 'joint']];
 
@@ -107,7 +107,8 @@ function JointPlan({ plan, canEdit, canWork, reload, setError }) {
       <tbody>${rest.map((a) => html`<tr key=${a.id} data-action=${a.id}><td>${a.title}</td>
         <td>${canWork ? html`<${SaveSelect} label=${`side of ${a.title}`} value=${a.side || 'ours'} options=${SIDES}
           save=${async (v) => { await api('PATCH', `/api/v1/actions/${a.id}`, { side: v }); reload(); }} />` : a.side || 'ours'}</td>
-        <td>${canEdit ? html`<input type="checkbox" checked=${!!a.client_visible} aria-label=${`client can see ${a.title}`} onChange=${(e) => patch(a, { client_visible: e.target.checked })} />` : a.client_visible ? 'yes' : 'no'}</td>
+        <td>${canEdit ? html`<${SaveCheck} label=${`client can see ${a.title}`} value=${!!a.client_visible}
+          save=${async (v) => { await api('PATCH', `/api/v1/actions/${a.id}`, { client_visible: v }); reload(); }} />` : a.client_visible ? 'yes' : 'no'}</td>
         <td>${date(a.due_on)}</td><td>${a.status.replace('_', ' ')}</td></tr>`)}</tbody></table></div>`
       : html`<p class="muted">No actions in the plan yet.</p>`}
   </section>`;

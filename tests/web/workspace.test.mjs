@@ -79,9 +79,27 @@ test('the KAM invites a client member, marks a side, proposes a review and asks 
   await shows(p, p.getByText('Nobody from the client is invited yet.'), 'the empty member list');
   // the mutual action plan: share the client's demo action, make one of ours joint
   await shows(p, p.locator(`tr[data-action="${theirs.id}"]`, { hasText: 'theirs' }), "the demo's client action");
+  // two edits at once: the box's save held on its way while the side's save reads the plan
+  // again; the box stays as ticked through that render (it was unticked by it before)
+  let release;
+  const held = new Promise((r) => { release = r; });
+  const theirsUrl = `**/api/v1/actions/${theirs.id}`;
+  await p.route(theirsUrl, async (route) => { if (route.request().method() === 'PATCH') await held; await route.continue(); });
   await p.getByLabel(`client can see ${theirs.title}`).check();
+  // the page's reload after the side's save: the header and the plan read again
+  const reread = Promise.all([/\/api\/v1\/plans\/\d+$/, /\/api\/v1\/accounts\/\d+\/health$/]
+    .map((re) => p.waitForResponse((r) => r.request().method() === 'GET' && re.test(r.url()))));
   await p.getByLabel(`side of ${joint.title}`).selectOption('joint');
   await shows(p, p.locator(`tr[data-action="${joint.id}"]`).getByRole('status').filter({ hasText: 'Saved' }), 'the side saved');
+  await reread;
+  await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  assert.equal(await p.getByLabel(`client can see ${theirs.title}`).isChecked(), true, 'ticked while its save is on its way');
+  const saved = p.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().endsWith(`/api/v1/actions/${theirs.id}`));
+  release();
+  await saved;
+  await p.unroute(theirsUrl);
+  await shows(p, p.locator(`tr[data-action="${theirs.id}"]`).getByRole('status').filter({ hasText: 'Saved' }), 'the box saved');
+  assert.equal(await p.getByLabel(`client can see ${theirs.title}`).isChecked(), true);
   assert.equal((await call('GET', `/api/v1/actions/${joint.id}`)).side, 'joint');
   assert.equal((await call('GET', `/api/v1/actions/${theirs.id}`)).client_visible, true);
   // a review with an agenda
