@@ -4,7 +4,7 @@
 // accounts. A bubble names its account on hover and opens it on a click; a click in a
 // quadrant away from the bubbles opens the accounts list of that segment.
 import { html, useRef } from './vendor-preact-htm.js';
-import { FONT, useCanvas, useTip } from './plot.js';
+import { FONT, INK, GRID, useCanvas, useTip } from './plot.js';
 import { num } from './format.js';
 
 // colour = health, as on the accounts list
@@ -14,11 +14,12 @@ const band = (h) => BANDS.findIndex(([, f]) => f(h));
 export const bubble = (revenue) => 2 * Math.round((10 + Math.sqrt(Math.max(revenue, 0)) / 400) / 2);
 // the plot's margins inside the chart's box: axis labels and names around it
 const PAD = { left: 50, right: 20, top: 20, bottom: 40 };
-const INK = '#6e7079', GRID = '#e0e6f1';
 
 // Where each key account of the compact answer ({fields, rows, splits, counts}) is drawn in a
-// box of w × h CSS px: {box, x, y, bubbles}, x and y mapping 0–100 to px, bubbles in drawing
-// order (bigger first, so the smaller stay visible on top), each {x, y, d, colour, row}.
+// box of w × h CSS px: {box, x, y, bubbles, account}, x and y mapping 0–100 to px, bubbles in
+// drawing order (bigger first, so the smaller stay visible on top), each {x, y, d, colour,
+// row}, and account(row): what the answer says of that row's account, [id, name, segment,
+// health].
 export function matrixLayout(matrix, w, h) {
   const f = Object.fromEntries(matrix.fields.map((n, i) => [n, i]));
   const box = { x0: PAD.left, y0: PAD.top, x1: Math.max(PAD.left + 1, w - PAD.right), y1: Math.max(PAD.top + 1, h - PAD.bottom) };
@@ -30,15 +31,9 @@ export function matrixLayout(matrix, w, h) {
     return { x: x(r[f.attractiveness]), y: y(r[f.strength] ?? 0), d: bubble(r[f.revenue]), b, colour: BANDS[b][0], row: i };
   });
   bubbles.sort((p, q) => q.d - p.d || p.b - q.b || p.row - q.row);
-  return { box, x, y, bubbles };
+  const account = (row) => { const r = matrix.rows[row]; return [r[f.account_id], r[f.name], r[f.segment], r[f.health]]; };
+  return { box, x, y, bubbles, account };
 }
-
-// what the answer says of a bubble's account: [id, name, segment, health]
-const account = (matrix, row) => {
-  const f = Object.fromEntries(matrix.fields.map((n, i) => [n, i]));
-  const r = matrix.rows[row];
-  return [r[f.account_id], r[f.name], r[f.segment], r[f.health]];
-};
 
 const QUADS = [['strategic', 'right', 'top'], ['develop', 'right', 'bottom'], ['maintain', 'left', 'top'], ['streamline', 'left', 'bottom']];
 
@@ -150,12 +145,12 @@ export function Matrix({ matrix, onOpen }) {
     e.currentTarget.style.cursor = h ? 'pointer' : '';
     if (!h) return tip.hide();
     if (h.segment) return tip.show([`${h.segment} (${matrix.counts[h.segment] ?? 0})`], px, py);
-    const [, name, segment, health] = account(matrix, h.bubble.row);
+    const [, name, segment, health] = lay.current.account(h.bubble.row);
     return tip.show([name, `${segment}, health ${health == null ? 'not enough data' : num(health, 0)}`], px, py);
   };
   const click = (e) => {
     const [h] = hit(e);
-    if (h) onOpen(h.segment ? `#/accounts?segment=${h.segment}` : `#/accounts/${account(matrix, h.bubble.row)[0]}`);
+    if (h) onOpen(h.segment ? `#/accounts?segment=${h.segment}` : `#/accounts/${lay.current.account(h.bubble.row)[0]}`);
   };
   return html`<div class="chart plot" role="img" aria-label="Portfolio matrix"><canvas ref=${ref} onMouseMove=${move} onMouseLeave=${tip.hide} onClick=${click}></canvas>${tip.node}</div>`;
 }

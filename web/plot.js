@@ -5,8 +5,9 @@
 // a click. Other screens keep ECharts (chart.js), loaded when their first chart is drawn.
 import { html, useLayoutEffect, useRef } from './vendor-preact-htm.js';
 
+// the charts' text, and the colours of their figures and grid lines
 export const FONT = '12px system-ui, sans-serif';
-const INK = '#6e7079', GRID = '#e0e6f1';
+export const INK = '#6e7079', GRID = '#e0e6f1';
 
 // A canvas filling its box at the device's pixel ratio, drawn by draw(ctx, width, height) in
 // CSS pixels in a layout effect (the frame its data is rendered in, as chart.js), again when
