@@ -87,8 +87,10 @@ function Members({ account, contacts, canEdit, setError, onChange }) {
 function JointPlan({ plan, canEdit, canWork, reload, setError }) {
   const [err, setErr] = useState(null);
   if (!plan) return html`<section aria-labelledby="wsp-a-title"><h2 id="wsp-a-title">Mutual action plan</h2><p class="muted">No active plan: create one in the plan tab.</p></section>`;
+  // an inline control's save: a refusal throws, and the control shows it beside itself
+  const save = async (a, b) => { await api('PATCH', `/api/v1/actions/${a.id}`, b); reload(); };
   const patch = async (a, b) => {
-    try { await api('PATCH', `/api/v1/actions/${a.id}`, b); setErr(null); reload(); } catch (x) { setErr(`${a.title}: ${x.message}`); }
+    try { await save(a, b); setErr(null); } catch (x) { setErr(`${a.title}: ${x.message}`); }
   };
   const reject = async (a) => {
     if (!confirm(`Reject "${a.title}"? It is removed from the plan.`)) return;
@@ -106,9 +108,9 @@ function JointPlan({ plan, canEdit, canWork, reload, setError }) {
     ${rest.length ? html`<div class="scroll"><table class="wsp-actions"><thead><tr><th scope="col">Action</th><th scope="col">Side</th><th scope="col">Client can see</th><th scope="col">Due</th><th scope="col">Status</th></tr></thead>
       <tbody>${rest.map((a) => html`<tr key=${a.id} data-action=${a.id}><td>${a.title}</td>
         <td>${canWork ? html`<${SaveSelect} label=${`side of ${a.title}`} value=${a.side || 'ours'} options=${SIDES}
-          save=${async (v) => { await api('PATCH', `/api/v1/actions/${a.id}`, { side: v }); reload(); }} />` : a.side || 'ours'}</td>
+          save=${(v) => save(a, { side: v })} />` : a.side || 'ours'}</td>
         <td>${canEdit ? html`<${SaveCheck} label=${`client can see ${a.title}`} value=${!!a.client_visible}
-          save=${async (v) => { await api('PATCH', `/api/v1/actions/${a.id}`, { client_visible: v }); reload(); }} />` : a.client_visible ? 'yes' : 'no'}</td>
+          save=${(v) => save(a, { client_visible: v })} />` : a.client_visible ? 'yes' : 'no'}</td>
         <td>${date(a.due_on)}</td><td>${a.status.replace('_', ' ')}</td></tr>`)}</tbody></table></div>`
       : html`<p class="muted">No actions in the plan yet.</p>`}
   </section>`;
