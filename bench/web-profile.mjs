@@ -6,25 +6,14 @@
 // share, and take durations from bench/web.sh or bench/web-waterfall.mjs.
 //   node bench/web-profile.mjs URL [LOADS]
 // URL is a running `kam serve` whose database has the director of the demo data (kam demo).
-import { chromium } from 'playwright-core';
+import { warmDashboard } from './dashboard-page.mjs';
 
 const [url, loads = '6'] = process.argv.slice(2);
 if (!url) { console.error('usage: web-profile.mjs URL [LOADS]'); process.exit(2); }
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'] });
-const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-const page = await ctx.newPage();
 // a load is done when the workload's rows, the alerts and the matrix's canvas are in
-const done = () => page.waitForFunction(() => document.querySelector('section:has(#w-title) tbody tr') && document.querySelector('ul.alerts')
+const done = (page) => page.waitForFunction(() => document.querySelector('section:has(#w-title) tbody tr') && document.querySelector('ul.alerts')
   && document.querySelector('section[aria-labelledby=m-title] canvas'), null, { timeout: 120000, polling: 'raf' });
-await page.goto(url + '/');
-await page.getByLabel('E-mail').fill('director@example.com');
-await page.getByLabel('Password').fill('demo-password-1');
-await page.getByRole('button', { name: 'Sign in' }).click();
-await done();
-// warm: the app's files in the cache, the server's answers too
-for (let i = 0; i < 3; i++) { await page.goto('about:blank'); await page.goto(url + '/#/', { waitUntil: 'commit' }); await done(); }
+const { browser, ctx, page } = await warmDashboard(url, { done });
 
 const cdp = await ctx.newCDPSession(page);
 await cdp.send('Profiler.enable');
@@ -36,7 +25,7 @@ for (let i = 0; i < Number(loads); i++) {
   await page.goto('about:blank');
   await cdp.send('Profiler.start');
   await page.goto(url + '/#/', { waitUntil: 'commit' });
-  await done();
+  await done(page);
   const { profile } = await cdp.send('Profiler.stop');
   const node = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map();

@@ -5,16 +5,12 @@
 // Perfetto; bench/README.md says what to look for).
 //   node bench/web-waterfall.mjs URL [LOADS] [trace.json]
 // URL is a running `kam serve` whose database has the director of the demo data (kam demo).
-import { chromium } from 'playwright-core';
+import { warmDashboard } from './dashboard-page.mjs';
 
 const [url, loads = '10', tracefile] = process.argv.slice(2);
 if (!url) { console.error('usage: web-waterfall.mjs URL [LOADS] [trace.json]'); process.exit(2); }
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'] });
-const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
 // the first animation frame at which each part is on screen (as bench/web.mjs's probe)
-await ctx.addInitScript(() => {
+const probe = () => {
   window.__t = {};
   const drawn = (c) => {
     if (!c || !c.width || !c.height) return false;
@@ -40,17 +36,10 @@ await ctx.addInitScript(() => {
     requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
-});
-const page = await ctx.newPage();
-await page.goto(url + '/');
-await page.getByLabel('E-mail').fill('director@example.com');
-await page.getByLabel('Password').fill('demo-password-1');
-await page.getByRole('button', { name: 'Sign in' }).click();
+};
 const parts = ['tiles', 'sparks', 'matrix', 'revenue', 'alerts', 'work'];
-const done = () => page.waitForFunction((ks) => ks.every((k) => window.__t[k] !== undefined), parts, { timeout: 120000, polling: 50 });
-await done();
-// warm: the app's files in the cache, the server's answers too
-for (let i = 0; i < 3; i++) { await page.goto('about:blank'); await page.goto(url + '/#/', { waitUntil: 'commit' }); await done(); }
+const done = (page) => page.waitForFunction((ks) => ks.every((k) => window.__t[k] !== undefined), parts, { timeout: 120000, polling: 50 });
+const { browser, page } = await warmDashboard(url, { init: probe, done });
 const runs = [];
 for (let i = 0; i < Number(loads); i++) {
   await page.goto('about:blank');
@@ -60,7 +49,7 @@ for (let i = 0; i < Number(loads); i++) {
       'disabled-by-default-devtools.timeline.frame', 'v8.execute', 'blink.user_timing', 'loading', 'toplevel'] });
   }
   await page.goto(url + '/#/', { waitUntil: 'commit' });
-  await done();
+  await done(page);
   if (tracing) await browser.stopTracing();
   runs.push(await page.evaluate(() => ({
     t: window.__t,
