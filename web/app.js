@@ -16,6 +16,7 @@ import { Invite } from './invite.js';
 import { ForgotPassword, ResetPassword } from './reset.js';
 import { Forecast } from './forecast.js';
 import { Workspace } from './workspace.js';
+import { home } from './early.js';
 
 // the hash's query (#/work?owner=3) is the screen's own: it does not change the route
 function route() {
@@ -24,9 +25,6 @@ function route() {
   const [name, id, sub] = h.split('/');
   return { name, id, sub };
 }
-
-// a KAM or member lands on My work; directors, admins and viewers on the portfolio
-const home = (user) => (['kam', 'member'].includes(user.role) ? 'work' : 'dashboard');
 
 function Login({ onDone }) {
   const [error, setError] = useState(null);

@@ -3,9 +3,10 @@
 import { html, useState, useEffect, useLayoutEffect, useRef, useMemo } from './vendor-preact-htm.js';
 import { Matrix } from './matrix.js';
 import { Bars } from './plot.js';
-import { get, onConnection } from './api.js';
-import { money, pct, num, change, implausible, NPS_MIN_ANSWERS, monthStart } from './format.js';
-import { hashQuery, setHashQuery } from './inline.js';
+import { onConnection } from './api.js';
+import { money, pct, num, change, implausible, NPS_MIN_ANSWERS } from './format.js';
+import { setHashQuery } from './inline.js';
+import { dashboardMonths, dashboardPaths, getEarly, WORK_TOP } from './early.js';
 import { ForecastTile } from './forecast.js';
 import { OverdueRuns } from './playbooks.js';
 
@@ -57,17 +58,9 @@ function Tile({ name, label, fmt, kind, k, currency, series }) {
   </section>`;
 }
 
-// the workload panel: the busiest KAMs (server-sorted), all of them on request
-const WORK_TOP = 10;
-const WORK_FEW = `/api/v1/kams/workload?sort=busiest&limit=${WORK_TOP}`;
-const WORK_ALL = '/api/v1/kams/workload?sort=busiest';
-
 export function Dashboard() {
   // the period lives in the URL (#/dashboard?months=6): coming back keeps it
-  const [months, setMonths] = useState(() => {
-    const m = Number(hashQuery().get('months') || sessionStorage.getItem('kam.months'));
-    return [3, 6, 12, 24].includes(m) ? m : 12;
-  });
+  const [months, setMonths] = useState(dashboardMonths);
   useEffect(() => { if (location.hash.startsWith('#/dashboard') || !location.hash || location.hash === '#/') setHashQuery({ months: months === 12 ? '' : months }); }, [months]);
   // each panel shows as soon as its own answer is in: a slow one (the monthly series on a
   // cold server) does not hold the others back
@@ -78,8 +71,8 @@ export function Dashboard() {
   // while a retry of one panel does not cancel the others still under way
   const gen = useRef(0);
   const paths = useRef({});
-  const load = (p) => (typeof p === 'function' ? p() : get(p));
-  const ask = (key, g) => load(paths.current[key]).then(
+  // the questions of the first period shown were asked as the session came in (early.js)
+  const ask = (key, g) => getEarly(paths.current[key]).then(
     (v) => { if (g === gen.current) { setD((o) => ({ ...o, [key]: v })); setFailed((f) => ({ ...f, [key]: null })); } },
     (e) => g === gen.current && setFailed((f) => ({ ...f, [key]: e.message })));
   // a thousand KAMs are no table to read at a glance: the WORK_TOP busiest (over capacity,
@@ -94,32 +87,21 @@ export function Dashboard() {
   // a layout effect: the questions go out as the dashboard is put on the page, not a frame
   // later
   useLayoutEffect(() => {
-    const toS = monthStart(0), from = monthStart(-months), last = monthStart(-1).slice(0, 7);
     const g = ++gen.current;
     const none = (o) => (Object.keys(o).length ? {} : o); // unchanged: no render for nothing
     setD(none);
     setFailed(none);
-    paths.current = {
-      k: `/api/v1/kpis?from=${from}&to=${toS}`,
-      series: `/api/v1/kpis?from=${from}&to=${toS}&interval=month`,
-      // bubbles: revenue of the same whole months as the tiles
-      // the compact form: an array per key account with only what the picture draws
-      matrix: `/api/v1/portfolio/matrix?from=${from.slice(0, 7)}&to=${last}&form=compact`,
-      alerts: '/api/v1/alerts?state=open&limit=8&sort=-opened_at',
-      work: allWorkRef.current ? WORK_ALL : WORK_FEW,
-      // at-risk key accounts: the least healthy, each with its health's weakest part and
-      // owner, in one answer
-      risk: async () => (await get('/api/v1/portfolio/at-risk?limit=6')).items,
-    };
+    paths.current = dashboardPaths(months, allWorkRef.current);
     for (const key of Object.keys(paths.current)) ask(key, g);
     return () => { gen.current++; };
   }, [months]);
-  const { k, series, matrix, alerts, work, risk } = d;
+  const { k, series, matrix, alerts, work } = d;
+  const risk = d.risk?.items;
   const workTotal = work ? work.total ?? work.items.length : 0;
   const showAllWork = (all) => {
     setAllWork(all);
     // the full list, once: the busiest are its first rows
-    if (all && work.items.length < workTotal) { paths.current.work = WORK_ALL; ask('work', gen.current); }
+    if (all && work.items.length < workTotal) { paths.current.work = dashboardPaths(months, true).work; ask('work', gen.current); }
   };
   const workLink = (w, v, title = `My work of ${w.name}`) => html`<a href=${`#/work?owner=${w.user_id}`} title=${title}>${v}</a>`;
   const loading = html`<p class="loading">Loading…</p>`;

@@ -6,6 +6,7 @@ import { Chart } from './chart.js';
 import { api, get, onConnection } from './api.js';
 import { money, pct, date, toMajor, toMinor } from './format.js';
 import { hashQuery, setHashQuery } from './inline.js';
+import { getEarly, FORECAST_TILE } from './early.js';
 
 const COLS = [
   ['booked', 'Booked'], ['contracted', 'Contracted'], ['commit', 'Commit'], ['best_case', 'Best case'],
@@ -146,7 +147,7 @@ export function ForecastTile() {
   const [f, setF] = useState(null);
   const [error, setError] = useState(null);
   // asked as the tile is put on the page, not a frame later (the dashboard waits for it)
-  useLayoutEffect(() => { get('/api/v1/forecast?by=portfolio').then(setF, (e) => setError(e.message)); }, []);
+  useLayoutEffect(() => { getEarly(FORECAST_TILE).then(setF, (e) => setError(e.message)); }, []);
   if (error) return html`<section class="tile forecast-tile"><h3>Forecast</h3><p class="error">${error}</p></section>`;
   if (!f) return html`<section class="tile forecast-tile"><h3>Forecast</h3><p class="loading">Loading…</p></section>`;
   const t = f.total;

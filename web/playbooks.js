@@ -4,6 +4,7 @@
 import { html, useState, useEffect, useLayoutEffect } from './vendor-preact-htm.js';
 import { get, api } from './api.js';
 import { date } from './format.js';
+import { getEarly, OVERDUE_RUNS } from './early.js';
 
 // who owns a step: the account's KAM, the director, or the team member in a role
 export const ROLES = [
@@ -224,7 +225,7 @@ export function AlertWhy({ id }) {
 export function OverdueRuns() {
   const [runs, setRuns] = useState(null);
   // asked with the dashboard's other panels, as it is put on the page
-  useLayoutEffect(() => { get('/api/v1/playbook-runs?state=overdue&limit=10').then((r) => setRuns(r.items), () => setRuns([])); }, []);
+  useLayoutEffect(() => { getEarly(OVERDUE_RUNS).then((r) => setRuns(r.items), () => setRuns([])); }, []);
   return html`<section aria-labelledby="or-title" data-panel="overdue-runs"><h2 id="or-title">Playbook runs overdue</h2>
     ${!runs ? html`<p class="loading">Loading…</p>` : runs.length === 0 ? html`<p class="muted">No playbook run has a step past its due date.</p>`
       : html`<div class="scroll"><table class="overdue-runs"><thead><tr><th>Account</th><th>Playbook</th><th>Progress</th><th>Late steps</th></tr></thead>

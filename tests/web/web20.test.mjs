@@ -135,3 +135,71 @@ test('the dashboard at 1280, 820 and 390 px: every panel in, it fits', async () 
     await p.context().close();
   }
 });
+
+// The dashboard's questions, each with whether the shell was on the page when it went out
+// (an init script wraps fetch: the page's own view of the moment, not the network's).
+const DASH = ['/api/v1/kpis', '/api/v1/portfolio/matrix', '/api/v1/alerts', '/api/v1/kams/workload', '/api/v1/portfolio/at-risk',
+  '/api/v1/forecast', '/api/v1/playbook-runs'];
+async function watchAsks(p) {
+  await p.addInitScript(() => {
+    window.__asks = [];
+    const f = window.fetch;
+    window.fetch = function (u, ...rest) {
+      window.__asks.push({ u: String(u), shell: !!document.querySelector('nav[aria-label=Main]') });
+      return f.call(this, u, ...rest);
+    };
+  });
+  return () => p.evaluate(() => window.__asks);
+}
+
+test('a reload of the dashboard asks its questions as the session comes in, before the shell is drawn, each once', async () => {
+  const p = await newPage(browser, 1280, 900);
+  const asks = await watchAsks(p);
+  const sent = [];
+  p.on('request', (r) => { if (r.url().includes('/api/v1/')) sent.push(new URL(r.url()).pathname + new URL(r.url()).search); });
+  await signIn(p, srv.url, 'director@example.com');
+  await p.goto(srv.url + '/#/dashboard?months=6');
+  await p.reload();
+  await p.locator('.tile .spark svg polyline').first().waitFor();
+  await p.locator('section:has(#w-title) tbody tr').first().waitFor();
+  await p.locator('[data-panel=overdue-runs] :is(table, p.muted)').waitFor();
+  await p.locator('[data-panel=at-risk] :is(table, p.muted)').waitFor();
+  await p.locator('.forecast-tile .value').waitFor();
+  const mine = (await asks()).filter((a) => DASH.some((d) => a.u.startsWith(d)));
+  // the seven panels' eight questions (the tiles' figures and their months are two), for the
+  // period in the URL, all before the shell
+  assert.equal(mine.length, 8, JSON.stringify(mine));
+  assert.deepEqual(mine.filter((a) => a.shell), [], 'asked only once the shell was on the page');
+  assert.ok(mine.some((a) => a.u.startsWith('/api/v1/kpis?') && a.u.includes('interval=month')));
+  const from6 = mine.find((a) => a.u.startsWith('/api/v1/kpis?') && !a.u.includes('interval')).u;
+  assert.match(from6, /from=(\d{4}-\d\d)-01&/);
+  // each question once on the wire: the dashboard took the early answers
+  const after = sent.slice(sent.lastIndexOf('/api/v1/session'));
+  for (const d of DASH) assert.equal(after.filter((s) => s.startsWith(d) && !s.includes('interval=month')).length, 1, `${d}: ${after.join(', ')}`);
+  // and the six months are those of the URL: the same question the period select asks
+  const sel = p.getByLabel('Period');
+  assert.equal(await sel.inputValue(), '6');
+  const next = p.waitForRequest((r) => r.url().includes('/api/v1/kpis?') && !r.url().includes('interval'));
+  await sel.selectOption('12');
+  const asked12 = new URL((await next).url());
+  assert.notEqual(asked12.searchParams.get('from'), new URL(srv.url + from6).searchParams.get('from'));
+  await p.locator('[data-kpi=revenue] .value').waitFor();
+  assert.deepEqual(p.problems, []);
+  await p.context().close();
+});
+
+test('a KAM landing on My work, and a director opening another screen, do not ask the dashboard\'s questions', async () => {
+  for (const [who, hash, ready] of [['anna@example.com', '#/', 'h1'], ['director@example.com', '#/accounts', 'table tbody tr']]) {
+    const p = await newPage(browser, 1280, 900);
+    const asks = await watchAsks(p);
+    await signIn(p, srv.url, who);
+    await p.goto(srv.url + '/' + hash);
+    await p.reload();
+    await p.locator(ready).first().waitFor();
+    await p.waitForTimeout(500);
+    const mine = (await asks()).filter((a) => ['/api/v1/kpis', '/api/v1/portfolio/', '/api/v1/kams/workload', '/api/v1/forecast'].some((d) => a.u.startsWith(d)));
+    assert.deepEqual(mine, [], `${who} at ${hash}`);
+    assert.deepEqual(p.problems, []);
+    await p.context().close();
+  }
+});
