@@ -35,6 +35,13 @@ void mem_limit_heap(void)
 	mallopt(M_ARENA_MAX, 2);
 	mallopt(M_MMAP_THRESHOLD, MEM_MMAP_FROM);
 	mallopt(M_TRIM_THRESHOLD, MEM_KEEP_TOP);
+	/* glibc sets its heap up on its first call, and malloc_trim's set-up is not safe against
+	 * another thread's first call at the same moment (it crashed a test server). Under
+	 * AddressSanitizer nothing else sets it up — the tests' allocations are not glibc's and
+	 * mallopt above is the sanitizer's — so the first malloc_trim is made here, before any
+	 * thread starts; without a sanitizer the heap is long set up and this trims next to
+	 * nothing. */
+	malloc_trim(0);
 }
 
 long mem_resident(void)
