@@ -12,6 +12,8 @@ export function onLogout(fn) { listeners.add(fn); }
 const watchers = new Set();
 let reachable = true;
 export function onConnection(fn) { watchers.add(fn); return () => watchers.delete(fn); }
+// whether the last request got a reply: a listener that starts late reads it first
+export const reachableNow = () => reachable;
 export function connected(up) {
   if (up === reachable) return;
   reachable = up;

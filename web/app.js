@@ -1,7 +1,7 @@
 // The kam web app: a shell with navigation, and one view per screen, routed by the hash.
 import { staffBoot } from './boot.js'; // first: it asks for the session before the rest loads
 import { html, render, useState, useEffect } from './vendor-preact-htm.js';
-import { get, login, logout, onLogout, onConnection, connected } from './api.js';
+import { get, login, logout, onLogout, onConnection, connected, reachableNow } from './api.js';
 import { loadCurrencies } from './format.js';
 import { Dashboard } from './dashboard.js';
 import { Accounts } from './accounts.js';
@@ -58,8 +58,13 @@ function Login({ onDone }) {
 // A banner while the server does not answer; it polls /healthz and goes when the server is
 // back (screens listening with onConnection then ask again for what failed).
 function Connection() {
-  const [down, setDown] = useState(false);
-  useEffect(() => onConnection((up) => setDown(!up)), []);
+  // the dashboard's questions go out before the shell is drawn: one may already have found
+  // the server gone (and another found it back) before this listens
+  const [down, setDown] = useState(() => !reachableNow());
+  useEffect(() => {
+    setDown(!reachableNow());
+    return onConnection((up) => setDown(!up));
+  }, []);
   useEffect(() => {
     if (!down) return undefined;
     const t = setInterval(() => fetch('/healthz').then((x) => x.ok && connected(true), () => {}), 3000);

@@ -62,5 +62,9 @@ export function askDashboardEarly(user) {
 export function getEarly(path) {
   const e = early.get(path);
   early.delete(path);
-  return e && performance.now() - e[1] < FRESH_MS ? e[0] : get(path);
+  if (!e || performance.now() - e[1] >= FRESH_MS) return get(path);
+  // An early question that got no reply at all is asked again: replies to the others may
+  // have marked the server back before the panel listened for it, and nothing would ever
+  // ask again (a server still gone fails this one, and the banner shows).
+  return e[0].catch((err) => (err.status === 0 ? get(path) : Promise.reject(err)));
 }

@@ -158,7 +158,7 @@ int http_assets_serve(const struct http_assets *a, const struct req *rq, struct 
 {
 	const char *path = rq->path;
 
-	if (a == NULL || strcmp(rq->method, "GET") != 0)
+	if (a == NULL || (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0))
 		return 0;
 	if (!strcmp(path, "/") || !strcmp(path, "/index.html")) {
 		if (a->index == NULL)

@@ -325,7 +325,7 @@ void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs)
 	rt = NULL;
 	snprintf(pathbuf, sizeof(pathbuf), "%s", rq->path);
 	if (rq->has_route && rq->route >= 0 && (size_t)rq->route < app->nroutes &&
-	    strcmp(app->routes[rq->route].method, rq->method) == 0 &&
+	    http_route_serves(&app->routes[rq->route], rq->method) &&
 	    http_route_match(&app->routes[rq->route], pathbuf, rq))
 		rt = &app->routes[rq->route];
 	if (rt == NULL) {

@@ -205,6 +205,8 @@ const struct http_route *http_route_find(const struct http_route *routes, size_t
 					 const char *method, char *pathbuf, struct req *rq,
 					 bool *path_known, char *allow, size_t allowlen);
 
+/* Whether route rt answers method: its own, and HEAD wherever it answers GET. */
+bool http_route_serves(const struct http_route *rt, const char *method);
 /* Whether route rt matches pathbuf (modified), filling rq->params like http_route_find. */
 bool http_route_match(const struct http_route *rt, char *pathbuf, struct req *rq);
 

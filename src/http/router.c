@@ -128,6 +128,13 @@ static bool match(const char *pattern, char **segs, int nseg, const char **param
 	return i == nseg;
 }
 
+bool http_route_serves(const struct http_route *rt, const char *method)
+{
+	/* RFC 9110 9.3.2: HEAD is GET without the body; libmicrohttpd leaves the body out */
+	return strcmp(rt->method, method) == 0 ||
+	       (strcmp(method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0);
+}
+
 const struct http_route *http_route_find(const struct http_route *routes, size_t n,
                                          const char *method, char *pathbuf, struct req *rq,
                                          bool *path_known, char *allow, size_t allowlen)
@@ -157,9 +164,10 @@ const struct http_route *http_route_find(const struct http_route *routes, size_t
 			continue;
 		*path_known = true;
 		if (used < allowlen && !strstr(allow, routes[i].method))
-			used += (size_t)snprintf(allow + used, allowlen - used, "%s%s",
-			                         used ? ", " : "", routes[i].method);
-		if (found == NULL && strcmp(routes[i].method, method) == 0) {
+			used += (size_t)snprintf(allow + used, allowlen - used, "%s%s%s",
+			                         used ? ", " : "", routes[i].method,
+			                         strcmp(routes[i].method, "GET") ? "" : ", HEAD");
+		if (found == NULL && http_route_serves(&routes[i], method)) {
 			found = &routes[i];
 			memcpy(rq->params, params, sizeof(params));
 			rq->nparams = nparams;

@@ -120,6 +120,38 @@ test('paths, methods and ids', async () => {
   await problem(await raw('GET', '/etc/passwd'), 404);
   const r = await raw('PUT', '/api/v1/accounts');
   await problem(r, 405);
-  assert.equal(r.headers.allow, 'GET, POST');
+  assert.equal(r.headers.allow, 'GET, HEAD, POST');
   await problem(await raw('PATCH', '/api/v1/accounts/1', Buffer.from('{}'), 'application/json', { 'If-Match': 'garbage' }), 412);
+});
+
+// RFC 9110 9.3.2: a general-purpose server answers HEAD wherever it answers GET (monitors, link
+// checkers and proxies ask it): GET's status and headers, no body.
+test('HEAD answers as GET does, without the body; an invisible account as a missing one', async () => {
+  const page = await raw('GET', '/');
+  const app = page.text.match(/\/app\/[^"]+\/app\.js/)[0];
+  for (const path of ['/', app, '/healthz', '/api/v1/accounts/1', '/api/v1/accounts?limit=3', '/api/v1/kpis']) {
+    const g = await raw('GET', path), h = await raw('HEAD', path);
+    assert.equal(h.status, g.status, `HEAD ${path}: ${h.status}`);
+    assert.equal(g.status, 200, path);
+    assert.equal(h.headers['content-type'], g.headers['content-type'], path);
+    assert.equal(h.headers.etag, g.headers.etag, path);
+    assert.equal(h.text, '', `HEAD ${path} has no body`);
+  }
+  const gone = await raw('HEAD', '/api/v1/accounts/99999999');
+  assert.equal(gone.status, 404);
+  assert.match(gone.headers['content-type'], /^application\/problem\+json/);
+  assert.equal(gone.text, '');
+  // a member: every demo account answers HEAD exactly as GET, the invisible ones 404 like a missing one
+  const member = kam(['token', 'create', '--email', 'mia@example.com', '--name', 'head', '--db', db]).trim();
+  const as = (method, path) => raw(method, path, undefined, undefined, { Authorization: `Bearer ${member}` });
+  const statuses = new Set();
+  for (let id = 1; id <= 30; id++) {
+    const g = await as('GET', `/api/v1/accounts/${id}`), h = await as('HEAD', `/api/v1/accounts/${id}`);
+    assert.equal(h.status, g.status, `account ${id}`);
+    assert.equal(h.headers['content-type'], g.headers['content-type'], `account ${id}`);
+    statuses.add(g.status);
+  }
+  assert.deepEqual([...statuses].sort(), [200, 404], 'the member sees some accounts and not others');
+  const none = await as('HEAD', '/api/v1/accounts/99999999');
+  assert.equal(none.status, 404);
 });

@@ -114,7 +114,10 @@ static void check_route(const char *method, const char *path, struct req *rq)
 	for (size_t i = 0; i < api_nroutes; i++)
 		if (plain_match(api_routes[i].pattern, path)) {
 			any = true;
-			if (want == NULL && strcmp(api_routes[i].method, method) == 0)
+			/* HEAD is answered by the GET route (RFC 9110 9.3.2) */
+			if (want == NULL && (strcmp(api_routes[i].method, method) == 0 ||
+			                     (strcmp(method, "HEAD") == 0 &&
+			                      strcmp(api_routes[i].method, "GET") == 0)))
 				want = &api_routes[i];
 		}
 	if (rt != want)
@@ -144,6 +147,8 @@ static void check_route(const char *method, const char *path, struct req *rq)
 
 		if (allow[0] == '\0')
 			FAIL("%s %s: a 405 with no Allow", method, path);
+		if ((strstr(allow, "GET") == NULL) != (strstr(allow, "HEAD") == NULL))
+			FAIL("%s %s: Allow \"%s\" names one of GET and HEAD", method, path, allow);
 		while (*a) {
 			size_t l = strcspn(a, ",");
 

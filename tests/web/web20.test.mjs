@@ -203,3 +203,22 @@ test('a KAM landing on My work, and a director opening another screen, do not as
     await p.context().close();
   }
 });
+
+test('an early question that got no reply is asked again by its panel, without a click', async () => {
+  const p = await newPage(browser, 1280, 900);
+  await signIn(p, srv.url, 'director@example.com');
+  await p.goto(srv.url + '/#/dashboard');
+  // only the reload's first at-risk question finds no server; the others are answered while
+  // the shell waits for a slow currency table, so the app hears the server back before the
+  // panel and the banner are there to listen
+  let refused = 0, asked = 0;
+  await p.route('**/api/v1/portfolio/at-risk**', (r) => (asked++ === 0 && ++refused ? r.abort('connectionrefused') : r.continue()));
+  await p.route('**/api/v1/currencies', (r) => setTimeout(() => r.continue(), 700));
+  await p.reload();
+  await p.locator('.tile .spark svg polyline').first().waitFor();
+  await p.locator('[data-panel=at-risk] :is(table, p.muted)').waitFor({ timeout: 5000 });
+  assert.equal(refused, 1);
+  assert.equal(asked, 2, 'asked once more, by the panel');
+  assert.equal(await p.locator('[data-panel=at-risk] [role=alert]').count(), 0);
+  await p.context().close();
+});
