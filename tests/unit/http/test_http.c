@@ -53,6 +53,9 @@ static void test_router(void **state)
 		{"POST", "/api/v1/accounts", 2, true, NULL, NULL},
 		{"DELETE", "/api/v1/accounts", -1, true, NULL, NULL},
 		{"GET", "/api/v1/accounts/42", 3, true, "42", NULL},
+		{"HEAD", "/api/v1/accounts/42", 3, true, "42", NULL}, /* HEAD is GET's */
+		{"HEAD", "/api/v1/accounts", 1, true, NULL, NULL},
+		{"HEAD", "/api/v1/accounts/7/team/9", -1, true, NULL, NULL}, /* PUT only */
 		{"PUT", "/api/v1/accounts/7/team/9", 5, true, "7", "9"},
 		{"GET", "/api/v1/accounts/7/team/9", -1, true, NULL, NULL},
 		{"GET", "/api/v1/accounts/", -1, false, NULL, NULL},  /* trailing slash */
@@ -91,9 +94,11 @@ static void test_router(void **state)
 		bool known;
 
 		assert_null(find("DELETE", "/api/v1/accounts", &rq, &known, allow));
-		assert_string_equal(allow, "GET, POST");
+		assert_string_equal(allow, "GET, HEAD, POST");
 		assert_null(find("POST", "/api/v1/accounts/3", &rq, &known, allow));
-		assert_string_equal(allow, "GET, PATCH, DELETE");
+		assert_string_equal(allow, "GET, HEAD, PATCH, DELETE");
+		assert_null(find("HEAD", "/api/v1/accounts/7/team/9", &rq, &known, allow));
+		assert_string_equal(allow, "PUT");
 	}
 	/* dispatch's second look: the one route the server found, for its parameters */
 	{
