@@ -14,7 +14,9 @@ SCHEMA   := $(sort $(wildcard src/store/schema/sqlite/*.sql))
 SCHEMA_PG := $(sort $(wildcard src/store/schema/pg/*.sql))
 GEN      := $(BUILD)/gen/schema_sqlite.c $(BUILD)/gen/schema_pg.c $(BUILD)/gen/static_files.c
 # the web app: our files, then the pinned libraries from node_modules
-STATIC   := $(sort $(wildcard web/*.html web/*.js web/*.css web/*.svg)) $(BUILD)/web/vendor-preact-htm.js $(BUILD)/web/vendor-echarts.js
+# (index.html through scripts/preload, which names every module the app imports)
+STATIC   := $(sort $(wildcard web/*.js web/*.css web/*.svg)) $(BUILD)/web/index.html \
+            $(BUILD)/web/vendor-preact-htm.js $(BUILD)/web/vendor-echarts.js
 
 # release build (make run, bench) and sanitizer build (make check)
 REL_OBJ  := $(patsubst %.c,$(BUILD)/rel/%.o,$(SRC))
@@ -55,6 +57,9 @@ $(BUILD)/gen/schema_sqlite.c: $(SCHEMA) scripts/embed
 $(BUILD)/gen/schema_pg.c: $(SCHEMA_PG) scripts/embed
 	@mkdir -p $(@D)
 	scripts/embed schema_pg $(SCHEMA_PG) > $@
+$(BUILD)/web/index.html: web/index.html $(wildcard web/*.js) scripts/preload
+	@mkdir -p $(@D)
+	scripts/preload web > $@.tmp && mv $@.tmp $@
 $(BUILD)/web/vendor-preact-htm.js: node_modules/htm/preact/standalone.module.js
 	@mkdir -p $(@D)
 	cp $< $@

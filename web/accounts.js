@@ -4,7 +4,7 @@ import { html, useState, useEffect } from './vendor-preact-htm.js';
 import { get, api } from './api.js';
 import { money, num, ago } from './format.js';
 import { Form, fields, body } from './forms.js';
-import { hashQuery, setHashQuery } from './inline.js';
+import { hashQuery, setHashQuery } from './hash.js';
 
 // A new account: what the model requires (a name) and what the score needs; it opens at once.
 function NewAccount({ me, owners, onCancel }) {

@@ -17,15 +17,9 @@ import { ForgotPassword, ResetPassword } from './reset.js';
 import { Forecast } from './forecast.js';
 import { Workspace } from './workspace.js';
 import { home } from './early.js';
+import { route } from './hash.js';
 
 // the hash's query (#/work?owner=3) is the screen's own: it does not change the route
-function route() {
-  // the query (#/accounts?tier=key) holds a screen's filters; the path picks the screen
-  const h = location.hash.replace(/^#\/?/, '').split('?')[0];
-  const [name, id, sub] = h.split('/');
-  return { name, id, sub };
-}
-
 function Login({ onDone }) {
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);

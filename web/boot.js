@@ -7,11 +7,12 @@
 import { resume, peek } from './api.js';
 import { loadCurrencies } from './format.js';
 import { askDashboardEarly } from './early.js';
+import { route } from './hash.js';
 
 // [user or null, whether the currency table loaded]; a user landing on the dashboard has its
 // questions asked as soon as the session is in, before the shell is rendered
 const ask = () => Promise.all([resume().then((u) => { if (u) askDashboardEarly(u); return u; }), loadCurrencies(peek)]);
-let pending = /^#\/(shared|workspace|invite|reset)(\/|$)/.test(location.hash) ? null : ask();
+let pending = ['shared', 'workspace', 'invite', 'reset'].includes(route().name) ? null : ask();
 
 // The answers asked at start, once; a later staff screen (back from a share link) asks afresh.
 export function staffBoot() {

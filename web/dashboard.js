@@ -5,7 +5,7 @@ import { Matrix } from './matrix.js';
 import { Bars } from './plot.js';
 import { onConnection } from './api.js';
 import { money, pct, num, change, implausible, NPS_MIN_ANSWERS } from './format.js';
-import { setHashQuery } from './inline.js';
+import { setHashQuery } from './hash.js';
 import { dashboardMonths, dashboardPaths, getEarly, WORK_TOP } from './early.js';
 import { ForecastTile } from './forecast.js';
 import { OverdueRuns } from './playbooks.js';

@@ -4,17 +4,14 @@
 // and asks afresh for anything else (another period, a retry, a second visit).
 import { get } from './api.js';
 import { monthStart } from './format.js';
+import { route, hashQuery } from './hash.js';
 
 // a KAM or member lands on My work; directors, admins and viewers on the portfolio
 export const home = (user) => (['kam', 'member'].includes(user.role) ? 'work' : 'dashboard');
 
-// the screen the hash names (#/accounts/7/plan?x=1 → accounts), '' for the home screen
-export const screen = () => location.hash.replace(/^#\/?/, '').split('?')[0].split('/')[0];
-
 // the period shown: the URL's (#/dashboard?months=6), else the tab's last, else a year
 export function dashboardMonths() {
-  const i = location.hash.indexOf('?');
-  const m = Number(new URLSearchParams(i < 0 ? '' : location.hash.slice(i + 1)).get('months') || sessionStorage.getItem('kam.months'));
+  const m = Number(hashQuery().get('months') || sessionStorage.getItem('kam.months'));
   return [3, 6, 12, 24].includes(m) ? m : 12;
 }
 
@@ -48,7 +45,7 @@ const early = new Map(); // path → [answer promise, when asked]
 
 // Asks the dashboard's questions now, when user will land on it.
 export function askDashboardEarly(user) {
-  const s = screen();
+  const s = route().name;
   if (s !== 'dashboard' && !(s === '' && home(user) === 'dashboard')) return;
   const now = performance.now();
   for (const p of [...Object.values(dashboardPaths(dashboardMonths())), FORECAST_TILE, OVERDUE_RUNS]) {

@@ -5,7 +5,7 @@ import { html, useState, useEffect, useLayoutEffect } from './vendor-preact-htm.
 import { Chart } from './chart.js';
 import { api, get, onConnection } from './api.js';
 import { money, pct, date, toMajor, toMinor } from './format.js';
-import { hashQuery, setHashQuery } from './inline.js';
+import { hashQuery, setHashQuery } from './hash.js';
 import { getEarly, FORECAST_TILE } from './early.js';
 
 const COLS = [

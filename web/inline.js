@@ -123,18 +123,3 @@ export function HistoryButton({ path, name }) {
     </dialog>`;
 }
 
-// The query part of the hash (#/accounts?tier=key) and a way to change it without a new
-// history entry, so Back leaves the screen instead of stepping through its filters.
-export function hashQuery() {
-  const i = location.hash.indexOf('?');
-  return new URLSearchParams(i < 0 ? '' : location.hash.slice(i + 1));
-}
-
-export function setHashQuery(values) {
-  const base = location.hash.split('?')[0] || '#/';
-  const p = new URLSearchParams();
-  for (const [k, v] of Object.entries(values)) if (v !== '' && v != null) p.set(k, v);
-  const q = p.toString(), want = `${base}${q ? `?${q}` : ''}`;
-  // every dashboard load asks for the hash it already has: a replaceState is not free
-  if (location.hash !== want) history.replaceState(history.state, '', want);
-}

@@ -222,3 +222,25 @@ test('an early question that got no reply is asked again by its panel, without a
   assert.equal(await p.locator('[data-panel=at-risk] [role=alert]').count(), 0);
   await p.context().close();
 });
+
+test('the page names every module the app imports, so chromium asks for all of them as it reads the head', async () => {
+  const p = await newPage(browser, 1280, 900);
+  await p.goto(srv.url + '/');
+  await p.getByLabel('E-mail').waitFor();
+  const { links, loaded } = await p.evaluate(() => ({
+    links: [...document.querySelectorAll('link[rel=modulepreload]')].map((l) => new URL(l.href).pathname.split('/').pop()),
+    loaded: performance.getEntriesByType('resource').filter((e) => /^\/app\/[^/]+\/[^/]+\.js$/.test(new URL(e.name).pathname))
+      .map((e) => ({ file: new URL(e.name).pathname.split('/').pop(), start: e.startTime, end: e.responseEnd })),
+  }));
+  assert.equal(new Set(links).size, links.length, `no module named twice: ${links}`);
+  assert.ok(!links.includes('vendor-echarts.js'), 'ECharts is loaded by the screens that draw with it, not at start');
+  // every module the page ran, but app.js (the page's own script), was named by a link, and
+  // every link named a module it ran; each was asked before app.js was in, so none waited
+  // for its importer to be read
+  const app = loaded.find((l) => l.file === 'app.js'), others = loaded.filter((l) => l !== app);
+  assert.deepEqual(others.map((l) => l.file).sort(), [...links].sort());
+  assert.deepEqual(others.filter((l) => l.start >= app.end), [], `asked after app.js was in (${app.end} ms)`);
+  assert.ok(links.includes('dashboard.js') && links.includes('vendor-preact-htm.js') && links.length > 30, links.join(' '));
+  assert.deepEqual(p.problems, []);
+  await p.context().close();
+});
