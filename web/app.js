@@ -19,7 +19,6 @@ import { Workspace } from './workspace.js';
 import { home } from './early.js';
 import { route } from './hash.js';
 
-// the hash's query (#/work?owner=3) is the screen's own: it does not change the route
 function Login({ onDone }) {
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);

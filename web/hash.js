@@ -1,7 +1,8 @@
 // The location hash read in one place (#/accounts/7/plan?tier=key: a screen, its path, its
 // query), with no imports: boot.js reads it before the rest of the app has loaded.
 
-// the path's parts: #/accounts/7/plan?x=1 → { name: 'accounts', id: '7', sub: 'plan' }
+// the path's parts: #/accounts/7/plan?x=1 → { name: 'accounts', id: '7', sub: 'plan' }; the
+// query (#/work?owner=3) is the screen's own and does not change the route
 export function route() {
   const [name, id, sub] = location.hash.replace(/^#\/?/, '').split('?')[0].split('/');
   return { name, id, sub };
