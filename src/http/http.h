@@ -262,12 +262,13 @@ void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs);
 #define HTTP_ROUTE_ASSET (-2) /* a file of the web app */
 
 /* A registry of request counts by status class and latency histograms, one per route of
- * the table (its template, never the raw path) plus "unmatched" and "static"; counters are
- * atomics, so every worker thread records without a lock. Free with http_metrics_free. */
+ * the table (its template, never the raw path) plus "unmatched" and "static", and for HEAD
+ * a series of its own beside each (method="HEAD"); counters are atomics, so every worker thread records without a lock. Free with http_metrics_free. */
 struct http_metrics *http_metrics_new(const struct http_route *routes, size_t nroutes);
 void http_metrics_free(struct http_metrics *m);
-/* Records one finished request to route (an index, HTTP_ROUTE_NONE or HTTP_ROUTE_ASSET). */
-void http_metrics_observe(struct http_metrics *m, int route, int status, double ms);
+/* Records one finished request to route (an index, HTTP_ROUTE_NONE or HTTP_ROUTE_ASSET),
+ * asked with HEAD when head. */
+void http_metrics_observe(struct http_metrics *m, int route, bool head, int status, double ms);
 /* Writes the request families in the Prometheus text format; routes not called yet are
  * left out. */
 void http_metrics_write(const struct http_metrics *m, struct buf *b);

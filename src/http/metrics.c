@@ -12,7 +12,9 @@ struct route_stats {
 struct http_metrics {
 	const struct http_route *routes;
 	size_t nroutes;
-	struct route_stats *r; /* nroutes, then "unmatched", then "static" */
+	/* nroutes, "unmatched", "static", then the same nroutes + 2 again for HEAD: a monitor
+	 * polling HEAD /healthz is its own series, not counted among the GETs */
+	struct route_stats *r;
 };
 
 struct http_metrics *http_metrics_new(const struct http_route *routes, size_t nroutes)
@@ -21,7 +23,7 @@ struct http_metrics *http_metrics_new(const struct http_route *routes, size_t nr
 
 	if (m == NULL)
 		return NULL;
-	m->r = calloc(nroutes + 2, sizeof(*m->r));
+	m->r = calloc(2 * (nroutes + 2), sizeof(*m->r));
 	if (m->r == NULL) {
 		free(m);
 		return NULL;
@@ -39,33 +41,38 @@ void http_metrics_free(struct http_metrics *m)
 	free(m);
 }
 
-static size_t slot(const struct http_metrics *m, int route)
+static size_t slot(const struct http_metrics *m, int route, bool head)
 {
-	if (route >= 0 && (size_t)route < m->nroutes)
-		return (size_t)route;
-	return route == HTTP_ROUTE_ASSET ? m->nroutes + 1 : m->nroutes;
+	size_t i = route >= 0 && (size_t)route < m->nroutes ? (size_t)route
+	           : route == HTTP_ROUTE_ASSET              ? m->nroutes + 1
+	                                                    : m->nroutes;
+
+	/* an unmatched HEAD stays "unmatched": its method is not a route's */
+	return head && i != m->nroutes ? i + m->nroutes + 2 : i;
 }
 
-void http_metrics_observe(struct http_metrics *m, int route, int status, double ms)
+void http_metrics_observe(struct http_metrics *m, int route, bool head, int status, double ms)
 {
 	struct route_stats *r;
 
 	if (m == NULL)
 		return;
-	r = &m->r[slot(m, route)];
+	r = &m->r[slot(m, route, head)];
 	if (status >= 100 && status < 600)
 		atomic_fetch_add_explicit(&r->status[status / 100 - 1], 1, memory_order_relaxed);
 	metrics_hist_observe(&r->latency, ms);
 }
 
-/* method="GET",route="/api/v1/accounts/:id" into lb */
+/* method="GET",route="/api/v1/accounts/:id" into lb; slot i of m->r */
 static void labels(const struct http_metrics *m, size_t i, struct buf *lb)
 {
-	const char *method = i < m->nroutes ? m->routes[i].method : "";
-	const char *route = i < m->nroutes    ? m->routes[i].pattern
-	                    : i == m->nroutes ? "unmatched"
-	                                      : "static";
+	bool head = i >= m->nroutes + 2;
+	const char *method, *route;
 
+	if (head)
+		i -= m->nroutes + 2;
+	method = head ? "HEAD" : i < m->nroutes ? m->routes[i].method : "";
+	route = i < m->nroutes ? m->routes[i].pattern : i == m->nroutes ? "unmatched" : "static";
 	lb->len = 0;
 	buf_puts(lb, "method=\"");
 	metrics_label_value(lb, method);
@@ -83,7 +90,7 @@ void http_metrics_write(const struct http_metrics *m, struct buf *b)
 		return;
 	metrics_family(b, "kam_http_requests_total", "counter",
 	               "HTTP requests answered, by route template and status class");
-	for (size_t i = 0; i < m->nroutes + 2; i++) {
+	for (size_t i = 0; i < 2 * (m->nroutes + 2); i++) {
 		if (metrics_hist_count(&m->r[i].latency) == 0)
 			continue;
 		labels(m, i, &lb);
@@ -98,7 +105,7 @@ void http_metrics_write(const struct http_metrics *m, struct buf *b)
 	}
 	metrics_family(b, "kam_http_request_duration_seconds", "histogram",
 	               "Time from the request line to the reply sent, by route template");
-	for (size_t i = 0; i < m->nroutes + 2; i++) {
+	for (size_t i = 0; i < 2 * (m->nroutes + 2); i++) {
 		if (metrics_hist_count(&m->r[i].latency) == 0)
 			continue;
 		labels(m, i, &lb);

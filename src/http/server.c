@@ -56,8 +56,8 @@ struct conn {
 	/* its place in the shared versions read while it waits, suspended (PostgreSQL) */
 	struct share_waiter vw;
 	struct MHD_Connection *mc;
-	bool vw_asked; /* it has been through store_versions_wait */
-	bool vw_used;  /* it holds a place (vw) to pass to the request */
+	bool vw_asked;   /* it has been through store_versions_wait */
+	bool vw_used;    /* it holds a place (vw) to pass to the request */
 	struct buf body; /* body.max: the route's limit; body.err: past it (a 413) or no memory */
 	double t0;
 	int status;
@@ -71,8 +71,8 @@ struct conn {
 };
 
 static const char *const csp = "default-src 'self'; script-src 'self'; style-src 'self'; "
-			       "img-src 'self' data:; connect-src 'self'; object-src 'none'; "
-			       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+                               "img-src 'self' data:; connect-src 'self'; object-src 'none'; "
+                               "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /* A query argument whose key or value holds a NUL (%00) once decoded: the rest of it would
  * be cut off unseen ("from=2026-01-01%00junk" read as 2026-01-01), so the request is a 400.
@@ -88,7 +88,7 @@ struct query_args {
 };
 
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
-				     size_t key_size, const char *value, size_t value_size)
+                                     size_t key_size, const char *value, size_t value_size)
 {
 	struct query_args *qa = cls;
 	struct req *rq = qa->rq;
@@ -109,15 +109,16 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 static void client_addr(struct MHD_Connection *mc, char *buf, size_t len)
 {
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	    MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
 
 	snprintf(buf, len, "unknown");
 	if (sa && sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, (socklen_t)len);
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf,
+		          (socklen_t)len);
 	else if (sa && sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf,
-			  (socklen_t)len);
+		          (socklen_t)len);
 }
 
 /* The canonical text of an IPv4 or IPv6 address, or false when s is none. */
@@ -233,7 +234,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *mc, struct conn *c, stru
 }
 
 static enum MHD_Result reply_now(struct MHD_Connection *mc, struct conn *c, int status,
-				 const char *detail)
+                                 const char *detail)
 {
 	struct resp rs;
 
@@ -245,7 +246,7 @@ static enum MHD_Result reply_now(struct MHD_Connection *mc, struct conn *c, int 
 static const char *too_large_msg(size_t limit)
 {
 	return limit > HTTP_BODY_MAX ? "the request body is larger than 64 MiB; split the file"
-				     : "the request body is larger than 1 MiB";
+	                             : "the request body is larger than 1 MiB";
 }
 
 static const char too_many_args_msg[] = "a request takes at most 256 query parameters";
@@ -408,7 +409,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 }
 
 static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
-			 enum MHD_RequestTerminationCode toe)
+                         enum MHD_RequestTerminationCode toe)
 {
 	struct http_server *s = cls;
 	struct conn *c = *con_cls;
@@ -430,7 +431,8 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
 	ms = time_mono_ms() - c->t0;
 	/* once per request, whichever way it was answered; one never answered is not counted */
 	if (c->status)
-		http_metrics_observe(s->app->metrics, c->route, c->status, ms);
+		http_metrics_observe(s->app->metrics, c->route, strcmp(c->method, "HEAD") == 0,
+		                     c->status, ms);
 	/* written in batches (log_buffer_start), not one write per request */
 	log_access(c->method, c->path, c->status, (long long)c->bytes, ms, (long long)c->user_id,
 	           toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
@@ -527,8 +529,8 @@ static unsigned or_default(unsigned v, unsigned def)
 	return v ? v : def;
 }
 
-static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *sl,
-			char *err, size_t errlen)
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *sl, char *err,
+                        size_t errlen)
 {
 	char host[128];
 	const char *colon = strrchr(listen, ':');
@@ -572,7 +574,7 @@ bad:
 }
 
 int http_server_start(const struct http_app *app, const char *listen, int nthreads,
-		      struct http_server **out, char *err, size_t errlen)
+                      struct http_server **out, char *err, size_t errlen)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
@@ -615,11 +617,11 @@ int http_server_start(const struct http_app *app, const char *listen, int nthrea
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 	    or_default(app->limits.per_address, HTTP_PER_ADDRESS),
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
-	    on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
-	    MHD_OPTION_END);
+	    on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_END);
 	if (s->d == NULL) {
-		snprintf(err, errlen, "cannot listen on %s (in use, or not an address of this host)",
-			 listen);
+		snprintf(err, errlen,
+		         "cannot listen on %s (in use, or not an address of this host)", listen);
 		goto fail;
 	}
 	if (pthread_create(&s->watchdog, NULL, watchdog, s) != 0) {

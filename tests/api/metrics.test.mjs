@@ -180,6 +180,31 @@ test('a 404 counts in the 4xx of its route template, never a label per URL', asy
   for (const r of routes) assert.ok(r === 'unmatched' || r === 'static' || r.startsWith('/'), r);
 });
 
+test('a HEAD is counted under its route with method HEAD, apart from the GETs', async () => {
+  const a = (await get('admin', '/api/v1/accounts?limit=1')).json.items[0].id;
+  const byGet = { method: 'GET', route: '/api/v1/accounts/:id' };
+  const byHead = { method: 'HEAD', route: '/api/v1/accounts/:id' };
+  const before = await scrape();
+  const head = (path) => fetch(`${srv.url}${path}`, { method: 'HEAD', headers: { Authorization: `Bearer ${tok.admin}` } });
+  for (let i = 0; i < 2; i++) assert.equal((await head(`/api/v1/accounts/${a}`)).status, 200);
+  assert.equal((await head('/api/v1/accounts/999994')).status, 404);
+  assert.equal((await head('/')).status, 200); // a file of the web app
+  let after = await scrape();
+  const staticHead = { method: 'HEAD', route: 'static' };
+  const counted = (labels) => value(after, 'kam_http_request_duration_seconds_count', labels) -
+    value(before, 'kam_http_request_duration_seconds_count', labels);
+  for (let i = 0; i < 50 && (counted(byHead) < 3 || counted(staticHead) < 1); i++) {
+    await sleep(20);
+    after = await scrape();
+  }
+  const d = (labels) => value(after, 'kam_http_requests_total', labels) - value(before, 'kam_http_requests_total', labels);
+  assert.equal(d({ ...byHead, status: '2xx' }), 2);
+  assert.equal(d({ ...byHead, status: '4xx' }), 1);
+  assert.equal(d({ ...byGet, status: '2xx' }), 0);
+  assert.equal(d({ ...byGet, status: '4xx' }), 0);
+  assert.equal(d({ ...staticHead, status: '2xx' }), 1);
+});
+
 test('on the main address /metrics is for admins: sessions and tokens; others get 403, strangers 401', async () => {
   for (const who of ['director', 'anna']) {
     const r = await get(who, '/metrics');
