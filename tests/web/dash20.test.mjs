@@ -132,8 +132,14 @@ async function revenueBars(p, base, token) {
   const values = series.map((s) => s.kpis.revenue.value);
   const shown = values.filter((v) => v !== null && v !== 0);
   assert.equal(bars.length, shown.length, `a bar for each month with revenue (or credit notes): ${JSON.stringify(values)}`);
+  // two months a pixel apart or less can share a top row (the demo's are 1% apart on
+  // some days): those must end within a few pixels of each other; others, higher for more
+  const near = 0.02 * Math.max(...shown.map(Math.abs));
   for (let i = 1; i < bars.length; i++) {
-    if (shown[i] > 0 && shown[i - 1] > 0 && shown[i] !== shown[i - 1]) assert.equal(bars[i][2] < bars[i - 1][2], shown[i] > shown[i - 1], `bar ${i} against ${i - 1}`);
+    if (!(shown[i] > 0 && shown[i - 1] > 0)) continue;
+    const why = `bar ${i} against ${i - 1}: ${JSON.stringify(shown)} ${JSON.stringify(bars)}`;
+    if (Math.abs(shown[i] - shown[i - 1]) > near) assert.equal(bars[i][2] < bars[i - 1][2], shown[i] > shown[i - 1], why);
+    else assert.ok(Math.abs(bars[i][2] - bars[i - 1][2]) <= 4, why);
   }
   const box = await chart.boundingBox();
   const { money } = await import('../../web/format.js');
