@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { BIN, PG, psql, serve, api, demoDb, tokens, sleep, tmp, createDb, kam } from '../lib/harness.mjs';
 
@@ -227,7 +227,16 @@ test('who sees what: a KAM their own row and deals, directors and viewers every 
   const northKams = byKam.rows.filter((r) => r.team === 'North');
   assert.equal(north.forecast, northKams.reduce((s, r) => s + r.forecast, 0));
   assert.ok(north.forecast >= fionaRow.forecast);
+  // each KAM's booked is the sum of their accounts' transactions from the quarter's first day
+  // to today, as the database sums them (on SQLite kam sums them as it reads them)
+  const sql = (q) => Number(PG ? psql(q, new URL(db).pathname.slice(1)) : execFileSync('sqlite3', ['-cmd', '.timeout 10000', db, q], { encoding: 'utf8' }).trim());
+  for (const r of byKam.rows) {
+    assert.equal(r.booked, sql(`SELECT coalesce(sum(t.amount_base), 0) FROM transactions t JOIN accounts a ON a.id = t.account_id
+                                WHERE a.owner_id = ${Number(r.owner_id)} AND t.booked_on >= '2026-10-01' AND t.booked_on <= '2026-11-15'`), r.name);
+  }
+  assert.ok(byKam.rows.filter((r) => r.booked > 0).length >= 3, 'several KAMs have booked revenue this quarter');
   const port = ok(await call('director', 'GET', '/api/v1/forecast?quarter=2026-Q4&by=portfolio'));
+  assert.equal(port.rows[0].booked, byKam.total.booked);
   assert.equal(port.rows.length, 1);
   assert.equal(port.rows[0].forecast, byKam.total.forecast);
   // drill-down: a KAM asking for another's deals gets none, as for someone without any
