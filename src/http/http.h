@@ -263,7 +263,8 @@ void http_dispatch(const struct http_app *app, struct req *rq, struct resp *rs);
 
 /* A registry of request counts by status class and latency histograms, one per route of
  * the table (its template, never the raw path) plus "unmatched" and "static", and for HEAD
- * a series of its own beside each (method="HEAD"); counters are atomics, so every worker thread records without a lock. Free with http_metrics_free. */
+ * a series of its own beside each (method="HEAD"); counters are atomics, so every worker
+ * thread records without a lock. Free with http_metrics_free. */
 struct http_metrics *http_metrics_new(const struct http_route *routes, size_t nroutes);
 void http_metrics_free(struct http_metrics *m);
 /* Records one finished request to route (an index, HTTP_ROUTE_NONE or HTTP_ROUTE_ASSET),
